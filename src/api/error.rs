@@ -1,0 +1,115 @@
+//! Typed API errors, each one readable line for a person. None of them can hold the key.
+
+use crate::workspace::FIELDS;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid base URL {0}")]
+    InvalidBaseUrl(String),
+    #[error(
+        "refusing plain http:// to {0}: the API key would travel in clear text; use https:// (plain http is allowed only for loopback)"
+    )]
+    InsecureBaseUrl(String),
+    #[error("the server rejected the request: {message}")]
+    BadRequest {
+        message: String,
+        /// The editable field the message names, if any.
+        field: Option<String>,
+    },
+    #[error(
+        "not authorised ({message}): orws needs an OpenRouter management key in OPENROUTER_API_KEY or a file given with --api-key-file"
+    )]
+    Unauthorized { message: String },
+    #[error(
+        "forbidden ({message}): this key may not manage workspaces; use a management key (OPENROUTER_API_KEY or --api-key-file)"
+    )]
+    Forbidden { message: String },
+    #[error("not found: {what} does not exist (or was deleted meanwhile)")]
+    NotFound { what: String },
+    #[error(
+        "the server is busy ({status}: {message}) and still was after {attempts} tries; try again later"
+    )]
+    Busy {
+        status: u16,
+        message: String,
+        attempts: u32,
+    },
+    #[error("server error {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("no answer within {secs} s (raise it with --timeout)")]
+    Timeout { secs: u64 },
+    #[error("cannot reach {host}: {cause}")]
+    Connect { host: String, cause: String },
+    #[error("the server's answer could not be read: {0}")]
+    Malformed(String),
+    #[error("the request was cancelled")]
+    Cancelled,
+}
+
+impl ApiError {
+    /// The process exit code for this error: 2 for usage (a bad URL), 1 for the rest.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ApiError::InvalidBaseUrl(_) | ApiError::InsecureBaseUrl(_) => 2,
+            _ => 1,
+        }
+    }
+
+    /// The field a 400 names, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::BadRequest { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// True when a PATCH that ended with this error may still have reached the server.
+    pub fn may_have_landed(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Timeout { .. }
+                | ApiError::Malformed(_)
+                | ApiError::Server { .. }
+                | ApiError::Cancelled
+        )
+    }
+}
+
+/// The editable field a server message is about: the longest field name it mentions.
+pub(crate) fn field_named_in(message: &str) -> Option<String> {
+    let lower = message.to_lowercase();
+    FIELDS
+        .iter()
+        .filter(|f| mentions_word(&lower, f.name))
+        .max_by_key(|f| f.name.len())
+        .map(|f| f.name.to_string())
+}
+
+fn mentions_word(haystack: &str, word: &str) -> bool {
+    let is_word_char = |c: char| c.is_alphanumeric() || c == '_';
+    haystack.match_indices(word).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + word.len()..].chars().next();
+        !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_field_a_message_names() {
+        assert_eq!(
+            field_named_in("Slug 'staging' is already in use").as_deref(),
+            Some("slug")
+        );
+        assert_eq!(
+            field_named_in("io_logging_sampling_rate must be at most 1").as_deref(),
+            Some("io_logging_sampling_rate")
+        );
+        assert_eq!(field_named_in("Invalid request parameters"), None);
+        // "names" contains "name" but is not the word.
+        assert_eq!(field_named_in("bad names"), None);
+    }
+}

@@ -1,0 +1,9 @@
+//! The OpenRouter client: list, get and patch workspaces, the model catalog, typed errors.
+
+mod client;
+mod error;
+mod key;
+
+pub use client::{Client, ClientConfig, ModelSummary, RetryHook, RetryNotice};
+pub use error::ApiError;
+pub use key::{ApiKey, check_base_url};

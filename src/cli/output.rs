@@ -1,0 +1,136 @@
+//! Plain-text tables and JSON for stdout.
+
+use crate::workspace::diff::Change;
+use crate::workspace::{READ_ONLY, Workspace, display_value, field};
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+
+/// Columns padded to their widest cell; the last column is not padded.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let cols = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(cols) {
+            widths[i] = widths[i].max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            text.push_str(cell);
+            if i + 1 < cells.len() {
+                text.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+/// One line of a cell: newlines shown as `⏎`, long text cut with `…`.
+pub fn cell(value: Option<&Value>, max: usize) -> String {
+    let text = display_value(value).replace('\n', "⏎");
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+pub fn json_pretty(value: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    s.push('\n');
+    s
+}
+
+/// Every field of a workspace: editable ones in form order, read-only, then unknown ones.
+pub fn workspace_table(ws: &Workspace) -> String {
+    let mut rows = Vec::new();
+    for key in ["id"] {
+        rows.push(vec![
+            key.to_string(),
+            cell(ws.get(key), 80),
+            "read-only".into(),
+        ]);
+    }
+    for spec in &crate::workspace::FIELDS {
+        if spec.name == "disabled_server_tools" && ws.get(spec.name).is_none() {
+            continue;
+        }
+        rows.push(vec![
+            spec.name.to_string(),
+            cell(ws.get(spec.name), 80),
+            String::new(),
+        ]);
+    }
+    for key in READ_ONLY.iter().filter(|k| **k != "id") {
+        if ws.get(key).is_some() {
+            rows.push(vec![
+                key.to_string(),
+                cell(ws.get(key), 80),
+                "read-only".into(),
+            ]);
+        }
+    }
+    for (key, value) in ws.unknown_fields() {
+        rows.push(vec![
+            key.clone(),
+            cell(Some(value), 80),
+            "unknown to orws".into(),
+        ]);
+    }
+    table(&["FIELD", "VALUE", ""], &rows)
+}
+
+/// field | before | after, with a note on the fields that were asked for.
+pub fn changes_table(changes: &[Change], requested: &[&str]) -> String {
+    let rows: Vec<Vec<String>> = changes
+        .iter()
+        .map(|c| {
+            let note = if requested.contains(&c.field.as_str()) {
+                "applied"
+            } else if field(&c.field).is_none() {
+                "server"
+            } else {
+                "changed remotely"
+            };
+            vec![
+                c.field.clone(),
+                cell(c.before.as_ref(), 40),
+                cell(c.after.as_ref(), 40),
+                note.to_string(),
+            ]
+        })
+        .collect();
+    table(&["FIELD", "BEFORE", "AFTER", ""], &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_pads_by_display_width() {
+        let t = table(
+            &["A", "B"],
+            &[
+                vec!["日本".into(), "x".into()],
+                vec!["a".into(), "y".into()],
+            ],
+        );
+        assert_eq!(t, "A     B\n日本  x\na     y\n");
+    }
+
+    #[test]
+    fn cells_are_one_line_and_cut() {
+        assert_eq!(cell(Some(&Value::String("a\nb".into())), 10), "a⏎b");
+        assert_eq!(cell(Some(&Value::String("abcdef".into())), 4), "abc…");
+    }
+}

@@ -1,0 +1,205 @@
+//! `orws patch WORKSPACE --set … --set-json … --expect … --dry-run`
+
+use super::args::PatchArgs;
+use super::output::{changes_table, json_pretty};
+use super::{CliError, Output};
+use crate::api::Client;
+use crate::workspace::{
+    FIELDS, PatchBody, READ_ONLY, Workspace, changes_between, check_value, display_value, field,
+    parse_input, values_equal,
+};
+use serde_json::{Map, Value, json};
+
+/// The fields asked for on the command line, checked against the rules before any request.
+pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Value>, CliError> {
+    let mut out = Map::new();
+    let raw = sets
+        .iter()
+        .map(|s| (s, false))
+        .chain(set_json.iter().map(|s| (s, true)));
+    for (arg, is_json) in raw {
+        let flag = if is_json { "--set-json" } else { "--set" };
+        let (name, text) = arg
+            .split_once('=')
+            .ok_or_else(|| CliError::usage(format!("{flag} {arg}: expected FIELD=VALUE")))?;
+        let spec = editable(name.trim())?;
+        let value = if is_json {
+            let v: Value = serde_json::from_str(text)
+                .map_err(|e| CliError::usage(format!("{flag} {name}: not valid JSON ({e})")))?;
+            check_value(spec, &v).map_err(CliError::usage)?;
+            v
+        } else {
+            parse_input(spec, text).map_err(CliError::usage)?
+        };
+        if out.insert(spec.name.to_string(), value).is_some() {
+            return Err(CliError::usage(format!(
+                "{} is set more than once; set each field once",
+                spec.name
+            )));
+        }
+    }
+    if out.is_empty() {
+        return Err(CliError::usage(
+            "nothing to set: give at least one --set FIELD=VALUE or --set-json FIELD=JSON",
+        ));
+    }
+    Ok(out)
+}
+
+fn editable(name: &str) -> Result<&'static crate::workspace::FieldSpec, CliError> {
+    if let Some(spec) = field(name) {
+        return Ok(spec);
+    }
+    if READ_ONLY.contains(&name) {
+        return Err(CliError::usage(format!(
+            "{name} is read-only and cannot be set"
+        )));
+    }
+    let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    Err(CliError::usage(format!(
+        "unknown field '{name}'; the editable fields are: {}",
+        names.join(", ")
+    )))
+}
+
+/// A precondition: FIELD must hold VALUE on the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub field: String,
+    pub value: Value,
+}
+
+pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, CliError> {
+    expects
+        .iter()
+        .map(|arg| {
+            let (name, text) = arg
+                .split_once('=')
+                .ok_or_else(|| CliError::usage(format!("--expect {arg}: expected FIELD=VALUE")))?;
+            let name = name.trim();
+            let value = match field(name) {
+                // Parsed like --set, without the rules: an expected value is compared, not sent.
+                Some(spec) => match parse_input(spec, text) {
+                    Ok(v) => v,
+                    Err(_) if text != "null" => crate::workspace::parse_typed(spec, text)
+                        .map_err(|e| CliError::usage(format!("--expect {e}")))?,
+                    Err(e) => return Err(CliError::usage(format!("--expect {e}"))),
+                },
+                None if READ_ONLY.contains(&name) => {
+                    if text == "null" {
+                        Value::Null
+                    } else {
+                        Value::String(text.to_string())
+                    }
+                }
+                None => return Err(CliError::usage(format!("--expect: unknown field '{name}'"))),
+            };
+            Ok(Expectation {
+                field: name.to_string(),
+                value,
+            })
+        })
+        .collect()
+}
+
+/// The first expectation the server's state breaks, as a message.
+pub fn broken_expectation(server: &Workspace, expects: &[Expectation]) -> Option<String> {
+    expects.iter().find_map(|e| {
+        let actual = server.get(&e.field);
+        let holds = match field(&e.field) {
+            Some(spec) => values_equal(spec, actual, Some(&e.value)),
+            None => display_value(actual) == display_value(Some(&e.value)),
+        };
+        (!holds).then(|| {
+            format!(
+                "conflict: {} is \"{}\" on the server, not the expected \"{}\"; nothing was sent",
+                e.field,
+                display_value(actual),
+                display_value(Some(&e.value))
+            )
+        })
+    })
+}
+
+/// Fields the server stored differently from what was asked (the server echo check).
+pub fn echo_mismatches(patch: &PatchBody, after: &Workspace) -> Vec<String> {
+    patch
+        .fields()
+        .iter()
+        .filter_map(|(name, asked)| {
+            let spec = field(name)?;
+            let stored = after.get(name);
+            (!values_equal(spec, stored, Some(asked))).then(|| {
+                format!(
+                    "{name}: asked for \"{}\", the server holds \"{}\"",
+                    display_value(Some(asked)),
+                    display_value(stored)
+                )
+            })
+        })
+        .collect()
+}
+
+/// A patch request checked against the rules, before any connection is made.
+pub struct PatchPlan {
+    workspace: String,
+    sets: Map<String, Value>,
+    expects: Vec<Expectation>,
+    dry_run: bool,
+}
+
+pub fn plan(args: PatchArgs) -> Result<PatchPlan, CliError> {
+    Ok(PatchPlan {
+        sets: parse_sets(&args.set, &args.set_json)?,
+        expects: parse_expectations(&args.expect)?,
+        workspace: args.workspace,
+        dry_run: args.dry_run,
+    })
+}
+
+pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<String, CliError> {
+    let PatchPlan {
+        workspace,
+        sets,
+        expects,
+        dry_run,
+    } = plan;
+    let before = client.get(&workspace).await?;
+    if let Some(message) = broken_expectation(&before, &expects) {
+        return Err(CliError::conflict(message));
+    }
+    let patch = PatchBody::between(&before, &sets);
+    if patch.is_empty() {
+        eprintln!(
+            "orws: nothing to change: {} already holds these values",
+            before.slug()
+        );
+        return Ok(if dry_run || output == Output::Json {
+            "{}\n".into()
+        } else {
+            String::new()
+        });
+    }
+    if dry_run {
+        eprintln!(
+            "orws: dry run: would send PATCH /workspaces/{} with this body",
+            before.id()
+        );
+        return Ok(format!("{}\n", patch.to_body_string()));
+    }
+    let after = client.patch(before.id(), &patch).await?;
+    for warning in echo_mismatches(&patch, &after) {
+        eprintln!("orws: warning: the server did not store what was asked: {warning}");
+    }
+    Ok(match output {
+        Output::Json => json_pretty(&json!({
+            "patch": patch.to_json(),
+            "before": before.to_json(),
+            "after": after.to_json(),
+        })),
+        Output::Table => {
+            let requested: Vec<&str> = patch.fields().keys().map(String::as_str).collect();
+            changes_table(&changes_between(&before, &after), &requested)
+        }
+    })
+}

@@ -1,0 +1,40 @@
+//! `orws serve-fake`: the fake OpenRouter in the foreground; its URL is the first stdout line.
+
+use super::CliError;
+use super::args::ServeFakeArgs;
+use crate::fake::{FailNext, FakeConfig};
+use std::io::Write;
+use std::time::Duration;
+
+pub async fn run(args: ServeFakeArgs) -> Result<(), CliError> {
+    let fail_next = args
+        .fail_next
+        .iter()
+        .map(|s| {
+            s.parse::<FailNext>()
+                .map_err(|e| CliError::usage(format!("--fail-next {s}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !args.addr.ip().is_loopback() {
+        return Err(CliError::usage(format!(
+            "--addr {}: the fake serves loopback only (127.0.0.1 or ::1)",
+            args.addr
+        )));
+    }
+    let config = FakeConfig {
+        addr: args.addr,
+        seed: args.seed,
+        latency: Duration::from_millis(args.latency_ms),
+        api_key: args.api_key,
+        fail_next,
+    };
+    crate::fake::serve_forever(config, |url| {
+        let mut out = std::io::stdout().lock();
+        // The URL first and flushed at once: scripts read it to find the port.
+        let _ = writeln!(out, "{url}");
+        let _ = out.flush();
+        eprintln!("orws: fake OpenRouter serving at {url} (Ctrl-C to stop)");
+    })
+    .await
+    .map_err(|e| CliError::api(format!("the fake server failed: {e}")))
+}

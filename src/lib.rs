@@ -1,0 +1,11 @@
+//! orws: edit OpenRouter workspaces from the terminal.
+//!
+//! The domain ([`workspace`]) knows nothing of terminals or HTTP; [`api`] talks to OpenRouter,
+//! [`fake`] is a local OpenRouter for the demo and the tests, [`cli`] and [`tui`] are the two
+//! front ends over the same core.
+
+pub mod api;
+pub mod cli;
+pub mod fake;
+pub mod tui;
+pub mod workspace;

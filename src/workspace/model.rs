@@ -1,0 +1,124 @@
+//! A workspace as the server sent it: a JSON object kept whole, so fields orws does not know
+//! survive a round trip and are shown read-only.
+
+use serde_json::{Map, Value};
+
+/// Why a JSON value is not a workspace.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("a workspace must be a JSON object")]
+    NotAnObject,
+    #[error("the workspace has no `{0}` string")]
+    Missing(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workspace {
+    fields: Map<String, Value>,
+}
+
+impl Workspace {
+    /// Accepts any object with string `id`, `name` and `slug`; everything else is kept as sent.
+    pub fn from_json(value: Value) -> Result<Self, WorkspaceError> {
+        let Value::Object(fields) = value else {
+            return Err(WorkspaceError::NotAnObject);
+        };
+        for key in ["id", "name", "slug"] {
+            if !fields.get(key).is_some_and(Value::is_string) {
+                return Err(WorkspaceError::Missing(key));
+            }
+        }
+        Ok(Self { fields })
+    }
+
+    pub fn id(&self) -> &str {
+        self.str_field("id")
+    }
+
+    pub fn name(&self) -> &str {
+        self.str_field("name")
+    }
+
+    pub fn slug(&self) -> &str {
+        self.str_field("slug")
+    }
+
+    /// `updated_at`, if the server sent one.
+    pub fn updated_at(&self) -> Option<&str> {
+        self.fields.get("updated_at").and_then(Value::as_str)
+    }
+
+    fn str_field(&self, key: &str) -> &str {
+        self.fields
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The value of a field; `None` when the server did not send it (not the same as `null`).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+
+    /// Sets a field, keeping the object's key order (new keys go last).
+    pub fn set(&mut self, key: &str, value: Value) {
+        self.fields.insert(key.to_string(), value);
+    }
+
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.fields
+    }
+
+    pub fn to_json(&self) -> Value {
+        Value::Object(self.fields.clone())
+    }
+
+    /// Fields the server sent that orws neither edits nor lists as read-only.
+    pub fn unknown_fields(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| super::field(k).is_none() && !super::READ_ONLY.contains(&k.as_str()))
+    }
+
+    /// True when `needle` is this workspace's uuid or slug.
+    pub fn is_addressed_by(&self, needle: &str) -> bool {
+        self.id() == needle || self.slug() == needle
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_unknown_fields_and_order() {
+        let ws = Workspace::from_json(
+            json!({"id":"u","name":"N","slug":"n","zeta":1,"alpha":{"x":[1]}}),
+        )
+        .unwrap();
+        assert_eq!(ws.get("zeta"), Some(&json!(1)));
+        let unknown: Vec<_> = ws.unknown_fields().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(unknown, ["zeta", "alpha"]);
+        assert_eq!(
+            ws.to_json().to_string(),
+            r#"{"id":"u","name":"N","slug":"n","zeta":1,"alpha":{"x":[1]}}"#
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_workspace() {
+        assert_eq!(
+            Workspace::from_json(json!([1])),
+            Err(WorkspaceError::NotAnObject)
+        );
+        assert_eq!(
+            Workspace::from_json(json!({"id":"u","name":"N"})),
+            Err(WorkspaceError::Missing("slug"))
+        );
+        assert_eq!(
+            Workspace::from_json(json!({"id":7,"name":"N","slug":"n"})),
+            Err(WorkspaceError::Missing("id"))
+        );
+    }
+}
