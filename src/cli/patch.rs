@@ -121,25 +121,6 @@ pub fn broken_expectation(server: &Workspace, expects: &[Expectation]) -> Option
     })
 }
 
-/// Fields the server stored differently from what was asked (the server echo check).
-pub fn echo_mismatches(patch: &PatchBody, after: &Workspace) -> Vec<String> {
-    patch
-        .fields()
-        .iter()
-        .filter_map(|(name, asked)| {
-            let spec = field(name)?;
-            let stored = after.get(name);
-            (!values_equal(spec, stored, Some(asked))).then(|| {
-                format!(
-                    "{name}: asked for \"{}\", the server holds \"{}\"",
-                    display_value(Some(asked)),
-                    display_value(stored)
-                )
-            })
-        })
-        .collect()
-}
-
 /// A patch request checked against the rules, before any connection is made.
 pub struct PatchPlan {
     workspace: String,
@@ -188,7 +169,7 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
         return Ok(format!("{}\n", patch.to_body_string()));
     }
     let after = client.patch(before.id(), &patch).await?;
-    for warning in echo_mismatches(&patch, &after) {
+    for warning in crate::workspace::echo_mismatches(&patch, &after) {
         eprintln!("orws: warning: the server did not store what was asked: {warning}");
     }
     Ok(match output {

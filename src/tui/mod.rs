@@ -1,9 +1,36 @@
-//! The terminal front end (being written).
+//! The terminal front end: picker, live-validated form, review, asynchronous submit, result.
+//! One state ([`app::App`]), messages in, effects out ([`runtime::Runtime`]).
 
-use crate::cli::{CliError, Settings};
+pub mod app;
+pub mod editor;
+pub mod external_editor;
+pub mod field_state;
+pub mod form;
+pub mod picker;
+pub mod runtime;
+pub mod terminal;
+pub mod test_host;
+pub mod theme;
+pub mod view;
 
-pub async fn run(_settings: Settings, _workspace: Option<String>) -> Result<(), CliError> {
-    Err(CliError::usage(
-        "the form is not built yet; use list, get or patch",
-    ))
+use crate::cli::{CliError, Settings, connect};
+use std::sync::Arc;
+
+/// `orws [WORKSPACE]`: the picker, or straight into the form.
+pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), CliError> {
+    // Connect first: a missing key or a bad URL is reported before the screen changes.
+    let conn = connect(&settings, None).await?;
+    let mut runtime = runtime::Runtime::new(conn.client.clone());
+    let tx = runtime.sender();
+    runtime.set_client(conn.client.clone().with_retry_hook(Arc::new(move |n| {
+        let _ = tx.send(app::Msg::Retrying(n.clone()));
+    })));
+    let (mut app, first) = app::App::new(conn.client.host(), workspace);
+    app.mouse = settings.mouse;
+    let theme = theme::Theme::new(settings.color);
+    let mut host = terminal::CrosstermHost::new(settings.mouse)
+        .map_err(|e| CliError::api(format!("cannot use the terminal: {e}")))?;
+    let result = runtime.run(&mut host, &mut app, &theme, first).await;
+    drop(host);
+    result.map_err(|e| CliError::api(format!("terminal error: {e}")))
 }

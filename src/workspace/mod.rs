@@ -1,16 +1,18 @@
 //! The domain: workspaces, the field table, the rules, the minimal patch and before/after diffs.
 //! Nothing here knows about terminals, HTTP or files.
 
+pub mod conflict;
 pub mod diff;
 pub mod field;
 pub mod model;
 pub mod patch;
 pub mod validate;
 
+pub use conflict::{ConflictReport, ConflictRow, check_conflicts};
 pub use diff::{Change, changes_between, word_diff};
 pub use field::{FIELDS, FieldKind, FieldSpec, READ_ONLY, field};
 pub use model::{Workspace, WorkspaceError};
-pub use patch::{PatchBody, values_equal};
+pub use patch::{PatchBody, echo_mismatches, values_equal};
 pub use validate::{
     Check, check_value, display_value, edit_text, parse_input, parse_typed, percentage,
 };

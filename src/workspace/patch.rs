@@ -118,6 +118,25 @@ impl PatchBody {
     }
 }
 
+/// Requested fields the server stored differently, one sentence each (the server-echo check).
+pub fn echo_mismatches(patch: &PatchBody, after: &Workspace) -> Vec<String> {
+    patch
+        .fields()
+        .iter()
+        .filter_map(|(name, asked)| {
+            let spec = super::field(name)?;
+            let stored = after.get(name);
+            (!values_equal(spec, stored, Some(asked))).then(|| {
+                format!(
+                    "{name}: asked for \"{}\", the server holds \"{}\"",
+                    super::display_value(Some(asked)),
+                    super::display_value(stored)
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,661 @@
+//! The one state of the TUI, the messages that change it, and the effects it asks for.
+//! `update` decides; it never awaits, reads the clock, or touches the network or the disk.
+
+use super::form::{FormAction, FormState};
+use super::picker::{PickerAction, PickerState};
+use crate::api::{ApiError, RetryNotice};
+use crate::workspace::{
+    Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches, field,
+    values_equal,
+};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use std::time::Duration;
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize,
+    /// Animation frame while something is in flight; carries the time since it began.
+    Tick(Duration),
+    ListLoaded(Result<Vec<Workspace>, ApiError>),
+    WorkspaceLoaded(Result<Workspace, ApiError>),
+    /// The submit task fetched the server's state and found fields changed under us.
+    SubmitConflict {
+        server: Workspace,
+        report: ConflictReport,
+    },
+    /// The conflict check passed; the PATCH is on its way.
+    SubmitSending,
+    Submitted(Result<SubmitOutcome, ApiError>),
+    /// After a cancelled submit: what the server holds now.
+    Reread(Result<Workspace, ApiError>),
+    Retrying(RetryNotice),
+    /// $EDITOR closed: the new text, or why it failed.
+    EditorClosed(Result<String, String>),
+}
+
+/// What the app asks the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadList,
+    LoadWorkspace(String),
+    /// GET the workspace, check for conflicts against `base` (unless `force`), then PATCH.
+    Submit {
+        base: Workspace,
+        patch: PatchBody,
+        force: bool,
+    },
+    /// Abort the submit task; re-read the workspace when the PATCH may have landed.
+    CancelSubmit { reread: Option<String> },
+    OpenEditor { text: String },
+    Quit,
+}
+
+/// A PATCH that went through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitOutcome {
+    /// The server's state just before the PATCH.
+    pub before: Workspace,
+    pub after: Workspace,
+    pub patch: PatchBody,
+    /// Fields changed remotely that we did not touch (folded into the base).
+    pub remote_changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultView {
+    pub outcome: SubmitOutcome,
+    pub changes: Vec<Change>,
+    /// Requested fields the server stored differently (the echo check).
+    pub echo_warnings: Vec<String>,
+    pub reverting: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictView {
+    pub server: Workspace,
+    pub report: ConflictReport,
+}
+
+#[derive(Debug)]
+pub enum Screen {
+    Picker,
+    /// Opening a workspace; `error` when that failed.
+    Loading {
+        target: String,
+        error: Option<String>,
+    },
+    Form,
+    Review,
+    Submitting {
+        /// The conflict check passed and the PATCH is on its way.
+        sending: bool,
+        /// This submit reverts the last one.
+        revert: bool,
+    },
+    Result(ResultView),
+    Conflict(ConflictView),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// Unsaved edits: `quit` = leaving orws, else going back to the picker.
+    ConfirmLeave { quit: bool },
+    ConfirmRevert,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub picker: PickerState,
+    pub form: Option<FormState>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<Status>,
+    /// Time since the current request began, and the spinner frame.
+    pub elapsed: Duration,
+    pub frame: usize,
+    /// Where the form's workspace lives, shown in the title.
+    pub host: String,
+    /// Whether there is a picker to go back to.
+    pub has_picker: bool,
+    pub mouse: bool,
+    pub quit: bool,
+}
+
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+impl App {
+    /// The app and its first effects: the picker, or straight to one workspace.
+    pub fn new(host: &str, workspace: Option<String>) -> (Self, Vec<Effect>) {
+        let (screen, effect, has_picker) = match workspace {
+            Some(w) => (
+                Screen::Loading {
+                    target: w.clone(),
+                    error: None,
+                },
+                Effect::LoadWorkspace(w),
+                false,
+            ),
+            None => (Screen::Picker, Effect::LoadList, true),
+        };
+        let mut picker = PickerState::default();
+        picker.loading = has_picker;
+        let app = Self {
+            screen,
+            picker,
+            form: None,
+            overlay: None,
+            status: None,
+            elapsed: Duration::ZERO,
+            frame: 0,
+            host: host.to_string(),
+            has_picker,
+            mouse: false,
+            quit: false,
+        };
+        (app, vec![effect])
+    }
+
+    /// True while something animates (a request in flight): the runtime ticks only then.
+    pub fn is_busy(&self) -> bool {
+        matches!(self.screen, Screen::Submitting { .. })
+            || matches!(self.screen, Screen::Loading { error: None, .. })
+            || self.picker.loading && matches!(self.screen, Screen::Picker)
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            level: Level::Info,
+            text: text.into(),
+        });
+    }
+
+    fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            level: Level::Warning,
+            text: text.into(),
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            level: Level::Error,
+            text: text.into(),
+        });
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) if key.kind == KeyEventKind::Release => vec![],
+            Msg::Key(key) => self.on_key(key),
+            Msg::Paste(text) => {
+                if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
+                    form.paste(&text);
+                } else if matches!(self.screen, Screen::Picker) && self.picker.filtering {
+                    self.picker.filter.push_str(text.lines().next().unwrap_or(""));
+                }
+                vec![]
+            }
+            Msg::Mouse(m) => {
+                self.on_mouse(m);
+                vec![]
+            }
+            Msg::Resize => vec![],
+            Msg::Tick(elapsed) => {
+                self.elapsed = elapsed;
+                self.frame = self.frame.wrapping_add(1);
+                vec![]
+            }
+            Msg::ListLoaded(result) => {
+                self.picker.loading = false;
+                match result {
+                    Ok(list) => {
+                        self.picker.set_workspaces(list);
+                        self.status = None;
+                    }
+                    Err(e) => self.error(format!("{e} (r to retry)")),
+                }
+                vec![]
+            }
+            Msg::WorkspaceLoaded(result) => self.on_workspace_loaded(result),
+            Msg::SubmitConflict { server, report } => {
+                self.screen = Screen::Conflict(ConflictView { server, report });
+                self.warn("Someone changed these fields on the server since you loaded them; nothing was sent.");
+                vec![]
+            }
+            Msg::SubmitSending => {
+                if let Screen::Submitting { sending, .. } = &mut self.screen {
+                    *sending = true;
+                }
+                vec![]
+            }
+            Msg::Submitted(result) => self.on_submitted(result),
+            Msg::Reread(result) => self.on_reread(result),
+            Msg::Retrying(n) => {
+                self.warn(format!(
+                    "{}; retrying in {:.0} s (try {} of {})",
+                    n.reason,
+                    n.wait.as_secs_f64().ceil(),
+                    n.attempt,
+                    n.max_attempts
+                ));
+                vec![]
+            }
+            Msg::EditorClosed(result) => {
+                match (result, &mut self.form) {
+                    (Ok(text), Some(form)) => {
+                        form.set_external_text(&text);
+                        self.info("Text taken from the editor.");
+                    }
+                    (Err(e), _) => self.error(format!("The editor failed: {e}")),
+                    _ => {}
+                }
+                vec![]
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if let Some(overlay) = self.overlay {
+            return self.overlay_key(overlay, key);
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match &self.screen {
+            Screen::Picker => match self.picker.handle_key(key) {
+                PickerAction::Open(id) => self.open(id),
+                PickerAction::Reload => {
+                    self.picker.loading = true;
+                    vec![Effect::LoadList]
+                }
+                PickerAction::Quit => self.quit_now(),
+                PickerAction::Help => {
+                    self.overlay = Some(Overlay::Help);
+                    vec![]
+                }
+                PickerAction::None if ctrl && key.code == KeyCode::Char('c') => self.quit_now(),
+                PickerAction::None => vec![],
+            },
+            Screen::Loading { target, error } => match key.code {
+                KeyCode::Char('r') if error.is_some() => {
+                    let target = target.clone();
+                    self.open(target)
+                }
+                KeyCode::Char('q') => self.quit_now(),
+                KeyCode::Char('c') if ctrl => self.quit_now(),
+                KeyCode::Esc if self.has_picker => {
+                    self.screen = Screen::Picker;
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Screen::Form => self.form_key(key),
+            Screen::Review => match key.code {
+                KeyCode::Enter | KeyCode::Char('y') => self.submit(false),
+                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
+                    self.screen = Screen::Form;
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Screen::Submitting { sending, .. } => match key.code {
+                KeyCode::Esc => {
+                    let reread = sending.then(|| self.form_id()).flatten();
+                    self.screen = Screen::Form;
+                    if reread.is_some() {
+                        self.warn("Cancelled; the PATCH may have reached the server, checking…");
+                    } else {
+                        self.info("Cancelled before anything was sent; your edits are kept.");
+                    }
+                    vec![Effect::CancelSubmit { reread }]
+                }
+                _ => vec![],
+            },
+            Screen::Result(_) => match key.code {
+                KeyCode::Char('r') => {
+                    self.overlay = Some(Overlay::ConfirmRevert);
+                    vec![]
+                }
+                KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => {
+                    self.screen = Screen::Form;
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Screen::Conflict(_) => self.conflict_key(key),
+        }
+    }
+
+    fn form_id(&self) -> Option<String> {
+        self.form.as_ref().map(|f| f.workspace.id().to_string())
+    }
+
+    fn quit_now(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        vec![Effect::Quit]
+    }
+
+    fn open(&mut self, target: String) -> Vec<Effect> {
+        self.screen = Screen::Loading {
+            target: target.clone(),
+            error: None,
+        };
+        self.elapsed = Duration::ZERO;
+        vec![Effect::LoadWorkspace(target)]
+    }
+
+    fn on_workspace_loaded(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
+        let Screen::Loading { target, .. } = &self.screen else {
+            return vec![];
+        };
+        match result {
+            Ok(ws) => {
+                self.form = Some(FormState::new(ws));
+                self.screen = Screen::Form;
+                self.status = None;
+            }
+            Err(e) => {
+                self.screen = Screen::Loading {
+                    target: target.clone(),
+                    error: Some(e.to_string()),
+                };
+            }
+        }
+        vec![]
+    }
+
+    fn form_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(form) = &mut self.form else {
+            return vec![];
+        };
+        let editing = form.is_editing();
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if !editing && ctrl && key.code == KeyCode::Char('c') {
+            return self.leave(true);
+        }
+        if !editing {
+            self.status = None;
+        }
+        match form.handle_key(key) {
+            FormAction::None => vec![],
+            FormAction::Review => self.review(),
+            FormAction::Help => {
+                self.overlay = Some(Overlay::Help);
+                vec![]
+            }
+            FormAction::Quit => self.leave(true),
+            FormAction::Back => self.leave(false),
+            FormAction::ExternalEditor => vec![Effect::OpenEditor {
+                text: form.focused().edit_text(),
+            }],
+        }
+    }
+
+    /// Quit or go back to the picker, asking first when there are unsaved edits.
+    fn leave(&mut self, quit: bool) -> Vec<Effect> {
+        let modified = self.form.as_ref().is_some_and(|f| f.modified_count() > 0);
+        if modified {
+            self.overlay = Some(Overlay::ConfirmLeave { quit });
+            return vec![];
+        }
+        self.leave_now(quit)
+    }
+
+    fn leave_now(&mut self, quit: bool) -> Vec<Effect> {
+        if quit || !self.has_picker {
+            return self.quit_now();
+        }
+        self.form = None;
+        self.screen = Screen::Picker;
+        self.picker.loading = true;
+        // The list may be stale after a submit.
+        vec![Effect::LoadList]
+    }
+
+    fn review(&mut self) -> Vec<Effect> {
+        let Some(form) = &self.form else {
+            return vec![];
+        };
+        let invalid = form.invalid_fields();
+        if !invalid.is_empty() {
+            self.error(format!(
+                "Cannot submit: fix {} first",
+                invalid.join(", ")
+            ));
+            return vec![];
+        }
+        if form.patch().is_empty() {
+            self.info("Nothing to save: no field differs from the server's value.");
+            return vec![];
+        }
+        self.screen = Screen::Review;
+        vec![]
+    }
+
+    fn submit(&mut self, force: bool) -> Vec<Effect> {
+        let Some(form) = &self.form else {
+            return vec![];
+        };
+        let patch = form.patch();
+        if patch.is_empty() {
+            self.screen = Screen::Form;
+            self.info("Nothing to save: no field differs from the server's value.");
+            return vec![];
+        }
+        self.screen = Screen::Submitting {
+            sending: false,
+            revert: false,
+        };
+        self.elapsed = Duration::ZERO;
+        self.status = None;
+        vec![Effect::Submit {
+            base: form.workspace.clone(),
+            patch,
+            force,
+        }]
+    }
+
+    fn on_submitted(&mut self, result: Result<SubmitOutcome, ApiError>) -> Vec<Effect> {
+        let Screen::Submitting { revert, .. } = self.screen else {
+            // The person cancelled; the re-read reports what happened.
+            return vec![];
+        };
+        let Some(form) = &mut self.form else {
+            return vec![];
+        };
+        match result {
+            Ok(outcome) => {
+                let changes = changes_between(&outcome.before, &outcome.after);
+                let echo_warnings = echo_mismatches(&outcome.patch, &outcome.after);
+                // Edits made since the submit began stay; everything else follows the server.
+                form.rebase(outcome.after.clone());
+                let n = outcome.patch.len();
+                if echo_warnings.is_empty() {
+                    self.info(format!(
+                        "{} field{} saved.",
+                        n,
+                        if n == 1 { "" } else { "s" }
+                    ));
+                } else {
+                    self.warn(format!(
+                        "Saved, but the server stored something else: {}",
+                        echo_warnings.join("; ")
+                    ));
+                }
+                self.screen = Screen::Result(ResultView {
+                    outcome,
+                    changes,
+                    echo_warnings,
+                    reverting: revert,
+                });
+            }
+            Err(e) => {
+                self.screen = Screen::Form;
+                if let Some(name) = e.field().map(str::to_string)
+                    && let Some(f) = form.field_mut(&name)
+                {
+                    f.server_error = Some(e.to_string());
+                    form.focus_field(&name);
+                }
+                self.error(format!("{e}. Your edits are kept; s to try again."));
+            }
+        }
+        vec![]
+    }
+
+    fn on_reread(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
+        let Some(form) = &mut self.form else {
+            return vec![];
+        };
+        match result {
+            Ok(server) => {
+                let patch = form.patch();
+                let applied = !patch.is_empty()
+                    && patch.fields().iter().all(|(k, v)| {
+                        field(k).is_some_and(|spec| values_equal(spec, server.get(k), Some(v)))
+                    });
+                form.rebase(server);
+                if applied {
+                    self.warn("Cancelled too late: the server had already applied the change.");
+                } else {
+                    self.info("Cancelled: the server did not apply the change; your edits are kept.");
+                }
+            }
+            Err(e) => self.error(format!(
+                "Cancelled; could not check whether the change was applied: {e}"
+            )),
+        }
+        vec![]
+    }
+
+    fn conflict_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Screen::Conflict(view) = &self.screen else {
+            return vec![];
+        };
+        let (server, conflicts): (Workspace, Vec<String>) = (
+            view.server.clone(),
+            view.report.conflicts.iter().map(|c| c.field.clone()).collect(),
+        );
+        let Some(form) = &mut self.form else {
+            return vec![];
+        };
+        match key.code {
+            KeyCode::Char('m') => {
+                // Keep mine: the server's state becomes the base, my edits stay, and they go.
+                form.rebase(server);
+                self.submit(true)
+            }
+            KeyCode::Char('t') => {
+                form.rebase(server);
+                for name in &conflicts {
+                    if let Some(f) = form.field_mut(name) {
+                        f.reset();
+                    }
+                }
+                if form.patch().is_empty() {
+                    self.screen = Screen::Form;
+                    self.info("Took their values; nothing of yours is left to send.");
+                } else {
+                    self.screen = Screen::Review;
+                    self.info("Took their values for the conflicting fields; review the rest.");
+                }
+                vec![]
+            }
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.screen = Screen::Form;
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
+        match overlay {
+            Overlay::Help => {
+                self.overlay = None;
+                vec![]
+            }
+            Overlay::ConfirmLeave { quit } => match key.code {
+                KeyCode::Char('y') => {
+                    self.overlay = None;
+                    self.leave_now(quit)
+                }
+                KeyCode::Char('d') => {
+                    self.overlay = None;
+                    if let Some(form) = &mut self.form {
+                        form.fields.iter_mut().for_each(|f| f.reset());
+                    }
+                    self.leave_now(quit)
+                }
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.overlay = None;
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Overlay::ConfirmRevert => match key.code {
+                KeyCode::Char('y') => {
+                    self.overlay = None;
+                    self.revert()
+                }
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.overlay = None;
+                    vec![]
+                }
+                _ => vec![],
+            },
+        }
+    }
+
+    /// Sends the inverse of the last patch, after the same conflict check.
+    fn revert(&mut self) -> Vec<Effect> {
+        let Screen::Result(view) = &self.screen else {
+            return vec![];
+        };
+        let inverse = view.outcome.patch.inverse(&view.outcome.before);
+        let base = view.outcome.after.clone();
+        self.screen = Screen::Submitting {
+            sending: false,
+            revert: true,
+        };
+        self.elapsed = Duration::ZERO;
+        vec![Effect::Submit {
+            base,
+            patch: inverse,
+            force: false,
+        }]
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) {
+        use crossterm::event::MouseEventKind;
+        if !self.mouse || self.overlay.is_some() {
+            return;
+        }
+        if let (Screen::Form, Some(form), MouseEventKind::Down(_)) = (&self.screen, &mut self.form, m.kind)
+            && !form.is_editing()
+        {
+            // Rows start under the title and the form's top border.
+            let row = m.row.saturating_sub(super::view::FORM_FIRST_ROW) as usize;
+            let clicked = form.visible().nth(row).map(|(i, _)| i);
+            if let Some(i) = clicked {
+                form.focus = i;
+            }
+        }
+    }
+}

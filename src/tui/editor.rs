@@ -1,0 +1,88 @@
+//! The text editor of a field in edit mode: ratatui-textarea plus what it leaves to us
+//! (paste, Tab, one-line fields, Ctrl-C to cancel).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, Input, Key, TextArea};
+
+/// What a key did to the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// Still editing; the text may have changed.
+    Editing,
+    /// Enter (one-line) or Esc: keep the text.
+    Done,
+    /// Tab / Shift-Tab: keep the text and move focus.
+    DoneNext,
+    DonePrev,
+    /// Ctrl-C: restore the value from before the edit.
+    Cancelled,
+}
+
+pub struct Editor {
+    pub area: TextArea<'static>,
+    pub multiline: bool,
+}
+
+impl std::fmt::Debug for Editor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Editor").field("text", &self.text()).finish()
+    }
+}
+
+impl Editor {
+    pub fn new(text: &str, multiline: bool) -> Self {
+        let lines: Vec<String> = if multiline {
+            text.split('\n').map(str::to_string).collect()
+        } else {
+            vec![text.replace(['\n', '\r'], " ")]
+        };
+        let mut area = TextArea::new(lines);
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        Self { area, multiline }
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> EditOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => return EditOutcome::Cancelled,
+            KeyCode::Esc => return EditOutcome::Done,
+            KeyCode::Tab => return EditOutcome::DoneNext,
+            KeyCode::BackTab => return EditOutcome::DonePrev,
+            KeyCode::Enter if !self.multiline => return EditOutcome::Done,
+            // Familiar undo/redo on top of textarea's Ctrl-U / Ctrl-R.
+            KeyCode::Char('z') if ctrl => {
+                self.area.undo();
+                return EditOutcome::Editing;
+            }
+            KeyCode::Char('y') if ctrl => {
+                self.area.redo();
+                return EditOutcome::Editing;
+            }
+            // Ctrl-M is Enter to textarea: never a newline in a one-line field.
+            KeyCode::Char('m' | 'j') if ctrl && !self.multiline => return EditOutcome::Done,
+            _ => {}
+        }
+        let input = Input::from(key);
+        if !self.multiline && matches!(input.key, Key::Char('\n' | '\r')) {
+            return EditOutcome::Done;
+        }
+        self.area.input(input);
+        EditOutcome::Editing
+    }
+
+    /// Bracketed paste: textarea ignores it, so the text is inserted here; newlines become
+    /// spaces in one-line fields.
+    pub fn paste(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.multiline {
+            self.area.insert_str(text);
+        } else {
+            self.area.insert_str(text.replace('\n', " ").trim_end());
+        }
+    }
+}

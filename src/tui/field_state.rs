@@ -1,0 +1,114 @@
+//! One row of the form: a field's base value (as loaded), its current value, and its checks.
+
+use crate::workspace::field::{FieldKind, FieldSpec};
+use crate::workspace::{check_value, display_value, edit_text, parse_typed, values_equal};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldState {
+    pub spec: &'static FieldSpec,
+    /// The value as last loaded from the server; `None` when the server did not send the field.
+    pub base: Option<Value>,
+    /// The value the patch would send.
+    pub current: Option<Value>,
+    /// Typed text that does not parse (e.g. `0.5x` as a rate): kept and shown, never dropped.
+    pub unparsed: Option<(String, String)>,
+    /// A message the server gave for this field on the last submit.
+    pub server_error: Option<String>,
+    /// A non-blocking remark, e.g. a model id missing from the catalog.
+    pub warning: Option<String>,
+}
+
+impl FieldState {
+    pub fn new(spec: &'static FieldSpec, base: Option<Value>) -> Self {
+        Self {
+            spec,
+            current: base.clone(),
+            base,
+            unparsed: None,
+            server_error: None,
+            warning: None,
+        }
+    }
+
+    /// Shown in the form: disabled_server_tools only when the server knows it.
+    pub fn is_visible(&self) -> bool {
+        self.spec.kind != FieldKind::ToolList || self.base.is_some()
+    }
+
+    pub fn is_modified(&self) -> bool {
+        self.unparsed.is_some() || !values_equal(self.spec, self.base.as_ref(), self.current.as_ref())
+    }
+
+    /// The error that blocks a submit, if any: unparsable text, a broken rule, or the server's word.
+    pub fn error(&self) -> Option<String> {
+        if let Some((_, e)) = &self.unparsed {
+            return Some(e.clone());
+        }
+        let null = Value::Null;
+        if let Err(e) = check_value(self.spec, self.current.as_ref().unwrap_or(&null)) {
+            return Some(e);
+        }
+        self.server_error.clone()
+    }
+
+    /// The value as a person reads it in the form.
+    pub fn display(&self) -> String {
+        match &self.unparsed {
+            Some((text, _)) => text.clone(),
+            None => display_value(self.current.as_ref()),
+        }
+    }
+
+    /// The text an editor opens with.
+    pub fn edit_text(&self) -> String {
+        match &self.unparsed {
+            Some((text, _)) => text.clone(),
+            None => edit_text(self.current.as_ref()),
+        }
+    }
+
+    /// Takes text typed in the editor: parsed when it can be, kept as typed when it cannot.
+    pub fn set_text(&mut self, text: &str) {
+        self.server_error = None;
+        match parse_typed(self.spec, text) {
+            Ok(v) => {
+                self.current = Some(v);
+                self.unparsed = None;
+            }
+            Err(e) => self.unparsed = Some((text.to_string(), e)),
+        }
+    }
+
+    pub fn set_value(&mut self, value: Value) {
+        self.server_error = None;
+        self.unparsed = None;
+        self.current = Some(value);
+    }
+
+    pub fn reset(&mut self) {
+        self.current = self.base.clone();
+        self.unparsed = None;
+        self.server_error = None;
+    }
+
+    /// Takes a new base from the server. An unmodified field follows it; an edit is kept.
+    pub fn rebase(&mut self, base: Option<Value>) {
+        if !self.is_modified() {
+            self.current = base.clone();
+        }
+        self.base = base;
+        self.server_error = None;
+    }
+
+    /// The live counter, e.g. `37/100`, for fields with a length limit.
+    pub fn counter(&self) -> Option<String> {
+        let max = self.spec.max_chars?;
+        let n = match (&self.unparsed, &self.current) {
+            (Some((t, _)), _) => t.chars().count(),
+            (None, Some(Value::String(s))) => s.chars().count(),
+            _ => 0,
+        };
+        Some(format!("{n}/{max}"))
+    }
+}

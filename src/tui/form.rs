@@ -1,0 +1,303 @@
+//! The form screen's state and keys: browse mode (keys are commands) and edit mode (keys are text).
+
+use super::editor::{EditOutcome, Editor};
+use super::field_state::FieldState;
+use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS};
+use crate::workspace::{FIELDS, PatchBody, Workspace};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Map, Value};
+
+#[derive(Debug)]
+pub enum Mode {
+    Browse,
+    /// Editing a text field; `before` is restored by Ctrl-C.
+    Edit {
+        editor: Editor,
+        before: FieldState,
+    },
+    /// Moving through the checklist of disabled_server_tools.
+    Checklist { cursor: usize, before: FieldState },
+}
+
+/// What the form asks of the app after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormAction {
+    None,
+    Review,
+    Help,
+    Quit,
+    Back,
+    /// Open the focused field's text in $VISUAL / $EDITOR.
+    ExternalEditor,
+}
+
+#[derive(Debug)]
+pub struct FormState {
+    /// The workspace as last loaded (the base of every field).
+    pub workspace: Workspace,
+    pub fields: Vec<FieldState>,
+    pub focus: usize,
+    pub mode: Mode,
+}
+
+impl FormState {
+    pub fn new(workspace: Workspace) -> Self {
+        let fields = FIELDS
+            .iter()
+            .map(|spec| FieldState::new(spec, workspace.get(spec.name).cloned()))
+            .collect();
+        Self {
+            workspace,
+            fields,
+            focus: 0,
+            mode: Mode::Browse,
+        }
+    }
+
+    pub fn focused(&self) -> &FieldState {
+        &self.fields[self.focus]
+    }
+
+    pub fn visible(&self) -> impl Iterator<Item = (usize, &FieldState)> {
+        self.fields.iter().enumerate().filter(|(_, f)| f.is_visible())
+    }
+
+    pub fn is_editing(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    pub fn modified_count(&self) -> usize {
+        self.fields.iter().filter(|f| f.is_modified()).count()
+    }
+
+    pub fn invalid_fields(&self) -> Vec<&'static str> {
+        self.fields
+            .iter()
+            .filter(|f| f.error().is_some())
+            .map(|f| f.spec.name)
+            .collect()
+    }
+
+    /// The current values of every field, for the patch.
+    pub fn current_values(&self) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .filter_map(|f| Some((f.spec.name.to_string(), f.current.clone()?)))
+            .collect()
+    }
+
+    pub fn patch(&self) -> PatchBody {
+        PatchBody::between(&self.workspace, &self.current_values())
+    }
+
+    /// Takes the server's state as the new base; edits that differ from it are kept.
+    pub fn rebase(&mut self, workspace: Workspace) {
+        for f in &mut self.fields {
+            f.rebase(workspace.get(f.spec.name).cloned());
+        }
+        self.workspace = workspace;
+    }
+
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut FieldState> {
+        self.fields.iter_mut().find(|f| f.spec.name == name)
+    }
+
+    pub fn focus_field(&mut self, name: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.spec.name == name) {
+            self.focus = i;
+        }
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let n = self.fields.len();
+        let mut i = self.focus;
+        for _ in 0..n {
+            i = if forward { (i + 1) % n } else { (i + n - 1) % n };
+            if self.fields[i].is_visible() {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    /// A key in browse or edit mode.
+    pub fn handle_key(&mut self, key: KeyEvent) -> FormAction {
+        match &mut self.mode {
+            Mode::Edit { .. } => {
+                self.edit_key(key);
+                FormAction::None
+            }
+            Mode::Checklist { .. } => {
+                self.checklist_key(key);
+                FormAction::None
+            }
+            Mode::Browse => self.browse_key(key),
+        }
+    }
+
+    fn browse_key(&mut self, key: KeyEvent) -> FormAction {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('s') if ctrl => return FormAction::Review,
+            _ if ctrl => return FormAction::None,
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => self.move_focus(true),
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => self.move_focus(false),
+            KeyCode::Home | KeyCode::Char('g') => self.focus = 0,
+            KeyCode::End | KeyCode::Char('G') => {
+                if let Some((i, _)) = self.visible().last() {
+                    self.focus = i;
+                }
+            }
+            KeyCode::Enter | KeyCode::Char('i') => self.begin_edit(),
+            KeyCode::Char(' ') => self.space(),
+            KeyCode::Delete | KeyCode::Backspace => {
+                let f = &mut self.fields[self.focus];
+                if f.spec.nullable {
+                    f.set_value(Value::Null);
+                }
+            }
+            KeyCode::Char('u') => self.fields[self.focus].reset(),
+            KeyCode::Char('U') => self.fields.iter_mut().for_each(FieldState::reset),
+            KeyCode::Char('e') if self.focused().spec.kind.is_text() => {
+                return FormAction::ExternalEditor;
+            }
+            KeyCode::Char('s') => return FormAction::Review,
+            KeyCode::Char('?') => return FormAction::Help,
+            KeyCode::Char('q') => return FormAction::Quit,
+            KeyCode::Esc => return FormAction::Back,
+            _ => {}
+        }
+        FormAction::None
+    }
+
+    /// Space: toggles a boolean, cycles a choice (null last), begins the checklist.
+    fn space(&mut self) {
+        let f = &mut self.fields[self.focus];
+        match f.spec.kind {
+            FieldKind::Toggle => {
+                let on = f.current.as_ref().and_then(Value::as_bool).unwrap_or(false);
+                f.set_value(Value::Bool(!on));
+            }
+            FieldKind::Choice(options) => {
+                let now = f.current.as_ref().and_then(Value::as_str);
+                let next = match now.and_then(|s| options.iter().position(|o| *o == s)) {
+                    Some(i) if i + 1 < options.len() => Value::String(options[i + 1].into()),
+                    Some(_) if f.spec.nullable => Value::Null,
+                    _ => Value::String(options[0].into()),
+                };
+                f.set_value(next);
+            }
+            FieldKind::ToolList => self.begin_edit(),
+            _ => {}
+        }
+    }
+
+    fn begin_edit(&mut self) {
+        let f = &self.fields[self.focus];
+        let before = f.clone();
+        match f.spec.kind {
+            FieldKind::Toggle | FieldKind::Choice(_) => self.space(),
+            FieldKind::ToolList => self.mode = Mode::Checklist { cursor: 0, before },
+            kind => {
+                let editor = Editor::new(&f.edit_text(), kind == FieldKind::MultilineText);
+                self.mode = Mode::Edit { editor, before };
+            }
+        }
+    }
+
+    fn edit_key(&mut self, key: KeyEvent) {
+        let Mode::Edit { editor, .. } = &mut self.mode else {
+            return;
+        };
+        let outcome = editor.handle_key(key);
+        let text = editor.text();
+        if outcome != EditOutcome::Cancelled {
+            self.fields[self.focus].set_text(&text);
+        }
+        match outcome {
+            EditOutcome::Editing => {}
+            EditOutcome::Done => self.mode = Mode::Browse,
+            EditOutcome::DoneNext | EditOutcome::DonePrev => {
+                self.mode = Mode::Browse;
+                self.move_focus(outcome == EditOutcome::DoneNext);
+            }
+            EditOutcome::Cancelled => self.cancel_edit(),
+        }
+    }
+
+    fn cancel_edit(&mut self) {
+        match std::mem::replace(&mut self.mode, Mode::Browse) {
+            Mode::Edit { before, .. } | Mode::Checklist { before, .. } => {
+                self.fields[self.focus] = before;
+            }
+            Mode::Browse => {}
+        }
+    }
+
+    /// Paste goes into the editor; in browse mode it is ignored (typing never fires commands).
+    pub fn paste(&mut self, text: &str) {
+        if let Mode::Edit { editor, .. } = &mut self.mode {
+            editor.paste(text);
+            let text = editor.text();
+            self.fields[self.focus].set_text(&text);
+        }
+    }
+
+    /// Text from $EDITOR replaces the focused field's text, validated like typed text.
+    pub fn set_external_text(&mut self, text: &str) {
+        let f = &mut self.fields[self.focus];
+        let one_line = f.spec.kind != FieldKind::MultilineText;
+        // Editors add a final newline; one-line fields keep one line.
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let text = if one_line { text.replace('\n', " ") } else { text.to_string() };
+        f.set_text(&text);
+    }
+
+    /// The checklist's entries: known tools, then values orws does not know (kept, shown).
+    pub fn checklist_items(&self) -> Vec<(String, bool)> {
+        let f = self.focused();
+        let chosen: Vec<String> = match &f.current {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => vec![],
+        };
+        let mut items: Vec<(String, bool)> = KNOWN_SERVER_TOOLS
+            .iter()
+            .map(|t| (t.to_string(), chosen.iter().any(|c| c == t)))
+            .collect();
+        for c in &chosen {
+            if !KNOWN_SERVER_TOOLS.contains(&c.as_str()) {
+                items.push((c.clone(), true));
+            }
+        }
+        items
+    }
+
+    fn checklist_key(&mut self, key: KeyEvent) {
+        let items = self.checklist_items();
+        let Mode::Checklist { cursor, .. } = &mut self.mode else {
+            return;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => return self.cancel_edit(),
+            KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(items.len() - 1),
+            KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
+            KeyCode::Char(' ') => {
+                let i = *cursor;
+                let mut chosen: Vec<Value> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, (_, on))| if *j == i { !on } else { *on })
+                    .map(|(_, (name, _))| Value::String(name.clone()))
+                    .collect();
+                chosen.dedup();
+                self.fields[self.focus].set_value(Value::Array(chosen));
+            }
+            KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Browse,
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The loop: messages in (terminal events, task results, animation ticks), effects out.
+//! Generic over the terminal, so tests drive it with injected keys and a `TestBackend`.
+
+use super::app::{App, Effect, Msg, SubmitOutcome};
+use super::theme::Theme;
+use super::view;
+use crate::api::Client;
+use crate::workspace::check_conflicts;
+use crossterm::event::Event;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::io;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+
+/// Where the loop gets its input and draws: the real terminal, or a test double.
+pub trait Host {
+    type B: Backend;
+    fn terminal(&mut self) -> &mut Terminal<Self::B>;
+    /// The next terminal event; `None` when input has ended or the process is asked to stop
+    /// (SIGTERM, SIGHUP).
+    fn next_event(&mut self) -> impl std::future::Future<Output = Option<io::Result<Event>>>;
+    /// Hands the terminal to $VISUAL / $EDITOR on `text` and returns the edited text.
+    fn run_editor(&mut self, text: &str) -> Result<String, String>;
+}
+
+/// The spinner's frame interval while a request is in flight.
+const FRAME: Duration = Duration::from_millis(80);
+
+pub struct Runtime {
+    client: Client,
+    tx: UnboundedSender<Msg>,
+    rx: UnboundedReceiver<Msg>,
+    submit: Option<JoinHandle<()>>,
+}
+
+impl Runtime {
+    /// A runtime and the sender that task results (and retry notices) come back on.
+    pub fn new(client: Client) -> Self {
+        let (tx, rx) = unbounded_channel();
+        Self {
+            client,
+            tx,
+            rx,
+            submit: None,
+        }
+    }
+
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
+    /// Replaces the client (e.g. with one whose retry hook reports to this runtime).
+    pub fn set_client(&mut self, client: Client) {
+        self.client = client;
+    }
+
+    /// Runs until the app quits, input ends, or a stop signal arrives.
+    pub async fn run<H: Host>(
+        &mut self,
+        host: &mut H,
+        app: &mut App,
+        theme: &Theme,
+        first: Vec<Effect>,
+    ) -> io::Result<()> {
+        self.run_effects(host, app, first);
+        let mut busy_since: Option<Instant> = None;
+        let mut ticker = tokio::time::interval(FRAME);
+        loop {
+            if app.quit {
+                return Ok(());
+            }
+            // Skip the frame when more messages are already queued: they change it again.
+            if self.rx.is_empty() {
+                draw(host, app, theme)?;
+            }
+            let busy = app.is_busy();
+            if busy && busy_since.is_none() {
+                busy_since = Some(Instant::now());
+                ticker.reset();
+            } else if !busy {
+                busy_since = None;
+            }
+            let msg = tokio::select! {
+                biased;
+                Some(msg) = self.rx.recv() => msg,
+                event = host.next_event() => match event {
+                    Some(Ok(event)) => match msg_of(event) {
+                        Some(msg) => msg,
+                        None => continue,
+                    },
+                    Some(Err(e)) => return Err(e),
+                    None => return Ok(()),
+                },
+                _ = ticker.tick(), if busy => {
+                    Msg::Tick(busy_since.map(|t| t.elapsed()).unwrap_or_default())
+                }
+            };
+            let effects = app.update(msg);
+            self.run_effects(host, app, effects);
+        }
+    }
+
+    fn run_effects<H: Host>(&mut self, host: &mut H, app: &mut App, effects: Vec<Effect>) {
+        let mut queue = std::collections::VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::LoadList => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::ListLoaded(client.list().await));
+                    });
+                }
+                Effect::LoadWorkspace(target) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::WorkspaceLoaded(client.get(&target).await));
+                    });
+                }
+                Effect::Submit { base, patch, force } => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    if let Some(old) = self.submit.take() {
+                        old.abort();
+                    }
+                    self.submit = Some(tokio::spawn(async move {
+                        let _ = tx.send(submit(&client, &tx, base, patch, force).await);
+                    }));
+                }
+                Effect::CancelSubmit { reread } => {
+                    if let Some(task) = self.submit.take() {
+                        task.abort();
+                    }
+                    if let Some(id) = reread {
+                        let (client, tx) = (self.client.clone(), self.tx.clone());
+                        tokio::spawn(async move {
+                            let _ = tx.send(Msg::Reread(client.get(&id).await));
+                        });
+                    }
+                }
+                Effect::OpenEditor { text } => {
+                    let result = host.run_editor(&text);
+                    queue.extend(app.update(Msg::EditorClosed(result)));
+                }
+                Effect::Quit => app.quit = true,
+            }
+        }
+    }
+}
+
+/// The submit: a fresh GET, the conflict check against the base, then the PATCH.
+async fn submit(
+    client: &Client,
+    tx: &UnboundedSender<Msg>,
+    base: crate::workspace::Workspace,
+    patch: crate::workspace::PatchBody,
+    force: bool,
+) -> Msg {
+    let server = match client.get(base.id()).await {
+        Ok(ws) => ws,
+        Err(e) => return Msg::Submitted(Err(e)),
+    };
+    let report = check_conflicts(&base, &server, &patch);
+    if report.has_conflicts() && !force {
+        return Msg::SubmitConflict { server, report };
+    }
+    let _ = tx.send(Msg::SubmitSending);
+    match client.patch(server.id(), &patch).await {
+        Ok(after) => Msg::Submitted(Ok(SubmitOutcome {
+            before: server,
+            after,
+            patch,
+            remote_changes: report.remote_changes,
+        })),
+        Err(e) => Msg::Submitted(Err(e)),
+    }
+}
+
+fn draw<H: Host>(host: &mut H, app: &App, theme: &Theme) -> io::Result<()> {
+    host.terminal()
+        .draw(|frame| view::draw(frame, app, theme))
+        .map(|_| ())
+        .map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// The message for a terminal event; `None` for events the app ignores.
+pub fn msg_of(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Resize(..) => Some(Msg::Resize),
+        _ => None,
+    }
+}

@@ -1,0 +1,211 @@
+//! The app loop with injected keys against the fake server over loopback:
+//! edit → review → submit → result, a conflict, cancelling, and errors that keep the edits.
+
+use crossterm::event::KeyCode;
+use orws::api::{ApiKey, Client, ClientConfig};
+use orws::fake::{FakeConfig, FakeServer, Fault};
+use orws::tui::app::App;
+use orws::tui::runtime::Runtime;
+use orws::tui::test_host::{TestDriver, TestHost};
+use orws::tui::theme::Theme;
+use serde_json::json;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn fake(config: FakeConfig) -> FakeServer {
+    orws::fake::start(config).await.expect("fake server starts")
+}
+
+fn client(server: &FakeServer) -> Client {
+    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
+    config.initial_backoff = Duration::from_millis(10);
+    config.timeout = Duration::from_secs(5);
+    Client::new(config).expect("client")
+}
+
+/// Starts the loop on `workspace` (or the picker) and returns the driver and the loop's task.
+fn start(
+    client: Client,
+    workspace: Option<&str>,
+) -> (TestDriver, tokio::task::JoinHandle<App>) {
+    let (mut host, driver) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), workspace.map(str::to_string));
+    let mut runtime = Runtime::new(client);
+    let task = tokio::spawn(async move {
+        runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await
+            .expect("loop runs");
+        app
+    });
+    (driver, task)
+}
+
+#[tokio::test]
+async fn edit_review_submit_result() {
+    let server = fake(FakeConfig::default()).await;
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+
+    ui.key(KeyCode::Enter);
+    ui.text(" 2");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('s'));
+    let review = ui.wait_for(r#"{"name":"Production 2"}"#, WAIT).await;
+    assert!(!review.contains(r#""slug""#), "only name is sent:\n{review}");
+
+    ui.key(KeyCode::Enter);
+    let result = ui.wait_for("applied", WAIT).await;
+    assert!(result.contains("Production 2"), "{result}");
+
+    let stored = server.workspace("550e8400-e29b-41d4-a716-446655440000").unwrap();
+    assert_eq!(stored["name"], json!("Production 2"));
+    assert_eq!(stored["slug"], json!("production"));
+    let patches: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0].body, r#"{"name":"Production 2"}"#);
+    assert!(patches[0].path.ends_with("/workspaces/550e8400-e29b-41d4-a716-446655440000"));
+
+    // Back in the form, the base is the server's answer: nothing left to save.
+    ui.key(KeyCode::Esc);
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(app.quit);
+    assert_eq!(app.form.unwrap().modified_count(), 0);
+}
+
+#[tokio::test]
+async fn picker_filter_then_enter_opens_the_form() {
+    let server = fake(FakeConfig::default()).await;
+    let (ui, _task) = start(client(&server), None);
+    ui.wait_for("production", WAIT).await;
+    ui.key(KeyCode::Char('/'));
+    ui.text("prod");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Production environment workspace", WAIT).await;
+}
+
+#[tokio::test]
+async fn a_remote_change_to_the_edited_field_stops_at_the_conflict_screen() {
+    let server = fake(FakeConfig::default()).await;
+    let (ui, _task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text(" mine");
+    ui.key(KeyCode::Enter);
+    server.set_field("production", "name", json!("Theirs"));
+    server.set_field("production", "description", json!("changed remotely"));
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("PATCH", WAIT).await;
+    ui.key(KeyCode::Enter);
+    let screen = ui.wait_for("Theirs", WAIT).await;
+    assert!(screen.contains("Production mine"), "{screen}");
+    assert!(
+        server.requests().iter().all(|r| r.method != "PATCH"),
+        "nothing is sent on a conflict"
+    );
+    // Keep mine: sent anyway; the remote description stays.
+    ui.key(KeyCode::Char('m'));
+    ui.wait_for("applied", WAIT).await;
+    let stored = server.workspace("production").unwrap();
+    assert_eq!(stored["name"], json!("Production mine"));
+    assert_eq!(stored["description"], json!("changed remotely"));
+}
+
+#[tokio::test]
+async fn a_remote_change_to_another_field_does_not_block() {
+    let server = fake(FakeConfig::default()).await;
+    let (ui, _task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text("!");
+    ui.key(KeyCode::Enter);
+    server.set_field("production", "description", json!("changed remotely"));
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("PATCH", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("applied", WAIT).await;
+    let stored = server.workspace("production").unwrap();
+    assert_eq!(stored["name"], json!("Production!"));
+    assert_eq!(stored["description"], json!("changed remotely"));
+}
+
+#[tokio::test]
+async fn a_failed_patch_keeps_the_edit_and_can_be_retried() {
+    let server = fake(FakeConfig::default()).await;
+    server.inject("PATCH", Fault::Status(500), 1);
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text(" X");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("PATCH", WAIT).await;
+    ui.key(KeyCode::Enter);
+    let screen = ui.wait_for("server error 500", WAIT).await;
+    assert!(screen.contains("Production X"), "the edit survives:\n{screen}");
+    // Retry: this time it goes through.
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("PATCH", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("applied", WAIT).await;
+    assert_eq!(server.workspace("production").unwrap()["name"], json!("Production X"));
+    ui.key(KeyCode::Esc);
+    ui.key(KeyCode::Char('q'));
+    tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_400_naming_a_field_lands_on_that_field() {
+    let server = fake(FakeConfig::default()).await;
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    // Take the slug of another seeded workspace: the server refuses it.
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Enter);
+    for _ in 0.."production".len() {
+        ui.key(KeyCode::Backspace);
+    }
+    ui.text("default");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("PATCH", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("already", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    ui.key(KeyCode::Char('n'));
+    ui.key(KeyCode::Char('q'));
+    ui.key(KeyCode::Char('d'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    let form = app.form.unwrap();
+    assert_eq!(form.focused().spec.name, "slug");
+    assert!(form.focused().server_error.is_some());
+}
+
+#[tokio::test]
+async fn cancelling_a_slow_submit_keeps_the_screen_alive() {
+    let server = fake(FakeConfig {
+        latency: Duration::from_millis(300),
+        ..FakeConfig::default()
+    })
+    .await;
+    let (ui, _task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text(" slow");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("PATCH", WAIT).await;
+    server.inject("GET", Fault::Hang, 1);
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Esc", WAIT).await;
+    ui.key(KeyCode::Esc);
+    let screen = ui.wait_for("Cancelled", WAIT).await;
+    assert!(screen.contains("Production slow"), "{screen}");
+    assert!(server.requests().iter().all(|r| r.method != "PATCH"));
+}
