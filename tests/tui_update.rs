@@ -1,0 +1,626 @@
+//! `App::update` with plain values: every key path of the form, review, submit, result and
+//! conflict screens. No terminal, no server.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::api::ApiError;
+use orws::tui::app::{App, Effect, Level, Msg, Overlay, Screen, SubmitOutcome};
+use orws::tui::form::Mode;
+use orws::workspace::{ConflictReport, PatchBody, Workspace, check_conflicts};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn production() -> Workspace {
+    Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production", "slug": "production",
+        "description": "Production environment workspace",
+        "default_text_model": "openai/gpt-4o", "default_image_model": "openai/dall-e-3",
+        "default_provider_sort": "price", "io_logging_sampling_rate": 1,
+        "io_logging_api_key_ids": null, "is_data_discount_logging_enabled": true,
+        "is_observability_broadcast_enabled": false, "is_observability_io_logging_enabled": false,
+        "disabled_server_tools": null,
+        "created_at": "2025-08-24T10:30:00Z", "created_by": "user_abc123",
+        "updated_at": "2025-08-24T15:45:00Z"
+    }))
+    .unwrap()
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// An app with the form open on production.
+fn form_app() -> App {
+    let (mut app, effects) = App::new("openrouter.ai", Some("production".into()));
+    assert_eq!(effects, vec![Effect::LoadWorkspace("production".into())]);
+    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    assert!(matches!(app.screen, Screen::Form));
+    app
+}
+
+fn focus(app: &App) -> &'static str {
+    app.form.as_ref().unwrap().focused().spec.name
+}
+
+fn current(app: &App, name: &str) -> Option<Value> {
+    let form = app.form.as_ref().unwrap();
+    form.fields.iter().find(|f| f.spec.name == name).unwrap().current.clone()
+}
+
+fn patch_body(app: &App) -> String {
+    app.form.as_ref().unwrap().patch().to_body_string()
+}
+
+#[test]
+fn starts_on_the_picker_without_a_workspace() {
+    let (app, effects) = App::new("h", None);
+    assert!(matches!(app.screen, Screen::Picker));
+    assert_eq!(effects, vec![Effect::LoadList]);
+    assert!(app.is_busy(), "the list is loading");
+}
+
+#[test]
+fn picker_filter_and_enter_open_the_match() {
+    let (mut app, _) = App::new("h", None);
+    let other = Workspace::from_json(json!({"id":"u2","name":"Staging","slug":"staging"})).unwrap();
+    app.update(Msg::ListLoaded(Ok(vec![other, production()])));
+    assert!(!app.is_busy());
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "prod");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::LoadWorkspace(production().id().into())]);
+    assert!(matches!(app.screen, Screen::Loading { .. }));
+}
+
+#[test]
+fn picker_keys_move_reload_and_quit() {
+    let (mut app, _) = App::new("h", None);
+    let a = Workspace::from_json(json!({"id":"a","name":"A","slug":"a"})).unwrap();
+    let b = Workspace::from_json(json!({"id":"b","name":"B","slug":"b"})).unwrap();
+    app.update(Msg::ListLoaded(Ok(vec![a, b])));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.picker.selected, 1);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.picker.selected, 1, "stays on the last row");
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.picker.selected, 0);
+    assert_eq!(key(&mut app, KeyCode::Char('r')), vec![Effect::LoadList]);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_failed_list_is_an_error_line() {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Err(ApiError::Timeout { secs: 3 })));
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.contains("3 s"));
+}
+
+#[test]
+fn moving_with_j_k_tab_and_arrows() {
+    let mut app = form_app();
+    assert_eq!(focus(&app), "name");
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(focus(&app), "slug");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(focus(&app), "description");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(focus(&app), "default_text_model");
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(focus(&app), "name");
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(focus(&app), "disabled_server_tools", "wraps to the last field");
+}
+
+#[test]
+fn enter_edits_typing_changes_enter_ends() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().unwrap().is_editing());
+    typed(&mut app, " 2");
+    assert_eq!(current(&app, "name"), Some(json!("Production 2")), "checked on every keystroke");
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(patch_body(&app), r#"{"name":"Production 2"}"#);
+}
+
+#[test]
+fn typing_in_edit_mode_never_fires_commands() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Char('i'));
+    typed(&mut app, "qsu?");
+    assert!(!app.quit);
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(current(&app, "name"), Some(json!("Productionqsu?")));
+}
+
+#[test]
+fn ctrl_c_cancels_the_edit() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "xyz");
+    ctrl(&mut app, 'c');
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    assert!(!app.quit);
+}
+
+#[test]
+fn esc_ends_the_edit_and_keeps_the_text() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(current(&app, "name"), Some(json!("Production!")));
+}
+
+#[test]
+fn tab_ends_the_edit_and_moves() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Tab);
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(focus(&app), "slug");
+    assert_eq!(current(&app, "name"), Some(json!("Production!")), "no tab inserted");
+}
+
+#[test]
+fn undo_and_redo_in_text() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "ab");
+    ctrl(&mut app, 'z');
+    assert_eq!(current(&app, "name"), Some(json!("Productiona")));
+    ctrl(&mut app, 'y');
+    assert_eq!(current(&app, "name"), Some(json!("Productionab")));
+}
+
+#[test]
+fn an_invalid_slug_is_flagged_at_once_and_kept() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "_");
+    let form = app.form.as_ref().unwrap();
+    let error = form.focused().error().expect("flagged on the keystroke");
+    assert!(error.contains("slug") && error.contains("underscore"), "{error}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(current(&app, "slug"), Some(json!("production_")), "invalid text is kept");
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Form), "submit refused");
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.contains("slug"), "{}", status.text);
+}
+
+#[test]
+fn an_unparsable_rate_is_kept_as_typed() {
+    let mut app = form_app();
+    app.form.as_mut().unwrap().focus_field("io_logging_sampling_rate");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "x");
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.focused().display(), "1x");
+    assert!(form.focused().error().unwrap().contains("decimal"));
+    assert_eq!(form.invalid_fields(), vec!["io_logging_sampling_rate"]);
+}
+
+#[test]
+fn space_toggles_booleans_and_cycles_the_sort() {
+    let mut app = form_app();
+    app.form.as_mut().unwrap().focus_field("is_data_discount_logging_enabled");
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(current(&app, "is_data_discount_logging_enabled"), Some(json!(false)));
+    app.form.as_mut().unwrap().focus_field("default_provider_sort");
+    let mut seen = vec![];
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char(' '));
+        seen.push(current(&app, "default_provider_sort").unwrap());
+    }
+    assert_eq!(
+        seen,
+        vec![json!("throughput"), json!("latency"), json!("exacto"), Value::Null, json!("price")]
+    );
+}
+
+#[test]
+fn delete_sets_a_nullable_field_to_null_only() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Delete);
+    assert_eq!(current(&app, "name"), Some(json!("Production")), "name cannot be null");
+    app.form.as_mut().unwrap().focus_field("description");
+    key(&mut app, KeyCode::Delete);
+    assert_eq!(patch_body(&app), r#"{"description":null}"#);
+}
+
+#[test]
+fn u_resets_one_field_and_shift_u_all() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Enter);
+    app.form.as_mut().unwrap().focus_field("description");
+    key(&mut app, KeyCode::Delete);
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 2);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
+    key(&mut app, KeyCode::Char('U'));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+}
+
+#[test]
+fn editing_back_to_the_base_unmodifies() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Form));
+    assert!(app.status.clone().unwrap().text.contains("Nothing to save"));
+}
+
+#[test]
+fn description_enter_is_a_newline_and_paste_keeps_lines() {
+    let mut app = form_app();
+    app.form.as_mut().unwrap().focus_field("description");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "more");
+    app.update(Msg::Paste("\nline".into()));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        current(&app, "description"),
+        Some(json!("Production environment workspace\nmore\nline"))
+    );
+}
+
+#[test]
+fn paste_strips_newlines_in_one_line_fields() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::Paste(" a\nb\r\n".into()));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(current(&app, "name"), Some(json!("Production a b")));
+}
+
+#[test]
+fn paste_in_browse_mode_changes_nothing() {
+    let mut app = form_app();
+    app.update(Msg::Paste("qqq".into()));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    assert!(!app.quit);
+}
+
+#[test]
+fn checklist_toggles_tools() {
+    let mut app = form_app();
+    app.form.as_mut().unwrap().focus_field("disabled_server_tools");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.form.as_ref().unwrap().mode, Mode::Checklist { .. }));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        patch_body(&app),
+        r#"{"disabled_server_tools":["openrouter:advisor","openrouter:apply_patch"]}"#
+    );
+    // Unchecking everything is the same as null: nothing to send.
+    app.form.as_mut().unwrap().focus_field("disabled_server_tools");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(patch_body(&app), "{}");
+}
+
+#[test]
+fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
+    let mut app = form_app();
+    app.form.as_mut().unwrap().focus_field("description");
+    let effects = key(&mut app, KeyCode::Char('e'));
+    assert_eq!(
+        effects,
+        vec![Effect::OpenEditor {
+            text: "Production environment workspace".into()
+        }]
+    );
+    app.update(Msg::EditorClosed(Ok("From the editor\n".into())));
+    assert_eq!(current(&app, "description"), Some(json!("From the editor")));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
+    app.update(Msg::EditorClosed(Err("vi exited with 1".into())));
+    assert_eq!(app.status.clone().unwrap().level, Level::Error);
+    assert_eq!(current(&app, "description"), Some(json!("From the editor")));
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, None);
+    assert!(!app.quit, "the key only closed the help");
+}
+
+#[test]
+fn q_without_edits_quits_at_once() {
+    let mut app = form_app();
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn q_with_edits_asks_and_n_stays() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![]);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.overlay, None);
+    assert!(!app.quit);
+    key(&mut app, KeyCode::Char('q'));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(key(&mut app, KeyCode::Char('y')), vec![Effect::Quit]);
+}
+
+#[test]
+fn q_then_d_discards_and_quits() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![Effect::Quit]);
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+}
+
+#[test]
+fn esc_goes_back_to_the_picker_when_there_is_one() {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![production()])));
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    assert_eq!(key(&mut app, KeyCode::Esc), vec![Effect::LoadList]);
+    assert!(matches!(app.screen, Screen::Picker));
+}
+
+#[test]
+fn review_then_enter_submits_the_minimal_patch() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " 2");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    assert!(matches!(app.screen, Screen::Review));
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1, "nothing lost");
+    key(&mut app, KeyCode::Char('s'));
+    let effects = key(&mut app, KeyCode::Enter);
+    let [Effect::Submit { base, patch, force }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(base, &production());
+    assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
+    assert!(!force);
+    assert!(matches!(app.screen, Screen::Submitting { sending: false, .. }));
+    assert!(app.is_busy(), "the spinner runs");
+}
+
+fn submitting_app() -> App {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " 2");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
+#[test]
+fn ticks_animate_while_submitting() {
+    let mut app = submitting_app();
+    app.update(Msg::Tick(Duration::from_millis(1200)));
+    app.update(Msg::Tick(Duration::from_millis(1280)));
+    assert_eq!(app.elapsed, Duration::from_millis(1280));
+    assert_eq!(app.frame, 2);
+}
+
+#[test]
+fn esc_before_sending_cancels_without_a_reread() {
+    let mut app = submitting_app();
+    let effects = key(&mut app, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::CancelSubmit { reread: None }]);
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
+}
+
+#[test]
+fn esc_while_sending_rereads_and_says_whether_it_landed() {
+    let mut app = submitting_app();
+    app.update(Msg::SubmitSending);
+    let effects = key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        effects,
+        vec![Effect::CancelSubmit {
+            reread: Some(production().id().into())
+        }]
+    );
+    let mut landed = production();
+    landed.set("name", json!("Production 2"));
+    app.update(Msg::Reread(Ok(landed)));
+    assert!(app.status.clone().unwrap().text.contains("already applied"));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+}
+
+#[test]
+fn a_late_answer_after_cancel_is_ignored() {
+    let mut app = submitting_app();
+    key(&mut app, KeyCode::Esc);
+    app.update(Msg::Submitted(Err(ApiError::Timeout { secs: 1 })));
+    assert!(matches!(app.screen, Screen::Form));
+}
+
+fn outcome(after_name: &str) -> SubmitOutcome {
+    let before = production();
+    let mut after = production();
+    after.set("name", json!(after_name));
+    after.set("updated_at", json!("2026-11-29T00:00:00Z"));
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), json!("Production 2"));
+    SubmitOutcome {
+        before,
+        after,
+        patch: PatchBody::from_fields(fields),
+        remote_changes: vec![],
+    }
+}
+
+#[test]
+fn the_result_becomes_the_new_base() {
+    let mut app = submitting_app();
+    app.update(Msg::Submitted(Ok(outcome("Production 2"))));
+    let Screen::Result(view) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    let fields: Vec<_> = view.changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["name", "updated_at"]);
+    assert!(view.echo_warnings.is_empty());
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Form));
+}
+
+#[test]
+fn a_server_that_stores_something_else_is_a_warning() {
+    let mut app = submitting_app();
+    app.update(Msg::Submitted(Ok(outcome("production 2 (trimmed)"))));
+    let Screen::Result(view) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(view.echo_warnings.len(), 1);
+    assert_eq!(app.status.clone().unwrap().level, Level::Warning);
+}
+
+#[test]
+fn r_on_the_result_confirms_then_sends_the_inverse() {
+    let mut app = submitting_app();
+    app.update(Msg::Submitted(Ok(outcome("Production 2"))));
+    assert_eq!(key(&mut app, KeyCode::Char('r')), vec![]);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmRevert));
+    let effects = key(&mut app, KeyCode::Char('y'));
+    let [Effect::Submit { patch, base, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(patch.to_body_string(), r#"{"name":"Production"}"#);
+    assert_eq!(base.name(), "Production 2");
+}
+
+#[test]
+fn an_error_keeps_the_edits_and_a_400_lands_on_its_field() {
+    let mut app = submitting_app();
+    app.update(Msg::Submitted(Err(ApiError::BadRequest {
+        message: "Slug 'x' is already in use".into(),
+        field: Some("slug".into()),
+    })));
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(focus(&app), "slug");
+    assert!(app.form.as_ref().unwrap().focused().error().is_some());
+    assert_eq!(current(&app, "name"), Some(json!("Production 2")));
+    assert_eq!(app.status.clone().unwrap().level, Level::Error);
+}
+
+fn conflict_app() -> App {
+    let mut app = submitting_app();
+    let mut server = production();
+    server.set("name", json!("Theirs"));
+    server.set("description", json!("remote"));
+    let patch = app.form.as_ref().unwrap().patch();
+    let report: ConflictReport = check_conflicts(&production(), &server, &patch);
+    app.update(Msg::SubmitConflict { server, report });
+    assert!(matches!(app.screen, Screen::Conflict(_)));
+    app
+}
+
+#[test]
+fn conflict_keep_mine_sends_anyway_on_the_new_base() {
+    let mut app = conflict_app();
+    let effects = key(&mut app, KeyCode::Char('m'));
+    let [Effect::Submit { base, patch, force }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(force);
+    assert_eq!(base.name(), "Theirs");
+    assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
+}
+
+#[test]
+fn conflict_take_theirs_drops_the_field() {
+    let mut app = conflict_app();
+    assert_eq!(key(&mut app, KeyCode::Char('t')), vec![]);
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(current(&app, "name"), Some(json!("Theirs")));
+    assert_eq!(current(&app, "description"), Some(json!("remote")), "remote change folded in");
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+}
+
+#[test]
+fn conflict_esc_goes_back_with_the_edit() {
+    let mut app = conflict_app();
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(current(&app, "name"), Some(json!("Production 2")));
+}
+
+#[test]
+fn a_failed_open_offers_retry() {
+    let (mut app, _) = App::new("h", Some("nope".into()));
+    app.update(Msg::WorkspaceLoaded(Err(ApiError::NotFound {
+        what: "workspace 'nope'".into(),
+    })));
+    let Screen::Loading { error: Some(e), .. } = &app.screen else {
+        panic!()
+    };
+    assert!(e.contains("nope"));
+    assert!(!app.is_busy(), "no spinner on an error");
+    assert_eq!(
+        key(&mut app, KeyCode::Char('r')),
+        vec![Effect::LoadWorkspace("nope".into())]
+    );
+}
+
+#[test]
+fn retry_notices_show_in_the_status_line() {
+    let mut app = submitting_app();
+    app.update(Msg::Retrying(orws::api::RetryNotice {
+        attempt: 2,
+        max_attempts: 3,
+        wait: Duration::from_secs(1),
+        reason: "server error 503: busy".into(),
+    }));
+    let s = app.status.clone().unwrap();
+    assert!(s.text.contains("try 2 of 3"), "{}", s.text);
+}
