@@ -7,5 +7,6 @@
 pub mod api;
 pub mod cli;
 pub mod fake;
+pub mod state;
 pub mod tui;
 pub mod workspace;

@@ -53,7 +53,8 @@ pub fn json_pretty(value: &Value) -> String {
 /// Every field of a workspace: editable ones in form order, read-only, then unknown ones.
 pub fn workspace_table(ws: &Workspace) -> String {
     let mut rows = Vec::new();
-    for key in ["id"] {
+    {
+        let key = "id";
         rows.push(vec![
             key.to_string(),
             cell(ws.get(key), 80),

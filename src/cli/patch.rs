@@ -121,6 +121,23 @@ pub fn broken_expectation(server: &Workspace, expects: &[Expectation]) -> Option
     })
 }
 
+/// Appends the applied patch to the history; a failure is a warning, the PATCH stands.
+fn record_history(client: &Client, patch: &PatchBody, before: &Workspace, after: &Workspace) {
+    let Some(dir) = crate::state::default_state_dir() else {
+        return;
+    };
+    let entry = crate::state::history::HistoryEntry::new(
+        crate::state::now_rfc3339(),
+        client.host(),
+        patch,
+        before,
+        after,
+    );
+    if let Err(e) = crate::state::history::append(&dir, &entry) {
+        eprintln!("orws: warning: the history could not be written: {e}");
+    }
+}
+
 /// A patch request checked against the rules, before any connection is made.
 pub struct PatchPlan {
     workspace: String,
@@ -172,6 +189,7 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
     for warning in crate::workspace::echo_mismatches(&patch, &after) {
         eprintln!("orws: warning: the server did not store what was asked: {warning}");
     }
+    record_history(client, &patch, &before, &after);
     Ok(match output {
         Output::Json => json_pretty(&json!({
             "patch": patch.to_json(),

@@ -4,6 +4,7 @@
 use super::form::{FormAction, FormState};
 use super::picker::{PickerAction, PickerState};
 use crate::api::{ApiError, RetryNotice};
+use crate::state::drafts::Draft;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches, field,
     values_equal,
@@ -35,6 +36,10 @@ pub enum Msg {
     Retrying(RetryNotice),
     /// $EDITOR closed: the new text, or why it failed.
     EditorClosed(Result<String, String>),
+    /// The draft saved for the opened workspace, if any.
+    DraftLoaded(Result<Option<Draft>, String>),
+    /// Writing a draft or the history failed.
+    StateError(String),
 }
 
 /// What the app asks the runtime to do.
@@ -49,8 +54,27 @@ pub enum Effect {
         force: bool,
     },
     /// Abort the submit task; re-read the workspace when the PATCH may have landed.
-    CancelSubmit { reread: Option<String> },
-    OpenEditor { text: String },
+    CancelSubmit {
+        reread: Option<String>,
+    },
+    OpenEditor {
+        text: String,
+    },
+    /// Read the draft of this workspace (answered with `Msg::DraftLoaded`).
+    LoadDraft {
+        workspace_id: String,
+    },
+    /// Write the unsaved edits (the runtime stamps the time).
+    SaveDraft(Draft),
+    DeleteDraft {
+        workspace_id: String,
+    },
+    /// Append an applied patch to the history (the runtime stamps the time).
+    RecordHistory {
+        patch: PatchBody,
+        before: Workspace,
+        after: Workspace,
+    },
     Quit,
 }
 
@@ -78,6 +102,8 @@ pub struct ResultView {
 pub struct ConflictView {
     pub server: Workspace,
     pub report: ConflictReport,
+    /// The conflict was found restoring a draft, not submitting: `m` keeps the edits, sends nothing.
+    pub from_draft: bool,
 }
 
 #[derive(Debug)]
@@ -104,8 +130,12 @@ pub enum Screen {
 pub enum Overlay {
     Help,
     /// Unsaved edits: `quit` = leaving orws, else going back to the picker.
-    ConfirmLeave { quit: bool },
+    ConfirmLeave {
+        quit: bool,
+    },
     ConfirmRevert,
+    /// A draft of unsaved edits exists for this workspace: restore it?
+    RestoreDraft,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +167,8 @@ pub struct App {
     pub has_picker: bool,
     pub mouse: bool,
     pub quit: bool,
+    /// The draft offered for restoring.
+    pub draft_offer: Option<Draft>,
 }
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -155,8 +187,10 @@ impl App {
             ),
             None => (Screen::Picker, Effect::LoadList, true),
         };
-        let mut picker = PickerState::default();
-        picker.loading = has_picker;
+        let picker = PickerState {
+            loading: has_picker,
+            ..PickerState::default()
+        };
         let app = Self {
             screen,
             picker,
@@ -169,6 +203,7 @@ impl App {
             has_picker,
             mouse: false,
             quit: false,
+            draft_offer: None,
         };
         (app, vec![effect])
     }
@@ -201,7 +236,33 @@ impl App {
         });
     }
 
+    /// Handles one message; unsaved edits that changed are written out as a draft.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let before = self.draft_key();
+        let mut effects = self.handle(msg);
+        let after = self.draft_key();
+        if before != after
+            && let Some(form) = &self.form
+        {
+            effects.push(match form.draft(&self.host) {
+                Some(draft) => Effect::SaveDraft(draft),
+                None => Effect::DeleteDraft {
+                    workspace_id: form.workspace.id().to_string(),
+                },
+            });
+        }
+        effects
+    }
+
+    /// What a draft would hold now, to tell when it must be rewritten.
+    fn draft_key(&self) -> Option<Draft> {
+        let mut draft = self.form.as_ref()?.draft(&self.host)?;
+        // The base does not tell edits apart; leave it out of the comparison.
+        draft.base = serde_json::Value::Null;
+        Some(draft)
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) if key.kind == KeyEventKind::Release => vec![],
             Msg::Key(key) => self.on_key(key),
@@ -209,7 +270,9 @@ impl App {
                 if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
                     form.paste(&text);
                 } else if matches!(self.screen, Screen::Picker) && self.picker.filtering {
-                    self.picker.filter.push_str(text.lines().next().unwrap_or(""));
+                    self.picker
+                        .filter
+                        .push_str(text.lines().next().unwrap_or(""));
                 }
                 vec![]
             }
@@ -236,7 +299,11 @@ impl App {
             }
             Msg::WorkspaceLoaded(result) => self.on_workspace_loaded(result),
             Msg::SubmitConflict { server, report } => {
-                self.screen = Screen::Conflict(ConflictView { server, report });
+                self.screen = Screen::Conflict(ConflictView {
+                    server,
+                    report,
+                    from_draft: false,
+                });
                 self.warn("Someone changed these fields on the server since you loaded them; nothing was sent.");
                 vec![]
             }
@@ -256,6 +323,22 @@ impl App {
                     n.attempt,
                     n.max_attempts
                 ));
+                vec![]
+            }
+            Msg::DraftLoaded(Ok(Some(draft))) if !draft.is_empty() => {
+                let same = self
+                    .form
+                    .as_ref()
+                    .is_some_and(|f| f.workspace.id() == draft.workspace_id);
+                if same && self.overlay.is_none() {
+                    self.draft_offer = Some(draft);
+                    self.overlay = Some(Overlay::RestoreDraft);
+                }
+                vec![]
+            }
+            Msg::DraftLoaded(Ok(_)) => vec![],
+            Msg::DraftLoaded(Err(e)) | Msg::StateError(e) => {
+                self.warn(e);
                 vec![]
             }
             Msg::EditorClosed(result) => {
@@ -366,9 +449,11 @@ impl App {
         };
         match result {
             Ok(ws) => {
+                let workspace_id = ws.id().to_string();
                 self.form = Some(FormState::new(ws));
                 self.screen = Screen::Form;
                 self.status = None;
+                return vec![Effect::LoadDraft { workspace_id }];
             }
             Err(e) => {
                 self.screen = Screen::Loading {
@@ -434,10 +519,7 @@ impl App {
         };
         let invalid = form.invalid_fields();
         if !invalid.is_empty() {
-            self.error(format!(
-                "Cannot submit: fix {} first",
-                invalid.join(", ")
-            ));
+            self.error(format!("Cannot submit: fix {} first", invalid.join(", ")));
             return vec![];
         }
         if form.patch().is_empty() {
@@ -498,12 +580,18 @@ impl App {
                         echo_warnings.join("; ")
                     ));
                 }
+                let record = Effect::RecordHistory {
+                    patch: outcome.patch.clone(),
+                    before: outcome.before.clone(),
+                    after: outcome.after.clone(),
+                };
                 self.screen = Screen::Result(ResultView {
                     outcome,
                     changes,
                     echo_warnings,
                     reverting: revert,
                 });
+                return vec![record];
             }
             Err(e) => {
                 self.screen = Screen::Form;
@@ -534,7 +622,9 @@ impl App {
                 if applied {
                     self.warn("Cancelled too late: the server had already applied the change.");
                 } else {
-                    self.info("Cancelled: the server did not apply the change; your edits are kept.");
+                    self.info(
+                        "Cancelled: the server did not apply the change; your edits are kept.",
+                    );
                 }
             }
             Err(e) => self.error(format!(
@@ -550,12 +640,23 @@ impl App {
         };
         let (server, conflicts): (Workspace, Vec<String>) = (
             view.server.clone(),
-            view.report.conflicts.iter().map(|c| c.field.clone()).collect(),
+            view.report
+                .conflicts
+                .iter()
+                .map(|c| c.field.clone())
+                .collect(),
         );
+        let from_draft = view.from_draft;
         let Some(form) = &mut self.form else {
             return vec![];
         };
         match key.code {
+            KeyCode::Char('m') if from_draft => {
+                form.rebase(server);
+                self.screen = Screen::Form;
+                self.info("Kept your restored edits on top of the server's values; s to review.");
+                vec![]
+            }
             KeyCode::Char('m') => {
                 // Keep mine: the server's state becomes the base, my edits stay, and they go.
                 form.rebase(server);
@@ -568,9 +669,9 @@ impl App {
                         f.reset();
                     }
                 }
-                if form.patch().is_empty() {
+                if form.patch().is_empty() || from_draft {
                     self.screen = Screen::Form;
-                    self.info("Took their values; nothing of yours is left to send.");
+                    self.info("Took their values for the conflicting fields.");
                 } else {
                     self.screen = Screen::Review;
                     self.info("Took their values for the conflicting fields; review the rest.");
@@ -609,6 +710,24 @@ impl App {
                 }
                 _ => vec![],
             },
+            Overlay::RestoreDraft => match key.code {
+                KeyCode::Char('y') => {
+                    self.overlay = None;
+                    self.restore_draft();
+                    vec![]
+                }
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.overlay = None;
+                    self.info("Draft discarded.");
+                    match (self.draft_offer.take(), &self.form) {
+                        (Some(d), _) => vec![Effect::DeleteDraft {
+                            workspace_id: d.workspace_id,
+                        }],
+                        _ => vec![],
+                    }
+                }
+                _ => vec![],
+            },
             Overlay::ConfirmRevert => match key.code {
                 KeyCode::Char('y') => {
                     self.overlay = None;
@@ -620,6 +739,52 @@ impl App {
                 }
                 _ => vec![],
             },
+        }
+    }
+
+    /// Puts a draft's edits back on the base they were made on, then checks that base against
+    /// the server's state: conflicts go to the Conflict screen, other remote changes are taken in.
+    fn restore_draft(&mut self) {
+        let (Some(draft), Some(form)) = (self.draft_offer.take(), &mut self.form) else {
+            return;
+        };
+        let server = form.workspace.clone();
+        let base = Workspace::from_json(draft.base.clone()).unwrap_or_else(|_| server.clone());
+        let mut restored = FormState::new(base.clone());
+        for (name, value) in &draft.fields {
+            if let Some(f) = restored.field_mut(name) {
+                f.set_value(value.clone());
+            }
+        }
+        for (name, text) in &draft.unparsed {
+            if let Some(f) = restored.field_mut(name) {
+                f.set_text(text);
+            }
+        }
+        restored.focus = form.focus;
+        let report = crate::workspace::check_conflicts(&base, &server, &restored.patch());
+        let n = draft.len();
+        *form = restored;
+        if report.has_conflicts() {
+            self.screen = Screen::Conflict(ConflictView {
+                server,
+                report,
+                from_draft: true,
+            });
+            self.warn("The server changed fields your draft changes; choose whose values to keep.");
+        } else {
+            let remote = report.remote_changes.len();
+            form.rebase(server);
+            self.info(format!(
+                "Restored {n} unsaved edit{} from {}{}.",
+                if n == 1 { "" } else { "s" },
+                draft.saved_at,
+                if remote > 0 {
+                    format!("; {remote} field(s) changed on the server meanwhile were taken in")
+                } else {
+                    String::new()
+                }
+            ));
         }
     }
 
@@ -647,7 +812,8 @@ impl App {
         if !self.mouse || self.overlay.is_some() {
             return;
         }
-        if let (Screen::Form, Some(form), MouseEventKind::Down(_)) = (&self.screen, &mut self.form, m.kind)
+        if let (Screen::Form, Some(form), MouseEventKind::Down(_)) =
+            (&self.screen, &mut self.form, m.kind)
             && !form.is_editing()
         {
             // Rows start under the title and the form's top border.

@@ -25,7 +25,9 @@ pub struct Editor {
 
 impl std::fmt::Debug for Editor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Editor").field("text", &self.text()).finish()
+        f.debug_struct("Editor")
+            .field("text", &self.text())
+            .finish()
     }
 }
 

@@ -29,8 +29,9 @@ pub fn edit(text: &str) -> Result<String, String> {
         .arg(&path)
         .status();
     let result = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read the edited text: {e}")),
+        Ok(s) if s.success() => {
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read the edited text: {e}"))
+        }
         Ok(s) => Err(format!("{command} exited with {s}; the field is unchanged")),
         Err(e) => Err(format!("cannot run {command}: {e}")),
     };
@@ -42,7 +43,11 @@ fn tempfile_in_tmp() -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
     let dir = std::env::temp_dir();
     for n in 0..100u32 {
         let path = dir.join(format!("orws-{}-{n}.txt", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(f) => return Ok((path, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),

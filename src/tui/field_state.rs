@@ -37,7 +37,8 @@ impl FieldState {
     }
 
     pub fn is_modified(&self) -> bool {
-        self.unparsed.is_some() || !values_equal(self.spec, self.base.as_ref(), self.current.as_ref())
+        self.unparsed.is_some()
+            || !values_equal(self.spec, self.base.as_ref(), self.current.as_ref())
     }
 
     /// The error that blocks a submit, if any: unparsable text, a broken rule, or the server's word.

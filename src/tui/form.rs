@@ -2,6 +2,7 @@
 
 use super::editor::{EditOutcome, Editor};
 use super::field_state::FieldState;
+use crate::state::drafts::Draft;
 use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS};
 use crate::workspace::{FIELDS, PatchBody, Workspace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -12,11 +13,14 @@ pub enum Mode {
     Browse,
     /// Editing a text field; `before` is restored by Ctrl-C.
     Edit {
-        editor: Editor,
-        before: FieldState,
+        editor: Box<Editor>,
+        before: Box<FieldState>,
     },
     /// Moving through the checklist of disabled_server_tools.
-    Checklist { cursor: usize, before: FieldState },
+    Checklist {
+        cursor: usize,
+        before: Box<FieldState>,
+    },
 }
 
 /// What the form asks of the app after a key.
@@ -59,7 +63,10 @@ impl FormState {
     }
 
     pub fn visible(&self) -> impl Iterator<Item = (usize, &FieldState)> {
-        self.fields.iter().enumerate().filter(|(_, f)| f.is_visible())
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_visible())
     }
 
     pub fn is_editing(&self) -> bool {
@@ -98,6 +105,29 @@ impl FormState {
         self.workspace = workspace;
     }
 
+    /// The unsaved edits as a draft; `None` when nothing is modified.
+    pub fn draft(&self, host: &str) -> Option<Draft> {
+        let modified: Vec<&FieldState> = self.fields.iter().filter(|f| f.is_modified()).collect();
+        if modified.is_empty() {
+            return None;
+        }
+        Some(Draft {
+            host: host.to_string(),
+            workspace_id: self.workspace.id().to_string(),
+            saved_at: String::new(),
+            base: self.workspace.to_json(),
+            fields: modified
+                .iter()
+                .filter(|f| f.unparsed.is_none())
+                .filter_map(|f| Some((f.spec.name.to_string(), f.current.clone()?)))
+                .collect(),
+            unparsed: modified
+                .iter()
+                .filter_map(|f| Some((f.spec.name.to_string(), f.unparsed.as_ref()?.0.clone())))
+                .collect(),
+        })
+    }
+
     pub fn field_mut(&mut self, name: &str) -> Option<&mut FieldState> {
         self.fields.iter_mut().find(|f| f.spec.name == name)
     }
@@ -112,7 +142,11 @@ impl FormState {
         let n = self.fields.len();
         let mut i = self.focus;
         for _ in 0..n {
-            i = if forward { (i + 1) % n } else { (i + n - 1) % n };
+            i = if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
             if self.fields[i].is_visible() {
                 self.focus = i;
                 return;
@@ -197,10 +231,18 @@ impl FormState {
         let before = f.clone();
         match f.spec.kind {
             FieldKind::Toggle | FieldKind::Choice(_) => self.space(),
-            FieldKind::ToolList => self.mode = Mode::Checklist { cursor: 0, before },
+            FieldKind::ToolList => {
+                self.mode = Mode::Checklist {
+                    cursor: 0,
+                    before: Box::new(before),
+                }
+            }
             kind => {
                 let editor = Editor::new(&f.edit_text(), kind == FieldKind::MultilineText);
-                self.mode = Mode::Edit { editor, before };
+                self.mode = Mode::Edit {
+                    editor: Box::new(editor),
+                    before: Box::new(before),
+                };
             }
         }
     }
@@ -228,7 +270,7 @@ impl FormState {
     fn cancel_edit(&mut self) {
         match std::mem::replace(&mut self.mode, Mode::Browse) {
             Mode::Edit { before, .. } | Mode::Checklist { before, .. } => {
-                self.fields[self.focus] = before;
+                self.fields[self.focus] = *before;
             }
             Mode::Browse => {}
         }
@@ -249,7 +291,11 @@ impl FormState {
         let one_line = f.spec.kind != FieldKind::MultilineText;
         // Editors add a final newline; one-line fields keep one line.
         let text = text.strip_suffix('\n').unwrap_or(text);
-        let text = if one_line { text.replace('\n', " ") } else { text.to_string() };
+        let text = if one_line {
+            text.replace('\n', " ")
+        } else {
+            text.to_string()
+        };
         f.set_text(&text);
     }
 
@@ -282,7 +328,7 @@ impl FormState {
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('c') if ctrl => return self.cancel_edit(),
+            KeyCode::Char('c') if ctrl => self.cancel_edit(),
             KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(items.len() - 1),
             KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
             KeyCode::Char(' ') => {

@@ -20,7 +20,8 @@ use std::sync::Arc;
 pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), CliError> {
     // Connect first: a missing key or a bad URL is reported before the screen changes.
     let conn = connect(&settings, None).await?;
-    let mut runtime = runtime::Runtime::new(conn.client.clone());
+    let mut runtime = runtime::Runtime::new(conn.client.clone())
+        .with_state_dir(crate::state::default_state_dir());
     let tx = runtime.sender();
     runtime.set_client(conn.client.clone().with_retry_hook(Arc::new(move |n| {
         let _ = tx.send(app::Msg::Retrying(n.clone()));

@@ -92,7 +92,8 @@ impl PickerState {
     }
 
     fn open(&self) -> PickerAction {
-        self.selected_id().map_or(PickerAction::None, PickerAction::Open)
+        self.selected_id()
+            .map_or(PickerAction::None, PickerAction::Open)
     }
 
     fn step(&mut self, by: isize) {

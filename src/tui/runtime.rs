@@ -5,11 +5,14 @@ use super::app::{App, Effect, Msg, SubmitOutcome};
 use super::theme::Theme;
 use super::view;
 use crate::api::Client;
+use crate::state::drafts::{self, Draft};
+use crate::state::history::{self, HistoryEntry};
 use crate::workspace::check_conflicts;
 use crossterm::event::Event;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
@@ -33,6 +36,16 @@ pub struct Runtime {
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     submit: Option<JoinHandle<()>>,
+    /// Where drafts and history live; `None` keeps nothing on disk.
+    state_dir: Option<PathBuf>,
+    /// The latest draft change, written after the frame is drawn so typing stays quick.
+    pending_draft: Option<DraftWrite>,
+}
+
+#[derive(Debug)]
+enum DraftWrite {
+    Save(Box<Draft>),
+    Delete(String),
 }
 
 impl Runtime {
@@ -44,7 +57,15 @@ impl Runtime {
             tx,
             rx,
             submit: None,
+            state_dir: None,
+            pending_draft: None,
         }
+    }
+
+    /// Keeps drafts and history under `dir`.
+    pub fn with_state_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.state_dir = dir;
+        self
     }
 
     pub fn sender(&self) -> UnboundedSender<Msg> {
@@ -69,11 +90,13 @@ impl Runtime {
         let mut ticker = tokio::time::interval(FRAME);
         loop {
             if app.quit {
+                self.flush_draft();
                 return Ok(());
             }
             // Skip the frame when more messages are already queued: they change it again.
             if self.rx.is_empty() {
                 draw(host, app, theme)?;
+                self.flush_draft();
             }
             let busy = app.is_busy();
             if busy && busy_since.is_none() {
@@ -90,8 +113,14 @@ impl Runtime {
                         Some(msg) => msg,
                         None => continue,
                     },
-                    Some(Err(e)) => return Err(e),
-                    None => return Ok(()),
+                    Some(Err(e)) => {
+                        self.flush_draft();
+                        return Err(e);
+                    }
+                    None => {
+                        self.flush_draft();
+                        return Ok(());
+                    }
                 },
                 _ = ticker.tick(), if busy => {
                     Msg::Tick(busy_since.map(|t| t.elapsed()).unwrap_or_default())
@@ -142,8 +171,60 @@ impl Runtime {
                     let result = host.run_editor(&text);
                     queue.extend(app.update(Msg::EditorClosed(result)));
                 }
+                Effect::LoadDraft { workspace_id } => {
+                    let found = match &self.state_dir {
+                        Some(dir) => drafts::load(dir, self.client.host(), &workspace_id),
+                        None => Ok(None),
+                    };
+                    queue.extend(app.update(Msg::DraftLoaded(found)));
+                }
+                Effect::SaveDraft(draft) => {
+                    self.pending_draft = Some(DraftWrite::Save(Box::new(draft)));
+                }
+                Effect::DeleteDraft { workspace_id } => {
+                    self.pending_draft = Some(DraftWrite::Delete(workspace_id));
+                }
+                Effect::RecordHistory {
+                    patch,
+                    before,
+                    after,
+                } => {
+                    if let Some(dir) = &self.state_dir {
+                        let entry = HistoryEntry::new(
+                            crate::state::now_rfc3339(),
+                            self.client.host(),
+                            &patch,
+                            &before,
+                            &after,
+                        );
+                        if let Err(e) = history::append(dir, &entry) {
+                            let msg = format!("Saved, but the history could not be written: {e}");
+                            queue.extend(app.update(Msg::StateError(msg)));
+                        }
+                    }
+                }
                 Effect::Quit => app.quit = true,
             }
+        }
+    }
+
+    /// Writes the latest draft change, if any.
+    fn flush_draft(&mut self) {
+        let (Some(dir), Some(write)) = (&self.state_dir, self.pending_draft.take()) else {
+            return;
+        };
+        let host = self.client.host();
+        let result = match write {
+            DraftWrite::Save(mut draft) => {
+                draft.saved_at = crate::state::now_rfc3339();
+                drafts::save(dir, &draft)
+            }
+            DraftWrite::Delete(id) => drafts::remove(dir, host, &id),
+        };
+        if let Err(e) = result {
+            let _ = self.tx.send(Msg::StateError(format!(
+                "The draft could not be written: {e}"
+            )));
         }
     }
 }

@@ -24,14 +24,24 @@ pub fn restore() {
     if MOUSE.load(Ordering::Relaxed) {
         let _ = execute!(out, DisableMouseCapture);
     }
-    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = disable_raw_mode();
 }
 
 fn enter(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     let mut out = io::stdout();
-    execute!(out, EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
     if mouse {
         MOUSE.store(true, Ordering::Relaxed);
         execute!(out, EnableMouseCapture)?;
@@ -60,7 +70,8 @@ impl CrosstermHost {
     pub fn new(mouse: bool) -> io::Result<Self> {
         install_panic_hook();
         enter(mouse).inspect_err(|_| restore())?;
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())?;
+        let terminal =
+            Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())?;
         Ok(Self {
             terminal,
             events: Some(EventStream::new()),
@@ -100,7 +111,10 @@ impl Host for CrosstermHost {
         let result = super::external_editor::edit(text);
         let back = enter(self.mouse).and_then(|()| {
             // The editor left its own screen behind: clear it and redraw everything.
-            execute!(io::stdout(), crossterm::terminal::Clear(crossterm::terminal::ClearType::All))?;
+            execute!(
+                io::stdout(),
+                crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+            )?;
             self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
             Ok(())
         });

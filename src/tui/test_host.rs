@@ -31,8 +31,7 @@ impl TestHost {
         let (tx, rx) = unbounded_channel();
         let screen = Arc::new(Mutex::new(String::new()));
         let host = Self {
-            terminal: Terminal::new(TestBackend::new(width, height))
-                .unwrap_or_else(|e| match e {}),
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {}),
             events: rx,
             screen: screen.clone(),
             editor: Box::new(|_| Err("no editor in tests".into())),
@@ -105,7 +104,10 @@ impl TestDriver {
     }
 
     pub fn ctrl(&self, c: char) {
-        self.send(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+        self.send(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
     }
 
     pub fn text(&self, text: &str) {

@@ -73,7 +73,8 @@ mod tests {
     #[test]
     fn a_remote_change_to_a_field_we_change_conflicts() {
         let base = ws(json!({"id":"u","name":"A","slug":"a","description":"d"}));
-        let server = ws(json!({"id":"u","name":"Theirs","slug":"a","description":"d2","updated_at":"t"}));
+        let server =
+            ws(json!({"id":"u","name":"Theirs","slug":"a","description":"d2","updated_at":"t"}));
         let p = patch(json!({"name":"Mine"}), &base);
         let r = check_conflicts(&base, &server, &p);
         assert_eq!(r.conflicts.len(), 1);

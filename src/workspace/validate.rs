@@ -75,7 +75,7 @@ pub fn check_value(spec: &FieldSpec, value: &Value) -> Result<(), String> {
             };
             if items
                 .iter()
-                .any(|v| !v.as_str().is_some_and(|s| !s.trim().is_empty()))
+                .any(|v| v.as_str().is_none_or(|s| s.trim().is_empty()))
             {
                 Err(format!("{name}: every entry must be a non-empty tool name"))
             } else {

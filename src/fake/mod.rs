@@ -1,0 +1,178 @@
+//! The embedded OpenRouter: a real HTTP server on loopback serving the workspace endpoints and
+//! the model catalog, for `orws --demo`, `orws serve-fake` and the tests. It validates writes
+//! with the same field rules as the client, and can be told to fail in the ways servers do.
+
+mod faults;
+mod routes;
+mod store;
+
+pub use faults::{FailNext, Fault};
+
+use routes::{Shared, lock};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::Store;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// How to run the fake.
+#[derive(Clone)]
+pub struct FakeConfig {
+    /// Where to listen; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// A JSON file of workspaces (an array, or `{"data": [...]}`) instead of the embedded seed.
+    pub seed: Option<PathBuf>,
+    /// Added before every response.
+    pub latency: Duration,
+    /// When set, only `Authorization: Bearer <this>` is accepted; otherwise any bearer is.
+    pub api_key: Option<String>,
+    /// Faults for the first requests, as `--fail-next` gives them.
+    pub fail_next: Vec<FailNext>,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            seed: None,
+            latency: Duration::ZERO,
+            api_key: None,
+            fail_next: Vec::new(),
+        }
+    }
+}
+
+// The key is a secret even in a fake: it never shows in Debug output.
+impl std::fmt::Debug for FakeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeConfig")
+            .field("addr", &self.addr)
+            .field("seed", &self.seed)
+            .field("latency", &self.latency)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("fail_next", &self.fail_next)
+            .finish()
+    }
+}
+
+/// One request as the fake received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Path and query, e.g. `/api/v1/workspaces?offset=0&limit=50`.
+    pub path: String,
+    /// The raw body as received (lossy UTF-8).
+    pub body: String,
+    pub authorization: Option<String>,
+}
+
+/// A running fake; it stops serving when shut down or dropped.
+pub struct FakeServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeServer")
+            .field("url", &self.url())
+            .finish()
+    }
+}
+
+/// Binds, starts serving on the current tokio runtime (a current-thread one will do), and
+/// returns at once.
+pub async fn start(config: FakeConfig) -> std::io::Result<FakeServer> {
+    let (listener, shared) = bind(config).await?;
+    let addr = listener.local_addr()?;
+    let app = routes::router(shared.clone());
+    let signal = {
+        let shared = shared.clone();
+        async move { shared.stopped().await }
+    };
+    tokio::spawn(async move {
+        // Serving only ends on shutdown; an accept error has no one to report to.
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(signal)
+            .await;
+    });
+    Ok(FakeServer { addr, shared })
+}
+
+/// For `orws serve-fake`: binds, calls `on_ready` with the base URL (already live), then serves
+/// until the process ends.
+pub async fn serve_forever(config: FakeConfig, on_ready: impl FnOnce(&str)) -> std::io::Result<()> {
+    let (listener, shared) = bind(config).await?;
+    let addr = listener.local_addr()?;
+    on_ready(&base_url(addr));
+    axum::serve(listener, routes::router(shared)).await
+}
+
+async fn bind(config: FakeConfig) -> std::io::Result<(TcpListener, Arc<Shared>)> {
+    let store = Store::load(config.seed.as_deref())?;
+    let listener = TcpListener::bind(config.addr).await?;
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store),
+        faults: Mutex::new(faults::FaultQueue::from_fail_next(&config.fail_next)),
+        requests: Mutex::new(Vec::new()),
+        latency: config.latency,
+        api_key: config.api_key,
+        shutdown: watch::Sender::new(false),
+    });
+    Ok((listener, shared))
+}
+
+fn base_url(addr: SocketAddr) -> String {
+    format!("http://{addr}{}", routes::BASE)
+}
+
+impl FakeServer {
+    /// The base URL, `http://127.0.0.1:PORT/api/v1`.
+    pub fn url(&self) -> String {
+        base_url(self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The next `count` requests of `method` (e.g. `PATCH`; `MODELS` for GET /models) get `fault`.
+    pub fn inject(&self, method: &str, fault: Fault, count: u32) {
+        lock(&self.shared.faults).push(method, fault, count);
+    }
+
+    /// The workspace as the server holds it now, by uuid or slug.
+    pub fn workspace(&self, id_or_slug: &str) -> Option<Value> {
+        lock(&self.shared.store).get(id_or_slug).ok()
+    }
+
+    /// Every workspace, in list order.
+    pub fn workspaces(&self) -> Vec<Value> {
+        lock(&self.shared.store).all()
+    }
+
+    /// Changes a field behind the client's back, unchecked, and bumps `updated_at`.
+    /// Returns false when there is no such workspace.
+    pub fn set_field(&self, id_or_slug: &str, field: &str, value: Value) -> bool {
+        lock(&self.shared.store).set_field(id_or_slug, field, value)
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// Stops serving: no new connections; requests left hanging are answered 503.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.shared.shutdown.send_replace(true);
+    }
+}
