@@ -30,7 +30,10 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -54,7 +57,12 @@ fn focus(app: &App) -> &'static str {
 
 fn current(app: &App, name: &str) -> Option<Value> {
     let form = app.form.as_ref().unwrap();
-    form.fields.iter().find(|f| f.spec.name == name).unwrap().current.clone()
+    form.fields
+        .iter()
+        .find(|f| f.spec.name == name)
+        .unwrap()
+        .current
+        .clone()
 }
 
 fn patch_body(app: &App) -> String {
@@ -78,7 +86,10 @@ fn picker_filter_and_enter_open_the_match() {
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "prod");
     let effects = key(&mut app, KeyCode::Enter);
-    assert_eq!(effects, vec![Effect::LoadWorkspace(production().id().into())]);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadWorkspace(production().id().into())]
+    );
     assert!(matches!(app.screen, Screen::Loading { .. }));
 }
 
@@ -122,7 +133,11 @@ fn moving_with_j_k_tab_and_arrows() {
     key(&mut app, KeyCode::Char('k'));
     assert_eq!(focus(&app), "name");
     key(&mut app, KeyCode::Char('k'));
-    assert_eq!(focus(&app), "disabled_server_tools", "wraps to the last field");
+    assert_eq!(
+        focus(&app),
+        "disabled_server_tools",
+        "wraps to the last field"
+    );
 }
 
 #[test]
@@ -131,7 +146,11 @@ fn enter_edits_typing_changes_enter_ends() {
     key(&mut app, KeyCode::Enter);
     assert!(app.form.as_ref().unwrap().is_editing());
     typed(&mut app, " 2");
-    assert_eq!(current(&app, "name"), Some(json!("Production 2")), "checked on every keystroke");
+    assert_eq!(
+        current(&app, "name"),
+        Some(json!("Production 2")),
+        "checked on every keystroke"
+    );
     key(&mut app, KeyCode::Enter);
     assert!(!app.form.as_ref().unwrap().is_editing());
     assert_eq!(patch_body(&app), r#"{"name":"Production 2"}"#);
@@ -176,7 +195,11 @@ fn tab_ends_the_edit_and_moves() {
     key(&mut app, KeyCode::Tab);
     assert!(!app.form.as_ref().unwrap().is_editing());
     assert_eq!(focus(&app), "slug");
-    assert_eq!(current(&app, "name"), Some(json!("Production!")), "no tab inserted");
+    assert_eq!(
+        current(&app, "name"),
+        Some(json!("Production!")),
+        "no tab inserted"
+    );
 }
 
 #[test]
@@ -198,9 +221,16 @@ fn an_invalid_slug_is_flagged_at_once_and_kept() {
     typed(&mut app, "_");
     let form = app.form.as_ref().unwrap();
     let error = form.focused().error().expect("flagged on the keystroke");
-    assert!(error.contains("slug") && error.contains("underscore"), "{error}");
+    assert!(
+        error.contains("slug") && error.contains("underscore"),
+        "{error}"
+    );
     key(&mut app, KeyCode::Enter);
-    assert_eq!(current(&app, "slug"), Some(json!("production_")), "invalid text is kept");
+    assert_eq!(
+        current(&app, "slug"),
+        Some(json!("production_")),
+        "invalid text is kept"
+    );
     key(&mut app, KeyCode::Char('s'));
     assert!(matches!(app.screen, Screen::Form), "submit refused");
     let status = app.status.clone().unwrap();
@@ -211,7 +241,10 @@ fn an_invalid_slug_is_flagged_at_once_and_kept() {
 #[test]
 fn an_unparsable_rate_is_kept_as_typed() {
     let mut app = form_app();
-    app.form.as_mut().unwrap().focus_field("io_logging_sampling_rate");
+    app.form
+        .as_mut()
+        .unwrap()
+        .focus_field("io_logging_sampling_rate");
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "x");
     let form = app.form.as_ref().unwrap();
@@ -223,10 +256,19 @@ fn an_unparsable_rate_is_kept_as_typed() {
 #[test]
 fn space_toggles_booleans_and_cycles_the_sort() {
     let mut app = form_app();
-    app.form.as_mut().unwrap().focus_field("is_data_discount_logging_enabled");
+    app.form
+        .as_mut()
+        .unwrap()
+        .focus_field("is_data_discount_logging_enabled");
     key(&mut app, KeyCode::Char(' '));
-    assert_eq!(current(&app, "is_data_discount_logging_enabled"), Some(json!(false)));
-    app.form.as_mut().unwrap().focus_field("default_provider_sort");
+    assert_eq!(
+        current(&app, "is_data_discount_logging_enabled"),
+        Some(json!(false))
+    );
+    app.form
+        .as_mut()
+        .unwrap()
+        .focus_field("default_provider_sort");
     let mut seen = vec![];
     for _ in 0..5 {
         key(&mut app, KeyCode::Char(' '));
@@ -234,7 +276,13 @@ fn space_toggles_booleans_and_cycles_the_sort() {
     }
     assert_eq!(
         seen,
-        vec![json!("throughput"), json!("latency"), json!("exacto"), Value::Null, json!("price")]
+        vec![
+            json!("throughput"),
+            json!("latency"),
+            json!("exacto"),
+            Value::Null,
+            json!("price")
+        ]
     );
 }
 
@@ -242,7 +290,11 @@ fn space_toggles_booleans_and_cycles_the_sort() {
 fn delete_sets_a_nullable_field_to_null_only() {
     let mut app = form_app();
     key(&mut app, KeyCode::Delete);
-    assert_eq!(current(&app, "name"), Some(json!("Production")), "name cannot be null");
+    assert_eq!(
+        current(&app, "name"),
+        Some(json!("Production")),
+        "name cannot be null"
+    );
     app.form.as_mut().unwrap().focus_field("description");
     key(&mut app, KeyCode::Delete);
     assert_eq!(patch_body(&app), r#"{"description":null}"#);
@@ -311,9 +363,15 @@ fn paste_in_browse_mode_changes_nothing() {
 #[test]
 fn checklist_toggles_tools() {
     let mut app = form_app();
-    app.form.as_mut().unwrap().focus_field("disabled_server_tools");
+    app.form
+        .as_mut()
+        .unwrap()
+        .focus_field("disabled_server_tools");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.form.as_ref().unwrap().mode, Mode::Checklist { .. }));
+    assert!(matches!(
+        app.form.as_ref().unwrap().mode,
+        Mode::Checklist { .. }
+    ));
     key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char(' '));
@@ -323,7 +381,10 @@ fn checklist_toggles_tools() {
         r#"{"disabled_server_tools":["openrouter:advisor","openrouter:apply_patch"]}"#
     );
     // Unchecking everything is the same as null: nothing to send.
-    app.form.as_mut().unwrap().focus_field("disabled_server_tools");
+    app.form
+        .as_mut()
+        .unwrap()
+        .focus_field("disabled_server_tools");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Down);
@@ -393,7 +454,15 @@ fn q_then_d_discards_and_quits() {
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('q'));
-    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![Effect::Quit]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('d')),
+        vec![
+            Effect::Quit,
+            Effect::DeleteDraft {
+                workspace_id: production().id().into()
+            }
+        ]
+    );
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
 }
 
@@ -417,7 +486,11 @@ fn review_then_enter_submits_the_minimal_patch() {
     assert!(matches!(app.screen, Screen::Review));
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Form));
-    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1, "nothing lost");
+    assert_eq!(
+        app.form.as_ref().unwrap().modified_count(),
+        1,
+        "nothing lost"
+    );
     key(&mut app, KeyCode::Char('s'));
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { base, patch, force }] = effects.as_slice() else {
@@ -426,7 +499,10 @@ fn review_then_enter_submits_the_minimal_patch() {
     assert_eq!(base, &production());
     assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
     assert!(!force);
-    assert!(matches!(app.screen, Screen::Submitting { sending: false, .. }));
+    assert!(matches!(
+        app.screen,
+        Screen::Submitting { sending: false, .. }
+    ));
     assert!(app.is_busy(), "the spinner runs");
 }
 
@@ -472,7 +548,7 @@ fn esc_while_sending_rereads_and_says_whether_it_landed() {
     let mut landed = production();
     landed.set("name", json!("Production 2"));
     app.update(Msg::Reread(Ok(landed)));
-    assert!(app.status.clone().unwrap().text.contains("already applied"));
+    assert!(app.status.clone().unwrap().text.contains("was applied after all"));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
 }
 
@@ -580,10 +656,20 @@ fn conflict_keep_mine_sends_anyway_on_the_new_base() {
 #[test]
 fn conflict_take_theirs_drops_the_field() {
     let mut app = conflict_app();
-    assert_eq!(key(&mut app, KeyCode::Char('t')), vec![]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('t')),
+        vec![Effect::DeleteDraft {
+            workspace_id: production().id().into()
+        }],
+        "nothing of mine is left: the draft goes"
+    );
     assert!(matches!(app.screen, Screen::Form));
     assert_eq!(current(&app, "name"), Some(json!("Theirs")));
-    assert_eq!(current(&app, "description"), Some(json!("remote")), "remote change folded in");
+    assert_eq!(
+        current(&app, "description"),
+        Some(json!("remote")),
+        "remote change folded in"
+    );
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
 }
 

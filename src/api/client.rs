@@ -325,15 +325,16 @@ impl Client {
         if e.is_timeout() {
             return Attempt::Fail(self.timeout_error());
         }
-        let error = ApiError::Connect {
-            host: self.host.clone(),
-            cause: root_cause(&e),
-        };
+        let (host, cause) = (self.host.clone(), root_cause(&e));
         if e.is_connect() {
             // The request never left: trying again cannot apply it twice.
-            Attempt::Retry { wait: None, error }
+            Attempt::Retry {
+                wait: None,
+                error: ApiError::Connect { host, cause },
+            }
         } else {
-            Attempt::Fail(error)
+            // The request may have reached the server: never retried, and reported as such.
+            Attempt::Fail(ApiError::ConnectionLost { host, cause })
         }
     }
 }

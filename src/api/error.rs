@@ -40,6 +40,10 @@ pub enum ApiError {
     Timeout { secs: u64 },
     #[error("cannot reach {host}: {cause}")]
     Connect { host: String, cause: String },
+    #[error(
+        "the connection to {host} was lost before the answer came ({cause}); the change may or may not have been applied"
+    )]
+    ConnectionLost { host: String, cause: String },
     #[error("the server's answer could not be read: {0}")]
     Malformed(String),
     #[error("the request was cancelled")]
@@ -70,6 +74,7 @@ impl ApiError {
             ApiError::Timeout { .. }
                 | ApiError::Malformed(_)
                 | ApiError::Server { .. }
+                | ApiError::ConnectionLost { .. }
                 | ApiError::Cancelled
         )
     }

@@ -554,7 +554,7 @@ impl App {
     }
 
     fn on_submitted(&mut self, result: Result<SubmitOutcome, ApiError>) -> Vec<Effect> {
-        let Screen::Submitting { revert, .. } = self.screen else {
+        let Screen::Submitting { revert, sending } = self.screen else {
             // The person cancelled; the re-read reports what happened.
             return vec![];
         };
@@ -601,7 +601,12 @@ impl App {
                     f.server_error = Some(e.to_string());
                     form.focus_field(&name);
                 }
+                let id = form.workspace.id().to_string();
                 self.error(format!("{e}. Your edits are kept; s to try again."));
+                if sending && e.may_have_landed() {
+                    // Whether it landed decides what the form's base is: ask the server.
+                    return vec![Effect::CancelSubmit { reread: Some(id) }];
+                }
             }
         }
         vec![]
@@ -619,19 +624,34 @@ impl App {
                         field(k).is_some_and(|spec| values_equal(spec, server.get(k), Some(v)))
                     });
                 form.rebase(server);
-                if applied {
-                    self.warn("Cancelled too late: the server had already applied the change.");
+                let (level, text) = if applied {
+                    (
+                        Level::Warning,
+                        "Checked the server: the change was applied after all.",
+                    )
                 } else {
-                    self.info(
-                        "Cancelled: the server did not apply the change; your edits are kept.",
-                    );
-                }
+                    (
+                        Level::Info,
+                        "Checked the server: the change was not applied; your edits are kept.",
+                    )
+                };
+                self.follow_up(level, text);
             }
-            Err(e) => self.error(format!(
-                "Cancelled; could not check whether the change was applied: {e}"
-            )),
+            Err(e) => self.follow_up(
+                Level::Error,
+                &format!("Could not check whether the change was applied: {e}"),
+            ),
         }
         vec![]
+    }
+
+    /// Adds to the status line instead of replacing it, so the cause stays readable.
+    fn follow_up(&mut self, level: Level, text: &str) {
+        let text = match self.status.take() {
+            Some(old) => format!("{} — {text}", old.text.trim_end_matches('.')),
+            None => text.to_string(),
+        };
+        self.status = Some(Status { level, text });
     }
 
     fn conflict_key(&mut self, key: KeyEvent) -> Vec<Effect> {

@@ -1,0 +1,429 @@
+//! Every rule boundary of the field table (product.md section 2), through the public domain API:
+//! `field`, `check_value`, `parse_typed` and `parse_input`.
+
+use orws::workspace::{FIELDS, FieldSpec, check_value, field, parse_input, parse_typed};
+use serde_json::{Value, json};
+
+fn spec(name: &str) -> &'static FieldSpec {
+    field(name).unwrap_or_else(|| panic!("no field {name}"))
+}
+
+/// The value passes the field's rule.
+#[track_caller]
+fn ok(name: &str, value: Value) {
+    if let Err(e) = check_value(spec(name), &value) {
+        panic!("{name} = {value} should pass, got: {e}");
+    }
+}
+
+/// The value fails the rule; the message names the field and contains every needle.
+#[track_caller]
+fn bad(name: &str, value: Value, needles: &[&str]) -> String {
+    match check_value(spec(name), &value) {
+        Ok(()) => panic!("{name} = {value} should fail"),
+        Err(e) => {
+            assert_names(name, &e, needles);
+            e
+        }
+    }
+}
+
+#[track_caller]
+fn assert_names(name: &str, message: &str, needles: &[&str]) {
+    assert!(
+        message.contains(name),
+        "message does not name the field {name}: {message}"
+    );
+    for needle in needles {
+        assert!(
+            message.to_lowercase().contains(&needle.to_lowercase()),
+            "message for {name} lacks {needle:?}: {message}"
+        );
+    }
+}
+
+/// parse_input succeeds with exactly this value.
+#[track_caller]
+fn input_ok(name: &str, raw: &str, expected: Value) {
+    match parse_input(spec(name), raw) {
+        Ok(v) => assert_eq!(v, expected, "{name} <- {raw:?}"),
+        Err(e) => panic!("{name} <- {raw:?} should parse, got: {e}"),
+    }
+}
+
+/// parse_input refuses, naming the field.
+#[track_caller]
+fn input_bad(name: &str, raw: &str, needles: &[&str]) -> String {
+    match parse_input(spec(name), raw) {
+        Ok(v) => panic!("{name} <- {raw:?} should be refused, got {v}"),
+        Err(e) => {
+            assert_names(name, &e, needles);
+            e
+        }
+    }
+}
+
+fn text(s: String) -> Value {
+    Value::String(s)
+}
+
+// ---------------------------------------------------------------- the table itself
+
+#[test]
+fn twelve_editable_fields_in_form_order_with_their_nullability() {
+    let names: Vec<(&str, bool)> = FIELDS.iter().map(|f| (f.name, f.nullable)).collect();
+    assert_eq!(
+        names,
+        [
+            ("name", false),
+            ("slug", false),
+            ("description", true),
+            ("default_text_model", true),
+            ("default_image_model", true),
+            ("default_provider_sort", true),
+            ("io_logging_sampling_rate", false),
+            ("io_logging_api_key_ids", true),
+            ("is_data_discount_logging_enabled", false),
+            ("is_observability_broadcast_enabled", false),
+            ("is_observability_io_logging_enabled", false),
+            ("disabled_server_tools", true),
+        ]
+    );
+    assert!(field("id").is_none());
+    assert!(field("updated_at").is_none());
+    assert!(field("Name").is_none());
+}
+
+// ---------------------------------------------------------------- name
+
+#[test]
+fn name_length_boundaries_in_ascii() {
+    bad("name", json!(""), &["empty"]);
+    ok("name", json!("a"));
+    ok("name", text("a".repeat(100)));
+    bad("name", text("a".repeat(101)), &["101", "100"]);
+}
+
+#[test]
+fn name_counts_cjk_characters_not_bytes() {
+    // 100 CJK characters are 300 bytes: still within the limit.
+    let cjk = "漢".repeat(100);
+    assert_eq!(cjk.len(), 300);
+    ok("name", text(cjk));
+    bad("name", text("漢".repeat(101)), &["101", "100"]);
+}
+
+#[test]
+fn name_counts_emoji_as_one_character_each() {
+    // 😀 is one scalar value and four bytes.
+    let emoji = "😀".repeat(100);
+    assert_eq!(emoji.len(), 400);
+    ok("name", text(emoji));
+    bad("name", text("😀".repeat(101)), &["101", "100"]);
+    // Mixed: 99 ASCII + 1 emoji = 100 characters.
+    ok("name", text(format!("{}🚀", "x".repeat(99))));
+    bad("name", text(format!("{}🚀", "x".repeat(100))), &["101"]);
+}
+
+#[test]
+fn name_cannot_be_only_whitespace() {
+    for ws in [" ", "   ", "\t", " \n ", "\u{3000}"] {
+        bad("name", text(ws.to_string()), &["whitespace"]);
+    }
+    // Whitespace around real text is fine.
+    ok("name", json!("  Prod  "));
+    ok("name", json!("Prod 2"));
+}
+
+#[test]
+fn name_must_be_text_and_not_null() {
+    bad("name", json!(null), &["null"]);
+    bad("name", json!(5), &["text"]);
+    input_bad("name", "null", &["null"]);
+    // Typed text is taken as is: "null" in the form is just text for parse_typed.
+    assert_eq!(parse_typed(spec("name"), "null").unwrap(), json!("null"));
+}
+
+// ---------------------------------------------------------------- slug
+
+#[test]
+fn slug_length_boundaries() {
+    bad("slug", json!(""), &["empty"]);
+    ok("slug", json!("a"));
+    ok("slug", text("a".repeat(50)));
+    bad("slug", text("a".repeat(51)), &["51", "50"]);
+    // 50 with hyphens in between is still fine.
+    ok(
+        "slug",
+        text(format!("{}-{}", "a".repeat(24), "b".repeat(25))),
+    );
+}
+
+#[test]
+fn slug_valid_shapes() {
+    for s in ["production", "prod-2", "a-b-c", "0", "2025-q1-team", "x9y8"] {
+        ok("slug", json!(s));
+    }
+}
+
+#[test]
+fn slug_says_which_part_is_wrong() {
+    bad("slug", json!("Production"), &["uppercase"]);
+    bad("slug", json!("prod-A"), &["uppercase"]);
+    bad("slug", json!("my_workspace"), &["underscore"]);
+    bad("slug", json!("my workspace"), &["space"]);
+    bad("slug", json!("-prod"), &["hyphen", "start"]);
+    bad("slug", json!("prod-"), &["hyphen", "end"]);
+    bad("slug", json!("-"), &["hyphen"]);
+    bad("slug", json!("a--b"), &["double hyphen"]);
+    bad("slug", json!("a.b"), &["'.'"]);
+    bad("slug", json!("café"), &["é"]);
+}
+
+#[test]
+fn slug_messages_differ_by_mistake() {
+    let msgs = [
+        bad("slug", json!("A"), &[]),
+        bad("slug", json!("a_b"), &[]),
+        bad("slug", json!("a b"), &[]),
+        bad("slug", json!("-a"), &[]),
+        bad("slug", json!("a--b"), &[]),
+    ];
+    for (i, a) in msgs.iter().enumerate() {
+        for b in &msgs[i + 1..] {
+            assert_ne!(a, b, "two different mistakes got the same message");
+        }
+    }
+}
+
+#[test]
+fn slug_cannot_be_null() {
+    bad("slug", json!(null), &["null"]);
+    input_bad("slug", "null", &["null"]);
+}
+
+// ---------------------------------------------------------------- description
+
+#[test]
+fn description_length_and_null() {
+    ok("description", json!(""));
+    ok("description", text("d".repeat(500)));
+    bad("description", text("d".repeat(501)), &["501", "500"]);
+    ok("description", text("説".repeat(500)));
+    bad("description", text("説".repeat(501)), &["500"]);
+    ok("description", text("line one\nline two".into()));
+    ok("description", json!(null));
+    input_ok("description", "null", json!(null));
+    bad("description", json!(["x"]), &["text"]);
+}
+
+// ---------------------------------------------------------------- models
+
+#[test]
+fn model_ids_have_the_author_model_shape() {
+    for f in ["default_text_model", "default_image_model"] {
+        for good in [
+            "openai/gpt-4o",
+            "meta-llama/llama-3.1-8b-instruct:free",
+            "openai/dall-e-3",
+            "unknown-author/unknown-model",
+        ] {
+            ok(f, json!(good));
+        }
+        for wrong in ["gpt-4o", "a/b/c", "openai/", "/x", "/", ""] {
+            bad(f, json!(wrong), &["author/model"]);
+        }
+        bad(f, json!("a b/c"), &["space"]);
+        bad(f, json!("openai/gpt 4o"), &["space"]);
+        ok(f, json!(null));
+        input_ok(f, "null", json!(null));
+        bad(f, json!(4), &[]);
+    }
+}
+
+// ---------------------------------------------------------------- provider sort
+
+#[test]
+fn provider_sort_is_one_of_four_or_null() {
+    for s in ["price", "throughput", "latency", "exacto"] {
+        ok("default_provider_sort", json!(s));
+        input_ok("default_provider_sort", s, json!(s));
+    }
+    let e = bad("default_provider_sort", json!("fastest"), &["fastest"]);
+    for option in ["price", "throughput", "latency", "exacto"] {
+        assert!(e.contains(option), "message lists the choices: {e}");
+    }
+    bad("default_provider_sort", json!("Price"), &[]);
+    bad("default_provider_sort", json!(""), &[]);
+    ok("default_provider_sort", json!(null));
+    input_ok("default_provider_sort", "null", json!(null));
+    input_bad("default_provider_sort", "fastest", &["fastest"]);
+}
+
+// ---------------------------------------------------------------- sampling rate
+
+const RATE: &str = "io_logging_sampling_rate";
+
+#[test]
+fn rate_bounds_are_inclusive() {
+    ok(RATE, json!(0.0001));
+    ok(RATE, json!(1));
+    ok(RATE, json!(1.0));
+    ok(RATE, json!(0.25));
+    bad(RATE, json!(0), &["0.0001"]);
+    bad(RATE, json!(0.0), &["0.0001"]);
+    bad(RATE, json!(0.00009), &["0.0001"]);
+    bad(RATE, json!(-0.5), &["0.0001"]);
+    bad(RATE, json!(1.00001), &["at most 1"]);
+    bad(RATE, json!(1.5), &["at most 1"]);
+    bad(RATE, json!(2), &["at most 1"]);
+    bad(RATE, json!("0.5"), &["number"]);
+    bad(RATE, json!(null), &["null"]);
+}
+
+#[test]
+fn rate_input_parses_decimals_only() {
+    input_ok(RATE, "0.0001", json!(0.0001));
+    input_ok(RATE, "1", json!(1));
+    input_ok(RATE, "0.25", json!(0.25));
+    input_ok(RATE, " 0.5 ", json!(0.5));
+    let one = parse_input(spec(RATE), "1.0").unwrap();
+    assert_eq!(one.as_f64(), Some(1.0));
+    for out in ["0", "0.00009", "1.00001", "1.5", "-1"] {
+        input_bad(RATE, out, &[]);
+    }
+    for not_a_decimal in [
+        "abc", "1e-3", "1E-3", "", "0x1", "1.2.3", "+0.5", "50%", "NaN", "inf",
+    ] {
+        input_bad(RATE, not_a_decimal, &[]);
+        assert!(
+            parse_typed(spec(RATE), not_a_decimal).is_err(),
+            "parse_typed accepted {not_a_decimal:?}"
+        );
+    }
+    input_bad(RATE, "abc", &["decimal"]);
+    input_bad(RATE, "null", &["null"]);
+}
+
+// ---------------------------------------------------------------- key ids
+
+const KEYS: &str = "io_logging_api_key_ids";
+
+#[test]
+fn key_ids_parse_lists_empty_and_null() {
+    input_ok(KEYS, "1,2,3", json!([1, 2, 3]));
+    input_ok(KEYS, " 1 , 2 ,3 ", json!([1, 2, 3]));
+    input_ok(KEYS, "0", json!([0]));
+    input_ok(KEYS, "", json!([]));
+    input_ok(KEYS, "  ", json!([]));
+    input_ok(KEYS, "[]", json!([]));
+    input_ok(KEYS, "null", json!(null));
+    assert_eq!(parse_typed(spec(KEYS), "7,8").unwrap(), json!([7, 8]));
+}
+
+#[test]
+fn key_ids_refuse_what_is_not_a_non_negative_integer() {
+    input_bad(KEYS, "1,x", &["\"x\"", "non-negative integer"]);
+    input_bad(KEYS, "-1", &["\"-1\""]);
+    input_bad(KEYS, "1,,2", &["empty entry"]);
+    input_bad(KEYS, "1.5", &["1.5"]);
+    input_bad(KEYS, "[1,2]", &[]);
+    ok(KEYS, json!([]));
+    ok(KEYS, json!([0, 1, 99]));
+    ok(KEYS, json!(null));
+    bad(KEYS, json!([-1]), &["-1"]);
+    bad(KEYS, json!([1.5]), &["1.5"]);
+    bad(KEYS, json!(["1"]), &[]);
+    bad(KEYS, json!("1,2"), &["list"]);
+}
+
+// ---------------------------------------------------------------- toggles
+
+#[test]
+fn toggles_take_true_or_false_only() {
+    for f in [
+        "is_data_discount_logging_enabled",
+        "is_observability_broadcast_enabled",
+        "is_observability_io_logging_enabled",
+    ] {
+        input_ok(f, "true", json!(true));
+        input_ok(f, "false", json!(false));
+        input_bad(f, "yes", &["true or false", "yes"]);
+        input_bad(f, "1", &["true or false"]);
+        input_bad(f, "TRUE", &[]);
+        input_bad(f, "null", &["null"]);
+        ok(f, json!(true));
+        bad(f, json!("true"), &["true or false"]);
+        bad(f, json!(null), &["null"]);
+    }
+}
+
+// ---------------------------------------------------------------- disabled server tools
+
+const TOOLS: &str = "disabled_server_tools";
+
+#[test]
+fn disabled_server_tools_entries_are_non_empty_strings() {
+    ok(TOOLS, json!(null));
+    ok(TOOLS, json!([]));
+    ok(TOOLS, json!(["openrouter:web_search"]));
+    // A tool orws does not know is kept, not refused.
+    ok(TOOLS, json!(["openrouter:web_search", "acme:teleport"]));
+    bad(TOOLS, json!([""]), &["non-empty"]);
+    bad(TOOLS, json!(["  "]), &["non-empty"]);
+    bad(TOOLS, json!(["openrouter:bash", ""]), &["non-empty"]);
+    bad(TOOLS, json!([1]), &[]);
+    bad(TOOLS, json!([null]), &[]);
+    bad(TOOLS, json!("openrouter:bash"), &["list"]);
+}
+
+#[test]
+fn disabled_server_tools_input() {
+    input_ok(
+        TOOLS,
+        "openrouter:web_search, openrouter:bash",
+        json!(["openrouter:web_search", "openrouter:bash"]),
+    );
+    input_ok(TOOLS, "[]", json!([]));
+    input_ok(TOOLS, "", json!([]));
+    input_ok(TOOLS, "null", json!(null));
+    // Empty pieces between commas are dropped, never sent as "".
+    input_ok(TOOLS, "a,,b,", json!(["a", "b"]));
+}
+
+// ---------------------------------------------------------------- null for every field
+
+#[test]
+fn null_is_refused_exactly_for_the_non_nullable_fields() {
+    for f in &FIELDS {
+        let got = parse_input(f, "null");
+        if f.nullable {
+            assert_eq!(got, Ok(Value::Null), "{} is nullable", f.name);
+        } else {
+            let e = got.expect_err(f.name);
+            assert_names(f.name, &e, &["null"]);
+        }
+    }
+}
+
+#[test]
+fn every_failure_names_its_field() {
+    // One bad value per field, through check_value.
+    let cases: [(&str, Value); 12] = [
+        ("name", json!("")),
+        ("slug", json!("A")),
+        ("description", text("x".repeat(501))),
+        ("default_text_model", json!("gpt")),
+        ("default_image_model", json!("dall-e")),
+        ("default_provider_sort", json!("fastest")),
+        (RATE, json!(0)),
+        (KEYS, json!([-3])),
+        ("is_data_discount_logging_enabled", json!(1)),
+        ("is_observability_broadcast_enabled", json!("on")),
+        ("is_observability_io_logging_enabled", json!([])),
+        (TOOLS, json!([""])),
+    ];
+    for (name, value) in cases {
+        bad(name, value, &[]);
+    }
+}
