@@ -5,7 +5,9 @@
 //! front ends over the same core.
 
 pub mod api;
+pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod fake;
 pub mod state;
 pub mod tui;

@@ -45,7 +45,10 @@ fn typed(app: &mut App, text: &str) {
 /// An app with the form open on production.
 fn form_app() -> App {
     let (mut app, effects) = App::new("openrouter.ai", Some("production".into()));
-    assert_eq!(effects, vec![Effect::LoadWorkspace("production".into())]);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadWorkspace("production".into()), Effect::LoadCatalog]
+    );
     app.update(Msg::WorkspaceLoaded(Ok(production())));
     assert!(matches!(app.screen, Screen::Form));
     app
@@ -73,7 +76,7 @@ fn patch_body(app: &App) -> String {
 fn starts_on_the_picker_without_a_workspace() {
     let (app, effects) = App::new("h", None);
     assert!(matches!(app.screen, Screen::Picker));
-    assert_eq!(effects, vec![Effect::LoadList]);
+    assert_eq!(effects, vec![Effect::LoadList, Effect::LoadCatalog]);
     assert!(app.is_busy(), "the list is loading");
 }
 
@@ -709,4 +712,94 @@ fn retry_notices_show_in_the_status_line() {
     }));
     let s = app.status.clone().unwrap();
     assert!(s.text.contains("try 2 of 3"), "{}", s.text);
+}
+
+fn catalog() -> orws::catalog::Catalog {
+    let m = |id: &str| orws::api::ModelSummary {
+        id: id.into(),
+        name: id.into(),
+    };
+    orws::catalog::Catalog {
+        text: vec![
+            m("openai/gpt-4o"),
+            m("anthropic/claude-sonnet-4.5"),
+            m("anthropic/claude-3.5-haiku"),
+            m("anthropic/claude-opus-4.1"),
+        ],
+        image: vec![m("openai/dall-e-3")],
+    }
+}
+
+fn suggestions(app: &App) -> Vec<String> {
+    let form = app.form.as_ref().unwrap();
+    form.suggestions().iter().map(|m| m.id.clone()).collect()
+}
+
+#[test]
+fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
+    let mut app = form_app();
+    app.update(Msg::CatalogLoaded(Ok(catalog())));
+    app.form.as_mut().unwrap().focus_field("default_text_model");
+    key(&mut app, KeyCode::Enter);
+    // Clear the field, then type.
+    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'k');
+    typed(&mut app, "anthropic/");
+    assert_eq!(suggestions(&app).len(), 3, "{:?}", suggestions(&app));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.form.as_ref().unwrap().suggestion, Some(1));
+    let second = suggestions(&app)[1].clone();
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.form.as_ref().unwrap().is_editing(), "Enter takes it and ends the edit");
+    assert_eq!(current(&app, "default_text_model"), Some(json!(second)));
+
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'k');
+    typed(&mut app, "gpt4o");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(current(&app, "default_text_model"), Some(json!("openai/gpt-4o")));
+    assert!(app.form.as_ref().unwrap().is_editing(), "Tab takes it and stays");
+}
+
+#[test]
+fn an_unknown_model_is_a_warning_not_an_error() {
+    let mut app = form_app();
+    app.form.as_mut().unwrap().focus_field("default_text_model");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'k');
+    typed(&mut app, "nobody/nothing");
+    key(&mut app, KeyCode::Enter);
+    // The catalog arrives after the edit: the warning appears then.
+    app.update(Msg::CatalogLoaded(Ok(catalog())));
+    let form = app.form.as_ref().unwrap();
+    let f = form.focused();
+    assert!(f.warning.as_deref().unwrap().contains("nobody/nothing"));
+    assert_eq!(f.error(), None);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Review), "it can still be submitted");
+}
+
+#[test]
+fn a_failed_catalog_never_blocks_editing() {
+    let mut app = form_app();
+    app.update(Msg::CatalogLoaded(Err(ApiError::Timeout { secs: 1 })));
+    assert!(app.catalog_error.is_some());
+    app.form.as_mut().unwrap().focus_field("default_text_model");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "x");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(current(&app, "default_text_model"), Some(json!("openai/gpt-4ox")));
+}
+
+#[test]
+fn configured_keys_replace_the_defaults() {
+    let mut app = form_app();
+    let spec: orws::config::KeySpec = "x".parse().unwrap();
+    app.keys.set(orws::config::Action::Quit, vec![spec]);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![], "q no longer quits");
+    assert!(!app.quit);
+    assert_eq!(key(&mut app, KeyCode::Char('x')), vec![Effect::Quit]);
 }

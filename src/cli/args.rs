@@ -1,6 +1,8 @@
 //! The command line, as clap sees it.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
@@ -13,8 +15,13 @@ Examples:
   orws patch production --set description=null --dry-run
   orws patch production --set-json io_logging_api_key_ids='[1,2]' --expect name=Production
   orws serve-fake --latency-ms 500 --fail-next PATCH:503
+  orws config show                          the effective settings and where each comes from
+  orws completions bash > ~/.local/share/bash-completion/completions/orws
+  orws man > orws.1                         the manual page
 
 Key: a management key in OPENROUTER_API_KEY, or in a file given with --api-key-file.
+Config: $XDG_CONFIG_HOME/orws/config.toml (default ~/.config/orws/config.toml); flags and
+environment variables win over it (orws config path, orws config show).
 Exit codes: 0 ok, 1 API/network/server error, 2 bad usage or invalid value, 3 conflict.";
 
 #[derive(Debug, Parser)]
@@ -41,35 +48,48 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
-    /// API base URL [env: OPENROUTER_BASE_URL] [default: https://openrouter.ai/api/v1]
+    /// API base URL [env: OPENROUTER_BASE_URL] [config: base_url] [default:
+    /// https://openrouter.ai/api/v1]
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Read the management key from this file (else env OPENROUTER_API_KEY).
+    /// Read the management key from this file (else env OPENROUTER_API_KEY, else the
+    /// config's api_key_file).
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
-    /// Seconds to wait for each answer.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
-    pub timeout: u64,
+    /// Seconds to wait for each answer [config: timeout] [default: 30]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
 
-    /// How results are printed.
-    #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
-    pub output: Output,
+    /// How results are printed [config: output] [default: table]
+    #[arg(long, global = true, value_enum)]
+    pub output: Option<Output>,
 
-    /// No colours (NO_COLOR is honoured too).
+    /// No colours (NO_COLOR is honoured too; config: theme = "none").
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// Let the mouse focus fields in the form.
+    /// Let the mouse focus fields in the form [config: mouse].
     #[arg(long, global = true)]
     pub mouse: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Output {
+    #[default]
     Table,
     Json,
+}
+
+impl Output {
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Table => "table",
+            Output::Json => "json",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +105,24 @@ pub enum Command {
     Patch(PatchArgs),
     /// Run the fake OpenRouter on loopback; prints its base URL first.
     ServeFake(ServeFakeArgs),
+    /// The configuration file: where it is, and the settings in effect.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script to stdout.
+    Completions {
+        /// The shell to complete for
+        shell: Shell,
+    },
+    /// Print the manual page (roff) to stdout.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the configuration file's path (it need not exist).
+    Path,
+    /// Print the effective settings and where each comes from: flag, env, file or default.
+    Show,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,10 @@
 use super::form::{FormAction, FormState};
 use super::picker::{PickerAction, PickerState};
 use crate::api::{ApiError, RetryNotice};
+use crate::catalog::Catalog;
+use crate::config::KeyBindings;
 use crate::state::drafts::Draft;
+use std::sync::Arc;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches, field,
     values_equal,
@@ -40,12 +43,16 @@ pub enum Msg {
     DraftLoaded(Result<Option<Draft>, String>),
     /// Writing a draft or the history failed.
     StateError(String),
+    /// The model catalog, fetched (or read from the cache) in the background.
+    CatalogLoaded(Result<Catalog, ApiError>),
 }
 
 /// What the app asks the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadList,
+    /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
+    LoadCatalog,
     LoadWorkspace(String),
     /// GET the workspace, check for conflicts against `base` (unless `force`), then PATCH.
     Submit {
@@ -169,6 +176,11 @@ pub struct App {
     pub quit: bool,
     /// The draft offered for restoring.
     pub draft_offer: Option<Draft>,
+    /// The model catalog once loaded; why not, when it could not be.
+    pub catalog: Option<Arc<Catalog>>,
+    pub catalog_error: Option<String>,
+    /// The form's browse-mode keys (defaults, or the config file's `[keys]`).
+    pub keys: KeyBindings,
 }
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -204,8 +216,11 @@ impl App {
             mouse: false,
             quit: false,
             draft_offer: None,
+            catalog: None,
+            catalog_error: None,
+            keys: KeyBindings::default(),
         };
-        (app, vec![effect])
+        (app, vec![effect, Effect::LoadCatalog])
     }
 
     /// True while something animates (a request in flight): the runtime ticks only then.
@@ -240,6 +255,9 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let before = self.draft_key();
         let mut effects = self.handle(msg);
+        if let Some(form) = &mut self.form {
+            form.refresh_warnings();
+        }
         let after = self.draft_key();
         if before != after
             && let Some(form) = &self.form
@@ -337,6 +355,20 @@ impl App {
                 vec![]
             }
             Msg::DraftLoaded(Ok(_)) => vec![],
+            Msg::CatalogLoaded(Ok(catalog)) => {
+                let catalog = Arc::new(catalog);
+                if let Some(form) = &mut self.form {
+                    form.set_catalog(catalog.clone());
+                }
+                self.catalog = Some(catalog);
+                self.catalog_error = None;
+                vec![]
+            }
+            Msg::CatalogLoaded(Err(e)) => {
+                // Suggestions are a help, not a need: say so where they would appear.
+                self.catalog_error = Some(format!("no model suggestions: {e}"));
+                vec![]
+            }
             Msg::DraftLoaded(Err(e)) | Msg::StateError(e) => {
                 self.warn(e);
                 vec![]
@@ -450,7 +482,11 @@ impl App {
         match result {
             Ok(ws) => {
                 let workspace_id = ws.id().to_string();
-                self.form = Some(FormState::new(ws));
+                let mut form = FormState::new(ws);
+                if let Some(catalog) = &self.catalog {
+                    form.set_catalog(catalog.clone());
+                }
+                self.form = Some(form);
                 self.screen = Screen::Form;
                 self.status = None;
                 return vec![Effect::LoadDraft { workspace_id }];
@@ -477,7 +513,7 @@ impl App {
         if !editing {
             self.status = None;
         }
-        match form.handle_key(key) {
+        match form.handle_key(key, &self.keys) {
             FormAction::None => vec![],
             FormAction::Review => self.review(),
             FormAction::Help => {
@@ -782,6 +818,9 @@ impl App {
             }
         }
         restored.focus = form.focus;
+        if let Some(catalog) = &self.catalog {
+            restored.set_catalog(catalog.clone());
+        }
         let report = crate::workspace::check_conflicts(&base, &server, &restored.patch());
         let n = draft.len();
         *form = restored;

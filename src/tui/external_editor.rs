@@ -3,18 +3,9 @@
 use std::io::Write;
 use std::process::Command;
 
-/// The editor command: $VISUAL, else $EDITOR, else `vi`.
-pub fn editor_command() -> String {
-    ["VISUAL", "EDITOR"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok())
-        .find(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "vi".into())
-}
-
-/// Runs the editor on `text` and returns what the file holds when it exits successfully.
-pub fn edit(text: &str) -> Result<String, String> {
-    let command = editor_command();
+/// Runs the editor `command` on `text` and returns what the file holds when it exits
+/// successfully.
+pub fn edit(command: &str, text: &str) -> Result<String, String> {
     let mut file = tempfile_in_tmp().map_err(|e| format!("cannot create a temporary file: {e}"))?;
     file.1
         .write_all(text.as_bytes())

@@ -2,7 +2,11 @@
 
 use super::editor::{EditOutcome, Editor};
 use super::field_state::FieldState;
+use crate::api::ModelSummary;
+use crate::catalog::{Catalog, knows, suggest};
+use crate::config::{Action, KeyBindings};
 use crate::state::drafts::Draft;
+use std::sync::Arc;
 use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS};
 use crate::workspace::{FIELDS, PatchBody, Workspace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -42,7 +46,14 @@ pub struct FormState {
     pub fields: Vec<FieldState>,
     pub focus: usize,
     pub mode: Mode,
+    /// The model catalog, once loaded: suggestions and "unknown model" warnings.
+    pub catalog: Option<Arc<Catalog>>,
+    /// The highlighted suggestion while editing a model field.
+    pub suggestion: Option<usize>,
 }
+
+/// How many suggestions are shown under a model field.
+pub const SUGGESTIONS: usize = 8;
 
 impl FormState {
     pub fn new(workspace: Workspace) -> Self {
@@ -55,7 +66,53 @@ impl FormState {
             fields,
             focus: 0,
             mode: Mode::Browse,
+            catalog: None,
+            suggestion: None,
         }
+    }
+
+    /// Takes the model catalog and checks the model fields against it.
+    pub fn set_catalog(&mut self, catalog: Arc<Catalog>) {
+        self.catalog = Some(catalog);
+        self.refresh_warnings();
+    }
+
+    /// Re-checks the model fields against the catalog (after any change).
+    pub fn refresh_warnings(&mut self) {
+        for i in 0..self.fields.len() {
+            self.check_model(i);
+        }
+    }
+
+    /// An id missing from the catalog is a warning, never an error.
+    fn check_model(&mut self, i: usize) {
+        let f = &mut self.fields[i];
+        let (FieldKind::Model { image }, Some(catalog)) = (f.spec.kind, &self.catalog) else {
+            return;
+        };
+        f.warning = match f.current.as_ref().and_then(Value::as_str) {
+            Some(id) if f.error().is_none() && !knows(catalog.models(image), id) => Some(format!(
+                "{id} is not in OpenRouter's model catalog (new, or misspelt?); it can still be saved"
+            )),
+            _ => None,
+        };
+    }
+
+    /// The catalog ids matching the text being typed in a model field, best first.
+    pub fn suggestions(&self) -> Vec<&ModelSummary> {
+        let (Mode::Edit { editor, .. }, Some(catalog)) = (&self.mode, &self.catalog) else {
+            return vec![];
+        };
+        let FieldKind::Model { image } = self.focused().spec.kind else {
+            return vec![];
+        };
+        let text = editor.text();
+        let list = suggest(catalog.models(image), &text, SUGGESTIONS);
+        // Nothing to suggest when the text already is the one match.
+        if list.len() == 1 && list[0].id == text {
+            return vec![];
+        }
+        list
     }
 
     pub fn focused(&self) -> &FieldState {
@@ -155,7 +212,7 @@ impl FormState {
     }
 
     /// A key in browse or edit mode.
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormAction {
+    pub fn handle_key(&mut self, key: KeyEvent, keys: &KeyBindings) -> FormAction {
         match &mut self.mode {
             Mode::Edit { .. } => {
                 self.edit_key(key);
@@ -165,41 +222,50 @@ impl FormState {
                 self.checklist_key(key);
                 FormAction::None
             }
-            Mode::Browse => self.browse_key(key),
+            Mode::Browse => self.browse_key(key, keys),
         }
     }
 
-    fn browse_key(&mut self, key: KeyEvent) -> FormAction {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    fn browse_key(&mut self, key: KeyEvent, keys: &KeyBindings) -> FormAction {
+        if let Some(action) = keys.action_for(&key) {
+            return self.act(action);
+        }
+        // Fixed keys, not rebindable: jumps to the ends.
         match key.code {
-            KeyCode::Char('s') if ctrl => return FormAction::Review,
-            _ if ctrl => return FormAction::None,
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => self.move_focus(true),
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => self.move_focus(false),
             KeyCode::Home | KeyCode::Char('g') => self.focus = 0,
             KeyCode::End | KeyCode::Char('G') => {
                 if let Some((i, _)) = self.visible().last() {
                     self.focus = i;
                 }
             }
-            KeyCode::Enter | KeyCode::Char('i') => self.begin_edit(),
-            KeyCode::Char(' ') => self.space(),
-            KeyCode::Delete | KeyCode::Backspace => {
+            _ => {}
+        }
+        FormAction::None
+    }
+
+    /// Does what a browse-mode action means for the focused field.
+    fn act(&mut self, action: Action) -> FormAction {
+        match action {
+            Action::Down => self.move_focus(true),
+            Action::Up => self.move_focus(false),
+            Action::Edit => self.begin_edit(),
+            Action::Toggle => self.space(),
+            Action::Clear => {
                 let f = &mut self.fields[self.focus];
                 if f.spec.nullable {
                     f.set_value(Value::Null);
                 }
             }
-            KeyCode::Char('u') => self.fields[self.focus].reset(),
-            KeyCode::Char('U') => self.fields.iter_mut().for_each(FieldState::reset),
-            KeyCode::Char('e') if self.focused().spec.kind.is_text() => {
+            Action::Reset => self.fields[self.focus].reset(),
+            Action::ResetAll => self.fields.iter_mut().for_each(FieldState::reset),
+            Action::Editor if self.focused().spec.kind.is_text() => {
                 return FormAction::ExternalEditor;
             }
-            KeyCode::Char('s') => return FormAction::Review,
-            KeyCode::Char('?') => return FormAction::Help,
-            KeyCode::Char('q') => return FormAction::Quit,
-            KeyCode::Esc => return FormAction::Back,
-            _ => {}
+            Action::Editor => {}
+            Action::Review => return FormAction::Review,
+            Action::Help => return FormAction::Help,
+            Action::Quit => return FormAction::Quit,
+            Action::Back => return FormAction::Back,
         }
         FormAction::None
     }
@@ -247,12 +313,56 @@ impl FormState {
         }
     }
 
+    /// Keys of the suggestion list: arrows move, Tab takes the highlighted (or first) id,
+    /// Enter takes the highlighted id and ends the edit. `true` when the key was used.
+    fn suggestion_key(&mut self, key: KeyEvent) -> bool {
+        let ids: Vec<String> = self.suggestions().iter().map(|m| m.id.clone()).collect();
+        if ids.is_empty() {
+            return false;
+        }
+        let last = ids.len() - 1;
+        let pick = match (key.code, self.suggestion) {
+            (KeyCode::Down, None) => {
+                self.suggestion = Some(0);
+                return true;
+            }
+            (KeyCode::Down, Some(i)) => {
+                self.suggestion = Some((i + 1).min(last));
+                return true;
+            }
+            (KeyCode::Up, Some(0)) => {
+                self.suggestion = None;
+                return true;
+            }
+            (KeyCode::Up, Some(i)) => {
+                self.suggestion = Some(i - 1);
+                return true;
+            }
+            (KeyCode::Tab, i) => ids[i.unwrap_or(0).min(last)].clone(),
+            (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
+            _ => return false,
+        };
+        self.suggestion = None;
+        if let Mode::Edit { editor, .. } = &mut self.mode {
+            **editor = Editor::new(&pick, false);
+        }
+        self.fields[self.focus].set_text(&pick);
+        if key.code == KeyCode::Enter {
+            self.mode = Mode::Browse;
+        }
+        true
+    }
+
     fn edit_key(&mut self, key: KeyEvent) {
+        if self.suggestion_key(key) {
+            return;
+        }
         let Mode::Edit { editor, .. } = &mut self.mode else {
             return;
         };
         let outcome = editor.handle_key(key);
         let text = editor.text();
+        self.suggestion = None;
         if outcome != EditOutcome::Cancelled {
             self.fields[self.focus].set_text(&text);
         }

@@ -21,15 +21,17 @@ pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), Cl
     // Connect first: a missing key or a bad URL is reported before the screen changes.
     let conn = connect(&settings, None).await?;
     let mut runtime = runtime::Runtime::new(conn.client.clone())
-        .with_state_dir(crate::state::default_state_dir());
+        .with_state_dir(crate::state::default_state_dir())
+        .with_cache_dir(crate::catalog::default_cache_dir());
     let tx = runtime.sender();
     runtime.set_client(conn.client.clone().with_retry_hook(Arc::new(move |n| {
         let _ = tx.send(app::Msg::Retrying(n.clone()));
     })));
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.mouse = settings.mouse;
+    app.keys = settings.keys.clone();
     let theme = theme::Theme::new(settings.color);
-    let mut host = terminal::CrosstermHost::new(settings.mouse)
+    let mut host = terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
         .map_err(|e| CliError::api(format!("cannot use the terminal: {e}")))?;
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
     drop(host);

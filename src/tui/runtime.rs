@@ -40,6 +40,8 @@ pub struct Runtime {
     state_dir: Option<PathBuf>,
     /// The latest draft change, written after the frame is drawn so typing stays quick.
     pending_draft: Option<DraftWrite>,
+    /// Where the model catalog is cached; `None` fetches it every time.
+    cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -59,7 +61,14 @@ impl Runtime {
             submit: None,
             state_dir: None,
             pending_draft: None,
+            cache_dir: None,
         }
+    }
+
+    /// Caches the model catalog under `dir`.
+    pub fn with_cache_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.cache_dir = dir;
+        self
     }
 
     /// Keeps drafts and history under `dir`.
@@ -139,6 +148,16 @@ impl Runtime {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
                         let _ = tx.send(Msg::ListLoaded(client.list().await));
+                    });
+                }
+                Effect::LoadCatalog => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    let cache_dir = self.cache_dir.clone();
+                    tokio::spawn(async move {
+                        let now = std::time::SystemTime::now();
+                        let catalog =
+                            crate::catalog::load_or_fetch(&client, cache_dir.as_deref(), now).await;
+                        let _ = tx.send(Msg::CatalogLoaded(catalog));
                     });
                 }
                 Effect::LoadWorkspace(target) => {

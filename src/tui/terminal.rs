@@ -63,11 +63,13 @@ pub struct CrosstermHost {
     events: Option<EventStream>,
     mouse: bool,
     signals: Signals,
+    /// The editor command for `e` ($VISUAL, $EDITOR, the config file, or vi).
+    editor: String,
 }
 
 impl CrosstermHost {
     /// Takes over the terminal; it is given back when the host is dropped.
-    pub fn new(mouse: bool) -> io::Result<Self> {
+    pub fn new(mouse: bool, editor: String) -> io::Result<Self> {
         install_panic_hook();
         enter(mouse).inspect_err(|_| restore())?;
         let terminal =
@@ -77,6 +79,7 @@ impl CrosstermHost {
             events: Some(EventStream::new()),
             mouse,
             signals: Signals::new(),
+            editor,
         })
     }
 }
@@ -108,7 +111,7 @@ impl Host for CrosstermHost {
         // The event reader would steal the editor's keystrokes: stop it while the editor runs.
         self.events = None;
         restore();
-        let result = super::external_editor::edit(text);
+        let result = super::external_editor::edit(&self.editor, text);
         let back = enter(self.mouse).and_then(|()| {
             // The editor left its own screen behind: clear it and redraw everything.
             execute!(

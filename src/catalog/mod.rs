@@ -1,0 +1,116 @@
+//! The model catalog behind the suggestions of `default_text_model` and
+//! `default_image_model`: fetched from GET /models and GET /models?output_modalities=image,
+//! cached for a day under `$XDG_CACHE_HOME/orws/` (default `~/.cache/orws/`), and matched
+//! against what the person types. Nothing here blocks or draws: the TUI runs
+//! [`load_or_fetch`] in the background and calls [`suggest`] and [`knows`].
+
+pub mod cache;
+pub mod matching;
+
+pub use matching::{knows, suggest};
+
+use crate::api::{ApiError, Client, ModelSummary};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Both model lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    /// Models that output text (GET /models).
+    pub text: Vec<ModelSummary>,
+    /// Models that output images (GET /models?output_modalities=image).
+    pub image: Vec<ModelSummary>,
+}
+
+impl Catalog {
+    /// The list a model field suggests from.
+    pub fn models(&self, image: bool) -> &[ModelSummary] {
+        if image { &self.image } else { &self.text }
+    }
+}
+
+/// Where a loaded catalog came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// The cache, fetched less than a day ago.
+    FreshCache { fetched_at: SystemTime },
+    /// The server, just now.
+    Fetched,
+    /// An old cache, because the server could not be asked.
+    StaleCache {
+        fetched_at: SystemTime,
+        error: ApiError,
+    },
+}
+
+/// The cache directory from an environment lookup: `$XDG_CACHE_HOME/orws`, else
+/// `$HOME/.cache/orws`; `None` when neither is set.
+pub fn cache_dir(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    crate::config::xdg_dir(&env, "XDG_CACHE_HOME", ".cache").map(|d| d.join("orws"))
+}
+
+/// The cache directory of this process's environment.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    cache_dir(|k| std::env::var(k).ok())
+}
+
+/// The catalog: from the cache when it is less than a day old, else from the server (then
+/// cached), else from an old cache when the server fails. `cache_dir: None` means no cache.
+/// An error only when the server fails and there is no cache at all.
+pub async fn load_or_fetch(
+    client: &Client,
+    cache_dir: Option<&Path>,
+    now: SystemTime,
+) -> Result<Catalog, ApiError> {
+    load_or_fetch_with_origin(client, cache_dir, now)
+        .await
+        .map(|(catalog, _)| catalog)
+}
+
+/// [`load_or_fetch`], also telling where the catalog came from (to warn about an old one).
+pub async fn load_or_fetch_with_origin(
+    client: &Client,
+    cache_dir: Option<&Path>,
+    now: SystemTime,
+) -> Result<(Catalog, Origin), ApiError> {
+    let path = cache_dir.map(|dir| cache::path(dir, client.host()));
+    // A cache of another server on the same host (another port, another path) is not used.
+    let cached = path
+        .as_deref()
+        .and_then(cache::read)
+        .filter(|c| c.base_url == client.base_url());
+    if let Some(c) = &cached
+        && c.is_fresh(now)
+    {
+        let fetched_at = c.fetched_at;
+        return Ok((c.catalog.clone(), Origin::FreshCache { fetched_at }));
+    }
+    match fetch(client).await {
+        Ok(catalog) => {
+            if let Some(path) = &path {
+                // A cache that cannot be written only costs a fetch next time.
+                let _ = cache::write(path, &catalog, client.base_url(), now);
+            }
+            Ok((catalog, Origin::Fetched))
+        }
+        Err(error) => match cached {
+            Some(c) => Ok((
+                c.catalog,
+                Origin::StaleCache {
+                    fetched_at: c.fetched_at,
+                    error,
+                },
+            )),
+            None => Err(error),
+        },
+    }
+}
+
+/// Both lists from the server, asked at the same time.
+pub async fn fetch(client: &Client) -> Result<Catalog, ApiError> {
+    let (text, image) = tokio::join!(client.models(false), client.models(true));
+    Ok(Catalog {
+        text: text?,
+        image: image?,
+    })
+}

@@ -1,0 +1,373 @@
+//! The configuration file, `$XDG_CONFIG_HOME/orws/config.toml` (default
+//! `~/.config/orws/config.toml`). Every key is optional; an unknown key is an error.
+//!
+//! ```toml
+//! base_url = "https://openrouter.ai/api/v1"
+//! api_key_file = "~/.config/orws/key"   # relative paths are relative to this file
+//! output = "table"                      # or "json"
+//! mouse = false
+//! editor = "nvim"
+//! theme = "dark"                        # "light", or "none" for no colours
+//! timeout = 30                          # seconds
+//!
+//! [keys]                                # an action's keys replace its defaults
+//! review = ["s", "ctrl-s"]
+//! quit = ["q"]
+//! ```
+//!
+//! Flags and environment variables win over the file; see [`crate::cli::Settings`].
+
+mod keys;
+
+pub use keys::{Action, KeyBindingError, KeyBindings, KeyConflict, KeyParseError, KeySpec};
+
+use crate::cli::Output;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Colours of the terminal interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// For dark terminal backgrounds.
+    #[default]
+    Dark,
+    /// For light terminal backgrounds.
+    Light,
+    /// No colours at all (also what `--no-color` and `NO_COLOR` choose).
+    None,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+            Theme::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Theme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The configuration file's path: `$XDG_CONFIG_HOME/orws/config.toml`, else
+/// `$HOME/.config/orws/config.toml`; `None` when neither is set. A relative
+/// `XDG_CONFIG_HOME` is ignored, as the XDG spec says.
+pub fn config_path(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    xdg_dir(&env, "XDG_CONFIG_HOME", ".config").map(|d| d.join("orws").join("config.toml"))
+}
+
+/// `$VAR` when it is an absolute path, else `$HOME/<fallback>`.
+pub(crate) fn xdg_dir(
+    env: &impl Fn(&str) -> Option<String>,
+    var: &str,
+    fallback: &str,
+) -> Option<PathBuf> {
+    env(var)
+        .filter(|v| !v.is_empty() && Path::new(v).is_absolute())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| Path::new(&h).join(fallback))
+        })
+}
+
+/// The file's settings, checked: every value is usable as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigFile {
+    pub base_url: Option<String>,
+    /// `~/` expanded; relative paths made relative to the file's directory.
+    pub api_key_file: Option<PathBuf>,
+    pub output: Option<Output>,
+    pub mouse: Option<bool>,
+    pub editor: Option<String>,
+    pub theme: Option<Theme>,
+    /// Seconds, at least 1.
+    pub timeout: Option<u64>,
+    /// The actions the file binds; the others keep their defaults.
+    pub keys: BTreeMap<Action, Vec<KeySpec>>,
+    /// Defaults with the file's `[keys]` applied.
+    pub bindings: KeyBindings,
+}
+
+/// A configuration file that could not be read or understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based, when the problem is at a place in the file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "config file {}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: Option<Spanned<String>>,
+    api_key_file: Option<Spanned<String>>,
+    output: Option<Output>,
+    mouse: Option<bool>,
+    editor: Option<Spanned<String>>,
+    theme: Option<Theme>,
+    timeout: Option<Spanned<toml::Value>>,
+    keys: Option<KeyTable>,
+}
+
+/// `[keys]`: action → list of key strings, each with its place in the file.
+type KeyTable = BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>;
+
+impl ConfigFile {
+    /// Reads the file; `Ok(None)` when there is none.
+    pub fn load(path: &Path, home: Option<&Path>) -> Result<Option<Self>, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path, home).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                message: format!("cannot read it: {e}"),
+            }),
+        }
+    }
+
+    /// Parses and checks the text of the file at `path` (used for messages and relative paths).
+    pub fn parse(text: &str, path: &Path, home: Option<&Path>) -> Result<Self, ConfigError> {
+        let error = |span: Option<std::ops::Range<usize>>, message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: span.map(|s| line_of(text, s.start)),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim_end().replace(
+                "expected a sequence",
+                "expected a list of keys, e.g. [\"q\"]",
+            );
+            let message = match e.span().and_then(|s| key_before(text, s.start)) {
+                Some(key) => format!("{key}: {message}"),
+                None => message.to_string(),
+            };
+            error(e.span(), message)
+        })?;
+        let non_empty = |value: Option<Spanned<String>>, key: &str| match value {
+            Some(v) if v.get_ref().trim().is_empty() => {
+                Err(error(Some(v.span()), format!("{key} is empty")))
+            }
+            Some(v) => Ok(Some(v)),
+            None => Ok(None),
+        };
+
+        let base_url = non_empty(raw.base_url, "base_url")?;
+        if let Some(url) = &base_url {
+            crate::api::check_base_url(url.get_ref())
+                .map_err(|e| error(Some(url.span()), format!("base_url: {e}")))?;
+        }
+        let api_key_file = non_empty(raw.api_key_file, "api_key_file")?.map(|p| {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            expand_path(p.get_ref(), dir, home)
+        });
+        let editor = non_empty(raw.editor, "editor")?;
+        let timeout = match raw.timeout {
+            Some(t) => match t.get_ref() {
+                toml::Value::Integer(n) if *n >= 1 => Some(*n as u64),
+                other => {
+                    let shown = match other {
+                        toml::Value::Integer(n) => n.to_string(),
+                        toml::Value::Float(x) => x.to_string(),
+                        toml::Value::String(s) => format!("{s:?}"),
+                        v => format!("a {}", v.type_str()),
+                    };
+                    return Err(error(
+                        Some(t.span()),
+                        format!("timeout: a whole number of seconds, at least 1, not {shown}"),
+                    ));
+                }
+            },
+            None => None,
+        };
+
+        let mut keys = BTreeMap::new();
+        for (action, list) in raw.keys.unwrap_or_default() {
+            let Some(a) = Action::from_name(action.get_ref()) else {
+                let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+                return Err(error(
+                    Some(action.span()),
+                    format!(
+                        "[keys]: unknown action `{}`; the actions are {}",
+                        action.get_ref(),
+                        known.join(", ")
+                    ),
+                ));
+            };
+            let mut specs = Vec::new();
+            for key in list.get_ref() {
+                let spec = key
+                    .get_ref()
+                    .parse::<KeySpec>()
+                    .map_err(|e| error(Some(key.span()), format!("[keys] {}: {e}", a.name())))?;
+                specs.push(spec);
+            }
+            keys.insert(a, (list.span(), specs));
+        }
+        let mut bindings = KeyBindings::default();
+        for (action, (_, specs)) in &keys {
+            bindings.set(*action, specs.clone());
+        }
+        if let Some(conflict) = bindings.conflicts().into_iter().next() {
+            // Point at an entry the file wrote (one of the two may be a default).
+            let span = keys
+                .get(&conflict.second)
+                .or_else(|| keys.get(&conflict.first))
+                .map(|(span, _)| span.clone());
+            return Err(error(span, format!("[keys]: {conflict}")));
+        }
+
+        Ok(Self {
+            base_url: base_url.map(Spanned::into_inner),
+            api_key_file,
+            output: raw.output,
+            mouse: raw.mouse,
+            editor: editor.map(|e| e.into_inner().trim().to_string()),
+            theme: raw.theme,
+            timeout,
+            keys: keys.into_iter().map(|(a, (_, specs))| (a, specs)).collect(),
+            bindings,
+        })
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// The key of a `key = value` line when `offset` is where its value starts.
+fn key_before(text: &str, offset: usize) -> Option<&str> {
+    let before = text.get(..offset)?;
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let key = line.trim_end().strip_suffix('=')?.trim();
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    (!key.is_empty() && key.chars().all(plain)).then_some(key)
+}
+
+/// `~/x` under `home`; a relative path under `dir`; an absolute path as it is.
+fn expand_path(p: &str, dir: &Path, home: Option<&Path>) -> PathBuf {
+    if let (Some(rest), Some(home)) = (p.strip_prefix("~/"), home) {
+        return home.join(rest);
+    }
+    if p == "~"
+        && let Some(home) = home
+    {
+        return home.to_path_buf();
+    }
+    let path = Path::new(p);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        dir.join(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
+        ConfigFile::parse(
+            text,
+            Path::new("/c/orws/config.toml"),
+            Some(Path::new("/h")),
+        )
+    }
+
+    #[test]
+    fn paths_follow_xdg() {
+        let env = |k: &str| match k {
+            "XDG_CONFIG_HOME" => Some("/x".to_string()),
+            "HOME" => Some("/h".to_string()),
+            _ => None,
+        };
+        assert_eq!(config_path(env), Some(PathBuf::from("/x/orws/config.toml")));
+        let env = |k: &str| match k {
+            "XDG_CONFIG_HOME" => Some("relative".to_string()),
+            "HOME" => Some("/h".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            config_path(env),
+            Some(PathBuf::from("/h/.config/orws/config.toml"))
+        );
+        assert_eq!(config_path(|_| None), None);
+    }
+
+    #[test]
+    fn a_full_file_parses() {
+        let c = parse(
+            "base_url = \"https://example.com/api/v1\"\napi_key_file = \"~/key\"\n\
+             output = \"json\"\nmouse = true\neditor = \"nano\"\ntheme = \"light\"\n\
+             timeout = 5\n[keys]\nreview = [\"r\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://example.com/api/v1"));
+        assert_eq!(c.api_key_file, Some(PathBuf::from("/h/key")));
+        assert_eq!(c.output, Some(Output::Json));
+        assert_eq!(c.mouse, Some(true));
+        assert_eq!(c.editor.as_deref(), Some("nano"));
+        assert_eq!(c.theme, Some(Theme::Light));
+        assert_eq!(c.timeout, Some(5));
+        assert_eq!(c.bindings.label(Action::Review), "r");
+        assert_eq!(c.bindings.label(Action::Quit), "q");
+        assert_eq!(
+            parse("api_key_file = \"key\"").unwrap().api_key_file,
+            Some(PathBuf::from("/c/orws/key"))
+        );
+        assert_eq!(parse("").unwrap(), ConfigFile::default());
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        for (text, line, needle) in [
+            ("mouse = true\ncolour = 1\n", 2, "colour"),
+            ("\n\nmouse = \"yes\"\n", 3, "mouse"),
+            ("theme = \"blue\"", 1, "blue"),
+            ("timeout = 0", 1, "at least 1"),
+            ("\ntimeout = \"x\"", 2, "whole number"),
+            ("base_url = \"http://example.com\"", 1, "clear text"),
+            ("a = [", 1, ""),
+            ("[keys]\nsave = [\"s\"]\n", 2, "unknown action `save`"),
+            ("[keys]\nquit = [\"q\", \"ctrl-\"]\n", 2, "\"ctrl-\""),
+            ("[keys]\n\nquit = [\"j\"]\n", 3, "both"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.line, Some(line), "{text:?}: {e}");
+            assert!(e.to_string().contains(needle), "{text:?}: {e}");
+            assert!(
+                e.to_string()
+                    .starts_with("config file /c/orws/config.toml, line")
+            );
+        }
+    }
+}

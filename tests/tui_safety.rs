@@ -1,0 +1,329 @@
+//! Safe submit and nothing lost, at the app-loop level: drafts, history, revert, and every
+//! fault of the API shown as one line with the edit intact. Real HTTP to the fake on loopback;
+//! drafts and history in a temp dir.
+
+use crossterm::event::KeyCode;
+use orws::api::{ApiKey, Client, ClientConfig};
+use orws::fake::{FakeConfig, FakeServer, Fault};
+use orws::state::{drafts, history};
+use orws::tui::app::App;
+use orws::tui::runtime::Runtime;
+use orws::tui::test_host::{TestDriver, TestHost};
+use orws::tui::theme::Theme;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
+
+async fn fake() -> FakeServer {
+    orws::fake::start(FakeConfig::default())
+        .await
+        .expect("fake starts")
+}
+
+fn client_with_timeout(server: &FakeServer, timeout: Duration) -> Client {
+    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
+    config.initial_backoff = Duration::from_millis(10);
+    config.timeout = timeout;
+    Client::new(config).expect("client")
+}
+
+fn client(server: &FakeServer) -> Client {
+    client_with_timeout(server, Duration::from_secs(5))
+}
+
+fn start(client: Client, state: &Path) -> (TestDriver, tokio::task::JoinHandle<App>) {
+    let (mut host, driver) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), Some("production".into()));
+    let mut runtime = Runtime::new(client).with_state_dir(Some(state.to_path_buf()));
+    let task = tokio::spawn(async move {
+        runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await
+            .expect("loop runs");
+        app
+    });
+    (driver, task)
+}
+
+async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn draft_file(state: &Path) -> PathBuf {
+    drafts::draft_path(state, "127.0.0.1", PROD)
+}
+
+/// Opens production, appends `suffix` to the name, and leaves edit mode.
+async fn edit_name(ui: &TestDriver, suffix: &str) {
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text(suffix);
+    ui.key(KeyCode::Enter);
+}
+
+async fn submit(ui: &TestDriver) {
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("PATCH", WAIT).await;
+    ui.key(KeyCode::Enter);
+}
+
+#[tokio::test]
+async fn a_draft_is_written_as_you_type_and_removed_by_a_submit() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, _task) = start(client(&server), state.path());
+    edit_name(&ui, " draft").await;
+    let path = draft_file(state.path());
+    wait_until("the draft file", || {
+        std::fs::read_to_string(&path).is_ok_and(|t| t.contains("Production draft"))
+    })
+    .await;
+    submit(&ui).await;
+    ui.wait_for("applied", WAIT).await;
+    wait_until("the draft to go", || !path.exists()).await;
+}
+
+#[tokio::test]
+async fn reopening_offers_the_draft_and_y_restores_it() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    edit_name(&ui, " kept").await;
+    let path = draft_file(state.path());
+    wait_until("the draft file", || {
+        std::fs::read_to_string(&path).is_ok_and(|t| t.contains("Production kept"))
+    })
+    .await;
+    // Quit keeping the draft.
+    ui.key(KeyCode::Char('q'));
+    ui.key(KeyCode::Char('y'));
+    tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(path.exists(), "y keeps the draft");
+
+    let (ui, task) = start(client(&server), state.path());
+    ui.wait_for("Restore", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("Production kept", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    ui.key(KeyCode::Char('y'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert_eq!(
+        app.form.unwrap().patch().to_body_string(),
+        r#"{"name":"Production kept"}"#
+    );
+}
+
+#[tokio::test]
+async fn n_discards_the_draft() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let path = draft_file(state.path());
+    drafts::save(
+        state.path(),
+        &drafts::Draft {
+            host: "127.0.0.1".into(),
+            workspace_id: PROD.into(),
+            saved_at: "2026-11-28T10:00:00Z".into(),
+            base: server.workspace("production").unwrap(),
+            fields: json!({"name": "From yesterday"})
+                .as_object()
+                .unwrap()
+                .clone(),
+            unparsed: Default::default(),
+        },
+    )
+    .unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    ui.wait_for("Restore", WAIT).await;
+    ui.key(KeyCode::Char('n'));
+    wait_until("the draft to go", || !path.exists()).await;
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert_eq!(app.form.unwrap().modified_count(), 0);
+}
+
+#[tokio::test]
+async fn a_restored_draft_whose_base_changed_on_the_server_goes_through_the_conflict_check() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let base = server.workspace("production").unwrap();
+    drafts::save(
+        state.path(),
+        &drafts::Draft {
+            host: "127.0.0.1".into(),
+            workspace_id: PROD.into(),
+            saved_at: "2026-11-28T10:00:00Z".into(),
+            base,
+            fields: json!({"name": "Mine", "description": "my text"})
+                .as_object()
+                .unwrap()
+                .clone(),
+            unparsed: Default::default(),
+        },
+    )
+    .unwrap();
+    assert!(server.set_field("production", "name", json!("Theirs")));
+    let (ui, _task) = start(client(&server), state.path());
+    ui.wait_for("Restore", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    let screen = ui.wait_for("Theirs", WAIT).await;
+    assert!(screen.contains("Mine"), "{screen}");
+    assert!(server.requests().iter().all(|r| r.method != "PATCH"));
+}
+
+#[tokio::test]
+async fn history_records_the_patch_and_r_reverts_it() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, _task) = start(client(&server), state.path());
+    edit_name(&ui, " new").await;
+    submit(&ui).await;
+    ui.wait_for("applied", WAIT).await;
+    let entries = history::read(state.path()).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].workspace_id, PROD);
+    assert_eq!(
+        entries[0].patch,
+        json!({"name": "Production new"})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+    assert_eq!(
+        entries[0].before,
+        json!({"name": "Production"}).as_object().unwrap().clone()
+    );
+    assert_eq!(
+        entries[0].after,
+        json!({"name": "Production new"})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+
+    ui.key(KeyCode::Char('r'));
+    ui.wait_for("Revert", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    wait_until("the revert", || {
+        server.workspace("production").unwrap()["name"] == json!("Production")
+    })
+    .await;
+    wait_until("the second history line", || {
+        history::read(state.path()).unwrap().len() == 2
+    })
+    .await;
+}
+
+/// Submits an edit while the server fails in one way; the error shows, the edit stays, and
+/// (unless `retry_fails`) a second submit goes through.
+async fn fault_case(fault: Fault, method: &str, shown: &str, timeout: Duration) {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, _task) = start(client_with_timeout(&server, timeout), state.path());
+    edit_name(&ui, " F").await;
+    server.inject(method, fault, 1);
+    submit(&ui).await;
+    let screen = ui.wait_for(shown, WAIT).await;
+    assert!(
+        screen.contains("Production F"),
+        "the edit survives:\n{screen}"
+    );
+    submit(&ui).await;
+    ui.wait_for("applied", WAIT).await;
+    assert_eq!(
+        server.workspace("production").unwrap()["name"],
+        json!("Production F")
+    );
+}
+
+const T: Duration = Duration::from_secs(5);
+
+#[tokio::test]
+async fn fault_400_without_a_field() {
+    fault_case(Fault::Status(400), "PATCH", "rejected", T).await;
+}
+
+#[tokio::test]
+async fn fault_401() {
+    fault_case(Fault::Status(401), "PATCH", "not authorised", T).await;
+}
+
+#[tokio::test]
+async fn fault_403() {
+    fault_case(Fault::Status(403), "PATCH", "forbidden", T).await;
+}
+
+#[tokio::test]
+async fn fault_404_deleted_meanwhile() {
+    fault_case(Fault::Status(404), "GET", "not found", T).await;
+}
+
+#[tokio::test]
+async fn fault_500() {
+    fault_case(Fault::Status(500), "PATCH", "server error 500", T).await;
+}
+
+#[tokio::test]
+async fn fault_malformed_body() {
+    fault_case(Fault::Malformed, "PATCH", "could not be read", T).await;
+}
+
+#[tokio::test]
+async fn fault_wrong_shape() {
+    fault_case(Fault::WrongShape, "PATCH", "could not be read", T).await;
+}
+
+#[tokio::test]
+async fn fault_truncated_body() {
+    fault_case(Fault::Truncated, "PATCH", "could not be read", T).await;
+}
+
+#[tokio::test]
+async fn fault_server_never_answers() {
+    fault_case(Fault::Hang, "PATCH", "no answer", Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn busy_429_and_503_are_retried_to_success() {
+    for status in [429, 503] {
+        let server = fake().await;
+        let state = tempfile::tempdir().unwrap();
+        let (ui, _task) = start(client(&server), state.path());
+        edit_name(&ui, " R").await;
+        server.inject("PATCH", Fault::Status(status), 2);
+        submit(&ui).await;
+        ui.wait_for("applied", WAIT).await;
+        let patches = server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PATCH")
+            .count();
+        assert_eq!(patches, 3, "two refusals, then success ({status})");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_one_line_and_keeps_the_edit() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    edit_name(&ui, " gone").await;
+    server.shutdown();
+    submit(&ui).await;
+    let screen = ui.wait_for("cannot reach", WAIT).await;
+    assert!(screen.contains("Production gone"), "{screen}");
+    ui.key(KeyCode::Char('q'));
+    ui.key(KeyCode::Char('y'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert_eq!(app.form.unwrap().modified_count(), 1);
+}
