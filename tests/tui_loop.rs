@@ -25,10 +25,7 @@ fn client(server: &FakeServer) -> Client {
 }
 
 /// Starts the loop on `workspace` (or the picker) and returns the driver and the loop's task.
-fn start(
-    client: Client,
-    workspace: Option<&str>,
-) -> (TestDriver, tokio::task::JoinHandle<App>) {
+fn start(client: Client, workspace: Option<&str>) -> (TestDriver, tokio::task::JoinHandle<App>) {
     let (mut host, driver) = TestHost::new(100, 30);
     let (mut app, first) = App::new(client.host(), workspace.map(str::to_string));
     let mut runtime = Runtime::new(client);
@@ -53,13 +50,18 @@ async fn edit_review_submit_result() {
     ui.key(KeyCode::Enter);
     ui.key(KeyCode::Char('s'));
     let review = ui.wait_for(r#"{"name":"Production 2"}"#, WAIT).await;
-    assert!(!review.contains(r#""slug""#), "only name is sent:\n{review}");
+    assert!(
+        !review.contains(r#""slug""#),
+        "only name is sent:\n{review}"
+    );
 
     ui.key(KeyCode::Enter);
-    let result = ui.wait_for("applied", WAIT).await;
+    let result = ui.wait_for("✓ applied", WAIT).await;
     assert!(result.contains("Production 2"), "{result}");
 
-    let stored = server.workspace("550e8400-e29b-41d4-a716-446655440000").unwrap();
+    let stored = server
+        .workspace("550e8400-e29b-41d4-a716-446655440000")
+        .unwrap();
     assert_eq!(stored["name"], json!("Production 2"));
     assert_eq!(stored["slug"], json!("production"));
     let patches: Vec<_> = server
@@ -69,7 +71,11 @@ async fn edit_review_submit_result() {
         .collect();
     assert_eq!(patches.len(), 1);
     assert_eq!(patches[0].body, r#"{"name":"Production 2"}"#);
-    assert!(patches[0].path.ends_with("/workspaces/550e8400-e29b-41d4-a716-446655440000"));
+    assert!(
+        patches[0]
+            .path
+            .ends_with("/workspaces/550e8400-e29b-41d4-a716-446655440000")
+    );
 
     // Back in the form, the base is the server's answer: nothing left to save.
     ui.key(KeyCode::Esc);
@@ -101,17 +107,17 @@ async fn a_remote_change_to_the_edited_field_stops_at_the_conflict_screen() {
     server.set_field("production", "name", json!("Theirs"));
     server.set_field("production", "description", json!("changed remotely"));
     ui.key(KeyCode::Char('s'));
-    ui.wait_for("PATCH", WAIT).await;
+    ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
-    let screen = ui.wait_for("Theirs", WAIT).await;
-    assert!(screen.contains("Production mine"), "{screen}");
+    let screen = ui.wait_for("Conflict ·", WAIT).await;
+    assert!(screen.contains("Production mine") && screen.contains("Theirs"), "{screen}");
     assert!(
         server.requests().iter().all(|r| r.method != "PATCH"),
         "nothing is sent on a conflict"
     );
     // Keep mine: sent anyway; the remote description stays.
     ui.key(KeyCode::Char('m'));
-    ui.wait_for("applied", WAIT).await;
+    ui.wait_for("✓ applied", WAIT).await;
     let stored = server.workspace("production").unwrap();
     assert_eq!(stored["name"], json!("Production mine"));
     assert_eq!(stored["description"], json!("changed remotely"));
@@ -127,9 +133,9 @@ async fn a_remote_change_to_another_field_does_not_block() {
     ui.key(KeyCode::Enter);
     server.set_field("production", "description", json!("changed remotely"));
     ui.key(KeyCode::Char('s'));
-    ui.wait_for("PATCH", WAIT).await;
+    ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
-    ui.wait_for("applied", WAIT).await;
+    ui.wait_for("✓ applied", WAIT).await;
     let stored = server.workspace("production").unwrap();
     assert_eq!(stored["name"], json!("Production!"));
     assert_eq!(stored["description"], json!("changed remotely"));
@@ -145,16 +151,22 @@ async fn a_failed_patch_keeps_the_edit_and_can_be_retried() {
     ui.text(" X");
     ui.key(KeyCode::Enter);
     ui.key(KeyCode::Char('s'));
-    ui.wait_for("PATCH", WAIT).await;
+    ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
     let screen = ui.wait_for("server error 500", WAIT).await;
-    assert!(screen.contains("Production X"), "the edit survives:\n{screen}");
+    assert!(
+        screen.contains("Production X"),
+        "the edit survives:\n{screen}"
+    );
     // Retry: this time it goes through.
     ui.key(KeyCode::Char('s'));
-    ui.wait_for("PATCH", WAIT).await;
+    ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
-    ui.wait_for("applied", WAIT).await;
-    assert_eq!(server.workspace("production").unwrap()["name"], json!("Production X"));
+    ui.wait_for("✓ applied", WAIT).await;
+    assert_eq!(
+        server.workspace("production").unwrap()["name"],
+        json!("Production X")
+    );
     ui.key(KeyCode::Esc);
     ui.key(KeyCode::Char('q'));
     tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
@@ -174,13 +186,13 @@ async fn a_400_naming_a_field_lands_on_that_field() {
     ui.text("default");
     ui.key(KeyCode::Enter);
     ui.key(KeyCode::Char('s'));
-    ui.wait_for("PATCH", WAIT).await;
+    ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.wait_for("already", WAIT).await;
     ui.key(KeyCode::Char('q'));
     ui.key(KeyCode::Char('n'));
     ui.key(KeyCode::Char('q'));
-    ui.key(KeyCode::Char('d'));
+    ui.key(KeyCode::Char('y'));
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
     let form = app.form.unwrap();
     assert_eq!(form.focused().spec.name, "slug");
@@ -200,7 +212,7 @@ async fn cancelling_a_slow_submit_keeps_the_screen_alive() {
     ui.text(" slow");
     ui.key(KeyCode::Enter);
     ui.key(KeyCode::Char('s'));
-    ui.wait_for("PATCH", WAIT).await;
+    ui.wait_for("Review ·", WAIT).await;
     server.inject("GET", Fault::Hang, 1);
     ui.key(KeyCode::Enter);
     ui.wait_for("Esc", WAIT).await;

@@ -73,7 +73,7 @@ async fn edit_name(ui: &TestDriver, suffix: &str) {
 
 async fn submit(ui: &TestDriver) {
     ui.key(KeyCode::Char('s'));
-    ui.wait_for("PATCH", WAIT).await;
+    ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
 }
 
@@ -89,7 +89,7 @@ async fn a_draft_is_written_as_you_type_and_removed_by_a_submit() {
     })
     .await;
     submit(&ui).await;
-    ui.wait_for("applied", WAIT).await;
+    ui.wait_for("✓ applied", WAIT).await;
     wait_until("the draft to go", || !path.exists()).await;
 }
 
@@ -176,8 +176,8 @@ async fn a_restored_draft_whose_base_changed_on_the_server_goes_through_the_conf
     let (ui, _task) = start(client(&server), state.path());
     ui.wait_for("Restore", WAIT).await;
     ui.key(KeyCode::Char('y'));
-    let screen = ui.wait_for("Theirs", WAIT).await;
-    assert!(screen.contains("Mine"), "{screen}");
+    let screen = ui.wait_for("Conflict ·", WAIT).await;
+    assert!(screen.contains("Mine") && screen.contains("Theirs"), "{screen}");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }
 
@@ -188,7 +188,7 @@ async fn history_records_the_patch_and_r_reverts_it() {
     let (ui, _task) = start(client(&server), state.path());
     edit_name(&ui, " new").await;
     submit(&ui).await;
-    ui.wait_for("applied", WAIT).await;
+    ui.wait_for("✓ applied", WAIT).await;
     let entries = history::read(state.path()).unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].workspace_id, PROD);
@@ -239,7 +239,7 @@ async fn fault_case(fault: Fault, method: &str, shown: &str, timeout: Duration) 
         "the edit survives:\n{screen}"
     );
     submit(&ui).await;
-    ui.wait_for("applied", WAIT).await;
+    ui.wait_for("✓ applied", WAIT).await;
     assert_eq!(
         server.workspace("production").unwrap()["name"],
         json!("Production F")
@@ -302,7 +302,7 @@ async fn busy_429_and_503_are_retried_to_success() {
         edit_name(&ui, " R").await;
         server.inject("PATCH", Fault::Status(status), 2);
         submit(&ui).await;
-        ui.wait_for("applied", WAIT).await;
+        ui.wait_for("✓ applied", WAIT).await;
         let patches = server
             .requests()
             .iter()

@@ -1,11 +1,117 @@
-//! Drawing (placeholder from the lead; the view helper replaces this file).
-use super::app::App;
+//! Drawing: a pure function of the app's state (no clock, no I/O). This module lays out the
+//! title bar, the screen, the status message and the key hints; each screen has its module.
+
+mod conflict;
+mod detail;
+mod form;
+mod grid;
+mod help;
+mod loading;
+mod overlay;
+mod picker;
+mod result;
+mod review;
+mod status;
+mod submitting;
+mod text;
+mod values;
+
+use super::app::{App, Screen};
 use super::theme::Theme;
 use ratatui::Frame;
+use ratatui::layout::Rect;
 
-/// The screen row of the form's first field (for mouse clicks).
+/// The screen row of the form's first field: under the title bar and the list's top border.
 pub const FORM_FIRST_ROW: u16 = 2;
 
+/// The smallest terminal the screens are drawn in; below it, a notice.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
-    let _ = (frame, app, theme);
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        status::too_small(buf, area, theme);
+        return;
+    }
+    let message = status::message_height(app, area.width);
+    let title = Rect::new(area.x, area.y, area.width, 1);
+    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2 - message);
+    let message_area = Rect::new(area.x, body.bottom(), area.width, message);
+    let bar = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+
+    status::title(buf, title, app, theme);
+    match (&app.screen, &app.form) {
+        (Screen::Picker, _) => picker::draw(buf, body, app, theme),
+        (Screen::Loading { target, error }, _) => {
+            loading::draw(buf, body, app, target, error.as_deref(), theme)
+        }
+        (Screen::Form, Some(form)) => form::draw(buf, body, app, form, theme),
+        (Screen::Review, Some(form)) => review::draw(buf, body, form, theme),
+        (Screen::Submitting { sending, revert }, Some(form)) => {
+            if *revert {
+                form::draw(buf, body, app, form, theme);
+            } else {
+                review::draw(buf, body, form, theme);
+            }
+            submitting::draw(buf, body, app, *sending, *revert, theme);
+        }
+        (Screen::Result(view), _) => result::draw(buf, body, view, theme),
+        (Screen::Conflict(view), Some(form)) => conflict::draw(buf, body, form, view, theme),
+        // A screen that needs the form but has none: nothing to show but the bars.
+        _ => {}
+    }
+    status::message(buf, message_area, app, theme);
+    status::bar(buf, bar, app, theme);
+    if let Some(o) = app.overlay {
+        overlay::draw(buf, area, app, o, theme);
+    }
+}
+
+/// A rounded box with a title, as every screen's main panel.
+fn panel<'a>(
+    title: impl Into<ratatui::text::Line<'a>>,
+    theme: &Theme,
+) -> ratatui::widgets::Block<'a> {
+    ratatui::widgets::Block::bordered()
+        .border_type(ratatui::widgets::BorderType::Rounded)
+        .border_style(theme.border)
+        .title(title.into().style(theme.heading))
+}
+
+/// The area inside a one-cell border.
+fn inside(area: Rect) -> Rect {
+    Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    )
+}
+
+/// A `width`×`height` rectangle (at most `area`) in the middle of `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let (w, h) = (width.min(area.width), height.min(area.height));
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Clears `rect` and draws a box over it (an overlay); returns the inside.
+fn popup(buf: &mut ratatui::buffer::Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
+    use ratatui::widgets::{Block, BorderType, Clear, Widget};
+    Clear.render(rect, buf);
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.popup_border)
+        .title(ratatui::text::Line::styled(
+            format!(" {title} "),
+            theme.heading,
+        ))
+        .render(rect, buf);
+    inside(rect)
 }

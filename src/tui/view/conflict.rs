@@ -1,0 +1,114 @@
+//! A conflict: fields changed both here and on the server. field | base | theirs | yours,
+//! what it means, and the other fields the server changed meanwhile.
+
+use super::grid::{self, Piece, Row};
+use super::text::{one_line, put, width, wrap_marked, wrap_owned};
+use super::values::{label, named};
+use super::{inside, panel};
+use crate::tui::app::ConflictView;
+use crate::tui::form::FormState;
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+pub fn draw(buf: &mut Buffer, area: Rect, form: &FormState, view: &ConflictView, theme: &Theme) {
+    let n = view.report.conflicts.len();
+    let s = if n == 1 { "" } else { "s" };
+    panel(format!(" Conflict · {n} field{s} "), theme).render(area, buf);
+    let inner = inside(area);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    let w = inner.width as usize;
+    let explain = if view.from_draft {
+        format!(
+            "Since your draft was saved, someone changed {n} field{s} it changes on the server. \
+             m keeps your draft's values, t takes theirs; nothing is sent until you review."
+        )
+    } else {
+        format!(
+            "Since you loaded {}, someone changed {n} field{s} you are changing. Nothing was sent. \
+             m sends yours anyway, t takes theirs and drops them from the patch.",
+            form.workspace.name()
+        )
+    };
+    let mut y = 0;
+    for line in wrap_marked(("! ", theme.warning), &[(&explain, theme.label)], w, 3) {
+        put(buf, inner, y, &line);
+        y += 1;
+    }
+    y += 1;
+    let label_w = view
+        .report
+        .conflicts
+        .iter()
+        .map(|c| width(label(&c.field)))
+        .max()
+        .unwrap_or(0)
+        .clamp(5, 25) as u16;
+    let widths = grid::columns(inner.width, label_w, 3);
+    grid::header(
+        buf,
+        inner,
+        y,
+        &widths,
+        &["FIELD", "BASE (loaded)", "THEIRS (now)", "YOURS"],
+        theme.heading,
+    );
+    y += 1;
+    for c in &view.report.conflicts {
+        let base = named(&c.field, c.base.as_ref());
+        let theirs = named(&c.field, c.theirs.as_ref());
+        let yours = named(&c.field, Some(&c.yours));
+        let (bt, tt, yt) = (
+            one_line(&base.text),
+            one_line(&theirs.text),
+            one_line(&yours.text),
+        );
+        let cells: [&[Piece]; 4] = [
+            &[(label(&c.field), theme.label)],
+            &[(&bt, base.style(theme, theme.dim))],
+            &[(&tt, theirs.style(theme, theme.warning))],
+            &[(&yt, yours.style(theme, theme.modified))],
+        ];
+        let row = Row::new(&widths, &cells, &[], 3);
+        row.draw(buf, inner, y);
+        y += row.height;
+    }
+    let remote = &view.report.remote_changes;
+    if remote.is_empty() {
+        return;
+    }
+    y += 1;
+    put(
+        buf,
+        inner,
+        y,
+        &Line::styled(
+            "Also changed on the server (taken into the form either way):",
+            theme.heading,
+        ),
+    );
+    y += 1;
+    for c in remote {
+        let (b, a) = (
+            named(&c.field, c.before.as_ref()),
+            named(&c.field, c.after.as_ref()),
+        );
+        let text = format!(
+            "  {}: {} → {}",
+            label(&c.field),
+            one_line(&b.text),
+            one_line(&a.text)
+        );
+        for line in wrap_owned(&[(&text, theme.label)], w, 2) {
+            put(buf, inner, y, &line);
+            y += 1;
+        }
+    }
+}

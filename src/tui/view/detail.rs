@@ -1,0 +1,153 @@
+//! The detail panel of the focused field: what it is, its error or warning, whether it changed,
+//! its counter, what it means and its rule; the checklist of disabled_server_tools.
+
+use super::text::{one_line, put, truncate, width, wrap_marked, wrap_owned};
+use super::values;
+use crate::tui::app::App;
+use crate::tui::form::{FormState, Mode};
+use crate::tui::theme::Theme;
+use crate::workspace::FieldKind;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::symbols::merge::MergeStrategy;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Widget};
+
+/// Lines of long text shown in full in the panel.
+const VALUE_LINES: usize = 4;
+
+/// Rows the panel's content needs at this inner width.
+pub fn height(app: &App, form: &FormState, theme: &Theme, width: u16, value_w: u16) -> u16 {
+    lines(app, form, theme, width, value_w).0.len() as u16
+}
+
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &App,
+    form: &FormState,
+    theme: &Theme,
+    value_w: u16,
+) {
+    let f = form.focused();
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .merge_borders(MergeStrategy::Fuzzy)
+        .title(Line::styled(format!(" {} ", f.spec.label), theme.heading))
+        .render(area, buf);
+    let inner = Rect::new(
+        area.x + 2,
+        area.y + 1,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    let (lines, cursor) = lines(app, form, theme, inner.width, value_w);
+    // Keep the checklist's cursor in view.
+    let skip = match cursor {
+        Some(c) if c >= inner.height as usize => c + 1 - inner.height as usize,
+        _ => 0,
+    };
+    for (i, line) in lines
+        .iter()
+        .skip(skip)
+        .take(inner.height as usize)
+        .enumerate()
+    {
+        put(buf, inner, i as u16, line);
+    }
+}
+
+/// The panel's lines, and the line of the checklist's cursor when the checklist is open.
+fn lines(
+    app: &App,
+    form: &FormState,
+    theme: &Theme,
+    width: u16,
+    value_w: u16,
+) -> (Vec<Line<'static>>, Option<usize>) {
+    let f = form.focused();
+    let w = width as usize;
+    let mut out: Vec<Line<'static>> = Vec::with_capacity(12);
+    let name = f.spec.name;
+    let counter = f.counter().unwrap_or_default();
+    let gap = w.saturating_sub(width_of(name) + width_of(&counter));
+    out.push(Line::from(vec![
+        Span::styled(name, theme.dim),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(counter, theme.label),
+    ]));
+    if let Some(e) = f.error() {
+        out.extend(wrap_marked(("✗ ", theme.error), &[(&e, theme.error)], w, 3));
+    }
+    if let Some(warning) = &f.warning {
+        out.extend(wrap_marked(
+            ("! ", theme.warning),
+            &[(warning, theme.warning)],
+            w,
+            3,
+        ));
+    }
+    if f.is_modified() {
+        let was = values::value(Some(f.spec), f.base.as_ref());
+        let was = one_line(&was.text).into_owned();
+        out.extend(wrap_marked(
+            ("● ", theme.modified),
+            &[
+                ("modified", theme.modified),
+                (" (was: ", theme.dim),
+                (&was, theme.label),
+                (")", theme.dim),
+            ],
+            w,
+            2,
+        ));
+    }
+    if let Mode::Checklist { cursor, .. } = &form.mode {
+        out.push(Line::styled(
+            "Space checks a tool; Enter is done.",
+            theme.dim,
+        ));
+        let first = out.len();
+        for (i, (tool, on)) in form.checklist_items().into_iter().enumerate() {
+            let here = i == *cursor;
+            let style = if here { theme.selected } else { theme.label };
+            let known = crate::workspace::field::KNOWN_SERVER_TOOLS.contains(&tool.as_str());
+            let note = if known { "" } else { " (unknown, kept)" };
+            let room = w.saturating_sub(6 + note.len());
+            let mut spans = vec![
+                Span::styled(if here { "▶ " } else { "  " }, style),
+                Span::styled(if on { "[x] " } else { "[ ] " }, style),
+                Span::styled(truncate(&tool, room).into_owned(), style),
+            ];
+            if !known {
+                spans.push(Span::styled(note, theme.dim));
+            }
+            out.push(Line::from(spans));
+        }
+        return (out, Some(first + *cursor));
+    }
+    out.extend(wrap_owned(&[(f.spec.help, theme.label)], w, 3));
+    out.extend(wrap_owned(
+        &[("Rule: ", theme.dim), (f.spec.rule, theme.dim)],
+        w,
+        3,
+    ));
+    // Long text does not fit its row: show it whole here (the editor shows it while editing).
+    let text = f.display();
+    let editing = matches!(form.mode, Mode::Edit { .. });
+    if !editing
+        && f.spec.kind.is_text()
+        && (width_of(&text) > value_w as usize || text.contains('\n'))
+    {
+        out.extend(wrap_owned(&[(&text, theme.label)], w, VALUE_LINES));
+    }
+    if let (FieldKind::Model { .. }, Some(e)) = (f.spec.kind, &app.catalog_error) {
+        out.extend(wrap_owned(&[(e, theme.dim)], w, 2));
+    }
+    (out, None)
+}
+
+fn width_of(s: &str) -> usize {
+    width(s)
+}

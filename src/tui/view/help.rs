@@ -1,0 +1,197 @@
+//! The key reference of the current screen (section 4 of the product page), in a box.
+
+use super::status::all_keys;
+use super::text::{pad, put, truncate, width};
+use super::{centered, popup};
+use crate::config::Action;
+use crate::tui::app::{App, Screen};
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use std::borrow::Cow;
+
+type Entry = (Cow<'static, str>, &'static str);
+
+struct Section {
+    title: &'static str,
+    entries: Vec<Entry>,
+}
+
+fn fixed(title: &'static str, entries: &[(&'static str, &'static str)]) -> Section {
+    Section {
+        title,
+        entries: entries
+            .iter()
+            .map(|&(k, w)| (Cow::Borrowed(k), w))
+            .collect(),
+    }
+}
+
+fn sections(app: &App) -> Vec<Section> {
+    match &app.screen {
+        Screen::Picker => vec![
+            fixed(
+                "Workspaces",
+                &[
+                    ("↑ ↓ j k", "move"),
+                    ("g G", "first / last"),
+                    ("PgUp PgDn", "a page up / down"),
+                    ("Enter", "open the workspace"),
+                    ("/", "filter by name or slug"),
+                    ("r", "reload the list"),
+                    ("q Ctrl-C", "quit"),
+                ],
+            ),
+            fixed(
+                "Filtering",
+                &[
+                    ("type", "narrow the list"),
+                    ("Bksp Ctrl-U", "erase a character / all"),
+                    ("Enter", "open the selection"),
+                    ("Esc", "clear the filter"),
+                ],
+            ),
+        ],
+        Screen::Review => vec![fixed(
+            "Review",
+            &[
+                ("Enter y", "send the PATCH"),
+                ("Esc n", "back to the form, nothing lost"),
+            ],
+        )],
+        Screen::Submitting { .. } => vec![fixed(
+            "Submitting",
+            &[(
+                "Esc",
+                "cancel (re-reads the workspace if the PATCH may have landed)",
+            )],
+        )],
+        Screen::Result(_) => vec![fixed(
+            "Result",
+            &[
+                ("Enter Esc", "back to the form"),
+                ("r", "revert this change (asks first)"),
+            ],
+        )],
+        Screen::Conflict(_) => vec![fixed(
+            "Conflict",
+            &[
+                ("m", "keep mine: send my values anyway"),
+                ("t", "take theirs: drop those fields"),
+                ("Esc", "back to the form"),
+            ],
+        )],
+        Screen::Form | Screen::Loading { .. } => {
+            let mut browse: Vec<Entry> = Action::ALL
+                .iter()
+                .map(|&a| (Cow::Owned(all_keys(&app.keys, a)), a.description()))
+                .collect();
+            browse.push((Cow::Borrowed("g G"), "first / last field"));
+            vec![
+                Section {
+                    title: "Form",
+                    entries: browse,
+                },
+                fixed(
+                    "Editing text",
+                    &[
+                        ("Enter Esc", "done"),
+                        ("Enter", "new line (description)"),
+                        ("Ctrl-C", "cancel, restoring the value"),
+                        ("Tab S-Tab", "done, next / previous field"),
+                        ("Ctrl-Z Ctrl-Y", "undo / redo"),
+                        ("Alt-B Alt-F", "a word left / right"),
+                        ("↓ Tab", "pick a model suggestion"),
+                    ],
+                ),
+                fixed(
+                    "Tool checklist",
+                    &[("↑ ↓ Space", "move, check a tool"), ("Enter Esc", "done")],
+                ),
+            ]
+        }
+    }
+}
+
+fn column_height(sections: &[Section]) -> u16 {
+    let lines: usize = sections.iter().map(|s| s.entries.len() + 1).sum();
+    (lines + sections.len().saturating_sub(1)) as u16
+}
+
+fn column_width(sections: &[Section]) -> (u16, u16) {
+    let entries = sections.iter().flat_map(|s| &s.entries);
+    let key = entries.clone().map(|(k, _)| width(k)).max().unwrap_or(0) as u16 + 2;
+    let what = entries.map(|(_, w)| width(w)).max().unwrap_or(0) as u16;
+    (key, key + what)
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let all = sections(app);
+    // One column when it fits the height, else the first section beside the others.
+    let one = column_height(&all) + 4 <= area.height;
+    let (left, right) = if one || all.len() < 2 {
+        (&all[..], &all[..0])
+    } else {
+        all.split_at(1)
+    };
+    let (lk, lw) = column_width(left);
+    let (rk, rw) = column_width(right);
+    let body_w = if right.is_empty() { lw } else { lw + 4 + rw };
+    let body_h = column_height(left).max(column_height(right)) + 2;
+    let rect = centered(area, body_w + 4, body_h + 2);
+    let inner = popup(buf, rect, "Keys", theme);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    let split = if right.is_empty() {
+        inner.width
+    } else {
+        (lw + 2).min(inner.width)
+    };
+    draw_column(
+        buf,
+        Rect {
+            width: split,
+            ..inner
+        },
+        left,
+        lk,
+        theme,
+    );
+    if !right.is_empty() {
+        let x = inner.x + split + 2;
+        let col = Rect::new(x, inner.y, inner.right().saturating_sub(x), inner.height);
+        draw_column(buf, col, right, rk, theme);
+    }
+    let foot = "any key closes this";
+    let x = inner.right().saturating_sub(width(foot) as u16);
+    let row = Rect::new(x, inner.y, inner.right() - x, inner.height);
+    put(
+        buf,
+        row,
+        inner.height.saturating_sub(1),
+        &Line::styled(foot, theme.dim),
+    );
+}
+
+fn draw_column(buf: &mut Buffer, area: Rect, sections: &[Section], key_w: u16, theme: &Theme) {
+    let mut y = 0;
+    for s in sections {
+        put(buf, area, y, &Line::styled(s.title, theme.heading));
+        y += 1;
+        for (k, what) in &s.entries {
+            let what_w = area.width.saturating_sub(key_w) as usize;
+            let line = Line::from(vec![
+                Span::styled(pad(k, key_w as usize), theme.key),
+                Span::styled(truncate(what, what_w), theme.label),
+            ]);
+            put(buf, area, y, &line);
+            y += 1;
+        }
+        y += 1;
+    }
+}

@@ -1,0 +1,132 @@
+//! Boxes over the screen: the key help, and the questions asked before anything is lost or sent.
+
+use super::help;
+use super::text::{put, wrap_owned};
+use super::{centered, popup};
+use crate::tui::app::{App, Overlay, Screen};
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &Theme) {
+    match overlay {
+        Overlay::Help => help::draw(buf, area, app, theme),
+        Overlay::ConfirmLeave { quit } => {
+            let n = app.form.as_ref().map_or(0, |f| f.modified_count());
+            let s = if n == 1 { "" } else { "s" };
+            let quitting = quit || !app.has_picker;
+            let (title, yes, discard) = if quitting {
+                ("Quit?", "quit and keep the draft", "discard and quit")
+            } else {
+                (
+                    "Back to the list?",
+                    "go back to the picker and keep the draft",
+                    "discard and go back to the picker",
+                )
+            };
+            let text = format!("You have {n} unsaved change{s}.");
+            question(
+                buf,
+                area,
+                title,
+                &[(&text, theme.label)],
+                &[("y", yes), ("d", discard), ("n/Esc", "stay")],
+                theme,
+            );
+        }
+        Overlay::ConfirmRevert => {
+            let (body, id) = match &app.screen {
+                Screen::Result(view) => (
+                    view.outcome
+                        .patch
+                        .inverse(&view.outcome.before)
+                        .to_body_string(),
+                    view.outcome.after.id().to_string(),
+                ),
+                _ => (String::new(), String::new()),
+            };
+            let text = format!(
+                "This sends the inverse patch to /workspaces/{id}, after the same conflict check:"
+            );
+            question(
+                buf,
+                area,
+                "Revert the last change?",
+                &[
+                    (&text, theme.label),
+                    ("\n", theme.label),
+                    (&body, theme.json),
+                ],
+                &[("y", "revert"), ("n/Esc", "keep it")],
+                theme,
+            );
+        }
+        Overlay::RestoreDraft => {
+            let (n, when, fields) = match &app.draft_offer {
+                Some(d) => {
+                    let names: Vec<&str> = d
+                        .fields
+                        .keys()
+                        .chain(d.unparsed.keys())
+                        .map(|k| super::values::label(k))
+                        .collect();
+                    (d.len(), d.saved_at.as_str(), names.join(", "))
+                }
+                None => (0, "", String::new()),
+            };
+            let s = if n == 1 { "" } else { "s" };
+            let when = if when.is_empty() {
+                String::new()
+            } else {
+                format!(" from {when}")
+            };
+            let text = format!(
+                "A draft of {n} unsaved edit{s}{when} exists for this workspace: {fields}."
+            );
+            question(
+                buf,
+                area,
+                "Restore the draft?",
+                &[(&text, theme.label)],
+                &[("y", "restore it"), ("n", "discard it")],
+                theme,
+            );
+        }
+    }
+}
+
+/// A box with a question, the text explaining it, and one line per answer key.
+fn question(
+    buf: &mut Buffer,
+    area: Rect,
+    title: &str,
+    text: &[(&str, Style)],
+    answers: &[(&str, &str)],
+    theme: &Theme,
+) {
+    let box_w = 64.min(area.width.saturating_sub(4));
+    let text_w = box_w.saturating_sub(4) as usize;
+    let lines = wrap_owned(text, text_w, 8);
+    let h = lines.len() as u16 + answers.len() as u16 + 5;
+    let rect = centered(area, box_w, h);
+    let inner = popup(buf, rect, title, theme);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    for (i, line) in lines.iter().enumerate() {
+        put(buf, inner, 1 + i as u16, line);
+    }
+    let top = lines.len() as u16 + 2;
+    for (i, (key, what)) in answers.iter().enumerate() {
+        let line = Line::from(vec![
+            ratatui::text::Span::styled(format!("{key:>6}  "), theme.key),
+            ratatui::text::Span::styled(*what, theme.label),
+        ]);
+        put(buf, inner, top + i as u16, &line);
+    }
+}

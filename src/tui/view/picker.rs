@@ -1,0 +1,109 @@
+//! The picker: every workspace (name, slug, last update), the `/` filter, the count.
+
+use super::text::{pad, put, width};
+use super::{inside, panel};
+use crate::tui::app::{App, SPINNER};
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+const UPDATED: usize = 16;
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let p = &app.picker;
+    let matches = p.matches();
+    let total = p.workspaces.len();
+    let plural = if total == 1 { "" } else { "s" };
+    let mut count = if p.filter.is_empty() {
+        format!(" {total} workspace{plural} ")
+    } else {
+        format!(" {} of {total} workspace{plural} ", matches.len())
+    };
+    if p.loading {
+        let so_far = if total == 0 { " " } else { count.as_str() };
+        count = format!(" {} loading…{so_far}", SPINNER[app.frame % SPINNER.len()]);
+    }
+    panel(" Workspaces ", theme)
+        .title(Line::styled(count, theme.dim).right_aligned())
+        .render(area, buf);
+    let inner = inside(area);
+    let mut y = 0;
+    if p.filtering || !p.filter.is_empty() {
+        let mut spans = vec![
+            Span::styled("/", theme.key),
+            Span::styled(p.filter.as_str(), theme.label),
+        ];
+        if p.filtering {
+            spans.push(Span::styled(" ", theme.selected));
+        }
+        put(buf, inner, 0, &Line::from(spans));
+        y = 2;
+    }
+    if total == 0 {
+        let text = if p.loading {
+            format!("{} Loading workspaces…", SPINNER[app.frame % SPINNER.len()])
+        } else {
+            "No workspaces. r reloads.".to_string()
+        };
+        let x = inner.width.saturating_sub(width(&text) as u16) / 2;
+        let row = Rect::new(inner.x + x, inner.y, inner.width - x, inner.height);
+        put(buf, row, inner.height / 2, &Line::styled(text, theme.label));
+        return;
+    }
+    if matches.is_empty() {
+        let text = format!(
+            "No workspace matches “{}”. Esc clears the filter.",
+            p.filter
+        );
+        put(buf, inner, y, &Line::styled(text, theme.dim));
+        return;
+    }
+    let avail = (inner.width as usize).saturating_sub(2 + UPDATED + 4);
+    let name_w = avail * 55 / 100;
+    let slug_w = avail - name_w;
+    put(
+        buf,
+        inner,
+        y,
+        &Line::styled(
+            format!("  {:<name_w$}  {:<slug_w$}  {}", "NAME", "SLUG", "UPDATED"),
+            theme.heading,
+        ),
+    );
+    y += 1;
+    let rows = inner.height.saturating_sub(y) as usize;
+    let first = p.selected.saturating_sub(rows.saturating_sub(1));
+    for (n, &i) in matches.iter().enumerate().skip(first).take(rows) {
+        let ws = &p.workspaces[i];
+        let here = n == p.selected;
+        let row = Rect::new(inner.x, inner.y + y, inner.width, 1);
+        let updated = ws.updated_at().map_or("—".into(), short_time);
+        let name = pad(ws.name(), name_w);
+        let slug = pad(ws.slug(), slug_w);
+        let line = if here {
+            buf.set_style(row, theme.selected);
+            Line::from(format!("▶ {name}  {slug}  {updated}"))
+        } else {
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(name, theme.label),
+                Span::raw("  "),
+                Span::styled(slug, theme.dim),
+                Span::raw("  "),
+                Span::styled(updated, theme.dim),
+            ])
+        };
+        put(buf, row, 0, &line);
+        y += 1;
+    }
+}
+
+/// `2025-08-24T15:45:00Z` as `2025-08-24 15:45`; anything else as sent.
+fn short_time(t: &str) -> String {
+    match (t.get(..10), t.get(10..11), t.get(11..16)) {
+        (Some(date), Some("T"), Some(time)) => format!("{date} {time}"),
+        _ => t.to_string(),
+    }
+}

@@ -1,0 +1,47 @@
+//! A submit in flight: a box over the review with a spinner, the step and the time so far.
+
+use super::text::put;
+use super::{centered, popup};
+use crate::tui::app::{App, SPINNER};
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, sending: bool, revert: bool, theme: &Theme) {
+    let step = if sending {
+        "Sending PATCH…"
+    } else {
+        "Checking for conflicts…"
+    };
+    let title = if revert { "Reverting" } else { "Submitting" };
+    let rect = centered(area, 40, 6);
+    let inner = popup(buf, rect, title, theme);
+    let inner = Rect::new(
+        inner.x + 2,
+        inner.y,
+        inner.width.saturating_sub(4),
+        inner.height,
+    );
+    let spinner = SPINNER[app.frame % SPINNER.len()];
+    put(
+        buf,
+        inner,
+        1,
+        &Line::from(vec![
+            Span::styled(spinner, theme.heading),
+            Span::raw(" "),
+            Span::styled(step, theme.label),
+            Span::styled(format!("  {:.1} s", app.elapsed.as_secs_f64()), theme.dim),
+        ]),
+    );
+    put(
+        buf,
+        inner,
+        2,
+        &Line::from(vec![
+            Span::styled("Esc", theme.key),
+            Span::styled(" cancel", theme.dim),
+        ]),
+    );
+}

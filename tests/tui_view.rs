@@ -1,0 +1,509 @@
+//! `view::draw` snapshots: every screen at 80×24 and 120×40 (and the too-small notice), app
+//! states built through the public API (`App::new`, then messages and keys through `update`).
+//! One snapshot keeps the styles (the buffer's Debug); one test checks that `--no-color` leaves
+//! every cell without a colour.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::api::{ApiError, ModelSummary};
+use orws::catalog::Catalog;
+use orws::tui::app::{App, Msg, Overlay, Screen, SubmitOutcome};
+use orws::tui::test_host::buffer_text;
+use orws::tui::theme::Theme;
+use orws::tui::view;
+use orws::workspace::{Change, PatchBody, Workspace, check_conflicts};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use serde_json::{Map, json};
+use std::time::Duration;
+
+const HOST: &str = "openrouter.ai";
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+// ---- workspaces -------------------------------------------------------------------------
+
+/// OpenRouter's own example (product page, section 8), as the fake's seed holds it.
+fn production() -> Workspace {
+    Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "description": "Production environment workspace",
+        "default_text_model": "openai/gpt-4o",
+        "default_image_model": "openai/dall-e-3",
+        "default_provider_sort": "price",
+        "io_logging_sampling_rate": 1,
+        "io_logging_api_key_ids": null,
+        "is_data_discount_logging_enabled": true,
+        "is_observability_broadcast_enabled": false,
+        "is_observability_io_logging_enabled": false,
+        "default_guardrail_id": "595d5849-7e86-51fd-a7c0-705c34e4afff",
+        "include_byok_in_budgets": false,
+        "created_at": "2025-08-24T10:30:00Z",
+        "created_by": "user_abc123",
+        "updated_at": "2025-08-24T15:45:00Z"
+    }))
+    .unwrap()
+}
+
+/// A newer server's workspace: disabled_server_tools (with a tool orws does not know), a
+/// sampling rate below 1, key ids, and a field orws has never heard of.
+fn staging() -> Workspace {
+    Workspace::from_json(json!({
+        "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "name": "Staging",
+        "slug": "staging",
+        "description": null,
+        "default_text_model": "anthropic/claude-sonnet-4",
+        "default_image_model": null,
+        "default_provider_sort": null,
+        "io_logging_sampling_rate": 0.25,
+        "io_logging_api_key_ids": [12, 40],
+        "is_data_discount_logging_enabled": false,
+        "is_observability_broadcast_enabled": true,
+        "is_observability_io_logging_enabled": true,
+        "disabled_server_tools": ["openrouter:web_search", "acme:internal_tool"],
+        "default_guardrail_id": null,
+        "include_byok_in_budgets": true,
+        "created_at": "2025-09-01T09:00:00Z",
+        "created_by": "user_def456",
+        "updated_at": "2026-11-02T17:20:00Z",
+        "region_pinning": {"mode": "eu", "strict": true}
+    }))
+    .unwrap()
+}
+
+fn small(i: usize, name: &str, slug: &str, updated: &str) -> Workspace {
+    Workspace::from_json(json!({
+        "id": format!("00000000-0000-4000-8000-{i:012}"),
+        "name": name,
+        "slug": slug,
+        "updated_at": updated,
+    }))
+    .unwrap()
+}
+
+/// Fourteen workspaces, three of which match `prod`.
+fn list() -> Vec<Workspace> {
+    let mut list = vec![production(), staging()];
+    let more = [
+        ("Default", "default", "2025-03-02T08:00:00Z"),
+        (
+            "Product Research",
+            "product-research",
+            "2026-10-11T12:00:00Z",
+        ),
+        ("EU Prod", "prod-eu", "2026-09-30T23:59:00Z"),
+        ("Development", "development", "2026-11-20T10:15:00Z"),
+        ("Data Science", "data-science", "2026-07-14T08:30:00Z"),
+        ("Marketing", "marketing", "2026-05-05T05:05:00Z"),
+        (
+            "Customer Support Bots",
+            "support-bots",
+            "2026-08-01T16:45:00Z",
+        ),
+        ("Internal Tools", "internal-tools", "2026-06-21T11:11:00Z"),
+        ("Evaluations", "evals", "2026-11-27T19:00:00Z"),
+        ("Sandbox", "sandbox", "2026-01-01T00:00:00Z"),
+        ("Mobile App", "mobile", "2026-04-18T14:20:00Z"),
+        ("Partners", "partners", "2026-03-03T03:03:00Z"),
+    ];
+    for (i, (name, slug, updated)) in more.into_iter().enumerate() {
+        list.push(small(i + 1, name, slug, updated));
+    }
+    list
+}
+
+// ---- driving the app --------------------------------------------------------------------
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn picker_app() -> App {
+    let (mut app, _) = App::new(HOST, None);
+    app.update(Msg::ListLoaded(Ok(list())));
+    app
+}
+
+fn form_on(ws: Workspace) -> App {
+    let (mut app, _) = App::new(HOST, Some(ws.slug().to_string()));
+    app.update(Msg::WorkspaceLoaded(Ok(ws)));
+    assert!(matches!(app.screen, Screen::Form));
+    app
+}
+
+/// Name edited to "Production 2"; slug typed as `_` (invalid), focus on the slug.
+fn invalid_app() -> App {
+    let mut app = form_on(production());
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " 2");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    for _ in 0.."production".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "_");
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.focused().spec.name, "slug");
+    assert!(form.focused().error().is_some());
+    app
+}
+
+/// Name and description edited, in browse mode.
+fn edited_app() -> App {
+    let mut app = form_on(production());
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " 2");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " (EU and US)");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('u'));
+    // `u` reset the description: edit it again, then leave it modified.
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, ", main account");
+    key(&mut app, KeyCode::Esc);
+    app
+}
+
+fn review_app() -> App {
+    let mut app = edited_app();
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Review));
+    app
+}
+
+fn submitting_app(sending: bool) -> App {
+    let mut app = review_app();
+    key(&mut app, KeyCode::Enter);
+    if sending {
+        app.update(Msg::SubmitSending);
+    }
+    assert!(matches!(app.screen, Screen::Submitting { .. }));
+    app.elapsed = Duration::from_millis(1240);
+    app.frame = 3;
+    app
+}
+
+fn result_app() -> App {
+    let mut app = submitting_app(true);
+    let before = production();
+    let mut after = production();
+    let long = "Production environment workspace for the customer-facing apps; \
+                changes go through review first";
+    after.set("name", json!("Production 2"));
+    after.set("slug", json!("production-2"));
+    after.set("description", json!(long));
+    after.set("updated_at", json!("2026-11-29T10:00:00Z"));
+    let mut fields = Map::new();
+    fields.insert("name".into(), json!("Production 2"));
+    fields.insert("slug".into(), json!("prod-2"));
+    fields.insert("description".into(), json!(long));
+    app.update(Msg::Submitted(Ok(SubmitOutcome {
+        before,
+        after,
+        patch: PatchBody::from_fields(fields),
+        remote_changes: vec![Change {
+            field: "default_provider_sort".into(),
+            before: Some(json!("throughput")),
+            after: Some(json!("price")),
+        }],
+    })));
+    assert!(matches!(app.screen, Screen::Result(_)));
+    app
+}
+
+fn conflict_app() -> App {
+    let mut app = submitting_app(false);
+    let mut server = production();
+    server.set("name", json!("Renamed Elsewhere"));
+    server.set("default_provider_sort", json!("latency"));
+    server.set("updated_at", json!("2026-11-29T09:59:00Z"));
+    let patch = app.form.as_ref().unwrap().patch();
+    let report = check_conflicts(&production(), &server, &patch);
+    app.update(Msg::SubmitConflict { server, report });
+    assert!(matches!(app.screen, Screen::Conflict(_)));
+    app
+}
+
+fn catalog() -> Catalog {
+    let m = |id: &str, name: &str| ModelSummary {
+        id: id.into(),
+        name: name.into(),
+    };
+    Catalog {
+        text: vec![
+            m("openai/gpt-4o", "OpenAI: GPT-4o"),
+            m("openai/gpt-4o-mini", "OpenAI: GPT-4o-mini"),
+            m("openai/gpt-4.1", "OpenAI: GPT-4.1"),
+            m("anthropic/claude-sonnet-4", "Anthropic: Claude Sonnet 4"),
+        ],
+        image: vec![m("openai/dall-e-3", "OpenAI: DALL-E 3")],
+    }
+}
+
+// ---- rendering --------------------------------------------------------------------------
+
+fn buffer(app: &App, (w, h): (u16, u16), color: bool) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|frame| view::draw(frame, app, &Theme::new(color)))
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn screen(app: &App, size: (u16, u16)) -> String {
+    buffer_text(&buffer(app, size, false))
+}
+
+/// Snapshots the app at 80×24 and 120×40.
+fn snap(name: &str, app: &App) {
+    for size in SIZES {
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen(app, size));
+    }
+}
+
+// ---- the screens ------------------------------------------------------------------------
+
+#[test]
+fn picker_loaded() {
+    snap("picker", &picker_app());
+}
+
+#[test]
+fn picker_filtered() {
+    let mut app = picker_app();
+    typed(&mut app, "/prod");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.picker.matches().len(), 3);
+    snap("picker_filtering", &app);
+    // Enter would open; Esc clears. With the filter kept but not typing:
+    let (mut app, _) = App::new(HOST, None);
+    app.update(Msg::ListLoaded(Ok(list())));
+    app.picker.filter = "prod".into();
+    snap("picker_filtered", &app);
+}
+
+#[test]
+fn picker_loading() {
+    let (mut app, _) = App::new(HOST, None);
+    app.frame = 3;
+    snap("picker_loading", &app);
+}
+
+#[test]
+fn opening_a_workspace() {
+    let (mut app, _) = App::new(HOST, Some("production".into()));
+    app.elapsed = Duration::from_millis(400);
+    app.frame = 5;
+    snap("loading", &app);
+}
+
+#[test]
+fn loading_error() {
+    let (mut app, _) = App::new(HOST, Some("prod".into()));
+    app.update(Msg::WorkspaceLoaded(Err(ApiError::NotFound {
+        what: "workspace prod".into(),
+    })));
+    snap("loading_error", &app);
+}
+
+#[test]
+fn form_clean() {
+    snap("form_clean", &form_on(production()));
+}
+
+#[test]
+fn form_clean_newer_server() {
+    snap("form_staging", &form_on(staging()));
+}
+
+#[test]
+fn form_modified_and_invalid() {
+    snap("form_invalid", &invalid_app());
+}
+
+#[test]
+fn form_editing() {
+    let mut app = form_on(production());
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " 2");
+    assert!(app.form.as_ref().unwrap().is_editing());
+    snap("form_editing", &app);
+}
+
+#[test]
+fn form_editing_the_description() {
+    let mut app = form_on(production());
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "Second line.");
+    snap("form_editing_description", &app);
+}
+
+#[test]
+fn form_model_suggestions() {
+    let mut app = form_on(production());
+    app.update(Msg::CatalogLoaded(Ok(catalog())));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    for _ in 0.."gpt-4o".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    key(&mut app, KeyCode::Down);
+    assert!(!app.form.as_ref().unwrap().suggestions().is_empty());
+    snap("form_suggestions", &app);
+}
+
+#[test]
+fn form_checklist() {
+    let mut app = form_on(staging());
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    assert!(matches!(
+        app.form.as_ref().unwrap().mode,
+        orws::tui::form::Mode::Checklist { cursor: 2, .. }
+    ));
+    snap("form_checklist", &app);
+}
+
+#[test]
+fn review() {
+    snap("review", &review_app());
+}
+
+#[test]
+fn submitting() {
+    snap("submitting", &submitting_app(false));
+    insta::assert_snapshot!(
+        "submitting_sending_80x24",
+        screen(&submitting_app(true), (80, 24))
+    );
+}
+
+#[test]
+fn result() {
+    snap("result", &result_app());
+}
+
+#[test]
+fn conflict() {
+    snap("conflict", &conflict_app());
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = form_on(production());
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    snap("help_form", &app);
+    let mut app = picker_app();
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_picker_80x24", screen(&app, (80, 24)));
+}
+
+#[test]
+fn quit_confirm_overlay() {
+    let mut app = edited_app();
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    snap("confirm_quit", &app);
+}
+
+#[test]
+fn revert_confirm_overlay() {
+    let mut app = result_app();
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmRevert));
+    insta::assert_snapshot!("confirm_revert_80x24", screen(&app, (80, 24)));
+}
+
+#[test]
+fn error_status() {
+    let mut app = submitting_app(true);
+    app.update(Msg::Submitted(Err(ApiError::Server {
+        status: 500,
+        message: "internal error".into(),
+    })));
+    assert!(matches!(app.screen, Screen::Form));
+    snap("error_status", &app);
+}
+
+#[test]
+fn too_small() {
+    let app = form_on(production());
+    let text = screen(&app, (60, 20));
+    assert!(text.contains("Terminal too small: need at least 80×24, have 60×20"));
+    insta::assert_snapshot!("too_small_60x20", text);
+}
+
+#[test]
+fn styles_of_an_invalid_field() {
+    let buf = buffer(&invalid_app(), (80, 24), true);
+    insta::assert_snapshot!("form_invalid_styles_80x24", format!("{buf:?}"));
+}
+
+#[test]
+fn no_color_means_no_colour_anywhere() {
+    let mut apps = vec![
+        picker_app(),
+        form_on(production()),
+        form_on(staging()),
+        invalid_app(),
+        review_app(),
+        submitting_app(true),
+        result_app(),
+        conflict_app(),
+    ];
+    let mut help = form_on(production());
+    key(&mut help, KeyCode::Char('?'));
+    apps.push(help);
+    let mut editing = form_on(production());
+    key(&mut editing, KeyCode::Enter);
+    apps.push(editing);
+    let mut checklist = form_on(staging());
+    key(&mut checklist, KeyCode::Char('G'));
+    key(&mut checklist, KeyCode::Char(' '));
+    apps.push(checklist);
+    for app in &apps {
+        for size in SIZES {
+            let buf = buffer(app, size, false);
+            for (i, cell) in buf.content().iter().enumerate() {
+                assert!(
+                    cell.fg == Color::Reset && cell.bg == Color::Reset,
+                    "cell {i} ({:?}) of {:?} at {size:?} has a colour: {cell:?}",
+                    cell.symbol(),
+                    app.screen
+                );
+            }
+        }
+    }
+    // With colour on, colours are used (the check above can fail).
+    let buf = buffer(&invalid_app(), (80, 24), true);
+    assert!(buf.content().iter().any(|c| c.fg != Color::Reset));
+}
+
+#[test]
+fn drawing_is_deterministic() {
+    let app = result_app();
+    assert_eq!(screen(&app, (120, 40)), screen(&app, (120, 40)));
+}
