@@ -45,12 +45,13 @@ fn typed(app: &mut App, text: &str) {
 /// An app with the form open on production.
 fn form_app() -> App {
     let (mut app, effects) = App::new("openrouter.ai", Some("production".into()));
-    assert_eq!(
-        effects,
-        vec![Effect::LoadWorkspace("production".into()), Effect::LoadCatalog]
-    );
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    assert_eq!(effects, vec![Effect::LoadWorkspace("production".into())]);
+    let effects = app.update(Msg::WorkspaceLoaded(Ok(production())));
     assert!(matches!(app.screen, Screen::Form));
+    assert!(
+        effects.contains(&Effect::LoadCatalog),
+        "the catalog is fetched once the form has its values"
+    );
     app
 }
 
@@ -76,7 +77,7 @@ fn patch_body(app: &App) -> String {
 fn starts_on_the_picker_without_a_workspace() {
     let (app, effects) = App::new("h", None);
     assert!(matches!(app.screen, Screen::Picker));
-    assert_eq!(effects, vec![Effect::LoadList, Effect::LoadCatalog]);
+    assert_eq!(effects, vec![Effect::LoadList]);
     assert!(app.is_busy(), "the list is loading");
 }
 

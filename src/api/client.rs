@@ -82,10 +82,15 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let url = check_base_url(&config.base_url)?;
         let host = url.host_str().unwrap_or_default().to_string();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("orws/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("orws/", env!("CARGO_PKG_VERSION")));
+        if url.scheme() == "http" {
+            // Plain http is loopback only: no certificates to load, no proxy in between.
+            builder = builder.tls_built_in_root_certs(false).no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::InvalidBaseUrl(format!("{}: {e}", config.base_url)))?;
         Ok(Self {

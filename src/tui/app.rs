@@ -181,6 +181,7 @@ pub struct App {
     pub catalog_error: Option<String>,
     /// The form's browse-mode keys (defaults, or the config file's `[keys]`).
     pub keys: KeyBindings,
+    catalog_requested: bool,
 }
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -219,8 +220,9 @@ impl App {
             catalog: None,
             catalog_error: None,
             keys: KeyBindings::default(),
+            catalog_requested: false,
         };
-        (app, vec![effect, Effect::LoadCatalog])
+        (app, vec![effect])
     }
 
     /// True while something animates (a request in flight): the runtime ticks only then.
@@ -313,7 +315,7 @@ impl App {
                     }
                     Err(e) => self.error(format!("{e} (r to retry)")),
                 }
-                vec![]
+                self.catalog_once()
             }
             Msg::WorkspaceLoaded(result) => self.on_workspace_loaded(result),
             Msg::SubmitConflict { server, report } => {
@@ -475,6 +477,16 @@ impl App {
         vec![Effect::LoadWorkspace(target)]
     }
 
+    /// The catalog is fetched once, after the first screen has what it needs, so it never
+    /// delays the first frame with values.
+    fn catalog_once(&mut self) -> Vec<Effect> {
+        if std::mem::replace(&mut self.catalog_requested, true) {
+            vec![]
+        } else {
+            vec![Effect::LoadCatalog]
+        }
+    }
+
     fn on_workspace_loaded(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
         let Screen::Loading { target, .. } = &self.screen else {
             return vec![];
@@ -489,7 +501,9 @@ impl App {
                 self.form = Some(form);
                 self.screen = Screen::Form;
                 self.status = None;
-                return vec![Effect::LoadDraft { workspace_id }];
+                let mut effects = vec![Effect::LoadDraft { workspace_id }];
+                effects.extend(self.catalog_once());
+                return effects;
             }
             Err(e) => {
                 self.screen = Screen::Loading {
