@@ -7,6 +7,8 @@ use std::process::Command;
 /// successfully.
 pub fn edit(command: &str, text: &str) -> Result<String, String> {
     let mut file = tempfile_in_tmp().map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    // A final newline, as editors expect; the form drops it again.
+    let text = if text.ends_with('\n') { text.to_string() } else { format!("{text}\n") };
     file.1
         .write_all(text.as_bytes())
         .map_err(|e| format!("cannot write the temporary file: {e}"))?;
@@ -45,4 +47,39 @@ fn tempfile_in_tmp() -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
         }
     }
     Err(std::io::Error::other("no free temporary file name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn script(dir: &std::path::Path, body: &str) -> String {
+        let path = dir.join("editor.sh");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.display().to_string()
+    }
+
+    #[test]
+    fn the_editor_gets_the_text_and_its_result_comes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let editor = script(dir.path(), r#"sed -i 's/old/new/' "$1"; echo 'second line' >> "$1""#);
+        assert_eq!(edit(&editor, "the old text").unwrap(), "the new text\nsecond line\n");
+    }
+
+    #[test]
+    fn an_editor_with_arguments_works_like_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let editor = script(dir.path(), r#"[ "$1" = "--wait" ] && printf 'waited' > "$2""#);
+        assert_eq!(edit(&format!("{editor} --wait"), "x").unwrap(), "waited");
+    }
+
+    #[test]
+    fn a_failing_editor_leaves_the_field_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let editor = script(dir.path(), "exit 3");
+        let err = edit(&editor, "x").unwrap_err();
+        assert!(err.contains("unchanged"), "{err}");
+    }
 }
