@@ -110,7 +110,10 @@ async fn a_remote_change_to_the_edited_field_stops_at_the_conflict_screen() {
     ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
     let screen = ui.wait_for("Conflict ·", WAIT).await;
-    assert!(screen.contains("Production mine") && screen.contains("Theirs"), "{screen}");
+    assert!(
+        screen.contains("Production mine") && screen.contains("Theirs"),
+        "{screen}"
+    );
     assert!(
         server.requests().iter().all(|r| r.method != "PATCH"),
         "nothing is sent on a conflict"

@@ -177,7 +177,10 @@ async fn a_restored_draft_whose_base_changed_on_the_server_goes_through_the_conf
     ui.wait_for("Restore", WAIT).await;
     ui.key(KeyCode::Char('y'));
     let screen = ui.wait_for("Conflict ·", WAIT).await;
-    assert!(screen.contains("Mine") && screen.contains("Theirs"), "{screen}");
+    assert!(
+        screen.contains("Mine") && screen.contains("Theirs"),
+        "{screen}"
+    );
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }
 

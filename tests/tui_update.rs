@@ -552,7 +552,13 @@ fn esc_while_sending_rereads_and_says_whether_it_landed() {
     let mut landed = production();
     landed.set("name", json!("Production 2"));
     app.update(Msg::Reread(Ok(landed)));
-    assert!(app.status.clone().unwrap().text.contains("was applied after all"));
+    assert!(
+        app.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("was applied after all")
+    );
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
 }
 
@@ -752,7 +758,10 @@ fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
     assert_eq!(app.form.as_ref().unwrap().suggestion, Some(1));
     let second = suggestions(&app)[1].clone();
     key(&mut app, KeyCode::Enter);
-    assert!(!app.form.as_ref().unwrap().is_editing(), "Enter takes it and ends the edit");
+    assert!(
+        !app.form.as_ref().unwrap().is_editing(),
+        "Enter takes it and ends the edit"
+    );
     assert_eq!(current(&app, "default_text_model"), Some(json!(second)));
 
     key(&mut app, KeyCode::Enter);
@@ -760,8 +769,14 @@ fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
     ctrl(&mut app, 'k');
     typed(&mut app, "gpt4o");
     key(&mut app, KeyCode::Tab);
-    assert_eq!(current(&app, "default_text_model"), Some(json!("openai/gpt-4o")));
-    assert!(app.form.as_ref().unwrap().is_editing(), "Tab takes it and stays");
+    assert_eq!(
+        current(&app, "default_text_model"),
+        Some(json!("openai/gpt-4o"))
+    );
+    assert!(
+        app.form.as_ref().unwrap().is_editing(),
+        "Tab takes it and stays"
+    );
 }
 
 #[test]
@@ -780,7 +795,10 @@ fn an_unknown_model_is_a_warning_not_an_error() {
     assert!(f.warning.as_deref().unwrap().contains("nobody/nothing"));
     assert_eq!(f.error(), None);
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review), "it can still be submitted");
+    assert!(
+        matches!(app.screen, Screen::Review),
+        "it can still be submitted"
+    );
 }
 
 #[test]
@@ -792,7 +810,10 @@ fn a_failed_catalog_never_blocks_editing() {
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "x");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(current(&app, "default_text_model"), Some(json!("openai/gpt-4ox")));
+    assert_eq!(
+        current(&app, "default_text_model"),
+        Some(json!("openai/gpt-4ox"))
+    );
 }
 
 #[test]
@@ -800,7 +821,11 @@ fn configured_keys_replace_the_defaults() {
     let mut app = form_app();
     let spec: orws::config::KeySpec = "x".parse().unwrap();
     app.keys.set(orws::config::Action::Quit, vec![spec]);
-    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![], "q no longer quits");
+    assert_eq!(
+        key(&mut app, KeyCode::Char('q')),
+        vec![],
+        "q no longer quits"
+    );
     assert!(!app.quit);
     assert_eq!(key(&mut app, KeyCode::Char('x')), vec![Effect::Quit]);
 }

@@ -7,12 +7,12 @@ use crate::api::{ApiError, RetryNotice};
 use crate::catalog::Catalog;
 use crate::config::KeyBindings;
 use crate::state::drafts::Draft;
-use std::sync::Arc;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches, field,
     values_equal,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Everything that can happen to the app.

@@ -8,7 +8,11 @@ use std::process::Command;
 pub fn edit(command: &str, text: &str) -> Result<String, String> {
     let mut file = tempfile_in_tmp().map_err(|e| format!("cannot create a temporary file: {e}"))?;
     // A final newline, as editors expect; the form drops it again.
-    let text = if text.ends_with('\n') { text.to_string() } else { format!("{text}\n") };
+    let text = if text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    };
     file.1
         .write_all(text.as_bytes())
         .map_err(|e| format!("cannot write the temporary file: {e}"))?;
@@ -64,14 +68,23 @@ mod tests {
     #[test]
     fn the_editor_gets_the_text_and_its_result_comes_back() {
         let dir = tempfile::tempdir().unwrap();
-        let editor = script(dir.path(), r#"sed -i 's/old/new/' "$1"; echo 'second line' >> "$1""#);
-        assert_eq!(edit(&editor, "the old text").unwrap(), "the new text\nsecond line\n");
+        let editor = script(
+            dir.path(),
+            r#"sed -i 's/old/new/' "$1"; echo 'second line' >> "$1""#,
+        );
+        assert_eq!(
+            edit(&editor, "the old text").unwrap(),
+            "the new text\nsecond line\n"
+        );
     }
 
     #[test]
     fn an_editor_with_arguments_works_like_git() {
         let dir = tempfile::tempdir().unwrap();
-        let editor = script(dir.path(), r#"[ "$1" = "--wait" ] && printf 'waited' > "$2""#);
+        let editor = script(
+            dir.path(),
+            r#"[ "$1" = "--wait" ] && printf 'waited' > "$2""#,
+        );
         assert_eq!(edit(&format!("{editor} --wait"), "x").unwrap(), "waited");
     }
 

@@ -6,11 +6,11 @@ use crate::api::ModelSummary;
 use crate::catalog::{Catalog, knows, suggest};
 use crate::config::{Action, KeyBindings};
 use crate::state::drafts::Draft;
-use std::sync::Arc;
 use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS};
 use crate::workspace::{FIELDS, PatchBody, Workspace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub enum Mode {

@@ -31,8 +31,9 @@ pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), Cl
     app.mouse = settings.mouse;
     app.keys = settings.keys.clone();
     let theme = theme::Theme::new(settings.color);
-    let mut host = terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
-        .map_err(|e| CliError::api(format!("cannot use the terminal: {e}")))?;
+    let mut host =
+        terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
+            .map_err(|e| CliError::api(format!("cannot use the terminal: {e}")))?;
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
     drop(host);
     result.map_err(|e| CliError::api(format!("terminal error: {e}")))

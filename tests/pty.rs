@@ -1,0 +1,250 @@
+//! End to end: the real binary in a pseudo terminal, driven by keystrokes, its screen read
+//! through a VT parser. Open → edit → review → submit → result; the quit question; a conflict;
+//! a draft surviving `kill -9`; the too-small notice and a resize; the picker's filter.
+//! Each test has its own PTY, temp HOME/XDG dirs and (where needed) its own `orws serve-fake`,
+//! so they run in parallel. Every wait polls the screen with a deadline.
+
+mod pty_support;
+
+use pty_support::{FakeProcess, Pty, Sandbox, WAIT, contains, rfind, stty_flag};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
+/// On the form only (the description's value): the workspace is loaded and drawn.
+const FORM_LOADED: &str = "Production environment workspace";
+
+/// `orws --base-url URL production` against a `serve-fake` child, with a key in the env.
+fn against_fake(sb: &Sandbox, fake: &FakeProcess) -> Pty {
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    Pty::spawn(cmd, 100, 30)
+}
+
+/// The workspace as the fake holds it now.
+fn server_workspace(fake: &FakeProcess) -> Value {
+    let (status, body) = fake.request(Method::GET, &format!("/workspaces/{PROD}"), None);
+    assert_eq!(status, 200, "{body}");
+    body.get("data").cloned().unwrap_or(body)
+}
+
+/// True when one screen row holds all of `parts`. Frames can arrive in several reads, so the
+/// tests wait for whole rows rather than assert on a screen caught mid-frame.
+fn has_row(screen: &str, parts: &[&str]) -> bool {
+    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+/// Enters edit mode on the focused field (name), appends `suffix`, waits for the echo.
+fn append_to_name(pty: &Pty, suffix: &str, expected: &str) {
+    pty.enter();
+    pty.send(suffix);
+    pty.wait_for(expected, WAIT);
+}
+
+#[test]
+fn demo_edit_review_submit_result_then_quit_restores_the_terminal() {
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 100, 30);
+    pty.wait_until("the form with its values", WAIT, |s| {
+        s.contains(FORM_LOADED) && has_row(s, &["Name", "Production"])
+    });
+
+    let running = pty.stty();
+    assert!(
+        !stty_flag(&running, "icanon") && !stty_flag(&running, "echo"),
+        "orws runs the terminal raw:\n{running}"
+    );
+
+    append_to_name(&pty, " 2", "Production 2");
+    pty.enter();
+    pty.send("s");
+    let review = pty.wait_for(r#"{"name":"Production 2"}"#, WAIT);
+    assert!(
+        !review.contains(r#""slug""#),
+        "only name is sent:\n{review}"
+    );
+
+    pty.enter();
+    pty.wait_until("the name applied on the result", WAIT, |s| {
+        has_row(s, &["Name", "Production 2", "applied"])
+    });
+
+    pty.esc();
+    pty.wait_until("the form after the result", WAIT, |s| {
+        s.contains(FORM_LOADED) && !s.contains("applied")
+    });
+    // The submit made the server's answer the base: nothing unsaved, so q quits at once.
+    pty.send("q");
+    let status = pty.wait_exit(WAIT);
+    assert!(status.success(), "exit status {status:?}");
+
+    let raw = pty.raw();
+    let pairs: [(&[u8], &[u8], &str); 3] = [
+        (b"\x1b[?1049h", b"\x1b[?1049l", "the alternate screen"),
+        (b"\x1b[?2004h", b"\x1b[?2004l", "bracketed paste"),
+        (b"\x1b[?25l", b"\x1b[?25h", "the hidden cursor"),
+    ];
+    for (on, off, what) in pairs {
+        let entered = rfind(&raw, on).unwrap_or_else(|| panic!("{what} was never entered"));
+        let left = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was never left"));
+        assert!(left > entered, "{what} is still on after exit");
+    }
+    let after = pty.stty();
+    assert!(
+        stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
+        "raw mode is off after exit:\n{after}"
+    );
+    let history = std::fs::read_to_string(sb.state_dir().join("history.jsonl"))
+        .expect("the applied patch is in the history");
+    assert!(history.contains("Production 2"), "{history}");
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    append_to_name(&pty, "X", "ProductionX");
+    pty.enter();
+
+    pty.send("q");
+    pty.wait_for_nocase("unsaved", WAIT);
+    assert!(pty.try_status().is_none(), "q asked instead of quitting");
+
+    pty.send("n");
+    pty.wait_until("the question to close, the edit kept", WAIT, |s| {
+        !s.to_lowercase().contains("unsaved") && has_row(s, &["Name", "ProductionX", "●"])
+    });
+    assert!(pty.try_status().is_none(), "n stays");
+
+    pty.send("q");
+    pty.wait_for_nocase("unsaved", WAIT);
+    pty.send("y");
+    let status = pty.wait_exit(WAIT);
+    assert!(status.success(), "exit status {status:?}");
+    // y quits keeping the draft (d would discard it).
+    let draft =
+        std::fs::read_to_string(sb.draft_path("127.0.0.1", PROD)).expect("the draft is kept");
+    assert!(draft.contains("ProductionX"), "{draft}");
+}
+
+#[test]
+fn a_conflict_stops_the_submit_and_shows_the_remote_value() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let pty = against_fake(&sb, &fake);
+    pty.wait_for(FORM_LOADED, WAIT);
+    append_to_name(&pty, " 2", "Production 2");
+    pty.enter();
+
+    // Someone else renames it between our load and our submit.
+    let (status, body) = fake.request(
+        Method::PATCH,
+        "/workspaces/production",
+        Some(json!({"name": "Renamed Elsewhere"})),
+    );
+    assert_eq!(status, 200, "{body}");
+
+    pty.send("s");
+    pty.wait_for(r#"{"name":"Production 2"}"#, WAIT);
+    pty.enter();
+    // The row: field, base, theirs, yours.
+    pty.wait_until("the conflict row", WAIT, |s| {
+        has_row(
+            s,
+            &["Name", "Production", "Renamed Elsewhere", "Production 2"],
+        )
+    });
+    assert_eq!(
+        server_workspace(&fake)["name"],
+        json!("Renamed Elsewhere"),
+        "orws sent no PATCH"
+    );
+}
+
+#[test]
+fn a_draft_survives_kill_9_and_is_offered_on_the_next_open() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    pty.wait_for(FORM_LOADED, WAIT);
+    // Still in edit mode when killed: every keystroke counts, not only finished edits.
+    append_to_name(&pty, " 2", "Production 2");
+
+    let path = sb.draft_path(fake.host(), PROD);
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let name = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .and_then(|d| d["fields"]["name"].as_str().map(str::to_string));
+        if name.as_deref() == Some("Production 2") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no draft with the edit at {} (name {name:?})",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = pty.kill9();
+    assert!(!status.success());
+
+    let pty = against_fake(&sb, &fake);
+    let question = pty.wait_until("the restore question", WAIT, |s| {
+        let s = s.to_lowercase();
+        s.contains("restore") && s.contains("draft")
+    });
+    assert!(
+        !question.contains("Production 2"),
+        "not restored before the answer:\n{question}"
+    );
+    pty.send("y");
+    // The name row shows the edit, marked modified, and the question is gone.
+    pty.wait_until("the restored edit, marked modified", WAIT, |s| {
+        has_row(s, &["Name", "Production 2", "●"]) && !s.to_lowercase().contains("draft")
+    });
+    assert_eq!(
+        server_workspace(&fake)["name"],
+        json!("Production"),
+        "restoring sends nothing"
+    );
+}
+
+#[test]
+fn too_small_shows_a_notice_and_a_resize_brings_the_form() {
+    let sb = Sandbox::new();
+    let pty = Pty::spawn(sb.command(&["--demo", "production"]), 60, 20);
+    let small = pty.wait_for_nocase("too small", WAIT);
+    assert!(!small.contains(FORM_LOADED), "{small}");
+    pty.resize(100, 30);
+    pty.wait_until("the form in place of the notice", WAIT, |s| {
+        s.contains(FORM_LOADED) && !s.to_lowercase().contains("too small")
+    });
+}
+
+#[test]
+fn the_demo_picker_filters_and_opens() {
+    let sb = Sandbox::new();
+    let pty = Pty::spawn(sb.command(&["--demo"]), 100, 30);
+    pty.wait_until("the list", WAIT, |s| {
+        s.contains("production") && s.contains("staging")
+    });
+    pty.send("/prod");
+    pty.wait_until("the filtered list", WAIT, |s| {
+        !s.contains("staging") && s.contains("production")
+    });
+    pty.enter();
+    pty.wait_for(FORM_LOADED, WAIT);
+}
+
+#[test]
+fn the_harness_sees_what_it_sends() {
+    // The harness itself: escape sequences found in raw output, flags read from stty.
+    assert!(contains(b"ab\x1b[?1049lcd", b"\x1b[?1049l"));
+    assert_eq!(rfind(b"xaxa", b"xa"), Some(2));
+    assert!(stty_flag("speed 38400 baud; -icanon echo", "echo"));
+    assert!(!stty_flag("speed 38400 baud; -icanon echo", "icanon"));
+}
