@@ -358,3 +358,71 @@ async fn model_lists_match_the_spec() {
         }));
     }
 }
+
+/// The client's own requests: bodies built from typed values through the field rules, sent by
+/// `orws::api::Client`, and read back from the fake's request log, validate as
+/// UpdateWorkspaceRequest.
+#[tokio::test]
+async fn the_clients_patch_requests_match_the_spec() {
+    use orws::workspace::{PatchBody, Workspace, field, parse_input};
+    let s = server().await;
+    let client = orws::api::Client::new(orws::api::ClientConfig::new(
+        s.url(),
+        orws::api::ApiKey::new(KEY),
+    ))
+    .unwrap();
+    let typed: &[&[(&str, &str)]] = &[
+        &[
+            ("name", "Prod 2"),
+            ("slug", "prod-2"),
+            ("description", "null"),
+        ],
+        &[
+            ("io_logging_sampling_rate", "0.25"),
+            ("io_logging_api_key_ids", "1, 2,3"),
+        ],
+        &[
+            ("io_logging_api_key_ids", "[]"),
+            ("default_provider_sort", "null"),
+        ],
+        &[
+            ("io_logging_api_key_ids", "null"),
+            ("default_text_model", "openai/gpt-4o-mini"),
+        ],
+        &[
+            ("is_data_discount_logging_enabled", "false"),
+            ("disabled_server_tools", "openrouter:bash"),
+        ],
+        &[
+            ("disabled_server_tools", "null"),
+            ("default_image_model", "null"),
+        ],
+    ];
+    for sets in typed {
+        let base = Workspace::from_json(s.workspace(PROD_ID).unwrap()).unwrap();
+        let current = sets
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    parse_input(field(name).unwrap(), text).unwrap(),
+                )
+            })
+            .collect();
+        let patch = PatchBody::between(&base, &current);
+        client.patch(base.id(), &patch).await.unwrap();
+    }
+    let bodies: Vec<Value> = s
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect();
+    assert_eq!(bodies.len(), typed.len());
+    for body in &bodies {
+        assert!(!body.as_object().unwrap().is_empty());
+        assert_valid(&WORKSPACES, "UpdateWorkspaceRequest", body);
+    }
+}
+
+const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
