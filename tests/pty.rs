@@ -248,3 +248,31 @@ fn the_harness_sees_what_it_sends() {
     assert!(stty_flag("speed 38400 baud; -icanon echo", "echo"));
     assert!(!stty_flag("speed 38400 baud; -icanon echo", "icanon"));
 }
+
+/// `e` hands the terminal to $EDITOR (here a script that writes text) and takes it back: the
+/// text lands in the description, marked modified, and the screen is redrawn whole.
+#[test]
+fn the_editor_script_text_comes_back_into_the_description() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let script = sb.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf 'Written by the editor script\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = sb.command(&["--demo", "production"]);
+    cmd.env("EDITOR", script.display().to_string());
+    let pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.send("jj");
+    pty.wait_until("the description focused", WAIT, |s| {
+        s.lines().any(|l| l.contains("▶ Description"))
+    });
+    pty.send("e");
+    pty.wait_until("the edited description, modified", WAIT, |s| {
+        s.lines()
+            .any(|l| l.contains("Written by the editor script") && l.contains('●'))
+    });
+}
