@@ -30,7 +30,7 @@ pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), Cl
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.mouse = settings.mouse;
     app.keys = settings.keys.clone();
-    let theme = theme::Theme::new(settings.color);
+    let theme = theme::Theme::from_setting(settings.theme);
     let mut host =
         terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
             .map_err(|e| CliError::api(format!("cannot use the terminal: {e}")))?;

@@ -111,4 +111,69 @@ impl Theme {
             popup_border: plain.fg(Color::Cyan),
         }
     }
+
+    /// The theme the settings name: `dark`, `light`, or `none` (no colour at all).
+    pub fn from_setting(theme: crate::config::Theme) -> Self {
+        match theme {
+            crate::config::Theme::Dark => Self::new(true),
+            crate::config::Theme::None => Self::new(false),
+            crate::config::Theme::Light => Self::light(),
+        }
+    }
+
+    /// For light terminal backgrounds: dark text, pale surfaces, deeper colours for meaning.
+    pub fn light() -> Self {
+        let plain = Style::new();
+        let bold = plain.add_modifier(Modifier::BOLD);
+        let surface = Color::Indexed(254);
+        Self {
+            title: plain.fg(Color::Indexed(255)).bg(Color::Indexed(25)),
+            title_accent: bold.fg(Color::White).bg(Color::Indexed(25)),
+            border: plain.fg(Color::Indexed(248)),
+            heading: bold.fg(Color::Indexed(25)),
+            dim: plain.fg(Color::Indexed(243)),
+            label: plain.fg(Color::Indexed(235)),
+            focus: plain.bg(surface),
+            focus_label: bold.fg(Color::Black).bg(surface),
+            selected: bold.fg(Color::White).bg(Color::Indexed(25)),
+            key: bold.fg(Color::Indexed(130)),
+            bar: plain.fg(Color::Indexed(236)).bg(Color::Indexed(253)),
+            badge: bold.fg(Color::White).bg(Color::Indexed(25)),
+            error: bold.fg(Color::Indexed(160)),
+            warning: bold.fg(Color::Indexed(130)),
+            info: plain.fg(Color::Indexed(238)),
+            ok: bold.fg(Color::Indexed(28)),
+            modified: bold.fg(Color::Indexed(130)),
+            removed: plain
+                .fg(Color::Indexed(160))
+                .add_modifier(Modifier::CROSSED_OUT),
+            added: bold.fg(Color::Indexed(28)),
+            editing: plain.fg(Color::Black).bg(Color::Indexed(253)),
+            json: plain.fg(Color::Indexed(28)),
+            popup_border: plain.fg(Color::Indexed(25)),
+            ..Self::new(true)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Theme as Setting;
+
+    #[test]
+    fn each_setting_gives_its_palette() {
+        assert_eq!(
+            Theme::from_setting(Setting::Dark).title,
+            Theme::new(true).title
+        );
+        assert_ne!(
+            Theme::from_setting(Setting::Light).title,
+            Theme::new(true).title
+        );
+        let none = Theme::from_setting(Setting::None);
+        assert!(!none.color);
+        assert_eq!(none.error.fg, None, "no colour at all");
+        assert!(Theme::light().color);
+    }
 }
