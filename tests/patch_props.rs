@@ -1,6 +1,9 @@
 //! Property tests of the minimal patch (product.md section 3): `PatchBody::between`, `apply_to`,
 //! `inverse` and `values_equal`, checked against an independent model of "equal as values".
 
+mod common;
+use common::production;
+
 use orws::workspace::{FIELDS, FieldKind, FieldSpec, PatchBody, Workspace, field, values_equal};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value, json};
@@ -372,26 +375,6 @@ proptest! {
 }
 
 // ---------------------------------------------------------------- fixed cases
-
-fn production() -> Workspace {
-    Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production",
-        "slug": "production",
-        "description": "Production environment workspace",
-        "default_text_model": "openai/gpt-4o",
-        "default_image_model": "openai/dall-e-3",
-        "default_provider_sort": "price",
-        "io_logging_sampling_rate": 1,
-        "io_logging_api_key_ids": null,
-        "is_data_discount_logging_enabled": true,
-        "is_observability_broadcast_enabled": false,
-        "is_observability_io_logging_enabled": false,
-        "created_at": "2025-08-24T10:30:00Z",
-        "created_by": "user_abc123"
-    }))
-    .unwrap()
-}
 
 fn body(base: &Workspace, current: Value) -> String {
     PatchBody::between(base, current.as_object().unwrap()).to_body_string()

@@ -1,6 +1,8 @@
 //! `App::update` with plain values: every key path of the form, review, submit, result and
 //! conflict screens. No terminal, no server.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Level, Msg, Overlay, Screen, SubmitOutcome};
@@ -9,20 +11,11 @@ use orws::workspace::{ConflictReport, PatchBody, Workspace, check_conflicts};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+/// The spec's example, from a server that sends disabled_server_tools.
 fn production() -> Workspace {
-    Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production", "slug": "production",
-        "description": "Production environment workspace",
-        "default_text_model": "openai/gpt-4o", "default_image_model": "openai/dall-e-3",
-        "default_provider_sort": "price", "io_logging_sampling_rate": 1,
-        "io_logging_api_key_ids": null, "is_data_discount_logging_enabled": true,
-        "is_observability_broadcast_enabled": false, "is_observability_io_logging_enabled": false,
-        "disabled_server_tools": null,
-        "created_at": "2025-08-24T10:30:00Z", "created_by": "user_abc123",
-        "updated_at": "2025-08-24T15:45:00Z"
-    }))
-    .unwrap()
+    let mut ws = common::production();
+    ws.set("disabled_server_tools", Value::Null);
+    ws
 }
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {

@@ -3,6 +3,9 @@
 //! One snapshot keeps the styles (the buffer's Debug); one test checks that `--no-color` leaves
 //! every cell without a colour.
 
+mod common;
+use common::production;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::{ApiError, ModelSummary};
 use orws::catalog::Catalog;
@@ -22,30 +25,6 @@ const HOST: &str = "openrouter.ai";
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 // ---- workspaces -------------------------------------------------------------------------
-
-/// OpenRouter's own example (product page, section 8), as the fake's seed holds it.
-fn production() -> Workspace {
-    Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production",
-        "slug": "production",
-        "description": "Production environment workspace",
-        "default_text_model": "openai/gpt-4o",
-        "default_image_model": "openai/dall-e-3",
-        "default_provider_sort": "price",
-        "io_logging_sampling_rate": 1,
-        "io_logging_api_key_ids": null,
-        "is_data_discount_logging_enabled": true,
-        "is_observability_broadcast_enabled": false,
-        "is_observability_io_logging_enabled": false,
-        "default_guardrail_id": "595d5849-7e86-51fd-a7c0-705c34e4afff",
-        "include_byok_in_budgets": false,
-        "created_at": "2025-08-24T10:30:00Z",
-        "created_by": "user_abc123",
-        "updated_at": "2025-08-24T15:45:00Z"
-    }))
-    .unwrap()
-}
 
 /// A newer server's workspace: disabled_server_tools (with a tool orws does not know), a
 /// sampling rate below 1, key ids, and a field orws has never heard of.

@@ -1,0 +1,29 @@
+//! Fixtures shared by the integration tests.
+
+use orws::workspace::Workspace;
+use serde_json::json;
+
+/// OpenRouter's own example workspace (the spec's `Workspace.example`), as the fake's seed
+/// holds it.
+pub fn production() -> Workspace {
+    Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "description": "Production environment workspace",
+        "default_text_model": "openai/gpt-4o",
+        "default_image_model": "openai/dall-e-3",
+        "default_provider_sort": "price",
+        "io_logging_sampling_rate": 1,
+        "io_logging_api_key_ids": null,
+        "is_data_discount_logging_enabled": true,
+        "is_observability_broadcast_enabled": false,
+        "is_observability_io_logging_enabled": false,
+        "default_guardrail_id": "595d5849-7e86-51fd-a7c0-705c34e4afff",
+        "include_byok_in_budgets": false,
+        "created_at": "2025-08-24T10:30:00Z",
+        "created_by": "user_abc123",
+        "updated_at": "2025-08-24T15:45:00Z"
+    }))
+    .expect("the example is a workspace")
+}
