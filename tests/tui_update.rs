@@ -822,3 +822,13 @@ fn configured_keys_replace_the_defaults() {
     assert!(!app.quit);
     assert_eq!(key(&mut app, KeyCode::Char('x')), vec![Effect::Quit]);
 }
+
+#[test]
+fn esc_from_a_form_opened_directly_shows_the_list() {
+    let mut app = form_app();
+    assert!(!app.has_picker);
+    assert_eq!(key(&mut app, KeyCode::Esc), vec![Effect::LoadList]);
+    assert!(matches!(app.screen, Screen::Picker));
+    assert!(app.picker.loading);
+    assert!(!app.quit);
+}

@@ -553,9 +553,11 @@ impl App {
     }
 
     fn leave_now(&mut self, quit: bool) -> Vec<Effect> {
-        if quit || !self.has_picker {
+        if quit {
             return self.quit_now();
         }
+        // Opened straight into a form, Esc still leads to the list of all workspaces.
+        self.has_picker = true;
         self.form = None;
         self.screen = Screen::Picker;
         self.picker.loading = true;

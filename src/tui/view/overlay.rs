@@ -16,7 +16,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
         Overlay::ConfirmLeave { quit } => {
             let n = app.form.as_ref().map_or(0, |f| f.modified_count());
             let s = if n == 1 { "" } else { "s" };
-            let quitting = quit || !app.has_picker;
+            let quitting = quit;
             let (title, yes, discard) = if quitting {
                 ("Quit?", "quit and keep the draft", "discard and quit")
             } else {

@@ -197,7 +197,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
         (None, Screen::Form) => app
             .form
             .as_ref()
-            .map_or_else(Vec::new, |f| form_hints(f, &app.keys, app.has_picker)),
+            .map_or_else(Vec::new, |f| form_hints(f, &app.keys)),
         (None, Screen::Review) => vec![hint("Enter/y", "submit"), hint("Esc", "back")],
         (None, Screen::Submitting { .. }) => vec![hint("Esc", "cancel")],
         (None, Screen::Result(_)) => vec![hint("Enter/Esc", "back to form"), hint("r", "revert")],
@@ -213,7 +213,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
     }
 }
 
-fn form_hints(form: &FormState, keys: &KeyBindings, has_picker: bool) -> Vec<Hint> {
+fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
     let f = form.focused();
     match &form.mode {
         Mode::Edit { editor, .. } => {
@@ -261,9 +261,7 @@ fn form_hints(form: &FormState, keys: &KeyBindings, has_picker: bool) -> Vec<Hin
                 h.push(Hint(key(Action::Reset), "reset"));
             }
             h.push(Hint(move_keys(keys), "move"));
-            if has_picker {
-                h.push(Hint(key(Action::Back), "list"));
-            }
+            h.push(Hint(key(Action::Back), "list"));
             h
         }
     }
