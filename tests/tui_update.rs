@@ -832,3 +832,35 @@ fn esc_from_a_form_opened_directly_shows_the_list() {
     assert!(app.picker.loading);
     assert!(!app.quit);
 }
+
+#[test]
+fn the_list_fills_in_page_by_page_with_a_count() {
+    let (mut app, _) = App::new("h", None);
+    let ws = |i: usize| {
+        Workspace::from_json(
+            json!({"id": format!("u{i}"), "name": format!("W{i}"), "slug": format!("w{i}")}),
+        )
+        .unwrap()
+    };
+    app.update(Msg::ListPage {
+        page: (0..100).map(ws).collect(),
+        total: Some(150),
+    });
+    assert_eq!(app.picker.workspaces.len(), 100);
+    assert_eq!(app.picker.expected, Some(150));
+    assert!(app.is_busy(), "still loading");
+    app.update(Msg::ListPage {
+        page: (100..150).map(ws).collect(),
+        total: Some(150),
+    });
+    app.update(Msg::ListLoaded(Ok((0..150).map(ws).collect())));
+    assert_eq!(app.picker.workspaces.len(), 150);
+    assert_eq!(app.picker.expected, None);
+    // A reload starts over with its first page.
+    key(&mut app, KeyCode::Char('r'));
+    app.update(Msg::ListPage {
+        page: vec![ws(7)],
+        total: Some(1),
+    });
+    assert_eq!(app.picker.workspaces.len(), 1);
+}

@@ -119,8 +119,16 @@ impl Client {
 
     /// Every workspace, following the spec's offset/limit pages.
     pub async fn list(&self) -> Result<Vec<Workspace>, ApiError> {
+        self.list_with_progress(|_, _| {}).await
+    }
+
+    /// Every workspace; `on_page` sees each page as it arrives, with the server's total count.
+    pub async fn list_with_progress(
+        &self,
+        mut on_page: impl FnMut(&[Workspace], Option<u64>),
+    ) -> Result<Vec<Workspace>, ApiError> {
         const PAGE: usize = 100;
-        let mut all = Vec::new();
+        let mut all: Vec<Workspace> = Vec::new();
         loop {
             let path = format!("/workspaces?offset={}&limit={PAGE}", all.len());
             let body = self
@@ -132,9 +140,11 @@ impl Client {
                 .ok_or_else(|| ApiError::Malformed("the list has no `data` array".into()))?;
             let total = body.get("total_count").and_then(Value::as_u64);
             let n = page.len();
+            let start = all.len();
             for item in page {
                 all.push(parse_workspace(item.clone())?);
             }
+            on_page(&all[start..], total);
             let done = match total {
                 Some(total) => all.len() as u64 >= total,
                 None => n < PAGE,

@@ -24,6 +24,12 @@ pub enum Msg {
     Resize,
     /// Animation frame while something is in flight; carries the time since it began.
     Tick(Duration),
+    /// A page of the workspace list as it arrives, and the server's total count.
+    ListPage {
+        page: Vec<Workspace>,
+        total: Option<u64>,
+    },
+    /// The whole list, or why it could not be had.
     ListLoaded(Result<Vec<Workspace>, ApiError>),
     WorkspaceLoaded(Result<Workspace, ApiError>),
     /// The submit task fetched the server's state and found fields changed under us.
@@ -306,7 +312,19 @@ impl App {
                 self.frame = self.frame.wrapping_add(1);
                 vec![]
             }
+            Msg::ListPage { page, total } => {
+                if self.picker.loading {
+                    if self.picker.expected.is_none() {
+                        // The first page of a (re)load replaces what was shown.
+                        self.picker.workspaces.clear();
+                    }
+                    self.picker.workspaces.extend(page);
+                    self.picker.expected = Some(total.unwrap_or(0));
+                }
+                vec![]
+            }
             Msg::ListLoaded(result) => {
+                self.picker.expected = None;
                 self.picker.loading = false;
                 match result {
                     Ok(list) => {

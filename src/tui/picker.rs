@@ -16,6 +16,8 @@ pub enum PickerAction {
 pub struct PickerState {
     pub workspaces: Vec<Workspace>,
     pub loading: bool,
+    /// While loading: the server's total count, once the first page has come.
+    pub expected: Option<u64>,
     pub filter: String,
     pub filtering: bool,
     /// Index into the filtered list.

@@ -147,7 +147,13 @@ impl Runtime {
                 Effect::LoadList => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
-                        let _ = tx.send(Msg::ListLoaded(client.list().await));
+                        let result = client
+                            .list_with_progress(|page, total| {
+                                let page = page.to_vec();
+                                let _ = tx.send(Msg::ListPage { page, total });
+                            })
+                            .await;
+                        let _ = tx.send(Msg::ListLoaded(result));
                     });
                 }
                 Effect::LoadCatalog => {

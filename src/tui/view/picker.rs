@@ -22,6 +22,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         format!(" {} of {total} workspace{plural} ", matches.len())
     };
     if p.loading {
+        if let Some(expected) = p.expected.filter(|e| *e > 0) {
+            count = format!(" {total} of {expected} ");
+        }
         let so_far = if total == 0 { " " } else { count.as_str() };
         count = format!(" {} loading…{so_far}", SPINNER[app.frame % SPINNER.len()]);
     }
