@@ -276,3 +276,40 @@ fn the_editor_script_text_comes_back_into_the_description() {
             .any(|l| l.contains("Written by the editor script") && l.contains('●'))
     });
 }
+
+/// SIGTERM and SIGHUP end orws cleanly: the terminal is back in cooked mode, the alternate
+/// screen is left, and the unsaved edit is on disk as a draft.
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
+    for signal in ["TERM", "HUP"] {
+        let sb = Sandbox::new();
+        let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 100, 30);
+        pty.wait_for(FORM_LOADED, WAIT);
+        append_to_name(&pty, " signalled", "Production signalled");
+        pty.enter();
+        let draft = sb.draft_path("127.0.0.1", "550e8400-e29b-41d4-a716-446655440000");
+        let ok = std::process::Command::new("sh")
+            .args([
+                "-c",
+                &format!("kill -{signal} \"$1\""),
+                "sh",
+                &pty.pid().to_string(),
+            ])
+            .status()
+            .expect("run sh -c kill")
+            .success();
+        assert!(ok, "kill -{signal} failed");
+        pty.wait_exit(WAIT);
+        let after = pty.stty();
+        assert!(
+            stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
+            "SIG{signal}: raw mode is off after exit:\n{after}"
+        );
+        let raw = pty.raw();
+        let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
+        let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
+        assert!(left > entered, "SIG{signal}: still on the alternate screen");
+        let text = std::fs::read_to_string(&draft).expect("the draft was written");
+        assert!(text.contains("Production signalled"), "SIG{signal}: {text}");
+    }
+}
