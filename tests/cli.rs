@@ -399,6 +399,13 @@ fn serve_fake_refuses_a_bad_fail_next() {
     assert_usage_error(&run, &["fail-next"]);
     let run = orws(&["serve-fake", "--addr", "0.0.0.0:0"]);
     assert_usage_error(&run, &["loopback"]);
+    let run = orws(&["serve-fake", "--seed", "/nonexistent/seed.json"]);
+    assert_usage_error(&run, &["seed", "/nonexistent/seed.json"]);
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("seed.json");
+    std::fs::write(&broken, "{not json").unwrap();
+    let run = orws(&["serve-fake", "--seed", broken.to_str().unwrap()]);
+    assert_usage_error(&run, &["seed", "JSON"]);
 }
 
 // ---------------------------------------------------------------- against `orws serve-fake`

@@ -36,5 +36,14 @@ pub async fn run(args: ServeFakeArgs) -> Result<(), CliError> {
         eprintln!("orws: fake OpenRouter serving at {url} (Ctrl-C to stop)");
     })
     .await
-    .map_err(|e| CliError::api(format!("the fake server failed: {e}")))
+    .map_err(|e| {
+        let message = format!("the fake server failed: {e}");
+        // A missing or broken seed file is the caller's input, not a server failure.
+        match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData => {
+                CliError::usage(message)
+            }
+            _ => CliError::api(message),
+        }
+    })
 }
