@@ -864,3 +864,21 @@ fn the_list_fills_in_page_by_page_with_a_count() {
     });
     assert_eq!(app.picker.workspaces.len(), 1);
 }
+
+#[test]
+fn the_unknown_model_warning_waits_for_the_end_of_the_edit() {
+    let mut app = form_app();
+    app.update(Msg::CatalogLoaded(Ok(catalog())));
+    app.form.as_mut().unwrap().focus_field("default_text_model");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'k');
+    typed(&mut app, "anthropic/cla");
+    assert_eq!(
+        app.form.as_ref().unwrap().focused().warning,
+        None,
+        "still typing"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.form.as_ref().unwrap().focused().warning.is_some());
+}

@@ -86,11 +86,14 @@ impl FormState {
 
     /// An id missing from the catalog is a warning, never an error.
     fn check_model(&mut self, i: usize) {
+        // While the id is being typed the suggestions speak; the warning waits for the edit's end.
+        let typing = i == self.focus && matches!(self.mode, Mode::Edit { .. });
         let f = &mut self.fields[i];
         let (FieldKind::Model { image }, Some(catalog)) = (f.spec.kind, &self.catalog) else {
             return;
         };
         f.warning = match f.current.as_ref().and_then(Value::as_str) {
+            Some(_) if typing => None,
             Some(id) if f.error().is_none() && !knows(catalog.models(image), id) => Some(format!(
                 "{id} is not in OpenRouter's model catalog (new, or misspelt?); it can still be saved"
             )),
