@@ -96,7 +96,7 @@ pub fn changes_table(changes: &[Change], requested: &[&str]) -> String {
         .iter()
         .map(|c| {
             let note = if requested.contains(&c.field.as_str()) {
-                "applied"
+                "✓ applied"
             } else if field(&c.field).is_none() {
                 "server"
             } else {
