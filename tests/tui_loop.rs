@@ -224,3 +224,29 @@ async fn cancelling_a_slow_submit_keeps_the_screen_alive() {
     assert!(screen.contains("Production slow"), "{screen}");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }
+
+#[tokio::test]
+async fn the_background_catalog_never_takes_over_the_status_line() {
+    let server = fake(FakeConfig::default()).await;
+    server.inject("GET", Fault::Status(500), 1);
+    server.inject("MODELS", Fault::Status(503), 100);
+    let (ui, _task) = start(client(&server), None);
+    ui.wait_for("server error 500", WAIT).await;
+    // Let the catalog fetch run through all its quiet retries (two lists, three tries each).
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while server
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/models"))
+        .count()
+        < 6
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the catalog was not retried"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let screen = ui.wait_for("server error 500", WAIT).await;
+    assert!(!screen.contains("retrying"), "{screen}");
+}

@@ -323,7 +323,9 @@ async fn a_refused_connection_is_one_line_and_keeps_the_edit() {
     edit_name(&ui, " gone").await;
     server.shutdown();
     submit(&ui).await;
-    let screen = ui.wait_for("cannot reach", WAIT).await;
+    // Retries show as they happen; then the error, once, with the edit kept.
+    let screen = ui.wait_for("try again", WAIT).await;
+    assert!(screen.contains("cannot reach"), "{screen}");
     assert!(screen.contains("Production gone"), "{screen}");
     ui.key(KeyCode::Char('q'));
     ui.key(KeyCode::Char('y'));

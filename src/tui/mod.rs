@@ -14,7 +14,6 @@ pub mod theme;
 pub mod view;
 
 use crate::cli::{CliError, Settings, connect};
-use std::sync::Arc;
 
 /// `orws [WORKSPACE]`: the picker, or straight into the form.
 pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), CliError> {
@@ -23,10 +22,6 @@ pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), Cl
     let mut runtime = runtime::Runtime::new(conn.client.clone())
         .with_state_dir(crate::state::default_state_dir())
         .with_cache_dir(crate::catalog::default_cache_dir());
-    let tx = runtime.sender();
-    runtime.set_client(conn.client.clone().with_retry_hook(Arc::new(move |n| {
-        let _ = tx.send(app::Msg::Retrying(n.clone()));
-    })));
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.mouse = settings.mouse;
     app.keys = settings.keys.clone();

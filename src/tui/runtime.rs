@@ -33,6 +33,9 @@ const FRAME: Duration = Duration::from_millis(80);
 
 pub struct Runtime {
     client: Client,
+    /// The same connection without the retry hook: the background catalog fetch retries
+    /// quietly, so its notices never stand in the status line for the person's own request.
+    background: Client,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     submit: Option<JoinHandle<()>>,
@@ -54,8 +57,16 @@ impl Runtime {
     /// A runtime and the sender that task results (and retry notices) come back on.
     pub fn new(client: Client) -> Self {
         let (tx, rx) = unbounded_channel();
+        let notices = tx.clone();
+        // Retries of the person's own requests show in the status line as they happen.
+        let foreground = client
+            .clone()
+            .with_retry_hook(std::sync::Arc::new(move |n| {
+                let _ = notices.send(Msg::Retrying(n.clone()));
+            }));
         Self {
-            client,
+            background: client,
+            client: foreground,
             tx,
             rx,
             submit: None,
@@ -79,11 +90,6 @@ impl Runtime {
 
     pub fn sender(&self) -> UnboundedSender<Msg> {
         self.tx.clone()
-    }
-
-    /// Replaces the client (e.g. with one whose retry hook reports to this runtime).
-    pub fn set_client(&mut self, client: Client) {
-        self.client = client;
     }
 
     /// Runs until the app quits, input ends, or a stop signal arrives.
@@ -157,7 +163,7 @@ impl Runtime {
                     });
                 }
                 Effect::LoadCatalog => {
-                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    let (client, tx) = (self.background.clone(), self.tx.clone());
                     let cache_dir = self.cache_dir.clone();
                     tokio::spawn(async move {
                         let now = std::time::SystemTime::now();
