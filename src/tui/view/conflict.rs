@@ -2,8 +2,8 @@
 //! what it means, and the other fields the server changed meanwhile.
 
 use super::grid::{self, Piece, Row};
-use super::text::{one_line, put, width, wrap_marked, wrap_owned};
-use super::values::{label, named};
+use super::text::{one_line, put, width, wrap_marked};
+use super::values::{label, named, remote_change_lines};
 use super::{inside, panel};
 use crate::tui::app::ConflictView;
 use crate::tui::form::FormState;
@@ -96,17 +96,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &FormState, view: &ConflictView,
     );
     y += 1;
     for c in remote {
-        let (b, a) = (
-            named(&c.field, c.before.as_ref()),
-            named(&c.field, c.after.as_ref()),
-        );
-        let text = format!(
-            "  {}: {} → {}",
-            label(&c.field),
-            one_line(&b.text),
-            one_line(&a.text)
-        );
-        for line in wrap_owned(&[(&text, theme.label)], w, 2) {
+        for line in remote_change_lines(c, w, theme) {
             put(buf, inner, y, &line);
             y += 1;
         }

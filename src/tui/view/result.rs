@@ -3,7 +3,7 @@
 
 use super::grid::{GAP, Piece, Row};
 use super::text::{one_line, put, width, wrap_owned};
-use super::values::{is_long_text, label, named};
+use super::values::{is_long_text, label, named, remote_change_lines};
 use super::{inside, panel};
 use crate::tui::app::ResultView;
 use crate::tui::theme::Theme;
@@ -192,17 +192,7 @@ fn extra_lines(view: &ResultView, width: u16, theme: &Theme) -> Vec<Line<'static
             theme.heading,
         ));
         for c in remote {
-            let (b, a) = (
-                named(&c.field, c.before.as_ref()),
-                named(&c.field, c.after.as_ref()),
-            );
-            let text = format!(
-                "  {}: {} → {}",
-                label(&c.field),
-                one_line(&b.text),
-                one_line(&a.text)
-            );
-            out.extend(wrap_owned(&[(&text, theme.label)], w, 2));
+            out.extend(remote_change_lines(c, w, theme));
         }
     }
     for warning in &view.echo_warnings {

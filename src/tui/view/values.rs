@@ -71,3 +71,22 @@ pub fn label(name: &str) -> &str {
 pub fn is_long_text(v: Option<&Value>) -> bool {
     matches!(v, Some(Value::String(s)) if s.chars().count() > 40 || s.contains('\n'))
 }
+
+/// A change made on the server by someone else, as wrapped lines: `  Label: before → after`.
+pub fn remote_change_lines(
+    c: &crate::workspace::Change,
+    width: usize,
+    theme: &Theme,
+) -> Vec<ratatui::text::Line<'static>> {
+    let (b, a) = (
+        named(&c.field, c.before.as_ref()),
+        named(&c.field, c.after.as_ref()),
+    );
+    let text = format!(
+        "  {}: {} → {}",
+        label(&c.field),
+        super::text::one_line(&b.text),
+        super::text::one_line(&a.text)
+    );
+    super::text::wrap_owned(&[(&text, theme.label)], width, 2)
+}
