@@ -46,8 +46,6 @@ pub enum ApiError {
     ConnectionLost { host: String, cause: String },
     #[error("the server's answer could not be read: {0}")]
     Malformed(String),
-    #[error("the request was cancelled")]
-    Cancelled,
 }
 
 impl ApiError {
@@ -75,7 +73,6 @@ impl ApiError {
                 | ApiError::Malformed(_)
                 | ApiError::Server { .. }
                 | ApiError::ConnectionLost { .. }
-                | ApiError::Cancelled
         )
     }
 }

@@ -10,11 +10,7 @@ use std::path::{Path, PathBuf};
 /// The state directory from an environment lookup: `$XDG_STATE_HOME/orws`, else
 /// `$HOME/.local/state/orws`; `None` when neither is set.
 pub fn state_dir(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    let non_empty = |k: &str| env(k).filter(|v| !v.is_empty());
-    non_empty("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| non_empty("HOME").map(|h| Path::new(&h).join(".local/state")))
-        .map(|d| d.join("orws"))
+    crate::config::xdg_dir(&env, "XDG_STATE_HOME", ".local/state").map(|d| d.join("orws"))
 }
 
 /// The state directory of this process's environment.

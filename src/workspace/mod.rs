@@ -13,6 +13,4 @@ pub use diff::{Change, changes_between, word_diff};
 pub use field::{FIELDS, FieldKind, FieldSpec, READ_ONLY, field};
 pub use model::{Workspace, WorkspaceError};
 pub use patch::{PatchBody, echo_mismatches, values_equal};
-pub use validate::{
-    Check, check_value, display_value, edit_text, parse_input, parse_typed, percentage,
-};
+pub use validate::{check_value, display_value, edit_text, parse_input, parse_typed, percentage};

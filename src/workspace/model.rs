@@ -79,11 +79,6 @@ impl Workspace {
             .iter()
             .filter(|(k, _)| super::field(k).is_none() && !super::READ_ONLY.contains(&k.as_str()))
     }
-
-    /// True when `needle` is this workspace's uuid or slug.
-    pub fn is_addressed_by(&self, needle: &str) -> bool {
-        self.id() == needle || self.slug() == needle
-    }
 }
 
 #[cfg(test)]

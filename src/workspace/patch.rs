@@ -85,10 +85,6 @@ impl PatchBody {
         self.fields.contains_key(field)
     }
 
-    pub fn remove(&mut self, field: &str) {
-        self.fields.remove(field);
-    }
-
     pub fn to_json(&self) -> Value {
         Value::Object(self.fields.clone())
     }

@@ -4,13 +4,6 @@
 use super::field::{FieldKind, FieldSpec};
 use serde_json::{Number, Value};
 
-/// The outcome of checking one value: an error blocks a submit, a warning does not.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Check {
-    pub error: Option<String>,
-    pub warning: Option<String>,
-}
-
 fn chars(s: &str) -> usize {
     s.chars().count()
 }
