@@ -6,7 +6,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use orws::workspace::{FIELDS, PatchBody};
 use serde_json::{Map, Value, json};
 use std::hint::black_box;
-use std::time::Duration;
 
 fn patch(c: &mut Criterion) {
     let base = support::production();
@@ -53,10 +52,7 @@ fn patch(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
+    config = support::quick();
     targets = patch
 }
 criterion_main!(benches);

@@ -5,7 +5,6 @@ mod support;
 use criterion::{Criterion, criterion_group, criterion_main};
 use orws::tui::picker::filter_indices;
 use std::hint::black_box;
-use std::time::Duration;
 
 fn picker(c: &mut Criterion) {
     let list = support::many(1000);
@@ -27,10 +26,7 @@ fn picker(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
+    config = support::quick();
     targets = picker
 }
 criterion_main!(benches);

@@ -10,7 +10,6 @@ use orws::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
-use std::time::Duration;
 
 fn screens() -> Vec<(&'static str, App)> {
     vec![
@@ -43,10 +42,7 @@ fn render(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
+    config = support::quick();
     targets = render
 }
 criterion_main!(benches);

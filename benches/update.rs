@@ -69,10 +69,7 @@ fn update(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
+    config = support::quick();
     targets = update
 }
 criterion_main!(benches);

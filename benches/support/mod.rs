@@ -140,3 +140,11 @@ pub fn help_app() -> App {
     assert!(app.overlay.is_some());
     app
 }
+
+/// Short runs: `cargo bench` over every bench finishes in about a minute.
+pub fn quick() -> criterion::Criterion {
+    criterion::Criterion::default()
+        .warm_up_time(std::time::Duration::from_millis(300))
+        .measurement_time(std::time::Duration::from_secs(2))
+        .sample_size(30)
+}
