@@ -63,8 +63,10 @@ impl From<ApiError> for CliError {
 }
 
 impl std::fmt::Display for CliError {
+    /// The message as it may reach a terminal: one line, control characters escaped (it can
+    /// quote a server, a file or a name).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&crate::text::escape(&self.message))
     }
 }
 
@@ -73,7 +75,7 @@ fn stderr_retry_hook() -> RetryHook {
     Arc::new(|n| {
         eprintln!(
             "orws: {}; retrying in {:.1} s (try {} of {})",
-            n.reason,
+            crate::text::escape(&n.reason),
             n.wait.as_secs_f64(),
             n.attempt,
             n.max_attempts

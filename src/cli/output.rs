@@ -5,11 +5,20 @@ use crate::workspace::{READ_ONLY, Workspace, display_value, field};
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
-/// Columns padded to their widest cell; the last column is not padded.
+/// Columns padded to their widest cell; the last column is not padded. Every cell is escaped
+/// for the terminal here, whatever it holds.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| crate::text::escape(cell).into_owned())
+                .collect()
+        })
+        .collect();
     let cols = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate().take(cols) {
             widths[i] = widths[i].max(cell.width());
         }
@@ -27,7 +36,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     };
     line(header.to_vec());
-    for row in rows {
+    for row in &rows {
         line(row.iter().map(String::as_str).collect());
     }
     out
@@ -45,7 +54,9 @@ pub fn cell(value: Option<&Value>, max: usize) -> String {
 }
 
 pub fn json_pretty(value: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    let s = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    // serde_json leaves DEL, C1 and bidi controls raw.
+    let mut s = crate::text::escape_json(&s).into_owned();
     s.push('\n');
     s
 }
@@ -127,6 +138,23 @@ mod tests {
             ],
         );
         assert_eq!(t, "A     B\n日本  x\na     y\n");
+    }
+
+    #[test]
+    fn cells_are_escaped_for_the_terminal() {
+        let t = table(
+            &["NAME", "X"],
+            &[vec![
+                "Prod\x1b]0;x\x07\x1b[2J".into(),
+                "a\u{202e}b\tc".into(),
+            ]],
+        );
+        assert_eq!(
+            t,
+            "NAME                     X\nProd\\x1b]0;x\\x07\\x1b[2J  a\\u{202e}b\\x09c\n"
+        );
+        let j = json_pretty(&serde_json::json!({"n": "\u{9b}\u{7f}\u{2067}"}));
+        assert_eq!(j, "{\n  \"n\": \"\\u009b\\u007f\\u2067\"\n}\n");
     }
 
     #[test]

@@ -26,7 +26,12 @@ pub fn check_value(spec: &FieldSpec, value: &Value) -> Result<(), String> {
             match name {
                 "name" => check_name(s),
                 "slug" => check_slug(s),
-                _ => check_max_chars(spec, s),
+                _ => {
+                    // Multi-line text keeps its line breaks and tabs; nothing else invisible.
+                    let allowed = matches!(spec.kind, FieldKind::MultilineText);
+                    check_visible(name, s, allowed)?;
+                    check_max_chars(spec, s)
+                }
             }
         }
         FieldKind::Model { .. } => {
@@ -72,7 +77,10 @@ pub fn check_value(spec: &FieldSpec, value: &Value) -> Result<(), String> {
             {
                 Err(format!("{name}: every entry must be a non-empty tool name"))
             } else {
-                Ok(())
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .try_for_each(|s| check_visible(name, s, false))
             }
         }
     }
@@ -98,7 +106,25 @@ fn check_name(s: &str) -> Result<(), String> {
     } else if s.trim().is_empty() {
         Err("name cannot be only whitespace".into())
     } else {
-        Ok(())
+        check_visible("name", s, false)
+    }
+}
+
+/// Refuses control characters (C0, DEL, C1) and bidi controls, which a terminal would act on
+/// or which reorder what is shown; `lines` allows line breaks and tabs.
+fn check_visible(name: &str, s: &str, lines: bool) -> Result<(), String> {
+    let bad = s
+        .chars()
+        .filter(|c| !(lines && matches!(c, '\n' | '\t')))
+        .find(|c| crate::text::is_unsafe(*c));
+    match bad.and_then(|c| crate::text::first_unsafe(&c.to_string())) {
+        Some(what) if lines => Err(format!(
+            "{name} has {what}; only line breaks and tabs may stand among the text"
+        )),
+        Some(what) => Err(format!(
+            "{name} has {what}; it must be visible text on one line"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -148,6 +174,7 @@ fn check_model_id(name: &str, s: &str) -> Result<(), String> {
             "{name} cannot contain spaces; it must look like author/model"
         ));
     }
+    check_visible(name, s, false)?;
     match s.split_once('/') {
         Some((author, model))
             if !author.is_empty() && !model.is_empty() && !model.contains('/') =>
@@ -296,4 +323,57 @@ pub fn percentage(x: f64) -> String {
     let s = format!("{p:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     format!("{s}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::field;
+    use serde_json::json;
+
+    fn check(name: &str, value: Value) -> Result<(), String> {
+        check_value(field(name).unwrap(), &value)
+    }
+
+    #[test]
+    fn names_refuse_what_a_terminal_would_act_on() {
+        let e = check("name", json!("Prod\x1b]0;x\x07\x1b[2J")).unwrap_err();
+        assert_eq!(
+            e,
+            "name has an escape character (\\x1b); it must be visible text on one line"
+        );
+        for bad in [
+            "a\nb",
+            "a\tb",
+            "a\u{7f}",
+            "a\u{9b}",
+            "abc\u{202e}",
+            "\u{2066}x",
+            "x\u{200f}",
+        ] {
+            assert!(check("name", json!(bad)).is_err(), "{bad:?}");
+        }
+        for good in ["Prod 2", "日本", "🧑‍💻 team", "Café"] {
+            assert_eq!(check("name", json!(good)), Ok(()), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn descriptions_keep_line_breaks_and_tabs_only() {
+        assert_eq!(check("description", json!("line 1\n\tline 2")), Ok(()));
+        for bad in ["a\rb", "a\x1b[2Jb", "a\u{85}", "a\u{202d}b"] {
+            let e = check("description", json!(bad)).unwrap_err();
+            assert!(e.starts_with("description has "), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn model_ids_and_tool_names_refuse_control_characters() {
+        assert!(check("default_text_model", json!("openai/gpt\x1b[2J")).is_err());
+        assert!(check("disabled_server_tools", json!(["web\u{9b}"])).is_err());
+        assert_eq!(
+            check("disabled_server_tools", json!(["web_search"])),
+            Ok(())
+        );
+    }
 }
