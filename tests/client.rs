@@ -253,14 +253,31 @@ async fn get_of_a_missing_workspace_is_not_found() {
 async fn slug_with_odd_characters_is_encoded_in_the_path() {
     let server = fake_default().await;
     let (client, _) = client(&server);
-    let e = client.get("a b/c?d").await.unwrap_err();
+    let e = client.get("日本-é~x").await.unwrap_err();
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
     let path = &server.requests()[0].path;
     assert!(
-        path.starts_with("/api/v1/workspaces/") && !path.contains(' ') && !path.contains('?'),
+        path.starts_with("/api/v1/workspaces/") && path.is_ascii(),
         "{path}"
     );
     assert_eq!(path.matches('/').count(), 4, "one path segment: {path}");
+}
+
+/// `..`, `.`, empty and names with `/`, `?`, `#` could address another resource: refused
+/// (a usage error) before any request, for reads and writes alike.
+#[tokio::test]
+async fn names_that_are_not_one_path_segment_are_refused_before_any_request() {
+    let server = fake_default().await;
+    let (client, _) = client(&server);
+    for bad in ["..", ".", "", "a b/c?d", "../keys", "x#y", "prod?x=1"] {
+        let e = client.get(bad).await.unwrap_err();
+        assert!(matches!(e, ApiError::InvalidTarget(_)), "{bad:?}: {e:?}");
+        assert_eq!(e.exit_code(), 2, "{bad:?}");
+        let patch = PatchBody::from_fields(fields(json!({"name": "X"})));
+        let e = client.patch(bad, &patch).await.unwrap_err();
+        assert!(matches!(e, ApiError::InvalidTarget(_)), "{bad:?}: {e:?}");
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
 }
 
 // ---------------------------------------------------------------- patch

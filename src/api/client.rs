@@ -30,7 +30,14 @@ pub struct ClientConfig {
     pub max_attempts: u32,
     /// The first backoff when the server gives no Retry-After; each next one is 1.5× longer.
     pub initial_backoff: Duration,
+    /// The longest wait a `Retry-After` may ask for; longer ones are cut to this.
+    pub max_retry_wait: Duration,
 }
+
+/// The largest answer read; more is "answer too large" (a workspace is a few hundred bytes).
+pub const MAX_BODY_BYTES: usize = 4 << 20;
+/// The most list pages read (100 workspaces each): past that, the list is not ending.
+pub const MAX_PAGES: usize = 1000;
 
 impl ClientConfig {
     pub fn new(base_url: impl Into<String>, key: ApiKey) -> Self {
@@ -40,6 +47,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             max_attempts: 3,
             initial_backoff: Duration::from_millis(500),
+            max_retry_wait: Duration::from_secs(30),
         }
     }
 }
@@ -81,8 +89,13 @@ impl Client {
     /// Checks the base URL (https, or http on loopback only) and builds the connection pool.
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let url = check_base_url(&config.base_url)?;
+        if let Some(problem) = config.key.problem() {
+            return Err(ApiError::InvalidKey(problem));
+        }
         let host = url.host_str().unwrap_or_default().to_string();
         let mut builder = reqwest::Client::builder()
+            // A redirect could carry a PATCH body (and the key) where nobody reviewed it.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("orws/", env!("CARGO_PKG_VERSION")));
@@ -129,7 +142,8 @@ impl Client {
     ) -> Result<Vec<Workspace>, ApiError> {
         const PAGE: usize = 100;
         let mut all: Vec<Workspace> = Vec::new();
-        loop {
+        let mut ids = std::collections::HashSet::new();
+        for _ in 0..MAX_PAGES {
             let path = format!("/workspaces?offset={}&limit={PAGE}", all.len());
             let body = self
                 .send(Method::GET, &path, None, "the workspace list")
@@ -142,45 +156,50 @@ impl Client {
             let n = page.len();
             let start = all.len();
             for item in page {
-                all.push(parse_workspace(item.clone())?);
+                let ws = parse_workspace(item.clone())?;
+                // A workspace created meanwhile shifts the pages by one: skip what was seen.
+                if ids.insert(ws.id().to_string()) {
+                    all.push(ws);
+                }
             }
             on_page(&all[start..], total);
             let done = match total {
                 Some(total) => all.len() as u64 >= total,
                 None => n < PAGE,
             };
-            if done || n == 0 {
+            if done {
                 return Ok(all);
             }
+            if all.len() == start {
+                return Err(ApiError::Paging(match (n, total) {
+                    (0, Some(total)) => format!(
+                        "the server counts {total} workspaces but sent no more after {start}"
+                    ),
+                    (0, None) => format!("an empty page after {start} workspaces"),
+                    _ => format!("the page at offset {start} holds only workspaces already listed"),
+                }));
+            }
         }
+        Err(ApiError::Paging(format!(
+            "still more after {MAX_PAGES} pages ({} workspaces)",
+            all.len()
+        )))
     }
 
     /// One workspace by uuid or slug.
     pub async fn get(&self, id_or_slug: &str) -> Result<Workspace, ApiError> {
+        let path = workspace_path(id_or_slug)?;
         let what = format!("workspace '{id_or_slug}'");
-        let body = self
-            .send(
-                Method::GET,
-                &format!("/workspaces/{}", encode(id_or_slug)),
-                None,
-                &what,
-            )
-            .await?;
+        let body = self.send(Method::GET, &path, None, &what).await?;
         data_workspace(body)
     }
 
     /// Sends a PATCH to the workspace's uuid and returns what the server now holds.
     pub async fn patch(&self, id: &str, patch: &PatchBody) -> Result<Workspace, ApiError> {
+        let path = workspace_path(id)?;
         let what = format!("workspace '{id}'");
         let body = patch.to_body_string();
-        let answer = self
-            .send(
-                Method::PATCH,
-                &format!("/workspaces/{}", encode(id)),
-                Some(body),
-                &what,
-            )
-            .await?;
+        let answer = self.send(Method::PATCH, &path, Some(body), &what).await?;
         data_workspace(answer)
     }
 
@@ -268,6 +287,7 @@ impl Client {
         body: Option<String>,
         what: &str,
     ) -> Result<Value, Attempt> {
+        let write = method != Method::GET;
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -278,21 +298,36 @@ impl Client {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body);
         }
-        let response = request.send().await.map_err(|e| self.transport_error(e))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e, write))?;
         let status = response.status();
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
+            .and_then(|v| retry_after(v, std::time::SystemTime::now()))
             // A server asking for minutes would hang the screen; cap it.
-            .map(|s| Duration::from_secs(s.min(30)));
-        let bytes = response.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                Attempt::Fail(self.timeout_error())
-            } else {
-                Attempt::Fail(ApiError::Malformed("the answer was cut short".into()))
-            }
+            .map(|wait| wait.min(self.config.max_retry_wait));
+        if status.is_redirection() {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            return Err(Attempt::Fail(ApiError::Redirected {
+                status: status.as_u16(),
+                location: location.map_or_else(|| "(none)".into(), |l| self.server_text(&l)),
+            }));
+        }
+        let bytes = read_capped(response).await.map_err(|e| {
+            Attempt::Fail(match e {
+                BodyError::TooLarge => ApiError::TooLarge {
+                    limit_mib: (MAX_BODY_BYTES >> 20) as u64,
+                },
+                BodyError::Http(e) if e.is_timeout() => self.timeout_error(),
+                BodyError::Http(_) => ApiError::Malformed("the answer was cut short".into()),
+            })
         })?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|_| {
@@ -302,7 +337,7 @@ impl Client {
                 )))
             });
         }
-        let message = error_message(&bytes, status);
+        let message = self.server_text(&error_message(&bytes, status));
         let error = match status {
             StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => ApiError::BadRequest {
                 field: field_named_in(&message),
@@ -336,7 +371,22 @@ impl Client {
         }
     }
 
-    fn transport_error(&self, e: reqwest::Error) -> Attempt {
+    /// Text from the server, fit for a message: the key redacted, control characters escaped,
+    /// cut to one readable length.
+    fn server_text(&self, text: &str) -> String {
+        const MAX: usize = 300;
+        // Cut generously first so a key at the edge is still whole enough to be found.
+        let head: String = text.chars().take(MAX * 4).collect();
+        let redacted = crate::text::escape(&self.config.key.redact(&head)).into_owned();
+        if redacted.chars().count() > MAX {
+            let cut: String = redacted.chars().take(MAX - 1).collect();
+            format!("{cut}…")
+        } else {
+            redacted
+        }
+    }
+
+    fn transport_error(&self, e: reqwest::Error, write: bool) -> Attempt {
         if e.is_timeout() {
             return Attempt::Fail(self.timeout_error());
         }
@@ -347,11 +397,47 @@ impl Client {
                 wait: None,
                 error: ApiError::Connect { host, cause },
             }
-        } else {
+        } else if write {
             // The request may have reached the server: never retried, and reported as such.
             Attempt::Fail(ApiError::ConnectionLost { host, cause })
+        } else {
+            Attempt::Fail(ApiError::ConnectionLostOnRead { host, cause })
         }
     }
+}
+
+/// Why a body could not be read whole.
+enum BodyError {
+    TooLarge,
+    Http(reqwest::Error),
+}
+
+/// The body, chunk by chunk, stopping as soon as it passes [`MAX_BODY_BYTES`].
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A `Retry-After` value: seconds, or an HTTP-date (a date past is no wait).
+fn retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The innermost cause, e.g. "Connection refused (os error 111)", without the URL.
@@ -400,6 +486,37 @@ fn parse_workspace(value: Value) -> Result<Workspace, ApiError> {
     Workspace::from_json(value).map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
+/// `/workspaces/{id}`, refusing what cannot be a uuid or slug (`.`, `..`, empty, `/`, `?`,
+/// `#`, spaces, control characters) before any request: such a segment could address
+/// another resource.
+fn workspace_path(id_or_slug: &str) -> Result<String, ApiError> {
+    let refuse = |why: &str| {
+        Err(ApiError::InvalidTarget(format!(
+            "'{}' cannot name a workspace: {why}; give its uuid or slug",
+            crate::text::escape(id_or_slug)
+        )))
+    };
+    if id_or_slug.is_empty() {
+        return refuse("it is empty");
+    }
+    if id_or_slug.chars().all(|c| c == '.') {
+        return refuse("it is only dots");
+    }
+    if let Some(c) = id_or_slug
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%') || c.is_whitespace() || c.is_control())
+    {
+        return refuse(&format!(
+            "it holds '{}'",
+            crate::text::escape(&c.to_string())
+        ));
+    }
+    if let Some(what) = crate::text::first_unsafe(id_or_slug) {
+        return refuse(&format!("it holds {what}"));
+    }
+    Ok(format!("/workspaces/{}", encode(id_or_slug)))
+}
+
 /// Percent-encodes a path segment (a slug typed by a person could hold anything).
 fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
@@ -411,4 +528,55 @@ fn encode(segment: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    #[test]
+    fn retry_after_in_seconds_and_as_an_http_date() {
+        // 1994-11-06 08:49:37 UTC
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:57 GMT", now),
+            Some(Duration::from_secs(20))
+        );
+        assert_eq!(
+            retry_after("Sunday, 06-Nov-94 08:50:37 GMT", now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-5", SystemTime::now()), None);
+    }
+
+    #[test]
+    fn dots_slashes_and_empty_names_are_refused() {
+        for bad in [
+            "", ".", "..", "...", "a/b", "a?b", "a#b", "%2e%2e", "a b", "a\x1bb",
+        ] {
+            let e = workspace_path(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad:?}");
+            assert!(!e.to_string().contains('\x1b'), "{e}");
+        }
+        assert_eq!(
+            workspace_path("production").unwrap(),
+            "/workspaces/production"
+        );
+        assert_eq!(workspace_path("a.b").unwrap(), "/workspaces/a.b");
+    }
+
+    #[test]
+    fn the_default_limits() {
+        let c = ClientConfig::new("https://x", ApiKey::new("k"));
+        assert_eq!(c.max_retry_wait, Duration::from_secs(30));
+        assert_eq!(c.max_attempts, 3);
+        assert_eq!(MAX_BODY_BYTES, 4 * 1024 * 1024);
+    }
 }

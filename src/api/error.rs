@@ -46,13 +46,39 @@ pub enum ApiError {
     ConnectionLost { host: String, cause: String },
     #[error("the server's answer could not be read: {0}")]
     Malformed(String),
+    /// A 3xx: orws follows no redirect, so no request (nor the key) goes anywhere unreviewed.
+    #[error(
+        "the server answered {status} redirecting to {location}; orws follows no redirects (check the base URL)"
+    )]
+    Redirected {
+        status: u16,
+        /// The Location header, escaped for a terminal ("(none)" when absent).
+        location: String,
+    },
+    #[error("answer too large (over {limit_mib} MiB); stopped reading it")]
+    TooLarge { limit_mib: u64 },
+    /// The list's pages do not add up (repeated ids, no progress, or too many pages).
+    #[error("the workspace list makes no progress: {0}; stopped")]
+    Paging(String),
+    #[error(
+        "the connection to {host} was lost before the answer came ({cause}); nothing was changed, try again"
+    )]
+    ConnectionLostOnRead { host: String, cause: String },
+    /// A workspace name that cannot be a uuid or slug, refused before any request.
+    #[error("{0}")]
+    InvalidTarget(String),
+    #[error("the API key is malformed: {0}")]
+    InvalidKey(&'static str),
 }
 
 impl ApiError {
     /// The process exit code for this error: 2 for usage (a bad URL), 1 for the rest.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ApiError::InvalidBaseUrl(_) | ApiError::InsecureBaseUrl(_) => 2,
+            ApiError::InvalidBaseUrl(_)
+            | ApiError::InsecureBaseUrl(_)
+            | ApiError::InvalidTarget(_)
+            | ApiError::InvalidKey(_) => 2,
             _ => 1,
         }
     }
@@ -73,6 +99,7 @@ impl ApiError {
                 | ApiError::Malformed(_)
                 | ApiError::Server { .. }
                 | ApiError::ConnectionLost { .. }
+                | ApiError::TooLarge { .. }
         )
     }
 }

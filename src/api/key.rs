@@ -19,6 +19,67 @@ impl ApiKey {
     pub(crate) fn bearer(&self) -> String {
         format!("Bearer {}", self.0)
     }
+
+    /// Why this text cannot be a key, without showing any of it: a key is one word of
+    /// printable ASCII (it travels in an HTTP header).
+    pub fn problem(&self) -> Option<&'static str> {
+        let bad = self.0.chars().find(|c| !c.is_ascii_graphic())?;
+        Some(match bad {
+            '\n' | '\r' => "it holds a line break (a key is a single line)",
+            c if c.is_whitespace() => "it holds a space (a key is a single word)",
+            c if c.is_control() || crate::text::is_unsafe(c) => "it holds a control character",
+            _ => "it holds a character that is not printable ASCII",
+        })
+    }
+
+    /// `text` with the key, and any run of [`REDACT_RUN`] or more of its characters, replaced
+    /// by `<redacted>`: a server or proxy that echoes the Authorization header (whole or cut)
+    /// cannot make orws print it.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let key = self.0.as_bytes();
+        if key.is_empty() {
+            return text.to_string();
+        }
+        let run = REDACT_RUN.min(key.len());
+        let bytes = text.as_bytes();
+        // Byte ranges of `text` covered by some `run`-long window of the key.
+        let mut covered = vec![false; bytes.len()];
+        for window in key.windows(run) {
+            let mut from = 0;
+            while let Some(at) = find(&bytes[from..], window) {
+                let start = from + at;
+                covered[start..start + run]
+                    .iter_mut()
+                    .for_each(|c| *c = true);
+                from = start + 1;
+            }
+        }
+        if !covered.contains(&true) {
+            return text.to_string();
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if covered[i] {
+                out.extend_from_slice(b"<redacted>");
+                while i < bytes.len() && covered[i] {
+                    i += 1;
+                }
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        // The key is ASCII, so the cuts fall between characters; lossy only for safety.
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}
+
+/// How many characters of the key in a row count as the key.
+pub(crate) const REDACT_RUN: usize = 12;
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 impl std::fmt::Debug for ApiKey {
@@ -68,6 +129,38 @@ mod tests {
         let k = ApiKey::new("sk-or-v1-secret");
         assert!(!format!("{k:?} {k}").contains("secret"));
         assert_eq!(k.bearer(), "Bearer sk-or-v1-secret");
+    }
+
+    #[test]
+    fn malformed_keys_are_named_not_shown() {
+        assert_eq!(ApiKey::new("sk-or-v1-abc\n").problem(), None);
+        for (text, why) in [
+            ("sk-or-v1-a\nsk-or-v1-b", "line break"),
+            ("sk-or\r-v1", "line break"),
+            ("sk or", "space"),
+            ("sk\x1b[2J", "control"),
+            ("sk-é", "printable ASCII"),
+        ] {
+            let problem = ApiKey::new(text).problem().expect(text);
+            assert!(problem.contains(why), "{text:?}: {problem}");
+        }
+    }
+
+    #[test]
+    fn redacts_the_key_whole_and_in_part() {
+        let k = ApiKey::new("sk-or-v1-0123456789abcdef0123456789");
+        assert_eq!(
+            k.redact("auth was Bearer sk-or-v1-0123456789abcdef0123456789!"),
+            "auth was Bearer <redacted>!"
+        );
+        // A proxy that cuts the header still gives nothing away.
+        assert_eq!(k.redact("got 456789abcdef0 only"), "got <redacted> only");
+        assert_eq!(k.redact("sk-or-v1-"), "sk-or-v1-");
+        assert_eq!(k.redact("nothing here"), "nothing here");
+        assert_eq!(
+            ApiKey::new("short").redact("a short key"),
+            "a <redacted> key"
+        );
     }
 
     #[test]

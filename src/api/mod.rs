@@ -4,6 +4,8 @@ mod client;
 mod error;
 mod key;
 
-pub use client::{Client, ClientConfig, ModelSummary, RetryHook, RetryNotice};
+pub use client::{
+    Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES, ModelSummary, RetryHook, RetryNotice,
+};
 pub use error::ApiError;
 pub use key::{ApiKey, check_base_url};

@@ -1,0 +1,194 @@
+//! A small hostile HTTP server on 127.0.0.1:0 (plain std threads, one connection per request),
+//! answering whatever a test's closure says: redirects, endless bodies, echoed headers.
+//! Usable from async client tests and from tests that run the binary.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// The path with its query, e.g. `/api/v1/workspaces?offset=0&limit=100`.
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A query parameter as a number, e.g. `offset`.
+    pub fn query_number(&self, name: &str) -> Option<usize> {
+        let (_, query) = self.path.split_once('?')?;
+        query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.parse().ok())
+    }
+}
+
+pub enum Body {
+    Bytes(Vec<u8>),
+    /// Chunked, and never ending (until the client hangs up).
+    Endless,
+    /// No length at all, ended by closing: never ending either.
+    EndlessUnframed,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Body,
+}
+
+impl Reply {
+    pub fn new(status: u16, body: Body) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    pub fn json(status: u16, value: &serde_json::Value) -> Self {
+        Self::new(status, Body::Bytes(value.to_string().into_bytes()))
+            .header("Content-Type", "application/json")
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+pub type Respond = dyn Fn(&Request, usize) -> Reply + Send + Sync;
+
+pub struct Hostile {
+    /// The base URL, ending in `/api/v1`.
+    pub url: String,
+    requests: Arc<Mutex<Vec<Request>>>,
+}
+
+impl Hostile {
+    /// A handle for a server started some other way (it records nothing).
+    pub fn at(url: String) -> Self {
+        Self {
+            url,
+            requests: Arc::default(),
+        }
+    }
+
+    /// Every request read so far.
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+}
+
+/// Starts a server; `respond` gets each request and its index (0 for the first).
+pub fn serve(respond: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> Hostile {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    let requests: Arc<Mutex<Vec<Request>>> = Arc::default();
+    let seen = requests.clone();
+    let respond: Arc<Respond> = Arc::new(respond);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let (seen, respond) = (seen.clone(), respond.clone());
+            std::thread::spawn(move || handle(stream, &seen, &*respond));
+        }
+    });
+    Hostile { url, requests }
+}
+
+fn handle(stream: TcpStream, seen: &Mutex<Vec<Request>>, respond: &Respond) {
+    let Some(request) = read_request(&stream) else {
+        return;
+    };
+    let index = {
+        let mut all = seen.lock().unwrap();
+        all.push(request.clone());
+        all.len() - 1
+    };
+    let reply = respond(&request, index);
+    let _ = write_reply(stream, reply);
+}
+
+fn read_request(stream: &TcpStream) -> Option<Request> {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (k, v) = line.split_once(':')?;
+        headers.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    })
+}
+
+fn write_reply(mut stream: TcpStream, reply: Reply) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {} Hostile\r\nConnection: close\r\n", reply.status);
+    for (k, v) in &reply.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    // Never more than 1 GiB, should a client never stop reading.
+    let chunk = vec![b' '; 64 * 1024];
+    match reply.body {
+        Body::Bytes(bytes) => {
+            head.push_str(&format!("Content-Length: {}\r\n\r\n", bytes.len()));
+            stream.write_all(head.as_bytes())?;
+            stream.write_all(&bytes)?;
+        }
+        Body::Endless => {
+            head.push_str("Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+            stream.write_all(head.as_bytes())?;
+            stream.write_all(b"1\r\n[\r\n")?;
+            for _ in 0..16 * 1024 {
+                stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+                stream.write_all(&chunk)?;
+                stream.write_all(b"\r\n")?;
+            }
+        }
+        Body::EndlessUnframed => {
+            head.push_str("Content-Type: application/json\r\n\r\n[");
+            stream.write_all(head.as_bytes())?;
+            for _ in 0..16 * 1024 {
+                stream.write_all(&chunk)?;
+            }
+        }
+    }
+    stream.flush()
+}
