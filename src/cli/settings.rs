@@ -155,9 +155,13 @@ impl Settings {
         .unwrap_or_else(|| (DEFAULT_BASE_URL.to_string(), Origin::Default));
         origins.base_url = origin;
 
-        let env_key = var("OPENROUTER_API_KEY")
-            .map(ApiKey::new)
-            .filter(|k| !k.is_empty());
+        let env_key = var("OPENROUTER_API_KEY").map(|text| {
+            checked_key(
+                ApiKey::new(text),
+                "OPENROUTER_API_KEY is set but holds only spaces",
+                "the key in OPENROUTER_API_KEY",
+            )
+        });
         let (key, api_key_file, key_error) = match (&global.api_key_file, env_key) {
             (Some(path), _) => {
                 origins.api_key = Origin::Flag("--api-key-file");
@@ -166,7 +170,10 @@ impl Settings {
             }
             (None, Some(key)) => {
                 origins.api_key = Origin::Env("OPENROUTER_API_KEY");
-                (Some(key), None, None)
+                match key {
+                    Ok(key) => (Some(key), None, None),
+                    Err(problem) => (None, None, Some(problem)),
+                }
             }
             (None, None) => match &file.api_key_file {
                 Some(path) => {
@@ -348,25 +355,90 @@ fn pick<T, const N: usize>(candidates: [(Option<T>, Origin); N]) -> Option<(T, O
         .find_map(|(value, origin)| value.map(|v| (v, origin)))
 }
 
+/// The most a key file may hold: a key is about 80 characters.
+pub const MAX_KEY_FILE_BYTES: u64 = 4096;
+
+/// The key, or why it cannot be one, naming where it came from (never showing it).
+fn checked_key(key: ApiKey, empty: &str, source: &str) -> Result<ApiKey, String> {
+    if key.is_empty() {
+        return Err(empty.to_string());
+    }
+    match key.problem() {
+        Some(problem) => Err(format!("{source} is malformed: {problem}")),
+        None => Ok(key),
+    }
+}
+
 /// The key in a key file, or why there is none.
 fn read_key_file(path: &Path) -> (Option<ApiKey>, Option<String>) {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let key = ApiKey::new(text);
-            if key.is_empty() {
-                (
-                    None,
-                    Some(format!("the key file {} is empty", path.display())),
-                )
-            } else {
-                (Some(key), None)
-            }
-        }
-        Err(e) => (
-            None,
-            Some(format!("cannot read the key file {}: {e}", path.display())),
-        ),
+    let shown = path.display();
+    let key = read_small_file(path).and_then(|text| {
+        checked_key(
+            ApiKey::new(text),
+            &format!("the key file {shown} is empty"),
+            &format!("the key in the key file {shown}"),
+        )
+    });
+    match key {
+        Ok(key) => (Some(key), None),
+        Err(problem) => (None, Some(problem)),
     }
+}
+
+/// A regular file of at most [`MAX_KEY_FILE_BYTES`]: a FIFO or a device could block or never
+/// end, a directory is a mistake.
+fn read_small_file(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let cannot = |e: std::io::Error| format!("cannot read the key file {shown}: {e}");
+    let not_regular = |meta: &std::fs::Metadata| {
+        format!(
+            "the key file {shown} is {}, not a regular file; give the path of the file that holds the key",
+            file_kind(meta)
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Checked again on what was opened, in case the path changed in between.
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_KEY_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+        return Err(format!(
+            "the key file {shown} is larger than {} KiB; it should hold only the key",
+            MAX_KEY_FILE_BYTES / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("the key file {shown} is not text"))
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "something else"
 }
 
 /// A client ready to talk, and the in-process fake it talks to under `--demo`.
