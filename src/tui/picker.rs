@@ -22,6 +22,8 @@ pub struct PickerState {
     pub filtering: bool,
     /// Index into the filtered list.
     pub selected: usize,
+    /// Why the last load failed (`r` retries); the list then holds what came before it.
+    pub error: Option<String>,
 }
 
 impl PickerState {
@@ -33,7 +35,15 @@ impl PickerState {
     pub fn set_workspaces(&mut self, list: Vec<Workspace>) {
         self.workspaces = list;
         self.loading = false;
+        self.error = None;
         self.clamp();
+    }
+
+    /// The load failed: an error state that `r` retries, not an empty list.
+    pub fn set_error(&mut self, error: String) {
+        self.loading = false;
+        self.expected = None;
+        self.error = Some(error);
     }
 
     fn clamp(&mut self) {

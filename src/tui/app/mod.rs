@@ -334,7 +334,10 @@ impl App {
                         self.picker.set_workspaces(list);
                         self.status = None;
                     }
-                    Err(e) => self.error(format!("{e} (r to retry)")),
+                    Err(e) => {
+                        self.picker.set_error(e.to_string());
+                        self.error(format!("{e} (r to retry)"));
+                    }
                 }
                 self.catalog_once()
             }
@@ -512,6 +515,13 @@ impl App {
         let Screen::Loading { target, .. } = &self.screen else {
             return vec![];
         };
+        // A late answer for a workspace opened before (open A, Esc, open B) never opens it.
+        if let Ok(ws) = &result
+            && !ws.id().eq_ignore_ascii_case(target)
+            && !ws.slug().eq_ignore_ascii_case(target)
+        {
+            return vec![];
+        }
         match result {
             Ok(ws) => {
                 let workspace_id = ws.id().to_string();

@@ -1,6 +1,6 @@
 //! The picker: every workspace (name, slug, last update), the `/` filter, the count.
 
-use super::text::{pad, put, width};
+use super::text::{pad, put, width, wrap_owned};
 use super::{inside, panel};
 use crate::tui::app::{App, SPINNER};
 use crate::tui::theme::Theme;
@@ -21,6 +21,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!(" {} of {total} workspace{plural} ", matches.len())
     };
+    if p.error.is_some() && !p.loading {
+        count = format!(" {total} loaded · incomplete, r retries ");
+    }
     if p.loading {
         if let Some(expected) = p.expected.filter(|e| *e > 0) {
             count = format!(" {total} of {expected} ");
@@ -43,6 +46,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         }
         put(buf, inner, 0, &Line::from(spans));
         y = 2;
+    }
+    if total == 0
+        && !p.loading
+        && let Some(error) = &p.error
+    {
+        draw_error(buf, inner, error, theme);
+        return;
     }
     if total == 0 {
         let text = if p.loading {
@@ -100,6 +110,26 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         };
         put(buf, row, 0, &line);
         y += 1;
+    }
+}
+
+/// A failed load: what went wrong, centred, and how to try again.
+fn draw_error(buf: &mut Buffer, inner: Rect, error: &str, theme: &Theme) {
+    let w = (inner.width as usize).saturating_sub(4).max(10);
+    let mut lines = vec![Line::styled("Could not load the workspaces:", theme.error)];
+    lines.extend(wrap_owned(&[(error, theme.label)], w, 4));
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("r", theme.key),
+        Span::styled(" retries · ", theme.dim),
+        Span::styled("q", theme.key),
+        Span::styled(" quits", theme.dim),
+    ]));
+    let top = inner.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, line) in lines.iter().enumerate() {
+        let x = inner.width.saturating_sub(line.width() as u16) / 2;
+        let row = Rect::new(inner.x + x, inner.y, inner.width - x, inner.height);
+        put(buf, row, top + i as u16, line);
     }
 }
 
