@@ -60,9 +60,8 @@ pub enum ApiError {
     /// The list's pages do not add up (repeated ids, no progress, or too many pages).
     #[error("the workspace list makes no progress: {0}; stopped")]
     Paging(String),
-    #[error(
-        "the connection to {host} was lost before the answer came ({cause}); nothing was changed, try again"
-    )]
+    #[error("the connection to {host} was lost before the answer came ({cause}); try again")]
+    /// A read (GET) cut off: unlike a write, there is nothing that "may have been applied".
     ConnectionLostOnRead { host: String, cause: String },
     /// A workspace name that cannot be a uuid or slug, refused before any request.
     #[error("{0}")]
