@@ -2,9 +2,10 @@
 //! file) sends can move the cursor, retitle the window, clear the screen or reorder a line.
 //!
 //! Escaped: C0 (U+0000–U+001F, newline and tab included: every caller shows one line), DEL,
-//! C1 (U+0080–U+009F), the bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E,
-//! U+2066–U+2069) and the line/paragraph separators U+2028/U+2029. Zero-width joiners stay:
-//! emoji need them.
+//! C1 (U+0080–U+009F), the bidi embeddings, overrides and isolates that can reorder a line
+//! (U+202A–U+202E, U+2066–U+2069, the "Trojan Source" set) and the line/paragraph separators
+//! U+2028/U+2029. The plain marks LRM/RLM/ALM stay (right-to-left names use them), and so do
+//! zero-width joiners (emoji need them).
 
 use std::borrow::Cow;
 
@@ -13,8 +14,6 @@ pub fn is_unsafe(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{1f}'
         | '\u{7f}'..='\u{9f}'
-        | '\u{61c}'
-        | '\u{200e}' | '\u{200f}'
         | '\u{2028}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}')
 }
@@ -82,6 +81,7 @@ mod tests {
     #[test]
     fn plain_text_is_untouched() {
         assert!(matches!(escape("Prod 日本 🧑‍💻 é"), Cow::Borrowed(_)));
+        assert!(matches!(escape("שלום\u{200f} x"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub fn check_value(spec: &FieldSpec, value: &Value) -> Result<(), String> {
                 "name" => check_name(s),
                 "slug" => check_slug(s),
                 _ => {
-                    // Multi-line text keeps its line breaks and tabs; nothing else invisible.
+                    // Multi-line text keeps its line breaks (CRLF too) and tabs; nothing else.
                     let allowed = matches!(spec.kind, FieldKind::MultilineText);
                     check_visible(name, s, allowed)?;
                     check_max_chars(spec, s)
@@ -110,12 +110,12 @@ fn check_name(s: &str) -> Result<(), String> {
     }
 }
 
-/// Refuses control characters (C0, DEL, C1) and bidi controls, which a terminal would act on
-/// or which reorder what is shown; `lines` allows line breaks and tabs.
+/// Refuses control characters (C0, DEL, C1) and bidi overrides, which a terminal would act on
+/// or which reorder what is shown; `lines` allows line breaks (`\n`, `\r`) and tabs.
 fn check_visible(name: &str, s: &str, lines: bool) -> Result<(), String> {
     let bad = s
         .chars()
-        .filter(|c| !(lines && matches!(c, '\n' | '\t')))
+        .filter(|c| !(lines && matches!(c, '\n' | '\r' | '\t')))
         .find(|c| crate::text::is_unsafe(*c));
     match bad.and_then(|c| crate::text::first_unsafe(&c.to_string())) {
         Some(what) if lines => Err(format!(
@@ -349,19 +349,19 @@ mod tests {
             "a\u{9b}",
             "abc\u{202e}",
             "\u{2066}x",
-            "x\u{200f}",
+            "x\u{2028}",
         ] {
             assert!(check("name", json!(bad)).is_err(), "{bad:?}");
         }
-        for good in ["Prod 2", "日本", "🧑‍💻 team", "Café"] {
+        for good in ["Prod 2", "日本", "🧑‍💻 team", "Café", "שלום\u{200f} 2"] {
             assert_eq!(check("name", json!(good)), Ok(()), "{good:?}");
         }
     }
 
     #[test]
     fn descriptions_keep_line_breaks_and_tabs_only() {
-        assert_eq!(check("description", json!("line 1\n\tline 2")), Ok(()));
-        for bad in ["a\rb", "a\x1b[2Jb", "a\u{85}", "a\u{202d}b"] {
+        assert_eq!(check("description", json!("line 1\r\n\tline 2")), Ok(()));
+        for bad in ["a\x1b[2Jb", "a\u{85}", "a\u{202d}b", "a\u{7f}", "a\x00"] {
             let e = check("description", json!(bad)).unwrap_err();
             assert!(e.starts_with("description has "), "{bad:?}: {e}");
         }
