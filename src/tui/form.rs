@@ -1,5 +1,8 @@
 //! The form screen's state and keys: browse mode (keys are commands) and edit mode (keys are text).
 
+pub mod undo;
+
+use self::undo::UndoHistory;
 use super::editor::{EditOutcome, Editor};
 use super::field_state::FieldState;
 use crate::api::ModelSummary;
@@ -37,7 +40,14 @@ pub enum FormAction {
     Back,
     /// Open the focused field's text in $VISUAL / $EDITOR.
     ExternalEditor,
+    /// Ask before putting every field back to the server's value.
+    ConfirmResetAll,
+    /// A word for the status line (what `u` undid, or that there was nothing to undo).
+    Notice(String),
 }
+
+/// What the undo history keeps of a field: its value and any text that did not parse.
+pub type Held = (Option<Value>, Option<(String, String)>);
 
 #[derive(Debug)]
 pub struct FormState {
@@ -50,6 +60,8 @@ pub struct FormState {
     pub catalog: Option<Arc<Catalog>>,
     /// The highlighted suggestion while editing a model field.
     pub suggestion: Option<usize>,
+    /// `u` / `Ctrl-R`: the person's changes to the form, one step per edit, toggle, reset….
+    pub undo: UndoHistory<Held>,
 }
 
 /// How many suggestions are shown under a model field.
@@ -57,10 +69,11 @@ pub const SUGGESTIONS: usize = 8;
 
 impl FormState {
     pub fn new(workspace: Workspace) -> Self {
-        let fields = FIELDS
+        let fields: Vec<FieldState> = FIELDS
             .iter()
             .map(|spec| FieldState::new(spec, workspace.get(spec.name).cloned()))
             .collect();
+        let undo = UndoHistory::new(fields.iter().map(FieldState::held).collect());
         Self {
             workspace,
             fields,
@@ -68,7 +81,62 @@ impl FormState {
             mode: Mode::Browse,
             catalog: None,
             suggestion: None,
+            undo,
         }
+    }
+
+    fn held(&self) -> Vec<Held> {
+        self.fields.iter().map(FieldState::held).collect()
+    }
+
+    /// Records what changed since the form last settled as one undo step. Called after every
+    /// message; while a field is being edited nothing settles, so a whole edit is one step.
+    pub fn settle(&mut self) {
+        if matches!(self.mode, Mode::Browse) {
+            let now = self.held();
+            self.undo.record(&now);
+        }
+    }
+
+    /// `u`: puts back the values from before the last change and focuses the field it changed.
+    pub fn undo(&mut self) -> String {
+        match self.undo.undo() {
+            Some(values) => format!("Undid the change to {}.", self.put_back(values)),
+            None => "Nothing to undo.".to_string(),
+        }
+    }
+
+    /// `Ctrl-R`: does again what `u` undid.
+    pub fn redo(&mut self) -> String {
+        match self.undo.redo() {
+            Some(values) => format!("Redid the change to {}.", self.put_back(values)),
+            None => "Nothing to redo.".to_string(),
+        }
+    }
+
+    /// Sets fields to values from the undo history; the names of those fields.
+    fn put_back(&mut self, values: Vec<(usize, Held)>) -> String {
+        let mut names = Vec::with_capacity(values.len());
+        let mut first_visible = None;
+        for (i, held) in values {
+            let Some(f) = self.fields.get_mut(i) else {
+                continue;
+            };
+            f.put_back(held);
+            names.push(f.spec.name);
+            if first_visible.is_none() && f.is_visible() {
+                first_visible = Some(i);
+            }
+        }
+        if let Some(i) = first_visible {
+            self.focus = i;
+        }
+        names.join(", ")
+    }
+
+    /// Every field back to the server's value (one undo step).
+    pub fn reset_all(&mut self) {
+        self.fields.iter_mut().for_each(FieldState::reset);
     }
 
     /// Takes the model catalog and checks the model fields against it.
@@ -77,28 +145,37 @@ impl FormState {
         self.refresh_warnings();
     }
 
-    /// Re-checks the model fields against the catalog (after any change).
+    /// Re-checks the fields' warnings (after any change): a value the server holds that breaks
+    /// a rule, a model id missing from the catalog.
     pub fn refresh_warnings(&mut self) {
         for i in 0..self.fields.len() {
-            self.check_model(i);
+            let warning = self.fields[i]
+                .untouched_breach()
+                .map(|e| {
+                    format!(
+                        "{e} (the server holds this value; it blocks nothing until you change it)"
+                    )
+                })
+                .or_else(|| self.model_warning(i));
+            self.fields[i].warning = warning;
         }
     }
 
     /// An id missing from the catalog is a warning, never an error.
-    fn check_model(&mut self, i: usize) {
+    fn model_warning(&self, i: usize) -> Option<String> {
         // While the id is being typed the suggestions speak; the warning waits for the edit's end.
         let typing = i == self.focus && matches!(self.mode, Mode::Edit { .. });
-        let f = &mut self.fields[i];
+        let f = &self.fields[i];
         let (FieldKind::Model { image }, Some(catalog)) = (f.spec.kind, &self.catalog) else {
-            return;
+            return None;
         };
-        f.warning = match f.current.as_ref().and_then(Value::as_str) {
+        match f.current.as_ref().and_then(Value::as_str) {
             Some(_) if typing => None,
             Some(id) if f.error().is_none() && !knows(catalog.models(image), id) => Some(format!(
                 "{id} is not in OpenRouter's model catalog (new, or misspelt?); it can still be saved"
             )),
             _ => None,
-        };
+        }
     }
 
     /// The catalog ids matching the text being typed in a model field, best first.
@@ -137,6 +214,7 @@ impl FormState {
         self.fields.iter().filter(|f| f.is_modified()).count()
     }
 
+    /// The fields whose errors block a submit (only fields the person changed can have one).
     pub fn invalid_fields(&self) -> Vec<&'static str> {
         self.fields
             .iter()
@@ -163,6 +241,9 @@ impl FormState {
             f.rebase(workspace.get(f.spec.name).cloned());
         }
         self.workspace = workspace;
+        // The server's values are not the person's change: `u` does not undo them.
+        let now = self.held();
+        self.undo.resettle(now);
     }
 
     /// The unsaved edits as a draft; `None` when nothing is modified.
@@ -259,8 +340,11 @@ impl FormState {
                     f.set_value(Value::Null);
                 }
             }
+            Action::Undo => return FormAction::Notice(self.undo()),
+            Action::Redo => return FormAction::Notice(self.redo()),
             Action::Reset => self.fields[self.focus].reset(),
-            Action::ResetAll => self.fields.iter_mut().for_each(FieldState::reset),
+            Action::ResetAll if self.modified_count() > 0 => return FormAction::ConfirmResetAll,
+            Action::ResetAll => {}
             Action::Editor if self.focused().spec.kind.is_text() => {
                 return FormAction::ExternalEditor;
             }
@@ -316,7 +400,8 @@ impl FormState {
         }
     }
 
-    /// Keys of the suggestion list: arrows move, Tab takes the highlighted (or first) id,
+    /// Keys of the suggestion list: arrows move, Tab takes the highlighted id (with none
+    /// highlighted it moves on keeping the typed text, so a null stays null),
     /// Enter takes the highlighted id and ends the edit. `true` when the key was used.
     fn suggestion_key(&mut self, key: KeyEvent) -> bool {
         let ids: Vec<String> = self.suggestions().iter().map(|m| m.id.clone()).collect();
@@ -341,7 +426,7 @@ impl FormState {
                 self.suggestion = Some(i - 1);
                 return true;
             }
-            (KeyCode::Tab, i) => ids[i.unwrap_or(0).min(last)].clone(),
+            (KeyCode::Tab, Some(i)) => ids[i.min(last)].clone(),
             (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
             _ => return false,
         };
@@ -349,7 +434,7 @@ impl FormState {
         if let Mode::Edit { editor, .. } = &mut self.mode {
             **editor = Editor::new(&pick, false);
         }
-        self.fields[self.focus].set_text(&pick);
+        self.take_text(&pick);
         if key.code == KeyCode::Enter {
             self.mode = Mode::Browse;
         }
@@ -367,7 +452,7 @@ impl FormState {
         let text = editor.text();
         self.suggestion = None;
         if outcome != EditOutcome::Cancelled {
-            self.fields[self.focus].set_text(&text);
+            self.take_text(&text);
         }
         match outcome {
             EditOutcome::Editing => {}
@@ -377,6 +462,20 @@ impl FormState {
                 self.move_focus(outcome == EditOutcome::DoneNext);
             }
             EditOutcome::Cancelled => self.cancel_edit(),
+        }
+    }
+
+    /// The editor's text becomes the field's value, except that the text it opened with gives
+    /// back the value from before the edit: entering and leaving a field without typing changes
+    /// nothing (a null stays null, never `""` or `[]`).
+    fn take_text(&mut self, text: &str) {
+        let Mode::Edit { before, .. } = &self.mode else {
+            return;
+        };
+        if text == before.edit_text() {
+            self.fields[self.focus] = (**before).clone();
+        } else {
+            self.fields[self.focus].set_text(text);
         }
     }
 
@@ -394,7 +493,7 @@ impl FormState {
         if let Mode::Edit { editor, .. } = &mut self.mode {
             editor.paste(text);
             let text = editor.text();
-            self.fields[self.focus].set_text(&text);
+            self.take_text(&text);
         }
     }
 
@@ -409,7 +508,10 @@ impl FormState {
         } else {
             text.to_string()
         };
-        f.set_text(&text);
+        // The text as it was handed over changes nothing (a null stays null).
+        if text != f.edit_text() {
+            f.set_text(&text);
+        }
     }
 
     /// The checklist's entries: known tools, then values orws does not know (kept, shown).
