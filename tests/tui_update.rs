@@ -185,18 +185,89 @@ fn esc_ends_the_edit_and_keeps_the_text() {
 }
 
 #[test]
-fn tab_ends_the_edit_and_moves() {
+fn tab_commits_the_field_and_edits_the_next_one() {
     let mut app = form_app();
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "!");
     key(&mut app, KeyCode::Tab);
-    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert!(
+        app.form.as_ref().unwrap().is_editing(),
+        "edit mode is sticky"
+    );
     assert_eq!(focus(&app), "slug");
     assert_eq!(
         current(&app, "name"),
         Some(json!("Production!")),
         "no tab inserted"
     );
+    // What follows a Tab is text, never a command (s would review, q quit).
+    let effects = {
+        let mut all = vec![];
+        for c in "sq".chars() {
+            all.extend(key(&mut app, KeyCode::Char(c)));
+        }
+        all
+    };
+    assert!(
+        effects.iter().all(|e| matches!(e, Effect::SaveDraft(_))),
+        "{effects:?}"
+    );
+    assert!(matches!(app.screen, Screen::Form) && app.overlay.is_none());
+    assert_eq!(current(&app, "slug"), Some(json!("productionsq")));
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(focus(&app), "name");
+    assert!(app.form.as_ref().unwrap().is_editing());
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    // Each field's edit is one step of its own.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "slug"), Some(json!("production")));
+    assert_eq!(current(&app, "name"), Some(json!("Production!")));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
+}
+
+#[test]
+fn tab_onto_a_boolean_or_choice_field_waits_for_space() {
+    let mut app = form_app();
+    focus_on(&mut app, "io_logging_api_key_ids");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(focus(&app), "is_data_discount_logging_enabled");
+    assert!(matches!(
+        app.form.as_ref().unwrap().mode,
+        Mode::Switch { .. }
+    ));
+    // Printable keys change nothing and run nothing; they say what Space does.
+    typed(&mut app, "qsux");
+    assert_eq!(modified(&app), 0);
+    assert!(app.overlay.is_none() && matches!(app.screen, Screen::Form));
+    assert!(app.status.clone().unwrap().text.contains("Space"));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(
+        current(&app, "is_data_discount_logging_enabled"),
+        Some(json!(false))
+    );
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(focus(&app), "is_observability_broadcast_enabled");
+    // Ctrl-C cancels only the field being edited.
+    key(&mut app, KeyCode::Char(' '));
+    ctrl(&mut app, 'c');
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(
+        current(&app, "is_observability_broadcast_enabled"),
+        Some(json!(false))
+    );
+    assert_eq!(modified(&app), 1);
+    // Shift-Tab back through a choice field, then Enter ends the edit.
+    focus_on(&mut app, "io_logging_sampling_rate");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(focus(&app), "default_provider_sort");
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(modified(&app), 2);
 }
 
 #[test]
@@ -844,7 +915,7 @@ fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
     typed(&mut app, "gpt4o");
     key(&mut app, KeyCode::Tab);
     assert_eq!(current(&app, "default_text_model"), Some(json!("gpt4o")));
-    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(focus(&app), "default_image_model");
 }
 
 #[test]
@@ -1006,7 +1077,11 @@ fn entering_and_leaving_a_null_field_without_typing_keeps_it_null() {
             focus_on(&mut app, name);
             key(&mut app, KeyCode::Enter);
             assert!(app.form.as_ref().unwrap().is_editing(), "{name}");
-            let effects = key(&mut app, leave);
+            let mut effects = key(&mut app, leave);
+            // Tab edits the next field: leave that one too, untouched.
+            if app.form.as_ref().unwrap().is_editing() {
+                effects.extend(key(&mut app, KeyCode::Esc));
+            }
             assert!(!app.form.as_ref().unwrap().is_editing(), "{name} {leave:?}");
             assert_eq!(current(&app, name), Some(Value::Null), "{name} {leave:?}");
             assert_eq!(modified(&app), 0, "{name} {leave:?}");

@@ -23,6 +23,11 @@ pub enum Mode {
         editor: Box<Editor>,
         before: Box<FieldState>,
     },
+    /// A boolean or choice field in edit mode (reached with Tab from another field): Space flips
+    /// or cycles it, other printable keys only show a hint, so typing never runs a command.
+    Switch {
+        before: Box<FieldState>,
+    },
     /// Moving through the checklist of disabled_server_tools.
     Checklist {
         cursor: usize,
@@ -306,6 +311,7 @@ impl FormState {
                 self.checklist_key(key);
                 FormAction::None
             }
+            Mode::Switch { .. } => self.switch_key(key),
             Mode::Browse => self.browse_key(key, keys),
         }
     }
@@ -379,11 +385,24 @@ impl FormState {
         }
     }
 
+    /// `Enter` in browse mode: a boolean or choice field flips at once, others open an editor.
     fn begin_edit(&mut self) {
+        match self.focused().spec.kind {
+            FieldKind::Toggle | FieldKind::Choice(_) => self.space(),
+            _ => self.open_edit(),
+        }
+    }
+
+    /// Puts the focused field in edit mode (the editor, the checklist, or Space-only).
+    fn open_edit(&mut self) {
         let f = &self.fields[self.focus];
         let before = f.clone();
         match f.spec.kind {
-            FieldKind::Toggle | FieldKind::Choice(_) => self.space(),
+            FieldKind::Toggle | FieldKind::Choice(_) => {
+                self.mode = Mode::Switch {
+                    before: Box::new(before),
+                }
+            }
             FieldKind::ToolList => {
                 self.mode = Mode::Checklist {
                     cursor: 0,
@@ -458,11 +477,40 @@ impl FormState {
             EditOutcome::Editing => {}
             EditOutcome::Done => self.mode = Mode::Browse,
             EditOutcome::DoneNext | EditOutcome::DonePrev => {
-                self.mode = Mode::Browse;
-                self.move_focus(outcome == EditOutcome::DoneNext);
+                self.edit_next(outcome == EditOutcome::DoneNext);
             }
             EditOutcome::Cancelled => self.cancel_edit(),
         }
+    }
+
+    /// Tab / Shift-Tab in edit mode: the field's edit ends (one undo step) and the next or
+    /// previous field is edited, still in edit mode: edit mode lasts until Enter or Esc.
+    fn edit_next(&mut self, forward: bool) {
+        self.mode = Mode::Browse;
+        self.suggestion = None;
+        self.settle();
+        self.move_focus(forward);
+        self.open_edit();
+    }
+
+    /// Keys of a boolean or choice field in edit mode.
+    fn switch_key(&mut self, key: KeyEvent) -> FormAction {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => self.cancel_edit(),
+            KeyCode::Char(' ') => self.space(),
+            KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Browse,
+            KeyCode::Tab => self.edit_next(true),
+            KeyCode::BackTab => self.edit_next(false),
+            KeyCode::Char(_) if !ctrl => {
+                return FormAction::Notice(
+                    "Space changes this field; Enter or Esc ends the edit, Tab moves on."
+                        .to_string(),
+                );
+            }
+            _ => {}
+        }
+        FormAction::None
     }
 
     /// The editor's text becomes the field's value, except that the text it opened with gives
@@ -481,7 +529,9 @@ impl FormState {
 
     fn cancel_edit(&mut self) {
         match std::mem::replace(&mut self.mode, Mode::Browse) {
-            Mode::Edit { before, .. } | Mode::Checklist { before, .. } => {
+            Mode::Edit { before, .. }
+            | Mode::Checklist { before, .. }
+            | Mode::Switch { before } => {
                 self.fields[self.focus] = *before;
             }
             Mode::Browse => {}
@@ -558,6 +608,8 @@ impl FormState {
                 self.fields[self.focus].set_value(Value::Array(chosen));
             }
             KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Browse,
+            KeyCode::Tab => self.edit_next(true),
+            KeyCode::BackTab => self.edit_next(false),
             _ => {}
         }
     }

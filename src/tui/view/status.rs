@@ -147,7 +147,7 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
         (None, Screen::Form) => match app.form.as_ref().map(|f| &f.mode) {
-            Some(Mode::Edit { .. }) => "EDIT",
+            Some(Mode::Edit { .. } | Mode::Switch { .. }) => "EDIT",
             Some(Mode::Checklist { .. }) => "CHECKLIST",
             _ => "BROWSE",
         },
@@ -250,6 +250,16 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
             hint("Space", "check"),
             hint("Enter", "done"),
             hint("Ctrl-C", "cancel"),
+            hint("Tab", "next"),
+        ],
+        Mode::Switch { .. } => vec![
+            match f.spec.kind {
+                FieldKind::Toggle => hint("Space", "toggle"),
+                _ => hint("Space", "cycle"),
+            },
+            hint("Enter/Esc", "done"),
+            hint("Ctrl-C", "cancel"),
+            hint("Tab", "next"),
         ],
         Mode::Browse => {
             // Most useful first: the bar drops what does not fit from the end.
