@@ -277,6 +277,9 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
             if form.undo.undo_len() > 0 {
                 h.push(Hint(key(Action::Undo), "undo"));
             }
+            if form.undo.redo_len() > 0 {
+                h.push(Hint(key(Action::Redo), "redo"));
+            }
             if f.spec.nullable {
                 h.push(Hint(key(Action::Clear), "null"));
             }
