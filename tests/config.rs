@@ -345,6 +345,11 @@ fn a_bad_key_binding_is_an_error_naming_the_key_string() {
             "[keys]\n\nquit = [\"s\"]",
             &["both", "review", "quit", "line 3"],
         ),
+        // A binding from before `u` meant undo: refused, naming both actions.
+        (
+            "[keys]\nreset = [\"u\"]",
+            &["both", "undo", "reset", "line 2"],
+        ),
     ] {
         let home = Home::new(Some(text));
         let err = home.resolve(&[], &[]).unwrap_err();
@@ -358,7 +363,7 @@ fn a_bad_key_binding_is_an_error_naming_the_key_string() {
 #[test]
 fn keys_replace_the_defaults_of_their_action_only() {
     let home = Home::new(Some(
-        "[keys]\nreview = [\"r\", \"ctrl-r\"]\nquit = [\"Q\", \"ctrl-q\"]\n",
+        "[keys]\nreview = [\"r\", \"ctrl-x\"]\nquit = [\"Q\", \"ctrl-q\"]\n",
     ));
     let s = home.settings(&[], &[]);
     let press = |code, modifiers| KeyEvent::new(code, modifiers);
@@ -369,7 +374,7 @@ fn keys_replace_the_defaults_of_their_action_only() {
     );
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+            .action_for(&press(KeyCode::Char('x'), KeyModifiers::CONTROL)),
         Some(Action::Review)
     );
     // The replaced defaults are gone.
@@ -397,7 +402,7 @@ fn keys_replace_the_defaults_of_their_action_only() {
         }
     }
     assert_eq!(s.origins.keys[&Action::Review], Origin::File);
-    assert_eq!(s.keys.label(Action::Review), "r / ctrl-r");
+    assert_eq!(s.keys.label(Action::Review), "r / ctrl-x");
     assert_eq!(
         s.keys
             .action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)),

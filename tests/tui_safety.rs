@@ -145,7 +145,7 @@ async fn n_discards_the_draft() {
     .unwrap();
     let (ui, task) = start(client(&server), state.path());
     ui.wait_for("Restore", WAIT).await;
-    ui.key(KeyCode::Char('n'));
+    ui.key(KeyCode::Char('d'));
     wait_until("the draft to go", || !path.exists()).await;
     ui.key(KeyCode::Char('q'));
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();

@@ -185,29 +185,131 @@ fn esc_ends_the_edit_and_keeps_the_text() {
 }
 
 #[test]
-fn tab_ends_the_edit_and_moves() {
+fn tab_commits_the_field_and_edits_the_next_one() {
     let mut app = form_app();
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "!");
     key(&mut app, KeyCode::Tab);
-    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert!(
+        app.form.as_ref().unwrap().is_editing(),
+        "edit mode is sticky"
+    );
     assert_eq!(focus(&app), "slug");
     assert_eq!(
         current(&app, "name"),
         Some(json!("Production!")),
         "no tab inserted"
     );
+    // What follows a Tab is text, never a command (s would review, q quit).
+    let effects = {
+        let mut all = vec![];
+        for c in "sq".chars() {
+            all.extend(key(&mut app, KeyCode::Char(c)));
+        }
+        all
+    };
+    assert!(
+        effects.iter().all(|e| matches!(e, Effect::SaveDraft(_))),
+        "{effects:?}"
+    );
+    assert!(matches!(app.screen, Screen::Form) && app.overlay.is_none());
+    assert_eq!(current(&app, "slug"), Some(json!("productionsq")));
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(focus(&app), "name");
+    assert!(app.form.as_ref().unwrap().is_editing());
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    // Each field's edit is one step of its own.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "slug"), Some(json!("production")));
+    assert_eq!(current(&app, "name"), Some(json!("Production!")));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
 }
 
 #[test]
-fn undo_and_redo_in_text() {
+fn tab_onto_a_boolean_or_choice_field_waits_for_space() {
+    let mut app = form_app();
+    focus_on(&mut app, "io_logging_api_key_ids");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(focus(&app), "is_data_discount_logging_enabled");
+    assert!(matches!(
+        app.form.as_ref().unwrap().mode,
+        Mode::Switch { .. }
+    ));
+    // Printable keys change nothing and run nothing; they say what Space does.
+    typed(&mut app, "qsux");
+    assert_eq!(modified(&app), 0);
+    assert!(app.overlay.is_none() && matches!(app.screen, Screen::Form));
+    assert!(app.status.clone().unwrap().text.contains("Space"));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(
+        current(&app, "is_data_discount_logging_enabled"),
+        Some(json!(false))
+    );
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(focus(&app), "is_observability_broadcast_enabled");
+    // Ctrl-C cancels only the field being edited.
+    key(&mut app, KeyCode::Char(' '));
+    ctrl(&mut app, 'c');
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(
+        current(&app, "is_observability_broadcast_enabled"),
+        Some(json!(false))
+    );
+    assert_eq!(modified(&app), 1);
+    // Shift-Tab back through a choice field, then Enter ends the edit.
+    focus_on(&mut app, "io_logging_sampling_rate");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(focus(&app), "default_provider_sort");
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.form.as_ref().unwrap().is_editing());
+    assert_eq!(modified(&app), 2);
+}
+
+#[test]
+fn ctrl_underscore_undoes_typing_and_ctrl_r_redoes() {
     let mut app = form_app();
     key(&mut app, KeyCode::Enter);
-    typed(&mut app, "ab");
+    typed(&mut app, "abc");
+    // Terminals send Ctrl-_ as Ctrl-7; some as Ctrl-_ or Ctrl-/.
+    ctrl(&mut app, '7');
+    assert_eq!(current(&app, "name"), Some(json!("Productionab")));
+    ctrl(&mut app, '_');
+    assert_eq!(current(&app, "name"), Some(json!("Productiona")));
+    ctrl(&mut app, '/');
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    ctrl(&mut app, 'r');
+    assert_eq!(current(&app, "name"), Some(json!("Productiona")));
+    // Ctrl-Z is job control (the runtime suspends), never an edit.
     ctrl(&mut app, 'z');
     assert_eq!(current(&app, "name"), Some(json!("Productiona")));
+    assert!(app.form.as_ref().unwrap().is_editing());
+}
+
+#[test]
+fn readline_keys_kill_and_yank() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    // Ctrl-U kills to the start of the line (it was textarea's undo).
+    ctrl(&mut app, 'u');
+    assert_eq!(current(&app, "name"), Some(json!("on")));
+    ctrl(&mut app, 'e');
     ctrl(&mut app, 'y');
-    assert_eq!(current(&app, "name"), Some(json!("Productionab")));
+    assert_eq!(current(&app, "name"), Some(json!("onProducti")));
+    ctrl(&mut app, 'w');
+    assert_eq!(current(&app, "name"), Some(json!("")));
+    ctrl(&mut app, 'y');
+    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'k');
+    assert_eq!(current(&app, "name"), Some(json!("")));
+    ctrl(&mut app, 'y');
+    assert_eq!(current(&app, "name"), Some(json!("onProducti")));
 }
 
 #[test]
@@ -298,18 +400,43 @@ fn delete_sets_a_nullable_field_to_null_only() {
 }
 
 #[test]
-fn u_resets_one_field_and_shift_u_all() {
+fn x_resets_one_field_and_shift_x_asks_then_resets_all() {
     let mut app = form_app();
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);
     app.form.as_mut().unwrap().focus_field("description");
     key(&mut app, KeyCode::Delete);
+    app.form.as_mut().unwrap().focus_field("slug");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "-2");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 3);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 2);
+    assert_eq!(current(&app, "slug"), Some(json!("production")));
+    // Resetting all asks first; n and Esc mean not now.
+    for not_now in [KeyCode::Char('n'), KeyCode::Esc] {
+        key(&mut app, KeyCode::Char('X'));
+        assert_eq!(app.overlay, Some(Overlay::ConfirmResetAll));
+        key(&mut app, not_now);
+        assert_eq!(app.overlay, None);
+        assert_eq!(app.form.as_ref().unwrap().modified_count(), 2);
+    }
+    key(&mut app, KeyCode::Char('X'));
+    let effects = key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    assert_eq!(
+        effects,
+        vec![Effect::DeleteDraft {
+            workspace_id: production().id().into()
+        }]
+    );
+    // Both resets are undone by u.
+    key(&mut app, KeyCode::Char('u'));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 2);
     key(&mut app, KeyCode::Char('u'));
-    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
-    key(&mut app, KeyCode::Char('U'));
-    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    assert_eq!(current(&app, "slug"), Some(json!("production-2")));
 }
 
 #[test]
@@ -442,6 +569,17 @@ fn q_with_edits_asks_and_n_stays() {
     assert!(!app.quit);
     key(&mut app, KeyCode::Char('q'));
     assert_eq!(key(&mut app, KeyCode::Char('y')), vec![Effect::Quit]);
+}
+
+#[test]
+fn q_then_k_keeps_the_draft_and_quits() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(key(&mut app, KeyCode::Char('k')), vec![Effect::Quit]);
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
 }
 
 #[test]
@@ -761,6 +899,7 @@ fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
     ctrl(&mut app, 'a');
     ctrl(&mut app, 'k');
     typed(&mut app, "gpt4o");
+    key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Tab);
     assert_eq!(
         current(&app, "default_text_model"),
@@ -768,8 +907,15 @@ fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
     );
     assert!(
         app.form.as_ref().unwrap().is_editing(),
-        "Tab takes it and stays"
+        "Tab takes the highlighted one and stays"
     );
+    // With none highlighted, Tab moves on keeping the typed text.
+    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'k');
+    typed(&mut app, "gpt4o");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(current(&app, "default_text_model"), Some(json!("gpt4o")));
+    assert_eq!(focus(&app), "default_image_model");
 }
 
 #[test]
@@ -812,7 +958,7 @@ fn a_failed_catalog_never_blocks_editing() {
 #[test]
 fn configured_keys_replace_the_defaults() {
     let mut app = form_app();
-    let spec: orws::config::KeySpec = "x".parse().unwrap();
+    let spec: orws::config::KeySpec = "Q".parse().unwrap();
     app.keys.set(orws::config::Action::Quit, vec![spec]);
     assert_eq!(
         key(&mut app, KeyCode::Char('q')),
@@ -820,7 +966,7 @@ fn configured_keys_replace_the_defaults() {
         "q no longer quits"
     );
     assert!(!app.quit);
-    assert_eq!(key(&mut app, KeyCode::Char('x')), vec![Effect::Quit]);
+    assert_eq!(key(&mut app, KeyCode::Char('Q')), vec![Effect::Quit]);
 }
 
 #[test]
@@ -881,4 +1027,309 @@ fn the_unknown_model_warning_waits_for_the_end_of_the_edit() {
     );
     key(&mut app, KeyCode::Esc);
     assert!(app.form.as_ref().unwrap().focused().warning.is_some());
+}
+
+/// An app with the form open on this workspace.
+fn form_on(ws: Workspace) -> App {
+    let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
+    app.update(Msg::WorkspaceLoaded(Ok(ws)));
+    assert!(matches!(app.screen, Screen::Form));
+    app
+}
+
+fn modified(app: &App) -> usize {
+    app.form.as_ref().unwrap().modified_count()
+}
+
+fn focus_on(app: &mut App, name: &str) {
+    app.form.as_mut().unwrap().focus_field(name);
+}
+
+#[test]
+fn entering_and_leaving_a_null_field_without_typing_keeps_it_null() {
+    let mut ws = production();
+    for name in [
+        "description",
+        "default_text_model",
+        "io_logging_api_key_ids",
+    ] {
+        ws.set(name, Value::Null);
+    }
+    let cases = [
+        // Enter in the description is a newline (typing), so only Esc and Tab leave it.
+        (
+            "description",
+            &[KeyCode::Esc, KeyCode::Tab, KeyCode::BackTab][..],
+        ),
+        (
+            "default_text_model",
+            &[KeyCode::Esc, KeyCode::Enter, KeyCode::Tab],
+        ),
+        (
+            "io_logging_api_key_ids",
+            &[KeyCode::Esc, KeyCode::Enter, KeyCode::Tab],
+        ),
+    ];
+    for (name, leaves) in cases {
+        for &leave in leaves {
+            let mut app = form_on(ws.clone());
+            app.update(Msg::CatalogLoaded(Ok(catalog())));
+            focus_on(&mut app, name);
+            key(&mut app, KeyCode::Enter);
+            assert!(app.form.as_ref().unwrap().is_editing(), "{name}");
+            let mut effects = key(&mut app, leave);
+            // Tab edits the next field: leave that one too, untouched.
+            if app.form.as_ref().unwrap().is_editing() {
+                effects.extend(key(&mut app, KeyCode::Esc));
+            }
+            assert!(!app.form.as_ref().unwrap().is_editing(), "{name} {leave:?}");
+            assert_eq!(current(&app, name), Some(Value::Null), "{name} {leave:?}");
+            assert_eq!(modified(&app), 0, "{name} {leave:?}");
+            assert_eq!(effects, vec![], "no draft for {name} {leave:?}");
+            assert_eq!(
+                app.form.as_ref().unwrap().invalid_fields(),
+                Vec::<&str>::new()
+            );
+        }
+    }
+    // Typing and erasing it again is no change either; typing is.
+    let mut app = form_on(ws.clone());
+    focus_on(&mut app, "io_logging_api_key_ids");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "1");
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(json!([1])));
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(Value::Null));
+    // The same for text handed back unchanged by $EDITOR.
+    focus_on(&mut app, "description");
+    key(&mut app, KeyCode::Char('e'));
+    app.update(Msg::EditorClosed(Ok("\n".into())));
+    assert_eq!(current(&app, "description"), Some(Value::Null));
+    assert_eq!(modified(&app), 0);
+}
+
+/// A draft of one edit to the name, as the form writes it.
+fn name_draft() -> orws::state::drafts::Draft {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " (draft)");
+    key(&mut app, KeyCode::Enter);
+    app.form.as_ref().unwrap().draft("openrouter.ai").unwrap()
+}
+
+fn offered_app() -> App {
+    let mut app = form_app();
+    app.update(Msg::DraftLoaded(Ok(Some(name_draft()))));
+    assert_eq!(app.overlay, Some(Overlay::RestoreDraft));
+    app
+}
+
+#[test]
+fn restore_draft_n_and_esc_are_not_now_and_keep_the_file() {
+    for not_now in [KeyCode::Esc, KeyCode::Char('n')] {
+        let mut app = offered_app();
+        let effects = key(&mut app, not_now);
+        assert_eq!(effects, vec![], "{not_now:?} deletes nothing");
+        assert_eq!(app.overlay, None);
+        assert_eq!(modified(&app), 0, "the form opens without the draft");
+        assert!(app.status.clone().unwrap().text.contains("kept"));
+    }
+    // y restores; d is the one key that discards.
+    let mut app = offered_app();
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(current(&app, "name"), Some(json!("Production (draft)")));
+    let mut app = offered_app();
+    assert_eq!(
+        key(&mut app, KeyCode::Char('d')),
+        vec![Effect::DeleteDraft {
+            workspace_id: production().id().into()
+        }]
+    );
+    assert_eq!(modified(&app), 0);
+}
+
+#[test]
+fn back_to_the_list_then_d_deletes_the_draft() {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![production()])));
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: false }));
+    let effects = key(&mut app, KeyCode::Char('d'));
+    assert!(matches!(app.screen, Screen::Picker));
+    assert!(
+        effects.contains(&Effect::DeleteDraft {
+            workspace_id: production().id().into()
+        }),
+        "{effects:?}"
+    );
+    // Going back keeping the draft deletes nothing.
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(key(&mut app, KeyCode::Char('k')), vec![Effect::LoadList]);
+}
+
+#[test]
+fn u_undoes_a_whole_edit_and_ctrl_r_redoes_it() {
+    let mut app = form_app();
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, " EU");
+    key(&mut app, KeyCode::Left);
+    typed(&mut app, "x");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(current(&app, "name"), Some(json!("Production ExU")));
+    key(&mut app, KeyCode::Down);
+    // One u takes back the whole edit, puts the focus on it, and rewrites the draft.
+    let effects = key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    assert_eq!(focus(&app), "name");
+    assert!(app.status.clone().unwrap().text.contains("name"));
+    assert_eq!(
+        effects,
+        vec![Effect::DeleteDraft {
+            workspace_id: production().id().into()
+        }]
+    );
+    let effects = ctrl(&mut app, 'r');
+    assert_eq!(current(&app, "name"), Some(json!("Production ExU")));
+    assert!(matches!(effects[..], [Effect::SaveDraft(_)]));
+    ctrl(&mut app, 'r');
+    assert!(app.status.clone().unwrap().text.contains("Nothing to redo"));
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('u'));
+    assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
+    assert_eq!(modified(&app), 0);
+    // Cancelling an edit is no step.
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "zz");
+    ctrl(&mut app, 'c');
+    key(&mut app, KeyCode::Char('u'));
+    assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
+}
+
+#[test]
+fn u_undoes_nulls_toggles_cycles_checklists_and_editor_text() {
+    let mut app = form_app();
+    let before = app.form.as_ref().unwrap().current_values();
+    focus_on(&mut app, "description");
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!(current(&app, "description"), Some(Value::Null));
+    focus_on(&mut app, "is_data_discount_logging_enabled");
+    key(&mut app, KeyCode::Char(' '));
+    focus_on(&mut app, "default_provider_sort");
+    key(&mut app, KeyCode::Char(' '));
+    focus_on(&mut app, "disabled_server_tools");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Enter);
+    focus_on(&mut app, "slug");
+    key(&mut app, KeyCode::Char('e'));
+    app.update(Msg::EditorClosed(Ok("from-vi\n".into())));
+    let after = app.form.as_ref().unwrap().current_values();
+    assert_eq!(modified(&app), 5);
+    let steps = [
+        "slug",
+        "disabled_server_tools",
+        "default_provider_sort",
+        "is_data_discount_logging_enabled",
+        "description",
+    ];
+    for name in steps {
+        key(&mut app, KeyCode::Char('u'));
+        assert_eq!(focus(&app), name, "u goes back to the field it changed");
+    }
+    assert_eq!(app.form.as_ref().unwrap().current_values(), before);
+    for name in steps.iter().rev() {
+        ctrl(&mut app, 'r');
+        assert_eq!(focus(&app), *name);
+    }
+    assert_eq!(app.form.as_ref().unwrap().current_values(), after);
+}
+
+#[test]
+fn u_undoes_a_restored_draft() {
+    let mut app = offered_app();
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(modified(&app), 1);
+    let effects = key(&mut app, KeyCode::Char('u'));
+    assert_eq!(modified(&app), 0);
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    assert!(matches!(effects[..], [Effect::DeleteDraft { .. }]));
+    ctrl(&mut app, 'r');
+    assert_eq!(current(&app, "name"), Some(json!("Production (draft)")));
+}
+
+#[test]
+fn the_undo_history_keeps_the_last_hundred_steps() {
+    let mut app = form_app();
+    focus_on(&mut app, "is_data_discount_logging_enabled");
+    for _ in 0..150 {
+        key(&mut app, KeyCode::Char(' '));
+    }
+    for _ in 0..100 {
+        key(&mut app, KeyCode::Char('u'));
+        assert!(!app.status.clone().unwrap().text.contains("Nothing"));
+    }
+    key(&mut app, KeyCode::Char('u'));
+    assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
+}
+
+#[test]
+fn a_new_base_from_the_server_is_not_undone() {
+    let mut app = submitting_app();
+    let mut done = outcome("Production 2");
+    done.after.set("slug", json!("changed-elsewhere"));
+    app.update(Msg::Submitted(Ok(done)));
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    // u takes back the person's edit; the slug the server sent stays.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "slug"), Some(json!("changed-elsewhere")));
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
+}
+
+#[test]
+fn an_untouched_value_that_breaks_a_rule_is_a_warning_not_a_block() {
+    let mut ws = production();
+    ws.set("description", json!("x".repeat(501)));
+    let mut app = form_on(ws);
+    let form = app.form.as_ref().unwrap();
+    let f = form
+        .fields
+        .iter()
+        .find(|f| f.spec.name == "description")
+        .unwrap();
+    assert_eq!(f.error(), None);
+    assert!(
+        f.warning.as_deref().unwrap().contains("500"),
+        "{:?}",
+        f.warning
+    );
+    assert!(form.invalid_fields().is_empty());
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "!");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Review), "{:?}", app.status);
+    assert_eq!(patch_body(&app), r#"{"name":"Production!"}"#);
+    // Once changed, it must follow the rules like any edit.
+    key(&mut app, KeyCode::Esc);
+    focus_on(&mut app, "description");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "y");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Form));
+    assert!(app.status.clone().unwrap().text.contains("description"));
 }

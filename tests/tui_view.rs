@@ -150,7 +150,7 @@ fn edited_app() -> App {
     typed(&mut app, " (EU and US)");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('u'));
-    // `u` reset the description: edit it again, then leave it modified.
+    // `u` undid the description's edit: edit it again, then leave it modified.
     key(&mut app, KeyCode::Enter);
     typed(&mut app, ", main account");
     key(&mut app, KeyCode::Esc);
@@ -406,6 +406,33 @@ fn quit_confirm_overlay() {
     key(&mut app, KeyCode::Char('q'));
     assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
     snap("confirm_quit", &app);
+}
+
+#[test]
+fn restore_draft_overlay() {
+    let draft = edited_app().form.as_ref().unwrap().draft(HOST).unwrap();
+    let mut app = form_on(production());
+    app.update(Msg::DraftLoaded(Ok(Some(draft))));
+    assert_eq!(app.overlay, Some(Overlay::RestoreDraft));
+    insta::assert_snapshot!("confirm_restore_draft_80x24", screen(&app, (80, 24)));
+}
+
+#[test]
+fn reset_all_confirm_overlay() {
+    let mut app = edited_app();
+    key(&mut app, KeyCode::Char('X'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmResetAll));
+    insta::assert_snapshot!("confirm_reset_all_80x24", screen(&app, (80, 24)));
+}
+
+#[test]
+fn an_untouched_value_that_breaks_a_rule_is_marked_as_a_warning() {
+    let mut ws = production();
+    ws.set("description", json!("x".repeat(501)));
+    let mut app = form_on(ws);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!("form_untouched_breach_80x24", screen(&app, (80, 24)));
 }
 
 #[test]

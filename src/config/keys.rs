@@ -25,9 +25,13 @@ pub enum Action {
     Toggle,
     /// Set the focused field to null (when it may be null).
     Clear,
+    /// Undo the last change to the form.
+    Undo,
+    /// Redo what `Undo` undid.
+    Redo,
     /// Put the focused field back to the server's value.
     Reset,
-    /// Put every field back to the server's value.
+    /// Put every field back to the server's value (asks first).
     ResetAll,
     /// Edit the focused text field in $VISUAL / $EDITOR.
     Editor,
@@ -43,12 +47,14 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::Up,
         Action::Down,
         Action::Edit,
         Action::Toggle,
         Action::Clear,
+        Action::Undo,
+        Action::Redo,
         Action::Reset,
         Action::ResetAll,
         Action::Editor,
@@ -66,6 +72,8 @@ impl Action {
             Action::Edit => "edit",
             Action::Toggle => "toggle",
             Action::Clear => "clear",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
             Action::Reset => "reset",
             Action::ResetAll => "reset_all",
             Action::Editor => "editor",
@@ -88,8 +96,10 @@ impl Action {
             Action::Edit => "edit the field",
             Action::Toggle => "toggle / choose",
             Action::Clear => "set to null",
-            Action::Reset => "undo this field",
-            Action::ResetAll => "undo every field",
+            Action::Undo => "undo a change",
+            Action::Redo => "redo",
+            Action::Reset => "reset the field",
+            Action::ResetAll => "reset all fields",
             Action::Editor => "edit in $EDITOR",
             Action::Review => "review and save",
             Action::Help => "help",
@@ -106,8 +116,10 @@ impl Action {
             Action::Edit => &["enter", "i"],
             Action::Toggle => &["space"],
             Action::Clear => &["delete", "backspace"],
-            Action::Reset => &["u"],
-            Action::ResetAll => &["U"],
+            Action::Undo => &["u"],
+            Action::Redo => &["ctrl-r"],
+            Action::Reset => &["x"],
+            Action::ResetAll => &["X"],
             Action::Editor => &["e"],
             Action::Review => &["s", "ctrl-s"],
             Action::Help => &["?"],
@@ -503,13 +515,22 @@ mod tests {
                 Some(Action::Down),
             ),
             (
-                press(KeyCode::Char('U'), KeyModifiers::SHIFT),
+                press(KeyCode::Char('X'), KeyModifiers::SHIFT),
                 Some(Action::ResetAll),
             ),
             (
-                press(KeyCode::Char('u'), KeyModifiers::NONE),
+                press(KeyCode::Char('x'), KeyModifiers::NONE),
                 Some(Action::Reset),
             ),
+            (
+                press(KeyCode::Char('u'), KeyModifiers::NONE),
+                Some(Action::Undo),
+            ),
+            (
+                press(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                Some(Action::Redo),
+            ),
+            (press(KeyCode::Char('U'), KeyModifiers::SHIFT), None),
             (
                 press(KeyCode::Char('?'), KeyModifiers::SHIFT),
                 Some(Action::Help),
@@ -535,7 +556,7 @@ mod tests {
             ),
             (press(KeyCode::Esc, KeyModifiers::NONE), Some(Action::Back)),
             (press(KeyCode::Char('q'), KeyModifiers::CONTROL), None),
-            (press(KeyCode::Char('x'), KeyModifiers::NONE), None),
+            (press(KeyCode::Char('z'), KeyModifiers::NONE), None),
         ];
         for (event, want) in cases {
             assert_eq!(keys.action_for(&event), want, "{event:?}");
@@ -556,9 +577,9 @@ mod tests {
 
     #[test]
     fn config_replaces_one_action_and_refuses_conflicts() {
-        let review = vec!["r".to_string(), "ctrl-r".to_string()];
+        let review = vec!["r".to_string(), "ctrl-x".to_string()];
         let keys = KeyBindings::from_config([(Action::Review, review.as_slice())]).unwrap();
-        assert_eq!(keys.label(Action::Review), "r / ctrl-r");
+        assert_eq!(keys.label(Action::Review), "r / ctrl-x");
         assert_eq!(keys.label(Action::Quit), "q");
         let quit = vec!["j".to_string()];
         let err = KeyBindings::from_config([(Action::Quit, quit.as_slice())]).unwrap_err();

@@ -1,5 +1,7 @@
 //! The text editor of a field in edit mode: ratatui-textarea plus what it leaves to us
-//! (paste, Tab, one-line fields, Ctrl-C to cancel).
+//! (paste, Tab, one-line fields, Ctrl-C to cancel) and the readline keys it binds otherwise:
+//! `Ctrl-U` kills to the start of the line, `Ctrl-Y` yanks, `Ctrl-_` undoes and `Ctrl-R` redoes
+//! (textarea's own steps). `Ctrl-Z` is not a key here: it suspends orws, as in a shell.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, Input, Key, TextArea};
@@ -56,15 +58,20 @@ impl Editor {
             KeyCode::Tab => return EditOutcome::DoneNext,
             KeyCode::BackTab => return EditOutcome::DonePrev,
             KeyCode::Enter if !self.multiline => return EditOutcome::Done,
-            // Familiar undo/redo on top of textarea's Ctrl-U / Ctrl-R.
-            KeyCode::Char('z') if ctrl => {
+            // Ctrl-_ arrives as Ctrl-7 from most terminals (0x1f), as Ctrl-/ or Ctrl-_ from some.
+            KeyCode::Char('_' | '7' | '/') if ctrl => {
                 self.area.undo();
                 return EditOutcome::Editing;
             }
-            KeyCode::Char('y') if ctrl => {
-                self.area.redo();
+            // Readline's kill to the start of the line (textarea makes Ctrl-U undo); at the
+            // start of a line it kills nothing, as readline, rather than joining lines.
+            KeyCode::Char('u') if ctrl => {
+                if self.area.cursor().1 > 0 {
+                    self.area.delete_line_by_head();
+                }
                 return EditOutcome::Editing;
             }
+            KeyCode::Char('z') if ctrl => return EditOutcome::Editing,
             // Ctrl-M is Enter to textarea: never a newline in a one-line field.
             KeyCode::Char('m' | 'j') if ctrl && !self.multiline => return EditOutcome::Done,
             _ => {}

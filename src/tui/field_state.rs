@@ -41,16 +41,41 @@ impl FieldState {
             || !values_equal(self.spec, self.base.as_ref(), self.current.as_ref())
     }
 
-    /// The error that blocks a submit, if any: unparsable text, a broken rule, or the server's word.
+    /// The error that blocks a submit, if any: unparsable text, a broken rule in a value the
+    /// person changed, or the server's word. A value nobody touched is not sent, so it blocks
+    /// nothing (see [`FieldState::untouched_breach`]).
     pub fn error(&self) -> Option<String> {
         if let Some((_, e)) = &self.unparsed {
             return Some(e.clone());
         }
         let null = Value::Null;
-        if let Err(e) = check_value(self.spec, self.current.as_ref().unwrap_or(&null)) {
+        if self.is_modified()
+            && let Err(e) = check_value(self.spec, self.current.as_ref().unwrap_or(&null))
+        {
             return Some(e);
         }
         self.server_error.clone()
+    }
+
+    /// The rule an untouched value from the server breaks (e.g. a 501-character description
+    /// written elsewhere): a warning, since orws only sends what the person changed.
+    pub fn untouched_breach(&self) -> Option<String> {
+        if self.is_modified() {
+            return None;
+        }
+        check_value(self.spec, self.current.as_ref()?).err()
+    }
+
+    /// What the undo history keeps of this field.
+    pub fn held(&self) -> (Option<Value>, Option<(String, String)>) {
+        (self.current.clone(), self.unparsed.clone())
+    }
+
+    /// Takes a value back from the undo history.
+    pub fn put_back(&mut self, (current, unparsed): (Option<Value>, Option<(String, String)>)) {
+        self.current = current;
+        self.unparsed = unparsed;
+        self.server_error = None;
     }
 
     /// The value as a person reads it in the form.

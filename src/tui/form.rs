@@ -1,5 +1,8 @@
 //! The form screen's state and keys: browse mode (keys are commands) and edit mode (keys are text).
 
+pub mod undo;
+
+use self::undo::UndoHistory;
 use super::editor::{EditOutcome, Editor};
 use super::field_state::FieldState;
 use crate::api::ModelSummary;
@@ -20,6 +23,11 @@ pub enum Mode {
         editor: Box<Editor>,
         before: Box<FieldState>,
     },
+    /// A boolean or choice field in edit mode (reached with Tab from another field): Space flips
+    /// or cycles it, other printable keys only show a hint, so typing never runs a command.
+    Switch {
+        before: Box<FieldState>,
+    },
     /// Moving through the checklist of disabled_server_tools.
     Checklist {
         cursor: usize,
@@ -37,7 +45,14 @@ pub enum FormAction {
     Back,
     /// Open the focused field's text in $VISUAL / $EDITOR.
     ExternalEditor,
+    /// Ask before putting every field back to the server's value.
+    ConfirmResetAll,
+    /// A word for the status line (what `u` undid, or that there was nothing to undo).
+    Notice(String),
 }
+
+/// What the undo history keeps of a field: its value and any text that did not parse.
+pub type Held = (Option<Value>, Option<(String, String)>);
 
 #[derive(Debug)]
 pub struct FormState {
@@ -50,6 +65,8 @@ pub struct FormState {
     pub catalog: Option<Arc<Catalog>>,
     /// The highlighted suggestion while editing a model field.
     pub suggestion: Option<usize>,
+    /// `u` / `Ctrl-R`: the person's changes to the form, one step per edit, toggle, reset….
+    pub undo: UndoHistory<Held>,
 }
 
 /// How many suggestions are shown under a model field.
@@ -57,10 +74,11 @@ pub const SUGGESTIONS: usize = 8;
 
 impl FormState {
     pub fn new(workspace: Workspace) -> Self {
-        let fields = FIELDS
+        let fields: Vec<FieldState> = FIELDS
             .iter()
             .map(|spec| FieldState::new(spec, workspace.get(spec.name).cloned()))
             .collect();
+        let undo = UndoHistory::new(fields.iter().map(FieldState::held).collect());
         Self {
             workspace,
             fields,
@@ -68,7 +86,62 @@ impl FormState {
             mode: Mode::Browse,
             catalog: None,
             suggestion: None,
+            undo,
         }
+    }
+
+    fn held(&self) -> Vec<Held> {
+        self.fields.iter().map(FieldState::held).collect()
+    }
+
+    /// Records what changed since the form last settled as one undo step. Called after every
+    /// message; while a field is being edited nothing settles, so a whole edit is one step.
+    pub fn settle(&mut self) {
+        if matches!(self.mode, Mode::Browse) {
+            let now = self.held();
+            self.undo.record(&now);
+        }
+    }
+
+    /// `u`: puts back the values from before the last change and focuses the field it changed.
+    pub fn undo(&mut self) -> String {
+        match self.undo.undo() {
+            Some(values) => format!("Undid the change to {}.", self.put_back(values)),
+            None => "Nothing to undo.".to_string(),
+        }
+    }
+
+    /// `Ctrl-R`: does again what `u` undid.
+    pub fn redo(&mut self) -> String {
+        match self.undo.redo() {
+            Some(values) => format!("Redid the change to {}.", self.put_back(values)),
+            None => "Nothing to redo.".to_string(),
+        }
+    }
+
+    /// Sets fields to values from the undo history; the names of those fields.
+    fn put_back(&mut self, values: Vec<(usize, Held)>) -> String {
+        let mut names = Vec::with_capacity(values.len());
+        let mut first_visible = None;
+        for (i, held) in values {
+            let Some(f) = self.fields.get_mut(i) else {
+                continue;
+            };
+            f.put_back(held);
+            names.push(f.spec.name);
+            if first_visible.is_none() && f.is_visible() {
+                first_visible = Some(i);
+            }
+        }
+        if let Some(i) = first_visible {
+            self.focus = i;
+        }
+        names.join(", ")
+    }
+
+    /// Every field back to the server's value (one undo step).
+    pub fn reset_all(&mut self) {
+        self.fields.iter_mut().for_each(FieldState::reset);
     }
 
     /// Takes the model catalog and checks the model fields against it.
@@ -77,28 +150,37 @@ impl FormState {
         self.refresh_warnings();
     }
 
-    /// Re-checks the model fields against the catalog (after any change).
+    /// Re-checks the fields' warnings (after any change): a value the server holds that breaks
+    /// a rule, a model id missing from the catalog.
     pub fn refresh_warnings(&mut self) {
         for i in 0..self.fields.len() {
-            self.check_model(i);
+            let warning = self.fields[i]
+                .untouched_breach()
+                .map(|e| {
+                    format!(
+                        "{e} (the server holds this value; it blocks nothing until you change it)"
+                    )
+                })
+                .or_else(|| self.model_warning(i));
+            self.fields[i].warning = warning;
         }
     }
 
     /// An id missing from the catalog is a warning, never an error.
-    fn check_model(&mut self, i: usize) {
+    fn model_warning(&self, i: usize) -> Option<String> {
         // While the id is being typed the suggestions speak; the warning waits for the edit's end.
         let typing = i == self.focus && matches!(self.mode, Mode::Edit { .. });
-        let f = &mut self.fields[i];
+        let f = &self.fields[i];
         let (FieldKind::Model { image }, Some(catalog)) = (f.spec.kind, &self.catalog) else {
-            return;
+            return None;
         };
-        f.warning = match f.current.as_ref().and_then(Value::as_str) {
+        match f.current.as_ref().and_then(Value::as_str) {
             Some(_) if typing => None,
             Some(id) if f.error().is_none() && !knows(catalog.models(image), id) => Some(format!(
                 "{id} is not in OpenRouter's model catalog (new, or misspelt?); it can still be saved"
             )),
             _ => None,
-        };
+        }
     }
 
     /// The catalog ids matching the text being typed in a model field, best first.
@@ -137,6 +219,7 @@ impl FormState {
         self.fields.iter().filter(|f| f.is_modified()).count()
     }
 
+    /// The fields whose errors block a submit (only fields the person changed can have one).
     pub fn invalid_fields(&self) -> Vec<&'static str> {
         self.fields
             .iter()
@@ -163,6 +246,9 @@ impl FormState {
             f.rebase(workspace.get(f.spec.name).cloned());
         }
         self.workspace = workspace;
+        // The server's values are not the person's change: `u` does not undo them.
+        let now = self.held();
+        self.undo.resettle(now);
     }
 
     /// The unsaved edits as a draft; `None` when nothing is modified.
@@ -225,6 +311,7 @@ impl FormState {
                 self.checklist_key(key);
                 FormAction::None
             }
+            Mode::Switch { .. } => self.switch_key(key),
             Mode::Browse => self.browse_key(key, keys),
         }
     }
@@ -259,8 +346,11 @@ impl FormState {
                     f.set_value(Value::Null);
                 }
             }
+            Action::Undo => return FormAction::Notice(self.undo()),
+            Action::Redo => return FormAction::Notice(self.redo()),
             Action::Reset => self.fields[self.focus].reset(),
-            Action::ResetAll => self.fields.iter_mut().for_each(FieldState::reset),
+            Action::ResetAll if self.modified_count() > 0 => return FormAction::ConfirmResetAll,
+            Action::ResetAll => {}
             Action::Editor if self.focused().spec.kind.is_text() => {
                 return FormAction::ExternalEditor;
             }
@@ -295,11 +385,24 @@ impl FormState {
         }
     }
 
+    /// `Enter` in browse mode: a boolean or choice field flips at once, others open an editor.
     fn begin_edit(&mut self) {
+        match self.focused().spec.kind {
+            FieldKind::Toggle | FieldKind::Choice(_) => self.space(),
+            _ => self.open_edit(),
+        }
+    }
+
+    /// Puts the focused field in edit mode (the editor, the checklist, or Space-only).
+    fn open_edit(&mut self) {
         let f = &self.fields[self.focus];
         let before = f.clone();
         match f.spec.kind {
-            FieldKind::Toggle | FieldKind::Choice(_) => self.space(),
+            FieldKind::Toggle | FieldKind::Choice(_) => {
+                self.mode = Mode::Switch {
+                    before: Box::new(before),
+                }
+            }
             FieldKind::ToolList => {
                 self.mode = Mode::Checklist {
                     cursor: 0,
@@ -316,7 +419,8 @@ impl FormState {
         }
     }
 
-    /// Keys of the suggestion list: arrows move, Tab takes the highlighted (or first) id,
+    /// Keys of the suggestion list: arrows move, Tab takes the highlighted id (with none
+    /// highlighted it moves on keeping the typed text, so a null stays null),
     /// Enter takes the highlighted id and ends the edit. `true` when the key was used.
     fn suggestion_key(&mut self, key: KeyEvent) -> bool {
         let ids: Vec<String> = self.suggestions().iter().map(|m| m.id.clone()).collect();
@@ -341,7 +445,7 @@ impl FormState {
                 self.suggestion = Some(i - 1);
                 return true;
             }
-            (KeyCode::Tab, i) => ids[i.unwrap_or(0).min(last)].clone(),
+            (KeyCode::Tab, Some(i)) => ids[i.min(last)].clone(),
             (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
             _ => return false,
         };
@@ -349,7 +453,7 @@ impl FormState {
         if let Mode::Edit { editor, .. } = &mut self.mode {
             **editor = Editor::new(&pick, false);
         }
-        self.fields[self.focus].set_text(&pick);
+        self.take_text(&pick);
         if key.code == KeyCode::Enter {
             self.mode = Mode::Browse;
         }
@@ -367,22 +471,67 @@ impl FormState {
         let text = editor.text();
         self.suggestion = None;
         if outcome != EditOutcome::Cancelled {
-            self.fields[self.focus].set_text(&text);
+            self.take_text(&text);
         }
         match outcome {
             EditOutcome::Editing => {}
             EditOutcome::Done => self.mode = Mode::Browse,
             EditOutcome::DoneNext | EditOutcome::DonePrev => {
-                self.mode = Mode::Browse;
-                self.move_focus(outcome == EditOutcome::DoneNext);
+                self.edit_next(outcome == EditOutcome::DoneNext);
             }
             EditOutcome::Cancelled => self.cancel_edit(),
         }
     }
 
+    /// Tab / Shift-Tab in edit mode: the field's edit ends (one undo step) and the next or
+    /// previous field is edited, still in edit mode: edit mode lasts until Enter or Esc.
+    fn edit_next(&mut self, forward: bool) {
+        self.mode = Mode::Browse;
+        self.suggestion = None;
+        self.settle();
+        self.move_focus(forward);
+        self.open_edit();
+    }
+
+    /// Keys of a boolean or choice field in edit mode.
+    fn switch_key(&mut self, key: KeyEvent) -> FormAction {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => self.cancel_edit(),
+            KeyCode::Char(' ') => self.space(),
+            KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Browse,
+            KeyCode::Tab => self.edit_next(true),
+            KeyCode::BackTab => self.edit_next(false),
+            KeyCode::Char(_) if !ctrl => {
+                return FormAction::Notice(
+                    "Space changes this field; Enter or Esc ends the edit, Tab moves on."
+                        .to_string(),
+                );
+            }
+            _ => {}
+        }
+        FormAction::None
+    }
+
+    /// The editor's text becomes the field's value, except that the text it opened with gives
+    /// back the value from before the edit: entering and leaving a field without typing changes
+    /// nothing (a null stays null, never `""` or `[]`).
+    fn take_text(&mut self, text: &str) {
+        let Mode::Edit { before, .. } = &self.mode else {
+            return;
+        };
+        if text == before.edit_text() {
+            self.fields[self.focus] = (**before).clone();
+        } else {
+            self.fields[self.focus].set_text(text);
+        }
+    }
+
     fn cancel_edit(&mut self) {
         match std::mem::replace(&mut self.mode, Mode::Browse) {
-            Mode::Edit { before, .. } | Mode::Checklist { before, .. } => {
+            Mode::Edit { before, .. }
+            | Mode::Checklist { before, .. }
+            | Mode::Switch { before } => {
                 self.fields[self.focus] = *before;
             }
             Mode::Browse => {}
@@ -394,7 +543,7 @@ impl FormState {
         if let Mode::Edit { editor, .. } = &mut self.mode {
             editor.paste(text);
             let text = editor.text();
-            self.fields[self.focus].set_text(&text);
+            self.take_text(&text);
         }
     }
 
@@ -409,7 +558,10 @@ impl FormState {
         } else {
             text.to_string()
         };
-        f.set_text(&text);
+        // The text as it was handed over changes nothing (a null stays null).
+        if text != f.edit_text() {
+            f.set_text(&text);
+        }
     }
 
     /// The checklist's entries: known tools, then values orws does not know (kept, shown).
@@ -456,6 +608,8 @@ impl FormState {
                 self.fields[self.focus].set_value(Value::Array(chosen));
             }
             KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Browse,
+            KeyCode::Tab => self.edit_next(true),
+            KeyCode::BackTab => self.edit_next(false),
             _ => {}
         }
     }

@@ -152,6 +152,8 @@ pub enum Overlay {
     ConfirmRevert,
     /// A draft of unsaved edits exists for this workspace: restore it?
     RestoreDraft,
+    /// Put every field back to the server's value?
+    ConfirmResetAll,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,6 +270,7 @@ impl App {
         let mut effects = self.handle(msg);
         if let Some(form) = &mut self.form {
             form.refresh_warnings();
+            form.settle();
         }
         let after = self.draft_key();
         if before != after
@@ -570,6 +573,14 @@ impl App {
             FormAction::ExternalEditor => vec![Effect::OpenEditor {
                 text: form.focused().edit_text(),
             }],
+            FormAction::ConfirmResetAll => {
+                self.overlay = Some(Overlay::ConfirmResetAll);
+                vec![]
+            }
+            FormAction::Notice(text) => {
+                self.info(text);
+                vec![]
+            }
         }
     }
 

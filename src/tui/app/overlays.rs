@@ -1,6 +1,9 @@
-//! The questions over the screen: help, leaving with unsaved edits, revert, restoring a draft.
+//! The questions over the screen: help, leaving with unsaved edits, revert, restoring a draft,
+//! resetting every field. One vocabulary in every question: `d` is the one key that discards,
+//! `n`/`Esc` mean "not now" (nothing is lost), `y` is yes to what loses nothing.
 
 use super::*;
+use crate::tui::form::undo::UndoHistory;
 
 impl App {
     pub(super) fn overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
@@ -10,16 +13,24 @@ impl App {
                 vec![]
             }
             Overlay::ConfirmLeave { quit } => match key.code {
-                KeyCode::Char('y') => {
+                // Keep the draft and leave.
+                KeyCode::Char('y' | 'k') => {
                     self.overlay = None;
                     self.leave_now(quit)
                 }
                 KeyCode::Char('d') => {
                     self.overlay = None;
+                    let id = self.form_id();
                     if let Some(form) = &mut self.form {
-                        form.fields.iter_mut().for_each(|f| f.reset());
+                        form.reset_all();
                     }
-                    self.leave_now(quit)
+                    let mut effects = self.leave_now(quit);
+                    // Quitting keeps the form, so `update` sees the edits go and deletes the
+                    // draft; going back drops the form, so the draft is deleted here.
+                    if !quit && let Some(workspace_id) = id {
+                        effects.push(Effect::DeleteDraft { workspace_id });
+                    }
+                    effects
                 }
                 KeyCode::Char('n') | KeyCode::Esc => {
                     self.overlay = None;
@@ -33,15 +44,37 @@ impl App {
                     self.restore_draft();
                     vec![]
                 }
-                KeyCode::Char('n') | KeyCode::Esc => {
+                KeyCode::Char('d') => {
                     self.overlay = None;
                     self.info("Draft discarded.");
-                    match (self.draft_offer.take(), &self.form) {
-                        (Some(d), _) => vec![Effect::DeleteDraft {
+                    match self.draft_offer.take() {
+                        Some(d) => vec![Effect::DeleteDraft {
                             workspace_id: d.workspace_id,
                         }],
-                        _ => vec![],
+                        None => vec![],
                     }
+                }
+                // Not now: the form opens on the server's values and the draft stays on disk.
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.overlay = None;
+                    self.draft_offer = None;
+                    self.info("The draft is kept; it is offered again when this workspace opens.");
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Overlay::ConfirmResetAll => match key.code {
+                KeyCode::Char('y') => {
+                    self.overlay = None;
+                    if let Some(form) = &mut self.form {
+                        form.reset_all();
+                    }
+                    self.info("Every field is back to the server's value; u undoes that.");
+                    vec![]
+                }
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.overlay = None;
+                    vec![]
                 }
                 _ => vec![],
             },
@@ -83,6 +116,12 @@ impl App {
             restored.set_catalog(catalog.clone());
         }
         let report = crate::workspace::check_conflicts(&base, &server, &restored.patch());
+        if !report.has_conflicts() {
+            restored.rebase(server.clone());
+        }
+        // The restore is one step of the form's history: `u` puts back the values before it.
+        restored.undo = std::mem::replace(&mut form.undo, UndoHistory::new(Vec::new()));
+        restored.settle();
         let n = draft.len();
         *form = restored;
         if report.has_conflicts() {
@@ -94,7 +133,6 @@ impl App {
             self.warn("The server changed fields your draft changes; choose whose values to keep.");
         } else {
             let remote = report.remote_changes.len();
-            form.rebase(server);
             self.info(format!(
                 "Restored {n} unsaved edit{} from {}{}.",
                 if n == 1 { "" } else { "s" },

@@ -200,7 +200,7 @@ fn draw_item(buf: &mut Buffer, row: Rect, form: &FormState, item: &Item, theme: 
         }
         Item::Field(i, f) => {
             let focused = *i == form.focus;
-            let editing = focused && matches!(form.mode, Mode::Edit { .. });
+            let editing = focused && matches!(form.mode, Mode::Edit { .. } | Mode::Switch { .. });
             if focused {
                 buf.set_style(row, theme.focus);
             }

@@ -88,6 +88,7 @@ fn sections(app: &App) -> Vec<Section> {
                 .map(|&a| (Cow::Owned(all_keys(&app.keys, a)), a.description()))
                 .collect();
             browse.push((Cow::Borrowed("g G"), "first / last field"));
+            browse.push((Cow::Borrowed("Ctrl-Z"), "suspend orws"));
             vec![
                 Section {
                     title: "Form",
@@ -99,8 +100,12 @@ fn sections(app: &App) -> Vec<Section> {
                         ("Enter Esc", "done"),
                         ("Enter", "new line (description)"),
                         ("Ctrl-C", "cancel, restoring the value"),
-                        ("Tab S-Tab", "done, next / previous field"),
-                        ("Ctrl-Z Ctrl-Y", "undo / redo"),
+                        ("Tab S-Tab", "edit the next / previous"),
+                        ("Space", "flip a checkbox or choice"),
+                        ("Ctrl-_ Ctrl-R", "undo / redo typing"),
+                        ("Ctrl-U Ctrl-K", "kill to start / end of line"),
+                        ("Ctrl-W Ctrl-Y", "kill a word back / yank"),
+                        ("Ctrl-A Ctrl-E", "start / end of line"),
                         ("Alt-B Alt-F", "a word left / right"),
                         ("↓ Tab", "pick a model suggestion"),
                     ],

@@ -32,7 +32,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 area,
                 title,
                 &[(&text, theme.label)],
-                &[("y", yes), ("d", discard), ("n/Esc", "stay")],
+                &[("k/y", yes), ("d", discard), ("n/Esc", "stay")],
                 theme,
             );
         }
@@ -90,7 +90,26 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 area,
                 "Restore the draft?",
                 &[(&text, theme.label)],
-                &[("y", "restore it"), ("n", "discard it")],
+                &[
+                    ("y", "restore it"),
+                    ("d", "discard it (delete the draft)"),
+                    ("n/Esc", "not now (keep the draft for later)"),
+                ],
+                theme,
+            );
+        }
+        Overlay::ConfirmResetAll => {
+            let n = app.form.as_ref().map_or(0, |f| f.modified_count());
+            let s = if n == 1 { "" } else { "s" };
+            let text = format!(
+                "{n} change{s} will go back to the server's values; u undoes this afterwards."
+            );
+            question(
+                buf,
+                area,
+                "Reset every field?",
+                &[(&text, theme.label)],
+                &[("y", "reset all fields"), ("n/Esc", "not now")],
                 theme,
             );
         }

@@ -147,7 +147,7 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
         (None, Screen::Form) => match app.form.as_ref().map(|f| &f.mode) {
-            Some(Mode::Edit { .. }) => "EDIT",
+            Some(Mode::Edit { .. } | Mode::Switch { .. }) => "EDIT",
             Some(Mode::Checklist { .. }) => "CHECKLIST",
             _ => "BROWSE",
         },
@@ -163,12 +163,19 @@ pub fn hints(app: &App) -> Vec<Hint> {
     match (app.overlay, &app.screen) {
         (Some(Overlay::Help), _) => vec![hint("any key", "close")],
         (Some(Overlay::ConfirmLeave { .. }), _) => vec![
-            hint("y", "keep draft"),
+            hint("k/y", "keep draft"),
             hint("d", "discard"),
             hint("n/Esc", "stay"),
         ],
         (Some(Overlay::ConfirmRevert), _) => vec![hint("y", "revert"), hint("n/Esc", "keep")],
-        (Some(Overlay::RestoreDraft), _) => vec![hint("y", "restore"), hint("n", "discard")],
+        (Some(Overlay::RestoreDraft), _) => vec![
+            hint("y", "restore"),
+            hint("d", "discard"),
+            hint("n/Esc", "not now"),
+        ],
+        (Some(Overlay::ConfirmResetAll), _) => {
+            vec![hint("y", "reset all"), hint("n/Esc", "not now")]
+        }
         (None, Screen::Picker) if app.picker.filtering => vec![
             hint("type", "to filter"),
             hint("↑↓", "move"),
@@ -218,19 +225,22 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
     match &form.mode {
         Mode::Edit { editor, .. } => {
             let mut h = Vec::new();
-            if !form.suggestions().is_empty() {
+            // A highlighted suggestion is what Enter and Tab take.
+            let taking = form.suggestion.is_some() && !form.suggestions().is_empty();
+            if taking {
+                h.push(hint("Enter/Tab", "take"));
+            } else if !form.suggestions().is_empty() {
                 h.push(hint("↓", "suggestions"));
-                h.push(hint("Tab", "accept"));
             }
             if editor.multiline {
                 h.push(hint("Enter", "new line"));
                 h.push(hint("Esc", "done"));
-            } else {
+            } else if !taking {
                 h.push(hint("Enter", "done"));
             }
             h.push(hint("Ctrl-C", "cancel"));
-            h.push(hint("Ctrl-Z", "undo"));
-            if !editor.multiline {
+            h.push(hint("Ctrl-_", "undo"));
+            if !editor.multiline && !taking {
                 h.push(hint("Tab", "next"));
             }
             h
@@ -240,6 +250,16 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
             hint("Space", "check"),
             hint("Enter", "done"),
             hint("Ctrl-C", "cancel"),
+            hint("Tab", "next"),
+        ],
+        Mode::Switch { .. } => vec![
+            match f.spec.kind {
+                FieldKind::Toggle => hint("Space", "toggle"),
+                _ => hint("Space", "cycle"),
+            },
+            hint("Enter/Esc", "done"),
+            hint("Ctrl-C", "cancel"),
+            hint("Tab", "next"),
         ],
         Mode::Browse => {
             // Most useful first: the bar drops what does not fit from the end.
@@ -254,6 +274,12 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
             h.push(Hint(key(Action::Review), "review"));
             h.push(Hint(key(Action::Help), "help"));
             h.push(Hint(key(Action::Quit), "quit"));
+            if form.undo.undo_len() > 0 {
+                h.push(Hint(key(Action::Undo), "undo"));
+            }
+            if form.undo.redo_len() > 0 {
+                h.push(Hint(key(Action::Redo), "redo"));
+            }
             if f.spec.nullable {
                 h.push(Hint(key(Action::Clear), "null"));
             }
