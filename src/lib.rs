@@ -10,5 +10,6 @@ pub mod cli;
 pub mod config;
 pub mod fake;
 pub mod state;
+pub mod submit;
 pub mod tui;
 pub mod workspace;

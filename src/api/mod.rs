@@ -4,6 +4,6 @@ mod client;
 mod error;
 mod key;
 
-pub use client::{Client, ClientConfig, ModelSummary, RetryHook, RetryNotice};
+pub use client::{Client, ClientConfig, ModelSummary, RetryHook, RetryNotice, WriteFailure};
 pub use error::ApiError;
 pub use key::{ApiKey, check_base_url};
