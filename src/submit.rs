@@ -237,7 +237,10 @@ pub enum WriteOutcome {
         report: ConflictReport,
     },
     /// An `--expect` does not hold on the server: nothing (more) was sent.
-    Expectation { server: Workspace, message: String },
+    Expectation {
+        server: Workspace,
+        message: String,
+    },
     WrongTarget(WrongTarget),
     /// Not applied: refused, or a re-read shows it did not land. `checked` says how that is
     /// known when the answer alone did not tell.
@@ -248,7 +251,10 @@ pub enum WriteOutcome {
         server: Option<Box<Workspace>>,
     },
     /// It may have landed and re-reading could not tell.
-    InDoubt { error: ApiError, reread: String },
+    InDoubt {
+        error: ApiError,
+        reread: String,
+    },
 }
 
 /// A write that landed, and what to tell about it.

@@ -96,7 +96,10 @@ fn cli_a_patch_answer_about_another_workspace_is_an_error() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("nothing more was sent"), "{run:?}");
     assert_eq!(run.stdout, "");
-    assert!(run.history().is_empty(), "no history for an answer about another id");
+    assert!(
+        run.history().is_empty(),
+        "no history for an answer about another id"
+    );
     assert_eq!(methods(&server), ["GET", "PATCH"]);
 }
 
@@ -207,7 +210,10 @@ fn cli_applied_then_cut_off_says_applied() {
         }
         honest(req, w)
     });
-    let run = orws(&server, &["--output", "json", "patch", ID, "--set", "name=Mine"]);
+    let run = orws(
+        &server,
+        &["--output", "json", "patch", ID, "--set", "name=Mine"],
+    );
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("shows it was applied"), "{run:?}");
     let out: Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
@@ -227,7 +233,10 @@ fn cli_a_500_that_did_not_land_says_not_applied() {
     assert_eq!(run.code, 1, "{run:?}");
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{run:?}");
-    assert!(lines[0].contains("500") && lines[0].contains("not applied"), "{run:?}");
+    assert!(
+        lines[0].contains("500") && lines[0].contains("not applied"),
+        "{run:?}"
+    );
     assert!(run.history().is_empty());
 }
 
@@ -251,7 +260,14 @@ fn cli_table_marks_fields_stored_differently_or_ignored() {
     let server = Hostile::start(bending);
     let run = orws(
         &server,
-        &["patch", ID, "--set", "name=Mine", "--set", "description=New"],
+        &[
+            "patch",
+            ID,
+            "--set",
+            "name=Mine",
+            "--set",
+            "description=New",
+        ],
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!run.stdout.contains("✓ applied"), "{}", run.stdout);
@@ -289,7 +305,10 @@ fn cli_a_patch_answer_missing_fields_is_reread_and_warned() {
             w.apply(&req.body);
             let mut partial = w.ws.clone();
             partial.as_object_mut().unwrap().remove("description");
-            partial.as_object_mut().unwrap().remove("default_text_model");
+            partial
+                .as_object_mut()
+                .unwrap()
+                .remove("default_text_model");
             return Reply::ok(&partial);
         }
         honest(req, w)
@@ -392,7 +411,10 @@ async fn core_a_remote_change_to_another_field_during_the_wait_is_taken_in() {
     let WriteOutcome::Applied(applied) = outcome else {
         panic!("{outcome:?}")
     };
-    assert_eq!(applied.outcome.before.get("description"), Some(&json!("theirs")));
+    assert_eq!(
+        applied.outcome.before.get("description"),
+        Some(&json!("theirs"))
+    );
     assert!(
         applied
             .outcome

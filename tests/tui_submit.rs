@@ -237,7 +237,11 @@ fn rechecks_stop_after_a_few() {
         rechecks += 1;
     }
     assert_eq!(rechecks, 4);
-    assert!(status(&app).contains("Your edits are kept"), "{}", status(&app));
+    assert!(
+        status(&app).contains("Your edits are kept"),
+        "{}",
+        status(&app)
+    );
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
 }
 

@@ -409,11 +409,11 @@ fn quit_confirm_overlay() {
 }
 
 #[test]
-fn revert_confirm_overlay() {
+fn revert_review() {
     let mut app = result_app();
-    key(&mut app, KeyCode::Char('r'));
-    assert_eq!(app.overlay, Some(Overlay::ConfirmRevert));
-    insta::assert_snapshot!("confirm_revert_80x24", screen(&app, (80, 24)));
+    key(&mut app, KeyCode::Char('u'));
+    assert!(matches!(app.screen, Screen::Review));
+    insta::assert_snapshot!("revert_review_80x24", screen(&app, (80, 24)));
 }
 
 #[test]

@@ -250,16 +250,19 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
     record_history(client, &patch, &before, &after);
     Ok(match output {
         Output::Json => {
-            let mismatches: Vec<Value> = mismatches
-                .iter()
-                .map(|m| json!({"field": m.field, "sent": m.sent, "stored": m.stored}))
-                .collect();
-            json_pretty(&json!({
+            let mut out = json!({
                 "patch": patch.to_json(),
                 "before": before.to_json(),
                 "after": after.to_json(),
-                "mismatches": mismatches,
-            }))
+            });
+            // Only when the server stored something else, so the usual shape stays as specified.
+            if !mismatches.is_empty() {
+                out["mismatches"] = mismatches
+                    .iter()
+                    .map(|m| json!({"field": m.field, "sent": m.sent, "stored": m.stored}))
+                    .collect();
+            }
+            json_pretty(&out)
         }
         Output::Table => changes_table(&before, &after, &patch),
     })

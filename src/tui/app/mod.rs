@@ -69,14 +69,20 @@ pub enum Effect {
     LoadWorkspace(String),
     /// The safe write: GET the workspace, check for conflicts against `base`, then PATCH
     /// `base`'s uuid (crate::submit::safe_patch).
-    Submit { base: Workspace, patch: PatchBody },
+    Submit {
+        base: Workspace,
+        patch: PatchBody,
+    },
     /// Abort the submit task; re-read the workspace when the PATCH may have landed.
     CancelSubmit {
         reread: Option<String>,
     },
     /// Re-read the workspace after `after` to tell whether a doubtful write landed
     /// (answered with `Msg::Reread`).
-    Recheck { id: String, after: Duration },
+    Recheck {
+        id: String,
+        after: Duration,
+    },
     OpenEditor {
         text: String,
     },

@@ -456,7 +456,9 @@ impl App {
             }
         }
         self.writes.reverting = Some(view);
-        self.info("Undo: the inverse patch. Enter sends it (after a conflict check); Esc goes back.");
+        self.info(
+            "Undo: the inverse patch. Enter sends it (after a conflict check); Esc goes back.",
+        );
         vec![]
     }
 }
