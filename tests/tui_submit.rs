@@ -224,6 +224,18 @@ fn cancel_while_sending_is_not_applied_yet_and_rechecks() {
 }
 
 #[test]
+fn a_late_recheck_never_touches_a_submit_in_flight() {
+    let mut app = submitting_app();
+    app.update(Msg::SubmitSending);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Submitting { .. }));
+    assert_eq!(app.update(Msg::Reread(Ok(production()))), vec![]);
+    assert!(matches!(app.screen, Screen::Submitting { .. }));
+}
+
+#[test]
 fn rechecks_stop_after_a_few() {
     let mut app = submitting_app();
     app.update(Msg::SubmitSending);

@@ -279,6 +279,10 @@ impl App {
 
     /// What the server holds after a cancelled or doubtful write.
     pub(super) fn on_reread(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
+        // A late check of an earlier write says nothing about the one now in flight.
+        if matches!(self.screen, Screen::Submitting { .. }) {
+            return vec![];
+        }
         let Some(mut pending) = self.writes.pending.take() else {
             return vec![];
         };
