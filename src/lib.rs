@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod fake;
 pub mod state;
+pub mod submit;
 pub mod text;
 pub mod tui;
 pub mod workspace;

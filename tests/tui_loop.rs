@@ -118,8 +118,10 @@ async fn a_remote_change_to_the_edited_field_stops_at_the_conflict_screen() {
         server.requests().iter().all(|r| r.method != "PATCH"),
         "nothing is sent on a conflict"
     );
-    // Keep mine: sent anyway; the remote description stays.
+    // Keep mine: back to the review on their values; Enter sends; the remote description stays.
     ui.key(KeyCode::Char('m'));
+    ui.wait_for("Review ·", WAIT).await;
+    ui.key(KeyCode::Enter);
     ui.wait_for("✓ applied", WAIT).await;
     let stored = server.workspace("production").unwrap();
     assert_eq!(stored["name"], json!("Production mine"));

@@ -215,8 +215,8 @@ async fn history_records_the_patch_and_r_reverts_it() {
     );
 
     ui.key(KeyCode::Char('r'));
-    ui.wait_for("Revert", WAIT).await;
-    ui.key(KeyCode::Char('y'));
+    ui.wait_for("Review ·", WAIT).await;
+    ui.key(KeyCode::Enter);
     wait_until("the revert", || {
         server.workspace("production").unwrap()["name"] == json!("Production")
     })
@@ -268,7 +268,7 @@ async fn fault_403() {
 
 #[tokio::test]
 async fn fault_404_deleted_meanwhile() {
-    fault_case(Fault::Status(404), "GET", "not found", T).await;
+    fault_case(Fault::Status(404), "GET", "was deleted", T).await;
 }
 
 #[tokio::test]

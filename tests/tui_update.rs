@@ -628,12 +628,11 @@ fn review_then_enter_submits_the_minimal_patch() {
     );
     key(&mut app, KeyCode::Char('s'));
     let effects = key(&mut app, KeyCode::Enter);
-    let [Effect::Submit { base, patch, force }] = effects.as_slice() else {
+    let [Effect::Submit { base, patch }] = effects.as_slice() else {
         panic!("{effects:?}");
     };
     assert_eq!(base, &production());
     assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
-    assert!(!force);
     assert!(matches!(
         app.screen,
         Screen::Submitting { sending: false, .. }
@@ -743,12 +742,13 @@ fn a_server_that_stores_something_else_is_a_warning() {
 }
 
 #[test]
-fn r_on_the_result_confirms_then_sends_the_inverse() {
+fn r_on_the_result_reviews_then_enter_sends_the_inverse() {
     let mut app = submitting_app();
     app.update(Msg::Submitted(Ok(outcome("Production 2"))));
-    assert_eq!(key(&mut app, KeyCode::Char('r')), vec![]);
-    assert_eq!(app.overlay, Some(Overlay::ConfirmRevert));
-    let effects = key(&mut app, KeyCode::Char('y'));
+    let effects = key(&mut app, KeyCode::Char('r'));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
+    assert!(matches!(app.screen, Screen::Review));
+    let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { patch, base, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
@@ -783,13 +783,14 @@ fn conflict_app() -> App {
 }
 
 #[test]
-fn conflict_keep_mine_sends_anyway_on_the_new_base() {
+fn conflict_keep_mine_reviews_again_on_the_new_base() {
     let mut app = conflict_app();
-    let effects = key(&mut app, KeyCode::Char('m'));
-    let [Effect::Submit { base, patch, force }] = effects.as_slice() else {
+    assert_eq!(key(&mut app, KeyCode::Char('m')), vec![]);
+    assert!(matches!(app.screen, Screen::Review));
+    let effects = key(&mut app, KeyCode::Enter);
+    let [Effect::Submit { base, patch }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert!(force);
     assert_eq!(base.name(), "Theirs");
     assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
 }

@@ -436,11 +436,11 @@ fn an_untouched_value_that_breaks_a_rule_is_marked_as_a_warning() {
 }
 
 #[test]
-fn revert_confirm_overlay() {
+fn revert_review() {
     let mut app = result_app();
-    key(&mut app, KeyCode::Char('r'));
-    assert_eq!(app.overlay, Some(Overlay::ConfirmRevert));
-    insta::assert_snapshot!("confirm_revert_80x24", screen(&app, (80, 24)));
+    key(&mut app, KeyCode::Char('u'));
+    assert!(matches!(app.screen, Screen::Review));
+    insta::assert_snapshot!("revert_review_80x24", screen(&app, (80, 24)));
 }
 
 #[test]

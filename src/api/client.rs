@@ -440,6 +440,39 @@ fn retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// Why a single PATCH did not come back with the workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteFailure {
+    /// 429 or 503 (the server asks to come back later), or a refused connection (the request
+    /// never left). `retry_after` is the server's wait, capped; `None` leaves the wait to the
+    /// caller. A write is retried only after a fresh GET shows it did not land (product.md §6).
+    Busy {
+        error: ApiError,
+        retry_after: Option<Duration>,
+    },
+    /// Any other failure; `error.may_have_landed()` says whether the server may have applied it.
+    Failed(ApiError),
+}
+
+// Writes: one try each. `send` retries 429/503 blindly, which for a write could overwrite a
+// change made during the wait; the safe-write core (crate::submit) re-reads before retrying.
+impl Client {
+    /// Sends one PATCH to the workspace's uuid, never retried here.
+    pub async fn patch_once(&self, id: &str, patch: &PatchBody) -> Result<Workspace, WriteFailure> {
+        let what = format!("workspace '{id}'");
+        let path = format!("/workspaces/{}", encode(id));
+        let body = Some(patch.to_body_string());
+        match self.try_once(Method::PATCH, &path, body, &what).await {
+            Ok(answer) => data_workspace(answer).map_err(WriteFailure::Failed),
+            Err(Attempt::Retry { wait, error }) => Err(WriteFailure::Busy {
+                error,
+                retry_after: wait,
+            }),
+            Err(Attempt::Fail(error)) => Err(WriteFailure::Failed(error)),
+        }
+    }
+}
+
 /// The innermost cause, e.g. "Connection refused (os error 111)", without the URL.
 fn root_cause(e: &reqwest::Error) -> String {
     let mut source: &dyn std::error::Error = e;

@@ -6,6 +6,7 @@ mod key;
 
 pub use client::{
     Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES, ModelSummary, RetryHook, RetryNotice,
+    WriteFailure,
 };
 pub use error::ApiError;
 pub use key::{ApiKey, check_base_url};

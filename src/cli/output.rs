@@ -1,7 +1,8 @@
 //! Plain-text tables and JSON for stdout.
 
+use crate::submit::fate;
 use crate::workspace::diff::Change;
-use crate::workspace::{READ_ONLY, Workspace, display_value, field};
+use crate::workspace::{PatchBody, READ_ONLY, Workspace, changes_between, display_value, field};
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
@@ -101,13 +102,24 @@ pub fn workspace_table(ws: &Workspace) -> String {
     table(&["FIELD", "VALUE", ""], &rows)
 }
 
-/// field | before | after, with a note on the fields that were asked for.
-pub fn changes_table(changes: &[Change], requested: &[&str]) -> String {
+/// field | before | after; each requested field marked applied, stored differently or ignored.
+pub fn changes_table(before: &Workspace, after: &Workspace, patch: &PatchBody) -> String {
+    let mut changes = changes_between(before, after);
+    // A requested field the server left as it was has no change: it still gets its row.
+    for name in patch.fields().keys() {
+        if !changes.iter().any(|c| &c.field == name) {
+            changes.push(Change {
+                field: name.clone(),
+                before: before.get(name).cloned(),
+                after: after.get(name).cloned(),
+            });
+        }
+    }
     let rows: Vec<Vec<String>> = changes
         .iter()
         .map(|c| {
-            let note = if requested.contains(&c.field.as_str()) {
-                "✓ applied"
+            let note = if let Some(sent) = patch.fields().get(&c.field) {
+                fate(&c.field, sent, c.before.as_ref(), c.after.as_ref()).label()
             } else if field(&c.field).is_none() {
                 "server"
             } else {

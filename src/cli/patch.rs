@@ -4,9 +4,12 @@ use super::args::PatchArgs;
 use super::output::{changes_table, json_pretty};
 use super::{CliError, Output};
 use crate::api::Client;
+use crate::submit::{
+    Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest, safe_patch,
+};
+pub use crate::submit::{Expectation, broken_expectation};
 use crate::workspace::{
-    FIELDS, PatchBody, READ_ONLY, Workspace, changes_between, check_value, display_value, field,
-    parse_input, values_equal,
+    FIELDS, PatchBody, READ_ONLY, Workspace, check_value, display_value, field, parse_input,
 };
 use serde_json::{Map, Value, json};
 
@@ -62,13 +65,6 @@ fn editable(name: &str) -> Result<&'static crate::workspace::FieldSpec, CliError
     )))
 }
 
-/// A precondition: FIELD must hold VALUE on the server.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Expectation {
-    pub field: String,
-    pub value: Value,
-}
-
 pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, CliError> {
     expects
         .iter()
@@ -100,25 +96,6 @@ pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, CliErr
             })
         })
         .collect()
-}
-
-/// The first expectation the server's state breaks, as a message.
-pub fn broken_expectation(server: &Workspace, expects: &[Expectation]) -> Option<String> {
-    expects.iter().find_map(|e| {
-        let actual = server.get(&e.field);
-        let holds = match field(&e.field) {
-            Some(spec) => values_equal(spec, actual, Some(&e.value)),
-            None => display_value(actual) == display_value(Some(&e.value)),
-        };
-        (!holds).then(|| {
-            format!(
-                "conflict: {} is \"{}\" on the server, not the expected \"{}\"; nothing was sent",
-                e.field,
-                display_value(actual),
-                display_value(Some(&e.value))
-            )
-        })
-    })
 }
 
 /// Appends the applied patch to the history; a failure is a warning, the PATCH stands.
@@ -162,15 +139,23 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
         expects,
         dry_run,
     } = plan;
-    let before = client.get(&workspace).await?;
-    if let Some(message) = broken_expectation(&before, &expects) {
+    let loaded = client.get(&workspace).await?;
+    // Identity: the answer must be about the workspace asked for, by uuid or slug.
+    if loaded.id() != workspace && loaded.slug() != workspace {
+        return Err(CliError::api(format!(
+            "the server answered with workspace {} ('{}') when asked for '{workspace}'; nothing was sent",
+            loaded.id(),
+            loaded.slug()
+        )));
+    }
+    if let Some(message) = broken_expectation(&loaded, &expects) {
         return Err(CliError::conflict(message));
     }
-    let patch = PatchBody::between(&before, &sets);
+    let patch = PatchBody::between(&loaded, &sets);
     if patch.is_empty() {
         eprintln!(
             "orws: nothing to change: {} already holds these values",
-            before.slug()
+            loaded.slug()
         );
         return Ok(if dry_run || output == Output::Json {
             "{}\n".into()
@@ -181,24 +166,104 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
     if dry_run {
         eprintln!(
             "orws: dry run: would send PATCH /workspaces/{} with this body",
-            before.id()
+            loaded.id()
         );
         return Ok(format!("{}\n", patch.to_body_string()));
     }
-    let after = client.patch(before.id(), &patch).await?;
-    for warning in crate::workspace::echo_mismatches(&patch, &after) {
+    let request = WriteRequest {
+        id: loaded.id(),
+        base: &loaded,
+        patch: &patch,
+        expects: &expects,
+        base_is_fresh: true,
+    };
+    let outcome = safe_patch(client, request, RetryPolicy::default(), |phase| {
+        if let Phase::Waiting(n) = phase {
+            eprintln!(
+                "orws: {}; checking the workspace again and retrying in {:.1} s (try {} of {})",
+                n.reason,
+                n.wait.as_secs_f64(),
+                n.attempt,
+                n.max_attempts
+            );
+        }
+    })
+    .await;
+    let applied = match outcome {
+        WriteOutcome::Applied(applied) => applied,
+        WriteOutcome::Conflict { server, report } => {
+            let fields: Vec<String> = report
+                .conflicts
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} is now \"{}\"",
+                        c.field,
+                        display_value(server.get(&c.field))
+                    )
+                })
+                .collect();
+            return Err(CliError::conflict(format!(
+                "conflict: changed on the server while orws waited to retry: {}; nothing more was sent",
+                fields.join(", ")
+            )));
+        }
+        WriteOutcome::Expectation { message, .. } => return Err(CliError::conflict(message)),
+        WriteOutcome::WrongTarget(w) => return Err(CliError::api(w.to_string())),
+        WriteOutcome::NotApplied { error, checked, .. } => {
+            let mut e = CliError::from(error);
+            if let Some(checked) = checked {
+                e.message = format!("{}; {checked}", e.message);
+            }
+            return Err(e);
+        }
+        WriteOutcome::InDoubt { error, reread } => {
+            return Err(CliError::api(format!(
+                "{error}; reading the workspace to tell whether it was applied failed too ({reread}); check with `orws get {}`",
+                loaded.id()
+            )));
+        }
+    };
+    let Applied {
+        outcome,
+        mismatches,
+        notes,
+        after_all,
+    } = *applied;
+    if after_all {
+        eprintln!(
+            "orws: the PATCH got no clean answer, but reading the workspace again shows it was applied"
+        );
+    }
+    for note in &notes {
+        eprintln!("orws: warning: {note}");
+    }
+    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
         eprintln!("orws: warning: the server did not store what was asked: {warning}");
     }
+    let SubmitOutcome {
+        before,
+        after,
+        patch,
+        ..
+    } = outcome;
     record_history(client, &patch, &before, &after);
     Ok(match output {
-        Output::Json => json_pretty(&json!({
-            "patch": patch.to_json(),
-            "before": before.to_json(),
-            "after": after.to_json(),
-        })),
-        Output::Table => {
-            let requested: Vec<&str> = patch.fields().keys().map(String::as_str).collect();
-            changes_table(&changes_between(&before, &after), &requested)
+        Output::Json => {
+            let mut out = json!({
+                "patch": patch.to_json(),
+                "before": before.to_json(),
+                "after": after.to_json(),
+            });
+            // Only when the server stored something else, so the usual shape stays as specified.
+            if !mismatches.is_empty() {
+                out["mismatches"] = mismatches
+                    .iter()
+                    .map(|m| json!({"field": m.field, "sent": m.sent, "stored": m.stored}))
+                    .collect();
+            }
+            json_pretty(&out)
         }
+        Output::Table => changes_table(&before, &after, &patch),
     })
 }

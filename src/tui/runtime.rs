@@ -1,13 +1,13 @@
 //! The loop: messages in (terminal events, task results, animation ticks), effects out.
 //! Generic over the terminal, so tests drive it with injected keys and a `TestBackend`.
 
-use super::app::{App, Effect, Msg, SubmitOutcome};
+use super::app::{App, Effect, Msg};
 use super::theme::Theme;
 use super::view;
 use crate::api::Client;
 use crate::state::drafts::{self, Draft};
 use crate::state::history::{self, HistoryEntry};
-use crate::workspace::check_conflicts;
+use crate::submit::{Phase, RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
 use crossterm::event::Event;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -178,13 +178,13 @@ impl Runtime {
                         let _ = tx.send(Msg::WorkspaceLoaded(client.get(&target).await));
                     });
                 }
-                Effect::Submit { base, patch, force } => {
+                Effect::Submit { base, patch } => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {
                         old.abort();
                     }
                     self.submit = Some(tokio::spawn(async move {
-                        let _ = tx.send(submit(&client, &tx, base, patch, force).await);
+                        let _ = tx.send(Msg::Written(submit(&client, &tx, base, patch).await));
                     }));
                 }
                 Effect::CancelSubmit { reread } => {
@@ -193,10 +193,21 @@ impl Runtime {
                     }
                     if let Some(id) = reread {
                         let (client, tx) = (self.client.clone(), self.tx.clone());
-                        tokio::spawn(async move {
+                        self.submit = Some(tokio::spawn(async move {
                             let _ = tx.send(Msg::Reread(client.get(&id).await));
-                        });
+                        }));
                     }
+                }
+                Effect::Recheck { id, after } => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    if let Some(old) = self.submit.take() {
+                        old.abort();
+                    }
+                    // Kept in the submit slot: a new submit or cancel ends the checking.
+                    self.submit = Some(tokio::spawn(async move {
+                        tokio::time::sleep(after).await;
+                        let _ = tx.send(Msg::Reread(client.get(&id).await));
+                    }));
                 }
                 Effect::OpenEditor { text } => {
                     let result = host.run_editor(&text);
@@ -260,32 +271,29 @@ impl Runtime {
     }
 }
 
-/// The submit: a fresh GET, the conflict check against the base, then the PATCH.
+/// The submit: the safe write of crate::submit to the loaded uuid, its phases shown as it goes.
 async fn submit(
     client: &Client,
     tx: &UnboundedSender<Msg>,
     base: crate::workspace::Workspace,
     patch: crate::workspace::PatchBody,
-    force: bool,
-) -> Msg {
-    let server = match client.get(base.id()).await {
-        Ok(ws) => ws,
-        Err(e) => return Msg::Submitted(Err(e)),
+) -> WriteOutcome {
+    let request = WriteRequest {
+        id: base.id(),
+        base: &base,
+        patch: &patch,
+        expects: &[],
+        base_is_fresh: false,
     };
-    let report = check_conflicts(&base, &server, &patch);
-    if report.has_conflicts() && !force {
-        return Msg::SubmitConflict { server, report };
-    }
-    let _ = tx.send(Msg::SubmitSending);
-    match client.patch(server.id(), &patch).await {
-        Ok(after) => Msg::Submitted(Ok(SubmitOutcome {
-            before: server,
-            after,
-            patch,
-            remote_changes: report.remote_changes,
-        })),
-        Err(e) => Msg::Submitted(Err(e)),
-    }
+    safe_patch(client, request, RetryPolicy::default(), |phase| {
+        let msg = match phase {
+            Phase::Sending { .. } => Msg::SubmitSending,
+            Phase::Waiting(notice) => Msg::Retrying(notice),
+            Phase::Checking | Phase::Rechecking => return,
+        };
+        let _ = tx.send(msg);
+    })
+    .await
 }
 
 fn draw<H: Host>(host: &mut H, app: &App, theme: &Theme) -> io::Result<()> {

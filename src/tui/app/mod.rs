@@ -4,15 +4,17 @@
 mod overlays;
 mod submit;
 
+pub use submit::{PendingWrite, WriteState};
+
 use super::form::{FormAction, FormState};
 use super::picker::{PickerAction, PickerState};
 use crate::api::{ApiError, RetryNotice};
 use crate::catalog::Catalog;
 use crate::config::KeyBindings;
 use crate::state::drafts::Draft;
+use crate::submit::WriteOutcome;
 use crate::workspace::{
-    Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches, field,
-    values_equal,
+    Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use std::sync::Arc;
@@ -43,7 +45,9 @@ pub enum Msg {
     /// The conflict check passed; the PATCH is on its way.
     SubmitSending,
     Submitted(Result<SubmitOutcome, ApiError>),
-    /// After a cancelled submit: what the server holds now.
+    /// How the safe write (crate::submit) ended.
+    Written(WriteOutcome),
+    /// After a cancelled or doubtful submit: what the server holds now.
     Reread(Result<Workspace, ApiError>),
     Retrying(RetryNotice),
     /// $EDITOR closed: the new text, or why it failed.
@@ -63,15 +67,21 @@ pub enum Effect {
     /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
     LoadCatalog,
     LoadWorkspace(String),
-    /// GET the workspace, check for conflicts against `base` (unless `force`), then PATCH.
+    /// The safe write: GET the workspace, check for conflicts against `base`, then PATCH
+    /// `base`'s uuid (crate::submit::safe_patch).
     Submit {
         base: Workspace,
         patch: PatchBody,
-        force: bool,
     },
     /// Abort the submit task; re-read the workspace when the PATCH may have landed.
     CancelSubmit {
         reread: Option<String>,
+    },
+    /// Re-read the workspace after `after` to tell whether a doubtful write landed
+    /// (answered with `Msg::Reread`).
+    Recheck {
+        id: String,
+        after: Duration,
     },
     OpenEditor {
         text: String,
@@ -94,16 +104,7 @@ pub enum Effect {
     Quit,
 }
 
-/// A PATCH that went through.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubmitOutcome {
-    /// The server's state just before the PATCH.
-    pub before: Workspace,
-    pub after: Workspace,
-    pub patch: PatchBody,
-    /// Fields changed remotely that we did not touch (folded into the base).
-    pub remote_changes: Vec<Change>,
-}
+pub use crate::submit::SubmitOutcome;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultView {
@@ -192,6 +193,8 @@ pub struct App {
     pub catalog_error: Option<String>,
     /// The form's browse-mode keys (defaults, or the config file's `[keys]`).
     pub keys: KeyBindings,
+    /// A revert under review, and a write whose landing is in doubt.
+    pub writes: submit::WriteState,
     catalog_requested: bool,
 }
 
@@ -231,6 +234,7 @@ impl App {
             catalog: None,
             catalog_error: None,
             keys: KeyBindings::default(),
+            writes: submit::WriteState::default(),
             catalog_requested: false,
         };
         (app, vec![effect])
@@ -346,12 +350,7 @@ impl App {
             }
             Msg::WorkspaceLoaded(result) => self.on_workspace_loaded(result),
             Msg::SubmitConflict { server, report } => {
-                self.screen = Screen::Conflict(ConflictView {
-                    server,
-                    report,
-                    from_draft: false,
-                });
-                self.warn("Someone changed these fields on the server since you loaded them; nothing was sent.");
+                self.show_conflict(server, report);
                 vec![]
             }
             Msg::SubmitSending => {
@@ -361,6 +360,7 @@ impl App {
                 vec![]
             }
             Msg::Submitted(result) => self.on_submitted(result),
+            Msg::Written(outcome) => self.on_written(outcome),
             Msg::Reread(result) => self.on_reread(result),
             Msg::Retrying(n) => {
                 self.warn(format!(
@@ -450,32 +450,21 @@ impl App {
                 _ => vec![],
             },
             Screen::Form => self.form_key(key),
+            // No single letter sends a write: only Enter on a Review does (product.md §4).
             Screen::Review => match key.code {
-                KeyCode::Enter | KeyCode::Char('y') => self.submit(false),
-                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
-                    self.screen = Screen::Form;
-                    vec![]
-                }
+                KeyCode::Enter => self.submit(),
+                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => self.review_back(),
                 _ => vec![],
             },
             Screen::Submitting { sending, .. } => match key.code {
                 KeyCode::Esc => {
-                    let reread = sending.then(|| self.form_id()).flatten();
-                    self.screen = Screen::Form;
-                    if reread.is_some() {
-                        self.warn("Cancelled; the PATCH may have reached the server, checking…");
-                    } else {
-                        self.info("Cancelled before anything was sent; your edits are kept.");
-                    }
-                    vec![Effect::CancelSubmit { reread }]
+                    let sending = *sending;
+                    self.cancel_submit(sending)
                 }
                 _ => vec![],
             },
             Screen::Result(_) => match key.code {
-                KeyCode::Char('r') => {
-                    self.overlay = Some(Overlay::ConfirmRevert);
-                    vec![]
-                }
+                KeyCode::Char('r') | KeyCode::Char('u') => self.revert(),
                 KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => {
                     self.screen = Screen::Form;
                     vec![]

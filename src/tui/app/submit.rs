@@ -1,7 +1,30 @@
-//! The submit and what follows it: review, the PATCH outcome, re-reading after a doubtful
-//! end, the Conflict screen's keys, and revert.
+//! The submit and what follows it: review, the safe write's outcome, re-reading after a
+//! doubtful end, the Conflict screen's keys, and revert through a Review.
 
 use super::*;
+use crate::submit::{Applied, Holds, server_holds};
+
+/// Re-reads after a cancelled or doubtful write: at once, then after 1, 2, 4 and 8 s.
+const RECHECKS: u32 = 5;
+
+/// Writes in progress or in doubt, and a revert under review.
+#[derive(Debug, Default)]
+pub struct WriteState {
+    /// The Result a revert under review came from: Esc on that Review goes back to it.
+    pub reverting: Option<ResultView>,
+    /// The write sent last, until its outcome is known (kept while it is in doubt).
+    pub pending: Option<PendingWrite>,
+}
+
+/// A write whose outcome is awaited: what it was made on and what it sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingWrite {
+    pub before: Workspace,
+    pub patch: PatchBody,
+    pub revert: bool,
+    /// Re-reads done so far while in doubt.
+    pub checks: u32,
+}
 
 impl App {
     pub(super) fn review(&mut self) -> Vec<Effect> {
@@ -21,7 +44,24 @@ impl App {
         vec![]
     }
 
-    pub(super) fn submit(&mut self, force: bool) -> Vec<Effect> {
+    /// Esc on a Review: back to the form, or, for a revert, back to the result it came from.
+    pub(super) fn review_back(&mut self) -> Vec<Effect> {
+        match (self.writes.reverting.take(), &mut self.form) {
+            (Some(view), Some(form)) => {
+                for name in view.outcome.patch.fields().keys() {
+                    if let Some(f) = form.field_mut(name) {
+                        f.reset();
+                    }
+                }
+                self.screen = Screen::Result(view);
+            }
+            _ => self.screen = Screen::Form,
+        }
+        vec![]
+    }
+
+    /// Enter on a Review: the safe write, always with the conflict check.
+    pub(super) fn submit(&mut self) -> Vec<Effect> {
         let Some(form) = &self.form else {
             return vec![];
         };
@@ -31,115 +71,315 @@ impl App {
             self.info("Nothing to save: no field differs from the server's value.");
             return vec![];
         }
+        let base = form.workspace.clone();
+        let revert = self.writes.reverting.take().is_some();
+        self.writes.pending = Some(PendingWrite {
+            before: base.clone(),
+            patch: patch.clone(),
+            revert,
+            checks: 0,
+        });
         self.screen = Screen::Submitting {
             sending: false,
-            revert: false,
+            revert,
         };
         self.elapsed = Duration::ZERO;
         self.status = None;
-        vec![Effect::Submit {
-            base: form.workspace.clone(),
-            patch,
-            force,
-        }]
+        vec![Effect::Submit { base, patch }]
     }
 
+    /// Esc while submitting. Once the PATCH is on its way, the server may still apply it:
+    /// "not applied yet", and re-reads tell.
+    pub(super) fn cancel_submit(&mut self, sending: bool) -> Vec<Effect> {
+        self.screen = Screen::Form;
+        let reread = if sending { self.form_id() } else { None };
+        if reread.is_some() {
+            self.warn(
+                "Cancelled: not applied yet, but the PATCH may still reach the server; checking…",
+            );
+        } else {
+            self.writes.pending = None;
+            self.info("Cancelled before anything was sent; your edits are kept.");
+        }
+        vec![Effect::CancelSubmit { reread }]
+    }
+
+    /// The old message of a finished submit, as tests and benches still send it.
     pub(super) fn on_submitted(&mut self, result: Result<SubmitOutcome, ApiError>) -> Vec<Effect> {
-        let Screen::Submitting { revert, sending } = self.screen else {
-            // The person cancelled; the re-read reports what happened.
-            return vec![];
-        };
-        let Some(form) = &mut self.form else {
+        let Screen::Submitting { sending, .. } = self.screen else {
             return vec![];
         };
         match result {
-            Ok(outcome) => {
-                let changes = changes_between(&outcome.before, &outcome.after);
-                let echo_warnings = echo_mismatches(&outcome.patch, &outcome.after);
-                // Edits made since the submit began stay; everything else follows the server.
-                form.rebase(outcome.after.clone());
-                let n = outcome.patch.len();
-                if echo_warnings.is_empty() {
-                    self.info(format!(
-                        "{} field{} saved.",
-                        n,
-                        if n == 1 { "" } else { "s" }
-                    ));
-                } else {
-                    self.warn(format!(
-                        "Saved, but the server stored something else: {}",
-                        echo_warnings.join("; ")
-                    ));
-                }
-                let record = Effect::RecordHistory {
-                    patch: outcome.patch.clone(),
-                    before: outcome.before.clone(),
-                    after: outcome.after.clone(),
-                };
-                self.screen = Screen::Result(ResultView {
+            Ok(outcome) => self.on_written(WriteOutcome::Applied(Box::new(Applied {
+                mismatches: crate::submit::mismatches(&outcome.patch, &outcome.after),
+                outcome,
+                notes: vec![],
+                after_all: false,
+            }))),
+            Err(e) if sending && e.may_have_landed() => {
+                self.screen = Screen::Form;
+                self.error(format!("{e}; checking whether it was applied…"));
+                self.recheck(Duration::ZERO)
+            }
+            Err(error) => self.on_written(WriteOutcome::NotApplied {
+                error,
+                checked: None,
+                server: None,
+            }),
+        }
+    }
+
+    /// How the safe write ended.
+    pub(super) fn on_written(&mut self, outcome: WriteOutcome) -> Vec<Effect> {
+        let Screen::Submitting { revert, .. } = self.screen else {
+            // The person cancelled; the re-reads report what happened.
+            return vec![];
+        };
+        let pending = self.writes.pending.take();
+        match outcome {
+            WriteOutcome::Applied(applied) => {
+                let Applied {
                     outcome,
-                    changes,
-                    echo_warnings,
-                    reverting: revert,
-                });
-                return vec![record];
+                    notes,
+                    after_all,
+                    ..
+                } = *applied;
+                self.show_applied(outcome, revert, notes, after_all)
+            }
+            WriteOutcome::Conflict { server, report } => {
+                self.show_conflict(server, report);
+                vec![]
+            }
+            WriteOutcome::Expectation { message, .. } => {
+                self.screen = Screen::Form;
+                self.error(message);
+                vec![]
+            }
+            WriteOutcome::WrongTarget(w) => {
+                self.screen = Screen::Form;
+                self.error(format!("{w}. Your edits are kept."));
+                vec![]
+            }
+            WriteOutcome::NotApplied { error, checked, .. } => {
+                self.show_failure(error, checked);
+                vec![]
+            }
+            WriteOutcome::InDoubt { error, reread } => {
+                self.screen = Screen::Form;
+                self.writes.pending = pending;
+                self.warn(format!(
+                    "{error}; not applied yet as far as orws can tell (reading it back failed: {reread}); checking again…"
+                ));
+                self.recheck(Duration::from_secs(1))
+            }
+        }
+    }
+
+    /// The Conflict screen after a submit: nothing was sent.
+    pub(super) fn show_conflict(&mut self, server: Workspace, report: ConflictReport) {
+        self.writes.pending = None;
+        self.screen = Screen::Conflict(ConflictView {
+            server,
+            report,
+            from_draft: false,
+        });
+        self.warn(
+            "Someone changed these fields on the server since you loaded them; nothing was sent.",
+        );
+    }
+
+    fn show_applied(
+        &mut self,
+        outcome: SubmitOutcome,
+        revert: bool,
+        notes: Vec<String>,
+        after_all: bool,
+    ) -> Vec<Effect> {
+        let record = Effect::RecordHistory {
+            patch: outcome.patch.clone(),
+            before: outcome.before.clone(),
+            after: outcome.after.clone(),
+        };
+        let Some(form) = self
+            .form
+            .as_mut()
+            .filter(|f| f.workspace.id() == outcome.after.id())
+        else {
+            // The form is gone (or shows another workspace): the history still gets it.
+            self.warn(format!(
+                "The change to '{}' was applied after all; it is in the history.",
+                outcome.after.name()
+            ));
+            return vec![record];
+        };
+        let changes = changes_between(&outcome.before, &outcome.after);
+        let mut echo_warnings = echo_mismatches(&outcome.patch, &outcome.after);
+        // Edits made since the submit began stay; everything else follows the server.
+        form.rebase(outcome.after.clone());
+        let n = outcome.patch.len();
+        if after_all {
+            self.warn("Checked the server: the change was applied after all.");
+        } else if echo_warnings.is_empty() && notes.is_empty() {
+            self.info(format!(
+                "{} field{} saved.",
+                n,
+                if n == 1 { "" } else { "s" }
+            ));
+        } else if echo_warnings.is_empty() {
+            self.warn(format!("Saved, but {}", notes.join("; ")));
+        } else {
+            self.warn(format!(
+                "Saved, but the server stored something else: {}",
+                echo_warnings.join("; ")
+            ));
+        }
+        echo_warnings.extend(notes);
+        self.screen = Screen::Result(ResultView {
+            outcome,
+            changes,
+            echo_warnings,
+            reverting: revert,
+        });
+        vec![record]
+    }
+
+    fn show_failure(&mut self, e: ApiError, checked: Option<String>) {
+        self.screen = Screen::Form;
+        let Some(form) = &mut self.form else {
+            return;
+        };
+        if let Some(name) = e.field().map(str::to_string)
+            && let Some(f) = form.field_mut(&name)
+        {
+            f.server_error = Some(e.to_string());
+            form.focus_field(&name);
+        }
+        let text = match (&e, checked) {
+            // A retry cannot work: the workspace is gone (or this key no longer sees it).
+            (ApiError::NotFound { .. }, _) => format!(
+                "Workspace '{}' was deleted (or is no longer visible to this key); your edits are kept in the draft.",
+                form.workspace.name()
+            ),
+            (_, Some(checked)) => format!("{e}; {checked}. Your edits are kept; s to try again."),
+            (_, None) => format!("{e}. Your edits are kept; s to try again."),
+        };
+        self.error(text);
+    }
+
+    /// Asks for a re-read of the workspace whose write is in doubt.
+    fn recheck(&mut self, after: Duration) -> Vec<Effect> {
+        match &self.writes.pending {
+            Some(p) => vec![Effect::Recheck {
+                id: p.before.id().to_string(),
+                after,
+            }],
+            None => vec![],
+        }
+    }
+
+    /// What the server holds after a cancelled or doubtful write.
+    pub(super) fn on_reread(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
+        // A late check of an earlier write says nothing about the one now in flight.
+        if matches!(self.screen, Screen::Submitting { .. }) {
+            return vec![];
+        }
+        let Some(mut pending) = self.writes.pending.take() else {
+            return vec![];
+        };
+        pending.checks += 1;
+        let server = match result {
+            Ok(server) if server.id() == pending.before.id() => server,
+            Ok(other) => {
+                self.follow_up(
+                    Level::Error,
+                    &format!(
+                        "Checking whether the change was applied, the server answered about workspace {}, not {}; re-open the workspace to see its state",
+                        other.id(),
+                        pending.before.id()
+                    ),
+                );
+                return vec![];
             }
             Err(e) => {
-                self.screen = Screen::Form;
-                if let Some(name) = e.field().map(str::to_string)
-                    && let Some(f) = form.field_mut(&name)
-                {
-                    f.server_error = Some(e.to_string());
-                    form.focus_field(&name);
-                }
-                let id = form.workspace.id().to_string();
-                self.error(format!("{e}. Your edits are kept; s to try again."));
-                if sending && e.may_have_landed() {
-                    // Whether it landed decides what the form's base is: ask the server.
-                    return vec![Effect::CancelSubmit { reread: Some(id) }];
+                let text = format!("Could not check whether the change was applied: {e}");
+                return self.not_yet(pending, &text);
+            }
+        };
+        match server_holds(&pending.before, &pending.patch, &server) {
+            Holds::Sent => {
+                let outcome = SubmitOutcome {
+                    before: pending.before,
+                    after: server,
+                    patch: pending.patch,
+                    remote_changes: vec![],
+                };
+                if matches!(self.screen, Screen::Form) {
+                    self.show_applied(outcome, pending.revert, vec![], true)
+                } else {
+                    let record = Effect::RecordHistory {
+                        patch: outcome.patch,
+                        before: outcome.before,
+                        after: outcome.after,
+                    };
+                    self.follow_up(
+                        Level::Warning,
+                        "Checked the server: the change was applied after all; it is in the history.",
+                    );
+                    vec![record]
                 }
             }
+            Holds::Base => {
+                if let Some(form) = &mut self.form
+                    && form.workspace.id() == server.id()
+                {
+                    // The patched fields still hold the base: taking the rest in hides nothing.
+                    form.rebase(server);
+                }
+                self.not_yet(pending, "Checked the server: not applied yet")
+            }
+            Holds::Other => {
+                self.follow_up(
+                    Level::Warning,
+                    "Checked the server: not applied; someone else changed those fields meanwhile (s and Enter show them as a conflict)",
+                );
+                vec![]
+            }
         }
-        vec![]
     }
 
-    pub(super) fn on_reread(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
-        let Some(form) = &mut self.form else {
+    /// Not applied as of this re-read: check again a little later, a few times.
+    fn not_yet(&mut self, pending: PendingWrite, text: &str) -> Vec<Effect> {
+        if pending.checks >= RECHECKS {
+            self.follow_up(
+                Level::Warning,
+                &format!(
+                    "{text}, {} checks after the cancel; if the request still arrives, re-opening the workspace shows it. Your edits are kept.",
+                    pending.checks
+                ),
+            );
             return vec![];
-        };
-        match result {
-            Ok(server) => {
-                let patch = form.patch();
-                let applied = !patch.is_empty()
-                    && patch.fields().iter().all(|(k, v)| {
-                        field(k).is_some_and(|spec| values_equal(spec, server.get(k), Some(v)))
-                    });
-                form.rebase(server);
-                let (level, text) = if applied {
-                    (
-                        Level::Warning,
-                        "Checked the server: the change was applied after all.",
-                    )
-                } else {
-                    (
-                        Level::Info,
-                        "Checked the server: the change was not applied; your edits are kept.",
-                    )
-                };
-                self.follow_up(level, text);
-            }
-            Err(e) => self.follow_up(
-                Level::Error,
-                &format!("Could not check whether the change was applied: {e}"),
-            ),
         }
-        vec![]
+        let wait = Duration::from_secs(1 << (pending.checks - 1));
+        self.follow_up(
+            Level::Warning,
+            &format!(
+                "{text}; the cancelled request may still arrive, checking again in {} s",
+                wait.as_secs()
+            ),
+        );
+        self.writes.pending = Some(pending);
+        self.recheck(wait)
     }
 
     /// Adds to the status line instead of replacing it, so the cause stays readable.
     pub(super) fn follow_up(&mut self, level: Level, text: &str) {
         let text = match self.status.take() {
-            Some(old) => format!("{} — {text}", old.text.trim_end_matches('.')),
+            // Successive checks replace each other rather than pile up.
+            Some(old) => {
+                let old = old.text;
+                let cause = old.split(" — ").next().unwrap_or(&old);
+                format!("{} — {text}", cause.trim_end_matches('.'))
+            }
             None => text.to_string(),
         };
         self.status = Some(Status { level, text });
@@ -169,9 +409,14 @@ impl App {
                 vec![]
             }
             KeyCode::Char('m') => {
-                // Keep mine: the server's state becomes the base, my edits stay, and they go.
+                // Keep mine: rebase on what was shown and review again. Enter there runs the
+                // conflict check again, so a change newer than the one shown is never overwritten.
                 form.rebase(server);
-                self.submit(true)
+                self.screen = Screen::Review;
+                self.info(
+                    "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
+                );
+                vec![]
             }
             KeyCode::Char('t') => {
                 form.rebase(server);
@@ -197,22 +442,27 @@ impl App {
         }
     }
 
-    /// Sends the inverse of the last patch, after the same conflict check.
+    /// `u`/`r` on the Result screen: a Review of the inverse patch; only Enter there sends it,
+    /// with the same conflict check as any submit.
     pub(super) fn revert(&mut self) -> Vec<Effect> {
-        let Screen::Result(view) = &self.screen else {
+        if self.form.is_none() || !matches!(self.screen, Screen::Result(_)) {
+            return vec![];
+        }
+        let Screen::Result(view) = std::mem::replace(&mut self.screen, Screen::Review) else {
             return vec![];
         };
         let inverse = view.outcome.patch.inverse(&view.outcome.before);
-        let base = view.outcome.after.clone();
-        self.screen = Screen::Submitting {
-            sending: false,
-            revert: true,
-        };
-        self.elapsed = Duration::ZERO;
-        vec![Effect::Submit {
-            base,
-            patch: inverse,
-            force: false,
-        }]
+        if let Some(form) = &mut self.form {
+            for (name, value) in inverse.fields() {
+                if let Some(f) = form.field_mut(name) {
+                    f.set_value(value.clone());
+                }
+            }
+        }
+        self.writes.reverting = Some(view);
+        self.info(
+            "Undo: the inverse patch. Enter sends it (after a conflict check); Esc goes back.",
+        );
+        vec![]
     }
 }

@@ -56,7 +56,7 @@ fn sections(app: &App) -> Vec<Section> {
         Screen::Review => vec![fixed(
             "Review",
             &[
-                ("Enter y", "send the PATCH"),
+                ("Enter", "send the PATCH (no letter sends)"),
                 ("Esc n", "back to the form, nothing lost"),
             ],
         )],
@@ -71,13 +71,13 @@ fn sections(app: &App) -> Vec<Section> {
             "Result",
             &[
                 ("Enter Esc", "back to the form"),
-                ("r", "revert this change (asks first)"),
+                ("u r", "undo: review the inverse patch"),
             ],
         )],
         Screen::Conflict(_) => vec![fixed(
             "Conflict",
             &[
-                ("m", "keep mine: send my values anyway"),
+                ("m", "keep mine: review them again on their values"),
                 ("t", "take theirs: drop those fields"),
                 ("Esc", "back to the form"),
             ],

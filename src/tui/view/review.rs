@@ -77,6 +77,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &FormState, theme: &Theme) {
     for (i, line) in body_lines.iter().take(body_h as usize).enumerate() {
         put(buf, inner, top + 1 + i as u16, line);
     }
-    let note = "Only this is sent. Enter or y sends it; Esc goes back with nothing lost.";
+    let note = "Only this is sent. Enter sends it; Esc goes back with nothing lost.";
     put(buf, inner, top + 2 + body_h, &Line::styled(note, theme.dim));
 }

@@ -205,14 +205,14 @@ pub fn hints(app: &App) -> Vec<Hint> {
             .form
             .as_ref()
             .map_or_else(Vec::new, |f| form_hints(f, &app.keys)),
-        (None, Screen::Review) => vec![hint("Enter/y", "submit"), hint("Esc", "back")],
+        (None, Screen::Review) => vec![hint("Enter", "submit"), hint("Esc", "back")],
         (None, Screen::Submitting { .. }) => vec![hint("Esc", "cancel")],
-        (None, Screen::Result(_)) => vec![hint("Enter/Esc", "back to form"), hint("r", "revert")],
+        (None, Screen::Result(_)) => vec![hint("Enter/Esc", "back to form"), hint("u", "undo")],
         (None, Screen::Conflict(view)) => vec![
             if view.from_draft {
                 hint("m", "keep mine")
             } else {
-                hint("m", "keep mine (send anyway)")
+                hint("m", "keep mine (review again)")
             },
             hint("t", "take theirs"),
             hint("Esc", "back"),
