@@ -11,12 +11,14 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 type EditorFn = Box<dyn FnMut(&str) -> Result<String, String> + Send>;
+type SuspendFn = Box<dyn FnMut() + Send>;
 
 pub struct TestHost {
     terminal: Terminal<TestBackend>,
     events: UnboundedReceiver<Event>,
     screen: Arc<Mutex<String>>,
     editor: EditorFn,
+    suspend: SuspendFn,
 }
 
 /// The test's side: send keys, read the screen.
@@ -35,6 +37,7 @@ impl TestHost {
             events: rx,
             screen: screen.clone(),
             editor: Box::new(|_| Err("no editor in tests".into())),
+            suspend: Box::new(|| {}),
         };
         (host, TestDriver { events: tx, screen })
     }
@@ -42,6 +45,12 @@ impl TestHost {
     /// Replaces $EDITOR with a function of the text.
     pub fn with_editor(mut self, editor: EditorFn) -> Self {
         self.editor = editor;
+        self
+    }
+
+    /// Runs `f` where the process would stop on Ctrl-Z (to see what is on disk by then).
+    pub fn with_suspend(mut self, f: SuspendFn) -> Self {
+        self.suspend = f;
         self
     }
 
@@ -91,6 +100,11 @@ impl Host for TestHost {
 
     fn run_editor(&mut self, text: &str) -> Result<String, String> {
         (self.editor)(text)
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        (self.suspend)();
+        Ok(())
     }
 }
 
