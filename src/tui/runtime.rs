@@ -32,6 +32,12 @@ pub trait Host {
     fn suspend(&mut self) -> io::Result<()> {
         Ok(())
     }
+    /// Whether more input is already waiting: the frame is skipped then, so a burst of keys
+    /// is taken in at the speed it comes (a lagging reader would see a later Esc and the key
+    /// after it in one read, as Alt-key).
+    fn input_pending(&mut self) -> impl std::future::Future<Output = bool> {
+        async { false }
+    }
 }
 
 /// The spinner's frame interval while a request is in flight.
@@ -147,8 +153,8 @@ impl Runtime {
                 self.finish(app);
                 return Ok(());
             }
-            // Skip the frame when more messages are already queued: they change it again.
-            if self.rx.is_empty() {
+            // Skip the frame when more messages or keys are already queued: they change it again.
+            if self.rx.is_empty() && !host.input_pending().await {
                 draw(host, app, theme)?;
             }
             let busy = app.is_busy();

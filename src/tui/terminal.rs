@@ -62,6 +62,8 @@ fn install_panic_hook() {
 pub struct CrosstermHost {
     terminal: Terminal<CrosstermBackend<Stdout>>,
     events: Option<EventStream>,
+    /// An event read ahead by `input_pending`, handed out first.
+    ahead: Option<io::Result<Event>>,
     mouse: bool,
     signals: Signals,
     /// The editor command for `e` ($VISUAL, $EDITOR, the config file, or vi).
@@ -78,6 +80,7 @@ impl CrosstermHost {
         Ok(Self {
             terminal,
             events: Some(EventStream::new()),
+            ahead: None,
             mouse,
             signals: Signals::new(),
             editor,
@@ -99,6 +102,9 @@ impl Host for CrosstermHost {
     }
 
     async fn next_event(&mut self) -> Option<io::Result<Event>> {
+        if let Some(event) = self.ahead.take() {
+            return Some(event);
+        }
         let Some(events) = &mut self.events else {
             return std::future::pending().await;
         };
@@ -120,6 +126,22 @@ impl Host for CrosstermHost {
                 Event::Resize(w, h)
             })),
         }
+    }
+
+    async fn input_pending(&mut self) -> bool {
+        use futures_util::StreamExt;
+        if self.ahead.is_none()
+            && let Some(events) = &mut self.events
+        {
+            // Polled once with this task's own waker: when nothing is ready, the stream's
+            // wake-up is registered for the loop (a throwaway waker would lose it).
+            let polled =
+                std::future::poll_fn(|cx| std::task::Poll::Ready(events.poll_next_unpin(cx))).await;
+            if let std::task::Poll::Ready(Some(event)) = polled {
+                self.ahead = Some(event);
+            }
+        }
+        self.ahead.is_some()
     }
 
     fn suspend(&mut self) -> io::Result<()> {

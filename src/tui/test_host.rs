@@ -19,6 +19,8 @@ pub struct TestHost {
     screen: Arc<Mutex<String>>,
     editor: EditorFn,
     suspend: SuspendFn,
+    /// A frame may have been drawn since the screen was last published.
+    drawn: bool,
 }
 
 /// The test's side: send keys, read the screen.
@@ -38,6 +40,7 @@ impl TestHost {
             screen: screen.clone(),
             editor: Box::new(|_| Err("no editor in tests".into())),
             suspend: Box::new(|| {}),
+            drawn: true,
         };
         (host, TestDriver { events: tx, screen })
     }
@@ -89,12 +92,15 @@ impl Host for TestHost {
     type B = TestBackend;
 
     fn terminal(&mut self) -> &mut Terminal<TestBackend> {
+        self.drawn = true;
         &mut self.terminal
     }
 
     async fn next_event(&mut self) -> Option<io::Result<Event>> {
         // The loop draws before it waits, so this is the frame a person would be looking at.
-        self.publish();
+        if std::mem::take(&mut self.drawn) {
+            self.publish();
+        }
         self.events.recv().await.map(Ok)
     }
 
@@ -105,6 +111,10 @@ impl Host for TestHost {
     fn suspend(&mut self) -> io::Result<()> {
         (self.suspend)();
         Ok(())
+    }
+
+    async fn input_pending(&mut self) -> bool {
+        !self.events.is_empty()
     }
 }
 
