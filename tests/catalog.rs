@@ -471,3 +471,25 @@ fn the_matcher_skips_an_unbounded_entry() {
     // A pasted essay as the query is cut to the longest id there can be.
     assert!(suggest(&models, &"ab".repeat(30_000), 10).is_empty());
 }
+
+/// The cache holds what the person's key can see: 0600 in a 0700 directory, whatever the umask.
+#[cfg(unix)]
+#[test]
+fn the_cache_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("orws");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = dir.join("models-h.json");
+    cache::write(
+        &path,
+        &one_model("a/b"),
+        "http://h/api/v1",
+        SystemTime::now(),
+    )
+    .unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+}

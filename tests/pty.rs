@@ -397,3 +397,43 @@ fn ctrl_z_and_sigtstp_suspend_and_sigcont_redraws() {
         assert!(pty.try_status().is_none(), "{how}: still running");
     }
 }
+
+/// `$EDITOR` runs without `OPENROUTER_API_KEY` (nor any `OPENROUTER_*`) in its environment,
+/// on a 0600 file in a 0700 directory of its own; the script reports what it saw.
+#[test]
+fn the_editor_never_sees_the_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let report = sb.path().join("report");
+    let script = sb.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nenv > '{r}.env'\nstat -c '%a' \"$1\" \"$(dirname \"$1\")\" > '{r}.modes'\n\
+             printf 'edited\\n' > \"$1\"\n",
+            r = report.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "sk-or-v1-must-not-leak");
+    cmd.env("EDITOR", script.display().to_string());
+    let pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.send("jj");
+    pty.wait_until("the description focused", WAIT, |s| {
+        s.lines().any(|l| l.contains("▶ Description"))
+    });
+    pty.send("e");
+    pty.wait_until("the edited description", WAIT, |s| {
+        s.lines().any(|l| l.contains("edited") && l.contains('●'))
+    });
+    let env = std::fs::read_to_string(sb.path().join("report.env")).expect("the script ran");
+    assert!(env.contains("PATH="), "{env}");
+    assert!(!env.contains("OPENROUTER_API_KEY"), "{env}");
+    assert!(!env.contains("must-not-leak"), "{env}");
+    let modes = std::fs::read_to_string(sb.path().join("report.modes")).unwrap();
+    assert_eq!(modes.split_whitespace().collect::<Vec<_>>(), ["600", "700"]);
+}

@@ -206,6 +206,21 @@ impl DraftStore {
     /// aside (renamed `….corrupt-<seconds>`), so nothing ever overwrites them.
     pub fn find(&self, host: &str, workspace_id: &str) -> Found {
         let mut found = Found::default();
+        // This process's own draft (kept when it went back to the list earlier) is offered
+        // like a left-over one: released under an owner that holds no lock, so new edits
+        // never overwrite it before the question is answered.
+        let own = self.path(host, workspace_id);
+        if own.exists() {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let released = own.with_file_name(format!(
+                "{}@{}-kept-{nanos:x}.json",
+                file_part(workspace_id),
+                self.owner
+            ));
+            let _ = std::fs::rename(&own, released);
+        }
         for path in files(&self.dir, host, workspace_id) {
             match owner_of(&path) {
                 Some(owner) if owner == self.owner => continue,
@@ -330,16 +345,17 @@ mod tests {
         a.save(&named("from A", "2026-11-29T10:00:00Z")).unwrap();
         b.save(&named("from B", "2026-11-29T10:00:01Z")).unwrap();
         assert_eq!(files(dir.path(), "openrouter.ai", "u-1").len(), 2);
-        // Each sees the other running: nothing to offer, nothing touched.
-        let seen = a.find("openrouter.ai", "u-1");
-        assert_eq!((seen.offer, seen.live_others), (None, 1));
+        // A third window opening the workspace sees both running: nothing offered or touched.
+        let c = DraftStore::open_as(dir.path(), "c").unwrap();
+        let seen = c.find("openrouter.ai", "u-1");
+        assert_eq!((seen.offer, seen.live_others), (None, 2));
+        assert_eq!(files(dir.path(), "openrouter.ai", "u-1").len(), 2);
         // A's submit removes A's draft only.
         a.remove("openrouter.ai", "u-1").unwrap();
         let left = files(dir.path(), "openrouter.ai", "u-1");
         assert_eq!(left, [b.path("openrouter.ai", "u-1")]);
-        // B quits keeping its draft; a new process C is offered it.
+        // B quits keeping its draft; C, opening the workspace again, is offered it.
         drop(b);
-        let c = DraftStore::open_as(dir.path(), "c").unwrap();
         let offer = c.find("openrouter.ai", "u-1").offer.unwrap();
         assert_eq!(offer.draft.fields["name"], json!("from B"));
         drop(a);
@@ -375,6 +391,21 @@ mod tests {
         let me = DraftStore::open_as(dir.path(), "me").unwrap();
         let found = me.find("openrouter.ai", "u-1");
         assert_eq!(found.offer.unwrap().draft.fields["name"], json!("new"));
+    }
+
+    /// A draft this process kept earlier (back to the list, then the same workspace again) is
+    /// offered too, from a file of its own that the next edits do not overwrite.
+    #[test]
+    fn a_draft_kept_earlier_by_this_process_is_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        me.save(&named("kept", "t")).unwrap();
+        let offer = me.find("openrouter.ai", "u-1").offer.unwrap();
+        assert_eq!(offer.draft.fields["name"], json!("kept"));
+        assert_ne!(offer.path, me.path("openrouter.ai", "u-1"));
+        me.save(&named("new edits", "t2")).unwrap();
+        let text = std::fs::read_to_string(&offer.path).unwrap();
+        assert!(text.contains("kept"), "{text}");
     }
 
     /// An unreadable draft is moved aside, said once, and never offered or overwritten.

@@ -303,6 +303,8 @@ impl Runtime {
     /// A left-over draft of a gone process to offer for the opened workspace; unreadable
     /// ones are moved aside and said, running processes' drafts are left alone.
     fn load_draft(&mut self, app: &mut App, workspace_id: &str) -> Vec<Effect> {
+        // What this process kept a moment ago (going back to the list) is on disk first.
+        let _ = self.flush_and_wait();
         let Some(Drafts {
             store: Ok(store), ..
         }) = &self.drafts

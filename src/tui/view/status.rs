@@ -168,7 +168,14 @@ pub fn hints(app: &App) -> Vec<Hint> {
     match (app.overlay, &app.screen) {
         (Some(Overlay::Help), _) => vec![hint("any key", "close")],
         (Some(Overlay::ConfirmLeave { .. }), _) => vec![
-            hint("y", "keep draft"),
+            hint(
+                "y",
+                if app.draft_error.is_some() {
+                    "lose edits"
+                } else {
+                    "keep draft"
+                },
+            ),
             hint("d", "discard"),
             hint("n/Esc", "stay"),
         ],
