@@ -369,6 +369,7 @@ async fn two_windows_never_touch_each_others_drafts() {
     .await;
 
     let (b, b_task) = start(client(&server), state.path());
+    b.wait_for("Another orws has unsaved edits", WAIT).await;
     edit_name(&b, " B").await;
     wait_until("both drafts", || {
         let text = draft_text(state.path());
