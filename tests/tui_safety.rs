@@ -498,3 +498,28 @@ async fn a_draft_kept_on_the_way_back_to_the_list_is_offered_again() {
     })
     .await;
 }
+
+/// An unreadable draft is moved aside and said; the next keystrokes write a new draft and
+/// never overwrite it.
+#[tokio::test]
+async fn an_unreadable_draft_is_moved_aside_not_overwritten() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let path = drafts::draft_path(state.path(), "127.0.0.1", PROD);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "{\"host\": \"127.0.0.1\", cut off").unwrap();
+    let (ui, _task) = start(client(&server), state.path());
+    ui.wait_for("moved to", WAIT).await;
+    edit_name(&ui, " new").await;
+    wait_until("the new draft", || {
+        draft_text(state.path()).contains("Production new")
+    })
+    .await;
+    let aside: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(aside, ["{\"host\": \"127.0.0.1\", cut off"]);
+}
