@@ -154,8 +154,13 @@ impl Runtime {
                 return Ok(());
             }
             // Skip the frame when more messages or keys are already queued: they change it again.
-            if self.rx.is_empty() && !host.input_pending().await {
-                draw(host, app, theme)?;
+            if self.rx.is_empty()
+                && !host.input_pending().await
+                && let Err(e) = draw(host, app, theme)
+            {
+                // A terminal gone (EIO on a hung-up pty) still leaves the draft on disk.
+                self.finish(app);
+                return Err(e);
             }
             let busy = app.is_busy();
             if busy && busy_since.is_none() {
@@ -172,7 +177,10 @@ impl Runtime {
                     Some(Ok(event)) if is_suspend(&event) => {
                         // Every mode: the draft is on disk before the terminal is given back.
                         let _ = self.flush_and_wait();
-                        host.suspend()?;
+                        if let Err(e) = host.suspend() {
+                            self.finish(app);
+                            return Err(e);
+                        }
                         continue;
                     }
                     Some(Ok(event)) => match msg_of(event) {
