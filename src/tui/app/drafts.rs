@@ -31,3 +31,39 @@ impl App {
             .map(|e| format!("The draft cannot be written ({e}): leaving now loses these edits."))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> App {
+        let (mut app, _) = App::new("h", Some("u".into()));
+        let ws = Workspace::from_json(serde_json::json!({"id":"u","name":"A","slug":"a"}));
+        app.update(Msg::WorkspaceLoaded(Ok(ws.unwrap())));
+        app
+    }
+
+    #[test]
+    fn a_failed_write_is_said_once_and_kept_until_one_succeeds() {
+        let mut app = app();
+        app.update(Msg::DraftSaved(Err("No space left on device".into())));
+        let status = app.status.clone().unwrap();
+        assert_eq!(status.level, Level::Error);
+        assert!(status.text.contains("No space left"), "{}", status.text);
+        assert!(
+            app.draft_loss_warning()
+                .unwrap()
+                .contains("loses these edits")
+        );
+
+        app.status = None;
+        app.update(Msg::DraftSaved(Err("No space left on device".into())));
+        assert_eq!(app.status, None, "said once, not at every keystroke");
+        assert!(app.draft_error.is_some());
+
+        app.update(Msg::DraftSaved(Ok(())));
+        assert_eq!(app.draft_error, None);
+        assert_eq!(app.draft_loss_warning(), None);
+        assert!(app.status.unwrap().text.contains("written again"));
+    }
+}
