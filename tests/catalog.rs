@@ -413,3 +413,83 @@ async fn knows_says_whether_the_catalog_lists_an_id() {
     assert!(!knows(&models, "openai/gpt-4"));
     assert!(!knows(&models, ""));
 }
+
+/// One 60,000-character id (a hostile or broken server) froze every keystroke for seconds and
+/// was cached for a day: it is dropped on the way in, from the cache as from the server.
+#[test]
+fn an_absurdly_long_id_or_name_is_dropped_from_the_catalog() {
+    let huge = "a".repeat(60_000);
+    let model = |id: &str, name: &str| ModelSummary {
+        id: id.into(),
+        name: name.into(),
+    };
+    let kept = catalog::bounded(vec![
+        model("openai/gpt-4o", "GPT-4o"),
+        model(&huge, "huge id"),
+        model("x/long-name", &huge),
+        model(&"b".repeat(catalog::MAX_ID_CHARS), "at the limit"),
+    ]);
+    assert_eq!(kept.len(), 2, "only the two within bounds stay");
+    assert_eq!(kept[0].id, "openai/gpt-4o");
+
+    let many: Vec<ModelSummary> = (0..catalog::MAX_MODELS + 10)
+        .map(|i| model(&format!("p/m{i}"), "m"))
+        .collect();
+    assert_eq!(catalog::bounded(many).len(), catalog::MAX_MODELS);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("models-h.json");
+    let written = Catalog {
+        text: vec![model("openai/gpt-4o", "GPT-4o"), model(&huge, "huge")],
+        image: vec![],
+    };
+    cache::write(&path, &written, "http://h/api/v1", SystemTime::now()).unwrap();
+    let read = cache::read(&path).unwrap().catalog;
+    assert_eq!(
+        ids(&read.text.iter().collect::<Vec<_>>()),
+        ["openai/gpt-4o"]
+    );
+}
+
+/// A catalog built without the bounds still costs the matcher nothing for the huge entry: it
+/// is skipped, not scanned (the old quadratic fuzzy match took 15-20 s on it).
+#[test]
+fn the_matcher_skips_an_unbounded_entry() {
+    let huge = "ab".repeat(30_000);
+    let models = vec![
+        ModelSummary {
+            id: huge,
+            name: "huge".into(),
+        },
+        ModelSummary {
+            id: "a/b".into(),
+            name: "ab".into(),
+        },
+    ];
+    let found = suggest(&models, "ab", 10);
+    assert_eq!(ids(&found), ["a/b"]);
+    // A pasted essay as the query is cut to the longest id there can be.
+    assert!(suggest(&models, &"ab".repeat(30_000), 10).is_empty());
+}
+
+/// The cache holds what the person's key can see: 0600 in a 0700 directory, whatever the umask.
+#[cfg(unix)]
+#[test]
+fn the_cache_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("orws");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = dir.join("models-h.json");
+    cache::write(
+        &path,
+        &one_model("a/b"),
+        "http://h/api/v1",
+        SystemTime::now(),
+    )
+    .unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+}

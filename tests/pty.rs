@@ -1,6 +1,7 @@
 //! End to end: the real binary in a pseudo terminal, driven by keystrokes, its screen read
 //! through a VT parser. Open → edit → review → submit → result; the quit question; a conflict;
-//! a draft surviving `kill -9`; the too-small notice and a resize; the picker's filter.
+//! a draft surviving `kill -9`; the too-small notice and a resize; the picker's filter;
+//! signals and Ctrl-Z; the demo keeping nothing in the person's state.
 //! Each test has its own PTY, temp HOME/XDG dirs and (where needed) its own `orws serve-fake`,
 //! so they run in parallel. Every wait polls the screen with a deadline.
 
@@ -95,15 +96,18 @@ fn demo_edit_review_submit_result_then_quit_restores_the_terminal() {
         stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
         "raw mode is off after exit:\n{after}"
     );
-    let history = std::fs::read_to_string(sb.state_dir().join("history.jsonl"))
-        .expect("the applied patch is in the history");
-    assert!(history.contains("Production 2"), "{history}");
+    // The demo's history went to its own temp dir, not the person's state.
+    assert!(
+        !sb.state_dir().join("history.jsonl").exists(),
+        "the demo wrote history into the real state dir"
+    );
 }
 
 #[test]
 fn quitting_with_unsaved_changes_asks_first() {
     let sb = Sandbox::new();
-    let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 100, 30);
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
     pty.wait_for(FORM_LOADED, WAIT);
     append_to_name(&pty, "X", "ProductionX");
     pty.enter();
@@ -124,9 +128,30 @@ fn quitting_with_unsaved_changes_asks_first() {
     let status = pty.wait_exit(WAIT);
     assert!(status.success(), "exit status {status:?}");
     // y quits keeping the draft (d would discard it).
-    let draft =
-        std::fs::read_to_string(sb.draft_path("127.0.0.1", PROD)).expect("the draft is kept");
-    assert!(draft.contains("ProductionX"), "{draft}");
+    let draft = sb.draft_text(fake.host(), PROD);
+    assert!(
+        draft.contains("ProductionX"),
+        "the draft is kept: {draft:?}"
+    );
+}
+
+/// `--demo` keeps its drafts and history in a temp dir of its own: nothing lands in the
+/// person's state, and nothing is offered from it next time.
+#[test]
+fn the_demo_keeps_nothing_in_the_real_state() {
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    append_to_name(&pty, "X", "ProductionX");
+    pty.enter();
+    pty.send("q");
+    pty.wait_for_nocase("unsaved", WAIT);
+    pty.send("y");
+    assert!(pty.wait_exit(WAIT).success());
+    assert!(
+        !sb.state_dir().join("drafts").exists(),
+        "the demo wrote a draft into the real state dir"
+    );
 }
 
 #[test]
@@ -172,22 +197,31 @@ fn a_draft_survives_kill_9_and_is_offered_on_the_next_open() {
     // Still in edit mode when killed: every keystroke counts, not only finished edits.
     append_to_name(&pty, " 2", "Production 2");
 
-    let path = sb.draft_path(fake.host(), PROD);
+    // Drafts are written a debounce window (250 ms) after a change: wait well past it, by
+    // polling for the file, before the kill.
     let deadline = Instant::now() + WAIT;
-    loop {
-        let name = std::fs::read(&path)
-            .ok()
+    let path = loop {
+        let files = sb.draft_files(fake.host(), PROD);
+        let name = files
+            .first()
+            .and_then(|p| std::fs::read(p).ok())
             .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
             .and_then(|d| d["fields"]["name"].as_str().map(str::to_string));
         if name.as_deref() == Some("Production 2") {
-            break;
+            break files[0].clone();
         }
         assert!(
             Instant::now() < deadline,
-            "no draft with the edit at {} (name {name:?})",
-            path.display()
+            "no draft with the edit (files {files:?}, name {name:?})"
         );
         std::thread::sleep(Duration::from_millis(20));
+    };
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "the draft is private");
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        assert_eq!(mode(&sb.state_dir()), 0o700);
     }
     let status = pty.kill9();
     assert!(!status.success());
@@ -277,28 +311,20 @@ fn the_editor_script_text_comes_back_into_the_description() {
     });
 }
 
-/// SIGTERM and SIGHUP end orws cleanly: the terminal is back in cooked mode, the alternate
-/// screen is left, and the unsaved edit is on disk as a draft.
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end orws cleanly: the terminal is back in cooked
+/// mode, the alternate screen and mouse capture are left, and the unsaved edit is on disk as
+/// a draft (written at once, not after the debounce).
 #[test]
-fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
-    for signal in ["TERM", "HUP"] {
+fn stop_signals_restore_the_terminal_and_keep_the_draft() {
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
         let sb = Sandbox::new();
-        let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 100, 30);
+        let fake = FakeProcess::start(&sb);
+        let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+        cmd.env("OPENROUTER_API_KEY", "test");
+        let mut pty = Pty::spawn(cmd, 100, 30);
         pty.wait_for(FORM_LOADED, WAIT);
         append_to_name(&pty, " signalled", "Production signalled");
-        pty.enter();
-        let draft = sb.draft_path("127.0.0.1", "550e8400-e29b-41d4-a716-446655440000");
-        let ok = std::process::Command::new("sh")
-            .args([
-                "-c",
-                &format!("kill -{signal} \"$1\""),
-                "sh",
-                &pty.pid().to_string(),
-            ])
-            .status()
-            .expect("run sh -c kill")
-            .success();
-        assert!(ok, "kill -{signal} failed");
+        pty.signal(signal);
         pty.wait_exit(WAIT);
         let after = pty.stty();
         assert!(
@@ -309,7 +335,105 @@ fn sigterm_and_sighup_restore_the_terminal_and_keep_the_draft() {
         let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
         let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
         assert!(left > entered, "SIG{signal}: still on the alternate screen");
-        let text = std::fs::read_to_string(&draft).expect("the draft was written");
-        assert!(text.contains("Production signalled"), "SIG{signal}: {text}");
+        let text = sb.draft_text(fake.host(), PROD);
+        assert!(
+            text.contains("Production signalled"),
+            "SIG{signal}: {text:?}"
+        );
     }
+}
+
+/// Ctrl-Z (here in edit mode) and SIGTSTP suspend cleanly: the draft is on disk, the terminal
+/// is cooked and off the alternate screen while stopped; SIGCONT takes it back and redraws,
+/// and typing goes on where it was.
+#[test]
+fn ctrl_z_and_sigtstp_suspend_and_sigcont_redraws() {
+    for how in ["Ctrl-Z", "SIGTSTP"] {
+        let sb = Sandbox::new();
+        let fake = FakeProcess::start(&sb);
+        let mut pty = against_fake(&sb, &fake);
+        pty.wait_for(FORM_LOADED, WAIT);
+        append_to_name(&pty, " zz", "Production zz");
+        if how == "Ctrl-Z" {
+            pty.send(b"\x1a");
+        } else {
+            pty.signal("TSTP");
+        }
+        pty.wait_stty(&format!("{how}: the terminal given back"), WAIT, |s| {
+            stty_flag(s, "icanon") && stty_flag(s, "echo")
+        });
+        pty.wait_gone(FORM_LOADED, WAIT);
+        let deadline = Instant::now() + WAIT;
+        while pty.proc_state() != Some('T') {
+            assert!(
+                Instant::now() < deadline,
+                "{how}: the process never stopped"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let text = sb.draft_text(fake.host(), PROD);
+        assert!(
+            text.contains("Production zz"),
+            "{how}: the draft before the stop: {text:?}"
+        );
+        let raw = pty.raw();
+        let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
+        let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
+        assert!(
+            left > entered,
+            "{how}: still on the alternate screen while stopped"
+        );
+
+        pty.signal("CONT");
+        pty.wait_until(&format!("{how}: the form redrawn"), WAIT, |s| {
+            s.contains(FORM_LOADED) && s.contains("Production zz")
+        });
+        pty.wait_stty(&format!("{how}: raw again"), WAIT, |s| {
+            !stty_flag(s, "icanon") && !stty_flag(s, "echo")
+        });
+        // Still in edit mode: typing goes on.
+        pty.send("!");
+        pty.wait_for("Production zz!", WAIT);
+        assert!(pty.try_status().is_none(), "{how}: still running");
+    }
+}
+
+/// `$EDITOR` runs without `OPENROUTER_API_KEY` (nor any `OPENROUTER_*`) in its environment,
+/// on a 0600 file in a 0700 directory of its own; the script reports what it saw.
+#[test]
+fn the_editor_never_sees_the_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let report = sb.path().join("report");
+    let script = sb.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nenv > '{r}.env'\nstat -c '%a' \"$1\" \"$(dirname \"$1\")\" > '{r}.modes'\n\
+             printf 'edited\\n' > \"$1\"\n",
+            r = report.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "sk-or-v1-must-not-leak");
+    cmd.env("EDITOR", script.display().to_string());
+    let pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.send("jj");
+    pty.wait_until("the description focused", WAIT, |s| {
+        s.lines().any(|l| l.contains("▶ Description"))
+    });
+    pty.send("e");
+    pty.wait_until("the edited description", WAIT, |s| {
+        s.lines().any(|l| l.contains("edited") && l.contains('●'))
+    });
+    let env = std::fs::read_to_string(sb.path().join("report.env")).expect("the script ran");
+    assert!(env.contains("PATH="), "{env}");
+    assert!(!env.contains("OPENROUTER_API_KEY"), "{env}");
+    assert!(!env.contains("must-not-leak"), "{env}");
+    let modes = std::fs::read_to_string(sb.path().join("report.modes")).unwrap();
+    assert_eq!(modes.split_whitespace().collect::<Vec<_>>(), ["600", "700"]);
 }

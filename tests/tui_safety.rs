@@ -35,7 +35,16 @@ fn client(server: &FakeServer) -> Client {
 }
 
 fn start(client: Client, state: &Path) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let (mut host, driver) = TestHost::new(100, 30);
+    let (host, driver) = TestHost::new(100, 30);
+    start_on(host, driver, client, state)
+}
+
+fn start_on(
+    mut host: TestHost,
+    driver: TestDriver,
+    client: Client,
+    state: &Path,
+) -> (TestDriver, tokio::task::JoinHandle<App>) {
     let (mut app, first) = App::new(client.host(), Some("production".into()));
     let mut runtime = Runtime::new(client).with_state_dir(Some(state.to_path_buf()));
     let task = tokio::spawn(async move {
@@ -59,8 +68,17 @@ async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
-fn draft_file(state: &Path) -> PathBuf {
-    drafts::draft_path(state, "127.0.0.1", PROD)
+/// The draft files of production, whoever wrote them.
+fn draft_files(state: &Path) -> Vec<PathBuf> {
+    drafts::files(state, "127.0.0.1", PROD)
+}
+
+/// The text of every draft of production, one string.
+fn draft_text(state: &Path) -> String {
+    draft_files(state)
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
 /// Opens production, appends `suffix` to the name, and leaves edit mode.
@@ -83,14 +101,13 @@ async fn a_draft_is_written_as_you_type_and_removed_by_a_submit() {
     let state = tempfile::tempdir().unwrap();
     let (ui, _task) = start(client(&server), state.path());
     edit_name(&ui, " draft").await;
-    let path = draft_file(state.path());
     wait_until("the draft file", || {
-        std::fs::read_to_string(&path).is_ok_and(|t| t.contains("Production draft"))
+        draft_text(state.path()).contains("Production draft")
     })
     .await;
     submit(&ui).await;
     ui.wait_for("✓ applied", WAIT).await;
-    wait_until("the draft to go", || !path.exists()).await;
+    wait_until("the draft to go", || draft_files(state.path()).is_empty()).await;
 }
 
 #[tokio::test]
@@ -99,16 +116,18 @@ async fn reopening_offers_the_draft_and_y_restores_it() {
     let state = tempfile::tempdir().unwrap();
     let (ui, task) = start(client(&server), state.path());
     edit_name(&ui, " kept").await;
-    let path = draft_file(state.path());
     wait_until("the draft file", || {
-        std::fs::read_to_string(&path).is_ok_and(|t| t.contains("Production kept"))
+        draft_text(state.path()).contains("Production kept")
     })
     .await;
     // Quit keeping the draft.
     ui.key(KeyCode::Char('q'));
     ui.key(KeyCode::Char('y'));
     tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
-    assert!(path.exists(), "y keeps the draft");
+    assert!(
+        draft_text(state.path()).contains("Production kept"),
+        "y keeps the draft"
+    );
 
     let (ui, task) = start(client(&server), state.path());
     ui.wait_for("Restore", WAIT).await;
@@ -121,13 +140,15 @@ async fn reopening_offers_the_draft_and_y_restores_it() {
         app.form.unwrap().patch().to_body_string(),
         r#"{"name":"Production kept"}"#
     );
+    // The restored draft now lives in the second run's own file: one draft, not two.
+    assert_eq!(draft_files(state.path()).len(), 1);
 }
 
 #[tokio::test]
 async fn n_discards_the_draft() {
     let server = fake().await;
     let state = tempfile::tempdir().unwrap();
-    let path = draft_file(state.path());
+    let path = drafts::draft_path(state.path(), "127.0.0.1", PROD);
     drafts::save(
         state.path(),
         &drafts::Draft {
@@ -331,4 +352,174 @@ async fn a_refused_connection_is_one_line_and_keeps_the_edit() {
     ui.key(KeyCode::Char('y'));
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
     assert_eq!(app.form.unwrap().modified_count(), 1);
+}
+
+/// Two orws on one workspace: each writes its own draft, neither is offered the other's
+/// while both run, a submit removes only its own, and the one left is offered once its
+/// writer is gone. (Before, B's draft overwrote A's and A's submit deleted B's.)
+#[tokio::test]
+async fn two_windows_never_touch_each_others_drafts() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (a, a_task) = start(client(&server), state.path());
+    edit_name(&a, " A").await;
+    wait_until("A's draft", || {
+        draft_text(state.path()).contains("Production A")
+    })
+    .await;
+
+    let (b, b_task) = start(client(&server), state.path());
+    b.wait_for("Another orws has unsaved edits", WAIT).await;
+    edit_name(&b, " B").await;
+    wait_until("both drafts", || {
+        let text = draft_text(state.path());
+        text.contains("Production A") && text.contains("Production B")
+    })
+    .await;
+    assert_eq!(draft_files(state.path()).len(), 2, "one file each");
+    assert!(
+        !b.screen().contains("Restore"),
+        "a running window's draft is not offered:\n{}",
+        b.screen()
+    );
+
+    // A submits: its draft goes, B's stays.
+    submit(&a).await;
+    a.wait_for("✓ applied", WAIT).await;
+    wait_until("A's draft to go", || {
+        !draft_text(state.path()).contains("Production A")
+    })
+    .await;
+    assert!(draft_text(state.path()).contains("Production B"));
+    a.key(KeyCode::Esc);
+    a.key(KeyCode::Char('q'));
+    tokio::time::timeout(WAIT, a_task).await.unwrap().unwrap();
+
+    // B quits keeping its draft; a third window is offered it.
+    b.key(KeyCode::Char('q'));
+    b.key(KeyCode::Char('y'));
+    tokio::time::timeout(WAIT, b_task).await.unwrap().unwrap();
+    let (c, _c_task) = start(client(&server), state.path());
+    c.wait_for("Restore", WAIT).await;
+    c.key(KeyCode::Char('y'));
+    c.wait_for("Production B", WAIT).await;
+}
+
+/// "Quit and keep the draft" writes it again, even when the file went missing meanwhile.
+#[tokio::test]
+async fn quitting_with_keep_writes_the_draft_again() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    edit_name(&ui, " again").await;
+    wait_until("the draft", || {
+        draft_text(state.path()).contains("Production again")
+    })
+    .await;
+    for path in draft_files(state.path()) {
+        std::fs::remove_file(path).unwrap();
+    }
+    ui.key(KeyCode::Char('q'));
+    ui.key(KeyCode::Char('y'));
+    tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(draft_text(state.path()).contains("Production again"));
+}
+
+/// A draft that cannot be written (here the state dir is a file; a full disk looks the same)
+/// is said at once, stays in the title bar, and the quit question says the edits are lost.
+#[tokio::test]
+async fn a_draft_that_cannot_be_written_is_said_and_the_quit_question_says_so() {
+    let server = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("state");
+    std::fs::write(&not_a_dir, "a file where the state dir should be").unwrap();
+    let (ui, task) = start(client(&server), &not_a_dir);
+    edit_name(&ui, " lost").await;
+    ui.wait_for("could not be written", WAIT).await;
+    // A key in browse mode clears the status line; the title keeps saying it.
+    ui.key(KeyCode::Down);
+    let screen = ui.wait_for("draft not saved", WAIT).await;
+    assert!(
+        screen.lines().next().unwrap().contains("draft not saved"),
+        "{screen}"
+    );
+    ui.key(KeyCode::Char('q'));
+    let question = ui.wait_for("Quit?", WAIT).await;
+    assert!(question.contains("lose"), "{question}");
+    assert!(
+        !question.contains("keep the draft") && !question.contains("keep draft"),
+        "{question}"
+    );
+    ui.key(KeyCode::Char('y'));
+    tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+}
+
+/// Ctrl-Z (in edit mode too) writes the draft before the terminal is given back, however
+/// recent the last key; the app never sees the key (the editor's undo is not triggered).
+#[tokio::test]
+async fn ctrl_z_flushes_the_draft_before_suspending() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let (host, driver) = TestHost::new(100, 30);
+    let host = host.with_suspend({
+        let (seen, state) = (seen.clone(), state.path().to_path_buf());
+        Box::new(move || *seen.lock().unwrap() = Some(draft_text(&state)))
+    });
+    let (ui, _task) = start_on(host, driver, client(&server), state.path());
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text(" zz");
+    ui.ctrl('z');
+    wait_until("the suspend", || seen.lock().unwrap().is_some()).await;
+    let on_disk = seen.lock().unwrap().clone().unwrap();
+    assert!(on_disk.contains("Production zz"), "{on_disk}");
+    ui.wait_for("Production zz", WAIT).await;
+}
+
+/// Back to the list keeping the draft, then the same workspace again: the draft is offered.
+#[tokio::test]
+async fn a_draft_kept_on_the_way_back_to_the_list_is_offered_again() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, _task) = start(client(&server), state.path());
+    edit_name(&ui, " back").await;
+    ui.key(KeyCode::Esc);
+    ui.wait_for("Back to the list?", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("staging", WAIT).await;
+    ui.text("/prod");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Restore", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("Production back", WAIT).await;
+    wait_until("one draft, the restored one", || {
+        draft_files(state.path()).len() == 1 && draft_text(state.path()).contains("Production back")
+    })
+    .await;
+}
+
+/// An unreadable draft is moved aside and said; the next keystrokes write a new draft and
+/// never overwrite it.
+#[tokio::test]
+async fn an_unreadable_draft_is_moved_aside_not_overwritten() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let path = drafts::draft_path(state.path(), "127.0.0.1", PROD);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "{\"host\": \"127.0.0.1\", cut off").unwrap();
+    let (ui, _task) = start(client(&server), state.path());
+    ui.wait_for("moved to", WAIT).await;
+    edit_name(&ui, " new").await;
+    wait_until("the new draft", || {
+        draft_text(state.path()).contains("Production new")
+    })
+    .await;
+    let aside: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(aside, ["{\"host\": \"127.0.0.1\", cut off"]);
 }

@@ -68,14 +68,17 @@ pub fn read(path: &Path) -> Option<Cached> {
     if file.version != VERSION {
         return None;
     }
+    // A cache written before the bounds (or by hand) is bounded as it is read.
     let list = |entries: Vec<Entry>| {
-        entries
-            .into_iter()
-            .map(|e| ModelSummary {
-                id: e.id,
-                name: e.name,
-            })
-            .collect()
+        super::bounded(
+            entries
+                .into_iter()
+                .map(|e| ModelSummary {
+                    id: e.id,
+                    name: e.name,
+                })
+                .collect(),
+        )
     };
     Some(Cached {
         catalog: Catalog {
@@ -113,5 +116,8 @@ pub fn write(
         image: list(&catalog.image),
     };
     let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
+    if let Some(dir) = path.parent() {
+        crate::state::private_dir(dir)?;
+    }
     crate::state::write_atomically(path, &bytes)
 }

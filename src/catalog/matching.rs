@@ -1,7 +1,6 @@
 //! Which catalog ids match what the person typed, best first.
 
 use crate::api::ModelSummary;
-use std::cmp::Ordering;
 
 /// How well an id matches; lower is better. Tiers first, then the number within the tier
 /// (a position, or a count of gaps).
@@ -26,12 +25,20 @@ enum Rank {
 /// query's characters in order (fewer gaps is better). Case-insensitive; ties go to the shorter
 /// id, then alphabetical order. An empty query gives the first `limit` models as listed.
 pub fn suggest<'a>(models: &'a [ModelSummary], query: &str, limit: usize) -> Vec<&'a ModelSummary> {
-    let query = query.trim().to_lowercase();
+    // No id is longer than the catalog keeps, so a longer query matches nothing anyway.
+    let query: String = query
+        .trim()
+        .chars()
+        .take(super::MAX_ID_CHARS)
+        .collect::<String>()
+        .to_lowercase();
     if query.is_empty() {
         return models.iter().take(limit).collect();
     }
     let mut ranked: Vec<(Rank, &ModelSummary)> = models
         .iter()
+        // Bounded work per keystroke even for a catalog that was not bounded when built.
+        .filter(|m| m.id.len() <= super::MAX_ID_BYTES && m.name.len() <= super::MAX_ID_BYTES)
         .filter_map(|m| rank(m, &query).map(|r| (r, m)))
         .collect();
     ranked.sort_by(|(ra, a), (rb, b)| {
@@ -78,42 +85,46 @@ fn rank(model: &ModelSummary, query: &str) -> Option<Rank> {
 
 /// The fewest runs `wanted` can be split into, each run contiguous in `hay` and in order;
 /// with the earliest start among the best. `None` when `wanted` is not a subsequence.
+/// One pass over `hay` per character of `wanted`: O(len(hay) × len(wanted)) steps.
 fn fuzzy(hay: &[char], wanted: &[char]) -> Option<(usize, usize)> {
     if wanted.is_empty() || wanted.len() > hay.len() {
         return None;
     }
-    // best[i][j]: (runs, start) of the best match of wanted[..=j] whose last char is hay[i].
-    let (n, m) = (hay.len(), wanted.len());
-    let mut best: Vec<Vec<Option<(usize, usize)>>> = vec![vec![None; m]; n];
-    for i in 0..n {
+    let m = wanted.len();
+    // prev[j]: (runs, start) of the best match of wanted[..=j] whose last char is the previous
+    // hay char; earlier[j]: the best of those ending two or more chars back (a new run).
+    let mut prev: Vec<Option<(usize, usize)>> = vec![None; m];
+    let mut earlier: Vec<Option<(usize, usize)>> = vec![None; m];
+    let mut best_end: Option<(usize, usize)> = None;
+    for (i, &c) in hay.iter().enumerate() {
+        let mut cur: Vec<Option<(usize, usize)>> = vec![None; m];
         for j in 0..m {
-            if hay[i] != wanted[j] {
+            if c != wanted[j] {
                 continue;
             }
-            best[i][j] = if j == 0 {
+            cur[j] = if j == 0 {
                 Some((1, i))
             } else {
-                let mut found: Option<(usize, usize)> = None;
-                // Right after the previous char: same run.
-                if i > 0
-                    && let Some((runs, start)) = best[i - 1][j - 1]
-                {
-                    found = Some((runs, start));
+                let same_run = prev[j - 1];
+                let new_run = earlier[j - 1].map(|(runs, start)| (runs + 1, start));
+                match (same_run, new_run) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
                 }
-                // Anywhere earlier: a new run.
-                for earlier in &best[..i.saturating_sub(1)] {
-                    if let Some((runs, start)) = earlier[j - 1] {
-                        let candidate = (runs + 1, start);
-                        if found.is_none_or(|f| candidate.cmp(&f) == Ordering::Less) {
-                            found = Some(candidate);
-                        }
-                    }
-                }
-                found
             };
         }
+        for j in 0..m {
+            earlier[j] = match (earlier[j], prev[j]) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        if let Some(end) = cur[m - 1] {
+            best_end = Some(best_end.map_or(end, |b: (usize, usize)| b.min(end)));
+        }
+        prev = cur;
     }
-    (0..n).filter_map(|i| best[i][m - 1]).min()
+    best_end
 }
 
 #[cfg(test)]
@@ -142,6 +153,68 @@ mod tests {
         assert_eq!(fuzzy(&c("abc"), &c("cb")), None);
         // Greedy would take the first `a` and make two runs; the best is one.
         assert_eq!(fuzzy(&c("a-ab"), &c("ab")), Some((1, 2)));
+    }
+
+    /// The old quadratic search, kept as the reference the linear one must agree with.
+    fn fuzzy_reference(hay: &[char], wanted: &[char]) -> Option<(usize, usize)> {
+        if wanted.is_empty() || wanted.len() > hay.len() {
+            return None;
+        }
+        let (n, m) = (hay.len(), wanted.len());
+        let mut best: Vec<Vec<Option<(usize, usize)>>> = vec![vec![None; m]; n];
+        for i in 0..n {
+            for j in 0..m {
+                if hay[i] != wanted[j] {
+                    continue;
+                }
+                best[i][j] = if j == 0 {
+                    Some((1, i))
+                } else {
+                    let mut found = if i > 0 { best[i - 1][j - 1] } else { None };
+                    for earlier in &best[..i.saturating_sub(1)] {
+                        if let Some((runs, start)) = earlier[j - 1] {
+                            let c = (runs + 1, start);
+                            if found.is_none_or(|f| c < f) {
+                                found = Some(c);
+                            }
+                        }
+                    }
+                    found
+                };
+            }
+        }
+        (0..n).filter_map(|i| best[i][m - 1]).min()
+    }
+
+    /// Every string over a small alphabet: the linear search gives what the old one gave.
+    #[test]
+    fn the_linear_fuzzy_agrees_with_the_reference() {
+        fn all(len: usize) -> Vec<Vec<char>> {
+            (0..len).fold(vec![vec![]], |acc, _| {
+                acc.iter()
+                    .flat_map(|s| {
+                        ['a', 'b', '-'].iter().map(move |c| {
+                            let mut s = s.clone();
+                            s.push(*c);
+                            s
+                        })
+                    })
+                    .collect()
+            })
+        }
+        for hay_len in 0..=7 {
+            for hay in all(hay_len) {
+                for wanted_len in 1..=3 {
+                    for wanted in all(wanted_len) {
+                        assert_eq!(
+                            fuzzy(&hay, &wanted),
+                            fuzzy_reference(&hay, &wanted),
+                            "{hay:?} {wanted:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -13,6 +13,25 @@ use crate::api::{ApiError, Client, ModelSummary};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+/// The longest model id (and name) kept from a catalog, in characters: real ids are under 100.
+pub const MAX_ID_CHARS: usize = 200;
+/// The same bound in bytes (4 per character at most), cheap to check per keystroke.
+pub const MAX_ID_BYTES: usize = 4 * MAX_ID_CHARS;
+/// The most models kept per list: the real catalog has a few hundred.
+pub const MAX_MODELS: usize = 5_000;
+
+/// Keeps what the matcher can afford: entries with an id or a name over [`MAX_ID_CHARS`] are
+/// dropped (one 60,000-character id made each keystroke take seconds), then at most
+/// [`MAX_MODELS`] of the rest.
+pub fn bounded(models: Vec<ModelSummary>) -> Vec<ModelSummary> {
+    let fits = |s: &str| s.len() <= MAX_ID_BYTES && s.chars().count() <= MAX_ID_CHARS;
+    models
+        .into_iter()
+        .filter(|m| fits(&m.id) && fits(&m.name))
+        .take(MAX_MODELS)
+        .collect()
+}
+
 /// Both model lists.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalog {
@@ -110,7 +129,7 @@ pub async fn load_or_fetch_with_origin(
 pub async fn fetch(client: &Client) -> Result<Catalog, ApiError> {
     let (text, image) = tokio::join!(client.models(false), client.models(true));
     Ok(Catalog {
-        text: text?,
-        image: image?,
+        text: bounded(text?),
+        image: bounded(image?),
     })
 }

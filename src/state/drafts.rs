@@ -1,7 +1,13 @@
-//! Drafts: the unsaved edits of one workspace on one host, rewritten atomically as you type,
-//! so a crash or a killed terminal loses nothing.
+//! Drafts: the unsaved edits of one workspace on one host, written atomically a moment after
+//! typing stops, so a crash or a killed terminal loses at most that moment.
+//!
+//! Each process writes its own file, `drafts/<host>/<workspace>@<owner>.json`, and holds a
+//! lock on `drafts/.owners/<owner>.lock` for as long as it runs. So two orws on one workspace
+//! never overwrite or delete each other's draft: a draft is offered for restoring only when
+//! the process that wrote it is gone (its lock is free, or its lock file is missing), and a
+//! submit or a discard removes only the process's own file (and the one it restored).
 
-use super::{file_part, write_atomically};
+use super::{file_part, private_dirs, write_atomically};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -39,34 +45,245 @@ impl Draft {
     }
 }
 
+/// The file an ownerless draft (as orws wrote them before drafts had owners) lives in.
 pub fn draft_path(dir: &Path, host: &str, workspace_id: &str) -> PathBuf {
-    dir.join("drafts")
-        .join(file_part(host))
-        .join(format!("{}.json", file_part(workspace_id)))
+    host_dir(dir, host).join(format!("{}.json", file_part(workspace_id)))
 }
 
+fn host_dir(dir: &Path, host: &str) -> PathBuf {
+    dir.join("drafts").join(file_part(host))
+}
+
+fn owners_dir(dir: &Path) -> PathBuf {
+    dir.join("drafts").join(".owners")
+}
+
+/// Writes an ownerless draft: any orws offers it. For tests and for drafts from older orws.
 pub fn save(dir: &Path, draft: &Draft) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
-    write_atomically(&draft_path(dir, &draft.host, &draft.workspace_id), &bytes)
+    let path = draft_path(dir, &draft.host, &draft.workspace_id);
+    write_draft(dir, &path, draft)
 }
 
-/// The draft for this workspace, if there is a readable one. A corrupt file is reported.
-pub fn load(dir: &Path, host: &str, workspace_id: &str) -> Result<Option<Draft>, String> {
-    let path = draft_path(dir, host, workspace_id);
-    match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            format!(
-                "the draft {} is unreadable ({e}); it was left in place",
-                path.display()
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read the draft {}: {e}", path.display())),
+fn write_draft(dir: &Path, path: &Path, draft: &Draft) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
+    if let Some(parent) = path.parent() {
+        private_dirs(dir, parent)?;
+    }
+    write_atomically(path, &bytes)
+}
+
+/// Every draft file of this workspace, whoever wrote it.
+pub fn files(dir: &Path, host: &str, workspace_id: &str) -> Vec<PathBuf> {
+    let ws = file_part(workspace_id);
+    let Ok(entries) = std::fs::read_dir(host_dir(dir, host)) else {
+        return vec![];
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".json"))
+                .is_some_and(|stem| stem.split('@').next() == Some(ws.as_str()))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The owner named in a draft file's name; `None` for an ownerless draft.
+fn owner_of(path: &Path) -> Option<&str> {
+    let stem = path.file_name()?.to_str()?.strip_suffix(".json")?;
+    stem.split_once('@').map(|(_, owner)| owner)
+}
+
+/// A draft found for restoring, and the file it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub draft: Draft,
+    pub path: PathBuf,
+}
+
+/// What looking for a draft to restore found.
+#[derive(Debug, Default, PartialEq)]
+pub struct Found {
+    /// The newest draft left by a process that is gone.
+    pub offer: Option<Offer>,
+    /// Drafts of other orws still running on this workspace (left alone).
+    pub live_others: usize,
+    /// Unreadable drafts, each moved aside: one line each for the person.
+    pub moved_aside: Vec<String>,
+}
+
+/// This process's drafts: its own files, and the lock that tells others it is alive.
+#[derive(Debug)]
+pub struct DraftStore {
+    dir: PathBuf,
+    owner: String,
+    /// Held (locked) for the store's lifetime; the lock goes with the process, even on kill -9.
+    lock: Option<std::fs::File>,
+}
+
+impl DraftStore {
+    /// The store of a new owner under the state directory `dir`. Fails when the directory
+    /// cannot be made (the caller says so; drafts are then not kept).
+    pub fn open(dir: &Path) -> std::io::Result<Self> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let owner = format!("{}-{nanos:x}", std::process::id());
+        Self::open_as(dir, &owner)
+    }
+
+    /// A store with a given owner id (letters, digits, `-`): tests play two processes.
+    pub fn open_as(dir: &Path, owner: &str) -> std::io::Result<Self> {
+        let owners = owners_dir(dir);
+        private_dirs(dir, &owners)?;
+        // Locked before it has its name, so nobody ever sees this owner's lock file unlocked.
+        let tmp = tempfile::Builder::new()
+            .prefix(".lock.")
+            .tempfile_in(&owners)?;
+        tmp.as_file().try_lock().map_err(std::io::Error::other)?;
+        let lock = tmp
+            .persist(owners.join(format!("{}.lock", file_part(owner))))
+            .map_err(|e| e.error)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            owner: file_part(owner),
+            lock: Some(lock),
+        })
+    }
+
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// This process's draft file for a workspace.
+    pub fn path(&self, host: &str, workspace_id: &str) -> PathBuf {
+        host_dir(&self.dir, host).join(format!("{}@{}.json", file_part(workspace_id), self.owner))
+    }
+
+    pub fn save(&self, draft: &Draft) -> std::io::Result<()> {
+        write_draft(
+            &self.dir,
+            &self.path(&draft.host, &draft.workspace_id),
+            draft,
+        )
+    }
+
+    /// Removes this process's draft of a workspace (a missing one is fine).
+    pub fn remove(&self, host: &str, workspace_id: &str) -> std::io::Result<()> {
+        remove_file(&self.path(host, workspace_id))
+    }
+
+    /// Removes a draft file this process was offered and took over (restored or discarded).
+    pub fn remove_offered(&self, path: &Path) -> std::io::Result<()> {
+        remove_file(path)
+    }
+
+    /// Whether the owner of a draft file still runs. Ownerless drafts have no one.
+    fn is_alive(&self, owner: &str) -> bool {
+        if owner == self.owner {
+            return true;
+        }
+        let path = owners_dir(&self.dir).join(format!("{owner}.lock"));
+        let Ok(file) = std::fs::File::open(&path) else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                // Gone: its lock file is not needed any more (missing means gone, too).
+                let _ = std::fs::remove_file(&path);
+                false
+            }
+            Err(_) => true,
+        }
+    }
+
+    /// The draft to offer on opening a workspace: the newest one left by a process that is
+    /// gone. Drafts of running processes are counted, not touched; unreadable ones are moved
+    /// aside (renamed `….corrupt-<seconds>`), so nothing ever overwrites them.
+    pub fn find(&self, host: &str, workspace_id: &str) -> Found {
+        let mut found = Found::default();
+        // This process's own draft (kept when it went back to the list earlier) is offered
+        // like a left-over one: released under an owner that holds no lock, so new edits
+        // never overwrite it before the question is answered.
+        let own = self.path(host, workspace_id);
+        if own.exists() {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let released = own.with_file_name(format!(
+                "{}@{}-kept-{nanos:x}.json",
+                file_part(workspace_id),
+                self.owner
+            ));
+            let _ = std::fs::rename(&own, released);
+        }
+        for path in files(&self.dir, host, workspace_id) {
+            match owner_of(&path) {
+                Some(owner) if owner == self.owner => continue,
+                Some(owner) if self.is_alive(owner) => {
+                    found.live_others += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let read = std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<Draft>(&b).map_err(|e| e.to_string()));
+            match read {
+                Ok(draft) if draft.is_empty() => {
+                    let _ = remove_file(&path);
+                }
+                Ok(draft) => {
+                    let newer = found
+                        .offer
+                        .as_ref()
+                        .is_none_or(|o| draft.saved_at > o.draft.saved_at);
+                    if newer {
+                        found.offer = Some(Offer { draft, path });
+                    }
+                }
+                Err(e) => found.moved_aside.push(move_aside(&path, &e)),
+            }
+        }
+        found
     }
 }
 
-pub fn remove(dir: &Path, host: &str, workspace_id: &str) -> std::io::Result<()> {
-    match std::fs::remove_file(draft_path(dir, host, workspace_id)) {
+impl Drop for DraftStore {
+    fn drop(&mut self) {
+        // A clean exit: no lock file left behind (a killed process leaves one; it is unlocked).
+        if self.lock.take().is_some() {
+            let _ =
+                std::fs::remove_file(owners_dir(&self.dir).join(format!("{}.lock", self.owner)));
+        }
+    }
+}
+
+/// Renames an unreadable draft out of the way and says where it went.
+fn move_aside(path: &Path, why: &str) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let aside = path.with_extension(format!("json.corrupt-{secs}"));
+    match std::fs::rename(path, &aside) {
+        Ok(()) => format!(
+            "The draft {} is unreadable ({why}); it was moved to {}",
+            path.display(),
+            aside.display()
+        ),
+        Err(e) => format!(
+            "The draft {} is unreadable ({why}) and could not be moved aside: {e}",
+            path.display()
+        ),
+    }
+}
+
+fn remove_file(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
@@ -88,25 +305,134 @@ mod tests {
         }
     }
 
-    #[test]
-    fn round_trip_and_remove() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(load(dir.path(), "openrouter.ai", "u-1"), Ok(None));
-        save(dir.path(), &draft()).unwrap();
-        assert_eq!(load(dir.path(), "openrouter.ai", "u-1"), Ok(Some(draft())));
-        assert_eq!(load(dir.path(), "other.host", "u-1"), Ok(None), "per host");
-        remove(dir.path(), "openrouter.ai", "u-1").unwrap();
-        assert_eq!(load(dir.path(), "openrouter.ai", "u-1"), Ok(None));
-        remove(dir.path(), "openrouter.ai", "u-1").unwrap();
+    fn named(name: &str, at: &str) -> Draft {
+        Draft {
+            saved_at: at.into(),
+            fields: json!({ "name": name }).as_object().unwrap().clone(),
+            unparsed: BTreeMap::new(),
+            ..draft()
+        }
     }
 
     #[test]
-    fn a_corrupt_draft_is_an_error_not_a_crash() {
+    fn round_trip_and_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = DraftStore::open_as(dir.path(), "a").unwrap();
+        a.save(&draft()).unwrap();
+        let text = std::fs::read(a.path("openrouter.ai", "u-1")).unwrap();
+        assert_eq!(serde_json::from_slice::<Draft>(&text).unwrap(), draft());
+        assert_eq!(
+            files(dir.path(), "other.host", "u-1"),
+            Vec::<PathBuf>::new()
+        );
+        drop(a);
+        // Its writer gone, the next process is offered it.
+        let b = DraftStore::open_as(dir.path(), "b").unwrap();
+        let offer = b.find("openrouter.ai", "u-1").offer.unwrap();
+        assert_eq!(offer.draft, draft());
+        b.remove_offered(&offer.path).unwrap();
+        assert_eq!(b.find("openrouter.ai", "u-1"), Found::default());
+        b.remove("openrouter.ai", "u-1").unwrap();
+    }
+
+    /// Two processes on one workspace: neither overwrites, deletes or is offered the other's
+    /// draft while both run; once one is gone, the other is offered what it left.
+    #[test]
+    fn two_processes_keep_their_own_drafts() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = DraftStore::open_as(dir.path(), "a").unwrap();
+        let b = DraftStore::open_as(dir.path(), "b").unwrap();
+        a.save(&named("from A", "2026-11-29T10:00:00Z")).unwrap();
+        b.save(&named("from B", "2026-11-29T10:00:01Z")).unwrap();
+        assert_eq!(files(dir.path(), "openrouter.ai", "u-1").len(), 2);
+        // A third window opening the workspace sees both running: nothing offered or touched.
+        let c = DraftStore::open_as(dir.path(), "c").unwrap();
+        let seen = c.find("openrouter.ai", "u-1");
+        assert_eq!((seen.offer, seen.live_others), (None, 2));
+        assert_eq!(files(dir.path(), "openrouter.ai", "u-1").len(), 2);
+        // A's submit removes A's draft only.
+        a.remove("openrouter.ai", "u-1").unwrap();
+        let left = files(dir.path(), "openrouter.ai", "u-1");
+        assert_eq!(left, [b.path("openrouter.ai", "u-1")]);
+        // B quits keeping its draft; C, opening the workspace again, is offered it.
+        drop(b);
+        let offer = c.find("openrouter.ai", "u-1").offer.unwrap();
+        assert_eq!(offer.draft.fields["name"], json!("from B"));
+        drop(a);
+    }
+
+    /// A killed process leaves its lock file, but not the lock: its draft is offered.
+    #[test]
+    fn a_stale_lock_file_does_not_keep_a_draft_hidden() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        // What kill -9 leaves: a draft and an unlocked lock file.
+        let dead = me
+            .path("openrouter.ai", "u-1")
+            .with_file_name("u-1@dead.json");
+        std::fs::create_dir_all(dead.parent().unwrap()).unwrap();
+        std::fs::write(&dead, serde_json::to_vec(&named("killed", "t")).unwrap()).unwrap();
+        let lock = owners_dir(dir.path()).join("dead.lock");
+        std::fs::write(&lock, "").unwrap();
+        let offer = me.find("openrouter.ai", "u-1").offer.unwrap();
+        assert_eq!(offer.draft.fields["name"], json!("killed"));
+        assert_eq!(offer.path, dead);
+        assert!(!lock.exists(), "the dead owner's lock file is cleaned up");
+    }
+
+    /// The newest of several left-over drafts is offered; an ownerless (older orws) one counts.
+    #[test]
+    fn the_newest_left_over_draft_is_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        save(dir.path(), &named("old", "2026-11-28T10:00:00Z")).unwrap();
+        let gone = DraftStore::open_as(dir.path(), "gone").unwrap();
+        gone.save(&named("new", "2026-11-29T10:00:00Z")).unwrap();
+        drop(gone);
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        let found = me.find("openrouter.ai", "u-1");
+        assert_eq!(found.offer.unwrap().draft.fields["name"], json!("new"));
+    }
+
+    /// A draft this process kept earlier (back to the list, then the same workspace again) is
+    /// offered too, from a file of its own that the next edits do not overwrite.
+    #[test]
+    fn a_draft_kept_earlier_by_this_process_is_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        me.save(&named("kept", "t")).unwrap();
+        let offer = me.find("openrouter.ai", "u-1").offer.unwrap();
+        assert_eq!(offer.draft.fields["name"], json!("kept"));
+        assert_ne!(offer.path, me.path("openrouter.ai", "u-1"));
+        me.save(&named("new edits", "t2")).unwrap();
+        let text = std::fs::read_to_string(&offer.path).unwrap();
+        assert!(text.contains("kept"), "{text}");
+    }
+
+    /// An unreadable draft is moved aside, said once, and never offered or overwritten.
+    #[test]
+    fn a_corrupt_draft_is_moved_aside() {
         let dir = tempfile::tempdir().unwrap();
         let path = draft_path(dir.path(), "h", "u");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, "{not json").unwrap();
-        let err = load(dir.path(), "h", "u").unwrap_err();
-        assert!(err.contains("unreadable"), "{err}");
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        let found = me.find("h", "u");
+        assert_eq!(found.offer, None);
+        assert_eq!(found.moved_aside.len(), 1);
+        assert!(
+            found.moved_aside[0].contains("moved to"),
+            "{:?}",
+            found.moved_aside
+        );
+        assert!(!path.exists());
+        let aside: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            aside.iter().any(|n| n.starts_with("u.json.corrupt-")),
+            "{aside:?}"
+        );
+        assert_eq!(me.find("h", "u"), Found::default(), "said once");
     }
 }

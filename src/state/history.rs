@@ -44,15 +44,31 @@ impl HistoryEntry {
     }
 }
 
-/// Appends one line; a line is written whole with one `write` call.
+/// Appends one line; a line is written whole with one `write` call. The file is 0600 in a
+/// 0700 directory and is not opened through a symlink. When the last line was cut short (a
+/// crash, a full disk), a newline goes first so the new entry stays a line of its own.
 pub fn append(dir: &Path, entry: &HistoryEntry) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    super::private_dir(dir)?;
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("history.jsonl"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true).read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options.open(dir.join("history.jsonl"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileExt, PermissionsExt};
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        let len = file.metadata()?.len();
+        let mut last = [0u8; 1];
+        if len > 0 && file.read_at(&mut last, len - 1)? == 1 && last[0] != b'\n' {
+            line.insert(0, '\n');
+        }
+    }
     file.write_all(line.as_bytes())
 }
 
@@ -97,5 +113,50 @@ mod tests {
             json!({"name":"B"}).as_object().unwrap().clone()
         );
         assert_eq!(all[0].workspace_id, "u");
+    }
+
+    fn entry(name: &str) -> HistoryEntry {
+        let before = Workspace::from_json(json!({"id":"u","name":"A","slug":"a"})).unwrap();
+        let after = Workspace::from_json(json!({"id":"u","name":name,"slug":"a"})).unwrap();
+        let patch = PatchBody::from_fields(json!({"name":name}).as_object().unwrap().clone());
+        HistoryEntry::new("t".into(), "h", &patch, &before, &after)
+    }
+
+    /// A last line cut short used to swallow the next entry into one unreadable line.
+    #[test]
+    fn a_cut_last_line_does_not_swallow_the_next_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        append(dir.path(), &entry("first")).unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(r#"{"time":"t","host":"h","work"#);
+        std::fs::write(&path, text).unwrap();
+        append(dir.path(), &entry("second")).unwrap();
+        let names: Vec<_> = read(dir.path())
+            .unwrap()
+            .iter()
+            .map(|e| e.patch["name"].clone())
+            .collect();
+        assert_eq!(names, [json!("first"), json!("second")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_history_is_private_and_never_written_through_a_symlink() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("orws");
+        append(&dir, &entry("x")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.join("history.jsonl")), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+
+        let other = root.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        let target = root.path().join("target");
+        std::fs::write(&target, "").unwrap();
+        std::os::unix::fs::symlink(&target, other.join("history.jsonl")).unwrap();
+        assert!(append(&other, &entry("x")).is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
     }
 }

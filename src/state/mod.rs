@@ -18,20 +18,66 @@ pub fn default_state_dir() -> Option<PathBuf> {
     state_dir(|k| std::env::var(k).ok())
 }
 
-/// Writes a file so that a crash leaves either the old or the new content, never half.
+/// Creates `dir` (and missing parents) and makes it private: 0700, set explicitly rather than
+/// left to the umask, since what orws keeps holds workspace data.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        // A directory that is a symlink is not ours to chmod (or to write into).
+        if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+            return Err(std::io::Error::other(format!(
+                "{} is a symbolic link; orws does not follow it",
+                dir.display()
+            )));
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// [`private_dir`] for `dir` and every directory between `root` and it.
+pub fn private_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
+    private_dir(dir)?;
+    for ancestor in dir.ancestors().skip(1) {
+        if !ancestor.starts_with(root) {
+            break;
+        }
+        private_dir(ancestor)?;
+    }
+    Ok(())
+}
+
+/// Writes a file so that a crash leaves either the old or the new content, never half: a new
+/// 0600 temp file beside it (created without following symlinks), synced, renamed over it.
+/// On any failure the temp file is removed. The directory must exist (see [`private_dir`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("state"),
-        std::process::id()
-    ));
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_data()?;
-    drop(file);
-    std::fs::rename(&tmp, path)
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data()?;
+    // Dropping the error's temp file removes it: a failed write leaves nothing behind.
+    tmp.persist(path).map_err(|e| e.error)?;
+    // The rename itself survives a crash once the directory is synced.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Now, as RFC 3339 UTC.
@@ -69,6 +115,69 @@ mod tests {
         let env = |k: &str| (k == "HOME").then(|| "/h".to_string());
         assert_eq!(state_dir(env), Some(PathBuf::from("/h/.local/state/orws")));
         assert_eq!(state_dir(|_| None), None);
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Whatever the umask, files are 0600 and directories 0700 (they were 0644 in 0755).
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_private_in_private_directories() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let orws = root.path().join("orws");
+        std::fs::create_dir(&orws).unwrap();
+        std::fs::set_permissions(&orws, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let dir = orws.join("drafts").join("host");
+        private_dirs(&orws, &dir).unwrap();
+        let file = dir.join("x.json");
+        write_atomically(&file, b"{}").unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&orws.join("drafts")), 0o700);
+        assert_eq!(mode(&orws), 0o700, "an existing 0755 dir is made private");
+        // Rewriting an existing world-readable file makes it private too.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomically(&file, b"{}").unwrap();
+        assert_eq!(mode(&file), 0o600);
+    }
+
+    /// A symlink where the file goes is replaced, not followed: its target is untouched.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_replaced_not_followed() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("elsewhere");
+        std::fs::write(&target, "precious").unwrap();
+        let link = root.path().join("draft.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomically(&link, b"{}").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
+        assert!(
+            !std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    /// A write that fails half-way (here: the target is a directory) leaves no temp file.
+    #[test]
+    fn a_failed_write_leaves_no_temp_file() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("taken");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("inside"), "x").unwrap();
+        assert!(write_atomically(&target, b"{}").is_err());
+        let names: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["taken"], "only what was there before");
     }
 
     #[test]

@@ -1,56 +1,68 @@
-//! $VISUAL / $EDITOR on a temporary file.
+//! $VISUAL / $EDITOR on a temporary file: 0600, in a private (0700) directory of its own,
+//! and without the API key in the editor's environment (nor its plugins' and servers').
 
 use std::io::Write;
 use std::process::Command;
 
+/// Environment variables the editor never sees: the key, and where it is kept.
+fn is_secret(name: &str) -> bool {
+    name.starts_with("OPENROUTER_")
+}
+
 /// Runs the editor `command` on `text` and returns what the file holds when it exits
 /// successfully.
 pub fn edit(command: &str, text: &str) -> Result<String, String> {
-    let mut file = tempfile_in_tmp().map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    edit_with_env(command, text, std::env::vars_os())
+}
+
+/// [`edit`] with the editor's environment taken from `env`, less the secrets.
+fn edit_with_env(
+    command: &str,
+    text: &str,
+    env: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Result<String, String> {
+    // The directory (and the file in it) go away when `dir` is dropped.
+    let dir = tempfile::Builder::new()
+        .prefix("orws-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    crate::state::private_dir(dir.path())
+        .map_err(|e| format!("cannot make the temporary directory private: {e}"))?;
+    let path = dir.path().join("edit.txt");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&path)
+        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
     // A final newline, as editors expect; the form drops it again.
     let text = if text.ends_with('\n') {
         text.to_string()
     } else {
         format!("{text}\n")
     };
-    file.1
-        .write_all(text.as_bytes())
+    file.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write the temporary file: {e}"))?;
-    drop(file.1);
-    let path = file.0;
+    drop(file);
     // Through the shell, so EDITOR="code --wait" works as it does for git.
-    let status = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(format!("{command} \"$1\""))
         .arg("orws-editor")
         .arg(&path)
-        .status();
-    let result = match status {
+        .env_clear()
+        .envs(env.filter(|(name, _)| !is_secret(&name.to_string_lossy())));
+    match cmd.status() {
         Ok(s) if s.success() => {
             std::fs::read_to_string(&path).map_err(|e| format!("cannot read the edited text: {e}"))
         }
         Ok(s) => Err(format!("{command} exited with {s}; the field is unchanged")),
         Err(e) => Err(format!("cannot run {command}: {e}")),
-    };
-    let _ = std::fs::remove_file(&path);
-    result
-}
-
-fn tempfile_in_tmp() -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
-    let dir = std::env::temp_dir();
-    for n in 0..100u32 {
-        let path = dir.join(format!("orws-{}-{n}.txt", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(f) => return Ok((path, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
     }
-    Err(std::io::Error::other("no free temporary file name"))
 }
 
 #[cfg(test)]
@@ -86,6 +98,32 @@ mod tests {
             r#"[ "$1" = "--wait" ] && printf 'waited' > "$2""#,
         );
         assert_eq!(edit(&format!("{editor} --wait"), "x").unwrap(), "waited");
+    }
+
+    /// The editor (and every plugin it starts) must not see the key; the file it edits is
+    /// 0600 in a 0700 directory of its own. The script writes what it sees to a report file.
+    #[test]
+    fn the_editor_gets_no_key_and_a_private_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("report");
+        let editor = script(
+            dir.path(),
+            &format!(
+                r#"env > "{r}.env"; stat -c '%a' "$1" "$(dirname "$1")" > "{r}.modes""#,
+                r = report.display()
+            ),
+        );
+        let env = std::env::vars_os().chain([(
+            "OPENROUTER_API_KEY".into(),
+            "sk-or-v1-secret-for-the-test".into(),
+        )]);
+        edit_with_env(&editor, "x", env).unwrap();
+        let env = std::fs::read_to_string(dir.path().join("report.env")).unwrap();
+        assert!(env.contains("PATH="), "the rest of the environment is kept");
+        assert!(!env.contains("OPENROUTER_API_KEY"), "{env}");
+        assert!(!env.contains("sk-or-v1-secret"), "{env}");
+        let modes = std::fs::read_to_string(dir.path().join("report.modes")).unwrap();
+        assert_eq!(modes.split_whitespace().collect::<Vec<_>>(), ["600", "700"]);
     }
 
     #[test]

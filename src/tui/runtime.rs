@@ -1,14 +1,15 @@
 //! The loop: messages in (terminal events, task results, animation ticks), effects out.
 //! Generic over the terminal, so tests drive it with injected keys and a `TestBackend`.
 
-use super::app::{App, Effect, Msg};
+use super::app::{App, Effect, Msg, Overlay};
+use super::draft_writer::{DEBOUNCE, DraftOp, DraftWrite, DraftWriter};
 use super::theme::Theme;
 use super::view;
 use crate::api::Client;
-use crate::state::drafts::{self, Draft};
+use crate::state::drafts::DraftStore;
 use crate::state::history::{self, HistoryEntry};
 use crate::submit::{Phase, RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
-use crossterm::event::Event;
+use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
@@ -26,6 +27,17 @@ pub trait Host {
     fn next_event(&mut self) -> impl std::future::Future<Output = Option<io::Result<Event>>>;
     /// Hands the terminal to $VISUAL / $EDITOR on `text` and returns the edited text.
     fn run_editor(&mut self, text: &str) -> Result<String, String>;
+    /// Ctrl-Z: gives the terminal back and stops the process until it is continued, then
+    /// takes the terminal again (the next draw repaints it whole).
+    fn suspend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Whether more input is already waiting: the frame is skipped then, so a burst of keys
+    /// is taken in at the speed it comes (a lagging reader would see a later Esc and the key
+    /// after it in one read, as Alt-key).
+    fn input_pending(&mut self) -> impl std::future::Future<Output = bool> {
+        async { false }
+    }
 }
 
 /// The spinner's frame interval while a request is in flight.
@@ -39,19 +51,31 @@ pub struct Runtime {
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     submit: Option<JoinHandle<()>>,
-    /// Where drafts and history live; `None` keeps nothing on disk.
+    /// Where history lives; `None` keeps none.
     state_dir: Option<PathBuf>,
-    /// The latest draft change, written after the frame is drawn so typing stays quick.
-    pending_draft: Option<DraftWrite>,
+    /// This process's drafts (`None`: not kept, as in tests without a state dir).
+    drafts: Option<Drafts>,
     /// Where the model catalog is cached; `None` fetches it every time.
     cache_dir: Option<PathBuf>,
+    /// Set when the edits could not be kept on the way out.
+    lost: LostEdits,
 }
 
-#[derive(Debug)]
-enum DraftWrite {
-    Save(Box<Draft>),
-    Delete(String),
+/// The draft side of the runtime: the store, its writer thread, and what waits to be written.
+struct Drafts {
+    store: Result<std::sync::Arc<DraftStore>, String>,
+    writer: DraftWriter,
+    /// The latest change not yet handed to the writer, and when it must be at the latest.
+    pending: Option<DraftWrite>,
+    due: Option<tokio::time::Instant>,
+    /// The left-over draft on offer, until the question is answered.
+    offered: Option<PathBuf>,
+    /// The offered draft, taken over by the answer (restored or discarded).
+    adopted: Option<PathBuf>,
 }
+
+/// Why edits were lost on the way out, for the exit message.
+pub type LostEdits = Option<String>;
 
 impl Runtime {
     /// A runtime and the sender that task results (and retry notices) come back on.
@@ -71,8 +95,9 @@ impl Runtime {
             rx,
             submit: None,
             state_dir: None,
-            pending_draft: None,
+            drafts: None,
             cache_dir: None,
+            lost: None,
         }
     }
 
@@ -82,8 +107,28 @@ impl Runtime {
         self
     }
 
-    /// Keeps drafts and history under `dir`.
+    /// Keeps drafts and history under `dir`. `None` means there is no state directory: each
+    /// draft write then fails, and the app says the edits are not kept.
     pub fn with_state_dir(mut self, dir: Option<PathBuf>) -> Self {
+        let store = match &dir {
+            Some(d) => DraftStore::open(d)
+                .map(std::sync::Arc::new)
+                .map_err(|e| format!("cannot use {}: {e}", d.display())),
+            None => Err("no state directory: set HOME or XDG_STATE_HOME".to_string()),
+        };
+        let writer = DraftWriter::start(
+            store.clone(),
+            self.client.host().to_string(),
+            self.tx.clone(),
+        );
+        self.drafts = Some(Drafts {
+            store,
+            writer,
+            pending: None,
+            due: None,
+            offered: None,
+            adopted: None,
+        });
         self.state_dir = dir;
         self
     }
@@ -105,13 +150,17 @@ impl Runtime {
         let mut ticker = tokio::time::interval(FRAME);
         loop {
             if app.quit {
-                self.flush_draft();
+                self.finish(app);
                 return Ok(());
             }
-            // Skip the frame when more messages are already queued: they change it again.
-            if self.rx.is_empty() {
-                draw(host, app, theme)?;
-                self.flush_draft();
+            // Skip the frame when more messages or keys are already queued: they change it again.
+            if self.rx.is_empty()
+                && !host.input_pending().await
+                && let Err(e) = draw(host, app, theme)
+            {
+                // A terminal gone (EIO on a hung-up pty) still leaves the draft on disk.
+                self.finish(app);
+                return Err(e);
             }
             let busy = app.is_busy();
             if busy && busy_since.is_none() {
@@ -120,30 +169,56 @@ impl Runtime {
             } else if !busy {
                 busy_since = None;
             }
+            let due = self.drafts.as_ref().and_then(|d| d.due);
             let msg = tokio::select! {
                 biased;
                 Some(msg) = self.rx.recv() => msg,
                 event = host.next_event() => match event {
+                    Some(Ok(event)) if is_suspend(&event) => {
+                        // Every mode: the draft is on disk before the terminal is given back.
+                        let _ = self.flush_and_wait();
+                        if let Err(e) = host.suspend() {
+                            self.finish(app);
+                            return Err(e);
+                        }
+                        continue;
+                    }
                     Some(Ok(event)) => match msg_of(event) {
                         Some(msg) => msg,
                         None => continue,
                     },
                     Some(Err(e)) => {
-                        self.flush_draft();
+                        self.finish(app);
                         return Err(e);
                     }
                     None => {
-                        self.flush_draft();
+                        self.finish(app);
                         return Ok(());
                     }
                 },
                 _ = ticker.tick(), if busy => {
                     Msg::Tick(busy_since.map(|t| t.elapsed()).unwrap_or_default())
                 }
+                () = sleep_until_due(due), if due.is_some() => {
+                    self.send_draft();
+                    continue;
+                }
             };
+            let screen = std::mem::discriminant(&app.screen);
+            let asked = app.overlay == Some(Overlay::RestoreDraft);
             let effects = app.update(msg);
+            self.note_restore_answer(asked, app, &effects);
             self.run_effects(host, app, effects);
+            // A new screen (review, submit, picker…) is a moment the draft must be on disk.
+            if std::mem::discriminant(&app.screen) != screen {
+                self.send_draft();
+            }
         }
+    }
+
+    /// Why the unsaved edits were lost on the way out (the last draft write failed), if so.
+    pub fn lost_edits(&self) -> LostEdits {
+        self.lost.clone()
     }
 
     fn run_effects<H: Host>(&mut self, host: &mut H, app: &mut App, effects: Vec<Effect>) {
@@ -214,17 +289,11 @@ impl Runtime {
                     queue.extend(app.update(Msg::EditorClosed(result)));
                 }
                 Effect::LoadDraft { workspace_id } => {
-                    let found = match &self.state_dir {
-                        Some(dir) => drafts::load(dir, self.client.host(), &workspace_id),
-                        None => Ok(None),
-                    };
-                    queue.extend(app.update(Msg::DraftLoaded(found)));
+                    queue.extend(self.load_draft(app, &workspace_id));
                 }
-                Effect::SaveDraft(draft) => {
-                    self.pending_draft = Some(DraftWrite::Save(Box::new(draft)));
-                }
+                Effect::SaveDraft(draft) => self.queue_draft(DraftOp::Save(Box::new(draft))),
                 Effect::DeleteDraft { workspace_id } => {
-                    self.pending_draft = Some(DraftWrite::Delete(workspace_id));
+                    self.queue_draft(DraftOp::Delete(workspace_id));
                 }
                 Effect::RecordHistory {
                     patch,
@@ -250,25 +319,129 @@ impl Runtime {
         }
     }
 
-    /// Writes the latest draft change, if any.
-    fn flush_draft(&mut self) {
-        let (Some(dir), Some(write)) = (&self.state_dir, self.pending_draft.take()) else {
-            return;
+    /// A left-over draft of a gone process to offer for the opened workspace; unreadable
+    /// ones are moved aside and said, running processes' drafts are left alone.
+    fn load_draft(&mut self, app: &mut App, workspace_id: &str) -> Vec<Effect> {
+        // What this process kept a moment ago (going back to the list) is on disk first.
+        let _ = self.flush_and_wait();
+        let Some(Drafts {
+            store: Ok(store), ..
+        }) = &self.drafts
+        else {
+            return vec![];
         };
-        let host = self.client.host();
-        let result = match write {
-            DraftWrite::Save(mut draft) => {
-                draft.saved_at = crate::state::now_rfc3339();
-                drafts::save(dir, &draft)
+        let found = store.find(self.client.host(), workspace_id);
+        let mut effects = vec![];
+        for line in found.moved_aside {
+            effects.extend(app.update(Msg::DraftLoaded(Err(line))));
+        }
+        if found.live_others > 0 {
+            effects.extend(
+                app.update(Msg::DraftLoaded(Err(
+                    "Another orws has unsaved edits on this workspace; its draft is left alone."
+                        .to_string(),
+                ))),
+            );
+        }
+        if let Some(offer) = found.offer {
+            effects.extend(app.update(Msg::DraftLoaded(Ok(Some(offer.draft)))));
+            if app.overlay == Some(Overlay::RestoreDraft)
+                && let Some(d) = &mut self.drafts
+            {
+                d.offered = Some(offer.path);
             }
-            DraftWrite::Delete(id) => drafts::remove(dir, host, &id),
-        };
-        if let Err(e) = result {
-            let _ = self.tx.send(Msg::StateError(format!(
-                "The draft could not be written: {e}"
-            )));
+        }
+        effects
+    }
+
+    /// When the restore question closes with the draft restored or discarded, the left-over
+    /// file goes once this process's own draft is written; "not now" leaves it for later.
+    fn note_restore_answer(&mut self, asked: bool, app: &App, effects: &[Effect]) {
+        let Some(d) = &mut self.drafts else { return };
+        if !asked || app.overlay == Some(Overlay::RestoreDraft) {
+            return;
+        }
+        let offered = d.offered.take();
+        let taken = effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveDraft(_) | Effect::DeleteDraft { .. }));
+        if taken {
+            d.adopted = offered;
         }
     }
+
+    /// Keeps the latest change; it is written [`DEBOUNCE`] after the first change not yet
+    /// written (so a burst of keys is one write, and a crash loses at most that window).
+    fn queue_draft(&mut self, op: DraftOp) {
+        let Some(d) = &mut self.drafts else { return };
+        let replaces = d
+            .adopted
+            .take()
+            .or_else(|| d.pending.take().and_then(|p| p.replaces));
+        let urgent = replaces.is_some();
+        d.pending = Some(DraftWrite { op, replaces });
+        d.due
+            .get_or_insert_with(|| tokio::time::Instant::now() + DEBOUNCE);
+        if urgent {
+            self.send_draft();
+        }
+    }
+
+    /// Hands the pending change to the writer now.
+    fn send_draft(&mut self) {
+        let Some(d) = &mut self.drafts else { return };
+        d.due = None;
+        if let Some(write) = d.pending.take() {
+            d.writer.write(write);
+        }
+    }
+
+    /// Writes the pending change and waits for the disk.
+    fn flush_and_wait(&mut self) -> Result<(), String> {
+        self.send_draft();
+        match &self.drafts {
+            Some(d) => d.writer.flush(),
+            None => Ok(()),
+        }
+    }
+
+    /// On the way out (quit, signal, end of input): the form's edits are written once more
+    /// (so "quit and keep the draft" always leaves one), or this process's draft removed.
+    fn finish(&mut self, app: &App) {
+        if self.drafts.is_none() {
+            return;
+        }
+        let mut edits = 0;
+        if let Some(form) = &app.form {
+            edits = form.modified_count();
+            self.queue_draft(match form.draft(&app.host) {
+                Some(draft) => DraftOp::Save(Box::new(draft)),
+                None => DraftOp::Delete(form.workspace.id().to_string()),
+            });
+        }
+        if let Err(e) = self.flush_and_wait()
+            && edits > 0
+        {
+            let s = if edits == 1 { "" } else { "s" };
+            self.lost = Some(format!(
+                "the draft could not be written ({e}); {edits} unsaved edit{s} lost"
+            ));
+        }
+    }
+}
+
+async fn sleep_until_due(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Ctrl-Z suspends in every mode and screen; it never reaches the app.
+fn is_suspend(event: &Event) -> bool {
+    matches!(event, Event::Key(k) if k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL)
+        && k.kind != KeyEventKind::Release)
 }
 
 /// The submit: the safe write of crate::submit to the loaded uuid, its phases shown as it goes.

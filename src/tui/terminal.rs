@@ -1,10 +1,11 @@
 //! The real terminal: raw mode, alternate screen, bracketed paste, optional mouse; restored on
-//! every exit (normal, error, panic, signal); handed over to $EDITOR and taken back.
+//! every exit (normal, error, panic, SIGTERM, SIGHUP, SIGINT, SIGQUIT); handed over to
+//! $EDITOR and taken back; given back on Ctrl-Z / SIGTSTP and taken again on SIGCONT.
 
 use super::runtime::Host;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream,
+    EventStream, KeyCode, KeyEvent, KeyModifiers,
 };
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -61,6 +62,8 @@ fn install_panic_hook() {
 pub struct CrosstermHost {
     terminal: Terminal<CrosstermBackend<Stdout>>,
     events: Option<EventStream>,
+    /// An event read ahead by `input_pending`, handed out first.
+    ahead: Option<io::Result<Event>>,
     mouse: bool,
     signals: Signals,
     /// The editor command for `e` ($VISUAL, $EDITOR, the config file, or vi).
@@ -77,6 +80,7 @@ impl CrosstermHost {
         Ok(Self {
             terminal,
             events: Some(EventStream::new()),
+            ahead: None,
             mouse,
             signals: Signals::new(),
             editor,
@@ -98,13 +102,60 @@ impl Host for CrosstermHost {
     }
 
     async fn next_event(&mut self) -> Option<io::Result<Event>> {
+        if let Some(event) = self.ahead.take() {
+            return Some(event);
+        }
         let Some(events) = &mut self.events else {
             return std::future::pending().await;
         };
-        tokio::select! {
-            event = events.next() => event,
-            () = self.signals.recv() => None,
+        let signal = tokio::select! {
+            event = events.next() => return event,
+            signal = self.signals.recv() => signal,
+        };
+        match signal {
+            Signal::Stop => None,
+            // The same path as the key: the runtime flushes the draft, then calls `suspend`.
+            Signal::Suspend => Some(Ok(Event::Key(KeyEvent::new(
+                KeyCode::Char('z'),
+                KeyModifiers::CONTROL,
+            )))),
+            // Stopped and continued from outside (SIGSTOP, then SIGCONT): the shell may have
+            // reset the terminal; take it again and have everything redrawn.
+            Signal::Continue => Some(self.take_back().map(|()| {
+                let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+                Event::Resize(w, h)
+            })),
         }
+    }
+
+    async fn input_pending(&mut self) -> bool {
+        use futures_util::StreamExt;
+        if self.ahead.is_none()
+            && let Some(events) = &mut self.events
+        {
+            // Polled once with this task's own waker: when nothing is ready, the stream's
+            // wake-up is registered for the loop (a throwaway waker would lose it).
+            let polled =
+                std::future::poll_fn(|cx| std::task::Poll::Ready(events.poll_next_unpin(cx))).await;
+            if let std::task::Poll::Ready(Some(event)) = polled {
+                self.ahead = Some(event);
+            }
+        }
+        self.ahead.is_some()
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        self.events = None;
+        restore();
+        #[cfg(unix)]
+        // SAFETY: raise only sends a signal to this process. SIGSTOP cannot be caught, so this
+        // returns once the process is continued (`fg`, SIGCONT).
+        unsafe {
+            libc::raise(libc::SIGSTOP);
+        }
+        let back = self.take_back();
+        self.events = Some(EventStream::new());
+        back
     }
 
     fn run_editor(&mut self, text: &str) -> Result<String, String> {
@@ -112,25 +163,43 @@ impl Host for CrosstermHost {
         self.events = None;
         restore();
         let result = super::external_editor::edit(&self.editor, text);
-        let back = enter(self.mouse).and_then(|()| {
-            // The editor left its own screen behind: clear it and redraw everything.
-            execute!(
-                io::stdout(),
-                crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
-            )?;
-            self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-            Ok(())
-        });
+        let back = self.take_back();
         self.events = Some(EventStream::new());
         back.map_err(|e| format!("could not take the terminal back: {e}"))?;
         result
     }
 }
 
-/// SIGTERM and SIGHUP, so a killed terminal still gets restored and drafts flushed.
+impl CrosstermHost {
+    /// Raw mode and the alternate screen again after the terminal was given away, and a new
+    /// `Terminal`, so the next draw repaints everything.
+    fn take_back(&mut self) -> io::Result<()> {
+        enter(self.mouse)?;
+        // Whatever ran meanwhile left its own screen behind: clear it.
+        execute!(
+            io::stdout(),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
+    }
+}
+
+/// What a signal asks of the loop.
+enum Signal {
+    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: flush the draft, restore the terminal, exit.
+    Stop,
+    /// SIGTSTP: as Ctrl-Z.
+    Suspend,
+    /// SIGCONT: take the terminal again and redraw.
+    Continue,
+}
+
+/// The signals orws catches, so a killed or suspended terminal is still restored and the draft
+/// flushed. (SIGKILL and SIGSTOP cannot be caught; what they cut is bounded by the debounce.)
 struct Signals {
     #[cfg(unix)]
-    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+    streams: Vec<(tokio::signal::unix::Signal, fn() -> Signal)>,
 }
 
 impl Signals {
@@ -138,22 +207,35 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let streams = signal(SignalKind::terminate())
-                .and_then(|t| Ok((t, signal(SignalKind::hangup())?)))
-                .ok();
+            let kinds: [(SignalKind, fn() -> Signal); 6] = [
+                (SignalKind::terminate(), || Signal::Stop),
+                (SignalKind::hangup(), || Signal::Stop),
+                (SignalKind::interrupt(), || Signal::Stop),
+                (SignalKind::quit(), || Signal::Stop),
+                (SignalKind::from_raw(libc::SIGTSTP), || Signal::Suspend),
+                (SignalKind::from_raw(libc::SIGCONT), || Signal::Continue),
+            ];
+            let streams = kinds
+                .into_iter()
+                .filter_map(|(kind, what)| signal(kind).ok().map(|s| (s, what)))
+                .collect();
             Self { streams }
         }
         #[cfg(not(unix))]
         Self {}
     }
 
-    async fn recv(&mut self) {
+    async fn recv(&mut self) -> Signal {
         #[cfg(unix)]
-        if let Some((term, hup)) = &mut self.streams {
-            tokio::select! {
-                _ = term.recv() => return,
-                _ = hup.recv() => return,
-            }
+        if !self.streams.is_empty() {
+            let waits = self.streams.iter_mut().map(|(stream, what)| {
+                let what = *what;
+                Box::pin(async move {
+                    stream.recv().await;
+                    what()
+                })
+            });
+            return futures_util::future::select_all(waits).await.0;
         }
         std::future::pending().await
     }

@@ -11,12 +11,16 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 type EditorFn = Box<dyn FnMut(&str) -> Result<String, String> + Send>;
+type SuspendFn = Box<dyn FnMut() + Send>;
 
 pub struct TestHost {
     terminal: Terminal<TestBackend>,
     events: UnboundedReceiver<Event>,
     screen: Arc<Mutex<String>>,
     editor: EditorFn,
+    suspend: SuspendFn,
+    /// A frame may have been drawn since the screen was last published.
+    drawn: bool,
 }
 
 /// The test's side: send keys, read the screen.
@@ -35,6 +39,8 @@ impl TestHost {
             events: rx,
             screen: screen.clone(),
             editor: Box::new(|_| Err("no editor in tests".into())),
+            suspend: Box::new(|| {}),
+            drawn: true,
         };
         (host, TestDriver { events: tx, screen })
     }
@@ -42,6 +48,12 @@ impl TestHost {
     /// Replaces $EDITOR with a function of the text.
     pub fn with_editor(mut self, editor: EditorFn) -> Self {
         self.editor = editor;
+        self
+    }
+
+    /// Runs `f` where the process would stop on Ctrl-Z (to see what is on disk by then).
+    pub fn with_suspend(mut self, f: SuspendFn) -> Self {
+        self.suspend = f;
         self
     }
 
@@ -80,17 +92,29 @@ impl Host for TestHost {
     type B = TestBackend;
 
     fn terminal(&mut self) -> &mut Terminal<TestBackend> {
+        self.drawn = true;
         &mut self.terminal
     }
 
     async fn next_event(&mut self) -> Option<io::Result<Event>> {
         // The loop draws before it waits, so this is the frame a person would be looking at.
-        self.publish();
+        if std::mem::take(&mut self.drawn) {
+            self.publish();
+        }
         self.events.recv().await.map(Ok)
     }
 
     fn run_editor(&mut self, text: &str) -> Result<String, String> {
         (self.editor)(text)
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        (self.suspend)();
+        Ok(())
+    }
+
+    async fn input_pending(&mut self) -> bool {
+        !self.events.is_empty()
     }
 }
 

@@ -50,12 +50,17 @@ impl Sandbox {
         self.path().join("state").join("orws")
     }
 
-    /// The draft file of a workspace on a host.
-    pub fn draft_path(&self, host: &str, workspace_id: &str) -> PathBuf {
-        self.state_dir()
-            .join("drafts")
-            .join(host)
-            .join(format!("{workspace_id}.json"))
+    /// The draft files of a workspace on a host (each orws writes its own).
+    pub fn draft_files(&self, host: &str, workspace_id: &str) -> Vec<PathBuf> {
+        orws::state::drafts::files(&self.state_dir(), host, workspace_id)
+    }
+
+    /// The text of every draft of a workspace, one string.
+    pub fn draft_text(&self, host: &str, workspace_id: &str) -> String {
+        self.draft_files(host, workspace_id)
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect()
     }
 
     /// `orws ARGS` with the sandbox's environment: HOME and XDG dirs in the temp dir,
@@ -315,6 +320,44 @@ impl Pty {
             let _ = t.join();
         }
         status
+    }
+
+    /// Sends `kill -SIGNAL` (e.g. "TERM", "CONT") to the child.
+    pub fn signal(&self, signal: &str) {
+        let ok = std::process::Command::new("sh")
+            .args([
+                "-c",
+                &format!("kill -{signal} \"$1\""),
+                "sh",
+                &self.pid().to_string(),
+            ])
+            .status()
+            .expect("run sh -c kill")
+            .success();
+        assert!(ok, "kill -{signal} failed");
+    }
+
+    /// Polls `stty -a` until `pred` holds of it; panics with the last output after `timeout`.
+    pub fn wait_stty(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let stty = self.stty();
+            if pred(&stty) {
+                return stty;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; stty -a says:\n{stty}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The child's state letter from /proc (`T` when stopped), Linux only.
+    pub fn proc_state(&self) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
+        // "pid (comm) S …": the state follows the last ')'.
+        stat.rsplit_once(')')?.1.trim_start().chars().next()
     }
 
     /// SIGKILL: no chance to restore anything or flush anything.

@@ -1,6 +1,7 @@
 //! The one state of the TUI, the messages that change it, and the effects it asks for.
 //! `update` decides; it never awaits, reads the clock, or touches the network or the disk.
 
+mod drafts;
 mod overlays;
 mod submit;
 
@@ -56,6 +57,8 @@ pub enum Msg {
     DraftLoaded(Result<Option<Draft>, String>),
     /// Writing a draft or the history failed.
     StateError(String),
+    /// A draft write finished: written, or why not (then quitting loses the edits).
+    DraftSaved(Result<(), String>),
     /// The model catalog, fetched (or read from the cache) in the background.
     CatalogLoaded(Result<Catalog, ApiError>),
 }
@@ -188,6 +191,8 @@ pub struct App {
     pub quit: bool,
     /// The draft offered for restoring.
     pub draft_offer: Option<Draft>,
+    /// Why the last draft write failed; `None` once one succeeds.
+    pub draft_error: Option<String>,
     /// The model catalog once loaded; why not, when it could not be.
     pub catalog: Option<Arc<Catalog>>,
     pub catalog_error: Option<String>,
@@ -231,6 +236,7 @@ impl App {
             mouse: false,
             quit: false,
             draft_offer: None,
+            draft_error: None,
             catalog: None,
             catalog_error: None,
             keys: KeyBindings::default(),
@@ -384,6 +390,7 @@ impl App {
                 vec![]
             }
             Msg::DraftLoaded(Ok(_)) => vec![],
+            Msg::DraftSaved(result) => self.on_draft_saved(result),
             Msg::CatalogLoaded(Ok(catalog)) => {
                 let catalog = Arc::new(catalog);
                 if let Some(form) = &mut self.form {

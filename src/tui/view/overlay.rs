@@ -17,8 +17,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
             let n = app.form.as_ref().map_or(0, |f| f.modified_count());
             let s = if n == 1 { "" } else { "s" };
             let quitting = quit;
-            let (title, yes, discard) = if quitting {
+            let (title, yes, discard) = if quitting && app.draft_error.is_some() {
+                ("Quit?", "quit and lose the edits", "discard and quit")
+            } else if quitting {
                 ("Quit?", "quit and keep the draft", "discard and quit")
+            } else if app.draft_error.is_some() {
+                (
+                    "Back to the list?",
+                    "go back to the picker and lose the edits",
+                    "discard and go back to the picker",
+                )
             } else {
                 (
                     "Back to the list?",
@@ -26,7 +34,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                     "discard and go back to the picker",
                 )
             };
-            let text = format!("You have {n} unsaved change{s}.");
+            let mut text = format!("You have {n} unsaved change{s}.");
+            if let Some(warning) = app.draft_loss_warning() {
+                text = format!("{text} {warning}");
+            }
             question(
                 buf,
                 area,

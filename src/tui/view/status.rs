@@ -37,6 +37,11 @@ pub fn title(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(ws.name(), theme.title_accent));
         spans.push(Span::styled(format!(" ({})", ws.slug()), theme.title));
     }
+    // Stays in sight while the edits are not safe on disk (the status line is cleared by keys).
+    if app.draft_error.is_some() {
+        spans.push(Span::styled(" · ", theme.title));
+        spans.push(Span::styled("✗ draft not saved", theme.error));
+    }
     put(buf, area, 0, &Line::from(spans));
 }
 
@@ -163,7 +168,14 @@ pub fn hints(app: &App) -> Vec<Hint> {
     match (app.overlay, &app.screen) {
         (Some(Overlay::Help), _) => vec![hint("any key", "close")],
         (Some(Overlay::ConfirmLeave { .. }), _) => vec![
-            hint("k/y", "keep draft"),
+            hint(
+                "k/y",
+                if app.draft_error.is_some() {
+                    "lose edits"
+                } else {
+                    "keep draft"
+                },
+            ),
             hint("d", "discard"),
             hint("n/Esc", "stay"),
         ],

@@ -1,0 +1,134 @@
+//! Draft writes off the UI thread: a writer thread takes them in order, so typing never waits
+//! for the disk, and a flush waits for every write before it (on quit, signal and suspend).
+
+use super::app::Msg;
+use crate::state::drafts::{Draft, DraftStore};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How long a draft change may wait for more typing before it is written: the most a
+/// `kill -9` can lose (the README says so).
+pub const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// The longest a flush waits for the disk before giving up on it.
+const FLUSH_WAIT: Duration = Duration::from_secs(5);
+
+/// One change to this process's draft of a workspace.
+#[derive(Debug)]
+pub enum DraftOp {
+    Save(Box<Draft>),
+    Delete(String),
+}
+
+/// A change, and the left-over draft of a gone process it takes over (removed once the change
+/// is on disk: the edits restored from it now live in this process's own draft).
+#[derive(Debug)]
+pub struct DraftWrite {
+    pub op: DraftOp,
+    pub replaces: Option<PathBuf>,
+}
+
+enum Job {
+    Write(DraftWrite),
+    /// Answered once every write before it is done, with the last write's result.
+    Flush(Sender<Result<(), String>>),
+}
+
+/// The sending side; dropping it finishes the writes sent and ends the thread.
+pub struct DraftWriter {
+    jobs: Option<Sender<Job>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DraftWriter {
+    /// Starts the writer for `store` (or for the reason there is none: each write then fails
+    /// with it, so the person hears at once that the edits are not kept). Each write's result
+    /// comes back to the app as `Msg::DraftSaved`.
+    pub fn start(
+        store: Result<Arc<DraftStore>, String>,
+        host: String,
+        results: UnboundedSender<Msg>,
+    ) -> Self {
+        let (jobs, rx) = channel();
+        // Without a thread every job is dropped, and a flush says so.
+        let thread = std::thread::Builder::new()
+            .name("orws-drafts".into())
+            .spawn(move || run(rx, store, host, results))
+            .ok();
+        Self {
+            jobs: Some(jobs),
+            thread,
+        }
+    }
+
+    pub fn write(&self, write: DraftWrite) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Write(write));
+        }
+    }
+
+    /// Waits until every write sent so far is done; the last one's result.
+    pub fn flush(&self) -> Result<(), String> {
+        let (tx, rx) = channel();
+        self.jobs
+            .as_ref()
+            .and_then(|jobs| jobs.send(Job::Flush(tx)).ok())
+            .ok_or_else(|| "the draft writer has stopped".to_string())?;
+        rx.recv_timeout(FLUSH_WAIT)
+            .map_err(|_| "the disk did not answer in time".to_string())?
+    }
+}
+
+impl Drop for DraftWriter {
+    fn drop(&mut self) {
+        // The store's lock goes with the thread: once this returns, another orws sees this
+        // one gone and may offer its draft.
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run(
+    jobs: Receiver<Job>,
+    store: Result<Arc<DraftStore>, String>,
+    host: String,
+    results: UnboundedSender<Msg>,
+) {
+    let mut last = Ok(());
+    for job in jobs {
+        match job {
+            Job::Write(write) => {
+                last = perform(&store, &host, write);
+                let _ = results.send(Msg::DraftSaved(last.clone()));
+            }
+            Job::Flush(answer) => {
+                let _ = answer.send(std::mem::replace(&mut last, Ok(())));
+            }
+        }
+    }
+}
+
+fn perform(
+    store: &Result<Arc<DraftStore>, String>,
+    host: &str,
+    write: DraftWrite,
+) -> Result<(), String> {
+    let store = store.as_ref().map_err(Clone::clone)?;
+    match write.op {
+        DraftOp::Save(mut draft) => {
+            draft.saved_at = crate::state::now_rfc3339();
+            store.save(&draft)
+        }
+        DraftOp::Delete(id) => store.remove(host, &id),
+    }
+    .map_err(|e| e.to_string())?;
+    if let Some(path) = write.replaces {
+        store.remove_offered(&path).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
