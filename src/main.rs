@@ -5,7 +5,7 @@ use clap::Parser;
 use orws::cli::Cli;
 use orws::error::RunError;
 use orws::settings::Settings;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -33,6 +33,12 @@ fn run(cli: Cli) -> Result<(), RunError> {
             Ok(())
         }
         None => {
+            // First: without a terminal nothing else matters (not even a missing key), and
+            // nothing may reach a redirected stdout.
+            orws::tui::check_terminal(
+                std::io::stdin().is_terminal(),
+                std::io::stdout().is_terminal(),
+            )?;
             let settings = Settings::resolve(&cli.global, env)?;
             runtime.block_on(async {
                 // Connect first: a missing key or a bad URL is reported before the screen changes.

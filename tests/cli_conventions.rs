@@ -386,8 +386,14 @@ fn json_output_on_every_data_command() {
 
 #[test]
 fn the_form_without_a_terminal_refuses_in_one_line_and_writes_nothing_to_stdout() {
-    // stdin is /dev/null and stdout a pipe: neither is a terminal.
-    for args in [&["--demo"][..], &["--demo", "production"][..]] {
+    // stdin is /dev/null and stdout a pipe: neither is a terminal. Said before anything else,
+    // even a missing key.
+    for args in [
+        &["--demo"][..],
+        &["--demo", "production"],
+        &[],
+        &["production"],
+    ] {
         let run = Home::new().run(args, &[]);
         assert_eq!(run.code, 2, "{run:?}");
         assert_eq!(run.stdout, "", "{run:?}");

@@ -17,7 +17,6 @@ pub mod view;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::settings::Settings;
-use std::io::IsTerminal;
 
 /// The TUI needs a terminal on both ends: without one it would write escape codes into a pipe
 /// or wait for keys that never come.
@@ -35,17 +34,13 @@ pub fn check_terminal(stdin_is_tty: bool, stdout_is_tty: bool) -> Result<(), Run
 }
 
 /// `orws [WORKSPACE]`: the picker, or straight into the form, over a connection made by the
-/// caller (its state and cache directories are the demo's own under `--demo`).
+/// caller (its state and cache directories are the demo's own under `--demo`). The caller
+/// checks for a terminal first ([`check_terminal`]).
 pub async fn run(
     settings: Settings,
     conn: Connection,
     workspace: Option<String>,
 ) -> Result<(), RunError> {
-    // Before raw mode or the alternate screen: nothing may reach a redirected stdout.
-    check_terminal(
-        std::io::stdin().is_terminal(),
-        std::io::stdout().is_terminal(),
-    )?;
     let mut runtime = runtime::Runtime::new(conn.client.clone())
         .with_state_dir(conn.state_dir.clone())
         .with_cache_dir(conn.cache_dir.clone());
