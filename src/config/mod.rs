@@ -95,25 +95,14 @@ pub struct ConfigFile {
 }
 
 /// A configuration file that could not be read or understood.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("config file {}{}: {message}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
 pub struct ConfigError {
     pub path: PathBuf,
     /// 1-based, when the problem is at a place in the file.
     pub line: Option<usize>,
     pub message: String,
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "config file {}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
