@@ -1,8 +1,11 @@
-//! Argument parsing and wiring; the work happens in the library.
+//! parse → settings → connection → CLI or TUI; a [`RunError`] becomes its exit code. The work
+//! happens in the library.
 
 use clap::Parser;
-use orws::cli::{Cli, CliError, Settings, run_command, run_standalone};
-use std::io::Write;
+use orws::cli::Cli;
+use orws::error::RunError;
+use orws::settings::Settings;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,32 +14,38 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("orws: error: {e}");
-            ExitCode::from(e.code as u8)
+            ExitCode::from(e.exit_code() as u8)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
+fn run(cli: Cli) -> Result<(), RunError> {
     let env = |k: &str| std::env::var(k).ok();
-    if let Some(command) = &cli.command
-        && let Some(out) = run_standalone(command, &cli.global, env)
-    {
-        print(&out?);
-        return Ok(());
-    }
-    let settings = Settings::resolve(&cli.global, env)?;
     // One thread is plenty for a handful of requests, and starts faster than a pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::api(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| RunError::api(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
         Some(command) => {
-            let out = runtime.block_on(run_command(&settings, command))?;
+            let out = runtime.block_on(orws::cli::run(command, &cli.global, env))?;
             print(&out);
             Ok(())
         }
-        None => runtime.block_on(orws::tui::run(settings, cli.workspace)),
+        None => {
+            // First: without a terminal nothing else matters (not even a missing key), and
+            // nothing may reach a redirected stdout.
+            orws::tui::check_terminal(
+                std::io::stdin().is_terminal(),
+                std::io::stdout().is_terminal(),
+            )?;
+            let settings = Settings::resolve(&cli.global, env)?;
+            runtime.block_on(async {
+                // Connect first: a missing key or a bad URL is reported before the screen changes.
+                let conn = orws::connection::connect(&settings, None).await?;
+                orws::tui::run(settings, conn, cli.workspace).await
+            })
+        }
     }
 }
 

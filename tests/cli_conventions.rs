@@ -383,3 +383,53 @@ fn json_output_on_every_data_command() {
             .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {run:?}"));
     }
 }
+
+#[test]
+fn the_form_without_a_terminal_refuses_in_one_line_and_writes_nothing_to_stdout() {
+    // stdin is /dev/null and stdout a pipe: neither is a terminal. Said before anything else,
+    // even a missing key.
+    for args in [
+        &["--demo"][..],
+        &["--demo", "production"],
+        &[],
+        &["production"],
+    ] {
+        let run = Home::new().run(args, &[]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert_eq!(run.stdout, "", "{run:?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+        assert!(run.stderr.contains("needs a terminal"), "{run:?}");
+        assert!(!run.stderr.contains('\x1b'), "{run:?}");
+    }
+}
+
+#[test]
+fn the_terminal_check_names_what_is_redirected() {
+    use orws::tui::check_terminal;
+    assert!(check_terminal(true, true).is_ok());
+    for (stdin, stdout, says) in [
+        (false, true, "stdin is not"),
+        (true, false, "stdout is not"),
+        (false, false, "stdin and stdout are not"),
+    ] {
+        let e = check_terminal(stdin, stdout).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains(says), "{e}");
+    }
+}
+
+#[test]
+fn a_demo_patch_leaves_the_real_state_dir_alone() {
+    let home = Home::new();
+    let run = home.run(
+        &["--demo", "patch", "production", "--set", "name=Demo"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    // HOME and every XDG dir point inside this directory: the demo wrote none of them.
+    let left: Vec<_> = std::fs::read_dir(home.root())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "the demo wrote {left:?}");
+}

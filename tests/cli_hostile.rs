@@ -409,3 +409,32 @@ fn a_name_with_escape_codes_is_refused() {
     assert_usage(&run, &["name has an escape character (\\x1b)"]);
     assert_eq!(server.count(), 0);
 }
+
+/// The patch's own notices on stderr (a retry's reason, what the server stored instead) quote
+/// the server: escaped like everything else.
+#[test]
+fn patch_warnings_on_stderr_escape_server_text() {
+    let patches = std::sync::atomic::AtomicUsize::new(0);
+    let server = serve(move |req: &Request, _| {
+        if req.method != "PATCH" {
+            return Reply::json(200, &json!({ "data": evil_workspace() }));
+        }
+        if patches.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return Reply::json(503, &json!({"error": {"message": "busy \x1b]0;x\x07"}}))
+                .header("Retry-After", "0");
+        }
+        // Stores something else than asked: the CLI warns, quoting the stored value.
+        let mut ws = evil_workspace();
+        ws["description"] = Value::from(EVIL);
+        Reply::json(200, &json!({ "data": ws }))
+    });
+    let run = against(
+        &server.url,
+        &["patch", "production", "--set", "description=calm"],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("retrying"), "{run:?}");
+    assert!(run.stderr.contains("did not store"), "{run:?}");
+    assert_terminal_safe(&run.stderr);
+    assert!(run.stderr.contains(EVIL_ESCAPED), "{run:?}");
+}

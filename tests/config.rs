@@ -4,8 +4,10 @@
 
 use clap::Parser;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orws::cli::{Cli, CliError, Origin, Output, Settings, config_show};
-use orws::config::{Action, ConfigFile, KeyBindings, Theme};
+use orws::cli::{Cli, config_show};
+use orws::config::{Action, ConfigFile, KeyBindings, Output, ThemeName};
+use orws::error::RunError;
+use orws::settings::{Settings, Source};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,7 +42,7 @@ impl Home {
     }
 
     /// Settings from these arguments and this environment (HOME and XDG dirs added).
-    fn resolve(&self, args: &[&str], vars: &[(&str, &str)]) -> Result<Settings, CliError> {
+    fn resolve(&self, args: &[&str], vars: &[(&str, &str)]) -> Result<Settings, RunError> {
         let mut env: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -82,15 +84,17 @@ fn without_a_file_the_defaults_apply() {
     assert!(!s.mouse);
     assert_eq!(s.editor, None);
     assert_eq!(s.editor_command(), "vi");
-    assert_eq!(s.theme, Theme::Dark);
-    assert!(s.color);
+    assert_eq!(s.theme, ThemeName::Dark);
     assert_eq!(s.keys, KeyBindings::default());
     assert!(s.key.is_none());
-    assert_eq!(s.config_path.as_deref(), Some(home.config_path().as_path()));
+    assert_eq!(
+        s.paths.config_file.as_deref(),
+        Some(home.config_path().as_path())
+    );
     assert!(!s.config_loaded);
-    assert_eq!(s.cache_dir, Some(home.path("cache/orws")));
-    assert_eq!(s.origins.base_url, Origin::Default);
-    assert_eq!(s.origins.timeout, Origin::Default);
+    assert_eq!(s.paths.cache_dir, Some(home.path("cache/orws")));
+    assert_eq!(s.sources.base_url, Source::Default);
+    assert_eq!(s.sources.timeout, Source::Default);
 }
 
 #[test]
@@ -102,18 +106,17 @@ fn the_file_beats_the_defaults() {
     assert_eq!(s.output, Output::Json);
     assert!(s.mouse);
     assert_eq!(s.editor_command(), "file-editor");
-    assert_eq!(s.theme, Theme::Light);
-    assert!(s.color);
+    assert_eq!(s.theme, ThemeName::Light);
     assert_eq!(s.timeout, Duration::from_secs(7));
-    for origin in [
-        s.origins.base_url,
-        s.origins.output,
-        s.origins.mouse,
-        s.origins.editor,
-        s.origins.theme,
-        s.origins.timeout,
+    for source in [
+        s.sources.base_url,
+        s.sources.output,
+        s.sources.mouse,
+        s.sources.editor,
+        s.sources.theme,
+        s.sources.timeout,
     ] {
-        assert_eq!(origin, Origin::File);
+        assert_eq!(source, Source::File);
     }
 }
 
@@ -129,16 +132,15 @@ fn the_environment_beats_the_file() {
         ],
     );
     assert_eq!(s.base_url, "https://env.example/api/v1");
-    assert_eq!(s.origins.base_url, Origin::Env("OPENROUTER_BASE_URL"));
+    assert_eq!(s.sources.base_url, Source::Env("OPENROUTER_BASE_URL"));
     assert_eq!(s.editor_command(), "env-editor");
-    assert_eq!(s.origins.editor, Origin::Env("EDITOR"));
-    assert_eq!(s.theme, Theme::None);
-    assert!(!s.color);
-    assert_eq!(s.origins.theme, Origin::Env("NO_COLOR"));
+    assert_eq!(s.sources.editor, Source::Env("EDITOR"));
+    assert_eq!(s.theme, ThemeName::None);
+    assert_eq!(s.sources.theme, Source::Env("NO_COLOR"));
     // VISUAL beats EDITOR.
     let s = home.settings(&[], &[("EDITOR", "env-editor"), ("VISUAL", "visual")]);
     assert_eq!(s.editor_command(), "visual");
-    assert_eq!(s.origins.editor, Origin::Env("VISUAL"));
+    assert_eq!(s.sources.editor, Source::Env("VISUAL"));
     // Empty variables are not set.
     let s = home.settings(
         &[],
@@ -150,7 +152,7 @@ fn the_environment_beats_the_file() {
     );
     assert_eq!(s.base_url, "https://file.example/api/v1");
     assert_eq!(s.editor_command(), "file-editor");
-    assert_eq!(s.theme, Theme::Light);
+    assert_eq!(s.theme, ThemeName::Light);
 }
 
 #[test]
@@ -170,29 +172,27 @@ fn flags_beat_the_environment_and_the_file() {
         &env,
     );
     assert_eq!(s.base_url, "https://flag.example/api/v1");
-    assert_eq!(s.origins.base_url, Origin::Flag("--base-url"));
+    assert_eq!(s.sources.base_url, Source::Flag("--base-url"));
     assert_eq!(s.timeout, Duration::from_secs(3));
-    assert_eq!(s.origins.timeout, Origin::Flag("--timeout"));
+    assert_eq!(s.sources.timeout, Source::Flag("--timeout"));
     assert_eq!(s.output, Output::Table);
-    assert_eq!(s.origins.output, Origin::Flag("--output"));
-    assert_eq!(s.theme, Theme::None);
-    assert!(!s.color);
-    assert_eq!(s.origins.theme, Origin::Flag("--no-color"));
+    assert_eq!(s.sources.output, Source::Flag("--output"));
+    assert_eq!(s.theme, ThemeName::None);
+    assert_eq!(s.sources.theme, Source::Flag("--no-color"));
 
     // --mouse turns the mouse on over a file that turns it off.
     let home = Home::new(Some("mouse = false"));
     assert!(!home.settings(&[], &[]).mouse);
     let s = home.settings(&["--mouse"], &[]);
     assert!(s.mouse);
-    assert_eq!(s.origins.mouse, Origin::Flag("--mouse"));
+    assert_eq!(s.sources.mouse, Source::Flag("--mouse"));
 }
 
 #[test]
 fn theme_none_in_the_file_means_no_colour() {
     let home = Home::new(Some("theme = \"none\""));
     let s = home.settings(&[], &[]);
-    assert_eq!(s.theme, Theme::None);
-    assert!(!s.color);
+    assert_eq!(s.theme, ThemeName::None);
 }
 
 #[test]
@@ -208,16 +208,16 @@ fn the_key_flag_file_beats_the_environment_beats_the_config_key_file() {
 
     let s = home.settings(&["--api-key-file", &flag_key], &env);
     assert!(s.key.is_some());
-    assert_eq!(s.origins.api_key, Origin::Flag("--api-key-file"));
+    assert_eq!(s.sources.api_key, Source::Flag("--api-key-file"));
     assert_eq!(s.api_key_file, Some(home.path("flag-key")));
 
     let s = home.settings(&[], &env);
-    assert_eq!(s.origins.api_key, Origin::Env("OPENROUTER_API_KEY"));
+    assert_eq!(s.sources.api_key, Source::Env("OPENROUTER_API_KEY"));
     assert_eq!(s.api_key_file, None);
 
     let s = home.settings(&[], &[]);
     assert!(s.key.is_some());
-    assert_eq!(s.origins.api_key, Origin::File);
+    assert_eq!(s.sources.api_key, Source::File);
     assert_eq!(s.api_key_file, Some(home.path("file-key")));
 
     home.write_config("api_key_file = \"key\"");
@@ -231,7 +231,7 @@ fn the_key_flag_file_beats_the_environment_beats_the_config_key_file() {
 
     home.write_config("");
     assert!(home.settings(&[], &[]).key.is_none());
-    assert_eq!(home.settings(&[], &[]).origins.api_key, Origin::Default);
+    assert_eq!(home.settings(&[], &[]).sources.api_key, Source::Default);
 }
 
 #[test]
@@ -271,35 +271,39 @@ fn config_show_never_prints_the_key_and_names_sources() {
 fn a_broken_file_is_a_usage_error_naming_the_file_and_line() {
     let home = Home::new(Some("timeout = 5\nmouse = \n"));
     let err = home.resolve(&[], &[]).unwrap_err();
-    assert_eq!(err.code, 2);
+    assert!(matches!(err, RunError::Config(_)), "{err:?}");
+    assert_eq!(err.exit_code(), 2);
     let path = home.config_path().display().to_string();
-    assert!(err.message.contains(&path), "{err}");
-    assert!(err.message.contains("line 2"), "{err}");
+    assert!(err.to_string().contains(&path), "{err}");
+    assert!(err.to_string().contains("line 2"), "{err}");
 
     home.write_config("[keys\nquit = [\"q\"]");
     let err = home.resolve(&[], &[]).unwrap_err();
-    assert_eq!(err.code, 2);
-    assert!(err.message.contains("line 1"), "{err}");
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("line 1"), "{err}");
 
     // A flag does not excuse a broken file.
     home.write_config("\n\n\ntimeout = -1\n");
     let err = home.resolve(&["--timeout", "3"], &[]).unwrap_err();
-    assert!(err.message.contains("line 4"), "{err}");
-    assert!(err.message.contains("timeout"), "{err}");
+    assert!(err.to_string().contains("line 4"), "{err}");
+    assert!(err.to_string().contains("timeout"), "{err}");
 }
 
 #[test]
 fn an_unknown_key_is_an_error_naming_it() {
     let home = Home::new(Some("output = \"json\"\ncolor = false\n"));
     let err = home.resolve(&[], &[]).unwrap_err();
-    assert_eq!(err.code, 2);
-    assert!(err.message.contains("`color`"), "{err}");
-    assert!(err.message.contains("line 2"), "{err}");
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("`color`"), "{err}");
+    assert!(err.to_string().contains("line 2"), "{err}");
 
     home.write_config("[keys]\nsave = [\"s\"]\n");
     let err = home.resolve(&[], &[]).unwrap_err();
-    assert!(err.message.contains("`save`"), "{err}");
-    assert!(err.message.contains("review"), "lists the actions: {err}");
+    assert!(err.to_string().contains("`save`"), "{err}");
+    assert!(
+        err.to_string().contains("review"),
+        "lists the actions: {err}"
+    );
 }
 
 #[test]
@@ -319,11 +323,14 @@ fn bad_values_are_errors_naming_the_key() {
     ] {
         let home = Home::new(Some(text));
         let err = home.resolve(&[], &[]).unwrap_err();
-        assert_eq!(err.code, 2, "{text}");
+        assert_eq!(err.exit_code(), 2, "{text}");
         for needle in needles {
-            assert!(err.message.contains(needle), "{text}: {err} lacks {needle}");
+            assert!(
+                err.to_string().contains(needle),
+                "{text}: {err} lacks {needle}"
+            );
         }
-        assert!(err.message.contains("line 1"), "{text}: {err}");
+        assert!(err.to_string().contains("line 1"), "{text}: {err}");
     }
 }
 
@@ -353,9 +360,12 @@ fn a_bad_key_binding_is_an_error_naming_the_key_string() {
     ] {
         let home = Home::new(Some(text));
         let err = home.resolve(&[], &[]).unwrap_err();
-        assert_eq!(err.code, 2, "{text}");
+        assert_eq!(err.exit_code(), 2, "{text}");
         for needle in needles {
-            assert!(err.message.contains(needle), "{text}: {err} lacks {needle}");
+            assert!(
+                err.to_string().contains(needle),
+                "{text}: {err} lacks {needle}"
+            );
         }
     }
 }
@@ -398,10 +408,10 @@ fn keys_replace_the_defaults_of_their_action_only() {
     for action in Action::ALL {
         if ![Action::Review, Action::Quit].contains(&action) {
             assert_eq!(s.keys.keys(action), defaults.keys(action), "{action}");
-            assert_eq!(s.origins.keys[&action], Origin::Default, "{action}");
+            assert_eq!(s.sources.keys[&action], Source::Default, "{action}");
         }
     }
-    assert_eq!(s.origins.keys[&Action::Review], Origin::File);
+    assert_eq!(s.sources.keys[&Action::Review], Source::File);
     assert_eq!(s.keys.label(Action::Review), "r / ctrl-x");
     assert_eq!(
         s.keys
@@ -423,8 +433,8 @@ fn keys_replace_the_defaults_of_their_action_only() {
 fn a_missing_home_means_no_config_file() {
     let cli = Cli::try_parse_from(["orws", "list"]).unwrap();
     let s = Settings::resolve(&cli.global, |_| None).unwrap();
-    assert_eq!(s.config_path, None);
-    assert_eq!(s.cache_dir, None);
+    assert_eq!(s.paths.config_file, None);
+    assert_eq!(s.paths.cache_dir, None);
     assert!(!s.config_loaded);
 }
 
@@ -432,6 +442,6 @@ fn a_missing_home_means_no_config_file() {
 fn the_config_file_parses_on_its_own() {
     let c = ConfigFile::parse(FILE, Path::new("/etc/x/config.toml"), None).unwrap();
     assert_eq!(c.timeout, Some(7));
-    assert_eq!(c.theme, Some(Theme::Light));
+    assert_eq!(c.theme, Some(ThemeName::Light));
     assert!(c.keys.is_empty());
 }

@@ -65,12 +65,7 @@ pub enum Origin {
 /// The cache directory from an environment lookup: `$XDG_CACHE_HOME/orws`, else
 /// `$HOME/.cache/orws`; `None` when neither is set.
 pub fn cache_dir(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    crate::config::xdg_dir(&env, "XDG_CACHE_HOME", ".cache").map(|d| d.join("orws"))
-}
-
-/// The cache directory of this process's environment.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    cache_dir(|k| std::env::var(k).ok())
+    crate::settings::paths::xdg_dir(&env, "XDG_CACHE_HOME", ".cache").map(|d| d.join("orws"))
 }
 
 /// The catalog: from the cache when it is less than a day old, else from the server (then

@@ -1,8 +1,8 @@
 //! The command line, as clap sees it.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::settings::Flags;
+use clap::{Args, Parser, Subcommand};
 use clap_complete::Shell;
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
@@ -22,7 +22,7 @@ Examples:
 Key: a management key in OPENROUTER_API_KEY, or in a file given with --api-key-file.
 Config: $XDG_CONFIG_HOME/orws/config.toml (default ~/.config/orws/config.toml); flags and
 environment variables win over it (orws config path, orws config show).
-Exit codes: 0 ok, 1 API/network/server error, 2 bad usage or invalid value, 3 conflict.";
+Exit codes: 0 ok, 1 API/network/server/terminal error, 2 bad usage or invalid value, 3 conflict.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,63 +33,13 @@ Exit codes: 0 ok, 1 API/network/server error, 2 bad usage or invalid value, 3 co
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: Flags,
 
     #[command(subcommand)]
     pub command: Option<Command>,
 
     /// Workspace to open in the form (uuid or slug); without it, the picker opens.
     pub workspace: Option<String>,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
-    /// Run against a built-in fake OpenRouter (no key, no network).
-    #[arg(long, global = true)]
-    pub demo: bool,
-
-    /// API base URL [env: OPENROUTER_BASE_URL] [config: base_url] [default:
-    /// https://openrouter.ai/api/v1]
-    #[arg(long, global = true, value_name = "URL")]
-    pub base_url: Option<String>,
-
-    /// Read the management key from this file (else env OPENROUTER_API_KEY, else the
-    /// config's api_key_file).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub api_key_file: Option<PathBuf>,
-
-    /// Seconds to wait for each answer [config: timeout] [default: 30]
-    #[arg(long, global = true, value_name = "SECS")]
-    pub timeout: Option<u64>,
-
-    /// How results are printed [config: output] [default: table]
-    #[arg(long, global = true, value_enum)]
-    pub output: Option<Output>,
-
-    /// No colours (NO_COLOR is honoured too; config: theme = "none").
-    #[arg(long, global = true)]
-    pub no_color: bool,
-
-    /// Let the mouse focus fields in the form [config: mouse].
-    #[arg(long, global = true)]
-    pub mouse: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Output {
-    #[default]
-    Table,
-    Json,
-}
-
-impl Output {
-    pub fn name(self) -> &'static str {
-        match self {
-            Output::Table => "table",
-            Output::Json => "json",
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]

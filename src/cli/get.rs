@@ -1,10 +1,11 @@
 //! `orws get WORKSPACE`
 
+use super::Output;
 use super::output::{json_pretty, workspace_table};
-use super::{CliError, Output};
 use crate::api::Client;
+use crate::error::RunError;
 
-pub async fn run(client: &Client, output: Output, workspace: &str) -> Result<String, CliError> {
+pub async fn run(client: &Client, output: Output, workspace: &str) -> Result<String, RunError> {
     let ws = client.get(workspace).await?;
     Ok(match output {
         Output::Json => json_pretty(&ws.to_json()),

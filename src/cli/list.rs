@@ -1,11 +1,12 @@
 //! `orws list`
 
+use super::Output;
 use super::output::{cell, json_pretty, table};
-use super::{CliError, Output};
 use crate::api::Client;
+use crate::error::RunError;
 use serde_json::Value;
 
-pub async fn run(client: &Client, output: Output) -> Result<String, CliError> {
+pub async fn run(client: &Client, output: Output) -> Result<String, RunError> {
     let workspaces = client.list().await?;
     Ok(match output {
         Output::Json => json_pretty(&Value::Array(

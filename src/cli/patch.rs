@@ -1,20 +1,22 @@
 //! `orws patch WORKSPACE --set … --set-json … --expect … --dry-run`
 
+use super::Output;
 use super::args::PatchArgs;
 use super::output::{changes_table, json_pretty};
-use super::{CliError, Output};
-use crate::api::Client;
+use crate::connection::Connection;
+use crate::error::RunError;
 use crate::submit::{
     Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest, safe_patch,
 };
 pub use crate::submit::{Expectation, broken_expectation};
+use crate::text::escape;
 use crate::workspace::{
     FIELDS, PatchBody, READ_ONLY, Workspace, check_value, display_value, field, parse_input,
 };
 use serde_json::{Map, Value, json};
 
 /// The fields asked for on the command line, checked against the rules before any request.
-pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Value>, CliError> {
+pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Value>, RunError> {
     let mut out = Map::new();
     let raw = sets
         .iter()
@@ -24,62 +26,62 @@ pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Va
         let flag = if is_json { "--set-json" } else { "--set" };
         let (name, text) = arg
             .split_once('=')
-            .ok_or_else(|| CliError::usage(format!("{flag} {arg}: expected FIELD=VALUE")))?;
+            .ok_or_else(|| RunError::usage(format!("{flag} {arg}: expected FIELD=VALUE")))?;
         let spec = editable(name.trim())?;
         let value = if is_json {
             let v: Value = serde_json::from_str(text)
-                .map_err(|e| CliError::usage(format!("{flag} {name}: not valid JSON ({e})")))?;
-            check_value(spec, &v).map_err(CliError::usage)?;
+                .map_err(|e| RunError::usage(format!("{flag} {name}: not valid JSON ({e})")))?;
+            check_value(spec, &v).map_err(RunError::usage)?;
             v
         } else {
-            parse_input(spec, text).map_err(CliError::usage)?
+            parse_input(spec, text).map_err(RunError::usage)?
         };
         if out.insert(spec.name.to_string(), value).is_some() {
-            return Err(CliError::usage(format!(
+            return Err(RunError::usage(format!(
                 "{} is set more than once; set each field once",
                 spec.name
             )));
         }
     }
     if out.is_empty() {
-        return Err(CliError::usage(
+        return Err(RunError::usage(
             "nothing to set: give at least one --set FIELD=VALUE or --set-json FIELD=JSON",
         ));
     }
     Ok(out)
 }
 
-fn editable(name: &str) -> Result<&'static crate::workspace::FieldSpec, CliError> {
+fn editable(name: &str) -> Result<&'static crate::workspace::FieldSpec, RunError> {
     if let Some(spec) = field(name) {
         return Ok(spec);
     }
     if READ_ONLY.contains(&name) {
-        return Err(CliError::usage(format!(
+        return Err(RunError::usage(format!(
             "{name} is read-only and cannot be set"
         )));
     }
     let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
-    Err(CliError::usage(format!(
+    Err(RunError::usage(format!(
         "unknown field '{name}'; the editable fields are: {}",
         names.join(", ")
     )))
 }
 
-pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, CliError> {
+pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, RunError> {
     expects
         .iter()
         .map(|arg| {
             let (name, text) = arg
                 .split_once('=')
-                .ok_or_else(|| CliError::usage(format!("--expect {arg}: expected FIELD=VALUE")))?;
+                .ok_or_else(|| RunError::usage(format!("--expect {arg}: expected FIELD=VALUE")))?;
             let name = name.trim();
             let value = match field(name) {
                 // Parsed like --set, without the rules: an expected value is compared, not sent.
                 Some(spec) => match parse_input(spec, text) {
                     Ok(v) => v,
                     Err(_) if text != "null" => crate::workspace::parse_typed(spec, text)
-                        .map_err(|e| CliError::usage(format!("--expect {e}")))?,
-                    Err(e) => return Err(CliError::usage(format!("--expect {e}"))),
+                        .map_err(|e| RunError::usage(format!("--expect {e}")))?,
+                    Err(e) => return Err(RunError::usage(format!("--expect {e}"))),
                 },
                 None if READ_ONLY.contains(&name) => {
                     if text == "null" {
@@ -88,7 +90,7 @@ pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, CliErr
                         Value::String(text.to_string())
                     }
                 }
-                None => return Err(CliError::usage(format!("--expect: unknown field '{name}'"))),
+                None => return Err(RunError::usage(format!("--expect: unknown field '{name}'"))),
             };
             Ok(Expectation {
                 field: name.to_string(),
@@ -98,20 +100,24 @@ pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, CliErr
         .collect()
 }
 
-/// Appends the applied patch to the history; a failure is a warning, the PATCH stands.
-fn record_history(client: &Client, patch: &PatchBody, before: &Workspace, after: &Workspace) {
-    let Some(dir) = crate::state::default_state_dir() else {
+/// Appends the applied patch to the history (the demo's own under `--demo`); a failure is a
+/// warning, the PATCH stands.
+fn record_history(conn: &Connection, patch: &PatchBody, before: &Workspace, after: &Workspace) {
+    let Some(dir) = &conn.state_dir else {
         return;
     };
     let entry = crate::state::history::HistoryEntry::new(
         crate::state::now_rfc3339(),
-        client.host(),
+        conn.client.host(),
         patch,
         before,
         after,
     );
-    if let Err(e) = crate::state::history::append(&dir, &entry) {
-        eprintln!("orws: warning: the history could not be written: {e}");
+    if let Err(e) = crate::state::history::append(dir, &entry) {
+        eprintln!(
+            "orws: warning: the history could not be written: {}",
+            escape(&e.to_string())
+        );
     }
 }
 
@@ -123,7 +129,7 @@ pub struct PatchPlan {
     dry_run: bool,
 }
 
-pub fn plan(args: PatchArgs) -> Result<PatchPlan, CliError> {
+pub fn plan(args: PatchArgs) -> Result<PatchPlan, RunError> {
     Ok(PatchPlan {
         sets: parse_sets(&args.set, &args.set_json)?,
         expects: parse_expectations(&args.expect)?,
@@ -132,7 +138,8 @@ pub fn plan(args: PatchArgs) -> Result<PatchPlan, CliError> {
     })
 }
 
-pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<String, CliError> {
+pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<String, RunError> {
+    let client = &conn.client;
     let PatchPlan {
         workspace,
         sets,
@@ -142,20 +149,20 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
     let loaded = client.get(&workspace).await?;
     // Identity: the answer must be about the workspace asked for, by uuid or slug.
     if loaded.id() != workspace && loaded.slug() != workspace {
-        return Err(CliError::api(format!(
+        return Err(RunError::api(format!(
             "the server answered with workspace {} ('{}') when asked for '{workspace}'; nothing was sent",
             loaded.id(),
             loaded.slug()
         )));
     }
     if let Some(message) = broken_expectation(&loaded, &expects) {
-        return Err(CliError::conflict(message));
+        return Err(RunError::conflict(message));
     }
     let patch = PatchBody::between(&loaded, &sets);
     if patch.is_empty() {
         eprintln!(
             "orws: nothing to change: {} already holds these values",
-            loaded.slug()
+            escape(loaded.slug())
         );
         return Ok(if dry_run || output == Output::Json {
             "{}\n".into()
@@ -166,7 +173,7 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
     if dry_run {
         eprintln!(
             "orws: dry run: would send PATCH /workspaces/{} with this body",
-            loaded.id()
+            escape(loaded.id())
         );
         return Ok(format!("{}\n", patch.to_body_string()));
     }
@@ -181,7 +188,7 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
         if let Phase::Waiting(n) = phase {
             eprintln!(
                 "orws: {}; checking the workspace again and retrying in {:.1} s (try {} of {})",
-                n.reason,
+                escape(&n.reason),
                 n.wait.as_secs_f64(),
                 n.attempt,
                 n.max_attempts
@@ -203,22 +210,22 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
                     )
                 })
                 .collect();
-            return Err(CliError::conflict(format!(
+            return Err(RunError::conflict(format!(
                 "conflict: changed on the server while orws waited to retry: {}; nothing more was sent",
                 fields.join(", ")
             )));
         }
-        WriteOutcome::Expectation { message, .. } => return Err(CliError::conflict(message)),
-        WriteOutcome::WrongTarget(w) => return Err(CliError::api(w.to_string())),
+        WriteOutcome::Expectation { message, .. } => return Err(RunError::conflict(message)),
+        WriteOutcome::WrongTarget(w) => return Err(RunError::api(w.to_string())),
         WriteOutcome::NotApplied { error, checked, .. } => {
-            let mut e = CliError::from(error);
-            if let Some(checked) = checked {
-                e.message = format!("{}; {checked}", e.message);
-            }
-            return Err(e);
+            let e = RunError::from(error);
+            return Err(match checked {
+                Some(checked) => e.with_detail(checked),
+                None => e,
+            });
         }
         WriteOutcome::InDoubt { error, reread } => {
-            return Err(CliError::api(format!(
+            return Err(RunError::api(format!(
                 "{error}; reading the workspace to tell whether it was applied failed too ({reread}); check with `orws get {}`",
                 loaded.id()
             )));
@@ -236,10 +243,13 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
         );
     }
     for note in &notes {
-        eprintln!("orws: warning: {note}");
+        eprintln!("orws: warning: {}", escape(note));
     }
     for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
-        eprintln!("orws: warning: the server did not store what was asked: {warning}");
+        eprintln!(
+            "orws: warning: the server did not store what was asked: {}",
+            escape(&warning)
+        );
     }
     let SubmitOutcome {
         before,
@@ -247,7 +257,7 @@ pub async fn run(client: &Client, output: Output, plan: PatchPlan) -> Result<Str
         patch,
         ..
     } = outcome;
-    record_history(client, &patch, &before, &after);
+    record_history(conn, &patch, &before, &after);
     Ok(match output {
         Output::Json => {
             let mut out = json!({

@@ -1,22 +1,22 @@
 //! `orws serve-fake`: the fake OpenRouter in the foreground; its URL is the first stdout line.
 
-use super::CliError;
 use super::args::ServeFakeArgs;
+use crate::error::RunError;
 use crate::fake::{FailNext, FakeConfig};
 use std::io::Write;
 use std::time::Duration;
 
-pub async fn run(args: ServeFakeArgs) -> Result<(), CliError> {
+pub async fn run(args: ServeFakeArgs) -> Result<(), RunError> {
     let fail_next = args
         .fail_next
         .iter()
         .map(|s| {
             s.parse::<FailNext>()
-                .map_err(|e| CliError::usage(format!("--fail-next {s}: {e}")))
+                .map_err(|e| RunError::usage(format!("--fail-next {s}: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     if !args.addr.ip().is_loopback() {
-        return Err(CliError::usage(format!(
+        return Err(RunError::usage(format!(
             "--addr {}: the fake serves loopback only (127.0.0.1 or ::1)",
             args.addr
         )));
@@ -41,9 +41,9 @@ pub async fn run(args: ServeFakeArgs) -> Result<(), CliError> {
         // A missing or broken seed file is the caller's input, not a server failure.
         match e.kind() {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData => {
-                CliError::usage(message)
+                RunError::usage(message)
             }
-            _ => CliError::api(message),
+            _ => RunError::api(message),
         }
     })
 }

@@ -15,23 +15,42 @@
 //! quit = ["q"]
 //! ```
 //!
-//! Flags and environment variables win over the file; see [`crate::cli::Settings`].
+//! Flags and environment variables win over the file; see [`crate::settings::Settings`]. This
+//! module knows only the file: no front end, no environment.
 
 mod keys;
 
 pub use keys::{Action, KeyBindingError, KeyBindings, KeyConflict, KeyParseError, KeySpec};
 
-use crate::cli::Output;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// Colours of the terminal interface.
+/// How results are printed on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Output {
+    #[default]
+    Table,
+    Json,
+}
+
+impl Output {
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Table => "table",
+            Output::Json => "json",
+        }
+    }
+}
+
+/// The colour scheme a person chose for the terminal interface (the TUI's `Theme` is the
+/// palette made from it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Theme {
+pub enum ThemeName {
     /// For dark terminal backgrounds.
     #[default]
     Dark,
@@ -41,43 +60,20 @@ pub enum Theme {
     None,
 }
 
-impl Theme {
+impl ThemeName {
     pub fn name(self) -> &'static str {
         match self {
-            Theme::Dark => "dark",
-            Theme::Light => "light",
-            Theme::None => "none",
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::None => "none",
         }
     }
 }
 
-impl fmt::Display for Theme {
+impl fmt::Display for ThemeName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// The configuration file's path: `$XDG_CONFIG_HOME/orws/config.toml`, else
-/// `$HOME/.config/orws/config.toml`; `None` when neither is set. A relative
-/// `XDG_CONFIG_HOME` is ignored, as the XDG spec says.
-pub fn config_path(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    xdg_dir(&env, "XDG_CONFIG_HOME", ".config").map(|d| d.join("orws").join("config.toml"))
-}
-
-/// `$VAR` when it is an absolute path, else `$HOME/<fallback>`.
-pub(crate) fn xdg_dir(
-    env: &impl Fn(&str) -> Option<String>,
-    var: &str,
-    fallback: &str,
-) -> Option<PathBuf> {
-    env(var)
-        .filter(|v| !v.is_empty() && Path::new(v).is_absolute())
-        .map(PathBuf::from)
-        .or_else(|| {
-            env("HOME")
-                .filter(|h| !h.is_empty())
-                .map(|h| Path::new(&h).join(fallback))
-        })
 }
 
 /// The file's settings, checked: every value is usable as it is.
@@ -89,7 +85,7 @@ pub struct ConfigFile {
     pub output: Option<Output>,
     pub mouse: Option<bool>,
     pub editor: Option<String>,
-    pub theme: Option<Theme>,
+    pub theme: Option<ThemeName>,
     /// Seconds, at least 1.
     pub timeout: Option<u64>,
     /// The actions the file binds; the others keep their defaults.
@@ -99,25 +95,14 @@ pub struct ConfigFile {
 }
 
 /// A configuration file that could not be read or understood.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("config file {}{}: {message}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
 pub struct ConfigError {
     pub path: PathBuf,
     /// 1-based, when the problem is at a place in the file.
     pub line: Option<usize>,
     pub message: String,
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "config file {}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,7 +112,7 @@ struct RawConfig {
     output: Option<Output>,
     mouse: Option<bool>,
     editor: Option<Spanned<String>>,
-    theme: Option<Theme>,
+    theme: Option<ThemeName>,
     timeout: Option<Spanned<toml::Value>>,
     keys: Option<KeyTable>,
 }
@@ -304,26 +289,6 @@ mod tests {
     }
 
     #[test]
-    fn paths_follow_xdg() {
-        let env = |k: &str| match k {
-            "XDG_CONFIG_HOME" => Some("/x".to_string()),
-            "HOME" => Some("/h".to_string()),
-            _ => None,
-        };
-        assert_eq!(config_path(env), Some(PathBuf::from("/x/orws/config.toml")));
-        let env = |k: &str| match k {
-            "XDG_CONFIG_HOME" => Some("relative".to_string()),
-            "HOME" => Some("/h".to_string()),
-            _ => None,
-        };
-        assert_eq!(
-            config_path(env),
-            Some(PathBuf::from("/h/.config/orws/config.toml"))
-        );
-        assert_eq!(config_path(|_| None), None);
-    }
-
-    #[test]
     fn a_full_file_parses() {
         let c = parse(
             "base_url = \"https://example.com/api/v1\"\napi_key_file = \"~/key\"\n\
@@ -336,7 +301,7 @@ mod tests {
         assert_eq!(c.output, Some(Output::Json));
         assert_eq!(c.mouse, Some(true));
         assert_eq!(c.editor.as_deref(), Some("nano"));
-        assert_eq!(c.theme, Some(Theme::Light));
+        assert_eq!(c.theme, Some(ThemeName::Light));
         assert_eq!(c.timeout, Some(5));
         assert_eq!(c.bindings.label(Action::Review), "r");
         assert_eq!(c.bindings.label(Action::Quit), "q");

@@ -10,12 +10,7 @@ use std::path::{Path, PathBuf};
 /// The state directory from an environment lookup: `$XDG_STATE_HOME/orws`, else
 /// `$HOME/.local/state/orws`; `None` when neither is set.
 pub fn state_dir(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    crate::config::xdg_dir(&env, "XDG_STATE_HOME", ".local/state").map(|d| d.join("orws"))
-}
-
-/// The state directory of this process's environment.
-pub fn default_state_dir() -> Option<PathBuf> {
-    state_dir(|k| std::env::var(k).ok())
+    crate::settings::paths::xdg_dir(&env, "XDG_STATE_HOME", ".local/state").map(|d| d.join("orws"))
 }
 
 /// Creates `dir` (and missing parents) and makes it private: 0700, set explicitly rather than

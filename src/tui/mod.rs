@@ -14,51 +14,49 @@ pub mod test_host;
 pub mod theme;
 pub mod view;
 
-use crate::cli::{CliError, Settings, connect};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::settings::Settings;
 
-/// `orws [WORKSPACE]`: the picker, or straight into the form.
-pub async fn run(settings: Settings, workspace: Option<String>) -> Result<(), CliError> {
-    // Connect first: a missing key or a bad URL is reported before the screen changes.
-    let conn = connect(&settings, None).await?;
-    // The demo's drafts, history and catalog live in a temp dir removed on exit, never in
-    // the person's real state.
-    let demo_dir = if settings.demo {
-        Some(
-            tempfile::Builder::new()
-                .prefix("orws-demo-")
-                .tempdir()
-                .map_err(|e| CliError::api(format!("cannot create the demo's temp dir: {e}")))?,
-        )
-    } else {
-        None
+/// The TUI needs a terminal on both ends: without one it would write escape codes into a pipe
+/// or wait for keys that never come.
+pub fn check_terminal(stdin_is_tty: bool, stdout_is_tty: bool) -> Result<(), RunError> {
+    let redirected = match (stdin_is_tty, stdout_is_tty) {
+        (true, true) => return Ok(()),
+        (false, true) => "stdin is",
+        (true, false) => "stdout is",
+        (false, false) => "stdin and stdout are",
     };
-    if let Some(d) = &demo_dir {
-        crate::state::private_dir(d.path())
-            .map_err(|e| CliError::api(format!("cannot use the demo's temp dir: {e}")))?;
-    }
-    let (state_dir, cache_dir) = match &demo_dir {
-        Some(d) => (Some(d.path().join("state")), Some(d.path().join("cache"))),
-        None => (
-            crate::state::default_state_dir(),
-            crate::catalog::default_cache_dir(),
-        ),
-    };
+    Err(RunError::usage(format!(
+        "the interactive form needs a terminal, but {redirected} not one; \
+         for scripts use orws list, get or patch (orws --help)"
+    )))
+}
+
+/// `orws [WORKSPACE]`: the picker, or straight into the form, over a connection made by the
+/// caller (its state and cache directories are the demo's own under `--demo`). The caller
+/// checks for a terminal first ([`check_terminal`]).
+pub async fn run(
+    settings: Settings,
+    conn: Connection,
+    workspace: Option<String>,
+) -> Result<(), RunError> {
     let mut runtime = runtime::Runtime::new(conn.client.clone())
-        .with_state_dir(state_dir)
-        .with_cache_dir(cache_dir);
+        .with_state_dir(conn.state_dir.clone())
+        .with_cache_dir(conn.cache_dir.clone());
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.mouse = settings.mouse;
     app.keys = settings.keys.clone();
     let theme = theme::Theme::from_setting(settings.theme);
     let mut host =
         terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
-            .map_err(|e| CliError::api(format!("cannot use the terminal: {e}")))?;
+            .map_err(|e| RunError::Terminal(format!("cannot use the terminal: {e}")))?;
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
     drop(host);
-    result.map_err(|e| CliError::api(format!("terminal error: {e}")))?;
+    result.map_err(|e| RunError::Terminal(format!("terminal error: {e}")))?;
     // Said after the terminal is back, where it stays readable.
     match runtime.lost_edits() {
-        Some(lost) => Err(CliError::api(lost)),
+        Some(lost) => Err(RunError::State(lost)),
         None => Ok(()),
     }
 }

@@ -113,11 +113,11 @@ impl Theme {
     }
 
     /// The theme the settings name: `dark`, `light`, or `none` (no colour at all).
-    pub fn from_setting(theme: crate::config::Theme) -> Self {
+    pub fn from_setting(theme: crate::config::ThemeName) -> Self {
         match theme {
-            crate::config::Theme::Dark => Self::new(true),
-            crate::config::Theme::None => Self::new(false),
-            crate::config::Theme::Light => Self::light(),
+            crate::config::ThemeName::Dark => Self::new(true),
+            crate::config::ThemeName::None => Self::new(false),
+            crate::config::ThemeName::Light => Self::light(),
         }
     }
 
@@ -159,7 +159,7 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Theme as Setting;
+    use crate::config::ThemeName as Setting;
 
     #[test]
     fn each_setting_gives_its_palette() {

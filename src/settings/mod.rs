@@ -1,74 +1,59 @@
-//! The effective settings: flag, else environment, else config file, else default; and the
-//! client they make.
+//! The effective settings: flag, else environment, else config file, else default, each with
+//! its [`Source`]; and [`paths`], where orws keeps things. No front end in here: the CLI and
+//! the TUI both start from a [`Settings`].
 
-use super::CliError;
-use super::args::{GlobalArgs, Output};
-use crate::api::{ApiKey, Client, ClientConfig, RetryHook};
-use crate::config::{Action, ConfigFile, KeyBindings, Theme, config_path, xdg_dir};
-use crate::fake::{FakeConfig, FakeServer};
+pub mod paths;
+mod source;
+
+pub use crate::config::{Output, ThemeName};
+pub use paths::Paths;
+pub use source::{Source, Sources};
+
+use crate::api::ApiKey;
+use crate::config::{Action, ConfigFile, KeyBindings};
+use crate::error::RunError;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// The global flags, as clap parses them (flattened into the CLI's arguments).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Flags {
+    /// Run against a built-in fake OpenRouter (no key, no network).
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// API base URL [env: OPENROUTER_BASE_URL] [config: base_url] [default:
+    /// https://openrouter.ai/api/v1]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Read the management key from this file (else env OPENROUTER_API_KEY, else the
+    /// config's api_key_file).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// Seconds to wait for each answer [config: timeout] [default: 30]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
+
+    /// How results are printed [config: output] [default: table]
+    #[arg(long, global = true, value_enum)]
+    pub output: Option<Output>,
+
+    /// No colours (NO_COLOR is honoured too; config: theme = "none").
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Let the mouse focus fields in the form [config: mouse].
+    #[arg(long, global = true)]
+    pub mouse: bool,
+}
 
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// The editor when neither `VISUAL`, `EDITOR` nor the config file names one.
 pub const DEFAULT_EDITOR: &str = "vi";
-
-/// Where a setting's value comes from, highest precedence first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// A command-line flag, e.g. `--timeout`.
-    Flag(&'static str),
-    /// An environment variable, e.g. `OPENROUTER_BASE_URL`.
-    Env(&'static str),
-    /// The configuration file ([`Settings::config_path`]).
-    File,
-    Default,
-}
-
-impl Origin {
-    /// `flag`, `env`, `file` or `default`.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Origin::Flag(_) => "flag",
-            Origin::Env(_) => "env",
-            Origin::File => "file",
-            Origin::Default => "default",
-        }
-    }
-}
-
-/// Where each setting came from, for `orws config show`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origins {
-    pub base_url: Origin,
-    /// Where the key was read from: a key file (flag or config) or `OPENROUTER_API_KEY`.
-    pub api_key: Origin,
-    pub timeout: Origin,
-    pub output: Origin,
-    pub mouse: Origin,
-    pub editor: Origin,
-    pub theme: Origin,
-    /// `File` for the actions the file binds, `Default` for the rest.
-    pub keys: BTreeMap<Action, Origin>,
-}
-
-impl Default for Origins {
-    fn default() -> Self {
-        Self {
-            base_url: Origin::Default,
-            api_key: Origin::Default,
-            timeout: Origin::Default,
-            output: Origin::Default,
-            mouse: Origin::Default,
-            editor: Origin::Default,
-            theme: Origin::Default,
-            keys: Action::ALL.iter().map(|a| (*a, Origin::Default)).collect(),
-        }
-    }
-}
 
 /// Everything a run needs to know: flag, else environment, else config file, else default.
 #[derive(Debug, Clone)]
@@ -78,26 +63,23 @@ pub struct Settings {
     pub key: Option<ApiKey>,
     /// The key file in use (from `--api-key-file` or the config's `api_key_file`), if any.
     pub api_key_file: Option<PathBuf>,
-    /// Why the key file could not be used; reported by [`connect`] when a key is needed.
+    /// Why the key file could not be used; reported by [`crate::connection::connect`] when a key is needed.
     pub key_error: Option<String>,
     pub timeout: Duration,
     pub output: Output,
-    /// False exactly when `theme` is [`Theme::None`].
-    pub color: bool,
     pub mouse: bool,
     /// The editor command from `VISUAL`, `EDITOR` or the config file; `None` means
     /// [`DEFAULT_EDITOR`] (see [`Settings::editor_command`]).
     pub editor: Option<String>,
-    /// `--no-color` and a non-empty `NO_COLOR` force [`Theme::None`].
-    pub theme: Theme,
+    /// `--no-color` and a non-empty `NO_COLOR` force [`ThemeName::None`].
+    pub theme: ThemeName,
     pub keys: KeyBindings,
-    /// Where the configuration file is looked for (`None` without HOME or XDG_CONFIG_HOME).
-    pub config_path: Option<PathBuf>,
+    /// Where the config file is looked for, and the state and cache directories (each `None`
+    /// without HOME or its XDG variable).
+    pub paths: Paths,
     /// Whether that file exists and was read.
     pub config_loaded: bool,
-    /// `$XDG_CACHE_HOME/orws` (default `~/.cache/orws`), for the model catalog.
-    pub cache_dir: Option<PathBuf>,
-    pub origins: Origins,
+    pub sources: Sources,
 }
 
 impl Default for Settings {
@@ -111,15 +93,13 @@ impl Default for Settings {
             key_error: None,
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             output: Output::Table,
-            color: true,
             mouse: false,
             editor: None,
-            theme: Theme::Dark,
+            theme: ThemeName::Dark,
             keys: KeyBindings::default(),
-            config_path: None,
+            paths: Paths::default(),
             config_loaded: false,
-            cache_dir: None,
-            origins: Origins::default(),
+            sources: Sources::default(),
         }
     }
 }
@@ -127,33 +107,29 @@ impl Default for Settings {
 impl Settings {
     /// Resolves the settings from the flags, an environment lookup (a closure, for tests) and
     /// the config file the environment points at (`XDG_CONFIG_HOME`, `HOME`). A broken config
-    /// file is a usage error naming the file and line.
-    pub fn resolve(
-        global: &GlobalArgs,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, CliError> {
+    /// file is a [`RunError::Config`] naming the file and line.
+    pub fn resolve(flags: &Flags, env: impl Fn(&str) -> Option<String>) -> Result<Self, RunError> {
         let var = |k: &str| env(k).filter(|v| !v.is_empty());
         let home = var("HOME").map(PathBuf::from);
-        let config_path = config_path(&env);
-        let file = match &config_path {
-            Some(path) => ConfigFile::load(path, home.as_deref())
-                .map_err(|e| CliError::usage(e.to_string()))?,
+        let paths = Paths::from_env(&env);
+        let file = match &paths.config_file {
+            Some(path) => ConfigFile::load(path, home.as_deref())?,
             None => None,
         };
         let config_loaded = file.is_some();
         let file = file.unwrap_or_default();
-        let mut origins = Origins::default();
+        let mut sources = Sources::default();
 
-        let (base_url, origin) = pick([
-            (global.base_url.clone(), Origin::Flag("--base-url")),
+        let (base_url, source) = pick([
+            (flags.base_url.clone(), Source::Flag("--base-url")),
             (
                 var("OPENROUTER_BASE_URL"),
-                Origin::Env("OPENROUTER_BASE_URL"),
+                Source::Env("OPENROUTER_BASE_URL"),
             ),
-            (file.base_url.clone(), Origin::File),
+            (file.base_url.clone(), Source::File),
         ])
-        .unwrap_or_else(|| (DEFAULT_BASE_URL.to_string(), Origin::Default));
-        origins.base_url = origin;
+        .unwrap_or_else(|| (DEFAULT_BASE_URL.to_string(), Source::Default));
+        sources.base_url = source;
 
         let env_key = var("OPENROUTER_API_KEY").map(|text| {
             checked_key(
@@ -162,14 +138,14 @@ impl Settings {
                 "the key in OPENROUTER_API_KEY",
             )
         });
-        let (key, api_key_file, key_error) = match (&global.api_key_file, env_key) {
+        let (key, api_key_file, key_error) = match (&flags.api_key_file, env_key) {
             (Some(path), _) => {
-                origins.api_key = Origin::Flag("--api-key-file");
+                sources.api_key = Source::Flag("--api-key-file");
                 let (key, error) = read_key_file(path);
                 (key, Some(path.clone()), error)
             }
             (None, Some(key)) => {
-                origins.api_key = Origin::Env("OPENROUTER_API_KEY");
+                sources.api_key = Source::Env("OPENROUTER_API_KEY");
                 match key {
                     Ok(key) => (Some(key), None, None),
                     Err(problem) => (None, None, Some(problem)),
@@ -177,10 +153,13 @@ impl Settings {
             }
             (None, None) => match &file.api_key_file {
                 Some(path) => {
-                    origins.api_key = Origin::File;
+                    sources.api_key = Source::File;
                     let (key, error) = read_key_file(path);
                     let error = error.map(|e| {
-                        let file = config_path.as_deref().unwrap_or(Path::new("config.toml"));
+                        let file = paths
+                            .config_file
+                            .as_deref()
+                            .unwrap_or(Path::new("config.toml"));
                         format!("{e} (api_key_file in {})", file.display())
                     });
                     (key, Some(path.clone()), error)
@@ -189,72 +168,69 @@ impl Settings {
             },
         };
 
-        let (timeout, origin) = pick([
-            (global.timeout, Origin::Flag("--timeout")),
-            (file.timeout, Origin::File),
+        let (timeout, source) = pick([
+            (flags.timeout, Source::Flag("--timeout")),
+            (file.timeout, Source::File),
         ])
-        .unwrap_or((DEFAULT_TIMEOUT_SECS, Origin::Default));
-        origins.timeout = origin;
+        .unwrap_or((DEFAULT_TIMEOUT_SECS, Source::Default));
+        sources.timeout = source;
 
-        let (output, origin) = pick([
-            (global.output, Origin::Flag("--output")),
-            (file.output, Origin::File),
+        let (output, source) = pick([
+            (flags.output, Source::Flag("--output")),
+            (file.output, Source::File),
         ])
-        .unwrap_or((Output::Table, Origin::Default));
-        origins.output = origin;
+        .unwrap_or((Output::Table, Source::Default));
+        sources.output = source;
 
-        let (mouse, origin) = pick([
-            (global.mouse.then_some(true), Origin::Flag("--mouse")),
-            (file.mouse, Origin::File),
+        let (mouse, source) = pick([
+            (flags.mouse.then_some(true), Source::Flag("--mouse")),
+            (file.mouse, Source::File),
         ])
-        .unwrap_or((false, Origin::Default));
-        origins.mouse = origin;
+        .unwrap_or((false, Source::Default));
+        sources.mouse = source;
 
         let editor_var = |k: &str| env(k).filter(|v| !v.trim().is_empty());
         let editor = pick([
-            (editor_var("VISUAL"), Origin::Env("VISUAL")),
-            (editor_var("EDITOR"), Origin::Env("EDITOR")),
-            (file.editor.clone(), Origin::File),
+            (editor_var("VISUAL"), Source::Env("VISUAL")),
+            (editor_var("EDITOR"), Source::Env("EDITOR")),
+            (file.editor.clone(), Source::File),
         ]);
-        origins.editor = editor.as_ref().map_or(Origin::Default, |(_, o)| *o);
+        sources.editor = editor.as_ref().map_or(Source::Default, |(_, o)| *o);
         let editor = editor.map(|(e, _)| e);
 
-        let (theme, origin) = pick([
+        let (theme, source) = pick([
             (
-                global.no_color.then_some(Theme::None),
-                Origin::Flag("--no-color"),
+                flags.no_color.then_some(ThemeName::None),
+                Source::Flag("--no-color"),
             ),
             (
-                var("NO_COLOR").map(|_| Theme::None),
-                Origin::Env("NO_COLOR"),
+                var("NO_COLOR").map(|_| ThemeName::None),
+                Source::Env("NO_COLOR"),
             ),
-            (file.theme, Origin::File),
+            (file.theme, Source::File),
         ])
-        .unwrap_or((Theme::Dark, Origin::Default));
-        origins.theme = origin;
+        .unwrap_or((ThemeName::Dark, Source::Default));
+        sources.theme = source;
 
         for action in file.keys.keys() {
-            origins.keys.insert(*action, Origin::File);
+            sources.keys.insert(*action, Source::File);
         }
 
-        let cache_dir = xdg_dir(&env, "XDG_CACHE_HOME", ".cache").map(|d| d.join("orws"));
         Ok(Self {
-            demo: global.demo,
+            demo: flags.demo,
             base_url,
             key,
             api_key_file,
             key_error,
             timeout: Duration::from_secs(timeout.max(1)),
             output,
-            color: theme != Theme::None,
             mouse,
             editor,
             theme,
             keys: file.bindings,
-            config_path,
+            paths,
             config_loaded,
-            cache_dir,
-            origins,
+            sources,
         })
     }
 
@@ -263,11 +239,11 @@ impl Settings {
         self.editor.as_deref().unwrap_or(DEFAULT_EDITOR)
     }
 
-    /// The settings as `(name, value, origin)`, for `orws config show`. Never holds the key.
-    pub fn describe(&self) -> Vec<(String, Value, Origin)> {
+    /// The settings as `(name, value, source)`, for `orws config show`. Never holds the key.
+    pub fn describe(&self) -> Vec<(String, Value, Source)> {
         let secs = self.timeout.as_secs();
-        let key_where = match (self.origins.api_key, &self.api_key_file) {
-            (Origin::Env(var), _) => format!("from env {var}"),
+        let key_where = match (self.sources.api_key, &self.api_key_file) {
+            (Source::Env(var), _) => format!("from env {var}"),
             (_, Some(path)) => format!("from file {}", path.display()),
             _ => String::new(),
         };
@@ -281,12 +257,12 @@ impl Settings {
             (
                 "base_url".to_string(),
                 Value::from(self.base_url.clone()),
-                self.origins.base_url,
+                self.sources.base_url,
             ),
             (
                 "api_key".to_string(),
                 Value::from(key_state),
-                self.origins.api_key,
+                self.sources.api_key,
             ),
             (
                 "api_key_file".to_string(),
@@ -294,35 +270,35 @@ impl Settings {
                     .as_ref()
                     .map_or(Value::Null, |p| Value::from(p.display().to_string())),
                 if self.api_key_file.is_some() {
-                    self.origins.api_key
+                    self.sources.api_key
                 } else {
-                    Origin::Default
+                    Source::Default
                 },
             ),
             (
                 "timeout".to_string(),
                 Value::from(secs),
-                self.origins.timeout,
+                self.sources.timeout,
             ),
             (
                 "output".to_string(),
                 Value::from(self.output.name()),
-                self.origins.output,
+                self.sources.output,
             ),
             (
                 "mouse".to_string(),
                 Value::from(self.mouse),
-                self.origins.mouse,
+                self.sources.mouse,
             ),
             (
                 "editor".to_string(),
                 Value::from(self.editor_command()),
-                self.origins.editor,
+                self.sources.editor,
             ),
             (
                 "theme".to_string(),
                 Value::from(self.theme.name()),
-                self.origins.theme,
+                self.sources.theme,
             ),
         ];
         for action in Action::ALL {
@@ -332,27 +308,27 @@ impl Settings {
                 .iter()
                 .map(|k| Value::from(k.to_string()))
                 .collect();
-            let origin = self
-                .origins
+            let source = self
+                .sources
                 .keys
                 .get(&action)
                 .copied()
-                .unwrap_or(Origin::Default);
+                .unwrap_or(Source::Default);
             rows.push((
                 format!("keys.{}", action.name()),
                 Value::Array(keys),
-                origin,
+                source,
             ));
         }
         rows
     }
 }
 
-/// The first value that is there, with its origin.
-fn pick<T, const N: usize>(candidates: [(Option<T>, Origin); N]) -> Option<(T, Origin)> {
+/// The first value that is there, with its source.
+fn pick<T, const N: usize>(candidates: [(Option<T>, Source); N]) -> Option<(T, Source)> {
     candidates
         .into_iter()
-        .find_map(|(value, origin)| value.map(|v| (v, origin)))
+        .find_map(|(value, source)| value.map(|v| (v, source)))
 }
 
 /// The most a key file may hold: a key is about 80 characters.
@@ -439,45 +415,4 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
         }
     }
     "something else"
-}
-
-/// A client ready to talk, and the in-process fake it talks to under `--demo`.
-pub struct Connection {
-    pub client: Client,
-    /// Kept alive as long as the client is used.
-    pub demo_server: Option<FakeServer>,
-}
-
-/// Builds the client; under `--demo`, starts the fake first. Must run inside a tokio runtime.
-pub async fn connect(
-    settings: &Settings,
-    on_retry: Option<RetryHook>,
-) -> Result<Connection, CliError> {
-    let (base_url, key, demo_server) = if settings.demo {
-        let server = crate::fake::start(FakeConfig::default())
-            .await
-            .map_err(|e| CliError::api(format!("cannot start the demo server: {e}")))?;
-        (server.url(), ApiKey::new("orws-demo"), Some(server))
-    } else {
-        if let Some(problem) = &settings.key_error {
-            return Err(CliError::usage(problem.clone()));
-        }
-        let key = settings.key.clone().ok_or_else(|| {
-            CliError::usage(
-                "no API key: set OPENROUTER_API_KEY to a management key, or pass --api-key-file PATH \
-                 (or try orws --demo, which needs no key)",
-            )
-        })?;
-        (settings.base_url.clone(), key, None)
-    };
-    let mut config = ClientConfig::new(base_url, key);
-    config.timeout = settings.timeout;
-    let mut client = Client::new(config).map_err(CliError::from)?;
-    if let Some(hook) = on_retry {
-        client = client.with_retry_hook(hook);
-    }
-    Ok(Connection {
-        client,
-        demo_server,
-    })
 }
