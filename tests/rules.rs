@@ -293,7 +293,7 @@ fn rate_input_parses_decimals_only() {
         input_bad(RATE, out, &[]);
     }
     for not_a_decimal in [
-        "abc", "1e-3", "1E-3", "", "0x1", "1.2.3", "+0.5", "50%", "NaN", "inf",
+        "abc", "1e-3", "1E-3", "", "0x1", "1.2.3", "+0.5", "NaN", "inf", "%", "5%%", "-5%", "x%",
     ] {
         input_bad(RATE, not_a_decimal, &[]);
         assert!(
