@@ -148,10 +148,7 @@ impl Rule {
                 }
                 p
             }
-            Rule::Model { modality } => vec![format!(
-                "author/model, e.g. {} (one the catalog lacks is only a warning)",
-                modality.example()
-            )],
+            Rule::Model { modality } => vec![format!("author/model, e.g. {}", modality.example())],
             Rule::Choice(options) => vec![format!("one of {}", options.join(", "))],
             Rule::Decimal { min, max, percent } => {
                 let mut p = vec![format!("decimal, {min} ≤ x ≤ {max}")];
@@ -443,15 +440,16 @@ fn parse_decimal(text: &str) -> Option<Value> {
 /// Ids separated by commas and/or spaces (`1,2 3`); `[]` is the empty list, `null` is null.
 fn parse_key_ids(name: &str, text: &str, none: &str) -> Result<Value, String> {
     let t = text.trim();
-    match t {
-        "null" => return Ok(Value::Null),
-        "[]" | "" => return Ok(Value::Array(vec![])),
-        _ if t.starts_with('[') || t.ends_with(']') => {
-            return Err(format!(
-                "{name}: write ids without brackets, like 1,2 3 ([] alone = {none})"
-            ));
-        }
-        _ => {}
+    if t == "null" {
+        return Ok(Value::Null);
+    }
+    if t == "[]" || t.is_empty() {
+        return Ok(Value::Array(vec![]));
+    }
+    if t.starts_with('[') || t.ends_with(']') {
+        return Err(format!(
+            "{name}: write ids without brackets, like 1,2 3 ([] alone = {none})"
+        ));
     }
     let mut ids = Vec::new();
     for part in t.split(',') {
