@@ -179,4 +179,19 @@ mod tests {
         assert_eq!(cell(Some(&Value::String("a\nb".into())), 10), "a⏎b");
         assert_eq!(cell(Some(&Value::String("abcdef".into())), 4), "abc…");
     }
+
+    #[test]
+    fn null_null_text_and_empty_text_differ_in_tables() {
+        use serde_json::json;
+        let desc = |v: Value| field_cell("description", Some(&v), 20);
+        assert_eq!(
+            [desc(json!(null)), desc(json!("null")), desc(json!(""))],
+            ["∅", "\"null\"", "\"\""]
+        );
+        let keys = |v: Value| field_cell("io_logging_api_key_ids", Some(&v), 20);
+        assert_eq!(
+            [keys(json!(null)), keys(json!([])), keys(json!([1, 2]))],
+            ["all keys", "no keys", "1, 2"]
+        );
+    }
 }

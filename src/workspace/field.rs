@@ -271,7 +271,8 @@ pub static FIELDS: [FieldSpec; 12] = [
         "I/O logging API key ids",
         Rule::Ids { none: "no keys" },
         Null::Means("all keys"),
-        "API keys whose requests are logged.",
+        "API keys whose requests are logged. OpenRouter offers no way to list keys by these \
+         integer ids, so orws cannot show their names.",
     ),
     FieldSpec::new(
         "is_data_discount_logging_enabled",
