@@ -680,3 +680,31 @@ fn a_choice_cycles_both_ways_through_null() {
         None
     );
 }
+
+proptest! {
+    /// What the form and the tables show for key ids reads back as the same ids, whichever
+    /// separators a person uses.
+    #[test]
+    fn key_ids_read_back_from_what_is_shown(ids in proptest::collection::vec(0u64..100_000, 0..8), spaces: bool) {
+        let value = json!(ids);
+        let shown = show_value(field(KEYS), Some(&value)).text;
+        let typed = if ids.is_empty() {
+            "[]".to_string()
+        } else if spaces {
+            shown.replace(", ", " ")
+        } else {
+            shown.clone()
+        };
+        prop_assert_eq!(parse_input(spec(KEYS), &typed), Ok(value));
+    }
+
+    /// A rate typed as a percentage is the same value as typed as a decimal.
+    #[test]
+    fn percentages_equal_their_decimals(hundredths in 1u32..=10_000) {
+        let pct = format!("{}.{:02}%", hundredths / 100, hundredths % 100);
+        let dec = format!("{:.4}", f64::from(hundredths) / 10_000.0);
+        let (a, b) = (parse_input(spec(RATE), &pct), parse_input(spec(RATE), &dec));
+        prop_assert_eq!(a.as_ref().ok().and_then(Value::as_f64), b.as_ref().ok().and_then(Value::as_f64), "{} vs {}", pct, dec);
+        prop_assert!(a.is_ok(), "{}: {:?}", pct, a);
+    }
+}
