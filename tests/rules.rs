@@ -3,8 +3,8 @@
 //! rule data; `show_value`, which tells null, "null" and "" apart without colour; choice cycling.
 
 use orws::workspace::{
-    FIELDS, FieldKind, FieldSpec, Null, Pattern, Rule, Step, check_value, field, parse_input,
-    parse_typed, show_value,
+    FIELDS, FieldKind, FieldSpec, Null, Pattern, Rule, RuleError, SlugFault, Step, check_value,
+    field, parse_input, parse_typed, show_value,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -707,4 +707,33 @@ proptest! {
         prop_assert_eq!(a.as_ref().ok().and_then(Value::as_f64), b.as_ref().ok().and_then(Value::as_f64), "{} vs {}", pct, dec);
         prop_assert!(a.is_ok(), "{}: {:?}", pct, a);
     }
+}
+
+// ---------------------------------------------------------------- errors as types
+
+#[test]
+fn rule_errors_are_typed_and_read_as_one_line() {
+    assert_eq!(
+        spec("slug").check(&json!("Prod")),
+        Err(RuleError::Slug {
+            field: "slug",
+            fault: SlugFault::Uppercase('P')
+        })
+    );
+    assert_eq!(
+        spec("name").check(&json!(null)),
+        Err(RuleError::Null { field: "name" })
+    );
+    assert_eq!(
+        spec(KEYS).parse_input("[1]"),
+        Err(RuleError::KeyIdBrackets {
+            field: KEYS,
+            none: "no keys"
+        })
+    );
+    let e = spec(RATE).parse_input("150%").unwrap_err();
+    assert!(matches!(e, RuleError::AboveMax { .. }), "{e:?}");
+    // The String API says exactly what the typed error says.
+    assert_eq!(parse_input(spec(RATE), "150%"), Err(e.to_string()));
+    assert!(!e.to_string().contains('\n'));
 }

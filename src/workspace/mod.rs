@@ -3,6 +3,7 @@
 
 pub mod conflict;
 pub mod diff;
+pub mod error;
 pub mod field;
 pub mod model;
 pub mod patch;
@@ -12,6 +13,7 @@ pub mod validate;
 
 pub use conflict::{ConflictReport, ConflictRow, check_conflicts};
 pub use diff::{Change, changes_between, word_diff};
+pub use error::{RuleError, SlugFault};
 pub use field::{FIELDS, FieldKind, FieldSpec, READ_ONLY, Step, field};
 pub use model::{Workspace, WorkspaceError};
 pub use patch::{PatchBody, echo_mismatches, values_equal};

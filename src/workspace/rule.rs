@@ -1,6 +1,7 @@
 //! A field's rule as data: what a value must be, how typed text becomes a value, and the rule's
 //! one-line text for people, generated from the same data so the two cannot drift apart.
 
+use super::error::{RuleError, SlugFault};
 use super::field::FieldKind;
 use serde_json::{Number, Value};
 
@@ -74,13 +75,11 @@ impl Pattern {
         }
     }
 
-    fn check(self, name: &str, s: &str) -> Result<(), String> {
+    fn check(self, field: &'static str, s: &str) -> Result<(), RuleError> {
         match self {
-            Pattern::NotBlank if s.trim().is_empty() => {
-                Err(format!("{name} cannot be only whitespace"))
-            }
+            Pattern::NotBlank if s.trim().is_empty() => Err(RuleError::Blank { field }),
             Pattern::NotBlank => Ok(()),
-            Pattern::Slug => check_slug(name, s),
+            Pattern::Slug => check_slug(s).map_err(|fault| RuleError::Slug { field, fault }),
         }
     }
 }
@@ -180,7 +179,7 @@ impl Rule {
     }
 
     /// Checks a non-null JSON value; the message names the field and says what is wrong.
-    pub fn check(&self, name: &str, value: &Value) -> Result<(), String> {
+    pub fn check(&self, field: &'static str, value: &Value) -> Result<(), RuleError> {
         match *self {
             Rule::Text {
                 min,
@@ -189,71 +188,78 @@ impl Rule {
                 multiline,
             } => {
                 let Some(s) = value.as_str() else {
-                    return Err(format!("{name} must be text"));
+                    return Err(RuleError::NotText { field });
                 };
                 let n = s.chars().count();
                 if n < min {
                     return Err(if n == 0 {
-                        format!("{name} cannot be empty ({min}–{max} characters)")
+                        RuleError::Empty { field, min, max }
                     } else {
-                        format!("{name} is {n} characters long; the minimum is {min}")
+                        RuleError::TooShort { field, len: n, min }
                     });
                 }
                 if n > max {
-                    return Err(format!("{name} is {n} characters long; the limit is {max}"));
+                    return Err(RuleError::TooLong { field, len: n, max });
                 }
                 if let Some(p) = pattern {
-                    p.check(name, s)?;
+                    p.check(field, s)?;
                 }
-                check_visible(name, s, multiline)
+                check_visible(field, s, multiline)
             }
             Rule::Model { .. } => {
                 let Some(s) = value.as_str() else {
-                    return Err(format!("{name} must be text"));
+                    return Err(RuleError::NotText { field });
                 };
-                check_model_id(name, s)
+                check_model_id(field, s)
             }
             Rule::Choice(options) => match value.as_str() {
                 Some(s) if options.contains(&s) => Ok(()),
-                Some(s) => Err(format!(
-                    "{name} must be one of {} (not \"{s}\")",
-                    options.join(", ")
-                )),
-                None => Err(format!("{name} must be one of {}", options.join(", "))),
+                got => Err(RuleError::NotAChoice {
+                    field,
+                    options,
+                    got: got.map(str::to_string),
+                }),
             },
             Rule::Decimal { min, max, percent } => match value.as_f64() {
-                Some(x) => check_decimal(name, x, min, max, percent),
-                None => Err(format!("{name} must be a number from {min} to {max}")),
+                Some(x) => check_decimal(field, x, min, max, percent),
+                None => Err(RuleError::NotANumber { field, min, max }),
             },
             Rule::Ids { .. } => {
                 let Some(items) = value.as_array() else {
-                    return Err(format!("{name} must be a list of key ids"));
+                    return Err(RuleError::NotAList {
+                        field,
+                        of: "key ids",
+                    });
                 };
                 match items.iter().find(|v| v.as_u64().is_none()) {
-                    Some(bad) => Err(format!(
-                        "{name}: {bad} is not a non-negative integer key id"
-                    )),
+                    Some(bad) => Err(RuleError::BadKeyId {
+                        field,
+                        got: bad.to_string(),
+                    }),
                     None => Ok(()),
                 }
             }
             Rule::Bool => match value.as_bool() {
                 Some(_) => Ok(()),
-                None => Err(format!("{name} must be true or false")),
+                None => Err(RuleError::NotBool { field }),
             },
             Rule::Tools { .. } => {
                 let Some(items) = value.as_array() else {
-                    return Err(format!("{name} must be a list of tool names"));
+                    return Err(RuleError::NotAList {
+                        field,
+                        of: "tool names",
+                    });
                 };
                 if items
                     .iter()
                     .any(|v| v.as_str().is_none_or(|s| s.trim().is_empty()))
                 {
-                    Err(format!("{name}: every entry must be a non-empty tool name"))
+                    Err(RuleError::EmptyToolName { field })
                 } else {
                     items
                         .iter()
                         .filter_map(Value::as_str)
-                        .try_for_each(|s| check_visible(name, s, false))
+                        .try_for_each(|s| check_visible(field, s, false))
                 }
             }
         }
@@ -262,17 +268,20 @@ impl Rule {
     /// Parses text a person typed (the form, or `--set`): text stays text; numbers, lists and
     /// booleans are parsed. `null` and `[]` are taken here only where they cannot be text.
     /// The result still has to pass [`Rule::check`].
-    pub fn parse(&self, name: &str, text: &str) -> Result<Value, String> {
+    pub fn parse(&self, field: &'static str, text: &str) -> Result<Value, RuleError> {
         match *self {
             Rule::Text { .. } | Rule::Model { .. } | Rule::Choice(_) => {
                 Ok(Value::String(text.to_string()))
             }
-            Rule::Decimal { min, max, percent } => parse_rate(name, text, min, max, percent),
-            Rule::Ids { none } => parse_key_ids(name, text, none),
+            Rule::Decimal { min, max, percent } => parse_rate(field, text, min, max, percent),
+            Rule::Ids { none } => parse_key_ids(field, text, none),
             Rule::Bool => match text.trim() {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
-                other => Err(format!("{name} must be true or false (got \"{other}\")")),
+                other => Err(RuleError::BoolText {
+                    field,
+                    got: other.to_string(),
+                }),
             },
             Rule::Tools { .. } if text.trim() == "[]" => Ok(Value::Array(vec![])),
             Rule::Tools { .. } => Ok(Value::Array(
@@ -288,72 +297,56 @@ impl Rule {
 
 /// Refuses control characters (C0, DEL, C1) and bidi overrides, which a terminal would act on
 /// or which reorder what is shown; `lines` allows line breaks (`\n`, `\r`) and tabs.
-pub(super) fn check_visible(name: &str, s: &str, lines: bool) -> Result<(), String> {
+pub(super) fn check_visible(field: &'static str, s: &str, lines: bool) -> Result<(), RuleError> {
     let bad = s
         .chars()
         .filter(|c| !(lines && matches!(c, '\n' | '\r' | '\t')))
         .find(|c| crate::text::is_unsafe(*c));
     match bad.and_then(|c| crate::text::first_unsafe(&c.to_string())) {
-        Some(what) if lines => Err(format!(
-            "{name} has {what}; only line breaks and tabs may stand among the text"
-        )),
-        Some(what) => Err(format!(
-            "{name} has {what}; it must be visible text on one line"
-        )),
+        Some(what) => Err(RuleError::Unsafe {
+            field,
+            what: what.to_string(),
+            lines,
+        }),
         None => Ok(()),
     }
 }
 
 /// Says which part of the slug is wrong, not just that the pattern failed.
-fn check_slug(name: &str, s: &str) -> Result<(), String> {
+fn check_slug(s: &str) -> Result<(), SlugFault> {
     if let Some(c) = s.chars().find(|c| c.is_uppercase()) {
-        return Err(format!(
-            "{name} has an uppercase letter '{c}'; use lowercase a–z"
-        ));
+        return Err(SlugFault::Uppercase(c));
     }
     if s.contains('_') {
-        return Err(format!(
-            "{name} has an underscore '_'; use a single hyphen '-' between words"
-        ));
+        return Err(SlugFault::Underscore);
     }
     if let Some(c) = s
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
-        let shown = if c.is_whitespace() {
-            "a space".to_string()
-        } else {
-            format!("'{c}'")
-        };
-        return Err(format!(
-            "{name} has {shown}; only a–z, 0–9 and single hyphens are allowed"
-        ));
+        return Err(SlugFault::Other(c));
     }
     if s.starts_with('-') || s.ends_with('-') {
-        return Err(format!("{name} cannot start or end with a hyphen"));
+        return Err(SlugFault::EdgeHyphen);
     }
     if s.contains("--") {
-        return Err(format!("{name} has a double hyphen '--'; use a single one"));
+        return Err(SlugFault::DoubleHyphen);
     }
     Ok(())
 }
 
-fn check_model_id(name: &str, s: &str) -> Result<(), String> {
+fn check_model_id(field: &'static str, s: &str) -> Result<(), RuleError> {
     if s.chars().any(char::is_whitespace) {
-        return Err(format!(
-            "{name} cannot contain spaces; it must look like author/model"
-        ));
+        return Err(RuleError::ModelSpaces { field });
     }
-    check_visible(name, s, false)?;
+    check_visible(field, s, false)?;
     match s.split_once('/') {
         Some((author, model))
             if !author.is_empty() && !model.is_empty() && !model.contains('/') =>
         {
             Ok(())
         }
-        Some(_) | None => Err(format!(
-            "{name} must look like author/model, e.g. openai/gpt-4o"
-        )),
+        Some(_) | None => Err(RuleError::ModelShape { field }),
     }
 }
 
@@ -366,27 +359,39 @@ fn bound(x: f64, percent: bool) -> String {
     }
 }
 
-fn check_decimal(name: &str, x: f64, min: f64, max: f64, percent: bool) -> Result<(), String> {
+fn check_decimal(
+    field: &'static str,
+    x: f64,
+    min: f64,
+    max: f64,
+    percent: bool,
+) -> Result<(), RuleError> {
     if !x.is_finite() {
-        Err(format!("{name} must be a number from {min} to {max}"))
+        Err(RuleError::NotANumber { field, min, max })
     } else if x < min {
-        Err(format!(
-            "{name} must be at least {} (it is {})",
-            bound(min, percent),
-            bound(x, percent)
-        ))
+        Err(RuleError::BelowMin {
+            field,
+            min: bound(min, percent),
+            got: bound(x, percent),
+        })
     } else if x > max {
-        Err(format!(
-            "{name} must be at most {} (it is {})",
-            bound(max, percent),
-            bound(x, percent)
-        ))
+        Err(RuleError::AboveMax {
+            field,
+            max: bound(max, percent),
+            got: bound(x, percent),
+        })
     } else {
         Ok(())
     }
 }
 
-fn parse_rate(name: &str, text: &str, min: f64, max: f64, percent: bool) -> Result<Value, String> {
+fn parse_rate(
+    field: &'static str,
+    text: &str,
+    min: f64,
+    max: f64,
+    percent: bool,
+) -> Result<Value, RuleError> {
     let t = text.trim();
     let parsed = match t.strip_suffix('%') {
         Some(p) if percent => shift_left_two(p.trim_end()).and_then(|d| parse_decimal(&d)),
@@ -402,7 +407,11 @@ fn parse_rate(name: &str, text: &str, min: f64, max: f64, percent: bool) -> Resu
         } else {
             String::new()
         };
-        format!("{name} must be a decimal number such as 0.25{also} (got \"{text}\")")
+        RuleError::NotADecimal {
+            field,
+            got: text.to_string(),
+            also,
+        }
     })
 }
 
@@ -438,7 +447,7 @@ fn parse_decimal(text: &str) -> Option<Value> {
 }
 
 /// Ids separated by commas and/or spaces (`1,2 3`); `[]` is the empty list, `null` is null.
-fn parse_key_ids(name: &str, text: &str, none: &str) -> Result<Value, String> {
+fn parse_key_ids(field: &'static str, text: &str, none: &'static str) -> Result<Value, RuleError> {
     let t = text.trim();
     if t == "null" {
         return Ok(Value::Null);
@@ -447,22 +456,21 @@ fn parse_key_ids(name: &str, text: &str, none: &str) -> Result<Value, String> {
         return Ok(Value::Array(vec![]));
     }
     if t.starts_with('[') || t.ends_with(']') {
-        return Err(format!(
-            "{name}: write ids without brackets, like 1,2 3 ([] alone = {none})"
-        ));
+        return Err(RuleError::KeyIdBrackets { field, none });
     }
     let mut ids = Vec::new();
     for part in t.split(',') {
         if part.trim().is_empty() {
-            return Err(format!("{name} has an empty entry; write ids like 1,2 3"));
+            return Err(RuleError::EmptyEntry { field });
         }
         for word in part.split_whitespace() {
             match word.parse::<u64>() {
                 Ok(id) => ids.push(Value::Number(id.into())),
                 Err(_) => {
-                    return Err(format!(
-                        "{name}: \"{word}\" is not a non-negative integer key id"
-                    ));
+                    return Err(RuleError::BadKeyId {
+                        field,
+                        got: format!("\"{word}\""),
+                    });
                 }
             }
         }

@@ -1,42 +1,61 @@
 //! Checking values against a field's rule and parsing typed text, through the rule data of
 //! [`super::rule`]. Every failure is one sentence that names the field and says what is wrong.
 
+use super::error::RuleError;
 use super::field::FieldSpec;
 use serde_json::Value;
 
 pub use super::rule::percentage;
 
-/// Checks a JSON value against the field's type and rule.
+/// Checks a JSON value against the field's type and rule (the message of [`FieldSpec::check`]).
 pub fn check_value(spec: &FieldSpec, value: &Value) -> Result<(), String> {
-    if value.is_null() {
-        return if spec.nullable {
-            Ok(())
-        } else {
-            Err(format!("{} cannot be null", spec.name))
-        };
-    }
-    spec.rule.check(spec.name, value)
+    spec.check(value).map_err(|e| e.to_string())
 }
 
 /// Parses text typed in the form: text stays text (`null` typed in a text field is the text
 /// "null"); numbers (`0.25`, `50%`), key ids (`1,2 3`, `[]`, `null`) and lists are parsed.
 /// The result still has to pass [`check_value`].
 pub fn parse_typed(spec: &FieldSpec, text: &str) -> Result<Value, String> {
-    spec.rule.parse(spec.name, text)
+    spec.parse(text).map_err(|e| e.to_string())
 }
 
-/// Parses a `--set FIELD=VALUE` value: as [`parse_typed`], plus `null` to clear any nullable
-/// field and `[]` for an empty list. The result has passed [`check_value`].
+/// Parses a `--set FIELD=VALUE` value (see [`FieldSpec::parse_input`]); the result has passed
+/// [`check_value`].
 pub fn parse_input(spec: &FieldSpec, raw: &str) -> Result<Value, String> {
-    let value = if raw == "null" {
-        Value::Null
-    } else if raw.trim() == "[]" && spec.rule.takes_list() {
-        Value::Array(vec![])
-    } else {
-        parse_typed(spec, raw)?
-    };
-    check_value(spec, &value)?;
-    Ok(value)
+    spec.parse_input(raw).map_err(|e| e.to_string())
+}
+
+impl FieldSpec {
+    /// Checks a JSON value against the field's nullability and rule.
+    pub fn check(&self, value: &Value) -> Result<(), RuleError> {
+        if value.is_null() {
+            return if self.nullable {
+                Ok(())
+            } else {
+                Err(RuleError::Null { field: self.name })
+            };
+        }
+        self.rule.check(self.name, value)
+    }
+
+    /// Parses text typed in the form; the result still has to pass [`FieldSpec::check`].
+    pub fn parse(&self, text: &str) -> Result<Value, RuleError> {
+        self.rule.parse(self.name, text)
+    }
+
+    /// Parses a `--set FIELD=VALUE` value: as [`FieldSpec::parse`], plus `null` to clear any
+    /// nullable field and `[]` for an empty list; then checks it.
+    pub fn parse_input(&self, raw: &str) -> Result<Value, RuleError> {
+        let value = if raw == "null" {
+            Value::Null
+        } else if raw.trim() == "[]" && self.rule.takes_list() {
+            Value::Array(vec![])
+        } else {
+            self.parse(raw)?
+        };
+        self.check(&value)?;
+        Ok(value)
+    }
 }
 
 /// How a value is shown in messages, in one line: text as is, lists comma-separated.
