@@ -57,13 +57,13 @@ pub enum RuleError {
         max: f64,
     },
     /// `min` and `got` as shown, with their percentages where the field takes them.
-    #[error("{field} must be at least {min} (it is {got})")]
+    #[error("{field} must be at least {min}; it is {got}")]
     BelowMin {
         field: &'static str,
         min: String,
         got: String,
     },
-    #[error("{field} must be at most {max} (it is {got})")]
+    #[error("{field} must be at most {max}; it is {got}")]
     AboveMax {
         field: &'static str,
         max: String,
