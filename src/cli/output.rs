@@ -2,7 +2,7 @@
 
 use crate::submit::fate;
 use crate::workspace::diff::Change;
-use crate::workspace::{PatchBody, READ_ONLY, Workspace, changes_between, display_value, field};
+use crate::workspace::{PatchBody, READ_ONLY, Workspace, changes_between, field, show_value};
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
@@ -45,7 +45,12 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// One line of a cell: newlines shown as `⏎`, long text cut with `…`.
 pub fn cell(value: Option<&Value>, max: usize) -> String {
-    let text = display_value(value).replace('\n', "⏎");
+    field_cell("", value, max)
+}
+
+/// A cell for the field called `name`, as [`show_value`] shows it (`∅`, `all keys`, `"null"`).
+pub fn field_cell(name: &str, value: Option<&Value>, max: usize) -> String {
+    let text = show_value(field(name), value).text.replace('\n', "⏎");
     if text.chars().count() > max {
         let cut: String = text.chars().take(max.saturating_sub(1)).collect();
         format!("{cut}…")
@@ -79,7 +84,7 @@ pub fn workspace_table(ws: &Workspace) -> String {
         }
         rows.push(vec![
             spec.name.to_string(),
-            cell(ws.get(spec.name), 80),
+            field_cell(spec.name, ws.get(spec.name), 80),
             String::new(),
         ]);
     }
@@ -127,8 +132,8 @@ pub fn changes_table(before: &Workspace, after: &Workspace, patch: &PatchBody) -
             };
             vec![
                 c.field.clone(),
-                cell(c.before.as_ref(), 40),
-                cell(c.after.as_ref(), 40),
+                field_cell(&c.field, c.before.as_ref(), 40),
+                field_cell(&c.field, c.after.as_ref(), 40),
                 note.to_string(),
             ]
         })
@@ -173,5 +178,20 @@ mod tests {
     fn cells_are_one_line_and_cut() {
         assert_eq!(cell(Some(&Value::String("a\nb".into())), 10), "a⏎b");
         assert_eq!(cell(Some(&Value::String("abcdef".into())), 4), "abc…");
+    }
+
+    #[test]
+    fn null_null_text_and_empty_text_differ_in_tables() {
+        use serde_json::json;
+        let desc = |v: Value| field_cell("description", Some(&v), 20);
+        assert_eq!(
+            [desc(json!(null)), desc(json!("null")), desc(json!(""))],
+            ["∅", "\"null\"", "\"\""]
+        );
+        let keys = |v: Value| field_cell("io_logging_api_key_ids", Some(&v), 20);
+        assert_eq!(
+            [keys(json!(null)), keys(json!([])), keys(json!([1, 2]))],
+            ["all keys", "no keys", "1, 2"]
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::api::ModelSummary;
 use crate::catalog::{Catalog, knows, suggest};
 use crate::config::{Action, KeyBindings};
 use crate::state::drafts::Draft;
-use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS};
+use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS, Step};
 use crate::workspace::{FIELDS, PatchBody, Workspace};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Map, Value};
@@ -367,21 +367,21 @@ impl FormState {
     fn space(&mut self) {
         let f = &mut self.fields[self.focus];
         match f.spec.kind {
-            FieldKind::Toggle => {
-                let on = f.current.as_ref().and_then(Value::as_bool).unwrap_or(false);
-                f.set_value(Value::Bool(!on));
-            }
-            FieldKind::Choice(options) => {
-                let now = f.current.as_ref().and_then(Value::as_str);
-                let next = match now.and_then(|s| options.iter().position(|o| *o == s)) {
-                    Some(i) if i + 1 < options.len() => Value::String(options[i + 1].into()),
-                    Some(_) if f.spec.nullable => Value::Null,
-                    _ => Value::String(options[0].into()),
-                };
-                f.set_value(next);
+            FieldKind::Toggle | FieldKind::Choice(_) => {
+                let next = f
+                    .spec
+                    .kind
+                    .cycle(f.current.as_ref(), f.spec.nullable, Step::Forward);
+                if let Some(next) = next {
+                    f.set_value(next);
+                }
             }
             FieldKind::ToolList => self.begin_edit(),
-            _ => {}
+            FieldKind::Text
+            | FieldKind::MultilineText
+            | FieldKind::Model { .. }
+            | FieldKind::Rate
+            | FieldKind::KeyIds => {}
         }
     }
 
@@ -389,7 +389,12 @@ impl FormState {
     fn begin_edit(&mut self) {
         match self.focused().spec.kind {
             FieldKind::Toggle | FieldKind::Choice(_) => self.space(),
-            _ => self.open_edit(),
+            FieldKind::Text
+            | FieldKind::MultilineText
+            | FieldKind::Model { .. }
+            | FieldKind::Rate
+            | FieldKind::KeyIds
+            | FieldKind::ToolList => self.open_edit(),
         }
     }
 
@@ -409,7 +414,11 @@ impl FormState {
                     before: Box::new(before),
                 }
             }
-            kind => {
+            kind @ (FieldKind::Text
+            | FieldKind::MultilineText
+            | FieldKind::Model { .. }
+            | FieldKind::Rate
+            | FieldKind::KeyIds) => {
                 let editor = Editor::new(&f.edit_text(), kind == FieldKind::MultilineText);
                 self.mode = Mode::Edit {
                     editor: Box::new(editor),

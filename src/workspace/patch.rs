@@ -1,46 +1,14 @@
 //! The minimal patch: only the fields whose value differs from the base, compared as values.
 
-use super::field::{FIELDS, FieldKind, FieldSpec};
+use super::field::{FIELDS, FieldSpec};
 use super::model::Workspace;
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 
 /// True when two values of a field mean the same thing: `1` = `1.0`, lists compare as sets,
 /// and for disabled_server_tools `[]` = `null`. `null` still differs from `""`.
 pub fn values_equal(spec: &FieldSpec, a: Option<&Value>, b: Option<&Value>) -> bool {
     let null = Value::Null;
-    let (a, b) = (a.unwrap_or(&null), b.unwrap_or(&null));
-    match spec.kind {
-        FieldKind::Rate => match (a.as_f64(), b.as_f64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => a == b,
-        },
-        FieldKind::KeyIds => match (a, b) {
-            (Value::Array(x), Value::Array(y)) => as_set(x) == as_set(y),
-            _ => a == b,
-        },
-        FieldKind::ToolList => tool_set(a) == tool_set(b),
-        _ => a == b,
-    }
-}
-
-fn as_set(items: &[Value]) -> BTreeSet<String> {
-    items
-        .iter()
-        .map(|v| match v.as_f64() {
-            // Numbers by value, so 3 and 3.0 are the same id.
-            Some(x) => format!("n:{x}"),
-            None => v.to_string(),
-        })
-        .collect()
-}
-
-fn tool_set(v: &Value) -> Option<BTreeSet<String>> {
-    match v {
-        Value::Null => Some(BTreeSet::new()),
-        Value::Array(items) => Some(as_set(items)),
-        _ => None,
-    }
+    spec.kind.equal(a.unwrap_or(&null), b.unwrap_or(&null))
 }
 
 /// A PATCH request body: exactly the modified fields. Absent = keep, `null` = clear, value = set.

@@ -129,7 +129,10 @@ fn lines(
     }
     out.extend(wrap_owned(&[(f.spec.help, theme.label)], w, 3));
     out.extend(wrap_owned(
-        &[("Rule: ", theme.dim), (f.spec.rule, theme.dim)],
+        &[
+            ("Rule: ", theme.dim),
+            (f.spec.rule_text().as_str(), theme.dim),
+        ],
         w,
         3,
     ));

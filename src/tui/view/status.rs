@@ -267,7 +267,13 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
         Mode::Switch { .. } => vec![
             match f.spec.kind {
                 FieldKind::Toggle => hint("Space", "toggle"),
-                _ => hint("Space", "cycle"),
+                FieldKind::Text
+                | FieldKind::MultilineText
+                | FieldKind::Model { .. }
+                | FieldKind::Choice(_)
+                | FieldKind::Rate
+                | FieldKind::KeyIds
+                | FieldKind::ToolList => hint("Space", "cycle"),
             },
             hint("Enter/Esc", "done"),
             hint("Ctrl-C", "cancel"),
@@ -281,7 +287,11 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
                 FieldKind::Toggle => h.push(Hint(key(Action::Toggle), "toggle")),
                 FieldKind::Choice(_) => h.push(Hint(key(Action::Toggle), "cycle")),
                 FieldKind::ToolList => h.push(Hint(key(Action::Toggle), "choose")),
-                _ => h.push(Hint(key(Action::Edit), "edit")),
+                FieldKind::Text
+                | FieldKind::MultilineText
+                | FieldKind::Model { .. }
+                | FieldKind::Rate
+                | FieldKind::KeyIds => h.push(Hint(key(Action::Edit), "edit")),
             }
             h.push(Hint(key(Action::Review), "review"));
             h.push(Hint(key(Action::Help), "help"));

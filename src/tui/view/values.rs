@@ -1,8 +1,8 @@
 //! How a field's value reads on screen, the same on every screen: toggles as `[x] on`, rates
-//! with their percentage, `null` and absent values dimmed, empty text as `""`.
+//! with their percentage, null as `∅`, placeholders dimmed, empty text as `""`.
 
 use crate::tui::theme::Theme;
-use crate::workspace::{FieldKind, FieldSpec, display_value, field, percentage};
+use crate::workspace::{FieldKind, FieldSpec, field, show_value};
 use ratatui::style::Style;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -19,13 +19,6 @@ impl Shown<'_> {
     }
 }
 
-fn placeholder(text: &'static str) -> Shown<'static> {
-    Shown {
-        text: Cow::Borrowed(text),
-        placeholder: true,
-    }
-}
-
 fn shown(text: String) -> Shown<'static> {
     Shown {
         text: Cow::Owned(text),
@@ -33,27 +26,20 @@ fn shown(text: String) -> Shown<'static> {
     }
 }
 
-/// The value of an editable field (`spec`), or of any other field when `spec` is `None`.
+/// The value of an editable field (`spec`), or of any other field when `spec` is `None`:
+/// the domain's [`show_value`] (`∅`, quoted look-alikes, `all keys`), toggles as checkboxes.
 pub fn value<'a>(spec: Option<&FieldSpec>, v: Option<&'a Value>) -> Shown<'a> {
-    let kind = spec.map(|s| s.kind);
-    match (kind, v) {
-        (_, None) => placeholder("(absent)"),
-        (Some(FieldKind::ToolList), Some(Value::Null)) => placeholder("none"),
-        (Some(FieldKind::ToolList), Some(Value::Array(a))) if a.is_empty() => placeholder("none"),
-        (_, Some(Value::Null)) => placeholder("null"),
-        (Some(FieldKind::Toggle), Some(Value::Bool(true))) => shown("[x] on".into()),
-        (Some(FieldKind::Toggle), Some(Value::Bool(false))) => shown("[ ] off".into()),
-        (Some(FieldKind::Rate), Some(Value::Number(n))) => match n.as_f64() {
-            Some(x) => shown(format!("{n} ({})", percentage(x))),
-            None => shown(n.to_string()),
-        },
-        (_, Some(Value::String(s))) if s.is_empty() => placeholder("\"\""),
-        (_, Some(Value::String(s))) => Shown {
-            text: Cow::Borrowed(s),
-            placeholder: false,
-        },
-        (None, Some(v @ (Value::Object(_) | Value::Array(_)))) => shown(v.to_string()),
-        (_, Some(v)) => shown(display_value(Some(v))),
+    let is_toggle = spec.is_some_and(|s| s.kind == FieldKind::Toggle);
+    match v {
+        Some(Value::Bool(true)) if is_toggle => shown("[x] on".into()),
+        Some(Value::Bool(false)) if is_toggle => shown("[ ] off".into()),
+        Some(_) | None => {
+            let s = show_value(spec, v);
+            Shown {
+                text: Cow::Owned(s.text),
+                placeholder: s.placeholder,
+            }
+        }
     }
 }
 
