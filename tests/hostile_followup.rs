@@ -1,0 +1,128 @@
+//! Follow-up hostile tests for issues 9 and 10, found after the safe write core landed. Tests
+//! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
+
+mod hostile_support;
+
+use hostile_support::{Reply, Request, serve};
+use serde_json::{Value, json};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_orws");
+const KEY: &str = "sk-or-v1-SECRET-0123456789abcdef";
+const UUID: &str = "550e8400-e29b-41d4-a716-446655440000";
+const EVIL: &str = "X\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary against `url` with the test key and a private home.
+fn against(url: &str, args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("--base-url")
+        .arg(url)
+        .args(args)
+        .env_remove("OPENROUTER_BASE_URL")
+        .env("OPENROUTER_API_KEY", KEY)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn assert_terminal_safe(text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
+        .collect();
+    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
+}
+
+fn workspace(id: &str, slug: &str) -> Value {
+    json!({
+        "id": id, "name": "Prod", "slug": slug, "description": "d",
+        "io_logging_sampling_rate": 1, "updated_at": "2025-08-24T15:45:00Z"
+    })
+}
+
+/// A server whose workspace carries `id`; a PATCH is applied (and answered), then forgotten.
+fn server_with_id(id: &'static str) -> hostile_support::Hostile {
+    serve(move |req: &Request, _| {
+        let mut ws = workspace(id, "prod");
+        if let Ok(Value::Object(patch)) = serde_json::from_slice::<Value>(&req.body) {
+            for (k, v) in patch {
+                ws[k] = v;
+            }
+        }
+        Reply::json(200, &json!({ "data": ws }))
+    })
+}
+
+/// Issue 9.1: every write goes to the workspace that was loaded. A server that answers the GET
+/// by slug with the id `..` (or `.`) turns `PATCH /workspaces/..` into `PATCH /api/v1/` (the
+/// URL parser resolves dot segments), a resource nobody reviewed.
+#[test]
+#[ignore = "defect: a server-supplied id of `..` or `.` sends the PATCH outside /workspaces/"]
+fn a_dot_id_from_the_server_never_moves_the_patch() {
+    for id in ["..", "."] {
+        let server = server_with_id(id);
+        let run = against(&server.url, &["patch", "prod", "--set", "description=zz"]);
+        for r in server.requests().iter().filter(|r| r.method == "PATCH") {
+            assert!(
+                r.path.starts_with("/api/v1/workspaces/")
+                    && r.path.len() > "/api/v1/workspaces/".len(),
+                "id {id:?}: the PATCH went to {}",
+                r.path
+            );
+        }
+        assert_ne!(run.code, 0, "id {id:?}: {}", run.stdout);
+    }
+}
+
+/// Issue 9.7: server text never reaches the terminal raw. The warning for a value stored
+/// differently prints the server's value as is.
+#[test]
+#[ignore = "defect: the `stored differently` warning of `patch` prints server text raw (src/cli/patch.rs)"]
+fn the_stored_differently_warning_escapes_server_text() {
+    let server = serve(|req: &Request, _| {
+        let mut ws = workspace(UUID, "prod");
+        if req.method == "PATCH" {
+            ws["description"] = Value::from(EVIL);
+        }
+        Reply::json(200, &json!({ "data": ws }))
+    });
+    let run = against(
+        &server.url,
+        &["patch", "prod", "--set", "description=hello"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_terminal_safe(&run.stdout);
+    assert_terminal_safe(&run.stderr);
+}
+
+/// Issue 9.7: "nothing to change" quotes the server's slug raw.
+#[test]
+#[ignore = "defect: `patch` prints `nothing to change: <slug>` with the server's slug raw (src/cli/patch.rs)"]
+fn nothing_to_change_escapes_the_slug() {
+    let server = serve(|_: &Request, _| {
+        Reply::json(
+            200,
+            &json!({ "data": workspace(UUID, &format!("prod{EVIL}")) }),
+        )
+    });
+    let run = against(&server.url, &["patch", UUID, "--set", "description=d"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_terminal_safe(&run.stderr);
+}
