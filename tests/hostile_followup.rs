@@ -126,3 +126,60 @@ fn nothing_to_change_escapes_the_slug() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_terminal_safe(&run.stderr);
 }
+
+/// §6 "every write goes only where it was reviewed": below 80×24 the loop shows only "Terminal
+/// too small", yet keys still drive the hidden screens, so `Enter`, typing, `Enter`, `s`,
+/// `Enter` sends a PATCH nobody saw reviewed (the same blind keys answer the restore and quit
+/// questions: `d` deletes a draft the person never saw offered).
+#[tokio::test]
+#[ignore = "defect: keys act on hidden screens while the terminal is too small; a blind `s` `Enter` submits"]
+async fn no_write_is_sent_from_a_screen_too_small_to_show_the_review() {
+    use crossterm::event::KeyCode;
+    use orws::api::{ApiKey, Client, ClientConfig};
+    use orws::tui::app::App;
+    use orws::tui::runtime::Runtime;
+    use orws::tui::test_host::TestHost;
+    use orws::tui::theme::Theme;
+    use std::time::Duration;
+
+    let home = tempfile::tempdir().unwrap();
+    let server = orws::fake::start(orws::fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
+    let (mut host, ui) = TestHost::new(60, 20);
+    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
+    let mut runtime = Runtime::new(client).with_state_dir(Some(home.path().join("state")));
+    let _task = tokio::spawn(async move {
+        let _ = runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await;
+    });
+    ui.wait_for("Terminal too small", Duration::from_secs(10))
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !server.requests().iter().any(|r| r.method == "GET") {
+        assert!(tokio::time::Instant::now() < deadline, "never loaded");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    ui.key(KeyCode::Enter);
+    ui.text(" BLIND");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('s'));
+    ui.key(KeyCode::Enter);
+    // A blind submit shows up within milliseconds; give it a generous bounded window.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while tokio::time::Instant::now() < deadline {
+        let patches: Vec<_> = server
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "PATCH")
+            .collect();
+        assert!(
+            patches.is_empty(),
+            "a PATCH was sent while only \"Terminal too small\" was shown: {:?}",
+            patches[0].body
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
