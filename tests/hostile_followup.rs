@@ -222,3 +222,33 @@ async fn the_workspace_list_is_capped_in_total_not_only_per_page() {
         server.count()
     );
 }
+
+/// Issue 9.1: `patch <uuid>` must write to that uuid. The identity check accepts an answer
+/// whose *slug* equals what was asked, and a uuid is a valid slug, so a server answering
+/// `GET /workspaces/<A>` with workspace B (slug "<A>") gets the PATCH sent to B.
+#[test]
+#[ignore = "defect: `patch UUID` accepts an answer about another id whose slug is that uuid (src/cli/patch.rs run)"]
+fn patch_by_uuid_never_writes_to_another_id() {
+    const OTHER: &str = "99999999-9999-4999-8999-999999999999";
+    let server = serve(|req: &Request, _| {
+        let mut ws = workspace(OTHER, UUID);
+        if let Ok(Value::Object(patch)) = serde_json::from_slice::<Value>(&req.body) {
+            for (k, v) in patch {
+                ws[k] = v;
+            }
+        }
+        Reply::json(200, &json!({ "data": ws }))
+    });
+    let run = against(&server.url, &["patch", UUID, "--set", "description=zz"]);
+    let patches: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        patches.iter().all(|p| p.ends_with(UUID)),
+        "asked to patch {UUID}, sent {patches:?}"
+    );
+    assert_ne!(run.code, 0, "{}", run.stdout);
+}
