@@ -320,3 +320,22 @@ async fn discarding_the_offered_draft_leaves_no_other_dead_draft_behind() {
         "after `d` (discard it), drafts remain and will be offered next time: {left:?}"
     );
 }
+
+/// Issue 9.7: the note about a PATCH answer that lacks fields lists the missing keys raw; a
+/// server-chosen key name carries escape codes to stderr.
+#[test]
+#[ignore = "defect: `patch` prints the names of fields missing from the PATCH answer raw (src/cli/patch.rs notes)"]
+fn the_missing_fields_note_escapes_key_names() {
+    let server = serve(|req: &Request, _| {
+        let mut ws = workspace(UUID, "prod");
+        if req.method == "PATCH" {
+            ws["description"] = Value::from("zz");
+        } else {
+            ws[EVIL] = Value::from(1);
+        }
+        Reply::json(200, &json!({ "data": ws }))
+    });
+    let run = against(&server.url, &["patch", "prod", "--set", "description=zz"]);
+    assert!(run.stderr.contains("lacked"), "{}", run.stderr);
+    assert_terminal_safe(&run.stderr);
+}
