@@ -358,3 +358,64 @@ fn dry_run_escapes_the_server_id() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_terminal_safe(&run.stderr);
 }
+
+/// Issue 10.6 "`u` undoes any change to the form (… restored draft)": a draft restored on a
+/// stale base (Conflict screen, then `Esc`) and then undone leaves the server's value marked as
+/// a change against the draft's old base; the Review shows "H1 → REMOTE" (the server holds
+/// REMOTE) and `Enter` sends a PATCH that changes nothing, recorded in the history.
+#[tokio::test]
+#[ignore = "defect: undoing a restored draft keeps the draft's stale base: a phantom change is reviewed and sent"]
+async fn undoing_a_restored_draft_leaves_no_phantom_change() {
+    use crossterm::event::KeyCode;
+    use orws::api::{ApiKey, Client, ClientConfig};
+    use orws::state::drafts::{Draft, DraftStore};
+    use orws::tui::app::App;
+    use orws::tui::runtime::Runtime;
+    use orws::tui::test_host::TestHost;
+    use orws::tui::theme::Theme;
+    use std::time::Duration;
+    const WAIT: Duration = Duration::from_secs(10);
+
+    let server = orws::fake::start(orws::fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut base = server.workspace("production").expect("seeded");
+    base["description"] = Value::from("H1");
+    server.set_field("production", "description", Value::from("REMOTE"));
+    {
+        let store = DraftStore::open_as(state.path(), "dead").unwrap();
+        let mut fields = serde_json::Map::new();
+        fields.insert("description".into(), Value::from("H1MINE"));
+        store
+            .save(&Draft {
+                host: "127.0.0.1".into(),
+                workspace_id: UUID.into(),
+                saved_at: "2026-01-01T00:00:00Z".into(),
+                base,
+                fields,
+                unparsed: Default::default(),
+            })
+            .unwrap();
+    }
+    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
+    let (mut host, ui) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
+    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
+    let _task = tokio::spawn(async move {
+        let _ = runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await;
+    });
+    ui.wait_for("Restore the draft?", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("Conflict", WAIT).await;
+    ui.key(KeyCode::Esc);
+    ui.wait_for("BROWSE", WAIT).await;
+    ui.key(KeyCode::Char('u'));
+    let screen = ui.wait_for("Undid", WAIT).await;
+    assert!(
+        screen.contains("0 changes"),
+        "after undoing the only change, the form still has one:\n{screen}"
+    );
+}
