@@ -419,3 +419,51 @@ async fn undoing_a_restored_draft_leaves_no_phantom_change() {
         "after undoing the only change, the form still has one:\n{screen}"
     );
 }
+
+/// Issue 9.2 "history records a false before": a PATCH the server applied in part before
+/// answering 503 is retried (right: the other field still holds the base), but the state read
+/// before the retry becomes the "before" of the whole write, so the table, `--output json` and
+/// the history say description was already "NEWD": undo can no longer bring "d" back.
+#[test]
+#[ignore = "defect: after a partly applied 503 and a retry, `before` is the partly applied state (submit::safe_patch, Holds::Base)"]
+fn a_retried_write_keeps_the_true_before() {
+    use std::sync::Mutex;
+    let world = Mutex::new(workspace(UUID, "prod"));
+    let server = serve(move |req: &Request, _| {
+        let mut ws = world.lock().unwrap();
+        if req.method == "PATCH" {
+            let patch: Value = serde_json::from_slice(&req.body).unwrap();
+            let first = ws["description"] == "d" && ws["name"] == "Prod";
+            if first {
+                // Applies one field, then fails: a backend that is not atomic.
+                ws["description"] = patch["description"].clone();
+                return Reply::json(503, &json!({"error": {"message": "partial"}}))
+                    .header("Retry-After", "0");
+            }
+            for (k, v) in patch.as_object().unwrap() {
+                ws[k] = v.clone();
+            }
+        }
+        Reply::json(200, &json!({ "data": ws.clone() }))
+    });
+    let run = against(
+        &server.url,
+        &[
+            "--output",
+            "json",
+            "patch",
+            "prod",
+            "--set",
+            "description=NEWD",
+            "--set",
+            "name=NEWN",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        out["before"]["description"], "d",
+        "the recorded before is not what the server held before the write: {}",
+        out["before"]
+    );
+}
