@@ -4,6 +4,7 @@
 //! [`fake`] is a local OpenRouter for the demo and the tests, [`cli`] and [`tui`] are the two
 //! front ends over the same core.
 
+pub mod admin;
 pub mod api;
 pub mod catalog;
 pub mod cli;
