@@ -2,6 +2,8 @@
 //! the model catalog, for `orws --demo`, `orws serve-fake` and the tests. It validates writes
 //! with the same field rules as the client, and can be told to fail in the ways servers do.
 
+mod admin;
+mod admin_routes;
 mod faults;
 mod routes;
 mod store;
