@@ -5,6 +5,8 @@ use orws::admin::budgets::{
     self, BudgetRequest, BudgetRule, Budgets, Interval, Limits, order_is_safe, plan,
 };
 use orws::admin::guardrail::{self, GuardrailRule, TriState};
+use orws::admin::keys::{self as keys, Key, KeyPatch};
+use orws::admin::members::{self, Member, OrgMember};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -175,17 +177,14 @@ proptest! {
                 seen.sort();
                 seen.dedup();
                 prop_assert_eq!(seen.len(), requests.len());
-                // Undo in reverse order restores what was held.
-                let mut state = held;
-                let mut undos = Vec::new();
-                for r in &requests {
-                    undos.push(r.undo(&state));
-                    state = r.apply(&state);
+                // Undo of any landed prefix, newest first, keeps R8 and restores what was held.
+                for landed in 0..=requests.len() {
+                    let state = requests[..landed].iter().fold(held, |s, r| r.apply(&s));
+                    let undo = budgets::undo_plan(&held, &requests[..landed]);
+                    prop_assert!(order_is_safe(&state, &undo), "unsafe undo {:?}", undo);
+                    let back = undo.iter().fold(state, |s, r| r.apply(&s));
+                    prop_assert_eq!(back.limits, held.limits);
                 }
-                for u in undos.into_iter().rev().flatten() {
-                    state = u.apply(&state);
-                }
-                prop_assert_eq!(state.limits, held.limits);
             }
             Err(rules) => prop_assert_eq!(rules, vec![BudgetRule::ByokNeedsABudget]),
         }
@@ -308,4 +307,67 @@ proptest! {
         prop_assert!(guardrail::patch(Some(&applied), &target).unwrap().is_empty());
         prop_assert!(!p.contains_key("name"));
     }
+}
+
+fn key(hash: &str, ws: &str, creator: Option<&str>, disabled: bool) -> Key {
+    serde_json::from_value(json!({
+        "hash": hash, "name": hash, "workspace_id": ws, "creator_user_id": creator, "disabled": disabled
+    }))
+    .unwrap()
+}
+
+#[test]
+fn r6_only_active_keys_a_member_created_block_removal() {
+    let ks = [
+        key("a", "w", Some("u1"), false),
+        key("b", "w", Some("u1"), true),
+        key("c", "w", Some("u2"), true),
+        key("d", "w", None, false),
+    ];
+    let users = ["u1".to_string(), "u2".to_string(), "u3".to_string()];
+    let blocked = members::keys_blocking_removal(&users, &ks);
+    assert_eq!(blocked.len(), 1);
+    assert_eq!(
+        (blocked[0].0.as_str(), blocked[0].1[0].hash.as_str()),
+        ("u1", "a")
+    );
+}
+
+#[test]
+fn members_join_with_the_organisation_and_name_themselves() {
+    let m: Member = serde_json::from_value(json!({
+        "id": "m", "workspace_id": "w", "user_id": "u1", "role": "member", "created_at": "t"
+    }))
+    .unwrap();
+    let orphan = Member {
+        user_id: "gone".into(),
+        ..m.clone()
+    };
+    let org: Vec<OrgMember> = serde_json::from_value(json!([
+        {"id": "u1", "first_name": "Jane", "last_name": null, "email": "j@x", "role": "org:member"},
+        {"id": "u2", "first_name": null, "last_name": " ", "email": "bot@x", "role": "org:member"}
+    ]))
+    .unwrap();
+    let rows = members::join(vec![m, orphan], &org);
+    assert_eq!(
+        rows[0].who.as_ref().map(OrgMember::display_name).as_deref(),
+        Some("Jane")
+    );
+    assert_eq!(rows[1].who, None);
+    assert_eq!(org[1].display_name(), "bot@x");
+}
+
+#[test]
+fn r21_default_workspace_from_keys_and_key_patch_bodies() {
+    assert_eq!(keys::default_workspace_from_keys(&[]), None);
+    let same = [key("a", "d", None, false), key("b", "d", None, true)];
+    assert_eq!(keys::default_workspace_from_keys(&same), Some("d"));
+    let mixed = [key("a", "d", None, false), key("b", "e", None, true)];
+    assert_eq!(keys::default_workspace_from_keys(&mixed), None);
+    let body = serde_json::to_value(KeyPatch {
+        disabled: Some(true),
+        ..KeyPatch::default()
+    })
+    .unwrap();
+    assert_eq!(body, json!({"disabled": true}));
 }

@@ -737,3 +737,66 @@ async fn faults_apply_to_admin_routes_and_writes_are_never_retried_blindly() {
     );
     assert!(e.may_have_landed(), "{e}");
 }
+
+#[tokio::test]
+async fn every_admin_answer_of_the_whole_seed_is_valid() {
+    let s = server().await;
+    for ws in s.workspaces() {
+        let id = ws["id"].as_str().unwrap();
+        let (status, members) = raw(
+            &s,
+            Method::GET,
+            &format!("/workspaces/{id}/members?limit=100"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_answer("get", "/workspaces/{id}/members", 200, &members);
+        let (_, keys) = raw(
+            &s,
+            Method::GET,
+            &format!("/keys?workspace_id={id}&include_disabled=true&include_expired=true"),
+            None,
+        )
+        .await;
+        assert_answer("get", "/keys", 200, &keys);
+        let (status, budgets) =
+            raw(&s, Method::GET, &format!("/workspaces/{id}/budgets"), None).await;
+        assert_answer(
+            "get",
+            "/workspaces/{workspace_ref}/budgets",
+            status,
+            &budgets,
+        );
+        let (_, guardrails) = raw(
+            &s,
+            Method::GET,
+            &format!("/guardrails?workspace_id={id}"),
+            None,
+        )
+        .await;
+        assert_answer("get", "/guardrails", 200, &guardrails);
+    }
+}
+
+#[tokio::test]
+async fn a_plan_that_fails_part_way_says_what_landed_and_undoes_only_that() {
+    let s = server().await;
+    let c = client(&s);
+    let held = c.get_budgets(PRODUCTION).await.unwrap();
+    let target = Budgets {
+        limits: held
+            .limits
+            .with(Interval::Daily, None)
+            .with(Interval::Lifetime, Some(900.0)),
+        ..held
+    };
+    let plan = budgets::plan(&held, &target).unwrap();
+    assert_eq!(plan.len(), 2);
+    s.inject("PUT", Fault::Status(500), 1);
+    let failure = c.apply_budget_plan(PRODUCTION, &plan).await.unwrap_err();
+    assert_eq!(failure.landed, 1);
+    let undo = budgets::undo_plan(&held, &plan[..failure.landed]);
+    c.apply_budget_plan(PRODUCTION, &undo).await.unwrap();
+    assert_eq!(c.get_budgets(PRODUCTION).await.unwrap(), held);
+}

@@ -315,6 +315,19 @@ pub fn plan(held: &Budgets, target: &Budgets) -> Result<Vec<BudgetRequest>, Vec<
     Ok(order)
 }
 
+/// The requests that revert `landed` (a plan's requests that succeeded, in the order sent),
+/// newest first: each step returns to a state the server already held, so R8 holds throughout.
+/// A BYOK change reverts with the PUT that carried it, when that PUT had a limit to restore.
+pub fn undo_plan(held: &Budgets, landed: &[BudgetRequest]) -> Vec<BudgetRequest> {
+    let mut state = *held;
+    let mut undos = Vec::new();
+    for r in landed {
+        undos.push(r.undo(&state));
+        state = r.apply(&state);
+    }
+    undos.into_iter().rev().flatten().collect()
+}
+
 /// Whether every state from `held` through each request in turn satisfies R8.
 pub fn order_is_safe(held: &Budgets, requests: &[BudgetRequest]) -> bool {
     let mut state = *held;

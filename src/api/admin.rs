@@ -27,6 +27,14 @@ pub struct AddedMembers {
     pub added_count: u64,
 }
 
+/// A budget plan that stopped part-way: `landed` requests succeeded (in order), then `failure`.
+/// Undo with [`crate::admin::budgets::undo_plan`] over the landed ones only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetPlanFailure {
+    pub landed: usize,
+    pub failure: WriteFailure,
+}
+
 /// What a budget PUT left on the server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BudgetAnswer {
@@ -493,6 +501,20 @@ impl Client {
                 .map(|_| ()),
             BudgetRequest::Delete { interval } => self.delete_budget(workspace, *interval).await,
         }
+    }
+
+    /// Sends a whole plan in order, one try per request, stopping at the first failure.
+    pub async fn apply_budget_plan(
+        &self,
+        workspace: &str,
+        plan: &[BudgetRequest],
+    ) -> Result<(), BudgetPlanFailure> {
+        for (landed, request) in plan.iter().enumerate() {
+            if let Err(failure) = self.send_budget_request(workspace, request).await {
+                return Err(BudgetPlanFailure { landed, failure });
+            }
+        }
+        Ok(())
     }
 
     /// `GET /guardrails/{id}`; a 404 is `Ok(None)`: not configured yet, the account's policy

@@ -6,7 +6,7 @@ mod client;
 mod error;
 mod key;
 
-pub use admin::{AddedMembers, BudgetAnswer};
+pub use admin::{AddedMembers, BudgetAnswer, BudgetPlanFailure};
 pub use client::{
     Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES, ModelSummary, RetryHook, RetryNotice,
     WriteFailure,
