@@ -800,3 +800,34 @@ async fn a_plan_that_fails_part_way_says_what_landed_and_undoes_only_that() {
     c.apply_budget_plan(PRODUCTION, &undo).await.unwrap();
     assert_eq!(c.get_budgets(PRODUCTION).await.unwrap(), held);
 }
+
+#[tokio::test]
+async fn changes_behind_the_clients_back_show_as_conflicts() {
+    let s = server().await;
+    let c = client(&s);
+    let base = c.get_budgets(PRODUCTION).await.unwrap();
+    let target = Budgets {
+        limits: base.limits.with(Interval::Daily, Some(20.0)),
+        ..base
+    };
+    assert!(s.set_budget("production", Interval::Daily, Some(25.0)));
+    let now = c.get_budgets(PRODUCTION).await.unwrap();
+    assert_eq!(
+        budgets::conflicts(&base, &now, &target),
+        vec![Some(Interval::Daily)]
+    );
+
+    let gid = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+    let g = c.get_guardrail(gid).await.unwrap().unwrap();
+    let mut edit = g.clone();
+    edit.insert("allowed_providers".into(), json!(["openai"]));
+    let patch = guardrail::patch(Some(&g), &edit).unwrap();
+    assert!(s.set_guardrail_field(gid, "allowed_providers", json!(["google"])));
+    let now = c.get_guardrail(gid).await.unwrap();
+    assert_eq!(
+        guardrail::conflicts(Some(&g), now.as_ref(), &patch),
+        vec!["allowed_providers"]
+    );
+    assert_eq!(s.keys(Some("production")).len(), 4);
+    assert_eq!(s.keys(None).len(), 8);
+}

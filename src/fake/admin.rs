@@ -642,6 +642,61 @@ impl Store {
     }
 }
 
+// Changes made behind the client's back, unchecked, for tests of conflict checks.
+impl Store {
+    /// Every key of a workspace (disabled and expired too), or every key with `None`.
+    pub fn keys_unfiltered(&self, workspace: Option<&str>) -> Vec<Value> {
+        let ws = workspace.and_then(|w| self.workspace_uuid(w).ok());
+        self.admin
+            .keys
+            .iter()
+            .filter(|k| ws.is_none() || str_field(k, "workspace_id") == ws.as_deref())
+            .cloned()
+            .collect()
+    }
+
+    /// Sets or clears one budget with no rule checked; false if there is no such workspace.
+    pub fn set_budget_unchecked(
+        &mut self,
+        workspace: &str,
+        interval: Interval,
+        limit: Option<f64>,
+    ) -> bool {
+        let Ok(id) = self.workspace_uuid(workspace) else {
+            return false;
+        };
+        let stamp = self.stamp();
+        let held = self.admin.budgets.entry(id.clone()).or_default();
+        match limit {
+            Some(l) => {
+                held.insert(interval, budget(&id, interval, json!(l), &stamp));
+            }
+            None => {
+                held.remove(&interval);
+            }
+        }
+        true
+    }
+
+    /// Sets one field of a stored guardrail with no rule checked; false if it is not stored.
+    pub fn set_guardrail_field_unchecked(&mut self, id: &str, field: &str, value: Value) -> bool {
+        let stamp = self.stamp();
+        match self
+            .admin
+            .guardrails
+            .iter_mut()
+            .find(|g| str_field(g, "id") == Some(id))
+        {
+            Some(Value::Object(g)) => {
+                g.insert(field.to_string(), value);
+                g.insert("updated_at".into(), json!(stamp));
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 fn parse_interval(s: &str) -> Result<Interval, ApiError> {
     Interval::parse(s).ok_or_else(|| {
         ApiError::bad_request(format!(
