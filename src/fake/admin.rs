@@ -5,6 +5,8 @@
 use super::store::{ApiError, Store};
 use crate::admin::budgets::{self, Interval, Limits};
 use crate::admin::guardrail;
+use crate::admin::keys::Key;
+use crate::admin::members::keys_blocking_removal;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -320,27 +322,24 @@ impl Store {
                 "Members cannot be removed from the default workspace: all organization members keep access to it while they remain in the organization",
             ));
         }
-        for u in &users {
-            if self.admin.scim.contains(u) {
-                return Err(ApiError::bad_request(format!(
-                    "User '{u}' is managed by SCIM and cannot be removed; make the change in your identity provider"
-                )));
-            }
-            let keys = self
-                .admin
-                .keys
-                .iter()
-                .filter(|k| {
-                    str_field(k, "workspace_id") == Some(id.as_str())
-                        && str_field(k, "creator_user_id") == Some(u.as_str())
-                        && k.get("disabled") != Some(&Value::Bool(true))
-                })
-                .count();
-            if keys > 0 {
-                return Err(ApiError::bad_request(format!(
-                    "User '{u}' has {keys} active API key(s) in this workspace and cannot be removed; delete those keys first"
-                )));
-            }
+        if let Some(u) = users.iter().find(|u| self.admin.scim.contains(u)) {
+            return Err(ApiError::bad_request(format!(
+                "User '{u}' is managed by SCIM and cannot be removed; make the change in your identity provider"
+            )));
+        }
+        // R6 as the domain states it (crate::admin::members), not a copy.
+        let here: Vec<Key> = self
+            .admin
+            .keys
+            .iter()
+            .filter(|k| str_field(k, "workspace_id") == Some(id.as_str()))
+            .filter_map(|k| serde_json::from_value(k.clone()).ok())
+            .collect();
+        if let Some((u, keys)) = keys_blocking_removal(&users, &here).into_iter().next() {
+            return Err(ApiError::bad_request(format!(
+                "User '{u}' has {} active API key(s) in this workspace and cannot be removed; delete those keys first",
+                keys.len()
+            )));
         }
         let before = self.admin.members.len();
         self.admin.members.retain(|m| {
