@@ -321,9 +321,18 @@ async fn error_responses_match_the_spec() {
         "NotFoundResponse",
     )
     .await;
+    // R1: the default workspace still holds keys (R3 is in tests/fake_admin.rs).
     check_error(
         &s,
         (Method::DELETE, "/workspaces/default", None, Some(KEY)),
+        400,
+        "BadRequestResponse",
+    )
+    .await;
+    // R11: the seed's sandbox has no Enterprise plan for budgets.
+    check_error(
+        &s,
+        (Method::GET, "/workspaces/sandbox/budgets", None, Some(KEY)),
         403,
         "ForbiddenResponse",
     )
