@@ -457,6 +457,43 @@ async fn budgets_rules_and_a_planned_change_r8_to_r13() {
     let (_, answer) = raw(&s, Method::GET, "/workspaces/production/budgets", None).await;
     assert_answer("get", "/workspaces/{workspace_ref}/budgets", 200, &answer);
 
+    let (_, one) = raw(
+        &s,
+        Method::GET,
+        "/workspaces/production/budgets/monthly",
+        None,
+    )
+    .await;
+    assert_answer(
+        "get",
+        "/workspaces/{workspace_ref}/budgets/{interval}",
+        200,
+        &one,
+    );
+    assert_eq!(one["data"]["limit_usd"], json!(500));
+    let (status, _) = raw(
+        &s,
+        Method::GET,
+        "/workspaces/production/budgets/lifetime",
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, answer) = raw(
+        &s,
+        Method::PUT,
+        "/workspaces/production/budgets/yearly",
+        Some(json!({"limit_usd": 5})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("yearly")
+    );
+
     // R8, with the message naming both limits.
     let e = refusal(
         c.put_budget(PRODUCTION, Interval::Weekly, 600.0, None)
