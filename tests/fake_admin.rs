@@ -5,6 +5,7 @@
 use orws::admin::budgets::{self, Budgets, Interval, Limits};
 use orws::admin::guardrail;
 use orws::admin::keys::{KeyPatch, KeyQuery};
+use orws::admin::members;
 use orws::api::{ApiError, ApiKey, Client, ClientConfig, WriteFailure};
 use orws::fake::{self, FakeConfig, FakeServer, Fault};
 use reqwest::Method;
@@ -189,7 +190,12 @@ async fn create_then_delete_and_the_delete_rules_r1_r2_r3() {
 
     // R1: production still has keys (a disabled and an expired one among them).
     let e = refusal(c.delete_workspace(PRODUCTION, false).await);
-    assert!(bad_request_message(&e).contains("API key"), "{e}");
+    let message = bad_request_message(&e);
+    assert!(
+        orws::admin::keys::refusal_means_keys_remain(&message),
+        "{e}"
+    );
+    assert!(!orws::admin::keys::refusal_means_default(&message));
     let keys = c.list_keys(&KeyQuery::all_in(PRODUCTION)).await.unwrap();
     assert_eq!(keys.len(), 4);
     for k in &keys {
@@ -293,13 +299,22 @@ async fn members_list_add_remove_and_r6_r7() {
 
     // R6: Jane has an active key here.
     let e = refusal(c.remove_members(PRODUCTION, &[JANE.to_string()]).await);
-    assert!(bad_request_message(&e).contains("API key"), "{e}");
+    assert_eq!(
+        members::explain_removal_refusal(&bad_request_message(&e)),
+        Some(members::REMOVE_NEEDS_NO_KEYS)
+    );
     // R7: Bob is SCIM-managed.
     let e = refusal(c.remove_members(PRODUCTION, &[BOB_SCIM.to_string()]).await);
-    assert!(bad_request_message(&e).contains("SCIM"), "{e}");
+    assert_eq!(
+        members::explain_removal_refusal(&bad_request_message(&e)),
+        Some(members::SCIM_OR_DEFAULT)
+    );
     // R7: nobody leaves the default workspace.
     let e = refusal(c.remove_members(DEFAULT, &[PRIYA.to_string()]).await);
-    assert!(bad_request_message(&e).contains("default workspace"), "{e}");
+    assert_eq!(
+        members::explain_removal_refusal(&bad_request_message(&e)),
+        Some(members::SCIM_OR_DEFAULT)
+    );
     assert_eq!(
         c.remove_members(PRODUCTION, &[PRIYA.to_string(), MEI.to_string()])
             .await

@@ -74,3 +74,14 @@ pub fn default_workspace_from_keys(keys: &[Key]) -> Option<&str> {
         .all(|k| k.workspace_id == first)
         .then_some(first)
 }
+
+/// Whether a server refusal of a delete is R3's (the workspace is the default one and the
+/// confirmation was missing): the API has no "is default" flag, so this is one way to learn it.
+pub fn refusal_means_default(message: &str) -> bool {
+    message.contains("confirm_default_workspace_deletion")
+}
+
+/// Whether a server refusal of a delete is R1's (keys remain in the workspace).
+pub fn refusal_means_keys_remain(message: &str) -> bool {
+    message.to_ascii_lowercase().contains("api key")
+}

@@ -91,3 +91,16 @@ pub const SCIM_OR_DEFAULT: &str = "Members managed by SCIM cannot be removed her
 /// Undo of a removal re-adds the member; say that the role may not come back.
 pub const READD_ROLE_NOTE: &str =
     "Re-adding a member gives them the default role; a former admin role does not come back.";
+
+/// The explanation for a server's refusal to remove members: R7 (SCIM, or the default
+/// workspace) or R6 (keys), from its message since the API has no field for either.
+pub fn explain_removal_refusal(message: &str) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    if m.contains("scim") || m.contains("identity provider") || m.contains("default workspace") {
+        Some(SCIM_OR_DEFAULT)
+    } else if m.contains("api key") {
+        Some(REMOVE_NEEDS_NO_KEYS)
+    } else {
+        None
+    }
+}
