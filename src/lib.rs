@@ -5,6 +5,7 @@
 //! front ends over the same core. Both start from [`settings::Settings`] and a
 //! [`connection::Connection`] and end in an [`error::RunError`]; neither imports the other.
 
+pub mod admin;
 pub mod api;
 pub mod catalog;
 pub mod cli;

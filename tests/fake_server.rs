@@ -198,7 +198,7 @@ async fn unknown_workspace_is_404_for_every_method() {
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_in_openrouters_shape() {
     let s = server().await;
-    let a = get(&s, "/keys").await;
+    let a = get(&s, "/no-such-route").await;
     error_message(&a, 404);
     let a = call(&s, Method::PUT, "/workspaces/production", Some("{}")).await;
     error_message(&a, 405);
@@ -538,7 +538,7 @@ async fn post_creates_a_complete_workspace() {
 }
 
 #[tokio::test]
-async fn delete_removes_the_workspace_but_not_default() {
+async fn delete_removes_the_workspace_but_not_one_with_keys() {
     let s = server().await;
     let total = get(&s, "/workspaces").await.json["total_count"]
         .as_u64()
@@ -555,8 +555,9 @@ async fn delete_removes_the_workspace_but_not_default() {
         get(&s, "/workspaces").await.json["total_count"],
         json!(total - 1)
     );
+    // R1: the default workspace holds keys; the refusal says so (tests/fake_admin.rs has R3).
     let d = call(&s, Method::DELETE, "/workspaces/default", None).await;
-    error_message(&d, 403);
+    assert!(error_message(&d, 400).contains("API key"));
     assert!(s.workspace("default").is_some());
 }
 

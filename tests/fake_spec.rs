@@ -1,4 +1,4 @@
-//! The fake answers exactly per OpenRouter's OpenAPI 3.1 spec (tests/fixtures/*.yaml): every
+//! The fake answers exactly per OpenRouter's OpenAPI 3.1 spec (tests/fixtures/*.json, converted once from its YAML): every
 //! response it gives, and the seed and catalog it serves, validate against the spec's schemas.
 
 use orws::fake::{self, FakeConfig, FakeServer, Fault};
@@ -8,13 +8,13 @@ use std::sync::LazyLock;
 
 const KEY: &str = "sk-or-v1-spec";
 
-static WORKSPACES: LazyLock<Value> = LazyLock::new(|| load("workspaces.yaml"));
-static MODELS: LazyLock<Value> = LazyLock::new(|| load("models.yaml"));
+static WORKSPACES: LazyLock<Value> = LazyLock::new(|| load("workspaces.json"));
+static MODELS: LazyLock<Value> = LazyLock::new(|| load("models.json"));
 
 fn load(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap();
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// A validator for one component schema: the spec's components under a root that `$ref`s the
@@ -321,9 +321,18 @@ async fn error_responses_match_the_spec() {
         "NotFoundResponse",
     )
     .await;
+    // R1: the default workspace still holds keys (R3 is in tests/fake_admin.rs).
     check_error(
         &s,
         (Method::DELETE, "/workspaces/default", None, Some(KEY)),
+        400,
+        "BadRequestResponse",
+    )
+    .await;
+    // R11: the seed's sandbox has no Enterprise plan for budgets.
+    check_error(
+        &s,
+        (Method::GET, "/workspaces/sandbox/budgets", None, Some(KEY)),
         403,
         "ForbiddenResponse",
     )

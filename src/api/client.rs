@@ -77,7 +77,7 @@ impl std::fmt::Debug for Client {
 }
 
 /// One try's failure: whether another try could help, and after how long.
-enum Attempt {
+pub(super) enum Attempt {
     Retry {
         wait: Option<Duration>,
         error: ApiError,
@@ -231,7 +231,7 @@ impl Client {
             .collect())
     }
 
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         path: &str,
@@ -280,7 +280,7 @@ impl Client {
             .mul_f64(1.5f64.powi(attempt as i32 - 1))
     }
 
-    async fn try_once(
+    pub(super) async fn try_once(
         &self,
         method: Method,
         path: &str,
@@ -501,7 +501,7 @@ fn error_message(bytes: &[u8], status: StatusCode) -> String {
     }
 }
 
-fn data_workspace(body: Value) -> Result<Workspace, ApiError> {
+pub(super) fn data_workspace(body: Value) -> Result<Workspace, ApiError> {
     match body {
         Value::Object(mut map) => match map.remove("data") {
             Some(data) => parse_workspace(data),
@@ -522,7 +522,7 @@ fn parse_workspace(value: Value) -> Result<Workspace, ApiError> {
 /// `/workspaces/{id}`, refusing what cannot be a uuid or slug (`.`, `..`, empty, `/`, `?`,
 /// `#`, spaces, control characters) before any request: such a segment could address
 /// another resource.
-fn workspace_path(id_or_slug: &str) -> Result<String, ApiError> {
+pub(super) fn workspace_path(id_or_slug: &str) -> Result<String, ApiError> {
     let refuse = |why: &str| {
         Err(ApiError::InvalidTarget(format!(
             "'{}' cannot name a workspace: {why}; give its uuid or slug",
@@ -551,7 +551,7 @@ fn workspace_path(id_or_slug: &str) -> Result<String, ApiError> {
 }
 
 /// Percent-encodes a path segment (a slug typed by a person could hold anything).
-fn encode(segment: &str) -> String {
+pub(super) fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -1,9 +1,12 @@
-//! The OpenRouter client: list, get and patch workspaces, the model catalog, typed errors.
+//! The OpenRouter client: list, get and patch workspaces, the model catalog, typed errors, and
+//! the admin endpoints (create/delete, members, keys, budgets, guardrail; see `admin.rs`).
 
+mod admin;
 mod client;
 mod error;
 mod key;
 
+pub use admin::{AddedMembers, BudgetAnswer, BudgetPlanFailure};
 pub use client::{
     Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES, ModelSummary, RetryHook, RetryNotice,
     WriteFailure,

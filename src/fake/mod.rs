@@ -1,7 +1,11 @@
-//! The embedded OpenRouter: a real HTTP server on loopback serving the workspace endpoints and
-//! the model catalog, for `orws --demo`, `orws serve-fake` and the tests. It validates writes
-//! with the same field rules as the client, and can be told to fail in the ways servers do.
+//! The embedded OpenRouter: a real HTTP server on loopback serving the workspace endpoints, the
+//! admin endpoints (members, organisation members, keys, budgets, guardrails, with the prose
+//! rules R1–R21 of tests/fixtures/admin-rules.md) and the model catalog, for `orws --demo`,
+//! `orws serve-fake` and the tests. It validates writes with the same rules as the client, and
+//! can be told to fail in the ways servers do.
 
+mod admin;
+mod admin_routes;
 mod faults;
 mod routes;
 mod store;
@@ -24,6 +28,7 @@ pub struct FakeConfig {
     /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
     /// A JSON file of workspaces (an array, or `{"data": [...]}`) instead of the embedded seed.
+    /// The embedded admin seed (assets/admin.json) then keeps only what belongs to these.
     pub seed: Option<PathBuf>,
     /// Added before every response.
     pub latency: Duration,
@@ -158,6 +163,26 @@ impl FakeServer {
     /// Returns false when there is no such workspace.
     pub fn set_field(&self, id_or_slug: &str, field: &str, value: Value) -> bool {
         lock(&self.shared.store).set_field(id_or_slug, field, value)
+    }
+
+    /// Every key of a workspace (uuid or slug; disabled and expired too), or all with `None`.
+    pub fn keys(&self, workspace: Option<&str>) -> Vec<Value> {
+        lock(&self.shared.store).keys_unfiltered(workspace)
+    }
+
+    /// Sets (or with `None` clears) a budget behind the client's back, unchecked.
+    pub fn set_budget(
+        &self,
+        workspace: &str,
+        interval: crate::admin::budgets::Interval,
+        limit: Option<f64>,
+    ) -> bool {
+        lock(&self.shared.store).set_budget_unchecked(workspace, interval, limit)
+    }
+
+    /// Changes a stored guardrail's field behind the client's back, unchecked.
+    pub fn set_guardrail_field(&self, id: &str, field: &str, value: Value) -> bool {
+        lock(&self.shared.store).set_guardrail_field_unchecked(id, field, value)
     }
 
     /// Every request received so far, in order.

@@ -59,6 +59,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 .delete(delete_workspace),
         )
         .route(&format!("{BASE}/models"), get(list_models))
+        .merge(super::admin_routes::router())
         .fallback(|| async { error_response(404, "Not found") })
         .method_not_allowed_fallback(|method: Method| async move {
             error_response(405, format!("Method {method} is not allowed here"))
@@ -199,12 +200,12 @@ fn reason(status: u16) -> String {
     }
 }
 
-fn parse_body(bytes: &Bytes) -> Result<Value, ApiError> {
+pub(super) fn parse_body(bytes: &Bytes) -> Result<Value, ApiError> {
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("Request body is not valid JSON: {e}")))
 }
 
-fn data(value: Value) -> axum::Json<Value> {
+pub(super) fn data(value: Value) -> axum::Json<Value> {
     axum::Json(json!({ "data": value }))
 }
 
@@ -212,14 +213,20 @@ async fn list_workspaces(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let query = query.unwrap_or_default();
-    let offset = match query_param(&query, "offset") {
+    let (offset, limit) = paging(query.as_deref().unwrap_or_default())?;
+    let (page, total) = lock(&shared.store).list(offset, limit);
+    Ok(axum::Json(json!({"data": page, "total_count": total})))
+}
+
+/// `offset` and `limit` per the spec: offset ≥ 0 (default 0), limit 1–100 (default 50).
+pub(super) fn paging(query: &str) -> Result<(usize, usize), ApiError> {
+    let offset = match query_param(query, "offset") {
         None => 0,
         Some(v) => v.parse::<usize>().map_err(|_| {
             ApiError::bad_request(format!("offset must be a non-negative integer (got '{v}')"))
         })?,
     };
-    let limit = match query_param(&query, "limit") {
+    let limit = match query_param(query, "limit") {
         None => 50,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=100).contains(&n) => n,
@@ -230,8 +237,7 @@ async fn list_workspaces(
             }
         },
     };
-    let (page, total) = lock(&shared.store).list(offset, limit);
-    Ok(axum::Json(json!({"data": page, "total_count": total})))
+    Ok((offset, limit))
 }
 
 async fn get_workspace(
@@ -262,8 +268,13 @@ async fn create_workspace(
 async fn delete_workspace(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<axum::Json<Value>, ApiError> {
-    lock(&shared.store).delete(&id)?;
+    let confirm = query_param(
+        query.as_deref().unwrap_or_default(),
+        "confirm_default_workspace_deletion",
+    );
+    lock(&shared.store).delete(&id, confirm.as_deref() == Some("true"))?;
     Ok(axum::Json(json!({"deleted": true})))
 }
 
@@ -280,7 +291,7 @@ async fn list_models(
 }
 
 /// The first value of `name` in a query string, percent-decoded; an empty value counts as absent.
-fn query_param(query: &str, name: &str) -> Option<String> {
+pub(super) fn query_param(query: &str, name: &str) -> Option<String> {
     query
         .split('&')
         .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))

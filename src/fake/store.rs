@@ -1,10 +1,10 @@
 //! The fake's state: the workspaces (in list order) and the model catalog, and the rules every
 //! write must pass. The field rules are the domain's own (`crate::workspace`), not a copy.
 
+use super::admin::AdminState;
 use crate::workspace::{READ_ONLY, Workspace, check_value, field};
 use serde_json::{Map, Value, json};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -40,9 +40,9 @@ impl ApiError {
 
 #[derive(Debug)]
 pub struct Store {
-    workspaces: Vec<Workspace>,
+    pub(super) workspaces: Vec<Workspace>,
     models: Vec<Value>,
-    ids_issued: u64,
+    pub(super) admin: AdminState,
     last_stamp: Option<OffsetDateTime>,
 }
 
@@ -63,15 +63,24 @@ impl Store {
             Ok(Value::Array(models)) => models,
             _ => return Err(invalid("embedded model catalog is not a JSON array".into())),
         };
+        let admin = {
+            let ids: Vec<&str> = workspaces.iter().map(Workspace::id).collect();
+            let default_slug = workspaces
+                .iter()
+                .find(|w| w.slug() == "default")
+                .map(Workspace::id);
+            AdminState::load(&ids, default_slug)
+                .map_err(|e| invalid(format!("embedded admin seed: {e}")))?
+        };
         Ok(Self {
             workspaces,
             models,
-            ids_issued: 0,
+            admin,
             last_stamp: None,
         })
     }
 
-    fn find(&self, key: &str) -> Option<usize> {
+    pub(super) fn find(&self, key: &str) -> Option<usize> {
         // A uuid match wins over a slug match, in case a slug looks like another's uuid.
         self.workspaces
             .iter()
@@ -156,19 +165,13 @@ impl Store {
             .map_err(|e| ApiError::new(500, format!("Internal Server Error: {e}")))?;
         let out = ws.to_json();
         self.workspaces.push(ws);
+        self.add_creator(&id, CURRENT_USER);
         Ok(out)
     }
 
-    pub fn delete(&mut self, key: &str) -> Result<(), ApiError> {
-        let i = self.find(key).ok_or_else(|| ApiError::not_found(key))?;
-        if self.workspaces[i].slug() == "default" {
-            return Err(ApiError::new(
-                403,
-                "Deleting the default workspace is not yet generally available",
-            ));
-        }
-        self.workspaces.remove(i);
-        Ok(())
+    /// DELETE /workspaces/{id} with R1–R3 (see `delete_workspace`).
+    pub fn delete(&mut self, key: &str, confirm_default: bool) -> Result<(), ApiError> {
+        self.delete_workspace(key, confirm_default)
     }
 
     /// Changes a field with no checks, as another client might; false if there is no such workspace.
@@ -243,7 +246,7 @@ impl Store {
 
     /// A fresh RFC 3339 UTC timestamp, always later than the last one issued, so two quick
     /// writes never share an `updated_at`.
-    fn stamp(&mut self) -> String {
+    pub(super) fn stamp(&mut self) -> String {
         let now = OffsetDateTime::now_utc();
         let mut now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
         if let Some(last) = self.last_stamp
@@ -259,16 +262,8 @@ impl Store {
             .unwrap_or_else(|_| now.unix_timestamp().to_string())
     }
 
-    /// A random-looking version 4 uuid from the clock and a counter (no uuid crate needed).
-    fn new_id(&mut self) -> String {
-        self.ids_issued += 1;
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or_default();
-        let hi = splitmix64(nanos ^ self.ids_issued.rotate_left(32));
-        let lo = splitmix64(hi ^ self.ids_issued);
-        format_uuid(hi, lo, 4)
+    pub(super) fn new_id(&mut self) -> String {
+        uuid::Uuid::new_v4().to_string()
     }
 }
 

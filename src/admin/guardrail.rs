@@ -1,0 +1,287 @@
+//! A workspace's default guardrail (R14, R15): its editable fields, their rules, and the minimal
+//! PATCH. A guardrail is kept as the server's JSON object; absent and null mean the same here.
+
+use serde_json::{Map, Value};
+
+/// What a field holds, which decides how it is compared and sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardrailKind {
+    /// A list of strings (or objects); sent whole when changed, as null when emptied.
+    List,
+    /// A boolean that allows null: on / off / inherit.
+    TriState,
+    /// A plain boolean.
+    Bool,
+    /// `limit_usd`: a number or null.
+    Limit,
+    /// `reset_interval`: daily, weekly, monthly or null.
+    ResetInterval,
+}
+
+/// The fields a person may edit, in form order. `name` is fixed (R15) and never sent.
+pub const GUARDRAIL_FIELDS: &[(&str, GuardrailKind)] = &[
+    ("allowed_models", GuardrailKind::List),
+    ("ignored_models", GuardrailKind::List),
+    ("allowed_providers", GuardrailKind::List),
+    ("ignored_providers", GuardrailKind::List),
+    ("allowed_data_regions", GuardrailKind::List),
+    ("enforce_zdr_anthropic", GuardrailKind::TriState),
+    ("enforce_zdr_google", GuardrailKind::TriState),
+    ("enforce_zdr_openai", GuardrailKind::TriState),
+    ("enforce_zdr_xai", GuardrailKind::TriState),
+    ("enforce_zdr_other", GuardrailKind::TriState),
+    ("allow_safety_retention_google", GuardrailKind::TriState),
+    ("allow_safety_retention_other", GuardrailKind::TriState),
+    ("enable_free_model_publication", GuardrailKind::TriState),
+    ("enable_free_model_training", GuardrailKind::TriState),
+    ("enable_paid_model_training", GuardrailKind::TriState),
+    ("include_byok_in_budgets", GuardrailKind::Bool),
+    ("limit_usd", GuardrailKind::Limit),
+    ("reset_interval", GuardrailKind::ResetInterval),
+    ("content_filters", GuardrailKind::List),
+    ("content_filter_builtins", GuardrailKind::List),
+];
+
+pub const DATA_REGIONS: &[&str] = &["global", "europe", "us"];
+pub const RESET_INTERVALS: &[&str] = &["daily", "weekly", "monthly"];
+
+pub fn kind(field: &str) -> Option<GuardrailKind> {
+    GUARDRAIL_FIELDS
+        .iter()
+        .find(|(n, _)| *n == field)
+        .map(|(_, k)| *k)
+}
+
+/// A three-state boolean as a form shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriState {
+    On,
+    Off,
+    /// null: the account's policy decides.
+    Inherit,
+}
+
+impl TriState {
+    pub fn from_value(v: Option<&Value>) -> TriState {
+        match v {
+            Some(Value::Bool(true)) => TriState::On,
+            Some(Value::Bool(false)) => TriState::Off,
+            _ => TriState::Inherit,
+        }
+    }
+
+    pub fn to_value(self) -> Value {
+        match self {
+            TriState::On => Value::Bool(true),
+            TriState::Off => Value::Bool(false),
+            TriState::Inherit => Value::Null,
+        }
+    }
+
+    /// on → off → inherit → on.
+    pub fn next(self) -> TriState {
+        match self {
+            TriState::On => TriState::Off,
+            TriState::Off => TriState::Inherit,
+            TriState::Inherit => TriState::On,
+        }
+    }
+}
+
+/// A rule a guardrail value breaks, one line for the person.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GuardrailRule {
+    #[error("{0} is not a field of a workspace guardrail that orws can edit")]
+    UnknownField(String),
+    #[error("the guardrail's name is assigned by OpenRouter and cannot be changed")]
+    NameFixed,
+    #[error("{field} must be {expected}")]
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+    #[error("{field} lists '{item}' twice")]
+    Duplicate { field: String, item: String },
+    #[error("allowed_data_regions: '{0}' is not a data region (global, europe or us)")]
+    UnknownRegion(String),
+    #[error("limit_usd must be a number of US dollars of 0 or more (got {0})")]
+    BadLimit(String),
+    #[error("reset_interval must be daily, weekly, monthly or none (got '{0}')")]
+    BadInterval(String),
+    #[error("a reset interval needs a limit: set limit_usd or clear reset_interval")]
+    IntervalWithoutLimit,
+}
+
+/// The server's canonical form of a model id, for comparison only: trimmed, lower case.
+pub fn canonical_model(id: &str) -> String {
+    id.trim().to_ascii_lowercase()
+}
+
+/// A value as compared: absent, null and an empty list are one; model ids in canonical form.
+fn normalized(field: &str, v: Option<&Value>) -> Value {
+    match v {
+        None | Some(Value::Null) => Value::Null,
+        Some(Value::Array(items)) if items.is_empty() => Value::Null,
+        Some(Value::Array(items)) if field.ends_with("_models") => Value::Array(
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => Value::String(canonical_model(s)),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        Some(other) => other.clone(),
+    }
+}
+
+/// Every rule `value` breaks for `field`.
+pub fn check_field(field: &str, value: &Value) -> Vec<GuardrailRule> {
+    let Some(kind) = kind(field) else {
+        if field == "name" {
+            return vec![GuardrailRule::NameFixed];
+        }
+        return vec![GuardrailRule::UnknownField(field.to_string())];
+    };
+    let wrong = |expected| {
+        vec![GuardrailRule::WrongType {
+            field: field.to_string(),
+            expected,
+        }]
+    };
+    match (kind, value) {
+        (GuardrailKind::List, Value::Null) => Vec::new(),
+        (GuardrailKind::List, Value::Array(items)) => {
+            let mut broken = Vec::new();
+            let objects = field.starts_with("content_filter");
+            let mut seen = Vec::new();
+            for item in items {
+                match item {
+                    Value::Object(_) if objects => {}
+                    Value::String(s) if !objects && !s.trim().is_empty() => {
+                        if field == "allowed_data_regions" && !DATA_REGIONS.contains(&s.as_str()) {
+                            broken.push(GuardrailRule::UnknownRegion(s.clone()));
+                        }
+                        let key = if field.ends_with("_models") {
+                            canonical_model(s)
+                        } else {
+                            s.clone()
+                        };
+                        if seen.contains(&key) {
+                            broken.push(GuardrailRule::Duplicate {
+                                field: field.to_string(),
+                                item: s.clone(),
+                            });
+                        }
+                        seen.push(key);
+                    }
+                    _ if objects => return wrong("a list of filter objects, or null"),
+                    _ => return wrong("a list of non-empty strings, or null"),
+                }
+            }
+            broken
+        }
+        (GuardrailKind::List, _) => wrong("a list, or null"),
+        (GuardrailKind::TriState, Value::Null | Value::Bool(_)) => Vec::new(),
+        (GuardrailKind::TriState, _) => wrong("true, false or null"),
+        (GuardrailKind::Bool, Value::Bool(_)) => Vec::new(),
+        (GuardrailKind::Bool, _) => wrong("true or false"),
+        (GuardrailKind::Limit, Value::Null) => Vec::new(),
+        (GuardrailKind::Limit, Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.is_finite() && f >= 0.0 => Vec::new(),
+            _ => vec![GuardrailRule::BadLimit(n.to_string())],
+        },
+        (GuardrailKind::Limit, other) => vec![GuardrailRule::BadLimit(other.to_string())],
+        (GuardrailKind::ResetInterval, Value::Null) => Vec::new(),
+        (GuardrailKind::ResetInterval, Value::String(s))
+            if RESET_INTERVALS.contains(&s.as_str()) =>
+        {
+            Vec::new()
+        }
+        (GuardrailKind::ResetInterval, other) => vec![GuardrailRule::BadInterval(
+            other
+                .as_str()
+                .map_or_else(|| other.to_string(), str::to_string),
+        )],
+    }
+}
+
+/// Every rule the whole target breaks: each present field's, and a reset interval without a limit.
+pub fn check(target: &Map<String, Value>) -> Vec<GuardrailRule> {
+    let mut broken: Vec<GuardrailRule> = GUARDRAIL_FIELDS
+        .iter()
+        .filter_map(|(f, _)| target.get(*f).map(|v| check_field(f, v)))
+        .flatten()
+        .collect();
+    let limit = target.get("limit_usd").unwrap_or(&Value::Null);
+    let interval = target.get("reset_interval").unwrap_or(&Value::Null);
+    if limit.is_null() && !interval.is_null() {
+        broken.push(GuardrailRule::IntervalWithoutLimit);
+    }
+    broken
+}
+
+/// The minimal PATCH body from `base` (the server's guardrail; `None` when not configured yet,
+/// R14) to `target` (R15): a changed list whole, an emptied one as null, `limit_usd` and
+/// `reset_interval` together when either changes, the name never. Unknown and read-only keys of
+/// `target` are ignored. Empty when nothing changed.
+pub fn patch(
+    base: Option<&Map<String, Value>>,
+    target: &Map<String, Value>,
+) -> Result<Map<String, Value>, Vec<GuardrailRule>> {
+    let broken = check(target);
+    if !broken.is_empty() {
+        return Err(broken);
+    }
+    let empty = Map::new();
+    let base = base.unwrap_or(&empty);
+    let mut out = Map::new();
+    for (field, _) in GUARDRAIL_FIELDS {
+        let (b, t) = (base.get(*field), target.get(*field));
+        if *field == "include_byok_in_budgets" && t.is_none() {
+            continue;
+        }
+        if normalized(field, b) != normalized(field, t) {
+            out.insert((*field).to_string(), normalized_send(t));
+        }
+    }
+    if out.contains_key("limit_usd") || out.contains_key("reset_interval") {
+        for f in ["limit_usd", "reset_interval"] {
+            out.insert(f.to_string(), normalized_send(target.get(f)));
+        }
+    }
+    Ok(out)
+}
+
+/// What is sent for a field: null for absent or an emptied list, else the value as given.
+fn normalized_send(v: Option<&Value>) -> Value {
+    match v {
+        None => Value::Null,
+        Some(Value::Array(items)) if items.is_empty() => Value::Null,
+        Some(v) => v.clone(),
+    }
+}
+
+/// The fields this patch changes that someone else changed since `base` was read, to a value
+/// other than this edit's: sending would overwrite their change.
+pub fn conflicts(
+    base: Option<&Map<String, Value>>,
+    now: Option<&Map<String, Value>>,
+    patch: &Map<String, Value>,
+) -> Vec<String> {
+    let empty = Map::new();
+    let (base, now) = (base.unwrap_or(&empty), now.unwrap_or(&empty));
+    patch
+        .iter()
+        .filter(|(f, sent)| {
+            let (b, n) = (normalized(f, base.get(*f)), normalized(f, now.get(*f)));
+            n != b && n != normalized(f, Some(sent))
+        })
+        .map(|(f, _)| f.clone())
+        .collect()
+}
+
+/// `Workspace <workspace-id> Default`: the platform-assigned name (R15).
+pub fn default_name(workspace_id: &str) -> String {
+    format!("Workspace {workspace_id} Default")
+}
