@@ -253,7 +253,6 @@ fn patch_by_uuid_never_writes_to_another_id() {
 /// (delete the draft)") deletes only that one, and the next open offers the older one. After a
 /// restore and a submit the same happens: stale edits come back one at a time.
 #[tokio::test]
-#[ignore = "defect: `d` on the restore question leaves older dead drafts that are offered next time (DraftStore::find offers one)"]
 async fn discarding_the_offered_draft_leaves_no_other_dead_draft_behind() {
     use crossterm::event::KeyCode;
     use orws::api::{ApiKey, Client, ClientConfig};

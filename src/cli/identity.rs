@@ -26,7 +26,7 @@ pub fn check_answer(asked: &str, loaded: &Workspace) -> Result<(), RunError> {
         return Ok(());
     }
     Err(RunError::api(format!(
-        "the server answered with workspace {} ('{}') when asked for '{}'; refused, nothing was written",
+        "the server answered with workspace {} ('{}') when asked for '{}'; refused it, nothing was sent",
         escape(loaded.id()),
         escape(loaded.slug()),
         escape(asked)

@@ -103,6 +103,9 @@ fn owner_of(path: &Path) -> Option<&str> {
 pub struct Offer {
     pub draft: Draft,
     pub path: PathBuf,
+    /// Older drafts of this workspace whose writers are gone too: they go with the offered
+    /// one (restored or discarded), so stale edits never come back one at a time.
+    pub older: Vec<PathBuf>,
 }
 
 /// What looking for a draft to restore found.
@@ -123,6 +126,8 @@ pub struct DraftStore {
     owner: String,
     /// Held (locked) for the store's lifetime; the lock goes with the process, even on kill -9.
     lock: Option<std::fs::File>,
+    /// For each offered file, the older dead drafts that go with it.
+    superseded: std::sync::Mutex<BTreeMap<PathBuf, Vec<PathBuf>>>,
 }
 
 impl DraftStore {
@@ -152,6 +157,7 @@ impl DraftStore {
             dir: dir.to_path_buf(),
             owner: file_part(owner),
             lock: Some(lock),
+            superseded: Default::default(),
         })
     }
 
@@ -177,8 +183,18 @@ impl DraftStore {
         remove_file(&self.path(host, workspace_id))
     }
 
-    /// Removes a draft file this process was offered and took over (restored or discarded).
+    /// Removes a draft file this process was offered and took over (restored or discarded),
+    /// and the older dead drafts of that workspace found with it.
     pub fn remove_offered(&self, path: &Path) -> std::io::Result<()> {
+        let older = self
+            .superseded
+            .lock()
+            .ok()
+            .and_then(|mut m| m.remove(path))
+            .unwrap_or_default();
+        for p in older {
+            remove_file(&p)?;
+        }
         remove_file(path)
     }
 
@@ -237,17 +253,27 @@ impl DraftStore {
                 Ok(draft) if draft.is_empty() => {
                     let _ = remove_file(&path);
                 }
-                Ok(draft) => {
-                    let newer = found
-                        .offer
-                        .as_ref()
-                        .is_none_or(|o| draft.saved_at > o.draft.saved_at);
-                    if newer {
-                        found.offer = Some(Offer { draft, path });
+                Ok(draft) => match &mut found.offer {
+                    Some(o) if draft.saved_at > o.draft.saved_at => {
+                        let mut older = std::mem::take(&mut o.older);
+                        older.push(std::mem::replace(&mut o.path, path));
+                        o.draft = draft;
+                        o.older = older;
                     }
-                }
+                    Some(o) => o.older.push(path),
+                    None => {
+                        found.offer = Some(Offer {
+                            draft,
+                            path,
+                            older: vec![],
+                        })
+                    }
+                },
                 Err(e) => found.moved_aside.push(move_aside(&path, &e)),
             }
+        }
+        if let (Some(o), Ok(mut m)) = (&found.offer, self.superseded.lock()) {
+            m.insert(o.path.clone(), o.older.clone());
         }
         found
     }
