@@ -12,6 +12,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A signal's end is told by the code alone (130 for SIGINT …), as a shell's is.
+        Err(RunError::Signalled(n)) => ExitCode::from((128 + n) as u8),
         Err(e) => {
             eprintln!("orws: error: {e}");
             ExitCode::from(e.exit_code() as u8)
