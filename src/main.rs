@@ -22,7 +22,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), RunError> {
-    let env = |k: &str| std::env::var(k).ok();
+    let env = orws::settings::process_env;
     // One thread is plenty for a handful of requests, and starts faster than a pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
