@@ -538,3 +538,43 @@ fn binding_a_fixed_key_is_refused() {
         );
     }
 }
+
+/// Issue 10.11 "`--demo` keeps nothing": its drafts live in a temporary directory removed on
+/// quit, so the quit question must not promise to keep the draft.
+#[tokio::test]
+async fn the_demo_quit_question_promises_no_draft() {
+    use crossterm::event::KeyCode;
+    use orws::api::{ApiKey, Client, ClientConfig};
+    use orws::tui::app::App;
+    use orws::tui::runtime::Runtime;
+    use orws::tui::test_host::TestHost;
+    use orws::tui::theme::Theme;
+    use std::time::Duration;
+    const WAIT: Duration = Duration::from_secs(10);
+
+    let server = orws::fake::start(orws::fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
+    let (mut host, ui) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
+    app.demo = true;
+    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
+    let _task = tokio::spawn(async move {
+        let _ = runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await;
+    });
+    ui.wait_for("BROWSE", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text(" edited");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("1 change", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    let screen = ui.wait_for("Quit?", WAIT).await;
+    assert!(
+        !screen.contains("keep the draft") && screen.contains("keeps no draft"),
+        "{screen}"
+    );
+}

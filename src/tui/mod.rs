@@ -46,6 +46,7 @@ pub async fn run(
         .with_cache_dir(conn.cache_dir.clone());
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.mouse = settings.mouse;
+    app.demo = settings.demo;
     app.keys = settings.keys.clone();
     let theme = theme::Theme::from_setting(settings.theme);
     let mut host =
