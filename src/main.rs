@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         // A signal's end is told by the code alone (130 for SIGINT …), as a shell's is.
         Err(RunError::Signalled(n)) => ExitCode::from((128 + n) as u8),
         Err(e) => {
-            eprintln!("orws: error: {e}");
+            orws::cli::say::say(&format!("error: {e}"));
             ExitCode::from(e.exit_code() as u8)
         }
     }
