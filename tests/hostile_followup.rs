@@ -578,3 +578,20 @@ async fn the_demo_quit_question_promises_no_draft() {
         "{screen}"
     );
 }
+
+/// Issue 9.1 for reads: `get UUID` answered with another workspace (whose slug is that uuid)
+/// is refused, not shown as if it were the one asked for.
+#[test]
+fn get_by_uuid_refuses_an_answer_about_another_id() {
+    const OTHER: &str = "99999999-9999-4999-8999-999999999999";
+    let server =
+        serve(|_: &Request, _| Reply::json(200, &json!({ "data": workspace(OTHER, UUID) })));
+    let run = against(&server.url, &["get", UUID]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains(OTHER), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    // By slug, an answer with that slug is the one asked for.
+    let server =
+        serve(|_: &Request, _| Reply::json(200, &json!({ "data": workspace(OTHER, "prod") })));
+    assert_eq!(against(&server.url, &["get", "prod"]).code, 0);
+}

@@ -419,6 +419,31 @@ mod tests {
         assert_eq!(found.offer.unwrap().draft.fields["name"], json!("new"));
     }
 
+    /// Taking the offered draft (restored, then our own written; or discarded) takes the
+    /// older dead ones with it, so they are not offered one at a time; a live one stays.
+    #[test]
+    fn taking_the_offer_removes_the_older_dead_drafts_too() {
+        let dir = tempfile::tempdir().unwrap();
+        save(dir.path(), &named("oldest", "2026-11-27T10:00:00Z")).unwrap();
+        for (owner, at) in [("a", "2026-11-29T10:00:00Z"), ("b", "2026-11-28T10:00:00Z")] {
+            let gone = DraftStore::open_as(dir.path(), owner).unwrap();
+            gone.save(&named(owner, at)).unwrap();
+        }
+        let live = DraftStore::open_as(dir.path(), "live").unwrap();
+        live.save(&named("live", "2026-11-30T10:00:00Z")).unwrap();
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        let found = me.find("openrouter.ai", "u-1");
+        assert_eq!(found.live_others, 1);
+        let offer = found.offer.unwrap();
+        assert_eq!(offer.draft.fields["name"], json!("a"));
+        assert_eq!(offer.older.len(), 2);
+        me.remove_offered(&offer.path).unwrap();
+        assert_eq!(
+            files(dir.path(), "openrouter.ai", "u-1"),
+            [live.path("openrouter.ai", "u-1")]
+        );
+    }
+
     /// A draft this process kept earlier (back to the list, then the same workspace again) is
     /// offered too, from a file of its own that the next edits do not overwrite.
     #[test]
