@@ -5,7 +5,7 @@ use crate::api::{ApiKey, Client, ClientConfig, RetryHook};
 use crate::error::RunError;
 use crate::fake::{FakeConfig, FakeServer};
 use crate::settings::Settings;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A client ready to talk, and where this run keeps its state and cache.
 pub struct Connection {
@@ -17,8 +17,20 @@ pub struct Connection {
     /// The model catalog's cache, likewise.
     pub cache_dir: Option<PathBuf>,
     /// The demo's temporary directory, removed when the connection is dropped.
-    _demo_dir: Option<tempfile::TempDir>,
+    _demo_dir: Option<DemoDir>,
 }
+
+/// The demo's temporary directory and the lock that says its process still runs (a kill -9
+/// cannot remove the directory, but the lock goes with the process).
+struct DemoDir {
+    // Dropped in this order: the lock file goes with the directory.
+    dir: tempfile::TempDir,
+    _lock: std::fs::File,
+}
+
+/// The prefix of the demo's temporary directories, and the lock file that marks one as orws's.
+const DEMO_PREFIX: &str = "orws-demo-";
+const DEMO_LOCK: &str = ".orws-demo.lock";
 
 /// Builds the client; under `--demo`, starts the fake first and makes a private temporary
 /// directory, so the demo never writes into the person's real state. Must run inside a
@@ -56,7 +68,10 @@ pub async fn connect(
         None
     };
     let (state_dir, cache_dir) = match &demo_dir {
-        Some(d) => (Some(d.path().join("state")), Some(d.path().join("cache"))),
+        Some(d) => (
+            Some(d.dir.path().join("state")),
+            Some(d.dir.path().join("cache")),
+        ),
         None => (
             settings.paths.state_dir.clone(),
             settings.paths.cache_dir.clone(),
@@ -71,13 +86,115 @@ pub async fn connect(
     })
 }
 
-/// A private temporary directory for the demo's state.
-fn demo_dir() -> Result<tempfile::TempDir, RunError> {
+/// A private temporary directory for the demo's state, locked for as long as this process
+/// runs; the ones left by demos killed earlier are removed first.
+fn demo_dir() -> Result<DemoDir, RunError> {
+    let tmp = std::env::temp_dir();
+    remove_stale_demo_dirs(&tmp);
     let dir = tempfile::Builder::new()
-        .prefix("orws-demo-")
-        .tempdir()
+        .prefix(DEMO_PREFIX)
+        .tempdir_in(&tmp)
         .map_err(|e| RunError::State(format!("cannot create the demo's temp dir: {e}")))?;
-    crate::state::private_dir(dir.path())
-        .map_err(|e| RunError::State(format!("cannot use the demo's temp dir: {e}")))?;
-    Ok(dir)
+    let fail = |e: std::io::Error| RunError::State(format!("cannot use the demo's temp dir: {e}"));
+    crate::state::private_dir(dir.path()).map_err(fail)?;
+    // Locked before it has its name, so no other demo ever sees it unlocked.
+    let lock = tempfile::Builder::new()
+        .prefix(".lock.")
+        .tempfile_in(dir.path())
+        .map_err(fail)?;
+    lock.as_file()
+        .try_lock()
+        .map_err(|e| fail(std::io::Error::other(e)))?;
+    let lock = lock
+        .persist(dir.path().join(DEMO_LOCK))
+        .map_err(|e| fail(e.error))?;
+    Ok(DemoDir { dir, _lock: lock })
+}
+
+/// Removes the demo directories under `tmp` whose process is gone (killed before it could
+/// clean up): only directories named `orws-demo-*`, owned by this user, not symlinks, and
+/// holding orws's lock file that nobody holds. Returns how many went.
+pub fn remove_stale_demo_dirs(tmp: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let named = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(DEMO_PREFIX));
+        let path = entry.path();
+        // symlink_metadata: a symlink named like a demo dir is never followed.
+        let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && owned_by_us(&m));
+        if !named || !ours {
+            continue;
+        }
+        let Ok(lock) = std::fs::File::open(path.join(DEMO_LOCK)) else {
+            continue;
+        };
+        // Free: the demo that held it is gone. Held: it still runs.
+        if lock.try_lock().is_ok() && std::fs::remove_dir_all(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(unix)]
+fn owned_by_us(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+
+#[cfg(not(unix))]
+fn owned_by_us(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_like(tmp: &Path, name: &str, lock: bool) -> PathBuf {
+        let dir = tmp.join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("state"), "x").unwrap();
+        if lock {
+            std::fs::write(dir.join(DEMO_LOCK), "").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn only_our_unlocked_demo_dirs_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dead = demo_like(tmp.path(), "orws-demo-dead", true);
+        let live = demo_like(tmp.path(), "orws-demo-live", true);
+        let held = std::fs::File::open(live.join(DEMO_LOCK)).unwrap();
+        held.try_lock().unwrap();
+        let unmarked = demo_like(tmp.path(), "orws-demo-nomark", false);
+        let other = demo_like(tmp.path(), "other-dead", true);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&dead, tmp.path().join("orws-demo-link")).unwrap();
+
+        assert_eq!(remove_stale_demo_dirs(tmp.path()), 1);
+        assert!(!dead.exists(), "a dead demo's dir is removed");
+        assert!(live.exists() && unmarked.exists() && other.exists());
+        drop(held);
+        assert_eq!(remove_stale_demo_dirs(tmp.path()), 1);
+        assert!(!live.exists(), "once its process is gone, it goes too");
+    }
+
+    #[test]
+    fn a_demo_dir_is_locked_while_it_lives() {
+        let demo = demo_dir().unwrap();
+        let path = demo.dir.path().to_path_buf();
+        // Other stale demo dirs in the real temp dir may go too; this one must stay.
+        remove_stale_demo_dirs(path.parent().unwrap());
+        assert!(path.exists(), "a running demo's dir stays");
+        drop(demo);
+        assert!(!path.exists());
+    }
 }

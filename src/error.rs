@@ -28,6 +28,9 @@ pub enum RunError {
     /// orws's own files (drafts, history, the demo's temporary directory) failed.
     #[error("{}", escape(.0))]
     State(String),
+    /// The TUI was stopped by this signal (after restoring the terminal): exit 128 + n.
+    #[error("stopped by signal {0}")]
+    Signalled(i32),
 }
 
 impl RunError {
@@ -41,6 +44,7 @@ impl RunError {
             RunError::Usage(_) | RunError::Config(_) => Self::USAGE,
             RunError::Api(_) | RunError::Terminal(_) | RunError::State(_) => Self::API,
             RunError::Conflict(_) => Self::CONFLICT,
+            RunError::Signalled(n) => 128 + n,
         }
     }
 
@@ -66,6 +70,7 @@ impl RunError {
             RunError::Conflict(m) => RunError::Conflict(add(m)),
             RunError::Terminal(m) => RunError::Terminal(add(m)),
             RunError::State(m) => RunError::State(add(m)),
+            RunError::Signalled(n) => RunError::Signalled(n),
         }
     }
 }

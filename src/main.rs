@@ -12,15 +12,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A signal's end is told by the code alone (130 for SIGINT …), as a shell's is.
+        Err(RunError::Signalled(n)) => ExitCode::from((128 + n) as u8),
         Err(e) => {
-            eprintln!("orws: error: {e}");
+            orws::cli::say::say(&format!("error: {e}"));
             ExitCode::from(e.exit_code() as u8)
         }
     }
 }
 
 fn run(cli: Cli) -> Result<(), RunError> {
-    let env = |k: &str| std::env::var(k).ok();
+    let env = orws::settings::process_env;
     // One thread is plenty for a handful of requests, and starts faster than a pool.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

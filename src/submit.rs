@@ -113,9 +113,12 @@ pub fn broken_expectation(server: &Workspace, expects: &[Expectation]) -> Option
 pub enum Holds {
     /// Every patched field holds the value sent: the write landed.
     Sent,
-    /// Every patched field holds its value from before (or, already, the value sent): not
-    /// landed, and sending it again overwrites nothing.
+    /// Every patched field holds its value from before: not landed, and sending it again
+    /// overwrites nothing.
     Base,
+    /// Some patched fields hold the value sent, the others their value from before: partly
+    /// landed (a backend that is not atomic); sending it again still overwrites nothing.
+    Partial,
     /// Some patched field holds a third value: someone else changed it.
     Other,
 }
@@ -126,9 +129,11 @@ pub fn server_holds(before: &Workspace, patch: &PatchBody, server: &Workspace) -
         field(name).is_some_and(|spec| values_equal(spec, a, b))
     };
     let mut all_sent = true;
+    let mut some_landed = false;
     for (name, sent) in patch.fields() {
         let now = server.get(name);
         if eq(name, now, Some(sent)) {
+            some_landed |= !eq(name, before.get(name), Some(sent));
             continue;
         }
         all_sent = false;
@@ -136,7 +141,45 @@ pub fn server_holds(before: &Workspace, patch: &PatchBody, server: &Workspace) -
             return Holds::Other;
         }
     }
-    if all_sent { Holds::Sent } else { Holds::Base }
+    match (all_sent, some_landed) {
+        (true, _) => Holds::Sent,
+        (false, true) => Holds::Partial,
+        (false, false) => Holds::Base,
+    }
+}
+
+/// The part of `patch` the server holds (the fields that landed) and the names of the rest.
+pub fn landed_part(
+    before: &Workspace,
+    patch: &PatchBody,
+    server: &Workspace,
+) -> (PatchBody, Vec<String>) {
+    let mut landed = serde_json::Map::new();
+    let mut missing = Vec::new();
+    for (name, sent) in patch.fields() {
+        let holds =
+            field(name).is_some_and(|spec| values_equal(spec, server.get(name), Some(sent)));
+        let changed =
+            !field(name).is_some_and(|spec| values_equal(spec, before.get(name), Some(sent)));
+        if holds && changed {
+            landed.insert(name.clone(), sent.clone());
+        } else if !holds {
+            missing.push(name.clone());
+        }
+    }
+    (PatchBody::from_fields(landed), missing)
+}
+
+/// `server` with the patched fields as they were in `before`: the state before a write
+/// whose first try may have landed in part, as history and undo need it.
+fn before_of_write(before: &Workspace, patch: &PatchBody, server: Workspace) -> Workspace {
+    let mut out = server;
+    for name in patch.fields().keys() {
+        if let Some(v) = before.get(name) {
+            out.set(name, v.clone());
+        }
+    }
+    out
 }
 
 /// Limits for retrying a write the server asked to come back later for.
@@ -242,6 +285,13 @@ pub enum WriteOutcome {
         message: String,
     },
     WrongTarget(WrongTarget),
+    /// Part of the write landed, the rest did not (`error` ended it): `applied` holds the
+    /// part that landed (its patch names only those fields), `missing` the fields that did not.
+    PartlyApplied {
+        applied: Box<Applied>,
+        missing: Vec<String>,
+        error: ApiError,
+    },
     /// Not applied: refused, or a re-read shows it did not land. `checked` says how that is
     /// known when the answer alone did not tell.
     NotApplied {
@@ -386,13 +436,18 @@ pub async fn safe_patch(
                 let report = check_conflicts(&before, &server, req.patch);
                 return WriteOutcome::Conflict { server, report };
             }
-            Holds::Base => {
-                if let Some(message) = broken_expectation(&server, req.expects) {
+            // Decision: a partly applied try is retried whole (the landed fields hold what is
+            // sent again, so nothing is overwritten); `before` stays the state before the first
+            // try for the patched fields, so history and undo bring back the true values.
+            Holds::Base | Holds::Partial => {
+                let report = check_conflicts(&before, &server, req.patch);
+                let next = before_of_write(&before, req.patch, server.clone());
+                // `--expect` is about the state our write started from, not our own part.
+                if let Some(message) = broken_expectation(&next, req.expects) {
                     return WriteOutcome::Expectation { server, message };
                 }
-                let report = check_conflicts(&before, &server, req.patch);
                 remote_changes.extend(report.remote_changes);
-                before = server;
+                before = next;
             }
         }
     }
@@ -475,6 +530,16 @@ fn applied_after_all(
     }))
 }
 
+/// "partly applied: description landed, name did not"
+pub fn partly_applied_text(landed: &PatchBody, missing: &[String]) -> String {
+    let names: Vec<&str> = landed.fields().keys().map(String::as_str).collect();
+    format!(
+        "partly applied: {} landed, {} did not",
+        names.join(", "),
+        missing.join(", ")
+    )
+}
+
 /// The write may have landed: read the workspace and say which.
 async fn landed_or_not(
     client: &Client,
@@ -500,6 +565,24 @@ async fn landed_or_not(
             checked: Some("checked the server: the change was not applied".into()),
             server: Some(Box::new(server)),
         },
+        Holds::Partial => {
+            let (landed, missing) = landed_part(&before, req.patch, &server);
+            WriteOutcome::PartlyApplied {
+                applied: Box::new(Applied {
+                    mismatches: mismatches(&landed, &server),
+                    outcome: SubmitOutcome {
+                        before,
+                        after: server,
+                        patch: landed,
+                        remote_changes,
+                    },
+                    notes: Vec::new(),
+                    after_all: true,
+                }),
+                missing,
+                error,
+            }
+        }
         Holds::Other => {
             let changed: Vec<String> = check_conflicts(&before, &server, req.patch)
                 .conflicts
@@ -542,11 +625,33 @@ mod tests {
         // 1.0 is the base's 1: compared as values.
         let base = ws(json!({"id":"u","name":"A","slug":"b","io_logging_sampling_rate":1.0}));
         assert_eq!(server_holds(&before, &p, &base), Holds::Base);
-        // Half of it there, half still the base: sending again overwrites nothing.
+        // Half of it there, half still the base: partly landed (sending again overwrites nothing).
         let half = ws(json!({"id":"u","name":"B","slug":"a","io_logging_sampling_rate":1}));
-        assert_eq!(server_holds(&before, &p, &half), Holds::Base);
+        assert_eq!(server_holds(&before, &p, &half), Holds::Partial);
+        let (landed, missing) = landed_part(&before, &p, &half);
+        assert_eq!(landed, patch(json!({"name":"B"})));
+        assert_eq!(missing, ["io_logging_sampling_rate"]);
         let other = ws(json!({"id":"u","name":"C","slug":"a","io_logging_sampling_rate":1}));
         assert_eq!(server_holds(&before, &p, &other), Holds::Other);
+    }
+
+    #[test]
+    fn the_before_of_a_retried_write_keeps_the_patched_fields_as_they_were() {
+        let before = ws(json!({"id":"u","name":"A","description":"d","slug":"a"}));
+        let p = patch(json!({"name":"B","description":"e"}));
+        let server = ws(json!({"id":"u","name":"A","description":"e","slug":"z"}));
+        let kept = before_of_write(&before, &p, server);
+        assert_eq!(kept.get("description"), Some(&json!("d")));
+        assert_eq!(kept.slug(), "z");
+    }
+
+    /// A message for a partly applied write: what landed and what did not.
+    #[test]
+    fn a_partly_applied_write_names_both_parts() {
+        assert_eq!(
+            partly_applied_text(&patch(json!({"description":"x"})), &["name".to_string()]),
+            "partly applied: description landed, name did not"
+        );
     }
 
     #[test]

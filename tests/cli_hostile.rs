@@ -328,6 +328,34 @@ fn a_malformed_key_in_the_environment_is_a_usage_error_naming_it() {
     assert_eq!(server.count(), 0);
 }
 
+/// A key that is not UTF-8 was reported as "no API key": say what is wrong with it (exit 2).
+#[test]
+#[cfg(unix)]
+fn a_key_that_is_not_utf8_is_named_so() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = untouched();
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["--base-url", &server.url, "list"])
+        .env(
+            "OPENROUTER_API_KEY",
+            std::ffi::OsStr::from_bytes(b"sk-or-v1-\xff\xfe"),
+        )
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("OPENROUTER_API_KEY") && stderr.contains("not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no API key"), "{stderr}");
+    assert_eq!(server.count(), 0);
+}
+
 #[test]
 fn a_malformed_key_file_is_a_usage_error_naming_it() {
     let server = untouched();

@@ -311,12 +311,13 @@ fn the_editor_script_text_comes_back_into_the_description() {
     });
 }
 
-/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end orws cleanly: the terminal is back in cooked
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end orws cleanly, with exit code 128 + the signal
+/// number (143, 129, 130, 131): the terminal is back in cooked
 /// mode, the alternate screen and mouse capture are left, and the unsaved edit is on disk as
 /// a draft (written at once, not after the debounce).
 #[test]
 fn stop_signals_restore_the_terminal_and_keep_the_draft() {
-    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130), ("QUIT", 131)] {
         let sb = Sandbox::new();
         let fake = FakeProcess::start(&sb);
         let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
@@ -325,7 +326,12 @@ fn stop_signals_restore_the_terminal_and_keep_the_draft() {
         pty.wait_for(FORM_LOADED, WAIT);
         append_to_name(&pty, " signalled", "Production signalled");
         pty.signal(signal);
-        pty.wait_exit(WAIT);
+        let status = pty.wait_exit(WAIT);
+        assert_eq!(
+            status.exit_code(),
+            code,
+            "SIG{signal}: exit 128 + the signal's number, so scripts can tell"
+        );
         let after = pty.stty();
         assert!(
             stty_flag(&after, "icanon") && stty_flag(&after, "echo"),

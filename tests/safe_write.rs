@@ -424,3 +424,135 @@ async fn core_a_remote_change_to_another_field_during_the_wait_is_taken_in() {
         "{applied:?}"
     );
 }
+
+// ---- a write the server applied in part (D5, D6) -------------------------------------------
+
+/// A backend that is not atomic: it applies `name` only, then answers 500.
+fn half_applier(req: &Req, w: &mut World) -> Reply {
+    if req.is("PATCH") {
+        let patch: Value = serde_json::from_str(&req.body).unwrap();
+        w.ws["name"] = patch["name"].clone();
+        return Reply::error(500);
+    }
+    honest(req, w)
+}
+
+fn name_and_description() -> PatchBody {
+    let mut m = serde_json::Map::new();
+    m.insert("name".into(), json!("Mine"));
+    m.insert("description".into(), json!("Mine too"));
+    PatchBody::from_fields(m)
+}
+
+#[tokio::test]
+async fn core_a_partly_applied_write_names_what_landed() {
+    let server = Hostile::start(half_applier);
+    let (outcome, _) = write(&server, &name_and_description()).await;
+    let WriteOutcome::PartlyApplied {
+        applied, missing, ..
+    } = outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(applied.outcome.patch, name_patch("Mine"));
+    assert_eq!(applied.outcome.before.name(), "Production");
+    assert_eq!(applied.outcome.after.name(), "Mine");
+    assert_eq!(missing, ["description"]);
+    assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
+}
+
+#[test]
+fn cli_a_partly_applied_write_records_what_landed_and_exits_1() {
+    let server = Hostile::start(half_applier);
+    let run = orws(
+        &server,
+        &[
+            "patch",
+            ID,
+            "--set",
+            "name=Mine",
+            "--set",
+            "description=Mine too",
+        ],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("partly applied: name landed, description did not"),
+        "{run:?}"
+    );
+    let history = run.history();
+    assert_eq!(history.lines().count(), 1, "{run:?}");
+    assert!(
+        history.contains("Mine") && !history.contains("Mine too"),
+        "only what landed is undoable: {history}"
+    );
+}
+
+/// A server-supplied id that is not a plausible id never becomes a path: refused before any
+/// write, through the one checked path builder.
+#[tokio::test]
+async fn core_a_dot_id_never_reaches_the_wire() {
+    let server = Hostile::start(honest);
+    for id in ["..", ".", "", "a/b"] {
+        // A base carrying the bad id, as a hostile server would send it.
+        let mut bad = base();
+        bad.set("id", json!(id));
+        let request = WriteRequest {
+            id,
+            base: &bad,
+            patch: &name_patch("Mine"),
+            expects: &[],
+            base_is_fresh: true,
+        };
+        let outcome = safe_patch(&client(&server), request, RetryPolicy::default(), |_| {}).await;
+        assert!(
+            matches!(outcome, WriteOutcome::NotApplied { .. }),
+            "{id:?}: {outcome:?}"
+        );
+    }
+    assert_eq!(server.count("PATCH"), 0);
+}
+
+/// The TUI shows the Result for the part that landed, and warns that the rest did not.
+#[tokio::test]
+async fn tui_a_partly_applied_write_shows_what_landed_and_warns() {
+    use crossterm::event::KeyCode;
+    use orws::tui::app::App;
+    use orws::tui::runtime::Runtime;
+    use orws::tui::test_host::TestHost;
+    use orws::tui::theme::Theme;
+    const WAIT: Duration = Duration::from_secs(10);
+
+    let server = Hostile::start(half_applier);
+    let state = tempfile::tempdir().unwrap();
+    let client = client(&server);
+    let (mut host, ui) = TestHost::new(120, 40);
+    let (mut app, first) = App::new(client.host(), Some(ID.to_string()));
+    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
+    let _task = tokio::spawn(async move {
+        let _ = runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await;
+    });
+    ui.wait_for("BROWSE", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.text(" X");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Enter);
+    ui.text("-y");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("2 changes", WAIT).await;
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("Review", WAIT).await;
+    ui.key(KeyCode::Enter);
+    let screen = ui.wait_for("partly applied", WAIT).await;
+    assert!(
+        screen.contains("name landed, slug did not") && screen.contains("✓ applied"),
+        "{screen}"
+    );
+    // Back in the form, the edit that did not land is still there to send.
+    ui.key(KeyCode::Enter);
+    ui.wait_for("1 change", WAIT).await;
+}

@@ -38,6 +38,9 @@ pub struct ClientConfig {
 pub const MAX_BODY_BYTES: usize = 4 << 20;
 /// The most list pages read (100 workspaces each): past that, the list is not ending.
 pub const MAX_PAGES: usize = 1000;
+/// The most the whole workspace list may weigh, all pages together (each is capped at
+/// [`MAX_BODY_BYTES`]).
+pub const MAX_LIST_BYTES: usize = 64 << 20;
 
 impl ClientConfig {
     pub fn new(base_url: impl Into<String>, key: ApiKey) -> Self {
@@ -143,6 +146,7 @@ impl Client {
         const PAGE: usize = 100;
         let mut all: Vec<Workspace> = Vec::new();
         let mut ids = std::collections::HashSet::new();
+        let mut weight = 0usize;
         for _ in 0..MAX_PAGES {
             let path = format!("/workspaces?offset={}&limit={PAGE}", all.len());
             let body = self
@@ -153,6 +157,13 @@ impl Client {
                 .and_then(Value::as_array)
                 .ok_or_else(|| ApiError::Malformed("the list has no `data` array".into()))?;
             let total = body.get("total_count").and_then(Value::as_u64);
+            weight += page.iter().map(json_weight).sum::<usize>();
+            if weight > MAX_LIST_BYTES {
+                return Err(ApiError::ListTooLarge {
+                    limit_mib: (MAX_LIST_BYTES >> 20) as u64,
+                    count: all.len(),
+                });
+            }
             let n = page.len();
             let start = all.len();
             for item in page {
@@ -459,8 +470,9 @@ pub enum WriteFailure {
 impl Client {
     /// Sends one PATCH to the workspace's uuid, never retried here.
     pub async fn patch_once(&self, id: &str, patch: &PatchBody) -> Result<Workspace, WriteFailure> {
+        // The one checked builder: an id of `..` or `.` would resolve to another resource.
+        let path = workspace_path(id).map_err(WriteFailure::Failed)?;
         let what = format!("workspace '{id}'");
-        let path = format!("/workspaces/{}", encode(id));
         let body = Some(patch.to_body_string());
         match self.try_once(Method::PATCH, &path, body, &what).await {
             Ok(answer) => data_workspace(answer).map_err(WriteFailure::Failed),
@@ -517,6 +529,28 @@ pub(super) fn data_workspace(body: Value) -> Result<Workspace, ApiError> {
 
 fn parse_workspace(value: Value) -> Result<Workspace, ApiError> {
     Workspace::from_json(value).map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+/// Roughly how many bytes `v` took as JSON text (strings and keys by length), without
+/// serialising it again.
+fn json_weight(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len() + 2,
+        Value::Array(a) => a.iter().map(json_weight).sum::<usize>() + 2,
+        Value::Object(o) => {
+            o.iter()
+                .map(|(k, v)| k.len() + 3 + json_weight(v))
+                .sum::<usize>()
+                + 2
+        }
+        _ => 8,
+    }
+}
+
+/// Whether `id` can name one workspace in a path (not empty, not dots, no `/`, `?`, `#`,
+/// `%`, spaces or control characters): an id the server sends is checked before any write.
+pub fn check_workspace_name(id: &str) -> Result<(), ApiError> {
+    workspace_path(id).map(|_| ())
 }
 
 /// `/workspaces/{id}`, refusing what cannot be a uuid or slug (`.`, `..`, empty, `/`, `?`,

@@ -57,6 +57,11 @@ pub enum ApiError {
     },
     #[error("answer too large (over {limit_mib} MiB); stopped reading it")]
     TooLarge { limit_mib: u64 },
+    /// The whole list passed the total cap: no organisation has that many workspaces.
+    #[error(
+        "the workspace list is too large (over {limit_mib} MiB in all after {count} workspaces); stopped reading it"
+    )]
+    ListTooLarge { limit_mib: u64, count: usize },
     /// The list's pages do not add up (repeated ids, no progress, or too many pages).
     #[error("the workspace list makes no progress: {0}; stopped")]
     Paging(String),

@@ -8,8 +8,8 @@ mod key;
 
 pub use admin::{AddedMembers, BudgetAnswer, BudgetPlanFailure};
 pub use client::{
-    Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES, ModelSummary, RetryHook, RetryNotice,
-    WriteFailure,
+    Client, ClientConfig, MAX_BODY_BYTES, MAX_LIST_BYTES, MAX_PAGES, ModelSummary, RetryHook,
+    RetryNotice, WriteFailure, check_workspace_name,
 };
 pub use error::ApiError;
 pub use key::{ApiKey, check_base_url};

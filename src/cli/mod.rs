@@ -4,9 +4,11 @@
 
 pub mod args;
 mod get;
+mod identity;
 mod list;
 pub mod output;
 mod patch;
+pub mod say;
 mod serve_fake;
 
 pub use args::{Cli, Command, ConfigCommand};
@@ -23,13 +25,13 @@ use std::sync::Arc;
 /// Retries are shown on stderr as they happen.
 fn stderr_retry_hook() -> RetryHook {
     Arc::new(|n| {
-        eprintln!(
-            "orws: {}; retrying in {:.1} s (try {} of {})",
-            crate::text::escape(&n.reason),
+        say::say(&format!(
+            "{}; retrying in {:.1} s (try {} of {})",
+            n.reason,
             n.wait.as_secs_f64(),
             n.attempt,
             n.max_attempts
-        );
+        ));
     })
 }
 
@@ -165,4 +167,14 @@ pub fn config_show(settings: &Settings) -> String {
 
 async fn connected(settings: &Settings) -> Result<Connection, RunError> {
     connect(settings, Some(stderr_retry_hook())).await
+}
+
+/// Writes `out` to stdout at once, for a result that comes with an error (a partly applied
+/// write): the part that landed is still data a script can read.
+fn print_now(out: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe is not worth reporting on top of the error that follows.
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
 }

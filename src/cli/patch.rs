@@ -3,13 +3,13 @@
 use super::Output;
 use super::args::PatchArgs;
 use super::output::{changes_table, json_pretty};
+use super::say::{say, warn};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::submit::{
     Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest, safe_patch,
 };
 pub use crate::submit::{Expectation, broken_expectation};
-use crate::text::escape;
 use crate::workspace::{
     FIELDS, PatchBody, READ_ONLY, Workspace, check_value, display_value, field, parse_input,
 };
@@ -114,10 +114,7 @@ fn record_history(conn: &Connection, patch: &PatchBody, before: &Workspace, afte
         after,
     );
     if let Err(e) = crate::state::history::append(dir, &entry) {
-        eprintln!(
-            "orws: warning: the history could not be written: {}",
-            escape(&e.to_string())
-        );
+        warn(&format!("the history could not be written: {e}"));
     }
 }
 
@@ -147,23 +144,18 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
         dry_run,
     } = plan;
     let loaded = client.get(&workspace).await?;
-    // Identity: the answer must be about the workspace asked for, by uuid or slug.
-    if loaded.id() != workspace && loaded.slug() != workspace {
-        return Err(RunError::api(format!(
-            "the server answered with workspace {} ('{}') when asked for '{workspace}'; nothing was sent",
-            loaded.id(),
-            loaded.slug()
-        )));
-    }
+    // Identity: the answer must be about the workspace asked for; the PATCH then goes to the
+    // id of that answer (the one the table shows), never to anything else.
+    super::identity::check_answer(&workspace, &loaded)?;
     if let Some(message) = broken_expectation(&loaded, &expects) {
         return Err(RunError::conflict(message));
     }
     let patch = PatchBody::between(&loaded, &sets);
     if patch.is_empty() {
-        eprintln!(
-            "orws: nothing to change: {} already holds these values",
-            escape(loaded.slug())
-        );
+        say(&format!(
+            "nothing to change: {} already holds these values",
+            loaded.slug()
+        ));
         return Ok(if dry_run || output == Output::Json {
             "{}\n".into()
         } else {
@@ -171,12 +163,18 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
         });
     }
     if dry_run {
-        eprintln!(
-            "orws: dry run: would send PATCH /workspaces/{} with this body",
-            escape(loaded.id())
-        );
+        say(&format!(
+            "dry run: would send PATCH /workspaces/{} with this body",
+            loaded.id()
+        ));
         return Ok(format!("{}\n", patch.to_body_string()));
     }
+    // An id of `..`, `.`, `` or with `/` would address another resource: refused before any write.
+    crate::api::check_workspace_name(loaded.id()).map_err(|e| {
+        RunError::api(format!(
+            "the server gave the workspace an id that cannot be one ({e}); nothing was sent"
+        ))
+    })?;
     let request = WriteRequest {
         id: loaded.id(),
         base: &loaded,
@@ -186,13 +184,13 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
     };
     let outcome = safe_patch(client, request, RetryPolicy::default(), |phase| {
         if let Phase::Waiting(n) = phase {
-            eprintln!(
-                "orws: {}; checking the workspace again and retrying in {:.1} s (try {} of {})",
-                escape(&n.reason),
+            say(&format!(
+                "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
+                n.reason,
                 n.wait.as_secs_f64(),
                 n.attempt,
                 n.max_attempts
-            );
+            ));
         }
     })
     .await;
@@ -217,6 +215,34 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
         }
         WriteOutcome::Expectation { message, .. } => return Err(RunError::conflict(message)),
         WriteOutcome::WrongTarget(w) => return Err(RunError::api(w.to_string())),
+        WriteOutcome::PartlyApplied {
+            applied,
+            missing,
+            error,
+        } => {
+            // What landed goes to the history (so undo can revert it) and to stdout; exit 1.
+            let text = crate::submit::partly_applied_text(&applied.outcome.patch, &missing);
+            let SubmitOutcome {
+                before,
+                after,
+                patch,
+                ..
+            } = applied.outcome;
+            record_history(conn, &patch, &before, &after);
+            let shown = match output {
+                Output::Json => json_pretty(&json!({
+                    "patch": patch.to_json(),
+                    "before": before.to_json(),
+                    "after": after.to_json(),
+                    "not_applied": missing,
+                })),
+                Output::Table => changes_table(&before, &after, &patch),
+            };
+            super::print_now(&shown);
+            return Err(RunError::api(format!(
+                "{error}; checked the server: {text}; the history holds what landed"
+            )));
+        }
         WriteOutcome::NotApplied { error, checked, .. } => {
             let e = RunError::from(error);
             return Err(match checked {
@@ -238,18 +264,15 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
         after_all,
     } = *applied;
     if after_all {
-        eprintln!(
-            "orws: the PATCH got no clean answer, but reading the workspace again shows it was applied"
-        );
+        say("the PATCH got no clean answer, but reading the workspace again shows it was applied");
     }
     for note in &notes {
-        eprintln!("orws: warning: {}", escape(note));
+        warn(note);
     }
     for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
-        eprintln!(
-            "orws: warning: the server did not store what was asked: {}",
-            escape(&warning)
-        );
+        warn(&format!(
+            "the server did not store what was asked: {warning}"
+        ));
     }
     let SubmitOutcome {
         before,

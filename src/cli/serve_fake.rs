@@ -33,7 +33,9 @@ pub async fn run(args: ServeFakeArgs) -> Result<(), RunError> {
         // The URL first and flushed at once: scripts read it to find the port.
         let _ = writeln!(out, "{url}");
         let _ = out.flush();
-        eprintln!("orws: fake OpenRouter serving at {url} (Ctrl-C to stop)");
+        super::say::say(&format!(
+            "fake OpenRouter serving at {url} (Ctrl-C to stop)"
+        ));
     })
     .await
     .map_err(|e| {

@@ -104,6 +104,22 @@ impl Default for Settings {
     }
 }
 
+/// What [`process_env`] gives for an `OPENROUTER_API_KEY` that is not UTF-8. A real value
+/// cannot hold NUL, so it is never mistaken for one.
+pub const NOT_UTF8: &str = "\0not-utf-8";
+
+/// The process environment for [`Settings::resolve`]: a variable that is not UTF-8 counts as
+/// unset, except the key, which is reported as not UTF-8 rather than as missing.
+pub fn process_env(name: &str) -> Option<String> {
+    match std::env::var(name) {
+        Ok(value) => Some(value),
+        Err(std::env::VarError::NotUnicode(_)) if name == "OPENROUTER_API_KEY" => {
+            Some(NOT_UTF8.to_string())
+        }
+        Err(_) => None,
+    }
+}
+
 impl Settings {
     /// Resolves the settings from the flags, an environment lookup (a closure, for tests) and
     /// the config file the environment points at (`XDG_CONFIG_HOME`, `HOME`). A broken config
@@ -132,6 +148,9 @@ impl Settings {
         sources.base_url = source;
 
         let env_key = var("OPENROUTER_API_KEY").map(|text| {
+            if text == NOT_UTF8 {
+                return Err("OPENROUTER_API_KEY is set but is not valid UTF-8 text; a management key is plain ASCII (sk-or-v1-…): set it again".to_string());
+            }
             checked_key(
                 ApiKey::new(text),
                 "OPENROUTER_API_KEY is set but holds only spaces",

@@ -103,6 +103,9 @@ fn owner_of(path: &Path) -> Option<&str> {
 pub struct Offer {
     pub draft: Draft,
     pub path: PathBuf,
+    /// Older drafts of this workspace whose writers are gone too: they go with the offered
+    /// one (restored or discarded), so stale edits never come back one at a time.
+    pub older: Vec<PathBuf>,
 }
 
 /// What looking for a draft to restore found.
@@ -123,6 +126,8 @@ pub struct DraftStore {
     owner: String,
     /// Held (locked) for the store's lifetime; the lock goes with the process, even on kill -9.
     lock: Option<std::fs::File>,
+    /// For each offered file, the older dead drafts that go with it.
+    superseded: std::sync::Mutex<BTreeMap<PathBuf, Vec<PathBuf>>>,
 }
 
 impl DraftStore {
@@ -152,6 +157,7 @@ impl DraftStore {
             dir: dir.to_path_buf(),
             owner: file_part(owner),
             lock: Some(lock),
+            superseded: Default::default(),
         })
     }
 
@@ -177,8 +183,18 @@ impl DraftStore {
         remove_file(&self.path(host, workspace_id))
     }
 
-    /// Removes a draft file this process was offered and took over (restored or discarded).
+    /// Removes a draft file this process was offered and took over (restored or discarded),
+    /// and the older dead drafts of that workspace found with it.
     pub fn remove_offered(&self, path: &Path) -> std::io::Result<()> {
+        let older = self
+            .superseded
+            .lock()
+            .ok()
+            .and_then(|mut m| m.remove(path))
+            .unwrap_or_default();
+        for p in older {
+            remove_file(&p)?;
+        }
         remove_file(path)
     }
 
@@ -237,17 +253,27 @@ impl DraftStore {
                 Ok(draft) if draft.is_empty() => {
                     let _ = remove_file(&path);
                 }
-                Ok(draft) => {
-                    let newer = found
-                        .offer
-                        .as_ref()
-                        .is_none_or(|o| draft.saved_at > o.draft.saved_at);
-                    if newer {
-                        found.offer = Some(Offer { draft, path });
+                Ok(draft) => match &mut found.offer {
+                    Some(o) if draft.saved_at > o.draft.saved_at => {
+                        let mut older = std::mem::take(&mut o.older);
+                        older.push(std::mem::replace(&mut o.path, path));
+                        o.draft = draft;
+                        o.older = older;
                     }
-                }
+                    Some(o) => o.older.push(path),
+                    None => {
+                        found.offer = Some(Offer {
+                            draft,
+                            path,
+                            older: vec![],
+                        })
+                    }
+                },
                 Err(e) => found.moved_aside.push(move_aside(&path, &e)),
             }
+        }
+        if let (Some(o), Ok(mut m)) = (&found.offer, self.superseded.lock()) {
+            m.insert(o.path.clone(), o.older.clone());
         }
         found
     }
@@ -391,6 +417,31 @@ mod tests {
         let me = DraftStore::open_as(dir.path(), "me").unwrap();
         let found = me.find("openrouter.ai", "u-1");
         assert_eq!(found.offer.unwrap().draft.fields["name"], json!("new"));
+    }
+
+    /// Taking the offered draft (restored, then our own written; or discarded) takes the
+    /// older dead ones with it, so they are not offered one at a time; a live one stays.
+    #[test]
+    fn taking_the_offer_removes_the_older_dead_drafts_too() {
+        let dir = tempfile::tempdir().unwrap();
+        save(dir.path(), &named("oldest", "2026-11-27T10:00:00Z")).unwrap();
+        for (owner, at) in [("a", "2026-11-29T10:00:00Z"), ("b", "2026-11-28T10:00:00Z")] {
+            let gone = DraftStore::open_as(dir.path(), owner).unwrap();
+            gone.save(&named(owner, at)).unwrap();
+        }
+        let live = DraftStore::open_as(dir.path(), "live").unwrap();
+        live.save(&named("live", "2026-11-30T10:00:00Z")).unwrap();
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        let found = me.find("openrouter.ai", "u-1");
+        assert_eq!(found.live_others, 1);
+        let offer = found.offer.unwrap();
+        assert_eq!(offer.draft.fields["name"], json!("a"));
+        assert_eq!(offer.older.len(), 2);
+        me.remove_offered(&offer.path).unwrap();
+        assert_eq!(
+            files(dir.path(), "openrouter.ai", "u-1"),
+            [live.path("openrouter.ai", "u-1")]
+        );
     }
 
     /// A draft this process kept earlier (back to the list, then the same workspace again) is

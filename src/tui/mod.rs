@@ -46,17 +46,21 @@ pub async fn run(
         .with_cache_dir(conn.cache_dir.clone());
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.mouse = settings.mouse;
+    app.demo = settings.demo;
     app.keys = settings.keys.clone();
     let theme = theme::Theme::from_setting(settings.theme);
     let mut host =
         terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
             .map_err(|e| RunError::Terminal(format!("cannot use the terminal: {e}")))?;
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
+    let signal = host.stopped_by();
     drop(host);
     result.map_err(|e| RunError::Terminal(format!("terminal error: {e}")))?;
     // Said after the terminal is back, where it stays readable.
-    match runtime.lost_edits() {
-        Some(lost) => Err(RunError::State(lost)),
-        None => Ok(()),
+    match (runtime.lost_edits(), signal) {
+        (Some(lost), _) => Err(RunError::State(lost)),
+        // Scripts tell a signalled end by its exit code (128 + n), as a shell does.
+        (None, Some(n)) => Err(RunError::Signalled(n)),
+        (None, None) => Ok(()),
     }
 }

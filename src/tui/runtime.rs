@@ -340,6 +340,12 @@ impl Runtime {
             );
         }
         if let Some(offer) = found.offer {
+            if !offer.older.is_empty() {
+                let n = offer.older.len() + 1;
+                effects.extend(app.update(Msg::DraftLoaded(Err(format!(
+                    "{n} drafts of ended sessions were found on this workspace; the newest is offered, and restoring or discarding it removes all {n}."
+                )))));
+            }
             effects.extend(app.update(Msg::DraftLoaded(Ok(Some(offer.draft)))));
             if app.overlay == Some(Overlay::RestoreDraft)
                 && let Some(d) = &mut self.drafts

@@ -68,6 +68,8 @@ pub struct CrosstermHost {
     signals: Signals,
     /// The editor command for `e` ($VISUAL, $EDITOR, the config file, or vi).
     editor: String,
+    /// The signal number that stopped the loop, for the exit code (128 + n).
+    stopped_by: Option<i32>,
 }
 
 impl CrosstermHost {
@@ -84,7 +86,13 @@ impl CrosstermHost {
             mouse,
             signals: Signals::new(),
             editor,
+            stopped_by: None,
         })
+    }
+
+    /// The signal that ended the loop (SIGTERM, SIGHUP, SIGINT, SIGQUIT), if one did.
+    pub fn stopped_by(&self) -> Option<i32> {
+        self.stopped_by
     }
 }
 
@@ -113,7 +121,10 @@ impl Host for CrosstermHost {
             signal = self.signals.recv() => signal,
         };
         match signal {
-            Signal::Stop => None,
+            Signal::Stop(n) => {
+                self.stopped_by = Some(n);
+                None
+            }
             // The same path as the key: the runtime flushes the draft, then calls `suspend`.
             Signal::Suspend => Some(Ok(Event::Key(KeyEvent::new(
                 KeyCode::Char('z'),
@@ -187,8 +198,9 @@ impl CrosstermHost {
 
 /// What a signal asks of the loop.
 enum Signal {
-    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: flush the draft, restore the terminal, exit.
-    Stop,
+    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT (the number): flush the draft, restore the
+    /// terminal, exit with 128 + the number.
+    Stop(i32),
     /// SIGTSTP: as Ctrl-Z.
     Suspend,
     /// SIGCONT: take the terminal again and redraw.
@@ -208,10 +220,10 @@ impl Signals {
         {
             use tokio::signal::unix::{SignalKind, signal};
             let kinds: [(SignalKind, fn() -> Signal); 6] = [
-                (SignalKind::terminate(), || Signal::Stop),
-                (SignalKind::hangup(), || Signal::Stop),
-                (SignalKind::interrupt(), || Signal::Stop),
-                (SignalKind::quit(), || Signal::Stop),
+                (SignalKind::terminate(), || Signal::Stop(libc::SIGTERM)),
+                (SignalKind::hangup(), || Signal::Stop(libc::SIGHUP)),
+                (SignalKind::interrupt(), || Signal::Stop(libc::SIGINT)),
+                (SignalKind::quit(), || Signal::Stop(libc::SIGQUIT)),
                 (SignalKind::from_raw(libc::SIGTSTP), || Signal::Suspend),
                 (SignalKind::from_raw(libc::SIGCONT), || Signal::Continue),
             ];

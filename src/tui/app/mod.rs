@@ -188,6 +188,9 @@ pub struct App {
     /// Whether there is a picker to go back to.
     pub has_picker: bool,
     pub mouse: bool,
+    /// `--demo`: its drafts live in a temporary directory removed on quit, so quitting keeps
+    /// nothing.
+    pub demo: bool,
     pub quit: bool,
     /// The draft offered for restoring.
     pub draft_offer: Option<Draft>,
@@ -234,6 +237,7 @@ impl App {
             host: host.to_string(),
             has_picker,
             mouse: false,
+            demo: false,
             quit: false,
             draft_offer: None,
             draft_error: None,

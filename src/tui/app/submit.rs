@@ -160,6 +160,18 @@ impl App {
                 self.error(format!("{w}. Your edits are kept."));
                 vec![]
             }
+            WriteOutcome::PartlyApplied {
+                applied,
+                missing,
+                error,
+            } => {
+                let text = crate::submit::partly_applied_text(&applied.outcome.patch, &missing);
+                let effects = self.show_applied(applied.outcome, revert, applied.notes, false);
+                self.warn(format!(
+                    "{error}; checked the server: {text}. The rest of your edits are kept; s to send them."
+                ));
+                effects
+            }
             WriteOutcome::NotApplied { error, checked, .. } => {
                 self.show_failure(error, checked);
                 vec![]
@@ -305,14 +317,37 @@ impl App {
                 return self.not_yet(pending, &text);
             }
         };
-        match server_holds(&pending.before, &pending.patch, &server) {
-            Holds::Sent => {
+        let holds = server_holds(&pending.before, &pending.patch, &server);
+        match holds {
+            Holds::Sent | Holds::Partial => {
+                // Partly landed: the part that did is applied (history, undo); the rest is said.
+                let (patch, missing) =
+                    crate::submit::landed_part(&pending.before, &pending.patch, &server);
+                let partly = (holds == Holds::Partial)
+                    .then(|| crate::submit::partly_applied_text(&patch, &missing));
                 let outcome = SubmitOutcome {
                     before: pending.before,
                     after: server,
-                    patch: pending.patch,
+                    patch: if partly.is_some() {
+                        patch
+                    } else {
+                        pending.patch
+                    },
                     remote_changes: vec![],
                 };
+                if let Some(text) = partly {
+                    let effects = if matches!(self.screen, Screen::Form) {
+                        self.show_applied(outcome, pending.revert, vec![], true)
+                    } else {
+                        vec![Effect::RecordHistory {
+                            patch: outcome.patch,
+                            before: outcome.before,
+                            after: outcome.after,
+                        }]
+                    };
+                    self.follow_up(Level::Warning, &format!("Checked the server: {text}"));
+                    return effects;
+                }
                 if matches!(self.screen, Screen::Form) {
                     self.show_applied(outcome, pending.revert, vec![], true)
                 } else {

@@ -17,7 +17,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
             let n = app.form.as_ref().map_or(0, |f| f.modified_count());
             let s = if n == 1 { "" } else { "s" };
             let quitting = quit;
-            let (title, yes, discard) = if quitting && app.draft_error.is_some() {
+            let (title, yes, discard) = if quitting && app.demo {
+                (
+                    "Quit?",
+                    "quit (the demo keeps no draft)",
+                    "discard and quit",
+                )
+            } else if quitting && app.draft_error.is_some() {
                 ("Quit?", "quit and lose the edits", "discard and quit")
             } else if quitting {
                 ("Quit?", "quit and keep the draft", "discard and quit")

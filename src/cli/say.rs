@@ -1,0 +1,12 @@
+//! Every line the CLI writes to stderr, escaped: server text (names, ids, messages) can hold
+//! escape codes, and a new message cannot forget to escape what it quotes.
+
+/// Writes `orws: <line>` to stderr with control characters made visible.
+pub fn say(line: &str) {
+    eprintln!("orws: {}", crate::text::escape(line));
+}
+
+/// Writes `orws: warning: <line>` to stderr, escaped.
+pub fn warn(line: &str) {
+    say(&format!("warning: {line}"));
+}
