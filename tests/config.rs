@@ -369,28 +369,28 @@ fn keys_replace_the_defaults_of_their_action_only() {
     let press = |code, modifiers| KeyEvent::new(code, modifiers);
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('r'), KeyModifiers::NONE)),
+            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('r'), KeyModifiers::NONE)),
         Some(Action::Review)
     );
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('x'), KeyModifiers::CONTROL)),
+            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('x'), KeyModifiers::CONTROL)),
         Some(Action::Review)
     );
     // The replaced defaults are gone.
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('s'), KeyModifiers::NONE)),
+            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('s'), KeyModifiers::NONE)),
         None
     );
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('q'), KeyModifiers::NONE)),
         None
     );
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('Q'), KeyModifiers::SHIFT)),
+            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('Q'), KeyModifiers::SHIFT)),
         Some(Action::Quit)
     );
     // Every other action keeps its defaults.
@@ -405,7 +405,7 @@ fn keys_replace_the_defaults_of_their_action_only() {
     assert_eq!(s.keys.label(Action::Review), "r / ctrl-x");
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('j'), KeyModifiers::NONE)),
         Some(Action::Down)
     );
     // An empty list unbinds the action.
@@ -414,7 +414,7 @@ fn keys_replace_the_defaults_of_their_action_only() {
     assert!(s.keys.keys(Action::Help).is_empty());
     assert_eq!(
         s.keys
-            .action_for(&press(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('?'), KeyModifiers::SHIFT)),
         None
     );
 }

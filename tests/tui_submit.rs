@@ -28,7 +28,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 /// The form on production with the name edited to "Production 2", on the Review.
 fn review_app() -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     key(&mut app, KeyCode::Enter);
     for c in " 2".chars() {
         key(&mut app, KeyCode::Char(c));

@@ -6,7 +6,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Level, Msg, Overlay, Screen, SubmitOutcome};
-use orws::tui::form::Mode;
+use orws::tui::screens::form::Mode;
 use orws::workspace::{ConflictReport, PatchBody, Workspace, check_conflicts};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -39,7 +39,7 @@ fn typed(app: &mut App, text: &str) {
 fn form_app() -> App {
     let (mut app, effects) = App::new("openrouter.ai", Some("production".into()));
     assert_eq!(effects, vec![Effect::LoadWorkspace("production".into())]);
-    let effects = app.update(Msg::WorkspaceLoaded(Ok(production())));
+    let effects = app.update(app.loaded(Ok(production())));
     assert!(matches!(app.screen, Screen::Form));
     assert!(
         effects.contains(&Effect::LoadCatalog),
@@ -606,7 +606,7 @@ fn esc_goes_back_to_the_picker_when_there_is_one() {
     let (mut app, _) = App::new("h", None);
     app.update(Msg::ListLoaded(Ok(vec![production()])));
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     assert_eq!(key(&mut app, KeyCode::Esc), vec![Effect::LoadList]);
     assert!(matches!(app.screen, Screen::Picker));
 }
@@ -826,7 +826,7 @@ fn conflict_esc_goes_back_with_the_edit() {
 #[test]
 fn a_failed_open_offers_retry() {
     let (mut app, _) = App::new("h", Some("nope".into()));
-    app.update(Msg::WorkspaceLoaded(Err(ApiError::NotFound {
+    app.update(app.loaded(Err(ApiError::NotFound {
         what: "workspace 'nope'".into(),
     })));
     let Screen::Loading { error: Some(e), .. } = &app.screen else {
@@ -1033,7 +1033,7 @@ fn the_unknown_model_warning_waits_for_the_end_of_the_edit() {
 /// An app with the form open on this workspace.
 fn form_on(ws: Workspace) -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
-    app.update(Msg::WorkspaceLoaded(Ok(ws)));
+    app.update(app.loaded(Ok(ws)));
     assert!(matches!(app.screen, Screen::Form));
     app
 }
@@ -1155,7 +1155,7 @@ fn back_to_the_list_then_d_deletes_the_draft() {
     let (mut app, _) = App::new("h", None);
     app.update(Msg::ListLoaded(Ok(vec![production()])));
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);
@@ -1171,7 +1171,7 @@ fn back_to_the_list_then_d_deletes_the_draft() {
     );
     // Going back keeping the draft deletes nothing.
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);

@@ -114,7 +114,7 @@ fn picker_app() -> App {
 
 fn form_on(ws: Workspace) -> App {
     let (mut app, _) = App::new(HOST, Some(ws.slug().to_string()));
-    app.update(Msg::WorkspaceLoaded(Ok(ws)));
+    app.update(app.loaded(Ok(ws)));
     assert!(matches!(app.screen, Screen::Form));
     app
 }
@@ -293,7 +293,7 @@ fn opening_a_workspace() {
 #[test]
 fn loading_error() {
     let (mut app, _) = App::new(HOST, Some("prod".into()));
-    app.update(Msg::WorkspaceLoaded(Err(ApiError::NotFound {
+    app.update(app.loaded(Err(ApiError::NotFound {
         what: "workspace prod".into(),
     })));
     snap("loading_error", &app);
@@ -360,7 +360,7 @@ fn form_checklist() {
     key(&mut app, KeyCode::Char(' '));
     assert!(matches!(
         app.form.as_ref().unwrap().mode,
-        orws::tui::form::Mode::Checklist { cursor: 2, .. }
+        orws::tui::screens::form::Mode::Checklist { cursor: 2, .. }
     ));
     snap("form_checklist", &app);
 }

@@ -19,7 +19,7 @@
 
 mod keys;
 
-pub use keys::{Action, KeyBindingError, KeyBindings, KeyConflict, KeyParseError, KeySpec};
+pub use keys::{Action, KeyBindings, KeyConflict, KeyParseError, KeySpec, Scope};
 
 use crate::cli::Output;
 use serde::{Deserialize, Serialize};

@@ -250,7 +250,8 @@ impl Runtime {
                 Effect::LoadWorkspace(target) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
-                        let _ = tx.send(Msg::WorkspaceLoaded(client.get(&target).await));
+                        let result = client.get(&target).await;
+                        let _ = tx.send(Msg::WorkspaceLoaded { target, result });
                     });
                 }
                 Effect::Submit { base, patch } => {

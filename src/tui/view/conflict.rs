@@ -6,7 +6,7 @@ use super::text::{one_line, put, width, wrap_marked};
 use super::values::{label, named, remote_change_lines};
 use super::{inside, panel};
 use crate::tui::app::ConflictView;
-use crate::tui::form::FormState;
+use crate::tui::screens::form::FormState;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -4,7 +4,7 @@
 use super::text::{one_line, put, truncate, width, wrap_marked, wrap_owned};
 use super::values;
 use crate::tui::app::App;
-use crate::tui::form::{FormState, Mode};
+use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
 use crate::workspace::FieldKind;
 use ratatui::buffer::Buffer;

@@ -5,8 +5,8 @@ use super::detail;
 use super::text::{one_line, pad, put, truncate, width};
 use super::values::{self, Shown};
 use crate::tui::app::App;
-use crate::tui::field_state::FieldState;
-use crate::tui::form::{FormState, Mode};
+use crate::tui::screens::form::field_state::FieldState;
+use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
 use crate::workspace::READ_ONLY;
 use ratatui::buffer::Buffer;
@@ -36,7 +36,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
         let panel = (area.width * 40 / 100).clamp(44, 60);
         let list = Rect::new(area.x, area.y, area.width - panel + 1, area.height);
         let detail = Rect::new(area.right() - panel, area.y, panel, area.height);
-        draw_list(buf, list, form, &items, &heights, theme);
+        app.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
         detail::draw(buf, detail, app, form, theme, list_value_width(list));
     } else {
         // The list and the panel share a border row; the panel keeps what the rows leave.
@@ -61,7 +61,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
             area.width,
             area.height - rows - 1,
         );
-        draw_list(buf, list, form, &items, &heights, theme);
+        app.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
         detail::draw(buf, detail, app, form, theme, list_value_width(list));
     }
 }
@@ -116,7 +116,7 @@ fn draw_list(
     items: &[Item],
     heights: &[u16],
     theme: &Theme,
-) {
+) -> Vec<(Rect, usize)> {
     let inner = Rect::new(
         area.x + 1,
         area.y + 1,
@@ -136,11 +136,15 @@ fn draw_list(
     let first = first_shown(heights, focus_item, inner.height);
     let mut shown_to = first;
     let mut y = 0u16;
+    let mut hits = Vec::with_capacity(items.len());
     for (item, &h) in items.iter().zip(heights).skip(first) {
         if y + h > inner.height {
             break;
         }
         let row = Rect::new(inner.x, inner.y + y, inner.width, h);
+        if let Item::Field(i, _) = item {
+            hits.push((row, *i));
+        }
         draw_item(buf, row, form, item, theme);
         y += h;
         shown_to += 1;
@@ -159,6 +163,7 @@ fn draw_list(
     }
     block.render(area, buf);
     draw_suggestions(buf, inner, form, items, heights, first, theme);
+    hits
 }
 
 /// The first item to show so that the focused one is in view (rows stay top-anchored).

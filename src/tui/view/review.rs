@@ -4,7 +4,7 @@ use super::grid::{self, Row};
 use super::text::{put, width, wrap};
 use super::values::value;
 use super::{inside, panel};
-use crate::tui::form::FormState;
+use crate::tui::screens::form::FormState;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

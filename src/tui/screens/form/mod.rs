@@ -1,13 +1,15 @@
 //! The form screen's state and keys: browse mode (keys are commands) and edit mode (keys are text).
 
+pub mod editor;
+pub mod field_state;
 pub mod undo;
 
 use self::undo::UndoHistory;
-use super::editor::{EditOutcome, Editor};
-use super::field_state::FieldState;
+use self::editor::{EditOutcome, Editor};
+use self::field_state::FieldState;
 use crate::api::ModelSummary;
 use crate::catalog::{Catalog, knows, suggest};
-use crate::config::{Action, KeyBindings};
+use crate::config::Action;
 use crate::state::drafts::Draft;
 use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS};
 use crate::workspace::{FIELDS, PatchBody, Workspace};
@@ -287,11 +289,12 @@ impl FormState {
     fn move_focus(&mut self, forward: bool) {
         let n = self.fields.len();
         let mut i = self.focus;
+        // No wrap-around: past the last (or before the first) field, the focus stays.
         for _ in 0..n {
-            i = if forward {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
+            i = match (forward, i) {
+                (true, i) if i + 1 < n => i + 1,
+                (false, i) if i > 0 => i - 1,
+                _ => return,
             };
             if self.fields[i].is_visible() {
                 self.focus = i;
@@ -300,8 +303,8 @@ impl FormState {
         }
     }
 
-    /// A key in browse or edit mode.
-    pub fn handle_key(&mut self, key: KeyEvent, keys: &KeyBindings) -> FormAction {
+    /// A key in edit mode (a text field, a switch, the checklist): keys are text here.
+    pub fn edit_mode_key(&mut self, key: KeyEvent) -> FormAction {
         match &mut self.mode {
             Mode::Edit { .. } => {
                 self.edit_key(key);
@@ -312,32 +315,23 @@ impl FormState {
                 FormAction::None
             }
             Mode::Switch { .. } => self.switch_key(key),
-            Mode::Browse => self.browse_key(key, keys),
+            Mode::Browse => FormAction::None,
         }
-    }
-
-    fn browse_key(&mut self, key: KeyEvent, keys: &KeyBindings) -> FormAction {
-        if let Some(action) = keys.action_for(&key) {
-            return self.act(action);
-        }
-        // Fixed keys, not rebindable: jumps to the ends.
-        match key.code {
-            KeyCode::Home | KeyCode::Char('g') => self.focus = 0,
-            KeyCode::End | KeyCode::Char('G') => {
-                if let Some((i, _)) = self.visible().last() {
-                    self.focus = i;
-                }
-            }
-            _ => {}
-        }
-        FormAction::None
     }
 
     /// Does what a browse-mode action means for the focused field.
-    fn act(&mut self, action: Action) -> FormAction {
+    pub fn act(&mut self, action: Action) -> FormAction {
         match action {
             Action::Down => self.move_focus(true),
             Action::Up => self.move_focus(false),
+            Action::Top => {
+                let first = self.visible().next().map(|(i, _)| i);
+                self.focus = first.unwrap_or(self.focus);
+            }
+            Action::Bottom => {
+                let last = self.visible().last().map(|(i, _)| i);
+                self.focus = last.unwrap_or(self.focus);
+            }
             Action::Edit => self.begin_edit(),
             Action::Toggle => self.space(),
             Action::Clear => {
@@ -359,6 +353,21 @@ impl FormState {
             Action::Help => return FormAction::Help,
             Action::Quit => return FormAction::Quit,
             Action::Back => return FormAction::Back,
+            Action::PageUp
+            | Action::PageDown
+            | Action::Open
+            | Action::Filter
+            | Action::Reload
+            | Action::Retry
+            | Action::Submit
+            | Action::Cancel
+            | Action::Done
+            | Action::KeepMine
+            | Action::TakeTheirs
+            | Action::Yes
+            | Action::KeepDraft
+            | Action::Discard
+            | Action::No => {}
         }
         FormAction::None
     }
@@ -613,4 +622,59 @@ impl FormState {
             _ => {}
         }
     }
+}
+
+/// Every browse-mode action of the form with its label, most useful first: help lists these.
+pub fn hints(form: &FormState) -> Vec<(Action, &'static str)> {
+    let f = form.focused();
+    let first = match f.spec.kind {
+        FieldKind::Toggle => (Action::Toggle, "toggle"),
+        FieldKind::Choice(_) => (Action::Toggle, "cycle"),
+        FieldKind::ToolList => (Action::Toggle, "choose"),
+        FieldKind::Text
+        | FieldKind::MultilineText
+        | FieldKind::Model { .. }
+        | FieldKind::Rate
+        | FieldKind::KeyIds => (Action::Edit, "edit"),
+    };
+    let second = if first.0 == Action::Edit {
+        (Action::Toggle, "toggle")
+    } else {
+        (Action::Edit, "edit")
+    };
+    vec![
+        first,
+        (Action::Review, "review"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::Undo, "undo"),
+        (Action::Redo, "redo"),
+        (Action::Clear, "null"),
+        (Action::Reset, "reset"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Back, "list"),
+        second,
+        (Action::ResetAll, "reset all"),
+        (Action::Editor, "$EDITOR"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+    ]
+}
+
+/// The hints worth the bar's room now: actions that would do nothing here are left out.
+pub fn bar_hints(form: &FormState) -> Vec<(Action, &'static str)> {
+    let f = form.focused();
+    hints(form)
+        .into_iter()
+        .take_while(|(a, _)| *a != Action::Back)
+        .filter(|(a, _)| match a {
+            Action::Undo => form.undo.undo_len() > 0,
+            Action::Redo => form.undo.redo_len() > 0,
+            Action::Clear => f.spec.nullable,
+            Action::Reset => f.is_modified(),
+            _ => true,
+        })
+        .chain([(Action::Back, "list")])
+        .collect()
 }

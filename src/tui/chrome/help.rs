@@ -1,0 +1,172 @@
+//! The key reference of the current screen (section 4 of the product page), in a box.
+
+use super::{all_keys, scope_hints, screen_scope};
+use crate::tui::view::text::{pad, put, truncate, width};
+use crate::tui::view::{centered, popup};
+use crate::config::Scope;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use std::borrow::Cow;
+
+type Entry = (Cow<'static, str>, &'static str);
+
+struct Section {
+    title: &'static str,
+    entries: Vec<Entry>,
+}
+
+fn fixed(title: &'static str, entries: &[(&'static str, &'static str)]) -> Section {
+    Section {
+        title,
+        entries: entries
+            .iter()
+            .map(|&(k, w)| (Cow::Borrowed(k), w))
+            .collect(),
+    }
+}
+
+/// Exactly the actions the screen's handler acts on (from its hints and the key table), then
+/// the keys of its text inputs, which are text rather than actions.
+fn sections(app: &App) -> Vec<Section> {
+    let scope = screen_scope(app);
+    let mut entries: Vec<Entry> = scope_hints(app, scope)
+        .into_iter()
+        .map(|(a, _)| (Cow::Owned(all_keys(&app.keys, a)), a.description()))
+        .collect();
+    entries.push((Cow::Borrowed("Ctrl-Z"), "suspend orws"));
+    let mut all = vec![Section {
+        title: scope.title(),
+        entries,
+    }];
+    match scope {
+        Scope::Picker => all.push(fixed(
+            "Filtering",
+            &[
+                ("type", "narrow the list"),
+                ("Bksp Ctrl-U", "erase a character / all"),
+                ("↑ ↓", "move"),
+                ("Enter", "apply, back to the list"),
+                ("Esc", "clear the filter"),
+                ("F1", "help"),
+            ],
+        )),
+        Scope::Form => {
+            all.push(fixed(
+                "Editing text",
+                &[
+                    ("Enter Esc", "done"),
+                    ("Enter", "new line (description)"),
+                    ("Ctrl-C", "cancel, restoring the value"),
+                    ("Tab S-Tab", "edit the next / previous"),
+                    ("Space", "flip a checkbox or choice"),
+                    ("Ctrl-_ Ctrl-R", "undo / redo typing"),
+                    ("Ctrl-U Ctrl-K", "kill to start / end of line"),
+                    ("Ctrl-W Ctrl-Y", "kill a word back / yank"),
+                    ("Ctrl-A Ctrl-E", "start / end of line"),
+                    ("Alt-B Alt-F", "a word left / right"),
+                    ("↓ Tab", "pick a model suggestion"),
+                    ("F1", "help"),
+                ],
+            ));
+            all.push(fixed(
+                "Tool checklist",
+                &[("↑ ↓ Space", "move, check a tool"), ("Enter Esc", "done")],
+            ));
+        }
+        Scope::Loading
+        | Scope::Review
+        | Scope::Submitting
+        | Scope::Result
+        | Scope::Conflict
+        | Scope::QuestionLeave
+        | Scope::QuestionDraft
+        | Scope::QuestionResetAll
+        | Scope::TooSmall => {}
+    }
+    all
+}
+
+fn column_height(sections: &[Section]) -> u16 {
+    let lines: usize = sections.iter().map(|s| s.entries.len() + 1).sum();
+    (lines + sections.len().saturating_sub(1)) as u16
+}
+
+fn column_width(sections: &[Section]) -> (u16, u16) {
+    let entries = sections.iter().flat_map(|s| &s.entries);
+    let key = entries.clone().map(|(k, _)| width(k)).max().unwrap_or(0) as u16 + 2;
+    let what = entries.map(|(_, w)| width(w)).max().unwrap_or(0) as u16;
+    (key, key + what)
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let all = sections(app);
+    // One column when it fits the height, else the first section beside the others.
+    let one = column_height(&all) + 4 <= area.height;
+    let (left, right) = if one || all.len() < 2 {
+        (&all[..], &all[..0])
+    } else {
+        all.split_at(1)
+    };
+    let (lk, lw) = column_width(left);
+    let (rk, rw) = column_width(right);
+    let body_w = if right.is_empty() { lw } else { lw + 4 + rw };
+    let body_h = column_height(left).max(column_height(right)) + 2;
+    let rect = centered(area, body_w + 4, body_h + 2);
+    let inner = popup(buf, rect, "Keys", theme);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    let split = if right.is_empty() {
+        inner.width
+    } else {
+        (lw + 2).min(inner.width)
+    };
+    draw_column(
+        buf,
+        Rect {
+            width: split,
+            ..inner
+        },
+        left,
+        lk,
+        theme,
+    );
+    if !right.is_empty() {
+        let x = inner.x + split + 2;
+        let col = Rect::new(x, inner.y, inner.right().saturating_sub(x), inner.height);
+        draw_column(buf, col, right, rk, theme);
+    }
+    let foot = "any key closes this";
+    let x = inner.right().saturating_sub(width(foot) as u16);
+    let row = Rect::new(x, inner.y, inner.right() - x, inner.height);
+    put(
+        buf,
+        row,
+        inner.height.saturating_sub(1),
+        &Line::styled(foot, theme.dim),
+    );
+}
+
+fn draw_column(buf: &mut Buffer, area: Rect, sections: &[Section], key_w: u16, theme: &Theme) {
+    let mut y = 0;
+    for s in sections {
+        put(buf, area, y, &Line::styled(s.title, theme.heading));
+        y += 1;
+        for (k, what) in &s.entries {
+            let what_w = area.width.saturating_sub(key_w) as usize;
+            let line = Line::from(vec![
+                Span::styled(pad(k, key_w as usize), theme.key),
+                Span::styled(truncate(what, what_w), theme.label),
+            ]);
+            put(buf, area, y, &line);
+            y += 1;
+        }
+        y += 1;
+    }
+}
