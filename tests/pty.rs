@@ -270,6 +270,9 @@ fn the_demo_picker_filters_and_opens() {
     pty.wait_until("the filtered list", WAIT, |s| {
         !s.contains("staging") && s.contains("production")
     });
+    // Enter applies the filter and returns to the list; Enter there opens.
+    pty.enter();
+    pty.wait_until("the list again", WAIT, |s| s.contains("WORKSPACES"));
     pty.enter();
     pty.wait_for(FORM_LOADED, WAIT);
 }

@@ -92,6 +92,9 @@ async fn picker_filter_then_enter_opens_the_form() {
     ui.wait_for("production", WAIT).await;
     ui.key(KeyCode::Char('/'));
     ui.text("prod");
+    // Enter applies the filter and returns to the list; Enter there opens.
+    ui.key(KeyCode::Enter);
+    ui.wait_for("WORKSPACES", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.wait_for("Production environment workspace", WAIT).await;
 }

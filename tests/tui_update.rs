@@ -82,6 +82,9 @@ fn picker_filter_and_enter_open_the_match() {
     assert!(!app.is_busy());
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "prod");
+    // Enter applies the filter and returns to the list; Enter there opens.
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(!app.picker.filtering && app.picker.filter == "prod");
     let effects = key(&mut app, KeyCode::Enter);
     assert_eq!(
         effects,
@@ -132,8 +135,8 @@ fn moving_with_j_k_tab_and_arrows() {
     key(&mut app, KeyCode::Char('k'));
     assert_eq!(
         focus(&app),
-        "disabled_server_tools",
-        "wraps to the last field"
+        "name",
+        "no wrap-around: up at the top stays"
     );
 }
 
@@ -742,10 +745,10 @@ fn a_server_that_stores_something_else_is_a_warning() {
 }
 
 #[test]
-fn r_on_the_result_reviews_then_enter_sends_the_inverse() {
+fn u_on_the_result_reviews_then_enter_sends_the_inverse() {
     let mut app = submitting_app();
     app.update(Msg::Submitted(Ok(outcome("Production 2"))));
-    let effects = key(&mut app, KeyCode::Char('r'));
+    let effects = key(&mut app, KeyCode::Char('u'));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
     assert!(matches!(app.screen, Screen::Review));
     let effects = key(&mut app, KeyCode::Enter);

@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(c.theme, Some(Theme::Light));
         assert_eq!(c.timeout, Some(5));
         assert_eq!(c.bindings.label(Action::Review), "r");
-        assert_eq!(c.bindings.label(Action::Quit), "q");
+        assert_eq!(c.bindings.label(Action::Quit), "q / ctrl-c");
         assert_eq!(
             parse("api_key_file = \"key\"").unwrap().api_key_file,
             Some(PathBuf::from("/c/orws/key"))

@@ -32,11 +32,10 @@ fn fixed(title: &'static str, entries: &[(&'static str, &'static str)]) -> Secti
 /// the keys of its text inputs, which are text rather than actions.
 fn sections(app: &App) -> Vec<Section> {
     let scope = screen_scope(app);
-    let mut entries: Vec<Entry> = scope_hints(app, scope)
+    let entries: Vec<Entry> = scope_hints(app, scope)
         .into_iter()
         .map(|(a, _)| (Cow::Owned(all_keys(&app.keys, a)), a.description()))
         .collect();
-    entries.push((Cow::Borrowed("Ctrl-Z"), "suspend orws"));
     let mut all = vec![Section {
         title: scope.title(),
         entries,
@@ -142,7 +141,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let col = Rect::new(x, inner.y, inner.right().saturating_sub(x), inner.height);
         draw_column(buf, col, right, rk, theme);
     }
-    let foot = "any key closes this";
+    let foot = "Ctrl-Z suspends · any key closes this";
     let x = inner.right().saturating_sub(width(foot) as u16);
     let row = Rect::new(x, inner.y, inner.right() - x, inner.height);
     put(

@@ -203,10 +203,15 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
 }
 
 /// Hints for the bar: consecutive actions with one label share it (`k/y keep draft`, `↑↓ move`).
-fn action_hints(keys: &KeyBindings, list: &[(Action, &'static str)]) -> Vec<Hint> {
+/// Questions show every key of an answer (`n/Esc`); screens the first one.
+fn action_hints(keys: &KeyBindings, list: &[(Action, &'static str)], every: bool) -> Vec<Hint> {
     let mut out: Vec<(Vec<String>, &'static str)> = Vec::with_capacity(list.len());
     for &(action, label) in list {
-        let key = first_key(keys, action);
+        let key = if every {
+            keys_of(keys, &[action])
+        } else {
+            first_key(keys, action)
+        };
         match out.last_mut() {
             Some((ks, l)) if *l == label => ks.push(key),
             _ => out.push((vec![key], label)),
@@ -251,9 +256,15 @@ pub fn hints(app: &App) -> Vec<Hint> {
             .as_ref()
             .map_or_else(Vec::new, edit_hints),
         Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
-            action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f))
+            action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
         }),
-        Ok(scope) => action_hints(&app.keys, &scope_hints(app, scope)),
+        Ok(scope) => {
+            let question = matches!(
+                scope,
+                Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll
+            );
+            action_hints(&app.keys, &scope_hints(app, scope), question)
+        }
     }
 }
 

@@ -136,8 +136,8 @@ impl PickerState {
 /// The list's keys, most useful first: the hint bar and the help are built from these.
 pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
     let mut h = vec![
-        (Action::Down, "move"),
         (Action::Up, "move"),
+        (Action::Down, "move"),
         (Action::Open, "open"),
         (Action::Filter, "filter"),
         (Action::Reload, "reload"),

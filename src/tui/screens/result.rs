@@ -7,8 +7,8 @@ use crate::tui::app::{App, Effect, Screen};
 pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
     vec![
         (Action::Done, "back to form"),
-        (Action::Undo, "undo"),
         (Action::Back, "back to form"),
+        (Action::Undo, "undo"),
         (Action::Help, "help"),
         (Action::Quit, "quit"),
     ]
