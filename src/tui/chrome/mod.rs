@@ -381,7 +381,7 @@ pub fn too_small(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     if area.height > 2 {
         let more = match app.overlay {
             Some(Overlay::ConfirmLeave { .. }) => format!(
-                "Unsaved edits: {} keep the draft and quit · {} discard · {} stay",
+                "Quit? {} keep draft · {} discard · {} stay",
                 keys_of(&app.keys, &[Action::KeepDraft, Action::Yes]),
                 keys_of(&app.keys, &[Action::Discard]),
                 keys_of(&app.keys, &[Action::No]),

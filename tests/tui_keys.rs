@@ -1,0 +1,397 @@
+//! The one key table, walked: on every screen and question, each key its handler acts on is in
+//! its help and hints, and every other key does nothing. Plus the mode guarantees of product.md
+//! §4: the too-small notice lets only quit act, a failed direct open leads to the picker, the
+//! picker's filter takes text.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::api::ApiError;
+use orws::config::{Action, KeyBindings, Scope};
+use orws::submit::WriteOutcome;
+use orws::tui::app::{App, Effect, Msg, Overlay, Screen, SubmitOutcome};
+use orws::tui::chrome::{all_keys, scope_hints};
+use orws::tui::input;
+use orws::tui::test_host::buffer_text;
+use orws::tui::theme::Theme;
+use orws::tui::view;
+use orws::workspace::{FIELDS, FieldKind, PatchBody, Workspace, check_conflicts};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+fn production() -> Workspace {
+    common::production()
+}
+
+fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, modifiers)))
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    press(app, code, KeyModifiers::NONE)
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
+        .unwrap();
+    buffer_text(terminal.backend().buffer())
+}
+
+fn ws(id: &str, name: &str) -> Workspace {
+    Workspace::from_json(json!({"id": id, "name": name, "slug": name.to_lowercase()})).unwrap()
+}
+
+fn picker() -> App {
+    let (mut app, _) = App::new("h", None);
+    let list = vec![ws("u1", "Alpha"), ws("u2", "Beta"), ws("u3", "Gamma")];
+    app.update(Msg::ListLoaded(Ok(list)));
+    app.picker.filter = "a".into();
+    app.picker.selected = 1;
+    app
+}
+
+fn loading_failed() -> App {
+    let (mut app, _) = App::new("h", Some("nope".into()));
+    app.update(app.loaded(Err(ApiError::NotFound {
+        what: "workspace 'nope'".into(),
+    })));
+    app
+}
+
+fn form() -> App {
+    let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
+    app.update(app.loaded(Ok(production())));
+    app
+}
+
+fn focus_on(app: &mut App, pick: impl Fn(usize) -> bool) {
+    let i = (1..FIELDS.len()).find(|&i| pick(i)).unwrap();
+    app.form.as_mut().unwrap().focus = i;
+}
+
+/// A nullable text field in the middle, edited, nulled and that undone: every form action
+/// but Toggle has something to act on.
+fn form_text() -> App {
+    let mut app = form();
+    focus_on(&mut app, |i| {
+        FIELDS[i].nullable
+            && FIELDS[i].kind.is_text()
+            && FIELDS[i].kind != FieldKind::MultilineText
+            && i + 1 < FIELDS.len()
+    });
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Delete);
+    key(&mut app, KeyCode::Char('u'));
+    app.status = None;
+    app
+}
+
+fn form_toggle() -> App {
+    let mut app = form();
+    focus_on(&mut app, |i| FIELDS[i].kind == FieldKind::Toggle);
+    app
+}
+
+fn review() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Review));
+    app
+}
+
+fn submitting() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Submitting { .. }));
+    app
+}
+
+fn result() -> App {
+    let mut app = submitting();
+    let mut after = production();
+    after.set("name", json!("Production2"));
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), json!("Production2"));
+    app.update(Msg::Submitted(Ok(SubmitOutcome {
+        before: production(),
+        after,
+        patch: PatchBody::from_fields(fields),
+        remote_changes: vec![],
+    })));
+    assert!(matches!(app.screen, Screen::Result(_)));
+    app
+}
+
+fn conflict() -> App {
+    let mut app = submitting();
+    let mut server = production();
+    server.set("name", json!("Theirs"));
+    let patch = app.form.as_ref().unwrap().patch();
+    let report = check_conflicts(&production(), &server, &patch);
+    app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
+    assert!(matches!(app.screen, Screen::Conflict(_)));
+    app
+}
+
+fn question_leave() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    app
+}
+
+fn question_draft() -> App {
+    let draft = review().form.unwrap().draft("openrouter.ai").unwrap();
+    let mut app = form();
+    app.update(Msg::DraftLoaded(Ok(Some(draft))));
+    assert_eq!(app.overlay, Some(Overlay::RestoreDraft));
+    app
+}
+
+fn question_reset_all() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('X'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmResetAll));
+    app
+}
+
+fn too_small() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    draw(&app, 40, 10);
+    assert!(app.too_small());
+    app
+}
+
+/// Fresh apps in each scope; an action acts if it changes something in at least one of them.
+fn states(scope: Scope) -> Vec<fn() -> App> {
+    match scope {
+        Scope::Picker => vec![picker],
+        Scope::Loading => vec![loading_failed],
+        Scope::Form => vec![form_text, form_toggle],
+        Scope::Review => vec![review],
+        Scope::Submitting => vec![submitting],
+        Scope::Result => vec![result],
+        Scope::Conflict => vec![conflict],
+        Scope::QuestionLeave => vec![question_leave],
+        Scope::QuestionDraft => vec![question_draft],
+        Scope::QuestionResetAll => vec![question_reset_all],
+        Scope::TooSmall => vec![too_small],
+    }
+}
+
+/// Every key a person could press that the table might bind.
+fn candidates() -> Vec<(KeyCode, KeyModifiers)> {
+    let none = KeyModifiers::NONE;
+    let mut keys: Vec<(KeyCode, KeyModifiers)> =
+        (' '..='~').map(|c| (KeyCode::Char(c), none)).collect();
+    for code in [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Delete,
+        KeyCode::Backspace,
+        KeyCode::Insert,
+        KeyCode::F(1),
+        KeyCode::F(2),
+        KeyCode::F(5),
+    ] {
+        keys.push((code, none));
+    }
+    for c in ['c', 'r', 's', 'x', 'a', 'u'] {
+        keys.push((KeyCode::Char(c), KeyModifiers::CONTROL));
+    }
+    keys
+}
+
+fn changed(make: fn() -> App, code: KeyCode, modifiers: KeyModifiers) -> bool {
+    let mut app = make();
+    let before = format!("{app:?}");
+    let effects = press(&mut app, code, modifiers);
+    !effects.is_empty() || format!("{app:?}") != before
+}
+
+#[test]
+fn every_screen_acts_on_exactly_the_keys_its_help_and_hints_list() {
+    let keys = KeyBindings::default();
+    for scope in Scope::ALL {
+        let first = states(scope)[0]();
+        assert_eq!(input::context(&first), Ok(scope), "{scope}");
+        // Hints and help are built from the same list: it names every action of the scope.
+        let listed: BTreeSet<Action> = scope_hints(&first, scope)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        let table: BTreeSet<Action> = scope.actions().iter().copied().collect();
+        assert_eq!(listed, table, "{scope}: hints and help list the handler's actions");
+        for (code, modifiers) in candidates() {
+            let event = KeyEvent::new(code, modifiers);
+            let bound = keys.action_for(scope, &event);
+            let acts = states(scope)
+                .into_iter()
+                .any(|make| changed(make, code, modifiers));
+            match bound {
+                Some(action) => assert!(acts, "{scope}: {action} ({code:?}) does nothing"),
+                None => assert!(!acts, "{scope}: unlisted key {code:?} {modifiers:?} acts"),
+            }
+        }
+    }
+}
+
+#[test]
+fn help_shows_on_every_screen_and_lists_its_keys() {
+    let keys = KeyBindings::default();
+    for scope in [
+        Scope::Picker,
+        Scope::Loading,
+        Scope::Form,
+        Scope::Review,
+        Scope::Submitting,
+        Scope::Result,
+        Scope::Conflict,
+    ] {
+        for help in [KeyCode::Char('?'), KeyCode::F(1)] {
+            let mut app = states(scope)[0]();
+            key(&mut app, help);
+            assert_eq!(app.overlay, Some(Overlay::Help), "{scope} {help:?}");
+            let text = draw(&app, 120, 40);
+            for a in scope.actions() {
+                assert!(
+                    text.contains(&all_keys(&keys, *a)),
+                    "{scope}: help lacks {a}\n{text}"
+                );
+            }
+        }
+    }
+    // F1 from a text input too; `?` there is text.
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, None);
+    key(&mut app, KeyCode::F(1));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+}
+
+#[test]
+fn while_too_small_only_quit_acts_with_its_usual_question() {
+    let mut app = too_small();
+    for c in "jkseuX?".chars() {
+        assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
+    }
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Form) && app.overlay.is_none());
+    // Quit asks, as always with unsaved edits; the notice says how to answer.
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![]);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    assert!(draw(&app, 50, 10).contains("stay"));
+    draw(&app, 40, 10);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.overlay, None);
+    // A resize back to a usable size: keys act again.
+    draw(&app, 80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    assert!(!app.too_small());
+    assert_eq!(key(&mut app, KeyCode::Char('s')), vec![]);
+    assert!(matches!(app.screen, Screen::Review));
+}
+
+#[test]
+fn a_failed_direct_open_leads_to_the_picker_with_esc() {
+    let mut app = loading_failed();
+    assert_eq!(key(&mut app, KeyCode::Esc), vec![Effect::LoadList]);
+    assert!(matches!(app.screen, Screen::Picker));
+    assert!(app.is_busy(), "the list is loading");
+}
+
+#[test]
+fn the_picker_filter_takes_text_enter_applies_esc_clears() {
+    let (mut app, _) = App::new("h", None);
+    let list = vec![ws("u1", "Alpha"), ws("u2", "Quebec"), ws("u3", "Romeo")];
+    app.update(Msg::ListLoaded(Ok(list)));
+    key(&mut app, KeyCode::Char('/'));
+    // q, r and ? are text here: no quit, no reload, no help.
+    for c in "qr?".chars() {
+        assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
+    }
+    assert!(!app.quit && app.overlay.is_none());
+    assert_eq!(app.picker.filter, "qr?");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(!app.picker.filtering);
+    assert_eq!(app.picker.matches().len(), 1);
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::LoadWorkspace("u2".into())]
+    );
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![ws("u1", "Alpha"), ws("u2", "Quebec")])));
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('q'));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.picker.filtering && app.picker.filter.is_empty());
+    assert_eq!(app.picker.matches().len(), 2);
+}
+
+#[test]
+fn navigation_does_not_wrap_around() {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![ws("u1", "Alpha"), ws("u2", "Beta")])));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.picker.selected, 0);
+    let mut app = form();
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.form.as_ref().unwrap().focus, 0);
+    key(&mut app, KeyCode::End);
+    let last = app.form.as_ref().unwrap().focus;
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.form.as_ref().unwrap().focus, last);
+}
+
+#[test]
+fn a_rebound_quit_acts_on_every_screen() {
+    let mut app = review();
+    app.keys.set(Action::Quit, vec!["Q".parse().unwrap()]);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![]);
+    assert!(app.overlay.is_none());
+    key(&mut app, KeyCode::Char('Q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+}
+
+#[test]
+fn a_click_focuses_the_row_the_last_frame_drew_there() {
+    let mut app = form();
+    app.mouse = true;
+    draw(&app, 80, 24);
+    let (rect, i) = app.drawn.borrow().field_rows[2];
+    app.update(Msg::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: rect.x + 3,
+        row: rect.y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.form.as_ref().unwrap().focus, i);
+}
