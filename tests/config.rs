@@ -368,29 +368,39 @@ fn keys_replace_the_defaults_of_their_action_only() {
     let s = home.settings(&[], &[]);
     let press = |code, modifiers| KeyEvent::new(code, modifiers);
     assert_eq!(
-        s.keys
-            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('r'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('r'), KeyModifiers::NONE)
+        ),
         Some(Action::Review)
     );
     assert_eq!(
-        s.keys
-            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('x'), KeyModifiers::CONTROL)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('x'), KeyModifiers::CONTROL)
+        ),
         Some(Action::Review)
     );
     // The replaced defaults are gone.
     assert_eq!(
-        s.keys
-            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('s'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('s'), KeyModifiers::NONE)
+        ),
         None
     );
     assert_eq!(
-        s.keys
-            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('q'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('q'), KeyModifiers::NONE)
+        ),
         None
     );
     assert_eq!(
-        s.keys
-            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('Q'), KeyModifiers::SHIFT)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('Q'), KeyModifiers::SHIFT)
+        ),
         Some(Action::Quit)
     );
     // Every other action keeps its defaults.
@@ -404,8 +414,10 @@ fn keys_replace_the_defaults_of_their_action_only() {
     assert_eq!(s.origins.keys[&Action::Review], Origin::File);
     assert_eq!(s.keys.label(Action::Review), "r / ctrl-x");
     assert_eq!(
-        s.keys
-            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('j'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('j'), KeyModifiers::NONE)
+        ),
         Some(Action::Down)
     );
     // An empty list unbinds the action.
@@ -413,8 +425,10 @@ fn keys_replace_the_defaults_of_their_action_only() {
     let s = home.settings(&[], &[]);
     assert!(s.keys.keys(Action::Help).is_empty());
     assert_eq!(
-        s.keys
-            .action_for(orws::config::Scope::Form, &press(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('?'), KeyModifiers::SHIFT)
+        ),
         None
     );
 }

@@ -243,7 +243,10 @@ fn every_screen_acts_on_exactly_the_keys_its_help_and_hints_list() {
             .map(|(a, _)| a)
             .collect();
         let table: BTreeSet<Action> = scope.actions().iter().copied().collect();
-        assert_eq!(listed, table, "{scope}: hints and help list the handler's actions");
+        assert_eq!(
+            listed, table,
+            "{scope}: hints and help list the handler's actions"
+        );
         for (code, modifiers) in candidates() {
             let event = KeyEvent::new(code, modifiers);
             let bound = keys.action_for(scope, &event);
@@ -348,7 +351,10 @@ fn the_picker_filter_takes_text_enter_applies_esc_clears() {
         vec![Effect::LoadWorkspace("u2".into())]
     );
     let (mut app, _) = App::new("h", None);
-    app.update(Msg::ListLoaded(Ok(vec![ws("u1", "Alpha"), ws("u2", "Quebec")])));
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u1", "Alpha"),
+        ws("u2", "Quebec"),
+    ])));
     key(&mut app, KeyCode::Char('/'));
     key(&mut app, KeyCode::Char('q'));
     key(&mut app, KeyCode::Esc);
@@ -359,7 +365,10 @@ fn the_picker_filter_takes_text_enter_applies_esc_clears() {
 #[test]
 fn navigation_does_not_wrap_around() {
     let (mut app, _) = App::new("h", None);
-    app.update(Msg::ListLoaded(Ok(vec![ws("u1", "Alpha"), ws("u2", "Beta")])));
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u1", "Alpha"),
+        ws("u2", "Beta"),
+    ])));
     key(&mut app, KeyCode::Up);
     assert_eq!(app.picker.selected, 0);
     let mut app = form();

@@ -133,11 +133,7 @@ fn moving_with_j_k_tab_and_arrows() {
     key(&mut app, KeyCode::Char('k'));
     assert_eq!(focus(&app), "name");
     key(&mut app, KeyCode::Char('k'));
-    assert_eq!(
-        focus(&app),
-        "name",
-        "no wrap-around: up at the top stays"
-    );
+    assert_eq!(focus(&app), "name", "no wrap-around: up at the top stays");
 }
 
 #[test]

@@ -765,7 +765,10 @@ mod tests {
         let c = keys.conflicts();
         let text = c[0].to_string();
         assert!(text.contains("down") && text.contains("quit"), "{text}");
-        assert!(c.iter().all(|c| text.contains("in the") && c.key.to_string() == "j"));
+        assert!(
+            c.iter()
+                .all(|c| text.contains("in the") && c.key.to_string() == "j")
+        );
         // Rebinding an action rebinds it on every screen that uses it.
         let event = press(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(keys.action_for(Scope::Review, &event), Some(Action::Quit));

@@ -7,16 +7,16 @@ mod submit;
 
 pub use submit::{PendingWrite, WriteState};
 
-use crate::tui::input::{self, Action, Input, Scope, TextInput};
-use crate::tui::screens::form::{FormAction, FormState};
-use crate::tui::screens::{conflict, loading, questions, result, review, submitting};
-use crate::tui::view::Drawn;
-use crate::tui::screens::picker::{PickerAction, PickerState};
 use crate::api::{ApiError, RetryNotice};
 use crate::catalog::Catalog;
 use crate::config::KeyBindings;
 use crate::state::drafts::Draft;
 use crate::submit::WriteOutcome;
+use crate::tui::input::{self, Action, Input, Scope, TextInput};
+use crate::tui::screens::form::{FormAction, FormState};
+use crate::tui::screens::picker::{PickerAction, PickerState};
+use crate::tui::screens::{conflict, loading, questions, result, review, submitting};
+use crate::tui::view::Drawn;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
 };
@@ -519,7 +519,7 @@ impl App {
     }
 
     /// The workspace list, loading it when there is none yet (opened straight into a form).
-    pub(crate) fn to_picker(&mut self) -> Vec<Effect> {
+    pub(crate) fn back_to_picker(&mut self) -> Vec<Effect> {
         self.screen = Screen::Picker;
         if std::mem::replace(&mut self.has_picker, true) {
             vec![]

@@ -1,11 +1,11 @@
 //! The key reference of the current screen (section 4 of the product page), in a box.
 
 use super::{all_keys, scope_hints, screen_scope};
-use crate::tui::view::text::{pad, put, truncate, width};
-use crate::tui::view::{centered, popup};
 use crate::config::Scope;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{pad, put, truncate, width};
+use crate::tui::view::{centered, popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

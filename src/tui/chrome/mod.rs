@@ -4,13 +4,13 @@
 
 pub mod help;
 
-use crate::tui::view::text::{put, truncate, width, wrap_marked};
 use crate::config::{Action, KeyBindings, KeySpec, Scope};
-use crate::tui::input;
-use crate::tui::screens::{conflict, loading, picker, questions, result, review, submitting};
 use crate::tui::app::{App, Level, Overlay, Screen};
+use crate::tui::input;
 use crate::tui::screens::form::{FormState, Mode};
+use crate::tui::screens::{conflict, loading, picker, questions, result, review, submitting};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, truncate, width, wrap_marked};
 use crate::workspace::FieldKind;
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -251,10 +251,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],
-        Err(input::TextInput::FormEdit) => app
-            .form
-            .as_ref()
-            .map_or_else(Vec::new, edit_hints),
+        Err(input::TextInput::FormEdit) => app.form.as_ref().map_or_else(Vec::new, edit_hints),
         Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
             action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
         }),

@@ -26,7 +26,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Retry => vec![],
         // Never a dead end: a mistyped workspace on the command line leads to the list.
-        Action::Back => app.to_picker(),
+        Action::Back => app.back_to_picker(),
         Action::Help => app.show_help(),
         Action::Quit => app.quit_now(),
         Action::Up

@@ -1,7 +1,7 @@
 //! The picker: every workspace, filtered as you type after `/`.
 
-use crate::workspace::Workspace;
 use crate::config::{Action, Scope};
+use crate::workspace::Workspace;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

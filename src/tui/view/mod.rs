@@ -113,7 +113,12 @@ pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// Clears `rect` and draws a box over it (an overlay); returns the inside.
-pub(crate) fn popup(buf: &mut ratatui::buffer::Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
+pub(crate) fn popup(
+    buf: &mut ratatui::buffer::Buffer,
+    rect: Rect,
+    title: &str,
+    theme: &Theme,
+) -> Rect {
     use ratatui::widgets::{Block, BorderType, Clear, Widget};
     Clear.render(rect, buf);
     Block::bordered()

@@ -1,10 +1,10 @@
 //! Boxes over the screen: the key help, and the questions asked before anything is lost or sent.
 
-use crate::config::Action;
-use crate::tui::chrome::{help, keys_of};
 use super::text::{put, wrap_owned};
 use super::{centered, popup};
+use crate::config::Action;
 use crate::tui::app::{App, Overlay};
+use crate::tui::chrome::{help, keys_of};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

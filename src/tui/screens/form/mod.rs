@@ -4,9 +4,9 @@ pub mod editor;
 pub mod field_state;
 pub mod undo;
 
-use self::undo::UndoHistory;
 use self::editor::{EditOutcome, Editor};
 use self::field_state::FieldState;
+use self::undo::UndoHistory;
 use crate::api::ModelSummary;
 use crate::catalog::{Catalog, knows, suggest};
 use crate::config::Action;
