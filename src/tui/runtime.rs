@@ -133,10 +133,6 @@ impl Runtime {
         self
     }
 
-    pub fn sender(&self) -> UnboundedSender<Msg> {
-        self.tx.clone()
-    }
-
     /// Runs until the app quits, input ends, or a stop signal arrives.
     pub async fn run<H: Host>(
         &mut self,
