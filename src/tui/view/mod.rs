@@ -1,21 +1,13 @@
 //! Drawing: a pure function of the app's state (no clock, no I/O). This module lays out the
 //! title bar, the screen, the status message and the key hints; each screen has its module.
 
-mod conflict;
-mod detail;
-mod form;
-mod grid;
-mod loading;
-mod overlay;
-mod picker;
-mod result;
-mod review;
-mod submitting;
+pub(crate) mod grid;
 pub(crate) mod text;
 pub(crate) mod values;
 
 use super::app::{App, Screen};
 use super::chrome;
+use super::screens::{conflict, form, loading, picker, questions, result, review, submitting};
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -54,34 +46,36 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 
     chrome::title(buf, title, app, theme);
     match (&app.screen, &app.form) {
-        (Screen::Picker, _) => picker::draw(buf, body, app, theme),
+        (Screen::Picker, _) => picker::view::draw(buf, body, app, theme),
         (Screen::Loading { target, error }, _) => {
-            loading::draw(buf, body, app, target, error.as_deref(), theme)
+            loading::view::draw(buf, body, app, target, error.as_deref(), theme)
         }
-        (Screen::Form, Some(form)) => form::draw(buf, body, app, form, theme),
-        (Screen::Review, Some(form)) => review::draw(buf, body, form, theme),
+        (Screen::Form, Some(form)) => form::view::draw(buf, body, app, form, theme),
+        (Screen::Review, Some(form)) => review::view::draw(buf, body, form, theme),
         (Screen::Submitting { sending, revert }, Some(form)) => {
             if *revert {
-                form::draw(buf, body, app, form, theme);
+                form::view::draw(buf, body, app, form, theme);
             } else {
-                review::draw(buf, body, form, theme);
+                review::view::draw(buf, body, form, theme);
             }
-            submitting::draw(buf, body, app, *sending, *revert, theme);
+            submitting::view::draw(buf, body, app, *sending, *revert, theme);
         }
-        (Screen::Result(view), _) => result::draw(buf, body, view, theme),
-        (Screen::Conflict(view), Some(form)) => conflict::draw(buf, body, form, view, theme),
+        (Screen::Result(view), _) => result::view::draw(buf, body, view, theme),
+        (Screen::Conflict(view), Some(form)) => conflict::view::draw(buf, body, form, view, theme),
         // A screen that needs the form but has none: nothing to show but the bars.
-        _ => {}
+        (Screen::Form | Screen::Review | Screen::Submitting { .. } | Screen::Conflict(_), None) => {
+        }
     }
     chrome::message(buf, message_area, app, theme);
     chrome::bar(buf, bar, app, theme);
     if let Some(o) = app.overlay {
-        overlay::draw(buf, area, app, o, theme);
+        // The help box, or the question asked.
+        questions::view::draw(buf, area, app, o, theme);
     }
 }
 
 /// A rounded box with a title, as every screen's main panel.
-fn panel<'a>(
+pub(crate) fn panel<'a>(
     title: impl Into<ratatui::text::Line<'a>>,
     theme: &Theme,
 ) -> ratatui::widgets::Block<'a> {
@@ -92,7 +86,7 @@ fn panel<'a>(
 }
 
 /// The area inside a one-cell border.
-fn inside(area: Rect) -> Rect {
+pub(crate) fn inside(area: Rect) -> Rect {
     Rect::new(
         area.x + 1,
         area.y + 1,

@@ -1,8 +1,10 @@
 //! The form screen's state and keys: browse mode (keys are commands) and edit mode (keys are text).
 
+pub mod detail;
 pub mod editor;
 pub mod field_state;
 pub mod undo;
+pub mod view;
 
 use self::editor::{EditOutcome, Editor};
 use self::field_state::FieldState;

@@ -1,13 +1,13 @@
 //! A conflict: fields changed both here and on the server. field | base | theirs | yours,
 //! what it means, and the other fields the server changed meanwhile.
 
-use super::grid::{self, Piece, Row};
-use super::text::{one_line, put, width, wrap_marked};
-use super::values::{label, named, remote_change_lines};
-use super::{inside, panel};
 use crate::tui::app::ConflictView;
 use crate::tui::screens::form::FormState;
 use crate::tui::theme::Theme;
+use crate::tui::view::grid::{self, Piece, Row};
+use crate::tui::view::text::{one_line, put, width, wrap_marked};
+use crate::tui::view::values::{label, named, remote_change_lines};
+use crate::tui::view::{inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

@@ -1,5 +1,7 @@
 //! The Result screen: what the server applied; `u` reviews the inverse patch.
 
+pub mod view;
+
 use crate::config::Action;
 use crate::tui::app::{App, Effect, Screen};
 

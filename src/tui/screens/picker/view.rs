@@ -1,9 +1,9 @@
 //! The picker: every workspace (name, slug, last update), the `/` filter, the count.
 
-use super::text::{pad, put, width, wrap_owned};
-use super::{inside, panel};
 use crate::tui::app::{App, SPINNER};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{pad, put, width, wrap_owned};
+use crate::tui::view::{inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -1,11 +1,11 @@
 //! The review: field | before | after for every modified field, and the exact request body.
 
-use super::grid::{self, Row};
-use super::text::{put, width, wrap};
-use super::values::value;
-use super::{inside, panel};
 use crate::tui::screens::form::FormState;
 use crate::tui::theme::Theme;
+use crate::tui::view::grid::{self, Row};
+use crate::tui::view::text::{put, width, wrap};
+use crate::tui::view::values::value;
+use crate::tui::view::{inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

@@ -2,12 +2,12 @@
 //! read-only fields below, and the detail panel of the focused field (right or below).
 
 use super::detail;
-use super::text::{one_line, pad, put, truncate, width};
-use super::values::{self, Shown};
 use crate::tui::app::App;
 use crate::tui::screens::form::field_state::FieldState;
 use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{one_line, pad, put, truncate, width};
+use crate::tui::view::values::{self, Shown};
 use crate::workspace::READ_ONLY;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

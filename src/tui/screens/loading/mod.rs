@@ -1,5 +1,7 @@
 //! Opening a workspace: a spinner, or why it failed (`r` retries, `Esc` leads to the picker).
 
+pub mod view;
+
 use crate::config::Action;
 use crate::tui::app::{App, Effect, Screen};
 

@@ -2,6 +2,8 @@
 //! field. One vocabulary in every question: `d` is the one key that discards, `n`/`Esc` mean
 //! "not now" (nothing is lost), `y` is yes to what loses nothing.
 
+pub mod view;
+
 use crate::config::{Action, Scope};
 use crate::tui::app::{App, Effect, Overlay};
 

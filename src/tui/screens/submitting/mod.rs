@@ -1,5 +1,7 @@
 //! The Submitting screen: spinner, elapsed time and phase; `Esc` cancels.
 
+pub mod view;
+
 use crate::config::Action;
 use crate::tui::app::{App, Effect, Screen};
 

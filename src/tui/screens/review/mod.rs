@@ -1,5 +1,7 @@
 //! The Review screen: field | before | after and the exact JSON body. Only `Enter` sends.
 
+pub mod view;
+
 use crate::config::Action;
 use crate::tui::app::{App, Effect};
 

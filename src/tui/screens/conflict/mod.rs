@@ -1,5 +1,7 @@
 //! The Conflict screen: fields changed on the server and in the form; keep mine, take theirs.
 
+pub mod view;
+
 use crate::config::Action;
 use crate::tui::app::{App, Effect, Screen};
 use crate::workspace::Workspace;

@@ -1,5 +1,7 @@
 //! The picker: every workspace, filtered as you type after `/`.
 
+pub mod view;
+
 use crate::config::{Action, Scope};
 use crate::workspace::Workspace;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

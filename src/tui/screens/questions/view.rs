@@ -1,11 +1,11 @@
 //! Boxes over the screen: the key help, and the questions asked before anything is lost or sent.
 
-use super::text::{put, wrap_owned};
-use super::{centered, popup};
 use crate::config::Action;
 use crate::tui::app::{App, Overlay};
 use crate::tui::chrome::{help, keys_of};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, wrap_owned};
+use crate::tui::view::{centered, popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -59,7 +59,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                         .fields
                         .keys()
                         .chain(d.unparsed.keys())
-                        .map(|k| super::values::label(k))
+                        .map(|k| crate::tui::view::values::label(k))
                         .collect();
                     (d.len(), d.saved_at.as_str(), names.join(", "))
                 }
