@@ -37,7 +37,9 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         // Only quit acts while the notice shows, and the question quitting asks.
         return Ok(match app.overlay {
             Some(Overlay::ConfirmLeave { .. }) => Scope::QuestionLeave,
-            _ => Scope::TooSmall,
+            Some(Overlay::Help | Overlay::RestoreDraft | Overlay::ConfirmResetAll) | None => {
+                Scope::TooSmall
+            }
         });
     }
     match app.overlay {

@@ -260,10 +260,10 @@ impl App {
     /// benchmarks that play the runtime's part).
     #[cfg(any(test, feature = "test-util"))]
     pub fn loaded(&self, result: Result<Workspace, ApiError>) -> Msg {
-        let target = match &self.screen {
-            Screen::Loading { target, .. } => target.clone(),
-            _ => String::new(),
-        };
+        let mut target = String::new();
+        if let Screen::Loading { target: asked, .. } = &self.screen {
+            target.clone_from(asked);
+        }
         Msg::WorkspaceLoaded { target, result }
     }
 
@@ -502,10 +502,10 @@ impl App {
             Scope::Submitting => submitting::act(self, action),
             Scope::Result => result::act(self, action),
             Scope::Conflict => conflict::act(self, action),
-            Scope::QuestionLeave => match self.overlay {
-                Some(Overlay::ConfirmLeave { quit }) => questions::leave(self, quit, action),
-                _ => vec![],
-            },
+            Scope::QuestionLeave => {
+                let quit = self.overlay == Some(Overlay::ConfirmLeave { quit: true });
+                questions::leave(self, quit, action)
+            }
             Scope::QuestionDraft => questions::draft(self, action),
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).

@@ -153,14 +153,17 @@ fn counts(spans: &mut Vec<Span<'static>>, form: &FormState, theme: &Theme) {
 fn badge(app: &App) -> &'static str {
     match (app.overlay, &app.screen) {
         (Some(Overlay::Help), _) => "HELP",
-        (Some(_), _) => "CONFIRM",
+        (
+            Some(Overlay::ConfirmLeave { .. } | Overlay::RestoreDraft | Overlay::ConfirmResetAll),
+            _,
+        ) => "CONFIRM",
         (None, Screen::Picker) if app.picker.filtering => "FILTER",
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
         (None, Screen::Form) => match app.form.as_ref().map(|f| &f.mode) {
             Some(Mode::Edit { .. } | Mode::Switch { .. }) => "EDIT",
             Some(Mode::Checklist { .. }) => "CHECKLIST",
-            _ => "BROWSE",
+            Some(Mode::Browse) | None => "BROWSE",
         },
         (None, Screen::Review) => "REVIEW",
         (None, Screen::Submitting { .. }) => "SENDING",

@@ -670,12 +670,14 @@ pub fn bar_hints(form: &FormState) -> Vec<(Action, &'static str)> {
     hints(form)
         .into_iter()
         .take_while(|(a, _)| *a != Action::Back)
-        .filter(|(a, _)| match a {
-            Action::Undo => form.undo.undo_len() > 0,
-            Action::Redo => form.undo.redo_len() > 0,
-            Action::Clear => f.spec.nullable,
-            Action::Reset => f.is_modified(),
-            _ => true,
+        .filter(|(a, _)| {
+            let idle = [
+                (Action::Undo, form.undo.undo_len() == 0),
+                (Action::Redo, form.undo.redo_len() == 0),
+                (Action::Clear, !f.spec.nullable),
+                (Action::Reset, !f.is_modified()),
+            ];
+            !idle.contains(&(*a, true))
         })
         .chain([(Action::Back, "list")])
         .collect()

@@ -12,10 +12,10 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
 
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
-        Action::Cancel => match app.screen {
-            Screen::Submitting { sending, .. } => app.cancel_submit(sending),
-            _ => vec![],
-        },
+        Action::Cancel => {
+            let sending = matches!(app.screen, Screen::Submitting { sending: true, .. });
+            app.cancel_submit(sending)
+        }
         Action::Help => app.show_help(),
         Action::Up
         | Action::Down
