@@ -108,6 +108,29 @@ fn review() -> App {
     app
 }
 
+/// A review longer than the screen, drawn at 80×24 and scrolled a row: it can go both ways.
+fn review_scrolled() -> App {
+    let mut app = review();
+    let long = "A description long enough to wrap over many lines of the request body. ".repeat(6);
+    let form = app.form.as_mut().unwrap();
+    form.field_mut("description")
+        .unwrap()
+        .set_value(json!(long));
+    for spec in FIELDS.iter().filter(|f| f.kind == FieldKind::Toggle) {
+        let f = form.field_mut(spec.name).unwrap();
+        let on = f
+            .current
+            .as_ref()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        f.set_value(json!(!on));
+    }
+    draw(&app, 80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.review.scroll, 1);
+    app
+}
+
 fn submitting() -> App {
     let mut app = review();
     key(&mut app, KeyCode::Enter);
@@ -180,7 +203,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::Picker => vec![picker],
         Scope::Loading => vec![loading_failed],
         Scope::Form => vec![form_text, form_toggle],
-        Scope::Review => vec![review],
+        Scope::Review => vec![review_scrolled],
         Scope::Submitting => vec![submitting],
         Scope::Result => vec![result],
         Scope::Conflict => vec![conflict],
@@ -378,6 +401,37 @@ fn navigation_does_not_wrap_around() {
     let last = app.form.as_ref().unwrap().focus;
     key(&mut app, KeyCode::Down);
     assert_eq!(app.form.as_ref().unwrap().focus, last);
+}
+
+#[test]
+fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
+    let mut app = review_scrolled();
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.review.scroll, 0);
+    let top = draw(&app, 80, 24);
+    assert!(top.contains("more (j PgDn)"), "{top}");
+    key(&mut app, KeyCode::Char('G'));
+    let (content, shown) = app.drawn.borrow().review;
+    assert_eq!(app.review.scroll, content - shown);
+    let bottom = draw(&app, 80, 24);
+    assert!(bottom.contains("Only this is sent"), "{bottom}");
+    // No letter sends, scrolling or not; Enter does.
+    for c in "jkgGsSyY".chars() {
+        assert!(
+            !key(&mut app, KeyCode::Char(c))
+                .iter()
+                .any(|e| matches!(e, Effect::Submit { .. }))
+        );
+    }
+    assert!(matches!(
+        key(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::Submit { .. }]
+    ));
+    // A new review starts at the top.
+    let mut app = review_scrolled();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.review.scroll, 0);
 }
 
 #[test]

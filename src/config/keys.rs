@@ -130,7 +130,9 @@ impl Scope {
                 Up, Down, Top, Bottom, Edit, Toggle, Clear, Undo, Redo, Reset, ResetAll, Editor,
                 Review, Help, Quit, Back,
             ],
-            Scope::Review => &[Submit, Back, Help, Quit],
+            Scope::Review => &[
+                Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
+            ],
             Scope::Submitting => &[Cancel, Help],
             Scope::Result => &[Done, Undo, Back, Help, Quit],
             Scope::Conflict => &[KeepMine, TakeTheirs, Back, Help, Quit],

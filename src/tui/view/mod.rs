@@ -20,6 +20,8 @@ pub struct Drawn {
     pub too_small: bool,
     /// The form's field rows on screen, each with the index of its field.
     pub field_rows: Vec<(Rect, usize)>,
+    /// The review's content height and the rows of it shown (its scroll range).
+    pub review: (u16, u16),
 }
 
 /// The smallest terminal the screens are drawn in; below it, a notice.
@@ -33,6 +35,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     *app.drawn.borrow_mut() = Drawn {
         too_small,
         field_rows: Vec::new(),
+        review: (0, 0),
     };
     if too_small {
         chrome::too_small(buf, area, app, theme);
@@ -51,12 +54,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             loading::view::draw(buf, body, app, target, error.as_deref(), theme)
         }
         (Screen::Form, Some(form)) => form::view::draw(buf, body, app, form, theme),
-        (Screen::Review, Some(form)) => review::view::draw(buf, body, form, theme),
+        (Screen::Review, Some(form)) => {
+            app.drawn.borrow_mut().review =
+                review::view::draw(buf, body, form, app.review.scroll, theme);
+        }
         (Screen::Submitting { sending, revert }, Some(form)) => {
             if *revert {
                 form::view::draw(buf, body, app, form, theme);
             } else {
-                review::view::draw(buf, body, form, theme);
+                review::view::draw(buf, body, form, app.review.scroll, theme);
             }
             submitting::view::draw(buf, body, app, *sending, *revert, theme);
         }

@@ -5,13 +5,38 @@ pub mod view;
 use crate::config::Action;
 use crate::tui::app::{App, Effect};
 
+/// The review's own state: how far it is scrolled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReviewState {
+    pub scroll: u16,
+}
+
+/// A page of the review: the rows the last frame showed, less one for context.
+fn page(app: &App) -> u16 {
+    app.drawn.borrow().review.1.saturating_sub(1).max(1)
+}
+
+/// Moves the scroll by `by` rows, kept within what the last frame drew.
+fn scroll(app: &mut App, by: i32) {
+    let (content, shown) = app.drawn.borrow().review;
+    let max = i32::from(content.saturating_sub(shown));
+    let to = (i32::from(app.review.scroll) + by).clamp(0, max);
+    app.review.scroll = u16::try_from(to).unwrap_or(0);
+}
+
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
 pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
     vec![
         (Action::Submit, "submit"),
         (Action::Back, "back"),
+        (Action::Up, "scroll"),
+        (Action::Down, "scroll"),
         (Action::Help, "help"),
         (Action::Quit, "quit"),
+        (Action::PageDown, "page down"),
+        (Action::PageUp, "page up"),
+        (Action::Top, "top"),
+        (Action::Bottom, "bottom"),
     ]
 }
 
@@ -22,13 +47,31 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Back => app.review_back(),
         Action::Help => app.show_help(),
         Action::Quit => app.leave(true),
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
+        Action::Down => {
+            scroll(app, 1);
+            vec![]
+        }
+        Action::Up => {
+            scroll(app, -1);
+            vec![]
+        }
+        Action::PageDown => {
+            scroll(app, i32::from(page(app)));
+            vec![]
+        }
+        Action::PageUp => {
+            scroll(app, -i32::from(page(app)));
+            vec![]
+        }
+        Action::Top => {
+            app.review.scroll = 0;
+            vec![]
+        }
+        Action::Bottom => {
+            scroll(app, i32::from(u16::MAX));
+            vec![]
+        }
+        Action::Edit
         | Action::Toggle
         | Action::Clear
         | Action::Undo
