@@ -458,3 +458,90 @@ fn a_click_focuses_the_row_the_last_frame_drew_there() {
     }));
     assert_eq!(app.form.as_ref().unwrap().focus, i);
 }
+
+fn mouse(app: &mut App, kind: crossterm::event::MouseEventKind, column: u16, row: u16) {
+    app.update(Msg::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+#[test]
+fn left_and_right_cycle_a_choice_either_way_and_flip_a_boolean() {
+    let mut app = form();
+    let i = (0..FIELDS.len())
+        .find(|&i| matches!(FIELDS[i].kind, FieldKind::Choice(_)))
+        .unwrap();
+    let FieldKind::Choice(options) = FIELDS[i].kind else {
+        unreachable!()
+    };
+    app.form.as_mut().unwrap().focus = i;
+    let value = |app: &App| app.form.as_ref().unwrap().fields[i].current.clone();
+    let start = value(&app);
+    key(&mut app, KeyCode::Right);
+    let on = value(&app);
+    assert_ne!(on, start);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(value(&app), start, "← undoes →");
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('l'));
+    assert_eq!(value(&app), start);
+    // Round the ring backwards: every option (and null when allowed) comes once.
+    let ring = options.len() + usize::from(FIELDS[i].nullable);
+    let mut seen = BTreeSet::new();
+    for _ in 0..ring {
+        key(&mut app, KeyCode::Left);
+        seen.insert(value(&app).map(|v| v.to_string()));
+    }
+    assert_eq!(seen.len(), ring);
+    assert_eq!(value(&app), start);
+    let mut app = form_toggle();
+    let f = |app: &App| app.form.as_ref().unwrap().focused().current.clone();
+    let before = f(&app);
+    key(&mut app, KeyCode::Left);
+    assert_ne!(f(&app), before);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(f(&app), before);
+}
+
+#[test]
+fn the_wheel_moves_and_a_click_on_the_focused_checkbox_ticks_it() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut app = form();
+    app.mouse = true;
+    draw(&app, 80, 24);
+    mouse(&mut app, MouseEventKind::ScrollDown, 10, 5);
+    assert_eq!(app.form.as_ref().unwrap().focus, 1);
+    mouse(&mut app, MouseEventKind::ScrollUp, 10, 5);
+    assert_eq!(app.form.as_ref().unwrap().focus, 0);
+    let toggle = (0..FIELDS.len())
+        .find(|&i| FIELDS[i].kind == FieldKind::Toggle)
+        .unwrap();
+    let (rect, _) = *app
+        .drawn
+        .borrow()
+        .field_rows
+        .iter()
+        .find(|(_, i)| *i == toggle)
+        .unwrap();
+    let value = |app: &App| app.form.as_ref().unwrap().fields[toggle].current.clone();
+    let before = value(&app);
+    let click = MouseEventKind::Down(MouseButton::Left);
+    mouse(&mut app, click, rect.x + 2, rect.y);
+    assert_eq!(app.form.as_ref().unwrap().focus, toggle);
+    assert_eq!(value(&app), before, "the first click focuses");
+    draw(&app, 80, 24);
+    mouse(&mut app, click, rect.x + 2, rect.y);
+    assert_ne!(
+        value(&app),
+        before,
+        "a click on the focused checkbox ticks it"
+    );
+    // Without --mouse, nothing.
+    let mut app = form();
+    draw(&app, 80, 24);
+    mouse(&mut app, MouseEventKind::ScrollDown, 10, 5);
+    assert_eq!(app.form.as_ref().unwrap().focus, 0);
+}

@@ -35,6 +35,10 @@ pub enum Action {
     Edit,
     /// Flip a boolean, or open the choices of a list field.
     Toggle,
+    /// Cycle a choice backwards (a boolean flips).
+    CycleBack,
+    /// Cycle a choice forwards (a boolean flips).
+    CycleOn,
     /// Set the focused field to null (when it may be null).
     Clear,
     /// Undo the last change to the form; on the Result screen, review the inverse patch.
@@ -127,8 +131,8 @@ impl Scope {
             ],
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
-                Up, Down, Top, Bottom, Edit, Toggle, Clear, Undo, Redo, Reset, ResetAll, Editor,
-                Review, Help, Quit, Back,
+                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
+                ResetAll, Editor, Review, Help, Quit, Back,
             ],
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
@@ -179,7 +183,7 @@ impl fmt::Display for Scope {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -188,6 +192,8 @@ impl Action {
         Action::PageDown,
         Action::Edit,
         Action::Toggle,
+        Action::CycleBack,
+        Action::CycleOn,
         Action::Clear,
         Action::Undo,
         Action::Redo,
@@ -224,6 +230,8 @@ impl Action {
             Action::PageDown => "page_down",
             Action::Edit => "edit",
             Action::Toggle => "toggle",
+            Action::CycleBack => "cycle_back",
+            Action::CycleOn => "cycle_on",
             Action::Clear => "clear",
             Action::Undo => "undo",
             Action::Redo => "redo",
@@ -265,6 +273,8 @@ impl Action {
             Action::PageDown => "a page down",
             Action::Edit => "edit the field",
             Action::Toggle => "toggle / choose",
+            Action::CycleBack => "previous choice",
+            Action::CycleOn => "next choice",
             Action::Clear => "set to null",
             Action::Undo => "undo a change",
             Action::Redo => "redo",
@@ -302,6 +312,8 @@ impl Action {
             Action::PageDown => &["pagedown"],
             Action::Edit => &["enter", "i"],
             Action::Toggle => &["space"],
+            Action::CycleBack => &["left", "h"],
+            Action::CycleOn => &["right", "l"],
             Action::Clear => &["delete", "backspace"],
             Action::Undo => &["u"],
             Action::Redo => &["ctrl-r"],

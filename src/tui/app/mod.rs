@@ -353,10 +353,7 @@ impl App {
                 }
                 vec![]
             }
-            Msg::Mouse(m) => {
-                self.on_mouse(m);
-                vec![]
-            }
+            Msg::Mouse(m) => self.on_mouse(m),
             Msg::Resize => vec![],
             Msg::Tick(elapsed) => {
                 self.elapsed = elapsed;
@@ -660,10 +657,21 @@ impl App {
         vec![Effect::LoadList]
     }
 
-    fn on_mouse(&mut self, m: MouseEvent) {
+    fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
         use crossterm::event::MouseEventKind;
         if !self.mouse || self.overlay.is_some() || self.too_small() {
-            return;
+            return vec![];
+        }
+        // The wheel moves as ↑/↓ do where there is a list or a page to move through.
+        let wheel = match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            _ => None,
+        };
+        if let (Some(action), Ok(scope @ (Scope::Picker | Scope::Form | Scope::Review))) =
+            (wheel, input::context(self))
+        {
+            return self.act(scope, action);
         }
         if let (Screen::Form, Some(form), MouseEventKind::Down(_)) =
             (&self.screen, &mut self.form, m.kind)
@@ -679,8 +687,15 @@ impl App {
                 .find(|(rect, _)| rect.contains(at))
                 .map(|(_, i)| *i);
             if let Some(i) = clicked {
+                // A click on the focused checkbox ticks it, as a second click would anywhere.
+                let tick = form.focus == i
+                    && form.fields[i].spec.kind == crate::workspace::FieldKind::Toggle;
                 form.focus = i;
+                if tick {
+                    form.act(Action::Toggle);
+                }
             }
         }
+        vec![]
     }
 }

@@ -336,6 +336,8 @@ impl FormState {
             }
             Action::Edit => self.begin_edit(),
             Action::Toggle => self.space(),
+            Action::CycleBack => self.cycle(false),
+            Action::CycleOn => self.cycle(true),
             Action::Clear => {
                 let f = &mut self.fields[self.focus];
                 if f.spec.nullable {
@@ -393,6 +395,40 @@ impl FormState {
             }
             FieldKind::ToolList => self.begin_edit(),
             _ => {}
+        }
+    }
+
+    /// `←`/`→`: a choice cycles either way (null after the last option when it may be null);
+    /// a boolean flips; other kinds stay as they are.
+    fn cycle(&mut self, forward: bool) {
+        let f = &mut self.fields[self.focus];
+        match f.spec.kind {
+            FieldKind::Toggle => {
+                let on = f.current.as_ref().and_then(Value::as_bool).unwrap_or(false);
+                f.set_value(Value::Bool(!on));
+            }
+            FieldKind::Choice(options) => {
+                let mut ring: Vec<Value> =
+                    options.iter().map(|o| Value::String((*o).into())).collect();
+                if f.spec.nullable {
+                    ring.push(Value::Null);
+                }
+                let now = f.current.clone().unwrap_or(Value::Null);
+                let n = ring.len();
+                let next = match ring.iter().position(|v| *v == now) {
+                    Some(i) if forward => (i + 1) % n,
+                    Some(i) => (i + n - 1) % n,
+                    None if forward => 0,
+                    None => n - 1,
+                };
+                f.set_value(ring[next].clone());
+            }
+            FieldKind::Text
+            | FieldKind::MultilineText
+            | FieldKind::Model { .. }
+            | FieldKind::Rate
+            | FieldKind::KeyIds
+            | FieldKind::ToolList => {}
         }
     }
 
@@ -510,6 +546,8 @@ impl FormState {
         match key.code {
             KeyCode::Char('c') if ctrl => self.cancel_edit(),
             KeyCode::Char(' ') => self.space(),
+            KeyCode::Left => self.cycle(false),
+            KeyCode::Right => self.cycle(true),
             KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Browse,
             KeyCode::Tab => self.edit_next(true),
             KeyCode::BackTab => self.edit_next(false),
@@ -657,6 +695,8 @@ pub fn hints(form: &FormState) -> Vec<(Action, &'static str)> {
         (Action::Down, "move"),
         (Action::Back, "list"),
         second,
+        (Action::CycleBack, "previous choice"),
+        (Action::CycleOn, "next choice"),
         (Action::ResetAll, "reset all"),
         (Action::Editor, "$EDITOR"),
         (Action::Top, "first"),

@@ -39,6 +39,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PageDown
         | Action::Edit
         | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
         | Action::Clear
         | Action::Undo
         | Action::Redo

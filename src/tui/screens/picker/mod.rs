@@ -102,6 +102,8 @@ impl PickerState {
             Action::Back => self.filter.clear(),
             Action::Edit
             | Action::Toggle
+            | Action::CycleBack
+            | Action::CycleOn
             | Action::Clear
             | Action::Undo
             | Action::Redo

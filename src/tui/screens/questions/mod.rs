@@ -81,6 +81,8 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::PageDown
         | Action::Edit
         | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
         | Action::Clear
         | Action::Undo
         | Action::Redo
@@ -136,6 +138,8 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PageDown
         | Action::Edit
         | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
         | Action::Clear
         | Action::Undo
         | Action::Redo
@@ -182,6 +186,8 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PageDown
         | Action::Edit
         | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
         | Action::Clear
         | Action::Undo
         | Action::Redo

@@ -34,6 +34,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PageDown
         | Action::Edit
         | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
         | Action::Clear
         | Action::Redo
         | Action::Reset

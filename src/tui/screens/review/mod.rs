@@ -73,6 +73,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Edit
         | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
         | Action::Clear
         | Action::Undo
         | Action::Redo
