@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::config::{Action, KeyBindings, Scope};
 use orws::submit::WriteOutcome;
-use orws::tui::app::{App, Effect, Msg, Overlay, Screen, SubmitOutcome};
+use orws::tui::app::{App, ConflictFound, Effect, Msg, Overlay, Screen, SubmitOutcome};
 use orws::tui::chrome::{all_keys, scope_hints};
 use orws::tui::input;
 use orws::tui::test_host::buffer_text;
@@ -544,4 +544,58 @@ fn the_wheel_moves_and_a_click_on_the_focused_checkbox_ticks_it() {
     draw(&app, 80, 24);
     mouse(&mut app, MouseEventKind::ScrollDown, 10, 5);
     assert_eq!(app.form.as_ref().unwrap().focus, 0);
+}
+
+/// The form with its name edited to "Production2".
+fn edited() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    app
+}
+
+#[test]
+fn r_rereads_keeping_edits_and_a_clash_goes_to_the_conflict_screen() {
+    let mut app = edited();
+    let id = production().id().to_string();
+    assert_eq!(key(&mut app, KeyCode::Char('r')), vec![Effect::Refresh(id)]);
+    // A field changed only on the server is taken in; the edit stays.
+    let mut server = production();
+    server.set("slug", json!("prod-new"));
+    let effects = app.update(Msg::Refreshed(Ok(server)));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.workspace.slug(), "prod-new");
+    assert_eq!(form.patch().to_body_string(), r#"{"name":"Production2"}"#);
+    // The edited field changed there too: the Conflict screen; m keeps mine, sends nothing.
+    let mut server = app.form.as_ref().unwrap().workspace.clone();
+    server.set("name", json!("Theirs"));
+    app.update(Msg::Refreshed(Ok(server.clone())));
+    assert!(
+        matches!(&app.screen, Screen::Conflict(v) if v.found == ConflictFound::Rereading),
+        "{:?}",
+        app.screen
+    );
+    let effects = key(&mut app, KeyCode::Char('m'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(matches!(app.screen, Screen::Form));
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.workspace.name(), "Theirs");
+    assert_eq!(form.patch().to_body_string(), r#"{"name":"Production2"}"#);
+    // t takes theirs.
+    let mut app = edited();
+    app.update(Msg::Refreshed(Ok(server)));
+    key(&mut app, KeyCode::Char('t'));
+    assert!(matches!(app.screen, Screen::Form));
+    assert!(app.form.as_ref().unwrap().patch().is_empty());
+    // A failed re-read keeps everything and says why; a late one after leaving is dropped.
+    let mut app = edited();
+    app.update(Msg::Refreshed(Err(ApiError::Timeout { secs: 3 })));
+    assert!(app.status.clone().unwrap().text.contains("3 s"));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
+    let mut app = edited();
+    key(&mut app, KeyCode::Char('s'));
+    let before = format!("{app:?}");
+    app.update(Msg::Refreshed(Ok(production())));
+    assert_eq!(format!("{app:?}"), before);
 }

@@ -132,7 +132,7 @@ impl Scope {
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
                 Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
-                ResetAll, Editor, Review, Help, Quit, Back,
+                ResetAll, Editor, Review, Reload, Help, Quit, Back,
             ],
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
@@ -284,7 +284,7 @@ impl Action {
             Action::Review => "review and save",
             Action::Open => "open the workspace",
             Action::Filter => "filter by name or slug",
-            Action::Reload => "reload the list",
+            Action::Reload => "load again",
             Action::Retry => "try again",
             Action::Submit => "send the PATCH (no letter sends)",
             Action::Cancel => "cancel (re-reads if the PATCH may have landed)",

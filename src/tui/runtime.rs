@@ -270,6 +270,12 @@ impl Runtime {
                         }));
                     }
                 }
+                Effect::Refresh(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::Refreshed(client.get(&id).await));
+                    });
+                }
                 Effect::Recheck { id, after } => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {

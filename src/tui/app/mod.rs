@@ -69,6 +69,8 @@ pub enum Msg {
     DraftSaved(Result<(), String>),
     /// The model catalog, fetched (or read from the cache) in the background.
     CatalogLoaded(Result<Catalog, ApiError>),
+    /// `r` on the form: the workspace as the server holds it now.
+    Refreshed(Result<Workspace, ApiError>),
 }
 
 /// What the app asks the runtime to do.
@@ -78,6 +80,8 @@ pub enum Effect {
     /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
     LoadCatalog,
     LoadWorkspace(String),
+    /// Re-read the open workspace, keeping the edits (answered with `Msg::Refreshed`).
+    Refresh(String),
     /// The safe write: GET the workspace, check for conflicts against `base`, then PATCH
     /// `base`'s uuid (crate::submit::safe_patch).
     Submit {
@@ -130,8 +134,19 @@ pub struct ResultView {
 pub struct ConflictView {
     pub server: Workspace,
     pub report: ConflictReport,
-    /// The conflict was found restoring a draft, not submitting: `m` keeps the edits, sends nothing.
-    pub from_draft: bool,
+    /// When the conflict was found: only after a submit does `m` lead back to a Review.
+    pub found: ConflictFound,
+}
+
+/// When a conflict was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictFound {
+    /// Checking before a PATCH: nothing was sent.
+    Submitting,
+    /// Restoring a draft: `m`/`t` only rebase the form and send nothing.
+    RestoringDraft,
+    /// Re-reading the workspace (`r`): `m`/`t` only rebase the form and send nothing.
+    Rereading,
 }
 
 #[derive(Debug)]
@@ -387,6 +402,7 @@ impl App {
                 self.catalog_once()
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
+            Msg::Refreshed(result) => self.on_refreshed(result),
             Msg::SubmitConflict { server, report } => {
                 self.show_conflict(server, report);
                 vec![]
@@ -609,11 +625,63 @@ impl App {
         vec![]
     }
 
+    /// `r`: the server's state under the edits. A field changed both here and there goes to
+    /// the Conflict screen (whose `m`/`t` only rebase); other remote changes are taken in.
+    fn on_refreshed(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
+        let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) else {
+            // Left the form meanwhile: the answer is stale.
+            return vec![];
+        };
+        let server = match result {
+            Ok(ws) if ws.id() == form.workspace.id() => ws,
+            Ok(ws) => {
+                self.error(format!(
+                    "The re-read answered with another workspace ({}); nothing changed.",
+                    ws.id()
+                ));
+                return vec![];
+            }
+            Err(e) => {
+                self.error(format!(
+                    "Could not re-read the workspace: {e}; your edits are kept."
+                ));
+                return vec![];
+            }
+        };
+        let report = crate::workspace::check_conflicts(&form.workspace, &server, &form.patch());
+        if report.has_conflicts() {
+            self.screen = Screen::Conflict(ConflictView {
+                server,
+                report,
+                found: ConflictFound::Rereading,
+            });
+            self.warn("The server changed fields you are changing; choose whose values to keep.");
+            return vec![];
+        }
+        let remote = report.remote_changes.len();
+        form.rebase(server);
+        self.info(match remote {
+            0 => "Re-read: nothing changed on the server.".to_string(),
+            n => format!(
+                "Re-read: took in {n} field{} changed on the server; your edits are kept.",
+                if n == 1 { "" } else { "s" }
+            ),
+        });
+        vec![]
+    }
+
     /// What the form asked for after a key.
     fn form_did(&mut self, action: FormAction) -> Vec<Effect> {
         match action {
             FormAction::None => vec![],
             FormAction::Review => self.review(),
+            FormAction::Reread => match self.form_id() {
+                Some(id) => {
+                    self.info("Re-reading the workspace…");
+                    vec![Effect::Refresh(id)]
+                }
+                None => vec![],
+            },
             FormAction::Help => self.show_help(),
             FormAction::Quit => self.leave(true),
             FormAction::Back => self.leave(false),

@@ -41,7 +41,7 @@ impl App {
             self.screen = Screen::Conflict(ConflictView {
                 server,
                 report,
-                from_draft: true,
+                found: ConflictFound::RestoringDraft,
             });
             self.warn("The server changed fields your draft changes; choose whose values to keep.");
         } else {

@@ -181,7 +181,7 @@ impl App {
         self.screen = Screen::Conflict(ConflictView {
             server,
             report,
-            from_draft: false,
+            found: ConflictFound::Submitting,
         });
         self.warn(
             "Someone changed these fields on the server since you loaded them; nothing was sent.",

@@ -112,7 +112,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let (lk, lw) = column_width(left);
     let (rk, rw) = column_width(right);
     let body_w = if right.is_empty() { lw } else { lw + 4 + rw };
-    let body_h = column_height(left).max(column_height(right)) + 2;
+    let body_h = column_height(left).max(column_height(right));
     let rect = centered(area, body_w + 4, body_h + 2);
     let inner = popup(buf, rect, "Keys", theme);
     let inner = Rect::new(
@@ -141,15 +141,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let col = Rect::new(x, inner.y, inner.right().saturating_sub(x), inner.height);
         draw_column(buf, col, right, rk, theme);
     }
-    let foot = "Ctrl-Z suspends · any key closes this";
+    // On the bottom border, where it takes no row from the keys.
+    let foot = " Ctrl-Z suspends · any key closes this ";
     let x = inner.right().saturating_sub(width(foot) as u16);
-    let row = Rect::new(x, inner.y, inner.right() - x, inner.height);
-    put(
-        buf,
-        row,
-        inner.height.saturating_sub(1),
-        &Line::styled(foot, theme.dim),
-    );
+    let row = Rect::new(x, rect.bottom().saturating_sub(1), inner.right() - x, 1);
+    put(buf, row, 0, &Line::styled(foot, theme.dim));
 }
 
 fn draw_column(buf: &mut Buffer, area: Rect, sections: &[Section], key_w: u16, theme: &Theme) {

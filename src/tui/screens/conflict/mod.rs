@@ -3,12 +3,13 @@
 pub mod view;
 
 use crate::config::Action;
-use crate::tui::app::{App, Effect, Screen};
+use crate::tui::app::{App, ConflictFound, Effect, Screen};
 use crate::workspace::Workspace;
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
 pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
-    let from_draft = matches!(&app.screen, Screen::Conflict(v) if v.from_draft);
+    let from_draft =
+        matches!(&app.screen, Screen::Conflict(v) if v.found != ConflictFound::Submitting);
     vec![
         (
             Action::KeepMine,
@@ -37,7 +38,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             .map(|c| c.field.clone())
             .collect(),
     );
-    let from_draft = view.from_draft;
+    // Found restoring a draft or re-reading: m and t only rebase the form, nothing is sent.
+    let from_draft = view.found != ConflictFound::Submitting;
     let Some(form) = &mut app.form else {
         return vec![];
     };
@@ -45,7 +47,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Action::KeepMine if from_draft => {
             form.rebase(server);
             app.screen = Screen::Form;
-            app.info("Kept your restored edits on top of the server's values; s to review.");
+            app.info("Kept your edits on top of the server's values; s to review.");
             vec![]
         }
         Action::KeepMine => {

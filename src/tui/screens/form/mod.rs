@@ -44,6 +44,8 @@ pub enum Mode {
 pub enum FormAction {
     None,
     Review,
+    /// Re-read the workspace from the server, keeping the edits.
+    Reread,
     Help,
     Quit,
     Back,
@@ -354,6 +356,7 @@ impl FormState {
             }
             Action::Editor => {}
             Action::Review => return FormAction::Review,
+            Action::Reload => return FormAction::Reread,
             Action::Help => return FormAction::Help,
             Action::Quit => return FormAction::Quit,
             Action::Back => return FormAction::Back,
@@ -361,7 +364,6 @@ impl FormState {
             | Action::PageDown
             | Action::Open
             | Action::Filter
-            | Action::Reload
             | Action::Retry
             | Action::Submit
             | Action::Cancel
@@ -695,6 +697,7 @@ pub fn hints(form: &FormState) -> Vec<(Action, &'static str)> {
         (Action::Down, "move"),
         (Action::Back, "list"),
         second,
+        (Action::Reload, "re-read"),
         (Action::CycleBack, "previous choice"),
         (Action::CycleOn, "next choice"),
         (Action::ResetAll, "reset all"),
