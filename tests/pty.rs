@@ -60,7 +60,7 @@ fn demo_edit_review_submit_result_then_quit_restores_the_terminal() {
     append_to_name(&pty, " 2", "Production 2");
     pty.enter();
     pty.send("s");
-    let review = pty.wait_for(r#"{"name":"Production 2"}"#, WAIT);
+    let review = pty.wait_for(r#""name": "Production 2""#, WAIT);
     assert!(
         !review.contains(r#""slug""#),
         "only name is sent:\n{review}"
@@ -172,7 +172,7 @@ fn a_conflict_stops_the_submit_and_shows_the_remote_value() {
     assert_eq!(status, 200, "{body}");
 
     pty.send("s");
-    pty.wait_for(r#"{"name":"Production 2"}"#, WAIT);
+    pty.wait_for(r#""name": "Production 2""#, WAIT);
     pty.enter();
     // The row: field, base, theirs, yours.
     pty.wait_until("the conflict row", WAIT, |s| {

@@ -49,7 +49,7 @@ async fn edit_review_submit_result() {
     ui.text(" 2");
     ui.key(KeyCode::Enter);
     ui.key(KeyCode::Char('s'));
-    let review = ui.wait_for(r#"{"name":"Production 2"}"#, WAIT).await;
+    let review = ui.wait_for(r#""name": "Production 2""#, WAIT).await;
     assert!(
         !review.contains(r#""slug""#),
         "only name is sent:\n{review}"

@@ -477,6 +477,21 @@ async fn ctrl_z_flushes_the_draft_before_suspending() {
     ui.wait_for("Production zz", WAIT).await;
 }
 
+/// Back to the list keeping the draft: the list marks the workspace whose draft waits, and
+/// only it.
+#[tokio::test]
+async fn the_picker_marks_a_workspace_with_a_waiting_draft() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, _task) = start(client(&server), state.path());
+    edit_name(&ui, " marked").await;
+    ui.key(KeyCode::Esc);
+    ui.wait_for("Back to the list?", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    let screen = ui.wait_for("✎ Production", WAIT).await;
+    assert!(!screen.contains("✎ Staging"), "{screen}");
+}
+
 /// Back to the list keeping the draft, then the same workspace again: the draft is offered.
 #[tokio::test]
 async fn a_draft_kept_on_the_way_back_to_the_list_is_offered_again() {

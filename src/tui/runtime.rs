@@ -270,6 +270,20 @@ impl Runtime {
                         }));
                     }
                 }
+                Effect::FindDrafts(ids) => {
+                    // What this process kept a moment ago (going back to the list) counts too.
+                    let _ = self.flush_and_wait();
+                    let waiting = match &self.drafts {
+                        Some(Drafts {
+                            store: Ok(store), ..
+                        }) => ids
+                            .into_iter()
+                            .filter(|id| store.waiting(self.client.host(), id))
+                            .collect(),
+                        _ => vec![],
+                    };
+                    queue.extend(app.update(Msg::DraftsWaiting(waiting)));
+                }
                 Effect::Refresh(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {

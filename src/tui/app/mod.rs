@@ -69,6 +69,8 @@ pub enum Msg {
     DraftSaved(Result<(), String>),
     /// The model catalog, fetched (or read from the cache) in the background.
     CatalogLoaded(Result<Catalog, ApiError>),
+    /// The listed workspaces that have a draft waiting.
+    DraftsWaiting(Vec<String>),
     /// `r` on the form: the workspace as the server holds it now.
     Refreshed(Result<Workspace, ApiError>),
 }
@@ -80,6 +82,8 @@ pub enum Effect {
     /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
     LoadCatalog,
     LoadWorkspace(String),
+    /// Which of these workspaces have a draft waiting (answered with `Msg::DraftsWaiting`).
+    FindDrafts(Vec<String>),
     /// Re-read the open workspace, keeping the edits (answered with `Msg::Refreshed`).
     Refresh(String),
     /// The safe write: GET the workspace, check for conflicts against `base`, then PATCH
@@ -389,8 +393,11 @@ impl App {
             Msg::ListLoaded(result) => {
                 self.picker.expected = None;
                 self.picker.loading = false;
+                let mut effects = Vec::with_capacity(2);
                 match result {
                     Ok(list) => {
+                        let ids = list.iter().map(|w| w.id().to_string()).collect();
+                        effects.push(Effect::FindDrafts(ids));
                         self.picker.set_workspaces(list);
                         self.status = None;
                     }
@@ -399,10 +406,15 @@ impl App {
                         self.error(format!("{e} (r to retry)"));
                     }
                 }
-                self.catalog_once()
+                effects.extend(self.catalog_once());
+                effects
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
+            Msg::DraftsWaiting(ids) => {
+                self.picker.drafts = ids.into_iter().collect();
+                vec![]
+            }
             Msg::SubmitConflict { server, report } => {
                 self.show_conflict(server, report);
                 vec![]

@@ -27,6 +27,8 @@ pub struct PickerState {
     pub selected: usize,
     /// Why the last load failed (`r` retries); the list then holds what came before it.
     pub error: Option<String>,
+    /// Ids of the workspaces with a draft of unsaved edits waiting (marked in the list).
+    pub drafts: std::collections::BTreeSet<String>,
 }
 
 impl PickerState {
