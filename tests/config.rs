@@ -363,14 +363,14 @@ fn a_bad_key_binding_is_an_error_naming_the_key_string() {
 #[test]
 fn keys_replace_the_defaults_of_their_action_only() {
     let home = Home::new(Some(
-        "[keys]\nreview = [\"r\", \"ctrl-x\"]\nquit = [\"Q\", \"ctrl-q\"]\n",
+        "[keys]\nreview = [\"v\", \"ctrl-x\"]\nquit = [\"Q\", \"ctrl-q\"]\n",
     ));
     let s = home.settings(&[], &[]);
     let press = |code, modifiers| KeyEvent::new(code, modifiers);
     assert_eq!(
         s.keys.action_for(
             orws::config::Scope::Form,
-            &press(KeyCode::Char('r'), KeyModifiers::NONE)
+            &press(KeyCode::Char('v'), KeyModifiers::NONE)
         ),
         Some(Action::Review)
     );
@@ -412,7 +412,7 @@ fn keys_replace_the_defaults_of_their_action_only() {
         }
     }
     assert_eq!(s.origins.keys[&Action::Review], Origin::File);
-    assert_eq!(s.keys.label(Action::Review), "r / ctrl-x");
+    assert_eq!(s.keys.label(Action::Review), "v / ctrl-x");
     assert_eq!(
         s.keys.action_for(
             orws::config::Scope::Form,

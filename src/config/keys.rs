@@ -771,10 +771,17 @@ mod tests {
     #[test]
     fn one_key_for_two_actions_of_one_scope_is_a_conflict_naming_both() {
         let mut keys = KeyBindings::default();
-        keys.set(Action::Review, vec!["r".parse().unwrap()]);
-        assert_eq!(keys.label(Action::Review), "r");
-        // `r` also reloads the picker and retries an open: other scopes, no conflict.
+        keys.set(Action::Review, vec!["v".parse().unwrap()]);
+        assert_eq!(keys.label(Action::Review), "v");
         assert!(keys.conflicts().is_empty(), "{:?}", keys.conflicts());
+        // `r` retries an open and reloads the list: other scopes, no conflict.
+        keys.set(Action::Retry, vec!["r".parse().unwrap()]);
+        assert!(keys.conflicts().is_empty(), "{:?}", keys.conflicts());
+        // Bound to review, `r` would also re-read the form: refused, naming both.
+        keys.set(Action::Review, vec!["r".parse().unwrap()]);
+        let text = keys.conflicts()[0].to_string();
+        assert!(text.contains("review") && text.contains("reload"), "{text}");
+        keys.set(Action::Review, vec!["v".parse().unwrap()]);
         keys.set(Action::Quit, vec!["j".parse().unwrap()]);
         let c = keys.conflicts();
         let text = c[0].to_string();
@@ -785,7 +792,7 @@ mod tests {
         );
         // Rebinding an action rebinds it on every screen that uses it.
         let event = press(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(keys.action_for(Scope::Review, &event), Some(Action::Quit));
+        assert_eq!(keys.action_for(Scope::Conflict, &event), Some(Action::Quit));
     }
 
     #[test]
