@@ -440,3 +440,45 @@ fn the_editor_never_sees_the_key() {
     let modes = std::fs::read_to_string(sb.path().join("report.modes")).unwrap();
     assert_eq!(modes.split_whitespace().collect::<Vec<_>>(), ["600", "700"]);
 }
+
+/// `?` and F1 show the keys on the picker, the form and the review of the real binary, and any
+/// key closes them; a mistyped workspace leads back to the list with Esc.
+#[test]
+fn help_shows_everywhere_and_a_failed_open_is_not_a_dead_end() {
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "prodution"]), 80, 24);
+    pty.wait_for_nocase("not found", WAIT);
+    pty.esc();
+    pty.wait_until("the list", WAIT, |s| {
+        s.contains("production") && s.contains("staging")
+    });
+    pty.send("?");
+    pty.wait_for("Workspaces", WAIT);
+    pty.wait_for("any key closes", WAIT);
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    pty.send("/prod");
+    pty.enter();
+    pty.enter();
+    pty.wait_for(FORM_LOADED, WAIT);
+    // F1 is "\x1bOP" in most terminals.
+    pty.send("\x1bOP");
+    pty.wait_for("any key closes", WAIT);
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    append_to_name(&pty, " 2", "Production 2");
+    pty.enter();
+    pty.send("s");
+    pty.wait_for(r#""name": "Production 2""#, WAIT);
+    pty.send("?");
+    let help = pty.wait_for("any key closes", WAIT);
+    assert!(help.contains("Review") && help.contains("Enter"), "{help}");
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    pty.esc();
+    pty.wait_gone("Review ·", WAIT);
+    pty.send("q");
+    pty.wait_for("Quit?", WAIT);
+    pty.send("d");
+    pty.wait_exit(WAIT);
+}
