@@ -599,3 +599,29 @@ fn r_rereads_keeping_edits_and_a_clash_goes_to_the_conflict_screen() {
     app.update(Msg::Refreshed(Ok(production())));
     assert_eq!(format!("{app:?}"), before);
 }
+
+#[test]
+fn the_description_soft_wraps_while_edited() {
+    let mut app = form();
+    let i = FIELDS
+        .iter()
+        .position(|f| f.kind == FieldKind::MultilineText)
+        .unwrap();
+    app.form.as_mut().unwrap().focus = i;
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().unwrap().is_editing());
+    // Select all is not a key here: clear with Ctrl-U, then type one long line.
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    let text = "Beginning of a long description that goes on well past the width of the value \
+                column so that it has to wrap onto further rows to the last word ENDMARK";
+    for c in text.chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = draw(&app, w, h);
+        assert!(
+            screen.contains("Beginning") && screen.contains("ENDMARK"),
+            "{w}x{h}: both ends of the line are in sight\n{screen}"
+        );
+    }
+}

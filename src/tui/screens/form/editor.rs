@@ -4,7 +4,7 @@
 //! (textarea's own steps). `Ctrl-Z` is not a key here: it suspends orws, as in a shell.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::{CursorMove, Input, Key, TextArea};
+use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
 
 /// What a key did to the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,10 @@ impl Editor {
             vec![text.replace(['\n', '\r'], " ")]
         };
         let mut area = TextArea::new(lines);
+        if multiline {
+            // The description soft-wraps while edited; one-line fields scroll sideways.
+            area.set_wrap_mode(WrapMode::WordOrGlyph);
+        }
         area.move_cursor(CursorMove::Bottom);
         area.move_cursor(CursorMove::End);
         Self { area, multiline }

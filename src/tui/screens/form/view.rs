@@ -30,8 +30,18 @@ enum Item<'a> {
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &Theme) {
     let items = items(form);
-    let heights: Vec<u16> = items.iter().map(|i| item_height(i, form)).collect();
     let wide = area.width >= WIDE;
+    let list_w = if wide {
+        area.width - (area.width * 40 / 100).clamp(44, 60) + 1
+    } else {
+        area.width
+    };
+    // The editor gets the value column and the two cells of the marks' gap.
+    let edit_w = list_value_width(Rect {
+        width: list_w,
+        ..area
+    }) + 2;
+    let heights: Vec<u16> = items.iter().map(|i| item_height(i, form, edit_w)).collect();
     if wide {
         let panel = (area.width * 40 / 100).clamp(44, 60);
         let list = Rect::new(area.x, area.y, area.width - panel + 1, area.height);
@@ -86,10 +96,19 @@ fn items(form: &FormState) -> Vec<Item<'_>> {
     items
 }
 
-fn item_height(item: &Item, form: &FormState) -> u16 {
+/// Rows of an item; the description being edited takes its soft-wrapped lines (and one more
+/// for the cursor), between 3 and 6.
+fn item_height(item: &Item, form: &FormState, edit_w: u16) -> u16 {
     match (item, &form.mode) {
         (Item::Field(i, _), Mode::Edit { editor, .. }) if *i == form.focus && editor.multiline => {
-            (editor.area.lines().len() as u16 + 1).clamp(3, 6)
+            let w = usize::from(edit_w.max(1));
+            let rows: usize = editor
+                .area
+                .lines()
+                .iter()
+                .map(|l| width(l).div_ceil(w).max(1))
+                .sum();
+            (rows as u16 + 1).clamp(3, 6)
         }
         _ => 1,
     }
