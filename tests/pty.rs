@@ -250,7 +250,7 @@ fn a_draft_survives_kill_9_and_is_offered_on_the_next_open() {
 #[test]
 fn too_small_shows_a_notice_and_a_resize_brings_the_form() {
     let sb = Sandbox::new();
-    let pty = Pty::spawn(sb.command(&["--demo", "production"]), 60, 20);
+    let pty = Pty::spawn(sb.command(&["--demo", "production"]), 59, 19);
     let small = pty.wait_for_nocase("too small", WAIT);
     assert!(!small.contains(FORM_LOADED), "{small}");
     pty.resize(100, 30);
@@ -480,5 +480,22 @@ fn help_shows_everywhere_and_a_failed_open_is_not_a_dead_end() {
     pty.send("q");
     pty.wait_for("Quit?", WAIT);
     pty.send("d");
+    pty.wait_exit(WAIT);
+}
+
+/// 60×20 (a tmux split) is usable: the form, its hints and help, no "too small" notice.
+#[test]
+fn the_form_is_usable_at_60x20() {
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 60, 20);
+    let form = pty.wait_until("the form at 60x20", WAIT, |s| {
+        has_row(s, &["Name", "Production"]) && s.contains("BROWSE")
+    });
+    assert!(!form.to_lowercase().contains("too small"), "{form}");
+    pty.send("?");
+    pty.wait_for("any key closes", WAIT);
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    pty.send("q");
     pty.wait_exit(WAIT);
 }

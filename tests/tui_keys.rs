@@ -300,12 +300,15 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
             let mut app = states(scope)[0]();
             key(&mut app, help);
             assert_eq!(app.overlay, Some(Overlay::Help), "{scope} {help:?}");
-            let text = draw(&app, 120, 40);
-            for a in scope.actions() {
-                assert!(
-                    text.contains(&all_keys(&keys, *a)),
-                    "{scope}: help lacks {a}\n{text}"
-                );
+            // At the largest and the smallest size: every key of the screen is in sight.
+            for (w, h) in [(120, 40), (60, 20)] {
+                let text = draw(&app, w, h);
+                for a in scope.actions() {
+                    assert!(
+                        text.contains(&all_keys(&keys, *a)),
+                        "{scope} at {w}x{h}: help lacks {a}\n{text}"
+                    );
+                }
             }
         }
     }
@@ -624,4 +627,24 @@ fn the_description_soft_wraps_while_edited() {
             "{w}x{h}: both ends of the line are in sight\n{screen}"
         );
     }
+}
+
+/// Down to 60×20 every screen is drawn (no "too small" notice) with its hint bar.
+#[test]
+fn every_screen_is_usable_at_60x20() {
+    for scope in Scope::ALL {
+        if scope == Scope::TooSmall {
+            continue;
+        }
+        let app = states(scope)[0]();
+        let text = draw(&app, 60, 20);
+        assert!(!text.contains("too small"), "{scope}\n{text}");
+        assert!(!app.too_small());
+        let bar = text.lines().last().unwrap_or_default().to_string();
+        let first = scope_hints(&app, scope)[0].0;
+        let key = orws::tui::chrome::first_key(&app.keys, first);
+        assert!(bar.contains(&key), "{scope}: the bar shows {key}\n{text}");
+    }
+    let small = too_small();
+    assert!(draw(&small, 59, 19).contains("need at least 60×20"));
 }

@@ -457,9 +457,9 @@ fn error_status() {
 #[test]
 fn too_small() {
     let app = form_on(production());
-    let text = screen(&app, (60, 20));
-    assert!(text.contains("Terminal too small: need at least 80×24, have 60×20"));
-    insta::assert_snapshot!("too_small_60x20", text);
+    let text = screen(&app, (59, 19));
+    assert!(text.contains("Terminal too small: need at least 60×20, have 59×19"));
+    insta::assert_snapshot!("too_small_59x19", text);
 }
 
 #[test]

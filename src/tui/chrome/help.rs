@@ -13,6 +13,7 @@ use std::borrow::Cow;
 
 type Entry = (Cow<'static, str>, &'static str);
 
+#[derive(Clone)]
 struct Section {
     title: &'static str,
     entries: Vec<Entry>,
@@ -88,6 +89,38 @@ fn sections(app: &App) -> Vec<Section> {
     all
 }
 
+/// Fills the left column up to `rows` lines, then the right; a section cut in two goes on
+/// under its title again.
+fn flow(all: Vec<Section>, rows: u16) -> (Vec<Section>, Vec<Section>) {
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let mut used = 0u16;
+    for section in all {
+        let gap = u16::from(!left.is_empty());
+        let fits = rows.saturating_sub(used + gap + 1) as usize;
+        if !right.is_empty() || fits == 0 {
+            right.push(section);
+            continue;
+        }
+        if section.entries.len() <= fits {
+            used += gap + 1 + section.entries.len() as u16;
+            left.push(section);
+            continue;
+        }
+        let mut entries = section.entries;
+        let rest = entries.split_off(fits);
+        used = rows;
+        left.push(Section {
+            title: section.title,
+            entries,
+        });
+        right.push(Section {
+            title: section.title,
+            entries: rest,
+        });
+    }
+    (left, right)
+}
+
 fn column_height(sections: &[Section]) -> u16 {
     let lines: usize = sections.iter().map(|s| s.entries.len() + 1).sum();
     (lines + sections.len().saturating_sub(1)) as u16
@@ -102,13 +135,21 @@ fn column_width(sections: &[Section]) -> (u16, u16) {
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let all = sections(app);
-    // One column when it fits the height, else the first section beside the others.
-    let one = column_height(&all) + 4 <= area.height;
-    let (left, right) = if one || all.len() < 2 {
-        (&all[..], &all[..0])
+    // One column when it fits the height, else the first section beside the others, else (a
+    // small terminal) the lines flow from the left column into the right, so every key shows.
+    let room = area.height.saturating_sub(2);
+    let one = column_height(&all) + 2 <= room;
+    let (left, right): (Vec<Section>, Vec<Section>) = if one || all.len() < 2 {
+        (all, Vec::new())
     } else {
-        all.split_at(1)
+        let (l, r) = all.split_at(1);
+        if column_height(l).max(column_height(r)) <= room {
+            (l.to_vec(), r.to_vec())
+        } else {
+            flow(all, room)
+        }
     };
+    let (left, right) = (&left[..], &right[..]);
     let (lk, lw) = column_width(left);
     let (rk, rw) = column_width(right);
     let body_w = if right.is_empty() { lw } else { lw + 4 + rw };

@@ -367,11 +367,15 @@ pub fn pretty_key(k: &KeySpec) -> String {
     s
 }
 
-/// A centred notice when the terminal is below 80×24 (and the question quitting asks, if any).
+/// A centred notice when the terminal is below the smallest size (and the question quitting
+/// asks, if any).
 pub fn too_small(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let text = format!(
-        "Terminal too small: need at least 80×24, have {}×{}",
-        area.width, area.height
+        "Terminal too small: need at least {}×{}, have {}×{}",
+        crate::tui::view::MIN_WIDTH,
+        crate::tui::view::MIN_HEIGHT,
+        area.width,
+        area.height
     );
     let shown = truncate(&text, area.width as usize);
     let w = width(&shown) as u16;

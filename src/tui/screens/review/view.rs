@@ -76,8 +76,16 @@ pub fn draw(
         })
         .collect();
     let table_h: u16 = rows.iter().map(|r| r.height).sum();
-    let content_h =
-        1 + table_h + 1 + 1 + body_lines.len() as u16 + 1 + warning_lines.len() as u16 + 1;
+    let note = "Only this is sent. Enter sends it; Esc goes back with nothing lost.";
+    let note_lines = wrap(&[(note, theme.dim)], inner.width as usize, usize::MAX);
+    let content_h = 1
+        + table_h
+        + 1
+        + 1
+        + body_lines.len() as u16
+        + 1
+        + warning_lines.len() as u16
+        + note_lines.len() as u16;
 
     // Everything is laid out once, off screen, and the window the scroll shows is copied in.
     let full = Rect::new(0, 0, inner.width, content_h);
@@ -106,8 +114,9 @@ pub fn draw(
         put(&mut off, full, y, line);
         y += 1;
     }
-    let note = "Only this is sent. Enter sends it; Esc goes back with nothing lost.";
-    put(&mut off, full, y, &Line::styled(note, theme.dim));
+    for (i, line) in note_lines.iter().enumerate() {
+        put(&mut off, full, y + i as u16, line);
+    }
 
     let scroll = scroll.min(content_h.saturating_sub(inner.height));
     for row in 0..inner.height.min(content_h - scroll) {
