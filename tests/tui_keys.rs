@@ -648,3 +648,25 @@ fn every_screen_is_usable_at_60x20() {
     let small = too_small();
     assert!(draw(&small, 59, 19).contains("need at least 60×20"));
 }
+
+#[test]
+fn a_pasted_tab_becomes_a_space_in_a_one_line_field() {
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::Paste("\tA\tB\n".into()));
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        form.fields[0].current,
+        Some(json!("Production A B")),
+        "{:?}",
+        form.fields[0]
+    );
+    let mut app = form_text();
+    let i = app.form.as_ref().unwrap().focus;
+    app.update(Msg::EditorClosed(Ok("x\ty\n".into())));
+    assert_eq!(
+        app.form.as_ref().unwrap().fields[i].current,
+        Some(json!("x y"))
+    );
+}

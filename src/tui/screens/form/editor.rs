@@ -88,14 +88,15 @@ impl Editor {
         EditOutcome::Editing
     }
 
-    /// Bracketed paste: textarea ignores it, so the text is inserted here; newlines become
-    /// spaces in one-line fields.
+    /// Bracketed paste: textarea ignores it, so the text is inserted here; newlines and tabs
+    /// become spaces in one-line fields (a raw tab there is invisible and drawn unlike a space).
     pub fn paste(&mut self, text: &str) {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if self.multiline {
             self.area.insert_str(text);
         } else {
-            self.area.insert_str(text.replace('\n', " ").trim_end());
+            self.area
+                .insert_str(text.replace(['\n', '\t'], " ").trim_end());
         }
     }
 }

@@ -605,7 +605,7 @@ impl FormState {
         // Editors add a final newline; one-line fields keep one line.
         let text = text.strip_suffix('\n').unwrap_or(text);
         let text = if one_line {
-            text.replace('\n', " ")
+            text.replace(['\n', '\t'], " ")
         } else {
             text.to_string()
         };
