@@ -874,7 +874,7 @@ fn suggestions(app: &App) -> Vec<String> {
 }
 
 #[test]
-fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
+fn typing_a_model_lists_catalog_ids_and_enter_takes_one() {
     let mut app = form_app();
     app.update(Msg::CatalogLoaded(Ok(catalog())));
     app.form.as_mut().unwrap().focus_field("default_text_model");
@@ -900,15 +900,13 @@ fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
     ctrl(&mut app, 'k');
     typed(&mut app, "gpt4o");
     key(&mut app, KeyCode::Down);
+    // Tab moves on keeping the typed text, highlighted suggestion or not (issue 11).
     key(&mut app, KeyCode::Tab);
-    assert_eq!(
-        current(&app, "default_text_model"),
-        Some(json!("openai/gpt-4o"))
-    );
-    assert!(
-        app.form.as_ref().unwrap().is_editing(),
-        "Tab takes the highlighted one and stays"
-    );
+    assert_eq!(current(&app, "default_text_model"), Some(json!("gpt4o")));
+    assert_eq!(focus(&app), "default_image_model");
+    assert!(app.form.as_ref().unwrap().is_editing());
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(focus(&app), "default_text_model");
     // With none highlighted, Tab moves on keeping the typed text.
     ctrl(&mut app, 'a');
     ctrl(&mut app, 'k');

@@ -67,7 +67,7 @@ fn sections(app: &App) -> Vec<Section> {
                     ("Ctrl-W Ctrl-Y", "kill a word back / yank"),
                     ("Ctrl-A Ctrl-E", "start / end of line"),
                     ("Alt-B Alt-F", "a word left / right"),
-                    ("↓ Tab", "pick a model suggestion"),
+                    ("↓ ↑ Enter", "pick a model suggestion"),
                     ("F1", "help"),
                 ],
             ));

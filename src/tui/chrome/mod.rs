@@ -273,10 +273,10 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
     match &form.mode {
         Mode::Edit { editor, .. } => {
             let mut h = Vec::new();
-            // A highlighted suggestion is what Enter and Tab take.
+            // A highlighted suggestion is what Enter takes; Tab moves on with the typed text.
             let taking = form.suggestion.is_some() && !form.suggestions().is_empty();
             if taking {
-                h.push(hint("Enter/Tab", "take"));
+                h.push(hint("Enter", "take"));
             } else if !form.suggestions().is_empty() {
                 h.push(hint("↓", "suggestions"));
             }
@@ -288,7 +288,7 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
             }
             h.push(hint("Ctrl-C", "cancel"));
             h.push(hint("Ctrl-_", "undo"));
-            if !editor.multiline && !taking {
+            if !editor.multiline {
                 h.push(hint("Tab", "next"));
             }
             h

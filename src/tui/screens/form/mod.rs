@@ -494,7 +494,6 @@ impl FormState {
                 self.suggestion = Some(i - 1);
                 return true;
             }
-            (KeyCode::Tab, Some(i)) => ids[i.min(last)].clone(),
             (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
             _ => return false,
         };
