@@ -670,3 +670,29 @@ fn a_pasted_tab_becomes_a_space_in_a_one_line_field() {
         Some(json!("x y"))
     );
 }
+
+#[test]
+fn the_cursor_is_never_drawn_over_the_modified_mark() {
+    use ratatui::style::Modifier;
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..60 {
+        key(&mut app, KeyCode::Char('z'));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| view::draw(frame, &app, &Theme::new(false)))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    let (rect, _) = app.drawn.borrow().field_rows[0];
+    let mark_x = rect.right() - 3;
+    assert_eq!(buf[(mark_x, rect.y)].symbol(), "●");
+    assert!(
+        !buf[(mark_x, rect.y)].modifier.contains(Modifier::REVERSED),
+        "the cursor sits on the mark"
+    );
+    assert!(
+        (rect.x..mark_x).any(|x| buf[(x, rect.y)].modifier.contains(Modifier::REVERSED)),
+        "the cursor is drawn"
+    );
+}

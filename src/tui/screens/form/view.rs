@@ -36,11 +36,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
     } else {
         area.width
     };
-    // The editor gets the value column and the two cells of the marks' gap.
+    // The editor gets the value column and one cell of the marks' gap.
     let edit_w = list_value_width(Rect {
         width: list_w,
         ..area
-    }) + 2;
+    }) + 1;
     let heights: Vec<u16> = items.iter().map(|i| item_height(i, form, edit_w)).collect();
     if wide {
         let panel = (area.width * 40 / 100).clamp(44, 60);
@@ -243,7 +243,8 @@ fn draw_item(buf: &mut Buffer, row: Rect, form: &FormState, item: &Item, theme: 
                     Span::styled(label, label_style),
                 ]),
             );
-            let value_area = Rect::new(row.x + value_x, row.y, value_w + 2, row.height);
+            // The editor stops left of the marks, so its cursor never sits on the `●`.
+            let value_area = Rect::new(row.x + value_x, row.y, value_w + 1, row.height);
             match &form.mode {
                 Mode::Edit { editor, .. } if editing => {
                     (&editor.area).render(value_area, buf);
