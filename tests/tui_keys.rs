@@ -696,3 +696,28 @@ fn the_cursor_is_never_drawn_over_the_modified_mark() {
         "the cursor is drawn"
     );
 }
+
+#[test]
+fn the_picker_filters_with_the_suggestions_fuzzy_matching_best_first() {
+    let (mut app, _) = App::new("h", None);
+    let list = vec![
+        ws("u1", "Staging West"),
+        ws("u2", "Production"),
+        ws("u3", "Prod Mirror"),
+    ];
+    app.update(Msg::ListLoaded(Ok(list)));
+    let matched = |app: &mut App, filter: &str| {
+        app.picker.filter = filter.into();
+        app.picker
+            .matches()
+            .into_iter()
+            .map(|i| app.picker.workspaces[i].slug().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Letters in order, not only substrings.
+    assert_eq!(matched(&mut app, "prdctn"), ["production"]);
+    // A slug prefix before a name match; the rest keep their order.
+    assert_eq!(matched(&mut app, "prod"), ["production", "prod mirror"]);
+    assert_eq!(matched(&mut app, "west"), ["staging west"]);
+    assert_eq!(matched(&mut app, "").len(), 3);
+}

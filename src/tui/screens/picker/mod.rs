@@ -163,16 +163,9 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
     h
 }
 
-/// The workspaces whose name or slug contains the filter, ignoring case.
+/// The workspaces matching the filter, best first: the same matching as the model suggestions
+/// (slug exact, prefix, substring, then the name, then the slug's letters in order), ignoring
+/// case. An empty filter keeps the list as it is.
 pub fn filter_indices(list: &[Workspace], filter: &str) -> Vec<usize> {
-    let needle = filter.to_lowercase();
-    list.iter()
-        .enumerate()
-        .filter(|(_, w)| {
-            needle.is_empty()
-                || w.name().to_lowercase().contains(&needle)
-                || w.slug().contains(&needle)
-        })
-        .map(|(i, _)| i)
-        .collect()
+    crate::catalog::rank_indices(list.iter().map(|w| (w.slug(), w.name())), filter)
 }
