@@ -3,7 +3,7 @@
 mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use orws::tui::picker::filter_indices;
+use orws::tui::screens::picker::filter_indices;
 use std::hint::black_box;
 
 fn picker(c: &mut Criterion) {

@@ -373,34 +373,44 @@ fn a_bad_key_binding_is_an_error_naming_the_key_string() {
 #[test]
 fn keys_replace_the_defaults_of_their_action_only() {
     let home = Home::new(Some(
-        "[keys]\nreview = [\"r\", \"ctrl-x\"]\nquit = [\"Q\", \"ctrl-q\"]\n",
+        "[keys]\nreview = [\"v\", \"ctrl-x\"]\nquit = [\"Q\", \"ctrl-q\"]\n",
     ));
     let s = home.settings(&[], &[]);
     let press = |code, modifiers| KeyEvent::new(code, modifiers);
     assert_eq!(
-        s.keys
-            .action_for(&press(KeyCode::Char('r'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('v'), KeyModifiers::NONE)
+        ),
         Some(Action::Review)
     );
     assert_eq!(
-        s.keys
-            .action_for(&press(KeyCode::Char('x'), KeyModifiers::CONTROL)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('x'), KeyModifiers::CONTROL)
+        ),
         Some(Action::Review)
     );
     // The replaced defaults are gone.
     assert_eq!(
-        s.keys
-            .action_for(&press(KeyCode::Char('s'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('s'), KeyModifiers::NONE)
+        ),
         None
     );
     assert_eq!(
-        s.keys
-            .action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('q'), KeyModifiers::NONE)
+        ),
         None
     );
     assert_eq!(
-        s.keys
-            .action_for(&press(KeyCode::Char('Q'), KeyModifiers::SHIFT)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('Q'), KeyModifiers::SHIFT)
+        ),
         Some(Action::Quit)
     );
     // Every other action keeps its defaults.
@@ -412,10 +422,12 @@ fn keys_replace_the_defaults_of_their_action_only() {
         }
     }
     assert_eq!(s.sources.keys[&Action::Review], Source::File);
-    assert_eq!(s.keys.label(Action::Review), "r / ctrl-x");
+    assert_eq!(s.keys.label(Action::Review), "v / ctrl-x");
     assert_eq!(
-        s.keys
-            .action_for(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('j'), KeyModifiers::NONE)
+        ),
         Some(Action::Down)
     );
     // An empty list unbinds the action.
@@ -423,8 +435,10 @@ fn keys_replace_the_defaults_of_their_action_only() {
     let s = home.settings(&[], &[]);
     assert!(s.keys.keys(Action::Help).is_empty());
     assert_eq!(
-        s.keys
-            .action_for(&press(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+        s.keys.action_for(
+            orws::config::Scope::Form,
+            &press(KeyCode::Char('?'), KeyModifiers::SHIFT)
+        ),
         None
     );
 }

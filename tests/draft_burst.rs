@@ -25,7 +25,7 @@ fn key(c: char) -> Msg {
 /// An app on the production form, in edit mode on the name.
 fn editing_app(ws: Workspace) -> App {
     let (mut app, _) = App::new("127.0.0.1", Some("production".into()));
-    app.update(Msg::WorkspaceLoaded(Ok(ws)));
+    app.update(app.loaded(Ok(ws)));
     app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     app
 }

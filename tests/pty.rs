@@ -60,7 +60,7 @@ fn demo_edit_review_submit_result_then_quit_restores_the_terminal() {
     append_to_name(&pty, " 2", "Production 2");
     pty.enter();
     pty.send("s");
-    let review = pty.wait_for(r#"{"name":"Production 2"}"#, WAIT);
+    let review = pty.wait_for(r#""name": "Production 2""#, WAIT);
     assert!(
         !review.contains(r#""slug""#),
         "only name is sent:\n{review}"
@@ -172,7 +172,7 @@ fn a_conflict_stops_the_submit_and_shows_the_remote_value() {
     assert_eq!(status, 200, "{body}");
 
     pty.send("s");
-    pty.wait_for(r#"{"name":"Production 2"}"#, WAIT);
+    pty.wait_for(r#""name": "Production 2""#, WAIT);
     pty.enter();
     // The row: field, base, theirs, yours.
     pty.wait_until("the conflict row", WAIT, |s| {
@@ -250,7 +250,7 @@ fn a_draft_survives_kill_9_and_is_offered_on_the_next_open() {
 #[test]
 fn too_small_shows_a_notice_and_a_resize_brings_the_form() {
     let sb = Sandbox::new();
-    let pty = Pty::spawn(sb.command(&["--demo", "production"]), 60, 20);
+    let pty = Pty::spawn(sb.command(&["--demo", "production"]), 59, 19);
     let small = pty.wait_for_nocase("too small", WAIT);
     assert!(!small.contains(FORM_LOADED), "{small}");
     pty.resize(100, 30);
@@ -270,6 +270,9 @@ fn the_demo_picker_filters_and_opens() {
     pty.wait_until("the filtered list", WAIT, |s| {
         !s.contains("staging") && s.contains("production")
     });
+    // Enter applies the filter and returns to the list; Enter there opens.
+    pty.enter();
+    pty.wait_until("the list again", WAIT, |s| s.contains("WORKSPACES"));
     pty.enter();
     pty.wait_for(FORM_LOADED, WAIT);
 }
@@ -442,4 +445,63 @@ fn the_editor_never_sees_the_key() {
     assert!(!env.contains("must-not-leak"), "{env}");
     let modes = std::fs::read_to_string(sb.path().join("report.modes")).unwrap();
     assert_eq!(modes.split_whitespace().collect::<Vec<_>>(), ["600", "700"]);
+}
+
+/// `?` and F1 show the keys on the picker, the form and the review of the real binary, and any
+/// key closes them; a mistyped workspace leads back to the list with Esc.
+#[test]
+fn help_shows_everywhere_and_a_failed_open_is_not_a_dead_end() {
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "prodution"]), 80, 24);
+    pty.wait_for_nocase("not found", WAIT);
+    pty.esc();
+    pty.wait_until("the list", WAIT, |s| {
+        s.contains("production") && s.contains("staging")
+    });
+    pty.send("?");
+    pty.wait_for("Workspaces", WAIT);
+    pty.wait_for("any key closes", WAIT);
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    pty.send("/prod");
+    pty.enter();
+    pty.enter();
+    pty.wait_for(FORM_LOADED, WAIT);
+    // F1 is "\x1bOP" in most terminals.
+    pty.send("\x1bOP");
+    pty.wait_for("any key closes", WAIT);
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    append_to_name(&pty, " 2", "Production 2");
+    pty.enter();
+    pty.send("s");
+    pty.wait_for(r#""name": "Production 2""#, WAIT);
+    pty.send("?");
+    let help = pty.wait_for("any key closes", WAIT);
+    assert!(help.contains("Review") && help.contains("Enter"), "{help}");
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    pty.esc();
+    pty.wait_gone("Review ·", WAIT);
+    pty.send("q");
+    pty.wait_for("Quit?", WAIT);
+    pty.send("d");
+    pty.wait_exit(WAIT);
+}
+
+/// 60×20 (a tmux split) is usable: the form, its hints and help, no "too small" notice.
+#[test]
+fn the_form_is_usable_at_60x20() {
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "production"]), 60, 20);
+    let form = pty.wait_until("the form at 60x20", WAIT, |s| {
+        has_row(s, &["Name", "Production"]) && s.contains("BROWSE")
+    });
+    assert!(!form.to_lowercase().contains("too small"), "{form}");
+    pty.send("?");
+    pty.wait_for("any key closes", WAIT);
+    pty.send("x");
+    pty.wait_gone("any key closes", WAIT);
+    pty.send("q");
+    pty.wait_exit(WAIT);
 }

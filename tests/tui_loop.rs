@@ -49,7 +49,7 @@ async fn edit_review_submit_result() {
     ui.text(" 2");
     ui.key(KeyCode::Enter);
     ui.key(KeyCode::Char('s'));
-    let review = ui.wait_for(r#"{"name":"Production 2"}"#, WAIT).await;
+    let review = ui.wait_for(r#""name": "Production 2""#, WAIT).await;
     assert!(
         !review.contains(r#""slug""#),
         "only name is sent:\n{review}"
@@ -92,6 +92,9 @@ async fn picker_filter_then_enter_opens_the_form() {
     ui.wait_for("production", WAIT).await;
     ui.key(KeyCode::Char('/'));
     ui.text("prod");
+    // Enter applies the filter and returns to the list; Enter there opens.
+    ui.key(KeyCode::Enter);
+    ui.wait_for("WORKSPACES", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.wait_for("Production environment workspace", WAIT).await;
 }

@@ -206,7 +206,7 @@ async fn a_restored_draft_whose_base_changed_on_the_server_goes_through_the_conf
 }
 
 #[tokio::test]
-async fn history_records_the_patch_and_r_reverts_it() {
+async fn history_records_the_patch_and_u_reverts_it() {
     let server = fake().await;
     let state = tempfile::tempdir().unwrap();
     let (ui, _task) = start(client(&server), state.path());
@@ -235,7 +235,7 @@ async fn history_records_the_patch_and_r_reverts_it() {
             .clone()
     );
 
-    ui.key(KeyCode::Char('r'));
+    ui.key(KeyCode::Char('u'));
     ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
     wait_until("the revert", || {
@@ -477,6 +477,21 @@ async fn ctrl_z_flushes_the_draft_before_suspending() {
     ui.wait_for("Production zz", WAIT).await;
 }
 
+/// Back to the list keeping the draft: the list marks the workspace whose draft waits, and
+/// only it.
+#[tokio::test]
+async fn the_picker_marks_a_workspace_with_a_waiting_draft() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, _task) = start(client(&server), state.path());
+    edit_name(&ui, " marked").await;
+    ui.key(KeyCode::Esc);
+    ui.wait_for("Back to the list?", WAIT).await;
+    ui.key(KeyCode::Char('y'));
+    let screen = ui.wait_for("✎ Production", WAIT).await;
+    assert!(!screen.contains("✎ Staging"), "{screen}");
+}
+
 /// Back to the list keeping the draft, then the same workspace again: the draft is offered.
 #[tokio::test]
 async fn a_draft_kept_on_the_way_back_to_the_list_is_offered_again() {
@@ -489,6 +504,7 @@ async fn a_draft_kept_on_the_way_back_to_the_list_is_offered_again() {
     ui.key(KeyCode::Char('y'));
     ui.wait_for("staging", WAIT).await;
     ui.text("/prod");
+    ui.key(KeyCode::Enter);
     ui.key(KeyCode::Enter);
     ui.wait_for("Restore", WAIT).await;
     ui.key(KeyCode::Char('y'));

@@ -8,7 +8,7 @@ mod hostile;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hostile::{Hostile, ID, OTHER_ID, Reply, Req, World, honest};
 use orws::api::{ApiError, ApiKey, Client, ClientConfig};
-use orws::submit::WriteOutcome;
+use orws::submit::{Applied, WriteOutcome};
 use orws::tui::app::{App, Effect, Level, Msg, Screen, SubmitOutcome};
 use orws::tui::runtime::Runtime;
 use orws::tui::test_host::{TestDriver, TestHost};
@@ -28,7 +28,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 /// The form on production with the name edited to "Production 2", on the Review.
 fn review_app() -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     key(&mut app, KeyCode::Enter);
     for c in " 2".chars() {
         key(&mut app, KeyCode::Char(c));
@@ -133,21 +133,19 @@ fn result_app() -> App {
 
 #[test]
 fn undo_on_the_result_opens_a_review_of_the_inverse() {
-    for undo in ['u', 'r'] {
-        let mut app = result_app();
-        let effects = key(&mut app, KeyCode::Char(undo));
-        assert!(!sends(&effects), "{undo}: {effects:?}");
-        assert!(matches!(app.screen, Screen::Review), "{undo}");
-        assert!(app.overlay.is_none());
-        assert_eq!(
-            app.form.as_ref().unwrap().patch().to_body_string(),
-            r#"{"name":"Production"}"#
-        );
-        // Esc goes back to the result with nothing changed.
-        key(&mut app, KeyCode::Esc);
-        assert!(matches!(app.screen, Screen::Result(_)));
-        assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
-    }
+    let mut app = result_app();
+    let effects = key(&mut app, KeyCode::Char('u'));
+    assert!(!sends(&effects), "{effects:?}");
+    assert!(matches!(app.screen, Screen::Review));
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.form.as_ref().unwrap().patch().to_body_string(),
+        r#"{"name":"Production"}"#
+    );
+    // Esc goes back to the result with nothing changed.
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Result(_)));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
     let mut app = result_app();
     key(&mut app, KeyCode::Char('u'));
     let effects = key(&mut app, KeyCode::Enter);
@@ -304,6 +302,89 @@ fn an_answer_about_another_workspace_is_an_error_and_sends_nothing_more() {
     assert!(effects.is_empty(), "{effects:?}");
     assert!(matches!(app.screen, Screen::Form));
     assert!(status(&app).contains(OTHER_ID));
+}
+
+/// Every way the safe write can end, decided by `update` from plain values: what the screen
+/// becomes, what the status says, and whether anything else is asked of the runtime.
+#[test]
+fn every_write_outcome_is_decided_in_update() {
+    let applied = |notes: Vec<String>, after_all: bool| {
+        WriteOutcome::Applied(Box::new(Applied {
+            outcome: applied("Production 2"),
+            mismatches: vec![],
+            notes,
+            after_all,
+        }))
+    };
+    // Applied: the result, the history recorded, the form rebased.
+    let mut app = submitting_app();
+    let effects = app.update(Msg::Written(applied(vec![], false)));
+    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RecordHistory { .. })),
+        "{effects:?}"
+    );
+    assert!(status(&app).contains("saved"), "{}", status(&app));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    // Applied with a note: said as a warning on the result.
+    let mut app = submitting_app();
+    app.update(Msg::Written(applied(vec!["re-read".into()], false)));
+    assert!(matches!(app.screen, Screen::Result(_)));
+    assert_eq!(app.status.clone().unwrap().level, Level::Warning);
+    assert!(status(&app).contains("re-read"));
+    // Applied after all (a lost answer, then a re-read).
+    let mut app = submitting_app();
+    app.update(Msg::Written(applied(vec![], true)));
+    assert!(status(&app).contains("after all"), "{}", status(&app));
+    // Conflict: the Conflict screen; nothing sent.
+    let mut app = submitting_app();
+    let mut server = production();
+    server.set("name", json!("Theirs"));
+    let patch = app.form.as_ref().unwrap().patch();
+    let report = check_conflicts(&production(), &server, &patch);
+    let effects = app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
+    assert!(effects.is_empty() && matches!(app.screen, Screen::Conflict(_)));
+    // An expectation that does not hold: back to the form, said as an error, edits kept.
+    let mut app = submitting_app();
+    let effects = app.update(Msg::Written(WriteOutcome::Expectation {
+        server: production(),
+        message: "name is not X".into(),
+    }));
+    assert!(effects.is_empty() && matches!(app.screen, Screen::Form));
+    assert_eq!(app.status.clone().unwrap().level, Level::Error);
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
+    // Not applied: back to the form, the cause said, the edits kept, nothing more sent.
+    let mut app = submitting_app();
+    let effects = app.update(Msg::Written(WriteOutcome::NotApplied {
+        error: ApiError::Timeout { secs: 3 },
+        checked: Some("re-read: unchanged".into()),
+        server: None,
+    }));
+    assert!(!sends(&effects), "{effects:?}");
+    assert!(!matches!(app.screen, Screen::Submitting { .. }));
+    assert!(status(&app).contains("3 s"), "{}", status(&app));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
+    // In doubt: the form, a warning, and a re-check asked for (never a resend).
+    let mut app = submitting_app();
+    let effects = app.update(Msg::Written(WriteOutcome::InDoubt {
+        error: ApiError::Timeout { secs: 3 },
+        reread: "refused".into(),
+    }));
+    assert!(matches!(app.screen, Screen::Form));
+    assert_eq!(app.status.clone().unwrap().level, Level::Warning);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Recheck { .. }]),
+        "{effects:?}"
+    );
+    // Cancelled meanwhile: a late outcome changes nothing.
+    let mut app = submitting_app();
+    key(&mut app, KeyCode::Esc);
+    let before = format!("{app:?}");
+    let effects = app.update(Msg::Written(applied(vec![], false)));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(format!("{app:?}"), before);
 }
 
 // ---- the loop against hostile servers ------------------------------------------------------

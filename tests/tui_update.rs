@@ -6,7 +6,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Level, Msg, Overlay, Screen, SubmitOutcome};
-use orws::tui::form::Mode;
+use orws::tui::screens::form::Mode;
 use orws::workspace::{ConflictReport, PatchBody, Workspace, check_conflicts};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -39,7 +39,7 @@ fn typed(app: &mut App, text: &str) {
 fn form_app() -> App {
     let (mut app, effects) = App::new("openrouter.ai", Some("production".into()));
     assert_eq!(effects, vec![Effect::LoadWorkspace("production".into())]);
-    let effects = app.update(Msg::WorkspaceLoaded(Ok(production())));
+    let effects = app.update(app.loaded(Ok(production())));
     assert!(matches!(app.screen, Screen::Form));
     assert!(
         effects.contains(&Effect::LoadCatalog),
@@ -82,6 +82,9 @@ fn picker_filter_and_enter_open_the_match() {
     assert!(!app.is_busy());
     key(&mut app, KeyCode::Char('/'));
     typed(&mut app, "prod");
+    // Enter applies the filter and returns to the list; Enter there opens.
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(!app.picker.filtering && app.picker.filter == "prod");
     let effects = key(&mut app, KeyCode::Enter);
     assert_eq!(
         effects,
@@ -130,11 +133,7 @@ fn moving_with_j_k_tab_and_arrows() {
     key(&mut app, KeyCode::Char('k'));
     assert_eq!(focus(&app), "name");
     key(&mut app, KeyCode::Char('k'));
-    assert_eq!(
-        focus(&app),
-        "disabled_server_tools",
-        "wraps to the last field"
-    );
+    assert_eq!(focus(&app), "name", "no wrap-around: up at the top stays");
 }
 
 #[test]
@@ -606,7 +605,7 @@ fn esc_goes_back_to_the_picker_when_there_is_one() {
     let (mut app, _) = App::new("h", None);
     app.update(Msg::ListLoaded(Ok(vec![production()])));
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     assert_eq!(key(&mut app, KeyCode::Esc), vec![Effect::LoadList]);
     assert!(matches!(app.screen, Screen::Picker));
 }
@@ -742,10 +741,10 @@ fn a_server_that_stores_something_else_is_a_warning() {
 }
 
 #[test]
-fn r_on_the_result_reviews_then_enter_sends_the_inverse() {
+fn u_on_the_result_reviews_then_enter_sends_the_inverse() {
     let mut app = submitting_app();
     app.update(Msg::Submitted(Ok(outcome("Production 2"))));
-    let effects = key(&mut app, KeyCode::Char('r'));
+    let effects = key(&mut app, KeyCode::Char('u'));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
     assert!(matches!(app.screen, Screen::Review));
     let effects = key(&mut app, KeyCode::Enter);
@@ -826,7 +825,7 @@ fn conflict_esc_goes_back_with_the_edit() {
 #[test]
 fn a_failed_open_offers_retry() {
     let (mut app, _) = App::new("h", Some("nope".into()));
-    app.update(Msg::WorkspaceLoaded(Err(ApiError::NotFound {
+    app.update(app.loaded(Err(ApiError::NotFound {
         what: "workspace 'nope'".into(),
     })));
     let Screen::Loading { error: Some(e), .. } = &app.screen else {
@@ -875,7 +874,7 @@ fn suggestions(app: &App) -> Vec<String> {
 }
 
 #[test]
-fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
+fn typing_a_model_lists_catalog_ids_and_enter_takes_one() {
     let mut app = form_app();
     app.update(Msg::CatalogLoaded(Ok(catalog())));
     app.form.as_mut().unwrap().focus_field("default_text_model");
@@ -901,15 +900,13 @@ fn typing_a_model_lists_catalog_ids_and_tab_takes_one() {
     ctrl(&mut app, 'k');
     typed(&mut app, "gpt4o");
     key(&mut app, KeyCode::Down);
+    // Tab moves on keeping the typed text, highlighted suggestion or not (issue 11).
     key(&mut app, KeyCode::Tab);
-    assert_eq!(
-        current(&app, "default_text_model"),
-        Some(json!("openai/gpt-4o"))
-    );
-    assert!(
-        app.form.as_ref().unwrap().is_editing(),
-        "Tab takes the highlighted one and stays"
-    );
+    assert_eq!(current(&app, "default_text_model"), Some(json!("gpt4o")));
+    assert_eq!(focus(&app), "default_image_model");
+    assert!(app.form.as_ref().unwrap().is_editing());
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(focus(&app), "default_text_model");
     // With none highlighted, Tab moves on keeping the typed text.
     ctrl(&mut app, 'a');
     ctrl(&mut app, 'k');
@@ -1033,7 +1030,7 @@ fn the_unknown_model_warning_waits_for_the_end_of_the_edit() {
 /// An app with the form open on this workspace.
 fn form_on(ws: Workspace) -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
-    app.update(Msg::WorkspaceLoaded(Ok(ws)));
+    app.update(app.loaded(Ok(ws)));
     assert!(matches!(app.screen, Screen::Form));
     app
 }
@@ -1155,7 +1152,7 @@ fn back_to_the_list_then_d_deletes_the_draft() {
     let (mut app, _) = App::new("h", None);
     app.update(Msg::ListLoaded(Ok(vec![production()])));
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);
@@ -1171,7 +1168,7 @@ fn back_to_the_list_then_d_deletes_the_draft() {
     );
     // Going back keeping the draft deletes nothing.
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);

@@ -114,7 +114,7 @@ fn picker_app() -> App {
 
 fn form_on(ws: Workspace) -> App {
     let (mut app, _) = App::new(HOST, Some(ws.slug().to_string()));
-    app.update(Msg::WorkspaceLoaded(Ok(ws)));
+    app.update(app.loaded(Ok(ws)));
     assert!(matches!(app.screen, Screen::Form));
     app
 }
@@ -293,7 +293,7 @@ fn opening_a_workspace() {
 #[test]
 fn loading_error() {
     let (mut app, _) = App::new(HOST, Some("prod".into()));
-    app.update(Msg::WorkspaceLoaded(Err(ApiError::NotFound {
+    app.update(app.loaded(Err(ApiError::NotFound {
         what: "workspace prod".into(),
     })));
     snap("loading_error", &app);
@@ -360,7 +360,7 @@ fn form_checklist() {
     key(&mut app, KeyCode::Char(' '));
     assert!(matches!(
         app.form.as_ref().unwrap().mode,
-        orws::tui::form::Mode::Checklist { cursor: 2, .. }
+        orws::tui::screens::form::Mode::Checklist { cursor: 2, .. }
     ));
     snap("form_checklist", &app);
 }
@@ -457,9 +457,9 @@ fn error_status() {
 #[test]
 fn too_small() {
     let app = form_on(production());
-    let text = screen(&app, (60, 20));
-    assert!(text.contains("Terminal too small: need at least 80×24, have 60×20"));
-    insta::assert_snapshot!("too_small_60x20", text);
+    let text = screen(&app, (59, 19));
+    assert!(text.contains("Terminal too small: need at least 60×20, have 59×19"));
+    insta::assert_snapshot!("too_small_59x19", text);
 }
 
 #[test]

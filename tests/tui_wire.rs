@@ -54,7 +54,10 @@ fn a_stale_load_never_opens_the_workspace_left() {
         vec![Effect::LoadWorkspace(other().id().into())]
     );
 
-    let effects = app.update(Msg::WorkspaceLoaded(Ok(production)));
+    let effects = app.update(Msg::WorkspaceLoaded {
+        target: production.id().into(),
+        result: Ok(production),
+    });
     assert_eq!(effects, vec![]);
     assert!(app.form.is_none());
     assert!(
@@ -63,9 +66,22 @@ fn a_stale_load_never_opens_the_workspace_left() {
         app.screen
     );
 
-    app.update(Msg::WorkspaceLoaded(Ok(other())));
+    app.update(app.loaded(Ok(other())));
     assert!(matches!(app.screen, Screen::Form));
     assert_eq!(app.form.as_ref().unwrap().workspace.id(), other().id());
+}
+
+/// The server answering with another workspace than the one asked for is said on the loading
+/// screen; it never spins on.
+#[test]
+fn an_answer_with_another_workspace_is_said_not_spun_on() {
+    let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
+    app.update(app.loaded(Ok(other())));
+    let Screen::Loading { error: Some(e), .. } = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert!(e.contains("another"), "{e}");
+    assert!(!app.is_busy());
 }
 
 /// Opened by slug (any case) or by uuid, the answer is recognised as the one asked for.
@@ -73,7 +89,7 @@ fn a_stale_load_never_opens_the_workspace_left() {
 fn an_answer_for_the_slug_or_uuid_asked_opens() {
     for target in ["staging", "Staging", "00000000-0000-4000-8000-000000000002"] {
         let (mut app, _) = App::new("openrouter.ai", Some(target.into()));
-        app.update(Msg::WorkspaceLoaded(Ok(other())));
+        app.update(app.loaded(Ok(other())));
         assert!(matches!(app.screen, Screen::Form), "{target}");
     }
 }

@@ -69,7 +69,7 @@ pub fn picker_app(list: Vec<Workspace>) -> App {
 /// The form on production, clean.
 pub fn form_app() -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
-    app.update(Msg::WorkspaceLoaded(Ok(production())));
+    app.update(app.loaded(Ok(production())));
     assert!(matches!(app.screen, Screen::Form));
     app
 }

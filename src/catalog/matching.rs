@@ -39,7 +39,7 @@ pub fn suggest<'a>(models: &'a [ModelSummary], query: &str, limit: usize) -> Vec
         .iter()
         // Bounded work per keystroke even for a catalog that was not bounded when built.
         .filter(|m| m.id.len() <= super::MAX_ID_BYTES && m.name.len() <= super::MAX_ID_BYTES)
-        .filter_map(|m| rank(m, &query).map(|r| (r, m)))
+        .filter_map(|m| rank(&m.id, &m.name, &query).map(|r| (r, m)))
         .collect();
     ranked.sort_by(|(ra, a), (rb, b)| {
         ra.cmp(rb)
@@ -64,8 +64,37 @@ pub fn knows(models: &[ModelSummary], id: &str) -> bool {
     }
 }
 
-fn rank(model: &ModelSummary, query: &str) -> Option<Rank> {
-    let id = model.id.to_lowercase();
+/// The indices of the `(id, name)` pairs matching `query`, best first, ranked as [`suggest`]
+/// ranks models (the picker filters workspaces by slug and name with it). An empty query keeps
+/// every index in order.
+pub fn rank_indices<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    query: &str,
+) -> Vec<usize> {
+    let query: String = query
+        .trim()
+        .chars()
+        .take(super::MAX_ID_CHARS)
+        .collect::<String>()
+        .to_lowercase();
+    let items: Vec<(usize, &str, &str)> = items.enumerate().map(|(i, (a, b))| (i, a, b)).collect();
+    if query.is_empty() {
+        return items.into_iter().map(|(i, _, _)| i).collect();
+    }
+    let mut ranked: Vec<(Rank, usize)> = items
+        .into_iter()
+        .filter(|(_, id, name)| {
+            id.len() <= super::MAX_ID_BYTES && name.len() <= super::MAX_ID_BYTES
+        })
+        .filter_map(|(i, id, name)| rank(id, name, &query).map(|r| (r, i)))
+        .collect();
+    // Stable: equal ranks keep the list's order.
+    ranked.sort_by_key(|(r, _)| *r);
+    ranked.into_iter().map(|(_, i)| i).collect()
+}
+
+fn rank(id: &str, name: &str, query: &str) -> Option<Rank> {
+    let id = id.to_lowercase();
     if id == query {
         return Some(Rank::Exact);
     }
@@ -75,7 +104,7 @@ fn rank(model: &ModelSummary, query: &str) -> Option<Rank> {
     if let Some(at) = id.find(query) {
         return Some(Rank::IdSubstring(at));
     }
-    if let Some(at) = model.name.to_lowercase().find(query) {
+    if let Some(at) = name.to_lowercase().find(query) {
         return Some(Rank::NameSubstring(at));
     }
     // Spaces never occur in ids: "gpt 4o" looks for g, p, t, 4, o.

@@ -7,7 +7,7 @@
 pub mod cache;
 pub mod matching;
 
-pub use matching::{knows, suggest};
+pub use matching::{knows, rank_indices, suggest};
 
 use crate::api::{ApiError, Client, ModelSummary};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,9 @@
-//! Key bindings of the form's browse mode: named actions, each bound to a list of keys that the
-//! configuration file may replace (`[keys]` in `config.toml`).
+//! The one key table of the TUI: named actions, each bound to a list of keys that the
+//! configuration file may replace (`[keys]` in `config.toml`), and the scopes (screens and
+//! questions) that say which actions a key may stand for where.
+//!
+//! An action keeps its keys on every screen it acts on (rebinding `quit` rebinds it
+//! everywhere); one key bound to two actions of one scope is refused, naming both.
 //!
 //! Key strings: a single character (`"j"`, `"?"`, `"U"`), a name (`enter`, `esc`, `tab`,
 //! `backtab`, `space`, `up`, `down`, `left`, `right`, `delete`, `backspace`, `home`, `end`,
@@ -12,20 +16,32 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// What a key does in the form when no field is being edited.
+/// Every verb of every screen: what a key press stands for where keys are commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
-    /// Focus the previous field.
+    /// Focus the previous row.
     Up,
-    /// Focus the next field.
+    /// Focus the next row.
     Down,
+    /// The first row.
+    Top,
+    /// The last row.
+    Bottom,
+    /// A page up.
+    PageUp,
+    /// A page down.
+    PageDown,
     /// Start editing the focused field.
     Edit,
     /// Flip a boolean, or open the choices of a list field.
     Toggle,
+    /// Cycle a choice backwards (a boolean flips).
+    CycleBack,
+    /// Cycle a choice forwards (a boolean flips).
+    CycleOn,
     /// Set the focused field to null (when it may be null).
     Clear,
-    /// Undo the last change to the form.
+    /// Undo the last change to the form; on the Result screen, review the inverse patch.
     Undo,
     /// Redo what `Undo` undid.
     Redo,
@@ -37,21 +53,147 @@ pub enum Action {
     Editor,
     /// Review the change before sending it.
     Review,
+    /// Picker: open the selected workspace.
+    Open,
+    /// Picker: type a filter.
+    Filter,
+    /// Picker: load the list again.
+    Reload,
+    /// Opening a workspace failed: try again.
+    Retry,
+    /// Review: send the PATCH (the only key that writes).
+    Submit,
+    /// Submitting: stop waiting (re-reads when the PATCH may have landed).
+    Cancel,
+    /// Result: back to the form.
+    Done,
+    /// Conflict: keep my values.
+    KeepMine,
+    /// Conflict: take the server's values.
+    TakeTheirs,
+    /// A question: yes (never destructive).
+    Yes,
+    /// Leaving with unsaved edits: keep the draft and leave.
+    KeepDraft,
+    /// A question: discard (the one destructive answer).
+    Discard,
+    /// A question: not now (stay, keep everything).
+    No,
     /// Show the keys.
     Help,
-    /// Quit orws.
+    /// Quit orws (asks when there are unsaved edits).
     Quit,
-    /// Back to the workspace list.
+    /// Back to the previous screen; never discards.
     Back,
+}
+
+/// Where keys are commands: each screen, and each question over a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    Picker,
+    Loading,
+    Form,
+    Review,
+    Submitting,
+    Result,
+    Conflict,
+    /// Leaving with unsaved edits.
+    QuestionLeave,
+    /// A draft is waiting: restore it?
+    QuestionDraft,
+    /// Put every field back?
+    QuestionResetAll,
+    /// The terminal is below the smallest size.
+    TooSmall,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 11] = [
+        Scope::Picker,
+        Scope::Loading,
+        Scope::Form,
+        Scope::Review,
+        Scope::Submitting,
+        Scope::Result,
+        Scope::Conflict,
+        Scope::QuestionLeave,
+        Scope::QuestionDraft,
+        Scope::QuestionResetAll,
+        Scope::TooSmall,
+    ];
+
+    /// The actions a key may stand for in this scope, in the order help lists them.
+    pub fn actions(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            Scope::Picker => &[
+                Up, Down, Top, Bottom, PageUp, PageDown, Open, Filter, Reload, Back, Help, Quit,
+            ],
+            Scope::Loading => &[Retry, Back, Help, Quit],
+            Scope::Form => &[
+                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
+                ResetAll, Editor, Review, Reload, Help, Quit, Back,
+            ],
+            Scope::Review => &[
+                Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
+            ],
+            Scope::Submitting => &[Cancel, Help],
+            Scope::Result => &[Done, Undo, Back, Help, Quit],
+            Scope::Conflict => &[KeepMine, TakeTheirs, Back, Help, Quit],
+            Scope::QuestionLeave => &[KeepDraft, Yes, Discard, No],
+            Scope::QuestionDraft => &[Yes, Discard, No],
+            Scope::QuestionResetAll => &[Yes, No],
+            Scope::TooSmall => &[Quit],
+        }
+    }
+
+    /// A heading for help.
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Picker => "Workspaces",
+            Scope::Loading => "Opening",
+            Scope::Form => "Form",
+            Scope::Review => "Review",
+            Scope::Submitting => "Submitting",
+            Scope::Result => "Result",
+            Scope::Conflict => "Conflict",
+            Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll => "Question",
+            Scope::TooSmall => "Too small",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Scope::Picker => "the workspace list",
+            Scope::Loading => "the opening screen",
+            Scope::Form => "the form",
+            Scope::Review => "the review",
+            Scope::Submitting => "the submitting screen",
+            Scope::Result => "the result",
+            Scope::Conflict => "the conflict screen",
+            Scope::QuestionLeave => "the question on leaving",
+            Scope::QuestionDraft => "the question on a draft",
+            Scope::QuestionResetAll => "the question on resetting all",
+            Scope::TooSmall => "the too-small notice",
+        })
+    }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 33] = [
         Action::Up,
         Action::Down,
+        Action::Top,
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
         Action::Edit,
         Action::Toggle,
+        Action::CycleBack,
+        Action::CycleOn,
         Action::Clear,
         Action::Undo,
         Action::Redo,
@@ -59,6 +201,19 @@ impl Action {
         Action::ResetAll,
         Action::Editor,
         Action::Review,
+        Action::Open,
+        Action::Filter,
+        Action::Reload,
+        Action::Retry,
+        Action::Submit,
+        Action::Cancel,
+        Action::Done,
+        Action::KeepMine,
+        Action::TakeTheirs,
+        Action::Yes,
+        Action::KeepDraft,
+        Action::Discard,
+        Action::No,
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -69,8 +224,14 @@ impl Action {
         match self {
             Action::Up => "up",
             Action::Down => "down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
             Action::Edit => "edit",
             Action::Toggle => "toggle",
+            Action::CycleBack => "cycle_back",
+            Action::CycleOn => "cycle_on",
             Action::Clear => "clear",
             Action::Undo => "undo",
             Action::Redo => "redo",
@@ -78,6 +239,19 @@ impl Action {
             Action::ResetAll => "reset_all",
             Action::Editor => "editor",
             Action::Review => "review",
+            Action::Open => "open",
+            Action::Filter => "filter",
+            Action::Reload => "reload",
+            Action::Retry => "retry",
+            Action::Submit => "submit",
+            Action::Cancel => "cancel",
+            Action::Done => "done",
+            Action::KeepMine => "keep_mine",
+            Action::TakeTheirs => "take_theirs",
+            Action::Yes => "yes",
+            Action::KeepDraft => "keep_draft",
+            Action::Discard => "discard",
+            Action::No => "no",
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Back => "back",
@@ -91,10 +265,16 @@ impl Action {
     /// A few words for the help screen.
     pub fn description(self) -> &'static str {
         match self {
-            Action::Up => "previous field",
-            Action::Down => "next field",
+            Action::Up => "previous row",
+            Action::Down => "next row",
+            Action::Top => "first row",
+            Action::Bottom => "last row",
+            Action::PageUp => "a page up",
+            Action::PageDown => "a page down",
             Action::Edit => "edit the field",
             Action::Toggle => "toggle / choose",
+            Action::CycleBack => "previous choice",
+            Action::CycleOn => "next choice",
             Action::Clear => "set to null",
             Action::Undo => "undo a change",
             Action::Redo => "redo",
@@ -102,9 +282,22 @@ impl Action {
             Action::ResetAll => "reset all fields",
             Action::Editor => "edit in $EDITOR",
             Action::Review => "review and save",
+            Action::Open => "open the workspace",
+            Action::Filter => "filter by name or slug",
+            Action::Reload => "load again",
+            Action::Retry => "try again",
+            Action::Submit => "send the PATCH (no letter sends)",
+            Action::Cancel => "cancel (re-reads if the PATCH may have landed)",
+            Action::Done => "back to the form",
+            Action::KeepMine => "keep mine",
+            Action::TakeTheirs => "take theirs",
+            Action::Yes => "yes",
+            Action::KeepDraft => "keep the draft and leave",
+            Action::Discard => "discard",
+            Action::No => "not now",
             Action::Help => "help",
             Action::Quit => "quit",
-            Action::Back => "back to the list",
+            Action::Back => "back",
         }
     }
 
@@ -113,8 +306,14 @@ impl Action {
         match self {
             Action::Up => &["up", "k", "backtab"],
             Action::Down => &["down", "j", "tab"],
+            Action::Top => &["home", "g"],
+            Action::Bottom => &["end", "G"],
+            Action::PageUp => &["pageup"],
+            Action::PageDown => &["pagedown"],
             Action::Edit => &["enter", "i"],
             Action::Toggle => &["space"],
+            Action::CycleBack => &["left", "h"],
+            Action::CycleOn => &["right", "l"],
             Action::Clear => &["delete", "backspace"],
             Action::Undo => &["u"],
             Action::Redo => &["ctrl-r"],
@@ -122,8 +321,21 @@ impl Action {
             Action::ResetAll => &["X"],
             Action::Editor => &["e"],
             Action::Review => &["s", "ctrl-s"],
-            Action::Help => &["?"],
-            Action::Quit => &["q"],
+            Action::Open => &["enter"],
+            Action::Filter => &["/"],
+            Action::Reload => &["r"],
+            Action::Retry => &["r"],
+            Action::Submit => &["enter"],
+            Action::Cancel => &["esc"],
+            Action::Done => &["enter"],
+            Action::KeepMine => &["m"],
+            Action::TakeTheirs => &["t"],
+            Action::Yes => &["y"],
+            Action::KeepDraft => &["k"],
+            Action::Discard => &["d"],
+            Action::No => &["n", "esc"],
+            Action::Help => &["?", "f1"],
+            Action::Quit => &["q", "ctrl-c"],
             Action::Back => &["esc"],
         }
     }
@@ -322,8 +534,8 @@ impl fmt::Display for KeySpec {
     }
 }
 
-/// Every action's keys. Build with [`KeyBindings::default`], then [`KeyBindings::set`] or
-/// [`KeyBindings::from_config`] to replace the keys of some actions.
+/// Every action's keys. Build with [`KeyBindings::default`], then [`KeyBindings::set`] to
+/// replace the keys of some actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyBindings {
     map: BTreeMap<Action, Vec<KeySpec>>,
@@ -346,10 +558,11 @@ impl Default for KeyBindings {
     }
 }
 
-/// Two actions that were given the same key.
+/// Two actions of one scope that were given the same key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyConflict {
     pub key: KeySpec,
+    pub scope: Scope,
     pub first: Action,
     pub second: Action,
 }
@@ -358,33 +571,13 @@ impl fmt::Display for KeyConflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the key {} is bound to both {} and {}; give one of them other keys",
-            self.key, self.first, self.second
+            "the key {} is bound to both {} and {} in {}; give one of them other keys",
+            self.key, self.first, self.second, self.scope
         )
     }
 }
 
 impl KeyBindings {
-    /// The defaults with the given actions' keys replaced (an empty list unbinds the action).
-    /// Refuses a key string that does not parse and a key bound to two actions.
-    pub fn from_config<'a>(
-        entries: impl IntoIterator<Item = (Action, &'a [String])>,
-    ) -> Result<Self, KeyBindingError> {
-        let mut bindings = Self::default();
-        for (action, keys) in entries {
-            let keys = keys
-                .iter()
-                .map(|k| k.parse::<KeySpec>())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(KeyBindingError::Parse)?;
-            bindings.set(action, keys);
-        }
-        if let Some(conflict) = bindings.conflicts().into_iter().next() {
-            return Err(KeyBindingError::Conflict(conflict));
-        }
-        Ok(bindings)
-    }
-
     /// Replaces the keys of one action (duplicates dropped, order kept).
     pub fn set(&mut self, action: Action, keys: Vec<KeySpec>) {
         let mut unique: Vec<KeySpec> = Vec::with_capacity(keys.len());
@@ -401,15 +594,22 @@ impl KeyBindings {
         self.map.get(&action).map_or(&[], Vec::as_slice)
     }
 
-    /// The action a key press stands for, if any. Releases never match.
-    pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
+    /// The action a key press stands for in a scope, if any. Releases never match.
+    pub fn action_for(&self, scope: Scope, event: &KeyEvent) -> Option<Action> {
         if event.kind == KeyEventKind::Release {
             return None;
         }
         let pressed = KeySpec::normalized(event.code, event.modifiers);
-        Action::ALL
-            .into_iter()
+        scope
+            .actions()
+            .iter()
+            .copied()
             .find(|a| self.keys(*a).contains(&pressed))
+    }
+
+    /// True when the key press is one of the action's keys.
+    pub fn is(&self, action: Action, event: &KeyEvent) -> bool {
+        self.keys(action).iter().any(|k| k.matches(event))
     }
 
     /// The keys of an action as text for help and hints, e.g. `s / ctrl-s`.
@@ -418,18 +618,25 @@ impl KeyBindings {
         keys.join(" / ")
     }
 
-    /// Keys bound to more than one action.
+    /// Keys bound to more than one action of the same scope.
     pub fn conflicts(&self) -> Vec<KeyConflict> {
         let mut out = Vec::new();
-        for (i, first) in Action::ALL.iter().enumerate() {
-            for second in &Action::ALL[i + 1..] {
-                for key in self.keys(*first) {
-                    if self.keys(*second).contains(key) {
-                        out.push(KeyConflict {
-                            key: *key,
-                            first: *first,
-                            second: *second,
+        for scope in Scope::ALL {
+            let actions = scope.actions();
+            for (i, first) in actions.iter().enumerate() {
+                for second in &actions[i + 1..] {
+                    for key in self.keys(*first) {
+                        let seen = out.iter().any(|c: &KeyConflict| {
+                            c.key == *key && c.first == *first && c.second == *second
                         });
+                        if self.keys(*second).contains(key) && !seen {
+                            out.push(KeyConflict {
+                                key: *key,
+                                scope,
+                                first: *first,
+                                second: *second,
+                            });
+                        }
                     }
                 }
             }
@@ -437,24 +644,6 @@ impl KeyBindings {
         out
     }
 }
-
-/// Why `[keys]` was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyBindingError {
-    Parse(KeyParseError),
-    Conflict(KeyConflict),
-}
-
-impl fmt::Display for KeyBindingError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyBindingError::Parse(e) => e.fmt(f),
-            KeyBindingError::Conflict(c) => c.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for KeyBindingError {}
 
 #[cfg(test)]
 mod tests {
@@ -555,15 +744,19 @@ mod tests {
                 Some(Action::Toggle),
             ),
             (press(KeyCode::Esc, KeyModifiers::NONE), Some(Action::Back)),
+            (
+                press(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Some(Action::Quit),
+            ),
             (press(KeyCode::Char('q'), KeyModifiers::CONTROL), None),
             (press(KeyCode::Char('z'), KeyModifiers::NONE), None),
         ];
         for (event, want) in cases {
-            assert_eq!(keys.action_for(&event), want, "{event:?}");
+            assert_eq!(keys.action_for(Scope::Form, &event), want, "{event:?}");
         }
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
-        assert_eq!(keys.action_for(&release), None);
+        assert_eq!(keys.action_for(Scope::Form, &release), None);
     }
 
     #[test]
@@ -576,16 +769,51 @@ mod tests {
     }
 
     #[test]
-    fn config_replaces_one_action_and_refuses_conflicts() {
-        let review = vec!["r".to_string(), "ctrl-x".to_string()];
-        let keys = KeyBindings::from_config([(Action::Review, review.as_slice())]).unwrap();
-        assert_eq!(keys.label(Action::Review), "r / ctrl-x");
-        assert_eq!(keys.label(Action::Quit), "q");
-        let quit = vec!["j".to_string()];
-        let err = KeyBindings::from_config([(Action::Quit, quit.as_slice())]).unwrap_err();
-        assert!(err.to_string().contains("down") && err.to_string().contains("quit"));
-        let bad = vec!["ctrl-".to_string()];
-        let err = KeyBindings::from_config([(Action::Quit, bad.as_slice())]).unwrap_err();
-        assert!(err.to_string().contains("\"ctrl-\""), "{err}");
+    fn one_key_for_two_actions_of_one_scope_is_a_conflict_naming_both() {
+        let mut keys = KeyBindings::default();
+        keys.set(Action::Review, vec!["v".parse().unwrap()]);
+        assert_eq!(keys.label(Action::Review), "v");
+        assert!(keys.conflicts().is_empty(), "{:?}", keys.conflicts());
+        // `r` retries an open and reloads the list: other scopes, no conflict.
+        keys.set(Action::Retry, vec!["r".parse().unwrap()]);
+        assert!(keys.conflicts().is_empty(), "{:?}", keys.conflicts());
+        // Bound to review, `r` would also re-read the form: refused, naming both.
+        keys.set(Action::Review, vec!["r".parse().unwrap()]);
+        let text = keys.conflicts()[0].to_string();
+        assert!(text.contains("review") && text.contains("reload"), "{text}");
+        keys.set(Action::Review, vec!["v".parse().unwrap()]);
+        keys.set(Action::Quit, vec!["j".parse().unwrap()]);
+        let c = keys.conflicts();
+        let text = c[0].to_string();
+        assert!(text.contains("down") && text.contains("quit"), "{text}");
+        assert!(
+            c.iter()
+                .all(|c| text.contains("in the") && c.key.to_string() == "j")
+        );
+        // Rebinding an action rebinds it on every screen that uses it.
+        let event = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(keys.action_for(Scope::Conflict, &event), Some(Action::Quit));
+    }
+
+    #[test]
+    fn every_scope_has_help_and_every_action_a_scope() {
+        let keys = KeyBindings::default();
+        for scope in Scope::ALL {
+            assert!(!scope.actions().is_empty());
+        }
+        for a in Action::ALL {
+            assert!(Scope::ALL.iter().any(|s| s.actions().contains(&a)), "{a}");
+        }
+        for scope in Scope::ALL {
+            if scope != Scope::TooSmall && !scope.title().is_empty() {
+                let has_help = scope.actions().contains(&Action::Help);
+                let question = matches!(
+                    scope,
+                    Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll
+                );
+                assert!(has_help || question, "{scope}");
+            }
+        }
+        assert_eq!(keys.label(Action::Help), "? / f1");
     }
 }

@@ -20,7 +20,7 @@
 
 mod keys;
 
-pub use keys::{Action, KeyBindingError, KeyBindings, KeyConflict, KeyParseError, KeySpec};
+pub use keys::{Action, KeyBindings, KeyConflict, KeyParseError, KeySpec, Scope};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -293,7 +293,7 @@ mod tests {
         let c = parse(
             "base_url = \"https://example.com/api/v1\"\napi_key_file = \"~/key\"\n\
              output = \"json\"\nmouse = true\neditor = \"nano\"\ntheme = \"light\"\n\
-             timeout = 5\n[keys]\nreview = [\"r\"]\n",
+             timeout = 5\n[keys]\nreview = [\"v\"]\n",
         )
         .unwrap();
         assert_eq!(c.base_url.as_deref(), Some("https://example.com/api/v1"));
@@ -303,8 +303,8 @@ mod tests {
         assert_eq!(c.editor.as_deref(), Some("nano"));
         assert_eq!(c.theme, Some(ThemeName::Light));
         assert_eq!(c.timeout, Some(5));
-        assert_eq!(c.bindings.label(Action::Review), "r");
-        assert_eq!(c.bindings.label(Action::Quit), "q");
+        assert_eq!(c.bindings.label(Action::Review), "v");
+        assert_eq!(c.bindings.label(Action::Quit), "q / ctrl-c");
         assert_eq!(
             parse("api_key_file = \"key\"").unwrap().api_key_file,
             Some(PathBuf::from("/c/orws/key"))

@@ -170,6 +170,11 @@ impl DraftStore {
         host_dir(&self.dir, host).join(format!("{}@{}.json", file_part(workspace_id), self.owner))
     }
 
+    /// Whether any draft of this workspace is on disk (this process's or another's).
+    pub fn waiting(&self, host: &str, workspace_id: &str) -> bool {
+        !files(&self.dir, host, workspace_id).is_empty()
+    }
+
     pub fn save(&self, draft: &Draft) -> std::io::Result<()> {
         write_draft(
             &self.dir,

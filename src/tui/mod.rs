@@ -2,14 +2,14 @@
 //! One state ([`app::App`]), messages in, effects out ([`runtime::Runtime`]).
 
 pub mod app;
+pub mod chrome;
 pub mod draft_writer;
-pub mod editor;
 pub mod external_editor;
-pub mod field_state;
-pub mod form;
-pub mod picker;
+pub mod input;
 pub mod runtime;
+pub mod screens;
 pub mod terminal;
+#[cfg(any(test, feature = "test-util"))]
 pub mod test_host;
 pub mod theme;
 pub mod view;

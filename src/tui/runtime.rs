@@ -246,7 +246,8 @@ impl Runtime {
                 Effect::LoadWorkspace(target) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
-                        let _ = tx.send(Msg::WorkspaceLoaded(client.get(&target).await));
+                        let result = client.get(&target).await;
+                        let _ = tx.send(Msg::WorkspaceLoaded { target, result });
                     });
                 }
                 Effect::Submit { base, patch } => {
@@ -268,6 +269,26 @@ impl Runtime {
                             let _ = tx.send(Msg::Reread(client.get(&id).await));
                         }));
                     }
+                }
+                Effect::FindDrafts(ids) => {
+                    // What this process kept a moment ago (going back to the list) counts too.
+                    let _ = self.flush_and_wait();
+                    let waiting = match &self.drafts {
+                        Some(Drafts {
+                            store: Ok(store), ..
+                        }) => ids
+                            .into_iter()
+                            .filter(|id| store.waiting(self.client.host(), id))
+                            .collect(),
+                        _ => vec![],
+                    };
+                    queue.extend(app.update(Msg::DraftsWaiting(waiting)));
+                }
+                Effect::Refresh(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::Refreshed(client.get(&id).await));
+                    });
                 }
                 Effect::Recheck { id, after } => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());

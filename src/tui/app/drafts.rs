@@ -39,7 +39,7 @@ mod tests {
     fn app() -> App {
         let (mut app, _) = App::new("h", Some("u".into()));
         let ws = Workspace::from_json(serde_json::json!({"id":"u","name":"A","slug":"a"}));
-        app.update(Msg::WorkspaceLoaded(Ok(ws.unwrap())));
+        app.update(app.loaded(Ok(ws.unwrap())));
         app
     }
 

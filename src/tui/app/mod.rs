@@ -7,17 +7,21 @@ mod submit;
 
 pub use submit::{PendingWrite, WriteState};
 
-use super::form::{FormAction, FormState};
-use super::picker::{PickerAction, PickerState};
 use crate::api::{ApiError, RetryNotice};
 use crate::catalog::Catalog;
 use crate::config::KeyBindings;
 use crate::state::drafts::Draft;
 use crate::submit::WriteOutcome;
+use crate::tui::input::{self, Action, Input, Scope, TextInput};
+use crate::tui::screens::form::{FormAction, FormState};
+use crate::tui::screens::picker::{PickerAction, PickerState};
+use crate::tui::screens::{conflict, loading, questions, result, review, submitting};
+use crate::tui::view::Drawn;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
 };
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,7 +41,11 @@ pub enum Msg {
     },
     /// The whole list, or why it could not be had.
     ListLoaded(Result<Vec<Workspace>, ApiError>),
-    WorkspaceLoaded(Result<Workspace, ApiError>),
+    /// The answer for the workspace asked for as `target` (an id or slug).
+    WorkspaceLoaded {
+        target: String,
+        result: Result<Workspace, ApiError>,
+    },
     /// The submit task fetched the server's state and found fields changed under us.
     SubmitConflict {
         server: Workspace,
@@ -61,6 +69,10 @@ pub enum Msg {
     DraftSaved(Result<(), String>),
     /// The model catalog, fetched (or read from the cache) in the background.
     CatalogLoaded(Result<Catalog, ApiError>),
+    /// The listed workspaces that have a draft waiting.
+    DraftsWaiting(Vec<String>),
+    /// `r` on the form: the workspace as the server holds it now.
+    Refreshed(Result<Workspace, ApiError>),
 }
 
 /// What the app asks the runtime to do.
@@ -70,6 +82,10 @@ pub enum Effect {
     /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
     LoadCatalog,
     LoadWorkspace(String),
+    /// Which of these workspaces have a draft waiting (answered with `Msg::DraftsWaiting`).
+    FindDrafts(Vec<String>),
+    /// Re-read the open workspace, keeping the edits (answered with `Msg::Refreshed`).
+    Refresh(String),
     /// The safe write: GET the workspace, check for conflicts against `base`, then PATCH
     /// `base`'s uuid (crate::submit::safe_patch).
     Submit {
@@ -122,8 +138,19 @@ pub struct ResultView {
 pub struct ConflictView {
     pub server: Workspace,
     pub report: ConflictReport,
-    /// The conflict was found restoring a draft, not submitting: `m` keeps the edits, sends nothing.
-    pub from_draft: bool,
+    /// When the conflict was found: only after a submit does `m` lead back to a Review.
+    pub found: ConflictFound,
+}
+
+/// When a conflict was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictFound {
+    /// Checking before a PATCH: nothing was sent.
+    Submitting,
+    /// Restoring a draft: `m`/`t` only rebase the form and send nothing.
+    RestoringDraft,
+    /// Re-reading the workspace (`r`): `m`/`t` only rebase the form and send nothing.
+    Rereading,
 }
 
 #[derive(Debug)]
@@ -153,7 +180,6 @@ pub enum Overlay {
     ConfirmLeave {
         quit: bool,
     },
-    ConfirmRevert,
     /// A draft of unsaved edits exists for this workspace: restore it?
     RestoreDraft,
     /// Put every field back to the server's value?
@@ -204,6 +230,10 @@ pub struct App {
     /// A revert under review, and a write whose landing is in doubt.
     pub writes: submit::WriteState,
     catalog_requested: bool,
+    /// The review's scroll.
+    pub review: crate::tui::screens::review::ReviewState,
+    /// What the last frame drew where (stored by `view::draw`).
+    pub drawn: RefCell<Drawn>,
 }
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -246,8 +276,21 @@ impl App {
             keys: KeyBindings::default(),
             writes: submit::WriteState::default(),
             catalog_requested: false,
+            review: Default::default(),
+            drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
+    }
+
+    /// The answer to the workspace load in flight, tagged with its target (for tests and
+    /// benchmarks that play the runtime's part).
+    #[cfg(any(test, feature = "test-util"))]
+    pub fn loaded(&self, result: Result<Workspace, ApiError>) -> Msg {
+        let mut target = String::new();
+        if let Screen::Loading { target: asked, .. } = &self.screen {
+            target.clone_from(asked);
+        }
+        Msg::WorkspaceLoaded { target, result }
     }
 
     /// True while something animates (a request in flight): the runtime ticks only then.
@@ -257,21 +300,26 @@ impl App {
             || self.picker.loading && matches!(self.screen, Screen::Picker)
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    /// The last frame showed the "too small" notice: only quit and resizes act.
+    pub fn too_small(&self) -> bool {
+        self.drawn.borrow().too_small
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             level: Level::Info,
             text: text.into(),
         });
     }
 
-    fn warn(&mut self, text: impl Into<String>) {
+    pub(crate) fn warn(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             level: Level::Warning,
             text: text.into(),
         });
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             level: Level::Error,
             text: text.into(),
@@ -281,7 +329,12 @@ impl App {
     /// Handles one message; unsaved edits that changed are written out as a draft.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let before = self.draft_key();
+        let was_review = matches!(self.screen, Screen::Review);
         let mut effects = self.handle(msg);
+        if !was_review && matches!(self.screen, Screen::Review) {
+            // Every review starts at its top.
+            self.review = Default::default();
+        }
         if let Some(form) = &mut self.form {
             form.refresh_warnings();
             form.settle();
@@ -312,6 +365,7 @@ impl App {
         match msg {
             Msg::Key(key) if key.kind == KeyEventKind::Release => vec![],
             Msg::Key(key) => self.on_key(key),
+            Msg::Paste(_) if self.too_small() => vec![],
             Msg::Paste(text) => {
                 if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
                     form.paste(&text);
@@ -322,10 +376,7 @@ impl App {
                 }
                 vec![]
             }
-            Msg::Mouse(m) => {
-                self.on_mouse(m);
-                vec![]
-            }
+            Msg::Mouse(m) => self.on_mouse(m),
             Msg::Resize => vec![],
             Msg::Tick(elapsed) => {
                 self.elapsed = elapsed;
@@ -346,8 +397,11 @@ impl App {
             Msg::ListLoaded(result) => {
                 self.picker.expected = None;
                 self.picker.loading = false;
+                let mut effects = Vec::with_capacity(2);
                 match result {
                     Ok(list) => {
+                        let ids = list.iter().map(|w| w.id().to_string()).collect();
+                        effects.push(Effect::FindDrafts(ids));
                         self.picker.set_workspaces(list);
                         self.status = None;
                     }
@@ -356,9 +410,15 @@ impl App {
                         self.error(format!("{e} (r to retry)"));
                     }
                 }
-                self.catalog_once()
+                effects.extend(self.catalog_once());
+                effects
             }
-            Msg::WorkspaceLoaded(result) => self.on_workspace_loaded(result),
+            Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
+            Msg::Refreshed(result) => self.on_refreshed(result),
+            Msg::DraftsWaiting(ids) => {
+                self.picker.drafts = ids.into_iter().collect();
+                vec![]
+            }
             Msg::SubmitConflict { server, report } => {
                 self.show_conflict(server, report);
                 vec![]
@@ -427,62 +487,82 @@ impl App {
         }
     }
 
+    /// A key is mapped once (input.rs) and handed to the active screen or question.
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if let Some(overlay) = self.overlay {
-            return self.overlay_key(overlay, key);
+        match input::map(self, key) {
+            Input::CloseHelp => {
+                self.overlay = None;
+                vec![]
+            }
+            Input::Help => self.show_help(),
+            Input::Unbound => vec![],
+            Input::Text(TextInput::PickerFilter, key) => {
+                self.picker.filter_key(key);
+                vec![]
+            }
+            Input::Text(TextInput::FormEdit, key) => match &mut self.form {
+                Some(form) => {
+                    let action = form.edit_mode_key(key);
+                    self.form_did(action)
+                }
+                None => vec![],
+            },
+            Input::Action(scope, action) => self.act(scope, action),
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match &self.screen {
-            Screen::Picker => match self.picker.handle_key(key) {
+    }
+
+    /// What an action means in a scope: each screen and question has its handler.
+    fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
+        match scope {
+            Scope::Picker => match self.picker.act(action) {
                 PickerAction::Open(id) => self.open(id),
                 PickerAction::Reload => {
                     self.picker.loading = true;
                     vec![Effect::LoadList]
                 }
                 PickerAction::Quit => self.quit_now(),
-                PickerAction::Help => {
-                    self.overlay = Some(Overlay::Help);
-                    vec![]
-                }
-                PickerAction::None if ctrl && key.code == KeyCode::Char('c') => self.quit_now(),
+                PickerAction::Help => self.show_help(),
                 PickerAction::None => vec![],
             },
-            Screen::Loading { target, error } => match key.code {
-                KeyCode::Char('r') if error.is_some() => {
-                    let target = target.clone();
-                    self.open(target)
+            Scope::Loading => loading::act(self, action),
+            Scope::Form => {
+                self.status = None;
+                match &mut self.form {
+                    Some(form) => {
+                        let done = form.act(action);
+                        self.form_did(done)
+                    }
+                    None => vec![],
                 }
-                KeyCode::Char('q') => self.quit_now(),
-                KeyCode::Char('c') if ctrl => self.quit_now(),
-                KeyCode::Esc if self.has_picker => {
-                    self.screen = Screen::Picker;
-                    vec![]
-                }
-                _ => vec![],
-            },
-            Screen::Form => self.form_key(key),
-            // No single letter sends a write: only Enter on a Review does (product.md §4).
-            Screen::Review => match key.code {
-                KeyCode::Enter => self.submit(),
-                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => self.review_back(),
-                _ => vec![],
-            },
-            Screen::Submitting { sending, .. } => match key.code {
-                KeyCode::Esc => {
-                    let sending = *sending;
-                    self.cancel_submit(sending)
-                }
-                _ => vec![],
-            },
-            Screen::Result(_) => match key.code {
-                KeyCode::Char('r') | KeyCode::Char('u') => self.revert(),
-                KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => {
-                    self.screen = Screen::Form;
-                    vec![]
-                }
-                _ => vec![],
-            },
-            Screen::Conflict(_) => self.conflict_key(key),
+            }
+            Scope::Review => review::act(self, action),
+            Scope::Submitting => submitting::act(self, action),
+            Scope::Result => result::act(self, action),
+            Scope::Conflict => conflict::act(self, action),
+            Scope::QuestionLeave => {
+                let quit = self.overlay == Some(Overlay::ConfirmLeave { quit: true });
+                questions::leave(self, quit, action)
+            }
+            Scope::QuestionDraft => questions::draft(self, action),
+            Scope::QuestionResetAll => questions::reset_all(self, action),
+            // While the notice shows, quit asks its usual question (answered in its scope).
+            Scope::TooSmall => self.leave(true),
+        }
+    }
+
+    pub(crate) fn show_help(&mut self) -> Vec<Effect> {
+        self.overlay = Some(Overlay::Help);
+        vec![]
+    }
+
+    /// The workspace list, loading it when there is none yet (opened straight into a form).
+    pub(crate) fn back_to_picker(&mut self) -> Vec<Effect> {
+        self.screen = Screen::Picker;
+        if std::mem::replace(&mut self.has_picker, true) {
+            vec![]
+        } else {
+            self.picker.loading = true;
+            vec![Effect::LoadList]
         }
     }
 
@@ -490,12 +570,12 @@ impl App {
         self.form.as_ref().map(|f| f.workspace.id().to_string())
     }
 
-    fn quit_now(&mut self) -> Vec<Effect> {
+    pub(crate) fn quit_now(&mut self) -> Vec<Effect> {
         self.quit = true;
         vec![Effect::Quit]
     }
 
-    fn open(&mut self, target: String) -> Vec<Effect> {
+    pub(crate) fn open(&mut self, target: String) -> Vec<Effect> {
         self.screen = Screen::Loading {
             target: target.clone(),
             error: None,
@@ -514,17 +594,29 @@ impl App {
         }
     }
 
-    fn on_workspace_loaded(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
+    fn on_workspace_loaded(
+        &mut self,
+        asked: String,
+        result: Result<Workspace, ApiError>,
+    ) -> Vec<Effect> {
         let Screen::Loading { target, .. } = &self.screen else {
             return vec![];
         };
         // A late answer for a workspace opened before (open A, Esc, open B) never opens it.
-        if let Ok(ws) = &result
-            && !ws.id().eq_ignore_ascii_case(target)
-            && !ws.slug().eq_ignore_ascii_case(target)
-        {
+        if asked != *target {
             return vec![];
         }
+        // The server answered with another workspace than asked for: say so, never spin.
+        let result = result.map_err(|e| e.to_string()).and_then(|ws| {
+            if ws.id().eq_ignore_ascii_case(&asked) || ws.slug().eq_ignore_ascii_case(&asked) {
+                Ok(ws)
+            } else {
+                Err(format!(
+                    "asked for workspace '{asked}', the server answered with another ({})",
+                    ws.id()
+                ))
+            }
+        });
         match result {
             Ok(ws) => {
                 let workspace_id = ws.id().to_string();
@@ -541,38 +633,80 @@ impl App {
             }
             Err(e) => {
                 self.screen = Screen::Loading {
-                    target: target.clone(),
-                    error: Some(e.to_string()),
+                    target: asked,
+                    error: Some(e),
                 };
             }
         }
         vec![]
     }
 
-    fn form_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(form) = &mut self.form else {
+    /// `r`: the server's state under the edits. A field changed both here and there goes to
+    /// the Conflict screen (whose `m`/`t` only rebase); other remote changes are taken in.
+    fn on_refreshed(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
+        let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) else {
+            // Left the form meanwhile: the answer is stale.
             return vec![];
         };
-        let editing = form.is_editing();
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if !editing && ctrl && key.code == KeyCode::Char('c') {
-            return self.leave(true);
+        let server = match result {
+            Ok(ws) if ws.id() == form.workspace.id() => ws,
+            Ok(ws) => {
+                self.error(format!(
+                    "The re-read answered with another workspace ({}); nothing changed.",
+                    ws.id()
+                ));
+                return vec![];
+            }
+            Err(e) => {
+                self.error(format!(
+                    "Could not re-read the workspace: {e}; your edits are kept."
+                ));
+                return vec![];
+            }
+        };
+        let report = crate::workspace::check_conflicts(&form.workspace, &server, &form.patch());
+        if report.has_conflicts() {
+            self.screen = Screen::Conflict(ConflictView {
+                server,
+                report,
+                found: ConflictFound::Rereading,
+            });
+            self.warn("The server changed fields you are changing; choose whose values to keep.");
+            return vec![];
         }
-        if !editing {
-            self.status = None;
-        }
-        match form.handle_key(key, &self.keys) {
+        let remote = report.remote_changes.len();
+        form.rebase(server);
+        self.info(match remote {
+            0 => "Re-read: nothing changed on the server.".to_string(),
+            n => format!(
+                "Re-read: took in {n} field{} changed on the server; your edits are kept.",
+                if n == 1 { "" } else { "s" }
+            ),
+        });
+        vec![]
+    }
+
+    /// What the form asked for after a key.
+    fn form_did(&mut self, action: FormAction) -> Vec<Effect> {
+        match action {
             FormAction::None => vec![],
             FormAction::Review => self.review(),
-            FormAction::Help => {
-                self.overlay = Some(Overlay::Help);
-                vec![]
-            }
+            FormAction::Reread => match self.form_id() {
+                Some(id) => {
+                    self.info("Re-reading the workspace…");
+                    vec![Effect::Refresh(id)]
+                }
+                None => vec![],
+            },
+            FormAction::Help => self.show_help(),
             FormAction::Quit => self.leave(true),
             FormAction::Back => self.leave(false),
-            FormAction::ExternalEditor => vec![Effect::OpenEditor {
-                text: form.focused().edit_text(),
-            }],
+            FormAction::ExternalEditor => match &self.form {
+                Some(form) => vec![Effect::OpenEditor {
+                    text: form.focused().edit_text(),
+                }],
+                None => vec![],
+            },
             FormAction::ConfirmResetAll => {
                 self.overlay = Some(Overlay::ConfirmResetAll);
                 vec![]
@@ -585,7 +719,7 @@ impl App {
     }
 
     /// Quit or go back to the picker, asking first when there are unsaved edits.
-    fn leave(&mut self, quit: bool) -> Vec<Effect> {
+    pub(crate) fn leave(&mut self, quit: bool) -> Vec<Effect> {
         let modified = self.form.as_ref().is_some_and(|f| f.modified_count() > 0);
         if modified {
             self.overlay = Some(Overlay::ConfirmLeave { quit });
@@ -594,7 +728,7 @@ impl App {
         self.leave_now(quit)
     }
 
-    fn leave_now(&mut self, quit: bool) -> Vec<Effect> {
+    pub(crate) fn leave_now(&mut self, quit: bool) -> Vec<Effect> {
         if quit {
             return self.quit_now();
         }
@@ -607,21 +741,45 @@ impl App {
         vec![Effect::LoadList]
     }
 
-    fn on_mouse(&mut self, m: MouseEvent) {
+    fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
         use crossterm::event::MouseEventKind;
-        if !self.mouse || self.overlay.is_some() {
-            return;
+        if !self.mouse || self.overlay.is_some() || self.too_small() {
+            return vec![];
+        }
+        // The wheel moves as ↑/↓ do where there is a list or a page to move through.
+        let wheel = match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            _ => None,
+        };
+        if let (Some(action), Ok(scope @ (Scope::Picker | Scope::Form | Scope::Review))) =
+            (wheel, input::context(self))
+        {
+            return self.act(scope, action);
         }
         if let (Screen::Form, Some(form), MouseEventKind::Down(_)) =
             (&self.screen, &mut self.form, m.kind)
             && !form.is_editing()
         {
-            // Rows start under the title and the form's top border.
-            let row = m.row.saturating_sub(super::view::FORM_FIRST_ROW) as usize;
-            let clicked = form.visible().nth(row).map(|(i, _)| i);
+            // The rows where the last frame drew each field.
+            let at = ratatui::layout::Position::new(m.column, m.row);
+            let clicked = self
+                .drawn
+                .borrow()
+                .field_rows
+                .iter()
+                .find(|(rect, _)| rect.contains(at))
+                .map(|(_, i)| *i);
             if let Some(i) = clicked {
+                // A click on the focused checkbox ticks it, as a second click would anywhere.
+                let tick = form.focus == i
+                    && form.fields[i].spec.kind == crate::workspace::FieldKind::Toggle;
                 form.focus = i;
+                if tick {
+                    form.act(Action::Toggle);
+                }
             }
         }
+        vec![]
     }
 }

@@ -27,7 +27,7 @@ pub struct PendingWrite {
 }
 
 impl App {
-    pub(super) fn review(&mut self) -> Vec<Effect> {
+    pub(crate) fn review(&mut self) -> Vec<Effect> {
         let Some(form) = &self.form else {
             return vec![];
         };
@@ -45,7 +45,7 @@ impl App {
     }
 
     /// Esc on a Review: back to the form, or, for a revert, back to the result it came from.
-    pub(super) fn review_back(&mut self) -> Vec<Effect> {
+    pub(crate) fn review_back(&mut self) -> Vec<Effect> {
         match (self.writes.reverting.take(), &mut self.form) {
             (Some(view), Some(form)) => {
                 for name in view.outcome.patch.fields().keys() {
@@ -61,7 +61,7 @@ impl App {
     }
 
     /// Enter on a Review: the safe write, always with the conflict check.
-    pub(super) fn submit(&mut self) -> Vec<Effect> {
+    pub(crate) fn submit(&mut self) -> Vec<Effect> {
         let Some(form) = &self.form else {
             return vec![];
         };
@@ -90,7 +90,7 @@ impl App {
 
     /// Esc while submitting. Once the PATCH is on its way, the server may still apply it:
     /// "not applied yet", and re-reads tell.
-    pub(super) fn cancel_submit(&mut self, sending: bool) -> Vec<Effect> {
+    pub(crate) fn cancel_submit(&mut self, sending: bool) -> Vec<Effect> {
         self.screen = Screen::Form;
         let reread = if sending { self.form_id() } else { None };
         if reread.is_some() {
@@ -188,12 +188,12 @@ impl App {
     }
 
     /// The Conflict screen after a submit: nothing was sent.
-    pub(super) fn show_conflict(&mut self, server: Workspace, report: ConflictReport) {
+    pub(crate) fn show_conflict(&mut self, server: Workspace, report: ConflictReport) {
         self.writes.pending = None;
         self.screen = Screen::Conflict(ConflictView {
             server,
             report,
-            from_draft: false,
+            found: ConflictFound::Submitting,
         });
         self.warn(
             "Someone changed these fields on the server since you loaded them; nothing was sent.",
@@ -420,66 +420,9 @@ impl App {
         self.status = Some(Status { level, text });
     }
 
-    pub(super) fn conflict_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Screen::Conflict(view) = &self.screen else {
-            return vec![];
-        };
-        let (server, conflicts): (Workspace, Vec<String>) = (
-            view.server.clone(),
-            view.report
-                .conflicts
-                .iter()
-                .map(|c| c.field.clone())
-                .collect(),
-        );
-        let from_draft = view.from_draft;
-        let Some(form) = &mut self.form else {
-            return vec![];
-        };
-        match key.code {
-            KeyCode::Char('m') if from_draft => {
-                form.rebase(server);
-                self.screen = Screen::Form;
-                self.info("Kept your restored edits on top of the server's values; s to review.");
-                vec![]
-            }
-            KeyCode::Char('m') => {
-                // Keep mine: rebase on what was shown and review again. Enter there runs the
-                // conflict check again, so a change newer than the one shown is never overwritten.
-                form.rebase(server);
-                self.screen = Screen::Review;
-                self.info(
-                    "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
-                );
-                vec![]
-            }
-            KeyCode::Char('t') => {
-                form.rebase(server);
-                for name in &conflicts {
-                    if let Some(f) = form.field_mut(name) {
-                        f.reset();
-                    }
-                }
-                if form.patch().is_empty() || from_draft {
-                    self.screen = Screen::Form;
-                    self.info("Took their values for the conflicting fields.");
-                } else {
-                    self.screen = Screen::Review;
-                    self.info("Took their values for the conflicting fields; review the rest.");
-                }
-                vec![]
-            }
-            KeyCode::Esc | KeyCode::Char('q') => {
-                self.screen = Screen::Form;
-                vec![]
-            }
-            _ => vec![],
-        }
-    }
-
-    /// `u`/`r` on the Result screen: a Review of the inverse patch; only Enter there sends it,
+    /// `u` on the Result screen: a Review of the inverse patch; only Enter there sends it,
     /// with the same conflict check as any submit.
-    pub(super) fn revert(&mut self) -> Vec<Effect> {
+    pub(crate) fn revert(&mut self) -> Vec<Effect> {
         if self.form.is_none() || !matches!(self.screen, Screen::Result(_)) {
             return vec![];
         }

@@ -1,76 +1,87 @@
 //! Drawing: a pure function of the app's state (no clock, no I/O). This module lays out the
 //! title bar, the screen, the status message and the key hints; each screen has its module.
 
-mod conflict;
-mod detail;
-mod form;
-mod grid;
-mod help;
-mod loading;
-mod overlay;
-mod picker;
-mod result;
-mod review;
-mod status;
-mod submitting;
-mod text;
-mod values;
+pub(crate) mod grid;
+pub(crate) mod text;
+pub(crate) mod values;
 
 use super::app::{App, Screen};
+use super::chrome;
+use super::screens::{conflict, form, loading, picker, questions, result, review, submitting};
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-/// The screen row of the form's first field: under the title bar and the list's top border.
-pub const FORM_FIRST_ROW: u16 = 2;
+/// What the last frame drew where: the mouse's hit areas and whether the screen was too small.
+/// `draw` stores it in the app, so `update` never copies geometry from constants.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// The "too small" notice was shown instead of a screen.
+    pub too_small: bool,
+    /// The form's field rows on screen, each with the index of its field.
+    pub field_rows: Vec<(Rect, usize)>,
+    /// The review's content height and the rows of it shown (its scroll range).
+    pub review: (u16, u16),
+}
 
 /// The smallest terminal the screens are drawn in; below it, a notice.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     let buf = frame.buffer_mut();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        status::too_small(buf, area, theme);
+    let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+    *app.drawn.borrow_mut() = Drawn {
+        too_small,
+        field_rows: Vec::new(),
+        review: (0, 0),
+    };
+    if too_small {
+        chrome::too_small(buf, area, app, theme);
         return;
     }
-    let message = status::message_height(app, area.width);
+    let message = chrome::message_height(app, area.width);
     let title = Rect::new(area.x, area.y, area.width, 1);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2 - message);
     let message_area = Rect::new(area.x, body.bottom(), area.width, message);
     let bar = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
-    status::title(buf, title, app, theme);
+    chrome::title(buf, title, app, theme);
     match (&app.screen, &app.form) {
-        (Screen::Picker, _) => picker::draw(buf, body, app, theme),
+        (Screen::Picker, _) => picker::view::draw(buf, body, app, theme),
         (Screen::Loading { target, error }, _) => {
-            loading::draw(buf, body, app, target, error.as_deref(), theme)
+            loading::view::draw(buf, body, app, target, error.as_deref(), theme)
         }
-        (Screen::Form, Some(form)) => form::draw(buf, body, app, form, theme),
-        (Screen::Review, Some(form)) => review::draw(buf, body, form, theme),
+        (Screen::Form, Some(form)) => form::view::draw(buf, body, app, form, theme),
+        (Screen::Review, Some(form)) => {
+            app.drawn.borrow_mut().review =
+                review::view::draw(buf, body, form, app.review.scroll, theme);
+        }
         (Screen::Submitting { sending, revert }, Some(form)) => {
             if *revert {
-                form::draw(buf, body, app, form, theme);
+                form::view::draw(buf, body, app, form, theme);
             } else {
-                review::draw(buf, body, form, theme);
+                review::view::draw(buf, body, form, app.review.scroll, theme);
             }
-            submitting::draw(buf, body, app, *sending, *revert, theme);
+            submitting::view::draw(buf, body, app, *sending, *revert, theme);
         }
-        (Screen::Result(view), _) => result::draw(buf, body, view, theme),
-        (Screen::Conflict(view), Some(form)) => conflict::draw(buf, body, form, view, theme),
+        (Screen::Result(view), _) => result::view::draw(buf, body, view, theme),
+        (Screen::Conflict(view), Some(form)) => conflict::view::draw(buf, body, form, view, theme),
         // A screen that needs the form but has none: nothing to show but the bars.
-        _ => {}
+        (Screen::Form | Screen::Review | Screen::Submitting { .. } | Screen::Conflict(_), None) => {
+        }
     }
-    status::message(buf, message_area, app, theme);
-    status::bar(buf, bar, app, theme);
+    chrome::message(buf, message_area, app, theme);
+    chrome::bar(buf, bar, app, theme);
     if let Some(o) = app.overlay {
-        overlay::draw(buf, area, app, o, theme);
+        // The help box, or the question asked.
+        questions::view::draw(buf, area, app, o, theme);
     }
 }
 
 /// A rounded box with a title, as every screen's main panel.
-fn panel<'a>(
+pub(crate) fn panel<'a>(
     title: impl Into<ratatui::text::Line<'a>>,
     theme: &Theme,
 ) -> ratatui::widgets::Block<'a> {
@@ -81,7 +92,7 @@ fn panel<'a>(
 }
 
 /// The area inside a one-cell border.
-fn inside(area: Rect) -> Rect {
+pub(crate) fn inside(area: Rect) -> Rect {
     Rect::new(
         area.x + 1,
         area.y + 1,
@@ -91,7 +102,7 @@ fn inside(area: Rect) -> Rect {
 }
 
 /// A `width`×`height` rectangle (at most `area`) in the middle of `area`.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let (w, h) = (width.min(area.width), height.min(area.height));
     Rect::new(
         area.x + (area.width - w) / 2,
@@ -102,7 +113,12 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// Clears `rect` and draws a box over it (an overlay); returns the inside.
-fn popup(buf: &mut ratatui::buffer::Buffer, rect: Rect, title: &str, theme: &Theme) -> Rect {
+pub(crate) fn popup(
+    buf: &mut ratatui::buffer::Buffer,
+    rect: Rect,
+    title: &str,
+    theme: &Theme,
+) -> Rect {
     use ratatui::widgets::{Block, BorderType, Clear, Widget};
     Clear.render(rect, buf);
     Block::bordered()

@@ -1,10 +1,16 @@
-//! The title bar, the status message and the key hints at the bottom.
+//! The chrome around every screen: the title bar, the status message, the hint bar and the help
+//! overlay. Hints and help are built from the screens' `hints()` and the key table, so a key
+//! and its hint cannot drift apart.
 
-use super::text::{put, truncate, width, wrap_marked};
-use crate::config::{Action, KeyBindings, KeySpec};
+pub mod help;
+
+use crate::config::{Action, KeyBindings, KeySpec, Scope};
 use crate::tui::app::{App, Level, Overlay, Screen};
-use crate::tui::form::{FormState, Mode};
+use crate::tui::input;
+use crate::tui::screens::form::{FormState, Mode};
+use crate::tui::screens::{conflict, loading, picker, questions, result, review, submitting};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, truncate, width, wrap_marked};
 use crate::workspace::FieldKind;
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -147,14 +153,17 @@ fn counts(spans: &mut Vec<Span<'static>>, form: &FormState, theme: &Theme) {
 fn badge(app: &App) -> &'static str {
     match (app.overlay, &app.screen) {
         (Some(Overlay::Help), _) => "HELP",
-        (Some(_), _) => "CONFIRM",
+        (
+            Some(Overlay::ConfirmLeave { .. } | Overlay::RestoreDraft | Overlay::ConfirmResetAll),
+            _,
+        ) => "CONFIRM",
         (None, Screen::Picker) if app.picker.filtering => "FILTER",
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
         (None, Screen::Form) => match app.form.as_ref().map(|f| &f.mode) {
             Some(Mode::Edit { .. } | Mode::Switch { .. }) => "EDIT",
             Some(Mode::Checklist { .. }) => "CHECKLIST",
-            _ => "BROWSE",
+            Some(Mode::Browse) | None => "BROWSE",
         },
         (None, Screen::Review) => "REVIEW",
         (None, Screen::Submitting { .. }) => "SENDING",
@@ -163,84 +172,111 @@ fn badge(app: &App) -> &'static str {
     }
 }
 
-/// The keys that matter now, most useful first (the bar drops what does not fit).
-pub fn hints(app: &App) -> Vec<Hint> {
-    match (app.overlay, &app.screen) {
-        (Some(Overlay::Help), _) => vec![hint("any key", "close")],
-        (Some(Overlay::ConfirmLeave { .. }), _) => vec![
-            hint(
-                "k/y",
-                if app.draft_error.is_some() {
-                    "lose edits"
-                } else {
-                    "keep draft"
-                },
-            ),
-            hint("d", "discard"),
-            hint("n/Esc", "stay"),
-        ],
-        (Some(Overlay::ConfirmRevert), _) => vec![hint("y", "revert"), hint("n/Esc", "keep")],
-        (Some(Overlay::RestoreDraft), _) => vec![
-            hint("y", "restore"),
-            hint("d", "discard"),
-            hint("n/Esc", "not now"),
-        ],
-        (Some(Overlay::ConfirmResetAll), _) => {
-            vec![hint("y", "reset all"), hint("n/Esc", "not now")]
-        }
-        (None, Screen::Picker) if app.picker.filtering => vec![
-            hint("type", "to filter"),
-            hint("↑↓", "move"),
-            hint("Enter", "open"),
-            hint("Esc", "clear"),
-        ],
-        (None, Screen::Picker) => vec![
-            hint("↑↓", "move"),
-            hint("Enter", "open"),
-            hint("/", "filter"),
-            hint("r", "reload"),
-            hint("?", "help"),
-            hint("q", "quit"),
-        ],
-        (None, Screen::Loading { error, .. }) => {
-            let mut h = Vec::new();
-            if error.is_some() {
-                h.push(hint("r", "retry"));
-            }
-            if app.has_picker {
-                h.push(hint("Esc", "back"));
-            }
-            h.push(hint("q", "quit"));
-            h
-        }
-        (None, Screen::Form) => app
-            .form
-            .as_ref()
-            .map_or_else(Vec::new, |f| form_hints(f, &app.keys)),
-        (None, Screen::Review) => vec![hint("Enter", "submit"), hint("Esc", "back")],
-        (None, Screen::Submitting { .. }) => vec![hint("Esc", "cancel")],
-        (None, Screen::Result(_)) => vec![hint("Enter/Esc", "back to form"), hint("u", "undo")],
-        (None, Screen::Conflict(view)) => vec![
-            if view.from_draft {
-                hint("m", "keep mine")
-            } else {
-                hint("m", "keep mine (review again)")
-            },
-            hint("t", "take theirs"),
-            hint("Esc", "back"),
-        ],
+/// The scope of the screen under any overlay or text input: whose keys help lists.
+pub fn screen_scope(app: &App) -> Scope {
+    match &app.screen {
+        Screen::Picker => Scope::Picker,
+        Screen::Loading { .. } => Scope::Loading,
+        Screen::Form => Scope::Form,
+        Screen::Review => Scope::Review,
+        Screen::Submitting { .. } => Scope::Submitting,
+        Screen::Result(_) => Scope::Result,
+        Screen::Conflict(_) => Scope::Conflict,
     }
 }
 
-fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
+/// A scope's actions with their labels, most useful first (every action of the scope is there).
+pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
+    match scope {
+        Scope::Picker => picker::hints(&app.picker),
+        Scope::Loading => loading::hints(app),
+        Scope::Form => app
+            .form
+            .as_ref()
+            .map_or_else(Vec::new, crate::tui::screens::form::hints),
+        Scope::Review => review::hints(app),
+        Scope::Submitting => submitting::hints(app),
+        Scope::Result => result::hints(app),
+        Scope::Conflict => conflict::hints(app),
+        Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll => {
+            questions::hints(app, scope)
+        }
+        Scope::TooSmall => vec![(Action::Quit, "quit")],
+    }
+}
+
+/// Hints for the bar: consecutive actions with one label share it (`k/y keep draft`, `↑↓ move`).
+/// Questions show every key of an answer (`n/Esc`); screens the first one.
+fn action_hints(keys: &KeyBindings, list: &[(Action, &'static str)], every: bool) -> Vec<Hint> {
+    let mut out: Vec<(Vec<String>, &'static str)> = Vec::with_capacity(list.len());
+    for &(action, label) in list {
+        let key = if every {
+            keys_of(keys, &[action])
+        } else {
+            first_key(keys, action)
+        };
+        match out.last_mut() {
+            Some((ks, l)) if *l == label => ks.push(key),
+            _ => out.push((vec![key], label)),
+        }
+    }
+    out.into_iter()
+        .map(|(ks, label)| {
+            let joined = if ks == ["↑", "↓"] {
+                "↑↓".to_string()
+            } else {
+                ks.join("/")
+            };
+            Hint(Cow::Owned(joined), label)
+        })
+        .collect()
+}
+
+/// The keys of some actions as a person reads them, e.g. `k/y` or `n/Esc`.
+pub fn keys_of(keys: &KeyBindings, actions: &[Action]) -> String {
+    let list: Vec<String> = actions
+        .iter()
+        .flat_map(|a| keys.keys(*a))
+        .map(pretty_key)
+        .collect();
+    list.join("/")
+}
+
+/// The keys that matter now, most useful first (the bar drops what does not fit).
+pub fn hints(app: &App) -> Vec<Hint> {
+    if app.overlay == Some(Overlay::Help) {
+        return vec![hint("any key", "close")];
+    }
+    match input::context(app) {
+        Err(input::TextInput::PickerFilter) => vec![
+            hint("type", "to filter"),
+            hint("↑↓", "move"),
+            hint("Enter", "apply"),
+            hint("Esc", "clear"),
+        ],
+        Err(input::TextInput::FormEdit) => app.form.as_ref().map_or_else(Vec::new, edit_hints),
+        Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
+            action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
+        }),
+        Ok(scope) => {
+            let question = matches!(
+                scope,
+                Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll
+            );
+            action_hints(&app.keys, &scope_hints(app, scope), question)
+        }
+    }
+}
+
+fn edit_hints(form: &FormState) -> Vec<Hint> {
     let f = form.focused();
     match &form.mode {
         Mode::Edit { editor, .. } => {
             let mut h = Vec::new();
-            // A highlighted suggestion is what Enter and Tab take.
+            // A highlighted suggestion is what Enter takes; Tab moves on with the typed text.
             let taking = form.suggestion.is_some() && !form.suggestions().is_empty();
             if taking {
-                h.push(hint("Enter/Tab", "take"));
+                h.push(hint("Enter", "take"));
             } else if !form.suggestions().is_empty() {
                 h.push(hint("↓", "suggestions"));
             }
@@ -252,7 +288,7 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
             }
             h.push(hint("Ctrl-C", "cancel"));
             h.push(hint("Ctrl-_", "undo"));
-            if !editor.multiline && !taking {
+            if !editor.multiline {
                 h.push(hint("Tab", "next"));
             }
             h
@@ -279,48 +315,7 @@ fn form_hints(form: &FormState, keys: &KeyBindings) -> Vec<Hint> {
             hint("Ctrl-C", "cancel"),
             hint("Tab", "next"),
         ],
-        Mode::Browse => {
-            // Most useful first: the bar drops what does not fit from the end.
-            let key = |a: Action| Cow::Owned(first_key(keys, a));
-            let mut h = Vec::with_capacity(8);
-            match f.spec.kind {
-                FieldKind::Toggle => h.push(Hint(key(Action::Toggle), "toggle")),
-                FieldKind::Choice(_) => h.push(Hint(key(Action::Toggle), "cycle")),
-                FieldKind::ToolList => h.push(Hint(key(Action::Toggle), "choose")),
-                FieldKind::Text
-                | FieldKind::MultilineText
-                | FieldKind::Model { .. }
-                | FieldKind::Rate
-                | FieldKind::KeyIds => h.push(Hint(key(Action::Edit), "edit")),
-            }
-            h.push(Hint(key(Action::Review), "review"));
-            h.push(Hint(key(Action::Help), "help"));
-            h.push(Hint(key(Action::Quit), "quit"));
-            if form.undo.undo_len() > 0 {
-                h.push(Hint(key(Action::Undo), "undo"));
-            }
-            if form.undo.redo_len() > 0 {
-                h.push(Hint(key(Action::Redo), "redo"));
-            }
-            if f.spec.nullable {
-                h.push(Hint(key(Action::Clear), "null"));
-            }
-            if f.is_modified() {
-                h.push(Hint(key(Action::Reset), "reset"));
-            }
-            h.push(Hint(move_keys(keys), "move"));
-            h.push(Hint(key(Action::Back), "list"));
-            h
-        }
-    }
-}
-
-fn move_keys(keys: &KeyBindings) -> Cow<'static, str> {
-    let (up, down) = (first_key(keys, Action::Up), first_key(keys, Action::Down));
-    if up == "↑" && down == "↓" {
-        Cow::Borrowed("↑↓")
-    } else {
-        Cow::Owned(format!("{up}/{down}"))
+        Mode::Browse => vec![],
     }
 }
 
@@ -378,11 +373,15 @@ pub fn pretty_key(k: &KeySpec) -> String {
     s
 }
 
-/// A centred notice when the terminal is below 80×24.
-pub fn too_small(buf: &mut Buffer, area: Rect, theme: &Theme) {
+/// A centred notice when the terminal is below the smallest size (and the question quitting
+/// asks, if any).
+pub fn too_small(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let text = format!(
-        "Terminal too small: need at least 80×24, have {}×{}",
-        area.width, area.height
+        "Terminal too small: need at least {}×{}, have {}×{}",
+        crate::tui::view::MIN_WIDTH,
+        crate::tui::view::MIN_HEIGHT,
+        area.width,
+        area.height
     );
     let shown = truncate(&text, area.width as usize);
     let w = width(&shown) as u16;
@@ -390,8 +389,20 @@ pub fn too_small(buf: &mut Buffer, area: Rect, theme: &Theme) {
     let y = area.y + area.height / 2;
     buf.set_line(x, y, &Line::styled(shown, theme.warning), area.width);
     if area.height > 2 {
-        let more = "Enlarge the window to continue.";
-        let w = width(more) as u16;
+        let more = match app.overlay {
+            Some(Overlay::ConfirmLeave { .. }) => format!(
+                "Quit? {} keep draft · {} discard · {} stay",
+                keys_of(&app.keys, &[Action::KeepDraft, Action::Yes]),
+                keys_of(&app.keys, &[Action::Discard]),
+                keys_of(&app.keys, &[Action::No]),
+            ),
+            _ => format!(
+                "Enlarge the window to continue ({} quits).",
+                keys_of(&app.keys, &[Action::Quit])
+            ),
+        };
+        let more = truncate(&more, area.width as usize);
+        let w = width(&more) as u16;
         let x = area.x + area.width.saturating_sub(w) / 2;
         buf.set_line(x, y + 1, &Line::styled(more, theme.dim), area.width);
     }

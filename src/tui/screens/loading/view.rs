@@ -1,9 +1,9 @@
 //! Opening a workspace: a spinner and the time so far, or why it failed and what to do.
 
-use super::text::{put, width, wrap_marked};
-use super::{centered, inside, panel};
 use crate::tui::app::{App, SPINNER};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, width, wrap_marked};
+use crate::tui::view::{centered, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

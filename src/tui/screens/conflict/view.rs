@@ -1,13 +1,13 @@
 //! A conflict: fields changed both here and on the server. field | base | theirs | yours,
 //! what it means, and the other fields the server changed meanwhile.
 
-use super::grid::{self, Piece, Row};
-use super::text::{one_line, put, width, wrap_marked};
-use super::values::{label, named, remote_change_lines};
-use super::{inside, panel};
-use crate::tui::app::ConflictView;
-use crate::tui::form::FormState;
+use crate::tui::app::{ConflictFound, ConflictView};
+use crate::tui::screens::form::FormState;
 use crate::tui::theme::Theme;
+use crate::tui::view::grid::{self, Piece, Row};
+use crate::tui::view::text::{one_line, put, width, wrap_marked};
+use crate::tui::view::values::{label, named, remote_change_lines};
+use crate::tui::view::{inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -25,17 +25,21 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &FormState, view: &ConflictView,
         inner.height,
     );
     let w = inner.width as usize;
-    let explain = if view.from_draft {
-        format!(
+    let explain = match view.found {
+        ConflictFound::RestoringDraft => format!(
             "Since your draft was saved, someone changed {n} field{s} it changes on the server. \
              m keeps your draft's values, t takes theirs; nothing is sent until you review."
-        )
-    } else {
-        format!(
+        ),
+        ConflictFound::Rereading => format!(
+            "Since you loaded {}, someone changed {n} field{s} you are changing. \
+             m keeps your values, t takes theirs; nothing is sent until you review.",
+            form.workspace.name()
+        ),
+        ConflictFound::Submitting => format!(
             "Since you loaded {}, someone changed {n} field{s} you are changing. Nothing was sent. \
              m sends yours anyway, t takes theirs and drops them from the patch.",
             form.workspace.name()
-        )
+        ),
     };
     let mut y = 0;
     for line in wrap_marked(("! ", theme.warning), &[(&explain, theme.label)], w, 3) {

@@ -1,10 +1,11 @@
 //! Boxes over the screen: the key help, and the questions asked before anything is lost or sent.
 
-use super::help;
-use super::text::{put, wrap_owned};
-use super::{centered, popup};
-use crate::tui::app::{App, Overlay, Screen};
+use crate::config::Action;
+use crate::tui::app::{App, Overlay};
+use crate::tui::chrome::{help, keys_of};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, wrap_owned};
+use crate::tui::view::{centered, popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -49,34 +50,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 area,
                 title,
                 &[(&text, theme.label)],
-                &[("k/y", yes), ("d", discard), ("n/Esc", "stay")],
-                theme,
-            );
-        }
-        Overlay::ConfirmRevert => {
-            let (body, id) = match &app.screen {
-                Screen::Result(view) => (
-                    view.outcome
-                        .patch
-                        .inverse(&view.outcome.before)
-                        .to_body_string(),
-                    view.outcome.after.id().to_string(),
-                ),
-                _ => (String::new(), String::new()),
-            };
-            let text = format!(
-                "This sends the inverse patch to /workspaces/{id}, after the same conflict check:"
-            );
-            question(
-                buf,
-                area,
-                "Revert the last change?",
                 &[
-                    (&text, theme.label),
-                    ("\n", theme.label),
-                    (&body, theme.json),
+                    (&keys_of(&app.keys, &[Action::KeepDraft, Action::Yes]), yes),
+                    (&keys_of(&app.keys, &[Action::Discard]), discard),
+                    (&keys_of(&app.keys, &[Action::No]), "stay"),
                 ],
-                &[("y", "revert"), ("n/Esc", "keep it")],
                 theme,
             );
         }
@@ -87,7 +65,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                         .fields
                         .keys()
                         .chain(d.unparsed.keys())
-                        .map(|k| super::values::label(k))
+                        .map(|k| crate::tui::view::values::label(k))
                         .collect();
                     (d.len(), d.saved_at.as_str(), names.join(", "))
                 }
@@ -108,9 +86,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 "Restore the draft?",
                 &[(&text, theme.label)],
                 &[
-                    ("y", "restore it"),
-                    ("d", "discard it (delete the draft)"),
-                    ("n/Esc", "not now (keep the draft for later)"),
+                    (&keys_of(&app.keys, &[Action::Yes]), "restore it"),
+                    (
+                        &keys_of(&app.keys, &[Action::Discard]),
+                        "discard it (delete the draft)",
+                    ),
+                    (
+                        &keys_of(&app.keys, &[Action::No]),
+                        "not now (keep the draft for later)",
+                    ),
                 ],
                 theme,
             );
@@ -126,7 +110,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 area,
                 "Reset every field?",
                 &[(&text, theme.label)],
-                &[("y", "reset all fields"), ("n/Esc", "not now")],
+                &[
+                    (&keys_of(&app.keys, &[Action::Yes]), "reset all fields"),
+                    (&keys_of(&app.keys, &[Action::No]), "not now"),
+                ],
                 theme,
             );
         }
@@ -139,7 +126,7 @@ fn question(
     area: Rect,
     title: &str,
     text: &[(&str, Style)],
-    answers: &[(&str, &str)],
+    answers: &[(&String, &str)],
     theme: &Theme,
 ) {
     let box_w = 64.min(area.width.saturating_sub(4));

@@ -1,11 +1,11 @@
 //! The detail panel of the focused field: what it is, its error or warning, whether it changed,
 //! its counter, what it means and its rule; the checklist of disabled_server_tools.
 
-use super::text::{one_line, put, truncate, width, wrap_marked, wrap_owned};
-use super::values;
 use crate::tui::app::App;
-use crate::tui::form::{FormState, Mode};
+use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{one_line, put, truncate, width, wrap_marked, wrap_owned};
+use crate::tui::view::values;
 use crate::workspace::FieldKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

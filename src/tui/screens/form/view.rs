@@ -2,12 +2,12 @@
 //! read-only fields below, and the detail panel of the focused field (right or below).
 
 use super::detail;
-use super::text::{one_line, pad, put, truncate, width};
-use super::values::{self, Shown};
 use crate::tui::app::App;
-use crate::tui::field_state::FieldState;
-use crate::tui::form::{FormState, Mode};
+use crate::tui::screens::form::field_state::FieldState;
+use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{one_line, pad, put, truncate, width};
+use crate::tui::view::values::{self, Shown};
 use crate::workspace::READ_ONLY;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -30,13 +30,23 @@ enum Item<'a> {
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &Theme) {
     let items = items(form);
-    let heights: Vec<u16> = items.iter().map(|i| item_height(i, form)).collect();
     let wide = area.width >= WIDE;
+    let list_w = if wide {
+        area.width - (area.width * 40 / 100).clamp(44, 60) + 1
+    } else {
+        area.width
+    };
+    // The editor gets the value column and one cell of the marks' gap.
+    let edit_w = list_value_width(Rect {
+        width: list_w,
+        ..area
+    }) + 1;
+    let heights: Vec<u16> = items.iter().map(|i| item_height(i, form, edit_w)).collect();
     if wide {
         let panel = (area.width * 40 / 100).clamp(44, 60);
         let list = Rect::new(area.x, area.y, area.width - panel + 1, area.height);
         let detail = Rect::new(area.right() - panel, area.y, panel, area.height);
-        draw_list(buf, list, form, &items, &heights, theme);
+        app.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
         detail::draw(buf, detail, app, form, theme, list_value_width(list));
     } else {
         // The list and the panel share a border row; the panel keeps what the rows leave.
@@ -61,7 +71,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
             area.width,
             area.height - rows - 1,
         );
-        draw_list(buf, list, form, &items, &heights, theme);
+        app.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
         detail::draw(buf, detail, app, form, theme, list_value_width(list));
     }
 }
@@ -86,10 +96,19 @@ fn items(form: &FormState) -> Vec<Item<'_>> {
     items
 }
 
-fn item_height(item: &Item, form: &FormState) -> u16 {
+/// Rows of an item; the description being edited takes its soft-wrapped lines (and one more
+/// for the cursor), between 3 and 6.
+fn item_height(item: &Item, form: &FormState, edit_w: u16) -> u16 {
     match (item, &form.mode) {
         (Item::Field(i, _), Mode::Edit { editor, .. }) if *i == form.focus && editor.multiline => {
-            (editor.area.lines().len() as u16 + 1).clamp(3, 6)
+            let w = usize::from(edit_w.max(1));
+            let rows: usize = editor
+                .area
+                .lines()
+                .iter()
+                .map(|l| width(l).div_ceil(w).max(1))
+                .sum();
+            (rows as u16 + 1).clamp(3, 6)
         }
         _ => 1,
     }
@@ -116,7 +135,7 @@ fn draw_list(
     items: &[Item],
     heights: &[u16],
     theme: &Theme,
-) {
+) -> Vec<(Rect, usize)> {
     let inner = Rect::new(
         area.x + 1,
         area.y + 1,
@@ -136,11 +155,15 @@ fn draw_list(
     let first = first_shown(heights, focus_item, inner.height);
     let mut shown_to = first;
     let mut y = 0u16;
+    let mut hits = Vec::with_capacity(items.len());
     for (item, &h) in items.iter().zip(heights).skip(first) {
         if y + h > inner.height {
             break;
         }
         let row = Rect::new(inner.x, inner.y + y, inner.width, h);
+        if let Item::Field(i, _) = item {
+            hits.push((row, *i));
+        }
         draw_item(buf, row, form, item, theme);
         y += h;
         shown_to += 1;
@@ -159,6 +182,7 @@ fn draw_list(
     }
     block.render(area, buf);
     draw_suggestions(buf, inner, form, items, heights, first, theme);
+    hits
 }
 
 /// The first item to show so that the focused one is in view (rows stay top-anchored).
@@ -219,7 +243,8 @@ fn draw_item(buf: &mut Buffer, row: Rect, form: &FormState, item: &Item, theme: 
                     Span::styled(label, label_style),
                 ]),
             );
-            let value_area = Rect::new(row.x + value_x, row.y, value_w + 2, row.height);
+            // The editor stops left of the marks, so its cursor never sits on the `●`.
+            let value_area = Rect::new(row.x + value_x, row.y, value_w + 1, row.height);
             match &form.mode {
                 Mode::Edit { editor, .. } if editing => {
                     (&editor.area).render(value_area, buf);

@@ -4,7 +4,7 @@
 //! (textarea's own steps). `Ctrl-Z` is not a key here: it suspends orws, as in a shell.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::{CursorMove, Input, Key, TextArea};
+use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
 
 /// What a key did to the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,10 @@ impl Editor {
             vec![text.replace(['\n', '\r'], " ")]
         };
         let mut area = TextArea::new(lines);
+        if multiline {
+            // The description soft-wraps while edited; one-line fields scroll sideways.
+            area.set_wrap_mode(WrapMode::WordOrGlyph);
+        }
         area.move_cursor(CursorMove::Bottom);
         area.move_cursor(CursorMove::End);
         Self { area, multiline }
@@ -84,14 +88,15 @@ impl Editor {
         EditOutcome::Editing
     }
 
-    /// Bracketed paste: textarea ignores it, so the text is inserted here; newlines become
-    /// spaces in one-line fields.
+    /// Bracketed paste: textarea ignores it, so the text is inserted here; newlines and tabs
+    /// become spaces in one-line fields (a raw tab there is invisible and drawn unlike a space).
     pub fn paste(&mut self, text: &str) {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if self.multiline {
             self.area.insert_str(text);
         } else {
-            self.area.insert_str(text.replace('\n', " ").trim_end());
+            self.area
+                .insert_str(text.replace(['\n', '\t'], " ").trim_end());
         }
     }
 }

@@ -1,9 +1,9 @@
 //! The picker: every workspace (name, slug, last update), the `/` filter, the count.
 
-use super::text::{pad, put, width, wrap_owned};
-use super::{inside, panel};
 use crate::tui::app::{App, SPINNER};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::{pad, put, width, wrap_owned};
+use crate::tui::view::{inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -93,7 +93,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let here = n == p.selected;
         let row = Rect::new(inner.x, inner.y + y, inner.width, 1);
         let updated = ws.updated_at().map_or("—".into(), short_time);
-        let name = pad(ws.name(), name_w);
+        // A draft of unsaved edits waits for this one: restoring it is offered on opening.
+        let name = if p.drafts.contains(ws.id()) {
+            pad(&format!("✎ {}", ws.name()), name_w)
+        } else {
+            pad(ws.name(), name_w)
+        };
         let slug = pad(ws.slug(), slug_w);
         let line = if here {
             buf.set_style(row, theme.selected);

@@ -1,12 +1,12 @@
 //! The result: field | before | after for everything that changed on the server, each requested
 //! field marked applied or flagged; long text as a word diff readable without colour.
 
-use super::grid::{GAP, Piece, Row};
-use super::text::{one_line, put, width, wrap_owned};
-use super::values::{is_long_text, label, named, remote_change_lines};
-use super::{inside, panel};
 use crate::tui::app::ResultView;
 use crate::tui::theme::Theme;
+use crate::tui::view::grid::{GAP, Piece, Row};
+use crate::tui::view::text::{one_line, put, width, wrap_owned};
+use crate::tui::view::values::{is_long_text, label, named, remote_change_lines};
+use crate::tui::view::{inside, panel};
 use crate::workspace::diff::DiffPart;
 use crate::workspace::{field, values_equal, word_diff};
 use ratatui::buffer::Buffer;
@@ -61,7 +61,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &ResultView, theme: &Theme) {
     let mark_w = marks.iter().map(|m| width(m.0)).max().unwrap_or(0) as u16;
     let rest = inner.width.saturating_sub(label_w + mark_w + 3 * GAP);
     let widths = [label_w, rest - rest / 2, rest / 2, mark_w];
-    super::grid::header(
+    crate::tui::view::grid::header(
         buf,
         inner,
         0,

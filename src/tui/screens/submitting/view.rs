@@ -1,9 +1,9 @@
 //! A submit in flight: a box over the review with a spinner, the step and the time so far.
 
-use super::text::put;
-use super::{centered, popup};
 use crate::tui::app::{App, SPINNER};
 use crate::tui::theme::Theme;
+use crate::tui::view::text::put;
+use crate::tui::view::{centered, popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -1,13 +1,17 @@
 //! The form screen's state and keys: browse mode (keys are commands) and edit mode (keys are text).
 
+pub mod detail;
+pub mod editor;
+pub mod field_state;
 pub mod undo;
+pub mod view;
 
+use self::editor::{EditOutcome, Editor};
+use self::field_state::FieldState;
 use self::undo::UndoHistory;
-use super::editor::{EditOutcome, Editor};
-use super::field_state::FieldState;
 use crate::api::ModelSummary;
 use crate::catalog::{Catalog, knows, suggest};
-use crate::config::{Action, KeyBindings};
+use crate::config::Action;
 use crate::state::drafts::Draft;
 use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS, Step};
 use crate::workspace::{FIELDS, PatchBody, Workspace};
@@ -40,6 +44,8 @@ pub enum Mode {
 pub enum FormAction {
     None,
     Review,
+    /// Re-read the workspace from the server, keeping the edits.
+    Reread,
     Help,
     Quit,
     Back,
@@ -287,11 +293,12 @@ impl FormState {
     fn move_focus(&mut self, forward: bool) {
         let n = self.fields.len();
         let mut i = self.focus;
+        // No wrap-around: past the last (or before the first) field, the focus stays.
         for _ in 0..n {
-            i = if forward {
-                (i + 1) % n
-            } else {
-                (i + n - 1) % n
+            i = match (forward, i) {
+                (true, i) if i + 1 < n => i + 1,
+                (false, i) if i > 0 => i - 1,
+                _ => return,
             };
             if self.fields[i].is_visible() {
                 self.focus = i;
@@ -300,8 +307,8 @@ impl FormState {
         }
     }
 
-    /// A key in browse or edit mode.
-    pub fn handle_key(&mut self, key: KeyEvent, keys: &KeyBindings) -> FormAction {
+    /// A key in edit mode (a text field, a switch, the checklist): keys are text here.
+    pub fn edit_mode_key(&mut self, key: KeyEvent) -> FormAction {
         match &mut self.mode {
             Mode::Edit { .. } => {
                 self.edit_key(key);
@@ -312,34 +319,27 @@ impl FormState {
                 FormAction::None
             }
             Mode::Switch { .. } => self.switch_key(key),
-            Mode::Browse => self.browse_key(key, keys),
+            Mode::Browse => FormAction::None,
         }
-    }
-
-    fn browse_key(&mut self, key: KeyEvent, keys: &KeyBindings) -> FormAction {
-        if let Some(action) = keys.action_for(&key) {
-            return self.act(action);
-        }
-        // Fixed keys, not rebindable: jumps to the ends.
-        match key.code {
-            KeyCode::Home | KeyCode::Char('g') => self.focus = 0,
-            KeyCode::End | KeyCode::Char('G') => {
-                if let Some((i, _)) = self.visible().last() {
-                    self.focus = i;
-                }
-            }
-            _ => {}
-        }
-        FormAction::None
     }
 
     /// Does what a browse-mode action means for the focused field.
-    fn act(&mut self, action: Action) -> FormAction {
+    pub fn act(&mut self, action: Action) -> FormAction {
         match action {
             Action::Down => self.move_focus(true),
             Action::Up => self.move_focus(false),
+            Action::Top => {
+                let first = self.visible().next().map(|(i, _)| i);
+                self.focus = first.unwrap_or(self.focus);
+            }
+            Action::Bottom => {
+                let last = self.visible().last().map(|(i, _)| i);
+                self.focus = last.unwrap_or(self.focus);
+            }
             Action::Edit => self.begin_edit(),
             Action::Toggle => self.space(),
+            Action::CycleBack => self.cycle(false),
+            Action::CycleOn => self.cycle(true),
             Action::Clear => {
                 let f = &mut self.fields[self.focus];
                 if f.spec.nullable {
@@ -356,9 +356,24 @@ impl FormState {
             }
             Action::Editor => {}
             Action::Review => return FormAction::Review,
+            Action::Reload => return FormAction::Reread,
             Action::Help => return FormAction::Help,
             Action::Quit => return FormAction::Quit,
             Action::Back => return FormAction::Back,
+            Action::PageUp
+            | Action::PageDown
+            | Action::Open
+            | Action::Filter
+            | Action::Retry
+            | Action::Submit
+            | Action::Cancel
+            | Action::Done
+            | Action::KeepMine
+            | Action::TakeTheirs
+            | Action::Yes
+            | Action::KeepDraft
+            | Action::Discard
+            | Action::No => {}
         }
         FormAction::None
     }
@@ -382,6 +397,40 @@ impl FormState {
             | FieldKind::Model { .. }
             | FieldKind::Rate
             | FieldKind::KeyIds => {}
+        }
+    }
+
+    /// `←`/`→`: a choice cycles either way (null after the last option when it may be null);
+    /// a boolean flips; other kinds stay as they are.
+    fn cycle(&mut self, forward: bool) {
+        let f = &mut self.fields[self.focus];
+        match f.spec.kind {
+            FieldKind::Toggle => {
+                let on = f.current.as_ref().and_then(Value::as_bool).unwrap_or(false);
+                f.set_value(Value::Bool(!on));
+            }
+            FieldKind::Choice(options) => {
+                let mut ring: Vec<Value> =
+                    options.iter().map(|o| Value::String((*o).into())).collect();
+                if f.spec.nullable {
+                    ring.push(Value::Null);
+                }
+                let now = f.current.clone().unwrap_or(Value::Null);
+                let n = ring.len();
+                let next = match ring.iter().position(|v| *v == now) {
+                    Some(i) if forward => (i + 1) % n,
+                    Some(i) => (i + n - 1) % n,
+                    None if forward => 0,
+                    None => n - 1,
+                };
+                f.set_value(ring[next].clone());
+            }
+            FieldKind::Text
+            | FieldKind::MultilineText
+            | FieldKind::Model { .. }
+            | FieldKind::Rate
+            | FieldKind::KeyIds
+            | FieldKind::ToolList => {}
         }
     }
 
@@ -454,7 +503,6 @@ impl FormState {
                 self.suggestion = Some(i - 1);
                 return true;
             }
-            (KeyCode::Tab, Some(i)) => ids[i.min(last)].clone(),
             (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
             _ => return false,
         };
@@ -508,6 +556,8 @@ impl FormState {
         match key.code {
             KeyCode::Char('c') if ctrl => self.cancel_edit(),
             KeyCode::Char(' ') => self.space(),
+            KeyCode::Left => self.cycle(false),
+            KeyCode::Right => self.cycle(true),
             KeyCode::Enter | KeyCode::Esc => self.mode = Mode::Browse,
             KeyCode::Tab => self.edit_next(true),
             KeyCode::BackTab => self.edit_next(false),
@@ -563,7 +613,7 @@ impl FormState {
         // Editors add a final newline; one-line fields keep one line.
         let text = text.strip_suffix('\n').unwrap_or(text);
         let text = if one_line {
-            text.replace('\n', " ")
+            text.replace(['\n', '\t'], " ")
         } else {
             text.to_string()
         };
@@ -622,4 +672,64 @@ impl FormState {
             _ => {}
         }
     }
+}
+
+/// Every browse-mode action of the form with its label, most useful first: help lists these.
+pub fn hints(form: &FormState) -> Vec<(Action, &'static str)> {
+    let f = form.focused();
+    let first = match f.spec.kind {
+        FieldKind::Toggle => (Action::Toggle, "toggle"),
+        FieldKind::Choice(_) => (Action::Toggle, "cycle"),
+        FieldKind::ToolList => (Action::Toggle, "choose"),
+        FieldKind::Text
+        | FieldKind::MultilineText
+        | FieldKind::Model { .. }
+        | FieldKind::Rate
+        | FieldKind::KeyIds => (Action::Edit, "edit"),
+    };
+    let second = if first.0 == Action::Edit {
+        (Action::Toggle, "toggle")
+    } else {
+        (Action::Edit, "edit")
+    };
+    vec![
+        first,
+        (Action::Review, "review"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::Undo, "undo"),
+        (Action::Redo, "redo"),
+        (Action::Clear, "null"),
+        (Action::Reset, "reset"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Back, "list"),
+        second,
+        (Action::Reload, "re-read"),
+        (Action::CycleBack, "previous choice"),
+        (Action::CycleOn, "next choice"),
+        (Action::ResetAll, "reset all"),
+        (Action::Editor, "$EDITOR"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+    ]
+}
+
+/// The hints worth the bar's room now: actions that would do nothing here are left out.
+pub fn bar_hints(form: &FormState) -> Vec<(Action, &'static str)> {
+    let f = form.focused();
+    hints(form)
+        .into_iter()
+        .take_while(|(a, _)| *a != Action::Back)
+        .filter(|(a, _)| {
+            let idle = [
+                (Action::Undo, form.undo.undo_len() == 0),
+                (Action::Redo, form.undo.redo_len() == 0),
+                (Action::Clear, !f.spec.nullable),
+                (Action::Reset, !f.is_modified()),
+            ];
+            !idle.contains(&(*a, true))
+        })
+        .chain([(Action::Back, "list")])
+        .collect()
 }

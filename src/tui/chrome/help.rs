@@ -1,0 +1,208 @@
+//! The key reference of the current screen (section 4 of the product page), in a box.
+
+use super::{all_keys, scope_hints, screen_scope};
+use crate::config::Scope;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::view::text::{pad, put, truncate, width};
+use crate::tui::view::{centered, popup};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use std::borrow::Cow;
+
+type Entry = (Cow<'static, str>, &'static str);
+
+#[derive(Clone)]
+struct Section {
+    title: &'static str,
+    entries: Vec<Entry>,
+}
+
+fn fixed(title: &'static str, entries: &[(&'static str, &'static str)]) -> Section {
+    Section {
+        title,
+        entries: entries
+            .iter()
+            .map(|&(k, w)| (Cow::Borrowed(k), w))
+            .collect(),
+    }
+}
+
+/// Exactly the actions the screen's handler acts on (from its hints and the key table), then
+/// the keys of its text inputs, which are text rather than actions.
+fn sections(app: &App) -> Vec<Section> {
+    let scope = screen_scope(app);
+    let entries: Vec<Entry> = scope_hints(app, scope)
+        .into_iter()
+        .map(|(a, _)| (Cow::Owned(all_keys(&app.keys, a)), a.description()))
+        .collect();
+    let mut all = vec![Section {
+        title: scope.title(),
+        entries,
+    }];
+    match scope {
+        Scope::Picker => all.push(fixed(
+            "Filtering",
+            &[
+                ("type", "narrow the list"),
+                ("Bksp Ctrl-U", "erase a character / all"),
+                ("↑ ↓", "move"),
+                ("Enter", "apply, back to the list"),
+                ("Esc", "clear the filter"),
+                ("F1", "help"),
+            ],
+        )),
+        Scope::Form => {
+            all.push(fixed(
+                "Editing text",
+                &[
+                    ("Enter Esc", "done"),
+                    ("Enter", "new line (description)"),
+                    ("Ctrl-C", "cancel, restoring the value"),
+                    ("Tab S-Tab", "edit the next / previous"),
+                    ("Space", "flip a checkbox or choice"),
+                    ("Ctrl-_ Ctrl-R", "undo / redo typing"),
+                    ("Ctrl-U Ctrl-K", "kill to start / end of line"),
+                    ("Ctrl-W Ctrl-Y", "kill a word back / yank"),
+                    ("Ctrl-A Ctrl-E", "start / end of line"),
+                    ("Alt-B Alt-F", "a word left / right"),
+                    ("↓ ↑ Enter", "pick a model suggestion"),
+                    ("F1", "help"),
+                ],
+            ));
+            all.push(fixed(
+                "Tool checklist",
+                &[("↑ ↓ Space", "move, check a tool"), ("Enter Esc", "done")],
+            ));
+        }
+        Scope::Loading
+        | Scope::Review
+        | Scope::Submitting
+        | Scope::Result
+        | Scope::Conflict
+        | Scope::QuestionLeave
+        | Scope::QuestionDraft
+        | Scope::QuestionResetAll
+        | Scope::TooSmall => {}
+    }
+    all
+}
+
+/// Fills the left column up to `rows` lines, then the right; a section cut in two goes on
+/// under its title again.
+fn flow(all: Vec<Section>, rows: u16) -> (Vec<Section>, Vec<Section>) {
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let mut used = 0u16;
+    for section in all {
+        let gap = u16::from(!left.is_empty());
+        let fits = rows.saturating_sub(used + gap + 1) as usize;
+        if !right.is_empty() || fits == 0 {
+            right.push(section);
+            continue;
+        }
+        if section.entries.len() <= fits {
+            used += gap + 1 + section.entries.len() as u16;
+            left.push(section);
+            continue;
+        }
+        let mut entries = section.entries;
+        let rest = entries.split_off(fits);
+        used = rows;
+        left.push(Section {
+            title: section.title,
+            entries,
+        });
+        right.push(Section {
+            title: section.title,
+            entries: rest,
+        });
+    }
+    (left, right)
+}
+
+fn column_height(sections: &[Section]) -> u16 {
+    let lines: usize = sections.iter().map(|s| s.entries.len() + 1).sum();
+    (lines + sections.len().saturating_sub(1)) as u16
+}
+
+fn column_width(sections: &[Section]) -> (u16, u16) {
+    let entries = sections.iter().flat_map(|s| &s.entries);
+    let key = entries.clone().map(|(k, _)| width(k)).max().unwrap_or(0) as u16 + 2;
+    let what = entries.map(|(_, w)| width(w)).max().unwrap_or(0) as u16;
+    (key, key + what)
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let all = sections(app);
+    // One column when it fits the height, else the first section beside the others, else (a
+    // small terminal) the lines flow from the left column into the right, so every key shows.
+    let room = area.height.saturating_sub(2);
+    let one = column_height(&all) + 2 <= room;
+    let (left, right): (Vec<Section>, Vec<Section>) = if one || all.len() < 2 {
+        (all, Vec::new())
+    } else {
+        let (l, r) = all.split_at(1);
+        if column_height(l).max(column_height(r)) <= room {
+            (l.to_vec(), r.to_vec())
+        } else {
+            flow(all, room)
+        }
+    };
+    let (left, right) = (&left[..], &right[..]);
+    let (lk, lw) = column_width(left);
+    let (rk, rw) = column_width(right);
+    let body_w = if right.is_empty() { lw } else { lw + 4 + rw };
+    let body_h = column_height(left).max(column_height(right));
+    let rect = centered(area, body_w + 4, body_h + 2);
+    let inner = popup(buf, rect, "Keys", theme);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    let split = if right.is_empty() {
+        inner.width
+    } else {
+        (lw + 2).min(inner.width)
+    };
+    draw_column(
+        buf,
+        Rect {
+            width: split,
+            ..inner
+        },
+        left,
+        lk,
+        theme,
+    );
+    if !right.is_empty() {
+        let x = inner.x + split + 2;
+        let col = Rect::new(x, inner.y, inner.right().saturating_sub(x), inner.height);
+        draw_column(buf, col, right, rk, theme);
+    }
+    // On the bottom border, where it takes no row from the keys.
+    let foot = " Ctrl-Z suspends · any key closes this ";
+    let x = inner.right().saturating_sub(width(foot) as u16);
+    let row = Rect::new(x, rect.bottom().saturating_sub(1), inner.right() - x, 1);
+    put(buf, row, 0, &Line::styled(foot, theme.dim));
+}
+
+fn draw_column(buf: &mut Buffer, area: Rect, sections: &[Section], key_w: u16, theme: &Theme) {
+    let mut y = 0;
+    for s in sections {
+        put(buf, area, y, &Line::styled(s.title, theme.heading));
+        y += 1;
+        for (k, what) in &s.entries {
+            let what_w = area.width.saturating_sub(key_w) as usize;
+            let line = Line::from(vec![
+                Span::styled(pad(k, key_w as usize), theme.key),
+                Span::styled(truncate(what, what_w), theme.label),
+            ]);
+            put(buf, area, y, &line);
+            y += 1;
+        }
+        y += 1;
+    }
+}

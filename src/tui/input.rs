@@ -1,0 +1,82 @@
+//! Input is mapped once, here, to what it means for the app now: an [`Action`] of the active
+//! screen's key table, text for an input that takes text, or help. Text-entry contexts (the
+//! form's edit mode, the picker's filter input) get their keys as text first, so typed letters
+//! never become actions; only non-character help keys (`F1`) reach help from there.
+
+pub use crate::config::{Action, KeyBindings, Scope};
+use crate::tui::app::{App, Overlay, Screen};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// Where a key press goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// An action of this scope.
+    Action(Scope, Action),
+    /// A key for a text input.
+    Text(TextInput, KeyEvent),
+    /// Show the keys of the current screen (F1 from a text input).
+    Help,
+    /// Any key closes the help.
+    CloseHelp,
+    /// Nothing here acts on this key.
+    Unbound,
+}
+
+/// The inputs whose keys are text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextInput {
+    /// A field in the form's edit mode.
+    FormEdit,
+    /// The picker's filter.
+    PickerFilter,
+}
+
+/// The scope whose keys are commands now, or the text input that takes keys as text.
+pub fn context(app: &App) -> Result<Scope, TextInput> {
+    if app.too_small() {
+        // Only quit acts while the notice shows, and the question quitting asks.
+        return Ok(match app.overlay {
+            Some(Overlay::ConfirmLeave { .. }) => Scope::QuestionLeave,
+            Some(Overlay::Help | Overlay::RestoreDraft | Overlay::ConfirmResetAll) | None => {
+                Scope::TooSmall
+            }
+        });
+    }
+    match app.overlay {
+        Some(Overlay::ConfirmLeave { .. }) => return Ok(Scope::QuestionLeave),
+        Some(Overlay::RestoreDraft) => return Ok(Scope::QuestionDraft),
+        Some(Overlay::ConfirmResetAll) => return Ok(Scope::QuestionResetAll),
+        Some(Overlay::Help) | None => {}
+    }
+    Ok(match &app.screen {
+        Screen::Picker if app.picker.filtering => return Err(TextInput::PickerFilter),
+        Screen::Picker => Scope::Picker,
+        Screen::Loading { .. } => Scope::Loading,
+        Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
+            return Err(TextInput::FormEdit);
+        }
+        Screen::Form => Scope::Form,
+        Screen::Review => Scope::Review,
+        Screen::Submitting { .. } => Scope::Submitting,
+        Screen::Result(_) => Scope::Result,
+        Screen::Conflict(_) => Scope::Conflict,
+    })
+}
+
+/// What one key press means now.
+pub fn map(app: &App, key: KeyEvent) -> Input {
+    if app.overlay == Some(Overlay::Help) && !app.too_small() {
+        return Input::CloseHelp;
+    }
+    match context(app) {
+        Ok(scope) => app
+            .keys
+            .action_for(scope, &key)
+            .map_or(Input::Unbound, |a| Input::Action(scope, a)),
+        // A character is text here; a help key that is no character (F1) still opens help.
+        Err(_) if app.keys.is(Action::Help, &key) && !matches!(key.code, KeyCode::Char(_)) => {
+            Input::Help
+        }
+        Err(text) => Input::Text(text, key),
+    }
+}

@@ -1,0 +1,114 @@
+//! The Conflict screen: fields changed on the server and in the form; keep mine, take theirs.
+
+pub mod view;
+
+use crate::config::Action;
+use crate::tui::app::{App, ConflictFound, Effect, Screen};
+use crate::workspace::Workspace;
+
+/// The keys of the screen, most useful first: the hint bar and the help are built from these.
+pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
+    let from_draft =
+        matches!(&app.screen, Screen::Conflict(v) if v.found != ConflictFound::Submitting);
+    vec![
+        (
+            Action::KeepMine,
+            if from_draft {
+                "keep mine"
+            } else {
+                "keep mine (review again)"
+            },
+        ),
+        (Action::TakeTheirs, "take theirs"),
+        (Action::Back, "back"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let Screen::Conflict(view) = &app.screen else {
+        return vec![];
+    };
+    let (server, conflicts): (Workspace, Vec<String>) = (
+        view.server.clone(),
+        view.report
+            .conflicts
+            .iter()
+            .map(|c| c.field.clone())
+            .collect(),
+    );
+    // Found restoring a draft or re-reading: m and t only rebase the form, nothing is sent.
+    let from_draft = view.found != ConflictFound::Submitting;
+    let Some(form) = &mut app.form else {
+        return vec![];
+    };
+    match action {
+        Action::KeepMine if from_draft => {
+            form.rebase(server);
+            app.screen = Screen::Form;
+            app.info("Kept your edits on top of the server's values; s to review.");
+            vec![]
+        }
+        Action::KeepMine => {
+            // Keep mine: rebase on what was shown and review again. Enter there runs the
+            // conflict check again, so a change newer than the one shown is never overwritten.
+            form.rebase(server);
+            app.screen = Screen::Review;
+            app.info(
+                "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
+            );
+            vec![]
+        }
+        Action::TakeTheirs => {
+            form.rebase(server);
+            for name in &conflicts {
+                if let Some(f) = form.field_mut(name) {
+                    f.reset();
+                }
+            }
+            if form.patch().is_empty() || from_draft {
+                app.screen = Screen::Form;
+                app.info("Took their values for the conflicting fields.");
+            } else {
+                app.screen = Screen::Review;
+                app.info("Took their values for the conflicting fields; review the rest.");
+            }
+            vec![]
+        }
+        Action::Back => {
+            app.screen = Screen::Form;
+            vec![]
+        }
+        Action::Help => app.show_help(),
+        Action::Quit => app.leave(true),
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No => vec![],
+    }
+}

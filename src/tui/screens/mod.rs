@@ -1,0 +1,11 @@
+//! One module per screen: its state, its `update` (what each of its actions does), its view,
+//! and `hints()` — the actions it acts on, from which the hint bar and the help are built.
+
+pub mod conflict;
+pub mod form;
+pub mod loading;
+pub mod picker;
+pub mod questions;
+pub mod result;
+pub mod review;
+pub mod submitting;

@@ -1,0 +1,171 @@
+//! The picker: every workspace, filtered as you type after `/`.
+
+pub mod view;
+
+use crate::config::{Action, Scope};
+use crate::workspace::Workspace;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickerAction {
+    None,
+    Open(String),
+    Reload,
+    Quit,
+    Help,
+}
+
+#[derive(Debug, Default)]
+pub struct PickerState {
+    pub workspaces: Vec<Workspace>,
+    pub loading: bool,
+    /// While loading: the server's total count, once the first page has come.
+    pub expected: Option<u64>,
+    pub filter: String,
+    pub filtering: bool,
+    /// Index into the filtered list.
+    pub selected: usize,
+    /// Why the last load failed (`r` retries); the list then holds what came before it.
+    pub error: Option<String>,
+    /// Ids of the workspaces with a draft of unsaved edits waiting (marked in the list).
+    pub drafts: std::collections::BTreeSet<String>,
+}
+
+impl PickerState {
+    /// Indices of the workspaces matching the filter (name or slug, case-insensitive).
+    pub fn matches(&self) -> Vec<usize> {
+        filter_indices(&self.workspaces, &self.filter)
+    }
+
+    pub fn set_workspaces(&mut self, list: Vec<Workspace>) {
+        self.workspaces = list;
+        self.loading = false;
+        self.error = None;
+        self.clamp();
+    }
+
+    /// The load failed: an error state that `r` retries, not an empty list.
+    pub fn set_error(&mut self, error: String) {
+        self.loading = false;
+        self.expected = None;
+        self.error = Some(error);
+    }
+
+    fn clamp(&mut self) {
+        let n = self.matches().len();
+        self.selected = self.selected.min(n.saturating_sub(1));
+    }
+
+    fn selected_id(&self) -> Option<String> {
+        let m = self.matches();
+        m.get(self.selected)
+            .map(|&i| self.workspaces[i].id().to_string())
+    }
+
+    /// A key while the filter input is open: keys are text here, so letters never run a
+    /// command. `Enter` applies the filter and returns to the list, `Esc` clears it.
+    pub fn filter_key(&mut self, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.filtering = false;
+                self.filter.clear();
+            }
+            KeyCode::Enter => self.filtering = false,
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Char('u') if ctrl => self.filter.clear(),
+            KeyCode::Down => self.step(1),
+            KeyCode::Up => self.step(-1),
+            KeyCode::Char(c) if !ctrl => {
+                self.filter.push(c);
+                self.selected = 0;
+            }
+            _ => {}
+        }
+        self.clamp();
+    }
+
+    /// What an action of the list means.
+    pub fn act(&mut self, action: Action) -> PickerAction {
+        match action {
+            Action::Down => self.step(1),
+            Action::Up => self.step(-1),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = usize::MAX,
+            Action::PageDown => self.step(10),
+            Action::PageUp => self.step(-10),
+            Action::Filter => self.filtering = true,
+            Action::Open => return self.open(),
+            Action::Reload => return PickerAction::Reload,
+            Action::Help => return PickerAction::Help,
+            Action::Quit => return PickerAction::Quit,
+            Action::Back => self.filter.clear(),
+            Action::Edit
+            | Action::Toggle
+            | Action::CycleBack
+            | Action::CycleOn
+            | Action::Clear
+            | Action::Undo
+            | Action::Redo
+            | Action::Reset
+            | Action::ResetAll
+            | Action::Editor
+            | Action::Review
+            | Action::Retry
+            | Action::Submit
+            | Action::Cancel
+            | Action::Done
+            | Action::KeepMine
+            | Action::TakeTheirs
+            | Action::Yes
+            | Action::KeepDraft
+            | Action::Discard
+            | Action::No => {}
+        }
+        self.clamp();
+        PickerAction::None
+    }
+
+    fn open(&self) -> PickerAction {
+        self.selected_id()
+            .map_or(PickerAction::None, PickerAction::Open)
+    }
+
+    fn step(&mut self, by: isize) {
+        self.selected = self.selected.saturating_add_signed(by);
+        self.clamp();
+    }
+}
+
+/// The list's keys, most useful first: the hint bar and the help are built from these.
+pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
+    let mut h = vec![
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Open, "open"),
+        (Action::Filter, "filter"),
+        (Action::Reload, "reload"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+        (Action::PageDown, "page down"),
+        (Action::PageUp, "page up"),
+    ];
+    if !state.filter.is_empty() {
+        h.insert(4, (Action::Back, "clear filter"));
+    } else {
+        h.push((Action::Back, "clear filter"));
+    }
+    debug_assert!(h.iter().all(|(a, _)| Scope::Picker.actions().contains(a)));
+    h
+}
+
+/// The workspaces matching the filter, best first: the same matching as the model suggestions
+/// (slug exact, prefix, substring, then the name, then the slug's letters in order), ignoring
+/// case. An empty filter keeps the list as it is.
+pub fn filter_indices(list: &[Workspace], filter: &str) -> Vec<usize> {
+    crate::catalog::rank_indices(list.iter().map(|w| (w.slug(), w.name())), filter)
+}

@@ -1,0 +1,223 @@
+//! The questions over a screen: leaving with unsaved edits, restoring a draft, resetting every
+//! field. One vocabulary in every question: `d` is the one key that discards, `n`/`Esc` mean
+//! "not now" (nothing is lost), `y` is yes to what loses nothing.
+
+pub mod view;
+
+use crate::config::{Action, Scope};
+use crate::tui::app::{App, Effect, Overlay};
+
+/// The keys of a question, most useful first: the hint bar and the help are built from these.
+pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
+    match scope {
+        Scope::QuestionLeave => vec![
+            (
+                Action::KeepDraft,
+                if app.draft_error.is_some() {
+                    "lose edits"
+                } else {
+                    "keep draft"
+                },
+            ),
+            (
+                Action::Yes,
+                if app.draft_error.is_some() {
+                    "lose edits"
+                } else {
+                    "keep draft"
+                },
+            ),
+            (Action::Discard, "discard"),
+            (Action::No, "stay"),
+        ],
+        Scope::QuestionDraft => vec![
+            (Action::Yes, "restore"),
+            (Action::Discard, "discard"),
+            (Action::No, "not now"),
+        ],
+        Scope::QuestionResetAll => vec![(Action::Yes, "reset all"), (Action::No, "not now")],
+        Scope::Picker
+        | Scope::Loading
+        | Scope::Form
+        | Scope::Review
+        | Scope::Submitting
+        | Scope::Result
+        | Scope::Conflict
+        | Scope::TooSmall => vec![],
+    }
+}
+
+/// Leaving with unsaved edits: `quit` = leaving orws, else going back to the picker.
+pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
+    match action {
+        // Keep the draft and leave.
+        Action::Yes | Action::KeepDraft => {
+            app.overlay = None;
+            app.leave_now(quit)
+        }
+        Action::Discard => {
+            app.overlay = None;
+            let id = app.form.as_ref().map(|f| f.workspace.id().to_string());
+            if let Some(form) = &mut app.form {
+                form.reset_all();
+            }
+            let mut effects = app.leave_now(quit);
+            // Quitting keeps the form, so `update` sees the edits go and deletes the
+            // draft; going back drops the form, so the draft is deleted here.
+            if !quit && let Some(workspace_id) = id {
+                effects.push(Effect::DeleteDraft { workspace_id });
+            }
+            effects
+        }
+        Action::No => {
+            app.overlay = None;
+            vec![]
+        }
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Help
+        | Action::Quit
+        | Action::Back => vec![],
+    }
+}
+
+/// A draft of unsaved edits exists for this workspace: restore it?
+pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Yes => {
+            app.overlay = None;
+            app.restore_draft();
+            vec![]
+        }
+        Action::Discard => {
+            app.overlay = None;
+            app.info("Draft discarded.");
+            match app.draft_offer.take() {
+                Some(d) => vec![Effect::DeleteDraft {
+                    workspace_id: d.workspace_id,
+                }],
+                None => vec![],
+            }
+        }
+        // Not now: the form opens on the server's values and the draft stays on disk.
+        Action::No => {
+            app.overlay = None;
+            app.draft_offer = None;
+            app.info("The draft is kept; it is offered again when this workspace opens.");
+            vec![]
+        }
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::KeepDraft
+        | Action::Help
+        | Action::Quit
+        | Action::Back => vec![],
+    }
+}
+
+/// Put every field back to the server's value?
+pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Yes => {
+            app.overlay = None;
+            if let Some(form) = &mut app.form {
+                form.reset_all();
+            }
+            app.info("Every field is back to the server's value; u undoes that.");
+            vec![]
+        }
+        Action::No => {
+            app.overlay = None;
+            vec![]
+        }
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::Help
+        | Action::Quit
+        | Action::Back => vec![],
+    }
+}
+
+/// Which question an overlay asks, if it is one.
+pub fn scope_of(overlay: Overlay) -> Option<Scope> {
+    match overlay {
+        Overlay::ConfirmLeave { .. } => Some(Scope::QuestionLeave),
+        Overlay::RestoreDraft => Some(Scope::QuestionDraft),
+        Overlay::ConfirmResetAll => Some(Scope::QuestionResetAll),
+        Overlay::Help => None,
+    }
+}

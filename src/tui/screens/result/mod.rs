@@ -1,0 +1,58 @@
+//! The Result screen: what the server applied; `u` reviews the inverse patch.
+
+pub mod view;
+
+use crate::config::Action;
+use crate::tui::app::{App, Effect, Screen};
+
+/// The keys of the screen, most useful first: the hint bar and the help are built from these.
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Done, "back to form"),
+        (Action::Back, "back to form"),
+        (Action::Undo, "undo"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        // A revert is a Review of the inverse patch: no single letter sends it.
+        Action::Undo => app.revert(),
+        Action::Done | Action::Back => {
+            app.screen = Screen::Form;
+            vec![]
+        }
+        Action::Help => app.show_help(),
+        Action::Quit => app.leave(true),
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No => vec![],
+    }
+}

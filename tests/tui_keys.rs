@@ -1,0 +1,723 @@
+//! The one key table, walked: on every screen and question, each key its handler acts on is in
+//! its help and hints, and every other key does nothing. Plus the mode guarantees of product.md
+//! §4: the too-small notice lets only quit act, a failed direct open leads to the picker, the
+//! picker's filter takes text.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::api::ApiError;
+use orws::config::{Action, KeyBindings, Scope};
+use orws::submit::WriteOutcome;
+use orws::tui::app::{App, ConflictFound, Effect, Msg, Overlay, Screen, SubmitOutcome};
+use orws::tui::chrome::{all_keys, scope_hints};
+use orws::tui::input;
+use orws::tui::test_host::buffer_text;
+use orws::tui::theme::Theme;
+use orws::tui::view;
+use orws::workspace::{FIELDS, FieldKind, PatchBody, Workspace, check_conflicts};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+fn production() -> Workspace {
+    common::production()
+}
+
+fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, modifiers)))
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    press(app, code, KeyModifiers::NONE)
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
+        .unwrap();
+    buffer_text(terminal.backend().buffer())
+}
+
+fn ws(id: &str, name: &str) -> Workspace {
+    Workspace::from_json(json!({"id": id, "name": name, "slug": name.to_lowercase()})).unwrap()
+}
+
+fn picker() -> App {
+    let (mut app, _) = App::new("h", None);
+    let list = vec![ws("u1", "Alpha"), ws("u2", "Beta"), ws("u3", "Gamma")];
+    app.update(Msg::ListLoaded(Ok(list)));
+    app.picker.filter = "a".into();
+    app.picker.selected = 1;
+    app
+}
+
+fn loading_failed() -> App {
+    let (mut app, _) = App::new("h", Some("nope".into()));
+    app.update(app.loaded(Err(ApiError::NotFound {
+        what: "workspace 'nope'".into(),
+    })));
+    app
+}
+
+fn form() -> App {
+    let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
+    app.update(app.loaded(Ok(production())));
+    app
+}
+
+fn focus_on(app: &mut App, pick: impl Fn(usize) -> bool) {
+    let i = (1..FIELDS.len()).find(|&i| pick(i)).unwrap();
+    app.form.as_mut().unwrap().focus = i;
+}
+
+/// A nullable text field in the middle, edited, nulled and that undone: every form action
+/// but Toggle has something to act on.
+fn form_text() -> App {
+    let mut app = form();
+    focus_on(&mut app, |i| {
+        FIELDS[i].nullable
+            && FIELDS[i].kind.is_text()
+            && FIELDS[i].kind != FieldKind::MultilineText
+            && i + 1 < FIELDS.len()
+    });
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Delete);
+    key(&mut app, KeyCode::Char('u'));
+    app.status = None;
+    app
+}
+
+fn form_toggle() -> App {
+    let mut app = form();
+    focus_on(&mut app, |i| FIELDS[i].kind == FieldKind::Toggle);
+    app
+}
+
+fn review() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::Review));
+    app
+}
+
+/// A review longer than the screen, drawn at 80×24 and scrolled a row: it can go both ways.
+fn review_scrolled() -> App {
+    let mut app = review();
+    let long = "A description long enough to wrap over many lines of the request body. ".repeat(6);
+    let form = app.form.as_mut().unwrap();
+    form.field_mut("description")
+        .unwrap()
+        .set_value(json!(long));
+    for spec in FIELDS.iter().filter(|f| f.kind == FieldKind::Toggle) {
+        let f = form.field_mut(spec.name).unwrap();
+        let on = f
+            .current
+            .as_ref()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        f.set_value(json!(!on));
+    }
+    draw(&app, 80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.review.scroll, 1);
+    app
+}
+
+fn submitting() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Submitting { .. }));
+    app
+}
+
+fn result() -> App {
+    let mut app = submitting();
+    let mut after = production();
+    after.set("name", json!("Production2"));
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), json!("Production2"));
+    app.update(Msg::Submitted(Ok(SubmitOutcome {
+        before: production(),
+        after,
+        patch: PatchBody::from_fields(fields),
+        remote_changes: vec![],
+    })));
+    assert!(matches!(app.screen, Screen::Result(_)));
+    app
+}
+
+fn conflict() -> App {
+    let mut app = submitting();
+    let mut server = production();
+    server.set("name", json!("Theirs"));
+    let patch = app.form.as_ref().unwrap().patch();
+    let report = check_conflicts(&production(), &server, &patch);
+    app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
+    assert!(matches!(app.screen, Screen::Conflict(_)));
+    app
+}
+
+fn question_leave() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    app
+}
+
+fn question_draft() -> App {
+    let draft = review().form.unwrap().draft("openrouter.ai").unwrap();
+    let mut app = form();
+    app.update(Msg::DraftLoaded(Ok(Some(draft))));
+    assert_eq!(app.overlay, Some(Overlay::RestoreDraft));
+    app
+}
+
+fn question_reset_all() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('X'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmResetAll));
+    app
+}
+
+fn too_small() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    draw(&app, 40, 10);
+    assert!(app.too_small());
+    app
+}
+
+/// Fresh apps in each scope; an action acts if it changes something in at least one of them.
+fn states(scope: Scope) -> Vec<fn() -> App> {
+    match scope {
+        Scope::Picker => vec![picker],
+        Scope::Loading => vec![loading_failed],
+        Scope::Form => vec![form_text, form_toggle],
+        Scope::Review => vec![review_scrolled],
+        Scope::Submitting => vec![submitting],
+        Scope::Result => vec![result],
+        Scope::Conflict => vec![conflict],
+        Scope::QuestionLeave => vec![question_leave],
+        Scope::QuestionDraft => vec![question_draft],
+        Scope::QuestionResetAll => vec![question_reset_all],
+        Scope::TooSmall => vec![too_small],
+    }
+}
+
+/// Every key a person could press that the table might bind.
+fn candidates() -> Vec<(KeyCode, KeyModifiers)> {
+    let none = KeyModifiers::NONE;
+    let mut keys: Vec<(KeyCode, KeyModifiers)> =
+        (' '..='~').map(|c| (KeyCode::Char(c), none)).collect();
+    for code in [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Delete,
+        KeyCode::Backspace,
+        KeyCode::Insert,
+        KeyCode::F(1),
+        KeyCode::F(2),
+        KeyCode::F(5),
+    ] {
+        keys.push((code, none));
+    }
+    for c in ['c', 'r', 's', 'x', 'a', 'u'] {
+        keys.push((KeyCode::Char(c), KeyModifiers::CONTROL));
+    }
+    keys
+}
+
+fn changed(make: fn() -> App, code: KeyCode, modifiers: KeyModifiers) -> bool {
+    let mut app = make();
+    let before = format!("{app:?}");
+    let effects = press(&mut app, code, modifiers);
+    !effects.is_empty() || format!("{app:?}") != before
+}
+
+#[test]
+fn every_screen_acts_on_exactly_the_keys_its_help_and_hints_list() {
+    let keys = KeyBindings::default();
+    for scope in Scope::ALL {
+        let first = states(scope)[0]();
+        assert_eq!(input::context(&first), Ok(scope), "{scope}");
+        // Hints and help are built from the same list: it names every action of the scope.
+        let listed: BTreeSet<Action> = scope_hints(&first, scope)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        let table: BTreeSet<Action> = scope.actions().iter().copied().collect();
+        assert_eq!(
+            listed, table,
+            "{scope}: hints and help list the handler's actions"
+        );
+        for (code, modifiers) in candidates() {
+            let event = KeyEvent::new(code, modifiers);
+            let bound = keys.action_for(scope, &event);
+            let acts = states(scope)
+                .into_iter()
+                .any(|make| changed(make, code, modifiers));
+            match bound {
+                Some(action) => assert!(acts, "{scope}: {action} ({code:?}) does nothing"),
+                None => assert!(!acts, "{scope}: unlisted key {code:?} {modifiers:?} acts"),
+            }
+        }
+    }
+}
+
+#[test]
+fn help_shows_on_every_screen_and_lists_its_keys() {
+    let keys = KeyBindings::default();
+    for scope in [
+        Scope::Picker,
+        Scope::Loading,
+        Scope::Form,
+        Scope::Review,
+        Scope::Submitting,
+        Scope::Result,
+        Scope::Conflict,
+    ] {
+        for help in [KeyCode::Char('?'), KeyCode::F(1)] {
+            let mut app = states(scope)[0]();
+            key(&mut app, help);
+            assert_eq!(app.overlay, Some(Overlay::Help), "{scope} {help:?}");
+            // At the largest and the smallest size: every key of the screen is in sight.
+            for (w, h) in [(120, 40), (60, 20)] {
+                let text = draw(&app, w, h);
+                for a in scope.actions() {
+                    assert!(
+                        text.contains(&all_keys(&keys, *a)),
+                        "{scope} at {w}x{h}: help lacks {a}\n{text}"
+                    );
+                }
+            }
+        }
+    }
+    // F1 from a text input too; `?` there is text.
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, None);
+    key(&mut app, KeyCode::F(1));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+}
+
+#[test]
+fn while_too_small_only_quit_acts_with_its_usual_question() {
+    let mut app = too_small();
+    for c in "jkseuX?".chars() {
+        assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
+    }
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Form) && app.overlay.is_none());
+    // Quit asks, as always with unsaved edits; the notice says how to answer.
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![]);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    assert!(draw(&app, 50, 10).contains("stay"));
+    draw(&app, 40, 10);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.overlay, None);
+    // A resize back to a usable size: keys act again.
+    draw(&app, 80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    assert!(!app.too_small());
+    assert_eq!(key(&mut app, KeyCode::Char('s')), vec![]);
+    assert!(matches!(app.screen, Screen::Review));
+}
+
+#[test]
+fn a_failed_direct_open_leads_to_the_picker_with_esc() {
+    let mut app = loading_failed();
+    assert_eq!(key(&mut app, KeyCode::Esc), vec![Effect::LoadList]);
+    assert!(matches!(app.screen, Screen::Picker));
+    assert!(app.is_busy(), "the list is loading");
+}
+
+#[test]
+fn the_picker_filter_takes_text_enter_applies_esc_clears() {
+    let (mut app, _) = App::new("h", None);
+    let list = vec![ws("u1", "Alpha"), ws("u2", "Quebec"), ws("u3", "Romeo")];
+    app.update(Msg::ListLoaded(Ok(list)));
+    key(&mut app, KeyCode::Char('/'));
+    // q, r and ? are text here: no quit, no reload, no help.
+    for c in "qr?".chars() {
+        assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
+    }
+    assert!(!app.quit && app.overlay.is_none());
+    assert_eq!(app.picker.filter, "qr?");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(!app.picker.filtering);
+    assert_eq!(app.picker.matches().len(), 1);
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::LoadWorkspace("u2".into())]
+    );
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u1", "Alpha"),
+        ws("u2", "Quebec"),
+    ])));
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('q'));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.picker.filtering && app.picker.filter.is_empty());
+    assert_eq!(app.picker.matches().len(), 2);
+}
+
+#[test]
+fn navigation_does_not_wrap_around() {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u1", "Alpha"),
+        ws("u2", "Beta"),
+    ])));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.picker.selected, 0);
+    let mut app = form();
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.form.as_ref().unwrap().focus, 0);
+    key(&mut app, KeyCode::End);
+    let last = app.form.as_ref().unwrap().focus;
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.form.as_ref().unwrap().focus, last);
+}
+
+#[test]
+fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
+    let mut app = review_scrolled();
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.review.scroll, 0);
+    let top = draw(&app, 80, 24);
+    assert!(top.contains("more (j PgDn)"), "{top}");
+    key(&mut app, KeyCode::Char('G'));
+    let (content, shown) = app.drawn.borrow().review;
+    assert_eq!(app.review.scroll, content - shown);
+    let bottom = draw(&app, 80, 24);
+    assert!(bottom.contains("Only this is sent"), "{bottom}");
+    // No letter sends, scrolling or not; Enter does.
+    for c in "jkgGsSyY".chars() {
+        assert!(
+            !key(&mut app, KeyCode::Char(c))
+                .iter()
+                .any(|e| matches!(e, Effect::Submit { .. }))
+        );
+    }
+    assert!(matches!(
+        key(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::Submit { .. }]
+    ));
+    // A new review starts at the top.
+    let mut app = review_scrolled();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.review.scroll, 0);
+}
+
+#[test]
+fn a_rebound_quit_acts_on_every_screen() {
+    let mut app = review();
+    app.keys.set(Action::Quit, vec!["Q".parse().unwrap()]);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![]);
+    assert!(app.overlay.is_none());
+    key(&mut app, KeyCode::Char('Q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+}
+
+#[test]
+fn a_click_focuses_the_row_the_last_frame_drew_there() {
+    let mut app = form();
+    app.mouse = true;
+    draw(&app, 80, 24);
+    let (rect, i) = app.drawn.borrow().field_rows[2];
+    app.update(Msg::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: rect.x + 3,
+        row: rect.y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.form.as_ref().unwrap().focus, i);
+}
+
+fn mouse(app: &mut App, kind: crossterm::event::MouseEventKind, column: u16, row: u16) {
+    app.update(Msg::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+#[test]
+fn left_and_right_cycle_a_choice_either_way_and_flip_a_boolean() {
+    let mut app = form();
+    let i = (0..FIELDS.len())
+        .find(|&i| matches!(FIELDS[i].kind, FieldKind::Choice(_)))
+        .unwrap();
+    let FieldKind::Choice(options) = FIELDS[i].kind else {
+        unreachable!()
+    };
+    app.form.as_mut().unwrap().focus = i;
+    let value = |app: &App| app.form.as_ref().unwrap().fields[i].current.clone();
+    let start = value(&app);
+    key(&mut app, KeyCode::Right);
+    let on = value(&app);
+    assert_ne!(on, start);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(value(&app), start, "← undoes →");
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('l'));
+    assert_eq!(value(&app), start);
+    // Round the ring backwards: every option (and null when allowed) comes once.
+    let ring = options.len() + usize::from(FIELDS[i].nullable);
+    let mut seen = BTreeSet::new();
+    for _ in 0..ring {
+        key(&mut app, KeyCode::Left);
+        seen.insert(value(&app).map(|v| v.to_string()));
+    }
+    assert_eq!(seen.len(), ring);
+    assert_eq!(value(&app), start);
+    let mut app = form_toggle();
+    let f = |app: &App| app.form.as_ref().unwrap().focused().current.clone();
+    let before = f(&app);
+    key(&mut app, KeyCode::Left);
+    assert_ne!(f(&app), before);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(f(&app), before);
+}
+
+#[test]
+fn the_wheel_moves_and_a_click_on_the_focused_checkbox_ticks_it() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut app = form();
+    app.mouse = true;
+    draw(&app, 80, 24);
+    mouse(&mut app, MouseEventKind::ScrollDown, 10, 5);
+    assert_eq!(app.form.as_ref().unwrap().focus, 1);
+    mouse(&mut app, MouseEventKind::ScrollUp, 10, 5);
+    assert_eq!(app.form.as_ref().unwrap().focus, 0);
+    let toggle = (0..FIELDS.len())
+        .find(|&i| FIELDS[i].kind == FieldKind::Toggle)
+        .unwrap();
+    let (rect, _) = *app
+        .drawn
+        .borrow()
+        .field_rows
+        .iter()
+        .find(|(_, i)| *i == toggle)
+        .unwrap();
+    let value = |app: &App| app.form.as_ref().unwrap().fields[toggle].current.clone();
+    let before = value(&app);
+    let click = MouseEventKind::Down(MouseButton::Left);
+    mouse(&mut app, click, rect.x + 2, rect.y);
+    assert_eq!(app.form.as_ref().unwrap().focus, toggle);
+    assert_eq!(value(&app), before, "the first click focuses");
+    draw(&app, 80, 24);
+    mouse(&mut app, click, rect.x + 2, rect.y);
+    assert_ne!(
+        value(&app),
+        before,
+        "a click on the focused checkbox ticks it"
+    );
+    // Without --mouse, nothing.
+    let mut app = form();
+    draw(&app, 80, 24);
+    mouse(&mut app, MouseEventKind::ScrollDown, 10, 5);
+    assert_eq!(app.form.as_ref().unwrap().focus, 0);
+}
+
+/// The form with its name edited to "Production2".
+fn edited() -> App {
+    let mut app = review();
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    app
+}
+
+#[test]
+fn r_rereads_keeping_edits_and_a_clash_goes_to_the_conflict_screen() {
+    let mut app = edited();
+    let id = production().id().to_string();
+    assert_eq!(key(&mut app, KeyCode::Char('r')), vec![Effect::Refresh(id)]);
+    // A field changed only on the server is taken in; the edit stays.
+    let mut server = production();
+    server.set("slug", json!("prod-new"));
+    let effects = app.update(Msg::Refreshed(Ok(server)));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.workspace.slug(), "prod-new");
+    assert_eq!(form.patch().to_body_string(), r#"{"name":"Production2"}"#);
+    // The edited field changed there too: the Conflict screen; m keeps mine, sends nothing.
+    let mut server = app.form.as_ref().unwrap().workspace.clone();
+    server.set("name", json!("Theirs"));
+    app.update(Msg::Refreshed(Ok(server.clone())));
+    assert!(
+        matches!(&app.screen, Screen::Conflict(v) if v.found == ConflictFound::Rereading),
+        "{:?}",
+        app.screen
+    );
+    let effects = key(&mut app, KeyCode::Char('m'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(matches!(app.screen, Screen::Form));
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.workspace.name(), "Theirs");
+    assert_eq!(form.patch().to_body_string(), r#"{"name":"Production2"}"#);
+    // t takes theirs.
+    let mut app = edited();
+    app.update(Msg::Refreshed(Ok(server)));
+    key(&mut app, KeyCode::Char('t'));
+    assert!(matches!(app.screen, Screen::Form));
+    assert!(app.form.as_ref().unwrap().patch().is_empty());
+    // A failed re-read keeps everything and says why; a late one after leaving is dropped.
+    let mut app = edited();
+    app.update(Msg::Refreshed(Err(ApiError::Timeout { secs: 3 })));
+    assert!(app.status.clone().unwrap().text.contains("3 s"));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
+    let mut app = edited();
+    key(&mut app, KeyCode::Char('s'));
+    let before = format!("{app:?}");
+    app.update(Msg::Refreshed(Ok(production())));
+    assert_eq!(format!("{app:?}"), before);
+}
+
+#[test]
+fn the_description_soft_wraps_while_edited() {
+    let mut app = form();
+    let i = FIELDS
+        .iter()
+        .position(|f| f.kind == FieldKind::MultilineText)
+        .unwrap();
+    app.form.as_mut().unwrap().focus = i;
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().unwrap().is_editing());
+    // Select all is not a key here: clear with Ctrl-U, then type one long line.
+    press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    let text = "Beginning of a long description that goes on well past the width of the value \
+                column so that it has to wrap onto further rows to the last word ENDMARK";
+    for c in text.chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = draw(&app, w, h);
+        assert!(
+            screen.contains("Beginning") && screen.contains("ENDMARK"),
+            "{w}x{h}: both ends of the line are in sight\n{screen}"
+        );
+    }
+}
+
+/// Down to 60×20 every screen is drawn (no "too small" notice) with its hint bar.
+#[test]
+fn every_screen_is_usable_at_60x20() {
+    for scope in Scope::ALL {
+        if scope == Scope::TooSmall {
+            continue;
+        }
+        let app = states(scope)[0]();
+        let text = draw(&app, 60, 20);
+        assert!(!text.contains("too small"), "{scope}\n{text}");
+        assert!(!app.too_small());
+        let bar = text.lines().last().unwrap_or_default().to_string();
+        let first = scope_hints(&app, scope)[0].0;
+        let key = orws::tui::chrome::first_key(&app.keys, first);
+        assert!(bar.contains(&key), "{scope}: the bar shows {key}\n{text}");
+    }
+    let small = too_small();
+    assert!(draw(&small, 59, 19).contains("need at least 60×20"));
+}
+
+#[test]
+fn a_pasted_tab_becomes_a_space_in_a_one_line_field() {
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::Paste("\tA\tB\n".into()));
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        form.fields[0].current,
+        Some(json!("Production A B")),
+        "{:?}",
+        form.fields[0]
+    );
+    let mut app = form_text();
+    let i = app.form.as_ref().unwrap().focus;
+    app.update(Msg::EditorClosed(Ok("x\ty\n".into())));
+    assert_eq!(
+        app.form.as_ref().unwrap().fields[i].current,
+        Some(json!("x y"))
+    );
+}
+
+#[test]
+fn the_cursor_is_never_drawn_over_the_modified_mark() {
+    use ratatui::style::Modifier;
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..60 {
+        key(&mut app, KeyCode::Char('z'));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| view::draw(frame, &app, &Theme::new(false)))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    let (rect, _) = app.drawn.borrow().field_rows[0];
+    let mark_x = rect.right() - 3;
+    assert_eq!(buf[(mark_x, rect.y)].symbol(), "●");
+    assert!(
+        !buf[(mark_x, rect.y)].modifier.contains(Modifier::REVERSED),
+        "the cursor sits on the mark"
+    );
+    assert!(
+        (rect.x..mark_x).any(|x| buf[(x, rect.y)].modifier.contains(Modifier::REVERSED)),
+        "the cursor is drawn"
+    );
+}
+
+#[test]
+fn the_picker_filters_with_the_suggestions_fuzzy_matching_best_first() {
+    let (mut app, _) = App::new("h", None);
+    let list = vec![
+        ws("u1", "Staging West"),
+        ws("u2", "Production"),
+        ws("u3", "Prod Mirror"),
+    ];
+    app.update(Msg::ListLoaded(Ok(list)));
+    let matched = |app: &mut App, filter: &str| {
+        app.picker.filter = filter.into();
+        app.picker
+            .matches()
+            .into_iter()
+            .map(|i| app.picker.workspaces[i].slug().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Letters in order, not only substrings.
+    assert_eq!(matched(&mut app, "prdctn"), ["production"]);
+    // A slug prefix before a name match; the rest keep their order.
+    assert_eq!(matched(&mut app, "prod"), ["production", "prod mirror"]);
+    assert_eq!(matched(&mut app, "west"), ["staging west"]);
+    assert_eq!(matched(&mut app, "").len(), 3);
+}
