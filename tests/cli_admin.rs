@@ -878,3 +878,50 @@ fn read_only_from_the_config_file_refuses_writes() {
     assert_eq!(status.status.code(), Some(2));
     assert!(writes(&server).is_empty());
 }
+
+// ---- busy servers: read again before sending again ----
+
+/// A 503 that did not apply: read again, then sent again, and it lands.
+#[test]
+fn a_busy_delete_is_read_again_then_sent_again() {
+    let server = fake();
+    server.inject("DELETE", orws::fake::Fault::Status(503), 1);
+    let r = at(&server, &["delete", "dev", "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("retrying"), "{}", r.stderr);
+    let deletes = writes(&server)
+        .iter()
+        .filter(|q| q.method == "DELETE")
+        .count();
+    assert_eq!(deletes, 2);
+    assert!(server.workspace(DEV_ID).is_none());
+}
+
+/// A 503 that came after the write was applied: the read before a retry shows it, and the
+/// write is not sent twice.
+#[test]
+fn a_busy_key_move_that_landed_is_not_sent_again() {
+    let (server, _) = key_server(|m| {
+        m.store(true, Ordering::SeqCst);
+        Reply::json(503, &json!({"error": {"code": 503, "message": "busy"}}))
+            .header("Retry-After", "0")
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "keys",
+        "move",
+        STAGING_KEY,
+        "--to",
+        "dev",
+        "--yes",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    let patches = server
+        .requests()
+        .iter()
+        .filter(|q| q.method == "PATCH")
+        .count();
+    assert_eq!(patches, 1);
+}

@@ -2,7 +2,7 @@
 //! `orws budgets delete WS INTERVAL`.
 
 use super::Output;
-use super::admin_io::{Request, dry_run, map, record, seg, settle, workspace};
+use super::admin_io::{Request, dry_run, map, record, seg, workspace, write};
 use super::args::BudgetsSetArgs;
 use super::output::{json_pretty, table};
 use crate::admin::budgets::{BudgetRequest, Budgets, Interval, Limits, parse_limit, plan, usd};
@@ -199,27 +199,32 @@ async fn execute(
     if dry {
         return Ok(dry_run(output, &shown));
     }
-    let (landed, failure) = match client.apply_budget_plan(id, &requests).await {
-        Ok(()) => (requests.len(), None),
-        Err(f) => (f.landed, Some(f.failure)),
-    };
-    let mut landed = landed;
+    // One request at a time, each sent the safe way; the first that fails stops the plan.
+    let mut landed = 0;
     let mut error = None;
-    if let Some(failure) = failure {
-        let expected = requests[..=landed].iter().fold(held, |s, r| r.apply(&s));
+    let mut state = held;
+    for r in &requests {
+        let expected = r.apply(&state);
         let recheck = || async {
             let now = client.get_budgets(id).await?;
             Ok(now.limits == expected.limits)
         };
-        match settle(
-            Err::<(), _>(failure),
+        let sent = write(
+            || client.send_budget_request(id, r),
             recheck,
+            RunError::from,
             &format!("orws budgets get {id}"),
         )
-        .await
-        {
-            Ok(_) => landed += 1,
-            Err(e) => error = Some(e),
+        .await;
+        match sent {
+            Ok(_) => {
+                landed += 1;
+                state = expected;
+            }
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
         }
     }
     let done = &requests[..landed];

@@ -1,7 +1,7 @@
 //! `orws create --set FIELD=VALUE… [--set-json FIELD=JSON…] [--dry-run]`: POST /workspaces.
 
 use super::Output;
-use super::admin_io::{Ended, Request, dry_run, is_not_found, map, record, settle};
+use super::admin_io::{Ended, Request, dry_run, is_not_found, map, record, write};
 use super::args::CreateArgs;
 use super::output::{json_pretty, workspace_table};
 use crate::connection::Connection;
@@ -56,7 +56,6 @@ pub async fn run(
             )],
         ));
     }
-    let result = client.create_workspace(&body).await;
     let recheck = || async {
         match client.get(&slug).await {
             Ok(ws) => Ok(ws.slug() == slug),
@@ -64,7 +63,14 @@ pub async fn run(
             Err(e) => Err(e),
         }
     };
-    let ws = match settle(result, recheck, &format!("orws get {slug}")).await? {
+    let ws = match write(
+        || client.create_workspace(&body),
+        recheck,
+        RunError::from,
+        &format!("orws get {slug}"),
+    )
+    .await?
+    {
         Ended::Done(ws) => ws,
         Ended::AfterAll => client.get(&slug).await?,
     };

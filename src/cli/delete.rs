@@ -2,14 +2,14 @@
 
 use super::Output;
 use super::admin_io::{
-    Request, confirm_slug, dry_run, is_not_found, map, record, seg, settle, workspace,
+    Request, confirm_slug, dry_run, is_not_found, map, record, seg, workspace, write,
 };
 use super::output::json_pretty;
 use crate::admin::keys::{
     DEFAULT_DELETE_DISABLES, DELETE_NEEDS_NO_KEYS, DELETE_TAKES_ALONG, KeyQuery,
     refusal_means_default, refusal_means_keys_remain,
 };
-use crate::api::{ApiError, WriteFailure};
+use crate::api::ApiError;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
@@ -76,11 +76,6 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
         return Ok(dry_run(output, &[Request::new("DELETE", path, None)]));
     }
     confirm_slug(&slug, plan.yes)?;
-    let result = match client.delete_workspace(&id, plan.confirm_default).await {
-        // The server's refusal is the final word, explained.
-        Err(WriteFailure::Failed(e)) if !e.may_have_landed() => return Err(explain(e)),
-        other => other,
-    };
     let recheck = || async {
         match client.get(&id).await {
             Ok(_) => Ok(false),
@@ -88,7 +83,14 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
             Err(e) => Err(e),
         }
     };
-    settle(result, recheck, &format!("orws get {id}")).await?;
+    // The server's refusal is the final word, explained.
+    write(
+        || client.delete_workspace(&id, plan.confirm_default),
+        recheck,
+        explain,
+        &format!("orws get {id}"),
+    )
+    .await?;
     record(
         conn,
         &HistoryEntry::admin(

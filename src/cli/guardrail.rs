@@ -2,7 +2,7 @@
 //! workspace's default guardrail (R14, R15).
 
 use super::Output;
-use super::admin_io::{Ended, Request, dry_run, record, seg, settle, workspace};
+use super::admin_io::{Ended, Request, dry_run, record, seg, workspace, write};
 use super::output::{cell, json_pretty, table};
 use crate::admin::guardrail::{GUARDRAIL_FIELDS, GuardrailKind, check_field, kind, patch};
 use crate::connection::Connection;
@@ -172,12 +172,18 @@ pub async fn patch_cmd(
             )],
         ));
     }
-    let result = client.patch_guardrail(&id, &body).await;
     let recheck = || async {
         let now = client.get_guardrail(&id).await?;
         Ok(patch(now.as_ref(), &target).is_ok_and(|p| p.is_empty()))
     };
-    let after = match settle(result, recheck, &format!("orws guardrail get {}", ws.id())).await? {
+    let after = match write(
+        || client.patch_guardrail(&id, &body),
+        recheck,
+        RunError::from,
+        &format!("orws guardrail get {}", ws.id()),
+    )
+    .await?
+    {
         Ended::Done(g) => Some(g),
         Ended::AfterAll => client.get_guardrail(&id).await?,
     };

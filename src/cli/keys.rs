@@ -1,7 +1,7 @@
 //! `orws keys list WS`, `orws keys move HASH --to WS`, `orws keys disable|enable|delete HASH`.
 
 use super::Output;
-use super::admin_io::{Ended, Request, confirm, dry_run, map, record, seg, settle, workspace};
+use super::admin_io::{Ended, Request, confirm, dry_run, map, record, seg, workspace, write};
 use super::output::{json_pretty, table};
 use crate::admin::keys::{Key, KeyPatch, KeyQuery, MOVE_LEAVES_BEHIND};
 use crate::connection::Connection;
@@ -116,9 +116,14 @@ pub async fn move_key(
         ),
         yes,
     )?;
-    let result = client.patch_key(hash, &patch).await;
     let recheck = || async { Ok(find_in(conn, target.id(), hash).await?.is_some()) };
-    settle(result, recheck, &format!("orws keys list {}", target.id())).await?;
+    write(
+        || client.patch_key(hash, &patch),
+        recheck,
+        RunError::from,
+        &format!("orws keys list {}", target.id()),
+    )
+    .await?;
     record(
         conn,
         &HistoryEntry::admin(
@@ -169,13 +174,18 @@ pub async fn set_disabled(
     if dry {
         return Ok(dry_run(output, &[patch_request(hash, &patch)]));
     }
-    let result = client.patch_key(hash, &patch).await;
     let recheck = || async {
         Ok(find_in(conn, ws.id(), hash)
             .await?
             .is_some_and(|k| k.disabled == disabled))
     };
-    settle(result, recheck, &format!("orws keys list {}", ws.id())).await?;
+    write(
+        || client.patch_key(hash, &patch),
+        recheck,
+        RunError::from,
+        &format!("orws keys list {}", ws.id()),
+    )
+    .await?;
     record(
         conn,
         &HistoryEntry::admin(
@@ -218,9 +228,14 @@ pub async fn delete(
         ),
         yes,
     )?;
-    let result = client.delete_key(hash).await;
     let recheck = || async { Ok(find_in(conn, ws.id(), hash).await?.is_none()) };
-    if let Ended::AfterAll = settle(result, recheck, &format!("orws keys list {}", ws.id())).await?
+    if let Ended::AfterAll = write(
+        || client.delete_key(hash),
+        recheck,
+        RunError::from,
+        &format!("orws keys list {}", ws.id()),
+    )
+    .await?
     {
         eprintln!("orws: the key is gone");
     }

@@ -1,13 +1,12 @@
 //! `orws members list|add|remove WS [USER…]`.
 
 use super::Output;
-use super::admin_io::{Request, confirm, dry_run, map, record, seg, settle, workspace};
+use super::admin_io::{Request, confirm, dry_run, map, record, seg, workspace, write};
 use super::output::{json_pretty, table};
 use crate::admin::keys::KeyQuery;
 use crate::admin::members::{
     REMOVE_NEEDS_NO_KEYS, SCIM_OR_DEFAULT, explain_removal_refusal, join, keys_blocking_removal,
 };
-use crate::api::WriteFailure;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
@@ -79,12 +78,18 @@ pub async fn add(
             &[Request::new("POST", path, Some(body(users)))],
         ));
     }
-    let result = client.add_members(&id, users).await;
     let recheck = || async {
         let now = client.list_members(&id).await?;
         Ok(users.iter().all(|u| now.iter().any(|m| &m.user_id == u)))
     };
-    let added = match settle(result, recheck, &format!("orws members list {id}")).await? {
+    let added = match write(
+        || client.add_members(&id, users),
+        recheck,
+        RunError::from,
+        &format!("orws members list {id}"),
+    )
+    .await?
+    {
         super::admin_io::Ended::Done(a) => a.added.iter().map(|m| m.user_id.clone()).collect(),
         super::admin_io::Ended::AfterAll => users.to_vec(),
     };
@@ -177,21 +182,25 @@ pub async fn remove(
         &format!("Remove {} member(s) from '{}'?", users.len(), escape(&slug)),
         yes,
     )?;
-    let result = match client.remove_members(&id, users).await {
-        Err(WriteFailure::Failed(e)) if !e.may_have_landed() => {
-            let message = e.to_string();
-            return Err(match explain_removal_refusal(&message) {
-                Some(why) => RunError::conflict(format!("{message}; {why}")),
-                None => e.into(),
-            });
+    let refused = |e: crate::api::ApiError| {
+        let message = e.to_string();
+        match explain_removal_refusal(&message) {
+            Some(why) => RunError::conflict(format!("{message}; {why}")),
+            None => e.into(),
         }
-        other => other,
     };
     let recheck = || async {
         let now = client.list_members(&id).await?;
         Ok(!users.iter().any(|u| now.iter().any(|m| &m.user_id == u)))
     };
-    let removed = match settle(result, recheck, &format!("orws members list {id}")).await? {
+    let removed = match write(
+        || client.remove_members(&id, users),
+        recheck,
+        refused,
+        &format!("orws members list {id}"),
+    )
+    .await?
+    {
         super::admin_io::Ended::Done(n) => n,
         super::admin_io::Ended::AfterAll => users.len() as u64,
     };
