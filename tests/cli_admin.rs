@@ -3,6 +3,7 @@
 //! hostile answers for the delete and the key move.
 
 mod hostile_support;
+mod pty_support;
 
 use hostile_support::{Reply, Request, serve};
 use orws::fake::{FakeConfig, FakeServer, RecordedRequest};
@@ -924,4 +925,42 @@ fn a_busy_key_move_that_landed_is_not_sent_again() {
         .filter(|q| q.method == "PATCH")
         .count();
     assert_eq!(patches, 1);
+}
+
+// ---- on a terminal ----
+
+/// On a terminal, `delete` asks for the slug: a wrong one sends nothing, the right one deletes.
+#[test]
+fn delete_on_a_terminal_asks_for_the_slug() {
+    use pty_support::{Pty, Sandbox};
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(sb.command(&["--demo", "delete", "dev"]), 100, 30);
+    pty.wait_for("Type the slug 'dev'", DEADLINE);
+    pty.send("prod\r");
+    let status = pty.wait_exit(DEADLINE);
+    assert_eq!(status.exit_code(), 2);
+    assert!(pty.screen().contains("does not match"), "{}", pty.screen());
+
+    let mut pty = Pty::spawn(sb.command(&["--demo", "delete", "dev"]), 100, 30);
+    pty.wait_for("Type the slug 'dev'", DEADLINE);
+    pty.send("dev\r");
+    let status = pty.wait_exit(DEADLINE);
+    assert_eq!(status.exit_code(), 0, "{}", pty.screen());
+    assert!(pty.screen().contains("deleted dev"), "{}", pty.screen());
+}
+
+/// On a terminal, `keys delete` asks y/N; anything but yes sends nothing.
+#[test]
+fn keys_delete_on_a_terminal_asks_yes_or_no() {
+    use pty_support::{Pty, Sandbox};
+    let sb = Sandbox::new();
+    let mut pty = Pty::spawn(
+        sb.command(&["--demo", "keys", "delete", STAGING_KEY]),
+        100,
+        30,
+    );
+    pty.wait_for("[y/N]", DEADLINE);
+    pty.send("\r");
+    assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
+    assert!(pty.screen().contains("not confirmed"), "{}", pty.screen());
 }
