@@ -964,3 +964,103 @@ fn keys_delete_on_a_terminal_asks_yes_or_no() {
     assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
     assert!(pty.screen().contains("not confirmed"), "{}", pty.screen());
 }
+
+// ---- more hostile answers ----
+
+/// A name that clears the screen and reorders the line, as a server could send it.
+const EVIL: &str = "CI\x1b[2J\u{202e}";
+
+/// Key names from the server reach the terminal escaped, in the exit-3 message too.
+#[test]
+fn key_names_in_the_delete_refusal_are_escaped() {
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        // Only the workspace's own list holds the key: R21 does not point at dev.
+        if path.starts_with("/keys")
+            && path.contains(DEV_ID)
+            && req.query_number("offset") == Some(0)
+        {
+            return Reply::json(
+                200,
+                &json!({"data": [{"hash": "h1", "name": EVIL, "workspace_id": DEV_ID}]}),
+            );
+        }
+        if path.starts_with("/keys") {
+            return Reply::json(200, &json!({"data": []}));
+        }
+        Reply::json(200, &json!({"data": ws_json(DEV_ID, "dev")}))
+    });
+    let r = orws(&["--base-url", &server.url, "delete", "dev", "--yes"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(
+        !r.stderr.contains('\x1b') && !r.stderr.contains('\u{202e}'),
+        "{:?}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("CI\\x1b[2J"), "{}", r.stderr);
+    assert!(server.requests().iter().all(|q| q.method == "GET"));
+}
+
+/// POST answered 500 after creating: the re-read by slug finds it, and says so.
+#[test]
+fn create_answered_500_after_creating_is_reported_created() {
+    let created = Arc::new(AtomicBool::new(false));
+    let c = created.clone();
+    let server = serve(move |req: &Request, _| {
+        if req.method == "POST" {
+            c.store(true, Ordering::SeqCst);
+            return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
+        }
+        if c.load(Ordering::SeqCst) {
+            return Reply::json(200, &json!({"data": ws_json(DEV_ID, "new-one")}));
+        }
+        Reply::json(
+            404,
+            &json!({"error": {"code": 404, "message": "not found"}}),
+        )
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "create",
+        "--set",
+        "name=N",
+        "--set",
+        "slug=new-one",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    let posts = server
+        .requests()
+        .iter()
+        .filter(|q| q.method == "POST")
+        .count();
+    assert_eq!(posts, 1);
+    assert_eq!(r.history()[0]["kind"], "create");
+}
+
+/// R10: the BYOK switch alone re-sends one unchanged limit with it.
+#[test]
+fn budgets_include_byok_alone_rides_on_one_put() {
+    let server = fake();
+    let r = at(
+        &server,
+        &[
+            "--output",
+            "json",
+            "budgets",
+            "set",
+            "production",
+            "--include-byok",
+            "true",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let out: Value = serde_json::from_str(&r.stdout).unwrap();
+    let reqs = out["requests"].as_array().unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0]["method"], "PUT");
+    assert_eq!(reqs[0]["body"]["include_byok_in_budgets"], true);
+    assert!(writes(&server).is_empty());
+}

@@ -13,16 +13,13 @@ use crate::state::history::{HistoryEntry, Kind};
 use crate::text::escape;
 use serde_json::{Value, json};
 
-/// A 403 said plainly: budgets are an Enterprise-plan feature (R11).
+/// A 403 said plainly, with the server's message: budgets are an Enterprise-plan feature (R11).
 fn read_error(e: ApiError) -> RunError {
-    let forbidden = matches!(e, ApiError::Forbidden { .. });
-    let e = RunError::from(e);
-    if forbidden {
-        e.with_detail(
-            "workspace budgets are an Enterprise-plan feature, or this key may not manage them",
-        )
-    } else {
-        e
+    match e {
+        ApiError::Forbidden { message } => RunError::api(format!(
+            "the server refused the budgets (403): {message}; workspace budgets are an Enterprise-plan feature"
+        )),
+        e => e.into(),
     }
 }
 
