@@ -1064,3 +1064,44 @@ fn budgets_include_byok_alone_rides_on_one_put() {
     assert_eq!(reqs[0]["body"]["include_byok_in_budgets"], true);
     assert!(writes(&server).is_empty());
 }
+
+/// When the keys cannot tell the default workspace (R21), the server's refusal does (R3): it
+/// is explained, exit 2, and the way on is `--confirm-default`.
+#[test]
+fn a_delete_refused_as_the_default_workspace_is_explained() {
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "DELETE" {
+            return Reply::json(
+                400,
+                &json!({"error": {"code": 400, "message": "Deleting the default workspace requires confirm_default_workspace_deletion=true"}}),
+            );
+        }
+        if path.starts_with("/keys") {
+            return Reply::json(200, &json!({"data": []}));
+        }
+        Reply::json(200, &json!({"data": ws_json(DEV_ID, "dev")}))
+    });
+    let r = orws(&["--base-url", &server.url, "delete", "dev", "--yes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("--confirm-default") && r.stderr.contains("unscoped"),
+        "{}",
+        r.stderr
+    );
+    let deletes: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|q| q.method == "DELETE")
+        .map(|q| q.path.clone())
+        .collect();
+    assert_eq!(deletes, [format!("/api/v1/workspaces/{DEV_ID}")]);
+}
+
+#[test]
+fn budgets_delete_of_an_unknown_interval_is_usage() {
+    let server = fake();
+    let r = at(&server, &["budgets", "delete", "production", "hourly"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(server.requests().is_empty());
+}
