@@ -15,9 +15,9 @@ Examples:
   orws patch production --set description=null --dry-run
   orws patch production --set-json io_logging_api_key_ids='[1,2]' --expect name=Production
   orws create --set name=Research --set slug=research
-  orws delete research --yes                  refused (exit 3) while keys remain in it
-  orws members add production user_123       orws members remove production user_123 --yes
-  orws keys list production                 orws keys move HASH --to staging --yes
+  orws delete research --yes                refused (exit 3) while keys remain in it
+  orws members remove production user_123 --yes
+  orws keys move HASH --to staging --yes    says what stays in the old workspace
   orws budgets set production --monthly 500 --weekly 150 --dry-run
   orws guardrail patch production --set enforce_zdr_openai=true --set allowed_models=a/b,c/d
   orws serve-fake --latency-ms 500 --fail-next PATCH:503
@@ -257,12 +257,16 @@ pub enum BudgetsCommand {
 pub struct BudgetsSetArgs {
     /// uuid or slug
     pub workspace: String,
+    /// The daily limit in US dollars (> 0).
     #[arg(long, value_name = "USD")]
     pub daily: Option<String>,
+    /// The weekly limit in US dollars (> 0).
     #[arg(long, value_name = "USD")]
     pub weekly: Option<String>,
+    /// The monthly limit in US dollars (> 0).
     #[arg(long, value_name = "USD")]
     pub monthly: Option<String>,
+    /// The lifetime limit in US dollars (> 0).
     #[arg(long, value_name = "USD")]
     pub lifetime: Option<String>,
     /// Count BYOK usage in every budget of the workspace.
