@@ -14,6 +14,12 @@ Examples:
   orws patch production --set name='Prod 2' --set io_logging_sampling_rate=0.25
   orws patch production --set description=null --dry-run
   orws patch production --set-json io_logging_api_key_ids='[1,2]' --expect name=Production
+  orws create --set name=Research --set slug=research
+  orws delete research --yes                refused (exit 3) while keys remain in it
+  orws members remove production user_123 --yes
+  orws keys move HASH --to staging --yes    says what stays in the old workspace
+  orws budgets set production --monthly 500 --weekly 150 --dry-run
+  orws guardrail patch production --set enforce_zdr_openai=true --set allowed_models=a/b,c/d
   orws serve-fake --latency-ms 500 --fail-next PATCH:503
   orws config show                          the effective settings and where each comes from
   orws completions bash > ~/.local/share/bash-completion/completions/orws
@@ -22,7 +28,8 @@ Examples:
 Key: a management key in OPENROUTER_API_KEY, or in a file given with --api-key-file.
 Config: $XDG_CONFIG_HOME/orws/config.toml (default ~/.config/orws/config.toml); flags and
 environment variables win over it (orws config path, orws config show).
-Exit codes: 0 ok, 1 API/network/server/terminal error, 2 bad usage or invalid value, 3 conflict.";
+Exit codes: 0 ok, 1 API/network/server/terminal error, 2 bad usage or invalid value, 3 conflict or
+precondition (keys still in a workspace to delete). --read-only refuses every write (exit 2).";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +60,22 @@ pub enum Command {
     },
     /// Change fields of a workspace; only the fields that differ are sent.
     Patch(PatchArgs),
+    /// Create a workspace: name and slug are required.
+    Create(CreateArgs),
+    /// Delete a workspace (not revertable): its keys must be moved or deleted first.
+    Delete(DeleteArgs),
+    /// A workspace's members: list, add, remove.
+    #[command(subcommand)]
+    Members(MembersCommand),
+    /// API keys: list a workspace's, move, disable, enable, delete.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// A workspace's budgets: get, set, delete.
+    #[command(subcommand)]
+    Budgets(BudgetsCommand),
+    /// A workspace's default guardrail: get, patch.
+    #[command(subcommand)]
+    Guardrail(GuardrailCommand),
     /// Run the fake OpenRouter on loopback; prints its base URL first.
     ServeFake(ServeFakeArgs),
     /// The configuration file: where it is, and the settings in effect.
@@ -95,6 +118,184 @@ pub struct PatchArgs {
     /// Print the request body and send nothing but the GET.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// Print the exact request(s) and send nothing but reads.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct WriteFlags {
+    /// Print the exact request(s) (method, path, body) and send nothing but reads.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Destructive commands: on a terminal they ask; without one they need `--yes`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ConfirmFlags {
+    /// Do not ask: needed without a terminal.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// FIELD=VALUE, VALUE parsed by the field's type; name and slug are required.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// FIELD=JSON, an exact JSON value.
+    #[arg(long = "set-json", value_name = "FIELD=JSON")]
+    pub set_json: Vec<String>,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// uuid or slug
+    pub workspace: String,
+    #[command(flatten)]
+    pub confirm: ConfirmFlags,
+    /// Needed to delete the default workspace (it disables the account's unscoped keys).
+    #[arg(long)]
+    pub confirm_default: bool,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCommand {
+    /// The workspace's members, with name and email from the organisation.
+    List {
+        /// uuid or slug
+        workspace: String,
+    },
+    /// Add organisation members (user ids) to the workspace.
+    Add {
+        /// uuid or slug
+        workspace: String,
+        /// user ids
+        #[arg(required = true)]
+        users: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Remove members (user ids) from the workspace.
+    Remove {
+        /// uuid or slug
+        workspace: String,
+        /// user ids
+        #[arg(required = true)]
+        users: Vec<String>,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Every key of a workspace, disabled and expired ones included.
+    List {
+        /// uuid or slug
+        workspace: String,
+    },
+    /// Move a key to another workspace.
+    Move {
+        /// the key's hash
+        hash: String,
+        /// the workspace to move it to (uuid or slug)
+        #[arg(long = "to", value_name = "WS")]
+        to: String,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Disable a key.
+    Disable {
+        hash: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Enable a key.
+    Enable {
+        hash: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Delete a key (not revertable).
+    Delete {
+        hash: String,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BudgetsCommand {
+    /// The workspace's budgets and its "include BYOK" switch.
+    Get {
+        /// uuid or slug
+        workspace: String,
+    },
+    /// Set limits (USD); intervals not given keep theirs.
+    Set(BudgetsSetArgs),
+    /// Remove one interval's budget.
+    Delete {
+        /// uuid or slug
+        workspace: String,
+        /// daily, weekly, monthly or lifetime
+        interval: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BudgetsSetArgs {
+    /// uuid or slug
+    pub workspace: String,
+    /// The daily limit in US dollars (> 0).
+    #[arg(long, value_name = "USD")]
+    pub daily: Option<String>,
+    /// The weekly limit in US dollars (> 0).
+    #[arg(long, value_name = "USD")]
+    pub weekly: Option<String>,
+    /// The monthly limit in US dollars (> 0).
+    #[arg(long, value_name = "USD")]
+    pub monthly: Option<String>,
+    /// The lifetime limit in US dollars (> 0).
+    #[arg(long, value_name = "USD")]
+    pub lifetime: Option<String>,
+    /// Count BYOK usage in every budget of the workspace.
+    #[arg(long, value_name = "BOOL")]
+    pub include_byok: Option<bool>,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuardrailCommand {
+    /// The workspace's default guardrail.
+    Get {
+        /// uuid or slug
+        workspace: String,
+    },
+    /// Change fields of the default guardrail; only what differs is sent.
+    Patch {
+        /// uuid or slug
+        workspace: String,
+        /// FIELD=VALUE (`null` = inherit for three-state booleans; lists as a,b,c).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// FIELD=JSON, an exact JSON value.
+        #[arg(long = "set-json", value_name = "FIELD=JSON")]
+        set_json: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -2,16 +2,25 @@
 //! `man`. Results on stdout, messages on stderr; what fails is a [`RunError`], which owns the
 //! exit code. Never imports the TUI.
 
+mod admin_io;
 pub mod args;
+mod budgets;
+mod create;
+mod delete;
 mod get;
+mod guardrail;
 mod identity;
+mod keys;
 mod list;
+mod members;
 pub mod output;
 mod patch;
 pub mod say;
 mod serve_fake;
 
-pub use args::{Cli, Command, ConfigCommand};
+pub use args::{
+    BudgetsCommand, Cli, Command, ConfigCommand, GuardrailCommand, KeysCommand, MembersCommand,
+};
 
 use crate::api::RetryHook;
 use crate::connection::{Connection, connect};
@@ -63,12 +72,152 @@ pub async fn run(
         }
         Command::Patch(args) => {
             // Bad values are refused before anything is started or sent.
+            let dry = args.dry_run;
             let plan = patch::plan(args)?;
             let settings = resolve()?;
+            writable(&settings, "patch", dry)?;
             let conn = connected(&settings).await?;
             patch::run(&conn, settings.output, plan).await
         }
+        Command::Create(args) => {
+            let body = create::plan(&args)?;
+            let settings = resolve()?;
+            writable(&settings, "create", args.write.dry_run)?;
+            let conn = connected(&settings).await?;
+            create::run(&conn, settings.output, body, args.write.dry_run).await
+        }
+        Command::Delete(args) => {
+            let settings = resolve()?;
+            writable(&settings, "delete", args.write.dry_run)?;
+            let conn = connected(&settings).await?;
+            let plan = delete::DeletePlan {
+                workspace: args.workspace,
+                yes: args.confirm.yes,
+                confirm_default: args.confirm_default,
+                dry_run: args.write.dry_run,
+            };
+            delete::run(&conn, settings.output, plan).await
+        }
+        Command::Members(cmd) => {
+            let settings = resolve()?;
+            let out = settings.output;
+            match cmd {
+                MembersCommand::List { workspace } => {
+                    members::list(&connected(&settings).await?, out, &workspace).await
+                }
+                MembersCommand::Add {
+                    workspace,
+                    users,
+                    write,
+                } => {
+                    writable(&settings, "members add", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    members::add(&conn, out, &workspace, &users, write.dry_run).await
+                }
+                MembersCommand::Remove {
+                    workspace,
+                    users,
+                    confirm,
+                    write,
+                } => {
+                    writable(&settings, "members remove", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    members::remove(&conn, out, &workspace, &users, confirm.yes, write.dry_run)
+                        .await
+                }
+            }
+        }
+        Command::Keys(cmd) => {
+            let settings = resolve()?;
+            let out = settings.output;
+            match cmd {
+                KeysCommand::List { workspace } => {
+                    keys::list(&connected(&settings).await?, out, &workspace).await
+                }
+                KeysCommand::Move {
+                    hash,
+                    to,
+                    confirm,
+                    write,
+                } => {
+                    writable(&settings, "keys move", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    keys::move_key(&conn, out, &hash, &to, confirm.yes, write.dry_run).await
+                }
+                KeysCommand::Disable { hash, write } => {
+                    writable(&settings, "keys disable", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    keys::set_disabled(&conn, out, &hash, true, write.dry_run).await
+                }
+                KeysCommand::Enable { hash, write } => {
+                    writable(&settings, "keys enable", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    keys::set_disabled(&conn, out, &hash, false, write.dry_run).await
+                }
+                KeysCommand::Delete {
+                    hash,
+                    confirm,
+                    write,
+                } => {
+                    writable(&settings, "keys delete", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    keys::delete(&conn, out, &hash, confirm.yes, write.dry_run).await
+                }
+            }
+        }
+        Command::Budgets(cmd) => {
+            let settings = resolve()?;
+            let out = settings.output;
+            match cmd {
+                BudgetsCommand::Get { workspace } => {
+                    budgets::get(&connected(&settings).await?, out, &workspace).await
+                }
+                BudgetsCommand::Set(args) => {
+                    let plan = budgets::set_plan(args)?;
+                    writable(&settings, "budgets set", plan.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    budgets::set(&conn, out, plan).await
+                }
+                BudgetsCommand::Delete {
+                    workspace,
+                    interval,
+                    write,
+                } => {
+                    writable(&settings, "budgets delete", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    budgets::delete(&conn, out, &workspace, &interval, write.dry_run).await
+                }
+            }
+        }
+        Command::Guardrail(cmd) => {
+            let settings = resolve()?;
+            let out = settings.output;
+            match cmd {
+                GuardrailCommand::Get { workspace } => {
+                    guardrail::get(&connected(&settings).await?, out, &workspace).await
+                }
+                GuardrailCommand::Patch {
+                    workspace,
+                    set,
+                    set_json,
+                    write,
+                } => {
+                    let sets = guardrail::parse_sets(&set, &set_json)?;
+                    writable(&settings, "guardrail patch", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    guardrail::patch_cmd(&conn, out, &workspace, sets, write.dry_run).await
+                }
+            }
+        }
     }
+}
+
+/// `--read-only` refuses every write; a dry run sends no write, so it may look.
+fn writable(settings: &Settings, command: &str, dry_run: bool) -> Result<(), RunError> {
+    if dry_run {
+        return Ok(());
+    }
+    settings.writable(&format!("orws {command}"))
 }
 
 /// The completion script for `shell`.

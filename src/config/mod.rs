@@ -6,6 +6,7 @@
 //! api_key_file = "~/.config/orws/key"   # relative paths are relative to this file
 //! output = "table"                      # or "json"
 //! mouse = false
+//! read_only = false
 //! editor = "nvim"
 //! theme = "dark"                        # "light", or "none" for no colours
 //! timeout = 30                          # seconds
@@ -84,6 +85,8 @@ pub struct ConfigFile {
     pub api_key_file: Option<PathBuf>,
     pub output: Option<Output>,
     pub mouse: Option<bool>,
+    /// Refuse every write (`--read-only`).
+    pub read_only: Option<bool>,
     pub editor: Option<String>,
     pub theme: Option<ThemeName>,
     /// Seconds, at least 1.
@@ -111,6 +114,7 @@ struct RawConfig {
     api_key_file: Option<Spanned<String>>,
     output: Option<Output>,
     mouse: Option<bool>,
+    read_only: Option<bool>,
     editor: Option<Spanned<String>>,
     theme: Option<ThemeName>,
     timeout: Option<Spanned<toml::Value>>,
@@ -230,6 +234,7 @@ impl ConfigFile {
             api_key_file,
             output: raw.output,
             mouse: raw.mouse,
+            read_only: raw.read_only,
             editor: editor.map(|e| e.into_inner().trim().to_string()),
             theme: raw.theme,
             timeout,

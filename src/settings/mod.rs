@@ -48,6 +48,10 @@ pub struct Flags {
     /// Let the mouse focus fields in the form [config: mouse].
     #[arg(long, global = true)]
     pub mouse: bool,
+
+    /// Refuse every write (exit 2): for looking around production safely [config: read_only].
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -68,6 +72,8 @@ pub struct Settings {
     pub timeout: Duration,
     pub output: Output,
     pub mouse: bool,
+    /// Every write is refused (exit 2).
+    pub read_only: bool,
     /// The editor command from `VISUAL`, `EDITOR` or the config file; `None` means
     /// [`DEFAULT_EDITOR`] (see [`Settings::editor_command`]).
     pub editor: Option<String>,
@@ -94,6 +100,7 @@ impl Default for Settings {
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             output: Output::Table,
             mouse: false,
+            read_only: false,
             editor: None,
             theme: ThemeName::Dark,
             keys: KeyBindings::default(),
@@ -121,6 +128,20 @@ pub fn process_env(name: &str) -> Option<String> {
 }
 
 impl Settings {
+    /// `--read-only` (flag or config): every write is refused before anything is sent.
+    pub fn writable(&self, what: &str) -> Result<(), RunError> {
+        if self.read_only {
+            let from = match self.sources.read_only {
+                Source::Flag(_) => "--read-only",
+                _ => "read_only = true in the config file",
+            };
+            return Err(RunError::usage(format!(
+                "{what} is a write, and {from} refuses every write; nothing was sent"
+            )));
+        }
+        Ok(())
+    }
+
     /// Resolves the settings from the flags, an environment lookup (a closure, for tests) and
     /// the config file the environment points at (`XDG_CONFIG_HOME`, `HOME`). A broken config
     /// file is a [`RunError::Config`] naming the file and line.
@@ -208,6 +229,13 @@ impl Settings {
         .unwrap_or((false, Source::Default));
         sources.mouse = source;
 
+        let (read_only, source) = pick([
+            (flags.read_only.then_some(true), Source::Flag("--read-only")),
+            (file.read_only, Source::File),
+        ])
+        .unwrap_or((false, Source::Default));
+        sources.read_only = source;
+
         let editor_var = |k: &str| env(k).filter(|v| !v.trim().is_empty());
         let editor = pick([
             (editor_var("VISUAL"), Source::Env("VISUAL")),
@@ -244,6 +272,7 @@ impl Settings {
             timeout: Duration::from_secs(timeout.max(1)),
             output,
             mouse,
+            read_only,
             editor,
             theme,
             keys: file.bindings,
@@ -308,6 +337,11 @@ impl Settings {
                 "mouse".to_string(),
                 Value::from(self.mouse),
                 self.sources.mouse,
+            ),
+            (
+                "read_only".to_string(),
+                Value::from(self.read_only),
+                self.sources.read_only,
             ),
             (
                 "editor".to_string(),

@@ -36,6 +36,7 @@ pub struct Sources {
     pub timeout: Source,
     pub output: Source,
     pub mouse: Source,
+    pub read_only: Source,
     pub editor: Source,
     pub theme: Source,
     /// `File` for the actions the file binds, `Default` for the rest.
@@ -50,6 +51,7 @@ impl Default for Sources {
             timeout: Source::Default,
             output: Source::Default,
             mouse: Source::Default,
+            read_only: Source::Default,
             editor: Source::Default,
             theme: Source::Default,
             keys: Action::ALL.iter().map(|a| (*a, Source::Default)).collect(),

@@ -1,12 +1,42 @@
-//! The history of applied patches: one JSON line each in `history.jsonl`.
+//! The history of applied writes: one JSON line each in `history.jsonl`. Each has a `kind`
+//! (lines written before kinds existed are patches) and a unique `id`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::io::Write;
 use std::path::Path;
 
+/// What an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A workspace's settings (`PATCH /workspaces/{id}`).
+    #[default]
+    Patch,
+    /// A new workspace: `after` is the workspace as created.
+    Create,
+    /// A workspace deleted (`before`), or a key deleted (`target` is its hash): not revertable.
+    Delete,
+    /// Members added or removed: `patch` holds the request (`action`, `user_ids`).
+    Members,
+    /// A key moved, disabled or enabled (`target` is its hash; `before`/`after` its fields).
+    Keys,
+    /// Budget requests in order (`patch.requests`; `before`/`after` the limits).
+    Budgets,
+    /// The default guardrail (`target` is its id; `before`/`after` the patched fields).
+    Guardrail,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    /// Unique per entry; lines written before ids existed get `line-N` when read.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub kind: Kind,
+    /// What the write was about besides the workspace (a key's hash, a guardrail's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     pub time: String,
     pub host: String,
     pub workspace_id: String,
@@ -34,12 +64,46 @@ impl HistoryEntry {
                 .collect()
         };
         Self {
+            id: new_id(),
+            kind: Kind::Patch,
+            target: None,
             time,
             host: host.to_string(),
             workspace_id: before.id().to_string(),
             patch: patch.fields().clone(),
             before: pick(before),
             after: pick(after),
+        }
+    }
+}
+
+/// A fresh unique id for an entry.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl HistoryEntry {
+    /// An entry of any kind; `patch` is the request, `before`/`after` what it changed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn admin(
+        kind: Kind,
+        host: &str,
+        workspace_id: &str,
+        target: Option<String>,
+        patch: Map<String, Value>,
+        before: Map<String, Value>,
+        after: Map<String, Value>,
+    ) -> Self {
+        Self {
+            id: new_id(),
+            kind,
+            target,
+            time: super::now_rfc3339(),
+            host: host.to_string(),
+            workspace_id: workspace_id.to_string(),
+            patch,
+            before,
+            after,
         }
     }
 }
@@ -77,7 +141,14 @@ pub fn read(dir: &Path) -> std::io::Result<Vec<HistoryEntry>> {
     match std::fs::read_to_string(dir.join("history.jsonl")) {
         Ok(text) => Ok(text
             .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
+            .enumerate()
+            .filter_map(|(n, l)| {
+                let mut e: HistoryEntry = serde_json::from_str(l).ok()?;
+                if e.id.is_empty() {
+                    e.id = format!("line-{}", n + 1);
+                }
+                Some(e)
+            })
             .collect()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
         Err(e) => Err(e),
@@ -120,6 +191,36 @@ mod tests {
         let after = Workspace::from_json(json!({"id":"u","name":name,"slug":"a"})).unwrap();
         let patch = PatchBody::from_fields(json!({"name":name}).as_object().unwrap().clone());
         HistoryEntry::new("t".into(), "h", &patch, &before, &after)
+    }
+
+    /// Lines written before kinds and ids existed read as patches with an id of their own.
+    #[test]
+    fn old_lines_are_patches_with_an_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"time":"t","host":"h","workspace_id":"u","patch":{"name":"B"},"before":{"name":"A"},"after":{"name":"B"}}"#;
+        std::fs::write(dir.path().join("history.jsonl"), format!("{old}\n{old}\n")).unwrap();
+        append(dir.path(), &entry("new")).unwrap();
+        let all = read(dir.path()).unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().all(|e| e.kind == Kind::Patch));
+        assert_eq!(
+            (all[0].id.as_str(), all[1].id.as_str()),
+            ("line-1", "line-2")
+        );
+        assert_eq!(all[2].id.len(), 36);
+        let admin = HistoryEntry::admin(
+            Kind::Keys,
+            "h",
+            "u",
+            Some("k".into()),
+            Map::new(),
+            Map::new(),
+            Map::new(),
+        );
+        append(dir.path(), &admin).unwrap();
+        let last = read(dir.path()).unwrap().pop().unwrap();
+        assert_eq!((last.kind, last.target.as_deref()), (Kind::Keys, Some("k")));
+        assert_ne!(last.id, all[2].id);
     }
 
     /// A last line cut short used to swallow the next entry into one unreadable line.

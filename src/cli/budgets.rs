@@ -1,0 +1,271 @@
+//! `orws budgets get WS`, `orws budgets set WS [--daily N]… [--include-byok B]`,
+//! `orws budgets delete WS INTERVAL`.
+
+use super::Output;
+use super::admin_io::{Request, dry_run, map, record, seg, workspace, write};
+use super::args::BudgetsSetArgs;
+use super::output::{json_pretty, table};
+use crate::admin::budgets::{BudgetRequest, Budgets, Interval, Limits, parse_limit, plan, usd};
+use crate::api::ApiError;
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::state::history::{HistoryEntry, Kind};
+use crate::text::escape;
+use serde_json::{Value, json};
+
+/// A 403 said plainly, with the server's message: budgets are an Enterprise-plan feature (R11).
+fn read_error(e: ApiError) -> RunError {
+    match e {
+        ApiError::Forbidden { message } => RunError::api(format!(
+            "the server refused the budgets (403): {message}; workspace budgets are an Enterprise-plan feature"
+        )),
+        e => e.into(),
+    }
+}
+
+fn budgets_json(b: &Budgets) -> Value {
+    let mut out = serde_json::Map::new();
+    for i in Interval::ALL {
+        out.insert(i.as_str().into(), json!(b.limits.get(i)));
+    }
+    out.insert("include_byok_in_budgets".into(), json!(b.include_byok));
+    Value::Object(out)
+}
+
+fn budgets_table(b: &Budgets) -> String {
+    let mut rows: Vec<Vec<String>> = Interval::ALL
+        .iter()
+        .map(|i| {
+            vec![
+                i.as_str().to_string(),
+                b.limits.get(*i).map_or("-".into(), usd),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "include BYOK".into(),
+        b.include_byok.map_or("-".into(), |v| v.to_string()),
+    ]);
+    table(&["INTERVAL", "LIMIT"], &rows)
+}
+
+fn request(id: &str, r: &BudgetRequest) -> Request {
+    let path = format!("/workspaces/{}/budgets/{}", seg(id), r.interval());
+    match r {
+        BudgetRequest::Put {
+            limit_usd,
+            include_byok,
+            ..
+        } => {
+            let mut body = json!({ "limit_usd": limit_usd });
+            if let Some(b) = include_byok {
+                body["include_byok_in_budgets"] = json!(b);
+            }
+            Request::new("PUT", path, Some(body))
+        }
+        BudgetRequest::Delete { .. } => Request::new("DELETE", path, None),
+    }
+}
+
+pub async fn get(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
+    let ws = workspace(&conn.client, asked).await?;
+    let b = conn.client.get_budgets(ws.id()).await.map_err(read_error)?;
+    Ok(match output {
+        Output::Json => json_pretty(&budgets_json(&b)),
+        Output::Table => budgets_table(&b),
+    })
+}
+
+/// The limits asked for, each checked (R9) before any connection: `None` = not given.
+pub struct SetPlan {
+    pub workspace: String,
+    pub limits: Vec<(Interval, f64)>,
+    pub include_byok: Option<bool>,
+    pub dry_run: bool,
+}
+
+pub fn set_plan(args: BudgetsSetArgs) -> Result<SetPlan, RunError> {
+    let mut limits = Vec::new();
+    for (i, text) in [
+        (Interval::Daily, &args.daily),
+        (Interval::Weekly, &args.weekly),
+        (Interval::Monthly, &args.monthly),
+        (Interval::Lifetime, &args.lifetime),
+    ] {
+        if let Some(text) = text {
+            match parse_limit(i, text) {
+                Ok(Some(v)) => limits.push((i, v)),
+                Ok(None) => {
+                    return Err(RunError::usage(format!(
+                        "--{i} needs a limit; to remove the {i} budget use `orws budgets delete WS {i}`"
+                    )));
+                }
+                Err(rule) => return Err(RunError::usage(rule.to_string())),
+            }
+        }
+    }
+    if limits.is_empty() && args.include_byok.is_none() {
+        return Err(RunError::usage(
+            "nothing to set: give --daily, --weekly, --monthly, --lifetime or --include-byok",
+        ));
+    }
+    Ok(SetPlan {
+        workspace: args.workspace,
+        limits,
+        include_byok: args.include_byok,
+        dry_run: args.write.dry_run,
+    })
+}
+
+pub async fn set(conn: &Connection, output: Output, p: SetPlan) -> Result<String, RunError> {
+    let client = &conn.client;
+    let ws = workspace(client, &p.workspace).await?;
+    let id = ws.id().to_string();
+    // Judged with the limits the server holds now (R8 is checked by the server on each PUT).
+    let held = client.get_budgets(&id).await.map_err(read_error)?;
+    let mut target = held;
+    for (i, v) in &p.limits {
+        target.limits.set(*i, Some(*v));
+    }
+    if p.include_byok.is_some() {
+        target.include_byok = p.include_byok;
+    }
+    let requests = plan(&held, &target).map_err(|broken| {
+        RunError::usage(format!(
+            "{}; nothing was sent",
+            broken
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })?;
+    execute(conn, output, &id, held, target, requests, p.dry_run).await
+}
+
+pub async fn delete(
+    conn: &Connection,
+    output: Output,
+    asked: &str,
+    interval: &str,
+    dry: bool,
+) -> Result<String, RunError> {
+    let interval = Interval::parse(interval).ok_or_else(|| {
+        RunError::usage(format!(
+            "'{interval}' is not an interval: daily, weekly, monthly or lifetime"
+        ))
+    })?;
+    let ws = workspace(&conn.client, asked).await?;
+    let id = ws.id().to_string();
+    let held = conn.client.get_budgets(&id).await.map_err(read_error)?;
+    let target = Budgets {
+        limits: held.limits.with(interval, None),
+        ..held
+    };
+    let requests = plan(&held, &target).map_err(|b| RunError::usage(format!("{b:?}")))?;
+    execute(conn, output, &id, held, target, requests, dry).await
+}
+
+fn limits_map(l: &Limits) -> serde_json::Map<String, Value> {
+    Interval::ALL
+        .iter()
+        .map(|i| (i.as_str().to_string(), json!(l.get(*i))))
+        .collect()
+}
+
+/// Sends the plan in order (or prints it); a partial failure says what landed.
+async fn execute(
+    conn: &Connection,
+    output: Output,
+    id: &str,
+    held: Budgets,
+    target: Budgets,
+    requests: Vec<BudgetRequest>,
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    if requests.is_empty() {
+        super::say::say("nothing to change: the server already holds these budgets");
+        return Ok(if dry || output == Output::Json {
+            "{}\n".into()
+        } else {
+            String::new()
+        });
+    }
+    let shown: Vec<Request> = requests.iter().map(|r| request(id, r)).collect();
+    if dry {
+        return Ok(dry_run(output, &shown));
+    }
+    // One request at a time, each sent the safe way; the first that fails stops the plan.
+    let mut landed = 0;
+    let mut error = None;
+    let mut state = held;
+    for r in &requests {
+        let expected = r.apply(&state);
+        let recheck = || async {
+            let now = client.get_budgets(id).await?;
+            Ok(now.limits == expected.limits)
+        };
+        let sent = write(
+            || client.send_budget_request(id, r),
+            recheck,
+            RunError::from,
+            &format!("orws budgets get {id}"),
+        )
+        .await;
+        match sent {
+            Ok(_) => {
+                landed += 1;
+                state = expected;
+            }
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    let done = &requests[..landed];
+    if !done.is_empty() {
+        let after = done.iter().fold(held, |s, r| r.apply(&s));
+        record(
+            conn,
+            &HistoryEntry::admin(
+                Kind::Budgets,
+                client.host(),
+                id,
+                None,
+                map(json!({"requests": done.iter().map(|r| {
+                    let q = request(id, r);
+                    json!({"method": q.method, "path": q.path, "body": q.body})
+                }).collect::<Vec<_>>()})),
+                limits_map(&held.limits),
+                limits_map(&after.limits),
+            ),
+        );
+    }
+    if let Some(e) = error {
+        let said: Vec<String> = done.iter().map(|r| r.summary()).collect();
+        let rest: Vec<String> = requests[landed..].iter().map(|r| r.summary()).collect();
+        let landed_text = if said.is_empty() {
+            "nothing landed".to_string()
+        } else {
+            format!("landed: {}", said.join(", "))
+        };
+        return Err(e.with_detail(format!(
+            "{landed_text}; not sent or not applied: {}",
+            rest.join(", ")
+        )));
+    }
+    let after = client.get_budgets(id).await.unwrap_or(target);
+    for r in &requests {
+        super::say::say(&format!("{}", escape(&r.summary())));
+    }
+    Ok(match output {
+        Output::Json => json_pretty(&json!({
+            "requests": shown.iter().map(|q| json!({"method": q.method, "path": q.path, "body": q.body})).collect::<Vec<_>>(),
+            "before": budgets_json(&held),
+            "after": budgets_json(&after),
+        })),
+        Output::Table => budgets_table(&after),
+    })
+}

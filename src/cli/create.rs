@@ -1,0 +1,98 @@
+//! `orws create --set FIELD=VALUE… [--set-json FIELD=JSON…] [--dry-run]`: POST /workspaces.
+
+use super::Output;
+use super::admin_io::{Ended, Request, dry_run, is_not_found, map, record, write};
+use super::args::CreateArgs;
+use super::output::{json_pretty, workspace_table};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::state::history::{HistoryEntry, Kind};
+use serde_json::{Map, Value};
+
+/// The body, checked against the workspace rules before any connection: name and slug required.
+pub fn plan(args: &CreateArgs) -> Result<Map<String, Value>, RunError> {
+    let body = super::patch::parse_sets(&args.set, &args.set_json)?;
+    for required in ["name", "slug"] {
+        if body.get(required).is_none_or(Value::is_null) {
+            return Err(RunError::usage(format!(
+                "{required} is required to create a workspace: add --set {required}=…; nothing was sent"
+            )));
+        }
+    }
+    Ok(body)
+}
+
+pub async fn run(
+    conn: &Connection,
+    output: Output,
+    body: Map<String, Value>,
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let slug = body
+        .get("slug")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    // Read first: a taken slug is a precondition (exit 3), and it makes a doubtful end decidable.
+    match client.get(&slug).await {
+        Ok(ws) if ws.slug() == slug => {
+            return Err(RunError::conflict(format!(
+                "a workspace with the slug '{slug}' already exists ({}); nothing was sent",
+                ws.id()
+            )));
+        }
+        Ok(_) => {}
+        Err(e) if is_not_found(&e) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if dry {
+        return Ok(dry_run(
+            output,
+            &[Request::new(
+                "POST",
+                "/workspaces",
+                Some(Value::Object(body)),
+            )],
+        ));
+    }
+    let recheck = || async {
+        match client.get(&slug).await {
+            Ok(ws) => Ok(ws.slug() == slug),
+            Err(e) if is_not_found(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    };
+    let ws = match write(
+        || client.create_workspace(&body),
+        recheck,
+        RunError::from,
+        &format!("orws get {slug}"),
+    )
+    .await?
+    {
+        Ended::Done(ws) => ws,
+        Ended::AfterAll => client.get(&slug).await?,
+    };
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Create,
+            client.host(),
+            ws.id(),
+            None,
+            body,
+            Map::new(),
+            map(ws.to_json()),
+        ),
+    );
+    super::say::say(&format!(
+        "created workspace {} ({})",
+        crate::text::escape(ws.slug()),
+        ws.id()
+    ));
+    Ok(match output {
+        Output::Json => json_pretty(&ws.to_json()),
+        Output::Table => workspace_table(&ws),
+    })
+}

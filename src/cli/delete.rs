@@ -1,0 +1,128 @@
+//! `orws delete WS [--yes] [--confirm-default] [--dry-run]`: guided, and not revertable.
+
+use super::Output;
+use super::admin_io::{
+    Request, confirm_slug, dry_run, is_not_found, map, record, seg, workspace, write,
+};
+use super::output::json_pretty;
+use crate::admin::keys::{
+    DEFAULT_DELETE_DISABLES, DELETE_NEEDS_NO_KEYS, DELETE_TAKES_ALONG, KeyQuery,
+    refusal_means_default, refusal_means_keys_remain,
+};
+use crate::api::ApiError;
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::state::history::{HistoryEntry, Kind};
+use crate::text::escape;
+use serde_json::{Map, json};
+
+pub struct DeletePlan {
+    pub workspace: String,
+    pub yes: bool,
+    pub confirm_default: bool,
+    pub dry_run: bool,
+}
+
+/// The keys still in a workspace as one line: `name (hash), …`.
+pub fn key_names(keys: &[crate::admin::keys::Key]) -> String {
+    keys.iter()
+        .map(|k| format!("{} ({})", k.name, k.hash))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<String, RunError> {
+    let client = &conn.client;
+    let ws = workspace(client, &plan.workspace).await?;
+    let (id, slug) = (ws.id().to_string(), ws.slug().to_string());
+    // R21: the API has no "is default" flag; the keys listed without a workspace tell it.
+    let is_default = match client.default_workspace_id().await {
+        Ok(default) => default.as_deref() == Some(id.as_str()),
+        Err(e) => {
+            super::say::warn(&format!(
+                "cannot tell whether this is the default workspace ({}); the server will say",
+                escape(&e.to_string())
+            ));
+            false
+        }
+    };
+    if is_default && !plan.confirm_default {
+        return Err(RunError::usage(format!(
+            "{DEFAULT_DELETE_DISABLES} Pass --confirm-default to delete it anyway; nothing was sent"
+        )));
+    }
+    if !is_default && slug == "default" && !plan.confirm_default {
+        super::say::warn(
+            "this workspace is named 'default' but nothing says it is the default one; if the server says it is, pass --confirm-default",
+        );
+    }
+    // R1: every key, disabled and expired ones too, so none hides.
+    let keys = client.list_keys(&KeyQuery::all_in(&id)).await?;
+    if !keys.is_empty() {
+        return Err(RunError::conflict(format!(
+            "{DELETE_NEEDS_NO_KEYS} Keys in '{slug}': {}. Move each with `orws keys move HASH --to OTHER` or delete it with `orws keys delete HASH`; nothing was sent",
+            key_names(&keys)
+        )));
+    }
+    super::say::say(&format!("{DELETE_TAKES_ALONG} This cannot be undone."));
+    if is_default || plan.confirm_default {
+        super::say::say(DEFAULT_DELETE_DISABLES);
+    }
+    let mut path = format!("/workspaces/{}", seg(&id));
+    if plan.confirm_default {
+        path.push_str("?confirm_default_workspace_deletion=true");
+    }
+    if plan.dry_run {
+        return Ok(dry_run(output, &[Request::new("DELETE", path, None)]));
+    }
+    confirm_slug(&slug, plan.yes)?;
+    let recheck = || async {
+        match client.get(&id).await {
+            Ok(_) => Ok(false),
+            Err(e) if is_not_found(&e) => Ok(true),
+            Err(e) => Err(e),
+        }
+    };
+    // The server's refusal is the final word, explained.
+    write(
+        || client.delete_workspace(&id, plan.confirm_default),
+        recheck,
+        explain,
+        &format!("orws get {id}"),
+    )
+    .await?;
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Delete,
+            client.host(),
+            &id,
+            None,
+            map(json!({"confirm_default_workspace_deletion": plan.confirm_default})),
+            map(ws.to_json()),
+            Map::new(),
+        ),
+    );
+    super::say::say(&format!(
+        "deleted workspace {} ({id}); this cannot be undone",
+        escape(&slug)
+    ));
+    Ok(match output {
+        Output::Json => json_pretty(&json!({"deleted": true, "workspace": ws.to_json()})),
+        Output::Table => format!("deleted {} ({id})\n", escape(&slug)),
+    })
+}
+
+/// A refusal of the delete, said with the rule behind it (R3 → exit 2, R1 → exit 3).
+fn explain(e: ApiError) -> RunError {
+    let message = e.to_string();
+    if refusal_means_default(&message) {
+        RunError::usage(format!(
+            "{message}; {DEFAULT_DELETE_DISABLES} Pass --confirm-default to delete it anyway"
+        ))
+    } else if refusal_means_keys_remain(&message) {
+        RunError::conflict(format!("{message}; {DELETE_NEEDS_NO_KEYS}"))
+    } else {
+        e.into()
+    }
+}

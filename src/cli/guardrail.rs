@@ -1,0 +1,215 @@
+//! `orws guardrail get WS`, `orws guardrail patch WS --set/--set-json FIELD=VALUE`: the
+//! workspace's default guardrail (R14, R15).
+
+use super::Output;
+use super::admin_io::{Ended, Request, dry_run, record, seg, workspace, write};
+use super::output::{cell, json_pretty, table};
+use crate::admin::guardrail::{GUARDRAIL_FIELDS, GuardrailKind, check_field, kind, patch};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::state::history::{HistoryEntry, Kind};
+use crate::workspace::Workspace;
+use serde_json::{Map, Value, json};
+
+const NOT_CONFIGURED: &str = "not configured: the account's policy applies";
+
+fn guardrail_id(ws: &Workspace) -> Result<String, RunError> {
+    ws.get("default_guardrail_id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            RunError::api(format!(
+                "workspace '{}' names no default guardrail (default_guardrail_id is empty)",
+                ws.slug()
+            ))
+        })
+}
+
+pub async fn get(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
+    let ws = workspace(&conn.client, asked).await?;
+    let id = guardrail_id(&ws)?;
+    let g = conn.client.get_guardrail(&id).await?;
+    Ok(match (output, g) {
+        (Output::Json, None) => json_pretty(&json!({"id": id, "configured": false})),
+        (Output::Json, Some(g)) => json_pretty(&Value::Object(g)),
+        (Output::Table, None) => format!("{NOT_CONFIGURED}\n"),
+        (Output::Table, Some(g)) => {
+            let rows: Vec<Vec<String>> = std::iter::once("name")
+                .chain(GUARDRAIL_FIELDS.iter().map(|(f, _)| *f))
+                .map(|f| vec![f.to_string(), cell(g.get(f), 60)])
+                .collect();
+            table(&["FIELD", "VALUE"], &rows)
+        }
+    })
+}
+
+/// One value typed on the command line, by the field's kind.
+fn parse_value(field: &str, k: GuardrailKind, text: &str) -> Result<Value, RunError> {
+    let t = text.trim();
+    let bad = |what: &str| RunError::usage(format!("--set {field}: {what} (got '{text}')"));
+    Ok(match k {
+        _ if t == "null" || (k == GuardrailKind::TriState && t == "inherit") => Value::Null,
+        GuardrailKind::List if t.is_empty() || t == "[]" => Value::Array(vec![]),
+        GuardrailKind::List => Value::Array(
+            t.split(',')
+                .map(|s| Value::String(s.trim().to_string()))
+                .collect(),
+        ),
+        GuardrailKind::TriState | GuardrailKind::Bool => match t {
+            "true" | "on" => Value::Bool(true),
+            "false" | "off" => Value::Bool(false),
+            _ => return Err(bad("expected true, false or null (inherit)")),
+        },
+        GuardrailKind::Limit => {
+            serde_json::from_str::<Value>(t).map_err(|_| bad("expected a number or null"))?
+        }
+        GuardrailKind::ResetInterval => Value::String(t.to_string()),
+    })
+}
+
+/// The fields asked for, each checked against the guardrail's rules before any request.
+pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Value>, RunError> {
+    let mut out = Map::new();
+    let raw = sets
+        .iter()
+        .map(|s| (s, false))
+        .chain(set_json.iter().map(|s| (s, true)));
+    for (arg, is_json) in raw {
+        let flag = if is_json { "--set-json" } else { "--set" };
+        let (name, text) = arg
+            .split_once('=')
+            .ok_or_else(|| RunError::usage(format!("{flag} {arg}: expected FIELD=VALUE")))?;
+        let name = name.trim();
+        let k = kind(name).ok_or_else(|| {
+            let rule = if name == "name" {
+                crate::admin::guardrail::GuardrailRule::NameFixed
+            } else {
+                crate::admin::guardrail::GuardrailRule::UnknownField(name.to_string())
+            };
+            let names: Vec<&str> = GUARDRAIL_FIELDS.iter().map(|(f, _)| *f).collect();
+            RunError::usage(format!("{rule}; the fields are: {}", names.join(", ")))
+        })?;
+        let value = if is_json {
+            serde_json::from_str(text)
+                .map_err(|e| RunError::usage(format!("{flag} {name}: not valid JSON ({e})")))?
+        } else {
+            parse_value(name, k, text)?
+        };
+        if let Some(rule) = check_field(name, &value).first() {
+            return Err(RunError::usage(rule.to_string()));
+        }
+        if out.insert(name.to_string(), value).is_some() {
+            return Err(RunError::usage(format!(
+                "{name} is set more than once; set each field once"
+            )));
+        }
+    }
+    if out.is_empty() {
+        return Err(RunError::usage(
+            "nothing to set: give at least one --set FIELD=VALUE or --set-json FIELD=JSON",
+        ));
+    }
+    Ok(out)
+}
+
+fn pick(g: Option<&Map<String, Value>>, fields: &Map<String, Value>) -> Map<String, Value> {
+    fields
+        .keys()
+        .map(|k| {
+            (
+                k.clone(),
+                g.and_then(|g| g.get(k)).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect()
+}
+
+pub async fn patch_cmd(
+    conn: &Connection,
+    output: Output,
+    asked: &str,
+    sets: Map<String, Value>,
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let ws = workspace(client, asked).await?;
+    let id = guardrail_id(&ws)?;
+    // Read just now: this is the base, and the conflict check is that nothing else is in between.
+    let base = client.get_guardrail(&id).await?;
+    let mut target = base.clone().unwrap_or_default();
+    for (k, v) in &sets {
+        target.insert(k.clone(), v.clone());
+    }
+    let body = patch(base.as_ref(), &target).map_err(|broken| {
+        RunError::usage(format!(
+            "{}; nothing was sent",
+            broken
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })?;
+    if body.is_empty() {
+        super::say::say("nothing to change: the guardrail already holds these values");
+        return Ok(if dry || output == Output::Json {
+            "{}\n".into()
+        } else {
+            String::new()
+        });
+    }
+    if base.is_none() {
+        super::say::say(&format!(
+            "the guardrail is {NOT_CONFIGURED}; this first write creates it"
+        ));
+    }
+    if dry {
+        return Ok(dry_run(
+            output,
+            &[Request::new(
+                "PATCH",
+                format!("/guardrails/{}", seg(&id)),
+                Some(Value::Object(body)),
+            )],
+        ));
+    }
+    let recheck = || async {
+        let now = client.get_guardrail(&id).await?;
+        Ok(patch(now.as_ref(), &target).is_ok_and(|p| p.is_empty()))
+    };
+    let after = match write(
+        || client.patch_guardrail(&id, &body),
+        recheck,
+        RunError::from,
+        &format!("orws guardrail get {}", ws.id()),
+    )
+    .await?
+    {
+        Ended::Done(g) => Some(g),
+        Ended::AfterAll => client.get_guardrail(&id).await?,
+    };
+    let (before, after) = (pick(base.as_ref(), &body), pick(after.as_ref(), &body));
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Guardrail,
+            client.host(),
+            ws.id(),
+            Some(id.clone()),
+            body.clone(),
+            before.clone(),
+            after.clone(),
+        ),
+    );
+    Ok(match output {
+        Output::Json => json_pretty(&json!({"patch": body, "before": before, "after": after})),
+        Output::Table => table(
+            &["FIELD", "BEFORE", "AFTER"],
+            &body
+                .keys()
+                .map(|k| vec![k.clone(), cell(before.get(k), 40), cell(after.get(k), 40)])
+                .collect::<Vec<_>>(),
+        ),
+    })
+}

@@ -1,0 +1,258 @@
+//! `orws keys list WS`, `orws keys move HASH --to WS`, `orws keys disable|enable|delete HASH`.
+
+use super::Output;
+use super::admin_io::{Ended, Request, confirm, dry_run, map, record, seg, workspace, write};
+use super::output::{json_pretty, table};
+use crate::admin::keys::{Key, KeyPatch, KeyQuery, MOVE_LEAVES_BEHIND};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::state::history::{HistoryEntry, Kind};
+use crate::text::escape;
+use crate::workspace::Workspace;
+use serde_json::{Map, Value, json};
+
+fn key_json(key: &Key) -> Value {
+    serde_json::to_value(key).unwrap_or(Value::Null)
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map_or("-".into(), |n| n.to_string())
+}
+
+pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
+    let ws = workspace(&conn.client, asked).await?;
+    let keys = conn.client.list_keys(&KeyQuery::all_in(ws.id())).await?;
+    Ok(match output {
+        Output::Json => json_pretty(&Value::Array(keys.iter().map(key_json).collect())),
+        Output::Table => table(
+            &["HASH", "NAME", "LABEL", "DISABLED", "USAGE", "LIMIT"],
+            &keys
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.hash.clone(),
+                        k.name.clone(),
+                        k.label.clone(),
+                        if k.disabled { "yes" } else { "no" }.into(),
+                        k.usage.to_string(),
+                        number(k.limit),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        ),
+    })
+}
+
+/// The key with this hash and the workspace it is in (the API has no read of one key).
+async fn locate(conn: &Connection, hash: &str) -> Result<(Key, Workspace), RunError> {
+    for ws in conn.client.list().await? {
+        let keys = conn.client.list_keys(&KeyQuery::all_in(ws.id())).await?;
+        if let Some(key) = keys.into_iter().find(|k| k.hash == hash) {
+            return Ok((key, ws));
+        }
+    }
+    Err(RunError::usage(format!(
+        "no API key with the hash '{hash}' in any workspace; nothing was sent"
+    )))
+}
+
+/// Whether the key is in `workspace_id` now, and how it is there.
+async fn find_in(
+    conn: &Connection,
+    workspace_id: &str,
+    hash: &str,
+) -> Result<Option<Key>, crate::api::ApiError> {
+    let keys = conn
+        .client
+        .list_keys(&KeyQuery::all_in(workspace_id))
+        .await?;
+    Ok(keys.into_iter().find(|k| k.hash == hash))
+}
+
+fn patch_request(hash: &str, patch: &KeyPatch) -> Request {
+    Request::new(
+        "PATCH",
+        format!("/keys/{}", seg(hash)),
+        serde_json::to_value(patch).ok(),
+    )
+}
+
+pub async fn move_key(
+    conn: &Connection,
+    output: Output,
+    hash: &str,
+    to: &str,
+    yes: bool,
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let (key, from) = locate(conn, hash).await?;
+    let target = workspace(client, to).await?;
+    if target.id() == from.id() {
+        super::say::say(&format!(
+            "nothing to change: the key is already in {}",
+            escape(target.slug())
+        ));
+        return Ok(if output == Output::Json {
+            "{}\n".into()
+        } else {
+            String::new()
+        });
+    }
+    super::say::say(MOVE_LEAVES_BEHIND);
+    let patch = KeyPatch {
+        workspace_id: Some(target.id().to_string()),
+        disabled: None,
+    };
+    if dry {
+        return Ok(dry_run(output, &[patch_request(hash, &patch)]));
+    }
+    confirm(
+        &format!(
+            "Move key '{}' from '{}' to '{}'?",
+            escape(&key.name),
+            escape(from.slug()),
+            escape(target.slug())
+        ),
+        yes,
+    )?;
+    let recheck = || async { Ok(find_in(conn, target.id(), hash).await?.is_some()) };
+    write(
+        || client.patch_key(hash, &patch),
+        recheck,
+        RunError::from,
+        &format!("orws keys list {}", target.id()),
+    )
+    .await?;
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Keys,
+            client.host(),
+            from.id(),
+            Some(hash.to_string()),
+            map(json!({"workspace_id": target.id()})),
+            map(json!({"workspace_id": from.id()})),
+            map(json!({"workspace_id": target.id()})),
+        ),
+    );
+    Ok(match output {
+        Output::Json => json_pretty(&json!({
+            "hash": hash, "from": from.id(), "to": target.id(),
+        })),
+        Output::Table => format!(
+            "moved {} from {} to {}\n",
+            escape(&key.name),
+            escape(from.slug()),
+            escape(target.slug())
+        ),
+    })
+}
+
+pub async fn set_disabled(
+    conn: &Connection,
+    output: Output,
+    hash: &str,
+    disabled: bool,
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let (key, ws) = locate(conn, hash).await?;
+    let word = if disabled { "disabled" } else { "enabled" };
+    if key.disabled == disabled {
+        super::say::say(&format!("nothing to change: the key is already {word}"));
+        return Ok(if output == Output::Json {
+            "{}\n".into()
+        } else {
+            String::new()
+        });
+    }
+    let patch = KeyPatch {
+        workspace_id: None,
+        disabled: Some(disabled),
+    };
+    if dry {
+        return Ok(dry_run(output, &[patch_request(hash, &patch)]));
+    }
+    let recheck = || async {
+        Ok(find_in(conn, ws.id(), hash)
+            .await?
+            .is_some_and(|k| k.disabled == disabled))
+    };
+    write(
+        || client.patch_key(hash, &patch),
+        recheck,
+        RunError::from,
+        &format!("orws keys list {}", ws.id()),
+    )
+    .await?;
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Keys,
+            client.host(),
+            ws.id(),
+            Some(hash.to_string()),
+            map(json!({"disabled": disabled})),
+            map(json!({"disabled": key.disabled})),
+            map(json!({"disabled": disabled})),
+        ),
+    );
+    Ok(match output {
+        Output::Json => json_pretty(&json!({"hash": hash, "disabled": disabled})),
+        Output::Table => format!("{word} {}\n", escape(&key.name)),
+    })
+}
+
+pub async fn delete(
+    conn: &Connection,
+    output: Output,
+    hash: &str,
+    yes: bool,
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let (key, ws) = locate(conn, hash).await?;
+    super::say::say("deleting a key cannot be undone; anything using it stops working");
+    if dry {
+        return Ok(dry_run(
+            output,
+            &[Request::new("DELETE", format!("/keys/{}", seg(hash)), None)],
+        ));
+    }
+    confirm(
+        &format!(
+            "Delete key '{}' in '{}'?",
+            escape(&key.name),
+            escape(ws.slug())
+        ),
+        yes,
+    )?;
+    let recheck = || async { Ok(find_in(conn, ws.id(), hash).await?.is_none()) };
+    if let Ended::AfterAll = write(
+        || client.delete_key(hash),
+        recheck,
+        RunError::from,
+        &format!("orws keys list {}", ws.id()),
+    )
+    .await?
+    {
+        super::say::say("the key is gone");
+    }
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Delete,
+            client.host(),
+            ws.id(),
+            Some(hash.to_string()),
+            Map::new(),
+            map(key_json(&key)),
+            Map::new(),
+        ),
+    );
+    Ok(match output {
+        Output::Json => json_pretty(&json!({"deleted": true, "hash": hash})),
+        Output::Table => format!("deleted {}\n", escape(&key.name)),
+    })
+}

@@ -1,0 +1,226 @@
+//! `orws members list|add|remove WS [USER…]`.
+
+use super::Output;
+use super::admin_io::{Request, confirm, dry_run, map, record, seg, workspace, write};
+use super::output::{json_pretty, table};
+use crate::admin::keys::KeyQuery;
+use crate::admin::members::{
+    REMOVE_NEEDS_NO_KEYS, SCIM_OR_DEFAULT, explain_removal_refusal, join, keys_blocking_removal,
+};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::state::history::{HistoryEntry, Kind};
+use crate::text::escape;
+use serde_json::{Map, Value, json};
+
+pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
+    let client = &conn.client;
+    let ws = workspace(client, asked).await?;
+    let members = client.list_members(ws.id()).await?;
+    let org = client.organization_members().await.unwrap_or_else(|e| {
+        super::say::warn(&format!(
+            "the organisation's members could not be read ({}); names and emails are missing",
+            escape(&e.to_string())
+        ));
+        Vec::new()
+    });
+    let rows = join(members, &org);
+    Ok(match output {
+        Output::Json => json_pretty(&Value::Array(
+            rows.iter()
+                .map(|r| {
+                    json!({
+                        "id": r.member.id,
+                        "user_id": r.member.user_id,
+                        "role": r.member.role,
+                        "created_at": r.member.created_at,
+                        "name": r.who.as_ref().map(|w| w.display_name()),
+                        "email": r.who.as_ref().map(|w| w.email.clone()),
+                    })
+                })
+                .collect(),
+        )),
+        Output::Table => table(
+            &["USER", "NAME", "EMAIL", "ROLE"],
+            &rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.member.user_id.clone(),
+                        r.who.as_ref().map_or("-".into(), |w| w.display_name()),
+                        r.who.as_ref().map_or("-".into(), |w| w.email.clone()),
+                        r.member.role.clone(),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        ),
+    })
+}
+
+fn body(users: &[String]) -> Value {
+    json!({ "user_ids": users })
+}
+
+pub async fn add(
+    conn: &Connection,
+    output: Output,
+    asked: &str,
+    users: &[String],
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let ws = workspace(client, asked).await?;
+    let id = ws.id().to_string();
+    if dry {
+        let path = format!("/workspaces/{}/members/add", seg(&id));
+        return Ok(dry_run(
+            output,
+            &[Request::new("POST", path, Some(body(users)))],
+        ));
+    }
+    let recheck = || async {
+        let now = client.list_members(&id).await?;
+        Ok(users.iter().all(|u| now.iter().any(|m| &m.user_id == u)))
+    };
+    let added = match write(
+        || client.add_members(&id, users),
+        recheck,
+        RunError::from,
+        &format!("orws members list {id}"),
+    )
+    .await?
+    {
+        super::admin_io::Ended::Done(a) => a.added.iter().map(|m| m.user_id.clone()).collect(),
+        super::admin_io::Ended::AfterAll => users.to_vec(),
+    };
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Members,
+            client.host(),
+            &id,
+            None,
+            map(json!({"action": "add", "user_ids": users})),
+            Map::new(),
+            map(json!({"added": added})),
+        ),
+    );
+    let already: Vec<&String> = users.iter().filter(|u| !added.contains(u)).collect();
+    if !already.is_empty() {
+        super::say::say(&format!(
+            "already members: {}",
+            escape(
+                &already
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        ));
+    }
+    Ok(match output {
+        Output::Json => json_pretty(&json!({"workspace_id": id, "added": added})),
+        Output::Table => added
+            .iter()
+            .map(|u| format!("added {}\n", escape(u)))
+            .collect(),
+    })
+}
+
+pub async fn remove(
+    conn: &Connection,
+    output: Output,
+    asked: &str,
+    users: &[String],
+    yes: bool,
+    dry: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let ws = workspace(client, asked).await?;
+    let (id, slug) = (ws.id().to_string(), ws.slug().to_string());
+    // R7: every organisation member belongs to the default workspace (R21 tells which it is).
+    if client
+        .default_workspace_id()
+        .await
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some(id.as_str())
+    {
+        return Err(RunError::conflict(format!(
+            "'{slug}' is the default workspace: {SCIM_OR_DEFAULT} Nothing was sent"
+        )));
+    }
+    // R6, warned before the request where the keys tell; the server has the last word.
+    match client.list_keys(&KeyQuery::all_in(&id)).await {
+        Ok(keys) => {
+            for (user, keys) in keys_blocking_removal(users, &keys) {
+                let names: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{} ({})", k.name, k.hash))
+                    .collect();
+                super::say::warn(&format!(
+                    "{} has active keys here: {}. {REMOVE_NEEDS_NO_KEYS}",
+                    escape(&user),
+                    escape(&names.join(", "))
+                ));
+            }
+        }
+        Err(e) => super::say::warn(&format!(
+            "the workspace's keys could not be read to check R6 ({})",
+            escape(&e.to_string())
+        )),
+    }
+    if dry {
+        let path = format!("/workspaces/{}/members/remove", seg(&id));
+        return Ok(dry_run(
+            output,
+            &[Request::new("POST", path, Some(body(users)))],
+        ));
+    }
+    confirm(
+        &format!("Remove {} member(s) from '{}'?", users.len(), escape(&slug)),
+        yes,
+    )?;
+    let refused = |e: crate::api::ApiError| {
+        let message = e.to_string();
+        match explain_removal_refusal(&message) {
+            Some(why) => RunError::conflict(format!("{message}; {why}")),
+            None => e.into(),
+        }
+    };
+    let recheck = || async {
+        let now = client.list_members(&id).await?;
+        Ok(!users.iter().any(|u| now.iter().any(|m| &m.user_id == u)))
+    };
+    let removed = match write(
+        || client.remove_members(&id, users),
+        recheck,
+        refused,
+        &format!("orws members list {id}"),
+    )
+    .await?
+    {
+        super::admin_io::Ended::Done(n) => n,
+        super::admin_io::Ended::AfterAll => users.len() as u64,
+    };
+    record(
+        conn,
+        &HistoryEntry::admin(
+            Kind::Members,
+            client.host(),
+            &id,
+            None,
+            map(json!({"action": "remove", "user_ids": users})),
+            Map::new(),
+            map(json!({"removed_count": removed})),
+        ),
+    );
+    super::say::say(crate::admin::members::READD_ROLE_NOTE);
+    Ok(match output {
+        Output::Json => {
+            json_pretty(&json!({"workspace_id": id, "removed": users, "removed_count": removed}))
+        }
+        Output::Table => format!("removed {removed} member(s) from {}\n", escape(&slug)),
+    })
+}
