@@ -513,3 +513,60 @@ fn drawing_is_deterministic() {
     let app = result_app();
     assert_eq!(screen(&app, (120, 40)), screen(&app, (120, 40)));
 }
+
+/// The Conflict screen says exactly what m, t and Esc do, for each way it was found, and the
+/// keys do that: after a submit `m` rebases and returns to the Review (it sends nothing); after
+/// a restored draft or a re-read, `m` and `t` go back to the form.
+#[test]
+fn the_conflict_text_says_what_m_t_and_esc_do() {
+    use orws::tui::app::ConflictFound;
+    use orws::tui::screens::conflict::view::explanation;
+    for found in [
+        ConflictFound::Submitting,
+        ConflictFound::RestoringDraft,
+        ConflictFound::Rereading,
+    ] {
+        let mut app = conflict_app();
+        if let Screen::Conflict(v) = &mut app.screen {
+            v.found = found;
+        }
+        let Screen::Conflict(v) = &app.screen else {
+            unreachable!()
+        };
+        let text = explanation(app.form.as_ref().unwrap(), v);
+        assert!(!text.contains("sends yours anyway"), "{text}");
+        let shown = screen(&app, (120, 40)).replace(['│', '\n'], " ");
+        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(shown.contains("t takes theirs"), "{shown}");
+        key(&mut app, KeyCode::Char('m'));
+        match found {
+            ConflictFound::Submitting => {
+                assert!(
+                    text.contains("m puts your values on top of theirs and shows the review again"),
+                    "{text}"
+                );
+                assert!(text.contains("Esc goes back to the form"), "{text}");
+                assert!(matches!(app.screen, Screen::Review));
+            }
+            ConflictFound::RestoringDraft => {
+                assert!(
+                    text.contains("m or Esc keeps your draft's values"),
+                    "{text}"
+                );
+                assert!(text.contains("nothing is sent until you review"), "{text}");
+                assert!(matches!(app.screen, Screen::Form));
+            }
+            ConflictFound::Rereading => {
+                assert!(
+                    text.contains("m keeps your values on top of the server's"),
+                    "{text}"
+                );
+                assert!(
+                    text.contains("Esc goes back without taking the re-read in"),
+                    "{text}"
+                );
+                assert!(matches!(app.screen, Screen::Form));
+            }
+        }
+    }
+}

@@ -39,7 +39,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             .collect(),
     );
     // Found restoring a draft or re-reading: m and t only rebase the form, nothing is sent.
-    let from_draft = view.found != ConflictFound::Submitting;
+    let found = view.found;
+    let from_draft = found != ConflictFound::Submitting;
     let Some(form) = &mut app.form else {
         return vec![];
     };
@@ -78,6 +79,10 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back => {
             app.screen = Screen::Form;
+            if found == ConflictFound::RestoringDraft {
+                // The restore already put the draft's values on top of the server's.
+                app.info("Kept your draft's values on top of the server's; s to review.");
+            }
             vec![]
         }
         Action::Help => app.show_help(),
