@@ -570,3 +570,36 @@ fn the_conflict_text_says_what_m_t_and_esc_do() {
         }
     }
 }
+
+/// A PATCH of two fields of which one landed: the Result counts both, and what landed.
+#[test]
+fn a_partly_applied_result_counts_sent_and_landed() {
+    use orws::submit::{Applied, WriteOutcome};
+    let mut app = submitting_app(true);
+    let before = production();
+    let mut after = production();
+    after.set("name", json!("Production 2"));
+    let mut landed = Map::new();
+    landed.insert("name".into(), json!("Production 2"));
+    app.update(Msg::Written(WriteOutcome::PartlyApplied {
+        applied: Box::new(Applied {
+            mismatches: vec![],
+            outcome: SubmitOutcome {
+                before,
+                after,
+                patch: PatchBody::from_fields(landed),
+                remote_changes: vec![],
+            },
+            notes: vec![],
+            after_all: true,
+        }),
+        missing: vec!["description".into()],
+        error: ApiError::Timeout { secs: 3 },
+    }));
+    assert!(matches!(app.screen, Screen::Result(_)));
+    let shown = screen(&app, (120, 40));
+    assert!(
+        shown.contains("Partly applied · 2 fields sent · 1 landed"),
+        "{shown}"
+    );
+}

@@ -132,6 +132,8 @@ pub struct ResultView {
     /// Requested fields the server stored differently (the echo check).
     pub echo_warnings: Vec<String>,
     pub reverting: bool,
+    /// How many fields the PATCH carried; more than `outcome.patch` holds when it partly landed.
+    pub sent: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
