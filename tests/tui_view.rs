@@ -160,7 +160,7 @@ fn edited_app() -> App {
 fn review_app() -> App {
     let mut app = edited_app();
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     app
 }
 
@@ -439,7 +439,7 @@ fn an_untouched_value_that_breaks_a_rule_is_marked_as_a_warning() {
 fn revert_review() {
     let mut app = result_app();
     key(&mut app, KeyCode::Char('u'));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     insta::assert_snapshot!("revert_review_80x24", screen(&app, (80, 24)));
 }
 
@@ -546,7 +546,7 @@ fn the_conflict_text_says_what_m_t_and_esc_do() {
                     "{text}"
                 );
                 assert!(text.contains("Esc goes back to the form"), "{text}");
-                assert!(matches!(app.screen, Screen::Review));
+                assert!(matches!(app.screen, Screen::Review(_)));
             }
             ConflictFound::RestoringDraft => {
                 assert!(

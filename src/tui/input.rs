@@ -56,7 +56,7 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
             return Err(TextInput::FormEdit);
         }
         Screen::Form => Scope::Form,
-        Screen::Review => Scope::Review,
+        Screen::Review(_) => Scope::Review,
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,

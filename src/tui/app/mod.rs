@@ -164,7 +164,8 @@ pub enum Screen {
         error: Option<String>,
     },
     Form,
-    Review,
+    /// Every review starts at its top: its scroll lives and ends with the screen.
+    Review(crate::tui::screens::review::ReviewState),
     Submitting {
         /// The conflict check passed and the PATCH is on its way.
         sending: bool,
@@ -232,8 +233,6 @@ pub struct App {
     /// A revert under review, and a write whose landing is in doubt.
     pub writes: submit::WriteState,
     catalog_requested: bool,
-    /// The review's scroll.
-    pub review: crate::tui::screens::review::ReviewState,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -278,7 +277,6 @@ impl App {
             keys: KeyBindings::default(),
             writes: submit::WriteState::default(),
             catalog_requested: false,
-            review: Default::default(),
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -331,12 +329,7 @@ impl App {
     /// Handles one message; unsaved edits that changed are written out as a draft.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let before = self.draft_key();
-        let was_review = matches!(self.screen, Screen::Review);
         let mut effects = self.handle(msg);
-        if !was_review && matches!(self.screen, Screen::Review) {
-            // Every review starts at its top.
-            self.review = Default::default();
-        }
         if let Some(form) = &mut self.form {
             form.refresh_warnings();
             form.settle();

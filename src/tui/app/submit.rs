@@ -40,7 +40,7 @@ impl App {
             self.info("Nothing to save: no field differs from the server's value.");
             return vec![];
         }
-        self.screen = Screen::Review;
+        self.screen = Screen::Review(Default::default());
         vec![]
     }
 
@@ -439,7 +439,9 @@ impl App {
         if self.form.is_none() || !matches!(self.screen, Screen::Result(_)) {
             return vec![];
         }
-        let Screen::Result(view) = std::mem::replace(&mut self.screen, Screen::Review) else {
+        let Screen::Result(view) =
+            std::mem::replace(&mut self.screen, Screen::Review(Default::default()))
+        else {
             return vec![];
         };
         let inverse = view.outcome.patch.inverse(&view.outcome.before);

@@ -55,7 +55,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             // Keep mine: rebase on what was shown and review again. Enter there runs the
             // conflict check again, so a change newer than the one shown is never overwritten.
             form.rebase(server);
-            app.screen = Screen::Review;
+            app.screen = Screen::Review(Default::default());
             app.info(
                 "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
             );
@@ -72,7 +72,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                 app.screen = Screen::Form;
                 app.info("Took their values for the conflicting fields.");
             } else {
-                app.screen = Screen::Review;
+                app.screen = Screen::Review(Default::default());
                 app.info("Took their values for the conflicting fields; review the rest.");
             }
             vec![]
