@@ -603,3 +603,32 @@ fn a_partly_applied_result_counts_sent_and_landed() {
         "{shown}"
     );
 }
+
+/// A null key-id list opens an empty editor that says what empty means (dimmed, not text):
+/// leaving it empty keeps null ("all keys"); `[]` means no keys.
+#[test]
+fn a_null_field_opens_with_a_placeholder_that_keeps_it_null() {
+    let mut app = form_on(production());
+    for _ in 0..20 {
+        if app.form.as_ref().unwrap().focused().spec.name == "io_logging_api_key_ids" {
+            break;
+        }
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(
+        app.form.as_ref().unwrap().focused().spec.name,
+        "io_logging_api_key_ids"
+    );
+    key(&mut app, KeyCode::Enter);
+    let shown = screen(&app, (120, 40));
+    assert!(shown.contains("all keys (null)"), "{shown}");
+    assert!(shown.contains("all keys (null); [] = no keys"), "{shown}");
+    key(&mut app, KeyCode::Esc);
+    let form = app.form.as_ref().unwrap();
+    assert!(form.patch().is_empty(), "leaving it empty keeps null");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "[]");
+    key(&mut app, KeyCode::Esc);
+    let patch = app.form.as_ref().unwrap().patch();
+    assert_eq!(patch.fields()["io_logging_api_key_ids"], json!([]));
+}
