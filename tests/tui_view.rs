@@ -632,3 +632,34 @@ fn a_null_field_opens_with_a_placeholder_that_keeps_it_null() {
     let patch = app.form.as_ref().unwrap().patch();
     assert_eq!(patch.fields()["io_logging_api_key_ids"], json!([]));
 }
+
+/// The compact layout at 60×20 (a tmux split): the form, the review and the form's help.
+#[test]
+fn compact_60x20() {
+    let mut form = edited_app();
+    key(&mut form, KeyCode::Up);
+    insta::assert_snapshot!("form_60x20", screen(&form, (60, 20)));
+    insta::assert_snapshot!("review_60x20", screen(&review_app(), (60, 20)));
+    let mut help = form_on(production());
+    key(&mut help, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_60x20", screen(&help, (60, 20)));
+}
+
+/// At 60×20 the form's help is longer than the screen: `j`/PgDn scroll it to its last
+/// section, which is not cut; any other key closes it.
+#[test]
+fn the_help_scrolls_at_60x20() {
+    let mut app = form_on(production());
+    key(&mut app, KeyCode::Char('?'));
+    let first = screen(&app, (60, 20));
+    assert!(!first.contains("Tool checklist"), "{first}");
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.overlay, Some(Overlay::Help), "scroll keys keep it open");
+    let last = screen(&app, (60, 20));
+    assert!(last.contains("Tool checklist"), "{last}");
+    assert!(last.contains("3/3"), "{last}");
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.overlay, None);
+}

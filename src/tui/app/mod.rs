@@ -233,6 +233,8 @@ pub struct App {
     /// A revert under review, and a write whose landing is in doubt.
     pub writes: submit::WriteState,
     catalog_requested: bool,
+    /// How far the help is scrolled (a small terminal; `j k PgUp PgDn`).
+    pub help_scroll: u16,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -277,6 +279,7 @@ impl App {
             keys: KeyBindings::default(),
             writes: submit::WriteState::default(),
             catalog_requested: false,
+            help_scroll: 0,
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -489,6 +492,12 @@ impl App {
                 self.overlay = None;
                 vec![]
             }
+            Input::ScrollHelp(by) => {
+                let max = i32::from(self.drawn.borrow().help_scroll_max);
+                let to = (i32::from(self.help_scroll) + by).clamp(0, max);
+                self.help_scroll = u16::try_from(to).unwrap_or(0);
+                vec![]
+            }
             Input::Help => self.show_help(),
             Input::Unbound => vec![],
             Input::Text(TextInput::PickerFilter, key) => {
@@ -547,6 +556,7 @@ impl App {
 
     pub(crate) fn show_help(&mut self) -> Vec<Effect> {
         self.overlay = Some(Overlay::Help);
+        self.help_scroll = 0;
         vec![]
     }
 

@@ -22,6 +22,8 @@ pub struct Drawn {
     pub field_rows: Vec<(Rect, usize)>,
     /// The review's content height and the rows of it shown (its scroll range).
     pub review: (u16, u16),
+    /// How far the help can scroll (0 when it fits).
+    pub help_scroll_max: u16,
 }
 
 /// The smallest terminal the screens are drawn in; below it, a notice.
@@ -36,6 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         too_small,
         field_rows: Vec::new(),
         review: (0, 0),
+        help_scroll_max: 0,
     };
     if too_small {
         chrome::too_small(buf, area, app, theme);
