@@ -1331,3 +1331,33 @@ fn an_untouched_value_that_breaks_a_rule_is_a_warning_not_a_block() {
     assert!(matches!(app.screen, Screen::Form));
     assert!(app.status.clone().unwrap().text.contains("description"));
 }
+
+/// `Esc` and `j` typed fast after a burst reach orws in one read, as `Alt-j`: in edit mode that
+/// is `Esc` (done) then `j` (next field), never a lost key. The editor's own Alt keys stay.
+#[test]
+fn esc_and_a_key_read_together_as_alt_key_are_both_kept() {
+    let (mut app, _) = App::new("h", Some("production".into()));
+    app.update(app.loaded(Ok(common::production())));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert!(app.form.as_ref().unwrap().is_editing());
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('b'),
+        KeyModifiers::ALT,
+    )));
+    assert!(
+        app.form.as_ref().unwrap().is_editing(),
+        "Alt-b moves a word"
+    );
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('x'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('j'),
+        KeyModifiers::ALT,
+    )));
+    let form = app.form.as_ref().unwrap();
+    assert!(!form.is_editing(), "Esc was kept");
+    assert_eq!(form.focused().spec.name, "slug", "j was kept");
+    assert_eq!(form.patch().len(), 1, "the typed x was kept");
+}

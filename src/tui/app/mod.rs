@@ -20,7 +20,7 @@ use crate::tui::view::Drawn;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
 };
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
@@ -237,6 +237,21 @@ pub struct App {
     pub help_scroll: u16,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
+}
+
+/// `Esc` then a key, typed fast (or after a burst), reach orws in one read and parse as
+/// `Alt-key`. In the form's edit mode an Alt-letter the editor does not use can only be that:
+/// split it back into `Esc` (done) and the key.
+fn esc_then_key(app: &App, key: &KeyEvent) -> Option<KeyEvent> {
+    // The editor's own Alt keys (word moves and deletes, paragraph and page moves).
+    const EDITOR_ALT: &str = "hdbf<>pn[]v";
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    let alt_only = key.modifiers == KeyModifiers::ALT;
+    let editing = input::context(app) == Err(TextInput::FormEdit);
+    (alt_only && editing && !EDITOR_ALT.contains(c))
+        .then(|| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -487,6 +502,11 @@ impl App {
 
     /// A key is mapped once (input.rs) and handed to the active screen or question.
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if let Some(plain) = esc_then_key(self, &key) {
+            let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            effects.extend(self.on_key(plain));
+            return effects;
+        }
         match input::map(self, key) {
             Input::CloseHelp => {
                 self.overlay = None;
