@@ -355,7 +355,6 @@ fn dry_run_escapes_the_server_id() {
 /// a change against the draft's old base; the Review shows "H1 → REMOTE" (the server holds
 /// REMOTE) and `Enter` sends a PATCH that changes nothing, recorded in the history.
 #[tokio::test]
-#[ignore = "defect: undoing a restored draft keeps the draft's stale base: a phantom change is reviewed and sent"]
 async fn undoing_a_restored_draft_leaves_no_phantom_change() {
     use crossterm::event::KeyCode;
     use orws::api::{ApiKey, Client, ClientConfig};
@@ -510,7 +509,6 @@ fn a_partly_applied_write_is_not_called_not_applied() {
 /// from "first field" (the help then lists `g` twice) and `quit = ["ctrl-z"]` is accepted but
 /// dead (Ctrl-Z still suspends; the help says "Ctrl-Z quit").
 #[test]
-#[ignore = "defect: [keys] may bind the fixed keys g, G, ctrl-z (config/keys.rs conflicts)"]
 fn binding_a_fixed_key_is_refused() {
     for binding in [
         r#"edit = ["g"]"#,

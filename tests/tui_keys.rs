@@ -104,7 +104,7 @@ fn review() -> App {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     app
 }
 
@@ -127,7 +127,7 @@ fn review_scrolled() -> App {
     }
     draw(&app, 80, 24);
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.review.scroll, 1);
+    assert_eq!(orws::tui::screens::review::scroll_of(&app), 1);
     app
 }
 
@@ -342,7 +342,7 @@ fn while_too_small_only_quit_acts_with_its_usual_question() {
     key(&mut app, KeyCode::Char('j'));
     assert!(!app.too_small());
     assert_eq!(key(&mut app, KeyCode::Char('s')), vec![]);
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
 }
 
 #[test]
@@ -410,12 +410,12 @@ fn navigation_does_not_wrap_around() {
 fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     let mut app = review_scrolled();
     key(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.review.scroll, 0);
+    assert_eq!(orws::tui::screens::review::scroll_of(&app), 0);
     let top = draw(&app, 80, 24);
     assert!(top.contains("more (j PgDn)"), "{top}");
     key(&mut app, KeyCode::Char('G'));
     let (content, shown) = app.drawn.borrow().review;
-    assert_eq!(app.review.scroll, content - shown);
+    assert_eq!(orws::tui::screens::review::scroll_of(&app), content - shown);
     let bottom = draw(&app, 80, 24);
     assert!(bottom.contains("Only this is sent"), "{bottom}");
     // No letter sends, scrolling or not; Enter does.
@@ -434,7 +434,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     let mut app = review_scrolled();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.review.scroll, 0);
+    assert_eq!(orws::tui::screens::review::scroll_of(&app), 0);
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn review_app() -> App {
     }
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     app
 }
 
@@ -100,7 +100,7 @@ fn keep_mine_rebases_and_returns_to_the_review_without_sending() {
     let mut app = conflict_app("Theirs");
     let effects = key(&mut app, KeyCode::Char('m'));
     assert!(!sends(&effects), "{effects:?}");
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     // Enter submits on the base that was shown, with the conflict check (no force exists).
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { base, patch }] = effects.as_slice() else {
@@ -136,7 +136,7 @@ fn undo_on_the_result_opens_a_review_of_the_inverse() {
     let mut app = result_app();
     let effects = key(&mut app, KeyCode::Char('u'));
     assert!(!sends(&effects), "{effects:?}");
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     assert!(app.overlay.is_none());
     assert_eq!(
         app.form.as_ref().unwrap().patch().to_body_string(),
@@ -171,7 +171,7 @@ fn keep_mine_on_a_reverts_conflict_leads_to_the_inverse_review() {
     app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
     let effects = key(&mut app, KeyCode::Char('m'));
     assert!(!sends(&effects), "{effects:?}");
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { base, patch }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -218,7 +218,7 @@ fn cancel_while_sending_is_not_applied_yet_and_rechecks() {
     assert!(matches!(app.screen, Screen::Result(_)));
     assert!(status(&app).contains("applied after all"));
     key(&mut app, KeyCode::Char('u'));
-    assert!(matches!(app.screen, Screen::Review), "undo works");
+    assert!(matches!(app.screen, Screen::Review(_)), "undo works");
 }
 
 #[test]

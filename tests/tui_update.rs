@@ -617,7 +617,7 @@ fn review_then_enter_submits_the_minimal_patch() {
     typed(&mut app, " 2");
     key(&mut app, KeyCode::Enter);
     ctrl(&mut app, 's');
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Form));
     assert_eq!(
@@ -746,7 +746,7 @@ fn u_on_the_result_reviews_then_enter_sends_the_inverse() {
     app.update(Msg::Submitted(Ok(outcome("Production 2"))));
     let effects = key(&mut app, KeyCode::Char('u'));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { patch, base, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -785,7 +785,7 @@ fn conflict_app() -> App {
 fn conflict_keep_mine_reviews_again_on_the_new_base() {
     let mut app = conflict_app();
     assert_eq!(key(&mut app, KeyCode::Char('m')), vec![]);
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { base, patch }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -933,7 +933,7 @@ fn an_unknown_model_is_a_warning_not_an_error() {
     assert_eq!(f.error(), None);
     key(&mut app, KeyCode::Char('s'));
     assert!(
-        matches!(app.screen, Screen::Review),
+        matches!(app.screen, Screen::Review(_)),
         "it can still be submitted"
     );
 }
@@ -1319,7 +1319,7 @@ fn an_untouched_value_that_breaks_a_rule_is_a_warning_not_a_block() {
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review), "{:?}", app.status);
+    assert!(matches!(app.screen, Screen::Review(_)), "{:?}", app.status);
     assert_eq!(patch_body(&app), r#"{"name":"Production!"}"#);
     // Once changed, it must follow the rules like any edit.
     key(&mut app, KeyCode::Esc);
@@ -1330,4 +1330,34 @@ fn an_untouched_value_that_breaks_a_rule_is_a_warning_not_a_block() {
     key(&mut app, KeyCode::Char('s'));
     assert!(matches!(app.screen, Screen::Form));
     assert!(app.status.clone().unwrap().text.contains("description"));
+}
+
+/// `Esc` and `j` typed fast after a burst reach orws in one read, as `Alt-j`: in edit mode that
+/// is `Esc` (done) then `j` (next field), never a lost key. The editor's own Alt keys stay.
+#[test]
+fn esc_and_a_key_read_together_as_alt_key_are_both_kept() {
+    let (mut app, _) = App::new("h", Some("production".into()));
+    app.update(app.loaded(Ok(common::production())));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert!(app.form.as_ref().unwrap().is_editing());
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('b'),
+        KeyModifiers::ALT,
+    )));
+    assert!(
+        app.form.as_ref().unwrap().is_editing(),
+        "Alt-b moves a word"
+    );
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('x'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('j'),
+        KeyModifiers::ALT,
+    )));
+    let form = app.form.as_ref().unwrap();
+    assert!(!form.is_editing(), "Esc was kept");
+    assert_eq!(form.focused().spec.name, "slug", "j was kept");
+    assert_eq!(form.patch().len(), 1, "the typed x was kept");
 }

@@ -160,7 +160,7 @@ fn edited_app() -> App {
 fn review_app() -> App {
     let mut app = edited_app();
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     app
 }
 
@@ -439,7 +439,7 @@ fn an_untouched_value_that_breaks_a_rule_is_marked_as_a_warning() {
 fn revert_review() {
     let mut app = result_app();
     key(&mut app, KeyCode::Char('u'));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     insta::assert_snapshot!("revert_review_80x24", screen(&app, (80, 24)));
 }
 
@@ -512,4 +512,154 @@ fn no_color_means_no_colour_anywhere() {
 fn drawing_is_deterministic() {
     let app = result_app();
     assert_eq!(screen(&app, (120, 40)), screen(&app, (120, 40)));
+}
+
+/// The Conflict screen says exactly what m, t and Esc do, for each way it was found, and the
+/// keys do that: after a submit `m` rebases and returns to the Review (it sends nothing); after
+/// a restored draft or a re-read, `m` and `t` go back to the form.
+#[test]
+fn the_conflict_text_says_what_m_t_and_esc_do() {
+    use orws::tui::app::ConflictFound;
+    use orws::tui::screens::conflict::view::explanation;
+    for found in [
+        ConflictFound::Submitting,
+        ConflictFound::RestoringDraft,
+        ConflictFound::Rereading,
+    ] {
+        let mut app = conflict_app();
+        if let Screen::Conflict(v) = &mut app.screen {
+            v.found = found;
+        }
+        let Screen::Conflict(v) = &app.screen else {
+            unreachable!()
+        };
+        let text = explanation(app.form.as_ref().unwrap(), v);
+        assert!(!text.contains("sends yours anyway"), "{text}");
+        let shown = screen(&app, (120, 40)).replace(['│', '\n'], " ");
+        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(shown.contains("t takes theirs"), "{shown}");
+        key(&mut app, KeyCode::Char('m'));
+        match found {
+            ConflictFound::Submitting => {
+                assert!(
+                    text.contains("m puts your values on top of theirs and shows the review again"),
+                    "{text}"
+                );
+                assert!(text.contains("Esc goes back to the form"), "{text}");
+                assert!(matches!(app.screen, Screen::Review(_)));
+            }
+            ConflictFound::RestoringDraft => {
+                assert!(
+                    text.contains("m or Esc keeps your draft's values"),
+                    "{text}"
+                );
+                assert!(text.contains("nothing is sent until you review"), "{text}");
+                assert!(matches!(app.screen, Screen::Form));
+            }
+            ConflictFound::Rereading => {
+                assert!(
+                    text.contains("m keeps your values on top of the server's"),
+                    "{text}"
+                );
+                assert!(
+                    text.contains("Esc goes back without taking the re-read in"),
+                    "{text}"
+                );
+                assert!(matches!(app.screen, Screen::Form));
+            }
+        }
+    }
+}
+
+/// A PATCH of two fields of which one landed: the Result counts both, and what landed.
+#[test]
+fn a_partly_applied_result_counts_sent_and_landed() {
+    use orws::submit::{Applied, WriteOutcome};
+    let mut app = submitting_app(true);
+    let before = production();
+    let mut after = production();
+    after.set("name", json!("Production 2"));
+    let mut landed = Map::new();
+    landed.insert("name".into(), json!("Production 2"));
+    app.update(Msg::Written(WriteOutcome::PartlyApplied {
+        applied: Box::new(Applied {
+            mismatches: vec![],
+            outcome: SubmitOutcome {
+                before,
+                after,
+                patch: PatchBody::from_fields(landed),
+                remote_changes: vec![],
+            },
+            notes: vec![],
+            after_all: true,
+        }),
+        missing: vec!["description".into()],
+        error: ApiError::Timeout { secs: 3 },
+    }));
+    assert!(matches!(app.screen, Screen::Result(_)));
+    let shown = screen(&app, (120, 40));
+    assert!(
+        shown.contains("Partly applied · 2 fields sent · 1 landed"),
+        "{shown}"
+    );
+}
+
+/// A null key-id list opens an empty editor that says what empty means (dimmed, not text):
+/// leaving it empty keeps null ("all keys"); `[]` means no keys.
+#[test]
+fn a_null_field_opens_with_a_placeholder_that_keeps_it_null() {
+    let mut app = form_on(production());
+    for _ in 0..20 {
+        if app.form.as_ref().unwrap().focused().spec.name == "io_logging_api_key_ids" {
+            break;
+        }
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(
+        app.form.as_ref().unwrap().focused().spec.name,
+        "io_logging_api_key_ids"
+    );
+    key(&mut app, KeyCode::Enter);
+    let shown = screen(&app, (120, 40));
+    assert!(shown.contains("all keys (null)"), "{shown}");
+    assert!(shown.contains("all keys (null); [] = no keys"), "{shown}");
+    key(&mut app, KeyCode::Esc);
+    let form = app.form.as_ref().unwrap();
+    assert!(form.patch().is_empty(), "leaving it empty keeps null");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "[]");
+    key(&mut app, KeyCode::Esc);
+    let patch = app.form.as_ref().unwrap().patch();
+    assert_eq!(patch.fields()["io_logging_api_key_ids"], json!([]));
+}
+
+/// The compact layout at 60×20 (a tmux split): the form, the review and the form's help.
+#[test]
+fn compact_60x20() {
+    let mut form = edited_app();
+    key(&mut form, KeyCode::Up);
+    insta::assert_snapshot!("form_60x20", screen(&form, (60, 20)));
+    insta::assert_snapshot!("review_60x20", screen(&review_app(), (60, 20)));
+    let mut help = form_on(production());
+    key(&mut help, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_60x20", screen(&help, (60, 20)));
+}
+
+/// At 60×20 the form's help is longer than the screen: `j`/PgDn scroll it to its last
+/// section, which is not cut; any other key closes it.
+#[test]
+fn the_help_scrolls_at_60x20() {
+    let mut app = form_on(production());
+    key(&mut app, KeyCode::Char('?'));
+    let first = screen(&app, (60, 20));
+    assert!(!first.contains("Tool checklist"), "{first}");
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.overlay, Some(Overlay::Help), "scroll keys keep it open");
+    let last = screen(&app, (60, 20));
+    assert!(last.contains("Tool checklist"), "{last}");
+    assert!(last.contains("3/3"), "{last}");
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.overlay, None);
 }

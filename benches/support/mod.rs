@@ -93,7 +93,7 @@ pub fn edited_app() -> App {
 pub fn review_app() -> App {
     let mut app = edited_app();
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review));
+    assert!(matches!(app.screen, Screen::Review(_)));
     app
 }
 

@@ -577,7 +577,42 @@ impl fmt::Display for KeyConflict {
     }
 }
 
+/// Keys that act before any screen sees them, so no action may take them.
+pub const RESERVED: &[(&str, &str)] = &[("ctrl-z", "suspends orws on every screen")];
+
+/// An action given a key that is [`RESERVED`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservedKey {
+    pub key: KeySpec,
+    pub action: Action,
+    pub why: &'static str,
+}
+
+impl fmt::Display for ReservedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the key {} cannot be bound to {}: it {}; give {} other keys",
+            self.key, self.action, self.why, self.action
+        )
+    }
+}
+
 impl KeyBindings {
+    /// Actions given a key that is [`RESERVED`] (it would never reach them).
+    pub fn reserved(&self) -> Vec<ReservedKey> {
+        let mut out = Vec::new();
+        for (key, why) in RESERVED {
+            let key: KeySpec = key.parse().expect("reserved keys parse");
+            for action in Action::ALL {
+                if self.keys(action).contains(&key) {
+                    out.push(ReservedKey { key, action, why });
+                }
+            }
+        }
+        out
+    }
+
     /// Replaces the keys of one action (duplicates dropped, order kept).
     pub fn set(&mut self, action: Action, keys: Vec<KeySpec>) {
         let mut unique: Vec<KeySpec> = Vec::with_capacity(keys.len());
@@ -793,6 +828,18 @@ mod tests {
         // Rebinding an action rebinds it on every screen that uses it.
         let event = press(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(keys.action_for(Scope::Conflict, &event), Some(Action::Quit));
+    }
+
+    #[test]
+    fn a_reserved_key_is_refused_naming_the_action() {
+        assert!(KeyBindings::default().reserved().is_empty());
+        let mut keys = KeyBindings::default();
+        keys.set(Action::Quit, vec!["ctrl-z".parse().unwrap()]);
+        let found = keys.reserved();
+        assert_eq!(found.len(), 1);
+        let text = found[0].to_string();
+        assert!(text.contains("ctrl-z") && text.contains("quit"), "{text}");
+        assert!(text.contains("suspends"), "{text}");
     }
 
     #[test]

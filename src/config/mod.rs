@@ -228,6 +228,10 @@ impl ConfigFile {
                 .map(|(span, _)| span.clone());
             return Err(error(span, format!("[keys]: {conflict}")));
         }
+        if let Some(taken) = bindings.reserved().into_iter().next() {
+            let span = keys.get(&taken.action).map(|(span, _)| span.clone());
+            return Err(error(span, format!("[keys]: {taken}")));
+        }
 
         Ok(Self {
             base_url: base_url.map(Spanned::into_inner),

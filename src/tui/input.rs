@@ -16,8 +16,10 @@ pub enum Input {
     Text(TextInput, KeyEvent),
     /// Show the keys of the current screen (F1 from a text input).
     Help,
-    /// Any key closes the help.
+    /// Any key closes the help (but the scroll keys, when it is longer than the screen).
     CloseHelp,
+    /// Scroll the help by rows.
+    ScrollHelp(i32),
     /// Nothing here acts on this key.
     Unbound,
 }
@@ -56,7 +58,7 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
             return Err(TextInput::FormEdit);
         }
         Screen::Form => Scope::Form,
-        Screen::Review => Scope::Review,
+        Screen::Review(_) => Scope::Review,
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,
@@ -66,7 +68,14 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
 /// What one key press means now.
 pub fn map(app: &App, key: KeyEvent) -> Input {
     if app.overlay == Some(Overlay::Help) && !app.too_small() {
-        return Input::CloseHelp;
+        let scrolls = app.drawn.borrow().help_scroll_max > 0;
+        return match key.code {
+            KeyCode::Char('j') | KeyCode::Down if scrolls => Input::ScrollHelp(1),
+            KeyCode::Char('k') | KeyCode::Up if scrolls => Input::ScrollHelp(-1),
+            KeyCode::PageDown if scrolls => Input::ScrollHelp(10),
+            KeyCode::PageUp if scrolls => Input::ScrollHelp(-10),
+            _ => Input::CloseHelp,
+        };
     }
     match context(app) {
         Ok(scope) => app

@@ -20,7 +20,7 @@ use crate::tui::view::Drawn;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
 };
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
@@ -132,6 +132,8 @@ pub struct ResultView {
     /// Requested fields the server stored differently (the echo check).
     pub echo_warnings: Vec<String>,
     pub reverting: bool,
+    /// How many fields the PATCH carried; more than `outcome.patch` holds when it partly landed.
+    pub sent: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +164,8 @@ pub enum Screen {
         error: Option<String>,
     },
     Form,
-    Review,
+    /// Every review starts at its top: its scroll lives and ends with the screen.
+    Review(crate::tui::screens::review::ReviewState),
     Submitting {
         /// The conflict check passed and the PATCH is on its way.
         sending: bool,
@@ -230,10 +233,25 @@ pub struct App {
     /// A revert under review, and a write whose landing is in doubt.
     pub writes: submit::WriteState,
     catalog_requested: bool,
-    /// The review's scroll.
-    pub review: crate::tui::screens::review::ReviewState,
+    /// How far the help is scrolled (a small terminal; `j k PgUp PgDn`).
+    pub help_scroll: u16,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
+}
+
+/// `Esc` then a key, typed fast (or after a burst), reach orws in one read and parse as
+/// `Alt-key`. In the form's edit mode an Alt-letter the editor does not use can only be that:
+/// split it back into `Esc` (done) and the key.
+fn esc_then_key(app: &App, key: &KeyEvent) -> Option<KeyEvent> {
+    // The editor's own Alt keys (word moves and deletes, paragraph and page moves).
+    const EDITOR_ALT: &str = "hdbf<>pn[]v";
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    let alt_only = key.modifiers == KeyModifiers::ALT;
+    let editing = input::context(app) == Err(TextInput::FormEdit);
+    (alt_only && editing && !EDITOR_ALT.contains(c))
+        .then(|| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -276,7 +294,7 @@ impl App {
             keys: KeyBindings::default(),
             writes: submit::WriteState::default(),
             catalog_requested: false,
-            review: Default::default(),
+            help_scroll: 0,
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -329,12 +347,7 @@ impl App {
     /// Handles one message; unsaved edits that changed are written out as a draft.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let before = self.draft_key();
-        let was_review = matches!(self.screen, Screen::Review);
         let mut effects = self.handle(msg);
-        if !was_review && matches!(self.screen, Screen::Review) {
-            // Every review starts at its top.
-            self.review = Default::default();
-        }
         if let Some(form) = &mut self.form {
             form.refresh_warnings();
             form.settle();
@@ -489,9 +502,20 @@ impl App {
 
     /// A key is mapped once (input.rs) and handed to the active screen or question.
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if let Some(plain) = esc_then_key(self, &key) {
+            let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            effects.extend(self.on_key(plain));
+            return effects;
+        }
         match input::map(self, key) {
             Input::CloseHelp => {
                 self.overlay = None;
+                vec![]
+            }
+            Input::ScrollHelp(by) => {
+                let max = i32::from(self.drawn.borrow().help_scroll_max);
+                let to = (i32::from(self.help_scroll) + by).clamp(0, max);
+                self.help_scroll = u16::try_from(to).unwrap_or(0);
                 vec![]
             }
             Input::Help => self.show_help(),
@@ -552,6 +576,7 @@ impl App {
 
     pub(crate) fn show_help(&mut self) -> Vec<Effect> {
         self.overlay = Some(Overlay::Help);
+        self.help_scroll = 0;
         vec![]
     }
 

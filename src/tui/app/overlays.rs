@@ -5,8 +5,10 @@ use super::*;
 use crate::tui::screens::form::undo::UndoHistory;
 
 impl App {
-    /// Puts a draft's edits back on the base they were made on, then checks that base against
-    /// the server's state: conflicts go to the Conflict screen, other remote changes are taken in.
+    /// Puts a draft's edits back on the base they were made on, checks that base against the
+    /// server's state, and rebases the edits onto the server: remote changes are taken in, and
+    /// fields changed on both sides go to the Conflict screen (whose `m` keeps the draft's values
+    /// and `t` takes the server's).
     pub(crate) fn restore_draft(&mut self) {
         let (Some(draft), Some(form)) = (self.draft_offer.take(), &mut self.form) else {
             return;
@@ -29,9 +31,9 @@ impl App {
             restored.set_catalog(catalog.clone());
         }
         let report = crate::workspace::check_conflicts(&base, &server, &restored.patch());
-        if !report.has_conflicts() {
-            restored.rebase(server.clone());
-        }
+        // Always onto the server's state, conflicts or not: a form left on the draft's stale
+        // base would mark the server's own values as changes (after `u`, a no-op PATCH).
+        restored.rebase(server.clone());
         // The restore is one step of the form's history: `u` puts back the values before it.
         restored.undo = std::mem::replace(&mut form.undo, UndoHistory::new(Vec::new()));
         restored.settle();

@@ -40,7 +40,7 @@ impl App {
             self.info("Nothing to save: no field differs from the server's value.");
             return vec![];
         }
-        self.screen = Screen::Review;
+        self.screen = Screen::Review(Default::default());
         vec![]
     }
 
@@ -166,7 +166,9 @@ impl App {
                 error,
             } => {
                 let text = crate::submit::partly_applied_text(&applied.outcome.patch, &missing);
+                let sent = applied.outcome.patch.len() + missing.len();
                 let effects = self.show_applied(applied.outcome, revert, applied.notes, false);
+                self.set_sent(sent);
                 self.warn(format!(
                     "{error}; checked the server: {text}. The rest of your edits are kept; s to send them."
                 ));
@@ -251,8 +253,16 @@ impl App {
             changes,
             echo_warnings,
             reverting: revert,
+            sent: n,
         });
         vec![record]
+    }
+
+    /// The Result counts what was sent, not only what landed (a partly applied PATCH).
+    fn set_sent(&mut self, sent: usize) {
+        if let Screen::Result(view) = &mut self.screen {
+            view.sent = sent;
+        }
     }
 
     fn show_failure(&mut self, e: ApiError, checked: Option<String>) {
@@ -325,6 +335,7 @@ impl App {
                     crate::submit::landed_part(&pending.before, &pending.patch, &server);
                 let partly = (holds == Holds::Partial)
                     .then(|| crate::submit::partly_applied_text(&patch, &missing));
+                let sent = pending.patch.len();
                 let outcome = SubmitOutcome {
                     before: pending.before,
                     after: server,
@@ -337,7 +348,9 @@ impl App {
                 };
                 if let Some(text) = partly {
                     let effects = if matches!(self.screen, Screen::Form) {
-                        self.show_applied(outcome, pending.revert, vec![], true)
+                        let effects = self.show_applied(outcome, pending.revert, vec![], true);
+                        self.set_sent(sent);
+                        effects
                     } else {
                         vec![Effect::RecordHistory {
                             patch: outcome.patch,
@@ -426,7 +439,9 @@ impl App {
         if self.form.is_none() || !matches!(self.screen, Screen::Result(_)) {
             return vec![];
         }
-        let Screen::Result(view) = std::mem::replace(&mut self.screen, Screen::Review) else {
+        let Screen::Result(view) =
+            std::mem::replace(&mut self.screen, Screen::Review(Default::default()))
+        else {
             return vec![];
         };
         let inverse = view.outcome.patch.inverse(&view.outcome.before);

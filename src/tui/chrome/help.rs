@@ -153,7 +153,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let (lk, lw) = column_width(left);
     let (rk, rw) = column_width(right);
     let body_w = if right.is_empty() { lw } else { lw + 4 + rw };
-    let body_h = column_height(left).max(column_height(right));
+    // A small terminal: the right column (the rest of the screen's keys first, then the text
+    // keys) scrolls with `j k PgUp PgDn` when it is longer than the screen.
+    let max = column_height(right).saturating_sub(room);
+    app.drawn.borrow_mut().help_scroll_max = max;
+    let skip = app.help_scroll.min(max);
+    let body_h = column_height(left).max(column_height(right)).min(room);
     let rect = centered(area, body_w + 4, body_h + 2);
     let inner = popup(buf, rect, "Keys", theme);
     let inner = Rect::new(
@@ -175,34 +180,47 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         },
         left,
         lk,
+        0,
         theme,
     );
     if !right.is_empty() {
         let x = inner.x + split + 2;
         let col = Rect::new(x, inner.y, inner.right().saturating_sub(x), inner.height);
-        draw_column(buf, col, right, rk, theme);
+        draw_column(buf, col, right, rk, skip, theme);
     }
     // On the bottom border, where it takes no row from the keys.
-    let foot = " Ctrl-Z suspends · any key closes this ";
-    let x = inner.right().saturating_sub(width(foot) as u16);
+    let foot = if max > 0 {
+        format!(" j k PgUp PgDn · {skip}/{max} · others close ")
+    } else {
+        " Ctrl-Z suspends · any key closes this ".to_string()
+    };
+    let x = inner.right().saturating_sub(width(&foot) as u16);
     let row = Rect::new(x, rect.bottom().saturating_sub(1), inner.right() - x, 1);
     put(buf, row, 0, &Line::styled(foot, theme.dim));
 }
 
-fn draw_column(buf: &mut Buffer, area: Rect, sections: &[Section], key_w: u16, theme: &Theme) {
-    let mut y = 0;
+/// Draws the sections from their `skip`th line on.
+fn draw_column(
+    buf: &mut Buffer,
+    area: Rect,
+    sections: &[Section],
+    key_w: u16,
+    skip: u16,
+    theme: &Theme,
+) {
+    let mut lines: Vec<Line> = Vec::new();
     for s in sections {
-        put(buf, area, y, &Line::styled(s.title, theme.heading));
-        y += 1;
+        lines.push(Line::styled(s.title, theme.heading));
         for (k, what) in &s.entries {
             let what_w = area.width.saturating_sub(key_w) as usize;
-            let line = Line::from(vec![
+            lines.push(Line::from(vec![
                 Span::styled(pad(k, key_w as usize), theme.key),
                 Span::styled(truncate(what, what_w), theme.label),
-            ]);
-            put(buf, area, y, &line);
-            y += 1;
+            ]));
         }
-        y += 1;
+        lines.push(Line::default());
+    }
+    for (y, line) in lines.iter().skip(skip as usize).enumerate() {
+        put(buf, area, y as u16, line);
     }
 }

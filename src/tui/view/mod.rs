@@ -22,6 +22,8 @@ pub struct Drawn {
     pub field_rows: Vec<(Rect, usize)>,
     /// The review's content height and the rows of it shown (its scroll range).
     pub review: (u16, u16),
+    /// How far the help can scroll (0 when it fits).
+    pub help_scroll_max: u16,
 }
 
 /// The smallest terminal the screens are drawn in; below it, a notice.
@@ -36,6 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         too_small,
         field_rows: Vec::new(),
         review: (0, 0),
+        help_scroll_max: 0,
     };
     if too_small {
         chrome::too_small(buf, area, app, theme);
@@ -54,23 +57,26 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             loading::view::draw(buf, body, app, target, error.as_deref(), theme)
         }
         (Screen::Form, Some(form)) => form::view::draw(buf, body, app, form, theme),
-        (Screen::Review, Some(form)) => {
+        (Screen::Review(state), Some(form)) => {
             app.drawn.borrow_mut().review =
-                review::view::draw(buf, body, form, app.review.scroll, theme);
+                review::view::draw(buf, body, form, state.scroll, theme);
         }
         (Screen::Submitting { sending, revert }, Some(form)) => {
             if *revert {
                 form::view::draw(buf, body, app, form, theme);
             } else {
-                review::view::draw(buf, body, form, app.review.scroll, theme);
+                // The review under the popup, from its top.
+                review::view::draw(buf, body, form, 0, theme);
             }
             submitting::view::draw(buf, body, app, *sending, *revert, theme);
         }
         (Screen::Result(view), _) => result::view::draw(buf, body, view, theme),
         (Screen::Conflict(view), Some(form)) => conflict::view::draw(buf, body, form, view, theme),
         // A screen that needs the form but has none: nothing to show but the bars.
-        (Screen::Form | Screen::Review | Screen::Submitting { .. } | Screen::Conflict(_), None) => {
-        }
+        (
+            Screen::Form | Screen::Review(_) | Screen::Submitting { .. } | Screen::Conflict(_),
+            None,
+        ) => {}
     }
     chrome::message(buf, message_area, app, theme);
     chrome::bar(buf, bar, app, theme);

@@ -39,7 +39,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             .collect(),
     );
     // Found restoring a draft or re-reading: m and t only rebase the form, nothing is sent.
-    let from_draft = view.found != ConflictFound::Submitting;
+    let found = view.found;
+    let from_draft = found != ConflictFound::Submitting;
     let Some(form) = &mut app.form else {
         return vec![];
     };
@@ -54,7 +55,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             // Keep mine: rebase on what was shown and review again. Enter there runs the
             // conflict check again, so a change newer than the one shown is never overwritten.
             form.rebase(server);
-            app.screen = Screen::Review;
+            app.screen = Screen::Review(Default::default());
             app.info(
                 "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
             );
@@ -71,13 +72,17 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                 app.screen = Screen::Form;
                 app.info("Took their values for the conflicting fields.");
             } else {
-                app.screen = Screen::Review;
+                app.screen = Screen::Review(Default::default());
                 app.info("Took their values for the conflicting fields; review the rest.");
             }
             vec![]
         }
         Action::Back => {
             app.screen = Screen::Form;
+            if found == ConflictFound::RestoringDraft {
+                // The restore already put the draft's values on top of the server's.
+                app.info("Kept your draft's values on top of the server's; s to review.");
+            }
             vec![]
         }
         Action::Help => app.show_help(),

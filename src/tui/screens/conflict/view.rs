@@ -25,24 +25,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &FormState, view: &ConflictView,
         inner.height,
     );
     let w = inner.width as usize;
-    let explain = match view.found {
-        ConflictFound::RestoringDraft => format!(
-            "Since your draft was saved, someone changed {n} field{s} it changes on the server. \
-             m keeps your draft's values, t takes theirs; nothing is sent until you review."
-        ),
-        ConflictFound::Rereading => format!(
-            "Since you loaded {}, someone changed {n} field{s} you are changing. \
-             m keeps your values, t takes theirs; nothing is sent until you review.",
-            form.workspace.name()
-        ),
-        ConflictFound::Submitting => format!(
-            "Since you loaded {}, someone changed {n} field{s} you are changing. Nothing was sent. \
-             m sends yours anyway, t takes theirs and drops them from the patch.",
-            form.workspace.name()
-        ),
-    };
+    let explain = explanation(form, view);
     let mut y = 0;
-    for line in wrap_marked(("! ", theme.warning), &[(&explain, theme.label)], w, 3) {
+    for line in wrap_marked(("! ", theme.warning), &[(&explain, theme.label)], w, 5) {
         put(buf, inner, y, &line);
         y += 1;
     }
@@ -104,5 +89,32 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &FormState, view: &ConflictView,
             put(buf, inner, y, &line);
             y += 1;
         }
+    }
+}
+
+/// What the conflict is and exactly what m, t and Esc do here, which differs with how it was found.
+pub fn explanation(form: &FormState, view: &ConflictView) -> String {
+    let n = view.report.conflicts.len();
+    let s = if n == 1 { "" } else { "s" };
+    match view.found {
+        ConflictFound::RestoringDraft => format!(
+            "Since your draft was saved, someone changed {n} field{s} it changes on the server. \
+             m or Esc keeps your draft's values on top of the server's, t takes theirs for \
+             these fields; both go back to the form, and nothing is sent until you review."
+        ),
+        ConflictFound::Rereading => format!(
+            "Since you loaded {}, someone changed {n} field{s} you are changing. \
+             m keeps your values on top of the server's, t takes theirs for these fields; both \
+             go back to the form. Esc goes back without taking the re-read in. Nothing is sent \
+             until you review.",
+            form.workspace.name()
+        ),
+        ConflictFound::Submitting => format!(
+            "Since you loaded {}, someone changed {n} field{s} you are changing. Nothing was \
+             sent. m puts your values on top of theirs and shows the review again (Enter there \
+             checks once more before sending), t takes theirs for these fields, Esc goes back \
+             to the form.",
+            form.workspace.name()
+        ),
     }
 }

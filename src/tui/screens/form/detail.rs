@@ -42,6 +42,10 @@ pub fn draw(
         area.width.saturating_sub(4),
         area.height.saturating_sub(2),
     );
+    if inner.height == 1 && !matches!(form.mode, Mode::Checklist { .. }) {
+        put(buf, inner, 0, &folded(form, theme, inner.width as usize));
+        return;
+    }
     let (lines, cursor) = lines(app, form, theme, inner.width, value_w);
     // Keep the checklist's cursor in view.
     let skip = match cursor {
@@ -55,6 +59,37 @@ pub fn draw(
         .enumerate()
     {
         put(buf, inner, i as u16, line);
+    }
+}
+
+/// The compact panel (a small terminal): the field's message, if any, then its rule, on one line.
+fn folded(form: &FormState, theme: &Theme, w: usize) -> Line<'static> {
+    let f = form.focused();
+    let (mark, message, style) = if let Some(e) = f.error() {
+        ("✗ ", e, theme.error)
+    } else if let Some(warning) = &f.warning {
+        ("! ", warning.clone(), theme.warning)
+    } else if f.is_modified() {
+        let was = values::value(Some(f.spec), f.base.as_ref());
+        (
+            "● ",
+            format!("modified (was: {})", one_line(&was.text)),
+            theme.modified,
+        )
+    } else {
+        ("", String::new(), theme.label)
+    };
+    let rule = format!("Rule: {}", f.spec.rule_text());
+    let text = if message.is_empty() {
+        rule
+    } else {
+        format!("{mark}{} · {rule}", one_line(&message))
+    };
+    let text = truncate(&text, w).into_owned();
+    if message.is_empty() {
+        Line::styled(text, theme.dim)
+    } else {
+        Line::styled(text, style)
     }
 }
 

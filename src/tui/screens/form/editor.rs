@@ -50,6 +50,18 @@ impl Editor {
         Self { area, multiline }
     }
 
+    /// Shown dimmed while the text is empty over a null value (the text itself stays empty).
+    pub fn set_null_placeholder(&mut self, key_ids: bool) {
+        self.area.set_placeholder_text(if key_ids {
+            "all keys (null); [] = no keys"
+        } else {
+            "∅ null (empty keeps it)"
+        });
+        self.area.set_placeholder_style(
+            ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::DIM),
+        );
+    }
+
     pub fn text(&self) -> String {
         self.area.lines().join("\n")
     }

@@ -468,7 +468,12 @@ impl FormState {
             | FieldKind::Model { .. }
             | FieldKind::Rate
             | FieldKind::KeyIds) => {
-                let editor = Editor::new(&f.edit_text(), kind == FieldKind::MultilineText);
+                let mut editor = Editor::new(&f.edit_text(), kind == FieldKind::MultilineText);
+                let null = f.current.as_ref().is_none_or(serde_json::Value::is_null);
+                if null && f.unparsed.is_none() {
+                    // Empty text over a null: say that leaving it empty keeps the null.
+                    editor.set_null_placeholder(kind == FieldKind::KeyIds);
+                }
                 self.mode = Mode::Edit {
                     editor: Box::new(editor),
                     before: Box::new(before),

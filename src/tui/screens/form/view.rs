@@ -18,6 +18,8 @@ use std::borrow::Cow;
 
 /// From this width on, the detail panel sits right of the fields instead of below them.
 pub const WIDE: u16 = 110;
+/// Below this height of the body (a terminal of about 20 rows) the detail panel is one line.
+const COMPACT: u16 = 19;
 /// The label column (the longest label is 25 cells).
 const LABEL: u16 = 25;
 
@@ -62,7 +64,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
         let total: u16 = heights.iter().sum();
         let checklist = matches!(form.mode, Mode::Checklist { .. });
         let floor = if checklist { 3 } else { editable };
-        let panel = detail_lines.min(room.saturating_sub(floor).max(3));
+        // Below 80×24 (a tmux split) the panel folds into one line: message and rule.
+        let panel = if area.height < COMPACT && !checklist {
+            1
+        } else {
+            detail_lines.min(room.saturating_sub(floor).max(3))
+        };
         let rows = room.saturating_sub(panel).min(total);
         let list = Rect::new(area.x, area.y, area.width, rows + 2);
         let detail = Rect::new(

@@ -18,16 +18,7 @@ use serde_json::Value;
 
 pub fn draw(buf: &mut Buffer, area: Rect, view: &ResultView, theme: &Theme) {
     let outcome = &view.outcome;
-    let n = outcome.patch.len();
-    let title = format!(
-        " {} · {n} field{} sent ",
-        if view.reverting {
-            "Reverted"
-        } else {
-            "Applied"
-        },
-        if n == 1 { "" } else { "s" }
-    );
+    let title = title(view);
     panel(title, theme).render(area, buf);
     // No right margin: the marks column ends at the border, leaving the values more room.
     let inner = inside(area);
@@ -203,4 +194,22 @@ fn extra_lines(view: &ResultView, width: u16, theme: &Theme) -> Vec<Line<'static
         ));
     }
     out
+}
+
+/// "Applied · 2 fields sent", or "Partly applied · 2 fields sent · 1 landed".
+pub fn title(view: &ResultView) -> String {
+    let landed = view.outcome.patch.len();
+    let sent = view.sent.max(landed);
+    let s = if sent == 1 { "" } else { "s" };
+    let verb = match (view.reverting, landed < sent) {
+        (true, false) => "Reverted",
+        (true, true) => "Partly reverted",
+        (false, false) => "Applied",
+        (false, true) => "Partly applied",
+    };
+    if landed < sent {
+        format!(" {verb} · {sent} field{s} sent · {landed} landed ")
+    } else {
+        format!(" {verb} · {sent} field{s} sent ")
+    }
 }

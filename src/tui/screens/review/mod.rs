@@ -3,7 +3,7 @@
 pub mod view;
 
 use crate::config::Action;
-use crate::tui::app::{App, Effect};
+use crate::tui::app::{App, Effect, Screen};
 
 /// The review's own state: how far it is scrolled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,12 +16,22 @@ fn page(app: &App) -> u16 {
     app.drawn.borrow().review.1.saturating_sub(1).max(1)
 }
 
+/// How far the review is scrolled (0 off the review).
+pub fn scroll_of(app: &App) -> u16 {
+    match &app.screen {
+        Screen::Review(state) => state.scroll,
+        _ => 0,
+    }
+}
+
 /// Moves the scroll by `by` rows, kept within what the last frame drew.
 fn scroll(app: &mut App, by: i32) {
     let (content, shown) = app.drawn.borrow().review;
     let max = i32::from(content.saturating_sub(shown));
-    let to = (i32::from(app.review.scroll) + by).clamp(0, max);
-    app.review.scroll = u16::try_from(to).unwrap_or(0);
+    if let Screen::Review(state) = &mut app.screen {
+        let to = (i32::from(state.scroll) + by).clamp(0, max);
+        state.scroll = u16::try_from(to).unwrap_or(0);
+    }
 }
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
@@ -64,7 +74,9 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Top => {
-            app.review.scroll = 0;
+            if let Screen::Review(state) = &mut app.screen {
+                state.scroll = 0;
+            }
             vec![]
         }
         Action::Bottom => {
