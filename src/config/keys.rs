@@ -105,10 +105,14 @@ pub enum Scope {
     QuestionResetAll,
     /// The terminal is below the smallest size.
     TooSmall,
+    /// The Budgets tab's limits and switch.
+    Budgets,
+    /// The Guardrail tab's fields.
+    Guardrail,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 13] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -120,6 +124,8 @@ impl Scope {
         Scope::QuestionDraft,
         Scope::QuestionResetAll,
         Scope::TooSmall,
+        Scope::Budgets,
+        Scope::Guardrail,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -144,6 +150,10 @@ impl Scope {
             Scope::QuestionDraft => &[Yes, Discard, No],
             Scope::QuestionResetAll => &[Yes, No],
             Scope::TooSmall => &[Quit],
+            Scope::Budgets | Scope::Guardrail => &[
+                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
+                ResetAll, Review, Reload, Help, Quit, Back,
+            ],
         }
     }
 
@@ -159,6 +169,8 @@ impl Scope {
             Scope::Conflict => "Conflict",
             Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll => "Question",
             Scope::TooSmall => "Too small",
+            Scope::Budgets => "Budgets",
+            Scope::Guardrail => "Guardrail",
         }
     }
 }
@@ -177,6 +189,8 @@ impl fmt::Display for Scope {
             Scope::QuestionDraft => "the question on a draft",
             Scope::QuestionResetAll => "the question on resetting all",
             Scope::TooSmall => "the too-small notice",
+            Scope::Budgets => "the Budgets tab",
+            Scope::Guardrail => "the Guardrail tab",
         })
     }
 }

@@ -547,6 +547,7 @@ impl App {
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).
             Scope::TooSmall => self.leave(true),
+            Scope::Budgets | Scope::Guardrail => vec![],
         }
     }
 

@@ -84,7 +84,9 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::QuestionLeave
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
-        | Scope::TooSmall => {}
+        | Scope::TooSmall
+        | Scope::Budgets
+        | Scope::Guardrail => {}
     }
     all
 }

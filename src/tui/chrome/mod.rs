@@ -202,6 +202,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             questions::hints(app, scope)
         }
         Scope::TooSmall => vec![(Action::Quit, "quit")],
+        Scope::Budgets | Scope::Guardrail => vec![],
     }
 }
 

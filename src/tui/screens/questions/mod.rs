@@ -43,7 +43,9 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::Submitting
         | Scope::Result
         | Scope::Conflict
-        | Scope::TooSmall => vec![],
+        | Scope::TooSmall
+        | Scope::Budgets
+        | Scope::Guardrail => vec![],
     }
 }
 
