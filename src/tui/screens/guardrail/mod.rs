@@ -199,7 +199,12 @@ impl GuardrailState {
                     if s.is_empty() {
                         Value::Null
                     } else {
+                        let held = self.base.as_ref().and_then(|g| g.get(f));
                         match s.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                            // The held value as the server wrote it (200, not 200.0): unchanged.
+                            Some(n) if held.and_then(Value::as_f64) == n.as_f64() => {
+                                held.cloned().unwrap_or(Value::Number(n))
+                            }
                             Some(n) => Value::Number(n),
                             None => {
                                 return Err(format!(
