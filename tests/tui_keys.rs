@@ -197,6 +197,20 @@ fn too_small() -> App {
     app
 }
 
+/// The workspace on a tab not built yet (Budgets).
+fn tab_coming() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('2'));
+    app
+}
+
+/// The last tab (Guardrail): its own key does nothing there, every other tab key moves.
+fn tab_coming_last() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('5'));
+    app
+}
+
 /// Fresh apps in each scope; an action acts if it changes something in at least one of them.
 fn states(scope: Scope) -> Vec<fn() -> App> {
     match scope {
@@ -211,6 +225,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::QuestionDraft => vec![question_draft],
         Scope::QuestionResetAll => vec![question_reset_all],
         Scope::TooSmall => vec![too_small],
+        Scope::TabComing => vec![tab_coming, tab_coming_last],
     }
 }
 
@@ -295,6 +310,7 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::Submitting,
         Scope::Result,
         Scope::Conflict,
+        Scope::TabComing,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

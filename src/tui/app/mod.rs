@@ -232,6 +232,8 @@ pub struct App {
     catalog_requested: bool,
     /// The review's scroll.
     pub review: crate::tui::screens::review::ReviewState,
+    /// The open workspace's tabs (Settings is the form).
+    pub tabs: crate::tui::screens::tabs::Tabs,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -277,6 +279,7 @@ impl App {
             writes: submit::WriteState::default(),
             catalog_requested: false,
             review: Default::default(),
+            tabs: Default::default(),
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -525,6 +528,9 @@ impl App {
                 PickerAction::None => vec![],
             },
             Scope::Loading => loading::act(self, action),
+            Scope::Form if Action::is_tab_key(action) => {
+                crate::tui::screens::tabs::go(self, action).unwrap_or_default()
+            }
             Scope::Form => {
                 self.status = None;
                 match &mut self.form {
@@ -547,6 +553,7 @@ impl App {
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).
             Scope::TooSmall => self.leave(true),
+            Scope::TabComing => crate::tui::screens::tabs::act(self, scope, action),
         }
     }
 
@@ -625,6 +632,7 @@ impl App {
                     form.set_catalog(catalog.clone());
                 }
                 self.form = Some(form);
+                self.tabs = Default::default();
                 self.screen = Screen::Form;
                 self.status = None;
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
@@ -720,12 +728,16 @@ impl App {
 
     /// Quit or go back to the picker, asking first when there are unsaved edits.
     pub(crate) fn leave(&mut self, quit: bool) -> Vec<Effect> {
-        let modified = self.form.as_ref().is_some_and(|f| f.modified_count() > 0);
-        if modified {
+        if self.unsaved() > 0 {
             self.overlay = Some(Overlay::ConfirmLeave { quit });
             return vec![];
         }
         self.leave_now(quit)
+    }
+
+    /// Edits not sent yet, on every tab: the quit and back questions count them.
+    pub fn unsaved(&self) -> usize {
+        self.form.as_ref().map_or(0, |f| f.modified_count()) + self.tabs.unsaved()
     }
 
     pub(crate) fn leave_now(&mut self, quit: bool) -> Vec<Effect> {
@@ -735,6 +747,7 @@ impl App {
         // Opened straight into a form, Esc still leads to the list of all workspaces.
         self.has_picker = true;
         self.form = None;
+        self.tabs = Default::default();
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.

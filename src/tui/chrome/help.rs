@@ -84,7 +84,8 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::QuestionLeave
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
-        | Scope::TooSmall => {}
+        | Scope::TooSmall
+        | Scope::TabComing => {}
     }
     all
 }

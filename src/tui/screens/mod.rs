@@ -9,3 +9,4 @@ pub mod questions;
 pub mod result;
 pub mod review;
 pub mod submitting;
+pub mod tabs;
