@@ -29,6 +29,8 @@ pub enum TextInput {
     FormEdit,
     /// The picker's filter.
     PickerFilter,
+    /// A limit or list being typed on a workspace tab (Budgets, Guardrail).
+    TabEdit,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -55,7 +57,7 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
         }
-        Screen::Form => Scope::Form,
+        Screen::Form => crate::tui::screens::tabs::scope(app).ok_or(TextInput::TabEdit)?,
         Screen::Review => Scope::Review,
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,

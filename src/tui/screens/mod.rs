@@ -11,3 +11,4 @@ pub mod questions;
 pub mod result;
 pub mod review;
 pub mod submitting;
+pub mod tabs;

@@ -4,6 +4,7 @@
 //! Conflict phases, and the hints the chrome builds the hint bar and help from. The I/O of its
 //! effects is in `runner.rs`.
 
+pub mod host;
 pub mod runner;
 pub mod view;
 
