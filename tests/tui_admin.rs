@@ -75,7 +75,7 @@ fn number_keys_jump_and_brackets_step_around() {
         text.contains("· 2 Budgets"),
         "the title shows the tab\n{text}"
     );
-    assert!(text.contains("coming"), "{text}");
+    assert!(text.contains("Reading the budgets"), "{text}");
 }
 
 #[test]

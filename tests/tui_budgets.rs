@@ -26,7 +26,7 @@ fn held() -> Budgets {
 fn loaded(b: Budgets) -> BudgetsState {
     let (mut s, fx) = BudgetsState::new(PRODUCTION);
     assert_eq!(fx, vec![BudgetsEffect::Load]);
-    assert_eq!(s.scope(), Some(Scope::Loading));
+    assert_eq!(s.scope(), Some(Scope::Budgets));
     s.update(BudgetsMsg::Loaded(Ok(b)));
     assert_eq!(s.phase, Phase::Edit);
     s
@@ -189,7 +189,7 @@ fn a_403_is_said_plainly_with_the_servers_message() {
         "{why}"
     );
     assert!(why.contains("Enterprise-plan feature (R11)"), "{why}");
-    assert_eq!(s.act(Action::Retry), vec![BudgetsEffect::Load]);
+    assert_eq!(s.act(Action::Reload), vec![BudgetsEffect::Load]);
 }
 
 #[test]

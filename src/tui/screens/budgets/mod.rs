@@ -166,9 +166,9 @@ impl BudgetsState {
     /// The scope whose keys act now; `None` while a limit is being typed (keys are text).
     pub fn scope(&self) -> Option<Scope> {
         Some(match &self.phase {
-            Phase::Loading | Phase::LoadFailed(_) => Scope::Loading,
             Phase::Edit if self.editing => return None,
-            Phase::Edit => Scope::Budgets,
+            // Loading, the tab keys still work: its scope stays the tab's.
+            Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Budgets,
             Phase::Review(_) => Scope::Review,
             Phase::Submitting(_) => Scope::Submitting,
             Phase::Result(_) => Scope::Result,
@@ -460,7 +460,7 @@ impl BudgetsState {
                 (Action::Quit, "quit"),
             ],
             Phase::LoadFailed(_) => vec![
-                (Action::Retry, "try again"),
+                (Action::Reload, "try again"),
                 (Action::Back, "back"),
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),
@@ -523,7 +523,7 @@ impl BudgetsState {
         match self.phase.clone() {
             Phase::Loading => vec![BudgetsEffect::Back],
             Phase::LoadFailed(_) => match action {
-                Action::Retry => {
+                Action::Reload => {
                     self.phase = Phase::Loading;
                     vec![BudgetsEffect::Load]
                 }

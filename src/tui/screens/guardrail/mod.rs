@@ -174,9 +174,9 @@ impl GuardrailState {
 
     pub fn scope(&self) -> Option<Scope> {
         Some(match &self.phase {
-            Phase::Loading | Phase::LoadFailed(_) => Scope::Loading,
             Phase::Edit if self.editing => return None,
-            Phase::Edit => Scope::Guardrail,
+            // Loading, the tab keys still work: its scope stays the tab's.
+            Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Guardrail,
             Phase::Review(_) => Scope::Review,
             Phase::Submitting(_) => Scope::Submitting,
             Phase::Result(_) => Scope::Result,
@@ -466,7 +466,7 @@ impl GuardrailState {
                 (Action::Quit, "quit"),
             ],
             Phase::LoadFailed(_) => vec![
-                (Action::Retry, "try again"),
+                (Action::Reload, "try again"),
                 (Action::Back, "back"),
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),
@@ -528,7 +528,7 @@ impl GuardrailState {
         match self.phase.clone() {
             Phase::Loading => vec![GuardrailEffect::Back],
             Phase::LoadFailed(_) => match action {
-                Action::Retry => {
+                Action::Reload => {
                     self.phase = Phase::Loading;
                     vec![GuardrailEffect::Load]
                 }

@@ -224,22 +224,13 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
 /// The hints of a tab's scope.
 pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     if owns(app, scope) {
-        let (mut h, edit) = match app.tabs.current {
-            Tab::Budgets => app.tabs.budgets.as_ref().map_or((vec![], false), |b| {
-                (
-                    b.hints(),
-                    b.phase == crate::tui::screens::budgets::Phase::Edit,
-                )
-            }),
-            Tab::Guardrail => app.tabs.guardrail.as_ref().map_or((vec![], false), |g| {
-                (
-                    g.hints(),
-                    g.phase == crate::tui::screens::guardrail::Phase::Edit,
-                )
-            }),
-            Tab::Settings | Tab::Members | Tab::Keys => (vec![], false),
+        let mut h = match app.tabs.current {
+            Tab::Budgets => app.tabs.budgets.as_ref().map_or(vec![], |b| b.hints()),
+            Tab::Guardrail => app.tabs.guardrail.as_ref().map_or(vec![], |g| g.hints()),
+            Tab::Settings | Tab::Members | Tab::Keys => vec![],
         };
-        if edit {
+        // In the tab's own scope (not its review, result…) the tab keys move on.
+        if matches!(scope, Scope::Budgets | Scope::Guardrail) {
             h.extend(tab_hints());
         }
         return h;
