@@ -236,6 +236,23 @@ fn edit_is_sticky_esc_keeps_the_text_and_undo_redo_work() {
     assert_eq!(s.texts[0], "305");
 }
 
+#[test]
+fn cancelling_a_send_re_reads_and_keeps_the_edit() {
+    let mut s = loaded(held());
+    set(&mut s, 1, "300");
+    s.act(Action::Review);
+    s.act(Action::Submit);
+    assert_eq!(s.scope(), Some(Scope::Submitting));
+    assert_eq!(
+        s.act(Action::Cancel),
+        vec![BudgetsEffect::Cancel, BudgetsEffect::Load]
+    );
+    s.update(BudgetsMsg::Loaded(Ok(held())));
+    assert_eq!(s.phase, Phase::Edit);
+    assert_eq!(s.texts[1], "300");
+    assert_eq!(s.unsaved(), 1);
+}
+
 fn client(url: String) -> Client {
     let mut c = ClientConfig::new(url, ApiKey::new("sk-or-v1-admin"));
     c.timeout = Duration::from_secs(10);

@@ -254,7 +254,8 @@ impl BudgetsState {
     pub fn update(&mut self, msg: BudgetsMsg) -> Vec<BudgetsEffect> {
         match msg {
             BudgetsMsg::Loaded(Ok(b)) => {
-                let keep = self.unsaved() > 0 && self.phase == Phase::Edit;
+                // A re-read (`r`, or after a cancelled send) keeps what is typed.
+                let keep = (0..ROWS).any(|r| self.modified(r));
                 if keep {
                     self.held = b;
                 } else {
@@ -487,7 +488,7 @@ impl BudgetsState {
             ],
             Phase::Review(_) => vec![
                 (Action::Submit, "send these requests"),
-                (Action::Back, "back to edit"),
+                (Action::Back, "back, nothing sent"),
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),
             ],

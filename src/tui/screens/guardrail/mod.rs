@@ -285,7 +285,8 @@ impl GuardrailState {
                             .into(),
                     );
                 }
-                if self.unsaved() > 0 && self.phase == Phase::Edit {
+                // A re-read (`r`, or after a cancelled send) keeps what is typed.
+                if (0..self.entries.len()).any(|r| self.modified(r)) {
                     self.base = g;
                 } else {
                     self.show(g);
@@ -493,7 +494,7 @@ impl GuardrailState {
             ],
             Phase::Review(_) => vec![
                 (Action::Submit, "send the PATCH"),
-                (Action::Back, "back to edit"),
+                (Action::Back, "back, nothing sent"),
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),
             ],
