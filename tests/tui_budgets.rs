@@ -324,3 +324,35 @@ async fn the_fake_receives_exactly_the_planned_requests_in_order() {
         Some(200.0)
     );
 }
+
+/// The tab in the app at 60×20 with a broken R8 rule showing.
+#[test]
+fn the_tab_at_60x20_shows_the_limits_and_the_rule() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::test_host::buffer_text;
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
+    )
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('2'));
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(held()))));
+    for code in [
+        KeyCode::Down,
+        KeyCode::Delete,
+        KeyCode::Enter,
+        KeyCode::Char('9'),
+    ] {
+        press(&mut app, code);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
+        .unwrap();
+    insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
+}

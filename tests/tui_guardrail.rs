@@ -79,12 +79,7 @@ fn review_patch(s: &mut GuardrailState) -> Map<String, Value> {
 #[test]
 fn a_404_means_not_configured_and_the_form_starts_empty() {
     let mut s = loaded(None);
-    assert!(
-        s.status
-            .as_deref()
-            .unwrap()
-            .contains("not configured yet: the account's policy applies")
-    );
+    assert_eq!(s.base, None);
     assert!(s.entries.iter().all(|e| matches!(
         e,
         Entry::Text(t) if t.is_empty()
@@ -262,4 +257,37 @@ async fn the_fake_receives_exactly_the_minimal_patch() {
         body,
         json!({"enforce_zdr_google": true, "limit_usd": 300.0, "reset_interval": "monthly"})
     );
+}
+
+/// The tab in the app at 60×20, not configured yet (R14).
+#[test]
+fn the_tab_at_60x20_not_configured_yet() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::test_host::buffer_text;
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('5'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(None))));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char(' '),
+        KeyModifiers::NONE,
+    )));
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
+        .unwrap();
+    insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
 }

@@ -279,12 +279,6 @@ impl GuardrailState {
     pub fn update(&mut self, msg: GuardrailMsg) -> Vec<GuardrailEffect> {
         match msg {
             GuardrailMsg::Loaded(Ok(g)) => {
-                if g.is_none() {
-                    self.status = Some(
-                        "not configured yet: the account's policy applies; the first save creates it"
-                            .into(),
-                    );
-                }
                 // A re-read (`r`, or after a cancelled send) keeps what is typed.
                 if (0..self.entries.len()).any(|r| self.modified(r)) {
                     self.base = g;

@@ -44,8 +44,16 @@ pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static
         }
         Phase::Edit => {
             let rules = s.rules();
+            // R14: said for as long as it holds, not as a passing status.
+            let fresh = s.base.is_none();
+            if fresh {
+                out.push(Line::styled(
+                    "Not configured yet: the account's policy applies",
+                    theme.warning,
+                ));
+            }
             let room = rows
-                .saturating_sub(rules.len() + usize::from(s.status.is_some()))
+                .saturating_sub(rules.len() + usize::from(s.status.is_some()) + usize::from(fresh))
                 .max(3);
             let start = s.focus.saturating_sub(room - 1);
             for row in start..(start + room).min(s.entries.len()) {
