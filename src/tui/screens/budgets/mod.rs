@@ -136,6 +136,10 @@ pub fn failure_text(f: &WriteFailure) -> String {
 
 pub fn error_text(e: &ApiError) -> String {
     match e {
+        // The server's own words first; R11 is added unless they already say it.
+        ApiError::Forbidden { message } if message.contains("Enterprise") => {
+            format!("the server refused (403): {message} (R11)")
+        }
         ApiError::Forbidden { message } => format!(
             "the server refused (403): {message} — budgets are an Enterprise-plan feature (R11)"
         ),
