@@ -197,6 +197,69 @@ fn too_small() -> App {
     app
 }
 
+/// The workspace on a tab not built yet (Budgets).
+fn tab_coming() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('3'));
+    app
+}
+
+/// Another tab not built yet (Keys): its own key does nothing there, every other tab key moves.
+fn tab_coming_last() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('4'));
+    app
+}
+
+/// The Budgets tab, loaded: daily $30, weekly $150, monthly $500; on the first row.
+fn budgets_top() -> App {
+    use orws::admin::budgets::{Budgets, Interval, Limits};
+    use orws::tui::screens::budgets::BudgetsMsg;
+    let mut app = form();
+    key(&mut app, KeyCode::Char('2'));
+    let held = Budgets {
+        limits: Limits::default()
+            .with(Interval::Daily, Some(30.0))
+            .with(Interval::Weekly, Some(150.0))
+            .with(Interval::Monthly, Some(500.0)),
+        include_byok: Some(false),
+    };
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(held))));
+    assert_eq!(input::context(&app), Ok(Scope::Budgets));
+    app
+}
+
+/// The Budgets tab on its last row (the BYOK switch), with a status line showing.
+fn budgets_bottom() -> App {
+    let mut app = budgets_top();
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('u'));
+    app
+}
+
+/// The Guardrail tab, not configured yet (R14), on its first row.
+fn guardrail_top() -> App {
+    use orws::tui::screens::guardrail::GuardrailMsg;
+    let mut app = form();
+    key(&mut app, KeyCode::Char('5'));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(None))));
+    assert_eq!(input::context(&app), Ok(Scope::Guardrail));
+    app
+}
+
+/// The Guardrail tab on its last row, with a status line showing.
+fn guardrail_bottom() -> App {
+    let mut app = guardrail_top();
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('u'));
+    app
+}
+
 /// Fresh apps in each scope; an action acts if it changes something in at least one of them.
 fn states(scope: Scope) -> Vec<fn() -> App> {
     match scope {
@@ -211,6 +274,9 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::QuestionDraft => vec![question_draft],
         Scope::QuestionResetAll => vec![question_reset_all],
         Scope::TooSmall => vec![too_small],
+        Scope::TabComing => vec![tab_coming, tab_coming_last],
+        Scope::Budgets => vec![budgets_top, budgets_bottom],
+        Scope::Guardrail => vec![guardrail_top, guardrail_bottom],
     }
 }
 
@@ -295,6 +361,9 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::Submitting,
         Scope::Result,
         Scope::Conflict,
+        Scope::TabComing,
+        Scope::Budgets,
+        Scope::Guardrail,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

@@ -85,6 +85,16 @@ pub enum Action {
     Quit,
     /// Back to the previous screen; never discards.
     Back,
+    /// The workspace's tabs: jump to tab 1…5 (browse mode only, never while typing).
+    Tab1,
+    Tab2,
+    Tab3,
+    Tab4,
+    Tab5,
+    /// The next tab (wraps around).
+    NextTab,
+    /// The previous tab (wraps around).
+    PrevTab,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -105,10 +115,40 @@ pub enum Scope {
     QuestionResetAll,
     /// The terminal is below the smallest size.
     TooSmall,
+    /// The Budgets tab's limits and switch.
+    Budgets,
+    /// The Guardrail tab's fields.
+    Guardrail,
+    /// A workspace tab not built yet.
+    TabComing,
 }
 
+/// The keys every workspace tab has: the tab keys, then leaving and help.
+pub const TAB_KEYS: &[Action] = &[
+    Action::Tab1,
+    Action::Tab2,
+    Action::Tab3,
+    Action::Tab4,
+    Action::Tab5,
+    Action::NextTab,
+    Action::PrevTab,
+];
+
+const TAB_ACTIONS_AND_LEAVE: &[Action] = &[
+    Action::Tab1,
+    Action::Tab2,
+    Action::Tab3,
+    Action::Tab4,
+    Action::Tab5,
+    Action::NextTab,
+    Action::PrevTab,
+    Action::Back,
+    Action::Help,
+    Action::Quit,
+];
+
 impl Scope {
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 14] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -120,6 +160,9 @@ impl Scope {
         Scope::QuestionDraft,
         Scope::QuestionResetAll,
         Scope::TooSmall,
+        Scope::Budgets,
+        Scope::Guardrail,
+        Scope::TabComing,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -132,7 +175,8 @@ impl Scope {
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
                 Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
-                ResetAll, Editor, Review, Reload, Help, Quit, Back,
+                ResetAll, Editor, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5,
+                NextTab, PrevTab,
             ],
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
@@ -144,6 +188,12 @@ impl Scope {
             Scope::QuestionDraft => &[Yes, Discard, No],
             Scope::QuestionResetAll => &[Yes, No],
             Scope::TooSmall => &[Quit],
+            Scope::Budgets | Scope::Guardrail => &[
+                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
+                ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab,
+                PrevTab,
+            ],
+            Scope::TabComing => TAB_ACTIONS_AND_LEAVE,
         }
     }
 
@@ -159,6 +209,9 @@ impl Scope {
             Scope::Conflict => "Conflict",
             Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll => "Question",
             Scope::TooSmall => "Too small",
+            Scope::Budgets => "Budgets",
+            Scope::Guardrail => "Guardrail",
+            Scope::TabComing => "Tab",
         }
     }
 }
@@ -177,13 +230,16 @@ impl fmt::Display for Scope {
             Scope::QuestionDraft => "the question on a draft",
             Scope::QuestionResetAll => "the question on resetting all",
             Scope::TooSmall => "the too-small notice",
+            Scope::Budgets => "the Budgets tab",
+            Scope::Guardrail => "the Guardrail tab",
+            Scope::TabComing => "a tab not built yet",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 40] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -217,6 +273,13 @@ impl Action {
         Action::Help,
         Action::Quit,
         Action::Back,
+        Action::Tab1,
+        Action::Tab2,
+        Action::Tab3,
+        Action::Tab4,
+        Action::Tab5,
+        Action::NextTab,
+        Action::PrevTab,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -255,7 +318,19 @@ impl Action {
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Back => "back",
+            Action::Tab1 => "tab_1",
+            Action::Tab2 => "tab_2",
+            Action::Tab3 => "tab_3",
+            Action::Tab4 => "tab_4",
+            Action::Tab5 => "tab_5",
+            Action::NextTab => "next_tab",
+            Action::PrevTab => "previous_tab",
         }
+    }
+
+    /// A key that steps or jumps between the workspace's tabs.
+    pub fn is_tab_key(self) -> bool {
+        TAB_KEYS.contains(&self)
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
@@ -298,6 +373,13 @@ impl Action {
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Back => "back",
+            Action::Tab1 => "Settings tab",
+            Action::Tab2 => "Budgets tab",
+            Action::Tab3 => "Members tab",
+            Action::Tab4 => "Keys tab",
+            Action::Tab5 => "Guardrail tab",
+            Action::NextTab => "next tab",
+            Action::PrevTab => "previous tab",
         }
     }
 
@@ -337,6 +419,13 @@ impl Action {
             Action::Help => &["?", "f1"],
             Action::Quit => &["q", "ctrl-c"],
             Action::Back => &["esc"],
+            Action::Tab1 => &["1"],
+            Action::Tab2 => &["2"],
+            Action::Tab3 => &["3"],
+            Action::Tab4 => &["4"],
+            Action::Tab5 => &["5"],
+            Action::NextTab => &["]"],
+            Action::PrevTab => &["["],
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum TextInput {
     FormEdit,
     /// The picker's filter.
     PickerFilter,
+    /// A limit or list being typed on a workspace tab (Budgets, Guardrail).
+    TabEdit,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -57,7 +59,7 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
         }
-        Screen::Form => Scope::Form,
+        Screen::Form => crate::tui::screens::tabs::scope(app).ok_or(TextInput::TabEdit)?,
         Screen::Review(_) => Scope::Review,
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,

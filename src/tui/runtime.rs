@@ -51,6 +51,8 @@ pub struct Runtime {
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     submit: Option<JoinHandle<()>>,
+    /// A Budgets or Guardrail tab's write in flight (its Cancel aborts it).
+    tab_write: Option<JoinHandle<()>>,
     /// Where history lives; `None` keeps none.
     state_dir: Option<PathBuf>,
     /// This process's drafts (`None`: not kept, as in tests without a state dir).
@@ -94,6 +96,7 @@ impl Runtime {
             tx,
             rx,
             submit: None,
+            tab_write: None,
             state_dir: None,
             drafts: None,
             cache_dir: None,
@@ -332,6 +335,40 @@ impl Runtime {
                     }
                 }
                 Effect::Quit => app.quit = true,
+                Effect::Budgets { workspace, effect } => {
+                    use crate::tui::screens::budgets::{BudgetsEffect, runner};
+                    let cancel = effect == BudgetsEffect::Cancel;
+                    if cancel && let Some(task) = self.tab_write.take() {
+                        task.abort();
+                    }
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    let send = matches!(effect, BudgetsEffect::Send(_));
+                    let task = tokio::spawn(async move {
+                        if let Some(msg) = runner::run(&client, &workspace, effect).await {
+                            let _ = tx.send(Msg::Budgets(msg));
+                        }
+                    });
+                    if send {
+                        self.tab_write = Some(task);
+                    }
+                }
+                Effect::Guardrail { id, effect } => {
+                    use crate::tui::screens::guardrail::{GuardrailEffect, runner};
+                    let cancel = effect == GuardrailEffect::Cancel;
+                    if cancel && let Some(task) = self.tab_write.take() {
+                        task.abort();
+                    }
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    let send = matches!(effect, GuardrailEffect::Send(_));
+                    let task = tokio::spawn(async move {
+                        if let Some(msg) = runner::run(&client, &id, effect).await {
+                            let _ = tx.send(Msg::Guardrail(msg));
+                        }
+                    });
+                    if send {
+                        self.tab_write = Some(task);
+                    }
+                }
             }
         }
     }

@@ -73,6 +73,10 @@ pub enum Msg {
     DraftsWaiting(Vec<String>),
     /// `r` on the form: the workspace as the server holds it now.
     Refreshed(Result<Workspace, ApiError>),
+    /// The Budgets tab's answer.
+    Budgets(crate::tui::screens::budgets::BudgetsMsg),
+    /// The Guardrail tab's answer.
+    Guardrail(crate::tui::screens::guardrail::GuardrailMsg),
 }
 
 /// What the app asks the runtime to do.
@@ -121,6 +125,16 @@ pub enum Effect {
         after: Workspace,
     },
     Quit,
+    /// The Budgets tab's I/O (answered with `Msg::Budgets`).
+    Budgets {
+        workspace: String,
+        effect: crate::tui::screens::budgets::BudgetsEffect,
+    },
+    /// The Guardrail tab's I/O (answered with `Msg::Guardrail`).
+    Guardrail {
+        id: String,
+        effect: crate::tui::screens::guardrail::GuardrailEffect,
+    },
 }
 
 pub use crate::submit::SubmitOutcome;
@@ -235,6 +249,8 @@ pub struct App {
     catalog_requested: bool,
     /// How far the help is scrolled (a small terminal; `j k PgUp PgDn`).
     pub help_scroll: u16,
+    /// The open workspace's tabs (Settings is the form).
+    pub tabs: crate::tui::screens::tabs::Tabs,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -295,6 +311,7 @@ impl App {
             writes: submit::WriteState::default(),
             catalog_requested: false,
             help_scroll: 0,
+            tabs: Default::default(),
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -428,6 +445,8 @@ impl App {
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
+            Msg::Budgets(msg) => crate::tui::screens::budgets::host::update(self, msg),
+            Msg::Guardrail(msg) => crate::tui::screens::guardrail::host::update(self, msg),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
                 vec![]
@@ -531,12 +550,17 @@ impl App {
                 }
                 None => vec![],
             },
+            Input::Text(TextInput::TabEdit, key) => crate::tui::screens::tabs::text(self, key),
             Input::Action(scope, action) => self.act(scope, action),
         }
     }
 
     /// What an action means in a scope: each screen and question has its handler.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
+        // A tab with its own phases (review, result…) answers its keys in every one of them.
+        if crate::tui::screens::tabs::owns(self, scope) {
+            return crate::tui::screens::tabs::act(self, scope, action);
+        }
         match scope {
             Scope::Picker => match self.picker.act(action) {
                 PickerAction::Open(id) => self.open(id),
@@ -549,6 +573,9 @@ impl App {
                 PickerAction::None => vec![],
             },
             Scope::Loading => loading::act(self, action),
+            Scope::Form if Action::is_tab_key(action) => {
+                crate::tui::screens::tabs::go(self, action).unwrap_or_default()
+            }
             Scope::Form => {
                 self.status = None;
                 match &mut self.form {
@@ -571,6 +598,9 @@ impl App {
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).
             Scope::TooSmall => self.leave(true),
+            Scope::Budgets | Scope::Guardrail | Scope::TabComing => {
+                crate::tui::screens::tabs::act(self, scope, action)
+            }
         }
     }
 
@@ -650,6 +680,7 @@ impl App {
                     form.set_catalog(catalog.clone());
                 }
                 self.form = Some(form);
+                self.tabs = Default::default();
                 self.screen = Screen::Form;
                 self.status = None;
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
@@ -745,12 +776,16 @@ impl App {
 
     /// Quit or go back to the picker, asking first when there are unsaved edits.
     pub(crate) fn leave(&mut self, quit: bool) -> Vec<Effect> {
-        let modified = self.form.as_ref().is_some_and(|f| f.modified_count() > 0);
-        if modified {
+        if self.unsaved() > 0 {
             self.overlay = Some(Overlay::ConfirmLeave { quit });
             return vec![];
         }
         self.leave_now(quit)
+    }
+
+    /// Edits not sent yet, on every tab: the quit and back questions count them.
+    pub fn unsaved(&self) -> usize {
+        self.form.as_ref().map_or(0, |f| f.modified_count()) + self.tabs.unsaved()
     }
 
     pub(crate) fn leave_now(&mut self, quit: bool) -> Vec<Effect> {
@@ -760,6 +795,7 @@ impl App {
         // Opened straight into a form, Esc still leads to the list of all workspaces.
         self.has_picker = true;
         self.form = None;
+        self.tabs = Default::default();
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.

@@ -84,7 +84,18 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::QuestionLeave
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
-        | Scope::TooSmall => {}
+        | Scope::TooSmall
+        | Scope::TabComing => {}
+        Scope::Budgets | Scope::Guardrail => all.push(fixed(
+            "Typing a value",
+            &[
+                ("type", "a limit in USD, or a list split by , or space"),
+                ("Bksp", "erase a character"),
+                ("↑ ↓ Tab", "the next field, still typing"),
+                ("Enter Esc", "done (Esc keeps what you typed)"),
+                ("F1", "help"),
+            ],
+        )),
     }
     all
 }

@@ -42,6 +42,14 @@ pub fn title(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(" · ", theme.title));
         spans.push(Span::styled(ws.name(), theme.title_accent));
         spans.push(Span::styled(format!(" ({})", ws.slug()), theme.title));
+        if matches!(app.screen, Screen::Form) {
+            let tab = app.tabs.current;
+            spans.push(Span::styled(" · ", theme.title));
+            spans.push(Span::styled(
+                format!("{} {}", tab.number(), tab.label()),
+                theme.title_accent,
+            ));
+        }
     }
     // Stays in sight while the edits are not safe on disk (the status line is cleared by keys).
     if app.draft_error.is_some() {
@@ -103,7 +111,9 @@ pub fn bar(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let mut spans: Vec<Span> = Vec::with_capacity(24);
     spans.push(Span::styled(format!(" {} ", badge(app)), theme.badge));
     spans.push(Span::raw(" "));
-    if let (Screen::Form, Some(form), None) = (&app.screen, &app.form, app.overlay) {
+    let settings = app.tabs.current == crate::tui::screens::tabs::Tab::Settings;
+    if let (Screen::Form, Some(form), None, true) = (&app.screen, &app.form, app.overlay, settings)
+    {
         counts(&mut spans, form, theme);
         spans.push(Span::styled(" │ ", theme.bar.patch(theme.dim)));
     }
@@ -160,6 +170,9 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Picker) if app.picker.filtering => "FILTER",
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
+        (None, Screen::Form) if app.tabs.current != crate::tui::screens::tabs::Tab::Settings => {
+            app.tabs.current.badge()
+        }
         (None, Screen::Form) => match app.form.as_ref().map(|f| &f.mode) {
             Some(Mode::Edit { .. } | Mode::Switch { .. }) => "EDIT",
             Some(Mode::Checklist { .. }) => "CHECKLIST",
@@ -177,7 +190,7 @@ pub fn screen_scope(app: &App) -> Scope {
     match &app.screen {
         Screen::Picker => Scope::Picker,
         Screen::Loading { .. } => Scope::Loading,
-        Screen::Form => Scope::Form,
+        Screen::Form => crate::tui::screens::tabs::scope(app).unwrap_or(app.tabs.current.scope()),
         Screen::Review(_) => Scope::Review,
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
@@ -187,13 +200,20 @@ pub fn screen_scope(app: &App) -> Scope {
 
 /// A scope's actions with their labels, most useful first (every action of the scope is there).
 pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
+    if crate::tui::screens::tabs::owns(app, scope) {
+        return crate::tui::screens::tabs::hints(app, scope);
+    }
     match scope {
         Scope::Picker => picker::hints(&app.picker),
         Scope::Loading => loading::hints(app),
-        Scope::Form => app
-            .form
-            .as_ref()
-            .map_or_else(Vec::new, crate::tui::screens::form::hints),
+        Scope::Form => {
+            let mut h = app
+                .form
+                .as_ref()
+                .map_or_else(Vec::new, crate::tui::screens::form::hints);
+            h.extend(crate::tui::screens::tabs::tab_hints());
+            h
+        }
         Scope::Review => review::hints(app),
         Scope::Submitting => submitting::hints(app),
         Scope::Result => result::hints(app),
@@ -202,6 +222,9 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             questions::hints(app, scope)
         }
         Scope::TooSmall => vec![(Action::Quit, "quit")],
+        Scope::Budgets | Scope::Guardrail | Scope::TabComing => {
+            crate::tui::screens::tabs::hints(app, scope)
+        }
     }
 }
 
@@ -255,6 +278,12 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Esc", "clear"),
         ],
         Err(input::TextInput::FormEdit) => app.form.as_ref().map_or_else(Vec::new, edit_hints),
+        Err(input::TextInput::TabEdit) => vec![
+            hint("type", "a value"),
+            hint("↑↓", "next field"),
+            hint("Enter/Esc", "done (keeps it)"),
+            hint("F1", "help"),
+        ],
         Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
             action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
         }),

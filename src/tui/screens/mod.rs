@@ -1,11 +1,14 @@
 //! One module per screen: its state, its `update` (what each of its actions does), its view,
 //! and `hints()` — the actions it acts on, from which the hint bar and the help are built.
 
+pub mod budgets;
 pub mod conflict;
 pub mod form;
+pub mod guardrail;
 pub mod loading;
 pub mod picker;
 pub mod questions;
 pub mod result;
 pub mod review;
 pub mod submitting;
+pub mod tabs;

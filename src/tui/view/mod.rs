@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         (Screen::Loading { target, error }, _) => {
             loading::view::draw(buf, body, app, target, error.as_deref(), theme)
         }
-        (Screen::Form, Some(form)) => form::view::draw(buf, body, app, form, theme),
+        (Screen::Form, Some(form)) => super::screens::tabs::view::draw(buf, body, app, form, theme),
         (Screen::Review(state), Some(form)) => {
             app.drawn.borrow_mut().review =
                 review::view::draw(buf, body, form, state.scroll, theme);

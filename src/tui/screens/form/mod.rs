@@ -373,7 +373,14 @@ impl FormState {
             | Action::Yes
             | Action::KeepDraft
             | Action::Discard
-            | Action::No => {}
+            | Action::No
+            | Action::Tab1
+            | Action::Tab2
+            | Action::Tab3
+            | Action::Tab4
+            | Action::Tab5
+            | Action::NextTab
+            | Action::PrevTab => {}
         }
         FormAction::None
     }

@@ -43,7 +43,10 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::Submitting
         | Scope::Result
         | Scope::Conflict
-        | Scope::TooSmall => vec![],
+        | Scope::TooSmall
+        | Scope::Budgets
+        | Scope::Guardrail
+        | Scope::TabComing => vec![],
     }
 }
 
@@ -101,7 +104,14 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::TakeTheirs
         | Action::Help
         | Action::Quit
-        | Action::Back => vec![],
+        | Action::Back
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab => vec![],
     }
 }
 
@@ -159,7 +169,14 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::KeepDraft
         | Action::Help
         | Action::Quit
-        | Action::Back => vec![],
+        | Action::Back
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab => vec![],
     }
 }
 
@@ -208,7 +225,14 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Discard
         | Action::Help
         | Action::Quit
-        | Action::Back => vec![],
+        | Action::Back
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab => vec![],
     }
 }
 

@@ -15,7 +15,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
     match overlay {
         Overlay::Help => help::draw(buf, area, app, theme),
         Overlay::ConfirmLeave { quit } => {
-            let n = app.form.as_ref().map_or(0, |f| f.modified_count());
+            let n = app.unsaved();
             let s = if n == 1 { "" } else { "s" };
             let quitting = quit;
             let (title, yes, discard) = if quitting && app.demo {
@@ -100,7 +100,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
             );
         }
         Overlay::ConfirmResetAll => {
-            let n = app.form.as_ref().map_or(0, |f| f.modified_count());
+            let n = app.unsaved();
             let s = if n == 1 { "" } else { "s" };
             let text = format!(
                 "{n} change{s} will go back to the server's values; u undoes this afterwards."

@@ -53,6 +53,13 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Yes
         | Action::KeepDraft
         | Action::Discard
-        | Action::No => vec![],
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab => vec![],
     }
 }

@@ -1,0 +1,64 @@
+//! The Budgets tab in the workspace screen's tab frame: its keys, its messages and its effects
+//! as the app's.
+
+use super::{BudgetsEffect, BudgetsMsg, BudgetsState};
+use crate::config::Action;
+use crate::tui::app::{App, Effect};
+
+/// The first visit: a tab for the open workspace, loading.
+pub fn enter(app: &mut App) -> Vec<Effect> {
+    let Some(id) = app.form.as_ref().map(|f| f.workspace.id().to_string()) else {
+        return vec![];
+    };
+    let (state, fx) = BudgetsState::new(id);
+    app.tabs.budgets = Some(state);
+    effects(app, fx)
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let fx = match app.tabs.budgets.as_mut() {
+        Some(s) => s.act(action),
+        None => return vec![],
+    };
+    effects(app, fx)
+}
+
+pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let fx = match app.tabs.budgets.as_mut() {
+        Some(s) => s.text(key),
+        None => return vec![],
+    };
+    effects(app, fx)
+}
+
+pub fn update(app: &mut App, msg: BudgetsMsg) -> Vec<Effect> {
+    let fx = match app.tabs.budgets.as_mut() {
+        Some(s) => s.update(msg),
+        None => return vec![],
+    };
+    effects(app, fx)
+}
+
+fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
+    let workspace = app
+        .tabs
+        .budgets
+        .as_ref()
+        .map(|s| s.workspace.clone())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for e in fx {
+        match e {
+            BudgetsEffect::Help => out.extend(app.show_help()),
+            BudgetsEffect::Quit => out.extend(app.leave(true)),
+            BudgetsEffect::Back => out.extend(app.leave(false)),
+            // The history's `kind` arrives with helper J's change; until then nothing is kept.
+            BudgetsEffect::Record(_) => {}
+            e => out.push(Effect::Budgets {
+                workspace: workspace.clone(),
+                effect: e,
+            }),
+        }
+    }
+    out
+}

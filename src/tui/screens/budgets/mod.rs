@@ -1,0 +1,648 @@
+//! The Budgets tab (product.md §10, R8–R11): the four intervals, each a limit in USD or none,
+//! and the workspace-wide "include BYOK in budgets" switch. Self-contained: its state, what each
+//! action and typed key does (`act`, `text`: pure), its own Review / Submitting / Result /
+//! Conflict phases, and the hints the chrome builds the hint bar and help from. The I/O of its
+//! effects is in `runner.rs`.
+
+pub mod host;
+pub mod runner;
+pub mod view;
+
+use crate::admin::budgets::{
+    self, BudgetRequest, BudgetRule, Budgets, Interval, Limits, parse_limit, usd,
+};
+use crate::api::{ApiError, WriteFailure};
+use crate::config::{Action, Scope};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The rows: the four intervals, then the BYOK switch.
+pub const ROWS: usize = 5;
+const BYOK_ROW: usize = 4;
+
+/// Where the tab is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Loading,
+    /// Reading failed; a 403 says budgets are an Enterprise-plan feature (R11).
+    LoadFailed(String),
+    Edit,
+    /// The exact requests, in the order they will be sent; only Enter sends.
+    Review(Pending),
+    /// Checking for conflicts, then sending in order.
+    Submitting(Pending),
+    Result(Outcome),
+    /// Someone else changed a budget this edit changes: nothing was sent.
+    Conflict {
+        now: Budgets,
+        changed: Vec<Option<Interval>>,
+    },
+}
+
+/// A write waiting for Enter or on its way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// What the server held when the edit was made (the conflict check compares with it).
+    pub base: Budgets,
+    pub target: Budgets,
+    pub requests: Vec<BudgetRequest>,
+    /// This write undoes the last one.
+    pub undo: bool,
+}
+
+/// How a write ended: before/after, and what landed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub before: Budgets,
+    pub after: Budgets,
+    pub landed: Vec<BudgetRequest>,
+    /// The request that failed and why; the ones after it were not sent.
+    pub failure: Option<(BudgetRequest, String)>,
+    pub undo: bool,
+}
+
+/// What the tab asks its host to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BudgetsEffect {
+    /// GET the budgets (answered with `BudgetsMsg::Loaded`).
+    Load,
+    /// GET the budgets, stop on a conflict against `base`, else send the requests in order.
+    Send(Pending),
+    /// Abort the send; the host re-reads (a request may have landed).
+    Cancel,
+    /// Record the applied change in the history (kind `budgets`).
+    Record(Outcome),
+    Help,
+    Quit,
+    /// Leave the tab (back to the previous screen); never discards.
+    Back,
+}
+
+/// What the host reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BudgetsMsg {
+    Loaded(Result<Budgets, ApiError>),
+    Conflict {
+        now: Budgets,
+        changed: Vec<Option<Interval>>,
+    },
+    /// The plan ran: all of it, or `landed` requests and then a failure.
+    Sent {
+        landed: usize,
+        failure: Option<WriteFailure>,
+    },
+    /// The conflict check's GET failed: nothing was sent.
+    CheckFailed(ApiError),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Snapshot {
+    texts: [String; 4],
+    byok: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetsState {
+    pub workspace: String,
+    pub phase: Phase,
+    /// What the server holds, as last read (or as the last write left it).
+    pub held: Budgets,
+    /// The limits as typed, narrowest first.
+    pub texts: [String; 4],
+    pub byok: Option<bool>,
+    pub focus: usize,
+    pub editing: bool,
+    /// One line for the person (a refusal, a hint).
+    pub status: Option<String>,
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
+    /// An undo snapshot was taken for the field being typed in.
+    typing: bool,
+    /// The last write, for `u` on its Result.
+    last: Option<Outcome>,
+}
+
+/// A limit as the form shows it: "500" (no "$": the column says USD).
+fn limit_text(l: Option<f64>) -> String {
+    l.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// One line for a failed write; a 403 says plainly that budgets are Enterprise-plan (R11).
+pub fn failure_text(f: &WriteFailure) -> String {
+    let e = match f {
+        WriteFailure::Busy { error, .. } | WriteFailure::Failed(error) => error,
+    };
+    error_text(e)
+}
+
+pub fn error_text(e: &ApiError) -> String {
+    match e {
+        // The server's own words first; R11 is added unless they already say it.
+        ApiError::Forbidden { message } if message.contains("Enterprise") => {
+            format!("the server refused (403): {message} (R11)")
+        }
+        ApiError::Forbidden { message } => format!(
+            "the server refused (403): {message} — budgets are an Enterprise-plan feature (R11)"
+        ),
+        other => other.to_string(),
+    }
+}
+
+impl BudgetsState {
+    /// A tab for `workspace` (its uuid), loading; send the returned effect.
+    pub fn new(workspace: impl Into<String>) -> (Self, Vec<BudgetsEffect>) {
+        let state = BudgetsState {
+            workspace: workspace.into(),
+            phase: Phase::Loading,
+            held: Budgets::default(),
+            texts: Default::default(),
+            byok: None,
+            focus: 0,
+            editing: false,
+            status: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            typing: false,
+            last: None,
+        };
+        (state, vec![BudgetsEffect::Load])
+    }
+
+    /// The scope whose keys act now; `None` while a limit is being typed (keys are text).
+    pub fn scope(&self) -> Option<Scope> {
+        Some(match &self.phase {
+            Phase::Edit if self.editing => return None,
+            // Loading, the tab keys still work: its scope stays the tab's.
+            Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Budgets,
+            Phase::Review(_) => Scope::Review,
+            Phase::Submitting(_) => Scope::Submitting,
+            Phase::Result(_) => Scope::Result,
+            Phase::Conflict { .. } => Scope::Conflict,
+        })
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            texts: self.texts.clone(),
+            byok: self.byok,
+        }
+    }
+
+    fn restore(&mut self, s: Snapshot) {
+        self.texts = s.texts;
+        self.byok = s.byok;
+    }
+
+    fn remember(&mut self) {
+        self.undo.push(self.snapshot());
+        self.redo.clear();
+    }
+
+    fn show(&mut self, held: Budgets) {
+        self.held = held;
+        for i in Interval::ALL {
+            self.texts[i as usize] = limit_text(held.limits.get(i));
+        }
+        self.byok = held.include_byok;
+    }
+
+    /// Every broken rule of the edit, one line each (R9 per field, then R8, then R10).
+    pub fn rules(&self) -> Vec<String> {
+        match self.target() {
+            Ok(target) => match budgets::plan(&self.held, &target) {
+                Ok(_) => Vec::new(),
+                Err(broken) => broken.iter().map(ToString::to_string).collect(),
+            },
+            Err(broken) => broken.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    /// The edit as budgets, or the limits that are not numbers above 0 (R9).
+    pub fn target(&self) -> Result<Budgets, Vec<BudgetRule>> {
+        let mut limits = Limits::default();
+        let mut broken = Vec::new();
+        for i in Interval::ALL {
+            match parse_limit(i, &self.texts[i as usize]) {
+                Ok(l) => limits.set(i, l),
+                Err(e) => broken.push(e),
+            }
+        }
+        if broken.is_empty() {
+            Ok(Budgets {
+                limits,
+                include_byok: self.byok,
+            })
+        } else {
+            Err(broken)
+        }
+    }
+
+    /// The rows that differ from what the server holds.
+    pub fn modified(&self, row: usize) -> bool {
+        match row {
+            BYOK_ROW => self.byok != self.held.include_byok,
+            r => {
+                let i = Interval::ALL[r];
+                parse_limit(i, &self.texts[r]).map_or(true, |l| l != self.held.limits.get(i))
+            }
+        }
+    }
+
+    /// How many rows hold an unsaved edit (the leave question counts them).
+    pub fn unsaved(&self) -> usize {
+        if matches!(self.phase, Phase::Loading | Phase::LoadFailed(_)) {
+            return 0;
+        }
+        (0..ROWS).filter(|r| self.modified(*r)).count()
+    }
+
+    pub fn update(&mut self, msg: BudgetsMsg) -> Vec<BudgetsEffect> {
+        match msg {
+            BudgetsMsg::Loaded(Ok(b)) => {
+                // A re-read (`r`, or after a cancelled send) keeps what is typed.
+                let keep = (0..ROWS).any(|r| self.modified(r));
+                if keep {
+                    self.held = b;
+                } else {
+                    self.show(b);
+                }
+                if !matches!(self.phase, Phase::Result(_)) {
+                    self.phase = Phase::Edit;
+                }
+                vec![]
+            }
+            BudgetsMsg::Loaded(Err(e)) => {
+                self.phase = Phase::LoadFailed(error_text(&e));
+                vec![]
+            }
+            BudgetsMsg::Conflict { now, changed } => {
+                if matches!(self.phase, Phase::Submitting(_)) {
+                    self.phase = Phase::Conflict { now, changed };
+                }
+                vec![]
+            }
+            BudgetsMsg::CheckFailed(e) => {
+                if matches!(self.phase, Phase::Submitting(_)) {
+                    self.phase = Phase::Edit;
+                    self.status = Some(format!("nothing was sent: {}", error_text(&e)));
+                }
+                vec![]
+            }
+            BudgetsMsg::Sent { landed, failure } => {
+                let Phase::Submitting(p) = &self.phase else {
+                    return vec![];
+                };
+                let p = p.clone();
+                let landed_reqs: Vec<BudgetRequest> =
+                    p.requests.iter().take(landed).cloned().collect();
+                let mut after = p.base;
+                for r in &landed_reqs {
+                    after = r.apply(&after);
+                }
+                let failure = failure.map(|f| {
+                    (
+                        p.requests
+                            .get(landed)
+                            .cloned()
+                            .unwrap_or(BudgetRequest::Delete {
+                                interval: Interval::Daily,
+                            }),
+                        failure_text(&f),
+                    )
+                });
+                let outcome = Outcome {
+                    before: p.base,
+                    after,
+                    landed: landed_reqs,
+                    failure,
+                    undo: p.undo,
+                };
+                // The form follows the server; after a failure the unsent edits stay typed.
+                if outcome.failure.is_none() {
+                    self.show(after);
+                    self.undo.clear();
+                    self.redo.clear();
+                } else {
+                    self.held = after;
+                }
+                self.last = Some(outcome.clone());
+                self.phase = Phase::Result(outcome.clone());
+                if outcome.landed.is_empty() {
+                    vec![]
+                } else {
+                    vec![BudgetsEffect::Record(outcome)]
+                }
+            }
+        }
+    }
+
+    /// A typed key while a limit is being edited (sticky edit: moving keeps editing).
+    pub fn text(&mut self, key: KeyEvent) -> Vec<BudgetsEffect> {
+        if !self.editing {
+            return vec![];
+        }
+        let r = self.focus;
+        match key.code {
+            KeyCode::Char('r') if key.modifiers.contains(KeyModifiers::CONTROL) => self.redo(),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if !self.typing {
+                    self.remember();
+                    self.typing = true;
+                }
+                self.texts[r].push(c);
+            }
+            KeyCode::Backspace => {
+                if !self.typing {
+                    self.remember();
+                    self.typing = true;
+                }
+                self.texts[r].pop();
+            }
+            KeyCode::Up | KeyCode::BackTab => self.move_focus(r.saturating_sub(1), true),
+            KeyCode::Down | KeyCode::Tab => self.move_focus((r + 1).min(BYOK_ROW), true),
+            // Enter and Esc end editing and keep the text: Esc never discards.
+            KeyCode::Enter | KeyCode::Esc => {
+                self.editing = false;
+                self.typing = false;
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn move_focus(&mut self, to: usize, keep_editing: bool) {
+        self.focus = to;
+        self.typing = false;
+        self.editing = keep_editing && to != BYOK_ROW;
+    }
+
+    fn undo(&mut self) {
+        if let Some(s) = self.undo.pop() {
+            let now = self.snapshot();
+            self.redo.push(now);
+            self.restore(s);
+            self.typing = false;
+        } else {
+            self.status = Some("nothing to undo".into());
+        }
+    }
+
+    fn redo(&mut self) {
+        if let Some(s) = self.redo.pop() {
+            let now = self.snapshot();
+            self.undo.push(now);
+            self.restore(s);
+            self.typing = false;
+        } else {
+            self.status = Some("nothing to redo".into());
+        }
+    }
+
+    fn toggle_byok(&mut self) {
+        let has_budget = self.target().map_or(true, |t| !t.limits.is_empty());
+        if !has_budget {
+            self.status = Some(BudgetRule::ByokNeedsABudget.to_string());
+            return;
+        }
+        self.remember();
+        self.byok = Some(!self.byok.unwrap_or(false));
+    }
+
+    fn review(&mut self) {
+        let target = match self.target() {
+            Ok(t) => t,
+            Err(broken) => {
+                self.status = Some(format!("fix first: {}", broken[0]));
+                return;
+            }
+        };
+        match budgets::plan(&self.held, &target) {
+            Ok(requests) if requests.is_empty() => {
+                self.status =
+                    Some("nothing to send: the budgets are as the server holds them".into());
+            }
+            Ok(requests) => {
+                self.editing = false;
+                self.phase = Phase::Review(Pending {
+                    base: self.held,
+                    target,
+                    requests,
+                    undo: false,
+                });
+            }
+            Err(broken) => self.status = Some(format!("fix first: {}", broken[0])),
+        }
+    }
+
+    /// The undo of the last write: only what landed, newest first, through a Review.
+    fn review_undo(&mut self) {
+        let Some(last) = self.last.clone() else {
+            self.status = Some("nothing to undo".into());
+            return;
+        };
+        let requests = budgets::undo_plan(&last.before, &last.landed);
+        if requests.is_empty() {
+            self.status = Some("nothing landed, so there is nothing to undo".into());
+            return;
+        }
+        let mut target = last.after;
+        for r in &requests {
+            target = r.apply(&target);
+        }
+        self.phase = Phase::Review(Pending {
+            base: last.after,
+            target,
+            requests,
+            undo: true,
+        });
+    }
+
+    /// The hints of the current phase: the actions it acts on with their labels.
+    pub fn hints(&self) -> Vec<(Action, &'static str)> {
+        match &self.phase {
+            Phase::Loading => vec![
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::LoadFailed(_) => vec![
+                (Action::Reload, "try again"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Edit => vec![
+                (Action::Edit, "edit"),
+                (Action::Toggle, "BYOK on/off"),
+                (Action::Review, "review"),
+                (Action::Clear, "no limit"),
+                (Action::Undo, "undo"),
+                (Action::Redo, "redo"),
+                (Action::Reset, "reset field"),
+                (Action::ResetAll, "reset all"),
+                (Action::Reload, "re-read"),
+                (Action::Up, "up"),
+                (Action::Down, "down"),
+                (Action::Top, "first"),
+                (Action::Bottom, "last"),
+                (Action::CycleBack, "BYOK on/off"),
+                (Action::CycleOn, "BYOK on/off"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Review(_) => vec![
+                (Action::Submit, "send these requests"),
+                (Action::Back, "back, nothing sent"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Submitting(_) => vec![(Action::Cancel, "cancel"), (Action::Help, "help")],
+            Phase::Result(_) => vec![
+                (Action::Done, "back to budgets"),
+                (Action::Back, "back to budgets"),
+                (Action::Undo, "undo what landed"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Conflict { .. } => vec![
+                (Action::KeepMine, "keep mine"),
+                (Action::TakeTheirs, "take theirs"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+        }
+    }
+
+    /// What an action does in the current phase; an action the phase does not list does nothing.
+    pub fn act(&mut self, action: Action) -> Vec<BudgetsEffect> {
+        if !self.hints().iter().any(|(a, _)| *a == action) {
+            return vec![];
+        }
+        self.status = None;
+        match action {
+            Action::Help => return vec![BudgetsEffect::Help],
+            Action::Quit => return vec![BudgetsEffect::Quit],
+            _ => {}
+        }
+        match self.phase.clone() {
+            Phase::Loading => vec![BudgetsEffect::Back],
+            Phase::LoadFailed(_) => match action {
+                Action::Reload => {
+                    self.phase = Phase::Loading;
+                    vec![BudgetsEffect::Load]
+                }
+                _ => vec![BudgetsEffect::Back],
+            },
+            Phase::Edit => self.act_edit(action),
+            Phase::Review(p) => match action {
+                Action::Submit => {
+                    self.phase = Phase::Submitting(p.clone());
+                    vec![BudgetsEffect::Send(p)]
+                }
+                _ => {
+                    self.phase = if p.undo {
+                        Phase::Result(self.last.clone().expect("an undo follows a result"))
+                    } else {
+                        Phase::Edit
+                    };
+                    vec![]
+                }
+            },
+            Phase::Submitting(_) => {
+                self.phase = Phase::Loading;
+                self.status = Some("cancelled: re-reading what the server holds".into());
+                vec![BudgetsEffect::Cancel, BudgetsEffect::Load]
+            }
+            Phase::Result(_) => match action {
+                Action::Undo => {
+                    self.review_undo();
+                    vec![]
+                }
+                _ => {
+                    self.phase = Phase::Edit;
+                    vec![]
+                }
+            },
+            Phase::Conflict { now, .. } => {
+                match action {
+                    // Mine: the edit stays, now against what the server holds.
+                    Action::KeepMine => self.held = now,
+                    Action::TakeTheirs => {
+                        self.remember();
+                        self.show(now);
+                    }
+                    _ => {}
+                }
+                self.phase = Phase::Edit;
+                vec![]
+            }
+        }
+    }
+
+    fn act_edit(&mut self, action: Action) -> Vec<BudgetsEffect> {
+        let r = self.focus;
+        match action {
+            Action::Up => self.move_focus(r.saturating_sub(1), false),
+            Action::Down => self.move_focus((r + 1).min(BYOK_ROW), false),
+            Action::Top => self.move_focus(0, false),
+            Action::Bottom => self.move_focus(BYOK_ROW, false),
+            Action::Edit if r == BYOK_ROW => self.toggle_byok(),
+            Action::Edit => {
+                self.editing = true;
+                self.typing = false;
+            }
+            Action::Toggle | Action::CycleBack | Action::CycleOn => {
+                if r == BYOK_ROW {
+                    self.toggle_byok();
+                } else {
+                    self.status = Some("Enter edits a limit; empty means no limit".into());
+                }
+            }
+            Action::Clear if r == BYOK_ROW => {
+                self.status = Some("the BYOK switch is on or off; it cannot be cleared".into());
+            }
+            Action::Clear => {
+                self.remember();
+                self.texts[r].clear();
+            }
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::Reset => {
+                self.remember();
+                if r == BYOK_ROW {
+                    self.byok = self.held.include_byok;
+                } else {
+                    self.texts[r] = limit_text(self.held.limits.get(Interval::ALL[r]));
+                }
+            }
+            Action::ResetAll => {
+                self.remember();
+                let held = self.held;
+                self.show(held);
+            }
+            Action::Review => self.review(),
+            Action::Reload => {
+                self.phase = Phase::Loading;
+                return vec![BudgetsEffect::Load];
+            }
+            Action::Back => return vec![BudgetsEffect::Back],
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// One line per request, in the order they will be sent.
+    pub fn review_lines(p: &Pending) -> Vec<String> {
+        p.requests
+            .iter()
+            .enumerate()
+            .map(|(n, r)| format!("{}. {}", n + 1, r.summary()))
+            .collect()
+    }
+}
+
+/// "$500" or "none".
+pub fn shown(l: Option<f64>) -> String {
+    l.map_or_else(|| "none".to_string(), usd)
+}

@@ -1,0 +1,159 @@
+//! Draws the Budgets tab: the limits and the switch with their live rules, or the phase's
+//! review / result / conflict, as wrapped lines (fits 60×20).
+
+use super::{BudgetsState, Outcome, Phase, ROWS, shown};
+use crate::admin::budgets::Interval;
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let plain = |t: String| Line::from(t);
+    match &s.phase {
+        Phase::Loading => out.push(plain("Reading the budgets…".into())),
+        Phase::LoadFailed(why) => {
+            out.push(Line::styled(
+                format!("Cannot read the budgets: {why}"),
+                theme.error,
+            ));
+        }
+        Phase::Edit => {
+            out.push(Line::styled(
+                "Limits in USD (empty = no limit)",
+                theme.heading,
+            ));
+            for row in 0..ROWS {
+                let focused = row == s.focus;
+                let mark = if s.modified(row) { "●" } else { " " };
+                let (label, value) = if row < 4 {
+                    let i = Interval::ALL[row];
+                    let text = &s.texts[row];
+                    let shown = if text.is_empty() && !(focused && s.editing) {
+                        "none".to_string()
+                    } else {
+                        format!("${text}")
+                    };
+                    (i.as_str().to_string(), shown)
+                } else {
+                    let v = match s.byok {
+                        Some(true) => "on",
+                        Some(false) => "off",
+                        None => "off (not set)",
+                    };
+                    ("include BYOK (all)".to_string(), v.to_string())
+                };
+                let cursor = if focused && s.editing { "▏" } else { "" };
+                let style = match (focused, s.editing) {
+                    (true, true) => theme.editing,
+                    (true, false) => theme.focus,
+                    _ => theme.label,
+                };
+                out.push(Line::from(vec![
+                    Span::styled(format!("{mark} {label:<19}"), style),
+                    Span::styled(format!("{value}{cursor}"), style),
+                ]));
+            }
+            for rule in s.rules() {
+                out.push(Line::styled(format!("✗ {rule}"), theme.error));
+            }
+        }
+        Phase::Review(p) => {
+            let what = if p.undo { "Undo: " } else { "" };
+            out.push(Line::styled(
+                format!("{what}these requests, in this order (Enter sends):"),
+                theme.heading,
+            ));
+            for l in BudgetsState::review_lines(p) {
+                out.push(Line::styled(l, theme.json));
+            }
+        }
+        Phase::Submitting(p) => out.push(plain(format!(
+            "Checking for conflicts, then sending {} request(s)…",
+            p.requests.len()
+        ))),
+        Phase::Result(o) => result_lines(o, theme, &mut out),
+        Phase::Conflict { now, changed } => {
+            out.push(Line::styled(
+                "Conflict: someone else changed what you changed. Nothing was sent.",
+                theme.error,
+            ));
+            for c in changed {
+                let line = match c {
+                    Some(i) => format!(
+                        "{i}: you read {}, the server now holds {}",
+                        shown(s.held.limits.get(*i)),
+                        shown(now.limits.get(*i))
+                    ),
+                    None => "include BYOK: changed on the server".to_string(),
+                };
+                out.push(plain(line));
+            }
+        }
+    }
+    if let Some(st) = &s.status {
+        out.push(Line::styled(st.clone(), theme.warning));
+    }
+    out
+}
+
+fn result_lines(o: &Outcome, theme: &Theme, out: &mut Vec<Line<'static>>) {
+    let head = match (&o.failure, o.undo) {
+        (None, false) => "Applied.".to_string(),
+        (None, true) => "Undone.".to_string(),
+        (Some(_), _) => format!("Stopped after {} request(s) landed.", o.landed.len()),
+    };
+    out.push(Line::styled(
+        head,
+        if o.failure.is_some() {
+            theme.error
+        } else {
+            theme.ok
+        },
+    ));
+    out.push(Line::styled(
+        format!("{:<10} {:>10} {:>10}", "interval", "before", "after"),
+        theme.heading,
+    ));
+    for i in Interval::ALL {
+        let (b, a) = (o.before.limits.get(i), o.after.limits.get(i));
+        let style = if b != a { theme.modified } else { theme.dim };
+        out.push(Line::styled(
+            format!("{:<10} {:>10} {:>10}", i.as_str(), shown(b), shown(a)),
+            style,
+        ));
+    }
+    if o.before.include_byok != o.after.include_byok {
+        out.push(Line::from(format!(
+            "include BYOK: {:?} → {:?}",
+            o.before.include_byok, o.after.include_byok
+        )));
+    }
+    if let Some((req, why)) = &o.failure {
+        out.push(Line::styled("Landed:", theme.heading));
+        for r in &o.landed {
+            out.push(Line::from(format!("  ✓ {}", r.summary())));
+        }
+        out.push(Line::styled(
+            format!("  ✗ {}: {why}", req.summary()),
+            theme.error,
+        ));
+        if !o.landed.is_empty() {
+            out.push(Line::from("u reviews the undo of only what landed"));
+        }
+    }
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, s: &BudgetsState, theme: &Theme) {
+    Paragraph::new(lines(s, theme))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .title(" 2 Budgets "),
+        )
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}

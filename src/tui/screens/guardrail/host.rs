@@ -1,0 +1,75 @@
+//! The Guardrail tab in the workspace screen's tab frame: its keys, its messages and its effects
+//! as the app's.
+
+use super::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
+use crate::config::Action;
+use crate::tui::app::{App, Effect};
+use serde_json::Value;
+
+/// The first visit: the workspace's `default_guardrail_id`, loading.
+pub fn enter(app: &mut App) -> Vec<Effect> {
+    let id = app.form.as_ref().and_then(|f| {
+        f.workspace
+            .get("default_guardrail_id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    let (mut state, fx) = GuardrailState::new(id.clone().unwrap_or_default());
+    if id.is_none() {
+        state.phase = Phase::LoadFailed(
+            "this workspace names no default guardrail (default_guardrail_id is empty)".into(),
+        );
+        app.tabs.guardrail = Some(state);
+        return vec![];
+    }
+    app.tabs.guardrail = Some(state);
+    effects(app, fx)
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let fx = match app.tabs.guardrail.as_mut() {
+        Some(s) => s.act(action),
+        None => return vec![],
+    };
+    effects(app, fx)
+}
+
+pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let fx = match app.tabs.guardrail.as_mut() {
+        Some(s) => s.text(key),
+        None => return vec![],
+    };
+    effects(app, fx)
+}
+
+pub fn update(app: &mut App, msg: GuardrailMsg) -> Vec<Effect> {
+    let fx = match app.tabs.guardrail.as_mut() {
+        Some(s) => s.update(msg),
+        None => return vec![],
+    };
+    effects(app, fx)
+}
+
+fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
+    let id = app
+        .tabs
+        .guardrail
+        .as_ref()
+        .map(|s| s.guardrail_id.clone())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for e in fx {
+        match e {
+            GuardrailEffect::Help => out.extend(app.show_help()),
+            GuardrailEffect::Quit => out.extend(app.leave(true)),
+            GuardrailEffect::Back => out.extend(app.leave(false)),
+            // The history's `kind` arrives with helper J's change; until then nothing is kept.
+            GuardrailEffect::Record(_) => {}
+            e => out.push(Effect::Guardrail {
+                id: id.clone(),
+                effect: e,
+            }),
+        }
+    }
+    out
+}

@@ -1,0 +1,636 @@
+//! The Guardrail tab (product.md §10, R14, R15): the workspace's default guardrail as a form.
+//! Lists are typed as comma or space separated text; booleans that allow null are three-state
+//! (on / off / inherit, cycled with Space/←/→); the minimal PATCH is `admin::guardrail::patch`.
+//! A 404 on reading means "not configured yet: the account's policy applies" and the form starts
+//! empty (the first write creates it). Pure: its I/O is in `runner.rs`.
+
+pub mod host;
+pub mod runner;
+pub mod view;
+
+use crate::admin::guardrail::{
+    self, GUARDRAIL_FIELDS, GuardrailKind, RESET_INTERVALS, TriState, canonical_model,
+};
+use crate::api::{ApiError, WriteFailure};
+use crate::config::{Action, Scope};
+use crate::tui::screens::budgets::error_text;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Map, Value};
+
+/// Where the tab is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Loading,
+    LoadFailed(String),
+    Edit,
+    Review(Pending),
+    Submitting(Pending),
+    Result(Outcome),
+    Conflict {
+        fields: Vec<String>,
+        now: Option<Map<String, Value>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// The guardrail the edit was based on (`None`: not configured yet, R14).
+    pub base: Option<Map<String, Value>>,
+    pub patch: Map<String, Value>,
+    pub undo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub before: Option<Map<String, Value>>,
+    /// What the server answered, or why it failed.
+    pub after: Result<Map<String, Value>, String>,
+    pub patch: Map<String, Value>,
+    pub undo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GuardrailEffect {
+    /// GET /guardrails/{id} (answered with `GuardrailMsg::Loaded`).
+    Load,
+    /// GET again, stop on a conflict against `base`, else PATCH.
+    Send(Pending),
+    Cancel,
+    /// Record the applied change in the history (kind `guardrail`).
+    Record(Outcome),
+    Help,
+    Quit,
+    Back,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GuardrailMsg {
+    Loaded(Result<Option<Map<String, Value>>, ApiError>),
+    Conflict {
+        fields: Vec<String>,
+        now: Option<Map<String, Value>>,
+    },
+    CheckFailed(ApiError),
+    Sent(Result<Map<String, Value>, WriteFailure>),
+}
+
+/// One field of the form as it is being edited.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// A list or `limit_usd`, as typed.
+    Text(String),
+    Tri(TriState),
+    Bool(bool),
+    /// `reset_interval`: none or one of RESET_INTERVALS.
+    Interval(Option<String>),
+    /// Content filters (objects): shown, kept as they are, edited with the CLI.
+    Fixed(Value),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardrailState {
+    pub guardrail_id: String,
+    pub phase: Phase,
+    /// The guardrail as the server holds it; `None` when not configured yet (R14).
+    pub base: Option<Map<String, Value>>,
+    pub entries: Vec<Entry>,
+    pub focus: usize,
+    pub editing: bool,
+    pub status: Option<String>,
+    undo: Vec<Vec<Entry>>,
+    redo: Vec<Vec<Entry>>,
+    typing: bool,
+    last: Option<Outcome>,
+}
+
+fn list_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
+}
+
+/// The entries of every field from a guardrail (empty when not configured).
+pub fn entries_of(g: Option<&Map<String, Value>>) -> Vec<Entry> {
+    GUARDRAIL_FIELDS
+        .iter()
+        .map(|(f, kind)| {
+            let v = g.and_then(|g| g.get(*f));
+            match kind {
+                GuardrailKind::List if f.starts_with("content_filter") => {
+                    Entry::Fixed(v.cloned().unwrap_or(Value::Null))
+                }
+                GuardrailKind::List => Entry::Text(list_text(v)),
+                GuardrailKind::TriState => Entry::Tri(TriState::from_value(v)),
+                GuardrailKind::Bool => Entry::Bool(v.and_then(Value::as_bool).unwrap_or(false)),
+                GuardrailKind::Limit => Entry::Text(match v {
+                    Some(Value::Number(n)) => n.to_string(),
+                    _ => String::new(),
+                }),
+                GuardrailKind::ResetInterval => {
+                    Entry::Interval(v.and_then(Value::as_str).map(str::to_string))
+                }
+            }
+        })
+        .collect()
+}
+
+/// A list as typed: items split on commas and white space.
+fn parse_list(text: &str) -> Value {
+    let items: Vec<Value> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| Value::String(s.to_string()))
+        .collect();
+    if items.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(items)
+    }
+}
+
+impl GuardrailState {
+    /// A tab for the guardrail `guardrail_id` (the workspace's `default_guardrail_id`), loading.
+    pub fn new(guardrail_id: impl Into<String>) -> (Self, Vec<GuardrailEffect>) {
+        let s = GuardrailState {
+            guardrail_id: guardrail_id.into(),
+            phase: Phase::Loading,
+            base: None,
+            entries: entries_of(None),
+            focus: 0,
+            editing: false,
+            status: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            typing: false,
+            last: None,
+        };
+        (s, vec![GuardrailEffect::Load])
+    }
+
+    pub fn scope(&self) -> Option<Scope> {
+        Some(match &self.phase {
+            Phase::Edit if self.editing => return None,
+            // Loading, the tab keys still work: its scope stays the tab's.
+            Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Guardrail,
+            Phase::Review(_) => Scope::Review,
+            Phase::Submitting(_) => Scope::Submitting,
+            Phase::Result(_) => Scope::Result,
+            Phase::Conflict { .. } => Scope::Conflict,
+        })
+    }
+
+    pub fn field(&self, row: usize) -> &'static str {
+        GUARDRAIL_FIELDS[row].0
+    }
+
+    /// The edit as a guardrail object (the base with the edited fields), or why a limit is not
+    /// a number.
+    pub fn target(&self) -> Result<Map<String, Value>, String> {
+        let mut t = self.base.clone().unwrap_or_default();
+        for (row, e) in self.entries.iter().enumerate() {
+            let (f, kind) = GUARDRAIL_FIELDS[row];
+            let v = match (e, kind) {
+                (Entry::Text(s), GuardrailKind::Limit) => {
+                    let s = s.trim().trim_start_matches('$').trim();
+                    if s.is_empty() {
+                        Value::Null
+                    } else {
+                        let held = self.base.as_ref().and_then(|g| g.get(f));
+                        match s.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                            // The held value as the server wrote it (200, not 200.0): unchanged.
+                            Some(n) if held.and_then(Value::as_f64) == n.as_f64() => {
+                                held.cloned().unwrap_or(Value::Number(n))
+                            }
+                            Some(n) => Value::Number(n),
+                            None => {
+                                return Err(format!(
+                                    "limit_usd must be a number of US dollars of 0 or more (got {s})"
+                                ));
+                            }
+                        }
+                    }
+                }
+                (Entry::Text(s), _) => parse_list(s),
+                (Entry::Tri(t), _) => t.to_value(),
+                (Entry::Bool(b), _) => {
+                    // Only sent when the person changed it (patch skips an absent one).
+                    if self.base.as_ref().and_then(|g| g.get(f)).is_none() && !*b {
+                        continue;
+                    }
+                    Value::Bool(*b)
+                }
+                (Entry::Interval(i), _) => i.clone().map_or(Value::Null, Value::String),
+                (Entry::Fixed(v), _) => v.clone(),
+            };
+            t.insert(f.to_string(), v);
+        }
+        Ok(t)
+    }
+
+    /// The minimal PATCH (R15), or every broken rule as lines.
+    pub fn patch(&self) -> Result<Map<String, Value>, Vec<String>> {
+        let target = self.target().map_err(|e| vec![e])?;
+        guardrail::patch(self.base.as_ref(), &target)
+            .map_err(|b| b.iter().map(ToString::to_string).collect())
+    }
+
+    /// Live rules, one line each.
+    pub fn rules(&self) -> Vec<String> {
+        self.patch().err().unwrap_or_default()
+    }
+
+    pub fn modified(&self, row: usize) -> bool {
+        let base = entries_of(self.base.as_ref());
+        match (&base[row], &self.entries[row]) {
+            (Entry::Text(a), Entry::Text(b)) if self.field(row).ends_with("_models") => {
+                parse_list(&canonical_model(a)) != parse_list(&canonical_model(b))
+            }
+            (Entry::Text(a), Entry::Text(b)) => {
+                parse_list(a) != parse_list(b) && a.trim() != b.trim()
+            }
+            (a, b) => a != b,
+        }
+    }
+
+    pub fn unsaved(&self) -> usize {
+        if matches!(self.phase, Phase::Loading | Phase::LoadFailed(_)) {
+            return 0;
+        }
+        (0..self.entries.len())
+            .filter(|r| self.modified(*r))
+            .count()
+    }
+
+    fn remember(&mut self) {
+        self.undo.push(self.entries.clone());
+        self.redo.clear();
+    }
+
+    fn show(&mut self, g: Option<Map<String, Value>>) {
+        self.entries = entries_of(g.as_ref());
+        self.base = g;
+    }
+
+    pub fn update(&mut self, msg: GuardrailMsg) -> Vec<GuardrailEffect> {
+        match msg {
+            GuardrailMsg::Loaded(Ok(g)) => {
+                // A re-read (`r`, or after a cancelled send) keeps what is typed.
+                if (0..self.entries.len()).any(|r| self.modified(r)) {
+                    self.base = g;
+                } else {
+                    self.show(g);
+                }
+                self.phase = Phase::Edit;
+                vec![]
+            }
+            GuardrailMsg::Loaded(Err(e)) => {
+                self.phase = Phase::LoadFailed(error_text(&e));
+                vec![]
+            }
+            GuardrailMsg::Conflict { fields, now } => {
+                if matches!(self.phase, Phase::Submitting(_)) {
+                    self.phase = Phase::Conflict { fields, now };
+                }
+                vec![]
+            }
+            GuardrailMsg::CheckFailed(e) => {
+                if matches!(self.phase, Phase::Submitting(_)) {
+                    self.phase = Phase::Edit;
+                    self.status = Some(format!("nothing was sent: {}", error_text(&e)));
+                }
+                vec![]
+            }
+            GuardrailMsg::Sent(result) => {
+                let Phase::Submitting(p) = self.phase.clone() else {
+                    return vec![];
+                };
+                let after = result.map_err(|f| crate::tui::screens::budgets::failure_text(&f));
+                let outcome = Outcome {
+                    before: p.base.clone(),
+                    after: after.clone(),
+                    patch: p.patch,
+                    undo: p.undo,
+                };
+                let mut fx = vec![];
+                if let Ok(g) = after {
+                    self.show(Some(g));
+                    self.undo.clear();
+                    self.redo.clear();
+                    self.last = Some(outcome.clone());
+                    fx.push(GuardrailEffect::Record(outcome.clone()));
+                }
+                self.phase = Phase::Result(outcome);
+                fx
+            }
+        }
+    }
+
+    pub fn text(&mut self, key: KeyEvent) -> Vec<GuardrailEffect> {
+        if !self.editing {
+            return vec![];
+        }
+        let r = self.focus;
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if !self.typing {
+                    self.remember();
+                    self.typing = true;
+                }
+                if let Entry::Text(s) = &mut self.entries[r] {
+                    s.push(c);
+                }
+            }
+            KeyCode::Backspace => {
+                if !self.typing {
+                    self.remember();
+                    self.typing = true;
+                }
+                if let Entry::Text(s) = &mut self.entries[r] {
+                    s.pop();
+                }
+            }
+            KeyCode::Up | KeyCode::BackTab => self.move_focus(r.saturating_sub(1), true),
+            KeyCode::Down | KeyCode::Tab => self.move_focus(r + 1, true),
+            KeyCode::Enter | KeyCode::Esc => {
+                self.editing = false;
+                self.typing = false;
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn move_focus(&mut self, to: usize, keep_editing: bool) {
+        self.focus = to.min(self.entries.len() - 1);
+        self.typing = false;
+        self.editing = keep_editing && matches!(self.entries[self.focus], Entry::Text(_));
+    }
+
+    /// Space/←/→: a three-state cycles on / off / inherit, a boolean flips, the interval steps.
+    fn cycle(&mut self, forward: bool) {
+        let r = self.focus;
+        let next = match &self.entries[r] {
+            Entry::Tri(t) => {
+                let n = if forward { t.next() } else { t.next().next() };
+                Entry::Tri(n)
+            }
+            Entry::Bool(b) => Entry::Bool(!b),
+            Entry::Interval(i) => {
+                let mut all: Vec<Option<String>> = vec![None];
+                all.extend(RESET_INTERVALS.iter().map(|s| Some(s.to_string())));
+                let at = all.iter().position(|x| x == i).unwrap_or(0);
+                let n = all.len();
+                Entry::Interval(
+                    all[if forward {
+                        (at + 1) % n
+                    } else {
+                        (at + n - 1) % n
+                    }]
+                    .clone(),
+                )
+            }
+            Entry::Text(_) => {
+                self.status = Some("Enter edits this list; separate items with , or space".into());
+                return;
+            }
+            Entry::Fixed(_) => {
+                self.status = Some("content filters are edited with `orws guardrail patch`".into());
+                return;
+            }
+        };
+        self.remember();
+        self.entries[r] = next;
+    }
+
+    fn review(&mut self) {
+        match self.patch() {
+            Ok(p) if p.is_empty() => {
+                self.status =
+                    Some("nothing to send: the guardrail is as the server holds it".into());
+            }
+            Ok(patch) => {
+                self.editing = false;
+                self.phase = Phase::Review(Pending {
+                    base: self.base.clone(),
+                    patch,
+                    undo: false,
+                });
+            }
+            Err(rules) => self.status = Some(format!("fix first: {}", rules[0])),
+        }
+    }
+
+    fn review_undo(&mut self) {
+        let Some(last) = self.last.clone() else {
+            self.status = Some("nothing to undo".into());
+            return;
+        };
+        let Ok(after) = last.after else {
+            self.status = Some("nothing landed, so there is nothing to undo".into());
+            return;
+        };
+        let target = last.before.clone().unwrap_or_default();
+        // Back to the fields as they were: each field the patch changed, at its old value.
+        let mut t = after.clone();
+        for f in last.patch.keys() {
+            t.insert(f.clone(), target.get(f).cloned().unwrap_or(Value::Null));
+        }
+        match guardrail::patch(Some(&after), &t) {
+            Ok(patch) if !patch.is_empty() => {
+                self.phase = Phase::Review(Pending {
+                    base: Some(after),
+                    patch,
+                    undo: true,
+                });
+            }
+            Ok(_) => self.status = Some("nothing to undo".into()),
+            Err(b) => self.status = Some(format!("cannot undo: {}", b[0])),
+        }
+    }
+
+    pub fn hints(&self) -> Vec<(Action, &'static str)> {
+        match &self.phase {
+            Phase::Loading => vec![
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::LoadFailed(_) => vec![
+                (Action::Reload, "try again"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Edit => vec![
+                (Action::Edit, "edit"),
+                (Action::Toggle, "cycle"),
+                (Action::Review, "review"),
+                (Action::Clear, "clear"),
+                (Action::Undo, "undo"),
+                (Action::Redo, "redo"),
+                (Action::Reset, "reset field"),
+                (Action::ResetAll, "reset all"),
+                (Action::Reload, "re-read"),
+                (Action::Up, "up"),
+                (Action::Down, "down"),
+                (Action::Top, "first"),
+                (Action::Bottom, "last"),
+                (Action::CycleBack, "previous"),
+                (Action::CycleOn, "next"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Review(_) => vec![
+                (Action::Submit, "send the PATCH"),
+                (Action::Back, "back, nothing sent"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Submitting(_) => vec![(Action::Cancel, "cancel"), (Action::Help, "help")],
+            Phase::Result(_) => vec![
+                (Action::Done, "back to guardrail"),
+                (Action::Back, "back to guardrail"),
+                (Action::Undo, "undo"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Phase::Conflict { .. } => vec![
+                (Action::KeepMine, "keep mine"),
+                (Action::TakeTheirs, "take theirs"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+        }
+    }
+
+    pub fn act(&mut self, action: Action) -> Vec<GuardrailEffect> {
+        if !self.hints().iter().any(|(a, _)| *a == action) {
+            return vec![];
+        }
+        self.status = None;
+        match action {
+            Action::Help => return vec![GuardrailEffect::Help],
+            Action::Quit => return vec![GuardrailEffect::Quit],
+            _ => {}
+        }
+        match self.phase.clone() {
+            Phase::Loading => vec![GuardrailEffect::Back],
+            Phase::LoadFailed(_) => match action {
+                Action::Reload => {
+                    self.phase = Phase::Loading;
+                    vec![GuardrailEffect::Load]
+                }
+                _ => vec![GuardrailEffect::Back],
+            },
+            Phase::Edit => self.act_edit(action),
+            Phase::Review(p) => match action {
+                Action::Submit => {
+                    self.phase = Phase::Submitting(p.clone());
+                    vec![GuardrailEffect::Send(p)]
+                }
+                _ => {
+                    self.phase = match (&self.last, p.undo) {
+                        (Some(l), true) => Phase::Result(l.clone()),
+                        _ => Phase::Edit,
+                    };
+                    vec![]
+                }
+            },
+            Phase::Submitting(_) => {
+                self.phase = Phase::Loading;
+                self.status = Some("cancelled: re-reading what the server holds".into());
+                vec![GuardrailEffect::Cancel, GuardrailEffect::Load]
+            }
+            Phase::Result(_) => {
+                if action == Action::Undo {
+                    self.review_undo();
+                } else {
+                    self.phase = Phase::Edit;
+                }
+                vec![]
+            }
+            Phase::Conflict { now, .. } => {
+                match action {
+                    Action::KeepMine => self.base = now,
+                    Action::TakeTheirs => {
+                        self.remember();
+                        self.show(now);
+                    }
+                    _ => {}
+                }
+                self.phase = Phase::Edit;
+                vec![]
+            }
+        }
+    }
+
+    fn act_edit(&mut self, action: Action) -> Vec<GuardrailEffect> {
+        let r = self.focus;
+        let last = self.entries.len() - 1;
+        match action {
+            Action::Up => self.move_focus(r.saturating_sub(1), false),
+            Action::Down => self.move_focus(r + 1, false),
+            Action::Top => self.move_focus(0, false),
+            Action::Bottom => self.move_focus(last, false),
+            Action::Edit => match self.entries[r] {
+                Entry::Text(_) => {
+                    self.editing = true;
+                    self.typing = false;
+                }
+                _ => self.cycle(true),
+            },
+            Action::Toggle | Action::CycleOn => self.cycle(true),
+            Action::CycleBack => self.cycle(false),
+            Action::Clear => {
+                let cleared = match &self.entries[r] {
+                    Entry::Text(_) => Some(Entry::Text(String::new())),
+                    Entry::Tri(_) => Some(Entry::Tri(TriState::Inherit)),
+                    Entry::Interval(_) => Some(Entry::Interval(None)),
+                    Entry::Bool(_) | Entry::Fixed(_) => None,
+                };
+                match cleared {
+                    Some(e) => {
+                        self.remember();
+                        self.entries[r] = e;
+                    }
+                    None => self.status = Some("this field cannot be cleared here".into()),
+                }
+            }
+            Action::Undo => match self.undo.pop() {
+                Some(s) => {
+                    self.redo.push(std::mem::replace(&mut self.entries, s));
+                }
+                None => self.status = Some("nothing to undo".into()),
+            },
+            Action::Redo => match self.redo.pop() {
+                Some(s) => {
+                    self.undo.push(std::mem::replace(&mut self.entries, s));
+                }
+                None => self.status = Some("nothing to redo".into()),
+            },
+            Action::Reset => {
+                self.remember();
+                self.entries[r] = entries_of(self.base.as_ref())[r].clone();
+            }
+            Action::ResetAll => {
+                self.remember();
+                self.entries = entries_of(self.base.as_ref());
+            }
+            Action::Review => self.review(),
+            Action::Reload => {
+                self.phase = Phase::Loading;
+                return vec![GuardrailEffect::Load];
+            }
+            Action::Back => return vec![GuardrailEffect::Back],
+            _ => {}
+        }
+        vec![]
+    }
+}

@@ -1,0 +1,146 @@
+//! Draws the Guardrail tab: its fields (scrolled to keep the focus in view), the live rules, or
+//! the phase's review / result / conflict.
+
+use super::{Entry, GuardrailState, Phase};
+use crate::admin::guardrail::TriState;
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use serde_json::{Map, Value};
+
+fn entry_text(e: &Entry) -> String {
+    match e {
+        Entry::Text(s) if s.is_empty() => "none".into(),
+        Entry::Text(s) => s.clone(),
+        Entry::Tri(TriState::On) => "on".into(),
+        Entry::Tri(TriState::Off) => "off".into(),
+        Entry::Tri(TriState::Inherit) => "inherit".into(),
+        Entry::Bool(b) => if *b { "on" } else { "off" }.into(),
+        Entry::Interval(i) => i.clone().unwrap_or_else(|| "none".into()),
+        Entry::Fixed(Value::Array(a)) => format!("{} item(s) (edit with the CLI)", a.len()),
+        Entry::Fixed(_) => "none".into(),
+    }
+}
+
+fn body_lines(patch: &Map<String, Value>, theme: &Theme, out: &mut Vec<Line<'static>>) {
+    let body = serde_json::to_string_pretty(&Value::Object(patch.clone())).unwrap_or_default();
+    for l in body.lines() {
+        out.push(Line::styled(l.to_string(), theme.json));
+    }
+}
+
+/// The lines to draw, with `rows` lines for the fields (the rest scrolls).
+pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static>> {
+    let mut out: Vec<Line<'static>> = Vec::new();
+    match &s.phase {
+        Phase::Loading => out.push(Line::from("Reading the guardrail…")),
+        Phase::LoadFailed(why) => {
+            out.push(Line::styled(
+                format!("Cannot read the guardrail: {why}"),
+                theme.error,
+            ));
+        }
+        Phase::Edit => {
+            let rules = s.rules();
+            // R14: said for as long as it holds, not as a passing status.
+            let fresh = s.base.is_none();
+            if fresh {
+                out.push(Line::styled(
+                    "Not configured yet: the account's policy applies",
+                    theme.warning,
+                ));
+            }
+            let room = rows
+                .saturating_sub(rules.len() + usize::from(s.status.is_some()) + usize::from(fresh))
+                .max(3);
+            let start = s.focus.saturating_sub(room - 1);
+            for row in start..(start + room).min(s.entries.len()) {
+                let focused = row == s.focus;
+                let mark = if s.modified(row) { "●" } else { " " };
+                let cursor = if focused && s.editing { "▏" } else { "" };
+                let style = match (focused, s.editing) {
+                    (true, true) => theme.editing,
+                    (true, false) => theme.focus,
+                    _ => theme.label,
+                };
+                let value = match &s.entries[row] {
+                    Entry::Text(t) if focused && s.editing => t.clone(),
+                    e => entry_text(e),
+                };
+                out.push(Line::from(vec![
+                    Span::styled(format!("{mark} {:<30}", s.field(row)), style),
+                    Span::styled(format!("{value}{cursor}"), style),
+                ]));
+            }
+            for r in rules {
+                out.push(Line::styled(format!("✗ {r}"), theme.error));
+            }
+        }
+        Phase::Review(p) => {
+            let what = if p.undo { "Undo: " } else { "" };
+            let create = if p.base.is_none() {
+                " (creates it, R15)"
+            } else {
+                ""
+            };
+            out.push(Line::styled(
+                format!(
+                    "{what}PATCH /guardrails/{}{create} — Enter sends:",
+                    s.guardrail_id
+                ),
+                theme.heading,
+            ));
+            body_lines(&p.patch, theme, &mut out);
+        }
+        Phase::Submitting(_) => out.push(Line::from(
+            "Checking for conflicts, then sending the PATCH…",
+        )),
+        Phase::Result(o) => match &o.after {
+            Ok(after) => {
+                out.push(Line::styled(
+                    if o.undo { "Undone." } else { "Applied." },
+                    theme.ok,
+                ));
+                for f in o.patch.keys() {
+                    let b = o
+                        .before
+                        .as_ref()
+                        .and_then(|g| g.get(f))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    let a = after.get(f).cloned().unwrap_or(Value::Null);
+                    out.push(Line::from(format!("{f}: {b} → {a}")));
+                }
+            }
+            Err(why) => {
+                out.push(Line::styled(format!("Not applied: {why}"), theme.error));
+            }
+        },
+        Phase::Conflict { fields, .. } => {
+            out.push(Line::styled(
+                "Conflict: someone else changed these fields. Nothing was sent.",
+                theme.error,
+            ));
+            out.push(Line::from(fields.join(", ")));
+        }
+    }
+    if let Some(st) = &s.status {
+        out.push(Line::styled(st.clone(), theme.warning));
+    }
+    out
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, s: &GuardrailState, theme: &Theme) {
+    let rows = area.height.saturating_sub(2) as usize;
+    Paragraph::new(lines(s, theme, rows))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .title(" 5 Guardrail "),
+        )
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}

@@ -1,0 +1,242 @@
+//! The workspace screen's tabs: `1 Settings · 2 Budgets · 3 Members · 4 Keys · 5 Guardrail`.
+//! `1`–`5` jump and `[`/`]` step (browse mode only: a text input takes them as text). A tab
+//! loads on its first visit, so opening a workspace stays one GET.
+//!
+//! Adding a tab: a module under `screens/` with its state (implementing [`TabState`]), `act`,
+//! `hints` and `view::draw`; one arm in [`Tab::scope`], [`enter`], [`act`], [`hints`],
+//! [`Tabs::unsaved`] and [`view::draw`] (the compiler lists them once the `Scope` exists).
+
+pub mod coming;
+pub mod view;
+
+use crate::config::{Action, Scope};
+use crate::tui::app::{App, Effect};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Tab {
+    #[default]
+    Settings,
+    Budgets,
+    Members,
+    Keys,
+    Guardrail,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Settings,
+        Tab::Budgets,
+        Tab::Members,
+        Tab::Keys,
+        Tab::Guardrail,
+    ];
+
+    /// Its number, as its key and the strip show it (1-based).
+    pub fn number(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0) + 1
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Settings => "Settings",
+            Tab::Budgets => "Budgets",
+            Tab::Members => "Members",
+            Tab::Keys => "Keys",
+            Tab::Guardrail => "Guardrail",
+        }
+    }
+
+    /// The hint bar's mode badge on this tab.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Tab::Settings => "BROWSE",
+            Tab::Budgets => "BUDGETS",
+            Tab::Members => "MEMBERS",
+            Tab::Keys => "KEYS",
+            Tab::Guardrail => "GUARDRAIL",
+        }
+    }
+
+    /// The tab a tab key leads to from `self`, if `action` is one.
+    pub fn after(self, action: Action) -> Option<Tab> {
+        let i = self.number() - 1;
+        let n = Self::ALL.len();
+        Some(match action {
+            Action::Tab1 => Tab::Settings,
+            Action::Tab2 => Tab::Budgets,
+            Action::Tab3 => Tab::Members,
+            Action::Tab4 => Tab::Keys,
+            Action::Tab5 => Tab::Guardrail,
+            Action::NextTab => Self::ALL[(i + 1) % n],
+            Action::PrevTab => Self::ALL[(i + n - 1) % n],
+            _ => return None,
+        })
+    }
+
+    /// Whose keys are commands on this tab (the Settings tab is the form).
+    pub fn scope(self) -> Scope {
+        match self {
+            Tab::Settings => Scope::Form,
+            Tab::Budgets | Tab::Members | Tab::Keys | Tab::Guardrail => Scope::TabComing,
+        }
+    }
+}
+
+/// What every tab's state tells the frame.
+pub trait TabState {
+    /// Edits on this tab not sent yet: the quit and back questions count them.
+    fn unsaved(&self) -> usize {
+        0
+    }
+}
+
+/// The tabs of the open workspace: which one shows and which were visited (loaded).
+#[derive(Debug, Default)]
+pub struct Tabs {
+    pub current: Tab,
+    pub visited: BTreeSet<Tab>,
+    pub budgets: Option<crate::tui::screens::budgets::BudgetsState>,
+    pub guardrail: Option<crate::tui::screens::guardrail::GuardrailState>,
+}
+
+impl Tabs {
+    /// Unsaved edits on the tabs other than Settings (the form counts its own).
+    pub fn unsaved(&self) -> usize {
+        self.budgets.as_ref().map_or(0, |b| b.unsaved())
+            + self.guardrail.as_ref().map_or(0, |g| g.unsaved())
+    }
+}
+
+/// The scope whose keys act on the tab showing; `None` while a value is typed there (text).
+pub fn scope(app: &App) -> Option<Scope> {
+    match app.tabs.current {
+        Tab::Budgets => app
+            .tabs
+            .budgets
+            .as_ref()
+            .map_or(Some(Scope::TabComing), |b| b.scope()),
+        Tab::Guardrail => app
+            .tabs
+            .guardrail
+            .as_ref()
+            .map_or(Some(Scope::TabComing), |g| g.scope()),
+        tab => Some(tab.scope()),
+    }
+}
+
+/// Whether the tab showing answers the keys of `scope` itself (its own review, result…).
+pub fn owns(app: &App, scope: Scope) -> bool {
+    use crate::tui::app::Screen;
+    let own = match app.tabs.current {
+        Tab::Budgets => app.tabs.budgets.is_some(),
+        Tab::Guardrail => app.tabs.guardrail.is_some(),
+        Tab::Settings | Tab::Members | Tab::Keys => false,
+    };
+    own && matches!(app.screen, Screen::Form)
+        && !matches!(
+            scope,
+            Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll | Scope::TooSmall
+        )
+}
+
+/// A key typed into the tab showing.
+pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    match app.tabs.current {
+        Tab::Budgets => crate::tui::screens::budgets::host::text(app, key),
+        Tab::Guardrail => crate::tui::screens::guardrail::host::text(app, key),
+        Tab::Settings | Tab::Members | Tab::Keys => vec![],
+    }
+}
+
+/// The tab keys with their labels, for hints and help (every tab lists them).
+pub fn tab_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Tab1, "tab 1–5"),
+        (Action::Tab2, "tab 1–5"),
+        (Action::Tab3, "tab 1–5"),
+        (Action::Tab4, "tab 1–5"),
+        (Action::Tab5, "tab 1–5"),
+        (Action::PrevTab, "prev/next tab"),
+        (Action::NextTab, "prev/next tab"),
+    ]
+}
+
+/// A tab key: show that tab, loading it on its first visit. `None` when `action` is no tab key.
+pub fn go(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    let to = app.tabs.current.after(action)?;
+    app.status = None;
+    app.tabs.current = to;
+    if !app.tabs.visited.insert(to) {
+        return Some(vec![]);
+    }
+    Some(enter(app, to))
+}
+
+/// The first visit of a tab: what it loads.
+fn enter(app: &mut App, tab: Tab) -> Vec<Effect> {
+    match tab {
+        Tab::Budgets => crate::tui::screens::budgets::host::enter(app),
+        Tab::Guardrail => crate::tui::screens::guardrail::host::enter(app),
+        Tab::Settings | Tab::Members | Tab::Keys => vec![],
+    }
+}
+
+/// The keys of the tab showing (not Settings: the form has its own).
+pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
+    // The key of the tab showing only clears its message line.
+    if owns(app, scope) && app.tabs.current.after(action) == Some(app.tabs.current) {
+        if let Some(b) = app
+            .tabs
+            .budgets
+            .as_mut()
+            .filter(|_| app.tabs.current == Tab::Budgets)
+        {
+            b.status = None;
+        }
+        if let Some(g) = app
+            .tabs
+            .guardrail
+            .as_mut()
+            .filter(|_| app.tabs.current == Tab::Guardrail)
+        {
+            g.status = None;
+        }
+        return vec![];
+    }
+    if let Some(effects) = go(app, action) {
+        return effects;
+    }
+    if owns(app, scope) {
+        return match app.tabs.current {
+            Tab::Budgets => crate::tui::screens::budgets::host::act(app, action),
+            Tab::Guardrail => crate::tui::screens::guardrail::host::act(app, action),
+            Tab::Settings | Tab::Members | Tab::Keys => vec![],
+        };
+    }
+    match scope {
+        Scope::TabComing => coming::act(app, action),
+        // Not a tab's scope: nothing acts.
+        _ => vec![],
+    }
+}
+
+/// The hints of a tab's scope.
+pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
+    if owns(app, scope) {
+        let mut h = match app.tabs.current {
+            Tab::Budgets => app.tabs.budgets.as_ref().map_or(vec![], |b| b.hints()),
+            Tab::Guardrail => app.tabs.guardrail.as_ref().map_or(vec![], |g| g.hints()),
+            Tab::Settings | Tab::Members | Tab::Keys => vec![],
+        };
+        // In the tab's own scope (not its review, result…) the tab keys move on.
+        if matches!(scope, Scope::Budgets | Scope::Guardrail) {
+            h.extend(tab_hints());
+        }
+        return h;
+    }
+    match scope {
+        Scope::TabComing => coming::hints(app),
+        _ => vec![],
+    }
+}

@@ -1,0 +1,65 @@
+//! The tab strip above the workspace screen, and the tab under it.
+
+use super::Tab;
+use crate::tui::app::App;
+use crate::tui::screens::form::{self, FormState};
+use crate::tui::theme::Theme;
+use crate::tui::view::text::put;
+use crate::tui::view::{centered, panel};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &Theme) {
+    if area.height < 2 {
+        return;
+    }
+    strip(buf, Rect::new(area.x, area.y, area.width, 1), app, theme);
+    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    match app.tabs.current {
+        Tab::Settings => form::view::draw(buf, body, app, form, theme),
+        Tab::Budgets if app.tabs.budgets.is_some() => {
+            if let Some(b) = &app.tabs.budgets {
+                crate::tui::screens::budgets::view::draw(buf, body, b, theme);
+            }
+        }
+        Tab::Guardrail if app.tabs.guardrail.is_some() => {
+            if let Some(g) = &app.tabs.guardrail {
+                crate::tui::screens::guardrail::view::draw(buf, body, g, theme);
+            }
+        }
+        tab @ (Tab::Budgets | Tab::Members | Tab::Keys | Tab::Guardrail) => {
+            coming(buf, body, tab, theme)
+        }
+    }
+}
+
+/// `1 Settings · 2 Budgets · …`, the current one marked.
+fn strip(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, tab) in Tab::ALL.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim));
+        }
+        let text = format!("{} {}", tab.number(), tab.label());
+        if tab == app.tabs.current {
+            spans.push(Span::styled(format!("[{text}]"), theme.heading));
+        } else {
+            spans.push(Span::styled(text, theme.dim));
+        }
+    }
+    put(buf, area, 0, &Line::from(spans));
+}
+
+fn coming(buf: &mut Buffer, area: Rect, tab: Tab, theme: &Theme) {
+    let rect = centered(area, area.width.saturating_sub(4).min(60), 5);
+    panel(format!(" {} ", tab.label()), theme).render(rect, buf);
+    let text = format!("The {} tab is coming; nothing here yet.", tab.label());
+    put(
+        buf,
+        Rect::new(rect.x + 2, rect.y + 2, rect.width.saturating_sub(4), 1),
+        0,
+        &Line::styled(text, theme.dim),
+    );
+}

@@ -1,0 +1,65 @@
+//! The app loop with injected keys against the fake server: tabs and their writes reach the
+//! server as exactly the reviewed requests.
+
+use crossterm::event::KeyCode;
+use orws::api::{ApiKey, Client, ClientConfig};
+use orws::fake::{FakeConfig, FakeServer};
+use orws::tui::app::App;
+use orws::tui::runtime::Runtime;
+use orws::tui::test_host::{TestDriver, TestHost};
+use orws::tui::theme::Theme;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn fake() -> FakeServer {
+    orws::fake::start(FakeConfig::default())
+        .await
+        .expect("fake server starts")
+}
+
+fn client(server: &FakeServer) -> Client {
+    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
+    config.initial_backoff = Duration::from_millis(10);
+    config.timeout = Duration::from_secs(5);
+    Client::new(config).expect("client")
+}
+
+fn start(client: Client, workspace: Option<&str>) -> (TestDriver, tokio::task::JoinHandle<App>) {
+    let (mut host, driver) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), workspace.map(str::to_string));
+    let mut runtime = Runtime::new(client);
+    let task = tokio::spawn(async move {
+        runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await
+            .expect("loop runs");
+        app
+    });
+    (driver, task)
+}
+
+/// The requests to workspace-admin paths (the model catalog is fetched in the background).
+fn admin_requests(server: &FakeServer) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| !r.path.contains("/models"))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+#[tokio::test]
+async fn opening_a_workspace_is_one_get_and_tabs_load_on_their_first_visit() {
+    let server = fake().await;
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    let opened = admin_requests(&server);
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert!(opened[0].starts_with("GET ") && opened[0].ends_with("/workspaces/production"));
+    ui.key(KeyCode::Char('2'));
+    ui.wait_for("[2 Budgets]", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(app.quit);
+}

@@ -1,0 +1,370 @@
+//! The Budgets tab's update with plain values (R8–R11): live rules, the request order shown in
+//! the review, a partial failure and the undo of only what landed, a conflict, a 403; and one
+//! loop against the fake checking the exact requests that reached it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::admin::budgets::{BudgetRequest, Budgets, Interval, Limits};
+use orws::api::{ApiError, ApiKey, Client, ClientConfig, WriteFailure};
+use orws::config::{Action, Scope};
+use orws::fake::{self, FakeConfig};
+use orws::tui::screens::budgets::{BudgetsEffect, BudgetsMsg, BudgetsState, Phase, runner};
+use serde_json::Value;
+use std::time::Duration;
+
+const PRODUCTION: &str = "550e8400-e29b-41d4-a716-446655440000";
+
+fn held() -> Budgets {
+    Budgets {
+        limits: Limits::default()
+            .with(Interval::Daily, Some(30.0))
+            .with(Interval::Weekly, Some(150.0))
+            .with(Interval::Monthly, Some(500.0)),
+        include_byok: Some(false),
+    }
+}
+
+fn loaded(b: Budgets) -> BudgetsState {
+    let (mut s, fx) = BudgetsState::new(PRODUCTION);
+    assert_eq!(fx, vec![BudgetsEffect::Load]);
+    assert_eq!(s.scope(), Some(Scope::Budgets));
+    s.update(BudgetsMsg::Loaded(Ok(b)));
+    assert_eq!(s.phase, Phase::Edit);
+    s
+}
+
+fn key(s: &mut BudgetsState, code: KeyCode) {
+    s.text(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn typed(s: &mut BudgetsState, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+/// Focus `row`, clear it and type `text` (then leave edit mode).
+fn set(s: &mut BudgetsState, row: usize, text: &str) {
+    s.act(Action::Top);
+    for _ in 0..row {
+        s.act(Action::Down);
+    }
+    s.act(Action::Clear);
+    s.act(Action::Edit);
+    assert_eq!(s.scope(), None, "typing: keys are text");
+    typed(s, text);
+    key(s, KeyCode::Enter);
+}
+
+fn review_lines(s: &BudgetsState) -> Vec<String> {
+    match &s.phase {
+        Phase::Review(p) => BudgetsState::review_lines(p),
+        other => panic!("not a review: {other:?}"),
+    }
+}
+
+#[test]
+fn live_rules_name_both_limits_and_refuse_zero() {
+    let mut s = loaded(held());
+    set(&mut s, 1, "20");
+    assert_eq!(
+        s.rules(),
+        vec!["the weekly limit ($20) must be greater than the daily limit ($30)".to_string()]
+    );
+    // Every keystroke is judged: one more digit and the rule holds.
+    s.act(Action::Edit);
+    typed(&mut s, "0");
+    assert!(s.rules().is_empty(), "{:?}", s.rules());
+    key(&mut s, KeyCode::Esc);
+    set(&mut s, 0, "0");
+    assert_eq!(
+        s.rules(),
+        vec!["the daily limit must be a number of US dollars greater than 0 (got '0')".to_string()]
+    );
+    // Review refuses while a rule is broken, and says why.
+    s.act(Action::Review);
+    assert_eq!(s.phase, Phase::Edit);
+    assert!(s.status.as_deref().unwrap().contains("daily"));
+}
+
+#[test]
+fn the_review_lists_the_requests_in_the_order_they_are_sent() {
+    let mut s = loaded(held());
+    set(&mut s, 0, "200");
+    set(&mut s, 1, "300");
+    set(&mut s, 3, "");
+    set(&mut s, 2, "");
+    s.act(Action::Review);
+    // Deletes first, then raised limits broadest first: R8 holds after every request.
+    assert_eq!(
+        review_lines(&s),
+        vec![
+            "1. DELETE monthly",
+            "2. PUT weekly $300",
+            "3. PUT daily $200"
+        ]
+    );
+    assert_eq!(s.scope(), Some(Scope::Review));
+    // Back never sends and keeps the edit.
+    assert!(s.act(Action::Back).is_empty());
+    assert_eq!(s.phase, Phase::Edit);
+    assert_eq!(s.unsaved(), 3);
+}
+
+#[test]
+fn a_partial_failure_shows_what_landed_and_undo_reverts_only_that() {
+    let mut s = loaded(held());
+    set(&mut s, 0, "200");
+    set(&mut s, 1, "300");
+    s.act(Action::Review);
+    let fx = s.act(Action::Submit);
+    let Some(BudgetsEffect::Send(p)) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(p.requests.len(), 2);
+    let fx = s.update(BudgetsMsg::Sent {
+        landed: 1,
+        failure: Some(WriteFailure::Failed(ApiError::Forbidden {
+            message: "Budgets require an Enterprise plan".into(),
+        })),
+    });
+    let Phase::Result(o) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    assert_eq!(
+        o.landed,
+        vec![BudgetRequest::Put {
+            interval: Interval::Weekly,
+            limit_usd: 300.0,
+            include_byok: None
+        }]
+    );
+    assert_eq!(o.after.limits.get(Interval::Weekly), Some(300.0));
+    assert_eq!(o.after.limits.get(Interval::Daily), Some(30.0));
+    let (failed, why) = o.failure.clone().unwrap();
+    assert_eq!(failed.summary(), "PUT daily $200");
+    assert!(why.contains("Budgets require an Enterprise plan"), "{why}");
+    assert!(matches!(fx.as_slice(), [BudgetsEffect::Record(_)]));
+    // Undo goes through a Review of only what landed.
+    s.act(Action::Undo);
+    assert_eq!(review_lines(&s), vec!["1. PUT weekly $150"]);
+    let Phase::Review(p) = &s.phase else { panic!() };
+    assert!(p.undo);
+    assert_eq!(p.target, held());
+}
+
+#[test]
+fn a_conflict_sends_nothing_more_and_keep_mine_rebases() {
+    let mut s = loaded(held());
+    set(&mut s, 1, "300");
+    s.act(Action::Review);
+    s.act(Action::Submit);
+    let now = Budgets {
+        limits: held().limits.with(Interval::Weekly, Some(100.0)),
+        ..held()
+    };
+    s.update(BudgetsMsg::Conflict {
+        now,
+        changed: vec![Some(Interval::Weekly)],
+    });
+    assert!(matches!(s.phase, Phase::Conflict { .. }));
+    assert_eq!(s.scope(), Some(Scope::Conflict));
+    assert!(s.act(Action::KeepMine).is_empty());
+    assert_eq!(s.phase, Phase::Edit);
+    assert_eq!(s.held, now);
+    s.act(Action::Review);
+    assert_eq!(review_lines(&s), vec!["1. PUT weekly $300"]);
+}
+
+#[test]
+fn a_403_is_said_plainly_with_the_servers_message() {
+    let (mut s, _) = BudgetsState::new("ws");
+    s.update(BudgetsMsg::Loaded(Err(ApiError::Forbidden {
+        message: "Workspace budgets require an Enterprise plan".into(),
+    })));
+    let Phase::LoadFailed(why) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    assert!(
+        why.contains("Workspace budgets require an Enterprise plan"),
+        "{why}"
+    );
+    assert!(why.ends_with("Enterprise plan (R11)"), "{why}");
+    // Without the word, orws says what R11 means.
+    let (mut s, _) = BudgetsState::new("ws");
+    s.update(BudgetsMsg::Loaded(Err(ApiError::Forbidden {
+        message: "forbidden".into(),
+    })));
+    let Phase::LoadFailed(why) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    assert!(
+        why.contains("forbidden — budgets are an Enterprise-plan feature (R11)"),
+        "{why}"
+    );
+    assert_eq!(s.act(Action::Reload), vec![BudgetsEffect::Load]);
+}
+
+#[test]
+fn byok_alone_resends_one_unchanged_limit_and_without_a_budget_cannot_change() {
+    let mut s = loaded(held());
+    s.act(Action::Bottom);
+    s.act(Action::Toggle);
+    s.act(Action::Review);
+    assert_eq!(
+        review_lines(&s),
+        vec!["1. PUT monthly $500, include BYOK on"]
+    );
+
+    let mut s = loaded(Budgets::default());
+    s.act(Action::Bottom);
+    s.act(Action::Toggle);
+    assert_eq!(s.byok, None);
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap()
+            .contains("set a limit for at least one interval first"),
+        "{:?}",
+        s.status
+    );
+}
+
+#[test]
+fn edit_is_sticky_esc_keeps_the_text_and_undo_redo_work() {
+    let mut s = loaded(held());
+    s.act(Action::Edit);
+    typed(&mut s, "5");
+    key(&mut s, KeyCode::Down); // still editing, on weekly
+    assert_eq!(s.scope(), None);
+    typed(&mut s, "0");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.texts[0], "305");
+    assert_eq!(s.texts[1], "1500");
+    s.act(Action::Undo);
+    assert_eq!(s.texts[1], "150");
+    s.act(Action::Undo);
+    assert_eq!(s.texts[0], "30");
+    s.act(Action::Redo);
+    assert_eq!(s.texts[0], "305");
+}
+
+#[test]
+fn cancelling_a_send_re_reads_and_keeps_the_edit() {
+    let mut s = loaded(held());
+    set(&mut s, 1, "300");
+    s.act(Action::Review);
+    s.act(Action::Submit);
+    assert_eq!(s.scope(), Some(Scope::Submitting));
+    assert_eq!(
+        s.act(Action::Cancel),
+        vec![BudgetsEffect::Cancel, BudgetsEffect::Load]
+    );
+    s.update(BudgetsMsg::Loaded(Ok(held())));
+    assert_eq!(s.phase, Phase::Edit);
+    assert_eq!(s.texts[1], "300");
+    assert_eq!(s.unsaved(), 1);
+}
+
+fn client(url: String) -> Client {
+    let mut c = ClientConfig::new(url, ApiKey::new("sk-or-v1-admin"));
+    c.timeout = Duration::from_secs(10);
+    c.initial_backoff = Duration::from_millis(10);
+    Client::new(c).unwrap()
+}
+
+/// Runs the effects the runner handles until none is left.
+async fn drive(s: &mut BudgetsState, c: &Client, mut fx: Vec<BudgetsEffect>) {
+    while let Some(e) = fx.pop() {
+        if let Some(msg) = runner::run(c, PRODUCTION, e).await {
+            fx.extend(s.update(msg));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_fake_receives_exactly_the_planned_requests_in_order() {
+    let server = fake::start(FakeConfig::default()).await.unwrap();
+    let c = client(server.url());
+    let (mut s, fx) = BudgetsState::new(PRODUCTION);
+    drive(&mut s, &c, fx).await;
+    assert_eq!(
+        s.held,
+        Budgets {
+            include_byok: s.held.include_byok,
+            ..held()
+        }
+    );
+    set(&mut s, 0, "200");
+    set(&mut s, 1, "300");
+    s.act(Action::Review);
+    let fx = s.act(Action::Submit);
+    drive(&mut s, &c, fx).await;
+    let Phase::Result(o) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    assert!(o.failure.is_none());
+    let writes: Vec<(String, String, Option<f64>)> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/budgets"))
+        .map(|r| {
+            let limit = serde_json::from_str::<Value>(&r.body)
+                .ok()
+                .and_then(|b| b.get("limit_usd").and_then(Value::as_f64));
+            (
+                r.method,
+                r.path.rsplit('/').next().unwrap().to_string(),
+                limit,
+            )
+        })
+        .collect();
+    assert_eq!(
+        writes,
+        vec![
+            ("GET".into(), "budgets".into(), None),
+            ("GET".into(), "budgets".into(), None),
+            ("PUT".into(), "weekly".into(), Some(300.0)),
+            ("PUT".into(), "daily".into(), Some(200.0)),
+        ]
+    );
+    assert_eq!(
+        c.get_budgets(PRODUCTION)
+            .await
+            .unwrap()
+            .limits
+            .get(Interval::Daily),
+        Some(200.0)
+    );
+}
+
+/// The tab in the app at 60×20 with a broken R8 rule showing.
+#[test]
+fn the_tab_at_60x20_shows_the_limits_and_the_rule() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::test_host::buffer_text;
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
+    )
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('2'));
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(held()))));
+    for code in [
+        KeyCode::Down,
+        KeyCode::Delete,
+        KeyCode::Enter,
+        KeyCode::Char('9'),
+    ] {
+        press(&mut app, code);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
+        .unwrap();
+    insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
+}

@@ -1,0 +1,293 @@
+//! The Guardrail tab's update with plain values (R14, R15): the not-configured state, three-state
+//! cycling, the minimal PATCH body, conflict, result and undo; one loop against the fake checking
+//! the exact PATCH that reached it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::admin::guardrail::{GUARDRAIL_FIELDS, TriState};
+use orws::api::{ApiError, ApiKey, Client, ClientConfig};
+use orws::config::{Action, Scope};
+use orws::fake::{self, FakeConfig};
+use orws::tui::screens::guardrail::{
+    Entry, GuardrailEffect, GuardrailMsg, GuardrailState, Phase, runner,
+};
+use serde_json::{Map, Value, json};
+use std::time::Duration;
+
+const GUARDRAIL: &str = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+
+fn row(field: &str) -> usize {
+    GUARDRAIL_FIELDS
+        .iter()
+        .position(|(f, _)| *f == field)
+        .unwrap()
+}
+
+fn held() -> Map<String, Value> {
+    json!({
+        "id": GUARDRAIL,
+        "name": "Workspace 550e8400-e29b-41d4-a716-446655440000 Default",
+        "allowed_models": ["openai/gpt-4o", "anthropic/claude-sonnet-4"],
+        "allowed_providers": ["openai", "anthropic"],
+        "allowed_data_regions": ["europe"],
+        "enforce_zdr_anthropic": true,
+        "enforce_zdr_google": null,
+        "include_byok_in_budgets": false,
+        "limit_usd": 200,
+        "reset_interval": "monthly"
+    })
+    .as_object()
+    .unwrap()
+    .clone()
+}
+
+fn loaded(g: Option<Map<String, Value>>) -> GuardrailState {
+    let (mut s, fx) = GuardrailState::new(GUARDRAIL);
+    assert_eq!(fx, vec![GuardrailEffect::Load]);
+    s.update(GuardrailMsg::Loaded(Ok(g)));
+    assert_eq!(s.phase, Phase::Edit);
+    assert_eq!(s.scope(), Some(Scope::Guardrail));
+    s
+}
+
+fn focus(s: &mut GuardrailState, field: &str) {
+    s.act(Action::Top);
+    for _ in 0..row(field) {
+        s.act(Action::Down);
+    }
+    assert_eq!(s.field(s.focus), field);
+}
+
+fn type_into(s: &mut GuardrailState, field: &str, text: &str) {
+    focus(s, field);
+    s.act(Action::Clear);
+    s.act(Action::Edit);
+    assert_eq!(s.scope(), None);
+    for c in text.chars() {
+        s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    s.text(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+}
+
+fn review_patch(s: &mut GuardrailState) -> Map<String, Value> {
+    s.act(Action::Review);
+    match &s.phase {
+        Phase::Review(p) => p.patch.clone(),
+        other => panic!("not a review: {other:?} ({:?})", s.status),
+    }
+}
+
+#[test]
+fn a_404_means_not_configured_and_the_form_starts_empty() {
+    let mut s = loaded(None);
+    assert_eq!(s.base, None);
+    assert!(s.entries.iter().all(|e| matches!(
+        e,
+        Entry::Text(t) if t.is_empty()
+    ) || matches!(
+        e,
+        Entry::Tri(TriState::Inherit)
+            | Entry::Bool(false)
+            | Entry::Interval(None)
+            | Entry::Fixed(Value::Null)
+    )));
+    assert_eq!(s.unsaved(), 0);
+    // The first write creates it: the PATCH holds only what was set.
+    focus(&mut s, "enforce_zdr_openai");
+    s.act(Action::Toggle);
+    assert_eq!(
+        review_patch(&mut s),
+        json!({"enforce_zdr_openai": true})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+    let Phase::Review(p) = &s.phase else { panic!() };
+    assert_eq!(p.base, None);
+}
+
+#[test]
+fn three_state_cycles_on_off_inherit_with_space_and_arrows() {
+    let mut s = loaded(Some(held()));
+    focus(&mut s, "enforce_zdr_anthropic");
+    let at = s.focus;
+    assert_eq!(s.entries[at], Entry::Tri(TriState::On));
+    s.act(Action::Toggle);
+    assert_eq!(s.entries[at], Entry::Tri(TriState::Off));
+    s.act(Action::CycleOn);
+    assert_eq!(s.entries[at], Entry::Tri(TriState::Inherit));
+    s.act(Action::CycleOn);
+    assert_eq!(s.entries[at], Entry::Tri(TriState::On));
+    s.act(Action::CycleBack);
+    assert_eq!(s.entries[at], Entry::Tri(TriState::Inherit));
+    assert_eq!(
+        review_patch(&mut s),
+        json!({"enforce_zdr_anthropic": null})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+}
+
+#[test]
+fn the_patch_sends_a_changed_list_whole_an_emptied_one_as_null_and_limit_with_interval() {
+    let mut s = loaded(Some(held()));
+    type_into(&mut s, "allowed_providers", "openai, anthropic google");
+    type_into(&mut s, "allowed_data_regions", "");
+    type_into(&mut s, "limit_usd", "250");
+    // A model typed in another case is the same model: not sent.
+    type_into(
+        &mut s,
+        "allowed_models",
+        "OpenAI/GPT-4o anthropic/claude-sonnet-4",
+    );
+    let patch = review_patch(&mut s);
+    assert_eq!(
+        Value::Object(patch),
+        json!({
+            "allowed_providers": ["openai", "anthropic", "google"],
+            "allowed_data_regions": null,
+            "limit_usd": 250.0,
+            "reset_interval": "monthly"
+        })
+    );
+}
+
+#[test]
+fn live_rules_refuse_a_bad_region_and_an_interval_without_a_limit() {
+    let mut s = loaded(Some(held()));
+    type_into(&mut s, "allowed_data_regions", "mars");
+    type_into(&mut s, "limit_usd", "");
+    let rules = s.rules();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.contains("'mars' is not a data region")),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.contains("a reset interval needs a limit")),
+        "{rules:?}"
+    );
+    s.act(Action::Review);
+    assert_eq!(s.phase, Phase::Edit);
+}
+
+#[test]
+fn a_conflict_sends_nothing_and_result_undo_reviews_the_inverse() {
+    let mut s = loaded(Some(held()));
+    type_into(&mut s, "limit_usd", "250");
+    review_patch(&mut s);
+    s.act(Action::Submit);
+    s.update(GuardrailMsg::Conflict {
+        fields: vec!["limit_usd".into()],
+        now: Some(held()),
+    });
+    assert_eq!(s.scope(), Some(Scope::Conflict));
+    s.act(Action::KeepMine);
+    review_patch(&mut s);
+    assert!(matches!(
+        s.act(Action::Submit).as_slice(),
+        [GuardrailEffect::Send(_)]
+    ));
+    let mut after = held();
+    after.insert("limit_usd".into(), json!(250.0));
+    let fx = s.update(GuardrailMsg::Sent(Ok(after)));
+    assert!(matches!(fx.as_slice(), [GuardrailEffect::Record(_)]));
+    assert_eq!(s.scope(), Some(Scope::Result));
+    s.act(Action::Undo);
+    let Phase::Review(p) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    assert!(p.undo);
+    assert_eq!(
+        Value::Object(p.patch.clone()),
+        json!({"limit_usd": 200, "reset_interval": "monthly"})
+    );
+}
+
+#[test]
+fn a_403_on_reading_is_said_with_the_servers_message() {
+    let (mut s, _) = GuardrailState::new(GUARDRAIL);
+    s.update(GuardrailMsg::Loaded(Err(ApiError::Forbidden {
+        message: "no access".into(),
+    })));
+    let Phase::LoadFailed(why) = &s.phase else {
+        panic!()
+    };
+    assert!(why.contains("no access"));
+}
+
+#[tokio::test]
+async fn the_fake_receives_exactly_the_minimal_patch() {
+    let server = fake::start(FakeConfig::default()).await.unwrap();
+    let mut c = ClientConfig::new(server.url(), ApiKey::new("sk-or-v1-admin"));
+    c.timeout = Duration::from_secs(10);
+    let c = Client::new(c).unwrap();
+    let (mut s, mut fx) = GuardrailState::new(GUARDRAIL);
+    let drive = async |s: &mut GuardrailState, mut fx: Vec<GuardrailEffect>| {
+        while let Some(e) = fx.pop() {
+            if let Some(m) = runner::run(&c, GUARDRAIL, e).await {
+                fx.extend(s.update(m));
+            }
+        }
+    };
+    drive(&mut s, std::mem::take(&mut fx)).await;
+    assert_eq!(s.phase, Phase::Edit);
+    focus(&mut s, "enforce_zdr_google");
+    s.act(Action::Toggle);
+    type_into(&mut s, "limit_usd", "300");
+    review_patch(&mut s);
+    let fx = s.act(Action::Submit);
+    drive(&mut s, fx).await;
+    let Phase::Result(o) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    assert!(o.after.is_ok(), "{:?}", o.after);
+    let reqs: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/guardrails/"))
+        .collect();
+    let methods: Vec<&str> = reqs.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["GET", "GET", "PATCH"]);
+    let body: Value = serde_json::from_str(&reqs[2].body).unwrap();
+    assert_eq!(
+        body,
+        json!({"enforce_zdr_google": true, "limit_usd": 300.0, "reset_interval": "monthly"})
+    );
+}
+
+/// The tab in the app at 60×20, not configured yet (R14).
+#[test]
+fn the_tab_at_60x20_not_configured_yet() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::test_host::buffer_text;
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('5'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(None))));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char(' '),
+        KeyModifiers::NONE,
+    )));
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
+        .unwrap();
+    insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
+}
