@@ -368,3 +368,55 @@ fn the_tab_at_60x20_shows_the_limits_and_the_rule() {
         .unwrap();
     insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
 }
+
+/// An applied plan is kept in the history (kind `budgets`, the requests that landed, the limits
+/// before and after), through the app as the runtime sees it.
+#[test]
+fn an_applied_plan_is_recorded_in_the_history() {
+    use orws::state::history::Kind;
+    use orws::tui::app::{App, Effect, Msg};
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
+    )
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('2'));
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(held()))));
+    // The daily limit (first row): clear it, type 20, done; review; Enter sends.
+    for code in [
+        KeyCode::Delete,
+        KeyCode::Enter,
+        KeyCode::Char('2'),
+        KeyCode::Char('0'),
+    ] {
+        press(&mut app, code);
+    }
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    let sent = press(&mut app, KeyCode::Enter);
+    assert!(
+        sent.iter().any(|e| matches!(e, Effect::Budgets { .. })),
+        "Enter on the review sends: {sent:?}"
+    );
+    let fx = app.update(Msg::Budgets(BudgetsMsg::Sent {
+        landed: 1,
+        failure: None,
+    }));
+    let record = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::RecordWrite(r) => Some(r),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no history entry: {fx:?}"));
+    assert_eq!(record.kind, Kind::Budgets);
+    assert_eq!(record.workspace_id, PRODUCTION);
+    assert_eq!(record.before["daily"], serde_json::json!(30.0));
+    assert_eq!(record.after["daily"], serde_json::json!(20.0));
+    let requests = record.patch["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["method"], "PUT");
+    assert_eq!(requests[0]["body"]["limit_usd"], serde_json::json!(20.0));
+}

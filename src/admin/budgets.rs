@@ -1,6 +1,7 @@
 //! Workspace budgets (R8–R11): the four intervals, their rules as data, and the minimal change as
 //! an ordered list of requests that never breaks R8 against what the server holds at any step.
 
+use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// A budget interval, ordered from the narrowest to the broadest.
@@ -69,6 +70,14 @@ pub fn usd(limit: f64) -> String {
 pub struct Limits([Option<f64>; 4]);
 
 impl Limits {
+    /// `{"daily": …, "weekly": …, "monthly": …, "lifetime": …}`, `null` where none is set.
+    pub fn to_map(&self) -> Map<String, Value> {
+        Interval::ALL
+            .iter()
+            .map(|i| (i.as_str().to_string(), json!(self.get(*i))))
+            .collect()
+    }
+
     pub fn get(&self, i: Interval) -> Option<f64> {
         self.0[i.index()]
     }
@@ -230,6 +239,41 @@ impl BudgetRequest {
                 BudgetRequest::Delete { .. } => None,
             },
         }
+    }
+
+    /// The HTTP method this request is sent with.
+    pub fn method(&self) -> &'static str {
+        match self {
+            BudgetRequest::Put { .. } => "PUT",
+            BudgetRequest::Delete { .. } => "DELETE",
+        }
+    }
+
+    /// The JSON body: `{"limit_usd": …}` (and the BYOK switch when it changes), none for DELETE.
+    pub fn body(&self) -> Option<Value> {
+        match self {
+            BudgetRequest::Put {
+                limit_usd,
+                include_byok,
+                ..
+            } => {
+                let mut body = json!({ "limit_usd": limit_usd });
+                if let Some(b) = include_byok {
+                    body["include_byok_in_budgets"] = json!(b);
+                }
+                Some(body)
+            }
+            BudgetRequest::Delete { .. } => None,
+        }
+    }
+
+    /// How the history keeps it: method, the path under the workspace `ws`, body.
+    pub fn to_history(&self, ws: &str) -> Value {
+        json!({
+            "method": self.method(),
+            "path": format!("/workspaces/{ws}/budgets/{}", self.interval()),
+            "body": self.body(),
+        })
     }
 
     /// "PUT monthly $500" / "DELETE weekly", for reviews and logs.

@@ -5,7 +5,7 @@ use super::Output;
 use super::admin_io::{Request, dry_run, map, record, seg, workspace, write};
 use super::args::BudgetsSetArgs;
 use super::output::{json_pretty, table};
-use crate::admin::budgets::{BudgetRequest, Budgets, Interval, Limits, parse_limit, plan, usd};
+use crate::admin::budgets::{BudgetRequest, Budgets, Interval, parse_limit, plan, usd};
 use crate::api::ApiError;
 use crate::connection::Connection;
 use crate::error::RunError;
@@ -51,20 +51,7 @@ fn budgets_table(b: &Budgets) -> String {
 
 fn request(id: &str, r: &BudgetRequest) -> Request {
     let path = format!("/workspaces/{}/budgets/{}", seg(id), r.interval());
-    match r {
-        BudgetRequest::Put {
-            limit_usd,
-            include_byok,
-            ..
-        } => {
-            let mut body = json!({ "limit_usd": limit_usd });
-            if let Some(b) = include_byok {
-                body["include_byok_in_budgets"] = json!(b);
-            }
-            Request::new("PUT", path, Some(body))
-        }
-        BudgetRequest::Delete { .. } => Request::new("DELETE", path, None),
-    }
+    Request::new(r.method(), path, r.body())
 }
 
 pub async fn get(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
@@ -166,13 +153,6 @@ pub async fn delete(
     execute(conn, output, &id, held, target, requests, dry).await
 }
 
-fn limits_map(l: &Limits) -> serde_json::Map<String, Value> {
-    Interval::ALL
-        .iter()
-        .map(|i| (i.as_str().to_string(), json!(l.get(*i))))
-        .collect()
-}
-
 /// Sends the plan in order (or prints it); a partial failure says what landed.
 async fn execute(
     conn: &Connection,
@@ -238,8 +218,8 @@ async fn execute(
                     let q = request(id, r);
                     json!({"method": q.method, "path": q.path, "body": q.body})
                 }).collect::<Vec<_>>()})),
-                limits_map(&held.limits),
-                limits_map(&after.limits),
+                held.limits.to_map(),
+                after.limits.to_map(),
             ),
         );
     }

@@ -124,6 +124,9 @@ pub enum Effect {
         before: Workspace,
         after: Workspace,
     },
+    /// Append a write other than a settings PATCH to the history (the runtime stamps the time
+    /// and the host).
+    RecordWrite(WriteRecord),
     Quit,
     /// The Budgets tab's I/O (answered with `Msg::Budgets`).
     Budgets {
@@ -138,6 +141,18 @@ pub enum Effect {
 }
 
 pub use crate::submit::SubmitOutcome;
+
+/// A history entry for a write of the workspace's other tabs (budgets, guardrail, keys, members,
+/// create), as `update` decides it; see `crate::state::history::Kind` for what each holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteRecord {
+    pub kind: crate::state::history::Kind,
+    pub workspace_id: String,
+    pub target: Option<String>,
+    pub patch: serde_json::Map<String, serde_json::Value>,
+    pub before: serde_json::Map<String, serde_json::Value>,
+    pub after: serde_json::Map<String, serde_json::Value>,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultView {

@@ -3,7 +3,9 @@
 
 use super::{BudgetsEffect, BudgetsMsg, BudgetsState};
 use crate::config::Action;
-use crate::tui::app::{App, Effect};
+use crate::state::history::Kind;
+use crate::tui::app::{App, Effect, WriteRecord};
+use serde_json::Value;
 
 /// The first visit: a tab for the open workspace, loading.
 pub fn enter(app: &mut App) -> Vec<Effect> {
@@ -52,8 +54,22 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
             BudgetsEffect::Help => out.extend(app.show_help()),
             BudgetsEffect::Quit => out.extend(app.leave(true)),
             BudgetsEffect::Back => out.extend(app.leave(false)),
-            // The history's `kind` arrives with helper J's change; until then nothing is kept.
-            BudgetsEffect::Record(_) => {}
+            BudgetsEffect::Record(o) => {
+                if !o.landed.is_empty() {
+                    let requests: Vec<Value> =
+                        o.landed.iter().map(|r| r.to_history(&workspace)).collect();
+                    let mut patch = serde_json::Map::new();
+                    patch.insert("requests".into(), Value::Array(requests));
+                    out.push(Effect::RecordWrite(WriteRecord {
+                        kind: Kind::Budgets,
+                        workspace_id: workspace.clone(),
+                        target: None,
+                        patch,
+                        before: o.before.limits.to_map(),
+                        after: o.after.limits.to_map(),
+                    }));
+                }
+            }
             e => out.push(Effect::Budgets {
                 workspace: workspace.clone(),
                 effect: e,

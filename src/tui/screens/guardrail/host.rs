@@ -3,7 +3,8 @@
 
 use super::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
 use crate::config::Action;
-use crate::tui::app::{App, Effect};
+use crate::state::history::Kind;
+use crate::tui::app::{App, Effect, WriteRecord};
 use serde_json::Value;
 
 /// The first visit: the workspace's `default_guardrail_id`, loading.
@@ -57,14 +58,39 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
         .as_ref()
         .map(|s| s.guardrail_id.clone())
         .unwrap_or_default();
+    let workspace_id = app
+        .form
+        .as_ref()
+        .map(|f| f.workspace.id().to_string())
+        .unwrap_or_default();
     let mut out = Vec::new();
     for e in fx {
         match e {
             GuardrailEffect::Help => out.extend(app.show_help()),
             GuardrailEffect::Quit => out.extend(app.leave(true)),
             GuardrailEffect::Back => out.extend(app.leave(false)),
-            // The history's `kind` arrives with helper J's change; until then nothing is kept.
-            GuardrailEffect::Record(_) => {}
+            GuardrailEffect::Record(o) => {
+                if let Ok(after) = &o.after {
+                    // Before and after of the fields the PATCH named, as the CLI records them.
+                    let pick = |m: Option<&serde_json::Map<String, Value>>| {
+                        o.patch
+                            .keys()
+                            .map(|k| {
+                                let v = m.and_then(|m| m.get(k)).cloned();
+                                (k.clone(), v.unwrap_or(Value::Null))
+                            })
+                            .collect()
+                    };
+                    out.push(Effect::RecordWrite(WriteRecord {
+                        kind: Kind::Guardrail,
+                        workspace_id: workspace_id.clone(),
+                        target: Some(id.clone()),
+                        patch: o.patch.clone(),
+                        before: pick(o.before.as_ref()),
+                        after: pick(Some(after)),
+                    }));
+                }
+            }
             e => out.push(Effect::Guardrail {
                 id: id.clone(),
                 effect: e,
