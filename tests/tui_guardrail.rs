@@ -291,3 +291,56 @@ fn the_tab_at_60x20_not_configured_yet() {
         .unwrap();
     insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
 }
+
+/// An applied PATCH is kept in the history (kind `guardrail`, the guardrail as target, before
+/// and after of the fields sent), through the app as the runtime sees it.
+#[test]
+fn an_applied_patch_is_recorded_in_the_history() {
+    use orws::state::history::Kind;
+    use orws::tui::app::{App, Effect, Msg};
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL,
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('5'));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
+    press(&mut app, KeyCode::Char('g'));
+    for _ in 0..row("limit_usd") {
+        press(&mut app, KeyCode::Down);
+    }
+    for code in [
+        KeyCode::Delete,
+        KeyCode::Enter,
+        KeyCode::Char('9'),
+        KeyCode::Esc,
+    ] {
+        press(&mut app, code);
+    }
+    press(&mut app, KeyCode::Char('s'));
+    let sent = press(&mut app, KeyCode::Enter);
+    assert!(
+        sent.iter().any(|e| matches!(e, Effect::Guardrail { .. })),
+        "Enter on the review sends: {sent:?}"
+    );
+    let mut after = held();
+    after.insert("limit_usd".into(), json!(9));
+    let fx = app.update(Msg::Guardrail(GuardrailMsg::Sent(Ok(after))));
+    let record = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::RecordWrite(r) => Some(r),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no history entry: {fx:?}"));
+    assert_eq!(record.kind, Kind::Guardrail);
+    assert_eq!(record.target.as_deref(), Some(GUARDRAIL));
+    assert_eq!(record.workspace_id, "550e8400-e29b-41d4-a716-446655440000");
+    assert_eq!(record.before["limit_usd"], json!(200));
+    assert_eq!(record.after["limit_usd"], json!(9));
+}
