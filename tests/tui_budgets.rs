@@ -420,3 +420,45 @@ fn an_applied_plan_is_recorded_in_the_history() {
     assert_eq!(requests[0]["method"], "PUT");
     assert_eq!(requests[0]["body"]["limit_usd"], serde_json::json!(20.0));
 }
+
+/// The review shows each request as it goes on the wire: method, path and JSON body.
+#[test]
+fn the_review_shows_the_exact_requests() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::test_host::buffer_text;
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
+    )
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('2'));
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(held()))));
+    for code in [
+        KeyCode::Down,
+        KeyCode::Delete,
+        KeyCode::Enter,
+        KeyCode::Char('1'),
+        KeyCode::Char('2'),
+        KeyCode::Char('0'),
+        KeyCode::Enter,
+        KeyCode::Char('s'),
+    ] {
+        press(&mut app, code);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
+        .unwrap();
+    let text = buffer_text(terminal.backend().buffer());
+    assert!(
+        text.contains(&format!(
+            "PUT /workspaces/{PRODUCTION}/budgets/weekly  {{\"limit_usd\":120"
+        )),
+        "{text}"
+    );
+}

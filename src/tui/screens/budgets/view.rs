@@ -66,8 +66,19 @@ pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
                 format!("{what}these requests, in this order (Enter sends):"),
                 theme.heading,
             ));
-            for l in BudgetsState::review_lines(p) {
-                out.push(Line::styled(l, theme.json));
+            // The summary, then the exact request as it goes on the wire.
+            for (l, r) in BudgetsState::review_lines(p).into_iter().zip(&p.requests) {
+                out.push(Line::styled(l, theme.heading));
+                let body = r.body().map(|b| format!("  {b}")).unwrap_or_default();
+                out.push(Line::styled(
+                    format!(
+                        "   {} /workspaces/{}/budgets/{}{body}",
+                        r.method(),
+                        s.workspace,
+                        r.interval()
+                    ),
+                    theme.json,
+                ));
             }
         }
         Phase::Submitting(p) => out.push(plain(format!(
