@@ -128,3 +128,166 @@ fn opening_another_workspace_starts_on_settings() {
     assert!(matches!(app.screen, Screen::Picker));
     assert_eq!(app.tabs.current, Tab::Settings);
 }
+
+fn keys_of(ws: &str) -> Vec<orws::admin::keys::Key> {
+    [("h1", "Backend", false), ("h2", "Old", true)]
+        .iter()
+        .map(|(h, name, disabled)| {
+            serde_json::from_value(serde_json::json!({
+                "hash": h, "name": name, "workspace_id": ws, "disabled": disabled,
+                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
+            }))
+            .unwrap()
+        })
+        .collect()
+}
+
+fn keys_tab() -> App {
+    let mut app = form();
+    let id = common::production().id().to_string();
+    let effects = key(&mut app, KeyCode::Char('4'));
+    assert_eq!(effects, vec![Effect::LoadKeys(id.clone())]);
+    app.update(Msg::KeysLoaded {
+        workspace_id: id.clone(),
+        result: Ok(keys_of(&id)),
+    });
+    app
+}
+
+#[test]
+fn the_keys_tab_loads_on_its_first_visit_only() {
+    let mut app = keys_tab();
+    assert_eq!(key(&mut app, KeyCode::Char('1')), vec![]);
+    assert_eq!(key(&mut app, KeyCode::Char('4')), vec![], "loaded already");
+    let text = draw(&app, 80, 24);
+    assert!(
+        text.contains("Backend") && text.contains("disabled"),
+        "{text}"
+    );
+    assert!(text.contains("$1.50") && text.contains("$10.00"), "{text}");
+    // r reads it again.
+    assert!(matches!(
+        key(&mut app, KeyCode::Char('r')).as_slice(),
+        [Effect::LoadKeys(_)]
+    ));
+}
+
+#[test]
+fn a_key_list_holding_another_workspaces_key_is_refused() {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('4'));
+    let id = common::production().id().to_string();
+    let mut keys = keys_of(&id);
+    keys[1].workspace_id = "someone-else".into();
+    app.update(Msg::KeysLoaded {
+        workspace_id: id,
+        result: Ok(keys),
+    });
+    assert!(app.tabs.keys.list().is_empty());
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("another workspace"), "{text}");
+    // Nothing to act on: d opens no review.
+    key(&mut app, KeyCode::Char('d'));
+    assert!(app.admin.is_none());
+}
+
+#[test]
+fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
+    use orws::admin::keys::KeyPatch;
+    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest, Stage};
+    let mut app = keys_tab();
+    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![]);
+    let write = app.admin.clone().unwrap();
+    let disable = AdminRequest::PatchKey {
+        hash: "h1".into(),
+        patch: KeyPatch {
+            disabled: Some(true),
+            ..KeyPatch::default()
+        },
+    };
+    assert_eq!(write.requests, vec![disable.clone()]);
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("PATCH /keys/h1"), "{text}");
+    assert!(text.contains(r#""disabled": true"#), "{text}");
+    // No letter sends; Esc sends nothing and says so.
+    for c in "dsyq".chars().filter(|c| *c != 'q') {
+        assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
+    }
+    assert_eq!(key(&mut app, KeyCode::Esc), vec![]);
+    assert!(app.admin.is_none());
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::AdminSend(vec![disable])]
+    );
+    assert!(app.is_busy());
+    let mut answered = keys_of("x")[0].clone();
+    answered.workspace_id = common::production().id().to_string();
+    answered.disabled = true;
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(answered)])));
+    assert!(matches!(
+        app.admin.as_ref().unwrap().stage,
+        Stage::Done(Ok(_))
+    ));
+    assert!(
+        app.tabs.keys.list()[0].disabled,
+        "the list shows the answer"
+    );
+    // u: a Review of the inverse, not a send.
+    assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
+    let undo = app.admin.clone().unwrap();
+    assert_eq!(undo.stage, Stage::Review);
+    assert_eq!(
+        undo.requests,
+        vec![AdminRequest::PatchKey {
+            hash: "h1".into(),
+            patch: KeyPatch {
+                disabled: Some(false),
+                ..KeyPatch::default()
+            },
+        }]
+    );
+}
+
+#[test]
+fn esc_while_sending_stops_waiting_and_rereads_the_keys() {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
+    let effects = key(&mut app, KeyCode::Esc);
+    assert_eq!(effects[0], Effect::CancelAdmin);
+    assert!(matches!(effects[1], Effect::LoadKeys(_)));
+    assert!(app.admin.is_none());
+    // A late answer changes nothing.
+    app.update(Msg::AdminSent(Err("late".into())));
+    assert!(app.admin.is_none());
+}
+
+#[test]
+fn a_failed_write_says_why_and_offers_no_undo() {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Err("server error 500".into())));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("✗ server error 500"), "{text}");
+    assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
+    assert!(app.admin.is_none());
+    assert!(!app.tabs.keys.list()[0].disabled);
+}
+
+#[test]
+fn the_keys_tab_and_its_review_are_usable_at_60x20() {
+    let mut app = keys_tab();
+    let text = draw(&app, 60, 20);
+    assert!(
+        text.contains("Backend") && text.contains("? help"),
+        "{text}"
+    );
+    key(&mut app, KeyCode::Char('d'));
+    let text = draw(&app, 60, 20);
+    assert!(
+        text.contains("PATCH /keys/h1") && text.contains("Enter sends"),
+        "{text}"
+    );
+}

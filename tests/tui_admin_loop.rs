@@ -63,3 +63,37 @@ async fn opening_a_workspace_is_one_get_and_tabs_load_on_their_first_visit() {
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
     assert!(app.quit);
 }
+
+#[tokio::test]
+async fn disabling_a_key_sends_exactly_the_reviewed_patch() {
+    let server = fake().await;
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Char('4'));
+    ui.wait_for("Production backend", WAIT).await;
+    ui.key(KeyCode::Char('d'));
+    ui.wait_for(r#""disabled": true"#, WAIT).await;
+    let before = server.requests().len();
+    ui.key(KeyCode::Enter);
+    ui.wait_for("✓ applied", WAIT).await;
+    let sent: Vec<_> = server.requests().into_iter().skip(before).collect();
+    let writes: Vec<_> = sent.iter().filter(|r| r.method != "GET").collect();
+    assert_eq!(writes.len(), 1, "{sent:?}");
+    assert_eq!(writes[0].method, "PATCH");
+    assert!(
+        writes[0]
+            .path
+            .ends_with("/keys/5e7c2b7eeb49ee2d64d51b8d7ce84190d7f10f757c8b0dce49109484a1cc78cc")
+    );
+    assert_eq!(writes[0].body, r#"{"disabled":true}"#);
+    let stored = server.keys(Some("550e8400-e29b-41d4-a716-446655440000"));
+    assert!(
+        stored
+            .iter()
+            .any(|k| k["name"] == "Production backend" && k["disabled"] == true)
+    );
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(app.quit);
+}

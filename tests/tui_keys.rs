@@ -211,6 +211,61 @@ fn tab_coming_last() -> App {
     app
 }
 
+fn three_keys() -> Vec<orws::admin::keys::Key> {
+    ["a", "b", "c"]
+        .iter()
+        .map(|h| {
+            serde_json::from_value(json!({
+                "hash": h, "name": format!("key {h}"), "workspace_id": production().id(),
+            }))
+            .unwrap()
+        })
+        .collect()
+}
+
+/// The Keys tab with three keys, the middle one selected.
+fn keys_tab() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('4'));
+    app.update(Msg::KeysLoaded {
+        workspace_id: production().id().to_string(),
+        result: Ok(three_keys()),
+    });
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+/// The Keys tab after a review left with Esc: a status line the tab keys clear.
+fn keys_tab_with_status() -> App {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.status.is_some());
+    app
+}
+
+fn admin_review() -> App {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('d'));
+    app
+}
+
+fn admin_sending() -> App {
+    let mut app = admin_review();
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
+fn admin_result() -> App {
+    let mut app = admin_sending();
+    let mut k = three_keys()[1].clone();
+    k.disabled = true;
+    app.update(Msg::AdminSent(Ok(vec![
+        orws::tui::screens::admin_write::AdminAnswer::Key(k),
+    ])));
+    app
+}
+
 /// Fresh apps in each scope; an action acts if it changes something in at least one of them.
 fn states(scope: Scope) -> Vec<fn() -> App> {
     match scope {
@@ -226,6 +281,10 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::QuestionResetAll => vec![question_reset_all],
         Scope::TooSmall => vec![too_small],
         Scope::TabComing => vec![tab_coming, tab_coming_last],
+        Scope::Keys => vec![keys_tab, keys_tab_with_status],
+        Scope::AdminReview => vec![admin_review],
+        Scope::AdminSending => vec![admin_sending],
+        Scope::AdminResult => vec![admin_result],
     }
 }
 
@@ -311,6 +370,10 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::Result,
         Scope::Conflict,
         Scope::TabComing,
+        Scope::Keys,
+        Scope::AdminReview,
+        Scope::AdminSending,
+        Scope::AdminResult,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

@@ -95,6 +95,8 @@ pub enum Action {
     NextTab,
     /// The previous tab (wraps around).
     PrevTab,
+    /// Keys tab: disable the selected key, or enable it when disabled (through a Review).
+    Disable,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -117,6 +119,14 @@ pub enum Scope {
     TooSmall,
     /// A workspace tab not built yet.
     TabComing,
+    /// The Keys tab.
+    Keys,
+    /// An admin write's Review of the exact request(s).
+    AdminReview,
+    /// An admin write on its way.
+    AdminSending,
+    /// An admin write's result.
+    AdminResult,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -144,7 +154,7 @@ const TAB_ACTIONS_AND_LEAVE: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 16] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -157,6 +167,10 @@ impl Scope {
         Scope::QuestionResetAll,
         Scope::TooSmall,
         Scope::TabComing,
+        Scope::Keys,
+        Scope::AdminReview,
+        Scope::AdminSending,
+        Scope::AdminResult,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -183,6 +197,13 @@ impl Scope {
             Scope::QuestionResetAll => &[Yes, No],
             Scope::TooSmall => &[Quit],
             Scope::TabComing => TAB_ACTIONS_AND_LEAVE,
+            Scope::Keys => &[
+                Disable, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4,
+                Tab5, NextTab, PrevTab,
+            ],
+            Scope::AdminReview => &[Submit, Back, Help, Quit],
+            Scope::AdminSending => &[Cancel, Help],
+            Scope::AdminResult => &[Done, Back, Undo, Help, Quit],
         }
     }
 
@@ -199,6 +220,10 @@ impl Scope {
             Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll => "Question",
             Scope::TooSmall => "Too small",
             Scope::TabComing => "Tab",
+            Scope::Keys => "Keys",
+            Scope::AdminReview => "Review",
+            Scope::AdminSending => "Sending",
+            Scope::AdminResult => "Result",
         }
     }
 }
@@ -218,13 +243,17 @@ impl fmt::Display for Scope {
             Scope::QuestionResetAll => "the question on resetting all",
             Scope::TooSmall => "the too-small notice",
             Scope::TabComing => "a tab not built yet",
+            Scope::Keys => "the Keys tab",
+            Scope::AdminReview => "the review of an admin write",
+            Scope::AdminSending => "the sending of an admin write",
+            Scope::AdminResult => "the result of an admin write",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -265,6 +294,7 @@ impl Action {
         Action::Tab5,
         Action::NextTab,
         Action::PrevTab,
+        Action::Disable,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -310,6 +340,7 @@ impl Action {
             Action::Tab5 => "tab_5",
             Action::NextTab => "next_tab",
             Action::PrevTab => "previous_tab",
+            Action::Disable => "disable",
         }
     }
 
@@ -365,6 +396,7 @@ impl Action {
             Action::Tab5 => "Guardrail tab",
             Action::NextTab => "next tab",
             Action::PrevTab => "previous tab",
+            Action::Disable => "disable / enable the key",
         }
     }
 
@@ -411,6 +443,7 @@ impl Action {
             Action::Tab5 => &["5"],
             Action::NextTab => &["]"],
             Action::PrevTab => &["["],
+            Action::Disable => &["d"],
         }
     }
 }

@@ -55,7 +55,7 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
         }
-        Screen::Form => app.tabs.current.scope(),
+        Screen::Form => crate::tui::screens::tabs::scope(app),
         Screen::Review => Scope::Review,
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,

@@ -73,6 +73,13 @@ pub enum Msg {
     DraftsWaiting(Vec<String>),
     /// `r` on the form: the workspace as the server holds it now.
     Refreshed(Result<Workspace, ApiError>),
+    /// The keys of a workspace (all pages, disabled and expired ones too).
+    KeysLoaded {
+        workspace_id: String,
+        result: Result<Vec<crate::admin::keys::Key>, ApiError>,
+    },
+    /// How an admin write ended: the answers, or why it stopped (nothing sent after that).
+    AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
 }
 
 /// What the app asks the runtime to do.
@@ -114,6 +121,13 @@ pub enum Effect {
     DeleteDraft {
         workspace_id: String,
     },
+    /// List a workspace's keys, all of them (answered with `Msg::KeysLoaded`).
+    LoadKeys(String),
+    /// Send an admin write's requests in order, stopping at the first failure (answered with
+    /// `Msg::AdminSent`).
+    AdminSend(Vec<crate::tui::screens::admin_write::AdminRequest>),
+    /// Stop waiting for the admin write in flight.
+    CancelAdmin,
     /// Append an applied patch to the history (the runtime stamps the time).
     RecordHistory {
         patch: PatchBody,
@@ -234,6 +248,8 @@ pub struct App {
     pub review: crate::tui::screens::review::ReviewState,
     /// The open workspace's tabs (Settings is the form).
     pub tabs: crate::tui::screens::tabs::Tabs,
+    /// An admin write (not the workspace PATCH) under review, on its way or done.
+    pub admin: Option<crate::tui::screens::admin_write::AdminWrite>,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -280,6 +296,7 @@ impl App {
             catalog_requested: false,
             review: Default::default(),
             tabs: Default::default(),
+            admin: None,
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -299,6 +316,10 @@ impl App {
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
         matches!(self.screen, Screen::Submitting { .. })
+            || matches!(
+                self.admin.as_ref().map(|w| &w.stage),
+                Some(crate::tui::screens::admin_write::Stage::Sending)
+            )
             || matches!(self.screen, Screen::Loading { error: None, .. })
             || self.picker.loading && matches!(self.screen, Screen::Picker)
     }
@@ -418,6 +439,18 @@ impl App {
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
+            Msg::KeysLoaded {
+                workspace_id,
+                result,
+            } => {
+                // A late answer for a workspace no longer open is dropped.
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    let result = result.map_err(|e| e.to_string());
+                    self.tabs.keys.loaded(&workspace_id, result);
+                }
+                vec![]
+            }
+            Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
                 vec![]
@@ -553,7 +586,10 @@ impl App {
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).
             Scope::TooSmall => self.leave(true),
-            Scope::TabComing => crate::tui::screens::tabs::act(self, scope, action),
+            Scope::TabComing | Scope::Keys => crate::tui::screens::tabs::act(self, scope, action),
+            Scope::AdminReview => crate::tui::screens::admin_write::act_review(self, action),
+            Scope::AdminSending => crate::tui::screens::admin_write::act_sending(self, action),
+            Scope::AdminResult => crate::tui::screens::admin_write::act_done(self, action),
         }
     }
 
@@ -633,6 +669,7 @@ impl App {
                 }
                 self.form = Some(form);
                 self.tabs = Default::default();
+                self.admin = None;
                 self.screen = Screen::Form;
                 self.status = None;
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
@@ -748,6 +785,7 @@ impl App {
         self.has_picker = true;
         self.form = None;
         self.tabs = Default::default();
+        self.admin = None;
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.

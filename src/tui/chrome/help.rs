@@ -85,7 +85,11 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
         | Scope::TooSmall
-        | Scope::TabComing => {}
+        | Scope::TabComing
+        | Scope::Keys
+        | Scope::AdminReview
+        | Scope::AdminSending
+        | Scope::AdminResult => {}
     }
     all
 }

@@ -170,6 +170,7 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Picker) if app.picker.filtering => "FILTER",
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
+        (None, Screen::Form) if app.admin.is_some() => "ADMIN",
         (None, Screen::Form) if app.tabs.current != crate::tui::screens::tabs::Tab::Settings => {
             app.tabs.current.badge()
         }
@@ -190,7 +191,7 @@ pub fn screen_scope(app: &App) -> Scope {
     match &app.screen {
         Screen::Picker => Scope::Picker,
         Screen::Loading { .. } => Scope::Loading,
-        Screen::Form => app.tabs.current.scope(),
+        Screen::Form => crate::tui::screens::tabs::scope(app),
         Screen::Review => Scope::Review,
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
@@ -219,7 +220,10 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             questions::hints(app, scope)
         }
         Scope::TooSmall => vec![(Action::Quit, "quit")],
-        Scope::TabComing => crate::tui::screens::tabs::hints(app, scope),
+        Scope::TabComing | Scope::Keys => crate::tui::screens::tabs::hints(app, scope),
+        Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
+        Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
+        Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
     }
 }
 

@@ -1,8 +1,10 @@
 //! One module per screen: its state, its `update` (what each of its actions does), its view,
 //! and `hints()` — the actions it acts on, from which the hint bar and the help are built.
 
+pub mod admin_write;
 pub mod conflict;
 pub mod form;
+pub mod keys_tab;
 pub mod loading;
 pub mod picker;
 pub mod questions;

@@ -116,6 +116,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable => vec![],
     }
 }

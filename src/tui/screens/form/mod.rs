@@ -380,7 +380,8 @@ impl FormState {
             | Action::Tab4
             | Action::Tab5
             | Action::NextTab
-            | Action::PrevTab => {}
+            | Action::PrevTab
+            | Action::Disable => {}
         }
         FormAction::None
     }

@@ -129,7 +129,8 @@ impl PickerState {
             | Action::Tab4
             | Action::Tab5
             | Action::NextTab
-            | Action::PrevTab => {}
+            | Action::PrevTab
+            | Action::Disable => {}
         }
         self.clamp();
         PickerAction::None

@@ -44,7 +44,11 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::Result
         | Scope::Conflict
         | Scope::TooSmall
-        | Scope::TabComing => vec![],
+        | Scope::TabComing
+        | Scope::Keys
+        | Scope::AdminReview
+        | Scope::AdminSending
+        | Scope::AdminResult => vec![],
     }
 }
 
@@ -109,7 +113,8 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable => vec![],
     }
 }
 
@@ -174,7 +179,8 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable => vec![],
     }
 }
 
@@ -230,7 +236,8 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable => vec![],
     }
 }
 

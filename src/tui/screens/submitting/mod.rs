@@ -53,6 +53,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab5
         | Action::NextTab
         | Action::PrevTab
+        | Action::Disable
         | Action::Quit
         | Action::Back => vec![],
     }

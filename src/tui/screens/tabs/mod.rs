@@ -78,7 +78,8 @@ impl Tab {
     pub fn scope(self) -> Scope {
         match self {
             Tab::Settings => Scope::Form,
-            Tab::Budgets | Tab::Members | Tab::Keys | Tab::Guardrail => Scope::TabComing,
+            Tab::Keys => Scope::Keys,
+            Tab::Budgets | Tab::Members | Tab::Guardrail => Scope::TabComing,
         }
     }
 }
@@ -96,12 +97,13 @@ pub trait TabState {
 pub struct Tabs {
     pub current: Tab,
     pub visited: BTreeSet<Tab>,
+    pub keys: crate::tui::screens::keys_tab::KeysTab,
 }
 
 impl Tabs {
     /// Unsaved edits on the tabs other than Settings (the form counts its own).
     pub fn unsaved(&self) -> usize {
-        0
+        self.keys.unsaved()
     }
 }
 
@@ -130,9 +132,40 @@ pub fn go(app: &mut App, action: Action) -> Option<Vec<Effect>> {
 }
 
 /// The first visit of a tab: what it loads.
-fn enter(_app: &mut App, tab: Tab) -> Vec<Effect> {
+fn enter(app: &mut App, tab: Tab) -> Vec<Effect> {
     match tab {
-        Tab::Settings | Tab::Budgets | Tab::Members | Tab::Keys | Tab::Guardrail => vec![],
+        Tab::Keys => load(app, tab),
+        Tab::Settings | Tab::Budgets | Tab::Members | Tab::Guardrail => vec![],
+    }
+}
+
+/// `r` on a tab, or after a write that may have landed: read the showing tab again.
+pub fn reload(app: &mut App) -> Vec<Effect> {
+    let tab = app.tabs.current;
+    load(app, tab)
+}
+
+fn load(app: &mut App, tab: Tab) -> Vec<Effect> {
+    let Some(id) = app.form.as_ref().map(|f| f.workspace.id().to_string()) else {
+        return vec![];
+    };
+    match tab {
+        Tab::Keys => {
+            app.tabs.keys.keys = None;
+            vec![Effect::LoadKeys(id)]
+        }
+        Tab::Settings | Tab::Budgets | Tab::Members | Tab::Guardrail => vec![],
+    }
+}
+
+/// Whose keys are commands on the workspace screen: an admin write over the tab, or the tab.
+pub fn scope(app: &App) -> Scope {
+    use crate::tui::screens::admin_write::Stage;
+    match app.admin.as_ref().map(|w| &w.stage) {
+        Some(Stage::Review) => Scope::AdminReview,
+        Some(Stage::Sending) => Scope::AdminSending,
+        Some(Stage::Done(_)) => Scope::AdminResult,
+        None => app.tabs.current.scope(),
     }
 }
 
@@ -143,6 +176,7 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
     }
     match scope {
         Scope::TabComing => coming::act(app, action),
+        Scope::Keys => crate::tui::screens::keys_tab::act(app, action),
         // Not a tab's scope: nothing acts.
         _ => vec![],
     }
@@ -152,6 +186,7 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
 pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     match scope {
         Scope::TabComing => coming::hints(app),
+        Scope::Keys => crate::tui::screens::keys_tab::hints(app),
         _ => vec![],
     }
 }

@@ -19,9 +19,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     match app.tabs.current {
         Tab::Settings => form::view::draw(buf, body, app, form, theme),
-        tab @ (Tab::Budgets | Tab::Members | Tab::Keys | Tab::Guardrail) => {
-            coming(buf, body, tab, theme)
-        }
+        Tab::Keys => crate::tui::screens::keys_tab::view::draw(buf, body, &app.tabs.keys, theme),
+        tab @ (Tab::Budgets | Tab::Members | Tab::Guardrail) => coming(buf, body, tab, theme),
+    }
+    if let Some(write) = &app.admin {
+        crate::tui::screens::admin_write::view::draw(buf, body, app, write, theme);
     }
 }
 

@@ -1,0 +1,233 @@
+//! The write pipeline for the admin writes that are not the workspace PATCH: a Review of the
+//! exact request(s) where only `Enter` sends, the sending (a spinner; `Esc` stops waiting),
+//! the result, and an undo that opens a Review of the inverse request(s) where there is one.
+//! It shows over the tab that asked for it (`App::admin`).
+
+pub mod view;
+
+use crate::admin::keys::{Key, KeyPatch};
+use crate::config::Action;
+use crate::tui::app::{App, Effect};
+use serde_json::Value;
+
+/// One request of an admin write, exactly as it is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AdminRequest {
+    /// `PATCH /keys/{hash}`.
+    PatchKey { hash: String, patch: KeyPatch },
+}
+
+impl AdminRequest {
+    pub fn method(&self) -> &'static str {
+        match self {
+            AdminRequest::PatchKey { .. } => "PATCH",
+        }
+    }
+
+    pub fn path(&self) -> String {
+        match self {
+            AdminRequest::PatchKey { hash, .. } => format!("/keys/{hash}"),
+        }
+    }
+
+    pub fn body(&self) -> Option<Value> {
+        match self {
+            AdminRequest::PatchKey { patch, .. } => serde_json::to_value(patch).ok(),
+        }
+    }
+}
+
+/// What the server answered to one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AdminAnswer {
+    Key(Key),
+}
+
+/// Where the write is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    Review,
+    Sending,
+    /// Sent: a line on what happened, or why it failed (nothing more was sent after it).
+    Done(Result<String, String>),
+}
+
+/// An admin write on its way through Review → Sending → Done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminWrite {
+    /// What it does, in words (`Disable key "ci"`).
+    pub what: String,
+    pub requests: Vec<AdminRequest>,
+    /// Said above the requests (rules that apply, what cannot be undone).
+    pub notes: Vec<String>,
+    pub stage: Stage,
+    /// The requests that undo it, when the API allows it.
+    pub undo: Option<(String, Vec<AdminRequest>)>,
+    /// Why it cannot be undone, when it cannot.
+    pub no_undo: Option<String>,
+}
+
+impl AdminWrite {
+    pub fn new(what: impl Into<String>, requests: Vec<AdminRequest>) -> Self {
+        Self {
+            what: what.into(),
+            requests,
+            notes: vec![],
+            stage: Stage::Review,
+            undo: None,
+            no_undo: None,
+        }
+    }
+}
+
+pub fn review_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Submit, "send"),
+        (Action::Back, "back"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]
+}
+
+pub fn sending_hints() -> Vec<(Action, &'static str)> {
+    vec![(Action::Cancel, "stop waiting"), (Action::Help, "help")]
+}
+
+pub fn done_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Done, "done"),
+        (Action::Back, "done"),
+        (Action::Undo, "undo"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]
+}
+
+/// Keys on the Review: only `Enter` sends; `Esc` goes back and sends nothing.
+pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Submit => match &mut app.admin {
+            Some(write) => {
+                write.stage = Stage::Sending;
+                app.elapsed = std::time::Duration::ZERO;
+                vec![Effect::AdminSend(write.requests.clone())]
+            }
+            None => vec![],
+        },
+        Action::Back => {
+            app.admin = None;
+            app.info("Nothing was sent.");
+            vec![]
+        }
+        Action::Help => app.show_help(),
+        Action::Quit => app.leave(true),
+        _ => vec![],
+    }
+}
+
+/// Keys while sending: `Esc` stops waiting; the request may have landed, so the tab re-reads.
+pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Cancel => {
+            app.admin = None;
+            app.warn("Stopped waiting; the request may have landed: re-reading the list.");
+            let mut effects = vec![Effect::CancelAdmin];
+            effects.extend(crate::tui::screens::tabs::reload(app));
+            effects
+        }
+        Action::Help => app.show_help(),
+        _ => vec![],
+    }
+}
+
+/// Keys on the result: `u` reviews the inverse; Enter/Esc close it.
+pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Done | Action::Back => {
+            app.admin = None;
+            vec![]
+        }
+        Action::Undo => {
+            let Some(write) = app.admin.take() else {
+                return vec![];
+            };
+            match (&write.stage, write.undo, write.no_undo) {
+                (Stage::Done(Ok(_)), Some((what, requests)), _) => {
+                    app.admin = Some(AdminWrite::new(what, requests));
+                }
+                (_, _, Some(why)) => {
+                    app.warn(why);
+                }
+                _ => app.warn("Nothing to undo: the write did not go through."),
+            }
+            vec![]
+        }
+        Action::Help => app.show_help(),
+        Action::Quit => app.leave(true),
+        _ => vec![],
+    }
+}
+
+/// The runtime's part: each request once, in order, stopping at the first failure.
+pub async fn send(
+    client: &crate::api::Client,
+    requests: &[AdminRequest],
+) -> Result<Vec<AdminAnswer>, String> {
+    let mut answers = Vec::with_capacity(requests.len());
+    for (i, r) in requests.iter().enumerate() {
+        let answer = match r {
+            AdminRequest::PatchKey { hash, patch } => client
+                .patch_key(hash, patch)
+                .await
+                .map(AdminAnswer::Key)
+                .map_err(|e| failure_text(&e)),
+        };
+        match answer {
+            Ok(a) => answers.push(a),
+            Err(e) if i == 0 => return Err(e),
+            Err(e) => {
+                return Err(format!(
+                    "{e} ({i} of {} requests had gone through; nothing more was sent)",
+                    requests.len()
+                ));
+            }
+        }
+    }
+    Ok(answers)
+}
+
+fn failure_text(e: &crate::api::WriteFailure) -> String {
+    use crate::api::WriteFailure;
+    match e {
+        WriteFailure::Busy { error, .. } => {
+            format!("{error}; nothing was changed, try again later")
+        }
+        WriteFailure::Failed(error) if error.may_have_landed() => {
+            format!("{error}; it may have landed: r re-reads the list")
+        }
+        WriteFailure::Failed(error) => error.to_string(),
+    }
+}
+
+/// The answer to the write in flight: the tabs take in what changed.
+pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effect> {
+    let Some(write) = &mut app.admin else {
+        // Stopped waiting meanwhile: the tab re-reads instead.
+        return vec![];
+    };
+    if write.stage != Stage::Sending {
+        return vec![];
+    }
+    match result {
+        Ok(answers) => {
+            for a in &answers {
+                match a {
+                    AdminAnswer::Key(key) => app.tabs.keys.replace(key),
+                }
+            }
+            write.stage = Stage::Done(Ok("applied".to_string()));
+        }
+        Err(e) => write.stage = Stage::Done(Err(e)),
+    }
+    vec![]
+}
