@@ -291,3 +291,90 @@ fn the_keys_tab_and_its_review_are_usable_at_60x20() {
         "{text}"
     );
 }
+
+fn workspace(id: &str, name: &str) -> orws::workspace::Workspace {
+    orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": id, "name": name, "slug": name.to_lowercase()}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
+    use orws::admin::keys::KeyPatch;
+    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest, Stage};
+    let mut app = keys_tab();
+    // Opened straight into the workspace: the list to choose from is loaded now.
+    assert_eq!(key(&mut app, KeyCode::Char('m')), vec![Effect::LoadList]);
+    app.update(Msg::ListLoaded(Ok(vec![
+        common::production(),
+        workspace("u-staging", "Staging"),
+    ])));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("Staging (staging)"), "{text}");
+    assert!(!text.contains("Production (production)\n"), "not to itself");
+    assert!(
+        text.contains("presets"),
+        "R5 is said before the move\n{text}"
+    );
+    // Esc leaves it untouched; tab keys are not tab keys here.
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.tabs.current, Tab::Keys);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.tabs.keys.moving.is_none() && app.admin.is_none());
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Enter);
+    let write = app.admin.clone().unwrap();
+    let to = |ws: &str| AdminRequest::PatchKey {
+        hash: "h1".into(),
+        patch: KeyPatch {
+            workspace_id: Some(ws.into()),
+            ..KeyPatch::default()
+        },
+    };
+    assert_eq!(write.requests, vec![to("u-staging")]);
+    assert!(draw(&app, 80, 24).contains(r#""workspace_id": "u-staging""#));
+    key(&mut app, KeyCode::Enter);
+    let mut moved = app.tabs.keys.list()[0].clone();
+    moved.workspace_id = "u-staging".into();
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(moved)])));
+    assert_eq!(
+        app.tabs.keys.list().len(),
+        1,
+        "the moved key left this list"
+    );
+    key(&mut app, KeyCode::Char('u'));
+    let undo = app.admin.clone().unwrap();
+    assert_eq!(undo.stage, Stage::Review);
+    assert_eq!(undo.requests, vec![to(common::production().id())]);
+}
+
+#[test]
+fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
+    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Delete);
+    let write = app.admin.clone().unwrap();
+    assert_eq!(
+        write.requests,
+        vec![AdminRequest::DeleteKey { hash: "h2".into() }]
+    );
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("DELETE /keys/h2"), "{text}");
+    assert!(text.contains("cannot be undone"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::KeyDeleted(
+        "h2".into(),
+    )])));
+    assert_eq!(app.tabs.keys.list().len(), 1);
+    key(&mut app, KeyCode::Char('u'));
+    assert!(app.admin.is_none());
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cannot be brought back")
+    );
+}

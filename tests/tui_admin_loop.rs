@@ -97,3 +97,32 @@ async fn disabling_a_key_sends_exactly_the_reviewed_patch() {
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
     assert!(app.quit);
 }
+
+#[tokio::test]
+async fn deleting_a_key_sends_exactly_the_reviewed_delete() {
+    let server = fake().await;
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Char('4'));
+    ui.wait_for("Trial 2025", WAIT).await;
+    ui.key(KeyCode::Char('G'));
+    ui.key(KeyCode::Char('x'));
+    ui.wait_for("cannot be undone", WAIT).await;
+    let before = server.requests().len();
+    ui.key(KeyCode::Enter);
+    ui.wait_for("✓ applied", WAIT).await;
+    let sent: Vec<_> = server.requests().into_iter().skip(before).collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].method, "DELETE");
+    assert!(
+        sent[0]
+            .path
+            .ends_with("/keys/a7ccea8e818010833c0519846d58c42439e4a4eaa412f0df394ab41cd33f71fd")
+    );
+    let stored = server.keys(Some("550e8400-e29b-41d4-a716-446655440000"));
+    assert!(stored.iter().all(|k| k["name"] != "Trial 2025"));
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(app.quit);
+}

@@ -244,6 +244,21 @@ fn keys_tab_with_status() -> App {
     app
 }
 
+/// Choosing where a key moves, the middle of three workspaces selected.
+fn key_move() -> App {
+    let mut app = keys_tab();
+    app.picker.set_workspaces(vec![
+        production(),
+        ws("u1", "Alpha"),
+        ws("u2", "Beta"),
+        ws("u3", "Gamma"),
+    ]);
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.tabs.keys.moving, Some(1));
+    app
+}
+
 fn admin_review() -> App {
     let mut app = keys_tab();
     key(&mut app, KeyCode::Char('d'));
@@ -285,6 +300,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::AdminReview => vec![admin_review],
         Scope::AdminSending => vec![admin_sending],
         Scope::AdminResult => vec![admin_result],
+        Scope::KeyMove => vec![key_move],
     }
 }
 
@@ -374,6 +390,7 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::AdminReview,
         Scope::AdminSending,
         Scope::AdminResult,
+        Scope::KeyMove,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

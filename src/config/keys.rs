@@ -97,6 +97,10 @@ pub enum Action {
     PrevTab,
     /// Keys tab: disable the selected key, or enable it when disabled (through a Review).
     Disable,
+    /// Keys tab: move the selected key to another workspace (through a Review).
+    MoveKey,
+    /// Delete the selected item (through a Review).
+    Remove,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -127,6 +131,8 @@ pub enum Scope {
     AdminSending,
     /// An admin write's result.
     AdminResult,
+    /// Choosing the workspace a key moves to.
+    KeyMove,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -154,7 +160,7 @@ const TAB_ACTIONS_AND_LEAVE: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 16] = [
+    pub const ALL: [Scope; 17] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -171,6 +177,7 @@ impl Scope {
         Scope::AdminReview,
         Scope::AdminSending,
         Scope::AdminResult,
+        Scope::KeyMove,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -198,9 +205,10 @@ impl Scope {
             Scope::TooSmall => &[Quit],
             Scope::TabComing => TAB_ACTIONS_AND_LEAVE,
             Scope::Keys => &[
-                Disable, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4,
-                Tab5, NextTab, PrevTab,
+                Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1,
+                Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab,
             ],
+            Scope::KeyMove => &[Open, Up, Down, Top, Bottom, Back, Help, Quit],
             Scope::AdminReview => &[Submit, Back, Help, Quit],
             Scope::AdminSending => &[Cancel, Help],
             Scope::AdminResult => &[Done, Back, Undo, Help, Quit],
@@ -224,6 +232,7 @@ impl Scope {
             Scope::AdminReview => "Review",
             Scope::AdminSending => "Sending",
             Scope::AdminResult => "Result",
+            Scope::KeyMove => "Move a key",
         }
     }
 }
@@ -247,13 +256,14 @@ impl fmt::Display for Scope {
             Scope::AdminReview => "the review of an admin write",
             Scope::AdminSending => "the sending of an admin write",
             Scope::AdminResult => "the result of an admin write",
+            Scope::KeyMove => "the choice where a key moves",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 43] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -295,6 +305,8 @@ impl Action {
         Action::NextTab,
         Action::PrevTab,
         Action::Disable,
+        Action::MoveKey,
+        Action::Remove,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -341,6 +353,8 @@ impl Action {
             Action::NextTab => "next_tab",
             Action::PrevTab => "previous_tab",
             Action::Disable => "disable",
+            Action::MoveKey => "move_key",
+            Action::Remove => "remove",
         }
     }
 
@@ -389,14 +403,16 @@ impl Action {
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Back => "back",
-            Action::Tab1 => "Settings tab",
-            Action::Tab2 => "Budgets tab",
-            Action::Tab3 => "Members tab",
-            Action::Tab4 => "Keys tab",
-            Action::Tab5 => "Guardrail tab",
-            Action::NextTab => "next tab",
-            Action::PrevTab => "previous tab",
-            Action::Disable => "disable / enable the key",
+            Action::Tab1 => "go to tab 1–5",
+            Action::Tab2 => "go to tab 1–5",
+            Action::Tab3 => "go to tab 1–5",
+            Action::Tab4 => "go to tab 1–5",
+            Action::Tab5 => "go to tab 1–5",
+            Action::NextTab => "previous / next tab",
+            Action::PrevTab => "previous / next tab",
+            Action::Disable => "disable / enable",
+            Action::MoveKey => "move elsewhere",
+            Action::Remove => "delete (reviewed)",
         }
     }
 
@@ -444,6 +460,8 @@ impl Action {
             Action::NextTab => &["]"],
             Action::PrevTab => &["["],
             Action::Disable => &["d"],
+            Action::MoveKey => &["m"],
+            Action::Remove => &["x", "delete"],
         }
     }
 }

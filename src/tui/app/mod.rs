@@ -586,7 +586,9 @@ impl App {
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).
             Scope::TooSmall => self.leave(true),
-            Scope::TabComing | Scope::Keys => crate::tui::screens::tabs::act(self, scope, action),
+            Scope::TabComing | Scope::Keys | Scope::KeyMove => {
+                crate::tui::screens::tabs::act(self, scope, action)
+            }
             Scope::AdminReview => crate::tui::screens::admin_write::act_review(self, action),
             Scope::AdminSending => crate::tui::screens::admin_write::act_sending(self, action),
             Scope::AdminResult => crate::tui::screens::admin_write::act_done(self, action),

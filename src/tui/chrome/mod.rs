@@ -220,7 +220,9 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             questions::hints(app, scope)
         }
         Scope::TooSmall => vec![(Action::Quit, "quit")],
-        Scope::TabComing | Scope::Keys => crate::tui::screens::tabs::hints(app, scope),
+        Scope::TabComing | Scope::Keys | Scope::KeyMove => {
+            crate::tui::screens::tabs::hints(app, scope)
+        }
         Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
         Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
         Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),

@@ -15,24 +15,30 @@ use serde_json::Value;
 pub enum AdminRequest {
     /// `PATCH /keys/{hash}`.
     PatchKey { hash: String, patch: KeyPatch },
+    /// `DELETE /keys/{hash}`.
+    DeleteKey { hash: String },
 }
 
 impl AdminRequest {
     pub fn method(&self) -> &'static str {
         match self {
             AdminRequest::PatchKey { .. } => "PATCH",
+            AdminRequest::DeleteKey { .. } => "DELETE",
         }
     }
 
     pub fn path(&self) -> String {
         match self {
-            AdminRequest::PatchKey { hash, .. } => format!("/keys/{hash}"),
+            AdminRequest::PatchKey { hash, .. } | AdminRequest::DeleteKey { hash } => {
+                format!("/keys/{hash}")
+            }
         }
     }
 
     pub fn body(&self) -> Option<Value> {
         match self {
             AdminRequest::PatchKey { patch, .. } => serde_json::to_value(patch).ok(),
+            AdminRequest::DeleteKey { .. } => None,
         }
     }
 }
@@ -41,6 +47,8 @@ impl AdminRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AdminAnswer {
     Key(Key),
+    /// The key with this hash is gone.
+    KeyDeleted(String),
 }
 
 /// Where the write is.
@@ -181,6 +189,11 @@ pub async fn send(
                 .await
                 .map(AdminAnswer::Key)
                 .map_err(|e| failure_text(&e)),
+            AdminRequest::DeleteKey { hash } => client
+                .delete_key(hash)
+                .await
+                .map(|()| AdminAnswer::KeyDeleted(hash.clone()))
+                .map_err(|e| failure_text(&e)),
         };
         match answer {
             Ok(a) => answers.push(a),
@@ -220,9 +233,11 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
     }
     match result {
         Ok(answers) => {
+            let here = app.form.as_ref().map(|f| f.workspace.id().to_string());
             for a in &answers {
                 match a {
-                    AdminAnswer::Key(key) => app.tabs.keys.replace(key),
+                    AdminAnswer::Key(key) => app.tabs.keys.replace(key, here.as_deref()),
+                    AdminAnswer::KeyDeleted(hash) => app.tabs.keys.remove(hash),
                 }
             }
             write.stage = Stage::Done(Ok("applied".to_string()));

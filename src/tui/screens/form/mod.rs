@@ -381,7 +381,9 @@ impl FormState {
             | Action::Tab5
             | Action::NextTab
             | Action::PrevTab
-            | Action::Disable => {}
+            | Action::Disable
+            | Action::MoveKey
+            | Action::Remove => {}
         }
         FormAction::None
     }

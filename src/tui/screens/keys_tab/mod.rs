@@ -14,6 +14,8 @@ pub struct KeysTab {
     /// `None` while loading; the keys or why they could not be listed.
     pub keys: Option<Result<Vec<Key>, String>>,
     pub selected: usize,
+    /// Choosing where the selected key moves: the index into the other workspaces.
+    pub moving: Option<usize>,
 }
 
 impl TabState for KeysTab {}
@@ -42,12 +44,28 @@ impl KeysTab {
         self.selected = self.selected.min(self.list().len().saturating_sub(1));
     }
 
-    /// A key the server answered after a write: replace it in the list.
-    pub fn replace(&mut self, key: &Key) {
-        if let Some(Ok(keys)) = &mut self.keys
-            && let Some(k) = keys.iter_mut().find(|k| k.hash == key.hash)
-        {
-            *k = key.clone();
+    /// A key the server answered after a write: replaced in the list, taken out when it now
+    /// lives in another workspace, added when it came back here (an undone move).
+    pub fn replace(&mut self, key: &Key, here: Option<&str>) {
+        let Some(Ok(keys)) = &mut self.keys else {
+            return;
+        };
+        let pos = keys.iter().position(|k| k.hash == key.hash);
+        match (pos, here == Some(key.workspace_id.as_str())) {
+            (Some(i), true) => keys[i] = key.clone(),
+            (Some(i), false) => {
+                keys.remove(i);
+            }
+            (None, true) => keys.push(key.clone()),
+            (None, false) => {}
+        }
+        self.selected = self.selected.min(keys.len().saturating_sub(1));
+    }
+
+    pub fn remove(&mut self, hash: &str) {
+        if let Some(Ok(keys)) = &mut self.keys {
+            keys.retain(|k| k.hash != hash);
+            self.selected = self.selected.min(keys.len().saturating_sub(1));
         }
     }
 }
@@ -79,9 +97,108 @@ pub fn disable_write(key: &Key) -> AdminWrite {
     write
 }
 
+/// `PATCH /keys/{hash}` with the new workspace; undone by moving it back.
+pub fn move_write(key: &Key, to: &crate::workspace::Workspace) -> AdminWrite {
+    let patch = |ws: &str| AdminRequest::PatchKey {
+        hash: key.hash.clone(),
+        patch: KeyPatch {
+            workspace_id: Some(ws.to_string()),
+            ..KeyPatch::default()
+        },
+    };
+    let mut write = AdminWrite::new(
+        format!("Move key \"{}\" to {} ({})", key.name, to.name(), to.slug()),
+        vec![patch(to.id())],
+    );
+    write
+        .notes
+        .push(crate::admin::keys::MOVE_LEAVES_BEHIND.to_string());
+    write.undo = Some((
+        format!("Move key \"{}\" back", key.name),
+        vec![patch(&key.workspace_id)],
+    ));
+    write
+}
+
+/// `DELETE /keys/{hash}`: not revertable, and it says so.
+pub fn delete_write(key: &Key) -> AdminWrite {
+    let mut write = AdminWrite::new(
+        format!("Delete key \"{}\"", key.name),
+        vec![AdminRequest::DeleteKey {
+            hash: key.hash.clone(),
+        }],
+    );
+    write.notes.push(
+        "Deleting cannot be undone: every request made with this key is refused from then on."
+            .into(),
+    );
+    write.no_undo = Some("A deleted key cannot be brought back.".into());
+    write
+}
+
+/// The workspaces a key may move to: every listed one but the open one.
+pub fn destinations(app: &App) -> Vec<&crate::workspace::Workspace> {
+    let here = app.form.as_ref().map(|f| f.workspace.id());
+    app.picker
+        .workspaces
+        .iter()
+        .filter(|w| Some(w.id()) != here)
+        .collect()
+}
+
+pub fn move_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Open, "choose"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Back, "cancel"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+    ]
+}
+
+/// Choosing the destination: Enter opens the Review of the move; Esc leaves it untouched.
+pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
+    let n = destinations(app).len();
+    let Some(at) = app.tabs.keys.moving else {
+        return vec![];
+    };
+    let to = match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => (at + 1).min(n.saturating_sub(1)),
+        Action::Top => 0,
+        Action::Bottom => n.saturating_sub(1),
+        Action::Open => {
+            let tab = &app.tabs.keys;
+            let write = match (tab.list().get(tab.selected), destinations(app).get(at)) {
+                (Some(key), Some(ws)) => Some(move_write(key, ws)),
+                _ => None,
+            };
+            if let Some(write) = write {
+                app.tabs.keys.moving = None;
+                app.admin = Some(write);
+            }
+            return vec![];
+        }
+        Action::Back => {
+            app.tabs.keys.moving = None;
+            return vec![];
+        }
+        Action::Help => return app.show_help(),
+        Action::Quit => return app.leave(true),
+        _ => return vec![],
+    };
+    app.tabs.keys.moving = Some(to);
+    vec![]
+}
+
 pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
     let mut h = vec![
         (Action::Disable, "disable/enable"),
+        (Action::MoveKey, "move"),
+        (Action::Remove, "delete"),
         (Action::Help, "help"),
         (Action::Up, "move"),
         (Action::Down, "move"),
@@ -106,6 +223,20 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Disable => {
             if let Some(key) = tab.list().get(tab.selected) {
                 app.admin = Some(disable_write(key));
+            }
+        }
+        Action::MoveKey if !tab.list().is_empty() => {
+            tab.moving = Some(0);
+            if app.picker.workspaces.is_empty() && !app.picker.loading {
+                // Opened straight into the workspace: the list to choose from comes now.
+                app.picker.loading = true;
+                return vec![Effect::LoadList];
+            }
+        }
+        Action::MoveKey => {}
+        Action::Remove => {
+            if let Some(key) = tab.list().get(tab.selected) {
+                app.admin = Some(delete_write(key));
             }
         }
         Action::Reload => return crate::tui::screens::tabs::reload(app),

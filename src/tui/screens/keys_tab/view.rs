@@ -1,6 +1,6 @@
 //! The Keys tab's table.
 
-use super::KeysTab;
+use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, truncate};
 use crate::tui::view::{inside, panel};
@@ -9,7 +9,56 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-pub fn draw(buf: &mut Buffer, area: Rect, tab: &KeysTab, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let tab = &app.tabs.keys;
+    table(buf, area, tab, theme);
+    if let Some(at) = tab.moving {
+        choose(buf, area, app, at, theme);
+    }
+}
+
+/// Where the selected key moves: the other workspaces, and what stays behind (R5).
+fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
+    let Some(key) = app.tabs.keys.list().get(app.tabs.keys.selected) else {
+        return;
+    };
+    let rect = Rect::new(
+        area.x + 2,
+        area.y + 1,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    let title = format!("Move \"{}\" to", key.name);
+    let inner = crate::tui::view::popup(buf, rect, &title, theme);
+    let w = inner.width.saturating_sub(1) as usize;
+    let note = truncate(crate::admin::keys::MOVE_LEAVES_BEHIND, w).into_owned();
+    put(buf, inner, 0, &Line::styled(note, theme.warning));
+    let list = super::destinations(app);
+    if list.is_empty() {
+        let text = if app.picker.loading {
+            "Loading the workspaces…"
+        } else {
+            "No other workspace to move it to."
+        };
+        put(buf, inner, 2, &Line::styled(text, theme.dim));
+        return;
+    }
+    let rows = inner.height.saturating_sub(2) as usize;
+    let start = at.saturating_sub(rows.saturating_sub(1));
+    for (i, ws) in list.iter().enumerate().skip(start).take(rows) {
+        let mark = if i == at { "▶" } else { " " };
+        let text = format!("{mark} {} ({})", ws.name(), ws.slug());
+        let style = if i == at { theme.focus } else { theme.label };
+        put(
+            buf,
+            inner,
+            (i - start + 2) as u16,
+            &Line::styled(truncate(&text, w).into_owned(), style),
+        );
+    }
+}
+
+fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
     panel(" API keys ", theme).render(area, buf);
     let inner = inside(area);
     let w = inner.width.saturating_sub(1) as usize;

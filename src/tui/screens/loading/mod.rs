@@ -67,6 +67,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab5
         | Action::NextTab
         | Action::PrevTab
-        | Action::Disable => vec![],
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove => vec![],
     }
 }

@@ -130,7 +130,9 @@ impl PickerState {
             | Action::Tab5
             | Action::NextTab
             | Action::PrevTab
-            | Action::Disable => {}
+            | Action::Disable
+            | Action::MoveKey
+            | Action::Remove => {}
         }
         self.clamp();
         PickerAction::None

@@ -48,7 +48,8 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::Keys
         | Scope::AdminReview
         | Scope::AdminSending
-        | Scope::AdminResult => vec![],
+        | Scope::AdminResult
+        | Scope::KeyMove => vec![],
     }
 }
 
@@ -114,7 +115,9 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::Tab5
         | Action::NextTab
         | Action::PrevTab
-        | Action::Disable => vec![],
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove => vec![],
     }
 }
 
@@ -180,7 +183,9 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab5
         | Action::NextTab
         | Action::PrevTab
-        | Action::Disable => vec![],
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove => vec![],
     }
 }
 
@@ -237,7 +242,9 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab5
         | Action::NextTab
         | Action::PrevTab
-        | Action::Disable => vec![],
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove => vec![],
     }
 }
 

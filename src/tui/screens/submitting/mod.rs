@@ -54,6 +54,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::NextTab
         | Action::PrevTab
         | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
         | Action::Quit
         | Action::Back => vec![],
     }

@@ -165,18 +165,22 @@ pub fn scope(app: &App) -> Scope {
         Some(Stage::Review) => Scope::AdminReview,
         Some(Stage::Sending) => Scope::AdminSending,
         Some(Stage::Done(_)) => Scope::AdminResult,
+        None if app.tabs.current == Tab::Keys && app.tabs.keys.moving.is_some() => Scope::KeyMove,
         None => app.tabs.current.scope(),
     }
 }
 
 /// The keys of the tab showing (not Settings: the form has its own).
 pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
-    if let Some(effects) = go(app, action) {
+    if scope != Scope::KeyMove
+        && let Some(effects) = go(app, action)
+    {
         return effects;
     }
     match scope {
         Scope::TabComing => coming::act(app, action),
         Scope::Keys => crate::tui::screens::keys_tab::act(app, action),
+        Scope::KeyMove => crate::tui::screens::keys_tab::act_move(app, action),
         // Not a tab's scope: nothing acts.
         _ => vec![],
     }
@@ -187,6 +191,7 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     match scope {
         Scope::TabComing => coming::hints(app),
         Scope::Keys => crate::tui::screens::keys_tab::hints(app),
+        Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
         _ => vec![],
     }
 }

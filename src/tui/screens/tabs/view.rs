@@ -19,7 +19,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     match app.tabs.current {
         Tab::Settings => form::view::draw(buf, body, app, form, theme),
-        Tab::Keys => crate::tui::screens::keys_tab::view::draw(buf, body, &app.tabs.keys, theme),
+        Tab::Keys => crate::tui::screens::keys_tab::view::draw(buf, body, app, theme),
         tab @ (Tab::Budgets | Tab::Members | Tab::Guardrail) => coming(buf, body, tab, theme),
     }
     if let Some(write) = &app.admin {
