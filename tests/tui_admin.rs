@@ -224,7 +224,9 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
     let mut answered = keys_of("x")[0].clone();
     answered.workspace_id = common::production().id().to_string();
     answered.disabled = true;
-    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(answered)])));
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(Box::new(
+        answered,
+    ))])));
     assert!(matches!(
         app.admin.as_ref().unwrap().stage,
         Stage::Done(Ok(_))
@@ -337,7 +339,7 @@ fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
     key(&mut app, KeyCode::Enter);
     let mut moved = app.tabs.keys.list()[0].clone();
     moved.workspace_id = "u-staging".into();
-    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(moved)])));
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(Box::new(moved))])));
     assert_eq!(
         app.tabs.keys.list().len(),
         1,

@@ -276,7 +276,7 @@ fn admin_result() -> App {
     let mut k = three_keys()[1].clone();
     k.disabled = true;
     app.update(Msg::AdminSent(Ok(vec![
-        orws::tui::screens::admin_write::AdminAnswer::Key(k),
+        orws::tui::screens::admin_write::AdminAnswer::Key(Box::new(k)),
     ])));
     app
 }

@@ -46,7 +46,7 @@ impl AdminRequest {
 /// What the server answered to one request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AdminAnswer {
-    Key(Key),
+    Key(Box<Key>),
     /// The key with this hash is gone.
     KeyDeleted(String),
 }
@@ -187,7 +187,7 @@ pub async fn send(
             AdminRequest::PatchKey { hash, patch } => client
                 .patch_key(hash, patch)
                 .await
-                .map(AdminAnswer::Key)
+                .map(|k| AdminAnswer::Key(Box::new(k)))
                 .map_err(|e| failure_text(&e)),
             AdminRequest::DeleteKey { hash } => client
                 .delete_key(hash)
