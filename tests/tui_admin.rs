@@ -380,3 +380,144 @@ fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
             .contains("cannot be brought back")
     );
 }
+
+fn members_data(default_id: Option<String>) -> orws::tui::screens::members_tab::MembersData {
+    let id = common::production().id().to_string();
+    let member = |u: &str| {
+        serde_json::from_value(serde_json::json!({
+            "id": format!("m-{u}"), "workspace_id": id, "user_id": u, "role": "member",
+            "created_at": "2025-01-01T00:00:00Z",
+        }))
+        .unwrap()
+    };
+    let org = |(u, name): (&str, &str)| {
+        serde_json::from_value(serde_json::json!({
+            "id": u, "first_name": name, "email": format!("{}@example.com", name.to_lowercase()),
+            "role": "org:member",
+        }))
+        .unwrap()
+    };
+    let mut key = keys_of(&id)[0].clone();
+    key.creator_user_id = Some("u1".into());
+    orws::tui::screens::members_tab::MembersData {
+        members: vec![member("u1"), member("u2")],
+        org: [
+            ("u1", "Jane"),
+            ("u2", "Bob"),
+            ("u3", "Mei"),
+            ("u4", "Max"),
+            ("u5", "Priya"),
+        ]
+        .map(org)
+        .to_vec(),
+        keys: vec![key],
+        default_id,
+    }
+}
+
+fn members_tab(default_id: Option<String>) -> App {
+    let mut app = form();
+    let id = common::production().id().to_string();
+    assert_eq!(
+        key(&mut app, KeyCode::Char('3')),
+        vec![Effect::LoadMembers(id.clone())]
+    );
+    app.update(Msg::MembersLoaded {
+        workspace_id: id,
+        result: Ok(members_data(default_id)),
+    });
+    app
+}
+
+#[test]
+fn the_members_tab_joins_names_and_emails() {
+    let app = members_tab(None);
+    let text = draw(&app, 80, 24);
+    assert!(
+        text.contains("Jane") && text.contains("jane@example.com"),
+        "{text}"
+    );
+    assert!(text.contains("member"), "{text}");
+    assert!(
+        !text.contains("Mei"),
+        "only the workspace's members\n{text}"
+    );
+    let text = draw(&app, 60, 20);
+    assert!(text.contains("Bob") && text.contains("? help"), "{text}");
+}
+
+#[test]
+fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post() {
+    use orws::tui::screens::admin_write::AdminRequest;
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char('a'));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("Mei") && text.contains("Priya"), "{text}");
+    // The filter takes text: m, a, x and s are letters there.
+    key(&mut app, KeyCode::Char('/'));
+    for c in "ma".chars() {
+        assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tabs.members.candidates().len(), 1, "Max");
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.tabs.members.candidates().len(), 3);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('s'));
+    let write = app.admin.clone().unwrap();
+    assert_eq!(
+        write.requests,
+        vec![AdminRequest::AddMembers {
+            workspace: common::production().id().to_string(),
+            user_ids: vec!["u3".into(), "u4".into()],
+        }]
+    );
+    let text = draw(&app, 80, 24);
+    assert!(
+        text.contains("/members/add") && text.contains(r#""u4""#),
+        "{text}"
+    );
+    // Sent, the list is read again.
+    key(&mut app, KeyCode::Enter);
+    let effects = app.update(Msg::AdminSent(Ok(vec![
+        orws::tui::screens::admin_write::AdminAnswer::MembersAdded(2),
+    ])));
+    assert!(matches!(effects.as_slice(), [Effect::LoadMembers(_)]));
+}
+
+#[test]
+fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
+    use orws::tui::screens::admin_write::AdminRequest;
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('x'));
+    let write = app.admin.clone().unwrap();
+    assert_eq!(
+        write.requests,
+        vec![AdminRequest::RemoveMembers {
+            workspace: common::production().id().to_string(),
+            user_ids: vec!["u1".into(), "u2".into()],
+        }]
+    );
+    assert!(write.notes[0].contains("u1") && write.notes[0].contains("Backend"));
+    let text = draw(&app, 100, 30);
+    assert!(text.contains("will refuse"), "{text}");
+    // The undo re-adds them, and says the role may not come back.
+    assert!(write.notes.iter().any(|n| n.contains("admin role")));
+}
+
+#[test]
+fn the_default_workspace_refuses_removal_before_any_request() {
+    let mut app = members_tab(Some(common::production().id().to_string()));
+    assert_eq!(key(&mut app, KeyCode::Char('x')), vec![]);
+    assert!(app.admin.is_none());
+    let status = app.status.clone().unwrap().text;
+    assert!(
+        status.contains("default workspace") && status.contains("SCIM"),
+        "{status}"
+    );
+}

@@ -126,3 +126,65 @@ async fn deleting_a_key_sends_exactly_the_reviewed_delete() {
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
     assert!(app.quit);
 }
+
+#[tokio::test]
+async fn adding_two_members_sends_exactly_the_reviewed_post() {
+    let server = fake().await;
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Char('3'));
+    ui.wait_for("priya.shah@example.com", WAIT).await;
+    ui.key(KeyCode::Char('a'));
+    ui.wait_for("Add members", WAIT).await;
+    ui.key(KeyCode::Char(' '));
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Char(' '));
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("/members/add", WAIT).await;
+    let before = server.requests().len();
+    ui.key(KeyCode::Enter);
+    ui.wait_for("✓ applied: 2 added", WAIT).await;
+    let writes: Vec<_> = server
+        .requests()
+        .into_iter()
+        .skip(before)
+        .filter(|r| r.method != "GET")
+        .collect();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert!(writes[0].path.ends_with("/members/add"));
+    assert_eq!(
+        writes[0].body,
+        r#"{"user_ids":["user_2dHFtVWx2n56w6HkM0000000003","user_2dHFtVWx2n56w6HkM0000000004"]}"#
+    );
+    ui.key(KeyCode::Enter);
+    ui.wait_for("mei.tanaka@example.com", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(app.quit);
+}
+
+#[tokio::test]
+async fn a_refused_removal_is_explained_and_nothing_more_is_sent() {
+    let server = fake().await;
+    let (ui, task) = start(client(&server), Some("production"));
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Char('3'));
+    ui.wait_for("bob.okafor@example.com", WAIT).await;
+    // Bob: SCIM-managed, with a key here.
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Char('j'));
+    ui.wait_for("▶[ ] Bob", WAIT).await;
+    ui.key(KeyCode::Char('x'));
+    ui.wait_for("/members/remove", WAIT).await;
+    let before = server.requests().len();
+    ui.key(KeyCode::Enter);
+    let screen = ui.wait_for("✗", WAIT).await;
+    let sent: Vec<_> = server.requests().into_iter().skip(before).collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        screen.contains("SCIM") || screen.contains("delete the keys"),
+        "{screen}"
+    );
+    ui.key(KeyCode::Char('q'));
+    let _ = tokio::time::timeout(WAIT, task).await;
+}

@@ -259,6 +259,57 @@ fn key_move() -> App {
     app
 }
 
+fn members_data() -> orws::tui::screens::members_tab::MembersData {
+    let id = production().id().to_string();
+    let member = |u: &str| {
+        serde_json::from_value(json!({
+            "id": format!("m-{u}"), "workspace_id": id, "user_id": u, "role": "member",
+            "created_at": "2025-01-01T00:00:00Z",
+        }))
+        .unwrap()
+    };
+    let org = |u: &str| {
+        serde_json::from_value(json!({
+            "id": u, "first_name": u, "email": format!("{u}@example.com"), "role": "org:member",
+        }))
+        .unwrap()
+    };
+    orws::tui::screens::members_tab::MembersData {
+        members: vec![member("u1"), member("u2"), member("u3")],
+        org: ["u1", "u2", "u3", "u4", "u5", "u6"].map(org).to_vec(),
+        keys: vec![],
+        default_id: None,
+    }
+}
+
+/// The Members tab with three members, the middle one selected.
+fn members_tab() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('3'));
+    app.update(Msg::MembersLoaded {
+        workspace_id: production().id().to_string(),
+        result: Ok(members_data()),
+    });
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+fn members_tab_with_status() -> App {
+    let mut app = members_tab();
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.status.is_some());
+    app
+}
+
+/// Choosing whom to add: three candidates, the middle one selected.
+fn member_add() -> App {
+    let mut app = members_tab();
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Down);
+    app
+}
+
 fn admin_review() -> App {
     let mut app = keys_tab();
     key(&mut app, KeyCode::Char('d'));
@@ -301,6 +352,8 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::AdminSending => vec![admin_sending],
         Scope::AdminResult => vec![admin_result],
         Scope::KeyMove => vec![key_move],
+        Scope::Members => vec![members_tab, members_tab_with_status],
+        Scope::MemberAdd => vec![member_add],
     }
 }
 
@@ -391,6 +444,8 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::AdminSending,
         Scope::AdminResult,
         Scope::KeyMove,
+        Scope::Members,
+        Scope::MemberAdd,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

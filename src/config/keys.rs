@@ -101,6 +101,8 @@ pub enum Action {
     MoveKey,
     /// Delete the selected item (through a Review).
     Remove,
+    /// Members tab: add organisation members (choose, then a Review).
+    Add,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -133,6 +135,10 @@ pub enum Scope {
     AdminResult,
     /// Choosing the workspace a key moves to.
     KeyMove,
+    /// The Members tab.
+    Members,
+    /// Choosing organisation members to add.
+    MemberAdd,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -160,7 +166,7 @@ const TAB_ACTIONS_AND_LEAVE: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 17] = [
+    pub const ALL: [Scope; 19] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -178,6 +184,8 @@ impl Scope {
         Scope::AdminSending,
         Scope::AdminResult,
         Scope::KeyMove,
+        Scope::Members,
+        Scope::MemberAdd,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -209,6 +217,13 @@ impl Scope {
                 Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab,
             ],
             Scope::KeyMove => &[Open, Up, Down, Top, Bottom, Back, Help, Quit],
+            Scope::Members => &[
+                Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2,
+                Tab3, Tab4, Tab5, NextTab, PrevTab,
+            ],
+            Scope::MemberAdd => &[
+                Toggle, Review, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
+            ],
             Scope::AdminReview => &[Submit, Back, Help, Quit],
             Scope::AdminSending => &[Cancel, Help],
             Scope::AdminResult => &[Done, Back, Undo, Help, Quit],
@@ -233,6 +248,8 @@ impl Scope {
             Scope::AdminSending => "Sending",
             Scope::AdminResult => "Result",
             Scope::KeyMove => "Move a key",
+            Scope::Members => "Members",
+            Scope::MemberAdd => "Add members",
         }
     }
 }
@@ -257,13 +274,15 @@ impl fmt::Display for Scope {
             Scope::AdminSending => "the sending of an admin write",
             Scope::AdminResult => "the result of an admin write",
             Scope::KeyMove => "the choice where a key moves",
+            Scope::Members => "the Members tab",
+            Scope::MemberAdd => "the choice of members to add",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -307,6 +326,7 @@ impl Action {
         Action::Disable,
         Action::MoveKey,
         Action::Remove,
+        Action::Add,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -355,6 +375,7 @@ impl Action {
             Action::Disable => "disable",
             Action::MoveKey => "move_key",
             Action::Remove => "remove",
+            Action::Add => "add",
         }
     }
 
@@ -413,6 +434,7 @@ impl Action {
             Action::Disable => "disable / enable",
             Action::MoveKey => "move elsewhere",
             Action::Remove => "delete (reviewed)",
+            Action::Add => "add (reviewed)",
         }
     }
 
@@ -462,6 +484,7 @@ impl Action {
             Action::Disable => &["d"],
             Action::MoveKey => &["m"],
             Action::Remove => &["x", "delete"],
+            Action::Add => &["a"],
         }
     }
 }

@@ -29,6 +29,8 @@ pub enum TextInput {
     FormEdit,
     /// The picker's filter.
     PickerFilter,
+    /// The filter of the members to add.
+    MemberFilter,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -54,6 +56,18 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
+        }
+        Screen::Form
+            if app.admin.is_none()
+                && app.tabs.current == crate::tui::screens::tabs::Tab::Members
+                && app
+                    .tabs
+                    .members
+                    .adding
+                    .as_ref()
+                    .is_some_and(|p| p.filtering) =>
+        {
+            return Err(TextInput::MemberFilter);
         }
         Screen::Form => crate::tui::screens::tabs::scope(app),
         Screen::Review => Scope::Review,

@@ -342,6 +342,16 @@ impl Runtime {
                         });
                     });
                 }
+                Effect::LoadMembers(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let result = crate::tui::screens::members_tab::load(&client, &id).await;
+                        let _ = tx.send(Msg::MembersLoaded {
+                            workspace_id: id,
+                            result,
+                        });
+                    });
+                }
                 Effect::AdminSend(requests) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {

@@ -78,6 +78,11 @@ pub enum Msg {
         workspace_id: String,
         result: Result<Vec<crate::admin::keys::Key>, ApiError>,
     },
+    /// What the Members tab shows (members, organisation, keys, the default workspace).
+    MembersLoaded {
+        workspace_id: String,
+        result: Result<crate::tui::screens::members_tab::MembersData, ApiError>,
+    },
     /// How an admin write ended: the answers, or why it stopped (nothing sent after that).
     AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
 }
@@ -123,6 +128,8 @@ pub enum Effect {
     },
     /// List a workspace's keys, all of them (answered with `Msg::KeysLoaded`).
     LoadKeys(String),
+    /// Read what the Members tab shows (answered with `Msg::MembersLoaded`).
+    LoadMembers(String),
     /// Send an admin write's requests in order, stopping at the first failure (answered with
     /// `Msg::AdminSent`).
     AdminSend(Vec<crate::tui::screens::admin_write::AdminRequest>),
@@ -450,6 +457,15 @@ impl App {
                 }
                 vec![]
             }
+            Msg::MembersLoaded {
+                workspace_id,
+                result,
+            } => {
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    self.tabs.members.loaded(result.map_err(|e| e.to_string()));
+                }
+                vec![]
+            }
             Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
@@ -536,6 +552,10 @@ impl App {
                 self.picker.filter_key(key);
                 vec![]
             }
+            Input::Text(TextInput::MemberFilter, key) => {
+                crate::tui::screens::members_tab::filter_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::FormEdit, key) => match &mut self.form {
                 Some(form) => {
                     let action = form.edit_mode_key(key);
@@ -586,7 +606,7 @@ impl App {
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).
             Scope::TooSmall => self.leave(true),
-            Scope::TabComing | Scope::Keys | Scope::KeyMove => {
+            Scope::TabComing | Scope::Keys | Scope::KeyMove | Scope::Members | Scope::MemberAdd => {
                 crate::tui::screens::tabs::act(self, scope, action)
             }
             Scope::AdminReview => crate::tui::screens::admin_write::act_review(self, action),

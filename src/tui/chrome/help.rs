@@ -95,7 +95,9 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::AdminReview
         | Scope::AdminSending
         | Scope::AdminResult
-        | Scope::KeyMove => {}
+        | Scope::KeyMove
+        | Scope::Members
+        | Scope::MemberAdd => {}
     }
     all
 }

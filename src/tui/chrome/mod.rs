@@ -220,7 +220,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             questions::hints(app, scope)
         }
         Scope::TooSmall => vec![(Action::Quit, "quit")],
-        Scope::TabComing | Scope::Keys | Scope::KeyMove => {
+        Scope::TabComing | Scope::Keys | Scope::KeyMove | Scope::Members | Scope::MemberAdd => {
             crate::tui::screens::tabs::hints(app, scope)
         }
         Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
@@ -275,6 +275,11 @@ pub fn hints(app: &App) -> Vec<Hint> {
         Err(input::TextInput::PickerFilter) => vec![
             hint("type", "to filter"),
             hint("↑↓", "move"),
+            hint("Enter", "apply"),
+            hint("Esc", "clear"),
+        ],
+        Err(input::TextInput::MemberFilter) => vec![
+            hint("type", "to filter"),
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],

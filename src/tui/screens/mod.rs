@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod form;
 pub mod keys_tab;
 pub mod loading;
+pub mod members_tab;
 pub mod picker;
 pub mod questions;
 pub mod result;

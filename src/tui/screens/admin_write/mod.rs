@@ -17,6 +17,16 @@ pub enum AdminRequest {
     PatchKey { hash: String, patch: KeyPatch },
     /// `DELETE /keys/{hash}`.
     DeleteKey { hash: String },
+    /// `POST /workspaces/{id}/members/add`.
+    AddMembers {
+        workspace: String,
+        user_ids: Vec<String>,
+    },
+    /// `POST /workspaces/{id}/members/remove`.
+    RemoveMembers {
+        workspace: String,
+        user_ids: Vec<String>,
+    },
 }
 
 impl AdminRequest {
@@ -24,6 +34,7 @@ impl AdminRequest {
         match self {
             AdminRequest::PatchKey { .. } => "PATCH",
             AdminRequest::DeleteKey { .. } => "DELETE",
+            AdminRequest::AddMembers { .. } | AdminRequest::RemoveMembers { .. } => "POST",
         }
     }
 
@@ -32,6 +43,12 @@ impl AdminRequest {
             AdminRequest::PatchKey { hash, .. } | AdminRequest::DeleteKey { hash } => {
                 format!("/keys/{hash}")
             }
+            AdminRequest::AddMembers { workspace, .. } => {
+                format!("/workspaces/{workspace}/members/add")
+            }
+            AdminRequest::RemoveMembers { workspace, .. } => {
+                format!("/workspaces/{workspace}/members/remove")
+            }
         }
     }
 
@@ -39,6 +56,10 @@ impl AdminRequest {
         match self {
             AdminRequest::PatchKey { patch, .. } => serde_json::to_value(patch).ok(),
             AdminRequest::DeleteKey { .. } => None,
+            AdminRequest::AddMembers { user_ids, .. }
+            | AdminRequest::RemoveMembers { user_ids, .. } => {
+                Some(serde_json::json!({ "user_ids": user_ids }))
+            }
         }
     }
 }
@@ -49,6 +70,9 @@ pub enum AdminAnswer {
     Key(Box<Key>),
     /// The key with this hash is gone.
     KeyDeleted(String),
+    /// Members added (the count the server reported).
+    MembersAdded(u64),
+    MembersRemoved(u64),
 }
 
 /// Where the write is.
@@ -194,6 +218,29 @@ pub async fn send(
                 .await
                 .map(|()| AdminAnswer::KeyDeleted(hash.clone()))
                 .map_err(|e| failure_text(&e)),
+            AdminRequest::AddMembers {
+                workspace,
+                user_ids,
+            } => client
+                .add_members(workspace, user_ids)
+                .await
+                .map(|a| AdminAnswer::MembersAdded(a.added_count))
+                .map_err(|e| failure_text(&e)),
+            AdminRequest::RemoveMembers {
+                workspace,
+                user_ids,
+            } => client
+                .remove_members(workspace, user_ids)
+                .await
+                .map(AdminAnswer::MembersRemoved)
+                .map_err(|e| {
+                    // R6/R7 have no field in the API: the refusal's words tell which.
+                    let text = failure_text(&e);
+                    match crate::admin::members::explain_removal_refusal(&text) {
+                        Some(why) => format!("{text}. {why}"),
+                        None => text,
+                    }
+                }),
         };
         match answer {
             Ok(a) => answers.push(a),
@@ -234,13 +281,28 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
     match result {
         Ok(answers) => {
             let here = app.form.as_ref().map(|f| f.workspace.id().to_string());
+            let mut summary = "applied".to_string();
+            let mut members_changed = false;
             for a in &answers {
                 match a {
                     AdminAnswer::Key(key) => app.tabs.keys.replace(key, here.as_deref()),
                     AdminAnswer::KeyDeleted(hash) => app.tabs.keys.remove(hash),
+                    AdminAnswer::MembersAdded(n) => {
+                        summary = format!("applied: {n} added");
+                        members_changed = true;
+                    }
+                    AdminAnswer::MembersRemoved(n) => {
+                        summary = format!("applied: {n} removed");
+                        members_changed = true;
+                    }
                 }
             }
-            write.stage = Stage::Done(Ok("applied".to_string()));
+            write.stage = Stage::Done(Ok(summary));
+            if members_changed && let Some(id) = here {
+                // The list as the server holds it now (who was added, with which role).
+                app.tabs.members.data = None;
+                return vec![Effect::LoadMembers(id)];
+            }
         }
         Err(e) => write.stage = Stage::Done(Err(e)),
     }

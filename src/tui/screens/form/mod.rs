@@ -383,7 +383,8 @@ impl FormState {
             | Action::PrevTab
             | Action::Disable
             | Action::MoveKey
-            | Action::Remove => {}
+            | Action::Remove
+            | Action::Add => {}
         }
         FormAction::None
     }

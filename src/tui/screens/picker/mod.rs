@@ -132,7 +132,8 @@ impl PickerState {
             | Action::PrevTab
             | Action::Disable
             | Action::MoveKey
-            | Action::Remove => {}
+            | Action::Remove
+            | Action::Add => {}
         }
         self.clamp();
         PickerAction::None

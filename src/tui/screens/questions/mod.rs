@@ -49,7 +49,9 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::AdminReview
         | Scope::AdminSending
         | Scope::AdminResult
-        | Scope::KeyMove => vec![],
+        | Scope::KeyMove
+        | Scope::Members
+        | Scope::MemberAdd => vec![],
     }
 }
 
@@ -117,7 +119,8 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::PrevTab
         | Action::Disable
         | Action::MoveKey
-        | Action::Remove => vec![],
+        | Action::Remove
+        | Action::Add => vec![],
     }
 }
 
@@ -185,7 +188,8 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PrevTab
         | Action::Disable
         | Action::MoveKey
-        | Action::Remove => vec![],
+        | Action::Remove
+        | Action::Add => vec![],
     }
 }
 
@@ -244,7 +248,8 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PrevTab
         | Action::Disable
         | Action::MoveKey
-        | Action::Remove => vec![],
+        | Action::Remove
+        | Action::Add => vec![],
     }
 }
 

@@ -103,6 +103,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::PrevTab
         | Action::Disable
         | Action::MoveKey
-        | Action::Remove => vec![],
+        | Action::Remove
+        | Action::Add => vec![],
     }
 }

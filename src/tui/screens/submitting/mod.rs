@@ -56,6 +56,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Disable
         | Action::MoveKey
         | Action::Remove
+        | Action::Add
         | Action::Quit
         | Action::Back => vec![],
     }

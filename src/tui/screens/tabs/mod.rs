@@ -79,7 +79,8 @@ impl Tab {
         match self {
             Tab::Settings => Scope::Form,
             Tab::Keys => Scope::Keys,
-            Tab::Budgets | Tab::Members | Tab::Guardrail => Scope::TabComing,
+            Tab::Members => Scope::Members,
+            Tab::Budgets | Tab::Guardrail => Scope::TabComing,
         }
     }
 }
@@ -98,12 +99,13 @@ pub struct Tabs {
     pub current: Tab,
     pub visited: BTreeSet<Tab>,
     pub keys: crate::tui::screens::keys_tab::KeysTab,
+    pub members: crate::tui::screens::members_tab::MembersTab,
 }
 
 impl Tabs {
     /// Unsaved edits on the tabs other than Settings (the form counts its own).
     pub fn unsaved(&self) -> usize {
-        self.keys.unsaved()
+        self.keys.unsaved() + self.members.unsaved()
     }
 }
 
@@ -134,8 +136,8 @@ pub fn go(app: &mut App, action: Action) -> Option<Vec<Effect>> {
 /// The first visit of a tab: what it loads.
 fn enter(app: &mut App, tab: Tab) -> Vec<Effect> {
     match tab {
-        Tab::Keys => load(app, tab),
-        Tab::Settings | Tab::Budgets | Tab::Members | Tab::Guardrail => vec![],
+        Tab::Keys | Tab::Members => load(app, tab),
+        Tab::Settings | Tab::Budgets | Tab::Guardrail => vec![],
     }
 }
 
@@ -154,7 +156,11 @@ fn load(app: &mut App, tab: Tab) -> Vec<Effect> {
             app.tabs.keys.keys = None;
             vec![Effect::LoadKeys(id)]
         }
-        Tab::Settings | Tab::Budgets | Tab::Members | Tab::Guardrail => vec![],
+        Tab::Members => {
+            app.tabs.members.data = None;
+            vec![Effect::LoadMembers(id)]
+        }
+        Tab::Settings | Tab::Budgets | Tab::Guardrail => vec![],
     }
 }
 
@@ -166,13 +172,16 @@ pub fn scope(app: &App) -> Scope {
         Some(Stage::Sending) => Scope::AdminSending,
         Some(Stage::Done(_)) => Scope::AdminResult,
         None if app.tabs.current == Tab::Keys && app.tabs.keys.moving.is_some() => Scope::KeyMove,
+        None if app.tabs.current == Tab::Members && app.tabs.members.adding.is_some() => {
+            Scope::MemberAdd
+        }
         None => app.tabs.current.scope(),
     }
 }
 
 /// The keys of the tab showing (not Settings: the form has its own).
 pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
-    if scope != Scope::KeyMove
+    if !matches!(scope, Scope::KeyMove | Scope::MemberAdd)
         && let Some(effects) = go(app, action)
     {
         return effects;
@@ -181,6 +190,8 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         Scope::TabComing => coming::act(app, action),
         Scope::Keys => crate::tui::screens::keys_tab::act(app, action),
         Scope::KeyMove => crate::tui::screens::keys_tab::act_move(app, action),
+        Scope::Members => crate::tui::screens::members_tab::act(app, action),
+        Scope::MemberAdd => crate::tui::screens::members_tab::act_add(app, action),
         // Not a tab's scope: nothing acts.
         _ => vec![],
     }
@@ -192,6 +203,8 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::TabComing => coming::hints(app),
         Scope::Keys => crate::tui::screens::keys_tab::hints(app),
         Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
+        Scope::Members => crate::tui::screens::members_tab::hints(app),
+        Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
         _ => vec![],
     }
 }

@@ -20,7 +20,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
     match app.tabs.current {
         Tab::Settings => form::view::draw(buf, body, app, form, theme),
         Tab::Keys => crate::tui::screens::keys_tab::view::draw(buf, body, app, theme),
-        tab @ (Tab::Budgets | Tab::Members | Tab::Guardrail) => coming(buf, body, tab, theme),
+        Tab::Members => crate::tui::screens::members_tab::view::draw(buf, body, app, theme),
+        tab @ (Tab::Budgets | Tab::Guardrail) => coming(buf, body, tab, theme),
     }
     if let Some(write) = &app.admin {
         crate::tui::screens::admin_write::view::draw(buf, body, app, write, theme);
