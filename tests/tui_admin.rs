@@ -521,3 +521,25 @@ fn the_default_workspace_refuses_removal_before_any_request() {
         "{status}"
     );
 }
+
+#[test]
+fn the_members_header_lines_up_and_the_move_note_is_read_whole() {
+    let app = members_tab(None);
+    let text = draw(&app, 80, 24);
+    let col = |needle: &str| {
+        let line = text.lines().find(|l| l.contains(needle)).unwrap();
+        line.chars()
+            .take_while(|_| true)
+            .collect::<String>()
+            .find(needle)
+            .map(|b| line[..b].chars().count())
+    };
+    assert_eq!(col("Name"), col("Jane"), "{text}");
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('m'));
+    let text = draw(&app, 80, 24);
+    assert!(
+        text.contains("routing rules"),
+        "R5 is not cut short\n{text}"
+    );
+}

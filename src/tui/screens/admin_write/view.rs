@@ -83,7 +83,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
 }
 
 /// Plain word wrap to `width` columns.
-fn textwrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn textwrap(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -31,8 +31,17 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
     let title = format!("Move \"{}\" to", key.name);
     let inner = crate::tui::view::popup(buf, rect, &title, theme);
     let w = inner.width.saturating_sub(1) as usize;
-    let note = truncate(crate::admin::keys::MOVE_LEAVES_BEHIND, w).into_owned();
-    put(buf, inner, 0, &Line::styled(note, theme.warning));
+    let note =
+        crate::tui::screens::admin_write::view::textwrap(crate::admin::keys::MOVE_LEAVES_BEHIND, w);
+    for (i, line) in note.iter().take(3).enumerate() {
+        put(
+            buf,
+            inner,
+            i as u16,
+            &Line::styled(line.clone(), theme.warning),
+        );
+    }
+    let top = note.len().min(3) as u16 + 1;
     let list = super::destinations(app);
     if list.is_empty() {
         let text = if app.picker.loading {
@@ -40,10 +49,10 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         } else {
             "No other workspace to move it to."
         };
-        put(buf, inner, 2, &Line::styled(text, theme.dim));
+        put(buf, inner, top, &Line::styled(text, theme.dim));
         return;
     }
-    let rows = inner.height.saturating_sub(2) as usize;
+    let rows = inner.height.saturating_sub(top) as usize;
     let start = at.saturating_sub(rows.saturating_sub(1));
     for (i, ws) in list.iter().enumerate().skip(start).take(rows) {
         let mark = if i == at { "▶" } else { " " };
@@ -52,7 +61,7 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         put(
             buf,
             inner,
-            (i - start + 2) as u16,
+            (i - start) as u16 + top,
             &Line::styled(truncate(&text, w).into_owned(), style),
         );
     }

@@ -44,7 +44,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         }
         Some(Ok(_)) => {
             let nw = w.saturating_sub(4 + 8 + 2).clamp(10, 60) / 2;
-            let header = format!("    {:<nw$} {:<nw$} {:<8}", "Name", "Email", "Role");
+            let header = format!("     {:<nw$} {:<nw$} {:<8}", "Name", "Email", "Role");
             put(
                 buf,
                 inner,
@@ -128,12 +128,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             } else {
                 "[ ]"
             };
-            let text = format!(
-                "{cursor}{mark} {} <{}> {}",
-                o.display_name(),
-                o.email,
-                o.role
-            );
+            // Without a name the email stands for it: said once.
+            let name = o.display_name();
+            let text = if name == o.email {
+                format!("{cursor}{mark} {name} {}", o.role)
+            } else {
+                format!("{cursor}{mark} {name} <{}> {}", o.email, o.role)
+            };
             let style = if i == pick.selected {
                 theme.focus
             } else {
