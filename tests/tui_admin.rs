@@ -543,3 +543,94 @@ fn the_members_header_lines_up_and_the_move_note_is_read_whole() {
         "R5 is not cut short\n{text}"
     );
 }
+
+fn picker() -> App {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![common::production()])));
+    app
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post() {
+    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('n'));
+    // Letters are text here: q and s neither quit nor review.
+    typed(&mut app, "My Team qs");
+    assert!(!app.quit && app.admin.is_none());
+    let form = app.create.clone().unwrap();
+    assert_eq!(form.slug, "my-team-qs");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Tab);
+    typed(&mut app, "!");
+    let form = app.create.clone().unwrap();
+    assert_eq!(form.slug, "my-team", "an edited slug no longer follows");
+    key(&mut app, KeyCode::Enter);
+    // Esc hides the form and keeps it; n brings it back.
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.create.as_ref().unwrap().open);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.create.as_ref().unwrap().name, "My Team qs!");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    let write = app.admin.clone().unwrap();
+    let mut body = serde_json::Map::new();
+    body.insert("name".into(), serde_json::json!("My Team qs!"));
+    body.insert("slug".into(), serde_json::json!("my-team"));
+    assert_eq!(
+        write.requests,
+        vec![AdminRequest::CreateWorkspace { body: body.clone() }]
+    );
+    let text = draw(&app, 80, 24);
+    assert!(
+        text.contains("POST /workspaces") && text.contains(r#""slug": "my-team""#),
+        "{text}"
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::AdminSend(vec![AdminRequest::CreateWorkspace {
+            body
+        }])]
+    );
+    let created = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": "new-id", "name": "My Team qs!", "slug": "my-team"}),
+    )
+    .unwrap();
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Created(Box::new(
+        created,
+    ))])));
+    assert!(draw(&app, 80, 24).contains("created My Team qs! (my-team)"));
+    // It opens like any other workspace.
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::LoadWorkspace("new-id".into())]
+    );
+    assert!(app.create.is_none());
+}
+
+#[test]
+fn a_create_without_a_name_is_not_reviewed_and_says_why() {
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(app.admin.is_none());
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("name is required")
+    );
+    let text = draw(&app, 60, 20);
+    assert!(text.contains("name is required"), "{text}");
+}

@@ -188,3 +188,39 @@ async fn a_refused_removal_is_explained_and_nothing_more_is_sent() {
     ui.key(KeyCode::Char('q'));
     let _ = tokio::time::timeout(WAIT, task).await;
 }
+
+#[tokio::test]
+async fn creating_a_workspace_posts_the_reviewed_body_then_opens_it() {
+    let server = fake().await;
+    let (ui, task) = start(client(&server), None);
+    ui.wait_for("Production", WAIT).await;
+    ui.key(KeyCode::Char('n'));
+    ui.wait_for("New workspace", WAIT).await;
+    ui.text("Night Shift");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("POST /workspaces", WAIT).await;
+    let before = server.requests().len();
+    ui.key(KeyCode::Enter);
+    ui.wait_for("✓ created Night Shift (night-shift)", WAIT)
+        .await;
+    let writes: Vec<_> = server
+        .requests()
+        .into_iter()
+        .skip(before)
+        .filter(|r| r.method != "GET")
+        .collect();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0].method, "POST");
+    assert!(writes[0].path.ends_with("/workspaces"));
+    assert_eq!(
+        writes[0].body,
+        r#"{"name":"Night Shift","slug":"night-shift"}"#
+    );
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Night Shift (night-shift) · 1 Settings", WAIT)
+        .await;
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(app.quit);
+}

@@ -310,6 +310,24 @@ fn member_add() -> App {
     app
 }
 
+/// The new workspace form in browse mode, a name typed, on the name.
+fn create_name() -> App {
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('n'));
+    for c in "Team".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(input::context(&app), Ok(Scope::Create));
+    app
+}
+
+fn create_slug() -> App {
+    let mut app = create_name();
+    key(&mut app, KeyCode::Down);
+    app
+}
+
 fn admin_review() -> App {
     let mut app = keys_tab();
     key(&mut app, KeyCode::Char('d'));
@@ -354,6 +372,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::KeyMove => vec![key_move],
         Scope::Members => vec![members_tab, members_tab_with_status],
         Scope::MemberAdd => vec![member_add],
+        Scope::Create => vec![create_name, create_slug],
     }
 }
 
@@ -446,6 +465,7 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::KeyMove,
         Scope::Members,
         Scope::MemberAdd,
+        Scope::Create,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

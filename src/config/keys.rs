@@ -103,6 +103,8 @@ pub enum Action {
     Remove,
     /// Members tab: add organisation members (choose, then a Review).
     Add,
+    /// Picker: create a workspace.
+    Create,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -139,6 +141,8 @@ pub enum Scope {
     Members,
     /// Choosing organisation members to add.
     MemberAdd,
+    /// A new workspace's name and slug.
+    Create,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -166,7 +170,7 @@ const TAB_ACTIONS_AND_LEAVE: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 19] = [
+    pub const ALL: [Scope; 20] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -186,6 +190,7 @@ impl Scope {
         Scope::KeyMove,
         Scope::Members,
         Scope::MemberAdd,
+        Scope::Create,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -193,7 +198,8 @@ impl Scope {
         use Action::*;
         match self {
             Scope::Picker => &[
-                Up, Down, Top, Bottom, PageUp, PageDown, Open, Filter, Reload, Back, Help, Quit,
+                Up, Down, Top, Bottom, PageUp, PageDown, Open, Filter, Reload, Create, Back, Help,
+                Quit,
             ],
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
@@ -221,6 +227,7 @@ impl Scope {
                 Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2,
                 Tab3, Tab4, Tab5, NextTab, PrevTab,
             ],
+            Scope::Create => &[Edit, Review, Up, Down, Help, Back, Quit],
             Scope::MemberAdd => &[
                 Toggle, Review, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
             ],
@@ -250,6 +257,7 @@ impl Scope {
             Scope::KeyMove => "Move a key",
             Scope::Members => "Members",
             Scope::MemberAdd => "Add members",
+            Scope::Create => "New workspace",
         }
     }
 }
@@ -276,13 +284,14 @@ impl fmt::Display for Scope {
             Scope::KeyMove => "the choice where a key moves",
             Scope::Members => "the Members tab",
             Scope::MemberAdd => "the choice of members to add",
+            Scope::Create => "the new workspace form",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -327,6 +336,7 @@ impl Action {
         Action::MoveKey,
         Action::Remove,
         Action::Add,
+        Action::Create,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -376,6 +386,7 @@ impl Action {
             Action::MoveKey => "move_key",
             Action::Remove => "remove",
             Action::Add => "add",
+            Action::Create => "create",
         }
     }
 
@@ -435,6 +446,7 @@ impl Action {
             Action::MoveKey => "move elsewhere",
             Action::Remove => "delete (reviewed)",
             Action::Add => "add (reviewed)",
+            Action::Create => "new workspace",
         }
     }
 
@@ -485,6 +497,7 @@ impl Action {
             Action::MoveKey => &["m"],
             Action::Remove => &["x", "delete"],
             Action::Add => &["a"],
+            Action::Create => &["n"],
         }
     }
 }

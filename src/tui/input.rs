@@ -31,6 +31,8 @@ pub enum TextInput {
     PickerFilter,
     /// The filter of the members to add.
     MemberFilter,
+    /// A field of the new workspace form.
+    CreateEdit,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -51,8 +53,15 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Some(Overlay::Help) | None => {}
     }
     Ok(match &app.screen {
-        Screen::Picker if app.picker.filtering => return Err(TextInput::PickerFilter),
-        Screen::Picker => Scope::Picker,
+        Screen::Picker
+            if app.admin.is_none() && app.create.as_ref().is_some_and(|c| c.open && c.editing) =>
+        {
+            return Err(TextInput::CreateEdit);
+        }
+        Screen::Picker if app.picker.filtering && app.admin.is_none() => {
+            return Err(TextInput::PickerFilter);
+        }
+        Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);

@@ -257,6 +257,8 @@ pub struct App {
     pub tabs: crate::tui::screens::tabs::Tabs,
     /// An admin write (not the workspace PATCH) under review, on its way or done.
     pub admin: Option<crate::tui::screens::admin_write::AdminWrite>,
+    /// The new workspace form (kept while hidden).
+    pub create: Option<crate::tui::screens::create::CreateForm>,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -304,6 +306,7 @@ impl App {
             review: Default::default(),
             tabs: Default::default(),
             admin: None,
+            create: None,
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -552,6 +555,10 @@ impl App {
                 self.picker.filter_key(key);
                 vec![]
             }
+            Input::Text(TextInput::CreateEdit, key) => {
+                crate::tui::screens::create::edit_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::MemberFilter, key) => {
                 crate::tui::screens::members_tab::filter_key(self, key);
                 vec![]
@@ -570,6 +577,8 @@ impl App {
     /// What an action means in a scope: each screen and question has its handler.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
         match scope {
+            Scope::Picker if action == Action::Create => crate::tui::screens::create::open(self),
+            Scope::Create => crate::tui::screens::create::act(self, action),
             Scope::Picker => match self.picker.act(action) {
                 PickerAction::Open(id) => self.open(id),
                 PickerAction::Reload => {

@@ -97,7 +97,8 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::AdminResult
         | Scope::KeyMove
         | Scope::Members
-        | Scope::MemberAdd => {}
+        | Scope::MemberAdd
+        | Scope::Create => {}
     }
     all
 }

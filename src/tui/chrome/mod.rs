@@ -167,6 +167,8 @@ fn badge(app: &App) -> &'static str {
             Some(Overlay::ConfirmLeave { .. } | Overlay::RestoreDraft | Overlay::ConfirmResetAll),
             _,
         ) => "CONFIRM",
+        (None, Screen::Picker) if app.admin.is_some() => "ADMIN",
+        (None, Screen::Picker) if app.create.as_ref().is_some_and(|c| c.open) => "NEW",
         (None, Screen::Picker) if app.picker.filtering => "FILTER",
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
@@ -189,7 +191,7 @@ fn badge(app: &App) -> &'static str {
 /// The scope of the screen under any overlay or text input: whose keys help lists.
 pub fn screen_scope(app: &App) -> Scope {
     match &app.screen {
-        Screen::Picker => Scope::Picker,
+        Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form => crate::tui::screens::tabs::scope(app),
         Screen::Review => Scope::Review,
@@ -202,7 +204,11 @@ pub fn screen_scope(app: &App) -> Scope {
 /// A scope's actions with their labels, most useful first (every action of the scope is there).
 pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     match scope {
-        Scope::Picker => picker::hints(&app.picker),
+        Scope::Picker => {
+            let mut h = picker::hints(&app.picker);
+            h.push((Action::Create, "new"));
+            h
+        }
         Scope::Loading => loading::hints(app),
         Scope::Form => {
             let mut h = app
@@ -223,6 +229,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::TabComing | Scope::Keys | Scope::KeyMove | Scope::Members | Scope::MemberAdd => {
             crate::tui::screens::tabs::hints(app, scope)
         }
+        Scope::Create => crate::tui::screens::create::hints(app),
         Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
         Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
         Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
@@ -277,6 +284,11 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("↑↓", "move"),
             hint("Enter", "apply"),
             hint("Esc", "clear"),
+        ],
+        Err(input::TextInput::CreateEdit) => vec![
+            hint("type", "text"),
+            hint("Tab", "other field"),
+            hint("Enter/Esc", "done"),
         ],
         Err(input::TextInput::MemberFilter) => vec![
             hint("type", "to filter"),

@@ -17,6 +17,10 @@ pub enum AdminRequest {
     PatchKey { hash: String, patch: KeyPatch },
     /// `DELETE /keys/{hash}`.
     DeleteKey { hash: String },
+    /// `POST /workspaces` (name and slug).
+    CreateWorkspace {
+        body: serde_json::Map<String, Value>,
+    },
     /// `POST /workspaces/{id}/members/add`.
     AddMembers {
         workspace: String,
@@ -34,7 +38,9 @@ impl AdminRequest {
         match self {
             AdminRequest::PatchKey { .. } => "PATCH",
             AdminRequest::DeleteKey { .. } => "DELETE",
-            AdminRequest::AddMembers { .. } | AdminRequest::RemoveMembers { .. } => "POST",
+            AdminRequest::AddMembers { .. }
+            | AdminRequest::RemoveMembers { .. }
+            | AdminRequest::CreateWorkspace { .. } => "POST",
         }
     }
 
@@ -43,6 +49,7 @@ impl AdminRequest {
             AdminRequest::PatchKey { hash, .. } | AdminRequest::DeleteKey { hash } => {
                 format!("/keys/{hash}")
             }
+            AdminRequest::CreateWorkspace { .. } => "/workspaces".to_string(),
             AdminRequest::AddMembers { workspace, .. } => {
                 format!("/workspaces/{workspace}/members/add")
             }
@@ -56,6 +63,7 @@ impl AdminRequest {
         match self {
             AdminRequest::PatchKey { patch, .. } => serde_json::to_value(patch).ok(),
             AdminRequest::DeleteKey { .. } => None,
+            AdminRequest::CreateWorkspace { body } => Some(Value::Object(body.clone())),
             AdminRequest::AddMembers { user_ids, .. }
             | AdminRequest::RemoveMembers { user_ids, .. } => {
                 Some(serde_json::json!({ "user_ids": user_ids }))
@@ -73,6 +81,8 @@ pub enum AdminAnswer {
     /// Members added (the count the server reported).
     MembersAdded(u64),
     MembersRemoved(u64),
+    /// The workspace created.
+    Created(Box<crate::workspace::Workspace>),
 }
 
 /// Where the write is.
@@ -97,6 +107,8 @@ pub struct AdminWrite {
     pub undo: Option<(String, Vec<AdminRequest>)>,
     /// Why it cannot be undone, when it cannot.
     pub no_undo: Option<String>,
+    /// Done: the workspace to open on leaving the result (a created one).
+    pub then_open: Option<String>,
 }
 
 impl AdminWrite {
@@ -108,6 +120,7 @@ impl AdminWrite {
             stage: Stage::Review,
             undo: None,
             no_undo: None,
+            then_open: None,
         }
     }
 }
@@ -176,8 +189,15 @@ pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
 pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Done | Action::Back => {
-            app.admin = None;
-            vec![]
+            let opens = app.admin.take().and_then(|w| w.then_open);
+            match opens {
+                // A created workspace opens like any other.
+                Some(id) => {
+                    app.create = None;
+                    app.open(id)
+                }
+                None => vec![],
+            }
         }
         Action::Undo => {
             let Some(write) = app.admin.take() else {
@@ -217,6 +237,11 @@ pub async fn send(
                 .delete_key(hash)
                 .await
                 .map(|()| AdminAnswer::KeyDeleted(hash.clone()))
+                .map_err(|e| failure_text(&e)),
+            AdminRequest::CreateWorkspace { body } => client
+                .create_workspace(body)
+                .await
+                .map(|ws| AdminAnswer::Created(Box::new(ws)))
                 .map_err(|e| failure_text(&e)),
             AdminRequest::AddMembers {
                 workspace,
@@ -290,6 +315,10 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                     AdminAnswer::MembersAdded(n) => {
                         summary = format!("applied: {n} added");
                         members_changed = true;
+                    }
+                    AdminAnswer::Created(ws) => {
+                        summary = format!("created {} ({})", ws.name(), ws.slug());
+                        write.then_open = Some(ws.id().to_string());
                     }
                     AdminAnswer::MembersRemoved(n) => {
                         summary = format!("applied: {n} removed");

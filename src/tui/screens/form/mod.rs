@@ -384,7 +384,8 @@ impl FormState {
             | Action::Disable
             | Action::MoveKey
             | Action::Remove
-            | Action::Add => {}
+            | Action::Add
+            | Action::Create => {}
         }
         FormAction::None
     }

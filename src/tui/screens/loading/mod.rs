@@ -70,6 +70,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Disable
         | Action::MoveKey
         | Action::Remove
-        | Action::Add => vec![],
+        | Action::Add
+        | Action::Create => vec![],
     }
 }

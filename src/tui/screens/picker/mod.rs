@@ -133,7 +133,8 @@ impl PickerState {
             | Action::Disable
             | Action::MoveKey
             | Action::Remove
-            | Action::Add => {}
+            | Action::Add
+            | Action::Create => {}
         }
         self.clamp();
         PickerAction::None

@@ -51,7 +51,8 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::AdminResult
         | Scope::KeyMove
         | Scope::Members
-        | Scope::MemberAdd => vec![],
+        | Scope::MemberAdd
+        | Scope::Create => vec![],
     }
 }
 
@@ -120,7 +121,8 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::Disable
         | Action::MoveKey
         | Action::Remove
-        | Action::Add => vec![],
+        | Action::Add
+        | Action::Create => vec![],
     }
 }
 
@@ -189,7 +191,8 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Disable
         | Action::MoveKey
         | Action::Remove
-        | Action::Add => vec![],
+        | Action::Add
+        | Action::Create => vec![],
     }
 }
 
@@ -249,7 +252,8 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Disable
         | Action::MoveKey
         | Action::Remove
-        | Action::Add => vec![],
+        | Action::Add
+        | Action::Create => vec![],
     }
 }
 

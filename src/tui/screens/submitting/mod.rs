@@ -57,6 +57,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::MoveKey
         | Action::Remove
         | Action::Add
+        | Action::Create
         | Action::Quit
         | Action::Back => vec![],
     }

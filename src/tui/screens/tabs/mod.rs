@@ -164,6 +164,16 @@ fn load(app: &mut App, tab: Tab) -> Vec<Effect> {
     }
 }
 
+/// Whose keys are commands on the picker: an admin write (a create), the new workspace form,
+/// or the list.
+pub fn picker_scope(app: &App) -> Scope {
+    match (&app.admin, &app.create) {
+        (Some(_), _) => scope(app),
+        (None, Some(c)) if c.open => Scope::Create,
+        _ => Scope::Picker,
+    }
+}
+
 /// Whose keys are commands on the workspace screen: an admin write over the tab, or the tab.
 pub fn scope(app: &App) -> Scope {
     use crate::tui::screens::admin_write::Stage;
