@@ -634,3 +634,101 @@ fn a_create_without_a_name_is_not_reviewed_and_says_why() {
     let text = draw(&app, 60, 20);
     assert!(text.contains("name is required"), "{text}");
 }
+
+#[test]
+fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own_yes() {
+    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
+    let mut app = form();
+    let id = common::production().id().to_string();
+    let effects = key(&mut app, KeyCode::Char('D'));
+    assert_eq!(
+        effects,
+        vec![
+            Effect::LoadKeys(id.clone()),
+            Effect::LoadDefault(id.clone())
+        ]
+    );
+    app.update(Msg::KeysLoaded {
+        workspace_id: id.clone(),
+        result: Ok(keys_of(&id)),
+    });
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("budgets and guardrails"), "R2\n{text}");
+    assert!(
+        text.contains("2 API key(s) still in it") && text.contains("Backend"),
+        "R1\n{text}"
+    );
+    // Letters are the slug here; only the exact slug goes on.
+    typed(&mut app, "productio");
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(app.admin.is_none());
+    typed(&mut app, "n");
+    app.update(Msg::DefaultLoaded {
+        workspace_id: id.clone(),
+        result: Ok(Some(id.clone())),
+    });
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.admin.is_none(),
+        "the default needs its own confirmation"
+    );
+    let text = draw(&app, 100, 30);
+    assert!(text.contains("unscoped inference"), "R3\n{text}");
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('i'));
+    key(&mut app, KeyCode::Enter);
+    let write = app.admin.clone().unwrap();
+    assert_eq!(
+        write.requests,
+        vec![AdminRequest::DeleteWorkspace {
+            id: id.clone(),
+            confirm_default: true
+        }]
+    );
+    let text = draw(&app, 100, 30);
+    assert!(
+        text.contains(&format!(
+            "DELETE /workspaces/{id}?confirm_default_workspace_deletion=true"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("cannot be undone"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
+    assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cannot be brought back")
+    );
+}
+
+#[test]
+fn a_refused_delete_is_explained_and_the_flow_stays() {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('D'));
+    typed(&mut app, "production");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Err(orws::tui::screens::delete::explain(
+        "Workspace has 4 API key(s); workspaces with active API keys cannot be deleted",
+    ))));
+    let text = draw(&app, 100, 30);
+    assert!(text.contains("move each key"), "{text}");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.delete.is_some() && matches!(app.screen, Screen::Form));
+}
+
+#[test]
+fn d_in_the_picker_opens_the_workspace_then_the_guided_delete() {
+    let mut app = picker();
+    assert_eq!(
+        key(&mut app, KeyCode::Char('D')),
+        vec![Effect::LoadWorkspace(common::production().id().to_string())]
+    );
+    let effects = app.update(app.loaded(Ok(common::production())));
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadDefault(_))));
+    assert!(app.delete.is_some());
+}

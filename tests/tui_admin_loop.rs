@@ -224,3 +224,43 @@ async fn creating_a_workspace_posts_the_reviewed_body_then_opens_it() {
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
     assert!(app.quit);
 }
+
+#[tokio::test]
+async fn deleting_a_keyless_workspace_sends_the_reviewed_delete_and_returns_to_the_list() {
+    let server = fake().await;
+    let (ui, task) = start(client(&server), None);
+    ui.wait_for("Production", WAIT).await;
+    ui.key(KeyCode::Char('/'));
+    ui.text("Development");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('D'));
+    ui.wait_for("No API keys left in it", WAIT).await;
+    ui.text("dev");
+    ui.key(KeyCode::Enter);
+    ui.wait_for(
+        "DELETE /workspaces/b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d",
+        WAIT,
+    )
+    .await;
+    let before = server.requests().len();
+    ui.key(KeyCode::Enter);
+    ui.wait_for("✓ deleted", WAIT).await;
+    let writes: Vec<_> = server
+        .requests()
+        .into_iter()
+        .skip(before)
+        .filter(|r| r.method != "GET")
+        .collect();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0].method, "DELETE");
+    assert!(
+        writes[0]
+            .path
+            .ends_with("/workspaces/b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d")
+    );
+    ui.key(KeyCode::Enter);
+    ui.wait_for("WORKSPACES", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
+    assert!(app.quit);
+}

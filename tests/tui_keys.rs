@@ -328,6 +328,26 @@ fn create_slug() -> App {
     app
 }
 
+/// The guided delete, not typing.
+fn delete_flow() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('D'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(input::context(&app), Ok(Scope::Delete));
+    app
+}
+
+/// The guided delete of the default workspace: Space confirms.
+fn delete_default() -> App {
+    let mut app = delete_flow();
+    let id = production().id().to_string();
+    app.update(Msg::DefaultLoaded {
+        workspace_id: id.clone(),
+        result: Ok(Some(id)),
+    });
+    app
+}
+
 fn admin_review() -> App {
     let mut app = keys_tab();
     key(&mut app, KeyCode::Char('d'));
@@ -373,6 +393,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::Members => vec![members_tab, members_tab_with_status],
         Scope::MemberAdd => vec![member_add],
         Scope::Create => vec![create_name, create_slug],
+        Scope::Delete => vec![delete_flow, delete_default],
     }
 }
 
@@ -466,6 +487,7 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::Members,
         Scope::MemberAdd,
         Scope::Create,
+        Scope::Delete,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

@@ -105,6 +105,8 @@ pub enum Action {
     Add,
     /// Picker: create a workspace.
     Create,
+    /// Delete the workspace, guided (keys first, the slug typed).
+    DeleteWorkspace,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -143,6 +145,8 @@ pub enum Scope {
     MemberAdd,
     /// A new workspace's name and slug.
     Create,
+    /// Deleting a workspace, guided.
+    Delete,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -170,7 +174,7 @@ const TAB_ACTIONS_AND_LEAVE: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 20] = [
+    pub const ALL: [Scope; 21] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -191,6 +195,7 @@ impl Scope {
         Scope::Members,
         Scope::MemberAdd,
         Scope::Create,
+        Scope::Delete,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -198,14 +203,50 @@ impl Scope {
         use Action::*;
         match self {
             Scope::Picker => &[
-                Up, Down, Top, Bottom, PageUp, PageDown, Open, Filter, Reload, Create, Back, Help,
+                Up,
+                Down,
+                Top,
+                Bottom,
+                PageUp,
+                PageDown,
+                Open,
+                Filter,
+                Reload,
+                Create,
+                DeleteWorkspace,
+                Back,
+                Help,
                 Quit,
             ],
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
-                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
-                ResetAll, Editor, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5,
-                NextTab, PrevTab,
+                Up,
+                Down,
+                Top,
+                Bottom,
+                Edit,
+                Toggle,
+                CycleBack,
+                CycleOn,
+                Clear,
+                Undo,
+                Redo,
+                Reset,
+                ResetAll,
+                Editor,
+                Review,
+                Reload,
+                Help,
+                Quit,
+                Back,
+                Tab1,
+                Tab2,
+                Tab3,
+                Tab4,
+                Tab5,
+                NextTab,
+                PrevTab,
+                DeleteWorkspace,
             ],
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
@@ -228,6 +269,7 @@ impl Scope {
                 Tab3, Tab4, Tab5, NextTab, PrevTab,
             ],
             Scope::Create => &[Edit, Review, Up, Down, Help, Back, Quit],
+            Scope::Delete => &[Edit, Toggle, Help, Back, Quit],
             Scope::MemberAdd => &[
                 Toggle, Review, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
             ],
@@ -258,6 +300,7 @@ impl Scope {
             Scope::Members => "Members",
             Scope::MemberAdd => "Add members",
             Scope::Create => "New workspace",
+            Scope::Delete => "Delete the workspace",
         }
     }
 }
@@ -285,13 +328,14 @@ impl fmt::Display for Scope {
             Scope::Members => "the Members tab",
             Scope::MemberAdd => "the choice of members to add",
             Scope::Create => "the new workspace form",
+            Scope::Delete => "the guided delete",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -337,6 +381,7 @@ impl Action {
         Action::Remove,
         Action::Add,
         Action::Create,
+        Action::DeleteWorkspace,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -387,6 +432,7 @@ impl Action {
             Action::Remove => "remove",
             Action::Add => "add",
             Action::Create => "create",
+            Action::DeleteWorkspace => "delete_workspace",
         }
     }
 
@@ -447,6 +493,7 @@ impl Action {
             Action::Remove => "delete (reviewed)",
             Action::Add => "add (reviewed)",
             Action::Create => "new workspace",
+            Action::DeleteWorkspace => "delete the workspace",
         }
     }
 
@@ -498,6 +545,7 @@ impl Action {
             Action::Remove => &["x", "delete"],
             Action::Add => &["a"],
             Action::Create => &["n"],
+            Action::DeleteWorkspace => &["D"],
         }
     }
 }

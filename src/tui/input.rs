@@ -33,6 +33,8 @@ pub enum TextInput {
     MemberFilter,
     /// A field of the new workspace form.
     CreateEdit,
+    /// The slug typed to confirm a delete.
+    DeleteSlug,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -66,8 +68,12 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
         }
+        Screen::Form if app.admin.is_none() && app.delete.as_ref().is_some_and(|d| d.typing) => {
+            return Err(TextInput::DeleteSlug);
+        }
         Screen::Form
             if app.admin.is_none()
+                && app.delete.is_none()
                 && app.tabs.current == crate::tui::screens::tabs::Tab::Members
                 && app
                     .tabs

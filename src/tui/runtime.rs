@@ -352,6 +352,16 @@ impl Runtime {
                         });
                     });
                 }
+                Effect::LoadDefault(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let result = client.default_workspace_id().await;
+                        let _ = tx.send(Msg::DefaultLoaded {
+                            workspace_id: id,
+                            result,
+                        });
+                    });
+                }
                 Effect::AdminSend(requests) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {

@@ -83,6 +83,11 @@ pub enum Msg {
         workspace_id: String,
         result: Result<crate::tui::screens::members_tab::MembersData, ApiError>,
     },
+    /// Which workspace is the default one (R21), asked for a guided delete.
+    DefaultLoaded {
+        workspace_id: String,
+        result: Result<Option<String>, ApiError>,
+    },
     /// How an admin write ended: the answers, or why it stopped (nothing sent after that).
     AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
 }
@@ -130,6 +135,8 @@ pub enum Effect {
     LoadKeys(String),
     /// Read what the Members tab shows (answered with `Msg::MembersLoaded`).
     LoadMembers(String),
+    /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).
+    LoadDefault(String),
     /// Send an admin write's requests in order, stopping at the first failure (answered with
     /// `Msg::AdminSent`).
     AdminSend(Vec<crate::tui::screens::admin_write::AdminRequest>),
@@ -259,6 +266,10 @@ pub struct App {
     pub admin: Option<crate::tui::screens::admin_write::AdminWrite>,
     /// The new workspace form (kept while hidden).
     pub create: Option<crate::tui::screens::create::CreateForm>,
+    /// The guided delete of the open workspace.
+    pub delete: Option<crate::tui::screens::delete::DeleteFlow>,
+    /// `D` in the picker: the guided delete begins once the workspace is open.
+    pub delete_after_open: bool,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -307,6 +318,8 @@ impl App {
             tabs: Default::default(),
             admin: None,
             create: None,
+            delete: None,
+            delete_after_open: false,
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -469,6 +482,18 @@ impl App {
                 }
                 vec![]
             }
+            Msg::DefaultLoaded {
+                workspace_id,
+                result,
+            } => {
+                if let Some(flow) = &mut self.delete
+                    && flow.id == workspace_id
+                    && let Ok(Some(default)) = result
+                {
+                    flow.is_default = Some(default == workspace_id);
+                }
+                vec![]
+            }
             Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
@@ -555,6 +580,10 @@ impl App {
                 self.picker.filter_key(key);
                 vec![]
             }
+            Input::Text(TextInput::DeleteSlug, key) => {
+                crate::tui::screens::delete::type_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::CreateEdit, key) => {
                 crate::tui::screens::create::edit_key(self, key);
                 vec![]
@@ -579,6 +608,19 @@ impl App {
         match scope {
             Scope::Picker if action == Action::Create => crate::tui::screens::create::open(self),
             Scope::Create => crate::tui::screens::create::act(self, action),
+            Scope::Picker if action == Action::DeleteWorkspace => {
+                match self.picker.act(Action::Open) {
+                    PickerAction::Open(id) => {
+                        self.delete_after_open = true;
+                        self.open(id)
+                    }
+                    _ => vec![],
+                }
+            }
+            Scope::Form if action == Action::DeleteWorkspace => {
+                crate::tui::screens::delete::start(self)
+            }
+            Scope::Delete => crate::tui::screens::delete::act(self, action),
             Scope::Picker => match self.picker.act(action) {
                 PickerAction::Open(id) => self.open(id),
                 PickerAction::Reload => {
@@ -701,9 +743,13 @@ impl App {
                 self.form = Some(form);
                 self.tabs = Default::default();
                 self.admin = None;
+                self.delete = None;
                 self.screen = Screen::Form;
                 self.status = None;
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
+                if std::mem::take(&mut self.delete_after_open) {
+                    effects.extend(crate::tui::screens::delete::start(self));
+                }
                 effects.extend(self.catalog_once());
                 return effects;
             }
@@ -817,6 +863,7 @@ impl App {
         self.form = None;
         self.tabs = Default::default();
         self.admin = None;
+        self.delete = None;
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.

@@ -98,7 +98,8 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::KeyMove
         | Scope::Members
         | Scope::MemberAdd
-        | Scope::Create => {}
+        | Scope::Create
+        | Scope::Delete => {}
     }
     all
 }

@@ -207,6 +207,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::Picker => {
             let mut h = picker::hints(&app.picker);
             h.push((Action::Create, "new"));
+            h.push((Action::DeleteWorkspace, "delete"));
             h
         }
         Scope::Loading => loading::hints(app),
@@ -216,6 +217,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
                 .as_ref()
                 .map_or_else(Vec::new, crate::tui::screens::form::hints);
             h.extend(crate::tui::screens::tabs::tab_hints());
+            h.push((Action::DeleteWorkspace, "delete workspace"));
             h
         }
         Scope::Review => review::hints(app),
@@ -230,6 +232,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             crate::tui::screens::tabs::hints(app, scope)
         }
         Scope::Create => crate::tui::screens::create::hints(app),
+        Scope::Delete => crate::tui::screens::delete::hints(app),
         Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
         Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
         Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
@@ -284,6 +287,11 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("↑↓", "move"),
             hint("Enter", "apply"),
             hint("Esc", "clear"),
+        ],
+        Err(input::TextInput::DeleteSlug) => vec![
+            hint("type", "the slug"),
+            hint("Enter", "review"),
+            hint("Esc", "stop typing"),
         ],
         Err(input::TextInput::CreateEdit) => vec![
             hint("type", "text"),

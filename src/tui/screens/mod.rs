@@ -4,6 +4,7 @@
 pub mod admin_write;
 pub mod conflict;
 pub mod create;
+pub mod delete;
 pub mod form;
 pub mod keys_tab;
 pub mod loading;

@@ -17,6 +17,8 @@ pub enum AdminRequest {
     PatchKey { hash: String, patch: KeyPatch },
     /// `DELETE /keys/{hash}`.
     DeleteKey { hash: String },
+    /// `DELETE /workspaces/{id}`, with R3's confirmation for the default workspace.
+    DeleteWorkspace { id: String, confirm_default: bool },
     /// `POST /workspaces` (name and slug).
     CreateWorkspace {
         body: serde_json::Map<String, Value>,
@@ -37,7 +39,7 @@ impl AdminRequest {
     pub fn method(&self) -> &'static str {
         match self {
             AdminRequest::PatchKey { .. } => "PATCH",
-            AdminRequest::DeleteKey { .. } => "DELETE",
+            AdminRequest::DeleteKey { .. } | AdminRequest::DeleteWorkspace { .. } => "DELETE",
             AdminRequest::AddMembers { .. }
             | AdminRequest::RemoveMembers { .. }
             | AdminRequest::CreateWorkspace { .. } => "POST",
@@ -50,6 +52,16 @@ impl AdminRequest {
                 format!("/keys/{hash}")
             }
             AdminRequest::CreateWorkspace { .. } => "/workspaces".to_string(),
+            AdminRequest::DeleteWorkspace {
+                id,
+                confirm_default,
+            } => {
+                let mut path = format!("/workspaces/{id}");
+                if *confirm_default {
+                    path.push_str("?confirm_default_workspace_deletion=true");
+                }
+                path
+            }
             AdminRequest::AddMembers { workspace, .. } => {
                 format!("/workspaces/{workspace}/members/add")
             }
@@ -62,7 +74,7 @@ impl AdminRequest {
     pub fn body(&self) -> Option<Value> {
         match self {
             AdminRequest::PatchKey { patch, .. } => serde_json::to_value(patch).ok(),
-            AdminRequest::DeleteKey { .. } => None,
+            AdminRequest::DeleteKey { .. } | AdminRequest::DeleteWorkspace { .. } => None,
             AdminRequest::CreateWorkspace { body } => Some(Value::Object(body.clone())),
             AdminRequest::AddMembers { user_ids, .. }
             | AdminRequest::RemoveMembers { user_ids, .. } => {
@@ -81,6 +93,8 @@ pub enum AdminAnswer {
     /// Members added (the count the server reported).
     MembersAdded(u64),
     MembersRemoved(u64),
+    /// The workspace is gone.
+    WorkspaceDeleted,
     /// The workspace created.
     Created(Box<crate::workspace::Workspace>),
 }
@@ -109,6 +123,8 @@ pub struct AdminWrite {
     pub no_undo: Option<String>,
     /// Done: the workspace to open on leaving the result (a created one).
     pub then_open: Option<String>,
+    /// Done: back to the picker on leaving the result (a deleted workspace), when it landed.
+    pub then_picker: bool,
 }
 
 impl AdminWrite {
@@ -121,6 +137,7 @@ impl AdminWrite {
             undo: None,
             no_undo: None,
             then_open: None,
+            then_picker: false,
         }
     }
 }
@@ -189,8 +206,16 @@ pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
 pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Done | Action::Back => {
-            let opens = app.admin.take().and_then(|w| w.then_open);
-            match opens {
+            let Some(write) = app.admin.take() else {
+                return vec![];
+            };
+            if write.then_picker {
+                let name = write.what.clone();
+                let effects = app.leave_now(false);
+                app.info(format!("{name}: done."));
+                return effects;
+            }
+            match write.then_open {
                 // A created workspace opens like any other.
                 Some(id) => {
                     app.create = None;
@@ -238,6 +263,14 @@ pub async fn send(
                 .await
                 .map(|()| AdminAnswer::KeyDeleted(hash.clone()))
                 .map_err(|e| failure_text(&e)),
+            AdminRequest::DeleteWorkspace {
+                id,
+                confirm_default,
+            } => client
+                .delete_workspace(id, *confirm_default)
+                .await
+                .map(|()| AdminAnswer::WorkspaceDeleted)
+                .map_err(|e| crate::tui::screens::delete::explain(&failure_text(&e))),
             AdminRequest::CreateWorkspace { body } => client
                 .create_workspace(body)
                 .await
@@ -316,6 +349,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                         summary = format!("applied: {n} added");
                         members_changed = true;
                     }
+                    AdminAnswer::WorkspaceDeleted => summary = "deleted".to_string(),
                     AdminAnswer::Created(ws) => {
                         summary = format!("created {} ({})", ws.name(), ws.slug());
                         write.then_open = Some(ws.id().to_string());
@@ -333,7 +367,16 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                 return vec![Effect::LoadMembers(id)];
             }
         }
-        Err(e) => write.stage = Stage::Done(Err(e)),
+        Err(e) => {
+            // The refusal tells what the keys could not: this is the default workspace (R3).
+            if crate::admin::keys::refusal_means_default(&e)
+                && let Some(flow) = &mut app.delete
+            {
+                flow.is_default = Some(true);
+            }
+            write.then_picker = false;
+            write.stage = Stage::Done(Err(e));
+        }
     }
     vec![]
 }

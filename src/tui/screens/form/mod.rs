@@ -385,7 +385,8 @@ impl FormState {
             | Action::MoveKey
             | Action::Remove
             | Action::Add
-            | Action::Create => {}
+            | Action::Create
+            | Action::DeleteWorkspace => {}
         }
         FormAction::None
     }

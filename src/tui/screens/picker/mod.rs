@@ -134,7 +134,8 @@ impl PickerState {
             | Action::MoveKey
             | Action::Remove
             | Action::Add
-            | Action::Create => {}
+            | Action::Create
+            | Action::DeleteWorkspace => {}
         }
         self.clamp();
         PickerAction::None

@@ -52,7 +52,8 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::KeyMove
         | Scope::Members
         | Scope::MemberAdd
-        | Scope::Create => vec![],
+        | Scope::Create
+        | Scope::Delete => vec![],
     }
 }
 
@@ -122,7 +123,8 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::MoveKey
         | Action::Remove
         | Action::Add
-        | Action::Create => vec![],
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }
 
@@ -192,7 +194,8 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::MoveKey
         | Action::Remove
         | Action::Add
-        | Action::Create => vec![],
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }
 
@@ -253,7 +256,8 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::MoveKey
         | Action::Remove
         | Action::Add
-        | Action::Create => vec![],
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }
 

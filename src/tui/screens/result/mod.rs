@@ -65,6 +65,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::MoveKey
         | Action::Remove
         | Action::Add
-        | Action::Create => vec![],
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }

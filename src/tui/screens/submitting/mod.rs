@@ -58,6 +58,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Remove
         | Action::Add
         | Action::Create
+        | Action::DeleteWorkspace
         | Action::Quit
         | Action::Back => vec![],
     }

@@ -181,6 +181,7 @@ pub fn scope(app: &App) -> Scope {
         Some(Stage::Review) => Scope::AdminReview,
         Some(Stage::Sending) => Scope::AdminSending,
         Some(Stage::Done(_)) => Scope::AdminResult,
+        None if app.delete.is_some() => Scope::Delete,
         None if app.tabs.current == Tab::Keys && app.tabs.keys.moving.is_some() => Scope::KeyMove,
         None if app.tabs.current == Tab::Members && app.tabs.members.adding.is_some() => {
             Scope::MemberAdd

@@ -23,6 +23,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
         Tab::Members => crate::tui::screens::members_tab::view::draw(buf, body, app, theme),
         tab @ (Tab::Budgets | Tab::Guardrail) => coming(buf, body, tab, theme),
     }
+    if let Some(flow) = &app.delete {
+        crate::tui::screens::delete::view::draw(buf, body, app, flow, theme);
+    }
     if let Some(write) = &app.admin {
         crate::tui::screens::admin_write::view::draw(buf, body, app, write, theme);
     }
