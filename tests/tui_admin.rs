@@ -218,15 +218,24 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
     key(&mut app, KeyCode::Char('d'));
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![Effect::AdminSend(vec![disable])]
+        vec![Effect::AdminSend(vec![disable.clone()])]
     );
     assert!(app.is_busy());
     let mut answered = keys_of("x")[0].clone();
     answered.workspace_id = common::production().id().to_string();
     answered.disabled = true;
-    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(Box::new(
+    let effects = app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Key(Box::new(
         answered,
     ))])));
+    // The history records its kind and the exact request.
+    assert_eq!(
+        effects,
+        vec![Effect::RecordAdmin {
+            kind: "key.disable".into(),
+            workspace_id: common::production().id().to_string(),
+            requests: vec![disable.clone()],
+        }]
+    );
     assert!(matches!(
         app.admin.as_ref().unwrap().stage,
         Stage::Done(Ok(_))
@@ -484,7 +493,10 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
     let effects = app.update(Msg::AdminSent(Ok(vec![
         orws::tui::screens::admin_write::AdminAnswer::MembersAdded(2),
     ])));
-    assert!(matches!(effects.as_slice(), [Effect::LoadMembers(_)]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::RecordAdmin { kind, .. }, Effect::LoadMembers(_)] if kind == "members.add"
+    ));
 }
 
 #[test]
@@ -731,4 +743,22 @@ fn d_in_the_picker_opens_the_workspace_then_the_guided_delete() {
     let effects = app.update(app.loaded(Ok(common::production())));
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadDefault(_))));
     assert!(app.delete.is_some());
+}
+
+#[test]
+fn an_admin_history_line_holds_its_kind_and_exact_requests() {
+    use orws::tui::screens::admin_write::{AdminRequest, history_entry};
+    let entry = history_entry(
+        "t".into(),
+        "h",
+        "key.delete".into(),
+        "ws".into(),
+        &[AdminRequest::DeleteKey { hash: "h1".into() }],
+    );
+    let line = serde_json::to_value(&entry).unwrap();
+    assert_eq!(line["kind"], "key.delete");
+    assert_eq!(line["patch"]["requests"][0]["method"], "DELETE");
+    assert_eq!(line["patch"]["requests"][0]["path"], "/keys/h1");
+    let back: orws::state::history::HistoryEntry = serde_json::from_value(line).unwrap();
+    assert_eq!(back.kind.as_deref(), Some("key.delete"));
 }

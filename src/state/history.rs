@@ -15,6 +15,10 @@ pub struct HistoryEntry {
     pub before: Map<String, Value>,
     /// The patched fields as the server answered.
     pub after: Map<String, Value>,
+    /// What kind of write (`key.disable`, `members.add`, `create`, …); none for a settings
+    /// PATCH. The admin writes keep their exact requests under `patch.requests`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 impl HistoryEntry {
@@ -40,6 +44,7 @@ impl HistoryEntry {
             patch: patch.fields().clone(),
             before: pick(before),
             after: pick(after),
+            kind: None,
         }
     }
 }

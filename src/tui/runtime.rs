@@ -352,6 +352,25 @@ impl Runtime {
                         });
                     });
                 }
+                Effect::RecordAdmin {
+                    kind,
+                    workspace_id,
+                    requests,
+                } => {
+                    if let Some(dir) = &self.state_dir {
+                        let entry = crate::tui::screens::admin_write::history_entry(
+                            crate::state::now_rfc3339(),
+                            self.client.host(),
+                            kind,
+                            workspace_id,
+                            &requests,
+                        );
+                        if let Err(e) = history::append(dir, &entry) {
+                            let msg = format!("Done, but the history could not be written: {e}");
+                            queue.extend(app.update(Msg::StateError(msg)));
+                        }
+                    }
+                }
                 Effect::LoadDefault(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {

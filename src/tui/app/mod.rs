@@ -142,6 +142,12 @@ pub enum Effect {
     AdminSend(Vec<crate::tui::screens::admin_write::AdminRequest>),
     /// Stop waiting for the admin write in flight.
     CancelAdmin,
+    /// Append an applied admin write to the history: its kind and its exact requests.
+    RecordAdmin {
+        kind: String,
+        workspace_id: String,
+        requests: Vec<crate::tui::screens::admin_write::AdminRequest>,
+    },
     /// Append an applied patch to the history (the runtime stamps the time).
     RecordHistory {
         patch: PatchBody,

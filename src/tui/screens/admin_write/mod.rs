@@ -71,6 +71,20 @@ impl AdminRequest {
         }
     }
 
+    /// The history's name for this kind of write.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AdminRequest::PatchKey { patch, .. } if patch.workspace_id.is_some() => "key.move",
+            AdminRequest::PatchKey { patch, .. } if patch.disabled == Some(false) => "key.enable",
+            AdminRequest::PatchKey { .. } => "key.disable",
+            AdminRequest::DeleteKey { .. } => "key.delete",
+            AdminRequest::DeleteWorkspace { .. } => "delete",
+            AdminRequest::CreateWorkspace { .. } => "create",
+            AdminRequest::AddMembers { .. } => "members.add",
+            AdminRequest::RemoveMembers { .. } => "members.remove",
+        }
+    }
+
     pub fn body(&self) -> Option<Value> {
         match self {
             AdminRequest::PatchKey { patch, .. } => serde_json::to_value(patch).ok(),
@@ -361,11 +375,21 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                 }
             }
             write.stage = Stage::Done(Ok(summary));
+            let workspace_id = write.then_open.clone().or_else(|| here.clone());
+            let mut effects = Vec::with_capacity(2);
+            if let (Some(first), Some(workspace_id)) = (write.requests.first(), workspace_id) {
+                effects.push(Effect::RecordAdmin {
+                    kind: first.kind().to_string(),
+                    workspace_id,
+                    requests: write.requests.clone(),
+                });
+            }
             if members_changed && let Some(id) = here {
                 // The list as the server holds it now (who was added, with which role).
                 app.tabs.members.data = None;
-                return vec![Effect::LoadMembers(id)];
+                effects.push(Effect::LoadMembers(id));
             }
+            return effects;
         }
         Err(e) => {
             // The refusal tells what the keys could not: this is the default workspace (R3).
@@ -379,4 +403,29 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
         }
     }
     vec![]
+}
+
+/// One history line for an applied admin write: its kind and its exact requests.
+pub fn history_entry(
+    time: String,
+    host: &str,
+    kind: String,
+    workspace_id: String,
+    requests: &[AdminRequest],
+) -> crate::state::history::HistoryEntry {
+    let list: Vec<Value> = requests
+        .iter()
+        .map(|r| serde_json::json!({"method": r.method(), "path": r.path(), "body": r.body()}))
+        .collect();
+    let mut patch = serde_json::Map::new();
+    patch.insert("requests".into(), Value::Array(list));
+    crate::state::history::HistoryEntry {
+        time,
+        host: host.to_string(),
+        workspace_id,
+        patch,
+        before: serde_json::Map::new(),
+        after: serde_json::Map::new(),
+        kind: Some(kind),
+    }
 }
