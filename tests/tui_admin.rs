@@ -762,3 +762,19 @@ fn an_admin_history_line_holds_its_kind_and_exact_requests() {
     let back: orws::state::history::HistoryEntry = serde_json::from_value(line).unwrap();
     assert_eq!(back.kind.as_deref(), Some("key.delete"));
 }
+
+#[test]
+fn the_guided_delete_says_so_in_the_bar_and_its_key_advice_is_read_whole_at_60x20() {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('D'));
+    let id = common::production().id().to_string();
+    app.update(Msg::KeysLoaded {
+        workspace_id: id.clone(),
+        result: Ok(keys_of(&id)),
+    });
+    let text = draw(&app, 60, 20);
+    assert!(text.contains("x deletes each"), "{text}");
+    assert!(!text.contains("0 changes"), "the form's counts are not the delete's\n{text}");
+    key(&mut app, KeyCode::Esc);
+    assert!(draw(&app, 60, 20).contains("DELETE"));
+}

@@ -111,7 +111,10 @@ pub fn bar(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let mut spans: Vec<Span> = Vec::with_capacity(24);
     spans.push(Span::styled(format!(" {} ", badge(app)), theme.badge));
     spans.push(Span::raw(" "));
-    let settings = app.tabs.current == crate::tui::screens::tabs::Tab::Settings;
+    // The form's counts only over the form itself.
+    let settings = app.tabs.current == crate::tui::screens::tabs::Tab::Settings
+        && app.admin.is_none()
+        && app.delete.is_none();
     if let (Screen::Form, Some(form), None, true) = (&app.screen, &app.form, app.overlay, settings)
     {
         counts(&mut spans, form, theme);
@@ -173,6 +176,7 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
         (None, Screen::Form) if app.admin.is_some() => "ADMIN",
+        (None, Screen::Form) if app.delete.is_some() => "DELETE",
         (None, Screen::Form) if app.tabs.current != crate::tui::screens::tabs::Tab::Settings => {
             app.tabs.current.badge()
         }

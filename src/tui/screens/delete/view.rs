@@ -31,17 +31,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &DeleteFlow, theme: &
             lines.push(Line::styled("✓ No API keys left in it.", theme.info));
         }
         Some(Ok(keys)) => {
-            lines.push(Line::styled(
-                truncate(
-                    &format!(
-                        "{} API key(s) still in it (R1): Esc, then 4 (Keys tab): m moves, x deletes each.",
-                        keys.len()
-                    ),
-                    w,
-                )
-                .into_owned(),
-                theme.error,
-            ));
+            let text = format!(
+                "{} API key(s) still in it (R1): Esc, then 4 (Keys tab): m moves, x deletes each.",
+                keys.len()
+            );
+            for l in textwrap(&text, w) {
+                lines.push(Line::styled(l, theme.error));
+            }
             for k in keys.iter().take(4) {
                 lines.push(Line::raw(
                     truncate(&format!("  • {} ({})", k.name, k.label), w).into_owned(),
