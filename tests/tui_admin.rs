@@ -774,7 +774,10 @@ fn the_guided_delete_says_so_in_the_bar_and_its_key_advice_is_read_whole_at_60x2
     });
     let text = draw(&app, 60, 20);
     assert!(text.contains("x deletes each"), "{text}");
-    assert!(!text.contains("0 changes"), "the form's counts are not the delete's\n{text}");
+    assert!(
+        !text.contains("0 changes"),
+        "the form's counts are not the delete's\n{text}"
+    );
     key(&mut app, KeyCode::Esc);
     assert!(draw(&app, 60, 20).contains("DELETE"));
 }
