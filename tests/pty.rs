@@ -469,10 +469,14 @@ fn help_shows_everywhere_and_a_failed_open_is_not_a_dead_end() {
     pty.wait_for(FORM_LOADED, WAIT);
     // F1 is "\x1bOP" in most terminals.
     pty.send("\x1bOP");
-    // With its tab keys the form's help is longer than 24 rows: it scrolls, other keys close.
-    pty.wait_for("others close", WAIT);
+    // The tab keys share two lines (`1 2 3 4 5`, `[ ]`): the form's help fits 24 rows.
+    let help = pty.wait_for("any key closes", WAIT);
+    assert!(
+        help.contains("go to tab 1–5") && help.contains("delete the workspace"),
+        "{help}"
+    );
     pty.send("x");
-    pty.wait_gone("others close", WAIT);
+    pty.wait_gone("any key closes", WAIT);
     append_to_name(&pty, " 2", "Production 2");
     pty.enter();
     pty.send("s");

@@ -197,20 +197,6 @@ fn too_small() -> App {
     app
 }
 
-/// The workspace on a tab not built yet (Budgets).
-fn tab_coming() -> App {
-    let mut app = form();
-    key(&mut app, KeyCode::Char('3'));
-    app
-}
-
-/// Another tab not built yet (Keys): its own key does nothing there, every other tab key moves.
-fn tab_coming_last() -> App {
-    let mut app = form();
-    key(&mut app, KeyCode::Char('4'));
-    app
-}
-
 /// The Budgets tab, loaded: daily $30, weekly $150, monthly $500; on the first row.
 fn budgets_top() -> App {
     use orws::admin::budgets::{Budgets, Interval, Limits};
@@ -260,6 +246,165 @@ fn guardrail_bottom() -> App {
     app
 }
 
+fn three_keys() -> Vec<orws::admin::keys::Key> {
+    ["a", "b", "c"]
+        .iter()
+        .map(|h| {
+            serde_json::from_value(json!({
+                "hash": h, "name": format!("key {h}"), "workspace_id": production().id(),
+            }))
+            .unwrap()
+        })
+        .collect()
+}
+
+/// The Keys tab with three keys, the middle one selected.
+fn keys_tab() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('4'));
+    app.update(Msg::KeysLoaded {
+        workspace_id: production().id().to_string(),
+        result: Ok(three_keys()),
+    });
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+/// The Keys tab after a review left with Esc: a status line the tab keys clear.
+fn keys_tab_with_status() -> App {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.status.is_some());
+    app
+}
+
+/// Choosing where a key moves, the middle of three workspaces selected.
+fn key_move() -> App {
+    let mut app = keys_tab();
+    app.picker.set_workspaces(vec![
+        production(),
+        ws("u1", "Alpha"),
+        ws("u2", "Beta"),
+        ws("u3", "Gamma"),
+    ]);
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.tabs.keys.moving, Some(1));
+    app
+}
+
+fn members_data() -> orws::tui::screens::members_tab::MembersData {
+    let id = production().id().to_string();
+    let member = |u: &str| {
+        serde_json::from_value(json!({
+            "id": format!("m-{u}"), "workspace_id": id, "user_id": u, "role": "member",
+            "created_at": "2025-01-01T00:00:00Z",
+        }))
+        .unwrap()
+    };
+    let org = |u: &str| {
+        serde_json::from_value(json!({
+            "id": u, "first_name": u, "email": format!("{u}@example.com"), "role": "org:member",
+        }))
+        .unwrap()
+    };
+    orws::tui::screens::members_tab::MembersData {
+        members: vec![member("u1"), member("u2"), member("u3")],
+        org: ["u1", "u2", "u3", "u4", "u5", "u6"].map(org).to_vec(),
+        keys: vec![],
+        default_id: None,
+    }
+}
+
+/// The Members tab with three members, the middle one selected.
+fn members_tab() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('3'));
+    app.update(Msg::MembersLoaded {
+        workspace_id: production().id().to_string(),
+        result: Ok(members_data()),
+    });
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+fn members_tab_with_status() -> App {
+    let mut app = members_tab();
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.status.is_some());
+    app
+}
+
+/// Choosing whom to add: three candidates, the middle one selected.
+fn member_add() -> App {
+    let mut app = members_tab();
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+/// The new workspace form in browse mode, a name typed, on the name.
+fn create_name() -> App {
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('n'));
+    for c in "Team".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(input::context(&app), Ok(Scope::Create));
+    app
+}
+
+fn create_slug() -> App {
+    let mut app = create_name();
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+/// The guided delete, not typing.
+fn delete_flow() -> App {
+    let mut app = form();
+    key(&mut app, KeyCode::Char('D'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(input::context(&app), Ok(Scope::Delete));
+    app
+}
+
+/// The guided delete of the default workspace: Space confirms.
+fn delete_default() -> App {
+    let mut app = delete_flow();
+    let id = production().id().to_string();
+    app.update(Msg::DefaultLoaded {
+        workspace_id: id.clone(),
+        result: Ok(Some(id)),
+    });
+    app
+}
+
+fn admin_review() -> App {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('d'));
+    app
+}
+
+fn admin_sending() -> App {
+    let mut app = admin_review();
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
+fn admin_result() -> App {
+    let mut app = admin_sending();
+    let mut k = three_keys()[1].clone();
+    k.disabled = true;
+    app.update(Msg::AdminSent(Ok(vec![
+        orws::tui::screens::admin_write::AdminAnswer::Key(Box::new(k)),
+    ])));
+    app
+}
+
 /// Fresh apps in each scope; an action acts if it changes something in at least one of them.
 fn states(scope: Scope) -> Vec<fn() -> App> {
     match scope {
@@ -274,9 +419,17 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::QuestionDraft => vec![question_draft],
         Scope::QuestionResetAll => vec![question_reset_all],
         Scope::TooSmall => vec![too_small],
-        Scope::TabComing => vec![tab_coming, tab_coming_last],
         Scope::Budgets => vec![budgets_top, budgets_bottom],
         Scope::Guardrail => vec![guardrail_top, guardrail_bottom],
+        Scope::Keys => vec![keys_tab, keys_tab_with_status],
+        Scope::AdminReview => vec![admin_review],
+        Scope::AdminSending => vec![admin_sending],
+        Scope::AdminResult => vec![admin_result],
+        Scope::KeyMove => vec![key_move],
+        Scope::Members => vec![members_tab, members_tab_with_status],
+        Scope::MemberAdd => vec![member_add],
+        Scope::Create => vec![create_name, create_slug],
+        Scope::Delete => vec![delete_flow, delete_default],
     }
 }
 
@@ -361,9 +514,17 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::Submitting,
         Scope::Result,
         Scope::Conflict,
-        Scope::TabComing,
         Scope::Budgets,
         Scope::Guardrail,
+        Scope::Keys,
+        Scope::AdminReview,
+        Scope::AdminSending,
+        Scope::AdminResult,
+        Scope::KeyMove,
+        Scope::Members,
+        Scope::MemberAdd,
+        Scope::Create,
+        Scope::Delete,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

@@ -95,6 +95,18 @@ pub enum Action {
     NextTab,
     /// The previous tab (wraps around).
     PrevTab,
+    /// Keys tab: disable the selected key, or enable it when disabled (through a Review).
+    Disable,
+    /// Keys tab: move the selected key to another workspace (through a Review).
+    MoveKey,
+    /// Delete the selected item (through a Review).
+    Remove,
+    /// Members tab: add organisation members (choose, then a Review).
+    Add,
+    /// Picker: create a workspace.
+    Create,
+    /// Delete the workspace, guided (keys first, the slug typed).
+    DeleteWorkspace,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -119,8 +131,24 @@ pub enum Scope {
     Budgets,
     /// The Guardrail tab's fields.
     Guardrail,
-    /// A workspace tab not built yet.
-    TabComing,
+    /// The Keys tab.
+    Keys,
+    /// An admin write's Review of the exact request(s).
+    AdminReview,
+    /// An admin write on its way.
+    AdminSending,
+    /// An admin write's result.
+    AdminResult,
+    /// Choosing the workspace a key moves to.
+    KeyMove,
+    /// The Members tab.
+    Members,
+    /// Choosing organisation members to add.
+    MemberAdd,
+    /// A new workspace's name and slug.
+    Create,
+    /// Deleting a workspace, guided.
+    Delete,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -134,21 +162,8 @@ pub const TAB_KEYS: &[Action] = &[
     Action::PrevTab,
 ];
 
-const TAB_ACTIONS_AND_LEAVE: &[Action] = &[
-    Action::Tab1,
-    Action::Tab2,
-    Action::Tab3,
-    Action::Tab4,
-    Action::Tab5,
-    Action::NextTab,
-    Action::PrevTab,
-    Action::Back,
-    Action::Help,
-    Action::Quit,
-];
-
 impl Scope {
-    pub const ALL: [Scope; 14] = [
+    pub const ALL: [Scope; 22] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -162,7 +177,15 @@ impl Scope {
         Scope::TooSmall,
         Scope::Budgets,
         Scope::Guardrail,
-        Scope::TabComing,
+        Scope::Keys,
+        Scope::AdminReview,
+        Scope::AdminSending,
+        Scope::AdminResult,
+        Scope::KeyMove,
+        Scope::Members,
+        Scope::MemberAdd,
+        Scope::Create,
+        Scope::Delete,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -170,13 +193,50 @@ impl Scope {
         use Action::*;
         match self {
             Scope::Picker => &[
-                Up, Down, Top, Bottom, PageUp, PageDown, Open, Filter, Reload, Back, Help, Quit,
+                Up,
+                Down,
+                Top,
+                Bottom,
+                PageUp,
+                PageDown,
+                Open,
+                Filter,
+                Reload,
+                Create,
+                DeleteWorkspace,
+                Back,
+                Help,
+                Quit,
             ],
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
-                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
-                ResetAll, Editor, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5,
-                NextTab, PrevTab,
+                Up,
+                Down,
+                Top,
+                Bottom,
+                Edit,
+                Toggle,
+                CycleBack,
+                CycleOn,
+                Clear,
+                Undo,
+                Redo,
+                Reset,
+                ResetAll,
+                Editor,
+                Review,
+                Reload,
+                Help,
+                Quit,
+                Back,
+                Tab1,
+                Tab2,
+                Tab3,
+                Tab4,
+                Tab5,
+                NextTab,
+                PrevTab,
+                DeleteWorkspace,
             ],
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
@@ -193,7 +253,23 @@ impl Scope {
                 ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab,
                 PrevTab,
             ],
-            Scope::TabComing => TAB_ACTIONS_AND_LEAVE,
+            Scope::Keys => &[
+                Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1,
+                Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab,
+            ],
+            Scope::KeyMove => &[Open, Up, Down, Top, Bottom, Back, Help, Quit],
+            Scope::Members => &[
+                Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2,
+                Tab3, Tab4, Tab5, NextTab, PrevTab,
+            ],
+            Scope::Create => &[Edit, Review, Up, Down, Help, Back, Quit],
+            Scope::Delete => &[Edit, Toggle, Help, Back, Quit],
+            Scope::MemberAdd => &[
+                Toggle, Review, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
+            ],
+            Scope::AdminReview => &[Submit, Back, Help, Quit],
+            Scope::AdminSending => &[Cancel, Help],
+            Scope::AdminResult => &[Done, Back, Undo, Help, Quit],
         }
     }
 
@@ -211,7 +287,15 @@ impl Scope {
             Scope::TooSmall => "Too small",
             Scope::Budgets => "Budgets",
             Scope::Guardrail => "Guardrail",
-            Scope::TabComing => "Tab",
+            Scope::Keys => "Keys",
+            Scope::AdminReview => "Review",
+            Scope::AdminSending => "Sending",
+            Scope::AdminResult => "Result",
+            Scope::KeyMove => "Move a key",
+            Scope::Members => "Members",
+            Scope::MemberAdd => "Add members",
+            Scope::Create => "New workspace",
+            Scope::Delete => "Delete the workspace",
         }
     }
 }
@@ -232,14 +316,22 @@ impl fmt::Display for Scope {
             Scope::TooSmall => "the too-small notice",
             Scope::Budgets => "the Budgets tab",
             Scope::Guardrail => "the Guardrail tab",
-            Scope::TabComing => "a tab not built yet",
+            Scope::Keys => "the Keys tab",
+            Scope::AdminReview => "the review of an admin write",
+            Scope::AdminSending => "the sending of an admin write",
+            Scope::AdminResult => "the result of an admin write",
+            Scope::KeyMove => "the choice where a key moves",
+            Scope::Members => "the Members tab",
+            Scope::MemberAdd => "the choice of members to add",
+            Scope::Create => "the new workspace form",
+            Scope::Delete => "the guided delete",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 46] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -280,6 +372,12 @@ impl Action {
         Action::Tab5,
         Action::NextTab,
         Action::PrevTab,
+        Action::Disable,
+        Action::MoveKey,
+        Action::Remove,
+        Action::Add,
+        Action::Create,
+        Action::DeleteWorkspace,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -325,6 +423,12 @@ impl Action {
             Action::Tab5 => "tab_5",
             Action::NextTab => "next_tab",
             Action::PrevTab => "previous_tab",
+            Action::Disable => "disable",
+            Action::MoveKey => "move_key",
+            Action::Remove => "remove",
+            Action::Add => "add",
+            Action::Create => "create",
+            Action::DeleteWorkspace => "delete_workspace",
         }
     }
 
@@ -373,13 +477,19 @@ impl Action {
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Back => "back",
-            Action::Tab1 => "Settings tab",
-            Action::Tab2 => "Budgets tab",
-            Action::Tab3 => "Members tab",
-            Action::Tab4 => "Keys tab",
-            Action::Tab5 => "Guardrail tab",
-            Action::NextTab => "next tab",
-            Action::PrevTab => "previous tab",
+            Action::Tab1 => "go to tab 1–5",
+            Action::Tab2 => "go to tab 1–5",
+            Action::Tab3 => "go to tab 1–5",
+            Action::Tab4 => "go to tab 1–5",
+            Action::Tab5 => "go to tab 1–5",
+            Action::NextTab => "previous / next tab",
+            Action::PrevTab => "previous / next tab",
+            Action::Disable => "disable / enable",
+            Action::MoveKey => "move elsewhere",
+            Action::Remove => "delete (reviewed)",
+            Action::Add => "add (reviewed)",
+            Action::Create => "new workspace",
+            Action::DeleteWorkspace => "delete the workspace",
         }
     }
 
@@ -426,6 +536,12 @@ impl Action {
             Action::Tab5 => &["5"],
             Action::NextTab => &["]"],
             Action::PrevTab => &["["],
+            Action::Disable => &["d"],
+            Action::MoveKey => &["m"],
+            Action::Remove => &["x", "delete"],
+            Action::Add => &["a"],
+            Action::Create => &["n"],
+            Action::DeleteWorkspace => &["D"],
         }
     }
 }

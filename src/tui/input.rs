@@ -33,6 +33,12 @@ pub enum TextInput {
     PickerFilter,
     /// A limit or list being typed on a workspace tab (Budgets, Guardrail).
     TabEdit,
+    /// The filter of the members to add.
+    MemberFilter,
+    /// A field of the new workspace form.
+    CreateEdit,
+    /// The slug typed to confirm a delete.
+    DeleteSlug,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -53,11 +59,34 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Some(Overlay::Help) | None => {}
     }
     Ok(match &app.screen {
-        Screen::Picker if app.picker.filtering => return Err(TextInput::PickerFilter),
-        Screen::Picker => Scope::Picker,
+        Screen::Picker
+            if app.admin.is_none() && app.create.as_ref().is_some_and(|c| c.open && c.editing) =>
+        {
+            return Err(TextInput::CreateEdit);
+        }
+        Screen::Picker if app.picker.filtering && app.admin.is_none() => {
+            return Err(TextInput::PickerFilter);
+        }
+        Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
+        }
+        Screen::Form if app.admin.is_none() && app.delete.as_ref().is_some_and(|d| d.typing) => {
+            return Err(TextInput::DeleteSlug);
+        }
+        Screen::Form
+            if app.admin.is_none()
+                && app.delete.is_none()
+                && app.tabs.current == crate::tui::screens::tabs::Tab::Members
+                && app
+                    .tabs
+                    .members
+                    .adding
+                    .as_ref()
+                    .is_some_and(|p| p.filtering) =>
+        {
+            return Err(TextInput::MemberFilter);
         }
         Screen::Form => crate::tui::screens::tabs::scope(app).ok_or(TextInput::TabEdit)?,
         Screen::Review(_) => Scope::Review,

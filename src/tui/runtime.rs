@@ -334,6 +334,27 @@ impl Runtime {
                         }
                     }
                 }
+                Effect::LoadKeys(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let query = crate::admin::keys::KeyQuery::all_in(&id);
+                        let result = client.list_keys(&query).await;
+                        let _ = tx.send(Msg::KeysLoaded {
+                            workspace_id: id,
+                            result,
+                        });
+                    });
+                }
+                Effect::LoadMembers(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let result = crate::tui::screens::members_tab::load(&client, &id).await;
+                        let _ = tx.send(Msg::MembersLoaded {
+                            workspace_id: id,
+                            result,
+                        });
+                    });
+                }
                 Effect::RecordWrite(r) => {
                     if let Some(dir) = &self.state_dir {
                         let entry = HistoryEntry::admin(
@@ -349,6 +370,32 @@ impl Runtime {
                             let msg = format!("Done, but the history could not be written: {e}");
                             queue.extend(app.update(Msg::StateError(msg)));
                         }
+                    }
+                }
+                Effect::LoadDefault(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let result = client.default_workspace_id().await;
+                        let _ = tx.send(Msg::DefaultLoaded {
+                            workspace_id: id,
+                            result,
+                        });
+                    });
+                }
+                Effect::AdminSend(requests) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    if let Some(old) = self.submit.take() {
+                        old.abort();
+                    }
+                    self.submit = Some(tokio::spawn(async move {
+                        let result =
+                            crate::tui::screens::admin_write::send(&client, &requests).await;
+                        let _ = tx.send(Msg::AdminSent(result));
+                    }));
+                }
+                Effect::CancelAdmin => {
+                    if let Some(task) = self.submit.take() {
+                        task.abort();
                     }
                 }
                 Effect::Quit => app.quit = true,

@@ -77,6 +77,23 @@ pub enum Msg {
     Budgets(crate::tui::screens::budgets::BudgetsMsg),
     /// The Guardrail tab's answer.
     Guardrail(crate::tui::screens::guardrail::GuardrailMsg),
+    /// The keys of a workspace (all pages, disabled and expired ones too).
+    KeysLoaded {
+        workspace_id: String,
+        result: Result<Vec<crate::admin::keys::Key>, ApiError>,
+    },
+    /// What the Members tab shows (members, organisation, keys, the default workspace).
+    MembersLoaded {
+        workspace_id: String,
+        result: Result<crate::tui::screens::members_tab::MembersData, ApiError>,
+    },
+    /// Which workspace is the default one (R21), asked for a guided delete.
+    DefaultLoaded {
+        workspace_id: String,
+        result: Result<Option<String>, ApiError>,
+    },
+    /// How an admin write ended: the answers, or why it stopped (nothing sent after that).
+    AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
 }
 
 /// What the app asks the runtime to do.
@@ -118,6 +135,17 @@ pub enum Effect {
     DeleteDraft {
         workspace_id: String,
     },
+    /// List a workspace's keys, all of them (answered with `Msg::KeysLoaded`).
+    LoadKeys(String),
+    /// Read what the Members tab shows (answered with `Msg::MembersLoaded`).
+    LoadMembers(String),
+    /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).
+    LoadDefault(String),
+    /// Send an admin write's requests in order, stopping at the first failure (answered with
+    /// `Msg::AdminSent`).
+    AdminSend(Vec<crate::tui::screens::admin_write::AdminRequest>),
+    /// Stop waiting for the admin write in flight.
+    CancelAdmin,
     /// Append an applied patch to the history (the runtime stamps the time).
     RecordHistory {
         patch: PatchBody,
@@ -266,6 +294,14 @@ pub struct App {
     pub help_scroll: u16,
     /// The open workspace's tabs (Settings is the form).
     pub tabs: crate::tui::screens::tabs::Tabs,
+    /// An admin write (not the workspace PATCH) under review, on its way or done.
+    pub admin: Option<crate::tui::screens::admin_write::AdminWrite>,
+    /// The new workspace form (kept while hidden).
+    pub create: Option<crate::tui::screens::create::CreateForm>,
+    /// The guided delete of the open workspace.
+    pub delete: Option<crate::tui::screens::delete::DeleteFlow>,
+    /// `D` in the picker: the guided delete begins once the workspace is open.
+    pub delete_after_open: bool,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -327,6 +363,10 @@ impl App {
             catalog_requested: false,
             help_scroll: 0,
             tabs: Default::default(),
+            admin: None,
+            create: None,
+            delete: None,
+            delete_after_open: false,
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -346,6 +386,10 @@ impl App {
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
         matches!(self.screen, Screen::Submitting { .. })
+            || matches!(
+                self.admin.as_ref().map(|w| &w.stage),
+                Some(crate::tui::screens::admin_write::Stage::Sending)
+            )
             || matches!(self.screen, Screen::Loading { error: None, .. })
             || self.picker.loading && matches!(self.screen, Screen::Picker)
     }
@@ -462,6 +506,39 @@ impl App {
             Msg::Refreshed(result) => self.on_refreshed(result),
             Msg::Budgets(msg) => crate::tui::screens::budgets::host::update(self, msg),
             Msg::Guardrail(msg) => crate::tui::screens::guardrail::host::update(self, msg),
+            Msg::KeysLoaded {
+                workspace_id,
+                result,
+            } => {
+                // A late answer for a workspace no longer open is dropped.
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    let result = result.map_err(|e| e.to_string());
+                    self.tabs.keys.loaded(&workspace_id, result);
+                }
+                vec![]
+            }
+            Msg::MembersLoaded {
+                workspace_id,
+                result,
+            } => {
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    self.tabs.members.loaded(result.map_err(|e| e.to_string()));
+                }
+                vec![]
+            }
+            Msg::DefaultLoaded {
+                workspace_id,
+                result,
+            } => {
+                if let Some(flow) = &mut self.delete
+                    && flow.id == workspace_id
+                    && let Ok(Some(default)) = result
+                {
+                    flow.is_default = Some(default == workspace_id);
+                }
+                vec![]
+            }
+            Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
                 vec![]
@@ -558,6 +635,18 @@ impl App {
                 self.picker.filter_key(key);
                 vec![]
             }
+            Input::Text(TextInput::DeleteSlug, key) => {
+                crate::tui::screens::delete::type_key(self, key);
+                vec![]
+            }
+            Input::Text(TextInput::CreateEdit, key) => {
+                crate::tui::screens::create::edit_key(self, key);
+                vec![]
+            }
+            Input::Text(TextInput::MemberFilter, key) => {
+                crate::tui::screens::members_tab::filter_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::FormEdit, key) => match &mut self.form {
                 Some(form) => {
                     let action = form.edit_mode_key(key);
@@ -577,6 +666,21 @@ impl App {
             return crate::tui::screens::tabs::act(self, scope, action);
         }
         match scope {
+            Scope::Picker if action == Action::Create => crate::tui::screens::create::open(self),
+            Scope::Create => crate::tui::screens::create::act(self, action),
+            Scope::Picker if action == Action::DeleteWorkspace => {
+                match self.picker.act(Action::Open) {
+                    PickerAction::Open(id) => {
+                        self.delete_after_open = true;
+                        self.open(id)
+                    }
+                    _ => vec![],
+                }
+            }
+            Scope::Form if action == Action::DeleteWorkspace => {
+                crate::tui::screens::delete::start(self)
+            }
+            Scope::Delete => crate::tui::screens::delete::act(self, action),
             Scope::Picker => match self.picker.act(action) {
                 PickerAction::Open(id) => self.open(id),
                 PickerAction::Reload => {
@@ -613,9 +717,15 @@ impl App {
             Scope::QuestionResetAll => questions::reset_all(self, action),
             // While the notice shows, quit asks its usual question (answered in its scope).
             Scope::TooSmall => self.leave(true),
-            Scope::Budgets | Scope::Guardrail | Scope::TabComing => {
-                crate::tui::screens::tabs::act(self, scope, action)
-            }
+            Scope::Budgets
+            | Scope::Guardrail
+            | Scope::Keys
+            | Scope::KeyMove
+            | Scope::Members
+            | Scope::MemberAdd => crate::tui::screens::tabs::act(self, scope, action),
+            Scope::AdminReview => crate::tui::screens::admin_write::act_review(self, action),
+            Scope::AdminSending => crate::tui::screens::admin_write::act_sending(self, action),
+            Scope::AdminResult => crate::tui::screens::admin_write::act_done(self, action),
         }
     }
 
@@ -696,9 +806,14 @@ impl App {
                 }
                 self.form = Some(form);
                 self.tabs = Default::default();
+                self.admin = None;
+                self.delete = None;
                 self.screen = Screen::Form;
                 self.status = None;
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
+                if std::mem::take(&mut self.delete_after_open) {
+                    effects.extend(crate::tui::screens::delete::start(self));
+                }
                 effects.extend(self.catalog_once());
                 return effects;
             }
@@ -811,6 +926,8 @@ impl App {
         self.has_picker = true;
         self.form = None;
         self.tabs = Default::default();
+        self.admin = None;
+        self.delete = None;
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.

@@ -33,10 +33,15 @@ fn fixed(title: &'static str, entries: &[(&'static str, &'static str)]) -> Secti
 /// the keys of its text inputs, which are text rather than actions.
 fn sections(app: &App) -> Vec<Section> {
     let scope = screen_scope(app);
-    let entries: Vec<Entry> = scope_hints(app, scope)
-        .into_iter()
-        .map(|(a, _)| (Cow::Owned(all_keys(&app.keys, a)), a.description()))
-        .collect();
+    let mut entries: Vec<Entry> = Vec::new();
+    for (a, _) in scope_hints(app, scope) {
+        let keys = all_keys(&app.keys, a);
+        match entries.last_mut() {
+            // Actions that share a description share a line (the tab keys: `1 2 3 4 5`).
+            Some((k, d)) if *d == a.description() => *k = Cow::Owned(format!("{k} {keys}")),
+            _ => entries.push((Cow::Owned(keys), a.description())),
+        }
+    }
     let mut all = vec![Section {
         title: scope.title(),
         entries,
@@ -85,7 +90,15 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
         | Scope::TooSmall
-        | Scope::TabComing => {}
+        | Scope::Keys
+        | Scope::AdminReview
+        | Scope::AdminSending
+        | Scope::AdminResult
+        | Scope::KeyMove
+        | Scope::Members
+        | Scope::MemberAdd
+        | Scope::Create
+        | Scope::Delete => {}
         Scope::Budgets | Scope::Guardrail => all.push(fixed(
             "Typing a value",
             &[

@@ -111,7 +111,10 @@ pub fn bar(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let mut spans: Vec<Span> = Vec::with_capacity(24);
     spans.push(Span::styled(format!(" {} ", badge(app)), theme.badge));
     spans.push(Span::raw(" "));
-    let settings = app.tabs.current == crate::tui::screens::tabs::Tab::Settings;
+    // The form's counts only over the form itself.
+    let settings = app.tabs.current == crate::tui::screens::tabs::Tab::Settings
+        && app.admin.is_none()
+        && app.delete.is_none();
     if let (Screen::Form, Some(form), None, true) = (&app.screen, &app.form, app.overlay, settings)
     {
         counts(&mut spans, form, theme);
@@ -167,9 +170,13 @@ fn badge(app: &App) -> &'static str {
             Some(Overlay::ConfirmLeave { .. } | Overlay::RestoreDraft | Overlay::ConfirmResetAll),
             _,
         ) => "CONFIRM",
+        (None, Screen::Picker) if app.admin.is_some() => "ADMIN",
+        (None, Screen::Picker) if app.create.as_ref().is_some_and(|c| c.open) => "NEW",
         (None, Screen::Picker) if app.picker.filtering => "FILTER",
         (None, Screen::Picker) => "WORKSPACES",
         (None, Screen::Loading { .. }) => "OPENING",
+        (None, Screen::Form) if app.admin.is_some() => "ADMIN",
+        (None, Screen::Form) if app.delete.is_some() => "DELETE",
         (None, Screen::Form) if app.tabs.current != crate::tui::screens::tabs::Tab::Settings => {
             app.tabs.current.badge()
         }
@@ -188,7 +195,7 @@ fn badge(app: &App) -> &'static str {
 /// The scope of the screen under any overlay or text input: whose keys help lists.
 pub fn screen_scope(app: &App) -> Scope {
     match &app.screen {
-        Screen::Picker => Scope::Picker,
+        Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form => crate::tui::screens::tabs::scope(app).unwrap_or(app.tabs.current.scope()),
         Screen::Review(_) => Scope::Review,
@@ -204,7 +211,12 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         return crate::tui::screens::tabs::hints(app, scope);
     }
     match scope {
-        Scope::Picker => picker::hints(&app.picker),
+        Scope::Picker => {
+            let mut h = picker::hints(&app.picker);
+            h.push((Action::Create, "new"));
+            h.push((Action::DeleteWorkspace, "delete"));
+            h
+        }
         Scope::Loading => loading::hints(app),
         Scope::Form => {
             let mut h = app
@@ -212,6 +224,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
                 .as_ref()
                 .map_or_else(Vec::new, crate::tui::screens::form::hints);
             h.extend(crate::tui::screens::tabs::tab_hints());
+            h.push((Action::DeleteWorkspace, "delete workspace"));
             h
         }
         Scope::Review => review::hints(app),
@@ -222,9 +235,17 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             questions::hints(app, scope)
         }
         Scope::TooSmall => vec![(Action::Quit, "quit")],
-        Scope::Budgets | Scope::Guardrail | Scope::TabComing => {
-            crate::tui::screens::tabs::hints(app, scope)
-        }
+        Scope::Budgets
+        | Scope::Guardrail
+        | Scope::Keys
+        | Scope::KeyMove
+        | Scope::Members
+        | Scope::MemberAdd => crate::tui::screens::tabs::hints(app, scope),
+        Scope::Create => crate::tui::screens::create::hints(app),
+        Scope::Delete => crate::tui::screens::delete::hints(app),
+        Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
+        Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
+        Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
     }
 }
 
@@ -274,6 +295,21 @@ pub fn hints(app: &App) -> Vec<Hint> {
         Err(input::TextInput::PickerFilter) => vec![
             hint("type", "to filter"),
             hint("↑↓", "move"),
+            hint("Enter", "apply"),
+            hint("Esc", "clear"),
+        ],
+        Err(input::TextInput::DeleteSlug) => vec![
+            hint("type", "the slug"),
+            hint("Enter", "review"),
+            hint("Esc", "stop typing"),
+        ],
+        Err(input::TextInput::CreateEdit) => vec![
+            hint("type", "text"),
+            hint("Tab", "other field"),
+            hint("Enter/Esc", "done"),
+        ],
+        Err(input::TextInput::MemberFilter) => vec![
+            hint("type", "to filter"),
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],

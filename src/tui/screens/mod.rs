@@ -1,11 +1,16 @@
 //! One module per screen: its state, its `update` (what each of its actions does), its view,
 //! and `hints()` — the actions it acts on, from which the hint bar and the help are built.
 
+pub mod admin_write;
 pub mod budgets;
 pub mod conflict;
+pub mod create;
+pub mod delete;
 pub mod form;
 pub mod guardrail;
+pub mod keys_tab;
 pub mod loading;
+pub mod members_tab;
 pub mod picker;
 pub mod questions;
 pub mod result;

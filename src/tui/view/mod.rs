@@ -52,7 +52,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 
     chrome::title(buf, title, app, theme);
     match (&app.screen, &app.form) {
-        (Screen::Picker, _) => picker::view::draw(buf, body, app, theme),
+        (Screen::Picker, _) => {
+            picker::view::draw(buf, body, app, theme);
+            if let Some(c) = app.create.as_ref().filter(|c| c.open) {
+                super::screens::create::view::draw(buf, body, c, theme);
+            }
+            if let Some(write) = &app.admin {
+                super::screens::admin_write::view::draw(buf, body, app, write, theme);
+            }
+        }
         (Screen::Loading { target, error }, _) => {
             loading::view::draw(buf, body, app, target, error.as_deref(), theme)
         }

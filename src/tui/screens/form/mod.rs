@@ -380,7 +380,13 @@ impl FormState {
             | Action::Tab4
             | Action::Tab5
             | Action::NextTab
-            | Action::PrevTab => {}
+            | Action::PrevTab
+            | Action::Disable
+            | Action::MoveKey
+            | Action::Remove
+            | Action::Add
+            | Action::Create
+            | Action::DeleteWorkspace => {}
         }
         FormAction::None
     }

@@ -66,6 +66,12 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }

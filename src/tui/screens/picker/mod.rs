@@ -129,7 +129,13 @@ impl PickerState {
             | Action::Tab4
             | Action::Tab5
             | Action::NextTab
-            | Action::PrevTab => {}
+            | Action::PrevTab
+            | Action::Disable
+            | Action::MoveKey
+            | Action::Remove
+            | Action::Add
+            | Action::Create
+            | Action::DeleteWorkspace => {}
         }
         self.clamp();
         PickerAction::None

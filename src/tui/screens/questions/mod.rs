@@ -46,7 +46,15 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::TooSmall
         | Scope::Budgets
         | Scope::Guardrail
-        | Scope::TabComing => vec![],
+        | Scope::Keys
+        | Scope::AdminReview
+        | Scope::AdminSending
+        | Scope::AdminResult
+        | Scope::KeyMove
+        | Scope::Members
+        | Scope::MemberAdd
+        | Scope::Create
+        | Scope::Delete => vec![],
     }
 }
 
@@ -111,7 +119,13 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }
 
@@ -176,7 +190,13 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }
 
@@ -232,7 +252,13 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab4
         | Action::Tab5
         | Action::NextTab
-        | Action::PrevTab => vec![],
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
     }
 }
 

@@ -53,6 +53,12 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Tab5
         | Action::NextTab
         | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace
         | Action::Quit
         | Action::Back => vec![],
     }

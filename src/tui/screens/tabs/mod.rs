@@ -3,10 +3,9 @@
 //! loads on its first visit, so opening a workspace stays one GET.
 //!
 //! Adding a tab: a module under `screens/` with its state (implementing [`TabState`]), `act`,
-//! `hints` and `view::draw`; one arm in [`Tab::scope`], [`enter`], [`act`], [`hints`],
-//! [`Tabs::unsaved`] and [`view::draw`] (the compiler lists them once the `Scope` exists).
+//! `hints` and `view::draw`; one arm in [`Tab::scope`], [`enter`], [`load`], [`act`],
+//! [`hints`], [`Tabs::unsaved`] and [`view::draw`] (the compiler lists them once the `Scope` exists).
 
-pub mod coming;
 pub mod view;
 
 use crate::config::{Action, Scope};
@@ -78,7 +77,10 @@ impl Tab {
     pub fn scope(self) -> Scope {
         match self {
             Tab::Settings => Scope::Form,
-            Tab::Budgets | Tab::Members | Tab::Keys | Tab::Guardrail => Scope::TabComing,
+            Tab::Budgets => Scope::Budgets,
+            Tab::Members => Scope::Members,
+            Tab::Keys => Scope::Keys,
+            Tab::Guardrail => Scope::Guardrail,
         }
     }
 }
@@ -97,6 +99,8 @@ pub struct Tabs {
     pub current: Tab,
     pub visited: BTreeSet<Tab>,
     pub budgets: Option<crate::tui::screens::budgets::BudgetsState>,
+    pub members: crate::tui::screens::members_tab::MembersTab,
+    pub keys: crate::tui::screens::keys_tab::KeysTab,
     pub guardrail: Option<crate::tui::screens::guardrail::GuardrailState>,
 }
 
@@ -104,28 +108,49 @@ impl Tabs {
     /// Unsaved edits on the tabs other than Settings (the form counts its own).
     pub fn unsaved(&self) -> usize {
         self.budgets.as_ref().map_or(0, |b| b.unsaved())
+            + self.members.unsaved()
+            + self.keys.unsaved()
             + self.guardrail.as_ref().map_or(0, |g| g.unsaved())
     }
 }
 
-/// The scope whose keys act on the tab showing; `None` while a value is typed there (text).
+/// Whose keys are commands on the workspace screen: an admin write or the guided delete over
+/// the tab, else the tab's own; `None` while a value is typed on a tab (keys are text).
 pub fn scope(app: &App) -> Option<Scope> {
-    match app.tabs.current {
-        Tab::Budgets => app
-            .tabs
-            .budgets
-            .as_ref()
-            .map_or(Some(Scope::TabComing), |b| b.scope()),
-        Tab::Guardrail => app
-            .tabs
-            .guardrail
-            .as_ref()
-            .map_or(Some(Scope::TabComing), |g| g.scope()),
-        tab => Some(tab.scope()),
+    use crate::tui::screens::admin_write::Stage;
+    Some(match app.admin.as_ref().map(|w| &w.stage) {
+        Some(Stage::Review) => Scope::AdminReview,
+        Some(Stage::Sending) => Scope::AdminSending,
+        Some(Stage::Done(_)) => Scope::AdminResult,
+        None if app.delete.is_some() => Scope::Delete,
+        None => match app.tabs.current {
+            Tab::Budgets => match &app.tabs.budgets {
+                Some(b) => return b.scope(),
+                None => Scope::Budgets,
+            },
+            Tab::Guardrail => match &app.tabs.guardrail {
+                Some(g) => return g.scope(),
+                None => Scope::Guardrail,
+            },
+            Tab::Keys if app.tabs.keys.moving.is_some() => Scope::KeyMove,
+            Tab::Members if app.tabs.members.adding.is_some() => Scope::MemberAdd,
+            tab => tab.scope(),
+        },
+    })
+}
+
+/// Whose keys are commands on the picker: an admin write (a create), the new workspace form,
+/// or the list.
+pub fn picker_scope(app: &App) -> Scope {
+    match (&app.admin, &app.create) {
+        (Some(_), _) => scope(app).unwrap_or(Scope::Picker),
+        (None, Some(c)) if c.open => Scope::Create,
+        _ => Scope::Picker,
     }
 }
 
-/// Whether the tab showing answers the keys of `scope` itself (its own review, result…).
+/// Whether the tab showing answers the keys of `scope` itself (its own review, result…):
+/// Budgets and Guardrail run their own phases; no admin write or delete is over them.
 pub fn owns(app: &App, scope: Scope) -> bool {
     use crate::tui::app::Screen;
     let own = match app.tabs.current {
@@ -133,7 +158,9 @@ pub fn owns(app: &App, scope: Scope) -> bool {
         Tab::Guardrail => app.tabs.guardrail.is_some(),
         Tab::Settings | Tab::Members | Tab::Keys => false,
     };
-    own && matches!(app.screen, Screen::Form)
+    own && app.admin.is_none()
+        && app.delete.is_none()
+        && matches!(app.screen, Screen::Form)
         && !matches!(
             scope,
             Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll | Scope::TooSmall
@@ -178,7 +205,32 @@ fn enter(app: &mut App, tab: Tab) -> Vec<Effect> {
     match tab {
         Tab::Budgets => crate::tui::screens::budgets::host::enter(app),
         Tab::Guardrail => crate::tui::screens::guardrail::host::enter(app),
-        Tab::Settings | Tab::Members | Tab::Keys => vec![],
+        Tab::Keys | Tab::Members => load(app, tab),
+        Tab::Settings => vec![],
+    }
+}
+
+/// `r` on a tab, or after a write that may have landed: read the showing tab again.
+pub fn reload(app: &mut App) -> Vec<Effect> {
+    let tab = app.tabs.current;
+    load(app, tab)
+}
+
+/// Read the Keys or Members tab again (Budgets and Guardrail re-read through their own phases).
+fn load(app: &mut App, tab: Tab) -> Vec<Effect> {
+    let Some(id) = app.form.as_ref().map(|f| f.workspace.id().to_string()) else {
+        return vec![];
+    };
+    match tab {
+        Tab::Keys => {
+            app.tabs.keys.keys = None;
+            vec![Effect::LoadKeys(id)]
+        }
+        Tab::Members => {
+            app.tabs.members.data = None;
+            vec![Effect::LoadMembers(id)]
+        }
+        Tab::Settings | Tab::Budgets | Tab::Guardrail => vec![],
     }
 }
 
@@ -204,7 +256,9 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         }
         return vec![];
     }
-    if let Some(effects) = go(app, action) {
+    if !matches!(scope, Scope::KeyMove | Scope::MemberAdd)
+        && let Some(effects) = go(app, action)
+    {
         return effects;
     }
     if owns(app, scope) {
@@ -215,9 +269,77 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         };
     }
     match scope {
-        Scope::TabComing => coming::act(app, action),
+        // Budgets or Guardrail without a workspace to load: leaving, help and quit work.
+        Scope::Budgets | Scope::Guardrail => match action {
+            Action::Back => app.leave(false),
+            Action::Help => app.show_help(),
+            Action::Quit => app.leave(true),
+            // The tab keys moved on above; nothing else acts here.
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Edit
+            | Action::Toggle
+            | Action::CycleBack
+            | Action::CycleOn
+            | Action::Clear
+            | Action::Undo
+            | Action::Redo
+            | Action::Reset
+            | Action::ResetAll
+            | Action::Editor
+            | Action::Review
+            | Action::Open
+            | Action::Filter
+            | Action::Reload
+            | Action::Retry
+            | Action::Submit
+            | Action::Cancel
+            | Action::Done
+            | Action::KeepMine
+            | Action::TakeTheirs
+            | Action::Yes
+            | Action::KeepDraft
+            | Action::Discard
+            | Action::No
+            | Action::Tab1
+            | Action::Tab2
+            | Action::Tab3
+            | Action::Tab4
+            | Action::Tab5
+            | Action::NextTab
+            | Action::PrevTab
+            | Action::Disable
+            | Action::MoveKey
+            | Action::Remove
+            | Action::Add
+            | Action::Create
+            | Action::DeleteWorkspace => vec![],
+        },
+        Scope::Keys => crate::tui::screens::keys_tab::act(app, action),
+        Scope::KeyMove => crate::tui::screens::keys_tab::act_move(app, action),
+        Scope::Members => crate::tui::screens::members_tab::act(app, action),
+        Scope::MemberAdd => crate::tui::screens::members_tab::act_add(app, action),
         // Not a tab's scope: nothing acts.
-        _ => vec![],
+        Scope::Picker
+        | Scope::Loading
+        | Scope::Form
+        | Scope::Review
+        | Scope::Submitting
+        | Scope::Result
+        | Scope::Conflict
+        | Scope::QuestionLeave
+        | Scope::QuestionDraft
+        | Scope::QuestionResetAll
+        | Scope::TooSmall
+        | Scope::AdminReview
+        | Scope::AdminSending
+        | Scope::AdminResult
+        | Scope::Create
+        | Scope::Delete => vec![],
     }
 }
 
@@ -236,7 +358,34 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         return h;
     }
     match scope {
-        Scope::TabComing => coming::hints(app),
-        _ => vec![],
+        Scope::Budgets | Scope::Guardrail => {
+            let mut h = vec![
+                (Action::Help, "help"),
+                (Action::Back, "workspaces"),
+                (Action::Quit, "quit"),
+            ];
+            h.extend(tab_hints());
+            h
+        }
+        Scope::Keys => crate::tui::screens::keys_tab::hints(app),
+        Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
+        Scope::Members => crate::tui::screens::members_tab::hints(app),
+        Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
+        Scope::Picker
+        | Scope::Loading
+        | Scope::Form
+        | Scope::Review
+        | Scope::Submitting
+        | Scope::Result
+        | Scope::Conflict
+        | Scope::QuestionLeave
+        | Scope::QuestionDraft
+        | Scope::QuestionResetAll
+        | Scope::TooSmall
+        | Scope::AdminReview
+        | Scope::AdminSending
+        | Scope::AdminResult
+        | Scope::Create
+        | Scope::Delete => vec![],
     }
 }

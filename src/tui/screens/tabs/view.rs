@@ -5,11 +5,9 @@ use crate::tui::app::App;
 use crate::tui::screens::form::{self, FormState};
 use crate::tui::theme::Theme;
 use crate::tui::view::text::put;
-use crate::tui::view::{centered, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &Theme) {
     if area.height < 2 {
@@ -19,19 +17,25 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     match app.tabs.current {
         Tab::Settings => form::view::draw(buf, body, app, form, theme),
-        Tab::Budgets if app.tabs.budgets.is_some() => {
+        Tab::Budgets => {
+            // Without an open workspace there is nothing to load: the body stays empty.
             if let Some(b) = &app.tabs.budgets {
                 crate::tui::screens::budgets::view::draw(buf, body, b, theme);
             }
         }
-        Tab::Guardrail if app.tabs.guardrail.is_some() => {
+        Tab::Members => crate::tui::screens::members_tab::view::draw(buf, body, app, theme),
+        Tab::Keys => crate::tui::screens::keys_tab::view::draw(buf, body, app, theme),
+        Tab::Guardrail => {
             if let Some(g) = &app.tabs.guardrail {
                 crate::tui::screens::guardrail::view::draw(buf, body, g, theme);
             }
         }
-        tab @ (Tab::Budgets | Tab::Members | Tab::Keys | Tab::Guardrail) => {
-            coming(buf, body, tab, theme)
-        }
+    }
+    if let Some(flow) = &app.delete {
+        crate::tui::screens::delete::view::draw(buf, body, app, flow, theme);
+    }
+    if let Some(write) = &app.admin {
+        crate::tui::screens::admin_write::view::draw(buf, body, app, write, theme);
     }
 }
 
@@ -50,16 +54,4 @@ fn strip(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         }
     }
     put(buf, area, 0, &Line::from(spans));
-}
-
-fn coming(buf: &mut Buffer, area: Rect, tab: Tab, theme: &Theme) {
-    let rect = centered(area, area.width.saturating_sub(4).min(60), 5);
-    panel(format!(" {} ", tab.label()), theme).render(rect, buf);
-    let text = format!("The {} tab is coming; nothing here yet.", tab.label());
-    put(
-        buf,
-        Rect::new(rect.x + 2, rect.y + 2, rect.width.saturating_sub(4), 1),
-        0,
-        &Line::styled(text, theme.dim),
-    );
 }

@@ -1,0 +1,102 @@
+//! The admin write's Review, sending and result, drawn over the tab.
+
+use super::{AdminWrite, Stage};
+use crate::tui::app::{App, SPINNER};
+use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, truncate};
+use crate::tui::view::{inside, panel};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Widget};
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: &Theme) {
+    Clear.render(area, buf);
+    let title = match write.stage {
+        Stage::Review => " Review ",
+        Stage::Sending => " Sending ",
+        Stage::Done(_) => " Result ",
+    };
+    panel(title, theme).render(area, buf);
+    let inner = inside(area);
+    let w = inner.width.saturating_sub(1) as usize;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    lines.push(Line::styled(
+        truncate(&write.what, w).into_owned(),
+        theme.heading,
+    ));
+    for note in &write.notes {
+        for part in textwrap(note, w) {
+            lines.push(Line::styled(part, theme.warning));
+        }
+    }
+    lines.push(Line::raw(""));
+    for r in &write.requests {
+        lines.push(Line::styled(
+            truncate(&format!("{} {}", r.method(), r.path()), w).into_owned(),
+            theme.label,
+        ));
+        if let Some(body) = r.body() {
+            let pretty = serde_json::to_string_pretty(&body).unwrap_or_default();
+            for l in pretty.lines() {
+                lines.push(Line::raw(truncate(l, w).into_owned()));
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    match &write.stage {
+        Stage::Review => lines.push(Line::styled(
+            "Only this is sent. Enter sends · Esc back (nothing sent)",
+            theme.dim,
+        )),
+        Stage::Sending => lines.push(Line::styled(
+            format!(
+                "{} Sending… {:.1} s · Esc stops waiting",
+                SPINNER[app.frame % SPINNER.len()],
+                app.elapsed.as_secs_f64()
+            ),
+            theme.label,
+        )),
+        Stage::Done(Ok(text)) => {
+            lines.push(Line::styled(
+                truncate(&format!("✓ {text}"), w).into_owned(),
+                theme.info,
+            ));
+            let undo = match (&write.undo, &write.no_undo) {
+                (Some((what, _)), _) => format!("u: review the undo ({what})"),
+                (None, Some(why)) => why.clone(),
+                (None, None) => String::new(),
+            };
+            for part in textwrap(&undo, w) {
+                lines.push(Line::styled(part, theme.dim));
+            }
+        }
+        Stage::Done(Err(e)) => {
+            for part in textwrap(&format!("✗ {e}"), w) {
+                lines.push(Line::styled(part, theme.error));
+            }
+        }
+    }
+    for (i, line) in lines.iter().take(inner.height as usize).enumerate() {
+        put(buf, inner, i as u16, line);
+    }
+}
+
+/// Plain word wrap to `width` columns.
+pub(crate) fn textwrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}

@@ -1,0 +1,203 @@
+//! Creating a workspace (`n` in the picker): name and slug with create's rules (both required;
+//! the slug follows the name, slugified, until the person edits it), a Review of the exact
+//! `POST /workspaces`, and then it opens like any other workspace. `Esc` hides the form and
+//! keeps what was typed (`n` brings it back).
+
+pub mod view;
+
+use crate::config::Action;
+use crate::tui::app::{App, Effect};
+use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Map, Value, json};
+
+/// The two fields of a new workspace.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CreateForm {
+    pub name: String,
+    pub slug: String,
+    /// The person typed the slug: it no longer follows the name.
+    pub slug_edited: bool,
+    /// 0 = name, 1 = slug.
+    pub focus: usize,
+    pub editing: bool,
+    /// Shown over the picker (hidden by `Esc`, kept).
+    pub open: bool,
+}
+
+/// `My Team 2` → `my-team-2`: lower case letters and digits, one dash between words.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+impl CreateForm {
+    /// Why a field is not acceptable yet, if it is not (create's rules: both required).
+    pub fn error(&self, field: usize) -> Option<String> {
+        let (name, text) = if field == 0 {
+            ("name", &self.name)
+        } else {
+            ("slug", &self.slug)
+        };
+        if text.trim().is_empty() {
+            return Some(format!("{name} is required"));
+        }
+        let spec = crate::workspace::field(name)?;
+        spec.check(&json!(text)).err().map(|e| e.to_string())
+    }
+
+    pub fn valid(&self) -> bool {
+        self.error(0).is_none() && self.error(1).is_none()
+    }
+
+    pub fn body(&self) -> Map<String, Value> {
+        let mut body = Map::new();
+        body.insert("name".into(), json!(self.name));
+        body.insert("slug".into(), json!(self.slug));
+        body
+    }
+
+    fn type_char(&mut self, c: char) {
+        if self.focus == 0 {
+            self.name.push(c);
+        } else {
+            self.slug.push(c);
+            self.slug_edited = true;
+        }
+    }
+
+    fn erase(&mut self) {
+        if self.focus == 0 {
+            self.name.pop();
+        } else {
+            self.slug.pop();
+            self.slug_edited = true;
+        }
+    }
+
+    fn follow(&mut self) {
+        if !self.slug_edited {
+            self.slug = slugify(&self.name);
+        }
+    }
+}
+
+/// `n` in the picker: the form, as it was left.
+pub fn open(app: &mut App) -> Vec<Effect> {
+    let form = app.create.get_or_insert_with(CreateForm::default);
+    form.open = true;
+    form.editing = true;
+    vec![]
+}
+
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Edit, "edit"),
+        (Action::Review, "review"),
+        (Action::Help, "help"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Back, "back (kept)"),
+        (Action::Quit, "quit"),
+    ]
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(form) = &mut app.create else {
+        return vec![];
+    };
+    match action {
+        Action::Up => form.focus = 0,
+        Action::Down => form.focus = 1,
+        Action::Edit => form.editing = true,
+        Action::Review if form.valid() => {
+            let mut write = AdminWrite::new(
+                format!("Create workspace \"{}\" ({})", form.name, form.slug),
+                vec![AdminRequest::CreateWorkspace { body: form.body() }],
+            );
+            write.no_undo = Some(
+                "A created workspace is removed by deleting it (it holds no keys yet).".into(),
+            );
+            app.admin = Some(write);
+        }
+        Action::Review => {
+            let why = form.error(0).or_else(|| form.error(1)).unwrap_or_default();
+            app.error(format!("Not yet: {why}."));
+        }
+        Action::Back => form.open = false,
+        Action::Help => return app.show_help(),
+        Action::Quit => return app.quit_now(),
+        // The other actions do nothing here.
+        Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Open
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => {}
+    }
+    vec![]
+}
+
+/// Keys while a field is edited: text; Enter/Esc done, Tab the other field.
+pub fn edit_key(app: &mut App, key: KeyEvent) {
+    let Some(form) = &mut app.create else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter | KeyCode::Esc => form.editing = false,
+        KeyCode::Tab | KeyCode::BackTab => form.focus = 1 - form.focus,
+        KeyCode::Backspace => form.erase(),
+        KeyCode::Char('u') if ctrl => {
+            if form.focus == 0 {
+                form.name.clear();
+            } else {
+                form.slug.clear();
+                form.slug_edited = true;
+            }
+        }
+        KeyCode::Char(c) if !ctrl => form.type_char(c),
+        _ => {}
+    }
+    form.follow();
+}

@@ -1,0 +1,186 @@
+//! Deleting a workspace, guided (`D` in the picker or on the Settings tab): what goes with it
+//! (R2), the keys still in it (R1; the Keys tab moves or deletes each through its own Review),
+//! the default workspace's own confirmation (R3), then the slug typed exactly before the
+//! Review of the `DELETE`. The server's refusal is the final word and is explained. Not
+//! revertable, and it says so.
+
+pub mod view;
+
+use crate::admin::keys;
+use crate::config::Action;
+use crate::tui::app::{App, Effect};
+use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteFlow {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    /// Whether this is the default workspace (R21); `None` until known or when the keys do
+    /// not tell (the server's refusal then does).
+    pub is_default: Option<bool>,
+    /// The person confirmed deleting the default workspace (R3).
+    pub confirm_default: bool,
+    pub typed: String,
+    pub typing: bool,
+}
+
+impl DeleteFlow {
+    /// Only the exact slug enables the Review (and, for the default one, its confirmation).
+    pub fn ready(&self) -> bool {
+        self.typed == self.slug && (self.is_default != Some(true) || self.confirm_default)
+    }
+
+    pub fn write(&self) -> AdminWrite {
+        let mut w = AdminWrite::new(
+            format!("Delete workspace {} ({})", self.name, self.slug),
+            vec![AdminRequest::DeleteWorkspace {
+                id: self.id.clone(),
+                confirm_default: self.confirm_default,
+            }],
+        );
+        w.notes.push(keys::DELETE_TAKES_ALONG.to_string());
+        if self.confirm_default {
+            w.notes.push(keys::DEFAULT_DELETE_DISABLES.to_string());
+        }
+        w.notes
+            .push("This cannot be undone: a deleted workspace cannot be brought back.".into());
+        w.no_undo = Some("A deleted workspace cannot be brought back.".into());
+        w.then_picker = true;
+        w
+    }
+}
+
+/// Begins the flow for the open workspace: the keys (all of them, R1) and whether it is the
+/// default one are read.
+pub fn start(app: &mut App) -> Vec<Effect> {
+    let Some(form) = &app.form else {
+        return vec![];
+    };
+    let ws = &form.workspace;
+    app.delete = Some(DeleteFlow {
+        id: ws.id().to_string(),
+        name: ws.name().to_string(),
+        slug: ws.slug().to_string(),
+        is_default: None,
+        confirm_default: false,
+        typed: String::new(),
+        typing: true,
+    });
+    app.tabs.keys.keys = None;
+    vec![
+        Effect::LoadKeys(ws.id().to_string()),
+        Effect::LoadDefault(ws.id().to_string()),
+    ]
+}
+
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Edit, "type the slug"),
+        (Action::Toggle, "confirm default"),
+        (Action::Help, "help"),
+        (Action::Back, "back"),
+        (Action::Quit, "quit"),
+    ]
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(flow) = &mut app.delete else {
+        return vec![];
+    };
+    match action {
+        Action::Edit => flow.typing = true,
+        Action::Toggle if flow.is_default == Some(true) => {
+            flow.confirm_default = !flow.confirm_default;
+        }
+        Action::Toggle => {}
+        Action::Back => app.delete = None,
+        Action::Help => return app.show_help(),
+        Action::Quit => return app.leave(true),
+        // The other actions do nothing here.
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => {}
+    }
+    vec![]
+}
+
+/// The slug input: Enter with the exact slug opens the Review; Esc stops typing (kept).
+pub fn type_key(app: &mut App, key: KeyEvent) {
+    let Some(flow) = &mut app.delete else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => flow.typing = false,
+        KeyCode::Enter if flow.ready() => {
+            let write = flow.write();
+            flow.typing = false;
+            app.admin = Some(write);
+        }
+        KeyCode::Enter if flow.typed == flow.slug => {
+            flow.typing = false;
+            app.warn("This is the default workspace: Space confirms its deletion first (R3).");
+        }
+        KeyCode::Enter => app.warn("Type the workspace's slug exactly to go on."),
+        KeyCode::Backspace => {
+            flow.typed.pop();
+        }
+        KeyCode::Char('u') if ctrl => flow.typed.clear(),
+        KeyCode::Char(c) if !ctrl => flow.typed.push(c),
+        _ => {}
+    }
+}
+
+/// The server refused: say why in the rules' words (R1, R3), the server's own words first.
+pub fn explain(message: &str) -> String {
+    if keys::refusal_means_default(message) {
+        format!(
+            "{message}. {} Space confirms it.",
+            keys::DEFAULT_DELETE_DISABLES
+        )
+    } else if keys::refusal_means_keys_remain(message) {
+        format!("{message}. {}", keys::DELETE_NEEDS_NO_KEYS)
+    } else {
+        message.to_string()
+    }
+}

@@ -1,0 +1,322 @@
+//! The Keys tab: the workspace's API keys (disabled ones too, all pages) with name, label,
+//! state, usage and limit; `d` disables or enables the selected key through a Review.
+
+pub mod view;
+
+use crate::admin::keys::{Key, KeyPatch};
+use crate::config::Action;
+use crate::tui::app::{App, Effect};
+use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
+use crate::tui::screens::tabs::TabState;
+
+#[derive(Debug, Default)]
+pub struct KeysTab {
+    /// `None` while loading; the keys or why they could not be listed.
+    pub keys: Option<Result<Vec<Key>, String>>,
+    pub selected: usize,
+    /// Choosing where the selected key moves: the index into the other workspaces.
+    pub moving: Option<usize>,
+}
+
+impl TabState for KeysTab {}
+
+impl KeysTab {
+    pub fn list(&self) -> &[Key] {
+        match &self.keys {
+            Some(Ok(keys)) => keys,
+            _ => &[],
+        }
+    }
+
+    /// The keys as listed, or why not; an answer naming another workspace is refused.
+    pub fn loaded(&mut self, workspace_id: &str, result: Result<Vec<Key>, String>) {
+        let result =
+            result.and_then(
+                |keys| match keys.iter().find(|k| k.workspace_id != workspace_id) {
+                    Some(k) => Err(format!(
+                        "the key list holds key '{}' of another workspace ({}); nothing is shown",
+                        k.name, k.workspace_id
+                    )),
+                    None => Ok(keys),
+                },
+            );
+        self.keys = Some(result);
+        self.selected = self.selected.min(self.list().len().saturating_sub(1));
+    }
+
+    /// A key the server answered after a write: replaced in the list, taken out when it now
+    /// lives in another workspace, added when it came back here (an undone move).
+    pub fn replace(&mut self, key: &Key, here: Option<&str>) {
+        let Some(Ok(keys)) = &mut self.keys else {
+            return;
+        };
+        let pos = keys.iter().position(|k| k.hash == key.hash);
+        match (pos, here == Some(key.workspace_id.as_str())) {
+            (Some(i), true) => keys[i] = key.clone(),
+            (Some(i), false) => {
+                keys.remove(i);
+            }
+            (None, true) => keys.push(key.clone()),
+            (None, false) => {}
+        }
+        self.selected = self.selected.min(keys.len().saturating_sub(1));
+    }
+
+    pub fn remove(&mut self, hash: &str) {
+        if let Some(Ok(keys)) = &mut self.keys {
+            keys.retain(|k| k.hash != hash);
+            self.selected = self.selected.min(keys.len().saturating_sub(1));
+        }
+    }
+}
+
+/// The request that sets a key's disabled flag, and its inverse.
+pub fn disable_write(key: &Key) -> AdminWrite {
+    let patch = |disabled: bool| AdminRequest::PatchKey {
+        hash: key.hash.clone(),
+        patch: KeyPatch {
+            disabled: Some(disabled),
+            ..KeyPatch::default()
+        },
+    };
+    let verb = |disabled: bool| if disabled { "Disable" } else { "Enable" };
+    let to = !key.disabled;
+    let mut write = AdminWrite::new(
+        format!("{} key \"{}\"", verb(to), key.name),
+        vec![patch(to)],
+    );
+    if to {
+        write
+            .notes
+            .push("A disabled key is refused for every request until enabled again.".into());
+    }
+    write.undo = Some((
+        format!("{} key \"{}\"", verb(!to), key.name),
+        vec![patch(!to)],
+    ));
+    write
+}
+
+/// `PATCH /keys/{hash}` with the new workspace; undone by moving it back.
+pub fn move_write(key: &Key, to: &crate::workspace::Workspace) -> AdminWrite {
+    let patch = |ws: &str| AdminRequest::PatchKey {
+        hash: key.hash.clone(),
+        patch: KeyPatch {
+            workspace_id: Some(ws.to_string()),
+            ..KeyPatch::default()
+        },
+    };
+    let mut write = AdminWrite::new(
+        format!("Move key \"{}\" to {} ({})", key.name, to.name(), to.slug()),
+        vec![patch(to.id())],
+    );
+    write
+        .notes
+        .push(crate::admin::keys::MOVE_LEAVES_BEHIND.to_string());
+    write.undo = Some((
+        format!("Move key \"{}\" back", key.name),
+        vec![patch(&key.workspace_id)],
+    ));
+    write
+}
+
+/// `DELETE /keys/{hash}`: not revertable, and it says so.
+pub fn delete_write(key: &Key) -> AdminWrite {
+    let mut write = AdminWrite::new(
+        format!("Delete key \"{}\"", key.name),
+        vec![AdminRequest::DeleteKey {
+            hash: key.hash.clone(),
+        }],
+    );
+    write.notes.push(
+        "Deleting cannot be undone: every request made with this key is refused from then on."
+            .into(),
+    );
+    write.no_undo = Some("A deleted key cannot be brought back.".into());
+    write
+}
+
+/// The workspaces a key may move to: every listed one but the open one.
+pub fn destinations(app: &App) -> Vec<&crate::workspace::Workspace> {
+    let here = app.form.as_ref().map(|f| f.workspace.id());
+    app.picker
+        .workspaces
+        .iter()
+        .filter(|w| Some(w.id()) != here)
+        .collect()
+}
+
+pub fn move_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Open, "choose"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Back, "cancel"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+    ]
+}
+
+/// Choosing the destination: Enter opens the Review of the move; Esc leaves it untouched.
+pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
+    let n = destinations(app).len();
+    let Some(at) = app.tabs.keys.moving else {
+        return vec![];
+    };
+    let to = match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => (at + 1).min(n.saturating_sub(1)),
+        Action::Top => 0,
+        Action::Bottom => n.saturating_sub(1),
+        Action::Open => {
+            let tab = &app.tabs.keys;
+            let write = match (tab.list().get(tab.selected), destinations(app).get(at)) {
+                (Some(key), Some(ws)) => Some(move_write(key, ws)),
+                _ => None,
+            };
+            if let Some(write) = write {
+                app.tabs.keys.moving = None;
+                app.admin = Some(write);
+            }
+            return vec![];
+        }
+        Action::Back => {
+            app.tabs.keys.moving = None;
+            return vec![];
+        }
+        Action::Help => return app.show_help(),
+        Action::Quit => return app.leave(true),
+        // The other actions do nothing here.
+        Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => return vec![],
+    };
+    app.tabs.keys.moving = Some(to);
+    vec![]
+}
+
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+    let mut h = vec![
+        (Action::Disable, "disable/enable"),
+        (Action::MoveKey, "move"),
+        (Action::Remove, "delete"),
+        (Action::Help, "help"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Reload, "reload"),
+        (Action::Back, "workspaces"),
+        (Action::Quit, "quit"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+    ];
+    h.extend(crate::tui::screens::tabs::tab_hints());
+    h
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let tab = &mut app.tabs.keys;
+    let n = tab.list().len();
+    match action {
+        Action::Up => tab.selected = tab.selected.saturating_sub(1),
+        Action::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
+        Action::Top => tab.selected = 0,
+        Action::Bottom => tab.selected = n.saturating_sub(1),
+        Action::Disable => {
+            if let Some(key) = tab.list().get(tab.selected) {
+                app.admin = Some(disable_write(key));
+            }
+        }
+        Action::MoveKey if !tab.list().is_empty() => {
+            tab.moving = Some(0);
+            if app.picker.workspaces.is_empty() && !app.picker.loading {
+                // Opened straight into the workspace: the list to choose from comes now.
+                app.picker.loading = true;
+                return vec![Effect::LoadList];
+            }
+        }
+        Action::MoveKey => {}
+        Action::Remove => {
+            if let Some(key) = tab.list().get(tab.selected) {
+                app.admin = Some(delete_write(key));
+            }
+        }
+        Action::Reload => return crate::tui::screens::tabs::reload(app),
+        Action::Help => return app.show_help(),
+        Action::Back => return app.leave(false),
+        Action::Quit => return app.leave(true),
+        // The other actions do nothing here.
+        Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => {}
+    }
+    vec![]
+}

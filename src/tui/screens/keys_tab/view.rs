@@ -1,0 +1,141 @@
+//! The Keys tab's table.
+
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, truncate};
+use crate::tui::view::{inside, panel};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let tab = &app.tabs.keys;
+    table(buf, area, tab, theme);
+    if let Some(at) = tab.moving {
+        choose(buf, area, app, at, theme);
+    }
+}
+
+/// Where the selected key moves: the other workspaces, and what stays behind (R5).
+fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
+    let Some(key) = app.tabs.keys.list().get(app.tabs.keys.selected) else {
+        return;
+    };
+    let rect = Rect::new(
+        area.x + 2,
+        area.y + 1,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    let title = format!("Move \"{}\" to", key.name);
+    let inner = crate::tui::view::popup(buf, rect, &title, theme);
+    let w = inner.width.saturating_sub(1) as usize;
+    let note =
+        crate::tui::screens::admin_write::view::textwrap(crate::admin::keys::MOVE_LEAVES_BEHIND, w);
+    for (i, line) in note.iter().take(3).enumerate() {
+        put(
+            buf,
+            inner,
+            i as u16,
+            &Line::styled(line.clone(), theme.warning),
+        );
+    }
+    let top = note.len().min(3) as u16 + 1;
+    let list = super::destinations(app);
+    if list.is_empty() {
+        let text = if app.picker.loading {
+            "Loading the workspaces…"
+        } else {
+            "No other workspace to move it to."
+        };
+        put(buf, inner, top, &Line::styled(text, theme.dim));
+        return;
+    }
+    let rows = inner.height.saturating_sub(top) as usize;
+    let start = at.saturating_sub(rows.saturating_sub(1));
+    for (i, ws) in list.iter().enumerate().skip(start).take(rows) {
+        let mark = if i == at { "▶" } else { " " };
+        let text = format!("{mark} {} ({})", ws.name(), ws.slug());
+        let style = if i == at { theme.focus } else { theme.label };
+        put(
+            buf,
+            inner,
+            (i - start) as u16 + top,
+            &Line::styled(truncate(&text, w).into_owned(), style),
+        );
+    }
+}
+
+fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
+    panel(" API keys ", theme).render(area, buf);
+    let inner = inside(area);
+    let w = inner.width.saturating_sub(1) as usize;
+    let keys = match &tab.keys {
+        None => {
+            put(buf, inner, 0, &Line::styled("Loading the keys…", theme.dim));
+            return;
+        }
+        Some(Err(e)) => {
+            let text = format!("✗ Could not list the keys: {e} (r to retry)");
+            put(
+                buf,
+                inner,
+                0,
+                &Line::styled(truncate(&text, w).into_owned(), theme.error),
+            );
+            return;
+        }
+        Some(Ok(keys)) if keys.is_empty() => {
+            put(
+                buf,
+                inner,
+                0,
+                &Line::styled("No API keys in this workspace.", theme.dim),
+            );
+            return;
+        }
+        Some(Ok(keys)) => keys,
+    };
+    // The name takes what the other columns leave.
+    let nw = w.saturating_sub(41).clamp(16, 40);
+    let header = format!(
+        "  {:<nw$} {:<11} {:<8} {:>8} {:>8}",
+        "Name", "Label", "State", "Usage", "Limit"
+    );
+    put(
+        buf,
+        inner,
+        0,
+        &Line::styled(truncate(&header, w).into_owned(), theme.label),
+    );
+    let rows = inner.height.saturating_sub(1) as usize;
+    let start = tab.selected.saturating_sub(rows.saturating_sub(1));
+    for (i, key) in keys.iter().enumerate().skip(start).take(rows) {
+        let mark = if i == tab.selected { "▶" } else { " " };
+        let limit = key
+            .limit
+            .map_or_else(|| "none".to_string(), |l| format!("${l:.2}"));
+        let text = format!(
+            "{mark} {:<nw$} {:<11} {:<8} {:>8} {:>8}",
+            truncate(&key.name, nw),
+            truncate(&key.label, 11),
+            if key.disabled { "disabled" } else { "enabled" },
+            format!("${:.2}", key.usage),
+            limit
+        );
+        let style = if i == tab.selected {
+            theme.focus
+        } else if key.disabled {
+            theme.dim
+        } else {
+            theme.label
+        };
+        put(
+            buf,
+            inner,
+            (i - start + 1) as u16,
+            &Line::styled(truncate(&text, w).into_owned(), style),
+        );
+    }
+}

@@ -1,0 +1,405 @@
+//! The Members tab: the workspace's members joined with the organisation's (name, email,
+//! role). `a` adds (choose among the organisation's members: `/` filters, `Space` marks,
+//! `Enter` reviews); `Space` marks members here and `x`/`Delete` removes the marked ones (or
+//! the selected one) through a Review. R6 is warned before the request where the keys tell;
+//! the default workspace's members cannot be removed (R7); the server's refusal is explained.
+
+pub mod view;
+
+use crate::admin::keys::Key;
+use crate::admin::members::{self, Member, MemberRow, OrgMember};
+use crate::config::Action;
+use crate::tui::app::{App, Effect};
+use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
+use crate::tui::screens::tabs::TabState;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeSet;
+
+/// What the first visit reads: the members, the organisation, the keys (R6) and which
+/// workspace is the default (R21; `None` when the keys do not tell).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembersData {
+    pub members: Vec<Member>,
+    pub org: Vec<OrgMember>,
+    pub keys: Vec<Key>,
+    pub default_id: Option<String>,
+}
+
+/// Choosing organisation members to add.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct AddPick {
+    pub filter: String,
+    pub filtering: bool,
+    pub selected: usize,
+    /// User ids marked with Space.
+    pub chosen: BTreeSet<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct MembersTab {
+    /// `None` while loading.
+    pub data: Option<Result<MembersData, String>>,
+    pub rows: Vec<MemberRow>,
+    pub selected: usize,
+    /// User ids marked for removal.
+    pub marked: BTreeSet<String>,
+    pub adding: Option<AddPick>,
+}
+
+impl TabState for MembersTab {}
+
+impl MembersTab {
+    pub fn loaded(&mut self, result: Result<MembersData, String>) {
+        self.rows = match &result {
+            Ok(d) => members::join(d.members.clone(), &d.org),
+            Err(_) => vec![],
+        };
+        self.data = Some(result);
+        self.marked.clear();
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    fn org(&self) -> &[OrgMember] {
+        match &self.data {
+            Some(Ok(d)) => &d.org,
+            _ => &[],
+        }
+    }
+
+    /// The organisation members not in the workspace that match the filter.
+    pub fn candidates(&self) -> Vec<&OrgMember> {
+        let Some(pick) = &self.adding else {
+            return vec![];
+        };
+        let here: BTreeSet<&str> = self
+            .rows
+            .iter()
+            .map(|r| r.member.user_id.as_str())
+            .collect();
+        let f = pick.filter.to_lowercase();
+        self.org()
+            .iter()
+            .filter(|o| !here.contains(o.id.as_str()))
+            .filter(|o| {
+                f.is_empty()
+                    || o.display_name().to_lowercase().contains(&f)
+                    || o.email.to_lowercase().contains(&f)
+            })
+            .collect()
+    }
+}
+
+fn add_request(workspace: &str, user_ids: Vec<String>) -> AdminRequest {
+    AdminRequest::AddMembers {
+        workspace: workspace.to_string(),
+        user_ids,
+    }
+}
+
+fn remove_request(workspace: &str, user_ids: Vec<String>) -> AdminRequest {
+    AdminRequest::RemoveMembers {
+        workspace: workspace.to_string(),
+        user_ids,
+    }
+}
+
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 member".into()
+    } else {
+        format!("{n} members")
+    }
+}
+
+/// The Review of an add; undone by removing them again.
+pub fn add_write(workspace: &str, user_ids: Vec<String>) -> AdminWrite {
+    let n = user_ids.len();
+    let mut w = AdminWrite::new(
+        format!("Add {} to the workspace", people(n)),
+        vec![add_request(workspace, user_ids.clone())],
+    );
+    w.undo = Some((
+        format!("Remove the {} added", people(n)),
+        vec![remove_request(workspace, user_ids)],
+    ));
+    w
+}
+
+/// The Review of a removal, with R6 warned where the keys tell; undone by adding them again.
+pub fn remove_write(workspace: &str, user_ids: Vec<String>, keys: &[Key]) -> AdminWrite {
+    let n = user_ids.len();
+    let mut w = AdminWrite::new(
+        format!("Remove {} from the workspace", people(n)),
+        vec![remove_request(workspace, user_ids.clone())],
+    );
+    for (user, blocking) in members::keys_blocking_removal(&user_ids, keys) {
+        let names: Vec<&str> = blocking.iter().map(|k| k.name.as_str()).collect();
+        w.notes.push(format!(
+            "{user} created active keys here ({}): the server will refuse. {}",
+            names.join(", "),
+            members::REMOVE_NEEDS_NO_KEYS
+        ));
+    }
+    w.undo = Some((
+        format!("Add the {} removed again", people(n)),
+        vec![add_request(workspace, user_ids)],
+    ));
+    w.notes.push(members::READD_ROLE_NOTE.to_string());
+    w
+}
+
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+    let mut h = vec![
+        (Action::Add, "add"),
+        (Action::Remove, "remove"),
+        (Action::Toggle, "mark"),
+        (Action::Help, "help"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Reload, "reload"),
+        (Action::Back, "workspaces"),
+        (Action::Quit, "quit"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+    ];
+    h.extend(crate::tui::screens::tabs::tab_hints());
+    h
+}
+
+pub fn add_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Toggle, "mark"),
+        (Action::Review, "review"),
+        (Action::Filter, "filter"),
+        (Action::Help, "help"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Back, "cancel"),
+        (Action::Quit, "quit"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+    ]
+}
+
+fn workspace_id(app: &App) -> Option<String> {
+    app.form.as_ref().map(|f| f.workspace.id().to_string())
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let tab = &mut app.tabs.members;
+    let n = tab.rows.len();
+    match action {
+        Action::Up => tab.selected = tab.selected.saturating_sub(1),
+        Action::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
+        Action::Top => tab.selected = 0,
+        Action::Bottom => tab.selected = n.saturating_sub(1),
+        Action::Toggle => {
+            if let Some(row) = tab.rows.get(tab.selected) {
+                let id = row.member.user_id.clone();
+                if !tab.marked.remove(&id) {
+                    tab.marked.insert(id);
+                }
+            }
+        }
+        Action::Add if matches!(tab.data, Some(Ok(_))) => tab.adding = Some(AddPick::default()),
+        Action::Add => {}
+        Action::Remove => return remove(app),
+        Action::Reload => return crate::tui::screens::tabs::reload(app),
+        Action::Help => return app.show_help(),
+        Action::Back => return app.leave(false),
+        Action::Quit => return app.leave(true),
+        // The other actions do nothing here.
+        Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Review
+        | Action::Open
+        | Action::Filter
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Create
+        | Action::DeleteWorkspace => {}
+    }
+    vec![]
+}
+
+fn remove(app: &mut App) -> Vec<Effect> {
+    let Some(ws) = workspace_id(app) else {
+        return vec![];
+    };
+    let tab = &app.tabs.members;
+    let Some(Ok(data)) = &tab.data else {
+        return vec![];
+    };
+    let users: Vec<String> = if tab.marked.is_empty() {
+        tab.rows
+            .get(tab.selected)
+            .map(|r| vec![r.member.user_id.clone()])
+            .unwrap_or_default()
+    } else {
+        tab.marked.iter().cloned().collect()
+    };
+    if users.is_empty() {
+        return vec![];
+    }
+    if data.default_id.as_deref() == Some(ws.as_str()) {
+        // R7: nobody leaves the default workspace; nothing is sent.
+        app.error(format!(
+            "This is the default workspace: its members cannot be removed. {}",
+            members::SCIM_OR_DEFAULT
+        ));
+        return vec![];
+    }
+    let write = remove_write(&ws, users, &data.keys);
+    app.admin = Some(write);
+    vec![]
+}
+
+/// Keys while choosing whom to add.
+pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
+    let n = app.tabs.members.candidates().len();
+    let chosen_id = app
+        .tabs
+        .members
+        .candidates()
+        .get(app.tabs.members.adding.as_ref().map_or(0, |p| p.selected))
+        .map(|o| o.id.clone());
+    let Some(pick) = &mut app.tabs.members.adding else {
+        return vec![];
+    };
+    match action {
+        Action::Up => pick.selected = pick.selected.saturating_sub(1),
+        Action::Down => pick.selected = (pick.selected + 1).min(n.saturating_sub(1)),
+        Action::Top => pick.selected = 0,
+        Action::Bottom => pick.selected = n.saturating_sub(1),
+        Action::Toggle => {
+            if let Some(id) = chosen_id
+                && !pick.chosen.remove(&id)
+            {
+                pick.chosen.insert(id);
+            }
+        }
+        Action::Filter => pick.filtering = true,
+        Action::Review => {
+            let users: Vec<String> = if pick.chosen.is_empty() {
+                chosen_id.into_iter().collect()
+            } else {
+                pick.chosen.iter().cloned().collect()
+            };
+            if let (false, Some(ws)) = (users.is_empty(), workspace_id(app)) {
+                app.tabs.members.adding = None;
+                app.admin = Some(add_write(&ws, users));
+            }
+        }
+        Action::Back => app.tabs.members.adding = None,
+        Action::Help => return app.show_help(),
+        Action::Quit => return app.leave(true),
+        // The other actions do nothing here.
+        Action::PageUp
+        | Action::PageDown
+        | Action::Edit
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Open
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => {}
+    }
+    vec![]
+}
+
+/// The add list's filter takes keys as text; Enter applies it, Esc clears it.
+pub fn filter_key(app: &mut App, key: KeyEvent) {
+    let Some(pick) = &mut app.tabs.members.adding else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            pick.filtering = false;
+            pick.filter.clear();
+        }
+        KeyCode::Enter => pick.filtering = false,
+        KeyCode::Backspace => {
+            pick.filter.pop();
+        }
+        KeyCode::Char('u') if ctrl => pick.filter.clear(),
+        KeyCode::Char(c) if !ctrl => {
+            pick.filter.push(c);
+            pick.selected = 0;
+        }
+        _ => {}
+    }
+}
+
+/// The runtime's part of the first visit: four reads, the first failure the answer.
+pub async fn load(
+    client: &crate::api::Client,
+    id: &str,
+) -> Result<MembersData, crate::api::ApiError> {
+    let members = client.list_members(id).await?;
+    let org = client.organization_members().await?;
+    let keys = client
+        .list_keys(&crate::admin::keys::KeyQuery::all_in(id))
+        .await?;
+    // R21 is a help for the R7 warning; when it cannot be had, the server's refusal tells.
+    let default_id = client.default_workspace_id().await.ok().flatten();
+    Ok(MembersData {
+        members,
+        org,
+        keys,
+        default_id,
+    })
+}

@@ -1,0 +1,151 @@
+//! The Members tab's table and the add list.
+
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, truncate};
+use crate::tui::view::{inside, panel};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let tab = &app.tabs.members;
+    panel(" Members ", theme).render(area, buf);
+    let inner = inside(area);
+    let w = inner.width.saturating_sub(1) as usize;
+    match &tab.data {
+        None => {
+            put(
+                buf,
+                inner,
+                0,
+                &Line::styled("Loading the members…", theme.dim),
+            );
+            return;
+        }
+        Some(Err(e)) => {
+            let text = format!("✗ Could not list the members: {e} (r to retry)");
+            put(
+                buf,
+                inner,
+                0,
+                &Line::styled(truncate(&text, w).into_owned(), theme.error),
+            );
+            return;
+        }
+        Some(Ok(_)) if tab.rows.is_empty() => {
+            put(
+                buf,
+                inner,
+                0,
+                &Line::styled("No members in this workspace.", theme.dim),
+            );
+        }
+        Some(Ok(_)) => {
+            let nw = w.saturating_sub(4 + 8 + 2).clamp(10, 60) / 2;
+            let header = format!("     {:<nw$} {:<nw$} {:<8}", "Name", "Email", "Role");
+            put(
+                buf,
+                inner,
+                0,
+                &Line::styled(truncate(&header, w).into_owned(), theme.label),
+            );
+            let rows = inner.height.saturating_sub(1) as usize;
+            let start = tab.selected.saturating_sub(rows.saturating_sub(1));
+            for (i, row) in tab.rows.iter().enumerate().skip(start).take(rows) {
+                let cursor = if i == tab.selected { "▶" } else { " " };
+                let mark = if tab.marked.contains(&row.member.user_id) {
+                    "[x]"
+                } else {
+                    "[ ]"
+                };
+                let (name, email) = match &row.who {
+                    Some(o) => (o.display_name(), o.email.clone()),
+                    None => (
+                        row.member.user_id.clone(),
+                        "(not in the organisation)".into(),
+                    ),
+                };
+                let text = format!(
+                    "{cursor}{mark} {:<nw$} {:<nw$} {:<8}",
+                    truncate(&name, nw),
+                    truncate(&email, nw),
+                    row.member.role
+                );
+                let style = if i == tab.selected {
+                    theme.focus
+                } else {
+                    theme.label
+                };
+                put(
+                    buf,
+                    inner,
+                    (i - start + 1) as u16,
+                    &Line::styled(truncate(&text, w).into_owned(), style),
+                );
+            }
+        }
+    }
+    if let Some(pick) = &tab.adding {
+        let rect = Rect::new(
+            area.x + 2,
+            area.y + 1,
+            area.width.saturating_sub(4),
+            area.height.saturating_sub(2),
+        );
+        let inner = crate::tui::view::popup(buf, rect, "Add members", theme);
+        let w = inner.width.saturating_sub(1) as usize;
+        let filter = if pick.filtering {
+            format!("Filter: {}▏", pick.filter)
+        } else if pick.filter.is_empty() {
+            "/ filters · Space marks · s reviews".to_string()
+        } else {
+            format!("Filter: {} (/ to change)", pick.filter)
+        };
+        put(
+            buf,
+            inner,
+            0,
+            &Line::styled(truncate(&filter, w).into_owned(), theme.dim),
+        );
+        let list = tab.candidates();
+        if list.is_empty() {
+            put(
+                buf,
+                inner,
+                2,
+                &Line::styled("No one else in the organisation matches.", theme.dim),
+            );
+            return;
+        }
+        let rows = inner.height.saturating_sub(2) as usize;
+        let start = pick.selected.saturating_sub(rows.saturating_sub(1));
+        for (i, o) in list.iter().enumerate().skip(start).take(rows) {
+            let cursor = if i == pick.selected { "▶" } else { " " };
+            let mark = if pick.chosen.contains(&o.id) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            // Without a name the email stands for it: said once.
+            let name = o.display_name();
+            let text = if name == o.email {
+                format!("{cursor}{mark} {name} {}", o.role)
+            } else {
+                format!("{cursor}{mark} {name} <{}> {}", o.email, o.role)
+            };
+            let style = if i == pick.selected {
+                theme.focus
+            } else {
+                theme.label
+            };
+            put(
+                buf,
+                inner,
+                (i - start + 2) as u16,
+                &Line::styled(truncate(&text, w).into_owned(), style),
+            );
+        }
+    }
+}
