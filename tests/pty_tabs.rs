@@ -103,3 +103,52 @@ fn the_guardrail_tab_reviews_the_exact_patch_and_sends_it() {
     pty.send("q");
     pty.wait_exit(WAIT);
 }
+
+#[test]
+fn the_keys_tab_disables_a_key_through_a_review() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    pty.send("4");
+    pty.wait_for("Production backend", WAIT);
+    pty.send("d");
+    pty.wait_for(r#""disabled": true"#, WAIT);
+    let (_, keys) = fake.request(Method::GET, &format!("/keys?workspace_id={PROD}"), None);
+    let enabled = |keys: &Value| {
+        keys["data"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|k| k["name"] == "Production backend" && k["disabled"] == false)
+        })
+    };
+    assert!(enabled(&keys), "nothing sent before Enter: {keys}");
+    pty.enter();
+    pty.wait_for("applied", WAIT);
+    let (status, keys) = fake.request(
+        Method::GET,
+        &format!("/keys?workspace_id={PROD}&include_disabled=true"),
+        None,
+    );
+    assert_eq!(status, 200, "{keys}");
+    let backend = keys["data"]
+        .as_array()
+        .and_then(|a| a.iter().find(|k| k["name"] == "Production backend"))
+        .unwrap_or_else(|| panic!("no key: {keys}"));
+    assert_eq!(backend["disabled"], Value::Bool(true), "{backend}");
+    pty.esc();
+    pty.wait_gone("✓ applied", WAIT);
+    pty.send("q");
+    pty.wait_exit(WAIT);
+}
+
+#[test]
+fn the_members_tab_lists_members_with_their_names() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    pty.send("3");
+    pty.wait_until("the members", WAIT, |s| {
+        has_row(s, &["Jane Doe", "jane.doe@example.com"])
+    });
+    pty.send("q");
+    pty.wait_exit(WAIT);
+}
