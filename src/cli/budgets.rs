@@ -166,7 +166,7 @@ async fn execute(
     let client = &conn.client;
     if requests.is_empty() {
         super::say::say("nothing to change: the server already holds these budgets");
-        return Ok(if dry || output == Output::Json {
+        return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
             String::new()
@@ -182,9 +182,19 @@ async fn execute(
     let mut state = held;
     for r in &requests {
         let expected = r.apply(&state);
+        // A PUT that carries the BYOK switch is applied only if the switch is there too (R10:
+        // a switch-only change re-sends an unchanged limit, which alone proves nothing).
+        let carries_byok = matches!(
+            r,
+            BudgetRequest::Put {
+                include_byok: Some(_),
+                ..
+            }
+        );
         let recheck = || async {
             let now = client.get_budgets(id).await?;
-            Ok(now.limits == expected.limits)
+            Ok(now.limits == expected.limits
+                && (!carries_byok || now.include_byok == expected.include_byok))
         };
         let sent = write(
             || client.send_budget_request(id, r),

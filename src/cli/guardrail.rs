@@ -153,7 +153,7 @@ pub async fn patch_cmd(
     })?;
     if body.is_empty() {
         super::say::say("nothing to change: the guardrail already holds these values");
-        return Ok(if dry || output == Output::Json {
+        return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
             String::new()

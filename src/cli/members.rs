@@ -57,6 +57,17 @@ pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<Stri
     })
 }
 
+/// The users as typed, each once and in the order first typed: a user named twice is one user.
+fn once_each(users: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(users.len());
+    for u in users {
+        if !out.contains(u) {
+            out.push(u.clone());
+        }
+    }
+    out
+}
+
 fn body(users: &[String]) -> Value {
     json!({ "user_ids": users })
 }
@@ -68,6 +79,7 @@ pub async fn add(
     users: &[String],
     dry: bool,
 ) -> Result<String, RunError> {
+    let users = &once_each(users)[..];
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let id = ws.id().to_string();
@@ -135,6 +147,7 @@ pub async fn remove(
     yes: bool,
     dry: bool,
 ) -> Result<String, RunError> {
+    let users = &once_each(users)[..];
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let (id, slug) = (ws.id().to_string(), ws.slug().to_string());

@@ -1,0 +1,228 @@
+//! Hostile and careless use of the admin commands of the real binary (product.md §1, §10):
+//! each test names a defect found by attacking the commands, and fails on the code before its fix.
+
+mod hostile_support;
+
+use hostile_support::{Reply, Request, serve};
+use orws::fake::{FakeConfig, FakeServer, RecordedRequest};
+use serde_json::{Value, json};
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_orws");
+const KEY: &str = "sk-or-v1-test-0123456789abcdef";
+const DEADLINE: Duration = Duration::from_secs(60);
+const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
+const DEV_ID: &str = "b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d";
+const JANE: &str = "user_2dHFtVWx2n56w6HkM0000000001";
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    home: tempfile::TempDir,
+}
+
+impl Run {
+    fn history(&self) -> Vec<Value> {
+        let path = self.home.path().join("state/orws/history.jsonl");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+/// Runs orws (stdin not a terminal) with a private home, killed past the deadline.
+fn orws(args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("OPENROUTER_BASE_URL")
+        .env("OPENROUTER_API_KEY", KEY)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let (tx, rx) = mpsc::channel();
+    let readers: Vec<_> = [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ]
+    .into_iter()
+    .map(|mut pipe| {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            let _ = tx.send(());
+            text
+        })
+    })
+    .collect();
+    let deadline = Instant::now() + DEADLINE;
+    for _ in 0..readers.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if rx.recv_timeout(left).is_err() {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("orws {args:?} did not finish within {DEADLINE:?}");
+        }
+    }
+    let status = child.wait().unwrap();
+    let mut texts = readers.into_iter().map(|r| r.join().unwrap());
+    Run {
+        code: status.code().expect("exited"),
+        stdout: texts.next().unwrap(),
+        stderr: texts.next().unwrap(),
+        home,
+    }
+}
+
+/// The in-process fake on port 0, served by a runtime on its own thread.
+fn fake() -> FakeServer {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let server = orws::fake::start(FakeConfig::default()).await.unwrap();
+            tx.send(server).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv_timeout(DEADLINE).expect("the fake starts")
+}
+
+fn at(server: &FakeServer, args: &[&str]) -> Run {
+    let url = server.url();
+    let mut all = vec!["--base-url", url.as_str()];
+    all.extend_from_slice(args);
+    orws(&all)
+}
+
+/// The requests other than GETs that reached the fake.
+fn writes(server: &FakeServer) -> Vec<RecordedRequest> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect()
+}
+
+fn ws_json(id: &str, slug: &str) -> Value {
+    json!({"id": id, "name": slug, "slug": slug, "description": null})
+}
+
+fn budget(interval: &str, limit: f64) -> Value {
+    json!({"workspace_id": PROD_ID, "reset_interval": interval, "limit_usd": limit})
+}
+
+// ---- budgets ----
+
+/// Defect: a BYOK-only change re-sends an unchanged limit (R10); when that PUT was answered 500
+/// without being applied, the re-read compared only the limits (unchanged either way), called
+/// the write applied, exited 0 and wrote a history entry. The switch must be compared too.
+#[test]
+fn a_byok_only_put_answered_500_and_not_applied_is_not_called_applied() {
+    let puts = Arc::new(AtomicUsize::new(0));
+    let p = puts.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "PUT" {
+            p.fetch_add(1, Ordering::SeqCst);
+            return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
+        }
+        if path.ends_with("/budgets") {
+            return Reply::json(
+                200,
+                &json!({"data": [budget("monthly", 500.0)], "include_byok_in_budgets": false}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "budgets",
+        "set",
+        "production",
+        "--include-byok",
+        "true",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("it was not applied"), "{}", r.stderr);
+    assert!(!r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    assert_eq!(
+        puts.load(Ordering::SeqCst),
+        1,
+        "a refusal-free 500 is not resent"
+    );
+    assert!(r.history().is_empty(), "{:?}", r.history());
+}
+
+/// Defect: a dry run with nothing to change printed `{}` on stdout even as a table.
+#[test]
+fn a_dry_run_with_nothing_to_change_prints_no_json_as_a_table() {
+    let server = fake();
+    // staging has no daily budget: deleting it changes nothing.
+    let r = at(
+        &server,
+        &["budgets", "delete", "staging", "daily", "--dry-run"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "", "{r:?}");
+    assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    let r = at(
+        &server,
+        &[
+            "--output",
+            "json",
+            "budgets",
+            "delete",
+            "staging",
+            "daily",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let _: Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
+    assert!(writes(&server).is_empty());
+}
+
+// ---- members ----
+
+/// Defect: the same user twice on the command line was sent twice in `user_ids` and reported
+/// "already members: U, U"; it is sent once.
+#[test]
+fn members_add_sends_a_user_named_twice_once() {
+    let server = fake();
+    let new = "user_2dHFtVWx2n56w6HkM0000000003";
+    let r = at(
+        &server,
+        &["--output", "json", "members", "add", "dev", new, new],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let w = writes(&server);
+    assert_eq!(w.len(), 1, "{w:?}");
+    let body: Value = serde_json::from_str(&w[0].body).unwrap();
+    assert_eq!(body, json!({"user_ids": [new]}));
+    let out: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(out["added"], json!([new]));
+    let _ = (DEV_ID, JANE);
+}
