@@ -17,7 +17,6 @@ const KEY: &str = "sk-or-v1-test-0123456789abcdef";
 const DEADLINE: Duration = Duration::from_secs(60);
 const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 const DEV_ID: &str = "b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d";
-const JANE: &str = "user_2dHFtVWx2n56w6HkM0000000001";
 
 #[derive(Debug)]
 struct Run {
@@ -224,5 +223,208 @@ fn members_add_sends_a_user_named_twice_once() {
     assert_eq!(body, json!({"user_ids": [new]}));
     let out: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(out["added"], json!([new]));
-    let _ = (DEV_ID, JANE);
+}
+
+// ---- escape codes and bidi in every server string ----
+
+const EVIL: &str = "E\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}vil";
+/// Ids stay plain: an id with a control or bidi character is refused as a path segment.
+const EVIL_ID: &str = DEV_ID;
+
+/// A server whose every string holds escape codes or a bidi override; `with_keys` says
+/// whether the workspace still has a key.
+fn evil_server(with_keys: bool) -> hostile_support::Hostile {
+    serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        let ws = json!({"id": EVIL_ID, "name": EVIL, "slug": "dev", "description": EVIL,
+            "default_guardrail_id": "g1"});
+        let key = json!({"hash": "h1", "name": EVIL, "label": EVIL, "workspace_id": EVIL_ID,
+            "disabled": false, "usage": 1.0, "creator_user_id": format!("user_{EVIL}")});
+        match req.method.as_str() {
+            "DELETE" => return Reply::json(200, &json!({"deleted": true})),
+            "PATCH" if path.starts_with("/keys/") => {
+                let mut k = key.clone();
+                k["disabled"] = json!(true);
+                return Reply::json(200, &json!({"data": k}));
+            }
+            "POST" if path.ends_with("/members/remove") => {
+                return Reply::json(200, &json!({"removed_count": 1}));
+            }
+            "GET" => {}
+            _ => return Reply::json(400, &json!({"error": {"code": 400, "message": EVIL}})),
+        }
+        if path.starts_with("/workspaces?") {
+            return Reply::json(200, &json!({"data": [ws], "total_count": 1}));
+        }
+        if path.starts_with("/keys") {
+            let here =
+                with_keys && path.contains("workspace_id") && req.query_number("offset") == Some(0);
+            return Reply::json(
+                200,
+                &json!({"data": if here { json!([key]) } else { json!([]) }}),
+            );
+        }
+        if path.starts_with("/organization/members") {
+            let data = if req.query_number("offset") == Some(0) {
+                json!([{"id": format!("user_{EVIL}"), "first_name": EVIL, "last_name": EVIL,
+                    "email": EVIL, "role": "org:member"}])
+            } else {
+                json!([])
+            };
+            return Reply::json(200, &json!({"data": data, "total_count": 1}));
+        }
+        if path.contains("/members") {
+            let data = if req.query_number("offset") == Some(0) {
+                json!([{"id": "m1", "workspace_id": EVIL_ID, "user_id": format!("user_{EVIL}"),
+                    "role": EVIL, "created_at": EVIL}])
+            } else {
+                json!([])
+            };
+            return Reply::json(200, &json!({"data": data, "total_count": 1}));
+        }
+        if path.ends_with("/budgets") {
+            return Reply::json(200, &json!({"data": []}));
+        }
+        if path.starts_with("/guardrails/") {
+            return Reply::json(
+                200,
+                &json!({"data": {"id": "g1", "name": EVIL, "description": EVIL,
+                    "allowed_models": [EVIL], "allowed_providers": [EVIL]}}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(200, &json!({"data": ws}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": EVIL}}))
+    })
+}
+
+fn assert_clean(r: &Run, what: &str) {
+    for (stream, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{what}: raw escape code or bidi override on {stream}: {text:?}"
+        );
+    }
+}
+
+/// Held (no defect found): reading and writing against a server full of escape codes and bidi
+/// overrides, nothing of it reaches the terminal raw, on stdout or stderr, as a table or JSON.
+#[test]
+fn no_server_string_reaches_the_terminal_raw() {
+    let server = evil_server(true);
+    let url = server.url.as_str();
+    let user = format!("user_{EVIL}");
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["members", "list", "dev"],
+        vec!["keys", "list", "dev"],
+        vec!["budgets", "get", "dev"],
+        vec!["guardrail", "get", "dev"],
+        vec!["delete", "dev", "--yes"],
+        vec!["keys", "disable", "h1"],
+        vec!["keys", "delete", "h1", "--yes"],
+        vec!["members", "remove", "dev", &user, "--yes"],
+        vec!["members", "add", "dev", "user_x"],
+    ];
+    for output in ["table", "json"] {
+        for c in &commands {
+            let mut args = vec!["--base-url", url, "--output", output];
+            args.extend_from_slice(c);
+            let r = orws(&args);
+            assert_clean(&r, &format!("{output} {c:?}"));
+        }
+    }
+    // A workspace without keys is deleted, and its id is said.
+    let server = evil_server(false);
+    for output in ["table", "json"] {
+        let r = orws(&[
+            "--base-url",
+            &server.url,
+            "--output",
+            output,
+            "delete",
+            "dev",
+            "--yes",
+        ]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert_clean(&r, &format!("{output} delete"));
+    }
+}
+
+// ---- busy servers and echoed keys ----
+
+/// A workspace `dev` with one enabled key `h1`; `patch` answers every PATCH of the key.
+fn key_server(
+    patch: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+) -> hostile_support::Hostile {
+    serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "PATCH" || req.method == "DELETE" {
+            return patch(req);
+        }
+        let ws = json!({"id": DEV_ID, "name": "Dev", "slug": "dev", "description": null});
+        if path.starts_with("/workspaces?") {
+            return Reply::json(200, &json!({"data": [ws], "total_count": 1}));
+        }
+        if path.starts_with("/keys") {
+            let here = path.contains("workspace_id") && req.query_number("offset") == Some(0);
+            let key =
+                json!({"hash": "h1", "name": "CI", "workspace_id": DEV_ID, "disabled": false});
+            return Reply::json(
+                200,
+                &json!({"data": if here { json!([key]) } else { json!([]) }}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(200, &json!({"data": ws}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    })
+}
+
+/// Held: a write answered 429 every time is tried at most three times, read again between
+/// tries, and ends as not applied (exit 1) with no history entry.
+#[test]
+fn a_429_storm_on_a_write_is_bounded_and_not_called_applied() {
+    let server = key_server(|_| {
+        Reply::json(
+            429,
+            &json!({"error": {"code": 429, "message": "slow down"}}),
+        )
+        .header("Retry-After", "0")
+    });
+    let r = orws(&["--base-url", &server.url, "keys", "disable", "h1"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let patches = server
+        .requests()
+        .iter()
+        .filter(|q| q.method == "PATCH")
+        .count();
+    assert_eq!(patches, 3, "{r:?}");
+    assert!(r.stderr.contains("not applied"), "{}", r.stderr);
+    assert!(r.history().is_empty());
+    assert_eq!(r.stdout, "");
+}
+
+/// Held: a server that echoes the key back in its refusal does not get it printed.
+#[test]
+fn the_key_echoed_in_a_refusal_is_not_printed() {
+    let server = key_server(|req| {
+        let auth = req.header("Authorization").unwrap_or_default().to_string();
+        Reply::json(
+            400,
+            &json!({"error": {"code": 400, "message": format!("bad {auth}")}}),
+        )
+    });
+    for args in [
+        vec!["keys", "disable", "h1"],
+        vec!["keys", "delete", "h1", "--yes"],
+        vec!["keys", "move", "h1", "--to", "dev", "--yes"],
+    ] {
+        let mut all = vec!["--base-url", server.url.as_str()];
+        all.extend_from_slice(&args);
+        let r = orws(&all);
+        assert!(!r.stderr.contains(&KEY[8..]), "{args:?}: {}", r.stderr);
+        assert!(!r.stdout.contains(&KEY[8..]), "{args:?}: {}", r.stdout);
+    }
 }
