@@ -428,3 +428,57 @@ fn the_key_echoed_in_a_refusal_is_not_printed() {
         assert!(!r.stdout.contains(&KEY[8..]), "{args:?}: {}", r.stdout);
     }
 }
+
+// ---- careless members ----
+
+const JANE: &str = "user_2dHFtVWx2n56w6HkM0000000001";
+
+/// Defect: removing a user who is not a member (a mistyped id) sent the POST, said "removed 0
+/// member(s)", exited 0 and wrote a history entry. Now nothing is sent and it says why.
+#[test]
+fn members_remove_of_a_non_member_sends_nothing() {
+    let server = fake();
+    let r = at(&server, &["members", "remove", "dev", "user_typo", "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(writes(&server).is_empty(), "{:?}", writes(&server));
+    assert!(r.stderr.contains("not members of 'dev'"), "{}", r.stderr);
+    assert!(r.history().is_empty(), "{:?}", r.history());
+    assert_eq!(r.stdout, "");
+    let r = at(
+        &server,
+        &[
+            "--output",
+            "json",
+            "members",
+            "remove",
+            "dev",
+            "user_typo",
+            "--yes",
+        ],
+    );
+    let out: Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
+    assert_eq!(out["removed"], json!([]));
+}
+
+/// Defect: adding a user who is a member already sent the POST and wrote a history entry of a
+/// change that did not happen.
+#[test]
+fn members_add_of_a_member_sends_nothing() {
+    let server = fake();
+    let r = at(&server, &["members", "add", "dev", JANE]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(writes(&server).is_empty(), "{:?}", writes(&server));
+    assert!(r.stderr.contains("already members"), "{}", r.stderr);
+    assert!(r.history().is_empty(), "{:?}", r.history());
+}
+
+/// Defect: a user the organisation does not know went to the server, whose 400 exited 1; a
+/// typing error is refused before any write (exit 2), naming the user.
+#[test]
+fn members_add_of_an_unknown_user_is_refused_before_sending() {
+    let server = fake();
+    let r = at(&server, &["members", "add", "dev", "user_nobody"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("user_nobody"), "{}", r.stderr);
+    assert!(writes(&server).is_empty(), "{:?}", writes(&server));
+}
