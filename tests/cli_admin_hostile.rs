@@ -482,3 +482,84 @@ fn members_add_of_an_unknown_user_is_refused_before_sending() {
     assert!(r.stderr.contains("user_nobody"), "{}", r.stderr);
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
 }
+
+// ---- dry runs, --read-only, JSON everywhere ----
+
+const STAGING_KEY: &str = "c16d64f85bccaef4add76fb399f54c51819f5131a1c7320dad4d15a200a24d2d";
+
+/// Every write command, as a careless user might type it against the demo's seed.
+fn write_commands() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["create", "--set", "name=New", "--set", "slug=new-one"],
+        vec!["delete", "research", "--yes"],
+        vec!["members", "add", "dev", "user_2dHFtVWx2n56w6HkM0000000003"],
+        vec!["members", "remove", "dev", JANE, "--yes"],
+        vec!["keys", "move", STAGING_KEY, "--to", "dev", "--yes"],
+        vec!["keys", "disable", STAGING_KEY],
+        vec!["keys", "enable", STAGING_KEY],
+        vec!["keys", "delete", STAGING_KEY, "--yes"],
+        vec!["budgets", "set", "production", "--monthly", "700"],
+        vec!["budgets", "set", "production", "--include-byok", "true"],
+        vec!["budgets", "delete", "production", "daily"],
+        vec![
+            "guardrail",
+            "patch",
+            "production",
+            "--set",
+            "enforce_zdr_openai=false",
+        ],
+    ]
+}
+
+/// Held: `--read-only` refuses every write with exit 2 before any request; `--dry-run` sends
+/// nothing but reads; with `--output json` stdout is JSON or nothing.
+#[test]
+fn read_only_refuses_and_dry_run_only_reads_every_write() {
+    for c in write_commands() {
+        let server = fake();
+        let mut args = vec!["--read-only"];
+        args.extend_from_slice(&c);
+        let r = at(&server, &args);
+        assert_eq!(r.code, 2, "{c:?}: {r:?}");
+        assert!(r.stderr.contains("read-only"), "{c:?}: {}", r.stderr);
+        assert!(server.requests().is_empty(), "{c:?}");
+        assert_eq!(r.stdout, "", "{c:?}");
+        for output in ["table", "json"] {
+            let mut args = vec!["--output", output];
+            args.extend_from_slice(&c);
+            args.push("--dry-run");
+            let r = at(&server, &args);
+            assert!(matches!(r.code, 0 | 2 | 3), "{c:?}: {r:?}");
+            assert!(writes(&server).is_empty(), "{c:?}: {:?}", writes(&server));
+            assert!(r.history().is_empty(), "{c:?}");
+            if output == "json" && !r.stdout.is_empty() {
+                let _: Value = serde_json::from_str(&r.stdout)
+                    .unwrap_or_else(|e| panic!("{c:?}: not JSON ({e}): {}", r.stdout));
+            }
+        }
+    }
+}
+
+/// Held: every write, done for real with `--output json`, prints JSON (or nothing) on stdout
+/// and writes one history entry when it changed something.
+#[test]
+fn every_write_prints_json_and_one_history_entry() {
+    for c in write_commands() {
+        let server = fake();
+        let mut args = vec!["--output", "json"];
+        args.extend_from_slice(&c);
+        let r = at(&server, &args);
+        if !r.stdout.is_empty() {
+            let _: Value = serde_json::from_str(&r.stdout)
+                .unwrap_or_else(|e| panic!("{c:?}: not JSON ({e}): {}", r.stdout));
+        }
+        let sent = writes(&server).len();
+        let history = r.history().len();
+        if r.code == 0 && sent > 0 {
+            assert_eq!(history, 1, "{c:?}: {r:?}");
+        }
+        if sent == 0 {
+            assert_eq!(history, 0, "{c:?}: {r:?}");
+        }
+    }
+}
