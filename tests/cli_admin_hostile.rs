@@ -563,3 +563,50 @@ fn every_write_prints_json_and_one_history_entry() {
         }
     }
 }
+
+/// Defect: after a partial failure (monthly landed, weekly refused) `--output json` left stdout
+/// empty, so a script could not read what landed; it now gets it, as `patch` does.
+#[test]
+fn budgets_partial_failure_prints_what_landed_as_json() {
+    let puts = Arc::new(AtomicUsize::new(0));
+    let p = puts.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "PUT" {
+            if p.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Reply::json(200, &json!({"data": budget("monthly", 1000.0)}));
+            }
+            return Reply::json(400, &json!({"error": {"code": 400, "message": "no"}}));
+        }
+        if path.ends_with("/budgets") {
+            return Reply::json(
+                200,
+                &json!({"data": [budget("daily", 30.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "--output",
+        "json",
+        "budgets",
+        "set",
+        "production",
+        "--monthly",
+        "1000",
+        "--weekly",
+        "600",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let out: Value = serde_json::from_str(&r.stdout).expect("what landed, as JSON");
+    assert_eq!(out["after"]["monthly"], json!(1000.0));
+    assert_eq!(out["after"]["weekly"], json!(150.0));
+    assert_eq!(out["requests"].as_array().unwrap().len(), 1);
+    assert_eq!(out["not_applied"][0]["method"], "PUT");
+    assert_eq!(r.history().len(), 1);
+}

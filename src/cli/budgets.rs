@@ -234,6 +234,25 @@ async fn execute(
         );
     }
     if let Some(e) = error {
+        // What landed is still data a script can read (as `patch` does after a partial write).
+        if !done.is_empty() {
+            let landed_state = done.iter().fold(held, |s, r| r.apply(&s));
+            let rest: Vec<Request> = requests[landed..].iter().map(|r| request(id, r)).collect();
+            let as_json = |qs: &[Request]| {
+                qs.iter()
+                    .map(|q| json!({"method": q.method, "path": q.path, "body": q.body}))
+                    .collect::<Vec<_>>()
+            };
+            super::print_now(&match output {
+                Output::Json => json_pretty(&json!({
+                    "requests": as_json(&shown[..landed]),
+                    "not_applied": as_json(&rest),
+                    "before": budgets_json(&held),
+                    "after": budgets_json(&landed_state),
+                })),
+                Output::Table => budgets_table(&landed_state),
+            });
+        }
         let said: Vec<String> = done.iter().map(|r| r.summary()).collect();
         let rest: Vec<String> = requests[landed..].iter().map(|r| r.summary()).collect();
         let landed_text = if said.is_empty() {
