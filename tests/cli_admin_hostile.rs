@@ -610,3 +610,81 @@ fn budgets_partial_failure_prints_what_landed_as_json() {
     assert_eq!(out["not_applied"][0]["method"], "PUT");
     assert_eq!(r.history().len(), 1);
 }
+
+/// Held: a write answered by a redirect is not followed (the write is not sent again
+/// elsewhere) and nothing is recorded.
+#[test]
+fn a_redirected_write_is_not_followed() {
+    let server = key_server(|req| {
+        Reply::new(307, hostile_support::Body::Bytes(Vec::new()))
+            .header("Location", &format!("{}-elsewhere", req.path))
+    });
+    for args in [
+        vec!["keys", "disable", "h1"],
+        vec!["keys", "delete", "h1", "--yes"],
+    ] {
+        let mut all = vec!["--base-url", server.url.as_str()];
+        all.extend_from_slice(&args);
+        let r = orws(&all);
+        assert_ne!(r.code, 0, "{args:?}: {r:?}");
+        assert!(r.history().is_empty(), "{args:?}");
+    }
+    let writes = server
+        .requests()
+        .iter()
+        .filter(|q| q.method != "GET")
+        .count();
+    assert_eq!(
+        writes, 2,
+        "each write sent once, never to the redirect's target"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|q| !q.path.contains("elsewhere"))
+    );
+}
+
+/// Held: a delete applied but answered with a body that never ends is read again, called
+/// applied, and recorded once.
+#[test]
+fn a_delete_answered_with_an_endless_body_after_applying_is_recorded_once() {
+    let gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let g = gone.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "DELETE" {
+            g.store(true, Ordering::SeqCst);
+            return Reply::new(200, hostile_support::Body::EndlessUnframed);
+        }
+        let ws = json!({"id": DEV_ID, "name": "Dev", "slug": "dev", "description": null});
+        if path.starts_with("/workspaces?") {
+            return Reply::json(200, &json!({"data": [ws], "total_count": 1}));
+        }
+        if path.starts_with("/keys") {
+            let here = !g.load(Ordering::SeqCst)
+                && path.contains("workspace_id")
+                && req.query_number("offset") == Some(0);
+            let key = json!({"hash": "h1", "name": "CI", "workspace_id": DEV_ID});
+            return Reply::json(
+                200,
+                &json!({"data": if here { json!([key]) } else { json!([]) }}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(200, &json!({"data": ws}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&["--base-url", &server.url, "keys", "delete", "h1", "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    assert_eq!(r.history().len(), 1, "{:?}", r.history());
+    let deletes = server
+        .requests()
+        .iter()
+        .filter(|q| q.method == "DELETE")
+        .count();
+    assert_eq!(deletes, 1);
+}
