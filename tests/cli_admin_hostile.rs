@@ -688,3 +688,41 @@ fn a_delete_answered_with_an_endless_body_after_applying_is_recorded_once() {
         .count();
     assert_eq!(deletes, 1);
 }
+
+/// Defect: an answer with two budgets for one interval was read as the last one, silently;
+/// which one the server enforces cannot be told, so it is refused (exit 1), nothing written.
+#[test]
+fn two_budgets_for_one_interval_are_refused() {
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if path.ends_with("/budgets") {
+            return Reply::json(
+                200,
+                &json!({"data": [budget("monthly", 500.0), budget("monthly", 5.0)]}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&["--base-url", &server.url, "budgets", "get", "production"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("two budgets for the monthly"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "budgets",
+        "set",
+        "production",
+        "--weekly",
+        "100",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(server.requests().iter().all(|q| q.method == "GET"));
+}
