@@ -726,3 +726,40 @@ fn two_budgets_for_one_interval_are_refused() {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(server.requests().iter().all(|q| q.method == "GET"));
 }
+
+/// Defect: `--confirm-default` by habit on a workspace that is not the default one made orws
+/// say "This is the default workspace: deleting it permanently disables …" — a false claim.
+#[test]
+fn confirm_default_on_another_workspace_does_not_call_it_the_default() {
+    let server = fake();
+    let r = at(
+        &server,
+        &[
+            "delete",
+            "research",
+            "--yes",
+            "--confirm-default",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        !r.stderr.contains("This is the default workspace"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("not needed"), "{}", r.stderr);
+    // The default workspace itself is still told what its deletion disables.
+    let r = at(
+        &server,
+        &[
+            "delete",
+            "default",
+            "--yes",
+            "--confirm-default",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(r.code, 3, "the default workspace holds keys: {r:?}");
+    assert!(writes(&server).is_empty());
+}
