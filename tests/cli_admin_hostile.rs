@@ -763,3 +763,69 @@ fn confirm_default_on_another_workspace_does_not_call_it_the_default() {
     assert_eq!(r.code, 3, "the default workspace holds keys: {r:?}");
     assert!(writes(&server).is_empty());
 }
+
+/// Defect: a create or guardrail patch answered 500 after applying was read again (applied),
+/// then read a third time; when that read failed, orws exited 1 as if nothing had happened and
+/// wrote no history. The re-read that showed it applied is used: exit 0, one history entry.
+#[test]
+fn an_applied_write_whose_third_read_fails_is_still_applied_and_recorded() {
+    let reads = Arc::new(AtomicUsize::new(0));
+    let n = reads.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method != "GET" {
+            return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
+        }
+        if path.starts_with("/guardrails/g1") || path.starts_with("/workspaces/new-one") {
+            let applied = match n.fetch_add(1, Ordering::SeqCst) {
+                0 => false,
+                1 => true,
+                _ => return Reply::json(500, &json!({"error": {"code": 500, "message": "down"}})),
+            };
+            if path.starts_with("/guardrails/") {
+                return Reply::json(
+                    200,
+                    &json!({"data": {"id": "g1", "name": "G", "enforce_zdr_openai": applied}}),
+                );
+            }
+            if !applied {
+                return Reply::json(404, &json!({"error": {"code": 404, "message": "none"}}));
+            }
+            return Reply::json(200, &json!({"data": ws_json(DEV_ID, "new-one")}));
+        }
+        if path.starts_with("/workspaces/") {
+            let mut ws = ws_json(PROD_ID, "production");
+            ws["default_guardrail_id"] = json!("g1");
+            return Reply::json(200, &json!({"data": ws}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "guardrail",
+        "patch",
+        "production",
+        "--set",
+        "enforce_zdr_openai=true",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.history().len(), 1, "{r:?}");
+    assert_eq!(r.history()[0]["kind"], "guardrail");
+    reads.store(0, Ordering::SeqCst);
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "--output",
+        "json",
+        "create",
+        "--set",
+        "name=New",
+        "--set",
+        "slug=new-one",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let out: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(out["id"], DEV_ID);
+    assert_eq!(r.history().len(), 1, "{r:?}");
+}

@@ -174,9 +174,15 @@ pub async fn patch_cmd(
             )],
         ));
     }
+    // The re-read that shows the write landed keeps what it read (see `create`).
+    let seen = std::cell::RefCell::new(None);
     let recheck = || async {
         let now = client.get_guardrail(&id).await?;
-        Ok(patch(now.as_ref(), &target).is_ok_and(|p| p.is_empty()))
+        let landed = patch(now.as_ref(), &target).is_ok_and(|p| p.is_empty());
+        if landed {
+            *seen.borrow_mut() = now;
+        }
+        Ok(landed)
     };
     let after = match write(
         || client.patch_guardrail(&id, &body),
@@ -187,7 +193,10 @@ pub async fn patch_cmd(
     .await?
     {
         Ended::Done(g) => Some(g),
-        Ended::AfterAll => client.get_guardrail(&id).await?,
+        Ended::AfterAll => match seen.into_inner() {
+            Some(g) => Some(g),
+            None => client.get_guardrail(&id).await?,
+        },
     };
     let (before, after) = (pick(base.as_ref(), &body), pick(after.as_ref(), &body));
     record(
