@@ -829,3 +829,28 @@ fn an_applied_write_whose_third_read_fails_is_still_applied_and_recorded() {
     assert_eq!(out["id"], DEV_ID);
     assert_eq!(r.history().len(), 1, "{r:?}");
 }
+
+/// Defect: the history entry of a BYOK-only change kept only the limits, so its before and
+/// after were the same: the change it records was not in it.
+#[test]
+fn the_history_of_a_byok_change_holds_the_switch() {
+    let server = fake();
+    let r = at(
+        &server,
+        &["budgets", "set", "production", "--include-byok", "true"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let h = r.history();
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(
+        h[0]["before"]["include_byok_in_budgets"],
+        json!(false),
+        "{h:?}"
+    );
+    assert_eq!(
+        h[0]["after"]["include_byok_in_budgets"],
+        json!(true),
+        "{h:?}"
+    );
+    assert_eq!(h[0]["after"]["monthly"], h[0]["before"]["monthly"]);
+}
