@@ -854,3 +854,28 @@ fn the_history_of_a_byok_change_holds_the_switch() {
     );
     assert_eq!(h[0]["after"]["monthly"], h[0]["before"]["monthly"]);
 }
+
+/// Defect: more than 100 users (the spec's maxItems for `user_ids`) went to the server, whose
+/// 400 exited 1; refused before any request, exit 2. The same user 101 times is one user.
+#[test]
+fn more_users_than_one_request_takes_are_refused_before_any_request() {
+    let server = fake();
+    let many: Vec<String> = (0..101).map(|i| format!("user_{i}")).collect();
+    for cmd in ["add", "remove"] {
+        let mut args = vec!["members", cmd, "dev"];
+        args.extend(many.iter().map(String::as_str));
+        args.push("--yes");
+        if cmd == "add" {
+            args.pop();
+        }
+        let r = at(&server, &args);
+        assert_eq!(r.code, 2, "{cmd}: {r:?}");
+        assert!(r.stderr.contains("at most 100"), "{}", r.stderr);
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    let same = vec![JANE; 101];
+    let mut args = vec!["members", "add", "dev"];
+    args.extend(same);
+    let r = at(&server, &args);
+    assert_eq!(r.code, 0, "{r:?}");
+}

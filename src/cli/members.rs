@@ -76,6 +76,20 @@ fn nothing(output: Output, id: &str, what: &str) -> String {
     }
 }
 
+/// At most this many users per add or remove request (`user_ids`, maxItems in the spec).
+const MAX_USERS: usize = 100;
+
+/// More users than one request may carry is refused before any request, exit 2.
+fn within_limit(users: &[String]) -> Result<(), RunError> {
+    let n = once_each(users).len();
+    if n > MAX_USERS {
+        return Err(RunError::usage(format!(
+            "{n} users named; one request takes at most {MAX_USERS}: run it in parts; nothing was sent"
+        )));
+    }
+    Ok(())
+}
+
 fn body(users: &[String]) -> Value {
     json!({ "user_ids": users })
 }
@@ -87,6 +101,7 @@ pub async fn add(
     users: &[String],
     dry: bool,
 ) -> Result<String, RunError> {
+    within_limit(users)?;
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let id = ws.id().to_string();
@@ -194,6 +209,7 @@ pub async fn remove(
     yes: bool,
     dry: bool,
 ) -> Result<String, RunError> {
+    within_limit(users)?;
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let (id, slug) = (ws.id().to_string(), ws.slug().to_string());
