@@ -879,3 +879,40 @@ fn more_users_than_one_request_takes_are_refused_before_any_request() {
     let r = at(&server, &args);
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// Defect: when the server already held limits out of order (daily above weekly, another
+/// client's doing), `budgets delete` was refused with a Rust debug dump of the rule
+/// (`[NotDecreasing { … }]`, exit 2). A DELETE never breaks R8: it is sent.
+#[test]
+fn budgets_delete_is_sent_when_the_server_holds_limits_out_of_order() {
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "DELETE" {
+            return Reply::json(200, &json!({"deleted": true}));
+        }
+        if path.ends_with("/budgets") {
+            return Reply::json(
+                200,
+                &json!({"data": [budget("daily", 200.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "budgets",
+        "delete",
+        "production",
+        "monthly",
+        "--dry-run",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.contains("NotDecreasing"), "{}", r.stderr);
+    assert!(r.stdout.starts_with("DELETE "), "{r:?}");
+    assert!(r.stdout.trim_end().ends_with("/budgets/monthly"), "{r:?}");
+    assert!(server.requests().iter().all(|q| q.method == "GET"));
+}

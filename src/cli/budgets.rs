@@ -157,7 +157,13 @@ pub async fn delete(
         limits: held.limits.with(interval, None),
         ..held
     };
-    let requests = plan(&held, &target).map_err(|b| RunError::usage(format!("{b:?}")))?;
+    // One DELETE, or none when there is no such budget: dropping a limit never breaks R8, so
+    // limits the server already holds out of order (another client's doing) do not stop it.
+    let requests = if held.limits.get(interval).is_some() {
+        vec![BudgetRequest::Delete { interval }]
+    } else {
+        Vec::new()
+    };
     execute(conn, output, &id, held, target, requests, dry).await
 }
 
