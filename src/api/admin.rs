@@ -417,6 +417,12 @@ impl Client {
                 .get("limit_usd")
                 .and_then(Value::as_f64)
                 .ok_or_else(|| malformed(format!("{what}: a budget without limit_usd")))?;
+            // Two limits for one interval: which one the server enforces cannot be told.
+            if out.limits.get(interval).is_some() {
+                return Err(malformed(format!(
+                    "{what}: two budgets for the {interval} interval"
+                )));
+            }
             out.limits.set(interval, Some(limit));
         }
         Ok(out)

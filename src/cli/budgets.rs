@@ -32,6 +32,14 @@ fn budgets_json(b: &Budgets) -> Value {
     Value::Object(out)
 }
 
+/// What the history keeps of a state: the limits and, as a BYOK-only change has nothing else
+/// to show, the switch.
+fn history_state(b: &Budgets) -> serde_json::Map<String, Value> {
+    let mut m = b.limits.to_map();
+    m.insert("include_byok_in_budgets".into(), json!(b.include_byok));
+    m
+}
+
 fn budgets_table(b: &Budgets) -> String {
     let mut rows: Vec<Vec<String>> = Interval::ALL
         .iter()
@@ -149,7 +157,13 @@ pub async fn delete(
         limits: held.limits.with(interval, None),
         ..held
     };
-    let requests = plan(&held, &target).map_err(|b| RunError::usage(format!("{b:?}")))?;
+    // One DELETE, or none when there is no such budget: dropping a limit never breaks R8, so
+    // limits the server already holds out of order (another client's doing) do not stop it.
+    let requests = if held.limits.get(interval).is_some() {
+        vec![BudgetRequest::Delete { interval }]
+    } else {
+        Vec::new()
+    };
     execute(conn, output, &id, held, target, requests, dry).await
 }
 
@@ -166,7 +180,7 @@ async fn execute(
     let client = &conn.client;
     if requests.is_empty() {
         super::say::say("nothing to change: the server already holds these budgets");
-        return Ok(if dry || output == Output::Json {
+        return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
             String::new()
@@ -182,9 +196,19 @@ async fn execute(
     let mut state = held;
     for r in &requests {
         let expected = r.apply(&state);
+        // A PUT that carries the BYOK switch is applied only if the switch is there too (R10:
+        // a switch-only change re-sends an unchanged limit, which alone proves nothing).
+        let carries_byok = matches!(
+            r,
+            BudgetRequest::Put {
+                include_byok: Some(_),
+                ..
+            }
+        );
         let recheck = || async {
             let now = client.get_budgets(id).await?;
-            Ok(now.limits == expected.limits)
+            Ok(now.limits == expected.limits
+                && (!carries_byok || now.include_byok == expected.include_byok))
         };
         let sent = write(
             || client.send_budget_request(id, r),
@@ -218,12 +242,31 @@ async fn execute(
                     let q = request(id, r);
                     json!({"method": q.method, "path": q.path, "body": q.body})
                 }).collect::<Vec<_>>()})),
-                held.limits.to_map(),
-                after.limits.to_map(),
+                history_state(&held),
+                history_state(&after),
             ),
         );
     }
     if let Some(e) = error {
+        // What landed is still data a script can read (as `patch` does after a partial write).
+        if !done.is_empty() {
+            let landed_state = done.iter().fold(held, |s, r| r.apply(&s));
+            let rest: Vec<Request> = requests[landed..].iter().map(|r| request(id, r)).collect();
+            let as_json = |qs: &[Request]| {
+                qs.iter()
+                    .map(|q| json!({"method": q.method, "path": q.path, "body": q.body}))
+                    .collect::<Vec<_>>()
+            };
+            super::print_now(&match output {
+                Output::Json => json_pretty(&json!({
+                    "requests": as_json(&shown[..landed]),
+                    "not_applied": as_json(&rest),
+                    "before": budgets_json(&held),
+                    "after": budgets_json(&landed_state),
+                })),
+                Output::Table => budgets_table(&landed_state),
+            });
+        }
         let said: Vec<String> = done.iter().map(|r| r.summary()).collect();
         let rest: Vec<String> = requests[landed..].iter().map(|r| r.summary()).collect();
         let landed_text = if said.is_empty() {

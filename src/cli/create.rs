@@ -56,9 +56,16 @@ pub async fn run(
             )],
         ));
     }
+    // The re-read that shows the write landed keeps what it read: reading a third time could
+    // fail and leave an applied create unrecorded and reported as failed.
+    let seen = std::cell::RefCell::new(None);
     let recheck = || async {
         match client.get(&slug).await {
-            Ok(ws) => Ok(ws.slug() == slug),
+            Ok(ws) if ws.slug() == slug => {
+                *seen.borrow_mut() = Some(ws);
+                Ok(true)
+            }
+            Ok(_) => Ok(false),
             Err(e) if is_not_found(&e) => Ok(false),
             Err(e) => Err(e),
         }
@@ -72,7 +79,10 @@ pub async fn run(
     .await?
     {
         Ended::Done(ws) => ws,
-        Ended::AfterAll => client.get(&slug).await?,
+        Ended::AfterAll => match seen.into_inner() {
+            Some(ws) => ws,
+            None => client.get(&slug).await?,
+        },
     };
     record(
         conn,

@@ -36,16 +36,17 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     let ws = workspace(client, &plan.workspace).await?;
     let (id, slug) = (ws.id().to_string(), ws.slug().to_string());
     // R21: the API has no "is default" flag; the keys listed without a workspace tell it.
-    let is_default = match client.default_workspace_id().await {
-        Ok(default) => default.as_deref() == Some(id.as_str()),
+    let default_id = match client.default_workspace_id().await {
+        Ok(default) => default,
         Err(e) => {
             super::say::warn(&format!(
                 "cannot tell whether this is the default workspace ({}); the server will say",
                 escape(&e.to_string())
             ));
-            false
+            None
         }
     };
+    let is_default = default_id.as_deref() == Some(id.as_str());
     if is_default && !plan.confirm_default {
         return Err(RunError::usage(format!(
             "{DEFAULT_DELETE_DISABLES} Pass --confirm-default to delete it anyway; nothing was sent"
@@ -65,8 +66,15 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
         )));
     }
     super::say::say(&format!("{DELETE_TAKES_ALONG} This cannot be undone."));
-    if is_default || plan.confirm_default {
+    if is_default {
         super::say::say(DEFAULT_DELETE_DISABLES);
+    } else if plan.confirm_default {
+        // Not "this is the default workspace": that is only known to be so, or not.
+        super::say::say(if default_id.is_some() {
+            "--confirm-default is not needed: another workspace is the default one"
+        } else {
+            "--confirm-default given: should the server count this as the default workspace, deleting it permanently disables the account's unscoped inference API keys"
+        });
     }
     let mut path = format!("/workspaces/{}", seg(&id));
     if plan.confirm_default {

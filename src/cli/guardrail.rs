@@ -153,7 +153,7 @@ pub async fn patch_cmd(
     })?;
     if body.is_empty() {
         super::say::say("nothing to change: the guardrail already holds these values");
-        return Ok(if dry || output == Output::Json {
+        return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
             String::new()
@@ -174,9 +174,15 @@ pub async fn patch_cmd(
             )],
         ));
     }
+    // The re-read that shows the write landed keeps what it read (see `create`).
+    let seen = std::cell::RefCell::new(None);
     let recheck = || async {
         let now = client.get_guardrail(&id).await?;
-        Ok(patch(now.as_ref(), &target).is_ok_and(|p| p.is_empty()))
+        let landed = patch(now.as_ref(), &target).is_ok_and(|p| p.is_empty());
+        if landed {
+            *seen.borrow_mut() = now;
+        }
+        Ok(landed)
     };
     let after = match write(
         || client.patch_guardrail(&id, &body),
@@ -187,7 +193,10 @@ pub async fn patch_cmd(
     .await?
     {
         Ended::Done(g) => Some(g),
-        Ended::AfterAll => client.get_guardrail(&id).await?,
+        Ended::AfterAll => match seen.into_inner() {
+            Some(g) => Some(g),
+            None => client.get_guardrail(&id).await?,
+        },
     };
     let (before, after) = (pick(base.as_ref(), &body), pick(after.as_ref(), &body));
     record(

@@ -57,6 +57,39 @@ pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<Stri
     })
 }
 
+/// The users as typed, each once and in the order first typed: a user named twice is one user.
+fn once_each(users: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(users.len());
+    for u in users {
+        if !out.contains(u) {
+            out.push(u.clone());
+        }
+    }
+    out
+}
+
+/// The result of an add or remove that had nothing to send.
+fn nothing(output: Output, id: &str, what: &str) -> String {
+    match output {
+        Output::Json => json_pretty(&json!({"workspace_id": id, what: []})),
+        Output::Table => String::new(),
+    }
+}
+
+/// At most this many users per add or remove request (`user_ids`, maxItems in the spec).
+const MAX_USERS: usize = 100;
+
+/// More users than one request may carry is refused before any request, exit 2.
+fn within_limit(users: &[String]) -> Result<(), RunError> {
+    let n = once_each(users).len();
+    if n > MAX_USERS {
+        return Err(RunError::usage(format!(
+            "{n} users named; one request takes at most {MAX_USERS}: run it in parts; nothing was sent"
+        )));
+    }
+    Ok(())
+}
+
 fn body(users: &[String]) -> Value {
     json!({ "user_ids": users })
 }
@@ -68,9 +101,50 @@ pub async fn add(
     users: &[String],
     dry: bool,
 ) -> Result<String, RunError> {
+    within_limit(users)?;
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let id = ws.id().to_string();
+    // Only who is not a member yet is sent: a no-op add would still be a write and a history entry.
+    let now = client.list_members(&id).await?;
+    let (already, users): (Vec<String>, Vec<String>) = once_each(users)
+        .into_iter()
+        .partition(|u| now.iter().any(|m| &m.user_id == u));
+    if !already.is_empty() {
+        super::say::say(&format!(
+            "already members of '{}': {}",
+            escape(ws.slug()),
+            escape(&already.join(", "))
+        ));
+    }
+    // A user the organisation does not know is a typing error: refused before any write.
+    match client.organization_members().await {
+        Ok(org) => {
+            let unknown: Vec<&String> = users
+                .iter()
+                .filter(|u| !org.iter().any(|o| &o.id == *u))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(RunError::usage(format!(
+                    "not members of the organisation: {}; only its members can be added; nothing was sent",
+                    unknown
+                        .iter()
+                        .map(|u| u.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        Err(e) => super::say::warn(&format!(
+            "the organisation's members could not be read to check the users ({}); the server will say",
+            escape(&e.to_string())
+        )),
+    }
+    if users.is_empty() {
+        super::say::say("nothing to change: every user named is a member already");
+        return Ok(nothing(output, &id, "added"));
+    }
+    let users = &users[..];
     if dry {
         let path = format!("/workspaces/{}/members/add", seg(&id));
         return Ok(dry_run(
@@ -135,6 +209,7 @@ pub async fn remove(
     yes: bool,
     dry: bool,
 ) -> Result<String, RunError> {
+    within_limit(users)?;
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let (id, slug) = (ws.id().to_string(), ws.slug().to_string());
@@ -151,6 +226,23 @@ pub async fn remove(
             "'{slug}' is the default workspace: {SCIM_OR_DEFAULT} Nothing was sent"
         )));
     }
+    // Only members are sent: removing a non-member (a mistyped id) is no success to report.
+    let now = client.list_members(&id).await?;
+    let (users, absent): (Vec<String>, Vec<String>) = once_each(users)
+        .into_iter()
+        .partition(|u| now.iter().any(|m| &m.user_id == u));
+    if !absent.is_empty() {
+        super::say::say(&format!(
+            "not members of '{}', nothing to remove: {}",
+            escape(&slug),
+            escape(&absent.join(", "))
+        ));
+    }
+    if users.is_empty() {
+        super::say::say("nothing to change: none of the users named is a member here");
+        return Ok(nothing(output, &id, "removed"));
+    }
+    let users = &users[..];
     // R6, warned before the request where the keys tell; the server has the last word.
     match client.list_keys(&KeyQuery::all_in(&id)).await {
         Ok(keys) => {
