@@ -415,6 +415,11 @@ fn an_applied_plan_is_recorded_in_the_history() {
     assert_eq!(record.workspace_id, PRODUCTION);
     assert_eq!(record.before["daily"], serde_json::json!(30.0));
     assert_eq!(record.after["daily"], serde_json::json!(20.0));
+    // The switch is kept too: a BYOK-only change would otherwise look like no change.
+    assert_eq!(
+        record.before["include_byok_in_budgets"],
+        serde_json::json!(false)
+    );
     let requests = record.patch["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0]["method"], "PUT");

@@ -178,6 +178,16 @@ pub fn check(limits: &Limits) -> Vec<BudgetRule> {
     broken
 }
 
+impl Budgets {
+    /// What the history keeps of a state: the limits and, as a BYOK-only change has nothing
+    /// else to show, the switch.
+    pub fn to_history(&self) -> Map<String, Value> {
+        let mut m = self.limits.to_map();
+        m.insert("include_byok_in_budgets".into(), json!(self.include_byok));
+        m
+    }
+}
+
 /// One budget write, in the order it must be sent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BudgetRequest {

@@ -32,14 +32,6 @@ fn budgets_json(b: &Budgets) -> Value {
     Value::Object(out)
 }
 
-/// What the history keeps of a state: the limits and, as a BYOK-only change has nothing else
-/// to show, the switch.
-fn history_state(b: &Budgets) -> serde_json::Map<String, Value> {
-    let mut m = b.limits.to_map();
-    m.insert("include_byok_in_budgets".into(), json!(b.include_byok));
-    m
-}
-
 fn budgets_table(b: &Budgets) -> String {
     let mut rows: Vec<Vec<String>> = Interval::ALL
         .iter()
@@ -242,8 +234,8 @@ async fn execute(
                     let q = request(id, r);
                     json!({"method": q.method, "path": q.path, "body": q.body})
                 }).collect::<Vec<_>>()})),
-                history_state(&held),
-                history_state(&after),
+                held.to_history(),
+                after.to_history(),
             ),
         );
     }

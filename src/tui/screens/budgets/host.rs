@@ -65,8 +65,8 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
                         workspace_id: workspace.clone(),
                         target: None,
                         patch,
-                        before: o.before.limits.to_map(),
-                        after: o.after.limits.to_map(),
+                        before: o.before.to_history(),
+                        after: o.after.to_history(),
                     }));
                 }
             }
