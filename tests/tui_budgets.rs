@@ -467,3 +467,102 @@ fn the_review_shows_the_exact_requests() {
         "{text}"
     );
 }
+
+/// Renders the app without colour at 100×30 (product.md §4: no state by colour alone).
+fn plain_screen(app: &orws::tui::app::App) -> Vec<String> {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, app, &orws::tui::theme::Theme::new(false)))
+        .unwrap();
+    orws::tui::test_host::buffer_text(terminal.backend().buffer())
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn row_of<'a>(screen: &'a [String], label: &str) -> &'a str {
+    screen
+        .iter()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label} row in {screen:#?}"))
+}
+
+/// Was: the focused row differed only by colour, so without colour it could not be told apart.
+#[test]
+fn the_focused_limit_is_marked_without_colour_and_keeps_its_modified_mark() {
+    use orws::tui::app::{App, Msg};
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
+    )
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('2'));
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(held()))));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Delete);
+    let screen = plain_screen(&app);
+    assert!(row_of(&screen, "weekly").contains("▶●"), "{screen:#?}");
+    assert!(!row_of(&screen, "daily").contains('▶'), "{screen:#?}");
+    press(&mut app, KeyCode::Enter);
+    let screen = plain_screen(&app);
+    assert!(row_of(&screen, "weekly").contains("✎●"), "{screen:#?}");
+    assert!(!row_of(&screen, "weekly").contains('▶'), "{screen:#?}");
+}
+
+fn ctrl(s: &mut BudgetsState, c: char) {
+    s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+/// Focus the daily limit ("30") and start typing in it.
+fn editing_daily() -> BudgetsState {
+    let mut s = loaded(held());
+    s.act(Action::Top);
+    s.act(Action::Edit);
+    assert_eq!(s.scope(), None);
+    s
+}
+
+/// Was: Ctrl-U and the other readline keys did nothing in the tab's value editor.
+#[test]
+fn ctrl_u_kills_to_the_start_of_the_limit() {
+    let mut s = editing_daily();
+    ctrl(&mut s, 'u');
+    assert_eq!(s.texts[0], "");
+    typed(&mut s, "45");
+    assert_eq!(s.texts[0], "45");
+}
+
+#[test]
+fn ctrl_a_and_ctrl_e_move_to_the_start_and_end() {
+    let mut s = editing_daily();
+    ctrl(&mut s, 'a');
+    typed(&mut s, "1");
+    assert_eq!(s.texts[0], "130");
+    ctrl(&mut s, 'e');
+    typed(&mut s, "5");
+    assert_eq!(s.texts[0], "1305");
+}
+
+#[test]
+fn ctrl_k_kills_to_the_end_of_the_limit() {
+    let mut s = editing_daily();
+    ctrl(&mut s, 'a');
+    key(&mut s, KeyCode::Right);
+    ctrl(&mut s, 'k');
+    assert_eq!(s.texts[0], "3");
+}
+
+#[test]
+fn ctrl_w_kills_the_word_before_the_cursor_and_undo_brings_it_back() {
+    let mut s = editing_daily();
+    typed(&mut s, " 12");
+    ctrl(&mut s, 'w');
+    assert_eq!(s.texts[0], "30 ");
+    key(&mut s, KeyCode::Esc);
+    s.act(Action::Undo);
+    assert_eq!(s.texts[0], "30");
+}

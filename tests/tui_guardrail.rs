@@ -344,3 +344,94 @@ fn an_applied_patch_is_recorded_in_the_history() {
     assert_eq!(record.before["limit_usd"], json!(200));
     assert_eq!(record.after["limit_usd"], json!(9));
 }
+
+/// Was: the focused field differed only by colour, so without colour it could not be told apart.
+#[test]
+fn the_focused_field_is_marked_without_colour_and_keeps_its_modified_mark() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('5'));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
+    for _ in 0..row("limit_usd") {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Delete);
+    let screen = |app: &App| {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal
+            .draw(|f| orws::tui::view::draw(f, app, &Theme::new(false)))
+            .unwrap();
+        orws::tui::test_host::buffer_text(terminal.backend().buffer())
+    };
+    let line = |text: &str, field: &str| {
+        text.lines()
+            .find(|l| l.contains(field))
+            .unwrap_or_else(|| panic!("no {field} in {text}"))
+            .to_string()
+    };
+    let shown = screen(&app);
+    assert!(line(&shown, "limit_usd").contains("▶●"), "{shown}");
+    assert!(!line(&shown, "allowed_models").contains('▶'), "{shown}");
+    press(&mut app, KeyCode::Enter);
+    let shown = screen(&app);
+    assert!(line(&shown, "limit_usd").contains("✎●"), "{shown}");
+}
+
+fn editing(field: &str) -> GuardrailState {
+    let mut s = loaded(Some(held()));
+    focus(&mut s, field);
+    s.act(Action::Edit);
+    assert_eq!(s.scope(), None);
+    s
+}
+
+fn ctrl(s: &mut GuardrailState, c: char) {
+    s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn typed_text(s: &GuardrailState) -> String {
+    match &s.entries[s.focus] {
+        Entry::Text(t) => t.clone(),
+        other => panic!("not text: {other:?}"),
+    }
+}
+
+/// Was: Ctrl-U and the other readline keys did nothing in the tab's value editor.
+#[test]
+fn ctrl_u_kills_to_the_start_of_the_value() {
+    let mut s = editing("limit_usd");
+    ctrl(&mut s, 'u');
+    assert_eq!(typed_text(&s), "");
+}
+
+#[test]
+fn ctrl_a_ctrl_e_and_ctrl_k_move_and_kill_to_the_end() {
+    let mut s = editing("limit_usd");
+    ctrl(&mut s, 'a');
+    s.text(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE));
+    assert_eq!(typed_text(&s), "1200");
+    ctrl(&mut s, 'k');
+    assert_eq!(typed_text(&s), "1");
+    ctrl(&mut s, 'e');
+    s.text(KeyEvent::new(KeyCode::Char('5'), KeyModifiers::NONE));
+    assert_eq!(typed_text(&s), "15");
+}
+
+#[test]
+fn ctrl_w_kills_the_last_word_of_a_list() {
+    let mut s = editing("allowed_models");
+    ctrl(&mut s, 'w');
+    assert_eq!(typed_text(&s), "openai/gpt-4o, ");
+}

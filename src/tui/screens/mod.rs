@@ -9,6 +9,7 @@ pub mod delete;
 pub mod form;
 pub mod guardrail;
 pub mod keys_tab;
+pub mod line_edit;
 pub mod loading;
 pub mod members_tab;
 pub mod picker;

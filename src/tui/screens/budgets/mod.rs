@@ -13,6 +13,7 @@ use crate::admin::budgets::{
 };
 use crate::api::{ApiError, WriteFailure};
 use crate::config::{Action, Scope};
+use crate::tui::screens::line_edit;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The rows: the four intervals, then the BYOK switch.
@@ -117,6 +118,8 @@ pub struct BudgetsState {
     redo: Vec<Snapshot>,
     /// An undo snapshot was taken for the field being typed in.
     typing: bool,
+    /// The typing cursor, as characters from the end of the text (0 = at the end).
+    back: usize,
     /// The last write, for `u` on its Result.
     last: Option<Outcome>,
 }
@@ -162,6 +165,7 @@ impl BudgetsState {
             undo: Vec::new(),
             redo: Vec::new(),
             typing: false,
+            back: 0,
             last: None,
         };
         (state, vec![BudgetsEffect::Load])
@@ -343,19 +347,13 @@ impl BudgetsState {
         let r = self.focus;
         match key.code {
             KeyCode::Char('r') if key.modifiers.contains(KeyModifiers::CONTROL) => self.redo(),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if !self.typing {
+            // The readline keys, as in the settings form's editor.
+            _ if line_edit::handles(&key) => {
+                if line_edit::changes(&key) && !self.typing {
                     self.remember();
                     self.typing = true;
                 }
-                self.texts[r].push(c);
-            }
-            KeyCode::Backspace => {
-                if !self.typing {
-                    self.remember();
-                    self.typing = true;
-                }
-                self.texts[r].pop();
+                line_edit::apply(&mut self.texts[r], &mut self.back, &key);
             }
             KeyCode::Up | KeyCode::BackTab => self.move_focus(r.saturating_sub(1), true),
             KeyCode::Down | KeyCode::Tab => self.move_focus((r + 1).min(BYOK_ROW), true),
@@ -363,6 +361,7 @@ impl BudgetsState {
             KeyCode::Enter | KeyCode::Esc => {
                 self.editing = false;
                 self.typing = false;
+                self.back = 0;
             }
             _ => {}
         }
@@ -372,6 +371,7 @@ impl BudgetsState {
     fn move_focus(&mut self, to: usize, keep_editing: bool) {
         self.focus = to;
         self.typing = false;
+        self.back = 0;
         self.editing = keep_editing && to != BYOK_ROW;
     }
 
@@ -381,6 +381,7 @@ impl BudgetsState {
             self.redo.push(now);
             self.restore(s);
             self.typing = false;
+            self.back = 0;
         } else {
             self.status = Some("nothing to undo".into());
         }
@@ -392,6 +393,7 @@ impl BudgetsState {
             self.undo.push(now);
             self.restore(s);
             self.typing = false;
+            self.back = 0;
         } else {
             self.status = Some("nothing to redo".into());
         }
@@ -591,6 +593,7 @@ impl BudgetsState {
             Action::Edit => {
                 self.editing = true;
                 self.typing = false;
+                self.back = 0;
             }
             Action::Toggle | Action::CycleBack | Action::CycleOn => {
                 if r == BYOK_ROW {

@@ -3,6 +3,7 @@
 
 use super::{BudgetsState, Outcome, Phase, ROWS, shown};
 use crate::admin::budgets::Interval;
+use crate::tui::screens::line_edit;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -28,10 +29,18 @@ pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
             for row in 0..ROWS {
                 let focused = row == s.focus;
                 let mark = if s.modified(row) { "●" } else { " " };
+                // product.md §4: the focus is a mark too, never colour alone (as the Settings form).
+                let pointer = match (focused, s.editing) {
+                    (true, true) => "✎",
+                    (true, false) => "▶",
+                    _ => " ",
+                };
                 let (label, value) = if row < 4 {
                     let i = Interval::ALL[row];
                     let text = &s.texts[row];
-                    let shown = if text.is_empty() && !(focused && s.editing) {
+                    let shown = if focused && s.editing {
+                        format!("${}", line_edit::with_cursor(text, s.back))
+                    } else if text.is_empty() {
                         "none".to_string()
                     } else {
                         format!("${text}")
@@ -45,15 +54,14 @@ pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
                     };
                     ("include BYOK (all)".to_string(), v.to_string())
                 };
-                let cursor = if focused && s.editing { "▏" } else { "" };
                 let style = match (focused, s.editing) {
                     (true, true) => theme.editing,
                     (true, false) => theme.focus,
                     _ => theme.label,
                 };
                 out.push(Line::from(vec![
-                    Span::styled(format!("{mark} {label:<19}"), style),
-                    Span::styled(format!("{value}{cursor}"), style),
+                    Span::styled(format!("{pointer}{mark} {label:<19}"), style),
+                    Span::styled(value, style),
                 ]));
             }
             for rule in s.rules() {

@@ -14,7 +14,8 @@ use crate::admin::guardrail::{
 use crate::api::{ApiError, WriteFailure};
 use crate::config::{Action, Scope};
 use crate::tui::screens::budgets::error_text;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::tui::screens::line_edit;
+use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::{Map, Value};
 
 /// Where the tab is.
@@ -100,6 +101,8 @@ pub struct GuardrailState {
     undo: Vec<Vec<Entry>>,
     redo: Vec<Vec<Entry>>,
     typing: bool,
+    /// The typing cursor, as characters from the end of the text (0 = at the end).
+    back: usize,
     last: Option<Outcome>,
 }
 
@@ -167,6 +170,7 @@ impl GuardrailState {
             undo: Vec::new(),
             redo: Vec::new(),
             typing: false,
+            back: 0,
             last: None,
         };
         (s, vec![GuardrailEffect::Load])
@@ -336,22 +340,14 @@ impl GuardrailState {
         }
         let r = self.focus;
         match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if !self.typing {
+            // The readline keys, as in the settings form's editor.
+            _ if line_edit::handles(&key) => {
+                if line_edit::changes(&key) && !self.typing {
                     self.remember();
                     self.typing = true;
                 }
                 if let Entry::Text(s) = &mut self.entries[r] {
-                    s.push(c);
-                }
-            }
-            KeyCode::Backspace => {
-                if !self.typing {
-                    self.remember();
-                    self.typing = true;
-                }
-                if let Entry::Text(s) = &mut self.entries[r] {
-                    s.pop();
+                    line_edit::apply(s, &mut self.back, &key);
                 }
             }
             KeyCode::Up | KeyCode::BackTab => self.move_focus(r.saturating_sub(1), true),
@@ -359,6 +355,7 @@ impl GuardrailState {
             KeyCode::Enter | KeyCode::Esc => {
                 self.editing = false;
                 self.typing = false;
+                self.back = 0;
             }
             _ => {}
         }
@@ -368,6 +365,7 @@ impl GuardrailState {
     fn move_focus(&mut self, to: usize, keep_editing: bool) {
         self.focus = to.min(self.entries.len() - 1);
         self.typing = false;
+        self.back = 0;
         self.editing = keep_editing && matches!(self.entries[self.focus], Entry::Text(_));
     }
 
@@ -583,6 +581,7 @@ impl GuardrailState {
                 Entry::Text(_) => {
                     self.editing = true;
                     self.typing = false;
+                    self.back = 0;
                 }
                 _ => self.cycle(true),
             },

@@ -3,6 +3,7 @@
 
 use super::{Entry, GuardrailState, Phase};
 use crate::admin::guardrail::TriState;
+use crate::tui::screens::line_edit;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -59,19 +60,24 @@ pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static
             for row in start..(start + room).min(s.entries.len()) {
                 let focused = row == s.focus;
                 let mark = if s.modified(row) { "●" } else { " " };
-                let cursor = if focused && s.editing { "▏" } else { "" };
+                // product.md §4: the focus is a mark too, never colour alone (as the Settings form).
+                let pointer = match (focused, s.editing) {
+                    (true, true) => "✎",
+                    (true, false) => "▶",
+                    _ => " ",
+                };
                 let style = match (focused, s.editing) {
                     (true, true) => theme.editing,
                     (true, false) => theme.focus,
                     _ => theme.label,
                 };
                 let value = match &s.entries[row] {
-                    Entry::Text(t) if focused && s.editing => t.clone(),
+                    Entry::Text(t) if focused && s.editing => line_edit::with_cursor(t, s.back),
                     e => entry_text(e),
                 };
                 out.push(Line::from(vec![
-                    Span::styled(format!("{mark} {:<30}", s.field(row)), style),
-                    Span::styled(format!("{value}{cursor}"), style),
+                    Span::styled(format!("{pointer}{mark} {:<30}", s.field(row)), style),
+                    Span::styled(value, style),
                 ]));
             }
             for r in rules {
