@@ -801,3 +801,47 @@ fn disable_hash(r: &orws::tui::screens::admin_write::AdminRequest) -> Option<&st
         _ => None,
     }
 }
+
+/// Was: `q` with a half-typed new workspace quit at once and lost it. Now it asks: `Esc`/`n`
+/// stay with the text kept, `d` discards and quits.
+#[test]
+fn quitting_with_a_half_typed_new_workspace_asks_first() {
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "My Te");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.unsaved_on_leave(true), 1);
+    assert_eq!(
+        app.unsaved(),
+        0,
+        "the form's reset-all count is not touched"
+    );
+    for stay in [KeyCode::Esc, KeyCode::Char('n')] {
+        assert_eq!(key(&mut app, KeyCode::Char('q')), vec![]);
+        assert!(matches!(
+            app.overlay,
+            Some(Overlay::ConfirmLeave { quit: true })
+        ));
+        assert!(draw(&app, 80, 24).contains("quit and lose the new workspace"));
+        key(&mut app, stay);
+        assert!(app.overlay.is_none() && !app.quit);
+        assert_eq!(app.create.as_ref().unwrap().name, "My Te");
+    }
+    // Hidden with Esc, the picker's q asks too.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::ConfirmLeave { quit: true })
+    ));
+    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![Effect::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn quitting_with_an_empty_create_form_does_not_ask() {
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+}

@@ -687,7 +687,7 @@ impl App {
                     self.picker.loading = true;
                     vec![Effect::LoadList]
                 }
-                PickerAction::Quit => self.quit_now(),
+                PickerAction::Quit => self.leave(true),
                 PickerAction::Help => self.show_help(),
                 PickerAction::None => vec![],
             },
@@ -906,7 +906,7 @@ impl App {
 
     /// Quit or go back to the picker, asking first when there are unsaved edits.
     pub(crate) fn leave(&mut self, quit: bool) -> Vec<Effect> {
-        if self.unsaved() > 0 {
+        if self.unsaved_on_leave(quit) > 0 {
             self.overlay = Some(Overlay::ConfirmLeave { quit });
             return vec![];
         }
@@ -916,6 +916,13 @@ impl App {
     /// Edits not sent yet, on every tab: the quit and back questions count them.
     pub fn unsaved(&self) -> usize {
         self.form.as_ref().map_or(0, |f| f.modified_count()) + self.tabs.unsaved()
+    }
+
+    /// What leaving loses: the edits, and when quitting the new workspace's typed text too
+    /// (going back to the picker keeps that form).
+    pub fn unsaved_on_leave(&self, quit: bool) -> usize {
+        let create = self.create.as_ref().map_or(0, |c| c.unsaved());
+        self.unsaved() + if quit { create } else { 0 }
     }
 
     pub(crate) fn leave_now(&mut self, quit: bool) -> Vec<Effect> {

@@ -53,6 +53,12 @@ impl CreateForm {
         spec.check(&json!(text)).err().map(|e| e.to_string())
     }
 
+    /// Typed fields not sent yet, for the quit question (a slug that only follows the name is
+    /// not a field of its own).
+    pub fn unsaved(&self) -> usize {
+        usize::from(!self.name.is_empty()) + usize::from(self.slug_edited && !self.slug.is_empty())
+    }
+
     pub fn valid(&self) -> bool {
         self.error(0).is_none() && self.error(1).is_none()
     }
@@ -133,7 +139,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back => form.open = false,
         Action::Help => return app.show_help(),
-        Action::Quit => return app.quit_now(),
+        Action::Quit => return app.leave(true),
         // The other actions do nothing here.
         Action::Top
         | Action::Bottom

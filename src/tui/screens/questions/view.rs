@@ -15,10 +15,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
     match overlay {
         Overlay::Help => help::draw(buf, area, app, theme),
         Overlay::ConfirmLeave { quit } => {
-            let n = app.unsaved();
+            let n = app.unsaved_on_leave(quit);
             let s = if n == 1 { "" } else { "s" };
             let quitting = quit;
-            let (title, yes, discard) = if quitting && app.demo {
+            // Only the new workspace's text: no draft keeps it.
+            let (title, yes, discard) = if quitting && app.unsaved() == 0 {
+                (
+                    "Quit?",
+                    "quit and lose the new workspace",
+                    "discard and quit",
+                )
+            } else if quitting && app.demo {
                 (
                     "Quit?",
                     "quit (the demo keeps no draft)",
