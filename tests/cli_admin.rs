@@ -2,128 +2,18 @@
 //! request, the exact requests that reach the fake, dry runs, --read-only, history kinds, and
 //! hostile answers for the delete and the key move.
 
+mod cli_admin_support;
 mod hostile_support;
 mod pty_support;
 
+use cli_admin_support::*;
+
 use hostile_support::{Reply, Request, serve};
-use orws::fake::{FakeConfig, FakeServer, RecordedRequest};
+use orws::fake::RecordedRequest;
 use serde_json::{Value, json};
-use std::io::Read;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
-const KEY: &str = "sk-or-v1-test-0123456789abcdef";
-const DEADLINE: Duration = Duration::from_secs(60);
-const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
-const STAGING_ID: &str = "8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b";
-const DEV_ID: &str = "b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d";
-const STAGING_KEY: &str = "c16d64f85bccaef4add76fb399f54c51819f5131a1c7320dad4d15a200a24d2d";
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    home: tempfile::TempDir,
-}
-
-impl Run {
-    fn history(&self) -> Vec<Value> {
-        let path = self.home.path().join("state/orws/history.jsonl");
-        std::fs::read_to_string(path)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
-
-/// Runs orws (stdin not a terminal) with a private home, killed past the deadline.
-fn orws(args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let (tx, rx) = mpsc::channel();
-    let readers: Vec<_> = [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ]
-    .into_iter()
-    .map(|mut pipe| {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            let _ = tx.send(());
-            text
-        })
-    })
-    .collect();
-    let deadline = Instant::now() + DEADLINE;
-    for _ in 0..readers.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if rx.recv_timeout(left).is_err() {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("orws {args:?} did not finish within {DEADLINE:?}");
-        }
-    }
-    let status = child.wait().unwrap();
-    let mut texts = readers.into_iter().map(|r| r.join().unwrap());
-    Run {
-        code: status.code().expect("exited"),
-        stdout: texts.next().unwrap(),
-        stderr: texts.next().unwrap(),
-        home,
-    }
-}
-
-/// The in-process fake on port 0, served by a runtime on its own thread.
-fn fake() -> FakeServer {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let server = orws::fake::start(FakeConfig::default()).await.unwrap();
-            tx.send(server).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv_timeout(DEADLINE).expect("the fake starts")
-}
-
-fn at(server: &FakeServer, args: &[&str]) -> Run {
-    let url = server.url();
-    let mut all = vec!["--base-url", url.as_str()];
-    all.extend_from_slice(args);
-    orws(&all)
-}
-
-/// The requests other than GETs that reached the fake.
-fn writes(server: &FakeServer) -> Vec<RecordedRequest> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method != "GET")
-        .collect()
-}
 
 fn body(r: &RecordedRequest) -> Value {
     serde_json::from_str(&r.body).unwrap()
