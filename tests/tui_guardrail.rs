@@ -435,3 +435,133 @@ fn ctrl_w_kills_the_last_word_of_a_list() {
     ctrl(&mut s, 'w');
     assert_eq!(typed_text(&s), "openai/gpt-4o, ");
 }
+
+fn catalog(ids: &[&str]) -> std::sync::Arc<orws::catalog::Catalog> {
+    let models: Vec<orws::api::ModelSummary> = ids
+        .iter()
+        .map(|id| orws::api::ModelSummary {
+            id: id.to_string(),
+            name: id.to_string(),
+        })
+        .collect();
+    std::sync::Arc::new(orws::catalog::Catalog {
+        text: models.clone(),
+        image: models,
+    })
+}
+
+const IDS: &[&str] = &[
+    "openai/gpt-4o",
+    "openai/gpt-4o-mini",
+    "anthropic/claude-sonnet-4",
+    "google/gemini-2.5-pro",
+];
+
+fn typing_models(text: &str) -> GuardrailState {
+    let mut s = loaded(Some(held()));
+    s.catalog = Some(catalog(IDS));
+    focus(&mut s, "allowed_models");
+    s.act(Action::Clear);
+    s.act(Action::Edit);
+    for c in text.chars() {
+        s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    s
+}
+
+fn key(s: &mut GuardrailState, code: KeyCode) {
+    s.text(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+#[test]
+fn a_partial_model_word_gets_catalog_suggestions() {
+    let s = typing_models("anthropic/claude-sonnet-4, gem");
+    assert_eq!(s.suggestions(), vec!["google/gemini-2.5-pro".to_string()]);
+    let s = typing_models("openai/gpt");
+    assert_eq!(
+        s.suggestions(),
+        vec![
+            "openai/gpt-4o".to_string(),
+            "openai/gpt-4o-mini".to_string()
+        ]
+    );
+    // Not in a list of providers, and not once the word is a separator away.
+    let mut s = typing_models("gem, ");
+    assert!(s.suggestions().is_empty());
+    focus(&mut s, "allowed_providers");
+    s.act(Action::Edit);
+    key(&mut s, KeyCode::Char('o'));
+    assert!(s.suggestions().is_empty());
+}
+
+#[test]
+fn down_and_enter_replace_the_typed_word_with_the_highlighted_id() {
+    let mut s = typing_models("anthropic/claude-sonnet-4, gpt");
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.suggestion, Some(1));
+    key(&mut s, KeyCode::Up);
+    assert_eq!(s.suggestion, Some(0));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(typed_text(&s), "anthropic/claude-sonnet-4, openai/gpt-4o");
+    assert_eq!(s.suggestion, None);
+    assert_eq!(s.focus, row("allowed_models"));
+    key(&mut s, KeyCode::Esc);
+    let patch = review_patch(&mut s);
+    assert_eq!(
+        patch["allowed_models"],
+        json!(["anthropic/claude-sonnet-4", "openai/gpt-4o"])
+    );
+}
+
+#[test]
+fn enter_with_nothing_highlighted_keeps_the_typed_text_even_if_unknown() {
+    let mut s = typing_models("openai/gpt-4o, gem");
+    assert!(!s.suggestions().is_empty());
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.scope(), Some(Scope::Guardrail), "the edit ended");
+    assert_eq!(typed_text(&s), "openai/gpt-4o, gem");
+    let patch = review_patch(&mut s);
+    assert_eq!(patch["allowed_models"], json!(["openai/gpt-4o", "gem"]));
+}
+
+#[test]
+fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app.update(Msg::CatalogLoaded(Ok((*catalog(IDS)).clone())));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('5'));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
+    for _ in 0..row("allowed_models") {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    for c in ", gpt".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Down);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
+        .unwrap();
+    let shown = orws::tui::test_host::buffer_text(terminal.backend().buffer());
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("allowed_models"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(lines[at + 1].contains("▸ openai/gpt-4o "), "{shown}");
+    assert!(lines[at + 2].contains("openai/gpt-4o-mini"), "{shown}");
+}

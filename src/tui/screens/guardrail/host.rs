@@ -36,8 +36,13 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let catalog = app.catalog.clone();
     let fx = match app.tabs.guardrail.as_mut() {
-        Some(s) => s.text(key),
+        Some(s) => {
+            // The catalog loads in the background: the tab takes it as it is at each keystroke.
+            s.catalog = catalog;
+            s.text(key)
+        }
         None => return vec![],
     };
     effects(app, fx)

@@ -12,11 +12,16 @@ use crate::admin::guardrail::{
     self, GUARDRAIL_FIELDS, GuardrailKind, RESET_INTERVALS, TriState, canonical_model,
 };
 use crate::api::{ApiError, WriteFailure};
+use crate::catalog::{Catalog, suggest};
 use crate::config::{Action, Scope};
 use crate::tui::screens::budgets::error_text;
 use crate::tui::screens::line_edit;
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// How many catalog ids are suggested under a model list being typed.
+pub const SUGGESTIONS: usize = 6;
 
 /// Where the tab is.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +109,10 @@ pub struct GuardrailState {
     /// The typing cursor, as characters from the end of the text (0 = at the end).
     back: usize,
     last: Option<Outcome>,
+    /// The model catalog (the App's, handed in by the host): suggestions for the model lists.
+    pub catalog: Option<Arc<Catalog>>,
+    /// The highlighted suggestion while typing a model list.
+    pub suggestion: Option<usize>,
 }
 
 fn list_text(v: Option<&Value>) -> String {
@@ -142,10 +151,14 @@ pub fn entries_of(g: Option<&Map<String, Value>>) -> Vec<Entry> {
         .collect()
 }
 
+fn is_separator(c: char) -> bool {
+    c == ',' || c.is_whitespace()
+}
+
 /// A list as typed: items split on commas and white space.
 fn parse_list(text: &str) -> Value {
     let items: Vec<Value> = text
-        .split(|c: char| c == ',' || c.is_whitespace())
+        .split(is_separator)
         .filter(|s| !s.is_empty())
         .map(|s| Value::String(s.to_string()))
         .collect();
@@ -172,6 +185,8 @@ impl GuardrailState {
             typing: false,
             back: 0,
             last: None,
+            catalog: None,
+            suggestion: None,
         };
         (s, vec![GuardrailEffect::Load])
     }
@@ -334,10 +349,83 @@ impl GuardrailState {
         }
     }
 
+    /// The entry being typed in a model list: the text after the last comma or space.
+    fn typed_word(&self) -> Option<&str> {
+        let r = self.focus;
+        if !self.editing || self.back != 0 || !self.field(r).ends_with("_models") {
+            return None;
+        }
+        let Entry::Text(t) = &self.entries[r] else {
+            return None;
+        };
+        let word = t.rsplit(is_separator).next().unwrap_or("");
+        (!word.is_empty()).then_some(word)
+    }
+
+    /// The catalog ids matching the entry being typed in a model list, best first (none when
+    /// the word already is the one match or no catalog is loaded).
+    pub fn suggestions(&self) -> Vec<String> {
+        let (Some(word), Some(catalog)) = (self.typed_word(), &self.catalog) else {
+            return vec![];
+        };
+        let list = suggest(catalog.models(false), word, SUGGESTIONS);
+        if list.len() == 1 && list[0].id == word {
+            return vec![];
+        }
+        list.into_iter().map(|m| m.id.clone()).collect()
+    }
+
+    /// ↓/↑ move the highlight, Enter takes the highlighted id in place of the typed word (with
+    /// none highlighted Enter ends the edit as typed). `true` when the key was used.
+    fn suggestion_key(&mut self, key: &KeyEvent) -> bool {
+        let ids = self.suggestions();
+        if ids.is_empty() {
+            self.suggestion = None;
+            return false;
+        }
+        let last = ids.len() - 1;
+        let pick = match (key.code, self.suggestion) {
+            (KeyCode::Down, None) => {
+                self.suggestion = Some(0);
+                return true;
+            }
+            (KeyCode::Down, Some(i)) => {
+                self.suggestion = Some((i + 1).min(last));
+                return true;
+            }
+            (KeyCode::Up, Some(0)) => {
+                self.suggestion = None;
+                return true;
+            }
+            (KeyCode::Up, Some(i)) => {
+                self.suggestion = Some(i - 1);
+                return true;
+            }
+            (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
+            _ => return false,
+        };
+        self.suggestion = None;
+        let r = self.focus;
+        if !self.typing {
+            self.remember();
+        }
+        if let Entry::Text(t) = &mut self.entries[r] {
+            let word = t.rsplit(is_separator).next().unwrap_or("").len();
+            t.truncate(t.len() - word);
+            t.push_str(&pick);
+        }
+        self.typing = false;
+        true
+    }
+
     pub fn text(&mut self, key: KeyEvent) -> Vec<GuardrailEffect> {
         if !self.editing {
             return vec![];
         }
+        if self.suggestion_key(&key) {
+            return vec![];
+        }
+        self.suggestion = None;
         let r = self.focus;
         match key.code {
             // The readline keys, as in the settings form's editor.
@@ -364,6 +452,7 @@ impl GuardrailState {
 
     fn move_focus(&mut self, to: usize, keep_editing: bool) {
         self.focus = to.min(self.entries.len() - 1);
+        self.suggestion = None;
         self.typing = false;
         self.back = 0;
         self.editing = keep_editing && matches!(self.entries[self.focus], Entry::Text(_));
