@@ -565,3 +565,130 @@ fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
     assert!(lines[at + 1].contains("▸ openai/gpt-4o "), "{shown}");
     assert!(lines[at + 2].contains("openai/gpt-4o-mini"), "{shown}");
 }
+
+/// The App on the Guardrail tab, loaded with `g`, focus on `field`.
+fn app_on(g: Map<String, Value>, field: &str) -> orws::tui::app::App {
+    use orws::tui::app::{App, Msg};
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('5'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(g)))));
+    for _ in 0..row(field) {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+    }
+    assert_eq!(
+        app.tabs.guardrail.as_ref().unwrap().field(row(field)),
+        field
+    );
+    app
+}
+
+fn filters_held() -> Map<String, Value> {
+    let mut g = held();
+    g.insert(
+        "content_filters".into(),
+        json!([{"pattern": "secret", "action": "block"}]),
+    );
+    g
+}
+
+/// `e` on content_filters hands it to the editor as pretty JSON; the text that comes back is
+/// taken, marked modified and sent whole in the minimal PATCH.
+#[test]
+fn content_filters_edited_in_the_editor_are_sent_whole() {
+    use orws::tui::app::{Effect, Msg};
+    let mut app = app_on(filters_held(), "content_filters");
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('e'),
+        KeyModifiers::NONE,
+    )));
+    let text = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::OpenEditor { text } => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no editor: {fx:?}"));
+    let shown: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shown, json!([{"pattern": "secret", "action": "block"}]));
+    assert!(text.contains("\n  {"), "pretty: {text}");
+    let edited =
+        r#"[{"pattern": "secret", "action": "block"}, {"pattern": "pin", "action": "redact"}]"#;
+    app.update(Msg::EditorClosed(Ok(edited.into())));
+    let s = app.tabs.guardrail.as_mut().unwrap();
+    let r = row("content_filters");
+    assert!(s.modified(r), "{:?}", s.status);
+    assert_eq!(s.unsaved(), 1);
+    let patch = review_patch(s);
+    assert_eq!(
+        Value::Object(patch),
+        json!({"content_filters": [
+            {"pattern": "secret", "action": "block"},
+            {"pattern": "pin", "action": "redact"}
+        ]})
+    );
+}
+
+#[test]
+fn content_filters_emptied_in_the_editor_are_sent_as_null() {
+    let mut s = loaded(Some(filters_held()));
+    focus(&mut s, "content_filters");
+    assert!(matches!(
+        s.act(Action::Editor).as_slice(),
+        [GuardrailEffect::OpenEditor(_)]
+    ));
+    s.editor_closed(Ok("[]\n".into()));
+    let patch = review_patch(&mut s);
+    assert_eq!(Value::Object(patch), json!({"content_filters": null}));
+}
+
+/// Bad JSON, or JSON the field does not take, is refused with a clear line: the old value
+/// stays and nothing is sent.
+#[test]
+fn bad_json_from_the_editor_keeps_the_old_value_and_sends_nothing() {
+    use orws::tui::app::Msg;
+    for (bad, says) in [
+        ("[{\"pattern\": ", "not JSON"),
+        ("[\"a string\"]", "content_filters"),
+        ("{\"pattern\": \"x\"}", "content_filters"),
+    ] {
+        let mut app = app_on(filters_held(), "content_filters");
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('e'),
+            KeyModifiers::NONE,
+        )));
+        app.update(Msg::EditorClosed(Ok(bad.into())));
+        let s = app.tabs.guardrail.as_mut().unwrap();
+        let status = s.status.clone().unwrap_or_default();
+        assert!(
+            status.contains("not taken") && status.contains(says) && status.contains("unchanged"),
+            "{bad}: {status}"
+        );
+        assert_eq!(
+            s.entries[row("content_filters")],
+            Entry::Fixed(json!([{"pattern": "secret", "action": "block"}]))
+        );
+        assert_eq!(s.unsaved(), 0);
+        s.act(Action::Review);
+        assert_eq!(s.phase, Phase::Edit, "{bad}: nothing to send");
+    }
+}
+
+#[test]
+fn e_on_another_row_opens_no_editor() {
+    let mut s = loaded(Some(held()));
+    focus(&mut s, "allowed_models");
+    assert_eq!(s.act(Action::Editor), vec![]);
+    assert!(!s.awaits_editor());
+    assert!(s.status.is_some());
+}

@@ -48,6 +48,20 @@ pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     effects(app, fx)
 }
 
+/// Whether the editor's answer belongs to this tab (a content-filter list is out in it).
+pub fn awaits_editor(app: &App) -> bool {
+    app.tabs
+        .guardrail
+        .as_ref()
+        .is_some_and(GuardrailState::awaits_editor)
+}
+
+pub fn editor_closed(app: &mut App, result: Result<String, String>) {
+    if let Some(s) = app.tabs.guardrail.as_mut() {
+        s.editor_closed(result);
+    }
+}
+
 pub fn update(app: &mut App, msg: GuardrailMsg) -> Vec<Effect> {
     let fx = match app.tabs.guardrail.as_mut() {
         Some(s) => s.update(msg),
@@ -74,6 +88,7 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
             GuardrailEffect::Help => out.extend(app.show_help()),
             GuardrailEffect::Quit => out.extend(app.leave(true)),
             GuardrailEffect::Back => out.extend(app.leave(false)),
+            GuardrailEffect::OpenEditor(text) => out.push(Effect::OpenEditor { text }),
             GuardrailEffect::Record(o) => {
                 if let Ok(after) = &o.after {
                     // Before and after of the fields the PATCH named, as the CLI records them.

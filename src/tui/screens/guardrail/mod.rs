@@ -67,6 +67,8 @@ pub enum GuardrailEffect {
     Help,
     Quit,
     Back,
+    /// Hand a content-filter list to $VISUAL/$EDITOR (answered with `editor_closed`).
+    OpenEditor(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +91,7 @@ pub enum Entry {
     Bool(bool),
     /// `reset_interval`: none or one of RESET_INTERVALS.
     Interval(Option<String>),
-    /// Content filters (objects): shown, kept as they are, edited with the CLI.
+    /// Content filters (objects): shown as a count, edited as JSON in $VISUAL/$EDITOR (`e`).
     Fixed(Value),
 }
 
@@ -113,6 +115,8 @@ pub struct GuardrailState {
     pub catalog: Option<Arc<Catalog>>,
     /// The highlighted suggestion while typing a model list.
     pub suggestion: Option<usize>,
+    /// The row whose JSON is in the external editor, until its text comes back.
+    in_editor: Option<usize>,
 }
 
 fn list_text(v: Option<&Value>) -> String {
@@ -187,6 +191,7 @@ impl GuardrailState {
             last: None,
             catalog: None,
             suggestion: None,
+            in_editor: None,
         };
         (s, vec![GuardrailEffect::Load])
     }
@@ -450,6 +455,47 @@ impl GuardrailState {
         vec![]
     }
 
+    /// Whether a content-filter list is out in the external editor.
+    pub fn awaits_editor(&self) -> bool {
+        self.in_editor.is_some()
+    }
+
+    /// The external editor's text for the content-filter row it was opened on: taken when it is
+    /// a JSON array the field accepts (an empty one clears it), else a clear status and the old
+    /// value kept.
+    pub fn editor_closed(&mut self, result: Result<String, String>) {
+        let Some(r) = self.in_editor.take() else {
+            return;
+        };
+        let field = self.field(r);
+        let text = match result {
+            Ok(t) => t,
+            Err(e) => {
+                self.status = Some(format!("the editor failed: {e}; {field} is unchanged"));
+                return;
+            }
+        };
+        let value = match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Array(a)) if a.is_empty() => Value::Null,
+            Ok(v) => v,
+            Err(e) => {
+                self.status = Some(format!(
+                    "not taken: the text is not JSON ({e}); {field} is unchanged"
+                ));
+                return;
+            }
+        };
+        if let Some(rule) = guardrail::check_field(field, &value).first() {
+            self.status = Some(format!("not taken: {rule}; {field} is unchanged"));
+            return;
+        }
+        if self.entries[r] != Entry::Fixed(value.clone()) {
+            self.remember();
+            self.entries[r] = Entry::Fixed(value);
+        }
+        self.status = Some(format!("{field} taken from the editor"));
+    }
+
     fn move_focus(&mut self, to: usize, keep_editing: bool) {
         self.focus = to.min(self.entries.len() - 1);
         self.suggestion = None;
@@ -486,7 +532,7 @@ impl GuardrailState {
                 return;
             }
             Entry::Fixed(_) => {
-                self.status = Some("content filters are edited with `orws guardrail patch`".into());
+                self.status = Some("e edits the content filters as JSON in $VISUAL/$EDITOR".into());
                 return;
             }
         };
@@ -562,6 +608,7 @@ impl GuardrailState {
                 (Action::Redo, "redo"),
                 (Action::Reset, "reset field"),
                 (Action::ResetAll, "reset all"),
+                (Action::Editor, "filters in $EDITOR"),
                 (Action::Reload, "re-read"),
                 (Action::Up, "up"),
                 (Action::Down, "down"),
@@ -712,6 +759,22 @@ impl GuardrailState {
                 self.entries = entries_of(self.base.as_ref());
             }
             Action::Review => self.review(),
+            Action::Editor => match &self.entries[r] {
+                Entry::Fixed(v) => {
+                    let v = if v.is_null() {
+                        &Value::Array(vec![])
+                    } else {
+                        v
+                    };
+                    let text = serde_json::to_string_pretty(v).unwrap_or_default();
+                    self.in_editor = Some(r);
+                    return vec![GuardrailEffect::OpenEditor(format!("{text}\n"))];
+                }
+                _ => {
+                    self.status =
+                        Some("e is for the content filters; Enter edits this field".into())
+                }
+            },
             Action::Reload => {
                 self.phase = Phase::Loading;
                 return vec![GuardrailEffect::Load];

@@ -20,7 +20,7 @@ fn entry_text(e: &Entry) -> String {
         Entry::Tri(TriState::Inherit) => "inherit".into(),
         Entry::Bool(b) => if *b { "on" } else { "off" }.into(),
         Entry::Interval(i) => i.clone().unwrap_or_else(|| "none".into()),
-        Entry::Fixed(Value::Array(a)) => format!("{} item(s) (edit with the CLI)", a.len()),
+        Entry::Fixed(Value::Array(a)) => format!("{} item(s) (e edits them as JSON)", a.len()),
         Entry::Fixed(_) => "none".into(),
     }
 }
