@@ -435,3 +435,260 @@ fn ctrl_w_kills_the_last_word_of_a_list() {
     ctrl(&mut s, 'w');
     assert_eq!(typed_text(&s), "openai/gpt-4o, ");
 }
+
+fn catalog(ids: &[&str]) -> std::sync::Arc<orws::catalog::Catalog> {
+    let models: Vec<orws::api::ModelSummary> = ids
+        .iter()
+        .map(|id| orws::api::ModelSummary {
+            id: id.to_string(),
+            name: id.to_string(),
+        })
+        .collect();
+    std::sync::Arc::new(orws::catalog::Catalog {
+        text: models.clone(),
+        image: models,
+    })
+}
+
+const IDS: &[&str] = &[
+    "openai/gpt-4o",
+    "openai/gpt-4o-mini",
+    "anthropic/claude-sonnet-4",
+    "google/gemini-2.5-pro",
+];
+
+fn typing_models(text: &str) -> GuardrailState {
+    let mut s = loaded(Some(held()));
+    s.catalog = Some(catalog(IDS));
+    focus(&mut s, "allowed_models");
+    s.act(Action::Clear);
+    s.act(Action::Edit);
+    for c in text.chars() {
+        s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    s
+}
+
+fn key(s: &mut GuardrailState, code: KeyCode) {
+    s.text(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+#[test]
+fn a_partial_model_word_gets_catalog_suggestions() {
+    let s = typing_models("anthropic/claude-sonnet-4, gem");
+    assert_eq!(s.suggestions(), vec!["google/gemini-2.5-pro".to_string()]);
+    let s = typing_models("openai/gpt");
+    assert_eq!(
+        s.suggestions(),
+        vec![
+            "openai/gpt-4o".to_string(),
+            "openai/gpt-4o-mini".to_string()
+        ]
+    );
+    // Not in a list of providers, and not once the word is a separator away.
+    let mut s = typing_models("gem, ");
+    assert!(s.suggestions().is_empty());
+    focus(&mut s, "allowed_providers");
+    s.act(Action::Edit);
+    key(&mut s, KeyCode::Char('o'));
+    assert!(s.suggestions().is_empty());
+}
+
+#[test]
+fn down_and_enter_replace_the_typed_word_with_the_highlighted_id() {
+    let mut s = typing_models("anthropic/claude-sonnet-4, gpt");
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.suggestion, Some(1));
+    key(&mut s, KeyCode::Up);
+    assert_eq!(s.suggestion, Some(0));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(typed_text(&s), "anthropic/claude-sonnet-4, openai/gpt-4o");
+    assert_eq!(s.suggestion, None);
+    assert_eq!(s.focus, row("allowed_models"));
+    key(&mut s, KeyCode::Esc);
+    let patch = review_patch(&mut s);
+    assert_eq!(
+        patch["allowed_models"],
+        json!(["anthropic/claude-sonnet-4", "openai/gpt-4o"])
+    );
+}
+
+#[test]
+fn enter_with_nothing_highlighted_keeps_the_typed_text_even_if_unknown() {
+    let mut s = typing_models("openai/gpt-4o, gem");
+    assert!(!s.suggestions().is_empty());
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.scope(), Some(Scope::Guardrail), "the edit ended");
+    assert_eq!(typed_text(&s), "openai/gpt-4o, gem");
+    let patch = review_patch(&mut s);
+    assert_eq!(patch["allowed_models"], json!(["openai/gpt-4o", "gem"]));
+}
+
+#[test]
+fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
+    use orws::tui::app::{App, Msg};
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app.update(Msg::CatalogLoaded(Ok((*catalog(IDS)).clone())));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('5'));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
+    for _ in 0..row("allowed_models") {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    for c in ", gpt".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Down);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
+        .unwrap();
+    let shown = orws::tui::test_host::buffer_text(terminal.backend().buffer());
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("allowed_models"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(lines[at + 1].contains("▸ openai/gpt-4o "), "{shown}");
+    assert!(lines[at + 2].contains("openai/gpt-4o-mini"), "{shown}");
+}
+
+/// The App on the Guardrail tab, loaded with `g`, focus on `field`.
+fn app_on(g: Map<String, Value>, field: &str) -> orws::tui::app::App {
+    use orws::tui::app::{App, Msg};
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('5'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(g)))));
+    for _ in 0..row(field) {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+    }
+    assert_eq!(
+        app.tabs.guardrail.as_ref().unwrap().field(row(field)),
+        field
+    );
+    app
+}
+
+fn filters_held() -> Map<String, Value> {
+    let mut g = held();
+    g.insert(
+        "content_filters".into(),
+        json!([{"pattern": "secret", "action": "block"}]),
+    );
+    g
+}
+
+/// `e` on content_filters hands it to the editor as pretty JSON; the text that comes back is
+/// taken, marked modified and sent whole in the minimal PATCH.
+#[test]
+fn content_filters_edited_in_the_editor_are_sent_whole() {
+    use orws::tui::app::{Effect, Msg};
+    let mut app = app_on(filters_held(), "content_filters");
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('e'),
+        KeyModifiers::NONE,
+    )));
+    let text = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::OpenEditor { text } => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no editor: {fx:?}"));
+    let shown: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shown, json!([{"pattern": "secret", "action": "block"}]));
+    assert!(text.contains("\n  {"), "pretty: {text}");
+    let edited =
+        r#"[{"pattern": "secret", "action": "block"}, {"pattern": "pin", "action": "redact"}]"#;
+    app.update(Msg::EditorClosed(Ok(edited.into())));
+    let s = app.tabs.guardrail.as_mut().unwrap();
+    let r = row("content_filters");
+    assert!(s.modified(r), "{:?}", s.status);
+    assert_eq!(s.unsaved(), 1);
+    let patch = review_patch(s);
+    assert_eq!(
+        Value::Object(patch),
+        json!({"content_filters": [
+            {"pattern": "secret", "action": "block"},
+            {"pattern": "pin", "action": "redact"}
+        ]})
+    );
+}
+
+#[test]
+fn content_filters_emptied_in_the_editor_are_sent_as_null() {
+    let mut s = loaded(Some(filters_held()));
+    focus(&mut s, "content_filters");
+    assert!(matches!(
+        s.act(Action::Editor).as_slice(),
+        [GuardrailEffect::OpenEditor(_)]
+    ));
+    s.editor_closed(Ok("[]\n".into()));
+    let patch = review_patch(&mut s);
+    assert_eq!(Value::Object(patch), json!({"content_filters": null}));
+}
+
+/// Bad JSON, or JSON the field does not take, is refused with a clear line: the old value
+/// stays and nothing is sent.
+#[test]
+fn bad_json_from_the_editor_keeps_the_old_value_and_sends_nothing() {
+    use orws::tui::app::Msg;
+    for (bad, says) in [
+        ("[{\"pattern\": ", "not JSON"),
+        ("[\"a string\"]", "content_filters"),
+        ("{\"pattern\": \"x\"}", "content_filters"),
+    ] {
+        let mut app = app_on(filters_held(), "content_filters");
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('e'),
+            KeyModifiers::NONE,
+        )));
+        app.update(Msg::EditorClosed(Ok(bad.into())));
+        let s = app.tabs.guardrail.as_mut().unwrap();
+        let status = s.status.clone().unwrap_or_default();
+        assert!(
+            status.contains("not taken") && status.contains(says) && status.contains("unchanged"),
+            "{bad}: {status}"
+        );
+        assert_eq!(
+            s.entries[row("content_filters")],
+            Entry::Fixed(json!([{"pattern": "secret", "action": "block"}]))
+        );
+        assert_eq!(s.unsaved(), 0);
+        s.act(Action::Review);
+        assert_eq!(s.phase, Phase::Edit, "{bad}: nothing to send");
+    }
+}
+
+#[test]
+fn e_on_another_row_opens_no_editor() {
+    let mut s = loaded(Some(held()));
+    focus(&mut s, "allowed_models");
+    assert_eq!(s.act(Action::Editor), vec![]);
+    assert!(!s.awaits_editor());
+    assert!(s.status.is_some());
+}

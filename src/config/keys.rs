@@ -248,10 +248,16 @@ impl Scope {
             Scope::QuestionDraft => &[Yes, Discard, No],
             Scope::QuestionResetAll => &[Yes, No],
             Scope::TooSmall => &[Quit],
-            Scope::Budgets | Scope::Guardrail => &[
+            Scope::Budgets => &[
                 Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
                 ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab,
                 PrevTab,
+            ],
+            // `e`: the content-filter lists as JSON in $VISUAL/$EDITOR.
+            Scope::Guardrail => &[
+                Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo,
+                Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5,
+                NextTab, PrevTab,
             ],
             Scope::Keys => &[
                 Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1,

@@ -598,6 +598,10 @@ impl App {
                 vec![]
             }
             Msg::EditorClosed(result) => {
+                if crate::tui::screens::guardrail::host::awaits_editor(self) {
+                    crate::tui::screens::guardrail::host::editor_closed(self, result);
+                    return vec![];
+                }
                 match (result, &mut self.form) {
                     (Ok(text), Some(form)) => {
                         form.set_external_text(&text);

@@ -99,16 +99,24 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::MemberAdd
         | Scope::Create
         | Scope::Delete => {}
-        Scope::Budgets | Scope::Guardrail => all.push(fixed(
-            "Typing a value",
-            &[
-                ("type", "a limit in USD, or a list split by , or space"),
-                ("Bksp", "erase a character"),
-                ("↑ ↓ Tab", "the next field, still typing"),
-                ("Enter Esc", "done (Esc keeps what you typed)"),
-                ("F1", "help"),
-            ],
-        )),
+        Scope::Budgets | Scope::Guardrail => {
+            all.push(fixed(
+                "Typing a value",
+                &[
+                    ("type", "a limit in USD, or a list split by , or space"),
+                    ("Bksp", "erase a character"),
+                    ("↑ ↓ Tab", "the next field, still typing"),
+                    ("Enter Esc", "done (Esc keeps what you typed)"),
+                    ("F1", "help"),
+                ],
+            ));
+            if scope == Scope::Guardrail {
+                all.push(fixed(
+                    "Model lists",
+                    &[("↓ ↑ Enter", "pick a catalog suggestion for the word typed")],
+                ));
+            }
+        }
     }
     all
 }

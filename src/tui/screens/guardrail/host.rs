@@ -36,11 +36,30 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let catalog = app.catalog.clone();
     let fx = match app.tabs.guardrail.as_mut() {
-        Some(s) => s.text(key),
+        Some(s) => {
+            // The catalog loads in the background: the tab takes it as it is at each keystroke.
+            s.catalog = catalog;
+            s.text(key)
+        }
         None => return vec![],
     };
     effects(app, fx)
+}
+
+/// Whether the editor's answer belongs to this tab (a content-filter list is out in it).
+pub fn awaits_editor(app: &App) -> bool {
+    app.tabs
+        .guardrail
+        .as_ref()
+        .is_some_and(GuardrailState::awaits_editor)
+}
+
+pub fn editor_closed(app: &mut App, result: Result<String, String>) {
+    if let Some(s) = app.tabs.guardrail.as_mut() {
+        s.editor_closed(result);
+    }
 }
 
 pub fn update(app: &mut App, msg: GuardrailMsg) -> Vec<Effect> {
@@ -69,6 +88,7 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
             GuardrailEffect::Help => out.extend(app.show_help()),
             GuardrailEffect::Quit => out.extend(app.leave(true)),
             GuardrailEffect::Back => out.extend(app.leave(false)),
+            GuardrailEffect::OpenEditor(text) => out.push(Effect::OpenEditor { text }),
             GuardrailEffect::Record(o) => {
                 if let Ok(after) = &o.after {
                     // Before and after of the fields the PATCH named, as the CLI records them.

@@ -12,11 +12,16 @@ use crate::admin::guardrail::{
     self, GUARDRAIL_FIELDS, GuardrailKind, RESET_INTERVALS, TriState, canonical_model,
 };
 use crate::api::{ApiError, WriteFailure};
+use crate::catalog::{Catalog, suggest};
 use crate::config::{Action, Scope};
 use crate::tui::screens::budgets::error_text;
 use crate::tui::screens::line_edit;
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// How many catalog ids are suggested under a model list being typed.
+pub const SUGGESTIONS: usize = 6;
 
 /// Where the tab is.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +67,8 @@ pub enum GuardrailEffect {
     Help,
     Quit,
     Back,
+    /// Hand a content-filter list to $VISUAL/$EDITOR (answered with `editor_closed`).
+    OpenEditor(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +91,7 @@ pub enum Entry {
     Bool(bool),
     /// `reset_interval`: none or one of RESET_INTERVALS.
     Interval(Option<String>),
-    /// Content filters (objects): shown, kept as they are, edited with the CLI.
+    /// Content filters (objects): shown as a count, edited as JSON in $VISUAL/$EDITOR (`e`).
     Fixed(Value),
 }
 
@@ -104,6 +111,12 @@ pub struct GuardrailState {
     /// The typing cursor, as characters from the end of the text (0 = at the end).
     back: usize,
     last: Option<Outcome>,
+    /// The model catalog (the App's, handed in by the host): suggestions for the model lists.
+    pub catalog: Option<Arc<Catalog>>,
+    /// The highlighted suggestion while typing a model list.
+    pub suggestion: Option<usize>,
+    /// The row whose JSON is in the external editor, until its text comes back.
+    in_editor: Option<usize>,
 }
 
 fn list_text(v: Option<&Value>) -> String {
@@ -142,10 +155,14 @@ pub fn entries_of(g: Option<&Map<String, Value>>) -> Vec<Entry> {
         .collect()
 }
 
+fn is_separator(c: char) -> bool {
+    c == ',' || c.is_whitespace()
+}
+
 /// A list as typed: items split on commas and white space.
 fn parse_list(text: &str) -> Value {
     let items: Vec<Value> = text
-        .split(|c: char| c == ',' || c.is_whitespace())
+        .split(is_separator)
         .filter(|s| !s.is_empty())
         .map(|s| Value::String(s.to_string()))
         .collect();
@@ -172,6 +189,9 @@ impl GuardrailState {
             typing: false,
             back: 0,
             last: None,
+            catalog: None,
+            suggestion: None,
+            in_editor: None,
         };
         (s, vec![GuardrailEffect::Load])
     }
@@ -334,10 +354,83 @@ impl GuardrailState {
         }
     }
 
+    /// The entry being typed in a model list: the text after the last comma or space.
+    fn typed_word(&self) -> Option<&str> {
+        let r = self.focus;
+        if !self.editing || self.back != 0 || !self.field(r).ends_with("_models") {
+            return None;
+        }
+        let Entry::Text(t) = &self.entries[r] else {
+            return None;
+        };
+        let word = t.rsplit(is_separator).next().unwrap_or("");
+        (!word.is_empty()).then_some(word)
+    }
+
+    /// The catalog ids matching the entry being typed in a model list, best first (none when
+    /// the word already is the one match or no catalog is loaded).
+    pub fn suggestions(&self) -> Vec<String> {
+        let (Some(word), Some(catalog)) = (self.typed_word(), &self.catalog) else {
+            return vec![];
+        };
+        let list = suggest(catalog.models(false), word, SUGGESTIONS);
+        if list.len() == 1 && list[0].id == word {
+            return vec![];
+        }
+        list.into_iter().map(|m| m.id.clone()).collect()
+    }
+
+    /// ↓/↑ move the highlight, Enter takes the highlighted id in place of the typed word (with
+    /// none highlighted Enter ends the edit as typed). `true` when the key was used.
+    fn suggestion_key(&mut self, key: &KeyEvent) -> bool {
+        let ids = self.suggestions();
+        if ids.is_empty() {
+            self.suggestion = None;
+            return false;
+        }
+        let last = ids.len() - 1;
+        let pick = match (key.code, self.suggestion) {
+            (KeyCode::Down, None) => {
+                self.suggestion = Some(0);
+                return true;
+            }
+            (KeyCode::Down, Some(i)) => {
+                self.suggestion = Some((i + 1).min(last));
+                return true;
+            }
+            (KeyCode::Up, Some(0)) => {
+                self.suggestion = None;
+                return true;
+            }
+            (KeyCode::Up, Some(i)) => {
+                self.suggestion = Some(i - 1);
+                return true;
+            }
+            (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
+            _ => return false,
+        };
+        self.suggestion = None;
+        let r = self.focus;
+        if !self.typing {
+            self.remember();
+        }
+        if let Entry::Text(t) = &mut self.entries[r] {
+            let word = t.rsplit(is_separator).next().unwrap_or("").len();
+            t.truncate(t.len() - word);
+            t.push_str(&pick);
+        }
+        self.typing = false;
+        true
+    }
+
     pub fn text(&mut self, key: KeyEvent) -> Vec<GuardrailEffect> {
         if !self.editing {
             return vec![];
         }
+        if self.suggestion_key(&key) {
+            return vec![];
+        }
+        self.suggestion = None;
         let r = self.focus;
         match key.code {
             // The readline keys, as in the settings form's editor.
@@ -362,8 +455,50 @@ impl GuardrailState {
         vec![]
     }
 
+    /// Whether a content-filter list is out in the external editor.
+    pub fn awaits_editor(&self) -> bool {
+        self.in_editor.is_some()
+    }
+
+    /// The external editor's text for the content-filter row it was opened on: taken when it is
+    /// a JSON array the field accepts (an empty one clears it), else a clear status and the old
+    /// value kept.
+    pub fn editor_closed(&mut self, result: Result<String, String>) {
+        let Some(r) = self.in_editor.take() else {
+            return;
+        };
+        let field = self.field(r);
+        let text = match result {
+            Ok(t) => t,
+            Err(e) => {
+                self.status = Some(format!("the editor failed: {e}; {field} is unchanged"));
+                return;
+            }
+        };
+        let value = match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Array(a)) if a.is_empty() => Value::Null,
+            Ok(v) => v,
+            Err(e) => {
+                self.status = Some(format!(
+                    "not taken: the text is not JSON ({e}); {field} is unchanged"
+                ));
+                return;
+            }
+        };
+        if let Some(rule) = guardrail::check_field(field, &value).first() {
+            self.status = Some(format!("not taken: {rule}; {field} is unchanged"));
+            return;
+        }
+        if self.entries[r] != Entry::Fixed(value.clone()) {
+            self.remember();
+            self.entries[r] = Entry::Fixed(value);
+        }
+        self.status = Some(format!("{field} taken from the editor"));
+    }
+
     fn move_focus(&mut self, to: usize, keep_editing: bool) {
         self.focus = to.min(self.entries.len() - 1);
+        self.suggestion = None;
         self.typing = false;
         self.back = 0;
         self.editing = keep_editing && matches!(self.entries[self.focus], Entry::Text(_));
@@ -397,7 +532,7 @@ impl GuardrailState {
                 return;
             }
             Entry::Fixed(_) => {
-                self.status = Some("content filters are edited with `orws guardrail patch`".into());
+                self.status = Some("e edits the content filters as JSON in $VISUAL/$EDITOR".into());
                 return;
             }
         };
@@ -473,6 +608,7 @@ impl GuardrailState {
                 (Action::Redo, "redo"),
                 (Action::Reset, "reset field"),
                 (Action::ResetAll, "reset all"),
+                (Action::Editor, "filters in $EDITOR"),
                 (Action::Reload, "re-read"),
                 (Action::Up, "up"),
                 (Action::Down, "down"),
@@ -623,6 +759,22 @@ impl GuardrailState {
                 self.entries = entries_of(self.base.as_ref());
             }
             Action::Review => self.review(),
+            Action::Editor => match &self.entries[r] {
+                Entry::Fixed(v) => {
+                    let v = if v.is_null() {
+                        &Value::Array(vec![])
+                    } else {
+                        v
+                    };
+                    let text = serde_json::to_string_pretty(v).unwrap_or_default();
+                    self.in_editor = Some(r);
+                    return vec![GuardrailEffect::OpenEditor(format!("{text}\n"))];
+                }
+                _ => {
+                    self.status =
+                        Some("e is for the content filters; Enter edits this field".into())
+                }
+            },
             Action::Reload => {
                 self.phase = Phase::Loading;
                 return vec![GuardrailEffect::Load];

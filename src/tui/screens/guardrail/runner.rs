@@ -25,6 +25,7 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
         | GuardrailEffect::Record(_)
         | GuardrailEffect::Help
         | GuardrailEffect::Quit
-        | GuardrailEffect::Back => None,
+        | GuardrailEffect::Back
+        | GuardrailEffect::OpenEditor(_) => None,
     }
 }

@@ -20,7 +20,7 @@ fn entry_text(e: &Entry) -> String {
         Entry::Tri(TriState::Inherit) => "inherit".into(),
         Entry::Bool(b) => if *b { "on" } else { "off" }.into(),
         Entry::Interval(i) => i.clone().unwrap_or_else(|| "none".into()),
-        Entry::Fixed(Value::Array(a)) => format!("{} item(s) (edit with the CLI)", a.len()),
+        Entry::Fixed(Value::Array(a)) => format!("{} item(s) (e edits them as JSON)", a.len()),
         Entry::Fixed(_) => "none".into(),
     }
 }
@@ -53,8 +53,14 @@ pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static
                     theme.warning,
                 ));
             }
+            let suggestions = s.suggestions();
             let room = rows
-                .saturating_sub(rules.len() + usize::from(s.status.is_some()) + usize::from(fresh))
+                .saturating_sub(
+                    rules.len()
+                        + suggestions.len()
+                        + usize::from(s.status.is_some())
+                        + usize::from(fresh),
+                )
                 .max(3);
             let start = s.focus.saturating_sub(room - 1);
             for row in start..(start + room).min(s.entries.len()) {
@@ -79,6 +85,17 @@ pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static
                     Span::styled(format!("{pointer}{mark} {:<30}", s.field(row)), style),
                     Span::styled(value, style),
                 ]));
+                if focused {
+                    // The catalog's matches for the word being typed, under its field.
+                    for (i, id) in suggestions.iter().enumerate() {
+                        let (mark, st) = if s.suggestion == Some(i) {
+                            ("▸", theme.focus)
+                        } else {
+                            (" ", theme.label)
+                        };
+                        out.push(Line::styled(format!("{:>4}{mark} {id}", ""), st));
+                    }
+                }
             }
             for r in rules {
                 out.push(Line::styled(format!("✗ {r}"), theme.error));
