@@ -543,10 +543,10 @@ impl BudgetsState {
                     vec![BudgetsEffect::Send(p)]
                 }
                 _ => {
-                    self.phase = if p.undo {
-                        Phase::Result(self.last.clone().expect("an undo follows a result"))
-                    } else {
-                        Phase::Edit
+                    // Back from an undo's review returns to the result it came from.
+                    self.phase = match (&self.last, p.undo) {
+                        (Some(l), true) => Phase::Result(l.clone()),
+                        _ => Phase::Edit,
                     };
                     vec![]
                 }
