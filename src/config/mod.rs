@@ -10,6 +10,7 @@
 //! editor = "nvim"
 //! theme = "dark"                        # "light", or "none" for no colours
 //! timeout = 30                          # seconds
+//! concurrency = 4                       # writes at once in a bulk edit or `apply`
 //!
 //! [keys]                                # an action's keys replace its defaults
 //! review = ["s", "ctrl-s"]
@@ -28,6 +29,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+
+/// The most writes a batch keeps in flight at once (`concurrency`).
+pub const MAX_CONCURRENCY: usize = 64;
 
 /// How results are printed on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
@@ -91,6 +95,8 @@ pub struct ConfigFile {
     pub theme: Option<ThemeName>,
     /// Seconds, at least 1.
     pub timeout: Option<u64>,
+    /// Writes in flight at once in a batch (bulk edit, `apply`), 1 to 64.
+    pub concurrency: Option<usize>,
     /// The actions the file binds; the others keep their defaults.
     pub keys: BTreeMap<Action, Vec<KeySpec>>,
     /// Defaults with the file's `[keys]` applied.
@@ -118,6 +124,7 @@ struct RawConfig {
     editor: Option<Spanned<String>>,
     theme: Option<ThemeName>,
     timeout: Option<Spanned<toml::Value>>,
+    concurrency: Option<Spanned<toml::Value>>,
     keys: Option<KeyTable>,
 }
 
@@ -174,9 +181,10 @@ impl ConfigFile {
             expand_path(p.get_ref(), dir, home)
         });
         let editor = non_empty(raw.editor, "editor")?;
-        let timeout = match raw.timeout {
-            Some(t) => match t.get_ref() {
-                toml::Value::Integer(n) if *n >= 1 => Some(*n as u64),
+        let whole = |value: Option<Spanned<toml::Value>>, range: (i64, i64), what: &str| {
+            let Some(t) = value else { return Ok(None) };
+            match t.get_ref() {
+                toml::Value::Integer(n) if (range.0..=range.1).contains(n) => Ok(Some(*n as u64)),
                 other => {
                     let shown = match other {
                         toml::Value::Integer(n) => n.to_string(),
@@ -184,14 +192,21 @@ impl ConfigFile {
                         toml::Value::String(s) => format!("{s:?}"),
                         v => format!("a {}", v.type_str()),
                     };
-                    return Err(error(
-                        Some(t.span()),
-                        format!("timeout: a whole number of seconds, at least 1, not {shown}"),
-                    ));
+                    Err(error(Some(t.span()), format!("{what}, not {shown}")))
                 }
-            },
-            None => None,
+            }
         };
+        let timeout = whole(
+            raw.timeout,
+            (1, i64::MAX),
+            "timeout: a whole number of seconds, at least 1",
+        )?;
+        let concurrency = whole(
+            raw.concurrency,
+            (1, MAX_CONCURRENCY as i64),
+            &format!("concurrency: a whole number from 1 to {MAX_CONCURRENCY}"),
+        )?
+        .map(|n| n as usize);
 
         let mut keys = BTreeMap::new();
         for (action, list) in raw.keys.unwrap_or_default() {
@@ -242,6 +257,7 @@ impl ConfigFile {
             editor: editor.map(|e| e.into_inner().trim().to_string()),
             theme: raw.theme,
             timeout,
+            concurrency,
             keys: keys.into_iter().map(|(a, (_, specs))| (a, specs)).collect(),
             bindings,
         })

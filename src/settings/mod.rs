@@ -52,10 +52,15 @@ pub struct Flags {
     /// Refuse every write (exit 2): for looking around production safely [config: read_only].
     #[arg(long, global = true)]
     pub read_only: bool,
+
+    /// Writes in flight at once in a bulk edit or `apply` [config: concurrency] [default: 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=crate::config::MAX_CONCURRENCY as u64))]
+    pub concurrency: Option<u64>,
 }
 
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_CONCURRENCY: usize = 4;
 /// The editor when neither `VISUAL`, `EDITOR` nor the config file names one.
 pub const DEFAULT_EDITOR: &str = "vi";
 
@@ -70,6 +75,8 @@ pub struct Settings {
     /// Why the key file could not be used; reported by [`crate::connection::connect`] when a key is needed.
     pub key_error: Option<String>,
     pub timeout: Duration,
+    /// Writes in flight at once in a batch (bulk edit, `apply`).
+    pub concurrency: usize,
     pub output: Output,
     pub mouse: bool,
     /// Every write is refused (exit 2).
@@ -98,6 +105,7 @@ impl Default for Settings {
             api_key_file: None,
             key_error: None,
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            concurrency: DEFAULT_CONCURRENCY,
             output: Output::Table,
             mouse: false,
             read_only: false,
@@ -215,6 +223,16 @@ impl Settings {
         .unwrap_or((DEFAULT_TIMEOUT_SECS, Source::Default));
         sources.timeout = source;
 
+        let (concurrency, source) = pick([
+            (
+                flags.concurrency.map(|n| n as usize),
+                Source::Flag("--concurrency"),
+            ),
+            (file.concurrency, Source::File),
+        ])
+        .unwrap_or((DEFAULT_CONCURRENCY, Source::Default));
+        sources.concurrency = source;
+
         let (output, source) = pick([
             (flags.output, Source::Flag("--output")),
             (file.output, Source::File),
@@ -270,6 +288,7 @@ impl Settings {
             api_key_file,
             key_error,
             timeout: Duration::from_secs(timeout.max(1)),
+            concurrency: concurrency.clamp(1, crate::config::MAX_CONCURRENCY),
             output,
             mouse,
             read_only,
@@ -327,6 +346,11 @@ impl Settings {
                 "timeout".to_string(),
                 Value::from(secs),
                 self.sources.timeout,
+            ),
+            (
+                "concurrency".to_string(),
+                Value::from(self.concurrency),
+                self.sources.concurrency,
             ),
             (
                 "output".to_string(),

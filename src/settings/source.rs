@@ -34,6 +34,7 @@ pub struct Sources {
     /// Where the key was read from: a key file (flag or config) or `OPENROUTER_API_KEY`.
     pub api_key: Source,
     pub timeout: Source,
+    pub concurrency: Source,
     pub output: Source,
     pub mouse: Source,
     pub read_only: Source,
@@ -49,6 +50,7 @@ impl Default for Sources {
             base_url: Source::Default,
             api_key: Source::Default,
             timeout: Source::Default,
+            concurrency: Source::Default,
             output: Source::Default,
             mouse: Source::Default,
             read_only: Source::Default,

@@ -25,6 +25,9 @@ pub enum Kind {
     Budgets,
     /// The default guardrail (`target` is its id; `before`/`after` the patched fields).
     Guardrail,
+    /// Several workspaces' settings patched as one change (bulk edit, `apply`): `parts` holds
+    /// one `patch` entry per workspace that landed; `workspace_id` is empty.
+    Batch,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +48,9 @@ pub struct HistoryEntry {
     pub before: Map<String, Value>,
     /// The patched fields as the server answered.
     pub after: Map<String, Value>,
+    /// A batch's parts, one per workspace that landed (kind `patch` each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<HistoryEntry>,
 }
 
 impl HistoryEntry {
@@ -73,6 +79,7 @@ impl HistoryEntry {
             patch: patch.fields().clone(),
             before: pick(before),
             after: pick(after),
+            parts: Vec::new(),
         }
     }
 }
@@ -104,7 +111,29 @@ impl HistoryEntry {
             patch,
             before,
             after,
+            parts: Vec::new(),
         }
+    }
+
+    /// One entry for the parts of a batch that landed (each a `patch` entry).
+    pub fn batch(host: &str, parts: Vec<HistoryEntry>) -> Self {
+        Self {
+            id: new_id(),
+            kind: Kind::Batch,
+            target: None,
+            time: super::now_rfc3339(),
+            host: host.to_string(),
+            workspace_id: String::new(),
+            patch: Map::new(),
+            before: Map::new(),
+            after: Map::new(),
+            parts,
+        }
+    }
+
+    /// Whether the entry touched workspace `id` (itself or one of its parts).
+    pub fn touches(&self, id: &str) -> bool {
+        self.workspace_id == id || self.parts.iter().any(|p| p.touches(id))
     }
 }
 
