@@ -40,7 +40,12 @@ pub async fn connect(
     on_retry: Option<RetryHook>,
 ) -> Result<Connection, RunError> {
     let (base_url, key, demo_server) = if settings.demo {
-        let server = crate::fake::start(FakeConfig::default())
+        let config = FakeConfig {
+            extra_workspaces: crate::fake::generate::demo_count_from_env()
+                .map_err(RunError::usage)?,
+            ..FakeConfig::default()
+        };
+        let server = crate::fake::start(config)
             .await
             .map_err(|e| RunError::api(format!("cannot start the demo server: {e}")))?;
         (server.url(), ApiKey::new("orws-demo"), Some(server))

@@ -319,4 +319,8 @@ pub struct ServeFakeArgs {
     /// Answer the next COUNT requests of METHOD with STATUS, e.g. PATCH:503:2.
     #[arg(long, value_name = "METHOD:STATUS[:COUNT]")]
     pub fail_next: Vec<String>,
+
+    /// Add N generated workspaces after the seed (the same N gives the same ones; at most 50000).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub extra_workspaces: usize,
 }

@@ -21,12 +21,15 @@ pub async fn run(args: ServeFakeArgs) -> Result<(), RunError> {
             args.addr
         )));
     }
+    let extra_workspaces = crate::fake::generate::check_count(args.extra_workspaces)
+        .map_err(|e| RunError::usage(format!("--extra-workspaces: {e}")))?;
     let config = FakeConfig {
         addr: args.addr,
         seed: args.seed,
         latency: Duration::from_millis(args.latency_ms),
         api_key: args.api_key,
         fail_next,
+        extra_workspaces,
     };
     crate::fake::serve_forever(config, |url| {
         let mut out = std::io::stdout().lock();

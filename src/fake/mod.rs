@@ -7,6 +7,7 @@
 mod admin;
 mod admin_routes;
 mod faults;
+pub mod generate;
 mod routes;
 mod store;
 
@@ -36,6 +37,8 @@ pub struct FakeConfig {
     pub api_key: Option<String>,
     /// Faults for the first requests, as `--fail-next` gives them.
     pub fail_next: Vec<FailNext>,
+    /// Generated workspaces added after the seed (`--extra-workspaces`; see `generate`).
+    pub extra_workspaces: usize,
 }
 
 impl Default for FakeConfig {
@@ -46,6 +49,7 @@ impl Default for FakeConfig {
             latency: Duration::ZERO,
             api_key: None,
             fail_next: Vec::new(),
+            extra_workspaces: 0,
         }
     }
 }
@@ -59,6 +63,7 @@ impl std::fmt::Debug for FakeConfig {
             .field("latency", &self.latency)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("fail_next", &self.fail_next)
+            .field("extra_workspaces", &self.extra_workspaces)
             .finish()
     }
 }
@@ -117,7 +122,7 @@ pub async fn serve_forever(config: FakeConfig, on_ready: impl FnOnce(&str)) -> s
 }
 
 async fn bind(config: FakeConfig) -> std::io::Result<(TcpListener, Arc<Shared>)> {
-    let store = Store::load(config.seed.as_deref())?;
+    let store = Store::load(config.seed.as_deref(), config.extra_workspaces)?;
     let listener = TcpListener::bind(config.addr).await?;
     let shared = Arc::new(Shared {
         store: Mutex::new(store),

@@ -4,6 +4,7 @@
 use super::admin::AdminState;
 use crate::workspace::{READ_ONLY, Workspace, check_value, field};
 use serde_json::{Map, Value, json};
+use std::collections::HashSet;
 use std::path::Path;
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -47,10 +48,11 @@ pub struct Store {
 }
 
 impl Store {
-    /// The embedded seed, or the workspaces in `seed` when given, and the embedded catalog.
-    pub fn load(seed: Option<&Path>) -> std::io::Result<Self> {
+    /// The embedded seed, or the workspaces in `seed` when given, then `extra` generated ones
+    /// (see `generate`), and the embedded catalog.
+    pub fn load(seed: Option<&Path>, extra: usize) -> std::io::Result<Self> {
         let invalid = |msg: String| std::io::Error::new(std::io::ErrorKind::InvalidData, msg);
-        let workspaces = match seed {
+        let mut workspaces = match seed {
             None => parse_seed(SEED).map_err(|e| invalid(format!("embedded seed: {e}")))?,
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
@@ -63,6 +65,7 @@ impl Store {
             Ok(Value::Array(models)) => models,
             _ => return Err(invalid("embedded model catalog is not a JSON array".into())),
         };
+        // Before the generated ones join: the admin seed names only seed workspaces.
         let admin = {
             let ids: Vec<&str> = workspaces.iter().map(Workspace::id).collect();
             let default_slug = workspaces
@@ -72,6 +75,20 @@ impl Store {
             AdminState::load(&ids, default_slug)
                 .map_err(|e| invalid(format!("embedded admin seed: {e}")))?
         };
+        if extra > 0 {
+            super::generate::check_count(extra).map_err(|e| invalid(e.to_string()))?;
+            let ids: HashSet<String> = workspaces.iter().map(|w| w.id().to_string()).collect();
+            let slugs: HashSet<String> = workspaces.iter().map(|w| w.slug().to_string()).collect();
+            for ws in super::generate::workspaces(extra, &models) {
+                if ids.contains(ws.id()) || slugs.contains(ws.slug()) {
+                    return Err(invalid(format!(
+                        "generated workspace '{}' repeats the id or slug of one in the seed",
+                        ws.slug()
+                    )));
+                }
+                workspaces.push(ws);
+            }
+        }
         Ok(Self {
             workspaces,
             models,
@@ -340,7 +357,7 @@ mod tests {
     use super::*;
 
     fn store() -> Store {
-        Store::load(None).unwrap()
+        Store::load(None, 0).unwrap()
     }
 
     #[test]
