@@ -9,6 +9,7 @@ use orws::workspace::{PatchBody, Workspace, check_conflicts};
 use serde_json::{Value, json};
 
 const SEED: &str = include_str!("../../assets/workspaces.json");
+const MODELS: &str = include_str!("../../assets/models.json");
 
 /// The demo's workspaces (the embedded seed).
 pub fn seed() -> Vec<Workspace> {
@@ -47,6 +48,14 @@ pub fn many(n: usize) -> Vec<Workspace> {
             w
         })
         .collect()
+}
+
+/// The seed and `n` generated workspaces: what `serve-fake --extra-workspaces n` lists.
+pub fn generated(n: usize) -> Vec<Workspace> {
+    let catalog: Vec<Value> = serde_json::from_str(MODELS).expect("the catalog is a JSON list");
+    let mut list = seed();
+    list.extend(orws::fake::generate::workspaces(n, &catalog));
+    list
 }
 
 pub fn key(app: &mut App, code: KeyCode) {

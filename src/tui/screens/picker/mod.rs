@@ -1,6 +1,9 @@
 //! The picker: every workspace, filtered as you type after `/`.
 
+mod search;
 pub mod view;
+
+pub use search::{SearchIndex, filter_indices};
 
 use crate::config::{Action, Scope};
 use crate::workspace::Workspace;
@@ -17,7 +20,10 @@ pub enum PickerAction {
 
 #[derive(Debug, Default)]
 pub struct PickerState {
+    /// Replaced through `set_workspaces`; only while `loading` do pages grow it in place.
     pub workspaces: Vec<Workspace>,
+    /// The list's slugs and names for the filter, built on first use after `set_workspaces`.
+    pub search: SearchIndex,
     pub loading: bool,
     /// While loading: the server's total count, once the first page has come.
     pub expected: Option<u64>,
@@ -34,11 +40,18 @@ pub struct PickerState {
 impl PickerState {
     /// Indices of the workspaces matching the filter (name or slug, case-insensitive).
     pub fn matches(&self) -> Vec<usize> {
-        filter_indices(&self.workspaces, &self.filter)
+        // While pages arrive the list grows in place: no index of it is kept yet.
+        if self.loading {
+            return filter_indices(&self.workspaces, &self.filter);
+        }
+        // Opening the filter input builds the index, so the first letter typed is cheap too.
+        self.search
+            .matches(&self.workspaces, &self.filter, self.filtering)
     }
 
     pub fn set_workspaces(&mut self, list: Vec<Workspace>) {
         self.workspaces = list;
+        self.search = SearchIndex::default();
         self.loading = false;
         self.error = None;
         self.clamp();
@@ -174,11 +187,4 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
     }
     debug_assert!(h.iter().all(|(a, _)| Scope::Picker.actions().contains(a)));
     h
-}
-
-/// The workspaces matching the filter, best first: the same matching as the model suggestions
-/// (slug exact, prefix, substring, then the name, then the slug's letters in order), ignoring
-/// case. An empty filter keeps the list as it is.
-pub fn filter_indices(list: &[Workspace], filter: &str) -> Vec<usize> {
-    crate::catalog::rank_indices(list.iter().map(|w| (w.slug(), w.name())), filter)
 }
