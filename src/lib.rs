@@ -13,6 +13,7 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod fake;
+pub mod revert;
 pub mod settings;
 pub mod state;
 pub mod submit;

@@ -15,6 +15,8 @@ Examples:
   orws patch production --set description=null --dry-run
   orws patch production --set-json io_logging_api_key_ids='[1,2]' --expect name=Production
   orws create --set name=Research --set slug=research
+  orws history production                   the changes orws applied to it, newest first
+  orws revert 1f2e3d4c                      undo one of them (checked: a later change is kept)
   orws delete research --yes                refused (exit 3) while keys remain in it
   orws members remove production user_123 --yes
   orws keys move HASH --to staging --yes    says what stays in the old workspace
@@ -60,6 +62,19 @@ pub enum Command {
     },
     /// Change fields of a workspace; only the fields that differ are sent.
     Patch(PatchArgs),
+    /// The applied writes of this host, newest first (WS: a uuid, or a slug; a slug the
+    /// history does not know is looked up on the server).
+    History {
+        /// uuid or slug: only the entries that touched it
+        workspace: Option<String>,
+    },
+    /// Undo one history entry (its id, or any unique start of it) through a checked write.
+    Revert {
+        /// the entry's id as `orws history` shows it (a unique prefix is enough)
+        id: String,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
+    },
     /// Create a workspace: name and slug are required.
     Create(CreateArgs),
     /// Delete a workspace (not revertable): its keys must be moved or deleted first.

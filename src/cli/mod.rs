@@ -9,12 +9,14 @@ mod create;
 mod delete;
 mod get;
 mod guardrail;
+mod history;
 mod identity;
 mod keys;
 mod list;
 mod members;
 pub mod output;
 mod patch;
+mod revert;
 pub mod say;
 mod serve_fake;
 
@@ -78,6 +80,13 @@ pub async fn run(
             writable(&settings, "patch", dry)?;
             let conn = connected(&settings).await?;
             patch::run(&conn, settings.output, plan).await
+        }
+        Command::History { workspace } => history::run(&resolve()?, workspace).await,
+        Command::Revert { id, confirm } => {
+            let settings = resolve()?;
+            writable(&settings, "revert", false)?;
+            let conn = connected(&settings).await?;
+            revert::run(&conn, settings.output, &id, confirm.yes).await
         }
         Command::Create(args) => {
             let body = create::plan(&args)?;
