@@ -555,6 +555,28 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// A short id for lists: the first 8 characters (any unique prefix finds the entry).
+pub fn short_id(id: &str) -> &str {
+    if id.starts_with("line-") {
+        return id;
+    }
+    id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
+}
+
+/// The kind as the history file spells it.
+pub fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Patch => "patch",
+        Kind::Create => "create",
+        Kind::Delete => "delete",
+        Kind::Members => "members",
+        Kind::Keys => "keys",
+        Kind::Budgets => "budgets",
+        Kind::Guardrail => "guardrail",
+        Kind::Batch => "batch",
+    }
+}
+
 /// The entry whose id is `asked`, or the only one it is a prefix of (like git).
 pub fn find<'a>(entries: &'a [HistoryEntry], asked: &str) -> Result<&'a HistoryEntry, FindError> {
     if asked.is_empty() {

@@ -7,6 +7,7 @@
 use super::Output;
 use super::output::{json_pretty, table};
 use crate::error::RunError;
+pub use crate::revert::{kind_name, short_id};
 use crate::revert::{labels, summary};
 use crate::settings::Settings;
 use crate::state::history::{HistoryEntry, Kind, read_for_host};
@@ -77,14 +78,6 @@ pub fn filter_known(
         .collect())
 }
 
-/// A short id for the table: the first 8 characters (any unique prefix works for `revert`).
-pub fn short_id(id: &str) -> &str {
-    if id.starts_with("line-") {
-        return id;
-    }
-    id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
-}
-
 /// The table or JSON of the entries.
 pub fn render(
     entries: &[HistoryEntry],
@@ -139,19 +132,6 @@ pub fn render(
 fn time_cell(t: &str) -> String {
     let t = t.replacen('T', " ", 1);
     escape(t.get(..19).unwrap_or(&t)).into_owned()
-}
-
-pub fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Patch => "patch",
-        Kind::Create => "create",
-        Kind::Delete => "delete",
-        Kind::Members => "members",
-        Kind::Keys => "keys",
-        Kind::Budgets => "budgets",
-        Kind::Guardrail => "guardrail",
-        Kind::Batch => "batch",
-    }
 }
 
 /// `orws history [WS]`.

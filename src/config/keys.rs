@@ -107,6 +107,8 @@ pub enum Action {
     Create,
     /// Delete the workspace, guided (keys first, the slug typed).
     DeleteWorkspace,
+    /// Open the history of applied changes (the picker and the workspace tabs).
+    History,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -149,6 +151,8 @@ pub enum Scope {
     Create,
     /// Deleting a workspace, guided.
     Delete,
+    /// The history of applied changes.
+    History,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -163,7 +167,7 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 22] = [
+    pub const ALL: [Scope; 23] = [
         Scope::Picker,
         Scope::Loading,
         Scope::Form,
@@ -186,6 +190,7 @@ impl Scope {
         Scope::MemberAdd,
         Scope::Create,
         Scope::Delete,
+        Scope::History,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -204,6 +209,7 @@ impl Scope {
                 Reload,
                 Create,
                 DeleteWorkspace,
+                History,
                 Back,
                 Help,
                 Quit,
@@ -237,6 +243,7 @@ impl Scope {
                 NextTab,
                 PrevTab,
                 DeleteWorkspace,
+                History,
             ],
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
@@ -251,22 +258,22 @@ impl Scope {
             Scope::Budgets => &[
                 Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
                 ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab,
-                PrevTab,
+                PrevTab, History,
             ],
             // `e`: the content-filter lists as JSON in $VISUAL/$EDITOR.
             Scope::Guardrail => &[
                 Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo,
                 Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5,
-                NextTab, PrevTab,
+                NextTab, PrevTab, History,
             ],
             Scope::Keys => &[
                 Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1,
-                Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab,
+                Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History,
             ],
             Scope::KeyMove => &[Open, Up, Down, Top, Bottom, Back, Help, Quit],
             Scope::Members => &[
                 Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2,
-                Tab3, Tab4, Tab5, NextTab, PrevTab,
+                Tab3, Tab4, Tab5, NextTab, PrevTab, History,
             ],
             Scope::Create => &[Edit, Review, Up, Down, Help, Back, Quit],
             Scope::Delete => &[Edit, Toggle, Help, Back, Quit],
@@ -276,6 +283,10 @@ impl Scope {
             Scope::AdminReview => &[Submit, Back, Help, Quit],
             Scope::AdminSending => &[Cancel, Help],
             Scope::AdminResult => &[Done, Back, Undo, Help, Quit],
+            Scope::History => &[
+                Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo,
+                Back, Help, Quit,
+            ],
         }
     }
 
@@ -302,6 +313,7 @@ impl Scope {
             Scope::MemberAdd => "Add members",
             Scope::Create => "New workspace",
             Scope::Delete => "Delete the workspace",
+            Scope::History => "History",
         }
     }
 }
@@ -331,13 +343,14 @@ impl fmt::Display for Scope {
             Scope::MemberAdd => "the choice of members to add",
             Scope::Create => "the new workspace form",
             Scope::Delete => "the guided delete",
+            Scope::History => "the history",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 47] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -384,6 +397,7 @@ impl Action {
         Action::Add,
         Action::Create,
         Action::DeleteWorkspace,
+        Action::History,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -435,6 +449,7 @@ impl Action {
             Action::Add => "add",
             Action::Create => "create",
             Action::DeleteWorkspace => "delete_workspace",
+            Action::History => "history",
         }
     }
 
@@ -496,6 +511,7 @@ impl Action {
             Action::Add => "add (reviewed)",
             Action::Create => "new workspace",
             Action::DeleteWorkspace => "delete the workspace",
+            Action::History => "history of applied changes",
         }
     }
 
@@ -548,6 +564,7 @@ impl Action {
             Action::Add => &["a"],
             Action::Create => &["n"],
             Action::DeleteWorkspace => &["D"],
+            Action::History => &["H"],
         }
     }
 }

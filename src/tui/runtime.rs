@@ -372,6 +372,15 @@ impl Runtime {
                         }
                     }
                 }
+                Effect::LoadHistory => {
+                    // Small and local: read at once, like a draft.
+                    let result = match &self.state_dir {
+                        Some(dir) => history::read_for_host(dir, self.client.host())
+                            .map_err(|e| format!("cannot read the history: {e}")),
+                        None => Err("no place for the history: set HOME or XDG_STATE_HOME".into()),
+                    };
+                    queue.extend(app.update(Msg::HistoryLoaded(result)));
+                }
                 Effect::LoadDefault(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {

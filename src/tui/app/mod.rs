@@ -94,6 +94,8 @@ pub enum Msg {
     },
     /// How an admin write ended: the answers, or why it stopped (nothing sent after that).
     AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
+    /// The current host's history entries, newest first (or why the file could not be read).
+    HistoryLoaded(Result<Vec<crate::state::history::HistoryEntry>, String>),
 }
 
 /// What the app asks the runtime to do.
@@ -155,6 +157,8 @@ pub enum Effect {
     /// Append a write other than a settings PATCH to the history (the runtime stamps the time
     /// and the host).
     RecordWrite(WriteRecord),
+    /// Read the current host's history (answered with `Msg::HistoryLoaded`).
+    LoadHistory,
     Quit,
     /// The Budgets tab's I/O (answered with `Msg::Budgets`).
     Budgets {
@@ -231,6 +235,8 @@ pub enum Screen {
     },
     Result(ResultView),
     Conflict(ConflictView),
+    /// The history of applied changes, over the screen it was opened from.
+    History(Box<crate::tui::screens::history::HistoryView>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,6 +308,8 @@ pub struct App {
     pub delete: Option<crate::tui::screens::delete::DeleteFlow>,
     /// `D` in the picker: the guided delete begins once the workspace is open.
     pub delete_after_open: bool,
+    /// An undo from the history that waits for its workspace to open.
+    pub after_open: Option<crate::tui::screens::history::AfterOpen>,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
 }
@@ -367,6 +375,7 @@ impl App {
             create: None,
             delete: None,
             delete_after_open: false,
+            after_open: None,
             drawn: RefCell::new(Drawn::default()),
         };
         (app, vec![effect])
@@ -539,6 +548,7 @@ impl App {
                 vec![]
             }
             Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
+            Msg::HistoryLoaded(result) => crate::tui::screens::history::loaded(self, result),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
                 vec![]
@@ -639,6 +649,10 @@ impl App {
                 self.picker.filter_key(key);
                 vec![]
             }
+            Input::Text(TextInput::HistoryFilter, key) => {
+                crate::tui::screens::history::filter_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::DeleteSlug, key) => {
                 crate::tui::screens::delete::type_key(self, key);
                 vec![]
@@ -665,6 +679,10 @@ impl App {
 
     /// What an action means in a scope: each screen and question has its handler.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
+        // `H` opens the history from every scope that binds it (the picker and the tabs).
+        if action == Action::History && scope != Scope::History {
+            return crate::tui::screens::history::open(self);
+        }
         // A tab with its own phases (review, result…) answers its keys in every one of them.
         if crate::tui::screens::tabs::owns(self, scope) {
             return crate::tui::screens::tabs::act(self, scope, action);
@@ -730,6 +748,7 @@ impl App {
             Scope::AdminReview => crate::tui::screens::admin_write::act_review(self, action),
             Scope::AdminSending => crate::tui::screens::admin_write::act_sending(self, action),
             Scope::AdminResult => crate::tui::screens::admin_write::act_done(self, action),
+            Scope::History => crate::tui::screens::history::act(self, action),
         }
     }
 
@@ -817,6 +836,9 @@ impl App {
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
                 if std::mem::take(&mut self.delete_after_open) {
                     effects.extend(crate::tui::screens::delete::start(self));
+                }
+                if let Some(then) = self.after_open.take() {
+                    effects.extend(crate::tui::screens::history::after_open(self, then));
                 }
                 effects.extend(self.catalog_once());
                 return effects;

@@ -189,6 +189,8 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Submitting { .. }) => "SENDING",
         (None, Screen::Result(_)) => "RESULT",
         (None, Screen::Conflict(_)) => "CONFLICT",
+        (None, Screen::History(v)) if v.filtering => "FILTER",
+        (None, Screen::History(_)) => "HISTORY",
     }
 }
 
@@ -202,11 +204,21 @@ pub fn screen_scope(app: &App) -> Scope {
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,
+        Screen::History(_) => Scope::History,
     }
 }
 
 /// A scope's actions with their labels, most useful first (every action of the scope is there).
 pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
+    let mut h = screen_hints(app, scope);
+    // `H` is bound wherever the key table lists it (the picker and the workspace tabs).
+    if scope != Scope::History && scope.actions().contains(&Action::History) {
+        h.push((Action::History, "history"));
+    }
+    h
+}
+
+fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     if crate::tui::screens::tabs::owns(app, scope) {
         return crate::tui::screens::tabs::hints(app, scope);
     }
@@ -246,6 +258,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
         Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
         Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
+        Scope::History => crate::tui::screens::history::hints(app),
     }
 }
 
@@ -307,6 +320,11 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("type", "text"),
             hint("Tab", "other field"),
             hint("Enter/Esc", "done"),
+        ],
+        Err(input::TextInput::HistoryFilter) => vec![
+            hint("type", "slug, name or uuid"),
+            hint("Enter", "apply"),
+            hint("Esc", "clear"),
         ],
         Err(input::TextInput::MemberFilter) => vec![
             hint("type", "to filter"),

@@ -8,6 +8,7 @@ pub mod create;
 pub mod delete;
 pub mod form;
 pub mod guardrail;
+pub mod history;
 pub mod keys_tab;
 pub mod line_edit;
 pub mod loading;

@@ -224,6 +224,7 @@ pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter
@@ -281,6 +282,7 @@ pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter
@@ -367,6 +369,7 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter

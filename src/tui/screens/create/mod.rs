@@ -154,6 +154,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Open
         | Action::Filter
         | Action::Reload

@@ -386,6 +386,7 @@ impl FormState {
             | Action::Remove
             | Action::Add
             | Action::Create
+            | Action::History
             | Action::DeleteWorkspace => {}
         }
         FormAction::None

@@ -201,6 +201,7 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Filter
         | Action::Reload
@@ -294,6 +295,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter

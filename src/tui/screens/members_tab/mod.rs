@@ -220,6 +220,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter
@@ -331,6 +332,7 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Open
         | Action::Reload
         | Action::Retry

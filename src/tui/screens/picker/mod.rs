@@ -112,6 +112,7 @@ impl PickerState {
             | Action::Reset
             | Action::ResetAll
             | Action::Editor
+            | Action::History
             | Action::Review
             | Action::Retry
             | Action::Submit

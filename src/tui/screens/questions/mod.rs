@@ -44,6 +44,7 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::Result
         | Scope::Conflict
         | Scope::TooSmall
+        | Scope::History
         | Scope::Budgets
         | Scope::Guardrail
         | Scope::Keys
@@ -100,6 +101,7 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter
@@ -170,6 +172,7 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter
@@ -231,6 +234,7 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter

@@ -33,6 +33,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
         | Action::Filter

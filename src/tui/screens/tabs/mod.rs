@@ -291,6 +291,7 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
             | Action::Reset
             | Action::ResetAll
             | Action::Editor
+            | Action::History
             | Action::Review
             | Action::Open
             | Action::Filter
@@ -335,6 +336,7 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
         | Scope::TooSmall
+        | Scope::History
         | Scope::AdminReview
         | Scope::AdminSending
         | Scope::AdminResult
@@ -382,6 +384,7 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
         | Scope::TooSmall
+        | Scope::History
         | Scope::AdminReview
         | Scope::AdminSending
         | Scope::AdminResult
