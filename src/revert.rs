@@ -534,10 +534,9 @@ pub fn summary(entry: &HistoryEntry) -> String {
         Kind::Batch => {
             let fields: std::collections::BTreeSet<&String> =
                 entry.parts.iter().flat_map(|p| p.patch.keys()).collect();
+            // The count is the workspace column's; here, what the batch set.
             format!(
-                "{} workspace{}: {}",
-                entry.parts.len(),
-                if entry.parts.len() == 1 { "" } else { "s" },
+                "set {}",
                 fields.into_iter().cloned().collect::<Vec<_>>().join(", ")
             )
         }

@@ -405,6 +405,43 @@ fn admin_result() -> App {
     app
 }
 
+/// Three entries, the middle one a batch of two, read for the History screen.
+pub fn history_entries() -> Vec<orws::state::history::HistoryEntry> {
+    use orws::state::history::{HistoryEntry, Kind};
+    let m = |v: serde_json::Value| v.as_object().unwrap().clone();
+    let patch = |ws: &str, before: &str, after: &str| {
+        HistoryEntry::admin(
+            Kind::Patch,
+            "h",
+            ws,
+            None,
+            m(json!({"description": after})),
+            m(json!({"description": before})),
+            m(json!({"description": after})),
+        )
+    };
+    vec![
+        patch("u1", "a", "b"),
+        HistoryEntry::batch("h", vec![patch("u2", "x", "y"), patch("u3", "x", "y")]),
+        patch("u3", "c", "d"),
+    ]
+}
+
+fn history() -> App {
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryLoaded(Ok(history_entries())));
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+fn history_expanded() -> App {
+    let mut app = history();
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Down);
+    app
+}
+
 /// Fresh apps in each scope; an action acts if it changes something in at least one of them.
 fn states(scope: Scope) -> Vec<fn() -> App> {
     match scope {
@@ -430,6 +467,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::MemberAdd => vec![member_add],
         Scope::Create => vec![create_name, create_slug],
         Scope::Delete => vec![delete_flow, delete_default],
+        Scope::History => vec![history, history_expanded],
     }
 }
 
@@ -525,6 +563,7 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::MemberAdd,
         Scope::Create,
         Scope::Delete,
+        Scope::History,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

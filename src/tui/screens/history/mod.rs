@@ -152,30 +152,23 @@ pub fn loaded(app: &mut App, result: Result<Vec<HistoryEntry>, String>) -> Vec<E
     vec![]
 }
 
-pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
-    let batch = match &app.screen {
-        Screen::History(v) => v.selected_batch().is_some(),
-        _ => false,
-    };
-    let mut h = vec![
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+    vec![
         (Action::Undo, "undo (reviewed)"),
         (Action::Filter, "filter"),
-    ];
-    h.push((Action::Open, if batch { "expand" } else { "expand batch" }));
-    h.extend([
-        (Action::CycleOn, "expand"),
-        (Action::CycleBack, "collapse"),
+        (Action::Back, "back"),
+        (Action::Open, "batch: open/close"),
+        (Action::CycleOn, "open batch"),
+        (Action::CycleBack, "close batch"),
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Top, "first"),
         (Action::Bottom, "last"),
         (Action::PageUp, "page"),
         (Action::PageDown, "page"),
-        (Action::Back, "back"),
         (Action::Help, "help"),
         (Action::Quit, "quit"),
-    ]);
-    h
+    ]
 }
 
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {

@@ -150,12 +150,11 @@ fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
         Some(Value::String(s)) => format!("\"{}\"", crate::text::escape(s)),
         Some(other) => crate::text::escape(&other.to_string()).into_owned(),
     };
-    let mut out = vec![format!(
-        "{} · {} · {}",
-        kind_name(e.kind),
-        view.label(&e.workspace_id),
-        e.time
-    )];
+    let workspace = match e.kind {
+        Kind::Batch => format!("{} workspaces", e.parts.len()),
+        _ => view.label(&e.workspace_id),
+    };
+    let mut out = vec![format!(" {} · {workspace} · {}", kind_name(e.kind), e.time)];
     match e.kind {
         Kind::Patch | Kind::Guardrail => out.extend(e.patch.keys().map(|k| {
             format!(
