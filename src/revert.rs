@@ -87,8 +87,9 @@ pub enum Revert {
         slug: String,
         name: String,
     },
-    /// One patch per part of a batch that landed.
-    Batch(Vec<PatchRevert>),
+    /// One patch per part of a batch that landed, for [`crate::batch::run`]: base = the part's
+    /// `after`, patch = its `before`.
+    Batch(Vec<crate::batch::Item>),
 }
 
 /// Why an entry cannot be undone, one line for the person.
@@ -195,10 +196,22 @@ pub fn revert(
             entry
                 .parts
                 .iter()
-                .map(|p| patch_revert(p, labels))
+                .map(|p| patch_revert(p, labels).map(PatchRevert::into_item))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Revert::Batch)
                 .map_err(|w| bad(&w))
+        }
+    }
+}
+
+impl PatchRevert {
+    /// The same write as one item of a batch.
+    pub fn into_item(self) -> crate::batch::Item {
+        crate::batch::Item {
+            id: self.id,
+            label: self.label,
+            base: self.base,
+            patch: self.patch,
         }
     }
 }

@@ -353,3 +353,53 @@ fn revert_of_a_key_disable_enables_it_again() {
         false
     );
 }
+
+/// Two patches made into one batch entry, as a bulk edit or `apply` writes it.
+fn batch_of_two(home: &Path, server: &FakeServer) -> String {
+    patch(home, server, "production", "description=bulk");
+    patch(home, server, "dev", "description=bulk");
+    let path = home.join("state/orws/history.jsonl");
+    let parts: Vec<orws::state::history::HistoryEntry> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let host = parts[0].host.clone();
+    let batch = orws::state::history::HistoryEntry::batch(&host, parts);
+    std::fs::write(
+        &path,
+        format!("{}\n", serde_json::to_string(&batch).unwrap()),
+    )
+    .unwrap();
+    batch.id
+}
+
+#[test]
+fn history_shows_a_batch_as_n_workspaces_and_filters_by_its_parts() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    batch_of_two(home.path(), &server);
+    let r = run(home.path(), &server, &["history"]);
+    assert!(
+        r.stdout.contains("batch") && r.stdout.contains("2 workspaces"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(history_json(home.path(), &server, &[DEV_ID]).len(), 1);
+}
+
+#[test]
+fn revert_of_a_batch_undoes_each_part_and_keeps_a_later_change() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    let id = batch_of_two(home.path(), &server);
+    patch(home.path(), &server, "dev", "description=later");
+    let r = run(home.path(), &server, &["revert", &id, "--yes"]);
+    assert_eq!(r.code, 3, "one part met a later change: {r:?}");
+    assert_eq!(
+        get(home.path(), &server, "production")["description"],
+        "Production environment workspace"
+    );
+    assert_eq!(get(home.path(), &server, "dev")["description"], "later");
+    let h = history_json(home.path(), &server, &[]);
+    assert_eq!(h[0]["kind"], "batch", "what landed is one batch entry");
+    assert_eq!(h[0]["parts"].as_array().unwrap().len(), 1);
+}

@@ -86,7 +86,14 @@ pub async fn run(
             let settings = resolve()?;
             writable(&settings, "revert", false)?;
             let conn = connected(&settings).await?;
-            revert::run(&conn, settings.output, &id, confirm.yes).await
+            revert::run(
+                &conn,
+                settings.output,
+                &id,
+                confirm.yes,
+                settings.concurrency,
+            )
+            .await
         }
         Command::Create(args) => {
             let body = create::plan(&args)?;

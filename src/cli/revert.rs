@@ -6,6 +6,7 @@ use super::Output;
 use super::admin_io::{confirm, record};
 use super::output::{changes_table, json_pretty};
 use super::say::{say, warn};
+use crate::batch::Item;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::revert::{MembersAction, PatchRevert, Revert, budget_target, find, labels, revert};
@@ -13,13 +14,14 @@ use crate::state::history::HistoryEntry;
 use crate::submit::{Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest};
 use crate::text::escape;
 use crate::workspace::display_value;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 pub async fn run(
     conn: &Connection,
     output: Output,
     asked: &str,
     yes: bool,
+    concurrency: usize,
 ) -> Result<String, RunError> {
     let source = super::history::Source {
         dir: conn.state_dir.clone(),
@@ -185,7 +187,7 @@ pub async fn run(
             };
             super::delete::run(conn, output, plan).await
         }
-        Revert::Batch(parts) => batch(conn, output, &what, parts, yes).await,
+        Revert::Batch(items) => batch(conn, output, &what, items, yes, concurrency).await,
     }
 }
 
@@ -326,18 +328,112 @@ fn applied_output(conn: &Connection, output: Output, outcome: SubmitOutcome) -> 
     }
 }
 
-/// A batch: one inverse patch per part that landed, each with its own conflict check.
+/// A batch: one inverse patch per part that landed, each with its own conflict check right
+/// before its PATCH, at most `concurrency` at once; one batch entry for what landed. Exit 1
+/// when any failed, else 3 when any met a later change, else 0 (as `orws apply`).
 async fn batch(
-    _conn: &Connection,
-    _output: Output,
+    conn: &Connection,
+    output: Output,
     what: &str,
-    parts: Vec<PatchRevert>,
-    _yes: bool,
+    items: Vec<Item>,
+    yes: bool,
+    concurrency: usize,
 ) -> Result<String, RunError> {
-    let _ = Map::<String, Value>::new();
-    Err(RunError::usage(format!(
-        "{} ({} parts): undoing a batch is not available in this build; nothing was sent",
-        escape(what),
-        parts.len()
-    )))
+    say(&format!(
+        "would send {} PATCH request(s), each only if its fields still hold the batch's values:",
+        items.len()
+    ));
+    for item in &items {
+        let fields: Vec<String> = item
+            .patch
+            .fields()
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}: \"{}\" → \"{}\"",
+                    display_value(item.base.get(k)),
+                    display_value(Some(v))
+                )
+            })
+            .collect();
+        say(&format!(
+            "  {}: {}",
+            escape(&item.label),
+            escape(&fields.join(", "))
+        ));
+    }
+    confirm(
+        &format!("Undo {} on {} workspace(s)?", escape(what), items.len()),
+        yes,
+    )?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    let total = items.len();
+    let progress = async {
+        let mut done = 0;
+        while let Some(event) = rx.recv().await {
+            if let crate::batch::Event::Done { .. } = event {
+                done += 1;
+                say(&format!("{done}/{total} done"));
+            }
+        }
+    };
+    let (outcomes, ()) = tokio::join!(
+        crate::batch::run(
+            &conn.client,
+            &items,
+            crate::batch::Options::new(concurrency),
+            tx,
+            stop,
+        ),
+        progress
+    );
+    if let Some(entry) = crate::batch::history_entry(conn.client.host(), &items, &outcomes) {
+        record(conn, &entry);
+    }
+    let rows: Vec<(String, crate::batch::Status, String)> = items
+        .iter()
+        .zip(&outcomes)
+        .map(|(item, o)| {
+            (
+                item.label.clone(),
+                crate::batch::status(o.as_ref()),
+                crate::batch::reason(o.as_ref()),
+            )
+        })
+        .collect();
+    let shown = match output {
+        Output::Json => json_pretty(&Value::Array(
+            items
+                .iter()
+                .zip(&rows)
+                .map(|(item, (_, status, reason))| {
+                    json!({
+                        "workspace_id": item.id,
+                        "workspace": item.label,
+                        "status": format!("{status:?}").to_lowercase(),
+                        "reason": reason,
+                    })
+                })
+                .collect(),
+        )),
+        Output::Table => super::output::table(
+            &["WORKSPACE", "RESULT"],
+            &rows
+                .iter()
+                .map(|(label, _, reason)| vec![escape(label).into_owned(), reason.clone()])
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let [applied, conflicts, failed, _] = crate::batch::counts(&outcomes);
+    if failed > 0 || conflicts > 0 {
+        super::print_now(&shown);
+        let text = format!("{applied} undone, {conflicts} changed since (kept), {failed} failed");
+        return Err(if failed > 0 {
+            RunError::api(text)
+        } else {
+            RunError::conflict(text)
+        });
+    }
+    Ok(shown)
 }
