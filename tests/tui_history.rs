@@ -255,6 +255,8 @@ fn u_after_a_later_change_keeps_the_entrys_after_as_the_base() {
     let mut now = common::production();
     now.set("description", json!("later"));
     app.update(app.loaded(Ok(now.clone())));
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("description (now \"later\")"), "{said}");
     let effects = key(&mut app, KeyCode::Enter);
     let Some(Effect::Submit { base, .. }) = effects.first() else {
         panic!("{effects:?}");
@@ -367,4 +369,15 @@ async fn h_then_u_then_enter_reverts_through_the_review() {
     assert_eq!(all.len(), 2);
     ui.key(KeyCode::Char('q'));
     task.await.unwrap();
+}
+
+#[test]
+fn u_when_the_server_already_holds_the_before_values_sends_nothing() {
+    let mut app = history_open();
+    key(&mut app, KeyCode::Char('u'));
+    app.update(app.loaded(Ok(common::production())));
+    assert!(matches!(app.screen, Screen::Form), "{:?}", app.screen);
+    assert!(app.form.as_ref().unwrap().patch().is_empty());
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("Nothing to undo"), "{said}");
 }

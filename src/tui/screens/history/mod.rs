@@ -408,6 +408,32 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
                 );
                 return vec![];
             }
+            let server = form.workspace.clone();
+            let same =
+                |name: &str, a: Option<&serde_json::Value>, b: Option<&serde_json::Value>| {
+                    match crate::workspace::field(name) {
+                        Some(spec) => crate::workspace::values_equal(spec, a, b),
+                        None => a == b,
+                    }
+                };
+            let (mut undone, mut moved) = (Vec::new(), Vec::new());
+            for (name, before) in p.patch.fields() {
+                let now = server.get(name);
+                if same(name, now, Some(before)) {
+                    undone.push(name.clone());
+                } else if !same(name, now, p.base.get(name)) {
+                    moved.push(format!(
+                        "{name} (now \"{}\")",
+                        crate::workspace::display_value(now)
+                    ));
+                }
+            }
+            if undone.len() == p.patch.len() {
+                app.info(
+                    "Nothing to undo: the server already holds the values from before this change.",
+                );
+                return vec![];
+            }
             // The base is what the entry left: the submit's conflict check then refuses to
             // overwrite anything changed since.
             let mut base = form.workspace.clone();
@@ -429,7 +455,14 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             app.form = Some(fresh);
             let effects = app.review();
             if matches!(app.screen, Screen::Review(_)) {
-                app.info("Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
+                if moved.is_empty() {
+                    app.info("Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
+                } else {
+                    app.warn(format!(
+                        "Changed on the server since this entry: {}. Enter shows the conflict; nothing is overwritten.",
+                        moved.join(", ")
+                    ));
+                }
             }
             effects
         }

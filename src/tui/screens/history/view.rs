@@ -154,7 +154,11 @@ fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
         Kind::Batch => format!("{} workspaces", e.parts.len()),
         _ => view.label(&e.workspace_id),
     };
-    let mut out = vec![format!(" {} · {workspace} · {}", kind_name(e.kind), e.time)];
+    let mut out = vec![format!(
+        " {} · {workspace} · {}",
+        kind_name(e.kind),
+        e.time.get(..19).unwrap_or(&e.time).replacen('T', " ", 1)
+    )];
     match e.kind {
         Kind::Patch | Kind::Guardrail => out.extend(e.patch.keys().map(|k| {
             format!(
