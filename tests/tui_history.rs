@@ -4,6 +4,7 @@
 //! fake, with the file read by the runtime.
 
 mod common;
+mod hostile_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::{ApiKey, Client, ClientConfig};
@@ -380,4 +381,66 @@ fn u_when_the_server_already_holds_the_before_values_sends_nothing() {
     assert!(app.form.as_ref().unwrap().patch().is_empty());
     let said = app.status.as_ref().unwrap().text.clone();
     assert!(said.contains("Nothing to undo"), "{said}");
+}
+
+// ---- audit: a Guardrail tab write whose answer was lost still gets its history entry ----------
+
+const GR: &str = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+
+/// A guardrail endpoint whose PATCH answers 500; `applies` says whether it stored the change
+/// first.
+fn guardrail_server(applies: bool) -> hostile_support::Hostile {
+    use hostile_support::{Reply, Request};
+    let zdr = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    hostile_support::serve(move |req: &Request, _| {
+        use std::sync::atomic::Ordering;
+        if req.method == "PATCH" {
+            if applies {
+                zdr.store(true, Ordering::SeqCst);
+            }
+            return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
+        }
+        let g = json!({"id": GR, "name": "Default", "enforce_zdr": zdr.load(Ordering::SeqCst)});
+        Reply::json(200, &json!({ "data": g }))
+    })
+}
+
+/// Before, the tab's PATCH was sent once and a lost answer was a failure: a change that had
+/// landed was neither shown as applied nor recorded. Now the runner reads again, like the CLI.
+#[tokio::test]
+async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recorded() {
+    use orws::tui::screens::guardrail::{GuardrailEffect, GuardrailMsg, Pending, runner};
+    let pending = || Pending {
+        base: Some(m(
+            json!({"id": GR, "name": "Default", "enforce_zdr": false}),
+        )),
+        patch: m(json!({"enforce_zdr": true})),
+        undo: false,
+    };
+    let landed = guardrail_server(true);
+    let c = {
+        let mut config = ClientConfig::new(landed.url.clone(), ApiKey::new("k"));
+        config.timeout = Duration::from_secs(10);
+        Client::new(config).unwrap()
+    };
+    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending())).await;
+    let Some(GuardrailMsg::Sent(Ok(g))) = msg else {
+        panic!("{msg:?}");
+    };
+    assert_eq!(g["enforce_zdr"], true);
+    let patches = landed
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .count();
+    assert_eq!(patches, 1, "never sent twice");
+
+    let lost = guardrail_server(false);
+    let c = {
+        let mut config = ClientConfig::new(lost.url.clone(), ApiKey::new("k"));
+        config.timeout = Duration::from_secs(10);
+        Client::new(config).unwrap()
+    };
+    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending())).await;
+    assert!(matches!(msg, Some(GuardrailMsg::Sent(Err(_)))), "{msg:?}");
 }
