@@ -444,3 +444,70 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
     let msg = runner::run(&c, GR, GuardrailEffect::Send(pending())).await;
     assert!(matches!(msg, Some(GuardrailMsg::Sent(Err(_)))), "{msg:?}");
 }
+
+/// A budgets endpoint whose PUT answers 500; `applies` says whether it stored the limit first.
+fn budgets_server(applies: bool) -> hostile_support::Hostile {
+    use hostile_support::{Reply, Request};
+    let monthly = std::sync::Arc::new(std::sync::Mutex::new(100.0));
+    hostile_support::serve(move |req: &Request, _| {
+        if req.method == "PUT" {
+            if applies {
+                *monthly.lock().unwrap() = 500.0;
+            }
+            return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
+        }
+        let limit = *monthly.lock().unwrap();
+        Reply::json(
+            200,
+            &json!({"data": [{"workspace_id": PROD, "reset_interval": "monthly", "limit_usd": limit}],
+                    "include_byok_in_budgets": false}),
+        )
+    })
+}
+
+/// Before, a Budgets tab PUT whose answer was lost counted as not landed: a limit that was
+/// stored got no history entry. Now the runner reads again, like the CLI.
+#[tokio::test]
+async fn a_budgets_write_whose_answer_was_lost_but_landed_counts_as_landed() {
+    use orws::admin::budgets::{BudgetRequest, Budgets, Interval};
+    use orws::tui::screens::budgets::{BudgetsEffect, BudgetsMsg, Pending, runner};
+    let held = Budgets {
+        limits: Default::default(),
+        include_byok: Some(false),
+    };
+    let base = Budgets {
+        limits: held.limits.with(Interval::Monthly, Some(100.0)),
+        ..held
+    };
+    let pending = || Pending {
+        base,
+        target: Budgets {
+            limits: held.limits.with(Interval::Monthly, Some(500.0)),
+            ..held
+        },
+        requests: vec![BudgetRequest::Put {
+            interval: Interval::Monthly,
+            limit_usd: 500.0,
+            include_byok: None,
+        }],
+        undo: false,
+    };
+    for (applies, want) in [(true, 1), (false, 0)] {
+        let server = budgets_server(applies);
+        let mut config = ClientConfig::new(server.url.clone(), ApiKey::new("k"));
+        config.timeout = Duration::from_secs(10);
+        let c = Client::new(config).unwrap();
+        let msg = runner::run(&c, PROD, BudgetsEffect::Send(pending())).await;
+        let Some(BudgetsMsg::Sent { landed, failure }) = msg else {
+            panic!("{msg:?}");
+        };
+        assert_eq!(landed, want, "applies: {applies}");
+        assert_eq!(failure.is_some(), !applies);
+        let puts = server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PUT")
+            .count();
+        assert_eq!(puts, 1, "never sent twice");
+    }
+}
