@@ -511,3 +511,97 @@ async fn a_budgets_write_whose_answer_was_lost_but_landed_counts_as_landed() {
         assert_eq!(puts, 1, "never sent twice");
     }
 }
+
+// ---- undo of a guardrail or budgets entry: the tab's own Review -------------------------------
+
+fn with_entry(e: HistoryEntry) -> App {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![common::production()])));
+    key(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryLoaded(Ok(vec![e])));
+    let effects = key(&mut app, KeyCode::Char('u'));
+    assert_eq!(effects, vec![Effect::LoadWorkspace(PROD.into())]);
+    app.update(app.loaded(Ok(common::production())));
+    app
+}
+
+#[test]
+fn u_on_a_guardrail_entry_opens_the_guardrail_tabs_review_on_the_entrys_after() {
+    use orws::tui::screens::guardrail::{GuardrailMsg, Phase};
+    let mut e = entry(
+        Kind::Guardrail,
+        PROD,
+        json!({"enforce_zdr_openai": true}),
+        json!({"enforce_zdr_openai": null}),
+        json!({"enforce_zdr_openai": true}),
+        "eeeeeeee-5",
+    );
+    e.target = Some("595d5849-7e86-51fd-a7c0-705c34e4afff".into());
+    let mut app = with_entry(e);
+    assert_eq!(app.tabs.current, orws::tui::screens::tabs::Tab::Guardrail);
+    let g = json!({"id": "595d5849-7e86-51fd-a7c0-705c34e4afff", "name": "n", "enforce_zdr_openai": true});
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(m(g))))));
+    let Phase::Review(p) = &app.tabs.guardrail.as_ref().unwrap().phase else {
+        panic!("{:?}", app.tabs.guardrail.as_ref().unwrap().phase);
+    };
+    assert_eq!(p.patch, m(json!({"enforce_zdr_openai": null})));
+    assert_eq!(p.base.as_ref().unwrap()["enforce_zdr_openai"], true);
+    assert!(app.after_open.is_none());
+}
+
+fn budgets_entry() -> HistoryEntry {
+    let limits = |monthly: f64| {
+        json!({"daily": null, "weekly": null, "monthly": monthly, "lifetime": null,
+               "include_byok_in_budgets": false})
+    };
+    entry(
+        Kind::Budgets,
+        PROD,
+        json!({"requests": []}),
+        limits(100.0),
+        limits(500.0),
+        "ffffffff-6",
+    )
+}
+
+fn budgets_now(monthly: f64) -> orws::admin::budgets::Budgets {
+    use orws::admin::budgets::{Budgets, Interval, Limits};
+    Budgets {
+        limits: Limits::default().with(Interval::Monthly, Some(monthly)),
+        include_byok: Some(false),
+    }
+}
+
+#[test]
+fn u_on_a_budgets_entry_opens_the_budgets_tabs_review_of_the_requests_back() {
+    use orws::admin::budgets::{BudgetRequest, Interval};
+    use orws::tui::screens::budgets::{BudgetsMsg, Phase};
+    let mut app = with_entry(budgets_entry());
+    assert_eq!(app.tabs.current, orws::tui::screens::tabs::Tab::Budgets);
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(budgets_now(500.0)))));
+    let Phase::Review(p) = &app.tabs.budgets.as_ref().unwrap().phase else {
+        panic!("{:?}", app.tabs.budgets.as_ref().unwrap().phase);
+    };
+    assert_eq!(
+        p.requests,
+        vec![BudgetRequest::Put {
+            interval: Interval::Monthly,
+            limit_usd: 100.0,
+            include_byok: None,
+        }]
+    );
+}
+
+#[test]
+fn u_on_a_budgets_entry_changed_since_says_so_and_reviews_nothing() {
+    use orws::tui::screens::budgets::{BudgetsMsg, Phase};
+    let mut app = with_entry(budgets_entry());
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(budgets_now(700.0)))));
+    let b = app.tabs.budgets.as_ref().unwrap();
+    assert_eq!(b.phase, Phase::Edit);
+    assert!(
+        b.status.as_deref().unwrap_or_default().contains("monthly"),
+        "{:?}",
+        b.status
+    );
+}

@@ -516,8 +516,16 @@ impl App {
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
-            Msg::Budgets(msg) => crate::tui::screens::budgets::host::update(self, msg),
-            Msg::Guardrail(msg) => crate::tui::screens::guardrail::host::update(self, msg),
+            Msg::Budgets(msg) => {
+                let effects = crate::tui::screens::budgets::host::update(self, msg);
+                crate::tui::screens::history::tab_loaded(self);
+                effects
+            }
+            Msg::Guardrail(msg) => {
+                let effects = crate::tui::screens::guardrail::host::update(self, msg);
+                crate::tui::screens::history::tab_loaded(self);
+                effects
+            }
             Msg::KeysLoaded {
                 workspace_id,
                 result,
@@ -964,6 +972,7 @@ impl App {
         self.tabs = Default::default();
         self.admin = None;
         self.delete = None;
+        self.after_open = None;
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.

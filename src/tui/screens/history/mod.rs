@@ -42,6 +42,24 @@ pub enum AfterOpen {
     Revert(PatchRevert),
     /// An admin write's Review over the workspace (members, keys).
     Admin(Box<AdminWrite>),
+    /// The Budgets or Guardrail tab, then its own Review once it has loaded.
+    Tab(TabRevert),
+}
+
+/// An undo that goes through a tab's own Review (its conflict check included).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TabRevert {
+    Guardrail {
+        guardrail_id: String,
+        expect: serde_json::Map<String, serde_json::Value>,
+        patch: serde_json::Map<String, serde_json::Value>,
+    },
+    Budgets {
+        expect: crate::admin::budgets::Budgets,
+        restore: crate::admin::budgets::Budgets,
+        changed: Vec<crate::admin::budgets::Interval>,
+        byok_changed: bool,
+    },
 }
 
 impl HistoryView {
@@ -378,13 +396,36 @@ fn undo(app: &mut App) -> Vec<Effect> {
             }
             open_for(app, workspace_id, None)
         }
-        Revert::Guardrail { .. } | Revert::Budgets { .. } => {
-            app.warn(format!(
-                "Undo this {} change with `orws revert {short}` (it checks the server first); the TUI does not yet.",
-                crate::revert::kind_name(target.kind)
-            ));
-            vec![]
-        }
+        Revert::Guardrail {
+            workspace_id,
+            guardrail_id,
+            expect,
+            patch,
+        } => open_for(
+            app,
+            workspace_id,
+            Some(AfterOpen::Tab(TabRevert::Guardrail {
+                guardrail_id,
+                expect,
+                patch,
+            })),
+        ),
+        Revert::Budgets {
+            workspace_id,
+            expect,
+            restore,
+            changed,
+            byok_changed,
+        } => open_for(
+            app,
+            workspace_id,
+            Some(AfterOpen::Tab(TabRevert::Budgets {
+                expect,
+                restore,
+                changed,
+                byok_changed,
+            })),
+        ),
         Revert::Batch(parts) => {
             app.warn(format!(
                 "Undo this batch ({} workspaces) with `orws revert {short}`: each is checked before its write. Or expand it and undo one part with u.",
@@ -470,5 +511,117 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             app.admin = Some(*w);
             vec![]
         }
+        AfterOpen::Tab(t) => {
+            let tab = match t {
+                TabRevert::Guardrail { .. } => Action::Tab5,
+                TabRevert::Budgets { .. } => Action::Tab2,
+            };
+            // Kept until the tab has loaded (`tab_loaded`).
+            app.after_open = Some(AfterOpen::Tab(t));
+            let effects = crate::tui::screens::tabs::go(app, tab).unwrap_or_default();
+            tab_loaded(app);
+            effects
+        }
     }
+}
+
+/// After a Budgets or Guardrail message: once the tab an undo waits for has loaded, its own
+/// Review of the undo (base = what the entry left, so a later change is a conflict).
+pub fn tab_loaded(app: &mut App) {
+    use crate::tui::screens::{budgets, guardrail};
+    let Some(AfterOpen::Tab(t)) = &app.after_open else {
+        return;
+    };
+    match t {
+        TabRevert::Guardrail {
+            guardrail_id,
+            expect,
+            patch,
+        } => {
+            let Some(g) = app.tabs.guardrail.as_mut() else {
+                return;
+            };
+            match g.phase {
+                guardrail::Phase::Loading => return,
+                guardrail::Phase::Edit if &g.guardrail_id != guardrail_id => {
+                    g.status = Some(
+                        "the workspace has another default guardrail now: nothing to undo here"
+                            .into(),
+                    );
+                }
+                guardrail::Phase::Edit => {
+                    let mut left = g.base.clone().unwrap_or_default();
+                    left.extend(expect.clone());
+                    let mut back = left.clone();
+                    back.extend(patch.clone());
+                    match crate::admin::guardrail::patch(Some(&left), &back) {
+                        Ok(p) if !p.is_empty() => {
+                            g.phase = guardrail::Phase::Review(guardrail::Pending {
+                                base: Some(left),
+                                patch: p,
+                                undo: true,
+                            });
+                        }
+                        Ok(_) => g.status = Some("nothing to undo".into()),
+                        Err(rules) => {
+                            g.status = Some(format!(
+                                "cannot undo: {}",
+                                rules.first().map(ToString::to_string).unwrap_or_default()
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        TabRevert::Budgets {
+            expect,
+            restore,
+            changed,
+            byok_changed,
+        } => {
+            let Some(b) = app.tabs.budgets.as_mut() else {
+                return;
+            };
+            match b.phase {
+                budgets::Phase::Loading => return,
+                budgets::Phase::Edit => {
+                    let held = b.held;
+                    match crate::revert::budget_target(
+                        &held,
+                        expect,
+                        restore,
+                        changed,
+                        *byok_changed,
+                    ) {
+                        Err(moved) => {
+                            b.status = Some(format!(
+                                "changed on the server since this entry: {}; nothing is undone without overwriting it",
+                                moved.join(", ")
+                            ));
+                        }
+                        Ok(target) => match crate::admin::budgets::plan(&held, &target) {
+                            Ok(requests) if !requests.is_empty() => {
+                                b.phase = budgets::Phase::Review(budgets::Pending {
+                                    base: held,
+                                    target,
+                                    requests,
+                                    undo: true,
+                                });
+                            }
+                            Ok(_) => b.status = Some("nothing to undo".into()),
+                            Err(rules) => {
+                                b.status = Some(format!(
+                                    "cannot undo: {}",
+                                    rules.first().map(ToString::to_string).unwrap_or_default()
+                                ));
+                            }
+                        },
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    app.after_open = None;
 }
