@@ -374,6 +374,7 @@ fn undo(app: &mut App) -> Vec<Effect> {
                 (Some(false), _) => format!("Undo: enable key {hash} again"),
                 _ => format!("Undo: move key {hash} back"),
             };
+            let moving = patch.workspace_id.is_some();
             let mut w = AdminWrite::new(
                 what,
                 vec![AdminRequest::PatchKey {
@@ -381,6 +382,13 @@ fn undo(app: &mut App) -> Vec<Effect> {
                     patch,
                 }],
             );
+            if moving {
+                // The admin write has no precondition: say what it does not check.
+                w.notes.push(
+                    "Sent as shown: whether the key was moved again since is not checked (the Keys tab shows where it is now)."
+                        .into(),
+                );
+            }
             w.undo = Some((
                 "Redo the change".into(),
                 vec![AdminRequest::PatchKey {
