@@ -93,6 +93,10 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,
+        Screen::Bulk => match &app.bulk {
+            Some(bulk) => crate::tui::screens::bulk::scope(bulk).ok_or(TextInput::FormEdit)?,
+            None => Scope::Picker,
+        },
     })
 }
 

@@ -189,6 +189,10 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Submitting { .. }) => "SENDING",
         (None, Screen::Result(_)) => "RESULT",
         (None, Screen::Conflict(_)) => "CONFLICT",
+        (None, Screen::Bulk) => match input::context(app) {
+            Err(_) => "EDIT",
+            Ok(_) => "BULK",
+        },
     }
 }
 
@@ -202,6 +206,10 @@ pub fn screen_scope(app: &App) -> Scope {
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,
+        Screen::Bulk => match &app.bulk {
+            Some(bulk) => crate::tui::screens::bulk::scope(bulk).unwrap_or(Scope::BulkForm),
+            None => Scope::Picker,
+        },
     }
 }
 
@@ -217,6 +225,12 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             h.push((Action::DeleteWorkspace, "delete"));
             h
         }
+        Scope::BulkForm => app.bulk.as_ref().map_or_else(Vec::new, |b| {
+            crate::tui::screens::bulk::form::hints(&b.form)
+        }),
+        Scope::BulkReview => crate::tui::screens::bulk::review::hints(),
+        Scope::BulkProgress => crate::tui::screens::bulk::progress::hints(),
+        Scope::BulkResult => crate::tui::screens::bulk::result::hints(app.bulk.as_ref()),
         Scope::Loading => loading::hints(app),
         Scope::Form => {
             let mut h = app
@@ -313,6 +327,10 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],
+        Err(input::TextInput::FormEdit) if matches!(app.screen, Screen::Bulk) => app
+            .bulk
+            .as_ref()
+            .map_or_else(Vec::new, |b| edit_hints(&b.form)),
         Err(input::TextInput::FormEdit) => app.form.as_ref().map_or_else(Vec::new, edit_hints),
         Err(input::TextInput::TabEdit) => vec![
             hint("type", "a value"),

@@ -226,6 +226,8 @@ pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -283,6 +285,8 @@ pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -369,6 +373,8 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry

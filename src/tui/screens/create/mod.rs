@@ -155,6 +155,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::ResetAll
         | Action::Editor
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry

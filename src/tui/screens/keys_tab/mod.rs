@@ -202,6 +202,8 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::ResetAll
         | Action::Editor
         | Action::Review
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -296,6 +298,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Retry
         | Action::Submit

@@ -222,6 +222,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Retry
         | Action::Submit
@@ -332,6 +334,8 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::ResetAll
         | Action::Editor
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Reload
         | Action::Retry
         | Action::Submit

@@ -95,6 +95,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
