@@ -190,6 +190,9 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Result(_)) => "RESULT",
         (None, Screen::Conflict(_)) => "CONFLICT",
         (None, Screen::Bulk) => match input::context(app) {
+            Ok(Scope::BulkReview) => "REVIEW",
+            Ok(Scope::BulkProgress) => "SENDING",
+            Ok(Scope::BulkResult) => "RESULT",
             Err(_) => "EDIT",
             Ok(_) => "BULK",
         },
