@@ -3,10 +3,13 @@
 //! of its screens.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::api::ApiError;
+use orws::batch::{Event, Status};
 use orws::config::Scope;
+use orws::submit::{Applied, Phase as WritePhase, WriteOutcome};
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
 use orws::tui::input;
-use orws::tui::screens::bulk::{BulkEffect, Phase, Purpose};
+use orws::tui::screens::bulk::{BulkEffect, BulkMsg, Phase, Purpose};
 use orws::tui::test_host::buffer_text;
 use orws::tui::theme::Theme;
 use orws::tui::view;
@@ -437,4 +440,174 @@ fn a_null_toggle_shows_as_a_value_not_as_mixed() {
     let tools = field(&app, "disabled_server_tools");
     assert!(!tools.is_visible());
     assert_eq!(field(&app, "description").current, Some(Value::Null));
+}
+
+/// The batch of `enter_on_the_review…` over alpha, beta and delta (default_provider_sort →
+/// throughput), started.
+fn progress() -> App {
+    let mut app = bulk_form(&["alpha", "beta", "delta"]);
+    focus_on(&mut app, "default_provider_sort");
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(review(&app).items.len(), 3);
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
+fn items(app: &App) -> Vec<orws::batch::Item> {
+    match &app.bulk.as_ref().unwrap().phase {
+        Phase::Progress(p) => p.items.clone(),
+        other => panic!("not in progress: {other:?}"),
+    }
+}
+
+fn applied(item: &orws::batch::Item) -> WriteOutcome {
+    let after = item.patch.apply_to(&item.base);
+    WriteOutcome::Applied(Box::new(Applied {
+        outcome: orws::tui::app::SubmitOutcome {
+            before: item.base.clone(),
+            after,
+            patch: item.patch.clone(),
+            remote_changes: vec![],
+        },
+        mismatches: vec![],
+        notes: vec![],
+        after_all: false,
+    }))
+}
+
+fn event(app: &mut App, e: Event) {
+    app.update(Msg::Bulk(BulkMsg::Event(e)));
+}
+
+#[test]
+fn progress_counts_done_and_says_slowed_down_and_stopping() {
+    let mut app = progress();
+    event(
+        &mut app,
+        Event::Phase {
+            index: 0,
+            phase: WritePhase::Checking,
+        },
+    );
+    event(
+        &mut app,
+        Event::Done {
+            index: 0,
+            status: Status::Applied,
+        },
+    );
+    event(
+        &mut app,
+        Event::Phase {
+            index: 1,
+            phase: WritePhase::Sending { attempt: 1 },
+        },
+    );
+    event(
+        &mut app,
+        Event::Slowed {
+            limit: 2,
+            wait: std::time::Duration::from_secs(1),
+        },
+    );
+    let text = screen(&app, (80, 24));
+    assert!(text.contains("1/3"), "{text}");
+    assert!(text.contains("slowed down"), "{text}");
+    assert!(text.contains("1 applied · 0 conflict · 0 failed"), "{text}");
+    insta::assert_snapshot!("bulk_progress_80x24", text);
+    key(&mut app, KeyCode::Esc);
+    let text = screen(&app, (80, 24));
+    assert!(text.contains("Stopping: 1 not started"), "{text}");
+    // A resize redraws; the screen stays.
+    app.update(Msg::Resize);
+    assert!(screen(&app, (60, 20)).contains("1/3"));
+}
+
+#[test]
+fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
+    let mut app = progress();
+    let items = items(&app);
+    let mut server = items[1].base.clone();
+    server.set("default_provider_sort", json!("exacto"));
+    let report = orws::workspace::check_conflicts(&items[1].base, &server, &items[1].patch);
+    let outcomes = vec![
+        Some(applied(&items[0])),
+        Some(WriteOutcome::Conflict { server, report }),
+        Some(WriteOutcome::NotApplied {
+            error: ApiError::BadRequest {
+                message: "boom".into(),
+                field: None,
+            },
+            checked: None,
+            server: None,
+        }),
+    ];
+    let effects = app.update(Msg::Bulk(BulkMsg::Finished(outcomes)));
+    let [
+        Effect::Bulk(BulkEffect::Record {
+            items: recorded, ..
+        }),
+    ] = effects.as_slice()
+    else {
+        panic!("one history record: {effects:?}");
+    };
+    assert_eq!(recorded.len(), 3);
+    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+    let text = screen(&app, (80, 24));
+    assert!(text.contains("1 applied · 1 conflict · 1 failed"), "{text}");
+    insta::assert_snapshot!("bulk_result_80x24", text);
+
+    // r: a Review of the failed one only.
+    key(&mut app, KeyCode::Char('r'));
+    let r = review(&app);
+    assert_eq!(r.purpose, Purpose::Retry);
+    let ids: Vec<&str> = r.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["u-delta"]);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+
+    // u: a Review undoing only the applied one, back to its value.
+    key(&mut app, KeyCode::Char('u'));
+    let r = review(&app);
+    assert_eq!(r.purpose, Purpose::Undo);
+    let ids: Vec<&str> = r.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["u-alpha"]);
+    assert_eq!(
+        r.items[0].patch.to_body_string(),
+        r#"{"default_provider_sort":"price"}"#
+    );
+    key(&mut app, KeyCode::Esc);
+    // Esc on the result: back to the picker, the marks kept.
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(effects.contains(&Effect::LoadList));
+    assert!(matches!(app.screen, Screen::Picker));
+    assert_eq!(app.picker.marked_count(), 3);
+}
+
+#[test]
+fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
+    let mut app = progress();
+    let effects = app.update(Msg::Bulk(BulkMsg::Finished(vec![None, None, None])));
+    assert_eq!(effects, vec![]);
+    let text = screen(&app, (80, 24));
+    assert!(text.contains("3 not started"), "{text}");
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing to undo")
+    );
+    key(&mut app, KeyCode::Char('r'));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("never tried again")
+    );
 }

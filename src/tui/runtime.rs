@@ -461,10 +461,7 @@ impl Runtime {
                 let (events, mut rx) = unbounded_channel();
                 // Retries show as the batch's "slowed down", not in the status line.
                 let (client, tx) = (self.background.clone(), self.tx.clone());
-                let options = batch::Options {
-                    concurrency: self.concurrency,
-                    policy: crate::submit::RetryPolicy::default(),
-                };
+                let options = batch::Options::new(self.concurrency);
                 tokio::spawn(async move {
                     let forward = async {
                         while let Some(event) = rx.recv().await {

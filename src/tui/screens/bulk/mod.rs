@@ -3,14 +3,13 @@
 //! workspace, the batch engine's progress, and the result with retry and undo (both through a
 //! Review again). Each phase is a screen of its own: `form`, `review`, `progress`, `result`.
 
-pub mod engine_stub;
 pub mod form;
 pub mod plan;
 pub mod progress;
 pub mod result;
 pub mod review;
 
-pub use engine_stub as batch;
+pub use crate::batch;
 
 use crate::config::Scope;
 use crate::submit::WriteOutcome;

@@ -231,8 +231,16 @@ pub fn lines(r: &BulkResult, width: usize, theme: &Theme) -> Vec<Line<'static>> 
             Span::styled(format!("{:<15}", mark(status)), style),
             Span::styled(item.label.clone(), theme.label),
         ]));
-        let reason = format!("    {}", batch::reason(outcome.as_ref()));
-        out.extend(wrap_owned(&[(&reason, theme.dim)], width, 3));
+        let reason = batch::reason(outcome.as_ref());
+        // The status says it all for a plain success.
+        if reason == status.label() {
+            continue;
+        }
+        for line in wrap_owned(&[(&reason, theme.dim)], width.saturating_sub(4), 3) {
+            let mut spans = vec![Span::raw("    ")];
+            spans.extend(line.spans);
+            out.push(Line::from(spans));
+        }
     }
     out
 }
