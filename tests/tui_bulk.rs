@@ -611,3 +611,12 @@ fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
             .contains("never tried again")
     );
 }
+
+#[test]
+fn a_paste_goes_into_the_bulk_field_being_edited() {
+    let mut app = bulk_form(&["alpha", "beta"]);
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::Paste("Pasted".into()));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(field(&app, "name").current, Some(json!("Pasted")));
+}

@@ -472,6 +472,8 @@ impl App {
             Msg::Paste(text) => {
                 if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
                     form.paste(&text);
+                } else if let (Screen::Bulk, Some(bulk)) = (&self.screen, &mut self.bulk) {
+                    bulk.form.paste(&text);
                 } else if matches!(self.screen, Screen::Picker) && self.picker.filtering {
                     self.picker
                         .filter
