@@ -260,3 +260,26 @@ pub fn is_sending(app: &App) -> bool {
             Some(Phase::Progress(_))
         )
 }
+
+/// `text` wrapped to `width` with every line indented by `indent` cells (a hanging indent).
+pub(crate) fn indented(
+    text: &str,
+    indent: usize,
+    width: usize,
+    style: ratatui::style::Style,
+    max_lines: usize,
+) -> Vec<ratatui::text::Line<'static>> {
+    let pad = " ".repeat(indent);
+    crate::tui::view::text::wrap_owned(
+        &[(text, style)],
+        width.saturating_sub(indent).max(1),
+        max_lines,
+    )
+    .into_iter()
+    .map(|line| {
+        let mut spans = vec![ratatui::text::Span::raw(pad.clone())];
+        spans.extend(line.spans);
+        ratatui::text::Line::from(spans)
+    })
+    .collect()
+}

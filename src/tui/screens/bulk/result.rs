@@ -236,11 +236,7 @@ pub fn lines(r: &BulkResult, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         if reason == status.label() {
             continue;
         }
-        for line in wrap_owned(&[(&reason, theme.dim)], width.saturating_sub(4), 3) {
-            let mut spans = vec![Span::raw("    ")];
-            spans.extend(line.spans);
-            out.push(Line::from(spans));
-        }
+        out.extend(super::indented(&reason, 4, width, theme.dim, 3));
     }
     out
 }

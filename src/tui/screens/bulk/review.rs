@@ -173,18 +173,12 @@ pub fn lines(review: &BulkReview, width: usize, theme: &Theme) -> Vec<Line<'stat
             let spec = crate::workspace::field(field);
             let before = value(spec, item.base.get(field)).text.into_owned();
             let after = value(spec, Some(after)).text.into_owned();
-            push(
-                &mut out,
-                &format!("  {}: {before} → {after}", label(field)),
-                theme.label,
-            );
+            let change = format!("{}: {before} → {after}", label(field));
+            out.extend(super::indented(&change, 2, width, theme.label, usize::MAX));
         }
         let body = crate::text::escape_json(&item.patch.to_body_string()).into_owned();
-        push(
-            &mut out,
-            &format!("  PATCH /workspaces/{} {body}", item.id),
-            theme.json,
-        );
+        let request = format!("PATCH /workspaces/{} {body}", item.id);
+        out.extend(super::indented(&request, 2, width, theme.json, usize::MAX));
     }
     if !review.unchanged.is_empty() {
         out.push(Line::default());
