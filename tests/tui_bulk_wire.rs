@@ -177,3 +177,42 @@ async fn retrying_the_failed_sends_only_those() {
     task.await.unwrap();
     server.shutdown();
 }
+
+#[tokio::test]
+async fn a_429_slows_the_batch_and_esc_starts_no_new_write() {
+    let server = orws::fake::start(FakeConfig {
+        latency: Duration::from_millis(50),
+        ..FakeConfig::default()
+    })
+    .await
+    .expect("fake server starts");
+    let state = tempfile::tempdir().unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    ui.wait_for("Production", WAIT).await;
+    mark(&ui, "staging", 1).await;
+    mark(&ui, "dev", 2).await;
+    mark(&ui, "sandbox", 3).await;
+    ui.key(KeyCode::Char('e'));
+    ui.wait_for("Bulk edit of 3 workspaces", WAIT).await;
+    for _ in 0..4 {
+        ui.key(KeyCode::Char('j'));
+    }
+    ui.key(KeyCode::Char('l'));
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("Apply to 3 workspaces", WAIT).await;
+    // The first PATCH is asked to wait (Retry-After: 1): the batch slows down meanwhile.
+    server.inject("PATCH", Fault::Status(429), 1);
+    ui.key(KeyCode::Enter);
+    ui.wait_for("slowed down", WAIT).await;
+    ui.key(KeyCode::Esc);
+    ui.wait_for("Stopping: 2 not started", WAIT).await;
+    let result = ui
+        .wait_for("1 applied · 0 conflict · 0 failed · 2 not started", WAIT)
+        .await;
+    assert!(result.contains("· not started  dev"), "{result}");
+    assert_eq!(sort_of(&server, "staging"), json!("price"));
+    assert_eq!(sort_of(&server, "dev"), json!("latency"), "never started");
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+    server.shutdown();
+}

@@ -169,7 +169,13 @@ fn phase_text(phase: Option<&WritePhase>, status: Option<Status>) -> &'static st
     }
 }
 
-pub fn lines(p: &Progress, width: usize, frame: &str, theme: &Theme) -> Vec<Line<'static>> {
+pub fn lines(
+    p: &Progress,
+    width: usize,
+    frame: &str,
+    elapsed: std::time::Duration,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let total = p.items.len();
     let done = p.done();
     let bar_w = width.saturating_sub(20).clamp(10, 40);
@@ -177,6 +183,7 @@ pub fn lines(p: &Progress, width: usize, frame: &str, theme: &Theme) -> Vec<Line
         Span::styled(format!("{frame} "), theme.key),
         Span::styled(bar(done, total, bar_w), theme.label),
         Span::styled(format!(" {done}/{total}"), theme.heading),
+        Span::styled(format!(" · {:.1} s", elapsed.as_secs_f64()), theme.dim),
     ];
     if p.slowed.is_some() {
         head.push(Span::styled(" · slowed down", theme.warning));
@@ -212,7 +219,8 @@ pub fn lines(p: &Progress, width: usize, frame: &str, theme: &Theme) -> Vec<Line
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, p: &Progress, theme: &Theme) {
     let frame = crate::tui::app::SPINNER[app.frame % crate::tui::app::SPINNER.len()];
-    let lines = lines(p, area.width.saturating_sub(4) as usize, frame, theme);
+    let width = area.width.saturating_sub(4) as usize;
+    let lines = lines(p, width, frame, app.elapsed, theme);
     let title = match p.purpose {
         Purpose::Edit => " Applying ",
         Purpose::Retry => " Trying again ",
