@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::batch::{Event, Status};
-use orws::config::Scope;
+use orws::config::{KeySpec, Scope};
 use orws::submit::{Applied, Phase as WritePhase, WriteOutcome};
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
 use orws::tui::input;
@@ -602,14 +602,65 @@ fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
             .text
             .contains("nothing to undo")
     );
+    // r: the writes a stop (or anything) left unstarted can be started again.
     key(&mut app, KeyCode::Char('r'));
-    assert!(
-        app.status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("never tried again")
+    let r = review(&app);
+    assert_eq!(r.purpose, Purpose::Retry);
+    assert_eq!(r.items.len(), 3);
+}
+
+#[test]
+fn with_only_applied_and_conflicts_there_is_nothing_to_try_again() {
+    let mut app = progress();
+    let items = items(&app);
+    let mut server = items[1].base.clone();
+    server.set("default_provider_sort", json!("exacto"));
+    let report = orws::workspace::check_conflicts(&items[1].base, &server, &items[1].patch);
+    app.update(Msg::Bulk(BulkMsg::Finished(vec![
+        Some(applied(&items[0])),
+        Some(WriteOutcome::Conflict { server, report }),
+        Some(applied(&items[2])),
+    ])));
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert!(status.contains("never tried again"), "{status}");
+}
+
+#[test]
+fn the_wheel_scrolls_a_long_review_and_the_mark_key_can_be_rebound() {
+    let mut app = picker();
+    app.mouse = true;
+    let mut keys = app.keys.clone();
+    keys.set(
+        orws::config::Action::Mark,
+        vec![KeySpec::new(KeyCode::Char('m'), KeyModifiers::NONE)],
     );
+    app.keys = keys;
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.picker.marked_count(), 0, "Space is no longer mark");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Char('m'));
+    }
+    assert_eq!(app.picker.marked_count(), 4, "m marks");
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "Shared");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    screen(&app, (60, 20));
+    let wheel = |kind| {
+        Msg::Mouse(crossterm::event::MouseEvent {
+            kind,
+            column: 10,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.update(wheel(crossterm::event::MouseEventKind::ScrollDown));
+    assert_eq!(review(&app).scroll, 1);
+    app.update(wheel(crossterm::event::MouseEventKind::ScrollUp));
+    assert_eq!(review(&app).scroll, 0);
 }
 
 #[test]

@@ -997,8 +997,18 @@ impl App {
             MouseEventKind::ScrollUp => Some(Action::Up),
             _ => None,
         };
-        if let (Some(action), Ok(scope @ (Scope::Picker | Scope::Form | Scope::Review))) =
-            (wheel, input::context(self))
+        if let (
+            Some(action),
+            Ok(
+                scope @ (Scope::Picker
+                | Scope::Form
+                | Scope::Review
+                | Scope::BulkForm
+                | Scope::BulkReview
+                | Scope::BulkProgress
+                | Scope::BulkResult),
+            ),
+        ) = (wheel, input::context(self))
         {
             return self.act(scope, action);
         }

@@ -92,7 +92,8 @@ fn to_review(app: &mut App) -> Vec<Effect> {
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, bulk: &Bulk, theme: &Theme) {
     let n = bulk.workspaces.len();
     let labels: Vec<String> = bulk.workspaces.iter().map(plan::label).collect();
-    let head = format!("Bulk edit of {n} workspaces: {}", labels.join(", "));
+    let s = if n == 1 { "" } else { "s" };
+    let head = format!("Bulk edit of {n} workspace{s}: {}", labels.join(", "));
     let w = area.width as usize;
     put(
         buf,
@@ -104,7 +105,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, bulk: &Bulk, theme: &Theme)
         .form
         .fields
         .iter()
-        .any(|f| f.spec.name == "name" && f.is_modified());
+        .any(|f| f.spec.name == "name" && f.is_modified())
+        && n > 1;
     let second = if name_changed {
         Line::from(vec![
             Span::styled("! ", theme.warning),

@@ -91,7 +91,7 @@ pub fn hints(bulk: Option<&Bulk>) -> Vec<(Action, &'static str)> {
         ..
     }) = bulk
     {
-        if r.count(Status::Failed) > 0 {
+        if r.count(Status::Failed) + r.count(Status::NotStarted) > 0 {
             h.push((Action::Retry, "try the failed again"));
         }
         if r.outcomes.iter().any(|o| landed(o.as_ref())) {
@@ -188,7 +188,19 @@ fn again(app: &mut App, purpose: Purpose) -> Vec<Effect> {
         return vec![];
     };
     let items = match purpose {
-        Purpose::Retry => batch::failed_items(&result.items, &result.outcomes),
+        // The failed ones, and those a stop left unstarted; a conflict is never tried again.
+        Purpose::Retry => result
+            .items
+            .iter()
+            .zip(&result.outcomes)
+            .filter(|(_, o)| {
+                matches!(
+                    batch::status(o.as_ref()),
+                    Status::Failed | Status::NotStarted
+                )
+            })
+            .map(|(item, _)| item.clone())
+            .collect(),
         Purpose::Undo => batch::undo_items(&result.items, &result.outcomes),
         Purpose::Edit => vec![],
     };

@@ -223,7 +223,7 @@ impl FormState {
     /// A bulk edit's new name goes to every workspace alike.
     fn same_name_warning(&self, i: usize) -> Option<String> {
         let (f, n) = (&self.fields[i], self.bulk?);
-        (f.spec.name == "name" && f.is_modified())
+        (f.spec.name == "name" && f.is_modified() && n > 1)
             .then(|| format!("all {n} workspaces will get this same name"))
     }
 
