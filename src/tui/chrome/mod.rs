@@ -341,6 +341,14 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter/Esc", "done (keeps it)"),
             hint("F1", "help"),
         ],
+        // The bar leaves out what would do nothing now (help still lists every key).
+        Ok(Scope::BulkForm) => app.bulk.as_ref().map_or_else(Vec::new, |b| {
+            let list = crate::tui::screens::form::bar_hints(&b.form)
+                .into_iter()
+                .filter(|(a, _)| Scope::BulkForm.actions().contains(a))
+                .collect::<Vec<_>>();
+            action_hints(&app.keys, &list, false)
+        }),
         Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
             action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
         }),

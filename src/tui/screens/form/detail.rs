@@ -133,6 +133,13 @@ fn lines(
             2,
         ));
     }
+    if let (Some(n), Some(many)) = (f.shows_mixed(), form.bulk) {
+        let text = format!(
+            "The {many} workspaces hold {n} different values here; nothing is sent for it \
+             unless you set one, which then goes to all of them."
+        );
+        out.extend(wrap_owned(&[(&text, theme.dim)], w, 3));
+    }
     if let Mode::Checklist { cursor, .. } = &form.mode {
         out.push(Line::styled(
             "Space checks a tool; Enter is done.",
