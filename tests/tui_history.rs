@@ -286,7 +286,7 @@ fn u_on_a_members_add_opens_the_admin_review_of_the_removal() {
 }
 
 #[test]
-fn u_on_a_delete_or_a_batch_says_why_and_sends_nothing() {
+fn u_on_a_delete_says_why_and_sends_nothing() {
     let mut app = history_open();
     key(&mut app, KeyCode::Char('G'));
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
@@ -296,11 +296,38 @@ fn u_on_a_delete_or_a_batch_says_why_and_sends_nothing() {
         said.contains("orws create --set name=Old --set slug=old"),
         "{said}"
     );
-    key(&mut app, KeyCode::Char('g'));
+}
+
+/// `u` on a batch opens the bulk Review of its inverse (each part back to its `before`, on the
+/// entry's `after` as the base); only Enter there sends, and Esc closes it with nothing sent.
+#[test]
+fn u_on_a_batch_opens_the_bulk_review_of_its_undo() {
+    use orws::tui::screens::bulk::{Phase, Purpose};
+    let mut app = history_open();
     key(&mut app, KeyCode::Down);
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
-    let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("orws revert bbbbbbbb"), "{said}");
+    assert!(matches!(app.screen, Screen::Bulk));
+    let bulk = app.bulk.as_ref().expect("a bulk review");
+    let Phase::Review(review) = &bulk.phase else {
+        panic!("not a review: {:?}", bulk.phase)
+    };
+    assert_eq!(review.purpose, Purpose::Undo);
+    let ids: Vec<&str> = review.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["u2", "u3"]);
+    for item in &review.items {
+        assert_eq!(item.patch.fields()["description"], "x");
+        assert_eq!(item.base.get("description"), Some(&json!("y")));
+    }
+    let shown = draw(&app, 100, 30);
+    assert!(shown.contains("Undo on 2 workspaces"), "{shown}");
+    // Esc: nothing sent, back to the list.
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Bulk(_))),
+        "{effects:?}"
+    );
+    assert!(app.bulk.is_none());
+    assert!(matches!(app.screen, Screen::Picker));
 }
 
 #[test]

@@ -55,6 +55,10 @@ pub enum Action {
     Review,
     /// Picker: open the selected workspace.
     Open,
+    /// Picker: mark or unmark the highlighted workspace for a bulk edit.
+    Mark,
+    /// Picker: one form for all the marked workspaces.
+    EditMarked,
     /// Picker: type a filter.
     Filter,
     /// Picker: load the list again.
@@ -115,6 +119,11 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Picker,
+    /// One form for many workspaces, its review, progress and result.
+    BulkForm,
+    BulkReview,
+    BulkProgress,
+    BulkResult,
     Loading,
     Form,
     Review,
@@ -167,8 +176,12 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 23] = [
+    pub const ALL: [Scope; 27] = [
         Scope::Picker,
+        Scope::BulkForm,
+        Scope::BulkReview,
+        Scope::BulkProgress,
+        Scope::BulkResult,
         Scope::Loading,
         Scope::Form,
         Scope::Review,
@@ -205,6 +218,8 @@ impl Scope {
                 PageUp,
                 PageDown,
                 Open,
+                Mark,
+                EditMarked,
                 Filter,
                 Reload,
                 Create,
@@ -213,6 +228,17 @@ impl Scope {
                 Back,
                 Help,
                 Quit,
+            ],
+            Scope::BulkForm => &[
+                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
+                Review, Help, Quit, Back,
+            ],
+            Scope::BulkReview => &[
+                Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
+            ],
+            Scope::BulkProgress => &[Cancel, Down, Up, PageDown, PageUp, Top, Bottom, Help],
+            Scope::BulkResult => &[
+                Retry, Undo, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
             ],
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
@@ -294,6 +320,10 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Scope::Picker => "Workspaces",
+            Scope::BulkForm => "Bulk edit",
+            Scope::BulkReview => "Bulk review",
+            Scope::BulkProgress => "Bulk submitting",
+            Scope::BulkResult => "Bulk result",
             Scope::Loading => "Opening",
             Scope::Form => "Form",
             Scope::Review => "Review",
@@ -322,6 +352,10 @@ impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Scope::Picker => "the workspace list",
+            Scope::BulkForm => "the bulk edit form",
+            Scope::BulkReview => "the review of a bulk edit",
+            Scope::BulkProgress => "the progress of a bulk edit",
+            Scope::BulkResult => "the result of a bulk edit",
             Scope::Loading => "the opening screen",
             Scope::Form => "the form",
             Scope::Review => "the review",
@@ -350,7 +384,7 @@ impl fmt::Display for Scope {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 49] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -369,6 +403,8 @@ impl Action {
         Action::Editor,
         Action::Review,
         Action::Open,
+        Action::Mark,
+        Action::EditMarked,
         Action::Filter,
         Action::Reload,
         Action::Retry,
@@ -421,6 +457,8 @@ impl Action {
             Action::Editor => "editor",
             Action::Review => "review",
             Action::Open => "open",
+            Action::Mark => "mark",
+            Action::EditMarked => "edit_marked",
             Action::Filter => "filter",
             Action::Reload => "reload",
             Action::Retry => "retry",
@@ -483,6 +521,8 @@ impl Action {
             Action::Editor => "edit in $EDITOR",
             Action::Review => "review and save",
             Action::Open => "open the workspace",
+            Action::Mark => "mark / unmark (bulk)",
+            Action::EditMarked => "edit all marked",
             Action::Filter => "filter by name or slug",
             Action::Reload => "load again",
             Action::Retry => "try again",
@@ -536,6 +576,8 @@ impl Action {
             Action::Editor => &["e"],
             Action::Review => &["s", "ctrl-s"],
             Action::Open => &["enter"],
+            Action::Mark => &["space"],
+            Action::EditMarked => &["e"],
             Action::Filter => &["/"],
             Action::Reload => &["r"],
             Action::Retry => &["r"],

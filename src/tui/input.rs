@@ -97,6 +97,10 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Conflict(_) => Scope::Conflict,
         Screen::History(view) if view.filtering => return Err(TextInput::HistoryFilter),
         Screen::History(_) => Scope::History,
+        Screen::Bulk => match &app.bulk {
+            Some(bulk) => crate::tui::screens::bulk::scope(bulk).ok_or(TextInput::FormEdit)?,
+            None => Scope::Picker,
+        },
     })
 }
 

@@ -96,6 +96,8 @@ pub enum Msg {
     AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
     /// The current host's history entries, newest first (or why the file could not be read).
     HistoryLoaded(Result<Vec<crate::state::history::HistoryEntry>, String>),
+    /// The batch of a bulk edit: its progress, and how it ended.
+    Bulk(crate::tui::screens::bulk::BulkMsg),
 }
 
 /// What the app asks the runtime to do.
@@ -173,6 +175,8 @@ pub enum Effect {
         id: String,
         effect: crate::tui::screens::guardrail::GuardrailEffect,
     },
+    /// A bulk edit's batch and its history (answered with `Msg::Bulk`).
+    Bulk(crate::tui::screens::bulk::BulkEffect),
 }
 
 pub use crate::submit::SubmitOutcome;
@@ -240,6 +244,8 @@ pub enum Screen {
     Conflict(ConflictView),
     /// The history of applied changes, over the screen it was opened from.
     History(Box<crate::tui::screens::history::HistoryView>),
+    /// A bulk edit of the marked workspaces (its phases live in `App::bulk`).
+    Bulk,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,6 +321,8 @@ pub struct App {
     pub after_open: Option<crate::tui::screens::history::AfterOpen>,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
+    /// A bulk edit of the workspaces marked in the picker.
+    pub bulk: Option<crate::tui::screens::bulk::Bulk>,
 }
 
 /// `Esc` then a key, typed fast (or after a burst), reach orws in one read and parse as
@@ -380,6 +388,7 @@ impl App {
             delete_after_open: false,
             after_open: None,
             drawn: RefCell::new(Drawn::default()),
+            bulk: None,
         };
         (app, vec![effect])
     }
@@ -398,6 +407,7 @@ impl App {
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
         matches!(self.screen, Screen::Submitting { .. })
+            || crate::tui::screens::bulk::is_sending(self)
             || matches!(
                 self.admin.as_ref().map(|w| &w.stage),
                 Some(crate::tui::screens::admin_write::Stage::Sending)
@@ -440,6 +450,10 @@ impl App {
             form.refresh_warnings();
             form.settle();
         }
+        if let Some(bulk) = &mut self.bulk {
+            bulk.form.refresh_warnings();
+            bulk.form.settle();
+        }
         let after = self.draft_key();
         if before != after
             && let Some(form) = &self.form
@@ -470,6 +484,8 @@ impl App {
             Msg::Paste(text) => {
                 if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
                     form.paste(&text);
+                } else if let (Screen::Bulk, Some(bulk)) = (&self.screen, &mut self.bulk) {
+                    bulk.form.paste(&text);
                 } else if matches!(self.screen, Screen::Picker) && self.picker.filtering {
                     self.picker
                         .filter
@@ -560,6 +576,7 @@ impl App {
             }
             Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
             Msg::HistoryLoaded(result) => crate::tui::screens::history::loaded(self, result),
+            Msg::Bulk(msg) => crate::tui::screens::bulk::on_msg(self, msg),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
                 vec![]
@@ -676,6 +693,18 @@ impl App {
                 crate::tui::screens::members_tab::filter_key(self, key);
                 vec![]
             }
+            Input::Text(TextInput::FormEdit, key) if matches!(self.screen, Screen::Bulk) => {
+                match &mut self.bulk {
+                    Some(bulk) => match bulk.form.edit_mode_key(key) {
+                        FormAction::Notice(text) => {
+                            self.info(text);
+                            vec![]
+                        }
+                        _ => vec![],
+                    },
+                    None => vec![],
+                }
+            }
             Input::Text(TextInput::FormEdit, key) => match &mut self.form {
                 Some(form) => {
                     let action = form.edit_mode_key(key);
@@ -722,8 +751,17 @@ impl App {
                 }
                 PickerAction::Quit => self.leave(true),
                 PickerAction::Help => self.show_help(),
+                PickerAction::EditMarked => crate::tui::screens::bulk::open(self),
+                PickerAction::Notice(text) => {
+                    self.info(text);
+                    vec![]
+                }
                 PickerAction::None => vec![],
             },
+            Scope::BulkForm => crate::tui::screens::bulk::form::act(self, action),
+            Scope::BulkReview => crate::tui::screens::bulk::review::act(self, action),
+            Scope::BulkProgress => crate::tui::screens::bulk::progress::act(self, action),
+            Scope::BulkResult => crate::tui::screens::bulk::result::act(self, action),
             Scope::Loading => loading::act(self, action),
             Scope::Form if Action::is_tab_key(action) => {
                 crate::tui::screens::tabs::go(self, action).unwrap_or_default()
@@ -952,7 +990,9 @@ impl App {
 
     /// Edits not sent yet, on every tab: the quit and back questions count them.
     pub fn unsaved(&self) -> usize {
-        self.form.as_ref().map_or(0, |f| f.modified_count()) + self.tabs.unsaved()
+        self.form.as_ref().map_or(0, |f| f.modified_count())
+            + self.tabs.unsaved()
+            + self.bulk.as_ref().map_or(0, |b| b.unsaved())
     }
 
     /// What leaving loses: the edits, and when quitting the new workspace's typed text too
@@ -969,6 +1009,7 @@ impl App {
         // Opened straight into a form, Esc still leads to the list of all workspaces.
         self.has_picker = true;
         self.form = None;
+        self.bulk = None;
         self.tabs = Default::default();
         self.admin = None;
         self.delete = None;
@@ -990,8 +1031,18 @@ impl App {
             MouseEventKind::ScrollUp => Some(Action::Up),
             _ => None,
         };
-        if let (Some(action), Ok(scope @ (Scope::Picker | Scope::Form | Scope::Review))) =
-            (wheel, input::context(self))
+        if let (
+            Some(action),
+            Ok(
+                scope @ (Scope::Picker
+                | Scope::Form
+                | Scope::Review
+                | Scope::BulkForm
+                | Scope::BulkReview
+                | Scope::BulkProgress
+                | Scope::BulkResult),
+            ),
+        ) = (wheel, input::context(self))
         {
             return self.act(scope, action);
         }

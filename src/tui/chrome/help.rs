@@ -82,6 +82,10 @@ fn sections(app: &App) -> Vec<Section> {
             ));
         }
         Scope::Loading
+        | Scope::BulkForm
+        | Scope::BulkReview
+        | Scope::BulkProgress
+        | Scope::BulkResult
         | Scope::Review
         | Scope::Submitting
         | Scope::Result

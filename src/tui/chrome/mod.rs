@@ -191,6 +191,13 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Conflict(_)) => "CONFLICT",
         (None, Screen::History(v)) if v.filtering => "FILTER",
         (None, Screen::History(_)) => "HISTORY",
+        (None, Screen::Bulk) => match input::context(app) {
+            Ok(Scope::BulkReview) => "REVIEW",
+            Ok(Scope::BulkProgress) => "SENDING",
+            Ok(Scope::BulkResult) => "RESULT",
+            Err(_) => "EDIT",
+            Ok(_) => "BULK",
+        },
     }
 }
 
@@ -205,6 +212,10 @@ pub fn screen_scope(app: &App) -> Scope {
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,
         Screen::History(_) => Scope::History,
+        Screen::Bulk => match &app.bulk {
+            Some(bulk) => crate::tui::screens::bulk::scope(bulk).unwrap_or(Scope::BulkForm),
+            None => Scope::Picker,
+        },
     }
 }
 
@@ -229,6 +240,12 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             h.push((Action::DeleteWorkspace, "delete"));
             h
         }
+        Scope::BulkForm => app.bulk.as_ref().map_or_else(Vec::new, |b| {
+            crate::tui::screens::bulk::form::hints(&b.form)
+        }),
+        Scope::BulkReview => crate::tui::screens::bulk::review::hints(),
+        Scope::BulkProgress => crate::tui::screens::bulk::progress::hints(),
+        Scope::BulkResult => crate::tui::screens::bulk::result::hints(app.bulk.as_ref()),
         Scope::Loading => loading::hints(app),
         Scope::Form => {
             let mut h = app
@@ -331,6 +348,10 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],
+        Err(input::TextInput::FormEdit) if matches!(app.screen, Screen::Bulk) => app
+            .bulk
+            .as_ref()
+            .map_or_else(Vec::new, |b| edit_hints(&b.form)),
         Err(input::TextInput::FormEdit) => app.form.as_ref().map_or_else(Vec::new, edit_hints),
         Err(input::TextInput::TabEdit) => vec![
             hint("type", "a value"),
@@ -338,6 +359,14 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter/Esc", "done (keeps it)"),
             hint("F1", "help"),
         ],
+        // The bar leaves out what would do nothing now (help still lists every key).
+        Ok(Scope::BulkForm) => app.bulk.as_ref().map_or_else(Vec::new, |b| {
+            let list = crate::tui::screens::form::bar_hints(&b.form)
+                .into_iter()
+                .filter(|(a, _)| Scope::BulkForm.actions().contains(a))
+                .collect::<Vec<_>>();
+            action_hints(&app.keys, &list, false)
+        }),
         Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
             action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
         }),

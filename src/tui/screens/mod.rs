@@ -3,6 +3,7 @@
 
 pub mod admin_write;
 pub mod budgets;
+pub mod bulk;
 pub mod conflict;
 pub mod create;
 pub mod delete;

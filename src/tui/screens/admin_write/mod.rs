@@ -232,6 +232,8 @@ pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -290,6 +292,8 @@ pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -377,6 +381,8 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry

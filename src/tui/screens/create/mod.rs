@@ -156,6 +156,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::History
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry

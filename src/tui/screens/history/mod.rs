@@ -241,6 +241,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::Mark
+        | Action::EditMarked
         | Action::History
         | Action::Review
         | Action::Reload
@@ -303,7 +305,6 @@ fn undo(app: &mut App) -> Vec<Effect> {
     };
     let labels: std::collections::HashMap<String, String> =
         view.labels.clone().into_iter().collect();
-    let short = crate::revert::short_id(&entry.id).to_string();
     // A part of a batch is undone on its own, as the patch it is.
     let target = part.unwrap_or(entry);
     let undo = match revert(target, &labels) {
@@ -434,12 +435,14 @@ fn undo(app: &mut App) -> Vec<Effect> {
                 byok_changed,
             })),
         ),
-        Revert::Batch(parts) => {
-            app.warn(format!(
-                "Undo this batch ({} workspaces) with `orws revert {short}`: each is checked before its write. Or expand it and undo one part with u.",
-                parts.len()
-            ));
-            vec![]
+        Revert::Batch(items) => {
+            if busy > 0 {
+                app.warn(format!(
+                    "The open workspace has {busy} unsaved edit(s): review or undo them first, then undo from the history."
+                ));
+                return vec![];
+            }
+            crate::tui::screens::bulk::open_undo(app, items)
         }
     }
 }

@@ -203,6 +203,8 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::History
         | Action::Review
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -298,6 +300,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Retry
         | Action::Submit

@@ -223,6 +223,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Retry
         | Action::Submit
@@ -334,6 +336,8 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Editor
         | Action::History
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Reload
         | Action::Retry
         | Action::Submit

@@ -44,6 +44,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
