@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api;
 pub mod catalog;
 pub mod cli;
+pub mod code;
 pub mod config;
 pub mod connection;
 pub mod error;

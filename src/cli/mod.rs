@@ -9,7 +9,7 @@ mod create;
 mod delete;
 mod get;
 mod guardrail;
-mod identity;
+pub(crate) mod identity;
 mod keys;
 mod list;
 mod members;
