@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod batch;
 pub mod catalog;
 pub mod cli;
 pub mod code;
