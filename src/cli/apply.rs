@@ -70,6 +70,10 @@ pub async fn run(
         if items.len() == 1 { "" } else { "s" },
         if fields == 1 { "" } else { "s" },
     );
+    if yes {
+        // The count is shown even when not asked.
+        say(&question);
+    }
     confirm(&question, yes)?;
     let outcomes = run_batch(conn, &items, concurrency).await;
     if let Some(entry) = batch::history_entry(client.host(), &items, &outcomes) {
