@@ -5,7 +5,7 @@
 mod cli_admin_support;
 
 use cli_admin_support::*;
-use orws::fake::{Fault, FakeServer};
+use orws::fake::{FakeServer, Fault};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -59,7 +59,9 @@ fn export_edit_plan_apply_then_plan_shows_no_changes() {
     let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
     assert_eq!(r.code, 4, "{r:?}");
     assert!(
-        r.stdout.contains(&format!("staging ({STAGING_ID})\nFIELD  SERVER   FILE\nname   Staging  Staging 2\n")),
+        r.stdout.contains(&format!(
+            "staging ({STAGING_ID})\nFIELD  SERVER   FILE\nname   Staging  Staging 2\n"
+        )),
         "{}",
         r.stdout
     );
@@ -68,13 +70,26 @@ fn export_edit_plan_apply_then_plan_shows_no_changes() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains(&format!("production ({PROD_ID}): no changes")), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains(&format!("production ({PROD_ID}): no changes")),
+        "{}",
+        r.stdout
+    );
     assert!(writes(&server).is_empty(), "plan sends nothing");
 
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("apply to 1 workspace (1 field)"), "{}", r.stderr);
-    assert!(r.stdout.contains("staging") && r.stdout.contains("applied"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("apply to 1 workspace (1 field)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("staging") && r.stdout.contains("applied"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(
         patches(&server),
         [(
@@ -105,8 +120,16 @@ fn every_format_round_trips_with_no_changes_and_clears_through_null() {
         let file = export_all(&server, d.path(), name);
         let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
         assert_eq!(r.code, 0, "{name}: {r:?}");
-        assert!(r.stdout.contains("no changes: the 15 workspaces"), "{name}: {}", r.stdout);
-        assert!(r.stdout.contains("; 0 on the server not managed"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("no changes: the 15 workspaces"),
+            "{name}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("; 0 on the server not managed"),
+            "{}",
+            r.stdout
+        );
     }
     // Clearing: null in YAML and JSON, `clear` in TOML.
     let yaml = d.path().join("ws.yaml");
@@ -127,7 +150,11 @@ fn every_format_round_trips_with_no_changes_and_clears_through_null() {
         "description = \"Local development and CI. Anything goes, nothing is logged for long.\"\n",
         "",
     );
-    edit(&toml, "clear = [\"default_image_model\"]\n\n[workspaces.\"c0a8012c", "clear = [\"default_image_model\", \"description\"]\n\n[workspaces.\"c0a8012c");
+    edit(
+        &toml,
+        "clear = [\"default_image_model\"]\n\n[workspaces.\"c0a8012c",
+        "clear = [\"default_image_model\", \"description\"]\n\n[workspaces.\"c0a8012c",
+    );
     for (file, id) in [(&yaml, PROD_ID), (&json_file, STAGING_ID), (&toml, DEV_ID)] {
         let r = at(&server, &["--output", "json", "plan", path_str(file)]);
         assert_eq!(r.code, 0, "{r:?}");
@@ -157,7 +184,11 @@ fn a_field_left_out_is_not_managed_and_unmanaged_workspaces_are_counted() {
     .unwrap();
     let r = at(&server, &["plan", path_str(&file)]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("name   Production  Prod\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("name   Production  Prod\n"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout.contains("1 workspace to change (1 field), 0 without changes; 14 on the server not managed by the file"),
         "{}",
@@ -173,10 +204,16 @@ fn a_conflict_between_plan_and_apply_stops_that_workspace_only() {
     edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
     edit(&file, "name = \"Production\"", "name = \"Production 2\"");
     let plan = d.path().join("plan.json");
-    let r = at(&server, &["plan", path_str(&file), "--out", path_str(&plan)]);
+    let r = at(
+        &server,
+        &["plan", path_str(&file), "--out", path_str(&plan)],
+    );
     assert_eq!(r.code, 0, "{r:?}");
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&plan).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&plan).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     assert_eq!(saved["orws_plan"], 1);
     // Someone renames staging after the plan; a field the plan does not change moves too.
@@ -184,7 +221,11 @@ fn a_conflict_between_plan_and_apply_stops_that_workspace_only() {
     assert!(server.set_field(PROD_ID, "description", json!("theirs")));
     let r = at(&server, &["apply", path_str(&plan), "--yes"]);
     assert_eq!(r.code, 3, "{r:?}");
-    assert_eq!(name_of(&server, STAGING_ID), "Staging (theirs)", "never overwritten");
+    assert_eq!(
+        name_of(&server, STAGING_ID),
+        "Staging (theirs)",
+        "never overwritten"
+    );
     assert_eq!(name_of(&server, PROD_ID), "Production 2");
     assert_eq!(server.workspace(PROD_ID).unwrap()["description"], "theirs");
     let staging_line = r.stdout.lines().find(|l| l.starts_with("staging")).unwrap();
@@ -195,7 +236,10 @@ fn a_conflict_between_plan_and_apply_stops_that_workspace_only() {
     );
     assert_eq!(
         patches(&server),
-        [(format!("/api/v1/workspaces/{PROD_ID}"), json!({"name": "Production 2"}))]
+        [(
+            format!("/api/v1/workspaces/{PROD_ID}"),
+            json!({"name": "Production 2"})
+        )]
     );
     assert_eq!(r.history()[0]["parts"].as_array().unwrap().len(), 1);
 }
@@ -206,20 +250,44 @@ fn a_failed_patch_is_reported_and_exits_1_while_the_others_land() {
     let d = dir();
     let file = export_all(&server, d.path(), "ws.json");
     edit(&file, "\"name\": \"Staging\"", "\"name\": \"Staging 2\"");
-    edit(&file, "\"name\": \"Production\"", "\"name\": \"Production 2\"");
+    edit(
+        &file,
+        "\"name\": \"Production\"",
+        "\"name\": \"Production 2\"",
+    );
     server.inject("PATCH", Fault::Status(500), 1);
     // One at a time, in uuid order: production (550e…) gets the 500.
-    let r = at(&server, &["--concurrency", "1", "apply", path_str(&file), "--yes"]);
+    let r = at(
+        &server,
+        &["--concurrency", "1", "apply", path_str(&file), "--yes"],
+    );
     assert_eq!(r.code, 1, "{r:?}");
-    let prod_line = r.stdout.lines().find(|l| l.starts_with("production")).unwrap();
-    assert!(prod_line.contains("failed") && prod_line.contains("500"), "{}", r.stdout);
+    let prod_line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("production"))
+        .unwrap();
+    assert!(
+        prod_line.contains("failed") && prod_line.contains("500"),
+        "{}",
+        r.stdout
+    );
     let staging_line = r.stdout.lines().find(|l| l.starts_with("staging")).unwrap();
     assert!(staging_line.contains("applied"), "{}", r.stdout);
     assert_eq!(name_of(&server, PROD_ID), "Production");
     assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
-    assert!(r.stderr.contains("1 applied, 0 stopped by a conflict, 1 failed"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 applied, 0 stopped by a conflict, 1 failed"),
+        "{}",
+        r.stderr
+    );
     // Without a terminal, plain progress lines.
-    assert!(r.stderr.contains("orws: applying 2/2 · 1 failed"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("orws: applying 2/2 · 1 failed"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -229,14 +297,25 @@ fn a_plan_saved_for_another_host_is_refused() {
     let file = export_all(&server, d.path(), "ws.toml");
     edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
     let plan = d.path().join("plan.json");
-    assert_eq!(at(&server, &["plan", path_str(&file), "--out", path_str(&plan)]).code, 0);
+    assert_eq!(
+        at(
+            &server,
+            &["plan", path_str(&file), "--out", path_str(&plan)]
+        )
+        .code,
+        0
+    );
     let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     assert_ne!(saved["host"], "", "the host is saved");
     saved["host"] = json!("openrouter.ai");
     std::fs::write(&plan, saved.to_string()).unwrap();
     let r = at(&server, &["apply", path_str(&plan), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("made against openrouter.ai"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("made against openrouter.ai"),
+        "{}",
+        r.stderr
+    );
     assert!(writes(&server).is_empty());
 }
 
@@ -248,7 +327,12 @@ fn apply_without_a_terminal_needs_yes_and_read_only_refuses() {
     edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
     let r = at(&server, &["apply", path_str(&file)]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("apply to 1 workspace (1 field) needs confirmation"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("apply to 1 workspace (1 field) needs confirmation"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     let r = at(&server, &["--read-only", "apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
@@ -268,7 +352,10 @@ fn a_file_breaking_a_rule_is_refused_with_file_line_and_field_before_any_request
     let text = std::fs::read_to_string(&file).unwrap();
     let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
     for command in ["plan", "apply"] {
-        let r = at(&server, &[command, path_str(&file), "--yes"][..if command == "plan" { 2 } else { 3 }]);
+        let r = at(
+            &server,
+            &[command, path_str(&file), "--yes"][..if command == "plan" { 2 } else { 3 }],
+        );
         assert_eq!(r.code, 2, "{r:?}");
         let shown = path_str(&file);
         assert!(
@@ -289,7 +376,11 @@ fn a_file_breaking_a_rule_is_refused_with_file_line_and_field_before_any_request
         );
         assert!(r.stderr.contains("2 problems in"), "{}", r.stderr);
     }
-    assert_eq!(server.requests().len(), before, "nothing asked of the server");
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "nothing asked of the server"
+    );
 }
 
 #[test]
@@ -307,7 +398,8 @@ fn an_entry_for_a_workspace_not_on_the_server_is_refused() {
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
-        r.stderr.contains(":3: workspace 00000000-0000-4000-8000-000000000000 is not on the server"),
+        r.stderr
+            .contains(":3: workspace 00000000-0000-4000-8000-000000000000 is not on the server"),
         "{}",
         r.stderr
     );
@@ -319,7 +411,11 @@ fn export_needs_workspaces_or_all_and_resolves_slugs() {
     let server = fake();
     let r = at(&server, &["export"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("--all") && r.stderr.contains("uuid or slug"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--all") && r.stderr.contains("uuid or slug"),
+        "{}",
+        r.stderr
+    );
     let r = at(&server, &["export", "staging", PROD_ID, "--format", "yaml"]);
     assert_eq!(r.code, 0, "{r:?}");
     let prod = r.stdout.find(PROD_ID).unwrap();
@@ -342,10 +438,18 @@ fn server_text_in_a_plan_is_escaped() {
     assert!(server.set_field(PROD_ID, "name", json!("Evil\u{1b}]0;x\u{7}\u{1b}[2J")));
     let d = dir();
     let file = d.path().join("ws.toml");
-    std::fs::write(&file, format!("[workspaces.\"{PROD_ID}\"]\nname = \"Good\"\n")).unwrap();
+    std::fs::write(
+        &file,
+        format!("[workspaces.\"{PROD_ID}\"]\nname = \"Good\"\n"),
+    )
+    .unwrap();
     let r = at(&server, &["plan", path_str(&file)]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("Evil\\x1b]0;x\\x07\\x1b[2J"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Evil\\x1b]0;x\\x07\\x1b[2J"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains('\u{1b}') && !r.stderr.contains('\u{1b}'));
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");

@@ -48,7 +48,9 @@ pub async fn run(
     if items.is_empty() {
         say(&format!("nothing to change: {}", count_line(&plan)));
         return Ok(match output {
-            Output::Json => json_pretty(&json!({"results": [], "applied": 0, "conflicts": 0, "failed": 0})),
+            Output::Json => {
+                json_pretty(&json!({"results": [], "applied": 0, "conflicts": 0, "failed": 0}))
+            }
             Output::Table => String::new(),
         });
     }
@@ -143,13 +145,7 @@ async fn run_batch(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut progress = Progress::new(items.len(), std::io::stderr().is_terminal());
-    let running = batch::run(
-        &conn.client,
-        items,
-        Options::new(concurrency),
-        tx,
-        stop_rx,
-    );
+    let running = batch::run(&conn.client, items, Options::new(concurrency), tx, stop_rx);
     tokio::pin!(running);
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -273,7 +269,12 @@ mod tests {
     #[test]
     fn plain_progress_counts_and_names_conflicts_and_failures() {
         let mut p = Progress::new(37, false);
-        for status in [Status::Applied, Status::Conflict, Status::Failed, Status::Conflict] {
+        for status in [
+            Status::Applied,
+            Status::Conflict,
+            Status::Failed,
+            Status::Conflict,
+        ] {
             p.on(&Event::Done { index: 0, status });
         }
         assert_eq!(p.line(), "applying 4/37 · 2 conflicts · 1 failed");

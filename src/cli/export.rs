@@ -68,7 +68,8 @@ pub async fn run(conn: &Connection, args: ExportArgs) -> Result<String, RunError
 /// `path` is refused, never written through.
 pub fn write_private(path: &Path, text: &str) -> Result<(), RunError> {
     let shown = escape(&path.display().to_string()).into_owned();
-    let fail = |what: &str, e: std::io::Error| RunError::State(format!("cannot {what} {shown}: {e}"));
+    let fail =
+        |what: &str, e: std::io::Error| RunError::State(format!("cannot {what} {shown}: {e}"));
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
             return Err(RunError::usage(format!(

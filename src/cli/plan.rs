@@ -42,7 +42,8 @@ pub fn load(path: &Path, allow_saved: bool) -> Result<Source, RunError> {
             "{name} is {size} bytes; the limit is {MAX_FILE_BYTES}"
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| RunError::usage(format!("cannot read {name}: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| RunError::usage(format!("cannot read {name}: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| RunError::usage(format!("{name} is not UTF-8 text")))?;
     if is_saved_plan(&text) {

@@ -313,18 +313,12 @@ fn entry_fields(id: &str, node: &Node, problems: &mut Vec<Problem>) -> Option<Ma
             }
         };
         if let Some(first) = lines.get(spec.name) {
-            bad(
-                line,
-                format!("{name} is set twice (first on line {first})"),
-            );
+            bad(line, format!("{name} is set twice (first on line {first})"));
             continue;
         }
         lines.insert(spec.name, line);
         let Some(json) = value.to_json() else {
-            bad(
-                line,
-                format!("{name} cannot hold {}", value.type_name()),
-            );
+            bad(line, format!("{name} cannot hold {}", value.type_name()));
             continue;
         };
         match spec.check(&json) {
@@ -409,12 +403,16 @@ mod tests {
         let text = format!("[workspaces.\"{A}\"]\nname = \"Prod\"\nslug = \"Prod_1\"\n");
         assert_eq!(
             errors(&text, Format::Toml),
-            format!("ws.file:3: workspace {A}: slug has an uppercase letter 'P'; use lowercase a–z")
+            format!(
+                "ws.file:3: workspace {A}: slug has an uppercase letter 'P'; use lowercase a–z"
+            )
         );
         let yaml = format!("workspaces:\n  {A}:\n    io_logging_sampling_rate: 2\n");
         let e = errors(&yaml, Format::Yaml);
         assert!(
-            e.starts_with(&format!("ws.file:3: workspace {A}: io_logging_sampling_rate")),
+            e.starts_with(&format!(
+                "ws.file:3: workspace {A}: io_logging_sampling_rate"
+            )),
             "{e}"
         );
         let json_text = format!("{{\"workspaces\":{{\n\"{A}\":{{\n\"name\":null}}}}}}");
@@ -432,14 +430,23 @@ mod tests {
         let e = errors(&text, Format::Toml);
         let lines: Vec<&str> = e.lines().collect();
         assert_eq!(lines.len(), 4, "{e}");
-        assert!(lines[0].contains(":2: ") && lines[0].contains("unknown field 'nmae'"), "{e}");
-        assert!(lines[1].contains(":3: ") && lines[1].contains("id is read-only"), "{e}");
+        assert!(
+            lines[0].contains(":2: ") && lines[0].contains("unknown field 'nmae'"),
+            "{e}"
+        );
+        assert!(
+            lines[1].contains(":3: ") && lines[1].contains("id is read-only"),
+            "{e}"
+        );
         assert!(
             lines[2].contains(":4: ")
                 && lines[2].contains("is_data_discount_logging_enabled must be true or false"),
             "{e}"
         );
-        assert!(lines[3].contains(":5: ") && lines[3].contains("unknown field 'when'"), "{e}");
+        assert!(
+            lines[3].contains(":5: ") && lines[3].contains("unknown field 'when'"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -452,7 +459,10 @@ mod tests {
             e.contains(":4: ") && e.contains("description is both set (line 2) and in `clear`"),
             "{e}"
         );
-        assert!(e.contains(":5: ") && e.contains("name cannot be null"), "{e}");
+        assert!(
+            e.contains(":5: ") && e.contains("name cannot be null"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -463,7 +473,9 @@ mod tests {
         );
         let e = errors(&json_text, Format::Json);
         assert!(
-            e.contains(&format!(":3: workspace {B}: name is set twice (first on line 3)")),
+            e.contains(&format!(
+                ":3: workspace {B}: name is set twice (first on line 3)"
+            )),
             "{e}"
         );
         assert!(
@@ -483,15 +495,22 @@ mod tests {
     fn syntax_errors_name_the_line_in_every_format() {
         assert!(errors("a = \n", Format::Toml).starts_with("ws.file:1: not valid TOML"));
         assert!(
-            errors("{\n\"workspaces\": {\n}\n,}", Format::Json).starts_with("ws.file:4: not valid JSON")
+            errors("{\n\"workspaces\": {\n}\n,}", Format::Json)
+                .starts_with("ws.file:4: not valid JSON")
         );
         assert!(errors("workspaces:\n  a: [1\n", Format::Yaml).contains("not valid YAML"));
     }
 
     #[test]
     fn keys_must_be_uuids_and_the_top_level_only_workspaces() {
-        let e = errors("[workspaces.production]\nname = \"x\"\n[other]\n", Format::Toml);
-        assert!(e.contains(":1: 'production' is not a workspace uuid"), "{e}");
+        let e = errors(
+            "[workspaces.production]\nname = \"x\"\n[other]\n",
+            Format::Toml,
+        );
+        assert!(
+            e.contains(":1: 'production' is not a workspace uuid"),
+            "{e}"
+        );
         assert!(e.contains(":3: unknown top-level key 'other'"), "{e}");
         assert!(read_ok("", Format::Toml).is_empty());
         assert!(read_ok("", Format::Yaml).is_empty());

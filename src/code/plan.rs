@@ -166,7 +166,8 @@ mod tests {
 
     #[test]
     fn labels_are_escaped() {
-        let w = Workspace::from_json(json!({"id": "a", "name": "N", "slug": "x\u{1b}[2J"})).unwrap();
+        let w =
+            Workspace::from_json(json!({"id": "a", "name": "N", "slug": "x\u{1b}[2J"})).unwrap();
         assert_eq!(label(&w), "x\\x1b[2J");
     }
 }

@@ -79,7 +79,8 @@ pub fn to_json(plan: &Plan, host: &str, file: &str) -> Value {
 /// Reads a saved plan, checking each value against its field's rule again (a saved plan is a
 /// file a person may have edited).
 pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| SavedPlanError::Json(e.to_string()))?;
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| SavedPlanError::Json(e.to_string()))?;
     let shape = |m: &str| SavedPlanError::Shape(m.to_string());
     let version = root.get(PLAN_KEY).cloned().unwrap_or(Value::Null);
     if version.as_u64() != Some(PLAN_VERSION) {
@@ -203,7 +204,10 @@ mod tests {
         })
         .to_string();
         let e = from_json(&text).unwrap_err().to_string();
-        assert!(e.contains("workspace a: slug has an uppercase letter"), "{e}");
+        assert!(
+            e.contains("workspace a: slug has an uppercase letter"),
+            "{e}"
+        );
         let newer = json!({PLAN_KEY: 2}).to_string();
         assert!(matches!(from_json(&newer), Err(SavedPlanError::Version(_))));
         assert!(!is_saved_plan("{\"workspaces\": {}}"));

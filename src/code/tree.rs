@@ -82,7 +82,11 @@ impl Node {
 /// The 1-based line of a byte offset.
 fn line_at(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 // ---- TOML ----
@@ -508,7 +512,10 @@ mod tests {
         let Kind::Map(entries) = &ws.kind else {
             unreachable!()
         };
-        assert_eq!(keys(&entries[0].1), [("name".into(), 2), ("rate".into(), 3)]);
+        assert_eq!(
+            keys(&entries[0].1),
+            [("name".into(), 2), ("rate".into(), 3)]
+        );
         assert_eq!(
             keys(&entries[1].1),
             [("clear".into(), 6), ("when".into(), 7)]

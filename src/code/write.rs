@@ -100,7 +100,13 @@ fn toml_value(value: &Value) -> Option<String> {
         Value::Object(map) => {
             let parts = map
                 .iter()
-                .map(|(k, v)| Some(format!("{} = {}", compact(&Value::String(k.clone())), toml_value(v)?)))
+                .map(|(k, v)| {
+                    Some(format!(
+                        "{} = {}",
+                        compact(&Value::String(k.clone())),
+                        toml_value(v)?
+                    ))
+                })
                 .collect::<Option<Vec<_>>>()?;
             format!("{{ {} }}", parts.join(", "))
         }
@@ -115,10 +121,7 @@ fn yaml(workspaces: &[&Workspace]) -> String {
     }
     out.push_str(&format!("{WORKSPACES_KEY}:\n"));
     for ws in workspaces {
-        out.push_str(&format!(
-            "  {}:\n",
-            compact(&Value::String(ws.id().into()))
-        ));
+        out.push_str(&format!("  {}:\n", compact(&Value::String(ws.id().into()))));
         for (k, v) in read_only(ws) {
             out.push_str(&format!("    # {k}: {}\n", compact(&v)));
         }
@@ -181,16 +184,21 @@ mod tests {
     fn every_format_reads_back_as_the_exported_values() {
         for format in [Format::Toml, Format::Yaml, Format::Json] {
             let text = export(format, &sample());
-            let entries = read("x", &text, format).unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
+            let entries =
+                read("x", &text, format).unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
             assert_eq!(entries.len(), 2);
             // Sorted by uuid.
             assert_eq!(entries[0].id, "550e8400-e29b-41d4-a716-446655440000");
             for (entry, ws) in entries.iter().zip([&sample()[1], &sample()[0]]) {
-                let expected: Map<String, Value> =
-                    editable(ws).map(|(k, v)| (k.to_string(), v.clone())).collect();
+                let expected: Map<String, Value> = editable(ws)
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect();
                 assert_eq!(entry.fields, expected, "{format:?}\n{text}");
             }
-            assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text}");
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+                "{text}"
+            );
             assert_eq!(export(format, &sample()), text, "deterministic");
         }
     }
@@ -218,7 +226,10 @@ mod tests {
         let v: Value = serde_json::from_str(&text).unwrap();
         let entry = &v["workspaces"]["8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b"];
         assert_eq!(entry["_read_only"]["created_at"], "2025-01-01T00:00:00Z");
-        assert_eq!(entry["_read_only"]["future_thing"], json!({"a": [1], "t": "\u{1b}\u{202e}"}));
+        assert_eq!(
+            entry["_read_only"]["future_thing"],
+            json!({"a": [1], "t": "\u{1b}\u{202e}"})
+        );
         assert!(entry.get("created_at").is_none());
     }
 }
