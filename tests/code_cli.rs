@@ -3,6 +3,7 @@
 //! trips in every format; conflicts and failures injected between plan and apply.
 
 mod cli_admin_support;
+mod pty_support;
 
 use cli_admin_support::*;
 use orws::fake::{FakeServer, Fault};
@@ -454,4 +455,36 @@ fn server_text_in_a_plan_is_escaped() {
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(!r.stdout.contains('\u{1b}') && !r.stderr.contains('\u{1b}'));
+}
+
+/// On a terminal, apply shows the plan and asks y/N: no sends nothing, yes applies and draws
+/// the progress line in place.
+#[test]
+fn apply_on_a_terminal_asks_yes_or_no() {
+    use pty_support::{Pty, Sandbox};
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.toml");
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    let sb = Sandbox::new();
+    let url = server.url();
+    let spawn = || {
+        let mut cmd = sb.command(&["--base-url", &url, "apply", path_str(&file)]);
+        cmd.env("OPENROUTER_API_KEY", KEY);
+        Pty::spawn(cmd, 120, 40)
+    };
+    let mut pty = spawn();
+    let screen = pty.wait_for("[y/N]", DEADLINE);
+    assert!(screen.contains("name   Staging  Staging 2"), "{screen}");
+    assert!(screen.contains("apply to 1 workspace (1 field) [y/N]"), "{screen}");
+    pty.send("n\r");
+    assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
+    assert!(writes(&server).is_empty());
+
+    let mut pty = spawn();
+    pty.wait_for("[y/N]", DEADLINE);
+    pty.send("y\r");
+    assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 0, "{}", pty.screen());
+    assert!(pty.screen().contains("orws: applying 1/1"), "{}", pty.screen());
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
 }
