@@ -63,8 +63,8 @@ pub async fn run(
             ))
         })?;
     }
-    // The plan goes to stderr: stdout carries only the result.
-    eprint!("{}", plan_table(&plan));
+    // The plan goes to stderr (stdout carries only the result), without the unchanged ones.
+    eprint!("{}", plan_table(&plan, true));
     let fields: usize = items.iter().map(|i| i.patch.len()).sum();
     let question = format!(
         "apply to {} workspace{} ({fields} field{})",

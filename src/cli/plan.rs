@@ -128,13 +128,17 @@ pub fn count_line(plan: &Plan) -> String {
     line
 }
 
-/// The plan as people read it: per workspace a table `FIELD | SERVER | FILE` or "no changes",
-/// then the count line. Every cell is escaped.
-pub fn plan_table(plan: &Plan) -> String {
+/// The plan as people read it: per workspace a table `FIELD | SERVER | FILE` or "no changes"
+/// (left out when `only_changed`, as `apply` shows it), then the count line. Every cell is
+/// escaped.
+pub fn plan_table(plan: &Plan, only_changed: bool) -> String {
     let mut out = String::new();
     for w in &plan.workspaces {
         let head = format!("{} ({})", w.label, escape(&w.id));
         if w.changes.is_empty() {
+            if only_changed {
+                continue;
+            }
             out.push_str(&format!("{head}: no changes\n"));
             continue;
         }
@@ -184,7 +188,7 @@ pub async fn run(
     }
     let text = match output {
         Output::Json => json_pretty(&json),
-        Output::Table => plan_table(&plan),
+        Output::Table => plan_table(&plan, false),
     };
     if args.detailed_exitcode && plan.changed_count() > 0 {
         super::print_now(&text);

@@ -77,13 +77,14 @@ pub fn plan<'a>(
     entries: &'a [FileEntry],
     server: &[Workspace],
 ) -> Result<Plan, Vec<&'a FileEntry>> {
+    let by_id: std::collections::HashMap<String, &Workspace> = server
+        .iter()
+        .map(|w| (w.id().to_ascii_lowercase(), w))
+        .collect();
     let mut missing = Vec::new();
     let mut workspaces = Vec::new();
     for entry in entries {
-        let Some(ws) = server
-            .iter()
-            .find(|w| w.id().eq_ignore_ascii_case(&entry.id))
-        else {
+        let Some(&ws) = by_id.get(&entry.id.to_ascii_lowercase()) else {
             missing.push(entry);
             continue;
         };

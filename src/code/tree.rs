@@ -79,14 +79,21 @@ impl Node {
     }
 }
 
-/// The 1-based line of a byte offset.
-fn line_at(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+/// The 1-based line of a byte offset, by binary search over the line starts (a file of
+/// thousands of workspaces has tens of thousands of keys).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self(starts)
+    }
+
+    fn at(&self, offset: usize) -> usize {
+        self.0.partition_point(|start| *start <= offset).max(1)
+    }
 }
 
 // ---- TOML ----
@@ -94,31 +101,32 @@ fn line_at(text: &str, offset: usize) -> usize {
 /// A TOML document; spans from toml's own parser give the lines.
 pub fn parse_toml(text: &str) -> Result<Node, SyntaxError> {
     use toml::de::DeTable;
+    let lines = Lines::new(text);
     let table = DeTable::parse(text).map_err(|e| SyntaxError {
-        line: e.span().map_or(1, |s| line_at(text, s.start)),
+        line: e.span().map_or(1, |s| lines.at(s.start)),
         message: e.message().trim().to_string(),
     })?;
-    let line = line_at(text, table.span().start);
-    Ok(toml_table(text, table.get_ref(), line))
+    let line = lines.at(table.span().start);
+    Ok(toml_table(&lines, table.get_ref(), line))
 }
 
-fn toml_table(text: &str, table: &toml::de::DeTable<'_>, line: usize) -> Node {
+fn toml_table(lines: &Lines, table: &toml::de::DeTable<'_>, line: usize) -> Node {
     let mut entries: Vec<(Key, Node)> = table
         .iter()
         .map(|(k, v)| {
-            let key_line = line_at(text, k.span().start);
+            let key_line = lines.at(k.span().start);
             let key = Key {
                 name: k.get_ref().to_string(),
                 line: key_line,
             };
-            (key, toml_value(text, v.get_ref(), key_line))
+            (key, toml_value(lines, v.get_ref(), key_line))
         })
         .collect();
     entries.sort_by_key(|(k, _)| k.line);
     Node::new(line, Kind::Map(entries))
 }
 
-fn toml_value(text: &str, value: &toml::de::DeValue<'_>, line: usize) -> Node {
+fn toml_value(lines: &Lines, value: &toml::de::DeValue<'_>, line: usize) -> Node {
     use toml::de::DeValue;
     let kind = match value {
         DeValue::String(s) => Kind::String(s.to_string()),
@@ -135,10 +143,10 @@ fn toml_value(text: &str, value: &toml::de::DeValue<'_>, line: usize) -> Node {
         DeValue::Array(items) => Kind::List(
             items
                 .iter()
-                .map(|v| toml_value(text, v.get_ref(), line_at(text, v.span().start)))
+                .map(|v| toml_value(lines, v.get_ref(), lines.at(v.span().start)))
                 .collect(),
         ),
-        DeValue::Table(t) => return toml_table(text, t, line),
+        DeValue::Table(t) => return toml_table(lines, t, line),
     };
     Node::new(line, kind)
 }
@@ -498,6 +506,13 @@ mod tests {
             unreachable!()
         };
         assert_eq!(entries[1].1.kind, Kind::Other("an alias"));
+    }
+
+    #[test]
+    fn line_of_an_offset() {
+        let lines = Lines::new("ab\ncd\n\ne");
+        let got: Vec<usize> = [0, 2, 3, 5, 6, 7, 99].iter().map(|o| lines.at(*o)).collect();
+        assert_eq!(got, [1, 1, 2, 2, 3, 4, 4]);
     }
 
     #[test]
