@@ -476,7 +476,10 @@ fn apply_on_a_terminal_asks_yes_or_no() {
     let mut pty = spawn();
     let screen = pty.wait_for("[y/N]", DEADLINE);
     assert!(screen.contains("name   Staging  Staging 2"), "{screen}");
-    assert!(screen.contains("apply to 1 workspace (1 field) [y/N]"), "{screen}");
+    assert!(
+        screen.contains("apply to 1 workspace (1 field) [y/N]"),
+        "{screen}"
+    );
     pty.send("n\r");
     assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
     assert!(writes(&server).is_empty());
@@ -485,6 +488,71 @@ fn apply_on_a_terminal_asks_yes_or_no() {
     pty.wait_for("[y/N]", DEADLINE);
     pty.send("y\r");
     assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 0, "{}", pty.screen());
-    assert!(pty.screen().contains("orws: applying 1/1"), "{}", pty.screen());
+    assert!(
+        pty.screen().contains("orws: applying 1/1"),
+        "{}",
+        pty.screen()
+    );
     assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
+}
+
+/// `plan --output json` prints the same plan `--out` saves, and apply takes it; apply's own
+/// `--output json` gives each workspace's status.
+#[test]
+fn a_json_plan_from_stdout_is_a_saved_plan_and_apply_reports_in_json() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.yaml");
+    edit(&file, "name: \"Staging\"", "name: \"Staging 2\"");
+    let saved = d.path().join("saved.json");
+    let r = at(
+        &server,
+        &[
+            "--output",
+            "json",
+            "plan",
+            path_str(&file),
+            "--out",
+            path_str(&saved),
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, std::fs::read_to_string(&saved).unwrap());
+    let plan: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(plan["unmanaged"], 0);
+    let staging = plan["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == STAGING_ID)
+        .unwrap();
+    assert_eq!(
+        staging["changes"],
+        json!([{"field": "name", "server": "Staging", "file": "Staging 2"}])
+    );
+    assert_eq!(staging["base"]["name"], "Staging");
+    let printed = d.path().join("printed.json");
+    std::fs::write(&printed, &r.stdout).unwrap();
+    let r = at(
+        &server,
+        &["--output", "json", "apply", path_str(&printed), "--yes"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let result: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(result["applied"], 1);
+    assert_eq!(result["results"][0]["id"], STAGING_ID);
+    assert_eq!(result["results"][0]["status"], "applied");
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
+    // The same saved plan again once someone set a third value: a conflict, not an overwrite.
+    assert!(server.set_field(STAGING_ID, "name", json!("Staging 3")));
+    let r = at(
+        &server,
+        &["--output", "json", "apply", path_str(&saved), "--yes"],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    let result: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(result["results"][0]["status"], "conflict");
+    assert_eq!(result["conflicts"], 1);
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 3");
+    assert_eq!(patches(&server).len(), 1);
 }

@@ -511,7 +511,10 @@ mod tests {
     #[test]
     fn line_of_an_offset() {
         let lines = Lines::new("ab\ncd\n\ne");
-        let got: Vec<usize> = [0, 2, 3, 5, 6, 7, 99].iter().map(|o| lines.at(*o)).collect();
+        let got: Vec<usize> = [0, 2, 3, 5, 6, 7, 99]
+            .iter()
+            .map(|o| lines.at(*o))
+            .collect();
         assert_eq!(got, [1, 1, 2, 2, 3, 4, 4]);
     }
 

@@ -152,7 +152,9 @@ fn json(workspaces: &[&Workspace]) -> String {
     }
     let mut root = Map::new();
     root.insert(WORKSPACES_KEY.into(), Value::Object(entries));
-    crate::cli::output::json_pretty(&Value::Object(root))
+    let text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
+    // serde_json leaves DEL, C1 and bidi controls raw.
+    format!("{}\n", escape_json(&text))
 }
 
 #[cfg(test)]
