@@ -142,7 +142,11 @@ pub fn plan_table(plan: &Plan, only_changed: bool) -> String {
             out.push_str(&format!("{head}: no changes\n"));
             continue;
         }
-        out.push_str(&format!("\n{head}\n"));
+        // One blank line around each table.
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        out.push_str(&format!("{head}\n"));
         let rows: Vec<Vec<String>> = w
             .changes
             .iter()
@@ -160,6 +164,52 @@ pub fn plan_table(plan: &Plan, only_changed: bool) -> String {
     out.push_str(&count_line(plan));
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::{FieldChange, WorkspacePlan};
+    use crate::workspace::Workspace;
+    use serde_json::json;
+
+    fn ws(id: &str, slug: &str, changes: Vec<FieldChange>) -> WorkspacePlan {
+        WorkspacePlan {
+            id: id.into(),
+            label: slug.into(),
+            changes,
+            base: Workspace::from_json(json!({"id": id, "name": "N", "slug": slug})).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_plan_table_has_one_blank_line_around_each_table() {
+        let change = |f: &str, s: serde_json::Value, v: serde_json::Value| FieldChange {
+            field: f.into(),
+            server: Some(s),
+            file: v,
+        };
+        let plan = Plan {
+            workspaces: vec![
+                ws(
+                    "a",
+                    "prod",
+                    vec![change("description", json!("d"), json!(null))],
+                ),
+                ws("b", "same", vec![]),
+                ws("c", "stag", vec![change("name", json!("S"), json!("T"))]),
+            ],
+            unmanaged: 2,
+        };
+        assert_eq!(
+            plan_table(&plan, false),
+            "prod (a)\nFIELD        SERVER  FILE\ndescription  d       ∅\n\n\
+             same (b): no changes\n\n\
+             stag (c)\nFIELD  SERVER  FILE\nname   S       T\n\n\
+             2 workspaces to change (2 fields), 1 without changes; 2 on the server not managed by the file\n"
+        );
+        assert!(!plan_table(&plan, true).contains("same"));
+    }
 }
 
 /// The file, read and checked before connecting (nothing is asked of the server first).
