@@ -6,6 +6,7 @@
 //! [`connection::Connection`] and end in an [`error::RunError`]; neither imports the other.
 
 pub mod admin;
+pub mod admin_write;
 pub mod api;
 pub mod batch;
 pub mod catalog;

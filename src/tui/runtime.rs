@@ -382,14 +382,21 @@ impl Runtime {
                         });
                     });
                 }
-                Effect::AdminSend(requests) => {
+                Effect::AdminSend {
+                    requests,
+                    workspace,
+                } => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {
                         old.abort();
                     }
                     self.submit = Some(tokio::spawn(async move {
-                        let result =
-                            crate::tui::screens::admin_write::send(&client, &requests).await;
+                        let result = crate::tui::screens::admin_write::send(
+                            &client,
+                            &requests,
+                            workspace.as_deref(),
+                        )
+                        .await;
                         let _ = tx.send(Msg::AdminSent(result));
                     }));
                 }

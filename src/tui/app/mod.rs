@@ -142,8 +142,11 @@ pub enum Effect {
     /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).
     LoadDefault(String),
     /// Send an admin write's requests in order, stopping at the first failure (answered with
-    /// `Msg::AdminSent`).
-    AdminSend(Vec<crate::tui::screens::admin_write::AdminRequest>),
+    /// `Msg::AdminSent`). `workspace`: the one open, where a key's write is read back from.
+    AdminSend {
+        requests: Vec<crate::tui::screens::admin_write::AdminRequest>,
+        workspace: Option<String>,
+    },
     /// Stop waiting for the admin write in flight.
     CancelAdmin,
     /// Append an applied patch to the history (the runtime stamps the time).
