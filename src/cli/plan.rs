@@ -166,6 +166,41 @@ pub fn plan_table(plan: &Plan, only_changed: bool) -> String {
     out
 }
 
+/// The file, read and checked before connecting (nothing is asked of the server first).
+pub fn load_file(args: &PlanArgs) -> Result<(String, Vec<FileEntry>), RunError> {
+    match load(&args.file, false)? {
+        Source::File { name, entries } => Ok((name, entries)),
+        Source::Saved(_) => Err(RunError::usage("a saved plan cannot be planned again")),
+    }
+}
+
+pub async fn run(
+    conn: &Connection,
+    output: Output,
+    args: PlanArgs,
+    (name, entries): (String, Vec<FileEntry>),
+) -> Result<String, RunError> {
+    let plan = plan_file(conn, &name, &entries).await?;
+    let json = saved::to_json(&plan, conn.client.host(), &name);
+    if let Some(out) = &args.out {
+        super::export::write_private(out, &json_pretty(&json))?;
+        say(&format!(
+            "saved the plan to {}; `orws apply {}` applies it",
+            shown(out),
+            shown(out)
+        ));
+    }
+    let text = match output {
+        Output::Json => json_pretty(&json),
+        Output::Table => plan_table(&plan, false),
+    };
+    if args.detailed_exitcode && plan.changed_count() > 0 {
+        super::print_now(&text);
+        return Err(RunError::ChangesPresent);
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,39 +245,4 @@ mod tests {
         );
         assert!(!plan_table(&plan, true).contains("same"));
     }
-}
-
-/// The file, read and checked before connecting (nothing is asked of the server first).
-pub fn load_file(args: &PlanArgs) -> Result<(String, Vec<FileEntry>), RunError> {
-    match load(&args.file, false)? {
-        Source::File { name, entries } => Ok((name, entries)),
-        Source::Saved(_) => Err(RunError::usage("a saved plan cannot be planned again")),
-    }
-}
-
-pub async fn run(
-    conn: &Connection,
-    output: Output,
-    args: PlanArgs,
-    (name, entries): (String, Vec<FileEntry>),
-) -> Result<String, RunError> {
-    let plan = plan_file(conn, &name, &entries).await?;
-    let json = saved::to_json(&plan, conn.client.host(), &name);
-    if let Some(out) = &args.out {
-        super::export::write_private(out, &json_pretty(&json))?;
-        say(&format!(
-            "saved the plan to {}; `orws apply {}` applies it",
-            shown(out),
-            shown(out)
-        ));
-    }
-    let text = match output {
-        Output::Json => json_pretty(&json),
-        Output::Table => plan_table(&plan, false),
-    };
-    if args.detailed_exitcode && plan.changed_count() > 0 {
-        super::print_now(&text);
-        return Err(RunError::ChangesPresent);
-    }
-    Ok(text)
 }
