@@ -11,6 +11,7 @@ pub mod api;
 pub mod batch;
 pub mod catalog;
 pub mod cli;
+pub mod code;
 pub mod config;
 pub mod connection;
 pub mod error;
