@@ -76,7 +76,7 @@ fn mark_two_change_a_field_review_submit_see_the_result() {
 
     pty.enter();
     pty.wait_until("the result", WAIT, |s| {
-        s.contains("2 applied · 0 conflict · 0 failed")
+        s.contains("2 applied · 0 conflicts · 0 failed")
             && has_row(s, &["✓ applied", "staging"])
             && has_row(s, &["✓ applied", "dev"])
     });

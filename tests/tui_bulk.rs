@@ -515,7 +515,10 @@ fn progress_counts_done_and_says_slowed_down_and_stopping() {
     let text = screen(&app, (80, 24));
     assert!(text.contains("1/3"), "{text}");
     assert!(text.contains("slowed down"), "{text}");
-    assert!(text.contains("1 applied · 0 conflict · 0 failed"), "{text}");
+    assert!(
+        text.contains("1 applied · 0 conflicts · 0 failed"),
+        "{text}"
+    );
     insta::assert_snapshot!("bulk_progress_80x24", text);
     key(&mut app, KeyCode::Esc);
     let text = screen(&app, (80, 24));

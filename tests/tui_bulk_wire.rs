@@ -126,7 +126,8 @@ async fn a_bulk_edit_with_a_conflict_and_a_failure_then_retry_and_undo() {
     assert!(undo.contains("price → ∅"), "{undo}");
     ui.key(KeyCode::Enter);
     ui.wait_for("Result of the undo", WAIT).await;
-    ui.wait_for("1 applied · 0 conflict · 0 failed", WAIT).await;
+    ui.wait_for("1 applied · 0 conflicts · 0 failed", WAIT)
+        .await;
     assert_eq!(sort_of(&server, "sandbox"), Value::Null);
     assert_eq!(history::read(state.path()).unwrap().len(), 2);
 
@@ -154,7 +155,8 @@ async fn retrying_the_failed_sends_only_those() {
     ui.wait_for("Apply to 2 workspaces", WAIT).await;
     server.inject("PATCH", Fault::Status(500), 1);
     ui.key(KeyCode::Enter);
-    ui.wait_for("1 applied · 0 conflict · 1 failed", WAIT).await;
+    ui.wait_for("1 applied · 0 conflicts · 1 failed", WAIT)
+        .await;
     assert_eq!(sort_of(&server, "staging"), json!("throughput"));
     let patches_before = server
         .requests()
@@ -165,7 +167,8 @@ async fn retrying_the_failed_sends_only_those() {
     ui.wait_for("Try again on 1 workspace", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.wait_for("Result of trying again", WAIT).await;
-    ui.wait_for("1 applied · 0 conflict · 0 failed", WAIT).await;
+    ui.wait_for("1 applied · 0 conflicts · 0 failed", WAIT)
+        .await;
     assert_eq!(sort_of(&server, "staging"), json!("price"));
     let patches = server
         .requests()
@@ -207,7 +210,7 @@ async fn a_429_slows_the_batch_and_esc_starts_no_new_write() {
     ui.key(KeyCode::Esc);
     ui.wait_for("Stopping: 2 not started", WAIT).await;
     let result = ui
-        .wait_for("1 applied · 0 conflict · 0 failed · 2 not started", WAIT)
+        .wait_for("1 applied · 0 conflicts · 0 failed · 2 not started", WAIT)
         .await;
     assert!(result.contains("· not started  dev"), "{result}");
     assert_eq!(sort_of(&server, "staging"), json!("price"));

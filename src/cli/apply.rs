@@ -46,7 +46,10 @@ pub async fn run(
         })
         .collect();
     if items.is_empty() {
-        say(&format!("nothing to change: {}", count_line(&plan)));
+        say(&format!(
+            "nothing to change: {}",
+            count_line(&plan).trim_start_matches("no changes: ")
+        ));
         return Ok(match output {
             Output::Json => {
                 json_pretty(&json!({"results": [], "applied": 0, "conflicts": 0, "failed": 0}))

@@ -191,9 +191,9 @@ pub fn lines(
     }
     let mut out = vec![Line::from(head)];
     let counts = format!(
-        "{} applied · {} conflict · {} failed",
+        "{} applied · {} · {} failed",
         p.count(Status::Applied),
-        p.count(Status::Conflict),
+        super::result::conflicts(p.count(Status::Conflict)),
         p.count(Status::Failed)
     );
     out.extend(wrap_owned(&[(&counts, theme.label)], width, 2));

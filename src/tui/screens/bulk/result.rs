@@ -36,7 +36,7 @@ impl BulkResult {
     pub fn summary(&self) -> String {
         let mut parts = vec![
             format!("{} applied", self.count(Status::Applied)),
-            format!("{} conflict", self.count(Status::Conflict)),
+            conflicts(self.count(Status::Conflict)),
             format!("{} failed", self.count(Status::Failed)),
         ];
         let not_started = self.count(Status::NotStarted);
@@ -45,6 +45,11 @@ impl BulkResult {
         }
         parts.join(" · ")
     }
+}
+
+/// "1 conflict", "0 conflicts".
+pub fn conflicts(n: usize) -> String {
+    format!("{n} conflict{}", if n == 1 { "" } else { "s" })
 }
 
 /// Whether part of a write landed (so it has a history part and an undo).
