@@ -28,6 +28,9 @@ pub enum RunError {
     /// orws's own files (drafts, history, the demo's temporary directory) failed.
     #[error("{}", escape(.0))]
     State(String),
+    /// `plan --detailed-exitcode` found changes (exit 4); the plan is already printed.
+    #[error("changes present")]
+    ChangesPresent,
     /// The TUI was stopped by this signal (after restoring the terminal): exit 128 + n.
     #[error("stopped by signal {0}")]
     Signalled(i32),
@@ -37,6 +40,7 @@ impl RunError {
     pub const API: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const CONFLICT: i32 = 3;
+    pub const CHANGES: i32 = 4;
 
     /// The process exit code.
     pub fn exit_code(&self) -> i32 {
@@ -44,6 +48,7 @@ impl RunError {
             RunError::Usage(_) | RunError::Config(_) => Self::USAGE,
             RunError::Api(_) | RunError::Terminal(_) | RunError::State(_) => Self::API,
             RunError::Conflict(_) => Self::CONFLICT,
+            RunError::ChangesPresent => Self::CHANGES,
             RunError::Signalled(n) => 128 + n,
         }
     }
@@ -70,6 +75,7 @@ impl RunError {
             RunError::Conflict(m) => RunError::Conflict(add(m)),
             RunError::Terminal(m) => RunError::Terminal(add(m)),
             RunError::State(m) => RunError::State(add(m)),
+            RunError::ChangesPresent => RunError::ChangesPresent,
             RunError::Signalled(n) => RunError::Signalled(n),
         }
     }

@@ -6,13 +6,17 @@
 //! [`connection::Connection`] and end in an [`error::RunError`]; neither imports the other.
 
 pub mod admin;
+pub mod admin_write;
 pub mod api;
+pub mod batch;
 pub mod catalog;
 pub mod cli;
+pub mod code;
 pub mod config;
 pub mod connection;
 pub mod error;
 pub mod fake;
+pub mod revert;
 pub mod settings;
 pub mod state;
 pub mod submit;

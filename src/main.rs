@@ -14,6 +14,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // A signal's end is told by the code alone (130 for SIGINT …), as a shell's is.
         Err(RunError::Signalled(n)) => ExitCode::from((128 + n) as u8),
+        // The plan on stdout says it all.
+        Err(RunError::ChangesPresent) => ExitCode::from(RunError::CHANGES as u8),
         Err(e) => {
             orws::cli::say::say(&format!("error: {e}"));
             ExitCode::from(e.exit_code() as u8)

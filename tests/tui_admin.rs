@@ -218,7 +218,10 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
     key(&mut app, KeyCode::Char('d'));
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![Effect::AdminSend(vec![disable.clone()])]
+        vec![Effect::AdminSend {
+            requests: vec![disable.clone()],
+            workspace: Some(common::production().id().to_string())
+        }]
     );
     assert!(app.is_busy());
     let mut answered = keys_of("x")[0].clone();
@@ -610,9 +613,10 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
     );
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![Effect::AdminSend(vec![AdminRequest::CreateWorkspace {
-            body
-        }])]
+        vec![Effect::AdminSend {
+            requests: vec![AdminRequest::CreateWorkspace { body }],
+            workspace: None
+        }]
     );
     let created = orws::workspace::Workspace::from_json(
         serde_json::json!({"id": "new-id", "name": "My Team qs!", "slug": "my-team"}),

@@ -692,3 +692,25 @@ fn e_on_another_row_opens_no_editor() {
     assert!(!s.awaits_editor());
     assert!(s.status.is_some());
 }
+
+/// The rows edited in `$EDITOR` name the key bound to it, not a hard-coded `e`.
+#[test]
+fn the_filter_rows_name_the_editor_key_as_bound() {
+    use orws::config::Action;
+    use orws::tui::test_host::buffer_text;
+    use orws::tui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut app = app_on(filters_held(), "content_filters");
+    let draw = |app: &orws::tui::app::App| {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal
+            .draw(|f| orws::tui::view::draw(f, app, &Theme::new(false)))
+            .unwrap();
+        buffer_text(terminal.backend().buffer())
+    };
+    assert!(draw(&app).contains("(e edits them as JSON)"));
+    app.keys.set(Action::Editor, vec!["E".parse().unwrap()]);
+    let shown = draw(&app);
+    assert!(shown.contains("(E edits them as JSON)"), "{shown}");
+}

@@ -405,10 +405,129 @@ fn admin_result() -> App {
     app
 }
 
+/// Three entries, the middle one a batch of two, read for the History screen.
+pub fn history_entries() -> Vec<orws::state::history::HistoryEntry> {
+    use orws::state::history::{HistoryEntry, Kind};
+    let m = |v: serde_json::Value| v.as_object().unwrap().clone();
+    let patch = |ws: &str, before: &str, after: &str| {
+        HistoryEntry::admin(
+            Kind::Patch,
+            "h",
+            ws,
+            None,
+            m(json!({"description": after})),
+            m(json!({"description": before})),
+            m(json!({"description": after})),
+        )
+    };
+    vec![
+        patch("u1", "a", "b"),
+        HistoryEntry::batch("h", vec![patch("u2", "x", "y"), patch("u3", "x", "y")]),
+        patch("u3", "c", "d"),
+    ]
+}
+
+fn history() -> App {
+    let mut app = picker();
+    key(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryLoaded(Ok(history_entries())));
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+fn history_expanded() -> App {
+    let mut app = history();
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Down);
+    app
+}
+
+/// Thirty workspaces, every one marked, and the bulk form open on them.
+fn bulk_form() -> App {
+    let (mut app, _) = App::new("h", None);
+    let list: Vec<Workspace> = (0..30)
+        .map(|i| {
+            let mut w = production();
+            w.set("id", json!(format!("u{i:02}")));
+            w.set("name", json!(format!("W{i:02}")));
+            w.set("slug", json!(format!("w{i:02}")));
+            w
+        })
+        .collect();
+    app.update(Msg::ListLoaded(Ok(list)));
+    for _ in 0..30 {
+        key(&mut app, KeyCode::Char(' '));
+    }
+    key(&mut app, KeyCode::Char('e'));
+    assert!(matches!(app.screen, Screen::Bulk));
+    app.status = None;
+    app
+}
+
+/// The bulk form on a nullable text field, edited, nulled and that undone.
+fn bulk_text() -> App {
+    let mut app = bulk_form();
+    app.bulk
+        .as_mut()
+        .unwrap()
+        .form
+        .focus_field("default_text_model");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Delete);
+    key(&mut app, KeyCode::Char('u'));
+    app.status = None;
+    app
+}
+
+fn bulk_toggle() -> App {
+    let mut app = bulk_form();
+    let form = &mut app.bulk.as_mut().unwrap().form;
+    form.focus_field("is_observability_broadcast_enabled");
+    app
+}
+
+/// A review of thirty patches, drawn at 80×24 and scrolled a row.
+fn bulk_review() -> App {
+    let mut app = bulk_form();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('N'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    app.status = None;
+    draw(&app, 80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    app
+}
+
+fn bulk_progress() -> App {
+    let mut app = bulk_review();
+    key(&mut app, KeyCode::Enter);
+    draw(&app, 80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    app
+}
+
+fn bulk_result() -> App {
+    let mut app = bulk_progress();
+    app.update(Msg::Bulk(orws::tui::screens::bulk::BulkMsg::Finished(
+        vec![None; 30],
+    )));
+    app.status = None;
+    draw(&app, 80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    app
+}
+
 /// Fresh apps in each scope; an action acts if it changes something in at least one of them.
 fn states(scope: Scope) -> Vec<fn() -> App> {
     match scope {
         Scope::Picker => vec![picker],
+        Scope::BulkForm => vec![bulk_text, bulk_toggle],
+        Scope::BulkReview => vec![bulk_review],
+        Scope::BulkProgress => vec![bulk_progress],
+        Scope::BulkResult => vec![bulk_result],
         Scope::Loading => vec![loading_failed],
         Scope::Form => vec![form_text, form_toggle],
         Scope::Review => vec![review_scrolled],
@@ -430,6 +549,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::MemberAdd => vec![member_add],
         Scope::Create => vec![create_name, create_slug],
         Scope::Delete => vec![delete_flow, delete_default],
+        Scope::History => vec![history, history_expanded],
     }
 }
 
@@ -508,6 +628,10 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
     let keys = KeyBindings::default();
     for scope in [
         Scope::Picker,
+        Scope::BulkForm,
+        Scope::BulkReview,
+        Scope::BulkProgress,
+        Scope::BulkResult,
         Scope::Loading,
         Scope::Form,
         Scope::Review,
@@ -525,6 +649,7 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::MemberAdd,
         Scope::Create,
         Scope::Delete,
+        Scope::History,
     ] {
         for help in [KeyCode::Char('?'), KeyCode::F(1)] {
             let mut app = states(scope)[0]();

@@ -135,14 +135,14 @@ pub enum Ended<T> {
     AfterAll,
 }
 
-/// Sends one write the safe way (product.md §6, as [`crate::submit::safe_patch`] decides): a
-/// refusal is final (`refused` explains it); a failure that may have landed is read again by
+/// Sends one write the safe way ([`crate::admin_write::write`], telling each step on stderr):
+/// a refusal is final (`refused` explains it); a failure that may have landed is read again by
 /// `recheck`, which says whether the write is on the server; a busy server (429/503) is waited
-/// for, read again, and only then sent again, at most [`RetryPolicy`]'s tries in all. `how` is
-/// the command that tells by hand when reading again fails.
+/// for, read again, and only then sent again. `how` is the command that tells by hand when
+/// reading again fails.
 pub async fn write<T, SF, RF>(
-    mut send: impl FnMut() -> SF,
-    mut recheck: impl FnMut() -> RF,
+    send: impl FnMut() -> SF,
+    recheck: impl FnMut() -> RF,
     refused: impl FnOnce(ApiError) -> RunError,
     how: &str,
 ) -> Result<Ended<T>, RunError>
@@ -150,66 +150,38 @@ where
     SF: Future<Output = Result<T, WriteFailure>>,
     RF: Future<Output = Result<bool, ApiError>>,
 {
-    let policy = RetryPolicy::default();
-    let mut attempt = 1;
-    loop {
-        let (error, retry_after) = match send().await {
-            Ok(t) => return Ok(Ended::Done(t)),
-            Err(WriteFailure::Failed(e)) if !e.may_have_landed() => return Err(refused(e)),
-            Err(WriteFailure::Failed(e)) => return landed_or_not(e, recheck, how).await,
-            Err(WriteFailure::Busy { error, retry_after }) => (error, retry_after),
-        };
-        if attempt >= policy.max_tries {
-            // A 503 can come after the write was applied: ask before calling it not applied.
-            return landed_or_not(error, recheck, how).await;
-        }
-        let wait = retry_after
-            .unwrap_or_else(|| policy.backoff.mul_f64(1.5f64.powi(attempt as i32 - 1)))
-            .min(policy.max_wait);
-        attempt += 1;
-        super::say::say(&format!(
-            "{}; reading again and retrying in {:.1} s (try {attempt} of {})",
+    use crate::admin_write::{End, Step};
+    let end = crate::admin_write::write(send, recheck, RetryPolicy::default(), |step| match step {
+        Step::Waiting {
+            error,
+            wait,
+            attempt,
+            max,
+        } => super::say::say(&format!(
+            "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
             escape(&error.to_string()),
             wait.as_secs_f64(),
-            policy.max_tries
-        ));
-        tokio::time::sleep(wait).await;
-        match recheck().await {
-            Ok(true) => return Ok(after_all()),
-            Ok(false) => {}
-            Err(reread) => return Err(in_doubt(&error, &reread, how)),
+        )),
+        Step::Rechecking(error) => super::say::say(&format!(
+            "{}; reading again to tell whether it was applied",
+            escape(&error.to_string())
+        )),
+    })
+    .await;
+    match end {
+        End::Done(t) => Ok(Ended::Done(t)),
+        End::AfterAll => {
+            super::say::say(
+                "the write got no clean answer, but reading again shows it was applied",
+            );
+            Ok(Ended::AfterAll)
         }
-    }
-}
-
-fn after_all<T>() -> Ended<T> {
-    super::say::say("the write got no clean answer, but reading again shows it was applied");
-    Ended::AfterAll
-}
-
-fn in_doubt(error: &ApiError, reread: &ApiError, how: &str) -> RunError {
-    RunError::api(format!(
-        "{error}; reading again to tell whether it was applied failed too ({reread}); check with `{how}`"
-    ))
-}
-
-async fn landed_or_not<T, RF>(
-    error: ApiError,
-    recheck: impl FnOnce() -> RF,
-    how: &str,
-) -> Result<Ended<T>, RunError>
-where
-    RF: Future<Output = Result<bool, ApiError>>,
-{
-    super::say::say(&format!(
-        "{}; reading again to tell whether it was applied",
-        escape(&error.to_string())
-    ));
-    match recheck().await {
-        Ok(true) => Ok(after_all()),
-        Ok(false) => Err(RunError::from(error)
+        End::Refused(e) => Err(refused(e)),
+        End::NotApplied(error) => Err(RunError::from(error)
             .with_detail("checked the server: it was not applied; nothing more was sent")),
-        Err(reread) => Err(in_doubt(&error, &reread, how)),
+        End::InDoubt { error, reread } => Err(RunError::api(format!(
+            "{error}; reading again to tell whether it was applied failed too ({reread}); check with `{how}`"
+        ))),
     }
 }
 

@@ -15,11 +15,16 @@ Examples:
   orws patch production --set description=null --dry-run
   orws patch production --set-json io_logging_api_key_ids='[1,2]' --expect name=Production
   orws create --set name=Research --set slug=research
+  orws history production                   the changes orws applied to it, newest first
+  orws revert 1f2e3d4c                      undo one of them (checked: a later change is kept)
   orws delete research --yes                refused (exit 3) while keys remain in it
   orws members remove production user_123 --yes
   orws keys move HASH --to staging --yes    says what stays in the old workspace
   orws budgets set production --monthly 500 --weekly 150 --dry-run
   orws guardrail patch production --set enforce_zdr_openai=true --set allowed_models=a/b,c/d
+  orws export --all -o workspaces.toml      every workspace's settings, for git
+  orws plan workspaces.toml --out plan.json what would change (exit 4 with --detailed-exitcode)
+  orws apply plan.json                      shows the plan, asks, applies
   orws serve-fake --latency-ms 500 --fail-next PATCH:503
   orws config show                          the effective settings and where each comes from
   orws completions bash > ~/.local/share/bash-completion/completions/orws
@@ -29,7 +34,8 @@ Key: a management key in OPENROUTER_API_KEY, or in a file given with --api-key-f
 Config: $XDG_CONFIG_HOME/orws/config.toml (default ~/.config/orws/config.toml); flags and
 environment variables win over it (orws config path, orws config show).
 Exit codes: 0 ok, 1 API/network/server/terminal error, 2 bad usage or invalid value, 3 conflict or
-precondition (keys still in a workspace to delete). --read-only refuses every write (exit 2).";
+precondition (keys still in a workspace to delete), 4 changes present (plan --detailed-exitcode).
+--read-only refuses every write (exit 2).";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -60,6 +66,19 @@ pub enum Command {
     },
     /// Change fields of a workspace; only the fields that differ are sent.
     Patch(PatchArgs),
+    /// The applied writes of this host, newest first (WS: a uuid, or a slug; a slug the
+    /// history does not know is looked up on the server).
+    History {
+        /// uuid or slug: only the entries that touched it
+        workspace: Option<String>,
+    },
+    /// Undo one history entry (its id, or any unique start of it) through a checked write.
+    Revert {
+        /// the entry's id as `orws history` shows it (a unique prefix is enough)
+        id: String,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
+    },
     /// Create a workspace: name and slug are required.
     Create(CreateArgs),
     /// Delete a workspace (not revertable): its keys must be moved or deleted first.
@@ -76,6 +95,12 @@ pub enum Command {
     /// A workspace's default guardrail: get, patch.
     #[command(subcommand)]
     Guardrail(GuardrailCommand),
+    /// Write workspaces' editable fields as a file (TOML, YAML or JSON), to keep in git.
+    Export(ExportArgs),
+    /// Compare a file with the server: per workspace, the minimal change (nothing is sent).
+    Plan(PlanArgs),
+    /// Apply a file or a saved plan: shows the plan, asks, writes with bounded concurrency.
+    Apply(ApplyArgs),
     /// Run the fake OpenRouter on loopback; prints its base URL first.
     ServeFake(ServeFakeArgs),
     /// The configuration file: where it is, and the settings in effect.
@@ -296,6 +321,41 @@ pub enum GuardrailCommand {
         #[command(flatten)]
         write: WriteFlags,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Workspaces to export (uuid or slug); or --all.
+    pub workspaces: Vec<String>,
+    /// Export every workspace.
+    #[arg(long, conflicts_with = "workspaces")]
+    pub all: bool,
+    /// The file format [default: the extension of -o FILE, else toml].
+    #[arg(long, value_enum)]
+    pub format: Option<crate::code::Format>,
+    /// Write to FILE (created 0600, replaced whole) instead of stdout.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The file (.toml, .yaml/.yml or .json) to compare with the server.
+    pub file: PathBuf,
+    /// Save the plan (JSON, 0600, with the server values it saw) for `orws apply PLAN`.
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<PathBuf>,
+    /// Exit 4 when there are changes, 0 when there are none.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A file of workspaces, or a plan saved by `orws plan --out`.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub confirm: ConfirmFlags,
 }
 
 #[derive(Debug, Args)]

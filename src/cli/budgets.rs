@@ -160,7 +160,7 @@ pub async fn delete(
 }
 
 /// Sends the plan in order (or prints it); a partial failure says what landed.
-async fn execute(
+pub(super) async fn execute(
     conn: &Connection,
     output: Output,
     id: &str,

@@ -44,7 +44,7 @@ pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<Stri
 }
 
 /// The key with this hash and the workspace it is in (the API has no read of one key).
-async fn locate(conn: &Connection, hash: &str) -> Result<(Key, Workspace), RunError> {
+pub(super) async fn locate(conn: &Connection, hash: &str) -> Result<(Key, Workspace), RunError> {
     for ws in conn.client.list().await? {
         let keys = conn.client.list_keys(&KeyQuery::all_in(ws.id())).await?;
         if let Some(key) = keys.into_iter().find(|k| k.hash == hash) {

@@ -1,25 +1,31 @@
-//! The scriptable front end: `list`, `get`, `patch`, `serve-fake`, `config`, `completions`,
-//! `man`. Results on stdout, messages on stderr; what fails is a [`RunError`], which owns the
-//! exit code. Never imports the TUI.
+//! The scriptable front end: `list`, `get`, `patch`, the admin commands, `export`, `plan`,
+//! `apply`, `serve-fake`, `config`, `completions`, `man`. Results on stdout, messages on
+//! stderr; what fails is a [`RunError`], which owns the exit code. Never imports the TUI.
 
 mod admin_io;
+mod apply;
 pub mod args;
 mod budgets;
 mod create;
 mod delete;
+mod export;
 mod get;
 mod guardrail;
-mod identity;
+mod history;
+pub(crate) mod identity;
 mod keys;
 mod list;
 mod members;
 pub mod output;
 mod patch;
+mod plan;
+mod revert;
 pub mod say;
 mod serve_fake;
 
 pub use args::{
-    BudgetsCommand, Cli, Command, ConfigCommand, GuardrailCommand, KeysCommand, MembersCommand,
+    ApplyArgs, BudgetsCommand, Cli, Command, ConfigCommand, ExportArgs, GuardrailCommand,
+    KeysCommand, MembersCommand, PlanArgs,
 };
 
 use crate::api::RetryHook;
@@ -78,6 +84,20 @@ pub async fn run(
             writable(&settings, "patch", dry)?;
             let conn = connected(&settings).await?;
             patch::run(&conn, settings.output, plan).await
+        }
+        Command::History { workspace } => history::run(&resolve()?, workspace).await,
+        Command::Revert { id, confirm } => {
+            let settings = resolve()?;
+            writable(&settings, "revert", false)?;
+            let conn = connected(&settings).await?;
+            revert::run(
+                &conn,
+                settings.output,
+                &id,
+                confirm.yes,
+                settings.concurrency,
+            )
+            .await
         }
         Command::Create(args) => {
             let body = create::plan(&args)?;
@@ -188,6 +208,33 @@ pub async fn run(
                     budgets::delete(&conn, out, &workspace, &interval, write.dry_run).await
                 }
             }
+        }
+        Command::Export(args) => {
+            export::check(&args)?;
+            let settings = resolve()?;
+            let conn = connected(&settings).await?;
+            export::run(&conn, args).await
+        }
+        Command::Plan(args) => {
+            // The file is read and checked before anything is asked of the server.
+            let file = plan::load_file(&args)?;
+            let settings = resolve()?;
+            let conn = connected(&settings).await?;
+            plan::run(&conn, settings.output, args, file).await
+        }
+        Command::Apply(args) => {
+            let source = plan::load(&args.file, true)?;
+            let settings = resolve()?;
+            writable(&settings, "apply", false)?;
+            let conn = connected(&settings).await?;
+            apply::run(
+                &conn,
+                settings.output,
+                settings.concurrency,
+                source,
+                args.confirm.yes,
+            )
+            .await
         }
         Command::Guardrail(cmd) => {
             let settings = resolve()?;

@@ -55,6 +55,10 @@ pub enum Action {
     Review,
     /// Picker: open the selected workspace.
     Open,
+    /// Picker: mark or unmark the highlighted workspace for a bulk edit.
+    Mark,
+    /// Picker: one form for all the marked workspaces.
+    EditMarked,
     /// Picker: type a filter.
     Filter,
     /// Picker: load the list again.
@@ -107,12 +111,19 @@ pub enum Action {
     Create,
     /// Delete the workspace, guided (keys first, the slug typed).
     DeleteWorkspace,
+    /// Open the history of applied changes (the picker and the workspace tabs).
+    History,
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Picker,
+    /// One form for many workspaces, its review, progress and result.
+    BulkForm,
+    BulkReview,
+    BulkProgress,
+    BulkResult,
     Loading,
     Form,
     Review,
@@ -149,6 +160,8 @@ pub enum Scope {
     Create,
     /// Deleting a workspace, guided.
     Delete,
+    /// The history of applied changes.
+    History,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -163,8 +176,12 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 22] = [
+    pub const ALL: [Scope; 27] = [
         Scope::Picker,
+        Scope::BulkForm,
+        Scope::BulkReview,
+        Scope::BulkProgress,
+        Scope::BulkResult,
         Scope::Loading,
         Scope::Form,
         Scope::Review,
@@ -186,6 +203,7 @@ impl Scope {
         Scope::MemberAdd,
         Scope::Create,
         Scope::Delete,
+        Scope::History,
     ];
 
     /// The actions a key may stand for in this scope, in the order help lists them.
@@ -200,13 +218,27 @@ impl Scope {
                 PageUp,
                 PageDown,
                 Open,
+                Mark,
+                EditMarked,
                 Filter,
                 Reload,
                 Create,
                 DeleteWorkspace,
+                History,
                 Back,
                 Help,
                 Quit,
+            ],
+            Scope::BulkForm => &[
+                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
+                Review, Help, Quit, Back,
+            ],
+            Scope::BulkReview => &[
+                Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
+            ],
+            Scope::BulkProgress => &[Cancel, Down, Up, PageDown, PageUp, Top, Bottom, Help],
+            Scope::BulkResult => &[
+                Retry, Undo, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
             ],
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
@@ -237,6 +269,7 @@ impl Scope {
                 NextTab,
                 PrevTab,
                 DeleteWorkspace,
+                History,
             ],
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
@@ -251,22 +284,22 @@ impl Scope {
             Scope::Budgets => &[
                 Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
                 ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab,
-                PrevTab,
+                PrevTab, History,
             ],
             // `e`: the content-filter lists as JSON in $VISUAL/$EDITOR.
             Scope::Guardrail => &[
                 Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo,
                 Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5,
-                NextTab, PrevTab,
+                NextTab, PrevTab, History,
             ],
             Scope::Keys => &[
                 Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1,
-                Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab,
+                Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History,
             ],
             Scope::KeyMove => &[Open, Up, Down, Top, Bottom, Back, Help, Quit],
             Scope::Members => &[
                 Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2,
-                Tab3, Tab4, Tab5, NextTab, PrevTab,
+                Tab3, Tab4, Tab5, NextTab, PrevTab, History,
             ],
             Scope::Create => &[Edit, Review, Up, Down, Help, Back, Quit],
             Scope::Delete => &[Edit, Toggle, Help, Back, Quit],
@@ -276,6 +309,10 @@ impl Scope {
             Scope::AdminReview => &[Submit, Back, Help, Quit],
             Scope::AdminSending => &[Cancel, Help],
             Scope::AdminResult => &[Done, Back, Undo, Help, Quit],
+            Scope::History => &[
+                Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo,
+                Back, Help, Quit,
+            ],
         }
     }
 
@@ -283,6 +320,10 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Scope::Picker => "Workspaces",
+            Scope::BulkForm => "Bulk edit",
+            Scope::BulkReview => "Bulk review",
+            Scope::BulkProgress => "Bulk submitting",
+            Scope::BulkResult => "Bulk result",
             Scope::Loading => "Opening",
             Scope::Form => "Form",
             Scope::Review => "Review",
@@ -302,6 +343,7 @@ impl Scope {
             Scope::MemberAdd => "Add members",
             Scope::Create => "New workspace",
             Scope::Delete => "Delete the workspace",
+            Scope::History => "History",
         }
     }
 }
@@ -310,6 +352,10 @@ impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Scope::Picker => "the workspace list",
+            Scope::BulkForm => "the bulk edit form",
+            Scope::BulkReview => "the review of a bulk edit",
+            Scope::BulkProgress => "the progress of a bulk edit",
+            Scope::BulkResult => "the result of a bulk edit",
             Scope::Loading => "the opening screen",
             Scope::Form => "the form",
             Scope::Review => "the review",
@@ -331,13 +377,14 @@ impl fmt::Display for Scope {
             Scope::MemberAdd => "the choice of members to add",
             Scope::Create => "the new workspace form",
             Scope::Delete => "the guided delete",
+            Scope::History => "the history",
         })
     }
 }
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 49] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -356,6 +403,8 @@ impl Action {
         Action::Editor,
         Action::Review,
         Action::Open,
+        Action::Mark,
+        Action::EditMarked,
         Action::Filter,
         Action::Reload,
         Action::Retry,
@@ -384,6 +433,7 @@ impl Action {
         Action::Add,
         Action::Create,
         Action::DeleteWorkspace,
+        Action::History,
     ];
 
     /// The name used in `config.toml`'s `[keys]` table.
@@ -407,6 +457,8 @@ impl Action {
             Action::Editor => "editor",
             Action::Review => "review",
             Action::Open => "open",
+            Action::Mark => "mark",
+            Action::EditMarked => "edit_marked",
             Action::Filter => "filter",
             Action::Reload => "reload",
             Action::Retry => "retry",
@@ -435,6 +487,7 @@ impl Action {
             Action::Add => "add",
             Action::Create => "create",
             Action::DeleteWorkspace => "delete_workspace",
+            Action::History => "history",
         }
     }
 
@@ -468,6 +521,8 @@ impl Action {
             Action::Editor => "edit in $EDITOR",
             Action::Review => "review and save",
             Action::Open => "open the workspace",
+            Action::Mark => "mark / unmark (bulk)",
+            Action::EditMarked => "edit all marked",
             Action::Filter => "filter by name or slug",
             Action::Reload => "load again",
             Action::Retry => "try again",
@@ -496,6 +551,7 @@ impl Action {
             Action::Add => "add (reviewed)",
             Action::Create => "new workspace",
             Action::DeleteWorkspace => "delete the workspace",
+            Action::History => "history of applied changes",
         }
     }
 
@@ -520,6 +576,8 @@ impl Action {
             Action::Editor => &["e"],
             Action::Review => &["s", "ctrl-s"],
             Action::Open => &["enter"],
+            Action::Mark => &["space"],
+            Action::EditMarked => &["e"],
             Action::Filter => &["/"],
             Action::Reload => &["r"],
             Action::Retry => &["r"],
@@ -548,6 +606,7 @@ impl Action {
             Action::Add => &["a"],
             Action::Create => &["n"],
             Action::DeleteWorkspace => &["D"],
+            Action::History => &["H"],
         }
     }
 }

@@ -184,6 +184,14 @@ pub fn read(dir: &Path) -> std::io::Result<Vec<HistoryEntry>> {
     }
 }
 
+/// The entries written for `host`, newest first (the file is oldest first).
+pub fn read_for_host(dir: &Path, host: &str) -> std::io::Result<Vec<HistoryEntry>> {
+    let mut all = read(dir)?;
+    all.retain(|e| e.host == host);
+    all.reverse();
+    Ok(all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +258,22 @@ mod tests {
         let last = read(dir.path()).unwrap().pop().unwrap();
         assert_eq!((last.kind, last.target.as_deref()), (Kind::Keys, Some("k")));
         assert_ne!(last.id, all[2].id);
+    }
+
+    #[test]
+    fn read_for_host_keeps_that_host_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut other = entry("other");
+        other.host = "elsewhere".into();
+        append(dir.path(), &entry("first")).unwrap();
+        append(dir.path(), &other).unwrap();
+        append(dir.path(), &entry("second")).unwrap();
+        let names: Vec<_> = read_for_host(dir.path(), "h")
+            .unwrap()
+            .iter()
+            .map(|e| e.patch["name"].clone())
+            .collect();
+        assert_eq!(names, [json!("second"), json!("first")]);
     }
 
     /// A last line cut short used to swallow the next entry into one unreadable line.

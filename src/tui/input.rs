@@ -39,6 +39,8 @@ pub enum TextInput {
     CreateEdit,
     /// The slug typed to confirm a delete.
     DeleteSlug,
+    /// The history's workspace filter.
+    HistoryFilter,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -93,6 +95,12 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,
+        Screen::History(view) if view.filtering => return Err(TextInput::HistoryFilter),
+        Screen::History(_) => Scope::History,
+        Screen::Bulk => match &app.bulk {
+            Some(bulk) => crate::tui::screens::bulk::scope(bulk).ok_or(TextInput::FormEdit)?,
+            None => Scope::Picker,
+        },
     })
 }
 

@@ -43,7 +43,8 @@ pub async fn run(
 ) -> Result<(), RunError> {
     let mut runtime = runtime::Runtime::new(conn.client.clone())
         .with_state_dir(conn.state_dir.clone())
-        .with_cache_dir(conn.cache_dir.clone());
+        .with_cache_dir(conn.cache_dir.clone())
+        .with_concurrency(settings.concurrency);
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.mouse = settings.mouse;
     app.demo = settings.demo;

@@ -9,6 +9,7 @@ use crate::api::Client;
 use crate::state::drafts::DraftStore;
 use crate::state::history::{self, HistoryEntry};
 use crate::submit::{Phase, RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
+use crate::tui::screens::bulk::{BulkEffect, BulkMsg, batch};
 use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -53,6 +54,10 @@ pub struct Runtime {
     submit: Option<JoinHandle<()>>,
     /// A Budgets or Guardrail tab's write in flight (its Cancel aborts it).
     tab_write: Option<JoinHandle<()>>,
+    /// A bulk edit's batch in flight: `true` on it starts no new write.
+    bulk_stop: Option<tokio::sync::watch::Sender<bool>>,
+    /// Writes in flight at once in a bulk edit (Settings::concurrency).
+    concurrency: usize,
     /// Where history lives; `None` keeps none.
     state_dir: Option<PathBuf>,
     /// This process's drafts (`None`: not kept, as in tests without a state dir).
@@ -97,11 +102,19 @@ impl Runtime {
             rx,
             submit: None,
             tab_write: None,
+            bulk_stop: None,
+            concurrency: crate::settings::DEFAULT_CONCURRENCY,
             state_dir: None,
             drafts: None,
             cache_dir: None,
             lost: None,
         }
+    }
+
+    /// At most `n` writes of a bulk edit in flight at once (at least 1).
+    pub fn with_concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
     }
 
     /// Caches the model catalog under `dir`.
@@ -372,6 +385,15 @@ impl Runtime {
                         }
                     }
                 }
+                Effect::LoadHistory => {
+                    // Small and local: read at once, like a draft.
+                    let result = match &self.state_dir {
+                        Some(dir) => history::read_for_host(dir, self.client.host())
+                            .map_err(|e| format!("cannot read the history: {e}")),
+                        None => Err("no place for the history: set HOME or XDG_STATE_HOME".into()),
+                    };
+                    queue.extend(app.update(Msg::HistoryLoaded(result)));
+                }
                 Effect::LoadDefault(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
@@ -382,14 +404,21 @@ impl Runtime {
                         });
                     });
                 }
-                Effect::AdminSend(requests) => {
+                Effect::AdminSend {
+                    requests,
+                    workspace,
+                } => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {
                         old.abort();
                     }
                     self.submit = Some(tokio::spawn(async move {
-                        let result =
-                            crate::tui::screens::admin_write::send(&client, &requests).await;
+                        let result = crate::tui::screens::admin_write::send(
+                            &client,
+                            &requests,
+                            workspace.as_deref(),
+                        )
+                        .await;
                         let _ = tx.send(Msg::AdminSent(result));
                     }));
                 }
@@ -416,6 +445,7 @@ impl Runtime {
                         self.tab_write = Some(task);
                     }
                 }
+                Effect::Bulk(effect) => queue.extend(self.bulk(app, effect)),
                 Effect::Guardrail { id, effect } => {
                     use crate::tui::screens::guardrail::{GuardrailEffect, runner};
                     let cancel = effect == GuardrailEffect::Cancel;
@@ -431,6 +461,54 @@ impl Runtime {
                     });
                     if send {
                         self.tab_write = Some(task);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A bulk edit's I/O: the batch (its events streamed back as messages), stopping it, and
+    /// its one history entry.
+    fn bulk(&mut self, app: &mut App, effect: BulkEffect) -> Vec<Effect> {
+        match effect {
+            BulkEffect::Run(items) => {
+                let (stop_tx, stop) = tokio::sync::watch::channel(false);
+                self.bulk_stop = Some(stop_tx);
+                let (events, mut rx) = unbounded_channel();
+                // Retries show as the batch's "slowed down", not in the status line.
+                let (client, tx) = (self.background.clone(), self.tx.clone());
+                let options = batch::Options::new(self.concurrency);
+                tokio::spawn(async move {
+                    let forward = async {
+                        while let Some(event) = rx.recv().await {
+                            let _ = tx.send(Msg::Bulk(BulkMsg::Event(event)));
+                        }
+                    };
+                    let (outcomes, ()) =
+                        tokio::join!(batch::run(&client, &items, options, events, stop), forward);
+                    let _ = tx.send(Msg::Bulk(BulkMsg::Finished(outcomes)));
+                });
+                vec![]
+            }
+            BulkEffect::Stop => {
+                if let Some(stop) = &self.bulk_stop {
+                    let _ = stop.send(true);
+                }
+                vec![]
+            }
+            BulkEffect::Record { items, outcomes } => {
+                self.bulk_stop = None;
+                let (Some(dir), Some(entry)) = (
+                    &self.state_dir,
+                    batch::history_entry(self.client.host(), &items, &outcomes),
+                ) else {
+                    return vec![];
+                };
+                match history::append(dir, &entry) {
+                    Ok(()) => vec![],
+                    Err(e) => {
+                        let msg = format!("Done, but the history could not be written: {e}");
+                        app.update(Msg::StateError(msg))
                     }
                 }
             }

@@ -94,6 +94,10 @@ pub enum Msg {
     },
     /// How an admin write ended: the answers, or why it stopped (nothing sent after that).
     AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
+    /// The current host's history entries, newest first (or why the file could not be read).
+    HistoryLoaded(Result<Vec<crate::state::history::HistoryEntry>, String>),
+    /// The batch of a bulk edit: its progress, and how it ended.
+    Bulk(crate::tui::screens::bulk::BulkMsg),
 }
 
 /// What the app asks the runtime to do.
@@ -142,8 +146,11 @@ pub enum Effect {
     /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).
     LoadDefault(String),
     /// Send an admin write's requests in order, stopping at the first failure (answered with
-    /// `Msg::AdminSent`).
-    AdminSend(Vec<crate::tui::screens::admin_write::AdminRequest>),
+    /// `Msg::AdminSent`). `workspace`: the one open, where a key's write is read back from.
+    AdminSend {
+        requests: Vec<crate::tui::screens::admin_write::AdminRequest>,
+        workspace: Option<String>,
+    },
     /// Stop waiting for the admin write in flight.
     CancelAdmin,
     /// Append an applied patch to the history (the runtime stamps the time).
@@ -155,6 +162,8 @@ pub enum Effect {
     /// Append a write other than a settings PATCH to the history (the runtime stamps the time
     /// and the host).
     RecordWrite(WriteRecord),
+    /// Read the current host's history (answered with `Msg::HistoryLoaded`).
+    LoadHistory,
     Quit,
     /// The Budgets tab's I/O (answered with `Msg::Budgets`).
     Budgets {
@@ -166,6 +175,8 @@ pub enum Effect {
         id: String,
         effect: crate::tui::screens::guardrail::GuardrailEffect,
     },
+    /// A bulk edit's batch and its history (answered with `Msg::Bulk`).
+    Bulk(crate::tui::screens::bulk::BulkEffect),
 }
 
 pub use crate::submit::SubmitOutcome;
@@ -231,6 +242,10 @@ pub enum Screen {
     },
     Result(ResultView),
     Conflict(ConflictView),
+    /// The history of applied changes, over the screen it was opened from.
+    History(Box<crate::tui::screens::history::HistoryView>),
+    /// A bulk edit of the marked workspaces (its phases live in `App::bulk`).
+    Bulk,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,8 +317,12 @@ pub struct App {
     pub delete: Option<crate::tui::screens::delete::DeleteFlow>,
     /// `D` in the picker: the guided delete begins once the workspace is open.
     pub delete_after_open: bool,
+    /// An undo from the history that waits for its workspace to open.
+    pub after_open: Option<crate::tui::screens::history::AfterOpen>,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
+    /// A bulk edit of the workspaces marked in the picker.
+    pub bulk: Option<crate::tui::screens::bulk::Bulk>,
 }
 
 /// `Esc` then a key, typed fast (or after a burst), reach orws in one read and parse as
@@ -367,7 +386,9 @@ impl App {
             create: None,
             delete: None,
             delete_after_open: false,
+            after_open: None,
             drawn: RefCell::new(Drawn::default()),
+            bulk: None,
         };
         (app, vec![effect])
     }
@@ -386,6 +407,7 @@ impl App {
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
         matches!(self.screen, Screen::Submitting { .. })
+            || crate::tui::screens::bulk::is_sending(self)
             || matches!(
                 self.admin.as_ref().map(|w| &w.stage),
                 Some(crate::tui::screens::admin_write::Stage::Sending)
@@ -428,6 +450,10 @@ impl App {
             form.refresh_warnings();
             form.settle();
         }
+        if let Some(bulk) = &mut self.bulk {
+            bulk.form.refresh_warnings();
+            bulk.form.settle();
+        }
         let after = self.draft_key();
         if before != after
             && let Some(form) = &self.form
@@ -458,6 +484,8 @@ impl App {
             Msg::Paste(text) => {
                 if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
                     form.paste(&text);
+                } else if let (Screen::Bulk, Some(bulk)) = (&self.screen, &mut self.bulk) {
+                    bulk.form.paste(&text);
                 } else if matches!(self.screen, Screen::Picker) && self.picker.filtering {
                     self.picker
                         .filter
@@ -504,8 +532,16 @@ impl App {
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
-            Msg::Budgets(msg) => crate::tui::screens::budgets::host::update(self, msg),
-            Msg::Guardrail(msg) => crate::tui::screens::guardrail::host::update(self, msg),
+            Msg::Budgets(msg) => {
+                let effects = crate::tui::screens::budgets::host::update(self, msg);
+                crate::tui::screens::history::tab_loaded(self);
+                effects
+            }
+            Msg::Guardrail(msg) => {
+                let effects = crate::tui::screens::guardrail::host::update(self, msg);
+                crate::tui::screens::history::tab_loaded(self);
+                effects
+            }
             Msg::KeysLoaded {
                 workspace_id,
                 result,
@@ -539,6 +575,8 @@ impl App {
                 vec![]
             }
             Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
+            Msg::HistoryLoaded(result) => crate::tui::screens::history::loaded(self, result),
+            Msg::Bulk(msg) => crate::tui::screens::bulk::on_msg(self, msg),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
                 vec![]
@@ -639,6 +677,10 @@ impl App {
                 self.picker.filter_key(key);
                 vec![]
             }
+            Input::Text(TextInput::HistoryFilter, key) => {
+                crate::tui::screens::history::filter_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::DeleteSlug, key) => {
                 crate::tui::screens::delete::type_key(self, key);
                 vec![]
@@ -650,6 +692,18 @@ impl App {
             Input::Text(TextInput::MemberFilter, key) => {
                 crate::tui::screens::members_tab::filter_key(self, key);
                 vec![]
+            }
+            Input::Text(TextInput::FormEdit, key) if matches!(self.screen, Screen::Bulk) => {
+                match &mut self.bulk {
+                    Some(bulk) => match bulk.form.edit_mode_key(key) {
+                        FormAction::Notice(text) => {
+                            self.info(text);
+                            vec![]
+                        }
+                        _ => vec![],
+                    },
+                    None => vec![],
+                }
             }
             Input::Text(TextInput::FormEdit, key) => match &mut self.form {
                 Some(form) => {
@@ -665,6 +719,10 @@ impl App {
 
     /// What an action means in a scope: each screen and question has its handler.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
+        // `H` opens the history from every scope that binds it (the picker and the tabs).
+        if action == Action::History && scope != Scope::History {
+            return crate::tui::screens::history::open(self);
+        }
         // A tab with its own phases (review, result…) answers its keys in every one of them.
         if crate::tui::screens::tabs::owns(self, scope) {
             return crate::tui::screens::tabs::act(self, scope, action);
@@ -693,8 +751,17 @@ impl App {
                 }
                 PickerAction::Quit => self.leave(true),
                 PickerAction::Help => self.show_help(),
+                PickerAction::EditMarked => crate::tui::screens::bulk::open(self),
+                PickerAction::Notice(text) => {
+                    self.info(text);
+                    vec![]
+                }
                 PickerAction::None => vec![],
             },
+            Scope::BulkForm => crate::tui::screens::bulk::form::act(self, action),
+            Scope::BulkReview => crate::tui::screens::bulk::review::act(self, action),
+            Scope::BulkProgress => crate::tui::screens::bulk::progress::act(self, action),
+            Scope::BulkResult => crate::tui::screens::bulk::result::act(self, action),
             Scope::Loading => loading::act(self, action),
             Scope::Form if Action::is_tab_key(action) => {
                 crate::tui::screens::tabs::go(self, action).unwrap_or_default()
@@ -730,6 +797,7 @@ impl App {
             Scope::AdminReview => crate::tui::screens::admin_write::act_review(self, action),
             Scope::AdminSending => crate::tui::screens::admin_write::act_sending(self, action),
             Scope::AdminResult => crate::tui::screens::admin_write::act_done(self, action),
+            Scope::History => crate::tui::screens::history::act(self, action),
         }
     }
 
@@ -817,6 +885,9 @@ impl App {
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
                 if std::mem::take(&mut self.delete_after_open) {
                     effects.extend(crate::tui::screens::delete::start(self));
+                }
+                if let Some(then) = self.after_open.take() {
+                    effects.extend(crate::tui::screens::history::after_open(self, then));
                 }
                 effects.extend(self.catalog_once());
                 return effects;
@@ -919,7 +990,9 @@ impl App {
 
     /// Edits not sent yet, on every tab: the quit and back questions count them.
     pub fn unsaved(&self) -> usize {
-        self.form.as_ref().map_or(0, |f| f.modified_count()) + self.tabs.unsaved()
+        self.form.as_ref().map_or(0, |f| f.modified_count())
+            + self.tabs.unsaved()
+            + self.bulk.as_ref().map_or(0, |b| b.unsaved())
     }
 
     /// What leaving loses: the edits, and when quitting the new workspace's typed text too
@@ -936,9 +1009,11 @@ impl App {
         // Opened straight into a form, Esc still leads to the list of all workspaces.
         self.has_picker = true;
         self.form = None;
+        self.bulk = None;
         self.tabs = Default::default();
         self.admin = None;
         self.delete = None;
+        self.after_open = None;
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.
@@ -956,8 +1031,18 @@ impl App {
             MouseEventKind::ScrollUp => Some(Action::Up),
             _ => None,
         };
-        if let (Some(action), Ok(scope @ (Scope::Picker | Scope::Form | Scope::Review))) =
-            (wheel, input::context(self))
+        if let (
+            Some(action),
+            Ok(
+                scope @ (Scope::Picker
+                | Scope::Form
+                | Scope::Review
+                | Scope::BulkForm
+                | Scope::BulkReview
+                | Scope::BulkProgress
+                | Scope::BulkResult),
+            ),
+        ) = (wheel, input::context(self))
         {
             return self.act(scope, action);
         }

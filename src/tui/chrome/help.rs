@@ -82,6 +82,10 @@ fn sections(app: &App) -> Vec<Section> {
             ));
         }
         Scope::Loading
+        | Scope::BulkForm
+        | Scope::BulkReview
+        | Scope::BulkProgress
+        | Scope::BulkResult
         | Scope::Review
         | Scope::Submitting
         | Scope::Result
@@ -99,6 +103,16 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::MemberAdd
         | Scope::Create
         | Scope::Delete => {}
+        Scope::History => all.push(fixed(
+            "Filtering",
+            &[
+                ("type", "a workspace's slug, name or uuid"),
+                ("Bksp Ctrl-U", "erase a character / all"),
+                ("Enter", "apply, back to the list"),
+                ("Esc", "clear the filter"),
+                ("F1", "help"),
+            ],
+        )),
         Scope::Budgets | Scope::Guardrail => {
             all.push(fixed(
                 "Typing a value",

@@ -189,6 +189,15 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Submitting { .. }) => "SENDING",
         (None, Screen::Result(_)) => "RESULT",
         (None, Screen::Conflict(_)) => "CONFLICT",
+        (None, Screen::History(v)) if v.filtering => "FILTER",
+        (None, Screen::History(_)) => "HISTORY",
+        (None, Screen::Bulk) => match input::context(app) {
+            Ok(Scope::BulkReview) => "REVIEW",
+            Ok(Scope::BulkProgress) => "SENDING",
+            Ok(Scope::BulkResult) => "RESULT",
+            Err(_) => "EDIT",
+            Ok(_) => "BULK",
+        },
     }
 }
 
@@ -202,11 +211,25 @@ pub fn screen_scope(app: &App) -> Scope {
         Screen::Submitting { .. } => Scope::Submitting,
         Screen::Result(_) => Scope::Result,
         Screen::Conflict(_) => Scope::Conflict,
+        Screen::History(_) => Scope::History,
+        Screen::Bulk => match &app.bulk {
+            Some(bulk) => crate::tui::screens::bulk::scope(bulk).unwrap_or(Scope::BulkForm),
+            None => Scope::Picker,
+        },
     }
 }
 
 /// A scope's actions with their labels, most useful first (every action of the scope is there).
 pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
+    let mut h = screen_hints(app, scope);
+    // `H` is bound wherever the key table lists it (the picker and the workspace tabs).
+    if scope != Scope::History && scope.actions().contains(&Action::History) {
+        h.push((Action::History, "history"));
+    }
+    h
+}
+
+fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     if crate::tui::screens::tabs::owns(app, scope) {
         return crate::tui::screens::tabs::hints(app, scope);
     }
@@ -217,6 +240,12 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             h.push((Action::DeleteWorkspace, "delete"));
             h
         }
+        Scope::BulkForm => app.bulk.as_ref().map_or_else(Vec::new, |b| {
+            crate::tui::screens::bulk::form::hints(&b.form)
+        }),
+        Scope::BulkReview => crate::tui::screens::bulk::review::hints(),
+        Scope::BulkProgress => crate::tui::screens::bulk::progress::hints(),
+        Scope::BulkResult => crate::tui::screens::bulk::result::hints(app.bulk.as_ref()),
         Scope::Loading => loading::hints(app),
         Scope::Form => {
             let mut h = app
@@ -246,6 +275,7 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
         Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
         Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
+        Scope::History => crate::tui::screens::history::hints(app),
     }
 }
 
@@ -308,11 +338,20 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Tab", "other field"),
             hint("Enter/Esc", "done"),
         ],
+        Err(input::TextInput::HistoryFilter) => vec![
+            hint("type", "slug, name or uuid"),
+            hint("Enter", "apply"),
+            hint("Esc", "clear"),
+        ],
         Err(input::TextInput::MemberFilter) => vec![
             hint("type", "to filter"),
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],
+        Err(input::TextInput::FormEdit) if matches!(app.screen, Screen::Bulk) => app
+            .bulk
+            .as_ref()
+            .map_or_else(Vec::new, |b| edit_hints(&b.form)),
         Err(input::TextInput::FormEdit) => app.form.as_ref().map_or_else(Vec::new, edit_hints),
         Err(input::TextInput::TabEdit) => vec![
             hint("type", "a value"),
@@ -320,6 +359,14 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter/Esc", "done (keeps it)"),
             hint("F1", "help"),
         ],
+        // The bar leaves out what would do nothing now (help still lists every key).
+        Ok(Scope::BulkForm) => app.bulk.as_ref().map_or_else(Vec::new, |b| {
+            let list = crate::tui::screens::form::bar_hints(&b.form)
+                .into_iter()
+                .filter(|(a, _)| Scope::BulkForm.actions().contains(a))
+                .collect::<Vec<_>>();
+            action_hints(&app.keys, &list, false)
+        }),
         Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
             action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
         }),

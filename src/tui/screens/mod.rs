@@ -3,11 +3,13 @@
 
 pub mod admin_write;
 pub mod budgets;
+pub mod bulk;
 pub mod conflict;
 pub mod create;
 pub mod delete;
 pub mod form;
 pub mod guardrail;
+pub mod history;
 pub mod keys_tab;
 pub mod line_edit;
 pub mod loading;

@@ -79,7 +79,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             submitting::view::draw(buf, body, app, *sending, *revert, theme);
         }
         (Screen::Result(view), _) => result::view::draw(buf, body, view, theme),
+        (Screen::Bulk, _) => super::screens::bulk::draw(buf, body, app, theme),
         (Screen::Conflict(view), Some(form)) => conflict::view::draw(buf, body, form, view, theme),
+        (Screen::History(view), _) => {
+            super::screens::history::view::draw(buf, body, view, theme);
+        }
         // A screen that needs the form but has none: nothing to show but the bars.
         (
             Screen::Form | Screen::Review(_) | Screen::Submitting { .. } | Screen::Conflict(_),

@@ -121,6 +121,8 @@ pub enum AdminAnswer {
     WorkspaceDeleted,
     /// The workspace created.
     Created(Box<crate::workspace::Workspace>),
+    /// Something to tell with the result (a lost answer settled by reading again).
+    Note(String),
 }
 
 /// Where the write is.
@@ -196,7 +198,10 @@ pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
             Some(write) => {
                 write.stage = Stage::Sending;
                 app.elapsed = std::time::Duration::ZERO;
-                vec![Effect::AdminSend(write.requests.clone())]
+                vec![Effect::AdminSend {
+                    requests: write.requests.clone(),
+                    workspace: app.form.as_ref().map(|f| f.workspace.id().to_string()),
+                }]
             }
             None => vec![],
         },
@@ -224,8 +229,11 @@ pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -281,8 +289,11 @@ pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -367,8 +378,11 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -396,63 +410,19 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-/// The runtime's part: each request once, in order, stopping at the first failure.
+/// The runtime's part: each request in order, stopping at the first failure, each sent the
+/// safe way ([`crate::admin_write::write`]): a busy server is waited for and read again before
+/// another try, and an answer that was lost is settled by reading the server again.
+/// `workspace`: the workspace open, where a key's write is read back from.
 pub async fn send(
     client: &crate::api::Client,
     requests: &[AdminRequest],
+    workspace: Option<&str>,
 ) -> Result<Vec<AdminAnswer>, String> {
     let mut answers = Vec::with_capacity(requests.len());
     for (i, r) in requests.iter().enumerate() {
-        let answer = match r {
-            AdminRequest::PatchKey { hash, patch } => client
-                .patch_key(hash, patch)
-                .await
-                .map(|k| AdminAnswer::Key(Box::new(k)))
-                .map_err(|e| failure_text(&e)),
-            AdminRequest::DeleteKey { hash } => client
-                .delete_key(hash)
-                .await
-                .map(|()| AdminAnswer::KeyDeleted(hash.clone()))
-                .map_err(|e| failure_text(&e)),
-            AdminRequest::DeleteWorkspace {
-                id,
-                confirm_default,
-            } => client
-                .delete_workspace(id, *confirm_default)
-                .await
-                .map(|()| AdminAnswer::WorkspaceDeleted)
-                .map_err(|e| crate::tui::screens::delete::explain(&failure_text(&e))),
-            AdminRequest::CreateWorkspace { body } => client
-                .create_workspace(body)
-                .await
-                .map(|ws| AdminAnswer::Created(Box::new(ws)))
-                .map_err(|e| failure_text(&e)),
-            AdminRequest::AddMembers {
-                workspace,
-                user_ids,
-            } => client
-                .add_members(workspace, user_ids)
-                .await
-                .map(|a| AdminAnswer::MembersAdded(a.added_count))
-                .map_err(|e| failure_text(&e)),
-            AdminRequest::RemoveMembers {
-                workspace,
-                user_ids,
-            } => client
-                .remove_members(workspace, user_ids)
-                .await
-                .map(AdminAnswer::MembersRemoved)
-                .map_err(|e| {
-                    // R6/R7 have no field in the API: the refusal's words tell which.
-                    let text = failure_text(&e);
-                    match crate::admin::members::explain_removal_refusal(&text) {
-                        Some(why) => format!("{text}. {why}"),
-                        None => text,
-                    }
-                }),
-        };
-        match answer {
-            Ok(a) => answers.push(a),
+        match send_one(client, r, workspace).await {
+            Ok(mut a) => answers.append(&mut a),
             Err(e) if i == 0 => return Err(e),
             Err(e) => {
                 return Err(format!(
@@ -465,16 +435,197 @@ pub async fn send(
     Ok(answers)
 }
 
-fn failure_text(e: &crate::api::WriteFailure) -> String {
-    use crate::api::WriteFailure;
-    match e {
-        WriteFailure::Busy { error, .. } => {
-            format!("{error}; nothing was changed, try again later")
+/// What lands on the server: read back to settle a write whose answer was lost.
+enum Seen {
+    Key(Box<Key>),
+    Workspace(Box<crate::workspace::Workspace>),
+}
+
+/// Reads the server: is `r` applied? (what was read, when it tells more than yes).
+async fn landed(
+    client: &crate::api::Client,
+    r: &AdminRequest,
+    workspace: Option<&str>,
+) -> Result<(bool, Option<Seen>), String> {
+    use crate::admin::keys::KeyQuery;
+    let not_found = |e: &crate::api::ApiError| matches!(e, crate::api::ApiError::NotFound { .. });
+    match r {
+        AdminRequest::PatchKey { hash, patch } => {
+            let Some(ws) = patch.workspace_id.as_deref().or(workspace) else {
+                return Err("no workspace to read the key back from".into());
+            };
+            let keys = client
+                .list_keys(&KeyQuery::all_in(ws))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(match keys.into_iter().find(|k| &k.hash == hash) {
+                Some(k) if patch.disabled.is_none_or(|d| k.disabled == d) => {
+                    (true, Some(Seen::Key(Box::new(k))))
+                }
+                _ => (false, None),
+            })
         }
-        WriteFailure::Failed(error) if error.may_have_landed() => {
-            format!("{error}; it may have landed: r re-reads the list")
+        AdminRequest::DeleteKey { hash } => {
+            let Some(ws) = workspace else {
+                return Err("no workspace to read the key back from".into());
+            };
+            let keys = client
+                .list_keys(&KeyQuery::all_in(ws))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok((!keys.iter().any(|k| &k.hash == hash), None))
         }
-        WriteFailure::Failed(error) => error.to_string(),
+        AdminRequest::DeleteWorkspace { id, .. } => match client.get(id).await {
+            Ok(_) => Ok((false, None)),
+            Err(e) if not_found(&e) => Ok((true, None)),
+            Err(e) => Err(e.to_string()),
+        },
+        AdminRequest::CreateWorkspace { body } => {
+            let slug = body.get("slug").and_then(Value::as_str).unwrap_or_default();
+            match client.get(slug).await {
+                Ok(ws) if ws.slug() == slug => Ok((true, Some(Seen::Workspace(Box::new(ws))))),
+                Ok(_) => Ok((false, None)),
+                Err(e) if not_found(&e) => Ok((false, None)),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        AdminRequest::AddMembers {
+            workspace,
+            user_ids,
+        }
+        | AdminRequest::RemoveMembers {
+            workspace,
+            user_ids,
+        } => {
+            let now = client
+                .list_members(workspace)
+                .await
+                .map_err(|e| e.to_string())?;
+            let there = |u: &String| now.iter().any(|m| &m.user_id == u);
+            let adding = matches!(r, AdminRequest::AddMembers { .. });
+            Ok((
+                if adding {
+                    user_ids.iter().all(there)
+                } else {
+                    !user_ids.iter().any(there)
+                },
+                None,
+            ))
+        }
+    }
+}
+
+/// One request, sent the safe way; its answers (a note first when a re-read settled it).
+async fn send_one(
+    client: &crate::api::Client,
+    r: &AdminRequest,
+    workspace: Option<&str>,
+) -> Result<Vec<AdminAnswer>, String> {
+    use crate::admin_write::End;
+    let seen = std::sync::Mutex::new(None);
+    let recheck = || async {
+        let (there, what) = landed(client, r, workspace).await?;
+        *seen.lock().unwrap_or_else(|p| p.into_inner()) = what;
+        Ok::<bool, String>(there)
+    };
+    let policy = crate::submit::RetryPolicy::default();
+    let no_step = |_: crate::admin_write::Step<'_>| {};
+    let end = match r {
+        AdminRequest::PatchKey { hash, patch } => {
+            crate::admin_write::write(|| client.patch_key(hash, patch), recheck, policy, no_step)
+                .await
+                .map_done(|k| AdminAnswer::Key(Box::new(k)))
+        }
+        AdminRequest::DeleteKey { hash } => {
+            crate::admin_write::write(|| client.delete_key(hash), recheck, policy, no_step)
+                .await
+                .map_done(|()| AdminAnswer::KeyDeleted(hash.clone()))
+        }
+        AdminRequest::DeleteWorkspace {
+            id,
+            confirm_default,
+        } => crate::admin_write::write(
+            || client.delete_workspace(id, *confirm_default),
+            recheck,
+            policy,
+            no_step,
+        )
+        .await
+        .map_done(|()| AdminAnswer::WorkspaceDeleted),
+        AdminRequest::CreateWorkspace { body } => {
+            crate::admin_write::write(|| client.create_workspace(body), recheck, policy, no_step)
+                .await
+                .map_done(|ws| AdminAnswer::Created(Box::new(ws)))
+        }
+        AdminRequest::AddMembers {
+            workspace,
+            user_ids,
+        } => crate::admin_write::write(
+            || client.add_members(workspace, user_ids),
+            recheck,
+            policy,
+            no_step,
+        )
+        .await
+        .map_done(|a| AdminAnswer::MembersAdded(a.added_count)),
+        AdminRequest::RemoveMembers {
+            workspace,
+            user_ids,
+        } => crate::admin_write::write(
+            || client.remove_members(workspace, user_ids),
+            recheck,
+            policy,
+            no_step,
+        )
+        .await
+        .map_done(AdminAnswer::MembersRemoved),
+    };
+    match end {
+        End::Done(a) => Ok(vec![a]),
+        End::AfterAll => {
+            let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
+            let answer = match (r, seen) {
+                (_, Some(Seen::Key(k))) => AdminAnswer::Key(k),
+                (_, Some(Seen::Workspace(ws))) => AdminAnswer::Created(ws),
+                (AdminRequest::DeleteKey { hash }, _) => AdminAnswer::KeyDeleted(hash.clone()),
+                (AdminRequest::AddMembers { user_ids, .. }, _) => {
+                    AdminAnswer::MembersAdded(user_ids.len() as u64)
+                }
+                (AdminRequest::RemoveMembers { user_ids, .. }, _) => {
+                    AdminAnswer::MembersRemoved(user_ids.len() as u64)
+                }
+                _ => AdminAnswer::WorkspaceDeleted,
+            };
+            Ok(vec![
+                AdminAnswer::Note(
+                    "the answer was lost, but reading the server again shows it landed".into(),
+                ),
+                answer,
+            ])
+        }
+        End::Refused(e) => Err(refusal_text(r, &e)),
+        End::NotApplied(e) => Err(format!(
+            "{e}; the server was read again: it was not applied"
+        )),
+        End::InDoubt { error, reread } => Err(format!(
+            "{error}; it may have landed, and reading the server again failed too ({reread}): r re-reads the list"
+        )),
+    }
+}
+
+/// A refusal, explained where the server's words say more than its status.
+fn refusal_text(r: &AdminRequest, e: &crate::api::ApiError) -> String {
+    let text = e.to_string();
+    match r {
+        AdminRequest::DeleteWorkspace { .. } => crate::tui::screens::delete::explain(&text),
+        AdminRequest::RemoveMembers { .. } => {
+            // R6/R7 have no field in the API: the refusal's words tell which.
+            match crate::admin::members::explain_removal_refusal(&text) {
+                Some(why) => format!("{text}. {why}"),
+                None => text,
+            }
+        }
+        _ => text,
     }
 }
 
@@ -492,6 +643,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
             let here = app.form.as_ref().map(|f| f.workspace.id().to_string());
             let mut summary = "applied".to_string();
             let mut members_changed = false;
+            let mut notes: Vec<String> = Vec::new();
             for a in &answers {
                 match a {
                     AdminAnswer::Key(key) => app.tabs.keys.replace(key, here.as_deref()),
@@ -509,7 +661,11 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                         summary = format!("applied: {n} removed");
                         members_changed = true;
                     }
+                    AdminAnswer::Note(note) => notes.push(note.clone()),
                 }
+            }
+            for note in notes {
+                summary.push_str(&format!(" ({note})"));
             }
             write.stage = Stage::Done(Ok(summary));
             let workspace_id = write.then_open.clone().or_else(|| here.clone());

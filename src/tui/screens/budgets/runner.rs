@@ -18,18 +18,48 @@ pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Opt
             if !changed.is_empty() {
                 return Some(BudgetsMsg::Conflict { now, changed });
             }
-            Some(
-                match client.apply_budget_plan(workspace, &p.requests).await {
-                    Ok(()) => BudgetsMsg::Sent {
-                        landed: p.requests.len(),
-                        failure: None,
-                    },
-                    Err(f) => BudgetsMsg::Sent {
-                        landed: f.landed,
-                        failure: Some(f.failure),
-                    },
-                },
-            )
+            // One request at a time, each the safe way: a lost answer is settled by reading
+            // again (as the CLI does), so a request that landed is counted and recorded.
+            let mut state = now;
+            let mut landed = 0;
+            let mut failure = None;
+            for r in &p.requests {
+                let expected = r.apply(&state);
+                let carries_byok = matches!(
+                    r,
+                    budgets::BudgetRequest::Put {
+                        include_byok: Some(_),
+                        ..
+                    }
+                );
+                let recheck = || async {
+                    let b = client.get_budgets(workspace).await?;
+                    Ok::<bool, crate::api::ApiError>(
+                        b.limits == expected.limits
+                            && (!carries_byok || b.include_byok == expected.include_byok),
+                    )
+                };
+                let end = crate::admin_write::write(
+                    || client.send_budget_request(workspace, r),
+                    recheck,
+                    crate::submit::RetryPolicy::default(),
+                    |_| {},
+                )
+                .await;
+                match end {
+                    crate::admin_write::End::Done(()) | crate::admin_write::End::AfterAll => {
+                        landed += 1;
+                        state = expected;
+                    }
+                    crate::admin_write::End::Refused(e)
+                    | crate::admin_write::End::NotApplied(e)
+                    | crate::admin_write::End::InDoubt { error: e, .. } => {
+                        failure = Some(crate::api::WriteFailure::Failed(e));
+                        break;
+                    }
+                }
+            }
+            Some(BudgetsMsg::Sent { landed, failure })
         }
         BudgetsEffect::Cancel
         | BudgetsEffect::Record(_)

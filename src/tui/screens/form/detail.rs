@@ -70,12 +70,8 @@ fn folded(form: &FormState, theme: &Theme, w: usize) -> Line<'static> {
     } else if let Some(warning) = &f.warning {
         ("! ", warning.clone(), theme.warning)
     } else if f.is_modified() {
-        let was = values::value(Some(f.spec), f.base.as_ref());
-        (
-            "● ",
-            format!("modified (was: {})", one_line(&was.text)),
-            theme.modified,
-        )
+        let was = was(f);
+        ("● ", format!("modified (was: {was})"), theme.modified)
     } else {
         ("", String::new(), theme.label)
     };
@@ -124,8 +120,7 @@ fn lines(
         ));
     }
     if f.is_modified() {
-        let was = values::value(Some(f.spec), f.base.as_ref());
-        let was = one_line(&was.text).into_owned();
+        let was = was(f);
         out.extend(wrap_marked(
             ("● ", theme.modified),
             &[
@@ -137,6 +132,13 @@ fn lines(
             w,
             2,
         ));
+    }
+    if let (Some(n), Some(many)) = (f.shows_mixed(), form.bulk) {
+        let text = format!(
+            "The {many} workspaces hold {n} different values here; nothing is sent for it \
+             unless you set one, which then goes to all of them."
+        );
+        out.extend(wrap_owned(&[(&text, theme.dim)], w, 3));
     }
     if let Mode::Checklist { cursor, .. } = &form.mode {
         out.push(Line::styled(
@@ -188,4 +190,12 @@ fn lines(
 
 fn width_of(s: &str) -> usize {
     width(s)
+}
+
+/// What a modified field held: its base, or a bulk edit's "N values".
+fn was(f: &crate::tui::screens::form::field_state::FieldState) -> String {
+    match f.mixed {
+        Some(n) => format!("{n} values"),
+        None => one_line(&values::value(Some(f.spec), f.base.as_ref()).text).into_owned(),
+    }
 }

@@ -17,6 +17,9 @@ pub struct FieldState {
     pub server_error: Option<String>,
     /// A non-blocking remark, e.g. a model id missing from the catalog.
     pub warning: Option<String>,
+    /// A bulk edit's field whose workspaces hold this many different values: it has no base
+    /// (and no value) until the person sets one, which then goes to all of them.
+    pub mixed: Option<usize>,
 }
 
 impl FieldState {
@@ -28,12 +31,27 @@ impl FieldState {
             unparsed: None,
             server_error: None,
             warning: None,
+            mixed: None,
         }
+    }
+
+    /// A bulk edit's field whose workspaces hold `values` different values.
+    pub fn mixed(spec: &'static FieldSpec, values: usize) -> Self {
+        Self {
+            mixed: Some(values),
+            ..Self::new(spec, None)
+        }
+    }
+
+    /// Showing "N values": a bulk edit's field with different values, not set here.
+    pub fn shows_mixed(&self) -> Option<usize> {
+        self.mixed
+            .filter(|_| self.current.is_none() && self.unparsed.is_none())
     }
 
     /// Shown in the form: disabled_server_tools only when the server knows it.
     pub fn is_visible(&self) -> bool {
-        self.spec.kind != FieldKind::ToolList || self.base.is_some()
+        self.spec.kind != FieldKind::ToolList || self.base.is_some() || self.mixed.is_some()
     }
 
     pub fn is_modified(&self) -> bool {
@@ -80,9 +98,10 @@ impl FieldState {
 
     /// The value as a person reads it in the form.
     pub fn display(&self) -> String {
-        match &self.unparsed {
-            Some((text, _)) => text.clone(),
-            None => display_value(self.current.as_ref()),
+        match (&self.unparsed, self.shows_mixed()) {
+            (Some((text, _)), _) => text.clone(),
+            (None, Some(n)) => format!("{n} values"),
+            (None, None) => display_value(self.current.as_ref()),
         }
     }
 

@@ -14,7 +14,7 @@ use crate::catalog::{Catalog, knows, suggest};
 use crate::config::Action;
 use crate::state::drafts::Draft;
 use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS, Step};
-use crate::workspace::{FIELDS, PatchBody, Workspace};
+use crate::workspace::{FIELDS, PatchBody, Workspace, values_equal};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -73,6 +73,9 @@ pub struct FormState {
     pub suggestion: Option<usize>,
     /// `u` / `Ctrl-R`: the person's changes to the form, one step per edit, toggle, reset….
     pub undo: UndoHistory<Held>,
+    /// A bulk edit: how many workspaces this one form changes (no slug, no read-only fields,
+    /// no draft).
+    pub bulk: Option<usize>,
 }
 
 /// How many suggestions are shown under a model field.
@@ -84,6 +87,10 @@ impl FormState {
             .iter()
             .map(|spec| FieldState::new(spec, workspace.get(spec.name).cloned()))
             .collect();
+        Self::with_fields(workspace, fields)
+    }
+
+    fn with_fields(workspace: Workspace, fields: Vec<FieldState>) -> Self {
         let undo = UndoHistory::new(fields.iter().map(FieldState::held).collect());
         Self {
             workspace,
@@ -93,7 +100,47 @@ impl FormState {
             catalog: None,
             suggestion: None,
             undo,
+            bulk: None,
         }
+    }
+
+    /// One form for many workspaces (a bulk edit): every field but the slug; a field they all
+    /// hold the same value in shows it, one they differ in shows "N values" and has no value
+    /// until the person sets one.
+    pub fn for_many(workspaces: &[Workspace]) -> Self {
+        let fields = FIELDS
+            .iter()
+            .filter(|spec| spec.name != "slug")
+            .map(|spec| {
+                let mut distinct: Vec<Option<&Value>> = Vec::new();
+                for ws in workspaces {
+                    let v = ws.get(spec.name);
+                    if !distinct.iter().any(|d| values_equal(spec, *d, v)) {
+                        distinct.push(v);
+                    }
+                }
+                match distinct.as_slice() {
+                    [] => FieldState::new(spec, None),
+                    [one] => FieldState::new(spec, one.cloned()),
+                    many => FieldState::mixed(spec, many.len()),
+                }
+            })
+            .collect();
+        // The form's own workspace only names the read-only fields, which a bulk form leaves out.
+        let none = serde_json::json!({"id": "", "name": "", "slug": ""});
+        let workspace = Workspace::from_json(none).expect("a literal with id, name and slug");
+        let mut form = Self::with_fields(workspace, fields);
+        form.bulk = Some(workspaces.len());
+        form
+    }
+
+    /// The values the person set (modified fields only): what a bulk edit sends where they differ.
+    pub fn modified_values(&self) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .filter(|f| f.is_modified())
+            .filter_map(|f| Some((f.spec.name.to_string(), f.current.clone()?)))
+            .collect()
     }
 
     fn held(&self) -> Vec<Held> {
@@ -167,9 +214,17 @@ impl FormState {
                         "{e} (the server holds this value; it blocks nothing until you change it)"
                     )
                 })
-                .or_else(|| self.model_warning(i));
+                .or_else(|| self.model_warning(i))
+                .or_else(|| self.same_name_warning(i));
             self.fields[i].warning = warning;
         }
+    }
+
+    /// A bulk edit's new name goes to every workspace alike.
+    fn same_name_warning(&self, i: usize) -> Option<String> {
+        let (f, n) = (&self.fields[i], self.bulk?);
+        (f.spec.name == "name" && f.is_modified() && n > 1)
+            .then(|| format!("all {n} workspaces will get this same name"))
     }
 
     /// An id missing from the catalog is a warning, never an error.
@@ -363,6 +418,8 @@ impl FormState {
             Action::PageUp
             | Action::PageDown
             | Action::Open
+            | Action::Mark
+            | Action::EditMarked
             | Action::Filter
             | Action::Retry
             | Action::Submit
@@ -386,6 +443,7 @@ impl FormState {
             | Action::Remove
             | Action::Add
             | Action::Create
+            | Action::History
             | Action::DeleteWorkspace => {}
         }
         FormAction::None
@@ -483,7 +541,7 @@ impl FormState {
             | FieldKind::KeyIds) => {
                 let mut editor = Editor::new(&f.edit_text(), kind == FieldKind::MultilineText);
                 let null = f.current.as_ref().is_none_or(serde_json::Value::is_null);
-                if null && f.unparsed.is_none() {
+                if null && f.unparsed.is_none() && f.mixed.is_none() {
                     // Empty text over a null: say that leaving it empty keeps the null.
                     editor.set_null_placeholder(kind == FieldKind::KeyIds);
                 }

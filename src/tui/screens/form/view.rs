@@ -87,6 +87,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
 fn items(form: &FormState) -> Vec<Item<'_>> {
     let ws = &form.workspace;
     let mut items: Vec<Item> = form.visible().map(|(i, f)| Item::Field(i, f)).collect();
+    // A bulk edit has no one workspace's read-only fields to show.
+    if form.bulk.is_some() {
+        return items;
+    }
     items.push(Item::Heading);
     for name in READ_ONLY {
         if let Some((key, v)) = ws.fields().get_key_value(name) {
@@ -278,7 +282,13 @@ fn field_value<'a>(f: &'a FieldState, max: usize, theme: &Theme) -> Line<'a> {
         let text = f.display();
         return Line::styled(truncate(&one_line(&text), max).into_owned(), normal);
     }
-    let shown = values::value(Some(f.spec), f.current.as_ref());
+    let shown = match f.shows_mixed() {
+        Some(n) => Shown {
+            text: Cow::Owned(format!("{n} values")),
+            placeholder: true,
+        },
+        None => values::value(Some(f.spec), f.current.as_ref()),
+    };
     let style = shown.style(theme, normal);
     let text = one_line(&shown.text);
     Line::styled(truncate(&text, max).into_owned(), style)

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use serde_json::{Map, Value};
 
-fn entry_text(e: &Entry) -> String {
+fn entry_text(e: &Entry, editor_key: &str) -> String {
     match e {
         Entry::Text(s) if s.is_empty() => "none".into(),
         Entry::Text(s) => s.clone(),
@@ -20,7 +20,9 @@ fn entry_text(e: &Entry) -> String {
         Entry::Tri(TriState::Inherit) => "inherit".into(),
         Entry::Bool(b) => if *b { "on" } else { "off" }.into(),
         Entry::Interval(i) => i.clone().unwrap_or_else(|| "none".into()),
-        Entry::Fixed(Value::Array(a)) => format!("{} item(s) (e edits them as JSON)", a.len()),
+        Entry::Fixed(Value::Array(a)) => {
+            format!("{} item(s) ({editor_key} edits them as JSON)", a.len())
+        }
         Entry::Fixed(_) => "none".into(),
     }
 }
@@ -33,7 +35,13 @@ fn body_lines(patch: &Map<String, Value>, theme: &Theme, out: &mut Vec<Line<'sta
 }
 
 /// The lines to draw, with `rows` lines for the fields (the rest scrolls).
-pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static>> {
+/// `editor_key`: the key bound to the editor action, named on the rows it edits.
+pub fn lines(
+    s: &GuardrailState,
+    theme: &Theme,
+    rows: usize,
+    editor_key: &str,
+) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     match &s.phase {
         Phase::Loading => out.push(Line::from("Reading the guardrail…")),
@@ -79,7 +87,7 @@ pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static
                 };
                 let value = match &s.entries[row] {
                     Entry::Text(t) if focused && s.editing => line_edit::with_cursor(t, s.back),
-                    e => entry_text(e),
+                    e => entry_text(e, editor_key),
                 };
                 out.push(Line::from(vec![
                     Span::styled(format!("{pointer}{mark} {:<30}", s.field(row)), style),
@@ -155,9 +163,9 @@ pub fn lines(s: &GuardrailState, theme: &Theme, rows: usize) -> Vec<Line<'static
     out
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, s: &GuardrailState, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, s: &GuardrailState, theme: &Theme, editor_key: &str) {
     let rows = area.height.saturating_sub(2) as usize;
-    Paragraph::new(lines(s, theme, rows))
+    Paragraph::new(lines(s, theme, rows, editor_key))
         .block(
             Block::default()
                 .borders(Borders::ALL)

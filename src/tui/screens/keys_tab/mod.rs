@@ -201,7 +201,10 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -294,8 +297,11 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Retry
         | Action::Submit

@@ -47,8 +47,11 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Submit

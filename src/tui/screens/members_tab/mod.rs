@@ -220,8 +220,11 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Retry
         | Action::Submit
@@ -331,7 +334,10 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Reload
         | Action::Retry
         | Action::Submit

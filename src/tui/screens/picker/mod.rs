@@ -16,6 +16,10 @@ pub enum PickerAction {
     Reload,
     Quit,
     Help,
+    /// One form for the marked workspaces.
+    EditMarked,
+    /// A word for the status line.
+    Notice(String),
 }
 
 #[derive(Debug, Default)]
@@ -35,6 +39,8 @@ pub struct PickerState {
     pub error: Option<String>,
     /// Ids of the workspaces with a draft of unsaved edits waiting (marked in the list).
     pub drafts: std::collections::BTreeSet<String>,
+    /// Ids of the workspaces marked for a bulk edit (by uuid, so a filter keeps them).
+    pub marked: std::collections::BTreeSet<String>,
 }
 
 impl PickerState {
@@ -75,6 +81,35 @@ impl PickerState {
             .map(|&i| self.workspaces[i].id().to_string())
     }
 
+    /// The marked workspaces still in the list, in its order.
+    pub fn marked_workspaces(&self) -> Vec<crate::workspace::Workspace> {
+        self.workspaces
+            .iter()
+            .filter(|w| self.marked.contains(w.id()))
+            .cloned()
+            .collect()
+    }
+
+    /// How many of the listed workspaces are marked.
+    pub fn marked_count(&self) -> usize {
+        self.workspaces
+            .iter()
+            .filter(|w| self.marked.contains(w.id()))
+            .count()
+    }
+
+    /// Space: marks the highlighted workspace, or unmarks it; the highlight moves on, as in
+    /// lazygit and k9s, so marking a run of rows is one key each.
+    fn toggle_mark(&mut self) {
+        let Some(id) = self.selected_id() else {
+            return;
+        };
+        if !self.marked.remove(&id) {
+            self.marked.insert(id);
+        }
+        self.step(1);
+    }
+
     /// A key while the filter input is open: keys are text here, so letters never run a
     /// command. `Enter` applies the filter and returns to the list, `Esc` clears it.
     pub fn filter_key(&mut self, key: KeyEvent) {
@@ -110,11 +145,26 @@ impl PickerState {
             Action::PageDown => self.step(10),
             Action::PageUp => self.step(-10),
             Action::Filter => self.filtering = true,
+            Action::Open if self.marked_count() > 0 => return PickerAction::EditMarked,
             Action::Open => return self.open(),
+            Action::Mark => self.toggle_mark(),
+            Action::EditMarked if self.marked_count() > 0 => return PickerAction::EditMarked,
+            Action::EditMarked => {
+                return PickerAction::Notice(
+                    "Mark workspaces with Space first; e then edits them in one form.".into(),
+                );
+            }
             Action::Reload => return PickerAction::Reload,
             Action::Help => return PickerAction::Help,
             Action::Quit => return PickerAction::Quit,
-            Action::Back => self.filter.clear(),
+            // Esc steps back one layer at a time: the filter first, then the marks.
+            Action::Back if !self.filter.is_empty() => self.filter.clear(),
+            Action::Back if !self.marked.is_empty() => {
+                let n = std::mem::take(&mut self.marked).len();
+                let s = if n == 1 { "" } else { "s" };
+                return PickerAction::Notice(format!("Cleared {n} mark{s}."));
+            }
+            Action::Back => {}
             Action::Edit
             | Action::Toggle
             | Action::CycleBack
@@ -125,6 +175,7 @@ impl PickerState {
             | Action::Reset
             | Action::ResetAll
             | Action::Editor
+            | Action::History
             | Action::Review
             | Action::Retry
             | Action::Submit
@@ -171,6 +222,7 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Open, "open"),
+        (Action::Mark, "mark"),
         (Action::Filter, "filter"),
         (Action::Reload, "reload"),
         (Action::Help, "help"),
@@ -180,8 +232,16 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
         (Action::PageDown, "page down"),
         (Action::PageUp, "page up"),
     ];
+    if state.marked_count() > 0 {
+        h[2] = (Action::Open, "edit marked");
+        h.insert(3, (Action::EditMarked, "edit marked"));
+    } else {
+        h.push((Action::EditMarked, "edit marked"));
+    }
     if !state.filter.is_empty() {
         h.insert(4, (Action::Back, "clear filter"));
+    } else if !state.marked.is_empty() {
+        h.insert(4, (Action::Back, "clear marks"));
     } else {
         h.push((Action::Back, "clear filter"));
     }

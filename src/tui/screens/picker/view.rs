@@ -21,6 +21,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!(" {} of {total} workspace{plural} ", matches.len())
     };
+    let marked = p.marked_count();
+    if marked > 0 {
+        count = format!("{}· {marked} marked ", count);
+    }
     if p.error.is_some() && !p.loading {
         count = format!(" {total} loaded · incomplete, r retries ");
     }
@@ -94,10 +98,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let row = Rect::new(inner.x, inner.y + y, inner.width, 1);
         let updated = ws.updated_at().map_or("—".into(), short_time);
         // A draft of unsaved edits waits for this one: restoring it is offered on opening.
-        let name = if p.drafts.contains(ws.id()) {
-            pad(&format!("✎ {}", ws.name()), name_w)
+        // Marked for a bulk edit: a glyph, not colour alone.
+        let mark = if p.marked.contains(ws.id()) {
+            "✓ "
         } else {
-            pad(ws.name(), name_w)
+            ""
+        };
+        let name = if p.drafts.contains(ws.id()) {
+            pad(&format!("{mark}✎ {}", ws.name()), name_w)
+        } else {
+            pad(&format!("{mark}{}", ws.name()), name_w)
         };
         let slug = pad(ws.slug(), slug_w);
         let line = if here {

@@ -13,7 +13,7 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::QuestionLeave => vec![
             (
                 Action::KeepDraft,
-                if app.draft_error.is_some() {
+                if app.draft_error.is_some() || app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0) {
                     "lose edits"
                 } else {
                     "keep draft"
@@ -21,7 +21,7 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             ),
             (
                 Action::Yes,
-                if app.draft_error.is_some() {
+                if app.draft_error.is_some() || app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0) {
                     "lose edits"
                 } else {
                     "keep draft"
@@ -37,6 +37,10 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         ],
         Scope::QuestionResetAll => vec![(Action::Yes, "reset all"), (Action::No, "not now")],
         Scope::Picker
+        | Scope::BulkForm
+        | Scope::BulkReview
+        | Scope::BulkProgress
+        | Scope::BulkResult
         | Scope::Loading
         | Scope::Form
         | Scope::Review
@@ -44,6 +48,7 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::Result
         | Scope::Conflict
         | Scope::TooSmall
+        | Scope::History
         | Scope::Budgets
         | Scope::Guardrail
         | Scope::Keys
@@ -100,8 +105,11 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -170,8 +178,11 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry
@@ -231,8 +242,11 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reset
         | Action::ResetAll
         | Action::Editor
+        | Action::History
         | Action::Review
         | Action::Open
+        | Action::Mark
+        | Action::EditMarked
         | Action::Filter
         | Action::Reload
         | Action::Retry

@@ -19,7 +19,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
             let s = if n == 1 { "" } else { "s" };
             let quitting = quit;
             // Only the new workspace's text: no draft keeps it.
-            let (title, yes, discard) = if quitting && app.unsaved() == 0 {
+            let bulk = app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0);
+            let (title, yes, discard) = if quitting && bulk {
+                (
+                    "Quit?",
+                    "quit and lose the bulk edit (no draft is kept for it)",
+                    "discard and quit",
+                )
+            } else if bulk {
+                (
+                    "Back to the list?",
+                    "go back and lose the bulk edit (no draft is kept for it)",
+                    "discard and go back to the picker",
+                )
+            } else if quitting && app.unsaved() == 0 {
                 (
                     "Quit?",
                     "quit and lose the new workspace",

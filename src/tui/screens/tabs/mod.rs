@@ -291,8 +291,11 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
             | Action::Reset
             | Action::ResetAll
             | Action::Editor
+            | Action::History
             | Action::Review
             | Action::Open
+            | Action::Mark
+            | Action::EditMarked
             | Action::Filter
             | Action::Reload
             | Action::Retry
@@ -325,6 +328,10 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         Scope::MemberAdd => crate::tui::screens::members_tab::act_add(app, action),
         // Not a tab's scope: nothing acts.
         Scope::Picker
+        | Scope::BulkForm
+        | Scope::BulkReview
+        | Scope::BulkProgress
+        | Scope::BulkResult
         | Scope::Loading
         | Scope::Form
         | Scope::Review
@@ -335,6 +342,7 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
         | Scope::TooSmall
+        | Scope::History
         | Scope::AdminReview
         | Scope::AdminSending
         | Scope::AdminResult
@@ -372,6 +380,10 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::Members => crate::tui::screens::members_tab::hints(app),
         Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
         Scope::Picker
+        | Scope::BulkForm
+        | Scope::BulkReview
+        | Scope::BulkProgress
+        | Scope::BulkResult
         | Scope::Loading
         | Scope::Form
         | Scope::Review
@@ -382,6 +394,7 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::QuestionDraft
         | Scope::QuestionResetAll
         | Scope::TooSmall
+        | Scope::History
         | Scope::AdminReview
         | Scope::AdminSending
         | Scope::AdminResult

@@ -27,7 +27,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
         Tab::Keys => crate::tui::screens::keys_tab::view::draw(buf, body, app, theme),
         Tab::Guardrail => {
             if let Some(g) = &app.tabs.guardrail {
-                crate::tui::screens::guardrail::view::draw(buf, body, g, theme);
+                let editor =
+                    crate::tui::chrome::first_key(&app.keys, crate::config::Action::Editor);
+                crate::tui::screens::guardrail::view::draw(buf, body, g, theme, &editor);
             }
         }
     }

@@ -1,0 +1,287 @@
+//! `orws apply FILE|PLAN [--yes]`: shows the plan and its count, asks, then writes through the
+//! batch engine: at most `concurrency` at once, each workspace checked right before its PATCH
+//! against the values the plan saw (else a conflict, nothing sent). One history entry.
+
+use super::Output;
+use super::admin_io::{confirm, record};
+use super::output::{json_pretty, table};
+use super::plan::{Source, count_line, plan_file, plan_table};
+use super::say::{say, warn};
+use crate::batch::{self, Event, Item, Options, Status};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::text::escape;
+use serde_json::json;
+use std::io::{IsTerminal, Write};
+
+pub async fn run(
+    conn: &Connection,
+    output: Output,
+    concurrency: usize,
+    source: Source,
+    yes: bool,
+) -> Result<String, RunError> {
+    let client = &conn.client;
+    let plan = match source {
+        Source::Saved(saved) => {
+            // Values seen on one server say nothing about another.
+            if saved.host != client.host() {
+                return Err(RunError::usage(format!(
+                    "the plan was made against {}, not {}; make a new one with `orws plan`; nothing was sent",
+                    saved.host,
+                    client.host()
+                )));
+            }
+            saved.plan
+        }
+        Source::File { name, entries } => plan_file(conn, &name, &entries).await?,
+    };
+    let items: Vec<Item> = plan
+        .changed()
+        .map(|w| Item {
+            id: w.id.clone(),
+            label: w.label.clone(),
+            base: w.base.clone(),
+            patch: w.patch(),
+        })
+        .collect();
+    if items.is_empty() {
+        say(&format!(
+            "nothing to change: {}",
+            count_line(&plan).trim_start_matches("no changes: ")
+        ));
+        return Ok(match output {
+            Output::Json => {
+                json_pretty(&json!({"results": [], "applied": 0, "conflicts": 0, "failed": 0}))
+            }
+            Output::Table => String::new(),
+        });
+    }
+    for item in &items {
+        // An id of `..` or with `/` would address another resource: refused before any write.
+        crate::api::check_workspace_name(&item.id).map_err(|e| {
+            RunError::usage(format!(
+                "workspace id '{}' cannot be one ({e}); nothing was sent",
+                item.id
+            ))
+        })?;
+    }
+    // The plan goes to stderr (stdout carries only the result), without the unchanged ones.
+    eprint!("{}", plan_table(&plan, true));
+    let fields: usize = items.iter().map(|i| i.patch.len()).sum();
+    let question = format!(
+        "apply to {} workspace{} ({fields} field{})",
+        items.len(),
+        if items.len() == 1 { "" } else { "s" },
+        if fields == 1 { "" } else { "s" },
+    );
+    if yes {
+        // The count is shown even when not asked.
+        say(&question);
+    }
+    confirm(&question, yes)?;
+    let outcomes = run_batch(conn, &items, concurrency).await;
+    if let Some(entry) = batch::history_entry(client.host(), &items, &outcomes) {
+        record(conn, &entry);
+    }
+    let [applied, conflicts, failed, not_started] = batch::counts(&outcomes);
+    let out = match output {
+        Output::Json => json_pretty(&json!({
+            "results": items.iter().zip(&outcomes).map(|(item, o)| json!({
+                "id": item.id,
+                "label": item.label,
+                "status": batch::status(o.as_ref()).label(),
+                "reason": batch::reason(o.as_ref()),
+            })).collect::<Vec<_>>(),
+            "applied": applied,
+            "conflicts": conflicts,
+            "failed": failed,
+            "not_started": not_started,
+        })),
+        Output::Table => {
+            let rows: Vec<Vec<String>> = items
+                .iter()
+                .zip(&outcomes)
+                .map(|(item, o)| {
+                    vec![
+                        item.label.clone(),
+                        item.id.clone(),
+                        batch::status(o.as_ref()).label().to_string(),
+                        batch::reason(o.as_ref()),
+                    ]
+                })
+                .collect();
+            table(&["WORKSPACE", "ID", "RESULT", "DETAIL"], &rows)
+        }
+    };
+    let summary = format!(
+        "{applied} applied, {conflicts} stopped by a conflict, {failed} failed{}",
+        if not_started > 0 {
+            format!(", {not_started} not started")
+        } else {
+            String::new()
+        }
+    );
+    if failed + conflicts + not_started == 0 {
+        say(&summary);
+        return Ok(out);
+    }
+    super::print_now(&out);
+    if failed > 0 || not_started > 0 {
+        Err(RunError::api(format!(
+            "{summary}; a conflict or failure left that workspace as it was"
+        )))
+    } else {
+        Err(RunError::conflict(format!(
+            "{summary}; a workspace changed on the server since the plan was left as it was: plan again"
+        )))
+    }
+}
+
+/// Runs the batch with a progress line on stderr; Ctrl-C stops starting new writes (those in
+/// flight finish).
+async fn run_batch(
+    conn: &Connection,
+    items: &[Item],
+    concurrency: usize,
+) -> Vec<Option<crate::submit::WriteOutcome>> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut progress = Progress::new(items.len(), std::io::stderr().is_terminal());
+    let running = batch::run(&conn.client, items, Options::new(concurrency), tx, stop_rx);
+    tokio::pin!(running);
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut stopping = false;
+    let outcomes = loop {
+        tokio::select! {
+            outcomes = &mut running => break outcomes,
+            Some(event) = rx.recv() => progress.on(&event),
+            _ = &mut ctrl_c, if !stopping => {
+                stopping = true;
+                let _ = stop_tx.send(true);
+                progress.clear();
+                warn("stopping: writes in flight finish, no new ones start");
+            }
+        }
+    };
+    while let Ok(event) = rx.try_recv() {
+        progress.on(&event);
+    }
+    progress.finish();
+    outcomes
+}
+
+/// The progress line: `applying 12/37 · 2 conflicts · 1 failed`. On a terminal it is redrawn
+/// in place; otherwise a plain line at each tenth of the way (and at the end), so a log gets
+/// at most about eleven lines whatever the size of the batch.
+struct Progress {
+    total: usize,
+    done: usize,
+    conflicts: usize,
+    failed: usize,
+    tty: bool,
+    /// Plain mode: the done count at which the next line is written.
+    next_line: usize,
+    drawn: bool,
+}
+
+impl Progress {
+    fn new(total: usize, tty: bool) -> Self {
+        Self {
+            total,
+            done: 0,
+            conflicts: 0,
+            failed: 0,
+            tty,
+            next_line: 1,
+            drawn: false,
+        }
+    }
+
+    fn line(&self) -> String {
+        let mut s = format!("applying {}/{}", self.done, self.total);
+        if self.conflicts > 0 {
+            s.push_str(&format!(
+                " · {} conflict{}",
+                self.conflicts,
+                if self.conflicts == 1 { "" } else { "s" }
+            ));
+        }
+        if self.failed > 0 {
+            s.push_str(&format!(" · {} failed", self.failed));
+        }
+        s
+    }
+
+    fn on(&mut self, event: &Event) {
+        match event {
+            Event::Done { status, .. } => {
+                self.done += 1;
+                match status {
+                    Status::Conflict => self.conflicts += 1,
+                    Status::Failed => self.failed += 1,
+                    Status::Applied | Status::NotStarted => {}
+                }
+                self.show();
+            }
+            Event::Slowed { limit, wait } => {
+                self.clear();
+                say(&format!(
+                    "the server asked to slow down: waiting {:.1} s, then {limit} at once",
+                    wait.as_secs_f64()
+                ));
+                self.show();
+            }
+            Event::Phase { .. } => {}
+        }
+    }
+
+    fn show(&mut self) {
+        if self.tty {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2Korws: {}", escape(&self.line()));
+            let _ = err.flush();
+            self.drawn = true;
+        } else if self.done >= self.next_line || self.done == self.total {
+            say(&self.line());
+            let step = (self.total / 10).max(1);
+            self.next_line = (self.done / step + 1) * step;
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.tty && self.drawn {
+            eprint!("\r\x1b[2K");
+            self.drawn = false;
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.tty && self.drawn {
+            eprintln!();
+            self.drawn = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_progress_counts_and_names_conflicts_and_failures() {
+        let mut p = Progress::new(37, false);
+        for status in [
+            Status::Applied,
+            Status::Conflict,
+            Status::Failed,
+            Status::Conflict,
+        ] {
+            p.on(&Event::Done { index: 0, status });
+        }
+        assert_eq!(p.line(), "applying 4/37 · 2 conflicts · 1 failed");
+        // A line at each tenth: the next after 3 of 37 is at 6.
+        assert_eq!(p.next_line, 6);
+    }
+}

@@ -1,0 +1,439 @@
+//! `orws revert ID [--yes]`: undoes one history entry (an id or a unique prefix of one, like
+//! git) through the same safe writes the commands use, each checking that what the entry left
+//! is still there (else a conflict, exit 3, nothing overwritten), and records its own entry.
+
+use super::Output;
+use super::admin_io::{confirm, record};
+use super::output::{changes_table, json_pretty};
+use super::say::{say, warn};
+use crate::batch::Item;
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::revert::{MembersAction, PatchRevert, Revert, budget_target, find, labels, revert};
+use crate::state::history::HistoryEntry;
+use crate::submit::{Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest};
+use crate::text::escape;
+use crate::workspace::display_value;
+use serde_json::{Value, json};
+
+pub async fn run(
+    conn: &Connection,
+    output: Output,
+    asked: &str,
+    yes: bool,
+    concurrency: usize,
+) -> Result<String, RunError> {
+    let source = super::history::Source {
+        dir: conn.state_dir.clone(),
+        host: conn.client.host().to_string(),
+    };
+    let all = super::history::entries(&source)?;
+    let entry = find(&all, asked).map_err(|e| RunError::usage(e.to_string()))?;
+    let labels = labels(&all);
+    let undo = revert(entry, &labels).map_err(|e| RunError::usage(e.to_string()))?;
+    let what = format!(
+        "{} entry {} ({})",
+        super::history::kind_name(entry.kind),
+        super::history::short_id(&entry.id),
+        super::history::workspace_label(entry, &labels)
+    );
+    match undo {
+        Revert::Patch(p) => {
+            show_patch(&p);
+            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            patch(conn, output, &p).await
+        }
+        Revert::Guardrail {
+            workspace_id,
+            guardrail_id,
+            expect,
+            patch,
+        } => {
+            say(&format!(
+                "would send PATCH /guardrails/{guardrail_id} back to {}",
+                escape(&Value::Object(patch.clone()).to_string())
+            ));
+            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            let now = conn
+                .client
+                .get_guardrail(&guardrail_id)
+                .await?
+                .unwrap_or_default();
+            let moved: Vec<String> = expect
+                .iter()
+                .filter(|(k, v)| now.get(*k).unwrap_or(&Value::Null) != *v)
+                .map(|(k, _)| {
+                    format!(
+                        "{k} is now {}",
+                        now.get(k).map_or("null".into(), Value::to_string)
+                    )
+                })
+                .collect();
+            if !moved.is_empty() {
+                return Err(changed_since(&moved));
+            }
+            super::guardrail::patch_cmd(conn, output, &workspace_id, patch, false).await
+        }
+        Revert::Members {
+            workspace_id,
+            action,
+            user_ids,
+        } => {
+            say(&format!(
+                "would send POST /workspaces/{workspace_id}/members/{} with {}",
+                action.as_str(),
+                escape(&user_ids.join(", "))
+            ));
+            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            match action {
+                MembersAction::Add => {
+                    super::members::add(conn, output, &workspace_id, &user_ids, false).await
+                }
+                MembersAction::Remove => {
+                    super::members::remove(conn, output, &workspace_id, &user_ids, true, false)
+                        .await
+                }
+            }
+        }
+        Revert::Key {
+            hash,
+            expect,
+            patch,
+            ..
+        } => {
+            say(&format!(
+                "would send PATCH /keys/{hash} with {}",
+                serde_json::to_string(&patch).unwrap_or_default()
+            ));
+            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            let (key, now_in) = super::keys::locate(conn, &hash).await?;
+            match (patch.disabled, patch.workspace_id) {
+                (Some(disabled), _) => {
+                    super::keys::set_disabled(conn, output, &hash, disabled, false).await
+                }
+                (None, Some(back)) => {
+                    let expected = expect.workspace_id.unwrap_or_default();
+                    if now_in.id() != expected && now_in.id() != back {
+                        return Err(changed_since(&[format!(
+                            "key '{}' is now in {} ({})",
+                            key.name,
+                            now_in.slug(),
+                            now_in.id()
+                        )]));
+                    }
+                    super::keys::move_key(conn, output, &hash, &back, true, false).await
+                }
+                (None, None) => Err(RunError::usage("the entry changes nothing of the key")),
+            }
+        }
+        Revert::Budgets {
+            workspace_id,
+            expect,
+            restore,
+            changed,
+            byok_changed,
+        } => {
+            say(&format!(
+                "would put back the budgets of {}: {}",
+                escape(&super::history::workspace_label(entry, &labels)),
+                changed
+                    .iter()
+                    .map(|i| format!(
+                        "{i} {}",
+                        restore
+                            .limits
+                            .get(*i)
+                            .map_or("none".into(), crate::admin::budgets::usd)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            let now = conn.client.get_budgets(&workspace_id).await?;
+            let target = budget_target(&now, &expect, &restore, &changed, byok_changed).map_err(
+                |moved| {
+                    changed_since(
+                        &moved
+                            .iter()
+                            .map(|m| format!("{m} changed"))
+                            .collect::<Vec<_>>(),
+                    )
+                },
+            )?;
+            let requests = crate::admin::budgets::plan(&now, &target).map_err(|broken| {
+                RunError::conflict(format!(
+                    "putting the budgets back would break the rules with what the server holds now: {}; nothing was sent",
+                    broken
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ))
+            })?;
+            super::budgets::execute(conn, output, &workspace_id, now, target, requests, false).await
+        }
+        Revert::DeleteCreated {
+            workspace_id, slug, ..
+        } => {
+            say(&format!(
+                "undoing the create deletes workspace '{}' ({workspace_id})",
+                escape(&slug)
+            ));
+            let plan = super::delete::DeletePlan {
+                workspace: workspace_id,
+                yes,
+                confirm_default: false,
+                dry_run: false,
+            };
+            super::delete::run(conn, output, plan).await
+        }
+        Revert::Batch(items) => batch(conn, output, &what, items, yes, concurrency).await,
+    }
+}
+
+fn changed_since(what: &[String]) -> RunError {
+    RunError::conflict(format!(
+        "conflict: changed on the server since this entry: {}; nothing was sent",
+        escape(&what.join(", "))
+    ))
+}
+
+fn show_patch(p: &PatchRevert) {
+    say(&format!(
+        "would send PATCH /workspaces/{} ({}) with this body, if each field still holds its value after the entry:",
+        p.id,
+        escape(&p.label)
+    ));
+    for (k, v) in p.patch.fields() {
+        say(&format!(
+            "  {k}: \"{}\" → \"{}\"",
+            display_value(p.base.get(k)),
+            display_value(Some(v))
+        ));
+    }
+}
+
+/// The inverse patch, sent like `orws patch`: a GET, the conflict check against the entry's
+/// `after`, then the PATCH.
+async fn patch(conn: &Connection, output: Output, p: &PatchRevert) -> Result<String, RunError> {
+    crate::api::check_workspace_name(&p.id).map_err(|e| {
+        RunError::usage(format!(
+            "the entry names a workspace id that cannot be one ({e}); nothing was sent"
+        ))
+    })?;
+    let request = WriteRequest {
+        id: &p.id,
+        base: &p.base,
+        patch: &p.patch,
+        expects: &[],
+        base_is_fresh: false,
+    };
+    let outcome =
+        crate::submit::safe_patch(&conn.client, request, RetryPolicy::default(), |phase| {
+            if let Phase::Waiting(n) = phase {
+                say(&format!(
+                    "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
+                    n.reason,
+                    n.wait.as_secs_f64(),
+                    n.attempt,
+                    n.max_attempts
+                ));
+            }
+        })
+        .await;
+    match outcome {
+        WriteOutcome::Applied(applied) => {
+            let Applied {
+                outcome, after_all, ..
+            } = *applied;
+            if after_all {
+                say(
+                    "the PATCH got no clean answer, but reading the workspace again shows it was applied",
+                );
+            }
+            Ok(applied_output(conn, output, outcome))
+        }
+        WriteOutcome::Conflict { server, report } => {
+            let fields: Vec<String> = report
+                .conflicts
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} is now \"{}\"",
+                        c.field,
+                        display_value(server.get(&c.field))
+                    )
+                })
+                .collect();
+            Err(changed_since(&fields))
+        }
+        WriteOutcome::Expectation { message, .. } => Err(RunError::conflict(message)),
+        WriteOutcome::WrongTarget(w) => Err(RunError::api(w.to_string())),
+        WriteOutcome::PartlyApplied {
+            applied,
+            missing,
+            error,
+        } => {
+            let text = crate::submit::partly_applied_text(&applied.outcome.patch, &missing);
+            let shown = applied_output(conn, output, applied.outcome);
+            super::print_now(&shown);
+            Err(RunError::api(format!(
+                "{error}; checked the server: {text}; the history holds what landed"
+            )))
+        }
+        WriteOutcome::NotApplied { error, checked, .. } => {
+            let e = RunError::from(error);
+            Err(match checked {
+                Some(checked) => e.with_detail(checked),
+                None => e,
+            })
+        }
+        WriteOutcome::InDoubt { error, reread } => Err(RunError::api(format!(
+            "{error}; reading the workspace to tell whether it was applied failed too ({reread}); check with `orws get {}`",
+            p.id
+        ))),
+    }
+}
+
+/// Records the applied revert and prints it as `orws patch` does.
+fn applied_output(conn: &Connection, output: Output, outcome: SubmitOutcome) -> String {
+    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
+        warn(&format!(
+            "the server did not store what was asked: {warning}"
+        ));
+    }
+    let SubmitOutcome {
+        before,
+        after,
+        patch,
+        ..
+    } = outcome;
+    record(
+        conn,
+        &HistoryEntry::new(
+            crate::state::now_rfc3339(),
+            conn.client.host(),
+            &patch,
+            &before,
+            &after,
+        ),
+    );
+    match output {
+        Output::Json => json_pretty(&json!({
+            "patch": patch.to_json(),
+            "before": before.to_json(),
+            "after": after.to_json(),
+        })),
+        Output::Table => changes_table(&before, &after, &patch),
+    }
+}
+
+/// A batch: one inverse patch per part that landed, each with its own conflict check right
+/// before its PATCH, at most `concurrency` at once; one batch entry for what landed. Exit 1
+/// when any failed, else 3 when any met a later change, else 0 (as `orws apply`).
+async fn batch(
+    conn: &Connection,
+    output: Output,
+    what: &str,
+    items: Vec<Item>,
+    yes: bool,
+    concurrency: usize,
+) -> Result<String, RunError> {
+    say(&format!(
+        "would send {} PATCH request(s), each only if its fields still hold the batch's values:",
+        items.len()
+    ));
+    for item in &items {
+        let fields: Vec<String> = item
+            .patch
+            .fields()
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}: \"{}\" → \"{}\"",
+                    display_value(item.base.get(k)),
+                    display_value(Some(v))
+                )
+            })
+            .collect();
+        say(&format!(
+            "  {}: {}",
+            escape(&item.label),
+            escape(&fields.join(", "))
+        ));
+    }
+    confirm(
+        &format!("Undo {} on {} workspace(s)?", escape(what), items.len()),
+        yes,
+    )?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    let total = items.len();
+    let progress = async {
+        let mut done = 0;
+        while let Some(event) = rx.recv().await {
+            if let crate::batch::Event::Done { .. } = event {
+                done += 1;
+                say(&format!("{done}/{total} done"));
+            }
+        }
+    };
+    let (outcomes, ()) = tokio::join!(
+        crate::batch::run(
+            &conn.client,
+            &items,
+            crate::batch::Options::new(concurrency),
+            tx,
+            stop,
+        ),
+        progress
+    );
+    if let Some(entry) = crate::batch::history_entry(conn.client.host(), &items, &outcomes) {
+        record(conn, &entry);
+    }
+    let rows: Vec<(String, crate::batch::Status, String)> = items
+        .iter()
+        .zip(&outcomes)
+        .map(|(item, o)| {
+            (
+                item.label.clone(),
+                crate::batch::status(o.as_ref()),
+                crate::batch::reason(o.as_ref()),
+            )
+        })
+        .collect();
+    let shown = match output {
+        Output::Json => json_pretty(&Value::Array(
+            items
+                .iter()
+                .zip(&rows)
+                .map(|(item, (_, status, reason))| {
+                    json!({
+                        "workspace_id": item.id,
+                        "workspace": item.label,
+                        "status": format!("{status:?}").to_lowercase(),
+                        "reason": reason,
+                    })
+                })
+                .collect(),
+        )),
+        Output::Table => super::output::table(
+            &["WORKSPACE", "RESULT"],
+            &rows
+                .iter()
+                .map(|(label, _, reason)| vec![escape(label).into_owned(), reason.clone()])
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let [applied, conflicts, failed, _] = crate::batch::counts(&outcomes);
+    if failed > 0 || conflicts > 0 {
+        super::print_now(&shown);
+        let text = format!("{applied} undone, {conflicts} changed since (kept), {failed} failed");
+        return Err(if failed > 0 {
+            RunError::api(text)
+        } else {
+            RunError::conflict(text)
+        });
+    }
+    Ok(shown)
+}

@@ -1,0 +1,13 @@
+//! The organisation as code (product.md §11): `export` writes workspaces to a TOML, YAML or
+//! JSON file; `plan` compares a file with the server; `apply` sends the plan. Nothing here
+//! talks to a server or a terminal: the CLI does (src/cli/export.rs, plan.rs, apply.rs).
+
+pub mod file;
+pub mod plan;
+pub mod saved;
+pub mod tree;
+pub mod write;
+
+pub use file::{FileEntry, FileErrors, Format};
+pub use plan::{FieldChange, Plan, WorkspacePlan, plan};
+pub use saved::SavedPlan;

@@ -1,0 +1,174 @@
+//! The plan: for each workspace a file manages, the minimal patch from the server's state to
+//! the file's. A pure function of the file's entries and the server's workspaces.
+
+use super::file::FileEntry;
+use crate::workspace::{PatchBody, Workspace};
+use serde_json::Value;
+
+/// One field that would change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    /// What the server holds (`None`: it did not send the field).
+    pub server: Option<Value>,
+    /// What the file asks for (`null` clears).
+    pub file: Value,
+}
+
+/// One managed workspace: what would change, and the state that was planned on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkspacePlan {
+    pub id: String,
+    /// Slug (else name, else id), escaped for a terminal.
+    pub label: String,
+    /// Empty when the workspace already holds what the file says.
+    pub changes: Vec<FieldChange>,
+    /// The server's workspace as planned on: right before the PATCH, each changed field must
+    /// still hold its value here.
+    pub base: Workspace,
+}
+
+impl WorkspacePlan {
+    /// The PATCH body: exactly the changed fields.
+    pub fn patch(&self) -> PatchBody {
+        PatchBody::from_fields(
+            self.changes
+                .iter()
+                .map(|c| (c.field.clone(), c.file.clone()))
+                .collect(),
+        )
+    }
+}
+
+/// Every workspace the file manages (by uuid), and how many on the server it leaves alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub workspaces: Vec<WorkspacePlan>,
+    pub unmanaged: usize,
+}
+
+impl Plan {
+    /// The workspaces with at least one change.
+    pub fn changed(&self) -> impl Iterator<Item = &WorkspacePlan> {
+        self.workspaces.iter().filter(|w| !w.changes.is_empty())
+    }
+
+    pub fn changed_count(&self) -> usize {
+        self.changed().count()
+    }
+
+    pub fn field_count(&self) -> usize {
+        self.changed().map(|w| w.changes.len()).sum()
+    }
+}
+
+/// A label a person knows the workspace by, safe to print.
+pub fn label(ws: &Workspace) -> String {
+    let text = [ws.slug(), ws.name(), ws.id()]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
+    crate::text::escape(text).into_owned()
+}
+
+/// The plan of `entries` against `server`; an entry whose workspace is not on the server is
+/// an error (a file never creates one), returned as those entries.
+pub fn plan<'a>(
+    entries: &'a [FileEntry],
+    server: &[Workspace],
+) -> Result<Plan, Vec<&'a FileEntry>> {
+    let by_id: std::collections::HashMap<String, &Workspace> = server
+        .iter()
+        .map(|w| (w.id().to_ascii_lowercase(), w))
+        .collect();
+    let mut missing = Vec::new();
+    let mut workspaces = Vec::new();
+    for entry in entries {
+        let Some(&ws) = by_id.get(&entry.id.to_ascii_lowercase()) else {
+            missing.push(entry);
+            continue;
+        };
+        let patch = PatchBody::between(ws, &entry.fields);
+        let changes = patch
+            .fields()
+            .iter()
+            .map(|(field, file)| FieldChange {
+                field: field.clone(),
+                server: ws.get(field).cloned(),
+                file: file.clone(),
+            })
+            .collect();
+        workspaces.push(WorkspacePlan {
+            id: ws.id().to_string(),
+            label: label(ws),
+            changes,
+            base: ws.clone(),
+        });
+    }
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    workspaces.sort_by(|a, b| a.id.cmp(&b.id));
+    let managed = workspaces.len();
+    Ok(Plan {
+        workspaces,
+        unmanaged: server.len().saturating_sub(managed),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Map, json};
+
+    fn ws(id: &str, extra: Value) -> Workspace {
+        let mut v = json!({"id": id, "name": "N", "slug": "n", "description": "d", "io_logging_sampling_rate": 1});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        Workspace::from_json(v).unwrap()
+    }
+
+    fn entry(id: &str, fields: Value) -> FileEntry {
+        FileEntry {
+            id: id.into(),
+            line: 1,
+            fields: fields.as_object().cloned().unwrap_or_else(Map::new),
+        }
+    }
+
+    #[test]
+    fn only_differing_fields_are_planned_and_unmanaged_counted() {
+        let server = [ws("a", json!({})), ws("b", json!({})), ws("c", json!({}))];
+        let entries = [
+            entry("b", json!({"name": "N", "io_logging_sampling_rate": 1.0})),
+            entry("a", json!({"name": "M", "description": null})),
+        ];
+        let p = plan(&entries, &server).unwrap();
+        assert_eq!(p.unmanaged, 1);
+        assert_eq!(p.workspaces[0].id, "a");
+        assert_eq!(
+            p.workspaces[0].patch().to_body_string(),
+            r#"{"name":"M","description":null}"#
+        );
+        assert_eq!(p.workspaces[0].changes[1].server, Some(json!("d")));
+        assert!(p.workspaces[1].changes.is_empty());
+        assert_eq!(p.changed_count(), 1);
+        assert_eq!(p.field_count(), 2);
+    }
+
+    #[test]
+    fn an_entry_not_on_the_server_is_an_error() {
+        let server = [ws("a", json!({}))];
+        let entries = [entry("z", json!({"name": "x"}))];
+        let missing = plan(&entries, &server).unwrap_err();
+        assert_eq!(missing[0].id, "z");
+    }
+
+    #[test]
+    fn labels_are_escaped() {
+        let w =
+            Workspace::from_json(json!({"id": "a", "name": "N", "slug": "x\u{1b}[2J"})).unwrap();
+        assert_eq!(label(&w), "x\\x1b[2J");
+    }
+}

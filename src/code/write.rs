@@ -1,0 +1,237 @@
+//! `orws export`'s text: deterministic and diff-friendly. Entries sorted by uuid, fields in
+//! the form's order, only fields the server sent; read-only and unknown fields as comments
+//! (TOML, YAML) or under `_read_only` (JSON). Server nulls are `null` (JSON, YAML) or listed in
+//! `clear` (TOML), so a file exported and planned at once shows no changes.
+
+use super::file::{CLEAR_KEY, Format, READ_ONLY_KEY, WORKSPACES_KEY};
+use crate::text::escape_json;
+use crate::workspace::{FIELDS, READ_ONLY, Workspace};
+use serde_json::{Map, Value};
+
+const HEADER: &str = "orws export: one entry per workspace, keyed by its uuid. A field left out is not\n\
+managed; a value sets it; null clears it. Read-only fields are comments.";
+const TOML_HEADER: &str = "orws export: one entry per workspace, keyed by its uuid. A field left out is not\n\
+managed; a value sets it; `clear = [...]` sets fields to null. Read-only fields are comments.";
+
+/// The file for `workspaces` in `format`.
+pub fn export(format: Format, workspaces: &[Workspace]) -> String {
+    let mut sorted: Vec<&Workspace> = workspaces.iter().collect();
+    sorted.sort_by(|a, b| a.id().cmp(b.id()));
+    sorted.dedup_by(|a, b| a.id() == b.id());
+    match format {
+        Format::Toml => toml(&sorted),
+        Format::Yaml => yaml(&sorted),
+        Format::Json => json(&sorted),
+    }
+}
+
+/// The editable fields the server sent, in form order.
+fn editable(ws: &Workspace) -> impl Iterator<Item = (&'static str, &Value)> {
+    FIELDS
+        .iter()
+        .filter_map(|s| ws.get(s.name).map(|v| (s.name, v)))
+}
+
+/// Read-only fields the server sent, then fields orws does not know.
+fn read_only(ws: &Workspace) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = READ_ONLY
+        .iter()
+        .filter_map(|k| ws.get(k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    out.extend(ws.unknown_fields().map(|(k, v)| (k.clone(), v.clone())));
+    out
+}
+
+/// Compact JSON with every terminal-unsafe character escaped: valid as a TOML basic string
+/// or a YAML double-quoted scalar, and one line.
+fn compact(value: &Value) -> String {
+    escape_json(&value.to_string()).into_owned()
+}
+
+fn comment(text: &str) -> String {
+    text.lines().map(|l| format!("# {l}\n")).collect()
+}
+
+fn toml(workspaces: &[&Workspace]) -> String {
+    let mut out = comment(TOML_HEADER);
+    for ws in workspaces {
+        out.push_str(&format!(
+            "\n[{WORKSPACES_KEY}.{}]\n",
+            compact(&Value::String(ws.id().into()))
+        ));
+        for (k, v) in read_only(ws) {
+            out.push_str(&format!("# {k} = {}\n", compact(&v)));
+        }
+        let mut clear = Vec::new();
+        for (name, value) in editable(ws) {
+            if value.is_null() {
+                clear.push(Value::String(name.into()));
+                continue;
+            }
+            match toml_value(value) {
+                Some(text) => out.push_str(&format!("{name} = {text}\n")),
+                // TOML cannot say it (a null in a list): left out, so not managed.
+                None => out.push_str(&format!(
+                    "# {name} = {} (not managed: TOML cannot hold this value)\n",
+                    compact(value)
+                )),
+            }
+        }
+        if !clear.is_empty() {
+            out.push_str(&format!("{CLEAR_KEY} = {}\n", list(&clear)));
+        }
+    }
+    out
+}
+
+fn list(items: &[Value]) -> String {
+    let parts: Vec<String> = items.iter().map(compact).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+fn toml_value(value: &Value) -> Option<String> {
+    Some(match value {
+        Value::Null => return None,
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => compact(value),
+        Value::Array(items) => {
+            let parts = items.iter().map(toml_value).collect::<Option<Vec<_>>>()?;
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Object(map) => {
+            let parts = map
+                .iter()
+                .map(|(k, v)| {
+                    Some(format!(
+                        "{} = {}",
+                        compact(&Value::String(k.clone())),
+                        toml_value(v)?
+                    ))
+                })
+                .collect::<Option<Vec<_>>>()?;
+            format!("{{ {} }}", parts.join(", "))
+        }
+    })
+}
+
+fn yaml(workspaces: &[&Workspace]) -> String {
+    let mut out = comment(HEADER);
+    if workspaces.is_empty() {
+        out.push_str(&format!("{WORKSPACES_KEY}: {{}}\n"));
+        return out;
+    }
+    out.push_str(&format!("{WORKSPACES_KEY}:\n"));
+    for ws in workspaces {
+        out.push_str(&format!("  {}:\n", compact(&Value::String(ws.id().into()))));
+        for (k, v) in read_only(ws) {
+            out.push_str(&format!("    # {k}: {}\n", compact(&v)));
+        }
+        let mut any = false;
+        for (name, value) in editable(ws) {
+            any = true;
+            out.push_str(&format!("    {name}: {}\n", compact(value)));
+        }
+        if !any {
+            // An entry with no field: an empty mapping, not null.
+            out.push_str("    {}\n");
+        }
+    }
+    out
+}
+
+fn json(workspaces: &[&Workspace]) -> String {
+    let mut entries = Map::new();
+    for ws in workspaces {
+        let mut entry: Map<String, Value> = editable(ws)
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        entry.insert(
+            READ_ONLY_KEY.into(),
+            Value::Object(read_only(ws).into_iter().collect()),
+        );
+        entries.insert(ws.id().to_string(), Value::Object(entry));
+    }
+    let mut root = Map::new();
+    root.insert(WORKSPACES_KEY.into(), Value::Object(entries));
+    let text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
+    // serde_json leaves DEL, C1 and bidi controls raw.
+    format!("{}\n", escape_json(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::file::read;
+    use serde_json::json;
+
+    fn sample() -> Vec<Workspace> {
+        vec![
+            Workspace::from_json(json!({
+                "id": "8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b", "name": "Staging \"β\"",
+                "slug": "staging", "description": "two\nlines\t",
+                "io_logging_sampling_rate": 0.0001, "io_logging_api_key_ids": null,
+                "disabled_server_tools": ["openrouter:web_search"],
+                "is_data_discount_logging_enabled": false,
+                "created_at": "2025-01-01T00:00:00Z", "future_thing": {"a": [1], "t": "\u{1b}\u{202e}"}
+            }))
+            .unwrap(),
+            Workspace::from_json(json!({
+                "id": "550e8400-e29b-41d4-a716-446655440000", "name": "Production",
+                "slug": "production", "description": null, "io_logging_api_key_ids": [3, 1]
+            }))
+            .unwrap(),
+        ]
+    }
+
+    #[test]
+    fn every_format_reads_back_as_the_exported_values() {
+        for format in [Format::Toml, Format::Yaml, Format::Json] {
+            let text = export(format, &sample());
+            let entries =
+                read("x", &text, format).unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
+            assert_eq!(entries.len(), 2);
+            // Sorted by uuid.
+            assert_eq!(entries[0].id, "550e8400-e29b-41d4-a716-446655440000");
+            for (entry, ws) in entries.iter().zip([&sample()[1], &sample()[0]]) {
+                let expected: Map<String, Value> = editable(ws)
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect();
+                assert_eq!(entry.fields, expected, "{format:?}\n{text}");
+            }
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+                "{text}"
+            );
+            assert_eq!(export(format, &sample()), text, "deterministic");
+        }
+    }
+
+    #[test]
+    fn toml_shape() {
+        let text = export(Format::Toml, &sample()[1..]);
+        assert_eq!(
+            text,
+            "# orws export: one entry per workspace, keyed by its uuid. A field left out is not\n\
+             # managed; a value sets it; `clear = [...]` sets fields to null. Read-only fields are comments.\n\
+             \n\
+             [workspaces.\"550e8400-e29b-41d4-a716-446655440000\"]\n\
+             # id = \"550e8400-e29b-41d4-a716-446655440000\"\n\
+             name = \"Production\"\n\
+             slug = \"production\"\n\
+             io_logging_api_key_ids = [3, 1]\n\
+             clear = [\"description\"]\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_read_only_apart() {
+        let text = export(Format::Json, &sample()[..1]);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let entry = &v["workspaces"]["8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b"];
+        assert_eq!(entry["_read_only"]["created_at"], "2025-01-01T00:00:00Z");
+        assert_eq!(
+            entry["_read_only"]["future_thing"],
+            json!({"a": [1], "t": "\u{1b}\u{202e}"})
+        );
+        assert!(entry.get("created_at").is_none());
+    }
+}

@@ -1,0 +1,901 @@
+//! What undoing a history entry means, as data (no I/O): the write(s) that put back what the
+//! entry changed, each carrying the state it expects to find, so a later change is a conflict
+//! and never overwritten. Both front ends send these through their existing safe writes.
+//!
+//! Entries come in two shapes for admin writes: the CLI's (`patch` holds the fields or the
+//! members `action`, `before` the old values) and the TUI's (`patch.requests` holds the exact
+//! requests). Both are read here.
+
+use crate::admin::budgets::{Budgets, Interval};
+use crate::admin::keys::KeyPatch;
+use crate::state::history::{HistoryEntry, Kind};
+use crate::workspace::{FIELDS, PatchBody, Workspace};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// A settings patch back to the values before, checked against the values after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchRevert {
+    /// The uuid every request goes to.
+    pub id: String,
+    /// What the person knows it by (slug, else the id).
+    pub label: String,
+    /// The entry's `after` values (plus `id`): right before the PATCH each field the patch
+    /// changes must still hold this, else a conflict and nothing is sent.
+    pub base: Workspace,
+    /// The entry's `before` values.
+    pub patch: PatchBody,
+}
+
+/// Members added or removed, and the users the undo names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembersAction {
+    Add,
+    Remove,
+}
+
+impl MembersAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MembersAction::Add => "add",
+            MembersAction::Remove => "remove",
+        }
+    }
+}
+
+/// The writes that undo one entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Revert {
+    /// `PATCH /workspaces/{id}` back to `before`.
+    Patch(PatchRevert),
+    /// The default guardrail's fields back to `before`; `expect` holds the values the entry
+    /// left (each must still hold, else a conflict).
+    Guardrail {
+        workspace_id: String,
+        guardrail_id: String,
+        expect: Map<String, Value>,
+        patch: Map<String, Value>,
+    },
+    /// The inverse members request (an add is undone by removing the same users).
+    Members {
+        workspace_id: String,
+        action: MembersAction,
+        user_ids: Vec<String>,
+    },
+    /// A key back where it was, or enabled/disabled back; `expect` is its state after the entry.
+    Key {
+        /// The workspace the entry is about (where the key was before it moved).
+        workspace_id: String,
+        hash: String,
+        expect: KeyPatch,
+        patch: KeyPatch,
+    },
+    /// The budgets back: each interval (and the BYOK switch) the entry changed goes back to its
+    /// `before`, provided it still holds its `after`; see [`budget_target`].
+    Budgets {
+        workspace_id: String,
+        expect: Budgets,
+        restore: Budgets,
+        /// The intervals the entry changed.
+        changed: Vec<Interval>,
+        /// Whether the entry changed the BYOK switch.
+        byok_changed: bool,
+    },
+    /// A created workspace is undone by deleting it: destructive, confirmed like any delete.
+    DeleteCreated {
+        workspace_id: String,
+        slug: String,
+        name: String,
+    },
+    /// One patch per part of a batch that landed, for [`crate::batch::run`]: base = the part's
+    /// `after`, patch = its `before`.
+    Batch(Vec<crate::batch::Item>),
+}
+
+/// Why an entry cannot be undone, one line for the person.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotRevertable {
+    #[error(
+        "entry {id} deleted workspace '{slug}' ({name}, {workspace_id}); orws cannot bring it back: a deleted workspace cannot be recreated with its id. A new workspace with its settings: {command}"
+    )]
+    DeletedWorkspace {
+        id: String,
+        workspace_id: String,
+        slug: String,
+        name: String,
+        command: String,
+    },
+    #[error("entry {id} deleted key {hash}; a deleted key cannot be brought back")]
+    DeletedKey { id: String, hash: String },
+    #[error("entry {id} cannot be undone: {why}")]
+    Malformed { id: String, why: String },
+}
+
+/// The writes that undo `entry`. `labels` names workspaces by uuid (see [`labels`]).
+pub fn revert(
+    entry: &HistoryEntry,
+    labels: &HashMap<String, String>,
+) -> Result<Revert, NotRevertable> {
+    let bad = |why: &str| NotRevertable::Malformed {
+        id: entry.id.clone(),
+        why: why.to_string(),
+    };
+    match entry.kind {
+        Kind::Patch => patch_revert(entry, labels)
+            .map(Revert::Patch)
+            .map_err(|w| bad(&w)),
+        Kind::Guardrail => {
+            let guardrail_id = entry
+                .target
+                .clone()
+                .ok_or_else(|| bad("it does not say which guardrail"))?;
+            if entry.patch.is_empty() {
+                return Err(bad("it names no field"));
+            }
+            let pick = |m: &Map<String, Value>| {
+                entry
+                    .patch
+                    .keys()
+                    .map(|k| (k.clone(), m.get(k).cloned().unwrap_or(Value::Null)))
+                    .collect()
+            };
+            Ok(Revert::Guardrail {
+                workspace_id: entry.workspace_id.clone(),
+                guardrail_id,
+                expect: pick(&entry.after),
+                patch: pick(&entry.before),
+            })
+        }
+        Kind::Members => members_revert(entry).map_err(|w| bad(&w)),
+        Kind::Keys => key_revert(entry).map_err(|w| bad(&w)),
+        Kind::Budgets => {
+            let expect = budgets_from(&entry.after).ok_or_else(|| bad("it holds no budgets"))?;
+            let restore = budgets_from(&entry.before).ok_or_else(|| bad("it holds no budgets"))?;
+            let changed: Vec<Interval> = Interval::ALL
+                .into_iter()
+                .filter(|i| expect.limits.get(*i) != restore.limits.get(*i))
+                .collect();
+            let byok_changed = expect.include_byok != restore.include_byok;
+            if changed.is_empty() && !byok_changed {
+                return Err(bad("it changed no budget"));
+            }
+            Ok(Revert::Budgets {
+                workspace_id: entry.workspace_id.clone(),
+                expect,
+                restore,
+                changed,
+                byok_changed,
+            })
+        }
+        Kind::Create => Ok(Revert::DeleteCreated {
+            workspace_id: entry.workspace_id.clone(),
+            slug: text(&entry.after, "slug")
+                .or_else(|| text(&entry.patch, "slug"))
+                .unwrap_or_default(),
+            name: text(&entry.after, "name")
+                .or_else(|| text(&entry.patch, "name"))
+                .unwrap_or_default(),
+        }),
+        Kind::Delete => match &entry.target {
+            Some(hash) => Err(NotRevertable::DeletedKey {
+                id: entry.id.clone(),
+                hash: hash.clone(),
+            }),
+            None => Err(NotRevertable::DeletedWorkspace {
+                id: entry.id.clone(),
+                workspace_id: entry.workspace_id.clone(),
+                slug: text(&entry.before, "slug").unwrap_or_default(),
+                name: text(&entry.before, "name").unwrap_or_default(),
+                command: create_command(&entry.before),
+            }),
+        },
+        Kind::Batch => {
+            if entry.parts.is_empty() {
+                return Err(bad("it holds no part that landed"));
+            }
+            entry
+                .parts
+                .iter()
+                .map(|p| patch_revert(p, labels).map(PatchRevert::into_item))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Revert::Batch)
+                .map_err(|w| bad(&w))
+        }
+    }
+}
+
+impl PatchRevert {
+    /// The same write as one item of a batch.
+    pub fn into_item(self) -> crate::batch::Item {
+        crate::batch::Item {
+            id: self.id,
+            label: self.label,
+            base: self.base,
+            patch: self.patch,
+        }
+    }
+}
+
+fn patch_revert(
+    entry: &HistoryEntry,
+    labels: &HashMap<String, String>,
+) -> Result<PatchRevert, String> {
+    if entry.workspace_id.is_empty() {
+        return Err("it names no workspace".into());
+    }
+    let names: Vec<&String> = entry.patch.keys().collect();
+    if names.is_empty() {
+        return Err("it changed no field".into());
+    }
+    let mut base = Map::new();
+    base.insert("id".into(), Value::String(entry.workspace_id.clone()));
+    // A workspace needs a name and a slug to be one; the patch's fields override these.
+    base.insert("name".into(), Value::String(String::new()));
+    base.insert("slug".into(), Value::String(String::new()));
+    let mut patch = Map::new();
+    for name in names {
+        base.insert(
+            name.clone(),
+            entry.after.get(name).cloned().unwrap_or(Value::Null),
+        );
+        patch.insert(
+            name.clone(),
+            entry.before.get(name).cloned().unwrap_or(Value::Null),
+        );
+    }
+    let base = Workspace::from_json(Value::Object(base))
+        .map_err(|_| "its values are not a workspace's".to_string())?;
+    Ok(PatchRevert {
+        id: entry.workspace_id.clone(),
+        label: label_of(labels, &entry.workspace_id),
+        base,
+        patch: PatchBody::from_fields(patch),
+    })
+}
+
+/// The first request the TUI recorded, when the entry has that shape.
+fn first_request(entry: &HistoryEntry) -> Option<&Map<String, Value>> {
+    entry
+        .patch
+        .get("requests")?
+        .as_array()?
+        .first()?
+        .as_object()
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|u| u.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn members_revert(entry: &HistoryEntry) -> Result<Revert, String> {
+    let (action, mut users) = match first_request(entry) {
+        Some(r) => {
+            let path = r.get("path").and_then(Value::as_str).unwrap_or_default();
+            let action = if path.ends_with("/members/add") {
+                "add"
+            } else if path.ends_with("/members/remove") {
+                "remove"
+            } else {
+                ""
+            };
+            let body = r.get("body").and_then(Value::as_object);
+            (action, strings(body.and_then(|b| b.get("user_ids"))))
+        }
+        None => (
+            entry
+                .patch
+                .get("action")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            strings(entry.patch.get("user_ids")),
+        ),
+    };
+    // Who the server said it added: removing anyone else would remove a member from before.
+    if action == "add" && entry.after.get("added").is_some() {
+        users = strings(entry.after.get("added"));
+    }
+    if users.is_empty() {
+        return Err("it names no user".into());
+    }
+    let action = match action {
+        "add" => MembersAction::Remove,
+        "remove" => MembersAction::Add,
+        _ => return Err("it says neither add nor remove".into()),
+    };
+    Ok(Revert::Members {
+        workspace_id: entry.workspace_id.clone(),
+        action,
+        user_ids: users,
+    })
+}
+
+fn key_revert(entry: &HistoryEntry) -> Result<Revert, String> {
+    let hash = entry.target.clone().ok_or("it does not say which key")?;
+    let sent = match first_request(entry) {
+        Some(r) => r
+            .get("body")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        None => entry.patch.clone(),
+    };
+    if let Some(disabled) = sent.get("disabled").and_then(Value::as_bool) {
+        let was = entry
+            .before
+            .get("disabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(!disabled);
+        return Ok(Revert::Key {
+            workspace_id: entry.workspace_id.clone(),
+            hash,
+            expect: KeyPatch {
+                workspace_id: None,
+                disabled: Some(disabled),
+            },
+            patch: KeyPatch {
+                workspace_id: None,
+                disabled: Some(was),
+            },
+        });
+    }
+    if let Some(to) = sent.get("workspace_id").and_then(Value::as_str) {
+        // The TUI records the move under the workspace the key left.
+        let from =
+            text(&entry.before, "workspace_id").unwrap_or_else(|| entry.workspace_id.clone());
+        if from.is_empty() {
+            return Err("it does not say where the key was".into());
+        }
+        return Ok(Revert::Key {
+            workspace_id: entry.workspace_id.clone(),
+            hash,
+            expect: KeyPatch {
+                workspace_id: Some(to.to_string()),
+                disabled: None,
+            },
+            patch: KeyPatch {
+                workspace_id: Some(from),
+                disabled: None,
+            },
+        });
+    }
+    Err("it is neither a move nor a disable/enable".into())
+}
+
+/// Budgets as the history keeps them (`Budgets::to_history`); `None` when none is there.
+pub fn budgets_from(m: &Map<String, Value>) -> Option<Budgets> {
+    if m.is_empty() {
+        return None;
+    }
+    let mut b = Budgets::default();
+    for i in Interval::ALL {
+        b.limits.set(i, m.get(i.as_str()).and_then(Value::as_f64));
+    }
+    b.include_byok = m.get("include_byok_in_budgets").and_then(Value::as_bool);
+    Some(b)
+}
+
+/// What a budgets undo aims at, given what the server holds now: the intervals the entry
+/// changed (and the switch) go back, the rest stay as they are now. `Err` names the intervals
+/// changed since the entry (a conflict: nothing is sent).
+pub fn budget_target(
+    now: &Budgets,
+    expect: &Budgets,
+    restore: &Budgets,
+    changed: &[Interval],
+    byok_changed: bool,
+) -> Result<Budgets, Vec<String>> {
+    let mut moved: Vec<String> = changed
+        .iter()
+        .filter(|i| now.limits.get(**i) != expect.limits.get(**i))
+        .map(|i| i.as_str().to_string())
+        .collect();
+    if byok_changed && now.include_byok != expect.include_byok {
+        moved.push("include_byok_in_budgets".into());
+    }
+    if !moved.is_empty() {
+        return Err(moved);
+    }
+    let mut target = *now;
+    for i in changed {
+        target.limits.set(*i, restore.limits.get(*i));
+    }
+    if byok_changed {
+        target.include_byok = restore.include_byok;
+    }
+    Ok(target)
+}
+
+fn text(m: &Map<String, Value>, key: &str) -> Option<String> {
+    m.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn label_of(labels: &HashMap<String, String>, id: &str) -> String {
+    labels.get(id).cloned().unwrap_or_else(|| id.to_string())
+}
+
+/// What each workspace the history knows is called (its slug, else its name), newest wins:
+/// creates and deletes hold whole workspaces, patches of the slug or name hold those.
+pub fn labels(entries: &[HistoryEntry]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut learn = |e: &HistoryEntry| {
+        for m in [&e.before, &e.after] {
+            if let Some(name) = text(m, "slug").or_else(|| text(m, "name"))
+                && !e.workspace_id.is_empty()
+                && e.target.is_none()
+            {
+                out.insert(e.workspace_id.clone(), name);
+            }
+        }
+    };
+    for e in entries {
+        match e.kind {
+            Kind::Batch => e.parts.iter().for_each(&mut learn),
+            // A guardrail's or a key's fields are not the workspace's.
+            Kind::Guardrail | Kind::Keys | Kind::Members | Kind::Budgets => {}
+            Kind::Patch | Kind::Create | Kind::Delete => learn(e),
+        }
+    }
+    out
+}
+
+/// The `orws create` command that would make a new workspace with a deleted one's settings.
+pub fn create_command(ws: &Map<String, Value>) -> String {
+    let mut cmd = String::from("orws create");
+    for spec in FIELDS {
+        let Some(v) = ws.get(spec.name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        match v {
+            Value::String(s) => cmd.push_str(&format!(" --set {}={}", spec.name, quote(s))),
+            other => cmd.push_str(&format!(
+                " --set-json {}={}",
+                spec.name,
+                quote(&other.to_string())
+            )),
+        }
+    }
+    cmd
+}
+
+/// Single-quoted for a POSIX shell when it needs quoting.
+fn quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+,".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// One line about what an entry did, for lists (`name: A → B`, `add 2 members`, …). Escaped.
+pub fn summary(entry: &HistoryEntry) -> String {
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "∅".to_string(),
+        Some(Value::String(s)) => format!("\"{}\"", shorten(s, 30)),
+        Some(other) => shorten(&other.to_string(), 30),
+    };
+    let fields = |e: &HistoryEntry| -> String {
+        e.patch
+            .keys()
+            .map(|k| format!("{k}: {} → {}", show(e.before.get(k)), show(e.after.get(k))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let line = match entry.kind {
+        Kind::Patch | Kind::Guardrail => fields(entry),
+        Kind::Create => format!(
+            "created '{}'",
+            text(&entry.after, "slug").unwrap_or_default()
+        ),
+        Kind::Delete => match &entry.target {
+            Some(hash) => format!("deleted key {}", shorten(hash, 12)),
+            None => format!(
+                "deleted '{}'",
+                text(&entry.before, "slug").unwrap_or_default()
+            ),
+        },
+        Kind::Members => match members_revert(entry) {
+            Ok(Revert::Members {
+                action, user_ids, ..
+            }) => {
+                // The entry did the opposite of its undo.
+                let did = match action {
+                    MembersAction::Remove => "added",
+                    MembersAction::Add => "removed",
+                };
+                format!("{did} {}", user_ids.join(", "))
+            }
+            _ => "members".to_string(),
+        },
+        Kind::Keys => match key_revert(entry) {
+            Ok(Revert::Key { hash, expect, .. }) => match (expect.disabled, expect.workspace_id) {
+                (Some(true), _) => format!("disabled key {}", shorten(&hash, 12)),
+                (Some(false), _) => format!("enabled key {}", shorten(&hash, 12)),
+                (None, Some(to)) => format!("moved key {} to {to}", shorten(&hash, 12)),
+                (None, None) => "keys".to_string(),
+            },
+            _ => "keys".to_string(),
+        },
+        Kind::Budgets => {
+            let (b, a) = (budgets_from(&entry.before), budgets_from(&entry.after));
+            let usd = |v: Option<f64>| v.map_or("none".to_string(), crate::admin::budgets::usd);
+            match (b, a) {
+                (Some(b), Some(a)) => Interval::ALL
+                    .into_iter()
+                    .filter(|i| b.limits.get(*i) != a.limits.get(*i))
+                    .map(|i| format!("{i}: {} → {}", usd(b.limits.get(i)), usd(a.limits.get(i))))
+                    .chain(
+                        (b.include_byok != a.include_byok)
+                            .then(|| "include BYOK changed".to_string()),
+                    )
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => "budgets".to_string(),
+            }
+        }
+        Kind::Batch => {
+            let fields: std::collections::BTreeSet<&String> =
+                entry.parts.iter().flat_map(|p| p.patch.keys()).collect();
+            // The count is the workspace column's; here, what the batch set.
+            format!(
+                "set {}",
+                fields.into_iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        }
+    };
+    crate::text::escape(&line).into_owned()
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// A short id for lists: the first 8 characters (any unique prefix finds the entry).
+pub fn short_id(id: &str) -> &str {
+    if id.starts_with("line-") {
+        return id;
+    }
+    id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
+}
+
+/// The kind as the history file spells it.
+pub fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Patch => "patch",
+        Kind::Create => "create",
+        Kind::Delete => "delete",
+        Kind::Members => "members",
+        Kind::Keys => "keys",
+        Kind::Budgets => "budgets",
+        Kind::Guardrail => "guardrail",
+        Kind::Batch => "batch",
+    }
+}
+
+/// The entry whose id is `asked`, or the only one it is a prefix of (like git).
+pub fn find<'a>(entries: &'a [HistoryEntry], asked: &str) -> Result<&'a HistoryEntry, FindError> {
+    if asked.is_empty() {
+        return Err(FindError::Unknown(asked.to_string()));
+    }
+    if let Some(e) = entries.iter().find(|e| e.id == asked) {
+        return Ok(e);
+    }
+    let matches: Vec<&HistoryEntry> = entries.iter().filter(|e| e.id.starts_with(asked)).collect();
+    match matches.as_slice() {
+        [] => Err(FindError::Unknown(asked.to_string())),
+        [one] => Ok(one),
+        many => Err(FindError::Ambiguous {
+            asked: asked.to_string(),
+            count: many.len(),
+        }),
+    }
+}
+
+/// An id that names no entry, or more than one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindError {
+    #[error("no history entry '{0}' for this host; `orws history` lists them with their ids")]
+    Unknown(String),
+    #[error("'{asked}' is the start of {count} history entries' ids; give more of it")]
+    Ambiguous { asked: String, count: usize },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    fn entry(kind: Kind, patch: Value, before: Value, after: Value) -> HistoryEntry {
+        let mut e =
+            HistoryEntry::admin(kind, "h", "ws-1", None, obj(patch), obj(before), obj(after));
+        e.id = "e1".into();
+        e
+    }
+
+    #[test]
+    fn a_patch_reverts_to_before_with_after_as_base() {
+        let e = entry(
+            Kind::Patch,
+            json!({"name": "B", "description": null}),
+            json!({"name": "A", "description": "d"}),
+            json!({"name": "B", "description": null}),
+        );
+        let labels = HashMap::from([("ws-1".to_string(), "prod".to_string())]);
+        let Revert::Patch(p) = revert(&e, &labels).unwrap() else {
+            panic!("not a patch");
+        };
+        assert_eq!((p.id.as_str(), p.label.as_str()), ("ws-1", "prod"));
+        assert_eq!(p.patch.to_json(), json!({"name": "A", "description": "d"}));
+        assert_eq!(p.base.get("name"), Some(&json!("B")));
+        assert_eq!(p.base.get("description"), Some(&Value::Null));
+        assert_eq!(p.base.id(), "ws-1");
+    }
+
+    #[test]
+    fn a_guardrail_reverts_to_before_expecting_after() {
+        let mut e = entry(
+            Kind::Guardrail,
+            json!({"enforce_zdr": true}),
+            json!({"enforce_zdr": null}),
+            json!({"enforce_zdr": true}),
+        );
+        e.target = Some("g-1".into());
+        assert_eq!(
+            revert(&e, &HashMap::new()).unwrap(),
+            Revert::Guardrail {
+                workspace_id: "ws-1".into(),
+                guardrail_id: "g-1".into(),
+                expect: obj(json!({"enforce_zdr": true})),
+                patch: obj(json!({"enforce_zdr": null})),
+            }
+        );
+    }
+
+    #[test]
+    fn members_add_is_undone_by_removing_who_was_added_in_both_shapes() {
+        let cli = entry(
+            Kind::Members,
+            json!({"action": "add", "user_ids": ["u1", "u2"]}),
+            json!({}),
+            json!({"added": ["u1"]}),
+        );
+        let tui = entry(
+            Kind::Members,
+            json!({"requests": [{"method": "POST", "path": "/workspaces/ws-1/members/remove", "body": {"user_ids": ["u3"]}}]}),
+            json!({}),
+            json!({}),
+        );
+        assert_eq!(
+            revert(&cli, &HashMap::new()).unwrap(),
+            Revert::Members {
+                workspace_id: "ws-1".into(),
+                action: MembersAction::Remove,
+                user_ids: vec!["u1".into()],
+            }
+        );
+        assert_eq!(
+            revert(&tui, &HashMap::new()).unwrap(),
+            Revert::Members {
+                workspace_id: "ws-1".into(),
+                action: MembersAction::Add,
+                user_ids: vec!["u3".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn keys_go_back_enabled_or_to_where_they_were() {
+        let mut disable = entry(
+            Kind::Keys,
+            json!({"disabled": true}),
+            json!({"disabled": false}),
+            json!({"disabled": true}),
+        );
+        disable.target = Some("k1".into());
+        let Revert::Key { patch, expect, .. } = revert(&disable, &HashMap::new()).unwrap() else {
+            panic!()
+        };
+        assert_eq!((patch.disabled, expect.disabled), (Some(false), Some(true)));
+
+        let mut moved = entry(
+            Kind::Keys,
+            json!({"requests": [{"method": "PATCH", "path": "/keys/k1", "body": {"workspace_id": "ws-2"}}]}),
+            json!({}),
+            json!({}),
+        );
+        moved.target = Some("k1".into());
+        let Revert::Key {
+            patch,
+            expect,
+            hash,
+            ..
+        } = revert(&moved, &HashMap::new()).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(hash, "k1");
+        assert_eq!(patch.workspace_id.as_deref(), Some("ws-1"));
+        assert_eq!(expect.workspace_id.as_deref(), Some("ws-2"));
+    }
+
+    #[test]
+    fn budgets_restore_only_what_the_entry_changed_and_refuse_a_later_change() {
+        let e = entry(
+            Kind::Budgets,
+            json!({"requests": []}),
+            json!({"daily": null, "weekly": null, "monthly": 500.0, "lifetime": null, "include_byok_in_budgets": false}),
+            json!({"daily": null, "weekly": null, "monthly": 600.0, "lifetime": null, "include_byok_in_budgets": false}),
+        );
+        let Revert::Budgets {
+            expect,
+            restore,
+            changed,
+            byok_changed,
+            ..
+        } = revert(&e, &HashMap::new()).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(changed, vec![Interval::Monthly]);
+        assert!(!byok_changed);
+        // Someone set a weekly limit since: it stays; monthly goes back.
+        let now = Budgets {
+            limits: expect.limits.with(Interval::Weekly, Some(100.0)),
+            include_byok: Some(false),
+        };
+        let target = budget_target(&now, &expect, &restore, &changed, byok_changed).unwrap();
+        assert_eq!(target.limits.get(Interval::Monthly), Some(500.0));
+        assert_eq!(target.limits.get(Interval::Weekly), Some(100.0));
+        // Someone changed the monthly limit since: a conflict naming it.
+        let moved = Budgets {
+            limits: expect.limits.with(Interval::Monthly, Some(700.0)),
+            include_byok: Some(false),
+        };
+        assert_eq!(
+            budget_target(&moved, &expect, &restore, &changed, byok_changed),
+            Err(vec!["monthly".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_create_is_undone_by_deleting_it() {
+        let e = entry(
+            Kind::Create,
+            json!({"name": "New", "slug": "new"}),
+            json!({}),
+            json!({"id": "ws-1", "name": "New", "slug": "new"}),
+        );
+        assert_eq!(
+            revert(&e, &HashMap::new()).unwrap(),
+            Revert::DeleteCreated {
+                workspace_id: "ws-1".into(),
+                slug: "new".into(),
+                name: "New".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_delete_is_refused_saying_what_it_was_and_the_create_command() {
+        let e = entry(
+            Kind::Delete,
+            json!({}),
+            json!({"id": "ws-1", "name": "Old one", "slug": "old", "description": "it's", "io_logging_sampling_rate": 0.5, "created_at": "x"}),
+            json!({}),
+        );
+        let err = revert(&e, &HashMap::new()).unwrap_err().to_string();
+        assert!(
+            err.contains("deleted workspace 'old' (Old one, ws-1)"),
+            "{err}"
+        );
+        assert!(err.contains("cannot be recreated with its id"), "{err}");
+        assert!(
+            err.contains(
+                r#"orws create --set name='Old one' --set slug=old --set description='it'\''s' --set-json io_logging_sampling_rate=0.5"#
+            ),
+            "{err}"
+        );
+        let mut key = entry(Kind::Delete, json!({}), json!({}), json!({}));
+        key.target = Some("k1".into());
+        assert!(matches!(
+            revert(&key, &HashMap::new()),
+            Err(NotRevertable::DeletedKey { .. })
+        ));
+    }
+
+    #[test]
+    fn a_batch_is_one_inverse_per_landed_part() {
+        let part = |id: &str, before: &str, after: &str| {
+            let mut p = HistoryEntry::admin(
+                Kind::Patch,
+                "h",
+                id,
+                None,
+                obj(json!({"description": after})),
+                obj(json!({"description": before})),
+                obj(json!({"description": after})),
+            );
+            p.id = String::new();
+            p
+        };
+        let e = HistoryEntry::batch("h", vec![part("a", "x", "y"), part("b", "p", "y")]);
+        let Revert::Batch(items) = revert(&e, &HashMap::new()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].id, "b");
+        assert_eq!(items[1].patch.to_json(), json!({"description": "p"}));
+        assert_eq!(items[1].base.get("description"), Some(&json!("y")));
+        let empty = HistoryEntry::batch("h", vec![]);
+        assert!(revert(&empty, &HashMap::new()).is_err());
+    }
+
+    #[test]
+    fn ids_are_found_whole_or_by_a_unique_prefix() {
+        let mut a = entry(Kind::Patch, json!({"name": "B"}), json!({}), json!({}));
+        a.id = "abc-1".into();
+        let mut b = a.clone();
+        b.id = "abd-2".into();
+        let all = vec![a, b];
+        assert_eq!(find(&all, "abc").unwrap().id, "abc-1");
+        assert_eq!(find(&all, "abd-2").unwrap().id, "abd-2");
+        assert!(matches!(
+            find(&all, "ab"),
+            Err(FindError::Ambiguous { count: 2, .. })
+        ));
+        assert!(matches!(find(&all, "zz"), Err(FindError::Unknown(_))));
+        assert!(matches!(find(&all, ""), Err(FindError::Unknown(_))));
+    }
+
+    #[test]
+    fn labels_come_from_creates_deletes_and_slug_patches() {
+        let create = entry(
+            Kind::Create,
+            json!({}),
+            json!({}),
+            json!({"id": "ws-1", "name": "N", "slug": "first"}),
+        );
+        let rename = entry(
+            Kind::Patch,
+            json!({"slug": "second"}),
+            json!({"slug": "first"}),
+            json!({"slug": "second"}),
+        );
+        let l = labels(&[create, rename]);
+        assert_eq!(l.get("ws-1").map(String::as_str), Some("second"));
+    }
+
+    #[test]
+    fn summaries_say_what_changed_in_one_escaped_line() {
+        let e = entry(
+            Kind::Patch,
+            json!({"name": "B\u{1b}"}),
+            json!({"name": "A"}),
+            json!({"name": "B\u{1b}"}),
+        );
+        let s = summary(&e);
+        assert!(s.starts_with("name: \"A\" → \"B"), "{s}");
+        assert!(!s.contains('\u{1b}'));
+    }
+}

@@ -1,0 +1,313 @@
+//! A bulk edit: the workspaces marked in the picker, one form for all of them (the form's own
+//! field state and undo, see `FormState::for_many`), a Review of one minimal patch per
+//! workspace, the batch engine's progress, and the result with retry and undo (both through a
+//! Review again). Each phase is a screen of its own: `form`, `review`, `progress`, `result`.
+
+pub mod form;
+pub mod plan;
+pub mod progress;
+pub mod result;
+pub mod review;
+
+pub use crate::batch;
+
+use crate::config::Scope;
+use crate::submit::WriteOutcome;
+use crate::tui::app::{App, Effect};
+use crate::tui::screens::form::FormState;
+use crate::workspace::Workspace;
+
+/// What the runtime tells a bulk edit.
+#[derive(Debug)]
+pub enum BulkMsg {
+    /// Progress of the batch in flight.
+    Event(batch::Event),
+    /// The batch ended: one outcome per item (`None`: not started).
+    Finished(Vec<Option<WriteOutcome>>),
+}
+
+/// What a bulk edit asks of the runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkEffect {
+    /// Run these writes with `crate::batch::run` (concurrency from the settings), streaming
+    /// its events back as `BulkMsg::Event` and ending with `BulkMsg::Finished`.
+    Run(Vec<batch::Item>),
+    /// Start no more writes (those in flight finish).
+    Stop,
+    /// Append the batch's history entry (one entry, kind `batch`) for what landed.
+    Record {
+        items: Vec<batch::Item>,
+        outcomes: Vec<Option<WriteOutcome>>,
+    },
+}
+
+/// Why a Review of a batch is shown: what Enter there sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The form's change.
+    Edit,
+    /// The failed writes again.
+    Retry,
+    /// Undo what landed.
+    Undo,
+}
+
+impl Purpose {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Purpose::Edit => "apply to",
+            Purpose::Retry => "try again on",
+            Purpose::Undo => "undo on",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Phase {
+    Form,
+    Review(review::BulkReview),
+    Progress(progress::Progress),
+    Result(result::BulkResult),
+}
+
+/// The bulk edit in progress.
+#[derive(Debug)]
+pub struct Bulk {
+    /// The marked workspaces as the picker listed them: each one's base.
+    pub workspaces: Vec<Workspace>,
+    pub form: FormState,
+    pub phase: Phase,
+    /// The last result, kept while a Review of a retry or an undo is open (`Esc` goes back).
+    pub last: Option<result::BulkResult>,
+    /// Opened from the history to undo a batch: there is no form, so `Esc` on the Review
+    /// closes it.
+    pub from_history: bool,
+}
+
+impl Bulk {
+    pub fn new(workspaces: Vec<Workspace>) -> Self {
+        Self {
+            form: FormState::for_many(&workspaces),
+            workspaces,
+            phase: Phase::Form,
+            last: None,
+            from_history: false,
+        }
+    }
+
+    /// Edits in the form not sent yet: leaving loses them (a bulk edit keeps no draft).
+    pub fn unsaved(&self) -> usize {
+        match self.phase {
+            Phase::Form | Phase::Review(_) => self.form.modified_count(),
+            Phase::Progress(_) | Phase::Result(_) => 0,
+        }
+    }
+}
+
+/// `e` / `Enter` in the picker with marks: one form for the marked workspaces.
+pub fn open(app: &mut App) -> Vec<Effect> {
+    let marked = app.picker.marked_workspaces();
+    if marked.is_empty() {
+        return vec![];
+    }
+    let mut bulk = Bulk::new(marked);
+    if let Some(catalog) = &app.catalog {
+        bulk.form.set_catalog(catalog.clone());
+    }
+    app.bulk = Some(bulk);
+    app.screen = crate::tui::app::Screen::Bulk;
+    app.status = None;
+    app.info("One form for every marked workspace; no draft is kept for a bulk edit.");
+    vec![]
+}
+
+/// `u` on a batch in the history: a Review undoing its landed parts (`items`, each with the
+/// entry's `after` as its base, so a later change is a conflict, never overwritten). An open
+/// workspace is left first (the caller has checked it holds no unsaved edits).
+pub fn open_undo(app: &mut App, items: Vec<batch::Item>) -> Vec<Effect> {
+    let mut effects = if app.form.is_some() {
+        app.leave_now(false)
+    } else {
+        vec![]
+    };
+    if items.is_empty() {
+        app.info("Nothing to undo: the batch has no part that landed.");
+        return effects;
+    }
+    let workspaces: Vec<Workspace> = items.iter().map(|i| i.base.clone()).collect();
+    let mut bulk = Bulk::new(workspaces);
+    bulk.phase = Phase::Review(review::BulkReview::new(items, vec![], Purpose::Undo));
+    bulk.from_history = true;
+    app.bulk = Some(bulk);
+    app.screen = crate::tui::app::Screen::Bulk;
+    app.status = None;
+    effects.retain(|e| *e != Effect::LoadList);
+    effects
+}
+
+/// The scope of the bulk edit's current phase, or `None` while a field is edited (keys are
+/// text then).
+pub fn scope(bulk: &Bulk) -> Option<Scope> {
+    Some(match &bulk.phase {
+        Phase::Form if bulk.form.is_editing() => return None,
+        Phase::Form => Scope::BulkForm,
+        Phase::Review(_) => Scope::BulkReview,
+        Phase::Progress(_) => Scope::BulkProgress,
+        Phase::Result(_) => Scope::BulkResult,
+    })
+}
+
+/// The answer of the runtime to the batch in flight.
+pub fn on_msg(app: &mut App, msg: BulkMsg) -> Vec<Effect> {
+    match msg {
+        BulkMsg::Event(event) => {
+            if let Some(Bulk {
+                phase: Phase::Progress(p),
+                ..
+            }) = &mut app.bulk
+            {
+                p.event(event);
+            }
+            vec![]
+        }
+        BulkMsg::Finished(outcomes) => result::finished(app, outcomes),
+    }
+}
+
+/// Back to the picker, the marks kept (for another change to the same workspaces).
+pub fn close(app: &mut App) -> Vec<Effect> {
+    app.bulk = None;
+    app.status = None;
+    app.screen = crate::tui::app::Screen::Picker;
+    app.picker.loading = true;
+    // The list is stale after a write.
+    vec![Effect::LoadList]
+}
+
+/// A move through a list screen (review, progress, result).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Move {
+    Line(i32),
+    Page(i32),
+    Top,
+    Bottom,
+}
+
+/// Scrolls the bulk screen that shows a list within what the last frame drew.
+pub(crate) fn scroll(app: &mut App, by: Move) -> Vec<Effect> {
+    let (content, shown) = app.drawn.borrow().review;
+    let max = i32::from(content.saturating_sub(shown));
+    let page = i32::from(shown.saturating_sub(1).max(1));
+    let Some(bulk) = &mut app.bulk else {
+        return vec![];
+    };
+    let at = match &mut bulk.phase {
+        Phase::Review(r) => &mut r.scroll,
+        Phase::Progress(p) => &mut p.scroll,
+        Phase::Result(r) => &mut r.scroll,
+        Phase::Form => return vec![],
+    };
+    let to = match by {
+        Move::Line(n) => i32::from(*at) + n,
+        Move::Page(n) => i32::from(*at) + n * page,
+        Move::Top => 0,
+        Move::Bottom => max,
+    };
+    *at = u16::try_from(to.clamp(0, max)).unwrap_or(0);
+    vec![]
+}
+
+/// Lines in a panel, scrolled; records the content height and the rows shown for `scroll`.
+pub(crate) fn draw_lines(
+    buf: &mut ratatui::buffer::Buffer,
+    area: ratatui::layout::Rect,
+    app: &App,
+    title: &str,
+    lines: &[ratatui::text::Line<'static>],
+    scroll: u16,
+    theme: &crate::tui::theme::Theme,
+) {
+    use crate::tui::view::{inside, panel};
+    use ratatui::widgets::Widget;
+    let content = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let inner = inside(area);
+    let inner = ratatui::layout::Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    let scroll = scroll.min(content.saturating_sub(inner.height));
+    let mut block = panel(title, theme);
+    if scroll > 0 {
+        block = block.title(
+            ratatui::text::Line::styled(format!(" ↑ {scroll} more "), theme.dim).right_aligned(),
+        );
+    }
+    let below = content.saturating_sub(scroll + inner.height);
+    if below > 0 {
+        block = block.title_bottom(
+            ratatui::text::Line::styled(format!(" ↓ {below} more "), theme.dim).right_aligned(),
+        );
+    }
+    block.render(area, buf);
+    for (dy, line) in lines
+        .iter()
+        .skip(usize::from(scroll))
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        crate::tui::view::text::put(buf, inner, dy as u16, line);
+    }
+    app.drawn.borrow_mut().review = (content, inner.height);
+}
+
+/// Draws the bulk edit's current screen.
+pub fn draw(
+    buf: &mut ratatui::buffer::Buffer,
+    area: ratatui::layout::Rect,
+    app: &App,
+    theme: &crate::tui::theme::Theme,
+) {
+    let Some(bulk) = &app.bulk else {
+        return;
+    };
+    match &bulk.phase {
+        Phase::Form => form::draw(buf, area, app, bulk, theme),
+        Phase::Review(r) => review::draw(buf, area, app, r, theme),
+        Phase::Progress(p) => progress::draw(buf, area, app, p, theme),
+        Phase::Result(r) => result::draw(buf, area, app, r, theme),
+    }
+}
+
+/// A batch is in flight (the spinner and elapsed time tick).
+pub fn is_sending(app: &App) -> bool {
+    matches!(app.screen, crate::tui::app::Screen::Bulk)
+        && matches!(
+            app.bulk.as_ref().map(|b| &b.phase),
+            Some(Phase::Progress(_))
+        )
+}
+
+/// `text` wrapped to `width` with every line indented by `indent` cells (a hanging indent).
+pub(crate) fn indented(
+    text: &str,
+    indent: usize,
+    width: usize,
+    style: ratatui::style::Style,
+    max_lines: usize,
+) -> Vec<ratatui::text::Line<'static>> {
+    let pad = " ".repeat(indent);
+    crate::tui::view::text::wrap_owned(
+        &[(text, style)],
+        width.saturating_sub(indent).max(1),
+        max_lines,
+    )
+    .into_iter()
+    .map(|line| {
+        let mut spans = vec![ratatui::text::Span::raw(pad.clone())];
+        spans.extend(line.spans);
+        ratatui::text::Line::from(spans)
+    })
+    .collect()
+}

@@ -1,0 +1,231 @@
+//! A batch on its way: a progress bar (done/total, applied/conflict/failed), "slowed down"
+//! once the server asked, and each workspace's phase. It stays alive (resize, scroll); `Esc`
+//! stops starting new writes while those in flight finish.
+
+use super::Move;
+use super::batch::{Event, Item, Status};
+use super::{BulkEffect, Phase, Purpose};
+use crate::config::Action;
+use crate::submit::Phase as WritePhase;
+use crate::tui::app::{App, Effect};
+use crate::tui::theme::Theme;
+use crate::tui::view::text::wrap_owned;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub items: Vec<Item>,
+    pub purpose: Purpose,
+    /// Each item's state: its phase while in flight, its status once done.
+    pub phases: Vec<Option<WritePhase>>,
+    pub statuses: Vec<Option<Status>>,
+    /// The server asked to slow down: the writes in flight now.
+    pub slowed: Option<usize>,
+    /// `Esc` was pressed: no new write starts.
+    pub stopping: bool,
+    pub scroll: u16,
+}
+
+impl Progress {
+    pub fn new(items: Vec<Item>, purpose: Purpose) -> Self {
+        let n = items.len();
+        Self {
+            items,
+            purpose,
+            phases: vec![None; n],
+            statuses: vec![None; n],
+            slowed: None,
+            stopping: false,
+            scroll: 0,
+        }
+    }
+
+    pub fn event(&mut self, event: Event) {
+        match event {
+            Event::Phase { index, phase } => {
+                if let Some(slot) = self.phases.get_mut(index) {
+                    *slot = Some(phase);
+                }
+            }
+            Event::Done { index, status } => {
+                if let Some(slot) = self.statuses.get_mut(index) {
+                    *slot = Some(status);
+                }
+            }
+            Event::Slowed { limit, .. } => self.slowed = Some(limit),
+        }
+    }
+
+    pub fn done(&self) -> usize {
+        self.statuses.iter().filter(|s| s.is_some()).count()
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.statuses.iter().filter(|s| **s == Some(status)).count()
+    }
+}
+
+pub fn hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Cancel, "stop starting new ones"),
+        (Action::Up, "scroll"),
+        (Action::Down, "scroll"),
+        (Action::Help, "help"),
+        (Action::PageDown, "page down"),
+        (Action::PageUp, "page up"),
+        (Action::Top, "top"),
+        (Action::Bottom, "bottom"),
+    ]
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Cancel => stop(app),
+        Action::Help => app.show_help(),
+        Action::Up => super::scroll(app, Move::Line(-1)),
+        Action::Down => super::scroll(app, Move::Line(1)),
+        Action::PageUp => super::scroll(app, Move::Page(-1)),
+        Action::PageDown => super::scroll(app, Move::Page(1)),
+        Action::Top => super::scroll(app, Move::Top),
+        Action::Bottom => super::scroll(app, Move::Bottom),
+        Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Undo
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::History
+        | Action::Review
+        | Action::Open
+        | Action::Mark
+        | Action::EditMarked
+        | Action::Filter
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Quit
+        | Action::Back
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
+    }
+}
+
+/// `Esc`: no new write starts; those in flight finish and the result follows.
+fn stop(app: &mut App) -> Vec<Effect> {
+    let Some(super::Bulk {
+        phase: Phase::Progress(p),
+        ..
+    }) = &mut app.bulk
+    else {
+        return vec![];
+    };
+    if std::mem::replace(&mut p.stopping, true) {
+        return vec![];
+    }
+    app.info("Stopping: no new write starts; those in flight finish.");
+    vec![Effect::Bulk(BulkEffect::Stop)]
+}
+
+/// `[█████░░░░░]` of `width` cells for `done` of `total`.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(width);
+    format!("[{}{}]", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+fn phase_text(phase: Option<&WritePhase>, status: Option<Status>) -> &'static str {
+    match (status, phase) {
+        (Some(Status::Applied), _) => "✓ applied",
+        (Some(Status::Conflict), _) => "⚠ conflict",
+        (Some(Status::Failed), _) => "✗ failed",
+        (Some(Status::NotStarted), _) => "· not started",
+        (None, Some(WritePhase::Checking)) => "… checking",
+        (None, Some(WritePhase::Sending { .. })) => "… sending",
+        (None, Some(WritePhase::Waiting(_))) => "… waiting (server asked)",
+        (None, Some(WritePhase::Rechecking)) => "… re-checking",
+        (None, None) => "· waiting",
+    }
+}
+
+pub fn lines(
+    p: &Progress,
+    width: usize,
+    frame: &str,
+    elapsed: std::time::Duration,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let total = p.items.len();
+    let done = p.done();
+    let bar_w = width.saturating_sub(20).clamp(10, 40);
+    let mut head = vec![
+        Span::styled(format!("{frame} "), theme.key),
+        Span::styled(bar(done, total, bar_w), theme.label),
+        Span::styled(format!(" {done}/{total}"), theme.heading),
+        Span::styled(format!(" · {:.1} s", elapsed.as_secs_f64()), theme.dim),
+    ];
+    if p.slowed.is_some() {
+        head.push(Span::styled(" · slowed down", theme.warning));
+    }
+    let mut out = vec![Line::from(head)];
+    let counts = format!(
+        "{} applied · {} · {} failed",
+        p.count(Status::Applied),
+        super::result::conflicts(p.count(Status::Conflict)),
+        p.count(Status::Failed)
+    );
+    out.extend(wrap_owned(&[(&counts, theme.label)], width, 2));
+    if p.stopping {
+        let not_started = p
+            .phases
+            .iter()
+            .zip(&p.statuses)
+            .filter(|(ph, st)| ph.is_none() && st.is_none())
+            .count();
+        let text = format!("Stopping: {not_started} not started; those in flight finish.");
+        out.extend(wrap_owned(&[(&text, theme.warning)], width, 2));
+    }
+    out.push(Line::default());
+    for (i, item) in p.items.iter().enumerate() {
+        let state = phase_text(p.phases[i].as_ref(), p.statuses[i]);
+        out.push(Line::from(vec![
+            Span::styled(format!("{state:<26}"), theme.dim),
+            Span::styled(item.label.clone(), theme.label),
+        ]));
+    }
+    out
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, p: &Progress, theme: &Theme) {
+    let frame = crate::tui::app::SPINNER[app.frame % crate::tui::app::SPINNER.len()];
+    let width = area.width.saturating_sub(4) as usize;
+    let lines = lines(p, width, frame, app.elapsed, theme);
+    let title = match p.purpose {
+        Purpose::Edit => " Applying ",
+        Purpose::Retry => " Trying again ",
+        Purpose::Undo => " Undoing ",
+    };
+    super::draw_lines(buf, area, app, title, &lines, p.scroll, theme);
+}

@@ -1,0 +1,270 @@
+//! How a batch ended: each workspace applied / conflict / failed with the reason, scrollable.
+//! `r` tries the failed ones again and `u` undoes what landed, each through a Review.
+
+use super::Move;
+use super::batch::{self, Item, Status};
+use super::{Bulk, BulkEffect, Phase, Purpose, review};
+use crate::config::Action;
+use crate::submit::WriteOutcome;
+use crate::tui::app::{App, Effect};
+use crate::tui::theme::Theme;
+use crate::tui::view::text::wrap_owned;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkResult {
+    pub items: Vec<Item>,
+    pub outcomes: Vec<Option<WriteOutcome>>,
+    pub purpose: Purpose,
+    pub scroll: u16,
+}
+
+impl BulkResult {
+    pub fn statuses(&self) -> Vec<Status> {
+        self.outcomes
+            .iter()
+            .map(|o| batch::status(o.as_ref()))
+            .collect()
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.statuses().iter().filter(|s| **s == status).count()
+    }
+
+    pub fn summary(&self) -> String {
+        let mut parts = vec![
+            format!("{} applied", self.count(Status::Applied)),
+            conflicts(self.count(Status::Conflict)),
+            format!("{} failed", self.count(Status::Failed)),
+        ];
+        let not_started = self.count(Status::NotStarted);
+        if not_started > 0 {
+            parts.push(format!("{not_started} not started"));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// "1 conflict", "0 conflicts".
+pub fn conflicts(n: usize) -> String {
+    format!("{n} conflict{}", if n == 1 { "" } else { "s" })
+}
+
+/// Whether part of a write landed (so it has a history part and an undo).
+fn landed(outcome: Option<&WriteOutcome>) -> bool {
+    matches!(
+        outcome,
+        Some(WriteOutcome::Applied(_) | WriteOutcome::PartlyApplied { .. })
+    )
+}
+
+/// The batch ended: its result, and one history entry for what landed.
+pub fn finished(app: &mut App, outcomes: Vec<Option<WriteOutcome>>) -> Vec<Effect> {
+    let Some(Bulk {
+        phase: Phase::Progress(p),
+        ..
+    }) = &app.bulk
+    else {
+        return vec![];
+    };
+    let result = BulkResult {
+        items: p.items.clone(),
+        outcomes,
+        purpose: p.purpose,
+        scroll: 0,
+    };
+    let record = result.outcomes.iter().any(|o| landed(o.as_ref())).then(|| {
+        Effect::Bulk(BulkEffect::Record {
+            items: result.items.clone(),
+            outcomes: result.outcomes.clone(),
+        })
+    });
+    let summary = result.summary();
+    if let Some(bulk) = &mut app.bulk {
+        bulk.phase = Phase::Result(result);
+    }
+    app.info(format!("Done: {summary}."));
+    record.into_iter().collect()
+}
+
+pub fn hints(bulk: Option<&Bulk>) -> Vec<(Action, &'static str)> {
+    let mut h = vec![];
+    if let Some(Bulk {
+        phase: Phase::Result(r),
+        ..
+    }) = bulk
+    {
+        if r.count(Status::Failed) + r.count(Status::NotStarted) > 0 {
+            h.push((Action::Retry, "try the failed again"));
+        }
+        if r.outcomes.iter().any(|o| landed(o.as_ref())) {
+            h.push((Action::Undo, "undo what landed"));
+        }
+    }
+    h.extend([
+        (Action::Back, "list"),
+        (Action::Up, "scroll"),
+        (Action::Down, "scroll"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+        (Action::PageDown, "page down"),
+        (Action::PageUp, "page up"),
+        (Action::Top, "top"),
+        (Action::Bottom, "bottom"),
+    ]);
+    // Help lists every key of the screen, even one with nothing to do now.
+    for a in [Action::Retry, Action::Undo] {
+        if !h.iter().any(|(b, _)| *b == a) {
+            h.push((
+                a,
+                if a == Action::Retry {
+                    "try the failed again"
+                } else {
+                    "undo what landed"
+                },
+            ));
+        }
+    }
+    h
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Retry => again(app, Purpose::Retry),
+        Action::Undo => again(app, Purpose::Undo),
+        Action::Back => super::close(app),
+        Action::Help => app.show_help(),
+        Action::Quit => app.leave(true),
+        Action::Up => super::scroll(app, Move::Line(-1)),
+        Action::Down => super::scroll(app, Move::Line(1)),
+        Action::PageUp => super::scroll(app, Move::Page(-1)),
+        Action::PageDown => super::scroll(app, Move::Page(1)),
+        Action::Top => super::scroll(app, Move::Top),
+        Action::Bottom => super::scroll(app, Move::Bottom),
+        Action::Edit
+        | Action::Toggle
+        | Action::CycleBack
+        | Action::CycleOn
+        | Action::Clear
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::History
+        | Action::Review
+        | Action::Open
+        | Action::Mark
+        | Action::EditMarked
+        | Action::Filter
+        | Action::Reload
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => vec![],
+    }
+}
+
+/// `r` / `u`: a Review of the failed writes again (never the conflicts), or of the writes that
+/// undo what landed (each checked against what it landed as). `Esc` there comes back here.
+fn again(app: &mut App, purpose: Purpose) -> Vec<Effect> {
+    let Some(bulk) = &mut app.bulk else {
+        return vec![];
+    };
+    let Phase::Result(result) = &bulk.phase else {
+        return vec![];
+    };
+    let items = match purpose {
+        // The failed ones, and those a stop left unstarted; a conflict is never tried again.
+        Purpose::Retry => result
+            .items
+            .iter()
+            .zip(&result.outcomes)
+            .filter(|(_, o)| {
+                matches!(
+                    batch::status(o.as_ref()),
+                    Status::Failed | Status::NotStarted
+                )
+            })
+            .map(|(item, _)| item.clone())
+            .collect(),
+        Purpose::Undo => batch::undo_items(&result.items, &result.outcomes),
+        Purpose::Edit => vec![],
+    };
+    if items.is_empty() {
+        app.info(match purpose {
+            Purpose::Retry => "No write failed (a conflict is never tried again).",
+            Purpose::Undo | Purpose::Edit => "Nothing landed: there is nothing to undo.",
+        });
+        return vec![];
+    }
+    let review = review::BulkReview::new(items, vec![], purpose);
+    if let Phase::Result(last) = std::mem::replace(&mut bulk.phase, Phase::Review(review)) {
+        bulk.last = Some(last);
+    }
+    app.status = None;
+    vec![]
+}
+
+fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Applied => "✓ applied",
+        Status::Conflict => "⚠ conflict",
+        Status::Failed => "✗ failed",
+        Status::NotStarted => "· not started",
+    }
+}
+
+pub fn lines(r: &BulkResult, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = wrap_owned(&[(&r.summary(), theme.heading)], width, 2);
+    out.push(Line::default());
+    for (item, outcome) in r.items.iter().zip(&r.outcomes) {
+        let status = batch::status(outcome.as_ref());
+        let style = match status {
+            Status::Applied => theme.label,
+            Status::Conflict => theme.warning,
+            Status::Failed => theme.error,
+            Status::NotStarted => theme.dim,
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!("{:<15}", mark(status)), style),
+            Span::styled(item.label.clone(), theme.label),
+        ]));
+        let reason = batch::reason(outcome.as_ref());
+        // The status says it all for a plain success.
+        if reason == status.label() {
+            continue;
+        }
+        out.extend(super::indented(&reason, 4, width, theme.dim, 3));
+    }
+    out
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, r: &BulkResult, theme: &Theme) {
+    let lines = lines(r, area.width.saturating_sub(4) as usize, theme);
+    let title = match r.purpose {
+        Purpose::Edit => " Bulk result ",
+        Purpose::Retry => " Result of trying again ",
+        Purpose::Undo => " Result of the undo ",
+    };
+    super::draw_lines(buf, area, app, title, &lines, r.scroll, theme);
+}

@@ -1,0 +1,638 @@
+//! The History screen (`H` from the picker and the workspace tabs): the current host's applied
+//! changes, newest first; `/` filters by workspace (slug, name or uuid); a batch expands to its
+//! parts (Enter or →/←); the selected entry's before/after shows below; `u` undoes it through
+//! a Review with the conflict check. The file is read by the runtime (`Effect::LoadHistory`).
+
+pub mod view;
+
+use crate::config::Action;
+use crate::revert::{MembersAction, PatchRevert, Revert, revert};
+use crate::state::history::{HistoryEntry, Kind};
+use crate::tui::app::{App, Effect, Screen};
+use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The screen's state, and the screen it came from (Esc returns there).
+#[derive(Debug)]
+pub struct HistoryView {
+    pub back: Box<Screen>,
+    /// `None` while the file is being read.
+    pub entries: Option<Result<Vec<HistoryEntry>, String>>,
+    /// What each workspace is called (uuid → slug), from the list and the history itself.
+    pub labels: BTreeMap<String, String>,
+    pub filter: String,
+    pub filtering: bool,
+    /// The batches shown with their parts (entry ids).
+    pub expanded: BTreeSet<String>,
+    pub selected: usize,
+}
+
+/// One row of the list: an entry, or one part of an expanded batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    pub entry: usize,
+    pub part: Option<usize>,
+}
+
+/// What to do once the workspace a revert needs is open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AfterOpen {
+    /// The form with the inverse patch on the entry's `after`, then its Review.
+    Revert(PatchRevert),
+    /// An admin write's Review over the workspace (members, keys).
+    Admin(Box<AdminWrite>),
+    /// The Budgets or Guardrail tab, then its own Review once it has loaded.
+    Tab(TabRevert),
+}
+
+/// An undo that goes through a tab's own Review (its conflict check included).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TabRevert {
+    Guardrail {
+        guardrail_id: String,
+        expect: serde_json::Map<String, serde_json::Value>,
+        patch: serde_json::Map<String, serde_json::Value>,
+    },
+    Budgets {
+        expect: crate::admin::budgets::Budgets,
+        restore: crate::admin::budgets::Budgets,
+        changed: Vec<crate::admin::budgets::Interval>,
+        byok_changed: bool,
+    },
+}
+
+impl HistoryView {
+    pub fn list(&self) -> &[HistoryEntry] {
+        match &self.entries {
+            Some(Ok(list)) => list,
+            _ => &[],
+        }
+    }
+
+    /// The label of a workspace: its slug when known, else its uuid.
+    pub fn label(&self, id: &str) -> String {
+        self.labels
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn matches(&self, id: &str) -> bool {
+        let f = self.filter.to_lowercase();
+        id.to_lowercase().contains(&f)
+            || self
+                .labels
+                .get(id)
+                .is_some_and(|l| l.to_lowercase().contains(&f))
+    }
+
+    /// The rows shown: entries whose workspace (or a part's) matches the filter, and the
+    /// parts of expanded batches.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        for (i, e) in self.list().iter().enumerate() {
+            let parts: Vec<usize> = (0..e.parts.len()).collect();
+            let shown = self.filter.is_empty()
+                || self.matches(&e.workspace_id)
+                || e.parts.iter().any(|p| self.matches(&p.workspace_id));
+            if !shown {
+                continue;
+            }
+            rows.push(Row {
+                entry: i,
+                part: None,
+            });
+            if e.kind == Kind::Batch && self.expanded.contains(&e.id) {
+                rows.extend(parts.into_iter().map(|p| Row {
+                    entry: i,
+                    part: Some(p),
+                }));
+            }
+        }
+        rows
+    }
+
+    /// The selected row's entry (a batch's part when a part is selected).
+    pub fn selected_entry(&self) -> Option<(&HistoryEntry, Option<&HistoryEntry>)> {
+        let row = *self.rows().get(self.selected)?;
+        let e = self.list().get(row.entry)?;
+        Some((e, row.part.and_then(|p| e.parts.get(p))))
+    }
+
+    fn selected_batch(&self) -> Option<String> {
+        let row = *self.rows().get(self.selected)?;
+        let e = self.list().get(row.entry)?;
+        (e.kind == Kind::Batch).then(|| e.id.clone())
+    }
+
+    fn clamp(&mut self) {
+        let n = self.rows().len();
+        self.selected = self.selected.min(n.saturating_sub(1));
+    }
+}
+
+/// `H`: the history over the screen showing now; the runtime reads the file.
+pub fn open(app: &mut App) -> Vec<Effect> {
+    let labels = app
+        .picker
+        .workspaces
+        .iter()
+        .map(|w| (w.id().to_string(), w.slug().to_string()))
+        .collect();
+    let back = std::mem::replace(&mut app.screen, Screen::Picker);
+    app.screen = Screen::History(Box::new(HistoryView {
+        back: Box::new(back),
+        entries: None,
+        labels,
+        filter: String::new(),
+        filtering: false,
+        expanded: BTreeSet::new(),
+        selected: 0,
+    }));
+    app.status = None;
+    vec![Effect::LoadHistory]
+}
+
+/// The file's entries for this host, newest first (or why they could not be read).
+pub fn loaded(app: &mut App, result: Result<Vec<HistoryEntry>, String>) -> Vec<Effect> {
+    let Screen::History(view) = &mut app.screen else {
+        return vec![];
+    };
+    if let Ok(list) = &result {
+        // The list's slugs are the current ones; the history's fill in the rest.
+        for (id, label) in crate::revert::labels(list) {
+            view.labels.entry(id).or_insert(label);
+        }
+    }
+    view.entries = Some(result);
+    view.clamp();
+    vec![]
+}
+
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+    vec![
+        (Action::Undo, "undo (reviewed)"),
+        (Action::Filter, "filter"),
+        (Action::Back, "back"),
+        (Action::Open, "batch: open/close"),
+        (Action::CycleOn, "open batch"),
+        (Action::CycleBack, "close batch"),
+        (Action::Up, "move"),
+        (Action::Down, "move"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+        (Action::PageUp, "page"),
+        (Action::PageDown, "page"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]
+}
+
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let Screen::History(view) = &mut app.screen else {
+        return vec![];
+    };
+    let last = view.rows().len().saturating_sub(1);
+    match action {
+        Action::Up => view.selected = view.selected.saturating_sub(1),
+        Action::Down => view.selected = (view.selected + 1).min(last),
+        Action::Top => view.selected = 0,
+        Action::Bottom => view.selected = last,
+        Action::PageUp => view.selected = view.selected.saturating_sub(10),
+        Action::PageDown => view.selected = (view.selected + 10).min(last),
+        Action::Open => {
+            if let Some(id) = view.selected_batch()
+                && !view.expanded.remove(&id)
+            {
+                view.expanded.insert(id);
+            }
+        }
+        Action::CycleOn => {
+            if let Some(id) = view.selected_batch() {
+                view.expanded.insert(id);
+            }
+        }
+        Action::CycleBack => {
+            if let Some(id) = view.selected_batch() {
+                view.expanded.remove(&id);
+                // From a part, ← goes to its batch.
+                let rows = view.rows();
+                if let Some(i) = rows.iter().position(|r| {
+                    r.part.is_none() && view.list().get(r.entry).is_some_and(|e| e.id == id)
+                }) {
+                    view.selected = i;
+                }
+            }
+        }
+        Action::Filter => view.filtering = true,
+        Action::Undo => return undo(app),
+        Action::Back => {
+            let back = std::mem::replace(&mut view.back, Box::new(Screen::Picker));
+            app.screen = *back;
+        }
+        Action::Help => return app.show_help(),
+        Action::Quit => return app.leave(true),
+        // The other actions do nothing here.
+        Action::Edit
+        | Action::Toggle
+        | Action::Clear
+        | Action::Redo
+        | Action::Reset
+        | Action::ResetAll
+        | Action::Editor
+        | Action::Mark
+        | Action::EditMarked
+        | Action::History
+        | Action::Review
+        | Action::Reload
+        | Action::Retry
+        | Action::Submit
+        | Action::Cancel
+        | Action::Done
+        | Action::KeepMine
+        | Action::TakeTheirs
+        | Action::Yes
+        | Action::KeepDraft
+        | Action::Discard
+        | Action::No
+        | Action::Tab1
+        | Action::Tab2
+        | Action::Tab3
+        | Action::Tab4
+        | Action::Tab5
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add
+        | Action::Create
+        | Action::DeleteWorkspace => {}
+    }
+    vec![]
+}
+
+/// The filter input: typed text narrows the list; Enter applies, Esc clears.
+pub fn filter_key(app: &mut App, key: KeyEvent) {
+    let Screen::History(view) = &mut app.screen else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => view.filtering = false,
+        KeyCode::Esc => {
+            view.filtering = false;
+            view.filter.clear();
+        }
+        KeyCode::Backspace => {
+            view.filter.pop();
+        }
+        KeyCode::Char('u') if ctrl => view.filter.clear(),
+        KeyCode::Char(c) if !ctrl => view.filter.push(c),
+        _ => return,
+    }
+    view.selected = 0;
+}
+
+/// `u`: what undoing the selected entry takes, each through a Review.
+fn undo(app: &mut App) -> Vec<Effect> {
+    let Screen::History(view) = &app.screen else {
+        return vec![];
+    };
+    let Some((entry, part)) = view.selected_entry() else {
+        return vec![];
+    };
+    let labels: std::collections::HashMap<String, String> =
+        view.labels.clone().into_iter().collect();
+    // A part of a batch is undone on its own, as the patch it is.
+    let target = part.unwrap_or(entry);
+    let undo = match revert(target, &labels) {
+        Ok(u) => u,
+        Err(e) => {
+            app.warn(e.to_string());
+            return vec![];
+        }
+    };
+    let busy = app.unsaved();
+    let open_for = |app: &mut App, id: String, then: Option<AfterOpen>| -> Vec<Effect> {
+        if busy > 0 {
+            app.warn(format!(
+                "The open workspace has {busy} unsaved edit(s): review or undo them first, then undo from the history."
+            ));
+            return vec![];
+        }
+        app.after_open = then;
+        app.open(id)
+    };
+    match undo {
+        Revert::Patch(p) => {
+            let id = p.id.clone();
+            open_for(app, id, Some(AfterOpen::Revert(p)))
+        }
+        Revert::Members {
+            workspace_id,
+            action,
+            user_ids,
+        } => {
+            let n = user_ids.len();
+            let (what, request, inverse) = match action {
+                MembersAction::Add => (
+                    format!("Undo: add {n} member(s) back"),
+                    AdminRequest::AddMembers {
+                        workspace: workspace_id.clone(),
+                        user_ids: user_ids.clone(),
+                    },
+                    AdminRequest::RemoveMembers {
+                        workspace: workspace_id.clone(),
+                        user_ids,
+                    },
+                ),
+                MembersAction::Remove => (
+                    format!("Undo: remove the {n} member(s) added"),
+                    AdminRequest::RemoveMembers {
+                        workspace: workspace_id.clone(),
+                        user_ids: user_ids.clone(),
+                    },
+                    AdminRequest::AddMembers {
+                        workspace: workspace_id.clone(),
+                        user_ids,
+                    },
+                ),
+            };
+            let mut w = AdminWrite::new(what, vec![request]);
+            w.undo = Some(("Redo the change".into(), vec![inverse]));
+            open_for(app, workspace_id, Some(AfterOpen::Admin(Box::new(w))))
+        }
+        Revert::Key {
+            workspace_id,
+            hash,
+            expect,
+            patch,
+        } => {
+            let what = match (&patch.disabled, &patch.workspace_id) {
+                (Some(true), _) => format!("Undo: disable key {hash} again"),
+                (Some(false), _) => format!("Undo: enable key {hash} again"),
+                _ => format!("Undo: move key {hash} back"),
+            };
+            let moving = patch.workspace_id.is_some();
+            let mut w = AdminWrite::new(
+                what,
+                vec![AdminRequest::PatchKey {
+                    hash: hash.clone(),
+                    patch,
+                }],
+            );
+            if moving {
+                // The admin write has no precondition: say what it does not check.
+                w.notes.push(
+                    "Sent as shown: whether the key was moved again since is not checked (the Keys tab shows where it is now)."
+                        .into(),
+                );
+            }
+            w.undo = Some((
+                "Redo the change".into(),
+                vec![AdminRequest::PatchKey {
+                    hash,
+                    patch: expect,
+                }],
+            ));
+            open_for(app, workspace_id, Some(AfterOpen::Admin(Box::new(w))))
+        }
+        Revert::DeleteCreated { workspace_id, .. } => {
+            if busy == 0 {
+                app.delete_after_open = true;
+            }
+            open_for(app, workspace_id, None)
+        }
+        Revert::Guardrail {
+            workspace_id,
+            guardrail_id,
+            expect,
+            patch,
+        } => open_for(
+            app,
+            workspace_id,
+            Some(AfterOpen::Tab(TabRevert::Guardrail {
+                guardrail_id,
+                expect,
+                patch,
+            })),
+        ),
+        Revert::Budgets {
+            workspace_id,
+            expect,
+            restore,
+            changed,
+            byok_changed,
+        } => open_for(
+            app,
+            workspace_id,
+            Some(AfterOpen::Tab(TabRevert::Budgets {
+                expect,
+                restore,
+                changed,
+                byok_changed,
+            })),
+        ),
+        Revert::Batch(items) => {
+            if busy > 0 {
+                app.warn(format!(
+                    "The open workspace has {busy} unsaved edit(s): review or undo them first, then undo from the history."
+                ));
+                return vec![];
+            }
+            crate::tui::screens::bulk::open_undo(app, items)
+        }
+    }
+}
+
+/// The workspace a revert needed is open: put the revert on it.
+pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
+    match then {
+        AfterOpen::Revert(p) => {
+            let Some(form) = &mut app.form else {
+                return vec![];
+            };
+            if form.workspace.id() != p.id {
+                app.error(
+                    "The workspace opened is not the one the entry changed; nothing to undo here.",
+                );
+                return vec![];
+            }
+            let server = form.workspace.clone();
+            let same =
+                |name: &str, a: Option<&serde_json::Value>, b: Option<&serde_json::Value>| {
+                    match crate::workspace::field(name) {
+                        Some(spec) => crate::workspace::values_equal(spec, a, b),
+                        None => a == b,
+                    }
+                };
+            let (mut undone, mut moved) = (Vec::new(), Vec::new());
+            for (name, before) in p.patch.fields() {
+                let now = server.get(name);
+                if same(name, now, Some(before)) {
+                    undone.push(name.clone());
+                } else if !same(name, now, p.base.get(name)) {
+                    moved.push(format!(
+                        "{name} (now \"{}\")",
+                        crate::workspace::display_value(now)
+                    ));
+                }
+            }
+            if undone.len() == p.patch.len() {
+                app.info(
+                    "Nothing to undo: the server already holds the values from before this change.",
+                );
+                return vec![];
+            }
+            // The base is what the entry left: the submit's conflict check then refuses to
+            // overwrite anything changed since.
+            let mut base = form.workspace.clone();
+            for name in p.patch.fields().keys() {
+                base.set(
+                    name,
+                    p.base.get(name).cloned().unwrap_or(serde_json::Value::Null),
+                );
+            }
+            let mut fresh = crate::tui::screens::form::FormState::new(base);
+            if let Some(catalog) = &app.catalog {
+                fresh.set_catalog(catalog.clone());
+            }
+            for (name, value) in p.patch.fields() {
+                if let Some(f) = fresh.field_mut(name) {
+                    f.set_value(value.clone());
+                }
+            }
+            app.form = Some(fresh);
+            let effects = app.review();
+            if matches!(app.screen, Screen::Review(_)) {
+                if moved.is_empty() {
+                    app.info("Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
+                } else {
+                    app.warn(format!(
+                        "Changed on the server since this entry: {}. Enter shows the conflict; nothing is overwritten.",
+                        moved.join(", ")
+                    ));
+                }
+            }
+            effects
+        }
+        AfterOpen::Admin(w) => {
+            app.admin = Some(*w);
+            vec![]
+        }
+        AfterOpen::Tab(t) => {
+            let tab = match t {
+                TabRevert::Guardrail { .. } => Action::Tab5,
+                TabRevert::Budgets { .. } => Action::Tab2,
+            };
+            // Kept until the tab has loaded (`tab_loaded`).
+            app.after_open = Some(AfterOpen::Tab(t));
+            let effects = crate::tui::screens::tabs::go(app, tab).unwrap_or_default();
+            tab_loaded(app);
+            effects
+        }
+    }
+}
+
+/// After a Budgets or Guardrail message: once the tab an undo waits for has loaded, its own
+/// Review of the undo (base = what the entry left, so a later change is a conflict).
+pub fn tab_loaded(app: &mut App) {
+    use crate::tui::screens::{budgets, guardrail};
+    let Some(AfterOpen::Tab(t)) = &app.after_open else {
+        return;
+    };
+    match t {
+        TabRevert::Guardrail {
+            guardrail_id,
+            expect,
+            patch,
+        } => {
+            let Some(g) = app.tabs.guardrail.as_mut() else {
+                return;
+            };
+            match g.phase {
+                guardrail::Phase::Loading => return,
+                guardrail::Phase::Edit if &g.guardrail_id != guardrail_id => {
+                    g.status = Some(
+                        "the workspace has another default guardrail now: nothing to undo here"
+                            .into(),
+                    );
+                }
+                guardrail::Phase::Edit => {
+                    let mut left = g.base.clone().unwrap_or_default();
+                    left.extend(expect.clone());
+                    let mut back = left.clone();
+                    back.extend(patch.clone());
+                    match crate::admin::guardrail::patch(Some(&left), &back) {
+                        Ok(p) if !p.is_empty() => {
+                            g.phase = guardrail::Phase::Review(guardrail::Pending {
+                                base: Some(left),
+                                patch: p,
+                                undo: true,
+                            });
+                        }
+                        Ok(_) => g.status = Some("nothing to undo".into()),
+                        Err(rules) => {
+                            g.status = Some(format!(
+                                "cannot undo: {}",
+                                rules.first().map(ToString::to_string).unwrap_or_default()
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        TabRevert::Budgets {
+            expect,
+            restore,
+            changed,
+            byok_changed,
+        } => {
+            let Some(b) = app.tabs.budgets.as_mut() else {
+                return;
+            };
+            match b.phase {
+                budgets::Phase::Loading => return,
+                budgets::Phase::Edit => {
+                    let held = b.held;
+                    match crate::revert::budget_target(
+                        &held,
+                        expect,
+                        restore,
+                        changed,
+                        *byok_changed,
+                    ) {
+                        Err(moved) => {
+                            b.status = Some(format!(
+                                "changed on the server since this entry: {}; nothing is undone without overwriting it",
+                                moved.join(", ")
+                            ));
+                        }
+                        Ok(target) => match crate::admin::budgets::plan(&held, &target) {
+                            Ok(requests) if !requests.is_empty() => {
+                                b.phase = budgets::Phase::Review(budgets::Pending {
+                                    base: held,
+                                    target,
+                                    requests,
+                                    undo: true,
+                                });
+                            }
+                            Ok(_) => b.status = Some("nothing to undo".into()),
+                            Err(rules) => {
+                                b.status = Some(format!(
+                                    "cannot undo: {}",
+                                    rules.first().map(ToString::to_string).unwrap_or_default()
+                                ));
+                            }
+                        },
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    app.after_open = None;
+}

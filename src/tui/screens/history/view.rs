@@ -1,0 +1,198 @@
+//! The History screen: the list (id, time, kind, workspace, what changed) and, below it, the
+//! selected entry's before and after.
+
+use super::HistoryView;
+use crate::revert::{kind_name, short_id, summary};
+use crate::state::history::{HistoryEntry, Kind};
+use crate::tui::theme::Theme;
+use crate::tui::view::text::{put, truncate};
+use crate::tui::view::{inside, panel};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+use serde_json::Value;
+
+pub fn draw(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
+    // The list takes what the detail leaves: at least a few rows for each.
+    let detail_h = (area.height / 3).max(5).min(area.height.saturating_sub(5));
+    let list_area = Rect::new(area.x, area.y, area.width, area.height - detail_h);
+    let detail_area = Rect::new(area.x, list_area.bottom(), area.width, detail_h);
+    list(buf, list_area, view, theme);
+    detail(buf, detail_area, view, theme);
+}
+
+fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
+    let title = match (view.filtering, view.filter.is_empty()) {
+        (true, _) => format!(" History · filter: {}▏ ", view.filter),
+        (false, false) => format!(" History · filter: {} ", view.filter),
+        (false, true) => " History ".to_string(),
+    };
+    panel(title, theme).render(area, buf);
+    let inner = inside(area);
+    let w = inner.width.saturating_sub(1) as usize;
+    let say = |buf: &mut Buffer, text: &str, style| {
+        put(
+            buf,
+            inner,
+            0,
+            &Line::styled(truncate(text, w).into_owned(), style),
+        );
+    };
+    match &view.entries {
+        None => return say(buf, "Reading the history…", theme.dim),
+        Some(Err(e)) => return say(buf, &format!("✗ {e}"), theme.error),
+        Some(Ok(list)) if list.is_empty() => {
+            return say(
+                buf,
+                "No change applied from this machine to this host yet.",
+                theme.dim,
+            );
+        }
+        Some(Ok(_)) => {}
+    }
+    let rows = view.rows();
+    if rows.is_empty() {
+        return say(
+            buf,
+            "No entry touches a workspace matching the filter.",
+            theme.dim,
+        );
+    }
+    let header = format!(
+        "  {:<8} {:<16} {:<9} {:<18} {}",
+        "ID", "Time", "Kind", "Workspace", "Change"
+    );
+    put(
+        buf,
+        inner,
+        0,
+        &Line::styled(truncate(&header, w).into_owned(), theme.label),
+    );
+    let height = inner.height.saturating_sub(1) as usize;
+    let start = view.selected.saturating_sub(height.saturating_sub(1));
+    for (i, row) in rows.iter().enumerate().skip(start).take(height) {
+        let Some(e) = view.list().get(row.entry) else {
+            continue;
+        };
+        let mark = if i == view.selected { "▶" } else { " " };
+        let text = match row.part.and_then(|p| e.parts.get(p)) {
+            Some(part) => format!(
+                "{mark} {:<8} {:<16} {:<9} {:<18} {}",
+                "",
+                "",
+                "└ part",
+                truncate(&view.label(&part.workspace_id), 18),
+                summary(part)
+            ),
+            None => {
+                let fold = match e.kind {
+                    Kind::Batch if view.expanded.contains(&e.id) => "▾ ",
+                    Kind::Batch => "▸ ",
+                    _ => "",
+                };
+                let workspace = match e.kind {
+                    Kind::Batch => format!("{} workspaces", e.parts.len()),
+                    _ => view.label(&e.workspace_id),
+                };
+                format!(
+                    "{mark} {:<8} {:<16} {:<9} {:<18} {fold}{}",
+                    short_id(&e.id),
+                    time(&e.time),
+                    kind_name(e.kind),
+                    truncate(&workspace, 18),
+                    summary(e)
+                )
+            }
+        };
+        let style = if i == view.selected {
+            theme.focus
+        } else {
+            theme.label
+        };
+        put(
+            buf,
+            inner,
+            (i - start) as u16 + 1,
+            &Line::styled(truncate(&text, w).into_owned(), style),
+        );
+    }
+}
+
+/// `2026-11-29T14:05:09Z` → `11-29 14:05:09`.
+fn time(t: &str) -> String {
+    t.get(5..19).unwrap_or(t).replacen('T', " ", 1)
+}
+
+fn detail(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
+    panel(" Before → after ", theme).render(area, buf);
+    let inner = inside(area);
+    let w = inner.width.saturating_sub(1) as usize;
+    let Some((entry, part)) = view.selected_entry() else {
+        return;
+    };
+    let shown = part.unwrap_or(entry);
+    let lines = diff_lines(shown, view);
+    for (i, line) in lines.iter().take(inner.height as usize).enumerate() {
+        put(
+            buf,
+            inner,
+            i as u16,
+            &Line::styled(truncate(line, w).into_owned(), theme.label),
+        );
+    }
+}
+
+/// The lines of an entry's diff: one per field (`field: before → after`), or what it did.
+fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "∅".to_string(),
+        Some(Value::String(s)) => format!("\"{}\"", crate::text::escape(s)),
+        Some(other) => crate::text::escape(&other.to_string()).into_owned(),
+    };
+    let workspace = match e.kind {
+        Kind::Batch => format!("{} workspaces", e.parts.len()),
+        _ => view.label(&e.workspace_id),
+    };
+    let mut out = vec![format!(
+        " {} · {workspace} · {}",
+        kind_name(e.kind),
+        e.time.get(..19).unwrap_or(&e.time).replacen('T', " ", 1)
+    )];
+    match e.kind {
+        Kind::Patch | Kind::Guardrail => out.extend(e.patch.keys().map(|k| {
+            format!(
+                "  {k}: {} → {}",
+                show(e.before.get(k)),
+                show(e.after.get(k))
+            )
+        })),
+        Kind::Batch => out.extend(
+            e.parts
+                .iter()
+                .map(|p| format!("  {}: {}", view.label(&p.workspace_id), summary(p))),
+        ),
+        Kind::Budgets => {
+            let keys: Vec<&String> = e.after.keys().chain(e.before.keys()).collect();
+            let mut seen = std::collections::BTreeSet::new();
+            for k in keys {
+                if seen.insert(k) && e.before.get(k) != e.after.get(k) {
+                    out.push(format!(
+                        "  {k}: {} → {}",
+                        show(e.before.get(k)),
+                        show(e.after.get(k))
+                    ));
+                }
+            }
+        }
+        Kind::Create | Kind::Delete | Kind::Members | Kind::Keys => {
+            out.push(format!("  {}", summary(e)));
+            if e.kind == Kind::Delete {
+                out.push(
+                    "  Not revertable: a deleted workspace or key cannot be brought back.".into(),
+                );
+            }
+        }
+    }
+    out
+}

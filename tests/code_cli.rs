@@ -1,0 +1,558 @@
+//! `orws export`, `plan` and `apply` (product.md §11) as a person uses them, the real binary
+//! against the in-process fake: a file exported, edited by hand, planned and applied; round
+//! trips in every format; conflicts and failures injected between plan and apply.
+
+mod cli_admin_support;
+mod pty_support;
+
+use cli_admin_support::*;
+use orws::fake::{FakeServer, Fault};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+fn dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Exports every workspace to `name` in `dir`; returns its path.
+fn export_all(server: &FakeServer, dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let r = at(server, &["export", "--all", "-o", path_str(&path)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "", "the file, not stdout, holds the export");
+    path
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in\n{text}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn name_of(server: &FakeServer, id: &str) -> Value {
+    server.workspace(id).unwrap()["name"].clone()
+}
+
+fn patches(server: &FakeServer) -> Vec<(String, Value)> {
+    writes(server)
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r.method, "PATCH", "{r:?}");
+            (r.path.clone(), serde_json::from_str(&r.body).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn export_edit_plan_apply_then_plan_shows_no_changes() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.toml");
+    // Only the owner can read it.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(
+        r.stdout.contains(&format!(
+            "staging ({STAGING_ID})\nFIELD  SERVER   FILE\nname   Staging  Staging 2\n"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("1 workspace to change (1 field), "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("production ({PROD_ID}): no changes")),
+        "{}",
+        r.stdout
+    );
+    assert!(writes(&server).is_empty(), "plan sends nothing");
+
+    let r = at(&server, &["apply", path_str(&file), "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("apply to 1 workspace (1 field)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("staging") && r.stdout.contains("applied"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        patches(&server),
+        [(
+            format!("/api/v1/workspaces/{STAGING_ID}"),
+            json!({"name": "Staging 2"})
+        )]
+    );
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
+    let history = r.history();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["kind"], "batch");
+    assert_eq!(history[0]["parts"][0]["workspace_id"], STAGING_ID);
+
+    let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("no changes: the "), "{}", r.stdout);
+    let r = at(&server, &["apply", path_str(&file)]);
+    assert_eq!(r.code, 0, "nothing to change needs no --yes: {r:?}");
+    assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    assert_eq!(writes(&server).len(), 1);
+}
+
+#[test]
+fn every_format_round_trips_with_no_changes_and_clears_through_null() {
+    let server = fake();
+    let d = dir();
+    for name in ["ws.toml", "ws.yaml", "ws.json"] {
+        let file = export_all(&server, d.path(), name);
+        let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
+        assert_eq!(r.code, 0, "{name}: {r:?}");
+        assert!(
+            r.stdout.contains("no changes: the 15 workspaces"),
+            "{name}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("; 0 on the server not managed"),
+            "{}",
+            r.stdout
+        );
+    }
+    // Clearing: null in YAML and JSON, `clear` in TOML.
+    let yaml = d.path().join("ws.yaml");
+    edit(
+        &yaml,
+        "description: \"Production environment workspace\"",
+        "description: null",
+    );
+    let json_file = d.path().join("ws.json");
+    edit(
+        &json_file,
+        "\"description\": \"Pre-production mirror of production; deploys land here first.\"",
+        "\"description\": null",
+    );
+    let toml = d.path().join("ws.toml");
+    edit(
+        &toml,
+        "description = \"Local development and CI. Anything goes, nothing is logged for long.\"\n",
+        "",
+    );
+    edit(
+        &toml,
+        "clear = [\"default_image_model\"]\n\n[workspaces.\"c0a8012c",
+        "clear = [\"default_image_model\", \"description\"]\n\n[workspaces.\"c0a8012c",
+    );
+    for (file, id) in [(&yaml, PROD_ID), (&json_file, STAGING_ID), (&toml, DEV_ID)] {
+        let r = at(&server, &["--output", "json", "plan", path_str(file)]);
+        assert_eq!(r.code, 0, "{r:?}");
+        let plan: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(plan["changed"], 1, "{}", r.stdout);
+        let changed: Vec<&Value> = plan["workspaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| !w["changes"].as_array().unwrap().is_empty())
+            .collect();
+        assert_eq!(changed[0]["id"], id);
+        assert_eq!(changed[0]["changes"][0]["field"], "description");
+        assert_eq!(changed[0]["changes"][0]["file"], Value::Null);
+    }
+}
+
+#[test]
+fn a_field_left_out_is_not_managed_and_unmanaged_workspaces_are_counted() {
+    let server = fake();
+    let d = dir();
+    let file = d.path().join("one.yaml");
+    std::fs::write(
+        &file,
+        format!("workspaces:\n  {PROD_ID}:\n    name: Prod\n"),
+    )
+    .unwrap();
+    let r = at(&server, &["plan", path_str(&file)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("name   Production  Prod\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("1 workspace to change (1 field), 0 without changes; 14 on the server not managed by the file"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_conflict_between_plan_and_apply_stops_that_workspace_only() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.toml");
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    edit(&file, "name = \"Production\"", "name = \"Production 2\"");
+    let plan = d.path().join("plan.json");
+    let r = at(
+        &server,
+        &["plan", path_str(&file), "--out", path_str(&plan)],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&plan).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(saved["orws_plan"], 1);
+    // Someone renames staging after the plan; a field the plan does not change moves too.
+    assert!(server.set_field(STAGING_ID, "name", json!("Staging (theirs)")));
+    assert!(server.set_field(PROD_ID, "description", json!("theirs")));
+    let r = at(&server, &["apply", path_str(&plan), "--yes"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert_eq!(
+        name_of(&server, STAGING_ID),
+        "Staging (theirs)",
+        "never overwritten"
+    );
+    assert_eq!(name_of(&server, PROD_ID), "Production 2");
+    assert_eq!(server.workspace(PROD_ID).unwrap()["description"], "theirs");
+    let staging_line = r.stdout.lines().find(|l| l.starts_with("staging")).unwrap();
+    assert!(
+        staging_line.contains("conflict") && staging_line.contains("Staging (theirs)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        patches(&server),
+        [(
+            format!("/api/v1/workspaces/{PROD_ID}"),
+            json!({"name": "Production 2"})
+        )]
+    );
+    assert_eq!(r.history()[0]["parts"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_failed_patch_is_reported_and_exits_1_while_the_others_land() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.json");
+    edit(&file, "\"name\": \"Staging\"", "\"name\": \"Staging 2\"");
+    edit(
+        &file,
+        "\"name\": \"Production\"",
+        "\"name\": \"Production 2\"",
+    );
+    server.inject("PATCH", Fault::Status(500), 1);
+    // One at a time, in uuid order: production (550e…) gets the 500.
+    let r = at(
+        &server,
+        &["--concurrency", "1", "apply", path_str(&file), "--yes"],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    let prod_line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("production"))
+        .unwrap();
+    assert!(
+        prod_line.contains("failed") && prod_line.contains("500"),
+        "{}",
+        r.stdout
+    );
+    let staging_line = r.stdout.lines().find(|l| l.starts_with("staging")).unwrap();
+    assert!(staging_line.contains("applied"), "{}", r.stdout);
+    assert_eq!(name_of(&server, PROD_ID), "Production");
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
+    assert!(
+        r.stderr
+            .contains("1 applied, 0 stopped by a conflict, 1 failed"),
+        "{}",
+        r.stderr
+    );
+    // Without a terminal, plain progress lines.
+    assert!(
+        r.stderr.contains("orws: applying 2/2 · 1 failed"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_plan_saved_for_another_host_is_refused() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.toml");
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    let plan = d.path().join("plan.json");
+    assert_eq!(
+        at(
+            &server,
+            &["plan", path_str(&file), "--out", path_str(&plan)]
+        )
+        .code,
+        0
+    );
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_ne!(saved["host"], "", "the host is saved");
+    saved["host"] = json!("openrouter.ai");
+    std::fs::write(&plan, saved.to_string()).unwrap();
+    let r = at(&server, &["apply", path_str(&plan), "--yes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("made against openrouter.ai"),
+        "{}",
+        r.stderr
+    );
+    assert!(writes(&server).is_empty());
+}
+
+#[test]
+fn apply_without_a_terminal_needs_yes_and_read_only_refuses() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.toml");
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    let r = at(&server, &["apply", path_str(&file)]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("apply to 1 workspace (1 field) needs confirmation"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    let r = at(&server, &["--read-only", "apply", path_str(&file), "--yes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--read-only"), "{}", r.stderr);
+    assert!(writes(&server).is_empty());
+    assert_eq!(name_of(&server, STAGING_ID), "Staging");
+}
+
+#[test]
+fn a_file_breaking_a_rule_is_refused_with_file_line_and_field_before_any_request() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.toml");
+    let before = server.requests().len();
+    edit(&file, "slug = \"staging\"", "slug = \"Staging_1\"");
+    edit(&file, "name = \"Production\"", "nmae = \"Production\"");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    for command in ["plan", "apply"] {
+        let r = at(
+            &server,
+            &[command, path_str(&file), "--yes"][..if command == "plan" { 2 } else { 3 }],
+        );
+        assert_eq!(r.code, 2, "{r:?}");
+        let shown = path_str(&file);
+        assert!(
+            r.stderr.contains(&format!(
+                "{shown}:{}: workspace {STAGING_ID}: slug has an uppercase letter 'S'",
+                line_of("slug = \"Staging_1\"")
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "{shown}:{}: workspace {PROD_ID}: unknown field 'nmae'",
+                line_of("nmae")
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("2 problems in"), "{}", r.stderr);
+    }
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "nothing asked of the server"
+    );
+}
+
+#[test]
+fn an_entry_for_a_workspace_not_on_the_server_is_refused() {
+    let server = fake();
+    let d = dir();
+    let file = d.path().join("ws.json");
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"workspaces\": {{\n  \"{PROD_ID}\": {{\"name\": \"P\"}},\n  \"00000000-0000-4000-8000-000000000000\": {{\"name\": \"New\"}}\n}}}}"
+        ),
+    )
+    .unwrap();
+    let r = at(&server, &["apply", path_str(&file), "--yes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains(":3: workspace 00000000-0000-4000-8000-000000000000 is not on the server"),
+        "{}",
+        r.stderr
+    );
+    assert!(writes(&server).is_empty());
+}
+
+#[test]
+fn export_needs_workspaces_or_all_and_resolves_slugs() {
+    let server = fake();
+    let r = at(&server, &["export"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("--all") && r.stderr.contains("uuid or slug"),
+        "{}",
+        r.stderr
+    );
+    let r = at(&server, &["export", "staging", PROD_ID, "--format", "yaml"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let prod = r.stdout.find(PROD_ID).unwrap();
+    let staging = r.stdout.find(STAGING_ID).unwrap();
+    assert!(prod < staging, "sorted by uuid:\n{}", r.stdout);
+    assert_eq!(r.stdout.matches("    slug: ").count(), 2, "{}", r.stdout);
+    let d = dir();
+    let target = d.path().join("target");
+    std::fs::write(&target, "keep").unwrap();
+    let link = d.path().join("link.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = at(&server, &["export", "--all", "-o", path_str(&link)]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+}
+
+#[test]
+fn server_text_in_a_plan_is_escaped() {
+    let server = fake();
+    assert!(server.set_field(PROD_ID, "name", json!("Evil\u{1b}]0;x\u{7}\u{1b}[2J")));
+    let d = dir();
+    let file = d.path().join("ws.toml");
+    std::fs::write(
+        &file,
+        format!("[workspaces.\"{PROD_ID}\"]\nname = \"Good\"\n"),
+    )
+    .unwrap();
+    let r = at(&server, &["plan", path_str(&file)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("Evil\\x1b]0;x\\x07\\x1b[2J"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\u{1b}') && !r.stderr.contains('\u{1b}'));
+    let r = at(&server, &["apply", path_str(&file), "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stdout.contains('\u{1b}') && !r.stderr.contains('\u{1b}'));
+}
+
+/// On a terminal, apply shows the plan and asks y/N: no sends nothing, yes applies and draws
+/// the progress line in place.
+#[test]
+fn apply_on_a_terminal_asks_yes_or_no() {
+    use pty_support::{Pty, Sandbox};
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.toml");
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    let sb = Sandbox::new();
+    let url = server.url();
+    let spawn = || {
+        let mut cmd = sb.command(&["--base-url", &url, "apply", path_str(&file)]);
+        cmd.env("OPENROUTER_API_KEY", KEY);
+        Pty::spawn(cmd, 120, 40)
+    };
+    let mut pty = spawn();
+    let screen = pty.wait_for("[y/N]", DEADLINE);
+    assert!(screen.contains("name   Staging  Staging 2"), "{screen}");
+    assert!(
+        screen.contains("apply to 1 workspace (1 field) [y/N]"),
+        "{screen}"
+    );
+    pty.send("n\r");
+    assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
+    assert!(writes(&server).is_empty());
+
+    let mut pty = spawn();
+    pty.wait_for("[y/N]", DEADLINE);
+    pty.send("y\r");
+    assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 0, "{}", pty.screen());
+    assert!(
+        pty.screen().contains("orws: applying 1/1"),
+        "{}",
+        pty.screen()
+    );
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
+}
+
+/// `plan --output json` prints the same plan `--out` saves, and apply takes it; apply's own
+/// `--output json` gives each workspace's status.
+#[test]
+fn a_json_plan_from_stdout_is_a_saved_plan_and_apply_reports_in_json() {
+    let server = fake();
+    let d = dir();
+    let file = export_all(&server, d.path(), "ws.yaml");
+    edit(&file, "name: \"Staging\"", "name: \"Staging 2\"");
+    let saved = d.path().join("saved.json");
+    let r = at(
+        &server,
+        &[
+            "--output",
+            "json",
+            "plan",
+            path_str(&file),
+            "--out",
+            path_str(&saved),
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, std::fs::read_to_string(&saved).unwrap());
+    let plan: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(plan["unmanaged"], 0);
+    let staging = plan["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == STAGING_ID)
+        .unwrap();
+    assert_eq!(
+        staging["changes"],
+        json!([{"field": "name", "server": "Staging", "file": "Staging 2"}])
+    );
+    assert_eq!(staging["base"]["name"], "Staging");
+    let printed = d.path().join("printed.json");
+    std::fs::write(&printed, &r.stdout).unwrap();
+    let r = at(
+        &server,
+        &["--output", "json", "apply", path_str(&printed), "--yes"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let result: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(result["applied"], 1);
+    assert_eq!(result["results"][0]["id"], STAGING_ID);
+    assert_eq!(result["results"][0]["status"], "applied");
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
+    // The same saved plan again once someone set a third value: a conflict, not an overwrite.
+    assert!(server.set_field(STAGING_ID, "name", json!("Staging 3")));
+    let r = at(
+        &server,
+        &["--output", "json", "apply", path_str(&saved), "--yes"],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    let result: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(result["results"][0]["status"], "conflict");
+    assert_eq!(result["conflicts"], 1);
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 3");
+    assert_eq!(patches(&server).len(), 1);
+}

@@ -1,0 +1,221 @@
+//! A bulk edit through the app loop against the in-process fake over loopback: marks, the
+//! form, the Review, the batch (one conflict made on the fake meanwhile, one injected failure),
+//! the result, trying the failed one again and undoing what landed, and the one history entry.
+
+use crossterm::event::KeyCode;
+use orws::api::{ApiKey, Client, ClientConfig};
+use orws::fake::{FakeConfig, FakeServer, Fault};
+use orws::state::history::{self, Kind};
+use orws::tui::app::App;
+use orws::tui::runtime::Runtime;
+use orws::tui::test_host::{TestDriver, TestHost};
+use orws::tui::theme::Theme;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn fake() -> FakeServer {
+    orws::fake::start(FakeConfig::default())
+        .await
+        .expect("fake server starts")
+}
+
+fn client(server: &FakeServer) -> Client {
+    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
+    config.initial_backoff = Duration::from_millis(10);
+    config.timeout = Duration::from_secs(5);
+    Client::new(config).expect("client")
+}
+
+/// The picker, one write at a time (so the injected failure meets a known workspace).
+fn start(client: Client, state: &Path) -> (TestDriver, tokio::task::JoinHandle<App>) {
+    let (mut host, driver) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), None);
+    let mut runtime = Runtime::new(client)
+        .with_state_dir(Some(state.to_path_buf()))
+        .with_concurrency(1);
+    let task = tokio::spawn(async move {
+        runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await
+            .expect("loop runs");
+        app
+    });
+    (driver, task)
+}
+
+async fn mark(ui: &TestDriver, slug: &str, count: usize) {
+    ui.key(KeyCode::Char('/'));
+    ui.text(slug);
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char(' '));
+    ui.key(KeyCode::Esc);
+    ui.wait_for(&format!("{count} marked"), WAIT).await;
+}
+
+fn sort_of(server: &FakeServer, slug: &str) -> Value {
+    server.workspace(slug).unwrap()["default_provider_sort"].clone()
+}
+
+#[tokio::test]
+async fn a_bulk_edit_with_a_conflict_and_a_failure_then_retry_and_undo() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    ui.wait_for("Production", WAIT).await;
+    mark(&ui, "staging", 1).await;
+    mark(&ui, "dev", 2).await;
+    mark(&ui, "sandbox", 3).await;
+    ui.key(KeyCode::Char('e'));
+    ui.wait_for("Bulk edit of 3 workspaces", WAIT).await;
+
+    // Provider sort: throughput, latency and null → price everywhere.
+    for _ in 0..4 {
+        ui.key(KeyCode::Char('j'));
+    }
+    ui.wait_for("▶ Provider sort              3 values", WAIT)
+        .await;
+    ui.key(KeyCode::Char('l'));
+    ui.wait_for("▶ Provider sort              price", WAIT)
+        .await;
+    ui.key(KeyCode::Char('s'));
+    let review = ui.wait_for("Apply to 3 workspaces", WAIT).await;
+    assert!(review.contains("latency → price"), "{review}");
+
+    // Meanwhile dev changes on the server, and the next PATCH (staging's) fails.
+    server.set_field("dev", "default_provider_sort", json!("exacto"));
+    server.inject("PATCH", Fault::Status(500), 1);
+    ui.key(KeyCode::Enter);
+    let result = ui.wait_for("1 applied · 1 conflict · 1 failed", WAIT).await;
+    assert!(result.contains("✓ applied"), "{result}");
+    assert!(
+        result.contains("conflict: default_provider_sort changed on the server"),
+        "{result}"
+    );
+    assert!(result.contains("failed: "), "{result}");
+    assert_eq!(sort_of(&server, "sandbox"), json!("price"));
+    assert_eq!(
+        sort_of(&server, "dev"),
+        json!("exacto"),
+        "never overwritten"
+    );
+    assert_eq!(sort_of(&server, "staging"), json!("throughput"));
+
+    // One history entry for the batch, with the part that landed.
+    let entries = history::read(state.path()).unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].kind, Kind::Batch);
+    assert_eq!(entries[0].parts.len(), 1);
+
+    // r: a Review of the failed one only (never the conflict).
+    ui.key(KeyCode::Char('r'));
+    let retry = ui.wait_for("Try again on 1 workspace", WAIT).await;
+    assert!(retry.contains("staging"), "{retry}");
+    assert!(!retry.contains("dev  ("), "{retry}");
+    // Esc goes back to the result, nothing sent.
+    ui.key(KeyCode::Esc);
+    ui.wait_for("1 applied · 1 conflict · 1 failed", WAIT).await;
+
+    // u: a Review undoing only what landed (sandbox back to null).
+    ui.key(KeyCode::Char('u'));
+    let undo = ui.wait_for("Undo on 1 workspace", WAIT).await;
+    assert!(undo.contains("sandbox"), "{undo}");
+    assert!(!undo.contains("staging"), "{undo}");
+    assert!(undo.contains("price → ∅"), "{undo}");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Result of the undo", WAIT).await;
+    ui.wait_for("1 applied · 0 conflicts · 0 failed", WAIT)
+        .await;
+    assert_eq!(sort_of(&server, "sandbox"), Value::Null);
+    assert_eq!(history::read(state.path()).unwrap().len(), 2);
+
+    ui.key(KeyCode::Char('q'));
+    let app = task.await.unwrap();
+    assert!(app.quit);
+    server.shutdown();
+}
+
+#[tokio::test]
+async fn retrying_the_failed_sends_only_those() {
+    let server = fake().await;
+    let state = tempfile::tempdir().unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    ui.wait_for("Production", WAIT).await;
+    mark(&ui, "staging", 1).await;
+    mark(&ui, "dev", 2).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Bulk edit of 2 workspaces", WAIT).await;
+    for _ in 0..4 {
+        ui.key(KeyCode::Char('j'));
+    }
+    ui.key(KeyCode::Char('l'));
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("Apply to 2 workspaces", WAIT).await;
+    server.inject("PATCH", Fault::Status(500), 1);
+    ui.key(KeyCode::Enter);
+    ui.wait_for("1 applied · 0 conflicts · 1 failed", WAIT)
+        .await;
+    assert_eq!(sort_of(&server, "staging"), json!("throughput"));
+    let patches_before = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .count();
+    ui.key(KeyCode::Char('r'));
+    ui.wait_for("Try again on 1 workspace", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Result of trying again", WAIT).await;
+    ui.wait_for("1 applied · 0 conflicts · 0 failed", WAIT)
+        .await;
+    assert_eq!(sort_of(&server, "staging"), json!("price"));
+    let patches = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .count();
+    assert_eq!(patches - patches_before, 1, "only the failed one is sent");
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+    server.shutdown();
+}
+
+#[tokio::test]
+async fn a_429_slows_the_batch_and_esc_starts_no_new_write() {
+    let server = orws::fake::start(FakeConfig {
+        latency: Duration::from_millis(50),
+        ..FakeConfig::default()
+    })
+    .await
+    .expect("fake server starts");
+    let state = tempfile::tempdir().unwrap();
+    let (ui, task) = start(client(&server), state.path());
+    ui.wait_for("Production", WAIT).await;
+    mark(&ui, "staging", 1).await;
+    mark(&ui, "dev", 2).await;
+    mark(&ui, "sandbox", 3).await;
+    ui.key(KeyCode::Char('e'));
+    ui.wait_for("Bulk edit of 3 workspaces", WAIT).await;
+    for _ in 0..4 {
+        ui.key(KeyCode::Char('j'));
+    }
+    ui.key(KeyCode::Char('l'));
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("Apply to 3 workspaces", WAIT).await;
+    // The first PATCH is asked to wait (Retry-After: 1): the batch slows down meanwhile.
+    server.inject("PATCH", Fault::Status(429), 1);
+    ui.key(KeyCode::Enter);
+    ui.wait_for("slowed down", WAIT).await;
+    ui.key(KeyCode::Esc);
+    ui.wait_for("Stopping: 2 not started", WAIT).await;
+    let result = ui
+        .wait_for("1 applied · 0 conflicts · 0 failed · 2 not started", WAIT)
+        .await;
+    assert!(result.contains("· not started  dev"), "{result}");
+    assert_eq!(sort_of(&server, "staging"), json!("price"));
+    assert_eq!(sort_of(&server, "dev"), json!("latency"), "never started");
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+    server.shutdown();
+}
