@@ -92,6 +92,10 @@ impl PickerState {
 
     /// How many of the listed workspaces are marked.
     pub fn marked_count(&self) -> usize {
+        // Asked twice a frame: with no marks, no need to read thousands of ids.
+        if self.marked.is_empty() {
+            return 0;
+        }
         self.workspaces
             .iter()
             .filter(|w| self.marked.contains(w.id()))
