@@ -1,11 +1,12 @@
 //! The picker's filter: the catalog matcher's ranking (slug exact, prefix, substring, the
 //! name, then the slug's letters in order), made cheap enough for thousands of workspaces.
 //!
-//! It runs twice per keystroke (the update clamps the selection, the frame draws the rows).
-//! Reading a workspace's slug and name is two lookups in its JSON map, scattered in memory: at
-//! 5,000 workspaces that alone took milliseconds. So the list's slugs and names are copied once
-//! into one buffer, and an ASCII filter ranks only the entries holding its letters in order
-//! (found without allocating; every match holds them, so the result is the matcher's).
+//! It is asked twice per keystroke (the update clamps the selection, the frame draws the
+//! rows). Reading a workspace's slug and name is two lookups in its JSON map, scattered in
+//! memory: at 5,000 workspaces that alone took milliseconds. So the list's slugs and names are
+//! copied once into one buffer, an ASCII filter ranks only the entries holding its letters in
+//! order (found without allocating; every match holds them, so the result is the matcher's),
+//! and the frame gets the update's answer again.
 
 use crate::workspace::Workspace;
 use std::sync::{Mutex, OnceLock};
