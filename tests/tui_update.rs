@@ -1361,3 +1361,44 @@ fn esc_and_a_key_read_together_as_alt_key_are_both_kept() {
     assert_eq!(form.focused().spec.name, "slug", "j was kept");
     assert_eq!(form.patch().len(), 1, "the typed x was kept");
 }
+
+/// The runtime moves each page into the picker and ends with `ListEnded`: the pages are the
+/// list (one copy, not a second one at the end), with the drafts looked up as for `ListLoaded`.
+#[test]
+fn pages_then_list_ended_are_the_list() {
+    let ws = |i: usize| {
+        let mut w = common::production();
+        w.set("id", json!(format!("00000000-0000-4000-8000-{i:012}")));
+        w.set("slug", json!(format!("w{i}")));
+        w
+    };
+    let (mut app, _) = App::new("h", None);
+    assert!(app.picker.loading);
+    app.update(Msg::ListPage {
+        page: (0..100).map(ws).collect(),
+        total: Some(150),
+    });
+    app.update(Msg::ListPage {
+        page: (100..150).map(ws).collect(),
+        total: Some(150),
+    });
+    let effects = app.update(Msg::ListEnded(Ok(())));
+    assert!(!app.picker.loading);
+    assert_eq!(app.picker.workspaces.len(), 150);
+    assert_eq!(app.picker.workspaces[149].slug(), "w149");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::FindDrafts(ids) if ids.len() == 150)),
+        "{effects:?}"
+    );
+    // A load that fails at its end says why.
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListPage {
+        page: (0..100).map(ws).collect(),
+        total: Some(150),
+    });
+    app.update(Msg::ListEnded(Err(ApiError::Paging("stuck".into()))));
+    assert!(!app.picker.loading);
+    assert!(app.status.as_ref().unwrap().text.contains("stuck"));
+}

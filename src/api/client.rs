@@ -135,20 +135,24 @@ impl Client {
 
     /// Every workspace, following the spec's offset/limit pages.
     pub async fn list(&self) -> Result<Vec<Workspace>, ApiError> {
-        self.list_with_progress(|_, _| {}).await
+        let mut all = Vec::new();
+        self.list_pages(|page, _| all.extend(page)).await?;
+        Ok(all)
     }
 
-    /// Every workspace; `on_page` sees each page as it arrives, with the server's total count.
-    pub async fn list_with_progress(
+    /// Every workspace, handed to `on_page` page by page as it arrives (each workspace once),
+    /// with the server's total count; the number listed. The pages are not kept here, so a
+    /// caller that keeps them holds the only copy.
+    pub async fn list_pages(
         &self,
-        mut on_page: impl FnMut(&[Workspace], Option<u64>),
-    ) -> Result<Vec<Workspace>, ApiError> {
+        mut on_page: impl FnMut(Vec<Workspace>, Option<u64>),
+    ) -> Result<usize, ApiError> {
         const PAGE: usize = 100;
-        let mut all: Vec<Workspace> = Vec::new();
+        let mut listed = 0usize;
         let mut ids = std::collections::HashSet::new();
         let mut weight = 0usize;
         for _ in 0..MAX_PAGES {
-            let path = format!("/workspaces?offset={}&limit={PAGE}", all.len());
+            let path = format!("/workspaces?offset={listed}&limit={PAGE}");
             let body = self
                 .send(Method::GET, &path, None, "the workspace list")
                 .await?;
@@ -161,27 +165,29 @@ impl Client {
             if weight > MAX_LIST_BYTES {
                 return Err(ApiError::ListTooLarge {
                     limit_mib: (MAX_LIST_BYTES >> 20) as u64,
-                    count: all.len(),
+                    count: listed,
                 });
             }
             let n = page.len();
-            let start = all.len();
+            let start = listed;
+            let mut fresh = Vec::with_capacity(n);
             for item in page {
                 let ws = parse_workspace(item.clone())?;
                 // A workspace created meanwhile shifts the pages by one: skip what was seen.
                 if ids.insert(ws.id().to_string()) {
-                    all.push(ws);
+                    fresh.push(ws);
                 }
             }
-            on_page(&all[start..], total);
+            listed += fresh.len();
+            on_page(fresh, total);
             let done = match total {
-                Some(total) => all.len() as u64 >= total,
+                Some(total) => listed as u64 >= total,
                 None => n < PAGE,
             };
             if done {
-                return Ok(all);
+                return Ok(listed);
             }
-            if all.len() == start {
+            if listed == start {
                 return Err(ApiError::Paging(match (n, total) {
                     (0, Some(total)) => format!(
                         "the server counts {total} workspaces but sent no more after {start}"
@@ -192,8 +198,7 @@ impl Client {
             }
         }
         Err(ApiError::Paging(format!(
-            "still more after {MAX_PAGES} pages ({} workspaces)",
-            all.len()
+            "still more after {MAX_PAGES} pages ({listed} workspaces)"
         )))
     }
 

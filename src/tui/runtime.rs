@@ -240,13 +240,13 @@ impl Runtime {
                 Effect::LoadList => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
+                        // Pages move to the app as they come: one copy of the list, not two.
                         let result = client
-                            .list_with_progress(|page, total| {
-                                let page = page.to_vec();
+                            .list_pages(|page, total| {
                                 let _ = tx.send(Msg::ListPage { page, total });
                             })
                             .await;
-                        let _ = tx.send(Msg::ListLoaded(result));
+                        let _ = tx.send(Msg::ListEnded(result.map(|_| ())));
                     });
                 }
                 Effect::LoadCatalog => {

@@ -41,6 +41,8 @@ pub enum Msg {
     },
     /// The whole list, or why it could not be had.
     ListLoaded(Result<Vec<Workspace>, ApiError>),
+    /// The list's last `ListPage` came (the pages are the list), or why it stopped.
+    ListEnded(Result<(), ApiError>),
     /// The answer for the workspace asked for as `target` (an id or slug).
     WorkspaceLoaded {
         target: String,
@@ -510,6 +512,17 @@ impl App {
                     self.picker.expected = Some(total.unwrap_or(0));
                 }
                 vec![]
+            }
+            Msg::ListEnded(result) => {
+                let list = result.map(|()| {
+                    if self.picker.loading {
+                        std::mem::take(&mut self.picker.workspaces)
+                    } else {
+                        // Not loading (a second load ended): what is shown stays.
+                        self.picker.workspaces.clone()
+                    }
+                });
+                self.update(Msg::ListLoaded(list))
             }
             Msg::ListLoaded(result) => {
                 self.picker.expected = None;
