@@ -220,7 +220,8 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
         key(&mut app, KeyCode::Enter),
         vec![Effect::AdminSend {
             requests: vec![disable.clone()],
-            workspace: Some(common::production().id().to_string())
+            workspace: Some(common::production().id().to_string()),
+            key_in: Some(("h1".into(), common::production().id().to_string()))
         }]
     );
     assert!(app.is_busy());
@@ -360,6 +361,12 @@ fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
     let undo = app.admin.clone().unwrap();
     assert_eq!(undo.stage, Stage::Review);
     assert_eq!(undo.requests, vec![to(common::production().id())]);
+    // The move checked the key was here; its undo checks it is still where it was moved to.
+    assert_eq!(
+        write.key_in,
+        Some(("h1".into(), common::production().id().to_string()))
+    );
+    assert_eq!(undo.key_in, Some(("h1".into(), "u-staging".into())));
 }
 
 #[test]
@@ -615,7 +622,8 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
         key(&mut app, KeyCode::Enter),
         vec![Effect::AdminSend {
             requests: vec![AdminRequest::CreateWorkspace { body }],
-            workspace: None
+            workspace: None,
+            key_in: None
         }]
     );
     let created = orws::workspace::Workspace::from_json(

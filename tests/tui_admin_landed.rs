@@ -63,7 +63,9 @@ fn add() -> Vec<AdminRequest> {
 #[tokio::test]
 async fn a_lost_answer_to_an_add_that_landed_is_called_applied() {
     let server = members_server(true, false);
-    let answers = send(&client(&server.url), &add(), Some(WS)).await.unwrap();
+    let answers = send(&client(&server.url), &add(), Some(WS), None)
+        .await
+        .unwrap();
     assert!(
         matches!(&answers[..], [AdminAnswer::Note(n), AdminAnswer::MembersAdded(1)] if n.contains("landed")),
         "{answers:?}"
@@ -79,7 +81,7 @@ async fn a_lost_answer_to_an_add_that_landed_is_called_applied() {
 #[tokio::test]
 async fn a_lost_answer_to_an_add_that_did_not_land_says_so() {
     let server = members_server(false, false);
-    let error = send(&client(&server.url), &add(), Some(WS))
+    let error = send(&client(&server.url), &add(), Some(WS), None)
         .await
         .unwrap_err();
     assert!(error.contains("it was not applied"), "{error}");
@@ -88,7 +90,7 @@ async fn a_lost_answer_to_an_add_that_did_not_land_says_so() {
 #[tokio::test]
 async fn when_the_re_read_fails_too_it_says_it_may_have_landed() {
     let server = members_server(true, true);
-    let error = send(&client(&server.url), &add(), Some(WS))
+    let error = send(&client(&server.url), &add(), Some(WS), None)
         .await
         .unwrap_err();
     assert!(
@@ -132,7 +134,7 @@ async fn a_busy_answer_is_read_again_and_tried_again() {
             ..KeyPatch::default()
         },
     }];
-    let answers = send(&client(&server.url), &disable, Some(WS))
+    let answers = send(&client(&server.url), &disable, Some(WS), None)
         .await
         .unwrap();
     assert!(
@@ -159,7 +161,9 @@ async fn a_delete_answered_500_but_gone_is_called_deleted() {
         id: WS.into(),
         confirm_default: false,
     }];
-    let answers = send(&client(&server.url), &delete, Some(WS)).await.unwrap();
+    let answers = send(&client(&server.url), &delete, Some(WS), None)
+        .await
+        .unwrap();
     assert!(
         matches!(
             &answers[..],
@@ -167,4 +171,32 @@ async fn a_delete_answered_500_but_gone_is_called_deleted() {
         ),
         "{answers:?}"
     );
+}
+
+/// A key write checks first that the key is still where it was seen (a move or an undo of
+/// one): moved meanwhile, nothing is sent. Before, the undo of a move from the history sent the
+/// PATCH unchecked and could pull the key out of wherever it had gone since.
+#[tokio::test]
+async fn a_key_moved_meanwhile_is_not_patched() {
+    let server = serve(move |req: &Request, _| match req.method.as_str() {
+        "PATCH" => Reply::json(200, &json!({ "data": key(false) })),
+        // The key is listed nowhere: it left the workspace.
+        _ => Reply::json(200, &json!({ "data": [] })),
+    });
+    let back = vec![AdminRequest::PatchKey {
+        hash: "h1".into(),
+        patch: KeyPatch {
+            workspace_id: Some(WS.into()),
+            ..KeyPatch::default()
+        },
+    }];
+    let elsewhere = (
+        "h1".to_string(),
+        "8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b".to_string(),
+    );
+    let error = send(&client(&server.url), &back, Some(WS), Some(&elsewhere))
+        .await
+        .unwrap_err();
+    assert!(error.contains("no longer in workspace"), "{error}");
+    assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }

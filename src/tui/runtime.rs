@@ -407,6 +407,7 @@ impl Runtime {
                 Effect::AdminSend {
                     requests,
                     workspace,
+                    key_in,
                 } => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {
@@ -417,6 +418,7 @@ impl Runtime {
                             &client,
                             &requests,
                             workspace.as_deref(),
+                            key_in.as_ref(),
                         )
                         .await;
                         let _ = tx.send(Msg::AdminSent(result));

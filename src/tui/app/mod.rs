@@ -152,6 +152,8 @@ pub enum Effect {
     AdminSend {
         requests: Vec<crate::tui::screens::admin_write::AdminRequest>,
         workspace: Option<String>,
+        /// The key (hash) that must still be in this workspace, else nothing is sent.
+        key_in: Option<(String, String)>,
     },
     /// Stop waiting for the admin write in flight.
     CancelAdmin,

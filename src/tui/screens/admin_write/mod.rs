@@ -151,6 +151,9 @@ pub struct AdminWrite {
     pub then_open: Option<String>,
     /// Done: back to the picker on leaving the result (a deleted workspace), when it landed.
     pub then_picker: bool,
+    /// A key write's precondition: the key (hash) must still be in this workspace (uuid) right
+    /// before the request, else nothing is sent (it was moved or deleted meanwhile).
+    pub key_in: Option<(String, String)>,
 }
 
 impl AdminWrite {
@@ -164,7 +167,14 @@ impl AdminWrite {
             no_undo: None,
             then_open: None,
             then_picker: false,
+            key_in: None,
         }
+    }
+
+    /// The same write, with the precondition that key `hash` is in workspace `workspace`.
+    pub fn with_key_in(mut self, hash: &str, workspace: &str) -> Self {
+        self.key_in = Some((hash.to_string(), workspace.to_string()));
+        self
     }
 }
 
@@ -201,6 +211,7 @@ pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
                 vec![Effect::AdminSend {
                     requests: write.requests.clone(),
                     workspace: app.form.as_ref().map(|f| f.workspace.id().to_string()),
+                    key_in: write.key_in.clone(),
                 }]
             }
             None => vec![],
@@ -351,7 +362,18 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
             };
             match (&write.stage, write.undo, write.no_undo) {
                 (Stage::Done(Ok(_)), Some((what, requests)), _) => {
-                    app.admin = Some(AdminWrite::new(what, requests));
+                    // The key is where the write put it: the undo checks it is still there.
+                    let key_in = match (write.requests.first(), &write.key_in) {
+                        (Some(AdminRequest::PatchKey { hash, patch }), _)
+                            if patch.workspace_id.is_some() =>
+                        {
+                            patch.workspace_id.clone().map(|to| (hash.clone(), to))
+                        }
+                        (_, key_in) => key_in.clone(),
+                    };
+                    let mut undo = AdminWrite::new(what, requests);
+                    undo.key_in = key_in;
+                    app.admin = Some(undo);
                 }
                 (_, _, Some(why)) => {
                     app.warn(why);
@@ -418,7 +440,19 @@ pub async fn send(
     client: &crate::api::Client,
     requests: &[AdminRequest],
     workspace: Option<&str>,
+    key_in: Option<&(String, String)>,
 ) -> Result<Vec<AdminAnswer>, String> {
+    if let Some((hash, at)) = key_in {
+        let keys = client
+            .list_keys(&crate::admin::keys::KeyQuery::all_in(at))
+            .await
+            .map_err(|e| format!("{e}; nothing was sent"))?;
+        if !keys.iter().any(|k| &k.hash == hash) {
+            return Err(format!(
+                "key {hash} is no longer in workspace {at} (moved or deleted since); nothing was sent: r re-reads the list"
+            ));
+        }
+    }
     let mut answers = Vec::with_capacity(requests.len());
     for (i, r) in requests.iter().enumerate() {
         match send_one(client, r, workspace).await {

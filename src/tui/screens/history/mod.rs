@@ -375,21 +375,19 @@ fn undo(app: &mut App) -> Vec<Effect> {
                 (Some(false), _) => format!("Undo: enable key {hash} again"),
                 _ => format!("Undo: move key {hash} back"),
             };
-            let moving = patch.workspace_id.is_some();
+            // The key must still be where the entry left it: moved since, nothing is sent.
+            let left_in = expect
+                .workspace_id
+                .clone()
+                .unwrap_or_else(|| workspace_id.clone());
             let mut w = AdminWrite::new(
                 what,
                 vec![AdminRequest::PatchKey {
                     hash: hash.clone(),
                     patch,
                 }],
-            );
-            if moving {
-                // The admin write has no precondition: say what it does not check.
-                w.notes.push(
-                    "Sent as shown: whether the key was moved again since is not checked (the Keys tab shows where it is now)."
-                        .into(),
-                );
-            }
+            )
+            .with_key_in(&hash, &left_in);
             w.undo = Some((
                 "Redo the change".into(),
                 vec![AdminRequest::PatchKey {

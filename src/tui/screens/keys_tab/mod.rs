@@ -94,7 +94,7 @@ pub fn disable_write(key: &Key) -> AdminWrite {
         format!("{} key \"{}\"", verb(!to), key.name),
         vec![patch(!to)],
     ));
-    write
+    write.with_key_in(&key.hash, &key.workspace_id)
 }
 
 /// `PATCH /keys/{hash}` with the new workspace; undone by moving it back.
@@ -117,7 +117,7 @@ pub fn move_write(key: &Key, to: &crate::workspace::Workspace) -> AdminWrite {
         format!("Move key \"{}\" back", key.name),
         vec![patch(&key.workspace_id)],
     ));
-    write
+    write.with_key_in(&key.hash, &key.workspace_id)
 }
 
 /// `DELETE /keys/{hash}`: not revertable, and it says so.
@@ -133,7 +133,7 @@ pub fn delete_write(key: &Key) -> AdminWrite {
             .into(),
     );
     write.no_undo = Some("A deleted key cannot be brought back.".into());
-    write
+    write.with_key_in(&key.hash, &key.workspace_id)
 }
 
 /// The workspaces a key may move to: every listed one but the open one.
