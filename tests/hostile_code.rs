@@ -1,0 +1,129 @@
+//! `orws export`, `plan` and `apply` (product.md §11) against a hostile server and a careless
+//! person: each test here failed on the code as first merged, and names the promise it broke.
+
+mod cli_admin_support;
+
+use cli_admin_support::*;
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[track_caller]
+fn assert_terminal_safe(text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
+        .collect();
+    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
+}
+
+/// A field name the server sends that orws does not know is shown as a comment: its escape
+/// codes must not reach the terminal, and its newline must not end the comment (the next
+/// line would then be read as a field the file manages).
+#[test]
+fn an_unknown_field_name_with_escapes_and_a_newline_stays_inside_its_comment() {
+    let server = fake();
+    assert!(server.set_field(PROD_ID, "x\u{1b}[2J\ndescription", json!("evil")));
+    assert!(server.set_field(PROD_ID, "\u{202e}y", json!(1)));
+    for format in ["toml", "yaml"] {
+        let r = at(&server, &["export", PROD_ID, "--format", format]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert_terminal_safe(&r.stdout);
+        assert!(
+            !r.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with("description: \"evil\"")
+                    || l.starts_with("description = \"evil\"")),
+            "{format}: the field name broke out of its comment:\n{}",
+            r.stdout
+        );
+        // The exported file plans with no changes.
+        let d = tempfile::tempdir().unwrap();
+        let file = d.path().join(format!("ws.{format}"));
+        std::fs::write(&file, &r.stdout).unwrap();
+        let p = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
+        assert_eq!(p.code, 0, "{format}: {p:?}\n{}", r.stdout);
+    }
+}
+
+/// The size limit holds for what is not a regular file too (a pipe, `/dev/zero`): its size is
+/// not known beforehand, so the read itself must stop at the limit.
+#[test]
+fn a_pipe_larger_than_the_limit_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("ws.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) else {
+                return;
+            };
+            // 65 MiB of blank lines: valid TOML that manages nothing, past the 64 MiB limit.
+            let chunk = vec![b'\n'; 1024 * 1024];
+            for _ in 0..65 {
+                if f.write_all(&chunk).is_err() {
+                    return;
+                }
+            }
+        })
+    };
+    let r = orws(&["--demo", "plan", path_str(&fifo)]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("the limit is"), "{}", r.stderr);
+    writer.join().unwrap();
+}
+
+/// A file saved with a byte order mark (Windows editors add one) reads as without it, in
+/// every format, rather than being refused for an "unknown key" that looks like the right one.
+#[test]
+fn a_byte_order_mark_is_ignored_in_every_format() {
+    let server = fake();
+    let d = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "ws.toml",
+            format!("[workspaces.\"{PROD_ID}\"]\r\nname = \"P2\"\r\n"),
+        ),
+        (
+            "ws.yaml",
+            format!("workspaces:\r\n  {PROD_ID}:\r\n    name: \"P2\"\r\n"),
+        ),
+        (
+            "ws.json",
+            format!("{{\"workspaces\": {{\"{PROD_ID}\": {{\"name\": \"P2\"}}}}}}\r\n"),
+        ),
+    ];
+    for (name, text) in files {
+        let file = d.path().join(name);
+        std::fs::write(&file, format!("\u{feff}{text}")).unwrap();
+        let r = at(&server, &["--output", "json", "plan", path_str(&file)]);
+        assert_eq!(r.code, 0, "{name}: {r:?}");
+        let plan: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(plan["changed"], 1, "{name}: {}", r.stdout);
+    }
+}
+
+/// `plan FILE --out FILE` would replace the person's file with the plan: refused, the file
+/// kept as it was.
+#[test]
+fn plan_out_onto_the_file_it_plans_is_refused_and_the_file_kept() {
+    let server = fake();
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("ws.toml");
+    let text = format!("[workspaces.\"{PROD_ID}\"]\nname = \"P2\"\n");
+    std::fs::write(&file, &text).unwrap();
+    let same = d.path().join(".").join("ws.toml");
+    let r = at(
+        &server,
+        &["plan", path_str(&file), "--out", path_str(&same)],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert!(r.stderr.contains("--out"), "{}", r.stderr);
+}
