@@ -39,6 +39,13 @@ pub async fn run(
     );
     match undo {
         Revert::Patch(p) => {
+            if holds(conn, &p.id, &p.patch).await {
+                say(&format!(
+                    "nothing to change: {} already holds the values from before this entry",
+                    escape(&p.label)
+                ));
+                return Ok(nothing(output));
+            }
             show_patch(&p);
             confirm(&format!("Undo {}?", escape(&what)), yes)?;
             patch(conn, output, &p).await
@@ -191,6 +198,27 @@ pub async fn run(
     }
 }
 
+/// Whether workspace `id` already holds every value of `patch` (the entry was undone
+/// already): then nothing is sent. A failed read says no; the write's own checks then speak.
+async fn holds(conn: &Connection, id: &str, patch: &crate::workspace::PatchBody) -> bool {
+    let Ok(now) = conn.client.get(id).await else {
+        return false;
+    };
+    now.id() == id
+        && patch.fields().iter().all(|(k, v)| {
+            crate::workspace::field(k)
+                .is_some_and(|spec| crate::workspace::values_equal(spec, now.get(k), Some(v)))
+        })
+}
+
+/// The output of a revert that sends nothing.
+fn nothing(output: Output) -> String {
+    match output {
+        Output::Json => "{}\n".into(),
+        Output::Table => String::new(),
+    }
+}
+
 fn changed_since(what: &[String]) -> RunError {
     RunError::conflict(format!(
         "conflict: changed on the server since this entry: {}; nothing was sent",
@@ -339,6 +367,23 @@ async fn batch(
     yes: bool,
     concurrency: usize,
 ) -> Result<String, RunError> {
+    use futures_util::StreamExt;
+    let checked: Vec<(bool, Item)> = futures_util::stream::iter(items)
+        .map(|item| async move { (holds(conn, &item.id, &item.patch).await, item) })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    let (done, items): (Vec<_>, Vec<_>) = checked.into_iter().partition(|(held, _)| *held);
+    let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
+    for (_, item) in &done {
+        say(&format!(
+            "nothing to change: {} already holds the values from before this entry",
+            escape(&item.label)
+        ));
+    }
+    if items.is_empty() {
+        return Ok(nothing(output));
+    }
     say(&format!(
         "would send {} PATCH request(s), each only if its fields still hold the batch's values:",
         items.len()

@@ -1,0 +1,115 @@
+//! `orws history` and `orws revert` (product.md §6, §11) against a damaged history file and a
+//! careless person: each test here failed on the code as first merged, and names the promise
+//! it broke.
+
+mod cli_admin_support;
+
+use cli_admin_support::*;
+use orws::fake::FakeServer;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs orws against `server` with `home` as its home (so runs share a history).
+fn run_in(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
+    let out = Command::new(BIN)
+        .arg("--base-url")
+        .arg(server.url())
+        .args(args)
+        .env_remove("OPENROUTER_BASE_URL")
+        .env("OPENROUTER_API_KEY", KEY)
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    Out {
+        code: out.status.code().expect("exited"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn history_ids(home: &Path, server: &FakeServer) -> Vec<String> {
+    let r = run_in(home, server, &["--output", "json", "history"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A line of bytes that are not UTF-8 (a disk error, a binary pasted in) is skipped like any
+/// other unreadable line: the rest of the history still lists.
+#[test]
+fn a_history_line_that_is_not_utf8_hides_only_itself() {
+    let server = fake();
+    let home = tempfile::tempdir().unwrap();
+    let host = "127.0.0.1";
+    let good = json!({"id": "e-good", "kind": "patch", "time": "2026-01-01T00:00:00Z",
+        "host": host, "workspace_id": PROD_ID, "patch": {"name": "B"},
+        "before": {"name": "A"}, "after": {"name": "B"}});
+    let dir = home.path().join("state/orws");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = format!("{good}\n").into_bytes();
+    bytes.extend_from_slice(b"{\"id\": \"\xff\xfe garbage\n");
+    std::fs::write(dir.join("history.jsonl"), bytes).unwrap();
+    assert_eq!(
+        history_ids(home.path(), &server),
+        vec!["e-good".to_string()]
+    );
+}
+
+/// Reverting the same entry twice: the second finds the server already holding the old values
+/// and sends nothing (no PATCH, no second entry), for a single patch and for a batch.
+#[test]
+fn reverting_an_entry_twice_sends_nothing_the_second_time() {
+    let server = fake();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let r = run_in(h, &server, &["patch", PROD_ID, "--set", "name=Prod 2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = h.join("ws.toml");
+    std::fs::write(
+        &file,
+        format!("[workspaces.\"{STAGING_ID}\"]\nname = \"Stag 2\"\n"),
+    )
+    .unwrap();
+    let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ids = history_ids(h, &server);
+    assert_eq!(ids.len(), 2);
+    for id in &ids {
+        let r = run_in(h, &server, &["revert", id, "--yes"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    assert_eq!(server.workspace(PROD_ID).unwrap()["name"], "Production");
+    assert_eq!(server.workspace(STAGING_ID).unwrap()["name"], "Staging");
+    let sent = writes(&server).len();
+    assert_eq!(sent, 4, "two changes, two reverts");
+    for id in &ids {
+        let r = run_in(h, &server, &["revert", id, "--yes"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    }
+    assert_eq!(
+        writes(&server).len(),
+        sent,
+        "the second revert sent a PATCH"
+    );
+    assert_eq!(
+        history_ids(h, &server).len(),
+        4,
+        "the second revert wrote an entry"
+    );
+}
