@@ -127,3 +127,33 @@ fn plan_out_onto_the_file_it_plans_is_refused_and_the_file_kept() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     assert!(r.stderr.contains("--out"), "{}", r.stderr);
 }
+
+/// A saved plan edited by hand to list one workspace twice would send two writes to it at
+/// once, each checked before the other landed (so neither sees a conflict): refused before
+/// any request, as a file naming a workspace twice is.
+#[test]
+fn a_saved_plan_naming_a_workspace_twice_is_refused() {
+    let server = fake();
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("ws.toml");
+    std::fs::write(
+        &file,
+        format!("[workspaces.\"{PROD_ID}\"]\nname = \"X1\"\n"),
+    )
+    .unwrap();
+    let saved = d.path().join("ws.plan");
+    let r = at(
+        &server,
+        &["plan", path_str(&file), "--out", path_str(&saved)],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    let mut twin = plan["workspaces"][0].clone();
+    twin["changes"][0]["file"] = json!("X2");
+    plan["workspaces"].as_array_mut().unwrap().push(twin);
+    std::fs::write(&saved, plan.to_string()).unwrap();
+    let r = at(&server, &["apply", path_str(&saved), "--yes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("twice"), "{}", r.stderr);
+    assert!(writes(&server).is_empty(), "nothing may be sent");
+}
