@@ -113,3 +113,30 @@ fn reverting_an_entry_twice_sends_nothing_the_second_time() {
         "the second revert wrote an entry"
     );
 }
+
+/// The History screen's `u` opens the entry's workspace by its id, and the picker opens a
+/// workspace by the id the server listed: when that fails, the panel's title named the id
+/// with its bidi override raw (the body and every list drop such characters).
+#[test]
+fn could_not_open_names_the_workspace_with_its_controls_made_visible() {
+    use orws::tui::app::{App, Msg};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let id = "w\u{1b}[2J\u{202e}x";
+    let (mut app, _) = App::new("openrouter.ai", Some(id.to_string()));
+    app.update(Msg::WorkspaceLoaded {
+        target: id.to_string(),
+        result: Err(orws::api::ApiError::NotFound {
+            what: id.to_string(),
+        }),
+    });
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, &app, &orws::tui::theme::Theme::new(false)))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let text: String = buffer.content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("Could not open"), "{text}");
+    let bad: Vec<char> = text.chars().filter(|c| orws::text::is_unsafe(*c)).collect();
+    assert!(bad.is_empty(), "raw {bad:?} on screen");
+}
