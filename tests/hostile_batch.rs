@@ -96,3 +96,38 @@ fn the_undo_of_a_shared_name_does_not_warn_of_one_name_for_all() {
     assert!(text.contains("Alpha") && text.contains("Beta"), "{text}");
     assert!(!text.contains("same name"), "a false warning:\n{text}");
 }
+
+/// Leaving a bulk form with a change says no draft is kept: the answer must be read whole,
+/// not cut at the question's edge, at the usual size and at the smallest.
+#[test]
+fn leaving_a_bulk_edit_says_whole_that_no_draft_is_kept() {
+    let (mut app, _) = App::new("openrouter.ai", None);
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u-alpha", "Alpha", "alpha"),
+        ws("u-beta", "Beta", "beta"),
+    ])));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('e'));
+    app.bulk
+        .as_mut()
+        .unwrap()
+        .form
+        .focus_field("is_observability_broadcast_enabled");
+    key(&mut app, KeyCode::Char(' '));
+    for (leave, size) in [(KeyCode::Esc, (100, 30)), (KeyCode::Char('q'), (60, 20))] {
+        key(&mut app, leave);
+        let text = screen(&app, size);
+        // The answer's end, on its line or the one it wraps onto.
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("lose the bulk edit"))
+            .unwrap_or_else(|| panic!("no answer at {size:?}:\n{text}"));
+        assert!(
+            lines[at..].iter().take(3).any(|l| l.contains("it)")),
+            "cut at {size:?}:\n{text}"
+        );
+        key(&mut app, KeyCode::Char('n'));
+    }
+}
