@@ -157,3 +157,22 @@ fn a_saved_plan_naming_a_workspace_twice_is_refused() {
     assert!(r.stderr.contains("twice"), "{}", r.stderr);
     assert!(writes(&server).is_empty(), "nothing may be sent");
 }
+
+/// JSON nested a hundred thousand deep passed serde_json's check (which has no depth limit)
+/// and overflowed the stack of the scanner that finds each value's line: orws aborted. It is
+/// refused with its line, as YAML and TOML nested so deep are.
+#[test]
+fn json_nested_too_deep_is_refused_not_a_crash() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("ws.json");
+    let depth = 100_000;
+    let text = format!(
+        "{{\"workspaces\": {{\"{PROD_ID}\": {{\"disabled_server_tools\": {}{}}}}}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    std::fs::write(&file, text).unwrap();
+    let r = orws(&["--demo", "plan", path_str(&file)]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("nested more than"), "{}", r.stderr);
+}
