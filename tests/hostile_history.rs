@@ -140,3 +140,99 @@ fn could_not_open_names_the_workspace_with_its_controls_made_visible() {
     let bad: Vec<char> = text.chars().filter(|c| orws::text::is_unsafe(*c)).collect();
     assert!(bad.is_empty(), "raw {bad:?} on screen");
 }
+
+/// Ctrl-C while `orws revert` undoes a batch: the writes that landed before it must be in the
+/// history (else they can never be undone from it), and the exit says not all were done. It
+/// killed orws at once, leaving landed writes unrecorded.
+#[test]
+fn ctrl_c_during_a_batch_revert_records_what_landed() {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let config = orws::fake::FakeConfig {
+                latency: Duration::from_millis(150),
+                ..Default::default()
+            };
+            tx.send(orws::fake::start(config).await.unwrap()).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    let server = rx.recv_timeout(DEADLINE).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let all = server.workspaces();
+    let ids: Vec<String> = all
+        .iter()
+        .take(6)
+        .map(|w| w["id"].as_str().unwrap().to_string())
+        .collect();
+    let file = h.join("ws.toml");
+    let text: String = ids
+        .iter()
+        .map(|id| format!("[workspaces.\"{id}\"]\nname = \"renamed\"\n"))
+        .collect();
+    std::fs::write(&file, text).unwrap();
+    let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let batch = history_ids(h, &server).remove(0);
+
+    let mut child = Command::new(BIN)
+        .arg("--base-url")
+        .arg(server.url())
+        .args(["--concurrency", "1", "revert", &batch, "--yes"])
+        .env_remove("OPENROUTER_BASE_URL")
+        .env("OPENROUTER_API_KEY", KEY)
+        .env("HOME", h)
+        .env("XDG_STATE_HOME", h.join("state"))
+        .env("XDG_CONFIG_HOME", h.join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (line_tx, lines) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = line_tx.send(line);
+        }
+    });
+    // Ctrl-C once the first write is done.
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines.recv_timeout(left).expect("progress on stderr");
+        if line.contains("1/6") {
+            break;
+        }
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    let undone = ids
+        .iter()
+        .filter(|id| server.workspace(id).unwrap()["name"] != "renamed")
+        .count();
+    assert!(
+        (1..6).contains(&undone),
+        "{undone} undone: the stop came too late"
+    );
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "not every write was done: {status:?}"
+    );
+    let r = run_in(h, &server, &["--output", "json", "history"]);
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        2,
+        "the revert's entry is missing"
+    );
+    assert_eq!(list[0]["parts"].as_array().unwrap().len(), undone);
+}

@@ -136,8 +136,8 @@ pub async fn run(
 }
 
 /// Runs the batch with a progress line on stderr; Ctrl-C stops starting new writes (those in
-/// flight finish).
-async fn run_batch(
+/// flight finish). `orws revert` of a batch runs through it too.
+pub(super) async fn run_batch(
     conn: &Connection,
     items: &[Item],
     concurrency: usize,

@@ -411,28 +411,8 @@ async fn batch(
         &format!("Undo {} on {} workspace(s)?", escape(what), items.len()),
         yes,
     )?;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
-    let total = items.len();
-    let progress = async {
-        let mut done = 0;
-        while let Some(event) = rx.recv().await {
-            if let crate::batch::Event::Done { .. } = event {
-                done += 1;
-                say(&format!("{done}/{total} done"));
-            }
-        }
-    };
-    let (outcomes, ()) = tokio::join!(
-        crate::batch::run(
-            &conn.client,
-            &items,
-            crate::batch::Options::new(concurrency),
-            tx,
-            stop,
-        ),
-        progress
-    );
+    // Ctrl-C stops starting new writes; what landed is still recorded below.
+    let outcomes = super::apply::run_batch(conn, &items, concurrency).await;
     if let Some(entry) = crate::batch::history_entry(conn.client.host(), &items, &outcomes) {
         record(conn, &entry);
     }
@@ -470,11 +450,15 @@ async fn batch(
                 .collect::<Vec<_>>(),
         ),
     };
-    let [applied, conflicts, failed, _] = crate::batch::counts(&outcomes);
-    if failed > 0 || conflicts > 0 {
+    let [applied, conflicts, failed, not_started] = crate::batch::counts(&outcomes);
+    if failed > 0 || conflicts > 0 || not_started > 0 {
         super::print_now(&shown);
-        let text = format!("{applied} undone, {conflicts} changed since (kept), {failed} failed");
-        return Err(if failed > 0 {
+        let mut text =
+            format!("{applied} undone, {conflicts} changed since (kept), {failed} failed");
+        if not_started > 0 {
+            text.push_str(&format!(", {not_started} not started"));
+        }
+        return Err(if failed > 0 || not_started > 0 {
             RunError::api(text)
         } else {
             RunError::conflict(text)
