@@ -57,22 +57,22 @@ pub fn load(path: &Path, allow_saved: bool) -> Result<Source, RunError> {
         .map_err(|_| RunError::usage(format!("{name} is not UTF-8 text")))?;
     // Editors on Windows start a file with a byte order mark; it is not part of the text.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    if is_saved_plan(&text) {
+    if is_saved_plan(text) {
         if !allow_saved {
             return Err(RunError::usage(format!(
                 "{name} is a saved plan; `orws apply {name}` applies it (plan reads a file of workspaces)"
             )));
         }
-        return saved::from_json(&text)
+        return saved::from_json(text)
             .map(Source::Saved)
             .map_err(|e| RunError::usage(format!("{name}: {e}; nothing was sent")));
     }
-    let format = Format::guess(path, &text).ok_or_else(|| {
+    let format = Format::guess(path, text).ok_or_else(|| {
         RunError::usage(format!(
             "cannot tell the format of {name}: name it .toml, .yaml, .yml or .json"
         ))
     })?;
-    let entries = read(&name, &text, format).map_err(|e| refuse(&e))?;
+    let entries = read(&name, text, format).map_err(|e| refuse(&e))?;
     Ok(Source::File { name, entries })
 }
 
