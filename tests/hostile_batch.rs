@@ -131,3 +131,51 @@ fn leaving_a_bulk_edit_says_whole_that_no_draft_is_kept() {
         key(&mut app, KeyCode::Char('n'));
     }
 }
+
+fn undo_item(id: &str, label: &str, after: &str, back: &str) -> orws::batch::Item {
+    let base = Workspace::from_json(json!({"id": id, "name": after, "slug": label})).unwrap();
+    orws::batch::Item {
+        id: id.into(),
+        label: label.into(),
+        base,
+        patch: orws::workspace::PatchBody::from_fields(
+            json!({"name": back}).as_object().unwrap().clone(),
+        ),
+    }
+}
+
+/// `u` on a batch in the History whose change was undone already: the workspaces hold the
+/// old values, so the Review must send them nothing (as `u` on one entry says "Nothing to
+/// undo"); before, Enter sent a PATCH to each and recorded it as applied.
+#[test]
+fn undoing_a_batch_already_undone_sends_nothing_to_those_that_hold_the_old_values() {
+    let (mut app, _) = App::new("openrouter.ai", None);
+    // The list as last read: alpha already back to "Alpha", beta still "Same".
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u-alpha", "Alpha", "alpha"),
+        ws("u-beta", "Same", "beta"),
+    ])));
+    let items = vec![
+        undo_item("u-alpha", "alpha", "Same", "Alpha"),
+        undo_item("u-beta", "beta", "Same", "Beta"),
+    ];
+    orws::tui::screens::bulk::open_undo(&mut app, items.clone());
+    let Phase::Review(review) = &app.bulk.as_ref().unwrap().phase else {
+        panic!("a Review of the undo");
+    };
+    let ids: Vec<&str> = review.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["u-beta"], "alpha holds its old name already");
+    assert_eq!(review.unchanged, ["alpha"]);
+
+    // Both already back: nothing to review, nothing to send.
+    let (mut app, _) = App::new("openrouter.ai", None);
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u-alpha", "Alpha", "alpha"),
+        ws("u-beta", "Beta", "beta"),
+    ])));
+    let effects = orws::tui::screens::bulk::open_undo(&mut app, items);
+    assert!(app.bulk.is_none(), "no Review when nothing is to be sent");
+    assert!(effects.is_empty(), "{effects:?}");
+    let status = app.status.as_ref().expect("a message").text.clone();
+    assert!(status.contains("Nothing to undo"), "{status}");
+}
