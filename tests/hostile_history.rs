@@ -236,3 +236,43 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
     );
     assert_eq!(list[0]["parts"].as_array().unwrap().len(), undone);
 }
+
+/// A history line (edited by hand, or written by something else) whose patch names `id`, a
+/// read-only or an unknown field: the revert sent a PATCH with that field in its body
+/// (product.md §3: never `id`, only editable fields). Refused before any request.
+#[test]
+fn a_history_entry_naming_a_field_that_is_not_editable_is_never_sent() {
+    let server = fake();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("state/orws");
+    std::fs::create_dir_all(&dir).unwrap();
+    let entry = |id: &str, field: &str| {
+        json!({"id": id, "kind": "patch", "time": "2026-01-01T00:00:00Z", "host": "127.0.0.1",
+            "workspace_id": PROD_ID, "patch": {field: "y"}, "before": {field: "y"},
+            "after": {field: PROD_ID}})
+        .to_string()
+    };
+    let batch = json!({"id": "e-batch", "kind": "batch", "time": "2026-01-01T00:00:00Z",
+        "host": "127.0.0.1", "workspace_id": "", "patch": {}, "before": {}, "after": {},
+        "parts": [serde_json::from_str::<Value>(&entry("", "created_at")).unwrap()]});
+    std::fs::write(
+        dir.join("history.jsonl"),
+        format!(
+            "{}\n{}\n{batch}\n",
+            entry("e-id", "id"),
+            entry("e-odd", "x\u{1b}[2J")
+        ),
+    )
+    .unwrap();
+    for id in ["e-id", "e-odd", "e-batch"] {
+        let r = run_in(home.path(), &server, &["revert", id, "--yes"]);
+        assert_eq!(r.code, 2, "{id}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("not an editable field"),
+            "{id}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+    }
+    assert!(writes(&server).is_empty(), "{:?}", writes(&server));
+}
