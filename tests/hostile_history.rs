@@ -185,14 +185,22 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
     let mut child = Command::new(BIN)
         .arg("--base-url")
         .arg(server.url())
-        .args(["--concurrency", "1", "revert", &batch, "--yes"])
+        .args([
+            "--output",
+            "json",
+            "--concurrency",
+            "1",
+            "revert",
+            &batch,
+            "--yes",
+        ])
         .env_remove("OPENROUTER_BASE_URL")
         .env("OPENROUTER_API_KEY", KEY)
         .env("HOME", h)
         .env("XDG_STATE_HOME", h.join("state"))
         .env("XDG_CONFIG_HOME", h.join("config"))
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -214,6 +222,17 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
     }
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let status = child.wait().unwrap();
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    let results: Value = serde_json::from_str(&stdout).unwrap();
+    // Each workspace's status as `orws apply --output json` names it.
+    let statuses: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"not started"), "{statuses:?}");
     let undone = ids
         .iter()
         .filter(|id| server.workspace(id).unwrap()["name"] != "renamed")

@@ -436,7 +436,7 @@ async fn batch(
                     json!({
                         "workspace_id": item.id,
                         "workspace": item.label,
-                        "status": format!("{status:?}").to_lowercase(),
+                        "status": status.label(),
                         "reason": reason,
                     })
                 })
