@@ -176,3 +176,57 @@ fn json_nested_too_deep_is_refused_not_a_crash() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("nested more than"), "{}", r.stderr);
 }
+
+/// `orws apply FILE --yes 2>&1 | head`: once the reader is gone every message to stderr
+/// fails, and orws panicked on the first progress line, halfway through its writes and before
+/// recording what landed. It must finish the batch and record it.
+#[test]
+fn apply_with_stderr_closed_finishes_and_records_its_writes() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let server = fake();
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("ws.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[workspaces.\"{PROD_ID}\"]\nname = \"P2\"\n[workspaces.\"{STAGING_ID}\"]\nname = \"S2\"\n"
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "--base-url",
+            &server.url(),
+            "apply",
+            path_str(&file),
+            "--yes",
+        ])
+        .env_remove("OPENROUTER_BASE_URL")
+        .env("OPENROUTER_API_KEY", KEY)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away at once, as `head` does once it has its lines.
+    drop(child.stderr.take());
+    let deadline = Instant::now() + DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "orws did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert_eq!(server.workspace(PROD_ID).unwrap()["name"], "P2");
+    assert_eq!(server.workspace(STAGING_ID).unwrap()["name"], "S2");
+    let history =
+        std::fs::read_to_string(home.path().join("state/orws/history.jsonl")).unwrap_or_default();
+    let entry: Value = serde_json::from_str(history.lines().next().expect("an entry")).unwrap();
+    assert_eq!(entry["parts"].as_array().unwrap().len(), 2);
+}

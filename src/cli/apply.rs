@@ -64,7 +64,7 @@ pub async fn run(
         })?;
     }
     // The plan goes to stderr (stdout carries only the result), without the unchanged ones.
-    eprint!("{}", plan_table(&plan, true));
+    let _ = write!(std::io::stderr(), "{}", plan_table(&plan, true));
     let fields: usize = items.iter().map(|i| i.patch.len()).sum();
     let question = format!(
         "apply to {} workspace{} ({fields} field{})",
@@ -256,14 +256,14 @@ impl Progress {
 
     fn clear(&mut self) {
         if self.tty && self.drawn {
-            eprint!("\r\x1b[2K");
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
             self.drawn = false;
         }
     }
 
     fn finish(&mut self) {
         if self.tty && self.drawn {
-            eprintln!();
+            let _ = writeln!(std::io::stderr());
             self.drawn = false;
         }
     }
