@@ -227,6 +227,13 @@ fn patch_revert(
     if names.is_empty() {
         return Err("it changed no field".into());
     }
+    // Only editable fields are ever sent (never `id`), whatever a history line says.
+    if let Some(name) = names.iter().find(|n| crate::workspace::field(n).is_none()) {
+        return Err(format!(
+            "it names '{}', which is not an editable field",
+            crate::text::escape(name)
+        ));
+    }
     let mut base = Map::new();
     base.insert("id".into(), Value::String(entry.workspace_id.clone()));
     // A workspace needs a name and a slug to be one; the patch's fields override these.

@@ -67,7 +67,7 @@ pub async fn run(
         })?;
     }
     // The plan goes to stderr (stdout carries only the result), without the unchanged ones.
-    eprint!("{}", plan_table(&plan, true));
+    let _ = write!(std::io::stderr(), "{}", plan_table(&plan, true));
     let fields: usize = items.iter().map(|i| i.patch.len()).sum();
     let question = format!(
         "apply to {} workspace{} ({fields} field{})",
@@ -139,8 +139,8 @@ pub async fn run(
 }
 
 /// Runs the batch with a progress line on stderr; Ctrl-C stops starting new writes (those in
-/// flight finish).
-async fn run_batch(
+/// flight finish). `orws revert` of a batch runs through it too.
+pub(super) async fn run_batch(
     conn: &Connection,
     items: &[Item],
     concurrency: usize,
@@ -180,6 +180,8 @@ struct Progress {
     done: usize,
     conflicts: usize,
     failed: usize,
+    /// Left unstarted by a stop: ended, but not done.
+    not_started: usize,
     tty: bool,
     /// Plain mode: the done count at which the next line is written.
     next_line: usize,
@@ -193,6 +195,7 @@ impl Progress {
             done: 0,
             conflicts: 0,
             failed: 0,
+            not_started: 0,
             tty,
             next_line: 1,
             drawn: false,
@@ -211,18 +214,22 @@ impl Progress {
         if self.failed > 0 {
             s.push_str(&format!(" · {} failed", self.failed));
         }
+        if self.not_started > 0 {
+            s.push_str(&format!(" · {} not started", self.not_started));
+        }
         s
     }
 
     fn on(&mut self, event: &Event) {
         match event {
             Event::Done { status, .. } => {
-                self.done += 1;
                 match status {
                     Status::Conflict => self.conflicts += 1,
                     Status::Failed => self.failed += 1,
-                    Status::Applied | Status::NotStarted => {}
+                    Status::Applied => {}
+                    Status::NotStarted => self.not_started += 1,
                 }
+                self.done += usize::from(*status != Status::NotStarted);
                 self.show();
             }
             Event::Slowed { limit, wait } => {
@@ -243,7 +250,7 @@ impl Progress {
             let _ = write!(err, "\r\x1b[2Korws: {}", escape(&self.line()));
             let _ = err.flush();
             self.drawn = true;
-        } else if self.done >= self.next_line || self.done == self.total {
+        } else if self.done >= self.next_line || self.done + self.not_started == self.total {
             say(&self.line());
             let step = (self.total / 10).max(1);
             self.next_line = (self.done / step + 1) * step;
@@ -252,14 +259,14 @@ impl Progress {
 
     fn clear(&mut self) {
         if self.tty && self.drawn {
-            eprint!("\r\x1b[2K");
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
             self.drawn = false;
         }
     }
 
     fn finish(&mut self) {
         if self.tty && self.drawn {
-            eprintln!();
+            let _ = writeln!(std::io::stderr());
             self.drawn = false;
         }
     }
@@ -283,5 +290,23 @@ mod tests {
         assert_eq!(p.line(), "applying 4/37 · 2 conflicts · 1 failed");
         // A line at each tenth: the next after 3 of 37 is at 6.
         assert_eq!(p.next_line, 6);
+    }
+
+    /// After Ctrl-C the unstarted ones end too: they are not counted as done (the line read
+    /// "applying 15/15" when 7 of the 15 were never sent).
+    #[test]
+    fn writes_a_stop_left_unstarted_are_not_counted_done() {
+        let mut p = Progress::new(3, false);
+        p.on(&Event::Done {
+            index: 0,
+            status: Status::Applied,
+        });
+        for index in 1..3 {
+            p.on(&Event::Done {
+                index,
+                status: Status::NotStarted,
+            });
+        }
+        assert_eq!(p.line(), "applying 1/3 · 2 not started");
     }
 }

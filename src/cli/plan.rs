@@ -11,6 +11,7 @@ use crate::code::{FileEntry, Format, Plan};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::text::escape;
+use std::io::Read;
 use std::path::Path;
 
 /// Larger files are refused rather than read (thousands of workspaces fit in far less).
@@ -42,26 +43,36 @@ pub fn load(path: &Path, allow_saved: bool) -> Result<Source, RunError> {
             "{name} is {size} bytes; the limit is {MAX_FILE_BYTES}"
         )));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| RunError::usage(format!("cannot read {name}: {e}")))?;
+    // A pipe or a device has no size beforehand: the read itself stops past the limit.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| RunError::usage(format!("cannot read {name}: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(RunError::usage(format!(
+            "{name} is larger than {MAX_FILE_BYTES} bytes; the limit is {MAX_FILE_BYTES}"
+        )));
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| RunError::usage(format!("{name} is not UTF-8 text")))?;
-    if is_saved_plan(&text) {
+    // Editors on Windows start a file with a byte order mark; it is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if is_saved_plan(text) {
         if !allow_saved {
             return Err(RunError::usage(format!(
                 "{name} is a saved plan; `orws apply {name}` applies it (plan reads a file of workspaces)"
             )));
         }
-        return saved::from_json(&text)
+        return saved::from_json(text)
             .map(Source::Saved)
             .map_err(|e| RunError::usage(format!("{name}: {e}; nothing was sent")));
     }
-    let format = Format::guess(path, &text).ok_or_else(|| {
+    let format = Format::guess(path, text).ok_or_else(|| {
         RunError::usage(format!(
             "cannot tell the format of {name}: name it .toml, .yaml, .yml or .json"
         ))
     })?;
-    let entries = read(&name, &text, format).map_err(|e| refuse(&e))?;
+    let entries = read(&name, text, format).map_err(|e| refuse(&e))?;
     Ok(Source::File { name, entries })
 }
 
@@ -166,8 +177,24 @@ pub fn plan_table(plan: &Plan, only_changed: bool) -> String {
     out
 }
 
+/// Whether two paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The file, read and checked before connecting (nothing is asked of the server first).
 pub fn load_file(args: &PlanArgs) -> Result<(String, Vec<FileEntry>), RunError> {
+    if let Some(out) = &args.out
+        && same_file(out, &args.file)
+    {
+        return Err(RunError::usage(format!(
+            "--out {} would replace the file being planned; save the plan to another file",
+            shown(out)
+        )));
+    }
     match load(&args.file, false)? {
         Source::File { name, entries } => Ok((name, entries)),
         Source::Saved(_) => Err(RunError::usage("a saved plan cannot be planned again")),

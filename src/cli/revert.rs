@@ -39,6 +39,13 @@ pub async fn run(
     );
     match undo {
         Revert::Patch(p) => {
+            if holds(conn, &p.id, &p.patch).await {
+                say(&format!(
+                    "nothing to change: {} already holds the values from before this entry",
+                    escape(&p.label)
+                ));
+                return Ok(nothing(output));
+            }
             show_patch(&p);
             confirm(&format!("Undo {}?", escape(&what)), yes)?;
             patch(conn, output, &p).await
@@ -191,6 +198,27 @@ pub async fn run(
     }
 }
 
+/// Whether workspace `id` already holds every value of `patch` (the entry was undone
+/// already): then nothing is sent. A failed read says no; the write's own checks then speak.
+async fn holds(conn: &Connection, id: &str, patch: &crate::workspace::PatchBody) -> bool {
+    let Ok(now) = conn.client.get(id).await else {
+        return false;
+    };
+    now.id() == id
+        && patch.fields().iter().all(|(k, v)| {
+            crate::workspace::field(k)
+                .is_some_and(|spec| crate::workspace::values_equal(spec, now.get(k), Some(v)))
+        })
+}
+
+/// The output of a revert that sends nothing.
+fn nothing(output: Output) -> String {
+    match output {
+        Output::Json => "{}\n".into(),
+        Output::Table => String::new(),
+    }
+}
+
 fn changed_since(what: &[String]) -> RunError {
     RunError::conflict(format!(
         "conflict: changed on the server since this entry: {}; nothing was sent",
@@ -339,6 +367,23 @@ async fn batch(
     yes: bool,
     concurrency: usize,
 ) -> Result<String, RunError> {
+    use futures_util::StreamExt;
+    let checked: Vec<(bool, Item)> = futures_util::stream::iter(items)
+        .map(|item| async move { (holds(conn, &item.id, &item.patch).await, item) })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    let (done, items): (Vec<_>, Vec<_>) = checked.into_iter().partition(|(held, _)| *held);
+    let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
+    for (_, item) in &done {
+        say(&format!(
+            "nothing to change: {} already holds the values from before this entry",
+            escape(&item.label)
+        ));
+    }
+    if items.is_empty() {
+        return Ok(nothing(output));
+    }
     say(&format!(
         "would send {} PATCH request(s), each only if its fields still hold the batch's values:",
         items.len()
@@ -366,28 +411,8 @@ async fn batch(
         &format!("Undo {} on {} workspace(s)?", escape(what), items.len()),
         yes,
     )?;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
-    let total = items.len();
-    let progress = async {
-        let mut done = 0;
-        while let Some(event) = rx.recv().await {
-            if let crate::batch::Event::Done { .. } = event {
-                done += 1;
-                say(&format!("{done}/{total} done"));
-            }
-        }
-    };
-    let (outcomes, ()) = tokio::join!(
-        crate::batch::run(
-            &conn.client,
-            &items,
-            crate::batch::Options::new(concurrency),
-            tx,
-            stop,
-        ),
-        progress
-    );
+    // Ctrl-C stops starting new writes; what landed is still recorded below.
+    let outcomes = super::apply::run_batch(conn, &items, concurrency).await;
     if let Some(entry) = crate::batch::history_entry(conn.client.host(), &items, &outcomes) {
         record(conn, &entry);
     }
@@ -411,7 +436,7 @@ async fn batch(
                     json!({
                         "workspace_id": item.id,
                         "workspace": item.label,
-                        "status": format!("{status:?}").to_lowercase(),
+                        "status": status.label(),
                         "reason": reason,
                     })
                 })
@@ -425,11 +450,15 @@ async fn batch(
                 .collect::<Vec<_>>(),
         ),
     };
-    let [applied, conflicts, failed, _] = crate::batch::counts(&outcomes);
-    if failed > 0 || conflicts > 0 {
+    let [applied, conflicts, failed, not_started] = crate::batch::counts(&outcomes);
+    if failed > 0 || conflicts > 0 || not_started > 0 {
         super::print_now(&shown);
-        let text = format!("{applied} undone, {conflicts} changed since (kept), {failed} failed");
-        return Err(if failed > 0 {
+        let mut text =
+            format!("{applied} undone, {conflicts} changed since (kept), {failed} failed");
+        if not_started > 0 {
+            text.push_str(&format!(", {not_started} not started"));
+        }
+        return Err(if failed > 0 || not_started > 0 {
             RunError::api(text)
         } else {
             RunError::conflict(text)

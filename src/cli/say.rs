@@ -3,7 +3,10 @@
 
 /// Writes `orws: <line>` to stderr with control characters made visible.
 pub fn say(line: &str) {
-    eprintln!("orws: {}", crate::text::escape(line));
+    use std::io::Write;
+    // A closed stderr (`orws apply … 2>&1 | head`) must not end orws halfway through its
+    // writes (eprintln! panics), before what landed is recorded.
+    let _ = writeln!(std::io::stderr(), "orws: {}", crate::text::escape(line));
 }
 
 /// Writes `orws: warning: <line>` to stderr, escaped.

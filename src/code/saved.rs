@@ -114,6 +114,16 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         if id != base.id() {
             return Err(shape("a workspace's `id` and its base's differ"));
         }
+        // Two writes to one workspace at once would each pass its check before the other lands.
+        if workspaces
+            .iter()
+            .any(|w: &WorkspacePlan| w.id.eq_ignore_ascii_case(id))
+        {
+            return Err(SavedPlanError::Shape(format!(
+                "workspace {} appears twice",
+                crate::text::escape(id)
+            )));
+        }
         let mut changes = Vec::new();
         let listed = item
             .get("changes")

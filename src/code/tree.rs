@@ -172,14 +172,21 @@ pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
         text,
         pos: 0,
         line: 1,
+        depth: 0,
     };
     scanner.value()
 }
+
+/// Lists and tables nested deeper are refused: serde_json's check above has no limit, and
+/// the scanner recurses (as YAML's and TOML's parsers, which stop at about this depth).
+const MAX_JSON_DEPTH: usize = 128;
 
 struct JsonScanner<'a> {
     text: &'a str,
     pos: usize,
     line: usize,
+    /// Lists and tables open around the value being read.
+    depth: usize,
 }
 
 impl<'a> JsonScanner<'a> {
@@ -232,6 +239,20 @@ impl<'a> JsonScanner<'a> {
     fn value(&mut self) -> Result<Node, SyntaxError> {
         self.skip_ws();
         let line = self.line;
+        let opens = matches!(self.peek(), Some(b'{' | b'['));
+        if opens && self.depth >= MAX_JSON_DEPTH {
+            return Err(SyntaxError {
+                line,
+                message: format!("lists and tables nested more than {MAX_JSON_DEPTH} deep"),
+            });
+        }
+        self.depth += usize::from(opens);
+        let node = self.value_here(line);
+        self.depth -= usize::from(opens);
+        node
+    }
+
+    fn value_here(&mut self, line: usize) -> Result<Node, SyntaxError> {
         match self.peek().ok_or_else(|| self.bug())? {
             b'{' => {
                 self.pos += 1;

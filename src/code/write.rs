@@ -4,7 +4,7 @@
 //! `clear` (TOML), so a file exported and planned at once shows no changes.
 
 use super::file::{CLEAR_KEY, Format, READ_ONLY_KEY, WORKSPACES_KEY};
-use crate::text::escape_json;
+use crate::text::{escape, escape_json};
 use crate::workspace::{FIELDS, READ_ONLY, Workspace};
 use serde_json::{Map, Value};
 
@@ -60,7 +60,8 @@ fn toml(workspaces: &[&Workspace]) -> String {
             compact(&Value::String(ws.id().into()))
         ));
         for (k, v) in read_only(ws) {
-            out.push_str(&format!("# {k} = {}\n", compact(&v)));
+            // A name from the server: a newline in it would end the comment.
+            out.push_str(&format!("# {} = {}\n", escape(&k), compact(&v)));
         }
         let mut clear = Vec::new();
         for (name, value) in editable(ws) {
@@ -123,7 +124,7 @@ fn yaml(workspaces: &[&Workspace]) -> String {
     for ws in workspaces {
         out.push_str(&format!("  {}:\n", compact(&Value::String(ws.id().into()))));
         for (k, v) in read_only(ws) {
-            out.push_str(&format!("    # {k}: {}\n", compact(&v)));
+            out.push_str(&format!("    # {}: {}\n", escape(&k), compact(&v)));
         }
         let mut any = false;
         for (name, value) in editable(ws) {

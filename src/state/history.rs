@@ -167,12 +167,13 @@ pub fn append(dir: &Path, entry: &HistoryEntry) -> std::io::Result<()> {
 
 /// Every readable entry, oldest first; lines that do not parse are skipped.
 pub fn read(dir: &Path) -> std::io::Result<Vec<HistoryEntry>> {
-    match std::fs::read_to_string(dir.join("history.jsonl")) {
-        Ok(text) => Ok(text
-            .lines()
+    match std::fs::read(dir.join("history.jsonl")) {
+        // Bytes that are not UTF-8 spoil only their own line.
+        Ok(bytes) => Ok(bytes
+            .split(|b| *b == b'\n')
             .enumerate()
             .filter_map(|(n, l)| {
-                let mut e: HistoryEntry = serde_json::from_str(l).ok()?;
+                let mut e: HistoryEntry = serde_json::from_slice(l).ok()?;
                 if e.id.is_empty() {
                     e.id = format!("line-{}", n + 1);
                 }

@@ -103,10 +103,17 @@ pub(crate) fn panel<'a>(
     title: impl Into<ratatui::text::Line<'a>>,
     theme: &Theme,
 ) -> ratatui::widgets::Block<'a> {
+    // A title keeps zero-width characters such as a bidi override: they are made visible.
+    let mut title = title.into();
+    for span in &mut title.spans {
+        if span.content.chars().any(crate::text::is_unsafe) {
+            span.content = crate::text::escape(&span.content).into_owned().into();
+        }
+    }
     ratatui::widgets::Block::bordered()
         .border_type(ratatui::widgets::BorderType::Rounded)
         .border_style(theme.border)
-        .title(title.into().style(theme.heading))
+        .title(title.style(theme.heading))
 }
 
 /// The area inside a one-cell border.

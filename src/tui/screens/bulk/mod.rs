@@ -15,7 +15,7 @@ use crate::config::Scope;
 use crate::submit::WriteOutcome;
 use crate::tui::app::{App, Effect};
 use crate::tui::screens::form::FormState;
-use crate::workspace::Workspace;
+use crate::workspace::{PatchBody, Workspace};
 
 /// What the runtime tells a bulk edit.
 #[derive(Debug)]
@@ -134,9 +134,22 @@ pub fn open_undo(app: &mut App, items: Vec<batch::Item>) -> Vec<Effect> {
         app.info("Nothing to undo: the batch has no part that landed.");
         return effects;
     }
+    // A workspace the list (as last read) shows holding what the undo sends needs no request.
+    let (held, items): (Vec<batch::Item>, Vec<batch::Item>) = items.into_iter().partition(|i| {
+        app.picker
+            .workspaces
+            .iter()
+            .find(|w| w.id() == i.id)
+            .is_some_and(|w| PatchBody::between(w, i.patch.fields()).is_empty())
+    });
+    if items.is_empty() {
+        app.info("Nothing to undo: the server already holds the values from before this change.");
+        return effects;
+    }
+    let unchanged = held.into_iter().map(|i| i.label).collect();
     let workspaces: Vec<Workspace> = items.iter().map(|i| i.base.clone()).collect();
     let mut bulk = Bulk::new(workspaces);
-    bulk.phase = Phase::Review(review::BulkReview::new(items, vec![], Purpose::Undo));
+    bulk.phase = Phase::Review(review::BulkReview::new(items, unchanged, Purpose::Undo));
     bulk.from_history = true;
     app.bulk = Some(bulk);
     app.screen = crate::tui::app::Screen::Bulk;

@@ -160,7 +160,13 @@ pub fn lines(review: &BulkReview, width: usize, theme: &Theme) -> Vec<Line<'stat
     };
     let head = review.count_line();
     push(&mut out, &capitalised(&head), theme.heading);
-    if review.items.iter().any(|i| i.patch.contains("name")) && review.items.len() > 1 {
+    // Only when one name goes to several (an undo gives each its own back).
+    let names: Vec<_> = review
+        .items
+        .iter()
+        .filter_map(|i| i.patch.fields().get("name"))
+        .collect();
+    if names.len() > 1 && names.iter().all(|n| *n == names[0]) {
         push(
             &mut out,
             &format!("! All {} workspaces get the same name.", review.items.len()),

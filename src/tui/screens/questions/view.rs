@@ -152,7 +152,12 @@ fn question(
     let box_w = 64.min(area.width.saturating_sub(4));
     let text_w = box_w.saturating_sub(4) as usize;
     let lines = wrap_owned(text, text_w, 8);
-    let h = lines.len() as u16 + answers.len() as u16 + 5;
+    // Each answer wraps under itself, after its key: a long one is never cut.
+    let answer_lines: Vec<Vec<Line<'static>>> = answers
+        .iter()
+        .map(|(_, what)| wrap_owned(&[(what, theme.label)], text_w.saturating_sub(8), 4))
+        .collect();
+    let h = lines.len() as u16 + answer_lines.iter().map(Vec::len).sum::<usize>() as u16 + 5;
     let rect = centered(area, box_w, h);
     let inner = popup(buf, rect, title, theme);
     let inner = Rect::new(
@@ -164,12 +169,18 @@ fn question(
     for (i, line) in lines.iter().enumerate() {
         put(buf, inner, 1 + i as u16, line);
     }
-    let top = lines.len() as u16 + 2;
-    for (i, (key, what)) in answers.iter().enumerate() {
-        let line = Line::from(vec![
-            ratatui::text::Span::styled(format!("{key:>6}  "), theme.key),
-            ratatui::text::Span::styled(*what, theme.label),
-        ]);
-        put(buf, inner, top + i as u16, &line);
+    let mut row = lines.len() as u16 + 2;
+    for ((key, _), wrapped) in answers.iter().zip(answer_lines) {
+        for (i, part) in wrapped.into_iter().enumerate() {
+            let lead = if i == 0 {
+                format!("{key:>6}  ")
+            } else {
+                " ".repeat(8)
+            };
+            let mut spans = vec![ratatui::text::Span::styled(lead, theme.key)];
+            spans.extend(part.spans);
+            put(buf, inner, row, &Line::from(spans));
+            row += 1;
+        }
     }
 }
