@@ -122,12 +122,15 @@ fn leaving_a_bulk_edit_says_whole_that_no_draft_is_kept() {
         let lines: Vec<&str> = text.lines().collect();
         let at = lines
             .iter()
-            .position(|l| l.contains("lose the bulk edit"))
-            .unwrap_or_else(|| panic!("no answer at {size:?}:\n{text}"));
+            .position(|l| l.contains("unsaved change"))
+            .unwrap_or_else(|| panic!("no reason at {size:?}:\n{text}"));
         assert!(
-            lines[at..].iter().take(3).any(|l| l.contains("it)")),
+            lines[at..].iter().take(3).any(|l| l.contains("bulk edit.")),
             "cut at {size:?}:\n{text}"
         );
+        // Nothing keeps the edits: `d` is the way out, and no "keep" answer is offered.
+        assert!(!text.contains("keep the draft"), "{text}");
+        assert!(text.contains("discard and"), "{text}");
         key(&mut app, KeyCode::Char('n'));
     }
 }

@@ -146,7 +146,8 @@ fn the_demo_keeps_nothing_in_the_real_state() {
     pty.enter();
     pty.send("q");
     pty.wait_for_nocase("unsaved", WAIT);
-    pty.send("y");
+    // The demo keeps no draft once it quits: `d` is the way out (`y` would lose the edit).
+    pty.send("d");
     assert!(pty.wait_exit(WAIT).success());
     assert!(
         !sb.state_dir().join("drafts").exists(),

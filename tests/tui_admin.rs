@@ -834,7 +834,14 @@ fn quitting_with_a_half_typed_new_workspace_asks_first() {
             app.overlay,
             Some(Overlay::ConfirmLeave { quit: true })
         ));
-        assert!(draw(&app, 80, 24).contains("quit and lose the new workspace"));
+        let shown = draw(&app, 80, 24);
+        assert!(
+            shown.contains("No draft is kept for a new") && !shown.contains("keep the draft"),
+            "{shown}"
+        );
+        // `y` would lose the text: it does not quit.
+        key(&mut app, KeyCode::Char('y'));
+        assert!(!app.quit && app.overlay.is_some());
         key(&mut app, stay);
         assert!(app.overlay.is_none() && !app.quit);
         assert_eq!(app.create.as_ref().unwrap().name, "My Te");

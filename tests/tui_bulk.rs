@@ -361,14 +361,18 @@ fn quitting_says_no_draft_is_kept_and_keeps_the_edits_on_not_now() {
     );
     assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
     let text = screen(&app, (80, 24));
-    assert!(text.contains("no draft is kept"), "{text}");
+    assert!(text.contains("No draft is kept for a bulk edit"), "{text}");
     key(&mut app, KeyCode::Char('n'));
     assert_eq!(app.overlay, None);
     assert_eq!(app.unsaved(), 1);
-    // Esc asks too; `y` goes back to the list, the marks kept.
+    // Esc asks too; `y` would lose the edit (no draft keeps it), so it stays; `d` goes back
+    // to the list, the marks kept.
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: false }));
-    let effects = key(&mut app, KeyCode::Char('y'));
+    assert_eq!(key(&mut app, KeyCode::Char('y')), vec![]);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: false }));
+    assert!(app.bulk.is_some());
+    let effects = key(&mut app, KeyCode::Char('d'));
     assert!(matches!(app.screen, Screen::Picker));
     assert!(app.bulk.is_none());
     assert!(effects.contains(&Effect::LoadList));

@@ -450,7 +450,10 @@ async fn a_draft_that_cannot_be_written_is_said_and_the_quit_question_says_so() 
         !question.contains("keep the draft") && !question.contains("keep draft"),
         "{question}"
     );
+    // `y` would lose the edits: it does not quit; `d` does.
     ui.key(KeyCode::Char('y'));
+    ui.wait_for("d discards the edits", WAIT).await;
+    ui.key(KeyCode::Char('d'));
     tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
 }
 

@@ -10,26 +10,17 @@ use crate::tui::app::{App, Effect, Overlay};
 /// The keys of a question, most useful first: the hint bar and the help are built from these.
 pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     match scope {
-        Scope::QuestionLeave => vec![
-            (
-                Action::KeepDraft,
-                if app.draft_error.is_some() || app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0) {
-                    "lose edits"
-                } else {
-                    "keep draft"
-                },
-            ),
-            (
-                Action::Yes,
-                if app.draft_error.is_some() || app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0) {
-                    "lose edits"
-                } else {
-                    "keep draft"
-                },
-            ),
-            (Action::Discard, "discard"),
-            (Action::No, "stay"),
-        ],
+        Scope::QuestionLeave => {
+            let quit = matches!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+            let mut keys = Vec::with_capacity(4);
+            if nothing_keeps(app, quit).is_none() {
+                keys.push((Action::KeepDraft, "keep draft"));
+                keys.push((Action::Yes, "keep draft"));
+            }
+            keys.push((Action::Discard, "discard"));
+            keys.push((Action::No, "stay"));
+            keys
+        }
         Scope::QuestionDraft => vec![
             (Action::Yes, "restore"),
             (Action::Discard, "discard"),
@@ -63,11 +54,33 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     }
 }
 
+/// Why no draft would keep the edits if the person left now (`quit`: leaving orws), if so:
+/// then `y`/`k` ("keep the draft") do not leave, as they would lose the edits; only `d` does.
+pub fn nothing_keeps(app: &App, quit: bool) -> Option<String> {
+    if app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0) {
+        return Some("No draft is kept for a bulk edit.".into());
+    }
+    if let Some(warning) = app.draft_loss_warning() {
+        return Some(warning);
+    }
+    if quit && app.unsaved() == 0 {
+        return Some("No draft is kept for a new workspace's name and slug.".into());
+    }
+    if quit && app.demo {
+        return Some("The demo keeps no draft once it quits.".into());
+    }
+    None
+}
+
 /// Leaving with unsaved edits: `quit` = leaving orws, else going back to the picker.
 pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
     match action {
-        // Keep the draft and leave.
+        // Keep the draft and leave; with nothing to keep them, `y` would lose the edits: stay.
         Action::Yes | Action::KeepDraft => {
+            if let Some(why) = nothing_keeps(app, quit) {
+                app.warn(format!("{why} d discards the edits and leaves; n stays."));
+                return vec![];
+            }
             app.overlay = None;
             app.leave_now(quit)
         }

@@ -17,43 +17,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
         Overlay::ConfirmLeave { quit } => {
             let n = app.unsaved_on_leave(quit);
             let s = if n == 1 { "" } else { "s" };
-            let quitting = quit;
-            // Only the new workspace's text: no draft keeps it.
-            let bulk = app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0);
-            let (title, yes, discard) = if quitting && bulk {
-                (
-                    "Quit?",
-                    "quit and lose the bulk edit (no draft is kept for it)",
-                    "discard and quit",
-                )
-            } else if bulk {
-                (
-                    "Back to the list?",
-                    "go back and lose the bulk edit (no draft is kept for it)",
-                    "discard and go back to the picker",
-                )
-            } else if quitting && app.unsaved() == 0 {
-                (
-                    "Quit?",
-                    "quit and lose the new workspace",
-                    "discard and quit",
-                )
-            } else if quitting && app.demo {
-                (
-                    "Quit?",
-                    "quit (the demo keeps no draft)",
-                    "discard and quit",
-                )
-            } else if quitting && app.draft_error.is_some() {
-                ("Quit?", "quit and lose the edits", "discard and quit")
-            } else if quitting {
+            let why = super::nothing_keeps(app, quit);
+            let (title, keep, discard) = if quit {
                 ("Quit?", "quit and keep the draft", "discard and quit")
-            } else if app.draft_error.is_some() {
-                (
-                    "Back to the list?",
-                    "go back to the picker and lose the edits",
-                    "discard and go back to the picker",
-                )
             } else {
                 (
                     "Back to the list?",
@@ -62,21 +28,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 )
             };
             let mut text = format!("You have {n} unsaved change{s}.");
-            if let Some(warning) = app.draft_loss_warning() {
-                text = format!("{text} {warning}");
+            if let Some(why) = &why {
+                text = format!("{text} {why}");
             }
-            question(
-                buf,
-                area,
-                title,
-                &[(&text, theme.label)],
-                &[
-                    (&keys_of(&app.keys, &[Action::KeepDraft, Action::Yes]), yes),
-                    (&keys_of(&app.keys, &[Action::Discard]), discard),
-                    (&keys_of(&app.keys, &[Action::No]), "stay"),
-                ],
-                theme,
-            );
+            let keep_keys = keys_of(&app.keys, &[Action::KeepDraft, Action::Yes]);
+            let discard_keys = keys_of(&app.keys, &[Action::Discard]);
+            let stay_keys = keys_of(&app.keys, &[Action::No]);
+            // Nothing keeps the edits: no "keep" answer is offered, `d` is the way out.
+            let mut answers: Vec<(&String, &str)> = Vec::with_capacity(3);
+            if why.is_none() {
+                answers.push((&keep_keys, keep));
+            }
+            answers.push((&discard_keys, discard));
+            answers.push((&stay_keys, "stay"));
+            question(buf, area, title, &[(&text, theme.label)], &answers, theme);
         }
         Overlay::RestoreDraft => {
             let (n, when, fields) = match &app.draft_offer {
