@@ -235,8 +235,9 @@ fn one_minimal_patch_per_workspace_and_none_where_the_value_is_held() {
     );
     let text = screen(&app, (100, 30));
     assert!(text.contains("Apply to 2 workspaces"), "{text}");
+    assert!(text.contains("PATCH /workspaces/u-beta"), "{text}");
     assert!(
-        text.contains(r#"PATCH /workspaces/u-beta {"default_provider_sort":"latency"}"#),
+        text.contains(r#""default_provider_sort": "latency""#),
         "{text}"
     );
     // Nothing is sent before Enter; Esc goes back to the form with the change kept.

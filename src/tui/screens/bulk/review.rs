@@ -187,9 +187,15 @@ pub fn lines(review: &BulkReview, width: usize, theme: &Theme) -> Vec<Line<'stat
             let change = format!("{}: {before} → {after}", label(field));
             out.extend(super::indented(&change, 2, width, theme.label, usize::MAX));
         }
-        let body = crate::text::escape_json(&item.patch.to_body_string()).into_owned();
-        let request = format!("PATCH /workspaces/{} {body}", item.id);
+        let request = format!("PATCH /workspaces/{}", item.id);
         out.extend(super::indented(&request, 2, width, theme.json, usize::MAX));
+        // Pretty-printed as the single Review: one field a line, never broken inside a string
+        // at a space the way a wrapped compact body would be.
+        let body = serde_json::to_string_pretty(&item.patch.to_json())
+            .unwrap_or_else(|_| item.patch.to_body_string());
+        for line in crate::text::escape_json(&body).lines() {
+            out.extend(super::indented(line, 2, width, theme.json, usize::MAX));
+        }
     }
     if !review.unchanged.is_empty() {
         out.push(Line::default());
