@@ -120,9 +120,11 @@ pub fn count_line(plan: &Plan) -> String {
     let changed = plan.changed_count();
     let same = plan.workspaces.len() - changed;
     let mut line = if changed == 0 {
+        let n = plan.workspaces.len();
         format!(
-            "no changes: the {} the file manages already hold its values",
-            plural(plan.workspaces.len(), "workspace", "workspaces")
+            "no changes: the {} the file manages already {} its values",
+            plural(n, "workspace", "workspaces"),
+            if n == 1 { "holds" } else { "hold" }
         )
     } else {
         format!(
@@ -271,5 +273,22 @@ mod tests {
              2 workspaces to change (2 fields), 1 without changes; 2 on the server not managed by the file\n"
         );
         assert!(!plan_table(&plan, true).contains("same"));
+    }
+
+    #[test]
+    fn one_workspace_with_no_changes_holds_its_values() {
+        let one = Plan {
+            workspaces: vec![ws("a", "prod", vec![])],
+            unmanaged: 0,
+        };
+        assert!(
+            count_line(&one)
+                .starts_with("no changes: the 1 workspace the file manages already holds")
+        );
+        let two = Plan {
+            workspaces: vec![ws("a", "prod", vec![]), ws("b", "dev", vec![])],
+            unmanaged: 0,
+        };
+        assert!(count_line(&two).contains("2 workspaces the file manages already hold its"));
     }
 }
