@@ -151,23 +151,24 @@ where
     RF: Future<Output = Result<bool, ApiError>>,
 {
     use crate::admin_write::{End, Step};
-    let end = crate::admin_write::write(send, recheck, RetryPolicy::default(), |step| match step {
-        Step::Waiting {
-            error,
-            wait,
-            attempt,
-            max,
-        } => super::say::say(&format!(
-            "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
-            escape(&error.to_string()),
-            wait.as_secs_f64(),
-        )),
-        Step::Rechecking(error) => super::say::say(&format!(
-            "{}; reading again to tell whether it was applied",
-            escape(&error.to_string())
-        )),
-    })
-    .await;
+    let write =
+        crate::admin_write::write(send, recheck, RetryPolicy::default(), |step| match step {
+            Step::Waiting {
+                error,
+                wait,
+                attempt,
+                max,
+            } => super::say::say(&format!(
+                "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
+                escape(&error.to_string()),
+                wait.as_secs_f64(),
+            )),
+            Step::Rechecking(error) => super::say::say(&format!(
+                "{}; reading again to tell whether it was applied",
+                escape(&error.to_string())
+            )),
+        });
+    let end = super::interrupt::finish_write(write).await?;
     match end {
         End::Done(t) => Ok(Ended::Done(t)),
         End::AfterAll => {

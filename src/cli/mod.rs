@@ -13,6 +13,7 @@ mod get;
 mod guardrail;
 mod history;
 pub(crate) mod identity;
+mod interrupt;
 mod keys;
 mod list;
 mod members;

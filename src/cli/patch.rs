@@ -182,18 +182,23 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
         expects: &expects,
         base_is_fresh: true,
     };
-    let outcome = safe_patch(client, request, RetryPolicy::default(), |phase| {
-        if let Phase::Waiting(n) = phase {
-            say(&format!(
-                "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
-                n.reason,
-                n.wait.as_secs_f64(),
-                n.attempt,
-                n.max_attempts
-            ));
-        }
-    })
-    .await;
+    let outcome = super::interrupt::finish_write(safe_patch(
+        client,
+        request,
+        RetryPolicy::default(),
+        |phase| {
+            if let Phase::Waiting(n) = phase {
+                say(&format!(
+                    "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
+                    n.reason,
+                    n.wait.as_secs_f64(),
+                    n.attempt,
+                    n.max_attempts
+                ));
+            }
+        },
+    ))
+    .await?;
     let applied = match outcome {
         WriteOutcome::Applied(applied) => applied,
         WriteOutcome::Conflict { server, report } => {

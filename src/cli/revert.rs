@@ -256,19 +256,18 @@ async fn patch(conn: &Connection, output: Output, p: &PatchRevert) -> Result<Str
         expects: &[],
         base_is_fresh: false,
     };
-    let outcome =
-        crate::submit::safe_patch(&conn.client, request, RetryPolicy::default(), |phase| {
-            if let Phase::Waiting(n) = phase {
-                say(&format!(
-                    "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
-                    n.reason,
-                    n.wait.as_secs_f64(),
-                    n.attempt,
-                    n.max_attempts
-                ));
-            }
-        })
-        .await;
+    let write = crate::submit::safe_patch(&conn.client, request, RetryPolicy::default(), |phase| {
+        if let Phase::Waiting(n) = phase {
+            say(&format!(
+                "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
+                n.reason,
+                n.wait.as_secs_f64(),
+                n.attempt,
+                n.max_attempts
+            ));
+        }
+    });
+    let outcome = super::interrupt::finish_write(write).await?;
     match outcome {
         WriteOutcome::Applied(applied) => {
             let Applied {
