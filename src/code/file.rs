@@ -12,6 +12,9 @@ use std::fmt;
 
 /// The key under which an entry's read-only fields stand in JSON (ignored when read).
 pub const READ_ONLY_KEY: &str = "_read_only";
+/// JSON's place for values exported but not managed (they break a rule as the server holds
+/// them); ignored when read, like [`READ_ONLY_KEY`].
+pub const NOT_MANAGED_KEY: &str = "_not_managed";
 /// The list of fields to clear, in an entry.
 pub const CLEAR_KEY: &str = "clear";
 /// The top-level key holding the entries.
@@ -261,7 +264,7 @@ fn entry_fields(id: &str, node: &Node, problems: &mut Vec<Problem>) -> Option<Ma
     let mut bad = |line: usize, message: String| problems.push(problem(line, Some(id), message));
     for (Key { name, line }, value) in items {
         let line = *line;
-        if name == READ_ONLY_KEY {
+        if name == READ_ONLY_KEY || name == NOT_MANAGED_KEY {
             continue;
         }
         if name == CLEAR_KEY {

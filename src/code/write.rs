@@ -3,7 +3,7 @@
 //! (TOML, YAML) or under `_read_only` (JSON). Server nulls are `null` (JSON, YAML) or listed in
 //! `clear` (TOML), so a file exported and planned at once shows no changes.
 
-use super::file::{CLEAR_KEY, Format, READ_ONLY_KEY, WORKSPACES_KEY};
+use super::file::{CLEAR_KEY, Format, NOT_MANAGED_KEY, READ_ONLY_KEY, WORKSPACES_KEY};
 use crate::text::{escape, escape_json};
 use crate::workspace::{FIELDS, READ_ONLY, Workspace};
 use serde_json::{Map, Value};
@@ -25,11 +25,35 @@ pub fn export(format: Format, workspaces: &[Workspace]) -> String {
     }
 }
 
-/// The editable fields the server sent, in form order.
+/// The editable fields the server sent, in form order, that keep the field's rule.
 fn editable(ws: &Workspace) -> impl Iterator<Item = (&'static str, &Value)> {
     FIELDS
         .iter()
-        .filter_map(|s| ws.get(s.name).map(|v| (s.name, v)))
+        .filter_map(|s| ws.get(s.name).map(|v| (s, v)))
+        .filter(|(s, v)| s.check(v).is_ok())
+        .map(|(s, v)| (s.name, v))
+}
+
+/// Editable fields whose value on the server breaks the field's rule (written elsewhere): left
+/// out of the entry, so not managed, with why; else the file could never be planned unchanged.
+fn breaking(ws: &Workspace) -> Vec<(&'static str, &Value, String)> {
+    FIELDS
+        .iter()
+        .filter_map(|s| {
+            let v = ws.get(s.name)?;
+            let why = s.check(v).err()?;
+            Some((s.name, v, why.to_string()))
+        })
+        .collect()
+}
+
+/// `# name = "…" (not managed: …)`, escaped, one line.
+fn not_managed_comment(prefix: &str, sep: &str, name: &str, value: &Value, why: &str) -> String {
+    format!(
+        "{prefix}# {name}{sep}{} (not managed: the server's value breaks the rule: {})\n",
+        compact(value),
+        escape(why).replace('\n', " ")
+    )
 }
 
 /// Read-only fields the server sent, then fields orws does not know.
@@ -62,6 +86,9 @@ fn toml(workspaces: &[&Workspace]) -> String {
         for (k, v) in read_only(ws) {
             // A name from the server: a newline in it would end the comment.
             out.push_str(&format!("# {} = {}\n", escape(&k), compact(&v)));
+        }
+        for (name, value, why) in breaking(ws) {
+            out.push_str(&not_managed_comment("", " = ", name, value, &why));
         }
         let mut clear = Vec::new();
         for (name, value) in editable(ws) {
@@ -126,6 +153,9 @@ fn yaml(workspaces: &[&Workspace]) -> String {
         for (k, v) in read_only(ws) {
             out.push_str(&format!("    # {}: {}\n", escape(&k), compact(&v)));
         }
+        for (name, value, why) in breaking(ws) {
+            out.push_str(&not_managed_comment("    ", ": ", name, value, &why));
+        }
         let mut any = false;
         for (name, value) in editable(ws) {
             any = true;
@@ -149,6 +179,19 @@ fn json(workspaces: &[&Workspace]) -> String {
             READ_ONLY_KEY.into(),
             Value::Object(read_only(ws).into_iter().collect()),
         );
+        let broken = breaking(ws);
+        if !broken.is_empty() {
+            let why: Map<String, Value> = broken
+                .into_iter()
+                .map(|(k, v, why)| {
+                    let mut m = Map::new();
+                    m.insert("value".into(), v.clone());
+                    m.insert("breaks".into(), Value::String(why));
+                    (k.to_string(), Value::Object(m))
+                })
+                .collect();
+            entry.insert(NOT_MANAGED_KEY.into(), Value::Object(why));
+        }
         entries.insert(ws.id().to_string(), Value::Object(entry));
     }
     let mut root = Map::new();
@@ -234,5 +277,40 @@ mod tests {
             json!({"a": [1], "t": "\u{1b}\u{202e}"})
         );
         assert!(entry.get("created_at").is_none());
+    }
+
+    /// A value the server holds that breaks the field's rule (written elsewhere) is exported
+    /// as not managed, with why: before, the export itself was refused by `plan` (file:line),
+    /// so exporting then planning at once failed instead of saying "no changes".
+    #[test]
+    fn a_value_breaking_its_rule_is_exported_as_not_managed() {
+        let ws = Workspace::from_json(json!({
+            "id": "550e8400-e29b-41d4-a716-446655440000", "name": "Prod\u{202e}uction",
+            "slug": "production", "io_logging_sampling_rate": 2
+        }))
+        .unwrap();
+        for format in [Format::Toml, Format::Yaml, Format::Json] {
+            let text = export(format, std::slice::from_ref(&ws));
+            let entries =
+                read("x", &text, format).unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
+            assert_eq!(
+                Value::Object(entries[0].fields.clone()),
+                json!({"slug": "production"}),
+                "{format:?}\n{text}"
+            );
+            assert!(!text.contains('\u{202e}'), "{text}");
+            if format != Format::Json {
+                assert!(
+                    text.contains("not managed: the server's value breaks the rule"),
+                    "{text}"
+                );
+            } else {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                let nm = &v["workspaces"]["550e8400-e29b-41d4-a716-446655440000"]["_not_managed"];
+                assert_eq!(nm["io_logging_sampling_rate"]["value"], json!(2));
+            }
+            let plan = crate::code::plan(&entries, std::slice::from_ref(&ws)).unwrap();
+            assert_eq!(plan.changed_count(), 0, "{format:?}");
+        }
     }
 }
