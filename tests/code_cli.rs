@@ -308,7 +308,9 @@ fn a_plan_saved_for_another_host_is_refused() {
     );
     let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     assert_ne!(saved["host"], "", "the host is saved");
+    // A plan without `server` (an older one) is matched on its host.
     saved["host"] = json!("openrouter.ai");
+    saved.as_object_mut().unwrap().remove("server");
     std::fs::write(&plan, saved.to_string()).unwrap();
     let r = at(&server, &["apply", path_str(&plan), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
@@ -318,6 +320,33 @@ fn a_plan_saved_for_another_host_is_refused() {
         r.stderr
     );
     assert!(writes(&server).is_empty());
+}
+
+/// Two servers on one host (another port) are two servers: a plan saved against one is refused
+/// by the other. Before, only the host name was compared, and the plan's checks ran against
+/// values it never saw.
+#[test]
+fn a_plan_saved_against_another_port_of_the_same_host_is_refused() {
+    let first = fake();
+    let second = fake();
+    let d = dir();
+    let file = export_all(&first, d.path(), "ws.toml");
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    let plan = d.path().join("plan.json");
+    assert_eq!(
+        at(&first, &["plan", path_str(&file), "--out", path_str(&plan)]).code,
+        0
+    );
+    let r = at(&second, &["apply", path_str(&plan), "--yes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("made against http://127.0.0.1:"),
+        "{}",
+        r.stderr
+    );
+    assert!(writes(&second).is_empty());
+    // The server it was made against takes it.
+    assert_eq!(at(&first, &["apply", path_str(&plan), "--yes"]).code, 0);
 }
 
 #[test]

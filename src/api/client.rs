@@ -124,6 +124,7 @@ impl Client {
         self
     }
 
+    /// The base URL every request goes under (scheme, host, port and path; no trailing `/`).
     pub fn base_url(&self) -> &str {
         &self.base
     }

@@ -25,11 +25,16 @@ pub async fn run(
     let plan = match source {
         Source::Saved(saved) => {
             // Values seen on one server say nothing about another.
-            if saved.host != client.host() {
+            // The base URL when the plan has it: two servers on one host (ports) differ.
+            let (made, here) = match &saved.server {
+                Some(server) => (server.as_str(), client.base_url()),
+                None => (saved.host.as_str(), client.host()),
+            };
+            if made != here {
                 return Err(RunError::usage(format!(
                     "the plan was made against {}, not {}; make a new one with `orws plan`; nothing was sent",
-                    saved.host,
-                    client.host()
+                    crate::text::escape(made),
+                    here
                 )));
             }
             saved.plan

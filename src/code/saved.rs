@@ -14,6 +14,8 @@ pub const PLAN_VERSION: u64 = 1;
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedPlan {
     pub host: String,
+    /// The base URL it was made against (port and path too: two servers on one host differ).
+    pub server: Option<String>,
     /// The file it was made from, for messages.
     pub file: String,
     pub plan: Plan,
@@ -38,7 +40,7 @@ pub fn is_saved_plan(text: &str) -> bool {
 
 /// The plan as JSON. `base` holds id, name and slug and the changed fields as the server held
 /// them (absent when the server did not send one).
-pub fn to_json(plan: &Plan, host: &str, file: &str) -> Value {
+pub fn to_json(plan: &Plan, host: &str, server: &str, file: &str) -> Value {
     let workspaces: Vec<Value> = plan
         .workspaces
         .iter()
@@ -69,6 +71,7 @@ pub fn to_json(plan: &Plan, host: &str, file: &str) -> Value {
     json!({
         PLAN_KEY: PLAN_VERSION,
         "host": host,
+        "server": server,
         "file": file,
         "changed": plan.changed_count(),
         "unmanaged": plan.unmanaged,
@@ -93,6 +96,11 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
             .ok_or_else(|| shape(&format!("`{key}` must be text")))
     };
     let host = text_of("host")?;
+    let server = match root.get("server") {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(shape("`server` must be text")),
+    };
     let file = text_of("file")?;
     let unmanaged = root
         .get("unmanaged")
@@ -163,6 +171,7 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
     }
     Ok(SavedPlan {
         host,
+        server,
         file,
         plan: Plan {
             workspaces,
@@ -192,10 +201,11 @@ mod tests {
                 .clone(),
         }];
         let p = plan(&entries, &server).unwrap();
-        let text = to_json(&p, "example.org", "ws.toml").to_string();
+        let text = to_json(&p, "example.org", "https://example.org/api/v1", "ws.toml").to_string();
         assert!(is_saved_plan(&text));
         let saved = from_json(&text).unwrap();
         assert_eq!(saved.host, "example.org");
+        assert_eq!(saved.server.as_deref(), Some("https://example.org/api/v1"));
         let w = &saved.plan.workspaces[0];
         assert_eq!(w.changes, p.workspaces[0].changes);
         assert_eq!(w.patch(), p.workspaces[0].patch());
