@@ -574,6 +574,12 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// What a batch entry is about, in the history's lists: "1 workspace", "3 workspaces".
+pub fn batch_size(e: &HistoryEntry) -> String {
+    let n = e.parts.len();
+    format!("{n} workspace{}", if n == 1 { "" } else { "s" })
+}
+
 /// A short id for lists: the first 8 characters (any unique prefix finds the entry).
 pub fn short_id(id: &str) -> &str {
     if id.starts_with("line-") {

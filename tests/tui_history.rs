@@ -632,3 +632,19 @@ fn u_on_a_budgets_entry_changed_since_says_so_and_reviews_nothing() {
         b.status
     );
 }
+
+/// A batch of one part is "1 workspace" in the list and in its before → after (the CLI said so
+/// already; the screen said "1 workspaces").
+#[test]
+fn a_batch_of_one_is_one_workspace() {
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![common::production()])));
+    key(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryLoaded(Ok(vec![HistoryEntry::batch(
+        "h",
+        vec![description("u2", "x", "y", "")],
+    )])));
+    let shown = draw(&app, 100, 30);
+    assert!(shown.contains("1 workspace "), "{shown}");
+    assert!(!shown.contains("1 workspaces"), "{shown}");
+}

@@ -44,11 +44,7 @@ pub fn entries(source: &Source) -> Result<Vec<HistoryEntry>, RunError> {
 /// What the list calls the entry's workspace: its label, or "N workspaces" for a batch.
 pub fn workspace_label(e: &HistoryEntry, labels: &HashMap<String, String>) -> String {
     match e.kind {
-        Kind::Batch => format!(
-            "{} workspace{}",
-            e.parts.len(),
-            if e.parts.len() == 1 { "" } else { "s" }
-        ),
+        Kind::Batch => crate::revert::batch_size(e),
         _ => labels
             .get(&e.workspace_id)
             .cloned()

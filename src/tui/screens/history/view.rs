@@ -92,7 +92,7 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
                     _ => "",
                 };
                 let workspace = match e.kind {
-                    Kind::Batch => format!("{} workspaces", e.parts.len()),
+                    Kind::Batch => crate::revert::batch_size(e),
                     _ => view.label(&e.workspace_id),
                 };
                 format!(
@@ -151,7 +151,7 @@ fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
         Some(other) => crate::text::escape(&other.to_string()).into_owned(),
     };
     let workspace = match e.kind {
-        Kind::Batch => format!("{} workspaces", e.parts.len()),
+        Kind::Batch => crate::revert::batch_size(e),
         _ => view.label(&e.workspace_id),
     };
     let mut out = vec![format!(
