@@ -259,16 +259,11 @@ fn landed(outcome: Option<&WriteOutcome>) -> Option<&crate::submit::SubmitOutcom
 
 /// The history entry (kind `batch`) for what landed: one `patch` part per applied or partly
 /// applied item (its landed part). `None` when nothing landed.
-pub fn history_entry(
-    host: &str,
-    items: &[Item],
-    outcomes: &[Option<WriteOutcome>],
-) -> Option<HistoryEntry> {
+pub fn history_entry(host: &str, outcomes: &[Option<WriteOutcome>]) -> Option<HistoryEntry> {
     let time = crate::state::now_rfc3339();
-    let parts: Vec<HistoryEntry> = items
+    let parts: Vec<HistoryEntry> = outcomes
         .iter()
-        .zip(outcomes)
-        .filter_map(|(_, o)| landed(o.as_ref()))
+        .filter_map(|o| landed(o.as_ref()))
         .map(|s| HistoryEntry::new(time.clone(), host, &s.patch, &s.before, &s.after))
         .collect();
     (!parts.is_empty()).then(|| HistoryEntry::batch(host, parts))

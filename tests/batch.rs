@@ -85,7 +85,7 @@ async fn every_item_lands_and_history_and_undo_cover_exactly_them() {
         .count();
     assert_eq!(done, 5);
 
-    let entry = batch::history_entry("h", &items, &out).unwrap();
+    let entry = batch::history_entry("h", &out).unwrap();
     assert_eq!(entry.kind, Kind::Batch);
     assert_eq!(entry.parts.len(), 5);
     assert!(entry.parts.iter().all(|p| p.kind == Kind::Patch));
@@ -126,10 +126,7 @@ async fn a_conflict_stops_only_its_workspace_and_is_never_overwritten() {
     // Conflicts are never offered again; only failures are.
     assert!(batch::failed_items(&items, &out).is_empty());
     assert_eq!(batch::undo_items(&items, &out).len(), 3);
-    assert_eq!(
-        batch::history_entry("h", &items, &out).unwrap().parts.len(),
-        3
-    );
+    assert_eq!(batch::history_entry("h", &out).unwrap().parts.len(), 3);
 }
 
 #[tokio::test]
@@ -180,7 +177,7 @@ async fn a_stop_leaves_the_rest_unstarted() {
     assert_eq!(batch::counts(&out), [0, 0, 0, 4]);
     assert_eq!(batch::unstarted_items(&items, &out).len(), 4);
     assert!(fake.requests().iter().all(|r| r.method != "PATCH"));
-    assert!(batch::history_entry("h", &items, &out).is_none());
+    assert!(batch::history_entry("h", &out).is_none());
 }
 
 /// A server that counts requests in flight at once, and answers each after 30 ms.

@@ -553,12 +553,7 @@ fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
         }),
     ];
     let effects = app.update(Msg::Bulk(BulkMsg::Finished(outcomes)));
-    let [
-        Effect::Bulk(BulkEffect::Record {
-            items: recorded, ..
-        }),
-    ] = effects.as_slice()
-    else {
+    let [Effect::Bulk(BulkEffect::Record { outcomes: recorded })] = effects.as_slice() else {
         panic!("one history record: {effects:?}");
     };
     assert_eq!(recorded.len(), 3);

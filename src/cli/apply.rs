@@ -86,7 +86,7 @@ pub async fn run(
     }
     confirm(&question, yes)?;
     let outcomes = run_batch(conn, &items, concurrency).await;
-    if let Some(entry) = batch::history_entry(client.host(), &items, &outcomes) {
+    if let Some(entry) = batch::history_entry(client.host(), &outcomes) {
         record(conn, &entry);
     }
     let [applied, conflicts, failed, not_started] = batch::counts(&outcomes);

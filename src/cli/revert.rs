@@ -412,7 +412,7 @@ async fn batch(
     )?;
     // Ctrl-C stops starting new writes; what landed is still recorded below.
     let outcomes = super::apply::run_batch(conn, &items, concurrency).await;
-    if let Some(entry) = crate::batch::history_entry(conn.client.host(), &items, &outcomes) {
+    if let Some(entry) = crate::batch::history_entry(conn.client.host(), &outcomes) {
         record(conn, &entry);
     }
     let rows: Vec<(String, crate::batch::Status, String)> = items

@@ -498,11 +498,11 @@ impl Runtime {
                 }
                 vec![]
             }
-            BulkEffect::Record { items, outcomes } => {
+            BulkEffect::Record { outcomes } => {
                 self.bulk_stop = None;
                 let (Some(dir), Some(entry)) = (
                     &self.state_dir,
-                    batch::history_entry(self.client.host(), &items, &outcomes),
+                    batch::history_entry(self.client.host(), &outcomes),
                 ) else {
                     return vec![];
                 };

@@ -35,10 +35,7 @@ pub enum BulkEffect {
     /// Start no more writes (those in flight finish).
     Stop,
     /// Append the batch's history entry (one entry, kind `batch`) for what landed.
-    Record {
-        items: Vec<batch::Item>,
-        outcomes: Vec<Option<WriteOutcome>>,
-    },
+    Record { outcomes: Vec<Option<WriteOutcome>> },
 }
 
 /// Why a Review of a batch is shown: what Enter there sends.

@@ -77,7 +77,6 @@ pub fn finished(app: &mut App, outcomes: Vec<Option<WriteOutcome>>) -> Vec<Effec
     };
     let record = result.outcomes.iter().any(|o| landed(o.as_ref())).then(|| {
         Effect::Bulk(BulkEffect::Record {
-            items: result.items.clone(),
             outcomes: result.outcomes.clone(),
         })
     });
