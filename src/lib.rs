@@ -6,7 +6,7 @@
 //! [`connection::Connection`] and end in an [`error::RunError`]; neither imports the other.
 
 pub mod admin;
-pub mod admin_write;
+
 pub mod api;
 pub mod batch;
 pub mod catalog;
@@ -23,3 +23,4 @@ pub mod submit;
 pub mod text;
 pub mod tui;
 pub mod workspace;
+pub mod write;

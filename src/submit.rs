@@ -2,13 +2,13 @@
 //! goes to the uuid that was loaded, the server's state is checked before each try, a write is
 //! never retried blindly, and a write that may have landed is re-read and called applied or not.
 
-use crate::api::{ApiError, Client, RetryNotice, WriteFailure};
+use crate::api::{ApiError, Client, RetryNotice};
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, check_conflicts, display_value, field,
     values_equal,
 };
+use crate::write::{End, Settled, Step};
 use serde_json::Value;
-use std::time::Duration;
 
 /// A PATCH that went through.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,45 +107,23 @@ pub fn broken_expectation(server: &Workspace, expects: &[Expectation]) -> Option
     })
 }
 
-/// What the server holds for the patched fields, compared with what was sent and the state
-/// the PATCH was made on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Holds {
-    /// Every patched field holds the value sent: the write landed.
-    Sent,
-    /// Every patched field holds its value from before: not landed, and sending it again
-    /// overwrites nothing.
-    Base,
-    /// Some patched fields hold the value sent, the others their value from before: partly
-    /// landed (a backend that is not atomic); sending it again still overwrites nothing.
-    Partial,
-    /// Some patched field holds a third value: someone else changed it.
-    Other,
-}
+pub use crate::write::Holds;
 
-/// The pure decision after a doubtful end or before a retry of a write.
+/// The pure decision after a doubtful end or before a retry of a write: the three-way settle
+/// over the patched fields, with the fields' own equality.
 pub fn server_holds(before: &Workspace, patch: &PatchBody, server: &Workspace) -> Holds {
-    let eq = |name: &str, a: Option<&Value>, b: Option<&Value>| {
-        field(name).is_some_and(|spec| values_equal(spec, a, b))
-    };
-    let mut all_sent = true;
-    let mut some_landed = false;
-    for (name, sent) in patch.fields() {
-        let now = server.get(name);
-        if eq(name, now, Some(sent)) {
-            some_landed |= !eq(name, before.get(name), Some(sent));
-            continue;
-        }
-        all_sent = false;
-        if !eq(name, now, before.get(name)) {
-            return Holds::Other;
-        }
-    }
-    match (all_sent, some_landed) {
-        (true, _) => Holds::Sent,
-        (false, true) => Holds::Partial,
-        (false, false) => Holds::Base,
-    }
+    type Cell<'a> = (&'a str, Option<&'a Value>);
+    let parts: Vec<(Cell, Cell, Cell)> = patch
+        .fields()
+        .iter()
+        .map(|(name, sent)| {
+            let n = name.as_str();
+            ((n, before.get(n)), (n, Some(sent)), (n, server.get(n)))
+        })
+        .collect();
+    Holds::of(parts.iter().map(|(b, s, n)| (b, s, n)), |a, b| {
+        field(a.0).is_some_and(|spec| values_equal(spec, a.1, b.1))
+    })
 }
 
 /// The part of `patch` the server holds (the fields that landed) and the names of the rest.
@@ -182,26 +160,7 @@ fn before_of_write(before: &Workspace, patch: &PatchBody, server: Workspace) -> 
     out
 }
 
-/// Limits for retrying a write the server asked to come back later for.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RetryPolicy {
-    /// Tries of the PATCH in all.
-    pub max_tries: u32,
-    /// The first wait when the server gives no Retry-After; each next one is 1.5× longer.
-    pub backoff: Duration,
-    /// The longest wait, whatever Retry-After says.
-    pub max_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_tries: 3,
-            backoff: Duration::from_millis(500),
-            max_wait: Duration::from_secs(30),
-        }
-    }
-}
+pub use crate::write::RetryPolicy;
 
 /// What the write is doing now, for the person watching.
 #[derive(Debug, Clone, PartialEq)]
@@ -333,15 +292,76 @@ enum Reread {
     Failed(ApiError),
 }
 
+/// What the loop has learnt of the server while settling a write.
+struct Tracked {
+    /// The state the write is made on; after a try that did not land, the server's state with
+    /// the patched fields as they were before the first try (history and undo need them).
+    before: Workspace,
+    remote_changes: Vec<Change>,
+    /// The server's state at the last re-read.
+    server: Option<Workspace>,
+}
+
+/// The three-way settle of a PATCH (product.md §6) against a fresh read of the workspace.
+fn judge(t: &mut Tracked, req: &WriteRequest<'_>, server: Workspace) -> Settled<WriteOutcome> {
+    let holds = server_holds(&t.before, req.patch, &server);
+    match holds {
+        Holds::Sent => {
+            t.server = Some(server);
+            Settled::Applied
+        }
+        Holds::Other => {
+            let report = check_conflicts(&t.before, &server, req.patch);
+            Settled::Conflict(WriteOutcome::Conflict { server, report })
+        }
+        // Decision: a partly applied try is retried whole (the landed fields hold what is
+        // sent again, so nothing is overwritten); `before` stays the state before the first
+        // try for the patched fields, so history and undo bring back the true values.
+        Holds::Base | Holds::Partial => {
+            let report = check_conflicts(&t.before, &server, req.patch);
+            let next = before_of_write(&t.before, req.patch, server.clone());
+            // `--expect` is about the state our write started from, not our own part.
+            if let Some(message) = broken_expectation(&next, req.expects) {
+                return Settled::Conflict(WriteOutcome::Expectation { server, message });
+            }
+            t.remote_changes.extend(report.remote_changes);
+            t.before = next;
+            t.server = Some(server);
+            if holds == Holds::Base {
+                Settled::NotApplied
+            } else {
+                Settled::Partial
+            }
+        }
+    }
+}
+
+/// Reads the workspace by its own id and settles the write three ways.
+async fn reread_and_judge(
+    client: &Client,
+    req: &WriteRequest<'_>,
+    tracked: &std::sync::Mutex<Tracked>,
+) -> Result<Settled<WriteOutcome>, ApiError> {
+    match read(client, req.id, true).await {
+        Ok(server) => {
+            let mut t = tracked.lock().unwrap_or_else(|p| p.into_inner());
+            Ok(judge(&mut t, req, server))
+        }
+        Err(Reread::WrongTarget(w)) => Ok(Settled::Conflict(WriteOutcome::WrongTarget(w))),
+        Err(Reread::Failed(e)) => Err(e),
+    }
+}
+
 /// The safe write: conflict check (unless the base is fresh), one PATCH to `req.id`, and on a
-/// 429/503 a fresh GET before each further try (at most `policy.max_tries` in all).
+/// 429/503 a fresh GET before each further try (at most `policy.max_tries` in all), all through
+/// the one retry loop ([`crate::write::run`]).
 pub async fn safe_patch(
     client: &Client,
     req: WriteRequest<'_>,
     policy: RetryPolicy,
     mut on_phase: impl FnMut(Phase) + Send,
 ) -> WriteOutcome {
-    let mut before = if req.base_is_fresh {
+    let before = if req.base_is_fresh {
         if req.base.id() != req.id {
             return WriteOutcome::WrongTarget(WrongTarget::new(req.id, req.base.id(), false));
         }
@@ -373,83 +393,119 @@ pub async fn safe_patch(
             message,
         };
     }
-    let mut remote_changes = report.remote_changes;
-    let max = policy.max_tries.max(1);
-    let mut attempt = 1;
-    loop {
-        on_phase(Phase::Sending { attempt });
-        let (error, retry_after) = match client.patch_once(req.id, req.patch).await {
-            Ok(answer) => return answered(client, &req, before, answer, remote_changes).await,
-            Err(WriteFailure::Failed(error)) if error.may_have_landed() => {
-                on_phase(Phase::Rechecking);
-                return landed_or_not(client, &req, before, remote_changes, error).await;
-            }
-            Err(WriteFailure::Failed(error)) => {
-                return WriteOutcome::NotApplied {
-                    error,
-                    checked: None,
-                    server: None,
-                };
-            }
-            Err(WriteFailure::Busy { error, retry_after }) => (error, retry_after),
-        };
-        if attempt >= max {
-            // A 503 can come after the write was applied: ask before calling it not applied.
-            let error = match error {
-                ApiError::Server { status, message } => ApiError::Busy {
-                    status,
-                    message,
-                    attempts: attempt,
-                },
-                other => other,
-            };
+    let tracked = std::sync::Mutex::new(Tracked {
+        before,
+        remote_changes: report.remote_changes,
+        server: None,
+    });
+    let end = crate::write::run(
+        || client.patch_once(req.id, req.patch),
+        || reread_and_judge(client, &req, &tracked),
+        policy,
+        |step| match step {
+            Step::Sending { attempt } => on_phase(Phase::Sending { attempt }),
+            Step::Waiting {
+                error,
+                wait,
+                attempt,
+                max,
+            } => on_phase(Phase::Waiting(RetryNotice {
+                attempt,
+                max_attempts: max,
+                wait,
+                reason: error.to_string(),
+            })),
+            Step::Rechecking(_) => on_phase(Phase::Rechecking),
+        },
+    )
+    .await;
+    let t = tracked.into_inner().unwrap_or_else(|p| p.into_inner());
+    match end {
+        End::Done(answer) if answer.id() == req.id => {
+            answered(client, &req, t.before, answer, t.remote_changes).await
+        }
+        // An answer about another workspace proves nothing about ours: read ours and settle.
+        End::Done(answer) => {
             on_phase(Phase::Rechecking);
-            return landed_or_not(client, &req, before, remote_changes, error).await;
+            let wrong = WrongTarget::new(req.id, answer.id(), true);
+            let error = ApiError::Malformed(format!(
+                "the server answered the PATCH about workspace {}, not {}",
+                wrong.answered, wrong.asked
+            ));
+            let tracked = std::sync::Mutex::new(t);
+            let settled = reread_and_judge(client, &req, &tracked).await;
+            let t = tracked.into_inner().unwrap_or_else(|p| p.into_inner());
+            let end = match settled {
+                Ok(Settled::Applied) => End::AfterAll,
+                Ok(Settled::NotApplied) => End::NotApplied(error),
+                Ok(Settled::Partial) => End::Partial(error),
+                Ok(Settled::Conflict(what)) => End::Conflict { error, what },
+                Err(reread) => End::InDoubt { error, reread },
+            };
+            let mut outcome = settled_outcome(req.patch, t, end);
+            if let WriteOutcome::Applied(a) = &mut outcome {
+                a.notes.push(format!(
+                    "the server answered about workspace {}; reading {} again shows the change landed",
+                    wrong.answered, wrong.asked
+                ));
+            }
+            outcome
         }
-        let wait = retry_after
-            .unwrap_or_else(|| policy.backoff.mul_f64(1.5f64.powi(attempt as i32 - 1)))
-            .min(policy.max_wait);
-        attempt += 1;
-        on_phase(Phase::Waiting(RetryNotice {
-            attempt,
-            max_attempts: max,
-            wait,
-            reason: error.to_string(),
-        }));
-        tokio::time::sleep(wait).await;
-        on_phase(Phase::Checking);
-        let server = match read(client, req.id, true).await {
-            Ok(ws) => ws,
-            Err(Reread::WrongTarget(w)) => return WriteOutcome::WrongTarget(w),
-            Err(Reread::Failed(e)) => {
-                return WriteOutcome::InDoubt {
-                    error,
-                    reread: e.to_string(),
-                };
-            }
-        };
-        match server_holds(&before, req.patch, &server) {
-            Holds::Sent => {
-                return applied_after_all(req.patch, before, server, remote_changes);
-            }
-            Holds::Other => {
-                let report = check_conflicts(&before, &server, req.patch);
-                return WriteOutcome::Conflict { server, report };
-            }
-            // Decision: a partly applied try is retried whole (the landed fields hold what is
-            // sent again, so nothing is overwritten); `before` stays the state before the first
-            // try for the patched fields, so history and undo bring back the true values.
-            Holds::Base | Holds::Partial => {
-                let report = check_conflicts(&before, &server, req.patch);
-                let next = before_of_write(&before, req.patch, server.clone());
-                // `--expect` is about the state our write started from, not our own part.
-                if let Some(message) = broken_expectation(&next, req.expects) {
-                    return WriteOutcome::Expectation { server, message };
-                }
-                remote_changes.extend(report.remote_changes);
-                before = next;
+        end => settled_outcome(req.patch, t, end),
+    }
+}
+
+/// The outcome of a write the loop settled by reading again (or that was refused).
+fn settled_outcome(
+    patch: &PatchBody,
+    t: Tracked,
+    end: End<Workspace, ApiError, WriteOutcome>,
+) -> WriteOutcome {
+    let Tracked {
+        before,
+        remote_changes,
+        server,
+    } = t;
+    match (end, server) {
+        (End::AfterAll, Some(server)) => applied_after_all(patch, before, server, remote_changes),
+        (End::Partial(error), Some(server)) => {
+            let (landed, missing) = landed_part(&before, patch, &server);
+            WriteOutcome::PartlyApplied {
+                applied: Box::new(Applied {
+                    mismatches: mismatches(&landed, &server),
+                    outcome: SubmitOutcome {
+                        before,
+                        after: server,
+                        patch: landed,
+                        remote_changes,
+                    },
+                    notes: Vec::new(),
+                    after_all: true,
+                }),
+                missing,
+                error,
             }
         }
+        (End::NotApplied(error), server) => WriteOutcome::NotApplied {
+            error,
+            checked: Some("checked the server: the change was not applied".into()),
+            server: server.map(Box::new),
+        },
+        (End::Refused(error), _) => WriteOutcome::NotApplied {
+            error,
+            checked: None,
+            server: None,
+        },
+        (End::Conflict { what, .. }, _) => what,
+        (End::InDoubt { error, reread }, _) => WriteOutcome::InDoubt {
+            error,
+            reread: reread.to_string(),
+        },
+        // The loop reports applied or partial only after a read that it kept.
+        (End::AfterAll | End::Partial(_) | End::Done(_), _) => WriteOutcome::InDoubt {
+            error: ApiError::Malformed("the write ended without a reading of the server".into()),
+            reread: "no reading was kept".into(),
+        },
     }
 }
 
@@ -538,68 +594,6 @@ pub fn partly_applied_text(landed: &PatchBody, missing: &[String]) -> String {
         names.join(", "),
         missing.join(", ")
     )
-}
-
-/// The write may have landed: read the workspace and say which.
-async fn landed_or_not(
-    client: &Client,
-    req: &WriteRequest<'_>,
-    before: Workspace,
-    remote_changes: Vec<Change>,
-    error: ApiError,
-) -> WriteOutcome {
-    let server = match read(client, req.id, true).await {
-        Ok(ws) => ws,
-        Err(Reread::WrongTarget(w)) => return WriteOutcome::WrongTarget(w),
-        Err(Reread::Failed(e)) => {
-            return WriteOutcome::InDoubt {
-                error,
-                reread: e.to_string(),
-            };
-        }
-    };
-    match server_holds(&before, req.patch, &server) {
-        Holds::Sent => applied_after_all(req.patch, before, server, remote_changes),
-        Holds::Base => WriteOutcome::NotApplied {
-            error,
-            checked: Some("checked the server: the change was not applied".into()),
-            server: Some(Box::new(server)),
-        },
-        Holds::Partial => {
-            let (landed, missing) = landed_part(&before, req.patch, &server);
-            WriteOutcome::PartlyApplied {
-                applied: Box::new(Applied {
-                    mismatches: mismatches(&landed, &server),
-                    outcome: SubmitOutcome {
-                        before,
-                        after: server,
-                        patch: landed,
-                        remote_changes,
-                    },
-                    notes: Vec::new(),
-                    after_all: true,
-                }),
-                missing,
-                error,
-            }
-        }
-        Holds::Other => {
-            let changed: Vec<String> = check_conflicts(&before, &server, req.patch)
-                .conflicts
-                .into_iter()
-                .map(|c| c.field)
-                .collect();
-            WriteOutcome::NotApplied {
-                error,
-                checked: Some(format!(
-                    "checked the server: the change was not applied as sent ({} now hold{} other values)",
-                    changed.join(", "),
-                    if changed.len() == 1 { "s" } else { "" }
-                )),
-                server: Some(Box::new(server)),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -281,6 +281,43 @@ pub fn conflicts(
         .collect()
 }
 
+/// The three-way settle of a guardrail PATCH (product.md §6): what the server holds `now` for
+/// each field sent, against the `base` the review showed and the value sent, with the fields'
+/// own normalisation.
+pub fn settle(
+    base: Option<&Map<String, Value>>,
+    sent: &Map<String, Value>,
+    now: Option<&Map<String, Value>>,
+) -> crate::write::Settled<String> {
+    let empty = Map::new();
+    let (base, now) = (base.unwrap_or(&empty), now.unwrap_or(&empty));
+    let parts: Vec<(Value, Value, Value)> = sent
+        .iter()
+        .map(|(f, v)| {
+            (
+                normalized(f, base.get(f)),
+                normalized(f, Some(v)),
+                normalized(f, now.get(f)),
+            )
+        })
+        .collect();
+    let holds = crate::write::Holds::of(parts.iter().map(|(b, s, n)| (b, s, n)), |a, b| a == b);
+    crate::write::Settled::from_holds(holds, || {
+        let changed: Vec<&str> = sent
+            .keys()
+            .filter(|f| {
+                let n = normalized(f, now.get(*f));
+                n != normalized(f, base.get(*f)) && n != normalized(f, sent.get(*f))
+            })
+            .map(String::as_str)
+            .collect();
+        format!(
+            "someone else changed the guardrail's {} meanwhile",
+            changed.join(", ")
+        )
+    })
+}
+
 /// `Workspace <workspace-id> Default`: the platform-assigned name (R15).
 pub fn default_name(workspace_id: &str) -> String {
     format!("Workspace {workspace_id} Default")

@@ -8,9 +8,9 @@ use crate::api::{ApiError, Client, WriteFailure};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::HistoryEntry;
-use crate::submit::RetryPolicy;
 use crate::text::escape;
 use crate::workspace::Workspace;
+use crate::write::{RetryPolicy, Settled};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::io::IsTerminal;
@@ -135,11 +135,12 @@ pub enum Ended<T> {
     AfterAll,
 }
 
-/// Sends one write the safe way ([`crate::admin_write::write`], telling each step on stderr):
-/// a refusal is final (`refused` explains it); a failure that may have landed is read again by
-/// `recheck`, which says whether the write is on the server; a busy server (429/503) is waited
-/// for, read again, and only then sent again. `how` is the command that tells by hand when
-/// reading again fails.
+/// Sends one write through the one retry loop ([`crate::write::run`], telling each step on
+/// stderr): a refusal is final (`refused` explains it); a failure that may have landed, and a
+/// busy server (429/503) after its wait, are settled by `recheck`, which says what the server
+/// holds against the base and what was sent; only a write the server still does not hold is
+/// sent again, and another writer's value is a conflict (exit 3), nothing more sent. `how` is
+/// the command that tells by hand when reading again fails.
 pub async fn write<T, SF, RF>(
     send: impl FnMut() -> SF,
     recheck: impl FnMut() -> RF,
@@ -148,26 +149,26 @@ pub async fn write<T, SF, RF>(
 ) -> Result<Ended<T>, RunError>
 where
     SF: Future<Output = Result<T, WriteFailure>>,
-    RF: Future<Output = Result<bool, ApiError>>,
+    RF: Future<Output = Result<Settled<String>, ApiError>>,
 {
-    use crate::admin_write::{End, Step};
-    let write =
-        crate::admin_write::write(send, recheck, RetryPolicy::default(), |step| match step {
-            Step::Waiting {
-                error,
-                wait,
-                attempt,
-                max,
-            } => super::say::say(&format!(
-                "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
-                escape(&error.to_string()),
-                wait.as_secs_f64(),
-            )),
-            Step::Rechecking(error) => super::say::say(&format!(
-                "{}; reading again to tell whether it was applied",
-                escape(&error.to_string())
-            )),
-        });
+    use crate::write::{End, Step};
+    let write = crate::write::run(send, recheck, RetryPolicy::default(), |step| match step {
+        Step::Sending { .. } => {}
+        Step::Waiting {
+            error,
+            wait,
+            attempt,
+            max,
+        } => super::say::say(&format!(
+            "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
+            escape(&error.to_string()),
+            wait.as_secs_f64(),
+        )),
+        Step::Rechecking(error) => super::say::say(&format!(
+            "{}; reading again to tell whether it was applied",
+            escape(&error.to_string())
+        )),
+    });
     let end = super::interrupt::finish_write(write).await?;
     match end {
         End::Done(t) => Ok(Ended::Done(t)),
@@ -180,6 +181,14 @@ where
         End::Refused(e) => Err(refused(e)),
         End::NotApplied(error) => Err(RunError::from(error)
             .with_detail("checked the server: it was not applied; nothing more was sent")),
+        End::Partial(error) => Err(RunError::from(error).with_detail(
+            "checked the server: part of it was applied, the rest was not; nothing more was sent",
+        )),
+        End::Conflict { error, what } => Err(RunError::conflict(format!(
+            "conflict: {}; nothing more was sent (after: {})",
+            escape(&what),
+            escape(&error.to_string())
+        ))),
         End::InDoubt { error, reread } => Err(RunError::api(format!(
             "{error}; reading again to tell whether it was applied failed too ({reread}); check with `{how}`"
         ))),

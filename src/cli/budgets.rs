@@ -188,19 +188,10 @@ pub(super) async fn execute(
     let mut state = held;
     for r in &requests {
         let expected = r.apply(&state);
-        // A PUT that carries the BYOK switch is applied only if the switch is there too (R10:
-        // a switch-only change re-sends an unchanged limit, which alone proves nothing).
-        let carries_byok = matches!(
-            r,
-            BudgetRequest::Put {
-                include_byok: Some(_),
-                ..
-            }
-        );
+        let base = state;
         let recheck = || async {
             let now = client.get_budgets(id).await?;
-            Ok(now.limits == expected.limits
-                && (!carries_byok || now.include_byok == expected.include_byok))
+            Ok(crate::write::budgets::settle(&base, r, &now))
         };
         let sent = write(
             || client.send_budget_request(id, r),

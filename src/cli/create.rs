@@ -7,6 +7,7 @@ use super::output::{json_pretty, workspace_table};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
+use crate::write::Settled;
 use serde_json::{Map, Value};
 
 /// The body, checked against the workspace rules before any connection: name and slug required.
@@ -63,10 +64,10 @@ pub async fn run(
         match client.get(&slug).await {
             Ok(ws) if ws.slug() == slug => {
                 *seen.borrow_mut() = Some(ws);
-                Ok(true)
+                Ok(Settled::Applied)
             }
-            Ok(_) => Ok(false),
-            Err(e) if is_not_found(&e) => Ok(false),
+            Ok(_) => Ok(Settled::NotApplied),
+            Err(e) if is_not_found(&e) => Ok(Settled::NotApplied),
             Err(e) => Err(e),
         }
     };

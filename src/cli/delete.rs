@@ -14,6 +14,7 @@ use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
 use crate::text::escape;
+use crate::write::Settled;
 use serde_json::{Map, json};
 
 pub struct DeletePlan {
@@ -86,8 +87,8 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     confirm_slug(&slug, plan.yes)?;
     let recheck = || async {
         match client.get(&id).await {
-            Ok(_) => Ok(false),
-            Err(e) if is_not_found(&e) => Ok(true),
+            Ok(_) => Ok(Settled::NotApplied),
+            Err(e) if is_not_found(&e) => Ok(Settled::Applied),
             Err(e) => Err(e),
         }
     };

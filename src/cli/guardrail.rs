@@ -9,6 +9,7 @@ use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
 use crate::workspace::Workspace;
+use crate::write::Settled;
 use serde_json::{Map, Value, json};
 
 const NOT_CONFIGURED: &str = "not configured: the account's policy applies";
@@ -178,11 +179,11 @@ pub async fn patch_cmd(
     let seen = std::cell::RefCell::new(None);
     let recheck = || async {
         let now = client.get_guardrail(&id).await?;
-        let landed = patch(now.as_ref(), &target).is_ok_and(|p| p.is_empty());
-        if landed {
+        let settled = crate::admin::guardrail::settle(base.as_ref(), &body, now.as_ref());
+        if settled == Settled::Applied {
             *seen.borrow_mut() = now;
         }
-        Ok(landed)
+        Ok(settled)
     };
     let after = match write(
         || client.patch_guardrail(&id, &body),

@@ -9,6 +9,7 @@ use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
 use crate::text::escape;
 use crate::workspace::Workspace;
+use crate::write::key::{KeyState, key_now, settle_delete, settle_patch};
 use serde_json::{Map, Value, json};
 
 fn key_json(key: &Key) -> Value {
@@ -54,19 +55,6 @@ pub(super) async fn locate(conn: &Connection, hash: &str) -> Result<(Key, Worksp
     Err(RunError::usage(format!(
         "no API key with the hash '{hash}' in any workspace; nothing was sent"
     )))
-}
-
-/// Whether the key is in `workspace_id` now, and how it is there.
-async fn find_in(
-    conn: &Connection,
-    workspace_id: &str,
-    hash: &str,
-) -> Result<Option<Key>, crate::api::ApiError> {
-    let keys = conn
-        .client
-        .list_keys(&KeyQuery::all_in(workspace_id))
-        .await?;
-    Ok(keys.into_iter().find(|k| k.hash == hash))
 }
 
 fn patch_request(hash: &str, patch: &KeyPatch) -> Request {
@@ -116,7 +104,15 @@ pub async fn move_key(
         ),
         yes,
     )?;
-    let recheck = || async { Ok(find_in(conn, target.id(), hash).await?.is_some()) };
+    let base = KeyState::from(&key);
+    let recheck = || async {
+        let now = key_now(client, hash, &[from.id(), target.id()]).await?;
+        Ok(settle_patch(
+            &base,
+            &patch,
+            now.as_ref().map(KeyState::from).as_ref(),
+        ))
+    };
     write(
         || client.patch_key(hash, &patch),
         recheck,
@@ -174,10 +170,14 @@ pub async fn set_disabled(
     if dry {
         return Ok(dry_run(output, &[patch_request(hash, &patch)]));
     }
+    let base = KeyState::from(&key);
     let recheck = || async {
-        Ok(find_in(conn, ws.id(), hash)
-            .await?
-            .is_some_and(|k| k.disabled == disabled))
+        let now = key_now(client, hash, &[ws.id()]).await?;
+        Ok(settle_patch(
+            &base,
+            &patch,
+            now.as_ref().map(KeyState::from).as_ref(),
+        ))
     };
     write(
         || client.patch_key(hash, &patch),
@@ -228,7 +228,14 @@ pub async fn delete(
         ),
         yes,
     )?;
-    let recheck = || async { Ok(find_in(conn, ws.id(), hash).await?.is_none()) };
+    let base = KeyState::from(&key);
+    let recheck = || async {
+        let now = key_now(client, hash, &[ws.id()]).await?;
+        Ok(settle_delete(
+            &base,
+            now.as_ref().map(KeyState::from).as_ref(),
+        ))
+    };
     if let Ended::AfterAll = write(
         || client.delete_key(hash),
         recheck,

@@ -154,7 +154,8 @@ pub async fn add(
     }
     let recheck = || async {
         let now = client.list_members(&id).await?;
-        Ok(users.iter().all(|u| now.iter().any(|m| &m.user_id == u)))
+        let now: Vec<String> = now.into_iter().map(|m| m.user_id).collect();
+        Ok(crate::write::members::settle(users, true, &now))
     };
     let added = match write(
         || client.add_members(&id, users),
@@ -283,7 +284,8 @@ pub async fn remove(
     };
     let recheck = || async {
         let now = client.list_members(&id).await?;
-        Ok(!users.iter().any(|u| now.iter().any(|m| &m.user_id == u)))
+        let now: Vec<String> = now.into_iter().map(|m| m.user_id).collect();
+        Ok(crate::write::members::settle(users, false, &now))
     };
     let removed = match write(
         || client.remove_members(&id, users),

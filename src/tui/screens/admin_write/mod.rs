@@ -9,6 +9,8 @@ use crate::admin::keys::{Key, KeyPatch};
 use crate::config::Action;
 use crate::state::history::Kind;
 use crate::tui::app::{App, Effect, WriteRecord};
+use crate::write::Settled;
+use crate::write::key::{KeyState, key_now, settle_delete, settle_patch};
 use serde_json::Value;
 
 /// One request of an admin write, exactly as it is sent.
@@ -432,30 +434,40 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-/// The runtime's part: each request in order, stopping at the first failure, each sent the
-/// safe way ([`crate::admin_write::write`]): a busy server is waited for and read again before
-/// another try, and an answer that was lost is settled by reading the server again.
-/// `workspace`: the workspace open, where a key's write is read back from.
+/// The runtime's part: each request in order, stopping at the first failure, each sent
+/// through the one retry loop ([`crate::write::run`]): a busy server is waited for and the
+/// write settled three ways before another try, and an answer that was lost is settled by
+/// reading the server again. `workspace`: the workspace open, where a key's write is read
+/// back from.
 pub async fn send(
     client: &crate::api::Client,
     requests: &[AdminRequest],
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
 ) -> Result<Vec<AdminAnswer>, String> {
-    if let Some((hash, at)) = key_in {
-        let keys = client
-            .list_keys(&crate::admin::keys::KeyQuery::all_in(at))
-            .await
-            .map_err(|e| format!("{e}; nothing was sent"))?;
-        if !keys.iter().any(|k| &k.hash == hash) {
-            return Err(format!(
-                "key {hash} is no longer in workspace {at} (moved or deleted since); nothing was sent: r re-reads the list"
-            ));
+    // A key write starts from the key as it is now, where it was seen: its base for the settle.
+    let key_base = match requests.first() {
+        Some(AdminRequest::PatchKey { hash, .. } | AdminRequest::DeleteKey { hash }) => {
+            let at = key_in.map(|(_, at)| at.as_str()).or(workspace);
+            let places: Vec<&str> = at.into_iter().collect();
+            let key = key_now(client, hash, &places)
+                .await
+                .map_err(|e| format!("{e}; nothing was sent"))?;
+            match key {
+                Some(k) => Some(KeyState::from(&k)),
+                None => {
+                    return Err(format!(
+                        "key {hash} is no longer in workspace {} (moved or deleted since); nothing was sent: r re-reads the list",
+                        at.unwrap_or("(unknown)")
+                    ));
+                }
+            }
         }
-    }
+        _ => None,
+    };
     let mut answers = Vec::with_capacity(requests.len());
     for (i, r) in requests.iter().enumerate() {
-        match send_one(client, r, workspace).await {
+        match send_one(client, r, key_base.as_ref()).await {
             Ok(mut a) => answers.append(&mut a),
             Err(e) if i == 0 => return Err(e),
             Err(e) => {
@@ -475,51 +487,47 @@ enum Seen {
     Workspace(Box<crate::workspace::Workspace>),
 }
 
-/// Reads the server: is `r` applied? (what was read, when it tells more than yes).
-async fn landed(
+/// Reads the server and settles `r` three ways (what was read, when it tells more).
+async fn settle_one(
     client: &crate::api::Client,
     r: &AdminRequest,
-    workspace: Option<&str>,
-) -> Result<(bool, Option<Seen>), String> {
-    use crate::admin::keys::KeyQuery;
+    key_base: Option<&KeyState>,
+) -> Result<(Settled<String>, Option<Seen>), String> {
     let not_found = |e: &crate::api::ApiError| matches!(e, crate::api::ApiError::NotFound { .. });
+    let no_base = || "the key's state before the write is unknown".to_string();
     match r {
         AdminRequest::PatchKey { hash, patch } => {
-            let Some(ws) = patch.workspace_id.as_deref().or(workspace) else {
-                return Err("no workspace to read the key back from".into());
-            };
-            let keys = client
-                .list_keys(&KeyQuery::all_in(ws))
+            let base = key_base.ok_or_else(no_base)?;
+            let mut places = vec![base.workspace_id.as_str()];
+            places.extend(patch.workspace_id.as_deref());
+            let now = key_now(client, hash, &places)
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok(match keys.into_iter().find(|k| &k.hash == hash) {
-                Some(k) if patch.disabled.is_none_or(|d| k.disabled == d) => {
-                    (true, Some(Seen::Key(Box::new(k))))
-                }
-                _ => (false, None),
-            })
+            let settled = settle_patch(base, patch, now.as_ref().map(KeyState::from).as_ref());
+            let seen = now.filter(|_| settled == Settled::Applied);
+            Ok((settled, seen.map(|k| Seen::Key(Box::new(k)))))
         }
         AdminRequest::DeleteKey { hash } => {
-            let Some(ws) = workspace else {
-                return Err("no workspace to read the key back from".into());
-            };
-            let keys = client
-                .list_keys(&KeyQuery::all_in(ws))
+            let base = key_base.ok_or_else(no_base)?;
+            let now = key_now(client, hash, &[base.workspace_id.as_str()])
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok((!keys.iter().any(|k| &k.hash == hash), None))
+            let now = now.as_ref().map(KeyState::from);
+            Ok((settle_delete(base, now.as_ref()), None))
         }
         AdminRequest::DeleteWorkspace { id, .. } => match client.get(id).await {
-            Ok(_) => Ok((false, None)),
-            Err(e) if not_found(&e) => Ok((true, None)),
+            Ok(_) => Ok((Settled::NotApplied, None)),
+            Err(e) if not_found(&e) => Ok((Settled::Applied, None)),
             Err(e) => Err(e.to_string()),
         },
         AdminRequest::CreateWorkspace { body } => {
             let slug = body.get("slug").and_then(Value::as_str).unwrap_or_default();
             match client.get(slug).await {
-                Ok(ws) if ws.slug() == slug => Ok((true, Some(Seen::Workspace(Box::new(ws))))),
-                Ok(_) => Ok((false, None)),
-                Err(e) if not_found(&e) => Ok((false, None)),
+                Ok(ws) if ws.slug() == slug => {
+                    Ok((Settled::Applied, Some(Seen::Workspace(Box::new(ws)))))
+                }
+                Ok(_) => Ok((Settled::NotApplied, None)),
+                Err(e) if not_found(&e) => Ok((Settled::NotApplied, None)),
                 Err(e) => Err(e.to_string()),
             }
         }
@@ -535,16 +543,9 @@ async fn landed(
                 .list_members(workspace)
                 .await
                 .map_err(|e| e.to_string())?;
-            let there = |u: &String| now.iter().any(|m| &m.user_id == u);
+            let now: Vec<String> = now.into_iter().map(|m| m.user_id).collect();
             let adding = matches!(r, AdminRequest::AddMembers { .. });
-            Ok((
-                if adding {
-                    user_ids.iter().all(there)
-                } else {
-                    !user_ids.iter().any(there)
-                },
-                None,
-            ))
+            Ok((crate::write::members::settle(user_ids, adding, &now), None))
         }
     }
 }
@@ -553,32 +554,32 @@ async fn landed(
 async fn send_one(
     client: &crate::api::Client,
     r: &AdminRequest,
-    workspace: Option<&str>,
+    key_base: Option<&KeyState>,
 ) -> Result<Vec<AdminAnswer>, String> {
-    use crate::admin_write::End;
+    use crate::write::End;
     let seen = std::sync::Mutex::new(None);
     let recheck = || async {
-        let (there, what) = landed(client, r, workspace).await?;
+        let (settled, what) = settle_one(client, r, key_base).await?;
         *seen.lock().unwrap_or_else(|p| p.into_inner()) = what;
-        Ok::<bool, String>(there)
+        Ok::<Settled<String>, String>(settled)
     };
-    let policy = crate::submit::RetryPolicy::default();
-    let no_step = |_: crate::admin_write::Step<'_>| {};
+    let policy = crate::write::RetryPolicy::default();
+    let no_step = |_: crate::write::Step<'_>| {};
     let end = match r {
         AdminRequest::PatchKey { hash, patch } => {
-            crate::admin_write::write(|| client.patch_key(hash, patch), recheck, policy, no_step)
+            crate::write::run(|| client.patch_key(hash, patch), recheck, policy, no_step)
                 .await
                 .map_done(|k| AdminAnswer::Key(Box::new(k)))
         }
         AdminRequest::DeleteKey { hash } => {
-            crate::admin_write::write(|| client.delete_key(hash), recheck, policy, no_step)
+            crate::write::run(|| client.delete_key(hash), recheck, policy, no_step)
                 .await
                 .map_done(|()| AdminAnswer::KeyDeleted(hash.clone()))
         }
         AdminRequest::DeleteWorkspace {
             id,
             confirm_default,
-        } => crate::admin_write::write(
+        } => crate::write::run(
             || client.delete_workspace(id, *confirm_default),
             recheck,
             policy,
@@ -587,14 +588,14 @@ async fn send_one(
         .await
         .map_done(|()| AdminAnswer::WorkspaceDeleted),
         AdminRequest::CreateWorkspace { body } => {
-            crate::admin_write::write(|| client.create_workspace(body), recheck, policy, no_step)
+            crate::write::run(|| client.create_workspace(body), recheck, policy, no_step)
                 .await
                 .map_done(|ws| AdminAnswer::Created(Box::new(ws)))
         }
         AdminRequest::AddMembers {
             workspace,
             user_ids,
-        } => crate::admin_write::write(
+        } => crate::write::run(
             || client.add_members(workspace, user_ids),
             recheck,
             policy,
@@ -605,7 +606,7 @@ async fn send_one(
         AdminRequest::RemoveMembers {
             workspace,
             user_ids,
-        } => crate::admin_write::write(
+        } => crate::write::run(
             || client.remove_members(workspace, user_ids),
             recheck,
             policy,
@@ -640,6 +641,12 @@ async fn send_one(
         End::Refused(e) => Err(refusal_text(r, &e)),
         End::NotApplied(e) => Err(format!(
             "{e}; the server was read again: it was not applied"
+        )),
+        End::Partial(e) => Err(format!(
+            "{e}; the server was read again: part of it was applied, the rest was not; nothing more was sent: r re-reads the list"
+        )),
+        End::Conflict { what, .. } => Err(format!(
+            "conflict: {what}; nothing more was sent: r re-reads the list"
         )),
         End::InDoubt { error, reread } => Err(format!(
             "{error}; it may have landed, and reading the server again failed too ({reread}): r re-reads the list"

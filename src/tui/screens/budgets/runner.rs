@@ -3,6 +3,7 @@
 use super::{BudgetsEffect, BudgetsMsg};
 use crate::admin::budgets;
 use crate::api::Client;
+use crate::write::End;
 
 /// Performs `effect` against the server; `None` for the effects the host handles itself.
 pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Option<BudgetsMsg> {
@@ -25,35 +26,45 @@ pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Opt
             let mut failure = None;
             for r in &p.requests {
                 let expected = r.apply(&state);
-                let carries_byok = matches!(
-                    r,
-                    budgets::BudgetRequest::Put {
-                        include_byok: Some(_),
-                        ..
-                    }
-                );
+                let base = state;
                 let recheck = || async {
-                    let b = client.get_budgets(workspace).await?;
-                    Ok::<bool, crate::api::ApiError>(
-                        b.limits == expected.limits
-                            && (!carries_byok || b.include_byok == expected.include_byok),
-                    )
+                    let now = client.get_budgets(workspace).await?;
+                    Ok::<_, crate::api::ApiError>(crate::write::budgets::settle(&base, r, &now))
                 };
-                let end = crate::admin_write::write(
+                let end = crate::write::run(
                     || client.send_budget_request(workspace, r),
                     recheck,
-                    crate::submit::RetryPolicy::default(),
+                    crate::write::RetryPolicy::default(),
                     |_| {},
                 )
                 .await;
                 match end {
-                    crate::admin_write::End::Done(()) | crate::admin_write::End::AfterAll => {
+                    End::Done(()) | End::AfterAll => {
                         landed += 1;
                         state = expected;
                     }
-                    crate::admin_write::End::Refused(e)
-                    | crate::admin_write::End::NotApplied(e)
-                    | crate::admin_write::End::InDoubt { error: e, .. } => {
+                    // Another writer's limit: shown as the conflict it is, nothing more sent.
+                    End::Conflict { .. } => {
+                        let now = match client.get_budgets(workspace).await {
+                            Ok(now) => now,
+                            Err(e) => return Some(BudgetsMsg::CheckFailed(e)),
+                        };
+                        let changed = budgets::conflicts(&p.base, &now, &p.target);
+                        if landed == 0 && !changed.is_empty() {
+                            return Some(BudgetsMsg::Conflict { now, changed });
+                        }
+                        failure = Some(crate::api::WriteFailure::Failed(
+                            crate::api::ApiError::Malformed(
+                                "a budget changed on the server meanwhile; nothing more was sent"
+                                    .into(),
+                            ),
+                        ));
+                        break;
+                    }
+                    End::Refused(e)
+                    | End::NotApplied(e)
+                    | End::Partial(e)
+                    | End::InDoubt { error: e, .. } => {
                         failure = Some(crate::api::WriteFailure::Failed(e));
                         break;
                     }

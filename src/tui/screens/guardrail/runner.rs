@@ -3,6 +3,7 @@
 use super::{GuardrailEffect, GuardrailMsg};
 use crate::admin::guardrail;
 use crate::api::Client;
+use crate::write::End;
 
 /// Performs `effect`; `None` for the effects the host handles itself.
 pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<GuardrailMsg> {
@@ -17,38 +18,36 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
             if !fields.is_empty() {
                 return Some(GuardrailMsg::Conflict { fields, now });
             }
-            // A lost answer is settled by reading again (as the CLI does), so a change that
-            // landed is shown and recorded as applied; a busy server is read before a retry.
+            // A lost answer, and a busy one after its wait, are settled three ways against the
+            // state just read (the base of what is sent): applied, not applied (a busy answer is
+            // then tried again), or someone else's change (the Conflict screen, nothing more sent).
             let mut target = now.clone().unwrap_or_default();
             target.extend(p.patch.clone());
             let seen = std::sync::Mutex::new(None);
             let recheck = || async {
                 let reread = client.get_guardrail(id).await?;
-                let landed =
-                    guardrail::conflicts(Some(&target), reread.as_ref(), &p.patch).is_empty();
+                let settled = guardrail::settle(now.as_ref(), &p.patch, reread.as_ref());
                 *seen.lock().unwrap_or_else(|e| e.into_inner()) = reread;
-                Ok::<bool, crate::api::ApiError>(landed)
+                Ok::<_, crate::api::ApiError>(settled)
             };
-            let end = crate::admin_write::write(
+            let end = crate::write::run(
                 || client.patch_guardrail(id, &p.patch),
                 recheck,
-                crate::submit::RetryPolicy::default(),
+                crate::write::RetryPolicy::default(),
                 |_| {},
             )
             .await;
             let failed = |e| Err(crate::api::WriteFailure::Failed(e));
+            let seen = seen.into_inner().unwrap_or_else(|e| e.into_inner());
             Some(GuardrailMsg::Sent(match end {
-                crate::admin_write::End::Done(g) => Ok(g),
-                crate::admin_write::End::AfterAll => {
-                    match seen.into_inner().unwrap_or_else(|e| e.into_inner()) {
-                        Some(g) => Ok(g),
-                        None => Ok(target),
-                    }
+                End::Done(g) => Ok(g),
+                End::AfterAll => Ok(seen.unwrap_or(target)),
+                End::Conflict { .. } => {
+                    let fields = guardrail::conflicts(now.as_ref(), seen.as_ref(), &p.patch);
+                    return Some(GuardrailMsg::Conflict { fields, now: seen });
                 }
-                crate::admin_write::End::Refused(e) | crate::admin_write::End::NotApplied(e) => {
-                    failed(e)
-                }
-                crate::admin_write::End::InDoubt { error, .. } => failed(error),
+                End::Refused(e) | End::NotApplied(e) | End::Partial(e) => failed(e),
+                End::InDoubt { error, .. } => failed(error),
             }))
         }
         GuardrailEffect::Cancel

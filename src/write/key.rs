@@ -1,0 +1,170 @@
+//! A key as a write target: found by its hash wherever it is now, and settled three ways on
+//! the parts a write touches (its workspace, its disabled flag, its existence).
+
+use super::{Holds, Settled};
+use crate::admin::keys::{Key, KeyPatch, KeyQuery};
+use crate::api::{ApiError, Client};
+
+/// Where a key is and how: the parts a key write touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyState {
+    pub workspace_id: String,
+    pub disabled: bool,
+}
+
+impl From<&Key> for KeyState {
+    fn from(k: &Key) -> Self {
+        Self {
+            workspace_id: k.workspace_id.clone(),
+            disabled: k.disabled,
+        }
+    }
+}
+
+/// The key with this hash as the server holds it now (`None`: it does not exist), looked up
+/// in the workspaces it may be in: where the review saw it and where the write sends it.
+pub async fn key_now(
+    client: &Client,
+    hash: &str,
+    places: &[&str],
+) -> Result<Option<Key>, ApiError> {
+    for ws in places {
+        let keys = client.list_keys(&KeyQuery::all_in(ws)).await?;
+        if let Some(k) = keys.into_iter().find(|k| k.hash == hash) {
+            return Ok(Some(k));
+        }
+    }
+    Ok(None)
+}
+
+/// A PATCH of a key: what the server holds against the key as reviewed and what was sent.
+pub fn settle_patch(base: &KeyState, patch: &KeyPatch, now: Option<&KeyState>) -> Settled<String> {
+    let Some(now) = now else {
+        return Settled::Conflict("the key no longer exists (deleted meanwhile)".into());
+    };
+    // A part the write does not touch must still hold the base: a key moved or re-enabled
+    // meanwhile is someone else's write, never overwritten by ours.
+    let sent = KeyState {
+        workspace_id: patch
+            .workspace_id
+            .clone()
+            .unwrap_or_else(|| base.workspace_id.clone()),
+        disabled: patch.disabled.unwrap_or(base.disabled),
+    };
+    let flag = |k: &KeyState| k.disabled.to_string();
+    let parts = [
+        (
+            base.workspace_id.clone(),
+            sent.workspace_id.clone(),
+            now.workspace_id.clone(),
+        ),
+        (flag(base), flag(&sent), flag(now)),
+    ];
+    let holds = Holds::of(parts.iter().map(|(b, s, n)| (b, s, n)), |a, b| a == b);
+    Settled::from_holds(holds, || changed_text(base, now))
+}
+
+/// A DELETE of a key.
+pub fn settle_delete(base: &KeyState, now: Option<&KeyState>) -> Settled<String> {
+    match now {
+        None => Settled::Applied,
+        Some(now) if now == base => Settled::NotApplied,
+        Some(now) => Settled::Conflict(changed_text(base, now)),
+    }
+}
+
+fn changed_text(base: &KeyState, now: &KeyState) -> String {
+    let mut what = Vec::new();
+    if now.workspace_id != base.workspace_id {
+        what.push(format!(
+            "it is now in workspace {} (moved meanwhile)",
+            now.workspace_id
+        ));
+    }
+    if now.disabled != base.disabled {
+        what.push(format!(
+            "it is now {} (changed meanwhile)",
+            if now.disabled { "disabled" } else { "enabled" }
+        ));
+    }
+    if what.is_empty() {
+        "the key changed meanwhile".into()
+    } else {
+        format!("someone else changed the key: {}", what.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(ws: &str, disabled: bool) -> KeyState {
+        KeyState {
+            workspace_id: ws.into(),
+            disabled,
+        }
+    }
+
+    fn moving(to: &str) -> KeyPatch {
+        KeyPatch {
+            workspace_id: Some(to.into()),
+            disabled: None,
+        }
+    }
+
+    #[test]
+    fn a_move_is_applied_not_applied_or_a_conflict() {
+        let base = at("prod", false);
+        let p = moving("staging");
+        assert_eq!(
+            settle_patch(&base, &p, Some(&at("staging", false))),
+            Settled::Applied
+        );
+        assert_eq!(
+            settle_patch(&base, &p, Some(&at("prod", false))),
+            Settled::NotApplied
+        );
+        // A colleague moved it to dev during the wait: never moved again.
+        let Settled::Conflict(why) = settle_patch(&base, &p, Some(&at("dev", false))) else {
+            panic!()
+        };
+        assert!(why.contains("dev"), "{why}");
+        assert!(matches!(
+            settle_patch(&base, &p, None),
+            Settled::Conflict(_)
+        ));
+    }
+
+    #[test]
+    fn a_delete_of_a_key_moved_away_is_a_conflict_not_deleted() {
+        let base = at("prod", false);
+        assert_eq!(settle_delete(&base, None), Settled::Applied);
+        assert_eq!(settle_delete(&base, Some(&base)), Settled::NotApplied);
+        assert!(matches!(
+            settle_delete(&base, Some(&at("dev", false))),
+            Settled::Conflict(_)
+        ));
+        assert!(matches!(
+            settle_delete(&base, Some(&at("prod", true))),
+            Settled::Conflict(_)
+        ));
+    }
+
+    #[test]
+    fn a_disable_of_a_key_moved_meanwhile_is_a_conflict() {
+        let base = at("prod", false);
+        let p = KeyPatch {
+            workspace_id: None,
+            disabled: Some(true),
+        };
+        assert_eq!(
+            settle_patch(&base, &p, Some(&at("prod", true))),
+            Settled::Applied
+        );
+        // Moved meanwhile: the disable was reviewed for the key in prod, so it stops.
+        assert!(matches!(
+            settle_patch(&base, &p, Some(&at("dev", false))),
+            Settled::Conflict(_)
+        ));
+    }
+}
