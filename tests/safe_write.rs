@@ -81,8 +81,10 @@ fn cli_a_get_about_another_workspace_sends_nothing() {
     assert_eq!(methods(&server), ["GET"], "no PATCH to either id");
 }
 
+/// Issue 18 item 5: an answer about another workspace proves nothing about whether the write
+/// landed: orws reads its own workspace by id and settles three ways.
 #[test]
-fn cli_a_patch_answer_about_another_workspace_is_an_error() {
+fn cli_a_patch_that_landed_but_was_answered_about_another_workspace_is_applied_and_recorded() {
     let server = Hostile::start(|req: &Req, w: &mut World| {
         if req.is("PATCH") {
             w.apply(&req.body);
@@ -93,14 +95,50 @@ fn cli_a_patch_answer_about_another_workspace_is_an_error() {
         honest(req, w)
     });
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains(OTHER_ID), "the odd answer is told: {run:?}");
+    assert!(run.stderr.contains("landed"), "{run:?}");
+    assert!(!run.stderr.contains("left as it was"), "{run:?}");
+    let history = run.history();
+    assert_eq!(history.lines().count(), 1, "what landed is recorded: {history}");
+    assert!(history.contains(ID) && history.contains("Mine"), "{history}");
+    assert_eq!(methods(&server), ["GET", "PATCH", "GET"], "one PATCH, then a read of ours");
+}
+
+#[test]
+fn cli_a_patch_answered_about_another_workspace_that_did_not_land_says_so_from_a_read() {
+    let server = Hostile::start(|req: &Req, w: &mut World| {
+        if req.is("PATCH") {
+            // A proxy that sent it elsewhere: ours still holds the base.
+            let mut other = w.ws.clone();
+            other["id"] = json!(OTHER_ID);
+            other["name"] = json!("Mine");
+            return Reply::ok(&other);
+        }
+        honest(req, w)
+    });
+    let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("nothing more was sent"), "{run:?}");
-    assert_eq!(run.stdout, "");
-    assert!(
-        run.history().is_empty(),
-        "no history for an answer about another id"
-    );
-    assert_eq!(methods(&server), ["GET", "PATCH"]);
+    assert!(run.stderr.contains("not applied"), "{run:?}");
+    assert!(run.history().is_empty(), "nothing landed, nothing recorded");
+    assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
+}
+
+#[test]
+fn cli_a_patch_answered_about_another_workspace_while_a_colleague_wrote_is_a_conflict() {
+    let server = Hostile::start(|req: &Req, w: &mut World| {
+        if req.is("PATCH") {
+            w.ws["name"] = json!("Colleague");
+            let mut other = w.ws.clone();
+            other["id"] = json!(OTHER_ID);
+            return Reply::ok(&other);
+        }
+        honest(req, w)
+    });
+    let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.history().is_empty());
+    assert_eq!(methods(&server), ["GET", "PATCH", "GET"], "nothing more was sent");
 }
 
 // ---- item 2: a write is retried only after a fresh GET -----------------------------------

@@ -1,0 +1,155 @@
+//! Issue 18 item 4: after a 429/503 (and after a lost answer) every kind of write is settled by
+//! comparing three states — the base the review showed, what was sent, what the server holds
+//! now. A colleague's write during the wait is a conflict: never overwritten, never recorded as
+//! ours. Each test fails on the code before the one write (it asked only "is my write there?").
+
+mod cli_admin_support;
+mod hostile_support;
+
+use cli_admin_support::{PROD_ID, orws};
+use hostile_support::{Reply, Request, serve};
+use orws::admin::keys::KeyPatch;
+use orws::api::{ApiKey, Client, ClientConfig};
+use orws::tui::screens::admin_write::{AdminRequest, send};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const DEV: &str = "b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d";
+const STAGING: &str = "8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b";
+
+fn client(url: &str) -> Client {
+    let mut config = ClientConfig::new(url.to_string(), ApiKey::new("k"));
+    config.timeout = Duration::from_secs(10);
+    Client::new(config).unwrap()
+}
+
+fn busy() -> Reply {
+    Reply::json(429, &json!({"error": {"code": 429, "message": "slow down"}}))
+        .header("Retry-After", "0")
+}
+
+fn key_at(ws: &str) -> Value {
+    json!({"hash": "h1", "name": "ci", "label": "sk-or-…", "disabled": false, "limit": null,
+           "usage": 0, "workspace_id": ws, "created_at": "2025-01-01T00:00:00Z"})
+}
+
+/// A server holding one key in `PROD_ID`: its PATCH and DELETE answer 429 after a colleague
+/// moved the key to `DEV` (the colleague's write lands during orws's wait).
+fn key_server() -> (hostile_support::Hostile, Arc<Mutex<Vec<String>>>) {
+    let place = Arc::new(Mutex::new(PROD_ID.to_string()));
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = log.clone();
+    let server = serve(move |req: &Request, _| {
+        seen.lock()
+            .unwrap()
+            .push(format!("{} {}", req.method, req.path));
+        let mut at = place.lock().unwrap();
+        let path = req.path.trim_start_matches("/api/v1");
+        match req.method.as_str() {
+            "PATCH" | "DELETE" => {
+                *at = DEV.to_string();
+                busy()
+            }
+            _ if path.starts_with("/keys/h1") => Reply::json(200, &json!({"data": key_at(&at)})),
+            _ if req.query_number("offset").unwrap_or(0) > 0 => {
+                Reply::json(200, &json!({"data": []}))
+            }
+            _ if path.starts_with("/keys") => {
+                let asked = path.contains(&format!("workspace_id={}", *at));
+                let list = if asked { vec![key_at(&at)] } else { vec![] };
+                Reply::json(200, &json!({"data": list}))
+            }
+            _ => Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}})),
+        }
+    });
+    (server, log)
+}
+
+fn writes(log: &Mutex<Vec<String>>) -> usize {
+    log.lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("PATCH") || l.starts_with("DELETE"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_key_a_colleague_moved_during_the_wait_is_not_moved_again() {
+    let (server, log) = key_server();
+    let moving = vec![AdminRequest::PatchKey {
+        hash: "h1".into(),
+        patch: KeyPatch {
+            workspace_id: Some(STAGING.into()),
+            disabled: None,
+        },
+    }];
+    let error = send(&client(&server.url), &moving, Some(PROD_ID), None)
+        .await
+        .unwrap_err();
+    assert!(error.contains("conflict"), "{error}");
+    assert!(error.contains("nothing more was sent"), "{error}");
+    assert_eq!(writes(&log), 1, "never sent again: {:?}", log.lock().unwrap());
+}
+
+#[tokio::test]
+async fn a_key_delete_when_the_key_was_moved_away_is_a_conflict_not_deleted() {
+    let (server, log) = key_server();
+    let deleting = vec![AdminRequest::DeleteKey { hash: "h1".into() }];
+    let error = send(&client(&server.url), &deleting, Some(PROD_ID), None)
+        .await
+        .unwrap_err();
+    assert!(error.contains("conflict"), "{error}");
+    assert!(error.contains(DEV), "names where the key went: {error}");
+    assert_eq!(writes(&log), 1, "{:?}", log.lock().unwrap());
+}
+
+fn budget(interval: &str, limit: f64) -> Value {
+    json!({"workspace_id": PROD_ID, "reset_interval": interval, "limit_usd": limit})
+}
+
+/// `orws budgets set production --monthly 400` on $500: the PUT answers 429 while a colleague
+/// sets $450. Before: the re-read saw "not $400", retried, and overwrote the colleague's $450.
+#[test]
+fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() {
+    let monthly = Arc::new(Mutex::new(500.0));
+    let puts = Arc::new(Mutex::new(0));
+    let (m, p) = (monthly.clone(), puts.clone());
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "PUT" {
+            *p.lock().unwrap() += 1;
+            *m.lock().unwrap() = 450.0;
+            return busy();
+        }
+        if path.ends_with("/budgets") {
+            let limit = *m.lock().unwrap();
+            return Reply::json(
+                200,
+                &json!({"data": [budget("monthly", limit)], "include_byok_in_budgets": false}),
+            );
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(
+                200,
+                &json!({"data": {"id": PROD_ID, "name": "Production", "slug": "production"}}),
+            );
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "budgets",
+        "set",
+        "production",
+        "--monthly",
+        "400",
+    ]);
+    assert_eq!(r.code, 3, "a conflict: {r:?}");
+    assert!(r.stderr.contains("$450"), "says what the server holds: {}", r.stderr);
+    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_eq!(*puts.lock().unwrap(), 1, "the colleague's $450 is not overwritten");
+    assert_eq!(*monthly.lock().unwrap(), 450.0);
+    assert!(r.history().is_empty(), "nothing of ours landed: {:?}", r.history());
+}
