@@ -96,13 +96,27 @@ fn cli_a_patch_that_landed_but_was_answered_about_another_workspace_is_applied_a
     });
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stderr.contains(OTHER_ID), "the odd answer is told: {run:?}");
+    assert!(
+        run.stderr.contains(OTHER_ID),
+        "the odd answer is told: {run:?}"
+    );
     assert!(run.stderr.contains("landed"), "{run:?}");
     assert!(!run.stderr.contains("left as it was"), "{run:?}");
     let history = run.history();
-    assert_eq!(history.lines().count(), 1, "what landed is recorded: {history}");
-    assert!(history.contains(ID) && history.contains("Mine"), "{history}");
-    assert_eq!(methods(&server), ["GET", "PATCH", "GET"], "one PATCH, then a read of ours");
+    assert_eq!(
+        history.lines().count(),
+        1,
+        "what landed is recorded: {history}"
+    );
+    assert!(
+        history.contains(ID) && history.contains("Mine"),
+        "{history}"
+    );
+    assert_eq!(
+        methods(&server),
+        ["GET", "PATCH", "GET"],
+        "one PATCH, then a read of ours"
+    );
 }
 
 #[test]
@@ -138,7 +152,11 @@ fn cli_a_patch_answered_about_another_workspace_while_a_colleague_wrote_is_a_con
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 3, "{run:?}");
     assert!(run.history().is_empty());
-    assert_eq!(methods(&server), ["GET", "PATCH", "GET"], "nothing more was sent");
+    assert_eq!(
+        methods(&server),
+        ["GET", "PATCH", "GET"],
+        "nothing more was sent"
+    );
 }
 
 // ---- item 2: a write is retried only after a fresh GET -----------------------------------

@@ -84,6 +84,25 @@ fn an_answer_with_another_workspace_is_said_not_spun_on() {
     assert!(!app.is_busy());
 }
 
+/// Issue 18 item 10: one identity check for both front ends. A uuid asked for matches only an
+/// id, never a workspace whose slug happens to be that uuid (the TUI used to open it).
+#[test]
+fn a_uuid_asked_for_is_never_matched_by_a_slug() {
+    let asked = "00000000-0000-4000-8000-000000000009";
+    let impostor = Workspace::from_json(json!({
+        "id": "00000000-0000-4000-8000-000000000002",
+        "name": "Impostor",
+        "slug": asked,
+    }))
+    .unwrap();
+    let (mut app, _) = App::new("openrouter.ai", Some(asked.into()));
+    app.update(app.loaded(Ok(impostor)));
+    let Screen::Loading { error: Some(e), .. } = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert!(e.contains("another"), "{e}");
+}
+
 /// Opened by slug (any case) or by uuid, the answer is recognised as the one asked for.
 #[test]
 fn an_answer_for_the_slug_or_uuid_asked_opens() {

@@ -25,8 +25,11 @@ fn client(url: &str) -> Client {
 }
 
 fn busy() -> Reply {
-    Reply::json(429, &json!({"error": {"code": 429, "message": "slow down"}}))
-        .header("Retry-After", "0")
+    Reply::json(
+        429,
+        &json!({"error": {"code": 429, "message": "slow down"}}),
+    )
+    .header("Retry-After", "0")
 }
 
 fn key_at(ws: &str) -> Value {
@@ -89,7 +92,12 @@ async fn a_key_a_colleague_moved_during_the_wait_is_not_moved_again() {
         .unwrap_err();
     assert!(error.contains("conflict"), "{error}");
     assert!(error.contains("nothing more was sent"), "{error}");
-    assert_eq!(writes(&log), 1, "never sent again: {:?}", log.lock().unwrap());
+    assert_eq!(
+        writes(&log),
+        1,
+        "never sent again: {:?}",
+        log.lock().unwrap()
+    );
 }
 
 #[tokio::test]
@@ -147,9 +155,21 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
         "400",
     ]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
-    assert!(r.stderr.contains("$450"), "says what the server holds: {}", r.stderr);
+    assert!(
+        r.stderr.contains("$450"),
+        "says what the server holds: {}",
+        r.stderr
+    );
     assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
-    assert_eq!(*puts.lock().unwrap(), 1, "the colleague's $450 is not overwritten");
+    assert_eq!(
+        *puts.lock().unwrap(),
+        1,
+        "the colleague's $450 is not overwritten"
+    );
     assert_eq!(*monthly.lock().unwrap(), 450.0);
-    assert!(r.history().is_empty(), "nothing of ours landed: {:?}", r.history());
+    assert!(
+        r.history().is_empty(),
+        "nothing of ours landed: {:?}",
+        r.history()
+    );
 }

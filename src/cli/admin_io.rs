@@ -64,13 +64,7 @@ pub fn dry_run(output: Output, requests: &[Request]) -> String {
 /// The workspace asked for (uuid or slug); an answer about another one is refused.
 pub async fn workspace(client: &Client, asked: &str) -> Result<Workspace, RunError> {
     let ws = client.get(asked).await?;
-    if ws.id() != asked && ws.slug() != asked {
-        return Err(RunError::api(format!(
-            "the server answered with workspace {} ('{}') when asked for '{asked}'; nothing was sent",
-            ws.id(),
-            ws.slug()
-        )));
-    }
+    super::identity::check_answer(asked, &ws)?;
     Ok(ws)
 }
 

@@ -4,7 +4,7 @@
 //! checked by the form's own rules before anything is sent; each problem names its line.
 
 use super::tree::{Key, Kind, Node, SyntaxError, parse_json, parse_toml, parse_yaml};
-use crate::cli::identity::is_uuid;
+use crate::workspace::identity::is_uuid;
 use crate::workspace::{FIELDS, FieldSpec, READ_ONLY, field};
 use serde_json::{Map, Value};
 use std::collections::HashMap;

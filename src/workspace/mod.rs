@@ -5,6 +5,7 @@ pub mod conflict;
 pub mod diff;
 pub mod error;
 pub mod field;
+pub mod identity;
 pub mod model;
 pub mod patch;
 pub mod rule;

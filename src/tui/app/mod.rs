@@ -875,13 +875,10 @@ impl App {
         }
         // The server answered with another workspace than asked for: say so, never spin.
         let result = result.map_err(|e| e.to_string()).and_then(|ws| {
-            if ws.id().eq_ignore_ascii_case(&asked) || ws.slug().eq_ignore_ascii_case(&asked) {
+            if crate::workspace::identity::answers(&asked, &ws) {
                 Ok(ws)
             } else {
-                Err(format!(
-                    "asked for workspace '{asked}', the server answered with another ({})",
-                    ws.id()
-                ))
+                Err(crate::workspace::identity::wrong_answer(&asked, &ws))
             }
         });
         match result {
