@@ -141,6 +141,8 @@ pub enum Stage {
 pub struct AdminWrite {
     /// What it does, in words (`Disable key "ci"`).
     pub what: String,
+    /// What changes, in the one review language: FIELD | BEFORE | AFTER.
+    pub rows: Vec<crate::write::review::Row>,
     pub requests: Vec<AdminRequest>,
     /// Said above the requests (rules that apply, what cannot be undone).
     pub notes: Vec<String>,
@@ -162,6 +164,7 @@ impl AdminWrite {
     pub fn new(what: impl Into<String>, requests: Vec<AdminRequest>) -> Self {
         Self {
             what: what.into(),
+            rows: vec![],
             requests,
             notes: vec![],
             stage: Stage::Review,
@@ -171,6 +174,12 @@ impl AdminWrite {
             then_picker: false,
             key_in: None,
         }
+    }
+
+    /// The same write, with what it changes as review rows.
+    pub fn with_rows(mut self, rows: Vec<crate::write::review::Row>) -> Self {
+        self.rows = rows;
+        self
     }
 
     /// The same write, with the precondition that key `hash` is in workspace `workspace`.

@@ -31,6 +31,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
         }
     }
     lines.push(Line::raw(""));
+    if !write.rows.is_empty() {
+        for (i, row) in crate::write::review::table(&write.rows, w)
+            .into_iter()
+            .enumerate()
+        {
+            lines.push(Line::styled(
+                row,
+                if i == 0 { theme.dim } else { theme.label },
+            ));
+        }
+        lines.push(Line::raw(""));
+    }
     for r in &write.requests {
         lines.push(Line::styled(
             truncate(&format!("{} {}", r.method(), r.path()), w).into_owned(),

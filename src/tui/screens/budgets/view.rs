@@ -71,7 +71,21 @@ pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
         Phase::Review(p) => {
             let what = if p.undo { "Undo: " } else { "" };
             out.push(Line::styled(
-                format!("{what}these requests, in this order (Enter sends):"),
+                format!("{what}these changes (Enter sends):"),
+                theme.heading,
+            ));
+            let rows = BudgetsState::review_rows(p);
+            for (i, row) in crate::write::review::table(&rows, 100)
+                .into_iter()
+                .enumerate()
+            {
+                out.push(Line::styled(
+                    row,
+                    if i == 0 { theme.dim } else { theme.label },
+                ));
+            }
+            out.push(Line::styled(
+                "as these requests, in this order:",
                 theme.heading,
             ));
             // The summary, then the exact request as it goes on the wire.

@@ -5,6 +5,7 @@ use super::{Entry, GuardrailState, Phase};
 use crate::admin::guardrail::TriState;
 use crate::tui::screens::line_edit;
 use crate::tui::theme::Theme;
+use crate::write::review::{self, Row};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -112,15 +113,34 @@ pub fn lines(
         Phase::Review(p) => {
             let what = if p.undo { "Undo: " } else { "" };
             let create = if p.base.is_none() {
-                " (creates it, R15)"
+                " (the first write configures it)"
             } else {
                 ""
             };
             out.push(Line::styled(
-                format!(
-                    "{what}PATCH /guardrails/{}{create} — Enter sends:",
-                    s.guardrail_id
-                ),
+                format!("{what}these changes{create} (Enter sends):"),
+                theme.heading,
+            ));
+            let rows: Vec<Row> = p
+                .patch
+                .iter()
+                .map(|(f, after)| {
+                    let before = p.base.as_ref().and_then(|b| b.get(f));
+                    Row::new(
+                        f.as_str(),
+                        review::value(before),
+                        review::value(Some(after)),
+                    )
+                })
+                .collect();
+            for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
+                out.push(Line::styled(
+                    row,
+                    if i == 0 { theme.dim } else { theme.label },
+                ));
+            }
+            out.push(Line::styled(
+                format!("as this request: PATCH /guardrails/{}", s.guardrail_id),
                 theme.heading,
             ));
             body_lines(&p.patch, theme, &mut out);

@@ -111,6 +111,34 @@ fn people(n: usize) -> String {
     }
 }
 
+/// Review rows for the people an add or a removal names: each by name and email (the user id
+/// when the organisation does not know them), membership before → after.
+pub fn member_rows(
+    users: &[String],
+    data: &MembersData,
+    removing: bool,
+) -> Vec<crate::write::review::Row> {
+    use crate::write::review::{NULL, Row, person};
+    users
+        .iter()
+        .map(|u| {
+            let who = data.org.iter().find(|o| &o.id == u);
+            let name = who.map(|o| o.display_name());
+            let label = person(name.as_deref(), who.map(|o| o.email.as_str()), u);
+            let role = data
+                .members
+                .iter()
+                .find(|m| &m.user_id == u)
+                .map_or("member", |m| m.role.as_str());
+            if removing {
+                Row::new(format!("{label} · {u}"), role, NULL)
+            } else {
+                Row::new(format!("{label} · {u}"), NULL, "member")
+            }
+        })
+        .collect()
+}
+
 /// The Review of an add; undone by removing them again.
 pub fn add_write(workspace: &str, user_ids: Vec<String>) -> AdminWrite {
     let n = user_ids.len();
@@ -278,7 +306,8 @@ fn remove(app: &mut App) -> Vec<Effect> {
         ));
         return vec![];
     }
-    let write = remove_write(&ws, users, &data.keys);
+    let rows = member_rows(&users, data, true);
+    let write = remove_write(&ws, users, &data.keys).with_rows(rows);
     app.admin = Some(write);
     vec![]
 }
@@ -315,8 +344,12 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
                 pick.chosen.iter().cloned().collect()
             };
             if let (false, Some(ws)) = (users.is_empty(), workspace_id(app)) {
+                let rows = match &app.tabs.members.data {
+                    Some(Ok(data)) => member_rows(&users, data, false),
+                    _ => vec![],
+                };
                 app.tabs.members.adding = None;
-                app.admin = Some(add_write(&ws, users));
+                app.admin = Some(add_write(&ws, users).with_rows(rows));
             }
         }
         Action::Back => app.tabs.members.adding = None,
