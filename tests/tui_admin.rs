@@ -680,7 +680,7 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
     let text = draw(&app, 80, 24);
     assert!(text.contains("budgets and guardrails"), "R2\n{text}");
     assert!(
-        text.contains("2 API key(s) still in it") && text.contains("Backend"),
+        text.contains("2 API key(s) in it block the delete") && text.contains("Backend"),
         "R1\n{text}"
     );
     // Letters are the slug here; only the exact slug goes on.
