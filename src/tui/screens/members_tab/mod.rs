@@ -111,6 +111,13 @@ fn people(n: usize) -> String {
     }
 }
 
+/// A person as every review names them: name and email, the user id when unknown.
+fn who(user_id: &str, data: &MembersData) -> String {
+    let known = data.org.iter().find(|o| o.id == user_id);
+    let name = known.map(|o| o.display_name());
+    crate::write::review::person(name.as_deref(), known.map(|o| o.email.as_str()), user_id)
+}
+
 /// Review rows for the people an add or a removal names: each by name and email (the user id
 /// when the organisation does not know them), membership before → after.
 pub fn member_rows(
@@ -118,13 +125,11 @@ pub fn member_rows(
     data: &MembersData,
     removing: bool,
 ) -> Vec<crate::write::review::Row> {
-    use crate::write::review::{NULL, Row, person};
+    use crate::write::review::{NULL, Row};
     users
         .iter()
         .map(|u| {
-            let who = data.org.iter().find(|o| &o.id == u);
-            let name = who.map(|o| o.display_name());
-            let label = person(name.as_deref(), who.map(|o| o.email.as_str()), u);
+            let label = who(u, data);
             let role = data
                 .members
                 .iter()
@@ -154,16 +159,18 @@ pub fn add_write(workspace: &str, user_ids: Vec<String>) -> AdminWrite {
 }
 
 /// The Review of a removal, with R6 warned where the keys tell; undone by adding them again.
-pub fn remove_write(workspace: &str, user_ids: Vec<String>, keys: &[Key]) -> AdminWrite {
+pub fn remove_write(workspace: &str, user_ids: Vec<String>, data: &MembersData) -> AdminWrite {
     let n = user_ids.len();
     let mut w = AdminWrite::new(
         format!("Remove {} from the workspace", people(n)),
         vec![remove_request(workspace, user_ids.clone())],
-    );
-    for (user, blocking) in members::keys_blocking_removal(&user_ids, keys) {
+    )
+    .with_rows(member_rows(&user_ids, data, true));
+    for (user, blocking) in members::keys_blocking_removal(&user_ids, &data.keys) {
         let names: Vec<&str> = blocking.iter().map(|k| k.name.as_str()).collect();
         w.notes.push(format!(
-            "{user} created active keys here ({}): the server will refuse. {}",
+            "{} created active keys here ({}): the server will refuse. {}",
+            who(&user, data),
             names.join(", "),
             members::REMOVE_NEEDS_NO_KEYS
         ));
@@ -306,8 +313,7 @@ fn remove(app: &mut App) -> Vec<Effect> {
         ));
         return vec![];
     }
-    let rows = member_rows(&users, data, true);
-    let write = remove_write(&ws, users, &data.keys).with_rows(rows);
+    let write = remove_write(&ws, users, data);
     app.admin = Some(write);
     vec![]
 }
