@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(t[1], "monthly       $500    $777");
         assert_eq!(t[2], "include BYOK  off     on");
         assert!(
-            table(&[Row::new("x", &"y".repeat(100), "z")], 20)
+            table(&[Row::new("x", "y".repeat(100), "z")], 20)
                 .iter()
                 .all(|l| l.width() <= 20)
         );
