@@ -22,7 +22,8 @@ pub enum RunError {
     /// The server's state stops the change (`--expect`, a remote change): nothing was sent.
     #[error("{}", escape(.0))]
     Conflict(String),
-    /// The terminal could not be used or failed while in use.
+    /// The terminal could not be used or failed while in use, or a result could not be
+    /// written to stdout (a full disk, stdout not writable; a reader that quit is no error).
     #[error("{}", escape(.0))]
     Terminal(String),
     /// orws's own files (drafts, history, the demo's temporary directory) failed.

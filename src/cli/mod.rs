@@ -369,9 +369,5 @@ async fn connected(settings: &Settings) -> Result<Connection, RunError> {
 /// Writes `out` to stdout at once, for a result that comes with an error (a partly applied
 /// write): the part that landed is still data a script can read.
 fn print_now(out: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe is not worth reporting on top of the error that follows.
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    output::to_stdout_before_error(out);
 }

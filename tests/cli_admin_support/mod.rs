@@ -89,6 +89,11 @@ pub fn orws(args: &[&str]) -> Run {
 
 /// The in-process fake on port 0, served by a runtime on its own thread.
 pub fn fake() -> FakeServer {
+    fake_with(FakeConfig::default())
+}
+
+/// [`fake`] with this configuration (e.g. `extra_workspaces`).
+pub fn fake_with(config: FakeConfig) -> FakeServer {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -96,7 +101,7 @@ pub fn fake() -> FakeServer {
             .build()
             .unwrap();
         rt.block_on(async {
-            let server = orws::fake::start(FakeConfig::default()).await.unwrap();
+            let server = orws::fake::start(config).await.unwrap();
             tx.send(server).unwrap();
             std::future::pending::<()>().await;
         });
