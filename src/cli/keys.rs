@@ -105,7 +105,7 @@ pub async fn move_key(
     )?;
     let base = KeyState::from(&key);
     let recheck = || async {
-        let now = key_now(client, hash, &[from.id(), target.id()]).await?;
+        let now = key_now(client, hash).await?;
         Ok(settle_patch(
             &base,
             &patch,
@@ -171,7 +171,7 @@ pub async fn set_disabled(
     }
     let base = KeyState::from(&key);
     let recheck = || async {
-        let now = key_now(client, hash, &[ws.id()]).await?;
+        let now = key_now(client, hash).await?;
         Ok(settle_patch(
             &base,
             &patch,
@@ -229,7 +229,7 @@ pub async fn delete(
     )?;
     let base = KeyState::from(&key);
     let recheck = || async {
-        let now = key_now(client, hash, &[ws.id()]).await?;
+        let now = key_now(client, hash).await?;
         Ok(settle_delete(
             &base,
             now.as_ref().map(KeyState::from).as_ref(),

@@ -458,13 +458,12 @@ pub async fn send(
     let key_base = match requests.first() {
         Some(AdminRequest::PatchKey { hash, .. } | AdminRequest::DeleteKey { hash }) => {
             let at = key_in.map(|(_, at)| at.as_str()).or(workspace);
-            let places: Vec<&str> = at.into_iter().collect();
-            let key = key_now(client, hash, &places)
+            let key = key_now(client, hash)
                 .await
                 .map_err(|e| format!("{e}; nothing was sent"))?;
             match key {
-                Some(k) => Some(KeyState::from(&k)),
-                None => {
+                Some(k) if at.is_none_or(|at| k.workspace_id == at) => Some(KeyState::from(&k)),
+                _ => {
                     return Err(format!(
                         "key {hash} is no longer in workspace {} (moved or deleted since); nothing was sent: r re-reads the list",
                         at.unwrap_or("(unknown)")
@@ -507,20 +506,14 @@ async fn settle_one(
     match r {
         AdminRequest::PatchKey { hash, patch } => {
             let base = key_base.ok_or_else(no_base)?;
-            let mut places = vec![base.workspace_id.as_str()];
-            places.extend(patch.workspace_id.as_deref());
-            let now = key_now(client, hash, &places)
-                .await
-                .map_err(|e| e.to_string())?;
+            let now = key_now(client, hash).await.map_err(|e| e.to_string())?;
             let settled = settle_patch(base, patch, now.as_ref().map(KeyState::from).as_ref());
             let seen = now.filter(|_| settled == Settled::Applied);
             Ok((settled, seen.map(|k| Seen::Key(Box::new(k)))))
         }
         AdminRequest::DeleteKey { hash } => {
             let base = key_base.ok_or_else(no_base)?;
-            let now = key_now(client, hash, &[base.workspace_id.as_str()])
-                .await
-                .map_err(|e| e.to_string())?;
+            let now = key_now(client, hash).await.map_err(|e| e.to_string())?;
             let now = now.as_ref().map(KeyState::from);
             Ok((settle_delete(base, now.as_ref()), None))
         }
