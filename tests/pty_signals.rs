@@ -139,3 +139,38 @@ fn sigterm_during_a_bulk_run_records_what_landed_and_exits_143() {
     let id = lines[1]["workspace_id"].as_str().unwrap();
     assert_eq!(server_workspace(&fake, id)["slug"], landed[0]);
 }
+
+/// SIGQUIT during a submit does not wait for the answer: the terminal is restored, orws says
+/// the write may still land (unrecorded), exit 131.
+#[test]
+fn sigquit_during_a_submit_quits_at_once_saying_it_may_still_land() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "3000"]);
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.enter();
+    pty.send(" quit");
+    pty.wait_for("Production quit", WAIT);
+    pty.enter();
+    pty.send("s");
+    pty.wait_for(r#""name": "Production quit""#, WAIT);
+    pty.enter();
+    pty.wait_for("Sending PATCH", WAIT);
+    let start = std::time::Instant::now();
+    pty.signal("QUIT");
+    let status = pty.wait_exit(WAIT);
+    assert!(
+        start.elapsed() < std::time::Duration::from_millis(2500),
+        "it waited for the answer"
+    );
+    assert_eq!(status.exit_code(), 131, "exit 128 + SIGQUIT");
+    assert_restored(&pty);
+    // What was written once the terminal was given back.
+    let raw = pty.raw();
+    let back = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
+    let said = String::from_utf8_lossy(&raw[back..]).into_owned();
+    assert!(said.contains("may still land"), "{said}");
+    assert!(said.contains("production"), "names the workspace: {said}");
+}
