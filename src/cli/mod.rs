@@ -54,7 +54,27 @@ fn stderr_retry_hook() -> RetryHook {
 /// Runs a subcommand and returns what to print on stdout. The settings are resolved only for
 /// the commands that use them, so `completions`, `man` and `config path` (which heeds only the
 /// `--output` flag) work even when the config file is broken.
+///
+/// A stop signal taken while writes were in flight (see `interrupt`) ends the run with
+/// 128 + n once what landed is recorded and told: the output (or the error line) first.
 pub async fn run(
+    command: Command,
+    flags: &Flags,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<String, RunError> {
+    let result = run_command(command, flags, env).await;
+    let Some(n) = interrupt::stopped_by() else {
+        return result;
+    };
+    match result {
+        Ok(out) => print_now(&out),
+        Err(RunError::Signalled(m)) => return Err(RunError::Signalled(m)),
+        Err(e) => say::say(&format!("error: {e}")),
+    }
+    Err(RunError::Signalled(n))
+}
+
+async fn run_command(
     command: Command,
     flags: &Flags,
     env: impl Fn(&str) -> Option<String>,

@@ -56,6 +56,10 @@ pub async fn run(
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
     let signal = host.stopped_by();
     drop(host);
+    // Said once the terminal is back: writes a quit left in doubt.
+    if let Some(line) = runtime.abandoned() {
+        crate::cli::say::warn(&line);
+    }
     result.map_err(|e| RunError::Terminal(format!("terminal error: {e}")))?;
     // Said after the terminal is back, where it stays readable.
     match (runtime.lost_edits(), signal) {

@@ -26,12 +26,14 @@ pub struct Run {
 }
 
 impl Run {
+    /// The history as orws reads it, oldest first: a batch's part lines under its `parts`.
     pub fn history(&self) -> Vec<Value> {
-        let path = self.home.path().join("state/orws/history.jsonl");
-        std::fs::read_to_string(path)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
+        let dir = self.home.path().join("state/orws");
+        let read = orws::state::history::read_all(&dir).unwrap();
+        assert_eq!(read.unreadable, 0, "every history line is an entry");
+        read.entries
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap())
             .collect()
     }
 }
