@@ -131,6 +131,11 @@ async fn every_tab_write_opens_its_review_and_sends_nothing() {
     ui.key(KeyCode::Enter);
     ui.key(KeyCode::Char('s'));
     enter_is_refused(&ui, "Production RO").await;
+    // Help says the same: Enter sends nothing here.
+    ui.key(KeyCode::Char('?'));
+    ui.wait_for("nothing (read-only)", WAIT).await;
+    ui.key(KeyCode::Esc);
+    ui.wait_for("REVIEW", WAIT).await;
     ui.key(KeyCode::Esc);
     ui.wait_for("1 change", WAIT).await;
     ui.key(KeyCode::Char('u'));
