@@ -423,6 +423,7 @@ mod tests {
             .await
             .unwrap_err();
         assert!(e.to_string().contains("--read-only"), "{e}");
+        assert_eq!(e.exit_code(), 2, "{e}");
         assert_eq!(sent_writes(&conn), Vec::<String>::new());
     }
 }
