@@ -90,7 +90,8 @@ impl From<ApiError> for RunError {
             ApiError::InvalidBaseUrl(_)
             | ApiError::InsecureBaseUrl(_)
             | ApiError::InvalidTarget(_)
-            | ApiError::InvalidKey(_) => RunError::Usage(e.to_string()),
+            | ApiError::InvalidKey(_)
+            | ApiError::ReadOnly { .. } => RunError::Usage(e.to_string()),
             _ => RunError::Api(e.to_string()),
         }
     }

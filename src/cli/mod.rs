@@ -391,3 +391,55 @@ async fn connected(settings: &Settings) -> Result<Connection, RunError> {
 fn print_now(out: &str) {
     output::to_stdout_before_error(out);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// The demo's settings with `--read-only`, and a connection made from them.
+    async fn read_only_demo() -> Connection {
+        let mut settings = Settings {
+            demo: true,
+            read_only: true,
+            ..Settings::default()
+        };
+        settings.sources.read_only = Source::Flag("--read-only");
+        connect(&settings, None).await.expect("the demo starts")
+    }
+
+    fn sent_writes(conn: &Connection) -> Vec<String> {
+        let server = conn.demo_server.as_ref().expect("the demo's fake");
+        server
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    /// The CLI's early check (`writable`) skipped: the connection refuses on its own, with
+    /// exit 2 naming where read-only came from, and nothing but GETs leaves.
+    #[tokio::test]
+    async fn the_connection_refuses_writes_when_the_cli_check_is_skipped() {
+        let conn = read_only_demo().await;
+        let cli = Cli::try_parse_from(["orws", "patch", "production", "--set", "name=X"]).unwrap();
+        let Some(Command::Patch(args)) = cli.command else {
+            panic!("a patch")
+        };
+        let e = patch::run(&conn, Output::Table, patch::plan(args).unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{e}");
+        assert!(e.to_string().contains("--read-only"), "{e}");
+        assert!(e.to_string().contains("nothing was sent"), "{e}");
+
+        let hash = "c16d64f85bccaef4add76fb399f54c51819f5131a1c7320dad4d15a200a24d2d";
+        let e = keys::set_disabled(&conn, Output::Table, hash, true, false)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("--read-only"), "{e}");
+        assert_eq!(e.exit_code(), 2, "{e}");
+        assert_eq!(sent_writes(&conn), Vec::<String>::new());
+    }
+}

@@ -49,6 +49,8 @@ pub async fn run(
     app.mouse = settings.mouse;
     app.demo = settings.demo;
     app.keys = settings.keys.clone();
+    // The screens say read-only exactly when the client refuses writes (it does so anyway).
+    app.read_only = conn.client.read_only().map(str::to_string);
     let theme = theme::Theme::from_setting(settings.theme);
     let mut host =
         terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())

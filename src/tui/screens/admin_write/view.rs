@@ -57,10 +57,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
     }
     lines.push(Line::raw(""));
     match &write.stage {
-        Stage::Review => lines.push(Line::styled(
-            "Only this is sent. Enter sends · Esc back (nothing sent)",
-            theme.dim,
-        )),
+        Stage::Review => match &app.read_only {
+            Some(from) => {
+                for part in textwrap(&crate::tui::screens::read_only_note(from), w) {
+                    lines.push(Line::styled(part, theme.warning));
+                }
+            }
+            None => lines.push(Line::styled(
+                "Only this is sent. Enter sends · Esc back (nothing sent)",
+                theme.dim,
+            )),
+        },
         Stage::Sending => lines.push(Line::styled(
             format!(
                 "{} Sending… {:.1} s · Esc stops waiting",

@@ -37,11 +37,13 @@ fn body_lines(patch: &Map<String, Value>, theme: &Theme, out: &mut Vec<Line<'sta
 
 /// The lines to draw, with `rows` lines for the fields (the rest scrolls).
 /// `editor_key`: the key bound to the editor action, named on the rows it edits.
+/// `read_only`: where read-only came from, said on the Review in place of "Enter sends".
 pub fn lines(
     s: &GuardrailState,
     theme: &Theme,
     rows: usize,
     editor_key: &str,
+    read_only: Option<&str>,
 ) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     match &s.phase {
@@ -117,8 +119,13 @@ pub fn lines(
             } else {
                 ""
             };
+            let sends = if read_only.is_some() {
+                "not sent"
+            } else {
+                "Enter sends"
+            };
             out.push(Line::styled(
-                format!("{what}these changes{create} (Enter sends):"),
+                format!("{what}these changes{create} ({sends}):"),
                 theme.heading,
             ));
             let rows: Vec<Row> = p
@@ -144,6 +151,12 @@ pub fn lines(
                 theme.heading,
             ));
             body_lines(&p.patch, theme, &mut out);
+            if let Some(from) = read_only {
+                out.push(Line::styled(
+                    crate::tui::screens::read_only_note(from),
+                    theme.warning,
+                ));
+            }
         }
         Phase::Submitting(_) => out.push(Line::from(
             "Checking for conflicts, then sending the PATCH…",
@@ -183,9 +196,16 @@ pub fn lines(
     out
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, s: &GuardrailState, theme: &Theme, editor_key: &str) {
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    s: &GuardrailState,
+    theme: &Theme,
+    editor_key: &str,
+    read_only: Option<&str>,
+) {
     let rows = area.height.saturating_sub(2) as usize;
-    Paragraph::new(lines(s, theme, rows, editor_key))
+    Paragraph::new(lines(s, theme, rows, editor_key, read_only))
         .block(
             Block::default()
                 .borders(Borders::ALL)
