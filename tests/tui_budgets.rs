@@ -597,7 +597,7 @@ fn the_review_shows_each_interval_before_and_after() {
         "{table:?}"
     );
     let drawn: Vec<String> =
-        orws::tui::screens::budgets::view::lines(&s, &orws::tui::theme::Theme::new(false))
+        orws::tui::screens::budgets::view::lines(&s, None, &orws::tui::theme::Theme::new(false))
             .iter()
             .map(|l| l.to_string())
             .collect();
