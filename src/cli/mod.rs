@@ -116,6 +116,7 @@ pub async fn run(
                 yes: args.confirm.yes,
                 confirm_default: args.confirm_default,
                 dry_run: args.write.dry_run,
+                created: None,
             };
             delete::run(&conn, settings.output, plan).await
         }
