@@ -163,10 +163,19 @@ pub fn lines(
         )),
         Phase::Result(o) => match &o.after {
             Ok(after) => {
-                out.push(Line::styled(
-                    if o.undo { "Undone." } else { "Applied." },
-                    theme.ok,
-                ));
+                match &o.elsewhere {
+                    Some(owner) => out.push(Line::styled(
+                        format!(
+                            "{}. Recorded in the history as that workspace's; u undoes it.",
+                            crate::admin::guardrail::wrote_other_text(owner, &o.owner)
+                        ),
+                        theme.error,
+                    )),
+                    None => out.push(Line::styled(
+                        if o.undo { "Undone." } else { "Applied." },
+                        theme.ok,
+                    )),
+                }
                 for f in o.patch.keys() {
                     let b = o
                         .before
