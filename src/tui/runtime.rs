@@ -635,7 +635,12 @@ impl Runtime {
                     };
                     let (outcomes, ()) =
                         tokio::join!(batch::run(&client, &items, options, events, stop), forward);
-                    let _ = tx.send(Msg::Bulk(BulkMsg::Finished(outcomes)));
+                    // The result first; the read-back follows it.
+                    let _ = tx.send(Msg::Bulk(BulkMsg::Finished(outcomes.clone())));
+                    let read = batch::read_back(&client, &items, &outcomes).await;
+                    let _ = tx.send(Msg::Bulk(BulkMsg::ReadBack(
+                        read.map_err(|e| e.to_string()),
+                    )));
                 }));
                 vec![]
             }
