@@ -308,7 +308,11 @@ async fn a_read_back_after_the_batch_names_what_another_writer_changed_since() {
     let client = client(&fake.url());
     let items = items(&fake, 3, "written by the batch");
     let (outcomes, _) = run(&client, &items, fast()).await;
-    assert!(outcomes.iter().all(|o| batch::status(o.as_ref()) == Status::Applied));
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| batch::status(o.as_ref()) == Status::Applied)
+    );
     assert_eq!(
         batch::read_back(&client, &items, &outcomes).await.unwrap(),
         vec![],
