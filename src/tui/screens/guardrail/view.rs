@@ -176,15 +176,19 @@ pub fn lines(
                         theme.ok,
                     )),
                 }
-                for f in o.patch.keys() {
-                    let b = o
-                        .before
-                        .as_ref()
-                        .and_then(|g| g.get(f))
-                        .cloned()
-                        .unwrap_or(Value::Null);
-                    let a = after.get(f).cloned().unwrap_or(Value::Null);
-                    out.push(Line::from(format!("{f}: {b} → {a}")));
+                let rows: Vec<Row> = o
+                    .patch
+                    .keys()
+                    .map(|f| {
+                        let b = o.before.as_ref().and_then(|g| g.get(f));
+                        Row::new(f.as_str(), review::value(b), review::value(after.get(f)))
+                    })
+                    .collect();
+                for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
+                    out.push(Line::styled(
+                        row,
+                        if i == 0 { theme.dim } else { theme.label },
+                    ));
                 }
             }
             Err(why) => {
