@@ -531,7 +531,20 @@ pub fn summary(entry: &HistoryEntry) -> String {
             text(&entry.after, "slug").unwrap_or_default()
         ),
         Kind::Delete => match &entry.target {
-            Some(hash) => format!("deleted key {}", shorten(hash, 12)),
+            Some(hash) => {
+                match text(&entry.before, "key_name").or_else(|| text(&entry.before, "name")) {
+                    Some(name) => format!(
+                        "deleted key {}",
+                        crate::write::review::key(
+                            &name,
+                            &text(&entry.before, "key_label")
+                                .or_else(|| text(&entry.before, "label"))
+                                .unwrap_or_default()
+                        )
+                    ),
+                    None => format!("deleted key {}", shorten(hash, 12)),
+                }
+            }
             None => format!(
                 "deleted '{}'",
                 text(&entry.before, "slug").unwrap_or_default()
@@ -551,17 +564,34 @@ pub fn summary(entry: &HistoryEntry) -> String {
             _ => "members".to_string(),
         },
         Kind::Keys => match key_revert(entry) {
-            Ok(Revert::Key { hash, expect, .. }) => match (expect.disabled, expect.workspace_id) {
-                (Some(true), _) => format!("disabled key {}", shorten(&hash, 12)),
-                (Some(false), _) => format!("enabled key {}", shorten(&hash, 12)),
-                (None, Some(to)) => format!("moved key {} to {to}", shorten(&hash, 12)),
-                (None, None) => "keys".to_string(),
-            },
+            Ok(Revert::Key { hash, expect, .. }) => {
+                // A key by its name and label where the entry knows them, its hash otherwise.
+                let key = match (
+                    text(&entry.before, "key_name"),
+                    text(&entry.before, "key_label"),
+                ) {
+                    (Some(name), label) => {
+                        crate::write::review::key(&name, &label.unwrap_or_default())
+                    }
+                    (None, _) => shorten(&hash, 12),
+                };
+                match (expect.disabled, expect.workspace_id) {
+                    (Some(true), _) => format!("disabled key {key}"),
+                    (Some(false), _) => format!("enabled key {key}"),
+                    (None, Some(to)) => format!("moved key {key} to {to}"),
+                    (None, None) => "keys".to_string(),
+                }
+            }
             _ => "keys".to_string(),
         },
         Kind::Budgets => {
             let (b, a) = (budgets_from(&entry.before), budgets_from(&entry.after));
-            let usd = |v: Option<f64>| v.map_or("none".to_string(), crate::admin::budgets::usd);
+            let usd = |v: Option<f64>| {
+                v.map_or(
+                    crate::write::review::NULL.to_string(),
+                    crate::admin::budgets::usd,
+                )
+            };
             match (b, a) {
                 (Some(b), Some(a)) => Interval::ALL
                     .into_iter()

@@ -11,6 +11,7 @@ use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
 use crate::text::escape;
+use crate::write::review::NULL;
 use serde_json::{Value, json};
 
 /// A 403 said plainly, with the server's message: budgets are an Enterprise-plan feature (R11).
@@ -38,13 +39,14 @@ fn budgets_table(b: &Budgets) -> String {
         .map(|i| {
             vec![
                 i.as_str().to_string(),
-                b.limits.get(*i).map_or("-".into(), usd),
+                b.limits.get(*i).map_or(NULL.into(), usd),
             ]
         })
         .collect();
     rows.push(vec![
         "include BYOK".into(),
-        b.include_byok.map_or("-".into(), |v| v.to_string()),
+        b.include_byok
+            .map_or(NULL.into(), |v| if v { "on" } else { "off" }.to_string()),
     ]);
     table(&["INTERVAL", "LIMIT"], &rows)
 }

@@ -154,22 +154,43 @@ pub async fn run(settings: &Settings, workspace: Option<String>) -> Result<Strin
         (source, None)
     };
     let all = entries(&source)?;
-    let labels = labels(&all);
+    let mut labels = labels(&all);
+    let mut conn = conn;
     let shown = match workspace {
         None => all,
         Some(ws) => match filter_known(all, &ws, &labels) {
             Ok(found) => found,
             Err(all) => {
                 // A slug the history does not know: the server says which uuid it is.
-                let conn = match conn {
+                let c = match conn.take() {
                     Some(c) => c,
                     None => super::connected(settings).await?,
                 };
-                let found = super::admin_io::workspace(&conn.client, &ws).await?;
+                let found = super::admin_io::workspace(&c.client, &ws).await?;
+                conn = Some(c);
                 all.into_iter().filter(|e| e.touches(found.id())).collect()
             }
         },
     };
+    // Workspaces by name and slug where the server can say (ids stay where it cannot).
+    let unnamed = shown
+        .iter()
+        .any(|e| e.kind != Kind::Batch && !labels.contains_key(&e.workspace_id));
+    if unnamed && (settings.demo || settings.key.is_some()) {
+        let conn = match conn {
+            Some(c) => Some(c),
+            None => super::connected(settings).await.ok(),
+        };
+        if let Some(conn) = conn
+            && let Ok(list) = conn.client.list().await
+        {
+            for ws in list {
+                labels
+                    .entry(ws.id().to_string())
+                    .or_insert_with(|| crate::write::review::workspace(ws.name(), ws.slug()));
+            }
+        }
+    }
     Ok(render(&shown, &labels, settings.output))
 }
 

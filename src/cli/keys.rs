@@ -127,7 +127,7 @@ pub async fn move_key(
             from.id(),
             Some(hash.to_string()),
             map(json!({"workspace_id": target.id()})),
-            map(json!({"workspace_id": from.id()})),
+            map(json!({"workspace_id": from.id(), "key_name": key.name, "key_label": key.label})),
             map(json!({"workspace_id": target.id()})),
         ),
     );
@@ -193,7 +193,7 @@ pub async fn set_disabled(
             ws.id(),
             Some(hash.to_string()),
             map(json!({"disabled": disabled})),
-            map(json!({"disabled": key.disabled})),
+            map(json!({"disabled": key.disabled, "key_name": key.name, "key_label": key.label})),
             map(json!({"disabled": disabled})),
         ),
     );

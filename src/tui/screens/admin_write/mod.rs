@@ -143,6 +143,9 @@ pub struct AdminWrite {
     pub what: String,
     /// What changes, in the one review language: FIELD | BEFORE | AFTER.
     pub rows: Vec<crate::write::review::Row>,
+    /// What the history entry keeps of the target as the Review saw it (a key's name, label,
+    /// workspace and state), as the CLI records it.
+    pub seen: serde_json::Map<String, Value>,
     pub requests: Vec<AdminRequest>,
     /// Said above the requests (rules that apply, what cannot be undone).
     pub notes: Vec<String>,
@@ -165,6 +168,7 @@ impl AdminWrite {
         Self {
             what: what.into(),
             rows: vec![],
+            seen: serde_json::Map::new(),
             requests,
             notes: vec![],
             stage: Stage::Review,
@@ -739,7 +743,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                         .as_ref()
                         .map(|f| f.workspace.fields().clone())
                         .unwrap_or_default(),
-                    _ => serde_json::Map::new(),
+                    _ => write.seen.clone(),
                 };
                 let after = answers
                     .iter()

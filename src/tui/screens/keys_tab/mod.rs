@@ -71,6 +71,15 @@ impl KeysTab {
     }
 }
 
+/// What a key's history entry keeps of it, as the Review saw it (as the CLI records it).
+fn seen(key: &Key) -> serde_json::Map<String, serde_json::Value> {
+    let v = serde_json::json!({
+        "workspace_id": key.workspace_id, "disabled": key.disabled,
+        "key_name": key.name, "key_label": key.label,
+    });
+    v.as_object().cloned().unwrap_or_default()
+}
+
 /// The request that sets a key's disabled flag, and its inverse.
 pub fn disable_write(key: &Key) -> AdminWrite {
     let patch = |disabled: bool| AdminRequest::PatchKey {
@@ -101,6 +110,7 @@ pub fn disable_write(key: &Key) -> AdminWrite {
         format!("{} key \"{}\"", verb(!to), key.name),
         vec![patch(!to)],
     ));
+    write.seen = seen(key);
     write.with_key_in(&key.hash, &key.workspace_id)
 }
 
@@ -137,6 +147,7 @@ pub fn move_write(
         format!("Move key \"{}\" back", key.name),
         vec![patch(&key.workspace_id)],
     ));
+    write.seen = seen(key);
     write.with_key_in(&key.hash, &key.workspace_id)
 }
 
@@ -158,6 +169,7 @@ pub fn delete_write(key: &Key) -> AdminWrite {
             .into(),
     );
     write.no_undo = Some("A deleted key cannot be brought back.".into());
+    write.seen = seen(key);
     write.with_key_in(&key.hash, &key.workspace_id)
 }
 
