@@ -654,7 +654,7 @@ pub fn kind_name(k: Kind) -> &'static str {
         Kind::Create => "create",
         Kind::Delete => "delete",
         Kind::Members => "members",
-        Kind::Keys => "keys",
+        Kind::Keys => "key",
         Kind::Budgets => "budgets",
         Kind::Guardrail => "guardrail",
         Kind::Batch => "batch",

@@ -560,7 +560,7 @@ fn keys_move_answered_500_after_applying_is_reported_applied() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
     assert!(moved.load(Ordering::SeqCst));
-    assert_eq!(r.history()[0]["kind"], "keys");
+    assert_eq!(r.history()[0]["kind"], "key");
 }
 
 #[test]

@@ -20,6 +20,8 @@ pub enum Kind {
     /// Members added or removed: `patch` holds the request (`action`, `user_ids`).
     Members,
     /// A key moved, disabled or enabled (`target` is its hash; `before`/`after` its fields).
+    /// Written `key` (product.md §15); lines of older versions say `keys`.
+    #[serde(rename = "key", alias = "keys")]
     Keys,
     /// Budget requests in order (`patch.requests`; `before`/`after` the limits).
     Budgets,
@@ -258,6 +260,16 @@ pub fn read_all_for_host(dir: &Path, host: &str) -> std::io::Result<History> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn key_entries_are_written_key_and_older_keys_lines_still_read() {
+        let old: HistoryEntry =
+            serde_json::from_str(r#"{"id":"a","kind":"keys","time":"t","host":"h","workspace_id":"w","patch":{},"before":{},"after":{}}"#).unwrap();
+        assert_eq!(old.kind, Kind::Keys);
+        let line = serde_json::to_value(&old).unwrap();
+        assert_eq!(line["kind"], "key");
+    }
+
     use super::*;
     use crate::workspace::{PatchBody, Workspace};
     use serde_json::json;
