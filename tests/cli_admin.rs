@@ -372,7 +372,7 @@ fn keys_move_patches_the_workspace_and_says_what_stays() {
     let h = r.history();
     assert_eq!(
         (h[0]["kind"].as_str(), h[0]["target"].as_str()),
-        (Some("keys"), Some(STAGING_KEY))
+        (Some("key"), Some(STAGING_KEY))
     );
     assert_eq!(h[0]["before"]["workspace_id"], STAGING_ID);
 }
