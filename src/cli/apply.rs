@@ -24,12 +24,9 @@ pub async fn run(
     let client = &conn.client;
     let plan = match source {
         Source::Saved(saved) => {
-            // Values seen on one server say nothing about another.
-            // The base URL when the plan has it: two servers on one host (ports) differ.
-            let (made, here) = match &saved.server {
-                Some(server) => (server.as_str(), client.base_url()),
-                None => (saved.host.as_str(), client.host()),
-            };
+            // Values seen on one server say nothing about another. The base URL, not the host:
+            // two servers on one host (ports) differ. Reading the plan required it.
+            let (made, here) = (saved.server.as_str(), client.base_url());
             if made != here {
                 return Err(RunError::usage(format!(
                     "the plan was made against {}, not {}; make a new one with `orws plan`; nothing was sent",
