@@ -87,15 +87,16 @@ pub async fn run(
             patch::run(&conn, settings.output, plan).await
         }
         Command::History { workspace } => history::run(&resolve()?, workspace).await,
-        Command::Revert { id, confirm } => {
+        Command::Revert { id, confirm, write } => {
             let settings = resolve()?;
-            writable(&settings, "revert", false)?;
+            writable(&settings, "revert", write.dry_run)?;
             let conn = connected(&settings).await?;
             revert::run(
                 &conn,
                 settings.output,
                 &id,
                 confirm.yes,
+                write.dry_run,
                 settings.concurrency,
             )
             .await
