@@ -222,3 +222,67 @@ fn revert_dry_run_prints_the_requests_and_sends_nothing() {
         "a dry run records nothing"
     );
 }
+
+/// `$XDG_STATE_HOME/orws` as a symbolic link: orws writes nothing through it, so a write's
+/// history cannot be recorded. The README's exit codes say orws's own files failing is exit 1;
+/// the write was made before the history failed, so it stands and is said to stand. Before, a
+/// warning and exit 0: a script saw success and the write could never be reverted.
+#[cfg(unix)]
+#[test]
+fn a_write_whose_history_cannot_be_recorded_stands_and_exits_1() {
+    let server = fake();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let elsewhere = h.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(h.join("state")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, h.join("state/orws")).unwrap();
+    for args in [
+        &["patch", PROD_ID, "--set", "name=Prod 2"][..],
+        &["keys", "disable", STAGING_KEY],
+        &[
+            "--output",
+            "json",
+            "patch",
+            STAGING_ID,
+            "--set",
+            "name=Staging 2",
+        ],
+    ] {
+        let r = run_in(h, &server, args);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("symbolic link"), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("stands"), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("orws revert"), "{args:?}: {}", r.stderr);
+        // The result is still printed: the write happened.
+        assert!(!r.stdout.is_empty(), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(server.workspace(PROD_ID).unwrap()["name"], "Prod 2");
+    assert_eq!(server.workspace(STAGING_ID).unwrap()["name"], "Staging 2");
+    let left: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "nothing written through the link: {left:?}"
+    );
+}
+
+/// A `drafts` directory that is a symbolic link: the draft store refuses it, and creates
+/// nothing through it. Before, `drafts/.owners/` (and a lock file in it) was made in the
+/// link's target before the link was noticed.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_drafts_directory_gets_nothing_created_through_it() {
+    let root = tempfile::tempdir().unwrap();
+    let state = root.path().join("state");
+    let elsewhere = root.path().join("elsewhere");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, state.join("drafts")).unwrap();
+    let e = orws::state::drafts::DraftStore::open_as(&state, "me").unwrap_err();
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    let left: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "nothing created through the link: {left:?}"
+    );
+}

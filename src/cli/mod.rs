@@ -59,6 +59,15 @@ pub async fn run(
     flags: &Flags,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String, RunError> {
+    // A write whose history entry could not be written stands, and the run ends with exit 1.
+    admin_io::with_history(dispatch(command, flags, env).await)
+}
+
+async fn dispatch(
+    command: Command,
+    flags: &Flags,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<String, RunError> {
     let resolve = || Settings::resolve(flags, &env);
     match command {
         Command::Completions { shell } => Ok(completions(shell)),
