@@ -286,3 +286,48 @@ fn a_symlinked_drafts_directory_gets_nothing_created_through_it() {
         "nothing created through the link: {left:?}"
     );
 }
+
+/// The key reads `members remove` makes: `(scoped to a workspace, unscoped)`.
+fn key_reads(server: &FakeServer) -> (usize, usize) {
+    let reads: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/api/v1/keys"))
+        .map(|r| r.path)
+        .collect();
+    let scoped = reads.iter().filter(|p| p.contains("workspace_id=")).count();
+    (scoped, reads.len() - scoped)
+}
+
+/// `members remove` read `GET /keys` without `workspace_id` first, every time: the default
+/// workspace's keys, all pages, for the check that the workspace is not the default one. The
+/// API has no "is default" flag, so that unscoped read is the only way to tell; but it can tell
+/// only about a workspace that holds keys (a default workspace with none lists none), and only
+/// matters when someone is to be removed. Now: no key read at all when nobody named is a member,
+/// only the workspace's own keys when it holds none, and the default workspace still refused.
+#[test]
+fn members_remove_reads_only_the_keys_it_needs() {
+    let dev_member = "user_2dHFtVWx2n56w6HkM0000000001";
+    let server = fake();
+    let r = at(&server, &["members", "remove", "dev", "user_typo", "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(key_reads(&server), (0, 0), "nobody to remove, no key read");
+
+    let r = at(&server, &["members", "remove", "dev", dev_member, "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        key_reads(&server),
+        (1, 0),
+        "dev holds no keys: only its own list"
+    );
+    assert_eq!(writes(&server).len(), 1);
+
+    // The default workspace is still refused before anything is sent (R7).
+    let r = at(
+        &server,
+        &["members", "remove", "default", "user_abc123", "--yes"],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("default workspace"), "{}", r.stderr);
+    assert_eq!(writes(&server).len(), 1);
+}
