@@ -140,7 +140,7 @@ fn a_batch_revert_naming_one_workspace_twice_is_refused() {
 }
 
 /// `revert --dry-run` prints the requests (method, path, body; `--output json` as the other
-/// writes print theirs) and sends nothing but reads, for a patch and a batch;
+/// writes print theirs) and sends nothing but reads, for a patch, a batch and a members change;
 /// it needs no `--yes` and works under `--read-only`. Before, there was no such flag (exit 2).
 #[test]
 fn revert_dry_run_prints_the_requests_and_sends_nothing() {
@@ -221,6 +221,26 @@ fn revert_dry_run_prints_the_requests_and_sends_nothing() {
         2,
         "a dry run records nothing"
     );
+
+    // An admin write's undo is printed by the command that sends it.
+    let user = "user_2dHFtVWx2n56w6HkM0000000001";
+    let r = run_in(h, &server, &["members", "remove", "dev", user, "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = writes(&server).len();
+    let members = &history_ids(h, &server)[0];
+    let r = run_in(
+        h,
+        &server,
+        &["--output", "json", "revert", members, "--dry-run"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let shown: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        shown["requests"],
+        json!([{"method": "POST", "path": format!("/workspaces/{DEV_ID}/members/add"),
+            "body": {"user_ids": [user]}}])
+    );
+    assert_eq!(writes(&server).len(), sent, "a dry run sends nothing");
 }
 
 /// `$XDG_STATE_HOME/orws` as a symbolic link: orws writes nothing through it, so a write's
