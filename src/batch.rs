@@ -3,6 +3,10 @@
 //! `concurrency` in flight. A 429/503 slows the whole batch: new writes wait out the server's
 //! delay and fewer run at once, growing back by one per success. Used by the TUI bulk edit
 //! and by `orws apply`.
+//!
+//! With a [`Journal`] the batch records itself as it goes (product.md §6 "Record", §15 "Batch
+//! history lines"): its `batch` line before the first write, then one `patch` line per write
+//! as it lands, naming the batch. A crash or `kill -9` loses at most the writes in flight.
 
 use crate::api::Client;
 use crate::state::history::HistoryEntry;
@@ -11,6 +15,7 @@ use crate::workspace::{PatchBody, Workspace, display_value};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -42,12 +47,14 @@ impl Item {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Writes in flight at once, at least 1.
     pub concurrency: usize,
     /// Each item's own limits on 429/503.
     pub policy: RetryPolicy,
+    /// Where the batch records what lands, as it lands; `None` records nothing.
+    pub journal: Option<Journal>,
 }
 
 impl Options {
@@ -55,7 +62,69 @@ impl Options {
         Self {
             concurrency: concurrency.max(1),
             policy: RetryPolicy::default(),
+            journal: None,
         }
+    }
+
+    /// Records the batch in `dir`'s history, for `host`, as its writes land.
+    pub fn recorded(mut self, dir: Option<PathBuf>, host: &str) -> Self {
+        self.journal = dir.map(|dir| Journal::new(dir, host));
+        self
+    }
+}
+
+/// A batch's history: the `batch` line, written when the first write is about to start, then
+/// a part line for each write as it lands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Journal {
+    pub dir: PathBuf,
+    pub host: String,
+    /// The batch line's id, which each part names.
+    pub id: String,
+    started: bool,
+    /// Set once an append failed: said once.
+    failed: bool,
+}
+
+impl Journal {
+    pub fn new(dir: PathBuf, host: &str) -> Self {
+        Self {
+            dir,
+            host: host.to_string(),
+            id: crate::state::history::new_id(),
+            started: false,
+            failed: false,
+        }
+    }
+
+    /// The batch line, once. An error is returned the first time only.
+    fn start(&mut self) -> Option<String> {
+        if self.started {
+            return None;
+        }
+        self.started = true;
+        let mut head = HistoryEntry::batch(&self.host, Vec::new());
+        head.id = self.id.clone();
+        self.append(&head)
+    }
+
+    /// The part line for what landed of `outcome`, if anything did.
+    fn part(&mut self, outcome: &WriteOutcome) -> Option<String> {
+        let s = landed(Some(outcome))?;
+        let part = HistoryEntry::new(
+            crate::state::now_rfc3339(),
+            &self.host,
+            &s.patch,
+            &s.before,
+            &s.after,
+        )
+        .part_of(&self.id);
+        self.append(&part)
+    }
+
+    fn append(&mut self, entry: &HistoryEntry) -> Option<String> {
+        let e = crate::state::history::append(&self.dir, entry).err()?;
+        (!std::mem::replace(&mut self.failed, true)).then(|| e.to_string())
     }
 }
 
@@ -68,6 +137,8 @@ pub enum Event {
     Done { index: usize, status: Status },
     /// The server asked to slow down: new writes wait `wait`, and `limit` run at once.
     Slowed { limit: usize, wait: Duration },
+    /// The history could not be written (said once per batch): what lands is not recorded.
+    Unrecorded(String),
 }
 
 /// How an item ended.
@@ -96,7 +167,8 @@ type Running<'a> = Pin<Box<dyn Future<Output = (usize, WriteOutcome)> + Send + '
 
 /// Runs every item, at most `options.concurrency` at once, in the calling task (no spawn: it
 /// works on a current-thread runtime). Once `stop` holds `true`, items not yet started stay
-/// unstarted (`None`); those in flight finish. One entry per item, in order.
+/// unstarted (`None`); those in flight finish. One entry per item, in order. With
+/// `options.journal`, each write is in the history as soon as it lands.
 pub async fn run(
     client: &Client,
     items: &[Item],
@@ -105,6 +177,7 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) -> Vec<Option<WriteOutcome>> {
     let max = options.concurrency.max(1);
+    let mut journal = options.journal.clone();
     let mut limit = max;
     let mut outcomes: Vec<Option<WriteOutcome>> = vec![None; items.len()];
     let mut next = 0;
@@ -116,6 +189,10 @@ pub async fn run(
         let stopped = *stop.borrow();
         let gate_open = not_before.is_none_or(|t| Instant::now() >= t);
         while !stopped && gate_open && next < items.len() && running.len() < limit {
+            // The batch's line goes first, so each part names a batch already in the file.
+            if let Some(error) = journal.as_mut().and_then(Journal::start) {
+                let _ = events.send(Event::Unrecorded(error));
+            }
             let index = next;
             next += 1;
             let tx = phase_tx.clone();
@@ -141,6 +218,10 @@ pub async fn run(
         let gate = not_before.filter(|t| *t > Instant::now());
         tokio::select! {
             Some((index, outcome)) = running.next(), if !running.is_empty() => {
+                // Recorded before anything else: the next moment may be a kill.
+                if let Some(error) = journal.as_mut().and_then(|j| j.part(&outcome)) {
+                    let _ = events.send(Event::Unrecorded(error));
+                }
                 let status = status(Some(&outcome));
                 if status == Status::Applied {
                     limit = (limit + 1).min(max);
@@ -249,7 +330,7 @@ pub fn reason(outcome: Option<&WriteOutcome>) -> String {
 }
 
 /// The landed part of an outcome: `(patch, before, after)`.
-fn landed(outcome: Option<&WriteOutcome>) -> Option<&crate::submit::SubmitOutcome> {
+pub fn landed(outcome: Option<&WriteOutcome>) -> Option<&crate::submit::SubmitOutcome> {
     match outcome? {
         WriteOutcome::Applied(applied) => Some(&applied.outcome),
         WriteOutcome::PartlyApplied { applied, .. } => Some(&applied.outcome),
@@ -257,8 +338,9 @@ fn landed(outcome: Option<&WriteOutcome>) -> Option<&crate::submit::SubmitOutcom
     }
 }
 
-/// The history entry (kind `batch`) for what landed: one `patch` part per applied or partly
-/// applied item (its landed part). `None` when nothing landed.
+/// The history entry (kind `batch`) for what landed, as [`crate::state::history::read`] gives
+/// back what a [`Journal`] wrote: one `patch` part per applied or partly applied item (its
+/// landed part). `None` when nothing landed.
 pub fn history_entry(host: &str, outcomes: &[Option<WriteOutcome>]) -> Option<HistoryEntry> {
     let time = crate::state::now_rfc3339();
     let parts: Vec<HistoryEntry> = outcomes

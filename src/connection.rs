@@ -63,6 +63,8 @@ pub async fn connect(
     };
     let mut config = ClientConfig::new(base_url, key);
     config.timeout = settings.timeout;
+    // The hard guarantee: whatever a front end does, nothing but a GET leaves.
+    config.read_only = settings.read_only_from();
     let mut client = Client::new(config)?;
     if let Some(hook) = on_retry {
         client = client.with_retry_hook(hook);

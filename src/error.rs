@@ -22,7 +22,8 @@ pub enum RunError {
     /// The server's state stops the change (`--expect`, a remote change): nothing was sent.
     #[error("{}", escape(.0))]
     Conflict(String),
-    /// The terminal could not be used or failed while in use.
+    /// The terminal could not be used or failed while in use, or a result could not be
+    /// written to stdout (a full disk, stdout not writable; a reader that quit is no error).
     #[error("{}", escape(.0))]
     Terminal(String),
     /// orws's own files (drafts, history, the demo's temporary directory) failed.
@@ -89,7 +90,8 @@ impl From<ApiError> for RunError {
             ApiError::InvalidBaseUrl(_)
             | ApiError::InsecureBaseUrl(_)
             | ApiError::InvalidTarget(_)
-            | ApiError::InvalidKey(_) => RunError::Usage(e.to_string()),
+            | ApiError::InvalidKey(_)
+            | ApiError::ReadOnly { .. } => RunError::Usage(e.to_string()),
             _ => RunError::Api(e.to_string()),
         }
     }

@@ -3,9 +3,10 @@
 
 use clap::Parser;
 use orws::cli::Cli;
+use orws::cli::output::stdout_failed;
 use orws::error::RunError;
 use orws::settings::Settings;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,6 +15,14 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // A signal's end is told by the code alone (130 for SIGINT …), as a shell's is.
         Err(RunError::Signalled(n)) => ExitCode::from((128 + n) as u8),
+        // A partial result that could not be written (already said on stderr) outranks a
+        // conflict or "changes present": what a script reads is not there.
+        Err(e) if stdout_failed() => {
+            if !matches!(e, RunError::ChangesPresent) {
+                orws::cli::say::say(&format!("error: {e}"));
+            }
+            ExitCode::from(RunError::API as u8)
+        }
         // The plan on stdout says it all.
         Err(RunError::ChangesPresent) => ExitCode::from(RunError::CHANGES as u8),
         Err(e) => {
@@ -33,8 +42,7 @@ fn run(cli: Cli) -> Result<(), RunError> {
     match cli.command {
         Some(command) => {
             let out = runtime.block_on(orws::cli::run(command, &cli.global, env))?;
-            print(&out);
-            Ok(())
+            orws::cli::output::to_stdout(&out)
         }
         None => {
             // First: without a terminal nothing else matters (not even a missing key), and
@@ -51,11 +59,4 @@ fn run(cli: Cli) -> Result<(), RunError> {
             })
         }
     }
-}
-
-fn print(out: &str) {
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`orws list | head`) is not an error worth reporting.
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
 }

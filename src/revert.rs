@@ -191,7 +191,9 @@ pub fn revert(
         },
         Kind::Batch => {
             if entry.parts.is_empty() {
-                return Err(bad("it holds no part that landed"));
+                return Err(bad(
+                    "nothing landed in that batch, so there is nothing to undo",
+                ));
             }
             entry
                 .parts
@@ -580,6 +582,7 @@ pub fn summary(entry: &HistoryEntry) -> String {
                 _ => "budgets".to_string(),
             }
         }
+        Kind::Batch if entry.parts.is_empty() => "nothing landed".to_string(),
         Kind::Batch => {
             let fields: std::collections::BTreeSet<&String> =
                 entry.parts.iter().flat_map(|p| p.patch.keys()).collect();
@@ -604,9 +607,12 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// What a batch entry is about, in the history's lists: "1 workspace", "3 workspaces".
+/// A batch with no part (stopped or failed before any write landed): "nothing landed".
 pub fn batch_size(e: &HistoryEntry) -> String {
-    let n = e.parts.len();
-    format!("{n} workspace{}", if n == 1 { "" } else { "s" })
+    match e.parts.len() {
+        0 => "nothing landed".to_string(),
+        n => format!("{n} workspace{}", if n == 1 { "" } else { "s" }),
+    }
 }
 
 /// A short id for lists: the first 8 characters (any unique prefix finds the entry).

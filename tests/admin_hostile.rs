@@ -105,6 +105,39 @@ async fn reads_answered_about_something_else_are_refused() {
     ));
 }
 
+/// `GET /keys/{hash}` answered about another key (or with no key at all) is refused, never
+/// taken for the key asked for; a 404 is "no such key".
+#[tokio::test]
+async fn a_key_read_by_hash_answered_about_another_key_is_refused() {
+    let s = serve(|r: &Request, _| match r.path.as_str() {
+        "/api/v1/keys/mine" => Reply::json(200, &json!({"data": key("another", WS)})),
+        "/api/v1/keys/empty" => Reply::json(200, &json!({"data": null})),
+        "/api/v1/keys/gone" => Reply::json(
+            404,
+            &json!({"error": {"code": 404, "message": "no such key"}}),
+        ),
+        _ => Reply::json(200, &json!({"data": key("exact", OTHER)})),
+    });
+    let c = client(&s.url);
+    assert!(matches!(
+        c.get_key("mine").await,
+        Err(ApiError::Malformed(_))
+    ));
+    assert!(matches!(
+        c.get_key("empty").await,
+        Err(ApiError::Malformed(_))
+    ));
+    assert_eq!(c.get_key("gone").await.unwrap(), None);
+    let k = c.get_key("exact").await.unwrap().unwrap();
+    assert_eq!((k.hash.as_str(), k.workspace_id.as_str()), ("exact", OTHER));
+    // A hash that cannot be a path segment is refused before any request.
+    assert!(matches!(
+        c.get_key("..").await,
+        Err(ApiError::InvalidTarget(_))
+    ));
+    assert!(!s.requests().iter().any(|q| q.path.ends_with("/keys/..")));
+}
+
 #[tokio::test]
 async fn a_key_list_that_repeats_its_page_stops() {
     let s = serve(|_: &Request, _| Reply::json(200, &json!({"data": [key("same", WS)]})));

@@ -230,3 +230,72 @@ async fn never_more_than_the_concurrency_in_flight() {
     let max = gauge.max.load(Ordering::SeqCst);
     assert!((2..=3).contains(&max), "max in flight {max}");
 }
+
+/// With a journal the batch records itself as it goes (product.md §15 "Batch history lines"):
+/// its `batch` line first, then one `patch` line per write that landed, each on disk before
+/// the write's `Done` is told (so a kill right after loses nothing told). A conflict writes no
+/// line; [`history::read`] puts the parts back under their batch.
+#[tokio::test]
+async fn a_journal_appends_each_part_as_it_lands() {
+    use orws::state::history;
+    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
+    let client = client(&fake.url());
+    let mut items = items(&fake, 6, "journalled");
+    // The last one meets a change made since the plan: a conflict, nothing sent.
+    fake.set_field(&items[5].id, "description", json!("theirs"));
+    let state = tempfile::tempdir().unwrap();
+    let options = fast().recorded(Some(state.path().to_path_buf()), "h");
+    let file = state.path().join("history.jsonl");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (_stop_tx, stop) = watch::channel(false);
+    let watch_file = async {
+        let mut applied = 0;
+        while let Some(event) = rx.recv().await {
+            if let Event::Done {
+                status: Status::Applied,
+                ..
+            } = event
+            {
+                applied += 1;
+                let lines = std::fs::read_to_string(&file).unwrap().lines().count();
+                assert!(lines > applied, "{applied} told applied, {lines} lines");
+            }
+        }
+        applied
+    };
+    let (out, applied) = tokio::join!(batch::run(&client, &items, options, tx, stop), watch_file);
+    assert_eq!(applied, 5);
+    assert_eq!(batch::counts(&out), [5, 1, 0, 0]);
+    let lines: Vec<Value> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "the batch line and five parts");
+    assert_eq!(lines[0]["kind"], "batch");
+    assert!(lines[0].get("parts").is_none());
+    for part in &lines[1..] {
+        assert_eq!(part["kind"], "patch");
+        assert_eq!(part["batch"], lines[0]["id"]);
+        assert_eq!(part["after"]["description"], "journalled");
+    }
+    let all = history::read(state.path()).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].parts.len(), 5);
+    assert!(!all[0].touches(&items[5].id));
+    // Undo from the record: the same items `undo_items` gives.
+    let undo = orws::revert::revert(&all[0], &Default::default()).unwrap();
+    let orws::revert::Revert::Batch(undo) = undo else {
+        panic!("a batch's undo is a batch")
+    };
+    items.truncate(5);
+    assert_eq!(undo.len(), batch::undo_items(&items, &out[..5]).len());
+
+    // Stopped before it started: not even the batch line.
+    let empty = tempfile::tempdir().unwrap();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let (_stop_tx, stop) = watch::channel(true);
+    let options = fast().recorded(Some(empty.path().to_path_buf()), "h");
+    batch::run(&client, &items, options, tx, stop).await;
+    assert!(!empty.path().join("history.jsonl").exists());
+}

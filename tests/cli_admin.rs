@@ -389,6 +389,69 @@ fn keys_disable_and_enable_patch_disabled() {
     );
 }
 
+/// The fake with this many generated workspaces beside the seed's.
+fn crowded_fake(extra: usize) -> orws::fake::FakeServer {
+    fake_with(orws::fake::FakeConfig {
+        extra_workspaces: extra,
+        ..orws::fake::FakeConfig::default()
+    })
+}
+
+/// The requests to `/keys…` that reached the fake, as `METHOD path`.
+fn key_requests(server: &orws::fake::FakeServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .filter(|q| q.path.starts_with("/api/v1/keys"))
+        .map(|q| format!("{} {}", q.method, q.path))
+        .collect()
+}
+
+/// A hash no workspace holds is told by one `GET /keys/{hash}`, however many workspaces there
+/// are (it used to read every workspace's keys: 1,300+ requests for 5,000 workspaces).
+#[test]
+fn keys_disable_of_an_unknown_hash_is_one_request_among_many_workspaces() {
+    let server = crowded_fake(400);
+    let unknown = "0".repeat(64);
+    let r = at(&server, &["keys", "disable", &unknown]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("no API key with the hash") && r.stderr.contains(&unknown),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
+    assert_eq!(
+        key_requests(&server),
+        [format!("GET /api/v1/keys/{unknown}")]
+    );
+    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
+    assert!(r.history().is_empty());
+}
+
+/// A known key among many workspaces: one lookup by hash, its workspace by uuid, the PATCH.
+#[test]
+fn keys_disable_of_a_known_hash_among_many_workspaces_is_one_lookup() {
+    let server = crowded_fake(400);
+    let r = at(&server, &["keys", "disable", STAGING_KEY]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        key_requests(&server),
+        [
+            format!("GET /api/v1/keys/{STAGING_KEY}"),
+            format!("PATCH /api/v1/keys/{STAGING_KEY}"),
+        ]
+    );
+    let gets: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|q| q.method == "GET" && !q.path.starts_with("/api/v1/keys"))
+        .map(|q| q.path.clone())
+        .collect();
+    assert_eq!(gets, [format!("/api/v1/workspaces/{STAGING_ID}")]);
+    assert_eq!(r.history()[0]["before"]["disabled"], json!(false));
+}
+
 #[test]
 fn keys_delete_needs_yes_then_deletes() {
     let server = fake();
@@ -439,6 +502,20 @@ fn key_server(
         }
         if path == "/workspaces/dev" || path == format!("/workspaces/{DEV_ID}") {
             return Reply::json(200, &json!({"data": ws_json(DEV_ID, "dev")}));
+        }
+        if path == format!("/workspaces/{STAGING_ID}") {
+            return Reply::json(200, &json!({"data": ws_json(STAGING_ID, "staging")}));
+        }
+        if path == format!("/keys/{STAGING_KEY}") {
+            let ws = if m.load(Ordering::SeqCst) {
+                DEV_ID
+            } else {
+                STAGING_ID
+            };
+            return Reply::json(
+                200,
+                &json!({"data": {"hash": STAGING_KEY, "name": "Staging CI", "workspace_id": ws}}),
+            );
         }
         if path.starts_with("/keys?") {
             let in_dev = path.contains(DEV_ID);

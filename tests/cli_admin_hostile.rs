@@ -146,6 +146,9 @@ fn evil_server(with_keys: bool) -> hostile_support::Hostile {
         if path.starts_with("/workspaces?") {
             return Reply::json(200, &json!({"data": [ws], "total_count": 1}));
         }
+        if path == "/keys/h1" {
+            return Reply::json(200, &json!({"data": key}));
+        }
         if path.starts_with("/keys") {
             let here =
                 with_keys && path.contains("workspace_id") && req.query_number("offset") == Some(0);
@@ -256,10 +259,12 @@ fn key_server(
         if path.starts_with("/workspaces?") {
             return Reply::json(200, &json!({"data": [ws], "total_count": 1}));
         }
+        let key = json!({"hash": "h1", "name": "CI", "workspace_id": DEV_ID, "disabled": false});
+        if path == "/keys/h1" {
+            return Reply::json(200, &json!({"data": key}));
+        }
         if path.starts_with("/keys") {
             let here = path.contains("workspace_id") && req.query_number("offset") == Some(0);
-            let key =
-                json!({"hash": "h1", "name": "CI", "workspace_id": DEV_ID, "disabled": false});
             return Reply::json(
                 200,
                 &json!({"data": if here { json!([key]) } else { json!([]) }}),
@@ -552,11 +557,21 @@ fn a_delete_answered_with_an_endless_body_after_applying_is_recorded_once() {
         if path.starts_with("/workspaces?") {
             return Reply::json(200, &json!({"data": [ws], "total_count": 1}));
         }
+        let key = json!({"hash": "h1", "name": "CI", "workspace_id": DEV_ID});
+        if path == "/keys/h1" {
+            return if g.load(Ordering::SeqCst) {
+                Reply::json(
+                    404,
+                    &json!({"error": {"code": 404, "message": "no such key"}}),
+                )
+            } else {
+                Reply::json(200, &json!({"data": key}))
+            };
+        }
         if path.starts_with("/keys") {
             let here = !g.load(Ordering::SeqCst)
                 && path.contains("workspace_id")
                 && req.query_number("offset") == Some(0);
-            let key = json!({"hash": "h1", "name": "CI", "workspace_id": DEV_ID});
             return Reply::json(
                 200,
                 &json!({"data": if here { json!([key]) } else { json!([]) }}),

@@ -136,6 +136,9 @@ fn bad_request_message(e: &ApiError) -> String {
 fn the_schemas_can_fail() {
     let keys = validator(&response_pointer("get", "/keys", 200));
     assert!(!keys.is_valid(&json!({"data": [{"hash": "x"}]})));
+    let key = validator(&response_pointer("get", "/keys/{hash}", 200));
+    assert!(!key.is_valid(&json!({"data": {"hash": "x"}})));
+    assert!(!key.is_valid(&json!({"data": []})));
     let budgets = validator(&response_pointer(
         "get",
         "/workspaces/{workspace_ref}/budgets",
@@ -451,6 +454,61 @@ async fn keys_filter_page_move_disable_and_delete() {
     // Names that are not one path segment never leave.
     let e = refusal(c.delete_key("..").await);
     assert!(matches!(e, ApiError::InvalidTarget(_)));
+}
+
+/// `GET /keys/{hash}` per the spec: every key of the seed, wherever it is, disabled and expired
+/// ones too, answered as the spec's schema says and with only the fields it names (no
+/// `last_used_at`, §15); an unknown hash is a 404 and no key is a 401, both per the spec.
+#[tokio::test]
+async fn a_key_read_by_hash_matches_the_spec() {
+    let s = server().await;
+    let spec_fields: Vec<String> = SPEC
+        .pointer(&format!(
+            "{}/properties/data/properties",
+            response_pointer("get", "/keys/{hash}", 200)
+        ))
+        .and_then(Value::as_object)
+        .expect("the spec names the fields of GET /keys/{hash}")
+        .keys()
+        .cloned()
+        .collect();
+    assert!(!spec_fields.iter().any(|f| f == "last_used_at"));
+    let all = s.keys(None);
+    assert!(all.len() >= 8, "{}", all.len());
+    for listed in &all {
+        let hash = listed["hash"].as_str().unwrap();
+        let (status, answer) = raw(&s, Method::GET, &format!("/keys/{hash}"), None).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_answer("get", "/keys/{hash}", 200, &answer);
+        let data = answer["data"].as_object().unwrap();
+        for field in data.keys() {
+            assert!(spec_fields.contains(field), "{field} is not in the spec");
+        }
+        assert_eq!(data["hash"], listed["hash"]);
+        assert_eq!(data["workspace_id"], listed["workspace_id"]);
+        assert_eq!(data["disabled"], listed["disabled"]);
+        let key = client(&s).get_key(hash).await.unwrap().unwrap();
+        assert_eq!(key.hash, hash);
+        assert!(!key.extra.contains_key("last_used_at"));
+    }
+    let unknown = "0".repeat(64);
+    let (status, answer) = raw(&s, Method::GET, &format!("/keys/{unknown}"), None).await;
+    assert_eq!(status, 404, "{answer}");
+    assert_eq!(answer["error"]["code"], 404);
+    assert_answer("get", "/keys/{hash}", 404, &answer);
+    assert_eq!(client(&s).get_key(&unknown).await.unwrap(), None);
+    let hash = all[0]["hash"].as_str().unwrap();
+    let resp = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{}/keys/{hash}", s.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    let answer: Value = resp.json().await.unwrap();
+    assert_answer("get", "/keys/{hash}", 401, &answer);
 }
 
 #[tokio::test]

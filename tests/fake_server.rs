@@ -607,6 +607,24 @@ async fn models_are_text_by_default_image_on_request_and_all_with_all() {
     assert!(ids(&all).len() > ids(&text).len() && ids(&all).len() > ids(&image).len());
 }
 
+/// `serve-fake --retry-after SECS` sets the Retry-After of every 429/503, 0 included, so a test
+/// of what happens during a wait never sleeps for a real one (product.md §15).
+#[tokio::test]
+async fn the_retry_after_is_set_from_outside() {
+    let s = server_with(FakeConfig {
+        fail_next: vec!["PATCH:429".parse().unwrap(), "GET:503".parse().unwrap()],
+        retry_after: std::time::Duration::ZERO,
+        ..FakeConfig::default()
+    })
+    .await;
+    let a = patch(&s, "production", json!({"name": "P"})).await;
+    error_message(&a, 429);
+    assert_eq!(a.retry_after.as_deref(), Some("0"));
+    let a = get(&s, "/workspaces/production").await;
+    error_message(&a, 503);
+    assert_eq!(a.retry_after.as_deref(), Some("0"));
+}
+
 #[tokio::test]
 async fn fail_next_answers_the_next_requests_of_that_method() {
     let s = server_with(FakeConfig {

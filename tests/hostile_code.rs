@@ -225,8 +225,8 @@ fn apply_with_stderr_closed_finishes_and_records_its_writes() {
     assert_eq!(status.code(), Some(0), "{status:?}");
     assert_eq!(server.workspace(PROD_ID).unwrap()["name"], "P2");
     assert_eq!(server.workspace(STAGING_ID).unwrap()["name"], "S2");
-    let history =
-        std::fs::read_to_string(home.path().join("state/orws/history.jsonl")).unwrap_or_default();
-    let entry: Value = serde_json::from_str(history.lines().next().expect("an entry")).unwrap();
-    assert_eq!(entry["parts"].as_array().unwrap().len(), 2);
+    // One batch, its two parts written line by line as they landed.
+    let history = orws::state::history::read(&home.path().join("state/orws")).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].parts.len(), 2);
 }

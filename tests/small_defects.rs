@@ -279,6 +279,30 @@ fn a_write_whose_history_cannot_be_recorded_stands_and_exits_1() {
     }
     assert_eq!(server.workspace(PROD_ID).unwrap()["name"], "Prod 2");
     assert_eq!(server.workspace(STAGING_ID).unwrap()["name"], "Staging 2");
+    // A batch (`apply`) too: its lines are written as it goes, and none could be.
+    let file = h.join("ws.json");
+    let r = run_in(
+        h,
+        &server,
+        &[
+            "export",
+            DEV_ID,
+            "--format",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut entries: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    entries["workspaces"][DEV_ID]["name"] = json!("Dev 2");
+    std::fs::write(&file, entries.to_string()).unwrap();
+    let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("stands"), "{}", r.stderr);
+    assert!(r.stdout.contains("applied"), "{}", r.stdout);
+    assert_eq!(server.workspace(DEV_ID).unwrap()["name"], "Dev 2");
     let left: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
     assert!(
         left.is_empty(),

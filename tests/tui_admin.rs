@@ -526,9 +526,18 @@ fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
             user_ids: vec!["u1".into(), "u2".into()],
         }]
     );
-    assert!(write.notes[0].contains("u1") && write.notes[0].contains("Backend"));
+    assert!(
+        write.notes[0].contains("Jane <jane@example.com>") && write.notes[0].contains("Backend")
+    );
     let text = draw(&app, 100, 30);
     assert!(text.contains("will refuse"), "{text}");
+    // Issue 18 item 9: a destructive remove names the people, not only their ids.
+    assert!(text.contains("Jane <jane@example.com> · u1"), "{text}");
+    assert!(text.contains("Bob <bob@example.com> · u2"), "{text}");
+    assert!(
+        text.contains("FIELD") && text.contains("BEFORE") && text.contains("AFTER"),
+        "{text}"
+    );
     // The undo re-adds them, and says the role may not come back.
     assert!(write.notes.iter().any(|n| n.contains("admin role")));
 }
@@ -680,7 +689,7 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
     let text = draw(&app, 80, 24);
     assert!(text.contains("budgets and guardrails"), "R2\n{text}");
     assert!(
-        text.contains("2 API key(s) still in it") && text.contains("Backend"),
+        text.contains("2 API key(s) in it block the delete") && text.contains("Backend"),
         "R1\n{text}"
     );
     // Letters are the slug here; only the exact slug goes on.

@@ -648,3 +648,45 @@ fn a_batch_of_one_is_one_workspace() {
     assert!(shown.contains("1 workspace "), "{shown}");
     assert!(!shown.contains("1 workspaces"), "{shown}");
 }
+
+/// Unreadable history lines were skipped in silence on the History screen; now it says how
+/// many, and the batch written line by line (a batch line, then its parts) shows as one entry.
+#[tokio::test]
+async fn the_history_screen_says_how_many_lines_could_not_be_read() {
+    let server = orws::fake::start(orws::fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let client = client(&server);
+    let state = tempfile::tempdir().unwrap();
+    let head = HistoryEntry::batch(client.host(), vec![]);
+    history::append(state.path(), &head).unwrap();
+    let mut part = description(PROD, "old", "new", "p1");
+    part.host = client.host().to_string();
+    history::append(state.path(), &part.part_of(&head.id)).unwrap();
+    let file = state.path().join("history.jsonl");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("{\"cut\n");
+    std::fs::write(&file, text).unwrap();
+
+    let (mut host, ui) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), None);
+    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
+    let task = tokio::spawn(async move {
+        runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await
+            .expect("loop runs");
+        app
+    });
+    ui.wait_for("production", WAIT).await;
+    ui.key(KeyCode::Char('H'));
+    ui.wait_for("1 history line could not be read", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    let app = task.await.unwrap();
+    let Screen::History(view) = &app.screen else {
+        panic!("the History screen was open: {:?}", app.screen)
+    };
+    let list = view.list();
+    assert_eq!(list.len(), 1, "the batch and its part are one entry");
+    assert_eq!(list[0].parts.len(), 1);
+}

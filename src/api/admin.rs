@@ -350,6 +350,27 @@ impl Client {
         Ok(crate::admin::keys::default_workspace_from_keys(&keys).map(str::to_string))
     }
 
+    /// `GET /keys/{hash}`: the key with this hash, wherever it is (one request, whatever the
+    /// number of workspaces); `Ok(None)` when the server has no such key (404). An answer about
+    /// another key is refused. The answer carries no `last_used_at` (§15).
+    pub async fn get_key(&self, hash: &str) -> Result<Option<Key>, ApiError> {
+        let path = format!("/keys/{}", segment("an API key", hash)?);
+        let what = format!("API key '{hash}'");
+        let body = match self.send(Method::GET, &path, None, &what).await {
+            Ok(body) => body,
+            Err(ApiError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let key: Key = parse(data(body, &what)?, &what)?;
+        if key.hash != hash {
+            return Err(malformed(format!(
+                "{what}: the answer is about key '{}'",
+                key.hash
+            )));
+        }
+        Ok(Some(key))
+    }
+
     /// `PATCH /keys/{hash}`: move (R5) and/or disable. The answer must be that key, and in the
     /// workspace it was moved to.
     pub async fn patch_key(&self, hash: &str, patch: &KeyPatch) -> Result<Key, WriteFailure> {

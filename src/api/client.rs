@@ -32,6 +32,10 @@ pub struct ClientConfig {
     pub initial_backoff: Duration,
     /// The longest wait a `Retry-After` may ask for; longer ones are cut to this.
     pub max_retry_wait: Duration,
+    /// Read-only mode, and where it came from (`--read-only`, or `read_only = true` in a
+    /// config file): every request other than GET is refused before it leaves the process
+    /// ([`ApiError::ReadOnly`]). The one gate both front ends rely on.
+    pub read_only: Option<String>,
 }
 
 /// The largest answer read; more is "answer too large" (a workspace is a few hundred bytes).
@@ -51,6 +55,7 @@ impl ClientConfig {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(500),
             max_retry_wait: Duration::from_secs(30),
+            read_only: None,
         }
     }
 }
@@ -132,6 +137,11 @@ impl Client {
     /// The host of the base URL (drafts and history are kept per host).
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// Where read-only came from, when this client refuses every request other than GET.
+    pub fn read_only(&self) -> Option<&str> {
+        self.config.read_only.as_deref()
     }
 
     /// Every workspace, following the spec's offset/limit pages.
@@ -312,6 +322,14 @@ impl Client {
         what: &str,
     ) -> Result<Value, Attempt> {
         let write = method != Method::GET;
+        // Read-only: nothing but a GET leaves the process, whichever front end or write asked.
+        if write && let Some(from) = &self.config.read_only {
+            let path = path.split('?').next().unwrap_or(path);
+            return Err(Attempt::Fail(ApiError::ReadOnly {
+                request: format!("{method} {}", self.server_text(path)),
+                from: from.clone(),
+            }));
+        }
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))

@@ -74,6 +74,14 @@ pub enum ApiError {
     InvalidTarget(String),
     #[error("the API key is malformed: {0}")]
     InvalidKey(&'static str),
+    /// Read-only mode: a request other than GET, refused by the client before it left.
+    #[error("{request} is a write, and {from} refuses every write; nothing was sent")]
+    ReadOnly {
+        /// The method and path, e.g. `PATCH /workspaces/production`.
+        request: String,
+        /// Where read-only came from, e.g. `--read-only`.
+        from: String,
+    },
 }
 
 impl ApiError {
@@ -89,7 +97,8 @@ impl ApiError {
             ApiError::InvalidBaseUrl(_)
             | ApiError::InsecureBaseUrl(_)
             | ApiError::InvalidTarget(_)
-            | ApiError::InvalidKey(_) => 2,
+            | ApiError::InvalidKey(_)
+            | ApiError::ReadOnly { .. } => 2,
             _ => 1,
         }
     }

@@ -208,8 +208,13 @@ static NOT_RECORDED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::
 /// README's exit codes say orws's own files (history) failing is exit 1, so the command ends
 /// with exit 1 after printing its result ([`with_history`]).
 pub fn not_recorded(e: &std::io::Error) {
+    not_recorded_because(e.to_string());
+}
+
+/// [`not_recorded`] with the reason as text (a batch's recorder says it as an event).
+pub fn not_recorded_because(why: String) {
     let mut all = NOT_RECORDED.lock().unwrap_or_else(|p| p.into_inner());
-    all.push(e.to_string());
+    all.push(why);
 }
 
 /// A command's end, with what [`not_recorded`] noted folded in: a result is printed and then

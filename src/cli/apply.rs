@@ -3,7 +3,7 @@
 //! against the values the plan saw (else a conflict, nothing sent). One history entry.
 
 use super::Output;
-use super::admin_io::{confirm, record};
+use super::admin_io::confirm;
 use super::output::{json_pretty, table};
 use super::plan::{Source, count_line, plan_file, plan_table};
 use super::say::{say, warn};
@@ -82,10 +82,8 @@ pub async fn run(
         say(&question);
     }
     confirm(&question, yes)?;
-    let outcomes = run_batch(conn, &items, concurrency).await;
-    if let Some(entry) = batch::history_entry(client.host(), &outcomes) {
-        record(conn, &entry);
-    }
+    // Each write is in the history as it lands.
+    let outcomes = run_batch(conn, &items, concurrency).await?;
     let [applied, conflicts, failed, not_started] = batch::counts(&outcomes);
     let out = match output {
         Output::Json => json_pretty(&json!({
@@ -124,11 +122,19 @@ pub async fn run(
             String::new()
         }
     );
-    if failed + conflicts + not_started == 0 {
+    let stopped = super::interrupt::stopped_by();
+    if failed + conflicts + not_started == 0 && stopped.is_none() {
         say(&summary);
         return Ok(out);
     }
     super::print_now(&out);
+    if let Some(n) = stopped {
+        say(&format!(
+            "{summary}; stopped by {}: what landed is recorded in the history",
+            super::interrupt::name(n)
+        ));
+        return Err(RunError::Signalled(n));
+    }
     if failed > 0 || not_started > 0 {
         Err(RunError::api(format!(
             "{summary}; a conflict or failure left that workspace as it was"
@@ -140,38 +146,111 @@ pub async fn run(
     }
 }
 
-/// Runs the batch with a progress line on stderr; Ctrl-C stops starting new writes (those in
-/// flight finish). `orws revert` of a batch runs through it too.
+/// Runs the batch with a progress line on stderr, recording each write in the history as it
+/// lands. The first SIGINT, SIGTERM or SIGHUP stops starting new writes (those in flight
+/// settle and are recorded; the run then ends with 128 + n); a second one, or SIGQUIT, quits
+/// at once, naming the writes that may still land. `orws revert` of a batch runs through it too.
 pub(super) async fn run_batch(
     conn: &Connection,
     items: &[Item],
     concurrency: usize,
-) -> Vec<Option<crate::submit::WriteOutcome>> {
+) -> Result<Vec<Option<crate::submit::WriteOutcome>>, RunError> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut progress = Progress::new(items.len(), std::io::stderr().is_terminal());
-    let running = batch::run(&conn.client, items, Options::new(concurrency), tx, stop_rx);
+    let options = Options::new(concurrency).recorded(conn.state_dir.clone(), conn.client.host());
+    // The handlers are in place before the first write is sent.
+    let mut stops = super::interrupt::Stops::new();
+    let running = batch::run(&conn.client, items, options, tx, stop_rx);
     tokio::pin!(running);
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let mut stopping = false;
+    // Sent and not yet settled: what may land after a quit.
+    let mut sent = std::collections::BTreeSet::new();
+    // Why the history could not be written, if it could not.
+    let mut unrecorded = None;
     let outcomes = loop {
+        let stop = async {
+            match &mut stops {
+                Some(s) => s.next().await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             outcomes = &mut running => break outcomes,
-            Some(event) = rx.recv() => progress.on(&event),
-            _ = &mut ctrl_c, if !stopping => {
-                stopping = true;
-                let _ = stop_tx.send(true);
-                progress.clear();
-                warn("stopping: writes in flight finish, no new ones start");
+            Some(event) = rx.recv() => {
+                match &event {
+                    Event::Phase { index, phase: crate::submit::Phase::Sending { .. } } => {
+                        sent.insert(*index);
+                    }
+                    Event::Done { index, .. } => {
+                        sent.remove(index);
+                    }
+                    Event::Unrecorded(e) => unrecorded = Some(e.clone()),
+                    _ => {}
+                }
+                progress.on(&event);
+            }
+            stop = stop => match stop {
+                super::interrupt::Stop::Settle(n) => {
+                    let _ = stop_tx.send(true);
+                    progress.clear();
+                    warn(&format!(
+                        "{}: stopping: writes in flight finish and are recorded, no new ones start; a second signal (or SIGQUIT) quits at once",
+                        super::interrupt::name(n)
+                    ));
+                }
+                super::interrupt::Stop::Now(n) => {
+                    // What settled meanwhile is already in the history.
+                    while let Ok(event) = rx.try_recv() {
+                        if let Event::Done { index, .. } = event {
+                            sent.remove(&index);
+                        }
+                    }
+                    progress.clear();
+                    warn(&quit_line(n, items, &sent));
+                    return Err(RunError::Signalled(n));
+                }
             }
         }
     };
     while let Ok(event) = rx.try_recv() {
+        if let Event::Unrecorded(e) = &event {
+            unrecorded = Some(e.clone());
+        }
         progress.on(&event);
     }
     progress.finish();
-    outcomes
+    // What landed unrecorded stands, and the run ends with exit 1 (orws's own files failed).
+    if let Some(why) = unrecorded
+        && outcomes.iter().any(|o| batch::landed(o.as_ref()).is_some())
+    {
+        super::admin_io::not_recorded_because(why);
+    }
+    Ok(outcomes)
+}
+
+/// What a quit in the middle of a batch says: the writes sent and not settled may still land.
+fn quit_line(n: i32, items: &[Item], sent: &std::collections::BTreeSet<usize>) -> String {
+    let name = super::interrupt::name(n);
+    if sent.is_empty() {
+        return format!(
+            "{name}: quitting at once; no write was in flight, and what landed is in the history"
+        );
+    }
+    const SHOWN: usize = 20;
+    let mut names: Vec<String> = sent
+        .iter()
+        .take(SHOWN)
+        .map(|&i| format!("{} ({})", escape(&items[i].label), escape(&items[i].id)))
+        .collect();
+    if sent.len() > SHOWN {
+        names.push(format!("and {} more", sent.len() - SHOWN));
+    }
+    format!(
+        "{name}: quitting at once; {} write{} may still land on the server, unrecorded: {}; what landed before is in the history",
+        sent.len(),
+        if sent.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    )
 }
 
 /// The progress line: `applying 12/37 · 2 conflicts · 1 failed`. On a terminal it is redrawn
@@ -239,6 +318,13 @@ impl Progress {
                 say(&format!(
                     "the server asked to slow down: waiting {:.1} s, then {limit} at once",
                     wait.as_secs_f64()
+                ));
+                self.show();
+            }
+            Event::Unrecorded(e) => {
+                self.clear();
+                warn(&format!(
+                    "the history could not be written: {e}; what lands is not recorded"
                 ));
                 self.show();
             }

@@ -385,4 +385,8 @@ pub struct ServeFakeArgs {
     /// Add N generated workspaces after the seed (the same N gives the same ones; at most 50000).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub extra_workspaces: usize,
+
+    /// The Retry-After, in seconds, of every 429 and 503 the fake answers (0 allowed).
+    #[arg(long, value_name = "SECS", default_value_t = 1)]
+    pub retry_after: u64,
 }

@@ -10,7 +10,7 @@ use crate::error::RunError;
 pub use crate::revert::{kind_name, short_id};
 use crate::revert::{labels, summary};
 use crate::settings::Settings;
-use crate::state::history::{HistoryEntry, Kind, read_for_host};
+use crate::state::history::{HistoryEntry, Kind, read_all_for_host};
 use crate::text::escape;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,8 +37,14 @@ pub fn entries(source: &Source) -> Result<Vec<HistoryEntry>, RunError> {
             "no place for the history: set HOME or XDG_STATE_HOME",
         ));
     };
-    read_for_host(dir, &source.host)
-        .map_err(|e| RunError::State(format!("cannot read the history in {}: {e}", dir.display())))
+    let read = read_all_for_host(dir, &source.host).map_err(|e| {
+        RunError::State(format!("cannot read the history in {}: {e}", dir.display()))
+    })?;
+    // Skipped lines are said, never hidden.
+    if let Some(note) = read.unreadable_note() {
+        super::say::warn(&format!("{note} (in {})", dir.display()));
+    }
+    Ok(read.entries)
 }
 
 /// What the list calls the entry's workspace: its label, or "N workspaces" for a batch.

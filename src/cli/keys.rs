@@ -44,17 +44,16 @@ pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<Stri
     })
 }
 
-/// The key with this hash and the workspace it is in (the API has no read of one key).
+/// The key with this hash and the workspace it is in: one `GET /keys/{hash}` (never a scan of
+/// every workspace), then that workspace by its uuid. No such key is exit 1, nothing sent.
 pub(super) async fn locate(conn: &Connection, hash: &str) -> Result<(Key, Workspace), RunError> {
-    for ws in conn.client.list().await? {
-        let keys = conn.client.list_keys(&KeyQuery::all_in(ws.id())).await?;
-        if let Some(key) = keys.into_iter().find(|k| k.hash == hash) {
-            return Ok((key, ws));
-        }
-    }
-    Err(RunError::usage(format!(
-        "no API key with the hash '{hash}' in any workspace; nothing was sent"
-    )))
+    let Some(key) = conn.client.get_key(hash).await? else {
+        return Err(RunError::api(format!(
+            "no API key with the hash '{hash}' exists; nothing was sent"
+        )));
+    };
+    let ws = workspace(&conn.client, &key.workspace_id).await?;
+    Ok((key, ws))
 }
 
 fn patch_request(hash: &str, patch: &KeyPatch) -> Request {
@@ -106,7 +105,7 @@ pub async fn move_key(
     )?;
     let base = KeyState::from(&key);
     let recheck = || async {
-        let now = key_now(client, hash, &[from.id(), target.id()]).await?;
+        let now = key_now(client, hash).await?;
         Ok(settle_patch(
             &base,
             &patch,
@@ -172,7 +171,7 @@ pub async fn set_disabled(
     }
     let base = KeyState::from(&key);
     let recheck = || async {
-        let now = key_now(client, hash, &[ws.id()]).await?;
+        let now = key_now(client, hash).await?;
         Ok(settle_patch(
             &base,
             &patch,
@@ -230,7 +229,7 @@ pub async fn delete(
     )?;
     let base = KeyState::from(&key);
     let recheck = || async {
-        let now = key_now(client, hash, &[ws.id()]).await?;
+        let now = key_now(client, hash).await?;
         Ok(settle_delete(
             &base,
             now.as_ref().map(KeyState::from).as_ref(),

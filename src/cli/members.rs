@@ -269,7 +269,7 @@ pub async fn remove(
             }
         }
         Err(e) => super::say::warn(&format!(
-            "the workspace's keys could not be read to check R6 ({})",
+            "the workspace's keys could not be read to check whether the people removed still have keys there ({})",
             escape(&e.to_string())
         )),
     }

@@ -54,16 +54,28 @@ fn stderr_retry_hook() -> RetryHook {
 /// Runs a subcommand and returns what to print on stdout. The settings are resolved only for
 /// the commands that use them, so `completions`, `man` and `config path` (which heeds only the
 /// `--output` flag) work even when the config file is broken.
+///
+/// A stop signal taken while writes were in flight (see `interrupt`) ends the run with
+/// 128 + n once what landed is recorded and told: the output (or the error line) first.
 pub async fn run(
     command: Command,
     flags: &Flags,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String, RunError> {
     // A write whose history entry could not be written stands, and the run ends with exit 1.
-    admin_io::with_history(dispatch(command, flags, env).await)
+    let result = admin_io::with_history(run_command(command, flags, env).await);
+    let Some(n) = interrupt::stopped_by() else {
+        return result;
+    };
+    match result {
+        Ok(out) => print_now(&out),
+        Err(RunError::Signalled(m)) => return Err(RunError::Signalled(m)),
+        Err(e) => say::say(&format!("error: {e}")),
+    }
+    Err(RunError::Signalled(n))
 }
 
-async fn dispatch(
+async fn run_command(
     command: Command,
     flags: &Flags,
     env: impl Fn(&str) -> Option<String>,
@@ -379,9 +391,57 @@ async fn connected(settings: &Settings) -> Result<Connection, RunError> {
 /// Writes `out` to stdout at once, for a result that comes with an error (a partly applied
 /// write): the part that landed is still data a script can read.
 fn print_now(out: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe is not worth reporting on top of the error that follows.
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    output::to_stdout_before_error(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// The demo's settings with `--read-only`, and a connection made from them.
+    async fn read_only_demo() -> Connection {
+        let mut settings = Settings {
+            demo: true,
+            read_only: true,
+            ..Settings::default()
+        };
+        settings.sources.read_only = Source::Flag("--read-only");
+        connect(&settings, None).await.expect("the demo starts")
+    }
+
+    fn sent_writes(conn: &Connection) -> Vec<String> {
+        let server = conn.demo_server.as_ref().expect("the demo's fake");
+        server
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    /// The CLI's early check (`writable`) skipped: the connection refuses on its own, with
+    /// exit 2 naming where read-only came from, and nothing but GETs leaves.
+    #[tokio::test]
+    async fn the_connection_refuses_writes_when_the_cli_check_is_skipped() {
+        let conn = read_only_demo().await;
+        let cli = Cli::try_parse_from(["orws", "patch", "production", "--set", "name=X"]).unwrap();
+        let Some(Command::Patch(args)) = cli.command else {
+            panic!("a patch")
+        };
+        let e = patch::run(&conn, Output::Table, patch::plan(args).unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{e}");
+        assert!(e.to_string().contains("--read-only"), "{e}");
+        assert!(e.to_string().contains("nothing was sent"), "{e}");
+
+        let hash = "c16d64f85bccaef4add76fb399f54c51819f5131a1c7320dad4d15a200a24d2d";
+        let e = keys::set_disabled(&conn, Output::Table, hash, true, false)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("--read-only"), "{e}");
+        assert_eq!(e.exit_code(), 2, "{e}");
+        assert_eq!(sent_writes(&conn), Vec::<String>::new());
+    }
 }

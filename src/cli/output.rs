@@ -1,9 +1,13 @@
-//! Plain-text tables and JSON for stdout.
+//! Plain-text tables and JSON for stdout, and the one place that writes stdout.
 
+use crate::error::RunError;
 use crate::submit::fate;
 use crate::workspace::diff::Change;
 use crate::workspace::{PatchBody, READ_ONLY, Workspace, changes_between, field, show_value};
 use serde_json::Value;
+use std::io::{ErrorKind, Write};
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use unicode_width::UnicodeWidthStr;
 
 /// Columns padded to their widest cell; the last column is not padded. Every cell is escaped
@@ -56,6 +60,52 @@ pub fn field_cell(name: &str, value: Option<&Value>, max: usize) -> String {
         format!("{cut}…")
     } else {
         text
+    }
+}
+
+/// Set once a result could not be written to stdout (other than a reader that quit).
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes a result to stdout: the one place the CLI writes stdout (product.md §15 "stdout").
+/// A reader that quit early (EPIPE, `orws list | head`) is not an error: nothing more is
+/// printed and the run ends as it would have. Any other failure (a full disk, stdout not open
+/// for writing, an I/O error) is an error, exit 1: the result was not delivered.
+///
+/// Written through a duplicate of the descriptor, not `std::io::stdout()`, which takes EBADF
+/// for success.
+pub fn to_stdout(out: &str) -> Result<(), RunError> {
+    if out.is_empty() {
+        return Ok(());
+    }
+    let result = std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|fd| deliver(&mut std::fs::File::from(fd), out));
+    result.map_err(|e| {
+        STDOUT_FAILED.store(true, Ordering::SeqCst);
+        RunError::Terminal(format!("cannot write the result to stdout: {e}"))
+    })
+}
+
+/// [`to_stdout`] for a result that comes with an error (a partly applied write): a failure is
+/// said on stderr at once and remembered ([`stdout_failed`]) for the exit code.
+pub fn to_stdout_before_error(out: &str) {
+    if let Err(e) = to_stdout(out) {
+        super::say::say(&format!("error: {e}"));
+    }
+}
+
+/// Whether a result could not be written to stdout during this run (a reader that quit does
+/// not count): the run then exits 1 whatever else it would have.
+pub fn stdout_failed() -> bool {
+    STDOUT_FAILED.load(Ordering::SeqCst)
+}
+
+/// Writes `out` whole and flushes it; a closed pipe is quietly the end.
+fn deliver(w: &mut impl Write, out: &str) -> Result<(), std::io::Error> {
+    match w.write_all(out.as_bytes()).and_then(|()| w.flush()) {
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 
@@ -144,6 +194,44 @@ pub fn changes_table(before: &Workspace, after: &Workspace, patch: &PatchBody) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer that takes `room` bytes, then fails with `errno`.
+    struct Failing {
+        room: usize,
+        errno: i32,
+        got: Vec<u8>,
+    }
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::from_raw_os_error(self.errno));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            self.got.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_reader_that_quit_ends_quietly_and_any_other_failure_is_an_error() {
+        let failing = |errno| Failing {
+            room: 3,
+            errno,
+            got: Vec::new(),
+        };
+        let mut pipe = failing(libc::EPIPE);
+        assert!(deliver(&mut pipe, "abcdef").is_ok());
+        assert_eq!(pipe.got, b"abc");
+        for errno in [libc::ENOSPC, libc::EBADF, libc::EIO] {
+            let e = deliver(&mut failing(errno), "abcdef").unwrap_err();
+            assert_eq!(e.raw_os_error(), Some(errno));
+        }
+    }
 
     #[test]
     fn table_pads_by_display_width() {

@@ -445,11 +445,8 @@ async fn batch(
         &format!("Undo {} on {} workspace(s)?", escape(what), items.len()),
         yes,
     )?;
-    // Ctrl-C stops starting new writes; what landed is still recorded below.
-    let outcomes = super::apply::run_batch(conn, &items, concurrency).await;
-    if let Some(entry) = crate::batch::history_entry(conn.client.host(), &outcomes) {
-        record(conn, &entry);
-    }
+    // A stop signal stops starting new writes; each that lands is recorded as it does.
+    let outcomes = super::apply::run_batch(conn, &items, concurrency).await?;
     let rows: Vec<(String, crate::batch::Status, String)> = items
         .iter()
         .zip(&outcomes)
@@ -485,12 +482,20 @@ async fn batch(
         ),
     };
     let [applied, conflicts, failed, not_started] = crate::batch::counts(&outcomes);
-    if failed > 0 || conflicts > 0 || not_started > 0 {
+    let stopped = super::interrupt::stopped_by();
+    if failed > 0 || conflicts > 0 || not_started > 0 || stopped.is_some() {
         super::print_now(&shown);
         let mut text =
             format!("{applied} undone, {conflicts} changed since (kept), {failed} failed");
         if not_started > 0 {
             text.push_str(&format!(", {not_started} not started"));
+        }
+        if let Some(n) = stopped {
+            say(&format!(
+                "{text}; stopped by {}: what landed is recorded in the history",
+                super::interrupt::name(n)
+            ));
+            return Err(RunError::Signalled(n));
         }
         return Err(if failed > 0 || not_started > 0 {
             RunError::api(text)

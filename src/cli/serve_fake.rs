@@ -27,6 +27,7 @@ pub async fn run(args: ServeFakeArgs) -> Result<(), RunError> {
         addr: args.addr,
         seed: args.seed,
         latency: Duration::from_millis(args.latency_ms),
+        retry_after: Duration::from_secs(args.retry_after),
         api_key: args.api_key,
         fail_next,
         extra_workspaces,

@@ -377,6 +377,17 @@ impl Store {
             .ok_or_else(|| ApiError::new(404, format!("API key '{hash}' not found")))
     }
 
+    /// GET /keys/{hash}: the key wherever it is, shaped as the spec's answer: no
+    /// `last_used_at` (so no idle label from this read, §15) and no `external_user`.
+    pub fn get_key(&self, hash: &str) -> Result<Value, ApiError> {
+        let mut key = self.admin.keys[self.key_index(hash)?].clone();
+        if let Value::Object(map) = &mut key {
+            map.remove("last_used_at");
+            map.remove("external_user");
+        }
+        Ok(key)
+    }
+
     /// PATCH /keys/{hash}: `workspace_id` moves it (R5), `disabled` and the rest as the spec says.
     pub fn patch_key(&mut self, hash: &str, body: &Value) -> Result<Value, ApiError> {
         let i = self.key_index(hash)?;

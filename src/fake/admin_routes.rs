@@ -7,7 +7,7 @@ use super::store::ApiError;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -34,7 +34,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route(&format!("{BASE}/keys"), get(list_keys))
         .route(
             &format!("{BASE}/keys/{{hash}}"),
-            patch(patch_key).delete(delete_key),
+            get(get_key).patch(patch_key).delete(delete_key),
         )
         .route(
             &format!("{BASE}/workspaces/{{id}}/budgets"),
@@ -117,6 +117,10 @@ async fn list_keys(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Answe
     lock(&s.store)
         .list_keys(&filter)
         .map(|keys| data(Value::Array(keys)))
+}
+
+async fn get_key(State(s): State<Arc<Shared>>, Path(hash): Path<String>) -> Answer {
+    lock(&s.store).get_key(&hash).map(data)
 }
 
 async fn patch_key(State(s): State<Arc<Shared>>, Path(hash): Path<String>, body: Bytes) -> Answer {

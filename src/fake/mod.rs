@@ -39,6 +39,9 @@ pub struct FakeConfig {
     pub fail_next: Vec<FailNext>,
     /// Generated workspaces added after the seed (`--extra-workspaces`; see `generate`).
     pub extra_workspaces: usize,
+    /// The `Retry-After` every 429 and 503 carries (`--retry-after`, whole seconds; 0 allowed,
+    /// so a test of what happens during a wait never sleeps).
+    pub retry_after: Duration,
 }
 
 impl Default for FakeConfig {
@@ -50,6 +53,7 @@ impl Default for FakeConfig {
             api_key: None,
             fail_next: Vec::new(),
             extra_workspaces: 0,
+            retry_after: Duration::from_secs(1),
         }
     }
 }
@@ -64,6 +68,7 @@ impl std::fmt::Debug for FakeConfig {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("fail_next", &self.fail_next)
             .field("extra_workspaces", &self.extra_workspaces)
+            .field("retry_after", &self.retry_after)
             .finish()
     }
 }
@@ -129,6 +134,7 @@ async fn bind(config: FakeConfig) -> std::io::Result<(TcpListener, Arc<Shared>)>
         faults: Mutex::new(faults::FaultQueue::from_fail_next(&config.fail_next)),
         requests: Mutex::new(Vec::new()),
         latency: config.latency,
+        retry_after: config.retry_after,
         api_key: config.api_key,
         shutdown: watch::Sender::new(false),
     });

@@ -28,6 +28,8 @@ pub struct Shared {
     pub faults: Mutex<FaultQueue>,
     pub requests: Mutex<Vec<RecordedRequest>>,
     pub latency: Duration,
+    /// Said in `Retry-After` on every 429 and 503.
+    pub retry_after: Duration,
     pub api_key: Option<String>,
     /// Flips to true once, when the server is asked to stop; hanging answers end then.
     pub shutdown: watch::Sender<bool>,
@@ -88,6 +90,17 @@ pub fn error_response(status: u16, message: impl Into<String>) -> Response {
 }
 
 async fn front_door(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let mut response = answer(&shared, req, next).await;
+    if response.headers().contains_key(header::RETRY_AFTER) {
+        let secs = shared.retry_after.as_secs().to_string();
+        if let Ok(v) = HeaderValue::from_str(&secs) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    response
+}
+
+async fn answer(shared: &Arc<Shared>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return error_response(413, "Request body too large or unreadable");
@@ -119,7 +132,7 @@ async fn front_door(State(shared): State<Arc<Shared>>, req: Request, next: Next)
     };
     let fault = lock(&shared.faults).take(&fault_key);
     if let Some(fault) = fault {
-        return faulty_response(fault, &shared).await;
+        return faulty_response(fault, shared).await;
     }
     // OpenRouter's model catalog is public; everything else needs a key.
     if !is_models && let Err(e) = authenticate(&parts.headers, shared.api_key.as_deref()) {

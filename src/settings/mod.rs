@@ -136,18 +136,32 @@ pub fn process_env(name: &str) -> Option<String> {
 }
 
 impl Settings {
-    /// `--read-only` (flag or config): every write is refused before anything is sent.
+    /// `--read-only` (flag or config): every write is refused before anything is sent. The
+    /// CLI's early check, with the command's name; the client refuses on its own anyway
+    /// ([`Settings::read_only_from`] goes into its [`crate::api::ClientConfig`]).
     pub fn writable(&self, what: &str) -> Result<(), RunError> {
-        if self.read_only {
-            let from = match self.sources.read_only {
-                Source::Flag(_) => "--read-only",
-                _ => "read_only = true in the config file",
-            };
+        if let Some(from) = self.read_only_from() {
             return Err(RunError::usage(format!(
                 "{what} is a write, and {from} refuses every write; nothing was sent"
             )));
         }
         Ok(())
+    }
+
+    /// Where read-only came from, when it is on: `--read-only`, or `read_only = true in the
+    /// config file PATH`.
+    pub fn read_only_from(&self) -> Option<String> {
+        if !self.read_only {
+            return None;
+        }
+        Some(match self.sources.read_only {
+            Source::Flag(flag) => flag.to_string(),
+            Source::Env(var) => format!("{var}=true"),
+            Source::File | Source::Default => match &self.paths.config_file {
+                Some(path) => format!("read_only = true in the config file {}", path.display()),
+                None => "read_only = true in the config file".to_string(),
+            },
+        })
     }
 
     /// Resolves the settings from the flags, an environment lookup (a closure, for tests) and

@@ -25,8 +25,10 @@ pub enum Kind {
     Budgets,
     /// The default guardrail (`target` is its id; `before`/`after` the patched fields).
     Guardrail,
-    /// Several workspaces' settings patched as one change (bulk edit, `apply`): `parts` holds
-    /// one `patch` entry per workspace that landed; `workspace_id` is empty.
+    /// Several workspaces' settings patched as one change (bulk edit, `apply`, the revert of
+    /// a batch): `workspace_id` is empty. Written as a line of its own when the batch starts,
+    /// then one line per part as it lands (its own kind, `batch` naming this entry's id);
+    /// [`read`] puts those parts back in `parts`, as the older one-line form wrote them.
     Batch,
 }
 
@@ -48,9 +50,13 @@ pub struct HistoryEntry {
     pub before: Map<String, Value>,
     /// The patched fields as the server answered.
     pub after: Map<String, Value>,
-    /// A batch's parts, one per workspace that landed (kind `patch` each).
+    /// A batch's parts, one per workspace that landed (kind `patch` each). Filled by [`read`]
+    /// from the part lines; written inline only by the older one-line form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<HistoryEntry>,
+    /// On a part's own line: the id of the batch it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
 }
 
 impl HistoryEntry {
@@ -80,6 +86,7 @@ impl HistoryEntry {
             before: pick(before),
             after: pick(after),
             parts: Vec::new(),
+            batch: None,
         }
     }
 }
@@ -112,6 +119,7 @@ impl HistoryEntry {
             before,
             after,
             parts: Vec::new(),
+            batch: None,
         }
     }
 
@@ -128,7 +136,14 @@ impl HistoryEntry {
             before: Map::new(),
             after: Map::new(),
             parts,
+            batch: None,
         }
+    }
+
+    /// This entry as a part line of batch `batch_id` (its own kind and id kept).
+    pub fn part_of(mut self, batch_id: &str) -> Self {
+        self.batch = Some(batch_id.to_string());
+        self
     }
 
     /// Whether the entry touched workspace `id` (itself or one of its parts).
@@ -165,31 +180,79 @@ pub fn append(dir: &Path, entry: &HistoryEntry) -> std::io::Result<()> {
     file.write_all(line.as_bytes())
 }
 
+/// What [`read_all`] found: the entries, and how many lines could not be read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub entries: Vec<HistoryEntry>,
+    /// Lines that are not an entry (cut short, edited, not UTF-8); blank lines do not count.
+    pub unreadable: usize,
+}
+
+impl History {
+    /// "1 history line could not be read" / "N history lines …", when any could not.
+    pub fn unreadable_note(&self) -> Option<String> {
+        match self.unreadable {
+            0 => None,
+            1 => Some("1 history line could not be read".to_string()),
+            n => Some(format!("{n} history lines could not be read")),
+        }
+    }
+}
+
 /// Every readable entry, oldest first; lines that do not parse are skipped.
 pub fn read(dir: &Path) -> std::io::Result<Vec<HistoryEntry>> {
-    match std::fs::read(dir.join("history.jsonl")) {
-        // Bytes that are not UTF-8 spoil only their own line.
-        Ok(bytes) => Ok(bytes
-            .split(|b| *b == b'\n')
-            .enumerate()
-            .filter_map(|(n, l)| {
-                let mut e: HistoryEntry = serde_json::from_slice(l).ok()?;
-                if e.id.is_empty() {
-                    e.id = format!("line-{}", n + 1);
-                }
-                Some(e)
-            })
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
-        Err(e) => Err(e),
+    read_all(dir).map(|h| h.entries)
+}
+
+/// Every readable entry, oldest first, and the count of lines that could not be read. A part
+/// line (`batch` set) is put in the `parts` of the batch it names when that batch's line came
+/// before it on the same host; otherwise it stands as an entry of its own.
+pub fn read_all(dir: &Path) -> std::io::Result<History> {
+    let bytes = match std::fs::read(dir.join("history.jsonl")) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(History::default()),
+        Err(e) => return Err(e),
+    };
+    let mut out = History::default();
+    // Where each batch's line is in `entries`, by id.
+    let mut batches: std::collections::HashMap<String, usize> = Default::default();
+    // Bytes that are not UTF-8 spoil only their own line.
+    for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let Ok(mut e) = serde_json::from_slice::<HistoryEntry>(line) else {
+            out.unreadable += 1;
+            continue;
+        };
+        if e.id.is_empty() {
+            e.id = format!("line-{}", n + 1);
+        }
+        if let Some(b) = &e.batch
+            && let Some(&at) = batches.get(b)
+            && out.entries[at].host == e.host
+        {
+            out.entries[at].parts.push(e);
+            continue;
+        }
+        if e.kind == Kind::Batch {
+            batches.insert(e.id.clone(), out.entries.len());
+        }
+        out.entries.push(e);
     }
+    Ok(out)
 }
 
 /// The entries written for `host`, newest first (the file is oldest first).
 pub fn read_for_host(dir: &Path, host: &str) -> std::io::Result<Vec<HistoryEntry>> {
-    let mut all = read(dir)?;
-    all.retain(|e| e.host == host);
-    all.reverse();
+    read_all_for_host(dir, host).map(|h| h.entries)
+}
+
+/// [`read_all`] kept to `host`, newest first; the unreadable count is the whole file's.
+pub fn read_all_for_host(dir: &Path, host: &str) -> std::io::Result<History> {
+    let mut all = read_all(dir)?;
+    all.entries.retain(|e| e.host == host);
+    all.entries.reverse();
     Ok(all)
 }
 
@@ -293,6 +356,48 @@ mod tests {
             .map(|e| e.patch["name"].clone())
             .collect();
         assert_eq!(names, [json!("first"), json!("second")]);
+    }
+
+    /// Part lines go under the batch line they name (same host, written before them); one
+    /// naming no such batch stands alone; unreadable lines are counted, blank ones are not.
+    #[test]
+    fn part_lines_are_read_under_their_batch_and_bad_lines_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let head = HistoryEntry::batch("h", vec![]);
+        let mut elsewhere = HistoryEntry::batch("other", vec![]);
+        elsewhere.id = head.id.clone() + "-x";
+        append(dir.path(), &entry("early").part_of(&head.id)).unwrap();
+        append(dir.path(), &head).unwrap();
+        append(dir.path(), &entry("one").part_of(&head.id)).unwrap();
+        append(dir.path(), &elsewhere).unwrap();
+        let mut foreign = entry("foreign").part_of(&elsewhere.id);
+        foreign.host = "h".into();
+        append(dir.path(), &foreign).unwrap();
+        append(dir.path(), &entry("two").part_of(&head.id)).unwrap();
+        let path = dir.path().join("history.jsonl");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("garbage\n\n  \n");
+        std::fs::write(&path, text).unwrap();
+        let read = read_all(dir.path()).unwrap();
+        assert_eq!(read.unreadable, 1);
+        assert_eq!(
+            read.unreadable_note().as_deref(),
+            Some("1 history line could not be read")
+        );
+        let names = |e: &HistoryEntry| -> Vec<Value> {
+            e.parts.iter().map(|p| p.patch["name"].clone()).collect()
+        };
+        let ids: Vec<&str> = read.entries.iter().map(|e| e.id.as_str()).collect();
+        // The part before its batch, the batch, the other host's batch, and the part whose
+        // batch is on another host stand as they are.
+        assert_eq!(ids.len(), 4, "{ids:?}");
+        assert_eq!(read.entries[0].patch["name"], json!("early"));
+        assert_eq!(names(&read.entries[1]), [json!("one"), json!("two")]);
+        assert!(read.entries[2].parts.is_empty());
+        assert_eq!(read.entries[3].patch["name"], json!("foreign"));
+        let here = read_for_host(dir.path(), "h").unwrap();
+        assert_eq!(here.len(), 3);
+        assert_eq!(here[1].parts.len(), 2);
     }
 
     #[cfg(unix)]

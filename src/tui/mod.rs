@@ -49,6 +49,8 @@ pub async fn run(
     app.mouse = settings.mouse;
     app.demo = settings.demo;
     app.keys = settings.keys.clone();
+    // The screens say read-only exactly when the client refuses writes (it does so anyway).
+    app.read_only = conn.client.read_only().map(str::to_string);
     let theme = theme::Theme::from_setting(settings.theme);
     let mut host =
         terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
@@ -56,6 +58,10 @@ pub async fn run(
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
     let signal = host.stopped_by();
     drop(host);
+    // Said once the terminal is back: writes a quit left in doubt.
+    if let Some(line) = runtime.abandoned() {
+        crate::cli::say::warn(&line);
+    }
     result.map_err(|e| RunError::Terminal(format!("terminal error: {e}")))?;
     // Said after the terminal is back, where it stays readable.
     match (runtime.lost_edits(), signal) {

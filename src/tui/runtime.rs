@@ -39,6 +39,15 @@ pub trait Host {
     fn input_pending(&mut self) -> impl std::future::Future<Output = bool> {
         async { false }
     }
+    /// The stop signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT) that made `next_event` end, if one did.
+    fn stopped_by(&self) -> Option<i32> {
+        None
+    }
+    /// The next stop signal, while the writes in flight settle after the first (a second one
+    /// quits at once). Never, for a host without signals.
+    fn next_stop(&mut self) -> impl std::future::Future<Output = i32> {
+        std::future::pending()
+    }
 }
 
 /// The spinner's frame interval while a request is in flight.
@@ -54,8 +63,15 @@ pub struct Runtime {
     submit: Option<JoinHandle<()>>,
     /// A Budgets or Guardrail tab's write in flight (its Cancel aborts it).
     tab_write: Option<JoinHandle<()>>,
+    /// Whether the task in `submit` is a write (a settings or admin send, or the re-read that
+    /// settles a cancelled one), not a delayed re-check: a stop signal waits for a write.
+    submit_writes: bool,
     /// A bulk edit's batch in flight: `true` on it starts no new write.
     bulk_stop: Option<tokio::sync::watch::Sender<bool>>,
+    /// The task running the bulk edit's batch.
+    bulk_task: Option<JoinHandle<()>>,
+    /// Said on stderr once the terminal is back: writes a quit left in doubt.
+    abandoned: Option<String>,
     /// Writes in flight at once in a bulk edit (Settings::concurrency).
     concurrency: usize,
     /// Where history lives; `None` keeps none.
@@ -102,7 +118,10 @@ impl Runtime {
             rx,
             submit: None,
             tab_write: None,
+            submit_writes: false,
             bulk_stop: None,
+            bulk_task: None,
+            abandoned: None,
             concurrency: crate::settings::DEFAULT_CONCURRENCY,
             state_dir: None,
             drafts: None,
@@ -204,6 +223,13 @@ impl Runtime {
                         return Err(e);
                     }
                     None => {
+                        // A stop signal: what is in flight settles and is recorded first
+                        // (product.md §6 "Record"); SIGQUIT does not wait.
+                        match host.stopped_by() {
+                            Some(libc::SIGQUIT) => self.abandon(app, libc::SIGQUIT),
+                            Some(n) => self.settle(host, app, theme, n).await,
+                            None => {}
+                        }
                         self.finish(app);
                         return Ok(());
                     }
@@ -226,6 +252,103 @@ impl Runtime {
                 self.send_draft();
             }
         }
+    }
+
+    /// Writes in flight: a settings or admin send, a tab's write, a batch.
+    fn writes_in_flight(&self) -> bool {
+        let running = |t: &Option<JoinHandle<()>>| t.as_ref().is_some_and(|t| !t.is_finished());
+        (self.submit_writes && running(&self.submit))
+            || running(&self.tab_write)
+            || running(&self.bulk_task)
+    }
+
+    /// After the first stop signal `n` (SIGTERM, SIGHUP, SIGINT): a batch starts nothing new,
+    /// and the loop runs on, without input, until every write in flight has settled and the
+    /// app has recorded it; a second signal (or SIGQUIT) ends it at once.
+    async fn settle<H: Host>(&mut self, host: &mut H, app: &mut App, theme: &Theme, n: i32) {
+        if !self.writes_in_flight() {
+            return;
+        }
+        if let Some(stop) = &self.bulk_stop {
+            let _ = stop.send(true);
+        }
+        app.warn(format!(
+            "Stopping ({}): the writes in flight finish and are recorded; a second signal quits at once.",
+            signal_name(n)
+        ));
+        let mut poll = tokio::time::interval(Duration::from_millis(20));
+        loop {
+            if !self.writes_in_flight() && self.rx.is_empty() {
+                return;
+            }
+            // The terminal may be gone (SIGHUP): drawing is only a courtesy now.
+            let _ = draw(host, app, theme);
+            let msg = tokio::select! {
+                biased;
+                Some(msg) = self.rx.recv() => msg,
+                second = host.next_stop() => {
+                    self.abandon(app, second);
+                    return;
+                }
+                _ = poll.tick() => continue,
+            };
+            let effects = app.update(msg);
+            // Only what records and keeps: no new write, no new read.
+            let keep: Vec<Effect> = effects
+                .into_iter()
+                .filter(|e| {
+                    matches!(
+                        e,
+                        Effect::RecordHistory { .. }
+                            | Effect::RecordWrite(_)
+                            | Effect::Bulk(BulkEffect::Record { .. })
+                            | Effect::SaveDraft(_)
+                            | Effect::DeleteDraft { .. }
+                    )
+                })
+                .collect();
+            self.run_effects(host, app, keep);
+        }
+    }
+
+    /// Quits with writes in flight (SIGQUIT, or a second stop signal): says which may still
+    /// land, unrecorded, once the terminal is back.
+    fn abandon(&mut self, app: &App, n: i32) {
+        if !self.writes_in_flight() {
+            return;
+        }
+        let mut what = Vec::new();
+        if self.submit_writes && self.submit.as_ref().is_some_and(|t| !t.is_finished()) {
+            what.push(match &app.form {
+                Some(form) => format!(
+                    "the write to workspace {}",
+                    crate::batch::Item::label_of(&form.workspace)
+                ),
+                None => "the write in flight".to_string(),
+            });
+        }
+        if self.tab_write.as_ref().is_some_and(|t| !t.is_finished()) {
+            what.push("the tab's write in flight".to_string());
+        }
+        if self.bulk_task.as_ref().is_some_and(|t| !t.is_finished()) {
+            let sent = crate::tui::screens::bulk::in_flight(app);
+            if !sent.is_empty() {
+                what.push(format!("the bulk edit's writes to {}", sent.join(", ")));
+            }
+        }
+        if what.is_empty() {
+            return;
+        }
+        self.abandoned = Some(format!(
+            "{}: quit at once; {} may still land on the server, unrecorded: check before trying again (what landed before is in the history)",
+            signal_name(n),
+            what.join(" and ")
+        ));
+    }
+
+    /// Writes a quit left in doubt, for stderr once the terminal is back.
+    pub fn abandoned(&self) -> Option<String> {
+        self.abandoned.clone()
     }
 
     /// Why the unsaved edits were lost on the way out (the last draft write failed), if so.
@@ -271,6 +394,7 @@ impl Runtime {
                     if let Some(old) = self.submit.take() {
                         old.abort();
                     }
+                    self.submit_writes = true;
                     self.submit = Some(tokio::spawn(async move {
                         let _ = tx.send(Msg::Written(submit(&client, &tx, base, patch).await));
                     }));
@@ -279,6 +403,8 @@ impl Runtime {
                     if let Some(task) = self.submit.take() {
                         task.abort();
                     }
+                    // The re-read that tells whether the cancelled write landed.
+                    self.submit_writes = reread.is_some();
                     if let Some(id) = reread {
                         let (client, tx) = (self.client.clone(), self.tx.clone());
                         self.submit = Some(tokio::spawn(async move {
@@ -312,6 +438,7 @@ impl Runtime {
                         old.abort();
                     }
                     // Kept in the submit slot: a new submit or cancel ends the checking.
+                    self.submit_writes = false;
                     self.submit = Some(tokio::spawn(async move {
                         tokio::time::sleep(after).await;
                         let _ = tx.send(Msg::Reread(client.get(&id).await));
@@ -388,11 +515,19 @@ impl Runtime {
                 Effect::LoadHistory => {
                     // Small and local: read at once, like a draft.
                     let result = match &self.state_dir {
-                        Some(dir) => history::read_for_host(dir, self.client.host())
+                        Some(dir) => history::read_all_for_host(dir, self.client.host())
                             .map_err(|e| format!("cannot read the history: {e}")),
                         None => Err("no place for the history: set HOME or XDG_STATE_HOME".into()),
                     };
-                    queue.extend(app.update(Msg::HistoryLoaded(result)));
+                    let note = result
+                        .as_ref()
+                        .ok()
+                        .and_then(history::History::unreadable_note);
+                    queue.extend(app.update(Msg::HistoryLoaded(result.map(|h| h.entries))));
+                    // Said on the History screen, never skipped in silence.
+                    if let Some(note) = note {
+                        queue.extend(app.update(Msg::StateError(format!("{note}."))));
+                    }
                 }
                 Effect::LoadDefault(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
@@ -413,6 +548,7 @@ impl Runtime {
                     if let Some(old) = self.submit.take() {
                         old.abort();
                     }
+                    self.submit_writes = true;
                     self.submit = Some(tokio::spawn(async move {
                         let result = crate::tui::screens::admin_write::send(
                             &client,
@@ -447,7 +583,7 @@ impl Runtime {
                         self.tab_write = Some(task);
                     }
                 }
-                Effect::Bulk(effect) => queue.extend(self.bulk(app, effect)),
+                Effect::Bulk(effect) => queue.extend(self.bulk(effect)),
                 Effect::Guardrail { id, effect } => {
                     use crate::tui::screens::guardrail::{GuardrailEffect, runner};
                     let cancel = effect == GuardrailEffect::Cancel;
@@ -471,7 +607,7 @@ impl Runtime {
 
     /// A bulk edit's I/O: the batch (its events streamed back as messages), stopping it, and
     /// its one history entry.
-    fn bulk(&mut self, app: &mut App, effect: BulkEffect) -> Vec<Effect> {
+    fn bulk(&mut self, effect: BulkEffect) -> Vec<Effect> {
         match effect {
             BulkEffect::Run(items) => {
                 let (stop_tx, stop) = tokio::sync::watch::channel(false);
@@ -479,17 +615,26 @@ impl Runtime {
                 let (events, mut rx) = unbounded_channel();
                 // Retries show as the batch's "slowed down", not in the status line.
                 let (client, tx) = (self.background.clone(), self.tx.clone());
-                let options = batch::Options::new(self.concurrency);
-                tokio::spawn(async move {
+                // Each write is in the history as soon as it lands (a kill loses at most
+                // those in flight).
+                let options = batch::Options::new(self.concurrency)
+                    .recorded(self.state_dir.clone(), self.client.host());
+                self.bulk_task = Some(tokio::spawn(async move {
                     let forward = async {
                         while let Some(event) = rx.recv().await {
-                            let _ = tx.send(Msg::Bulk(BulkMsg::Event(event)));
+                            let msg = match event {
+                                batch::Event::Unrecorded(e) => Msg::StateError(format!(
+                                    "The history could not be written: {e}; what lands is not recorded"
+                                )),
+                                event => Msg::Bulk(BulkMsg::Event(event)),
+                            };
+                            let _ = tx.send(msg);
                         }
                     };
                     let (outcomes, ()) =
                         tokio::join!(batch::run(&client, &items, options, events, stop), forward);
                     let _ = tx.send(Msg::Bulk(BulkMsg::Finished(outcomes)));
-                });
+                }));
                 vec![]
             }
             BulkEffect::Stop => {
@@ -498,21 +643,10 @@ impl Runtime {
                 }
                 vec![]
             }
-            BulkEffect::Record { outcomes } => {
+            // The batch recorded each write as it landed.
+            BulkEffect::Record { .. } => {
                 self.bulk_stop = None;
-                let (Some(dir), Some(entry)) = (
-                    &self.state_dir,
-                    batch::history_entry(self.client.host(), &outcomes),
-                ) else {
-                    return vec![];
-                };
-                match history::append(dir, &entry) {
-                    Ok(()) => vec![],
-                    Err(e) => {
-                        let msg = format!("Done, but the history could not be written: {e}");
-                        app.update(Msg::StateError(msg))
-                    }
-                }
+                vec![]
             }
         }
     }
@@ -638,6 +772,17 @@ async fn sleep_until_due(due: Option<tokio::time::Instant>) {
     match due {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
+    }
+}
+
+/// How a signal is named on screen and on stderr.
+pub fn signal_name(n: i32) -> String {
+    match n {
+        libc::SIGINT => "SIGINT".into(),
+        libc::SIGTERM => "SIGTERM".into(),
+        libc::SIGHUP => "SIGHUP".into(),
+        libc::SIGQUIT => "SIGQUIT".into(),
+        n => format!("signal {n}"),
     }
 }
 

@@ -139,6 +139,20 @@ impl Host for CrosstermHost {
         }
     }
 
+    fn stopped_by(&self) -> Option<i32> {
+        self.stopped_by
+    }
+
+    async fn next_stop(&mut self) -> i32 {
+        loop {
+            // Ctrl-Z and SIGCONT wait: the writes in flight are settling.
+            if let Signal::Stop(n) = self.signals.recv().await {
+                self.stopped_by = Some(n);
+                return n;
+            }
+        }
+    }
+
     async fn input_pending(&mut self) -> bool {
         use futures_util::StreamExt;
         if self.ahead.is_none()
@@ -198,8 +212,9 @@ impl CrosstermHost {
 
 /// What a signal asks of the loop.
 enum Signal {
-    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT (the number): flush the draft, restore the
-    /// terminal, exit with 128 + the number.
+    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT (the number): the writes in flight settle and are
+    /// recorded (not for SIGQUIT, nor a second signal), the draft is flushed, the terminal
+    /// restored, and orws exits with 128 + the number.
     Stop(i32),
     /// SIGTSTP: as Ctrl-Z.
     Suspend,

@@ -2,7 +2,7 @@
 //! the parts a write touches (its workspace, its disabled flag, its existence).
 
 use super::{Holds, Settled};
-use crate::admin::keys::{Key, KeyPatch, KeyQuery};
+use crate::admin::keys::{Key, KeyPatch};
 use crate::api::{ApiError, Client};
 
 /// Where a key is and how: the parts a key write touches.
@@ -21,20 +21,10 @@ impl From<&Key> for KeyState {
     }
 }
 
-/// The key with this hash as the server holds it now (`None`: it does not exist), looked up
-/// in the workspaces it may be in: where the review saw it and where the write sends it.
-pub async fn key_now(
-    client: &Client,
-    hash: &str,
-    places: &[&str],
-) -> Result<Option<Key>, ApiError> {
-    for ws in places {
-        let keys = client.list_keys(&KeyQuery::all_in(ws)).await?;
-        if let Some(k) = keys.into_iter().find(|k| k.hash == hash) {
-            return Ok(Some(k));
-        }
-    }
-    Ok(None)
+/// The key with this hash as the server holds it now, wherever it is (`None`: it does not
+/// exist): one `GET /keys/{hash}`, never a scan of every workspace.
+pub async fn key_now(client: &Client, hash: &str) -> Result<Option<Key>, ApiError> {
+    client.get_key(hash).await
 }
 
 /// A PATCH of a key: what the server holds against the key as reviewed and what was sent.

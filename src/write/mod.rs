@@ -10,3 +10,4 @@ pub use settle::{Holds, Settled};
 pub mod budgets;
 pub mod key;
 pub mod members;
+pub mod review;

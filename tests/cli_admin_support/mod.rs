@@ -26,12 +26,14 @@ pub struct Run {
 }
 
 impl Run {
+    /// The history as orws reads it, oldest first: a batch's part lines under its `parts`.
     pub fn history(&self) -> Vec<Value> {
-        let path = self.home.path().join("state/orws/history.jsonl");
-        std::fs::read_to_string(path)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
+        let dir = self.home.path().join("state/orws");
+        let read = orws::state::history::read_all(&dir).unwrap();
+        assert_eq!(read.unreadable, 0, "every history line is an entry");
+        read.entries
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap())
             .collect()
     }
 }
@@ -89,6 +91,11 @@ pub fn orws(args: &[&str]) -> Run {
 
 /// The in-process fake on port 0, served by a runtime on its own thread.
 pub fn fake() -> FakeServer {
+    fake_with(FakeConfig::default())
+}
+
+/// [`fake`] with this configuration (e.g. `extra_workspaces`).
+pub fn fake_with(config: FakeConfig) -> FakeServer {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -96,7 +103,7 @@ pub fn fake() -> FakeServer {
             .build()
             .unwrap();
         rt.block_on(async {
-            let server = orws::fake::start(FakeConfig::default()).await.unwrap();
+            let server = orws::fake::start(config).await.unwrap();
             tx.send(server).unwrap();
             std::future::pending::<()>().await;
         });

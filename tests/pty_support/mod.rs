@@ -432,8 +432,14 @@ pub struct FakeProcess {
 
 impl FakeProcess {
     pub fn start(sandbox: &Sandbox) -> Self {
+        Self::start_with(sandbox, &[])
+    }
+
+    /// `orws serve-fake ARGS` (e.g. `--latency-ms 1500`).
+    pub fn start_with(sandbox: &Sandbox, args: &[&str]) -> Self {
         let mut child = std::process::Command::new(ORWS)
             .arg("serve-fake")
+            .args(args)
             .current_dir(sandbox.path())
             .env("HOME", sandbox.path().join("home"))
             .env("XDG_STATE_HOME", sandbox.path().join("state"))

@@ -327,6 +327,10 @@ pub struct App {
     pub drawn: RefCell<Drawn>,
     /// A bulk edit of the workspaces marked in the picker.
     pub bulk: Option<crate::tui::screens::bulk::Bulk>,
+    /// Read-only, and where it came from (`--read-only`, or `read_only = true` in the config
+    /// file): the title says `READ-ONLY`, the keys that lead to a write's Review are marked,
+    /// and no Review sends. The client refuses every write on its own as well.
+    pub read_only: Option<String>,
 }
 
 /// `Esc` then a key, typed fast (or after a burst), reach orws in one read and parse as
@@ -393,6 +397,7 @@ impl App {
             after_open: None,
             drawn: RefCell::new(Drawn::default()),
             bulk: None,
+            read_only: None,
         };
         (app, vec![effect])
     }
@@ -437,6 +442,16 @@ impl App {
             level: Level::Warning,
             text: text.into(),
         });
+    }
+
+    /// The message a Review opens with (what Enter does there); under read-only, why Enter
+    /// sends nothing instead.
+    pub(crate) fn review_message(&mut self, level: Level, text: impl Into<String>) {
+        let (level, text) = match &self.read_only {
+            Some(from) => (Level::Warning, crate::tui::screens::read_only_note(from)),
+            None => (level, text.into()),
+        };
+        self.status = Some(Status { level, text });
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
@@ -734,6 +749,14 @@ impl App {
 
     /// What an action means in a scope: each screen and question has its handler.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
+        // Read-only: Enter on any Review (the one key that sends) does nothing but say why.
+        if action == Action::Submit
+            && let Some(from) = &self.read_only
+        {
+            let why = crate::tui::screens::read_only_refusal(from);
+            self.warn(why);
+            return vec![];
+        }
         // `H` opens the history from every scope that binds it (the picker and the tabs).
         if action == Action::History && scope != Scope::History {
             return crate::tui::screens::history::open(self);

@@ -453,7 +453,8 @@ impl App {
             }
         }
         self.writes.reverting = Some(view);
-        self.info(
+        self.review_message(
+            Level::Info,
             "Undo: the inverse patch. Enter sends it (after a conflict check); Esc goes back.",
         );
         vec![]

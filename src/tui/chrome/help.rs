@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use std::borrow::Cow;
 
-type Entry = (Cow<'static, str>, &'static str);
+type Entry = (Cow<'static, str>, Cow<'static, str>);
 
 #[derive(Clone)]
 struct Section {
@@ -24,7 +24,7 @@ fn fixed(title: &'static str, entries: &[(&'static str, &'static str)]) -> Secti
         title,
         entries: entries
             .iter()
-            .map(|&(k, w)| (Cow::Borrowed(k), w))
+            .map(|&(k, w)| (Cow::Borrowed(k), Cow::Borrowed(w)))
             .collect(),
     }
 }
@@ -36,10 +36,18 @@ fn sections(app: &App) -> Vec<Section> {
     let mut entries: Vec<Entry> = Vec::new();
     for (a, _) in scope_hints(app, scope) {
         let keys = all_keys(&app.keys, a);
+        // Read-only: what leads to a write's Review is marked; a Review's Enter sends nothing.
+        let what: Cow<'static, str> = match &app.read_only {
+            Some(_) if a == crate::config::Action::Submit => "nothing (read-only)".into(),
+            Some(_) if super::leads_to_write(scope, a) => {
+                format!("{} (read-only)", a.description()).into()
+            }
+            _ => a.description().into(),
+        };
         match entries.last_mut() {
             // Actions that share a description share a line (the tab keys: `1 2 3 4 5`).
-            Some((k, d)) if *d == a.description() => *k = Cow::Owned(format!("{k} {keys}")),
-            _ => entries.push((Cow::Owned(keys), a.description())),
+            Some((k, d)) if *d == what => *k = Cow::Owned(format!("{k} {keys}")),
+            _ => entries.push((Cow::Owned(keys), what)),
         }
     }
     let mut all = vec![Section {

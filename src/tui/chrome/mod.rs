@@ -20,20 +20,23 @@ use ratatui::text::{Line, Span};
 use std::borrow::Cow;
 
 /// A key and what it does, as shown in the hint bar.
-pub struct Hint(pub Cow<'static, str>, pub &'static str);
+pub struct Hint(pub Cow<'static, str>, pub Cow<'static, str>);
 
 fn hint(key: &'static str, what: &'static str) -> Hint {
-    Hint(Cow::Borrowed(key), what)
+    Hint(Cow::Borrowed(key), Cow::Borrowed(what))
 }
 
-/// `orws · host · Workspace (slug)`.
+/// `orws · host · Workspace (slug)`; `orws · READ-ONLY · host · …` under read-only (first, so
+/// a narrow terminal cuts the workspace name, never it).
 pub fn title(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     buf.set_style(area, theme.title);
-    let mut spans = vec![
-        Span::styled(" orws", theme.title_accent),
-        Span::styled(" · ", theme.title),
-        Span::styled(app.host.as_str(), theme.title),
-    ];
+    let mut spans = vec![Span::styled(" orws", theme.title_accent)];
+    if app.read_only.is_some() {
+        spans.push(Span::styled(" · ", theme.title));
+        spans.push(Span::styled("READ-ONLY", theme.title.patch(theme.warning)));
+    }
+    spans.push(Span::styled(" · ", theme.title));
+    spans.push(Span::styled(app.host.as_str(), theme.title));
     let workspace = match (&app.screen, &app.form) {
         (Screen::Picker | Screen::Loading { .. }, _) | (_, None) => None,
         (_, Some(form)) => Some(&form.workspace),
@@ -124,7 +127,7 @@ pub fn bar(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let max = area.width as usize;
     for (i, Hint(key, what)) in hints(app).into_iter().enumerate() {
         let sep = if i == 0 { 0 } else { 2 };
-        let w = sep + width(&key) + 1 + width(what);
+        let w = sep + width(&key) + 1 + width(&what);
         if used + w > max {
             break;
         }
@@ -279,11 +282,65 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     }
 }
 
+/// Whether `action` in `scope` opens a write's Review (directly or through a chooser or a
+/// form): under read-only its hint says `(read-only)`, and the key still opens the Review.
+pub fn leads_to_write(scope: Scope, action: Action) -> bool {
+    match action {
+        Action::Review
+        | Action::Create
+        | Action::DeleteWorkspace
+        | Action::EditMarked
+        | Action::Disable
+        | Action::MoveKey
+        | Action::Remove
+        | Action::Add => true,
+        // Elsewhere `u` undoes an edit in a form, and `r` reads again.
+        Action::Undo => matches!(
+            scope,
+            Scope::Result | Scope::AdminResult | Scope::BulkResult | Scope::History
+        ),
+        Action::Retry => scope == Scope::BulkResult,
+        // Choosing where a key moves to; typing the slug of the workspace to delete.
+        Action::Open => scope == Scope::KeyMove,
+        Action::Edit => scope == Scope::Delete,
+        _ => false,
+    }
+}
+
+/// Read-only (product.md §15): the hints of the keys that lead to a write's Review are marked
+/// `(read-only)`, and a Review offers no Enter. Unchanged otherwise.
+fn read_only_marks(
+    app: &App,
+    scope: Scope,
+    list: Vec<(Action, &'static str)>,
+) -> Vec<(Action, Cow<'static, str>)> {
+    let read_only = app.read_only.is_some();
+    list.into_iter()
+        .filter(|(a, _)| !(read_only && *a == Action::Submit))
+        .map(|(a, label)| {
+            if read_only && leads_to_write(scope, a) {
+                // `undo (reviewed)` → `undo (reviewed, read-only)`
+                let marked = match label.strip_suffix(')') {
+                    Some(open) => format!("{open}, read-only)"),
+                    None => format!("{label} (read-only)"),
+                };
+                (a, Cow::Owned(marked))
+            } else {
+                (a, Cow::Borrowed(label))
+            }
+        })
+        .collect()
+}
+
 /// Hints for the bar: consecutive actions with one label share it (`k/y keep draft`, `↑↓ move`).
 /// Questions show every key of an answer (`n/Esc`); screens the first one.
-fn action_hints(keys: &KeyBindings, list: &[(Action, &'static str)], every: bool) -> Vec<Hint> {
-    let mut out: Vec<(Vec<String>, &'static str)> = Vec::with_capacity(list.len());
-    for &(action, label) in list {
+fn action_hints(
+    keys: &KeyBindings,
+    list: Vec<(Action, Cow<'static, str>)>,
+    every: bool,
+) -> Vec<Hint> {
+    let mut out: Vec<(Vec<String>, Cow<'static, str>)> = Vec::with_capacity(list.len());
+    for (action, label) in list {
         let key = if every {
             keys_of(keys, &[action])
         } else {
@@ -365,17 +422,23 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 .into_iter()
                 .filter(|(a, _)| Scope::BulkForm.actions().contains(a))
                 .collect::<Vec<_>>();
-            action_hints(&app.keys, &list, false)
+            action_hints(
+                &app.keys,
+                read_only_marks(app, Scope::BulkForm, list),
+                false,
+            )
         }),
         Ok(Scope::Form) => app.form.as_ref().map_or_else(Vec::new, |f| {
-            action_hints(&app.keys, &crate::tui::screens::form::bar_hints(f), false)
+            let list = crate::tui::screens::form::bar_hints(f);
+            action_hints(&app.keys, read_only_marks(app, Scope::Form, list), false)
         }),
         Ok(scope) => {
             let question = matches!(
                 scope,
                 Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll
             );
-            action_hints(&app.keys, &scope_hints(app, scope), question)
+            let list = read_only_marks(app, scope, scope_hints(app, scope));
+            action_hints(&app.keys, list, question)
         }
     }
 }

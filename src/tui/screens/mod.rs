@@ -20,3 +20,13 @@ pub mod result;
 pub mod review;
 pub mod submitting;
 pub mod tabs;
+
+/// What every Review says under read-only, in place of "Enter sends" (product.md §15).
+pub fn read_only_note(from: &str) -> String {
+    format!("Read-only ({from}): nothing can be sent from here, Enter does nothing. Esc goes back.")
+}
+
+/// The status after Enter on a Review under read-only.
+pub fn read_only_refusal(from: &str) -> String {
+    format!("Nothing sent: {from} refuses every write (read-only).")
+}

@@ -66,15 +66,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         }
         (Screen::Form, Some(form)) => super::screens::tabs::view::draw(buf, body, app, form, theme),
         (Screen::Review(state), Some(form)) => {
-            app.drawn.borrow_mut().review =
-                review::view::draw(buf, body, form, state.scroll, theme);
+            app.drawn.borrow_mut().review = review::view::draw(
+                buf,
+                body,
+                form,
+                state.scroll,
+                app.read_only.as_deref(),
+                theme,
+            );
         }
         (Screen::Submitting { sending, revert }, Some(form)) => {
             if *revert {
                 form::view::draw(buf, body, app, form, theme);
             } else {
                 // The review under the popup, from its top.
-                review::view::draw(buf, body, form, 0, theme);
+                review::view::draw(buf, body, form, 0, app.read_only.as_deref(), theme);
             }
             submitting::view::draw(buf, body, app, *sending, *revert, theme);
         }

@@ -141,6 +141,8 @@ pub enum Stage {
 pub struct AdminWrite {
     /// What it does, in words (`Disable key "ci"`).
     pub what: String,
+    /// What changes, in the one review language: FIELD | BEFORE | AFTER.
+    pub rows: Vec<crate::write::review::Row>,
     pub requests: Vec<AdminRequest>,
     /// Said above the requests (rules that apply, what cannot be undone).
     pub notes: Vec<String>,
@@ -162,6 +164,7 @@ impl AdminWrite {
     pub fn new(what: impl Into<String>, requests: Vec<AdminRequest>) -> Self {
         Self {
             what: what.into(),
+            rows: vec![],
             requests,
             notes: vec![],
             stage: Stage::Review,
@@ -171,6 +174,12 @@ impl AdminWrite {
             then_picker: false,
             key_in: None,
         }
+    }
+
+    /// The same write, with what it changes as review rows.
+    pub fn with_rows(mut self, rows: Vec<crate::write::review::Row>) -> Self {
+        self.rows = rows;
+        self
     }
 
     /// The same write, with the precondition that key `hash` is in workspace `workspace`.
@@ -449,13 +458,12 @@ pub async fn send(
     let key_base = match requests.first() {
         Some(AdminRequest::PatchKey { hash, .. } | AdminRequest::DeleteKey { hash }) => {
             let at = key_in.map(|(_, at)| at.as_str()).or(workspace);
-            let places: Vec<&str> = at.into_iter().collect();
-            let key = key_now(client, hash, &places)
+            let key = key_now(client, hash)
                 .await
                 .map_err(|e| format!("{e}; nothing was sent"))?;
             match key {
-                Some(k) => Some(KeyState::from(&k)),
-                None => {
+                Some(k) if at.is_none_or(|at| k.workspace_id == at) => Some(KeyState::from(&k)),
+                _ => {
                     return Err(format!(
                         "key {hash} is no longer in workspace {} (moved or deleted since); nothing was sent: r re-reads the list",
                         at.unwrap_or("(unknown)")
@@ -498,20 +506,14 @@ async fn settle_one(
     match r {
         AdminRequest::PatchKey { hash, patch } => {
             let base = key_base.ok_or_else(no_base)?;
-            let mut places = vec![base.workspace_id.as_str()];
-            places.extend(patch.workspace_id.as_deref());
-            let now = key_now(client, hash, &places)
-                .await
-                .map_err(|e| e.to_string())?;
+            let now = key_now(client, hash).await.map_err(|e| e.to_string())?;
             let settled = settle_patch(base, patch, now.as_ref().map(KeyState::from).as_ref());
             let seen = now.filter(|_| settled == Settled::Applied);
             Ok((settled, seen.map(|k| Seen::Key(Box::new(k)))))
         }
         AdminRequest::DeleteKey { hash } => {
             let base = key_base.ok_or_else(no_base)?;
-            let now = key_now(client, hash, &[base.workspace_id.as_str()])
-                .await
-                .map_err(|e| e.to_string())?;
+            let now = key_now(client, hash).await.map_err(|e| e.to_string())?;
             let now = now.as_ref().map(KeyState::from);
             Ok((settle_delete(base, now.as_ref()), None))
         }

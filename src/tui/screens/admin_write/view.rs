@@ -31,6 +31,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
         }
     }
     lines.push(Line::raw(""));
+    if !write.rows.is_empty() {
+        for (i, row) in crate::write::review::table(&write.rows, w)
+            .into_iter()
+            .enumerate()
+        {
+            lines.push(Line::styled(
+                row,
+                if i == 0 { theme.dim } else { theme.label },
+            ));
+        }
+        lines.push(Line::raw(""));
+    }
     for r in &write.requests {
         lines.push(Line::styled(
             truncate(&format!("{} {}", r.method(), r.path()), w).into_owned(),
@@ -45,10 +57,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
     }
     lines.push(Line::raw(""));
     match &write.stage {
-        Stage::Review => lines.push(Line::styled(
-            "Only this is sent. Enter sends · Esc back (nothing sent)",
-            theme.dim,
-        )),
+        Stage::Review => match &app.read_only {
+            Some(from) => {
+                for part in textwrap(&crate::tui::screens::read_only_note(from), w) {
+                    lines.push(Line::styled(part, theme.warning));
+                }
+            }
+            None => lines.push(Line::styled(
+                "Only this is sent. Enter sends · Esc back (nothing sent)",
+                theme.dim,
+            )),
+        },
         Stage::Sending => lines.push(Line::styled(
             format!(
                 "{} Sending… {:.1} s · Esc stops waiting",

@@ -139,13 +139,13 @@ pub fn failure_text(f: &WriteFailure) -> String {
 
 pub fn error_text(e: &ApiError) -> String {
     match e {
-        // The server's own words first; R11 is added unless they already say it.
+        // The server's own words first; the plan (R11) is added unless they already say it.
         ApiError::Forbidden { message } if message.contains("Enterprise") => {
-            format!("the server refused (403): {message} (R11)")
+            format!("the server refused (403): {message}")
         }
-        ApiError::Forbidden { message } => format!(
-            "the server refused (403): {message} — budgets are an Enterprise-plan feature (R11)"
-        ),
+        ApiError::Forbidden { message } => {
+            format!("the server refused (403): {message} — budgets are an Enterprise-plan feature")
+        }
         other => other.to_string(),
     }
 }
@@ -636,6 +636,36 @@ impl BudgetsState {
     }
 
     /// One line per request, in the order they will be sent.
+    /// What the write changes, interval by interval, in the one review language.
+    pub fn review_rows(p: &Pending) -> Vec<crate::write::review::Row> {
+        use crate::write::review::{NULL, Row};
+        let show = |l: Option<f64>| l.map_or_else(|| NULL.to_string(), usd);
+        let mut rows: Vec<Row> = crate::admin::budgets::Interval::ALL
+            .iter()
+            .filter(|i| p.base.limits.get(**i) != p.target.limits.get(**i))
+            .map(|i| {
+                Row::new(
+                    i.as_str(),
+                    show(p.base.limits.get(*i)),
+                    show(p.target.limits.get(*i)),
+                )
+            })
+            .collect();
+        let byok = |b: Option<bool>| match b {
+            Some(true) => "on".to_string(),
+            Some(false) => "off".to_string(),
+            None => NULL.to_string(),
+        };
+        if p.target.include_byok.is_some() && p.base.include_byok != p.target.include_byok {
+            rows.push(Row::new(
+                "include BYOK",
+                byok(p.base.include_byok),
+                byok(p.target.include_byok),
+            ));
+        }
+        rows
+    }
+
     pub fn review_lines(p: &Pending) -> Vec<String> {
         p.requests
             .iter()

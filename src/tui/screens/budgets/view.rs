@@ -10,7 +10,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
+/// `read_only`: where read-only came from, said on the Review in place of "Enter sends".
+pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     let plain = |t: String| Line::from(t);
     match &s.phase {
@@ -70,8 +71,27 @@ pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
         }
         Phase::Review(p) => {
             let what = if p.undo { "Undo: " } else { "" };
+            let sends = if read_only.is_some() {
+                "not sent"
+            } else {
+                "Enter sends"
+            };
             out.push(Line::styled(
-                format!("{what}these requests, in this order (Enter sends):"),
+                format!("{what}these changes ({sends}):"),
+                theme.heading,
+            ));
+            let rows = BudgetsState::review_rows(p);
+            for (i, row) in crate::write::review::table(&rows, 100)
+                .into_iter()
+                .enumerate()
+            {
+                out.push(Line::styled(
+                    row,
+                    if i == 0 { theme.dim } else { theme.label },
+                ));
+            }
+            out.push(Line::styled(
+                "as these requests, in this order:",
                 theme.heading,
             ));
             // The summary, then the exact request as it goes on the wire.
@@ -86,6 +106,12 @@ pub fn lines(s: &BudgetsState, theme: &Theme) -> Vec<Line<'static>> {
                         r.interval()
                     ),
                     theme.json,
+                ));
+            }
+            if let Some(from) = read_only {
+                out.push(Line::styled(
+                    crate::tui::screens::read_only_note(from),
+                    theme.warning,
                 ));
             }
         }
@@ -165,8 +191,14 @@ fn result_lines(o: &Outcome, theme: &Theme, out: &mut Vec<Line<'static>>) {
     }
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, s: &BudgetsState, theme: &Theme) {
-    Paragraph::new(lines(s, theme))
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    s: &BudgetsState,
+    read_only: Option<&str>,
+    theme: &Theme,
+) {
+    Paragraph::new(lines(s, read_only, theme))
         .block(
             Block::default()
                 .borders(Borders::ALL)

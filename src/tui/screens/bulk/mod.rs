@@ -34,7 +34,8 @@ pub enum BulkEffect {
     Run(Vec<batch::Item>),
     /// Start no more writes (those in flight finish).
     Stop,
-    /// Append the batch's history entry (one entry, kind `batch`) for what landed.
+    /// The batch ended. Its history (a `batch` line, then a line per write as it landed) was
+    /// written by the batch itself as it went; the runtime lets go of the batch's stop.
     Record { outcomes: Vec<Option<WriteOutcome>> },
 }
 
@@ -297,6 +298,26 @@ pub fn is_sending(app: &App) -> bool {
             app.bulk.as_ref().map(|b| &b.phase),
             Some(Phase::Progress(_))
         )
+}
+
+/// The workspaces whose write the batch has sent and not yet settled (what may still land
+/// if orws quits now).
+pub fn in_flight(app: &App) -> Vec<String> {
+    let Some(Phase::Progress(p)) = app.bulk.as_ref().map(|b| &b.phase) else {
+        return vec![];
+    };
+    p.items
+        .iter()
+        .zip(p.phases.iter().zip(&p.statuses))
+        .filter(|(_, (phase, status))| {
+            status.is_none()
+                && matches!(
+                    phase,
+                    Some(crate::submit::Phase::Sending { .. } | crate::submit::Phase::Rechecking)
+                )
+        })
+        .map(|(item, _)| item.label.clone())
+        .collect()
 }
 
 /// `text` wrapped to `width` with every line indented by `indent` cells (a hanging indent).

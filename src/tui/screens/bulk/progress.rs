@@ -55,6 +55,8 @@ impl Progress {
                 }
             }
             Event::Slowed { limit, .. } => self.slowed = Some(limit),
+            // Said by the runtime, in the status line.
+            Event::Unrecorded(_) => {}
         }
     }
 

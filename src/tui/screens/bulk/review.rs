@@ -218,6 +218,13 @@ fn capitalised(s: &str) -> String {
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, review: &BulkReview, theme: &Theme) {
     let title = " Bulk review ";
     let inner_w = area.width.saturating_sub(4) as usize;
-    let lines = lines(review, inner_w, theme);
+    let mut lines = lines(review, inner_w, theme);
+    // Read-only: said under the count, in sight whatever the scroll of a long batch.
+    if let Some(from) = &app.read_only {
+        let note = crate::tui::screens::read_only_note(from);
+        let at = 1.min(lines.len());
+        let note = wrap_owned(&[(note.as_str(), theme.warning)], inner_w, usize::MAX);
+        lines.splice(at..at, note);
+    }
     super::draw_lines(buf, area, app, title, &lines, review.scroll, theme);
 }

@@ -56,7 +56,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             // conflict check again, so a change newer than the one shown is never overwritten.
             form.rebase(server);
             app.screen = Screen::Review(Default::default());
-            app.info(
+            app.review_message(
+                crate::tui::app::Level::Info,
                 "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
             );
             vec![]

@@ -162,7 +162,7 @@ pub fn type_key(app: &mut App, key: KeyEvent) {
         }
         KeyCode::Enter if flow.typed == flow.slug => {
             flow.typing = false;
-            app.warn("This is the default workspace: Space confirms its deletion first (R3).");
+            app.warn("This is the default workspace: Space confirms its deletion first.");
         }
         KeyCode::Enter => app.warn("Type the workspace's slug exactly to go on."),
         KeyCode::Backspace => {

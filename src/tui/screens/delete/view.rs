@@ -32,7 +32,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &DeleteFlow, theme: &
         }
         Some(Ok(keys)) => {
             let text = format!(
-                "{} API key(s) still in it (R1): Esc, then 4 (Keys tab): m moves, x deletes each.",
+                "{} API key(s) in it block the delete: Esc, then 4 (Keys tab): m moves, x deletes each.",
                 keys.len()
             );
             for l in textwrap(&text, w) {

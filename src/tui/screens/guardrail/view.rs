@@ -5,6 +5,7 @@ use super::{Entry, GuardrailState, Phase};
 use crate::admin::guardrail::TriState;
 use crate::tui::screens::line_edit;
 use crate::tui::theme::Theme;
+use crate::write::review::{self, Row};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -36,11 +37,13 @@ fn body_lines(patch: &Map<String, Value>, theme: &Theme, out: &mut Vec<Line<'sta
 
 /// The lines to draw, with `rows` lines for the fields (the rest scrolls).
 /// `editor_key`: the key bound to the editor action, named on the rows it edits.
+/// `read_only`: where read-only came from, said on the Review in place of "Enter sends".
 pub fn lines(
     s: &GuardrailState,
     theme: &Theme,
     rows: usize,
     editor_key: &str,
+    read_only: Option<&str>,
 ) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     match &s.phase {
@@ -112,18 +115,48 @@ pub fn lines(
         Phase::Review(p) => {
             let what = if p.undo { "Undo: " } else { "" };
             let create = if p.base.is_none() {
-                " (creates it, R15)"
+                " (the first write configures it)"
             } else {
                 ""
             };
+            let sends = if read_only.is_some() {
+                "not sent"
+            } else {
+                "Enter sends"
+            };
             out.push(Line::styled(
-                format!(
-                    "{what}PATCH /guardrails/{}{create} — Enter sends:",
-                    s.guardrail_id
-                ),
+                format!("{what}these changes{create} ({sends}):"),
+                theme.heading,
+            ));
+            let rows: Vec<Row> = p
+                .patch
+                .iter()
+                .map(|(f, after)| {
+                    let before = p.base.as_ref().and_then(|b| b.get(f));
+                    Row::new(
+                        f.as_str(),
+                        review::value(before),
+                        review::value(Some(after)),
+                    )
+                })
+                .collect();
+            for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
+                out.push(Line::styled(
+                    row,
+                    if i == 0 { theme.dim } else { theme.label },
+                ));
+            }
+            out.push(Line::styled(
+                format!("as this request: PATCH /guardrails/{}", s.guardrail_id),
                 theme.heading,
             ));
             body_lines(&p.patch, theme, &mut out);
+            if let Some(from) = read_only {
+                out.push(Line::styled(
+                    crate::tui::screens::read_only_note(from),
+                    theme.warning,
+                ));
+            }
         }
         Phase::Submitting(_) => out.push(Line::from(
             "Checking for conflicts, then sending the PATCH…",
@@ -163,9 +196,16 @@ pub fn lines(
     out
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, s: &GuardrailState, theme: &Theme, editor_key: &str) {
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    s: &GuardrailState,
+    theme: &Theme,
+    editor_key: &str,
+    read_only: Option<&str>,
+) {
     let rows = area.height.saturating_sub(2) as usize;
-    Paragraph::new(lines(s, theme, rows, editor_key))
+    Paragraph::new(lines(s, theme, rows, editor_key, read_only))
         .block(
             Block::default()
                 .borders(Borders::ALL)

@@ -8,7 +8,7 @@ pub mod view;
 use crate::config::Action;
 use crate::revert::{MembersAction, PatchRevert, Revert, revert};
 use crate::state::history::{HistoryEntry, Kind};
-use crate::tui::app::{App, Effect, Screen};
+use crate::tui::app::{App, Effect, Level, Screen};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, BTreeSet};
@@ -506,9 +506,9 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             let effects = app.review();
             if matches!(app.screen, Screen::Review(_)) {
                 if moved.is_empty() {
-                    app.info("Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
+                    app.review_message(Level::Info, "Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
                 } else {
-                    app.warn(format!(
+                    app.review_message(Level::Warning, format!(
                         "Changed on the server since this entry: {}. Enter shows the conflict; nothing is overwritten.",
                         moved.join(", ")
                     ));

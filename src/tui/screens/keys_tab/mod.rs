@@ -8,6 +8,7 @@ use crate::config::Action;
 use crate::tui::app::{App, Effect};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
+use crate::write::review::{self, Row};
 
 #[derive(Debug, Default)]
 pub struct KeysTab {
@@ -81,10 +82,16 @@ pub fn disable_write(key: &Key) -> AdminWrite {
     };
     let verb = |disabled: bool| if disabled { "Disable" } else { "Enable" };
     let to = !key.disabled;
+    let state = |disabled: bool| if disabled { "disabled" } else { "enabled" };
     let mut write = AdminWrite::new(
         format!("{} key \"{}\"", verb(to), key.name),
         vec![patch(to)],
-    );
+    )
+    .with_rows(vec![Row::new(
+        review::key(&key.name, &key.label),
+        state(key.disabled),
+        state(to),
+    )]);
     if to {
         write
             .notes
@@ -98,7 +105,12 @@ pub fn disable_write(key: &Key) -> AdminWrite {
 }
 
 /// `PATCH /keys/{hash}` with the new workspace; undone by moving it back.
-pub fn move_write(key: &Key, to: &crate::workspace::Workspace) -> AdminWrite {
+/// `from`: the workspace open, where the key is (named in the review when known).
+pub fn move_write(
+    key: &Key,
+    from: Option<&crate::workspace::Workspace>,
+    to: &crate::workspace::Workspace,
+) -> AdminWrite {
     let patch = |ws: &str| AdminRequest::PatchKey {
         hash: key.hash.clone(),
         patch: KeyPatch {
@@ -109,7 +121,15 @@ pub fn move_write(key: &Key, to: &crate::workspace::Workspace) -> AdminWrite {
     let mut write = AdminWrite::new(
         format!("Move key \"{}\" to {} ({})", key.name, to.name(), to.slug()),
         vec![patch(to.id())],
-    );
+    )
+    .with_rows(vec![Row::new(
+        review::key(&key.name, &key.label),
+        match from.filter(|f| f.id() == key.workspace_id) {
+            Some(f) => format!("{} · {}", review::workspace(f.name(), f.slug()), f.id()),
+            None => format!("workspace {}", key.workspace_id),
+        },
+        format!("{} · {}", review::workspace(to.name(), to.slug()), to.id()),
+    )]);
     write
         .notes
         .push(crate::admin::keys::MOVE_LEAVES_BEHIND.to_string());
@@ -127,7 +147,12 @@ pub fn delete_write(key: &Key) -> AdminWrite {
         vec![AdminRequest::DeleteKey {
             hash: key.hash.clone(),
         }],
-    );
+    )
+    .with_rows(vec![Row::new(
+        review::key(&key.name, &key.label),
+        if key.disabled { "disabled" } else { "enabled" },
+        format!("{} (deleted)", review::NULL),
+    )]);
     write.notes.push(
         "Deleting cannot be undone: every request made with this key is refused from then on."
             .into(),
@@ -173,7 +198,9 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Open => {
             let tab = &app.tabs.keys;
             let write = match (tab.list().get(tab.selected), destinations(app).get(at)) {
-                (Some(key), Some(ws)) => Some(move_write(key, ws)),
+                (Some(key), Some(ws)) => {
+                    Some(move_write(key, app.form.as_ref().map(|f| &f.workspace), ws))
+                }
                 _ => None,
             };
             if let Some(write) = write {

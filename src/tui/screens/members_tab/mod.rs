@@ -111,6 +111,39 @@ fn people(n: usize) -> String {
     }
 }
 
+/// A person as every review names them: name and email, the user id when unknown.
+fn who(user_id: &str, data: &MembersData) -> String {
+    let known = data.org.iter().find(|o| o.id == user_id);
+    let name = known.map(|o| o.display_name());
+    crate::write::review::person(name.as_deref(), known.map(|o| o.email.as_str()), user_id)
+}
+
+/// Review rows for the people an add or a removal names: each by name and email (the user id
+/// when the organisation does not know them), membership before → after.
+pub fn member_rows(
+    users: &[String],
+    data: &MembersData,
+    removing: bool,
+) -> Vec<crate::write::review::Row> {
+    use crate::write::review::{NULL, Row};
+    users
+        .iter()
+        .map(|u| {
+            let label = who(u, data);
+            let role = data
+                .members
+                .iter()
+                .find(|m| &m.user_id == u)
+                .map_or("member", |m| m.role.as_str());
+            if removing {
+                Row::new(format!("{label} · {u}"), role, NULL)
+            } else {
+                Row::new(format!("{label} · {u}"), NULL, "member")
+            }
+        })
+        .collect()
+}
+
 /// The Review of an add; undone by removing them again.
 pub fn add_write(workspace: &str, user_ids: Vec<String>) -> AdminWrite {
     let n = user_ids.len();
@@ -126,16 +159,18 @@ pub fn add_write(workspace: &str, user_ids: Vec<String>) -> AdminWrite {
 }
 
 /// The Review of a removal, with R6 warned where the keys tell; undone by adding them again.
-pub fn remove_write(workspace: &str, user_ids: Vec<String>, keys: &[Key]) -> AdminWrite {
+pub fn remove_write(workspace: &str, user_ids: Vec<String>, data: &MembersData) -> AdminWrite {
     let n = user_ids.len();
     let mut w = AdminWrite::new(
         format!("Remove {} from the workspace", people(n)),
         vec![remove_request(workspace, user_ids.clone())],
-    );
-    for (user, blocking) in members::keys_blocking_removal(&user_ids, keys) {
+    )
+    .with_rows(member_rows(&user_ids, data, true));
+    for (user, blocking) in members::keys_blocking_removal(&user_ids, &data.keys) {
         let names: Vec<&str> = blocking.iter().map(|k| k.name.as_str()).collect();
         w.notes.push(format!(
-            "{user} created active keys here ({}): the server will refuse. {}",
+            "{} created active keys here ({}): the server will refuse. {}",
+            who(&user, data),
             names.join(", "),
             members::REMOVE_NEEDS_NO_KEYS
         ));
@@ -278,7 +313,7 @@ fn remove(app: &mut App) -> Vec<Effect> {
         ));
         return vec![];
     }
-    let write = remove_write(&ws, users, &data.keys);
+    let write = remove_write(&ws, users, data);
     app.admin = Some(write);
     vec![]
 }
@@ -315,8 +350,12 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
                 pick.chosen.iter().cloned().collect()
             };
             if let (false, Some(ws)) = (users.is_empty(), workspace_id(app)) {
+                let rows = match &app.tabs.members.data {
+                    Some(Ok(data)) => member_rows(&users, data, false),
+                    _ => vec![],
+                };
                 app.tabs.members.adding = None;
-                app.admin = Some(add_write(&ws, users));
+                app.admin = Some(add_write(&ws, users).with_rows(rows));
             }
         }
         Action::Back => app.tabs.members.adding = None,

@@ -18,6 +18,7 @@ pub fn draw(
     area: Rect,
     form: &FormState,
     scroll: u16,
+    read_only: Option<&str>,
     theme: &Theme,
 ) -> (u16, u16) {
     let modified: Vec<_> = form.fields.iter().filter(|f| f.is_modified()).collect();
@@ -76,8 +77,14 @@ pub fn draw(
         })
         .collect();
     let table_h: u16 = rows.iter().map(|r| r.height).sum();
-    let note = "Only this is sent. Enter sends it; Esc goes back with nothing lost.";
-    let note_lines = wrap(&[(note, theme.dim)], inner.width as usize, usize::MAX);
+    let (note, style) = match read_only {
+        Some(from) => (crate::tui::screens::read_only_note(from), theme.warning),
+        None => (
+            "Only this is sent. Enter sends it; Esc goes back with nothing lost.".to_string(),
+            theme.dim,
+        ),
+    };
+    let note_lines = wrap(&[(note.as_str(), style)], inner.width as usize, usize::MAX);
     let content_h = 1
         + table_h
         + 1

@@ -20,7 +20,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
         Tab::Budgets => {
             // Without an open workspace there is nothing to load: the body stays empty.
             if let Some(b) = &app.tabs.budgets {
-                crate::tui::screens::budgets::view::draw(buf, body, b, theme);
+                let read_only = app.read_only.as_deref();
+                crate::tui::screens::budgets::view::draw(buf, body, b, read_only, theme);
             }
         }
         Tab::Members => crate::tui::screens::members_tab::view::draw(buf, body, app, theme),
@@ -29,7 +30,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
             if let Some(g) = &app.tabs.guardrail {
                 let editor =
                     crate::tui::chrome::first_key(&app.keys, crate::config::Action::Editor);
-                crate::tui::screens::guardrail::view::draw(buf, body, g, theme, &editor);
+                let read_only = app.read_only.as_deref();
+                crate::tui::screens::guardrail::view::draw(buf, body, g, theme, &editor, read_only);
             }
         }
     }
