@@ -405,3 +405,73 @@ pub fn counts(outcomes: &[Option<WriteOutcome>]) -> [usize; 4] {
     }
     n
 }
+
+/// A workspace this batch wrote that holds something else when read after the batch: another
+/// writer changed it meanwhile (the API has no precondition header, so only a read-back tells).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overwritten {
+    pub id: String,
+    pub label: String,
+    /// The fields that no longer hold what this batch wrote.
+    pub fields: Vec<String>,
+}
+
+impl Overwritten {
+    /// "staging (uuid): name, description"
+    pub fn line(&self) -> String {
+        format!("{} ({}): {}", self.label, self.id, self.fields.join(", "))
+    }
+}
+
+/// The items whose landed fields no longer hold what landed, in `now` (the workspaces as read
+/// after the batch; one missing from it was deleted meanwhile). Pure.
+pub fn overwritten(
+    items: &[Item],
+    outcomes: &[Option<WriteOutcome>],
+    now: &[Workspace],
+) -> Vec<Overwritten> {
+    items
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(item, o)| {
+            let done = landed(o.as_ref())?;
+            let fields: Vec<String> = match now.iter().find(|w| w.id() == item.id) {
+                None => vec!["(the workspace is gone)".to_string()],
+                Some(ws) => done
+                    .patch
+                    .fields()
+                    .keys()
+                    .filter(|k| {
+                        let spec = crate::workspace::field(k);
+                        !spec.is_some_and(|s| {
+                            crate::workspace::values_equal(s, ws.get(k), done.after.get(k))
+                        })
+                    })
+                    .cloned()
+                    .collect(),
+            };
+            (!fields.is_empty()).then(|| Overwritten {
+                id: item.id.clone(),
+                label: item.label.clone(),
+                fields,
+            })
+        })
+        .collect()
+}
+
+/// Reads every workspace once (the list, all pages) after a batch that landed something, and
+/// names those another writer changed since this batch wrote them. Nothing is read when nothing
+/// landed or a stop signal came (after one, orws sends nothing but the re-reads that settle).
+pub async fn read_back(
+    client: &Client,
+    items: &[Item],
+    outcomes: &[Option<WriteOutcome>],
+) -> Result<Vec<Overwritten>, crate::api::ApiError> {
+    if crate::write::stop::requested().is_some()
+        || !outcomes.iter().any(|o| landed(o.as_ref()).is_some())
+    {
+        return Ok(Vec::new());
+    }
+    let now = client.list().await?;
+    Ok(overwritten(items, outcomes, &now))
+}

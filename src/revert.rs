@@ -81,11 +81,14 @@ pub enum Revert {
         /// Whether the entry changed the BYOK switch.
         byok_changed: bool,
     },
-    /// A created workspace is undone by deleting it: destructive, confirmed like any delete.
+    /// A created workspace is undone by deleting it: destructive, confirmed like any delete,
+    /// and only while the workspace with `workspace_id` still has the recorded `slug` and
+    /// `created_at` (one deleted and recreated meanwhile is someone else's).
     DeleteCreated {
         workspace_id: String,
         slug: String,
         name: String,
+        created_at: String,
     },
     /// One patch per part of a batch that landed, for [`crate::batch::run`]: base = the part's
     /// `after`, patch = its `before`.
@@ -104,6 +107,14 @@ pub enum NotRevertable {
         slug: String,
         name: String,
         command: String,
+    },
+    #[error(
+        "entry {id} created workspace '{slug}' ({workspace_id}) but recorded no created_at; orws cannot tell that workspace from one recreated since with the same slug, so it cannot undo this entry: delete it yourself after checking (`orws delete {workspace_id}`)"
+    )]
+    CreatedWithoutTime {
+        id: String,
+        workspace_id: String,
+        slug: String,
     },
     #[error("entry {id} deleted key {hash}; a deleted key cannot be brought back")]
     DeletedKey { id: String, hash: String },
@@ -167,15 +178,27 @@ pub fn revert(
                 byok_changed,
             })
         }
-        Kind::Create => Ok(Revert::DeleteCreated {
-            workspace_id: entry.workspace_id.clone(),
-            slug: text(&entry.after, "slug")
+        Kind::Create => {
+            let slug = text(&entry.after, "slug")
                 .or_else(|| text(&entry.patch, "slug"))
-                .unwrap_or_default(),
-            name: text(&entry.after, "name")
-                .or_else(|| text(&entry.patch, "name"))
-                .unwrap_or_default(),
-        }),
+                .unwrap_or_default();
+            let Some(created_at) = text(&entry.after, "created_at").filter(|t| !t.is_empty())
+            else {
+                return Err(NotRevertable::CreatedWithoutTime {
+                    id: entry.id.clone(),
+                    workspace_id: entry.workspace_id.clone(),
+                    slug,
+                });
+            };
+            Ok(Revert::DeleteCreated {
+                workspace_id: entry.workspace_id.clone(),
+                slug,
+                name: text(&entry.after, "name")
+                    .or_else(|| text(&entry.patch, "name"))
+                    .unwrap_or_default(),
+                created_at,
+            })
+        }
         Kind::Delete => match &entry.target {
             Some(hash) => Err(NotRevertable::DeletedKey {
                 id: entry.id.clone(),
@@ -832,7 +855,7 @@ mod tests {
             Kind::Create,
             json!({"name": "New", "slug": "new"}),
             json!({}),
-            json!({"id": "ws-1", "name": "New", "slug": "new"}),
+            json!({"id": "ws-1", "name": "New", "slug": "new", "created_at": "2026-12-07T10:00:00Z"}),
         );
         assert_eq!(
             revert(&e, &HashMap::new()).unwrap(),
@@ -840,8 +863,25 @@ mod tests {
                 workspace_id: "ws-1".into(),
                 slug: "new".into(),
                 name: "New".into(),
+                created_at: "2026-12-07T10:00:00Z".into(),
             }
         );
+    }
+
+    #[test]
+    fn a_create_without_created_at_cannot_be_undone_and_says_so() {
+        let e = entry(
+            Kind::Create,
+            json!({"name": "New", "slug": "new"}),
+            json!({}),
+            json!({"id": "ws-1", "name": "New", "slug": "new"}),
+        );
+        let err = revert(&e, &HashMap::new()).unwrap_err();
+        assert!(
+            matches!(err, NotRevertable::CreatedWithoutTime { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("recorded no created_at"), "{err}");
     }
 
     #[test]

@@ -299,3 +299,30 @@ async fn a_journal_appends_each_part_as_it_lands() {
     batch::run(&client, &items, options, tx, stop).await;
     assert!(!empty.path().join("history.jsonl").exists());
 }
+
+/// Issue 18 item 11: after a batch, a read-back names each workspace another writer changed
+/// since the batch wrote it (before, nothing said so).
+#[tokio::test]
+async fn a_read_back_after_the_batch_names_what_another_writer_changed_since() {
+    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
+    let client = client(&fake.url());
+    let items = items(&fake, 3, "written by the batch");
+    let (outcomes, _) = run(&client, &items, fast()).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| batch::status(o.as_ref()) == Status::Applied)
+    );
+    assert_eq!(
+        batch::read_back(&client, &items, &outcomes).await.unwrap(),
+        vec![],
+        "nobody else wrote: nothing to say"
+    );
+    // A colleague changes the second workspace's description after the batch wrote it.
+    assert!(fake.set_field(&items[1].id, "description", json!("the colleague's")));
+    let over = batch::read_back(&client, &items, &outcomes).await.unwrap();
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert_eq!(over[0].id, items[1].id);
+    assert_eq!(over[0].fields, ["description"]);
+    assert!(over[0].line().contains(&items[1].label));
+}

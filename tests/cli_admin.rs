@@ -178,6 +178,14 @@ fn ws_json(id: &str, slug: &str) -> Value {
     json!({"id": id, "name": slug, "slug": slug, "description": null})
 }
 
+/// A workspace as a create that sent `name` and `slug` just made it (created now).
+fn created_json(id: &str, name: &str, slug: &str) -> Value {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    json!({"id": id, "name": name, "slug": slug, "description": null, "created_at": now})
+}
+
 /// A server whose DELETE answers 500 after deleting: the re-read says it is gone.
 #[test]
 fn delete_answered_500_after_applying_is_reported_applied() {
@@ -979,7 +987,7 @@ fn create_answered_500_after_creating_is_reported_created() {
             return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
         }
         if c.load(Ordering::SeqCst) {
-            return Reply::json(200, &json!({"data": ws_json(DEV_ID, "new-one")}));
+            return Reply::json(200, &json!({"data": created_json(DEV_ID, "N", "new-one")}));
         }
         Reply::json(
             404,

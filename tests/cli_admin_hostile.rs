@@ -15,6 +15,14 @@ fn ws_json(id: &str, slug: &str) -> Value {
     json!({"id": id, "name": slug, "slug": slug, "description": null})
 }
 
+/// A workspace as a create that sent `name` and `slug` just made it (created now).
+fn created_json(id: &str, name: &str, slug: &str) -> Value {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    json!({"id": id, "name": name, "slug": slug, "description": null, "created_at": now})
+}
+
 fn budget(interval: &str, limit: f64) -> Value {
     json!({"workspace_id": PROD_ID, "reset_interval": interval, "limit_usd": limit})
 }
@@ -690,13 +698,16 @@ fn an_applied_write_whose_third_read_fails_is_still_applied_and_recorded() {
             if path.starts_with("/guardrails/") {
                 return Reply::json(
                     200,
-                    &json!({"data": {"id": "g1", "name": "G", "enforce_zdr_openai": applied}}),
+                    &json!({"data": {"id": "g1", "name": "G", "workspace_id": PROD_ID, "enforce_zdr_openai": applied}}),
                 );
             }
             if !applied {
                 return Reply::json(404, &json!({"error": {"code": 404, "message": "none"}}));
             }
-            return Reply::json(200, &json!({"data": ws_json(DEV_ID, "new-one")}));
+            return Reply::json(
+                200,
+                &json!({"data": created_json(DEV_ID, "New", "new-one")}),
+            );
         }
         if path.starts_with("/workspaces/") {
             let mut ws = ws_json(PROD_ID, "production");

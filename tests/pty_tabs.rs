@@ -46,8 +46,9 @@ fn the_budgets_tab_reviews_the_exact_put_and_sends_it() {
         "nothing sent before Enter: {before}"
     );
     pty.enter();
+    // The review shows the same row: the result is the one that says it was applied.
     pty.wait_until("the result", WAIT, |s| {
-        has_row(s, &["weekly", "$150", "$120"])
+        s.contains("Applied.") && has_row(s, &["weekly", "$150", "$120"])
     });
     let (status, after) = fake.request(Method::GET, &format!("/workspaces/{PROD}/budgets"), None);
     assert_eq!(status, 200, "{after}");

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use std::time::Duration;
 
 const GUARDRAIL: &str = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
 
 fn row(field: &str) -> usize {
     GUARDRAIL_FIELDS
@@ -26,6 +27,7 @@ fn held() -> Map<String, Value> {
     json!({
         "id": GUARDRAIL,
         "name": "Workspace 550e8400-e29b-41d4-a716-446655440000 Default",
+        "workspace_id": PROD,
         "allowed_models": ["openai/gpt-4o", "anthropic/claude-sonnet-4"],
         "allowed_providers": ["openai", "anthropic"],
         "allowed_data_regions": ["europe"],
@@ -41,7 +43,7 @@ fn held() -> Map<String, Value> {
 }
 
 fn loaded(g: Option<Map<String, Value>>) -> GuardrailState {
-    let (mut s, fx) = GuardrailState::new(GUARDRAIL);
+    let (mut s, fx) = GuardrailState::new(PROD, GUARDRAIL);
     assert_eq!(fx, vec![GuardrailEffect::Load]);
     s.update(GuardrailMsg::Loaded(Ok(g)));
     assert_eq!(s.phase, Phase::Edit);
@@ -209,7 +211,7 @@ fn a_conflict_sends_nothing_and_result_undo_reviews_the_inverse() {
 
 #[test]
 fn a_403_on_reading_is_said_with_the_servers_message() {
-    let (mut s, _) = GuardrailState::new(GUARDRAIL);
+    let (mut s, _) = GuardrailState::new(PROD, GUARDRAIL);
     s.update(GuardrailMsg::Loaded(Err(ApiError::Forbidden {
         message: "no access".into(),
     })));
@@ -225,7 +227,7 @@ async fn the_fake_receives_exactly_the_minimal_patch() {
     let mut c = ClientConfig::new(server.url(), ApiKey::new("sk-or-v1-admin"));
     c.timeout = Duration::from_secs(10);
     let c = Client::new(c).unwrap();
-    let (mut s, mut fx) = GuardrailState::new(GUARDRAIL);
+    let (mut s, mut fx) = GuardrailState::new(PROD, GUARDRAIL);
     let drive = async |s: &mut GuardrailState, mut fx: Vec<GuardrailEffect>| {
         while let Some(e) = fx.pop() {
             if let Some(m) = runner::run(&c, GUARDRAIL, e).await {

@@ -427,7 +427,7 @@ fn guardrail_server(applies: bool) -> hostile_support::Hostile {
             }
             return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
         }
-        let g = json!({"id": GR, "name": "Default", "enforce_zdr": zdr.load(Ordering::SeqCst)});
+        let g = json!({"id": GR, "name": "Default", "workspace_id": PROD, "enforce_zdr": zdr.load(Ordering::SeqCst)});
         Reply::json(200, &json!({ "data": g }))
     })
 }
@@ -443,6 +443,7 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         )),
         patch: m(json!({"enforce_zdr": true})),
         undo: false,
+        owner: PROD.into(),
     };
     let landed = guardrail_server(true);
     let c = {
@@ -566,7 +567,7 @@ fn u_on_a_guardrail_entry_opens_the_guardrail_tabs_review_on_the_entrys_after() 
     e.target = Some("595d5849-7e86-51fd-a7c0-705c34e4afff".into());
     let mut app = with_entry(e);
     assert_eq!(app.tabs.current, orws::tui::screens::tabs::Tab::Guardrail);
-    let g = json!({"id": "595d5849-7e86-51fd-a7c0-705c34e4afff", "name": "n", "enforce_zdr_openai": true});
+    let g = json!({"id": "595d5849-7e86-51fd-a7c0-705c34e4afff", "name": "n", "workspace_id": PROD, "enforce_zdr_openai": true});
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(m(g))))));
     let Phase::Review(p) = &app.tabs.guardrail.as_ref().unwrap().phase else {
         panic!("{:?}", app.tabs.guardrail.as_ref().unwrap().phase);

@@ -173,3 +173,56 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
         r.history()
     );
 }
+
+/// `orws guardrail patch production --set limit_usd=200 --set reset_interval=monthly` on a
+/// guardrail at $100: the PATCH answers 429 while a colleague sets $150. Before: the re-read
+/// saw "not what I sent" and sent it again over the colleague's $150.
+#[test]
+fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwritten() {
+    const G: &str = "aaaaaaaa-0000-4000-8000-000000000001";
+    let guardrail = Arc::new(Mutex::new(json!({
+        "id": G, "name": "Workspace Production Default", "workspace_id": PROD_ID,
+        "limit_usd": 100.0, "reset_interval": "monthly", "include_byok_in_budgets": false,
+    })));
+    let patches = Arc::new(Mutex::new(0));
+    let (g, p) = (guardrail.clone(), patches.clone());
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if path.starts_with("/guardrails/") {
+            let mut g = g.lock().unwrap();
+            if req.method == "PATCH" {
+                *p.lock().unwrap() += 1;
+                g["limit_usd"] = json!(150.0);
+                return busy();
+            }
+            return Reply::json(200, &json!({"data": *g}));
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(
+                200,
+                &json!({"data": {"id": PROD_ID, "name": "Production", "slug": "production",
+                                 "default_guardrail_id": G}}),
+            );
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "guardrail",
+        "patch",
+        "production",
+        "--set",
+        "limit_usd=200",
+    ]);
+    assert_eq!(r.code, 3, "a conflict: {r:?}");
+    assert!(r.stderr.contains("limit_usd"), "{}", r.stderr);
+    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_eq!(
+        *patches.lock().unwrap(),
+        1,
+        "the colleague's $150 is not overwritten"
+    );
+    assert_eq!(guardrail.lock().unwrap()["limit_usd"], json!(150.0));
+    assert!(r.history().is_empty(), "{:?}", r.history());
+}

@@ -322,3 +322,75 @@ pub fn settle(
 pub fn default_name(workspace_id: &str) -> String {
     format!("Workspace {workspace_id} Default")
 }
+
+/// The workspace a guardrail answer says it belongs to.
+pub fn workspace_of(g: &Map<String, Value>) -> Option<&str> {
+    g.get("workspace_id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// Why guardrail `g` (read, before any write) cannot be taken for the default guardrail of
+/// workspace `workspace`: it names another workspace, or none. `None` when it is that one's.
+pub fn not_the_default_of(g: &Map<String, Value>, workspace: &str) -> Option<String> {
+    let id = g.get("id").and_then(Value::as_str).unwrap_or_default();
+    match workspace_of(g) {
+        Some(owner) if owner.eq_ignore_ascii_case(workspace) => None,
+        Some(owner) => Some(format!(
+            "guardrail '{id}' belongs to workspace {owner}, not to workspace {workspace} whose default guardrail it was named as"
+        )),
+        None => Some(format!(
+            "guardrail '{id}' names no workspace: orws cannot tell it is the default guardrail of workspace {workspace}"
+        )),
+    }
+}
+
+/// Whose guardrail a write's answer (or the re-read that settled it) says was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// The workspace's own, as intended.
+    Ours,
+    /// Another workspace's: the write landed there.
+    Other(String),
+}
+
+/// See [`Written`]: an answer naming no workspace is taken as the one the id was read from.
+pub fn written(answer: &Map<String, Value>, workspace: &str) -> Written {
+    match workspace_of(answer) {
+        Some(owner) if !owner.eq_ignore_ascii_case(workspace) => Written::Other(owner.to_string()),
+        _ => Written::Ours,
+    }
+}
+
+/// What is said when a write landed on another workspace's default guardrail.
+pub fn wrote_other_text(owner: &str, meant: &str) -> String {
+    format!(
+        "wrote the default guardrail of workspace {owner}, not of workspace {meant}: the server named it as this workspace's default guardrail"
+    )
+}
+
+#[cfg(test)]
+mod owner_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn g(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_guardrail_of_another_workspace_or_of_none_is_not_the_default() {
+        let mine = g(json!({"id": "g", "workspace_id": "ws-a"}));
+        assert_eq!(not_the_default_of(&mine, "ws-a"), None);
+        let theirs = g(json!({"id": "g", "workspace_id": "ws-b"}));
+        assert!(
+            not_the_default_of(&theirs, "ws-a")
+                .unwrap()
+                .contains("ws-b")
+        );
+        let none = g(json!({"id": "g"}));
+        assert!(not_the_default_of(&none, "ws-a").is_some());
+        assert_eq!(written(&theirs, "ws-a"), Written::Other("ws-b".into()));
+        assert_eq!(written(&mine, "ws-a"), Written::Ours);
+    }
+}

@@ -15,8 +15,11 @@
 //! - Keys: `Client::list_keys` with [`keys::KeyQuery`] (`KeyQuery::all_in` for a delete, R1);
 //!   `Client::patch_key` with [`keys::KeyPatch`] (move, R5; disable); `Client::delete_key`;
 //!   `Client::default_workspace_id` (R21).
+//! - Workspaces: [`workspaces::created_by_us`] tells a created workspace from one that merely
+//!   holds the slug (product.md §6, "Identity, down to nested resources").
 
 pub mod budgets;
 pub mod guardrail;
 pub mod keys;
 pub mod members;
+pub mod workspaces;

@@ -74,6 +74,9 @@ pub enum ApiError {
     InvalidTarget(String),
     #[error("the API key is malformed: {0}")]
     InvalidKey(&'static str),
+    /// A stop signal came before this write was sent: nothing was sent.
+    #[error("stopped by a signal before it was sent; nothing was sent")]
+    Stopped,
     /// Read-only mode: a request other than GET, refused by the client before it left.
     #[error("{request} is a write, and {from} refuses every write; nothing was sent")]
     ReadOnly {

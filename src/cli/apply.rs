@@ -225,7 +225,34 @@ pub(super) async fn run_batch(
     {
         super::admin_io::not_recorded_because(why);
     }
+    say_overwritten(batch::read_back(&conn.client, items, &outcomes).await);
     Ok(outcomes)
+}
+
+/// After the batch: the workspaces another writer changed since this batch wrote them (a
+/// warning: what landed did land, and the history has it).
+fn say_overwritten(read: Result<Vec<batch::Overwritten>, crate::api::ApiError>) {
+    match read {
+        Ok(list) if list.is_empty() => {}
+        Ok(list) => {
+            warn(&format!(
+                "read back after the batch: {} workspace{} changed again on the server since this batch wrote {} (another writer); `orws plan` shows what they hold now:",
+                list.len(),
+                if list.len() == 1 { "" } else { "s" },
+                if list.len() == 1 { "it" } else { "them" },
+            ));
+            for o in list.iter().take(20) {
+                warn(&format!("  {}", escape(&o.line())));
+            }
+            if list.len() > 20 {
+                warn(&format!("  and {} more", list.len() - 20));
+            }
+        }
+        Err(e) => warn(&format!(
+            "the workspaces could not be read back after the batch ({}); what landed is in the history",
+            escape(&e.to_string())
+        )),
+    }
 }
 
 /// What a quit in the middle of a batch says: the writes sent and not settled may still land.

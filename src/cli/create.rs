@@ -4,6 +4,7 @@ use super::Output;
 use super::admin_io::{Ended, Request, dry_run, is_not_found, map, record, write};
 use super::args::CreateArgs;
 use super::output::{json_pretty, workspace_table};
+use crate::admin::workspaces::{cannot_tell_text, created_mismatch};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
@@ -57,13 +58,20 @@ pub async fn run(
             )],
         ));
     }
+    // A workspace found or answered is ours only if it holds what was sent and was created
+    // after this request started (a colleague's, or another one answered, is not).
+    let started = time::OffsetDateTime::now_utc();
     // The re-read that shows the write landed keeps what it read: reading a third time could
     // fail and leave an applied create unrecorded and reported as failed.
     let seen = std::cell::RefCell::new(None);
     let recheck = || async {
         match client.get(&slug).await {
             Ok(ws) if ws.slug() == slug => {
-                *seen.borrow_mut() = Some(ws);
+                match created_mismatch(&body, &ws, started) {
+                    None => *seen.borrow_mut() = Some(ws),
+                    // Neither applied nor not: a conflict, nothing more sent or recorded.
+                    Some(why) => return Ok(Settled::Conflict(cannot_tell_text(&ws, &why))),
+                }
                 Ok(Settled::Applied)
             }
             Ok(_) => Ok(Settled::NotApplied),
@@ -71,20 +79,23 @@ pub async fn run(
             Err(e) => Err(e),
         }
     };
-    let ws = match write(
+    let ended = write(
         || client.create_workspace(&body),
         recheck,
         RunError::from,
         &format!("orws get {slug}"),
     )
-    .await?
-    {
+    .await?;
+    let ws = match ended {
         Ended::Done(ws) => ws,
         Ended::AfterAll => match seen.into_inner() {
             Some(ws) => ws,
             None => client.get(&slug).await?,
         },
     };
+    if let Some(why) = created_mismatch(&body, &ws, started) {
+        return Err(RunError::conflict(cannot_tell_text(&ws, &why)));
+    }
     record(
         conn,
         &HistoryEntry::admin(

@@ -22,6 +22,15 @@ pub struct DeletePlan {
     pub yes: bool,
     pub confirm_default: bool,
     pub dry_run: bool,
+    /// The undo of a create: the workspace must still have this slug and `created_at`
+    /// (else it is another one, recreated since, and nothing is deleted).
+    pub created: Option<Created>,
+}
+
+/// What a create entry recorded of the workspace it made.
+pub struct Created {
+    pub slug: String,
+    pub created_at: String,
 }
 
 /// The keys still in a workspace as one line: `name (hash), …`.
@@ -36,6 +45,15 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     let client = &conn.client;
     let ws = workspace(client, &plan.workspace).await?;
     let (id, slug) = (ws.id().to_string(), ws.slug().to_string());
+    if let Some(c) = &plan.created {
+        crate::admin::workspaces::still_the_created(&ws, &plan.workspace, &c.slug, &c.created_at)
+            .map_err(|why| {
+                RunError::conflict(format!(
+                    "workspace {} is not the one this entry created ({why}): it was deleted and another made since, or changed; nothing was deleted",
+                    plan.workspace
+                ))
+            })?;
+    }
     // R21: the API has no "is default" flag; the keys listed without a workspace tell it.
     let default_id = match client.default_workspace_id().await {
         Ok(default) => default,

@@ -4,7 +4,10 @@
 use super::Output;
 use super::admin_io::{Ended, Request, dry_run, record, seg, workspace, write};
 use super::output::{cell, json_pretty, table};
-use crate::admin::guardrail::{GUARDRAIL_FIELDS, GuardrailKind, check_field, kind, patch};
+use crate::admin::guardrail::{
+    GUARDRAIL_FIELDS, GuardrailKind, Written, check_field, kind, not_the_default_of, patch,
+    written, wrote_other_text,
+};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::{HistoryEntry, Kind};
@@ -31,6 +34,9 @@ pub async fn get(conn: &Connection, output: Output, asked: &str) -> Result<Strin
     let ws = workspace(&conn.client, asked).await?;
     let id = guardrail_id(&ws)?;
     let g = conn.client.get_guardrail(&id).await?;
+    if let Some(why) = g.as_ref().and_then(|g| not_the_default_of(g, ws.id())) {
+        return Err(RunError::api(why));
+    }
     Ok(match (output, g) {
         (Output::Json, None) => json_pretty(&json!({"id": id, "configured": false})),
         (Output::Json, Some(g)) => json_pretty(&Value::Object(g)),
@@ -133,11 +139,36 @@ pub async fn patch_cmd(
     sets: Map<String, Value>,
     dry: bool,
 ) -> Result<String, RunError> {
+    patch_guardrail_of(conn, output, asked, sets, dry, None).await
+}
+
+/// `patch_cmd`, and when `expected` names a guardrail id (an undo), only if the workspace's
+/// default guardrail is still that one.
+pub async fn patch_guardrail_of(
+    conn: &Connection,
+    output: Output,
+    asked: &str,
+    sets: Map<String, Value>,
+    dry: bool,
+    expected: Option<&str>,
+) -> Result<String, RunError> {
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let id = guardrail_id(&ws)?;
+    if let Some(want) = expected
+        && want != id
+    {
+        return Err(RunError::conflict(format!(
+            "the default guardrail of workspace '{}' is now '{id}', not '{want}'; nothing was sent",
+            crate::text::escape(ws.slug())
+        )));
+    }
     // Read just now: this is the base, and the conflict check is that nothing else is in between.
     let base = client.get_guardrail(&id).await?;
+    // A guardrail that is another workspace's is never written in this one's name.
+    if let Some(why) = base.as_ref().and_then(|g| not_the_default_of(g, ws.id())) {
+        return Err(RunError::api(format!("{why}; nothing was sent")));
+    }
     let mut target = base.clone().unwrap_or_default();
     for (k, v) in &sets {
         target.insert(k.clone(), v.clone());
@@ -175,6 +206,22 @@ pub async fn patch_cmd(
             )],
         ));
     }
+    if base.is_none() {
+        // Not configured: nothing to check the id against before the first PATCH (404). The
+        // workspace, read again by uuid just before, must name the same guardrail.
+        let again = client.get(ws.id()).await?;
+        let now = again
+            .get("default_guardrail_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if again.id() != ws.id() || now != id {
+            return Err(RunError::conflict(format!(
+                "the workspace read again names another default guardrail ('{}' then '{}'); nothing was sent",
+                crate::text::escape(&id),
+                crate::text::escape(now)
+            )));
+        }
+    }
     // The re-read that shows the write landed keeps what it read (see `create`).
     let seen = std::cell::RefCell::new(None);
     let recheck = || async {
@@ -199,19 +246,30 @@ pub async fn patch_cmd(
             None => client.get_guardrail(&id).await?,
         },
     };
+    // Whose guardrail was written, as the answer says: another workspace's is recorded as
+    // theirs (so its undo goes there) and said, with its undo.
+    let owner = match after.as_ref().map(|g| written(g, ws.id())) {
+        Some(Written::Other(owner)) => Some(owner),
+        _ => None,
+    };
     let (before, after) = (pick(base.as_ref(), &body), pick(after.as_ref(), &body));
-    record(
-        conn,
-        &HistoryEntry::admin(
-            Kind::Guardrail,
-            client.host(),
-            ws.id(),
-            Some(id.clone()),
-            body.clone(),
-            before.clone(),
-            after.clone(),
-        ),
+    let entry = HistoryEntry::admin(
+        Kind::Guardrail,
+        client.host(),
+        owner.as_deref().unwrap_or(ws.id()),
+        Some(id.clone()),
+        body.clone(),
+        before.clone(),
+        after.clone(),
     );
+    record(conn, &entry);
+    if let Some(owner) = owner {
+        let short = super::history::short_id(&entry.id);
+        return Err(RunError::api(format!(
+            "{}; recorded as history entry {short}: undo it with `orws revert {short}`",
+            wrote_other_text(&owner, ws.id())
+        )));
+    }
     Ok(match output {
         Output::Json => json_pretty(&json!({"patch": body, "before": before, "after": after})),
         Output::Table => table(

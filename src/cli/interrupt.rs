@@ -112,6 +112,7 @@ impl Stops {
         }
         self.settling = true;
         let _ = STOPPED.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+        crate::write::stop::request(n);
         Stop::Settle(n)
     }
 

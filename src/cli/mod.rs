@@ -138,6 +138,7 @@ async fn run_command(
                 yes: args.confirm.yes,
                 confirm_default: args.confirm_default,
                 dry_run: args.write.dry_run,
+                created: None,
             };
             delete::run(&conn, settings.output, plan).await
         }

@@ -84,7 +84,15 @@ pub async fn run(
             if !moved.is_empty() {
                 return Err(changed_since(&moved));
             }
-            super::guardrail::patch_cmd(conn, output, &workspace_id, patch, dry).await
+            super::guardrail::patch_guardrail_of(
+                conn,
+                output,
+                &workspace_id,
+                patch,
+                dry,
+                Some(&guardrail_id),
+            )
+            .await
         }
         Revert::Members {
             workspace_id,
@@ -184,17 +192,22 @@ pub async fn run(
             super::budgets::execute(conn, output, &workspace_id, now, target, requests, dry).await
         }
         Revert::DeleteCreated {
-            workspace_id, slug, ..
+            workspace_id,
+            slug,
+            created_at,
+            ..
         } => {
             say(&format!(
-                "undoing the create deletes workspace '{}' ({workspace_id})",
-                escape(&slug)
+                "undoing the create deletes workspace '{}' ({workspace_id}), if it is still the one created at {}",
+                escape(&slug),
+                escape(&created_at)
             ));
             let plan = super::delete::DeletePlan {
                 workspace: workspace_id,
                 yes,
                 confirm_default: false,
                 dry_run: dry,
+                created: Some(super::delete::Created { slug, created_at }),
             };
             super::delete::run(conn, output, plan).await
         }

@@ -266,6 +266,8 @@ impl Runtime {
     /// and the loop runs on, without input, until every write in flight has settled and the
     /// app has recorded it; a second signal (or SIGQUIT) ends it at once.
     async fn settle<H: Host>(&mut self, host: &mut H, app: &mut App, theme: &Theme, n: i32) {
+        // Every write stops sending: a wait on Retry-After ends in one re-read at once.
+        crate::write::stop::request(n);
         if !self.writes_in_flight() {
             return;
         }
@@ -633,7 +635,12 @@ impl Runtime {
                     };
                     let (outcomes, ()) =
                         tokio::join!(batch::run(&client, &items, options, events, stop), forward);
-                    let _ = tx.send(Msg::Bulk(BulkMsg::Finished(outcomes)));
+                    // The result first; the read-back follows it.
+                    let _ = tx.send(Msg::Bulk(BulkMsg::Finished(outcomes.clone())));
+                    let read = batch::read_back(&client, &items, &outcomes).await;
+                    let _ = tx.send(Msg::Bulk(BulkMsg::ReadBack(
+                        read.map_err(|e| e.to_string()),
+                    )));
                 }));
                 vec![]
             }

@@ -4,6 +4,7 @@
 
 pub mod retry;
 pub mod settle;
+pub mod stop;
 
 pub use retry::{End, RetryPolicy, Sleep, Step, no_sleep, real_sleep, run};
 pub use settle::{Holds, Settled};

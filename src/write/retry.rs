@@ -123,6 +123,10 @@ where
 {
     let max = policy.max_tries.max(1);
     let mut attempt = 1;
+    // After a stop signal nothing new is sent (only re-reads settle what already was).
+    if super::stop::requested().is_some() {
+        return End::Refused(ApiError::Stopped);
+    }
     loop {
         on_step(Step::Sending { attempt });
         let (error, retry_after) = match send().await {
@@ -155,10 +159,14 @@ where
             attempt,
             max,
         });
-        (policy.sleep)(wait).await;
+        // A stop during the wait settles the write by one re-read at once.
+        super::stop::wait_or_stop(wait, policy.sleep).await;
         on_step(Step::Rechecking(&error));
+        let stopping = super::stop::requested().is_some();
         match settle().await {
             Ok(Settled::Applied) => return End::AfterAll,
+            Ok(Settled::NotApplied) if stopping => return End::NotApplied(error),
+            Ok(Settled::Partial) if stopping => return End::Partial(error),
             // What landed holds what would be sent again: a new try overwrites nothing.
             Ok(Settled::NotApplied | Settled::Partial) => {}
             Ok(Settled::Conflict(what)) => return End::Conflict { error, what },

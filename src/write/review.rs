@@ -76,7 +76,7 @@ pub fn table(rows: &[Row], width: usize) -> Vec<String> {
         .map(|r| r.field.width())
         .max()
         .unwrap_or(0)
-        .min(28);
+        .min((width / 2).max(8));
     let rest = width.saturating_sub(w0 + 4);
     let w1 = all
         .iter()

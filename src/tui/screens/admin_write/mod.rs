@@ -500,6 +500,7 @@ async fn settle_one(
     client: &crate::api::Client,
     r: &AdminRequest,
     key_base: Option<&KeyState>,
+    started: time::OffsetDateTime,
 ) -> Result<(Settled<String>, Option<Seen>), String> {
     let not_found = |e: &crate::api::ApiError| matches!(e, crate::api::ApiError::NotFound { .. });
     let no_base = || "the key's state before the write is unknown".to_string();
@@ -526,7 +527,17 @@ async fn settle_one(
             let slug = body.get("slug").and_then(Value::as_str).unwrap_or_default();
             match client.get(slug).await {
                 Ok(ws) if ws.slug() == slug => {
-                    Ok((Settled::Applied, Some(Seen::Workspace(Box::new(ws)))))
+                    // Another workspace with the slug (a colleague's) is neither ours nor
+                    // absent: "cannot tell", a conflict.
+                    match crate::admin::workspaces::created_mismatch(body, &ws, started) {
+                        None => Ok((Settled::Applied, Some(Seen::Workspace(Box::new(ws))))),
+                        Some(why) => Ok((
+                            Settled::Conflict(crate::admin::workspaces::cannot_tell_text(
+                                &ws, &why,
+                            )),
+                            None,
+                        )),
+                    }
                 }
                 Ok(_) => Ok((Settled::NotApplied, None)),
                 Err(e) if not_found(&e) => Ok((Settled::NotApplied, None)),
@@ -559,9 +570,10 @@ async fn send_one(
     key_base: Option<&KeyState>,
 ) -> Result<Vec<AdminAnswer>, String> {
     use crate::write::End;
+    let started = time::OffsetDateTime::now_utc();
     let seen = std::sync::Mutex::new(None);
     let recheck = || async {
-        let (settled, what) = settle_one(client, r, key_base).await?;
+        let (settled, what) = settle_one(client, r, key_base, started).await?;
         *seen.lock().unwrap_or_else(|p| p.into_inner()) = what;
         Ok::<Settled<String>, String>(settled)
     };
@@ -590,9 +602,15 @@ async fn send_one(
         .await
         .map_done(|()| AdminAnswer::WorkspaceDeleted),
         AdminRequest::CreateWorkspace { body } => {
-            crate::write::run(|| client.create_workspace(body), recheck, policy, no_step)
-                .await
-                .map_done(|ws| AdminAnswer::Created(Box::new(ws)))
+            let end =
+                crate::write::run(|| client.create_workspace(body), recheck, policy, no_step).await;
+            // An answer about a workspace this create did not make is claimed by no one.
+            if let End::Done(ws) = &end
+                && let Some(why) = crate::admin::workspaces::created_mismatch(body, ws, started)
+            {
+                return Err(crate::admin::workspaces::cannot_tell_text(ws, &why));
+            }
+            end.map_done(|ws| AdminAnswer::Created(Box::new(ws)))
         }
         AdminRequest::AddMembers {
             workspace,

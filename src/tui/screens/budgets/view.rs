@@ -158,23 +158,39 @@ fn result_lines(o: &Outcome, theme: &Theme, out: &mut Vec<Line<'static>>) {
             theme.ok
         },
     ));
-    out.push(Line::styled(
-        format!("{:<10} {:>10} {:>10}", "interval", "before", "after"),
-        theme.heading,
-    ));
-    for i in Interval::ALL {
-        let (b, a) = (o.before.limits.get(i), o.after.limits.get(i));
-        let style = if b != a { theme.modified } else { theme.dim };
-        out.push(Line::styled(
-            format!("{:<10} {:>10} {:>10}", i.as_str(), shown(b), shown(a)),
-            style,
+    // The one review language: FIELD | BEFORE | AFTER, ∅ for no limit.
+    use crate::write::review::{NULL, Row, table};
+    let limit = |l: Option<f64>| l.map_or_else(|| NULL.to_string(), crate::admin::budgets::usd);
+    let byok = |b: Option<bool>| match b {
+        Some(true) => "on".to_string(),
+        Some(false) => "off".to_string(),
+        None => NULL.to_string(),
+    };
+    let mut rows: Vec<(Row, bool)> = Interval::ALL
+        .iter()
+        .map(|i| {
+            let (b, a) = (o.before.limits.get(*i), o.after.limits.get(*i));
+            (Row::new(i.as_str(), limit(b), limit(a)), b != a)
+        })
+        .collect();
+    if o.before.include_byok != o.after.include_byok {
+        rows.push((
+            Row::new(
+                "include BYOK",
+                byok(o.before.include_byok),
+                byok(o.after.include_byok),
+            ),
+            true,
         ));
     }
-    if o.before.include_byok != o.after.include_byok {
-        out.push(Line::from(format!(
-            "include BYOK: {:?} → {:?}",
-            o.before.include_byok, o.after.include_byok
-        )));
+    let plain: Vec<Row> = rows.iter().map(|(r, _)| r.clone()).collect();
+    for (i, line) in table(&plain, 100).into_iter().enumerate() {
+        let style = match i.checked_sub(1).map(|n| rows[n].1) {
+            None => theme.heading,
+            Some(true) => theme.modified,
+            Some(false) => theme.dim,
+        };
+        out.push(Line::styled(line, style));
     }
     if let Some((req, why)) = &o.failure {
         out.push(Line::styled("Landed:", theme.heading));

@@ -24,6 +24,9 @@ pub enum BulkMsg {
     Event(batch::Event),
     /// The batch ended: one outcome per item (`None`: not started).
     Finished(Vec<Option<WriteOutcome>>),
+    /// The read-back after the batch: workspaces another writer changed since (or why it
+    /// could not be read).
+    ReadBack(Result<Vec<batch::Overwritten>, String>),
 }
 
 /// What a bulk edit asks of the runtime.
@@ -182,6 +185,27 @@ pub fn on_msg(app: &mut App, msg: BulkMsg) -> Vec<Effect> {
             vec![]
         }
         BulkMsg::Finished(outcomes) => result::finished(app, outcomes),
+        BulkMsg::ReadBack(Ok(list)) if list.is_empty() => vec![],
+        BulkMsg::ReadBack(Ok(list)) => {
+            let names: Vec<String> = list.iter().take(5).map(batch::Overwritten::line).collect();
+            let more = list.len().saturating_sub(5);
+            app.warn(format!(
+                "Read back after the batch: changed again by another writer since: {}{}",
+                names.join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+            vec![]
+        }
+        BulkMsg::ReadBack(Err(e)) => {
+            app.warn(format!(
+                "The workspaces could not be read back after the batch ({e}); what landed is in the history."
+            ));
+            vec![]
+        }
     }
 }
 

@@ -15,7 +15,12 @@ pub fn enter(app: &mut App) -> Vec<Effect> {
             .and_then(Value::as_str)
             .map(str::to_string)
     });
-    let (mut state, fx) = GuardrailState::new(id.clone().unwrap_or_default());
+    let workspace_id = app
+        .form
+        .as_ref()
+        .map(|f| f.workspace.id().to_string())
+        .unwrap_or_default();
+    let (mut state, fx) = GuardrailState::new(workspace_id, id.clone().unwrap_or_default());
     if id.is_none() {
         state.phase = Phase::LoadFailed(
             "this workspace names no default guardrail (default_guardrail_id is empty)".into(),
@@ -77,11 +82,6 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
         .as_ref()
         .map(|s| s.guardrail_id.clone())
         .unwrap_or_default();
-    let workspace_id = app
-        .form
-        .as_ref()
-        .map(|f| f.workspace.id().to_string())
-        .unwrap_or_default();
     let mut out = Vec::new();
     for e in fx {
         match e {
@@ -101,9 +101,11 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
                             })
                             .collect()
                     };
+                    // Recorded as the workspace's whose guardrail it was (another one's,
+                    // when the answer says so: its undo then goes there).
                     out.push(Effect::RecordWrite(WriteRecord {
                         kind: Kind::Guardrail,
-                        workspace_id: workspace_id.clone(),
+                        workspace_id: o.elsewhere.clone().unwrap_or(o.owner.clone()),
                         target: Some(id.clone()),
                         patch: o.patch.clone(),
                         before: pick(o.before.as_ref()),

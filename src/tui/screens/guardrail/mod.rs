@@ -44,6 +44,9 @@ pub struct Pending {
     pub base: Option<Map<String, Value>>,
     pub patch: Map<String, Value>,
     pub undo: bool,
+    /// The workspace (uuid) whose default guardrail this must be: the open one, or for the
+    /// undo of a write that landed on another workspace's guardrail, that one.
+    pub owner: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +56,11 @@ pub struct Outcome {
     pub after: Result<Map<String, Value>, String>,
     pub patch: Map<String, Value>,
     pub undo: bool,
+    /// The workspace whose guardrail the answer says was written, when not the one meant
+    /// (`Pending::owner`): recorded as that workspace's, said, and undoable.
+    pub elsewhere: Option<String>,
+    /// The workspace meant (`Pending::owner`).
+    pub owner: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +105,8 @@ pub enum Entry {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GuardrailState {
+    /// The open workspace (uuid): the guardrail must be its default one.
+    pub workspace_id: String,
     pub guardrail_id: String,
     pub phase: Phase,
     /// The guardrail as the server holds it; `None` when not configured yet (R14).
@@ -174,9 +184,14 @@ fn parse_list(text: &str) -> Value {
 }
 
 impl GuardrailState {
-    /// A tab for the guardrail `guardrail_id` (the workspace's `default_guardrail_id`), loading.
-    pub fn new(guardrail_id: impl Into<String>) -> (Self, Vec<GuardrailEffect>) {
+    /// A tab for the guardrail `guardrail_id` (workspace `workspace_id`'s
+    /// `default_guardrail_id`), loading.
+    pub fn new(
+        workspace_id: impl Into<String>,
+        guardrail_id: impl Into<String>,
+    ) -> (Self, Vec<GuardrailEffect>) {
         let s = GuardrailState {
+            workspace_id: workspace_id.into(),
             guardrail_id: guardrail_id.into(),
             phase: Phase::Loading,
             base: None,
@@ -302,6 +317,14 @@ impl GuardrailState {
 
     pub fn update(&mut self, msg: GuardrailMsg) -> Vec<GuardrailEffect> {
         match msg {
+            GuardrailMsg::Loaded(Ok(Some(g)))
+                if let Some(why) = guardrail::not_the_default_of(&g, &self.workspace_id) =>
+            {
+                // Another workspace's guardrail is neither shown nor edited as this one's.
+                self.base = None;
+                self.phase = Phase::LoadFailed(format!("{why}; nothing is shown or sent"));
+                vec![]
+            }
             GuardrailMsg::Loaded(Ok(g)) => {
                 // A re-read (`r`, or after a cancelled send) keeps what is typed.
                 if (0..self.entries.len()).any(|r| self.modified(r)) {
@@ -334,15 +357,24 @@ impl GuardrailState {
                     return vec![];
                 };
                 let after = result.map_err(|f| crate::tui::screens::budgets::failure_text(&f));
+                let elsewhere = match after.as_ref().map(|g| guardrail::written(g, &p.owner)) {
+                    Ok(guardrail::Written::Other(owner)) => Some(owner),
+                    _ => None,
+                };
                 let outcome = Outcome {
                     before: p.base.clone(),
                     after: after.clone(),
                     patch: p.patch,
                     undo: p.undo,
+                    elsewhere: elsewhere.clone(),
+                    owner: p.owner,
                 };
                 let mut fx = vec![];
                 if let Ok(g) = after {
-                    self.show(Some(g));
+                    // Another workspace's guardrail is not shown as this one's.
+                    if elsewhere.is_none() && outcome.owner == self.workspace_id {
+                        self.show(Some(g));
+                    }
                     self.undo.clear();
                     self.redo.clear();
                     self.last = Some(outcome.clone());
@@ -552,6 +584,7 @@ impl GuardrailState {
                     base: self.base.clone(),
                     patch,
                     undo: false,
+                    owner: self.workspace_id.clone(),
                 });
             }
             Err(rules) => self.status = Some(format!("fix first: {}", rules[0])),
@@ -575,10 +608,13 @@ impl GuardrailState {
         }
         match guardrail::patch(Some(&after), &t) {
             Ok(patch) if !patch.is_empty() => {
+                // The guardrail written, wherever it was: its undo goes to the same one.
+                let owner = last.elsewhere.clone().unwrap_or(last.owner.clone());
                 self.phase = Phase::Review(Pending {
                     base: Some(after),
                     patch,
                     undo: true,
+                    owner,
                 });
             }
             Ok(_) => self.status = Some("nothing to undo".into()),

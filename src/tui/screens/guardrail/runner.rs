@@ -14,6 +14,9 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
                 Ok(now) => now,
                 Err(e) => return Some(GuardrailMsg::CheckFailed(e)),
             };
+            if let Err(e) = check_owner(client, id, &p.owner, now.as_ref()).await {
+                return Some(GuardrailMsg::CheckFailed(e));
+            }
             let fields = guardrail::conflicts(p.base.as_ref(), now.as_ref(), &p.patch);
             if !fields.is_empty() {
                 return Some(GuardrailMsg::Conflict { fields, now });
@@ -57,4 +60,35 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
         | GuardrailEffect::Back
         | GuardrailEffect::OpenEditor(_) => None,
     }
+}
+
+/// Right before the PATCH: a configured guardrail must name `owner` as its workspace; one not
+/// configured yet (404) cannot be checked, so the workspace, read again by uuid, must still
+/// name `id` as its default guardrail (the answer's `workspace_id` is checked after).
+async fn check_owner(
+    client: &Client,
+    id: &str,
+    owner: &str,
+    now: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> Result<(), crate::api::ApiError> {
+    let refused = |why: String| crate::api::ApiError::Malformed(why);
+    if let Some(g) = now {
+        return match guardrail::not_the_default_of(g, owner) {
+            Some(why) => Err(refused(why)),
+            None => Ok(()),
+        };
+    }
+    let again = client.get(owner).await?;
+    let named = again
+        .get("default_guardrail_id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    if again.id() != owner || named != id {
+        return Err(refused(format!(
+            "workspace {owner} read again names another default guardrail ('{}', not '{}')",
+            crate::text::escape(named),
+            crate::text::escape(id)
+        )));
+    }
+    Ok(())
 }

@@ -163,19 +163,32 @@ pub fn lines(
         )),
         Phase::Result(o) => match &o.after {
             Ok(after) => {
-                out.push(Line::styled(
-                    if o.undo { "Undone." } else { "Applied." },
-                    theme.ok,
-                ));
-                for f in o.patch.keys() {
-                    let b = o
-                        .before
-                        .as_ref()
-                        .and_then(|g| g.get(f))
-                        .cloned()
-                        .unwrap_or(Value::Null);
-                    let a = after.get(f).cloned().unwrap_or(Value::Null);
-                    out.push(Line::from(format!("{f}: {b} → {a}")));
+                match &o.elsewhere {
+                    Some(owner) => out.push(Line::styled(
+                        format!(
+                            "{}. Recorded in the history as that workspace's; u undoes it.",
+                            crate::admin::guardrail::wrote_other_text(owner, &o.owner)
+                        ),
+                        theme.error,
+                    )),
+                    None => out.push(Line::styled(
+                        if o.undo { "Undone." } else { "Applied." },
+                        theme.ok,
+                    )),
+                }
+                let rows: Vec<Row> = o
+                    .patch
+                    .keys()
+                    .map(|f| {
+                        let b = o.before.as_ref().and_then(|g| g.get(f));
+                        Row::new(f.as_str(), review::value(b), review::value(after.get(f)))
+                    })
+                    .collect();
+                for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
+                    out.push(Line::styled(
+                        row,
+                        if i == 0 { theme.dim } else { theme.label },
+                    ));
                 }
             }
             Err(why) => {

@@ -44,6 +44,13 @@ pub enum AfterOpen {
     Admin(Box<AdminWrite>),
     /// The Budgets or Guardrail tab, then its own Review once it has loaded.
     Tab(TabRevert),
+    /// The guided delete of a created workspace, only if the workspace opened still has the
+    /// id, slug and `created_at` its create entry recorded.
+    DeleteCreated {
+        id: String,
+        slug: String,
+        created_at: String,
+    },
 }
 
 /// An undo that goes through a tab's own Review (its conflict check included).
@@ -397,11 +404,18 @@ fn undo(app: &mut App) -> Vec<Effect> {
             ));
             open_for(app, workspace_id, Some(AfterOpen::Admin(Box::new(w))))
         }
-        Revert::DeleteCreated { workspace_id, .. } => {
-            if busy == 0 {
-                app.delete_after_open = true;
-            }
-            open_for(app, workspace_id, None)
+        Revert::DeleteCreated {
+            workspace_id,
+            slug,
+            created_at,
+            ..
+        } => {
+            let then = AfterOpen::DeleteCreated {
+                id: workspace_id.clone(),
+                slug,
+                created_at,
+            };
+            open_for(app, workspace_id, Some(then))
         }
         Revert::Guardrail {
             workspace_id,
@@ -520,6 +534,29 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             app.admin = Some(*w);
             vec![]
         }
+        AfterOpen::DeleteCreated {
+            id,
+            slug,
+            created_at,
+        } => {
+            let Some(form) = &app.form else {
+                return vec![];
+            };
+            match crate::admin::workspaces::still_the_created(
+                &form.workspace,
+                &id,
+                &slug,
+                &created_at,
+            ) {
+                Ok(()) => crate::tui::screens::delete::start(app),
+                Err(why) => {
+                    app.error(format!(
+                        "Not the workspace this entry created ({why}): it was deleted and another made since, or changed. Nothing is deleted."
+                    ));
+                    vec![]
+                }
+            }
+        }
         AfterOpen::Tab(t) => {
             let tab = match t {
                 TabRevert::Guardrail { .. } => Action::Tab5,
@@ -569,6 +606,7 @@ pub fn tab_loaded(app: &mut App) {
                                 base: Some(left),
                                 patch: p,
                                 undo: true,
+                                owner: g.workspace_id.clone(),
                             });
                         }
                         Ok(_) => g.status = Some("nothing to undo".into()),
