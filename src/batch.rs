@@ -330,7 +330,7 @@ pub fn reason(outcome: Option<&WriteOutcome>) -> String {
 }
 
 /// The landed part of an outcome: `(patch, before, after)`.
-fn landed(outcome: Option<&WriteOutcome>) -> Option<&crate::submit::SubmitOutcome> {
+pub fn landed(outcome: Option<&WriteOutcome>) -> Option<&crate::submit::SubmitOutcome> {
     match outcome? {
         WriteOutcome::Applied(applied) => Some(&applied.outcome),
         WriteOutcome::PartlyApplied { applied, .. } => Some(&applied.outcome),

@@ -223,6 +223,7 @@ pub fn revert(
                 .iter()
                 .map(|p| patch_revert(p, labels).map(PatchRevert::into_item))
                 .collect::<Result<Vec<_>, _>>()
+                .and_then(once_each)
                 .map(Revert::Batch)
                 .map_err(|w| bad(&w))
         }
@@ -239,6 +240,23 @@ impl PatchRevert {
             patch: self.patch,
         }
     }
+}
+
+/// Refuses a batch naming one workspace twice, as `apply` refuses such a plan: two writes to
+/// one workspace at once would each pass its check before the other lands.
+fn once_each(items: Vec<crate::batch::Item>) -> Result<Vec<crate::batch::Item>, String> {
+    for (n, item) in items.iter().enumerate() {
+        if let Some(first) = items[..n]
+            .iter()
+            .find(|i| i.id.eq_ignore_ascii_case(&item.id))
+        {
+            return Err(format!(
+                "workspace {} appears twice in it; nothing was sent",
+                crate::text::escape(&first.id)
+            ));
+        }
+    }
+    Ok(items)
 }
 
 fn patch_revert(
@@ -274,6 +292,17 @@ fn patch_revert(
             name.clone(),
             entry.before.get(name).cloned().unwrap_or(Value::Null),
         );
+    }
+    // What is sent meets the rules `patch` and `apply` apply: the line may have been edited.
+    for (name, value) in &patch {
+        if let Some(spec) = crate::workspace::field(name) {
+            spec.check(value).map_err(|e| {
+                format!(
+                    "a value it would send back breaks a field's rule: {}; nothing was sent",
+                    crate::text::escape(&e.to_string())
+                )
+            })?;
+        }
     }
     let base = Workspace::from_json(Value::Object(base))
         .map_err(|_| "its values are not a workspace's".to_string())?;

@@ -148,3 +148,34 @@ async fn a_key_list_that_repeats_its_page_stops() {
     }
     assert_eq!(s.count(), 2);
 }
+
+/// A members or keys list that does not advance says which list it was: it said "the
+/// workspace list makes no progress" for every list.
+#[tokio::test]
+async fn a_list_that_makes_no_progress_is_named() {
+    let s = serve(|r: &Request, _| {
+        if r.path.contains("/members") {
+            Reply::json(
+                200,
+                &json!({"data": [{"id": "m", "workspace_id": WS, "user_id": "u", "role": "member",
+                    "created_at": "t"}], "total_count": 5}),
+            )
+        } else {
+            Reply::json(200, &json!({"data": [key("same", WS)]}))
+        }
+    });
+    let c = client(&s.url);
+    let keys = c.list_keys(&KeyQuery::all_in(WS)).await.unwrap_err();
+    let members = c.list_members(WS).await.unwrap_err();
+    for (e, list) in [(keys, "keys"), (members, "members")] {
+        assert!(matches!(e, ApiError::Paging(_)), "{e:?}");
+        let shown = e.to_string();
+        assert!(
+            shown.contains(&format!(
+                "the list of the {list} of workspace '{WS}' makes no progress"
+            )),
+            "{shown}"
+        );
+        assert!(!shown.contains("workspace list"), "{shown}");
+    }
+}

@@ -308,18 +308,46 @@ fn a_plan_saved_for_another_host_is_refused() {
     );
     let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     assert_ne!(saved["host"], "", "the host is saved");
-    // A plan without `server` (an older one) is matched on its host.
-    saved["host"] = json!("openrouter.ai");
-    saved.as_object_mut().unwrap().remove("server");
+    saved["server"] = json!("https://openrouter.ai/api/v1");
     std::fs::write(&plan, saved.to_string()).unwrap();
     let r = at(&server, &["apply", path_str(&plan), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
-        r.stderr.contains("made against openrouter.ai"),
+        r.stderr
+            .contains("made against https://openrouter.ai/api/v1"),
         "{}",
         r.stderr
     );
     assert!(writes(&server).is_empty());
+}
+
+/// A plan without `server` names only a host, and two servers on one host (another port) are
+/// two servers: such a plan was matched on its host alone and applied against values it never
+/// saw. It is now a bad file (exit 2) that says to plan again, whichever server it meets.
+#[test]
+fn a_saved_plan_without_its_server_is_refused_even_on_its_host() {
+    let first = fake();
+    let second = fake();
+    let d = dir();
+    let file = export_all(&first, d.path(), "ws.toml");
+    edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
+    let plan = d.path().join("plan.json");
+    assert_eq!(
+        at(&first, &["plan", path_str(&file), "--out", path_str(&plan)]).code,
+        0
+    );
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(saved["host"], "127.0.0.1", "both fakes share this host");
+    saved.as_object_mut().unwrap().remove("server");
+    std::fs::write(&plan, saved.to_string()).unwrap();
+    for server in [&second, &first] {
+        let r = at(server, &["apply", path_str(&plan), "--yes"]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains("`server`"), "{}", r.stderr);
+        assert!(r.stderr.contains("orws plan"), "{}", r.stderr);
+        assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
+        assert!(writes(server).is_empty());
+    }
 }
 
 /// Two servers on one host (another port) are two servers: a plan saved against one is refused

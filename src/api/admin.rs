@@ -153,14 +153,16 @@ impl Client {
                 return Ok(all);
             }
             if all.len() == start {
-                return Err(ApiError::Paging(format!(
-                    "{what}: no new items after {start}"
-                )));
+                return Err(ApiError::paging(
+                    &format!("the list of {what}"),
+                    format!("no new items after {start}"),
+                ));
             }
         }
-        Err(ApiError::Paging(format!(
-            "{what}: still more after {MAX_PAGES} pages"
-        )))
+        Err(ApiError::paging(
+            &format!("the list of {what}"),
+            format!("still more after {MAX_PAGES} pages"),
+        ))
     }
 
     /// `POST /workspaces` with a CreateWorkspaceRequest body (name and slug required); the
@@ -323,14 +325,16 @@ impl Client {
                 }
             }
             if all.len() == start {
-                return Err(ApiError::Paging(format!(
-                    "{what}: the page at offset {start} holds only keys already listed"
-                )));
+                return Err(ApiError::paging(
+                    &format!("the list of {what}"),
+                    format!("the page at offset {start} holds only keys already listed"),
+                ));
             }
         }
-        Err(ApiError::Paging(format!(
-            "{what}: still more after {MAX_PAGES} pages"
-        )))
+        Err(ApiError::paging(
+            &format!("the list of {what}"),
+            format!("still more after {MAX_PAGES} pages"),
+        ))
     }
 
     /// R21: the default workspace's uuid, as the keys listed without `workspace_id` tell it;

@@ -159,6 +159,7 @@ impl Client {
         mut on_page: impl FnMut(Vec<Workspace>, Option<u64>),
     ) -> Result<usize, ApiError> {
         const PAGE: usize = 100;
+        const LIST: &str = "the workspace list";
         let mut listed = 0usize;
         let mut ids = std::collections::HashSet::new();
         let mut weight = 0usize;
@@ -199,18 +200,24 @@ impl Client {
                 return Ok(listed);
             }
             if listed == start {
-                return Err(ApiError::Paging(match (n, total) {
-                    (0, Some(total)) => format!(
-                        "the server counts {total} workspaces but sent no more after {start}"
-                    ),
-                    (0, None) => format!("an empty page after {start} workspaces"),
-                    _ => format!("the page at offset {start} holds only workspaces already listed"),
-                }));
+                return Err(ApiError::paging(
+                    LIST,
+                    match (n, total) {
+                        (0, Some(total)) => format!(
+                            "the server counts {total} workspaces but sent no more after {start}"
+                        ),
+                        (0, None) => format!("an empty page after {start} workspaces"),
+                        _ => format!(
+                            "the page at offset {start} holds only workspaces already listed"
+                        ),
+                    },
+                ));
             }
         }
-        Err(ApiError::Paging(format!(
-            "still more after {MAX_PAGES} pages ({listed} workspaces)"
-        )))
+        Err(ApiError::paging(
+            LIST,
+            format!("still more after {MAX_PAGES} pages ({listed} workspaces)"),
+        ))
     }
 
     /// One workspace by uuid or slug.

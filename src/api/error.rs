@@ -62,8 +62,9 @@ pub enum ApiError {
         "the workspace list is too large (over {limit_mib} MiB in all after {count} workspaces); stopped reading it"
     )]
     ListTooLarge { limit_mib: u64, count: usize },
-    /// The list's pages do not add up (repeated ids, no progress, or too many pages).
-    #[error("the workspace list makes no progress: {0}; stopped")]
+    /// A list's pages do not add up (repeated ids, no progress, or too many pages): which list
+    /// and why, as [`ApiError::paging`] words it.
+    #[error("{0}; stopped")]
     Paging(String),
     #[error("the connection to {host} was lost before the answer came ({cause}); try again")]
     /// A read (GET) cut off: unlike a write, there is nothing that "may have been applied".
@@ -87,6 +88,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// [`ApiError::Paging`] for `list` ("the workspace list", "the list of the keys of
+    /// workspace 'X'"): each list says which it is.
+    pub fn paging(list: &str, why: impl std::fmt::Display) -> Self {
+        ApiError::Paging(format!("{list} makes no progress: {why}"))
+    }
+
     /// The process exit code for this error: 2 for usage (a bad URL), 1 for the rest.
     pub fn exit_code(&self) -> i32 {
         match self {

@@ -189,16 +189,66 @@ where
     }
 }
 
-/// Appends an applied write to the history; a failure is a warning, the write stands.
+/// Appends an applied write to the history. A failure does not undo the write (it stands);
+/// the run then ends with exit 1, see [`not_recorded`].
 pub fn record(conn: &Connection, entry: &HistoryEntry) {
     let Some(dir) = &conn.state_dir else {
         return;
     };
     if let Err(e) = crate::state::history::append(dir, entry) {
-        super::say::warn(&format!(
-            "the history could not be written: {}",
-            escape(&e.to_string())
-        ));
+        not_recorded(&e);
+    }
+}
+
+/// Why a history entry could not be written (an unsafe state directory: a symlink; a full
+/// disk), kept until the command ends. One run is one command, so this lives in the process.
+static NOT_RECORDED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Notes that an applied write's history entry could not be written. The write stands; the
+/// README's exit codes say orws's own files (history) failing is exit 1, so the command ends
+/// with exit 1 after printing its result ([`with_history`]).
+pub fn not_recorded(e: &std::io::Error) {
+    not_recorded_because(e.to_string());
+}
+
+/// [`not_recorded`] with the reason as text (a batch's recorder says it as an event).
+pub fn not_recorded_because(why: String) {
+    let mut all = NOT_RECORDED.lock().unwrap_or_else(|p| p.into_inner());
+    all.push(why);
+}
+
+/// A command's end, with what [`not_recorded`] noted folded in: a result is printed and then
+/// exit 1 says the write stands unrecorded; an error keeps its line with that added (exit 1:
+/// a failure outranks a conflict); a signal keeps its code, the line said on stderr.
+pub fn with_history(result: Result<String, RunError>) -> Result<String, RunError> {
+    let why: Vec<String> =
+        std::mem::take(&mut *NOT_RECORDED.lock().unwrap_or_else(|p| p.into_inner()));
+    let Some(first) = why.first() else {
+        return result;
+    };
+    let line = format!(
+        "what was written stands, but its history entry could not be written ({first}): `orws history` does not list it and `orws revert` cannot undo it"
+    );
+    match result {
+        Ok(out) => {
+            super::print_now(&out);
+            Err(RunError::State(line))
+        }
+        Err(RunError::Signalled(n)) => {
+            super::say::warn(&line);
+            Err(RunError::Signalled(n))
+        }
+        Err(e) => {
+            let m = match e {
+                RunError::Api(m)
+                | RunError::State(m)
+                | RunError::Terminal(m)
+                | RunError::Usage(m)
+                | RunError::Conflict(m) => m,
+                other => other.to_string(),
+            };
+            Err(RunError::State(format!("{m}; {line}")))
+        }
     }
 }
 

@@ -24,12 +24,9 @@ pub async fn run(
     let client = &conn.client;
     let plan = match source {
         Source::Saved(saved) => {
-            // Values seen on one server say nothing about another.
-            // The base URL when the plan has it: two servers on one host (ports) differ.
-            let (made, here) = match &saved.server {
-                Some(server) => (server.as_str(), client.base_url()),
-                None => (saved.host.as_str(), client.host()),
-            };
+            // Values seen on one server say nothing about another. The base URL, not the host:
+            // two servers on one host (ports) differ. Reading the plan required it.
+            let (made, here) = (saved.server.as_str(), client.base_url());
             if made != here {
                 return Err(RunError::usage(format!(
                     "the plan was made against {}, not {}; make a new one with `orws plan`; nothing was sent",
@@ -168,6 +165,8 @@ pub(super) async fn run_batch(
     tokio::pin!(running);
     // Sent and not yet settled: what may land after a quit.
     let mut sent = std::collections::BTreeSet::new();
+    // Why the history could not be written, if it could not.
+    let mut unrecorded = None;
     let outcomes = loop {
         let stop = async {
             match &mut stops {
@@ -185,6 +184,7 @@ pub(super) async fn run_batch(
                     Event::Done { index, .. } => {
                         sent.remove(index);
                     }
+                    Event::Unrecorded(e) => unrecorded = Some(e.clone()),
                     _ => {}
                 }
                 progress.on(&event);
@@ -213,9 +213,18 @@ pub(super) async fn run_batch(
         }
     };
     while let Ok(event) = rx.try_recv() {
+        if let Event::Unrecorded(e) = &event {
+            unrecorded = Some(e.clone());
+        }
         progress.on(&event);
     }
     progress.finish();
+    // What landed unrecorded stands, and the run ends with exit 1 (orws's own files failed).
+    if let Some(why) = unrecorded
+        && outcomes.iter().any(|o| batch::landed(o.as_ref()).is_some())
+    {
+        super::admin_io::not_recorded_because(why);
+    }
     say_overwritten(batch::read_back(&conn.client, items, &outcomes).await);
     Ok(outcomes)
 }

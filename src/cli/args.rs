@@ -78,6 +78,8 @@ pub enum Command {
         id: String,
         #[command(flatten)]
         confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
     },
     /// Create a workspace: name and slug are required.
     Create(CreateArgs),

@@ -214,19 +214,6 @@ pub async fn remove(
     let client = &conn.client;
     let ws = workspace(client, asked).await?;
     let (id, slug) = (ws.id().to_string(), ws.slug().to_string());
-    // R7: every organisation member belongs to the default workspace (R21 tells which it is).
-    if client
-        .default_workspace_id()
-        .await
-        .ok()
-        .flatten()
-        .as_deref()
-        == Some(id.as_str())
-    {
-        return Err(RunError::conflict(format!(
-            "'{slug}' is the default workspace: {SCIM_OR_DEFAULT} Nothing was sent"
-        )));
-    }
     // Only members are sent: removing a non-member (a mistyped id) is no success to report.
     let now = client.list_members(&id).await?;
     let (users, absent): (Vec<String>, Vec<String>) = once_each(users)
@@ -244,8 +231,30 @@ pub async fn remove(
         return Ok(nothing(output, &id, "removed"));
     }
     let users = &users[..];
+    // The workspace's own keys: R6 below, and whether the default check can tell anything.
+    let here = client.list_keys(&KeyQuery::all_in(&id)).await;
+    // R7: every organisation member belongs to the default workspace. The API has no "is
+    // default" flag: the keys listed without `workspace_id` are the default workspace's (R21),
+    // and that unscoped read is the only way to know it. It can show this workspace to be the
+    // default only when this workspace holds keys (a default workspace with none lists none,
+    // and the server's refusal is then the last word), so it is made only then (or when this
+    // workspace's keys could not be read).
+    let may_tell = here.as_ref().map_or(true, |keys| !keys.is_empty());
+    if may_tell
+        && client
+            .default_workspace_id()
+            .await
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some(id.as_str())
+    {
+        return Err(RunError::conflict(format!(
+            "'{slug}' is the default workspace: {SCIM_OR_DEFAULT} Nothing was sent"
+        )));
+    }
     // R6, warned before the request where the keys tell; the server has the last word.
-    match client.list_keys(&KeyQuery::all_in(&id)).await {
+    match here {
         Ok(keys) => {
             for (user, keys) in keys_blocking_removal(users, &keys) {
                 let names: Vec<String> = keys

@@ -62,7 +62,8 @@ pub async fn run(
     flags: &Flags,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String, RunError> {
-    let result = run_command(command, flags, env).await;
+    // A write whose history entry could not be written stands, and the run ends with exit 1.
+    let result = admin_io::with_history(run_command(command, flags, env).await);
     let Some(n) = interrupt::stopped_by() else {
         return result;
     };
@@ -107,15 +108,16 @@ async fn run_command(
             patch::run(&conn, settings.output, plan).await
         }
         Command::History { workspace } => history::run(&resolve()?, workspace).await,
-        Command::Revert { id, confirm } => {
+        Command::Revert { id, confirm, write } => {
             let settings = resolve()?;
-            writable(&settings, "revert", false)?;
+            writable(&settings, "revert", write.dry_run)?;
             let conn = connected(&settings).await?;
             revert::run(
                 &conn,
                 settings.output,
                 &id,
                 confirm.yes,
+                write.dry_run,
                 settings.concurrency,
             )
             .await

@@ -100,8 +100,8 @@ pub fn parse_expectations(expects: &[String]) -> Result<Vec<Expectation>, RunErr
         .collect()
 }
 
-/// Appends the applied patch to the history (the demo's own under `--demo`); a failure is a
-/// warning, the PATCH stands.
+/// Appends the applied patch to the history (the demo's own under `--demo`); a failure does
+/// not undo the PATCH (it stands) and ends the run with exit 1 (`admin_io::not_recorded`).
 fn record_history(conn: &Connection, patch: &PatchBody, before: &Workspace, after: &Workspace) {
     let Some(dir) = &conn.state_dir else {
         return;
@@ -114,7 +114,7 @@ fn record_history(conn: &Connection, patch: &PatchBody, before: &Workspace, afte
         after,
     );
     if let Err(e) = crate::state::history::append(dir, &entry) {
-        warn(&format!("the history could not be written: {e}"));
+        super::admin_io::not_recorded(&e);
     }
 }
 

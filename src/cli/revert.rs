@@ -1,9 +1,10 @@
-//! `orws revert ID [--yes]`: undoes one history entry (an id or a unique prefix of one, like
-//! git) through the same safe writes the commands use, each checking that what the entry left
-//! is still there (else a conflict, exit 3, nothing overwritten), and records its own entry.
+//! `orws revert ID [--yes] [--dry-run]`: undoes one history entry (an id or a unique prefix of
+//! one, like git) through the same safe writes the commands use, each checking that what the
+//! entry left is still there (else a conflict, exit 3, nothing overwritten), and records its own
+//! entry. `--dry-run` prints the requests as the other writes do and sends nothing but reads.
 
 use super::Output;
-use super::admin_io::{confirm, record};
+use super::admin_io::{Request, confirm, dry_run, record};
 use super::output::{changes_table, json_pretty};
 use super::say::{say, warn};
 use crate::batch::Item;
@@ -21,6 +22,7 @@ pub async fn run(
     output: Output,
     asked: &str,
     yes: bool,
+    dry: bool,
     concurrency: usize,
 ) -> Result<String, RunError> {
     let source = super::history::Source {
@@ -47,6 +49,9 @@ pub async fn run(
                 return Ok(nothing(output));
             }
             show_patch(&p);
+            if dry {
+                return Ok(dry_run(output, &[patch_request(&p.id, &p.patch)?]));
+            }
             confirm(&format!("Undo {}?", escape(&what)), yes)?;
             patch(conn, output, &p).await
         }
@@ -60,7 +65,7 @@ pub async fn run(
                 "would send PATCH /guardrails/{guardrail_id} back to {}",
                 escape(&Value::Object(patch.clone()).to_string())
             ));
-            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            ask(&what, yes, dry)?;
             let now = conn
                 .client
                 .get_guardrail(&guardrail_id)
@@ -84,7 +89,7 @@ pub async fn run(
                 output,
                 &workspace_id,
                 patch,
-                false,
+                dry,
                 Some(&guardrail_id),
             )
             .await
@@ -99,14 +104,13 @@ pub async fn run(
                 action.as_str(),
                 escape(&user_ids.join(", "))
             ));
-            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            ask(&what, yes, dry)?;
             match action {
                 MembersAction::Add => {
-                    super::members::add(conn, output, &workspace_id, &user_ids, false).await
+                    super::members::add(conn, output, &workspace_id, &user_ids, dry).await
                 }
                 MembersAction::Remove => {
-                    super::members::remove(conn, output, &workspace_id, &user_ids, true, false)
-                        .await
+                    super::members::remove(conn, output, &workspace_id, &user_ids, true, dry).await
                 }
             }
         }
@@ -120,11 +124,11 @@ pub async fn run(
                 "would send PATCH /keys/{hash} with {}",
                 serde_json::to_string(&patch).unwrap_or_default()
             ));
-            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            ask(&what, yes, dry)?;
             let (key, now_in) = super::keys::locate(conn, &hash).await?;
             match (patch.disabled, patch.workspace_id) {
                 (Some(disabled), _) => {
-                    super::keys::set_disabled(conn, output, &hash, disabled, false).await
+                    super::keys::set_disabled(conn, output, &hash, disabled, dry).await
                 }
                 (None, Some(back)) => {
                     let expected = expect.workspace_id.unwrap_or_default();
@@ -136,7 +140,7 @@ pub async fn run(
                             now_in.id()
                         )]));
                     }
-                    super::keys::move_key(conn, output, &hash, &back, true, false).await
+                    super::keys::move_key(conn, output, &hash, &back, true, dry).await
                 }
                 (None, None) => Err(RunError::usage("the entry changes nothing of the key")),
             }
@@ -163,7 +167,7 @@ pub async fn run(
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
-            confirm(&format!("Undo {}?", escape(&what)), yes)?;
+            ask(&what, yes, dry)?;
             let now = conn.client.get_budgets(&workspace_id).await?;
             let target = budget_target(&now, &expect, &restore, &changed, byok_changed).map_err(
                 |moved| {
@@ -185,7 +189,7 @@ pub async fn run(
                         .join("; ")
                 ))
             })?;
-            super::budgets::execute(conn, output, &workspace_id, now, target, requests, false).await
+            super::budgets::execute(conn, output, &workspace_id, now, target, requests, dry).await
         }
         Revert::DeleteCreated {
             workspace_id,
@@ -202,12 +206,12 @@ pub async fn run(
                 workspace: workspace_id,
                 yes,
                 confirm_default: false,
-                dry_run: false,
+                dry_run: dry,
                 created: Some(super::delete::Created { slug, created_at }),
             };
             super::delete::run(conn, output, plan).await
         }
-        Revert::Batch(items) => batch(conn, output, &what, items, yes, concurrency).await,
+        Revert::Batch(items) => batch(conn, output, &what, items, yes, dry, concurrency).await,
     }
 }
 
@@ -222,6 +226,29 @@ async fn holds(conn: &Connection, id: &str, patch: &crate::workspace::PatchBody)
             crate::workspace::field(k)
                 .is_some_and(|spec| crate::workspace::values_equal(spec, now.get(k), Some(v)))
         })
+}
+
+/// Asks before the undo (`what` names the entry), unless it is a dry run, which sends nothing.
+fn ask(what: &str, yes: bool, dry: bool) -> Result<(), RunError> {
+    if dry {
+        return Ok(());
+    }
+    confirm(&format!("Undo {}?", escape(what)), yes)
+}
+
+/// The inverse PATCH as a dry run prints it; an id that cannot be one is refused as `patch`
+/// refuses it.
+fn patch_request(id: &str, body: &crate::workspace::PatchBody) -> Result<Request, RunError> {
+    crate::api::check_workspace_name(id).map_err(|e| {
+        RunError::usage(format!(
+            "the entry names a workspace id that cannot be one ({e}); nothing was sent"
+        ))
+    })?;
+    Ok(Request::new(
+        "PATCH",
+        format!("/workspaces/{id}"),
+        Some(body.to_json()),
+    ))
 }
 
 /// The output of a revert that sends nothing.
@@ -377,6 +404,7 @@ async fn batch(
     what: &str,
     items: Vec<Item>,
     yes: bool,
+    dry: bool,
     concurrency: usize,
 ) -> Result<String, RunError> {
     use futures_util::StreamExt;
@@ -418,6 +446,13 @@ async fn batch(
             escape(&item.label),
             escape(&fields.join(", "))
         ));
+    }
+    if dry {
+        let requests = items
+            .iter()
+            .map(|item| patch_request(&item.id, &item.patch))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(dry_run(output, &requests));
     }
     confirm(
         &format!("Undo {} on {} workspace(s)?", escape(what), items.len()),

@@ -15,7 +15,8 @@ pub const PLAN_VERSION: u64 = 1;
 pub struct SavedPlan {
     pub host: String,
     /// The base URL it was made against (port and path too: two servers on one host differ).
-    pub server: Option<String>,
+    /// Required: a plan naming only its host could be applied to another port of that host.
+    pub server: String,
     /// The file it was made from, for messages.
     pub file: String,
     pub plan: Plan,
@@ -96,9 +97,15 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
             .ok_or_else(|| shape(&format!("`{key}` must be text")))
     };
     let host = text_of("host")?;
+    // A plan without `server` (made by an older orws, or edited) names only a host, and two
+    // servers on one host (ports) differ: it cannot say which server's values it saw.
     let server = match root.get("server") {
-        None => None,
-        Some(Value::String(s)) => Some(s.clone()),
+        None => {
+            return Err(shape(
+                "it has no `server` (the base URL it was made against); make a new one with `orws plan`",
+            ));
+        }
+        Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(shape("`server` must be text")),
     };
     let file = text_of("file")?;
@@ -205,7 +212,7 @@ mod tests {
         assert!(is_saved_plan(&text));
         let saved = from_json(&text).unwrap();
         assert_eq!(saved.host, "example.org");
-        assert_eq!(saved.server.as_deref(), Some("https://example.org/api/v1"));
+        assert_eq!(saved.server, "https://example.org/api/v1");
         let w = &saved.plan.workspaces[0];
         assert_eq!(w.changes, p.workspaces[0].changes);
         assert_eq!(w.patch(), p.workspaces[0].patch());
@@ -218,7 +225,7 @@ mod tests {
     #[test]
     fn edited_plans_are_checked_again() {
         let text = json!({
-            PLAN_KEY: 1, "host": "h", "file": "f", "unmanaged": 0,
+            PLAN_KEY: 1, "host": "h", "server": "https://h/api/v1", "file": "f", "unmanaged": 0,
             "workspaces": [{"id": "a", "label": "n", "base": {"id": "a", "name": "N", "slug": "n"},
                 "changes": [{"field": "slug", "server": "n", "file": "Bad Slug"}]}]
         })
@@ -228,6 +235,10 @@ mod tests {
             e.contains("workspace a: slug has an uppercase letter"),
             "{e}"
         );
+        let mut serverless: Value = serde_json::from_str(&text).unwrap();
+        serverless.as_object_mut().unwrap().remove("server");
+        let e = from_json(&serverless.to_string()).unwrap_err().to_string();
+        assert!(e.contains("no `server`") && e.contains("orws plan"), "{e}");
         let newer = json!({PLAN_KEY: 2}).to_string();
         assert!(matches!(from_json(&newer), Err(SavedPlanError::Version(_))));
         assert!(!is_saved_plan("{\"workspaces\": {}}"));

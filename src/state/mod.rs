@@ -36,14 +36,19 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-/// [`private_dir`] for `dir` and every directory between `root` and it.
+/// [`private_dir`] for `dir` and every directory between `root` and it, from `root` down: each
+/// is checked (not a symlink) before anything is made in it, so nothing is ever created through
+/// a symlink (a symlinked `drafts/` once got `.owners/` made in its target before it was seen).
 pub fn private_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
-    private_dir(dir)?;
-    for ancestor in dir.ancestors().skip(1) {
-        if !ancestor.starts_with(root) {
-            break;
-        }
-        private_dir(ancestor)?;
+    let mut chain: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|a| a.starts_with(root))
+        .collect();
+    if chain.is_empty() {
+        chain.push(dir);
+    }
+    for d in chain.into_iter().rev() {
+        private_dir(d)?;
     }
     Ok(())
 }
