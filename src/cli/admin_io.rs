@@ -24,6 +24,11 @@ pub struct Request {
 }
 
 impl Request {
+    /// The request as a history entry keeps it (as the TUI records it too).
+    pub fn to_history(&self) -> Value {
+        crate::write::record::request(self.method, &self.path, self.body.clone())
+    }
+
     pub fn new(method: &'static str, path: impl Into<String>, body: Option<Value>) -> Self {
         Self {
             method,

@@ -2,15 +2,15 @@
 //! `orws budgets delete WS INTERVAL`.
 
 use super::Output;
-use super::admin_io::{Request, dry_run, map, record, seg, workspace, write};
+use super::admin_io::{Request, dry_run, record, seg, workspace, write};
 use super::args::BudgetsSetArgs;
 use super::output::{json_pretty, table};
 use crate::admin::budgets::{BudgetRequest, Budgets, Interval, parse_limit, plan, usd};
 use crate::api::ApiError;
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::{HistoryEntry, Kind};
 use crate::text::escape;
+use crate::write::record::Record;
 use crate::write::review::NULL;
 use serde_json::{Value, json};
 
@@ -218,18 +218,7 @@ pub(super) async fn execute(
         let after = done.iter().fold(held, |s, r| r.apply(&s));
         record(
             conn,
-            &HistoryEntry::admin(
-                Kind::Budgets,
-                client.host(),
-                id,
-                None,
-                map(json!({"requests": done.iter().map(|r| {
-                    let q = request(id, r);
-                    json!({"method": q.method, "path": q.path, "body": q.body})
-                }).collect::<Vec<_>>()})),
-                held.to_history(),
-                after.to_history(),
-            ),
+            &Record::budgets(id, done, &held, &after).entry(client.host()),
         );
     }
     if let Some(e) = error {

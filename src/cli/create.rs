@@ -7,8 +7,9 @@ use super::output::{json_pretty, workspace_table};
 use crate::admin::workspaces::{cannot_tell_text, created_mismatch};
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::{HistoryEntry, Kind};
+use crate::state::history::Kind;
 use crate::write::Settled;
+use crate::write::record::Record;
 use serde_json::{Map, Value};
 
 /// The body, checked against the workspace rules before any connection: name and slug required.
@@ -98,15 +99,15 @@ pub async fn run(
     }
     record(
         conn,
-        &HistoryEntry::admin(
+        &Record::requests(
             Kind::Create,
-            client.host(),
             ws.id(),
             None,
-            body,
+            vec![Request::new("POST", "/workspaces", Some(Value::Object(body))).to_history()],
             Map::new(),
             map(ws.to_json()),
-        ),
+        )
+        .entry(client.host()),
     );
     super::say::say(&format!(
         "created workspace {} ({})",

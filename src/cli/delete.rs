@@ -12,9 +12,10 @@ use crate::admin::keys::{
 use crate::api::ApiError;
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::{HistoryEntry, Kind};
+use crate::state::history::Kind;
 use crate::text::escape;
 use crate::write::Settled;
+use crate::write::record::Record;
 use serde_json::{Map, json};
 
 pub struct DeletePlan {
@@ -120,15 +121,15 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     .await?;
     record(
         conn,
-        &HistoryEntry::admin(
+        &Record::requests(
             Kind::Delete,
-            client.host(),
             &id,
             None,
-            map(json!({"confirm_default_workspace_deletion": plan.confirm_default})),
+            vec![Request::new("DELETE", path.clone(), None).to_history()],
             map(ws.to_json()),
             Map::new(),
-        ),
+        )
+        .entry(client.host()),
     );
     super::say::say(&format!(
         "deleted workspace {} ({id}); this cannot be undone",

@@ -10,9 +10,9 @@ use crate::admin::guardrail::{
 };
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::{HistoryEntry, Kind};
 use crate::workspace::Workspace;
 use crate::write::Settled;
+use crate::write::record::Record;
 use serde_json::{Map, Value, json};
 
 const NOT_CONFIGURED: &str = "not configured: the account's policy applies";
@@ -118,18 +118,6 @@ pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Va
         ));
     }
     Ok(out)
-}
-
-fn pick(g: Option<&Map<String, Value>>, fields: &Map<String, Value>) -> Map<String, Value> {
-    fields
-        .keys()
-        .map(|k| {
-            (
-                k.clone(),
-                g.and_then(|g| g.get(k)).cloned().unwrap_or(Value::Null),
-            )
-        })
-        .collect()
 }
 
 pub async fn patch_cmd(
@@ -252,16 +240,15 @@ pub async fn patch_guardrail_of(
         Some(Written::Other(owner)) => Some(owner),
         _ => None,
     };
-    let (before, after) = (pick(base.as_ref(), &body), pick(after.as_ref(), &body));
-    let entry = HistoryEntry::admin(
-        Kind::Guardrail,
-        client.host(),
+    let entry = Record::guardrail(
         owner.as_deref().unwrap_or(ws.id()),
-        Some(id.clone()),
-        body.clone(),
-        before.clone(),
-        after.clone(),
-    );
+        &id,
+        &body,
+        base.as_ref(),
+        after.as_ref(),
+    )
+    .entry(client.host());
+    let (before, after) = (entry.before.clone(), entry.after.clone());
     record(conn, &entry);
     if let Some(owner) = owner {
         let short = super::history::short_id(&entry.id);

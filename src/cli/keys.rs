@@ -6,10 +6,11 @@ use super::output::{json_pretty, table};
 use crate::admin::keys::{Key, KeyPatch, KeyQuery, MOVE_LEAVES_BEHIND};
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::{HistoryEntry, Kind};
+use crate::state::history::Kind;
 use crate::text::escape;
 use crate::workspace::Workspace;
 use crate::write::key::{KeyState, key_now, settle_delete, settle_patch};
+use crate::write::record::Record;
 use serde_json::{Map, Value, json};
 
 fn key_json(key: &Key) -> Value {
@@ -54,6 +55,15 @@ pub(super) async fn locate(conn: &Connection, hash: &str) -> Result<(Key, Worksp
     };
     let ws = workspace(&conn.client, &key.workspace_id).await?;
     Ok((key, ws))
+}
+
+/// What a key's history entry keeps of it as it was seen before the write (the TUI records the
+/// same): its place, state, name and label.
+fn seen(key: &Key) -> Map<String, Value> {
+    map(json!({
+        "workspace_id": key.workspace_id, "disabled": key.disabled,
+        "key_name": key.name, "key_label": key.label,
+    }))
 }
 
 fn patch_request(hash: &str, patch: &KeyPatch) -> Request {
@@ -121,15 +131,15 @@ pub async fn move_key(
     .await?;
     record(
         conn,
-        &HistoryEntry::admin(
+        &Record::requests(
             Kind::Keys,
-            client.host(),
             from.id(),
             Some(hash.to_string()),
+            vec![patch_request(hash, &patch).to_history()],
+            seen(&key),
             map(json!({"workspace_id": target.id()})),
-            map(json!({"workspace_id": from.id(), "key_name": key.name, "key_label": key.label})),
-            map(json!({"workspace_id": target.id()})),
-        ),
+        )
+        .entry(client.host()),
     );
     Ok(match output {
         Output::Json => json_pretty(&json!({
@@ -187,15 +197,15 @@ pub async fn set_disabled(
     .await?;
     record(
         conn,
-        &HistoryEntry::admin(
+        &Record::requests(
             Kind::Keys,
-            client.host(),
             ws.id(),
             Some(hash.to_string()),
+            vec![patch_request(hash, &patch).to_history()],
+            seen(&key),
             map(json!({"disabled": disabled})),
-            map(json!({"disabled": key.disabled, "key_name": key.name, "key_label": key.label})),
-            map(json!({"disabled": disabled})),
-        ),
+        )
+        .entry(client.host()),
     );
     Ok(match output {
         Output::Json => json_pretty(&json!({"hash": hash, "disabled": disabled})),
@@ -247,15 +257,15 @@ pub async fn delete(
     }
     record(
         conn,
-        &HistoryEntry::admin(
+        &Record::requests(
             Kind::Delete,
-            client.host(),
             ws.id(),
             Some(hash.to_string()),
+            vec![Request::new("DELETE", format!("/keys/{}", seg(hash)), None).to_history()],
+            seen(&key),
             Map::new(),
-            map(key_json(&key)),
-            Map::new(),
-        ),
+        )
+        .entry(client.host()),
     );
     Ok(match output {
         Output::Json => json_pretty(&json!({"deleted": true, "hash": hash})),

@@ -9,8 +9,9 @@ use crate::admin::members::{
 };
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::{HistoryEntry, Kind};
+use crate::state::history::Kind;
 use crate::text::escape;
+use crate::write::record::Record;
 use serde_json::{Map, Value, json};
 
 pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
@@ -170,15 +171,22 @@ pub async fn add(
     };
     record(
         conn,
-        &HistoryEntry::admin(
+        &Record::requests(
             Kind::Members,
-            client.host(),
             &id,
             None,
-            map(json!({"action": "add", "user_ids": users})),
+            vec![
+                Request::new(
+                    "POST",
+                    format!("/workspaces/{}/members/add", seg(&id)),
+                    Some(body(users)),
+                )
+                .to_history(),
+            ],
             Map::new(),
             map(json!({"added": added})),
-        ),
+        )
+        .entry(client.host()),
     );
     let already: Vec<&String> = users.iter().filter(|u| !added.contains(u)).collect();
     if !already.is_empty() {
@@ -309,15 +317,22 @@ pub async fn remove(
     };
     record(
         conn,
-        &HistoryEntry::admin(
+        &Record::requests(
             Kind::Members,
-            client.host(),
             &id,
             None,
-            map(json!({"action": "remove", "user_ids": users})),
+            vec![
+                Request::new(
+                    "POST",
+                    format!("/workspaces/{}/members/remove", seg(&id)),
+                    Some(body(users)),
+                )
+                .to_history(),
+            ],
             Map::new(),
             map(json!({"removed_count": removed})),
-        ),
+        )
+        .entry(client.host()),
     );
     super::say::say(crate::admin::members::READD_ROLE_NOTE);
     Ok(match output {

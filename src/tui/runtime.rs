@@ -499,15 +499,7 @@ impl Runtime {
                 }
                 Effect::RecordWrite(r) => {
                     if let Some(dir) = &self.state_dir {
-                        let entry = HistoryEntry::admin(
-                            r.kind,
-                            self.client.host(),
-                            &r.workspace_id,
-                            r.target,
-                            r.patch,
-                            r.before,
-                            r.after,
-                        );
+                        let entry = r.entry(self.client.host());
                         if let Err(e) = history::append(dir, &entry) {
                             let msg = format!("Done, but the history could not be written: {e}");
                             queue.extend(app.update(Msg::StateError(msg)));

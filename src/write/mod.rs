@@ -11,4 +11,5 @@ pub use settle::{Holds, Settled};
 pub mod budgets;
 pub mod key;
 pub mod members;
+pub mod record;
 pub mod review;

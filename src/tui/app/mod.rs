@@ -185,17 +185,9 @@ pub enum Effect {
 
 pub use crate::submit::SubmitOutcome;
 
-/// A history entry for a write of the workspace's other tabs (budgets, guardrail, keys, members,
-/// create), as `update` decides it; see `crate::state::history::Kind` for what each holds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WriteRecord {
-    pub kind: crate::state::history::Kind,
-    pub workspace_id: String,
-    pub target: Option<String>,
-    pub patch: serde_json::Map<String, serde_json::Value>,
-    pub before: serde_json::Map<String, serde_json::Value>,
-    pub after: serde_json::Map<String, serde_json::Value>,
-}
+/// A history entry for a write of the workspace's other tabs, built by the one record of
+/// every kind ([`crate::write::record`]).
+pub use crate::write::record::Record as WriteRecord;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultView {

@@ -788,16 +788,14 @@ pub fn write_record(
     let first = requests.first()?;
     let list: Vec<Value> = requests
         .iter()
-        .map(|r| serde_json::json!({"method": r.method(), "path": r.path(), "body": r.body()}))
+        .map(|r| crate::write::record::request(r.method(), &r.path(), r.body()))
         .collect();
-    let mut patch = serde_json::Map::new();
-    patch.insert("requests".into(), Value::Array(list));
-    Some(WriteRecord {
-        kind: first.kind(),
-        workspace_id,
-        target: first.target(),
-        patch,
+    Some(WriteRecord::requests(
+        first.kind(),
+        &workspace_id,
+        first.target(),
+        list,
         before,
         after,
-    })
+    ))
 }

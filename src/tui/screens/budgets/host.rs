@@ -3,9 +3,7 @@
 
 use super::{BudgetsEffect, BudgetsMsg, BudgetsState};
 use crate::config::Action;
-use crate::state::history::Kind;
 use crate::tui::app::{App, Effect, WriteRecord};
-use serde_json::Value;
 
 /// The first visit: a tab for the open workspace, loading.
 pub fn enter(app: &mut App) -> Vec<Effect> {
@@ -56,18 +54,9 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
             BudgetsEffect::Back => out.extend(app.leave(false)),
             BudgetsEffect::Record(o) => {
                 if !o.landed.is_empty() {
-                    let requests: Vec<Value> =
-                        o.landed.iter().map(|r| r.to_history(&workspace)).collect();
-                    let mut patch = serde_json::Map::new();
-                    patch.insert("requests".into(), Value::Array(requests));
-                    out.push(Effect::RecordWrite(WriteRecord {
-                        kind: Kind::Budgets,
-                        workspace_id: workspace.clone(),
-                        target: None,
-                        patch,
-                        before: o.before.to_history(),
-                        after: o.after.to_history(),
-                    }));
+                    out.push(Effect::RecordWrite(WriteRecord::budgets(
+                        &workspace, &o.landed, &o.before, &o.after,
+                    )));
                 }
             }
             e => out.push(Effect::Budgets {

@@ -3,7 +3,6 @@
 
 use super::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
 use crate::config::Action;
-use crate::state::history::Kind;
 use crate::tui::app::{App, Effect, WriteRecord};
 use serde_json::Value;
 
@@ -92,25 +91,15 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
             GuardrailEffect::Record(o) => {
                 if let Ok(after) = &o.after {
                     // Before and after of the fields the PATCH named, as the CLI records them.
-                    let pick = |m: Option<&serde_json::Map<String, Value>>| {
-                        o.patch
-                            .keys()
-                            .map(|k| {
-                                let v = m.and_then(|m| m.get(k)).cloned();
-                                (k.clone(), v.unwrap_or(Value::Null))
-                            })
-                            .collect()
-                    };
                     // Recorded as the workspace's whose guardrail it was (another one's,
                     // when the answer says so: its undo then goes there).
-                    out.push(Effect::RecordWrite(WriteRecord {
-                        kind: Kind::Guardrail,
-                        workspace_id: o.elsewhere.clone().unwrap_or(o.owner.clone()),
-                        target: Some(id.clone()),
-                        patch: o.patch.clone(),
-                        before: pick(o.before.as_ref()),
-                        after: pick(Some(after)),
-                    }));
+                    out.push(Effect::RecordWrite(WriteRecord::guardrail(
+                        o.elsewhere.as_deref().unwrap_or(&o.owner),
+                        &id,
+                        &o.patch,
+                        o.before.as_ref(),
+                        Some(after),
+                    )));
                 }
             }
             e => out.push(Effect::Guardrail {

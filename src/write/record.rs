@@ -1,0 +1,146 @@
+//! What a write leaves in the history, per kind, built in one place for both front ends
+//! (product.md §6 "Record"): the TUI hands a [`Record`] to its runtime, the CLI appends its
+//! [`Record::entry`]; `crate::revert` reads both the same way.
+
+use crate::admin::budgets::{BudgetRequest, Budgets};
+use crate::state::history::{HistoryEntry, Kind};
+use serde_json::{Map, Value};
+
+/// A write's history entry before it is given its host and time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub kind: Kind,
+    pub workspace_id: String,
+    pub target: Option<String>,
+    pub patch: Map<String, Value>,
+    pub before: Map<String, Value>,
+    pub after: Map<String, Value>,
+}
+
+impl Record {
+    /// The history line, for `host`, stamped now.
+    pub fn entry(self, host: &str) -> HistoryEntry {
+        HistoryEntry::admin(
+            self.kind,
+            host,
+            &self.workspace_id,
+            self.target,
+            self.patch,
+            self.before,
+            self.after,
+        )
+    }
+
+    /// Budget requests that landed, in order, on `before`; `after` what they made of it.
+    pub fn budgets(
+        workspace_id: &str,
+        landed: &[BudgetRequest],
+        before: &Budgets,
+        after: &Budgets,
+    ) -> Self {
+        let requests: Vec<Value> = landed.iter().map(|r| r.to_history(workspace_id)).collect();
+        Self {
+            kind: Kind::Budgets,
+            workspace_id: workspace_id.to_string(),
+            target: None,
+            patch: requests_map(requests),
+            before: before.to_history(),
+            after: after.to_history(),
+        }
+    }
+
+    /// A guardrail PATCH of `body`: before and after of the fields it sent. `recorded_under` is
+    /// the workspace whose guardrail it was (another one's when the answer said so, so its undo
+    /// goes there).
+    pub fn guardrail(
+        recorded_under: &str,
+        guardrail_id: &str,
+        body: &Map<String, Value>,
+        before: Option<&Map<String, Value>>,
+        after: Option<&Map<String, Value>>,
+    ) -> Self {
+        let pick = |g: Option<&Map<String, Value>>| -> Map<String, Value> {
+            body.keys()
+                .map(|k| {
+                    let v = g.and_then(|g| g.get(k)).cloned();
+                    (k.clone(), v.unwrap_or(Value::Null))
+                })
+                .collect()
+        };
+        Self {
+            kind: Kind::Guardrail,
+            workspace_id: recorded_under.to_string(),
+            target: Some(guardrail_id.to_string()),
+            patch: body.clone(),
+            before: pick(before),
+            after: pick(after),
+        }
+    }
+
+    /// Admin requests as sent (`method`, `path`, `body` each), under `patch.requests`; `before`
+    /// what the Review saw of the target (a key's name, label, place and state), `after` what the
+    /// server answered where it tells more (a created workspace).
+    pub fn requests(
+        kind: Kind,
+        workspace_id: &str,
+        target: Option<String>,
+        requests: Vec<Value>,
+        before: Map<String, Value>,
+        after: Map<String, Value>,
+    ) -> Self {
+        Self {
+            kind,
+            workspace_id: workspace_id.to_string(),
+            target,
+            patch: requests_map(requests),
+            before,
+            after,
+        }
+    }
+}
+
+/// One request as history keeps it.
+pub fn request(method: &str, path: &str, body: Option<Value>) -> Value {
+    serde_json::json!({"method": method, "path": path, "body": body})
+}
+
+fn requests_map(requests: Vec<Value>) -> Map<String, Value> {
+    let mut patch = Map::new();
+    patch.insert("requests".into(), Value::Array(requests));
+    patch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::budgets::{Interval, Limits};
+    use serde_json::json;
+
+    #[test]
+    fn a_guardrail_record_keeps_the_sent_fields_before_and_after() {
+        let body = json!({"limit_usd": 200}).as_object().cloned().unwrap();
+        let before = json!({"limit_usd": 100, "name": "x"}).as_object().cloned();
+        let r = Record::guardrail("ws", "g", &body, before.as_ref(), None);
+        assert_eq!(r.before, *json!({"limit_usd": 100}).as_object().unwrap());
+        assert_eq!(r.after, *json!({"limit_usd": null}).as_object().unwrap());
+        assert_eq!(r.target.as_deref(), Some("g"));
+    }
+
+    #[test]
+    fn a_budgets_record_lists_the_requests_that_landed() {
+        let b = Budgets {
+            limits: Limits::default().with(Interval::Monthly, Some(500.0)),
+            include_byok: Some(false),
+        };
+        let put = BudgetRequest::Put {
+            interval: Interval::Monthly,
+            limit_usd: 600.0,
+            include_byok: None,
+        };
+        let after = put.apply(&b);
+        let e = Record::budgets("ws", std::slice::from_ref(&put), &b, &after).entry("h");
+        assert_eq!(e.kind, Kind::Budgets);
+        assert_eq!(e.patch["requests"][0]["method"], "PUT");
+        assert_eq!(e.after["monthly"], json!(600.0));
+    }
+}
