@@ -777,3 +777,38 @@ fn an_entry_without_created_at_cannot_be_undone_and_says_so() {
     );
     assert!(draw(&app).contains("recorded no created_at"));
 }
+
+/// Product.md §15: a create's time is checked by the server's clock (its `Date`), not only this
+/// machine's. A server whose clock runs an hour behind stamped a real create an hour "before"
+/// the request, and orws refused to claim its own workspace.
+#[test]
+fn cli_a_create_on_a_server_whose_clock_is_behind_is_still_ours() {
+    let hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let stamp = hour_ago
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let date = httpdate::fmt_http_date(std::time::SystemTime::from(hour_ago));
+    let server = serve(move |req: &Request, _| {
+        let reply = if req.method == "POST" {
+            let body: Value = serde_json::from_slice(&req.body).unwrap();
+            let mut ws = workspace(
+                "cccccccc-0000-4000-8000-000000000001",
+                "Our Team",
+                "team",
+                G_DEV,
+                &stamp,
+            );
+            for (k, v) in body.as_object().unwrap() {
+                ws[k] = v.clone();
+            }
+            Reply::json(201, &json!({ "data": ws }))
+        } else {
+            not_found()
+        };
+        reply.header("Date", &date)
+    });
+    let home = tempfile::tempdir().unwrap();
+    let r = run(home.path(), &server.url, CREATE);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(history(home.path()).len(), 1, "recorded as ours");
+}

@@ -74,6 +74,9 @@ pub struct Client {
     host: String,
     config: ClientConfig,
     on_retry: Option<RetryHook>,
+    /// The server's clock less this machine's, in seconds, from the last answer's `Date`
+    /// (0 until one came): a create is ours only if made after it started, by the server's clock.
+    clock_offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl std::fmt::Debug for Client {
@@ -120,7 +123,15 @@ impl Client {
             host,
             config,
             on_retry: None,
+            clock_offset: Default::default(),
         })
+    }
+
+    /// A time of this machine's clock as the server's clock tells it, as far as the last
+    /// answer's `Date` header says (unchanged until an answer with one came).
+    pub fn server_time(&self, local: time::OffsetDateTime) -> time::OffsetDateTime {
+        let offset = self.clock_offset.load(std::sync::atomic::Ordering::Relaxed);
+        local + time::Duration::seconds(offset)
     }
 
     /// Calls `hook` before each retry, so the person sees why orws waits.
@@ -345,6 +356,15 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(e, write))?;
         let status = response.status();
+        if let Some(date) = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+        {
+            self.clock_offset
+                .store(clock_offset(date), std::sync::atomic::Ordering::Relaxed);
+        }
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
@@ -470,6 +490,15 @@ async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, BodyErr
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// The server's `Date` less this machine's clock, in whole seconds.
+fn clock_offset(server: std::time::SystemTime) -> i64 {
+    let now = std::time::SystemTime::now();
+    match server.duration_since(now) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(behind) => -(behind.duration().as_secs() as i64),
+    }
 }
 
 /// A `Retry-After` value: seconds, or an HTTP-date (a date past is no wait).

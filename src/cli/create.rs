@@ -68,7 +68,7 @@ pub async fn run(
     let recheck = || async {
         match client.get(&slug).await {
             Ok(ws) if ws.slug() == slug => {
-                match created_mismatch(&body, &ws, started) {
+                match created_mismatch(&body, &ws, client.server_time(started)) {
                     None => *seen.borrow_mut() = Some(ws),
                     // Neither applied nor not: a conflict, nothing more sent or recorded.
                     Some(why) => return Ok(Settled::Conflict(cannot_tell_text(&ws, &why))),
@@ -94,7 +94,7 @@ pub async fn run(
             None => client.get(&slug).await?,
         },
     };
-    if let Some(why) = created_mismatch(&body, &ws, started) {
+    if let Some(why) = created_mismatch(&body, &ws, client.server_time(started)) {
         return Err(RunError::conflict(cannot_tell_text(&ws, &why)));
     }
     record(

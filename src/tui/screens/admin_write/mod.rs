@@ -533,7 +533,11 @@ async fn settle_one(
                 Ok(ws) if ws.slug() == slug => {
                     // Another workspace with the slug (a colleague's) is neither ours nor
                     // absent: "cannot tell", a conflict.
-                    match crate::admin::workspaces::created_mismatch(body, &ws, started) {
+                    match crate::admin::workspaces::created_mismatch(
+                        body,
+                        &ws,
+                        client.server_time(started),
+                    ) {
                         None => Ok((Settled::Applied, Some(Seen::Workspace(Box::new(ws))))),
                         Some(why) => Ok((
                             Settled::Conflict(crate::admin::workspaces::cannot_tell_text(
@@ -610,7 +614,11 @@ async fn send_one(
                 crate::write::run(|| client.create_workspace(body), recheck, policy, no_step).await;
             // An answer about a workspace this create did not make is claimed by no one.
             if let End::Done(ws) = &end
-                && let Some(why) = crate::admin::workspaces::created_mismatch(body, ws, started)
+                && let Some(why) = crate::admin::workspaces::created_mismatch(
+                    body,
+                    ws,
+                    client.server_time(started),
+                )
             {
                 return Err(crate::admin::workspaces::cannot_tell_text(ws, &why));
             }
