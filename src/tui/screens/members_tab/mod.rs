@@ -440,7 +440,13 @@ pub async fn load(
         .list_keys(&crate::admin::keys::KeyQuery::all_in(id))
         .await?;
     // R21 is a help for the R7 warning; when it cannot be had, the server's refusal tells.
-    let default_id = client.default_workspace_id().await.ok().flatten();
+    // The default workspace is known only by its keys (listed without a workspace): one with
+    // no keys cannot be told to be it that way, so the unscoped read is skipped (as the CLI does).
+    let default_id = if keys.is_empty() {
+        None
+    } else {
+        client.default_workspace_id().await.ok().flatten()
+    };
     Ok(MembersData {
         members,
         org,
