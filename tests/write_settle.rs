@@ -226,3 +226,38 @@ fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwri
     assert_eq!(guardrail.lock().unwrap()["limit_usd"], json!(150.0));
     assert!(r.history().is_empty(), "{:?}", r.history());
 }
+
+/// `orws delete sandbox --yes`: the DELETE answers 429 while a colleague renames the workspace.
+/// Before: the re-read saw it still there, sent the DELETE again and deleted the colleague's
+/// change unseen.
+#[test]
+fn cli_a_workspace_a_colleague_changed_during_the_wait_is_not_deleted() {
+    let name = Arc::new(Mutex::new("Sandbox".to_string()));
+    let deletes = Arc::new(Mutex::new(0));
+    let (n, d) = (name.clone(), deletes.clone());
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "DELETE" {
+            *d.lock().unwrap() += 1;
+            *n.lock().unwrap() = "Sandbox renamed".into();
+            return busy();
+        }
+        if path.starts_with("/workspaces/") {
+            let name = n.lock().unwrap().clone();
+            return Reply::json(
+                200,
+                &json!({"data": {"id": DEV, "name": name, "slug": "sandbox",
+                                 "updated_at": format!("t-{name}")}}),
+            );
+        }
+        if path.starts_with("/keys") {
+            return Reply::json(200, &json!({"data": []}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&["--base-url", &server.url, "delete", "sandbox", "--yes"]);
+    assert_eq!(r.code, 3, "a conflict: {r:?}");
+    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
+    assert!(r.history().is_empty(), "{:?}", r.history());
+}

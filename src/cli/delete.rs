@@ -105,8 +105,9 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     }
     confirm_slug(&slug, plan.yes)?;
     let recheck = || async {
+        // Still as reviewed → not applied; changed meanwhile → a conflict, never deleted unseen.
         match client.get(&id).await {
-            Ok(_) => Ok(Settled::NotApplied),
+            Ok(now) => Ok(crate::write::workspace::settle_delete(&ws, Some(&now))),
             Err(e) if is_not_found(&e) => Ok(Settled::Applied),
             Err(e) => Err(e),
         }

@@ -32,24 +32,21 @@ pub fn settle_patch(base: &KeyState, patch: &KeyPatch, now: Option<&KeyState>) -
     let Some(now) = now else {
         return Settled::Conflict("the key no longer exists (deleted meanwhile)".into());
     };
-    // A part the write does not touch must still hold the base: a key moved or re-enabled
-    // meanwhile is someone else's write, never overwritten by ours.
-    let sent = KeyState {
-        workspace_id: patch
-            .workspace_id
-            .clone()
-            .unwrap_or_else(|| base.workspace_id.clone()),
-        disabled: patch.disabled.unwrap_or(base.disabled),
-    };
-    let flag = |k: &KeyState| k.disabled.to_string();
-    let parts = [
-        (
+    // Settled on the parts the request touches (product.md §15): a colleague's change to
+    // another part is theirs to keep and does not stop this write. (Where the key is was
+    // checked before the first try: it must be where the Review saw it.)
+    let flag = |d: bool| d.to_string();
+    let mut parts = Vec::new();
+    if let Some(to) = &patch.workspace_id {
+        parts.push((
             base.workspace_id.clone(),
-            sent.workspace_id.clone(),
+            to.clone(),
             now.workspace_id.clone(),
-        ),
-        (flag(base), flag(&sent), flag(now)),
-    ];
+        ));
+    }
+    if let Some(d) = patch.disabled {
+        parts.push((flag(base.disabled), flag(d), flag(now.disabled)));
+    }
     let holds = Holds::of(parts.iter().map(|(b, s, n)| (b, s, n)), |a, b| a == b);
     Settled::from_holds(holds, || changed_text(base, now))
 }
@@ -141,7 +138,7 @@ mod tests {
     }
 
     #[test]
-    fn a_disable_of_a_key_moved_meanwhile_is_a_conflict() {
+    fn a_key_write_is_settled_on_the_parts_it_touches() {
         let base = at("prod", false);
         let p = KeyPatch {
             workspace_id: None,
@@ -151,10 +148,20 @@ mod tests {
             settle_patch(&base, &p, Some(&at("prod", true))),
             Settled::Applied
         );
-        // Moved meanwhile: the disable was reviewed for the key in prod, so it stops.
-        assert!(matches!(
+        // Moved meanwhile: the move is the colleague's, the flag still the base: retried.
+        assert_eq!(
             settle_patch(&base, &p, Some(&at("dev", false))),
-            Settled::Conflict(_)
-        ));
+            Settled::NotApplied
+        );
+        // A move settled while a colleague disabled the key: the move alone is judged.
+        let m = moving("staging");
+        assert_eq!(
+            settle_patch(&base, &m, Some(&at("staging", true))),
+            Settled::Applied
+        );
+        assert_eq!(
+            settle_patch(&base, &m, Some(&at("prod", true))),
+            Settled::NotApplied
+        );
     }
 }

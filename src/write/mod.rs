@@ -13,3 +13,4 @@ pub mod key;
 pub mod members;
 pub mod record;
 pub mod review;
+pub mod workspace;
