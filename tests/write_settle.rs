@@ -261,3 +261,56 @@ fn cli_a_workspace_a_colleague_changed_during_the_wait_is_not_deleted() {
     assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
     assert!(r.history().is_empty(), "{:?}", r.history());
 }
+
+/// A proxy rewrites only the PATCH answer's `workspace_id`: the write went to production's own
+/// guardrail (its GET said so before and after). Before: orws said "wrote the default guardrail
+/// of workspace <staging>", exited 1 and filed the write under staging.
+#[test]
+fn cli_a_guardrail_answer_naming_another_workspace_is_read_again_before_it_is_believed() {
+    const G: &str = "aaaaaaaa-0000-4000-8000-000000000001";
+    let guardrail = Arc::new(Mutex::new(json!({
+        "id": G, "name": "Workspace Production Default", "workspace_id": PROD_ID,
+        "enforce_zdr_other": false, "include_byok_in_budgets": false,
+    })));
+    let g = guardrail.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if path.starts_with("/guardrails/") {
+            let mut g = g.lock().unwrap();
+            if req.method == "PATCH" {
+                let body: Value = serde_json::from_slice(&req.body).unwrap();
+                for (k, v) in body.as_object().unwrap() {
+                    g[k] = v.clone();
+                }
+                let mut lie = g.clone();
+                lie["workspace_id"] = json!(STAGING);
+                return Reply::json(200, &json!({"data": lie}));
+            }
+            return Reply::json(200, &json!({"data": *g}));
+        }
+        if path.starts_with("/workspaces/") {
+            return Reply::json(
+                200,
+                &json!({"data": {"id": PROD_ID, "name": "Production", "slug": "production",
+                                 "default_guardrail_id": G}}),
+            );
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "guardrail",
+        "patch",
+        "production",
+        "--set",
+        "enforce_zdr_other=true",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let h = r.history();
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(
+        h[0]["workspace_id"], PROD_ID,
+        "filed under the workspace it was: {h:?}"
+    );
+}

@@ -234,8 +234,17 @@ pub async fn patch_guardrail_of(
             None => client.get_guardrail(&id).await?,
         },
     };
-    // Whose guardrail was written, as the answer says: another workspace's is recorded as
-    // theirs (so its undo goes there) and said, with its undo.
+    // An answer naming another workspace proves nothing by itself: the guardrail is read again
+    // by its id, and only a re-read that names another workspace too says whose it was.
+    let after = match after.as_ref().map(|g| written(g, ws.id())) {
+        Some(Written::Other(_)) => match client.get_guardrail(&id).await {
+            Ok(Some(g)) => Some(g),
+            _ => after,
+        },
+        _ => after,
+    };
+    // Whose guardrail was written: another workspace's is recorded as theirs (so its undo goes
+    // there) and said, with its undo.
     let owner = match after.as_ref().map(|g| written(g, ws.id())) {
         Some(Written::Other(owner)) => Some(owner),
         _ => None,

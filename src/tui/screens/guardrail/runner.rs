@@ -43,7 +43,15 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
             let failed = |e| Err(crate::api::WriteFailure::Failed(e));
             let seen = seen.into_inner().unwrap_or_else(|e| e.into_inner());
             Some(GuardrailMsg::Sent(match end {
-                End::Done(g) => Ok(g),
+                // An answer naming another workspace proves nothing by itself: read the
+                // guardrail again by its id; only a re-read naming another one too says so.
+                End::Done(g) => match guardrail::written(&g, &p.owner) {
+                    guardrail::Written::Other(_) => match client.get_guardrail(id).await {
+                        Ok(Some(again)) => Ok(again),
+                        _ => Ok(g),
+                    },
+                    guardrail::Written::Ours => Ok(g),
+                },
                 End::AfterAll => Ok(seen.unwrap_or(target)),
                 End::Conflict { .. } => {
                     let fields = guardrail::conflicts(now.as_ref(), seen.as_ref(), &p.patch);
