@@ -713,7 +713,15 @@ fn budgets_partial_failure_says_what_landed() {
 #[test]
 fn budgets_delete_sends_one_delete() {
     let server = fake();
+    // Destructive: without a terminal to ask on, it needs --yes (nothing sent).
     let r = at(&server, &["budgets", "delete", "production", "daily"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert!(writes(&server).is_empty());
+    let r = at(
+        &server,
+        &["budgets", "delete", "production", "daily", "--yes"],
+    );
     assert_eq!(r.code, 0, "{r:?}");
     let w = writes(&server);
     assert_eq!((w.len(), w[0].method.as_str()), (1, "DELETE"));

@@ -403,7 +403,7 @@ fn write_commands() -> Vec<Vec<&'static str>> {
         vec!["keys", "delete", STAGING_KEY, "--yes"],
         vec!["budgets", "set", "production", "--monthly", "700"],
         vec!["budgets", "set", "production", "--include-byok", "true"],
-        vec!["budgets", "delete", "production", "daily"],
+        vec!["budgets", "delete", "production", "daily", "--yes"],
         vec![
             "guardrail",
             "patch",

@@ -269,7 +269,7 @@ pub enum BudgetsCommand {
     },
     /// Set limits (USD); intervals not given keep theirs.
     Set(BudgetsSetArgs),
-    /// Remove one interval's budget.
+    /// Remove one interval's budget (destructive: asks on a terminal, else needs --yes).
     Delete {
         /// uuid or slug
         workspace: String,
@@ -277,6 +277,8 @@ pub enum BudgetsCommand {
         interval: String,
         #[command(flatten)]
         write: WriteFlags,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
     },
 }
 

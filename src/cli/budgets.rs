@@ -138,6 +138,7 @@ pub async fn delete(
     asked: &str,
     interval: &str,
     dry: bool,
+    yes: bool,
 ) -> Result<String, RunError> {
     let interval = Interval::parse(interval).ok_or_else(|| {
         RunError::usage(format!(
@@ -158,6 +159,17 @@ pub async fn delete(
     } else {
         Vec::new()
     };
+    // Destructive (product.md §15): asked on a terminal, else refused without --yes.
+    if !dry && !requests.is_empty() {
+        super::admin_io::confirm(
+            &format!(
+                "Remove the {interval} budget ({}) of '{}'?",
+                held.limits.get(interval).map(usd).unwrap_or_default(),
+                crate::text::escape(ws.slug())
+            ),
+            yes,
+        )?;
+    }
     execute(conn, output, &id, held, target, requests, dry).await
 }
 

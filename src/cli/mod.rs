@@ -226,10 +226,19 @@ async fn run_command(
                     workspace,
                     interval,
                     write,
+                    confirm,
                 } => {
                     writable(&settings, "budgets delete", write.dry_run)?;
                     let conn = connected(&settings).await?;
-                    budgets::delete(&conn, out, &workspace, &interval, write.dry_run).await
+                    budgets::delete(
+                        &conn,
+                        out,
+                        &workspace,
+                        &interval,
+                        write.dry_run,
+                        confirm.yes,
+                    )
+                    .await
                 }
             }
         }
