@@ -322,6 +322,8 @@ fn judge(t: &mut Tracked, req: &WriteRequest<'_>, server: Workspace) -> Settled<
             let next = before_of_write(&t.before, req.patch, server.clone());
             // `--expect` is about the state our write started from, not our own part.
             if let Some(message) = broken_expectation(&next, req.expects) {
+                // A try was sent (and answered busy or lost): say so.
+                let message = message.replace("nothing was sent", "nothing more was sent");
                 return Settled::Conflict(WriteOutcome::Expectation { server, message });
             }
             t.remote_changes.extend(report.remote_changes);
