@@ -727,7 +727,18 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
         "{text}"
     );
     assert!(text.contains("cannot be undone"), "{text}");
-    key(&mut app, KeyCode::Enter);
+    // Keys are still in it: a refusal orws is certain of, so the Review offers no Enter
+    // (product.md §15 "Known refusals"), and Enter sends nothing.
+    assert!(text.contains("Enter sends nothing"), "{text}");
+    assert!(!text.contains("Enter send "), "{text}");
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(app.status.as_ref().unwrap().text.contains("Nothing sent"));
+    // Once they are gone (as if moved meanwhile and the review made again), it sends.
+    app.admin.as_mut().unwrap().blocked = None;
+    assert!(matches!(
+        key(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::AdminSend { .. }]
+    ));
     app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(

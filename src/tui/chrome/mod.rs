@@ -275,7 +275,7 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::MemberAdd => crate::tui::screens::tabs::hints(app, scope),
         Scope::Create => crate::tui::screens::create::hints(app),
         Scope::Delete => crate::tui::screens::delete::hints(app),
-        Scope::AdminReview => crate::tui::screens::admin_write::review_hints(),
+        Scope::AdminReview => crate::tui::screens::admin_write::review_hints(app),
         Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
         Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
         Scope::History => crate::tui::screens::history::hints(app),

@@ -146,6 +146,9 @@ pub struct AdminWrite {
     /// What the history entry keeps of the target as the Review saw it (a key's name, label,
     /// workspace and state), as the CLI records it.
     pub seen: serde_json::Map<String, Value>,
+    /// A refusal orws is certain of (product.md §15 "Known refusals"): the Review says why and
+    /// offers no Enter.
+    pub blocked: Option<String>,
     pub requests: Vec<AdminRequest>,
     /// Said above the requests (rules that apply, what cannot be undone).
     pub notes: Vec<String>,
@@ -169,6 +172,7 @@ impl AdminWrite {
             what: what.into(),
             rows: vec![],
             seen: serde_json::Map::new(),
+            blocked: None,
             requests,
             notes: vec![],
             stage: Stage::Review,
@@ -193,13 +197,18 @@ impl AdminWrite {
     }
 }
 
-pub fn review_hints() -> Vec<(Action, &'static str)> {
-    vec![
-        (Action::Submit, "send"),
+pub fn review_hints(app: &App) -> Vec<(Action, &'static str)> {
+    let blocked = app.admin.as_ref().is_some_and(|w| w.blocked.is_some());
+    let mut h = Vec::with_capacity(4);
+    if !blocked {
+        h.push((Action::Submit, "send"));
+    }
+    h.extend([
         (Action::Back, "back"),
         (Action::Help, "help"),
         (Action::Quit, "quit"),
-    ]
+    ]);
+    h
 }
 
 pub fn sending_hints() -> Vec<(Action, &'static str)> {
@@ -218,6 +227,12 @@ pub fn done_hints() -> Vec<(Action, &'static str)> {
 
 /// Keys on the Review: only `Enter` sends; `Esc` goes back and sends nothing.
 pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
+    if action == Action::Submit
+        && let Some(why) = app.admin.as_ref().and_then(|w| w.blocked.clone())
+    {
+        app.warn(format!("Nothing sent: {why}"));
+        return vec![];
+    }
     match action {
         Action::Submit => match &mut app.admin {
             Some(write) => {

@@ -57,13 +57,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
     }
     lines.push(Line::raw(""));
     match &write.stage {
-        Stage::Review => match &app.read_only {
-            Some(from) => {
+        Stage::Review => match (&app.read_only, &write.blocked) {
+            (_, Some(why)) => {
+                for part in textwrap(&format!("✗ {why} Enter sends nothing; Esc goes back."), w) {
+                    lines.push(Line::styled(part, theme.error));
+                }
+            }
+            (Some(from), None) => {
                 for part in textwrap(&crate::tui::screens::read_only_note(from), w) {
                     lines.push(Line::styled(part, theme.warning));
                 }
             }
-            None => lines.push(Line::styled(
+            (None, None) => lines.push(Line::styled(
                 "Only this is sent. Enter sends · Esc back (nothing sent)",
                 theme.dim,
             )),

@@ -156,8 +156,15 @@ pub fn type_key(app: &mut App, key: KeyEvent) {
     match key.code {
         KeyCode::Esc => flow.typing = false,
         KeyCode::Enter if flow.ready() => {
-            let write = flow.write();
+            let mut write = flow.write();
             flow.typing = false;
+            // Keys still in it: the server refuses, and orws knows it (the list just read).
+            let left = app.tabs.keys.list().len();
+            if left > 0 {
+                write.blocked = Some(format!(
+                    "{left} API key(s) are still in this workspace, and a workspace with keys cannot be deleted: Esc, then 4 (Keys tab) to move or delete them."
+                ));
+            }
             app.admin = Some(write);
         }
         KeyCode::Enter if flow.typed == flow.slug => {
