@@ -497,7 +497,8 @@ pub fn labels(entries: &[HistoryEntry]) -> HashMap<String, String> {
             }
         }
     };
-    for e in entries {
+    // Entries come newest first: learnt oldest first, so the newest name wins.
+    for e in entries.iter().rev() {
         match e.kind {
             Kind::Batch => e.parts.iter().for_each(&mut learn),
             // A guardrail's or a key's fields are not the workspace's.
@@ -1000,7 +1001,8 @@ mod tests {
             json!({"slug": "first"}),
             json!({"slug": "second"}),
         );
-        let l = labels(&[create, rename]);
+        // Newest first, as the history is read.
+        let l = labels(&[rename, create]);
         assert_eq!(l.get("ws-1").map(String::as_str), Some("second"));
     }
 
