@@ -177,6 +177,24 @@ fn revert_dry_run_prints_the_requests_and_sends_nothing() {
 
     let r = run_in(h, &server, &["revert", patch, "--dry-run"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // The one review language first (issue 18 item 9): FIELD | BEFORE | AFTER.
+    let table: Vec<Vec<&str>> = r
+        .stderr
+        .lines()
+        .map(|l| l.split_whitespace().skip(1).collect())
+        .collect();
+    assert!(
+        table.iter().any(|l| l[..] == ["FIELD", "BEFORE", "AFTER"]),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("name") && l.contains("Prod 2") && l.contains("Production")),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stdout.contains(&format!("PATCH /workspaces/{PROD_ID}")),
         "{}",

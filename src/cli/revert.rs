@@ -267,17 +267,21 @@ fn changed_since(what: &[String]) -> RunError {
 }
 
 fn show_patch(p: &PatchRevert) {
+    use crate::write::review::{Row, table, value};
     say(&format!(
-        "would send PATCH /workspaces/{} ({}) with this body, if each field still holds its value after the entry:",
+        "would send PATCH /workspaces/{} ({}), if each field still holds its value after the entry:",
         p.id,
         escape(&p.label)
     ));
-    for (k, v) in p.patch.fields() {
-        say(&format!(
-            "  {k}: \"{}\" → \"{}\"",
-            display_value(p.base.get(k)),
-            display_value(Some(v))
-        ));
+    // The one review language: FIELD | BEFORE | AFTER, ∅ for null.
+    let rows: Vec<Row> = p
+        .patch
+        .fields()
+        .iter()
+        .map(|(k, v)| Row::new(k.as_str(), value(p.base.get(k)), value(Some(v))))
+        .collect();
+    for line in table(&rows, 100) {
+        say(&format!("  {}", escape(&line)));
     }
 }
 
