@@ -221,7 +221,8 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
         vec![Effect::AdminSend {
             requests: vec![disable.clone()],
             workspace: Some(common::production().id().to_string()),
-            key_in: Some(("h1".into(), common::production().id().to_string()))
+            key_in: Some(("h1".into(), common::production().id().to_string())),
+            base: None,
         }]
     );
     assert!(app.is_busy());
@@ -632,7 +633,8 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
         vec![Effect::AdminSend {
             requests: vec![AdminRequest::CreateWorkspace { body }],
             workspace: None,
-            key_in: None
+            key_in: None,
+            base: None,
         }]
     );
     let created = orws::workspace::Workspace::from_json(

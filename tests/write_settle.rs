@@ -10,7 +10,7 @@ use cli_admin_support::{PROD_ID, orws};
 use hostile_support::{Reply, Request, serve};
 use orws::admin::keys::KeyPatch;
 use orws::api::{ApiKey, Client, ClientConfig};
-use orws::tui::screens::admin_write::{AdminRequest, send};
+use orws::tui::screens::admin_write::{AdminRequest, send, send_reviewed};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -313,4 +313,51 @@ fn cli_a_guardrail_answer_naming_another_workspace_is_read_again_before_it_is_be
         h[0]["workspace_id"], PROD_ID,
         "filed under the workspace it was: {h:?}"
     );
+}
+
+/// The TUI's guided delete, as the runtime sends it (with the workspace the Review showed): the
+/// DELETE answers 429 while a colleague renames the workspace. Before: sent again, deleted.
+#[tokio::test]
+async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
+    let name = Arc::new(Mutex::new("Sandbox".to_string()));
+    let deletes = Arc::new(Mutex::new(0));
+    let (n, d) = (name.clone(), deletes.clone());
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "DELETE" {
+            *d.lock().unwrap() += 1;
+            *n.lock().unwrap() = "Sandbox renamed".into();
+            return busy();
+        }
+        if path.starts_with("/workspaces/") {
+            let name = n.lock().unwrap().clone();
+            return Reply::json(
+                200,
+                &json!({"data": {"id": DEV, "name": name, "slug": "sandbox"}}),
+            );
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    let reviewed = orws::workspace::Workspace::from_json(
+        json!({"id": DEV, "name": "Sandbox", "slug": "sandbox"}),
+    )
+    .unwrap();
+    let deleting = vec![AdminRequest::DeleteWorkspace {
+        id: DEV.into(),
+        confirm_default: false,
+    }];
+    let error = send_reviewed(
+        &client(&server.url),
+        &deleting,
+        Some(DEV),
+        None,
+        Some(&reviewed),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.contains("conflict") && error.contains("name"),
+        "{error}"
+    );
+    assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
 }

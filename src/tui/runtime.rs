@@ -537,6 +537,7 @@ impl Runtime {
                     requests,
                     workspace,
                     key_in,
+                    base,
                 } => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     if let Some(old) = self.submit.take() {
@@ -544,11 +545,12 @@ impl Runtime {
                     }
                     self.submit_writes = true;
                     self.submit = Some(tokio::spawn(async move {
-                        let result = crate::tui::screens::admin_write::send(
+                        let result = crate::tui::screens::admin_write::send_reviewed(
                             &client,
                             &requests,
                             workspace.as_deref(),
                             key_in.as_ref(),
+                            base.as_deref(),
                         )
                         .await;
                         let _ = tx.send(Msg::AdminSent(result));

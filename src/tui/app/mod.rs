@@ -154,6 +154,9 @@ pub enum Effect {
         workspace: Option<String>,
         /// The key (hash) that must still be in this workspace, else nothing is sent.
         key_in: Option<(String, String)>,
+        /// A workspace delete: the workspace as the Review saw it, which the delete settles
+        /// against (changed meanwhile: a conflict, never deleted unseen).
+        base: Option<Box<Workspace>>,
     },
     /// Stop waiting for the admin write in flight.
     CancelAdmin,

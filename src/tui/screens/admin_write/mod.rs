@@ -238,10 +238,19 @@ pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
             Some(write) => {
                 write.stage = Stage::Sending;
                 app.elapsed = std::time::Duration::ZERO;
+                let deleting = matches!(
+                    write.requests.first(),
+                    Some(AdminRequest::DeleteWorkspace { .. })
+                );
                 vec![Effect::AdminSend {
                     requests: write.requests.clone(),
                     workspace: app.form.as_ref().map(|f| f.workspace.id().to_string()),
                     key_in: write.key_in.clone(),
+                    base: app
+                        .form
+                        .as_ref()
+                        .filter(|_| deleting)
+                        .map(|f| Box::new(f.workspace.clone())),
                 }]
             }
             None => vec![],
@@ -473,6 +482,17 @@ pub async fn send(
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
 ) -> Result<Vec<AdminAnswer>, String> {
+    send_reviewed(client, requests, workspace, key_in, None).await
+}
+
+/// [`send`], with the workspace as the Review saw it: a delete is settled against it.
+pub async fn send_reviewed(
+    client: &crate::api::Client,
+    requests: &[AdminRequest],
+    workspace: Option<&str>,
+    key_in: Option<&(String, String)>,
+    reviewed: Option<&crate::workspace::Workspace>,
+) -> Result<Vec<AdminAnswer>, String> {
     // A key write starts from the key as it is now, where it was seen: its base for the settle.
     let key_base = match requests.first() {
         Some(AdminRequest::PatchKey { hash, .. } | AdminRequest::DeleteKey { hash }) => {
@@ -494,7 +514,7 @@ pub async fn send(
     };
     let mut answers = Vec::with_capacity(requests.len());
     for (i, r) in requests.iter().enumerate() {
-        match send_one(client, r, key_base.as_ref()).await {
+        match send_one(client, r, key_base.as_ref(), reviewed).await {
             Ok(mut a) => answers.append(&mut a),
             Err(e) if i == 0 => return Err(e),
             Err(e) => {
@@ -519,6 +539,7 @@ async fn settle_one(
     client: &crate::api::Client,
     r: &AdminRequest,
     key_base: Option<&KeyState>,
+    reviewed: Option<&crate::workspace::Workspace>,
     started: time::OffsetDateTime,
 ) -> Result<(Settled<String>, Option<Seen>), String> {
     let not_found = |e: &crate::api::ApiError| matches!(e, crate::api::ApiError::NotFound { .. });
@@ -538,7 +559,15 @@ async fn settle_one(
             Ok((settle_delete(base, now.as_ref()), None))
         }
         AdminRequest::DeleteWorkspace { id, .. } => match client.get(id).await {
-            Ok(_) => Ok((Settled::NotApplied, None)),
+            // Still as reviewed → not applied; changed meanwhile → a conflict (never deleted
+            // unseen). Without the reviewed state, its being there says only "not applied".
+            Ok(now) => Ok((
+                match reviewed.filter(|ws| ws.id() == id) {
+                    Some(ws) => crate::write::workspace::settle_delete(ws, Some(&now)),
+                    None => Settled::NotApplied,
+                },
+                None,
+            )),
             Err(e) if not_found(&e) => Ok((Settled::Applied, None)),
             Err(e) => Err(e.to_string()),
         },
@@ -591,12 +620,13 @@ async fn send_one(
     client: &crate::api::Client,
     r: &AdminRequest,
     key_base: Option<&KeyState>,
+    reviewed: Option<&crate::workspace::Workspace>,
 ) -> Result<Vec<AdminAnswer>, String> {
     use crate::write::End;
     let started = time::OffsetDateTime::now_utc();
     let seen = std::sync::Mutex::new(None);
     let recheck = || async {
-        let (settled, what) = settle_one(client, r, key_base, started).await?;
+        let (settled, what) = settle_one(client, r, key_base, reviewed, started).await?;
         *seen.lock().unwrap_or_else(|p| p.into_inner()) = what;
         Ok::<Settled<String>, String>(settled)
     };
