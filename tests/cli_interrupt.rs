@@ -13,22 +13,7 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 /// The fake on its own thread, every answer delayed by `latency`.
 fn slow_fake(latency: Duration) -> FakeServer {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let config = FakeConfig {
-                latency,
-                ..FakeConfig::default()
-            };
-            tx.send(orws::fake::start(config).await.unwrap()).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv_timeout(DEADLINE).expect("the fake starts")
+    slow_fake_with(latency, 0)
 }
 
 fn patch(server: &FakeServer, home: &std::path::Path) -> Child {

@@ -8,18 +8,16 @@
 mod cli_admin_support;
 mod hostile_support;
 
-use cli_admin_support::{BIN, DEADLINE, DEV_ID, KEY, PROD_ID, STAGING_ID};
+use cli_admin_support::{DEV_ID, Out, PROD_ID, STAGING_ID, orws_at};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hostile_support::{Hostile, Reply, Request, serve};
 use orws::api::{ApiKey, Client, ClientConfig};
 use orws::tui::app::{App, Effect, Msg};
 use orws::tui::screens::guardrail::{GuardrailEffect, GuardrailMsg, Pending, Phase, runner};
 use serde_json::{Map, Value, json};
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const G_PROD: &str = "aaaaaaaa-0000-4000-8000-000000000001";
 const G_STAGING: &str = "aaaaaaaa-0000-4000-8000-000000000002";
@@ -177,58 +175,9 @@ fn start(world: World) -> (Hostile, Arc<Mutex<World>>) {
     (server, world)
 }
 
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// orws against `url` with the state kept in `home` across runs (stdin not a terminal).
-fn run(home: &Path, url: &str, args: &[&str]) -> Run {
-    let mut child = Command::new(BIN)
-        .arg("--base-url")
-        .arg(url)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let o = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let e = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("orws {args:?} did not finish within {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Run {
-        code: status.code().expect("exited"),
-        stdout: o.join().unwrap(),
-        stderr: e.join().unwrap(),
-    }
+fn run(home: &Path, url: &str, args: &[&str]) -> Out {
+    orws_at(home, url, args)
 }
 
 fn history(home: &Path) -> Vec<Value> {

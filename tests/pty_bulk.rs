@@ -4,7 +4,7 @@
 
 mod pty_support;
 
-use pty_support::{FakeProcess, Pty, Sandbox, WAIT};
+use pty_support::{FakeProcess, Pty, Sandbox, WAIT, mark};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -17,16 +17,6 @@ fn sort_of(fake: &FakeProcess, slug: &str) -> Value {
     let (status, body) = fake.request(Method::GET, &format!("/workspaces/{slug}"), None);
     assert_eq!(status, 200, "{body}");
     body.get("data").cloned().unwrap_or(body)["default_provider_sort"].clone()
-}
-
-/// Filters the picker to `slug`, marks the match, clears the filter.
-fn mark(pty: &Pty, slug: &str, count: usize) {
-    pty.send("/");
-    pty.send(slug);
-    pty.enter();
-    pty.send(" ");
-    pty.esc();
-    pty.wait_for(&format!("{count} marked"), WAIT);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 mod pty_support;
 
-use pty_support::{FakeProcess, Pty, Sandbox, WAIT, rfind, stty_flag};
+use pty_support::{FakeProcess, Pty, Sandbox, WAIT, mark, rfind, stty_flag};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -75,16 +75,6 @@ fn sigterm_during_a_submit_lets_it_land_records_it_and_exits_143() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["workspace_id"], PROD);
     assert_eq!(lines[0]["after"]["name"], "Production termed");
-}
-
-/// Filters the picker to `slug`, marks the match, clears the filter.
-fn mark(pty: &Pty, slug: &str, count: usize) {
-    pty.send("/");
-    pty.send(slug);
-    pty.enter();
-    pty.send(" ");
-    pty.esc();
-    pty.wait_for(&format!("{count} marked"), WAIT);
 }
 
 #[test]

@@ -4,30 +4,14 @@
 
 mod cli_admin_support;
 
-use cli_admin_support::{BIN, KEY, fake};
+use cli_admin_support::{fake, orws_at};
 use std::path::Path;
-use std::process::Command;
 
 const BATCH_JOBS: &str = "421ac279e9a67e5930197d3ce8538c393e7c6a5aa0e3fe5103afc0341ec7c68b";
 
 fn run(home: &Path, url: &str, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .arg("--base-url")
-        .arg(url)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = orws_at(home, url, args);
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]

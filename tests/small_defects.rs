@@ -10,34 +10,10 @@ use cli_admin_support::*;
 use orws::fake::FakeServer;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs orws against `server` with `home` as its home (so runs share a history).
 fn run_in(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
-    let out = Command::new(BIN)
-        .arg("--base-url")
-        .arg(server.url())
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    Out {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    orws_at(home, &server.url(), args)
 }
 
 fn write_history(home: &Path, lines: &[Value]) {

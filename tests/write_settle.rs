@@ -174,26 +174,24 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
     );
 }
 
-/// `orws guardrail patch production --set limit_usd=200 --set reset_interval=monthly` on a
-/// guardrail at $100: the PATCH answers 429 while a colleague sets $150. Before: the re-read
-/// saw "not what I sent" and sent it again over the colleague's $150.
-#[test]
-fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwritten() {
-    const G: &str = "aaaaaaaa-0000-4000-8000-000000000001";
-    let guardrail = Arc::new(Mutex::new(json!({
-        "id": G, "name": "Workspace Production Default", "workspace_id": PROD_ID,
-        "limit_usd": 100.0, "reset_interval": "monthly", "include_byok_in_budgets": false,
-    })));
-    let patches = Arc::new(Mutex::new(0));
-    let (g, p) = (guardrail.clone(), patches.clone());
-    let server = serve(move |req: &Request, _| {
+const G: &str = "aaaaaaaa-0000-4000-8000-000000000001";
+
+fn no_route() -> Reply {
+    Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+}
+
+/// Production, whose default guardrail is `guardrail`; `on_patch` answers each PATCH of it (and
+/// may change it, as the server or a colleague would).
+fn guardrail_server(
+    guardrail: Arc<Mutex<Value>>,
+    on_patch: impl Fn(&mut Value, &Request) -> Reply + Send + Sync + 'static,
+) -> hostile_support::Hostile {
+    serve(move |req: &Request, _| {
         let path = req.path.trim_start_matches("/api/v1");
         if path.starts_with("/guardrails/") {
-            let mut g = g.lock().unwrap();
+            let mut g = guardrail.lock().unwrap();
             if req.method == "PATCH" {
-                *p.lock().unwrap() += 1;
-                g["limit_usd"] = json!(150.0);
-                return busy();
+                return on_patch(&mut g, req);
             }
             return Reply::json(200, &json!({"data": *g}));
         }
@@ -204,7 +202,60 @@ fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwri
                                  "default_guardrail_id": G}}),
             );
         }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        no_route()
+    })
+}
+
+fn guardrail_with(fields: Value) -> Arc<Mutex<Value>> {
+    let mut g = json!({"id": G, "name": "Workspace Production Default",
+                       "workspace_id": PROD_ID, "include_byok_in_budgets": false});
+    for (k, v) in fields.as_object().unwrap() {
+        g[k] = v.clone();
+    }
+    Arc::new(Mutex::new(g))
+}
+
+/// A workspace "sandbox" (id `DEV`) with no keys; its DELETE answers 429 while a colleague
+/// renames it. Returns the server and the count of DELETEs it saw.
+fn renamed_during_the_wait() -> (hostile_support::Hostile, Arc<Mutex<usize>>) {
+    let name = Arc::new(Mutex::new("Sandbox".to_string()));
+    let deletes = Arc::new(Mutex::new(0));
+    let d = deletes.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "DELETE" {
+            *d.lock().unwrap() += 1;
+            *name.lock().unwrap() = "Sandbox renamed".into();
+            return busy();
+        }
+        if path.starts_with("/workspaces/") {
+            let name = name.lock().unwrap().clone();
+            return Reply::json(
+                200,
+                &json!({"data": {"id": DEV, "name": name, "slug": "sandbox",
+                                 "updated_at": format!("t-{name}")}}),
+            );
+        }
+        if path.starts_with("/keys") {
+            return Reply::json(200, &json!({"data": []}));
+        }
+        no_route()
+    });
+    (server, deletes)
+}
+
+/// `orws guardrail patch production --set limit_usd=200 --set reset_interval=monthly` on a
+/// guardrail at $100: the PATCH answers 429 while a colleague sets $150. Before: the re-read
+/// saw "not what I sent" and sent it again over the colleague's $150.
+#[test]
+fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwritten() {
+    let guardrail = guardrail_with(json!({"limit_usd": 100.0, "reset_interval": "monthly"}));
+    let patches = Arc::new(Mutex::new(0));
+    let p = patches.clone();
+    let server = guardrail_server(guardrail.clone(), move |g, _| {
+        *p.lock().unwrap() += 1;
+        g["limit_usd"] = json!(150.0);
+        busy()
     });
     let r = orws(&[
         "--base-url",
@@ -232,29 +283,7 @@ fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwri
 /// change unseen.
 #[test]
 fn cli_a_workspace_a_colleague_changed_during_the_wait_is_not_deleted() {
-    let name = Arc::new(Mutex::new("Sandbox".to_string()));
-    let deletes = Arc::new(Mutex::new(0));
-    let (n, d) = (name.clone(), deletes.clone());
-    let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
-        if req.method == "DELETE" {
-            *d.lock().unwrap() += 1;
-            *n.lock().unwrap() = "Sandbox renamed".into();
-            return busy();
-        }
-        if path.starts_with("/workspaces/") {
-            let name = n.lock().unwrap().clone();
-            return Reply::json(
-                200,
-                &json!({"data": {"id": DEV, "name": name, "slug": "sandbox",
-                                 "updated_at": format!("t-{name}")}}),
-            );
-        }
-        if path.starts_with("/keys") {
-            return Reply::json(200, &json!({"data": []}));
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
-    });
+    let (server, deletes) = renamed_during_the_wait();
     let r = orws(&["--base-url", &server.url, "delete", "sandbox", "--yes"]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
     assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
@@ -267,35 +296,15 @@ fn cli_a_workspace_a_colleague_changed_during_the_wait_is_not_deleted() {
 /// of workspace <staging>", exited 1 and filed the write under staging.
 #[test]
 fn cli_a_guardrail_answer_naming_another_workspace_is_read_again_before_it_is_believed() {
-    const G: &str = "aaaaaaaa-0000-4000-8000-000000000001";
-    let guardrail = Arc::new(Mutex::new(json!({
-        "id": G, "name": "Workspace Production Default", "workspace_id": PROD_ID,
-        "enforce_zdr_other": false, "include_byok_in_budgets": false,
-    })));
-    let g = guardrail.clone();
-    let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
-        if path.starts_with("/guardrails/") {
-            let mut g = g.lock().unwrap();
-            if req.method == "PATCH" {
-                let body: Value = serde_json::from_slice(&req.body).unwrap();
-                for (k, v) in body.as_object().unwrap() {
-                    g[k] = v.clone();
-                }
-                let mut lie = g.clone();
-                lie["workspace_id"] = json!(STAGING);
-                return Reply::json(200, &json!({"data": lie}));
-            }
-            return Reply::json(200, &json!({"data": *g}));
+    let guardrail = guardrail_with(json!({"enforce_zdr_other": false}));
+    let server = guardrail_server(guardrail, |g, req| {
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        for (k, v) in body.as_object().unwrap() {
+            g[k] = v.clone();
         }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(
-                200,
-                &json!({"data": {"id": PROD_ID, "name": "Production", "slug": "production",
-                                 "default_guardrail_id": G}}),
-            );
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        let mut lie = g.clone();
+        lie["workspace_id"] = json!(STAGING);
+        Reply::json(200, &json!({"data": lie}))
     });
     let r = orws(&[
         "--base-url",
@@ -319,27 +328,9 @@ fn cli_a_guardrail_answer_naming_another_workspace_is_read_again_before_it_is_be
 /// DELETE answers 429 while a colleague renames the workspace. Before: sent again, deleted.
 #[tokio::test]
 async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
-    let name = Arc::new(Mutex::new("Sandbox".to_string()));
-    let deletes = Arc::new(Mutex::new(0));
-    let (n, d) = (name.clone(), deletes.clone());
-    let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
-        if req.method == "DELETE" {
-            *d.lock().unwrap() += 1;
-            *n.lock().unwrap() = "Sandbox renamed".into();
-            return busy();
-        }
-        if path.starts_with("/workspaces/") {
-            let name = n.lock().unwrap().clone();
-            return Reply::json(
-                200,
-                &json!({"data": {"id": DEV, "name": name, "slug": "sandbox"}}),
-            );
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
-    });
+    let (server, deletes) = renamed_during_the_wait();
     let reviewed = orws::workspace::Workspace::from_json(
-        json!({"id": DEV, "name": "Sandbox", "slug": "sandbox"}),
+        json!({"id": DEV, "name": "Sandbox", "slug": "sandbox", "updated_at": "t-Sandbox"}),
     )
     .unwrap();
     let deleting = vec![AdminRequest::DeleteWorkspace {

@@ -38,17 +38,41 @@ impl Run {
     }
 }
 
+/// What one run printed and how it ended.
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
 /// Runs orws (stdin not a terminal) with a private home, killed past the deadline.
 pub fn orws(args: &[&str]) -> Run {
     let home = tempfile::tempdir().unwrap();
+    let Out {
+        code,
+        stdout,
+        stderr,
+    } = orws_in(home.path(), args);
+    Run {
+        code,
+        stdout,
+        stderr,
+        home,
+    }
+}
+
+/// Runs orws with `home` as its home (so runs share a history and drafts), stdin not a
+/// terminal, killed past the deadline.
+pub fn orws_in(home: &std::path::Path, args: &[&str]) -> Out {
     let mut child = Command::new(BIN)
         .args(args)
         .env_remove("OPENROUTER_BASE_URL")
         .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -81,12 +105,18 @@ pub fn orws(args: &[&str]) -> Run {
     }
     let status = child.wait().unwrap();
     let mut texts = readers.into_iter().map(|r| r.join().unwrap());
-    Run {
+    Out {
         code: status.code().expect("exited"),
         stdout: texts.next().unwrap(),
         stderr: texts.next().unwrap(),
-        home,
     }
+}
+
+/// [`orws_in`] against `url`.
+pub fn orws_at(home: &std::path::Path, url: &str, args: &[&str]) -> Out {
+    let mut all = vec!["--base-url", url];
+    all.extend_from_slice(args);
+    orws_in(home, &all)
 }
 
 /// The in-process fake on port 0, served by a runtime on its own thread.

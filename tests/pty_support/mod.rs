@@ -400,6 +400,18 @@ impl Drop for Pty {
 }
 
 /// True when `stty -a` output lists `flag` as on (not `-flag`).
+/// In the picker: filters to `slug`, marks the match, clears the filter, and waits until
+/// `count` are marked.
+#[allow(dead_code)]
+pub fn mark(pty: &Pty, slug: &str, count: usize) {
+    pty.send("/");
+    pty.send(slug);
+    pty.enter();
+    pty.send(" ");
+    pty.esc();
+    pty.wait_for(&format!("{count} marked"), WAIT);
+}
+
 pub fn stty_flag(stty: &str, flag: &str) -> bool {
     stty.split_whitespace().any(|w| w == flag)
 }
