@@ -16,14 +16,7 @@ fn run_in(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
 }
 
 fn history_ids(home: &Path, server: &FakeServer) -> Vec<String> {
-    let r = run_in(home, server, &["--output", "json", "history"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let list: Value = serde_json::from_str(&r.stdout).unwrap();
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_string())
-        .collect()
+    cli_admin_support::history_ids(home, &server.url())
 }
 
 /// A line of bytes that are not UTF-8 (a disk error, a binary pasted in) is skipped like any

@@ -35,14 +35,7 @@ fn batch_entry(id: &str, parts: Vec<Value>) -> Value {
 }
 
 fn history_ids(home: &Path, server: &FakeServer) -> Vec<String> {
-    let r = run_in(home, server, &["--output", "json", "history"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let list: Value = serde_json::from_str(&r.stdout).unwrap();
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_string())
-        .collect()
+    cli_admin_support::history_ids(home, &server.url())
 }
 
 /// A history line is a file a person (or anything else) may have edited: its `before` is what

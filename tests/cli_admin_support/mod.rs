@@ -112,6 +112,18 @@ pub fn orws_in(home: &std::path::Path, args: &[&str]) -> Out {
     }
 }
 
+/// The ids of the history of `home` for `url`'s host, newest first (`orws history`).
+pub fn history_ids(home: &std::path::Path, url: &str) -> Vec<String> {
+    let r = orws_at(home, url, &["--output", "json", "history"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// [`orws_in`] against `url`.
 pub fn orws_at(home: &std::path::Path, url: &str, args: &[&str]) -> Out {
     let mut all = vec!["--base-url", url];
