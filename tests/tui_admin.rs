@@ -194,7 +194,8 @@ fn a_key_list_holding_another_workspaces_key_is_refused() {
 #[test]
 fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
     use orws::admin::keys::KeyPatch;
-    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest, Stage};
+    use orws::tui::flow::Phase;
+    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
     let mut app = keys_tab();
     assert_eq!(key(&mut app, KeyCode::Char('d')), vec![]);
     let write = app.admin.clone().unwrap();
@@ -205,7 +206,7 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
             ..KeyPatch::default()
         },
     };
-    assert_eq!(write.requests, vec![disable.clone()]);
+    assert_eq!(write.plan.requests, vec![disable.clone()]);
     let text = draw(&app, 80, 24);
     assert!(text.contains("PATCH /keys/h1"), "{text}");
     assert!(text.contains(r#""disabled": true"#), "{text}");
@@ -241,8 +242,8 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
     assert_eq!(record.workspace_id, common::production().id());
     assert_eq!(record.patch["requests"][0]["method"], "PATCH");
     assert!(matches!(
-        app.admin.as_ref().unwrap().stage,
-        Stage::Done(Ok(_))
+        app.admin.as_ref().unwrap().phase,
+        Phase::Result(Ok(_))
     ));
     assert!(
         app.tabs.keys.list()[0].disabled,
@@ -251,9 +252,9 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
     // u: a Review of the inverse, not a send.
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     let undo = app.admin.clone().unwrap();
-    assert_eq!(undo.stage, Stage::Review);
+    assert_eq!(undo.phase, Phase::Review);
     assert_eq!(
-        undo.requests,
+        undo.plan.requests,
         vec![AdminRequest::PatchKey {
             hash: "h1".into(),
             patch: KeyPatch {
@@ -287,7 +288,11 @@ fn a_failed_write_says_why_and_offers_no_undo() {
     let text = draw(&app, 80, 24);
     assert!(text.contains("✗ server error 500"), "{text}");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
-    assert!(app.admin.is_none());
+    // The result stays, saying why there is nothing to undo.
+    assert!(matches!(
+        app.admin.as_ref().unwrap().phase,
+        orws::tui::flow::Phase::Result(Err(_))
+    ));
     assert!(!app.tabs.keys.list()[0].disabled);
 }
 
@@ -317,7 +322,8 @@ fn workspace(id: &str, name: &str) -> orws::workspace::Workspace {
 #[test]
 fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
     use orws::admin::keys::KeyPatch;
-    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest, Stage};
+    use orws::tui::flow::Phase;
+    use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
     let mut app = keys_tab();
     // Opened straight into the workspace: the list to choose from is loaded now.
     assert_eq!(key(&mut app, KeyCode::Char('m')), vec![Effect::LoadList]);
@@ -347,7 +353,7 @@ fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
             ..KeyPatch::default()
         },
     };
-    assert_eq!(write.requests, vec![to("u-staging")]);
+    assert_eq!(write.plan.requests, vec![to("u-staging")]);
     assert!(draw(&app, 80, 24).contains(r#""workspace_id": "u-staging""#));
     key(&mut app, KeyCode::Enter);
     let mut moved = app.tabs.keys.list()[0].clone();
@@ -360,14 +366,14 @@ fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
     );
     key(&mut app, KeyCode::Char('u'));
     let undo = app.admin.clone().unwrap();
-    assert_eq!(undo.stage, Stage::Review);
-    assert_eq!(undo.requests, vec![to(common::production().id())]);
+    assert_eq!(undo.phase, Phase::Review);
+    assert_eq!(undo.plan.requests, vec![to(common::production().id())]);
     // The move checked the key was here; its undo checks it is still where it was moved to.
     assert_eq!(
-        write.key_in,
+        write.plan.key_in,
         Some(("h1".into(), common::production().id().to_string()))
     );
-    assert_eq!(undo.key_in, Some(("h1".into(), "u-staging".into())));
+    assert_eq!(undo.plan.key_in, Some(("h1".into(), "u-staging".into())));
 }
 
 #[test]
@@ -378,7 +384,7 @@ fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
     key(&mut app, KeyCode::Delete);
     let write = app.admin.clone().unwrap();
     assert_eq!(
-        write.requests,
+        write.plan.requests,
         vec![AdminRequest::DeleteKey { hash: "h2".into() }]
     );
     let text = draw(&app, 80, 24);
@@ -390,7 +396,10 @@ fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
     )])));
     assert_eq!(app.tabs.keys.list().len(), 1);
     key(&mut app, KeyCode::Char('u'));
-    assert!(app.admin.is_none());
+    assert!(matches!(
+        app.admin.as_ref().unwrap().phase,
+        orws::tui::flow::Phase::Result(Ok(_))
+    ));
     assert!(
         app.status
             .as_ref()
@@ -487,7 +496,7 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
     key(&mut app, KeyCode::Char('s'));
     let write = app.admin.clone().unwrap();
     assert_eq!(
-        write.requests,
+        write.plan.requests,
         vec![AdminRequest::AddMembers {
             workspace: common::production().id().to_string(),
             user_ids: vec!["u3".into(), "u4".into()],
@@ -521,14 +530,15 @@ fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
     key(&mut app, KeyCode::Char('x'));
     let write = app.admin.clone().unwrap();
     assert_eq!(
-        write.requests,
+        write.plan.requests,
         vec![AdminRequest::RemoveMembers {
             workspace: common::production().id().to_string(),
             user_ids: vec!["u1".into(), "u2".into()],
         }]
     );
     assert!(
-        write.notes[0].contains("Jane <jane@example.com>") && write.notes[0].contains("Backend")
+        write.plan.notes[0].contains("Jane <jane@example.com>")
+            && write.plan.notes[0].contains("Backend")
     );
     let text = draw(&app, 100, 30);
     assert!(text.contains("will refuse"), "{text}");
@@ -540,7 +550,7 @@ fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
         "{text}"
     );
     // The undo re-adds them, and says the role may not come back.
-    assert!(write.notes.iter().any(|n| n.contains("admin role")));
+    assert!(write.plan.notes.iter().any(|n| n.contains("admin role")));
 }
 
 #[test]
@@ -620,7 +630,7 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
     body.insert("name".into(), serde_json::json!("My Team qs!"));
     body.insert("slug".into(), serde_json::json!("my-team"));
     assert_eq!(
-        write.requests,
+        write.plan.requests,
         vec![AdminRequest::CreateWorkspace { body: body.clone() }]
     );
     let text = draw(&app, 80, 24);
@@ -715,7 +725,7 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
     key(&mut app, KeyCode::Enter);
     let write = app.admin.clone().unwrap();
     assert_eq!(
-        write.requests,
+        write.plan.requests,
         vec![AdminRequest::DeleteWorkspace {
             id: id.clone(),
             confirm_default: true
@@ -736,7 +746,7 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
     assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
     assert!(app.status.as_ref().unwrap().text.contains("Nothing sent"));
     // Once they are gone (as if moved meanwhile and the review made again), it sends.
-    app.admin.as_mut().unwrap().blocked = None;
+    app.admin.as_mut().unwrap().plan.blocked = None;
     assert!(matches!(
         key(&mut app, KeyCode::Enter).as_slice(),
         [Effect::AdminSend { .. }]

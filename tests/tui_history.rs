@@ -277,7 +277,7 @@ fn u_on_a_members_add_opens_the_admin_review_of_the_removal() {
     app.update(app.loaded(Ok(ws("u3", "dev"))));
     let write = app.admin.as_ref().expect("an admin review");
     assert_eq!(
-        write.requests,
+        write.plan.requests,
         vec![AdminRequest::RemoveMembers {
             workspace: "u3".into(),
             user_ids: vec!["user_1".into()],

@@ -402,6 +402,8 @@ fn admin_result() -> App {
     app.update(Msg::AdminSent(Ok(vec![
         orws::tui::screens::admin_write::AdminAnswer::Key(Box::new(k)),
     ])));
+    // Scrolled one line, so scrolling back acts too.
+    key(&mut app, KeyCode::Char('j'));
     app
 }
 
@@ -530,9 +532,9 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::BulkResult => vec![bulk_result],
         Scope::Loading => vec![loading_failed],
         Scope::Form => vec![form_text, form_toggle],
-        Scope::Review => vec![review_scrolled],
-        Scope::Submitting => vec![submitting],
-        Scope::Result => vec![result],
+        Scope::Review => vec![review_scrolled, admin_review],
+        Scope::Submitting => vec![submitting, admin_sending],
+        Scope::Result => vec![result, admin_result],
         Scope::Conflict => vec![conflict],
         Scope::QuestionLeave => vec![question_leave],
         Scope::QuestionDraft => vec![question_draft],
@@ -541,9 +543,6 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::Budgets => vec![budgets_top, budgets_bottom],
         Scope::Guardrail => vec![guardrail_top, guardrail_bottom],
         Scope::Keys => vec![keys_tab, keys_tab_with_status],
-        Scope::AdminReview => vec![admin_review],
-        Scope::AdminSending => vec![admin_sending],
-        Scope::AdminResult => vec![admin_result],
         Scope::KeyMove => vec![key_move],
         Scope::Members => vec![members_tab, members_tab_with_status],
         Scope::MemberAdd => vec![member_add],
@@ -641,9 +640,6 @@ fn help_shows_on_every_screen_and_lists_its_keys() {
         Scope::Budgets,
         Scope::Guardrail,
         Scope::Keys,
-        Scope::AdminReview,
-        Scope::AdminSending,
-        Scope::AdminResult,
         Scope::KeyMove,
         Scope::Members,
         Scope::MemberAdd,

@@ -144,12 +144,6 @@ pub enum Scope {
     Guardrail,
     /// The Keys tab.
     Keys,
-    /// An admin write's Review of the exact request(s).
-    AdminReview,
-    /// An admin write on its way.
-    AdminSending,
-    /// An admin write's result.
-    AdminResult,
     /// Choosing the workspace a key moves to.
     KeyMove,
     /// The Members tab.
@@ -176,7 +170,7 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 27] = [
+    pub const ALL: [Scope; 24] = [
         Scope::Picker,
         Scope::BulkForm,
         Scope::BulkReview,
@@ -195,9 +189,6 @@ impl Scope {
         Scope::Budgets,
         Scope::Guardrail,
         Scope::Keys,
-        Scope::AdminReview,
-        Scope::AdminSending,
-        Scope::AdminResult,
         Scope::KeyMove,
         Scope::Members,
         Scope::MemberAdd,
@@ -275,7 +266,9 @@ impl Scope {
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
             ],
             Scope::Submitting => &[Cancel, Help],
-            Scope::Result => &[Done, Undo, Back, Help, Quit],
+            Scope::Result => &[
+                Done, Undo, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
+            ],
             Scope::Conflict => &[KeepMine, TakeTheirs, Back, Help, Quit],
             Scope::QuestionLeave => &[KeepDraft, Yes, Discard, No],
             Scope::QuestionDraft => &[Yes, Discard, No],
@@ -306,9 +299,6 @@ impl Scope {
             Scope::MemberAdd => &[
                 Toggle, Review, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
             ],
-            Scope::AdminReview => &[Submit, Back, Help, Quit],
-            Scope::AdminSending => &[Cancel, Help],
-            Scope::AdminResult => &[Done, Back, Undo, Help, Quit],
             Scope::History => &[
                 Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo,
                 Back, Help, Quit,
@@ -335,9 +325,6 @@ impl Scope {
             Scope::Budgets => "Budgets",
             Scope::Guardrail => "Guardrail",
             Scope::Keys => "Keys",
-            Scope::AdminReview => "Review",
-            Scope::AdminSending => "Sending",
-            Scope::AdminResult => "Result",
             Scope::KeyMove => "Move a key",
             Scope::Members => "Members",
             Scope::MemberAdd => "Add members",
@@ -369,9 +356,6 @@ impl fmt::Display for Scope {
             Scope::Budgets => "the Budgets tab",
             Scope::Guardrail => "the Guardrail tab",
             Scope::Keys => "the Keys tab",
-            Scope::AdminReview => "the review of an admin write",
-            Scope::AdminSending => "the sending of an admin write",
-            Scope::AdminResult => "the result of an admin write",
             Scope::KeyMove => "the choice where a key moves",
             Scope::Members => "the Members tab",
             Scope::MemberAdd => "the choice of members to add",

@@ -5,6 +5,7 @@ pub mod app;
 pub mod chrome;
 pub mod draft_writer;
 pub mod external_editor;
+pub mod flow;
 pub mod input;
 pub mod runtime;
 pub mod screens;

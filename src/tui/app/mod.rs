@@ -201,6 +201,8 @@ pub struct ResultView {
     pub reverting: bool,
     /// How many fields the PATCH carried; more than `outcome.patch` holds when it partly landed.
     pub sent: usize,
+    /// Rows scrolled past (a result longer than the screen).
+    pub scroll: u16,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -309,7 +311,7 @@ pub struct App {
     /// The open workspace's tabs (Settings is the form).
     pub tabs: crate::tui::screens::tabs::Tabs,
     /// An admin write (not the workspace PATCH) under review, on its way or done.
-    pub admin: Option<crate::tui::screens::admin_write::AdminWrite>,
+    pub admin: Option<crate::tui::screens::admin_write::AdminFlow>,
     /// The new workspace form (kept while hidden).
     pub create: Option<crate::tui::screens::create::CreateForm>,
     /// The guided delete of the open workspace.
@@ -326,6 +328,14 @@ pub struct App {
     /// file): the title says `READ-ONLY`, the keys that lead to a write's Review are marked,
     /// and no Review sends. The client refuses every write on its own as well.
     pub read_only: Option<String>,
+}
+
+/// The scopes of the one write flow's phases (Review, Sending, Conflict, Result).
+pub fn is_flow_scope(scope: Scope) -> bool {
+    matches!(
+        scope,
+        Scope::Review | Scope::Submitting | Scope::Conflict | Scope::Result
+    )
 }
 
 /// `Esc` then a key, typed fast (or after a burst), reach orws in one read and parse as
@@ -412,10 +422,7 @@ impl App {
     pub fn is_busy(&self) -> bool {
         matches!(self.screen, Screen::Submitting { .. })
             || crate::tui::screens::bulk::is_sending(self)
-            || matches!(
-                self.admin.as_ref().map(|w| &w.stage),
-                Some(crate::tui::screens::admin_write::Stage::Sending)
-            )
+            || self.admin.as_ref().is_some_and(|w| w.is_sending())
             || matches!(self.screen, Screen::Loading { error: None, .. })
             || self.picker.loading && matches!(self.screen, Screen::Picker)
     }
@@ -752,6 +759,10 @@ impl App {
             self.warn(why);
             return vec![];
         }
+        // An admin write's flow over the tab or the picker answers the flow's scopes.
+        if self.admin.is_some() && is_flow_scope(scope) {
+            return crate::tui::screens::admin_write::act(self, action);
+        }
         // `H` opens the history from every scope that binds it (the picker and the tabs).
         if action == Action::History && scope != Scope::History {
             return crate::tui::screens::history::open(self);
@@ -827,9 +838,6 @@ impl App {
             | Scope::KeyMove
             | Scope::Members
             | Scope::MemberAdd => crate::tui::screens::tabs::act(self, scope, action),
-            Scope::AdminReview => crate::tui::screens::admin_write::act_review(self, action),
-            Scope::AdminSending => crate::tui::screens::admin_write::act_sending(self, action),
-            Scope::AdminResult => crate::tui::screens::admin_write::act_done(self, action),
             Scope::History => crate::tui::screens::history::act(self, action),
         }
     }

@@ -254,6 +254,7 @@ impl App {
             echo_warnings,
             reverting: revert,
             sent: n,
+            scroll: 0,
         });
         vec![record]
     }

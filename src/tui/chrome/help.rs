@@ -103,9 +103,6 @@ fn sections(app: &App) -> Vec<Section> {
         | Scope::QuestionResetAll
         | Scope::TooSmall
         | Scope::Keys
-        | Scope::AdminReview
-        | Scope::AdminSending
-        | Scope::AdminResult
         | Scope::KeyMove
         | Scope::Members
         | Scope::MemberAdd

@@ -233,6 +233,13 @@ pub fn scope_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
 }
 
 fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
+    if let Some(flow) = app
+        .admin
+        .as_ref()
+        .filter(|_| crate::tui::app::is_flow_scope(scope))
+    {
+        return flow.hints(app.read_only.is_some());
+    }
     if crate::tui::screens::tabs::owns(app, scope) {
         return crate::tui::screens::tabs::hints(app, scope);
     }
@@ -275,9 +282,6 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::MemberAdd => crate::tui::screens::tabs::hints(app, scope),
         Scope::Create => crate::tui::screens::create::hints(app),
         Scope::Delete => crate::tui::screens::delete::hints(app),
-        Scope::AdminReview => crate::tui::screens::admin_write::review_hints(app),
-        Scope::AdminSending => crate::tui::screens::admin_write::sending_hints(),
-        Scope::AdminResult => crate::tui::screens::admin_write::done_hints(),
         Scope::History => crate::tui::screens::history::hints(app),
     }
 }
@@ -295,10 +299,7 @@ pub fn leads_to_write(scope: Scope, action: Action) -> bool {
         | Action::Remove
         | Action::Add => true,
         // Elsewhere `u` undoes an edit in a form, and `r` reads again.
-        Action::Undo => matches!(
-            scope,
-            Scope::Result | Scope::AdminResult | Scope::BulkResult | Scope::History
-        ),
+        Action::Undo => matches!(scope, Scope::Result | Scope::BulkResult | Scope::History),
         Action::Retry => scope == Scope::BulkResult,
         // Choosing where a key moves to; typing the slug of the workspace to delete.
         Action::Open => scope == Scope::KeyMove,

@@ -127,16 +127,23 @@ pub enum AdminAnswer {
     Note(String),
 }
 
-/// Where the write is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Stage {
-    Review,
-    Sending,
-    /// Sent: a line on what happened, or why it failed (nothing more was sent after it).
-    Done(Result<String, String>),
+/// How an admin write ended, as its Result shows it: a line on what happened, or why it
+/// failed (nothing more was sent after it).
+pub type Ended = Result<String, String>;
+
+impl crate::tui::flow::Plan for AdminWrite {
+    type Conflict = ();
+    type Outcome = Ended;
+
+    fn blocked(&self) -> Option<String> {
+        self.blocked.clone()
+    }
 }
 
-/// An admin write on its way through Review → Sending → Done.
+/// An admin write in the one write flow (Review → Sending → Result).
+pub type AdminFlow = crate::tui::flow::Flow<AdminWrite>;
+
+/// An admin write: what its Review shows and what it sends (the plan of the one write flow).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminWrite {
     /// What it does, in words (`Disable key "ci"`).
@@ -152,7 +159,6 @@ pub struct AdminWrite {
     pub requests: Vec<AdminRequest>,
     /// Said above the requests (rules that apply, what cannot be undone).
     pub notes: Vec<String>,
-    pub stage: Stage,
     /// The requests that undo it, when the API allows it.
     pub undo: Option<(String, Vec<AdminRequest>)>,
     /// Why it cannot be undone, when it cannot.
@@ -175,7 +181,6 @@ impl AdminWrite {
             blocked: None,
             requests,
             notes: vec![],
-            stage: Stage::Review,
             undo: None,
             no_undo: None,
             then_open: None,
@@ -197,189 +202,61 @@ impl AdminWrite {
     }
 }
 
-pub fn review_hints(app: &App) -> Vec<(Action, &'static str)> {
-    let blocked = app.admin.as_ref().is_some_and(|w| w.blocked.is_some());
-    let mut h = Vec::with_capacity(4);
-    if !blocked {
-        h.push((Action::Submit, "send"));
-    }
-    h.extend([
-        (Action::Back, "back"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
-    ]);
-    h
+/// Opens the Review of `write` (over the tab or the picker).
+pub fn open(app: &mut App, write: AdminWrite) {
+    app.admin = Some(AdminFlow::review(write));
 }
 
-pub fn sending_hints() -> Vec<(Action, &'static str)> {
-    vec![(Action::Cancel, "stop waiting"), (Action::Help, "help")]
-}
-
-pub fn done_hints() -> Vec<(Action, &'static str)> {
-    vec![
-        (Action::Done, "done"),
-        (Action::Back, "done"),
-        (Action::Undo, "undo"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
-    ]
-}
-
-/// Keys on the Review: only `Enter` sends; `Esc` goes back and sends nothing.
-pub fn act_review(app: &mut App, action: Action) -> Vec<Effect> {
-    if action == Action::Submit
-        && let Some(why) = app.admin.as_ref().and_then(|w| w.blocked.clone())
-    {
-        app.warn(format!("Nothing sent: {why}"));
+/// The keys of the one write flow, for an admin write: only `Enter` on the Review sends; `Esc`
+/// there goes back and sends nothing; while sending `Esc` stops waiting (the request may have
+/// landed, so the tab re-reads); on the Result `u` reviews the inverse, Enter/Esc close it.
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    use crate::tui::flow::Step;
+    let Some(flow) = app.admin.as_mut() else {
         return vec![];
-    }
-    match action {
-        Action::Submit => match &mut app.admin {
-            Some(write) => {
-                write.stage = Stage::Sending;
-                app.elapsed = std::time::Duration::ZERO;
-                let deleting = matches!(
-                    write.requests.first(),
-                    Some(AdminRequest::DeleteWorkspace { .. })
-                );
-                vec![Effect::AdminSend {
-                    requests: write.requests.clone(),
-                    workspace: app.form.as_ref().map(|f| f.workspace.id().to_string()),
-                    key_in: write.key_in.clone(),
-                    base: app
-                        .form
-                        .as_ref()
-                        .filter(|_| deleting)
-                        .map(|f| Box::new(f.workspace.clone())),
-                }]
-            }
-            None => vec![],
-        },
-        Action::Back => {
+    };
+    match flow.act(action, app.read_only.as_deref()) {
+        Step::Ignored | Step::Done | Step::Resolved(..) | Step::Retry(_) => vec![],
+        Step::Help => app.show_help(),
+        Step::Quit => app.leave(true),
+        Step::Refused(why) => {
+            app.warn(why);
+            vec![]
+        }
+        Step::Send(write) => {
+            app.elapsed = std::time::Duration::ZERO;
+            let deleting = matches!(
+                write.requests.first(),
+                Some(AdminRequest::DeleteWorkspace { .. })
+            );
+            vec![Effect::AdminSend {
+                requests: write.requests.clone(),
+                workspace: app.form.as_ref().map(|f| f.workspace.id().to_string()),
+                key_in: write.key_in.clone(),
+                base: app
+                    .form
+                    .as_ref()
+                    .filter(|_| deleting)
+                    .map(|f| Box::new(f.workspace.clone())),
+            }]
+        }
+        Step::Left => {
             app.admin = None;
             app.info("Nothing was sent.");
             vec![]
         }
-        Action::Help => app.show_help(),
-        Action::Quit => app.leave(true),
-        // The other actions do nothing here.
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
-    }
-}
-
-/// Keys while sending: `Esc` stops waiting; the request may have landed, so the tab re-reads.
-pub fn act_sending(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Cancel => {
+        Step::StopWaiting => {
             app.admin = None;
             app.warn("Stopped waiting; the request may have landed: re-reading the list.");
             let mut effects = vec![Effect::CancelAdmin];
             effects.extend(crate::tui::screens::tabs::reload(app));
             effects
         }
-        Action::Help => app.show_help(),
-        // The other actions do nothing here.
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Quit
-        | Action::Back
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
-    }
-}
-
-/// Keys on the result: `u` reviews the inverse; Enter/Esc close it.
-pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Done | Action::Back => {
-            let Some(write) = app.admin.take() else {
+        Step::Closed(_) => {
+            let Some(flow) = app.admin.take() else {
                 return vec![];
             };
+            let write = flow.plan;
             if write.then_picker {
                 let name = write.what.clone();
                 let effects = app.leave_now(false);
@@ -395,12 +272,10 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
                 None => vec![],
             }
         }
-        Action::Undo => {
-            let Some(write) = app.admin.take() else {
-                return vec![];
-            };
-            match (&write.stage, write.undo, write.no_undo) {
-                (Stage::Done(Ok(_)), Some((what, requests)), _) => {
+        Step::Undo(ended) => {
+            let write = &flow.plan;
+            match (ended, write.undo.clone(), write.no_undo.clone()) {
+                (Ok(_), Some((what, requests)), _) => {
                     // The key is where the write put it: the undo checks it is still there.
                     let key_in = match (write.requests.first(), &write.key_in) {
                         (Some(AdminRequest::PatchKey { hash, patch }), _)
@@ -412,62 +287,13 @@ pub fn act_done(app: &mut App, action: Action) -> Vec<Effect> {
                     };
                     let mut undo = AdminWrite::new(what, requests);
                     undo.key_in = key_in;
-                    app.admin = Some(undo);
+                    flow.undo(undo);
                 }
-                (_, _, Some(why)) => {
-                    app.warn(why);
-                }
+                (_, _, Some(why)) => app.warn(why),
                 _ => app.warn("Nothing to undo: the write did not go through."),
             }
             vec![]
         }
-        Action::Help => app.show_help(),
-        Action::Quit => app.leave(true),
-        // The other actions do nothing here.
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
     }
 }
 
@@ -749,13 +575,14 @@ fn refusal_text(r: &AdminRequest, e: &crate::api::ApiError) -> String {
 
 /// The answer to the write in flight: the tabs take in what changed.
 pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effect> {
-    let Some(write) = &mut app.admin else {
+    let Some(flow) = &mut app.admin else {
         // Stopped waiting meanwhile: the tab re-reads instead.
         return vec![];
     };
-    if write.stage != Stage::Sending {
+    if !flow.is_sending() {
         return vec![];
     }
+    let write = &mut flow.plan;
     match result {
         Ok(answers) => {
             let here = app.form.as_ref().map(|f| f.workspace.id().to_string());
@@ -785,7 +612,6 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
             for note in notes {
                 summary.push_str(&format!(" ({note})"));
             }
-            write.stage = Stage::Done(Ok(summary));
             let workspace_id = write.then_open.clone().or_else(|| here.clone());
             let mut effects = Vec::with_capacity(2);
             if let Some(workspace_id) = workspace_id {
@@ -809,6 +635,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                     effects.push(Effect::RecordWrite(record));
                 }
             }
+            flow.finish(Ok(summary));
             if members_changed && let Some(id) = here {
                 // The list as the server holds it now (who was added, with which role).
                 app.tabs.members.data = None;
@@ -824,7 +651,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                 flow.is_default = Some(true);
             }
             write.then_picker = false;
-            write.stage = Stage::Done(Err(e));
+            flow.finish(Err(e));
         }
     }
     vec![]

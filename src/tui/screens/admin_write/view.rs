@@ -1,7 +1,8 @@
 //! The admin write's Review, sending and result, drawn over the tab.
 
-use super::{AdminWrite, Stage};
+use super::AdminFlow;
 use crate::tui::app::{App, SPINNER};
+use crate::tui::flow::Phase;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, truncate};
 use crate::tui::view::{inside, panel};
@@ -10,12 +11,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Widget};
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &Theme) {
     Clear.render(area, buf);
-    let title = match write.stage {
-        Stage::Review => " Review ",
-        Stage::Sending => " Sending ",
-        Stage::Done(_) => " Result ",
+    let write = &flow.plan;
+    let title = match flow.phase {
+        Phase::Review => " Review ",
+        Phase::Sending => " Sending ",
+        Phase::Conflict(()) | Phase::Result(_) => " Result ",
     };
     panel(title, theme).render(area, buf);
     let inner = inside(area);
@@ -56,8 +58,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
         }
     }
     lines.push(Line::raw(""));
-    match &write.stage {
-        Stage::Review => match (&app.read_only, &write.blocked) {
+    let body_end = lines.len();
+    match &flow.phase {
+        Phase::Review => match (&app.read_only, &write.blocked) {
             (_, Some(why)) => {
                 for part in textwrap(&format!("✗ {why} Enter sends nothing; Esc goes back."), w) {
                     lines.push(Line::styled(part, theme.error));
@@ -73,7 +76,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
                 theme.dim,
             )),
         },
-        Stage::Sending => lines.push(Line::styled(
+        Phase::Sending => lines.push(Line::styled(
             format!(
                 "{} Sending… {:.1} s · Esc stops waiting",
                 SPINNER[app.frame % SPINNER.len()],
@@ -81,7 +84,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
             ),
             theme.label,
         )),
-        Stage::Done(Ok(text)) => {
+        Phase::Result(Ok(text)) => {
             lines.push(Line::styled(
                 truncate(&format!("✓ {text}"), w).into_owned(),
                 theme.info,
@@ -95,13 +98,29 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, write: &AdminWrite, theme: 
                 lines.push(Line::styled(part, theme.dim));
             }
         }
-        Stage::Done(Err(e)) => {
+        Phase::Result(Err(e)) => {
             for part in textwrap(&format!("✗ {e}"), w) {
                 lines.push(Line::styled(part, theme.error));
             }
         }
+        // An admin write has no conflict phase: a conflict ends it (`Err`).
+        Phase::Conflict(()) => {}
     }
-    for (i, line) in lines.iter().take(inner.height as usize).enumerate() {
+    // The outcome comes first on a Result, so a small terminal shows it without scrolling;
+    // what was sent follows (a long write scrolls).
+    if matches!(flow.phase, Phase::Result(_)) {
+        let mut outcome = lines.split_off(body_end);
+        outcome.push(Line::raw(""));
+        lines.splice(1..1, outcome);
+    }
+    let height = inner.height;
+    let scroll = crate::tui::flow::clamp_scroll(flow.scroll, lines.len(), height);
+    for (i, line) in lines
+        .iter()
+        .skip(usize::from(scroll))
+        .take(height as usize)
+        .enumerate()
+    {
         put(buf, inner, i as u16, line);
     }
 }

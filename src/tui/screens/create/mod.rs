@@ -131,7 +131,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             write.no_undo = Some(
                 "A created workspace is removed by deleting it (it holds no keys yet).".into(),
             );
-            app.admin = Some(write);
+            crate::tui::screens::admin_write::open(app, write);
         }
         Action::Review => {
             let why = form.error(0).or_else(|| form.error(1)).unwrap_or_default();

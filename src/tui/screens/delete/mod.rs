@@ -165,7 +165,7 @@ pub fn type_key(app: &mut App, key: KeyEvent) {
                     "{left} API key(s) are still in this workspace, and a workspace with keys cannot be deleted: Esc, then 4 (Keys tab) to move or delete them."
                 ));
             }
-            app.admin = Some(write);
+            crate::tui::screens::admin_write::open(app, write);
         }
         KeyCode::Enter if flow.typed == flow.slug => {
             flow.typing = false;

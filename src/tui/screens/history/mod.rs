@@ -531,7 +531,7 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             effects
         }
         AfterOpen::Admin(w) => {
-            app.admin = Some(*w);
+            crate::tui::screens::admin_write::open(app, *w);
             vec![]
         }
         AfterOpen::DeleteCreated {

@@ -6,7 +6,7 @@ pub mod view;
 use crate::admin::keys::{Key, KeyPatch};
 use crate::config::Action;
 use crate::tui::app::{App, Effect};
-use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
+use crate::tui::screens::admin_write::{AdminFlow, AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
 use crate::write::review::{self, Row};
 
@@ -217,7 +217,7 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
             };
             if let Some(write) = write {
                 app.tabs.keys.moving = None;
-                app.admin = Some(write);
+                crate::tui::screens::admin_write::open(app, write);
             }
             return vec![];
         }
@@ -302,7 +302,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Bottom => tab.selected = n.saturating_sub(1),
         Action::Disable => {
             if let Some(key) = tab.list().get(tab.selected) {
-                app.admin = Some(disable_write(key));
+                app.admin = Some(AdminFlow::review(disable_write(key)));
             }
         }
         Action::MoveKey if !tab.list().is_empty() => {
@@ -316,7 +316,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MoveKey => {}
         Action::Remove => {
             if let Some(key) = tab.list().get(tab.selected) {
-                app.admin = Some(delete_write(key));
+                app.admin = Some(AdminFlow::review(delete_write(key)));
             }
         }
         Action::Reload => return crate::tui::screens::tabs::reload(app),

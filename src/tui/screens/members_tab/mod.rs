@@ -314,7 +314,7 @@ fn remove(app: &mut App) -> Vec<Effect> {
         return vec![];
     }
     let write = remove_write(&ws, users, data);
-    app.admin = Some(write);
+    crate::tui::screens::admin_write::open(app, write);
     vec![]
 }
 
@@ -355,7 +355,7 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
                     _ => vec![],
                 };
                 app.tabs.members.adding = None;
-                app.admin = Some(add_write(&ws, users).with_rows(rows));
+                crate::tui::screens::admin_write::open(app, add_write(&ws, users).with_rows(rows));
             }
         }
         Action::Back => app.tabs.members.adding = None,

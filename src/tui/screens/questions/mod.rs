@@ -43,9 +43,6 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::Budgets
         | Scope::Guardrail
         | Scope::Keys
-        | Scope::AdminReview
-        | Scope::AdminSending
-        | Scope::AdminResult
         | Scope::KeyMove
         | Scope::Members
         | Scope::MemberAdd

@@ -11,6 +11,12 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
         (Action::Done, "back to form"),
         (Action::Back, "back to form"),
         (Action::Undo, "undo"),
+        (Action::Down, "scroll down"),
+        (Action::Up, "scroll up"),
+        (Action::PageDown, "page down"),
+        (Action::PageUp, "page up"),
+        (Action::Top, "top"),
+        (Action::Bottom, "bottom"),
         (Action::Help, "help"),
         (Action::Quit, "quit"),
     ]
@@ -24,15 +30,30 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             app.screen = Screen::Form;
             vec![]
         }
-        Action::Help => app.show_help(),
-        Action::Quit => app.leave(true),
         Action::Up
         | Action::Down
         | Action::Top
         | Action::Bottom
         | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
+        | Action::PageDown => {
+            if let Screen::Result(view) = &mut app.screen {
+                let rows = view.changes.len() + view.outcome.patch.fields().len();
+                let last = u16::try_from(rows.saturating_sub(1)).unwrap_or(u16::MAX);
+                view.scroll = match action {
+                    Action::Down => view.scroll.saturating_add(1),
+                    Action::Up => view.scroll.saturating_sub(1),
+                    Action::PageDown => view.scroll.saturating_add(10),
+                    Action::PageUp => view.scroll.saturating_sub(10),
+                    Action::Top => 0,
+                    _ => last,
+                }
+                .min(last);
+            }
+            vec![]
+        }
+        Action::Help => app.show_help(),
+        Action::Quit => app.leave(true),
+        Action::Edit
         | Action::Toggle
         | Action::CycleBack
         | Action::CycleOn

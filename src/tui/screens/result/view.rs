@@ -69,7 +69,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &ResultView, theme: &Theme) {
     };
     let room = inner.height.saturating_sub(extra_h);
     let mut y = 1;
-    for (i, (&(name, before, after), &(mark, mark_style))) in rows.iter().zip(&marks).enumerate() {
+    // Scrolled: the rows above are skipped (the last row stays in sight).
+    let skip = usize::from(view.scroll).min(rows.len().saturating_sub(1));
+    for (i, (&(name, before, after), &(mark, mark_style))) in
+        rows.iter().zip(&marks).enumerate().skip(skip)
+    {
         let row = if is_long_text(before) || is_long_text(after) {
             let parts = diff_pieces(before, after, theme);
             let pieces: Vec<Piece> = parts.iter().map(|(t, s)| (t.as_str(), *s)).collect();

@@ -117,11 +117,8 @@ impl Tabs {
 /// Whose keys are commands on the workspace screen: an admin write or the guided delete over
 /// the tab, else the tab's own; `None` while a value is typed on a tab (keys are text).
 pub fn scope(app: &App) -> Option<Scope> {
-    use crate::tui::screens::admin_write::Stage;
-    Some(match app.admin.as_ref().map(|w| &w.stage) {
-        Some(Stage::Review) => Scope::AdminReview,
-        Some(Stage::Sending) => Scope::AdminSending,
-        Some(Stage::Done(_)) => Scope::AdminResult,
+    Some(match app.admin.as_ref() {
+        Some(flow) => flow.scope(),
         None if app.delete.is_some() => Scope::Delete,
         None => match app.tabs.current {
             Tab::Budgets => match &app.tabs.budgets {
@@ -343,9 +340,6 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         | Scope::QuestionResetAll
         | Scope::TooSmall
         | Scope::History
-        | Scope::AdminReview
-        | Scope::AdminSending
-        | Scope::AdminResult
         | Scope::Create
         | Scope::Delete => vec![],
     }
@@ -395,9 +389,6 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         | Scope::QuestionResetAll
         | Scope::TooSmall
         | Scope::History
-        | Scope::AdminReview
-        | Scope::AdminSending
-        | Scope::AdminResult
         | Scope::Create
         | Scope::Delete => vec![],
     }

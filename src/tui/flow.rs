@@ -1,0 +1,387 @@
+//! The one write flow of the TUI: Review → Sending → Conflict → Result, for every kind of write
+//! (product.md §6). Its phases, which keys act in each, the read-only gate and a known
+//! refusal on Enter, "back from an undo's Review returns to the result it undoes", and the
+//! scroll of a long review or result are kept here once; a kind of write supplies only its
+//! [`Plan`] (what is sent), what a conflict and an outcome hold, and how each is drawn.
+//! The I/O is not here: [`Flow::act`] answers with a [`Step`] its host turns into effects.
+
+use crate::config::{Action, Scope};
+
+/// What a kind of write brings to the flow.
+pub trait Plan: Clone + PartialEq + std::fmt::Debug {
+    /// What the Conflict phase shows (the server changed what this write changes).
+    type Conflict: Clone + PartialEq + std::fmt::Debug;
+    /// How the write ended, as the Result shows it.
+    type Outcome: Clone + PartialEq + std::fmt::Debug;
+
+    /// A refusal orws is certain of before sending (product.md §15 "Known refusals"): the
+    /// Review says why and offers no Enter.
+    fn blocked(&self) -> Option<String> {
+        None
+    }
+
+    /// Whether the Result offers `R` (send again what did not land).
+    fn retryable(_outcome: &Self::Outcome) -> bool {
+        false
+    }
+
+    /// The hint of `action` in `phase`, where this kind says it better than the flow.
+    fn label(_phase: Shown, _action: Action) -> Option<&'static str> {
+        None
+    }
+}
+
+/// Where a write is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase<C, O> {
+    /// What will be sent; only Enter sends.
+    Review,
+    /// On its way (checked, sent, settled).
+    Sending,
+    /// Another writer changed what this write changes: nothing (more) was sent.
+    Conflict(C),
+    Result(O),
+}
+
+/// A phase without its content: what the hints and scopes depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Review,
+    Sending,
+    Conflict,
+    Result,
+}
+
+/// What the person chose on the Conflict phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    KeepMine,
+    TakeTheirs,
+    /// Back to the edit, deciding nothing.
+    Back,
+}
+
+/// What a key did, for the flow's host to act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step<P: Plan> {
+    /// The action means nothing in this phase.
+    Ignored,
+    /// Handled inside the flow (a scroll, back from an undo's Review to its result).
+    Done,
+    Help,
+    Quit,
+    /// Enter on the Review: send this plan (the flow is now Sending).
+    Send(P),
+    /// Enter refused before anything left: why.
+    Refused(String),
+    /// Esc on the Review: nothing was sent; the host closes the flow.
+    Left,
+    /// Esc while sending: the host stops waiting and re-reads (it may have landed).
+    StopWaiting,
+    /// Enter or Esc on the Result: the host closes the flow.
+    Closed(P::Outcome),
+    /// `u` on the Result: the host builds the undo's plan and opens it with [`Flow::undo`].
+    Undo(P::Outcome),
+    /// `R` on the Result: the host builds what to send again.
+    Retry(P::Outcome),
+    /// A choice on the Conflict phase: the host closes the flow and applies it.
+    Resolved(P::Conflict, Choice),
+}
+
+/// One write on its way through the flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow<P: Plan> {
+    pub plan: P,
+    pub phase: Phase<P::Conflict, P::Outcome>,
+    /// Lines scrolled down in a review or result longer than the screen.
+    pub scroll: u16,
+    /// An undo's Review: the result it undoes, shown again when the Review is left.
+    pub undoes: Option<Box<Flow<P>>>,
+}
+
+impl<P: Plan> Flow<P> {
+    /// A write's Review.
+    pub fn review(plan: P) -> Self {
+        Self {
+            plan,
+            phase: Phase::Review,
+            scroll: 0,
+            undoes: None,
+        }
+    }
+
+    /// The Review of `plan`, which undoes this flow's result: leaving it comes back here.
+    pub fn undo(&mut self, plan: P) {
+        let from = std::mem::replace(self, Self::review(plan));
+        self.undoes = Some(Box::new(from));
+    }
+
+    pub fn shown(&self) -> Shown {
+        match self.phase {
+            Phase::Review => Shown::Review,
+            Phase::Sending => Shown::Sending,
+            Phase::Conflict(_) => Shown::Conflict,
+            Phase::Result(_) => Shown::Result,
+        }
+    }
+
+    pub fn is_sending(&self) -> bool {
+        self.phase == Phase::Sending
+    }
+
+    /// The key scope of the phase: the same four for every kind of write.
+    pub fn scope(&self) -> Scope {
+        match self.shown() {
+            Shown::Review => Scope::Review,
+            Shown::Sending => Scope::Submitting,
+            Shown::Conflict => Scope::Conflict,
+            Shown::Result => Scope::Result,
+        }
+    }
+
+    /// The answer to the send in flight; `false` (and nothing changes) when the flow is not
+    /// sending any more (stopped waiting, or left).
+    pub fn finish(&mut self, outcome: P::Outcome) -> bool {
+        if !self.is_sending() {
+            return false;
+        }
+        self.phase = Phase::Result(outcome);
+        self.scroll = 0;
+        true
+    }
+
+    /// The check before sending found another writer's change: nothing was sent.
+    pub fn conflict(&mut self, conflict: P::Conflict) -> bool {
+        if !self.is_sending() {
+            return false;
+        }
+        self.phase = Phase::Conflict(conflict);
+        self.scroll = 0;
+        true
+    }
+
+    /// The actions of the phase with their labels (the hint bar and help are built from them).
+    pub fn hints(&self, read_only: bool) -> Vec<(Action, &'static str)> {
+        let shown = self.shown();
+        let label = |a: Action, default: &'static str| (a, P::label(shown, a).unwrap_or(default));
+        let mut h = Vec::with_capacity(8);
+        match &self.phase {
+            Phase::Review => {
+                if !read_only && self.plan.blocked().is_none() {
+                    h.push(label(Action::Submit, "send"));
+                }
+                h.push(label(Action::Back, "back, nothing sent"));
+                h.extend(scroll_hints());
+            }
+            Phase::Sending => {
+                h.push(label(Action::Cancel, "stop waiting"));
+            }
+            Phase::Conflict(_) => h.extend([
+                label(Action::KeepMine, "keep mine"),
+                label(Action::TakeTheirs, "take theirs"),
+                label(Action::Back, "back"),
+            ]),
+            Phase::Result(outcome) => {
+                h.push(label(Action::Done, "done"));
+                h.push(label(Action::Back, "done"));
+                h.push(label(Action::Undo, "undo"));
+                if P::retryable(outcome) && !read_only {
+                    h.push(label(Action::Retry, "send again what failed"));
+                }
+                h.extend(scroll_hints());
+            }
+        }
+        h.push((Action::Help, "help"));
+        if shown != Shown::Sending {
+            h.push((Action::Quit, "quit"));
+        }
+        h
+    }
+
+    /// What `action` does in the current phase. `read_only`: where read-only came from, when
+    /// the run is read-only (Enter then sends nothing and says why).
+    pub fn act(&mut self, action: Action, read_only: Option<&str>) -> Step<P> {
+        match action {
+            Action::Help => return Step::Help,
+            Action::Quit if !self.is_sending() => return Step::Quit,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top
+                if matches!(self.phase, Phase::Review | Phase::Result(_)) =>
+            {
+                self.scroll = scrolled(self.scroll, action);
+                return Step::Done;
+            }
+            Action::Bottom if matches!(self.phase, Phase::Review | Phase::Result(_)) => {
+                // The view clamps this to the last screenful.
+                self.scroll = u16::MAX;
+                return Step::Done;
+            }
+            _ => {}
+        }
+        match (&self.phase, action) {
+            (Phase::Review, Action::Submit) => {
+                if let Some(from) = read_only {
+                    return Step::Refused(crate::tui::screens::read_only_refusal(from));
+                }
+                if let Some(why) = self.plan.blocked() {
+                    return Step::Refused(format!("Nothing sent: {why}"));
+                }
+                self.phase = Phase::Sending;
+                self.scroll = 0;
+                Step::Send(self.plan.clone())
+            }
+            (Phase::Review, Action::Back) => match self.undoes.take() {
+                Some(from) => {
+                    *self = *from;
+                    Step::Done
+                }
+                None => Step::Left,
+            },
+            (Phase::Sending, Action::Cancel) => Step::StopWaiting,
+            (Phase::Result(o), Action::Done | Action::Back) => Step::Closed(o.clone()),
+            (Phase::Result(o), Action::Undo) => Step::Undo(o.clone()),
+            (Phase::Result(o), Action::Retry) if P::retryable(o) => Step::Retry(o.clone()),
+            (Phase::Conflict(c), Action::KeepMine) => Step::Resolved(c.clone(), Choice::KeepMine),
+            (Phase::Conflict(c), Action::TakeTheirs) => {
+                Step::Resolved(c.clone(), Choice::TakeTheirs)
+            }
+            (Phase::Conflict(c), Action::Back) => Step::Resolved(c.clone(), Choice::Back),
+            _ => Step::Ignored,
+        }
+    }
+}
+
+fn scroll_hints() -> [(Action, &'static str); 6] {
+    [
+        (Action::Down, "scroll down"),
+        (Action::Up, "scroll up"),
+        (Action::PageDown, "page down"),
+        (Action::PageUp, "page up"),
+        (Action::Top, "top"),
+        (Action::Bottom, "bottom"),
+    ]
+}
+
+fn scrolled(scroll: u16, action: Action) -> u16 {
+    const PAGE: u16 = 10;
+    match action {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(PAGE),
+        Action::PageUp => scroll.saturating_sub(PAGE),
+        Action::Top => 0,
+        _ => scroll,
+    }
+}
+
+/// The scroll a view can show: `scroll` clamped so the last screenful stays filled.
+pub fn clamp_scroll(scroll: u16, content: usize, height: u16) -> u16 {
+    let max = content.saturating_sub(usize::from(height));
+    scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct P {
+        blocked: bool,
+    }
+    impl Plan for P {
+        type Conflict = &'static str;
+        type Outcome = u8;
+        fn blocked(&self) -> Option<String> {
+            self.blocked.then(|| "keys remain".to_string())
+        }
+        fn retryable(o: &u8) -> bool {
+            *o > 0
+        }
+    }
+
+    #[test]
+    fn enter_sends_once_and_only_from_the_review() {
+        let mut f = Flow::review(P { blocked: false });
+        assert_eq!(
+            f.act(Action::Submit, None),
+            Step::Send(P { blocked: false })
+        );
+        assert!(f.is_sending());
+        // A second Enter (typed on by reflex) sends nothing.
+        assert_eq!(f.act(Action::Submit, None), Step::Ignored);
+        assert!(f.finish(0));
+        assert!(!f.finish(1), "a late second answer changes nothing");
+        assert_eq!(f.act(Action::Submit, None), Step::Ignored);
+    }
+
+    #[test]
+    fn read_only_and_a_known_refusal_send_nothing_and_offer_no_enter() {
+        let mut f = Flow::review(P { blocked: false });
+        assert!(matches!(
+            f.act(Action::Submit, Some("--read-only")),
+            Step::Refused(_)
+        ));
+        assert_eq!(f.phase, Phase::Review);
+        assert!(!f.hints(true).iter().any(|(a, _)| *a == Action::Submit));
+        let mut f = Flow::review(P { blocked: true });
+        assert!(
+            matches!(f.act(Action::Submit, None), Step::Refused(w) if w.contains("keys remain"))
+        );
+        assert!(!f.hints(false).iter().any(|(a, _)| *a == Action::Submit));
+    }
+
+    #[test]
+    fn leaving_an_undo_review_comes_back_to_the_result_it_undoes() {
+        let mut f = Flow::review(P { blocked: false });
+        f.act(Action::Submit, None);
+        f.finish(3);
+        assert_eq!(f.act(Action::Undo, None), Step::Undo(3));
+        f.undo(P { blocked: false });
+        assert_eq!(f.phase, Phase::Review);
+        assert_eq!(f.act(Action::Back, None), Step::Done);
+        assert_eq!(f.phase, Phase::Result(3));
+        // A Review that undoes nothing is left.
+        let mut f = Flow::review(P { blocked: false });
+        assert_eq!(f.act(Action::Back, None), Step::Left);
+    }
+
+    #[test]
+    fn no_quit_while_sending_and_a_conflict_ends_in_a_choice() {
+        let mut f = Flow::review(P { blocked: false });
+        f.act(Action::Submit, None);
+        assert_eq!(
+            f.act(Action::Quit, None),
+            Step::Ignored,
+            "no quit while sending"
+        );
+        assert_eq!(f.act(Action::Cancel, None), Step::StopWaiting);
+        assert!(f.conflict("changed"));
+        assert!(!f.finish(1), "a conflict is not a result");
+        assert_eq!(
+            f.act(Action::TakeTheirs, None),
+            Step::Resolved("changed", Choice::TakeTheirs)
+        );
+    }
+
+    #[test]
+    fn retry_is_offered_only_where_the_outcome_has_something_to_retry() {
+        let mut f = Flow::review(P { blocked: false });
+        f.act(Action::Submit, None);
+        f.finish(0);
+        assert_eq!(f.act(Action::Retry, None), Step::Ignored);
+        assert!(!f.hints(false).iter().any(|(a, _)| *a == Action::Retry));
+        let mut f = Flow::review(P { blocked: false });
+        f.act(Action::Submit, None);
+        f.finish(2);
+        assert_eq!(f.act(Action::Retry, None), Step::Retry(2));
+    }
+
+    #[test]
+    fn scrolling_is_clamped_by_the_view() {
+        let mut f = Flow::review(P { blocked: false });
+        f.act(Action::Bottom, None);
+        assert_eq!(clamp_scroll(f.scroll, 40, 10), 30);
+        f.act(Action::Top, None);
+        assert_eq!(f.scroll, 0);
+        assert_eq!(clamp_scroll(5, 3, 10), 0);
+    }
+}
