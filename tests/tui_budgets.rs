@@ -44,21 +44,21 @@ fn typed(s: &mut BudgetsState, text: &str) {
 
 /// Focus `row`, clear it and type `text` (then leave edit mode).
 fn set(s: &mut BudgetsState, row: usize, text: &str) {
-    s.act(Action::Top);
+    s.act(Action::Top, None);
     for _ in 0..row {
-        s.act(Action::Down);
+        s.act(Action::Down, None);
     }
-    s.act(Action::Clear);
-    s.act(Action::Edit);
+    s.act(Action::Clear, None);
+    s.act(Action::Edit, None);
     assert_eq!(s.scope(), None, "typing: keys are text");
     typed(s, text);
     key(s, KeyCode::Enter);
 }
 
 fn review_lines(s: &BudgetsState) -> Vec<String> {
-    match &s.phase {
-        Phase::Review(p) => BudgetsState::review_lines(p),
-        other => panic!("not a review: {other:?}"),
+    match s.reviewing() {
+        Some(p) => BudgetsState::review_lines(p),
+        None => panic!("not a review: {:?}", s.phase),
     }
 }
 
@@ -71,7 +71,7 @@ fn live_rules_name_both_limits_and_refuse_zero() {
         vec!["the weekly limit ($20) must be greater than the daily limit ($30)".to_string()]
     );
     // Every keystroke is judged: one more digit and the rule holds.
-    s.act(Action::Edit);
+    s.act(Action::Edit, None);
     typed(&mut s, "0");
     assert!(s.rules().is_empty(), "{:?}", s.rules());
     key(&mut s, KeyCode::Esc);
@@ -81,7 +81,7 @@ fn live_rules_name_both_limits_and_refuse_zero() {
         vec!["the daily limit must be a number of US dollars greater than 0 (got '0')".to_string()]
     );
     // Review refuses while a rule is broken, and says why.
-    s.act(Action::Review);
+    s.act(Action::Review, None);
     assert_eq!(s.phase, Phase::Edit);
     assert!(s.status.as_deref().unwrap().contains("daily"));
 }
@@ -93,7 +93,7 @@ fn the_review_lists_the_requests_in_the_order_they_are_sent() {
     set(&mut s, 1, "300");
     set(&mut s, 3, "");
     set(&mut s, 2, "");
-    s.act(Action::Review);
+    s.act(Action::Review, None);
     // Deletes first, then raised limits broadest first: R8 holds after every request.
     assert_eq!(
         review_lines(&s),
@@ -105,7 +105,7 @@ fn the_review_lists_the_requests_in_the_order_they_are_sent() {
     );
     assert_eq!(s.scope(), Some(Scope::Review));
     // Back never sends and keeps the edit.
-    assert!(s.act(Action::Back).is_empty());
+    assert!(s.act(Action::Back, None).is_empty());
     assert_eq!(s.phase, Phase::Edit);
     assert_eq!(s.unsaved(), 3);
 }
@@ -115,8 +115,8 @@ fn a_partial_failure_shows_what_landed_and_undo_reverts_only_that() {
     let mut s = loaded(held());
     set(&mut s, 0, "200");
     set(&mut s, 1, "300");
-    s.act(Action::Review);
-    let fx = s.act(Action::Submit);
+    s.act(Action::Review, None);
+    let fx = s.act(Action::Submit, None);
     let Some(BudgetsEffect::Send(p)) = fx.first() else {
         panic!("{fx:?}")
     };
@@ -127,7 +127,7 @@ fn a_partial_failure_shows_what_landed_and_undo_reverts_only_that() {
             message: "Budgets require an Enterprise plan".into(),
         })),
     });
-    let Phase::Result(o) = &s.phase else {
+    let Some(o) = s.result() else {
         panic!("{:?}", s.phase)
     };
     assert_eq!(
@@ -145,9 +145,9 @@ fn a_partial_failure_shows_what_landed_and_undo_reverts_only_that() {
     assert!(why.contains("Budgets require an Enterprise plan"), "{why}");
     assert!(matches!(fx.as_slice(), [BudgetsEffect::Record(_)]));
     // Undo goes through a Review of only what landed.
-    s.act(Action::Undo);
+    s.act(Action::Undo, None);
     assert_eq!(review_lines(&s), vec!["1. PUT weekly $150"]);
-    let Phase::Review(p) = &s.phase else { panic!() };
+    let Some(p) = s.reviewing() else { panic!() };
     assert!(p.undo);
     assert_eq!(p.target, held());
 }
@@ -156,8 +156,8 @@ fn a_partial_failure_shows_what_landed_and_undo_reverts_only_that() {
 fn a_conflict_sends_nothing_more_and_keep_mine_rebases() {
     let mut s = loaded(held());
     set(&mut s, 1, "300");
-    s.act(Action::Review);
-    s.act(Action::Submit);
+    s.act(Action::Review, None);
+    s.act(Action::Submit, None);
     let now = Budgets {
         limits: held().limits.with(Interval::Weekly, Some(100.0)),
         ..held()
@@ -166,12 +166,12 @@ fn a_conflict_sends_nothing_more_and_keep_mine_rebases() {
         now,
         changed: vec![Some(Interval::Weekly)],
     });
-    assert!(matches!(s.phase, Phase::Conflict { .. }));
+    assert_eq!(s.scope(), Some(orws::config::Scope::Conflict));
     assert_eq!(s.scope(), Some(Scope::Conflict));
-    assert!(s.act(Action::KeepMine).is_empty());
+    assert!(s.act(Action::KeepMine, None).is_empty());
     assert_eq!(s.phase, Phase::Edit);
     assert_eq!(s.held, now);
-    s.act(Action::Review);
+    s.act(Action::Review, None);
     assert_eq!(review_lines(&s), vec!["1. PUT weekly $300"]);
 }
 
@@ -201,23 +201,23 @@ fn a_403_is_said_plainly_with_the_servers_message() {
         why.ends_with("forbidden — budgets are an Enterprise-plan feature"),
         "{why}"
     );
-    assert_eq!(s.act(Action::Reload), vec![BudgetsEffect::Load]);
+    assert_eq!(s.act(Action::Reload, None), vec![BudgetsEffect::Load]);
 }
 
 #[test]
 fn byok_alone_resends_one_unchanged_limit_and_without_a_budget_cannot_change() {
     let mut s = loaded(held());
-    s.act(Action::Bottom);
-    s.act(Action::Toggle);
-    s.act(Action::Review);
+    s.act(Action::Bottom, None);
+    s.act(Action::Toggle, None);
+    s.act(Action::Review, None);
     assert_eq!(
         review_lines(&s),
         vec!["1. PUT monthly $500, include BYOK on"]
     );
 
     let mut s = loaded(Budgets::default());
-    s.act(Action::Bottom);
-    s.act(Action::Toggle);
+    s.act(Action::Bottom, None);
+    s.act(Action::Toggle, None);
     assert_eq!(s.byok, None);
     assert!(
         s.status
@@ -232,7 +232,7 @@ fn byok_alone_resends_one_unchanged_limit_and_without_a_budget_cannot_change() {
 #[test]
 fn edit_is_sticky_esc_keeps_the_text_and_undo_redo_work() {
     let mut s = loaded(held());
-    s.act(Action::Edit);
+    s.act(Action::Edit, None);
     typed(&mut s, "5");
     key(&mut s, KeyCode::Down); // still editing, on weekly
     assert_eq!(s.scope(), None);
@@ -240,11 +240,11 @@ fn edit_is_sticky_esc_keeps_the_text_and_undo_redo_work() {
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.texts[0], "305");
     assert_eq!(s.texts[1], "1500");
-    s.act(Action::Undo);
+    s.act(Action::Undo, None);
     assert_eq!(s.texts[1], "150");
-    s.act(Action::Undo);
+    s.act(Action::Undo, None);
     assert_eq!(s.texts[0], "30");
-    s.act(Action::Redo);
+    s.act(Action::Redo, None);
     assert_eq!(s.texts[0], "305");
 }
 
@@ -252,11 +252,11 @@ fn edit_is_sticky_esc_keeps_the_text_and_undo_redo_work() {
 fn cancelling_a_send_re_reads_and_keeps_the_edit() {
     let mut s = loaded(held());
     set(&mut s, 1, "300");
-    s.act(Action::Review);
-    s.act(Action::Submit);
+    s.act(Action::Review, None);
+    s.act(Action::Submit, None);
     assert_eq!(s.scope(), Some(Scope::Submitting));
     assert_eq!(
-        s.act(Action::Cancel),
+        s.act(Action::Cancel, None),
         vec![BudgetsEffect::Cancel, BudgetsEffect::Load]
     );
     s.update(BudgetsMsg::Loaded(Ok(held())));
@@ -296,10 +296,10 @@ async fn the_fake_receives_exactly_the_planned_requests_in_order() {
     );
     set(&mut s, 0, "200");
     set(&mut s, 1, "300");
-    s.act(Action::Review);
-    let fx = s.act(Action::Submit);
+    s.act(Action::Review, None);
+    let fx = s.act(Action::Submit, None);
     drive(&mut s, &c, fx).await;
-    let Phase::Result(o) = &s.phase else {
+    let Some(o) = s.result() else {
         panic!("{:?}", s.phase)
     };
     assert!(o.failure.is_none());
@@ -520,8 +520,8 @@ fn ctrl(s: &mut BudgetsState, c: char) {
 /// Focus the daily limit ("30") and start typing in it.
 fn editing_daily() -> BudgetsState {
     let mut s = loaded(held());
-    s.act(Action::Top);
-    s.act(Action::Edit);
+    s.act(Action::Top, None);
+    s.act(Action::Edit, None);
     assert_eq!(s.scope(), None);
     s
 }
@@ -563,7 +563,7 @@ fn ctrl_w_kills_the_word_before_the_cursor_and_undo_brings_it_back() {
     ctrl(&mut s, 'w');
     assert_eq!(s.texts[0], "30 ");
     key(&mut s, KeyCode::Esc);
-    s.act(Action::Undo);
+    s.act(Action::Undo, None);
     assert_eq!(s.texts[0], "30");
 }
 
@@ -574,8 +574,8 @@ fn the_review_shows_each_interval_before_and_after() {
     let mut s = loaded(held());
     set(&mut s, 2, "777");
     set(&mut s, 0, "");
-    s.act(Action::Review);
-    let Phase::Review(p) = &s.phase else {
+    s.act(Action::Review, None);
+    let Some(p) = s.reviewing() else {
         panic!("{:?}", s.phase)
     };
     let rows = BudgetsState::review_rows(p);

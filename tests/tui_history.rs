@@ -603,11 +603,11 @@ fn budgets_now(monthly: f64) -> orws::admin::budgets::Budgets {
 #[test]
 fn u_on_a_budgets_entry_opens_the_budgets_tabs_review_of_the_requests_back() {
     use orws::admin::budgets::{BudgetRequest, Interval};
-    use orws::tui::screens::budgets::{BudgetsMsg, Phase};
+    use orws::tui::screens::budgets::BudgetsMsg;
     let mut app = with_entry(budgets_entry());
     assert_eq!(app.tabs.current, orws::tui::screens::tabs::Tab::Budgets);
     app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(budgets_now(500.0)))));
-    let Phase::Review(p) = &app.tabs.budgets.as_ref().unwrap().phase else {
+    let Some(p) = app.tabs.budgets.as_ref().unwrap().reviewing() else {
         panic!("{:?}", app.tabs.budgets.as_ref().unwrap().phase);
     };
     assert_eq!(
@@ -622,11 +622,11 @@ fn u_on_a_budgets_entry_opens_the_budgets_tabs_review_of_the_requests_back() {
 
 #[test]
 fn u_on_a_budgets_entry_changed_since_says_so_and_reviews_nothing() {
-    use orws::tui::screens::budgets::{BudgetsMsg, Phase};
+    use orws::tui::screens::budgets::BudgetsMsg;
     let mut app = with_entry(budgets_entry());
     app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(budgets_now(700.0)))));
     let b = app.tabs.budgets.as_ref().unwrap();
-    assert_eq!(b.phase, Phase::Edit);
+    assert_eq!(b.phase, orws::tui::screens::budgets::Phase::Edit);
     assert!(
         b.status.as_deref().unwrap_or_default().contains("monthly"),
         "{:?}",

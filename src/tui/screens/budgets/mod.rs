@@ -1,8 +1,8 @@
 //! The Budgets tab (product.md §10, R8–R11): the four intervals, each a limit in USD or none,
 //! and the workspace-wide "include BYOK in budgets" switch. Self-contained: its state, what each
-//! action and typed key does (`act`, `text`: pure), its own Review / Submitting / Result /
-//! Conflict phases, and the hints the chrome builds the hint bar and help from. The I/O of its
-//! effects is in `runner.rs`.
+//! action and typed key does (`act`, `text`: pure), its write through the one write flow
+//! ([`crate::tui::flow`]: Review → Sending → Conflict → Result), and the hints the chrome
+//! builds the hint bar and help from. The I/O of its effects is in `runner.rs`.
 
 pub mod host;
 pub mod runner;
@@ -27,16 +27,35 @@ pub enum Phase {
     /// Reading failed; a 403 says budgets are an Enterprise-plan feature (R11).
     LoadFailed(String),
     Edit,
-    /// The exact requests, in the order they will be sent; only Enter sends.
-    Review(Pending),
-    /// Checking for conflicts, then sending in order.
-    Submitting(Pending),
-    Result(Outcome),
-    /// Someone else changed a budget this edit changes: nothing was sent.
-    Conflict {
-        now: Budgets,
-        changed: Vec<Option<Interval>>,
-    },
+    /// A write in the one write flow: the exact requests in the order they will be sent (only
+    /// Enter sends), their sending, a conflict, the result.
+    Write(BudgetsFlow),
+}
+
+/// The Budgets tab's write in the one write flow.
+pub type BudgetsFlow = crate::tui::flow::Flow<Pending>;
+
+/// Someone else changed a budget this edit changes: nothing was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub now: Budgets,
+    pub changed: Vec<Option<Interval>>,
+}
+
+impl crate::tui::flow::Plan for Pending {
+    type Conflict = Conflict;
+    type Outcome = Outcome;
+
+    fn label(shown: crate::tui::flow::Shown, action: Action) -> Option<&'static str> {
+        use crate::tui::flow::Shown;
+        Some(match (shown, action) {
+            (Shown::Review, Action::Submit) => "send these requests",
+            (Shown::Sending, Action::Cancel) => "cancel",
+            (Shown::Result, Action::Done | Action::Back) => "back to budgets",
+            (Shown::Result, Action::Undo) => "undo what landed",
+            _ => return None,
+        })
+    }
 }
 
 /// A write waiting for Enter or on its way.
@@ -177,10 +196,7 @@ impl BudgetsState {
             Phase::Edit if self.editing => return None,
             // Loading, the tab keys still work: its scope stays the tab's.
             Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Budgets,
-            Phase::Review(_) => Scope::Review,
-            Phase::Submitting(_) => Scope::Submitting,
-            Phase::Result(_) => Scope::Result,
-            Phase::Conflict { .. } => Scope::Conflict,
+            Phase::Write(flow) => flow.scope(),
         })
     }
 
@@ -252,6 +268,25 @@ impl BudgetsState {
     }
 
     /// How many rows hold an unsaved edit (the leave question counts them).
+    /// The write under review, if the tab shows one.
+    pub fn reviewing(&self) -> Option<&Pending> {
+        match &self.phase {
+            Phase::Write(f) if f.phase == crate::tui::flow::Phase::Review => Some(&f.plan),
+            _ => None,
+        }
+    }
+
+    /// How the last write ended, while its result shows.
+    pub fn result(&self) -> Option<&Outcome> {
+        match &self.phase {
+            Phase::Write(f) => match &f.phase {
+                crate::tui::flow::Phase::Result(o) => Some(o),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn unsaved(&self) -> usize {
         if matches!(self.phase, Phase::Loading | Phase::LoadFailed(_)) {
             return 0;
@@ -269,7 +304,8 @@ impl BudgetsState {
                 } else {
                     self.show(b);
                 }
-                if !matches!(self.phase, Phase::Result(_)) {
+                // A result stays until it is closed.
+                if !matches!(&self.phase, Phase::Write(f) if !f.is_sending()) {
                     self.phase = Phase::Edit;
                 }
                 vec![]
@@ -279,23 +315,23 @@ impl BudgetsState {
                 vec![]
             }
             BudgetsMsg::Conflict { now, changed } => {
-                if matches!(self.phase, Phase::Submitting(_)) {
-                    self.phase = Phase::Conflict { now, changed };
+                if let Phase::Write(flow) = &mut self.phase {
+                    flow.conflict(Conflict { now, changed });
                 }
                 vec![]
             }
             BudgetsMsg::CheckFailed(e) => {
-                if matches!(self.phase, Phase::Submitting(_)) {
+                if matches!(&self.phase, Phase::Write(f) if f.is_sending()) {
                     self.phase = Phase::Edit;
                     self.status = Some(format!("nothing was sent: {}", error_text(&e)));
                 }
                 vec![]
             }
             BudgetsMsg::Sent { landed, failure } => {
-                let Phase::Submitting(p) = &self.phase else {
-                    return vec![];
+                let p = match &self.phase {
+                    Phase::Write(f) if f.is_sending() => f.plan.clone(),
+                    _ => return vec![],
                 };
-                let p = p.clone();
                 let landed_reqs: Vec<BudgetRequest> =
                     p.requests.iter().take(landed).cloned().collect();
                 let mut after = p.base;
@@ -329,7 +365,9 @@ impl BudgetsState {
                     self.held = after;
                 }
                 self.last = Some(outcome.clone());
-                self.phase = Phase::Result(outcome.clone());
+                if let Phase::Write(flow) = &mut self.phase {
+                    flow.finish(outcome.clone());
+                }
                 if outcome.landed.is_empty() {
                     vec![]
                 } else {
@@ -424,12 +462,12 @@ impl BudgetsState {
             }
             Ok(requests) => {
                 self.editing = false;
-                self.phase = Phase::Review(Pending {
+                self.phase = Phase::Write(BudgetsFlow::review(Pending {
                     base: self.held,
                     target,
                     requests,
                     undo: false,
-                });
+                }));
             }
             Err(broken) => self.status = Some(format!("fix first: {}", broken[0])),
         }
@@ -450,12 +488,16 @@ impl BudgetsState {
         for r in &requests {
             target = r.apply(&target);
         }
-        self.phase = Phase::Review(Pending {
+        let undo = Pending {
             base: last.after,
             target,
             requests,
             undo: true,
-        });
+        };
+        match &mut self.phase {
+            Phase::Write(flow) => flow.undo(undo),
+            _ => self.phase = Phase::Write(BudgetsFlow::review(undo)),
+        }
     }
 
     /// The hints of the current phase: the actions it acts on with their labels.
@@ -492,40 +534,23 @@ impl BudgetsState {
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),
             ],
-            Phase::Review(_) => vec![
-                (Action::Submit, "send these requests"),
-                (Action::Back, "back, nothing sent"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
-            Phase::Submitting(_) => vec![(Action::Cancel, "cancel"), (Action::Help, "help")],
-            Phase::Result(_) => vec![
-                (Action::Done, "back to budgets"),
-                (Action::Back, "back to budgets"),
-                (Action::Undo, "undo what landed"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
-            Phase::Conflict { .. } => vec![
-                (Action::KeepMine, "keep mine"),
-                (Action::TakeTheirs, "take theirs"),
-                (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
+            // Read-only is marked by the chrome, which drops Enter from a Review.
+            Phase::Write(flow) => flow.hints(false),
         }
     }
 
     /// What an action does in the current phase; an action the phase does not list does nothing.
-    pub fn act(&mut self, action: Action) -> Vec<BudgetsEffect> {
+    pub fn act(&mut self, action: Action, read_only: Option<&str>) -> Vec<BudgetsEffect> {
         if !self.hints().iter().any(|(a, _)| *a == action) {
             return vec![];
         }
         self.status = None;
-        match action {
-            Action::Help => return vec![BudgetsEffect::Help],
-            Action::Quit => return vec![BudgetsEffect::Quit],
-            _ => {}
+        if !matches!(self.phase, Phase::Write(_)) {
+            match action {
+                Action::Help => return vec![BudgetsEffect::Help],
+                Action::Quit => return vec![BudgetsEffect::Quit],
+                _ => {}
+            }
         }
         match self.phase.clone() {
             Phase::Loading => vec![BudgetsEffect::Back],
@@ -537,47 +562,46 @@ impl BudgetsState {
                 _ => vec![BudgetsEffect::Back],
             },
             Phase::Edit => self.act_edit(action),
-            Phase::Review(p) => match action {
-                Action::Submit => {
-                    self.phase = Phase::Submitting(p.clone());
-                    vec![BudgetsEffect::Send(p)]
-                }
-                _ => {
-                    // Back from an undo's review returns to the result it came from.
-                    self.phase = match (&self.last, p.undo) {
-                        (Some(l), true) => Phase::Result(l.clone()),
-                        _ => Phase::Edit,
-                    };
-                    vec![]
-                }
-            },
-            Phase::Submitting(_) => {
-                self.phase = Phase::Loading;
-                self.status = Some("cancelled: re-reading what the server holds".into());
-                vec![BudgetsEffect::Cancel, BudgetsEffect::Load]
-            }
-            Phase::Result(_) => match action {
-                Action::Undo => {
-                    self.review_undo();
-                    vec![]
-                }
-                _ => {
-                    self.phase = Phase::Edit;
-                    vec![]
-                }
-            },
-            Phase::Conflict { now, .. } => {
-                match action {
-                    // Mine: the edit stays, now against what the server holds.
-                    Action::KeepMine => self.held = now,
-                    Action::TakeTheirs => {
-                        self.remember();
-                        self.show(now);
+            Phase::Write(mut flow) => {
+                use crate::tui::flow::{Choice, Step};
+                let step = flow.act(action, read_only);
+                self.phase = Phase::Write(flow);
+                match step {
+                    Step::Ignored | Step::Done | Step::Retry(_) => vec![],
+                    Step::Help => vec![BudgetsEffect::Help],
+                    Step::Quit => vec![BudgetsEffect::Quit],
+                    Step::Send(p) => vec![BudgetsEffect::Send(p)],
+                    Step::Refused(why) => {
+                        self.status = Some(why);
+                        vec![]
                     }
-                    _ => {}
+                    Step::Left | Step::Closed(_) => {
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
+                    Step::StopWaiting => {
+                        self.phase = Phase::Loading;
+                        self.status = Some("cancelled: re-reading what the server holds".into());
+                        vec![BudgetsEffect::Cancel, BudgetsEffect::Load]
+                    }
+                    Step::Undo(_) => {
+                        self.review_undo();
+                        vec![]
+                    }
+                    Step::Resolved(Conflict { now, .. }, choice) => {
+                        match choice {
+                            // Mine: the edit stays, now against what the server holds.
+                            Choice::KeepMine => self.held = now,
+                            Choice::TakeTheirs => {
+                                self.remember();
+                                self.show(now);
+                            }
+                            Choice::Back => {}
+                        }
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
                 }
-                self.phase = Phase::Edit;
-                vec![]
             }
         }
     }

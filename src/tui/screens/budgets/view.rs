@@ -1,8 +1,9 @@
 //! Draws the Budgets tab: the limits and the switch with their live rules, or the phase's
 //! review / result / conflict, as wrapped lines (fits 60×20).
 
-use super::{BudgetsState, Outcome, Phase, ROWS, shown};
+use super::{BudgetsFlow, BudgetsState, Conflict, Outcome, Phase, ROWS, shown};
 use crate::admin::budgets::Interval;
+use crate::tui::flow::Phase as FlowPhase;
 use crate::tui::screens::line_edit;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -69,74 +70,7 @@ pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Li
                 out.push(Line::styled(format!("✗ {rule}"), theme.error));
             }
         }
-        Phase::Review(p) => {
-            let what = if p.undo { "Undo: " } else { "" };
-            let sends = if read_only.is_some() {
-                "not sent"
-            } else {
-                "Enter sends"
-            };
-            out.push(Line::styled(
-                format!("{what}these changes ({sends}):"),
-                theme.heading,
-            ));
-            let rows = BudgetsState::review_rows(p);
-            for (i, row) in crate::write::review::table(&rows, 100)
-                .into_iter()
-                .enumerate()
-            {
-                out.push(Line::styled(
-                    row,
-                    if i == 0 { theme.dim } else { theme.label },
-                ));
-            }
-            out.push(Line::styled(
-                "as these requests, in this order:",
-                theme.heading,
-            ));
-            // The summary, then the exact request as it goes on the wire.
-            for (l, r) in BudgetsState::review_lines(p).into_iter().zip(&p.requests) {
-                out.push(Line::styled(l, theme.heading));
-                let body = r.body().map(|b| format!("  {b}")).unwrap_or_default();
-                out.push(Line::styled(
-                    format!(
-                        "   {} /workspaces/{}/budgets/{}{body}",
-                        r.method(),
-                        s.workspace,
-                        r.interval()
-                    ),
-                    theme.json,
-                ));
-            }
-            if let Some(from) = read_only {
-                out.push(Line::styled(
-                    crate::tui::screens::read_only_note(from),
-                    theme.warning,
-                ));
-            }
-        }
-        Phase::Submitting(p) => out.push(plain(format!(
-            "Checking for conflicts, then sending {} request(s)…",
-            p.requests.len()
-        ))),
-        Phase::Result(o) => result_lines(o, theme, &mut out),
-        Phase::Conflict { now, changed } => {
-            out.push(Line::styled(
-                "Conflict: someone else changed what you changed. Nothing was sent.",
-                theme.error,
-            ));
-            for c in changed {
-                let line = match c {
-                    Some(i) => format!(
-                        "{i}: you read {}, the server now holds {}",
-                        shown(s.held.limits.get(*i)),
-                        shown(now.limits.get(*i))
-                    ),
-                    None => "include BYOK: changed on the server".to_string(),
-                };
-                out.push(plain(line));
-            }
-        }
+        Phase::Write(flow) => flow_lines(s, flow, read_only, theme, &mut out),
     }
     if let Some(st) = &s.status {
         out.push(Line::styled(st.clone(), theme.warning));
@@ -214,7 +148,16 @@ pub fn draw(
     read_only: Option<&str>,
     theme: &Theme,
 ) {
-    Paragraph::new(lines(s, read_only, theme))
+    let lines = lines(s, read_only, theme);
+    // A long review or result scrolls (the one write flow keeps the offset).
+    let scroll = match &s.phase {
+        Phase::Write(flow) => {
+            crate::tui::flow::clamp_scroll(flow.scroll, lines.len(), area.height.saturating_sub(2))
+        }
+        _ => 0,
+    };
+    Paragraph::new(lines)
+        .scroll((scroll, 0))
         .block(
             Block::default()
                 .borders(Borders::ALL)
@@ -223,4 +166,86 @@ pub fn draw(
         )
         .wrap(Wrap { trim: false })
         .render(area, buf);
+}
+
+/// The write's phase in the one write flow: its review, sending, conflict or result.
+fn flow_lines(
+    s: &BudgetsState,
+    flow: &BudgetsFlow,
+    read_only: Option<&str>,
+    theme: &Theme,
+    out: &mut Vec<Line<'static>>,
+) {
+    let plain = |t: String| Line::from(t);
+    let p = &flow.plan;
+    match &flow.phase {
+        FlowPhase::Review => {
+            let what = if p.undo { "Undo: " } else { "" };
+            let sends = if read_only.is_some() {
+                "not sent"
+            } else {
+                "Enter sends"
+            };
+            out.push(Line::styled(
+                format!("{what}these changes ({sends}):"),
+                theme.heading,
+            ));
+            let rows = BudgetsState::review_rows(p);
+            for (i, row) in crate::write::review::table(&rows, 100)
+                .into_iter()
+                .enumerate()
+            {
+                out.push(Line::styled(
+                    row,
+                    if i == 0 { theme.dim } else { theme.label },
+                ));
+            }
+            out.push(Line::styled(
+                "as these requests, in this order:",
+                theme.heading,
+            ));
+            // The summary, then the exact request as it goes on the wire.
+            for (l, r) in BudgetsState::review_lines(p).into_iter().zip(&p.requests) {
+                out.push(Line::styled(l, theme.heading));
+                let body = r.body().map(|b| format!("  {b}")).unwrap_or_default();
+                out.push(Line::styled(
+                    format!(
+                        "   {} /workspaces/{}/budgets/{}{body}",
+                        r.method(),
+                        s.workspace,
+                        r.interval()
+                    ),
+                    theme.json,
+                ));
+            }
+            if let Some(from) = read_only {
+                out.push(Line::styled(
+                    crate::tui::screens::read_only_note(from),
+                    theme.warning,
+                ));
+            }
+        }
+        FlowPhase::Sending => out.push(plain(format!(
+            "Checking for conflicts, then sending {} request(s)…",
+            flow.plan.requests.len()
+        ))),
+        FlowPhase::Result(o) => result_lines(o, theme, out),
+        FlowPhase::Conflict(Conflict { now, changed }) => {
+            out.push(Line::styled(
+                "Conflict: someone else changed what you changed. Nothing was sent.",
+                theme.error,
+            ));
+            for c in changed {
+                let line = match c {
+                    Some(i) => format!(
+                        "{i}: you read {}, the server now holds {}",
+                        shown(s.held.limits.get(*i)),
+                        shown(now.limits.get(*i))
+                    ),
+                    None => "include BYOK: changed on the server".to_string(),
+                };
+                out.push(plain(line));
+            }
+        }
+    }
 }

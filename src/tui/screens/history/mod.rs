@@ -649,12 +649,14 @@ pub fn tab_loaded(app: &mut App) {
                         }
                         Ok(target) => match crate::admin::budgets::plan(&held, &target) {
                             Ok(requests) if !requests.is_empty() => {
-                                b.phase = budgets::Phase::Review(budgets::Pending {
-                                    base: held,
-                                    target,
-                                    requests,
-                                    undo: true,
-                                });
+                                b.phase = budgets::Phase::Write(budgets::BudgetsFlow::review(
+                                    budgets::Pending {
+                                        base: held,
+                                        target,
+                                        requests,
+                                        undo: true,
+                                    },
+                                ));
                             }
                             Ok(_) => b.status = Some("nothing to undo".into()),
                             Err(rules) => {
