@@ -461,9 +461,9 @@ async fn tui_a_write_to_a_swapped_unconfigured_guardrail_says_whose_it_wrote() {
         "{text}"
     );
     key(&mut app, KeyCode::Char('u'));
-    let phase = &app.tabs.guardrail.as_ref().unwrap().phase;
-    let Phase::Review(p) = phase else {
-        panic!("{phase:?}");
+    let g = app.tabs.guardrail.as_ref().unwrap();
+    let Some(p) = g.reviewing() else {
+        panic!("{:?}", g.phase);
     };
     assert_eq!(p.owner, DEV_ID);
 }

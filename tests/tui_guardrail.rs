@@ -52,17 +52,17 @@ fn loaded(g: Option<Map<String, Value>>) -> GuardrailState {
 }
 
 fn focus(s: &mut GuardrailState, field: &str) {
-    s.act(Action::Top);
+    s.act(Action::Top, None);
     for _ in 0..row(field) {
-        s.act(Action::Down);
+        s.act(Action::Down, None);
     }
     assert_eq!(s.field(s.focus), field);
 }
 
 fn type_into(s: &mut GuardrailState, field: &str, text: &str) {
     focus(s, field);
-    s.act(Action::Clear);
-    s.act(Action::Edit);
+    s.act(Action::Clear, None);
+    s.act(Action::Edit, None);
     assert_eq!(s.scope(), None);
     for c in text.chars() {
         s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
@@ -71,10 +71,10 @@ fn type_into(s: &mut GuardrailState, field: &str, text: &str) {
 }
 
 fn review_patch(s: &mut GuardrailState) -> Map<String, Value> {
-    s.act(Action::Review);
-    match &s.phase {
-        Phase::Review(p) => p.patch.clone(),
-        other => panic!("not a review: {other:?} ({:?})", s.status),
+    s.act(Action::Review, None);
+    match s.reviewing() {
+        Some(p) => p.patch.clone(),
+        None => panic!("not a review: {:?} ({:?})", s.phase, s.status),
     }
 }
 
@@ -95,7 +95,7 @@ fn a_404_means_not_configured_and_the_form_starts_empty() {
     assert_eq!(s.unsaved(), 0);
     // The first write creates it: the PATCH holds only what was set.
     focus(&mut s, "enforce_zdr_openai");
-    s.act(Action::Toggle);
+    s.act(Action::Toggle, None);
     assert_eq!(
         review_patch(&mut s),
         json!({"enforce_zdr_openai": true})
@@ -103,7 +103,7 @@ fn a_404_means_not_configured_and_the_form_starts_empty() {
             .unwrap()
             .clone()
     );
-    let Phase::Review(p) = &s.phase else { panic!() };
+    let Some(p) = s.reviewing() else { panic!() };
     assert_eq!(p.base, None);
 }
 
@@ -113,13 +113,13 @@ fn three_state_cycles_on_off_inherit_with_space_and_arrows() {
     focus(&mut s, "enforce_zdr_anthropic");
     let at = s.focus;
     assert_eq!(s.entries[at], Entry::Tri(TriState::On));
-    s.act(Action::Toggle);
+    s.act(Action::Toggle, None);
     assert_eq!(s.entries[at], Entry::Tri(TriState::Off));
-    s.act(Action::CycleOn);
+    s.act(Action::CycleOn, None);
     assert_eq!(s.entries[at], Entry::Tri(TriState::Inherit));
-    s.act(Action::CycleOn);
+    s.act(Action::CycleOn, None);
     assert_eq!(s.entries[at], Entry::Tri(TriState::On));
-    s.act(Action::CycleBack);
+    s.act(Action::CycleBack, None);
     assert_eq!(s.entries[at], Entry::Tri(TriState::Inherit));
     assert_eq!(
         review_patch(&mut s),
@@ -172,7 +172,7 @@ fn live_rules_refuse_a_bad_region_and_an_interval_without_a_limit() {
             .any(|r| r.contains("a reset interval needs a limit")),
         "{rules:?}"
     );
-    s.act(Action::Review);
+    s.act(Action::Review, None);
     assert_eq!(s.phase, Phase::Edit);
 }
 
@@ -181,16 +181,16 @@ fn a_conflict_sends_nothing_and_result_undo_reviews_the_inverse() {
     let mut s = loaded(Some(held()));
     type_into(&mut s, "limit_usd", "250");
     review_patch(&mut s);
-    s.act(Action::Submit);
+    s.act(Action::Submit, None);
     s.update(GuardrailMsg::Conflict {
         fields: vec!["limit_usd".into()],
         now: Some(held()),
     });
     assert_eq!(s.scope(), Some(Scope::Conflict));
-    s.act(Action::KeepMine);
+    s.act(Action::KeepMine, None);
     review_patch(&mut s);
     assert!(matches!(
-        s.act(Action::Submit).as_slice(),
+        s.act(Action::Submit, None).as_slice(),
         [GuardrailEffect::Send(_)]
     ));
     let mut after = held();
@@ -198,8 +198,8 @@ fn a_conflict_sends_nothing_and_result_undo_reviews_the_inverse() {
     let fx = s.update(GuardrailMsg::Sent(Ok(after)));
     assert!(matches!(fx.as_slice(), [GuardrailEffect::Record(_)]));
     assert_eq!(s.scope(), Some(Scope::Result));
-    s.act(Action::Undo);
-    let Phase::Review(p) = &s.phase else {
+    s.act(Action::Undo, None);
+    let Some(p) = s.reviewing() else {
         panic!("{:?}", s.phase)
     };
     assert!(p.undo);
@@ -238,12 +238,12 @@ async fn the_fake_receives_exactly_the_minimal_patch() {
     drive(&mut s, std::mem::take(&mut fx)).await;
     assert_eq!(s.phase, Phase::Edit);
     focus(&mut s, "enforce_zdr_google");
-    s.act(Action::Toggle);
+    s.act(Action::Toggle, None);
     type_into(&mut s, "limit_usd", "300");
     review_patch(&mut s);
-    let fx = s.act(Action::Submit);
+    let fx = s.act(Action::Submit, None);
     drive(&mut s, fx).await;
-    let Phase::Result(o) = &s.phase else {
+    let Some(o) = s.result() else {
         panic!("{:?}", s.phase)
     };
     assert!(o.after.is_ok(), "{:?}", o.after);
@@ -394,7 +394,7 @@ fn the_focused_field_is_marked_without_colour_and_keeps_its_modified_mark() {
 fn editing(field: &str) -> GuardrailState {
     let mut s = loaded(Some(held()));
     focus(&mut s, field);
-    s.act(Action::Edit);
+    s.act(Action::Edit, None);
     assert_eq!(s.scope(), None);
     s
 }
@@ -463,8 +463,8 @@ fn typing_models(text: &str) -> GuardrailState {
     let mut s = loaded(Some(held()));
     s.catalog = Some(catalog(IDS));
     focus(&mut s, "allowed_models");
-    s.act(Action::Clear);
-    s.act(Action::Edit);
+    s.act(Action::Clear, None);
+    s.act(Action::Edit, None);
     for c in text.chars() {
         s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
@@ -491,7 +491,7 @@ fn a_partial_model_word_gets_catalog_suggestions() {
     let mut s = typing_models("gem, ");
     assert!(s.suggestions().is_empty());
     focus(&mut s, "allowed_providers");
-    s.act(Action::Edit);
+    s.act(Action::Edit, None);
     key(&mut s, KeyCode::Char('o'));
     assert!(s.suggestions().is_empty());
 }
@@ -646,7 +646,7 @@ fn content_filters_emptied_in_the_editor_are_sent_as_null() {
     let mut s = loaded(Some(filters_held()));
     focus(&mut s, "content_filters");
     assert!(matches!(
-        s.act(Action::Editor).as_slice(),
+        s.act(Action::Editor, None).as_slice(),
         [GuardrailEffect::OpenEditor(_)]
     ));
     s.editor_closed(Ok("[]\n".into()));
@@ -681,7 +681,7 @@ fn bad_json_from_the_editor_keeps_the_old_value_and_sends_nothing() {
             Entry::Fixed(json!([{"pattern": "secret", "action": "block"}]))
         );
         assert_eq!(s.unsaved(), 0);
-        s.act(Action::Review);
+        s.act(Action::Review, None);
         assert_eq!(s.phase, Phase::Edit, "{bad}: nothing to send");
     }
 }
@@ -690,7 +690,7 @@ fn bad_json_from_the_editor_keeps_the_old_value_and_sends_nothing() {
 fn e_on_another_row_opens_no_editor() {
     let mut s = loaded(Some(held()));
     focus(&mut s, "allowed_models");
-    assert_eq!(s.act(Action::Editor), vec![]);
+    assert_eq!(s.act(Action::Editor, None), vec![]);
     assert!(!s.awaits_editor());
     assert!(s.status.is_some());
 }

@@ -555,7 +555,7 @@ fn with_entry(e: HistoryEntry) -> App {
 
 #[test]
 fn u_on_a_guardrail_entry_opens_the_guardrail_tabs_review_on_the_entrys_after() {
-    use orws::tui::screens::guardrail::{GuardrailMsg, Phase};
+    use orws::tui::screens::guardrail::GuardrailMsg;
     let mut e = entry(
         Kind::Guardrail,
         PROD,
@@ -569,7 +569,7 @@ fn u_on_a_guardrail_entry_opens_the_guardrail_tabs_review_on_the_entrys_after() 
     assert_eq!(app.tabs.current, orws::tui::screens::tabs::Tab::Guardrail);
     let g = json!({"id": "595d5849-7e86-51fd-a7c0-705c34e4afff", "name": "n", "workspace_id": PROD, "enforce_zdr_openai": true});
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(m(g))))));
-    let Phase::Review(p) = &app.tabs.guardrail.as_ref().unwrap().phase else {
+    let Some(p) = app.tabs.guardrail.as_ref().unwrap().reviewing() else {
         panic!("{:?}", app.tabs.guardrail.as_ref().unwrap().phase);
     };
     assert_eq!(p.patch, m(json!({"enforce_zdr_openai": null})));

@@ -171,7 +171,6 @@ impl<P: Plan> Flow<P> {
                     h.push(label(Action::Submit, "send"));
                 }
                 h.push(label(Action::Back, "back, nothing sent"));
-                h.extend(scroll_hints());
             }
             Phase::Sending => {
                 h.push(label(Action::Cancel, "stop waiting"));
@@ -188,12 +187,24 @@ impl<P: Plan> Flow<P> {
                 if P::retryable(outcome) && !read_only {
                     h.push(label(Action::Retry, "send again what failed"));
                 }
-                h.extend(scroll_hints());
             }
+        }
+        let scrolls = matches!(shown, Shown::Review | Shown::Result);
+        if scrolls {
+            h.extend([(Action::Up, "scroll"), (Action::Down, "scroll")]);
         }
         h.push((Action::Help, "help"));
         if shown != Shown::Sending {
             h.push((Action::Quit, "quit"));
+        }
+        // Less used, so last: the hint bar shows what fits, the help shows all.
+        if scrolls {
+            h.extend([
+                (Action::PageDown, "page down"),
+                (Action::PageUp, "page up"),
+                (Action::Top, "top"),
+                (Action::Bottom, "bottom"),
+            ]);
         }
         h
     }
@@ -248,17 +259,6 @@ impl<P: Plan> Flow<P> {
             _ => Step::Ignored,
         }
     }
-}
-
-fn scroll_hints() -> [(Action, &'static str); 6] {
-    [
-        (Action::Down, "scroll down"),
-        (Action::Up, "scroll up"),
-        (Action::PageDown, "page down"),
-        (Action::PageUp, "page up"),
-        (Action::Top, "top"),
-        (Action::Bottom, "bottom"),
-    ]
 }
 
 fn scrolled(scroll: u16, action: Action) -> u16 {

@@ -32,8 +32,9 @@ pub fn enter(app: &mut App) -> Vec<Effect> {
 }
 
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let read_only = app.read_only.clone();
     let fx = match app.tabs.guardrail.as_mut() {
-        Some(s) => s.act(action),
+        Some(s) => s.act(action, read_only.as_deref()),
         None => return vec![],
     };
     effects(app, fx)

@@ -29,13 +29,33 @@ pub enum Phase {
     Loading,
     LoadFailed(String),
     Edit,
-    Review(Pending),
-    Submitting(Pending),
-    Result(Outcome),
-    Conflict {
-        fields: Vec<String>,
-        now: Option<Map<String, Value>>,
-    },
+    /// A write in the one write flow (Review → Sending → Conflict → Result).
+    Write(GuardrailFlow),
+}
+
+/// The Guardrail tab's write in the one write flow.
+pub type GuardrailFlow = crate::tui::flow::Flow<Pending>;
+
+/// Someone else changed a field this edit changes: nothing was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub fields: Vec<String>,
+    pub now: Option<Map<String, Value>>,
+}
+
+impl crate::tui::flow::Plan for Pending {
+    type Conflict = Conflict;
+    type Outcome = Outcome;
+
+    fn label(shown: crate::tui::flow::Shown, action: Action) -> Option<&'static str> {
+        use crate::tui::flow::Shown;
+        Some(match (shown, action) {
+            (Shown::Review, Action::Submit) => "send the PATCH",
+            (Shown::Sending, Action::Cancel) => "cancel",
+            (Shown::Result, Action::Done | Action::Back) => "back to guardrail",
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -216,10 +236,7 @@ impl GuardrailState {
             Phase::Edit if self.editing => return None,
             // Loading, the tab keys still work: its scope stays the tab's.
             Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Guardrail,
-            Phase::Review(_) => Scope::Review,
-            Phase::Submitting(_) => Scope::Submitting,
-            Phase::Result(_) => Scope::Result,
-            Phase::Conflict { .. } => Scope::Conflict,
+            Phase::Write(flow) => flow.scope(),
         })
     }
 
@@ -296,6 +313,25 @@ impl GuardrailState {
         }
     }
 
+    /// The write under review, if the tab shows one.
+    pub fn reviewing(&self) -> Option<&Pending> {
+        match &self.phase {
+            Phase::Write(f) if f.phase == crate::tui::flow::Phase::Review => Some(&f.plan),
+            _ => None,
+        }
+    }
+
+    /// How the last write ended, while its result shows.
+    pub fn result(&self) -> Option<&Outcome> {
+        match &self.phase {
+            Phase::Write(f) => match &f.phase {
+                crate::tui::flow::Phase::Result(o) => Some(o),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn unsaved(&self) -> usize {
         if matches!(self.phase, Phase::Loading | Phase::LoadFailed(_)) {
             return 0;
@@ -332,7 +368,10 @@ impl GuardrailState {
                 } else {
                     self.show(g);
                 }
-                self.phase = Phase::Edit;
+                // A result stays until it is closed.
+                if !matches!(&self.phase, Phase::Write(f) if !f.is_sending()) {
+                    self.phase = Phase::Edit;
+                }
                 vec![]
             }
             GuardrailMsg::Loaded(Err(e)) => {
@@ -340,21 +379,22 @@ impl GuardrailState {
                 vec![]
             }
             GuardrailMsg::Conflict { fields, now } => {
-                if matches!(self.phase, Phase::Submitting(_)) {
-                    self.phase = Phase::Conflict { fields, now };
+                if let Phase::Write(flow) = &mut self.phase {
+                    flow.conflict(Conflict { fields, now });
                 }
                 vec![]
             }
             GuardrailMsg::CheckFailed(e) => {
-                if matches!(self.phase, Phase::Submitting(_)) {
+                if matches!(&self.phase, Phase::Write(f) if f.is_sending()) {
                     self.phase = Phase::Edit;
                     self.status = Some(format!("nothing was sent: {}", error_text(&e)));
                 }
                 vec![]
             }
             GuardrailMsg::Sent(result) => {
-                let Phase::Submitting(p) = self.phase.clone() else {
-                    return vec![];
+                let p = match &self.phase {
+                    Phase::Write(f) if f.is_sending() => f.plan.clone(),
+                    _ => return vec![],
                 };
                 let after = result.map_err(|f| crate::tui::screens::budgets::failure_text(&f));
                 let elsewhere = match after.as_ref().map(|g| guardrail::written(g, &p.owner)) {
@@ -380,7 +420,9 @@ impl GuardrailState {
                     self.last = Some(outcome.clone());
                     fx.push(GuardrailEffect::Record(outcome.clone()));
                 }
-                self.phase = Phase::Result(outcome);
+                if let Phase::Write(flow) = &mut self.phase {
+                    flow.finish(outcome);
+                }
                 fx
             }
         }
@@ -580,12 +622,12 @@ impl GuardrailState {
             }
             Ok(patch) => {
                 self.editing = false;
-                self.phase = Phase::Review(Pending {
+                self.phase = Phase::Write(GuardrailFlow::review(Pending {
                     base: self.base.clone(),
                     patch,
                     undo: false,
                     owner: self.workspace_id.clone(),
-                });
+                }));
             }
             Err(rules) => self.status = Some(format!("fix first: {}", rules[0])),
         }
@@ -610,12 +652,16 @@ impl GuardrailState {
             Ok(patch) if !patch.is_empty() => {
                 // The guardrail written, wherever it was: its undo goes to the same one.
                 let owner = last.elsewhere.clone().unwrap_or(last.owner.clone());
-                self.phase = Phase::Review(Pending {
+                let undo = Pending {
                     base: Some(after),
                     patch,
                     undo: true,
                     owner,
-                });
+                };
+                match &mut self.phase {
+                    Phase::Write(flow) => flow.undo(undo),
+                    _ => self.phase = Phase::Write(GuardrailFlow::review(undo)),
+                }
             }
             Ok(_) => self.status = Some("nothing to undo".into()),
             Err(b) => self.status = Some(format!("cannot undo: {}", b[0])),
@@ -656,39 +702,22 @@ impl GuardrailState {
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),
             ],
-            Phase::Review(_) => vec![
-                (Action::Submit, "send the PATCH"),
-                (Action::Back, "back, nothing sent"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
-            Phase::Submitting(_) => vec![(Action::Cancel, "cancel"), (Action::Help, "help")],
-            Phase::Result(_) => vec![
-                (Action::Done, "back to guardrail"),
-                (Action::Back, "back to guardrail"),
-                (Action::Undo, "undo"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
-            Phase::Conflict { .. } => vec![
-                (Action::KeepMine, "keep mine"),
-                (Action::TakeTheirs, "take theirs"),
-                (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
+            // Read-only is marked by the chrome, which drops Enter from a Review.
+            Phase::Write(flow) => flow.hints(false),
         }
     }
 
-    pub fn act(&mut self, action: Action) -> Vec<GuardrailEffect> {
+    pub fn act(&mut self, action: Action, read_only: Option<&str>) -> Vec<GuardrailEffect> {
         if !self.hints().iter().any(|(a, _)| *a == action) {
             return vec![];
         }
         self.status = None;
-        match action {
-            Action::Help => return vec![GuardrailEffect::Help],
-            Action::Quit => return vec![GuardrailEffect::Quit],
-            _ => {}
+        if !matches!(self.phase, Phase::Write(_)) {
+            match action {
+                Action::Help => return vec![GuardrailEffect::Help],
+                Action::Quit => return vec![GuardrailEffect::Quit],
+                _ => {}
+            }
         }
         match self.phase.clone() {
             Phase::Loading => vec![GuardrailEffect::Back],
@@ -700,43 +729,45 @@ impl GuardrailState {
                 _ => vec![GuardrailEffect::Back],
             },
             Phase::Edit => self.act_edit(action),
-            Phase::Review(p) => match action {
-                Action::Submit => {
-                    self.phase = Phase::Submitting(p.clone());
-                    vec![GuardrailEffect::Send(p)]
-                }
-                _ => {
-                    self.phase = match (&self.last, p.undo) {
-                        (Some(l), true) => Phase::Result(l.clone()),
-                        _ => Phase::Edit,
-                    };
-                    vec![]
-                }
-            },
-            Phase::Submitting(_) => {
-                self.phase = Phase::Loading;
-                self.status = Some("cancelled: re-reading what the server holds".into());
-                vec![GuardrailEffect::Cancel, GuardrailEffect::Load]
-            }
-            Phase::Result(_) => {
-                if action == Action::Undo {
-                    self.review_undo();
-                } else {
-                    self.phase = Phase::Edit;
-                }
-                vec![]
-            }
-            Phase::Conflict { now, .. } => {
-                match action {
-                    Action::KeepMine => self.base = now,
-                    Action::TakeTheirs => {
-                        self.remember();
-                        self.show(now);
+            Phase::Write(mut flow) => {
+                use crate::tui::flow::{Choice, Step};
+                let step = flow.act(action, read_only);
+                self.phase = Phase::Write(flow);
+                match step {
+                    Step::Ignored | Step::Done | Step::Retry(_) => vec![],
+                    Step::Help => vec![GuardrailEffect::Help],
+                    Step::Quit => vec![GuardrailEffect::Quit],
+                    Step::Send(p) => vec![GuardrailEffect::Send(p)],
+                    Step::Refused(why) => {
+                        self.status = Some(why);
+                        vec![]
                     }
-                    _ => {}
+                    Step::Left | Step::Closed(_) => {
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
+                    Step::StopWaiting => {
+                        self.phase = Phase::Loading;
+                        self.status = Some("cancelled: re-reading what the server holds".into());
+                        vec![GuardrailEffect::Cancel, GuardrailEffect::Load]
+                    }
+                    Step::Undo(_) => {
+                        self.review_undo();
+                        vec![]
+                    }
+                    Step::Resolved(Conflict { now, .. }, choice) => {
+                        match choice {
+                            Choice::KeepMine => self.base = now,
+                            Choice::TakeTheirs => {
+                                self.remember();
+                                self.show(now);
+                            }
+                            Choice::Back => {}
+                        }
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
                 }
-                self.phase = Phase::Edit;
-                vec![]
             }
         }
     }

@@ -1,8 +1,9 @@
 //! Draws the Guardrail tab: its fields (scrolled to keep the focus in view), the live rules, or
 //! the phase's review / result / conflict.
 
-use super::{Entry, GuardrailState, Phase};
+use super::{Conflict, Entry, GuardrailState, Phase};
 use crate::admin::guardrail::TriState;
+use crate::tui::flow::Phase as FlowPhase;
 use crate::tui::screens::line_edit;
 use crate::tui::theme::Theme;
 use crate::write::review::{self, Row};
@@ -112,76 +113,34 @@ pub fn lines(
                 out.push(Line::styled(format!("✗ {r}"), theme.error));
             }
         }
-        Phase::Review(p) => {
-            let what = if p.undo { "Undo: " } else { "" };
-            let create = if p.base.is_none() {
-                " (the first write configures it)"
-            } else {
-                ""
-            };
-            let sends = if read_only.is_some() {
-                "not sent"
-            } else {
-                "Enter sends"
-            };
-            out.push(Line::styled(
-                format!("{what}these changes{create} ({sends}):"),
-                theme.heading,
-            ));
-            let rows: Vec<Row> = p
-                .patch
-                .iter()
-                .map(|(f, after)| {
-                    let before = p.base.as_ref().and_then(|b| b.get(f));
-                    Row::new(
-                        f.as_str(),
-                        review::value(before),
-                        review::value(Some(after)),
-                    )
-                })
-                .collect();
-            for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
+        Phase::Write(flow) => match &flow.phase {
+            FlowPhase::Review => {
+                let p = &flow.plan;
+                let what = if p.undo { "Undo: " } else { "" };
+                let create = if p.base.is_none() {
+                    " (the first write configures it)"
+                } else {
+                    ""
+                };
+                let sends = if read_only.is_some() {
+                    "not sent"
+                } else {
+                    "Enter sends"
+                };
                 out.push(Line::styled(
-                    row,
-                    if i == 0 { theme.dim } else { theme.label },
+                    format!("{what}these changes{create} ({sends}):"),
+                    theme.heading,
                 ));
-            }
-            out.push(Line::styled(
-                format!("as this request: PATCH /guardrails/{}", s.guardrail_id),
-                theme.heading,
-            ));
-            body_lines(&p.patch, theme, &mut out);
-            if let Some(from) = read_only {
-                out.push(Line::styled(
-                    crate::tui::screens::read_only_note(from),
-                    theme.warning,
-                ));
-            }
-        }
-        Phase::Submitting(_) => out.push(Line::from(
-            "Checking for conflicts, then sending the PATCH…",
-        )),
-        Phase::Result(o) => match &o.after {
-            Ok(after) => {
-                match &o.elsewhere {
-                    Some(owner) => out.push(Line::styled(
-                        format!(
-                            "{}. Recorded in the history as that workspace's; u undoes it.",
-                            crate::admin::guardrail::wrote_other_text(owner, &o.owner)
-                        ),
-                        theme.error,
-                    )),
-                    None => out.push(Line::styled(
-                        if o.undo { "Undone." } else { "Applied." },
-                        theme.ok,
-                    )),
-                }
-                let rows: Vec<Row> = o
+                let rows: Vec<Row> = p
                     .patch
-                    .keys()
-                    .map(|f| {
-                        let b = o.before.as_ref().and_then(|g| g.get(f));
-                        Row::new(f.as_str(), review::value(b), review::value(after.get(f)))
+                    .iter()
+                    .map(|(f, after)| {
+                        let before = p.base.as_ref().and_then(|b| b.get(f));
+                        Row::new(
+                            f.as_str(),
+                            review::value(before),
+                            review::value(Some(after)),
+                        )
                     })
                     .collect();
                 for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
@@ -190,18 +149,63 @@ pub fn lines(
                         if i == 0 { theme.dim } else { theme.label },
                     ));
                 }
+                out.push(Line::styled(
+                    format!("as this request: PATCH /guardrails/{}", s.guardrail_id),
+                    theme.heading,
+                ));
+                body_lines(&p.patch, theme, &mut out);
+                if let Some(from) = read_only {
+                    out.push(Line::styled(
+                        crate::tui::screens::read_only_note(from),
+                        theme.warning,
+                    ));
+                }
             }
-            Err(why) => {
-                out.push(Line::styled(format!("Not applied: {why}"), theme.error));
+            FlowPhase::Sending => out.push(Line::from(
+                "Checking for conflicts, then sending the PATCH…",
+            )),
+            FlowPhase::Result(o) => match &o.after {
+                Ok(after) => {
+                    match &o.elsewhere {
+                        Some(owner) => out.push(Line::styled(
+                            format!(
+                                "{}. Recorded in the history as that workspace's; u undoes it.",
+                                crate::admin::guardrail::wrote_other_text(owner, &o.owner)
+                            ),
+                            theme.error,
+                        )),
+                        None => out.push(Line::styled(
+                            if o.undo { "Undone." } else { "Applied." },
+                            theme.ok,
+                        )),
+                    }
+                    let rows: Vec<Row> = o
+                        .patch
+                        .keys()
+                        .map(|f| {
+                            let b = o.before.as_ref().and_then(|g| g.get(f));
+                            Row::new(f.as_str(), review::value(b), review::value(after.get(f)))
+                        })
+                        .collect();
+                    for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
+                        out.push(Line::styled(
+                            row,
+                            if i == 0 { theme.dim } else { theme.label },
+                        ));
+                    }
+                }
+                Err(why) => {
+                    out.push(Line::styled(format!("Not applied: {why}"), theme.error));
+                }
+            },
+            FlowPhase::Conflict(Conflict { fields, .. }) => {
+                out.push(Line::styled(
+                    "Conflict: someone else changed these fields. Nothing was sent.",
+                    theme.error,
+                ));
+                out.push(Line::from(fields.join(", ")));
             }
         },
-        Phase::Conflict { fields, .. } => {
-            out.push(Line::styled(
-                "Conflict: someone else changed these fields. Nothing was sent.",
-                theme.error,
-            ));
-            out.push(Line::from(fields.join(", ")));
-        }
     }
     if let Some(st) = &s.status {
         out.push(Line::styled(st.clone(), theme.warning));
@@ -218,7 +222,16 @@ pub fn draw(
     read_only: Option<&str>,
 ) {
     let rows = area.height.saturating_sub(2) as usize;
-    Paragraph::new(lines(s, theme, rows, editor_key, read_only))
+    let lines = lines(s, theme, rows, editor_key, read_only);
+    // A long review or result scrolls (the one write flow keeps the offset).
+    let scroll = match &s.phase {
+        Phase::Write(flow) => {
+            crate::tui::flow::clamp_scroll(flow.scroll, lines.len(), area.height.saturating_sub(2))
+        }
+        _ => 0,
+    };
+    Paragraph::new(lines)
+        .scroll((scroll, 0))
         .block(
             Block::default()
                 .borders(Borders::ALL)

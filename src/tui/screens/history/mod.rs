@@ -602,12 +602,14 @@ pub fn tab_loaded(app: &mut App) {
                     back.extend(patch.clone());
                     match crate::admin::guardrail::patch(Some(&left), &back) {
                         Ok(p) if !p.is_empty() => {
-                            g.phase = guardrail::Phase::Review(guardrail::Pending {
-                                base: Some(left),
-                                patch: p,
-                                undo: true,
-                                owner: g.workspace_id.clone(),
-                            });
+                            g.phase = guardrail::Phase::Write(guardrail::GuardrailFlow::review(
+                                guardrail::Pending {
+                                    base: Some(left),
+                                    patch: p,
+                                    undo: true,
+                                    owner: g.workspace_id.clone(),
+                                },
+                            ));
                         }
                         Ok(_) => g.status = Some("nothing to undo".into()),
                         Err(rules) => {

@@ -11,14 +11,14 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
         (Action::Done, "back to form"),
         (Action::Back, "back to form"),
         (Action::Undo, "undo"),
-        (Action::Down, "scroll down"),
-        (Action::Up, "scroll up"),
+        (Action::Up, "scroll"),
+        (Action::Down, "scroll"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
         (Action::PageDown, "page down"),
         (Action::PageUp, "page up"),
         (Action::Top, "top"),
         (Action::Bottom, "bottom"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
     ]
 }
 
