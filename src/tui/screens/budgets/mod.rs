@@ -29,7 +29,7 @@ pub enum Phase {
     Edit,
     /// A write in the one write flow: the exact requests in the order they will be sent (only
     /// Enter sends), their sending, a conflict, the result.
-    Write(BudgetsFlow),
+    Write(Box<BudgetsFlow>),
 }
 
 /// The Budgets tab's write in the one write flow.
@@ -462,12 +462,12 @@ impl BudgetsState {
             }
             Ok(requests) => {
                 self.editing = false;
-                self.phase = Phase::Write(BudgetsFlow::review(Pending {
+                self.phase = Phase::Write(Box::new(BudgetsFlow::review(Pending {
                     base: self.held,
                     target,
                     requests,
                     undo: false,
-                }));
+                })));
             }
             Err(broken) => self.status = Some(format!("fix first: {}", broken[0])),
         }
@@ -496,7 +496,7 @@ impl BudgetsState {
         };
         match &mut self.phase {
             Phase::Write(flow) => flow.undo(undo),
-            _ => self.phase = Phase::Write(BudgetsFlow::review(undo)),
+            _ => self.phase = Phase::Write(Box::new(BudgetsFlow::review(undo))),
         }
     }
 

@@ -30,7 +30,7 @@ pub enum Phase {
     LoadFailed(String),
     Edit,
     /// A write in the one write flow (Review → Sending → Conflict → Result).
-    Write(GuardrailFlow),
+    Write(Box<GuardrailFlow>),
 }
 
 /// The Guardrail tab's write in the one write flow.
@@ -622,12 +622,12 @@ impl GuardrailState {
             }
             Ok(patch) => {
                 self.editing = false;
-                self.phase = Phase::Write(GuardrailFlow::review(Pending {
+                self.phase = Phase::Write(Box::new(GuardrailFlow::review(Pending {
                     base: self.base.clone(),
                     patch,
                     undo: false,
                     owner: self.workspace_id.clone(),
-                }));
+                })));
             }
             Err(rules) => self.status = Some(format!("fix first: {}", rules[0])),
         }
@@ -660,7 +660,7 @@ impl GuardrailState {
                 };
                 match &mut self.phase {
                     Phase::Write(flow) => flow.undo(undo),
-                    _ => self.phase = Phase::Write(GuardrailFlow::review(undo)),
+                    _ => self.phase = Phase::Write(Box::new(GuardrailFlow::review(undo))),
                 }
             }
             Ok(_) => self.status = Some("nothing to undo".into()),

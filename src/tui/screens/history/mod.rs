@@ -602,13 +602,13 @@ pub fn tab_loaded(app: &mut App) {
                     back.extend(patch.clone());
                     match crate::admin::guardrail::patch(Some(&left), &back) {
                         Ok(p) if !p.is_empty() => {
-                            g.phase = guardrail::Phase::Write(guardrail::GuardrailFlow::review(
-                                guardrail::Pending {
+                            g.phase = guardrail::Phase::Write(Box::new(
+                                guardrail::GuardrailFlow::review(guardrail::Pending {
                                     base: Some(left),
                                     patch: p,
                                     undo: true,
                                     owner: g.workspace_id.clone(),
-                                },
+                                }),
                             ));
                         }
                         Ok(_) => g.status = Some("nothing to undo".into()),
@@ -651,13 +651,13 @@ pub fn tab_loaded(app: &mut App) {
                         }
                         Ok(target) => match crate::admin::budgets::plan(&held, &target) {
                             Ok(requests) if !requests.is_empty() => {
-                                b.phase = budgets::Phase::Write(budgets::BudgetsFlow::review(
-                                    budgets::Pending {
+                                b.phase = budgets::Phase::Write(Box::new(
+                                    budgets::BudgetsFlow::review(budgets::Pending {
                                         base: held,
                                         target,
                                         requests,
                                         undo: true,
-                                    },
+                                    }),
                                 ));
                             }
                             Ok(_) => b.status = Some("nothing to undo".into()),
