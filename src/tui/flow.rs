@@ -13,6 +13,11 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
     type Conflict: Clone + PartialEq + std::fmt::Debug;
     /// How the write ended, as the Result shows it.
     type Outcome: Clone + PartialEq + std::fmt::Debug;
+    /// What the Sending phase shows as it goes (a batch: each part's state); `()` for most.
+    type Progress: Clone + PartialEq + std::fmt::Debug;
+
+    /// The progress of this plan before anything was sent.
+    fn progress(&self) -> Self::Progress;
 
     /// A refusal orws is certain of before sending (product.md §15 "Known refusals"): the
     /// Review says why and offers no Enter.
@@ -33,11 +38,11 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
 
 /// Where a write is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Phase<C, O> {
+pub enum Phase<S, C, O> {
     /// What will be sent; only Enter sends.
     Review,
-    /// On its way (checked, sent, settled).
-    Sending,
+    /// On its way (checked, sent, settled), and how far it is.
+    Sending(S),
     /// Another writer changed what this write changes: nothing (more) was sent.
     Conflict(C),
     Result(O),
@@ -92,9 +97,11 @@ pub enum Step<P: Plan> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow<P: Plan> {
     pub plan: P,
-    pub phase: Phase<P::Conflict, P::Outcome>,
+    pub phase: Phase<P::Progress, P::Conflict, P::Outcome>,
     /// Lines scrolled down in a review or result longer than the screen.
     pub scroll: u16,
+    /// The largest useful scroll, as the last frame drew it (`u16::MAX` until drawn).
+    bound: std::cell::Cell<u16>,
     /// An undo's Review: the result it undoes, shown again when the Review is left.
     pub undoes: Option<Box<Flow<P>>>,
 }
@@ -106,8 +113,17 @@ impl<P: Plan> Flow<P> {
             plan,
             phase: Phase::Review,
             scroll: 0,
+            bound: std::cell::Cell::new(u16::MAX),
             undoes: None,
         }
+    }
+
+    /// The scroll to draw `content` lines at in `height` rows (the last screenful stays
+    /// filled); remembered, so scrolling stops where the content ends.
+    pub fn shown_scroll(&self, content: usize, height: u16) -> u16 {
+        let max = clamp_scroll(u16::MAX, content, height);
+        self.bound.set(max);
+        self.scroll.min(max)
     }
 
     /// The Review of `plan`, which undoes this flow's result: leaving it comes back here.
@@ -119,14 +135,14 @@ impl<P: Plan> Flow<P> {
     pub fn shown(&self) -> Shown {
         match self.phase {
             Phase::Review => Shown::Review,
-            Phase::Sending => Shown::Sending,
+            Phase::Sending(_) => Shown::Sending,
             Phase::Conflict(_) => Shown::Conflict,
             Phase::Result(_) => Shown::Result,
         }
     }
 
     pub fn is_sending(&self) -> bool {
-        self.phase == Phase::Sending
+        matches!(self.phase, Phase::Sending(_))
     }
 
     /// The key scope of the phase: the same four for every kind of write.
@@ -172,7 +188,7 @@ impl<P: Plan> Flow<P> {
                 }
                 h.push(label(Action::Back, "back, nothing sent"));
             }
-            Phase::Sending => {
+            Phase::Sending(_) => {
                 h.push(label(Action::Cancel, "stop waiting"));
             }
             Phase::Conflict(_) => h.extend([
@@ -215,15 +231,19 @@ impl<P: Plan> Flow<P> {
         match action {
             Action::Help => return Step::Help,
             Action::Quit if !self.is_sending() => return Step::Quit,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
                 if matches!(self.phase, Phase::Review | Phase::Result(_)) =>
             {
-                self.scroll = scrolled(self.scroll, action);
-                return Step::Done;
-            }
-            Action::Bottom if matches!(self.phase, Phase::Review | Phase::Result(_)) => {
-                // The view clamps this to the last screenful.
-                self.scroll = u16::MAX;
+                let bound = self.bound.get();
+                self.scroll = match action {
+                    Action::Bottom => bound,
+                    _ => scrolled(self.scroll.min(bound), action).min(bound),
+                };
                 return Step::Done;
             }
             _ => {}
@@ -236,7 +256,7 @@ impl<P: Plan> Flow<P> {
                 if let Some(why) = self.plan.blocked() {
                     return Step::Refused(format!("Nothing sent: {why}"));
                 }
-                self.phase = Phase::Sending;
+                self.phase = Phase::Sending(self.plan.progress());
                 self.scroll = 0;
                 Step::Send(self.plan.clone())
             }
@@ -247,7 +267,7 @@ impl<P: Plan> Flow<P> {
                 }
                 None => Step::Left,
             },
-            (Phase::Sending, Action::Cancel) => Step::StopWaiting,
+            (Phase::Sending(_), Action::Cancel) => Step::StopWaiting,
             (Phase::Result(o), Action::Done | Action::Back) => Step::Closed(o.clone()),
             (Phase::Result(o), Action::Undo) => Step::Undo(o.clone()),
             (Phase::Result(o), Action::Retry) if P::retryable(o) => Step::Retry(o.clone()),
@@ -290,6 +310,8 @@ mod tests {
     impl Plan for P {
         type Conflict = &'static str;
         type Outcome = u8;
+        type Progress = ();
+        fn progress(&self) {}
         fn blocked(&self) -> Option<String> {
             self.blocked.then(|| "keys remain".to_string())
         }
@@ -378,8 +400,13 @@ mod tests {
     #[test]
     fn scrolling_is_clamped_by_the_view() {
         let mut f = Flow::review(P { blocked: false });
+        assert_eq!(f.shown_scroll(40, 10), 0);
         f.act(Action::Bottom, None);
-        assert_eq!(clamp_scroll(f.scroll, 40, 10), 30);
+        assert_eq!(f.scroll, 30);
+        f.act(Action::Down, None);
+        assert_eq!(f.scroll, 30, "not past the end");
+        f.act(Action::Up, None);
+        assert_eq!(f.scroll, 29, "one back from the end moves at once");
         f.act(Action::Top, None);
         assert_eq!(f.scroll, 0);
         assert_eq!(clamp_scroll(5, 3, 10), 0);

@@ -134,6 +134,9 @@ pub type Ended = Result<String, String>;
 impl crate::tui::flow::Plan for AdminWrite {
     type Conflict = ();
     type Outcome = Ended;
+    type Progress = ();
+
+    fn progress(&self) {}
 
     fn blocked(&self) -> Option<String> {
         self.blocked.clone()

@@ -16,7 +16,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &T
     let write = &flow.plan;
     let title = match flow.phase {
         Phase::Review => " Review ",
-        Phase::Sending => " Sending ",
+        Phase::Sending(()) => " Sending ",
         Phase::Conflict(()) | Phase::Result(_) => " Result ",
     };
     panel(title, theme).render(area, buf);
@@ -76,7 +76,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &T
                 theme.dim,
             )),
         },
-        Phase::Sending => lines.push(Line::styled(
+        Phase::Sending(()) => lines.push(Line::styled(
             format!(
                 "{} Sending… {:.1} s · Esc stops waiting",
                 SPINNER[app.frame % SPINNER.len()],
@@ -114,7 +114,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &T
         lines.splice(1..1, outcome);
     }
     let height = inner.height;
-    let scroll = crate::tui::flow::clamp_scroll(flow.scroll, lines.len(), height);
+    let scroll = flow.shown_scroll(lines.len(), height);
     for (i, line) in lines
         .iter()
         .skip(usize::from(scroll))

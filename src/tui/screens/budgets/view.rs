@@ -152,7 +152,7 @@ pub fn draw(
     // A long review or result scrolls (the one write flow keeps the offset).
     let scroll = match &s.phase {
         Phase::Write(flow) => {
-            crate::tui::flow::clamp_scroll(flow.scroll, lines.len(), area.height.saturating_sub(2))
+            flow.shown_scroll(lines.len(), area.height.saturating_sub(2))
         }
         _ => 0,
     };
@@ -225,7 +225,7 @@ fn flow_lines(
                 ));
             }
         }
-        FlowPhase::Sending => out.push(plain(format!(
+        FlowPhase::Sending(()) => out.push(plain(format!(
             "Checking for conflicts, then sending {} request(s)…",
             flow.plan.requests.len()
         ))),

@@ -46,6 +46,9 @@ pub struct Conflict {
 impl crate::tui::flow::Plan for Pending {
     type Conflict = Conflict;
     type Outcome = Outcome;
+    type Progress = ();
+
+    fn progress(&self) {}
 
     fn label(shown: crate::tui::flow::Shown, action: Action) -> Option<&'static str> {
         use crate::tui::flow::Shown;

@@ -161,7 +161,7 @@ pub fn lines(
                     ));
                 }
             }
-            FlowPhase::Sending => out.push(Line::from(
+            FlowPhase::Sending(()) => out.push(Line::from(
                 "Checking for conflicts, then sending the PATCH…",
             )),
             FlowPhase::Result(o) => match &o.after {
@@ -226,7 +226,7 @@ pub fn draw(
     // A long review or result scrolls (the one write flow keeps the offset).
     let scroll = match &s.phase {
         Phase::Write(flow) => {
-            crate::tui::flow::clamp_scroll(flow.scroll, lines.len(), area.height.saturating_sub(2))
+            flow.shown_scroll(lines.len(), area.height.saturating_sub(2))
         }
         _ => 0,
     };
