@@ -232,6 +232,10 @@ fn history_and_revert_speak_the_review_language() {
         &["members", "add", "dev", "user_2dHFtVWx2n56w6HkM0000000003"],
     );
     let members = newest_id(home.path(), &server);
+    // The add records who it added by name, so the history names them without a read.
+    let added =
+        &history(home.path(), &server)[0]["after"]["people"]["user_2dHFtVWx2n56w6HkM0000000003"];
+    assert!(added.as_str().is_some_and(|p| p.contains('<')), "{added}");
 
     let listed = ok(home.path(), &server, &["history"]).stdout;
     assert!(listed.contains("to Development (dev)"), "{listed}");
