@@ -71,6 +71,15 @@ impl Options {
         self.journal = dir.map(|dir| Journal::new(dir, host));
         self
     }
+
+    /// The batch is the undo of an entry: its line is a `revert` naming it (call after
+    /// [`Options::recorded`]; `None` leaves it a batch).
+    pub fn reverting(mut self, of: Option<crate::write::record::Reverting>) -> Self {
+        if let Some(journal) = &mut self.journal {
+            journal.reverting = of;
+        }
+        self
+    }
 }
 
 /// A batch's history: the `batch` line, written when the first write is about to start, then
@@ -81,6 +90,9 @@ pub struct Journal {
     pub host: String,
     /// The batch line's id, which each part names.
     pub id: String,
+    /// When the batch undoes an entry: its line is kind `revert` (`of`, `reverts: batch`),
+    /// its parts `patch` lines naming it as any batch's do.
+    pub reverting: Option<crate::write::record::Reverting>,
     started: bool,
     /// Set once an append failed: said once.
     failed: bool,
@@ -92,6 +104,7 @@ impl Journal {
             dir,
             host: host.to_string(),
             id: crate::state::history::new_id(),
+            reverting: None,
             started: false,
             failed: false,
         }
@@ -105,6 +118,9 @@ impl Journal {
         self.started = true;
         let mut head = HistoryEntry::batch(&self.host, Vec::new());
         head.id = self.id.clone();
+        if let Some(r) = &self.reverting {
+            head = r.mark(head);
+        }
         self.append(&head)
     }
 

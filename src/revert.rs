@@ -116,6 +116,16 @@ pub enum NotRevertable {
         workspace_id: String,
         slug: String,
     },
+    #[error(
+        "entry {id} is the undo of the create {of}: it deleted {what}, and a deleted workspace cannot be brought back with its id, so this revert cannot be undone. A new workspace with its settings: {command}"
+    )]
+    RevertDeleted {
+        id: String,
+        of: String,
+        /// "workspace 'slug' (name, uuid)".
+        what: String,
+        command: String,
+    },
     #[error("entry {id} deleted key {hash}; a deleted key cannot be brought back")]
     DeletedKey { id: String, hash: String },
     #[error("entry {id} cannot be undone: {why}")]
@@ -132,6 +142,19 @@ pub fn revert(
         why: why.to_string(),
     };
     match entry.kind {
+        // A revert is undone as the write it made: its `after` is the base, as for any entry.
+        Kind::Revert if entry.shape() == Kind::Delete => Err(NotRevertable::RevertDeleted {
+            id: entry.id.clone(),
+            of: entry.of.clone().unwrap_or_default(),
+            what: format!(
+                "workspace '{}' ({}, {})",
+                text(&entry.before, "slug").unwrap_or_default(),
+                text(&entry.before, "name").unwrap_or_default(),
+                entry.workspace_id
+            ),
+            command: create_command(&entry.before),
+        }),
+        Kind::Revert => revert(&entry.as_written(), labels),
         Kind::Patch => patch_revert(entry, labels)
             .map(Revert::Patch)
             .map_err(|w| bad(&w)),
@@ -499,10 +522,10 @@ pub fn labels(entries: &[HistoryEntry]) -> HashMap<String, String> {
     };
     // Entries come newest first: learnt oldest first, so the newest name wins.
     for e in entries.iter().rev() {
-        match e.kind {
+        match e.shape() {
             Kind::Batch => e.parts.iter().for_each(&mut learn),
             // A guardrail's or a key's fields are not the workspace's.
-            Kind::Guardrail | Kind::Keys | Kind::Members | Kind::Budgets => {}
+            Kind::Guardrail | Kind::Keys | Kind::Members | Kind::Budgets | Kind::Revert => {}
             Kind::Patch | Kind::Create | Kind::Delete => learn(e),
         }
     }
@@ -540,8 +563,90 @@ fn quote(s: &str) -> String {
     }
 }
 
-/// One line about what an entry did, for lists (`name: A → B`, `add 2 members`, …). Escaped.
-pub fn summary(entry: &HistoryEntry) -> String {
+/// What the lists know to name things by, besides what an entry recorded itself.
+pub trait Names {
+    /// A workspace by uuid: "Name (slug)", or its slug.
+    fn workspace(&self, id: &str) -> Option<String>;
+    /// A person by user id: "Name <email>".
+    fn person(&self, _user_id: &str) -> Option<String> {
+        None
+    }
+}
+
+impl<S: std::hash::BuildHasher> Names for HashMap<String, String, S> {
+    fn workspace(&self, id: &str) -> Option<String> {
+        self.get(id).cloned()
+    }
+}
+
+impl Names for std::collections::BTreeMap<String, String> {
+    fn workspace(&self, id: &str) -> Option<String> {
+        self.get(id).cloned()
+    }
+}
+
+/// Workspaces and people by id, for [`summary`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Known {
+    /// uuid → "Name (slug)" or slug.
+    pub workspaces: HashMap<String, String>,
+    /// user id → "Name <email>".
+    pub people: HashMap<String, String>,
+}
+
+impl Names for Known {
+    fn workspace(&self, id: &str) -> Option<String> {
+        self.workspaces.get(id).cloned()
+    }
+    fn person(&self, user_id: &str) -> Option<String> {
+        self.people.get(user_id).cloned()
+    }
+}
+
+/// The people an entry recorded by name (`people`: user id → "Name <email>", in `before` or
+/// `after`), which win over what `names` knows; the user id where neither knows them.
+fn person_in(entry: &HistoryEntry, names: &dyn Names, user_id: &str) -> String {
+    [&entry.after, &entry.before]
+        .iter()
+        .find_map(|m| m.get("people")?.get(user_id)?.as_str().map(str::to_string))
+        .or_else(|| names.person(user_id))
+        .unwrap_or_else(|| user_id.to_string())
+}
+
+/// The workspaces an entry names by uuid (its own, its parts', where a key moved to), for a
+/// list to name them.
+pub fn workspaces_named(entry: &HistoryEntry) -> Vec<String> {
+    let e = entry.as_written();
+    let mut out: Vec<String> = Vec::new();
+    if !e.is_batch() && !e.workspace_id.is_empty() {
+        out.push(e.workspace_id.clone());
+    }
+    out.extend(e.parts.iter().flat_map(workspaces_named));
+    if e.kind == Kind::Keys
+        && let Ok(Revert::Key { expect, patch, .. }) = key_revert(&e)
+    {
+        out.extend(expect.workspace_id);
+        out.extend(patch.workspace_id);
+    }
+    out
+}
+
+/// The people an entry names by user id and did not record by name (members added or
+/// removed), for a list to name them.
+pub fn people_named(entry: &HistoryEntry) -> Vec<String> {
+    let e = entry.as_written();
+    match members_revert(&e) {
+        Ok(Revert::Members { user_ids, .. }) if e.kind == Kind::Members => user_ids
+            .into_iter()
+            .filter(|u| person_in(&e, &HashMap::<String, String>::new(), u) == *u)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One line about what an entry did, for lists (`name: A → B`, `added Ada <ada@x.io>`, …),
+/// naming workspaces and people by `names` where the entry holds only their ids. Escaped.
+pub fn summary(entry: &HistoryEntry, names: &dyn Names) -> String {
     let show = |v: Option<&Value>| match v {
         None | Some(Value::Null) => "∅".to_string(),
         Some(Value::String(s)) => format!("\"{}\"", shorten(s, 30)),
@@ -555,6 +660,12 @@ pub fn summary(entry: &HistoryEntry) -> String {
             .join(", ")
     };
     let line = match entry.kind {
+        Kind::Revert => {
+            let of = entry.of.as_deref().map_or("?", short_id);
+            let what = summary(&entry.as_written(), names);
+            // `what` is escaped already.
+            return format!("revert of {}: {what}", crate::text::escape(of));
+        }
         Kind::Patch | Kind::Guardrail => fields(entry),
         Kind::Create => format!(
             "created '{}'",
@@ -589,7 +700,11 @@ pub fn summary(entry: &HistoryEntry) -> String {
                     MembersAction::Remove => "added",
                     MembersAction::Add => "removed",
                 };
-                format!("{did} {}", user_ids.join(", "))
+                let who: Vec<String> = user_ids
+                    .iter()
+                    .map(|u| person_in(entry, names, u))
+                    .collect();
+                format!("{did} {}", who.join(", "))
             }
             _ => "members".to_string(),
         },
@@ -608,7 +723,9 @@ pub fn summary(entry: &HistoryEntry) -> String {
                 match (expect.disabled, expect.workspace_id) {
                     (Some(true), _) => format!("disabled key {key}"),
                     (Some(false), _) => format!("enabled key {key}"),
-                    (None, Some(to)) => format!("moved key {key} to {to}"),
+                    (None, Some(to)) => {
+                        format!("moved key {key} to {}", names.workspace(&to).unwrap_or(to))
+                    }
                     (None, None) => "keys".to_string(),
                 }
             }
@@ -688,6 +805,7 @@ pub fn kind_name(k: Kind) -> &'static str {
         Kind::Budgets => "budgets",
         Kind::Guardrail => "guardrail",
         Kind::Batch => "batch",
+        Kind::Revert => "revert",
     }
 }
 
@@ -1006,6 +1124,89 @@ mod tests {
         assert_eq!(l.get("ws-1").map(String::as_str), Some("second"));
     }
 
+    /// A revert has the shape of the write it made: undone in turn like it (its `after` the
+    /// base), unless it deleted; listed as "revert of <id>: …".
+    #[test]
+    fn a_revert_is_undone_as_the_write_it_made_unless_it_deleted() {
+        let original = entry(
+            Kind::Patch,
+            json!({"name": "B"}),
+            json!({"name": "A"}),
+            json!({"name": "B"}),
+        );
+        let mut undo = entry(
+            Kind::Patch,
+            json!({"name": "A"}),
+            json!({"name": "B"}),
+            json!({"name": "A"}),
+        )
+        .reverting(&original);
+        undo.id = "e2".into();
+        assert_eq!(
+            (undo.kind, undo.of.as_deref(), undo.reverts),
+            (Kind::Revert, Some("e1"), Some(Kind::Patch))
+        );
+        let Revert::Patch(p) = revert(&undo, &HashMap::new()).unwrap() else {
+            panic!("not a patch");
+        };
+        assert_eq!(p.patch.to_json(), json!({"name": "B"}));
+        assert_eq!(p.base.get("name"), Some(&json!("A")));
+        let names = HashMap::<String, String>::new();
+        assert_eq!(summary(&undo, &names), "revert of e1: name: \"B\" → \"A\"");
+        // The undo of the undo keeps the first entry's kind.
+        let again = original.clone().reverting(&undo);
+        assert_eq!(
+            (again.of.as_deref(), again.reverts),
+            (Some("e2"), Some(Kind::Patch))
+        );
+
+        let create = entry(Kind::Create, json!({}), json!({}), json!({"slug": "new"}));
+        let deleted = entry(
+            Kind::Delete,
+            json!({}),
+            json!({"id": "ws-1", "name": "New", "slug": "new"}),
+            json!({}),
+        )
+        .reverting(&create);
+        assert_eq!(deleted.shape(), Kind::Delete);
+        let err = revert(&deleted, &HashMap::new()).unwrap_err();
+        assert!(
+            matches!(err, NotRevertable::RevertDeleted { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("cannot be undone"), "{err}");
+        assert_eq!(summary(&deleted, &names), "revert of e1: deleted 'new'");
+    }
+
+    /// A key moved is listed with where it went by name, members by who they are.
+    #[test]
+    fn summaries_name_workspaces_and_people_where_known() {
+        let mut moved = entry(
+            Kind::Keys,
+            json!({"requests": [{"method": "PATCH", "path": "/keys/k1", "body": {"workspace_id": "ws-2"}}]}),
+            json!({"key_name": "ci"}),
+            json!({}),
+        );
+        moved.target = Some("k1".into());
+        let names = Known {
+            workspaces: HashMap::from([("ws-2".to_string(), "Dev (dev)".to_string())]),
+            people: HashMap::from([("u1".to_string(), "Ada <ada@x.io>".to_string())]),
+        };
+        assert_eq!(summary(&moved, &names), "moved key ci to Dev (dev)");
+        assert_eq!(workspaces_named(&moved), ["ws-1", "ws-2", "ws-1"]);
+        let added = entry(
+            Kind::Members,
+            json!({"action": "add", "user_ids": ["u1", "u2"]}),
+            json!({}),
+            json!({"people": {"u2": "Bob <bob@x.io>"}}),
+        );
+        assert_eq!(
+            summary(&added, &names),
+            "added Ada <ada@x.io>, Bob <bob@x.io>"
+        );
+        assert_eq!(people_named(&added), ["u1"]);
+    }
+
     #[test]
     fn summaries_say_what_changed_in_one_escaped_line() {
         let e = entry(
@@ -1014,7 +1215,7 @@ mod tests {
             json!({"name": "A"}),
             json!({"name": "B\u{1b}"}),
         );
-        let s = summary(&e);
+        let s = summary(&e, &HashMap::<String, String>::new());
         assert!(s.starts_with("name: \"A\" → \"B"), "{s}");
         assert!(!s.contains('\u{1b}'));
     }

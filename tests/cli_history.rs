@@ -302,7 +302,14 @@ fn revert_of_a_create_deletes_it_after_the_same_confirmation() {
     assert_eq!(r.code, 0, "{r:?}");
     let r = run(home.path(), &server, &["get", "brief"]);
     assert_ne!(r.code, 0, "the workspace is gone: {r:?}");
-    assert_eq!(history_json(home.path(), &server, &[])[0]["kind"], "delete");
+    // The delete is recorded as the create's undo, with a delete's fields.
+    let h = history_json(home.path(), &server, &[]);
+    assert_eq!(
+        (h[0]["kind"].as_str(), h[0]["reverts"].as_str()),
+        (Some("revert"), Some("create"))
+    );
+    assert_eq!(h[0]["of"], id.as_str());
+    assert_eq!(h[0]["before"]["slug"], "brief");
 }
 
 #[test]
@@ -329,8 +336,9 @@ fn revert_of_a_members_add_removes_them() {
     );
     assert!(!r.stdout.contains(user), "{}", r.stdout);
     let h = history_json(home.path(), &server, &[]);
-    // Recorded as the requests sent, as the TUI records it.
-    assert_eq!(h[0]["kind"].as_str(), Some("members"));
+    // Recorded as the undo of the add, with the requests sent, as the TUI records them.
+    assert_eq!(h[0]["kind"].as_str(), Some("revert"));
+    assert_eq!(h[0]["reverts"].as_str(), Some("members"));
     assert!(
         h[0]["patch"]["requests"][0]["path"]
             .as_str()
@@ -405,6 +413,7 @@ fn revert_of_a_batch_undoes_each_part_and_keeps_a_later_change() {
     );
     assert_eq!(get(home.path(), &server, "dev")["description"], "later");
     let h = history_json(home.path(), &server, &[]);
-    assert_eq!(h[0]["kind"], "batch", "what landed is one batch entry");
+    assert_eq!(h[0]["kind"], "revert", "what landed is one revert entry");
+    assert_eq!(h[0]["reverts"], "batch");
     assert_eq!(h[0]["parts"].as_array().unwrap().len(), 1);
 }

@@ -691,3 +691,72 @@ async fn the_history_screen_says_how_many_lines_could_not_be_read() {
     assert_eq!(list.len(), 1, "the batch and its part are one entry");
     assert_eq!(list[0].parts.len(), 1);
 }
+
+/// A revert is listed as one (kind `revert`, "revert of <id>: …", the detail naming the entry
+/// it undid), a key moved names where it went, and a batch's undo folds its parts as a batch
+/// does. Before: a revert line could not be read at all (no kind `revert`).
+#[test]
+fn a_revert_is_listed_as_the_undo_of_its_entry() {
+    let original = description(PROD, "old", "new", "aaaaaaaa-1");
+    let mut undo = description(PROD, "new", "old", "cccccccc-3").reverting(&original);
+    undo.time = "2026-11-29T14:06:00Z".into();
+    let mut batch = HistoryEntry::batch("h", vec![]);
+    batch.id = "bbbbbbbb-2".into();
+    let mut batch_undo = HistoryEntry::batch(
+        "h",
+        vec![
+            description("u2", "y", "x", ""),
+            description("u3", "y", "x", ""),
+        ],
+    )
+    .reverting(&batch);
+    batch_undo.id = "dddddddd-4".into();
+    let mut moved = entry(
+        Kind::Keys,
+        "u2",
+        json!({"requests": [{"method": "PATCH", "path": "/keys/k1", "body": {"workspace_id": "u3"}}]}),
+        json!({"key_name": "ci", "workspace_id": "u2"}),
+        json!({}),
+        "eeeeeeee-5",
+    );
+    moved.target = Some("k1".into());
+    // Written and read back as the file holds them.
+    let line = serde_json::to_string(&undo).unwrap();
+    let read: HistoryEntry = serde_json::from_str(&line).unwrap();
+    assert_eq!(read, undo);
+
+    let (mut app, _) = App::new("h", None);
+    app.update(Msg::ListLoaded(Ok(vec![
+        common::production(),
+        ws("u2", "staging"),
+        ws("u3", "dev"),
+    ])));
+    key(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryLoaded(Ok(vec![
+        moved, batch_undo, undo, original,
+    ])));
+    let shown = draw(&app, 140, 30);
+    assert!(shown.contains("moved key ci to dev"), "{shown}");
+    assert!(!shown.contains("to u3"), "{shown}");
+    assert!(shown.contains("revert of aaaaaaaa"), "{shown}");
+    assert!(shown.contains("2 workspaces"), "{shown}");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        shown_ids(&app),
+        [
+            "eeeeeeee-5",
+            "dddddddd-4",
+            "dddddddd-4#0",
+            "dddddddd-4#1",
+            "cccccccc-3",
+            "aaaaaaaa-1"
+        ]
+    );
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    let shown = draw(&app, 140, 30);
+    assert!(shown.contains("revert of aaaaaaaa ·"), "{shown}");
+    assert!(shown.contains("description: \"new\" → \"old\""), "{shown}");
+}

@@ -10,6 +10,7 @@ use crate::error::RunError;
 use crate::state::history::HistoryEntry;
 use crate::text::escape;
 use crate::workspace::Workspace;
+use crate::write::record::Reverting;
 use crate::write::{RetryPolicy, Settled};
 use serde_json::{Value, json};
 use std::future::Future;
@@ -194,13 +195,32 @@ where
     }
 }
 
-/// Appends an applied write to the history. A failure does not undo the write (it stands);
-/// the run then ends with exit 1, see [`not_recorded`].
+tokio::task_local! {
+    /// Set while `orws revert` sends its undo through the write commands: what they record is
+    /// the undo of that entry (kind `revert`).
+    static REVERTING: Reverting;
+}
+
+/// Runs `f` (an undo sent through the write commands) so that each entry it records is marked
+/// as the undo of `undone` (kind `revert`, `of`, `reverts`), batches included.
+pub async fn reverting<F: Future>(undone: &HistoryEntry, f: F) -> F::Output {
+    REVERTING.scope(Reverting::of(undone), f).await
+}
+
+/// The entry being undone, inside [`reverting`].
+pub fn reverting_now() -> Option<Reverting> {
+    REVERTING.try_with(Clone::clone).ok()
+}
+
+/// Appends an applied write to the history (inside [`reverting`], as the undo it is). A
+/// failure does not undo the write (it stands); the run then ends with exit 1, see
+/// [`not_recorded`].
 pub fn record(conn: &Connection, entry: &HistoryEntry) {
     let Some(dir) = &conn.state_dir else {
         return;
     };
-    if let Err(e) = crate::state::history::append(dir, entry) {
+    let marked = reverting_now().map(|r| r.mark(entry.clone()));
+    if let Err(e) = crate::state::history::append(dir, marked.as_ref().unwrap_or(entry)) {
         not_recorded(&e);
     }
 }

@@ -7,10 +7,10 @@
 use super::Output;
 use super::output::{json_pretty, table};
 use crate::error::RunError;
+use crate::revert::{Known, labels, people_named, summary, workspaces_named};
 pub use crate::revert::{kind_name, short_id};
-use crate::revert::{labels, summary};
 use crate::settings::Settings;
-use crate::state::history::{HistoryEntry, Kind, read_all_for_host};
+use crate::state::history::{HistoryEntry, read_all_for_host};
 use crate::text::escape;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -49,9 +49,9 @@ pub fn entries(source: &Source) -> Result<Vec<HistoryEntry>, RunError> {
 
 /// What the list calls the entry's workspace: its label, or "N workspaces" for a batch.
 pub fn workspace_label(e: &HistoryEntry, labels: &HashMap<String, String>) -> String {
-    match e.kind {
-        Kind::Batch => crate::revert::batch_size(e),
-        _ => labels
+    match e.is_batch() {
+        true => crate::revert::batch_size(e),
+        false => labels
             .get(&e.workspace_id)
             .cloned()
             .unwrap_or_else(|| e.workspace_id.clone()),
@@ -80,12 +80,9 @@ pub fn filter_known(
         .collect())
 }
 
-/// The table or JSON of the entries.
-pub fn render(
-    entries: &[HistoryEntry],
-    labels: &HashMap<String, String>,
-    output: Output,
-) -> String {
+/// The table or JSON of the entries, workspaces and people named by `names`.
+pub fn render(entries: &[HistoryEntry], names: &Known, output: Output) -> String {
+    let labels = &names.workspaces;
     match output {
         Output::Json => {
             let list: Vec<Value> = entries
@@ -93,15 +90,15 @@ pub fn render(
                 .map(|e| {
                     let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
                     if let Value::Object(m) = &mut v {
-                        let label = match e.kind {
-                            Kind::Batch => Value::Null,
-                            _ => labels
+                        let label = match e.is_batch() {
+                            true => Value::Null,
+                            false => labels
                                 .get(&e.workspace_id)
                                 .cloned()
                                 .map_or(Value::Null, Value::String),
                         };
                         m.insert("workspace".into(), label);
-                        m.insert("summary".into(), Value::String(summary(e)));
+                        m.insert("summary".into(), Value::String(summary(e, names)));
                     }
                     v
                 })
@@ -121,7 +118,7 @@ pub fn render(
                         time_cell(&e.time),
                         kind_name(e.kind).to_string(),
                         escape(&workspace_label(e, labels)).into_owned(),
-                        summary(e),
+                        summary(e, names),
                     ]
                 })
                 .collect();
@@ -172,31 +169,53 @@ pub async fn run(settings: &Settings, workspace: Option<String>) -> Result<Strin
             }
         },
     };
-    // Workspaces by name and slug where the server can say (ids stay where it cannot).
+    // Workspaces by name and slug, people by name and email, where the server can say (ids
+    // stay where it cannot): one read of the list, one of the organisation's members.
     let unnamed = shown
         .iter()
-        .any(|e| e.kind != Kind::Batch && !labels.contains_key(&e.workspace_id));
-    if unnamed && (settings.demo || settings.key.is_some()) {
+        .flat_map(workspaces_named)
+        .any(|id| !labels.contains_key(&id));
+    let nameless = shown.iter().any(|e| !people_named(e).is_empty());
+    let mut people = HashMap::new();
+    if (unnamed || nameless) && (settings.demo || settings.key.is_some()) {
         let conn = match conn {
             Some(c) => Some(c),
             None => super::connected(settings).await.ok(),
         };
-        if let Some(conn) = conn
-            && let Ok(list) = conn.client.list().await
-        {
-            for ws in list {
-                labels
-                    .entry(ws.id().to_string())
-                    .or_insert_with(|| crate::write::review::workspace(ws.name(), ws.slug()));
+        if let Some(conn) = conn {
+            if unnamed && let Ok(list) = conn.client.list().await {
+                for ws in list {
+                    labels
+                        .entry(ws.id().to_string())
+                        .or_insert_with(|| crate::write::review::workspace(ws.name(), ws.slug()));
+                }
+            }
+            if nameless && let Ok(org) = conn.client.organization_members().await {
+                people = org
+                    .iter()
+                    .map(|m| {
+                        let who = crate::write::review::person(
+                            Some(&m.display_name()),
+                            Some(&m.email),
+                            &m.id,
+                        );
+                        (m.id.clone(), who)
+                    })
+                    .collect();
             }
         }
     }
-    Ok(render(&shown, &labels, settings.output))
+    let names = Known {
+        workspaces: labels,
+        people,
+    };
+    Ok(render(&shown, &names, settings.output))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::history::Kind;
     use serde_json::json;
 
     fn e(id: &str, ws: &str) -> HistoryEntry {
@@ -237,7 +256,7 @@ mod tests {
         let batch = HistoryEntry::batch("h", vec![e("", "w2"), e("", "w3")]);
         assert_eq!(workspace_label(&batch, &HashMap::new()), "2 workspaces");
         let json: Value =
-            serde_json::from_str(&render(&[batch], &HashMap::new(), Output::Json)).unwrap();
+            serde_json::from_str(&render(&[batch], &Known::default(), Output::Json)).unwrap();
         assert_eq!(json[0]["kind"], "batch");
         assert_eq!(json[0]["parts"].as_array().map(Vec::len), Some(2));
     }

@@ -119,8 +119,15 @@ pub async fn add(
         ));
     }
     // A user the organisation does not know is a typing error: refused before any write.
+    let mut people = Map::new();
     match client.organization_members().await {
         Ok(org) => {
+            // Who they are, for the history to name them.
+            for o in org.iter().filter(|o| users.contains(&o.id)) {
+                let who =
+                    crate::write::review::person(Some(&o.display_name()), Some(&o.email), &o.id);
+                people.insert(o.id.clone(), Value::String(who));
+            }
             let unknown: Vec<&String> = users
                 .iter()
                 .filter(|u| !org.iter().any(|o| &o.id == *u))
@@ -184,7 +191,7 @@ pub async fn add(
                 .to_history(),
             ],
             Map::new(),
-            map(json!({"added": added})),
+            map(json!({"added": added, "people": people})),
         )
         .entry(client.host()),
     );

@@ -15,7 +15,9 @@ use crate::state::history::HistoryEntry;
 use crate::submit::{Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest};
 use crate::text::escape;
 use crate::workspace::display_value;
+use crate::write::review::{self, Row, value};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 pub async fn run(
     conn: &Connection,
@@ -32,186 +34,334 @@ pub async fn run(
     let all = super::history::entries(&source)?;
     let entry = find(&all, asked).map_err(|e| RunError::usage(e.to_string()))?;
     let labels = labels(&all);
-    let undo = revert(entry, &labels).map_err(|e| RunError::usage(e.to_string()))?;
+    let reverse = undo_of(entry, &labels)?;
     let what = format!(
         "{} entry {} ({})",
         super::history::kind_name(entry.kind),
         super::history::short_id(&entry.id),
         super::history::workspace_label(entry, &labels)
     );
-    match undo {
-        Revert::Patch(p) => {
-            if holds(conn, &p.id, &p.patch).await {
-                say(&format!(
-                    "nothing to change: {} already holds the values from before this entry",
-                    escape(&p.label)
-                ));
-                return Ok(nothing(output));
-            }
-            show_patch(&p);
-            if dry {
-                return Ok(dry_run(output, &[patch_request(&p.id, &p.patch)?]));
-            }
-            confirm(&format!("Undo {}?", escape(&what)), yes)?;
-            patch(conn, output, &p).await
+    let undo = Undo {
+        conn,
+        output,
+        entry,
+        labels: &labels,
+        what,
+        yes,
+        dry,
+        concurrency,
+    };
+    // What the write commands record meanwhile is this entry's undo: kind `revert`, `of` it.
+    super::admin_io::reverting(entry, undo.run(reverse)).await
+}
+
+/// The undo of `entry`, or why there is none (exit 2).
+fn undo_of(entry: &HistoryEntry, labels: &HashMap<String, String>) -> Result<Revert, RunError> {
+    revert(entry, labels).map_err(|e| RunError::usage(e.to_string()))
+}
+
+/// One undo being sent, and what it needs to show and ask.
+struct Undo<'a> {
+    conn: &'a Connection,
+    output: Output,
+    entry: &'a HistoryEntry,
+    labels: &'a HashMap<String, String>,
+    /// The entry as the question names it.
+    what: String,
+    yes: bool,
+    dry: bool,
+    concurrency: usize,
+}
+
+impl Undo<'_> {
+    /// A workspace as the review names it: "Name (slug)" from one read, else the history's
+    /// label, else its uuid.
+    async fn workspace(&self, id: &str) -> String {
+        match self.conn.client.get(id).await {
+            Ok(ws) if ws.id() == id => review::workspace(ws.name(), ws.slug()),
+            _ => self
+                .labels
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.to_string()),
         }
-        Revert::Guardrail {
-            workspace_id,
-            guardrail_id,
-            expect,
-            patch,
-        } => {
-            say(&format!(
-                "would send PATCH /guardrails/{guardrail_id} back to {}",
-                escape(&Value::Object(patch.clone()).to_string())
-            ));
-            ask(&what, yes, dry)?;
-            let now = conn
-                .client
-                .get_guardrail(&guardrail_id)
-                .await?
-                .unwrap_or_default();
-            let moved: Vec<String> = expect
-                .iter()
-                .filter(|(k, v)| now.get(*k).unwrap_or(&Value::Null) != *v)
-                .map(|(k, _)| {
-                    format!(
-                        "{k} is now {}",
-                        now.get(k).map_or("null".into(), Value::to_string)
-                    )
-                })
-                .collect();
-            if !moved.is_empty() {
-                return Err(changed_since(&moved));
+    }
+
+    /// "Name (slug) · uuid", for the line above a table.
+    async fn workspace_and_id(&self, id: &str) -> String {
+        let name = self.workspace(id).await;
+        if name == id {
+            name
+        } else {
+            format!("{name} · {id}")
+        }
+    }
+
+    async fn run(self, undo: Revert) -> Result<String, RunError> {
+        let Undo {
+            conn,
+            output,
+            entry,
+            yes,
+            dry,
+            ..
+        } = self;
+        let what = self.what.as_str();
+        match undo {
+            Revert::Patch(p) => {
+                if holds(conn, &p.id, &p.patch).await {
+                    say(&format!(
+                        "nothing to change: {} already holds the values from before this entry",
+                        escape(&p.label)
+                    ));
+                    return Ok(nothing(output));
+                }
+                show_patch(&p, &self.workspace_and_id(&p.id).await);
+                if dry {
+                    return Ok(dry_run(output, &[patch_request(&p.id, &p.patch)?]));
+                }
+                confirm(&format!("Undo {}?", escape(what)), yes)?;
+                patch(conn, output, &p).await
             }
-            super::guardrail::patch_guardrail_of(
-                conn,
-                output,
-                &workspace_id,
+            Revert::Guardrail {
+                workspace_id,
+                guardrail_id,
+                expect,
                 patch,
-                dry,
-                Some(&guardrail_id),
-            )
-            .await
-        }
-        Revert::Members {
-            workspace_id,
-            action,
-            user_ids,
-        } => {
-            say(&format!(
-                "would send POST /workspaces/{workspace_id}/members/{} with {}",
-                action.as_str(),
-                escape(&user_ids.join(", "))
-            ));
-            ask(&what, yes, dry)?;
-            match action {
-                MembersAction::Add => {
-                    super::members::add(conn, output, &workspace_id, &user_ids, dry).await
-                }
-                MembersAction::Remove => {
-                    super::members::remove(conn, output, &workspace_id, &user_ids, true, dry).await
-                }
-            }
-        }
-        Revert::Key {
-            hash,
-            expect,
-            patch,
-            ..
-        } => {
-            say(&format!(
-                "would send PATCH /keys/{hash} with {}",
-                serde_json::to_string(&patch).unwrap_or_default()
-            ));
-            ask(&what, yes, dry)?;
-            let (key, now_in) = super::keys::locate(conn, &hash).await?;
-            match (patch.disabled, patch.workspace_id) {
-                (Some(disabled), _) => {
-                    super::keys::set_disabled(conn, output, &hash, disabled, dry).await
-                }
-                (None, Some(back)) => {
-                    let expected = expect.workspace_id.unwrap_or_default();
-                    if now_in.id() != expected && now_in.id() != back {
-                        return Err(changed_since(&[format!(
-                            "key '{}' is now in {} ({})",
-                            key.name,
-                            now_in.slug(),
-                            now_in.id()
-                        )]));
-                    }
-                    super::keys::move_key(conn, output, &hash, &back, true, dry).await
-                }
-                (None, None) => Err(RunError::usage("the entry changes nothing of the key")),
-            }
-        }
-        Revert::Budgets {
-            workspace_id,
-            expect,
-            restore,
-            changed,
-            byok_changed,
-        } => {
-            say(&format!(
-                "would put back the budgets of {}: {}",
-                escape(&super::history::workspace_label(entry, &labels)),
-                changed
-                    .iter()
-                    .map(|i| format!(
-                        "{i} {}",
-                        restore
-                            .limits
-                            .get(*i)
-                            .map_or("none".into(), crate::admin::budgets::usd)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            ask(&what, yes, dry)?;
-            let now = conn.client.get_budgets(&workspace_id).await?;
-            let target = budget_target(&now, &expect, &restore, &changed, byok_changed).map_err(
-                |moved| {
-                    changed_since(
-                        &moved
-                            .iter()
-                            .map(|m| format!("{m} changed"))
-                            .collect::<Vec<_>>(),
-                    )
-                },
-            )?;
-            let requests = crate::admin::budgets::plan(&now, &target).map_err(|broken| {
-                RunError::conflict(format!(
-                    "putting the budgets back would break the rules with what the server holds now: {}; nothing was sent",
-                    broken
+            } => {
+                say(&format!(
+                    "would change the default guardrail of {} (guardrail {guardrail_id}), if each field still holds its value after the entry:",
+                    self.workspace_and_id(&workspace_id).await
+                ));
+                show(
+                    patch
                         .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ))
-            })?;
-            super::budgets::execute(conn, output, &workspace_id, now, target, requests, dry).await
+                        .map(|(k, v)| Row::new(k.as_str(), value(expect.get(k)), value(Some(v))))
+                        .collect(),
+                );
+                ask(what, yes, dry)?;
+                let now = conn
+                    .client
+                    .get_guardrail(&guardrail_id)
+                    .await?
+                    .unwrap_or_default();
+                let moved: Vec<String> = expect
+                    .iter()
+                    .filter(|(k, v)| now.get(*k).unwrap_or(&Value::Null) != *v)
+                    .map(|(k, _)| format!("{k} is now {}", value(now.get(k))))
+                    .collect();
+                if !moved.is_empty() {
+                    return Err(changed_since(&moved));
+                }
+                super::guardrail::patch_guardrail_of(
+                    conn,
+                    output,
+                    &workspace_id,
+                    patch,
+                    dry,
+                    Some(&guardrail_id),
+                )
+                .await
+            }
+            Revert::Members {
+                workspace_id,
+                action,
+                user_ids,
+            } => {
+                let org = conn.client.organization_members().await.unwrap_or_default();
+                let who = |u: &String| {
+                    let known = org.iter().find(|o| &o.id == u);
+                    let name = known.map(|o| o.display_name());
+                    review::person(name.as_deref(), known.map(|o| o.email.as_str()), u)
+                };
+                let (verb, rows): (&str, Vec<Row>) = match action {
+                    MembersAction::Add => (
+                        "add to",
+                        user_ids
+                            .iter()
+                            .map(|u| Row::new("member", review::NULL, who(u)))
+                            .collect(),
+                    ),
+                    MembersAction::Remove => (
+                        "remove from",
+                        user_ids
+                            .iter()
+                            .map(|u| Row::new("member", who(u), review::NULL))
+                            .collect(),
+                    ),
+                };
+                say(&format!(
+                    "would {verb} {}:",
+                    self.workspace_and_id(&workspace_id).await
+                ));
+                show(rows);
+                ask(what, yes, dry)?;
+                match action {
+                    MembersAction::Add => {
+                        super::members::add(conn, output, &workspace_id, &user_ids, dry).await
+                    }
+                    MembersAction::Remove => {
+                        super::members::remove(conn, output, &workspace_id, &user_ids, true, dry)
+                            .await
+                    }
+                }
+            }
+            Revert::Key {
+                hash,
+                expect,
+                patch,
+                ..
+            } => {
+                let written = entry.as_written();
+                let text = |k: &str| {
+                    written
+                        .before
+                        .get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                let key = match text("key_name") {
+                    n if n.is_empty() => hash.clone(),
+                    n => format!("{} · {hash}", review::key(&n, &text("key_label"))),
+                };
+                let mut rows = Vec::new();
+                if let (Some(was), Some(back)) = (expect.disabled, patch.disabled) {
+                    rows.push(Row::new(
+                        "disabled",
+                        value(Some(&Value::Bool(was))),
+                        value(Some(&Value::Bool(back))),
+                    ));
+                }
+                if let (Some(now_in), Some(back)) = (&expect.workspace_id, &patch.workspace_id) {
+                    rows.push(Row::new(
+                        "workspace",
+                        self.workspace(now_in).await,
+                        self.workspace(back).await,
+                    ));
+                }
+                say(&format!(
+                    "would change key {}, if it still holds its state after the entry:",
+                    escape(&key)
+                ));
+                show(rows);
+                ask(what, yes, dry)?;
+                let (key, now_in) = super::keys::locate(conn, &hash).await?;
+                match (patch.disabled, patch.workspace_id) {
+                    (Some(disabled), _) => {
+                        super::keys::set_disabled(conn, output, &hash, disabled, dry).await
+                    }
+                    (None, Some(back)) => {
+                        let expected = expect.workspace_id.unwrap_or_default();
+                        if now_in.id() != expected && now_in.id() != back {
+                            return Err(changed_since(&[format!(
+                                "key '{}' is now in {} ({})",
+                                key.name,
+                                review::workspace(now_in.name(), now_in.slug()),
+                                now_in.id()
+                            )]));
+                        }
+                        super::keys::move_key(conn, output, &hash, &back, true, dry).await
+                    }
+                    (None, None) => Err(RunError::usage("the entry changes nothing of the key")),
+                }
+            }
+            Revert::Budgets {
+                workspace_id,
+                expect,
+                restore,
+                changed,
+                byok_changed,
+            } => {
+                let usd =
+                    |v: Option<f64>| v.map_or(review::NULL.to_string(), crate::admin::budgets::usd);
+                let on = |v: Option<bool>| match v {
+                    Some(true) => "on".to_string(),
+                    Some(false) => "off".to_string(),
+                    None => review::NULL.to_string(),
+                };
+                let mut rows: Vec<Row> = changed
+                    .iter()
+                    .map(|i| {
+                        Row::new(
+                            i.as_str(),
+                            usd(expect.limits.get(*i)),
+                            usd(restore.limits.get(*i)),
+                        )
+                    })
+                    .collect();
+                if byok_changed {
+                    rows.push(Row::new(
+                        "include BYOK",
+                        on(expect.include_byok),
+                        on(restore.include_byok),
+                    ));
+                }
+                say(&format!(
+                    "would put back the budgets of {}, if each still holds its value after the entry:",
+                    self.workspace_and_id(&workspace_id).await
+                ));
+                show(rows);
+                ask(what, yes, dry)?;
+                let now = conn.client.get_budgets(&workspace_id).await?;
+                let target = budget_target(&now, &expect, &restore, &changed, byok_changed)
+                    .map_err(|moved| {
+                        changed_since(
+                            &moved
+                                .iter()
+                                .map(|m| format!("{m} changed"))
+                                .collect::<Vec<_>>(),
+                        )
+                    })?;
+                let requests = crate::admin::budgets::plan(&now, &target).map_err(|broken| {
+                    RunError::conflict(format!(
+                        "putting the budgets back would break the rules with what the server holds now: {}; nothing was sent",
+                        broken
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ))
+                })?;
+                super::budgets::execute(conn, output, &workspace_id, now, target, requests, dry)
+                    .await
+            }
+            Revert::DeleteCreated {
+                workspace_id,
+                slug,
+                name,
+                created_at,
+            } => {
+                say(&format!(
+                    "undoing the create deletes workspace {} · {workspace_id}, if it is still the one created at {}:",
+                    escape(&review::workspace(&name, &slug)),
+                    escape(&created_at)
+                ));
+                show(vec![Row::new(
+                    "workspace",
+                    review::workspace(&name, &slug),
+                    review::NULL,
+                )]);
+                let plan = super::delete::DeletePlan {
+                    workspace: workspace_id,
+                    yes,
+                    confirm_default: false,
+                    dry_run: dry,
+                    created: Some(super::delete::Created { slug, created_at }),
+                };
+                super::delete::run(conn, output, plan).await
+            }
+            Revert::Batch(items) => {
+                batch(conn, output, what, items, yes, dry, self.concurrency).await
+            }
         }
-        Revert::DeleteCreated {
-            workspace_id,
-            slug,
-            created_at,
-            ..
-        } => {
-            say(&format!(
-                "undoing the create deletes workspace '{}' ({workspace_id}), if it is still the one created at {}",
-                escape(&slug),
-                escape(&created_at)
-            ));
-            let plan = super::delete::DeletePlan {
-                workspace: workspace_id,
-                yes,
-                confirm_default: false,
-                dry_run: dry,
-                created: Some(super::delete::Created { slug, created_at }),
-            };
-            super::delete::run(conn, output, plan).await
-        }
-        Revert::Batch(items) => batch(conn, output, &what, items, yes, dry, concurrency).await,
+    }
+}
+
+/// A review table on stderr, indented under the line that says what it is.
+fn show(rows: Vec<Row>) {
+    for line in review::table(&rows, 100) {
+        say(&format!("  {}", escape(&line)));
     }
 }
 
@@ -266,12 +416,13 @@ fn changed_since(what: &[String]) -> RunError {
     ))
 }
 
-fn show_patch(p: &PatchRevert) {
-    use crate::write::review::{Row, table, value};
+/// The inverse patch in the review language; `name` is the workspace as [`Undo::workspace_and_id`]
+/// names it.
+fn show_patch(p: &PatchRevert, name: &str) {
+    use crate::write::review::table;
     say(&format!(
-        "would send PATCH /workspaces/{} ({}), if each field still holds its value after the entry:",
-        p.id,
-        escape(&p.label)
+        "would change workspace {}, if each field still holds its value after the entry:",
+        escape(name)
     ));
     // The one review language: FIELD | BEFORE | AFTER, ∅ for null.
     let rows: Vec<Row> = p
@@ -432,25 +583,21 @@ async fn batch(
         "would send {} PATCH request(s), each only if its fields still hold the batch's values:",
         items.len()
     ));
-    for item in &items {
-        let fields: Vec<String> = item
-            .patch
-            .fields()
+    // One review table: each workspace's fields, FIELD as "workspace · field".
+    show(
+        items
             .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}: \"{}\" → \"{}\"",
-                    display_value(item.base.get(k)),
-                    display_value(Some(v))
-                )
+            .flat_map(|item| {
+                item.patch.fields().iter().map(|(k, v)| {
+                    Row::new(
+                        format!("{} · {k}", item.label),
+                        value(item.base.get(k)),
+                        value(Some(v)),
+                    )
+                })
             })
-            .collect();
-        say(&format!(
-            "  {}: {}",
-            escape(&item.label),
-            escape(&fields.join(", "))
-        ));
-    }
+            .collect(),
+    );
     if dry {
         let requests = items
             .iter()

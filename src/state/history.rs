@@ -32,6 +32,11 @@ pub enum Kind {
     /// then one line per part as it lands (its own kind, `batch` naming this entry's id);
     /// [`read`] puts those parts back in `parts`, as the older one-line form wrote them.
     Batch,
+    /// The undo of another entry (product.md §15): `of` names the entry undone and `reverts`
+    /// the kind of write that entry recorded (see [`HistoryEntry::reverts`]). Its `patch`,
+    /// `before`, `after` and `target` have the shape of that kind, so a revert is undone in
+    /// turn like the entry it undid — unless it deleted (it undid a create).
+    Revert,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +64,16 @@ pub struct HistoryEntry {
     /// On a part's own line: the id of the batch it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
+    /// Kind `revert` only: the id of the entry this one undoes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+    /// Kind `revert` only: the kind of write the undone entry recorded (for the undo of a
+    /// revert, the kind that revert undid, so a chain of undos keeps the first entry's kind).
+    /// The fields have that kind's shape — one exception: the undo of a `create` deleted the
+    /// workspace, so its fields are a `delete`'s (see [`HistoryEntry::shape`]). The undo of a
+    /// batch is written as a batch is: its line, then one `patch` line per part naming it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverts: Option<Kind>,
 }
 
 impl HistoryEntry {
@@ -89,6 +104,8 @@ impl HistoryEntry {
             after: pick(after),
             parts: Vec::new(),
             batch: None,
+            of: None,
+            reverts: None,
         }
     }
 }
@@ -122,6 +139,8 @@ impl HistoryEntry {
             after,
             parts: Vec::new(),
             batch: None,
+            of: None,
+            reverts: None,
         }
     }
 
@@ -139,6 +158,8 @@ impl HistoryEntry {
             after: Map::new(),
             parts,
             batch: None,
+            of: None,
+            reverts: None,
         }
     }
 
@@ -146,6 +167,48 @@ impl HistoryEntry {
     pub fn part_of(mut self, batch_id: &str) -> Self {
         self.batch = Some(batch_id.to_string());
         self
+    }
+
+    /// This entry as the undo of `undone`: kind `revert`, `of` its id, `reverts` the kind of
+    /// write it recorded (through a chain of reverts, the first one's). Its fields stay as they
+    /// are: they must have the shape of that kind (a delete's for the undo of a create).
+    pub fn reverting(self, undone: &HistoryEntry) -> Self {
+        crate::write::record::Reverting::of(undone).mark(self)
+    }
+
+    /// What a revert of this entry reverts: its own kind, or, for a revert, what that reverted.
+    pub fn undone_kind(&self) -> Kind {
+        match self.kind {
+            Kind::Revert => self.reverts.unwrap_or_default(),
+            k => k,
+        }
+    }
+
+    /// The kind whose shape this entry's fields have: its kind, or for a revert the kind of
+    /// write it made (what it reverts, but `delete` for the undo of a `create`).
+    pub fn shape(&self) -> Kind {
+        match (self.kind, self.reverts) {
+            (Kind::Revert, Some(Kind::Create)) => Kind::Delete,
+            (Kind::Revert, Some(k)) => k,
+            (Kind::Revert, None) => Kind::Patch,
+            (k, _) => k,
+        }
+    }
+
+    /// The entry as the write it made: a revert seen as an entry of its [`Self::shape`] (same
+    /// id), for what reads fields by kind (the undo, the summaries).
+    pub fn as_written(&self) -> std::borrow::Cow<'_, HistoryEntry> {
+        if self.kind != Kind::Revert {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut e = self.clone();
+        e.kind = self.shape();
+        std::borrow::Cow::Owned(e)
+    }
+
+    /// Whether the entry is a batch (or the undo of one): its parts are its writes.
+    pub fn is_batch(&self) -> bool {
+        self.shape() == Kind::Batch
     }
 
     /// Whether the entry touched workspace `id` (itself or one of its parts).
@@ -237,7 +300,7 @@ pub fn read_all(dir: &Path) -> std::io::Result<History> {
             out.entries[at].parts.push(e);
             continue;
         }
-        if e.kind == Kind::Batch {
+        if e.is_batch() {
             batches.insert(e.id.clone(), out.entries.len());
         }
         out.entries.push(e);

@@ -15,12 +15,41 @@ pub struct Record {
     pub patch: Map<String, Value>,
     pub before: Map<String, Value>,
     pub after: Map<String, Value>,
+    /// Set by [`Record::reverting`]: the entry this write undoes, so it is recorded as kind
+    /// `revert` naming it (its fields keep this record's kind's shape).
+    pub reverting: Option<Reverting>,
+}
+
+/// What a revert's entry says of the entry it undoes: its id (`of`) and the kind of write it
+/// recorded (`reverts`, see [`HistoryEntry::reverts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reverting {
+    pub of: String,
+    pub reverts: Kind,
+}
+
+impl Reverting {
+    /// The undo of `undone`.
+    pub fn of(undone: &HistoryEntry) -> Self {
+        Self {
+            of: undone.id.clone(),
+            reverts: undone.undone_kind(),
+        }
+    }
+
+    /// `entry` marked as this undo: kind `revert`, `of`, `reverts`.
+    pub fn mark(&self, mut entry: HistoryEntry) -> HistoryEntry {
+        entry.kind = Kind::Revert;
+        entry.of = Some(self.of.clone());
+        entry.reverts = Some(self.reverts);
+        entry
+    }
 }
 
 impl Record {
     /// The history line, for `host`, stamped now.
     pub fn entry(self, host: &str) -> HistoryEntry {
-        HistoryEntry::admin(
+        let entry = HistoryEntry::admin(
             self.kind,
             host,
             &self.workspace_id,
@@ -28,7 +57,20 @@ impl Record {
             self.patch,
             self.before,
             self.after,
-        )
+        );
+        match &self.reverting {
+            Some(r) => r.mark(entry),
+            None => entry,
+        }
+    }
+
+    /// This write as the undo of `undone` (any kind): recorded as kind `revert` with `of`
+    /// naming `undone` and `reverts` its kind, so `orws history` lists it as a revert and it
+    /// can be undone in turn (unless it deleted). Build the record as the write it is (a
+    /// guardrail patch, a key move, the delete that undoes a create), then mark it.
+    pub fn reverting(mut self, undone: &HistoryEntry) -> Self {
+        self.reverting = Some(Reverting::of(undone));
+        self
     }
 
     /// Budget requests that landed, in order, on `before`; `after` what they made of it.
@@ -46,6 +88,7 @@ impl Record {
             patch: requests_map(requests),
             before: before.to_history(),
             after: after.to_history(),
+            reverting: None,
         }
     }
 
@@ -74,6 +117,7 @@ impl Record {
             patch: body.clone(),
             before: pick(before),
             after: pick(after),
+            reverting: None,
         }
     }
 
@@ -95,6 +139,7 @@ impl Record {
             patch: requests_map(requests),
             before,
             after,
+            reverting: None,
         }
     }
 }
@@ -124,6 +169,26 @@ mod tests {
         assert_eq!(r.before, *json!({"limit_usd": 100}).as_object().unwrap());
         assert_eq!(r.after, *json!({"limit_usd": null}).as_object().unwrap());
         assert_eq!(r.target.as_deref(), Some("g"));
+    }
+
+    #[test]
+    fn any_record_can_be_marked_as_the_undo_of_an_entry() {
+        let undone = Record::guardrail("ws", "g", &Map::new(), None, None).entry("h");
+        let e = Record::guardrail("ws", "g", &Map::new(), None, None)
+            .reverting(&undone)
+            .entry("h");
+        assert_eq!(e.kind, Kind::Revert);
+        assert_eq!(e.of.as_deref(), Some(undone.id.as_str()));
+        assert_eq!(e.reverts, Some(Kind::Guardrail));
+        assert_eq!(e.target.as_deref(), Some("g"));
+        let line = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            (line["kind"].as_str(), line["reverts"].as_str()),
+            (Some("revert"), Some("guardrail"))
+        );
+        // Lines without the fields (every other kind) do not write them.
+        let plain = serde_json::to_value(&undone).unwrap();
+        assert!(plain.get("of").is_none() && plain.get("reverts").is_none());
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod view;
 
 use crate::config::Action;
 use crate::revert::{MembersAction, PatchRevert, Revert, revert};
-use crate::state::history::{HistoryEntry, Kind};
+use crate::state::history::HistoryEntry;
 use crate::tui::app::{App, Effect, Level, Screen};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -110,7 +110,7 @@ impl HistoryView {
                 entry: i,
                 part: None,
             });
-            if e.kind == Kind::Batch && self.expanded.contains(&e.id) {
+            if e.is_batch() && self.expanded.contains(&e.id) {
                 rows.extend(parts.into_iter().map(|p| Row {
                     entry: i,
                     part: Some(p),
@@ -130,7 +130,7 @@ impl HistoryView {
     fn selected_batch(&self) -> Option<String> {
         let row = *self.rows().get(self.selected)?;
         let e = self.list().get(row.entry)?;
-        (e.kind == Kind::Batch).then(|| e.id.clone())
+        e.is_batch().then(|| e.id.clone())
     }
 
     fn clamp(&mut self) {

@@ -83,17 +83,17 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
                 "",
                 "└ part",
                 truncate(&view.label(&part.workspace_id), 18),
-                summary(part)
+                summary(part, &view.labels)
             ),
             None => {
-                let fold = match e.kind {
-                    Kind::Batch if view.expanded.contains(&e.id) => "▾ ",
-                    Kind::Batch => "▸ ",
-                    _ => "",
+                let fold = match e.is_batch() {
+                    true if view.expanded.contains(&e.id) => "▾ ",
+                    true => "▸ ",
+                    false => "",
                 };
-                let workspace = match e.kind {
-                    Kind::Batch => crate::revert::batch_size(e),
-                    _ => view.label(&e.workspace_id),
+                let workspace = match e.is_batch() {
+                    true => crate::revert::batch_size(e),
+                    false => view.label(&e.workspace_id),
                 };
                 format!(
                     "{mark} {:<8} {:<16} {:<9} {:<18} {fold}{}",
@@ -101,7 +101,7 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
                     time(&e.time),
                     kind_name(e.kind),
                     truncate(&workspace, 18),
-                    summary(e)
+                    summary(e, &view.labels)
                 )
             }
         };
@@ -150,15 +150,21 @@ fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
         Some(Value::String(s)) => format!("\"{}\"", crate::text::escape(s)),
         Some(other) => crate::text::escape(&other.to_string()).into_owned(),
     };
-    let workspace = match e.kind {
-        Kind::Batch => crate::revert::batch_size(e),
-        _ => view.label(&e.workspace_id),
+    let workspace = match e.is_batch() {
+        true => crate::revert::batch_size(e),
+        false => view.label(&e.workspace_id),
+    };
+    let of = match (&e.kind, &e.of) {
+        (Kind::Revert, Some(of)) => format!(" of {}", crate::text::escape(short_id(of))),
+        _ => String::new(),
     };
     let mut out = vec![format!(
-        " {} · {workspace} · {}",
+        " {}{of} · {workspace} · {}",
         kind_name(e.kind),
         e.time.get(..19).unwrap_or(&e.time).replacen('T', " ", 1)
     )];
+    // A revert shows the write it made.
+    let e = &*e.as_written();
     match e.kind {
         Kind::Patch | Kind::Guardrail => out.extend(e.patch.keys().map(|k| {
             format!(
@@ -167,11 +173,13 @@ fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
                 show(e.after.get(k))
             )
         })),
-        Kind::Batch => out.extend(
-            e.parts
-                .iter()
-                .map(|p| format!("  {}: {}", view.label(&p.workspace_id), summary(p))),
-        ),
+        Kind::Batch => out.extend(e.parts.iter().map(|p| {
+            format!(
+                "  {}: {}",
+                view.label(&p.workspace_id),
+                summary(p, &view.labels)
+            )
+        })),
         Kind::Budgets => {
             let keys: Vec<&String> = e.after.keys().chain(e.before.keys()).collect();
             let mut seen = std::collections::BTreeSet::new();
@@ -185,8 +193,8 @@ fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
                 }
             }
         }
-        Kind::Create | Kind::Delete | Kind::Members | Kind::Keys => {
-            out.push(format!("  {}", summary(e)));
+        Kind::Create | Kind::Delete | Kind::Members | Kind::Keys | Kind::Revert => {
+            out.push(format!("  {}", summary(e, &view.labels)));
             if e.kind == Kind::Delete {
                 out.push(
                     "  Not revertable: a deleted workspace or key cannot be brought back.".into(),
