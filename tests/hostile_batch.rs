@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::submit::{Applied, WriteOutcome};
 use orws::tui::app::{App, Effect, Msg, Screen};
-use orws::tui::screens::bulk::{BulkMsg, Phase, Purpose};
+use orws::tui::screens::bulk::{BulkMsg, Purpose};
 use orws::tui::test_host::buffer_text;
 use orws::tui::theme::Theme;
 use orws::tui::view;
@@ -81,14 +81,14 @@ fn the_undo_of_a_shared_name_does_not_warn_of_one_name_for_all() {
         "the change warns"
     );
     key(&mut app, KeyCode::Enter);
-    let items = match &app.bulk.as_ref().unwrap().phase {
-        Phase::Progress(p) => p.items.clone(),
+    let items = match app.bulk.as_ref().unwrap().progress() {
+        Some(p) => p.items.clone(),
         other => panic!("not in progress: {other:?}"),
     };
     let outcomes = items.iter().map(|i| Some(applied(i))).collect();
     app.update(Msg::Bulk(BulkMsg::Finished(outcomes)));
     key(&mut app, KeyCode::Char('u'));
-    let Phase::Review(review) = &app.bulk.as_ref().unwrap().phase else {
+    let Some(review) = app.bulk.as_ref().unwrap().reviewing() else {
         panic!("the undo opens a Review");
     };
     assert_eq!(review.purpose, Purpose::Undo);
@@ -163,7 +163,7 @@ fn undoing_a_batch_already_undone_sends_nothing_to_those_that_hold_the_old_value
         undo_item("u-beta", "beta", "Same", "Beta"),
     ];
     orws::tui::screens::bulk::open_undo(&mut app, items.clone());
-    let Phase::Review(review) = &app.bulk.as_ref().unwrap().phase else {
+    let Some(review) = app.bulk.as_ref().unwrap().reviewing() else {
         panic!("a Review of the undo");
     };
     let ids: Vec<&str> = review.items.iter().map(|i| i.id.as_str()).collect();

@@ -94,8 +94,8 @@ fn focus_on(app: &mut App, name: &str) {
 }
 
 fn review(app: &App) -> &orws::tui::screens::bulk::review::BulkReview {
-    match &app.bulk.as_ref().unwrap().phase {
-        Phase::Review(r) => r,
+    match app.bulk.as_ref().unwrap().reviewing() {
+        Some(r) => r,
         other => panic!("not on the review: {other:?}"),
     }
 }
@@ -386,7 +386,7 @@ fn enter_on_the_review_starts_the_batch_and_no_letter_does() {
     focus_on(&mut app, "is_observability_broadcast_enabled");
     key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Char('s'));
-    assert_eq!(input::context(&app), Ok(Scope::BulkReview));
+    assert_eq!(input::context(&app), Ok(Scope::Review));
     for c in "abcdefghijklmnopqrstuvwxyz".chars() {
         if c == 'q' {
             continue;
@@ -399,12 +399,9 @@ fn enter_on_the_review_starts_the_batch_and_no_letter_does() {
         panic!("{effects:?}");
     };
     assert_eq!(items.len(), 2);
-    assert!(matches!(
-        app.bulk.as_ref().unwrap().phase,
-        Phase::Progress(_)
-    ));
+    assert!(app.bulk.as_ref().unwrap().progress().is_some());
     assert!(app.is_busy());
-    assert_eq!(input::context(&app), Ok(Scope::BulkProgress));
+    assert_eq!(input::context(&app), Ok(Scope::Submitting));
     // Esc stops starting new ones (once).
     assert_eq!(
         key(&mut app, KeyCode::Esc),
@@ -461,8 +458,8 @@ fn progress() -> App {
 }
 
 fn items(app: &App) -> Vec<orws::batch::Item> {
-    match &app.bulk.as_ref().unwrap().phase {
-        Phase::Progress(p) => p.items.clone(),
+    match app.bulk.as_ref().unwrap().progress() {
+        Some(p) => p.items.clone(),
         other => panic!("not in progress: {other:?}"),
     }
 }
@@ -557,7 +554,7 @@ fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
         panic!("one history record: {effects:?}");
     };
     assert_eq!(recorded.len(), 3);
-    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+    assert_eq!(input::context(&app), Ok(Scope::Result));
     let text = screen(&app, (80, 24));
     assert!(text.contains("1 applied · 1 conflict · 1 failed"), "{text}");
     insta::assert_snapshot!("bulk_result_80x24", text);
@@ -569,7 +566,7 @@ fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
     let ids: Vec<&str> = r.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["u-delta"]);
     key(&mut app, KeyCode::Esc);
-    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+    assert_eq!(input::context(&app), Ok(Scope::Result));
 
     // u: a Review undoing only the applied one, back to its value.
     key(&mut app, KeyCode::Char('u'));
@@ -597,7 +594,7 @@ fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
     let text = screen(&app, (80, 24));
     assert!(text.contains("3 not started"), "{text}");
     key(&mut app, KeyCode::Char('u'));
-    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+    assert_eq!(input::context(&app), Ok(Scope::Result));
     assert!(
         app.status
             .as_ref()
@@ -625,7 +622,7 @@ fn with_only_applied_and_conflicts_there_is_nothing_to_try_again() {
         Some(applied(&items[2])),
     ])));
     key(&mut app, KeyCode::Char('r'));
-    assert_eq!(input::context(&app), Ok(Scope::BulkResult));
+    assert_eq!(input::context(&app), Ok(Scope::Result));
     let status = app.status.as_ref().unwrap().text.clone();
     assert!(status.contains("never tried again"), "{status}");
 }
@@ -660,10 +657,11 @@ fn the_wheel_scrolls_a_long_review_and_the_mark_key_can_be_rebound() {
             modifiers: KeyModifiers::NONE,
         })
     };
+    let scroll = |app: &App| orws::tui::screens::bulk::flow(app).unwrap().scroll;
     app.update(wheel(crossterm::event::MouseEventKind::ScrollDown));
-    assert_eq!(review(&app).scroll, 1);
+    assert_eq!(scroll(&app), 1);
     app.update(wheel(crossterm::event::MouseEventKind::ScrollUp));
-    assert_eq!(review(&app).scroll, 0);
+    assert_eq!(scroll(&app), 0);
 }
 
 #[test]

@@ -302,13 +302,13 @@ fn u_on_a_delete_says_why_and_sends_nothing() {
 /// entry's `after` as the base); only Enter there sends, and Esc closes it with nothing sent.
 #[test]
 fn u_on_a_batch_opens_the_bulk_review_of_its_undo() {
-    use orws::tui::screens::bulk::{Phase, Purpose};
+    use orws::tui::screens::bulk::Purpose;
     let mut app = history_open();
     key(&mut app, KeyCode::Down);
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(matches!(app.screen, Screen::Bulk));
     let bulk = app.bulk.as_ref().expect("a bulk review");
-    let Phase::Review(review) = &bulk.phase else {
+    let Some(review) = bulk.reviewing() else {
         panic!("not a review: {:?}", bulk.phase)
     };
     assert_eq!(review.purpose, Purpose::Undo);

@@ -119,11 +119,8 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Picker,
-    /// One form for many workspaces, its review, progress and result.
+    /// One form for many workspaces (its review, progress and result are the write flow's).
     BulkForm,
-    BulkReview,
-    BulkProgress,
-    BulkResult,
     Loading,
     Form,
     Review,
@@ -170,12 +167,9 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 24] = [
+    pub const ALL: [Scope; 21] = [
         Scope::Picker,
         Scope::BulkForm,
-        Scope::BulkReview,
-        Scope::BulkProgress,
-        Scope::BulkResult,
         Scope::Loading,
         Scope::Form,
         Scope::Review,
@@ -224,13 +218,6 @@ impl Scope {
                 Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
                 Review, Help, Quit, Back,
             ],
-            Scope::BulkReview => &[
-                Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
-            ],
-            Scope::BulkProgress => &[Cancel, Down, Up, PageDown, PageUp, Top, Bottom, Help],
-            Scope::BulkResult => &[
-                Retry, Undo, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
-            ],
             Scope::Loading => &[Retry, Back, Help, Quit],
             Scope::Form => &[
                 Up,
@@ -265,9 +252,9 @@ impl Scope {
             Scope::Review => &[
                 Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
             ],
-            Scope::Submitting => &[Cancel, Help],
+            Scope::Submitting => &[Cancel, Down, Up, PageDown, PageUp, Top, Bottom, Help],
             Scope::Result => &[
-                Done, Undo, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
+                Done, Undo, Retry, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
             ],
             Scope::Conflict => &[KeepMine, TakeTheirs, Back, Help, Quit],
             Scope::QuestionLeave => &[KeepDraft, Yes, Discard, No],
@@ -311,9 +298,6 @@ impl Scope {
         match self {
             Scope::Picker => "Workspaces",
             Scope::BulkForm => "Bulk edit",
-            Scope::BulkReview => "Bulk review",
-            Scope::BulkProgress => "Bulk submitting",
-            Scope::BulkResult => "Bulk result",
             Scope::Loading => "Opening",
             Scope::Form => "Form",
             Scope::Review => "Review",
@@ -340,9 +324,6 @@ impl fmt::Display for Scope {
         f.write_str(match self {
             Scope::Picker => "the workspace list",
             Scope::BulkForm => "the bulk edit form",
-            Scope::BulkReview => "the review of a bulk edit",
-            Scope::BulkProgress => "the progress of a bulk edit",
-            Scope::BulkResult => "the result of a bulk edit",
             Scope::Loading => "the opening screen",
             Scope::Form => "the form",
             Scope::Review => "the review",

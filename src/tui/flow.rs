@@ -25,8 +25,9 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
         None
     }
 
-    /// Whether the Result offers `R` (send again what did not land).
-    fn retryable(_outcome: &Self::Outcome) -> bool {
+    /// Whether the Result offers to send again what did not land (its host says when nothing
+    /// failed).
+    fn retries() -> bool {
         false
     }
 
@@ -126,7 +127,8 @@ impl<P: Plan> Flow<P> {
         self.scroll.min(max)
     }
 
-    /// The Review of `plan`, which undoes this flow's result: leaving it comes back here.
+    /// The Review of `plan`, opened from this flow's result (its undo, or sending again what
+    /// failed): leaving it comes back to the result.
     pub fn undo(&mut self, plan: P) {
         let from = std::mem::replace(self, Self::review(plan));
         self.undoes = Some(Box::new(from));
@@ -196,16 +198,16 @@ impl<P: Plan> Flow<P> {
                 label(Action::TakeTheirs, "take theirs"),
                 label(Action::Back, "back"),
             ]),
-            Phase::Result(outcome) => {
+            Phase::Result(_) => {
                 h.push(label(Action::Done, "done"));
                 h.push(label(Action::Back, "done"));
                 h.push(label(Action::Undo, "undo"));
-                if P::retryable(outcome) && !read_only {
+                if P::retries() {
                     h.push(label(Action::Retry, "send again what failed"));
                 }
             }
         }
-        let scrolls = matches!(shown, Shown::Review | Shown::Result);
+        let scrolls = shown != Shown::Conflict;
         if scrolls {
             h.extend([(Action::Up, "scroll"), (Action::Down, "scroll")]);
         }
@@ -237,7 +239,7 @@ impl<P: Plan> Flow<P> {
             | Action::PageDown
             | Action::Top
             | Action::Bottom
-                if matches!(self.phase, Phase::Review | Phase::Result(_)) =>
+                if !matches!(self.phase, Phase::Conflict(_)) =>
             {
                 let bound = self.bound.get();
                 self.scroll = match action {
@@ -270,7 +272,7 @@ impl<P: Plan> Flow<P> {
             (Phase::Sending(_), Action::Cancel) => Step::StopWaiting,
             (Phase::Result(o), Action::Done | Action::Back) => Step::Closed(o.clone()),
             (Phase::Result(o), Action::Undo) => Step::Undo(o.clone()),
-            (Phase::Result(o), Action::Retry) if P::retryable(o) => Step::Retry(o.clone()),
+            (Phase::Result(o), Action::Retry) if P::retries() => Step::Retry(o.clone()),
             (Phase::Conflict(c), Action::KeepMine) => Step::Resolved(c.clone(), Choice::KeepMine),
             (Phase::Conflict(c), Action::TakeTheirs) => {
                 Step::Resolved(c.clone(), Choice::TakeTheirs)
@@ -315,8 +317,8 @@ mod tests {
         fn blocked(&self) -> Option<String> {
             self.blocked.then(|| "keys remain".to_string())
         }
-        fn retryable(o: &u8) -> bool {
-            *o > 0
+        fn retries() -> bool {
+            true
         }
     }
 
@@ -385,15 +387,13 @@ mod tests {
     }
 
     #[test]
-    fn retry_is_offered_only_where_the_outcome_has_something_to_retry() {
+    fn retry_is_offered_only_on_the_result_of_a_kind_that_retries() {
         let mut f = Flow::review(P { blocked: false });
-        f.act(Action::Submit, None);
-        f.finish(0);
         assert_eq!(f.act(Action::Retry, None), Step::Ignored);
-        assert!(!f.hints(false).iter().any(|(a, _)| *a == Action::Retry));
-        let mut f = Flow::review(P { blocked: false });
         f.act(Action::Submit, None);
+        assert_eq!(f.act(Action::Retry, None), Step::Ignored);
         f.finish(2);
+        assert!(f.hints(false).iter().any(|(a, _)| *a == Action::Retry));
         assert_eq!(f.act(Action::Retry, None), Step::Retry(2));
     }
 

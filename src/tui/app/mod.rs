@@ -240,6 +240,8 @@ pub enum Screen {
         sending: bool,
         /// This submit reverts the last one.
         revert: bool,
+        /// How far the Review under it is scrolled (it scrolls as on the Review).
+        scroll: u16,
     },
     Result(ResultView),
     Conflict(ConflictView),
@@ -763,6 +765,10 @@ impl App {
         if self.admin.is_some() && is_flow_scope(scope) {
             return crate::tui::screens::admin_write::act(self, action);
         }
+        // A bulk edit's write flow (its review, progress and result).
+        if crate::tui::screens::bulk::flow(self).is_some() && is_flow_scope(scope) {
+            return crate::tui::screens::bulk::act(self, action);
+        }
         // `H` opens the history from every scope that binds it (the picker and the tabs).
         if action == Action::History && scope != Scope::History {
             return crate::tui::screens::history::open(self);
@@ -803,9 +809,6 @@ impl App {
                 PickerAction::None => vec![],
             },
             Scope::BulkForm => crate::tui::screens::bulk::form::act(self, action),
-            Scope::BulkReview => crate::tui::screens::bulk::review::act(self, action),
-            Scope::BulkProgress => crate::tui::screens::bulk::progress::act(self, action),
-            Scope::BulkResult => crate::tui::screens::bulk::result::act(self, action),
             Scope::Loading => loading::act(self, action),
             Scope::Form if Action::is_tab_key(action) => {
                 crate::tui::screens::tabs::go(self, action).unwrap_or_default()
@@ -1076,9 +1079,8 @@ impl App {
                 | Scope::Form
                 | Scope::Review
                 | Scope::BulkForm
-                | Scope::BulkReview
-                | Scope::BulkProgress
-                | Scope::BulkResult),
+                | Scope::Submitting
+                | Scope::Result),
             ),
         ) = (wheel, input::context(self))
         {

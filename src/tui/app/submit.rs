@@ -73,6 +73,7 @@ impl App {
         }
         let base = form.workspace.clone();
         let revert = self.writes.reverting.take().is_some();
+        let scroll = crate::tui::screens::review::scroll_of(self);
         self.writes.pending = Some(PendingWrite {
             before: base.clone(),
             patch: patch.clone(),
@@ -82,6 +83,7 @@ impl App {
         self.screen = Screen::Submitting {
             sending: false,
             revert,
+            scroll,
         };
         self.elapsed = Duration::ZERO;
         self.status = None;

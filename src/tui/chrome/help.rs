@@ -91,9 +91,6 @@ fn sections(app: &App) -> Vec<Section> {
         }
         Scope::Loading
         | Scope::BulkForm
-        | Scope::BulkReview
-        | Scope::BulkProgress
-        | Scope::BulkResult
         | Scope::Review
         | Scope::Submitting
         | Scope::Result

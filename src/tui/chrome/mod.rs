@@ -195,9 +195,9 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::History(v)) if v.filtering => "FILTER",
         (None, Screen::History(_)) => "HISTORY",
         (None, Screen::Bulk) => match input::context(app) {
-            Ok(Scope::BulkReview) => "REVIEW",
-            Ok(Scope::BulkProgress) => "SENDING",
-            Ok(Scope::BulkResult) => "RESULT",
+            Ok(Scope::Review) => "REVIEW",
+            Ok(Scope::Submitting) => "SENDING",
+            Ok(Scope::Result) => "RESULT",
             Err(_) => "EDIT",
             Ok(_) => "BULK",
         },
@@ -240,6 +240,11 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     {
         return flow.hints(app.read_only.is_some());
     }
+    if let Some(flow) =
+        crate::tui::screens::bulk::flow(app).filter(|_| crate::tui::app::is_flow_scope(scope))
+    {
+        return flow.hints(app.read_only.is_some());
+    }
     if crate::tui::screens::tabs::owns(app, scope) {
         return crate::tui::screens::tabs::hints(app, scope);
     }
@@ -253,9 +258,6 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::BulkForm => app.bulk.as_ref().map_or_else(Vec::new, |b| {
             crate::tui::screens::bulk::form::hints(&b.form)
         }),
-        Scope::BulkReview => crate::tui::screens::bulk::review::hints(),
-        Scope::BulkProgress => crate::tui::screens::bulk::progress::hints(),
-        Scope::BulkResult => crate::tui::screens::bulk::result::hints(app.bulk.as_ref()),
         Scope::Loading => loading::hints(app),
         Scope::Form => {
             let mut h = app
@@ -299,8 +301,8 @@ pub fn leads_to_write(scope: Scope, action: Action) -> bool {
         | Action::Remove
         | Action::Add => true,
         // Elsewhere `u` undoes an edit in a form, and `r` reads again.
-        Action::Undo => matches!(scope, Scope::Result | Scope::BulkResult | Scope::History),
-        Action::Retry => scope == Scope::BulkResult,
+        Action::Undo => matches!(scope, Scope::Result | Scope::History),
+        Action::Retry => scope == Scope::Result,
         // Choosing where a key moves to; typing the slug of the workspace to delete.
         Action::Open => scope == Scope::KeyMove,
         Action::Edit => scope == Scope::Delete,

@@ -75,12 +75,20 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
                 theme,
             );
         }
-        (Screen::Submitting { sending, revert }, Some(form)) => {
+        (
+            Screen::Submitting {
+                sending,
+                revert,
+                scroll,
+            },
+            Some(form),
+        ) => {
             if *revert {
                 form::view::draw(buf, body, app, form, theme);
             } else {
                 // The review under the popup, from its top.
-                review::view::draw(buf, body, form, 0, app.read_only.as_deref(), theme);
+                app.drawn.borrow_mut().review =
+                    review::view::draw(buf, body, form, *scroll, app.read_only.as_deref(), theme);
             }
             submitting::view::draw(buf, body, app, *sending, *revert, theme);
         }

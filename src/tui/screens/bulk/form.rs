@@ -80,11 +80,11 @@ fn to_review(app: &mut App) -> Vec<Effect> {
         ));
         return vec![];
     }
-    bulk.phase = Phase::Review(review::BulkReview::new(
+    bulk.phase = Phase::Write(Box::new(super::BulkFlow::review(review::BulkReview::new(
         plan.items,
         plan.unchanged,
         Purpose::Edit,
-    ));
+    ))));
     vec![]
 }
 

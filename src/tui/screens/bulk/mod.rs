@@ -1,7 +1,9 @@
 //! A bulk edit: the workspaces marked in the picker, one form for all of them (the form's own
 //! field state and undo, see `FormState::for_many`), a Review of one minimal patch per
 //! workspace, the batch engine's progress, and the result with retry and undo (both through a
-//! Review again). Each phase is a screen of its own: `form`, `review`, `progress`, `result`.
+//! Review again). The form is its own; the Review, progress and result are the phases of the
+//! one write flow ([`crate::tui::flow`]) over a [`review::BulkReview`], drawn by `review`,
+//! `progress` and `result`.
 
 pub mod form;
 pub mod plan;
@@ -66,9 +68,43 @@ impl Purpose {
 #[derive(Debug)]
 pub enum Phase {
     Form,
-    Review(review::BulkReview),
-    Progress(progress::Progress),
-    Result(result::BulkResult),
+    /// The write flow: the Review of one patch per workspace, the batch's progress, its result.
+    Write(Box<BulkFlow>),
+}
+
+/// A bulk edit's write in the one write flow.
+pub type BulkFlow = crate::tui::flow::Flow<review::BulkReview>;
+
+impl crate::tui::flow::Plan for review::BulkReview {
+    /// A conflict is one part's outcome, shown in the result: the batch has no conflict phase.
+    type Conflict = ();
+    type Outcome = result::BulkResult;
+    type Progress = progress::Progress;
+
+    fn progress(&self) -> progress::Progress {
+        progress::Progress::new(self.items.clone(), self.purpose)
+    }
+
+    fn retries() -> bool {
+        true
+    }
+
+    fn label(
+        shown: crate::tui::flow::Shown,
+        action: crate::config::Action,
+    ) -> Option<&'static str> {
+        use crate::config::Action;
+        use crate::tui::flow::Shown;
+        Some(match (shown, action) {
+            (Shown::Review, Action::Submit) => "submit",
+            (Shown::Review, Action::Back) => "back",
+            (Shown::Sending, Action::Cancel) => "stop starting new ones",
+            (Shown::Result, Action::Done | Action::Back) => "list",
+            (Shown::Result, Action::Undo) => "undo what landed",
+            (Shown::Result, Action::Retry) => "try the failed again",
+            _ => return None,
+        })
+    }
 }
 
 /// The bulk edit in progress.
@@ -78,8 +114,6 @@ pub struct Bulk {
     pub workspaces: Vec<Workspace>,
     pub form: FormState,
     pub phase: Phase,
-    /// The last result, kept while a Review of a retry or an undo is open (`Esc` goes back).
-    pub last: Option<result::BulkResult>,
     /// Opened from the history to undo a batch: there is no form, so `Esc` on the Review
     /// closes it.
     pub from_history: bool,
@@ -91,16 +125,48 @@ impl Bulk {
             form: FormState::for_many(&workspaces),
             workspaces,
             phase: Phase::Form,
-            last: None,
             from_history: false,
+        }
+    }
+
+    /// The Review showing, if it is.
+    pub fn reviewing(&self) -> Option<&review::BulkReview> {
+        match &self.phase {
+            Phase::Write(f) if f.phase == crate::tui::flow::Phase::Review => Some(&f.plan),
+            _ => None,
+        }
+    }
+
+    /// The batch in flight, if it is.
+    pub fn progress(&self) -> Option<&progress::Progress> {
+        match &self.phase {
+            Phase::Write(f) => match &f.phase {
+                crate::tui::flow::Phase::Sending(p) => Some(p),
+                _ => None,
+            },
+            Phase::Form => None,
+        }
+    }
+
+    /// The result showing, if it is.
+    pub fn result(&self) -> Option<&result::BulkResult> {
+        match &self.phase {
+            Phase::Write(f) => match &f.phase {
+                crate::tui::flow::Phase::Result(r) => Some(r),
+                _ => None,
+            },
+            Phase::Form => None,
         }
     }
 
     /// Edits in the form not sent yet: leaving loses them (a bulk edit keeps no draft).
     pub fn unsaved(&self) -> usize {
-        match self.phase {
-            Phase::Form | Phase::Review(_) => self.form.modified_count(),
-            Phase::Progress(_) | Phase::Result(_) => 0,
+        match &self.phase {
+            Phase::Form => self.form.modified_count(),
+            Phase::Write(f) if f.phase == crate::tui::flow::Phase::Review => {
+                self.form.modified_count()
+            }
+            Phase::Write(_) => 0,
         }
     }
 }
@@ -150,7 +216,11 @@ pub fn open_undo(app: &mut App, items: Vec<batch::Item>) -> Vec<Effect> {
     let unchanged = held.into_iter().map(|i| i.label).collect();
     let workspaces: Vec<Workspace> = items.iter().map(|i| i.base.clone()).collect();
     let mut bulk = Bulk::new(workspaces);
-    bulk.phase = Phase::Review(review::BulkReview::new(items, unchanged, Purpose::Undo));
+    bulk.phase = Phase::Write(Box::new(BulkFlow::review(review::BulkReview::new(
+        items,
+        unchanged,
+        Purpose::Undo,
+    ))));
     bulk.from_history = true;
     app.bulk = Some(bulk);
     app.screen = crate::tui::app::Screen::Bulk;
@@ -165,20 +235,64 @@ pub fn scope(bulk: &Bulk) -> Option<Scope> {
     Some(match &bulk.phase {
         Phase::Form if bulk.form.is_editing() => return None,
         Phase::Form => Scope::BulkForm,
-        Phase::Review(_) => Scope::BulkReview,
-        Phase::Progress(_) => Scope::BulkProgress,
-        Phase::Result(_) => Scope::BulkResult,
+        Phase::Write(flow) => flow.scope(),
     })
+}
+
+/// The bulk edit's write flow, when one shows.
+pub fn flow(app: &App) -> Option<&BulkFlow> {
+    match (&app.screen, app.bulk.as_ref().map(|b| &b.phase)) {
+        (crate::tui::app::Screen::Bulk, Some(Phase::Write(flow))) => Some(flow),
+        _ => None,
+    }
+}
+
+/// The keys of the write flow, for a bulk edit: Enter on the Review starts the batch; `Esc`
+/// there goes back to the form (or, for an undo from the history, closes it); while sending
+/// `Esc` starts no new write; the result closes, or reviews a retry or an undo.
+pub fn act(app: &mut App, action: crate::config::Action) -> Vec<Effect> {
+    use crate::tui::flow::Step;
+    let read_only = app.read_only.clone();
+    let Some(bulk) = app.bulk.as_mut() else {
+        return vec![];
+    };
+    let Phase::Write(flow) = &mut bulk.phase else {
+        return vec![];
+    };
+    match flow.act(action, read_only.as_deref()) {
+        Step::Ignored | Step::Done | Step::Resolved(..) => vec![],
+        Step::Help => app.show_help(),
+        Step::Quit => app.leave(true),
+        Step::Refused(why) => {
+            app.warn(why);
+            vec![]
+        }
+        Step::Send(review) => {
+            app.status = None;
+            app.elapsed = std::time::Duration::ZERO;
+            vec![Effect::Bulk(BulkEffect::Run(review.items))]
+        }
+        Step::Left if bulk.from_history => {
+            app.info("Nothing was sent.");
+            close(app)
+        }
+        Step::Left => {
+            bulk.phase = Phase::Form;
+            vec![]
+        }
+        Step::StopWaiting => progress::stop(app),
+        Step::Closed(_) => close(app),
+        Step::Undo(_) => result::again(app, Purpose::Undo),
+        Step::Retry(_) => result::again(app, Purpose::Retry),
+    }
 }
 
 /// The answer of the runtime to the batch in flight.
 pub fn on_msg(app: &mut App, msg: BulkMsg) -> Vec<Effect> {
     match msg {
         BulkMsg::Event(event) => {
-            if let Some(Bulk {
-                phase: Phase::Progress(p),
-                ..
-            }) = &mut app.bulk
+            if let Some(Phase::Write(flow)) = app.bulk.as_mut().map(|b| &mut b.phase)
+                && let crate::tui::flow::Phase::Sending(p) = &mut flow.phase
             {
                 p.event(event);
             }
@@ -219,39 +333,6 @@ pub fn close(app: &mut App) -> Vec<Effect> {
     vec![Effect::LoadList]
 }
 
-/// A move through a list screen (review, progress, result).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Move {
-    Line(i32),
-    Page(i32),
-    Top,
-    Bottom,
-}
-
-/// Scrolls the bulk screen that shows a list within what the last frame drew.
-pub(crate) fn scroll(app: &mut App, by: Move) -> Vec<Effect> {
-    let (content, shown) = app.drawn.borrow().review;
-    let max = i32::from(content.saturating_sub(shown));
-    let page = i32::from(shown.saturating_sub(1).max(1));
-    let Some(bulk) = &mut app.bulk else {
-        return vec![];
-    };
-    let at = match &mut bulk.phase {
-        Phase::Review(r) => &mut r.scroll,
-        Phase::Progress(p) => &mut p.scroll,
-        Phase::Result(r) => &mut r.scroll,
-        Phase::Form => return vec![],
-    };
-    let to = match by {
-        Move::Line(n) => i32::from(*at) + n,
-        Move::Page(n) => i32::from(*at) + n * page,
-        Move::Top => 0,
-        Move::Bottom => max,
-    };
-    *at = u16::try_from(to.clamp(0, max)).unwrap_or(0);
-    vec![]
-}
-
 /// Lines in a panel, scrolled; records the content height and the rows shown for `scroll`.
 pub(crate) fn draw_lines(
     buf: &mut ratatui::buffer::Buffer,
@@ -259,7 +340,7 @@ pub(crate) fn draw_lines(
     app: &App,
     title: &str,
     lines: &[ratatui::text::Line<'static>],
-    scroll: u16,
+    flow: &BulkFlow,
     theme: &crate::tui::theme::Theme,
 ) {
     use crate::tui::view::{inside, panel};
@@ -272,7 +353,7 @@ pub(crate) fn draw_lines(
         inner.width.saturating_sub(2),
         inner.height,
     );
-    let scroll = scroll.min(content.saturating_sub(inner.height));
+    let scroll = flow.shown_scroll(lines.len(), inner.height);
     let mut block = panel(title, theme);
     if scroll > 0 {
         block = block.title(
@@ -307,27 +388,30 @@ pub fn draw(
     let Some(bulk) = &app.bulk else {
         return;
     };
+    use crate::tui::flow::Phase as FlowPhase;
     match &bulk.phase {
         Phase::Form => form::draw(buf, area, app, bulk, theme),
-        Phase::Review(r) => review::draw(buf, area, app, r, theme),
-        Phase::Progress(p) => progress::draw(buf, area, app, p, theme),
-        Phase::Result(r) => result::draw(buf, area, app, r, theme),
+        Phase::Write(flow) => match &flow.phase {
+            FlowPhase::Review => review::draw(buf, area, app, flow, theme),
+            FlowPhase::Sending(p) => progress::draw(buf, area, app, p, flow, theme),
+            FlowPhase::Result(r) => result::draw(buf, area, app, r, flow, theme),
+            FlowPhase::Conflict(()) => {}
+        },
     }
 }
 
 /// A batch is in flight (the spinner and elapsed time tick).
 pub fn is_sending(app: &App) -> bool {
-    matches!(app.screen, crate::tui::app::Screen::Bulk)
-        && matches!(
-            app.bulk.as_ref().map(|b| &b.phase),
-            Some(Phase::Progress(_))
-        )
+    flow(app).is_some_and(|f| f.is_sending())
 }
 
 /// The workspaces whose write the batch has sent and not yet settled (what may still land
 /// if orws quits now).
 pub fn in_flight(app: &App) -> Vec<String> {
-    let Some(Phase::Progress(p)) = app.bulk.as_ref().map(|b| &b.phase) else {
+    let Some(Phase::Write(flow)) = app.bulk.as_ref().map(|b| &b.phase) else {
+        return vec![];
+    };
+    let crate::tui::flow::Phase::Sending(p) = &flow.phase else {
         return vec![];
     };
     p.items

@@ -2,10 +2,8 @@
 //! once the server asked, and each workspace's phase. It stays alive (resize, scroll); `Esc`
 //! stops starting new writes while those in flight finish.
 
-use super::Move;
 use super::batch::{Event, Item, Status};
 use super::{BulkEffect, Phase, Purpose};
-use crate::config::Action;
 use crate::submit::Phase as WritePhase;
 use crate::tui::app::{App, Effect};
 use crate::tui::theme::Theme;
@@ -25,7 +23,6 @@ pub struct Progress {
     pub slowed: Option<usize>,
     /// `Esc` was pressed: no new write starts.
     pub stopping: bool,
-    pub scroll: u16,
 }
 
 impl Progress {
@@ -38,7 +35,6 @@ impl Progress {
             statuses: vec![None; n],
             slowed: None,
             stopping: false,
-            scroll: 0,
         }
     }
 
@@ -69,80 +65,12 @@ impl Progress {
     }
 }
 
-pub fn hints() -> Vec<(Action, &'static str)> {
-    vec![
-        (Action::Cancel, "stop starting new ones"),
-        (Action::Up, "scroll"),
-        (Action::Down, "scroll"),
-        (Action::Help, "help"),
-        (Action::PageDown, "page down"),
-        (Action::PageUp, "page up"),
-        (Action::Top, "top"),
-        (Action::Bottom, "bottom"),
-    ]
-}
-
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Cancel => stop(app),
-        Action::Help => app.show_help(),
-        Action::Up => super::scroll(app, Move::Line(-1)),
-        Action::Down => super::scroll(app, Move::Line(1)),
-        Action::PageUp => super::scroll(app, Move::Page(-1)),
-        Action::PageDown => super::scroll(app, Move::Page(1)),
-        Action::Top => super::scroll(app, Move::Top),
-        Action::Bottom => super::scroll(app, Move::Bottom),
-        Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Quit
-        | Action::Back
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
-    }
-}
-
 /// `Esc`: no new write starts; those in flight finish and the result follows.
-fn stop(app: &mut App) -> Vec<Effect> {
-    let Some(super::Bulk {
-        phase: Phase::Progress(p),
-        ..
-    }) = &mut app.bulk
-    else {
+pub fn stop(app: &mut App) -> Vec<Effect> {
+    let Some(Phase::Write(flow)) = app.bulk.as_mut().map(|b| &mut b.phase) else {
+        return vec![];
+    };
+    let crate::tui::flow::Phase::Sending(p) = &mut flow.phase else {
         return vec![];
     };
     if std::mem::replace(&mut p.stopping, true) {
@@ -220,7 +148,14 @@ pub fn lines(
     out
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, p: &Progress, theme: &Theme) {
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &App,
+    p: &Progress,
+    flow: &super::BulkFlow,
+    theme: &Theme,
+) {
     let frame = crate::tui::app::SPINNER[app.frame % crate::tui::app::SPINNER.len()];
     let width = area.width.saturating_sub(4) as usize;
     let lines = lines(p, width, frame, app.elapsed, theme);
@@ -229,5 +164,5 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, p: &Progress, theme: &Theme
         Purpose::Retry => " Trying again ",
         Purpose::Undo => " Undoing ",
     };
-    super::draw_lines(buf, area, app, title, &lines, p.scroll, theme);
+    super::draw_lines(buf, area, app, title, &lines, flow, theme);
 }

@@ -1,10 +1,8 @@
 //! How a batch ended: each workspace applied / conflict / failed with the reason, scrollable.
 //! `r` tries the failed ones again and `u` undoes what landed, each through a Review.
 
-use super::Move;
 use super::batch::{self, Item, Status};
 use super::{Bulk, BulkEffect, Phase, Purpose, review};
-use crate::config::Action;
 use crate::submit::WriteOutcome;
 use crate::tui::app::{App, Effect};
 use crate::tui::theme::Theme;
@@ -18,7 +16,6 @@ pub struct BulkResult {
     pub items: Vec<Item>,
     pub outcomes: Vec<Option<WriteOutcome>>,
     pub purpose: Purpose,
-    pub scroll: u16,
 }
 
 impl BulkResult {
@@ -63,17 +60,19 @@ fn landed(outcome: Option<&WriteOutcome>) -> bool {
 /// The batch ended: its result, and one history entry for what landed.
 pub fn finished(app: &mut App, outcomes: Vec<Option<WriteOutcome>>) -> Vec<Effect> {
     let Some(Bulk {
-        phase: Phase::Progress(p),
+        phase: Phase::Write(flow),
         ..
     }) = &app.bulk
     else {
+        return vec![];
+    };
+    let crate::tui::flow::Phase::Sending(p) = &flow.phase else {
         return vec![];
     };
     let result = BulkResult {
         items: p.items.clone(),
         outcomes,
         purpose: p.purpose,
-        scroll: 0,
     };
     let record = result.outcomes.iter().any(|o| landed(o.as_ref())).then(|| {
         Effect::Bulk(BulkEffect::Record {
@@ -81,115 +80,28 @@ pub fn finished(app: &mut App, outcomes: Vec<Option<WriteOutcome>>) -> Vec<Effec
         })
     });
     let summary = result.summary();
-    if let Some(bulk) = &mut app.bulk {
-        bulk.phase = Phase::Result(result);
+    if let Some(Bulk {
+        phase: Phase::Write(flow),
+        ..
+    }) = &mut app.bulk
+    {
+        flow.finish(result);
     }
     app.info(format!("Done: {summary}."));
     record.into_iter().collect()
 }
 
-pub fn hints(bulk: Option<&Bulk>) -> Vec<(Action, &'static str)> {
-    let mut h = vec![];
-    if let Some(Bulk {
-        phase: Phase::Result(r),
-        ..
-    }) = bulk
-    {
-        if r.count(Status::Failed) + r.count(Status::NotStarted) > 0 {
-            h.push((Action::Retry, "try the failed again"));
-        }
-        if r.outcomes.iter().any(|o| landed(o.as_ref())) {
-            h.push((Action::Undo, "undo what landed"));
-        }
-    }
-    h.extend([
-        (Action::Back, "list"),
-        (Action::Up, "scroll"),
-        (Action::Down, "scroll"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
-        (Action::PageDown, "page down"),
-        (Action::PageUp, "page up"),
-        (Action::Top, "top"),
-        (Action::Bottom, "bottom"),
-    ]);
-    // Help lists every key of the screen, even one with nothing to do now.
-    for a in [Action::Retry, Action::Undo] {
-        if !h.iter().any(|(b, _)| *b == a) {
-            h.push((
-                a,
-                if a == Action::Retry {
-                    "try the failed again"
-                } else {
-                    "undo what landed"
-                },
-            ));
-        }
-    }
-    h
-}
-
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Retry => again(app, Purpose::Retry),
-        Action::Undo => again(app, Purpose::Undo),
-        Action::Back => super::close(app),
-        Action::Help => app.show_help(),
-        Action::Quit => app.leave(true),
-        Action::Up => super::scroll(app, Move::Line(-1)),
-        Action::Down => super::scroll(app, Move::Line(1)),
-        Action::PageUp => super::scroll(app, Move::Page(-1)),
-        Action::PageDown => super::scroll(app, Move::Page(1)),
-        Action::Top => super::scroll(app, Move::Top),
-        Action::Bottom => super::scroll(app, Move::Bottom),
-        Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
-    }
-}
-
 /// `r` / `u`: a Review of the failed writes again (never the conflicts), or of the writes that
 /// undo what landed (each checked against what it landed as). `Esc` there comes back here.
-fn again(app: &mut App, purpose: Purpose) -> Vec<Effect> {
-    let Some(bulk) = &mut app.bulk else {
+pub fn again(app: &mut App, purpose: Purpose) -> Vec<Effect> {
+    let Some(Bulk {
+        phase: Phase::Write(flow),
+        ..
+    }) = &mut app.bulk
+    else {
         return vec![];
     };
-    let Phase::Result(result) = &bulk.phase else {
+    let crate::tui::flow::Phase::Result(result) = &flow.phase else {
         return vec![];
     };
     let items = match purpose {
@@ -216,10 +128,7 @@ fn again(app: &mut App, purpose: Purpose) -> Vec<Effect> {
         });
         return vec![];
     }
-    let review = review::BulkReview::new(items, vec![], purpose);
-    if let Phase::Result(last) = std::mem::replace(&mut bulk.phase, Phase::Review(review)) {
-        bulk.last = Some(last);
-    }
+    flow.undo(review::BulkReview::new(items, vec![], purpose));
     app.status = None;
     vec![]
 }
@@ -258,12 +167,19 @@ pub fn lines(r: &BulkResult, width: usize, theme: &Theme) -> Vec<Line<'static>> 
     out
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, r: &BulkResult, theme: &Theme) {
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &App,
+    r: &BulkResult,
+    flow: &super::BulkFlow,
+    theme: &Theme,
+) {
     let lines = lines(r, area.width.saturating_sub(4) as usize, theme);
     let title = match r.purpose {
         Purpose::Edit => " Bulk result ",
         Purpose::Retry => " Result of trying again ",
         Purpose::Undo => " Result of the undo ",
     };
-    super::draw_lines(buf, area, app, title, &lines, r.scroll, theme);
+    super::draw_lines(buf, area, app, title, &lines, flow, theme);
 }

@@ -1,11 +1,10 @@
-//! The Review of a batch: each workspace with its exact patch, and the count. Only `Enter`
-//! sends (product.md §4: no single letter writes); `Esc` goes back with nothing lost.
+//! The Review of a batch (the plan of its write flow): each workspace with its exact patch,
+//! and the count. Only `Enter` sends (product.md §4: no single letter writes); `Esc` goes back
+//! with nothing lost.
 
-use super::Move;
+use super::Purpose;
 use super::batch::Item;
-use super::{Phase, Purpose, progress};
-use crate::config::Action;
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::wrap_owned;
 use crate::tui::view::values::{label, value};
@@ -19,7 +18,6 @@ pub struct BulkReview {
     /// Workspaces that need no request (they already hold the values), by label.
     pub unchanged: Vec<String>,
     pub purpose: Purpose,
-    pub scroll: u16,
 }
 
 impl BulkReview {
@@ -28,7 +26,6 @@ impl BulkReview {
             items,
             unchanged,
             purpose,
-            scroll: 0,
         }
     }
 
@@ -46,109 +43,6 @@ impl BulkReview {
         }
         line
     }
-}
-
-pub fn hints() -> Vec<(Action, &'static str)> {
-    vec![
-        (Action::Submit, "submit"),
-        (Action::Back, "back"),
-        (Action::Up, "scroll"),
-        (Action::Down, "scroll"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
-        (Action::PageDown, "page down"),
-        (Action::PageUp, "page up"),
-        (Action::Top, "top"),
-        (Action::Bottom, "bottom"),
-    ]
-}
-
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Submit => submit(app),
-        Action::Back => back(app),
-        Action::Help => app.show_help(),
-        Action::Quit => app.leave(true),
-        Action::Up => super::scroll(app, Move::Line(-1)),
-        Action::Down => super::scroll(app, Move::Line(1)),
-        Action::PageUp => super::scroll(app, Move::Page(-1)),
-        Action::PageDown => super::scroll(app, Move::Page(1)),
-        Action::Top => super::scroll(app, Move::Top),
-        Action::Bottom => super::scroll(app, Move::Bottom),
-        Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
-    }
-}
-
-/// `Enter`: the batch starts; its progress shows at once.
-fn submit(app: &mut App) -> Vec<Effect> {
-    let Some(bulk) = &mut app.bulk else {
-        return vec![];
-    };
-    let Phase::Review(review) = &bulk.phase else {
-        return vec![];
-    };
-    let items = review.items.clone();
-    bulk.phase = Phase::Progress(progress::Progress::new(items.clone(), review.purpose));
-    app.status = None;
-    app.elapsed = std::time::Duration::ZERO;
-    vec![Effect::Bulk(super::BulkEffect::Run(items))]
-}
-
-/// `Esc`: the form (a change) or the result (a retry or an undo), nothing lost.
-fn back(app: &mut App) -> Vec<Effect> {
-    let Some(bulk) = &mut app.bulk else {
-        return vec![];
-    };
-    let Phase::Review(review) = &bulk.phase else {
-        return vec![];
-    };
-    if bulk.from_history && bulk.last.is_none() {
-        app.info("Nothing was sent.");
-        return super::close(app);
-    }
-    bulk.phase = match (review.purpose, bulk.last.take()) {
-        (Purpose::Retry | Purpose::Undo, Some(last)) => Phase::Result(last),
-        _ => Phase::Form,
-    };
-    vec![]
 }
 
 /// The review's lines: the count, then per workspace its label and field: before → after,
@@ -215,7 +109,8 @@ fn capitalised(s: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, review: &BulkReview, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &super::BulkFlow, theme: &Theme) {
+    let review = &flow.plan;
     let title = " Bulk review ";
     let inner_w = area.width.saturating_sub(4) as usize;
     let mut lines = lines(review, inner_w, theme);
@@ -226,5 +121,5 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, review: &BulkReview, theme:
         let note = wrap_owned(&[(note.as_str(), theme.warning)], inner_w, usize::MAX);
         lines.splice(at..at, note);
     }
-    super::draw_lines(buf, area, app, title, &lines, review.scroll, theme);
+    super::draw_lines(buf, area, app, title, &lines, flow, theme);
 }

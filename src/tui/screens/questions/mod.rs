@@ -29,9 +29,6 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::QuestionResetAll => vec![(Action::Yes, "reset all"), (Action::No, "not now")],
         Scope::Picker
         | Scope::BulkForm
-        | Scope::BulkReview
-        | Scope::BulkProgress
-        | Scope::BulkResult
         | Scope::Loading
         | Scope::Form
         | Scope::Review

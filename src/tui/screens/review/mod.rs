@@ -20,18 +20,28 @@ fn page(app: &App) -> u16 {
 pub fn scroll_of(app: &App) -> u16 {
     match &app.screen {
         Screen::Review(state) => state.scroll,
+        Screen::Submitting { scroll, .. } => *scroll,
         _ => 0,
     }
 }
 
 /// Moves the scroll by `by` rows, kept within what the last frame drew.
-fn scroll(app: &mut App, by: i32) {
+/// The Review as it is sent (Submitting) scrolls the same way.
+pub(crate) fn scroll(app: &mut App, by: i32) {
     let (content, shown) = app.drawn.borrow().review;
     let max = i32::from(content.saturating_sub(shown));
-    if let Screen::Review(state) = &mut app.screen {
-        let to = (i32::from(state.scroll) + by).clamp(0, max);
-        state.scroll = u16::try_from(to).unwrap_or(0);
-    }
+    let at = match &mut app.screen {
+        Screen::Review(state) => &mut state.scroll,
+        Screen::Submitting { scroll, .. } => scroll,
+        _ => return,
+    };
+    let to = (i32::from(*at) + by).clamp(0, max);
+    *at = u16::try_from(to).unwrap_or(0);
+}
+
+/// A page of the review as the last frame drew it.
+pub(crate) fn page_rows(app: &App) -> i32 {
+    i32::from(page(app))
 }
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.

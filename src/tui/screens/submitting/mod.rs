@@ -6,8 +6,22 @@ use crate::config::Action;
 use crate::tui::app::{App, Effect, Screen};
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
-pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
-    vec![(Action::Cancel, "cancel"), (Action::Help, "help")]
+pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
+    let mut h = vec![(Action::Cancel, "cancel")];
+    // A revert sends from the form: there is no Review under it to scroll.
+    if !matches!(app.screen, Screen::Submitting { revert: true, .. }) {
+        h.extend([(Action::Up, "scroll"), (Action::Down, "scroll")]);
+    }
+    h.push((Action::Help, "help"));
+    if !matches!(app.screen, Screen::Submitting { revert: true, .. }) {
+        h.extend([
+            (Action::PageDown, "page down"),
+            (Action::PageUp, "page up"),
+            (Action::Top, "top"),
+            (Action::Bottom, "bottom"),
+        ]);
+    }
+    h
 }
 
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
@@ -23,7 +37,29 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Bottom
         | Action::PageUp
         | Action::PageDown
-        | Action::Edit
+            if matches!(app.screen, Screen::Submitting { revert: true, .. }) =>
+        {
+            vec![]
+        }
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown => {
+            use crate::tui::screens::review::{page_rows, scroll};
+            let by = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page_rows(app),
+                Action::PageDown => page_rows(app),
+                Action::Top => -i32::from(u16::MAX),
+                _ => i32::from(u16::MAX),
+            };
+            scroll(app, by);
+            vec![]
+        }
+        Action::Edit
         | Action::Toggle
         | Action::CycleBack
         | Action::CycleOn

@@ -326,9 +326,6 @@ pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
         // Not a tab's scope: nothing acts.
         Scope::Picker
         | Scope::BulkForm
-        | Scope::BulkReview
-        | Scope::BulkProgress
-        | Scope::BulkResult
         | Scope::Loading
         | Scope::Form
         | Scope::Review
@@ -375,9 +372,6 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
         Scope::Picker
         | Scope::BulkForm
-        | Scope::BulkReview
-        | Scope::BulkProgress
-        | Scope::BulkResult
         | Scope::Loading
         | Scope::Form
         | Scope::Review
