@@ -227,7 +227,11 @@ fn u_on_a_patch_opens_a_review_of_the_inverse_on_the_entrys_after() {
     let mut now = common::production();
     now.set("description", json!("changed"));
     app.update(app.loaded(Ok(now)));
-    assert!(matches!(app.screen, Screen::Review(_)), "{:?}", app.screen);
+    assert!(
+        app.settings_write() == Some(orws::tui::flow::Shown::Review),
+        "{:?}",
+        app.screen
+    );
     let form = app.form.as_ref().unwrap();
     assert_eq!(
         form.patch(),

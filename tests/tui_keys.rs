@@ -104,7 +104,7 @@ fn review() -> App {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     app
 }
 
@@ -127,14 +127,17 @@ fn review_scrolled() -> App {
     }
     draw(&app, 80, 24);
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(orws::tui::screens::review::scroll_of(&app), 1);
+    assert_eq!(
+        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        1
+    );
     app
 }
 
 fn submitting() -> App {
     let mut app = review();
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen, Screen::Submitting { .. }));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Sending));
     app
 }
 
@@ -150,7 +153,7 @@ fn result() -> App {
         patch: PatchBody::from_fields(fields),
         remote_changes: vec![],
     })));
-    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     app
 }
 
@@ -161,7 +164,7 @@ fn conflict() -> App {
     let patch = app.form.as_ref().unwrap().patch();
     let report = check_conflicts(&production(), &server, &patch);
     app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
-    assert!(matches!(app.screen, Screen::Conflict(_)));
+    assert!(app.conflict_view().is_some());
     app
 }
 
@@ -698,7 +701,7 @@ fn while_too_small_only_quit_acts_with_its_usual_question() {
     key(&mut app, KeyCode::Char('j'));
     assert!(!app.too_small());
     assert_eq!(key(&mut app, KeyCode::Char('s')), vec![]);
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
 }
 
 #[test]
@@ -766,12 +769,18 @@ fn navigation_does_not_wrap_around() {
 fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     let mut app = review_scrolled();
     key(&mut app, KeyCode::Char('g'));
-    assert_eq!(orws::tui::screens::review::scroll_of(&app), 0);
+    assert_eq!(
+        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        0
+    );
     let top = draw(&app, 80, 24);
     assert!(top.contains("more (j PgDn)"), "{top}");
     key(&mut app, KeyCode::Char('G'));
     let (content, shown) = app.drawn.borrow().review;
-    assert_eq!(orws::tui::screens::review::scroll_of(&app), content - shown);
+    assert_eq!(
+        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        content - shown
+    );
     let bottom = draw(&app, 80, 24);
     assert!(bottom.contains("Only this is sent"), "{bottom}");
     // No letter sends, scrolling or not; Enter does.
@@ -790,7 +799,10 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     let mut app = review_scrolled();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('s'));
-    assert_eq!(orws::tui::screens::review::scroll_of(&app), 0);
+    assert_eq!(
+        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        0
+    );
 }
 
 #[test]
@@ -931,7 +943,8 @@ fn r_rereads_keeping_edits_and_a_clash_goes_to_the_conflict_screen() {
     server.set("name", json!("Theirs"));
     app.update(Msg::Refreshed(Ok(server.clone())));
     assert!(
-        matches!(&app.screen, Screen::Conflict(v) if v.found == ConflictFound::Rereading),
+        app.conflict_view()
+            .is_some_and(|v| v.found == ConflictFound::Rereading),
         "{:?}",
         app.screen
     );

@@ -35,7 +35,7 @@ fn review_app() -> App {
     }
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     app
 }
 
@@ -91,7 +91,7 @@ fn conflict_app(theirs: &str) -> App {
     let patch = app.form.as_ref().unwrap().patch();
     let report = check_conflicts(&production(), &server, &patch);
     app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
-    assert!(matches!(app.screen, Screen::Conflict(_)));
+    assert!(app.conflict_view().is_some());
     app
 }
 
@@ -100,7 +100,7 @@ fn keep_mine_rebases_and_returns_to_the_review_without_sending() {
     let mut app = conflict_app("Theirs");
     let effects = key(&mut app, KeyCode::Char('m'));
     assert!(!sends(&effects), "{effects:?}");
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     // Enter submits on the base that was shown, with the conflict check (no force exists).
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { base, patch }] = effects.as_slice() else {
@@ -116,7 +116,7 @@ fn keep_mine_rebases_and_returns_to_the_review_without_sending() {
         server: newer,
         report,
     }));
-    let Screen::Conflict(view) = &app.screen else {
+    let Some(view) = app.conflict_view() else {
         panic!("{:?}", app.screen)
     };
     assert_eq!(view.server.name(), "Newer");
@@ -127,7 +127,7 @@ fn keep_mine_rebases_and_returns_to_the_review_without_sending() {
 fn result_app() -> App {
     let mut app = submitting_app();
     app.update(Msg::Submitted(Ok(applied("Production 2"))));
-    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     app
 }
 
@@ -136,7 +136,7 @@ fn undo_on_the_result_opens_a_review_of_the_inverse() {
     let mut app = result_app();
     let effects = key(&mut app, KeyCode::Char('u'));
     assert!(!sends(&effects), "{effects:?}");
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     assert!(app.overlay.is_none());
     assert_eq!(
         app.form.as_ref().unwrap().patch().to_body_string(),
@@ -144,7 +144,7 @@ fn undo_on_the_result_opens_a_review_of_the_inverse() {
     );
     // Esc goes back to the result with nothing changed.
     key(&mut app, KeyCode::Esc);
-    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
     let mut app = result_app();
     key(&mut app, KeyCode::Char('u'));
@@ -154,10 +154,8 @@ fn undo_on_the_result_opens_a_review_of_the_inverse() {
     };
     assert_eq!(base.name(), "Production 2");
     assert_eq!(patch.to_body_string(), r#"{"name":"Production"}"#);
-    assert!(matches!(
-        app.screen,
-        Screen::Submitting { revert: true, .. }
-    ));
+    let flow = orws::tui::screens::settings_write::flow(&app).unwrap();
+    assert!(flow.is_sending() && flow.plan.revert);
 }
 
 #[test]
@@ -171,7 +169,7 @@ fn keep_mine_on_a_reverts_conflict_leads_to_the_inverse_review() {
     app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
     let effects = key(&mut app, KeyCode::Char('m'));
     assert!(!sends(&effects), "{effects:?}");
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { base, patch }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -215,10 +213,13 @@ fn cancel_while_sending_is_not_applied_yet_and_rechecks() {
     };
     assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
     assert_eq!(after.name(), "Production 2");
-    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     assert!(status(&app).contains("applied after all"));
     key(&mut app, KeyCode::Char('u'));
-    assert!(matches!(app.screen, Screen::Review(_)), "undo works");
+    assert!(
+        app.settings_write() == Some(orws::tui::flow::Shown::Review),
+        "undo works"
+    );
 }
 
 #[test]
@@ -228,9 +229,9 @@ fn a_late_recheck_never_touches_a_submit_in_flight() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen, Screen::Submitting { .. }));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Sending));
     assert_eq!(app.update(Msg::Reread(Ok(production()))), vec![]);
-    assert!(matches!(app.screen, Screen::Submitting { .. }));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Sending));
 }
 
 #[test]
@@ -271,7 +272,7 @@ fn a_doubtful_error_rereads_and_an_applied_change_gets_its_result() {
             .any(|e| matches!(e, Effect::RecordHistory { .. })),
         "{effects:?}"
     );
-    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
 }
 
 // ---- item 10: a 404 on submit says the workspace was deleted ----------------------------
@@ -319,7 +320,7 @@ fn every_write_outcome_is_decided_in_update() {
     // Applied: the result, the history recorded, the form rebased.
     let mut app = submitting_app();
     let effects = app.update(Msg::Written(applied(vec![], false)));
-    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     assert!(
         effects
             .iter()
@@ -331,7 +332,7 @@ fn every_write_outcome_is_decided_in_update() {
     // Applied with a note: said as a warning on the result.
     let mut app = submitting_app();
     app.update(Msg::Written(applied(vec!["re-read".into()], false)));
-    assert!(matches!(app.screen, Screen::Result(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     assert_eq!(app.status.clone().unwrap().level, Level::Warning);
     assert!(status(&app).contains("re-read"));
     // Applied after all (a lost answer, then a re-read).
@@ -345,7 +346,7 @@ fn every_write_outcome_is_decided_in_update() {
     let patch = app.form.as_ref().unwrap().patch();
     let report = check_conflicts(&production(), &server, &patch);
     let effects = app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
-    assert!(effects.is_empty() && matches!(app.screen, Screen::Conflict(_)));
+    assert!(effects.is_empty() && app.conflict_view().is_some());
     // An expectation that does not hold: back to the form, said as an error, edits kept.
     let mut app = submitting_app();
     let effects = app.update(Msg::Written(WriteOutcome::Expectation {
@@ -363,7 +364,7 @@ fn every_write_outcome_is_decided_in_update() {
         server: None,
     }));
     assert!(!sends(&effects), "{effects:?}");
-    assert!(!matches!(app.screen, Screen::Submitting { .. }));
+    assert!(app.settings_write() != Some(orws::tui::flow::Shown::Sending));
     assert!(status(&app).contains("3 s"), "{}", status(&app));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
     // In doubt: the form, a warning, and a re-check asked for (never a resend).

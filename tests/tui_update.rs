@@ -617,7 +617,7 @@ fn review_then_enter_submits_the_minimal_patch() {
     typed(&mut app, " 2");
     key(&mut app, KeyCode::Enter);
     ctrl(&mut app, 's');
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Form));
     assert_eq!(
@@ -633,8 +633,8 @@ fn review_then_enter_submits_the_minimal_patch() {
     assert_eq!(base, &production());
     assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
     assert!(matches!(
-        app.screen,
-        Screen::Submitting { sending: false, .. }
+        orws::tui::screens::settings_write::flow(&app).map(|f| &f.phase),
+        Some(orws::tui::flow::Phase::Sending(s)) if !s.sending
     ));
     assert!(app.is_busy(), "the spinner runs");
 }
@@ -718,7 +718,7 @@ fn outcome(after_name: &str) -> SubmitOutcome {
 fn the_result_becomes_the_new_base() {
     let mut app = submitting_app();
     app.update(Msg::Submitted(Ok(outcome("Production 2"))));
-    let Screen::Result(view) = &app.screen else {
+    let Some(view) = app.settings_result() else {
         panic!("{:?}", app.screen)
     };
     let fields: Vec<_> = view.changes.iter().map(|c| c.field.as_str()).collect();
@@ -733,7 +733,7 @@ fn the_result_becomes_the_new_base() {
 fn a_server_that_stores_something_else_is_a_warning() {
     let mut app = submitting_app();
     app.update(Msg::Submitted(Ok(outcome("production 2 (trimmed)"))));
-    let Screen::Result(view) = &app.screen else {
+    let Some(view) = app.settings_result() else {
         panic!()
     };
     assert_eq!(view.echo_warnings.len(), 1);
@@ -746,7 +746,7 @@ fn u_on_the_result_reviews_then_enter_sends_the_inverse() {
     app.update(Msg::Submitted(Ok(outcome("Production 2"))));
     let effects = key(&mut app, KeyCode::Char('u'));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { patch, base, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -777,7 +777,7 @@ fn conflict_app() -> App {
     let patch = app.form.as_ref().unwrap().patch();
     let report: ConflictReport = check_conflicts(&production(), &server, &patch);
     app.update(Msg::SubmitConflict { server, report });
-    assert!(matches!(app.screen, Screen::Conflict(_)));
+    assert!(app.conflict_view().is_some());
     app
 }
 
@@ -785,7 +785,7 @@ fn conflict_app() -> App {
 fn conflict_keep_mine_reviews_again_on_the_new_base() {
     let mut app = conflict_app();
     assert_eq!(key(&mut app, KeyCode::Char('m')), vec![]);
-    assert!(matches!(app.screen, Screen::Review(_)));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
     let effects = key(&mut app, KeyCode::Enter);
     let [Effect::Submit { base, patch }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -933,7 +933,7 @@ fn an_unknown_model_is_a_warning_not_an_error() {
     assert_eq!(f.error(), None);
     key(&mut app, KeyCode::Char('s'));
     assert!(
-        matches!(app.screen, Screen::Review(_)),
+        app.settings_write() == Some(orws::tui::flow::Shown::Review),
         "it can still be submitted"
     );
 }
@@ -1319,7 +1319,11 @@ fn an_untouched_value_that_breaks_a_rule_is_a_warning_not_a_block() {
     typed(&mut app, "!");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
-    assert!(matches!(app.screen, Screen::Review(_)), "{:?}", app.status);
+    assert!(
+        app.settings_write() == Some(orws::tui::flow::Shown::Review),
+        "{:?}",
+        app.status
+    );
     assert_eq!(patch_body(&app), r#"{"name":"Production!"}"#);
     // Once changed, it must follow the rules like any edit.
     key(&mut app, KeyCode::Esc);

@@ -72,8 +72,11 @@ pub enum Choice {
 pub enum Step<P: Plan> {
     /// The action means nothing in this phase.
     Ignored,
-    /// Handled inside the flow (a scroll, back from an undo's Review to its result).
+    /// Handled inside the flow (a scroll).
     Done,
+    /// Esc on a Review opened from a result (an undo, a retry): back on that result, nothing
+    /// sent.
+    Returned,
     Help,
     Quit,
     /// Enter on the Review: send this plan (the flow is now Sending).
@@ -117,6 +120,14 @@ impl<P: Plan> Flow<P> {
             bound: std::cell::Cell::new(u16::MAX),
             undoes: None,
         }
+    }
+
+    /// The Result of `plan` without its Review (a write that was found to have landed after
+    /// the person stopped waiting for it).
+    pub fn ended(plan: P, outcome: P::Outcome) -> Self {
+        let mut flow = Self::review(plan);
+        flow.phase = Phase::Result(outcome);
+        flow
     }
 
     /// The scroll to draw `content` lines at in `height` rows (the last screenful stays
@@ -178,14 +189,15 @@ impl<P: Plan> Flow<P> {
         true
     }
 
-    /// The actions of the phase with their labels (the hint bar and help are built from them).
-    pub fn hints(&self, read_only: bool) -> Vec<(Action, &'static str)> {
+    /// The actions of the phase with their labels (the hint bar and help are built from them;
+    /// the chrome marks read-only, where Enter on a Review says it sends nothing).
+    pub fn hints(&self) -> Vec<(Action, &'static str)> {
         let shown = self.shown();
         let label = |a: Action, default: &'static str| (a, P::label(shown, a).unwrap_or(default));
         let mut h = Vec::with_capacity(8);
         match &self.phase {
             Phase::Review => {
-                if !read_only && self.plan.blocked().is_none() {
+                if self.plan.blocked().is_none() {
                     h.push(label(Action::Submit, "send"));
                 }
                 h.push(label(Action::Back, "back, nothing sent"));
@@ -258,14 +270,14 @@ impl<P: Plan> Flow<P> {
                 if let Some(why) = self.plan.blocked() {
                     return Step::Refused(format!("Nothing sent: {why}"));
                 }
+                // The review stays in sight as it scrolled while it is sent.
                 self.phase = Phase::Sending(self.plan.progress());
-                self.scroll = 0;
                 Step::Send(self.plan.clone())
             }
             (Phase::Review, Action::Back) => match self.undoes.take() {
                 Some(from) => {
                     *self = *from;
-                    Step::Done
+                    Step::Returned
                 }
                 None => Step::Left,
             },
@@ -345,12 +357,12 @@ mod tests {
             Step::Refused(_)
         ));
         assert_eq!(f.phase, Phase::Review);
-        assert!(!f.hints(true).iter().any(|(a, _)| *a == Action::Submit));
+
         let mut f = Flow::review(P { blocked: true });
         assert!(
             matches!(f.act(Action::Submit, None), Step::Refused(w) if w.contains("keys remain"))
         );
-        assert!(!f.hints(false).iter().any(|(a, _)| *a == Action::Submit));
+        assert!(!f.hints().iter().any(|(a, _)| *a == Action::Submit));
     }
 
     #[test]
@@ -361,7 +373,7 @@ mod tests {
         assert_eq!(f.act(Action::Undo, None), Step::Undo(3));
         f.undo(P { blocked: false });
         assert_eq!(f.phase, Phase::Review);
-        assert_eq!(f.act(Action::Back, None), Step::Done);
+        assert_eq!(f.act(Action::Back, None), Step::Returned);
         assert_eq!(f.phase, Phase::Result(3));
         // A Review that undoes nothing is left.
         let mut f = Flow::review(P { blocked: false });
@@ -393,7 +405,7 @@ mod tests {
         f.act(Action::Submit, None);
         assert_eq!(f.act(Action::Retry, None), Step::Ignored);
         f.finish(2);
-        assert!(f.hints(false).iter().any(|(a, _)| *a == Action::Retry));
+        assert!(f.hints().iter().any(|(a, _)| *a == Action::Retry));
         assert_eq!(f.act(Action::Retry, None), Step::Retry(2));
     }
 

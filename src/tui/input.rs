@@ -91,9 +91,7 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
             return Err(TextInput::MemberFilter);
         }
         Screen::Form => crate::tui::screens::tabs::scope(app).ok_or(TextInput::TabEdit)?,
-        Screen::Review(_) => Scope::Review,
-        Screen::Submitting { .. } => Scope::Submitting,
-        Screen::Result(_) => Scope::Result,
+        Screen::Write(flow) => flow.scope(),
         Screen::Conflict(_) => Scope::Conflict,
         Screen::History(view) if view.filtering => return Err(TextInput::HistoryFilter),
         Screen::History(_) => Scope::History,

@@ -15,7 +15,7 @@ use crate::submit::WriteOutcome;
 use crate::tui::input::{self, Action, Input, Scope, TextInput};
 use crate::tui::screens::form::{FormAction, FormState};
 use crate::tui::screens::picker::{PickerAction, PickerState};
-use crate::tui::screens::{conflict, loading, questions, result, review, submitting};
+use crate::tui::screens::{conflict, loading, questions};
 use crate::tui::view::Drawn;
 use crate::workspace::{
     Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
@@ -201,8 +201,6 @@ pub struct ResultView {
     pub reverting: bool,
     /// How many fields the PATCH carried; more than `outcome.patch` holds when it partly landed.
     pub sent: usize,
-    /// Rows scrolled past (a result longer than the screen).
-    pub scroll: u16,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -233,17 +231,10 @@ pub enum Screen {
         error: Option<String>,
     },
     Form,
-    /// Every review starts at its top: its scroll lives and ends with the screen.
-    Review(crate::tui::screens::review::ReviewState),
-    Submitting {
-        /// The conflict check passed and the PATCH is on its way.
-        sending: bool,
-        /// This submit reverts the last one.
-        revert: bool,
-        /// How far the Review under it is scrolled (it scrolls as on the Review).
-        scroll: u16,
-    },
-    Result(ResultView),
+    /// The settings PATCH in the one write flow: its Review, Submitting, Conflict, Result.
+    Write(Box<crate::tui::screens::settings_write::SettingsFlow>),
+    /// Fields changed on the server and in the form, found restoring a draft or re-reading
+    /// (not a write: `m`/`t` only rebase the form). A submit's conflict is the flow's.
     Conflict(ConflictView),
     /// The history of applied changes, over the screen it was opened from.
     History(Box<crate::tui::screens::history::HistoryView>),
@@ -422,11 +413,37 @@ impl App {
 
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
-        matches!(self.screen, Screen::Submitting { .. })
+        crate::tui::screens::settings_write::flow(self).is_some_and(|f| f.is_sending())
             || crate::tui::screens::bulk::is_sending(self)
             || self.admin.as_ref().is_some_and(|w| w.is_sending())
             || matches!(self.screen, Screen::Loading { error: None, .. })
             || self.picker.loading && matches!(self.screen, Screen::Picker)
+    }
+
+    /// The phase of the settings write flow showing, if one is.
+    pub fn settings_write(&self) -> Option<crate::tui::flow::Shown> {
+        crate::tui::screens::settings_write::flow(self).map(|f| f.shown())
+    }
+
+    /// The settings write's Result showing, if it is.
+    pub fn settings_result(&self) -> Option<&ResultView> {
+        match crate::tui::screens::settings_write::flow(self).map(|f| &f.phase) {
+            Some(crate::tui::flow::Phase::Result(view)) => Some(view),
+            _ => None,
+        }
+    }
+
+    /// The conflict showing: a submit's (its write flow's Conflict phase), or one found
+    /// restoring a draft or re-reading.
+    pub fn conflict_view(&self) -> Option<&ConflictView> {
+        match &self.screen {
+            Screen::Conflict(view) => Some(view),
+            Screen::Write(flow) => match &flow.phase {
+                crate::tui::flow::Phase::Conflict(view) => Some(view),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The last frame showed the "too small" notice: only quit and resizes act.
@@ -620,8 +637,10 @@ impl App {
                 vec![]
             }
             Msg::SubmitSending => {
-                if let Screen::Submitting { sending, .. } = &mut self.screen {
-                    *sending = true;
+                if let Some(flow) = crate::tui::screens::settings_write::flow_mut(self)
+                    && let crate::tui::flow::Phase::Sending(s) = &mut flow.phase
+                {
+                    s.sending = true;
                 }
                 vec![]
             }
@@ -753,17 +772,13 @@ impl App {
 
     /// What an action means in a scope: each screen and question has its handler.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        // Read-only: Enter on any Review (the one key that sends) does nothing but say why.
-        if action == Action::Submit
-            && let Some(from) = &self.read_only
-        {
-            let why = crate::tui::screens::read_only_refusal(from);
-            self.warn(why);
-            return vec![];
-        }
         // An admin write's flow over the tab or the picker answers the flow's scopes.
         if self.admin.is_some() && is_flow_scope(scope) {
             return crate::tui::screens::admin_write::act(self, action);
+        }
+        // The settings PATCH's write flow.
+        if matches!(self.screen, Screen::Write(_)) && is_flow_scope(scope) {
+            return crate::tui::screens::settings_write::act(self, action);
         }
         // A bulk edit's write flow (its review, progress and result).
         if crate::tui::screens::bulk::flow(self).is_some() && is_flow_scope(scope) {
@@ -823,10 +838,10 @@ impl App {
                     None => vec![],
                 }
             }
-            Scope::Review => review::act(self, action),
-            Scope::Submitting => submitting::act(self, action),
-            Scope::Result => result::act(self, action),
+            // The write flow's scopes reach the flow showing (above); the Conflict of a draft
+            // or a re-read is not a write.
             Scope::Conflict => conflict::act(self, action),
+            Scope::Review | Scope::Submitting | Scope::Result => vec![],
             Scope::QuestionLeave => {
                 let quit = self.overlay == Some(Overlay::ConfirmLeave { quit: true });
                 questions::leave(self, quit, action)

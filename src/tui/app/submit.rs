@@ -7,11 +7,9 @@ use crate::submit::{Applied, Holds, server_holds};
 /// Re-reads after a cancelled or doubtful write: at once, then after 1, 2, 4 and 8 s.
 const RECHECKS: u32 = 5;
 
-/// Writes in progress or in doubt, and a revert under review.
+/// A settings write in progress or in doubt.
 #[derive(Debug, Default)]
 pub struct WriteState {
-    /// The Result a revert under review came from: Esc on that Review goes back to it.
-    pub reverting: Option<ResultView>,
     /// The write sent last, until its outcome is known (kept while it is in doubt).
     pub pending: Option<PendingWrite>,
 }
@@ -36,55 +34,29 @@ impl App {
             self.error(format!("Cannot submit: fix {} first", invalid.join(", ")));
             return vec![];
         }
-        if form.patch().is_empty() {
+        if !crate::tui::screens::settings_write::open_review(self, false) {
             self.info("Nothing to save: no field differs from the server's value.");
-            return vec![];
-        }
-        self.screen = Screen::Review(Default::default());
-        vec![]
-    }
-
-    /// Esc on a Review: back to the form, or, for a revert, back to the result it came from.
-    pub(crate) fn review_back(&mut self) -> Vec<Effect> {
-        match (self.writes.reverting.take(), &mut self.form) {
-            (Some(view), Some(form)) => {
-                for name in view.outcome.patch.fields().keys() {
-                    if let Some(f) = form.field_mut(name) {
-                        f.reset();
-                    }
-                }
-                self.screen = Screen::Result(view);
-            }
-            _ => self.screen = Screen::Form,
         }
         vec![]
     }
 
-    /// Enter on a Review: the safe write, always with the conflict check.
-    pub(crate) fn submit(&mut self) -> Vec<Effect> {
-        let Some(form) = &self.form else {
-            return vec![];
-        };
-        let patch = form.patch();
-        if patch.is_empty() {
-            self.screen = Screen::Form;
-            self.info("Nothing to save: no field differs from the server's value.");
-            return vec![];
-        }
-        let base = form.workspace.clone();
-        let revert = self.writes.reverting.take().is_some();
-        let scroll = crate::tui::screens::review::scroll_of(self);
+    /// Enter on a Review (the flow is Sending now): the safe write, always with the conflict
+    /// check.
+    pub(crate) fn submit(
+        &mut self,
+        plan: crate::tui::screens::settings_write::SettingsPlan,
+    ) -> Vec<Effect> {
+        let crate::tui::screens::settings_write::SettingsPlan {
+            base,
+            patch,
+            revert,
+        } = plan;
         self.writes.pending = Some(PendingWrite {
             before: base.clone(),
             patch: patch.clone(),
             revert,
             checks: 0,
         });
-        self.screen = Screen::Submitting {
-            sending: false,
-            revert,
-            scroll,
-        };
         self.elapsed = Duration::ZERO;
         self.status = None;
         vec![Effect::Submit { base, patch }]
@@ -108,9 +80,12 @@ impl App {
 
     /// The old message of a finished submit, as tests and benches still send it.
     pub(super) fn on_submitted(&mut self, result: Result<SubmitOutcome, ApiError>) -> Vec<Effect> {
-        let Screen::Submitting { sending, .. } = self.screen else {
+        let Some(crate::tui::flow::Phase::Sending(s)) =
+            crate::tui::screens::settings_write::flow(self).map(|f| &f.phase)
+        else {
             return vec![];
         };
+        let sending = s.sending;
         match result {
             Ok(outcome) => self.on_written(WriteOutcome::Applied(Box::new(Applied {
                 mismatches: crate::submit::mismatches(&outcome.patch, &outcome.after),
@@ -133,7 +108,10 @@ impl App {
 
     /// How the safe write ended.
     pub(super) fn on_written(&mut self, outcome: WriteOutcome) -> Vec<Effect> {
-        let Screen::Submitting { revert, .. } = self.screen else {
+        let Some(revert) = crate::tui::screens::settings_write::flow(self)
+            .filter(|f| f.is_sending())
+            .map(|f| f.plan.revert)
+        else {
             // The person cancelled; the re-reads report what happened.
             return vec![];
         };
@@ -194,11 +172,17 @@ impl App {
     /// The Conflict screen after a submit: nothing was sent.
     pub(crate) fn show_conflict(&mut self, server: Workspace, report: ConflictReport) {
         self.writes.pending = None;
-        self.screen = Screen::Conflict(ConflictView {
+        let view = ConflictView {
             server,
             report,
             found: ConflictFound::Submitting,
-        });
+        };
+        match crate::tui::screens::settings_write::flow_mut(self) {
+            Some(flow) => {
+                flow.conflict(view);
+            }
+            None => self.screen = Screen::Conflict(view),
+        }
         self.warn(
             "Someone changed these fields on the server since you loaded them; nothing was sent.",
         );
@@ -250,20 +234,37 @@ impl App {
             ));
         }
         echo_warnings.extend(notes);
-        self.screen = Screen::Result(ResultView {
+        let plan = crate::tui::screens::settings_write::SettingsPlan {
+            base: outcome.before.clone(),
+            patch: outcome.patch.clone(),
+            revert,
+        };
+        let view = ResultView {
             outcome,
             changes,
             echo_warnings,
             reverting: revert,
             sent: n,
-            scroll: 0,
-        });
+        };
+        match crate::tui::screens::settings_write::flow_mut(self).filter(|f| f.is_sending()) {
+            Some(flow) => {
+                flow.finish(view);
+            }
+            // Found applied after the person stopped waiting: its result all the same.
+            None => {
+                self.screen = Screen::Write(Box::new(
+                    crate::tui::screens::settings_write::SettingsFlow::ended(plan, view),
+                ))
+            }
+        }
         vec![record]
     }
 
     /// The Result counts what was sent, not only what landed (a partly applied PATCH).
     fn set_sent(&mut self, sent: usize) {
-        if let Screen::Result(view) = &mut self.screen {
+        if let Some(crate::tui::flow::Phase::Result(view)) =
+            crate::tui::screens::settings_write::flow_mut(self).map(|f| &mut f.phase)
+        {
             view.sent = sent;
         }
     }
@@ -305,7 +306,7 @@ impl App {
     /// What the server holds after a cancelled or doubtful write.
     pub(super) fn on_reread(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
         // A late check of an earlier write says nothing about the one now in flight.
-        if matches!(self.screen, Screen::Submitting { .. }) {
+        if crate::tui::screens::settings_write::flow(self).is_some_and(|f| f.is_sending()) {
             return vec![];
         }
         let Some(mut pending) = self.writes.pending.take() else {
@@ -436,26 +437,25 @@ impl App {
         self.status = Some(Status { level, text });
     }
 
-    /// `u` on the Result screen: a Review of the inverse patch; only Enter there sends it,
-    /// with the same conflict check as any submit.
-    pub(crate) fn revert(&mut self) -> Vec<Effect> {
-        if self.form.is_none() || !matches!(self.screen, Screen::Result(_)) {
-            return vec![];
-        }
-        let Screen::Result(view) =
-            std::mem::replace(&mut self.screen, Screen::Review(Default::default()))
-        else {
+    /// `u` on the Result: a Review of the inverse patch; only Enter there sends it, with the
+    /// same conflict check as any submit. Esc there comes back to this result.
+    pub(crate) fn revert(&mut self, view: ResultView) -> Vec<Effect> {
+        let inverse = view.outcome.patch.inverse(&view.outcome.before);
+        let Some(form) = &mut self.form else {
             return vec![];
         };
-        let inverse = view.outcome.patch.inverse(&view.outcome.before);
-        if let Some(form) = &mut self.form {
-            for (name, value) in inverse.fields() {
-                if let Some(f) = form.field_mut(name) {
-                    f.set_value(value.clone());
-                }
+        for (name, value) in inverse.fields() {
+            if let Some(f) = form.field_mut(name) {
+                f.set_value(value.clone());
             }
         }
-        self.writes.reverting = Some(view);
+        let Some(plan) = crate::tui::screens::settings_write::plan(self, true) else {
+            self.info("Nothing to undo: the form already holds the values from before.");
+            return vec![];
+        };
+        if let Some(flow) = crate::tui::screens::settings_write::flow_mut(self) {
+            flow.undo(plan);
+        }
         self.review_message(
             Level::Info,
             "Undo: the inverse patch. Enter sends it (after a conflict check); Esc goes back.",

@@ -8,7 +8,7 @@ use crate::config::{Action, KeyBindings, KeySpec, Scope};
 use crate::tui::app::{App, Level, Overlay, Screen};
 use crate::tui::input;
 use crate::tui::screens::form::{FormState, Mode};
-use crate::tui::screens::{conflict, loading, picker, questions, result, review, submitting};
+use crate::tui::screens::{conflict, loading, picker, questions};
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, truncate, width, wrap_marked};
 use crate::workspace::FieldKind;
@@ -188,9 +188,12 @@ fn badge(app: &App) -> &'static str {
             Some(Mode::Checklist { .. }) => "CHECKLIST",
             Some(Mode::Browse) | None => "BROWSE",
         },
-        (None, Screen::Review(_)) => "REVIEW",
-        (None, Screen::Submitting { .. }) => "SENDING",
-        (None, Screen::Result(_)) => "RESULT",
+        (None, Screen::Write(flow)) => match flow.shown() {
+            crate::tui::flow::Shown::Review => "REVIEW",
+            crate::tui::flow::Shown::Sending => "SENDING",
+            crate::tui::flow::Shown::Result => "RESULT",
+            crate::tui::flow::Shown::Conflict => "CONFLICT",
+        },
         (None, Screen::Conflict(_)) => "CONFLICT",
         (None, Screen::History(v)) if v.filtering => "FILTER",
         (None, Screen::History(_)) => "HISTORY",
@@ -210,9 +213,7 @@ pub fn screen_scope(app: &App) -> Scope {
         Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form => crate::tui::screens::tabs::scope(app).unwrap_or(app.tabs.current.scope()),
-        Screen::Review(_) => Scope::Review,
-        Screen::Submitting { .. } => Scope::Submitting,
-        Screen::Result(_) => Scope::Result,
+        Screen::Write(flow) => flow.scope(),
         Screen::Conflict(_) => Scope::Conflict,
         Screen::History(_) => Scope::History,
         Screen::Bulk => match &app.bulk {
@@ -238,12 +239,17 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         .as_ref()
         .filter(|_| crate::tui::app::is_flow_scope(scope))
     {
-        return flow.hints(app.read_only.is_some());
+        return flow.hints();
     }
     if let Some(flow) =
         crate::tui::screens::bulk::flow(app).filter(|_| crate::tui::app::is_flow_scope(scope))
     {
-        return flow.hints(app.read_only.is_some());
+        return flow.hints();
+    }
+    if let Some(flow) = crate::tui::screens::settings_write::flow(app)
+        .filter(|_| crate::tui::app::is_flow_scope(scope))
+    {
+        return flow.hints();
     }
     if crate::tui::screens::tabs::owns(app, scope) {
         return crate::tui::screens::tabs::hints(app, scope);
@@ -268,9 +274,8 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
             h.push((Action::DeleteWorkspace, "delete workspace"));
             h
         }
-        Scope::Review => review::hints(app),
-        Scope::Submitting => submitting::hints(app),
-        Scope::Result => result::hints(app),
+        // The write flow's scopes are hinted by the flow showing (above).
+        Scope::Review | Scope::Submitting | Scope::Result => vec![],
         Scope::Conflict => conflict::hints(app),
         Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll => {
             questions::hints(app, scope)

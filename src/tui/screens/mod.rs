@@ -18,6 +18,7 @@ pub mod picker;
 pub mod questions;
 pub mod result;
 pub mod review;
+pub mod settings_write;
 pub mod submitting;
 pub mod tabs;
 

@@ -10,6 +10,7 @@ use super::chrome;
 use super::screens::{conflict, form, loading, picker, questions, result, review, submitting};
 use super::theme::Theme;
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 /// What the last frame drew where: the mouse's hit areas and whether the screen was too small.
@@ -65,44 +66,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             loading::view::draw(buf, body, app, target, error.as_deref(), theme)
         }
         (Screen::Form, Some(form)) => super::screens::tabs::view::draw(buf, body, app, form, theme),
-        (Screen::Review(state), Some(form)) => {
-            app.drawn.borrow_mut().review = review::view::draw(
-                buf,
-                body,
-                form,
-                state.scroll,
-                app.read_only.as_deref(),
-                theme,
-            );
-        }
-        (
-            Screen::Submitting {
-                sending,
-                revert,
-                scroll,
-            },
-            Some(form),
-        ) => {
-            if *revert {
-                form::view::draw(buf, body, app, form, theme);
-            } else {
-                // The review under the popup, from its top.
-                app.drawn.borrow_mut().review =
-                    review::view::draw(buf, body, form, *scroll, app.read_only.as_deref(), theme);
-            }
-            submitting::view::draw(buf, body, app, *sending, *revert, theme);
-        }
-        (Screen::Result(view), _) => result::view::draw(buf, body, view, theme),
+        (Screen::Write(flow), Some(form)) => draw_settings_write(buf, body, app, form, flow, theme),
         (Screen::Bulk, _) => super::screens::bulk::draw(buf, body, app, theme),
         (Screen::Conflict(view), Some(form)) => conflict::view::draw(buf, body, form, view, theme),
         (Screen::History(view), _) => {
             super::screens::history::view::draw(buf, body, view, theme);
         }
         // A screen that needs the form but has none: nothing to show but the bars.
-        (
-            Screen::Form | Screen::Review(_) | Screen::Submitting { .. } | Screen::Conflict(_),
-            None,
-        ) => {}
+        (Screen::Form | Screen::Write(_) | Screen::Conflict(_), None) => {}
     }
     chrome::message(buf, message_area, app, theme);
     chrome::bar(buf, bar, app, theme);
@@ -169,4 +140,42 @@ pub(crate) fn popup(
         ))
         .render(rect, buf);
     inside(rect)
+}
+
+/// The settings PATCH's phase in the one write flow.
+fn draw_settings_write(
+    buf: &mut Buffer,
+    body: Rect,
+    app: &App,
+    form: &crate::tui::screens::form::FormState,
+    flow: &crate::tui::screens::settings_write::SettingsFlow,
+    theme: &Theme,
+) {
+    use crate::tui::flow::Phase;
+    let review = |buf: &mut Buffer| {
+        let drawn = review::view::draw(
+            buf,
+            body,
+            form,
+            flow.scroll,
+            app.read_only.as_deref(),
+            theme,
+        );
+        flow.shown_scroll(usize::from(drawn.0), drawn.1);
+        app.drawn.borrow_mut().review = drawn;
+    };
+    match &flow.phase {
+        Phase::Review => review(buf),
+        Phase::Sending(s) => {
+            if flow.plan.revert {
+                form::view::draw(buf, body, app, form, theme);
+            } else {
+                // The review under the popup, as it was scrolled.
+                review(buf);
+            }
+            submitting::view::draw(buf, body, app, s.sending, flow.plan.revert, theme);
+        }
+        Phase::Result(view) => result::view::draw(buf, body, view, flow, theme),
+        Phase::Conflict(view) => conflict::view::draw(buf, body, form, view, theme),
+    }
 }

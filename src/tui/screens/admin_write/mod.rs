@@ -219,7 +219,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match flow.act(action, app.read_only.as_deref()) {
-        Step::Ignored | Step::Done | Step::Resolved(..) | Step::Retry(_) => vec![],
+        Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) | Step::Retry(_) => vec![],
         Step::Help => app.show_help(),
         Step::Quit => app.leave(true),
         Step::Refused(why) => {

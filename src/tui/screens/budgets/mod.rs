@@ -538,7 +538,7 @@ impl BudgetsState {
                 (Action::Quit, "quit"),
             ],
             // Read-only is marked by the chrome, which drops Enter from a Review.
-            Phase::Write(flow) => flow.hints(false),
+            Phase::Write(flow) => flow.hints(),
         }
     }
 
@@ -570,7 +570,7 @@ impl BudgetsState {
                 let step = flow.act(action, read_only);
                 self.phase = Phase::Write(flow);
                 match step {
-                    Step::Ignored | Step::Done | Step::Retry(_) => vec![],
+                    Step::Ignored | Step::Done | Step::Returned | Step::Retry(_) => vec![],
                     Step::Help => vec![BudgetsEffect::Help],
                     Step::Quit => vec![BudgetsEffect::Quit],
                     Step::Send(p) => vec![BudgetsEffect::Send(p)],

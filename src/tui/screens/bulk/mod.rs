@@ -260,7 +260,7 @@ pub fn act(app: &mut App, action: crate::config::Action) -> Vec<Effect> {
         return vec![];
     };
     match flow.act(action, read_only.as_deref()) {
-        Step::Ignored | Step::Done | Step::Resolved(..) => vec![],
+        Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) => vec![],
         Step::Help => app.show_help(),
         Step::Quit => app.leave(true),
         Step::Refused(why) => {

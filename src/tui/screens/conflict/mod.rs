@@ -1,4 +1,7 @@
-//! The Conflict screen: fields changed on the server and in the form; keep mine, take theirs.
+//! The Conflict screen found restoring a draft or re-reading the workspace (not a write):
+//! fields changed on the server and in the form; keep mine, take theirs only rebase the form.
+//! A submit's conflict is the Conflict phase of its write flow (`screens::settings_write`),
+//! drawn by the same view.
 
 pub mod view;
 
@@ -7,18 +10,9 @@ use crate::tui::app::{App, ConflictFound, Effect, Screen};
 use crate::workspace::Workspace;
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
-pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
-    let from_draft =
-        matches!(&app.screen, Screen::Conflict(v) if v.found != ConflictFound::Submitting);
+pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
     vec![
-        (
-            Action::KeepMine,
-            if from_draft {
-                "keep mine"
-            } else {
-                "keep mine (review again)"
-            },
-        ),
+        (Action::KeepMine, "keep mine"),
         (Action::TakeTheirs, "take theirs"),
         (Action::Back, "back"),
         (Action::Help, "help"),
@@ -40,26 +34,14 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     );
     // Found restoring a draft or re-reading: m and t only rebase the form, nothing is sent.
     let found = view.found;
-    let from_draft = found != ConflictFound::Submitting;
     let Some(form) = &mut app.form else {
         return vec![];
     };
     match action {
-        Action::KeepMine if from_draft => {
+        Action::KeepMine => {
             form.rebase(server);
             app.screen = Screen::Form;
             app.info("Kept your edits on top of the server's values; s to review.");
-            vec![]
-        }
-        Action::KeepMine => {
-            // Keep mine: rebase on what was shown and review again. Enter there runs the
-            // conflict check again, so a change newer than the one shown is never overwritten.
-            form.rebase(server);
-            app.screen = Screen::Review(Default::default());
-            app.review_message(
-                crate::tui::app::Level::Info,
-                "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
-            );
             vec![]
         }
         Action::TakeTheirs => {
@@ -69,13 +51,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                     f.reset();
                 }
             }
-            if form.patch().is_empty() || from_draft {
-                app.screen = Screen::Form;
-                app.info("Took their values for the conflicting fields.");
-            } else {
-                app.screen = Screen::Review(Default::default());
-                app.info("Took their values for the conflicting fields; review the rest.");
-            }
+            app.screen = Screen::Form;
+            app.info("Took their values for the conflicting fields.");
             vec![]
         }
         Action::Back => {

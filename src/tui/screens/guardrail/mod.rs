@@ -706,7 +706,7 @@ impl GuardrailState {
                 (Action::Quit, "quit"),
             ],
             // Read-only is marked by the chrome, which drops Enter from a Review.
-            Phase::Write(flow) => flow.hints(false),
+            Phase::Write(flow) => flow.hints(),
         }
     }
 
@@ -737,7 +737,7 @@ impl GuardrailState {
                 let step = flow.act(action, read_only);
                 self.phase = Phase::Write(flow);
                 match step {
-                    Step::Ignored | Step::Done | Step::Retry(_) => vec![],
+                    Step::Ignored | Step::Done | Step::Returned | Step::Retry(_) => vec![],
                     Step::Help => vec![GuardrailEffect::Help],
                     Step::Quit => vec![GuardrailEffect::Quit],
                     Step::Send(p) => vec![GuardrailEffect::Send(p)],

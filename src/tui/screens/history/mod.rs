@@ -518,7 +518,7 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             }
             app.form = Some(fresh);
             let effects = app.review();
-            if matches!(app.screen, Screen::Review(_)) {
+            if crate::tui::screens::settings_write::flow(app).is_some() {
                 if moved.is_empty() {
                     app.review_message(Level::Info, "Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
                 } else {

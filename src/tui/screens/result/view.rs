@@ -16,7 +16,13 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 use serde_json::Value;
 
-pub fn draw(buf: &mut Buffer, area: Rect, view: &ResultView, theme: &Theme) {
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    view: &ResultView,
+    flow: &crate::tui::screens::settings_write::SettingsFlow,
+    theme: &Theme,
+) {
     let outcome = &view.outcome;
     let title = title(view);
     panel(title, theme).render(area, buf);
@@ -70,7 +76,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &ResultView, theme: &Theme) {
     let room = inner.height.saturating_sub(extra_h);
     let mut y = 1;
     // Scrolled: the rows above are skipped (the last row stays in sight).
-    let skip = usize::from(view.scroll).min(rows.len().saturating_sub(1));
+    let skip = usize::from(flow.shown_scroll(rows.len(), 1));
     for (i, (&(name, before, after), &(mark, mark_style))) in
         rows.iter().zip(&marks).enumerate().skip(skip)
     {

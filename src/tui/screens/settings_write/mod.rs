@@ -1,0 +1,181 @@
+//! The settings PATCH in the one write flow ([`crate::tui::flow`]): its plan (the form's
+//! minimal patch on the workspace it was made on), what the Sending phase shows, and its keys.
+//! The Review, Submitting, Result and Conflict screens draw its phases; what a submit's answer
+//! does to the form is the app's (`app/submit.rs`).
+
+use crate::config::Action;
+use crate::tui::app::{App, ConflictView, Effect, Level, ResultView, Screen};
+use crate::tui::flow::{Choice, Flow, Phase, Plan, Shown, Step};
+use crate::workspace::{PatchBody, Workspace};
+
+/// What Enter on the settings Review sends: the form's patch on the workspace as loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsPlan {
+    pub base: Workspace,
+    pub patch: PatchBody,
+    /// It undoes the last write (the Result's `u`).
+    pub revert: bool,
+}
+
+/// The Sending phase of a settings PATCH.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sending {
+    /// The conflict check passed and the PATCH is on its way (it may land from now on).
+    pub sending: bool,
+}
+
+impl Plan for SettingsPlan {
+    type Conflict = ConflictView;
+    type Outcome = ResultView;
+    type Progress = Sending;
+
+    fn progress(&self) -> Sending {
+        Sending::default()
+    }
+
+    fn label(shown: Shown, action: Action) -> Option<&'static str> {
+        Some(match (shown, action) {
+            (Shown::Review, Action::Submit) => "submit",
+            (Shown::Review, Action::Back) => "back",
+            (Shown::Sending, Action::Cancel) => "cancel",
+            (Shown::Result, Action::Done | Action::Back) => "back to form",
+            (Shown::Conflict, Action::KeepMine) => "keep mine (review again)",
+            _ => return None,
+        })
+    }
+}
+
+/// The settings PATCH on its way through the flow.
+pub type SettingsFlow = Flow<SettingsPlan>;
+
+/// The settings write showing, if one is.
+pub fn flow(app: &App) -> Option<&SettingsFlow> {
+    match &app.screen {
+        Screen::Write(flow) => Some(flow),
+        _ => None,
+    }
+}
+
+pub fn flow_mut(app: &mut App) -> Option<&mut SettingsFlow> {
+    match &mut app.screen {
+        Screen::Write(flow) => Some(flow),
+        _ => None,
+    }
+}
+
+/// The Review of the form's change, as the form holds it now (`None`: nothing to send).
+pub fn plan(app: &App, revert: bool) -> Option<SettingsPlan> {
+    let form = app.form.as_ref()?;
+    let patch = form.patch();
+    (!patch.is_empty()).then(|| SettingsPlan {
+        base: form.workspace.clone(),
+        patch,
+        revert,
+    })
+}
+
+/// The keys of the flow for the settings PATCH.
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let read_only = app.read_only.clone();
+    let Some(showing) = flow_mut(app) else {
+        return vec![];
+    };
+    let reverting = showing.plan.revert;
+    match showing.act(action, read_only.as_deref()) {
+        Step::Ignored | Step::Done | Step::Retry(_) => vec![],
+        Step::Help => app.show_help(),
+        Step::Quit => app.leave(true),
+        Step::Refused(why) => {
+            app.warn(why);
+            vec![]
+        }
+        Step::Send(plan) => app.submit(plan),
+        Step::Left => {
+            app.screen = Screen::Form;
+            vec![]
+        }
+        Step::Returned => {
+            // Esc on an undo's Review: the form's fields go back to what the result shows.
+            if reverting
+                && let Some(Phase::Result(view)) = flow(app).map(|f| f.phase.clone())
+                && let Some(form) = &mut app.form
+            {
+                for name in view.outcome.patch.fields().keys() {
+                    if let Some(f) = form.field_mut(name) {
+                        f.reset();
+                    }
+                }
+            }
+            vec![]
+        }
+        Step::StopWaiting => {
+            let sending = matches!(
+                flow(app).map(|f| &f.phase),
+                Some(Phase::Sending(Sending { sending: true }))
+            );
+            app.cancel_submit(sending)
+        }
+        Step::Closed(_) => {
+            app.screen = Screen::Form;
+            vec![]
+        }
+        Step::Undo(view) => app.revert(view),
+        Step::Resolved(view, choice) => resolve(app, view, choice),
+    }
+}
+
+/// A choice on the Conflict phase of a submit: nothing was sent.
+fn resolve(app: &mut App, view: ConflictView, choice: Choice) -> Vec<Effect> {
+    let server = view.server;
+    let conflicts: Vec<String> = view
+        .report
+        .conflicts
+        .iter()
+        .map(|c| c.field.clone())
+        .collect();
+    let Some(form) = &mut app.form else {
+        app.screen = Screen::Form;
+        return vec![];
+    };
+    match choice {
+        Choice::KeepMine => {
+            // Keep mine: rebase on what was shown and review again. Enter there runs the
+            // conflict check again, so a change newer than the one shown is never overwritten.
+            form.rebase(server);
+            open_review(app, false);
+            app.review_message(
+                Level::Info,
+                "Your values on top of the server's: Enter sends them (after a fresh conflict check), Esc goes back.",
+            );
+        }
+        Choice::TakeTheirs => {
+            form.rebase(server);
+            for name in &conflicts {
+                if let Some(f) = form.field_mut(name) {
+                    f.reset();
+                }
+            }
+            if open_review(app, false) {
+                app.info("Took their values for the conflicting fields; review the rest.");
+            } else {
+                app.info("Took their values for the conflicting fields.");
+            }
+        }
+        Choice::Back => app.screen = Screen::Form,
+    }
+    vec![]
+}
+
+/// Opens the Review of the form's change; `false` (and the form shows) when there is none.
+pub fn open_review(app: &mut App, revert: bool) -> bool {
+    match plan(app, revert) {
+        Some(plan) => {
+            app.screen = Screen::Write(Box::new(SettingsFlow::review(plan)));
+            true
+        }
+        None => {
+            app.screen = Screen::Form;
+            false
+        }
+    }
+}
