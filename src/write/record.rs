@@ -2,7 +2,9 @@
 //! (product.md §6 "Record"): the TUI hands a [`Record`] to its runtime, the CLI appends its
 //! [`Record::entry`]; `crate::revert` reads both the same way.
 
+use super::request::{Answer, Members, Request};
 use crate::admin::budgets::{BudgetRequest, Budgets};
+use crate::admin::keys::Key;
 use crate::state::history::{HistoryEntry, Kind};
 use serde_json::{Map, Value};
 
@@ -121,6 +123,48 @@ impl Record {
         }
     }
 
+    /// The one entry of an admin write ([`Request`]s), from either front end: `workspace_id`
+    /// the workspace the write was reviewed in (a key's is where the key was; a created
+    /// workspace's id, from its answer, wins); `requests` those that landed, in order; `seen`
+    /// what the Review saw of the target (a key: [`key_seen`]; a deleted workspace: its
+    /// fields); `answers` what the server answered, as settled. `after` is what the answers
+    /// tell: the key as answered, the workspace created, who was added or removed. `None`
+    /// without requests.
+    pub fn sent(
+        workspace_id: &str,
+        requests: &[Request],
+        seen: &Map<String, Value>,
+        answers: &[Answer],
+    ) -> Option<Self> {
+        let first = requests.first()?;
+        let mut workspace_id = workspace_id.to_string();
+        let mut after = Map::new();
+        for a in answers {
+            match a {
+                Answer::Key(key) => after = key_seen(key),
+                Answer::Created(ws) => {
+                    workspace_id = ws.id().to_string();
+                    after = ws.fields().clone();
+                }
+                Answer::MembersAdded(Members(users)) => {
+                    after.insert("added".into(), serde_json::json!(users));
+                }
+                Answer::MembersRemoved(Members(users)) => {
+                    after.insert("removed".into(), serde_json::json!(users));
+                }
+                Answer::KeyDeleted(_) | Answer::WorkspaceDeleted | Answer::Note(_) => {}
+            }
+        }
+        Some(Self::requests(
+            first.kind(),
+            &workspace_id,
+            first.target(),
+            requests.iter().map(Request::to_history).collect(),
+            seen.clone(),
+            after,
+        ))
+    }
+
     /// Admin requests as sent (`method`, `path`, `body` each), under `patch.requests`; `before`
     /// what the Review saw of the target (a key's name, label, place and state), `after` what the
     /// server answered where it tells more (a created workspace).
@@ -142,6 +186,16 @@ impl Record {
             reverting: None,
         }
     }
+}
+
+/// What a key's history entry keeps of it (its place, state, name and label): `before` as the
+/// Review saw the key, `after` as the server answered it.
+pub fn key_seen(key: &Key) -> Map<String, Value> {
+    let v = serde_json::json!({
+        "workspace_id": key.workspace_id, "disabled": key.disabled,
+        "key_name": key.name, "key_label": key.label,
+    });
+    v.as_object().cloned().unwrap_or_default()
 }
 
 /// One request as history keeps it.
