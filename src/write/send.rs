@@ -27,8 +27,9 @@ pub struct Plan<'a> {
 /// Why a request of a plan did not land (or cannot be told to have).
 #[derive(Debug)]
 pub enum Why {
-    /// The target is no longer as the Review saw it: nothing of this request was sent.
-    Precondition(String),
+    /// The key is no longer in the workspace the Review saw it in (`at`), moved or deleted
+    /// since: nothing was sent.
+    KeyGone { hash: String, at: Option<String> },
     /// Reading the target right before the request failed: nothing of it was sent.
     Unread(ApiError),
     /// The server refused it: nothing of it was applied.
@@ -84,7 +85,12 @@ impl Failure {
 impl fmt::Display for Why {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Why::Precondition(line) | Why::NotOurs(line) => f.write_str(line),
+            Why::KeyGone { hash, at } => write!(
+                f,
+                "key {hash} is no longer in workspace {} (moved or deleted since); nothing was sent: r re-reads the list",
+                at.as_deref().unwrap_or("(unknown)")
+            ),
+            Why::NotOurs(line) => f.write_str(line),
             Why::Unread(e) => write!(f, "{e}; nothing was sent"),
             Why::Refused(e) => write!(f, "{e}"),
             Why::Stopped => write!(f, "{}", ApiError::Stopped),
@@ -157,10 +163,10 @@ pub async fn send(
                     return Err(fail(
                         0,
                         vec![],
-                        Why::Precondition(format!(
-                            "key {hash} is no longer in workspace {} (moved or deleted since); nothing was sent: r re-reads the list",
-                            plan.key_at.unwrap_or("(unknown)")
-                        )),
+                        Why::KeyGone {
+                            hash: hash.clone(),
+                            at: plan.key_at.map(str::to_string),
+                        },
                     ));
                 }
             }
@@ -375,7 +381,7 @@ async fn send_one(
             };
             Ok(vec![
                 Answer::Note(
-                    "the answer was lost, but reading the server again shows it landed".into(),
+                    "the answer was lost, but it landed: reading the server again shows it was applied".into(),
                 ),
                 answer,
             ])

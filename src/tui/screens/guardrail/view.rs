@@ -225,9 +225,7 @@ pub fn draw(
     let lines = lines(s, theme, rows, editor_key, read_only);
     // A long review or result scrolls (the one write flow keeps the offset).
     let scroll = match &s.phase {
-        Phase::Write(flow) => {
-            flow.shown_scroll(lines.len(), area.height.saturating_sub(2))
-        }
+        Phase::Write(flow) => flow.shown_scroll(lines.len(), area.height.saturating_sub(2)),
         _ => 0,
     };
     Paragraph::new(lines)
