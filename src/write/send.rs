@@ -427,3 +427,61 @@ async fn removed(client: &Client, workspace: &str, user_ids: &[String], count: u
         ],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(index: usize, request: Request, why: Why) -> Failure {
+        Failure {
+            request,
+            index,
+            of: 2,
+            landed: vec![],
+            why,
+        }
+    }
+
+    fn key() -> Request {
+        Request::DeleteKey { hash: "h1".into() }
+    }
+
+    #[test]
+    fn a_failure_says_why_and_what_had_gone_through() {
+        let gone = Why::KeyGone {
+            hash: "h1".into(),
+            at: Some("ws".into()),
+        };
+        assert_eq!(
+            failure(0, key(), gone).to_string(),
+            "key h1 is no longer in workspace ws (moved or deleted since); nothing was sent: r re-reads the list"
+        );
+        let conflict = Why::Conflict {
+            error: ApiError::Stopped,
+            what: "it moved".into(),
+        };
+        assert_eq!(
+            failure(1, key(), conflict).to_string(),
+            "conflict: it moved; nothing more was sent: r re-reads the list (1 of 2 requests had gone through; nothing more was sent)"
+        );
+        assert_eq!(
+            failure(0, key(), Why::Stopped).to_string(),
+            ApiError::Stopped.to_string()
+        );
+    }
+
+    #[test]
+    fn a_refused_removal_says_the_rule_behind_it() {
+        let remove = Request::RemoveMembers {
+            workspace: "ws".into(),
+            user_ids: vec!["u".into()],
+        };
+        let e = ApiError::Server {
+            status: 400,
+            message: "Cannot remove members from the default workspace".into(),
+        };
+        let text = failure(0, remove, Why::Refused(e)).to_string();
+        let why = crate::admin::members::SCIM_OR_DEFAULT;
+        assert!(text.ends_with(&format!(". {why}")), "{text}");
+    }
+}
