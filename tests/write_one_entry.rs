@@ -116,17 +116,21 @@ async fn a_members_write_leaves_one_entry_from_either_front_end() {
     let user = "user_2dHFtVWx2n56w6HkM0000000003";
     let cli = cli_entry(&["members", "add", "dev", user]);
     let server = fake();
-    let write = members_tab::add_write(DEV_ID, vec![user.into()]);
+    let org = client(&server).organization_members().await.unwrap();
+    // As the tab's Review of an add names them.
+    let mut write = members_tab::add_write(DEV_ID, vec![user.into()]);
+    write.seen = orws::write::record::people_seen(&[user.into()], &org);
     let tui = tui_entry(&server, &write, DEV_ID, None).await;
     assert_eq!(cli, tui);
     assert_eq!(cli["after"]["added"], json!([user]), "{cli}");
+    assert!(cli["after"]["people"][user].is_string(), "{cli}");
 
     let user = "user_2dHFtVWx2n56w6HkM0000000001";
     let cli = cli_entry(&["members", "remove", "dev", user, "--yes"]);
     let server = fake();
     let data = members_tab::MembersData {
         members: vec![],
-        org: vec![],
+        org: client(&server).organization_members().await.unwrap(),
         keys: vec![],
         default_id: None,
     };
@@ -134,6 +138,7 @@ async fn a_members_write_leaves_one_entry_from_either_front_end() {
     let tui = tui_entry(&server, &write, DEV_ID, None).await;
     assert_eq!(cli, tui);
     assert_eq!(cli["after"]["removed"], json!([user]), "{cli}");
+    assert!(cli["after"]["people"][user].is_string(), "{cli}");
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::admin::members::{
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::text::escape;
-use crate::write::record::Record;
+use crate::write::record::{Record, people_seen};
 use crate::write::request::{Answer, Members, Request};
 use crate::write::send::Plan;
 use serde_json::{Map, Value, json};
@@ -93,13 +93,14 @@ fn within_limit(users: &[String]) -> Result<(), RunError> {
 }
 
 /// A members write's plan (one request), sent and recorded: the one send and the one history
-/// entry of both front ends. Who it added or removed, as settled.
+/// entry of both front ends (`seen`: who the people named are, [`people_seen`]). Who it added
+/// or removed, as settled.
 async fn write_members(
     conn: &Connection,
     request: Request,
     refused: impl FnOnce(crate::api::ApiError) -> RunError,
     id: &str,
-    people: Map<String, Value>,
+    seen: Map<String, Value>,
 ) -> Result<Vec<String>, RunError> {
     let requests = [request];
     let plan = Plan {
@@ -109,11 +110,6 @@ async fn write_members(
     };
     let how = format!("orws members list {id}");
     let answers = send(&conn.client, &plan, refused, &how).await?;
-    // What the Review saw: who the people named are, for the history to name them.
-    let mut seen = Map::new();
-    if !people.is_empty() {
-        seen.insert("people".into(), Value::Object(people));
-    }
     if let Some(r) = Record::sent(id, &requests, &seen, &answers) {
         record(conn, &r.entry(conn.client.host()));
     }
@@ -156,11 +152,7 @@ pub async fn add(
     match client.organization_members().await {
         Ok(org) => {
             // Who they are, for the history to name them.
-            for o in org.iter().filter(|o| users.contains(&o.id)) {
-                let who =
-                    crate::write::review::person(Some(&o.display_name()), Some(&o.email), &o.id);
-                people.insert(o.id.clone(), Value::String(who));
-            }
+            people = people_seen(&users, &org);
             let unknown: Vec<&String> = users
                 .iter()
                 .filter(|u| !org.iter().any(|o| &o.id == *u))
@@ -313,15 +305,7 @@ pub async fn remove(
         ));
         Vec::new()
     });
-    let people: Map<String, Value> = org
-        .iter()
-        .filter(|o| users.contains(&o.id))
-        .map(|o| {
-            let who = crate::write::review::person(Some(&o.display_name()), Some(&o.email), &o.id);
-            (o.id.clone(), Value::String(who))
-        })
-        .collect();
-    let removed = write_members(conn, request, refused, &id, people).await?;
+    let removed = write_members(conn, request, refused, &id, people_seen(users, &org)).await?;
     super::say::say(crate::admin::members::READD_ROLE_NOTE);
     let person = |u: &String| {
         let who = org.iter().find(|o| &o.id == u);
