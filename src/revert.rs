@@ -381,8 +381,12 @@ fn members_revert(entry: &HistoryEntry) -> Result<Revert, String> {
         ),
     };
     // Who the server said it added: removing anyone else would remove a member from before.
+    // Who was removed, as settled: adding anyone else back would add someone never removed.
     if action == "add" && entry.after.get("added").is_some() {
         users = strings(entry.after.get("added"));
+    }
+    if action == "remove" && entry.after.get("removed").is_some() {
+        users = strings(entry.after.get("removed"));
     }
     if users.is_empty() {
         return Err("it names no user".into());
@@ -920,6 +924,25 @@ mod tests {
                 workspace_id: "ws-1".into(),
                 action: MembersAction::Add,
                 user_ids: vec!["u3".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn members_remove_is_undone_by_adding_back_only_who_was_removed() {
+        let e = entry(
+            Kind::Members,
+            json!({"requests": [{"method": "POST", "path": "/workspaces/ws-1/members/remove",
+                "body": {"user_ids": ["u1", "u2"]}}]}),
+            json!({}),
+            json!({"removed": ["u2"]}),
+        );
+        assert_eq!(
+            revert(&e, &HashMap::new()).unwrap(),
+            Revert::Members {
+                workspace_id: "ws-1".into(),
+                action: MembersAction::Add,
+                user_ids: vec!["u2".into()],
             }
         );
     }

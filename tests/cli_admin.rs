@@ -437,7 +437,9 @@ fn keys_disable_of_an_unknown_hash_is_one_request_among_many_workspaces() {
     assert!(r.history().is_empty());
 }
 
-/// A known key among many workspaces: one lookup by hash, its workspace by uuid, the PATCH.
+/// A known key among many workspaces: one lookup by hash, its workspace by uuid, the check
+/// right before the write that the key is still there (the one send's, both front ends'), the
+/// PATCH.
 #[test]
 fn keys_disable_of_a_known_hash_among_many_workspaces_is_one_lookup() {
     let server = crowded_fake(400);
@@ -446,6 +448,7 @@ fn keys_disable_of_a_known_hash_among_many_workspaces_is_one_lookup() {
     assert_eq!(
         key_requests(&server),
         [
+            format!("GET /api/v1/keys/{STAGING_KEY}"),
             format!("GET /api/v1/keys/{STAGING_KEY}"),
             format!("PATCH /api/v1/keys/{STAGING_KEY}"),
         ]

@@ -123,6 +123,89 @@ fn members_add_sends_a_user_named_twice_once() {
     assert_eq!(out["added"], json!([new]));
 }
 
+/// A workspace "dev" with two members, Ada and Grace; its removal takes the users out but
+/// answers `removed_count: 3` whatever it removed.
+fn miscounting_server() -> (hostile_support::Hostile, Arc<std::sync::Mutex<Vec<String>>>) {
+    let members = Arc::new(std::sync::Mutex::new(vec![
+        "user_ada".to_string(),
+        "user_grace".to_string(),
+    ]));
+    let held = members.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        let first = req.query_number("offset").is_none_or(|o| o == 0);
+        if req.method == "POST" && path.ends_with("/members/remove") {
+            let body: Value = serde_json::from_slice(&req.body).unwrap();
+            let sent: Vec<String> = serde_json::from_value(body["user_ids"].clone()).unwrap();
+            held.lock().unwrap().retain(|u| !sent.contains(u));
+            return Reply::json(200, &json!({"removed_count": 3}));
+        }
+        if path.starts_with("/organization/members") {
+            let data = if first {
+                json!([
+                    {"id": "user_ada", "first_name": "Ada", "last_name": "Lovelace",
+                     "email": "ada@example.com", "role": "org:member"},
+                    {"id": "user_grace", "first_name": "Grace", "last_name": "Hopper",
+                     "email": "grace@example.com", "role": "org:member"}])
+            } else {
+                json!([])
+            };
+            return Reply::json(200, &json!({"data": data, "total_count": 2}));
+        }
+        if path.starts_with(&format!("/workspaces/{DEV_ID}/members")) {
+            let data: Vec<Value> = if first {
+                held.lock()
+                    .unwrap()
+                    .iter()
+                    .map(|u| {
+                        json!({"id": format!("m-{u}"), "workspace_id": DEV_ID,
+                        "user_id": u, "role": "member", "created_at": "2025-01-01T00:00:00Z"})
+                    })
+                    .collect()
+            } else {
+                vec![]
+            };
+            return Reply::json(200, &json!({"data": data, "total_count": data.len()}));
+        }
+        if path.starts_with("/keys") {
+            return Reply::json(200, &json!({"data": []}));
+        }
+        if path == "/workspaces/dev" || path == format!("/workspaces/{DEV_ID}") {
+            return Reply::json(200, &json!({"data": ws_json(DEV_ID, "dev")}));
+        }
+        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+    });
+    (server, members)
+}
+
+/// Defect: `members remove` printed the server's `removed_count` ("removed 3 member(s)") when
+/// one person was sent and removed: the count can disagree with what the server did. Now it
+/// names who was removed, as settled, by name and email.
+#[test]
+fn members_remove_names_who_was_removed_not_the_servers_count() {
+    let (server, members) = miscounting_server();
+    let r = orws(&[
+        "--base-url",
+        &server.url,
+        "members",
+        "remove",
+        "dev",
+        "user_ada",
+        "--yes",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(*members.lock().unwrap(), ["user_grace"]);
+    assert!(
+        r.stdout.contains("removed Ada Lovelace <ada@example.com>"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('3'), "{}", r.stdout);
+    assert!(!r.stdout.contains("Grace"), "{}", r.stdout);
+    let h = r.history();
+    assert_eq!(h[0]["after"]["removed"], json!(["user_ada"]), "{h:?}");
+}
+
 // ---- escape codes and bidi in every server string ----
 
 const EVIL: &str = "E\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}vil";

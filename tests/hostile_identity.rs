@@ -513,6 +513,35 @@ fn colleague_during_the_wait(
     )
 }
 
+/// The first POST is answered 429; meanwhile a colleague creates a workspace with the same name
+/// and slug, stamped now, but with a description this create did not send.
+fn colleague_with_a_description_during_the_wait(
+    workspaces: &mut Vec<Value>,
+    body: &Map<String, Value>,
+    n: usize,
+) -> Reply {
+    if n == 0 {
+        let mut theirs = workspace(
+            COLLEAGUE_ID,
+            body["name"].as_str().unwrap(),
+            body["slug"].as_str().unwrap(),
+            G_STAGING,
+            &now(),
+        );
+        theirs["description"] = json!("the colleague's team");
+        workspaces.push(theirs);
+        return Reply::json(
+            429,
+            &json!({"error": {"code": 429, "message": "slow down"}}),
+        )
+        .header("Retry-After", "0");
+    }
+    Reply::json(
+        400,
+        &json!({"error": {"code": 400, "message": "slug taken"}}),
+    )
+}
+
 /// An honest create, stamped now.
 fn honest_create(workspaces: &mut Vec<Value>, body: &Map<String, Value>, _: usize) -> Reply {
     let ws = workspace(
@@ -579,6 +608,27 @@ fn cli_a_colleague_creating_the_slug_during_a_429_wait_is_not_claimed() {
     assert!(exists(&world, COLLEAGUE_ID));
 }
 
+/// Before: the colleague's workspace held everything sent (name, slug) and was fresh, so the
+/// re-read claimed it: "created", recorded, and its undo deleted the colleague's workspace. A
+/// field the create did not send holding more than a fresh workspace's default says it is not
+/// ours.
+#[test]
+fn cli_a_colleague_create_with_a_field_not_sent_is_not_claimed() {
+    let (server, world) = start(World::new().on_post(colleague_with_a_description_during_the_wait));
+    let home = tempfile::tempdir().unwrap();
+    let r = run(home.path(), &server.url, CREATE);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(
+        r.stderr.contains("cannot tell that it created it") && r.stderr.contains("description"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("created workspace"), "{}", r.stderr);
+    assert_eq!(sent(&server, "POST").len(), 1, "nothing more is sent");
+    assert!(history(home.path()).is_empty(), "nothing recorded");
+    assert!(exists(&world, COLLEAGUE_ID));
+}
+
 fn create_body() -> Map<String, Value> {
     json!({"name": "Our Team", "slug": "team"})
         .as_object()
@@ -590,7 +640,11 @@ fn create_body() -> Map<String, Value> {
 #[tokio::test]
 async fn tui_a_create_that_is_not_ours_is_not_claimed() {
     use orws::tui::screens::admin_write::{AdminRequest, send};
-    for hook in [answered_with_production, colleague_during_the_wait] {
+    for hook in [
+        answered_with_production,
+        colleague_during_the_wait,
+        colleague_with_a_description_during_the_wait,
+    ] {
         let (server, world) = start(World::new().on_post(hook));
         let requests = [AdminRequest::CreateWorkspace {
             body: create_body(),

@@ -510,7 +510,9 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
     // Sent, the list is read again.
     key(&mut app, KeyCode::Enter);
     let effects = app.update(Msg::AdminSent(Ok(vec![
-        orws::tui::screens::admin_write::AdminAnswer::MembersAdded(2),
+        orws::tui::screens::admin_write::AdminAnswer::MembersAdded(orws::write::request::Members(
+            vec!["u3".into(), "u4".into()],
+        )),
     ])));
     assert!(matches!(
         effects.as_slice(),

@@ -67,7 +67,7 @@ async fn a_lost_answer_to_an_add_that_landed_is_called_applied() {
         .await
         .unwrap();
     assert!(
-        matches!(&answers[..], [AdminAnswer::Note(n), AdminAnswer::MembersAdded(1)] if n.contains("landed")),
+        matches!(&answers[..], [AdminAnswer::Note(n), AdminAnswer::MembersAdded(m)] if n.contains("landed") && m.0 == ["user_new"]),
         "{answers:?}"
     );
     let posts = server

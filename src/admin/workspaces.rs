@@ -16,6 +16,26 @@ pub const CANNOT_TELL: &str =
 /// with the request's start.
 pub const SKEW: time::Duration = time::Duration::seconds(2);
 
+/// What a fresh create holds in a field it was not sent: the server's default (the fake fills
+/// a create in with these). `None` for the fields the server makes itself (id, stamps, its
+/// default guardrail, its creator) and for fields orws does not know.
+pub fn create_default(name: &str) -> Option<Value> {
+    match name {
+        "description"
+        | "default_text_model"
+        | "default_image_model"
+        | "default_provider_sort"
+        | "io_logging_api_key_ids"
+        | "disabled_server_tools" => Some(Value::Null),
+        "io_logging_sampling_rate" => Some(Value::from(1)),
+        "is_data_discount_logging_enabled"
+        | "is_observability_broadcast_enabled"
+        | "is_observability_io_logging_enabled"
+        | "include_byok_in_budgets" => Some(Value::Bool(false)),
+        _ => None,
+    }
+}
+
 /// `created_at` as a time, when it is one.
 pub fn created_at(ws: &Workspace) -> Option<OffsetDateTime> {
     ws.get("created_at")
@@ -25,8 +45,10 @@ pub fn created_at(ws: &Workspace) -> Option<OffsetDateTime> {
 
 /// Why `answer` is not (or cannot be told to be) the workspace created by the request that
 /// sent `sent` and started at `started_at` (the local clock, read before the first try);
-/// `None` when it is. Each field sent must be held, compared with the field's own equality,
-/// and `created_at` must not be before `started_at` less [`SKEW`].
+/// `None` when it is. Each field sent must be held, compared with the field's own equality;
+/// each field not sent must hold a fresh create's default ([`create_default`]: a colleague's
+/// workspace with the same name and slug but a description of its own is not ours); and
+/// `created_at` must not be before `started_at` less [`SKEW`].
 pub fn created_mismatch(
     sent: &Map<String, Value>,
     answer: &Workspace,
@@ -41,6 +63,23 @@ pub fn created_mismatch(
             return Some(format!(
                 "it holds {name} = {}, not {value} as sent",
                 answer.get(name).map_or("nothing".into(), Value::to_string)
+            ));
+        }
+    }
+    for (name, held) in answer.fields() {
+        if sent.contains_key(name) {
+            continue;
+        }
+        let Some(default) = create_default(name) else {
+            continue;
+        };
+        let same = match field(name) {
+            Some(spec) => values_equal(spec, Some(held), Some(&default)),
+            None => *held == default,
+        };
+        if !same {
+            return Some(format!(
+                "it holds {name} = {held}, which this create did not send (a new workspace holds {default})"
             ));
         }
     }
@@ -154,6 +193,34 @@ mod tests {
             !created_by_us(&sent(), &unset, start),
             "a field sent is not held"
         );
+    }
+
+    #[test]
+    fn a_field_not_sent_holding_more_than_a_fresh_default_is_not_ours() {
+        let start = at("2026-12-07T10:00:00Z");
+        let fresh = |extra: Value| {
+            let mut v = json!({"id": "a", "name": "Our Team", "slug": "team",
+                "io_logging_sampling_rate": 0.5, "created_at": "2026-12-07T10:00:05Z",
+                "updated_at": "2026-12-07T10:00:05Z", "created_by": "user_x",
+                "default_guardrail_id": "g", "description": null,
+                "is_observability_broadcast_enabled": false, "disabled_server_tools": []});
+            for (k, val) in extra.as_object().unwrap() {
+                v[k] = val.clone();
+            }
+            ws(v)
+        };
+        assert!(created_by_us(&sent(), &fresh(json!({})), start));
+        for extra in [
+            json!({"description": "the colleague's"}),
+            json!({"is_observability_broadcast_enabled": true}),
+            json!({"default_text_model": "openai/gpt-4o"}),
+            json!({"disabled_server_tools": ["openrouter:web_search"]}),
+            json!({"include_byok_in_budgets": true}),
+        ] {
+            let why = created_mismatch(&sent(), &fresh(extra.clone()), start)
+                .unwrap_or_else(|| panic!("claimed with {extra}"));
+            assert!(why.contains("did not send"), "{why}");
+        }
     }
 
     #[test]

@@ -645,7 +645,7 @@ pub(super) fn workspace_path(id_or_slug: &str) -> Result<String, ApiError> {
 }
 
 /// Percent-encodes a path segment (a slug typed by a person could hold anything).
-pub(super) fn encode(segment: &str) -> String {
+pub fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -9,7 +9,7 @@ mod key;
 pub use admin::{AddedMembers, BudgetAnswer, BudgetPlanFailure};
 pub use client::{
     Client, ClientConfig, MAX_BODY_BYTES, MAX_LIST_BYTES, MAX_PAGES, ModelSummary, RetryHook,
-    RetryNotice, WriteFailure, check_workspace_name,
+    RetryNotice, WriteFailure, check_workspace_name, encode as encode_segment,
 };
 pub use error::ApiError;
 pub use key::{ApiKey, check_base_url};

@@ -25,17 +25,18 @@ pub struct Request {
 }
 
 impl Request {
-    /// The request as a history entry keeps it (as the TUI records it too).
-    pub fn to_history(&self) -> Value {
-        crate::write::record::request(self.method, &self.path, self.body.clone())
-    }
-
     pub fn new(method: &'static str, path: impl Into<String>, body: Option<Value>) -> Self {
         Self {
             method,
             path: path.into(),
             body,
         }
+    }
+}
+
+impl From<&crate::write::request::Request> for Request {
+    fn from(r: &crate::write::request::Request) -> Self {
+        Self::new(r.method(), r.path(), r.body())
     }
 }
 
@@ -151,24 +152,8 @@ where
     SF: Future<Output = Result<T, WriteFailure>>,
     RF: Future<Output = Result<Settled<String>, ApiError>>,
 {
-    use crate::write::{End, Step};
-    let write = crate::write::run(send, recheck, RetryPolicy::default(), |step| match step {
-        Step::Sending { .. } => {}
-        Step::Waiting {
-            error,
-            wait,
-            attempt,
-            max,
-        } => super::say::say(&format!(
-            "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
-            escape(&error.to_string()),
-            wait.as_secs_f64(),
-        )),
-        Step::Rechecking(error) => super::say::say(&format!(
-            "{}; reading again to tell whether it was applied",
-            escape(&error.to_string())
-        )),
-    });
+    use crate::write::End;
+    let write = crate::write::run(send, recheck, RetryPolicy::default(), tell);
     let end = super::interrupt::finish_write(write).await?;
     match end {
         End::Done(t) => Ok(Ended::Done(t)),
@@ -210,6 +195,85 @@ pub async fn reverting<F: Future>(undone: &HistoryEntry, f: F) -> F::Output {
 /// The entry being undone, inside [`reverting`].
 pub fn reverting_now() -> Option<Reverting> {
     REVERTING.try_with(Clone::clone).ok()
+}
+
+/// Sends a plan of admin requests through the core's one send
+/// ([`crate::write::send::send`]), telling each step on stderr as [`write`] does, and each
+/// note of its answers (a lost answer settled by reading again). A failure becomes the run's
+/// error: a refusal as `refused` explains it; a stop signal before it was sent, 128 + n; a
+/// key moved or deleted since it was read, or another writer's value, or a workspace this
+/// create cannot tell it made, a conflict (exit 3); not applied, partly applied or in doubt,
+/// exit 1 (`how` is the command that tells by hand). The plans of the CLI have one request,
+/// so nothing has landed before a failure.
+pub async fn send(
+    client: &Client,
+    plan: &crate::write::send::Plan<'_>,
+    refused: impl FnOnce(ApiError) -> RunError,
+    how: &str,
+) -> Result<Vec<crate::write::request::Answer>, RunError> {
+    use crate::write::request::Answer;
+    use crate::write::send::Why;
+    let sent = crate::write::send::send(client, plan, RetryPolicy::default(), |_, step| tell(step));
+    let failure = match super::interrupt::finish_write(sent).await? {
+        Ok(answers) => {
+            for a in &answers {
+                if let Answer::Note(note) = a {
+                    super::say::say(&escape(note));
+                }
+            }
+            return Ok(answers);
+        }
+        Err(f) => f,
+    };
+    Err(match failure.why {
+        Why::Refused(e) => refused(e),
+        Why::Stopped => RunError::Signalled(
+            super::interrupt::stopped_by()
+                .or_else(crate::write::stop::requested)
+                .unwrap_or(libc::SIGINT),
+        ),
+        Why::KeyGone { hash, at } => RunError::conflict(format!(
+            "key {hash} is no longer in workspace {} (moved or deleted since it was read); nothing was sent",
+            at.as_deref().unwrap_or("(unknown)")
+        )),
+        Why::Unread(e) => RunError::from(e).with_detail("nothing was sent"),
+        Why::NotApplied(error) => RunError::from(error)
+            .with_detail("checked the server: it was not applied; nothing more was sent"),
+        Why::Partial(error) => RunError::from(error).with_detail(
+            "checked the server: part of it was applied, the rest was not; nothing more was sent",
+        ),
+        Why::Conflict { error, what } => RunError::conflict(format!(
+            "conflict: {}; nothing more was sent (after: {})",
+            escape(&what),
+            escape(&error.to_string())
+        )),
+        Why::NotOurs(line) => RunError::conflict(line),
+        Why::InDoubt { error, reread } => RunError::api(format!(
+            "{error}; reading again to tell whether it was applied failed too ({reread}); check with `{how}`"
+        )),
+    })
+}
+
+/// A step of a write, on stderr: a busy server's wait, a re-read.
+fn tell(step: crate::write::Step<'_>) {
+    use crate::write::Step;
+    match step {
+        Step::Sending { .. } => {}
+        Step::Waiting {
+            error,
+            wait,
+            attempt,
+            max,
+        } => super::say::say(&format!(
+            "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
+            escape(&error.to_string()),
+            wait.as_secs_f64(),
+        )),
+        Step::Rechecking(error) => super::say::say(&format!(
+            "{}; reading again to tell whether it was applied",
+            escape(&error.to_string())
+        )),
+    }
 }
 
 /// Appends an applied write to the history (inside [`reverting`], as the undo it is). A
@@ -277,25 +341,9 @@ pub fn with_history(result: Result<String, RunError>) -> Result<String, RunError
     }
 }
 
-/// A JSON object from pairs, for history entries.
-pub fn map(pairs: Value) -> serde_json::Map<String, Value> {
-    match pairs {
-        Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    }
-}
-
 /// The encoded path segment of an id typed on the command line, as the client encodes it.
 pub fn seg(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::api::encode_segment(segment)
 }
 
 /// Whether an error means the thing is not there.

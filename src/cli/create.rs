@@ -1,15 +1,14 @@
 //! `orws create --set FIELD=VALUE… [--set-json FIELD=JSON…] [--dry-run]`: POST /workspaces.
 
 use super::Output;
-use super::admin_io::{Ended, Request, dry_run, is_not_found, map, record, write};
+use super::admin_io::{Request as DryRequest, dry_run, is_not_found, record, send};
 use super::args::CreateArgs;
 use super::output::{json_pretty, workspace_table};
-use crate::admin::workspaces::{cannot_tell_text, created_mismatch};
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::Kind;
-use crate::write::Settled;
 use crate::write::record::Record;
+use crate::write::request::{Answer, Request};
+use crate::write::send::Plan;
 use serde_json::{Map, Value};
 
 /// The body, checked against the workspace rules before any connection: name and slug required.
@@ -49,66 +48,30 @@ pub async fn run(
         Err(e) if is_not_found(&e) => {}
         Err(e) => return Err(e.into()),
     }
+    let requests = [Request::CreateWorkspace { body }];
     if dry {
-        return Ok(dry_run(
-            output,
-            &[Request::new(
-                "POST",
-                "/workspaces",
-                Some(Value::Object(body)),
-            )],
+        return Ok(dry_run(output, &[DryRequest::from(&requests[0])]));
+    }
+    // The workspace answered, or found by its slug when the answer was lost or busy, is ours
+    // only if it holds what was sent and nothing else a fresh one would not, and was created
+    // after the request started: the core's send checks it (a colleague's is a conflict).
+    let plan = Plan {
+        requests: &requests,
+        key_at: None,
+        reviewed: None,
+    };
+    let answers = send(client, &plan, RunError::from, &format!("orws get {slug}")).await?;
+    let Some(ws) = answers.iter().find_map(|a| match a {
+        Answer::Created(ws) => Some(ws.as_ref().clone()),
+        _ => None,
+    }) else {
+        return Err(RunError::api(
+            "the create was answered without the workspace it made; check with `orws list`",
         ));
-    }
-    // A workspace found or answered is ours only if it holds what was sent and was created
-    // after this request started (a colleague's, or another one answered, is not).
-    let started = time::OffsetDateTime::now_utc();
-    // The re-read that shows the write landed keeps what it read: reading a third time could
-    // fail and leave an applied create unrecorded and reported as failed.
-    let seen = std::cell::RefCell::new(None);
-    let recheck = || async {
-        match client.get(&slug).await {
-            Ok(ws) if ws.slug() == slug => {
-                match created_mismatch(&body, &ws, client.server_time(started)) {
-                    None => *seen.borrow_mut() = Some(ws),
-                    // Neither applied nor not: a conflict, nothing more sent or recorded.
-                    Some(why) => return Ok(Settled::Conflict(cannot_tell_text(&ws, &why))),
-                }
-                Ok(Settled::Applied)
-            }
-            Ok(_) => Ok(Settled::NotApplied),
-            Err(e) if is_not_found(&e) => Ok(Settled::NotApplied),
-            Err(e) => Err(e),
-        }
     };
-    let ended = write(
-        || client.create_workspace(&body),
-        recheck,
-        RunError::from,
-        &format!("orws get {slug}"),
-    )
-    .await?;
-    let ws = match ended {
-        Ended::Done(ws) => ws,
-        Ended::AfterAll => match seen.into_inner() {
-            Some(ws) => ws,
-            None => client.get(&slug).await?,
-        },
-    };
-    if let Some(why) = created_mismatch(&body, &ws, client.server_time(started)) {
-        return Err(RunError::conflict(cannot_tell_text(&ws, &why)));
+    if let Some(r) = Record::sent(ws.id(), &requests, &Map::new(), &answers) {
+        record(conn, &r.entry(client.host()));
     }
-    record(
-        conn,
-        &Record::requests(
-            Kind::Create,
-            ws.id(),
-            None,
-            vec![Request::new("POST", "/workspaces", Some(Value::Object(body))).to_history()],
-            Map::new(),
-            map(ws.to_json()),
-        )
-        .entry(client.host()),
-    );
     super::say::say(&format!(
         "created workspace {} ({})",
         crate::text::escape(ws.slug()),

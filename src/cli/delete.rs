@@ -1,9 +1,7 @@
 //! `orws delete WS [--yes] [--confirm-default] [--dry-run]`: guided, and not revertable.
 
 use super::Output;
-use super::admin_io::{
-    Request, confirm_slug, dry_run, is_not_found, map, record, seg, workspace, write,
-};
+use super::admin_io::{Request as DryRequest, confirm_slug, dry_run, record, send, workspace};
 use super::output::json_pretty;
 use crate::admin::keys::{
     DEFAULT_DELETE_DISABLES, DELETE_NEEDS_NO_KEYS, DELETE_TAKES_ALONG, KeyQuery,
@@ -12,11 +10,11 @@ use crate::admin::keys::{
 use crate::api::ApiError;
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::Kind;
 use crate::text::escape;
-use crate::write::Settled;
 use crate::write::record::Record;
-use serde_json::{Map, json};
+use crate::write::request::Request;
+use crate::write::send::Plan;
+use serde_json::json;
 
 pub struct DeletePlan {
     pub workspace: String,
@@ -96,42 +94,25 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
             "--confirm-default given: should the server count this as the default workspace, deleting it permanently disables the account's unscoped inference API keys"
         });
     }
-    let mut path = format!("/workspaces/{}", seg(&id));
-    if plan.confirm_default {
-        path.push_str("?confirm_default_workspace_deletion=true");
-    }
+    let requests = [Request::DeleteWorkspace {
+        id: id.clone(),
+        confirm_default: plan.confirm_default,
+    }];
     if plan.dry_run {
-        return Ok(dry_run(output, &[Request::new("DELETE", path, None)]));
+        return Ok(dry_run(output, &[DryRequest::from(&requests[0])]));
     }
     confirm_slug(&slug, plan.yes)?;
-    let recheck = || async {
-        // Still as reviewed → not applied; changed meanwhile → a conflict, never deleted unseen.
-        match client.get(&id).await {
-            Ok(now) => Ok(crate::write::workspace::settle_delete(&ws, Some(&now))),
-            Err(e) if is_not_found(&e) => Ok(Settled::Applied),
-            Err(e) => Err(e),
-        }
+    // Settled against the workspace as it was read here: changed meanwhile → a conflict, never
+    // deleted unseen. The server's refusal is the final word, explained.
+    let write = Plan {
+        requests: &requests,
+        key_at: None,
+        reviewed: Some(&ws),
     };
-    // The server's refusal is the final word, explained.
-    write(
-        || client.delete_workspace(&id, plan.confirm_default),
-        recheck,
-        explain,
-        &format!("orws get {id}"),
-    )
-    .await?;
-    record(
-        conn,
-        &Record::requests(
-            Kind::Delete,
-            &id,
-            None,
-            vec![Request::new("DELETE", path.clone(), None).to_history()],
-            map(ws.to_json()),
-            Map::new(),
-        )
-        .entry(client.host()),
-    );
+    let answers = send(client, &write, explain, &format!("orws get {id}")).await?;
+    if let Some(r) = Record::sent(&id, &requests, ws.fields(), &answers) {
+        record(conn, &r.entry(client.host()));
+    }
     super::say::say(&format!(
         "deleted workspace {} ({id}); this cannot be undone",
         escape(&slug)

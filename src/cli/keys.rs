@@ -1,17 +1,17 @@
 //! `orws keys list WS`, `orws keys move HASH --to WS`, `orws keys disable|enable|delete HASH`.
 
 use super::Output;
-use super::admin_io::{Ended, Request, confirm, dry_run, map, record, seg, workspace, write};
+use super::admin_io::{Request as DryRequest, confirm, dry_run, record, send, workspace};
 use super::output::{json_pretty, table};
 use crate::admin::keys::{Key, KeyPatch, KeyQuery, MOVE_LEAVES_BEHIND};
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::Kind;
 use crate::text::escape;
 use crate::workspace::Workspace;
-use crate::write::key::{KeyState, key_now, settle_delete, settle_patch};
-use crate::write::record::Record;
-use serde_json::{Map, Value, json};
+use crate::write::record::{Record, key_seen};
+use crate::write::request::{Answer, Request};
+use crate::write::send::Plan;
+use serde_json::{Value, json};
 
 fn key_json(key: &Key) -> Value {
     serde_json::to_value(key).unwrap_or(Value::Null)
@@ -57,21 +57,30 @@ pub(super) async fn locate(conn: &Connection, hash: &str) -> Result<(Key, Worksp
     Ok((key, ws))
 }
 
-/// What a key's history entry keeps of it as it was seen before the write (the TUI records the
-/// same): its place, state, name and label.
-fn seen(key: &Key) -> Map<String, Value> {
-    map(json!({
-        "workspace_id": key.workspace_id, "disabled": key.disabled,
-        "key_name": key.name, "key_label": key.label,
-    }))
+/// A key write's plan, sent from where the key was read (it must still be there right before
+/// the request, else nothing is sent), then recorded: the one send and the one history entry
+/// of both front ends. The answers, as settled.
+async fn write_key(
+    conn: &Connection,
+    key: &Key,
+    request: Request,
+    how: &str,
+) -> Result<Vec<Answer>, RunError> {
+    let requests = [request];
+    let plan = Plan {
+        requests: &requests,
+        key_at: Some(&key.workspace_id),
+        reviewed: None,
+    };
+    let answers = send(&conn.client, &plan, RunError::from, how).await?;
+    if let Some(r) = Record::sent(&key.workspace_id, &requests, &key_seen(key), &answers) {
+        record(conn, &r.entry(conn.client.host()));
+    }
+    Ok(answers)
 }
 
-fn patch_request(hash: &str, patch: &KeyPatch) -> Request {
-    Request::new(
-        "PATCH",
-        format!("/keys/{}", seg(hash)),
-        serde_json::to_value(patch).ok(),
-    )
+fn dry_run_of(output: Output, request: &Request) -> String {
+    dry_run(output, &[DryRequest::from(request)])
 }
 
 pub async fn move_key(
@@ -101,8 +110,12 @@ pub async fn move_key(
         workspace_id: Some(target.id().to_string()),
         disabled: None,
     };
+    let request = Request::PatchKey {
+        hash: hash.to_string(),
+        patch,
+    };
     if dry {
-        return Ok(dry_run(output, &[patch_request(hash, &patch)]));
+        return Ok(dry_run_of(output, &request));
     }
     confirm(
         &format!(
@@ -113,34 +126,13 @@ pub async fn move_key(
         ),
         yes,
     )?;
-    let base = KeyState::from(&key);
-    let recheck = || async {
-        let now = key_now(client, hash).await?;
-        Ok(settle_patch(
-            &base,
-            &patch,
-            now.as_ref().map(KeyState::from).as_ref(),
-        ))
-    };
-    write(
-        || client.patch_key(hash, &patch),
-        recheck,
-        RunError::from,
+    write_key(
+        conn,
+        &key,
+        request,
         &format!("orws keys list {}", target.id()),
     )
     .await?;
-    record(
-        conn,
-        &Record::requests(
-            Kind::Keys,
-            from.id(),
-            Some(hash.to_string()),
-            vec![patch_request(hash, &patch).to_history()],
-            seen(&key),
-            map(json!({"workspace_id": target.id()})),
-        )
-        .entry(client.host()),
-    );
     Ok(match output {
         Output::Json => json_pretty(&json!({
             "hash": hash, "from": from.id(), "to": target.id(),
@@ -161,7 +153,6 @@ pub async fn set_disabled(
     disabled: bool,
     dry: bool,
 ) -> Result<String, RunError> {
-    let client = &conn.client;
     let (key, ws) = locate(conn, hash).await?;
     let word = if disabled { "disabled" } else { "enabled" };
     if key.disabled == disabled {
@@ -176,37 +167,14 @@ pub async fn set_disabled(
         workspace_id: None,
         disabled: Some(disabled),
     };
-    if dry {
-        return Ok(dry_run(output, &[patch_request(hash, &patch)]));
-    }
-    let base = KeyState::from(&key);
-    let recheck = || async {
-        let now = key_now(client, hash).await?;
-        Ok(settle_patch(
-            &base,
-            &patch,
-            now.as_ref().map(KeyState::from).as_ref(),
-        ))
+    let request = Request::PatchKey {
+        hash: hash.to_string(),
+        patch,
     };
-    write(
-        || client.patch_key(hash, &patch),
-        recheck,
-        RunError::from,
-        &format!("orws keys list {}", ws.id()),
-    )
-    .await?;
-    record(
-        conn,
-        &Record::requests(
-            Kind::Keys,
-            ws.id(),
-            Some(hash.to_string()),
-            vec![patch_request(hash, &patch).to_history()],
-            seen(&key),
-            map(json!({"disabled": disabled})),
-        )
-        .entry(client.host()),
-    );
+    if dry {
+        return Ok(dry_run_of(output, &request));
+    }
+    write_key(conn, &key, request, &format!("orws keys list {}", ws.id())).await?;
     Ok(match output {
         Output::Json => json_pretty(&json!({"hash": hash, "disabled": disabled})),
         Output::Table => format!("{word} {}\n", escape(&key.name)),
@@ -220,14 +188,13 @@ pub async fn delete(
     yes: bool,
     dry: bool,
 ) -> Result<String, RunError> {
-    let client = &conn.client;
     let (key, ws) = locate(conn, hash).await?;
     super::say::say("deleting a key cannot be undone; anything using it stops working");
+    let request = Request::DeleteKey {
+        hash: hash.to_string(),
+    };
     if dry {
-        return Ok(dry_run(
-            output,
-            &[Request::new("DELETE", format!("/keys/{}", seg(hash)), None)],
-        ));
+        return Ok(dry_run_of(output, &request));
     }
     confirm(
         &format!(
@@ -237,36 +204,7 @@ pub async fn delete(
         ),
         yes,
     )?;
-    let base = KeyState::from(&key);
-    let recheck = || async {
-        let now = key_now(client, hash).await?;
-        Ok(settle_delete(
-            &base,
-            now.as_ref().map(KeyState::from).as_ref(),
-        ))
-    };
-    if let Ended::AfterAll = write(
-        || client.delete_key(hash),
-        recheck,
-        RunError::from,
-        &format!("orws keys list {}", ws.id()),
-    )
-    .await?
-    {
-        super::say::say("the key is gone");
-    }
-    record(
-        conn,
-        &Record::requests(
-            Kind::Delete,
-            ws.id(),
-            Some(hash.to_string()),
-            vec![Request::new("DELETE", format!("/keys/{}", seg(hash)), None).to_history()],
-            seen(&key),
-            Map::new(),
-        )
-        .entry(client.host()),
-    );
+    write_key(conn, &key, request, &format!("orws keys list {}", ws.id())).await?;
     Ok(match output {
         Output::Json => json_pretty(&json!({"deleted": true, "hash": hash})),
         Output::Table => format!("deleted {}\n", escape(&key.name)),

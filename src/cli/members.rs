@@ -1,7 +1,7 @@
 //! `orws members list|add|remove WS [USER…]`.
 
 use super::Output;
-use super::admin_io::{Request, confirm, dry_run, map, record, seg, workspace, write};
+use super::admin_io::{Request as DryRequest, confirm, dry_run, record, send, workspace};
 use super::output::{json_pretty, table};
 use crate::admin::keys::KeyQuery;
 use crate::admin::members::{
@@ -9,9 +9,10 @@ use crate::admin::members::{
 };
 use crate::connection::Connection;
 use crate::error::RunError;
-use crate::state::history::Kind;
 use crate::text::escape;
-use crate::write::record::Record;
+use crate::write::record::{Record, people_seen};
+use crate::write::request::{Answer, Members, Request};
+use crate::write::send::Plan;
 use serde_json::{Map, Value, json};
 
 pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
@@ -91,8 +92,36 @@ fn within_limit(users: &[String]) -> Result<(), RunError> {
     Ok(())
 }
 
-fn body(users: &[String]) -> Value {
-    json!({ "user_ids": users })
+/// A members write's plan (one request), sent and recorded: the one send and the one history
+/// entry of both front ends (`seen`: who the people named are, [`people_seen`]). Who it added
+/// or removed, as settled.
+async fn write_members(
+    conn: &Connection,
+    request: Request,
+    refused: impl FnOnce(crate::api::ApiError) -> RunError,
+    id: &str,
+    seen: Map<String, Value>,
+) -> Result<Vec<String>, RunError> {
+    let requests = [request];
+    let plan = Plan {
+        requests: &requests,
+        key_at: None,
+        reviewed: None,
+    };
+    let how = format!("orws members list {id}");
+    let answers = send(&conn.client, &plan, refused, &how).await?;
+    if let Some(r) = Record::sent(id, &requests, &seen, &answers) {
+        record(conn, &r.entry(conn.client.host()));
+    }
+    Ok(answers
+        .into_iter()
+        .find_map(|a| match a {
+            Answer::MembersAdded(Members(users)) | Answer::MembersRemoved(Members(users)) => {
+                Some(users)
+            }
+            _ => None,
+        })
+        .unwrap_or_default())
 }
 
 pub async fn add(
@@ -123,11 +152,7 @@ pub async fn add(
     match client.organization_members().await {
         Ok(org) => {
             // Who they are, for the history to name them.
-            for o in org.iter().filter(|o| users.contains(&o.id)) {
-                let who =
-                    crate::write::review::person(Some(&o.display_name()), Some(&o.email), &o.id);
-                people.insert(o.id.clone(), Value::String(who));
-            }
+            people = people_seen(&users, &org);
             let unknown: Vec<&String> = users
                 .iter()
                 .filter(|u| !org.iter().any(|o| &o.id == *u))
@@ -153,48 +178,14 @@ pub async fn add(
         return Ok(nothing(output, &id, "added"));
     }
     let users = &users[..];
+    let request = Request::AddMembers {
+        workspace: id.clone(),
+        user_ids: users.to_vec(),
+    };
     if dry {
-        let path = format!("/workspaces/{}/members/add", seg(&id));
-        return Ok(dry_run(
-            output,
-            &[Request::new("POST", path, Some(body(users)))],
-        ));
+        return Ok(dry_run(output, &[DryRequest::from(&request)]));
     }
-    let recheck = || async {
-        let now = client.list_members(&id).await?;
-        let now: Vec<String> = now.into_iter().map(|m| m.user_id).collect();
-        Ok(crate::write::members::settle(users, true, &now))
-    };
-    let added = match write(
-        || client.add_members(&id, users),
-        recheck,
-        RunError::from,
-        &format!("orws members list {id}"),
-    )
-    .await?
-    {
-        super::admin_io::Ended::Done(a) => a.added.iter().map(|m| m.user_id.clone()).collect(),
-        super::admin_io::Ended::AfterAll => users.to_vec(),
-    };
-    record(
-        conn,
-        &Record::requests(
-            Kind::Members,
-            &id,
-            None,
-            vec![
-                Request::new(
-                    "POST",
-                    format!("/workspaces/{}/members/add", seg(&id)),
-                    Some(body(users)),
-                )
-                .to_history(),
-            ],
-            Map::new(),
-            map(json!({"added": added, "people": people})),
-        )
-        .entry(client.host()),
-    );
+    let added = write_members(conn, request, RunError::from, &id, people).await?;
     let already: Vec<&String> = users.iter().filter(|u| !added.contains(u)).collect();
     if !already.is_empty() {
         super::say::say(&format!(
@@ -288,12 +279,12 @@ pub async fn remove(
             escape(&e.to_string())
         )),
     }
+    let request = Request::RemoveMembers {
+        workspace: id.clone(),
+        user_ids: users.to_vec(),
+    };
     if dry {
-        let path = format!("/workspaces/{}/members/remove", seg(&id));
-        return Ok(dry_run(
-            output,
-            &[Request::new("POST", path, Some(body(users)))],
-        ));
+        return Ok(dry_run(output, &[DryRequest::from(&request)]));
     }
     confirm(
         &format!("Remove {} member(s) from '{}'?", users.len(), escape(&slug)),
@@ -306,46 +297,45 @@ pub async fn remove(
             None => e.into(),
         }
     };
-    let recheck = || async {
-        let now = client.list_members(&id).await?;
-        let now: Vec<String> = now.into_iter().map(|m| m.user_id).collect();
-        Ok(crate::write::members::settle(users, false, &now))
-    };
-    let removed = match write(
-        || client.remove_members(&id, users),
-        recheck,
-        refused,
-        &format!("orws members list {id}"),
-    )
-    .await?
-    {
-        super::admin_io::Ended::Done(n) => n,
-        super::admin_io::Ended::AfterAll => users.len() as u64,
-    };
-    record(
-        conn,
-        &Record::requests(
-            Kind::Members,
-            &id,
-            None,
-            vec![
-                Request::new(
-                    "POST",
-                    format!("/workspaces/{}/members/remove", seg(&id)),
-                    Some(body(users)),
-                )
-                .to_history(),
-            ],
-            Map::new(),
-            map(json!({"removed_count": removed})),
-        )
-        .entry(client.host()),
-    );
+    // Who was removed is said by name and email, as settled: never the server's count.
+    let org = client.organization_members().await.unwrap_or_else(|e| {
+        super::say::warn(&format!(
+            "the organisation's members could not be read ({}); the people removed are named by their user ids",
+            escape(&e.to_string())
+        ));
+        Vec::new()
+    });
+    let removed = write_members(conn, request, refused, &id, people_seen(users, &org)).await?;
     super::say::say(crate::admin::members::READD_ROLE_NOTE);
+    let person = |u: &String| {
+        let who = org.iter().find(|o| &o.id == u);
+        let name = who.map(|w| w.display_name());
+        crate::write::review::person(name.as_deref(), who.map(|w| w.email.as_str()), u)
+    };
     Ok(match output {
-        Output::Json => {
-            json_pretty(&json!({"workspace_id": id, "removed": users, "removed_count": removed}))
+        Output::Json => json_pretty(&json!({
+            "workspace_id": id,
+            "removed": removed,
+            "people": removed.iter().map(|u| {
+                let who = org.iter().find(|o| &o.id == u);
+                json!({
+                    "user_id": u,
+                    "name": who.map(|w| w.display_name()),
+                    "email": who.map(|w| w.email.clone()),
+                })
+            }).collect::<Vec<_>>(),
+        })),
+        Output::Table if removed.is_empty() => {
+            super::say::warn(&format!(
+                "none of the {} member(s) sent was removed from {}",
+                users.len(),
+                escape(&slug)
+            ));
+            String::new()
         }
-        Output::Table => format!("removed {removed} member(s) from {}\n", escape(&slug)),
+        Output::Table => removed
+            .iter()
+            .map(|u| format!("removed {} from {}\n", escape(&person(u)), escape(&slug)))
+            .collect(),
     })
 }

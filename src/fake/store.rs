@@ -155,26 +155,32 @@ impl Store {
         let given = |k: &str, default: Value| fields.get(k).cloned().unwrap_or(default);
         let mut ws = Map::new();
         ws.insert("id".into(), json!(id));
-        for (k, default) in [
-            ("name", Value::Null),
-            ("slug", Value::Null),
-            ("description", Value::Null),
-            ("default_text_model", Value::Null),
-            ("default_image_model", Value::Null),
-            ("default_provider_sort", Value::Null),
-            ("io_logging_sampling_rate", json!(1)),
-            ("io_logging_api_key_ids", Value::Null),
-            ("is_data_discount_logging_enabled", json!(false)),
-            ("is_observability_broadcast_enabled", json!(false)),
-            ("is_observability_io_logging_enabled", json!(false)),
+        // A field not given takes the default orws expects of a fresh create (one table).
+        for k in [
+            "name",
+            "slug",
+            "description",
+            "default_text_model",
+            "default_image_model",
+            "default_provider_sort",
+            "io_logging_sampling_rate",
+            "io_logging_api_key_ids",
+            "is_data_discount_logging_enabled",
+            "is_observability_broadcast_enabled",
+            "is_observability_io_logging_enabled",
         ] {
+            let default = crate::admin::workspaces::create_default(k).unwrap_or(Value::Null);
             ws.insert(k.into(), given(k, default));
         }
         if let Some(tools) = fields.get("disabled_server_tools") {
             ws.insert("disabled_server_tools".into(), tools.clone());
         }
         ws.insert("default_guardrail_id".into(), json!(derived_id(&id)));
-        ws.insert("include_byok_in_budgets".into(), json!(false));
+        ws.insert(
+            "include_byok_in_budgets".into(),
+            crate::admin::workspaces::create_default("include_byok_in_budgets")
+                .unwrap_or(Value::Bool(false)),
+        );
         ws.insert("created_at".into(), json!(stamp));
         ws.insert("created_by".into(), json!(CURRENT_USER));
         ws.insert("updated_at".into(), json!(stamp));

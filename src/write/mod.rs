@@ -12,5 +12,7 @@ pub mod budgets;
 pub mod key;
 pub mod members;
 pub mod record;
+pub mod request;
 pub mod review;
+pub mod send;
 pub mod workspace;

@@ -2,7 +2,9 @@
 //! (product.md §6 "Record"): the TUI hands a [`Record`] to its runtime, the CLI appends its
 //! [`Record::entry`]; `crate::revert` reads both the same way.
 
+use super::request::{Answer, Members, Request};
 use crate::admin::budgets::{BudgetRequest, Budgets};
+use crate::admin::keys::Key;
 use crate::state::history::{HistoryEntry, Kind};
 use serde_json::{Map, Value};
 
@@ -121,6 +123,62 @@ impl Record {
         }
     }
 
+    /// The one entry of an admin write ([`Request`]s), from either front end: `workspace_id`
+    /// the workspace the write was reviewed in (a key's is where the key was; a created
+    /// workspace's id, from its answer, wins); `requests` those that landed, in order; `seen`
+    /// what the Review saw of the target (a key: [`key_seen`]; a deleted workspace: its
+    /// fields; the people a members write names: [`people_seen`]); `answers` what the server answered, as settled. `after` is what the answers
+    /// tell: the key as answered, the workspace created, who was added or removed. `None`
+    /// without requests.
+    pub fn sent(
+        workspace_id: &str,
+        requests: &[Request],
+        seen: &Map<String, Value>,
+        answers: &[Answer],
+    ) -> Option<Self> {
+        let first = requests.first()?;
+        let mut workspace_id = workspace_id.to_string();
+        let mut after = Map::new();
+        // Who the Review named (a members write's `people`: user id → "Name <email>") is kept
+        // in `after` for those it settled as added or removed, so history names them.
+        let mut before = seen.clone();
+        let people = before.remove("people");
+        let named = |users: &[String]| -> Option<Value> {
+            let people = people.as_ref()?.as_object()?;
+            let named: Map<String, Value> = users
+                .iter()
+                .filter_map(|u| Some((u.clone(), people.get(u)?.clone())))
+                .collect();
+            (!named.is_empty()).then_some(Value::Object(named))
+        };
+        for a in answers {
+            match a {
+                Answer::Key(key) => after = key_seen(key),
+                Answer::Created(ws) => {
+                    workspace_id = ws.id().to_string();
+                    after = ws.fields().clone();
+                }
+                Answer::MembersAdded(Members(users)) => {
+                    after.insert("added".into(), serde_json::json!(users));
+                    after.extend(named(users).map(|p| ("people".to_string(), p)));
+                }
+                Answer::MembersRemoved(Members(users)) => {
+                    after.insert("removed".into(), serde_json::json!(users));
+                    after.extend(named(users).map(|p| ("people".to_string(), p)));
+                }
+                Answer::KeyDeleted(_) | Answer::WorkspaceDeleted | Answer::Note(_) => {}
+            }
+        }
+        Some(Self::requests(
+            first.kind(),
+            &workspace_id,
+            first.target(),
+            requests.iter().map(Request::to_history).collect(),
+            before,
+            after,
+        ))
+    }
+
     /// Admin requests as sent (`method`, `path`, `body` each), under `patch.requests`; `before`
     /// what the Review saw of the target (a key's name, label, place and state), `after` what the
     /// server answered where it tells more (a created workspace).
@@ -142,6 +200,37 @@ impl Record {
             reverting: None,
         }
     }
+}
+
+/// What a key's history entry keeps of it (its place, state, name and label): `before` as the
+/// Review saw the key, `after` as the server answered it.
+pub fn key_seen(key: &Key) -> Map<String, Value> {
+    let v = serde_json::json!({
+        "workspace_id": key.workspace_id, "disabled": key.disabled,
+        "key_name": key.name, "key_label": key.label,
+    });
+    v.as_object().cloned().unwrap_or_default()
+}
+
+/// What a members write's history entry keeps of the people it names (those the organisation
+/// knows): `{"people": {user id: "Name <email>"}}`, the `seen` of [`Record::sent`].
+pub fn people_seen<'a>(
+    users: &[String],
+    org: impl IntoIterator<Item = &'a crate::admin::members::OrgMember>,
+) -> Map<String, Value> {
+    let people: Map<String, Value> = org
+        .into_iter()
+        .filter(|o| users.contains(&o.id))
+        .map(|o| {
+            let who = super::review::person(Some(&o.display_name()), Some(&o.email), &o.id);
+            (o.id.clone(), Value::String(who))
+        })
+        .collect();
+    let mut seen = Map::new();
+    if !people.is_empty() {
+        seen.insert("people".into(), Value::Object(people));
+    }
+    seen
 }
 
 /// One request as history keeps it.

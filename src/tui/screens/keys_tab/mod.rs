@@ -73,11 +73,7 @@ impl KeysTab {
 
 /// What a key's history entry keeps of it, as the Review saw it (as the CLI records it).
 fn seen(key: &Key) -> serde_json::Map<String, serde_json::Value> {
-    let v = serde_json::json!({
-        "workspace_id": key.workspace_id, "disabled": key.disabled,
-        "key_name": key.name, "key_label": key.label,
-    });
-    v.as_object().cloned().unwrap_or_default()
+    crate::write::record::key_seen(key)
 }
 
 /// The request that sets a key's disabled flag, and its inverse.

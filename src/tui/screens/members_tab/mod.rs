@@ -166,6 +166,7 @@ pub fn remove_write(workspace: &str, user_ids: Vec<String>, data: &MembersData) 
         vec![remove_request(workspace, user_ids.clone())],
     )
     .with_rows(member_rows(&user_ids, data, true));
+    w.seen = crate::write::record::people_seen(&user_ids, &data.org);
     for (user, blocking) in members::keys_blocking_removal(&user_ids, &data.keys) {
         let names: Vec<&str> = blocking.iter().map(|k| k.name.as_str()).collect();
         w.notes.push(format!(
@@ -350,12 +351,17 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
                 pick.chosen.iter().cloned().collect()
             };
             if let (false, Some(ws)) = (users.is_empty(), workspace_id(app)) {
-                let rows = match &app.tabs.members.data {
-                    Some(Ok(data)) => member_rows(&users, data, false),
-                    _ => vec![],
+                let (rows, seen) = match &app.tabs.members.data {
+                    Some(Ok(data)) => (
+                        member_rows(&users, data, false),
+                        crate::write::record::people_seen(&users, &data.org),
+                    ),
+                    _ => (vec![], serde_json::Map::new()),
                 };
                 app.tabs.members.adding = None;
-                crate::tui::screens::admin_write::open(app, add_write(&ws, users).with_rows(rows));
+                let mut write = add_write(&ws, users).with_rows(rows);
+                write.seen = seen;
+                crate::tui::screens::admin_write::open(app, write);
             }
         }
         Action::Back => app.tabs.members.adding = None,
