@@ -395,7 +395,7 @@ fn enter_on_the_review_starts_the_batch_and_no_letter_does() {
         assert!(effects.is_empty(), "{c} did {effects:?}");
     }
     let effects = key(&mut app, KeyCode::Enter);
-    let [Effect::Bulk(BulkEffect::Run(items))] = effects.as_slice() else {
+    let [Effect::Bulk(BulkEffect::Run(items, None))] = effects.as_slice() else {
         panic!("{effects:?}");
     };
     assert_eq!(items.len(), 2);

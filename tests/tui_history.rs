@@ -287,6 +287,25 @@ fn u_on_a_members_add_opens_the_admin_review_of_the_removal() {
             user_ids: vec!["user_1".into()],
         }]
     );
+    // What lands is recorded as the revert of the entry, not as a members write of its own.
+    let undone = entries()[2].clone();
+    key(&mut app, KeyCode::Enter);
+    let effects = app.update(Msg::AdminSent(Ok(vec![
+        orws::tui::screens::admin_write::AdminAnswer::MembersRemoved(
+            orws::write::request::Members(vec!["user_1".into()]),
+        ),
+    ])));
+    let record = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RecordWrite(r) => Some(r.clone()),
+            _ => None,
+        })
+        .expect("recorded");
+    let entry = record.entry("h");
+    assert_eq!(entry.kind, Kind::Revert, "{entry:?}");
+    assert_eq!(entry.of.as_deref(), Some(undone.id.as_str()));
+    assert_eq!(entry.reverts, Some(undone.kind));
 }
 
 #[test]
@@ -396,9 +415,13 @@ async fn h_then_u_then_enter_reverts_through_the_review() {
         client.get(PROD).await.unwrap().get("description"),
         Some(&json!("Production environment workspace"))
     );
-    // The revert is in the history too.
+    // The revert is in the history too: kind `revert`, naming the entry it undid.
     let all = history::read(state.path()).unwrap();
     assert_eq!(all.len(), 2);
+    let undo = all.iter().find(|x| x.id != e.id).unwrap();
+    assert_eq!(undo.kind, Kind::Revert, "{undo:?}");
+    assert_eq!(undo.of.as_deref(), Some(e.id.as_str()));
+    assert_eq!(undo.reverts, Some(Kind::Patch));
     ui.key(KeyCode::Char('q'));
     task.await.unwrap();
 }

@@ -108,6 +108,9 @@ pub struct Flow<P: Plan> {
     bound: std::cell::Cell<u16>,
     /// An undo's Review: the result it undoes, shown again when the Review is left.
     pub undoes: Option<Box<Flow<P>>>,
+    /// The history entry this write undoes (an undo from the History screen): what it lands
+    /// is recorded as kind `revert` naming that entry.
+    pub reverting: Option<crate::write::record::Reverting>,
 }
 
 impl<P: Plan> Flow<P> {
@@ -119,6 +122,7 @@ impl<P: Plan> Flow<P> {
             scroll: 0,
             bound: std::cell::Cell::new(u16::MAX),
             undoes: None,
+            reverting: None,
         }
     }
 

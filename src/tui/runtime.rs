@@ -461,6 +461,7 @@ impl Runtime {
                     patch,
                     before,
                     after,
+                    reverting,
                 } => {
                     if let Some(dir) = &self.state_dir {
                         let entry = HistoryEntry::new(
@@ -470,6 +471,10 @@ impl Runtime {
                             &before,
                             &after,
                         );
+                        let entry = match reverting {
+                            Some(r) => r.mark(entry),
+                            None => entry,
+                        };
                         if let Err(e) = history::append(dir, &entry) {
                             let msg = format!("Saved, but the history could not be written: {e}");
                             queue.extend(app.update(Msg::StateError(msg)));
@@ -605,7 +610,7 @@ impl Runtime {
     /// its one history entry.
     fn bulk(&mut self, effect: BulkEffect) -> Vec<Effect> {
         match effect {
-            BulkEffect::Run(items) => {
+            BulkEffect::Run(items, reverting) => {
                 let (stop_tx, stop) = tokio::sync::watch::channel(false);
                 self.bulk_stop = Some(stop_tx);
                 let (events, mut rx) = unbounded_channel();
@@ -614,7 +619,8 @@ impl Runtime {
                 // Each write is in the history as soon as it lands (a kill loses at most
                 // those in flight).
                 let options = batch::Options::new(self.concurrency)
-                    .recorded(self.state_dir.clone(), self.client.host());
+                    .recorded(self.state_dir.clone(), self.client.host())
+                    .reverting(reverting);
                 self.bulk_task = Some(tokio::spawn(async move {
                     let forward = async {
                         while let Some(event) = rx.recv().await {

@@ -165,6 +165,8 @@ pub enum Effect {
         patch: PatchBody,
         before: Workspace,
         after: Workspace,
+        /// The history entry this write undoes (an undo from the History screen).
+        reverting: Option<crate::write::record::Reverting>,
     },
     /// Append a write other than a settings PATCH to the history (the runtime stamps the time
     /// and the host).
@@ -313,6 +315,9 @@ pub struct App {
     pub delete_after_open: bool,
     /// An undo from the history that waits for its workspace to open.
     pub after_open: Option<crate::tui::screens::history::AfterOpen>,
+    /// The history entry the undo being opened from the History screen undoes: the write
+    /// flow it opens takes it (`App::take_reverting`), so what lands is recorded as its revert.
+    pub reverting: Option<crate::write::record::Reverting>,
     /// What the last frame drew where (stored by `view::draw`).
     pub drawn: RefCell<Drawn>,
     /// A bulk edit of the workspaces marked in the picker.
@@ -393,6 +398,7 @@ impl App {
             delete: None,
             delete_after_open: false,
             after_open: None,
+            reverting: None,
             drawn: RefCell::new(Drawn::default()),
             bulk: None,
             read_only: None,
@@ -418,6 +424,11 @@ impl App {
             || self.admin.as_ref().is_some_and(|w| w.is_sending())
             || matches!(self.screen, Screen::Loading { error: None, .. })
             || self.picker.loading && matches!(self.screen, Screen::Picker)
+    }
+
+    /// The history entry an undo from the History screen undoes, for the write flow it opens.
+    pub(crate) fn take_reverting(&mut self) -> Option<crate::write::record::Reverting> {
+        self.reverting.take()
     }
 
     /// The phase of the settings write flow showing, if one is.
@@ -1070,6 +1081,7 @@ impl App {
         self.admin = None;
         self.delete = None;
         self.after_open = None;
+        self.reverting = None;
         self.screen = Screen::Picker;
         self.picker.loading = true;
         // The list may be stale after a submit.

@@ -199,6 +199,9 @@ impl App {
             patch: outcome.patch.clone(),
             before: outcome.before.clone(),
             after: outcome.after.clone(),
+            reverting: crate::tui::screens::settings_write::flow(self)
+                .filter(|f| f.is_sending())
+                .and_then(|f| f.reverting.clone()),
         };
         let Some(form) = self
             .form
@@ -360,6 +363,7 @@ impl App {
                             patch: outcome.patch,
                             before: outcome.before,
                             after: outcome.after,
+                            reverting: None,
                         }]
                     };
                     self.follow_up(Level::Warning, &format!("Checked the server: {text}"));
@@ -372,6 +376,7 @@ impl App {
                         patch: outcome.patch,
                         before: outcome.before,
                         after: outcome.after,
+                        reverting: None,
                     };
                     self.follow_up(
                         Level::Warning,

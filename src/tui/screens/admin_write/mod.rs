@@ -242,6 +242,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
     if !flow.is_sending() {
         return vec![];
     }
+    let reverting = flow.reverting.clone();
     let write = &mut flow.plan;
     match result {
         Ok(answers) => {
@@ -284,8 +285,10 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                         .unwrap_or_default(),
                     _ => write.seen.clone(),
                 };
-                if let Some(record) = write_record(workspace_id, &write.requests, before, &answers)
+                if let Some(mut record) =
+                    write_record(workspace_id, &write.requests, before, &answers)
                 {
+                    record.reverting = reverting;
                     effects.push(Effect::RecordWrite(record));
                 }
             }

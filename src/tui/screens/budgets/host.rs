@@ -47,6 +47,11 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
         .as_ref()
         .map(|s| s.workspace.clone())
         .unwrap_or_default();
+    // An undo from the History screen is recorded as the revert of its entry.
+    let reverting = match app.tabs.budgets.as_ref().map(|b| &b.phase) {
+        Some(super::Phase::Write(flow)) => flow.reverting.clone(),
+        _ => None,
+    };
     let mut out = Vec::new();
     for e in fx {
         match e {
@@ -55,9 +60,10 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
             BudgetsEffect::Back => out.extend(app.leave(false)),
             BudgetsEffect::Record(o) => {
                 if !o.landed.is_empty() {
-                    out.push(Effect::RecordWrite(WriteRecord::budgets(
-                        &workspace, &o.landed, &o.before, &o.after,
-                    )));
+                    let mut record =
+                        WriteRecord::budgets(&workspace, &o.landed, &o.before, &o.after);
+                    record.reverting = reverting.clone();
+                    out.push(Effect::RecordWrite(record));
                 }
             }
             e => out.push(Effect::Budgets {

@@ -35,8 +35,9 @@ pub enum BulkMsg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BulkEffect {
     /// Run these writes with `crate::batch::run` (concurrency from the settings), streaming
-    /// its events back as `BulkMsg::Event` and ending with `BulkMsg::Finished`.
-    Run(Vec<batch::Item>),
+    /// its events back as `BulkMsg::Event` and ending with `BulkMsg::Finished`; recorded as
+    /// the revert of a history entry when it undoes one.
+    Run(Vec<batch::Item>, Option<crate::write::record::Reverting>),
     /// Start no more writes (those in flight finish).
     Stop,
     /// The batch ended. Its history (a `batch` line, then a line per write as it landed) was
@@ -216,11 +217,9 @@ pub fn open_undo(app: &mut App, items: Vec<batch::Item>) -> Vec<Effect> {
     let unchanged = held.into_iter().map(|i| i.label).collect();
     let workspaces: Vec<Workspace> = items.iter().map(|i| i.base.clone()).collect();
     let mut bulk = Bulk::new(workspaces);
-    bulk.phase = Phase::Write(Box::new(BulkFlow::review(review::BulkReview::new(
-        items,
-        unchanged,
-        Purpose::Undo,
-    ))));
+    let mut flow = BulkFlow::review(review::BulkReview::new(items, unchanged, Purpose::Undo));
+    flow.reverting = app.take_reverting();
+    bulk.phase = Phase::Write(Box::new(flow));
     bulk.from_history = true;
     app.bulk = Some(bulk);
     app.screen = crate::tui::app::Screen::Bulk;
@@ -268,9 +267,10 @@ pub fn act(app: &mut App, action: crate::config::Action) -> Vec<Effect> {
             vec![]
         }
         Step::Send(review) => {
+            let reverting = flow.reverting.clone();
             app.status = None;
             app.elapsed = std::time::Duration::ZERO;
-            vec![Effect::Bulk(BulkEffect::Run(review.items))]
+            vec![Effect::Bulk(BulkEffect::Run(review.items, reverting))]
         }
         Step::Left if bulk.from_history => {
             app.info("Nothing was sent.");

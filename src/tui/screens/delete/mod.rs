@@ -24,6 +24,8 @@ pub struct DeleteFlow {
     pub confirm_default: bool,
     pub typed: String,
     pub typing: bool,
+    /// Undoing a create from the history: the entry, so the delete is recorded as its revert.
+    pub reverting: Option<crate::write::record::Reverting>,
 }
 
 impl DeleteFlow {
@@ -67,6 +69,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         confirm_default: false,
         typed: String::new(),
         typing: true,
+        reverting: None,
     });
     app.tabs.keys.keys = None;
     vec![
@@ -165,7 +168,11 @@ pub fn type_key(app: &mut App, key: KeyEvent) {
                     "{left} API key(s) are still in this workspace, and a workspace with keys cannot be deleted: Esc, then 4 (Keys tab) to move or delete them."
                 ));
             }
+            let reverting = flow.reverting.clone();
             crate::tui::screens::admin_write::open(app, write);
+            if let Some(w) = &mut app.admin {
+                w.reverting = reverting;
+            }
         }
         KeyCode::Enter if flow.typed == flow.slug => {
             flow.typing = false;

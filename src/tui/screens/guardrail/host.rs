@@ -82,6 +82,11 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
         .as_ref()
         .map(|s| s.guardrail_id.clone())
         .unwrap_or_default();
+    // An undo from the History screen is recorded as the revert of its entry.
+    let reverting = match app.tabs.guardrail.as_ref().map(|g| &g.phase) {
+        Some(super::Phase::Write(flow)) => flow.reverting.clone(),
+        _ => None,
+    };
     let mut out = Vec::new();
     for e in fx {
         match e {
@@ -94,13 +99,15 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
                     // Before and after of the fields the PATCH named, as the CLI records them.
                     // Recorded as the workspace's whose guardrail it was (another one's,
                     // when the answer says so: its undo then goes there).
-                    out.push(Effect::RecordWrite(WriteRecord::guardrail(
+                    let mut record = WriteRecord::guardrail(
                         o.elsewhere.as_deref().unwrap_or(&o.owner),
                         &id,
                         &o.patch,
                         o.before.as_ref(),
                         Some(after),
-                    )));
+                    );
+                    record.reverting = reverting.clone();
+                    out.push(Effect::RecordWrite(record));
                 }
             }
             e => out.push(Effect::Guardrail {

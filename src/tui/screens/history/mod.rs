@@ -322,6 +322,8 @@ fn undo(app: &mut App) -> Vec<Effect> {
         }
     };
     let busy = app.unsaved();
+    // What lands is recorded as the revert of this entry (kind `revert`, `of` its id).
+    let reverting = crate::write::record::Reverting::of(target);
     let open_for = |app: &mut App, id: String, then: Option<AfterOpen>| -> Vec<Effect> {
         if busy > 0 {
             app.warn(format!(
@@ -330,6 +332,7 @@ fn undo(app: &mut App) -> Vec<Effect> {
             return vec![];
         }
         app.after_open = then;
+        app.reverting = Some(reverting.clone());
         app.open(id)
     };
     match undo {
@@ -454,6 +457,7 @@ fn undo(app: &mut App) -> Vec<Effect> {
                 ));
                 return vec![];
             }
+            app.reverting = Some(reverting.clone());
             crate::tui::screens::bulk::open_undo(app, items)
         }
     }
@@ -518,6 +522,10 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             }
             app.form = Some(fresh);
             let effects = app.review();
+            let reverting = app.take_reverting();
+            if let Some(flow) = crate::tui::screens::settings_write::flow_mut(app) {
+                flow.reverting = reverting;
+            }
             if crate::tui::screens::settings_write::flow(app).is_some() {
                 if moved.is_empty() {
                     app.review_message(Level::Info, "Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
@@ -532,6 +540,10 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
         }
         AfterOpen::Admin(w) => {
             crate::tui::screens::admin_write::open(app, *w);
+            let reverting = app.take_reverting();
+            if let Some(flow) = &mut app.admin {
+                flow.reverting = reverting;
+            }
             vec![]
         }
         AfterOpen::DeleteCreated {
@@ -548,7 +560,14 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
                 &slug,
                 &created_at,
             ) {
-                Ok(()) => crate::tui::screens::delete::start(app),
+                Ok(()) => {
+                    let effects = crate::tui::screens::delete::start(app);
+                    let reverting = app.take_reverting();
+                    if let Some(flow) = &mut app.delete {
+                        flow.reverting = reverting;
+                    }
+                    effects
+                }
                 Err(why) => {
                     app.error(format!(
                         "Not the workspace this entry created ({why}): it was deleted and another made since, or changed. Nothing is deleted."
@@ -578,6 +597,7 @@ pub fn tab_loaded(app: &mut App) {
     let Some(AfterOpen::Tab(t)) = &app.after_open else {
         return;
     };
+    let reverting = app.reverting.clone();
     match t {
         TabRevert::Guardrail {
             guardrail_id,
@@ -610,6 +630,9 @@ pub fn tab_loaded(app: &mut App) {
                                     owner: g.workspace_id.clone(),
                                 }),
                             ));
+                            if let guardrail::Phase::Write(f) = &mut g.phase {
+                                f.reverting = reverting;
+                            }
                         }
                         Ok(_) => g.status = Some("nothing to undo".into()),
                         Err(rules) => {
@@ -659,6 +682,9 @@ pub fn tab_loaded(app: &mut App) {
                                         undo: true,
                                     }),
                                 ));
+                                if let budgets::Phase::Write(f) = &mut b.phase {
+                                    f.reverting = reverting;
+                                }
                             }
                             Ok(_) => b.status = Some("nothing to undo".into()),
                             Err(rules) => {
@@ -675,4 +701,5 @@ pub fn tab_loaded(app: &mut App) {
         }
     }
     app.after_open = None;
+    app.reverting = None;
 }
