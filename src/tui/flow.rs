@@ -108,9 +108,11 @@ pub struct Flow<P: Plan> {
     bound: std::cell::Cell<u16>,
     /// An undo's Review: the result it undoes, shown again when the Review is left.
     pub undoes: Option<Box<Flow<P>>>,
-    /// The history entry this write undoes (an undo from the History screen): what it lands
-    /// is recorded as kind `revert` naming that entry.
+    /// The history entry this write undoes (an undo from the History screen, or `u` on a
+    /// result): what it lands is recorded as kind `revert` naming that entry.
     pub reverting: Option<crate::write::record::Reverting>,
+    /// The history entry this write was recorded as, once it landed: its undo reverts it.
+    pub recorded: Option<crate::write::record::Reverting>,
 }
 
 impl<P: Plan> Flow<P> {
@@ -123,6 +125,7 @@ impl<P: Plan> Flow<P> {
             bound: std::cell::Cell::new(u16::MAX),
             undoes: None,
             reverting: None,
+            recorded: None,
         }
     }
 
@@ -142,11 +145,19 @@ impl<P: Plan> Flow<P> {
         self.scroll.min(max)
     }
 
-    /// The Review of `plan`, opened from this flow's result (its undo, or sending again what
-    /// failed): leaving it comes back to the result.
-    pub fn undo(&mut self, plan: P) {
+    /// The Review of `plan`, opened from this flow's result (sending again what failed):
+    /// leaving it comes back to the result.
+    pub fn follow(&mut self, plan: P) {
         let from = std::mem::replace(self, Self::review(plan));
         self.undoes = Some(Box::new(from));
+    }
+
+    /// [`Flow::follow`] for the undo of this flow's write: what it lands is recorded as the
+    /// revert of the entry this flow recorded.
+    pub fn undo(&mut self, plan: P) {
+        let recorded = self.recorded.clone();
+        self.follow(plan);
+        self.reverting = recorded;
     }
 
     pub fn shown(&self) -> Shown {

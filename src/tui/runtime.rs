@@ -462,6 +462,7 @@ impl Runtime {
                     before,
                     after,
                     reverting,
+                    id,
                 } => {
                     if let Some(dir) = &self.state_dir {
                         let entry = HistoryEntry::new(
@@ -471,10 +472,11 @@ impl Runtime {
                             &before,
                             &after,
                         );
-                        let entry = match reverting {
+                        let mut entry = match reverting {
                             Some(r) => r.mark(entry),
                             None => entry,
                         };
+                        entry.id = id;
                         if let Err(e) = history::append(dir, &entry) {
                             let msg = format!("Saved, but the history could not be written: {e}");
                             queue.extend(app.update(Msg::StateError(msg)));

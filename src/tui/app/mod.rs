@@ -165,8 +165,10 @@ pub enum Effect {
         patch: PatchBody,
         before: Workspace,
         after: Workspace,
-        /// The history entry this write undoes (an undo from the History screen).
+        /// The history entry this write undoes (an undo from the History screen, or `u`).
         reverting: Option<crate::write::record::Reverting>,
+        /// The entry's id, given when the write landed (its `u` names it).
+        id: String,
     },
     /// Append a write other than a settings PATCH to the history (the runtime stamps the time
     /// and the host).

@@ -243,6 +243,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
         return vec![];
     }
     let reverting = flow.reverting.clone();
+    let mut recorded = None;
     let write = &mut flow.plan;
     match result {
         Ok(answers) => {
@@ -289,10 +290,12 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                     write_record(workspace_id, &write.requests, before, &answers)
                 {
                     record.reverting = reverting;
+                    recorded = Some(record.stamp());
                     effects.push(Effect::RecordWrite(record));
                 }
             }
             flow.finish(Ok(summary));
+            flow.recorded = recorded;
             if members_changed && let Some(id) = here {
                 // The list as the server holds it now (who was added, with which role).
                 app.tabs.members.data = None;

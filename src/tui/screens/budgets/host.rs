@@ -63,6 +63,12 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
                     let mut record =
                         WriteRecord::budgets(&workspace, &o.landed, &o.before, &o.after);
                     record.reverting = reverting.clone();
+                    let recorded = record.stamp();
+                    if let Some(super::Phase::Write(flow)) =
+                        app.tabs.budgets.as_mut().map(|s| &mut s.phase)
+                    {
+                        flow.recorded = Some(recorded);
+                    }
                     out.push(Effect::RecordWrite(record));
                 }
             }

@@ -128,7 +128,11 @@ pub fn again(app: &mut App, purpose: Purpose) -> Vec<Effect> {
         });
         return vec![];
     }
-    flow.undo(review::BulkReview::new(items, vec![], purpose));
+    let review = review::BulkReview::new(items, vec![], purpose);
+    match purpose {
+        Purpose::Undo => flow.undo(review),
+        Purpose::Retry | Purpose::Edit => flow.follow(review),
+    }
     app.status = None;
     vec![]
 }

@@ -107,6 +107,12 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
                         Some(after),
                     );
                     record.reverting = reverting.clone();
+                    let recorded = record.stamp();
+                    if let Some(super::Phase::Write(flow)) =
+                        app.tabs.guardrail.as_mut().map(|s| &mut s.phase)
+                    {
+                        flow.recorded = Some(recorded);
+                    }
                     out.push(Effect::RecordWrite(record));
                 }
             }
