@@ -42,7 +42,7 @@ impl From<&crate::write::request::Request> for Request {
 
 /// The requests a dry run would send, on stdout; the note that nothing was sent, on stderr.
 pub fn dry_run(output: Output, requests: &[Request]) -> String {
-    super::say::say(&format!(
+    crate::say::say(&format!(
         "dry run: nothing was sent; {} request{} would be",
         requests.len(),
         if requests.len() == 1 { "" } else { "s" }
@@ -158,7 +158,7 @@ where
     match end {
         End::Done(t) => Ok(Ended::Done(t)),
         End::AfterAll => {
-            super::say::say(
+            crate::say::say(
                 "the write got no clean answer, but reading again shows it was applied",
             );
             Ok(Ended::AfterAll)
@@ -218,7 +218,7 @@ pub async fn send(
         Ok(answers) => {
             for a in &answers {
                 if let Answer::Note(note) = a {
-                    super::say::say(&escape(note));
+                    crate::say::say(&escape(note));
                 }
             }
             return Ok(answers);
@@ -264,12 +264,12 @@ fn tell(step: crate::write::Step<'_>) {
             wait,
             attempt,
             max,
-        } => super::say::say(&format!(
+        } => crate::say::say(&format!(
             "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
             escape(&error.to_string()),
             wait.as_secs_f64(),
         )),
-        Step::Rechecking(error) => super::say::say(&format!(
+        Step::Rechecking(error) => crate::say::say(&format!(
             "{}; reading again to tell whether it was applied",
             escape(&error.to_string())
         )),
@@ -324,7 +324,7 @@ pub fn with_history(result: Result<String, RunError>) -> Result<String, RunError
             Err(RunError::State(line))
         }
         Err(RunError::Signalled(n)) => {
-            super::say::warn(&line);
+            crate::say::warn(&line);
             Err(RunError::Signalled(n))
         }
         Err(e) => {

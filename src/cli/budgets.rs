@@ -185,7 +185,7 @@ pub(super) async fn execute(
 ) -> Result<String, RunError> {
     let client = &conn.client;
     if requests.is_empty() {
-        super::say::say("nothing to change: the server already holds these budgets");
+        crate::say::say("nothing to change: the server already holds these budgets");
         return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
@@ -267,7 +267,7 @@ pub(super) async fn execute(
     }
     let after = client.get_budgets(id).await.unwrap_or(target);
     for r in &requests {
-        super::say::say(&format!("{}", escape(&r.summary())));
+        crate::say::say(&format!("{}", escape(&r.summary())));
     }
     Ok(match output {
         Output::Json => json_pretty(&json!({

@@ -72,7 +72,7 @@ pub async fn run(
     if let Some(r) = Record::sent(ws.id(), &requests, &Map::new(), &answers) {
         record(conn, &r.entry(client.host()));
     }
-    super::say::say(&format!(
+    crate::say::say(&format!(
         "created workspace {} ({})",
         crate::text::escape(ws.slug()),
         ws.id()

@@ -172,7 +172,7 @@ pub async fn patch_guardrail_of(
         ))
     })?;
     if body.is_empty() {
-        super::say::say("nothing to change: the guardrail already holds these values");
+        crate::say::say("nothing to change: the guardrail already holds these values");
         return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
@@ -180,7 +180,7 @@ pub async fn patch_guardrail_of(
         });
     }
     if base.is_none() {
-        super::say::say(&format!(
+        crate::say::say(&format!(
             "the guardrail is {NOT_CONFIGURED}; this first write creates it"
         ));
     }

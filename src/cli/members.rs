@@ -20,7 +20,7 @@ pub async fn list(conn: &Connection, output: Output, asked: &str) -> Result<Stri
     let ws = workspace(client, asked).await?;
     let members = client.list_members(ws.id()).await?;
     let org = client.organization_members().await.unwrap_or_else(|e| {
-        super::say::warn(&format!(
+        crate::say::warn(&format!(
             "the organisation's members could not be read ({}); names and emails are missing",
             escape(&e.to_string())
         ));
@@ -141,7 +141,7 @@ pub async fn add(
         .into_iter()
         .partition(|u| now.iter().any(|m| &m.user_id == u));
     if !already.is_empty() {
-        super::say::say(&format!(
+        crate::say::say(&format!(
             "already members of '{}': {}",
             escape(ws.slug()),
             escape(&already.join(", "))
@@ -168,13 +168,13 @@ pub async fn add(
                 )));
             }
         }
-        Err(e) => super::say::warn(&format!(
+        Err(e) => crate::say::warn(&format!(
             "the organisation's members could not be read to check the users ({}); the server will say",
             escape(&e.to_string())
         )),
     }
     if users.is_empty() {
-        super::say::say("nothing to change: every user named is a member already");
+        crate::say::say("nothing to change: every user named is a member already");
         return Ok(nothing(output, &id, "added"));
     }
     let users = &users[..];
@@ -188,7 +188,7 @@ pub async fn add(
     let added = write_members(conn, request, RunError::from, &id, people).await?;
     let already: Vec<&String> = users.iter().filter(|u| !added.contains(u)).collect();
     if !already.is_empty() {
-        super::say::say(&format!(
+        crate::say::say(&format!(
             "already members: {}",
             escape(
                 &already
@@ -226,14 +226,14 @@ pub async fn remove(
         .into_iter()
         .partition(|u| now.iter().any(|m| &m.user_id == u));
     if !absent.is_empty() {
-        super::say::say(&format!(
+        crate::say::say(&format!(
             "not members of '{}', nothing to remove: {}",
             escape(&slug),
             escape(&absent.join(", "))
         ));
     }
     if users.is_empty() {
-        super::say::say("nothing to change: none of the users named is a member here");
+        crate::say::say("nothing to change: none of the users named is a member here");
         return Ok(nothing(output, &id, "removed"));
     }
     let users = &users[..];
@@ -267,14 +267,14 @@ pub async fn remove(
                     .iter()
                     .map(|k| format!("{} ({})", k.name, k.hash))
                     .collect();
-                super::say::warn(&format!(
+                crate::say::warn(&format!(
                     "{} has active keys here: {}. {REMOVE_NEEDS_NO_KEYS}",
                     escape(&user),
                     escape(&names.join(", "))
                 ));
             }
         }
-        Err(e) => super::say::warn(&format!(
+        Err(e) => crate::say::warn(&format!(
             "the workspace's keys could not be read to check whether the people removed still have keys there ({})",
             escape(&e.to_string())
         )),
@@ -299,14 +299,14 @@ pub async fn remove(
     };
     // Who was removed is said by name and email, as settled: never the server's count.
     let org = client.organization_members().await.unwrap_or_else(|e| {
-        super::say::warn(&format!(
+        crate::say::warn(&format!(
             "the organisation's members could not be read ({}); the people removed are named by their user ids",
             escape(&e.to_string())
         ));
         Vec::new()
     });
     let removed = write_members(conn, request, refused, &id, people_seen(users, &org)).await?;
-    super::say::say(crate::admin::members::READD_ROLE_NOTE);
+    crate::say::say(crate::admin::members::READD_ROLE_NOTE);
     let person = |u: &String| {
         let who = org.iter().find(|o| &o.id == u);
         let name = who.map(|w| w.display_name());
@@ -326,7 +326,7 @@ pub async fn remove(
             }).collect::<Vec<_>>(),
         })),
         Output::Table if removed.is_empty() => {
-            super::say::warn(&format!(
+            crate::say::warn(&format!(
                 "none of the {} member(s) sent was removed from {}",
                 users.len(),
                 escape(&slug)

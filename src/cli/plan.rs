@@ -4,12 +4,12 @@
 use super::Output;
 use super::args::PlanArgs;
 use super::output::{field_cell, json_pretty, table};
-use super::say::say;
 use crate::code::file::{FileErrors, read};
 use crate::code::saved::{self, SavedPlan, is_saved_plan};
 use crate::code::{FileEntry, Format, Plan};
 use crate::connection::Connection;
 use crate::error::RunError;
+use crate::say::say;
 use crate::text::escape;
 use std::io::Read;
 use std::path::Path;

@@ -64,11 +64,7 @@ impl Plan {
 
 /// A label a person knows the workspace by, safe to print.
 pub fn label(ws: &Workspace) -> String {
-    let text = [ws.slug(), ws.name(), ws.id()]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .unwrap_or_default();
-    crate::text::escape(text).into_owned()
+    crate::text::escape(ws.label()).into_owned()
 }
 
 /// The plan of `entries` against `server`; an entry whose workspace is not on the server is

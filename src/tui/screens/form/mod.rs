@@ -475,33 +475,10 @@ impl FormState {
     /// a boolean flips; other kinds stay as they are.
     fn cycle(&mut self, forward: bool) {
         let f = &mut self.fields[self.focus];
-        match f.spec.kind {
-            FieldKind::Toggle => {
-                let on = f.current.as_ref().and_then(Value::as_bool).unwrap_or(false);
-                f.set_value(Value::Bool(!on));
-            }
-            FieldKind::Choice(options) => {
-                let mut ring: Vec<Value> =
-                    options.iter().map(|o| Value::String((*o).into())).collect();
-                if f.spec.nullable {
-                    ring.push(Value::Null);
-                }
-                let now = f.current.clone().unwrap_or(Value::Null);
-                let n = ring.len();
-                let next = match ring.iter().position(|v| *v == now) {
-                    Some(i) if forward => (i + 1) % n,
-                    Some(i) => (i + n - 1) % n,
-                    None if forward => 0,
-                    None => n - 1,
-                };
-                f.set_value(ring[next].clone());
-            }
-            FieldKind::Text
-            | FieldKind::MultilineText
-            | FieldKind::Model { .. }
-            | FieldKind::Rate
-            | FieldKind::KeyIds
-            | FieldKind::ToolList => {}
+        let step = if forward { Step::Forward } else { Step::Back };
+        // The one rule of cycling, the core's (the bulk form and the CLI step the same way).
+        if let Some(next) = f.spec.kind.cycle(f.current.as_ref(), f.spec.nullable, step) {
+            f.set_value(next);
         }
     }
 
@@ -808,4 +785,34 @@ pub fn bar_hints(form: &FormState) -> Vec<(Action, &'static str)> {
         })
         .chain([(Action::Back, "list")])
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::field::Step;
+    use serde_json::json;
+
+    /// The form steps through a choice exactly as the core's rule does, also from a value the
+    /// server holds that is not one of the options (the two once disagreed stepping back).
+    #[test]
+    fn cycling_a_choice_is_the_cores_rule_even_from_a_value_not_an_option() {
+        for held in [json!("weird"), json!(null), json!("price")] {
+            for (action, step) in [
+                (Action::CycleBack, Step::Back),
+                (Action::CycleOn, Step::Forward),
+            ] {
+                let ws = Workspace::from_json(json!({
+                    "id": "w", "name": "W", "slug": "w", "default_provider_sort": held,
+                }))
+                .unwrap();
+                let mut form = FormState::new(ws);
+                form.focus_field("default_provider_sort");
+                let spec = form.focused().spec;
+                let want = spec.kind.cycle(Some(&held), spec.nullable, step);
+                form.act(action);
+                assert_eq!(form.focused().current, want, "{held} {action:?}");
+            }
+        }
+    }
 }
