@@ -395,18 +395,15 @@ fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
         "h2".into(),
     )])));
     assert_eq!(app.tabs.keys.list().len(), 1);
-    key(&mut app, KeyCode::Char('u'));
+    // A delete offers no undo: no `u` in the hints, `u` does nothing, the result says why.
+    let text = draw(&app, 80, 24);
+    assert!(!text.contains("u undo"), "{text}");
+    assert!(text.contains("cannot be brought back"), "{text}");
+    assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(matches!(
         app.admin.as_ref().unwrap().phase,
         orws::tui::flow::Phase::Result(Ok(_))
     ));
-    assert!(
-        app.status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("cannot be brought back")
-    );
 }
 
 fn members_data(default_id: Option<String>) -> orws::tui::screens::members_tab::MembersData {
@@ -754,13 +751,15 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
         [Effect::AdminSend { .. }]
     ));
     app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
+    // No undo is offered for a delete, and `u` sends nothing nor reopens the delete.
+    let text = draw(&app, 80, 24);
+    assert!(!text.contains("u undo"), "{text}");
+    assert!(text.contains("cannot be brought back"), "{text}");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(
-        app.status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("cannot be brought back")
+        key(&mut app, KeyCode::Enter)
+            .iter()
+            .all(|e| !matches!(e, Effect::AdminSend { .. }))
     );
 }
 

@@ -512,3 +512,15 @@ fn the_undo_of_a_result_is_recorded_as_the_revert_of_its_entry() {
     let (_, reverting) = recorded(&app.update(Msg::Submitted(Ok(applied("Production 2")))));
     assert_eq!(reverting.map(|r| r.of), Some(second));
 }
+
+/// After a submit the form's undo history starts again: `u` in the form does not bring back
+/// edits the server now holds (it once said "Undid the change to name", like a server action).
+#[test]
+fn after_a_submit_u_in_the_form_has_nothing_to_undo() {
+    let mut app = result_app();
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    key(&mut app, KeyCode::Char('u'));
+    assert!(status(&app).contains("Nothing to undo"), "{}", status(&app));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+}

@@ -25,6 +25,11 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
         None
     }
 
+    /// Whether the Result offers `u` (what landed can be undone; a delete cannot).
+    fn undoable(&self, _outcome: &Self::Outcome) -> bool {
+        true
+    }
+
     /// Whether the Result offers to send again what did not land (its host says when nothing
     /// failed).
     fn retries() -> bool {
@@ -160,6 +165,12 @@ impl<P: Plan> Flow<P> {
         self.reverting = recorded;
     }
 
+    /// An undo's Review opened from the History screen (not from a result): leaving it goes
+    /// back to the History, with nothing staged.
+    pub fn opened_from_history(&self) -> bool {
+        self.undoes.is_none() && self.reverting.is_some() && self.phase == Phase::Review
+    }
+
     pub fn shown(&self) -> Shown {
         match self.phase {
             Phase::Review => Shown::Review,
@@ -225,10 +236,12 @@ impl<P: Plan> Flow<P> {
                 label(Action::TakeTheirs, "take theirs"),
                 label(Action::Back, "back"),
             ]),
-            Phase::Result(_) => {
+            Phase::Result(outcome) => {
                 h.push(label(Action::Done, "done"));
                 h.push(label(Action::Back, "done"));
-                h.push(label(Action::Undo, "undo"));
+                if self.plan.undoable(outcome) {
+                    h.push(label(Action::Undo, "undo"));
+                }
                 if P::retries() {
                     h.push(label(Action::Retry, "send again what failed"));
                 }
@@ -298,7 +311,7 @@ impl<P: Plan> Flow<P> {
             },
             (Phase::Sending(_), Action::Cancel) => Step::StopWaiting,
             (Phase::Result(o), Action::Done | Action::Back) => Step::Closed(o.clone()),
-            (Phase::Result(o), Action::Undo) => Step::Undo(o.clone()),
+            (Phase::Result(o), Action::Undo) if self.plan.undoable(o) => Step::Undo(o.clone()),
             (Phase::Result(o), Action::Retry) if P::retries() => Step::Retry(o.clone()),
             (Phase::Conflict(c), Action::KeepMine) => Step::Resolved(c.clone(), Choice::KeepMine),
             (Phase::Conflict(c), Action::TakeTheirs) => {

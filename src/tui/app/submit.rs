@@ -229,6 +229,7 @@ impl App {
         let mut echo_warnings = echo_mismatches(&outcome.patch, &outcome.after);
         // Edits made since the submit began stay; everything else follows the server.
         form.rebase(outcome.after.clone());
+        form.forget_undo();
         let n = outcome.patch.len();
         if after_all {
             self.warn("Checked the server: the change was applied after all.");

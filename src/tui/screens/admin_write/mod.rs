@@ -27,6 +27,12 @@ impl crate::tui::flow::Plan for AdminWrite {
     fn blocked(&self) -> Option<String> {
         self.blocked.clone()
     }
+
+    /// A write the API cannot take back (a delete, a create: its reason shows on the Result)
+    /// or one that failed offers no `u`.
+    fn undoable(&self, ended: &Ended) -> bool {
+        ended.is_ok() && self.undo.is_some()
+    }
 }
 
 /// An admin write in the one write flow (Review → Sending → Result).
@@ -104,6 +110,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(flow) = app.admin.as_mut() else {
         return vec![];
     };
+    let from_history = flow.opened_from_history();
     match flow.act(action, app.read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) | Step::Retry(_) => vec![],
         Step::Help => app.show_help(),
@@ -131,6 +138,9 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Step::Left => {
             app.admin = None;
+            if from_history {
+                return crate::tui::screens::history::open(app);
+            }
             app.info("Nothing was sent.");
             vec![]
         }

@@ -90,6 +90,11 @@ impl crate::tui::flow::Plan for review::BulkReview {
         true
     }
 
+    /// Only what landed is undone.
+    fn undoable(&self, outcome: &result::BulkResult) -> bool {
+        outcome.outcomes.iter().any(|o| result::landed(o.as_ref()))
+    }
+
     fn label(
         shown: crate::tui::flow::Shown,
         action: crate::config::Action,
@@ -273,8 +278,10 @@ pub fn act(app: &mut App, action: crate::config::Action) -> Vec<Effect> {
             vec![Effect::Bulk(BulkEffect::Run(review.items, reverting))]
         }
         Step::Left if bulk.from_history => {
-            app.info("Nothing was sent.");
-            close(app)
+            // Back to the History the undo came from.
+            let mut effects = close(app);
+            effects.extend(crate::tui::screens::history::open(app));
+            effects
         }
         Step::Left => {
             bulk.phase = Phase::Form;

@@ -50,7 +50,7 @@ pub fn conflicts(n: usize) -> String {
 }
 
 /// Whether part of a write landed (so it has a history part and an undo).
-fn landed(outcome: Option<&WriteOutcome>) -> bool {
+pub(crate) fn landed(outcome: Option<&WriteOutcome>) -> bool {
     matches!(
         outcome,
         Some(WriteOutcome::Applied(_) | WriteOutcome::PartlyApplied { .. })

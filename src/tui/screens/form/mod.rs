@@ -312,6 +312,12 @@ impl FormState {
         self.undo.resettle(now);
     }
 
+    /// A submit landed: the form's undo history starts again here (`u` in the form never
+    /// brings back edits the server now holds, or ones a revert took back).
+    pub fn forget_undo(&mut self) {
+        self.undo = UndoHistory::new(self.held());
+    }
+
     /// The unsaved edits as a draft; `None` when nothing is modified.
     pub fn draft(&self, host: &str) -> Option<Draft> {
         let modified: Vec<&FieldState> = self.fields.iter().filter(|f| f.is_modified()).collect();
