@@ -162,15 +162,19 @@ fn typing_in_edit_mode_never_fires_commands() {
     assert_eq!(current(&app, "name"), Some(json!("Productionqsu?")));
 }
 
+/// Ctrl-C leaves edit mode as Esc does (vim users press it by habit), keeping the text; `u`
+/// then undoes the edit like any other (issue 20 item 3).
 #[test]
-fn ctrl_c_cancels_the_edit() {
+fn ctrl_c_ends_the_edit_keeping_the_text_and_u_undoes_it() {
     let mut app = form_app();
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "xyz");
     ctrl(&mut app, 'c');
     assert!(!app.form.as_ref().unwrap().is_editing());
-    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    assert_eq!(current(&app, "name"), Some(json!("Productionxyz")));
     assert!(!app.quit);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
 }
 
 #[test]
@@ -249,15 +253,15 @@ fn tab_onto_a_boolean_or_choice_field_waits_for_space() {
     );
     key(&mut app, KeyCode::Tab);
     assert_eq!(focus(&app), "is_observability_broadcast_enabled");
-    // Ctrl-C cancels only the field being edited.
+    // Ctrl-C ends the edit as Esc does, keeping the change.
     key(&mut app, KeyCode::Char(' '));
     ctrl(&mut app, 'c');
     assert!(!app.form.as_ref().unwrap().is_editing());
     assert_eq!(
         current(&app, "is_observability_broadcast_enabled"),
-        Some(json!(false))
+        Some(json!(true))
     );
-    assert_eq!(modified(&app), 1);
+    assert_eq!(modified(&app), 2);
     // Shift-Tab back through a choice field, then Enter ends the edit.
     focus_on(&mut app, "io_logging_sampling_rate");
     key(&mut app, KeyCode::Enter);
@@ -266,7 +270,7 @@ fn tab_onto_a_boolean_or_choice_field_waits_for_space() {
     key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Enter);
     assert!(!app.form.as_ref().unwrap().is_editing());
-    assert_eq!(modified(&app), 2);
+    assert_eq!(modified(&app), 3);
 }
 
 #[test]
@@ -1206,10 +1210,13 @@ fn u_undoes_a_whole_edit_and_ctrl_r_redoes_it() {
     key(&mut app, KeyCode::Char('u'));
     assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
     assert_eq!(modified(&app), 0);
-    // Cancelling an edit is no step.
+    // Leaving an edit with Ctrl-C keeps it, as one step `u` takes back.
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "zz");
     ctrl(&mut app, 'c');
+    assert_eq!(modified(&app), 1);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(modified(&app), 0);
     key(&mut app, KeyCode::Char('u'));
     assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
 }
@@ -1291,10 +1298,12 @@ fn a_new_base_from_the_server_is_not_undone() {
     app.update(Msg::Submitted(Ok(done)));
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Form));
-    // u takes back the person's edit; the slug the server sent stays.
+    // The form's undo history starts again at a submit: `u` takes back neither the edit the
+    // server now holds nor the slug it sent.
     key(&mut app, KeyCode::Char('u'));
+    assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
     assert_eq!(current(&app, "slug"), Some(json!("changed-elsewhere")));
-    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    assert_eq!(current(&app, "name"), Some(json!("Production 2")));
 }
 
 #[test]

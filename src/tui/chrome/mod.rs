@@ -469,7 +469,6 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
             } else if !taking {
                 h.push(hint("Enter", "done"));
             }
-            h.push(hint("Ctrl-C", "cancel"));
             h.push(hint("Ctrl-_", "undo"));
             if !editor.multiline {
                 h.push(hint("Tab", "next"));
@@ -480,7 +479,6 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
             hint("↑↓", "move"),
             hint("Space", "check"),
             hint("Enter", "done"),
-            hint("Ctrl-C", "cancel"),
             hint("Tab", "next"),
         ],
         Mode::Switch { .. } => vec![
@@ -495,7 +493,6 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
                 | FieldKind::ToolList => hint("Space", "cycle"),
             },
             hint("Enter/Esc", "done"),
-            hint("Ctrl-C", "cancel"),
             hint("Tab", "next"),
         ],
         Mode::Browse => vec![],

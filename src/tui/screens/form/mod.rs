@@ -22,7 +22,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub enum Mode {
     Browse,
-    /// Editing a text field; `before` is restored by Ctrl-C.
+    /// Editing a text field; `before` is what leaving it untouched gives back.
     Edit {
         editor: Box<Editor>,
         before: Box<FieldState>,
@@ -586,16 +586,14 @@ impl FormState {
         let outcome = editor.handle_key(key);
         let text = editor.text();
         self.suggestion = None;
-        if outcome != EditOutcome::Cancelled {
-            self.take_text(&text);
-        }
+        self.take_text(&text);
         match outcome {
             EditOutcome::Editing => {}
-            EditOutcome::Done => self.mode = Mode::Browse,
+            // Every way out of edit mode keeps the text; `u` undoes the edit.
+            EditOutcome::Done | EditOutcome::Cancelled => self.mode = Mode::Browse,
             EditOutcome::DoneNext | EditOutcome::DonePrev => {
                 self.edit_next(outcome == EditOutcome::DoneNext);
             }
-            EditOutcome::Cancelled => self.cancel_edit(),
         }
     }
 
@@ -613,7 +611,7 @@ impl FormState {
     fn switch_key(&mut self, key: KeyEvent) -> FormAction {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('c') if ctrl => self.cancel_edit(),
+            KeyCode::Char('c') if ctrl => self.mode = Mode::Browse,
             KeyCode::Char(' ') => self.space(),
             KeyCode::Left => self.cycle(false),
             KeyCode::Right => self.cycle(true),
@@ -642,17 +640,6 @@ impl FormState {
             self.fields[self.focus] = (**before).clone();
         } else {
             self.fields[self.focus].set_text(text);
-        }
-    }
-
-    fn cancel_edit(&mut self) {
-        match std::mem::replace(&mut self.mode, Mode::Browse) {
-            Mode::Edit { before, .. }
-            | Mode::Checklist { before, .. }
-            | Mode::Switch { before } => {
-                self.fields[self.focus] = *before;
-            }
-            Mode::Browse => {}
         }
     }
 
@@ -711,7 +698,7 @@ impl FormState {
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('c') if ctrl => self.cancel_edit(),
+            KeyCode::Char('c') if ctrl => self.mode = Mode::Browse,
             KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(items.len() - 1),
             KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
             KeyCode::Char(' ') => {
