@@ -704,6 +704,26 @@ fn while_too_small_only_quit_acts_with_its_usual_question() {
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
 }
 
+/// `i`, the terminal shrinks, typing goes on: the text reaches the field (issue 20 item 4);
+/// once the edit ends, only quit acts until the terminal grows again.
+#[test]
+fn text_typed_while_the_terminal_is_too_small_reaches_the_field() {
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    draw(&app, 40, 10);
+    assert!(app.too_small());
+    for c in " 42".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.update(Msg::Paste("!".into()));
+    key(&mut app, KeyCode::Esc);
+    let name = app.form.as_ref().unwrap().current_values()["name"].clone();
+    assert_eq!(name, serde_json::json!("Production 42!"));
+    // Edit mode over: only quit acts now.
+    assert_eq!(key(&mut app, KeyCode::Char('s')), vec![]);
+    assert!(app.settings_write().is_none());
+}
+
 #[test]
 fn a_failed_direct_open_leads_to_the_picker_with_esc() {
     let mut app = loading_failed();

@@ -46,7 +46,14 @@ pub enum TextInput {
 /// The scope whose keys are commands now, or the text input that takes keys as text.
 pub fn context(app: &App) -> Result<Scope, TextInput> {
     if app.too_small() {
-        // Only quit acts while the notice shows, and the question quitting asks.
+        // Text being typed still reaches its input (typing on while the terminal shrank loses
+        // nothing); otherwise only quit acts while the notice shows, and the question quitting
+        // asks.
+        if app.overlay.is_none()
+            && let Err(input) = shown(app)
+        {
+            return Err(input);
+        }
         return Ok(match app.overlay {
             Some(Overlay::ConfirmLeave { .. }) => Scope::QuestionLeave,
             Some(Overlay::Help | Overlay::RestoreDraft | Overlay::ConfirmResetAll) | None => {
@@ -54,6 +61,11 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
             }
         });
     }
+    shown(app)
+}
+
+/// [`context`] at a size the screens fit in.
+fn shown(app: &App) -> Result<Scope, TextInput> {
     match app.overlay {
         Some(Overlay::ConfirmLeave { .. }) => return Ok(Scope::QuestionLeave),
         Some(Overlay::RestoreDraft) => return Ok(Scope::QuestionDraft),

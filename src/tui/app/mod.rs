@@ -533,7 +533,10 @@ impl App {
         match msg {
             Msg::Key(key) if key.kind == KeyEventKind::Release => vec![],
             Msg::Key(key) => self.on_key(key),
-            Msg::Paste(_) if self.too_small() => vec![],
+            // While the terminal is too small a paste reaches only text being typed.
+            Msg::Paste(_) if self.too_small() && crate::tui::input::context(self).is_ok() => {
+                vec![]
+            }
             Msg::Paste(text) => {
                 if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
                     form.paste(&text);
