@@ -134,7 +134,7 @@ pub async fn set(conn: &Connection, output: Output, p: SetPlan) -> Result<String
                 .join("; ")
         ))
     })?;
-    execute(conn, output, &id, held, target, requests, p.dry_run).await
+    execute(conn, output, &id, held, target, requests, p.dry_run, false).await
 }
 
 pub async fn delete(
@@ -175,10 +175,15 @@ pub async fn delete(
             yes,
         )?;
     }
-    execute(conn, output, &id, held, target, requests, dry).await
+    // A person was asked (not --yes): the budgets are read again before the DELETE, and a
+    // change someone made while the question waited is a conflict, nothing sent.
+    execute(conn, output, &id, held, target, requests, dry, !yes).await
 }
 
-/// Sends the plan in order (or prints it); a partial failure says what landed.
+/// Sends the plan in order (or prints it); a partial failure says what landed. `read_again`:
+/// `held` was read before a pause (a question), so the server is read again and compared with
+/// it before anything is sent.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn execute(
     conn: &Connection,
     output: Output,
@@ -187,6 +192,7 @@ pub(super) async fn execute(
     target: Budgets,
     requests: Vec<BudgetRequest>,
     dry: bool,
+    read_again: bool,
 ) -> Result<String, RunError> {
     let client = &conn.client;
     if requests.is_empty() {
@@ -207,6 +213,7 @@ pub(super) async fn execute(
     let plan = Plan {
         requests: &sent,
         base: Some(Base::Budgets(&held)),
+        read_again,
         ..Plan::default()
     };
     let reached = std::cell::Cell::new(0);
@@ -231,7 +238,6 @@ pub(super) async fn execute(
         // What landed is still data a script can read (as `patch` does after a partial write).
         if !done.is_empty() {
             let landed_state = done.iter().fold(held, |s, r| r.apply(&s));
-            let rest: Vec<DryRequest> = shown[landed..].to_vec();
             let as_json = |qs: &[DryRequest]| {
                 qs.iter()
                     .map(|q| json!({"method": q.method, "path": q.path, "body": q.body}))
@@ -240,7 +246,7 @@ pub(super) async fn execute(
             super::print_now(&match output {
                 Output::Json => json_pretty(&json!({
                     "requests": as_json(&shown[..landed]),
-                    "not_applied": as_json(&rest),
+                    "not_applied": as_json(&shown[landed..]),
                     "before": budgets_json(&held),
                     "after": budgets_json(&landed_state),
                 })),
