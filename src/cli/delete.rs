@@ -106,8 +106,8 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     // deleted unseen. The server's refusal is the final word, explained.
     let write = Plan {
         requests: &requests,
-        key_at: None,
         reviewed: Some(&ws),
+        ..Plan::default()
     };
     let answers = send(client, &write, explain, &format!("orws get {id}")).await?;
     if let Some(r) = Record::sent(&id, &requests, ws.fields(), &answers) {

@@ -70,7 +70,7 @@ async fn write_key(
     let plan = Plan {
         requests: &requests,
         key_at: Some(&key.workspace_id),
-        reviewed: None,
+        ..Plan::default()
     };
     let answers = send(&conn.client, &plan, RunError::from, how).await?;
     if let Some(r) = Record::sent(&key.workspace_id, &requests, &key_seen(key), &answers) {

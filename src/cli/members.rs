@@ -105,8 +105,7 @@ async fn write_members(
     let requests = [request];
     let plan = Plan {
         requests: &requests,
-        key_at: None,
-        reviewed: None,
+        ..Plan::default()
     };
     let how = format!("orws members list {id}");
     let answers = send(&conn.client, &plan, refused, &how).await?;

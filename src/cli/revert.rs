@@ -323,8 +323,17 @@ impl Undo<'_> {
                             .join("; ")
                     ))
                 })?;
-                super::budgets::execute(conn, output, &workspace_id, now, target, requests, dry)
-                    .await
+                super::budgets::execute(
+                    conn,
+                    output,
+                    &workspace_id,
+                    now,
+                    target,
+                    requests,
+                    dry,
+                    false,
+                )
+                .await
             }
             Revert::DeleteCreated {
                 workspace_id,

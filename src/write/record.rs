@@ -185,7 +185,13 @@ impl Record {
                     after.insert("removed".into(), serde_json::json!(users));
                     after.extend(named(users).map(|p| ("people".to_string(), p)));
                 }
-                Answer::KeyDeleted(_) | Answer::WorkspaceDeleted | Answer::Note(_) => {}
+                // Their entries keep the state before and after: [`Record::budgets`],
+                // [`Record::guardrail`].
+                Answer::KeyDeleted(_)
+                | Answer::WorkspaceDeleted
+                | Answer::Note(_)
+                | Answer::Budget(_)
+                | Answer::Guardrail { .. } => {}
             }
         }
         Some(Self::requests(

@@ -221,6 +221,7 @@ pub async fn send_reviewed(
         requests,
         key_at: key_in.map(|(_, at)| at.as_str()).or(workspace),
         reviewed,
+        ..Default::default()
     };
     crate::write::send::send(
         client,
@@ -279,6 +280,8 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                         members_changed = true;
                     }
                     AdminAnswer::Note(note) => notes.push(note.clone()),
+                    // Budgets and the guardrail are written from their own tabs.
+                    AdminAnswer::Budget(_) | AdminAnswer::Guardrail { .. } => {}
                 }
             }
             for note in notes {
