@@ -667,3 +667,29 @@ fn a_paste_goes_into_the_bulk_field_being_edited() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(field(&app, "name").current, Some(json!("Pasted")));
 }
+
+/// Two `Esc` by reflex (the filter, then the marks) no longer lose a marked set for good: `u`
+/// brings the marks back (issue 20 item 5); marking anew forgets what was cleared.
+#[test]
+fn marks_cleared_by_esc_come_back_with_u() {
+    let mut app = picker();
+    mark(&mut app, &["alpha", "beta", "gamma"]);
+    assert_eq!(app.picker.marked_count(), 3);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "al");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.picker.marked_count(), 0);
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("u brings them back"), "{said}");
+    let shown = screen(&app, (100, 30));
+    assert!(shown.contains("u bring back the marks"), "{shown}");
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.picker.marked_count(), 3);
+    // Cleared again, then a new mark: `u` has nothing to bring back.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.picker.marked_count(), 1);
+}

@@ -211,6 +211,7 @@ impl Scope {
                 DeleteWorkspace,
                 History,
                 Back,
+                Undo,
                 Help,
                 Quit,
             ],
