@@ -1110,3 +1110,22 @@ fn the_picker_filters_with_the_suggestions_fuzzy_matching_best_first() {
     assert_eq!(matched(&mut app, "west"), ["staging west"]);
     assert_eq!(matched(&mut app, "").len(), 3);
 }
+
+/// `? help` and `q quit` stay in the hint bar at every size, down to 60×20 (issue 20 item 8):
+/// what does not fit is the rest, least useful first.
+#[test]
+fn help_and_quit_stay_in_the_hint_bar_at_60_columns() {
+    for scope in Scope::ALL {
+        for make in states(scope) {
+            let app = make();
+            let hinted = scope_hints(&app, scope);
+            let text = draw(&app, 60, 20);
+            let bar = text.lines().last().unwrap_or_default().to_string();
+            for (action, word) in [(Action::Help, "? help"), (Action::Quit, "q quit")] {
+                if hinted.iter().any(|(a, _)| *a == action) && input::context(&app).is_ok() {
+                    assert!(bar.contains(word), "{scope}: {word} missing from {bar:?}");
+                }
+            }
+        }
+    }
+}
