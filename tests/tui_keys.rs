@@ -1129,3 +1129,21 @@ fn help_and_quit_stay_in_the_hint_bar_at_60_columns() {
         }
     }
 }
+
+/// `orws beta`, then `Esc`: the picker opens with its cursor on `beta`, the workspace just left
+/// (issue 20 polish), and Enter opens it again.
+#[test]
+fn back_on_the_picker_the_cursor_is_on_the_workspace_just_left() {
+    let (mut app, _) = App::new("h", Some("beta".into()));
+    app.update(app.loaded(Ok(ws("u2", "Beta"))));
+    assert!(matches!(app.screen, Screen::Form));
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(effects.contains(&Effect::LoadList), "{effects:?}");
+    let list = vec![ws("u1", "Alpha"), ws("u2", "Beta"), ws("u3", "Gamma")];
+    app.update(Msg::ListLoaded(Ok(list)));
+    assert_eq!(app.picker.selected, 1);
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::LoadWorkspace("u2".into())]
+    );
+}

@@ -1080,6 +1080,8 @@ impl App {
         }
         // Opened straight into a form, Esc still leads to the list of all workspaces.
         self.has_picker = true;
+        // Back on the list, the cursor is on the workspace just left.
+        self.picker.select_after_load = self.form.as_ref().map(|f| f.workspace.id().to_string());
         self.form = None;
         self.bulk = None;
         self.tabs = Default::default();

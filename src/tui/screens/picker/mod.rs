@@ -43,6 +43,8 @@ pub struct PickerState {
     pub marked: std::collections::BTreeSet<String>,
     /// The marks `Esc` last cleared, until `u` brings them back or a mark changes.
     pub cleared: Option<std::collections::BTreeSet<String>>,
+    /// The workspace the cursor goes to once the list (re)loads: the one just left.
+    pub select_after_load: Option<String>,
 }
 
 impl PickerState {
@@ -62,6 +64,14 @@ impl PickerState {
         self.search = SearchIndex::default();
         self.loading = false;
         self.error = None;
+        if let Some(id) = self.select_after_load.take()
+            && let Some(at) = self
+                .matches()
+                .iter()
+                .position(|&i| self.workspaces[i].id() == id)
+        {
+            self.selected = at;
+        }
         self.clamp();
     }
 
