@@ -666,6 +666,10 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
 fn a_create_without_a_name_is_not_reviewed_and_says_why() {
     let mut app = picker();
     key(&mut app, KeyCode::Char('n'));
+    // Before anything is typed, an empty field is no error yet (issue 20 polish).
+    let text = draw(&app, 60, 20);
+    assert!(!text.contains("✗"), "{text}");
+    assert!(text.contains("required"), "{text}");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
     assert!(app.admin.is_none());
