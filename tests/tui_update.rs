@@ -528,7 +528,8 @@ fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
     assert_eq!(
         effects,
         vec![Effect::OpenEditor {
-            text: "Production environment workspace".into()
+            text: "Production environment workspace".into(),
+            file: "description.md".into(),
         }]
     );
     app.update(Msg::EditorClosed(Ok("From the editor\n".into())));

@@ -129,8 +129,10 @@ pub enum Effect {
         id: String,
         after: Duration,
     },
+    /// Hand `text` to $VISUAL / $EDITOR in a file named `file`, for its content (`….json`).
     OpenEditor {
         text: String,
+        file: String,
     },
     /// Read the draft of this workspace (answered with `Msg::DraftLoaded`).
     LoadDraft {
@@ -706,8 +708,7 @@ impl App {
             }
             Msg::EditorClosed(result) => {
                 if crate::tui::screens::guardrail::host::awaits_editor(self) {
-                    crate::tui::screens::guardrail::host::editor_closed(self, result);
-                    return vec![];
+                    return crate::tui::screens::guardrail::host::editor_closed(self, result);
                 }
                 match (result, &mut self.form) {
                     (Ok(text), Some(form)) => {
@@ -1035,9 +1036,19 @@ impl App {
             FormAction::Quit => self.leave(true),
             FormAction::Back => self.leave(false),
             FormAction::ExternalEditor => match &self.form {
-                Some(form) => vec![Effect::OpenEditor {
-                    text: form.focused().edit_text(),
-                }],
+                Some(form) => {
+                    let spec = form.focused().spec;
+                    // Named for its content: the description is Markdown, the rest plain text.
+                    let ext = if spec.kind == crate::workspace::field::FieldKind::MultilineText {
+                        "md"
+                    } else {
+                        "txt"
+                    };
+                    vec![Effect::OpenEditor {
+                        text: form.focused().edit_text(),
+                        file: format!("{}.{ext}", spec.name),
+                    }]
+                }
                 None => vec![],
             },
             FormAction::ConfirmResetAll => {
