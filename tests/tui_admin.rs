@@ -763,6 +763,82 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
     );
 }
 
+/// Issue 20 item 12: "type the slug exactly" goes once the slug is right and is not carried
+/// into the Review and the Result; the default workspace's confirmation shows, and `Space`
+/// toggles it, only once the slug is right and the input has let go (`Space` while typing is
+/// the slug's).
+#[test]
+fn the_delete_says_type_the_slug_only_until_it_is_right_and_confirms_the_default_after() {
+    use orws::tui::screens::admin_write::AdminAnswer;
+    let mut app = form();
+    let id = common::production().id().to_string();
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::KeysLoaded {
+        workspace_id: id.clone(),
+        result: Ok(vec![]),
+    });
+    app.update(Msg::DefaultLoaded {
+        workspace_id: id.clone(),
+        result: Ok(Some(id.clone())),
+    });
+    let slug_warning = |app: &App| {
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("slug exactly"))
+    };
+    typed(&mut app, "prod");
+    key(&mut app, KeyCode::Enter);
+    assert!(slug_warning(&app));
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("I understand"), "not while typing\n{text}");
+    // Space while the input has the focus is the slug's, not the confirmation's.
+    key(&mut app, KeyCode::Char(' '));
+    assert!(!app.delete.as_ref().unwrap().confirm_default);
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "uction");
+    assert!(!slug_warning(&app), "the slug is right now");
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("I understand"), "still typing\n{text}");
+    assert!(!text.contains("slug exactly"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.admin.is_none(), "the default needs its own yes");
+    let text = draw(&app, 100, 30);
+    assert!(text.contains("[ ] Space: I understand"), "{text}");
+    key(&mut app, KeyCode::Char(' '));
+    assert!(draw(&app, 100, 30).contains("[x] Space: I understand"));
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.admin.is_some(),
+        "Enter reviews once the slug and the yes are given"
+    );
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("slug exactly"), "{text}");
+    assert!(!text.contains("Space confirms"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("slug exactly"), "{text}");
+}
+
+/// Before the slug is right, `Space` off the input confirms nothing and the box is not shown.
+#[test]
+fn space_confirms_the_default_delete_only_after_the_right_slug() {
+    let mut app = form();
+    let id = common::production().id().to_string();
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::DefaultLoaded {
+        workspace_id: id.clone(),
+        result: Ok(Some(id)),
+    });
+    typed(&mut app, "prod");
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.delete.as_ref().unwrap().typing);
+    key(&mut app, KeyCode::Char(' '));
+    assert!(!app.delete.as_ref().unwrap().confirm_default);
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("I understand"), "{text}");
+}
+
 #[test]
 fn a_refused_delete_is_explained_and_the_flow_stays() {
     let mut app = form();
