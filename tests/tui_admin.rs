@@ -552,6 +552,70 @@ fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
     assert!(write.plan.notes.iter().any(|n| n.contains("admin role")));
 }
 
+/// A rule's number (`R6`) in what a person reads: never (product.md §15), its words instead.
+fn rule_number(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(1))
+        .find(|&i| {
+            b[i] == b'R'
+                && b[i + 1].is_ascii_digit()
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        })
+        .map(|i| text[i..(i + 3).min(text.len())].to_string())
+}
+
+/// Issue 20 item 13 (product.md §15 "Known refusals"): a removal orws infers the server will
+/// refuse (the member created active keys here, by `creator_user_id`) keeps Enter, and the
+/// Review says in words, where Enter is offered, that it is expected to be refused; a delete
+/// of a workspace that still holds keys (certain) offers no Enter and says why in words.
+#[test]
+fn a_refusal_orws_infers_keeps_enter_with_the_warning_and_a_certain_one_offers_none() {
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char('x'));
+    let write = app.admin.clone().unwrap();
+    assert!(write.plan.blocked.is_none(), "inferred: Enter stays");
+    let text = draw(&app, 100, 30);
+    assert!(
+        text.contains("expected to refuse") && text.contains("Enter sends it anyway"),
+        "{text}"
+    );
+    assert!(text.contains("Jane <jane@example.com>"), "{text}");
+    assert_eq!(rule_number(&text), None, "{text}");
+    assert!(matches!(
+        key(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::AdminSend { .. }]
+    ));
+    // Bob created no key here: nothing to warn of.
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('x'));
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("refuse"), "{text}");
+    assert!(text.contains("Enter sends"), "{text}");
+    // Certain: keys are still in the workspace to delete.
+    let mut app = form();
+    let id = common::production().id().to_string();
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::KeysLoaded {
+        workspace_id: id.clone(),
+        result: Ok(keys_of(&id)),
+    });
+    typed(&mut app, "production");
+    key(&mut app, KeyCode::Enter);
+    let text = draw(&app, 100, 30);
+    assert!(
+        text.contains("a workspace with keys cannot be deleted")
+            && text.contains("Enter sends nothing"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Enter send "),
+        "no send in the hints\n{text}"
+    );
+    assert_eq!(rule_number(&text), None, "{text}");
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+}
+
 #[test]
 fn the_default_workspace_refuses_removal_before_any_request() {
     let mut app = members_tab(Some(common::production().id().to_string()));
