@@ -376,6 +376,50 @@ fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
     assert_eq!(undo.plan.key_in, Some(("h1".into(), "u-staging".into())));
 }
 
+/// Issue 20 item 6: the move target list can be long (hundreds of workspaces): `/` filters it
+/// by slug or name (letters are text there: `m`, `j`, `q` too), `Esc` clears the filter,
+/// `Enter` picks the highlighted workspace.
+#[test]
+fn the_move_target_list_filters_with_slash_esc_clears_and_enter_picks() {
+    use orws::admin::keys::KeyPatch;
+    use orws::tui::screens::admin_write::AdminRequest;
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('m'));
+    let mut list = vec![common::production()];
+    list.extend((0..40).map(|i| workspace(&format!("u-team{i}"), &format!("Team{i}"))));
+    list.push(workspace("u-mjq", "Majorq"));
+    list.push(workspace("u-staging", "Staging"));
+    app.update(Msg::ListLoaded(Ok(list)));
+    assert!(draw(&app, 80, 24).contains("/ filter"), "the hint says so");
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "mjq");
+    assert_eq!(app.tabs.current, Tab::Keys, "letters are text here");
+    assert!(app.tabs.keys.moving.is_some(), "q did not quit nor m leave");
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("Majorq (majorq)"), "{text}");
+    assert!(!text.contains("Team1 (team1)"), "{text}");
+    assert!(text.contains("mjq"), "the filter is shown\n{text}");
+    // Esc clears the filter; the list is whole again and still open.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.tabs.keys.moving.is_some());
+    assert!(draw(&app, 80, 24).contains("Team1 (team1)"));
+    // Filtered by name, Enter picks the highlighted one: the Review of that move.
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "Stag");
+    key(&mut app, KeyCode::Enter);
+    let write = app.admin.clone().expect("the Review of the move");
+    assert_eq!(
+        write.plan.requests,
+        vec![AdminRequest::PatchKey {
+            hash: "h1".into(),
+            patch: KeyPatch {
+                workspace_id: Some("u-staging".into()),
+                ..KeyPatch::default()
+            },
+        }]
+    );
+}
+
 #[test]
 fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
     use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
@@ -517,6 +561,29 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
             if r.kind == orws::state::history::Kind::Members
                 && r.patch["requests"][0]["path"].as_str().is_some_and(|p| p.ends_with("/members/add"))
     ));
+}
+
+/// Issue 20 item 6: the members to add filter by name or email with `/` (`Esc` clears), and
+/// `Enter` picks: the highlighted one (or the marked ones), as `s` does.
+#[test]
+fn the_members_to_add_filter_by_name_or_email_and_enter_picks() {
+    use orws::tui::screens::admin_write::AdminRequest;
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "priya@");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tabs.members.candidates().len(), 1, "by email");
+    assert!(app.admin.is_none(), "Enter in the filter applies it");
+    key(&mut app, KeyCode::Enter);
+    let write = app.admin.clone().expect("Enter picks");
+    assert_eq!(
+        write.plan.requests,
+        vec![AdminRequest::AddMembers {
+            workspace: common::production().id().to_string(),
+            user_ids: vec!["u5".into()],
+        }]
+    );
 }
 
 #[test]

@@ -759,6 +759,10 @@ impl App {
                 crate::tui::screens::create::edit_key(self, key);
                 vec![]
             }
+            Input::Text(TextInput::KeyMoveFilter, key) => {
+                crate::tui::screens::keys_tab::filter_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::MemberFilter, key) => {
                 crate::tui::screens::members_tab::filter_key(self, key);
                 vec![]

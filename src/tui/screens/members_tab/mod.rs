@@ -215,6 +215,7 @@ pub fn add_hints() -> Vec<(Action, &'static str)> {
     vec![
         (Action::Toggle, "mark"),
         (Action::Review, "review"),
+        (Action::Open, "pick"),
         (Action::Filter, "filter"),
         (Action::Help, "help"),
         (Action::Up, "move"),
@@ -353,7 +354,8 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Filter => pick.filtering = true,
-        Action::Review => {
+        // Enter picks, as `s` reviews: the marked ones, else the highlighted one.
+        Action::Review | Action::Open => {
             let users: Vec<String> = if pick.chosen.is_empty() {
                 chosen_id.into_iter().collect()
             } else {
@@ -389,7 +391,6 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::ResetAll
         | Action::Editor
         | Action::History
-        | Action::Open
         | Action::Mark
         | Action::EditMarked
         | Action::Reload
