@@ -712,8 +712,20 @@ impl App {
                 }
                 match (result, &mut self.form) {
                     (Ok(text), Some(form)) => {
-                        form.set_external_text(&text);
-                        self.info("Text taken from the editor.");
+                        use crate::tui::screens::form::EditorBack;
+                        let field = form.focused().spec.name;
+                        match form.editor_closed(&text) {
+                            EditorBack::Taken => self.info("Text taken from the editor."),
+                            EditorBack::Unchanged => self.info(format!(
+                                "The editor's text was left unchanged: {field} keeps its old value."
+                            )),
+                            EditorBack::Again { reason, text, file } => {
+                                self.warn(format!(
+                                    "Not taken: {reason}. The editor opens again on your text (quit it unchanged to keep the old value)."
+                                ));
+                                return vec![Effect::OpenEditor { text, file }];
+                            }
+                        }
                     }
                     (Err(e), _) => self.error(format!("The editor failed: {e}")),
                     _ => {}
@@ -1039,19 +1051,10 @@ impl App {
             FormAction::Help => self.show_help(),
             FormAction::Quit => self.leave(true),
             FormAction::Back => self.leave(false),
-            FormAction::ExternalEditor => match &self.form {
+            FormAction::ExternalEditor => match &mut self.form {
                 Some(form) => {
-                    let spec = form.focused().spec;
-                    // Named for its content: the description is Markdown, the rest plain text.
-                    let ext = if spec.kind == crate::workspace::field::FieldKind::MultilineText {
-                        "md"
-                    } else {
-                        "txt"
-                    };
-                    vec![Effect::OpenEditor {
-                        text: form.focused().edit_text(),
-                        file: format!("{}.{ext}", spec.name),
-                    }]
+                    let (text, file) = form.external_editor_text();
+                    vec![Effect::OpenEditor { text, file }]
                 }
                 None => vec![],
             },
