@@ -375,14 +375,20 @@ fn delete_flow() -> App {
     app
 }
 
-/// The guided delete of the default workspace: Space confirms.
+/// The guided delete of the default workspace, its slug typed: Space confirms.
 fn delete_default() -> App {
-    let mut app = delete_flow();
+    let mut app = form();
+    key(&mut app, KeyCode::Char('D'));
     let id = production().id().to_string();
     app.update(Msg::DefaultLoaded {
         workspace_id: id.clone(),
         result: Ok(Some(id)),
     });
+    for c in "production".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(input::context(&app), Ok(Scope::Delete));
     app
 }
 

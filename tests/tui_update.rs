@@ -528,7 +528,8 @@ fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
     assert_eq!(
         effects,
         vec![Effect::OpenEditor {
-            text: "Production environment workspace".into()
+            text: "Production environment workspace".into(),
+            file: "description.md".into(),
         }]
     );
     app.update(Msg::EditorClosed(Ok("From the editor\n".into())));
@@ -537,6 +538,51 @@ fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
     app.update(Msg::EditorClosed(Err("vi exited with 1".into())));
     assert_eq!(app.status.clone().unwrap().level, Level::Error);
     assert_eq!(current(&app, "description"), Some(json!("From the editor")));
+}
+
+/// Issue 20 item 2 on the form: the key id list goes to the editor as JSON, in a file named
+/// for it; a list that cannot be taken opens the editor again on the person's own text with
+/// the reason on top as `//` lines; quitting it unchanged keeps the old value and says so.
+#[test]
+fn e_on_the_key_id_list_reopens_the_editor_on_text_it_cannot_take() {
+    let mut app = form_app();
+    app.form
+        .as_mut()
+        .unwrap()
+        .focus_field("io_logging_api_key_ids");
+    let opened = |fx: &[Effect]| {
+        fx.iter()
+            .find_map(|e| match e {
+                Effect::OpenEditor { text, file } => Some((text.clone(), file.clone())),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no editor: {fx:?}"))
+    };
+    let (text, file) = opened(&key(&mut app, KeyCode::Char('e')));
+    assert_eq!(file, "io_logging_api_key_ids.json");
+    assert!(text.trim_end().ends_with("null"), "{text}");
+    let bad = "[1, 2, \"x\"]\n";
+    let (again, file) = opened(&app.update(Msg::EditorClosed(Ok(bad.into()))));
+    assert_eq!(file, "io_logging_api_key_ids.json");
+    assert!(again.starts_with("// "), "{again}");
+    assert!(again.ends_with(bad), "the person's own text: {again}");
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(Value::Null));
+    // Quit unchanged: the old value stays, and the status says so.
+    assert!(
+        app.update(Msg::EditorClosed(Ok(again.clone())))
+            .iter()
+            .all(|e| !matches!(e, Effect::OpenEditor { .. }))
+    );
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(Value::Null));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    let status = app.status.clone().unwrap().text;
+    assert!(status.contains("old value"), "{status}");
+    // Fixed, the reason lines left in: taken.
+    key(&mut app, KeyCode::Char('e'));
+    let (again, _) = opened(&app.update(Msg::EditorClosed(Ok(bad.into()))));
+    let fixed = again.replace(", \"x\"", "");
+    app.update(Msg::EditorClosed(Ok(fixed)));
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(json!([1, 2])));
 }
 
 #[test]

@@ -35,6 +35,8 @@ pub enum TextInput {
     TabEdit,
     /// The filter of the members to add.
     MemberFilter,
+    /// The filter of the workspaces a key may move to.
+    KeyMoveFilter,
     /// A field of the new workspace form.
     CreateEdit,
     /// The slug typed to confirm a delete.
@@ -101,6 +103,15 @@ fn shown(app: &App) -> Result<Scope, TextInput> {
                     .is_some_and(|p| p.filtering) =>
         {
             return Err(TextInput::MemberFilter);
+        }
+        Screen::Form
+            if app.admin.is_none()
+                && app.delete.is_none()
+                && app.tabs.current == crate::tui::screens::tabs::Tab::Keys
+                && app.tabs.keys.moving.is_some()
+                && app.tabs.keys.move_filtering =>
+        {
+            return Err(TextInput::KeyMoveFilter);
         }
         Screen::Form => crate::tui::screens::tabs::scope(app).ok_or(TextInput::TabEdit)?,
         Screen::Write(flow) => flow.scope(),

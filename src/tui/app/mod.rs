@@ -129,8 +129,10 @@ pub enum Effect {
         id: String,
         after: Duration,
     },
+    /// Hand `text` to $VISUAL / $EDITOR in a file named `file`, for its content (`….json`).
     OpenEditor {
         text: String,
+        file: String,
     },
     /// Read the draft of this workspace (answered with `Msg::DraftLoaded`).
     LoadDraft {
@@ -706,13 +708,24 @@ impl App {
             }
             Msg::EditorClosed(result) => {
                 if crate::tui::screens::guardrail::host::awaits_editor(self) {
-                    crate::tui::screens::guardrail::host::editor_closed(self, result);
-                    return vec![];
+                    return crate::tui::screens::guardrail::host::editor_closed(self, result);
                 }
                 match (result, &mut self.form) {
                     (Ok(text), Some(form)) => {
-                        form.set_external_text(&text);
-                        self.info("Text taken from the editor.");
+                        use crate::tui::screens::form::EditorBack;
+                        let field = form.focused().spec.name;
+                        match form.editor_closed(&text) {
+                            EditorBack::Taken => self.info("Text taken from the editor."),
+                            EditorBack::Unchanged => self.info(format!(
+                                "The editor's text was left unchanged: {field} keeps its old value."
+                            )),
+                            EditorBack::Again { reason, text, file } => {
+                                self.warn(format!(
+                                    "Not taken: {reason}. The editor opens again on your text (quit it unchanged to keep the old value)."
+                                ));
+                                return vec![Effect::OpenEditor { text, file }];
+                            }
+                        }
                     }
                     (Err(e), _) => self.error(format!("The editor failed: {e}")),
                     _ => {}
@@ -756,6 +769,10 @@ impl App {
             }
             Input::Text(TextInput::CreateEdit, key) => {
                 crate::tui::screens::create::edit_key(self, key);
+                vec![]
+            }
+            Input::Text(TextInput::KeyMoveFilter, key) => {
+                crate::tui::screens::keys_tab::filter_key(self, key);
                 vec![]
             }
             Input::Text(TextInput::MemberFilter, key) => {
@@ -1034,10 +1051,11 @@ impl App {
             FormAction::Help => self.show_help(),
             FormAction::Quit => self.leave(true),
             FormAction::Back => self.leave(false),
-            FormAction::ExternalEditor => match &self.form {
-                Some(form) => vec![Effect::OpenEditor {
-                    text: form.focused().edit_text(),
-                }],
+            FormAction::ExternalEditor => match &mut self.form {
+                Some(form) => {
+                    let (text, file) = form.external_editor_text();
+                    vec![Effect::OpenEditor { text, file }]
+                }
                 None => vec![],
             },
             FormAction::ConfirmResetAll => {

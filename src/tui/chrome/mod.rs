@@ -427,6 +427,12 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],
+        Err(input::TextInput::KeyMoveFilter) => vec![
+            hint("type", "slug or name"),
+            hint("↑↓", "move"),
+            hint("Enter", "choose"),
+            hint("Esc", "clear"),
+        ],
         Err(input::TextInput::MemberFilter) => vec![
             hint("type", "to filter"),
             hint("Enter", "apply"),

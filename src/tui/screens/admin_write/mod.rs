@@ -51,6 +51,10 @@ pub struct AdminWrite {
     /// A refusal orws is certain of (product.md §15 "Known refusals"): the Review says why and
     /// offers no Enter.
     pub blocked: Option<String>,
+    /// A refusal orws infers (product.md §15 "Known refusals": a member's keys, by
+    /// `creator_user_id`): Enter stays, and the Review says where it is offered why the server
+    /// is expected to refuse.
+    pub refusal_expected: Option<String>,
     pub requests: Vec<AdminRequest>,
     /// Said above the requests (rules that apply, what cannot be undone).
     pub notes: Vec<String>,
@@ -74,6 +78,7 @@ impl AdminWrite {
             rows: vec![],
             seen: serde_json::Map::new(),
             blocked: None,
+            refusal_expected: None,
             requests,
             notes: vec![],
             undo: None,

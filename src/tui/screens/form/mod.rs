@@ -76,6 +76,24 @@ pub struct FormState {
     /// A bulk edit: how many workspaces this one form changes (no slug, no read-only fields,
     /// no draft).
     pub bulk: Option<usize>,
+    /// The text handed to $VISUAL/$EDITOR, and whether it was handed back with a reason
+    /// (what came back could not be taken), until the editor closes.
+    pub in_editor: Option<(String, bool)>,
+}
+
+/// What the text back from $VISUAL/$EDITOR did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditorBack {
+    /// Taken into the focused field (validated like typed text).
+    Taken,
+    /// The reason's text came back as it was handed: the field keeps its old value.
+    Unchanged,
+    /// It cannot be taken: the editor again on this text (the reason on top), in `file`.
+    Again {
+        reason: String,
+        text: String,
+        file: String,
+    },
 }
 
 /// How many suggestions are shown under a model field.
@@ -101,6 +119,7 @@ impl FormState {
             suggestion: None,
             undo,
             bulk: None,
+            in_editor: None,
         }
     }
 
@@ -649,6 +668,86 @@ impl FormState {
             editor.paste(text);
             let text = editor.text();
             self.take_text(&text);
+        }
+    }
+
+    /// The focused field's text for $VISUAL/$EDITOR and the file it is edited in, named for its
+    /// content: a key id list as JSON, the description as Markdown, the rest as plain text.
+    pub fn external_editor_text(&mut self) -> (String, String) {
+        let f = self.focused();
+        let (text, ext) = match f.spec.kind {
+            FieldKind::KeyIds => {
+                let json = match (&f.unparsed, &f.current) {
+                    (Some((typed, _)), _) => typed.clone(),
+                    (None, Some(v @ Value::Array(_))) => v.to_string(),
+                    (None, _) => "null".to_string(),
+                };
+                (format!("{json}\n"), "json")
+            }
+            FieldKind::MultilineText => (f.edit_text(), "md"),
+            _ => (f.edit_text(), "txt"),
+        };
+        let file = format!("{}.{ext}", f.spec.name);
+        self.in_editor = Some((text.clone(), false));
+        (text, file)
+    }
+
+    /// The text back from $VISUAL/$EDITOR for the focused field. A key id list is read as
+    /// JSON (or as typed in the form, `1,2 3`), its leading `//` lines removed; one that
+    /// cannot be taken is handed back to the editor with the reason on top, as `kubectl
+    /// edit` does, and that text back unchanged keeps the old value.
+    pub fn editor_closed(&mut self, text: &str) -> EditorBack {
+        let handed = self.in_editor.take();
+        if self.focused().spec.kind != FieldKind::KeyIds {
+            self.set_external_text(text);
+            return EditorBack::Taken;
+        }
+        let strip = crate::tui::external_editor::strip_json_reasons;
+        if let Some((handed, retry)) = &handed {
+            if *retry && text.trim_end() == handed.trim_end() {
+                return EditorBack::Unchanged;
+            }
+            if strip(text).trim() == strip(handed).trim() {
+                return EditorBack::Taken;
+            }
+        }
+        let body = strip(text);
+        let typed = match serde_json::from_str::<Value>(body) {
+            Ok(Value::Null) => Ok("null".to_string()),
+            Ok(Value::Array(items)) if items.is_empty() => Ok("[]".to_string()),
+            Ok(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_u64().map(|n| n.to_string()))
+                .collect::<Option<Vec<_>>>()
+                .map(|ids| ids.join(","))
+                .ok_or_else(|| {
+                    "every key id is a whole number (a list like [1, 2], [] for no keys, null for all keys)"
+                        .to_string()
+                }),
+            Ok(_) => Err(
+                "the key ids are a list like [1, 2], [] for no keys, or null for all keys".into(),
+            ),
+            // As typed in the form (`1,2 3`), when it is not JSON.
+            Err(e) => match crate::workspace::validate::parse_typed(self.focused().spec, body) {
+                Ok(_) => Ok(body.trim().to_string()),
+                Err(_) if body.trim_start().starts_with('[') => Err(format!("not JSON ({e})")),
+                Err(why) => Err(why),
+            },
+        };
+        match typed {
+            Ok(t) => {
+                self.set_external_text(&t);
+                EditorBack::Taken
+            }
+            Err(reason) => {
+                let again = crate::tui::external_editor::with_json_reason(&reason, body);
+                self.in_editor = Some((again.clone(), true));
+                EditorBack::Again {
+                    reason,
+                    text: again,
+                    file: format!("{}.json", self.focused().spec.name),
+                }
+            }
         }
     }
 

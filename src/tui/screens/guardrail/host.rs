@@ -68,10 +68,13 @@ pub fn awaits_editor(app: &App) -> bool {
         .is_some_and(GuardrailState::awaits_editor)
 }
 
-pub fn editor_closed(app: &mut App, result: Result<String, String>) {
-    if let Some(s) = app.tabs.guardrail.as_mut() {
-        s.editor_closed(result);
-    }
+/// The editor's answer; text that cannot be taken opens the editor again on it.
+pub fn editor_closed(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+    let fx = match app.tabs.guardrail.as_mut() {
+        Some(s) => s.editor_closed(result),
+        None => return vec![],
+    };
+    effects(app, fx)
 }
 
 pub fn update(app: &mut App, msg: GuardrailMsg) -> Vec<Effect> {
@@ -100,7 +103,9 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
             GuardrailEffect::Help => out.extend(app.show_help()),
             GuardrailEffect::Quit => out.extend(app.leave(true)),
             GuardrailEffect::Back => out.extend(app.leave(false)),
-            GuardrailEffect::OpenEditor(text) => out.push(Effect::OpenEditor { text }),
+            GuardrailEffect::OpenEditor { text, file } => {
+                out.push(Effect::OpenEditor { text, file });
+            }
             GuardrailEffect::Record(o) => {
                 if let Ok(after) = &o.after {
                     // Before and after of the fields the PATCH named, as the CLI records them.

@@ -83,6 +83,6 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
         | GuardrailEffect::Help
         | GuardrailEffect::Quit
         | GuardrailEffect::Back
-        | GuardrailEffect::OpenEditor(_) => None,
+        | GuardrailEffect::OpenEditor { .. } => None,
     }
 }
