@@ -262,6 +262,40 @@ fn a_stale_saved_plan_is_refused_before_asking_and_nothing_is_sent() {
     assert_eq!(name_of(&server, PROD_ID), "Production 2");
 }
 
+/// On a terminal a long value wraps within its column, whole (it was cut at 40 with `…`).
+#[test]
+fn plan_on_a_terminal_wraps_long_values_and_cuts_none() {
+    use pty_support::{Pty, Sandbox};
+    let server = fake();
+    let d = dir();
+    let file = d.path().join("one.yaml");
+    let words: Vec<String> = (1..=20).map(|i| format!("w{i:02}")).collect();
+    std::fs::write(
+        &file,
+        format!(
+            "workspaces:\n  {DEV_ID}:\n    description: {}\n",
+            words.join(" ")
+        ),
+    )
+    .unwrap();
+    let sb = Sandbox::new();
+    let url = server.url();
+    let mut cmd = sb.command(&["--base-url", &url, "plan", path_str(&file)]);
+    cmd.env("OPENROUTER_API_KEY", KEY);
+    let mut pty = Pty::spawn(cmd, 60, 30);
+    let screen = pty.wait_for("not managed by the file", DEADLINE);
+    assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 0, "{screen}");
+    assert!(!screen.contains('…'), "{screen}");
+    for w in &words {
+        assert_eq!(screen.matches(w.as_str()).count(), 1, "{w}:\n{screen}");
+    }
+    let rows = screen
+        .lines()
+        .filter(|l| l.contains("w0") || l.contains("w1") || l.contains("w20"))
+        .count();
+    assert!(rows > 1, "wrapped over several rows:\n{screen}");
+}
+
 /// `plan` lists only the workspaces with changes, by slug, the rest as one count
 /// (`--show-unchanged` lists them), values whole when piped; `--output json` keeps every
 /// workspace in the same order (issue 20 item 15). It printed "no changes" for each, in uuid

@@ -18,6 +18,8 @@ Examples:
   orws history production                   the changes orws applied to it, newest first
   orws revert 1f2e3d4c                      undo one of them (checked: a later change is kept)
   orws delete research --yes                refused (exit 3) while keys remain in it
+  orws members org                          the organisation's members, with their user ids
+  orws members add production jane.doe@example.com
   orws members remove production user_123 --yes
   orws keys move HASH --to staging --yes    says what stays in the old workspace
   orws budgets set production --monthly 500 --weekly 150 --dry-run
