@@ -70,7 +70,7 @@ pub async fn run(
             ))
         })?;
     }
-    // The plan goes to stderr (stdout carries only the result), without the unchanged ones.
+    // The plan goes to stderr (stdout carries only the result); the unchanged ones as a count.
     let shape = Shape {
         width: terminal_width(&std::io::stderr()),
         ..Shape::default()
