@@ -148,6 +148,7 @@ async fn run_command(
                 MembersCommand::List { workspace } => {
                     members::list(&connected(&settings).await?, out, &workspace).await
                 }
+                MembersCommand::Org => members::org(&connected(&settings).await?, out).await,
                 MembersCommand::Add {
                     workspace,
                     users,

@@ -62,6 +62,17 @@ impl Plan {
     }
 }
 
+/// The order a plan is shown and saved in: by slug, then by id (a person finds a workspace by
+/// its slug; uuids are in no order a person can follow).
+pub fn sort(workspaces: &mut [WorkspacePlan]) {
+    workspaces.sort_by(|a, b| {
+        a.base
+            .slug()
+            .cmp(b.base.slug())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
 /// A label a person knows the workspace by, safe to print.
 pub fn label(ws: &Workspace) -> String {
     crate::text::escape(ws.label()).into_owned()
@@ -104,7 +115,7 @@ pub fn plan<'a>(
     if !missing.is_empty() {
         return Err(missing);
     }
-    workspaces.sort_by(|a, b| a.id.cmp(&b.id));
+    sort(&mut workspaces);
     let managed = workspaces.len();
     Ok(Plan {
         workspaces,
