@@ -149,20 +149,23 @@ pub fn draw(
     theme: &Theme,
 ) {
     let lines = lines(s, read_only, theme);
-    // A long review or result scrolls (the one write flow keeps the offset).
+    // A long review or result scrolls (the one write flow keeps the offset), bounded by the
+    // lines as they wrap at this width.
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
     let scroll = match &s.phase {
-        Phase::Write(flow) => flow.shown_scroll(lines.len(), area.height.saturating_sub(2)),
+        Phase::Write(flow) => flow.shown_scroll(
+            para.line_count(area.width.saturating_sub(2)),
+            area.height.saturating_sub(2),
+        ),
         _ => 0,
     };
-    Paragraph::new(lines)
-        .scroll((scroll, 0))
+    para.scroll((scroll, 0))
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border)
                 .title(" 2 Budgets "),
         )
-        .wrap(Wrap { trim: false })
         .render(area, buf);
 }
 

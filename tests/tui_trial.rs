@@ -1,0 +1,109 @@
+//! Defects found by trying the one write flow as a careless and hostile user would: each test
+//! names what went wrong.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::admin::budgets::{Budgets, Interval, Limits};
+use orws::tui::app::{App, Effect, Msg};
+use orws::tui::screens::budgets::BudgetsMsg;
+
+const PRODUCTION: &str = "550e8400-e29b-41d4-a716-446655440000";
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn opened() -> App {
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
+    )
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app
+}
+
+/// The app drawn without colour at `w`×`h`.
+fn screen(app: &App, w: u16, h: u16) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| orws::tui::view::draw(f, app, &orws::tui::theme::Theme::new(false)))
+        .unwrap();
+    orws::tui::test_host::buffer_text(terminal.backend().buffer())
+}
+
+/// Was: the Budgets review counted its lines before they wrapped, so at 60×20 End stopped a
+/// screenful short and the last requests of a long plan could never be seen before Enter.
+#[test]
+fn a_long_budgets_review_scrolls_to_its_last_request_at_60x20() {
+    let mut app = opened();
+    press(&mut app, KeyCode::Char('2'));
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(Budgets {
+        limits: Limits::default()
+            .with(Interval::Daily, Some(30.0))
+            .with(Interval::Weekly, Some(150.0))
+            .with(Interval::Monthly, Some(500.0)),
+        include_byok: Some(false),
+    }))));
+    for v in ["1", "2", "3", "4"] {
+        press(&mut app, KeyCode::Enter);
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        )));
+        typed(&mut app, v);
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('s'));
+    let first = screen(&app, 60, 20);
+    assert!(first.contains("PUT daily $1"), "{first}");
+    press(&mut app, KeyCode::End);
+    let last = screen(&app, 60, 20);
+    assert!(last.contains("4. PUT lifetime $4"), "{last}");
+    assert!(last.contains("{\"limit_usd\":4.0}"), "{last}");
+}
+
+/// Was: the Guardrail review, like the Budgets one, counted its lines before they wrapped, so
+/// at 60×20 the end of a long PATCH body stayed below the last line End could reach.
+#[test]
+fn a_long_guardrail_review_scrolls_to_the_end_of_its_body_at_60x20() {
+    use orws::tui::screens::guardrail::GuardrailMsg;
+    let guardrail = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(serde_json::json!({
+        "id": PRODUCTION, "name": "Production", "slug": "production",
+        "default_guardrail_id": guardrail,
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    press(&mut app, KeyCode::Char('5'));
+    let held = serde_json::json!({"id": guardrail, "workspace_id": PRODUCTION});
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(
+        held.as_object().unwrap().clone(),
+    )))));
+    // Every on/off/inherit field, from inherit to on.
+    for (i, (field, _)) in orws::admin::guardrail::GUARDRAIL_FIELDS.iter().enumerate() {
+        if field.starts_with("enforce_") || field.starts_with("allow_safety") {
+            press(&mut app, KeyCode::Home);
+            for _ in 0..i {
+                press(&mut app, KeyCode::Down);
+            }
+            press(&mut app, KeyCode::Char(' '));
+        }
+    }
+    press(&mut app, KeyCode::Char('s'));
+    let first = screen(&app, 60, 20);
+    assert!(first.contains("enforce_zdr_anthropic"), "{first}");
+    press(&mut app, KeyCode::End);
+    let last = screen(&app, 60, 20);
+    let body_end = last.lines().rev().nth(2).unwrap_or_default();
+    assert!(body_end.starts_with("│}"), "{last}");
+}
