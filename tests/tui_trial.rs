@@ -1,6 +1,8 @@
 //! Defects found by trying the one write flow as a careless and hostile user would: each test
 //! names what went wrong.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::budgets::{Budgets, Interval, Limits};
 use orws::tui::app::{App, Effect, Msg};
@@ -106,4 +108,73 @@ fn a_long_guardrail_review_scrolls_to_the_end_of_its_body_at_60x20() {
     let last = screen(&app, 60, 20);
     let body_end = last.lines().rev().nth(2).unwrap_or_default();
     assert!(body_end.starts_with("│}"), "{last}");
+}
+
+fn keys_tab() -> App {
+    let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
+    app.update(app.loaded(Ok(common::production())));
+    let id = common::production().id().to_string();
+    press(&mut app, KeyCode::Char('4'));
+    let keys = [("h1", "Backend", false), ("h2", "Old", true)]
+        .iter()
+        .map(|(h, name, disabled)| {
+            serde_json::from_value(serde_json::json!({
+                "hash": h, "name": name, "workspace_id": id, "disabled": disabled,
+                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
+            }))
+            .unwrap()
+        })
+        .collect();
+    app.update(Msg::KeysLoaded {
+        workspace_id: id,
+        result: Ok(keys),
+    });
+    app
+}
+
+/// The key `h1` as the server answers it after a write.
+fn answered(app: &App, disabled: bool) -> orws::tui::screens::admin_write::AdminAnswer {
+    let mut key = app.tabs.keys.list()[0].clone();
+    key.disabled = disabled;
+    orws::tui::screens::admin_write::AdminAnswer::Key(Box::new(key))
+}
+
+/// Was: the undo of a key write (u on its Result) named no key in the history ("enabled key
+/// 5e7c…"), its Review showed no before and after, and u on its own Result said "Nothing to
+/// undo: the write did not go through" although it had landed (a revert is itself undoable).
+#[test]
+fn the_undo_of_a_key_write_names_the_key_and_is_itself_undoable() {
+    use orws::tui::flow::Phase;
+    let mut app = keys_tab();
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Enter);
+    let landed = answered(&app, true);
+    app.update(Msg::AdminSent(Ok(vec![landed])));
+    press(&mut app, KeyCode::Char('u'));
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Backend") && l.contains("disabled") && l.contains("enabled")),
+        "the undo's Review shows the key before and after\n{text}"
+    );
+    press(&mut app, KeyCode::Enter);
+    let landed = answered(&app, false);
+    let effects = app.update(Msg::AdminSent(Ok(vec![landed])));
+    let [Effect::RecordWrite(record)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(record.before["key_name"], "Backend", "{record:?}");
+    assert_eq!(record.before["disabled"], true, "{record:?}");
+    assert_eq!(record.after["disabled"], false, "{record:?}");
+    // u on the undo's Result reviews the write again; it does not say it did not go through.
+    press(&mut app, KeyCode::Char('u'));
+    let flow = app.admin.clone().unwrap();
+    assert_eq!(flow.phase, Phase::Review, "{:?}", app.status);
+    assert_eq!(
+        flow.plan
+            .requests
+            .first()
+            .and_then(|r| r.to_history()["body"]["disabled"].as_bool()),
+        Some(true)
+    );
 }

@@ -176,6 +176,18 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                     };
                     let mut undo = AdminWrite::new(what, requests);
                     undo.key_in = key_in;
+                    undo.seen = seen_after(write);
+                    // A key's write changes back what its Review showed; a member re-added
+                    // does not get a former role back, so its rows are not turned round.
+                    if matches!(write.requests.first(), Some(AdminRequest::PatchKey { .. })) {
+                        undo.rows = write
+                            .rows
+                            .iter()
+                            .map(|r| crate::write::review::Row::new(&r.field, &r.after, &r.before))
+                            .collect();
+                    }
+                    // An undo is itself undoable: its undo sends the write again.
+                    undo.undo = Some((write.what.clone(), write.requests.clone()));
                     flow.undo(undo);
                 }
                 (_, _, Some(why)) => app.warn(why),
@@ -184,6 +196,23 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// What `write`'s target is once it landed, as its undo's history entry keeps it: a key's
+/// place and state as the write left them, the people a members write named.
+fn seen_after(write: &AdminWrite) -> serde_json::Map<String, Value> {
+    let mut seen = write.seen.clone();
+    for request in &write.requests {
+        if let AdminRequest::PatchKey { patch, .. } = request {
+            if let Some(disabled) = patch.disabled {
+                seen.insert("disabled".into(), Value::Bool(disabled));
+            }
+            if let Some(to) = &patch.workspace_id {
+                seen.insert("workspace_id".into(), Value::String(to.clone()));
+            }
+        }
+    }
+    seen
 }
 
 /// The runtime's part: the core's send of the plan ([`crate::write::send::send`]): each
