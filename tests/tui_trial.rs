@@ -178,3 +178,65 @@ fn the_undo_of_a_key_write_names_the_key_and_is_itself_undoable() {
         Some(true)
     );
 }
+
+fn status(app: &App) -> String {
+    app.status.clone().map(|s| s.text).unwrap_or_default()
+}
+
+/// The settings form with the name edited to "Production 2", on the Review.
+fn settings_review() -> App {
+    let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
+    app.update(app.loaded(Ok(common::production())));
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, " 2");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.settings_write(), Some(orws::tui::flow::Shown::Review));
+    app
+}
+
+/// Was: Esc on the undo's Review came back to the Result with the Review's line still under
+/// it ("Undo: … Enter sends it …; Esc goes back"), where Enter closes and Esc closes too.
+#[test]
+fn back_from_the_undo_review_the_result_does_not_keep_the_reviews_line() {
+    use orws::tui::flow::Shown;
+    let mut app = settings_review();
+    press(&mut app, KeyCode::Enter);
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), serde_json::json!("Production 2"));
+    let mut after = common::production();
+    after.set("name", serde_json::json!("Production 2"));
+    app.update(Msg::Submitted(Ok(orws::tui::app::SubmitOutcome {
+        before: common::production(),
+        after,
+        patch: orws::workspace::PatchBody::from_fields(fields),
+        remote_changes: vec![],
+    })));
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.settings_write(), Some(Shown::Review));
+    assert!(status(&app).contains("Enter sends"), "{}", status(&app));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.settings_write(), Some(Shown::Result));
+    assert!(!status(&app).contains("Enter sends"), "{}", status(&app));
+}
+
+/// Was: m on a Conflict, then Esc on its Review: the form kept "Your values on top of the
+/// server's: Enter sends them …" although nothing is being reviewed any more.
+#[test]
+fn leaving_a_keep_mine_review_says_nothing_was_sent() {
+    let mut app = settings_review();
+    press(&mut app, KeyCode::Enter);
+    let mut server = common::production();
+    server.set("name", serde_json::json!("Theirs"));
+    let patch = app.form.as_ref().unwrap().patch();
+    let report = orws::workspace::check_conflicts(&common::production(), &server, &patch);
+    app.update(Msg::Written(orws::submit::WriteOutcome::Conflict {
+        server,
+        report,
+    }));
+    press(&mut app, KeyCode::Char('m'));
+    assert!(status(&app).contains("Enter sends"), "{}", status(&app));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.settings_write(), None);
+    assert!(!status(&app).contains("Enter sends"), "{}", status(&app));
+}

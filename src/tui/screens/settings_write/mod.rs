@@ -90,11 +90,14 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Step::Send(plan) => app.submit(plan),
+        // Leaving a Review: its line ("Enter sends …") no longer applies.
         Step::Left => {
             app.screen = Screen::Form;
+            app.info("Nothing was sent.");
             vec![]
         }
         Step::Returned => {
+            app.info("Nothing was sent.");
             // Esc on an undo's Review: the form's fields go back to what the result shows.
             if reverting
                 && let Some(Phase::Result(view)) = flow(app).map(|f| f.phase.clone())
