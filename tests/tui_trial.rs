@@ -240,3 +240,22 @@ fn leaving_a_keep_mine_review_says_nothing_was_sent() {
     assert_eq!(app.settings_write(), None);
     assert!(!status(&app).contains("Enter sends"), "{}", status(&app));
 }
+
+/// Was: a key write refused because the key had moved meanwhile said "nothing was sent: r
+/// re-reads the list", but r on that Result did nothing (and the list kept the moved key).
+#[test]
+fn r_on_a_failed_key_write_re_reads_the_list_as_it_says() {
+    let mut app = keys_tab();
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Err(
+        "key h1 is no longer in workspace ws (moved or deleted since); nothing was sent: r re-reads the list"
+            .into(),
+    )));
+    let effects = press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        effects,
+        vec![Effect::LoadKeys(common::production().id().to_string())]
+    );
+    assert!(app.admin.is_none(), "the result is closed");
+}

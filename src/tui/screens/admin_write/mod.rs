@@ -104,6 +104,13 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(flow) = app.admin.as_mut() else {
         return vec![];
     };
+    // A failed write says "r re-reads the list" (the key moved, a conflict, a doubt): r closes
+    // the result and reads the tab again.
+    if action == Action::Retry && matches!(flow.phase, crate::tui::flow::Phase::Result(Err(_))) {
+        app.admin = None;
+        app.info("Reading the list again.");
+        return crate::tui::screens::tabs::reload(app);
+    }
     match flow.act(action, app.read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) | Step::Retry(_) => vec![],
         Step::Help => app.show_help(),
