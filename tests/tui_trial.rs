@@ -259,3 +259,79 @@ fn r_on_a_failed_key_write_re_reads_the_list_as_it_says() {
     );
     assert!(app.admin.is_none(), "the result is closed");
 }
+
+/// Was: m ("keep mine") on a Budgets or Guardrail conflict dropped back to the edit, where a
+/// reflexive Enter started editing a limit; product.md §4: after a submit, m rebases and
+/// returns to the Review (Enter there checks again), as the settings form does.
+#[test]
+fn keep_mine_on_a_budgets_or_guardrail_conflict_returns_to_the_review() {
+    use orws::config::Action;
+    use orws::tui::screens::budgets::{BudgetsState, Phase as BPhase};
+    use orws::tui::screens::guardrail::{GuardrailMsg, GuardrailState};
+    let held = Budgets {
+        limits: Limits::default().with(Interval::Weekly, Some(150.0)),
+        include_byok: Some(false),
+    };
+    let (mut s, _) = BudgetsState::new(PRODUCTION);
+    s.update(BudgetsMsg::Loaded(Ok(held)));
+    s.act(Action::Down, None);
+    s.act(Action::Clear, None);
+    s.act(Action::Edit, None);
+    for c in "300".chars() {
+        s.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    s.text(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    s.act(Action::Review, None);
+    s.act(Action::Submit, None);
+    let now = Budgets {
+        limits: held.limits.with(Interval::Weekly, Some(100.0)),
+        ..held
+    };
+    s.update(BudgetsMsg::Conflict {
+        now,
+        changed: vec![Some(Interval::Weekly)],
+    });
+    assert!(s.act(Action::KeepMine, None).is_empty(), "m sends nothing");
+    let Some(p) = s.reviewing() else {
+        panic!("{:?}", s.phase)
+    };
+    assert_eq!(p.base, now, "on top of what the server holds now");
+    assert_eq!(p.target.limits.get(Interval::Weekly), Some(300.0));
+    // Esc there goes back to the edit, which keeps the value.
+    s.act(Action::Back, None);
+    assert_eq!(s.phase, BPhase::Edit);
+    assert_eq!(s.held, now);
+
+    let guardrail = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+    let held = serde_json::json!({"id": guardrail, "workspace_id": PRODUCTION,
+        "limit_usd": 200, "reset_interval": "monthly"});
+    let held = held.as_object().unwrap().clone();
+    let (mut g, _) = GuardrailState::new(PRODUCTION, guardrail);
+    g.update(GuardrailMsg::Loaded(Ok(Some(held.clone()))));
+    let row = orws::admin::guardrail::GUARDRAIL_FIELDS
+        .iter()
+        .position(|(f, _)| *f == "limit_usd")
+        .unwrap();
+    for _ in 0..row {
+        g.act(Action::Down, None);
+    }
+    g.act(Action::Clear, None);
+    g.act(Action::Edit, None);
+    for c in "250".chars() {
+        g.text(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    g.text(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    g.act(Action::Review, None);
+    g.act(Action::Submit, None);
+    let mut now = held;
+    now.insert("limit_usd".into(), serde_json::json!(100));
+    g.update(GuardrailMsg::Conflict {
+        fields: vec!["limit_usd".into()],
+        now: Some(now),
+    });
+    assert!(g.act(Action::KeepMine, None).is_empty(), "m sends nothing");
+    let Some(p) = g.reviewing() else {
+        panic!("{:?}", g.phase)
+    };
+    assert_eq!(p.patch["limit_usd"], serde_json::json!(250.0), "{p:?}");
+}

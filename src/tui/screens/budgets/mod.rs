@@ -56,6 +56,7 @@ impl crate::tui::flow::Plan for Pending {
             (Shown::Sending, Action::Cancel) => "cancel",
             (Shown::Result, Action::Done | Action::Back) => "back to budgets",
             (Shown::Result, Action::Undo) => "undo what landed",
+            (Shown::Conflict, Action::KeepMine) => "keep mine (review again)",
             _ => return None,
         })
     }
@@ -593,8 +594,14 @@ impl BudgetsState {
                     }
                     Step::Resolved(Conflict { now, .. }, choice) => {
                         match choice {
-                            // Mine: the edit stays, now against what the server holds.
-                            Choice::KeepMine => self.held = now,
+                            // Mine: the edit stays, now against what the server holds, and
+                            // its Review shows again (Enter there checks once more).
+                            Choice::KeepMine => {
+                                self.held = now;
+                                self.phase = Phase::Edit;
+                                self.review();
+                                return vec![];
+                            }
                             Choice::TakeTheirs => {
                                 self.remember();
                                 self.show(now);

@@ -56,6 +56,7 @@ impl crate::tui::flow::Plan for Pending {
             (Shown::Review, Action::Submit) => "send the PATCH",
             (Shown::Sending, Action::Cancel) => "cancel",
             (Shown::Result, Action::Done | Action::Back) => "back to guardrail",
+            (Shown::Conflict, Action::KeepMine) => "keep mine (review again)",
             _ => return None,
         })
     }
@@ -760,7 +761,14 @@ impl GuardrailState {
                     }
                     Step::Resolved(Conflict { now, .. }, choice) => {
                         match choice {
-                            Choice::KeepMine => self.base = now,
+                            // Mine: the edit stays, now against what the server holds, and
+                            // its Review shows again (Enter there checks once more).
+                            Choice::KeepMine => {
+                                self.base = now;
+                                self.phase = Phase::Edit;
+                                self.review();
+                                return vec![];
+                            }
                             Choice::TakeTheirs => {
                                 self.remember();
                                 self.show(now);
