@@ -335,3 +335,45 @@ fn keep_mine_on_a_budgets_or_guardrail_conflict_returns_to_the_review() {
     };
     assert_eq!(p.patch["limit_usd"], serde_json::json!(250.0), "{p:?}");
 }
+
+fn offers(flow: &orws::tui::screens::admin_write::AdminFlow, action: orws::config::Action) -> bool {
+    flow.hints().iter().any(|(a, _)| *a == action)
+}
+
+/// Was: every admin Result offered "u undo", also where u only says there is nothing to undo
+/// (the write failed) or that it cannot be undone (a deleted key).
+#[test]
+fn an_admin_result_offers_undo_only_where_there_is_one() {
+    use orws::config::Action;
+    let mut app = keys_tab();
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Enter);
+    let landed = answered(&app, true);
+    app.update(Msg::AdminSent(Ok(vec![landed])));
+    assert!(offers(app.admin.as_ref().unwrap(), Action::Undo));
+    press(&mut app, KeyCode::Enter);
+
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(
+        Err("the server rejected the request".into()),
+    ));
+    assert!(!offers(app.admin.as_ref().unwrap(), Action::Undo));
+    press(&mut app, KeyCode::Enter);
+
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Ok(vec![
+        orws::tui::screens::admin_write::AdminAnswer::KeyDeleted("h1".into()),
+    ])));
+    let flow = app.admin.as_ref().unwrap();
+    assert!(matches!(flow.phase, orws::tui::flow::Phase::Result(Ok(_))));
+    assert!(!offers(flow, Action::Undo));
+    // u still says why.
+    press(&mut app, KeyCode::Char('u'));
+    assert!(
+        status(&app).contains("cannot be brought back"),
+        "{}",
+        status(&app)
+    );
+}

@@ -25,6 +25,11 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
         None
     }
 
+    /// Whether the Result of `outcome` offers an undo (`u` there still says why not).
+    fn undoable(&self, _outcome: &Self::Outcome) -> bool {
+        true
+    }
+
     /// Whether the Result offers to send again what did not land (its host says when nothing
     /// failed).
     fn retries() -> bool {
@@ -214,10 +219,12 @@ impl<P: Plan> Flow<P> {
                 label(Action::TakeTheirs, "take theirs"),
                 label(Action::Back, "back"),
             ]),
-            Phase::Result(_) => {
+            Phase::Result(o) => {
                 h.push(label(Action::Done, "done"));
                 h.push(label(Action::Back, "done"));
-                h.push(label(Action::Undo, "undo"));
+                if self.plan.undoable(o) {
+                    h.push(label(Action::Undo, "undo"));
+                }
                 if P::retries() {
                     h.push(label(Action::Retry, "send again what failed"));
                 }

@@ -27,6 +27,11 @@ impl crate::tui::flow::Plan for AdminWrite {
     fn blocked(&self) -> Option<String> {
         self.blocked.clone()
     }
+
+    /// Only a write that landed and has an inverse.
+    fn undoable(&self, outcome: &Ended) -> bool {
+        outcome.is_ok() && self.undo.is_some()
+    }
 }
 
 /// An admin write in the one write flow (Review → Sending → Result).
