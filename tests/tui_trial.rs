@@ -377,3 +377,79 @@ fn an_admin_result_offers_undo_only_where_there_is_one() {
         status(&app)
     );
 }
+
+/// Was: Enter typed twice by reflex sends on the first and closes the Result on the second
+/// (a fast server answers in between): an admin write or a Budgets plan then left no word of
+/// how it ended. Closing a Result now leaves its outcome on the status line.
+#[test]
+fn closing_a_result_leaves_its_outcome_on_the_status_line() {
+    let mut app = keys_tab();
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Enter);
+    let landed = answered(&app, true);
+    app.update(Msg::AdminSent(Ok(vec![landed])));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.admin.is_none());
+    let said = status(&app);
+    assert!(
+        said.contains("Disable key \"Backend\"") && said.contains("applied"),
+        "{said}"
+    );
+
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(
+        Err("the server rejected the request".into()),
+    ));
+    press(&mut app, KeyCode::Esc);
+    let said = status(&app);
+    assert!(said.contains("the server rejected the request"), "{said}");
+
+    let mut app = opened();
+    press(&mut app, KeyCode::Char('2'));
+    app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(Budgets {
+        limits: Limits::default().with(Interval::Daily, Some(30.0)),
+        include_byok: Some(false),
+    }))));
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    typed(&mut app, "11");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::Budgets(BudgetsMsg::Sent {
+        landed: 1,
+        failure: None,
+    }));
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 60, 20);
+    assert!(
+        text.contains("daily              $11"),
+        "back on the tab\n{text}"
+    );
+    assert!(text.contains("Applied"), "{text}");
+
+    use orws::config::Action;
+    use orws::tui::screens::guardrail::{GuardrailMsg, GuardrailState};
+    let guardrail = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+    let held = serde_json::json!({"id": guardrail, "workspace_id": PRODUCTION,
+        "allowed_models": ["openai/gpt-4o"]});
+    let held = held.as_object().unwrap().clone();
+    let (mut g, _) = GuardrailState::new(PRODUCTION, guardrail);
+    g.update(GuardrailMsg::Loaded(Ok(Some(held.clone()))));
+    g.act(Action::Clear, None);
+    g.act(Action::Review, None);
+    g.act(Action::Submit, None);
+    g.update(GuardrailMsg::Sent(Err(orws::api::WriteFailure::Failed(
+        orws::api::ApiError::Forbidden {
+            message: "the server rejected the request".into(),
+        },
+    ))));
+    g.act(Action::Done, None);
+    assert_eq!(g.phase, orws::tui::screens::guardrail::Phase::Edit);
+    let said = g.status.clone().unwrap_or_default();
+    assert!(said.contains("the server rejected the request"), "{said}");
+}

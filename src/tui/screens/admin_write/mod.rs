@@ -153,11 +153,16 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             effects.extend(crate::tui::screens::tabs::reload(app));
             effects
         }
-        Step::Closed(_) => {
+        Step::Closed(ended) => {
             let Some(flow) = app.admin.take() else {
                 return vec![];
             };
             let write = flow.plan;
+            // How it ended stays said (a reflexive second Enter closes the result at once).
+            match &ended {
+                Ok(summary) => app.info(format!("{}: {summary}.", write.what)),
+                Err(why) => app.warn(format!("{}: {why}", write.what)),
+            }
             if write.then_picker {
                 let name = write.what.clone();
                 let effects = app.leave_now(false);

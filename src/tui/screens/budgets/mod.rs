@@ -579,7 +579,13 @@ impl BudgetsState {
                         self.status = Some(why);
                         vec![]
                     }
-                    Step::Left | Step::Closed(_) => {
+                    Step::Left => {
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
+                    // How it ended stays said (a reflexive second Enter closes it at once).
+                    Step::Closed(o) => {
+                        self.status = Some(view::outcome_line(&o));
                         self.phase = Phase::Edit;
                         vec![]
                     }

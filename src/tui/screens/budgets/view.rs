@@ -78,12 +78,17 @@ pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Li
     out
 }
 
-fn result_lines(o: &Outcome, theme: &Theme, out: &mut Vec<Line<'static>>) {
-    let head = match (&o.failure, o.undo) {
+/// The Result's first line: how the write ended.
+pub(crate) fn outcome_line(o: &Outcome) -> String {
+    match (&o.failure, o.undo) {
         (None, false) => "Applied.".to_string(),
         (None, true) => "Undone.".to_string(),
         (Some(_), _) => format!("Stopped after {} request(s) landed.", o.landed.len()),
-    };
+    }
+}
+
+fn result_lines(o: &Outcome, theme: &Theme, out: &mut Vec<Line<'static>>) {
+    let head = outcome_line(o);
     out.push(Line::styled(
         head,
         if o.failure.is_some() {

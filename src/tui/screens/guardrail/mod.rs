@@ -746,7 +746,17 @@ impl GuardrailState {
                         self.status = Some(why);
                         vec![]
                     }
-                    Step::Left | Step::Closed(_) => {
+                    Step::Left => {
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
+                    // How it ended stays said (a reflexive second Enter closes it at once).
+                    Step::Closed(o) => {
+                        self.status = Some(match (&o.after, o.undo) {
+                            (Ok(_), false) => "Applied.".to_string(),
+                            (Ok(_), true) => "Undone.".to_string(),
+                            (Err(why), _) => format!("Not applied: {why}"),
+                        });
                         self.phase = Phase::Edit;
                         vec![]
                     }
