@@ -453,3 +453,32 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
     let said = g.status.clone().unwrap_or_default();
     assert!(said.contains("the server rejected the request"), "{said}");
 }
+
+/// Was: the settings Result scrolled by rows up to its last row whether or not they all fit,
+/// so End (or ↓) on a short result hid its first rows behind an empty screen.
+#[test]
+fn a_settings_result_that_fits_does_not_scroll_away() {
+    let mut app = settings_review();
+    press(&mut app, KeyCode::Enter);
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), serde_json::json!("Production 2"));
+    let mut after = common::production();
+    after.set("name", serde_json::json!("Production 2"));
+    after.set("updated_at", serde_json::json!("2026-12-07T13:03:31.136Z"));
+    app.update(Msg::Submitted(Ok(orws::tui::app::SubmitOutcome {
+        before: common::production(),
+        after,
+        patch: orws::workspace::PatchBody::from_fields(fields),
+        remote_changes: vec![],
+    })));
+    let first = screen(&app, 60, 20);
+    assert!(first.contains("✓ applied"), "{first}");
+    for code in [KeyCode::End, KeyCode::Down, KeyCode::PageDown] {
+        press(&mut app, code);
+        let text = screen(&app, 60, 20);
+        assert!(
+            text.contains("✓ applied"),
+            "{code:?} hid the first row\n{text}"
+        );
+    }
+}
