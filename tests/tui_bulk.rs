@@ -672,3 +672,21 @@ fn a_paste_goes_into_the_bulk_field_being_edited() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(field(&app, "name").current, Some(json!("Pasted")));
 }
+
+/// Was: closing a batch's Result (Enter, or a second Enter typed by reflex) cleared the status
+/// line, and the list read again cleared it too: nothing said how the batch had ended, nor a
+/// read-back's warning. Leaving a batch Review opened from the history said "Nothing was sent"
+/// and cleared it at once.
+#[test]
+fn closing_a_batch_result_leaves_its_outcome_on_the_status_line() {
+    let status = |app: &App| app.status.clone().map(|s| s.text).unwrap_or_default();
+    let mut app = progress();
+    let items = items(&app);
+    let outcomes = items.iter().map(|i| Some(applied(i))).collect();
+    app.update(Msg::Bulk(BulkMsg::Finished(outcomes)));
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::LoadList]);
+    assert!(status(&app).contains("3 applied"), "{}", status(&app));
+    app.update(Msg::ListLoaded(Ok(list())));
+    assert!(status(&app).contains("3 applied"), "{}", status(&app));
+}
