@@ -336,6 +336,73 @@ fn keep_mine_on_a_budgets_or_guardrail_conflict_returns_to_the_review() {
     assert_eq!(p.patch["limit_usd"], serde_json::json!(250.0), "{p:?}");
 }
 
+/// Was: a Budgets or Guardrail undo from the History screen that met a conflict lost its
+/// `revert` mark on m: what landed was recorded as a plain write naming nothing.
+#[test]
+fn keep_mine_keeps_a_budgets_or_guardrail_undo_an_undo() {
+    use orws::config::Action;
+    use orws::state::history::Kind;
+    use orws::tui::screens::budgets::{BudgetsState, Phase as BPhase};
+    use orws::tui::screens::guardrail::{GuardrailMsg, GuardrailState, Phase as GPhase};
+    use orws::write::record::Reverting;
+    let reverting = Reverting {
+        of: "e-1".into(),
+        reverts: Kind::Budgets,
+    };
+    let held = Budgets {
+        limits: Limits::default().with(Interval::Weekly, Some(150.0)),
+        include_byok: Some(false),
+    };
+    let (mut s, _) = BudgetsState::new(PRODUCTION);
+    s.update(BudgetsMsg::Loaded(Ok(held)));
+    s.act(Action::Down, None);
+    s.act(Action::Clear, None);
+    s.act(Action::Review, None);
+    let BPhase::Write(f) = &mut s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    f.reverting = Some(reverting.clone());
+    s.act(Action::Submit, None);
+    let now = Budgets {
+        limits: held.limits.with(Interval::Weekly, Some(100.0)),
+        ..held
+    };
+    s.update(BudgetsMsg::Conflict {
+        now,
+        changed: vec![Some(Interval::Weekly)],
+    });
+    s.act(Action::KeepMine, None);
+    let BPhase::Write(f) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    assert_eq!(f.reverting, Some(reverting.clone()));
+
+    let guardrail = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+    let held = serde_json::json!({"id": guardrail, "workspace_id": PRODUCTION,
+        "allowed_models": ["openai/gpt-4o"]});
+    let held = held.as_object().unwrap().clone();
+    let (mut g, _) = GuardrailState::new(PRODUCTION, guardrail);
+    g.update(GuardrailMsg::Loaded(Ok(Some(held.clone()))));
+    g.act(Action::Clear, None);
+    g.act(Action::Review, None);
+    let GPhase::Write(f) = &mut g.phase else {
+        panic!("{:?}", g.phase)
+    };
+    f.reverting = Some(reverting.clone());
+    g.act(Action::Submit, None);
+    let mut now = held;
+    now.insert("allowed_models".into(), serde_json::json!(["x/y"]));
+    g.update(GuardrailMsg::Conflict {
+        fields: vec!["allowed_models".into()],
+        now: Some(now),
+    });
+    g.act(Action::KeepMine, None);
+    let GPhase::Write(f) = &g.phase else {
+        panic!("{:?}", g.phase)
+    };
+    assert_eq!(f.reverting, Some(reverting));
+}
+
 fn offers(flow: &orws::tui::screens::admin_write::AdminFlow, action: orws::config::Action) -> bool {
     flow.hints().iter().any(|(a, _)| *a == action)
 }
@@ -481,4 +548,70 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
             "{code:?} hid the first row\n{text}"
         );
     }
+}
+
+/// Was: an undo opened from the History screen that met a conflict lost its `revert` mark on
+/// m (keep mine): the Review m opened was a new plain patch, so what landed was recorded as
+/// kind `patch` naming nothing.
+#[tokio::test]
+async fn a_history_undo_kept_through_a_conflict_is_still_recorded_as_its_revert() {
+    use orws::state::history::{self, HistoryEntry, Kind};
+    use orws::tui::runtime::Runtime;
+    use orws::tui::test_host::TestHost;
+    use orws::tui::theme::Theme;
+    use orws::workspace::PatchBody;
+    use std::time::Duration;
+    const WAIT: Duration = Duration::from_secs(10);
+    let server = orws::fake::start(orws::fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let mut config = orws::api::ClientConfig::new(server.url(), orws::api::ApiKey::new("test-key"));
+    config.timeout = Duration::from_secs(5);
+    let client = orws::api::Client::new(config).unwrap();
+    let fields = |v: serde_json::Value| v.as_object().unwrap().clone();
+    let before = client.get(PRODUCTION).await.unwrap();
+    let patch = PatchBody::from_fields(fields(serde_json::json!({"description": "changed"})));
+    let after = client.patch(PRODUCTION, &patch).await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let e = HistoryEntry::new(
+        "2026-11-29T14:05:09Z".into(),
+        client.host(),
+        &patch,
+        &before,
+        &after,
+    );
+    history::append(state.path(), &e).unwrap();
+
+    let (mut host, ui) = TestHost::new(100, 30);
+    let (mut app, first) = App::new(client.host(), None);
+    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
+    let task = tokio::spawn(async move {
+        runtime
+            .run(&mut host, &mut app, &Theme::new(false), first)
+            .await
+            .expect("loop runs");
+        app
+    });
+    ui.wait_for("production", WAIT).await;
+    ui.key(KeyCode::Char('H'));
+    ui.wait_for("\"changed\"", WAIT).await;
+    ui.key(KeyCode::Char('u'));
+    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
+        .await;
+    // Someone else changes it during the review.
+    let theirs = PatchBody::from_fields(fields(serde_json::json!({"description": "theirs"})));
+    client.patch(PRODUCTION, &theirs).await.unwrap();
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Conflict", WAIT).await;
+    ui.key(KeyCode::Char('m'));
+    ui.wait_for("Your values on top", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("applied", WAIT).await;
+    let all = history::read(state.path()).unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    let undo = all.iter().find(|x| x.id != e.id).unwrap();
+    assert_eq!(undo.kind, Kind::Revert, "{undo:?}");
+    assert_eq!(undo.of.as_deref(), Some(e.id.as_str()));
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
 }

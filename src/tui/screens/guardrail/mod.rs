@@ -774,9 +774,20 @@ impl GuardrailState {
                             // Mine: the edit stays, now against what the server holds, and
                             // its Review shows again (Enter there checks once more).
                             Choice::KeepMine => {
+                                // An undo stays the undo it was (its history entry says so).
+                                let undoing = match &self.phase {
+                                    Phase::Write(f) => Some((f.plan.undo, f.reverting.clone())),
+                                    _ => None,
+                                };
                                 self.base = now;
                                 self.phase = Phase::Edit;
                                 self.review();
+                                if let (Phase::Write(f), Some((undo, reverting))) =
+                                    (&mut self.phase, undoing)
+                                {
+                                    f.plan.undo = undo;
+                                    f.reverting = reverting;
+                                }
                                 return vec![];
                             }
                             Choice::TakeTheirs => {

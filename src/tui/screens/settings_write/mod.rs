@@ -123,7 +123,16 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Step::Undo(view) => app.revert(view),
-        Step::Resolved(view, choice) => resolve(app, view, choice),
+        Step::Resolved(view, choice) => {
+            // An undo stays the undo it was through its conflict (its history entry says so).
+            let undoing = flow(app).map(|f| (f.plan.revert, f.reverting.clone()));
+            let effects = resolve(app, view, choice);
+            if let (Some((revert, reverting)), Some(f)) = (undoing, flow_mut(app)) {
+                f.plan.revert = revert;
+                f.reverting = reverting;
+            }
+            effects
+        }
     }
 }
 
