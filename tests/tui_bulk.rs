@@ -690,3 +690,27 @@ fn closing_a_batch_result_leaves_its_outcome_on_the_status_line() {
     app.update(Msg::ListLoaded(Ok(list())));
     assert!(status(&app).contains("3 applied"), "{}", status(&app));
 }
+
+/// Was: a batch's Result offered "u undo what landed" when nothing had landed (u then only
+/// says there is nothing to undo); "r try the failed again" stays, the kind says when.
+#[test]
+fn a_batch_where_nothing_landed_offers_no_undo() {
+    let offers_undo = |app: &App| match &app.bulk.as_ref().unwrap().phase {
+        Phase::Write(flow) => flow
+            .hints()
+            .iter()
+            .any(|(a, _)| *a == orws::config::Action::Undo),
+        other => panic!("{other:?}"),
+    };
+    let mut app = progress();
+    app.update(Msg::Bulk(BulkMsg::Finished(vec![None, None, None])));
+    assert!(!offers_undo(&app));
+    let mut app = progress();
+    let items = items(&app);
+    app.update(Msg::Bulk(BulkMsg::Finished(vec![
+        Some(applied(&items[0])),
+        None,
+        None,
+    ])));
+    assert!(offers_undo(&app));
+}

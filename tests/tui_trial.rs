@@ -521,6 +521,50 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
     assert!(said.contains("the server rejected the request"), "{said}");
 }
 
+/// Was: a Budgets or Guardrail Result where nothing landed offered "u undo".
+#[test]
+fn a_budgets_or_guardrail_result_where_nothing_landed_offers_no_undo() {
+    use orws::config::Action;
+    use orws::tui::screens::guardrail::{GuardrailMsg, GuardrailState};
+    let undo = |h: Vec<(Action, &str)>| h.iter().any(|(a, _)| *a == Action::Undo);
+    let (mut s, _) = orws::tui::screens::budgets::BudgetsState::new(PRODUCTION);
+    s.update(BudgetsMsg::Loaded(Ok(Budgets {
+        limits: Limits::default().with(Interval::Weekly, Some(150.0)),
+        include_byok: Some(false),
+    })));
+    s.act(Action::Down, None);
+    s.act(Action::Clear, None);
+    s.act(Action::Review, None);
+    s.act(Action::Submit, None);
+    s.update(BudgetsMsg::Sent {
+        landed: 0,
+        failure: Some(orws::api::WriteFailure::Failed(
+            orws::api::ApiError::Forbidden {
+                message: "no".into(),
+            },
+        )),
+    });
+    assert!(s.result().is_some());
+    assert!(!undo(s.hints()), "{:?}", s.hints());
+
+    let guardrail = "595d5849-7e86-51fd-a7c0-705c34e4afff";
+    let held = serde_json::json!({"id": guardrail, "workspace_id": PRODUCTION,
+        "allowed_models": ["openai/gpt-4o"]});
+    let (mut g, _) = GuardrailState::new(PRODUCTION, guardrail);
+    g.update(GuardrailMsg::Loaded(Ok(Some(
+        held.as_object().unwrap().clone(),
+    ))));
+    g.act(Action::Clear, None);
+    g.act(Action::Review, None);
+    g.act(Action::Submit, None);
+    g.update(GuardrailMsg::Sent(Err(orws::api::WriteFailure::Failed(
+        orws::api::ApiError::Forbidden {
+            message: "no".into(),
+        },
+    ))));
+    assert!(!undo(g.hints()), "{:?}", g.hints());
+}
+
 /// Was: the settings Result scrolled by rows up to its last row whether or not they all fit,
 /// so End (or ↓) on a short result hid its first rows behind an empty screen.
 #[test]

@@ -49,6 +49,11 @@ impl crate::tui::flow::Plan for Pending {
 
     fn progress(&self) {}
 
+    /// Only a plan of which something landed.
+    fn undoable(&self, outcome: &Outcome) -> bool {
+        !outcome.landed.is_empty()
+    }
+
     fn label(shown: crate::tui::flow::Shown, action: Action) -> Option<&'static str> {
         use crate::tui::flow::Shown;
         Some(match (shown, action) {

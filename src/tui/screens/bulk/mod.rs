@@ -90,6 +90,11 @@ impl crate::tui::flow::Plan for review::BulkReview {
         true
     }
 
+    /// Only a batch where something landed.
+    fn undoable(&self, outcome: &result::BulkResult) -> bool {
+        !batch::undo_items(&outcome.items, &outcome.outcomes).is_empty()
+    }
+
     fn label(
         shown: crate::tui::flow::Shown,
         action: crate::config::Action,

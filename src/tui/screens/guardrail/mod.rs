@@ -50,6 +50,11 @@ impl crate::tui::flow::Plan for Pending {
 
     fn progress(&self) {}
 
+    /// Only a PATCH that landed.
+    fn undoable(&self, outcome: &Outcome) -> bool {
+        outcome.after.is_ok()
+    }
+
     fn label(shown: crate::tui::flow::Shown, action: Action) -> Option<&'static str> {
         use crate::tui::flow::Shown;
         Some(match (shown, action) {
