@@ -39,11 +39,7 @@ pub struct Item {
 impl Item {
     /// The label for a workspace: its slug, else its name, else its id.
     pub fn label_of(ws: &Workspace) -> String {
-        [ws.slug(), ws.name(), ws.id()]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .unwrap_or_default()
-            .to_string()
+        ws.label().to_string()
     }
 }
 

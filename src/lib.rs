@@ -17,6 +17,7 @@ pub mod connection;
 pub mod error;
 pub mod fake;
 pub mod revert;
+pub mod say;
 pub mod settings;
 pub mod state;
 pub mod submit;

@@ -19,14 +19,14 @@ fn main() -> ExitCode {
         // conflict or "changes present": what a script reads is not there.
         Err(e) if stdout_failed() => {
             if !matches!(e, RunError::ChangesPresent) {
-                orws::cli::say::say(&format!("error: {e}"));
+                orws::say::say(&format!("error: {e}"));
             }
             ExitCode::from(RunError::API as u8)
         }
         // The plan on stdout says it all.
         Err(RunError::ChangesPresent) => ExitCode::from(RunError::CHANGES as u8),
         Err(e) => {
-            orws::cli::say::say(&format!("error: {e}"));
+            orws::say::say(&format!("error: {e}"));
             ExitCode::from(e.exit_code() as u8)
         }
     }

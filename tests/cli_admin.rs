@@ -252,6 +252,81 @@ fn members_list_joins_names() {
     );
 }
 
+/// The organisation's members, with the user ids `members add` takes (issue 20 item 17: the
+/// CLI could not show them).
+#[test]
+fn members_org_lists_the_organisation_with_user_ids() {
+    let server = fake();
+    let r = at(&server, &["members", "org"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut lines = r.stdout.lines();
+    let head: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(head, ["NAME", "EMAIL", "USER", "ROLE"], "{}", r.stdout);
+    assert!(
+        lines.any(|l| l.contains("jane.doe@example.com")
+            && l.contains("user_2dHFtVWx2n56w6HkM0000000001")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.lines().count(), 7, "every member:\n{}", r.stdout);
+    let r = at(&server, &["--output", "json", "members", "org"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let all: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(all.len(), 6);
+    let mei = all
+        .iter()
+        .find(|m| m["email"] == "mei.tanaka@example.com")
+        .unwrap();
+    assert_eq!(mei["user_id"], "user_2dHFtVWx2n56w6HkM0000000003");
+    assert!(mei["name"].as_str().unwrap().starts_with("Mei"), "{mei}");
+    // One without a name has none, not its email twice.
+    let bot = all
+        .iter()
+        .find(|m| m["email"] == "ops-bot@example.com")
+        .unwrap();
+    assert_eq!(bot["name"], Value::Null, "{bot}");
+    assert!(writes(&server).is_empty());
+}
+
+/// `members add` takes an email the organisation knows; an unknown one is exit 2 naming it,
+/// nothing sent (issue 20 item 17).
+#[test]
+fn members_add_takes_an_email_and_refuses_an_unknown_one() {
+    let server = fake();
+    let r = at(
+        &server,
+        &[
+            "members",
+            "add",
+            "dev",
+            "nobody@example.com",
+            "Mei.Tanaka@example.com",
+        ],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("no member of the organisation has the email nobody@example.com"),
+        "{}",
+        r.stderr
+    );
+    assert!(writes(&server).is_empty());
+    let r = at(
+        &server,
+        &["members", "add", "dev", "Mei.Tanaka@example.com"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let w = writes(&server);
+    assert_eq!(
+        w[0].path,
+        format!("/api/v1/workspaces/{DEV_ID}/members/add")
+    );
+    assert_eq!(
+        body(&w[0]),
+        json!({"user_ids": ["user_2dHFtVWx2n56w6HkM0000000003"]})
+    );
+}
+
 #[test]
 fn members_add_posts_the_user_ids() {
     let server = fake();

@@ -67,16 +67,13 @@ fn export_edit_plan_apply_then_plan_shows_no_changes() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("1 workspace to change (1 field), "),
+        r.stdout.contains(
+            "14 workspaces unchanged (--show-unchanged lists them)\n1 workspace to change (1 field); "
+        ),
         "{}",
         r.stdout
     );
-    assert!(
-        r.stdout
-            .contains(&format!("production ({PROD_ID}): no changes")),
-        "{}",
-        r.stdout
-    );
+    assert!(!r.stdout.contains("production"), "{}", r.stdout);
     assert!(writes(&server).is_empty(), "plan sends nothing");
 
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
@@ -191,14 +188,19 @@ fn a_field_left_out_is_not_managed_and_unmanaged_workspaces_are_counted() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("1 workspace to change (1 field), 0 without changes; 14 on the server not managed by the file"),
+        r.stdout.ends_with(
+            "\n\n1 workspace to change (1 field); 14 on the server not managed by the file\n"
+        ),
         "{}",
         r.stdout
     );
 }
 
+/// A saved plan the server has moved away from is refused before it is shown or asked about:
+/// each moved field is named, exit 3, "plan again", nothing sent (issue 20 item 16). It used
+/// to show the saved values, ask, and send the workspaces that had not moved.
 #[test]
-fn a_conflict_between_plan_and_apply_stops_that_workspace_only() {
+fn a_stale_saved_plan_is_refused_before_asking_and_nothing_is_sent() {
     let server = fake();
     let d = dir();
     let file = export_all(&server, d.path(), "ws.toml");
@@ -220,29 +222,154 @@ fn a_conflict_between_plan_and_apply_stops_that_workspace_only() {
     // Someone renames staging after the plan; a field the plan does not change moves too.
     assert!(server.set_field(STAGING_ID, "name", json!("Staging (theirs)")));
     assert!(server.set_field(PROD_ID, "description", json!("theirs")));
-    let r = at(&server, &["apply", path_str(&plan), "--yes"]);
-    assert_eq!(r.code, 3, "{r:?}");
-    assert_eq!(
-        name_of(&server, STAGING_ID),
-        "Staging (theirs)",
-        "never overwritten"
+    for yes in [true, false] {
+        let mut args = vec!["apply", path_str(&plan)];
+        if yes {
+            args.push("--yes");
+        }
+        let r = at(&server, &args);
+        assert_eq!(r.code, 3, "{r:?}");
+        assert!(
+            r.stderr.contains(&format!(
+                "staging ({STAGING_ID}): name is now Staging (theirs); the plan saw Staging"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("plan again"), "{}", r.stderr);
+        assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
+        // Neither the plan nor the question came first; production's description is not a
+        // field the plan changes.
+        assert!(
+            !r.stderr.contains("apply to") && !r.stderr.contains("FIELD"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("production"), "{}", r.stderr);
+        assert!(writes(&server).is_empty(), "nothing sent");
+    }
+    assert_eq!(name_of(&server, STAGING_ID), "Staging (theirs)");
+    assert_eq!(name_of(&server, PROD_ID), "Production");
+    // Planned again, it applies.
+    let r = at(
+        &server,
+        &["plan", path_str(&file), "--out", path_str(&plan)],
     );
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = at(&server, &["apply", path_str(&plan), "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
     assert_eq!(name_of(&server, PROD_ID), "Production 2");
-    assert_eq!(server.workspace(PROD_ID).unwrap()["description"], "theirs");
-    let staging_line = r.stdout.lines().find(|l| l.starts_with("staging")).unwrap();
+}
+
+/// On a terminal a long value wraps within its column, whole (it was cut at 40 with `…`).
+#[test]
+fn plan_on_a_terminal_wraps_long_values_and_cuts_none() {
+    use pty_support::{Pty, Sandbox};
+    let server = fake();
+    let d = dir();
+    let file = d.path().join("one.yaml");
+    let words: Vec<String> = (1..=20).map(|i| format!("w{i:02}")).collect();
+    std::fs::write(
+        &file,
+        format!(
+            "workspaces:\n  {DEV_ID}:\n    description: {}\n",
+            words.join(" ")
+        ),
+    )
+    .unwrap();
+    let sb = Sandbox::new();
+    let url = server.url();
+    let mut cmd = sb.command(&["--base-url", &url, "plan", path_str(&file)]);
+    cmd.env("OPENROUTER_API_KEY", KEY);
+    let mut pty = Pty::spawn(cmd, 60, 30);
+    let screen = pty.wait_for("not managed by the file", DEADLINE);
+    assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 0, "{screen}");
+    assert!(!screen.contains('…'), "{screen}");
+    for w in &words {
+        assert_eq!(screen.matches(w.as_str()).count(), 1, "{w}:\n{screen}");
+    }
+    let rows = screen
+        .lines()
+        .filter(|l| l.contains("w0") || l.contains("w1") || l.contains("w20"))
+        .count();
+    assert!(rows > 1, "wrapped over several rows:\n{screen}");
+}
+
+/// `plan` lists only the workspaces with changes, by slug, the rest as one count
+/// (`--show-unchanged` lists them), values whole when piped; `--output json` keeps every
+/// workspace in the same order (issue 20 item 15). It printed "no changes" for each, in uuid
+/// order, with values cut at 40 characters.
+#[test]
+fn plan_lists_the_changed_workspaces_by_slug_with_whole_values() {
+    let server = fake();
+    let d = dir();
+    let file = d.path().join("three.yaml");
+    let long =
+        "A description long enough to be cut at forty characters, which a pipe must never see cut.";
+    std::fs::write(
+        &file,
+        format!(
+            "workspaces:\n  {STAGING_ID}:\n    name: Staging 2\n  {DEV_ID}:\n    description: {long}\n  {PROD_ID}:\n    name: Production\n"
+        ),
+    )
+    .unwrap();
+    let r = at(&server, &["plan", path_str(&file)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let dev = r
+        .stdout
+        .find(&format!("dev ({DEV_ID})\n"))
+        .expect(&r.stdout);
+    let staging = r
+        .stdout
+        .find(&format!("staging ({STAGING_ID})\n"))
+        .expect(&r.stdout);
+    assert!(dev < staging, "by slug, not by uuid:\n{}", r.stdout);
+    assert!(r.stdout.contains(long), "whole when piped:\n{}", r.stdout);
+    assert!(!r.stdout.contains('…'), "{}", r.stdout);
+    assert!(!r.stdout.contains("production"), "{}", r.stdout);
+    assert!(!r.stdout.contains("no changes"), "{}", r.stdout);
     assert!(
-        staging_line.contains("conflict") && staging_line.contains("Staging (theirs)"),
+        r.stdout.ends_with(
+            "1 workspace unchanged (--show-unchanged lists them)\n\
+             2 workspaces to change (2 fields); 12 on the server not managed by the file\n"
+        ),
         "{}",
         r.stdout
     );
-    assert_eq!(
-        patches(&server),
-        [(
-            format!("/api/v1/workspaces/{PROD_ID}"),
-            json!({"name": "Production 2"})
-        )]
+
+    let r = at(&server, &["plan", path_str(&file), "--show-unchanged"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(&format!(
+            "1 workspace unchanged:\n  production ({PROD_ID})\n"
+        )),
+        "{}",
+        r.stdout
     );
-    assert_eq!(r.history()[0]["parts"].as_array().unwrap().len(), 1);
+
+    let r = at(&server, &["--output", "json", "plan", path_str(&file)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let plan: Value = serde_json::from_str(&r.stdout).unwrap();
+    let order: Vec<(&str, usize)> = plan["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["id"].as_str().unwrap(),
+                w["changes"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(order, [(DEV_ID, 1), (PROD_ID, 0), (STAGING_ID, 1)]);
+    assert!(writes(&server).is_empty(), "plan sends nothing");
+
+    // Apply's table says `applied` once, in RESULT.
+    let r = at(&server, &["apply", path_str(&file), "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let row = r.stdout.lines().find(|l| l.starts_with("staging")).unwrap();
+    assert_eq!(row.matches("applied").count(), 1, "{}", r.stdout);
 }
 
 #[test]
@@ -600,16 +727,16 @@ fn a_json_plan_from_stdout_is_a_saved_plan_and_apply_reports_in_json() {
     assert_eq!(result["results"][0]["id"], STAGING_ID);
     assert_eq!(result["results"][0]["status"], "applied");
     assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
-    // The same saved plan again once someone set a third value: a conflict, not an overwrite.
+    // The same saved plan again once someone set a third value: refused before anything is
+    // asked or sent (exit 3, "plan again"), not an overwrite.
     assert!(server.set_field(STAGING_ID, "name", json!("Staging 3")));
     let r = at(
         &server,
         &["--output", "json", "apply", path_str(&saved), "--yes"],
     );
     assert_eq!(r.code, 3, "{r:?}");
-    let result: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(result["results"][0]["status"], "conflict");
-    assert_eq!(result["conflicts"], 1);
+    assert_eq!(r.stdout, "", "no result: nothing was tried");
+    assert!(r.stderr.contains("plan again"), "{}", r.stderr);
     assert_eq!(name_of(&server, STAGING_ID), "Staging 3");
     assert_eq!(patches(&server).len(), 1);
 }

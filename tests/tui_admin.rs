@@ -376,6 +376,50 @@ fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
     assert_eq!(undo.plan.key_in, Some(("h1".into(), "u-staging".into())));
 }
 
+/// Issue 20 item 6: the move target list can be long (hundreds of workspaces): `/` filters it
+/// by slug or name (letters are text there: `m`, `j`, `q` too), `Esc` clears the filter,
+/// `Enter` picks the highlighted workspace.
+#[test]
+fn the_move_target_list_filters_with_slash_esc_clears_and_enter_picks() {
+    use orws::admin::keys::KeyPatch;
+    use orws::tui::screens::admin_write::AdminRequest;
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('m'));
+    let mut list = vec![common::production()];
+    list.extend((0..40).map(|i| workspace(&format!("u-team{i}"), &format!("Team{i}"))));
+    list.push(workspace("u-mjq", "Majorq"));
+    list.push(workspace("u-staging", "Staging"));
+    app.update(Msg::ListLoaded(Ok(list)));
+    assert!(draw(&app, 80, 24).contains("/ filter"), "the hint says so");
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "mjq");
+    assert_eq!(app.tabs.current, Tab::Keys, "letters are text here");
+    assert!(app.tabs.keys.moving.is_some(), "q did not quit nor m leave");
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("Majorq (majorq)"), "{text}");
+    assert!(!text.contains("Team1 (team1)"), "{text}");
+    assert!(text.contains("mjq"), "the filter is shown\n{text}");
+    // Esc clears the filter; the list is whole again and still open.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.tabs.keys.moving.is_some());
+    assert!(draw(&app, 80, 24).contains("Team1 (team1)"));
+    // Filtered by name, Enter picks the highlighted one: the Review of that move.
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "Stag");
+    key(&mut app, KeyCode::Enter);
+    let write = app.admin.clone().expect("the Review of the move");
+    assert_eq!(
+        write.plan.requests,
+        vec![AdminRequest::PatchKey {
+            hash: "h1".into(),
+            patch: KeyPatch {
+                workspace_id: Some("u-staging".into()),
+                ..KeyPatch::default()
+            },
+        }]
+    );
+}
+
 #[test]
 fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
     use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
@@ -395,18 +439,15 @@ fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
         "h2".into(),
     )])));
     assert_eq!(app.tabs.keys.list().len(), 1);
-    key(&mut app, KeyCode::Char('u'));
+    // A delete offers no undo: no `u` in the hints, `u` does nothing, the result says why.
+    let text = draw(&app, 80, 24);
+    assert!(!text.contains("u undo"), "{text}");
+    assert!(text.contains("cannot be brought back"), "{text}");
+    assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(matches!(
         app.admin.as_ref().unwrap().phase,
         orws::tui::flow::Phase::Result(Ok(_))
     ));
-    assert!(
-        app.status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("cannot be brought back")
-    );
 }
 
 fn members_data(default_id: Option<String>) -> orws::tui::screens::members_tab::MembersData {
@@ -522,6 +563,29 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
     ));
 }
 
+/// Issue 20 item 6: the members to add filter by name or email with `/` (`Esc` clears), and
+/// `Enter` picks: the highlighted one (or the marked ones), as `s` does.
+#[test]
+fn the_members_to_add_filter_by_name_or_email_and_enter_picks() {
+    use orws::tui::screens::admin_write::AdminRequest;
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "priya@");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tabs.members.candidates().len(), 1, "by email");
+    assert!(app.admin.is_none(), "Enter in the filter applies it");
+    key(&mut app, KeyCode::Enter);
+    let write = app.admin.clone().expect("Enter picks");
+    assert_eq!(
+        write.plan.requests,
+        vec![AdminRequest::AddMembers {
+            workspace: common::production().id().to_string(),
+            user_ids: vec!["u5".into()],
+        }]
+    );
+}
+
 #[test]
 fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
     use orws::tui::screens::admin_write::AdminRequest;
@@ -553,6 +617,70 @@ fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
     );
     // The undo re-adds them, and says the role may not come back.
     assert!(write.plan.notes.iter().any(|n| n.contains("admin role")));
+}
+
+/// A rule's number (`R6`) in what a person reads: never (product.md §15), its words instead.
+fn rule_number(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(1))
+        .find(|&i| {
+            b[i] == b'R'
+                && b[i + 1].is_ascii_digit()
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        })
+        .map(|i| text[i..(i + 3).min(text.len())].to_string())
+}
+
+/// Issue 20 item 13 (product.md §15 "Known refusals"): a removal orws infers the server will
+/// refuse (the member created active keys here, by `creator_user_id`) keeps Enter, and the
+/// Review says in words, where Enter is offered, that it is expected to be refused; a delete
+/// of a workspace that still holds keys (certain) offers no Enter and says why in words.
+#[test]
+fn a_refusal_orws_infers_keeps_enter_with_the_warning_and_a_certain_one_offers_none() {
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char('x'));
+    let write = app.admin.clone().unwrap();
+    assert!(write.plan.blocked.is_none(), "inferred: Enter stays");
+    let text = draw(&app, 100, 30);
+    assert!(
+        text.contains("expected to refuse") && text.contains("Enter sends it anyway"),
+        "{text}"
+    );
+    assert!(text.contains("Jane <jane@example.com>"), "{text}");
+    assert_eq!(rule_number(&text), None, "{text}");
+    assert!(matches!(
+        key(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::AdminSend { .. }]
+    ));
+    // Bob created no key here: nothing to warn of.
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('x'));
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("refuse"), "{text}");
+    assert!(text.contains("Enter sends"), "{text}");
+    // Certain: keys are still in the workspace to delete.
+    let mut app = form();
+    let id = common::production().id().to_string();
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::KeysLoaded {
+        workspace_id: id.clone(),
+        result: Ok(keys_of(&id)),
+    });
+    typed(&mut app, "production");
+    key(&mut app, KeyCode::Enter);
+    let text = draw(&app, 100, 30);
+    assert!(
+        text.contains("a workspace with keys cannot be deleted")
+            && text.contains("Enter sends nothing"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Enter send "),
+        "no send in the hints\n{text}"
+    );
+    assert_eq!(rule_number(&text), None, "{text}");
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
 }
 
 #[test]
@@ -669,6 +797,10 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
 fn a_create_without_a_name_is_not_reviewed_and_says_why() {
     let mut app = picker();
     key(&mut app, KeyCode::Char('n'));
+    // Before anything is typed, an empty field is no error yet (issue 20 polish).
+    let text = draw(&app, 60, 20);
+    assert!(!text.contains("✗"), "{text}");
+    assert!(text.contains("required"), "{text}");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
     assert!(app.admin.is_none());
@@ -754,14 +886,92 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
         [Effect::AdminSend { .. }]
     ));
     app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
+    // No undo is offered for a delete, and `u` sends nothing nor reopens the delete.
+    let text = draw(&app, 80, 24);
+    assert!(!text.contains("u undo"), "{text}");
+    assert!(text.contains("cannot be brought back"), "{text}");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(
+        key(&mut app, KeyCode::Enter)
+            .iter()
+            .all(|e| !matches!(e, Effect::AdminSend { .. }))
+    );
+}
+
+/// Issue 20 item 12: "type the slug exactly" goes once the slug is right and is not carried
+/// into the Review and the Result; the default workspace's confirmation shows, and `Space`
+/// toggles it, only once the slug is right and the input has let go (`Space` while typing is
+/// the slug's).
+#[test]
+fn the_delete_says_type_the_slug_only_until_it_is_right_and_confirms_the_default_after() {
+    use orws::tui::screens::admin_write::AdminAnswer;
+    let mut app = form();
+    let id = common::production().id().to_string();
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::KeysLoaded {
+        workspace_id: id.clone(),
+        result: Ok(vec![]),
+    });
+    app.update(Msg::DefaultLoaded {
+        workspace_id: id.clone(),
+        result: Ok(Some(id.clone())),
+    });
+    let slug_warning = |app: &App| {
         app.status
             .as_ref()
-            .unwrap()
-            .text
-            .contains("cannot be brought back")
+            .is_some_and(|s| s.text.contains("slug exactly"))
+    };
+    typed(&mut app, "prod");
+    key(&mut app, KeyCode::Enter);
+    assert!(slug_warning(&app));
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("I understand"), "not while typing\n{text}");
+    // Space while the input has the focus is the slug's, not the confirmation's.
+    key(&mut app, KeyCode::Char(' '));
+    assert!(!app.delete.as_ref().unwrap().confirm_default);
+    key(&mut app, KeyCode::Backspace);
+    typed(&mut app, "uction");
+    assert!(!slug_warning(&app), "the slug is right now");
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("I understand"), "still typing\n{text}");
+    assert!(!text.contains("slug exactly"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.admin.is_none(), "the default needs its own yes");
+    let text = draw(&app, 100, 30);
+    assert!(text.contains("[ ] Space: I understand"), "{text}");
+    key(&mut app, KeyCode::Char(' '));
+    assert!(draw(&app, 100, 30).contains("[x] Space: I understand"));
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.admin.is_some(),
+        "Enter reviews once the slug and the yes are given"
     );
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("slug exactly"), "{text}");
+    assert!(!text.contains("Space confirms"), "{text}");
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("slug exactly"), "{text}");
+}
+
+/// Before the slug is right, `Space` off the input confirms nothing and the box is not shown.
+#[test]
+fn space_confirms_the_default_delete_only_after_the_right_slug() {
+    let mut app = form();
+    let id = common::production().id().to_string();
+    key(&mut app, KeyCode::Char('D'));
+    app.update(Msg::DefaultLoaded {
+        workspace_id: id.clone(),
+        result: Ok(Some(id)),
+    });
+    typed(&mut app, "prod");
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.delete.as_ref().unwrap().typing);
+    key(&mut app, KeyCode::Char(' '));
+    assert!(!app.delete.as_ref().unwrap().confirm_default);
+    let text = draw(&app, 100, 30);
+    assert!(!text.contains("I understand"), "{text}");
 }
 
 #[test]

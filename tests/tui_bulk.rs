@@ -593,15 +593,10 @@ fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
     assert_eq!(effects, vec![]);
     let text = screen(&app, (80, 24));
     assert!(text.contains("3 not started"), "{text}");
-    key(&mut app, KeyCode::Char('u'));
+    // Nothing landed: no undo is offered, and `u` does nothing.
+    assert!(!text.contains("u undo"), "{text}");
+    assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert_eq!(input::context(&app), Ok(Scope::Result));
-    assert!(
-        app.status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("nothing to undo")
-    );
     // r: the writes a stop (or anything) left unstarted can be started again.
     key(&mut app, KeyCode::Char('r'));
     let r = review(&app);
@@ -671,6 +666,32 @@ fn a_paste_goes_into_the_bulk_field_being_edited() {
     app.update(Msg::Paste("Pasted".into()));
     key(&mut app, KeyCode::Enter);
     assert_eq!(field(&app, "name").current, Some(json!("Pasted")));
+}
+
+/// Two `Esc` by reflex (the filter, then the marks) no longer lose a marked set for good: `u`
+/// brings the marks back (issue 20 item 5); marking anew forgets what was cleared.
+#[test]
+fn marks_cleared_by_esc_come_back_with_u() {
+    let mut app = picker();
+    mark(&mut app, &["alpha", "beta", "gamma"]);
+    assert_eq!(app.picker.marked_count(), 3);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "al");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.picker.marked_count(), 0);
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("u brings them back"), "{said}");
+    let shown = screen(&app, (100, 30));
+    assert!(shown.contains("u bring back the marks"), "{shown}");
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.picker.marked_count(), 3);
+    // Cleared again, then a new mark: `u` has nothing to bring back.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.picker.marked_count(), 1);
 }
 
 /// Was: closing a batch's Result (Enter, or a second Enter typed by reflex) cleared the status

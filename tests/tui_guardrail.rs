@@ -617,7 +617,7 @@ fn content_filters_edited_in_the_editor_are_sent_whole() {
     let text = fx
         .iter()
         .find_map(|e| match e {
-            Effect::OpenEditor { text } => Some(text.clone()),
+            Effect::OpenEditor { text, .. } => Some(text.clone()),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no editor: {fx:?}"));
@@ -647,7 +647,7 @@ fn content_filters_emptied_in_the_editor_are_sent_as_null() {
     focus(&mut s, "content_filters");
     assert!(matches!(
         s.act(Action::Editor, None).as_slice(),
-        [GuardrailEffect::OpenEditor(_)]
+        [GuardrailEffect::OpenEditor { .. }]
     ));
     s.editor_closed(Ok("[]\n".into()));
     let patch = review_patch(&mut s);
@@ -684,6 +684,80 @@ fn bad_json_from_the_editor_keeps_the_old_value_and_sends_nothing() {
         s.act(Action::Review, None);
         assert_eq!(s.phase, Phase::Edit, "{bad}: nothing to send");
     }
+}
+
+/// Issue 20 item 2: text the field cannot take is not thrown away. As `kubectl edit` does,
+/// the editor opens again on the person's own text with the reason on top as `//` lines
+/// (product.md §15), in a file named for its content; quitting it unchanged keeps the old
+/// value and says so; fixed text is taken with the `//` lines removed.
+#[test]
+fn bad_json_from_the_editor_reopens_it_on_the_same_text_with_the_reason_on_top() {
+    use orws::tui::app::{Effect, Msg};
+    let opened = |fx: &[Effect]| {
+        fx.iter()
+            .find_map(|e| match e {
+                Effect::OpenEditor { text, file } => Some((text.clone(), file.clone())),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no editor: {fx:?}"))
+    };
+    let old = Entry::Fixed(json!([{"pattern": "secret", "action": "block"}]));
+    let mut app = app_on(filters_held(), "content_filters");
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('e'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(opened(&fx).1, "content_filters.json");
+    let bad = "[{\"pattern\": \"pin\", \"action\": \"redact\"},\n";
+    let fx = app.update(Msg::EditorClosed(Ok(bad.into())));
+    let (again, file) = opened(&fx);
+    assert_eq!(file, "content_filters.json");
+    assert!(again.starts_with("// "), "the reason on top: {again}");
+    assert!(again.contains("not JSON"), "{again}");
+    assert!(again.ends_with(bad), "the person's own text: {again}");
+    let s = app.tabs.guardrail.as_ref().unwrap();
+    assert_eq!(
+        s.entries[row("content_filters")],
+        old,
+        "unchanged meanwhile"
+    );
+    // Quitting the editor with the text as it was handed keeps the old value and says so.
+    let fx = app.update(Msg::EditorClosed(Ok(again.clone())));
+    assert!(fx.is_empty(), "{fx:?}");
+    let s = app.tabs.guardrail.as_ref().unwrap();
+    assert_eq!(s.entries[row("content_filters")], old);
+    let status = s.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("unchanged") && status.contains("old value"),
+        "{status}"
+    );
+    // Again, then fixed with the reason lines left in: they come off before parsing.
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('e'),
+        KeyModifiers::NONE,
+    )));
+    let fx = app.update(Msg::EditorClosed(Ok(bad.into())));
+    let (again, _) = opened(&fx);
+    let fixed = format!("{}]\n", again.trim_end().trim_end_matches(','));
+    let fx = app.update(Msg::EditorClosed(Ok(fixed)));
+    assert!(fx.is_empty(), "{fx:?}");
+    let s = app.tabs.guardrail.as_ref().unwrap();
+    assert_eq!(
+        s.entries[row("content_filters")],
+        Entry::Fixed(json!([{"pattern": "pin", "action": "redact"}])),
+        "{:?}",
+        s.status
+    );
+    // JSON the field does not take reopens it too, with the field's rule in words.
+    let mut app = app_on(filters_held(), "content_filters");
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('e'),
+        KeyModifiers::NONE,
+    )));
+    let fx = app.update(Msg::EditorClosed(Ok("[\"a string\"]\n".into())));
+    let (again, _) = opened(&fx);
+    assert!(again.starts_with("// not taken"), "{again}");
+    assert!(again.ends_with("[\"a string\"]\n"), "{again}");
 }
 
 #[test]

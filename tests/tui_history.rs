@@ -343,14 +343,15 @@ fn u_on_a_batch_opens_the_bulk_review_of_its_undo() {
     }
     let shown = draw(&app, 100, 30);
     assert!(shown.contains("Undo on 2 workspaces"), "{shown}");
-    // Esc: nothing sent, back to the list.
+    // Esc: nothing sent, back to the History it came from.
     let effects = key(&mut app, KeyCode::Esc);
     assert!(
         !effects.iter().any(|e| matches!(e, Effect::Bulk(_))),
         "{effects:?}"
     );
+    assert!(effects.contains(&Effect::LoadHistory), "{effects:?}");
     assert!(app.bulk.is_none());
-    assert!(matches!(app.screen, Screen::Picker));
+    assert!(matches!(app.screen, Screen::History(_)));
 }
 
 #[test]
@@ -786,4 +787,42 @@ fn a_revert_is_listed_as_the_undo_of_its_entry() {
     let shown = draw(&app, 140, 30);
     assert!(shown.contains("revert of aaaaaaaa ·"), "{shown}");
     assert!(shown.contains("description: \"new\" → \"old\""), "{shown}");
+}
+
+/// Esc on an undo's Review opened from the History goes back to the History, with nothing
+/// staged in the form (and so no draft written), for the form's undo and an admin write's.
+#[test]
+fn esc_on_an_undo_review_from_the_history_returns_to_it_with_nothing_staged() {
+    // The entry's after is what the server holds, so the undo's Review opens.
+    let mut now = common::production();
+    now.set("description", json!("changed"));
+    let mut app2 = history_open();
+    key(&mut app2, KeyCode::Char('u'));
+    app2.update(app2.loaded(Ok(now)));
+    assert_eq!(
+        app2.settings_write(),
+        Some(orws::tui::flow::Shown::Review),
+        "{:?}",
+        app2.status
+    );
+    let effects = key(&mut app2, KeyCode::Esc);
+    assert!(effects.contains(&Effect::LoadHistory), "{effects:?}");
+    assert!(matches!(app2.screen, Screen::History(_)));
+    assert!(
+        app2.form.as_ref().unwrap().patch().is_empty(),
+        "nothing staged"
+    );
+    assert_eq!(app2.unsaved(), 0);
+
+    // An admin write's undo (members) the same way.
+    let mut app = history_open();
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('u'));
+    app.update(app.loaded(Ok(ws("u3", "dev"))));
+    assert!(app.admin.is_some());
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(effects.contains(&Effect::LoadHistory), "{effects:?}");
+    assert!(app.admin.is_none());
+    assert!(matches!(app.screen, Screen::History(_)));
 }

@@ -375,14 +375,20 @@ fn delete_flow() -> App {
     app
 }
 
-/// The guided delete of the default workspace: Space confirms.
+/// The guided delete of the default workspace, its slug typed: Space confirms.
 fn delete_default() -> App {
-    let mut app = delete_flow();
+    let mut app = form();
+    key(&mut app, KeyCode::Char('D'));
     let id = production().id().to_string();
     app.update(Msg::DefaultLoaded {
         workspace_id: id.clone(),
         result: Ok(Some(id)),
     });
+    for c in "production".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(input::context(&app), Ok(Scope::Delete));
     app
 }
 
@@ -702,6 +708,26 @@ fn while_too_small_only_quit_acts_with_its_usual_question() {
     assert!(!app.too_small());
     assert_eq!(key(&mut app, KeyCode::Char('s')), vec![]);
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
+}
+
+/// `i`, the terminal shrinks, typing goes on: the text reaches the field (issue 20 item 4);
+/// once the edit ends, only quit acts until the terminal grows again.
+#[test]
+fn text_typed_while_the_terminal_is_too_small_reaches_the_field() {
+    let mut app = form();
+    key(&mut app, KeyCode::Enter);
+    draw(&app, 40, 10);
+    assert!(app.too_small());
+    for c in " 42".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.update(Msg::Paste("!".into()));
+    key(&mut app, KeyCode::Esc);
+    let name = app.form.as_ref().unwrap().current_values()["name"].clone();
+    assert_eq!(name, serde_json::json!("Production 42!"));
+    // Edit mode over: only quit acts now.
+    assert_eq!(key(&mut app, KeyCode::Char('s')), vec![]);
+    assert!(app.settings_write().is_none());
 }
 
 #[test]
@@ -1089,4 +1115,41 @@ fn the_picker_filters_with_the_suggestions_fuzzy_matching_best_first() {
     assert_eq!(matched(&mut app, "prod"), ["production", "prod mirror"]);
     assert_eq!(matched(&mut app, "west"), ["staging west"]);
     assert_eq!(matched(&mut app, "").len(), 3);
+}
+
+/// `? help` and `q quit` stay in the hint bar at every size, down to 60×20 (issue 20 item 8):
+/// what does not fit is the rest, least useful first.
+#[test]
+fn help_and_quit_stay_in_the_hint_bar_at_60_columns() {
+    for scope in Scope::ALL {
+        for make in states(scope) {
+            let app = make();
+            let hinted = scope_hints(&app, scope);
+            let text = draw(&app, 60, 20);
+            let bar = text.lines().last().unwrap_or_default().to_string();
+            for (action, word) in [(Action::Help, "? help"), (Action::Quit, "q quit")] {
+                if hinted.iter().any(|(a, _)| *a == action) && input::context(&app).is_ok() {
+                    assert!(bar.contains(word), "{scope}: {word} missing from {bar:?}");
+                }
+            }
+        }
+    }
+}
+
+/// `orws beta`, then `Esc`: the picker opens with its cursor on `beta`, the workspace just left
+/// (issue 20 polish), and Enter opens it again.
+#[test]
+fn back_on_the_picker_the_cursor_is_on_the_workspace_just_left() {
+    let (mut app, _) = App::new("h", Some("beta".into()));
+    app.update(app.loaded(Ok(ws("u2", "Beta"))));
+    assert!(matches!(app.screen, Screen::Form));
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(effects.contains(&Effect::LoadList), "{effects:?}");
+    let list = vec![ws("u1", "Alpha"), ws("u2", "Beta"), ws("u3", "Gamma")];
+    app.update(Msg::ListLoaded(Ok(list)));
+    assert_eq!(app.picker.selected, 1);
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::LoadWorkspace("u2".into())]
+    );
 }

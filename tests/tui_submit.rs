@@ -473,3 +473,54 @@ async fn loop_applied_then_500_shows_the_result() {
     assert!(screen.contains("✓ applied"), "{screen}");
     assert_eq!(server.count("PATCH"), 1);
 }
+
+/// `u` on a Result undoes the entry that write was recorded as: the undo is recorded as kind
+/// `revert` naming it (product.md §15), and the undo of that undo names the undo in turn.
+#[test]
+fn the_undo_of_a_result_is_recorded_as_the_revert_of_its_entry() {
+    use orws::state::history::Kind;
+    let recorded = |effects: &[Effect]| {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::RecordHistory { id, reverting, .. } => {
+                    Some((id.clone(), reverting.clone()))
+                }
+                _ => None,
+            })
+            .expect("a history entry")
+    };
+    let mut app = submitting_app();
+    let (first, reverting) = recorded(&app.update(Msg::Submitted(Ok(applied("Production 2")))));
+    assert_eq!(reverting, None, "a write of its own");
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Enter);
+    let mut back = serde_json::Map::new();
+    back.insert("name".into(), json!("Production"));
+    let (second, reverting) = recorded(&app.update(Msg::Submitted(Ok(SubmitOutcome {
+        before: renamed("Production 2"),
+        after: production(),
+        patch: PatchBody::from_fields(back),
+        remote_changes: vec![],
+    }))));
+    let reverting = reverting.expect("recorded as a revert");
+    assert_eq!(reverting.of, first);
+    assert_eq!(reverting.reverts, Kind::Patch);
+    // The undo of the undo names the undo.
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Enter);
+    let (_, reverting) = recorded(&app.update(Msg::Submitted(Ok(applied("Production 2")))));
+    assert_eq!(reverting.map(|r| r.of), Some(second));
+}
+
+/// After a submit the form's undo history starts again: `u` in the form does not bring back
+/// edits the server now holds (it once said "Undid the change to name", like a server action).
+#[test]
+fn after_a_submit_u_in_the_form_has_nothing_to_undo() {
+    let mut app = result_app();
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Form));
+    key(&mut app, KeyCode::Char('u'));
+    assert!(status(&app).contains("Nothing to undo"), "{}", status(&app));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+}

@@ -162,15 +162,19 @@ fn typing_in_edit_mode_never_fires_commands() {
     assert_eq!(current(&app, "name"), Some(json!("Productionqsu?")));
 }
 
+/// Ctrl-C leaves edit mode as Esc does (vim users press it by habit), keeping the text; `u`
+/// then undoes the edit like any other (issue 20 item 3).
 #[test]
-fn ctrl_c_cancels_the_edit() {
+fn ctrl_c_ends_the_edit_keeping_the_text_and_u_undoes_it() {
     let mut app = form_app();
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "xyz");
     ctrl(&mut app, 'c');
     assert!(!app.form.as_ref().unwrap().is_editing());
-    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    assert_eq!(current(&app, "name"), Some(json!("Productionxyz")));
     assert!(!app.quit);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(current(&app, "name"), Some(json!("Production")));
 }
 
 #[test]
@@ -249,15 +253,15 @@ fn tab_onto_a_boolean_or_choice_field_waits_for_space() {
     );
     key(&mut app, KeyCode::Tab);
     assert_eq!(focus(&app), "is_observability_broadcast_enabled");
-    // Ctrl-C cancels only the field being edited.
+    // Ctrl-C ends the edit as Esc does, keeping the change.
     key(&mut app, KeyCode::Char(' '));
     ctrl(&mut app, 'c');
     assert!(!app.form.as_ref().unwrap().is_editing());
     assert_eq!(
         current(&app, "is_observability_broadcast_enabled"),
-        Some(json!(false))
+        Some(json!(true))
     );
-    assert_eq!(modified(&app), 1);
+    assert_eq!(modified(&app), 2);
     // Shift-Tab back through a choice field, then Enter ends the edit.
     focus_on(&mut app, "io_logging_sampling_rate");
     key(&mut app, KeyCode::Enter);
@@ -266,7 +270,7 @@ fn tab_onto_a_boolean_or_choice_field_waits_for_space() {
     key(&mut app, KeyCode::Char(' '));
     key(&mut app, KeyCode::Enter);
     assert!(!app.form.as_ref().unwrap().is_editing());
-    assert_eq!(modified(&app), 2);
+    assert_eq!(modified(&app), 3);
 }
 
 #[test]
@@ -524,7 +528,8 @@ fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
     assert_eq!(
         effects,
         vec![Effect::OpenEditor {
-            text: "Production environment workspace".into()
+            text: "Production environment workspace".into(),
+            file: "description.md".into(),
         }]
     );
     app.update(Msg::EditorClosed(Ok("From the editor\n".into())));
@@ -533,6 +538,51 @@ fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
     app.update(Msg::EditorClosed(Err("vi exited with 1".into())));
     assert_eq!(app.status.clone().unwrap().level, Level::Error);
     assert_eq!(current(&app, "description"), Some(json!("From the editor")));
+}
+
+/// Issue 20 item 2 on the form: the key id list goes to the editor as JSON, in a file named
+/// for it; a list that cannot be taken opens the editor again on the person's own text with
+/// the reason on top as `//` lines; quitting it unchanged keeps the old value and says so.
+#[test]
+fn e_on_the_key_id_list_reopens_the_editor_on_text_it_cannot_take() {
+    let mut app = form_app();
+    app.form
+        .as_mut()
+        .unwrap()
+        .focus_field("io_logging_api_key_ids");
+    let opened = |fx: &[Effect]| {
+        fx.iter()
+            .find_map(|e| match e {
+                Effect::OpenEditor { text, file } => Some((text.clone(), file.clone())),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no editor: {fx:?}"))
+    };
+    let (text, file) = opened(&key(&mut app, KeyCode::Char('e')));
+    assert_eq!(file, "io_logging_api_key_ids.json");
+    assert!(text.trim_end().ends_with("null"), "{text}");
+    let bad = "[1, 2, \"x\"]\n";
+    let (again, file) = opened(&app.update(Msg::EditorClosed(Ok(bad.into()))));
+    assert_eq!(file, "io_logging_api_key_ids.json");
+    assert!(again.starts_with("// "), "{again}");
+    assert!(again.ends_with(bad), "the person's own text: {again}");
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(Value::Null));
+    // Quit unchanged: the old value stays, and the status says so.
+    assert!(
+        app.update(Msg::EditorClosed(Ok(again.clone())))
+            .iter()
+            .all(|e| !matches!(e, Effect::OpenEditor { .. }))
+    );
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(Value::Null));
+    assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
+    let status = app.status.clone().unwrap().text;
+    assert!(status.contains("old value"), "{status}");
+    // Fixed, the reason lines left in: taken.
+    key(&mut app, KeyCode::Char('e'));
+    let (again, _) = opened(&app.update(Msg::EditorClosed(Ok(bad.into()))));
+    let fixed = again.replace(", \"x\"", "");
+    app.update(Msg::EditorClosed(Ok(fixed)));
+    assert_eq!(current(&app, "io_logging_api_key_ids"), Some(json!([1, 2])));
 }
 
 #[test]
@@ -1206,10 +1256,13 @@ fn u_undoes_a_whole_edit_and_ctrl_r_redoes_it() {
     key(&mut app, KeyCode::Char('u'));
     assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
     assert_eq!(modified(&app), 0);
-    // Cancelling an edit is no step.
+    // Leaving an edit with Ctrl-C keeps it, as one step `u` takes back.
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "zz");
     ctrl(&mut app, 'c');
+    assert_eq!(modified(&app), 1);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(modified(&app), 0);
     key(&mut app, KeyCode::Char('u'));
     assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
 }
@@ -1291,10 +1344,12 @@ fn a_new_base_from_the_server_is_not_undone() {
     app.update(Msg::Submitted(Ok(done)));
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Form));
-    // u takes back the person's edit; the slug the server sent stays.
+    // The form's undo history starts again at a submit: `u` takes back neither the edit the
+    // server now holds nor the slug it sent.
     key(&mut app, KeyCode::Char('u'));
+    assert!(app.status.clone().unwrap().text.contains("Nothing to undo"));
     assert_eq!(current(&app, "slug"), Some(json!("changed-elsewhere")));
-    assert_eq!(current(&app, "name"), Some(json!("Production")));
+    assert_eq!(current(&app, "name"), Some(json!("Production 2")));
 }
 
 #[test]

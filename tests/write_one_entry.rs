@@ -171,3 +171,132 @@ async fn a_workspace_create_or_delete_leaves_one_entry_from_either_front_end() {
     assert_eq!(cli, tui);
     assert_eq!(cli["after"]["slug"], json!("team"), "{cli}");
 }
+
+// ---- budgets and the default guardrail: the tabs, as the runtime runs them ----
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::tui::app::{App, Effect, Msg};
+use orws::tui::screens::{budgets, guardrail};
+
+/// The app open on workspace `id` (as the fake holds it), and the client it talks through.
+async fn app_on(server: &FakeServer, id: &str) -> (App, Client) {
+    let c = client(server);
+    let ws = c.get(id).await.unwrap();
+    let (mut app, _) = App::new(c.host(), Some(ws.slug().to_string()));
+    app.update(app.loaded(Ok(ws)));
+    (app, c)
+}
+
+/// Presses `keys` and runs what they ask of the tabs' runners (and what answers to those
+/// ask) against the fake, as the runtime does; the history entries the app asks for.
+async fn press(app: &mut App, c: &Client, keys: &[KeyCode]) -> Vec<Value> {
+    let mut recorded = vec![];
+    for code in keys {
+        let mut fx = app.update(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)));
+        while !fx.is_empty() {
+            let mut next = vec![];
+            for e in fx {
+                let msg = match e {
+                    Effect::Budgets { workspace, effect } => {
+                        budgets::runner::run(c, &workspace, effect)
+                            .await
+                            .map(Msg::Budgets)
+                    }
+                    Effect::Guardrail { id, effect } => guardrail::runner::run(c, &id, effect)
+                        .await
+                        .map(Msg::Guardrail),
+                    Effect::RecordWrite(r) => {
+                        recorded.push(essence(serde_json::to_value(r.entry(c.host())).unwrap()));
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(msg) = msg {
+                    next.extend(app.update(msg));
+                }
+            }
+            fx = next;
+        }
+    }
+    recorded
+}
+
+fn typed(text: &str) -> Vec<KeyCode> {
+    text.chars().map(KeyCode::Char).collect()
+}
+
+/// Two budget requests (weekly first, R8's order): `budgets set` and the Budgets tab leave the
+/// same entry, both requests in it, before and after the limits and the BYOK switch.
+#[tokio::test]
+async fn a_budgets_write_leaves_one_entry_from_either_front_end() {
+    let cli = cli_entry(&[
+        "budgets",
+        "set",
+        "production",
+        "--daily",
+        "200",
+        "--weekly",
+        "300",
+    ]);
+    let server = fake();
+    let (mut app, c) = app_on(&server, cli_admin_support::PROD_ID).await;
+    press(&mut app, &c, &[KeyCode::Char('2')]).await;
+    // Daily (the first row): clear, edit, type, done; then weekly, the row below.
+    let mut keys = vec![KeyCode::Delete, KeyCode::Enter];
+    keys.extend(typed("200"));
+    keys.extend([
+        KeyCode::Enter,
+        KeyCode::Down,
+        KeyCode::Delete,
+        KeyCode::Enter,
+    ]);
+    keys.extend(typed("300"));
+    keys.extend([KeyCode::Enter, KeyCode::Char('s'), KeyCode::Enter]);
+    let tui = press(&mut app, &c, &keys).await;
+    assert_eq!(tui.len(), 1, "{tui:?}");
+    assert_eq!(cli, tui[0]);
+    let requests = cli["patch"]["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 2, "{cli}");
+    assert!(
+        requests[0]["path"].as_str().unwrap().ends_with("/weekly"),
+        "{cli}"
+    );
+    assert_eq!(cli["before"]["daily"], json!(30.0), "{cli}");
+    assert_eq!(cli["after"]["daily"], json!(200.0), "{cli}");
+}
+
+/// `guardrail patch` and the Guardrail tab leave the same entry: on production's configured
+/// guardrail, and on staging's not configured yet (its first PATCH creates it).
+#[tokio::test]
+async fn a_guardrail_write_leaves_one_entry_from_either_front_end() {
+    let row = |field: &str| {
+        orws::admin::guardrail::GUARDRAIL_FIELDS
+            .iter()
+            .position(|(f, _)| *f == field)
+            .unwrap()
+    };
+    for (slug, id, field) in [
+        (
+            "production",
+            cli_admin_support::PROD_ID,
+            "enforce_zdr_google",
+        ),
+        ("staging", STAGING_ID, "enforce_zdr_openai"),
+    ] {
+        let set = format!("{field}=true");
+        let cli = cli_entry(&["guardrail", "patch", slug, "--set", &set]);
+        let server = fake();
+        let (mut app, c) = app_on(&server, id).await;
+        press(&mut app, &c, &[KeyCode::Char('5')]).await;
+        let mut keys = vec![KeyCode::Char('g')];
+        keys.extend(std::iter::repeat_n(KeyCode::Down, row(field)));
+        keys.extend([KeyCode::Char(' '), KeyCode::Char('s'), KeyCode::Enter]);
+        let tui = press(&mut app, &c, &keys).await;
+        assert_eq!(tui.len(), 1, "{slug}: {tui:?}");
+        assert_eq!(cli, tui[0], "{slug}");
+        assert_eq!(cli["kind"], "guardrail", "{cli}");
+        assert_eq!(cli["workspace_id"], json!(id), "{cli}");
+        assert_eq!(cli["after"][field], json!(true), "{cli}");
+        assert_eq!(cli["patch"], json!({ field: true }), "{cli}");
+    }
+}

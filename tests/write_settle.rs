@@ -352,3 +352,174 @@ async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
     );
     assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
 }
+
+/// The one send's pre-check, for both front ends' budgets and guardrail writes: the Review's
+/// base is compared with what the server holds before anything is sent. A monthly limit a
+/// colleague set since the Review ($450, this plan $400 on $500) is a conflict; an
+/// unconfigured default guardrail the workspace, read again, no longer names is refused.
+/// Nothing is sent in either case.
+#[tokio::test]
+async fn the_one_send_compares_the_reviews_base_before_sending_budgets_or_a_guardrail() {
+    use orws::admin::budgets::{BudgetRequest, Budgets, Interval, Limits};
+    use orws::write::request::Request as Write;
+    use orws::write::send::{Base, Changed, Plan, Why, send};
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        match req.method.as_str() {
+            "GET" if path.ends_with("/budgets") => Reply::json(
+                200,
+                &json!({"data": [budget("monthly", 450.0)], "include_byok_in_budgets": false}),
+            ),
+            "GET" if path.starts_with("/guardrails/") => no_route(),
+            "GET" if path.starts_with("/workspaces/") => Reply::json(
+                200,
+                &json!({"data": {"id": PROD_ID, "name": "Production", "slug": "production",
+                                 "default_guardrail_id": "another"}}),
+            ),
+            _ => Reply::json(200, &json!({"data": {}})),
+        }
+    });
+    let c = client(&server.url);
+    let reviewed = Budgets {
+        limits: Limits::default().with(Interval::Monthly, Some(500.0)),
+        include_byok: Some(false),
+    };
+    let put = [Write::Budget {
+        workspace: PROD_ID.into(),
+        request: BudgetRequest::Put {
+            interval: Interval::Monthly,
+            limit_usd: 400.0,
+            include_byok: None,
+        },
+    }];
+    let plan = Plan {
+        requests: &put,
+        base: Some(Base::Budgets(&reviewed)),
+        read_again: true,
+        ..Plan::default()
+    };
+    let f = send(&c, &plan, orws::write::RetryPolicy::default(), |_, _| {})
+        .await
+        .unwrap_err();
+    let Why::Changed(Changed::Budgets { now, changed }) = &f.why else {
+        panic!("{f:?}")
+    };
+    assert_eq!(now.limits.get(Interval::Monthly), Some(450.0));
+    assert_eq!(changed, &[Some(Interval::Monthly)]);
+    assert!(f.to_string().contains("nothing was sent"), "{f}");
+
+    let patch = [Write::Guardrail {
+        workspace: PROD_ID.into(),
+        guardrail_id: G.into(),
+        patch: json!({"enforce_zdr_openai": true})
+            .as_object()
+            .unwrap()
+            .clone(),
+    }];
+    for read_again in [false, true] {
+        let plan = Plan {
+            requests: &patch,
+            base: Some(Base::Guardrail(None)),
+            read_again,
+            ..Plan::default()
+        };
+        let f = send(&c, &plan, orws::write::RetryPolicy::default(), |_, _| {})
+            .await
+            .unwrap_err();
+        assert!(matches!(f.why, Why::DefaultMoved { .. }), "{f:?}");
+        assert!(f.to_string().contains("'another'"), "{f}");
+    }
+    assert!(
+        server.requests().iter().all(|q| q.method == "GET"),
+        "nothing was sent: {:?}",
+        server.requests()
+    );
+}
+
+/// The tabs, through the one send: a 429 during which a colleague sets the value this write
+/// changes is the tab's Conflict (what the server holds now, which field), sent once.
+#[tokio::test]
+async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
+    use orws::admin::budgets::{BudgetRequest, Budgets, Interval, Limits};
+    use orws::tui::screens::{budgets, guardrail};
+    let guardrail = guardrail_with(json!({"limit_usd": 100.0, "reset_interval": "monthly"}));
+    let patches = Arc::new(Mutex::new(0));
+    let p = patches.clone();
+    let server = guardrail_server(guardrail.clone(), move |g, _| {
+        *p.lock().unwrap() += 1;
+        g["limit_usd"] = json!(150.0);
+        busy()
+    });
+    let base = guardrail.lock().unwrap().as_object().unwrap().clone();
+    let pending = guardrail::Pending {
+        base: Some(base),
+        patch: json!({"limit_usd": 200.0, "reset_interval": "monthly"})
+            .as_object()
+            .unwrap()
+            .clone(),
+        undo: false,
+        owner: PROD_ID.into(),
+    };
+    let msg = guardrail::runner::run(
+        &client(&server.url),
+        G,
+        guardrail::GuardrailEffect::Send(pending),
+    )
+    .await;
+    let Some(guardrail::GuardrailMsg::Conflict { fields, now }) = msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(fields, ["limit_usd"]);
+    assert_eq!(now.unwrap()["limit_usd"], json!(150.0));
+    assert_eq!(*patches.lock().unwrap(), 1);
+
+    let monthly = Arc::new(Mutex::new(500.0));
+    let m = monthly.clone();
+    let server = serve(move |req: &Request, _| {
+        let path = req.path.trim_start_matches("/api/v1");
+        if req.method == "PUT" {
+            *m.lock().unwrap() = 450.0;
+            return busy();
+        }
+        if path.ends_with("/budgets") {
+            let limit = *m.lock().unwrap();
+            return Reply::json(
+                200,
+                &json!({"data": [budget("monthly", limit)], "include_byok_in_budgets": false}),
+            );
+        }
+        no_route()
+    });
+    let held = Budgets {
+        limits: Limits::default().with(Interval::Monthly, Some(500.0)),
+        include_byok: Some(false),
+    };
+    let put = BudgetRequest::Put {
+        interval: Interval::Monthly,
+        limit_usd: 400.0,
+        include_byok: None,
+    };
+    let pending = budgets::Pending {
+        base: held,
+        target: put.apply(&held),
+        requests: vec![put],
+        undo: false,
+    };
+    let msg = budgets::runner::run(
+        &client(&server.url),
+        PROD_ID,
+        budgets::BudgetsEffect::Send(pending),
+    )
+    .await;
+    let Some(budgets::BudgetsMsg::Conflict { now, changed }) = msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(changed, [Some(Interval::Monthly)]);
+    assert_eq!(now.limits.get(Interval::Monthly), Some(450.0));
+    let puts = server
+        .requests()
+        .iter()
+        .filter(|q| q.method == "PUT")
+        .count();
+    assert_eq!(puts, 1);
+}

@@ -189,7 +189,10 @@ pub fn check_field(field: &str, value: &Value) -> Vec<GuardrailRule> {
         (GuardrailKind::Limit, Value::Null) => Vec::new(),
         (GuardrailKind::Limit, Value::Number(n)) => match n.as_f64() {
             Some(f) if f.is_finite() && f >= 0.0 => Vec::new(),
-            _ => vec![GuardrailRule::BadLimit(n.to_string())],
+            // As typed: `-5`, not the JSON number's `-5.0`.
+            _ => vec![GuardrailRule::BadLimit(
+                n.as_f64().map_or_else(|| n.to_string(), |f| f.to_string()),
+            )],
         },
         (GuardrailKind::Limit, other) => vec![GuardrailRule::BadLimit(other.to_string())],
         (GuardrailKind::ResetInterval, Value::Null) => Vec::new(),
@@ -373,6 +376,16 @@ pub fn wrote_other_text(owner: &str, meant: &str) -> String {
 mod owner_tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_negative_limit_is_quoted_as_typed() {
+        let f = serde_json::Number::from_f64(-5.0).unwrap();
+        let broken = check_field("limit_usd", &Value::Number(f));
+        assert_eq!(
+            broken.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["limit_usd must be a number of US dollars of 0 or more (got -5)"]
+        );
+    }
 
     fn g(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()

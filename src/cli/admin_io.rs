@@ -1,17 +1,17 @@
 //! What the admin commands share: finding the workspace asked for, asking before destructive
-//! writes, printing a dry run's requests, telling a doubtful write's end by reading again, and
-//! the history. Writes are one try each (`WriteFailure`), like `submit`'s: never retried blindly.
+//! writes, printing a dry run's requests, sending a plan through the core's one send
+//! ([`send`]) and telling its steps and failure, and the history.
 
 use super::Output;
 use super::output::json_pretty;
-use crate::api::{ApiError, Client, WriteFailure};
+use crate::api::{ApiError, Client};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::state::history::HistoryEntry;
 use crate::text::escape;
 use crate::workspace::Workspace;
+use crate::write::RetryPolicy;
 use crate::write::record::Reverting;
-use crate::write::{RetryPolicy, Settled};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::io::IsTerminal;
@@ -42,7 +42,7 @@ impl From<&crate::write::request::Request> for Request {
 
 /// The requests a dry run would send, on stdout; the note that nothing was sent, on stderr.
 pub fn dry_run(output: Output, requests: &[Request]) -> String {
-    super::say::say(&format!(
+    crate::say::say(&format!(
         "dry run: nothing was sent; {} request{} would be",
         requests.len(),
         if requests.len() == 1 { "" } else { "s" }
@@ -128,58 +128,6 @@ pub fn confirm_slug(slug: &str, yes: bool) -> Result<(), RunError> {
     }
 }
 
-/// A write's end, told by reading again when the answer alone could not.
-pub enum Ended<T> {
-    /// Answered cleanly.
-    Done(T),
-    /// No clean answer, but reading again shows it was applied.
-    AfterAll,
-}
-
-/// Sends one write through the one retry loop ([`crate::write::run`], telling each step on
-/// stderr): a refusal is final (`refused` explains it); a failure that may have landed, and a
-/// busy server (429/503) after its wait, are settled by `recheck`, which says what the server
-/// holds against the base and what was sent; only a write the server still does not hold is
-/// sent again, and another writer's value is a conflict (exit 3), nothing more sent. `how` is
-/// the command that tells by hand when reading again fails.
-pub async fn write<T, SF, RF>(
-    send: impl FnMut() -> SF,
-    recheck: impl FnMut() -> RF,
-    refused: impl FnOnce(ApiError) -> RunError,
-    how: &str,
-) -> Result<Ended<T>, RunError>
-where
-    SF: Future<Output = Result<T, WriteFailure>>,
-    RF: Future<Output = Result<Settled<String>, ApiError>>,
-{
-    use crate::write::End;
-    let write = crate::write::run(send, recheck, RetryPolicy::default(), tell);
-    let end = super::interrupt::finish_write(write).await?;
-    match end {
-        End::Done(t) => Ok(Ended::Done(t)),
-        End::AfterAll => {
-            super::say::say(
-                "the write got no clean answer, but reading again shows it was applied",
-            );
-            Ok(Ended::AfterAll)
-        }
-        End::Refused(e) => Err(refused(e)),
-        End::NotApplied(error) => Err(RunError::from(error)
-            .with_detail("checked the server: it was not applied; nothing more was sent")),
-        End::Partial(error) => Err(RunError::from(error).with_detail(
-            "checked the server: part of it was applied, the rest was not; nothing more was sent",
-        )),
-        End::Conflict { error, what } => Err(RunError::conflict(format!(
-            "conflict: {}; nothing more was sent (after: {})",
-            escape(&what),
-            escape(&error.to_string())
-        ))),
-        End::InDoubt { error, reread } => Err(RunError::api(format!(
-            "{error}; reading again to tell whether it was applied failed too ({reread}); check with `{how}`"
-        ))),
-    }
-}
-
 tokio::task_local! {
     /// Set while `orws revert` sends its undo through the write commands: what they record is
     /// the undo of that entry (kind `revert`).
@@ -198,34 +146,65 @@ pub fn reverting_now() -> Option<Reverting> {
 }
 
 /// Sends a plan of admin requests through the core's one send
-/// ([`crate::write::send::send`]), telling each step on stderr as [`write`] does, and each
-/// note of its answers (a lost answer settled by reading again). A failure becomes the run's
-/// error: a refusal as `refused` explains it; a stop signal before it was sent, 128 + n; a
-/// key moved or deleted since it was read, or another writer's value, or a workspace this
-/// create cannot tell it made, a conflict (exit 3); not applied, partly applied or in doubt,
-/// exit 1 (`how` is the command that tells by hand). The plans of the CLI have one request,
-/// so nothing has landed before a failure.
+/// ([`crate::write::send::send`]), telling each step on stderr as [`tell`] does, and each
+/// note of its answers (a lost answer settled by reading again), those that landed before a
+/// failure too. `landed` hears, as the plan goes, how many of its requests landed so far
+/// (all before the one in flight), so a second signal that quits at once can still record
+/// them. The outer error is such a quit (128 + n).
+pub async fn send_plan(
+    client: &Client,
+    plan: &crate::write::send::Plan<'_>,
+    landed: &std::cell::Cell<usize>,
+) -> Result<Result<Vec<crate::write::request::Answer>, crate::write::send::Failure>, RunError> {
+    use crate::write::request::Answer;
+    let requests = plan.requests;
+    let on_step = |r: &crate::write::request::Request, step: crate::write::Step<'_>| {
+        // Reaching a request means every request before it landed.
+        if let Some(i) = requests.iter().position(|q| std::ptr::eq(q, r)) {
+            landed.set(landed.get().max(i));
+        }
+        tell(step);
+    };
+    let sent = crate::write::send::send(client, plan, RetryPolicy::default(), on_step);
+    let sent = super::interrupt::finish_write(sent).await?;
+    let answers = match &sent {
+        Ok(answers) => answers,
+        Err(f) => &f.landed,
+    };
+    for a in answers {
+        if let Answer::Note(note) = a {
+            crate::say::say(&escape(note));
+        }
+    }
+    Ok(sent)
+}
+
+/// [`send_plan`], its failure the run's error ([`failed`]).
 pub async fn send(
     client: &Client,
     plan: &crate::write::send::Plan<'_>,
     refused: impl FnOnce(ApiError) -> RunError,
     how: &str,
 ) -> Result<Vec<crate::write::request::Answer>, RunError> {
-    use crate::write::request::Answer;
+    let landed = std::cell::Cell::new(0);
+    send_plan(client, plan, &landed)
+        .await?
+        .map_err(|f| failed(f, refused, how))
+}
+
+/// A plan's failure as the run's error: a refusal as `refused` explains it; a stop signal
+/// before it was sent, 128 + n; a key moved or deleted since it was read, another writer's
+/// value (during a wait, or found before anything was sent), a workspace that names another
+/// unconfigured default guardrail when read again, or a workspace this create cannot tell
+/// it made, a conflict (exit 3); a guardrail that is another workspace's, not applied,
+/// partly applied or in doubt, exit 1 (`how` is the command that tells by hand).
+pub fn failed(
+    failure: crate::write::send::Failure,
+    refused: impl FnOnce(ApiError) -> RunError,
+    how: &str,
+) -> RunError {
     use crate::write::send::Why;
-    let sent = crate::write::send::send(client, plan, RetryPolicy::default(), |_, step| tell(step));
-    let failure = match super::interrupt::finish_write(sent).await? {
-        Ok(answers) => {
-            for a in &answers {
-                if let Answer::Note(note) = a {
-                    super::say::say(&escape(note));
-                }
-            }
-            return Ok(answers);
-        }
-        Err(f) => f,
-    };
-    Err(match failure.why {
+    match failure.why {
         Why::Refused(e) => refused(e),
         Why::Stopped => RunError::Signalled(
             super::interrupt::stopped_by()
@@ -247,11 +226,15 @@ pub async fn send(
             escape(&what),
             escape(&error.to_string())
         )),
+        why @ (Why::Changed(_) | Why::DefaultMoved { .. }) => {
+            RunError::conflict(escape(&why.to_string()))
+        }
+        why @ Why::NotTheDefault(_) => RunError::api(escape(&why.to_string())),
         Why::NotOurs(line) => RunError::conflict(line),
         Why::InDoubt { error, reread } => RunError::api(format!(
             "{error}; reading again to tell whether it was applied failed too ({reread}); check with `{how}`"
         )),
-    })
+    }
 }
 
 /// A step of a write, on stderr: a busy server's wait, a re-read.
@@ -264,12 +247,12 @@ fn tell(step: crate::write::Step<'_>) {
             wait,
             attempt,
             max,
-        } => super::say::say(&format!(
+        } => crate::say::say(&format!(
             "{}; reading again and retrying in {:.1} s (try {attempt} of {max})",
             escape(&error.to_string()),
             wait.as_secs_f64(),
         )),
-        Step::Rechecking(error) => super::say::say(&format!(
+        Step::Rechecking(error) => crate::say::say(&format!(
             "{}; reading again to tell whether it was applied",
             escape(&error.to_string())
         )),
@@ -324,7 +307,7 @@ pub fn with_history(result: Result<String, RunError>) -> Result<String, RunError
             Err(RunError::State(line))
         }
         Err(RunError::Signalled(n)) => {
-            super::say::warn(&line);
+            crate::say::warn(&line);
             Err(RunError::Signalled(n))
         }
         Err(e) => {
@@ -339,11 +322,6 @@ pub fn with_history(result: Result<String, RunError>) -> Result<String, RunError
             Err(RunError::State(format!("{m}; {line}")))
         }
     }
-}
-
-/// The encoded path segment of an id typed on the command line, as the client encodes it.
-pub fn seg(segment: &str) -> String {
-    crate::api::encode_segment(segment)
 }
 
 /// Whether an error means the thing is not there.

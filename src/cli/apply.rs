@@ -4,12 +4,13 @@
 
 use super::Output;
 use super::admin_io::confirm;
-use super::output::{json_pretty, table};
-use super::plan::{Source, count_line, plan_file, plan_table};
-use super::say::{say, warn};
+use super::output::{field_cell, json_pretty, table};
+use super::plan::{Shape, Source, count_line, plan_file, plan_table, terminal_width};
 use crate::batch::{self, Event, Item, Options, Status};
+use crate::code::saved::SavedPlan;
 use crate::connection::Connection;
 use crate::error::RunError;
+use crate::say::{say, warn};
 use crate::text::escape;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
@@ -34,6 +35,7 @@ pub async fn run(
                     here
                 )));
             }
+            refuse_if_moved(conn, &saved).await?;
             saved.plan
         }
         Source::File { name, entries } => plan_file(conn, &name, &entries).await?,
@@ -68,8 +70,12 @@ pub async fn run(
             ))
         })?;
     }
-    // The plan goes to stderr (stdout carries only the result), without the unchanged ones.
-    let _ = write!(std::io::stderr(), "{}", plan_table(&plan, true));
+    // The plan goes to stderr (stdout carries only the result); the unchanged ones as a count.
+    let shape = Shape {
+        width: terminal_width(&std::io::stderr()),
+        ..Shape::default()
+    };
+    let _ = write!(std::io::stderr(), "{}", plan_table(&plan, shape));
     let fields: usize = items.iter().map(|i| i.patch.len()).sum();
     let question = format!(
         "apply to {} workspace{} ({fields} field{})",
@@ -107,7 +113,7 @@ pub async fn run(
                         item.label.clone(),
                         item.id.clone(),
                         batch::status(o.as_ref()).label().to_string(),
-                        batch::reason(o.as_ref()),
+                        detail(batch::status(o.as_ref()), &batch::reason(o.as_ref())),
                     ]
                 })
                 .collect();
@@ -144,6 +150,72 @@ pub async fn run(
             "{summary}; a workspace changed on the server since the plan was left as it was: plan again"
         )))
     }
+}
+
+/// The DETAIL of a result row: the reason without the status the RESULT column already says
+/// ("applied" said once, not twice); empty when there is nothing more to say.
+fn detail(status: Status, reason: &str) -> String {
+    let rest = reason.strip_prefix(status.label()).unwrap_or(reason);
+    let rest = rest.trim_start_matches([':', ';', ' ']);
+    match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        Some(inner) if !inner.contains('(') => inner.to_string(),
+        _ => rest.to_string(),
+    }
+}
+
+/// A saved plan is checked against the server before it is shown or asked about: if a field
+/// it changes no longer holds the value the plan saw (or a workspace is gone), the plan is
+/// stale and nothing is asked or sent (exit 3). Each moved field is named on stderr.
+async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), RunError> {
+    let changed: Vec<_> = saved.plan.changed().collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let now = conn.client.list().await?;
+    let mut moved = 0;
+    let mut workspaces = 0;
+    for w in changed {
+        let Some(server) = now.iter().find(|s| s.id().eq_ignore_ascii_case(&w.id)) else {
+            say(&format!(
+                "{} ({}): no longer on the server",
+                w.label,
+                escape(&w.id)
+            ));
+            moved += 1;
+            workspaces += 1;
+            continue;
+        };
+        let report = crate::workspace::check_conflicts(&w.base, server, &w.patch());
+        for c in &report.conflicts {
+            say(&format!(
+                "{} ({}): {} is now {}; the plan saw {}",
+                w.label,
+                escape(&w.id),
+                c.field,
+                escape(&field_cell(&c.field, c.theirs.as_ref(), usize::MAX)),
+                escape(&field_cell(&c.field, c.base.as_ref(), usize::MAX)),
+            ));
+        }
+        moved += report.conflicts.len();
+        workspaces += usize::from(report.has_conflicts());
+    }
+    if moved == 0 {
+        return Ok(());
+    }
+    Err(RunError::conflict(format!(
+        "the server changed since the plan was made ({} in {}): plan again with `orws plan {}`; nothing was sent",
+        if moved == 1 {
+            "1 field".to_string()
+        } else {
+            format!("{moved} fields")
+        },
+        if workspaces == 1 {
+            "1 workspace".to_string()
+        } else {
+            format!("{workspaces} workspaces")
+        },
+        escape(&saved.file),
+    )))
 }
 
 /// Runs the batch with a progress line on stderr, recording each write in the history as it
@@ -392,6 +464,35 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The apply table said `applied` in RESULT and again in DETAIL (issue 20).
+    #[test]
+    fn the_detail_does_not_repeat_the_result() {
+        assert_eq!(detail(Status::Applied, "applied"), "");
+        assert_eq!(
+            detail(Status::Applied, "applied; stored differently: name"),
+            "stored differently: name"
+        );
+        assert_eq!(
+            detail(
+                Status::Applied,
+                "applied (the answer was lost; a re-read shows it landed)"
+            ),
+            "the answer was lost; a re-read shows it landed"
+        );
+        assert_eq!(
+            detail(
+                Status::Conflict,
+                "conflict: name changed on the server (A → B); nothing sent"
+            ),
+            "name changed on the server (A → B); nothing sent"
+        );
+        assert_eq!(
+            detail(Status::Failed, "failed: 503 (checked)"),
+            "503 (checked)"
+        );
+        assert_eq!(detail(Status::NotStarted, "not started"), "");
+    }
 
     #[test]
     fn plain_progress_counts_and_names_conflicts_and_failures() {

@@ -18,6 +18,8 @@ Examples:
   orws history production                   the changes orws applied to it, newest first
   orws revert 1f2e3d4c                      undo one of them (checked: a later change is kept)
   orws delete research --yes                refused (exit 3) while keys remain in it
+  orws members org                          the organisation's members, with their user ids
+  orws members add production jane.doe@example.com
   orws members remove production user_123 --yes
   orws keys move HASH --to staging --yes    says what stays in the old workspace
   orws budgets set production --monthly 500 --weekly 150 --dry-run
@@ -85,7 +87,7 @@ pub enum Command {
     Create(CreateArgs),
     /// Delete a workspace (not revertable): its keys must be moved or deleted first.
     Delete(DeleteArgs),
-    /// A workspace's members: list, add, remove.
+    /// Members: a workspace's (list, add, remove) and the organisation's (org).
     #[command(subcommand)]
     Members(MembersCommand),
     /// API keys: list a workspace's, move, disable, enable, delete.
@@ -195,11 +197,13 @@ pub enum MembersCommand {
         /// uuid or slug
         workspace: String,
     },
-    /// Add organisation members (user ids) to the workspace.
+    /// Every member of the organisation: name, email and the user id `members add` takes.
+    Org,
+    /// Add organisation members (user ids or emails) to the workspace.
     Add {
         /// uuid or slug
         workspace: String,
-        /// user ids
+        /// user ids, or emails of the organisation's members
         #[arg(required = true)]
         users: Vec<String>,
         #[command(flatten)]
@@ -352,6 +356,9 @@ pub struct PlanArgs {
     /// Exit 4 when there are changes, 0 when there are none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// List the workspaces without changes too (else they are one count).
+    #[arg(long)]
+    pub show_unchanged: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 //! `orws budgets delete WS INTERVAL`.
 
 use super::Output;
-use super::admin_io::{Request, dry_run, record, seg, workspace, write};
+use super::admin_io::{Request as DryRequest, dry_run, failed, record, send_plan, workspace};
 use super::args::BudgetsSetArgs;
 use super::output::{json_pretty, table};
 use crate::admin::budgets::{BudgetRequest, Budgets, Interval, parse_limit, plan, usd};
@@ -11,7 +11,9 @@ use crate::connection::Connection;
 use crate::error::RunError;
 use crate::text::escape;
 use crate::write::record::Record;
+use crate::write::request::Request;
 use crate::write::review::NULL;
+use crate::write::send::{Base, Plan};
 use serde_json::{Value, json};
 
 /// A 403 said plainly, with the server's message: budgets are an Enterprise-plan feature (R11).
@@ -51,9 +53,12 @@ fn budgets_table(b: &Budgets) -> String {
     table(&["INTERVAL", "LIMIT"], &rows)
 }
 
+/// One request of a budgets plan, as the core's send takes it.
 fn request(id: &str, r: &BudgetRequest) -> Request {
-    let path = format!("/workspaces/{}/budgets/{}", seg(id), r.interval());
-    Request::new(r.method(), path, r.body())
+    Request::Budget {
+        workspace: id.to_string(),
+        request: r.clone(),
+    }
 }
 
 pub async fn get(conn: &Connection, output: Output, asked: &str) -> Result<String, RunError> {
@@ -129,7 +134,7 @@ pub async fn set(conn: &Connection, output: Output, p: SetPlan) -> Result<String
                 .join("; ")
         ))
     })?;
-    execute(conn, output, &id, held, target, requests, p.dry_run).await
+    execute(conn, output, &id, held, target, requests, p.dry_run, false).await
 }
 
 pub async fn delete(
@@ -170,10 +175,15 @@ pub async fn delete(
             yes,
         )?;
     }
-    execute(conn, output, &id, held, target, requests, dry).await
+    // A person was asked (not --yes): the budgets are read again before the DELETE, and a
+    // change someone made while the question waited is a conflict, nothing sent.
+    execute(conn, output, &id, held, target, requests, dry, !yes).await
 }
 
-/// Sends the plan in order (or prints it); a partial failure says what landed.
+/// Sends the plan in order (or prints it); a partial failure says what landed. `read_again`:
+/// `held` was read before a pause (a question), so the server is read again and compared with
+/// it before anything is sent.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn execute(
     conn: &Connection,
     output: Output,
@@ -182,49 +192,40 @@ pub(super) async fn execute(
     target: Budgets,
     requests: Vec<BudgetRequest>,
     dry: bool,
+    read_again: bool,
 ) -> Result<String, RunError> {
     let client = &conn.client;
     if requests.is_empty() {
-        super::say::say("nothing to change: the server already holds these budgets");
+        crate::say::say("nothing to change: the server already holds these budgets");
         return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
             String::new()
         });
     }
-    let shown: Vec<Request> = requests.iter().map(|r| request(id, r)).collect();
+    let sent: Vec<Request> = requests.iter().map(|r| request(id, r)).collect();
+    let shown: Vec<DryRequest> = sent.iter().map(DryRequest::from).collect();
     if dry {
         return Ok(dry_run(output, &shown));
     }
-    // One request at a time, each sent the safe way; the first that fails stops the plan.
-    let mut landed = 0;
-    let mut error = None;
-    let mut state = held;
-    for r in &requests {
-        let expected = r.apply(&state);
-        let base = state;
-        let recheck = || async {
-            let now = client.get_budgets(id).await?;
-            Ok(crate::write::budgets::settle(&base, r, &now))
-        };
-        let sent = write(
-            || client.send_budget_request(id, r),
-            recheck,
-            RunError::from,
-            &format!("orws budgets get {id}"),
-        )
-        .await;
-        match sent {
-            Ok(_) => {
-                landed += 1;
-                state = expected;
-            }
-            Err(e) => {
-                error = Some(e);
-                break;
-            }
-        }
-    }
+    // Through the core's one send: each request in order, each the safe way, settled against
+    // what those before it made; the first that does not land stops the plan.
+    let plan = Plan {
+        requests: &sent,
+        base: Some(Base::Budgets(&held)),
+        read_again,
+        ..Plan::default()
+    };
+    let reached = std::cell::Cell::new(0);
+    let (landed, error) = match send_plan(client, &plan, &reached).await {
+        Ok(Ok(_)) => (requests.len(), None),
+        Ok(Err(f)) => (
+            f.index,
+            Some(failed(f, RunError::from, &format!("orws budgets get {id}"))),
+        ),
+        // Quit at once: what landed before the request in flight is still recorded.
+        Err(e) => (reached.get(), Some(e)),
+    };
     let done = &requests[..landed];
     if !done.is_empty() {
         let after = done.iter().fold(held, |s, r| r.apply(&s));
@@ -237,8 +238,7 @@ pub(super) async fn execute(
         // What landed is still data a script can read (as `patch` does after a partial write).
         if !done.is_empty() {
             let landed_state = done.iter().fold(held, |s, r| r.apply(&s));
-            let rest: Vec<Request> = requests[landed..].iter().map(|r| request(id, r)).collect();
-            let as_json = |qs: &[Request]| {
+            let as_json = |qs: &[DryRequest]| {
                 qs.iter()
                     .map(|q| json!({"method": q.method, "path": q.path, "body": q.body}))
                     .collect::<Vec<_>>()
@@ -246,7 +246,7 @@ pub(super) async fn execute(
             super::print_now(&match output {
                 Output::Json => json_pretty(&json!({
                     "requests": as_json(&shown[..landed]),
-                    "not_applied": as_json(&rest),
+                    "not_applied": as_json(&shown[landed..]),
                     "before": budgets_json(&held),
                     "after": budgets_json(&landed_state),
                 })),
@@ -267,7 +267,7 @@ pub(super) async fn execute(
     }
     let after = client.get_budgets(id).await.unwrap_or(target);
     for r in &requests {
-        super::say::say(&format!("{}", escape(&r.summary())));
+        crate::say::say(&format!("{}", escape(&r.summary())));
     }
     Ok(match output {
         Output::Json => json_pretty(&json!({

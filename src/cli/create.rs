@@ -57,8 +57,7 @@ pub async fn run(
     // after the request started: the core's send checks it (a colleague's is a conflict).
     let plan = Plan {
         requests: &requests,
-        key_at: None,
-        reviewed: None,
+        ..Plan::default()
     };
     let answers = send(client, &plan, RunError::from, &format!("orws get {slug}")).await?;
     let Some(ws) = answers.iter().find_map(|a| match a {
@@ -72,7 +71,7 @@ pub async fn run(
     if let Some(r) = Record::sent(ws.id(), &requests, &Map::new(), &answers) {
         record(conn, &r.entry(client.host()));
     }
-    super::say::say(&format!(
+    crate::say::say(&format!(
         "created workspace {} ({})",
         crate::text::escape(ws.slug()),
         ws.id()

@@ -57,7 +57,7 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     let default_id = match client.default_workspace_id().await {
         Ok(default) => default,
         Err(e) => {
-            super::say::warn(&format!(
+            crate::say::warn(&format!(
                 "cannot tell whether this is the default workspace ({}); the server will say",
                 escape(&e.to_string())
             ));
@@ -71,7 +71,7 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
         )));
     }
     if !is_default && slug == "default" && !plan.confirm_default {
-        super::say::warn(
+        crate::say::warn(
             "this workspace is named 'default' but nothing says it is the default one; if the server says it is, pass --confirm-default",
         );
     }
@@ -83,12 +83,12 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
             key_names(&keys)
         )));
     }
-    super::say::say(&format!("{DELETE_TAKES_ALONG} This cannot be undone."));
+    crate::say::say(&format!("{DELETE_TAKES_ALONG} This cannot be undone."));
     if is_default {
-        super::say::say(DEFAULT_DELETE_DISABLES);
+        crate::say::say(DEFAULT_DELETE_DISABLES);
     } else if plan.confirm_default {
         // Not "this is the default workspace": that is only known to be so, or not.
-        super::say::say(if default_id.is_some() {
+        crate::say::say(if default_id.is_some() {
             "--confirm-default is not needed: another workspace is the default one"
         } else {
             "--confirm-default given: should the server count this as the default workspace, deleting it permanently disables the account's unscoped inference API keys"
@@ -106,14 +106,14 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     // deleted unseen. The server's refusal is the final word, explained.
     let write = Plan {
         requests: &requests,
-        key_at: None,
         reviewed: Some(&ws),
+        ..Plan::default()
     };
     let answers = send(client, &write, explain, &format!("orws get {id}")).await?;
     if let Some(r) = Record::sent(&id, &requests, ws.fields(), &answers) {
         record(conn, &r.entry(client.host()));
     }
-    super::say::say(&format!(
+    crate::say::say(&format!(
         "deleted workspace {} ({id}); this cannot be undone",
         escape(&slug)
     ));

@@ -53,7 +53,7 @@ pub async fn run(conn: &Connection, args: ExportArgs) -> Result<String, RunError
         None => Ok(text),
         Some(path) => {
             write_private(path, &text)?;
-            super::say::say(&format!(
+            crate::say::say(&format!(
                 "exported {n} workspace{} to {}",
                 if n == 1 { "" } else { "s" },
                 path.display()

@@ -2,17 +2,17 @@
 //! workspace's default guardrail (R14, R15).
 
 use super::Output;
-use super::admin_io::{Ended, Request, dry_run, record, seg, workspace, write};
+use super::admin_io::{Request as DryRequest, dry_run, record, send, workspace};
 use super::output::{cell, json_pretty, table};
 use crate::admin::guardrail::{
-    GUARDRAIL_FIELDS, GuardrailKind, Written, check_field, kind, not_the_default_of, patch,
-    written, wrote_other_text,
+    GUARDRAIL_FIELDS, GuardrailKind, check_field, kind, not_the_default_of, patch, wrote_other_text,
 };
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::workspace::Workspace;
-use crate::write::Settled;
 use crate::write::record::Record;
+use crate::write::request::{Answer, Request};
+use crate::write::send::{Base, Plan};
 use serde_json::{Map, Value, json};
 
 const NOT_CONFIGURED: &str = "not configured: the account's policy applies";
@@ -153,7 +153,8 @@ pub async fn patch_guardrail_of(
     }
     // Read just now: this is the base, and the conflict check is that nothing else is in between.
     let base = client.get_guardrail(&id).await?;
-    // A guardrail that is another workspace's is never written in this one's name.
+    // A guardrail that is another workspace's is never written in this one's name (checked
+    // here so that a dry run refuses it too; the core's send checks it before the PATCH).
     if let Some(why) = base.as_ref().and_then(|g| not_the_default_of(g, ws.id())) {
         return Err(RunError::api(format!("{why}; nothing was sent")));
     }
@@ -172,7 +173,7 @@ pub async fn patch_guardrail_of(
         ))
     })?;
     if body.is_empty() {
-        super::say::say("nothing to change: the guardrail already holds these values");
+        crate::say::say("nothing to change: the guardrail already holds these values");
         return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
@@ -180,75 +181,42 @@ pub async fn patch_guardrail_of(
         });
     }
     if base.is_none() {
-        super::say::say(&format!(
+        crate::say::say(&format!(
             "the guardrail is {NOT_CONFIGURED}; this first write creates it"
         ));
     }
+    let requests = [Request::Guardrail {
+        workspace: ws.id().to_string(),
+        guardrail_id: id.clone(),
+        patch: body.clone(),
+    }];
     if dry {
-        return Ok(dry_run(
-            output,
-            &[Request::new(
-                "PATCH",
-                format!("/guardrails/{}", seg(&id)),
-                Some(Value::Object(body)),
-            )],
-        ));
+        let shown: Vec<DryRequest> = requests.iter().map(DryRequest::from).collect();
+        return Ok(dry_run(output, &shown));
     }
-    if base.is_none() {
-        // Not configured: nothing to check the id against before the first PATCH (404). The
-        // workspace, read again by uuid just before, must name the same guardrail.
-        let again = client.get(ws.id()).await?;
-        let now = again
-            .get("default_guardrail_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if again.id() != ws.id() || now != id {
-            return Err(RunError::conflict(format!(
-                "the workspace read again names another default guardrail ('{}' then '{}'); nothing was sent",
-                crate::text::escape(&id),
-                crate::text::escape(now)
-            )));
-        }
-    }
-    // The re-read that shows the write landed keeps what it read (see `create`).
-    let seen = std::cell::RefCell::new(None);
-    let recheck = || async {
-        let now = client.get_guardrail(&id).await?;
-        let settled = crate::admin::guardrail::settle(base.as_ref(), &body, now.as_ref());
-        if settled == Settled::Applied {
-            *seen.borrow_mut() = now;
-        }
-        Ok(settled)
+    // Through the core's one send: the guardrail must be the workspace's default one (one not
+    // configured yet: the workspace, read again by uuid, must name it still), settled three
+    // ways against `base`, and an answer naming another workspace read again by its id.
+    let plan = Plan {
+        requests: &requests,
+        base: Some(Base::Guardrail(base.as_ref())),
+        ..Plan::default()
     };
-    let after = match write(
-        || client.patch_guardrail(&id, &body),
-        recheck,
-        RunError::from,
-        &format!("orws guardrail get {}", ws.id()),
-    )
-    .await?
-    {
-        Ended::Done(g) => Some(g),
-        Ended::AfterAll => match seen.into_inner() {
-            Some(g) => Some(g),
-            None => client.get_guardrail(&id).await?,
-        },
-    };
-    // An answer naming another workspace proves nothing by itself: the guardrail is read again
-    // by its id, and only a re-read that names another workspace too says whose it was.
-    let after = match after.as_ref().map(|g| written(g, ws.id())) {
-        Some(Written::Other(_)) => match client.get_guardrail(&id).await {
-            Ok(Some(g)) => Some(g),
-            _ => after,
-        },
-        _ => after,
-    };
+    let how = format!("orws guardrail get {}", ws.id());
+    let answers = send(client, &plan, RunError::from, &how).await?;
+    // A PATCH that landed is answered with the guardrail as it made it (and whose it is).
+    let (after, owner) = answers
+        .into_iter()
+        .find_map(|a| match a {
+            Answer::Guardrail {
+                guardrail,
+                elsewhere,
+            } => Some((Some(*guardrail), elsewhere)),
+            _ => None,
+        })
+        .unwrap_or_default();
     // Whose guardrail was written: another workspace's is recorded as theirs (so its undo goes
     // there) and said, with its undo.
-    let owner = match after.as_ref().map(|g| written(g, ws.id())) {
-        Some(Written::Other(owner)) => Some(owner),
-        _ => None,
-    };
     let entry = Record::guardrail(
         owner.as_deref().unwrap_or(ws.id()),
         &id,

@@ -42,7 +42,7 @@ pub fn entries(source: &Source) -> Result<Vec<HistoryEntry>, RunError> {
     })?;
     // Skipped lines are said, never hidden.
     if let Some(note) = read.unreadable_note() {
-        super::say::warn(&format!("{note} (in {})", dir.display()));
+        crate::say::warn(&format!("{note} (in {})", dir.display()));
     }
     Ok(read.entries)
 }
@@ -107,7 +107,7 @@ pub fn render(entries: &[HistoryEntry], names: &Known, output: Output) -> String
         }
         Output::Table => {
             if entries.is_empty() {
-                super::say::say("no history for this host yet");
+                crate::say::say("no history for this host yet");
                 return String::new();
             }
             let rows: Vec<Vec<String>> = entries

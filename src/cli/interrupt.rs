@@ -5,8 +5,8 @@
 //! SIGQUIT, quits at once, naming the writes that may still land. Only around the writes
 //! themselves: a prompt before them still ends on the first signal, as any program does.
 
-use super::say::warn;
 use crate::error::RunError;
+use crate::say::warn;
 use std::future::Future;
 use std::sync::atomic::{AtomicI32, Ordering};
 

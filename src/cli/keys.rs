@@ -70,7 +70,7 @@ async fn write_key(
     let plan = Plan {
         requests: &requests,
         key_at: Some(&key.workspace_id),
-        reviewed: None,
+        ..Plan::default()
     };
     let answers = send(&conn.client, &plan, RunError::from, how).await?;
     if let Some(r) = Record::sent(&key.workspace_id, &requests, &key_seen(key), &answers) {
@@ -95,7 +95,7 @@ pub async fn move_key(
     let (key, from) = locate(conn, hash).await?;
     let target = workspace(client, to).await?;
     if target.id() == from.id() {
-        super::say::say(&format!(
+        crate::say::say(&format!(
             "nothing to change: the key is already in {}",
             escape(target.slug())
         ));
@@ -105,7 +105,7 @@ pub async fn move_key(
             String::new()
         });
     }
-    super::say::say(MOVE_LEAVES_BEHIND);
+    crate::say::say(MOVE_LEAVES_BEHIND);
     let patch = KeyPatch {
         workspace_id: Some(target.id().to_string()),
         disabled: None,
@@ -156,7 +156,7 @@ pub async fn set_disabled(
     let (key, ws) = locate(conn, hash).await?;
     let word = if disabled { "disabled" } else { "enabled" };
     if key.disabled == disabled {
-        super::say::say(&format!("nothing to change: the key is already {word}"));
+        crate::say::say(&format!("nothing to change: the key is already {word}"));
         return Ok(if output == Output::Json {
             "{}\n".into()
         } else {
@@ -189,7 +189,7 @@ pub async fn delete(
     dry: bool,
 ) -> Result<String, RunError> {
     let (key, ws) = locate(conn, hash).await?;
-    super::say::say("deleting a key cannot be undone; anything using it stops working");
+    crate::say::say("deleting a key cannot be undone; anything using it stops working");
     let request = Request::DeleteKey {
         hash: hash.to_string(),
     };

@@ -21,7 +21,6 @@ pub mod output;
 mod patch;
 mod plan;
 mod revert;
-pub mod say;
 mod serve_fake;
 
 pub use args::{
@@ -41,7 +40,7 @@ use std::sync::Arc;
 /// Retries are shown on stderr as they happen.
 fn stderr_retry_hook() -> RetryHook {
     Arc::new(|n| {
-        say::say(&format!(
+        crate::say::say(&format!(
             "{}; retrying in {:.1} s (try {} of {})",
             n.reason,
             n.wait.as_secs_f64(),
@@ -70,7 +69,7 @@ pub async fn run(
     match result {
         Ok(out) => print_now(&out),
         Err(RunError::Signalled(m)) => return Err(RunError::Signalled(m)),
-        Err(e) => say::say(&format!("error: {e}")),
+        Err(e) => crate::say::say(&format!("error: {e}")),
     }
     Err(RunError::Signalled(n))
 }
@@ -149,6 +148,7 @@ async fn run_command(
                 MembersCommand::List { workspace } => {
                     members::list(&connected(&settings).await?, out, &workspace).await
                 }
+                MembersCommand::Org => members::org(&connected(&settings).await?, out).await,
                 MembersCommand::Add {
                     workspace,
                     users,

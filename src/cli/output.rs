@@ -91,7 +91,7 @@ pub fn to_stdout(out: &str) -> Result<(), RunError> {
 /// said on stderr at once and remembered ([`stdout_failed`]) for the exit code.
 pub fn to_stdout_before_error(out: &str) {
     if let Err(e) = to_stdout(out) {
-        super::say::say(&format!("error: {e}"));
+        crate::say::say(&format!("error: {e}"));
     }
 }
 

@@ -3,9 +3,9 @@
 use super::Output;
 use super::args::PatchArgs;
 use super::output::{changes_table, json_pretty};
-use super::say::{say, warn};
 use crate::connection::Connection;
 use crate::error::RunError;
+use crate::say::{say, warn};
 use crate::submit::{
     Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest, safe_patch,
 };

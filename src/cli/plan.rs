@@ -4,15 +4,16 @@
 use super::Output;
 use super::args::PlanArgs;
 use super::output::{field_cell, json_pretty, table};
-use super::say::say;
 use crate::code::file::{FileErrors, read};
 use crate::code::saved::{self, SavedPlan, is_saved_plan};
 use crate::code::{FileEntry, Format, Plan};
 use crate::connection::Connection;
 use crate::error::RunError;
+use crate::say::say;
 use crate::text::escape;
 use std::io::Read;
 use std::path::Path;
+use unicode_width::UnicodeWidthStr;
 
 /// Larger files are refused rather than read (thousands of workspaces fit in far less).
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -115,10 +116,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The count line: "2 workspaces to change (3 fields), 1 without changes; 4 on the server not in the file".
+/// The count line: "2 workspaces to change (3 fields); 4 on the server not managed by the
+/// file" (the unchanged ones have their own line, [`plan_table`]).
 pub fn count_line(plan: &Plan) -> String {
     let changed = plan.changed_count();
-    let same = plan.workspaces.len() - changed;
     let mut line = if changed == 0 {
         let n = plan.workspaces.len();
         format!(
@@ -128,10 +129,9 @@ pub fn count_line(plan: &Plan) -> String {
         )
     } else {
         format!(
-            "{} to change ({}), {} without changes",
+            "{} to change ({})",
             plural(changed, "workspace", "workspaces"),
             plural(plan.field_count(), "field", "fields"),
-            same
         )
     };
     line.push_str(&format!(
@@ -141,42 +141,150 @@ pub fn count_line(plan: &Plan) -> String {
     line
 }
 
-/// The plan as people read it: per workspace a table `FIELD | SERVER | FILE` or "no changes"
-/// (left out when `only_changed`, as `apply` shows it), then the count line. Every cell is
-/// escaped.
-pub fn plan_table(plan: &Plan, only_changed: bool) -> String {
+/// How [`plan_table`] shows a plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    /// List the workspaces without changes too (else they are one count).
+    pub show_unchanged: bool,
+    /// Say that `--show-unchanged` lists them (plan has the flag; apply does not).
+    pub hint: bool,
+    /// The terminal's width: values are wrapped to fit it. `None` (not a terminal): whole.
+    pub width: Option<usize>,
+}
+
+/// The width of the terminal `out` is, or `None` when it is not one (a pipe, a file): values
+/// are then printed whole.
+pub fn terminal_width(out: &impl std::io::IsTerminal) -> Option<usize> {
+    if !out.is_terminal() {
+        return None;
+    }
+    let cols = crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
+    Some(if cols == 0 { 80 } else { cols })
+}
+
+/// The plan as people read it: per workspace with changes a table `FIELD | SERVER | FILE`, in
+/// slug order; then one line counting the workspaces without changes (or, with
+/// `show_unchanged`, listing them); then the count line. Every cell is escaped; on a terminal
+/// long values wrap within their column, and nothing is ever cut.
+pub fn plan_table(plan: &Plan, shape: Shape) -> String {
     let mut out = String::new();
-    for w in &plan.workspaces {
-        let head = format!("{} ({})", w.label, escape(&w.id));
-        if w.changes.is_empty() {
-            if only_changed {
-                continue;
-            }
-            out.push_str(&format!("{head}: no changes\n"));
-            continue;
-        }
-        // One blank line around each table.
-        if !out.is_empty() && !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-        out.push_str(&format!("{head}\n"));
-        let rows: Vec<Vec<String>> = w
+    for w in plan.changed() {
+        out.push_str(&format!("{} ({})\n", w.label, escape(&w.id)));
+        let cells: Vec<[String; 3]> = w
             .changes
             .iter()
             .map(|c| {
-                vec![
+                [
                     c.field.clone(),
-                    field_cell(&c.field, c.server.as_ref(), 40),
-                    field_cell(&c.field, Some(&c.file), 40),
+                    escape(&field_cell(&c.field, c.server.as_ref(), usize::MAX)).into_owned(),
+                    escape(&field_cell(&c.field, Some(&c.file), usize::MAX)).into_owned(),
                 ]
             })
             .collect();
-        out.push_str(&table(&["FIELD", "SERVER", "FILE"], &rows));
+        out.push_str(&table(
+            &["FIELD", "SERVER", "FILE"],
+            &wrapped(&cells, shape.width),
+        ));
+        // One blank line after each table.
         out.push('\n');
+    }
+    let unchanged: Vec<_> = plan
+        .workspaces
+        .iter()
+        .filter(|w| w.changes.is_empty())
+        .collect();
+    // With no changes at all, the count line says it.
+    if !unchanged.is_empty() && (plan.changed_count() > 0 || shape.show_unchanged) {
+        let n = plural(unchanged.len(), "workspace", "workspaces");
+        if shape.show_unchanged {
+            out.push_str(&format!("{n} unchanged:\n"));
+            for w in &unchanged {
+                out.push_str(&format!("  {} ({})\n", w.label, escape(&w.id)));
+            }
+        } else if shape.hint {
+            out.push_str(&format!("{n} unchanged (--show-unchanged lists them)\n"));
+        } else {
+            out.push_str(&format!("{n} unchanged\n"));
+        }
     }
     out.push_str(&count_line(plan));
     out.push('\n');
     out
+}
+
+/// The rows of a `FIELD | SERVER | FILE` table: one row per change when `width` is `None`;
+/// else the two values wrapped to share what the field column leaves of `width`, each
+/// further line a row of its own with an empty FIELD.
+fn wrapped(cells: &[[String; 3]], width: Option<usize>) -> Vec<Vec<String>> {
+    let Some(width) = width else {
+        return cells.iter().map(|c| c.to_vec()).collect();
+    };
+    let widest = |i: usize, head: &str| {
+        cells
+            .iter()
+            .map(|c| c[i].width())
+            .chain([head.width()])
+            .max()
+            .unwrap_or(0)
+    };
+    let field = widest(0, "FIELD");
+    let (server, file) = (widest(1, "SERVER"), widest(2, "FILE"));
+    // Two gaps of two between three columns; each value column keeps at least 10.
+    let room = width.saturating_sub(field + 4).max(20);
+    let (mut a, mut b) = (room / 2, room - room / 2);
+    if server < a {
+        b += a - server;
+        a = server;
+    } else if file < b {
+        a += b - file;
+        b = file;
+    }
+    let mut rows = Vec::new();
+    for [name, left, right] in cells {
+        let (l, r) = (wrap(left, a.max(1)), wrap(right, b.max(1)));
+        for i in 0..l.len().max(r.len()) {
+            rows.push(vec![
+                if i == 0 { name.clone() } else { String::new() },
+                l.get(i).cloned().unwrap_or_default(),
+                r.get(i).cloned().unwrap_or_default(),
+            ]);
+        }
+    }
+    rows
+}
+
+/// `text` in lines of at most `width` columns, broken at a space where there is one (that
+/// space is not shown), else inside a word. Nothing else is left out.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && !line.is_empty() {
+            if c == ' ' {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+                continue;
+            }
+            match line.rfind(' ') {
+                Some(i) if i > 0 => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    lines.push(std::mem::replace(&mut line, rest));
+                }
+                _ => lines.push(std::mem::take(&mut line)),
+            }
+            used = line.width();
+        }
+        line.push(c);
+        used += w;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Whether two paths name one existing file.
@@ -221,7 +329,14 @@ pub async fn run(
     }
     let text = match output {
         Output::Json => json_pretty(&json),
-        Output::Table => plan_table(&plan, false),
+        Output::Table => plan_table(
+            &plan,
+            Shape {
+                show_unchanged: args.show_unchanged,
+                hint: true,
+                width: terminal_width(&std::io::stdout()),
+            },
+        ),
     };
     if args.detailed_exitcode && plan.changed_count() > 0 {
         super::print_now(&text);
@@ -246,14 +361,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_plan_table_has_one_blank_line_around_each_table() {
-        let change = |f: &str, s: serde_json::Value, v: serde_json::Value| FieldChange {
+    fn change(f: &str, s: serde_json::Value, v: serde_json::Value) -> FieldChange {
+        FieldChange {
             field: f.into(),
             server: Some(s),
             file: v,
-        };
-        let plan = Plan {
+        }
+    }
+
+    fn three() -> Plan {
+        Plan {
             workspaces: vec![
                 ws(
                     "a",
@@ -264,15 +381,87 @@ mod tests {
                 ws("c", "stag", vec![change("name", json!("S"), json!("T"))]),
             ],
             unmanaged: 2,
+        }
+    }
+
+    /// Only the workspaces with changes get a table; the rest are one count (issue 20 item 15).
+    #[test]
+    fn the_plan_lists_the_changed_workspaces_and_counts_the_rest() {
+        let plan = three();
+        let shape = Shape {
+            hint: true,
+            ..Shape::default()
         };
         assert_eq!(
-            plan_table(&plan, false),
+            plan_table(&plan, shape),
             "prod (a)\nFIELD        SERVER  FILE\ndescription  d       ∅\n\n\
-             same (b): no changes\n\n\
              stag (c)\nFIELD  SERVER  FILE\nname   S       T\n\n\
-             2 workspaces to change (2 fields), 1 without changes; 2 on the server not managed by the file\n"
+             1 workspace unchanged (--show-unchanged lists them)\n\
+             2 workspaces to change (2 fields); 2 on the server not managed by the file\n"
         );
-        assert!(!plan_table(&plan, true).contains("same"));
+        let listed = plan_table(
+            &plan,
+            Shape {
+                show_unchanged: true,
+                ..shape
+            },
+        );
+        assert!(
+            listed.contains("\n1 workspace unchanged:\n  same (b)\n2 workspaces to change"),
+            "{listed}"
+        );
+        // Apply has no --show-unchanged to point to.
+        assert!(plan_table(&plan, Shape::default()).contains("\n1 workspace unchanged\n"));
+    }
+
+    /// Piped, a value is whole however long; on a terminal it wraps within its column and
+    /// every character is still there (it was cut at 40 with `…`).
+    #[test]
+    fn values_are_whole_when_piped_and_wrapped_on_a_terminal() {
+        let long = "word ".repeat(30);
+        let long = long.trim_end();
+        let plan = Plan {
+            workspaces: vec![ws(
+                "a",
+                "prod",
+                vec![change("description", json!("short"), json!(long))],
+            )],
+            unmanaged: 0,
+        };
+        let piped = plan_table(&plan, Shape::default());
+        assert!(
+            piped.contains(&format!("description  short   {long}\n")),
+            "{piped}"
+        );
+        let shown = plan_table(
+            &plan,
+            Shape {
+                width: Some(60),
+                ..Shape::default()
+            },
+        );
+        assert!(!shown.contains('…'), "{shown}");
+        let table: Vec<&str> = shown
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        assert!(table.len() > 1, "{shown}");
+        for line in &table {
+            assert!(line.width() <= 60, "{line:?} is wider than 60:\n{shown}");
+        }
+        let words: usize = table.iter().map(|l| l.matches("word").count()).sum();
+        assert_eq!(words, 30, "{shown}");
+        assert!(table[0].starts_with("description  short"), "{shown}");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_else_inside_a_word() {
+        assert_eq!(wrap("abc def ghi", 7), ["abc def", "ghi"]);
+        assert_eq!(wrap("abc def ghi", 6), ["abc", "def", "ghi"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("日本語", 4), ["日本", "語"]);
+        assert_eq!(wrap("", 4), [""]);
     }
 
     #[test]

@@ -6,11 +6,11 @@
 use super::Output;
 use super::admin_io::{Request, confirm, dry_run, record};
 use super::output::{changes_table, json_pretty};
-use super::say::{say, warn};
 use crate::batch::Item;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::revert::{MembersAction, PatchRevert, Revert, budget_target, find, labels, revert};
+use crate::say::{say, warn};
 use crate::state::history::HistoryEntry;
 use crate::submit::{Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest};
 use crate::text::escape;
@@ -323,8 +323,17 @@ impl Undo<'_> {
                             .join("; ")
                     ))
                 })?;
-                super::budgets::execute(conn, output, &workspace_id, now, target, requests, dry)
-                    .await
+                super::budgets::execute(
+                    conn,
+                    output,
+                    &workspace_id,
+                    now,
+                    target,
+                    requests,
+                    dry,
+                    false,
+                )
+                .await
             }
             Revert::DeleteCreated {
                 workspace_id,

@@ -37,7 +37,7 @@ pub async fn run(args: ServeFakeArgs) -> Result<(), RunError> {
         // The URL first and flushed at once: scripts read it to find the port.
         let _ = writeln!(out, "{url}");
         let _ = out.flush();
-        super::say::say(&format!(
+        crate::say::say(&format!(
             "fake OpenRouter serving at {url} (Ctrl-C to stop)"
         ));
     })

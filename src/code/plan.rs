@@ -62,13 +62,20 @@ impl Plan {
     }
 }
 
+/// The order a plan is shown and saved in: by slug, then by id (a person finds a workspace by
+/// its slug; uuids are in no order a person can follow).
+pub fn sort(workspaces: &mut [WorkspacePlan]) {
+    workspaces.sort_by(|a, b| {
+        a.base
+            .slug()
+            .cmp(b.base.slug())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
 /// A label a person knows the workspace by, safe to print.
 pub fn label(ws: &Workspace) -> String {
-    let text = [ws.slug(), ws.name(), ws.id()]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .unwrap_or_default();
-    crate::text::escape(text).into_owned()
+    crate::text::escape(ws.label()).into_owned()
 }
 
 /// The plan of `entries` against `server`; an entry whose workspace is not on the server is
@@ -108,7 +115,7 @@ pub fn plan<'a>(
     if !missing.is_empty() {
         return Err(missing);
     }
-    workspaces.sort_by(|a, b| a.id.cmp(&b.id));
+    sort(&mut workspaces);
     let managed = workspaces.len();
     Ok(Plan {
         workspaces,

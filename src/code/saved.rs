@@ -176,6 +176,8 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
             base,
         });
     }
+    // A plan saved by an older orws is in uuid order.
+    super::plan::sort(&mut workspaces);
     Ok(SavedPlan {
         host,
         server,

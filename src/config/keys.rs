@@ -211,6 +211,7 @@ impl Scope {
                 DeleteWorkspace,
                 History,
                 Back,
+                Undo,
                 Help,
                 Quit,
             ],
@@ -276,7 +277,7 @@ impl Scope {
                 Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1,
                 Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History,
             ],
-            Scope::KeyMove => &[Open, Up, Down, Top, Bottom, Back, Help, Quit],
+            Scope::KeyMove => &[Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit],
             Scope::Members => &[
                 Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2,
                 Tab3, Tab4, Tab5, NextTab, PrevTab, History,
@@ -284,7 +285,7 @@ impl Scope {
             Scope::Create => &[Edit, Review, Up, Down, Help, Back, Quit],
             Scope::Delete => &[Edit, Toggle, Help, Back, Quit],
             Scope::MemberAdd => &[
-                Toggle, Review, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
+                Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
             ],
             Scope::History => &[
                 Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo,

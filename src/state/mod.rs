@@ -87,6 +87,35 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
+/// When something was saved, as a person reads it: "3 minutes ago, 14:02 UTC" within a
+/// day of `now`, else "2026-11-28 10:00 UTC"; the text as it is when it is no RFC 3339 time.
+pub fn saved_ago(saved_at: &str, now: time::OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let Ok(at) = time::OffsetDateTime::parse(saved_at, &Rfc3339) else {
+        return saved_at.to_string();
+    };
+    let at = at.to_offset(time::UtcOffset::UTC);
+    let clock = format!("{:02}:{:02} UTC", at.hour(), at.minute());
+    let ago = now - at;
+    let minutes = ago.whole_minutes();
+    match minutes {
+        m if m < 0 || ago.whole_hours() >= 24 => format!(
+            "{:04}-{:02}-{:02} {clock}",
+            at.year(),
+            u8::from(at.month()),
+            at.day()
+        ),
+        0 => format!("just now, {clock}"),
+        1 => format!("a minute ago, {clock}"),
+        m if m < 60 => format!("{m} minutes ago, {clock}"),
+        _ => {
+            let h = ago.whole_hours();
+            let s = if h == 1 { "" } else { "s" };
+            format!("{h} hour{s} ago, {clock}")
+        }
+    }
+}
+
 /// A host or id as a safe file-name part.
 fn file_part(s: &str) -> String {
     s.chars()
@@ -102,6 +131,21 @@ fn file_part(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_drafts_time_reads_as_minutes_ago_or_a_date() {
+        use time::macros::datetime;
+        let now = datetime!(2026-12-07 14:05:30 UTC);
+        let ago = |s: &str| super::saved_ago(s, now);
+        assert_eq!(
+            ago("2026-12-07T14:02:10.123456789Z"),
+            "3 minutes ago, 14:02 UTC"
+        );
+        assert_eq!(ago("2026-12-07T14:05:00Z"), "just now, 14:05 UTC");
+        assert_eq!(ago("2026-12-07T12:00:00+01:00"), "3 hours ago, 11:00 UTC");
+        assert_eq!(ago("2026-11-28T10:00:00Z"), "2026-11-28 10:00 UTC");
+        assert_eq!(ago("yesterday"), "yesterday");
+    }
+
     use super::*;
 
     #[test]

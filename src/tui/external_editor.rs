@@ -9,16 +9,69 @@ fn is_secret(name: &str) -> bool {
     name.starts_with("OPENROUTER_")
 }
 
-/// Runs the editor `command` on `text` and returns what the file holds when it exits
-/// successfully.
-pub fn edit(command: &str, text: &str) -> Result<String, String> {
-    edit_with_env(command, text, std::env::vars_os())
+/// The temporary file's name: `file`'s last component, named for its content (`….json`,
+/// `….md`) so the editor picks its syntax; `edit.txt` when it names nothing usable.
+fn file_name(file: &str) -> String {
+    let name = std::path::Path::new(file)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        name.to_string()
+    } else {
+        "edit.txt".to_string()
+    }
+}
+
+/// The text handed back to the editor when what came back could not be taken (as
+/// `kubectl edit` does): the reason as leading `//` lines (JSON, product.md §15), then the
+/// person's own text, any reason lines of an earlier round taken off first.
+pub fn with_json_reason(reason: &str, text: &str) -> String {
+    let mut out = String::new();
+    for line in reason.lines() {
+        out.push_str("// ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("// Fix it and save, or quit without changing anything to keep the old value.\n");
+    out.push_str("// Lines starting with // at the top are removed before the JSON is read.\n");
+    let body = strip_json_reasons(text);
+    out.push_str(body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// The text without its leading `//` lines (the reasons orws put there, or the person's own
+/// notes above the JSON).
+pub fn strip_json_reasons(text: &str) -> &str {
+    let mut rest = text;
+    while rest.trim_start_matches([' ', '\t']).starts_with("//") {
+        rest = match rest.find('\n') {
+            Some(i) => &rest[i + 1..],
+            None => "",
+        };
+    }
+    rest
+}
+
+/// Runs the editor `command` on `text` in a file named `file` (for its content: `….json`)
+/// and returns what the file holds when it exits successfully.
+pub fn edit(command: &str, text: &str, file: &str) -> Result<String, String> {
+    edit_with_env(command, text, file, std::env::vars_os())
 }
 
 /// [`edit`] with the editor's environment taken from `env`, less the secrets.
 fn edit_with_env(
     command: &str,
     text: &str,
+    file: &str,
     env: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
 ) -> Result<String, String> {
     // The directory (and the file in it) go away when `dir` is dropped.
@@ -28,7 +81,7 @@ fn edit_with_env(
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     crate::state::private_dir(dir.path())
         .map_err(|e| format!("cannot make the temporary directory private: {e}"))?;
-    let path = dir.path().join("edit.txt");
+    let path = dir.path().join(file_name(file));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -85,7 +138,7 @@ mod tests {
             r#"sed -i 's/old/new/' "$1"; echo 'second line' >> "$1""#,
         );
         assert_eq!(
-            edit(&editor, "the old text").unwrap(),
+            edit(&editor, "the old text", "description.md").unwrap(),
             "the new text\nsecond line\n"
         );
     }
@@ -97,7 +150,10 @@ mod tests {
             dir.path(),
             r#"[ "$1" = "--wait" ] && printf 'waited' > "$2""#,
         );
-        assert_eq!(edit(&format!("{editor} --wait"), "x").unwrap(), "waited");
+        assert_eq!(
+            edit(&format!("{editor} --wait"), "x", "name.txt").unwrap(),
+            "waited"
+        );
     }
 
     /// The editor (and every plugin it starts) must not see the key; the file it edits is
@@ -117,7 +173,7 @@ mod tests {
             "OPENROUTER_API_KEY".into(),
             "sk-or-v1-secret-for-the-test".into(),
         )]);
-        edit_with_env(&editor, "x", env).unwrap();
+        edit_with_env(&editor, "x", "name.txt", env).unwrap();
         let env = std::fs::read_to_string(dir.path().join("report.env")).unwrap();
         assert!(env.contains("PATH="), "the rest of the environment is kept");
         assert!(!env.contains("OPENROUTER_API_KEY"), "{env}");
@@ -130,7 +186,47 @@ mod tests {
     fn a_failing_editor_leaves_the_field_alone() {
         let dir = tempfile::tempdir().unwrap();
         let editor = script(dir.path(), "exit 3");
-        let err = edit(&editor, "x").unwrap_err();
+        let err = edit(&editor, "x", "name.txt").unwrap_err();
         assert!(err.contains("unchanged"), "{err}");
+    }
+
+    /// The file is named for its content, so the editor knows its syntax; a name that could
+    /// leave the private directory is not used.
+    #[test]
+    fn the_file_is_named_for_its_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("report");
+        let editor = script(
+            dir.path(),
+            &format!(r#"basename "$1" >> "{}""#, report.display()),
+        );
+        edit(&editor, "[]", "content_filters.json").unwrap();
+        edit(&editor, "x", "../../etc/passwd").unwrap();
+        edit(&editor, "x", "..").unwrap();
+        let names = std::fs::read_to_string(&report).unwrap();
+        assert_eq!(
+            names.lines().collect::<Vec<_>>(),
+            ["content_filters.json", "passwd", "edit.txt"]
+        );
+    }
+
+    #[test]
+    fn reasons_go_on_top_as_comments_and_come_off_before_parsing() {
+        let first = with_json_reason("not JSON (EOF at line 1)", "[{\"pattern\": ");
+        assert!(
+            first.starts_with("// not JSON (EOF at line 1)\n"),
+            "{first}"
+        );
+        assert!(first.ends_with("[{\"pattern\": \n"), "{first}");
+        // A second round replaces the reason instead of piling them up.
+        let second = with_json_reason("still not JSON", &first);
+        assert_eq!(second.matches("//").count(), first.matches("//").count());
+        assert!(second.starts_with("// still not JSON\n"), "{second}");
+        assert_eq!(strip_json_reasons(&second), "[{\"pattern\": \n");
+        assert_eq!(strip_json_reasons("  // a note\n[1]\n"), "[1]\n");
+        assert_eq!(
+            strip_json_reasons("[\"//not a comment\"]"),
+            "[\"//not a comment\"]"
+        );
     }
 }

@@ -25,7 +25,7 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
         None
     }
 
-    /// Whether the Result of `outcome` offers an undo (`u` there still says why not).
+    /// Whether the Result offers `u` (what landed can be undone; a delete cannot).
     fn undoable(&self, _outcome: &Self::Outcome) -> bool {
         true
     }
@@ -113,9 +113,11 @@ pub struct Flow<P: Plan> {
     bound: std::cell::Cell<u16>,
     /// An undo's Review: the result it undoes, shown again when the Review is left.
     pub undoes: Option<Box<Flow<P>>>,
-    /// The history entry this write undoes (an undo from the History screen): what it lands
-    /// is recorded as kind `revert` naming that entry.
+    /// The history entry this write undoes (an undo from the History screen, or `u` on a
+    /// result): what it lands is recorded as kind `revert` naming that entry.
     pub reverting: Option<crate::write::record::Reverting>,
+    /// The history entry this write was recorded as, once it landed: its undo reverts it.
+    pub recorded: Option<crate::write::record::Reverting>,
 }
 
 impl<P: Plan> Flow<P> {
@@ -128,6 +130,7 @@ impl<P: Plan> Flow<P> {
             bound: std::cell::Cell::new(u16::MAX),
             undoes: None,
             reverting: None,
+            recorded: None,
         }
     }
 
@@ -147,11 +150,25 @@ impl<P: Plan> Flow<P> {
         self.scroll.min(max)
     }
 
-    /// The Review of `plan`, opened from this flow's result (its undo, or sending again what
-    /// failed): leaving it comes back to the result.
-    pub fn undo(&mut self, plan: P) {
+    /// The Review of `plan`, opened from this flow's result (sending again what failed):
+    /// leaving it comes back to the result.
+    pub fn follow(&mut self, plan: P) {
         let from = std::mem::replace(self, Self::review(plan));
         self.undoes = Some(Box::new(from));
+    }
+
+    /// [`Flow::follow`] for the undo of this flow's write: what it lands is recorded as the
+    /// revert of the entry this flow recorded.
+    pub fn undo(&mut self, plan: P) {
+        let recorded = self.recorded.clone();
+        self.follow(plan);
+        self.reverting = recorded;
+    }
+
+    /// An undo's Review opened from the History screen (not from a result): leaving it goes
+    /// back to the History, with nothing staged.
+    pub fn opened_from_history(&self) -> bool {
+        self.undoes.is_none() && self.reverting.is_some() && self.phase == Phase::Review
     }
 
     pub fn shown(&self) -> Shown {
@@ -219,10 +236,10 @@ impl<P: Plan> Flow<P> {
                 label(Action::TakeTheirs, "take theirs"),
                 label(Action::Back, "back"),
             ]),
-            Phase::Result(o) => {
+            Phase::Result(outcome) => {
                 h.push(label(Action::Done, "done"));
                 h.push(label(Action::Back, "done"));
-                if self.plan.undoable(o) {
+                if self.plan.undoable(outcome) {
                     h.push(label(Action::Undo, "undo"));
                 }
                 if P::retries() {
@@ -294,7 +311,7 @@ impl<P: Plan> Flow<P> {
             },
             (Phase::Sending(_), Action::Cancel) => Step::StopWaiting,
             (Phase::Result(o), Action::Done | Action::Back) => Step::Closed(o.clone()),
-            (Phase::Result(o), Action::Undo) => Step::Undo(o.clone()),
+            (Phase::Result(o), Action::Undo) if self.plan.undoable(o) => Step::Undo(o.clone()),
             (Phase::Result(o), Action::Retry) if P::retries() => Step::Retry(o.clone()),
             (Phase::Conflict(c), Action::KeepMine) => Step::Resolved(c.clone(), Choice::KeepMine),
             (Phase::Conflict(c), Action::TakeTheirs) => {

@@ -35,6 +35,8 @@ pub enum TextInput {
     TabEdit,
     /// The filter of the members to add.
     MemberFilter,
+    /// The filter of the workspaces a key may move to.
+    KeyMoveFilter,
     /// A field of the new workspace form.
     CreateEdit,
     /// The slug typed to confirm a delete.
@@ -46,7 +48,14 @@ pub enum TextInput {
 /// The scope whose keys are commands now, or the text input that takes keys as text.
 pub fn context(app: &App) -> Result<Scope, TextInput> {
     if app.too_small() {
-        // Only quit acts while the notice shows, and the question quitting asks.
+        // Text being typed still reaches its input (typing on while the terminal shrank loses
+        // nothing); otherwise only quit acts while the notice shows, and the question quitting
+        // asks.
+        if app.overlay.is_none()
+            && let Err(input) = shown(app)
+        {
+            return Err(input);
+        }
         return Ok(match app.overlay {
             Some(Overlay::ConfirmLeave { .. }) => Scope::QuestionLeave,
             Some(Overlay::Help | Overlay::RestoreDraft | Overlay::ConfirmResetAll) | None => {
@@ -54,6 +63,11 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
             }
         });
     }
+    shown(app)
+}
+
+/// [`context`] at a size the screens fit in.
+fn shown(app: &App) -> Result<Scope, TextInput> {
     match app.overlay {
         Some(Overlay::ConfirmLeave { .. }) => return Ok(Scope::QuestionLeave),
         Some(Overlay::RestoreDraft) => return Ok(Scope::QuestionDraft),
@@ -89,6 +103,15 @@ pub fn context(app: &App) -> Result<Scope, TextInput> {
                     .is_some_and(|p| p.filtering) =>
         {
             return Err(TextInput::MemberFilter);
+        }
+        Screen::Form
+            if app.admin.is_none()
+                && app.delete.is_none()
+                && app.tabs.current == crate::tui::screens::tabs::Tab::Keys
+                && app.tabs.keys.moving.is_some()
+                && app.tabs.keys.move_filtering =>
+        {
+            return Err(TextInput::KeyMoveFilter);
         }
         Screen::Form => crate::tui::screens::tabs::scope(app).ok_or(TextInput::TabEdit)?,
         Screen::Write(flow) => flow.scope(),

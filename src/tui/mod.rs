@@ -61,7 +61,7 @@ pub async fn run(
     drop(host);
     // Said once the terminal is back: writes a quit left in doubt.
     if let Some(line) = runtime.abandoned() {
-        crate::cli::say::warn(&line);
+        crate::say::warn(&line);
     }
     result.map_err(|e| RunError::Terminal(format!("terminal error: {e}")))?;
     // Said after the terminal is back, where it stays readable.

@@ -26,8 +26,9 @@ pub trait Host {
     /// The next terminal event; `None` when input has ended or the process is asked to stop
     /// (SIGTERM, SIGHUP).
     fn next_event(&mut self) -> impl std::future::Future<Output = Option<io::Result<Event>>>;
-    /// Hands the terminal to $VISUAL / $EDITOR on `text` and returns the edited text.
-    fn run_editor(&mut self, text: &str) -> Result<String, String>;
+    /// Hands the terminal to $VISUAL / $EDITOR on `text`, in a file named `file` (for its
+    /// content: `….json`), and returns the edited text.
+    fn run_editor(&mut self, text: &str, file: &str) -> Result<String, String>;
     /// Ctrl-Z: gives the terminal back and stops the process until it is continued, then
     /// takes the terminal again (the next draw repaints it whole).
     fn suspend(&mut self) -> io::Result<()> {
@@ -446,8 +447,8 @@ impl Runtime {
                         let _ = tx.send(Msg::Reread(client.get(&id).await));
                     }));
                 }
-                Effect::OpenEditor { text } => {
-                    let result = host.run_editor(&text);
+                Effect::OpenEditor { text, file } => {
+                    let result = host.run_editor(&text, &file);
                     queue.extend(app.update(Msg::EditorClosed(result)));
                 }
                 Effect::LoadDraft { workspace_id } => {
@@ -462,6 +463,7 @@ impl Runtime {
                     before,
                     after,
                     reverting,
+                    id,
                 } => {
                     if let Some(dir) = &self.state_dir {
                         let entry = HistoryEntry::new(
@@ -471,10 +473,11 @@ impl Runtime {
                             &before,
                             &after,
                         );
-                        let entry = match reverting {
+                        let mut entry = match reverting {
                             Some(r) => r.mark(entry),
                             None => entry,
                         };
+                        entry.id = id;
                         if let Err(e) = history::append(dir, &entry) {
                             let msg = format!("Saved, but the history could not be written: {e}");
                             queue.extend(app.update(Msg::StateError(msg)));

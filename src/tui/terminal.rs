@@ -183,11 +183,11 @@ impl Host for CrosstermHost {
         back
     }
 
-    fn run_editor(&mut self, text: &str) -> Result<String, String> {
+    fn run_editor(&mut self, text: &str, file: &str) -> Result<String, String> {
         // The event reader would steal the editor's keystrokes: stop it while the editor runs.
         self.events = None;
         restore();
-        let result = super::external_editor::edit(&self.editor, text);
+        let result = super::external_editor::edit(&self.editor, text, file);
         let back = self.take_back();
         self.events = Some(EventStream::new());
         back.map_err(|e| format!("could not take the terminal back: {e}"))?;

@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-type EditorFn = Box<dyn FnMut(&str) -> Result<String, String> + Send>;
+/// The editor of a test: the text and the file name it would be edited in.
+type EditorFn = Box<dyn FnMut(&str, &str) -> Result<String, String> + Send>;
 type SuspendFn = Box<dyn FnMut() + Send>;
 
 pub struct TestHost {
@@ -38,14 +39,14 @@ impl TestHost {
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {}),
             events: rx,
             screen: screen.clone(),
-            editor: Box::new(|_| Err("no editor in tests".into())),
+            editor: Box::new(|_, _| Err("no editor in tests".into())),
             suspend: Box::new(|| {}),
             drawn: true,
         };
         (host, TestDriver { events: tx, screen })
     }
 
-    /// Replaces $EDITOR with a function of the text.
+    /// Replaces $EDITOR with a function of the text and the file's name.
     pub fn with_editor(mut self, editor: EditorFn) -> Self {
         self.editor = editor;
         self
@@ -104,8 +105,8 @@ impl Host for TestHost {
         self.events.recv().await.map(Ok)
     }
 
-    fn run_editor(&mut self, text: &str) -> Result<String, String> {
-        (self.editor)(text)
+    fn run_editor(&mut self, text: &str, file: &str) -> Result<String, String> {
+        (self.editor)(text, file)
     }
 
     fn suspend(&mut self) -> io::Result<()> {

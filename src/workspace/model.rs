@@ -43,6 +43,15 @@ impl Workspace {
         self.str_field("slug")
     }
 
+    /// What a person knows the workspace by: its slug, else its name, else its id (not
+    /// escaped: [`crate::code::plan::label`] is, for printing).
+    pub fn label(&self) -> &str {
+        [self.slug(), self.name(), self.id()]
+            .into_iter()
+            .find(|t| !t.is_empty())
+            .unwrap_or_default()
+    }
+
     /// `updated_at`, if the server sent one.
     pub fn updated_at(&self) -> Option<&str> {
         self.fields.get("updated_at").and_then(Value::as_str)

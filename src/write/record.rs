@@ -20,6 +20,8 @@ pub struct Record {
     /// Set by [`Record::reverting`]: the entry this write undoes, so it is recorded as kind
     /// `revert` naming it (its fields keep this record's kind's shape).
     pub reverting: Option<Reverting>,
+    /// The entry's id when it was given before recording ([`Record::stamp`]); else a fresh one.
+    pub id: Option<String>,
 }
 
 /// What a revert's entry says of the entry it undoes: its id (`of`) and the kind of write it
@@ -60,9 +62,24 @@ impl Record {
             self.before,
             self.after,
         );
-        match &self.reverting {
+        let mut entry = match &self.reverting {
             Some(r) => r.mark(entry),
             None => entry,
+        };
+        if let Some(id) = self.id {
+            entry.id = id;
+        }
+        entry
+    }
+
+    /// Gives the record its id now, before it is written: what its own undo says of it (the
+    /// TUI's `u` on a Result is then recorded as the revert of this entry).
+    pub fn stamp(&mut self) -> Reverting {
+        let id = crate::state::history::new_id();
+        self.id = Some(id.clone());
+        Reverting {
+            of: id,
+            reverts: self.reverting.as_ref().map_or(self.kind, |r| r.reverts),
         }
     }
 
@@ -91,6 +108,7 @@ impl Record {
             before: before.to_history(),
             after: after.to_history(),
             reverting: None,
+            id: None,
         }
     }
 
@@ -120,6 +138,7 @@ impl Record {
             before: pick(before),
             after: pick(after),
             reverting: None,
+            id: None,
         }
     }
 
@@ -166,7 +185,13 @@ impl Record {
                     after.insert("removed".into(), serde_json::json!(users));
                     after.extend(named(users).map(|p| ("people".to_string(), p)));
                 }
-                Answer::KeyDeleted(_) | Answer::WorkspaceDeleted | Answer::Note(_) => {}
+                // Their entries keep the state before and after: [`Record::budgets`],
+                // [`Record::guardrail`].
+                Answer::KeyDeleted(_)
+                | Answer::WorkspaceDeleted
+                | Answer::Note(_)
+                | Answer::Budget(_)
+                | Answer::Guardrail { .. } => {}
             }
         }
         Some(Self::requests(
@@ -198,6 +223,7 @@ impl Record {
             before,
             after,
             reverting: None,
+            id: None,
         }
     }
 }

@@ -1,8 +1,10 @@
-//! The admin writes other than a workspace PATCH, as the exact requests a plan sends
+//! The admin writes other than a workspace PATCH (keys, members, create, delete, budgets, the
+//! default guardrail), as the exact requests a plan sends
 //! ([`Request`]), and what the server answered to each once settled ([`Answer`]). Both front
 //! ends build these, [`super::send::send`] sends them, and [`super::record::Record::sent`] turns
 //! what landed into the history entry.
 
+use crate::admin::budgets::BudgetRequest;
 use crate::admin::keys::{Key, KeyPatch};
 use crate::api::encode_segment as seg;
 use crate::state::history::Kind;
@@ -30,12 +32,26 @@ pub enum Request {
         workspace: String,
         user_ids: Vec<String>,
     },
+    /// `PUT|DELETE /workspaces/{id}/budgets/{interval}`: one request of a budgets plan, in
+    /// the order `admin::budgets::plan` gives (each limit stays valid in between, R8).
+    Budget {
+        workspace: String,
+        request: BudgetRequest,
+    },
+    /// `PATCH /guardrails/{id}` of the default guardrail of `workspace` (its uuid): the
+    /// guardrail must be that workspace's, before the PATCH and in its answer.
+    Guardrail {
+        workspace: String,
+        guardrail_id: String,
+        patch: Map<String, Value>,
+    },
 }
 
 impl Request {
     pub fn method(&self) -> &'static str {
         match self {
-            Request::PatchKey { .. } => "PATCH",
+            Request::PatchKey { .. } | Request::Guardrail { .. } => "PATCH",
+            Request::Budget { request, .. } => request.method(),
             Request::DeleteKey { .. } | Request::DeleteWorkspace { .. } => "DELETE",
             Request::AddMembers { .. }
             | Request::RemoveMembers { .. }
@@ -66,6 +82,16 @@ impl Request {
             Request::RemoveMembers { workspace, .. } => {
                 format!("/workspaces/{}/members/remove", seg(workspace))
             }
+            Request::Budget { workspace, request } => {
+                format!(
+                    "/workspaces/{}/budgets/{}",
+                    seg(workspace),
+                    request.interval()
+                )
+            }
+            Request::Guardrail { guardrail_id, .. } => {
+                format!("/guardrails/{}", seg(guardrail_id))
+            }
         }
     }
 
@@ -76,17 +102,21 @@ impl Request {
             Request::DeleteKey { .. } | Request::DeleteWorkspace { .. } => Kind::Delete,
             Request::CreateWorkspace { .. } => Kind::Create,
             Request::AddMembers { .. } | Request::RemoveMembers { .. } => Kind::Members,
+            Request::Budget { .. } => Kind::Budgets,
+            Request::Guardrail { .. } => Kind::Guardrail,
         }
     }
 
-    /// What the write is about besides the workspace: the key's hash.
+    /// What the write is about besides the workspace: the key's hash, the guardrail's id.
     pub fn target(&self) -> Option<String> {
         match self {
             Request::PatchKey { hash, .. } | Request::DeleteKey { hash } => Some(hash.clone()),
+            Request::Guardrail { guardrail_id, .. } => Some(guardrail_id.clone()),
             Request::DeleteWorkspace { .. }
             | Request::CreateWorkspace { .. }
             | Request::AddMembers { .. }
-            | Request::RemoveMembers { .. } => None,
+            | Request::RemoveMembers { .. }
+            | Request::Budget { .. } => None,
         }
     }
 
@@ -98,6 +128,8 @@ impl Request {
             Request::AddMembers { user_ids, .. } | Request::RemoveMembers { user_ids, .. } => {
                 Some(serde_json::json!({ "user_ids": user_ids }))
             }
+            Request::Budget { request, .. } => request.body(),
+            Request::Guardrail { patch, .. } => Some(Value::Object(patch.clone())),
         }
     }
 
@@ -134,6 +166,15 @@ pub enum Answer {
     WorkspaceDeleted,
     /// The workspace created.
     Created(Box<Workspace>),
+    /// A budget request landed (in the plan's order: each on what the ones before it made).
+    Budget(BudgetRequest),
+    /// The guardrail as the PATCH's answer, or the re-read that settled it, has it. `elsewhere`:
+    /// the workspace it says it belongs to when that is not the one meant, said by a re-read by
+    /// its id too (an answer alone proves nothing): the write landed on that one's guardrail.
+    Guardrail {
+        guardrail: Box<Map<String, Value>>,
+        elsewhere: Option<String>,
+    },
     /// Something to tell with the result (a lost answer settled by reading again).
     Note(String),
 }

@@ -7,9 +7,11 @@
 use super::key::{KeyState, key_now, settle_delete, settle_patch};
 use super::request::{Answer, Members, Request};
 use super::{End, RetryPolicy, Settled, Step};
+use crate::admin::budgets::{Budgets, Interval};
+use crate::admin::guardrail;
 use crate::api::{ApiError, Client};
 use crate::workspace::Workspace;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt;
 
 /// What a plan's send needs besides its requests: what the Review saw.
@@ -22,6 +24,67 @@ pub struct Plan<'a> {
     /// The workspace as the Review saw it: a workspace delete is settled against it (changed
     /// since → a conflict, never deleted unseen).
     pub reviewed: Option<&'a Workspace>,
+    /// A budgets or guardrail write's base: what the Review showed of its target. The first
+    /// request is settled against it (or, with [`Plan::read_again`], against what the server
+    /// holds right before it), each next budget request against what those before it made.
+    pub base: Option<Base<'a>>,
+    /// The base was read earlier than right before the send (a Review a person looked at):
+    /// the target is read again first and compared with it; another writer's change to what
+    /// this plan changes is a conflict ([`Why::Changed`]) and nothing is sent. Unset, the base
+    /// is what the server held a moment ago (the CLI read it to build the requests).
+    pub read_again: bool,
+}
+
+/// What the Review showed of a budgets or guardrail write's target.
+#[derive(Debug, Clone, Copy)]
+pub enum Base<'a> {
+    Budgets(&'a Budgets),
+    /// The guardrail as read; `None`: not configured yet (a 404, R14).
+    Guardrail(Option<&'a Map<String, Value>>),
+}
+
+/// What another writer changed since the Review, found by reading again before anything was
+/// sent ([`Plan::read_again`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Changed {
+    /// The intervals (and the BYOK switch, as `None`) changed to a value other than this
+    /// plan's, and the budgets the server holds now.
+    Budgets {
+        now: Budgets,
+        changed: Vec<Option<Interval>>,
+    },
+    /// The guardrail's fields changed to a value other than this PATCH's, and the guardrail
+    /// the server holds now.
+    Guardrail {
+        now: Option<Map<String, Value>>,
+        fields: Vec<String>,
+    },
+}
+
+impl fmt::Display for Changed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Changed::Budgets { changed, .. } => {
+                let what: Vec<String> = changed
+                    .iter()
+                    .map(|i| match i {
+                        Some(i) => format!("the {i} limit"),
+                        None => "the BYOK switch".to_string(),
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "someone else changed {} of the budgets since they were read",
+                    what.join(", ")
+                )
+            }
+            Changed::Guardrail { fields, .. } => write!(
+                f,
+                "someone else changed the guardrail's {} since it was read",
+                fields.join(", ")
+            ),
+        }
+    }
 }
 
 /// Why a request of a plan did not land (or cannot be told to have).
@@ -45,6 +108,20 @@ pub enum Why {
     /// A create answered (or found) with a workspace orws cannot tell it created: the line
     /// that says so.
     NotOurs(String),
+    /// Read again before anything was sent, the target holds another writer's change to what
+    /// this plan changes: nothing was sent.
+    Changed(Changed),
+    /// The guardrail is not the default guardrail of the workspace it was named for (it says
+    /// it is another workspace's, or no workspace's): nothing was sent. The line says why.
+    NotTheDefault(String),
+    /// A guardrail not configured yet (nothing to check its owner on): the workspace, read
+    /// again by its uuid right before the PATCH, names another default guardrail (`now`) than
+    /// the one the write is for (`was`): nothing was sent.
+    DefaultMoved {
+        workspace: String,
+        was: String,
+        now: String,
+    },
     /// It may have landed, and reading again failed too.
     InDoubt { error: ApiError, reread: String },
 }
@@ -91,6 +168,18 @@ impl fmt::Display for Why {
                 at.as_deref().unwrap_or("(unknown)")
             ),
             Why::NotOurs(line) => f.write_str(line),
+            Why::Changed(c) => write!(f, "conflict: {c}; nothing was sent"),
+            Why::NotTheDefault(why) => write!(f, "{why}; nothing was sent"),
+            Why::DefaultMoved {
+                workspace,
+                was,
+                now,
+            } => write!(
+                f,
+                "workspace {workspace} read again names another default guardrail ('{}', not '{}'); nothing was sent",
+                crate::text::escape(now),
+                crate::text::escape(was)
+            ),
             Why::Unread(e) => write!(f, "{e}; nothing was sent"),
             Why::Refused(e) => write!(f, "{e}"),
             Why::Stopped => write!(f, "{}", ApiError::Stopped),
@@ -146,60 +235,170 @@ pub async fn send(
         landed,
         why,
     };
-    // A key write starts from the key as it is now, where it was seen: its base for the settle.
-    let key_base = match requests.first() {
-        Some(Request::PatchKey { hash, .. } | Request::DeleteKey { hash }) => {
-            if super::stop::requested().is_some() {
-                return Err(fail(0, vec![], Why::Stopped));
-            }
-            let key = key_now(client, hash)
-                .await
-                .map_err(|e| fail(0, vec![], Why::Unread(e)))?;
-            match key {
-                Some(k) if plan.key_at.is_none_or(|at| k.workspace_id == at) => {
-                    Some(KeyState::from(&k))
-                }
-                _ => {
-                    return Err(fail(
-                        0,
-                        vec![],
-                        Why::KeyGone {
-                            hash: hash.clone(),
-                            at: plan.key_at.map(str::to_string),
-                        },
-                    ));
-                }
-            }
-        }
-        _ => None,
-    };
+    if requests.is_empty() {
+        return Ok(vec![]);
+    }
+    if super::stop::requested().is_some() {
+        return Err(fail(0, vec![], Why::Stopped));
+    }
+    let mut before = precheck(client, plan)
+        .await
+        .map_err(|why| fail(0, vec![], why))?;
     let mut answers = Vec::with_capacity(requests.len());
     for (i, r) in requests.iter().enumerate() {
         let step = |s: Step<'_>| on_step(r, s);
-        match send_one(client, r, key_base.as_ref(), plan.reviewed, policy, step).await {
-            Ok(mut a) => answers.append(&mut a),
+        match send_one(client, r, &before, policy, step).await {
+            Ok(mut a) => {
+                // The next budget request is settled against what this one made.
+                if let (Request::Budget { request, .. }, Some(b)) = (r, before.budgets.as_mut()) {
+                    *b = request.apply(b);
+                }
+                answers.append(&mut a);
+            }
             Err(why) => return Err(fail(i, answers, why)),
         }
     }
     Ok(answers)
 }
 
+/// What the requests of a plan are settled against, once its pre-check passed.
+#[derive(Default)]
+struct Before<'a> {
+    /// A key write's: the key as it is now, where the Review saw it.
+    key: Option<KeyState>,
+    /// A workspace delete's: the workspace as the Review saw it.
+    workspace: Option<&'a Workspace>,
+    /// A budgets plan's: what the server holds before the next request.
+    budgets: Option<Budgets>,
+    /// A guardrail PATCH's: the guardrail before it (`None` inside: not configured yet).
+    guardrail: Option<Option<Map<String, Value>>>,
+}
+
+/// Before anything is sent: the state each kind of write starts from, read and checked.
+/// A key must still be where the Review saw it; a budgets or guardrail write's base (read
+/// again with [`Plan::read_again`]) must not hold another writer's change to what it changes;
+/// a guardrail must be the default guardrail of its workspace (one not configured yet, whose
+/// owner cannot be read, must still be named by the workspace read again by uuid).
+async fn precheck<'a>(client: &Client, plan: &Plan<'a>) -> Result<Before<'a>, Why> {
+    let mut before = Before {
+        workspace: plan.reviewed,
+        ..Before::default()
+    };
+    match plan.requests.first() {
+        Some(Request::PatchKey { hash, .. } | Request::DeleteKey { hash }) => {
+            let key = key_now(client, hash).await.map_err(Why::Unread)?;
+            match key {
+                Some(k) if plan.key_at.is_none_or(|at| k.workspace_id == at) => {
+                    before.key = Some(KeyState::from(&k));
+                }
+                _ => {
+                    return Err(Why::KeyGone {
+                        hash: hash.clone(),
+                        at: plan.key_at.map(str::to_string),
+                    });
+                }
+            }
+        }
+        Some(Request::Budget { workspace, .. }) => {
+            let base = match plan.base {
+                Some(Base::Budgets(b)) => Some(*b),
+                _ => None,
+            };
+            let now = match base {
+                Some(b) if !plan.read_again => b,
+                _ => client.get_budgets(workspace).await.map_err(Why::Unread)?,
+            };
+            if let Some(base) = base.filter(|_| plan.read_again) {
+                let target = plan.requests.iter().fold(base, |b, r| match r {
+                    Request::Budget { request, .. } => request.apply(&b),
+                    _ => b,
+                });
+                let changed = crate::admin::budgets::conflicts(&base, &now, &target);
+                if !changed.is_empty() {
+                    return Err(Why::Changed(Changed::Budgets { now, changed }));
+                }
+            }
+            before.budgets = Some(now);
+        }
+        Some(Request::Guardrail {
+            workspace,
+            guardrail_id,
+            patch,
+        }) => {
+            let base = match plan.base {
+                Some(Base::Guardrail(g)) => Some(g.cloned()),
+                _ => None,
+            };
+            let now = match base.clone() {
+                Some(g) if !plan.read_again => g,
+                _ => client
+                    .get_guardrail(guardrail_id)
+                    .await
+                    .map_err(Why::Unread)?,
+            };
+            default_guardrail_of(client, workspace, guardrail_id, now.as_ref()).await?;
+            if let Some(base) = base.filter(|_| plan.read_again) {
+                let fields = guardrail::conflicts(base.as_ref(), now.as_ref(), patch);
+                if !fields.is_empty() {
+                    return Err(Why::Changed(Changed::Guardrail { now, fields }));
+                }
+            }
+            before.guardrail = Some(now);
+        }
+        _ => {}
+    }
+    Ok(before)
+}
+
+/// Right before a guardrail PATCH: a configured guardrail (`now`) must name `workspace` as
+/// its own; one not configured yet (a 404: its owner cannot be read) must still be named by
+/// the workspace, read again by its uuid (product.md §15: the same `default_guardrail_id`
+/// twice; the PATCH answer's `workspace_id` is checked after).
+async fn default_guardrail_of(
+    client: &Client,
+    workspace: &str,
+    id: &str,
+    now: Option<&Map<String, Value>>,
+) -> Result<(), Why> {
+    if let Some(g) = now {
+        return match guardrail::not_the_default_of(g, workspace) {
+            Some(why) => Err(Why::NotTheDefault(why)),
+            None => Ok(()),
+        };
+    }
+    let again = client.get(workspace).await.map_err(Why::Unread)?;
+    let named = again
+        .get("default_guardrail_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if again.id() != workspace || named != id {
+        return Err(Why::DefaultMoved {
+            workspace: workspace.to_string(),
+            was: id.to_string(),
+            now: named.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// What lands on the server: read back to settle a write whose answer was lost.
 enum Seen {
     Key(Box<crate::admin::keys::Key>),
     Workspace(Box<Workspace>),
+    Guardrail(Option<Map<String, Value>>),
 }
 
 /// Reads the server and settles `r` three ways (what was read, when it tells more).
 async fn settle_one(
     client: &Client,
     r: &Request,
-    key_base: Option<&KeyState>,
-    reviewed: Option<&Workspace>,
+    before: &Before<'_>,
     started: time::OffsetDateTime,
 ) -> Result<(Settled<String>, Option<Seen>), String> {
     let not_found = |e: &ApiError| matches!(e, ApiError::NotFound { .. });
     let no_base = || "the key's state before the write is unknown".to_string();
+    let key_base = before.key.as_ref();
+    let reviewed = before.workspace;
     match r {
         Request::PatchKey { hash, patch } => {
             let base = key_base.ok_or_else(no_base)?;
@@ -264,6 +463,60 @@ async fn settle_one(
             let adding = matches!(r, Request::AddMembers { .. });
             Ok((super::members::settle(user_ids, adding, &now), None))
         }
+        Request::Budget { workspace, request } => {
+            let base = before
+                .budgets
+                .as_ref()
+                .ok_or("the budgets before the write are unknown")?;
+            let now = client
+                .get_budgets(workspace)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok((super::budgets::settle(base, request, &now), None))
+        }
+        Request::Guardrail {
+            guardrail_id,
+            patch,
+            ..
+        } => {
+            let base = before
+                .guardrail
+                .as_ref()
+                .ok_or("the guardrail before the write is unknown")?;
+            let now = client
+                .get_guardrail(guardrail_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let settled = guardrail::settle(base.as_ref(), patch, now.as_ref());
+            let seen = (settled == Settled::Applied).then_some(Seen::Guardrail(now));
+            Ok((settled, seen))
+        }
+    }
+}
+
+/// A guardrail PATCH's answer as settled: an answer naming another workspace proves nothing
+/// by itself, so the guardrail is read again by its id, and only a re-read naming another
+/// workspace too says the write landed on that one's guardrail.
+async fn guardrail_written(
+    client: &Client,
+    workspace: &str,
+    id: &str,
+    answer: Map<String, Value>,
+) -> Answer {
+    let g = match guardrail::written(&answer, workspace) {
+        guardrail::Written::Other(_) => match client.get_guardrail(id).await {
+            Ok(Some(again)) => again,
+            _ => answer,
+        },
+        guardrail::Written::Ours => answer,
+    };
+    let elsewhere = match guardrail::written(&g, workspace) {
+        guardrail::Written::Other(owner) => Some(owner),
+        guardrail::Written::Ours => None,
+    };
+    Answer::Guardrail {
+        guardrail: Box::new(g),
+        elsewhere,
     }
 }
 
@@ -280,15 +533,14 @@ async fn member_ids(client: &Client, workspace: &str) -> Result<Vec<String>, Str
 async fn send_one(
     client: &Client,
     r: &Request,
-    key_base: Option<&KeyState>,
-    reviewed: Option<&Workspace>,
+    before: &Before<'_>,
     policy: RetryPolicy,
     step: impl FnMut(Step<'_>),
 ) -> Result<Vec<Answer>, Why> {
     let started = time::OffsetDateTime::now_utc();
     let seen = std::sync::Mutex::new(None);
     let recheck = || async {
-        let (settled, what) = settle_one(client, r, key_base, reviewed, started).await?;
+        let (settled, what) = settle_one(client, r, before, started).await?;
         *seen.lock().unwrap_or_else(|p| p.into_inner()) = what;
         Ok::<Settled<String>, String>(settled)
     };
@@ -362,6 +614,35 @@ async fn send_one(
                 other => other.map_done(|_| vec![]),
             }
         }
+        Request::Budget { workspace, request } => super::run(
+            || client.send_budget_request(workspace, request),
+            recheck,
+            policy,
+            step,
+        )
+        .await
+        .map_done(|()| vec![Answer::Budget(request.clone())]),
+        Request::Guardrail {
+            workspace,
+            guardrail_id,
+            patch,
+        } => {
+            let end = super::run(
+                || client.patch_guardrail(guardrail_id, patch),
+                recheck,
+                policy,
+                step,
+            )
+            .await;
+            match end {
+                End::Done(g) => {
+                    return Ok(vec![
+                        guardrail_written(client, workspace, guardrail_id, g).await,
+                    ]);
+                }
+                other => other.map_done(|_| vec![]),
+            }
+        }
     };
     match end {
         End::Done(a) => Ok(a),
@@ -370,6 +651,27 @@ async fn send_one(
             let answer = match (r, seen) {
                 (_, Some(Seen::Key(k))) => Answer::Key(k),
                 (_, Some(Seen::Workspace(ws))) => Answer::Created(ws),
+                (
+                    Request::Guardrail {
+                        workspace,
+                        guardrail_id,
+                        patch,
+                    },
+                    seen,
+                ) => {
+                    // The re-read that showed it applied; without one (all it sent was null
+                    // on a guardrail still not there), what it was with the PATCH on it.
+                    let g = match seen {
+                        Some(Seen::Guardrail(Some(g))) => g,
+                        _ => {
+                            let mut g = before.guardrail.clone().flatten().unwrap_or_default();
+                            g.extend(patch.clone());
+                            g
+                        }
+                    };
+                    guardrail_written(client, workspace, guardrail_id, g).await
+                }
+                (Request::Budget { request, .. }, _) => Answer::Budget(request.clone()),
                 (Request::DeleteKey { hash }, _) => Answer::KeyDeleted(hash.clone()),
                 (Request::AddMembers { user_ids, .. }, _) => {
                     Answer::MembersAdded(Members(user_ids.clone()))

@@ -129,8 +129,10 @@ pub enum Effect {
         id: String,
         after: Duration,
     },
+    /// Hand `text` to $VISUAL / $EDITOR in a file named `file`, for its content (`….json`).
     OpenEditor {
         text: String,
+        file: String,
     },
     /// Read the draft of this workspace (answered with `Msg::DraftLoaded`).
     LoadDraft {
@@ -165,8 +167,10 @@ pub enum Effect {
         patch: PatchBody,
         before: Workspace,
         after: Workspace,
-        /// The history entry this write undoes (an undo from the History screen).
+        /// The history entry this write undoes (an undo from the History screen, or `u`).
         reverting: Option<crate::write::record::Reverting>,
+        /// The entry's id, given when the write landed (its `u` names it).
+        id: String,
     },
     /// Append a write other than a settings PATCH to the history (the runtime stamps the time
     /// and the host).
@@ -531,7 +535,10 @@ impl App {
         match msg {
             Msg::Key(key) if key.kind == KeyEventKind::Release => vec![],
             Msg::Key(key) => self.on_key(key),
-            Msg::Paste(_) if self.too_small() => vec![],
+            // While the terminal is too small a paste reaches only text being typed.
+            Msg::Paste(_) if self.too_small() && crate::tui::input::context(self).is_ok() => {
+                vec![]
+            }
             Msg::Paste(text) => {
                 if let (Screen::Form, Some(form)) = (&self.screen, &mut self.form) {
                     form.paste(&text);
@@ -708,13 +715,24 @@ impl App {
             }
             Msg::EditorClosed(result) => {
                 if crate::tui::screens::guardrail::host::awaits_editor(self) {
-                    crate::tui::screens::guardrail::host::editor_closed(self, result);
-                    return vec![];
+                    return crate::tui::screens::guardrail::host::editor_closed(self, result);
                 }
                 match (result, &mut self.form) {
                     (Ok(text), Some(form)) => {
-                        form.set_external_text(&text);
-                        self.info("Text taken from the editor.");
+                        use crate::tui::screens::form::EditorBack;
+                        let field = form.focused().spec.name;
+                        match form.editor_closed(&text) {
+                            EditorBack::Taken => self.info("Text taken from the editor."),
+                            EditorBack::Unchanged => self.info(format!(
+                                "The editor's text was left unchanged: {field} keeps its old value."
+                            )),
+                            EditorBack::Again { reason, text, file } => {
+                                self.warn(format!(
+                                    "Not taken: {reason}. The editor opens again on your text (quit it unchanged to keep the old value)."
+                                ));
+                                return vec![Effect::OpenEditor { text, file }];
+                            }
+                        }
                     }
                     (Err(e), _) => self.error(format!("The editor failed: {e}")),
                     _ => {}
@@ -758,6 +776,10 @@ impl App {
             }
             Input::Text(TextInput::CreateEdit, key) => {
                 crate::tui::screens::create::edit_key(self, key);
+                vec![]
+            }
+            Input::Text(TextInput::KeyMoveFilter, key) => {
+                crate::tui::screens::keys_tab::filter_key(self, key);
                 vec![]
             }
             Input::Text(TextInput::MemberFilter, key) => {
@@ -1036,10 +1058,11 @@ impl App {
             FormAction::Help => self.show_help(),
             FormAction::Quit => self.leave(true),
             FormAction::Back => self.leave(false),
-            FormAction::ExternalEditor => match &self.form {
-                Some(form) => vec![Effect::OpenEditor {
-                    text: form.focused().edit_text(),
-                }],
+            FormAction::ExternalEditor => match &mut self.form {
+                Some(form) => {
+                    let (text, file) = form.external_editor_text();
+                    vec![Effect::OpenEditor { text, file }]
+                }
                 None => vec![],
             },
             FormAction::ConfirmResetAll => {
@@ -1082,6 +1105,8 @@ impl App {
         }
         // Opened straight into a form, Esc still leads to the list of all workspaces.
         self.has_picker = true;
+        // Back on the list, the cursor is on the workspace just left.
+        self.picker.select_after_load = self.form.as_ref().map(|f| f.workspace.id().to_string());
         self.form = None;
         self.bulk = None;
         self.tabs = Default::default();

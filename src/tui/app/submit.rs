@@ -195,13 +195,23 @@ impl App {
         notes: Vec<String>,
         after_all: bool,
     ) -> Vec<Effect> {
+        let reverting = crate::tui::screens::settings_write::flow(self)
+            .filter(|f| f.is_sending())
+            .and_then(|f| f.reverting.clone());
+        let id = crate::state::history::new_id();
+        // What this write's own undo says of it.
+        let recorded = crate::write::record::Reverting {
+            of: id.clone(),
+            reverts: reverting
+                .as_ref()
+                .map_or(crate::state::history::Kind::Patch, |r| r.reverts),
+        };
         let record = Effect::RecordHistory {
             patch: outcome.patch.clone(),
             before: outcome.before.clone(),
             after: outcome.after.clone(),
-            reverting: crate::tui::screens::settings_write::flow(self)
-                .filter(|f| f.is_sending())
-                .and_then(|f| f.reverting.clone()),
+            reverting,
+            id,
         };
         let Some(form) = self
             .form
@@ -219,6 +229,7 @@ impl App {
         let mut echo_warnings = echo_mismatches(&outcome.patch, &outcome.after);
         // Edits made since the submit began stay; everything else follows the server.
         form.rebase(outcome.after.clone());
+        form.forget_undo();
         let n = outcome.patch.len();
         if after_all {
             self.warn("Checked the server: the change was applied after all.");
@@ -252,12 +263,13 @@ impl App {
         match crate::tui::screens::settings_write::flow_mut(self).filter(|f| f.is_sending()) {
             Some(flow) => {
                 flow.finish(view);
+                flow.recorded = Some(recorded);
             }
             // Found applied after the person stopped waiting: its result all the same.
             None => {
-                self.screen = Screen::Write(Box::new(
-                    crate::tui::screens::settings_write::SettingsFlow::ended(plan, view),
-                ))
+                let mut flow = crate::tui::screens::settings_write::SettingsFlow::ended(plan, view);
+                flow.recorded = Some(recorded);
+                self.screen = Screen::Write(Box::new(flow));
             }
         }
         vec![record]
@@ -364,6 +376,7 @@ impl App {
                             before: outcome.before,
                             after: outcome.after,
                             reverting: None,
+                            id: crate::state::history::new_id(),
                         }]
                     };
                     self.follow_up(Level::Warning, &format!("Checked the server: {text}"));
@@ -377,6 +390,7 @@ impl App {
                         before: outcome.before,
                         after: outcome.after,
                         reverting: None,
+                        id: crate::state::history::new_id(),
                     };
                     self.follow_up(
                         Level::Warning,

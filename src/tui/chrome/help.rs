@@ -70,9 +70,8 @@ fn sections(app: &App) -> Vec<Section> {
             all.push(fixed(
                 "Editing text",
                 &[
-                    ("Enter Esc", "done"),
+                    ("Enter Esc Ctrl-C", "done, keeping the text (u undoes it)"),
                     ("Enter", "new line (description)"),
-                    ("Ctrl-C", "cancel, restoring the value"),
                     ("Tab S-Tab", "edit the next / previous"),
                     ("Space", "flip a checkbox or choice"),
                     ("Ctrl-_ Ctrl-R", "undo / redo typing"),

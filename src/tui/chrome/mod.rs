@@ -120,28 +120,44 @@ pub fn bar(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         && app.delete.is_none();
     if let (Screen::Form, Some(form), None, true) = (&app.screen, &app.form, app.overlay, settings)
     {
-        counts(&mut spans, form, theme);
+        // A narrow bar leaves out "0 errors" (nothing to see) so the keys keep their room.
+        counts(&mut spans, form, theme, area.width >= 80);
         spans.push(Span::styled(" │ ", theme.bar.patch(theme.dim)));
     }
-    let mut used: usize = spans.iter().map(Span::width).sum();
+    let used: usize = spans.iter().map(Span::width).sum();
     let max = area.width as usize;
-    for (i, Hint(key, what)) in hints(app).into_iter().enumerate() {
-        let sep = if i == 0 { 0 } else { 2 };
-        let w = sep + width(&key) + 1 + width(&what);
-        if used + w > max {
-            break;
+    let all = hints(app);
+    // `? help` and `q quit` stay at every size: the rest fits in what they leave, in order.
+    let kept = |what: &str| matches!(what, "help" | "quit");
+    let cost = |Hint(key, what): &Hint| 2 + width(key) + 1 + width(what);
+    // Each hint costs its separator; the first has none.
+    let mut room = (max + 2).saturating_sub(used);
+    room = room.saturating_sub(all.iter().filter(|h| kept(&h.1)).map(cost).sum::<usize>());
+    let mut shown = vec![false; all.len()];
+    for (i, h) in all.iter().enumerate() {
+        if kept(&h.1) {
+            shown[i] = true;
+        } else if cost(h) <= room {
+            room -= cost(h);
+            shown[i] = true;
+        } else {
+            // The hints are ordered most useful first: none after one that does not fit.
+            room = 0;
         }
-        if sep > 0 {
+    }
+    let mut first = true;
+    for (Hint(key, what), _) in all.into_iter().zip(shown).filter(|(_, s)| *s) {
+        if !first {
             spans.push(Span::raw("  "));
         }
+        first = false;
         spans.push(Span::styled(key, theme.bar.patch(theme.key)));
         spans.push(Span::styled(format!(" {what}"), theme.bar));
-        used += w;
     }
     put(buf, area, 0, &Line::from(spans));
 }
 
-fn counts(spans: &mut Vec<Span<'static>>, form: &FormState, theme: &Theme) {
+fn counts(spans: &mut Vec<Span<'static>>, form: &FormState, theme: &Theme, roomy: bool) {
     let changes = form.modified_count();
     let errors = form.fields.iter().filter(|f| f.error().is_some()).count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -159,6 +175,9 @@ fn counts(spans: &mut Vec<Span<'static>>, form: &FormState, theme: &Theme) {
         format!("{changes} change{}", plural(changes)),
         change_style,
     ));
+    if errors == 0 && !roomy {
+        return;
+    }
     spans.push(Span::styled(" · ", theme.bar));
     spans.push(Span::styled(
         format!("{errors} error{}", plural(errors)),
@@ -408,6 +427,12 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],
+        Err(input::TextInput::KeyMoveFilter) => vec![
+            hint("type", "slug or name"),
+            hint("↑↓", "move"),
+            hint("Enter", "choose"),
+            hint("Esc", "clear"),
+        ],
         Err(input::TextInput::MemberFilter) => vec![
             hint("type", "to filter"),
             hint("Enter", "apply"),
@@ -469,7 +494,6 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
             } else if !taking {
                 h.push(hint("Enter", "done"));
             }
-            h.push(hint("Ctrl-C", "cancel"));
             h.push(hint("Ctrl-_", "undo"));
             if !editor.multiline {
                 h.push(hint("Tab", "next"));
@@ -480,7 +504,6 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
             hint("↑↓", "move"),
             hint("Space", "check"),
             hint("Enter", "done"),
-            hint("Ctrl-C", "cancel"),
             hint("Tab", "next"),
         ],
         Mode::Switch { .. } => vec![
@@ -495,7 +518,6 @@ fn edit_hints(form: &FormState) -> Vec<Hint> {
                 | FieldKind::ToolList => hint("Space", "cycle"),
             },
             hint("Enter/Esc", "done"),
-            hint("Ctrl-C", "cancel"),
             hint("Tab", "next"),
         ],
         Mode::Browse => vec![],

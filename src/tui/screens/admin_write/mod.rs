@@ -28,9 +28,10 @@ impl crate::tui::flow::Plan for AdminWrite {
         self.blocked.clone()
     }
 
-    /// Only a write that landed and has an inverse.
-    fn undoable(&self, outcome: &Ended) -> bool {
-        outcome.is_ok() && self.undo.is_some()
+    /// A write the API cannot take back (a delete, a create: its reason shows on the Result)
+    /// or one that failed offers no `u`.
+    fn undoable(&self, ended: &Ended) -> bool {
+        ended.is_ok() && self.undo.is_some()
     }
 }
 
@@ -50,6 +51,10 @@ pub struct AdminWrite {
     /// A refusal orws is certain of (product.md §15 "Known refusals"): the Review says why and
     /// offers no Enter.
     pub blocked: Option<String>,
+    /// A refusal orws infers (product.md §15 "Known refusals": a member's keys, by
+    /// `creator_user_id`): Enter stays, and the Review says where it is offered why the server
+    /// is expected to refuse.
+    pub refusal_expected: Option<String>,
     pub requests: Vec<AdminRequest>,
     /// Said above the requests (rules that apply, what cannot be undone).
     pub notes: Vec<String>,
@@ -73,6 +78,7 @@ impl AdminWrite {
             rows: vec![],
             seen: serde_json::Map::new(),
             blocked: None,
+            refusal_expected: None,
             requests,
             notes: vec![],
             undo: None,
@@ -116,6 +122,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         app.info("Reading the list again.");
         return crate::tui::screens::tabs::reload(app);
     }
+    let from_history = flow.opened_from_history();
     match flow.act(action, app.read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) | Step::Retry(_) => vec![],
         Step::Help => app.show_help(),
@@ -143,6 +150,9 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Step::Left => {
             app.admin = None;
+            if from_history {
+                return crate::tui::screens::history::open(app);
+            }
             app.info("Nothing was sent.");
             vec![]
         }
@@ -257,6 +267,7 @@ pub async fn send_reviewed(
         requests,
         key_at: key_in.map(|(_, at)| at.as_str()).or(workspace),
         reviewed,
+        ..Default::default()
     };
     crate::write::send::send(
         client,
@@ -289,6 +300,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
         return vec![];
     }
     let reverting = flow.reverting.clone();
+    let mut recorded = None;
     let write = &mut flow.plan;
     match result {
         Ok(answers) => {
@@ -314,6 +326,8 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                         members_changed = true;
                     }
                     AdminAnswer::Note(note) => notes.push(note.clone()),
+                    // Budgets and the guardrail are written from their own tabs.
+                    AdminAnswer::Budget(_) | AdminAnswer::Guardrail { .. } => {}
                 }
             }
             for note in notes {
@@ -335,10 +349,12 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
                     write_record(workspace_id, &write.requests, before, &answers)
                 {
                     record.reverting = reverting;
+                    recorded = Some(record.stamp());
                     effects.push(Effect::RecordWrite(record));
                 }
             }
             flow.finish(Ok(summary));
+            flow.recorded = recorded;
             if members_changed && let Some(id) = here {
                 // The list as the server holds it now (who was added, with which role).
                 app.tabs.members.data = None;

@@ -71,10 +71,22 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &T
                     lines.push(Line::styled(part, theme.warning));
                 }
             }
-            (None, None) => lines.push(Line::styled(
-                "Only this is sent. Enter sends · Esc back (nothing sent)",
-                theme.dim,
-            )),
+            (None, None) => match &write.refusal_expected {
+                Some(why) => {
+                    let text = format!("! The server is expected to refuse this: {why}");
+                    for part in textwrap(&text, w) {
+                        lines.push(Line::styled(part, theme.warning));
+                    }
+                    lines.push(Line::styled(
+                        truncate("Enter sends it anyway · Esc back (nothing sent)", w).into_owned(),
+                        theme.warning,
+                    ));
+                }
+                None => lines.push(Line::styled(
+                    "Only this is sent. Enter sends · Esc back (nothing sent)",
+                    theme.dim,
+                )),
+            },
         },
         Phase::Sending(()) => lines.push(Line::styled(
             format!(

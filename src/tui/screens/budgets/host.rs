@@ -17,11 +17,18 @@ pub fn enter(app: &mut App) -> Vec<Effect> {
 
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let read_only = app.read_only.clone();
-    let fx = match app.tabs.budgets.as_mut() {
-        Some(s) => s.act(action, read_only.as_deref()),
-        None => return vec![],
+    let Some(s) = app.tabs.budgets.as_mut() else {
+        return vec![];
     };
-    effects(app, fx)
+    let from_history = matches!(&s.phase, super::Phase::Write(f) if f.opened_from_history());
+    let fx = s.act(action, read_only.as_deref());
+    let left = from_history && matches!(s.phase, super::Phase::Edit);
+    let mut effects = effects(app, fx);
+    if left {
+        // Esc on an undo's Review from the History: back to the History.
+        effects.extend(crate::tui::screens::history::open(app));
+    }
+    effects
 }
 
 pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
@@ -63,6 +70,12 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
                     let mut record =
                         WriteRecord::budgets(&workspace, &o.landed, &o.before, &o.after);
                     record.reverting = reverting.clone();
+                    let recorded = record.stamp();
+                    if let Some(super::Phase::Write(flow)) =
+                        app.tabs.budgets.as_mut().map(|s| &mut s.phase)
+                    {
+                        flow.recorded = Some(recorded);
+                    }
                     out.push(Effect::RecordWrite(record));
                 }
             }

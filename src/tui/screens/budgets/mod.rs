@@ -49,7 +49,7 @@ impl crate::tui::flow::Plan for Pending {
 
     fn progress(&self) {}
 
-    /// Only a plan of which something landed.
+    /// Only what landed is undone.
     fn undoable(&self, outcome: &Outcome) -> bool {
         !outcome.landed.is_empty()
     }

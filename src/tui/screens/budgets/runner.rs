@@ -1,76 +1,83 @@
 //! The I/O of the Budgets tab's effects: one async call per effect, answered with one message.
+//! A plan is sent through the core's one send ([`crate::write::send::send`]), as the CLI's is.
 
 use super::{BudgetsEffect, BudgetsMsg};
 use crate::admin::budgets;
-use crate::api::Client;
-use crate::write::End;
+use crate::api::{ApiError, Client, WriteFailure};
+use crate::write::request::Request;
+use crate::write::send::{Base, Changed, Plan, Why};
 
 /// Performs `effect` against the server; `None` for the effects the host handles itself.
 pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Option<BudgetsMsg> {
     match effect {
         BudgetsEffect::Load => Some(BudgetsMsg::Loaded(client.get_budgets(workspace).await)),
         BudgetsEffect::Send(p) => {
-            // The conflict check: what the server holds now against what the edit was based on.
-            let now = match client.get_budgets(workspace).await {
-                Ok(now) => now,
-                Err(e) => return Some(BudgetsMsg::CheckFailed(e)),
+            let requests: Vec<Request> = p
+                .requests
+                .iter()
+                .map(|r| Request::Budget {
+                    workspace: workspace.to_string(),
+                    request: r.clone(),
+                })
+                .collect();
+            // The Review's base is read again first: another writer's change to a budget this
+            // plan changes is a conflict, and nothing is sent.
+            let plan = Plan {
+                requests: &requests,
+                base: Some(Base::Budgets(&p.base)),
+                read_again: true,
+                ..Plan::default()
             };
-            let changed = budgets::conflicts(&p.base, &now, &p.target);
-            if !changed.is_empty() {
-                return Some(BudgetsMsg::Conflict { now, changed });
-            }
-            // One request at a time, each the safe way: a lost answer is settled by reading
-            // again (as the CLI does), so a request that landed is counted and recorded.
-            let mut state = now;
-            let mut landed = 0;
-            let mut failure = None;
-            for r in &p.requests {
-                let expected = r.apply(&state);
-                let base = state;
-                let recheck = || async {
-                    let now = client.get_budgets(workspace).await?;
-                    Ok::<_, crate::api::ApiError>(crate::write::budgets::settle(&base, r, &now))
-                };
-                let end = crate::write::run(
-                    || client.send_budget_request(workspace, r),
-                    recheck,
-                    crate::write::RetryPolicy::default(),
-                    |_| {},
-                )
-                .await;
-                match end {
-                    End::Done(()) | End::AfterAll => {
-                        landed += 1;
-                        state = expected;
-                    }
-                    // Another writer's limit: shown as the conflict it is, nothing more sent.
-                    End::Conflict { .. } => {
-                        let now = match client.get_budgets(workspace).await {
-                            Ok(now) => now,
-                            Err(e) => return Some(BudgetsMsg::CheckFailed(e)),
-                        };
-                        let changed = budgets::conflicts(&p.base, &now, &p.target);
-                        if landed == 0 && !changed.is_empty() {
-                            return Some(BudgetsMsg::Conflict { now, changed });
-                        }
-                        failure = Some(crate::api::WriteFailure::Failed(
-                            crate::api::ApiError::Malformed(
-                                "a budget changed on the server meanwhile; nothing more was sent"
-                                    .into(),
-                            ),
-                        ));
-                        break;
-                    }
-                    End::Refused(e)
-                    | End::NotApplied(e)
-                    | End::Partial(e)
-                    | End::InDoubt { error: e, .. } => {
-                        failure = Some(crate::api::WriteFailure::Failed(e));
-                        break;
-                    }
+            let sent = crate::write::send::send(
+                client,
+                &plan,
+                crate::write::RetryPolicy::default(),
+                |_, _| {},
+            )
+            .await;
+            let f = match sent {
+                Ok(_) => {
+                    return Some(BudgetsMsg::Sent {
+                        landed: p.requests.len(),
+                        failure: None,
+                    });
                 }
+                Err(f) => f,
+            };
+            let landed = f.index;
+            let failed = |e| {
+                Some(BudgetsMsg::Sent {
+                    landed,
+                    failure: Some(WriteFailure::Failed(e)),
+                })
+            };
+            match f.why {
+                Why::Unread(e) => Some(BudgetsMsg::CheckFailed(e)),
+                Why::Changed(Changed::Budgets { now, changed }) => {
+                    Some(BudgetsMsg::Conflict { now, changed })
+                }
+                // Another writer's limit during a wait: shown as the conflict it is when
+                // nothing of ours landed, nothing more sent either way.
+                Why::Conflict { .. } => {
+                    let now = match client.get_budgets(workspace).await {
+                        Ok(now) => now,
+                        Err(e) => return Some(BudgetsMsg::CheckFailed(e)),
+                    };
+                    let changed = budgets::conflicts(&p.base, &now, &p.target);
+                    if landed == 0 && !changed.is_empty() {
+                        return Some(BudgetsMsg::Conflict { now, changed });
+                    }
+                    failed(ApiError::Malformed(
+                        "a budget changed on the server meanwhile; nothing more was sent".into(),
+                    ))
+                }
+                Why::Refused(e)
+                | Why::NotApplied(e)
+                | Why::Partial(e)
+                | Why::InDoubt { error: e, .. } => failed(e),
+                Why::Stopped => failed(ApiError::Stopped),
+                why => failed(ApiError::Malformed(why.to_string())),
             }
-            Some(BudgetsMsg::Sent { landed, failure })
         }
         BudgetsEffect::Cancel
         | BudgetsEffect::Record(_)

@@ -90,9 +90,9 @@ impl crate::tui::flow::Plan for review::BulkReview {
         true
     }
 
-    /// Only a batch where something landed.
+    /// Only what landed is undone.
     fn undoable(&self, outcome: &result::BulkResult) -> bool {
-        !batch::undo_items(&outcome.items, &outcome.outcomes).is_empty()
+        outcome.outcomes.iter().any(|o| result::landed(o.as_ref()))
     }
 
     fn label(
@@ -278,8 +278,10 @@ pub fn act(app: &mut App, action: crate::config::Action) -> Vec<Effect> {
             vec![Effect::Bulk(BulkEffect::Run(review.items, reverting))]
         }
         Step::Left if bulk.from_history => {
-            app.info("Nothing was sent.");
-            close(app)
+            // Back to the History the undo came from.
+            let mut effects = close(app);
+            effects.extend(crate::tui::screens::history::open(app));
+            effects
         }
         Step::Left => {
             bulk.phase = Phase::Form;

@@ -13,14 +13,8 @@ pub struct Plan {
     pub unchanged: Vec<String>,
 }
 
-/// What the person knows a workspace by: its slug, else its name, else its id; escaped.
-pub fn label(ws: &Workspace) -> String {
-    let text = [ws.slug(), ws.name(), ws.id()]
-        .into_iter()
-        .find(|t| !t.is_empty())
-        .unwrap_or_default();
-    crate::text::escape(text).into_owned()
-}
+/// What the person knows a workspace by, escaped (the same label as `orws plan`'s).
+pub use crate::code::plan::label;
 
 /// Each workspace gets only the fields the person set that it does not hold already, compared
 /// as values (crate::workspace::PatchBody::between, as for one workspace).

@@ -50,7 +50,7 @@ pub fn conflicts(n: usize) -> String {
 }
 
 /// Whether part of a write landed (so it has a history part and an undo).
-fn landed(outcome: Option<&WriteOutcome>) -> bool {
+pub(crate) fn landed(outcome: Option<&WriteOutcome>) -> bool {
     matches!(
         outcome,
         Some(WriteOutcome::Applied(_) | WriteOutcome::PartlyApplied { .. })
@@ -128,7 +128,11 @@ pub fn again(app: &mut App, purpose: Purpose) -> Vec<Effect> {
         });
         return vec![];
     }
-    flow.undo(review::BulkReview::new(items, vec![], purpose));
+    let review = review::BulkReview::new(items, vec![], purpose);
+    match purpose {
+        Purpose::Undo => flow.undo(review),
+        Purpose::Retry | Purpose::Edit => flow.follow(review),
+    }
     app.status = None;
     vec![]
 }

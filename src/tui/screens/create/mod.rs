@@ -23,6 +23,8 @@ pub struct CreateForm {
     pub editing: bool,
     /// Shown over the picker (hidden by `Esc`, kept).
     pub open: bool,
+    /// A Review was asked for: an empty field is then an error, not only a note.
+    pub tried: bool,
 }
 
 /// `My Team 2` → `my-team-2`: lower case letters and digits, one dash between words.
@@ -134,6 +136,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             crate::tui::screens::admin_write::open(app, write);
         }
         Action::Review => {
+            form.tried = true;
             let why = form.error(0).or_else(|| form.error(1)).unwrap_or_default();
             app.error(format!("Not yet: {why}."));
         }

@@ -38,7 +38,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &CreateForm, theme: &Theme) {
             (i * 2) as u16,
             &Line::styled(truncate(&text, w).into_owned(), style),
         );
+        let typed = if i == 0 { &form.name } else { &form.slug };
         let note = match form.error(i) {
+            // Nothing typed yet is no mistake: said quietly until a Review is asked for.
+            Some(_) if typed.trim().is_empty() && !form.tried => {
+                Line::styled("  required", theme.dim)
+            }
             Some(e) => Line::styled(truncate(&format!("  ✗ {e}"), w).into_owned(), theme.error),
             None if i == 1 && !form.slug_edited => {
                 Line::styled("  follows the name until you edit it", theme.dim)

@@ -34,6 +34,12 @@ impl DeleteFlow {
         self.typed == self.slug && (self.is_default != Some(true) || self.confirm_default)
     }
 
+    /// The default workspace's own confirmation is asked (shown, and `Space` toggles it) only
+    /// once the slug is right and the input has let go: `Space` while typing is the slug's.
+    pub fn asks_default(&self) -> bool {
+        self.is_default == Some(true) && self.typed == self.slug && !self.typing
+    }
+
     pub fn write(&self) -> AdminWrite {
         let mut w = AdminWrite::new(
             format!("Delete workspace {} ({})", self.name, self.slug),
@@ -78,14 +84,59 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     ]
 }
 
-pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
-    vec![
-        (Action::Edit, "type the slug"),
-        (Action::Toggle, "confirm default"),
+pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
+    let flow = app.delete.as_ref();
+    let mut h = vec![if flow.is_some_and(DeleteFlow::ready) {
+        (Action::Edit, "review")
+    } else {
+        (Action::Edit, "type the slug")
+    }];
+    if flow.is_some_and(DeleteFlow::asks_default) {
+        h.push((Action::Toggle, "confirm default"));
+    }
+    h.extend([
         (Action::Help, "help"),
         (Action::Back, "back"),
         (Action::Quit, "quit"),
-    ]
+    ]);
+    h
+}
+
+/// What the slug input said ("type it exactly", "Space confirms first"): gone once it no
+/// longer holds, so it is not carried into the Review and the Result.
+const TYPE_THE_SLUG: &str = "Type the workspace's slug exactly to go on.";
+const CONFIRM_FIRST: &str = "This is the default workspace: Space confirms its deletion first.";
+
+fn clear_said(app: &mut App) {
+    if app
+        .status
+        .as_ref()
+        .is_some_and(|s| s.text == TYPE_THE_SLUG || s.text == CONFIRM_FIRST)
+    {
+        app.status = None;
+    }
+}
+
+/// The Review of the `DELETE`, once the slug (and for the default one its yes) is given.
+fn review(app: &mut App) {
+    let Some(flow) = &mut app.delete else {
+        return;
+    };
+    let mut write = flow.write();
+    flow.typing = false;
+    // Keys still in it: the server refuses, and orws knows it (the list just read).
+    let left = app.tabs.keys.list().len();
+    if left > 0 {
+        write.blocked = Some(format!(
+            "{left} API key(s) are still in this workspace, and a workspace with keys cannot be deleted: Esc, then 4 (Keys tab) to move or delete them."
+        ));
+    }
+    let reverting = flow.reverting.clone();
+    clear_said(app);
+    crate::tui::screens::admin_write::open(app, write);
+    if let Some(w) = &mut app.admin {
+        w.reverting = reverting;
+    }
 }
 
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
@@ -93,9 +144,14 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match action {
+        // Enter with the slug and the yes given reviews; else it is back to typing.
+        Action::Edit if flow.ready() => review(app),
         Action::Edit => flow.typing = true,
-        Action::Toggle if flow.is_default == Some(true) => {
+        Action::Toggle if flow.asks_default() => {
             flow.confirm_default = !flow.confirm_default;
+            if flow.confirm_default {
+                clear_said(app);
+            }
         }
         Action::Toggle => {}
         Action::Back => app.delete = None,
@@ -158,33 +214,24 @@ pub fn type_key(app: &mut App, key: KeyEvent) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Esc => flow.typing = false,
-        KeyCode::Enter if flow.ready() => {
-            let mut write = flow.write();
-            flow.typing = false;
-            // Keys still in it: the server refuses, and orws knows it (the list just read).
-            let left = app.tabs.keys.list().len();
-            if left > 0 {
-                write.blocked = Some(format!(
-                    "{left} API key(s) are still in this workspace, and a workspace with keys cannot be deleted: Esc, then 4 (Keys tab) to move or delete them."
-                ));
-            }
-            let reverting = flow.reverting.clone();
-            crate::tui::screens::admin_write::open(app, write);
-            if let Some(w) = &mut app.admin {
-                w.reverting = reverting;
-            }
-        }
+        KeyCode::Enter if flow.ready() => review(app),
         KeyCode::Enter if flow.typed == flow.slug => {
             flow.typing = false;
-            app.warn("This is the default workspace: Space confirms its deletion first.");
+            app.warn(CONFIRM_FIRST);
         }
-        KeyCode::Enter => app.warn("Type the workspace's slug exactly to go on."),
+        KeyCode::Enter => app.warn(TYPE_THE_SLUG),
         KeyCode::Backspace => {
             flow.typed.pop();
         }
         KeyCode::Char('u') if ctrl => flow.typed.clear(),
         KeyCode::Char(c) if !ctrl => flow.typed.push(c),
         _ => {}
+    }
+    // The slug is right now: "type it exactly" no longer holds.
+    if app.delete.as_ref().is_some_and(|f| f.typed == f.slug)
+        && app.status.as_ref().is_some_and(|s| s.text == TYPE_THE_SLUG)
+    {
+        app.status = None;
     }
 }
 

@@ -56,11 +56,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &DeleteFlow, theme: &
         for l in textwrap(crate::admin::keys::DEFAULT_DELETE_DISABLES, w) {
             lines.push(Line::styled(l, theme.error));
         }
-        let mark = if flow.confirm_default { "[x]" } else { "[ ]" };
-        lines.push(Line::styled(
-            format!("{mark} Space: I understand, delete the default workspace"),
-            theme.label,
-        ));
+        // Asked once the slug is right and the input has let go (Space there is the slug's).
+        if flow.asks_default() {
+            let mark = if flow.confirm_default { "[x]" } else { "[ ]" };
+            lines.push(Line::styled(
+                format!("{mark} Space: I understand, delete the default workspace"),
+                theme.label,
+            ));
+        }
     }
     lines.push(Line::raw(""));
     let caret = if flow.typing { "▏" } else { "" };

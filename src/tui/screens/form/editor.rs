@@ -1,5 +1,5 @@
 //! The text editor of a field in edit mode: ratatui-textarea plus what it leaves to us
-//! (paste, Tab, one-line fields, Ctrl-C to cancel) and the readline keys it binds otherwise:
+//! (paste, Tab, one-line fields, Ctrl-C to leave as Esc does) and the readline keys it binds otherwise:
 //! `Ctrl-U` kills to the start of the line, `Ctrl-Y` yanks, `Ctrl-_` undoes and `Ctrl-R` redoes
 //! (textarea's own steps). `Ctrl-Z` is not a key here: it suspends orws, as in a shell.
 
@@ -16,7 +16,8 @@ pub enum EditOutcome {
     /// Tab / Shift-Tab: keep the text and move focus.
     DoneNext,
     DonePrev,
-    /// Ctrl-C: restore the value from before the edit.
+    /// Ctrl-C: leaves edit mode as Esc does, keeping the text (vim users press it by habit to
+    /// leave insert mode); `u` then undoes the edit like any other.
     Cancelled,
 }
 

@@ -22,7 +22,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub enum Mode {
     Browse,
-    /// Editing a text field; `before` is restored by Ctrl-C.
+    /// Editing a text field; `before` is what leaving it untouched gives back.
     Edit {
         editor: Box<Editor>,
         before: Box<FieldState>,
@@ -76,6 +76,24 @@ pub struct FormState {
     /// A bulk edit: how many workspaces this one form changes (no slug, no read-only fields,
     /// no draft).
     pub bulk: Option<usize>,
+    /// The text handed to $VISUAL/$EDITOR, and whether it was handed back with a reason
+    /// (what came back could not be taken), until the editor closes.
+    pub in_editor: Option<(String, bool)>,
+}
+
+/// What the text back from $VISUAL/$EDITOR did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditorBack {
+    /// Taken into the focused field (validated like typed text).
+    Taken,
+    /// The reason's text came back as it was handed: the field keeps its old value.
+    Unchanged,
+    /// It cannot be taken: the editor again on this text (the reason on top), in `file`.
+    Again {
+        reason: String,
+        text: String,
+        file: String,
+    },
 }
 
 /// How many suggestions are shown under a model field.
@@ -101,6 +119,7 @@ impl FormState {
             suggestion: None,
             undo,
             bulk: None,
+            in_editor: None,
         }
     }
 
@@ -312,6 +331,12 @@ impl FormState {
         self.undo.resettle(now);
     }
 
+    /// A submit landed: the form's undo history starts again here (`u` in the form never
+    /// brings back edits the server now holds, or ones a revert took back).
+    pub fn forget_undo(&mut self) {
+        self.undo = UndoHistory::new(self.held());
+    }
+
     /// The unsaved edits as a draft; `None` when nothing is modified.
     pub fn draft(&self, host: &str) -> Option<Draft> {
         let modified: Vec<&FieldState> = self.fields.iter().filter(|f| f.is_modified()).collect();
@@ -475,33 +500,10 @@ impl FormState {
     /// a boolean flips; other kinds stay as they are.
     fn cycle(&mut self, forward: bool) {
         let f = &mut self.fields[self.focus];
-        match f.spec.kind {
-            FieldKind::Toggle => {
-                let on = f.current.as_ref().and_then(Value::as_bool).unwrap_or(false);
-                f.set_value(Value::Bool(!on));
-            }
-            FieldKind::Choice(options) => {
-                let mut ring: Vec<Value> =
-                    options.iter().map(|o| Value::String((*o).into())).collect();
-                if f.spec.nullable {
-                    ring.push(Value::Null);
-                }
-                let now = f.current.clone().unwrap_or(Value::Null);
-                let n = ring.len();
-                let next = match ring.iter().position(|v| *v == now) {
-                    Some(i) if forward => (i + 1) % n,
-                    Some(i) => (i + n - 1) % n,
-                    None if forward => 0,
-                    None => n - 1,
-                };
-                f.set_value(ring[next].clone());
-            }
-            FieldKind::Text
-            | FieldKind::MultilineText
-            | FieldKind::Model { .. }
-            | FieldKind::Rate
-            | FieldKind::KeyIds
-            | FieldKind::ToolList => {}
+        let step = if forward { Step::Forward } else { Step::Back };
+        // The one rule of cycling, the core's (the bulk form and the CLI step the same way).
+        if let Some(next) = f.spec.kind.cycle(f.current.as_ref(), f.spec.nullable, step) {
+            f.set_value(next);
         }
     }
 
@@ -603,16 +605,14 @@ impl FormState {
         let outcome = editor.handle_key(key);
         let text = editor.text();
         self.suggestion = None;
-        if outcome != EditOutcome::Cancelled {
-            self.take_text(&text);
-        }
+        self.take_text(&text);
         match outcome {
             EditOutcome::Editing => {}
-            EditOutcome::Done => self.mode = Mode::Browse,
+            // Every way out of edit mode keeps the text; `u` undoes the edit.
+            EditOutcome::Done | EditOutcome::Cancelled => self.mode = Mode::Browse,
             EditOutcome::DoneNext | EditOutcome::DonePrev => {
                 self.edit_next(outcome == EditOutcome::DoneNext);
             }
-            EditOutcome::Cancelled => self.cancel_edit(),
         }
     }
 
@@ -630,7 +630,7 @@ impl FormState {
     fn switch_key(&mut self, key: KeyEvent) -> FormAction {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('c') if ctrl => self.cancel_edit(),
+            KeyCode::Char('c') if ctrl => self.mode = Mode::Browse,
             KeyCode::Char(' ') => self.space(),
             KeyCode::Left => self.cycle(false),
             KeyCode::Right => self.cycle(true),
@@ -662,23 +662,92 @@ impl FormState {
         }
     }
 
-    fn cancel_edit(&mut self) {
-        match std::mem::replace(&mut self.mode, Mode::Browse) {
-            Mode::Edit { before, .. }
-            | Mode::Checklist { before, .. }
-            | Mode::Switch { before } => {
-                self.fields[self.focus] = *before;
-            }
-            Mode::Browse => {}
-        }
-    }
-
     /// Paste goes into the editor; in browse mode it is ignored (typing never fires commands).
     pub fn paste(&mut self, text: &str) {
         if let Mode::Edit { editor, .. } = &mut self.mode {
             editor.paste(text);
             let text = editor.text();
             self.take_text(&text);
+        }
+    }
+
+    /// The focused field's text for $VISUAL/$EDITOR and the file it is edited in, named for its
+    /// content: a key id list as JSON, the description as Markdown, the rest as plain text.
+    pub fn external_editor_text(&mut self) -> (String, String) {
+        let f = self.focused();
+        let (text, ext) = match f.spec.kind {
+            FieldKind::KeyIds => {
+                let json = match (&f.unparsed, &f.current) {
+                    (Some((typed, _)), _) => typed.clone(),
+                    (None, Some(v @ Value::Array(_))) => v.to_string(),
+                    (None, _) => "null".to_string(),
+                };
+                (format!("{json}\n"), "json")
+            }
+            FieldKind::MultilineText => (f.edit_text(), "md"),
+            _ => (f.edit_text(), "txt"),
+        };
+        let file = format!("{}.{ext}", f.spec.name);
+        self.in_editor = Some((text.clone(), false));
+        (text, file)
+    }
+
+    /// The text back from $VISUAL/$EDITOR for the focused field. A key id list is read as
+    /// JSON (or as typed in the form, `1,2 3`), its leading `//` lines removed; one that
+    /// cannot be taken is handed back to the editor with the reason on top, as `kubectl
+    /// edit` does, and that text back unchanged keeps the old value.
+    pub fn editor_closed(&mut self, text: &str) -> EditorBack {
+        let handed = self.in_editor.take();
+        if self.focused().spec.kind != FieldKind::KeyIds {
+            self.set_external_text(text);
+            return EditorBack::Taken;
+        }
+        let strip = crate::tui::external_editor::strip_json_reasons;
+        if let Some((handed, retry)) = &handed {
+            if *retry && text.trim_end() == handed.trim_end() {
+                return EditorBack::Unchanged;
+            }
+            if strip(text).trim() == strip(handed).trim() {
+                return EditorBack::Taken;
+            }
+        }
+        let body = strip(text);
+        let typed = match serde_json::from_str::<Value>(body) {
+            Ok(Value::Null) => Ok("null".to_string()),
+            Ok(Value::Array(items)) if items.is_empty() => Ok("[]".to_string()),
+            Ok(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_u64().map(|n| n.to_string()))
+                .collect::<Option<Vec<_>>>()
+                .map(|ids| ids.join(","))
+                .ok_or_else(|| {
+                    "every key id is a whole number (a list like [1, 2], [] for no keys, null for all keys)"
+                        .to_string()
+                }),
+            Ok(_) => Err(
+                "the key ids are a list like [1, 2], [] for no keys, or null for all keys".into(),
+            ),
+            // As typed in the form (`1,2 3`), when it is not JSON.
+            Err(e) => match crate::workspace::validate::parse_typed(self.focused().spec, body) {
+                Ok(_) => Ok(body.trim().to_string()),
+                Err(_) if body.trim_start().starts_with('[') => Err(format!("not JSON ({e})")),
+                Err(why) => Err(why),
+            },
+        };
+        match typed {
+            Ok(t) => {
+                self.set_external_text(&t);
+                EditorBack::Taken
+            }
+            Err(reason) => {
+                let again = crate::tui::external_editor::with_json_reason(&reason, body);
+                self.in_editor = Some((again.clone(), true));
+                EditorBack::Again {
+                    reason,
+                    text: again,
+                    file: format!("{}.json", self.focused().spec.name),
+                }
+            }
         }
     }
 
@@ -728,7 +797,7 @@ impl FormState {
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Char('c') if ctrl => self.cancel_edit(),
+            KeyCode::Char('c') if ctrl => self.mode = Mode::Browse,
             KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(items.len() - 1),
             KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
             KeyCode::Char(' ') => {
@@ -808,4 +877,34 @@ pub fn bar_hints(form: &FormState) -> Vec<(Action, &'static str)> {
         })
         .chain([(Action::Back, "list")])
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::field::Step;
+    use serde_json::json;
+
+    /// The form steps through a choice exactly as the core's rule does, also from a value the
+    /// server holds that is not one of the options (the two once disagreed stepping back).
+    #[test]
+    fn cycling_a_choice_is_the_cores_rule_even_from_a_value_not_an_option() {
+        for held in [json!("weird"), json!(null), json!("price")] {
+            for (action, step) in [
+                (Action::CycleBack, Step::Back),
+                (Action::CycleOn, Step::Forward),
+            ] {
+                let ws = Workspace::from_json(json!({
+                    "id": "w", "name": "W", "slug": "w", "default_provider_sort": held,
+                }))
+                .unwrap();
+                let mut form = FormState::new(ws);
+                form.focus_field("default_provider_sort");
+                let spec = form.focused().spec;
+                let want = spec.kind.cycle(Some(&held), spec.nullable, step);
+                form.act(action);
+                assert_eq!(form.focused().current, want, "{held} {action:?}");
+            }
+        }
+    }
 }

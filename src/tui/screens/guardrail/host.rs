@@ -33,11 +33,18 @@ pub fn enter(app: &mut App) -> Vec<Effect> {
 
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let read_only = app.read_only.clone();
-    let fx = match app.tabs.guardrail.as_mut() {
-        Some(s) => s.act(action, read_only.as_deref()),
-        None => return vec![],
+    let Some(s) = app.tabs.guardrail.as_mut() else {
+        return vec![];
     };
-    effects(app, fx)
+    let from_history = matches!(&s.phase, super::Phase::Write(f) if f.opened_from_history());
+    let fx = s.act(action, read_only.as_deref());
+    let left = from_history && matches!(s.phase, super::Phase::Edit);
+    let mut effects = effects(app, fx);
+    if left {
+        // Esc on an undo's Review from the History: back to the History.
+        effects.extend(crate::tui::screens::history::open(app));
+    }
+    effects
 }
 
 pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
@@ -61,10 +68,13 @@ pub fn awaits_editor(app: &App) -> bool {
         .is_some_and(GuardrailState::awaits_editor)
 }
 
-pub fn editor_closed(app: &mut App, result: Result<String, String>) {
-    if let Some(s) = app.tabs.guardrail.as_mut() {
-        s.editor_closed(result);
-    }
+/// The editor's answer; text that cannot be taken opens the editor again on it.
+pub fn editor_closed(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+    let fx = match app.tabs.guardrail.as_mut() {
+        Some(s) => s.editor_closed(result),
+        None => return vec![],
+    };
+    effects(app, fx)
 }
 
 pub fn update(app: &mut App, msg: GuardrailMsg) -> Vec<Effect> {
@@ -93,7 +103,9 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
             GuardrailEffect::Help => out.extend(app.show_help()),
             GuardrailEffect::Quit => out.extend(app.leave(true)),
             GuardrailEffect::Back => out.extend(app.leave(false)),
-            GuardrailEffect::OpenEditor(text) => out.push(Effect::OpenEditor { text }),
+            GuardrailEffect::OpenEditor { text, file } => {
+                out.push(Effect::OpenEditor { text, file });
+            }
             GuardrailEffect::Record(o) => {
                 if let Ok(after) = &o.after {
                     // Before and after of the fields the PATCH named, as the CLI records them.
@@ -107,6 +119,12 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
                         Some(after),
                     );
                     record.reverting = reverting.clone();
+                    let recorded = record.stamp();
+                    if let Some(super::Phase::Write(flow)) =
+                        app.tabs.guardrail.as_mut().map(|s| &mut s.phase)
+                    {
+                        flow.recorded = Some(recorded);
+                    }
                     out.push(Effect::RecordWrite(record));
                 }
             }

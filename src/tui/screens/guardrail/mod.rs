@@ -14,6 +14,7 @@ use crate::admin::guardrail::{
 use crate::api::{ApiError, WriteFailure};
 use crate::catalog::{Catalog, suggest};
 use crate::config::{Action, Scope};
+use crate::tui::external_editor;
 use crate::tui::screens::budgets::error_text;
 use crate::tui::screens::line_edit;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -50,7 +51,7 @@ impl crate::tui::flow::Plan for Pending {
 
     fn progress(&self) {}
 
-    /// Only a PATCH that landed.
+    /// A PATCH that was not applied has nothing to undo.
     fn undoable(&self, outcome: &Outcome) -> bool {
         outcome.after.is_ok()
     }
@@ -104,8 +105,12 @@ pub enum GuardrailEffect {
     Help,
     Quit,
     Back,
-    /// Hand a content-filter list to $VISUAL/$EDITOR (answered with `editor_closed`).
-    OpenEditor(String),
+    /// Hand a content-filter list to $VISUAL/$EDITOR, in a file named `file`
+    /// (`content_filters.json`; answered with `editor_closed`).
+    OpenEditor {
+        text: String,
+        file: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,8 +159,9 @@ pub struct GuardrailState {
     pub catalog: Option<Arc<Catalog>>,
     /// The highlighted suggestion while typing a model list.
     pub suggestion: Option<usize>,
-    /// The row whose JSON is in the external editor, until its text comes back.
-    in_editor: Option<usize>,
+    /// The row whose JSON is in the external editor, and the text it was handed, until its
+    /// text comes back.
+    in_editor: Option<(usize, String)>,
 }
 
 fn list_text(v: Option<&Value>) -> String {
@@ -546,37 +552,65 @@ impl GuardrailState {
     /// The external editor's text for the content-filter row it was opened on: taken when it is
     /// a JSON array the field accepts (an empty one clears it), else a clear status and the old
     /// value kept.
-    pub fn editor_closed(&mut self, result: Result<String, String>) {
-        let Some(r) = self.in_editor.take() else {
-            return;
+    ///
+    /// Text that cannot be taken is not thrown away (as `kubectl edit` does): the editor opens
+    /// again on it with the reason on top as `//` lines; quitting it with the text as it was
+    /// handed keeps the old value and says so.
+    pub fn editor_closed(&mut self, result: Result<String, String>) -> Vec<GuardrailEffect> {
+        let Some((r, handed)) = self.in_editor.take() else {
+            return vec![];
         };
         let field = self.field(r);
         let text = match result {
             Ok(t) => t,
             Err(e) => {
                 self.status = Some(format!("the editor failed: {e}; {field} is unchanged"));
-                return;
+                return vec![];
             }
         };
-        let value = match serde_json::from_str::<Value>(&text) {
+        let retry = handed.starts_with("//");
+        if retry && text.trim_end() == handed.trim_end() {
+            self.status = Some(format!(
+                "the editor's text was left unchanged: {field} keeps its old value"
+            ));
+            return vec![];
+        }
+        let body = external_editor::strip_json_reasons(&text);
+        let value = match serde_json::from_str::<Value>(body) {
             Ok(Value::Array(a)) if a.is_empty() => Value::Null,
             Ok(v) => v,
             Err(e) => {
-                self.status = Some(format!(
-                    "not taken: the text is not JSON ({e}); {field} is unchanged"
-                ));
-                return;
+                return self.editor_again(
+                    r,
+                    &format!("not taken: the text is not JSON ({e})"),
+                    body,
+                );
             }
         };
         if let Some(rule) = guardrail::check_field(field, &value).first() {
-            self.status = Some(format!("not taken: {rule}; {field} is unchanged"));
-            return;
+            return self.editor_again(r, &format!("not taken: {rule}"), body);
         }
         if self.entries[r] != Entry::Fixed(value.clone()) {
             self.remember();
             self.entries[r] = Entry::Fixed(value);
         }
         self.status = Some(format!("{field} taken from the editor"));
+        vec![]
+    }
+
+    /// What came back cannot be taken: the editor again, on the person's own text with the
+    /// reason on top; the field keeps its value meanwhile.
+    fn editor_again(&mut self, r: usize, reason: &str, text: &str) -> Vec<GuardrailEffect> {
+        let field = self.field(r);
+        self.status = Some(format!(
+            "{reason}; {field} is unchanged. The editor opens again on your text (quit it unchanged to keep the old value)"
+        ));
+        let again = external_editor::with_json_reason(reason, text);
+        self.in_editor = Some((r, again.clone()));
+        vec![GuardrailEffect::OpenEditor {
+            text: again,
+            file: format!("{field}.json"),
+        }]
     }
 
     fn move_focus(&mut self, to: usize, keep_editing: bool) {
@@ -870,9 +904,12 @@ impl GuardrailState {
                     } else {
                         v
                     };
-                    let text = serde_json::to_string_pretty(v).unwrap_or_default();
-                    self.in_editor = Some(r);
-                    return vec![GuardrailEffect::OpenEditor(format!("{text}\n"))];
+                    let text = format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default());
+                    self.in_editor = Some((r, text.clone()));
+                    return vec![GuardrailEffect::OpenEditor {
+                        text,
+                        file: format!("{}.json", self.field(r)),
+                    }];
                 }
                 _ => {
                     self.status =

@@ -15,8 +15,12 @@ pub struct KeysTab {
     /// `None` while loading; the keys or why they could not be listed.
     pub keys: Option<Result<Vec<Key>, String>>,
     pub selected: usize,
-    /// Choosing where the selected key moves: the index into the other workspaces.
+    /// Choosing where the selected key moves: the index into the other workspaces the
+    /// filter shows.
     pub moving: Option<usize>,
+    /// The move target's filter (slug or name), and whether it is being typed.
+    pub move_filter: String,
+    pub move_filtering: bool,
 }
 
 impl TabState for KeysTab {}
@@ -169,19 +173,68 @@ pub fn delete_write(key: &Key) -> AdminWrite {
     write.with_key_in(&key.hash, &key.workspace_id)
 }
 
-/// The workspaces a key may move to: every listed one but the open one.
+/// The workspaces a key may move to: every listed one but the open one, that the filter
+/// shows (by slug or name, as the picker's filter matches, best first).
 pub fn destinations(app: &App) -> Vec<&crate::workspace::Workspace> {
     let here = app.form.as_ref().map(|f| f.workspace.id());
-    app.picker
-        .workspaces
-        .iter()
+    let all = &app.picker.workspaces;
+    crate::tui::screens::picker::filter_indices(all, &app.tabs.keys.move_filter)
+        .into_iter()
+        .map(|i| &all[i])
         .filter(|w| Some(w.id()) != here)
         .collect()
+}
+
+/// The move target's filter takes keys as text: `Enter` picks the highlighted workspace,
+/// `Esc` clears the filter (the list stays open), `↑`/`↓` move.
+pub fn filter_key(app: &mut App, key: crossterm::event::KeyEvent) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let tab = &mut app.tabs.keys;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            tab.move_filtering = false;
+            tab.move_filter.clear();
+            tab.moving = Some(0);
+        }
+        KeyCode::Enter => {
+            tab.move_filtering = false;
+            act_move(app, Action::Open);
+        }
+        KeyCode::Up => {
+            act_move(app, Action::Up);
+        }
+        KeyCode::Down => {
+            act_move(app, Action::Down);
+        }
+        KeyCode::Backspace => {
+            tab.move_filter.pop();
+            tab.moving = Some(0);
+        }
+        KeyCode::Char('u') if ctrl => {
+            tab.move_filter.clear();
+            tab.moving = Some(0);
+        }
+        KeyCode::Char(c) if !ctrl => {
+            tab.move_filter.push(c);
+            tab.moving = Some(0);
+        }
+        _ => {}
+    }
+}
+
+/// Leaves the choice of a move target, its filter with it.
+fn stop_moving(app: &mut App) {
+    let tab = &mut app.tabs.keys;
+    tab.moving = None;
+    tab.move_filter.clear();
+    tab.move_filtering = false;
 }
 
 pub fn move_hints() -> Vec<(Action, &'static str)> {
     vec![
         (Action::Open, "choose"),
+        (Action::Filter, "filter"),
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Back, "cancel"),
@@ -212,13 +265,23 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => None,
             };
             if let Some(write) = write {
-                app.tabs.keys.moving = None;
+                stop_moving(app);
                 crate::tui::screens::admin_write::open(app, write);
             }
             return vec![];
         }
+        Action::Filter => {
+            app.tabs.keys.move_filtering = true;
+            return vec![];
+        }
+        // Esc clears a filter first, then leaves the choice.
+        Action::Back if !app.tabs.keys.move_filter.is_empty() => {
+            app.tabs.keys.move_filter.clear();
+            app.tabs.keys.moving = Some(0);
+            return vec![];
+        }
         Action::Back => {
-            app.tabs.keys.moving = None;
+            stop_moving(app);
             return vec![];
         }
         Action::Help => return app.show_help(),
@@ -240,7 +303,6 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Review
         | Action::Mark
         | Action::EditMarked
-        | Action::Filter
         | Action::Reload
         | Action::Retry
         | Action::Submit
@@ -303,6 +365,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::MoveKey if !tab.list().is_empty() => {
             tab.moving = Some(0);
+            tab.move_filter.clear();
+            tab.move_filtering = false;
             if app.picker.workspaces.is_empty() && !app.picker.loading {
                 // Opened straight into the workspace: the list to choose from comes now.
                 app.picker.loading = true;

@@ -41,11 +41,30 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
             &Line::styled(line.clone(), theme.warning),
         );
     }
-    let top = note.len().min(3) as u16 + 1;
+    let mut top = note.len().min(3) as u16 + 1;
+    let tab = &app.tabs.keys;
+    let filter = if tab.move_filtering {
+        format!("Filter: {}▏", tab.move_filter)
+    } else if tab.move_filter.is_empty() {
+        "/ filters by slug or name".to_string()
+    } else {
+        format!("Filter: {} (/ to change, Esc clears)", tab.move_filter)
+    };
+    if inner.height > top + 1 {
+        put(
+            buf,
+            inner,
+            top - 1,
+            &Line::styled(truncate(&filter, w).into_owned(), theme.dim),
+        );
+        top += 1;
+    }
     let list = super::destinations(app);
     if list.is_empty() {
         let text = if app.picker.loading {
             "Loading the workspaces…"
+        } else if !tab.move_filter.is_empty() {
+            "No workspace matches the filter."
         } else {
             "No other workspace to move it to."
         };

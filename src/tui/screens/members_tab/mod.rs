@@ -167,6 +167,7 @@ pub fn remove_write(workspace: &str, user_ids: Vec<String>, data: &MembersData) 
     )
     .with_rows(member_rows(&user_ids, data, true));
     w.seen = crate::write::record::people_seen(&user_ids, &data.org);
+    let mut with_keys = Vec::new();
     for (user, blocking) in members::keys_blocking_removal(&user_ids, &data.keys) {
         let names: Vec<&str> = blocking.iter().map(|k| k.name.as_str()).collect();
         w.notes.push(format!(
@@ -174,6 +175,14 @@ pub fn remove_write(workspace: &str, user_ids: Vec<String>, data: &MembersData) 
             who(&user, data),
             names.join(", "),
             members::REMOVE_NEEDS_NO_KEYS
+        ));
+        with_keys.push(who(&user, data));
+    }
+    // Inferred from the keys' creator, so Enter stays (product.md §15 "Known refusals").
+    if !with_keys.is_empty() {
+        w.refusal_expected = Some(format!(
+            "{} created API keys in this workspace that are still active, and a member with active keys here cannot be removed.",
+            with_keys.join(", ")
         ));
     }
     w.undo = Some((
@@ -206,6 +215,7 @@ pub fn add_hints() -> Vec<(Action, &'static str)> {
     vec![
         (Action::Toggle, "mark"),
         (Action::Review, "review"),
+        (Action::Open, "pick"),
         (Action::Filter, "filter"),
         (Action::Help, "help"),
         (Action::Up, "move"),
@@ -344,7 +354,8 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Filter => pick.filtering = true,
-        Action::Review => {
+        // Enter picks, as `s` reviews: the marked ones, else the highlighted one.
+        Action::Review | Action::Open => {
             let users: Vec<String> = if pick.chosen.is_empty() {
                 chosen_id.into_iter().collect()
             } else {
@@ -380,7 +391,6 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::ResetAll
         | Action::Editor
         | Action::History
-        | Action::Open
         | Action::Mark
         | Action::EditMarked
         | Action::Reload

@@ -99,7 +99,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let filter = if pick.filtering {
             format!("Filter: {}▏", pick.filter)
         } else if pick.filter.is_empty() {
-            "/ filters · Space marks · s reviews".to_string()
+            "/ filters · Space marks · Enter or s reviews".to_string()
         } else {
             format!("Filter: {} (/ to change)", pick.filter)
         };

@@ -41,6 +41,10 @@ pub struct PickerState {
     pub drafts: std::collections::BTreeSet<String>,
     /// Ids of the workspaces marked for a bulk edit (by uuid, so a filter keeps them).
     pub marked: std::collections::BTreeSet<String>,
+    /// The marks `Esc` last cleared, until `u` brings them back or a mark changes.
+    pub cleared: Option<std::collections::BTreeSet<String>>,
+    /// The workspace the cursor goes to once the list (re)loads: the one just left.
+    pub select_after_load: Option<String>,
 }
 
 impl PickerState {
@@ -60,6 +64,14 @@ impl PickerState {
         self.search = SearchIndex::default();
         self.loading = false;
         self.error = None;
+        if let Some(id) = self.select_after_load.take()
+            && let Some(at) = self
+                .matches()
+                .iter()
+                .position(|&i| self.workspaces[i].id() == id)
+        {
+            self.selected = at;
+        }
         self.clamp();
     }
 
@@ -111,6 +123,8 @@ impl PickerState {
         if !self.marked.remove(&id) {
             self.marked.insert(id);
         }
+        // Marking anew: the cleared marks are no longer what `u` would bring back.
+        self.cleared = None;
         self.step(1);
     }
 
@@ -164,17 +178,27 @@ impl PickerState {
             // Esc steps back one layer at a time: the filter first, then the marks.
             Action::Back if !self.filter.is_empty() => self.filter.clear(),
             Action::Back if !self.marked.is_empty() => {
-                let n = std::mem::take(&mut self.marked).len();
+                let marks = std::mem::take(&mut self.marked);
+                let n = marks.len();
                 let s = if n == 1 { "" } else { "s" };
-                return PickerAction::Notice(format!("Cleared {n} mark{s}."));
+                self.cleared = Some(marks);
+                return PickerAction::Notice(format!("Cleared {n} mark{s}; u brings them back."));
             }
             Action::Back => {}
+            Action::Undo => match self.cleared.take() {
+                Some(marks) => {
+                    let n = marks.len();
+                    let s = if n == 1 { "" } else { "s" };
+                    self.marked.extend(marks);
+                    return PickerAction::Notice(format!("Brought back {n} mark{s}."));
+                }
+                None => return PickerAction::Notice("Nothing to undo.".into()),
+            },
             Action::Edit
             | Action::Toggle
             | Action::CycleBack
             | Action::CycleOn
             | Action::Clear
-            | Action::Undo
             | Action::Redo
             | Action::Reset
             | Action::ResetAll
@@ -248,6 +272,11 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
         h.insert(4, (Action::Back, "clear marks"));
     } else {
         h.push((Action::Back, "clear filter"));
+    }
+    if state.cleared.is_some() {
+        h.insert(4, (Action::Undo, "bring back the marks"));
+    } else {
+        h.push((Action::Undo, "bring back cleared marks"));
     }
     debug_assert!(h.iter().all(|(a, _)| Scope::Picker.actions().contains(a)));
     h

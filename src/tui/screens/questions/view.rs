@@ -60,7 +60,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
             let when = if when.is_empty() {
                 String::new()
             } else {
-                format!(" from {when}")
+                // "3 minutes ago, 14:02 UTC", not the file's nanosecond timestamp.
+                let at = crate::state::saved_ago(when, time::OffsetDateTime::now_utc());
+                format!(" from {at}")
             };
             let text = format!(
                 "A draft of {n} unsaved edit{s}{when} exists for this workspace: {fields}."

@@ -81,6 +81,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         return vec![];
     };
     let reverting = showing.plan.revert;
+    let from_history = showing.opened_from_history();
+    let staged: Vec<String> = showing.plan.patch.fields().keys().cloned().collect();
     match showing.act(action, read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Retry(_) => vec![],
         Step::Help => app.show_help(),
@@ -90,6 +92,18 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Step::Send(plan) => app.submit(plan),
+        Step::Left if from_history => {
+            // Back where the undo came from, with nothing staged in the form.
+            if let Some(form) = &mut app.form {
+                for name in &staged {
+                    if let Some(f) = form.field_mut(name) {
+                        f.reset();
+                    }
+                }
+            }
+            app.screen = Screen::Form;
+            crate::tui::screens::history::open(app)
+        }
         // Leaving a Review: its line ("Enter sends …") no longer applies.
         Step::Left => {
             app.screen = Screen::Form;

@@ -1,5 +1,6 @@
-//! Every line the CLI writes to stderr, escaped: server text (names, ids, messages) can hold
-//! escape codes, and a new message cannot forget to escape what it quotes.
+//! Every line orws writes to stderr, escaped: server text (names, ids, messages) can hold
+//! escape codes, and a new message cannot forget to escape what it quotes. Both front ends
+//! use it (the TUI before and after it holds the terminal).
 
 /// Writes `orws: <line>` to stderr with control characters made visible.
 pub fn say(line: &str) {
