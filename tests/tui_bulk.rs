@@ -693,3 +693,45 @@ fn marks_cleared_by_esc_come_back_with_u() {
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(app.picker.marked_count(), 1);
 }
+
+/// Was: closing a batch's Result (Enter, or a second Enter typed by reflex) cleared the status
+/// line, and the list read again cleared it too: nothing said how the batch had ended, nor a
+/// read-back's warning. Leaving a batch Review opened from the history said "Nothing was sent"
+/// and cleared it at once.
+#[test]
+fn closing_a_batch_result_leaves_its_outcome_on_the_status_line() {
+    let status = |app: &App| app.status.clone().map(|s| s.text).unwrap_or_default();
+    let mut app = progress();
+    let items = items(&app);
+    let outcomes = items.iter().map(|i| Some(applied(i))).collect();
+    app.update(Msg::Bulk(BulkMsg::Finished(outcomes)));
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::LoadList]);
+    assert!(status(&app).contains("3 applied"), "{}", status(&app));
+    app.update(Msg::ListLoaded(Ok(list())));
+    assert!(status(&app).contains("3 applied"), "{}", status(&app));
+}
+
+/// Was: a batch's Result offered "u undo what landed" when nothing had landed (u then only
+/// says there is nothing to undo); "r try the failed again" stays, the kind says when.
+#[test]
+fn a_batch_where_nothing_landed_offers_no_undo() {
+    let offers_undo = |app: &App| match &app.bulk.as_ref().unwrap().phase {
+        Phase::Write(flow) => flow
+            .hints()
+            .iter()
+            .any(|(a, _)| *a == orws::config::Action::Undo),
+        other => panic!("{other:?}"),
+    };
+    let mut app = progress();
+    app.update(Msg::Bulk(BulkMsg::Finished(vec![None, None, None])));
+    assert!(!offers_undo(&app));
+    let mut app = progress();
+    let items = items(&app);
+    app.update(Msg::Bulk(BulkMsg::Finished(vec![
+        Some(applied(&items[0])),
+        None,
+        None,
+    ])));
+    assert!(offers_undo(&app));
+}

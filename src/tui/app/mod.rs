@@ -589,7 +589,14 @@ impl App {
                         let ids = list.iter().map(|w| w.id().to_string()).collect();
                         effects.push(Effect::FindDrafts(ids));
                         self.picker.set_workspaces(list);
-                        self.status = None;
+                        // A failed read's error goes; what a write left said stays.
+                        if self
+                            .status
+                            .as_ref()
+                            .is_some_and(|s| s.level == Level::Error)
+                        {
+                            self.status = None;
+                        }
                     }
                     Err(e) => {
                         self.picker.set_error(e.to_string());

@@ -115,6 +115,13 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(flow) = app.admin.as_mut() else {
         return vec![];
     };
+    // A failed write says "r re-reads the list" (the key moved, a conflict, a doubt): r closes
+    // the result and reads the tab again.
+    if action == Action::Retry && matches!(flow.phase, crate::tui::flow::Phase::Result(Err(_))) {
+        app.admin = None;
+        app.info("Reading the list again.");
+        return crate::tui::screens::tabs::reload(app);
+    }
     let from_history = flow.opened_from_history();
     match flow.act(action, app.read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) | Step::Retry(_) => vec![],
@@ -156,11 +163,16 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             effects.extend(crate::tui::screens::tabs::reload(app));
             effects
         }
-        Step::Closed(_) => {
+        Step::Closed(ended) => {
             let Some(flow) = app.admin.take() else {
                 return vec![];
             };
             let write = flow.plan;
+            // How it ended stays said (a reflexive second Enter closes the result at once).
+            match &ended {
+                Ok(summary) => app.info(format!("{}: {summary}.", write.what)),
+                Err(why) => app.warn(format!("{}: {why}", write.what)),
+            }
             if write.then_picker {
                 let name = write.what.clone();
                 let effects = app.leave_now(false);
@@ -191,6 +203,18 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                     };
                     let mut undo = AdminWrite::new(what, requests);
                     undo.key_in = key_in;
+                    undo.seen = seen_after(write);
+                    // A key's write changes back what its Review showed; a member re-added
+                    // does not get a former role back, so its rows are not turned round.
+                    if matches!(write.requests.first(), Some(AdminRequest::PatchKey { .. })) {
+                        undo.rows = write
+                            .rows
+                            .iter()
+                            .map(|r| crate::write::review::Row::new(&r.field, &r.after, &r.before))
+                            .collect();
+                    }
+                    // An undo is itself undoable: its undo sends the write again.
+                    undo.undo = Some((write.what.clone(), write.requests.clone()));
                     flow.undo(undo);
                 }
                 (_, _, Some(why)) => app.warn(why),
@@ -199,6 +223,23 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// What `write`'s target is once it landed, as its undo's history entry keeps it: a key's
+/// place and state as the write left them, the people a members write named.
+fn seen_after(write: &AdminWrite) -> serde_json::Map<String, Value> {
+    let mut seen = write.seen.clone();
+    for request in &write.requests {
+        if let AdminRequest::PatchKey { patch, .. } = request {
+            if let Some(disabled) = patch.disabled {
+                seen.insert("disabled".into(), Value::Bool(disabled));
+            }
+            if let Some(to) = &patch.workspace_id {
+                seen.insert("workspace_id".into(), Value::String(to.clone()));
+            }
+        }
+    }
+    seen
 }
 
 /// The runtime's part: the core's send of the plan ([`crate::write::send::send`]): each

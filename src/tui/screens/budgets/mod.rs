@@ -61,6 +61,7 @@ impl crate::tui::flow::Plan for Pending {
             (Shown::Sending, Action::Cancel) => "cancel",
             (Shown::Result, Action::Done | Action::Back) => "back to budgets",
             (Shown::Result, Action::Undo) => "undo what landed",
+            (Shown::Conflict, Action::KeepMine) => "keep mine (review again)",
             _ => return None,
         })
     }
@@ -583,7 +584,13 @@ impl BudgetsState {
                         self.status = Some(why);
                         vec![]
                     }
-                    Step::Left | Step::Closed(_) => {
+                    Step::Left => {
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
+                    // How it ended stays said (a reflexive second Enter closes it at once).
+                    Step::Closed(o) => {
+                        self.status = Some(view::outcome_line(&o));
                         self.phase = Phase::Edit;
                         vec![]
                     }
@@ -598,8 +605,25 @@ impl BudgetsState {
                     }
                     Step::Resolved(Conflict { now, .. }, choice) => {
                         match choice {
-                            // Mine: the edit stays, now against what the server holds.
-                            Choice::KeepMine => self.held = now,
+                            // Mine: the edit stays, now against what the server holds, and
+                            // its Review shows again (Enter there checks once more).
+                            Choice::KeepMine => {
+                                // An undo stays the undo it was (its history entry says so).
+                                let undoing = match &self.phase {
+                                    Phase::Write(f) => Some((f.plan.undo, f.reverting.clone())),
+                                    _ => None,
+                                };
+                                self.held = now;
+                                self.phase = Phase::Edit;
+                                self.review();
+                                if let (Phase::Write(f), Some((undo, reverting))) =
+                                    (&mut self.phase, undoing)
+                                {
+                                    f.plan.undo = undo;
+                                    f.reverting = reverting;
+                                }
+                                return vec![];
+                            }
                             Choice::TakeTheirs => {
                                 self.remember();
                                 self.show(now);

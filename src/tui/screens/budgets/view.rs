@@ -78,12 +78,17 @@ pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Li
     out
 }
 
-fn result_lines(o: &Outcome, theme: &Theme, out: &mut Vec<Line<'static>>) {
-    let head = match (&o.failure, o.undo) {
+/// The Result's first line: how the write ended.
+pub(crate) fn outcome_line(o: &Outcome) -> String {
+    match (&o.failure, o.undo) {
         (None, false) => "Applied.".to_string(),
         (None, true) => "Undone.".to_string(),
         (Some(_), _) => format!("Stopped after {} request(s) landed.", o.landed.len()),
-    };
+    }
+}
+
+fn result_lines(o: &Outcome, theme: &Theme, out: &mut Vec<Line<'static>>) {
+    let head = outcome_line(o);
     out.push(Line::styled(
         head,
         if o.failure.is_some() {
@@ -149,20 +154,23 @@ pub fn draw(
     theme: &Theme,
 ) {
     let lines = lines(s, read_only, theme);
-    // A long review or result scrolls (the one write flow keeps the offset).
+    // A long review or result scrolls (the one write flow keeps the offset), bounded by the
+    // lines as they wrap at this width.
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
     let scroll = match &s.phase {
-        Phase::Write(flow) => flow.shown_scroll(lines.len(), area.height.saturating_sub(2)),
+        Phase::Write(flow) => flow.shown_scroll(
+            para.line_count(area.width.saturating_sub(2)),
+            area.height.saturating_sub(2),
+        ),
         _ => 0,
     };
-    Paragraph::new(lines)
-        .scroll((scroll, 0))
+    para.scroll((scroll, 0))
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border)
                 .title(" 2 Budgets "),
         )
-        .wrap(Wrap { trim: false })
         .render(area, buf);
 }
 

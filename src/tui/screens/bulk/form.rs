@@ -51,6 +51,7 @@ fn back(app: &mut App) -> Vec<Effect> {
         app.overlay = Some(Overlay::ConfirmLeave { quit: false });
         return vec![];
     }
+    app.status = None;
     super::close(app)
 }
 

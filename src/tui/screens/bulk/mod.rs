@@ -330,10 +330,10 @@ pub fn on_msg(app: &mut App, msg: BulkMsg) -> Vec<Effect> {
     }
 }
 
-/// Back to the picker, the marks kept (for another change to the same workspaces).
+/// Back to the picker, the marks kept (for another change to the same workspaces); the status
+/// line keeps how the batch ended.
 pub fn close(app: &mut App) -> Vec<Effect> {
     app.bulk = None;
-    app.status = None;
     app.screen = crate::tui::app::Screen::Picker;
     app.picker.loading = true;
     // The list is stale after a write.

@@ -62,6 +62,7 @@ impl crate::tui::flow::Plan for Pending {
             (Shown::Review, Action::Submit) => "send the PATCH",
             (Shown::Sending, Action::Cancel) => "cancel",
             (Shown::Result, Action::Done | Action::Back) => "back to guardrail",
+            (Shown::Conflict, Action::KeepMine) => "keep mine (review again)",
             _ => return None,
         })
     }
@@ -784,7 +785,17 @@ impl GuardrailState {
                         self.status = Some(why);
                         vec![]
                     }
-                    Step::Left | Step::Closed(_) => {
+                    Step::Left => {
+                        self.phase = Phase::Edit;
+                        vec![]
+                    }
+                    // How it ended stays said (a reflexive second Enter closes it at once).
+                    Step::Closed(o) => {
+                        self.status = Some(match (&o.after, o.undo) {
+                            (Ok(_), false) => "Applied.".to_string(),
+                            (Ok(_), true) => "Undone.".to_string(),
+                            (Err(why), _) => format!("Not applied: {why}"),
+                        });
                         self.phase = Phase::Edit;
                         vec![]
                     }
@@ -799,7 +810,25 @@ impl GuardrailState {
                     }
                     Step::Resolved(Conflict { now, .. }, choice) => {
                         match choice {
-                            Choice::KeepMine => self.base = now,
+                            // Mine: the edit stays, now against what the server holds, and
+                            // its Review shows again (Enter there checks once more).
+                            Choice::KeepMine => {
+                                // An undo stays the undo it was (its history entry says so).
+                                let undoing = match &self.phase {
+                                    Phase::Write(f) => Some((f.plan.undo, f.reverting.clone())),
+                                    _ => None,
+                                };
+                                self.base = now;
+                                self.phase = Phase::Edit;
+                                self.review();
+                                if let (Phase::Write(f), Some((undo, reverting))) =
+                                    (&mut self.phase, undoing)
+                                {
+                                    f.plan.undo = undo;
+                                    f.reverting = reverting;
+                                }
+                                return vec![];
+                            }
                             Choice::TakeTheirs => {
                                 self.remember();
                                 self.show(now);

@@ -223,19 +223,22 @@ pub fn draw(
 ) {
     let rows = area.height.saturating_sub(2) as usize;
     let lines = lines(s, theme, rows, editor_key, read_only);
-    // A long review or result scrolls (the one write flow keeps the offset).
+    // A long review or result scrolls (the one write flow keeps the offset), bounded by the
+    // lines as they wrap at this width.
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
     let scroll = match &s.phase {
-        Phase::Write(flow) => flow.shown_scroll(lines.len(), area.height.saturating_sub(2)),
+        Phase::Write(flow) => flow.shown_scroll(
+            para.line_count(area.width.saturating_sub(2)),
+            area.height.saturating_sub(2),
+        ),
         _ => 0,
     };
-    Paragraph::new(lines)
-        .scroll((scroll, 0))
+    para.scroll((scroll, 0))
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.border)
                 .title(" 5 Guardrail "),
         )
-        .wrap(Wrap { trim: false })
         .render(area, buf);
 }

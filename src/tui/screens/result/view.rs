@@ -74,32 +74,46 @@ pub fn draw(
         extra.len() as u16 + 1
     };
     let room = inner.height.saturating_sub(extra_h);
+    let built: Vec<Row> = rows
+        .iter()
+        .zip(&marks)
+        .map(|(&(name, before, after), &(mark, mark_style))| {
+            if is_long_text(before) || is_long_text(after) {
+                let parts = diff_pieces(before, after, theme);
+                let pieces: Vec<Piece> = parts.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+                let cells: [&[Piece]; 3] = [
+                    &[(label(name), theme.label)],
+                    &pieces,
+                    &[(mark, mark_style)],
+                ];
+                Row::new(&widths, &cells, &[1, 2, 1], 8)
+            } else {
+                let (b, a) = (named(name, before), named(name, after));
+                let (bt, at) = (one_line(&b.text), one_line(&a.text));
+                let cells: [&[Piece]; 4] = [
+                    &[(label(name), theme.label)],
+                    &[(&bt, b.style(theme, theme.label))],
+                    &[(&at, a.style(theme, theme.label))],
+                    &[(mark, mark_style)],
+                ];
+                Row::new(&widths, &cells, &[], 3)
+            }
+        })
+        .collect();
+    // Scrolled: the rows above are skipped, as far as the last rows still fill the room under
+    // the header (rows that all fit do not scroll; the last row stays in sight).
+    let mut last = built.len().saturating_sub(1);
+    let mut filled = 0;
+    for (i, row) in built.iter().enumerate().rev() {
+        filled += row.height;
+        if filled > room.saturating_sub(1) {
+            break;
+        }
+        last = i;
+    }
+    let skip = usize::from(flow.shown_scroll(last + 1, 1));
     let mut y = 1;
-    // Scrolled: the rows above are skipped (the last row stays in sight).
-    let skip = usize::from(flow.shown_scroll(rows.len(), 1));
-    for (i, (&(name, before, after), &(mark, mark_style))) in
-        rows.iter().zip(&marks).enumerate().skip(skip)
-    {
-        let row = if is_long_text(before) || is_long_text(after) {
-            let parts = diff_pieces(before, after, theme);
-            let pieces: Vec<Piece> = parts.iter().map(|(t, s)| (t.as_str(), *s)).collect();
-            let cells: [&[Piece]; 3] = [
-                &[(label(name), theme.label)],
-                &pieces,
-                &[(mark, mark_style)],
-            ];
-            Row::new(&widths, &cells, &[1, 2, 1], 8)
-        } else {
-            let (b, a) = (named(name, before), named(name, after));
-            let (bt, at) = (one_line(&b.text), one_line(&a.text));
-            let cells: [&[Piece]; 4] = [
-                &[(label(name), theme.label)],
-                &[(&bt, b.style(theme, theme.label))],
-                &[(&at, a.style(theme, theme.label))],
-                &[(mark, mark_style)],
-            ];
-            Row::new(&widths, &cells, &[], 3)
-        };
+    for (i, row) in built.iter().enumerate().skip(skip) {
         if y + row.height > room {
             let more = format!("… and {} more", rows.len() - i);
             put(buf, inner, y, &Line::styled(more, theme.dim));

@@ -104,11 +104,14 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             app.screen = Screen::Form;
             crate::tui::screens::history::open(app)
         }
+        // Leaving a Review: its line ("Enter sends …") no longer applies.
         Step::Left => {
             app.screen = Screen::Form;
+            app.info("Nothing was sent.");
             vec![]
         }
         Step::Returned => {
+            app.info("Nothing was sent.");
             // Esc on an undo's Review: the form's fields go back to what the result shows.
             if reverting
                 && let Some(Phase::Result(view)) = flow(app).map(|f| f.phase.clone())
@@ -134,7 +137,16 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Step::Undo(view) => app.revert(view),
-        Step::Resolved(view, choice) => resolve(app, view, choice),
+        Step::Resolved(view, choice) => {
+            // An undo stays the undo it was through its conflict (its history entry says so).
+            let undoing = flow(app).map(|f| (f.plan.revert, f.reverting.clone()));
+            let effects = resolve(app, view, choice);
+            if let (Some((revert, reverting)), Some(f)) = (undoing, flow_mut(app)) {
+                f.plan.revert = revert;
+                f.reverting = reverting;
+            }
+            effects
+        }
     }
 }
 
