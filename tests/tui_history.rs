@@ -826,3 +826,30 @@ fn esc_on_an_undo_review_from_the_history_returns_to_it_with_nothing_staged() {
     assert!(app.admin.is_none());
     assert!(matches!(app.screen, Screen::History(_)));
 }
+
+/// An undo from the History stopped with Esc while sending, then found applied by the re-read,
+/// is still recorded as the revert of its entry (not as a plain patch naming nothing).
+#[test]
+fn an_undo_found_applied_after_esc_is_still_recorded_as_its_revert() {
+    let mut app = history_open();
+    key(&mut app, KeyCode::Char('u'));
+    let mut now = common::production();
+    now.set("description", json!("changed"));
+    app.update(app.loaded(Ok(now.clone())));
+    assert!(matches!(
+        key(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::Submit { .. }]
+    ));
+    app.update(Msg::SubmitSending);
+    key(&mut app, KeyCode::Esc);
+    // The server holds the undo after all.
+    let effects = app.update(Msg::Reread(Ok(common::production())));
+    let reverting = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RecordHistory { reverting, .. } => Some(reverting.clone()),
+            _ => None,
+        })
+        .expect("recorded");
+    assert_eq!(reverting.map(|r| r.of), Some("aaaaaaaa-1".to_string()));
+}

@@ -22,6 +22,9 @@ pub struct PendingWrite {
     pub revert: bool,
     /// Re-reads done so far while in doubt.
     pub checks: u32,
+    /// The history entry it undoes, if it is an undo: found applied after the person stopped
+    /// waiting, it is still recorded as that entry's revert.
+    pub reverting: Option<crate::write::record::Reverting>,
 }
 
 impl App {
@@ -51,11 +54,14 @@ impl App {
             patch,
             revert,
         } = plan;
+        let reverting =
+            crate::tui::screens::settings_write::flow(self).and_then(|f| f.reverting.clone());
         self.writes.pending = Some(PendingWrite {
             before: base.clone(),
             patch: patch.clone(),
             revert,
             checks: 0,
+            reverting,
         });
         self.elapsed = Duration::ZERO;
         self.status = None;
@@ -124,7 +130,7 @@ impl App {
                     after_all,
                     ..
                 } = *applied;
-                self.show_applied(outcome, revert, notes, after_all)
+                self.show_applied(outcome, revert, notes, after_all, None)
             }
             WriteOutcome::Conflict { server, report } => {
                 self.show_conflict(server, report);
@@ -147,7 +153,8 @@ impl App {
             } => {
                 let text = crate::submit::partly_applied_text(&applied.outcome.patch, &missing);
                 let sent = applied.outcome.patch.len() + missing.len();
-                let effects = self.show_applied(applied.outcome, revert, applied.notes, false);
+                let effects =
+                    self.show_applied(applied.outcome, revert, applied.notes, false, None);
                 self.set_sent(sent);
                 self.warn(format!(
                     "{error}; checked the server: {text}. The rest of your edits are kept; s to send them."
@@ -194,10 +201,13 @@ impl App {
         revert: bool,
         notes: Vec<String>,
         after_all: bool,
+        reverting: Option<crate::write::record::Reverting>,
     ) -> Vec<Effect> {
-        let reverting = crate::tui::screens::settings_write::flow(self)
-            .filter(|f| f.is_sending())
-            .and_then(|f| f.reverting.clone());
+        let reverting = match crate::tui::screens::settings_write::flow(self) {
+            Some(f) if f.is_sending() => f.reverting.clone(),
+            // Found applied after the person stopped waiting: what the write said it undoes.
+            _ => reverting,
+        };
         let id = crate::state::history::new_id();
         // What this write's own undo says of it.
         let recorded = crate::write::record::Reverting {
@@ -367,7 +377,13 @@ impl App {
                 };
                 if let Some(text) = partly {
                     let effects = if matches!(self.screen, Screen::Form) {
-                        let effects = self.show_applied(outcome, pending.revert, vec![], true);
+                        let effects = self.show_applied(
+                            outcome,
+                            pending.revert,
+                            vec![],
+                            true,
+                            pending.reverting.clone(),
+                        );
                         self.set_sent(sent);
                         effects
                     } else {
@@ -375,7 +391,7 @@ impl App {
                             patch: outcome.patch,
                             before: outcome.before,
                             after: outcome.after,
-                            reverting: None,
+                            reverting: pending.reverting.clone(),
                             id: crate::state::history::new_id(),
                         }]
                     };
@@ -383,13 +399,13 @@ impl App {
                     return effects;
                 }
                 if matches!(self.screen, Screen::Form) {
-                    self.show_applied(outcome, pending.revert, vec![], true)
+                    self.show_applied(outcome, pending.revert, vec![], true, pending.reverting)
                 } else {
                     let record = Effect::RecordHistory {
                         patch: outcome.patch,
                         before: outcome.before,
                         after: outcome.after,
-                        reverting: None,
+                        reverting: pending.reverting,
                         id: crate::state::history::new_id(),
                     };
                     self.follow_up(
