@@ -524,3 +524,21 @@ fn after_a_submit_u_in_the_form_has_nothing_to_undo() {
     assert!(status(&app).contains("Nothing to undo"), "{}", status(&app));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
 }
+
+/// The undo of a Result (not one from the History) that meets a conflict: `m` opens its Review
+/// again, and Esc there goes back to the form, not to a History it never came from.
+#[test]
+fn esc_after_keep_mine_on_a_results_undo_goes_to_the_form() {
+    let mut app = result_app();
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Enter);
+    let server = renamed("Someone else's");
+    let patch = app.form.as_ref().unwrap().patch();
+    let report = check_conflicts(&renamed("Production 2"), &server, &patch);
+    app.update(Msg::Written(WriteOutcome::Conflict { server, report }));
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(!effects.contains(&Effect::LoadHistory), "{effects:?}");
+    assert!(matches!(app.screen, Screen::Form));
+}

@@ -118,6 +118,8 @@ pub struct Flow<P: Plan> {
     pub reverting: Option<crate::write::record::Reverting>,
     /// The history entry this write was recorded as, once it landed: its undo reverts it.
     pub recorded: Option<crate::write::record::Reverting>,
+    /// Opened from the History screen (an undo of its entry): Esc on its Review goes back there.
+    pub from_history: bool,
 }
 
 impl<P: Plan> Flow<P> {
@@ -131,6 +133,7 @@ impl<P: Plan> Flow<P> {
             undoes: None,
             reverting: None,
             recorded: None,
+            from_history: false,
         }
     }
 
@@ -168,7 +171,7 @@ impl<P: Plan> Flow<P> {
     /// An undo's Review opened from the History screen (not from a result): leaving it goes
     /// back to the History, with nothing staged.
     pub fn opened_from_history(&self) -> bool {
-        self.undoes.is_none() && self.reverting.is_some() && self.phase == Phase::Review
+        self.from_history && self.undoes.is_none() && self.phase == Phase::Review
     }
 
     pub fn shown(&self) -> Shown {

@@ -610,17 +610,20 @@ impl BudgetsState {
                             Choice::KeepMine => {
                                 // An undo stays the undo it was (its history entry says so).
                                 let undoing = match &self.phase {
-                                    Phase::Write(f) => Some((f.plan.undo, f.reverting.clone())),
+                                    Phase::Write(f) => {
+                                        Some((f.plan.undo, f.reverting.clone(), f.from_history))
+                                    }
                                     _ => None,
                                 };
                                 self.held = now;
                                 self.phase = Phase::Edit;
                                 self.review();
-                                if let (Phase::Write(f), Some((undo, reverting))) =
+                                if let (Phase::Write(f), Some((undo, reverting, from_history))) =
                                     (&mut self.phase, undoing)
                                 {
                                     f.plan.undo = undo;
                                     f.reverting = reverting;
+                                    f.from_history = from_history;
                                 }
                                 return vec![];
                             }

@@ -224,6 +224,7 @@ pub fn open_undo(app: &mut App, items: Vec<batch::Item>) -> Vec<Effect> {
     let mut bulk = Bulk::new(workspaces);
     let mut flow = BulkFlow::review(review::BulkReview::new(items, unchanged, Purpose::Undo));
     flow.reverting = app.take_reverting();
+    flow.from_history = flow.reverting.is_some();
     bulk.phase = Phase::Write(Box::new(flow));
     bulk.from_history = true;
     app.bulk = Some(bulk);

@@ -135,6 +135,8 @@ fn review(app: &mut App) {
     clear_said(app);
     crate::tui::screens::admin_write::open(app, write);
     if let Some(w) = &mut app.admin {
+        // Only an undo from the History carries an entry here.
+        w.from_history = reverting.is_some();
         w.reverting = reverting;
     }
 }

@@ -524,6 +524,7 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             let effects = app.review();
             let reverting = app.take_reverting();
             if let Some(flow) = crate::tui::screens::settings_write::flow_mut(app) {
+                flow.from_history = reverting.is_some();
                 flow.reverting = reverting;
             }
             if crate::tui::screens::settings_write::flow(app).is_some() {
@@ -542,6 +543,7 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             crate::tui::screens::admin_write::open(app, *w);
             let reverting = app.take_reverting();
             if let Some(flow) = &mut app.admin {
+                flow.from_history = reverting.is_some();
                 flow.reverting = reverting;
             }
             vec![]
@@ -631,6 +633,7 @@ pub fn tab_loaded(app: &mut App) {
                                 }),
                             ));
                             if let guardrail::Phase::Write(f) = &mut g.phase {
+                                f.from_history = reverting.is_some();
                                 f.reverting = reverting;
                             }
                         }
@@ -683,6 +686,7 @@ pub fn tab_loaded(app: &mut App) {
                                     }),
                                 ));
                                 if let budgets::Phase::Write(f) = &mut b.phase {
+                                    f.from_history = reverting.is_some();
                                     f.reverting = reverting;
                                 }
                             }

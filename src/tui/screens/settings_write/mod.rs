@@ -139,11 +139,12 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Step::Undo(view) => app.revert(view),
         Step::Resolved(view, choice) => {
             // An undo stays the undo it was through its conflict (its history entry says so).
-            let undoing = flow(app).map(|f| (f.plan.revert, f.reverting.clone()));
+            let undoing = flow(app).map(|f| (f.plan.revert, f.reverting.clone(), f.from_history));
             let effects = resolve(app, view, choice);
-            if let (Some((revert, reverting)), Some(f)) = (undoing, flow_mut(app)) {
+            if let (Some((revert, reverting, from_history)), Some(f)) = (undoing, flow_mut(app)) {
                 f.plan.revert = revert;
                 f.reverting = reverting;
+                f.from_history = from_history;
             }
             effects
         }
