@@ -1,0 +1,20 @@
+//! The cli tests, one crate: an edit relinks one test binary, not one per file.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod admin;
+mod admin_hostile;
+mod basics;
+mod code;
+mod conventions;
+mod history;
+mod hostile;
+mod hostile_code;
+mod hostile_history;
+mod interrupt;
+mod read_only;
+mod revert_kind;
+mod review_language;
+mod small_defects;
+mod stdout;

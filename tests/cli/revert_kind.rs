@@ -1,0 +1,322 @@
+//! A revert is its own history kind (product.md §15 "History kinds": `revert`, with `of: <id>`;
+//! itself undoable unless it deleted), and what `orws history` and `orws revert` print speaks
+//! the review language (FIELD | BEFORE | AFTER, `∅`, workspaces, keys and people by name).
+//! The real binary against the in-process fake, one home per test.
+
+use crate::support::cli_bin;
+
+use cli_bin::{DEV_ID, Out, PROD_ID, STAGING_ID, STAGING_KEY, fake, orws_at, writes};
+use orws::fake::FakeServer;
+use serde_json::Value;
+use std::path::Path;
+
+fn ok(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
+    let r = orws_at(home, &server.url(), args);
+    assert_eq!(r.code, 0, "orws {args:?}: {r:?}");
+    r
+}
+
+/// `orws history --output json`, newest first.
+fn history(home: &Path, server: &FakeServer) -> Vec<Value> {
+    let r = ok(home, server, &["--output", "json", "history"]);
+    assert!(!r.stderr.contains("could not be read"), "{}", r.stderr);
+    serde_json::from_str::<Value>(&r.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn newest_id(home: &Path, server: &FakeServer) -> String {
+    history(home, server)[0]["id"].as_str().unwrap().to_string()
+}
+
+fn description(home: &Path, server: &FakeServer, ws: &str) -> Value {
+    let r = ok(home, server, &["--output", "json", "get", ws]);
+    serde_json::from_str::<Value>(&r.stdout).unwrap()["description"].clone()
+}
+
+/// Before: the undo was recorded as one more `patch`, naming nothing.
+#[test]
+fn a_revert_is_recorded_as_kind_revert_naming_the_entry_it_undoes() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    ok(
+        home.path(),
+        &server,
+        &["patch", "production", "--set", "description=changed"],
+    );
+    let id = newest_id(home.path(), &server);
+    ok(home.path(), &server, &["revert", &id, "--yes"]);
+    let h = history(home.path(), &server);
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert_eq!(h[0]["kind"], "revert", "{}", h[0]);
+    assert_eq!(h[0]["of"], id.as_str());
+    assert_eq!(h[0]["reverts"], "patch");
+    assert_eq!(h[0]["workspace_id"], PROD_ID);
+    let table = ok(home.path(), &server, &["history"]).stdout;
+    let line = table.lines().nth(1).unwrap();
+    assert!(
+        line.contains("revert") && line.contains(&format!("revert of {}", &id[..8])),
+        "{table}"
+    );
+}
+
+/// Undoing a revert puts back what the entry it undid had written, and is recorded in turn.
+#[test]
+fn a_revert_of_a_revert_reapplies_the_original() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    ok(
+        home.path(),
+        &server,
+        &["patch", "production", "--set", "description=changed"],
+    );
+    let first = newest_id(home.path(), &server);
+    ok(home.path(), &server, &["revert", &first, "--yes"]);
+    let undo = newest_id(home.path(), &server);
+    assert_eq!(history(home.path(), &server)[0]["kind"], "revert");
+    ok(home.path(), &server, &["revert", &undo, "--yes"]);
+    assert_eq!(description(home.path(), &server, "production"), "changed");
+    let h = history(home.path(), &server);
+    assert_eq!(h.len(), 3);
+    assert_eq!(
+        (h[0]["kind"].as_str(), h[0]["of"].as_str()),
+        (Some("revert"), Some(undo.as_str()))
+    );
+    // A chain keeps the kind of write it is about.
+    assert_eq!(h[0]["reverts"], "patch");
+}
+
+/// The undo of a create deleted the workspace: it cannot be undone, and says why.
+#[test]
+fn a_revert_that_deleted_cannot_be_undone_and_says_so() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    ok(
+        home.path(),
+        &server,
+        &["create", "--set", "name=Brief", "--set", "slug=brief"],
+    );
+    let created = newest_id(home.path(), &server);
+    ok(home.path(), &server, &["revert", &created, "--yes"]);
+    let h = history(home.path(), &server);
+    assert_eq!(h[0]["kind"], "revert", "{}", h[0]);
+    assert_eq!(h[0]["reverts"], "create");
+    let undo = h[0]["id"].as_str().unwrap().to_string();
+    let before = writes(&server).len();
+    let r = orws_at(home.path(), &server.url(), &["revert", &undo, "--yes"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("this revert cannot be undone"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("orws create --set name=Brief --set slug=brief"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(writes(&server).len(), before, "nothing was sent");
+}
+
+/// A revert's `after` is the base of its own undo: a colleague's change since is a conflict
+/// (exit 3), nothing sent. Budgets: set $400, undone to none, a colleague sets $450.
+#[test]
+fn undoing_a_revert_after_a_colleagues_change_is_a_conflict() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    ok(
+        home.path(),
+        &server,
+        &["budgets", "set", "dev", "--monthly", "400"],
+    );
+    let set = newest_id(home.path(), &server);
+    ok(home.path(), &server, &["revert", &set, "--yes"]);
+    let h = history(home.path(), &server);
+    assert_eq!(
+        (h[0]["kind"].as_str(), h[0]["reverts"].as_str()),
+        (Some("revert"), Some("budgets"))
+    );
+    let undo = h[0]["id"].as_str().unwrap().to_string();
+    // The colleague writes from another machine: not in this history.
+    let colleague = tempfile::tempdir().unwrap();
+    ok(
+        colleague.path(),
+        &server,
+        &["budgets", "set", "dev", "--monthly", "450"],
+    );
+    let before = writes(&server).len();
+    let r = orws_at(home.path(), &server.url(), &["revert", &undo, "--yes"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("monthly changed"), "{}", r.stderr);
+    assert_eq!(writes(&server).len(), before, "nothing was sent");
+    let r = ok(
+        home.path(),
+        &server,
+        &["--output", "json", "budgets", "get", "dev"],
+    );
+    assert!(r.stdout.contains("450"), "{}", r.stdout);
+}
+
+/// Lines written by older versions (no id, no kind; `keys`; a one-line batch) still read, next
+/// to the new `revert` lines, and the old ones are still undone.
+#[test]
+fn old_history_lines_still_read_beside_revert_lines() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    // A revert line, written by this version.
+    ok(
+        home.path(),
+        &server,
+        &["patch", "dev", "--set", "description=new"],
+    );
+    let id = newest_id(home.path(), &server);
+    ok(home.path(), &server, &["revert", &id, "--yes"]);
+    let file = home.path().join("state/orws/history.jsonl");
+    let now = std::fs::read_to_string(&file).unwrap();
+    let old_patch = format!(
+        r#"{{"time":"2025-01-01T00:00:00Z","host":"127.0.0.1","workspace_id":"{PROD_ID}","patch":{{"description":"old"}},"before":{{"description":"Production environment workspace"}},"after":{{"description":"old"}}}}"#
+    );
+    let old_key = format!(
+        r#"{{"id":"old-key","kind":"keys","target":"{STAGING_KEY}","time":"2025-01-01T00:00:01Z","host":"127.0.0.1","workspace_id":"{STAGING_ID}","patch":{{"disabled":true}},"before":{{"disabled":false}},"after":{{"disabled":true}}}}"#
+    );
+    let old_batch = format!(
+        r#"{{"id":"old-batch","kind":"batch","time":"2025-01-01T00:00:02Z","host":"127.0.0.1","workspace_id":"","patch":{{}},"before":{{}},"after":{{}},"parts":[{{"time":"t","host":"127.0.0.1","workspace_id":"{DEV_ID}","patch":{{"name":"X"}},"before":{{"name":"Development"}},"after":{{"name":"X"}}}}]}}"#
+    );
+    std::fs::write(&file, format!("{old_patch}\n{old_key}\n{old_batch}\n{now}")).unwrap();
+    let h = history(home.path(), &server);
+    let kinds: Vec<&str> = h.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["revert", "patch", "batch", "key", "patch"], "{h:?}");
+    assert_eq!(h[4]["id"], "line-1");
+    assert_eq!(h[2]["parts"].as_array().map(Vec::len), Some(1));
+    // The old patch line is undone as before: the fake holds "Production environment
+    // workspace", so the conflict check finds its `after` ("old") gone.
+    ok(
+        home.path(),
+        &server,
+        &["patch", "production", "--set", "description=old"],
+    );
+    ok(home.path(), &server, &["revert", "line-1", "--yes"]);
+    assert_eq!(
+        description(home.path(), &server, "production"),
+        "Production environment workspace"
+    );
+}
+
+/// Before: `orws revert` of a key or guardrail entry printed its JSON body ("with
+/// {"disabled":false}", "back to {…}"), budgets named the workspace by uuid, and `orws
+/// history` said "moved key … to <uuid>".
+#[test]
+fn history_and_revert_speak_the_review_language() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    ok(
+        home.path(),
+        &server,
+        &["keys", "move", STAGING_KEY, "--to", "dev", "--yes"],
+    );
+    let moved = newest_id(home.path(), &server);
+    ok(home.path(), &server, &["keys", "disable", STAGING_KEY]);
+    let disabled = newest_id(home.path(), &server);
+    ok(
+        home.path(),
+        &server,
+        &["guardrail", "patch", "dev", "--set", "limit_usd=25"],
+    );
+    let guardrail = newest_id(home.path(), &server);
+    ok(
+        home.path(),
+        &server,
+        &["budgets", "set", "dev", "--monthly", "400"],
+    );
+    let budgets = newest_id(home.path(), &server);
+    ok(
+        home.path(),
+        &server,
+        &["members", "add", "dev", "user_2dHFtVWx2n56w6HkM0000000003"],
+    );
+    let members = newest_id(home.path(), &server);
+    // The add records who it added by name, so the history names them without a read.
+    let added =
+        &history(home.path(), &server)[0]["after"]["people"]["user_2dHFtVWx2n56w6HkM0000000003"];
+    assert!(added.as_str().is_some_and(|p| p.contains('<')), "{added}");
+
+    let listed = ok(home.path(), &server, &["history"]).stdout;
+    assert!(listed.contains("to Development (dev)"), "{listed}");
+    for uuid in [DEV_ID, STAGING_ID] {
+        assert!(!listed.contains(uuid), "a bare uuid in:\n{listed}");
+    }
+    assert!(!listed.contains("user_2dHFtVWx2n56w6HkM"), "{listed}");
+
+    for id in [members, budgets, guardrail, disabled, moved] {
+        let r = ok(home.path(), &server, &["revert", &id, "--yes"]);
+        let said = format!("{}{}", r.stderr, r.stdout);
+        assert!(!said.contains('{'), "a JSON body in:\n{said}");
+        assert!(said.contains("FIELD"), "no review table in:\n{said}");
+        assert!(!said.contains("null"), "{said}");
+        assert!(
+            !said.contains("R1") && !said.contains("R2") && !said.contains("R5"),
+            "{said}"
+        );
+        let above: Vec<&str> = r.stderr.lines().filter(|l| l.contains("would")).collect();
+        assert!(
+            above
+                .iter()
+                .all(|l| !l.contains(DEV_ID) || l.contains("(dev)")),
+            "a workspace by uuid alone: {above:?}"
+        );
+    }
+    let listed = ok(home.path(), &server, &["history"]).stdout;
+    assert!(listed.contains("revert of"), "{listed}");
+    for uuid in [DEV_ID, STAGING_ID] {
+        assert!(!listed.contains(uuid), "a bare uuid in:\n{listed}");
+    }
+}
+
+/// A batch's undo is one `revert` entry (`reverts: batch`) with its parts under it, written as
+/// a batch is (its line, then a part line per write); its own undo re-applies the batch.
+#[test]
+fn a_batch_revert_is_one_revert_entry_with_parts_and_can_be_undone() {
+    let (server, home) = (fake(), tempfile::tempdir().unwrap());
+    ok(
+        home.path(),
+        &server,
+        &["patch", "production", "--set", "description=bulk"],
+    );
+    ok(
+        home.path(),
+        &server,
+        &["patch", "dev", "--set", "description=bulk"],
+    );
+    // The two patches as one batch entry, as `apply` or a bulk edit writes it.
+    let file = home.path().join("state/orws/history.jsonl");
+    let parts: Vec<orws::state::history::HistoryEntry> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let host = parts[0].host.clone();
+    let batch = orws::state::history::HistoryEntry::batch(&host, parts);
+    std::fs::write(
+        &file,
+        format!("{}\n", serde_json::to_string(&batch).unwrap()),
+    )
+    .unwrap();
+    ok(home.path(), &server, &["revert", &batch.id, "--yes"]);
+    let h = history(home.path(), &server);
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert_eq!(
+        (h[0]["kind"].as_str(), h[0]["reverts"].as_str()),
+        (Some("revert"), Some("batch"))
+    );
+    assert_eq!(h[0]["of"], batch.id.as_str());
+    assert_eq!(h[0]["parts"].as_array().map(Vec::len), Some(2));
+    let lines = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        lines.lines().count(),
+        4,
+        "the revert's line, then its parts"
+    );
+    let listed = ok(home.path(), &server, &["history"]).stdout;
+    assert!(listed.contains("2 workspaces"), "{listed}");
+    let undo = h[0]["id"].as_str().unwrap().to_string();
+    ok(home.path(), &server, &["revert", &undo, "--yes"]);
+    assert_eq!(description(home.path(), &server, "production"), "bulk");
+    assert_eq!(description(home.path(), &server, "dev"), "bulk");
+}

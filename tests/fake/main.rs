@@ -1,0 +1,9 @@
+//! The fake tests, one crate: an edit relinks one test binary, not one per file.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod admin;
+mod scale;
+mod server;
+mod spec;

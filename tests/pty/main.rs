@@ -1,0 +1,9 @@
+//! The pty tests, one crate: an edit relinks one test binary, not one per file.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod basics;
+mod bulk;
+mod signals;
+mod tabs;

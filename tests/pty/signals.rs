@@ -1,0 +1,166 @@
+//! Stop signals while the TUI writes (product.md §6 "Record", §15 "Stop signals"): SIGTERM
+//! during a submit or a bulk run let what is in flight settle and be recorded, then restores
+//! the terminal and exits 143. Before, the signal ended orws at once: the write landed on the
+//! server with no history entry (a bulk edit killed at 16/30 recorded nothing).
+
+use crate::support::pty_screen;
+
+use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, mark, rfind, stty_flag};
+use reqwest::Method;
+use serde_json::Value;
+
+const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
+const FORM_LOADED: &str = "Production environment workspace";
+
+fn has_row(screen: &str, parts: &[&str]) -> bool {
+    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+/// The workspace (uuid or slug) as the fake holds it now.
+fn server_workspace(fake: &FakeProcess, ws: &str) -> Value {
+    let (status, body) = fake.request(Method::GET, &format!("/workspaces/{ws}"), None);
+    assert_eq!(status, 200, "{body}");
+    body.get("data").cloned().unwrap_or(body)
+}
+
+/// Every line of the history file, parsed.
+fn history_lines(sb: &Sandbox) -> Vec<Value> {
+    std::fs::read_to_string(sb.state_dir().join("history.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a history line is JSON"))
+        .collect()
+}
+
+/// The terminal is cooked again and off the alternate screen.
+fn assert_restored(pty: &Pty) {
+    let after = pty.stty();
+    assert!(
+        stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
+        "raw mode is off after exit:\n{after}"
+    );
+    let raw = pty.raw();
+    let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
+    let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
+    assert!(left > entered, "still on the alternate screen");
+}
+
+#[test]
+fn sigterm_during_a_submit_lets_it_land_records_it_and_exits_143() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "1200"]);
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.enter();
+    pty.send(" termed");
+    pty.wait_for("Production termed", WAIT);
+    pty.enter();
+    pty.send("s");
+    pty.wait_for(r#""name": "Production termed""#, WAIT);
+    pty.enter();
+    // The PATCH is on its way (its answer 1.2 s off).
+    pty.wait_for("Sending PATCH", WAIT);
+    pty.signal("TERM");
+    let status = pty.wait_exit(WAIT);
+    assert_eq!(status.exit_code(), 143, "exit 128 + SIGTERM");
+    assert_restored(&pty);
+    assert_eq!(
+        server_workspace(&fake, PROD)["name"],
+        "Production termed",
+        "the write landed"
+    );
+    let lines = history_lines(&sb);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["workspace_id"], PROD);
+    assert_eq!(lines[0]["after"]["name"], "Production termed");
+}
+
+#[test]
+fn sigterm_during_a_bulk_run_records_what_landed_and_exits_143() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "700"]);
+    let mut cmd = sb.command(&["--base-url", &fake.url, "--concurrency", "1"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_until("the list", WAIT, |s| has_row(s, &["Staging", "staging"]));
+    mark(&pty, "staging", 1);
+    mark(&pty, "dev", 2);
+    pty.send("e");
+    pty.wait_for("Bulk edit of 2 workspaces", WAIT);
+    // Provider sort (the fifth row): throughput and latency → exacto.
+    pty.send("jjjj");
+    pty.wait_until("the mixed field", WAIT, |s| {
+        has_row(s, &["▶ Provider sort", "2 values"])
+    });
+    pty.send("h");
+    pty.wait_until("the new value", WAIT, |s| {
+        has_row(s, &["▶ Provider sort", "exacto", "●"])
+    });
+    pty.send("s");
+    pty.wait_for("Apply to 2 workspaces", WAIT);
+    let before = [
+        server_workspace(&fake, "staging")["default_provider_sort"].clone(),
+        server_workspace(&fake, "dev")["default_provider_sort"].clone(),
+    ];
+    assert!(before.iter().all(|v| v != "exacto"));
+    pty.enter();
+    // One at a time, each a GET and a PATCH of 0.7 s: stop while the first PATCH is on its way.
+    pty.wait_for("… sending", WAIT);
+    pty.signal("TERM");
+    let status = pty.wait_exit(WAIT);
+    assert_eq!(status.exit_code(), 143, "exit 128 + SIGTERM");
+    assert_restored(&pty);
+    let landed: Vec<&str> = ["staging", "dev"]
+        .into_iter()
+        .filter(|ws| server_workspace(&fake, ws)["default_provider_sort"] == "exacto")
+        .collect();
+    assert_eq!(
+        landed.len(),
+        1,
+        "the first landed, the second never started"
+    );
+    let lines = history_lines(&sb);
+    assert_eq!(lines.len(), 2, "the batch line and one part: {lines:?}");
+    assert_eq!(lines[0]["kind"], "batch");
+    assert_eq!(lines[1]["batch"], lines[0]["id"]);
+    assert_eq!(lines[1]["after"]["default_provider_sort"], "exacto");
+    let id = lines[1]["workspace_id"].as_str().unwrap();
+    assert_eq!(server_workspace(&fake, id)["slug"], landed[0]);
+}
+
+/// SIGQUIT during a submit does not wait for the answer: the terminal is restored, orws says
+/// the write may still land (unrecorded), exit 131.
+#[test]
+fn sigquit_during_a_submit_quits_at_once_saying_it_may_still_land() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "3000"]);
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.enter();
+    pty.send(" quit");
+    pty.wait_for("Production quit", WAIT);
+    pty.enter();
+    pty.send("s");
+    pty.wait_for(r#""name": "Production quit""#, WAIT);
+    pty.enter();
+    pty.wait_for("Sending PATCH", WAIT);
+    let start = std::time::Instant::now();
+    pty.signal("QUIT");
+    let status = pty.wait_exit(WAIT);
+    assert!(
+        start.elapsed() < std::time::Duration::from_millis(2500),
+        "it waited for the answer"
+    );
+    assert_eq!(status.exit_code(), 131, "exit 128 + SIGQUIT");
+    assert_restored(&pty);
+    // What was written once the terminal was given back.
+    let raw = pty.raw();
+    let back = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
+    let said = String::from_utf8_lossy(&raw[back..]).into_owned();
+    assert!(said.contains("may still land"), "{said}");
+    assert!(said.contains("production"), "names the workspace: {said}");
+}

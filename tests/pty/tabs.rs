@@ -1,0 +1,155 @@
+//! End to end, the workspace's other tabs: the real binary against `orws serve-fake` in a
+//! pseudo terminal. Each tab is reached with its number key, edited, reviewed (the exact
+//! request shown), sent with Enter, and what reached the server is read back from the fake.
+
+use crate::support::pty_screen;
+
+use pty_screen::{FakeProcess, Pty, Sandbox, WAIT};
+use reqwest::Method;
+use serde_json::Value;
+
+const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
+const FORM_LOADED: &str = "Production environment workspace";
+
+fn against_fake(sb: &Sandbox, fake: &FakeProcess) -> Pty {
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    let pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty
+}
+
+fn has_row(screen: &str, parts: &[&str]) -> bool {
+    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+#[test]
+fn the_budgets_tab_reviews_the_exact_put_and_sends_it() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    pty.send("2");
+    pty.wait_until("the budgets", WAIT, |s| has_row(s, &["weekly", "$150"]));
+    // The weekly limit (second row): clear, type 120, done, review.
+    pty.send("j");
+    pty.send("\x1b[3~");
+    pty.enter();
+    pty.send("120");
+    pty.wait_until("the typed limit", WAIT, |s| has_row(s, &["weekly", "120"]));
+    pty.enter();
+    pty.send("s");
+    let review = pty.wait_for(&format!("PUT /workspaces/{PROD}/budgets/weekly"), WAIT);
+    assert!(review.contains(r#"{"limit_usd":120"#), "{review}");
+    let (_, before) = fake.request(Method::GET, &format!("/workspaces/{PROD}/budgets"), None);
+    assert!(
+        before.to_string().contains("150"),
+        "nothing sent before Enter: {before}"
+    );
+    pty.enter();
+    // The review shows the same row: the result is the one that says it was applied.
+    pty.wait_until("the result", WAIT, |s| {
+        s.contains("Applied.") && has_row(s, &["weekly", "$150", "$120"])
+    });
+    let (status, after) = fake.request(Method::GET, &format!("/workspaces/{PROD}/budgets"), None);
+    assert_eq!(status, 200, "{after}");
+    let weekly = after["data"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|b| b.to_string().contains("week"))
+                .and_then(|b| b.get("limit_usd").and_then(Value::as_f64))
+        })
+        .unwrap_or_else(|| panic!("no weekly budget: {after}"));
+    assert_eq!(weekly, 120.0);
+    pty.send("q");
+    pty.wait_exit(WAIT);
+}
+
+#[test]
+fn the_guardrail_tab_reviews_the_exact_patch_and_sends_it() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    pty.send("5");
+    pty.wait_until("the guardrail", WAIT, |s| {
+        has_row(s, &["enforce_zdr_anthropic", "on"])
+    });
+    // enforce_zdr_anthropic is the sixth row: on → off.
+    pty.send("jjjjj ");
+    pty.wait_until("the toggled value", WAIT, |s| {
+        has_row(s, &["enforce_zdr_anthropic", "off"])
+    });
+    pty.send("s");
+    let review = pty.wait_for("PATCH /guardrails/", WAIT);
+    assert!(
+        review.contains(r#""enforce_zdr_anthropic": false"#),
+        "{review}"
+    );
+    pty.enter();
+    pty.wait_until("the result", WAIT, |s| s.to_lowercase().contains("applied"));
+    let ws = fake
+        .request(Method::GET, &format!("/workspaces/{PROD}"), None)
+        .1;
+    let id = ws["data"]["default_guardrail_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, g) = fake.request(Method::GET, &format!("/guardrails/{id}"), None);
+    assert_eq!(status, 200, "{g}");
+    assert_eq!(
+        g["data"]["enforce_zdr_anthropic"],
+        Value::Bool(false),
+        "{g}"
+    );
+    pty.send("q");
+    pty.wait_exit(WAIT);
+}
+
+#[test]
+fn the_keys_tab_disables_a_key_through_a_review() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    pty.send("4");
+    pty.wait_for("Production backend", WAIT);
+    pty.send("d");
+    pty.wait_for(r#""disabled": true"#, WAIT);
+    let (_, keys) = fake.request(Method::GET, &format!("/keys?workspace_id={PROD}"), None);
+    let enabled = |keys: &Value| {
+        keys["data"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|k| k["name"] == "Production backend" && k["disabled"] == false)
+        })
+    };
+    assert!(enabled(&keys), "nothing sent before Enter: {keys}");
+    pty.enter();
+    pty.wait_for("applied", WAIT);
+    let (status, keys) = fake.request(
+        Method::GET,
+        &format!("/keys?workspace_id={PROD}&include_disabled=true"),
+        None,
+    );
+    assert_eq!(status, 200, "{keys}");
+    let backend = keys["data"]
+        .as_array()
+        .and_then(|a| a.iter().find(|k| k["name"] == "Production backend"))
+        .unwrap_or_else(|| panic!("no key: {keys}"));
+    assert_eq!(backend["disabled"], Value::Bool(true), "{backend}");
+    pty.esc();
+    pty.wait_gone("✓ applied", WAIT);
+    pty.send("q");
+    pty.wait_exit(WAIT);
+}
+
+#[test]
+fn the_members_tab_lists_members_with_their_names() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    pty.send("3");
+    pty.wait_until("the members", WAIT, |s| {
+        has_row(s, &["Jane Doe", "jane.doe@example.com"])
+    });
+    pty.send("q");
+    pty.wait_exit(WAIT);
+}

@@ -1,0 +1,30 @@
+//! The tui tests, one crate: an edit relinks one test binary, not one per file.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod admin;
+mod admin_landed;
+mod admin_loop;
+mod budgets;
+mod bulk;
+mod bulk_wire;
+mod draft_burst;
+mod event_loop;
+mod guardrail;
+mod history;
+mod hostile_batch;
+mod hostile_followup;
+mod hostile_identity;
+mod keys;
+mod picker_filter;
+mod read_only;
+mod safe_write;
+mod safety;
+mod submit;
+mod trial;
+mod update;
+mod view;
+mod wire;
+mod write_one_entry;
+mod write_settle;
