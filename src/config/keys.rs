@@ -191,109 +191,6 @@ impl Scope {
         Scope::History,
     ];
 
-    /// The actions a key may stand for in this scope, in the order help lists them.
-    pub fn actions(self) -> &'static [Action] {
-        use Action::*;
-        match self {
-            Scope::Picker => &[
-                Up,
-                Down,
-                Top,
-                Bottom,
-                PageUp,
-                PageDown,
-                Open,
-                Mark,
-                EditMarked,
-                Filter,
-                Reload,
-                Create,
-                DeleteWorkspace,
-                History,
-                Back,
-                Undo,
-                Help,
-                Quit,
-            ],
-            Scope::BulkForm => &[
-                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
-                Review, Help, Quit, Back,
-            ],
-            Scope::Loading => &[Retry, Back, Help, Quit],
-            Scope::Form => &[
-                Up,
-                Down,
-                Top,
-                Bottom,
-                Edit,
-                Toggle,
-                CycleBack,
-                CycleOn,
-                Clear,
-                Undo,
-                Redo,
-                Reset,
-                ResetAll,
-                Editor,
-                Review,
-                Reload,
-                Help,
-                Quit,
-                Back,
-                Tab1,
-                Tab2,
-                Tab3,
-                Tab4,
-                Tab5,
-                NextTab,
-                PrevTab,
-                DeleteWorkspace,
-                History,
-            ],
-            Scope::Review => &[
-                Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
-            ],
-            Scope::Submitting => &[Cancel, Down, Up, PageDown, PageUp, Top, Bottom, Help],
-            Scope::Result => &[
-                Done, Undo, Retry, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit,
-            ],
-            Scope::Conflict => &[KeepMine, TakeTheirs, Back, Help, Quit],
-            Scope::QuestionLeave => &[KeepDraft, Yes, Discard, No],
-            Scope::QuestionDraft => &[Yes, Discard, No],
-            Scope::QuestionResetAll => &[Yes, No],
-            Scope::TooSmall => &[Quit],
-            Scope::Budgets => &[
-                Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset,
-                ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab,
-                PrevTab, History,
-            ],
-            // `e`: the content-filter lists as JSON in $VISUAL/$EDITOR.
-            Scope::Guardrail => &[
-                Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo,
-                Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5,
-                NextTab, PrevTab, History,
-            ],
-            Scope::Keys => &[
-                Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1,
-                Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History,
-            ],
-            Scope::KeyMove => &[Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit],
-            Scope::Members => &[
-                Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2,
-                Tab3, Tab4, Tab5, NextTab, PrevTab, History,
-            ],
-            Scope::Create => &[Edit, Review, Up, Down, Help, Back, Quit],
-            Scope::Delete => &[Edit, Toggle, Help, Back, Quit],
-            Scope::MemberAdd => &[
-                Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit,
-            ],
-            Scope::History => &[
-                Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo,
-                Back, Help, Quit,
-            ],
-        }
-    }
-
     /// A heading for help.
     pub fn title(self) -> &'static str {
         match self {
@@ -318,6 +215,127 @@ impl Scope {
             Scope::History => "History",
         }
     }
+}
+
+/// The actions the router answers the same way in every scope that lists them (help, quit, the
+/// history and the tab keys): no scope's own key enum has them.
+pub const ROUTER_ACTIONS: &[Action] = &[
+    Action::Help,
+    Action::Quit,
+    Action::History,
+    Action::Tab1,
+    Action::Tab2,
+    Action::Tab3,
+    Action::Tab4,
+    Action::Tab5,
+    Action::NextTab,
+    Action::PrevTab,
+];
+
+/// The one key table: `Scope::actions` and, per scope, its own key enum, from one list.
+macro_rules! scope_keys {
+    ($($scope:ident => $key:ident [$($action:ident),* $(,)?];)*) => {
+        impl Scope {
+            /// The actions a key may stand for in this scope, in the order help lists them.
+            pub fn actions(self) -> &'static [Action] {
+                match self {
+                    $(Scope::$scope => &[$(Action::$action),*],)*
+                }
+            }
+        }
+
+        $(scope_keys!(@own $scope $key [] $($action)*);)*
+
+        /// A key pressed in a scope, as that scope's own enum.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ScopedKey {
+            $($scope($key),)*
+        }
+
+        impl ScopedKey {
+            /// `action` in `scope` as the scope's own key; `None` for what the router answers
+            /// (help, quit, history, tabs) and for an action the scope does not have.
+            pub fn new(scope: Scope, action: Action) -> Option<Self> {
+                match scope {
+                    $(Scope::$scope => $key::from_action(action).map(ScopedKey::$scope),)*
+                }
+            }
+        }
+    };
+    // Collect the scope's actions but the router's into its enum.
+    (@own $scope:ident $key:ident [$($own:ident)*]) => {
+        #[doc = concat!("The keys of the `", stringify!($scope), "` scope, but the router's.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $key {
+            $($own,)*
+        }
+
+        impl $key {
+            pub const ALL: &'static [$key] = &[$($key::$own),*];
+
+            pub fn action(self) -> Action {
+                match self {
+                    $($key::$own => Action::$own,)*
+                }
+            }
+
+            pub fn from_action(action: Action) -> Option<Self> {
+                match action {
+                    $(Action::$own => Some($key::$own),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<$key> for Action {
+            fn from(key: $key) -> Action {
+                key.action()
+            }
+        }
+    };
+    (@own $scope:ident $key:ident [$($own:ident)*] Help $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] Quit $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] History $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] Tab1 $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] Tab2 $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] Tab3 $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] Tab4 $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] Tab5 $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] NextTab $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] PrevTab $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)*] $($rest)*); };
+    (@own $scope:ident $key:ident [$($own:ident)*] $head:ident $($rest:ident)*) => { scope_keys!(@own $scope $key [$($own)* $head] $($rest)*); };
+}
+
+/// The hint of help, which every screen that has it shows (the router answers it).
+pub const HELP_HINT: (Action, &str) = (Action::Help, "help");
+/// The hint of quit (the router answers it: it asks first when there are unsaved edits).
+pub const QUIT_HINT: (Action, &str) = (Action::Quit, "quit");
+
+// Each scope's actions, in the order help lists them: `Scope::actions`, and the scope's own
+// key enum (`PickerKey`…) with every action but the router's (`ROUTER_ACTIONS`).
+// `e` in Guardrail: the content-filter lists as JSON in $VISUAL/$EDITOR.
+scope_keys! {
+    Picker => PickerKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, Mark, EditMarked, Filter, Reload, Create, DeleteWorkspace, History, Back, Undo, Help, Quit];
+    BulkForm => BulkFormKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, Review, Help, Quit, Back];
+    Loading => LoadingKey [Retry, Back, Help, Quit];
+    Form => FormKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Editor, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, DeleteWorkspace, History];
+    Review => ReviewKey [Submit, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit];
+    Submitting => SubmittingKey [Cancel, Down, Up, PageDown, PageUp, Top, Bottom, Help];
+    Result => ResultKey [Done, Undo, Retry, Back, Down, Up, PageDown, PageUp, Top, Bottom, Help, Quit];
+    Conflict => ConflictKey [KeepMine, TakeTheirs, Back, Help, Quit];
+    QuestionLeave => LeaveKey [KeepDraft, Yes, Discard, No];
+    QuestionDraft => DraftKey [Yes, Discard, No];
+    QuestionResetAll => ResetAllKey [Yes, No];
+    TooSmall => TooSmallKey [Quit];
+    Budgets => BudgetsKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Guardrail => GuardrailKey [Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Keys => KeysKey [Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    KeyMove => KeyMoveKey [Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit];
+    Members => MembersKey [Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Create => CreateKey [Edit, Review, Up, Down, Help, Back, Quit];
+    Delete => DeleteKey [Edit, Toggle, Help, Back, Quit];
+    MemberAdd => MemberAddKey [Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit];
+    History => HistoryKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo, Back, Help, Quit];
 }
 
 impl fmt::Display for Scope {
@@ -919,6 +937,28 @@ impl KeyBindings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scopes_own_keys_are_its_actions_but_the_routers() {
+        for scope in Scope::ALL {
+            for action in Action::ALL {
+                let own = ScopedKey::new(scope, action);
+                let listed = scope.actions().contains(&action);
+                let routed = ROUTER_ACTIONS.contains(&action);
+                assert_eq!(
+                    own.is_some(),
+                    listed && !routed,
+                    "{scope}: {action} is {}its own key",
+                    if own.is_some() { "" } else { "not " }
+                );
+            }
+        }
+        // Each enum round-trips through the action it stands for.
+        for key in PickerKey::ALL {
+            assert_eq!(PickerKey::from_action(key.action()), Some(*key));
+        }
+        assert!(TooSmallKey::ALL.is_empty(), "the notice has only quit");
+    }
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)

@@ -20,9 +20,9 @@
 //! Flags and environment variables win over the file; see [`crate::settings::Settings`]. This
 //! module knows only the file: no front end, no environment.
 
-mod keys;
+pub mod keys;
 
-pub use keys::{Action, KeyBindings, KeyConflict, KeyParseError, KeySpec, Scope};
+pub use keys::{Action, KeyBindings, KeyConflict, KeyParseError, KeySpec, Scope, ScopedKey};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

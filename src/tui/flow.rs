@@ -5,7 +5,9 @@
 //! [`Plan`] (what is sent), what a conflict and an outcome hold, and how each is drawn.
 //! The I/O is not here: [`Flow::act`] answers with a [`Step`] its host turns into effects.
 
-use crate::config::{Action, Scope};
+use crate::config::keys::{ConflictKey, ResultKey, ReviewKey, SubmittingKey};
+use crate::config::keys::{HELP_HINT, QUIT_HINT};
+use crate::config::{Action, Scope, ScopedKey};
 
 /// What a kind of write brings to the flow.
 pub trait Plan: Clone + PartialEq + std::fmt::Debug {
@@ -82,8 +84,6 @@ pub enum Step<P: Plan> {
     /// Esc on a Review opened from a result (an undo, a retry): back on that result, nothing
     /// sent.
     Returned,
-    Help,
-    Quit,
     /// Enter on the Review: send this plan (the flow is now Sending).
     Send(P),
     /// Enter refused before anything left: why.
@@ -254,9 +254,9 @@ impl<P: Plan> Flow<P> {
         if scrolls {
             h.extend([(Action::Up, "scroll"), (Action::Down, "scroll")]);
         }
-        h.push((Action::Help, "help"));
+        h.push(HELP_HINT);
         if shown != Shown::Sending {
-            h.push((Action::Quit, "quit"));
+            h.push(QUIT_HINT);
         }
         // Less used, so last: the hint bar shows what fits, the help shows all.
         if scrolls {
@@ -270,71 +270,138 @@ impl<P: Plan> Flow<P> {
         h
     }
 
-    /// What `action` does in the current phase. `read_only`: where read-only came from, when
-    /// the run is read-only (Enter then sends nothing and says why).
-    pub fn act(&mut self, action: Action, read_only: Option<&str>) -> Step<P> {
-        match action {
-            Action::Help => return Step::Help,
-            Action::Quit if !self.is_sending() => return Step::Quit,
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-                if !matches!(self.phase, Phase::Conflict(_)) =>
-            {
-                let bound = self.bound.get();
-                self.scroll = match action {
-                    Action::Bottom => bound,
-                    _ => scrolled(self.scroll.min(bound), action).min(bound),
+    /// What a key of the phase showing does. `read_only`: where read-only came from, when the
+    /// run is read-only (Enter then sends nothing and says why).
+    pub fn act(&mut self, key: FlowKey, read_only: Option<&str>) -> Step<P> {
+        match key {
+            FlowKey::Review(key) => {
+                if self.phase != Phase::Review {
+                    return Step::Ignored;
+                }
+                match key {
+                    ReviewKey::Submit => {
+                        if let Some(from) = read_only {
+                            return Step::Refused(crate::tui::screens::read_only_refusal(from));
+                        }
+                        if let Some(why) = self.plan.blocked() {
+                            return Step::Refused(format!("Nothing sent: {why}"));
+                        }
+                        // The review stays in sight as it scrolled while it is sent.
+                        self.phase = Phase::Sending(self.plan.progress());
+                        Step::Send(self.plan.clone())
+                    }
+                    ReviewKey::Back => match self.undoes.take() {
+                        Some(from) => {
+                            *self = *from;
+                            Step::Returned
+                        }
+                        None => Step::Left,
+                    },
+                    ReviewKey::Up => self.scroll(Scroll::Up),
+                    ReviewKey::Down => self.scroll(Scroll::Down),
+                    ReviewKey::PageUp => self.scroll(Scroll::PageUp),
+                    ReviewKey::PageDown => self.scroll(Scroll::PageDown),
+                    ReviewKey::Top => self.scroll(Scroll::Top),
+                    ReviewKey::Bottom => self.scroll(Scroll::Bottom),
+                }
+            }
+            FlowKey::Submitting(key) => {
+                if !self.is_sending() {
+                    return Step::Ignored;
+                }
+                match key {
+                    SubmittingKey::Cancel => Step::StopWaiting,
+                    SubmittingKey::Up => self.scroll(Scroll::Up),
+                    SubmittingKey::Down => self.scroll(Scroll::Down),
+                    SubmittingKey::PageUp => self.scroll(Scroll::PageUp),
+                    SubmittingKey::PageDown => self.scroll(Scroll::PageDown),
+                    SubmittingKey::Top => self.scroll(Scroll::Top),
+                    SubmittingKey::Bottom => self.scroll(Scroll::Bottom),
+                }
+            }
+            FlowKey::Result(key) => {
+                let Phase::Result(o) = &self.phase else {
+                    return Step::Ignored;
                 };
-                return Step::Done;
+                let o = o.clone();
+                match key {
+                    ResultKey::Done | ResultKey::Back => Step::Closed(o),
+                    ResultKey::Undo if self.plan.undoable(&o) => Step::Undo(o),
+                    ResultKey::Retry if P::retries() => Step::Retry(o),
+                    ResultKey::Undo | ResultKey::Retry => Step::Ignored,
+                    ResultKey::Up => self.scroll(Scroll::Up),
+                    ResultKey::Down => self.scroll(Scroll::Down),
+                    ResultKey::PageUp => self.scroll(Scroll::PageUp),
+                    ResultKey::PageDown => self.scroll(Scroll::PageDown),
+                    ResultKey::Top => self.scroll(Scroll::Top),
+                    ResultKey::Bottom => self.scroll(Scroll::Bottom),
+                }
             }
-            _ => {}
+            FlowKey::Conflict(key) => {
+                let Phase::Conflict(c) = &self.phase else {
+                    return Step::Ignored;
+                };
+                let choice = match key {
+                    ConflictKey::KeepMine => Choice::KeepMine,
+                    ConflictKey::TakeTheirs => Choice::TakeTheirs,
+                    ConflictKey::Back => Choice::Back,
+                };
+                Step::Resolved(c.clone(), choice)
+            }
         }
-        match (&self.phase, action) {
-            (Phase::Review, Action::Submit) => {
-                if let Some(from) = read_only {
-                    return Step::Refused(crate::tui::screens::read_only_refusal(from));
-                }
-                if let Some(why) = self.plan.blocked() {
-                    return Step::Refused(format!("Nothing sent: {why}"));
-                }
-                // The review stays in sight as it scrolled while it is sent.
-                self.phase = Phase::Sending(self.plan.progress());
-                Step::Send(self.plan.clone())
-            }
-            (Phase::Review, Action::Back) => match self.undoes.take() {
-                Some(from) => {
-                    *self = *from;
-                    Step::Returned
-                }
-                None => Step::Left,
-            },
-            (Phase::Sending(_), Action::Cancel) => Step::StopWaiting,
-            (Phase::Result(o), Action::Done | Action::Back) => Step::Closed(o.clone()),
-            (Phase::Result(o), Action::Undo) if self.plan.undoable(o) => Step::Undo(o.clone()),
-            (Phase::Result(o), Action::Retry) if P::retries() => Step::Retry(o.clone()),
-            (Phase::Conflict(c), Action::KeepMine) => Step::Resolved(c.clone(), Choice::KeepMine),
-            (Phase::Conflict(c), Action::TakeTheirs) => {
-                Step::Resolved(c.clone(), Choice::TakeTheirs)
-            }
-            (Phase::Conflict(c), Action::Back) => Step::Resolved(c.clone(), Choice::Back),
-            _ => Step::Ignored,
+    }
+
+    fn scroll(&mut self, by: Scroll) -> Step<P> {
+        const PAGE: u16 = 10;
+        let bound = self.bound.get();
+        let at = self.scroll.min(bound);
+        self.scroll = match by {
+            Scroll::Down => at.saturating_add(1),
+            Scroll::Up => at.saturating_sub(1),
+            Scroll::PageDown => at.saturating_add(PAGE),
+            Scroll::PageUp => at.saturating_sub(PAGE),
+            Scroll::Top => 0,
+            Scroll::Bottom => bound,
         }
+        .min(bound);
+        Step::Done
     }
 }
 
-fn scrolled(scroll: u16, action: Action) -> u16 {
-    const PAGE: u16 = 10;
-    match action {
-        Action::Down => scroll.saturating_add(1),
-        Action::Up => scroll.saturating_sub(1),
-        Action::PageDown => scroll.saturating_add(PAGE),
-        Action::PageUp => scroll.saturating_sub(PAGE),
-        Action::Top => 0,
-        _ => scroll,
+#[derive(Debug, Clone, Copy)]
+enum Scroll {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// A key of a write's phase: the four scopes every kind of write shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKey {
+    Review(ReviewKey),
+    Submitting(SubmittingKey),
+    Result(ResultKey),
+    Conflict(ConflictKey),
+}
+
+impl FlowKey {
+    /// The key, when it is one of a write's phases.
+    pub fn of(key: ScopedKey) -> Option<Self> {
+        match key {
+            ScopedKey::Review(k) => Some(FlowKey::Review(k)),
+            ScopedKey::Submitting(k) => Some(FlowKey::Submitting(k)),
+            ScopedKey::Result(k) => Some(FlowKey::Result(k)),
+            ScopedKey::Conflict(k) => Some(FlowKey::Conflict(k)),
+            _ => None,
+        }
+    }
+
+    /// `action` in the phase a flow shows (for tests and hosts that hold an action).
+    pub fn in_scope(scope: Scope, action: Action) -> Option<Self> {
+        ScopedKey::new(scope, action).and_then(Self::of)
     }
 }
 
@@ -347,6 +414,15 @@ pub fn clamp_scroll(scroll: u16, content: usize, height: u16) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key pressed while the flow shows its phase: what is not a key of that phase's scope
+    /// reaches nothing.
+    fn press<P: Plan>(f: &mut Flow<P>, action: Action, read_only: Option<&str>) -> Step<P> {
+        match FlowKey::in_scope(f.scope(), action) {
+            Some(key) => f.act(key, read_only),
+            None => Step::Ignored,
+        }
+    }
 
     #[derive(Debug, Clone, PartialEq)]
     struct P {
@@ -369,29 +445,29 @@ mod tests {
     fn enter_sends_once_and_only_from_the_review() {
         let mut f = Flow::review(P { blocked: false });
         assert_eq!(
-            f.act(Action::Submit, None),
+            press(&mut f, Action::Submit, None),
             Step::Send(P { blocked: false })
         );
         assert!(f.is_sending());
         // A second Enter (typed on by reflex) sends nothing.
-        assert_eq!(f.act(Action::Submit, None), Step::Ignored);
+        assert_eq!(press(&mut f, Action::Submit, None), Step::Ignored);
         assert!(f.finish(0));
         assert!(!f.finish(1), "a late second answer changes nothing");
-        assert_eq!(f.act(Action::Submit, None), Step::Ignored);
+        assert_eq!(press(&mut f, Action::Submit, None), Step::Ignored);
     }
 
     #[test]
     fn read_only_and_a_known_refusal_send_nothing_and_offer_no_enter() {
         let mut f = Flow::review(P { blocked: false });
         assert!(matches!(
-            f.act(Action::Submit, Some("--read-only")),
+            press(&mut f, Action::Submit, Some("--read-only")),
             Step::Refused(_)
         ));
         assert_eq!(f.phase, Phase::Review);
 
         let mut f = Flow::review(P { blocked: true });
         assert!(
-            matches!(f.act(Action::Submit, None), Step::Refused(w) if w.contains("keys remain"))
+            matches!(press(&mut f, Action::Submit, None), Step::Refused(w) if w.contains("keys remain"))
         );
         assert!(!f.hints().iter().any(|(a, _)| *a == Action::Submit));
     }
@@ -399,32 +475,32 @@ mod tests {
     #[test]
     fn leaving_an_undo_review_comes_back_to_the_result_it_undoes() {
         let mut f = Flow::review(P { blocked: false });
-        f.act(Action::Submit, None);
+        press(&mut f, Action::Submit, None);
         f.finish(3);
-        assert_eq!(f.act(Action::Undo, None), Step::Undo(3));
+        assert_eq!(press(&mut f, Action::Undo, None), Step::Undo(3));
         f.undo(P { blocked: false });
         assert_eq!(f.phase, Phase::Review);
-        assert_eq!(f.act(Action::Back, None), Step::Returned);
+        assert_eq!(press(&mut f, Action::Back, None), Step::Returned);
         assert_eq!(f.phase, Phase::Result(3));
         // A Review that undoes nothing is left.
         let mut f = Flow::review(P { blocked: false });
-        assert_eq!(f.act(Action::Back, None), Step::Left);
+        assert_eq!(press(&mut f, Action::Back, None), Step::Left);
     }
 
     #[test]
     fn no_quit_while_sending_and_a_conflict_ends_in_a_choice() {
         let mut f = Flow::review(P { blocked: false });
-        f.act(Action::Submit, None);
-        assert_eq!(
-            f.act(Action::Quit, None),
-            Step::Ignored,
+        press(&mut f, Action::Submit, None);
+        assert_eq!(f.scope(), Scope::Submitting);
+        assert!(
+            !Scope::Submitting.actions().contains(&Action::Quit),
             "no quit while sending"
         );
-        assert_eq!(f.act(Action::Cancel, None), Step::StopWaiting);
+        assert_eq!(press(&mut f, Action::Cancel, None), Step::StopWaiting);
         assert!(f.conflict("changed"));
         assert!(!f.finish(1), "a conflict is not a result");
         assert_eq!(
-            f.act(Action::TakeTheirs, None),
+            press(&mut f, Action::TakeTheirs, None),
             Step::Resolved("changed", Choice::TakeTheirs)
         );
     }
@@ -432,25 +508,25 @@ mod tests {
     #[test]
     fn retry_is_offered_only_on_the_result_of_a_kind_that_retries() {
         let mut f = Flow::review(P { blocked: false });
-        assert_eq!(f.act(Action::Retry, None), Step::Ignored);
-        f.act(Action::Submit, None);
-        assert_eq!(f.act(Action::Retry, None), Step::Ignored);
+        assert_eq!(press(&mut f, Action::Retry, None), Step::Ignored);
+        press(&mut f, Action::Submit, None);
+        assert_eq!(press(&mut f, Action::Retry, None), Step::Ignored);
         f.finish(2);
         assert!(f.hints().iter().any(|(a, _)| *a == Action::Retry));
-        assert_eq!(f.act(Action::Retry, None), Step::Retry(2));
+        assert_eq!(press(&mut f, Action::Retry, None), Step::Retry(2));
     }
 
     #[test]
     fn scrolling_is_clamped_by_the_view() {
         let mut f = Flow::review(P { blocked: false });
         assert_eq!(f.shown_scroll(40, 10), 0);
-        f.act(Action::Bottom, None);
+        press(&mut f, Action::Bottom, None);
         assert_eq!(f.scroll, 30);
-        f.act(Action::Down, None);
+        press(&mut f, Action::Down, None);
         assert_eq!(f.scroll, 30, "not past the end");
-        f.act(Action::Up, None);
+        press(&mut f, Action::Up, None);
         assert_eq!(f.scroll, 29, "one back from the end moves at once");
-        f.act(Action::Top, None);
+        press(&mut f, Action::Top, None);
         assert_eq!(f.scroll, 0);
         assert_eq!(clamp_scroll(5, 3, 10), 0);
     }

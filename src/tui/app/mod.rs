@@ -9,9 +9,10 @@ pub use submit::{PendingWrite, WriteState};
 
 use crate::api::{ApiError, RetryNotice};
 use crate::catalog::Catalog;
-use crate::config::KeyBindings;
+use crate::config::{KeyBindings, ScopedKey};
 use crate::state::drafts::Draft;
 use crate::submit::WriteOutcome;
+use crate::tui::flow::FlowKey;
 use crate::tui::input::{self, Action, Input, Scope, TextInput};
 use crate::tui::screens::form::{FormAction, FormState};
 use crate::tui::screens::picker::{PickerAction, PickerState};
@@ -810,93 +811,104 @@ impl App {
         }
     }
 
-    /// What an action means in a scope: each screen and question has its handler.
+    /// What an action means in a scope. Help, quit, the history and the tab keys are answered
+    /// here alike wherever the scope has them; every other key goes to its scope's handler as
+    /// that scope's own key enum.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        // An admin write's flow over the tab or the picker answers the flow's scopes.
-        if self.admin.is_some() && is_flow_scope(scope) {
-            return crate::tui::screens::admin_write::act(self, action);
+        use crate::tui::screens::{bulk, create, delete, history, keys_tab, members_tab, tabs};
+        match action {
+            Action::Help => return self.show_help(),
+            // Asks first when there are unsaved edits.
+            Action::Quit => return self.leave(true),
+            Action::History => return history::open(self),
+            a if a.is_tab_key() => return tabs::switch(self, a),
+            _ => {}
         }
-        // The settings PATCH's write flow.
-        if matches!(self.screen, Screen::Write(_)) && is_flow_scope(scope) {
-            return crate::tui::screens::settings_write::act(self, action);
-        }
-        // A bulk edit's write flow (its review, progress and result).
-        if crate::tui::screens::bulk::flow(self).is_some() && is_flow_scope(scope) {
-            return crate::tui::screens::bulk::act(self, action);
-        }
-        // `H` opens the history from every scope that binds it (the picker and the tabs).
-        if action == Action::History && scope != Scope::History {
-            return crate::tui::screens::history::open(self);
-        }
-        // A tab with its own phases (review, result…) answers its keys in every one of them.
-        if crate::tui::screens::tabs::owns(self, scope) {
-            return crate::tui::screens::tabs::act(self, scope, action);
-        }
-        match scope {
-            Scope::Picker if action == Action::Create => crate::tui::screens::create::open(self),
-            Scope::Create => crate::tui::screens::create::act(self, action),
-            Scope::Picker if action == Action::DeleteWorkspace => {
-                match self.picker.act(Action::Open) {
-                    PickerAction::Open(id) => {
-                        self.delete_after_open = true;
-                        self.open(id)
-                    }
-                    _ => vec![],
-                }
+        let Some(key) = ScopedKey::new(scope, action) else {
+            return vec![];
+        };
+        match key {
+            ScopedKey::Review(k) => self.act_flow(scope, FlowKey::Review(k)),
+            ScopedKey::Submitting(k) => self.act_flow(scope, FlowKey::Submitting(k)),
+            ScopedKey::Result(k) => self.act_flow(scope, FlowKey::Result(k)),
+            ScopedKey::Conflict(k) => self.act_flow(scope, FlowKey::Conflict(k)),
+            ScopedKey::Picker(k) => {
+                let done = self.picker.act(k);
+                self.picker_did(done)
             }
-            Scope::Form if action == Action::DeleteWorkspace => {
-                crate::tui::screens::delete::start(self)
-            }
-            Scope::Delete => crate::tui::screens::delete::act(self, action),
-            Scope::Picker => match self.picker.act(action) {
-                PickerAction::Open(id) => self.open(id),
-                PickerAction::Reload => {
-                    self.picker.loading = true;
-                    vec![Effect::LoadList]
-                }
-                PickerAction::Quit => self.leave(true),
-                PickerAction::Help => self.show_help(),
-                PickerAction::EditMarked => crate::tui::screens::bulk::open(self),
-                PickerAction::Notice(text) => {
-                    self.info(text);
-                    vec![]
-                }
-                PickerAction::None => vec![],
-            },
-            Scope::BulkForm => crate::tui::screens::bulk::form::act(self, action),
-            Scope::Loading => loading::act(self, action),
-            Scope::Form if Action::is_tab_key(action) => {
-                crate::tui::screens::tabs::go(self, action).unwrap_or_default()
-            }
-            Scope::Form => {
+            ScopedKey::Create(k) => create::act(self, k),
+            ScopedKey::Delete(k) => delete::act(self, k),
+            ScopedKey::BulkForm(k) => bulk::form::act(self, k),
+            ScopedKey::Loading(k) => loading::act(self, k),
+            ScopedKey::Form(k) => {
                 self.status = None;
                 match &mut self.form {
                     Some(form) => {
-                        let done = form.act(action);
+                        let done = form.act(k);
                         self.form_did(done)
                     }
                     None => vec![],
                 }
             }
-            // The write flow's scopes reach the flow showing (above); the Conflict of a draft
-            // or a re-read is not a write.
-            Scope::Conflict => conflict::act(self, action),
-            Scope::Review | Scope::Submitting | Scope::Result => vec![],
-            Scope::QuestionLeave => {
+            ScopedKey::QuestionLeave(k) => {
                 let quit = self.overlay == Some(Overlay::ConfirmLeave { quit: true });
-                questions::leave(self, quit, action)
+                questions::leave(self, quit, k)
             }
-            Scope::QuestionDraft => questions::draft(self, action),
-            Scope::QuestionResetAll => questions::reset_all(self, action),
-            // While the notice shows, quit asks its usual question (answered in its scope).
-            Scope::TooSmall => self.leave(true),
-            Scope::Budgets
-            | Scope::Guardrail
-            | Scope::Keys
-            | Scope::KeyMove
-            | Scope::Members
-            | Scope::MemberAdd => crate::tui::screens::tabs::act(self, scope, action),
-            Scope::History => crate::tui::screens::history::act(self, action),
+            ScopedKey::QuestionDraft(k) => questions::draft(self, k),
+            ScopedKey::QuestionResetAll(k) => questions::reset_all(self, k),
+            // The notice has only quit, which is answered above.
+            ScopedKey::TooSmall(k) => match k {},
+            ScopedKey::Budgets(_) | ScopedKey::Guardrail(_) => tabs::act(self, scope, action),
+            ScopedKey::Keys(k) => keys_tab::act(self, k),
+            ScopedKey::KeyMove(k) => keys_tab::act_move(self, k),
+            ScopedKey::Members(k) => members_tab::act(self, k),
+            ScopedKey::MemberAdd(k) => members_tab::act_add(self, k),
+            ScopedKey::History(k) => history::act(self, k),
+        }
+    }
+
+    /// A key of a write's phase: to the flow showing (an admin write over the tab or the
+    /// picker, the settings PATCH, a bulk edit, the Budgets or Guardrail tab's own), else the
+    /// Conflict of a draft or a re-read, which is no write.
+    fn act_flow(&mut self, scope: Scope, key: FlowKey) -> Vec<Effect> {
+        use crate::tui::screens::{admin_write, bulk, settings_write, tabs};
+        if self.admin.is_some() {
+            return admin_write::act(self, key);
+        }
+        if matches!(self.screen, Screen::Write(_)) {
+            return settings_write::act(self, key);
+        }
+        if bulk::flow(self).is_some() {
+            return bulk::act(self, key);
+        }
+        if tabs::owns(self, scope) {
+            return tabs::act_flow(self, key);
+        }
+        match key {
+            FlowKey::Conflict(k) => conflict::act(self, k),
+            FlowKey::Review(_) | FlowKey::Submitting(_) | FlowKey::Result(_) => vec![],
+        }
+    }
+
+    /// What the list asked for after a key.
+    fn picker_did(&mut self, done: PickerAction) -> Vec<Effect> {
+        match done {
+            PickerAction::Open(id) => self.open(id),
+            PickerAction::Reload => {
+                self.picker.loading = true;
+                vec![Effect::LoadList]
+            }
+            PickerAction::EditMarked => crate::tui::screens::bulk::open(self),
+            PickerAction::Create => crate::tui::screens::create::open(self),
+            PickerAction::Delete(id) => {
+                self.delete_after_open = true;
+                self.open(id)
+            }
+            PickerAction::Notice(text) => {
+                self.info(text);
+                vec![]
+            }
+            PickerAction::None => vec![],
         }
     }
 
@@ -1055,9 +1067,8 @@ impl App {
                 }
                 None => vec![],
             },
-            FormAction::Help => self.show_help(),
-            FormAction::Quit => self.leave(true),
             FormAction::Back => self.leave(false),
+            FormAction::DeleteWorkspace => crate::tui::screens::delete::start(self),
             FormAction::ExternalEditor => match &mut self.form {
                 Some(form) => {
                     let (text, file) = form.external_editor_text();
@@ -1164,7 +1175,7 @@ impl App {
                     && form.fields[i].spec.kind == crate::workspace::FieldKind::Toggle;
                 form.focus = i;
                 if tick {
-                    form.act(Action::Toggle);
+                    form.act(crate::config::keys::FormKey::Toggle);
                 }
             }
         }

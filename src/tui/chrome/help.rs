@@ -88,22 +88,6 @@ fn sections(app: &App) -> Vec<Section> {
                 &[("↑ ↓ Space", "move, check a tool"), ("Enter Esc", "done")],
             ));
         }
-        Scope::Loading
-        | Scope::BulkForm
-        | Scope::Review
-        | Scope::Submitting
-        | Scope::Result
-        | Scope::Conflict
-        | Scope::QuestionLeave
-        | Scope::QuestionDraft
-        | Scope::QuestionResetAll
-        | Scope::TooSmall
-        | Scope::Keys
-        | Scope::KeyMove
-        | Scope::Members
-        | Scope::MemberAdd
-        | Scope::Create
-        | Scope::Delete => {}
         Scope::History => all.push(fixed(
             "Filtering",
             &[
@@ -132,6 +116,8 @@ fn sections(app: &App) -> Vec<Section> {
                 ));
             }
         }
+        // The other scopes type no text: their keys are all there is.
+        _ => {}
     }
     all
 }

@@ -4,6 +4,7 @@
 
 pub mod help;
 
+use crate::config::keys::QUIT_HINT;
 use crate::config::{Action, KeyBindings, KeySpec, Scope};
 use crate::tui::app::{App, Level, Overlay, Screen};
 use crate::tui::input;
@@ -296,16 +297,15 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         // The write flow's scopes are hinted by the flow showing (above).
         Scope::Review | Scope::Submitting | Scope::Result => vec![],
         Scope::Conflict => conflict::hints(app),
-        Scope::QuestionLeave | Scope::QuestionDraft | Scope::QuestionResetAll => {
-            questions::hints(app, scope)
-        }
-        Scope::TooSmall => vec![(Action::Quit, "quit")],
-        Scope::Budgets
-        | Scope::Guardrail
-        | Scope::Keys
-        | Scope::KeyMove
-        | Scope::Members
-        | Scope::MemberAdd => crate::tui::screens::tabs::hints(app, scope),
+        Scope::QuestionLeave => questions::leave_hints(app),
+        Scope::QuestionDraft => questions::draft_hints(),
+        Scope::QuestionResetAll => questions::reset_all_hints(),
+        Scope::TooSmall => vec![QUIT_HINT],
+        Scope::Budgets | Scope::Guardrail => crate::tui::screens::tabs::hints(app, scope),
+        Scope::Keys => crate::tui::screens::keys_tab::hints(app),
+        Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
+        Scope::Members => crate::tui::screens::members_tab::hints(app),
+        Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
         Scope::Create => crate::tui::screens::create::hints(app),
         Scope::Delete => crate::tui::screens::delete::hints(app),
         Scope::History => crate::tui::screens::history::hints(app),

@@ -5,7 +5,6 @@
 
 pub mod view;
 
-use crate::config::Action;
 use crate::tui::app::{App, Effect, WriteRecord};
 use serde_json::Value;
 
@@ -110,23 +109,23 @@ pub fn open(app: &mut App, write: AdminWrite) {
 /// The keys of the one write flow, for an admin write: only `Enter` on the Review sends; `Esc`
 /// there goes back and sends nothing; while sending `Esc` stops waiting (the request may have
 /// landed, so the tab re-reads); on the Result `u` reviews the inverse, Enter/Esc close it.
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
     use crate::tui::flow::Step;
     let Some(flow) = app.admin.as_mut() else {
         return vec![];
     };
     // A failed write says "r re-reads the list" (the key moved, a conflict, a doubt): r closes
     // the result and reads the tab again.
-    if action == Action::Retry && matches!(flow.phase, crate::tui::flow::Phase::Result(Err(_))) {
+    if key == crate::tui::flow::FlowKey::Result(crate::config::keys::ResultKey::Retry)
+        && matches!(flow.phase, crate::tui::flow::Phase::Result(Err(_)))
+    {
         app.admin = None;
         app.info("Reading the list again.");
         return crate::tui::screens::tabs::reload(app);
     }
     let from_history = flow.opened_from_history();
-    match flow.act(action, app.read_only.as_deref()) {
+    match flow.act(key, app.read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) | Step::Retry(_) => vec![],
-        Step::Help => app.show_help(),
-        Step::Quit => app.leave(true),
         Step::Refused(why) => {
             app.warn(why);
             vec![]

@@ -62,8 +62,6 @@ fn effects(app: &mut App, fx: Vec<BudgetsEffect>) -> Vec<Effect> {
     let mut out = Vec::new();
     for e in fx {
         match e {
-            BudgetsEffect::Help => out.extend(app.show_help()),
-            BudgetsEffect::Quit => out.extend(app.leave(true)),
             BudgetsEffect::Back => out.extend(app.leave(false)),
             BudgetsEffect::Record(o) => {
                 if !o.landed.is_empty() {

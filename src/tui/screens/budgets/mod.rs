@@ -12,6 +12,7 @@ use crate::admin::budgets::{
     self, BudgetRequest, BudgetRule, Budgets, Interval, Limits, parse_limit, usd,
 };
 use crate::api::{ApiError, WriteFailure};
+use crate::config::keys::{BudgetsKey, HELP_HINT, QUIT_HINT};
 use crate::config::{Action, Scope};
 use crate::tui::screens::line_edit;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -100,8 +101,6 @@ pub enum BudgetsEffect {
     Cancel,
     /// Record the applied change in the history (kind `budgets`).
     Record(Outcome),
-    Help,
-    Quit,
     /// Leave the tab (back to the previous screen); never discards.
     Back,
 }
@@ -512,16 +511,12 @@ impl BudgetsState {
     /// The hints of the current phase: the actions it acts on with their labels.
     pub fn hints(&self) -> Vec<(Action, &'static str)> {
         match &self.phase {
-            Phase::Loading => vec![
-                (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
+            Phase::Loading => vec![(Action::Back, "back"), HELP_HINT, QUIT_HINT],
             Phase::LoadFailed(_) => vec![
                 (Action::Reload, "try again"),
                 (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+                HELP_HINT,
+                QUIT_HINT,
             ],
             Phase::Edit => vec![
                 (Action::Edit, "edit"),
@@ -540,8 +535,8 @@ impl BudgetsState {
                 (Action::CycleBack, "BYOK on/off"),
                 (Action::CycleOn, "BYOK on/off"),
                 (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+                HELP_HINT,
+                QUIT_HINT,
             ],
             // Read-only is marked by the chrome, which drops Enter from a Review.
             Phase::Write(flow) => flow.hints(),
@@ -554,13 +549,6 @@ impl BudgetsState {
             return vec![];
         }
         self.status = None;
-        if !matches!(self.phase, Phase::Write(_)) {
-            match action {
-                Action::Help => return vec![BudgetsEffect::Help],
-                Action::Quit => return vec![BudgetsEffect::Quit],
-                _ => {}
-            }
-        }
         match self.phase.clone() {
             Phase::Loading => vec![BudgetsEffect::Back],
             Phase::LoadFailed(_) => match action {
@@ -570,15 +558,19 @@ impl BudgetsState {
                 }
                 _ => vec![BudgetsEffect::Back],
             },
-            Phase::Edit => self.act_edit(action),
+            Phase::Edit => match BudgetsKey::from_action(action) {
+                Some(key) => self.act_edit(key),
+                None => vec![],
+            },
             Phase::Write(mut flow) => {
-                use crate::tui::flow::{Choice, Step};
-                let step = flow.act(action, read_only);
+                use crate::tui::flow::{Choice, FlowKey, Step};
+                let Some(key) = FlowKey::in_scope(flow.scope(), action) else {
+                    return vec![];
+                };
+                let step = flow.act(key, read_only);
                 self.phase = Phase::Write(flow);
                 match step {
                     Step::Ignored | Step::Done | Step::Returned | Step::Retry(_) => vec![],
-                    Step::Help => vec![BudgetsEffect::Help],
-                    Step::Quit => vec![BudgetsEffect::Quit],
                     Step::Send(p) => vec![BudgetsEffect::Send(p)],
                     Step::Refused(why) => {
                         self.status = Some(why);
@@ -641,36 +633,36 @@ impl BudgetsState {
         }
     }
 
-    fn act_edit(&mut self, action: Action) -> Vec<BudgetsEffect> {
+    fn act_edit(&mut self, key: BudgetsKey) -> Vec<BudgetsEffect> {
         let r = self.focus;
-        match action {
-            Action::Up => self.move_focus(r.saturating_sub(1), false),
-            Action::Down => self.move_focus((r + 1).min(BYOK_ROW), false),
-            Action::Top => self.move_focus(0, false),
-            Action::Bottom => self.move_focus(BYOK_ROW, false),
-            Action::Edit if r == BYOK_ROW => self.toggle_byok(),
-            Action::Edit => {
+        match key {
+            BudgetsKey::Up => self.move_focus(r.saturating_sub(1), false),
+            BudgetsKey::Down => self.move_focus((r + 1).min(BYOK_ROW), false),
+            BudgetsKey::Top => self.move_focus(0, false),
+            BudgetsKey::Bottom => self.move_focus(BYOK_ROW, false),
+            BudgetsKey::Edit if r == BYOK_ROW => self.toggle_byok(),
+            BudgetsKey::Edit => {
                 self.editing = true;
                 self.typing = false;
                 self.back = 0;
             }
-            Action::Toggle | Action::CycleBack | Action::CycleOn => {
+            BudgetsKey::Toggle | BudgetsKey::CycleBack | BudgetsKey::CycleOn => {
                 if r == BYOK_ROW {
                     self.toggle_byok();
                 } else {
                     self.status = Some("Enter edits a limit; empty means no limit".into());
                 }
             }
-            Action::Clear if r == BYOK_ROW => {
+            BudgetsKey::Clear if r == BYOK_ROW => {
                 self.status = Some("the BYOK switch is on or off; it cannot be cleared".into());
             }
-            Action::Clear => {
+            BudgetsKey::Clear => {
                 self.remember();
                 self.texts[r].clear();
             }
-            Action::Undo => self.undo(),
-            Action::Redo => self.redo(),
-            Action::Reset => {
+            BudgetsKey::Undo => self.undo(),
+            BudgetsKey::Redo => self.redo(),
+            BudgetsKey::Reset => {
                 self.remember();
                 if r == BYOK_ROW {
                     self.byok = self.held.include_byok;
@@ -678,18 +670,17 @@ impl BudgetsState {
                     self.texts[r] = limit_text(self.held.limits.get(Interval::ALL[r]));
                 }
             }
-            Action::ResetAll => {
+            BudgetsKey::ResetAll => {
                 self.remember();
                 let held = self.held;
                 self.show(held);
             }
-            Action::Review => self.review(),
-            Action::Reload => {
+            BudgetsKey::Review => self.review(),
+            BudgetsKey::Reload => {
                 self.phase = Phase::Loading;
                 return vec![BudgetsEffect::Load];
             }
-            Action::Back => return vec![BudgetsEffect::Back],
-            _ => {}
+            BudgetsKey::Back => return vec![BudgetsEffect::Back],
         }
         vec![]
     }

@@ -79,10 +79,6 @@ pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Opt
                 why => failed(ApiError::Malformed(why.to_string())),
             }
         }
-        BudgetsEffect::Cancel
-        | BudgetsEffect::Record(_)
-        | BudgetsEffect::Help
-        | BudgetsEffect::Quit
-        | BudgetsEffect::Back => None,
+        BudgetsEffect::Cancel | BudgetsEffect::Record(_) | BudgetsEffect::Back => None,
     }
 }

@@ -2,6 +2,7 @@
 //! (`FormState::for_many`), under a header naming how many it changes.
 
 use super::{Bulk, Phase, Purpose, plan, review};
+use crate::config::keys::BulkFormKey;
 use crate::config::{Action, Scope};
 use crate::tui::app::{App, Effect, Overlay};
 use crate::tui::screens::form::{self, FormAction, FormState};
@@ -25,22 +26,24 @@ pub fn hints(form: &FormState) -> Vec<(Action, &'static str)> {
         })
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: BulkFormKey) -> Vec<Effect> {
     let Some(bulk) = &mut app.bulk else {
         return vec![];
     };
     app.status = None;
-    let done = bulk.form.act(action);
+    let done = bulk.form.act(key.into());
     match done {
-        FormAction::None | FormAction::ExternalEditor | FormAction::Reread => vec![],
+        // Not keys of a bulk form (no $EDITOR, re-read or delete there).
+        FormAction::None
+        | FormAction::ExternalEditor
+        | FormAction::Reread
+        | FormAction::DeleteWorkspace => vec![],
         FormAction::ConfirmResetAll => vec![],
         FormAction::Notice(text) => {
             app.info(text);
             vec![]
         }
         FormAction::Review => to_review(app),
-        FormAction::Help => app.show_help(),
-        FormAction::Quit => app.leave(true),
         FormAction::Back => back(app),
     }
 }

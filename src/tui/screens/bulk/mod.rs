@@ -255,7 +255,7 @@ pub fn flow(app: &App) -> Option<&BulkFlow> {
 /// The keys of the write flow, for a bulk edit: Enter on the Review starts the batch; `Esc`
 /// there goes back to the form (or, for an undo from the history, closes it); while sending
 /// `Esc` starts no new write; the result closes, or reviews a retry or an undo.
-pub fn act(app: &mut App, action: crate::config::Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
     use crate::tui::flow::Step;
     let read_only = app.read_only.clone();
     let Some(bulk) = app.bulk.as_mut() else {
@@ -264,10 +264,8 @@ pub fn act(app: &mut App, action: crate::config::Action) -> Vec<Effect> {
     let Phase::Write(flow) = &mut bulk.phase else {
         return vec![];
     };
-    match flow.act(action, read_only.as_deref()) {
+    match flow.act(key, read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Returned | Step::Resolved(..) => vec![],
-        Step::Help => app.show_help(),
-        Step::Quit => app.leave(true),
         Step::Refused(why) => {
             app.warn(why);
             vec![]

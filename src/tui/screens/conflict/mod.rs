@@ -6,6 +6,7 @@
 pub mod view;
 
 use crate::config::Action;
+use crate::config::keys::{ConflictKey, HELP_HINT, QUIT_HINT};
 use crate::tui::app::{App, ConflictFound, Effect, Screen};
 use crate::workspace::Workspace;
 
@@ -15,12 +16,12 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
         (Action::KeepMine, "keep mine"),
         (Action::TakeTheirs, "take theirs"),
         (Action::Back, "back"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
+        HELP_HINT,
+        QUIT_HINT,
     ]
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: ConflictKey) -> Vec<Effect> {
     let Screen::Conflict(view) = &app.screen else {
         return vec![];
     };
@@ -37,14 +38,14 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(form) = &mut app.form else {
         return vec![];
     };
-    match action {
-        Action::KeepMine => {
+    match key {
+        ConflictKey::KeepMine => {
             form.rebase(server);
             app.screen = Screen::Form;
             app.info("Kept your edits on top of the server's values; s to review.");
             vec![]
         }
-        Action::TakeTheirs => {
+        ConflictKey::TakeTheirs => {
             form.rebase(server);
             for name in &conflicts {
                 if let Some(f) = form.field_mut(name) {
@@ -55,7 +56,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             app.info("Took their values for the conflicting fields.");
             vec![]
         }
-        Action::Back => {
+        ConflictKey::Back => {
             app.screen = Screen::Form;
             if found == ConflictFound::RestoringDraft {
                 // The restore already put the draft's values on top of the server's.
@@ -63,51 +64,5 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::Help => app.show_help(),
-        Action::Quit => app.leave(true),
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
     }
 }

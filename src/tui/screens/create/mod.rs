@@ -6,6 +6,7 @@
 pub mod view;
 
 use crate::config::Action;
+use crate::config::keys::{CreateKey, HELP_HINT, QUIT_HINT};
 use crate::tui::app::{App, Effect};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -109,23 +110,23 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
     vec![
         (Action::Edit, "edit"),
         (Action::Review, "review"),
-        (Action::Help, "help"),
+        HELP_HINT,
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Back, "back (kept)"),
-        (Action::Quit, "quit"),
+        QUIT_HINT,
     ]
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: CreateKey) -> Vec<Effect> {
     let Some(form) = &mut app.create else {
         return vec![];
     };
-    match action {
-        Action::Up => form.focus = 0,
-        Action::Down => form.focus = 1,
-        Action::Edit => form.editing = true,
-        Action::Review if form.valid() => {
+    match key {
+        CreateKey::Up => form.focus = 0,
+        CreateKey::Down => form.focus = 1,
+        CreateKey::Edit => form.editing = true,
+        CreateKey::Review if form.valid() => {
             let mut write = AdminWrite::new(
                 format!("Create workspace \"{}\" ({})", form.name, form.slug),
                 vec![AdminRequest::CreateWorkspace { body: form.body() }],
@@ -135,57 +136,12 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
             );
             crate::tui::screens::admin_write::open(app, write);
         }
-        Action::Review => {
+        CreateKey::Review => {
             form.tried = true;
             let why = form.error(0).or_else(|| form.error(1)).unwrap_or_default();
             app.error(format!("Not yet: {why}."));
         }
-        Action::Back => form.open = false,
-        Action::Help => return app.show_help(),
-        Action::Quit => return app.leave(true),
-        // The other actions do nothing here.
-        Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => {}
+        CreateKey::Back => form.open = false,
     }
     vec![]
 }

@@ -8,6 +8,7 @@ pub mod view;
 
 use crate::admin::keys;
 use crate::config::Action;
+use crate::config::keys::{DeleteKey, HELP_HINT, QUIT_HINT};
 use crate::tui::app::{App, Effect};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -94,11 +95,7 @@ pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
     if flow.is_some_and(DeleteFlow::asks_default) {
         h.push((Action::Toggle, "confirm default"));
     }
-    h.extend([
-        (Action::Help, "help"),
-        (Action::Back, "back"),
-        (Action::Quit, "quit"),
-    ]);
+    h.extend([HELP_HINT, (Action::Back, "back"), QUIT_HINT]);
     h
 }
 
@@ -141,69 +138,22 @@ fn review(app: &mut App) {
     }
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: DeleteKey) -> Vec<Effect> {
     let Some(flow) = &mut app.delete else {
         return vec![];
     };
-    match action {
+    match key {
         // Enter with the slug and the yes given reviews; else it is back to typing.
-        Action::Edit if flow.ready() => review(app),
-        Action::Edit => flow.typing = true,
-        Action::Toggle if flow.asks_default() => {
+        DeleteKey::Edit if flow.ready() => review(app),
+        DeleteKey::Edit => flow.typing = true,
+        DeleteKey::Toggle if flow.asks_default() => {
             flow.confirm_default = !flow.confirm_default;
             if flow.confirm_default {
                 clear_said(app);
             }
         }
-        Action::Toggle => {}
-        Action::Back => app.delete = None,
-        Action::Help => return app.show_help(),
-        Action::Quit => return app.leave(true),
-        // The other actions do nothing here.
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => {}
+        DeleteKey::Toggle => {}
+        DeleteKey::Back => app.delete = None,
     }
     vec![]
 }

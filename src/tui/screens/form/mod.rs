@@ -12,6 +12,7 @@ use self::undo::UndoHistory;
 use crate::api::ModelSummary;
 use crate::catalog::{Catalog, knows, suggest};
 use crate::config::Action;
+use crate::config::keys::{BulkFormKey, FormKey, HELP_HINT, QUIT_HINT};
 use crate::state::drafts::Draft;
 use crate::workspace::field::{FieldKind, KNOWN_SERVER_TOOLS, Step};
 use crate::workspace::{FIELDS, PatchBody, Workspace, values_equal};
@@ -46,9 +47,9 @@ pub enum FormAction {
     Review,
     /// Re-read the workspace from the server, keeping the edits.
     Reread,
-    Help,
-    Quit,
     Back,
+    /// The workspace's guided delete.
+    DeleteWorkspace,
     /// Open the focused field's text in $VISUAL / $EDITOR.
     ExternalEditor,
     /// Ask before putting every field back to the server's value.
@@ -404,72 +405,41 @@ impl FormState {
     }
 
     /// Does what a browse-mode action means for the focused field.
-    pub fn act(&mut self, action: Action) -> FormAction {
-        match action {
-            Action::Down => self.move_focus(true),
-            Action::Up => self.move_focus(false),
-            Action::Top => {
+    pub fn act(&mut self, key: FormKey) -> FormAction {
+        match key {
+            FormKey::Down => self.move_focus(true),
+            FormKey::Up => self.move_focus(false),
+            FormKey::Top => {
                 let first = self.visible().next().map(|(i, _)| i);
                 self.focus = first.unwrap_or(self.focus);
             }
-            Action::Bottom => {
+            FormKey::Bottom => {
                 let last = self.visible().last().map(|(i, _)| i);
                 self.focus = last.unwrap_or(self.focus);
             }
-            Action::Edit => self.begin_edit(),
-            Action::Toggle => self.space(),
-            Action::CycleBack => self.cycle(false),
-            Action::CycleOn => self.cycle(true),
-            Action::Clear => {
+            FormKey::Edit => self.begin_edit(),
+            FormKey::Toggle => self.space(),
+            FormKey::CycleBack => self.cycle(false),
+            FormKey::CycleOn => self.cycle(true),
+            FormKey::Clear => {
                 let f = &mut self.fields[self.focus];
                 if f.spec.nullable {
                     f.set_value(Value::Null);
                 }
             }
-            Action::Undo => return FormAction::Notice(self.undo()),
-            Action::Redo => return FormAction::Notice(self.redo()),
-            Action::Reset => self.fields[self.focus].reset(),
-            Action::ResetAll if self.modified_count() > 0 => return FormAction::ConfirmResetAll,
-            Action::ResetAll => {}
-            Action::Editor if self.focused().spec.kind.is_text() => {
+            FormKey::Undo => return FormAction::Notice(self.undo()),
+            FormKey::Redo => return FormAction::Notice(self.redo()),
+            FormKey::Reset => self.fields[self.focus].reset(),
+            FormKey::ResetAll if self.modified_count() > 0 => return FormAction::ConfirmResetAll,
+            FormKey::ResetAll => {}
+            FormKey::Editor if self.focused().spec.kind.is_text() => {
                 return FormAction::ExternalEditor;
             }
-            Action::Editor => {}
-            Action::Review => return FormAction::Review,
-            Action::Reload => return FormAction::Reread,
-            Action::Help => return FormAction::Help,
-            Action::Quit => return FormAction::Quit,
-            Action::Back => return FormAction::Back,
-            Action::PageUp
-            | Action::PageDown
-            | Action::Open
-            | Action::Mark
-            | Action::EditMarked
-            | Action::Filter
-            | Action::Retry
-            | Action::Submit
-            | Action::Cancel
-            | Action::Done
-            | Action::KeepMine
-            | Action::TakeTheirs
-            | Action::Yes
-            | Action::KeepDraft
-            | Action::Discard
-            | Action::No
-            | Action::Tab1
-            | Action::Tab2
-            | Action::Tab3
-            | Action::Tab4
-            | Action::Tab5
-            | Action::NextTab
-            | Action::PrevTab
-            | Action::Disable
-            | Action::MoveKey
-            | Action::Remove
-            | Action::Add
-            | Action::Create
-            | Action::History
-            | Action::DeleteWorkspace => {}
+            FormKey::Editor => {}
+            FormKey::Review => return FormAction::Review,
+            FormKey::Reload => return FormAction::Reread,
+            FormKey::Back => return FormAction::Back,
+            FormKey::DeleteWorkspace => return FormAction::DeleteWorkspace,
         }
         FormAction::None
     }
@@ -840,8 +810,8 @@ pub fn hints(form: &FormState) -> Vec<(Action, &'static str)> {
     vec![
         first,
         (Action::Review, "review"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
+        HELP_HINT,
+        QUIT_HINT,
         (Action::Undo, "undo"),
         (Action::Redo, "redo"),
         (Action::Clear, "null"),
@@ -879,6 +849,28 @@ pub fn bar_hints(form: &FormState) -> Vec<(Action, &'static str)> {
         .collect()
 }
 
+/// A bulk form is the form over many workspaces: its keys are some of the form's.
+impl From<BulkFormKey> for FormKey {
+    fn from(key: BulkFormKey) -> Self {
+        match key {
+            BulkFormKey::Up => FormKey::Up,
+            BulkFormKey::Down => FormKey::Down,
+            BulkFormKey::Top => FormKey::Top,
+            BulkFormKey::Bottom => FormKey::Bottom,
+            BulkFormKey::Edit => FormKey::Edit,
+            BulkFormKey::Toggle => FormKey::Toggle,
+            BulkFormKey::CycleBack => FormKey::CycleBack,
+            BulkFormKey::CycleOn => FormKey::CycleOn,
+            BulkFormKey::Clear => FormKey::Clear,
+            BulkFormKey::Undo => FormKey::Undo,
+            BulkFormKey::Redo => FormKey::Redo,
+            BulkFormKey::Reset => FormKey::Reset,
+            BulkFormKey::Review => FormKey::Review,
+            BulkFormKey::Back => FormKey::Back,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -891,8 +883,8 @@ mod tests {
     fn cycling_a_choice_is_the_cores_rule_even_from_a_value_not_an_option() {
         for held in [json!("weird"), json!(null), json!("price")] {
             for (action, step) in [
-                (Action::CycleBack, Step::Back),
-                (Action::CycleOn, Step::Forward),
+                (FormKey::CycleBack, Step::Back),
+                (FormKey::CycleOn, Step::Forward),
             ] {
                 let ws = Workspace::from_json(json!({
                     "id": "w", "name": "W", "slug": "w", "default_provider_sort": held,

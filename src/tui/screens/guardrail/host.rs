@@ -100,8 +100,6 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
     let mut out = Vec::new();
     for e in fx {
         match e {
-            GuardrailEffect::Help => out.extend(app.show_help()),
-            GuardrailEffect::Quit => out.extend(app.leave(true)),
             GuardrailEffect::Back => out.extend(app.leave(false)),
             GuardrailEffect::OpenEditor { text, file } => {
                 out.push(Effect::OpenEditor { text, file });

@@ -13,6 +13,7 @@ use crate::admin::guardrail::{
 };
 use crate::api::{ApiError, WriteFailure};
 use crate::catalog::{Catalog, suggest};
+use crate::config::keys::{GuardrailKey, HELP_HINT, QUIT_HINT};
 use crate::config::{Action, Scope};
 use crate::tui::external_editor;
 use crate::tui::screens::budgets::error_text;
@@ -102,8 +103,6 @@ pub enum GuardrailEffect {
     Cancel,
     /// Record the applied change in the history (kind `guardrail`).
     Record(Outcome),
-    Help,
-    Quit,
     Back,
     /// Hand a content-filter list to $VISUAL/$EDITOR, in a file named `file`
     /// (`content_filters.json`; answered with `editor_closed`).
@@ -713,16 +712,12 @@ impl GuardrailState {
 
     pub fn hints(&self) -> Vec<(Action, &'static str)> {
         match &self.phase {
-            Phase::Loading => vec![
-                (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
+            Phase::Loading => vec![(Action::Back, "back"), HELP_HINT, QUIT_HINT],
             Phase::LoadFailed(_) => vec![
                 (Action::Reload, "try again"),
                 (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+                HELP_HINT,
+                QUIT_HINT,
             ],
             Phase::Edit => vec![
                 (Action::Edit, "edit"),
@@ -742,8 +737,8 @@ impl GuardrailState {
                 (Action::CycleBack, "previous"),
                 (Action::CycleOn, "next"),
                 (Action::Back, "back"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
+                HELP_HINT,
+                QUIT_HINT,
             ],
             // Read-only is marked by the chrome, which drops Enter from a Review.
             Phase::Write(flow) => flow.hints(),
@@ -755,13 +750,6 @@ impl GuardrailState {
             return vec![];
         }
         self.status = None;
-        if !matches!(self.phase, Phase::Write(_)) {
-            match action {
-                Action::Help => return vec![GuardrailEffect::Help],
-                Action::Quit => return vec![GuardrailEffect::Quit],
-                _ => {}
-            }
-        }
         match self.phase.clone() {
             Phase::Loading => vec![GuardrailEffect::Back],
             Phase::LoadFailed(_) => match action {
@@ -771,15 +759,19 @@ impl GuardrailState {
                 }
                 _ => vec![GuardrailEffect::Back],
             },
-            Phase::Edit => self.act_edit(action),
+            Phase::Edit => match GuardrailKey::from_action(action) {
+                Some(key) => self.act_edit(key),
+                None => vec![],
+            },
             Phase::Write(mut flow) => {
-                use crate::tui::flow::{Choice, Step};
-                let step = flow.act(action, read_only);
+                use crate::tui::flow::{Choice, FlowKey, Step};
+                let Some(key) = FlowKey::in_scope(flow.scope(), action) else {
+                    return vec![];
+                };
+                let step = flow.act(key, read_only);
                 self.phase = Phase::Write(flow);
                 match step {
                     Step::Ignored | Step::Done | Step::Returned | Step::Retry(_) => vec![],
-                    Step::Help => vec![GuardrailEffect::Help],
-                    Step::Quit => vec![GuardrailEffect::Quit],
                     Step::Send(p) => vec![GuardrailEffect::Send(p)],
                     Step::Refused(why) => {
                         self.status = Some(why);
@@ -846,15 +838,15 @@ impl GuardrailState {
         }
     }
 
-    fn act_edit(&mut self, action: Action) -> Vec<GuardrailEffect> {
+    fn act_edit(&mut self, key: GuardrailKey) -> Vec<GuardrailEffect> {
         let r = self.focus;
         let last = self.entries.len() - 1;
-        match action {
-            Action::Up => self.move_focus(r.saturating_sub(1), false),
-            Action::Down => self.move_focus(r + 1, false),
-            Action::Top => self.move_focus(0, false),
-            Action::Bottom => self.move_focus(last, false),
-            Action::Edit => match self.entries[r] {
+        match key {
+            GuardrailKey::Up => self.move_focus(r.saturating_sub(1), false),
+            GuardrailKey::Down => self.move_focus(r + 1, false),
+            GuardrailKey::Top => self.move_focus(0, false),
+            GuardrailKey::Bottom => self.move_focus(last, false),
+            GuardrailKey::Edit => match self.entries[r] {
                 Entry::Text(_) => {
                     self.editing = true;
                     self.typing = false;
@@ -862,9 +854,9 @@ impl GuardrailState {
                 }
                 _ => self.cycle(true),
             },
-            Action::Toggle | Action::CycleOn => self.cycle(true),
-            Action::CycleBack => self.cycle(false),
-            Action::Clear => {
+            GuardrailKey::Toggle | GuardrailKey::CycleOn => self.cycle(true),
+            GuardrailKey::CycleBack => self.cycle(false),
+            GuardrailKey::Clear => {
                 let cleared = match &self.entries[r] {
                     Entry::Text(_) => Some(Entry::Text(String::new())),
                     Entry::Tri(_) => Some(Entry::Tri(TriState::Inherit)),
@@ -879,28 +871,28 @@ impl GuardrailState {
                     None => self.status = Some("this field cannot be cleared here".into()),
                 }
             }
-            Action::Undo => match self.undo.pop() {
+            GuardrailKey::Undo => match self.undo.pop() {
                 Some(s) => {
                     self.redo.push(std::mem::replace(&mut self.entries, s));
                 }
                 None => self.status = Some("nothing to undo".into()),
             },
-            Action::Redo => match self.redo.pop() {
+            GuardrailKey::Redo => match self.redo.pop() {
                 Some(s) => {
                     self.undo.push(std::mem::replace(&mut self.entries, s));
                 }
                 None => self.status = Some("nothing to redo".into()),
             },
-            Action::Reset => {
+            GuardrailKey::Reset => {
                 self.remember();
                 self.entries[r] = entries_of(self.base.as_ref())[r].clone();
             }
-            Action::ResetAll => {
+            GuardrailKey::ResetAll => {
                 self.remember();
                 self.entries = entries_of(self.base.as_ref());
             }
-            Action::Review => self.review(),
-            Action::Editor => match &self.entries[r] {
+            GuardrailKey::Review => self.review(),
+            GuardrailKey::Editor => match &self.entries[r] {
                 Entry::Fixed(v) => {
                     let v = if v.is_null() {
                         &Value::Array(vec![])
@@ -919,12 +911,11 @@ impl GuardrailState {
                         Some("e is for the content filters; Enter edits this field".into())
                 }
             },
-            Action::Reload => {
+            GuardrailKey::Reload => {
                 self.phase = Phase::Loading;
                 return vec![GuardrailEffect::Load];
             }
-            Action::Back => return vec![GuardrailEffect::Back],
-            _ => {}
+            GuardrailKey::Back => return vec![GuardrailEffect::Back],
         }
         vec![]
     }

@@ -80,8 +80,6 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
         }
         GuardrailEffect::Cancel
         | GuardrailEffect::Record(_)
-        | GuardrailEffect::Help
-        | GuardrailEffect::Quit
         | GuardrailEffect::Back
         | GuardrailEffect::OpenEditor { .. } => None,
     }

@@ -6,6 +6,7 @@
 pub mod view;
 
 use crate::config::Action;
+use crate::config::keys::{HELP_HINT, HistoryKey, QUIT_HINT};
 use crate::revert::{MembersAction, PatchRevert, Revert, revert};
 use crate::state::history::HistoryEntry;
 use crate::tui::app::{App, Effect, Level, Screen};
@@ -191,36 +192,36 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
         (Action::Bottom, "last"),
         (Action::PageUp, "page"),
         (Action::PageDown, "page"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
+        HELP_HINT,
+        QUIT_HINT,
     ]
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: HistoryKey) -> Vec<Effect> {
     let Screen::History(view) = &mut app.screen else {
         return vec![];
     };
     let last = view.rows().len().saturating_sub(1);
-    match action {
-        Action::Up => view.selected = view.selected.saturating_sub(1),
-        Action::Down => view.selected = (view.selected + 1).min(last),
-        Action::Top => view.selected = 0,
-        Action::Bottom => view.selected = last,
-        Action::PageUp => view.selected = view.selected.saturating_sub(10),
-        Action::PageDown => view.selected = (view.selected + 10).min(last),
-        Action::Open => {
+    match key {
+        HistoryKey::Up => view.selected = view.selected.saturating_sub(1),
+        HistoryKey::Down => view.selected = (view.selected + 1).min(last),
+        HistoryKey::Top => view.selected = 0,
+        HistoryKey::Bottom => view.selected = last,
+        HistoryKey::PageUp => view.selected = view.selected.saturating_sub(10),
+        HistoryKey::PageDown => view.selected = (view.selected + 10).min(last),
+        HistoryKey::Open => {
             if let Some(id) = view.selected_batch()
                 && !view.expanded.remove(&id)
             {
                 view.expanded.insert(id);
             }
         }
-        Action::CycleOn => {
+        HistoryKey::CycleOn => {
             if let Some(id) = view.selected_batch() {
                 view.expanded.insert(id);
             }
         }
-        Action::CycleBack => {
+        HistoryKey::CycleBack => {
             if let Some(id) = view.selected_batch() {
                 view.expanded.remove(&id);
                 // From a part, ← goes to its batch.
@@ -232,50 +233,12 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Filter => view.filtering = true,
-        Action::Undo => return undo(app),
-        Action::Back => {
+        HistoryKey::Filter => view.filtering = true,
+        HistoryKey::Undo => return undo(app),
+        HistoryKey::Back => {
             let back = std::mem::replace(&mut view.back, Box::new(Screen::Picker));
             app.screen = *back;
         }
-        Action::Help => return app.show_help(),
-        Action::Quit => return app.leave(true),
-        // The other actions do nothing here.
-        Action::Edit
-        | Action::Toggle
-        | Action::Clear
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::Mark
-        | Action::EditMarked
-        | Action::History
-        | Action::Review
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => {}
     }
     vec![]
 }

@@ -5,6 +5,7 @@ pub mod view;
 
 use crate::admin::keys::{Key, KeyPatch};
 use crate::config::Action;
+use crate::config::keys::{HELP_HINT, KeyMoveKey, KeysKey, QUIT_HINT};
 use crate::tui::app::{App, Effect};
 use crate::tui::screens::admin_write::{AdminFlow, AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
@@ -199,13 +200,13 @@ pub fn filter_key(app: &mut App, key: crossterm::event::KeyEvent) {
         }
         KeyCode::Enter => {
             tab.move_filtering = false;
-            act_move(app, Action::Open);
+            act_move(app, KeyMoveKey::Open);
         }
         KeyCode::Up => {
-            act_move(app, Action::Up);
+            act_move(app, KeyMoveKey::Up);
         }
         KeyCode::Down => {
-            act_move(app, Action::Down);
+            act_move(app, KeyMoveKey::Down);
         }
         KeyCode::Backspace => {
             tab.move_filter.pop();
@@ -238,25 +239,25 @@ pub fn move_hints() -> Vec<(Action, &'static str)> {
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Back, "cancel"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
+        HELP_HINT,
+        QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
     ]
 }
 
 /// Choosing the destination: Enter opens the Review of the move; Esc leaves it untouched.
-pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act_move(app: &mut App, key: KeyMoveKey) -> Vec<Effect> {
     let n = destinations(app).len();
     let Some(at) = app.tabs.keys.moving else {
         return vec![];
     };
-    let to = match action {
-        Action::Up => at.saturating_sub(1),
-        Action::Down => (at + 1).min(n.saturating_sub(1)),
-        Action::Top => 0,
-        Action::Bottom => n.saturating_sub(1),
-        Action::Open => {
+    let to = match key {
+        KeyMoveKey::Up => at.saturating_sub(1),
+        KeyMoveKey::Down => (at + 1).min(n.saturating_sub(1)),
+        KeyMoveKey::Top => 0,
+        KeyMoveKey::Bottom => n.saturating_sub(1),
+        KeyMoveKey::Open => {
             let tab = &app.tabs.keys;
             let write = match (tab.list().get(tab.selected), destinations(app).get(at)) {
                 (Some(key), Some(ws)) => {
@@ -270,63 +271,20 @@ pub fn act_move(app: &mut App, action: Action) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::Filter => {
+        KeyMoveKey::Filter => {
             app.tabs.keys.move_filtering = true;
             return vec![];
         }
         // Esc clears a filter first, then leaves the choice.
-        Action::Back if !app.tabs.keys.move_filter.is_empty() => {
+        KeyMoveKey::Back if !app.tabs.keys.move_filter.is_empty() => {
             app.tabs.keys.move_filter.clear();
             app.tabs.keys.moving = Some(0);
             return vec![];
         }
-        Action::Back => {
+        KeyMoveKey::Back => {
             stop_moving(app);
             return vec![];
         }
-        Action::Help => return app.show_help(),
-        Action::Quit => return app.leave(true),
-        // The other actions do nothing here.
-        Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => return vec![],
     };
     app.tabs.keys.moving = Some(to);
     vec![]
@@ -337,12 +295,12 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
         (Action::Disable, "disable/enable"),
         (Action::MoveKey, "move"),
         (Action::Remove, "delete"),
-        (Action::Help, "help"),
+        HELP_HINT,
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Reload, "reload"),
         (Action::Back, "workspaces"),
-        (Action::Quit, "quit"),
+        QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
     ];
@@ -350,20 +308,20 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
     h
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
     let tab = &mut app.tabs.keys;
     let n = tab.list().len();
-    match action {
-        Action::Up => tab.selected = tab.selected.saturating_sub(1),
-        Action::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
-        Action::Top => tab.selected = 0,
-        Action::Bottom => tab.selected = n.saturating_sub(1),
-        Action::Disable => {
+    match key {
+        KeysKey::Up => tab.selected = tab.selected.saturating_sub(1),
+        KeysKey::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
+        KeysKey::Top => tab.selected = 0,
+        KeysKey::Bottom => tab.selected = n.saturating_sub(1),
+        KeysKey::Disable => {
             if let Some(key) = tab.list().get(tab.selected) {
                 app.admin = Some(AdminFlow::review(disable_write(key)));
             }
         }
-        Action::MoveKey if !tab.list().is_empty() => {
+        KeysKey::MoveKey if !tab.list().is_empty() => {
             tab.moving = Some(0);
             tab.move_filter.clear();
             tab.move_filtering = false;
@@ -373,55 +331,14 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                 return vec![Effect::LoadList];
             }
         }
-        Action::MoveKey => {}
-        Action::Remove => {
+        KeysKey::MoveKey => {}
+        KeysKey::Remove => {
             if let Some(key) = tab.list().get(tab.selected) {
                 app.admin = Some(AdminFlow::review(delete_write(key)));
             }
         }
-        Action::Reload => return crate::tui::screens::tabs::reload(app),
-        Action::Help => return app.show_help(),
-        Action::Back => return app.leave(false),
-        Action::Quit => return app.leave(true),
-        // The other actions do nothing here.
-        Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => {}
+        KeysKey::Reload => return crate::tui::screens::tabs::reload(app),
+        KeysKey::Back => return app.leave(false),
     }
     vec![]
 }

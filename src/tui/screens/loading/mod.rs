@@ -3,6 +3,7 @@
 pub mod view;
 
 use crate::config::Action;
+use crate::config::keys::{HELP_HINT, LoadingKey, QUIT_HINT};
 use crate::tui::app::{App, Effect, Screen};
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
@@ -12,69 +13,22 @@ pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
         h.push((Action::Retry, "retry"));
     }
     h.push((Action::Back, "workspaces"));
-    h.push((Action::Help, "help"));
-    h.push((Action::Quit, "quit"));
+    h.push(HELP_HINT);
+    h.push(QUIT_HINT);
     h
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: LoadingKey) -> Vec<Effect> {
     let Screen::Loading { target, error } = &app.screen else {
         return vec![];
     };
-    match action {
-        Action::Retry if error.is_some() => {
+    match key {
+        LoadingKey::Retry if error.is_some() => {
             let target = target.clone();
             app.open(target)
         }
-        Action::Retry => vec![],
+        LoadingKey::Retry => vec![],
         // Never a dead end: a mistyped workspace on the command line leads to the list.
-        Action::Back => app.back_to_picker(),
-        Action::Help => app.show_help(),
-        Action::Quit => app.quit_now(),
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
+        LoadingKey::Back => app.back_to_picker(),
     }
 }

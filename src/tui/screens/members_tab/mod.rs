@@ -9,6 +9,7 @@ pub mod view;
 use crate::admin::keys::Key;
 use crate::admin::members::{self, Member, MemberRow, OrgMember};
 use crate::config::Action;
+use crate::config::keys::{HELP_HINT, MemberAddKey, MembersKey, QUIT_HINT};
 use crate::tui::app::{App, Effect};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
@@ -198,12 +199,12 @@ pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
         (Action::Add, "add"),
         (Action::Remove, "remove"),
         (Action::Toggle, "mark"),
-        (Action::Help, "help"),
+        HELP_HINT,
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Reload, "reload"),
         (Action::Back, "workspaces"),
-        (Action::Quit, "quit"),
+        QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
     ];
@@ -217,11 +218,11 @@ pub fn add_hints() -> Vec<(Action, &'static str)> {
         (Action::Review, "review"),
         (Action::Open, "pick"),
         (Action::Filter, "filter"),
-        (Action::Help, "help"),
+        HELP_HINT,
         (Action::Up, "move"),
         (Action::Down, "move"),
         (Action::Back, "cancel"),
-        (Action::Quit, "quit"),
+        QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
     ]
@@ -231,15 +232,15 @@ fn workspace_id(app: &App) -> Option<String> {
     app.form.as_ref().map(|f| f.workspace.id().to_string())
 }
 
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: MembersKey) -> Vec<Effect> {
     let tab = &mut app.tabs.members;
     let n = tab.rows.len();
-    match action {
-        Action::Up => tab.selected = tab.selected.saturating_sub(1),
-        Action::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
-        Action::Top => tab.selected = 0,
-        Action::Bottom => tab.selected = n.saturating_sub(1),
-        Action::Toggle => {
+    match key {
+        MembersKey::Up => tab.selected = tab.selected.saturating_sub(1),
+        MembersKey::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
+        MembersKey::Top => tab.selected = 0,
+        MembersKey::Bottom => tab.selected = n.saturating_sub(1),
+        MembersKey::Toggle => {
             if let Some(row) = tab.rows.get(tab.selected) {
                 let id = row.member.user_id.clone();
                 if !tab.marked.remove(&id) {
@@ -247,52 +248,11 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Add if matches!(tab.data, Some(Ok(_))) => tab.adding = Some(AddPick::default()),
-        Action::Add => {}
-        Action::Remove => return remove(app),
-        Action::Reload => return crate::tui::screens::tabs::reload(app),
-        Action::Help => return app.show_help(),
-        Action::Back => return app.leave(false),
-        Action::Quit => return app.leave(true),
-        // The other actions do nothing here.
-        Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Create
-        | Action::DeleteWorkspace => {}
+        MembersKey::Add if matches!(tab.data, Some(Ok(_))) => tab.adding = Some(AddPick::default()),
+        MembersKey::Add => {}
+        MembersKey::Remove => return remove(app),
+        MembersKey::Reload => return crate::tui::screens::tabs::reload(app),
+        MembersKey::Back => return app.leave(false),
     }
     vec![]
 }
@@ -330,7 +290,7 @@ fn remove(app: &mut App) -> Vec<Effect> {
 }
 
 /// Keys while choosing whom to add.
-pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act_add(app: &mut App, key: MemberAddKey) -> Vec<Effect> {
     let n = app.tabs.members.candidates().len();
     let chosen_id = app
         .tabs
@@ -341,21 +301,21 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(pick) = &mut app.tabs.members.adding else {
         return vec![];
     };
-    match action {
-        Action::Up => pick.selected = pick.selected.saturating_sub(1),
-        Action::Down => pick.selected = (pick.selected + 1).min(n.saturating_sub(1)),
-        Action::Top => pick.selected = 0,
-        Action::Bottom => pick.selected = n.saturating_sub(1),
-        Action::Toggle => {
+    match key {
+        MemberAddKey::Up => pick.selected = pick.selected.saturating_sub(1),
+        MemberAddKey::Down => pick.selected = (pick.selected + 1).min(n.saturating_sub(1)),
+        MemberAddKey::Top => pick.selected = 0,
+        MemberAddKey::Bottom => pick.selected = n.saturating_sub(1),
+        MemberAddKey::Toggle => {
             if let Some(id) = chosen_id
                 && !pick.chosen.remove(&id)
             {
                 pick.chosen.insert(id);
             }
         }
-        Action::Filter => pick.filtering = true,
+        MemberAddKey::Filter => pick.filtering = true,
         // Enter picks, as `s` reviews: the marked ones, else the highlighted one.
-        Action::Review | Action::Open => {
+        MemberAddKey::Review | MemberAddKey::Open => {
             let users: Vec<String> = if pick.chosen.is_empty() {
                 chosen_id.into_iter().collect()
             } else {
@@ -375,48 +335,7 @@ pub fn act_add(app: &mut App, action: Action) -> Vec<Effect> {
                 crate::tui::screens::admin_write::open(app, write);
             }
         }
-        Action::Back => app.tabs.members.adding = None,
-        Action::Help => return app.show_help(),
-        Action::Quit => return app.leave(true),
-        // The other actions do nothing here.
-        Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Yes
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::No
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => {}
+        MemberAddKey::Back => app.tabs.members.adding = None,
     }
     vec![]
 }

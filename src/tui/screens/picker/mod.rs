@@ -5,6 +5,7 @@ pub mod view;
 
 pub use search::{SearchIndex, filter_indices};
 
+use crate::config::keys::{HELP_HINT, PickerKey, QUIT_HINT};
 use crate::config::{Action, Scope};
 use crate::workspace::Workspace;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,8 +15,10 @@ pub enum PickerAction {
     None,
     Open(String),
     Reload,
-    Quit,
-    Help,
+    /// A new workspace (its name and slug first).
+    Create,
+    /// Open the selected workspace, then its guided delete.
+    Delete(String),
     /// One form for the marked workspaces.
     EditMarked,
     /// A word for the status line.
@@ -154,38 +157,36 @@ impl PickerState {
     }
 
     /// What an action of the list means.
-    pub fn act(&mut self, action: Action) -> PickerAction {
-        match action {
-            Action::Down => self.step(1),
-            Action::Up => self.step(-1),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = usize::MAX,
-            Action::PageDown => self.step(10),
-            Action::PageUp => self.step(-10),
-            Action::Filter => self.filtering = true,
-            Action::Open if self.marked_count() > 0 => return PickerAction::EditMarked,
-            Action::Open => return self.open(),
-            Action::Mark => self.toggle_mark(),
-            Action::EditMarked if self.marked_count() > 0 => return PickerAction::EditMarked,
-            Action::EditMarked => {
+    pub fn act(&mut self, key: PickerKey) -> PickerAction {
+        match key {
+            PickerKey::Down => self.step(1),
+            PickerKey::Up => self.step(-1),
+            PickerKey::Top => self.selected = 0,
+            PickerKey::Bottom => self.selected = usize::MAX,
+            PickerKey::PageDown => self.step(10),
+            PickerKey::PageUp => self.step(-10),
+            PickerKey::Filter => self.filtering = true,
+            PickerKey::Open if self.marked_count() > 0 => return PickerAction::EditMarked,
+            PickerKey::Open => return self.open(),
+            PickerKey::Mark => self.toggle_mark(),
+            PickerKey::EditMarked if self.marked_count() > 0 => return PickerAction::EditMarked,
+            PickerKey::EditMarked => {
                 return PickerAction::Notice(
                     "Mark workspaces with Space first; e then edits them in one form.".into(),
                 );
             }
-            Action::Reload => return PickerAction::Reload,
-            Action::Help => return PickerAction::Help,
-            Action::Quit => return PickerAction::Quit,
+            PickerKey::Reload => return PickerAction::Reload,
             // Esc steps back one layer at a time: the filter first, then the marks.
-            Action::Back if !self.filter.is_empty() => self.filter.clear(),
-            Action::Back if !self.marked.is_empty() => {
+            PickerKey::Back if !self.filter.is_empty() => self.filter.clear(),
+            PickerKey::Back if !self.marked.is_empty() => {
                 let marks = std::mem::take(&mut self.marked);
                 let n = marks.len();
                 let s = if n == 1 { "" } else { "s" };
                 self.cleared = Some(marks);
                 return PickerAction::Notice(format!("Cleared {n} mark{s}; u brings them back."));
             }
-            Action::Back => {}
-            Action::Undo => match self.cleared.take() {
+            PickerKey::Back => {}
+            PickerKey::Undo => match self.cleared.take() {
                 Some(marks) => {
                     let n = marks.len();
                     let s = if n == 1 { "" } else { "s" };
@@ -194,40 +195,12 @@ impl PickerState {
                 }
                 None => return PickerAction::Notice("Nothing to undo.".into()),
             },
-            Action::Edit
-            | Action::Toggle
-            | Action::CycleBack
-            | Action::CycleOn
-            | Action::Clear
-            | Action::Redo
-            | Action::Reset
-            | Action::ResetAll
-            | Action::Editor
-            | Action::History
-            | Action::Review
-            | Action::Retry
-            | Action::Submit
-            | Action::Cancel
-            | Action::Done
-            | Action::KeepMine
-            | Action::TakeTheirs
-            | Action::Yes
-            | Action::KeepDraft
-            | Action::Discard
-            | Action::No
-            | Action::Tab1
-            | Action::Tab2
-            | Action::Tab3
-            | Action::Tab4
-            | Action::Tab5
-            | Action::NextTab
-            | Action::PrevTab
-            | Action::Disable
-            | Action::MoveKey
-            | Action::Remove
-            | Action::Add
-            | Action::Create
-            | Action::DeleteWorkspace => {}
+            PickerKey::Create => return PickerAction::Create,
+            PickerKey::DeleteWorkspace => {
+                return self
+                    .selected_id()
+                    .map_or(PickerAction::None, PickerAction::Delete);
+            }
         }
         self.clamp();
         PickerAction::None
@@ -253,8 +226,8 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
         (Action::Mark, "mark"),
         (Action::Filter, "filter"),
         (Action::Reload, "reload"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
+        HELP_HINT,
+        QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
         (Action::PageDown, "page down"),

@@ -4,48 +4,39 @@
 
 pub mod view;
 
+use crate::config::keys::{DraftKey, LeaveKey, ResetAllKey};
 use crate::config::{Action, Scope};
 use crate::tui::app::{App, Effect, Overlay};
 
-/// The keys of a question, most useful first: the hint bar and the help are built from these.
-pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
-    match scope {
-        Scope::QuestionLeave => {
-            let quit = matches!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
-            let mut keys = Vec::with_capacity(4);
-            if nothing_keeps(app, quit).is_none() {
-                keys.push((Action::KeepDraft, "keep draft"));
-                keys.push((Action::Yes, "keep draft"));
-            }
-            keys.push((Action::Discard, "discard"));
-            keys.push((Action::No, "stay"));
-            keys
-        }
-        Scope::QuestionDraft => vec![
-            (Action::Yes, "restore"),
-            (Action::Discard, "discard"),
-            (Action::No, "not now"),
-        ],
-        Scope::QuestionResetAll => vec![(Action::Yes, "reset all"), (Action::No, "not now")],
-        Scope::Picker
-        | Scope::BulkForm
-        | Scope::Loading
-        | Scope::Form
-        | Scope::Review
-        | Scope::Submitting
-        | Scope::Result
-        | Scope::Conflict
-        | Scope::TooSmall
-        | Scope::History
-        | Scope::Budgets
-        | Scope::Guardrail
-        | Scope::Keys
-        | Scope::KeyMove
-        | Scope::Members
-        | Scope::MemberAdd
-        | Scope::Create
-        | Scope::Delete => vec![],
+/// The keys of the question on leaving, most useful first: the hint bar and the help are
+/// built from these.
+pub fn leave_hints(app: &App) -> Vec<(Action, &'static str)> {
+    let quit = matches!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    let mut keys = Vec::with_capacity(4);
+    if nothing_keeps(app, quit).is_none() {
+        keys.push((LeaveKey::KeepDraft.into(), "keep draft"));
+        keys.push((LeaveKey::Yes.into(), "keep draft"));
     }
+    keys.push((LeaveKey::Discard.into(), "discard"));
+    keys.push((LeaveKey::No.into(), "stay"));
+    keys
+}
+
+/// The keys of the question on a draft.
+pub fn draft_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (DraftKey::Yes.into(), "restore"),
+        (DraftKey::Discard.into(), "discard"),
+        (DraftKey::No.into(), "not now"),
+    ]
+}
+
+/// The keys of the question on resetting every field.
+pub fn reset_all_hints() -> Vec<(Action, &'static str)> {
+    vec![
+        (ResetAllKey::Yes.into(), "reset all"),
+        (ResetAllKey::No.into(), "not now"),
+    ]
 }
 
 /// Why no draft would keep the edits if the person left now (`quit`: leaving orws), if so:
@@ -67,10 +58,10 @@ pub fn nothing_keeps(app: &App, quit: bool) -> Option<String> {
 }
 
 /// Leaving with unsaved edits: `quit` = leaving orws, else going back to the picker.
-pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
-    match action {
+pub fn leave(app: &mut App, quit: bool, key: LeaveKey) -> Vec<Effect> {
+    match key {
         // Keep the draft and leave; with nothing to keep them, `y` would lose the edits: stay.
-        Action::Yes | Action::KeepDraft => {
+        LeaveKey::Yes | LeaveKey::KeepDraft => {
             if let Some(why) = nothing_keeps(app, quit) {
                 app.warn(format!("{why} d discards the edits and leaves; n stays."));
                 return vec![];
@@ -78,7 +69,7 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
             app.overlay = None;
             app.leave_now(quit)
         }
-        Action::Discard => {
+        LeaveKey::Discard => {
             app.overlay = None;
             let id = app.form.as_ref().map(|f| f.workspace.id().to_string());
             if let Some(form) = &mut app.form {
@@ -92,67 +83,22 @@ pub fn leave(app: &mut App, quit: bool, action: Action) -> Vec<Effect> {
             }
             effects
         }
-        Action::No => {
+        LeaveKey::No => {
             app.overlay = None;
             vec![]
         }
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::Help
-        | Action::Quit
-        | Action::Back
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
     }
 }
 
 /// A draft of unsaved edits exists for this workspace: restore it?
-pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Yes => {
+pub fn draft(app: &mut App, key: DraftKey) -> Vec<Effect> {
+    match key {
+        DraftKey::Yes => {
             app.overlay = None;
             app.restore_draft();
             vec![]
         }
-        Action::Discard => {
+        DraftKey::Discard => {
             app.overlay = None;
             app.info("Draft discarded.");
             match app.draft_offer.take() {
@@ -163,65 +109,19 @@ pub fn draft(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         // Not now: the form opens on the server's values and the draft stays on disk.
-        Action::No => {
+        DraftKey::No => {
             app.overlay = None;
             app.draft_offer = None;
             app.info("The draft is kept; it is offered again when this workspace opens.");
             vec![]
         }
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::KeepDraft
-        | Action::Help
-        | Action::Quit
-        | Action::Back
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
     }
 }
 
 /// Put every field back to the server's value?
-pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Yes => {
+pub fn reset_all(app: &mut App, key: ResetAllKey) -> Vec<Effect> {
+    match key {
+        ResetAllKey::Yes => {
             app.overlay = None;
             if let Some(form) = &mut app.form {
                 form.reset_all();
@@ -229,57 +129,10 @@ pub fn reset_all(app: &mut App, action: Action) -> Vec<Effect> {
             app.info("Every field is back to the server's value; u undoes that.");
             vec![]
         }
-        Action::No => {
+        ResetAllKey::No => {
             app.overlay = None;
             vec![]
         }
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Edit
-        | Action::Toggle
-        | Action::CycleBack
-        | Action::CycleOn
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::Reset
-        | Action::ResetAll
-        | Action::Editor
-        | Action::History
-        | Action::Review
-        | Action::Open
-        | Action::Mark
-        | Action::EditMarked
-        | Action::Filter
-        | Action::Reload
-        | Action::Retry
-        | Action::Submit
-        | Action::Cancel
-        | Action::Done
-        | Action::KeepMine
-        | Action::TakeTheirs
-        | Action::KeepDraft
-        | Action::Discard
-        | Action::Help
-        | Action::Quit
-        | Action::Back
-        | Action::Tab1
-        | Action::Tab2
-        | Action::Tab3
-        | Action::Tab4
-        | Action::Tab5
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::Disable
-        | Action::MoveKey
-        | Action::Remove
-        | Action::Add
-        | Action::Create
-        | Action::DeleteWorkspace => vec![],
     }
 }
 

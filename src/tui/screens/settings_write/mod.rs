@@ -75,7 +75,7 @@ pub fn plan(app: &App, revert: bool) -> Option<SettingsPlan> {
 }
 
 /// The keys of the flow for the settings PATCH.
-pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
     let read_only = app.read_only.clone();
     let Some(showing) = flow_mut(app) else {
         return vec![];
@@ -83,10 +83,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let reverting = showing.plan.revert;
     let from_history = showing.opened_from_history();
     let staged: Vec<String> = showing.plan.patch.fields().keys().cloned().collect();
-    match showing.act(action, read_only.as_deref()) {
+    match showing.act(key, read_only.as_deref()) {
         Step::Ignored | Step::Done | Step::Retry(_) => vec![],
-        Step::Help => app.show_help(),
-        Step::Quit => app.leave(true),
         Step::Refused(why) => {
             app.warn(why);
             vec![]

@@ -8,6 +8,7 @@
 
 pub mod view;
 
+use crate::config::keys::{HELP_HINT, QUIT_HINT};
 use crate::config::{Action, Scope};
 use crate::tui::app::{App, Effect};
 use std::collections::BTreeSet;
@@ -231,118 +232,55 @@ fn load(app: &mut App, tab: Tab) -> Vec<Effect> {
     }
 }
 
-/// The keys of the tab showing (not Settings: the form has its own).
-pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
-    // The key of the tab showing only clears its message line.
-    if owns(app, scope) && app.tabs.current.after(action) == Some(app.tabs.current) {
-        if let Some(b) = app
-            .tabs
-            .budgets
-            .as_mut()
-            .filter(|_| app.tabs.current == Tab::Budgets)
-        {
-            b.status = None;
-        }
-        if let Some(g) = app
-            .tabs
-            .guardrail
-            .as_mut()
-            .filter(|_| app.tabs.current == Tab::Guardrail)
-        {
-            g.status = None;
-        }
-        return vec![];
-    }
-    if !matches!(scope, Scope::KeyMove | Scope::MemberAdd)
-        && let Some(effects) = go(app, action)
-    {
-        return effects;
-    }
-    if owns(app, scope) {
-        return match app.tabs.current {
-            Tab::Budgets => crate::tui::screens::budgets::host::act(app, action),
-            Tab::Guardrail => crate::tui::screens::guardrail::host::act(app, action),
-            Tab::Settings | Tab::Members | Tab::Keys => vec![],
+/// A tab key (the router's, in every scope that has it): the tab showing only clears its
+/// message line; another shows, loading on its first visit.
+pub fn switch(app: &mut App, action: Action) -> Vec<Effect> {
+    if app.tabs.current.after(action) == Some(app.tabs.current) {
+        let status = match app.tabs.current {
+            Tab::Budgets => app.tabs.budgets.as_mut().map(|b| &mut b.status),
+            Tab::Guardrail => app.tabs.guardrail.as_mut().map(|g| &mut g.status),
+            Tab::Settings | Tab::Members | Tab::Keys => None,
         };
+        if let Some(status) = status {
+            *status = None;
+            return vec![];
+        }
     }
-    match scope {
-        // Budgets or Guardrail without a workspace to load: leaving, help and quit work.
-        Scope::Budgets | Scope::Guardrail => match action {
-            Action::Back => app.leave(false),
-            Action::Help => app.show_help(),
-            Action::Quit => app.leave(true),
-            // The tab keys moved on above; nothing else acts here.
-            Action::Up
-            | Action::Down
-            | Action::Top
-            | Action::Bottom
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Edit
-            | Action::Toggle
-            | Action::CycleBack
-            | Action::CycleOn
-            | Action::Clear
-            | Action::Undo
-            | Action::Redo
-            | Action::Reset
-            | Action::ResetAll
-            | Action::Editor
-            | Action::History
-            | Action::Review
-            | Action::Open
-            | Action::Mark
-            | Action::EditMarked
-            | Action::Filter
-            | Action::Reload
-            | Action::Retry
-            | Action::Submit
-            | Action::Cancel
-            | Action::Done
-            | Action::KeepMine
-            | Action::TakeTheirs
-            | Action::Yes
-            | Action::KeepDraft
-            | Action::Discard
-            | Action::No
-            | Action::Tab1
-            | Action::Tab2
-            | Action::Tab3
-            | Action::Tab4
-            | Action::Tab5
-            | Action::NextTab
-            | Action::PrevTab
-            | Action::Disable
-            | Action::MoveKey
-            | Action::Remove
-            | Action::Add
-            | Action::Create
-            | Action::DeleteWorkspace => vec![],
-        },
-        Scope::Keys => crate::tui::screens::keys_tab::act(app, action),
-        Scope::KeyMove => crate::tui::screens::keys_tab::act_move(app, action),
-        Scope::Members => crate::tui::screens::members_tab::act(app, action),
-        Scope::MemberAdd => crate::tui::screens::members_tab::act_add(app, action),
-        // Not a tab's scope: nothing acts.
-        Scope::Picker
-        | Scope::BulkForm
-        | Scope::Loading
-        | Scope::Form
-        | Scope::Review
-        | Scope::Submitting
-        | Scope::Result
-        | Scope::Conflict
-        | Scope::QuestionLeave
-        | Scope::QuestionDraft
-        | Scope::QuestionResetAll
-        | Scope::TooSmall
-        | Scope::History
-        | Scope::Create
-        | Scope::Delete => vec![],
+    go(app, action).unwrap_or_default()
+}
+
+/// A key of the Budgets or Guardrail tab's own scope.
+pub fn act(app: &mut App, scope: Scope, action: Action) -> Vec<Effect> {
+    if owns(app, scope) {
+        return act_owned(app, action);
+    }
+    // Without a workspace to load, leaving (and help, quit, the tab keys) work.
+    if action == Action::Back {
+        return app.leave(false);
+    }
+    vec![]
+}
+
+/// A key of a write's phase on the Budgets or Guardrail tab, which runs its own flow.
+pub fn act_flow(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
+    let action = match key {
+        crate::tui::flow::FlowKey::Review(k) => k.action(),
+        crate::tui::flow::FlowKey::Submitting(k) => k.action(),
+        crate::tui::flow::FlowKey::Result(k) => k.action(),
+        crate::tui::flow::FlowKey::Conflict(k) => k.action(),
+    };
+    act_owned(app, action)
+}
+
+fn act_owned(app: &mut App, action: Action) -> Vec<Effect> {
+    match app.tabs.current {
+        Tab::Budgets => crate::tui::screens::budgets::host::act(app, action),
+        Tab::Guardrail => crate::tui::screens::guardrail::host::act(app, action),
+        Tab::Settings | Tab::Members | Tab::Keys => vec![],
     }
 }
 
-/// The hints of a tab's scope.
+/// The hints of the Budgets or Guardrail tab, or of a write's phase the tab runs itself.
 pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     if owns(app, scope) {
         let mut h = match app.tabs.current {
@@ -356,34 +294,8 @@ pub fn hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         }
         return h;
     }
-    match scope {
-        Scope::Budgets | Scope::Guardrail => {
-            let mut h = vec![
-                (Action::Help, "help"),
-                (Action::Back, "workspaces"),
-                (Action::Quit, "quit"),
-            ];
-            h.extend(tab_hints());
-            h
-        }
-        Scope::Keys => crate::tui::screens::keys_tab::hints(app),
-        Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
-        Scope::Members => crate::tui::screens::members_tab::hints(app),
-        Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
-        Scope::Picker
-        | Scope::BulkForm
-        | Scope::Loading
-        | Scope::Form
-        | Scope::Review
-        | Scope::Submitting
-        | Scope::Result
-        | Scope::Conflict
-        | Scope::QuestionLeave
-        | Scope::QuestionDraft
-        | Scope::QuestionResetAll
-        | Scope::TooSmall
-        | Scope::History
-        | Scope::Create
-        | Scope::Delete => vec![],
-    }
+    // Budgets or Guardrail without a workspace to load: leaving, help, quit and the tabs.
+    let mut h = vec![HELP_HINT, (Action::Back, "workspaces"), QUIT_HINT];
+    h.extend(tab_hints());
+    h
 }
