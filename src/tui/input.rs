@@ -4,7 +4,8 @@
 //! never become actions; only non-character help keys (`F1`) reach help from there.
 
 pub use crate::config::{Action, KeyBindings, Scope};
-use crate::tui::app::{App, Overlay, Screen};
+use crate::tui::app::App;
+use crate::tui::route::{Overlay, Screen};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// Where a key press goes.

@@ -18,9 +18,7 @@ use crate::tui::screens::form::{FormAction, FormState};
 use crate::tui::screens::picker::{PickerAction, PickerState};
 use crate::tui::screens::{conflict, loading, questions};
 use crate::tui::view::Drawn;
-use crate::workspace::{
-    Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
-};
+use crate::workspace::{ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -103,177 +101,12 @@ pub enum Msg {
     Bulk(crate::tui::screens::bulk::BulkMsg),
 }
 
-/// What the app asks the runtime to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    LoadList,
-    /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
-    LoadCatalog,
-    LoadWorkspace(String),
-    /// Which of these workspaces have a draft waiting (answered with `Msg::DraftsWaiting`).
-    FindDrafts(Vec<String>),
-    /// Re-read the open workspace, keeping the edits (answered with `Msg::Refreshed`).
-    Refresh(String),
-    /// The safe write: GET the workspace, check for conflicts against `base`, then PATCH
-    /// `base`'s uuid (crate::submit::safe_patch).
-    Submit {
-        base: Workspace,
-        patch: PatchBody,
-    },
-    /// Abort the submit task; re-read the workspace when the PATCH may have landed.
-    CancelSubmit {
-        reread: Option<String>,
-    },
-    /// Re-read the workspace after `after` to tell whether a doubtful write landed
-    /// (answered with `Msg::Reread`).
-    Recheck {
-        id: String,
-        after: Duration,
-    },
-    /// Hand `text` to $VISUAL / $EDITOR in a file named `file`, for its content (`….json`).
-    OpenEditor {
-        text: String,
-        file: String,
-    },
-    /// Read the draft of this workspace (answered with `Msg::DraftLoaded`).
-    LoadDraft {
-        workspace_id: String,
-    },
-    /// Write the unsaved edits (the runtime stamps the time).
-    SaveDraft(Draft),
-    DeleteDraft {
-        workspace_id: String,
-    },
-    /// List a workspace's keys, all of them (answered with `Msg::KeysLoaded`).
-    LoadKeys(String),
-    /// Read what the Members tab shows (answered with `Msg::MembersLoaded`).
-    LoadMembers(String),
-    /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).
-    LoadDefault(String),
-    /// Send an admin write's requests in order, stopping at the first failure (answered with
-    /// `Msg::AdminSent`). `workspace`: the one open, where a key's write is read back from.
-    AdminSend {
-        requests: Vec<crate::tui::screens::admin_write::AdminRequest>,
-        workspace: Option<String>,
-        /// The key (hash) that must still be in this workspace, else nothing is sent.
-        key_in: Option<(String, String)>,
-        /// A workspace delete: the workspace as the Review saw it, which the delete settles
-        /// against (changed meanwhile: a conflict, never deleted unseen).
-        base: Option<Box<Workspace>>,
-    },
-    /// Stop waiting for the admin write in flight.
-    CancelAdmin,
-    /// Append an applied patch to the history (the runtime stamps the time).
-    RecordHistory {
-        patch: PatchBody,
-        before: Workspace,
-        after: Workspace,
-        /// The history entry this write undoes (an undo from the History screen, or `u`).
-        reverting: Option<crate::write::record::Reverting>,
-        /// The entry's id, given when the write landed (its `u` names it).
-        id: String,
-    },
-    /// Append a write other than a settings PATCH to the history (the runtime stamps the time
-    /// and the host).
-    RecordWrite(WriteRecord),
-    /// Read the current host's history (answered with `Msg::HistoryLoaded`).
-    LoadHistory,
-    Quit,
-    /// The Budgets tab's I/O (answered with `Msg::Budgets`).
-    Budgets {
-        workspace: String,
-        effect: crate::tui::screens::budgets::BudgetsEffect,
-    },
-    /// The Guardrail tab's I/O (answered with `Msg::Guardrail`).
-    Guardrail {
-        id: String,
-        effect: crate::tui::screens::guardrail::GuardrailEffect,
-    },
-    /// A bulk edit's batch and its history (answered with `Msg::Bulk`).
-    Bulk(crate::tui::screens::bulk::BulkEffect),
-}
-
 pub use crate::submit::SubmitOutcome;
 
-/// A history entry for a write of the workspace's other tabs, built by the one record of
-/// every kind ([`crate::write::record`]).
-pub use crate::write::record::Record as WriteRecord;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResultView {
-    pub outcome: SubmitOutcome,
-    pub changes: Vec<Change>,
-    /// Requested fields the server stored differently (the echo check).
-    pub echo_warnings: Vec<String>,
-    pub reverting: bool,
-    /// How many fields the PATCH carried; more than `outcome.patch` holds when it partly landed.
-    pub sent: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConflictView {
-    pub server: Workspace,
-    pub report: ConflictReport,
-    /// When the conflict was found: only after a submit does `m` lead back to a Review.
-    pub found: ConflictFound,
-}
-
-/// When a conflict was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConflictFound {
-    /// Checking before a PATCH: nothing was sent.
-    Submitting,
-    /// Restoring a draft: `m`/`t` only rebase the form and send nothing.
-    RestoringDraft,
-    /// Re-reading the workspace (`r`): `m`/`t` only rebase the form and send nothing.
-    Rereading,
-}
-
-#[derive(Debug)]
-pub enum Screen {
-    Picker,
-    /// Opening a workspace; `error` when that failed.
-    Loading {
-        target: String,
-        error: Option<String>,
-    },
-    Form,
-    /// The settings PATCH in the one write flow: its Review, Submitting, Conflict, Result.
-    Write(Box<crate::tui::screens::settings_write::SettingsFlow>),
-    /// Fields changed on the server and in the form, found restoring a draft or re-reading
-    /// (not a write: `m`/`t` only rebase the form). A submit's conflict is the flow's.
-    Conflict(ConflictView),
-    /// The history of applied changes, over the screen it was opened from.
-    History(Box<crate::tui::screens::history::HistoryView>),
-    /// A bulk edit of the marked workspaces (its phases live in `App::bulk`).
-    Bulk,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    Help,
-    /// Unsaved edits: `quit` = leaving orws, else going back to the picker.
-    ConfirmLeave {
-        quit: bool,
-    },
-    /// A draft of unsaved edits exists for this workspace: restore it?
-    RestoreDraft,
-    /// Put every field back to the server's value?
-    ConfirmResetAll,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warning,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub level: Level,
-    pub text: String,
-}
+pub use crate::tui::effect::{Effect, WriteRecord};
+pub use crate::tui::route::{
+    ConflictFound, ConflictView, Level, Overlay, ResultView, SPINNER, Screen, Status,
+};
 
 #[derive(Debug)]
 pub struct App {
@@ -355,8 +188,6 @@ fn esc_then_key(app: &App, key: &KeyEvent) -> Option<KeyEvent> {
     (alt_only && editing && !EDITOR_ALT.contains(c))
         .then(|| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
-
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 impl App {
     /// The app and its first effects: the picker, or straight to one workspace.

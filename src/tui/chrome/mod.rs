@@ -6,8 +6,9 @@ pub mod help;
 
 use crate::config::keys::QUIT_HINT;
 use crate::config::{Action, KeyBindings, KeySpec, Scope};
-use crate::tui::app::{App, Level, Overlay, Screen};
+use crate::tui::app::App;
 use crate::tui::input;
+use crate::tui::route::{Level, Overlay, Screen};
 use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::screens::{conflict, loading, picker, questions};
 use crate::tui::theme::Theme;

@@ -5,7 +5,8 @@
 
 pub mod view;
 
-use crate::tui::app::{App, Effect, WriteRecord};
+use crate::tui::app::App;
+use crate::tui::effect::{Effect, WriteRecord};
 use serde_json::Value;
 
 /// The requests of an admin write and the server's answers: the core's, under the names the

@@ -1,8 +1,9 @@
 //! The admin write's Review, sending and result, drawn over the tab.
 
 use super::AdminFlow;
-use crate::tui::app::{App, SPINNER};
+use crate::tui::app::App;
 use crate::tui::flow::Phase;
+use crate::tui::route::SPINNER;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, truncate};
 use crate::tui::view::{inside, panel};

@@ -7,7 +7,9 @@ pub mod view;
 
 use crate::config::Action;
 use crate::config::keys::{ConflictKey, HELP_HINT, QUIT_HINT};
-use crate::tui::app::{App, ConflictFound, Effect, Screen};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
+use crate::tui::route::{ConflictFound, Screen};
 use crate::workspace::Workspace;
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.

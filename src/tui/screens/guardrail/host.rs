@@ -3,7 +3,8 @@
 
 use super::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
 use crate::config::Action;
-use crate::tui::app::{App, Effect, WriteRecord};
+use crate::tui::app::App;
+use crate::tui::effect::{Effect, WriteRecord};
 use serde_json::Value;
 
 /// The first visit: the workspace's `default_guardrail_id`, loading.

@@ -4,7 +4,9 @@ pub mod view;
 
 use crate::config::Action;
 use crate::config::keys::{HELP_HINT, LoadingKey, QUIT_HINT};
-use crate::tui::app::{App, Effect, Screen};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
+use crate::tui::route::Screen;
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
 pub fn hints(app: &App) -> Vec<(Action, &'static str)> {

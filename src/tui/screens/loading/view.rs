@@ -1,6 +1,7 @@
 //! Opening a workspace: a spinner and the time so far, or why it failed and what to do.
 
-use crate::tui::app::{App, SPINNER};
+use crate::tui::app::App;
+use crate::tui::route::SPINNER;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, width, wrap_marked};
 use crate::tui::view::{centered, inside, panel};

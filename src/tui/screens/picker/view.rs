@@ -1,6 +1,7 @@
 //! The picker: every workspace (name, slug, last update), the `/` filter, the count.
 
-use crate::tui::app::{App, SPINNER};
+use crate::tui::app::App;
+use crate::tui::route::SPINNER;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{pad, put, width, wrap_owned};
 use crate::tui::view::{inside, panel};

@@ -6,7 +6,9 @@ pub mod view;
 
 use crate::config::keys::{DraftKey, LeaveKey, ResetAllKey};
 use crate::config::{Action, Scope};
-use crate::tui::app::{App, Effect, Overlay};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
+use crate::tui::route::Overlay;
 
 /// The keys of the question on leaving, most useful first: the hint bar and the help are
 /// built from these.

@@ -1,8 +1,9 @@
 //! Boxes over the screen: the key help, and the questions asked before anything is lost or sent.
 
 use crate::config::Action;
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::App;
 use crate::tui::chrome::{help, keys_of};
+use crate::tui::route::Overlay;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, wrap_owned};
 use crate::tui::view::{centered, popup};

@@ -4,8 +4,10 @@
 //! does to the form is the app's (`app/submit.rs`).
 
 use crate::config::Action;
-use crate::tui::app::{App, ConflictView, Effect, Level, ResultView, Screen};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::flow::{Choice, Flow, Phase, Plan, Shown, Step};
+use crate::tui::route::{ConflictView, Level, ResultView, Screen};
 use crate::workspace::{PatchBody, Workspace};
 
 /// What Enter on the settings Review sends: the form's patch on the workspace as loaded.

@@ -1,6 +1,7 @@
 //! A submit in flight: a box over the review with a spinner, the step and the time so far.
 
-use crate::tui::app::{App, SPINNER};
+use crate::tui::app::App;
+use crate::tui::route::SPINNER;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::put;
 use crate::tui::view::{centered, popup};

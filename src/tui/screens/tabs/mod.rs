@@ -10,7 +10,8 @@ pub mod view;
 
 use crate::config::keys::{HELP_HINT, QUIT_HINT};
 use crate::config::{Action, Scope};
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -150,7 +151,7 @@ pub fn picker_scope(app: &App) -> Scope {
 /// Whether the tab showing answers the keys of `scope` itself (its own review, result…):
 /// Budgets and Guardrail run their own phases; no admin write or delete is over them.
 pub fn owns(app: &App, scope: Scope) -> bool {
-    use crate::tui::app::Screen;
+    use crate::tui::route::Screen;
     let own = match app.tabs.current {
         Tab::Budgets => app.tabs.budgets.is_some(),
         Tab::Guardrail => app.tabs.guardrail.is_some(),
