@@ -190,6 +190,18 @@ fn esc_then_key(app: &App, key: &KeyEvent) -> Option<KeyEvent> {
 }
 
 impl App {
+    /// What the screens' views read besides their own state.
+    pub fn ctx(&self) -> crate::tui::screens::Ctx<'_> {
+        crate::tui::screens::Ctx {
+            keys: &self.keys,
+            frame: self.frame,
+            elapsed: self.elapsed,
+            read_only: self.read_only.as_deref(),
+            drawn: &self.drawn,
+            catalog_error: self.catalog_error.as_deref(),
+        }
+    }
+
     /// The app and its first effects: the picker, or straight to one workspace.
     pub fn new(host: &str, workspace: Option<String>) -> (Self, Vec<Effect>) {
         let (screen, effect, has_picker) = match workspace {

@@ -142,5 +142,5 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, bulk: &Bulk, theme: &Theme)
         area.width,
         area.height.saturating_sub(2),
     );
-    form::view::draw(buf, rest, app, &bulk.form, theme);
+    form::view::draw(buf, rest, &app.ctx(), &bulk.form, theme);
 }

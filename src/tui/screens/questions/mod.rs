@@ -2,8 +2,6 @@
 //! field. One vocabulary in every question: `d` is the one key that discards, `n`/`Esc` mean
 //! "not now" (nothing is lost), `y` is yes to what loses nothing.
 
-pub mod view;
-
 use crate::config::keys::{DraftKey, LeaveKey, ResetAllKey};
 use crate::config::{Action, Scope};
 use crate::tui::app::App;

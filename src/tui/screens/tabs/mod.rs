@@ -6,8 +6,6 @@
 //! `hints` and `view::draw`; one arm in [`Tab::scope`], [`enter`], [`load`], [`act`],
 //! [`hints`], [`Tabs::unsaved`] and [`view::draw`] (the compiler lists them once the `Scope` exists).
 
-pub mod view;
-
 use crate::config::keys::{HELP_HINT, QUIT_HINT};
 use crate::config::{Action, Scope};
 use crate::tui::app::App;
