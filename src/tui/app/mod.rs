@@ -619,7 +619,9 @@ impl App {
                 vec![]
             }
             Input::Text(TextInput::CreateEdit, key) => {
-                crate::tui::screens::create::edit_key(self, key);
+                if let Some(form) = &mut self.create {
+                    form.edit_key(key);
+                }
                 vec![]
             }
             Input::Text(TextInput::KeyMoveFilter, key) => {
@@ -658,7 +660,7 @@ impl App {
     /// here alike wherever the scope has them; every other key goes to its scope's handler as
     /// that scope's own key enum.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        use crate::tui::screens::{bulk, create, delete, history, keys_tab, members_tab, tabs};
+        use crate::tui::screens::{bulk, delete, history, keys_tab, members_tab, tabs};
         match action {
             Action::Help => return self.show_help(),
             // Asks first when there are unsaved edits.
@@ -679,10 +681,29 @@ impl App {
                 let done = self.picker.act(k);
                 self.picker_did(done)
             }
-            ScopedKey::Create(k) => create::act(self, k),
+            ScopedKey::Create(k) => {
+                let Some(form) = &mut self.create else {
+                    return vec![];
+                };
+                match form.act(k) {
+                    Ok(Some(write)) => crate::tui::screens::admin_write::open(self, write),
+                    Ok(None) => {}
+                    Err(why) => self.error(why),
+                }
+                vec![]
+            }
             ScopedKey::Delete(k) => delete::act(self, k),
             ScopedKey::BulkForm(k) => bulk::form::act(self, k),
-            ScopedKey::Loading(k) => loading::act(self, k),
+            ScopedKey::Loading(k) => {
+                let Screen::Loading { target, error } = &self.screen else {
+                    return vec![];
+                };
+                match loading::act(target, error.as_deref(), k) {
+                    Some(loading::Asked::Open(target)) => self.open(target),
+                    Some(loading::Asked::Picker) => self.back_to_picker(),
+                    None => vec![],
+                }
+            }
             ScopedKey::Form(k) => {
                 self.status = None;
                 match &mut self.form {
@@ -728,7 +749,29 @@ impl App {
             return tabs::act_flow(self, key);
         }
         match key {
-            FlowKey::Conflict(k) => conflict::act(self, k),
+            FlowKey::Conflict(k) => {
+                let Screen::Conflict(view) = &self.screen else {
+                    return vec![];
+                };
+                let resolved = conflict::act(view, k);
+                let Some(form) = &mut self.form else {
+                    return vec![];
+                };
+                // Found restoring a draft or re-reading: only the form is rebased, nothing sent.
+                if resolved.rebase {
+                    form.rebase(resolved.server);
+                    for name in &resolved.take {
+                        if let Some(f) = form.field_mut(name) {
+                            f.reset();
+                        }
+                    }
+                }
+                self.screen = Screen::Form;
+                if let Some(say) = resolved.say {
+                    self.info(say);
+                }
+                vec![]
+            }
             FlowKey::Review(_) | FlowKey::Submitting(_) | FlowKey::Result(_) => vec![],
         }
     }
@@ -742,7 +785,10 @@ impl App {
                 vec![Effect::LoadList]
             }
             PickerAction::EditMarked => crate::tui::screens::bulk::open(self),
-            PickerAction::Create => crate::tui::screens::create::open(self),
+            PickerAction::Create => {
+                self.create.get_or_insert_with(Default::default).show();
+                vec![]
+            }
             PickerAction::Delete(id) => {
                 self.delete_after_open = true;
                 self.open(id)

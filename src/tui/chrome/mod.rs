@@ -285,7 +285,9 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::BulkForm => app.bulk.as_ref().map_or_else(Vec::new, |b| {
             crate::tui::screens::bulk::form::hints(&b.form)
         }),
-        Scope::Loading => loading::hints(app),
+        Scope::Loading => {
+            loading::hints(matches!(app.screen, Screen::Loading { error: Some(_), .. }))
+        }
         Scope::Form => {
             let mut h = app
                 .form
@@ -297,7 +299,7 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         }
         // The write flow's scopes are hinted by the flow showing (above).
         Scope::Review | Scope::Submitting | Scope::Result => vec![],
-        Scope::Conflict => conflict::hints(app),
+        Scope::Conflict => conflict::hints(),
         Scope::QuestionLeave => questions::leave_hints(app),
         Scope::QuestionDraft => questions::draft_hints(),
         Scope::QuestionResetAll => questions::reset_all_hints(),
@@ -307,7 +309,7 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
         Scope::Members => crate::tui::screens::members_tab::hints(app),
         Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
-        Scope::Create => crate::tui::screens::create::hints(app),
+        Scope::Create => crate::tui::screens::create::hints(),
         Scope::Delete => crate::tui::screens::delete::hints(app),
         Scope::History => crate::tui::screens::history::hints(app),
     }
