@@ -3,7 +3,9 @@
 
 mod drafts;
 mod overlays;
+pub mod questions;
 mod submit;
+pub mod tabs;
 
 pub use submit::{PendingWrite, WriteState};
 
@@ -16,7 +18,7 @@ use crate::tui::flow::FlowKey;
 use crate::tui::input::{self, Action, Input, Scope, TextInput};
 use crate::tui::screens::form::{FormAction, FormState};
 use crate::tui::screens::picker::{PickerAction, PickerState};
-use crate::tui::screens::{conflict, loading, questions};
+use crate::tui::screens::{conflict, loading};
 use crate::tui::view::Drawn;
 use crate::workspace::{ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
@@ -651,7 +653,7 @@ impl App {
                 }
                 None => vec![],
             },
-            Input::Text(TextInput::TabEdit, key) => crate::tui::screens::tabs::text(self, key),
+            Input::Text(TextInput::TabEdit, key) => crate::tui::app::tabs::text(self, key),
             Input::Action(scope, action) => self.act(scope, action),
         }
     }
@@ -660,7 +662,7 @@ impl App {
     /// here alike wherever the scope has them; every other key goes to its scope's handler as
     /// that scope's own key enum.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        use crate::tui::screens::{bulk, delete, history, keys_tab, members_tab, tabs};
+        use crate::tui::screens::{bulk, delete, history, keys_tab, members_tab};
         match action {
             Action::Help => return self.show_help(),
             // Asks first when there are unsaved edits.
@@ -735,7 +737,7 @@ impl App {
     /// picker, the settings PATCH, a bulk edit, the Budgets or Guardrail tab's own), else the
     /// Conflict of a draft or a re-read, which is no write.
     fn act_flow(&mut self, scope: Scope, key: FlowKey) -> Vec<Effect> {
-        use crate::tui::screens::{admin_write, bulk, settings_write, tabs};
+        use crate::tui::screens::{admin_write, bulk, settings_write};
         if self.admin.is_some() {
             return admin_write::act(self, key);
         }

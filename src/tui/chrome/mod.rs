@@ -7,10 +7,11 @@ pub mod help;
 use crate::config::keys::QUIT_HINT;
 use crate::config::{Action, KeyBindings, KeySpec, Scope};
 use crate::tui::app::App;
+use crate::tui::app::questions;
 use crate::tui::input;
 use crate::tui::route::{Level, Overlay, Screen};
 use crate::tui::screens::form::{FormState, Mode};
-use crate::tui::screens::{conflict, loading, picker, questions};
+use crate::tui::screens::{conflict, loading, picker};
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, truncate, width, wrap_marked};
 use crate::workspace::FieldKind;
@@ -231,9 +232,9 @@ fn badge(app: &App) -> &'static str {
 /// The scope of the screen under any overlay or text input: whose keys help lists.
 pub fn screen_scope(app: &App) -> Scope {
     match &app.screen {
-        Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
+        Screen::Picker => crate::tui::app::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
-        Screen::Form => crate::tui::screens::tabs::scope(app).unwrap_or(app.tabs.current.scope()),
+        Screen::Form => crate::tui::app::tabs::scope(app).unwrap_or(app.tabs.current.scope()),
         Screen::Write(flow) => flow.scope(),
         Screen::Conflict(_) => Scope::Conflict,
         Screen::History(_) => Scope::History,
@@ -272,8 +273,8 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     {
         return flow.hints();
     }
-    if crate::tui::screens::tabs::owns(app, scope) {
-        return crate::tui::screens::tabs::hints(app, scope);
+    if crate::tui::app::tabs::owns(app, scope) {
+        return crate::tui::app::tabs::hints(app, scope);
     }
     match scope {
         Scope::Picker => {
@@ -304,7 +305,7 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::QuestionDraft => questions::draft_hints(),
         Scope::QuestionResetAll => questions::reset_all_hints(),
         Scope::TooSmall => vec![QUIT_HINT],
-        Scope::Budgets | Scope::Guardrail => crate::tui::screens::tabs::hints(app, scope),
+        Scope::Budgets | Scope::Guardrail => crate::tui::app::tabs::hints(app, scope),
         Scope::Keys => crate::tui::screens::keys_tab::hints(app),
         Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
         Scope::Members => crate::tui::screens::members_tab::hints(app),

@@ -15,7 +15,6 @@ pub mod line_edit;
 pub mod loading;
 pub mod members_tab;
 pub mod picker;
-pub mod questions;
 pub mod result;
 pub mod review;
 pub mod settings_write;

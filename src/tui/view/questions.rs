@@ -18,7 +18,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
         Overlay::ConfirmLeave { quit } => {
             let n = app.unsaved_on_leave(quit);
             let s = if n == 1 { "" } else { "s" };
-            let why = crate::tui::screens::questions::nothing_keeps(app, quit);
+            let why = crate::tui::app::questions::nothing_keeps(app, quit);
             let (title, keep, discard) = if quit {
                 ("Quit?", "quit and keep the draft", "discard and quit")
             } else {

@@ -550,7 +550,7 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             };
             // Kept until the tab has loaded (`tab_loaded`).
             app.after_open = Some(AfterOpen::Tab(t));
-            let effects = crate::tui::screens::tabs::go(app, tab).unwrap_or_default();
+            let effects = crate::tui::app::tabs::go(app, tab).unwrap_or_default();
             tab_loaded(app);
             effects
         }

@@ -338,7 +338,7 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
                 app.admin = Some(AdminFlow::review(delete_write(key)));
             }
         }
-        KeysKey::Reload => return crate::tui::screens::tabs::reload(app),
+        KeysKey::Reload => return crate::tui::app::tabs::reload(app),
         KeysKey::Back => return app.leave(false),
     }
     vec![]

@@ -252,7 +252,7 @@ pub fn act(app: &mut App, key: MembersKey) -> Vec<Effect> {
         MembersKey::Add if matches!(tab.data, Some(Ok(_))) => tab.adding = Some(AddPick::default()),
         MembersKey::Add => {}
         MembersKey::Remove => return remove(app),
-        MembersKey::Reload => return crate::tui::screens::tabs::reload(app),
+        MembersKey::Reload => return crate::tui::app::tabs::reload(app),
         MembersKey::Back => return app.leave(false),
     }
     vec![]

@@ -1,6 +1,7 @@
-//! The questions over a screen: leaving with unsaved edits, restoring a draft, resetting every
-//! field. One vocabulary in every question: `d` is the one key that discards, `n`/`Esc` mean
-//! "not now" (nothing is lost), `y` is yes to what loses nothing.
+//! The questions over a screen — leaving with unsaved edits, restoring a draft, resetting every
+//! field — are the router's layers: they act on the whole app. One vocabulary in every
+//! question: `d` is the one key that discards, `n`/`Esc` mean "not now" (nothing is lost), `y`
+//! is yes to what loses nothing.
 
 use crate::config::keys::{DraftKey, LeaveKey, ResetAllKey};
 use crate::config::{Action, Scope};
