@@ -2,10 +2,11 @@
 //! concurrency, a conflict check per workspace, failures that stay per workspace, a 429 that
 //! slows the whole batch, stop, history and undo.
 
+use crate::support::client::client;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::batch::{self, Event, Item, Options, Status};
 use orws::fake::{FakeConfig, FakeServer, Fault};
 use orws::state::history::Kind;
@@ -15,12 +16,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-
-fn client(url: &str) -> Client {
-    let mut config = ClientConfig::new(url.to_string(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
 
 fn patch(v: Value) -> PatchBody {
     PatchBody::from_fields(v.as_object().unwrap().clone())

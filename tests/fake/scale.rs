@@ -1,7 +1,7 @@
 //! `serve-fake --extra-workspaces N`: generated workspaces after the seed, listed through the
 //! client's paging, valid against every field rule, varied, deterministic, and capped.
 
-use orws::api::{ApiKey, Client, ClientConfig};
+use crate::support::client::client;
 use orws::fake::generate::{DEMO_ENV, MAX_EXTRA_WORKSPACES, generated_id};
 use orws::fake::{self, FakeConfig, FakeServer};
 use orws::tui::screens::picker::filter_indices;
@@ -9,7 +9,6 @@ use orws::workspace::{READ_ONLY, Workspace, check_value, field};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const SEED_COUNT: usize = 15;
@@ -21,12 +20,6 @@ async fn fake_with_extra(n: usize) -> FakeServer {
     })
     .await
     .expect("the fake starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("sk-or-v1-test"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).expect("a client")
 }
 
 async fn listed(n: usize) -> Vec<Workspace> {

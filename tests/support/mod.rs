@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod cli_bin;
+pub mod client;
 pub mod common;
 pub mod hostile_http;
 pub mod pty_screen;

@@ -1,8 +1,9 @@
 //! The app loop with injected keys against the fake server: tabs and their writes reach the
 //! server as exactly the reviewed requests.
 
+use crate::support::client::client;
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::fake::{FakeConfig, FakeServer};
 use orws::tui::app::App;
 use orws::tui::runtime::Runtime;
@@ -16,13 +17,6 @@ async fn fake() -> FakeServer {
     orws::fake::start(FakeConfig::default())
         .await
         .expect("fake server starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
 }
 
 fn start(client: Client, workspace: Option<&str>) -> (TestDriver, tokio::task::JoinHandle<App>) {

@@ -2,8 +2,9 @@
 //! form, the Review, the batch (one conflict made on the fake meanwhile, one injected failure),
 //! the result, trying the failed one again and undoing what landed, and the one history entry.
 
+use crate::support::client::client;
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::fake::{FakeConfig, FakeServer, Fault};
 use orws::state::history::{self, Kind};
 use orws::tui::app::App;
@@ -20,13 +21,6 @@ async fn fake() -> FakeServer {
     orws::fake::start(FakeConfig::default())
         .await
         .expect("fake server starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
 }
 
 /// The picker, one write at a time (so the injected failure meets a known workspace).

@@ -1,8 +1,9 @@
 //! The app loop with injected keys against the fake server over loopback:
 //! edit → review → submit → result, a conflict, cancelling, and errors that keep the edits.
 
+use crate::support::client::client;
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::fake::{FakeConfig, FakeServer, Fault};
 use orws::tui::app::App;
 use orws::tui::runtime::Runtime;
@@ -15,13 +16,6 @@ const WAIT: Duration = Duration::from_secs(10);
 
 async fn fake(config: FakeConfig) -> FakeServer {
     orws::fake::start(config).await.expect("fake server starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
 }
 
 /// Starts the loop on `workspace` (or the picker) and returns the driver and the loop's task.

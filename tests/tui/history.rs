@@ -3,6 +3,7 @@
 //! conflict check — decided in `update` (plain values) and run for real in the loop against the
 //! fake, with the file read by the runtime.
 
+use crate::support::client::client;
 use crate::support::common;
 use crate::support::hostile_http;
 
@@ -367,12 +368,6 @@ fn snapshots_of_the_screen() {
 }
 
 // ---- the loop, against the fake, with the file read by the runtime ---------------------------
-
-fn client(server: &orws::fake::FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
-}
 
 #[tokio::test]
 async fn h_then_u_then_enter_reverts_through_the_review() {

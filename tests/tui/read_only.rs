@@ -3,8 +3,9 @@
 //! offers no Enter; Enter there sends nothing; the title says READ-ONLY throughout; and the
 //! fake records no request other than GET.
 
+use crate::support;
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::fake::{FakeConfig, FakeServer};
 use orws::state::history::{self, HistoryEntry};
 use orws::tui::app::App;
@@ -27,11 +28,9 @@ async fn fake() -> FakeServer {
 }
 
 fn client(server: &FakeServer, read_only: bool) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
+    let mut config = support::client::config(server);
     config.read_only = read_only.then(|| FROM.to_string());
-    Client::new(config).expect("client")
+    support::client::built(config)
 }
 
 /// The loop over a read-only client, the app told so as `orws` tells it (`tui::run`): the

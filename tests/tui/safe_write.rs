@@ -2,9 +2,9 @@
 //! binary and through the shared core: identity, retries of a write, "may have landed", the
 //! server echo, and partial answers. One misbehaviour per test.
 
+use crate::support::client::client;
 use crate::support::scripted;
 
-use orws::api::{ApiKey, Client, ClientConfig};
 use orws::submit::{RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
 use orws::workspace::{PatchBody, Workspace};
 use scripted::{Hostile, ID, OTHER_ID, Reply, Req, World, honest};
@@ -378,12 +378,6 @@ fn cli_a_patch_answer_missing_fields_is_reread_and_warned() {
 }
 
 // ---- the core, as the TUI calls it ---------------------------------------------------------
-
-fn client(server: &Hostile) -> Client {
-    let mut config = ClientConfig::new(server.url.clone(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
 
 fn base() -> Workspace {
     Workspace::from_json(scripted::production()).unwrap()

@@ -2,8 +2,9 @@
 //! fault of the API shown as one line with the edit intact. Real HTTP to the fake on loopback;
 //! drafts and history in a temp dir.
 
+use crate::support;
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::fake::{FakeConfig, FakeServer, Fault};
 use orws::state::{drafts, history};
 use orws::tui::app::App;
@@ -24,10 +25,9 @@ async fn fake() -> FakeServer {
 }
 
 fn client_with_timeout(server: &FakeServer, timeout: Duration) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
+    let mut config = support::client::config(server);
     config.timeout = timeout;
-    Client::new(config).expect("client")
+    support::client::built(config)
 }
 
 fn client(server: &FakeServer) -> Client {
