@@ -8,3 +8,4 @@ pub mod common;
 pub mod hostile_http;
 pub mod pty_screen;
 pub mod scripted;
+pub mod tui_loop;

@@ -6,14 +6,14 @@
 use crate::support::client::client;
 use crate::support::common;
 use crate::support::hostile_http;
+use crate::support::tui_loop::Setup;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::{ApiKey, Client, ClientConfig};
 use orws::state::history::{self, HistoryEntry, Kind};
 use orws::tui::app::{App, Effect, Msg, Screen};
-use orws::tui::runtime::Runtime;
 use orws::tui::screens::admin_write::AdminRequest;
-use orws::tui::test_host::{TestHost, buffer_text};
+use orws::tui::test_host::buffer_text;
 use orws::tui::theme::Theme;
 use orws::tui::view;
 use orws::workspace::{PatchBody, Workspace};
@@ -389,16 +389,7 @@ async fn h_then_u_then_enter_reverts_through_the_review() {
     );
     history::append(state.path(), &e).unwrap();
 
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), None);
-    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
+    let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
     ui.wait_for("production", WAIT).await;
     ui.key(KeyCode::Char('H'));
     ui.wait_for("\"changed\"", WAIT).await;
@@ -692,16 +683,7 @@ async fn the_history_screen_says_how_many_lines_could_not_be_read() {
     text.push_str("{\"cut\n");
     std::fs::write(&file, text).unwrap();
 
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), None);
-    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
+    let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
     ui.wait_for("production", WAIT).await;
     ui.key(KeyCode::Char('H'));
     ui.wait_for("1 history line could not be read", WAIT).await;

@@ -2,6 +2,7 @@
 //! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
 
 use crate::support::hostile_http;
+use crate::support::{self, tui_loop::Setup};
 
 use hostile_http::{Reply, Request, serve};
 use serde_json::{Value, json};
@@ -131,26 +132,17 @@ fn nothing_to_change_escapes_the_slug() {
 #[tokio::test]
 async fn no_write_is_sent_from_a_screen_too_small_to_show_the_review() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
 
     let home = tempfile::tempdir().unwrap();
     let server = orws::fake::start(orws::fake::FakeConfig::default())
         .await
         .unwrap();
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(50, 15);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(home.path().join("state")));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let (ui, _task) = Setup::sized(client, Some("production"), 50, 15)
+        .state(&home.path().join("state"))
+        .spawn();
     ui.wait_for("Terminal too small", Duration::from_secs(10))
         .await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -254,12 +246,9 @@ fn patch_by_uuid_never_writes_to_another_id() {
 #[tokio::test]
 async fn discarding_the_offered_draft_leaves_no_other_dead_draft_behind() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
+
     use orws::state::drafts::{Draft, DraftStore, files};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
 
     let server = orws::fake::start(orws::fake::FakeConfig::default())
@@ -288,15 +277,10 @@ async fn discarding_the_offered_draft_leaves_no_other_dead_draft_behind() {
     }
     assert_eq!(files(state.path(), "127.0.0.1", UUID).len(), 2);
 
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let (ui, task) = Setup::new(client, Some("production"))
+        .state(state.path())
+        .spawn();
     ui.wait_for("Restore the draft?", Duration::from_secs(10))
         .await;
     ui.key(KeyCode::Char('d'));
@@ -357,12 +341,9 @@ fn dry_run_escapes_the_server_id() {
 #[tokio::test]
 async fn undoing_a_restored_draft_leaves_no_phantom_change() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
+
     use orws::state::drafts::{Draft, DraftStore};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
     const WAIT: Duration = Duration::from_secs(10);
 
@@ -388,15 +369,10 @@ async fn undoing_a_restored_draft_leaves_no_phantom_change() {
             })
             .unwrap();
     }
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let (ui, _task) = Setup::new(client, Some("production"))
+        .state(state.path())
+        .spawn();
     ui.wait_for("Restore the draft?", WAIT).await;
     ui.key(KeyCode::Char('y'));
     ui.wait_for("Conflict", WAIT).await;
@@ -541,11 +517,7 @@ fn binding_a_fixed_key_is_refused() {
 #[tokio::test]
 async fn the_demo_quit_question_promises_no_draft() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
     const WAIT: Duration = Duration::from_secs(10);
 
@@ -553,16 +525,10 @@ async fn the_demo_quit_question_promises_no_draft() {
         .await
         .unwrap();
     let state = tempfile::tempdir().unwrap();
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    app.demo = true;
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let mut setup = Setup::new(client, Some("production")).state(state.path());
+    setup.app.demo = true;
+    let (ui, _task) = setup.spawn();
     ui.wait_for("BROWSE", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.text(" edited");

@@ -567,24 +567,14 @@ async fn core_a_dot_id_never_reaches_the_wire() {
 /// The TUI shows the Result for the part that landed, and warns that the rest did not.
 #[tokio::test]
 async fn tui_a_partly_applied_write_shows_what_landed_and_warns() {
+    use crate::support::tui_loop::{Setup, WAIT};
     use crossterm::event::KeyCode;
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
-    const WAIT: Duration = Duration::from_secs(10);
 
     let server = Hostile::start(half_applier);
     let state = tempfile::tempdir().unwrap();
-    let client = client(&server);
-    let (mut host, ui) = TestHost::new(120, 40);
-    let (mut app, first) = App::new(client.host(), Some(ID.to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let (ui, _task) = Setup::sized(client(&server), Some(ID), 120, 40)
+        .state(state.path())
+        .spawn();
     ui.wait_for("BROWSE", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.text(" X");

@@ -2,6 +2,7 @@
 //! names what went wrong.
 
 use crate::support::common;
+use crate::support::tui_loop::Setup;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::budgets::{Budgets, Interval, Limits};
@@ -595,9 +596,7 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
 #[tokio::test]
 async fn a_history_undo_kept_through_a_conflict_is_still_recorded_as_its_revert() {
     use orws::state::history::{self, HistoryEntry, Kind};
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use orws::workspace::PatchBody;
     use std::time::Duration;
     const WAIT: Duration = Duration::from_secs(10);
@@ -621,16 +620,7 @@ async fn a_history_undo_kept_through_a_conflict_is_still_recorded_as_its_revert(
     );
     history::append(state.path(), &e).unwrap();
 
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), None);
-    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
+    let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
     ui.wait_for("production", WAIT).await;
     ui.key(KeyCode::Char('H'));
     ui.wait_for("\"changed\"", WAIT).await;
