@@ -11,7 +11,6 @@ use cli_bin::*;
 use hostile_http::{Reply, Request, serve};
 use orws::fake::RecordedRequest;
 use serde_json::{Value, json};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -928,15 +927,13 @@ fn read_only_from_the_config_file_refuses_writes() {
         "read_only = true\n",
     )
     .unwrap();
-    let status = Command::new(BIN)
-        .args(["--base-url", &server.url(), "keys", "disable", STAGING_KEY])
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let status = cli_bin::command_at(
+        home.path(),
+        &server.url(),
+        &["keys", "disable", STAGING_KEY],
+    )
+    .output()
+    .unwrap();
     assert_eq!(status.status.code(), Some(2));
     assert!(writes(&server).is_empty());
 }

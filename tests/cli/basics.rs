@@ -2,78 +2,19 @@
 //! section 1), against `--demo` and against an `orws serve-fake` child process.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
+use crate::support::cli_bin::{self, DEADLINE, Out as Run, orws_env};
+
 const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
-/// Generous: only reached when something hangs.
-const DEADLINE: Duration = Duration::from_secs(60);
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// A command with a private home and XDG dirs, and no OpenRouter settings from the environment.
 fn command(home: &tempfile::TempDir, args: &[&str], envs: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null());
+    let mut cmd = cli_bin::bare(home.path(), args);
+    cmd.envs(envs.iter().copied());
     cmd
-}
-
-/// Runs orws to the end (killing it past the deadline) and collects its output.
-fn orws_env(args: &[&str], envs: &[(&str, &str)]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let mut child = command(&home, args, envs)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let (tx, rx) = mpsc::channel();
-    let readers: Vec<_> = [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ]
-    .into_iter()
-    .map(|mut pipe| {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            let _ = tx.send(());
-            text
-        })
-    })
-    .collect();
-    let deadline = Instant::now() + DEADLINE;
-    for _ in 0..readers.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if rx.recv_timeout(left).is_err() {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("orws {args:?} did not finish within {DEADLINE:?}");
-        }
-    }
-    let status = child.wait().unwrap();
-    let mut texts = readers.into_iter().map(|r| r.join().unwrap());
-    Run {
-        code: status.code().expect("exited, not killed by a signal"),
-        stdout: texts.next().unwrap(),
-        stderr: texts.next().unwrap(),
-    }
 }
 
 fn orws(args: &[&str]) -> Run {

@@ -3,12 +3,12 @@
 //! at once. Before, the first Ctrl-C killed `orws patch` mid-PATCH: the change landed on the
 //! server with no history entry and no word.
 
+use crate::support::cli_bin;
 use orws::fake::{FakeConfig, FakeServer};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const DEADLINE: Duration = Duration::from_secs(30);
 
 /// The fake on its own thread, every answer delayed by `latency`.
@@ -17,19 +17,11 @@ fn slow_fake(latency: Duration) -> FakeServer {
 }
 
 fn patch(server: &FakeServer, home: &std::path::Path) -> Child {
-    Command::new(BIN)
-        .args(["--base-url", &server.url(), "patch", "production"])
-        .args(["--set", "description=interrupted"])
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", "sk-or-v1-test")
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("orws runs")
+    cli_bin::spawn_at(
+        home,
+        &server.url(),
+        &["patch", "production", "--set", "description=interrupted"],
+    )
 }
 
 /// Waits until the fake has received a PATCH (its answer is still `latency` away).
@@ -161,23 +153,10 @@ fn apply_all(server: &FakeServer, home: &std::path::Path, concurrency: usize) ->
         })
         .collect();
     std::fs::write(&file, text).unwrap();
-    Command::new(BIN)
-        .args(["--base-url", &server.url()])
-        .args(["--concurrency", &concurrency.to_string()])
-        .arg("apply")
-        .arg(&file)
-        .arg("--yes")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", "sk-or-v1-test")
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("orws runs")
+    let concurrency = concurrency.to_string();
+    let file = file.to_str().unwrap();
+    let args = ["--concurrency", &concurrency, "apply", file, "--yes"];
+    cli_bin::spawn_at(home, &server.url(), &args)
 }
 
 /// Waits until the fake has received `n` PATCHes.

@@ -12,18 +12,8 @@ use std::process::{Command, Stdio};
 
 /// orws against `url` with the private home `home`, stdin not a terminal, stderr piped.
 fn command(home: &Path, url: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--base-url")
-        .arg(url)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut cmd = command_at(home, url, args);
+    cmd.stderr(Stdio::piped());
     cmd
 }
 

@@ -5,7 +5,8 @@
 use orws::fake::{FakeConfig, FakeServer, RecordedRequest};
 use serde_json::Value;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -64,16 +65,57 @@ pub fn orws(args: &[&str]) -> Run {
 
 /// Runs orws with `home` as its home (so runs share a history and drafts), stdin not a
 /// terminal, killed past the deadline.
-pub fn orws_in(home: &std::path::Path, args: &[&str]) -> Out {
-    let mut child = Command::new(BIN)
-        .args(args)
+pub fn orws_in(home: &Path, args: &[&str]) -> Out {
+    let mut cmd = bare(home, args);
+    cmd.env("OPENROUTER_API_KEY", KEY);
+    finish(&mut cmd, args)
+}
+
+/// Runs orws with a private home and no OpenRouter settings but `envs`.
+pub fn orws_env(args: &[&str], envs: &[(&str, &str)]) -> Out {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = bare(home.path(), args);
+    cmd.envs(envs.iter().copied());
+    finish(&mut cmd, args)
+}
+
+/// The binary with `home` as its home and XDG dirs, no OpenRouter settings from the
+/// environment (no key, no base URL), stdin not a terminal.
+pub fn bare(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("OPENROUTER_API_KEY")
         .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
         .env("HOME", home)
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// [`bare`] against `url` with the test key.
+pub fn command_at(home: &Path, url: &str, args: &[&str]) -> Command {
+    let mut all = vec!["--base-url", url];
+    all.extend_from_slice(args);
+    let mut cmd = bare(home, &all);
+    cmd.env("OPENROUTER_API_KEY", KEY);
+    cmd
+}
+
+/// [`command_at`] started with stdout and stderr piped, for a test that signals it.
+pub fn spawn_at(home: &Path, url: &str, args: &[&str]) -> Child {
+    command_at(home, url, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// Runs `cmd` to the end, stdout and stderr collected, killed past the deadline (`args` name
+/// it in the panic).
+pub fn finish(cmd: &mut Command, args: &[&str]) -> Out {
+    let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -106,7 +148,7 @@ pub fn orws_in(home: &std::path::Path, args: &[&str]) -> Out {
     let status = child.wait().unwrap();
     let mut texts = readers.into_iter().map(|r| r.join().unwrap());
     Out {
-        code: status.code().expect("exited"),
+        code: status.code().expect("exited, not killed by a signal"),
         stdout: texts.next().unwrap(),
         stderr: texts.next().unwrap(),
     }
@@ -125,10 +167,8 @@ pub fn history_ids(home: &std::path::Path, url: &str) -> Vec<String> {
 }
 
 /// [`orws_in`] against `url`.
-pub fn orws_at(home: &std::path::Path, url: &str, args: &[&str]) -> Out {
-    let mut all = vec!["--base-url", url];
-    all.extend_from_slice(args);
-    orws_in(home, &all)
+pub fn orws_at(home: &Path, url: &str, args: &[&str]) -> Out {
+    finish(&mut command_at(home, url, args), args)
 }
 
 /// The in-process fake on port 0, served by a runtime on its own thread.
