@@ -3,6 +3,7 @@
 //! request (product.md sections 1 and 5).
 
 use crate::support::cli_bin::{self, Out as Run, orws_env as orws};
+use crate::support::common::assert_terminal_safe;
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
@@ -19,16 +20,6 @@ fn against(url: &str, args: &[&str]) -> Run {
     let mut all = vec!["--base-url", url];
     all.extend_from_slice(args);
     orws(&all, &[("OPENROUTER_API_KEY", KEY)])
-}
-
-/// Nothing a terminal would act on: no C0 but line ends, no DEL, C1 or bidi controls.
-#[track_caller]
-fn assert_terminal_safe(text: &str) {
-    let bad: Vec<char> = text
-        .chars()
-        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
-        .collect();
-    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
 }
 
 fn evil_workspace() -> Value {

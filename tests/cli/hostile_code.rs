@@ -2,6 +2,7 @@
 //! person: each test here failed on the code as first merged, and names the promise it broke.
 
 use crate::support::cli_bin;
+use crate::support::common::assert_terminal_safe;
 
 use cli_bin::*;
 use serde_json::{Value, json};
@@ -9,15 +10,6 @@ use std::path::Path;
 
 fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-#[track_caller]
-fn assert_terminal_safe(text: &str) {
-    let bad: Vec<char> = text
-        .chars()
-        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
-        .collect();
-    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
 }
 
 /// A field name the server sends that orws does not know is shown as a comment: its escape

@@ -1,6 +1,7 @@
 //! `serve-fake --extra-workspaces N`: generated workspaces after the seed, listed through the
 //! client's paging, valid against every field rule, varied, deterministic, and capped.
 
+use crate::support::cli_bin;
 use crate::support::client::client;
 use orws::fake::generate::{DEMO_ENV, MAX_EXTRA_WORKSPACES, generated_id};
 use orws::fake::{self, FakeConfig, FakeServer};
@@ -8,9 +9,7 @@ use orws::tui::screens::picker::filter_indices;
 use orws::workspace::{READ_ONLY, Workspace, check_value, field};
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const SEED_COUNT: usize = 15;
 
 async fn fake_with_extra(n: usize) -> FakeServer {
@@ -230,24 +229,10 @@ async fn more_than_the_cap_is_refused() {
 
 fn run(args: &[&str], envs: &[(&str, &str)]) -> (i32, String, String) {
     let home = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .args(args)
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env_remove(DEMO_ENV)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut cmd = cli_bin::bare(home.path(), args);
+    cmd.env_remove(DEMO_ENV).envs(envs.iter().copied());
+    let out = cli_bin::finish(&mut cmd, args);
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]

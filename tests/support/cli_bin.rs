@@ -2,6 +2,7 @@
 //! the in-process fake on port 0, and the writes that reached it.
 #![allow(dead_code)]
 
+use super::client::Address;
 use orws::fake::{FakeConfig, FakeServer, RecordedRequest};
 use serde_json::Value;
 use std::io::Read;
@@ -27,6 +28,12 @@ pub struct Run {
 }
 
 impl Run {
+    /// The history file as it is on disk (empty when there is none).
+    pub fn history_text(&self) -> String {
+        std::fs::read_to_string(self.home.path().join("state/orws/history.jsonl"))
+            .unwrap_or_default()
+    }
+
     /// The history as orws reads it, oldest first: a batch's part lines under its `parts`.
     pub fn history(&self) -> Vec<Value> {
         let dir = self.home.path().join("state/orws");
@@ -193,11 +200,30 @@ pub fn fake_with(config: FakeConfig) -> FakeServer {
     rx.recv_timeout(DEADLINE).expect("the fake starts")
 }
 
-pub fn at(server: &FakeServer, args: &[&str]) -> Run {
-    let url = server.url();
+/// orws against `server` with the test key and a private home (kept in the run).
+pub fn at(server: impl Address, args: &[&str]) -> Run {
+    keyed_at(server, KEY, args)
+}
+
+/// [`at`] with another key.
+pub fn keyed_at(server: impl Address, key: &str, args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let url = server.address();
     let mut all = vec!["--base-url", url.as_str()];
     all.extend_from_slice(args);
-    orws(&all)
+    let mut cmd = bare(home.path(), &all);
+    cmd.env("OPENROUTER_API_KEY", key);
+    let Out {
+        code,
+        stdout,
+        stderr,
+    } = finish(&mut cmd, &all);
+    Run {
+        code,
+        stdout,
+        stderr,
+        home,
+    }
 }
 
 /// The requests other than GETs that reached the fake.

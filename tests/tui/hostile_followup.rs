@@ -1,54 +1,21 @@
 //! Follow-up hostile tests for issues 9 and 10, found after the safe write core landed. Tests
 //! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
 
+use crate::support::cli_bin::{self, Run};
+use crate::support::common::assert_terminal_safe;
 use crate::support::hostile_http;
 use crate::support::{self, tui_loop::Setup};
 
 use hostile_http::{Reply, Request, serve};
 use serde_json::{Value, json};
-use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const KEY: &str = "sk-or-v1-SECRET-0123456789abcdef";
 const UUID: &str = "550e8400-e29b-41d4-a716-446655440000";
 const EVIL: &str = "X\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs the binary against `url` with the test key and a private home.
 fn against(url: &str, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .arg("--base-url")
-        .arg(url)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-#[track_caller]
-fn assert_terminal_safe(text: &str) {
-    let bad: Vec<char> = text
-        .chars()
-        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
-        .collect();
-    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
+    cli_bin::keyed_at(url, KEY, args)
 }
 
 fn workspace(id: &str, slug: &str) -> Value {
@@ -495,12 +462,7 @@ fn binding_a_fixed_key_is_refused() {
         let dir = home.path().join("config").join("orws");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.toml"), format!("[keys]\n{binding}\n")).unwrap();
-        let out = Command::new(BIN)
-            .args(["config", "show"])
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env_remove("OPENROUTER_API_KEY")
-            .stdin(Stdio::null())
+        let out = cli_bin::bare(home.path(), &["config", "show"])
             .output()
             .unwrap();
         assert_eq!(

@@ -2,6 +2,7 @@
 //! binary and through the shared core: identity, retries of a write, "may have landed", the
 //! server echo, and partial answers. One misbehaviour per test.
 
+use crate::support::cli_bin::{self, Run};
 use crate::support::client::client;
 use crate::support::scripted;
 
@@ -9,48 +10,13 @@ use orws::submit::{RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
 use orws::workspace::{PatchBody, Workspace};
 use scripted::{Hostile, ID, OTHER_ID, Reply, Req, World, honest};
 use serde_json::{Value, json};
-use std::process::{Command, Stdio};
 use std::time::Duration;
-
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    /// The state dir the run wrote its history to.
-    home: tempfile::TempDir,
-}
-
-impl Run {
-    fn history(&self) -> String {
-        std::fs::read_to_string(self.home.path().join("state/orws/history.jsonl"))
-            .unwrap_or_default()
-    }
-}
 
 /// `orws --base-url URL ARGS…` with a key and a private home; a 10 s timeout per request.
 fn orws(server: &Hostile, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .args(["--base-url", &server.url, "--timeout", "10"])
-        .args(args)
-        .env("OPENROUTER_API_KEY", "sk-or-v1-hostile-test")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("orws runs");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        home,
-    }
+    let mut all = vec!["--timeout", "10"];
+    all.extend_from_slice(args);
+    cli_bin::keyed_at(server, "sk-or-v1-hostile-test", &all)
 }
 
 fn methods(server: &Hostile) -> Vec<String> {
@@ -102,7 +68,7 @@ fn cli_a_patch_that_landed_but_was_answered_about_another_workspace_is_applied_a
     );
     assert!(run.stderr.contains("landed"), "{run:?}");
     assert!(!run.stderr.contains("left as it was"), "{run:?}");
-    let history = run.history();
+    let history = run.history_text();
     assert_eq!(
         history.lines().count(),
         1,
@@ -134,7 +100,10 @@ fn cli_a_patch_answered_about_another_workspace_that_did_not_land_says_so_from_a
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("not applied"), "{run:?}");
-    assert!(run.history().is_empty(), "nothing landed, nothing recorded");
+    assert!(
+        run.history_text().is_empty(),
+        "nothing landed, nothing recorded"
+    );
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
 }
 
@@ -151,7 +120,7 @@ fn cli_a_patch_answered_about_another_workspace_while_a_colleague_wrote_is_a_con
     });
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 3, "{run:?}");
-    assert!(run.history().is_empty());
+    assert!(run.history_text().is_empty());
     assert_eq!(
         methods(&server),
         ["GET", "PATCH", "GET"],
@@ -207,7 +176,7 @@ fn cli_a_503_after_the_write_landed_is_not_sent_again() {
     assert!(run.stderr.contains("was applied"), "{run:?}");
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"], "one PATCH only");
     assert!(run.stdout.contains("Mine"), "{run:?}");
-    assert_eq!(run.history().lines().count(), 1, "{run:?}");
+    assert_eq!(run.history_text().lines().count(), 1, "{run:?}");
 }
 
 #[test]
@@ -251,7 +220,7 @@ fn cli_applied_then_500_says_applied_and_records_history() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("shows it was applied"), "{run:?}");
     assert!(run.stdout.contains("✓ applied"), "{run:?}");
-    let history = run.history();
+    let history = run.history_text();
     assert_eq!(history.lines().count(), 1, "{run:?}");
     assert!(history.contains("Mine"), "{history}");
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
@@ -274,7 +243,7 @@ fn cli_applied_then_cut_off_says_applied() {
     assert!(run.stderr.contains("shows it was applied"), "{run:?}");
     let out: Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
     assert_eq!(out["after"]["name"], "Mine");
-    assert_eq!(run.history().lines().count(), 1);
+    assert_eq!(run.history_text().lines().count(), 1);
 }
 
 #[test]
@@ -293,7 +262,7 @@ fn cli_a_500_that_did_not_land_says_not_applied() {
         lines[0].contains("500") && lines[0].contains("not applied"),
         "{run:?}"
     );
-    assert!(run.history().is_empty());
+    assert!(run.history_text().is_empty());
 }
 
 // ---- item 9: a value stored differently is not "✓ applied" -------------------------------
@@ -531,7 +500,7 @@ fn cli_a_partly_applied_write_records_what_landed_and_exits_1() {
             .contains("partly applied: name landed, description did not"),
         "{run:?}"
     );
-    let history = run.history();
+    let history = run.history_text();
     assert_eq!(history.lines().count(), 1, "{run:?}");
     assert!(
         history.contains("Mine") && !history.contains("Mine too"),
