@@ -513,7 +513,8 @@ fn no_color_means_no_colour_anywhere() {
 /// on one that showed every other screen before it, and again a moment later.
 #[test]
 fn drawing_is_deterministic() {
-    let screens: [(&str, fn() -> App); 9] = [
+    type Build = fn() -> App;
+    let screens: [(&str, Build); 9] = [
         ("picker", picker_app),
         ("form", || form_on(production())),
         ("newer server form", || form_on(staging())),
