@@ -8,7 +8,7 @@ use crate::support::client::client;
 use crate::support::hostile_http;
 
 use cli_bin::{PROD_ID, orws};
-use hostile_http::{Reply, Request, serve};
+use hostile_http::{Reply, Request, budget_reads, serve};
 use orws::admin::keys::KeyPatch;
 use orws::tui::screens::admin_write::{AdminRequest, send, send_reviewed};
 use serde_json::{Value, json};
@@ -117,26 +117,17 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
     let puts = Arc::new(Mutex::new(0));
     let (m, p) = (monthly.clone(), puts.clone());
     let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
         if req.method == "PUT" {
             *p.lock().unwrap() += 1;
             *m.lock().unwrap() = 450.0;
             return busy();
         }
-        if path.ends_with("/budgets") {
-            let limit = *m.lock().unwrap();
-            return Reply::json(
-                200,
-                &json!({"data": [budget("monthly", limit)], "include_byok_in_budgets": false}),
-            );
-        }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(
-                200,
-                &json!({"data": {"id": PROD_ID, "name": "Production", "slug": "production"}}),
-            );
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        let limit = *m.lock().unwrap();
+        budget_reads(
+            req,
+            json!({"data": [budget("monthly", limit)], "include_byok_in_budgets": false}),
+            json!({"id": PROD_ID, "name": "Production", "slug": "production"}),
+        )
     });
     let r = orws(&[
         "--base-url",
