@@ -3,12 +3,15 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crossterm::event::KeyCode;
 use orws::api::Client;
 use orws::fake::{FakeConfig, FakeServer};
+use orws::state::history::{self, HistoryEntry};
 use orws::tui::app::{App, Effect};
 use orws::tui::runtime::Runtime;
 use orws::tui::test_host::{TestDriver, TestHost};
 use orws::tui::theme::Theme;
+use orws::workspace::PatchBody;
 use tokio::task::JoinHandle;
 
 /// How long a test waits for the screen to show something.
@@ -87,4 +90,33 @@ impl Setup {
 /// The loop on a 100×30 terminal, no state dir: `Setup::new(..).spawn()`.
 pub fn start(client: Client, workspace: Option<&str>) -> (TestDriver, JoinHandle<App>) {
     Setup::new(client, workspace).spawn()
+}
+
+/// A change made earlier, for the History to undo: the fake's `id` holds the description
+/// "changed" (set through `client`), and a fresh state dir's history holds its entry.
+pub async fn a_change_in_history(client: &Client, id: &str) -> (tempfile::TempDir, HistoryEntry) {
+    let before = client.get(id).await.unwrap();
+    let fields = serde_json::json!({"description": "changed"});
+    let patch = PatchBody::from_fields(fields.as_object().unwrap().clone());
+    let after = client.patch(id, &patch).await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let entry = HistoryEntry::new(
+        "2026-11-29T14:05:09Z".into(),
+        client.host(),
+        &patch,
+        &before,
+        &after,
+    );
+    history::append(state.path(), &entry).unwrap();
+    (state, entry)
+}
+
+/// From the picker: H opens the History on that change, u opens the Review of its undo.
+pub async fn undo_from_history(ui: &TestDriver) {
+    ui.wait_for("production", WAIT).await;
+    ui.key(KeyCode::Char('H'));
+    ui.wait_for("\"changed\"", WAIT).await;
+    ui.key(KeyCode::Char('u'));
+    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
+        .await;
 }

@@ -6,7 +6,7 @@
 use crate::support::client::client;
 use crate::support::common;
 use crate::support::hostile_http;
-use crate::support::tui_loop::Setup;
+use crate::support::tui_loop::{Setup, a_change_in_history, undo_from_history};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::{ApiKey, Client, ClientConfig};
@@ -376,26 +376,9 @@ async fn h_then_u_then_enter_reverts_through_the_review() {
         .unwrap();
     let client = client(&server);
     // A change made earlier: the server holds its `after`, the file its entry.
-    let before = client.get(PROD).await.unwrap();
-    let patch = PatchBody::from_fields(m(json!({"description": "changed"})));
-    let after = client.patch(PROD, &patch).await.unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let e = HistoryEntry::new(
-        "2026-11-29T14:05:09Z".into(),
-        client.host(),
-        &patch,
-        &before,
-        &after,
-    );
-    history::append(state.path(), &e).unwrap();
-
+    let (state, e) = a_change_in_history(&client, PROD).await;
     let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
-    ui.wait_for("production", WAIT).await;
-    ui.key(KeyCode::Char('H'));
-    ui.wait_for("\"changed\"", WAIT).await;
-    ui.key(KeyCode::Char('u'));
-    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
-        .await;
+    undo_from_history(&ui).await;
     ui.key(KeyCode::Enter);
     ui.wait_for("applied", WAIT).await;
     assert_eq!(

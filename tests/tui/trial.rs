@@ -595,38 +595,16 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
 /// kind `patch` naming nothing.
 #[tokio::test]
 async fn a_history_undo_kept_through_a_conflict_is_still_recorded_as_its_revert() {
-    use orws::state::history::{self, HistoryEntry, Kind};
-
+    use crate::support::{client::client, tui_loop};
+    use orws::state::history::{self, Kind};
     use orws::workspace::PatchBody;
-    use std::time::Duration;
-    const WAIT: Duration = Duration::from_secs(10);
-    let server = orws::fake::start(orws::fake::FakeConfig::default())
-        .await
-        .unwrap();
-    let mut config = orws::api::ClientConfig::new(server.url(), orws::api::ApiKey::new("test-key"));
-    config.timeout = Duration::from_secs(5);
-    let client = orws::api::Client::new(config).unwrap();
+    use tui_loop::WAIT;
+    let server = tui_loop::fake().await;
+    let client = client(&server);
     let fields = |v: serde_json::Value| v.as_object().unwrap().clone();
-    let before = client.get(PRODUCTION).await.unwrap();
-    let patch = PatchBody::from_fields(fields(serde_json::json!({"description": "changed"})));
-    let after = client.patch(PRODUCTION, &patch).await.unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let e = HistoryEntry::new(
-        "2026-11-29T14:05:09Z".into(),
-        client.host(),
-        &patch,
-        &before,
-        &after,
-    );
-    history::append(state.path(), &e).unwrap();
-
+    let (state, e) = tui_loop::a_change_in_history(&client, PRODUCTION).await;
     let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
-    ui.wait_for("production", WAIT).await;
-    ui.key(KeyCode::Char('H'));
-    ui.wait_for("\"changed\"", WAIT).await;
-    ui.key(KeyCode::Char('u'));
-    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
-        .await;
+    tui_loop::undo_from_history(&ui).await;
     // Someone else changes it during the review.
     let theirs = PatchBody::from_fields(fields(serde_json::json!({"description": "theirs"})));
     client.patch(PRODUCTION, &theirs).await.unwrap();
