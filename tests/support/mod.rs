@@ -8,4 +8,5 @@ pub mod common;
 pub mod hostile_http;
 pub mod pty_screen;
 pub mod scripted;
+pub mod tui_app;
 pub mod tui_loop;

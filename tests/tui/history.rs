@@ -6,6 +6,7 @@
 use crate::support::client::client;
 use crate::support::common;
 use crate::support::hostile_http;
+use crate::support::tui_app::draw;
 use crate::support::tui_loop::{Setup, a_change_in_history, undo_from_history};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,12 +14,7 @@ use orws::api::{ApiKey, Client, ClientConfig};
 use orws::state::history::{self, HistoryEntry, Kind};
 use orws::tui::app::{App, Effect, Msg, Screen};
 use orws::tui::screens::admin_write::AdminRequest;
-use orws::tui::test_host::buffer_text;
-use orws::tui::theme::Theme;
-use orws::tui::view;
 use orws::workspace::{PatchBody, Workspace};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
@@ -120,14 +116,6 @@ fn history_open() -> App {
     assert!(matches!(app.screen, Screen::History(_)));
     app.update(Msg::HistoryLoaded(Ok(entries())));
     app
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
 }
 
 fn shown_ids(app: &App) -> Vec<String> {

@@ -325,13 +325,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 fn draw(app: &App) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let mut terminal = Terminal::new(TestBackend::new(220, 40)).unwrap();
-    terminal
-        .draw(|frame| orws::tui::view::draw(frame, app, &orws::tui::theme::Theme::new(false)))
-        .unwrap();
-    orws::tui::test_host::buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, 220, 40)
 }
 
 /// The app on staging, whose answer names `guardrail` as its default one.

@@ -33,13 +33,7 @@ fn opened() -> App {
 
 /// The app drawn without colour at `w`×`h`.
 fn screen(app: &App, w: u16, h: u16) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| orws::tui::view::draw(f, app, &orws::tui::theme::Theme::new(false)))
-        .unwrap();
-    orws::tui::test_host::buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, w, h)
 }
 
 /// Was: the Budgets review counted its lines before they wrapped, so at 60×20 End stopped a

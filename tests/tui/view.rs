@@ -236,11 +236,7 @@ fn catalog() -> Catalog {
 // ---- rendering --------------------------------------------------------------------------
 
 fn buffer(app: &App, (w, h): (u16, u16), color: bool) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(color)))
-        .unwrap();
-    terminal.backend().buffer().clone()
+    crate::support::tui_app::buffer(app, w, h, color)
 }
 
 fn screen(app: &App, size: (u16, u16)) -> String {
