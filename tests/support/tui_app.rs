@@ -27,3 +27,15 @@ pub fn buffer(app: &App, w: u16, h: u16, color: bool) -> Buffer {
 pub fn draw(app: &App, w: u16, h: u16) -> String {
     buffer_text(&buffer(app, w, h, false))
 }
+
+/// The editor the effects open: its text and file name; a panic naming the effects if none.
+#[track_caller]
+pub fn opened_editor(effects: &[Effect]) -> (String, String) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::OpenEditor { text, file } => Some((text.clone(), file.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no editor: {effects:?}"))
+}
