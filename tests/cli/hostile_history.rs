@@ -232,7 +232,6 @@ fn could_not_open_names_the_workspace_with_its_controls_made_visible() {
 /// killed orws at once, leaving landed writes unrecorded.
 #[test]
 fn ctrl_c_during_a_batch_revert_records_what_landed() {
-    use std::io::{BufRead, BufReader};
     use std::time::{Duration, Instant};
     let server = cli_bin::fake_with(orws::fake::FakeConfig {
         latency: Duration::from_millis(150),
@@ -269,13 +268,7 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
             "--yes",
         ],
     );
-    let (line_tx, lines) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = line_tx.send(line);
-        }
-    });
+    let lines = cli_bin::stderr_lines(&mut child);
     // Ctrl-C once the first write is done.
     let deadline = Instant::now() + DEADLINE;
     loop {

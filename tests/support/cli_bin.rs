@@ -119,6 +119,19 @@ pub fn spawn_at(home: &Path, url: &str, args: &[&str]) -> Child {
         .expect("the binary starts")
 }
 
+/// The lines `child` writes to stderr, as they come (its stderr taken).
+pub fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader};
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
 /// Runs `cmd` to the end, stdout and stderr collected, killed past the deadline (`args` name
 /// it in the panic).
 pub fn finish(cmd: &mut Command, args: &[&str]) -> Out {
