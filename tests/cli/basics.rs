@@ -2,11 +2,9 @@
 //! section 1), against `--demo` and against an `orws serve-fake` child process.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 
-use crate::support::cli_bin::{self, DEADLINE, Out as Run, orws_env};
+use crate::support::cli_bin::{self, Out as Run, orws_env};
 
 const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 
@@ -21,9 +19,10 @@ fn orws(args: &[&str]) -> Run {
     orws_env(args, &[])
 }
 
-/// `orws serve-fake` as a child process, killed when dropped.
+/// `orws serve-fake` as a child process in a home of its own, killed when dropped.
 struct ServeFake {
-    child: Child,
+    /// Dropped first: the server stops before its home goes.
+    _fake: cli_bin::ServeFake,
     url: String,
     _home: tempfile::TempDir,
 }
@@ -33,35 +32,12 @@ impl ServeFake {
         let home = tempfile::tempdir().unwrap();
         let mut args = vec!["serve-fake"];
         args.extend_from_slice(extra);
-        let mut child = command(&home, &args, &[])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve-fake starts");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = tx.send(lines.next());
-            // Keep draining so the child never blocks on a full pipe.
-            for _ in lines {}
-        });
-        let first = rx.recv_timeout(DEADLINE);
-        let mut guard = Self {
-            child,
-            url: String::new(),
+        let fake = cli_bin::ServeFake::start(command(&home, &args, &[]));
+        Self {
+            url: fake.url.clone(),
+            _fake: fake,
             _home: home,
-        };
-        match first {
-            Ok(Some(Ok(line))) => guard.url = line.trim().to_string(),
-            other => panic!("serve-fake printed no URL: {other:?}"),
         }
-        assert!(
-            guard.url.starts_with("http://127.0.0.1:") && guard.url.ends_with("/api/v1"),
-            "first line: {}",
-            guard.url
-        );
-        guard
     }
 
     /// Runs orws against this server with a key.
@@ -76,13 +52,6 @@ impl ServeFake {
         let run = self.run(&["--output", "json", "get", workspace]);
         assert_eq!(run.code, 0, "{run:?}");
         serde_json::from_str(&run.stdout).expect("get prints JSON")
-    }
-}
-
-impl Drop for ServeFake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

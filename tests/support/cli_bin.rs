@@ -247,3 +247,51 @@ pub fn writes(server: &FakeServer) -> Vec<RecordedRequest> {
         .filter(|r| r.method != "GET")
         .collect()
 }
+
+/// `orws serve-fake` run from `cmd` (its arguments and home already set), killed when
+/// dropped; its URL is the first line it prints.
+pub struct ServeFake {
+    child: Child,
+    pub url: String,
+}
+
+impl ServeFake {
+    pub fn start(mut cmd: Command) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve-fake starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = tx.send(lines.next());
+            // Keep draining so the child never blocks on a full pipe.
+            for _ in lines {}
+        });
+        let url = match rx.recv_timeout(DEADLINE) {
+            Ok(Some(Ok(line))) => line.trim().to_string(),
+            other => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("serve-fake printed no URL: {other:?}");
+            }
+        };
+        let guard = Self { child, url };
+        assert!(
+            guard.url.starts_with("http://127.0.0.1:") && guard.url.ends_with("/api/v1"),
+            "first line: {}",
+            guard.url
+        );
+        guard
+    }
+}
+
+impl Drop for ServeFake {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
