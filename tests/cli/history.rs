@@ -318,20 +318,7 @@ fn revert_of_a_key_disable_enables_it_again() {
 fn batch_of_two(home: &Path, server: &FakeServer) -> String {
     patch(home, server, "production", "description=bulk");
     patch(home, server, "dev", "description=bulk");
-    let path = home.join("state/orws/history.jsonl");
-    let parts: Vec<orws::state::history::HistoryEntry> = std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let host = parts[0].host.clone();
-    let batch = orws::state::history::HistoryEntry::batch(&host, parts);
-    std::fs::write(
-        &path,
-        format!("{}\n", serde_json::to_string(&batch).unwrap()),
-    )
-    .unwrap();
-    batch.id
+    cli_bin::as_one_batch(home)
 }
 
 #[test]

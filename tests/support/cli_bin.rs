@@ -186,6 +186,25 @@ pub fn history_ids(home: &std::path::Path, url: &str) -> Vec<String> {
         .collect()
 }
 
+/// Rewrites the history of `home` as one batch entry of all its lines, as `apply` or a bulk
+/// edit writes it; the batch's id.
+pub fn as_one_batch(home: &Path) -> String {
+    let path = home.join("state/orws/history.jsonl");
+    let parts: Vec<orws::state::history::HistoryEntry> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let host = parts[0].host.clone();
+    let batch = orws::state::history::HistoryEntry::batch(&host, parts);
+    std::fs::write(
+        &path,
+        format!("{}\n", serde_json::to_string(&batch).unwrap()),
+    )
+    .unwrap();
+    batch.id
+}
+
 /// [`orws_in`] against `url`.
 pub fn orws_at(home: &Path, url: &str, args: &[&str]) -> Out {
     finish(&mut command_at(home, url, args), args)
