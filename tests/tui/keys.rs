@@ -4,6 +4,7 @@
 //! picker's filter takes text.
 
 use crate::support::common;
+use crate::support::tui_app::draw;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
@@ -12,7 +13,6 @@ use orws::submit::WriteOutcome;
 use orws::tui::app::{App, ConflictFound, Effect, Msg, Overlay, Screen, SubmitOutcome};
 use orws::tui::chrome::{all_keys, scope_hints};
 use orws::tui::input;
-use orws::tui::test_host::buffer_text;
 use orws::tui::theme::Theme;
 use orws::tui::view;
 use orws::workspace::{FIELDS, FieldKind, PatchBody, Workspace, check_conflicts};
@@ -31,14 +31,6 @@ fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     press(app, code, KeyModifiers::NONE)
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
 }
 
 fn ws(id: &str, name: &str) -> Workspace {
