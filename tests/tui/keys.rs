@@ -120,7 +120,7 @@ fn review_scrolled() -> App {
     draw(&app, 80, 24);
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         1
     );
     app
@@ -788,7 +788,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     let mut app = review_scrolled();
     key(&mut app, KeyCode::Char('g'));
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         0
     );
     let top = draw(&app, 80, 24);
@@ -796,7 +796,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     key(&mut app, KeyCode::Char('G'));
     let (content, shown) = app.drawn.borrow().review;
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         content - shown
     );
     let bottom = draw(&app, 80, 24);
@@ -818,7 +818,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         0
     );
 }

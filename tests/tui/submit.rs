@@ -153,7 +153,7 @@ fn undo_on_the_result_opens_a_review_of_the_inverse() {
     };
     assert_eq!(base.name(), "Production 2");
     assert_eq!(patch.to_body_string(), r#"{"name":"Production"}"#);
-    let flow = orws::tui::screens::settings_write::flow(&app).unwrap();
+    let flow = orws::tui::app::settings_write::flow(&app).unwrap();
     assert!(flow.is_sending() && flow.plan.revert);
 }
 

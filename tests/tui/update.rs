@@ -676,7 +676,7 @@ fn review_then_enter_submits_the_minimal_patch() {
     assert_eq!(base, &production());
     assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
     assert!(matches!(
-        orws::tui::screens::settings_write::flow(&app).map(|f| &f.phase),
+        orws::tui::app::settings_write::flow(&app).map(|f| &f.phase),
         Some(orws::tui::flow::Phase::Sending(s)) if !s.sending
     ));
     assert!(app.is_busy(), "the spinner runs");

@@ -4,6 +4,7 @@
 mod drafts;
 mod overlays;
 pub mod questions;
+pub mod settings_write;
 mod submit;
 pub mod tabs;
 
@@ -269,7 +270,7 @@ impl App {
 
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
-        crate::tui::screens::settings_write::flow(self).is_some_and(|f| f.is_sending())
+        crate::tui::app::settings_write::flow(self).is_some_and(|f| f.is_sending())
             || crate::tui::screens::bulk::is_sending(self)
             || self.admin.as_ref().is_some_and(|w| w.is_sending())
             || matches!(self.screen, Screen::Loading { error: None, .. })
@@ -283,12 +284,12 @@ impl App {
 
     /// The phase of the settings write flow showing, if one is.
     pub fn settings_write(&self) -> Option<crate::tui::flow::Shown> {
-        crate::tui::screens::settings_write::flow(self).map(|f| f.shown())
+        crate::tui::app::settings_write::flow(self).map(|f| f.shown())
     }
 
     /// The settings write's Result showing, if it is.
     pub fn settings_result(&self) -> Option<&ResultView> {
-        match crate::tui::screens::settings_write::flow(self).map(|f| &f.phase) {
+        match crate::tui::app::settings_write::flow(self).map(|f| &f.phase) {
             Some(crate::tui::flow::Phase::Result(view)) => Some(view),
             _ => None,
         }
@@ -508,7 +509,7 @@ impl App {
                 vec![]
             }
             Msg::SubmitSending => {
-                if let Some(flow) = crate::tui::screens::settings_write::flow_mut(self)
+                if let Some(flow) = crate::tui::app::settings_write::flow_mut(self)
                     && let crate::tui::flow::Phase::Sending(s) = &mut flow.phase
                 {
                     s.sending = true;
@@ -737,7 +738,7 @@ impl App {
     /// picker, the settings PATCH, a bulk edit, the Budgets or Guardrail tab's own), else the
     /// Conflict of a draft or a re-read, which is no write.
     fn act_flow(&mut self, scope: Scope, key: FlowKey) -> Vec<Effect> {
-        use crate::tui::screens::{admin_write, bulk, settings_write};
+        use crate::tui::screens::{admin_write, bulk};
         if self.admin.is_some() {
             return admin_write::act(self, key);
         }

@@ -268,8 +268,8 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     {
         return flow.hints();
     }
-    if let Some(flow) = crate::tui::screens::settings_write::flow(app)
-        .filter(|_| crate::tui::app::is_flow_scope(scope))
+    if let Some(flow) =
+        crate::tui::app::settings_write::flow(app).filter(|_| crate::tui::app::is_flow_scope(scope))
     {
         return flow.hints();
     }

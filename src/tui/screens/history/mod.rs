@@ -488,11 +488,11 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             app.form = Some(fresh);
             let effects = app.review();
             let reverting = app.take_reverting();
-            if let Some(flow) = crate::tui::screens::settings_write::flow_mut(app) {
+            if let Some(flow) = crate::tui::app::settings_write::flow_mut(app) {
                 flow.from_history = reverting.is_some();
                 flow.reverting = reverting;
             }
-            if crate::tui::screens::settings_write::flow(app).is_some() {
+            if crate::tui::app::settings_write::flow(app).is_some() {
                 if moved.is_empty() {
                     app.review_message(Level::Info, "Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
                 } else {
