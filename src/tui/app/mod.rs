@@ -1,7 +1,9 @@
 //! The one state of the TUI, the messages that change it, and the effects it asks for.
 //! `update` decides; it never awaits, reads the clock, or touches the network or the disk.
 
+pub mod delete;
 mod drafts;
+pub mod history;
 mod overlays;
 pub mod questions;
 pub mod settings_write;
@@ -457,12 +459,12 @@ impl App {
             Msg::Refreshed(result) => self.on_refreshed(result),
             Msg::Budgets(msg) => {
                 let effects = crate::tui::screens::budgets::host::update(self, msg);
-                crate::tui::screens::history::tab_loaded(self);
+                crate::tui::app::history::tab_loaded(self);
                 effects
             }
             Msg::Guardrail(msg) => {
                 let effects = crate::tui::screens::guardrail::host::update(self, msg);
-                crate::tui::screens::history::tab_loaded(self);
+                crate::tui::app::history::tab_loaded(self);
                 effects
             }
             Msg::KeysLoaded {
@@ -498,7 +500,7 @@ impl App {
                 vec![]
             }
             Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
-            Msg::HistoryLoaded(result) => crate::tui::screens::history::loaded(self, result),
+            Msg::HistoryLoaded(result) => crate::tui::app::history::loaded(self, result),
             Msg::Bulk(msg) => crate::tui::screens::bulk::on_msg(self, msg),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
@@ -614,11 +616,11 @@ impl App {
                 vec![]
             }
             Input::Text(TextInput::HistoryFilter, key) => {
-                crate::tui::screens::history::filter_key(self, key);
+                crate::tui::app::history::filter_key(self, key);
                 vec![]
             }
             Input::Text(TextInput::DeleteSlug, key) => {
-                crate::tui::screens::delete::type_key(self, key);
+                crate::tui::app::delete::type_key(self, key);
                 vec![]
             }
             Input::Text(TextInput::CreateEdit, key) => {
@@ -663,7 +665,7 @@ impl App {
     /// here alike wherever the scope has them; every other key goes to its scope's handler as
     /// that scope's own key enum.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        use crate::tui::screens::{bulk, delete, history, keys_tab, members_tab};
+        use crate::tui::screens::{bulk, keys_tab, members_tab};
         match action {
             Action::Help => return self.show_help(),
             // Asks first when there are unsaved edits.
@@ -884,10 +886,10 @@ impl App {
                 self.status = None;
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
                 if std::mem::take(&mut self.delete_after_open) {
-                    effects.extend(crate::tui::screens::delete::start(self));
+                    effects.extend(crate::tui::app::delete::start(self));
                 }
                 if let Some(then) = self.after_open.take() {
-                    effects.extend(crate::tui::screens::history::after_open(self, then));
+                    effects.extend(crate::tui::app::history::after_open(self, then));
                 }
                 effects.extend(self.catalog_once());
                 return effects;
@@ -960,7 +962,7 @@ impl App {
                 None => vec![],
             },
             FormAction::Back => self.leave(false),
-            FormAction::DeleteWorkspace => crate::tui::screens::delete::start(self),
+            FormAction::DeleteWorkspace => crate::tui::app::delete::start(self),
             FormAction::ExternalEditor => match &mut self.form {
                 Some(form) => {
                     let (text, file) = form.external_editor_text();

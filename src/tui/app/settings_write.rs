@@ -58,7 +58,7 @@ pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
                 }
             }
             app.screen = Screen::Form;
-            crate::tui::screens::history::open(app)
+            crate::tui::app::history::open(app)
         }
         // Leaving a Review: its line ("Enter sends …") no longer applies.
         Step::Left => {

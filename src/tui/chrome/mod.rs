@@ -311,7 +311,7 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::Members => crate::tui::screens::members_tab::hints(app),
         Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
         Scope::Create => crate::tui::screens::create::hints(),
-        Scope::Delete => crate::tui::screens::delete::hints(app),
+        Scope::Delete => crate::tui::app::delete::hints(app),
         Scope::History => crate::tui::screens::history::hints(app),
     }
 }

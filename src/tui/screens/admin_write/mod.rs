@@ -151,7 +151,7 @@ pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
         Step::Left => {
             app.admin = None;
             if from_history {
-                return crate::tui::screens::history::open(app);
+                return crate::tui::app::history::open(app);
             }
             app.info("Nothing was sent.");
             vec![]

@@ -280,7 +280,7 @@ pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
         Step::Left if bulk.from_history => {
             // Back to the History the undo came from.
             let mut effects = close(app);
-            effects.extend(crate::tui::screens::history::open(app));
+            effects.extend(crate::tui::app::history::open(app));
             effects
         }
         Step::Left => {

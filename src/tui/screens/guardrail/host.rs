@@ -43,7 +43,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let mut effects = effects(app, fx);
     if left {
         // Esc on an undo's Review from the History: back to the History.
-        effects.extend(crate::tui::screens::history::open(app));
+        effects.extend(crate::tui::app::history::open(app));
     }
     effects
 }
