@@ -653,7 +653,10 @@ async fn tui_a_create_that_is_not_ours_is_not_claimed() {
         let Err(why) = result else {
             panic!("claimed: {result:?}");
         };
-        assert!(why.contains("cannot tell that it created it"), "{why}");
+        assert!(
+            why.to_string().contains("cannot tell that it created it"),
+            "{why}"
+        );
         assert_eq!(sent(&server, "POST").len(), 1);
         assert!(exists(&world, PROD_ID));
     }

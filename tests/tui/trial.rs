@@ -6,7 +6,21 @@ use crate::support::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::budgets::{Budgets, Interval, Limits};
 use orws::tui::app::{App, Effect, Msg};
+use orws::tui::screens::admin_write::{AdminFailure, AdminRequest};
 use orws::tui::screens::budgets::BudgetsMsg;
+use orws::write::send::Why;
+
+/// An admin write the server refused.
+fn rejected() -> AdminFailure {
+    let refusal = orws::api::ApiError::BadRequest {
+        message: "no".into(),
+        field: None,
+    };
+    AdminFailure::single(
+        AdminRequest::DeleteKey { hash: "h1".into() },
+        Why::Refused(refusal),
+    )
+}
 
 const PRODUCTION: &str = "550e8400-e29b-41d4-a716-446655440000";
 
@@ -248,10 +262,14 @@ fn r_on_a_failed_key_write_re_reads_the_list_as_it_says() {
     let mut app = keys_tab();
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(Err(
-        "key h1 is no longer in workspace ws (moved or deleted since); nothing was sent: r re-reads the list"
-            .into(),
-    )));
+    let gone = Why::KeyGone {
+        hash: "h1".into(),
+        at: Some("ws".into()),
+    };
+    app.update(Msg::AdminSent(Err(AdminFailure::single(
+        AdminRequest::DeleteKey { hash: "h1".into() },
+        gone,
+    ))));
     let effects = press(&mut app, KeyCode::Char('r'));
     assert_eq!(
         effects,
@@ -422,9 +440,7 @@ fn an_admin_result_offers_undo_only_where_there_is_one() {
 
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(
-        Err("the server rejected the request".into()),
-    ));
+    app.update(Msg::AdminSent(Err(rejected())));
     assert!(!offers(app.admin.as_ref().unwrap(), Action::Undo));
     press(&mut app, KeyCode::Enter);
 
@@ -460,9 +476,7 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
 
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(
-        Err("the server rejected the request".into()),
-    ));
+    app.update(Msg::AdminSent(Err(rejected())));
     press(&mut app, KeyCode::Esc);
     let said = status(&app);
     assert!(said.contains("the server rejected the request"), "{said}");

@@ -535,7 +535,9 @@ fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
     app.update(Msg::EditorClosed(Ok("From the editor\n".into())));
     assert_eq!(current(&app, "description"), Some(json!("From the editor")));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
-    app.update(Msg::EditorClosed(Err("vi exited with 1".into())));
+    app.update(Msg::EditorClosed(Err(
+        orws::tui::external_editor::EditorError::NoneInTests,
+    )));
     assert_eq!(app.status.clone().unwrap().level, Level::Error);
     assert_eq!(current(&app, "description"), Some(json!("From the editor")));
 }

@@ -89,7 +89,8 @@ async fn a_key_a_colleague_moved_during_the_wait_is_not_moved_again() {
     }];
     let error = send(&client(&server.url), &moving, Some(PROD_ID), None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("conflict"), "{error}");
     assert!(error.contains("nothing more was sent"), "{error}");
     assert_eq!(
@@ -106,7 +107,8 @@ async fn a_key_delete_when_the_key_was_moved_away_is_a_conflict_not_deleted() {
     let deleting = vec![AdminRequest::DeleteKey { hash: "h1".into() }];
     let error = send(&client(&server.url), &deleting, Some(PROD_ID), None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("conflict"), "{error}");
     assert!(error.contains(DEV), "names where the key went: {error}");
     assert_eq!(writes(&log), 1, "{:?}", log.lock().unwrap());
@@ -345,7 +347,8 @@ async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
         Some(&reviewed),
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         error.contains("conflict") && error.contains("name"),
         "{error}"

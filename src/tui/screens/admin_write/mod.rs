@@ -12,6 +12,8 @@ use serde_json::Value;
 /// The requests of an admin write and the server's answers: the core's, under the names the
 /// TUI knows them by.
 pub use crate::write::request::{Answer as AdminAnswer, Request as AdminRequest};
+/// Why an admin write stopped: the core's failure of the plan's send.
+pub use crate::write::send::Failure as AdminFailure;
 
 /// How an admin write ended, as its Result shows it: a line on what happened, or why it
 /// failed (nothing more was sent after it).
@@ -251,7 +253,7 @@ pub async fn send(
     requests: &[AdminRequest],
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
-) -> Result<Vec<AdminAnswer>, String> {
+) -> Result<Vec<AdminAnswer>, AdminFailure> {
     send_reviewed(client, requests, workspace, key_in, None).await
 }
 
@@ -262,7 +264,7 @@ pub async fn send_reviewed(
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
     reviewed: Option<&crate::workspace::Workspace>,
-) -> Result<Vec<AdminAnswer>, String> {
+) -> Result<Vec<AdminAnswer>, AdminFailure> {
     let plan = crate::write::send::Plan {
         requests,
         key_at: key_in.map(|(_, at)| at.as_str()).or(workspace),
@@ -276,7 +278,6 @@ pub async fn send_reviewed(
         |_, _| {},
     )
     .await
-    .map_err(|f| failure_text(&f))
 }
 
 /// A failed send as the TUI says it: a workspace delete's refusal with the rule behind it.
@@ -291,7 +292,7 @@ fn failure_text(f: &crate::write::send::Failure) -> String {
 }
 
 /// The answer to the write in flight: the tabs take in what changed.
-pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effect> {
+pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Vec<Effect> {
     let Some(flow) = &mut app.admin else {
         // Stopped waiting meanwhile: the tab re-reads instead.
         return vec![];
@@ -362,7 +363,8 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
             }
             return effects;
         }
-        Err(e) => {
+        Err(f) => {
+            let e = failure_text(&f);
             // The refusal tells what the keys could not: this is the default workspace (R3).
             if crate::admin::keys::refusal_means_default(&e)
                 && let Some(flow) = &mut app.delete
