@@ -281,13 +281,24 @@ pub async fn send_reviewed(
 }
 
 /// A failed send as the TUI says it: a workspace delete's refusal with the rule behind it.
-fn failure_text(f: &crate::write::send::Failure) -> String {
+fn failure_text(f: &AdminFailure) -> String {
     use crate::write::send::Why;
     match (&f.why, &f.request) {
         (Why::Refused(e), AdminRequest::DeleteWorkspace { .. }) => {
-            f.told(crate::tui::screens::delete::explain(&e.to_string()))
+            let rule = crate::admin::keys::DeleteRefusal::of(e);
+            f.told(crate::tui::screens::delete::explain(e, rule))
         }
         _ => f.to_string(),
+    }
+}
+
+/// The rule behind the server's refusal of a workspace delete, if that is how `f` ended.
+fn delete_refusal(f: &AdminFailure) -> Option<crate::admin::keys::DeleteRefusal> {
+    match (&f.why, &f.request) {
+        (crate::write::send::Why::Refused(e), AdminRequest::DeleteWorkspace { .. }) => {
+            crate::admin::keys::DeleteRefusal::of(e)
+        }
+        _ => None,
     }
 }
 
@@ -364,15 +375,14 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
             return effects;
         }
         Err(f) => {
-            let e = failure_text(&f);
             // The refusal tells what the keys could not: this is the default workspace (R3).
-            if crate::admin::keys::refusal_means_default(&e)
+            if delete_refusal(&f) == Some(crate::admin::keys::DeleteRefusal::Default)
                 && let Some(flow) = &mut app.delete
             {
                 flow.is_default = Some(true);
             }
             write.then_picker = false;
-            flow.finish(Err(e));
+            flow.finish(Err(failure_text(&f)));
         }
     }
     vec![]

@@ -237,16 +237,17 @@ pub fn type_key(app: &mut App, key: KeyEvent) {
     }
 }
 
-/// The server refused: say why in the rules' words (R1, R3), the server's own words first.
-pub fn explain(message: &str) -> String {
-    if keys::refusal_means_default(message) {
-        format!(
-            "{message}. {} Space confirms it.",
+/// The server refused the delete (`rule`, when it names one): say why in the rules' words
+/// (R1, R3), the server's own words first.
+pub fn explain(error: &crate::api::ApiError, rule: Option<keys::DeleteRefusal>) -> String {
+    match rule {
+        Some(keys::DeleteRefusal::Default) => format!(
+            "{error}. {} Space confirms it.",
             keys::DEFAULT_DELETE_DISABLES
-        )
-    } else if keys::refusal_means_keys_remain(message) {
-        format!("{message}. {}", keys::DELETE_NEEDS_NO_KEYS)
-    } else {
-        message.to_string()
+        ),
+        Some(keys::DeleteRefusal::KeysRemain) => {
+            format!("{error}. {}", keys::DELETE_NEEDS_NO_KEYS)
+        }
+        None => error.to_string(),
     }
 }
