@@ -89,6 +89,9 @@ pub struct Runtime {
     cache_dir: Option<PathBuf>,
     /// Set when the edits could not be kept on the way out.
     lost: LostEdits,
+    /// How every write waits out a busy server (429/503): the real wait by default, none in
+    /// tests ([`Runtime::with_retry`]).
+    retry: RetryPolicy,
 }
 
 /// The draft side of the runtime: the store, its writer thread, and what waits to be written.
@@ -132,7 +135,14 @@ impl Runtime {
             drafts: None,
             cache_dir: None,
             lost: None,
+            retry: RetryPolicy::default(),
         }
+    }
+
+    /// Writes wait out a busy server as `policy` says (tests: [`RetryPolicy::without_waiting`]).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 
     /// At most `n` writes of a bulk edit in flight at once (at least 1).
@@ -405,8 +415,10 @@ impl Runtime {
                         old.abort();
                     }
                     self.submit_writes = true;
+                    let policy = self.retry;
                     self.submit = Some(tokio::spawn(async move {
-                        let _ = tx.send(Msg::Written(submit(&client, &tx, base, patch).await));
+                        let written = submit(&client, &tx, base, patch, policy).await;
+                        let _ = tx.send(Msg::Written(written));
                     }));
                 }
                 Effect::CancelSubmit { reread } => {
@@ -560,6 +572,7 @@ impl Runtime {
                         old.abort();
                     }
                     self.submit_writes = true;
+                    let policy = self.retry;
                     self.submit = Some(tokio::spawn(async move {
                         let result = crate::tui::screens::admin_write::send_reviewed(
                             &client,
@@ -567,6 +580,7 @@ impl Runtime {
                             workspace.as_deref(),
                             key_in.as_ref(),
                             base.as_deref(),
+                            policy,
                         )
                         .await;
                         let _ = tx.send(Msg::AdminSent(result));
@@ -586,8 +600,9 @@ impl Runtime {
                     }
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     let send = matches!(effect, BudgetsEffect::Send(_));
+                    let policy = self.retry;
                     let task = tokio::spawn(async move {
-                        if let Some(msg) = runner::run(&client, &workspace, effect).await {
+                        if let Some(msg) = runner::run(&client, &workspace, effect, policy).await {
                             let _ = tx.send(Msg::Budgets(msg));
                         }
                     });
@@ -604,8 +619,9 @@ impl Runtime {
                     }
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     let send = matches!(effect, GuardrailEffect::Send(_));
+                    let policy = self.retry;
                     let task = tokio::spawn(async move {
-                        if let Some(msg) = runner::run(&client, &id, effect).await {
+                        if let Some(msg) = runner::run(&client, &id, effect, policy).await {
                             let _ = tx.send(Msg::Guardrail(msg));
                         }
                     });
@@ -629,9 +645,10 @@ impl Runtime {
                 let (client, tx) = (self.background.clone(), self.tx.clone());
                 // Each write is in the history as soon as it lands (a kill loses at most
                 // those in flight).
-                let options = batch::Options::new(self.concurrency)
+                let mut options = batch::Options::new(self.concurrency)
                     .recorded(self.state_dir.clone(), self.client.host())
                     .reverting(reverting);
+                options.policy = self.retry;
                 self.bulk_task = Some(tokio::spawn(async move {
                     let forward = async {
                         while let Some(event) = rx.recv().await {
@@ -810,6 +827,7 @@ async fn submit(
     tx: &UnboundedSender<Msg>,
     base: crate::workspace::Workspace,
     patch: crate::workspace::PatchBody,
+    policy: RetryPolicy,
 ) -> WriteOutcome {
     let request = WriteRequest {
         id: base.id(),
@@ -818,7 +836,7 @@ async fn submit(
         expects: &[],
         base_is_fresh: false,
     };
-    safe_patch(client, request, RetryPolicy::default(), |phase| {
+    safe_patch(client, request, policy, |phase| {
         let msg = match phase {
             Phase::Sending { .. } => Msg::SubmitSending,
             Phase::Waiting(notice) => Msg::Retrying(notice),

@@ -274,7 +274,14 @@ fn client(url: String) -> Client {
 /// Runs the effects the runner handles until none is left.
 async fn drive(s: &mut BudgetsState, c: &Client, mut fx: Vec<BudgetsEffect>) {
     while let Some(e) = fx.pop() {
-        if let Some(msg) = runner::run(c, PRODUCTION, e).await {
+        if let Some(msg) = runner::run(
+            c,
+            PRODUCTION,
+            e,
+            orws::write::RetryPolicy::without_waiting(),
+        )
+        .await
+        {
             fx.extend(s.update(msg));
         }
     }

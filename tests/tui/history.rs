@@ -479,7 +479,13 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         config.timeout = Duration::from_secs(10);
         Client::new(config).unwrap()
     };
-    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending())).await;
+    let msg = runner::run(
+        &c,
+        GR,
+        GuardrailEffect::Send(pending()),
+        orws::write::RetryPolicy::without_waiting(),
+    )
+    .await;
     let Some(GuardrailMsg::Sent(Ok(g))) = msg else {
         panic!("{msg:?}");
     };
@@ -497,7 +503,13 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         config.timeout = Duration::from_secs(10);
         Client::new(config).unwrap()
     };
-    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending())).await;
+    let msg = runner::run(
+        &c,
+        GR,
+        GuardrailEffect::Send(pending()),
+        orws::write::RetryPolicy::without_waiting(),
+    )
+    .await;
     assert!(matches!(msg, Some(GuardrailMsg::Sent(Err(_)))), "{msg:?}");
 }
 
@@ -553,7 +565,13 @@ async fn a_budgets_write_whose_answer_was_lost_but_landed_counts_as_landed() {
         let mut config = ClientConfig::new(server.url.clone(), ApiKey::new("k"));
         config.timeout = Duration::from_secs(10);
         let c = Client::new(config).unwrap();
-        let msg = runner::run(&c, PROD, BudgetsEffect::Send(pending())).await;
+        let msg = runner::run(
+            &c,
+            PROD,
+            BudgetsEffect::Send(pending()),
+            orws::write::RetryPolicy::without_waiting(),
+        )
+        .await;
         let Some(BudgetsMsg::Sent { landed, failure }) = msg else {
             panic!("{msg:?}");
         };

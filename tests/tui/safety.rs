@@ -46,7 +46,9 @@ fn start_on(
     state: &Path,
 ) -> (TestDriver, tokio::task::JoinHandle<App>) {
     let (mut app, first) = App::new(client.host(), Some("production".into()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.to_path_buf()));
+    let mut runtime = Runtime::new(client)
+        .with_state_dir(Some(state.to_path_buf()))
+        .with_retry(orws::write::RetryPolicy::without_waiting());
     let task = tokio::spawn(async move {
         runtime
             .run(&mut host, &mut app, &Theme::new(false), first)

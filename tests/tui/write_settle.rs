@@ -345,6 +345,7 @@ async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
         Some(DEV),
         None,
         Some(&reviewed),
+        orws::write::RetryPolicy::without_waiting(),
     )
     .await
     .unwrap_err()
@@ -467,6 +468,7 @@ async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
         &client(&server.url),
         G,
         guardrail::GuardrailEffect::Send(pending),
+        orws::write::RetryPolicy::without_waiting(),
     )
     .await;
     let Some(guardrail::GuardrailMsg::Conflict { fields, now }) = msg else {
@@ -512,6 +514,7 @@ async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
         &client(&server.url),
         PROD_ID,
         budgets::BudgetsEffect::Send(pending),
+        orws::write::RetryPolicy::without_waiting(),
     )
     .await;
     let Some(budgets::BudgetsMsg::Conflict { now, changed }) = msg else {

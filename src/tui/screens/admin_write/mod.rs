@@ -254,16 +254,19 @@ pub async fn send(
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
 ) -> Result<Vec<AdminAnswer>, AdminFailure> {
-    send_reviewed(client, requests, workspace, key_in, None).await
+    let policy = crate::write::RetryPolicy::default();
+    send_reviewed(client, requests, workspace, key_in, None, policy).await
 }
 
-/// [`send`], with the workspace as the Review saw it: a delete is settled against it.
+/// [`send`], with the workspace as the Review saw it (a delete is settled against it), and
+/// the runtime's wait for a busy server.
 pub async fn send_reviewed(
     client: &crate::api::Client,
     requests: &[AdminRequest],
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
     reviewed: Option<&crate::workspace::Workspace>,
+    policy: crate::write::RetryPolicy,
 ) -> Result<Vec<AdminAnswer>, AdminFailure> {
     let plan = crate::write::send::Plan {
         requests,
@@ -271,13 +274,7 @@ pub async fn send_reviewed(
         reviewed,
         ..Default::default()
     };
-    crate::write::send::send(
-        client,
-        &plan,
-        crate::write::RetryPolicy::default(),
-        |_, _| {},
-    )
-    .await
+    crate::write::send::send(client, &plan, policy, |_, _| {}).await
 }
 
 /// A failed send as the TUI says it: a workspace delete's refusal with the rule behind it.
