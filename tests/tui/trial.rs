@@ -220,12 +220,14 @@ fn back_from_the_undo_review_the_result_does_not_keep_the_reviews_line() {
     fields.insert("name".into(), serde_json::json!("Production 2"));
     let mut after = common::production();
     after.set("name", serde_json::json!("Production 2"));
-    app.update(Msg::Submitted(Ok(orws::tui::app::SubmitOutcome {
-        before: common::production(),
-        after,
-        patch: orws::workspace::PatchBody::from_fields(fields),
-        remote_changes: vec![],
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(
+        orws::tui::app::SubmitOutcome {
+            before: common::production(),
+            after,
+            patch: orws::workspace::PatchBody::from_fields(fields),
+            remote_changes: vec![],
+        },
+    )));
     press(&mut app, KeyCode::Char('u'));
     assert_eq!(app.settings_write(), Some(Shown::Review));
     assert!(status(&app).contains("Enter sends"), "{}", status(&app));
@@ -585,12 +587,14 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
     let mut after = common::production();
     after.set("name", serde_json::json!("Production 2"));
     after.set("updated_at", serde_json::json!("2026-12-07T13:03:31.136Z"));
-    app.update(Msg::Submitted(Ok(orws::tui::app::SubmitOutcome {
-        before: common::production(),
-        after,
-        patch: orws::workspace::PatchBody::from_fields(fields),
-        remote_changes: vec![],
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(
+        orws::tui::app::SubmitOutcome {
+            before: common::production(),
+            after,
+            patch: orws::workspace::PatchBody::from_fields(fields),
+            remote_changes: vec![],
+        },
+    )));
     let first = screen(&app, 60, 20);
     assert!(first.contains("✓ applied"), "{first}");
     for code in [KeyCode::End, KeyCode::Down, KeyCode::PageDown] {

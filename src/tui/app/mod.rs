@@ -55,6 +55,8 @@ pub enum Msg {
     },
     /// The conflict check passed; the PATCH is on its way.
     SubmitSending,
+    /// Never sent by the runtime (it sends `Written`): kept only for the `error_status`
+    /// snapshot, which pins a screen no other message makes.
     Submitted(Result<SubmitOutcome, ApiError>),
     /// How the safe write (crate::submit) ended.
     Written(WriteOutcome),
