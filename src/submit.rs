@@ -266,6 +266,19 @@ pub enum WriteOutcome {
     },
 }
 
+impl WriteOutcome {
+    /// A write answered cleanly with `outcome`: the fields the server stored differently are
+    /// found, and there is nothing more to tell.
+    pub fn applied(outcome: SubmitOutcome) -> Self {
+        WriteOutcome::Applied(Box::new(Applied {
+            mismatches: mismatches(&outcome.patch, &outcome.after),
+            outcome,
+            notes: vec![],
+            after_all: false,
+        }))
+    }
+}
+
 /// A write that landed, and what to tell about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Applied {

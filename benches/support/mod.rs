@@ -121,12 +121,14 @@ pub fn result_app() -> App {
     after.set("updated_at", json!("2026-11-29T00:00:00Z"));
     let mut fields = serde_json::Map::new();
     fields.insert("name".into(), json!("Production 2"));
-    app.update(Msg::Submitted(Ok(SubmitOutcome {
-        before,
-        after,
-        patch: PatchBody::from_fields(fields),
-        remote_changes: vec![],
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(
+        SubmitOutcome {
+            before,
+            after,
+            patch: PatchBody::from_fields(fields),
+            remote_changes: vec![],
+        },
+    )));
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     app
 }

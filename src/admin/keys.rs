@@ -75,13 +75,66 @@ pub fn default_workspace_from_keys(keys: &[Key]) -> Option<&str> {
         .then_some(first)
 }
 
-/// Whether a server refusal of a delete is R3's (the workspace is the default one and the
-/// confirmation was missing): the API has no "is default" flag, so this is one way to learn it.
+/// The rule behind the server's refusal of a workspace delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteRefusal {
+    /// R3: the workspace is the default one and the confirmation was missing.
+    Default,
+    /// R1: keys remain in the workspace.
+    KeysRemain,
+}
+
+impl DeleteRefusal {
+    /// The rule behind `e`, when it is the server's 400 to a workspace delete that names one;
+    /// `None` for any other error (another status, a lost connection, a stop). The API gives
+    /// both rules the same status and no code of their own, so the 400's own message (never a
+    /// sentence composed around it) tells them apart.
+    pub fn of(e: &crate::api::ApiError) -> Option<Self> {
+        let crate::api::ApiError::BadRequest { message, .. } = e else {
+            return None;
+        };
+        if refusal_means_default(message) {
+            Some(DeleteRefusal::Default)
+        } else if refusal_means_keys_remain(message) {
+            Some(DeleteRefusal::KeysRemain)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether the message of a server refusal of a delete is R3's (the workspace is the default
+/// one and the confirmation was missing): the API has no "is default" flag, so this is one way
+/// to learn it. Classify an error with [`DeleteRefusal::of`].
 pub fn refusal_means_default(message: &str) -> bool {
     message.contains("confirm_default_workspace_deletion")
 }
 
-/// Whether a server refusal of a delete is R1's (keys remain in the workspace).
+/// Whether the message of a server refusal of a delete is R1's (keys remain in the workspace).
 pub fn refusal_means_keys_remain(message: &str) -> bool {
     message.to_ascii_lowercase().contains("api key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+
+    #[test]
+    fn a_delete_refusal_is_told_by_its_status_and_the_servers_own_words() {
+        let bad = |m: &str| ApiError::BadRequest {
+            message: m.into(),
+            field: None,
+        };
+        let r3 = "Deleting the default workspace requires confirm_default_workspace_deletion=true";
+        assert_eq!(DeleteRefusal::of(&bad(r3)), Some(DeleteRefusal::Default));
+        let r1 = "Workspace has 2 API key(s); workspaces with active API keys cannot be deleted";
+        assert_eq!(DeleteRefusal::of(&bad(r1)), Some(DeleteRefusal::KeysRemain));
+        assert_eq!(DeleteRefusal::of(&bad("name is too long")), None);
+        // Not a 400: whatever its words, not one of the rules.
+        let forbidden = ApiError::Forbidden {
+            message: "this API key may not delete workspaces".into(),
+        };
+        assert_eq!(DeleteRefusal::of(&forbidden), None);
+    }
 }

@@ -4,8 +4,7 @@ use super::Output;
 use super::admin_io::{Request as DryRequest, confirm_slug, dry_run, record, send, workspace};
 use super::output::json_pretty;
 use crate::admin::keys::{
-    DEFAULT_DELETE_DISABLES, DELETE_NEEDS_NO_KEYS, DELETE_TAKES_ALONG, KeyQuery,
-    refusal_means_default, refusal_means_keys_remain,
+    DEFAULT_DELETE_DISABLES, DELETE_NEEDS_NO_KEYS, DELETE_TAKES_ALONG, DeleteRefusal, KeyQuery,
 };
 use crate::api::ApiError;
 use crate::connection::Connection;
@@ -125,14 +124,13 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
 
 /// A refusal of the delete, said with the rule behind it (R3 → exit 2, R1 → exit 3).
 fn explain(e: ApiError) -> RunError {
-    let message = e.to_string();
-    if refusal_means_default(&message) {
-        RunError::usage(format!(
-            "{message}; {DEFAULT_DELETE_DISABLES} Pass --confirm-default to delete it anyway"
-        ))
-    } else if refusal_means_keys_remain(&message) {
-        RunError::conflict(format!("{message}; {DELETE_NEEDS_NO_KEYS}"))
-    } else {
-        e.into()
+    match DeleteRefusal::of(&e) {
+        Some(DeleteRefusal::Default) => RunError::usage(format!(
+            "{e}; {DEFAULT_DELETE_DISABLES} Pass --confirm-default to delete it anyway"
+        )),
+        Some(DeleteRefusal::KeysRemain) => {
+            RunError::conflict(format!("{e}; {DELETE_NEEDS_NO_KEYS}"))
+        }
+        None => e.into(),
     }
 }

@@ -6,6 +6,37 @@ pub mod history;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Why the drafts or the history on disk could not be used: one readable line each. Cheap to
+/// clone (the io error is shared), so a draft writer can keep its last result.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StateError {
+    /// Neither HOME nor XDG_STATE_HOME is set: no drafts are kept.
+    #[error("no state directory: set HOME or XDG_STATE_HOME")]
+    NoDir,
+    /// Neither HOME nor XDG_STATE_HOME is set: there is no history to read.
+    #[error("no place for the history: set HOME or XDG_STATE_HOME")]
+    NoHistoryDir,
+    /// The state directory could not be opened (or locked) for drafts.
+    #[error("cannot use {}: {source}", dir.display())]
+    Unusable {
+        dir: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    /// The history file could not be read.
+    #[error("cannot read the history: {0}")]
+    HistoryUnreadable(Arc<std::io::Error>),
+    /// A file under the state directory could not be written or removed.
+    #[error("{0}")]
+    Io(Arc<std::io::Error>),
+}
+
+impl From<std::io::Error> for StateError {
+    fn from(e: std::io::Error) -> Self {
+        StateError::Io(Arc::new(e))
+    }
+}
 
 /// The state directory from an environment lookup: `$XDG_STATE_HOME/orws`, else
 /// `$HOME/.local/state/orws`; `None` when neither is set.

@@ -2,6 +2,7 @@
 //! for the disk, and a flush waits for every write before it (on quit, signal and suspend).
 
 use super::app::Msg;
+use crate::state::StateError;
 use crate::state::drafts::{Draft, DraftStore};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,7 +49,7 @@ impl DraftWriter {
     /// with it, so the person hears at once that the edits are not kept). Each write's result
     /// comes back to the app as `Msg::DraftSaved`.
     pub fn start(
-        store: Result<Arc<DraftStore>, String>,
+        store: Result<Arc<DraftStore>, StateError>,
         host: String,
         results: UnboundedSender<Msg>,
     ) -> Self {
@@ -95,7 +96,7 @@ impl Drop for DraftWriter {
 
 fn run(
     jobs: Receiver<Job>,
-    store: Result<Arc<DraftStore>, String>,
+    store: Result<Arc<DraftStore>, StateError>,
     host: String,
     results: UnboundedSender<Msg>,
 ) {
@@ -107,17 +108,18 @@ fn run(
                 let _ = results.send(Msg::DraftSaved(last.clone()));
             }
             Job::Flush(answer) => {
-                let _ = answer.send(std::mem::replace(&mut last, Ok(())));
+                let last = std::mem::replace(&mut last, Ok(()));
+                let _ = answer.send(last.map_err(|e| e.to_string()));
             }
         }
     }
 }
 
 fn perform(
-    store: &Result<Arc<DraftStore>, String>,
+    store: &Result<Arc<DraftStore>, StateError>,
     host: &str,
     write: DraftWrite,
-) -> Result<(), String> {
+) -> Result<(), StateError> {
     let store = store.as_ref().map_err(Clone::clone)?;
     match write.op {
         DraftOp::Save(mut draft) => {
@@ -125,10 +127,9 @@ fn perform(
             store.save(&draft)
         }
         DraftOp::Delete(id) => store.remove(host, &id),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     if let Some(path) = write.replaces {
-        store.remove_offered(&path).map_err(|e| e.to_string())?;
+        store.remove_offered(&path)?;
     }
     Ok(())
 }

@@ -2,7 +2,39 @@
 //! and without the API key in the editor's environment (nor its plugins' and servers').
 
 use std::io::Write;
-use std::process::Command;
+use std::process::{Command, ExitStatus};
+
+/// Why the editor gave no text back: one readable line for the status line.
+#[derive(Debug, thiserror::Error)]
+pub enum EditorError {
+    /// The temporary file (or its directory) could not be made, written or read back.
+    #[error("cannot {step}: {source}")]
+    File {
+        /// What was being done, e.g. "create a temporary file".
+        step: &'static str,
+        source: std::io::Error,
+    },
+    /// The editor ran and exited with a failure.
+    #[error("{command} exited with {status}; the field is unchanged")]
+    Failed { command: String, status: ExitStatus },
+    /// The editor could not be started.
+    #[error("cannot run {command}: {source}")]
+    NotRun {
+        command: String,
+        source: std::io::Error,
+    },
+    /// The editor ran, but the terminal could not be taken back after it.
+    #[error("could not take the terminal back: {0}")]
+    TerminalLost(std::io::Error),
+    /// The test host has no editor.
+    #[error("no editor in tests")]
+    NoneInTests,
+}
+
+/// [`EditorError::File`] for `step`.
+fn file_step(step: &'static str) -> impl FnOnce(std::io::Error) -> EditorError {
+    move |source| EditorError::File { step, source }
+}
 
 /// Environment variables the editor never sees: the key, and where it is kept.
 fn is_secret(name: &str) -> bool {
@@ -63,7 +95,7 @@ pub fn strip_json_reasons(text: &str) -> &str {
 
 /// Runs the editor `command` on `text` in a file named `file` (for its content: `….json`)
 /// and returns what the file holds when it exits successfully.
-pub fn edit(command: &str, text: &str, file: &str) -> Result<String, String> {
+pub fn edit(command: &str, text: &str, file: &str) -> Result<String, EditorError> {
     edit_with_env(command, text, file, std::env::vars_os())
 }
 
@@ -73,14 +105,14 @@ fn edit_with_env(
     text: &str,
     file: &str,
     env: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
-) -> Result<String, String> {
+) -> Result<String, EditorError> {
     // The directory (and the file in it) go away when `dir` is dropped.
     let dir = tempfile::Builder::new()
         .prefix("orws-")
         .tempdir()
-        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        .map_err(file_step("create a temporary directory"))?;
     crate::state::private_dir(dir.path())
-        .map_err(|e| format!("cannot make the temporary directory private: {e}"))?;
+        .map_err(file_step("make the temporary directory private"))?;
     let path = dir.path().join(file_name(file));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -91,7 +123,7 @@ fn edit_with_env(
     }
     let mut file = options
         .open(&path)
-        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
+        .map_err(file_step("create a temporary file"))?;
     // A final newline, as editors expect; the form drops it again.
     let text = if text.ends_with('\n') {
         text.to_string()
@@ -99,7 +131,7 @@ fn edit_with_env(
         format!("{text}\n")
     };
     file.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write the temporary file: {e}"))?;
+        .map_err(file_step("write the temporary file"))?;
     drop(file);
     // Through the shell, so EDITOR="code --wait" works as it does for git.
     let mut cmd = Command::new("sh");
@@ -111,10 +143,16 @@ fn edit_with_env(
         .envs(env.filter(|(name, _)| !is_secret(&name.to_string_lossy())));
     match cmd.status() {
         Ok(s) if s.success() => {
-            std::fs::read_to_string(&path).map_err(|e| format!("cannot read the edited text: {e}"))
+            std::fs::read_to_string(&path).map_err(file_step("read the edited text"))
         }
-        Ok(s) => Err(format!("{command} exited with {s}; the field is unchanged")),
-        Err(e) => Err(format!("cannot run {command}: {e}")),
+        Ok(status) => Err(EditorError::Failed {
+            command: command.to_string(),
+            status,
+        }),
+        Err(source) => Err(EditorError::NotRun {
+            command: command.to_string(),
+            source,
+        }),
     }
 }
 
@@ -187,7 +225,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let editor = script(dir.path(), "exit 3");
         let err = edit(&editor, "x", "name.txt").unwrap_err();
-        assert!(err.contains("unchanged"), "{err}");
+        assert!(err.to_string().contains("unchanged"), "{err}");
     }
 
     /// The file is named for its content, so the editor knows its syntax; a name that could

@@ -1,11 +1,12 @@
 //! The loop: messages in (terminal events, task results, animation ticks), effects out.
 //! Generic over the terminal, so tests drive it with injected keys and a `TestBackend`.
 
-use super::app::{App, Effect, Msg, Overlay};
+use super::app::{App, DraftNotice, Effect, Msg, Overlay, StateTrouble};
 use super::draft_writer::{DEBOUNCE, DraftOp, DraftWrite, DraftWriter};
 use super::theme::Theme;
 use super::view;
 use crate::api::Client;
+use crate::state::StateError;
 use crate::state::drafts::DraftStore;
 use crate::state::history::{self, HistoryEntry};
 use crate::submit::{Phase, RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
@@ -15,6 +16,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
@@ -28,7 +30,11 @@ pub trait Host {
     fn next_event(&mut self) -> impl std::future::Future<Output = Option<io::Result<Event>>>;
     /// Hands the terminal to $VISUAL / $EDITOR on `text`, in a file named `file` (for its
     /// content: `….json`), and returns the edited text.
-    fn run_editor(&mut self, text: &str, file: &str) -> Result<String, String>;
+    fn run_editor(
+        &mut self,
+        text: &str,
+        file: &str,
+    ) -> Result<String, super::external_editor::EditorError>;
     /// Ctrl-Z: gives the terminal back and stops the process until it is continued, then
     /// takes the terminal again (the next draw repaints it whole).
     fn suspend(&mut self) -> io::Result<()> {
@@ -83,11 +89,14 @@ pub struct Runtime {
     cache_dir: Option<PathBuf>,
     /// Set when the edits could not be kept on the way out.
     lost: LostEdits,
+    /// How every write waits out a busy server (429/503): the real wait by default, none in
+    /// tests ([`Runtime::with_retry`]).
+    retry: RetryPolicy,
 }
 
 /// The draft side of the runtime: the store, its writer thread, and what waits to be written.
 struct Drafts {
-    store: Result<std::sync::Arc<DraftStore>, String>,
+    store: Result<Arc<DraftStore>, StateError>,
     writer: DraftWriter,
     /// The latest change not yet handed to the writer, and when it must be at the latest.
     pending: Option<DraftWrite>,
@@ -107,11 +116,9 @@ impl Runtime {
         let (tx, rx) = unbounded_channel();
         let notices = tx.clone();
         // Retries of the person's own requests show in the status line as they happen.
-        let foreground = client
-            .clone()
-            .with_retry_hook(std::sync::Arc::new(move |n| {
-                let _ = notices.send(Msg::Retrying(n.clone()));
-            }));
+        let foreground = client.clone().with_retry_hook(Arc::new(move |n| {
+            let _ = notices.send(Msg::Retrying(n.clone()));
+        }));
         Self {
             background: client,
             client: foreground,
@@ -128,7 +135,14 @@ impl Runtime {
             drafts: None,
             cache_dir: None,
             lost: None,
+            retry: RetryPolicy::default(),
         }
+    }
+
+    /// Writes wait out a busy server as `policy` says (tests: [`RetryPolicy::without_waiting`]).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 
     /// At most `n` writes of a bulk edit in flight at once (at least 1).
@@ -148,9 +162,12 @@ impl Runtime {
     pub fn with_state_dir(mut self, dir: Option<PathBuf>) -> Self {
         let store = match &dir {
             Some(d) => DraftStore::open(d)
-                .map(std::sync::Arc::new)
-                .map_err(|e| format!("cannot use {}: {e}", d.display())),
-            None => Err("no state directory: set HOME or XDG_STATE_HOME".to_string()),
+                .map(Arc::new)
+                .map_err(|e| StateError::Unusable {
+                    dir: d.clone(),
+                    source: Arc::new(e),
+                }),
+            None => Err(StateError::NoDir),
         };
         let writer = DraftWriter::start(
             store.clone(),
@@ -398,8 +415,10 @@ impl Runtime {
                         old.abort();
                     }
                     self.submit_writes = true;
+                    let policy = self.retry;
                     self.submit = Some(tokio::spawn(async move {
-                        let _ = tx.send(Msg::Written(submit(&client, &tx, base, patch).await));
+                        let written = submit(&client, &tx, base, patch, policy).await;
+                        let _ = tx.send(Msg::Written(written));
                     }));
                 }
                 Effect::CancelSubmit { reread } => {
@@ -479,8 +498,8 @@ impl Runtime {
                         };
                         entry.id = id;
                         if let Err(e) = history::append(dir, &entry) {
-                            let msg = format!("Saved, but the history could not be written: {e}");
-                            queue.extend(app.update(Msg::StateError(msg)));
+                            let trouble = StateTrouble::SavedUnrecorded(e);
+                            queue.extend(app.update(Msg::StateError(trouble)));
                         }
                     }
                 }
@@ -509,8 +528,8 @@ impl Runtime {
                     if let Some(dir) = &self.state_dir {
                         let entry = r.entry(self.client.host());
                         if let Err(e) = history::append(dir, &entry) {
-                            let msg = format!("Done, but the history could not be written: {e}");
-                            queue.extend(app.update(Msg::StateError(msg)));
+                            let trouble = StateTrouble::DoneUnrecorded(e);
+                            queue.extend(app.update(Msg::StateError(trouble)));
                         }
                     }
                 }
@@ -518,8 +537,8 @@ impl Runtime {
                     // Small and local: read at once, like a draft.
                     let result = match &self.state_dir {
                         Some(dir) => history::read_all_for_host(dir, self.client.host())
-                            .map_err(|e| format!("cannot read the history: {e}")),
-                        None => Err("no place for the history: set HOME or XDG_STATE_HOME".into()),
+                            .map_err(|e| StateError::HistoryUnreadable(Arc::new(e))),
+                        None => Err(StateError::NoHistoryDir),
                     };
                     let note = result
                         .as_ref()
@@ -528,7 +547,8 @@ impl Runtime {
                     queue.extend(app.update(Msg::HistoryLoaded(result.map(|h| h.entries))));
                     // Said on the History screen, never skipped in silence.
                     if let Some(note) = note {
-                        queue.extend(app.update(Msg::StateError(format!("{note}."))));
+                        let trouble = StateTrouble::Unreadable(note);
+                        queue.extend(app.update(Msg::StateError(trouble)));
                     }
                 }
                 Effect::LoadDefault(id) => {
@@ -552,6 +572,7 @@ impl Runtime {
                         old.abort();
                     }
                     self.submit_writes = true;
+                    let policy = self.retry;
                     self.submit = Some(tokio::spawn(async move {
                         let result = crate::tui::screens::admin_write::send_reviewed(
                             &client,
@@ -559,6 +580,7 @@ impl Runtime {
                             workspace.as_deref(),
                             key_in.as_ref(),
                             base.as_deref(),
+                            policy,
                         )
                         .await;
                         let _ = tx.send(Msg::AdminSent(result));
@@ -578,8 +600,9 @@ impl Runtime {
                     }
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     let send = matches!(effect, BudgetsEffect::Send(_));
+                    let policy = self.retry;
                     let task = tokio::spawn(async move {
-                        if let Some(msg) = runner::run(&client, &workspace, effect).await {
+                        if let Some(msg) = runner::run(&client, &workspace, effect, policy).await {
                             let _ = tx.send(Msg::Budgets(msg));
                         }
                     });
@@ -596,8 +619,9 @@ impl Runtime {
                     }
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     let send = matches!(effect, GuardrailEffect::Send(_));
+                    let policy = self.retry;
                     let task = tokio::spawn(async move {
-                        if let Some(msg) = runner::run(&client, &id, effect).await {
+                        if let Some(msg) = runner::run(&client, &id, effect, policy).await {
                             let _ = tx.send(Msg::Guardrail(msg));
                         }
                     });
@@ -621,16 +645,17 @@ impl Runtime {
                 let (client, tx) = (self.background.clone(), self.tx.clone());
                 // Each write is in the history as soon as it lands (a kill loses at most
                 // those in flight).
-                let options = batch::Options::new(self.concurrency)
+                let mut options = batch::Options::new(self.concurrency)
                     .recorded(self.state_dir.clone(), self.client.host())
                     .reverting(reverting);
+                options.policy = self.retry;
                 self.bulk_task = Some(tokio::spawn(async move {
                     let forward = async {
                         while let Some(event) = rx.recv().await {
                             let msg = match event {
-                                batch::Event::Unrecorded(e) => Msg::StateError(format!(
-                                    "The history could not be written: {e}; what lands is not recorded"
-                                )),
+                                batch::Event::Unrecorded(e) => {
+                                    Msg::StateError(StateTrouble::BatchUnrecorded(e))
+                                }
                                 event => Msg::Bulk(BulkMsg::Event(event)),
                             };
                             let _ = tx.send(msg);
@@ -675,22 +700,15 @@ impl Runtime {
         let found = store.find(self.client.host(), workspace_id);
         let mut effects = vec![];
         for line in found.moved_aside {
-            effects.extend(app.update(Msg::DraftLoaded(Err(line))));
+            effects.extend(app.update(Msg::DraftLoaded(Err(DraftNotice::MovedAside(line)))));
         }
         if found.live_others > 0 {
-            effects.extend(
-                app.update(Msg::DraftLoaded(Err(
-                    "Another orws has unsaved edits on this workspace; its draft is left alone."
-                        .to_string(),
-                ))),
-            );
+            effects.extend(app.update(Msg::DraftLoaded(Err(DraftNotice::HeldElsewhere))));
         }
         if let Some(offer) = found.offer {
             if !offer.older.is_empty() {
                 let n = offer.older.len() + 1;
-                effects.extend(app.update(Msg::DraftLoaded(Err(format!(
-                    "{n} drafts of ended sessions were found on this workspace; the newest is offered, and restoring or discarding it removes all {n}."
-                )))));
+                effects.extend(app.update(Msg::DraftLoaded(Err(DraftNotice::Older(n)))));
             }
             effects.extend(app.update(Msg::DraftLoaded(Ok(Some(offer.draft)))));
             if app.overlay == Some(Overlay::RestoreDraft)
@@ -809,6 +827,7 @@ async fn submit(
     tx: &UnboundedSender<Msg>,
     base: crate::workspace::Workspace,
     patch: crate::workspace::PatchBody,
+    policy: RetryPolicy,
 ) -> WriteOutcome {
     let request = WriteRequest {
         id: base.id(),
@@ -817,7 +836,7 @@ async fn submit(
         expects: &[],
         base_is_fresh: false,
     };
-    safe_patch(client, request, RetryPolicy::default(), |phase| {
+    safe_patch(client, request, policy, |phase| {
         let msg = match phase {
             Phase::Sending { .. } => Msg::SubmitSending,
             Phase::Waiting(notice) => Msg::Retrying(notice),

@@ -183,14 +183,18 @@ impl Host for CrosstermHost {
         back
     }
 
-    fn run_editor(&mut self, text: &str, file: &str) -> Result<String, String> {
+    fn run_editor(
+        &mut self,
+        text: &str,
+        file: &str,
+    ) -> Result<String, super::external_editor::EditorError> {
         // The event reader would steal the editor's keystrokes: stop it while the editor runs.
         self.events = None;
         restore();
         let result = super::external_editor::edit(&self.editor, text, file);
         let back = self.take_back();
         self.events = Some(EventStream::new());
-        back.map_err(|e| format!("could not take the terminal back: {e}"))?;
+        back.map_err(super::external_editor::EditorError::TerminalLost)?;
         result
     }
 }

@@ -1,6 +1,7 @@
 //! A host for tests: keys come from a channel, frames go to a `TestBackend`, and the latest
 //! frame is published as text so a test can wait for what a person would see.
 
+use super::external_editor::EditorError;
 use super::runtime::Host;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -11,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// The editor of a test: the text and the file name it would be edited in.
-type EditorFn = Box<dyn FnMut(&str, &str) -> Result<String, String> + Send>;
+type EditorFn = Box<dyn FnMut(&str, &str) -> Result<String, EditorError> + Send>;
 type SuspendFn = Box<dyn FnMut() + Send>;
 
 pub struct TestHost {
@@ -39,7 +40,7 @@ impl TestHost {
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {}),
             events: rx,
             screen: screen.clone(),
-            editor: Box::new(|_, _| Err("no editor in tests".into())),
+            editor: Box::new(|_, _| Err(EditorError::NoneInTests)),
             suspend: Box::new(|| {}),
             drawn: true,
         };
@@ -105,7 +106,7 @@ impl Host for TestHost {
         self.events.recv().await.map(Ok)
     }
 
-    fn run_editor(&mut self, text: &str, file: &str) -> Result<String, String> {
+    fn run_editor(&mut self, text: &str, file: &str) -> Result<String, EditorError> {
         (self.editor)(text, file)
     }
 

@@ -49,6 +49,15 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The default limits with every wait skipped ([`no_sleep`]): for tests, so none waits
+    /// out a real `Retry-After`.
+    pub fn without_waiting() -> Self {
+        Self {
+            sleep: no_sleep,
+            ..Self::default()
+        }
+    }
+
     /// The wait before try `attempt + 1`: the server's `Retry-After`, else the backoff.
     pub fn wait(&self, retry_after: Option<Duration>, attempt: u32) -> Duration {
         retry_after

@@ -141,6 +141,17 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// A plan of this one request, which did not land for `why`.
+    pub fn single(request: Request, why: Why) -> Self {
+        Failure {
+            request,
+            index: 0,
+            of: 1,
+            landed: vec![],
+            why,
+        }
+    }
+
     /// How many requests landed before this one.
     pub fn landed_count(&self) -> usize {
         self.index

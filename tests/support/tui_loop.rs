@@ -50,8 +50,15 @@ impl Setup {
             ui,
             app,
             first,
-            runtime: Runtime::new(client),
+            // No test waits a real `Retry-After` (`real_waits` for one that must).
+            runtime: Runtime::new(client).with_retry(orws::write::RetryPolicy::without_waiting()),
         }
+    }
+
+    /// Retries wait as in production (a test that acts during the wait).
+    pub fn real_waits(mut self) -> Self {
+        self.runtime = self.runtime.with_retry(orws::write::RetryPolicy::default());
+        self
     }
 
     /// Drafts and history under `dir`.

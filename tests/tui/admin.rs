@@ -4,8 +4,11 @@ use crate::support::common;
 use crate::support::tui_app::draw;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
+use orws::tui::screens::admin_write::{AdminFailure, AdminRequest};
 use orws::tui::screens::tabs::Tab;
+use orws::write::send::Why;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
@@ -263,7 +266,10 @@ fn esc_while_sending_stops_waiting_and_rereads_the_keys() {
     assert!(matches!(effects[1], Effect::LoadKeys(_)));
     assert!(app.admin.is_none());
     // A late answer changes nothing.
-    app.update(Msg::AdminSent(Err("late".into())));
+    app.update(Msg::AdminSent(Err(AdminFailure::single(
+        AdminRequest::DeleteKey { hash: "h1".into() },
+        Why::Stopped,
+    ))));
     assert!(app.admin.is_none());
 }
 
@@ -272,7 +278,14 @@ fn a_failed_write_says_why_and_offers_no_undo() {
     let mut app = keys_tab();
     key(&mut app, KeyCode::Char('d'));
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(Err("server error 500".into())));
+    let error = ApiError::Server {
+        status: 500,
+        message: "boom".into(),
+    };
+    app.update(Msg::AdminSent(Err(AdminFailure::single(
+        AdminRequest::DeleteKey { hash: "h1".into() },
+        Why::NotApplied(error),
+    ))));
     let text = draw(&app, 80, 24);
     assert!(text.contains("✗ server error 500"), "{text}");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
@@ -969,8 +982,18 @@ fn a_refused_delete_is_explained_and_the_flow_stays() {
     typed(&mut app, "production");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(Err(orws::tui::screens::delete::explain(
-        "Workspace has 4 API key(s); workspaces with active API keys cannot be deleted",
+    let refusal = ApiError::BadRequest {
+        message: "Workspace has 4 API key(s); workspaces with active API keys cannot be deleted"
+            .into(),
+        field: None,
+    };
+    let delete = AdminRequest::DeleteWorkspace {
+        id: common::production().id().to_string(),
+        confirm_default: false,
+    };
+    app.update(Msg::AdminSent(Err(AdminFailure::single(
+        delete,
+        Why::Refused(refusal),
     ))));
     let text = draw(&app, 100, 30);
     assert!(text.contains("move each key"), "{text}");

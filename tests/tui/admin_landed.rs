@@ -76,7 +76,8 @@ async fn a_lost_answer_to_an_add_that_did_not_land_says_so() {
     let server = members_server(false, false);
     let error = send(&client(&server.url), &add(), Some(WS), None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("it was not applied"), "{error}");
 }
 
@@ -85,7 +86,8 @@ async fn when_the_re_read_fails_too_it_says_it_may_have_landed() {
     let server = members_server(true, true);
     let error = send(&client(&server.url), &add(), Some(WS), None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("may have landed") && error.contains("r re-reads"),
         "{error}"
@@ -192,7 +194,8 @@ async fn a_key_moved_meanwhile_is_not_patched() {
     );
     let error = send(&client(&server.url), &back, Some(WS), Some(&elsewhere))
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("no longer in workspace"), "{error}");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }

@@ -267,7 +267,14 @@ fn cancelling_a_send_re_reads_and_keeps_the_edit() {
 /// Runs the effects the runner handles until none is left.
 async fn drive(s: &mut BudgetsState, c: &Client, mut fx: Vec<BudgetsEffect>) {
     while let Some(e) = fx.pop() {
-        if let Some(msg) = runner::run(c, PRODUCTION, e).await {
+        if let Some(msg) = runner::run(
+            c,
+            PRODUCTION,
+            e,
+            orws::write::RetryPolicy::without_waiting(),
+        )
+        .await
+        {
             fx.extend(s.update(msg));
         }
     }

@@ -16,7 +16,8 @@ use std::time::Duration;
 
 /// The picker, one write at a time (so the injected failure meets a known workspace).
 fn start(client: Client, state: &Path) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let mut setup = Setup::new(client, None).state(state);
+    // The batch is watched during a real Retry-After wait (Esc then starts no new write).
+    let mut setup = Setup::new(client, None).state(state).real_waits();
     setup.runtime = setup.runtime.with_concurrency(1);
     setup.spawn()
 }

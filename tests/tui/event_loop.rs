@@ -201,7 +201,12 @@ async fn cancelling_a_slow_submit_keeps_the_screen_alive() {
 
 #[tokio::test]
 async fn the_background_catalog_never_takes_over_the_status_line() {
-    let server = fake(FakeConfig::default()).await;
+    // Busy answers that ask for no wait: the quiet retries take no real seconds.
+    let server = fake(FakeConfig {
+        retry_after: Duration::ZERO,
+        ..FakeConfig::default()
+    })
+    .await;
     server.inject("GET", Fault::Status(500), 1);
     server.inject("MODELS", Fault::Status(503), 100);
     let (ui, _task) = start(client(&server), None);

@@ -230,7 +230,14 @@ async fn the_fake_receives_exactly_the_minimal_patch() {
     let (mut s, mut fx) = GuardrailState::new(PROD, GUARDRAIL);
     let drive = async |s: &mut GuardrailState, mut fx: Vec<GuardrailEffect>| {
         while let Some(e) = fx.pop() {
-            if let Some(m) = runner::run(&c, GUARDRAIL, e).await {
+            if let Some(m) = runner::run(
+                &c,
+                GUARDRAIL,
+                e,
+                orws::write::RetryPolicy::without_waiting(),
+            )
+            .await
+            {
                 fx.extend(s.update(m));
             }
         }

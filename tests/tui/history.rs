@@ -15,8 +15,14 @@ use orws::state::history::{self, HistoryEntry, Kind};
 use orws::tui::app::{App, Effect, Msg, Screen};
 use orws::tui::screens::admin_write::AdminRequest;
 use orws::workspace::{PatchBody, Workspace};
+use orws::write::RetryPolicy;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
+
+/// A busy server's `Retry-After` is not waited for.
+fn no_wait() -> RetryPolicy {
+    RetryPolicy::without_waiting()
+}
 
 const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
 const WAIT: Duration = Duration::from_secs(10);
@@ -436,7 +442,7 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         config.timeout = Duration::from_secs(10);
         Client::new(config).unwrap()
     };
-    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending())).await;
+    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending()), no_wait()).await;
     let Some(GuardrailMsg::Sent(Ok(g))) = msg else {
         panic!("{msg:?}");
     };
@@ -454,7 +460,7 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         config.timeout = Duration::from_secs(10);
         Client::new(config).unwrap()
     };
-    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending())).await;
+    let msg = runner::run(&c, GR, GuardrailEffect::Send(pending()), no_wait()).await;
     assert!(matches!(msg, Some(GuardrailMsg::Sent(Err(_)))), "{msg:?}");
 }
 
@@ -510,7 +516,7 @@ async fn a_budgets_write_whose_answer_was_lost_but_landed_counts_as_landed() {
         let mut config = ClientConfig::new(server.url.clone(), ApiKey::new("k"));
         config.timeout = Duration::from_secs(10);
         let c = Client::new(config).unwrap();
-        let msg = runner::run(&c, PROD, BudgetsEffect::Send(pending())).await;
+        let msg = runner::run(&c, PROD, BudgetsEffect::Send(pending()), no_wait()).await;
         let Some(BudgetsMsg::Sent { landed, failure }) = msg else {
             panic!("{msg:?}");
         };

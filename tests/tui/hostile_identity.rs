@@ -399,7 +399,13 @@ async fn tui_the_send_refuses_a_guardrail_that_names_another_workspace_now() {
         undo: false,
         owner: STAGING_ID.into(),
     };
-    let msg = runner::run(&client(&server.url), G_PROD, GuardrailEffect::Send(pending)).await;
+    let msg = runner::run(
+        &client(&server.url),
+        G_PROD,
+        GuardrailEffect::Send(pending),
+        orws::write::RetryPolicy::without_waiting(),
+    )
+    .await;
     let Some(GuardrailMsg::CheckFailed(e)) = msg else {
         panic!("{msg:?}");
     };
@@ -420,11 +426,15 @@ async fn tui_a_write_to_a_swapped_unconfigured_guardrail_says_whose_it_wrote() {
     let c = client(&server.url);
     let mut app = staging_app(G_DEV);
     let (id, load) = guardrail_effect(key(&mut app, KeyCode::Char('5'))).unwrap();
-    let msg = runner::run(&c, &id, load).await.unwrap();
+    let msg = runner::run(&c, &id, load, orws::write::RetryPolicy::without_waiting())
+        .await
+        .unwrap();
     assert_eq!(msg, GuardrailMsg::Loaded(Ok(None)));
     app.update(Msg::Guardrail(msg));
     let (id, send) = toggle_and_send(&mut app, "enforce_zdr_openai").expect("Enter sends");
-    let msg = runner::run(&c, &id, send).await.unwrap();
+    let msg = runner::run(&c, &id, send, orws::write::RetryPolicy::without_waiting())
+        .await
+        .unwrap();
     let fx = app.update(Msg::Guardrail(msg));
     assert_eq!(
         guardrail_of(&world, G_DEV).unwrap()["enforce_zdr_openai"],
@@ -640,7 +650,10 @@ async fn tui_a_create_that_is_not_ours_is_not_claimed() {
         let Err(why) = result else {
             panic!("claimed: {result:?}");
         };
-        assert!(why.contains("cannot tell that it created it"), "{why}");
+        assert!(
+            why.to_string().contains("cannot tell that it created it"),
+            "{why}"
+        );
         assert_eq!(sent(&server, "POST").len(), 1);
         assert!(exists(&world, PROD_ID));
     }

@@ -139,12 +139,14 @@ fn result() -> App {
     after.set("name", json!("Production2"));
     let mut fields = serde_json::Map::new();
     fields.insert("name".into(), json!("Production2"));
-    app.update(Msg::Submitted(Ok(SubmitOutcome {
-        before: production(),
-        after,
-        patch: PatchBody::from_fields(fields),
-        remote_changes: vec![],
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(
+        SubmitOutcome {
+            before: production(),
+            after,
+            patch: PatchBody::from_fields(fields),
+            remote_changes: vec![],
+        },
+    )));
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     app
 }

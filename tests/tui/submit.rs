@@ -125,7 +125,7 @@ fn keep_mine_rebases_and_returns_to_the_review_without_sending() {
 
 fn result_app() -> App {
     let mut app = submitting_app();
-    app.update(Msg::Submitted(Ok(applied("Production 2"))));
+    app.update(Msg::Written(WriteOutcome::applied(applied("Production 2"))));
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     app
 }
@@ -259,7 +259,10 @@ fn rechecks_stop_after_a_few() {
 fn a_doubtful_error_rereads_and_an_applied_change_gets_its_result() {
     let mut app = submitting_app();
     app.update(Msg::SubmitSending);
-    let effects = app.update(Msg::Submitted(Err(ApiError::Timeout { secs: 1 })));
+    let effects = app.update(Msg::Written(WriteOutcome::InDoubt {
+        error: ApiError::Timeout { secs: 1 },
+        reread: "no answer either".into(),
+    }));
     assert!(
         matches!(effects.as_slice(), [Effect::Recheck { .. }]),
         "{effects:?}"
@@ -279,9 +282,13 @@ fn a_doubtful_error_rereads_and_an_applied_change_gets_its_result() {
 #[test]
 fn a_404_on_submit_names_the_deleted_workspace_and_keeps_the_draft() {
     let mut app = submitting_app();
-    app.update(Msg::Submitted(Err(ApiError::NotFound {
-        what: format!("workspace '{ID}'"),
-    })));
+    app.update(Msg::Written(WriteOutcome::NotApplied {
+        error: ApiError::NotFound {
+            what: format!("workspace '{ID}'"),
+        },
+        checked: None,
+        server: None,
+    }));
     let text = status(&app);
     assert!(
         text.contains("Workspace 'Production' was deleted"),
@@ -476,25 +483,29 @@ fn the_undo_of_a_result_is_recorded_as_the_revert_of_its_entry() {
             .expect("a history entry")
     };
     let mut app = submitting_app();
-    let (first, reverting) = recorded(&app.update(Msg::Submitted(Ok(applied("Production 2")))));
+    let (first, reverting) =
+        recorded(&app.update(Msg::Written(WriteOutcome::applied(applied("Production 2")))));
     assert_eq!(reverting, None, "a write of its own");
     key(&mut app, KeyCode::Char('u'));
     key(&mut app, KeyCode::Enter);
     let mut back = serde_json::Map::new();
     back.insert("name".into(), json!("Production"));
-    let (second, reverting) = recorded(&app.update(Msg::Submitted(Ok(SubmitOutcome {
-        before: renamed("Production 2"),
-        after: production(),
-        patch: PatchBody::from_fields(back),
-        remote_changes: vec![],
-    }))));
+    let (second, reverting) = recorded(&app.update(Msg::Written(WriteOutcome::applied(
+        SubmitOutcome {
+            before: renamed("Production 2"),
+            after: production(),
+            patch: PatchBody::from_fields(back),
+            remote_changes: vec![],
+        },
+    ))));
     let reverting = reverting.expect("recorded as a revert");
     assert_eq!(reverting.of, first);
     assert_eq!(reverting.reverts, Kind::Patch);
     // The undo of the undo names the undo.
     key(&mut app, KeyCode::Char('u'));
     key(&mut app, KeyCode::Enter);
-    let (_, reverting) = recorded(&app.update(Msg::Submitted(Ok(applied("Production 2")))));
+    let (_, reverting) =
+        recorded(&app.update(Msg::Written(WriteOutcome::applied(applied("Production 2")))));
     assert_eq!(reverting.map(|r| r.of), Some(second));
 }
 

@@ -7,7 +7,21 @@ use crate::support::tui_loop::Setup;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::budgets::{Budgets, Interval, Limits};
 use orws::tui::app::{App, Effect, Msg};
+use orws::tui::screens::admin_write::{AdminFailure, AdminRequest};
 use orws::tui::screens::budgets::BudgetsMsg;
+use orws::write::send::Why;
+
+/// An admin write the server refused.
+fn rejected() -> AdminFailure {
+    let refusal = orws::api::ApiError::BadRequest {
+        message: "no".into(),
+        field: None,
+    };
+    AdminFailure::single(
+        AdminRequest::DeleteKey { hash: "h1".into() },
+        Why::Refused(refusal),
+    )
+}
 
 const PRODUCTION: &str = "550e8400-e29b-41d4-a716-446655440000";
 
@@ -201,12 +215,14 @@ fn back_from_the_undo_review_the_result_does_not_keep_the_reviews_line() {
     fields.insert("name".into(), serde_json::json!("Production 2"));
     let mut after = common::production();
     after.set("name", serde_json::json!("Production 2"));
-    app.update(Msg::Submitted(Ok(orws::tui::app::SubmitOutcome {
-        before: common::production(),
-        after,
-        patch: orws::workspace::PatchBody::from_fields(fields),
-        remote_changes: vec![],
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(
+        orws::tui::app::SubmitOutcome {
+            before: common::production(),
+            after,
+            patch: orws::workspace::PatchBody::from_fields(fields),
+            remote_changes: vec![],
+        },
+    )));
     press(&mut app, KeyCode::Char('u'));
     assert_eq!(app.settings_write(), Some(Shown::Review));
     assert!(status(&app).contains("Enter sends"), "{}", status(&app));
@@ -243,10 +259,14 @@ fn r_on_a_failed_key_write_re_reads_the_list_as_it_says() {
     let mut app = keys_tab();
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(Err(
-        "key h1 is no longer in workspace ws (moved or deleted since); nothing was sent: r re-reads the list"
-            .into(),
-    )));
+    let gone = Why::KeyGone {
+        hash: "h1".into(),
+        at: Some("ws".into()),
+    };
+    app.update(Msg::AdminSent(Err(AdminFailure::single(
+        AdminRequest::DeleteKey { hash: "h1".into() },
+        gone,
+    ))));
     let effects = press(&mut app, KeyCode::Char('r'));
     assert_eq!(
         effects,
@@ -417,9 +437,7 @@ fn an_admin_result_offers_undo_only_where_there_is_one() {
 
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(
-        Err("the server rejected the request".into()),
-    ));
+    app.update(Msg::AdminSent(Err(rejected())));
     assert!(!offers(app.admin.as_ref().unwrap(), Action::Undo));
     press(&mut app, KeyCode::Enter);
 
@@ -455,9 +473,7 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
 
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Enter);
-    app.update(Msg::AdminSent(
-        Err("the server rejected the request".into()),
-    ));
+    app.update(Msg::AdminSent(Err(rejected())));
     press(&mut app, KeyCode::Esc);
     let said = status(&app);
     assert!(said.contains("the server rejected the request"), "{said}");
@@ -566,12 +582,14 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
     let mut after = common::production();
     after.set("name", serde_json::json!("Production 2"));
     after.set("updated_at", serde_json::json!("2026-12-07T13:03:31.136Z"));
-    app.update(Msg::Submitted(Ok(orws::tui::app::SubmitOutcome {
-        before: common::production(),
-        after,
-        patch: orws::workspace::PatchBody::from_fields(fields),
-        remote_changes: vec![],
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(
+        orws::tui::app::SubmitOutcome {
+            before: common::production(),
+            after,
+            patch: orws::workspace::PatchBody::from_fields(fields),
+            remote_changes: vec![],
+        },
+    )));
     let first = screen(&app, 60, 20);
     assert!(first.contains("✓ applied"), "{first}");
     for code in [KeyCode::End, KeyCode::Down, KeyCode::PageDown] {

@@ -535,7 +535,9 @@ fn e_asks_for_the_editor_and_its_text_comes_back_modified() {
     app.update(Msg::EditorClosed(Ok("From the editor\n".into())));
     assert_eq!(current(&app, "description"), Some(json!("From the editor")));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
-    app.update(Msg::EditorClosed(Err("vi exited with 1".into())));
+    app.update(Msg::EditorClosed(Err(
+        orws::tui::external_editor::EditorError::NoneInTests,
+    )));
     assert_eq!(app.status.clone().unwrap().level, Level::Error);
     assert_eq!(current(&app, "description"), Some(json!("From the editor")));
 }
@@ -738,7 +740,10 @@ fn esc_while_sending_rereads_and_says_whether_it_landed() {
 fn a_late_answer_after_cancel_is_ignored() {
     let mut app = submitting_app();
     key(&mut app, KeyCode::Esc);
-    app.update(Msg::Submitted(Err(ApiError::Timeout { secs: 1 })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::InDoubt {
+        error: ApiError::Timeout { secs: 1 },
+        reread: "no answer either".into(),
+    }));
     assert!(matches!(app.screen, Screen::Form));
 }
 
@@ -760,7 +765,9 @@ fn outcome(after_name: &str) -> SubmitOutcome {
 #[test]
 fn the_result_becomes_the_new_base() {
     let mut app = submitting_app();
-    app.update(Msg::Submitted(Ok(outcome("Production 2"))));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(outcome(
+        "Production 2",
+    ))));
     let Some(view) = app.settings_result() else {
         panic!("{:?}", app.screen)
     };
@@ -775,7 +782,9 @@ fn the_result_becomes_the_new_base() {
 #[test]
 fn a_server_that_stores_something_else_is_a_warning() {
     let mut app = submitting_app();
-    app.update(Msg::Submitted(Ok(outcome("production 2 (trimmed)"))));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(outcome(
+        "production 2 (trimmed)",
+    ))));
     let Some(view) = app.settings_result() else {
         panic!()
     };
@@ -786,7 +795,9 @@ fn a_server_that_stores_something_else_is_a_warning() {
 #[test]
 fn u_on_the_result_reviews_then_enter_sends_the_inverse() {
     let mut app = submitting_app();
-    app.update(Msg::Submitted(Ok(outcome("Production 2"))));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(outcome(
+        "Production 2",
+    ))));
     let effects = key(&mut app, KeyCode::Char('u'));
     assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
@@ -801,10 +812,14 @@ fn u_on_the_result_reviews_then_enter_sends_the_inverse() {
 #[test]
 fn an_error_keeps_the_edits_and_a_400_lands_on_its_field() {
     let mut app = submitting_app();
-    app.update(Msg::Submitted(Err(ApiError::BadRequest {
-        message: "Slug 'x' is already in use".into(),
-        field: Some("slug".into()),
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::NotApplied {
+        error: ApiError::BadRequest {
+            message: "Slug 'x' is already in use".into(),
+            field: Some("slug".into()),
+        },
+        checked: None,
+        server: None,
+    }));
     assert!(matches!(app.screen, Screen::Form));
     assert_eq!(focus(&app), "slug");
     assert!(app.form.as_ref().unwrap().focused().error().is_some());
@@ -1334,7 +1349,7 @@ fn a_new_base_from_the_server_is_not_undone() {
     let mut app = submitting_app();
     let mut done = outcome("Production 2");
     done.after.set("slug", json!("changed-elsewhere"));
-    app.update(Msg::Submitted(Ok(done)));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(done)));
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Form));
     // The form's undo history starts again at a submit: `u` takes back neither the edit the

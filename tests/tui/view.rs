@@ -190,16 +190,18 @@ fn result_app() -> App {
     fields.insert("name".into(), json!("Production 2"));
     fields.insert("slug".into(), json!("prod-2"));
     fields.insert("description".into(), json!(long));
-    app.update(Msg::Submitted(Ok(SubmitOutcome {
-        before,
-        after,
-        patch: PatchBody::from_fields(fields),
-        remote_changes: vec![Change {
-            field: "default_provider_sort".into(),
-            before: Some(json!("throughput")),
-            after: Some(json!("price")),
-        }],
-    })));
+    app.update(Msg::Written(orws::submit::WriteOutcome::applied(
+        SubmitOutcome {
+            before,
+            after,
+            patch: PatchBody::from_fields(fields),
+            remote_changes: vec![Change {
+                field: "default_provider_sort".into(),
+                before: Some(json!("throughput")),
+                after: Some(json!("price")),
+            }],
+        },
+    )));
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     app
 }

@@ -63,6 +63,7 @@ async fn tui_entry(
         Some(open),
         write.key_in.as_ref(),
         reviewed,
+        orws::write::RetryPolicy::without_waiting(),
     )
     .await
     .unwrap();
@@ -191,14 +192,22 @@ async fn press(app: &mut App, c: &Client, keys: &[KeyCode]) -> Vec<Value> {
             let mut next = vec![];
             for e in fx {
                 let msg = match e {
-                    Effect::Budgets { workspace, effect } => {
-                        budgets::runner::run(c, &workspace, effect)
-                            .await
-                            .map(Msg::Budgets)
-                    }
-                    Effect::Guardrail { id, effect } => guardrail::runner::run(c, &id, effect)
-                        .await
-                        .map(Msg::Guardrail),
+                    Effect::Budgets { workspace, effect } => budgets::runner::run(
+                        c,
+                        &workspace,
+                        effect,
+                        orws::write::RetryPolicy::without_waiting(),
+                    )
+                    .await
+                    .map(Msg::Budgets),
+                    Effect::Guardrail { id, effect } => guardrail::runner::run(
+                        c,
+                        &id,
+                        effect,
+                        orws::write::RetryPolicy::without_waiting(),
+                    )
+                    .await
+                    .map(Msg::Guardrail),
                     Effect::RecordWrite(r) => {
                         recorded.push(essence(serde_json::to_value(r.entry(c.host())).unwrap()));
                         None

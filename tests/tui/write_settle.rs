@@ -82,7 +82,8 @@ async fn a_key_a_colleague_moved_during_the_wait_is_not_moved_again() {
     }];
     let error = send(&client(&server.url), &moving, Some(PROD_ID), None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("conflict"), "{error}");
     assert!(error.contains("nothing more was sent"), "{error}");
     assert_eq!(
@@ -99,7 +100,8 @@ async fn a_key_delete_when_the_key_was_moved_away_is_a_conflict_not_deleted() {
     let deleting = vec![AdminRequest::DeleteKey { hash: "h1".into() }];
     let error = send(&client(&server.url), &deleting, Some(PROD_ID), None)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("conflict"), "{error}");
     assert!(error.contains(DEV), "names where the key went: {error}");
     assert_eq!(writes(&log), 1, "{:?}", log.lock().unwrap());
@@ -327,9 +329,11 @@ async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
         Some(DEV),
         None,
         Some(&reviewed),
+        orws::write::RetryPolicy::without_waiting(),
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         error.contains("conflict") && error.contains("name"),
         "{error}"
@@ -448,6 +452,7 @@ async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
         &client(&server.url),
         G,
         guardrail::GuardrailEffect::Send(pending),
+        orws::write::RetryPolicy::without_waiting(),
     )
     .await;
     let Some(guardrail::GuardrailMsg::Conflict { fields, now }) = msg else {
@@ -493,6 +498,7 @@ async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
         &client(&server.url),
         PROD_ID,
         budgets::BudgetsEffect::Send(pending),
+        orws::write::RetryPolicy::without_waiting(),
     )
     .await;
     let Some(budgets::BudgetsMsg::Conflict { now, changed }) = msg else {

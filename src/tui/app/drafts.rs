@@ -4,7 +4,10 @@
 use super::*;
 
 impl App {
-    pub(super) fn on_draft_saved(&mut self, result: Result<(), String>) -> Vec<Effect> {
+    pub(super) fn on_draft_saved(
+        &mut self,
+        result: Result<(), crate::state::StateError>,
+    ) -> Vec<Effect> {
         match result {
             Ok(()) => {
                 if self.draft_error.take().is_some() {
@@ -13,7 +16,7 @@ impl App {
             }
             Err(e) => {
                 let first = self.draft_error.is_none();
-                self.draft_error = Some(e.clone());
+                self.draft_error = Some(e.to_string());
                 if first {
                     self.error(format!(
                         "The draft could not be written ({e}); quitting now loses these edits."
@@ -43,10 +46,14 @@ mod tests {
         app
     }
 
+    fn no_space() -> crate::state::StateError {
+        std::io::Error::from_raw_os_error(28).into()
+    }
+
     #[test]
     fn a_failed_write_is_said_once_and_kept_until_one_succeeds() {
         let mut app = app();
-        app.update(Msg::DraftSaved(Err("No space left on device".into())));
+        app.update(Msg::DraftSaved(Err(no_space())));
         let status = app.status.clone().unwrap();
         assert_eq!(status.level, Level::Error);
         assert!(status.text.contains("No space left"), "{}", status.text);
@@ -57,7 +64,7 @@ mod tests {
         );
 
         app.status = None;
-        app.update(Msg::DraftSaved(Err("No space left on device".into())));
+        app.update(Msg::DraftSaved(Err(no_space())));
         assert_eq!(app.status, None, "said once, not at every keystroke");
         assert!(app.draft_error.is_some());
 

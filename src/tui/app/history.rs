@@ -35,7 +35,10 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 }
 
 /// The file's entries for this host, newest first (or why they could not be read).
-pub fn loaded(app: &mut App, result: Result<Vec<HistoryEntry>, String>) -> Vec<Effect> {
+pub fn loaded(
+    app: &mut App,
+    result: Result<Vec<HistoryEntry>, crate::state::StateError>,
+) -> Vec<Effect> {
     let Screen::History(view) = &mut app.screen else {
         return vec![];
     };
@@ -45,7 +48,7 @@ pub fn loaded(app: &mut App, result: Result<Vec<HistoryEntry>, String>) -> Vec<E
             view.labels.entry(id).or_insert(label);
         }
     }
-    view.entries = Some(result);
+    view.entries = Some(result.map_err(|e| e.to_string()));
     view.clamp();
     vec![]
 }

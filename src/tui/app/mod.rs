@@ -59,6 +59,8 @@ pub enum Msg {
     },
     /// The conflict check passed; the PATCH is on its way.
     SubmitSending,
+    /// Never sent by the runtime (it sends `Written`): kept only for the `error_status`
+    /// snapshot, which pins a screen no other message makes.
     Submitted(Result<SubmitOutcome, ApiError>),
     /// How the safe write (crate::submit) ended.
     Written(WriteOutcome),
@@ -66,13 +68,13 @@ pub enum Msg {
     Reread(Result<Workspace, ApiError>),
     Retrying(RetryNotice),
     /// $EDITOR closed: the new text, or why it failed.
-    EditorClosed(Result<String, String>),
-    /// The draft saved for the opened workspace, if any.
-    DraftLoaded(Result<Option<Draft>, String>),
-    /// Writing a draft or the history failed.
-    StateError(String),
+    EditorClosed(Result<String, crate::tui::external_editor::EditorError>),
+    /// The draft saved for the opened workspace, if any, or a word on the drafts found.
+    DraftLoaded(Result<Option<Draft>, DraftNotice>),
+    /// Writing the history (or reading part of it) failed.
+    StateError(StateTrouble),
     /// A draft write finished: written, or why not (then quitting loses the edits).
-    DraftSaved(Result<(), String>),
+    DraftSaved(Result<(), crate::state::StateError>),
     /// The model catalog, fetched (or read from the cache) in the background.
     CatalogLoaded(Result<Catalog, ApiError>),
     /// The listed workspaces that have a draft waiting.
@@ -99,11 +101,49 @@ pub enum Msg {
         result: Result<Option<String>, ApiError>,
     },
     /// How an admin write ended: the answers, or why it stopped (nothing sent after that).
-    AdminSent(Result<Vec<crate::tui::screens::admin_write::AdminAnswer>, String>),
+    AdminSent(
+        Result<
+            Vec<crate::tui::screens::admin_write::AdminAnswer>,
+            crate::tui::screens::admin_write::AdminFailure,
+        >,
+    ),
     /// The current host's history entries, newest first (or why the file could not be read).
-    HistoryLoaded(Result<Vec<crate::state::history::HistoryEntry>, String>),
+    HistoryLoaded(Result<Vec<crate::state::history::HistoryEntry>, crate::state::StateError>),
     /// The batch of a bulk edit: its progress, and how it ended.
     Bulk(crate::tui::screens::bulk::BulkMsg),
+}
+
+/// What the drafts on disk say besides the one offered: each is a warning line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DraftNotice {
+    /// An unreadable draft, moved aside: the line that says where.
+    #[error("{0}")]
+    MovedAside(String),
+    /// Another running orws has unsaved edits on the workspace.
+    #[error("Another orws has unsaved edits on this workspace; its draft is left alone.")]
+    HeldElsewhere,
+    /// This many drafts of ended sessions were found; the newest is offered.
+    #[error(
+        "{0} drafts of ended sessions were found on this workspace; the newest is offered, and restoring or discarding it removes all {0}."
+    )]
+    Older(usize),
+}
+
+/// The history could not be written, or not all of it read: a warning line.
+#[derive(Debug, thiserror::Error)]
+pub enum StateTrouble {
+    /// A settings write landed; its history entry could not be written.
+    #[error("Saved, but the history could not be written: {0}")]
+    SavedUnrecorded(std::io::Error),
+    /// An admin write landed; its history entry could not be written.
+    #[error("Done, but the history could not be written: {0}")]
+    DoneUnrecorded(std::io::Error),
+    /// A bulk edit's history could not be written (the batch says why).
+    #[error("The history could not be written: {0}; what lands is not recorded")]
+    BatchUnrecorded(String),
+    /// Lines of the history file that could not be read: the note that says how many.
+    #[error("{0}.")]
+    Unreadable(String),
 }
 
 pub use crate::submit::SubmitOutcome;
@@ -558,8 +598,12 @@ impl App {
                 self.catalog_error = Some(format!("no model suggestions: {e}"));
                 vec![]
             }
-            Msg::DraftLoaded(Err(e)) | Msg::StateError(e) => {
-                self.warn(e);
+            Msg::DraftLoaded(Err(e)) => {
+                self.warn(e.to_string());
+                vec![]
+            }
+            Msg::StateError(e) => {
+                self.warn(e.to_string());
                 vec![]
             }
             Msg::EditorClosed(result) => {

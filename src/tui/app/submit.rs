@@ -84,7 +84,8 @@ impl App {
         vec![Effect::CancelSubmit { reread }]
     }
 
-    /// The old message of a finished submit, as tests and benches still send it.
+    /// The old message of a finished submit. Production sends `Msg::Written`; this stays only
+    /// because `tests/tui/view.rs` `error_status` pins its screen in a snapshot.
     pub(super) fn on_submitted(&mut self, result: Result<SubmitOutcome, ApiError>) -> Vec<Effect> {
         let Some(crate::tui::flow::Phase::Sending(s)) =
             crate::tui::app::settings_write::flow(self).map(|f| &f.phase)
@@ -93,12 +94,7 @@ impl App {
         };
         let sending = s.sending;
         match result {
-            Ok(outcome) => self.on_written(WriteOutcome::Applied(Box::new(Applied {
-                mismatches: crate::submit::mismatches(&outcome.patch, &outcome.after),
-                outcome,
-                notes: vec![],
-                after_all: false,
-            }))),
+            Ok(outcome) => self.on_written(WriteOutcome::applied(outcome)),
             Err(e) if sending && e.may_have_landed() => {
                 self.screen = Screen::Form;
                 self.error(format!("{e}; checking whether it was applied…"));

@@ -12,6 +12,8 @@ use serde_json::Value;
 /// The requests of an admin write and the server's answers: the core's, under the names the
 /// TUI knows them by.
 pub use crate::write::request::{Answer as AdminAnswer, Request as AdminRequest};
+/// Why an admin write stopped: the core's failure of the plan's send.
+pub use crate::write::send::Failure as AdminFailure;
 
 /// How an admin write ended, as its Result shows it: a line on what happened, or why it
 /// failed (nothing more was sent after it).
@@ -251,47 +253,54 @@ pub async fn send(
     requests: &[AdminRequest],
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
-) -> Result<Vec<AdminAnswer>, String> {
-    send_reviewed(client, requests, workspace, key_in, None).await
+) -> Result<Vec<AdminAnswer>, AdminFailure> {
+    let policy = crate::write::RetryPolicy::default();
+    send_reviewed(client, requests, workspace, key_in, None, policy).await
 }
 
-/// [`send`], with the workspace as the Review saw it: a delete is settled against it.
+/// [`send`], with the workspace as the Review saw it (a delete is settled against it), and
+/// the runtime's wait for a busy server.
 pub async fn send_reviewed(
     client: &crate::api::Client,
     requests: &[AdminRequest],
     workspace: Option<&str>,
     key_in: Option<&(String, String)>,
     reviewed: Option<&crate::workspace::Workspace>,
-) -> Result<Vec<AdminAnswer>, String> {
+    policy: crate::write::RetryPolicy,
+) -> Result<Vec<AdminAnswer>, AdminFailure> {
     let plan = crate::write::send::Plan {
         requests,
         key_at: key_in.map(|(_, at)| at.as_str()).or(workspace),
         reviewed,
         ..Default::default()
     };
-    crate::write::send::send(
-        client,
-        &plan,
-        crate::write::RetryPolicy::default(),
-        |_, _| {},
-    )
-    .await
-    .map_err(|f| failure_text(&f))
+    crate::write::send::send(client, &plan, policy, |_, _| {}).await
 }
 
 /// A failed send as the TUI says it: a workspace delete's refusal with the rule behind it.
-fn failure_text(f: &crate::write::send::Failure) -> String {
+fn failure_text(f: &AdminFailure) -> String {
     use crate::write::send::Why;
     match (&f.why, &f.request) {
         (Why::Refused(e), AdminRequest::DeleteWorkspace { .. }) => {
-            f.told(crate::tui::screens::delete::explain(&e.to_string()))
+            let rule = crate::admin::keys::DeleteRefusal::of(e);
+            f.told(crate::tui::screens::delete::explain(e, rule))
         }
         _ => f.to_string(),
     }
 }
 
+/// The rule behind the server's refusal of a workspace delete, if that is how `f` ended.
+fn delete_refusal(f: &AdminFailure) -> Option<crate::admin::keys::DeleteRefusal> {
+    match (&f.why, &f.request) {
+        (crate::write::send::Why::Refused(e), AdminRequest::DeleteWorkspace { .. }) => {
+            crate::admin::keys::DeleteRefusal::of(e)
+        }
+        _ => None,
+    }
+}
+
 /// The answer to the write in flight: the tabs take in what changed.
-pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effect> {
+pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Vec<Effect> {
     let Some(flow) = &mut app.admin else {
         // Stopped waiting meanwhile: the tab re-reads instead.
         return vec![];
@@ -362,15 +371,15 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, String>) -> Vec<Effe
             }
             return effects;
         }
-        Err(e) => {
+        Err(f) => {
             // The refusal tells what the keys could not: this is the default workspace (R3).
-            if crate::admin::keys::refusal_means_default(&e)
+            if delete_refusal(&f) == Some(crate::admin::keys::DeleteRefusal::Default)
                 && let Some(flow) = &mut app.delete
             {
                 flow.is_default = Some(true);
             }
             write.then_picker = false;
-            flow.finish(Err(e));
+            flow.finish(Err(failure_text(&f)));
         }
     }
     vec![]

@@ -4,11 +4,17 @@
 use super::{BudgetsEffect, BudgetsMsg};
 use crate::admin::budgets;
 use crate::api::{ApiError, Client, WriteFailure};
+use crate::write::RetryPolicy;
 use crate::write::request::Request;
 use crate::write::send::{Base, Changed, Plan, Why};
 
-/// Performs `effect` against the server; `None` for the effects the host handles itself.
-pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Option<BudgetsMsg> {
+/// Performs `effect` (a write waits out a busy server as `policy` says) against the server; `None` for the effects the host handles itself.
+pub async fn run(
+    client: &Client,
+    workspace: &str,
+    effect: BudgetsEffect,
+    policy: RetryPolicy,
+) -> Option<BudgetsMsg> {
     match effect {
         BudgetsEffect::Load => Some(BudgetsMsg::Loaded(client.get_budgets(workspace).await)),
         BudgetsEffect::Send(p) => {
@@ -28,13 +34,7 @@ pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Opt
                 read_again: true,
                 ..Plan::default()
             };
-            let sent = crate::write::send::send(
-                client,
-                &plan,
-                crate::write::RetryPolicy::default(),
-                |_, _| {},
-            )
-            .await;
+            let sent = crate::write::send::send(client, &plan, policy, |_, _| {}).await;
             let f = match sent {
                 Ok(_) => {
                     return Some(BudgetsMsg::Sent {

@@ -62,16 +62,17 @@ impl DeleteFlow {
 pub const TYPE_THE_SLUG: &str = "Type the workspace's slug exactly to go on.";
 pub const CONFIRM_FIRST: &str = "This is the default workspace: Space confirms its deletion first.";
 
-/// The server refused: say why in the rules' words (R1, R3), the server's own words first.
-pub fn explain(message: &str) -> String {
-    if keys::refusal_means_default(message) {
-        format!(
-            "{message}. {} Space confirms it.",
+/// The server refused the delete (`rule`, when it names one): say why in the rules' words
+/// (R1, R3), the server's own words first.
+pub fn explain(error: &crate::api::ApiError, rule: Option<keys::DeleteRefusal>) -> String {
+    match rule {
+        Some(keys::DeleteRefusal::Default) => format!(
+            "{error}. {} Space confirms it.",
             keys::DEFAULT_DELETE_DISABLES
-        )
-    } else if keys::refusal_means_keys_remain(message) {
-        format!("{message}. {}", keys::DELETE_NEEDS_NO_KEYS)
-    } else {
-        message.to_string()
+        ),
+        Some(keys::DeleteRefusal::KeysRemain) => {
+            format!("{error}. {}", keys::DELETE_NEEDS_NO_KEYS)
+        }
+        None => error.to_string(),
     }
 }

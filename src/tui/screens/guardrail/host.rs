@@ -70,7 +70,10 @@ pub fn awaits_editor(app: &App) -> bool {
 }
 
 /// The editor's answer; text that cannot be taken opens the editor again on it.
-pub fn editor_closed(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+pub fn editor_closed(
+    app: &mut App,
+    result: Result<String, crate::tui::external_editor::EditorError>,
+) -> Vec<Effect> {
     let fx = match app.tabs.guardrail.as_mut() {
         Some(s) => s.editor_closed(result),
         None => return vec![],

@@ -555,7 +555,10 @@ impl GuardrailState {
     /// Text that cannot be taken is not thrown away (as `kubectl edit` does): the editor opens
     /// again on it with the reason on top as `//` lines; quitting it with the text as it was
     /// handed keeps the old value and says so.
-    pub fn editor_closed(&mut self, result: Result<String, String>) -> Vec<GuardrailEffect> {
+    pub fn editor_closed(
+        &mut self,
+        result: Result<String, crate::tui::external_editor::EditorError>,
+    ) -> Vec<GuardrailEffect> {
         let Some((r, handed)) = self.in_editor.take() else {
             return vec![];
         };

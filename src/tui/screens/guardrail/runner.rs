@@ -5,11 +5,17 @@
 use super::{GuardrailEffect, GuardrailMsg};
 use crate::admin::guardrail;
 use crate::api::{ApiError, Client, WriteFailure};
+use crate::write::RetryPolicy;
 use crate::write::request::{Answer, Request};
 use crate::write::send::{Base, Changed, Plan, Why};
 
-/// Performs `effect`; `None` for the effects the host handles itself.
-pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<GuardrailMsg> {
+/// Performs `effect` (a write waits out a busy server as `policy` says); `None` for the effects the host handles itself.
+pub async fn run(
+    client: &Client,
+    id: &str,
+    effect: GuardrailEffect,
+    policy: RetryPolicy,
+) -> Option<GuardrailMsg> {
     match effect {
         GuardrailEffect::Load => Some(GuardrailMsg::Loaded(client.get_guardrail(id).await)),
         GuardrailEffect::Send(p) => {
@@ -27,13 +33,7 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
                 read_again: true,
                 ..Plan::default()
             };
-            let sent = crate::write::send::send(
-                client,
-                &plan,
-                crate::write::RetryPolicy::default(),
-                |_, _| {},
-            )
-            .await;
+            let sent = crate::write::send::send(client, &plan, policy, |_, _| {}).await;
             let f = match sent {
                 Ok(answers) => {
                     let g = answers.into_iter().find_map(|a| match a {
