@@ -444,10 +444,15 @@ fn revert_review() {
 #[test]
 fn error_status() {
     let mut app = submitting_app(true);
-    app.update(Msg::Submitted(Err(ApiError::Server {
-        status: 500,
-        message: "internal error".into(),
-    })));
+    // A 500 to the PATCH, and the server read again shows it was not applied.
+    app.update(Msg::Written(orws::submit::WriteOutcome::NotApplied {
+        error: ApiError::Server {
+            status: 500,
+            message: "internal error".into(),
+        },
+        checked: Some("checked the server: the change was not applied".into()),
+        server: None,
+    }));
     assert!(matches!(app.screen, Screen::Form));
     snap("error_status", &app);
 }

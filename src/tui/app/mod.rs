@@ -59,9 +59,6 @@ pub enum Msg {
     },
     /// The conflict check passed; the PATCH is on its way.
     SubmitSending,
-    /// Never sent by the runtime (it sends `Written`): kept only for the `error_status`
-    /// snapshot, which pins a screen no other message makes.
-    Submitted(Result<SubmitOutcome, ApiError>),
     /// How the safe write (crate::submit) ended.
     Written(WriteOutcome),
     /// After a cancelled or doubtful submit: what the server holds now.
@@ -558,7 +555,6 @@ impl App {
                 }
                 vec![]
             }
-            Msg::Submitted(result) => self.on_submitted(result),
             Msg::Written(outcome) => self.on_written(outcome),
             Msg::Reread(result) => self.on_reread(result),
             Msg::Retrying(n) => {

@@ -84,30 +84,6 @@ impl App {
         vec![Effect::CancelSubmit { reread }]
     }
 
-    /// The old message of a finished submit. Production sends `Msg::Written`; this stays only
-    /// because `tests/tui/view.rs` `error_status` pins its screen in a snapshot.
-    pub(super) fn on_submitted(&mut self, result: Result<SubmitOutcome, ApiError>) -> Vec<Effect> {
-        let Some(crate::tui::flow::Phase::Sending(s)) =
-            crate::tui::app::settings_write::flow(self).map(|f| &f.phase)
-        else {
-            return vec![];
-        };
-        let sending = s.sending;
-        match result {
-            Ok(outcome) => self.on_written(WriteOutcome::applied(outcome)),
-            Err(e) if sending && e.may_have_landed() => {
-                self.screen = Screen::Form;
-                self.error(format!("{e}; checking whether it was applied…"));
-                self.recheck(Duration::ZERO)
-            }
-            Err(error) => self.on_written(WriteOutcome::NotApplied {
-                error,
-                checked: None,
-                server: None,
-            }),
-        }
-    }
-
     /// How the safe write ended.
     pub(super) fn on_written(&mut self, outcome: WriteOutcome) -> Vec<Effect> {
         let Some(revert) = crate::tui::app::settings_write::flow(self)
