@@ -111,6 +111,16 @@ pub(crate) fn inside(area: Rect) -> Rect {
     )
 }
 
+/// `area` with `left` and `right` columns left out (a margin inside a box).
+pub(crate) fn padded(area: Rect, left: u16, right: u16) -> Rect {
+    Rect::new(
+        area.x + left,
+        area.y,
+        area.width.saturating_sub(left + right),
+        area.height,
+    )
+}
+
 /// A `width`×`height` rectangle (at most `area`) in the middle of `area`.
 pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let (w, h) = (width.min(area.width), height.min(area.height));

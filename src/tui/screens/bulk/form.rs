@@ -7,7 +7,7 @@ use crate::config::{Action, Scope};
 use crate::tui::app::{App, Effect, Overlay};
 use crate::tui::screens::form::{self, FormAction, FormState};
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
+use crate::tui::view::text::{put, put_cut, truncate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -99,12 +99,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, bulk: &Bulk, theme: &Theme)
     let s = if n == 1 { "" } else { "s" };
     let head = format!("Bulk edit of {n} workspace{s}: {}", labels.join(", "));
     let w = area.width as usize;
-    put(
-        buf,
-        area,
-        0,
-        &Line::styled(truncate(&head, w).into_owned(), theme.heading),
-    );
+    put_cut(buf, area, 0, &head, w, theme.heading);
     let name_changed = bulk
         .form
         .fields

@@ -2,7 +2,7 @@
 
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
+use crate::tui::view::text::{put, put_cut, truncate};
 use crate::tui::view::{inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -51,12 +51,7 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         format!("Filter: {} (/ to change, Esc clears)", tab.move_filter)
     };
     if inner.height > top + 1 {
-        put(
-            buf,
-            inner,
-            top - 1,
-            &Line::styled(truncate(&filter, w).into_owned(), theme.dim),
-        );
+        put_cut(buf, inner, top - 1, &filter, w, theme.dim);
         top += 1;
     }
     let list = super::destinations(app);
@@ -77,12 +72,7 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         let mark = if i == at { "▶" } else { " " };
         let text = format!("{mark} {} ({})", ws.name(), ws.slug());
         let style = if i == at { theme.focus } else { theme.label };
-        put(
-            buf,
-            inner,
-            (i - start) as u16 + top,
-            &Line::styled(truncate(&text, w).into_owned(), style),
-        );
+        put_cut(buf, inner, (i - start) as u16 + top, &text, w, style);
     }
 }
 
@@ -97,12 +87,7 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         }
         Some(Err(e)) => {
             let text = format!("✗ Could not list the keys: {e} (r to retry)");
-            put(
-                buf,
-                inner,
-                0,
-                &Line::styled(truncate(&text, w).into_owned(), theme.error),
-            );
+            put_cut(buf, inner, 0, &text, w, theme.error);
             return;
         }
         Some(Ok(keys)) if keys.is_empty() => {
@@ -122,12 +107,7 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         "  {:<nw$} {:<11} {:<8} {:>8} {:>8}",
         "Name", "Label", "State", "Usage", "Limit"
     );
-    put(
-        buf,
-        inner,
-        0,
-        &Line::styled(truncate(&header, w).into_owned(), theme.label),
-    );
+    put_cut(buf, inner, 0, &header, w, theme.label);
     let rows = inner.height.saturating_sub(1) as usize;
     let start = tab.selected.saturating_sub(rows.saturating_sub(1));
     for (i, key) in keys.iter().enumerate().skip(start).take(rows) {
@@ -150,11 +130,6 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         } else {
             theme.label
         };
-        put(
-            buf,
-            inner,
-            (i - start + 1) as u16,
-            &Line::styled(truncate(&text, w).into_owned(), style),
-        );
+        put_cut(buf, inner, (i - start + 1) as u16, &text, w, style);
     }
 }

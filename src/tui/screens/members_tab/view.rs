@@ -2,7 +2,7 @@
 
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
+use crate::tui::view::text::{put, put_cut, truncate};
 use crate::tui::view::{inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -26,12 +26,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         }
         Some(Err(e)) => {
             let text = format!("✗ Could not list the members: {e} (r to retry)");
-            put(
-                buf,
-                inner,
-                0,
-                &Line::styled(truncate(&text, w).into_owned(), theme.error),
-            );
+            put_cut(buf, inner, 0, &text, w, theme.error);
             return;
         }
         Some(Ok(_)) if tab.rows.is_empty() => {
@@ -45,12 +40,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         Some(Ok(_)) => {
             let nw = w.saturating_sub(4 + 8 + 2).clamp(10, 60) / 2;
             let header = format!("     {:<nw$} {:<nw$} {:<8}", "Name", "Email", "Role");
-            put(
-                buf,
-                inner,
-                0,
-                &Line::styled(truncate(&header, w).into_owned(), theme.label),
-            );
+            put_cut(buf, inner, 0, &header, w, theme.label);
             let rows = inner.height.saturating_sub(1) as usize;
             let start = tab.selected.saturating_sub(rows.saturating_sub(1));
             for (i, row) in tab.rows.iter().enumerate().skip(start).take(rows) {
@@ -78,12 +68,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 } else {
                     theme.label
                 };
-                put(
-                    buf,
-                    inner,
-                    (i - start + 1) as u16,
-                    &Line::styled(truncate(&text, w).into_owned(), style),
-                );
+                put_cut(buf, inner, (i - start + 1) as u16, &text, w, style);
             }
         }
     }
@@ -103,12 +88,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         } else {
             format!("Filter: {} (/ to change)", pick.filter)
         };
-        put(
-            buf,
-            inner,
-            0,
-            &Line::styled(truncate(&filter, w).into_owned(), theme.dim),
-        );
+        put_cut(buf, inner, 0, &filter, w, theme.dim);
         let list = tab.candidates();
         if list.is_empty() {
             put(
@@ -140,12 +120,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             } else {
                 theme.label
             };
-            put(
-                buf,
-                inner,
-                (i - start + 2) as u16,
-                &Line::styled(truncate(&text, w).into_owned(), style),
-            );
+            put_cut(buf, inner, (i - start + 2) as u16, &text, w, style);
         }
     }
 }
