@@ -20,6 +20,7 @@ pub mod result;
 pub mod review;
 pub mod settings_write;
 pub mod submitting;
+pub mod tab_write;
 pub mod tabs;
 
 /// What every Review says under read-only, in place of "Enter sends" (product.md §15).

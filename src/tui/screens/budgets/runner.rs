@@ -4,8 +4,9 @@
 use super::{BudgetsEffect, BudgetsMsg};
 use crate::admin::budgets;
 use crate::api::{ApiError, Client, WriteFailure};
+use crate::tui::screens::tab_write;
 use crate::write::request::Request;
-use crate::write::send::{Base, Changed, Plan, Why};
+use crate::write::send::{Base, Changed, Why};
 
 /// Performs `effect` against the server; `None` for the effects the host handles itself.
 pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Option<BudgetsMsg> {
@@ -22,19 +23,7 @@ pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Opt
                 .collect();
             // The Review's base is read again first: another writer's change to a budget this
             // plan changes is a conflict, and nothing is sent.
-            let plan = Plan {
-                requests: &requests,
-                base: Some(Base::Budgets(&p.base)),
-                read_again: true,
-                ..Plan::default()
-            };
-            let sent = crate::write::send::send(
-                client,
-                &plan,
-                crate::write::RetryPolicy::default(),
-                |_, _| {},
-            )
-            .await;
+            let sent = tab_write::runner::send(client, &requests, Base::Budgets(&p.base)).await;
             let f = match sent {
                 Ok(_) => {
                     return Some(BudgetsMsg::Sent {
@@ -71,12 +60,7 @@ pub async fn run(client: &Client, workspace: &str, effect: BudgetsEffect) -> Opt
                         "a budget changed on the server meanwhile; nothing more was sent".into(),
                     ))
                 }
-                Why::Refused(e)
-                | Why::NotApplied(e)
-                | Why::Partial(e)
-                | Why::InDoubt { error: e, .. } => failed(e),
-                Why::Stopped => failed(ApiError::Stopped),
-                why => failed(ApiError::Malformed(why.to_string())),
+                why => failed(tab_write::runner::error(why)),
             }
         }
         BudgetsEffect::Cancel | BudgetsEffect::Record(_) | BudgetsEffect::Back => None,

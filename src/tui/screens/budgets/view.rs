@@ -9,7 +9,6 @@ use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 /// `read_only`: where read-only came from, said on the Review in place of "Enter sends".
 pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Line<'static>> {
@@ -154,24 +153,7 @@ pub fn draw(
     theme: &Theme,
 ) {
     let lines = lines(s, read_only, theme);
-    // A long review or result scrolls (the one write flow keeps the offset), bounded by the
-    // lines as they wrap at this width.
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let scroll = match &s.phase {
-        Phase::Write(flow) => flow.shown_scroll(
-            para.line_count(area.width.saturating_sub(2)),
-            area.height.saturating_sub(2),
-        ),
-        _ => 0,
-    };
-    para.scroll((scroll, 0))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(" 2 Budgets "),
-        )
-        .render(area, buf);
+    crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 2 Budgets ", theme);
 }
 
 /// The write's phase in the one write flow: its review, sending, conflict or result.

@@ -5,8 +5,9 @@
 use super::{GuardrailEffect, GuardrailMsg};
 use crate::admin::guardrail;
 use crate::api::{ApiError, Client, WriteFailure};
+use crate::tui::screens::tab_write;
 use crate::write::request::{Answer, Request};
-use crate::write::send::{Base, Changed, Plan, Why};
+use crate::write::send::{Base, Changed, Why};
 
 /// Performs `effect`; `None` for the effects the host handles itself.
 pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<GuardrailMsg> {
@@ -21,19 +22,8 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
             // The guardrail is read again first: it must still be `owner`'s default one (one
             // not configured yet: the workspace, read again, must still name it), and another
             // writer's change to a field this PATCH changes is a conflict, nothing sent.
-            let plan = Plan {
-                requests: &requests,
-                base: Some(Base::Guardrail(p.base.as_ref())),
-                read_again: true,
-                ..Plan::default()
-            };
-            let sent = crate::write::send::send(
-                client,
-                &plan,
-                crate::write::RetryPolicy::default(),
-                |_, _| {},
-            )
-            .await;
+            let sent =
+                tab_write::runner::send(client, &requests, Base::Guardrail(p.base.as_ref())).await;
             let f = match sent {
                 Ok(answers) => {
                     let g = answers.into_iter().find_map(|a| match a {
@@ -70,12 +60,7 @@ pub async fn run(client: &Client, id: &str, effect: GuardrailEffect) -> Option<G
                     }
                     Err(_) => failed(error),
                 },
-                Why::Refused(e)
-                | Why::NotApplied(e)
-                | Why::Partial(e)
-                | Why::InDoubt { error: e, .. } => failed(e),
-                Why::Stopped => failed(ApiError::Stopped),
-                why => failed(ApiError::Malformed(why.to_string())),
+                why => failed(tab_write::runner::error(why)),
             }
         }
         GuardrailEffect::Cancel

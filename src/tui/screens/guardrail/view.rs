@@ -10,7 +10,6 @@ use crate::write::review::{self, Row};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use serde_json::{Map, Value};
 
 fn entry_text(e: &Entry, editor_key: &str) -> String {
@@ -223,22 +222,5 @@ pub fn draw(
 ) {
     let rows = area.height.saturating_sub(2) as usize;
     let lines = lines(s, theme, rows, editor_key, read_only);
-    // A long review or result scrolls (the one write flow keeps the offset), bounded by the
-    // lines as they wrap at this width.
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let scroll = match &s.phase {
-        Phase::Write(flow) => flow.shown_scroll(
-            para.line_count(area.width.saturating_sub(2)),
-            area.height.saturating_sub(2),
-        ),
-        _ => 0,
-    };
-    para.scroll((scroll, 0))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(" 5 Guardrail "),
-        )
-        .render(area, buf);
+    crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 5 Guardrail ", theme);
 }
