@@ -12,10 +12,10 @@ use crate::admin::budgets::{
     self, BudgetRequest, BudgetRule, Budgets, Interval, Limits, parse_limit, usd,
 };
 use crate::api::{ApiError, WriteFailure};
-use crate::config::keys::{BudgetsKey, HELP_HINT, QUIT_HINT};
+use crate::config::keys::BudgetsKey;
 use crate::config::{Action, Scope};
 use crate::tui::screens::line_edit;
-use crate::tui::screens::tab_write::{self, WriteTab};
+use crate::tui::screens::tab_write::{self, EditLabels, WriteTab};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The rows: the four intervals, then the BYOK switch.
@@ -600,26 +600,12 @@ impl WriteTab for BudgetsState {
     }
 
     fn edit_hints(&self) -> Vec<(Action, &'static str)> {
-        vec![
-            (Action::Edit, "edit"),
-            (Action::Toggle, "BYOK on/off"),
-            (Action::Review, "review"),
-            (Action::Clear, "no limit"),
-            (Action::Undo, "undo"),
-            (Action::Redo, "redo"),
-            (Action::Reset, "reset field"),
-            (Action::ResetAll, "reset all"),
-            (Action::Reload, "re-read"),
-            (Action::Up, "up"),
-            (Action::Down, "down"),
-            (Action::Top, "first"),
-            (Action::Bottom, "last"),
-            (Action::CycleBack, "BYOK on/off"),
-            (Action::CycleOn, "BYOK on/off"),
-            (Action::Back, "back"),
-            HELP_HINT,
-            QUIT_HINT,
-        ]
+        tab_write::edit_hints(EditLabels {
+            toggle: "BYOK on/off",
+            cycle: ("BYOK on/off", "BYOK on/off"),
+            clear: "no limit",
+            editor: None,
+        })
     }
 
     fn act_on_edit(&mut self, action: Action) -> Vec<BudgetsEffect> {

@@ -13,12 +13,12 @@ use crate::admin::guardrail::{
 };
 use crate::api::{ApiError, WriteFailure};
 use crate::catalog::{Catalog, suggest};
-use crate::config::keys::{GuardrailKey, HELP_HINT, QUIT_HINT};
+use crate::config::keys::GuardrailKey;
 use crate::config::{Action, Scope};
 use crate::tui::external_editor;
 use crate::tui::screens::budgets::error_text;
 use crate::tui::screens::line_edit;
-use crate::tui::screens::tab_write::{self, WriteTab};
+use crate::tui::screens::tab_write::{self, EditLabels, WriteTab};
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -795,27 +795,12 @@ impl WriteTab for GuardrailState {
     }
 
     fn edit_hints(&self) -> Vec<(Action, &'static str)> {
-        vec![
-            (Action::Edit, "edit"),
-            (Action::Toggle, "cycle"),
-            (Action::Review, "review"),
-            (Action::Clear, "clear"),
-            (Action::Undo, "undo"),
-            (Action::Redo, "redo"),
-            (Action::Reset, "reset field"),
-            (Action::ResetAll, "reset all"),
-            (Action::Editor, "filters in $EDITOR"),
-            (Action::Reload, "re-read"),
-            (Action::Up, "up"),
-            (Action::Down, "down"),
-            (Action::Top, "first"),
-            (Action::Bottom, "last"),
-            (Action::CycleBack, "previous"),
-            (Action::CycleOn, "next"),
-            (Action::Back, "back"),
-            HELP_HINT,
-            QUIT_HINT,
-        ]
+        tab_write::edit_hints(EditLabels {
+            toggle: "cycle",
+            cycle: ("previous", "next"),
+            clear: "clear",
+            editor: Some("filters in $EDITOR"),
+        })
     }
 
     fn act_on_edit(&mut self, action: Action) -> Vec<GuardrailEffect> {

@@ -113,6 +113,44 @@ impl<P: Plan> Phase<P> {
     }
 }
 
+/// The labels of the edit phase's keys where the write tabs differ.
+pub struct EditLabels {
+    /// Space, and ←/→ back and on.
+    pub toggle: &'static str,
+    pub cycle: (&'static str, &'static str),
+    pub clear: &'static str,
+    /// `e`, for a tab that hands a field to $VISUAL/$EDITOR.
+    pub editor: Option<&'static str>,
+}
+
+/// The hints of a write tab's edit phase, most useful first.
+pub fn edit_hints(labels: EditLabels) -> Vec<(Action, &'static str)> {
+    let mut h = vec![
+        (Action::Edit, "edit"),
+        (Action::Toggle, labels.toggle),
+        (Action::Review, "review"),
+        (Action::Clear, labels.clear),
+        (Action::Undo, "undo"),
+        (Action::Redo, "redo"),
+        (Action::Reset, "reset field"),
+        (Action::ResetAll, "reset all"),
+    ];
+    h.extend(labels.editor.map(|label| (Action::Editor, label)));
+    h.extend([
+        (Action::Reload, "re-read"),
+        (Action::Up, "up"),
+        (Action::Down, "down"),
+        (Action::Top, "first"),
+        (Action::Bottom, "last"),
+        (Action::CycleBack, labels.cycle.0),
+        (Action::CycleOn, labels.cycle.1),
+        (Action::Back, "back"),
+        HELP_HINT,
+        QUIT_HINT,
+    ]);
+    h
+}
+
 /// A tab that edits what the server holds and writes it through the one write flow: what is
 /// its own, for [`act`].
 pub trait WriteTab {
