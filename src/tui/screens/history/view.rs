@@ -6,7 +6,7 @@ use crate::revert::{kind_name, short_id, summary};
 use crate::state::history::{HistoryEntry, Kind};
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put_cut, truncate};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::{in_view, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
@@ -59,8 +59,7 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
     );
     put_cut(buf, inner, 0, &header, w, theme.label);
     let height = inner.height.saturating_sub(1) as usize;
-    let start = view.selected.saturating_sub(height.saturating_sub(1));
-    for (i, row) in rows.iter().enumerate().skip(start).take(height) {
+    for (line, i, row) in in_view(&rows, view.selected, height) {
         let Some(e) = view.list().get(row.entry) else {
             continue;
         };
@@ -99,7 +98,7 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
         } else {
             theme.label
         };
-        put_cut(buf, inner, (i - start) as u16 + 1, &text, w, style);
+        put_cut(buf, inner, line + 1, &text, w, style);
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, put_cut, truncate};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::{in_view, inset, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -22,12 +22,7 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
     let Some(key) = app.tabs.keys.list().get(app.tabs.keys.selected) else {
         return;
     };
-    let rect = Rect::new(
-        area.x + 2,
-        area.y + 1,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
+    let rect = inset(area, 2, 1);
     let title = format!("Move \"{}\" to", key.name);
     let inner = crate::tui::view::popup(buf, rect, &title, theme);
     let w = inner.width.saturating_sub(1) as usize;
@@ -67,12 +62,11 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         return;
     }
     let rows = inner.height.saturating_sub(top) as usize;
-    let start = at.saturating_sub(rows.saturating_sub(1));
-    for (i, ws) in list.iter().enumerate().skip(start).take(rows) {
+    for (line, i, ws) in in_view(&list, at, rows) {
         let mark = if i == at { "▶" } else { " " };
         let text = format!("{mark} {} ({})", ws.name(), ws.slug());
         let style = if i == at { theme.focus } else { theme.label };
-        put_cut(buf, inner, (i - start) as u16 + top, &text, w, style);
+        put_cut(buf, inner, line + top, &text, w, style);
     }
 }
 
@@ -109,8 +103,7 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
     );
     put_cut(buf, inner, 0, &header, w, theme.label);
     let rows = inner.height.saturating_sub(1) as usize;
-    let start = tab.selected.saturating_sub(rows.saturating_sub(1));
-    for (i, key) in keys.iter().enumerate().skip(start).take(rows) {
+    for (line, i, key) in in_view(keys, tab.selected, rows) {
         let mark = if i == tab.selected { "▶" } else { " " };
         let limit = key
             .limit
@@ -130,6 +123,6 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         } else {
             theme.label
         };
-        put_cut(buf, inner, (i - start + 1) as u16, &text, w, style);
+        put_cut(buf, inner, line + 1, &text, w, style);
     }
 }

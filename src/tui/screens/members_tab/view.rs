@@ -3,7 +3,7 @@
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, put_cut, truncate};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::{in_view, inset, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -42,8 +42,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             let header = format!("     {:<nw$} {:<nw$} {:<8}", "Name", "Email", "Role");
             put_cut(buf, inner, 0, &header, w, theme.label);
             let rows = inner.height.saturating_sub(1) as usize;
-            let start = tab.selected.saturating_sub(rows.saturating_sub(1));
-            for (i, row) in tab.rows.iter().enumerate().skip(start).take(rows) {
+            for (line, i, row) in in_view(&tab.rows, tab.selected, rows) {
                 let cursor = if i == tab.selected { "▶" } else { " " };
                 let mark = if tab.marked.contains(&row.member.user_id) {
                     "[x]"
@@ -68,17 +67,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 } else {
                     theme.label
                 };
-                put_cut(buf, inner, (i - start + 1) as u16, &text, w, style);
+                put_cut(buf, inner, line + 1, &text, w, style);
             }
         }
     }
     if let Some(pick) = &tab.adding {
-        let rect = Rect::new(
-            area.x + 2,
-            area.y + 1,
-            area.width.saturating_sub(4),
-            area.height.saturating_sub(2),
-        );
+        let rect = inset(area, 2, 1);
         let inner = crate::tui::view::popup(buf, rect, "Add members", theme);
         let w = inner.width.saturating_sub(1) as usize;
         let filter = if pick.filtering {
@@ -100,8 +94,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             return;
         }
         let rows = inner.height.saturating_sub(2) as usize;
-        let start = pick.selected.saturating_sub(rows.saturating_sub(1));
-        for (i, o) in list.iter().enumerate().skip(start).take(rows) {
+        for (line, i, o) in in_view(&list, pick.selected, rows) {
             let cursor = if i == pick.selected { "▶" } else { " " };
             let mark = if pick.chosen.contains(&o.id) {
                 "[x]"
@@ -120,7 +113,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             } else {
                 theme.label
             };
-            put_cut(buf, inner, (i - start + 2) as u16, &text, w, style);
+            put_cut(buf, inner, line + 2, &text, w, style);
         }
     }
 }
