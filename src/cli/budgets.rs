@@ -190,11 +190,7 @@ pub(super) async fn execute(
     let client = &conn.client;
     if requests.is_empty() {
         crate::say::say("nothing to change: the server already holds these budgets");
-        return Ok(if output == Output::Json {
-            "{}\n".into()
-        } else {
-            String::new()
-        });
+        return Ok(super::output::nothing(output));
     }
     let sent: Vec<Request> = requests.iter().map(|r| request(id, r)).collect();
     let shown: Vec<DryRequest> = sent.iter().map(DryRequest::from).collect();

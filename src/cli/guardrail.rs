@@ -148,11 +148,7 @@ pub async fn patch_guardrail_of(
         .map_err(|broken| RunError::usage(format!("{}; nothing was sent", joined(&broken))))?;
     if body.is_empty() {
         crate::say::say("nothing to change: the guardrail already holds these values");
-        return Ok(if output == Output::Json {
-            "{}\n".into()
-        } else {
-            String::new()
-        });
+        return Ok(super::output::nothing(output));
     }
     if base.is_none() {
         crate::say::say(&format!(

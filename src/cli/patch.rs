@@ -67,6 +67,15 @@ pub fn sets_map(
     Ok(out)
 }
 
+/// Warns of each field the server did not store as it was asked to.
+pub(super) fn warn_mismatches(outcome: &SubmitOutcome) {
+    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
+        warn(&format!(
+            "the server did not store what was asked: {warning}"
+        ));
+    }
+}
+
 /// Says each wait before a retry of the PATCH (the progress `patch` and `revert` show).
 pub(super) fn say_waiting(phase: Phase) {
     if let Phase::Waiting(n) = phase {
@@ -310,11 +319,7 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
     for note in &notes {
         warn(note);
     }
-    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
-        warn(&format!(
-            "the server did not store what was asked: {warning}"
-        ));
-    }
+    warn_mismatches(&outcome);
     let SubmitOutcome {
         before,
         after,

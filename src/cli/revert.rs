@@ -4,13 +4,13 @@
 //! entry. `--dry-run` prints the requests as the other writes do and sends nothing but reads.
 
 use super::admin_io::{Request, confirm, dry_run, record};
-use super::output::{changes_table, json_pretty};
+use super::output::{changes_table, json_pretty, nothing};
 use super::{Output, patch};
 use crate::batch::Item;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::revert::{MembersAction, PatchRevert, Revert, budget_target, find, labels, revert};
-use crate::say::{say, warn};
+use crate::say::say;
 use crate::state::history::HistoryEntry;
 use crate::submit::{Applied, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest};
 use crate::text::escape;
@@ -407,13 +407,6 @@ fn patch_request(id: &str, body: &crate::workspace::PatchBody) -> Result<Request
 }
 
 /// The output of a revert that sends nothing.
-fn nothing(output: Output) -> String {
-    match output {
-        Output::Json => "{}\n".into(),
-        Output::Table => String::new(),
-    }
-}
-
 fn changed_since(what: &[String]) -> RunError {
     RunError::conflict(format!(
         "conflict: changed on the server since this entry: {}; nothing was sent",
@@ -497,25 +490,21 @@ async fn patch(conn: &Connection, output: Output, p: &PatchRevert) -> Result<Str
 
 /// Records the applied revert and prints it as `orws patch` does.
 fn applied_output(conn: &Connection, output: Output, outcome: SubmitOutcome) -> String {
-    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
-        warn(&format!(
-            "the server did not store what was asked: {warning}"
-        ));
-    }
+    patch::warn_mismatches(&outcome);
     let SubmitOutcome {
         before,
         after,
         patch,
         ..
-    } = outcome;
+    } = &outcome;
     record(
         conn,
         &HistoryEntry::new(
             crate::state::now_rfc3339(),
             conn.client.host(),
-            &patch,
-            &before,
-            &after,
+            patch,
+            before,
+            after,
         ),
     );
     match output {
@@ -524,7 +513,7 @@ fn applied_output(conn: &Connection, output: Output, outcome: SubmitOutcome) -> 
             "before": before.to_json(),
             "after": after.to_json(),
         })),
-        Output::Table => changes_table(&before, &after, &patch),
+        Output::Table => changes_table(before, after, patch),
     }
 }
 
