@@ -396,27 +396,30 @@ impl BudgetsState {
     }
 
     fn undo(&mut self) {
-        if let Some(s) = self.undo.pop() {
-            let now = self.snapshot();
-            self.redo.push(now);
-            self.restore(s);
-            self.typing = false;
-            self.back = 0;
-        } else {
-            self.status = Some("nothing to undo".into());
-        }
+        self.travel(true);
     }
 
     fn redo(&mut self) {
-        if let Some(s) = self.redo.pop() {
-            let now = self.snapshot();
-            self.undo.push(now);
-            self.restore(s);
-            self.typing = false;
-            self.back = 0;
+        self.travel(false);
+    }
+
+    /// Back to before the last change (`undo`), or forward again to what it undid.
+    fn travel(&mut self, undo: bool) {
+        let now = self.snapshot();
+        let (from, to) = if undo {
+            (&mut self.undo, &mut self.redo)
         } else {
-            self.status = Some("nothing to redo".into());
-        }
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(s) = from.pop() else {
+            let what = if undo { "undo" } else { "redo" };
+            self.status = Some(format!("nothing to {what}"));
+            return;
+        };
+        to.push(now);
+        self.restore(s);
+        self.typing = false;
+        self.back = 0;
     }
 
     fn toggle_byok(&mut self) {

@@ -279,6 +279,65 @@ fn step_done<T: WriteTab>(tab: &mut T, step: Step<T::Plan>) -> Vec<T::Effect> {
     }
 }
 
+/// How a row of the edit shows: its marks (the focus, ✎ while typed in, then ● when it differs
+/// from the server; product.md §4: the focus is a mark too, never colour alone, as the Settings
+/// form) and its style.
+pub fn row_marks(
+    focused: bool,
+    editing: bool,
+    modified: bool,
+    theme: &crate::tui::theme::Theme,
+) -> (String, ratatui::style::Style) {
+    let mark = if modified { "●" } else { " " };
+    let (pointer, style) = match (focused, editing) {
+        (true, true) => ("✎", theme.editing),
+        (true, false) => ("▶", theme.focus),
+        _ => (" ", theme.label),
+    };
+    (format!("{pointer}{mark}"), style)
+}
+
+/// A write's Review as lines: the heading (an undo says so; `more` is what else it says), the
+/// table of what changes (`rows`), the exact requests as they go on the wire (`wire`), and under
+/// read-only the note that nothing is sent.
+pub fn review_lines(
+    undo: bool,
+    more: &str,
+    rows: &[crate::write::review::Row],
+    wire: Vec<ratatui::text::Line<'static>>,
+    read_only: Option<&str>,
+    theme: &crate::tui::theme::Theme,
+) -> Vec<ratatui::text::Line<'static>> {
+    use ratatui::text::Line;
+    let what = if undo { "Undo: " } else { "" };
+    let sends = if read_only.is_some() {
+        "not sent"
+    } else {
+        "Enter sends"
+    };
+    let mut out = vec![Line::styled(
+        format!("{what}these changes{more} ({sends}):"),
+        theme.heading,
+    )];
+    for (i, row) in crate::write::review::table(rows, 100)
+        .into_iter()
+        .enumerate()
+    {
+        out.push(Line::styled(
+            row,
+            if i == 0 { theme.dim } else { theme.label },
+        ));
+    }
+    out.extend(wire);
+    if let Some(from) = read_only {
+        out.push(Line::styled(
+            crate::tui::screens::read_only_note(from),
+            theme.warning,
+        ));
+    }
+    out
+}
+
 /// Draws the tab's lines in its box, titled `title`: a long review or result scrolls (the one
 /// write flow keeps the offset), bounded by the lines as they wrap at this width.
 pub fn draw<P: Plan>(
