@@ -2,7 +2,7 @@
 
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, put_cut, truncate};
+use crate::tui::view::text::{filter_line, put, put_cut, truncate};
 use crate::tui::view::{in_view, inset, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -38,13 +38,12 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
     }
     let mut top = note.len().min(3) as u16 + 1;
     let tab = &app.tabs.keys;
-    let filter = if tab.move_filtering {
-        format!("Filter: {}▏", tab.move_filter)
-    } else if tab.move_filter.is_empty() {
-        "/ filters by slug or name".to_string()
-    } else {
-        format!("Filter: {} (/ to change, Esc clears)", tab.move_filter)
-    };
+    let filter = filter_line(
+        tab.move_filtering,
+        &tab.move_filter,
+        "/ filters by slug or name",
+        "/ to change, Esc clears",
+    );
     if inner.height > top + 1 {
         put_cut(buf, inner, top - 1, &filter, w, theme.dim);
         top += 1;

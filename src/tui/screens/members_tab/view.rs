@@ -2,7 +2,7 @@
 
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, put_cut, truncate};
+use crate::tui::view::text::{filter_line, put, put_cut, truncate};
 use crate::tui::view::{in_view, inset, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -75,13 +75,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let rect = inset(area, 2, 1);
         let inner = crate::tui::view::popup(buf, rect, "Add members", theme);
         let w = inner.width.saturating_sub(1) as usize;
-        let filter = if pick.filtering {
-            format!("Filter: {}▏", pick.filter)
-        } else if pick.filter.is_empty() {
-            "/ filters · Space marks · Enter or s reviews".to_string()
-        } else {
-            format!("Filter: {} (/ to change)", pick.filter)
-        };
+        let filter = filter_line(
+            pick.filtering,
+            &pick.filter,
+            "/ filters · Space marks · Enter or s reviews",
+            "/ to change",
+        );
         put_cut(buf, inner, 0, &filter, w, theme.dim);
         let list = tab.candidates();
         if list.is_empty() {
