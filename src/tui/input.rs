@@ -4,7 +4,8 @@
 //! never become actions; only non-character help keys (`F1`) reach help from there.
 
 pub use crate::config::{Action, KeyBindings, Scope};
-use crate::tui::app::{App, Overlay, Screen};
+use crate::tui::app::App;
+use crate::tui::route::{Overlay, Screen};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// Where a key press goes.
@@ -83,7 +84,7 @@ fn shown(app: &App) -> Result<Scope, TextInput> {
         Screen::Picker if app.picker.filtering && app.admin.is_none() => {
             return Err(TextInput::PickerFilter);
         }
-        Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
+        Screen::Picker => crate::tui::app::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
@@ -113,7 +114,7 @@ fn shown(app: &App) -> Result<Scope, TextInput> {
         {
             return Err(TextInput::KeyMoveFilter);
         }
-        Screen::Form => crate::tui::screens::tabs::scope(app).ok_or(TextInput::TabEdit)?,
+        Screen::Form => crate::tui::app::tabs::scope(app).ok_or(TextInput::TabEdit)?,
         Screen::Write(flow) => flow.scope(),
         Screen::Conflict(_) => Scope::Conflict,
         Screen::History(view) if view.filtering => return Err(TextInput::HistoryFilter),

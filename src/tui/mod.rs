@@ -4,9 +4,11 @@
 pub mod app;
 pub mod chrome;
 pub mod draft_writer;
+pub mod effect;
 pub mod external_editor;
 pub mod flow;
 pub mod input;
+pub mod route;
 pub mod runtime;
 pub mod screens;
 pub mod terminal;

@@ -8,10 +8,9 @@ use crate::support::pty_screen;
 
 use cli_bin::*;
 
-use hostile_http::{Reply, Request, serve};
+use hostile_http::{Reply, Request, budget_reads, serve};
 use orws::fake::RecordedRequest;
 use serde_json::{Value, json};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -740,7 +739,6 @@ fn budgets_partial_failure_says_what_landed() {
     let puts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let p = puts.clone();
     let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
         let budget =
             |i: &str, l: f64| json!({"workspace_id": PROD_ID, "reset_interval": i, "limit_usd": l});
         if req.method == "PUT" {
@@ -749,16 +747,11 @@ fn budgets_partial_failure_says_what_landed() {
             }
             return Reply::json(400, &json!({"error": {"code": 400, "message": "no"}}));
         }
-        if path.ends_with("/budgets") {
-            return Reply::json(
-                200,
-                &json!({"data": [budget("daily", 30.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
-            );
-        }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        budget_reads(
+            req,
+            json!({"data": [budget("daily", 30.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
+            ws_json(PROD_ID, "production"),
+        )
     });
     let r = orws(&[
         "--base-url",
@@ -928,15 +921,13 @@ fn read_only_from_the_config_file_refuses_writes() {
         "read_only = true\n",
     )
     .unwrap();
-    let status = Command::new(BIN)
-        .args(["--base-url", &server.url(), "keys", "disable", STAGING_KEY])
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let status = cli_bin::command_at(
+        home.path(),
+        &server.url(),
+        &["keys", "disable", STAGING_KEY],
+    )
+    .output()
+    .unwrap();
     assert_eq!(status.status.code(), Some(2));
     assert!(writes(&server).is_empty());
 }

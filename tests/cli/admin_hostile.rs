@@ -6,7 +6,7 @@ use crate::support::hostile_http;
 
 use cli_bin::*;
 
-use hostile_http::{Reply, Request, serve};
+use hostile_http::{Reply, Request, budget_reads, serve};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,21 +37,15 @@ fn a_byok_only_put_answered_500_and_not_applied_is_not_called_applied() {
     let puts = Arc::new(AtomicUsize::new(0));
     let p = puts.clone();
     let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
         if req.method == "PUT" {
             p.fetch_add(1, Ordering::SeqCst);
             return Reply::json(500, &json!({"error": {"code": 500, "message": "boom"}}));
         }
-        if path.ends_with("/budgets") {
-            return Reply::json(
-                200,
-                &json!({"data": [budget("monthly", 500.0)], "include_byok_in_budgets": false}),
-            );
-        }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        budget_reads(
+            req,
+            json!({"data": [budget("monthly", 500.0)], "include_byok_in_budgets": false}),
+            ws_json(PROD_ID, "production"),
+        )
     });
     let r = orws(&[
         "--base-url",
@@ -555,23 +549,17 @@ fn budgets_partial_failure_prints_what_landed_as_json() {
     let puts = Arc::new(AtomicUsize::new(0));
     let p = puts.clone();
     let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
         if req.method == "PUT" {
             if p.fetch_add(1, Ordering::SeqCst) == 0 {
                 return Reply::json(200, &json!({"data": budget("monthly", 1000.0)}));
             }
             return Reply::json(400, &json!({"error": {"code": 400, "message": "no"}}));
         }
-        if path.ends_with("/budgets") {
-            return Reply::json(
-                200,
-                &json!({"data": [budget("daily", 30.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
-            );
-        }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        budget_reads(
+            req,
+            json!({"data": [budget("daily", 30.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
+            ws_json(PROD_ID, "production"),
+        )
     });
     let r = orws(&[
         "--base-url",
@@ -688,17 +676,11 @@ fn a_delete_answered_with_an_endless_body_after_applying_is_recorded_once() {
 #[test]
 fn two_budgets_for_one_interval_are_refused() {
     let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
-        if path.ends_with("/budgets") {
-            return Reply::json(
-                200,
-                &json!({"data": [budget("monthly", 500.0), budget("monthly", 5.0)]}),
-            );
-        }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        budget_reads(
+            req,
+            json!({"data": [budget("monthly", 500.0), budget("monthly", 5.0)]}),
+            ws_json(PROD_ID, "production"),
+        )
     });
     let r = orws(&["--base-url", &server.url, "budgets", "get", "production"]);
     assert_eq!(r.code, 1, "{r:?}");
@@ -883,20 +865,14 @@ fn more_users_than_one_request_takes_are_refused_before_any_request() {
 #[test]
 fn budgets_delete_is_sent_when_the_server_holds_limits_out_of_order() {
     let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
         if req.method == "DELETE" {
             return Reply::json(200, &json!({"deleted": true}));
         }
-        if path.ends_with("/budgets") {
-            return Reply::json(
-                200,
-                &json!({"data": [budget("daily", 200.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
-            );
-        }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(200, &json!({"data": ws_json(PROD_ID, "production")}));
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        budget_reads(
+            req,
+            json!({"data": [budget("daily", 200.0), budget("weekly", 150.0), budget("monthly", 500.0)]}),
+            ws_json(PROD_ID, "production"),
+        )
     });
     let r = orws(&[
         "--base-url",

@@ -2,87 +2,27 @@
 //! section 1), against `--demo` and against an `orws serve-fake` child process.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
+use crate::support::cli_bin::{self, Out as Run, orws_env};
+
 const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
-/// Generous: only reached when something hangs.
-const DEADLINE: Duration = Duration::from_secs(60);
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// A command with a private home and XDG dirs, and no OpenRouter settings from the environment.
 fn command(home: &tempfile::TempDir, args: &[&str], envs: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null());
+    let mut cmd = cli_bin::bare(home.path(), args);
+    cmd.envs(envs.iter().copied());
     cmd
-}
-
-/// Runs orws to the end (killing it past the deadline) and collects its output.
-fn orws_env(args: &[&str], envs: &[(&str, &str)]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let mut child = command(&home, args, envs)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let (tx, rx) = mpsc::channel();
-    let readers: Vec<_> = [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ]
-    .into_iter()
-    .map(|mut pipe| {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            let _ = tx.send(());
-            text
-        })
-    })
-    .collect();
-    let deadline = Instant::now() + DEADLINE;
-    for _ in 0..readers.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if rx.recv_timeout(left).is_err() {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("orws {args:?} did not finish within {DEADLINE:?}");
-        }
-    }
-    let status = child.wait().unwrap();
-    let mut texts = readers.into_iter().map(|r| r.join().unwrap());
-    Run {
-        code: status.code().expect("exited, not killed by a signal"),
-        stdout: texts.next().unwrap(),
-        stderr: texts.next().unwrap(),
-    }
 }
 
 fn orws(args: &[&str]) -> Run {
     orws_env(args, &[])
 }
 
-/// `orws serve-fake` as a child process, killed when dropped.
+/// `orws serve-fake` as a child process in a home of its own, killed when dropped.
 struct ServeFake {
-    child: Child,
+    /// Dropped first: the server stops before its home goes.
+    _fake: cli_bin::ServeFake,
     url: String,
     _home: tempfile::TempDir,
 }
@@ -92,35 +32,12 @@ impl ServeFake {
         let home = tempfile::tempdir().unwrap();
         let mut args = vec!["serve-fake"];
         args.extend_from_slice(extra);
-        let mut child = command(&home, &args, &[])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve-fake starts");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = tx.send(lines.next());
-            // Keep draining so the child never blocks on a full pipe.
-            for _ in lines {}
-        });
-        let first = rx.recv_timeout(DEADLINE);
-        let mut guard = Self {
-            child,
-            url: String::new(),
+        let fake = cli_bin::ServeFake::start(command(&home, &args, &[]));
+        Self {
+            url: fake.url.clone(),
+            _fake: fake,
             _home: home,
-        };
-        match first {
-            Ok(Some(Ok(line))) => guard.url = line.trim().to_string(),
-            other => panic!("serve-fake printed no URL: {other:?}"),
         }
-        assert!(
-            guard.url.starts_with("http://127.0.0.1:") && guard.url.ends_with("/api/v1"),
-            "first line: {}",
-            guard.url
-        );
-        guard
     }
 
     /// Runs orws against this server with a key.
@@ -135,13 +52,6 @@ impl ServeFake {
         let run = self.run(&["--output", "json", "get", workspace]);
         assert_eq!(run.code, 0, "{run:?}");
         serde_json::from_str(&run.stdout).expect("get prints JSON")
-    }
-}
-
-impl Drop for ServeFake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

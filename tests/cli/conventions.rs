@@ -2,12 +2,10 @@
 //! XDG dirs: --version, completions, the man page, --help examples, `config path`,
 //! `config show`, a `base_url` from config.toml, a broken config.toml, NO_COLOR.
 
+use crate::support::cli_bin::ServeFake;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
@@ -81,45 +79,9 @@ fn ok(run: &Run) {
     assert!(!run.stdout.is_empty(), "{run:?}");
 }
 
-/// `orws serve-fake` as a child process; killed when dropped.
-struct ServeFake {
-    child: Child,
-    url: String,
-}
-
-impl ServeFake {
-    fn start() -> Self {
-        let home = Home::new();
-        let mut child = home
-            .command(&["serve-fake"], &[])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve-fake starts");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let url = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(line) if line.starts_with("http://") => line.trim().to_string(),
-            other => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("serve-fake printed no URL: {other:?}");
-            }
-        };
-        Self { child, url }
-    }
-}
-
-impl Drop for ServeFake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `orws serve-fake` as a child process in a home of its own; killed when dropped.
+fn serve_fake() -> ServeFake {
+    ServeFake::start(Home::new().command(&["serve-fake"], &[]))
 }
 
 #[test]
@@ -294,7 +256,7 @@ fn config_show_names_sources_and_never_the_key() {
 
 #[test]
 fn base_url_from_the_config_file_is_used() {
-    let fake = ServeFake::start();
+    let fake = serve_fake();
     let home = Home::new();
     home.write_config(&format!("base_url = \"{}\"\ntimeout = 20\n", fake.url));
     let key = [("OPENROUTER_API_KEY", "sk-or-v1-conventions")];

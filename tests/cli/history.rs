@@ -4,67 +4,14 @@
 
 use crate::support::cli_bin;
 
-use cli_bin::{BIN, DEADLINE, DEV_ID, KEY, PROD_ID, fake, writes};
+use cli_bin::{DEV_ID, Out as Run, PROD_ID, fake, writes};
 use orws::fake::FakeServer;
 use serde_json::Value;
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Instant;
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// orws against `server` with the state kept in `home` across runs (stdin not a terminal).
 fn run(home: &Path, server: &FakeServer, args: &[&str]) -> Run {
-    let url = server.url();
-    let mut child = Command::new(BIN)
-        .arg("--base-url")
-        .arg(&url)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let o = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let e = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("orws {args:?} did not finish within {DEADLINE:?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    Run {
-        code: status.code().expect("exited"),
-        stdout: o.join().unwrap(),
-        stderr: e.join().unwrap(),
-    }
+    cli_bin::orws_at(home, &server.url(), args)
 }
 
 fn history_json(home: &Path, server: &FakeServer, args: &[&str]) -> Vec<Value> {
@@ -371,20 +318,7 @@ fn revert_of_a_key_disable_enables_it_again() {
 fn batch_of_two(home: &Path, server: &FakeServer) -> String {
     patch(home, server, "production", "description=bulk");
     patch(home, server, "dev", "description=bulk");
-    let path = home.join("state/orws/history.jsonl");
-    let parts: Vec<orws::state::history::HistoryEntry> = std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let host = parts[0].host.clone();
-    let batch = orws::state::history::HistoryEntry::batch(&host, parts);
-    std::fs::write(
-        &path,
-        format!("{}\n", serde_json::to_string(&batch).unwrap()),
-    )
-    .unwrap();
-    batch.id
+    cli_bin::as_one_batch(home)
 }
 
 #[test]

@@ -2,97 +2,24 @@
 //! terminal raw, the key never comes back, malformed keys and names are usage errors before any
 //! request (product.md sections 1 and 5).
 
+use crate::support::cli_bin::{self, Out as Run, orws_env as orws};
+use crate::support::common::assert_terminal_safe;
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
 use serde_json::{Value, json};
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const KEY: &str = "sk-or-v1-SECRET-0123456789abcdef";
-const DEADLINE: Duration = Duration::from_secs(60);
 /// A name that retitles the window and clears the screen, then a C1 CSI and a bidi override.
 const EVIL: &str = "Prod\x1b]0;x\x07\x1b[2J\u{9b}31m\u{202e}dorp";
 const EVIL_ESCAPED: &str = "Prod\\x1b]0;x\\x07\\x1b[2J\\x9b31m\\u{202e}dorp";
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs orws with a private home, no OpenRouter settings but `envs`, killed past the deadline.
-fn orws(args: &[&str], envs: &[(&str, &str)]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let (tx, rx) = mpsc::channel();
-    let readers: Vec<_> = [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ]
-    .into_iter()
-    .map(|mut pipe| {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            let _ = tx.send(());
-            text
-        })
-    })
-    .collect();
-    let deadline = Instant::now() + DEADLINE;
-    for _ in 0..readers.len() {
-        if rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .is_err()
-        {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("orws {args:?} did not finish within {DEADLINE:?}");
-        }
-    }
-    let status = child.wait().unwrap();
-    let mut texts = readers.into_iter().map(|r| r.join().unwrap());
-    Run {
-        code: status.code().expect("exited"),
-        stdout: texts.next().unwrap(),
-        stderr: texts.next().unwrap(),
-    }
-}
 
 /// Runs orws against `url` with the test key.
 fn against(url: &str, args: &[&str]) -> Run {
     let mut all = vec!["--base-url", url];
     all.extend_from_slice(args);
     orws(&all, &[("OPENROUTER_API_KEY", KEY)])
-}
-
-/// Nothing a terminal would act on: no C0 but line ends, no DEL, C1 or bidi controls.
-#[track_caller]
-fn assert_terminal_safe(text: &str) {
-    let bad: Vec<char> = text
-        .chars()
-        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
-        .collect();
-    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
 }
 
 fn evil_workspace() -> Value {
@@ -335,15 +262,11 @@ fn a_key_that_is_not_utf8_is_named_so() {
     use std::os::unix::ffi::OsStrExt;
     let server = untouched();
     let home = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .args(["--base-url", &server.url, "list"])
+    let out = cli_bin::bare(home.path(), &["--base-url", &server.url, "list"])
         .env(
             "OPENROUTER_API_KEY",
             std::ffi::OsStr::from_bytes(b"sk-or-v1-\xff\xfe"),
         )
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -2,6 +2,7 @@
 //! person: each test here failed on the code as first merged, and names the promise it broke.
 
 use crate::support::cli_bin;
+use crate::support::common::assert_terminal_safe;
 
 use cli_bin::*;
 use serde_json::{Value, json};
@@ -9,15 +10,6 @@ use std::path::Path;
 
 fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-#[track_caller]
-fn assert_terminal_safe(text: &str) {
-    let bad: Vec<char> = text
-        .chars()
-        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
-        .collect();
-    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
 }
 
 /// A field name the server sends that orws does not know is shown as a comment: its escape
@@ -182,7 +174,7 @@ fn json_nested_too_deep_is_refused_not_a_crash() {
 /// recording what landed. It must finish the batch and record it.
 #[test]
 fn apply_with_stderr_closed_finishes_and_records_its_writes() {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     use std::time::{Duration, Instant};
     let server = fake();
     let home = tempfile::tempdir().unwrap();
@@ -194,24 +186,15 @@ fn apply_with_stderr_closed_finishes_and_records_its_writes() {
         ),
     )
     .unwrap();
-    let mut child = Command::new(BIN)
-        .args([
-            "--base-url",
-            &server.url(),
-            "apply",
-            path_str(&file),
-            "--yes",
-        ])
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = cli_bin::command_at(
+        home.path(),
+        &server.url(),
+        &["apply", path_str(&file), "--yes"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     // The reader goes away at once, as `head` does once it has its lines.
     drop(child.stderr.take());
     let deadline = Instant::now() + DEADLINE;

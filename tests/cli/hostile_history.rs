@@ -8,7 +8,6 @@ use cli_bin::*;
 use orws::fake::FakeServer;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Runs orws against `server` with `home` as its home (so runs share a history).
 fn run_in(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
@@ -233,24 +232,11 @@ fn could_not_open_names_the_workspace_with_its_controls_made_visible() {
 /// killed orws at once, leaving landed writes unrecorded.
 #[test]
 fn ctrl_c_during_a_batch_revert_records_what_landed() {
-    use std::io::{BufRead, BufReader};
     use std::time::{Duration, Instant};
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let config = orws::fake::FakeConfig {
-                latency: Duration::from_millis(150),
-                ..Default::default()
-            };
-            tx.send(orws::fake::start(config).await.unwrap()).unwrap();
-            std::future::pending::<()>().await;
-        });
+    let server = cli_bin::fake_with(orws::fake::FakeConfig {
+        latency: Duration::from_millis(150),
+        ..Default::default()
     });
-    let server = rx.recv_timeout(DEADLINE).unwrap();
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let all = server.workspaces();
@@ -269,10 +255,10 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let batch = history_ids(h, &server).remove(0);
 
-    let mut child = Command::new(BIN)
-        .arg("--base-url")
-        .arg(server.url())
-        .args([
+    let mut child = cli_bin::spawn_at(
+        h,
+        &server.url(),
+        &[
             "--output",
             "json",
             "--concurrency",
@@ -280,24 +266,9 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
             "revert",
             &batch,
             "--yes",
-        ])
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", h)
-        .env("XDG_STATE_HOME", h.join("state"))
-        .env("XDG_CONFIG_HOME", h.join("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (line_tx, lines) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = line_tx.send(line);
-        }
-    });
+        ],
+    );
+    let lines = cli_bin::stderr_lines(&mut child);
     // Ctrl-C once the first write is done.
     let deadline = Instant::now() + DEADLINE;
     loop {

@@ -3,12 +3,11 @@
 //! at once. Before, the first Ctrl-C killed `orws patch` mid-PATCH: the change landed on the
 //! server with no history entry and no word.
 
+use crate::support::cli_bin;
 use orws::fake::{FakeConfig, FakeServer};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const DEADLINE: Duration = Duration::from_secs(30);
 
 /// The fake on its own thread, every answer delayed by `latency`.
@@ -17,19 +16,11 @@ fn slow_fake(latency: Duration) -> FakeServer {
 }
 
 fn patch(server: &FakeServer, home: &std::path::Path) -> Child {
-    Command::new(BIN)
-        .args(["--base-url", &server.url(), "patch", "production"])
-        .args(["--set", "description=interrupted"])
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", "sk-or-v1-test")
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("orws runs")
+    cli_bin::spawn_at(
+        home,
+        &server.url(),
+        &["patch", "production", "--set", "description=interrupted"],
+    )
 }
 
 /// Waits until the fake has received a PATCH (its answer is still `latency` away).
@@ -77,20 +68,13 @@ fn the_first_ctrl_c_finishes_the_patch_and_records_it() {
 
 #[test]
 fn a_second_ctrl_c_quits_at_once_with_130() {
-    use std::io::{BufRead, BufReader};
     let server = slow_fake(Duration::from_millis(3000));
     let home = tempfile::tempdir().unwrap();
     let mut child = patch(&server, home.path());
     until_patch_received(&server);
     interrupt(&child);
     // The second once orws has said it took the first (its handler is then waiting again).
-    let (tx, rx) = mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let rx = cli_bin::stderr_lines(&mut child);
     let mut said = Vec::new();
     loop {
         let line = rx
@@ -126,23 +110,11 @@ fn a_second_ctrl_c_quits_at_once_with_130() {
 
 /// The fake with `extra` generated workspaces, every answer delayed by `latency`.
 fn slow_fake_with(latency: Duration, extra: usize) -> FakeServer {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let config = FakeConfig {
-                latency,
-                extra_workspaces: extra,
-                ..FakeConfig::default()
-            };
-            tx.send(orws::fake::start(config).await.unwrap()).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv_timeout(DEADLINE).expect("the fake starts")
+    cli_bin::fake_with(FakeConfig {
+        latency,
+        extra_workspaces: extra,
+        ..FakeConfig::default()
+    })
 }
 
 const MARK: &str = "set by a signalled apply";
@@ -161,23 +133,10 @@ fn apply_all(server: &FakeServer, home: &std::path::Path, concurrency: usize) ->
         })
         .collect();
     std::fs::write(&file, text).unwrap();
-    Command::new(BIN)
-        .args(["--base-url", &server.url()])
-        .args(["--concurrency", &concurrency.to_string()])
-        .arg("apply")
-        .arg(&file)
-        .arg("--yes")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", "sk-or-v1-test")
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("orws runs")
+    let concurrency = concurrency.to_string();
+    let file = file.to_str().unwrap();
+    let args = ["--concurrency", &concurrency, "apply", file, "--yes"];
+    cli_bin::spawn_at(home, &server.url(), &args)
 }
 
 /// Waits until the fake has received `n` PATCHes.
@@ -359,19 +318,12 @@ fn sigquit_mid_apply_quits_at_once_naming_what_may_still_land() {
 /// A second stop signal after the first quits at once too.
 #[test]
 fn a_second_sigterm_mid_apply_quits_at_once() {
-    use std::io::{BufRead, BufReader};
     let server = slow_fake_with(Duration::from_millis(2500), 3);
     let home = tempfile::tempdir().unwrap();
     let mut child = apply_all(&server, home.path(), 1);
     until_patches(&server, 1);
     signal(&child, libc::SIGTERM);
-    let (tx, rx) = mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let rx = cli_bin::stderr_lines(&mut child);
     let mut said = Vec::new();
     loop {
         let line = rx.recv_timeout(DEADLINE).expect("orws says it is stopping");

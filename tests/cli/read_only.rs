@@ -5,14 +5,13 @@
 use crate::support::cli_bin;
 use crate::support::hostile_http;
 
-use cli_bin::{BIN, KEY, STAGING_KEY, fake, writes};
+use cli_bin::{STAGING_KEY, fake, writes};
 use hostile_http::{Reply, serve};
 use orws::admin::budgets::{BudgetRequest, Interval};
 use orws::admin::keys::KeyPatch;
 use orws::api::{ApiError, ApiKey, Client, ClientConfig, WriteFailure};
 use orws::workspace::PatchBody;
 use serde_json::{Map, json};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const FROM: &str = "read_only = true in the config file /home/x/.config/orws/config.toml";
@@ -173,16 +172,7 @@ fn read_only_in_the_config_file_is_named_by_the_cli() {
         &["keys", "disable", STAGING_KEY],
         &["members", "remove", "production", "user_1", "--yes"],
     ] {
-        let out = Command::new(BIN)
-            .args(["--base-url", &server.url()])
-            .args(args)
-            .env_remove("OPENROUTER_BASE_URL")
-            .env("OPENROUTER_API_KEY", KEY)
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_STATE_HOME", home.path().join("state"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .stdin(Stdio::null())
+        let out = cli_bin::command_at(home.path(), &server.url(), args)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -285,29 +285,17 @@ fn a_batch_revert_is_one_revert_entry_with_parts_and_can_be_undone() {
         &["patch", "dev", "--set", "description=bulk"],
     );
     // The two patches as one batch entry, as `apply` or a bulk edit writes it.
-    let file = home.path().join("state/orws/history.jsonl");
-    let parts: Vec<orws::state::history::HistoryEntry> = std::fs::read_to_string(&file)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let host = parts[0].host.clone();
-    let batch = orws::state::history::HistoryEntry::batch(&host, parts);
-    std::fs::write(
-        &file,
-        format!("{}\n", serde_json::to_string(&batch).unwrap()),
-    )
-    .unwrap();
-    ok(home.path(), &server, &["revert", &batch.id, "--yes"]);
+    let batch = cli_bin::as_one_batch(home.path());
+    ok(home.path(), &server, &["revert", &batch, "--yes"]);
     let h = history(home.path(), &server);
     assert_eq!(h.len(), 2, "{h:?}");
     assert_eq!(
         (h[0]["kind"].as_str(), h[0]["reverts"].as_str()),
         (Some("revert"), Some("batch"))
     );
-    assert_eq!(h[0]["of"], batch.id.as_str());
+    assert_eq!(h[0]["of"], batch.as_str());
     assert_eq!(h[0]["parts"].as_array().map(Vec::len), Some(2));
-    let lines = std::fs::read_to_string(&file).unwrap();
+    let lines = std::fs::read_to_string(home.path().join("state/orws/history.jsonl")).unwrap();
     assert_eq!(
         lines.lines().count(),
         4,

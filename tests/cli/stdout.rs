@@ -12,18 +12,8 @@ use std::process::{Command, Stdio};
 
 /// orws against `url` with the private home `home`, stdin not a terminal, stderr piped.
 fn command(home: &Path, url: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--base-url")
-        .arg(url)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut cmd = command_at(home, url, args);
+    cmd.stderr(Stdio::piped());
     cmd
 }
 
@@ -164,17 +154,22 @@ fn a_pipe_closed_before_the_result_is_a_quiet_exit_0() {
             .spawn()
             .unwrap();
         drop(child.stdout.take());
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let code = child.wait().unwrap().code().expect("exited, not killed");
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-        quiet_about_the_pipe(&args, &stderr);
+        quiet_exit_0(child, &args);
     }
+}
+
+/// Once the reader is gone: orws exits 0 and says nothing about the pipe.
+fn quiet_exit_0(mut child: std::process::Child, args: &[&str]) {
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let code = child.wait().unwrap().code().expect("exited, not killed");
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    quiet_about_the_pipe(args, &stderr);
 }
 
 /// `orws export --all | head -1` over thousands of workspaces: the reader quits part-way
@@ -196,15 +191,6 @@ fn a_reader_that_quits_part_way_is_a_quiet_exit_0() {
             .read_line(&mut first)
             .unwrap();
         assert!(!first.is_empty(), "{args:?}");
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let code = child.wait().unwrap().code().expect("exited, not killed");
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-        quiet_about_the_pipe(&args, &stderr);
+        quiet_exit_0(child, &args);
     }
 }

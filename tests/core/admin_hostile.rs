@@ -1,12 +1,13 @@
 //! The admin client against servers that answer about something else, or never stop paging:
 //! every answer that names what it is about is checked, and no list loops forever.
 
+use crate::support;
 use crate::support::hostile_http;
 
 use hostile_http::{Reply, Request, serve};
 use orws::admin::budgets::Interval;
 use orws::admin::keys::{KeyPatch, KeyQuery};
-use orws::api::{ApiError, ApiKey, Client, ClientConfig, WriteFailure};
+use orws::api::{ApiError, Client, WriteFailure};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
@@ -14,10 +15,9 @@ const WS: &str = "550e8400-e29b-41d4-a716-446655440000";
 const OTHER: &str = "3f1c2b7a-9d4e-4c61-8f2a-0b5e6d7c8a91";
 
 fn client(url: &str) -> Client {
-    let mut config = ClientConfig::new(url, ApiKey::new("sk-or-v1-hostile"));
+    let mut config = support::client::config(url);
     config.timeout = Duration::from_secs(20);
-    config.initial_backoff = Duration::from_millis(10);
-    Client::new(config).unwrap()
+    support::client::built(config)
 }
 
 fn key(hash: &str, ws: &str) -> Value {

@@ -2,10 +2,11 @@
 //! concurrency, a conflict check per workspace, failures that stay per workspace, a 429 that
 //! slows the whole batch, stop, history and undo.
 
+use crate::support::client::client;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::batch::{self, Event, Item, Options, Status};
 use orws::fake::{FakeConfig, FakeServer, Fault};
 use orws::state::history::Kind;
@@ -15,12 +16,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-
-fn client(url: &str) -> Client {
-    let mut config = ClientConfig::new(url.to_string(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
 
 fn patch(v: Value) -> PatchBody {
     PatchBody::from_fields(v.as_object().unwrap().clone())
@@ -67,7 +62,7 @@ async fn run(
 #[tokio::test]
 async fn every_item_lands_and_history_and_undo_cover_exactly_them() {
     let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake.url());
+    let client = client(&fake);
     let items = items(&fake, 5, "batched");
     let (out, events) = run(&client, &items, fast()).await;
     assert_eq!(batch::counts(&out), [5, 0, 0, 0]);
@@ -108,7 +103,7 @@ async fn every_item_lands_and_history_and_undo_cover_exactly_them() {
 #[tokio::test]
 async fn a_conflict_stops_only_its_workspace_and_is_never_overwritten() {
     let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake.url());
+    let client = client(&fake);
     let items = items(&fake, 4, "batched");
     assert!(fake.set_field(&items[1].id, "description", json!("theirs")));
     let (out, _) = run(&client, &items, fast()).await;
@@ -132,7 +127,7 @@ async fn a_conflict_stops_only_its_workspace_and_is_never_overwritten() {
 #[tokio::test]
 async fn a_refused_write_fails_alone_and_is_offered_again() {
     let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake.url());
+    let client = client(&fake);
     let items = items(&fake, 3, "batched");
     fake.inject("PATCH", Fault::Status(400), 1);
     let mut one = Options::new(1);
@@ -150,7 +145,7 @@ async fn a_refused_write_fails_alone_and_is_offered_again() {
 #[tokio::test]
 async fn a_429_slows_the_whole_batch_and_the_item_lands_on_its_next_try() {
     let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake.url());
+    let client = client(&fake);
     let items = items(&fake, 4, "batched");
     fake.inject("PATCH", Fault::Status(429), 1);
     let mut options = Options::new(4);
@@ -168,7 +163,7 @@ async fn a_429_slows_the_whole_batch_and_the_item_lands_on_its_next_try() {
 #[tokio::test]
 async fn a_stop_leaves_the_rest_unstarted() {
     let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake.url());
+    let client = client(&fake);
     let items = items(&fake, 4, "batched");
     let (tx, _rx) = mpsc::unbounded_channel();
     let (stop_tx, stop) = watch::channel(true);
@@ -239,7 +234,7 @@ async fn never_more_than_the_concurrency_in_flight() {
 async fn a_journal_appends_each_part_as_it_lands() {
     use orws::state::history;
     let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake.url());
+    let client = client(&fake);
     let mut items = items(&fake, 6, "journalled");
     // The last one meets a change made since the plan: a conflict, nothing sent.
     fake.set_field(&items[5].id, "description", json!("theirs"));
@@ -305,7 +300,7 @@ async fn a_journal_appends_each_part_as_it_lands() {
 #[tokio::test]
 async fn a_read_back_after_the_batch_names_what_another_writer_changed_since() {
     let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake.url());
+    let client = client(&fake);
     let items = items(&fake, 3, "written by the batch");
     let (outcomes, _) = run(&client, &items, fast()).await;
     assert!(

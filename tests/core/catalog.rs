@@ -1,7 +1,8 @@
 //! The model catalog (product.md section 7): parsing the fake's GET /models over loopback, the
 //! day-long cache (fresh, expired, stale fallback, corrupt), and the ranking of suggestions.
 
-use orws::api::{ApiKey, Client, ClientConfig, ModelSummary};
+use crate::support;
+use orws::api::{Client, ModelSummary};
 use orws::catalog::{self, Catalog, Origin, cache, knows, suggest};
 use orws::fake::{FakeConfig, FakeServer, Fault};
 use std::path::Path;
@@ -16,11 +17,10 @@ async fn fake() -> FakeServer {
 }
 
 fn client(url: &str) -> Client {
-    let mut config = ClientConfig::new(url, ApiKey::new("sk-or-v1-catalog-test"));
+    let mut config = support::client::config(url);
     // One try: the failure cases should fail at once.
     config.max_attempts = 1;
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
+    support::client::built(config)
 }
 
 /// A client whose server is gone: every request fails to connect.

@@ -1,6 +1,7 @@
 //! The client against the fake OpenRouter over real HTTP on loopback (port 0): every endpoint,
 //! the exact bytes sent, and every fault (product.md section 5, testing.md layer 4).
 
+use crate::support::{self, client::Notices};
 use orws::api::{ApiError, ApiKey, Client, ClientConfig, RetryNotice};
 use orws::fake::{self, FakeConfig, FakeServer, Fault, RecordedRequest};
 use orws::workspace::{PatchBody, Workspace};
@@ -11,8 +12,6 @@ use std::time::Duration;
 const KEY: &str = "sk-or-v1-SECRET-0123456789abcdef";
 const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 
-type Notices = Arc<Mutex<Vec<RetryNotice>>>;
-
 async fn fake_with(config: FakeConfig) -> FakeServer {
     fake::start(config).await.expect("the fake starts")
 }
@@ -22,22 +21,12 @@ async fn fake_default() -> FakeServer {
 }
 
 fn config(url: &str) -> ClientConfig {
-    let mut c = ClientConfig::new(url, ApiKey::new(KEY));
-    c.timeout = Duration::from_secs(10);
-    c.initial_backoff = Duration::from_millis(10);
-    c
+    support::client::keyed(url, KEY)
 }
 
 /// A client that records every retry notice.
 fn client_with(config: ClientConfig) -> (Client, Notices) {
-    let notices: Notices = Arc::default();
-    let sink = notices.clone();
-    let client = Client::new(config)
-        .expect("a loopback URL is accepted")
-        .with_retry_hook(Arc::new(move |n: &RetryNotice| {
-            sink.lock().unwrap().push(n.clone())
-        }));
-    (client, notices)
+    support::client::recording(config)
 }
 
 fn client(server: &FakeServer) -> (Client, Notices) {

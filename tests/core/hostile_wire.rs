@@ -2,33 +2,23 @@
 //! test: redirects, huge and endless bodies, paging that never ends, long Retry-After, echoed
 //! keys, connections that drop (product.md section 5, "No answer is trusted blindly").
 
+use crate::support::client::Notices;
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
-use orws::api::{ApiError, ApiKey, Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES, RetryNotice};
+use orws::api::{ApiError, ApiKey, Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES};
 use orws::workspace::PatchBody;
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const KEY: &str = "sk-or-v1-SECRET-0123456789abcdef";
 const ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 
-type Notices = Arc<Mutex<Vec<RetryNotice>>>;
-
 fn client(url: &str) -> (Client, Notices) {
-    let mut config = ClientConfig::new(url, ApiKey::new(KEY));
+    let mut config = crate::support::client::keyed(url, KEY);
     config.timeout = Duration::from_secs(20);
-    config.initial_backoff = Duration::from_millis(10);
     config.max_retry_wait = Duration::from_millis(50);
-    let notices: Notices = Arc::default();
-    let sink = notices.clone();
-    let client = Client::new(config)
-        .unwrap()
-        .with_retry_hook(Arc::new(move |n: &RetryNotice| {
-            sink.lock().unwrap().push(n.clone())
-        }));
-    (client, notices)
+    crate::support::client::recording(config)
 }
 
 fn workspace(id: &str) -> Value {

@@ -2,11 +2,12 @@
 //! and refusal (R1–R21), the fake's answers validated against admin.json's response schemas and
 //! the client's request bodies against its request schemas.
 
+use crate::support;
 use orws::admin::budgets::{self, Budgets, Interval, Limits};
 use orws::admin::guardrail;
 use orws::admin::keys::{KeyPatch, KeyQuery};
 use orws::admin::members;
-use orws::api::{ApiError, ApiKey, Client, ClientConfig, WriteFailure};
+use orws::api::{ApiError, Client, WriteFailure};
 use orws::fake::{self, FakeConfig, FakeServer, Fault};
 use reqwest::Method;
 use serde_json::{Map, Value, json};
@@ -84,10 +85,7 @@ async fn server() -> FakeServer {
 }
 
 fn client(s: &FakeServer) -> Client {
-    let mut c = ClientConfig::new(s.url(), ApiKey::new(KEY));
-    c.timeout = Duration::from_secs(10);
-    c.initial_backoff = Duration::from_millis(10);
-    Client::new(c).unwrap()
+    support::client::built(support::client::keyed(s, KEY))
 }
 
 async fn raw(s: &FakeServer, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {

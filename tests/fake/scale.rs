@@ -1,17 +1,15 @@
 //! `serve-fake --extra-workspaces N`: generated workspaces after the seed, listed through the
 //! client's paging, valid against every field rule, varied, deterministic, and capped.
 
-use orws::api::{ApiKey, Client, ClientConfig};
+use crate::support::cli_bin;
+use crate::support::client::client;
 use orws::fake::generate::{DEMO_ENV, MAX_EXTRA_WORKSPACES, generated_id};
 use orws::fake::{self, FakeConfig, FakeServer};
 use orws::tui::screens::picker::filter_indices;
 use orws::workspace::{READ_ONLY, Workspace, check_value, field};
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const SEED_COUNT: usize = 15;
 
 async fn fake_with_extra(n: usize) -> FakeServer {
@@ -21,12 +19,6 @@ async fn fake_with_extra(n: usize) -> FakeServer {
     })
     .await
     .expect("the fake starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("sk-or-v1-test"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).expect("a client")
 }
 
 async fn listed(n: usize) -> Vec<Workspace> {
@@ -237,24 +229,10 @@ async fn more_than_the_cap_is_refused() {
 
 fn run(args: &[&str], envs: &[(&str, &str)]) -> (i32, String, String) {
     let home = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .args(args)
-        .env_remove("OPENROUTER_API_KEY")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env_remove(DEMO_ENV)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut cmd = cli_bin::bare(home.path(), args);
+    cmd.env_remove(DEMO_ENV).envs(envs.iter().copied());
+    let out = cli_bin::finish(&mut cmd, args);
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]

@@ -160,25 +160,7 @@ async fn get_by_slug_and_by_uuid_give_openrouters_example() {
     assert_eq!(by_slug.json, by_id.json);
     assert_eq!(
         by_slug.json,
-        json!({"data": {
-            "id": PRODUCTION_ID,
-            "name": "Production",
-            "slug": "production",
-            "description": "Production environment workspace",
-            "default_text_model": "openai/gpt-4o",
-            "default_image_model": "openai/dall-e-3",
-            "default_provider_sort": "price",
-            "io_logging_sampling_rate": 1,
-            "io_logging_api_key_ids": null,
-            "is_data_discount_logging_enabled": true,
-            "is_observability_broadcast_enabled": false,
-            "is_observability_io_logging_enabled": false,
-            "default_guardrail_id": "595d5849-7e86-51fd-a7c0-705c34e4afff",
-            "include_byok_in_budgets": false,
-            "created_at": "2025-08-24T10:30:00Z",
-            "created_by": "user_abc123",
-            "updated_at": "2025-08-24T15:45:00Z"
-        }})
+        json!({"data": crate::support::common::production_json()})
     );
     assert_eq!(s.workspace("production"), Some(by_id.json["data"].clone()));
 }

@@ -7,7 +7,7 @@
 
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, contains, rfind, stty_flag};
+use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, contains, has_row, rfind, stty_flag};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -32,10 +32,6 @@ fn server_workspace(fake: &FakeProcess) -> Value {
 
 /// True when one screen row holds all of `parts`. Frames can arrive in several reads, so the
 /// tests wait for whole rows rather than assert on a screen caught mid-frame.
-fn has_row(screen: &str, parts: &[&str]) -> bool {
-    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
-}
-
 /// Enters edit mode on the focused field (name), appends `suffix`, waits for the echo.
 fn append_to_name(pty: &Pty, suffix: &str, expected: &str) {
     pty.enter();

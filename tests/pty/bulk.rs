@@ -4,13 +4,9 @@
 
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, mark};
+use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, bulk_sort_to_exacto, has_row};
 use reqwest::Method;
 use serde_json::Value;
-
-fn has_row(screen: &str, parts: &[&str]) -> bool {
-    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
-}
 
 /// `default_provider_sort` of a workspace (by slug) as the fake holds it.
 fn sort_of(fake: &FakeProcess, slug: &str) -> Value {
@@ -27,24 +23,7 @@ fn mark_two_change_a_field_review_submit_see_the_result() {
     cmd.env("OPENROUTER_API_KEY", "test");
     let mut pty = Pty::spawn(cmd, 100, 30);
     pty.wait_until("the list", WAIT, |s| has_row(s, &["Staging", "staging"]));
-    mark(&pty, "staging", 1);
-    mark(&pty, "dev", 2);
-    pty.wait_until("both marked", WAIT, |s| {
-        has_row(s, &["✓ Staging"]) && has_row(s, &["✓ Development"])
-    });
-
-    pty.send("e");
-    pty.wait_for("Bulk edit of 2 workspaces", WAIT);
-    // Provider sort (the fifth row without the slug): throughput and latency → exacto.
-    pty.send("jjjj");
-    pty.wait_until("the mixed field", WAIT, |s| {
-        has_row(s, &["▶ Provider sort", "2 values"])
-    });
-    pty.send("h");
-    pty.wait_until("the new value", WAIT, |s| {
-        has_row(s, &["▶ Provider sort", "exacto", "●"])
-    });
-    pty.send("s");
+    bulk_sort_to_exacto(&pty);
     // Frames can arrive in several reads: wait for the whole review, never assert mid-frame.
     pty.wait_until("the review of both patches", WAIT, |s| {
         s.contains("Apply to 2 workspaces")

@@ -5,16 +5,12 @@
 
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, mark, rfind, stty_flag};
+use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, bulk_sort_to_exacto, has_row, rfind, stty_flag};
 use reqwest::Method;
 use serde_json::Value;
 
 const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
 const FORM_LOADED: &str = "Production environment workspace";
-
-fn has_row(screen: &str, parts: &[&str]) -> bool {
-    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
-}
 
 /// The workspace (uuid or slug) as the fake holds it now.
 fn server_workspace(fake: &FakeProcess, ws: &str) -> Value {
@@ -85,20 +81,7 @@ fn sigterm_during_a_bulk_run_records_what_landed_and_exits_143() {
     cmd.env("OPENROUTER_API_KEY", "test");
     let mut pty = Pty::spawn(cmd, 100, 30);
     pty.wait_until("the list", WAIT, |s| has_row(s, &["Staging", "staging"]));
-    mark(&pty, "staging", 1);
-    mark(&pty, "dev", 2);
-    pty.send("e");
-    pty.wait_for("Bulk edit of 2 workspaces", WAIT);
-    // Provider sort (the fifth row): throughput and latency → exacto.
-    pty.send("jjjj");
-    pty.wait_until("the mixed field", WAIT, |s| {
-        has_row(s, &["▶ Provider sort", "2 values"])
-    });
-    pty.send("h");
-    pty.wait_until("the new value", WAIT, |s| {
-        has_row(s, &["▶ Provider sort", "exacto", "●"])
-    });
-    pty.send("s");
+    bulk_sort_to_exacto(&pty);
     pty.wait_for("Apply to 2 workspaces", WAIT);
     let before = [
         server_workspace(&fake, "staging")["default_provider_sort"].clone(),

@@ -4,7 +4,7 @@
 
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT};
+use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, has_row};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -17,10 +17,6 @@ fn against_fake(sb: &Sandbox, fake: &FakeProcess) -> Pty {
     let pty = Pty::spawn(cmd, 100, 30);
     pty.wait_for(FORM_LOADED, WAIT);
     pty
-}
-
-fn has_row(screen: &str, parts: &[&str]) -> bool {
-    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
 }
 
 #[test]

@@ -2,10 +2,12 @@
 //! the in-process fake on port 0, and the writes that reached it.
 #![allow(dead_code)]
 
+use super::client::Address;
 use orws::fake::{FakeConfig, FakeServer, RecordedRequest};
 use serde_json::Value;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +28,12 @@ pub struct Run {
 }
 
 impl Run {
+    /// The history file as it is on disk (empty when there is none).
+    pub fn history_text(&self) -> String {
+        std::fs::read_to_string(self.home.path().join("state/orws/history.jsonl"))
+            .unwrap_or_default()
+    }
+
     /// The history as orws reads it, oldest first: a batch's part lines under its `parts`.
     pub fn history(&self) -> Vec<Value> {
         let dir = self.home.path().join("state/orws");
@@ -64,16 +72,70 @@ pub fn orws(args: &[&str]) -> Run {
 
 /// Runs orws with `home` as its home (so runs share a history and drafts), stdin not a
 /// terminal, killed past the deadline.
-pub fn orws_in(home: &std::path::Path, args: &[&str]) -> Out {
-    let mut child = Command::new(BIN)
-        .args(args)
+pub fn orws_in(home: &Path, args: &[&str]) -> Out {
+    let mut cmd = bare(home, args);
+    cmd.env("OPENROUTER_API_KEY", KEY);
+    finish(&mut cmd, args)
+}
+
+/// Runs orws with a private home and no OpenRouter settings but `envs`.
+pub fn orws_env(args: &[&str], envs: &[(&str, &str)]) -> Out {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = bare(home.path(), args);
+    cmd.envs(envs.iter().copied());
+    finish(&mut cmd, args)
+}
+
+/// The binary with `home` as its home and XDG dirs, no OpenRouter settings from the
+/// environment (no key, no base URL), stdin not a terminal.
+pub fn bare(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("OPENROUTER_API_KEY")
         .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
         .env("HOME", home)
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// [`bare`] against `url` with the test key.
+pub fn command_at(home: &Path, url: &str, args: &[&str]) -> Command {
+    let mut all = vec!["--base-url", url];
+    all.extend_from_slice(args);
+    let mut cmd = bare(home, &all);
+    cmd.env("OPENROUTER_API_KEY", KEY);
+    cmd
+}
+
+/// [`command_at`] started with stdout and stderr piped, for a test that signals it.
+pub fn spawn_at(home: &Path, url: &str, args: &[&str]) -> Child {
+    command_at(home, url, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// The lines `child` writes to stderr, as they come (its stderr taken).
+pub fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader};
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// Runs `cmd` to the end, stdout and stderr collected, killed past the deadline (`args` name
+/// it in the panic).
+pub fn finish(cmd: &mut Command, args: &[&str]) -> Out {
+    let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -106,7 +168,7 @@ pub fn orws_in(home: &std::path::Path, args: &[&str]) -> Out {
     let status = child.wait().unwrap();
     let mut texts = readers.into_iter().map(|r| r.join().unwrap());
     Out {
-        code: status.code().expect("exited"),
+        code: status.code().expect("exited, not killed by a signal"),
         stdout: texts.next().unwrap(),
         stderr: texts.next().unwrap(),
     }
@@ -124,11 +186,28 @@ pub fn history_ids(home: &std::path::Path, url: &str) -> Vec<String> {
         .collect()
 }
 
+/// Rewrites the history of `home` as one batch entry of all its lines, as `apply` or a bulk
+/// edit writes it; the batch's id.
+pub fn as_one_batch(home: &Path) -> String {
+    let path = home.join("state/orws/history.jsonl");
+    let parts: Vec<orws::state::history::HistoryEntry> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let host = parts[0].host.clone();
+    let batch = orws::state::history::HistoryEntry::batch(&host, parts);
+    std::fs::write(
+        &path,
+        format!("{}\n", serde_json::to_string(&batch).unwrap()),
+    )
+    .unwrap();
+    batch.id
+}
+
 /// [`orws_in`] against `url`.
-pub fn orws_at(home: &std::path::Path, url: &str, args: &[&str]) -> Out {
-    let mut all = vec!["--base-url", url];
-    all.extend_from_slice(args);
-    orws_in(home, &all)
+pub fn orws_at(home: &Path, url: &str, args: &[&str]) -> Out {
+    finish(&mut command_at(home, url, args), args)
 }
 
 /// The in-process fake on port 0, served by a runtime on its own thread.
@@ -153,11 +232,30 @@ pub fn fake_with(config: FakeConfig) -> FakeServer {
     rx.recv_timeout(DEADLINE).expect("the fake starts")
 }
 
-pub fn at(server: &FakeServer, args: &[&str]) -> Run {
-    let url = server.url();
+/// orws against `server` with the test key and a private home (kept in the run).
+pub fn at(server: impl Address, args: &[&str]) -> Run {
+    keyed_at(server, KEY, args)
+}
+
+/// [`at`] with another key.
+pub fn keyed_at(server: impl Address, key: &str, args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let url = server.address();
     let mut all = vec!["--base-url", url.as_str()];
     all.extend_from_slice(args);
-    orws(&all)
+    let mut cmd = bare(home.path(), &all);
+    cmd.env("OPENROUTER_API_KEY", key);
+    let Out {
+        code,
+        stdout,
+        stderr,
+    } = finish(&mut cmd, &all);
+    Run {
+        code,
+        stdout,
+        stderr,
+        home,
+    }
 }
 
 /// The requests other than GETs that reached the fake.
@@ -167,4 +265,52 @@ pub fn writes(server: &FakeServer) -> Vec<RecordedRequest> {
         .into_iter()
         .filter(|r| r.method != "GET")
         .collect()
+}
+
+/// `orws serve-fake` run from `cmd` (its arguments and home already set), killed when
+/// dropped; its URL is the first line it prints.
+pub struct ServeFake {
+    child: Child,
+    pub url: String,
+}
+
+impl ServeFake {
+    pub fn start(mut cmd: Command) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve-fake starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = tx.send(lines.next());
+            // Keep draining so the child never blocks on a full pipe.
+            for _ in lines {}
+        });
+        let url = match rx.recv_timeout(DEADLINE) {
+            Ok(Some(Ok(line))) => line.trim().to_string(),
+            other => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("serve-fake printed no URL: {other:?}");
+            }
+        };
+        let guard = Self { child, url };
+        assert!(
+            guard.url.starts_with("http://127.0.0.1:") && guard.url.ends_with("/api/v1"),
+            "first line: {}",
+            guard.url
+        );
+        guard
+    }
+}
+
+impl Drop for ServeFake {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -1,12 +1,17 @@
 //! Fixtures shared by the integration tests.
 
 use orws::workspace::Workspace;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// OpenRouter's own example workspace (the spec's `Workspace.example`), as the fake's seed
 /// holds it.
 pub fn production() -> Workspace {
-    Workspace::from_json(json!({
+    Workspace::from_json(production_json()).expect("the example is a workspace")
+}
+
+/// [`production`] as JSON, as the fake sends it.
+pub fn production_json() -> Value {
+    json!({
         "id": "550e8400-e29b-41d4-a716-446655440000",
         "name": "Production",
         "slug": "production",
@@ -24,6 +29,15 @@ pub fn production() -> Workspace {
         "created_at": "2025-08-24T10:30:00Z",
         "created_by": "user_abc123",
         "updated_at": "2025-08-24T15:45:00Z"
-    }))
-    .expect("the example is a workspace")
+    })
+}
+
+/// Nothing a terminal would act on: no C0 but line ends, no DEL, C1 or bidi controls.
+#[track_caller]
+pub fn assert_terminal_safe(text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
+        .collect();
+    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
 }

@@ -192,3 +192,23 @@ fn write_reply(mut stream: TcpStream, reply: Reply) -> std::io::Result<()> {
     }
     stream.flush()
 }
+
+/// The reads of a budgets command: the budgets list answers `budgets` (the whole body), the
+/// workspace answers `{"data": workspace}`, anything else is a 404.
+pub fn budget_reads(
+    req: &Request,
+    budgets: serde_json::Value,
+    workspace: serde_json::Value,
+) -> Reply {
+    let path = req.path.trim_start_matches("/api/v1");
+    if path.ends_with("/budgets") {
+        return Reply::json(200, &budgets);
+    }
+    if path.starts_with("/workspaces/") {
+        return Reply::json(200, &serde_json::json!({"data": workspace}));
+    }
+    Reply::json(
+        404,
+        &serde_json::json!({"error": {"code": 404, "message": "no route"}}),
+    )
+}

@@ -3,7 +3,10 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod cli_bin;
+pub mod client;
 pub mod common;
 pub mod hostile_http;
 pub mod pty_screen;
 pub mod scripted;
+pub mod tui_app;
+pub mod tui_loop;

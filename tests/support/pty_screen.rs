@@ -399,7 +399,6 @@ impl Drop for Pty {
     }
 }
 
-/// True when `stty -a` output lists `flag` as on (not `-flag`).
 /// In the picker: filters to `slug`, marks the match, clears the filter, and waits until
 /// `count` are marked.
 #[allow(dead_code)]
@@ -412,6 +411,33 @@ pub fn mark(pty: &Pty, slug: &str, count: usize) {
     pty.wait_for(&format!("{count} marked"), WAIT);
 }
 
+/// A line of the screen holds every one of `parts`.
+pub fn has_row(screen: &str, parts: &[&str]) -> bool {
+    screen.lines().any(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+/// In the picker: marks staging and dev, opens their bulk form, steps Provider sort (the
+/// fifth row: throughput and latency, "2 values") back to exacto, and asks for the Review.
+pub fn bulk_sort_to_exacto(pty: &Pty) {
+    mark(pty, "staging", 1);
+    mark(pty, "dev", 2);
+    pty.wait_until("both marked", WAIT, |s| {
+        has_row(s, &["✓ Staging"]) && has_row(s, &["✓ Development"])
+    });
+    pty.send("e");
+    pty.wait_for("Bulk edit of 2 workspaces", WAIT);
+    pty.send("jjjj");
+    pty.wait_until("the mixed field", WAIT, |s| {
+        has_row(s, &["▶ Provider sort", "2 values"])
+    });
+    pty.send("h");
+    pty.wait_until("the new value", WAIT, |s| {
+        has_row(s, &["▶ Provider sort", "exacto", "●"])
+    });
+    pty.send("s");
+}
+
+/// True when `stty -a` output lists `flag` as on (not `-flag`).
 pub fn stty_flag(stty: &str, flag: &str) -> bool {
     stty.split_whitespace().any(|w| w == flag)
 }

@@ -182,25 +182,15 @@ fn read_request(stream: &mut TcpStream) -> Option<Req> {
     Some(Req { method, path, body })
 }
 
-/// OpenRouter's example workspace.
+/// OpenRouter's example workspace, as an older server sends it (no guardrail or BYOK fields,
+/// never updated since it was made).
 pub fn production() -> Value {
-    json!({
-        "id": ID,
-        "name": "Production",
-        "slug": "production",
-        "description": "Production environment workspace",
-        "default_text_model": "openai/gpt-4o",
-        "default_image_model": "openai/dall-e-3",
-        "default_provider_sort": "price",
-        "io_logging_sampling_rate": 1,
-        "io_logging_api_key_ids": null,
-        "is_data_discount_logging_enabled": true,
-        "is_observability_broadcast_enabled": false,
-        "is_observability_io_logging_enabled": false,
-        "created_at": "2025-08-24T10:30:00Z",
-        "created_by": "user_abc123",
-        "updated_at": "2025-08-24T10:30:00Z"
-    })
+    let mut ws = super::common::production_json();
+    let fields = ws.as_object_mut().unwrap();
+    fields.remove("default_guardrail_id");
+    fields.remove("include_byok_in_budgets");
+    fields.insert("updated_at".into(), json!("2025-08-24T10:30:00Z"));
+    ws
 }
 
 /// A well-behaved answer: GET returns the workspace, PATCH applies and returns it.

@@ -1,26 +1,14 @@
 //! The workspace's tabs and admin screens, decided by `update` with plain values: no I/O.
 
 use crate::support::common;
+use crate::support::tui_app::draw;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
 use orws::tui::screens::tabs::Tab;
-use orws::tui::test_host::buffer_text;
-use orws::tui::theme::Theme;
-use orws::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
 }
 
 fn form() -> App {

@@ -3,24 +3,17 @@
 //! (product.md §6). Before, the TUI said only "it may have landed: r re-reads the list" and
 //! gave up on a 429 with "try again later".
 
+use crate::support::client::client;
 use crate::support::hostile_http;
 
 use hostile_http::{Reply, Request, serve};
 use orws::admin::keys::KeyPatch;
-use orws::api::{ApiKey, Client, ClientConfig};
 use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest, send};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const WS: &str = "550e8400-e29b-41d4-a716-446655440000";
-
-fn client(url: &str) -> Client {
-    let mut config = ClientConfig::new(url.to_string(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
 
 fn member(user: &str) -> Value {
     json!({"id": format!("m-{user}"), "workspace_id": WS, "user_id": user, "role": "member",

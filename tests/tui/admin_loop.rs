@@ -1,43 +1,10 @@
 //! The app loop with injected keys against the fake server: tabs and their writes reach the
 //! server as exactly the reviewed requests.
 
+use crate::support::client::client;
+use crate::support::tui_loop::{WAIT, fake, start};
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
-use orws::fake::{FakeConfig, FakeServer};
-use orws::tui::app::App;
-use orws::tui::runtime::Runtime;
-use orws::tui::test_host::{TestDriver, TestHost};
-use orws::tui::theme::Theme;
-use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn fake() -> FakeServer {
-    orws::fake::start(FakeConfig::default())
-        .await
-        .expect("fake server starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
-}
-
-fn start(client: Client, workspace: Option<&str>) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let (mut host, driver) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), workspace.map(str::to_string));
-    let mut runtime = Runtime::new(client);
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    (driver, task)
-}
+use orws::fake::FakeServer;
 
 /// The requests to workspace-admin paths (the model catalog is fetched in the background).
 fn admin_requests(server: &FakeServer) -> Vec<String> {

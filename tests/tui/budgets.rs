@@ -2,14 +2,14 @@
 //! the review, a partial failure and the undo of only what landed, a conflict, a 403; and one
 //! loop against the fake checking the exact requests that reached it.
 
+use crate::support::client::client;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::budgets::{BudgetRequest, Budgets, Interval, Limits};
-use orws::api::{ApiError, ApiKey, Client, ClientConfig, WriteFailure};
+use orws::api::{ApiError, Client, WriteFailure};
 use orws::config::{Action, Scope};
 use orws::fake::{self, FakeConfig};
 use orws::tui::screens::budgets::{BudgetsEffect, BudgetsMsg, BudgetsState, Phase, runner};
 use serde_json::Value;
-use std::time::Duration;
 
 const PRODUCTION: &str = "550e8400-e29b-41d4-a716-446655440000";
 
@@ -262,13 +262,6 @@ fn cancelling_a_send_re_reads_and_keeps_the_edit() {
     assert_eq!(s.phase, Phase::Edit);
     assert_eq!(s.texts[1], "300");
     assert_eq!(s.unsaved(), 1);
-}
-
-fn client(url: String) -> Client {
-    let mut c = ClientConfig::new(url, ApiKey::new("sk-or-v1-admin"));
-    c.timeout = Duration::from_secs(10);
-    c.initial_backoff = Duration::from_millis(10);
-    Client::new(c).unwrap()
 }
 
 /// Runs the effects the runner handles until none is left.

@@ -10,12 +10,7 @@ use orws::submit::{Applied, Phase as WritePhase, WriteOutcome};
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
 use orws::tui::input;
 use orws::tui::screens::bulk::{BulkEffect, BulkMsg, Phase, Purpose};
-use orws::tui::test_host::buffer_text;
-use orws::tui::theme::Theme;
-use orws::tui::view;
 use orws::workspace::Workspace;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 
 fn ws(id: &str, name: &str, slug: &str, sort: &str, rate: f64) -> Workspace {
@@ -101,11 +96,7 @@ fn review(app: &App) -> &orws::tui::screens::bulk::review::BulkReview {
 }
 
 fn screen(app: &App, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, w, h)
 }
 
 #[test]

@@ -2,48 +2,23 @@
 //! form, the Review, the batch (one conflict made on the fake meanwhile, one injected failure),
 //! the result, trying the failed one again and undoing what landed, and the one history entry.
 
+use crate::support::client::client;
+use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::fake::{FakeConfig, FakeServer, Fault};
 use orws::state::history::{self, Kind};
 use orws::tui::app::App;
-use orws::tui::runtime::Runtime;
-use orws::tui::test_host::{TestDriver, TestHost};
-use orws::tui::theme::Theme;
+use orws::tui::test_host::TestDriver;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Duration;
 
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn fake() -> FakeServer {
-    orws::fake::start(FakeConfig::default())
-        .await
-        .expect("fake server starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
-}
-
 /// The picker, one write at a time (so the injected failure meets a known workspace).
 fn start(client: Client, state: &Path) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let (mut host, driver) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), None);
-    let mut runtime = Runtime::new(client)
-        .with_state_dir(Some(state.to_path_buf()))
-        .with_concurrency(1);
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    (driver, task)
+    let mut setup = Setup::new(client, None).state(state);
+    setup.runtime = setup.runtime.with_concurrency(1);
+    setup.spawn()
 }
 
 async fn mark(ui: &TestDriver, slug: &str, count: usize) {

@@ -4,15 +4,17 @@
 //! --ignored --nocapture`), comparing a synchronous atomic write per key (as orws did) with
 //! the debounced writer.
 
+use crate::support::client::client;
+use crate::support::tui_loop::{Setup, WAIT};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orws::api::{ApiKey, Client, ClientConfig};
 use orws::fake::FakeConfig;
 use orws::state::drafts;
 use orws::tui::app::{App, Effect, Msg};
-use orws::tui::runtime::Runtime;
-use orws::tui::test_host::TestHost;
-use orws::tui::theme::Theme;
+use orws::tui::draft_writer::DEBOUNCE;
 use orws::workspace::Workspace;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
@@ -81,36 +83,48 @@ async fn measure_a_burst_of_300_keys() {
     );
 }
 
+/// Every version of this workspace's draft files seen by reading them every 200 µs until
+/// `stop`: a write the watcher misses is one it had less than 200 µs to see.
+fn watch_drafts(dir: PathBuf, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<String>> {
+    std::thread::spawn(move || {
+        let mut versions: Vec<String> = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let text: String = drafts::files(&dir, "127.0.0.1", PROD)
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .collect();
+            if !text.is_empty() && versions.last() != Some(&text) {
+                versions.push(text);
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        versions
+    })
+}
+
 /// Through the real loop: a burst of 300 keys is on screen, and on disk as one draft holding
-/// all of it, without a write per key (the file is replaced a handful of times at most).
+/// all of it, without a write per key: the draft is written at most once per debounce window
+/// while the burst lasts (each write stamps the draft's `saved_at`, so each is a version the
+/// watcher can tell apart).
 #[tokio::test]
 async fn a_burst_reaches_the_screen_and_then_the_disk() {
     let (server, _) = production().await;
     let state = tempfile::tempdir().unwrap();
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.timeout = Duration::from_secs(5);
-    let client = Client::new(config).unwrap();
-    let (mut host, ui) = TestHost::new(400, 30);
-    let (mut app, first) = App::new(client.host(), Some("production".into()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let _task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .unwrap();
-    });
-    ui.wait_for("Production environment workspace", Duration::from_secs(10))
-        .await;
+    let (ui, _task) = Setup::sized(client(&server), Some("production"), 400, 30)
+        .state(state.path())
+        .spawn();
+    ui.wait_for("Production environment workspace", WAIT).await;
     ui.key(KeyCode::Enter);
     let burst: String = (0..KEYS)
         .map(|i| char::from(b'a' + (i % 26) as u8))
         .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = watch_drafts(state.path().to_path_buf(), stop.clone());
     let t = Instant::now();
     ui.text(&burst);
-    ui.wait_for(&burst[KEYS - 40..], Duration::from_secs(10))
-        .await;
+    ui.wait_for(&burst[KEYS - 40..], WAIT).await;
     let on_screen = t.elapsed();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + WAIT;
     loop {
         let text: String = drafts::files(state.path(), "127.0.0.1", PROD)
             .iter()
@@ -125,5 +139,25 @@ async fn a_burst_reaches_the_screen_and_then_the_disk() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    println!("{KEYS} keys on screen through the loop in {on_screen:?}");
+    let on_disk = t.elapsed();
+    // Past the last write, so that a write per key still queued would be seen too.
+    tokio::time::sleep(DEBOUNCE * 2).await;
+    stop.store(true, Ordering::Relaxed);
+    let versions = watcher.join().unwrap();
+    assert!(
+        versions.last().is_some_and(|v| v.contains(&burst)),
+        "the last draft written holds the whole burst"
+    );
+    let windows = (on_disk + DEBOUNCE * 2).as_millis() / DEBOUNCE.as_millis();
+    let most = windows as usize + 1;
+    assert!(
+        versions.len() <= most,
+        "{} draft writes seen for {KEYS} keys in {on_disk:?}: more than one per {DEBOUNCE:?} \
+         window ({most} at most)",
+        versions.len()
+    );
+    println!(
+        "{KEYS} keys on screen through the loop in {on_screen:?}, on disk in {on_disk:?}, {} writes",
+        versions.len()
+    );
 }

@@ -1,43 +1,12 @@
 //! The app loop with injected keys against the fake server over loopback:
 //! edit → review → submit → result, a conflict, cancelling, and errors that keep the edits.
 
+use crate::support::client::client;
+use crate::support::tui_loop::{WAIT, fake_with as fake, start};
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
-use orws::fake::{FakeConfig, FakeServer, Fault};
-use orws::tui::app::App;
-use orws::tui::runtime::Runtime;
-use orws::tui::test_host::{TestDriver, TestHost};
-use orws::tui::theme::Theme;
+use orws::fake::{FakeConfig, Fault};
 use serde_json::json;
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn fake(config: FakeConfig) -> FakeServer {
-    orws::fake::start(config).await.expect("fake server starts")
-}
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
-}
-
-/// Starts the loop on `workspace` (or the picker) and returns the driver and the loop's task.
-fn start(client: Client, workspace: Option<&str>) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let (mut host, driver) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), workspace.map(str::to_string));
-    let mut runtime = Runtime::new(client);
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    (driver, task)
-}
 
 #[tokio::test]
 async fn edit_review_submit_result() {

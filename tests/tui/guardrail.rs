@@ -692,15 +692,8 @@ fn bad_json_from_the_editor_keeps_the_old_value_and_sends_nothing() {
 /// value and says so; fixed text is taken with the `//` lines removed.
 #[test]
 fn bad_json_from_the_editor_reopens_it_on_the_same_text_with_the_reason_on_top() {
-    use orws::tui::app::{Effect, Msg};
-    let opened = |fx: &[Effect]| {
-        fx.iter()
-            .find_map(|e| match e {
-                Effect::OpenEditor { text, file } => Some((text.clone(), file.clone())),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no editor: {fx:?}"))
-    };
+    use orws::tui::app::Msg;
+    let opened = crate::support::tui_app::opened_editor;
     let old = Entry::Fixed(json!([{"pattern": "secret", "action": "block"}]));
     let mut app = app_on(filters_held(), "content_filters");
     let fx = app.update(Msg::Key(KeyEvent::new(

@@ -3,21 +3,18 @@
 //! conflict check — decided in `update` (plain values) and run for real in the loop against the
 //! fake, with the file read by the runtime.
 
+use crate::support::client::client;
 use crate::support::common;
 use crate::support::hostile_http;
+use crate::support::tui_app::draw;
+use crate::support::tui_loop::{Setup, a_change_in_history, undo_from_history};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::{ApiKey, Client, ClientConfig};
 use orws::state::history::{self, HistoryEntry, Kind};
 use orws::tui::app::{App, Effect, Msg, Screen};
-use orws::tui::runtime::Runtime;
 use orws::tui::screens::admin_write::AdminRequest;
-use orws::tui::test_host::{TestHost, buffer_text};
-use orws::tui::theme::Theme;
-use orws::tui::view;
 use orws::workspace::{PatchBody, Workspace};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
@@ -119,14 +116,6 @@ fn history_open() -> App {
     assert!(matches!(app.screen, Screen::History(_)));
     app.update(Msg::HistoryLoaded(Ok(entries())));
     app
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
 }
 
 fn shown_ids(app: &App) -> Vec<String> {
@@ -368,12 +357,6 @@ fn snapshots_of_the_screen() {
 
 // ---- the loop, against the fake, with the file read by the runtime ---------------------------
 
-fn client(server: &orws::fake::FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.timeout = Duration::from_secs(5);
-    Client::new(config).expect("client")
-}
-
 #[tokio::test]
 async fn h_then_u_then_enter_reverts_through_the_review() {
     let server = orws::fake::start(orws::fake::FakeConfig::default())
@@ -381,35 +364,9 @@ async fn h_then_u_then_enter_reverts_through_the_review() {
         .unwrap();
     let client = client(&server);
     // A change made earlier: the server holds its `after`, the file its entry.
-    let before = client.get(PROD).await.unwrap();
-    let patch = PatchBody::from_fields(m(json!({"description": "changed"})));
-    let after = client.patch(PROD, &patch).await.unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let e = HistoryEntry::new(
-        "2026-11-29T14:05:09Z".into(),
-        client.host(),
-        &patch,
-        &before,
-        &after,
-    );
-    history::append(state.path(), &e).unwrap();
-
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), None);
-    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    ui.wait_for("production", WAIT).await;
-    ui.key(KeyCode::Char('H'));
-    ui.wait_for("\"changed\"", WAIT).await;
-    ui.key(KeyCode::Char('u'));
-    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
-        .await;
+    let (state, e) = a_change_in_history(&client, PROD).await;
+    let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
+    undo_from_history(&ui).await;
     ui.key(KeyCode::Enter);
     ui.wait_for("applied", WAIT).await;
     assert_eq!(
@@ -697,16 +654,7 @@ async fn the_history_screen_says_how_many_lines_could_not_be_read() {
     text.push_str("{\"cut\n");
     std::fs::write(&file, text).unwrap();
 
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), None);
-    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
+    let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
     ui.wait_for("production", WAIT).await;
     ui.key(KeyCode::Char('H'));
     ui.wait_for("1 history line could not be read", WAIT).await;

@@ -6,12 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::submit::{Applied, WriteOutcome};
 use orws::tui::app::{App, Effect, Msg, Screen};
 use orws::tui::screens::bulk::{BulkMsg, Purpose};
-use orws::tui::test_host::buffer_text;
-use orws::tui::theme::Theme;
-use orws::tui::view;
 use orws::workspace::Workspace;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::json;
 
 fn ws(id: &str, name: &str, slug: &str) -> Workspace {
@@ -37,11 +32,7 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn screen(app: &App, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, w, h)
 }
 
 fn applied(item: &orws::batch::Item) -> WriteOutcome {

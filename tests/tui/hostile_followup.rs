@@ -1,53 +1,21 @@
 //! Follow-up hostile tests for issues 9 and 10, found after the safe write core landed. Tests
 //! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
 
+use crate::support::cli_bin::{self, Run};
+use crate::support::common::assert_terminal_safe;
 use crate::support::hostile_http;
+use crate::support::{self, tui_loop::Setup};
 
 use hostile_http::{Reply, Request, serve};
 use serde_json::{Value, json};
-use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
 const KEY: &str = "sk-or-v1-SECRET-0123456789abcdef";
 const UUID: &str = "550e8400-e29b-41d4-a716-446655440000";
 const EVIL: &str = "X\x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs the binary against `url` with the test key and a private home.
 fn against(url: &str, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .arg("--base-url")
-        .arg(url)
-        .args(args)
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("OPENROUTER_API_KEY", KEY)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-#[track_caller]
-fn assert_terminal_safe(text: &str) {
-    let bad: Vec<char> = text
-        .chars()
-        .filter(|c| *c != '\n' && orws::text::is_unsafe(*c))
-        .collect();
-    assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
+    cli_bin::keyed_at(url, KEY, args)
 }
 
 fn workspace(id: &str, slug: &str) -> Value {
@@ -131,26 +99,17 @@ fn nothing_to_change_escapes_the_slug() {
 #[tokio::test]
 async fn no_write_is_sent_from_a_screen_too_small_to_show_the_review() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
 
     let home = tempfile::tempdir().unwrap();
     let server = orws::fake::start(orws::fake::FakeConfig::default())
         .await
         .unwrap();
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(50, 15);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(home.path().join("state")));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let (ui, _task) = Setup::sized(client, Some("production"), 50, 15)
+        .state(&home.path().join("state"))
+        .spawn();
     ui.wait_for("Terminal too small", Duration::from_secs(10))
         .await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -254,12 +213,9 @@ fn patch_by_uuid_never_writes_to_another_id() {
 #[tokio::test]
 async fn discarding_the_offered_draft_leaves_no_other_dead_draft_behind() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
+
     use orws::state::drafts::{Draft, DraftStore, files};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
 
     let server = orws::fake::start(orws::fake::FakeConfig::default())
@@ -288,15 +244,10 @@ async fn discarding_the_offered_draft_leaves_no_other_dead_draft_behind() {
     }
     assert_eq!(files(state.path(), "127.0.0.1", UUID).len(), 2);
 
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let (ui, task) = Setup::new(client, Some("production"))
+        .state(state.path())
+        .spawn();
     ui.wait_for("Restore the draft?", Duration::from_secs(10))
         .await;
     ui.key(KeyCode::Char('d'));
@@ -357,12 +308,9 @@ fn dry_run_escapes_the_server_id() {
 #[tokio::test]
 async fn undoing_a_restored_draft_leaves_no_phantom_change() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
+
     use orws::state::drafts::{Draft, DraftStore};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
     const WAIT: Duration = Duration::from_secs(10);
 
@@ -388,15 +336,10 @@ async fn undoing_a_restored_draft_leaves_no_phantom_change() {
             })
             .unwrap();
     }
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let (ui, _task) = Setup::new(client, Some("production"))
+        .state(state.path())
+        .spawn();
     ui.wait_for("Restore the draft?", WAIT).await;
     ui.key(KeyCode::Char('y'));
     ui.wait_for("Conflict", WAIT).await;
@@ -519,12 +462,7 @@ fn binding_a_fixed_key_is_refused() {
         let dir = home.path().join("config").join("orws");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.toml"), format!("[keys]\n{binding}\n")).unwrap();
-        let out = Command::new(BIN)
-            .args(["config", "show"])
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env_remove("OPENROUTER_API_KEY")
-            .stdin(Stdio::null())
+        let out = cli_bin::bare(home.path(), &["config", "show"])
             .output()
             .unwrap();
         assert_eq!(
@@ -541,11 +479,7 @@ fn binding_a_fixed_key_is_refused() {
 #[tokio::test]
 async fn the_demo_quit_question_promises_no_draft() {
     use crossterm::event::KeyCode;
-    use orws::api::{ApiKey, Client, ClientConfig};
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+
     use std::time::Duration;
     const WAIT: Duration = Duration::from_secs(10);
 
@@ -553,16 +487,10 @@ async fn the_demo_quit_question_promises_no_draft() {
         .await
         .unwrap();
     let state = tempfile::tempdir().unwrap();
-    let client = Client::new(ClientConfig::new(server.url(), ApiKey::new("test-key"))).unwrap();
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), Some("production".to_string()));
-    app.demo = true;
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let client = support::client::client(&server);
+    let mut setup = Setup::new(client, Some("production")).state(state.path());
+    setup.app.demo = true;
+    let (ui, _task) = setup.spawn();
     ui.wait_for("BROWSE", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.text(" edited");

@@ -6,18 +6,17 @@
 //! else's workspace "created", and its undo deleted it.
 
 use crate::support::cli_bin;
+use crate::support::client::client;
 use crate::support::hostile_http;
 
 use cli_bin::{DEV_ID, Out, PROD_ID, STAGING_ID, orws_at};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hostile_http::{Hostile, Reply, Request, serve};
-use orws::api::{ApiKey, Client, ClientConfig};
 use orws::tui::app::{App, Effect, Msg};
 use orws::tui::screens::guardrail::{GuardrailEffect, GuardrailMsg, Pending, Phase, runner};
 use serde_json::{Map, Value, json};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const G_PROD: &str = "aaaaaaaa-0000-4000-8000-000000000001";
 const G_STAGING: &str = "aaaaaaaa-0000-4000-8000-000000000002";
@@ -321,24 +320,12 @@ fn cli_an_unconfigured_guardrail_needs_the_same_id_on_both_reads() {
 
 // ---- the Guardrail tab (5) ------------------------------------------------------------------
 
-fn client(url: &str) -> Client {
-    let mut config = ClientConfig::new(url.to_string(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
-
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn draw(app: &App) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let mut terminal = Terminal::new(TestBackend::new(220, 40)).unwrap();
-    terminal
-        .draw(|frame| orws::tui::view::draw(frame, app, &orws::tui::theme::Theme::new(false)))
-        .unwrap();
-    orws::tui::test_host::buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, 220, 40)
 }
 
 /// The app on staging, whose answer names `guardrail` as its default one.

@@ -4,6 +4,7 @@
 //! picker's filter takes text.
 
 use crate::support::common;
+use crate::support::tui_app::draw;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
@@ -12,7 +13,6 @@ use orws::submit::WriteOutcome;
 use orws::tui::app::{App, ConflictFound, Effect, Msg, Overlay, Screen, SubmitOutcome};
 use orws::tui::chrome::{all_keys, scope_hints};
 use orws::tui::input;
-use orws::tui::test_host::buffer_text;
 use orws::tui::theme::Theme;
 use orws::tui::view;
 use orws::workspace::{FIELDS, FieldKind, PatchBody, Workspace, check_conflicts};
@@ -31,14 +31,6 @@ fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     press(app, code, KeyModifiers::NONE)
-}
-
-fn draw(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
 }
 
 fn ws(id: &str, name: &str) -> Workspace {
@@ -128,7 +120,7 @@ fn review_scrolled() -> App {
     draw(&app, 80, 24);
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         1
     );
     app
@@ -796,7 +788,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     let mut app = review_scrolled();
     key(&mut app, KeyCode::Char('g'));
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         0
     );
     let top = draw(&app, 80, 24);
@@ -804,7 +796,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     key(&mut app, KeyCode::Char('G'));
     let (content, shown) = app.drawn.borrow().review;
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         content - shown
     );
     let bottom = draw(&app, 80, 24);
@@ -826,7 +818,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(
-        orws::tui::screens::settings_write::flow(&app).map_or(0, |f| f.scroll),
+        orws::tui::app::settings_write::flow(&app).map_or(0, |f| f.scroll),
         0
     );
 }

@@ -3,35 +3,25 @@
 //! offers no Enter; Enter there sends nothing; the title says READ-ONLY throughout; and the
 //! fake records no request other than GET.
 
+use crate::support;
+use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
-use orws::fake::{FakeConfig, FakeServer};
+use orws::api::Client;
+use orws::fake::FakeServer;
 use orws::state::history::{self, HistoryEntry};
 use orws::tui::app::App;
-use orws::tui::runtime::Runtime;
-use orws::tui::test_host::{TestDriver, TestHost};
-use orws::tui::theme::Theme;
+use orws::tui::test_host::TestDriver;
 use orws::workspace::PatchBody;
 use serde_json::{Map, json};
 use std::path::Path;
-use std::time::Duration;
 
-const WAIT: Duration = Duration::from_secs(10);
 const FROM: &str = "--read-only";
 const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
 
-async fn fake() -> FakeServer {
-    orws::fake::start(FakeConfig::default())
-        .await
-        .expect("fake server starts")
-}
-
 fn client(server: &FakeServer, read_only: bool) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
-    config.timeout = Duration::from_secs(5);
+    let mut config = support::client::config(server);
     config.read_only = read_only.then(|| FROM.to_string());
-    Client::new(config).expect("client")
+    support::client::built(config)
 }
 
 /// The loop over a read-only client, the app told so as `orws` tells it (`tui::run`): the
@@ -43,20 +33,12 @@ fn start_with(
     app_told: bool,
 ) -> (TestDriver, tokio::task::JoinHandle<App>) {
     let client = client(server, true);
-    let (mut host, driver) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), workspace.map(str::to_string));
+    let read_only = client.read_only().map(str::to_string);
+    let mut setup = Setup::new(client, workspace).state(state);
     if app_told {
-        app.read_only = client.read_only().map(str::to_string);
+        setup.app.read_only = read_only;
     }
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    (driver, task)
+    setup.spawn()
 }
 
 fn start(

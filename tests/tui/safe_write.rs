@@ -2,55 +2,21 @@
 //! binary and through the shared core: identity, retries of a write, "may have landed", the
 //! server echo, and partial answers. One misbehaviour per test.
 
+use crate::support::cli_bin::{self, Run};
+use crate::support::client::client;
 use crate::support::scripted;
 
-use orws::api::{ApiKey, Client, ClientConfig};
 use orws::submit::{RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
 use orws::workspace::{PatchBody, Workspace};
 use scripted::{Hostile, ID, OTHER_ID, Reply, Req, World, honest};
 use serde_json::{Value, json};
-use std::process::{Command, Stdio};
 use std::time::Duration;
-
-const BIN: &str = env!("CARGO_BIN_EXE_orws");
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    /// The state dir the run wrote its history to.
-    home: tempfile::TempDir,
-}
-
-impl Run {
-    fn history(&self) -> String {
-        std::fs::read_to_string(self.home.path().join("state/orws/history.jsonl"))
-            .unwrap_or_default()
-    }
-}
 
 /// `orws --base-url URL ARGS…` with a key and a private home; a 10 s timeout per request.
 fn orws(server: &Hostile, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .args(["--base-url", &server.url, "--timeout", "10"])
-        .args(args)
-        .env("OPENROUTER_API_KEY", "sk-or-v1-hostile-test")
-        .env_remove("OPENROUTER_BASE_URL")
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("orws runs");
-    Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        home,
-    }
+    let mut all = vec!["--timeout", "10"];
+    all.extend_from_slice(args);
+    cli_bin::keyed_at(server, "sk-or-v1-hostile-test", &all)
 }
 
 fn methods(server: &Hostile) -> Vec<String> {
@@ -102,7 +68,7 @@ fn cli_a_patch_that_landed_but_was_answered_about_another_workspace_is_applied_a
     );
     assert!(run.stderr.contains("landed"), "{run:?}");
     assert!(!run.stderr.contains("left as it was"), "{run:?}");
-    let history = run.history();
+    let history = run.history_text();
     assert_eq!(
         history.lines().count(),
         1,
@@ -134,7 +100,10 @@ fn cli_a_patch_answered_about_another_workspace_that_did_not_land_says_so_from_a
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("not applied"), "{run:?}");
-    assert!(run.history().is_empty(), "nothing landed, nothing recorded");
+    assert!(
+        run.history_text().is_empty(),
+        "nothing landed, nothing recorded"
+    );
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
 }
 
@@ -151,7 +120,7 @@ fn cli_a_patch_answered_about_another_workspace_while_a_colleague_wrote_is_a_con
     });
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 3, "{run:?}");
-    assert!(run.history().is_empty());
+    assert!(run.history_text().is_empty());
     assert_eq!(
         methods(&server),
         ["GET", "PATCH", "GET"],
@@ -207,7 +176,7 @@ fn cli_a_503_after_the_write_landed_is_not_sent_again() {
     assert!(run.stderr.contains("was applied"), "{run:?}");
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"], "one PATCH only");
     assert!(run.stdout.contains("Mine"), "{run:?}");
-    assert_eq!(run.history().lines().count(), 1, "{run:?}");
+    assert_eq!(run.history_text().lines().count(), 1, "{run:?}");
 }
 
 #[test]
@@ -251,7 +220,7 @@ fn cli_applied_then_500_says_applied_and_records_history() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("shows it was applied"), "{run:?}");
     assert!(run.stdout.contains("✓ applied"), "{run:?}");
-    let history = run.history();
+    let history = run.history_text();
     assert_eq!(history.lines().count(), 1, "{run:?}");
     assert!(history.contains("Mine"), "{history}");
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
@@ -274,7 +243,7 @@ fn cli_applied_then_cut_off_says_applied() {
     assert!(run.stderr.contains("shows it was applied"), "{run:?}");
     let out: Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
     assert_eq!(out["after"]["name"], "Mine");
-    assert_eq!(run.history().lines().count(), 1);
+    assert_eq!(run.history_text().lines().count(), 1);
 }
 
 #[test]
@@ -293,7 +262,7 @@ fn cli_a_500_that_did_not_land_says_not_applied() {
         lines[0].contains("500") && lines[0].contains("not applied"),
         "{run:?}"
     );
-    assert!(run.history().is_empty());
+    assert!(run.history_text().is_empty());
 }
 
 // ---- item 9: a value stored differently is not "✓ applied" -------------------------------
@@ -378,12 +347,6 @@ fn cli_a_patch_answer_missing_fields_is_reread_and_warned() {
 }
 
 // ---- the core, as the TUI calls it ---------------------------------------------------------
-
-fn client(server: &Hostile) -> Client {
-    let mut config = ClientConfig::new(server.url.clone(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
 
 fn base() -> Workspace {
     Workspace::from_json(scripted::production()).unwrap()
@@ -537,7 +500,7 @@ fn cli_a_partly_applied_write_records_what_landed_and_exits_1() {
             .contains("partly applied: name landed, description did not"),
         "{run:?}"
     );
-    let history = run.history();
+    let history = run.history_text();
     assert_eq!(history.lines().count(), 1, "{run:?}");
     assert!(
         history.contains("Mine") && !history.contains("Mine too"),
@@ -573,24 +536,14 @@ async fn core_a_dot_id_never_reaches_the_wire() {
 /// The TUI shows the Result for the part that landed, and warns that the rest did not.
 #[tokio::test]
 async fn tui_a_partly_applied_write_shows_what_landed_and_warns() {
+    use crate::support::tui_loop::{Setup, WAIT};
     use crossterm::event::KeyCode;
-    use orws::tui::app::App;
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
-    const WAIT: Duration = Duration::from_secs(10);
 
     let server = Hostile::start(half_applier);
     let state = tempfile::tempdir().unwrap();
-    let client = client(&server);
-    let (mut host, ui) = TestHost::new(120, 40);
-    let (mut app, first) = App::new(client.host(), Some(ID.to_string()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.path().to_path_buf()));
-    let _task = tokio::spawn(async move {
-        let _ = runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await;
-    });
+    let (ui, _task) = Setup::sized(client(&server), Some(ID), 120, 40)
+        .state(state.path())
+        .spawn();
     ui.wait_for("BROWSE", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.text(" X");

@@ -2,32 +2,24 @@
 //! fault of the API shown as one line with the edit intact. Real HTTP to the fake on loopback;
 //! drafts and history in a temp dir.
 
+use crate::support;
+use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
-use orws::api::{ApiKey, Client, ClientConfig};
-use orws::fake::{FakeConfig, FakeServer, Fault};
+use orws::api::Client;
+use orws::fake::{FakeServer, Fault};
 use orws::state::{drafts, history};
 use orws::tui::app::App;
-use orws::tui::runtime::Runtime;
-use orws::tui::test_host::{TestDriver, TestHost};
-use orws::tui::theme::Theme;
+use orws::tui::test_host::TestDriver;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const WAIT: Duration = Duration::from_secs(10);
 const PROD: &str = "550e8400-e29b-41d4-a716-446655440000";
 
-async fn fake() -> FakeServer {
-    orws::fake::start(FakeConfig::default())
-        .await
-        .expect("fake starts")
-}
-
 fn client_with_timeout(server: &FakeServer, timeout: Duration) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("test-key"));
-    config.initial_backoff = Duration::from_millis(10);
+    let mut config = support::client::config(server);
     config.timeout = timeout;
-    Client::new(config).expect("client")
+    support::client::built(config)
 }
 
 fn client(server: &FakeServer) -> Client {
@@ -35,26 +27,7 @@ fn client(server: &FakeServer) -> Client {
 }
 
 fn start(client: Client, state: &Path) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let (host, driver) = TestHost::new(100, 30);
-    start_on(host, driver, client, state)
-}
-
-fn start_on(
-    mut host: TestHost,
-    driver: TestDriver,
-    client: Client,
-    state: &Path,
-) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let (mut app, first) = App::new(client.host(), Some("production".into()));
-    let mut runtime = Runtime::new(client).with_state_dir(Some(state.to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    (driver, task)
+    Setup::new(client, Some("production")).state(state).spawn()
 }
 
 async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
@@ -464,12 +437,15 @@ async fn ctrl_z_flushes_the_draft_before_suspending() {
     let server = fake().await;
     let state = tempfile::tempdir().unwrap();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
-    let (host, driver) = TestHost::new(100, 30);
-    let host = host.with_suspend({
-        let (seen, state) = (seen.clone(), state.path().to_path_buf());
-        Box::new(move || *seen.lock().unwrap() = Some(draft_text(&state)))
-    });
-    let (ui, _task) = start_on(host, driver, client(&server), state.path());
+    let (ui, _task) = Setup::new(client(&server), Some("production"))
+        .state(state.path())
+        .host(|host| {
+            let (seen, state) = (seen.clone(), state.path().to_path_buf());
+            host.with_suspend(Box::new(move || {
+                *seen.lock().unwrap() = Some(draft_text(&state))
+            }))
+        })
+        .spawn();
     ui.wait_for("Production environment workspace", WAIT).await;
     ui.key(KeyCode::Enter);
     ui.text(" zz");

@@ -4,14 +4,13 @@
 
 use crate::support::common;
 use crate::support::scripted;
+use crate::support::{client, tui_loop};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orws::api::{ApiError, ApiKey, Client, ClientConfig};
+use orws::api::ApiError;
 use orws::submit::{Applied, WriteOutcome};
 use orws::tui::app::{App, Effect, Level, Msg, Screen, SubmitOutcome};
-use orws::tui::runtime::Runtime;
-use orws::tui::test_host::{TestDriver, TestHost};
-use orws::tui::theme::Theme;
+use orws::tui::test_host::TestDriver;
 use orws::workspace::{PatchBody, Workspace, check_conflicts};
 use scripted::{Hostile, ID, OTHER_ID, Reply, Req, World, honest};
 use serde_json::json;
@@ -154,7 +153,7 @@ fn undo_on_the_result_opens_a_review_of_the_inverse() {
     };
     assert_eq!(base.name(), "Production 2");
     assert_eq!(patch.to_body_string(), r#"{"name":"Production"}"#);
-    let flow = orws::tui::screens::settings_write::flow(&app).unwrap();
+    let flow = orws::tui::app::settings_write::flow(&app).unwrap();
     assert!(flow.is_sending() && flow.plan.revert);
 }
 
@@ -393,21 +392,7 @@ fn every_write_outcome_is_decided_in_update() {
 const WAIT: Duration = Duration::from_secs(10);
 
 fn start(server: &Hostile) -> (TestDriver, tokio::task::JoinHandle<App>) {
-    let mut config = ClientConfig::new(server.url.clone(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(5);
-    config.initial_backoff = Duration::from_millis(10);
-    let client = Client::new(config).expect("client");
-    let (mut host, driver) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), Some(ID.to_string()));
-    let mut runtime = Runtime::new(client);
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    (driver, task)
+    tui_loop::start(client::client(server), Some(ID))
 }
 
 async fn edit_and_submit(ui: &TestDriver) {

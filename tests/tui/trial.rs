@@ -2,6 +2,7 @@
 //! names what went wrong.
 
 use crate::support::common;
+use crate::support::tui_loop::Setup;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::budgets::{Budgets, Interval, Limits};
@@ -32,13 +33,7 @@ fn opened() -> App {
 
 /// The app drawn without colour at `w`×`h`.
 fn screen(app: &App, w: u16, h: u16) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| orws::tui::view::draw(f, app, &orws::tui::theme::Theme::new(false)))
-        .unwrap();
-    orws::tui::test_host::buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, w, h)
 }
 
 /// Was: the Budgets review counted its lines before they wrapped, so at 60×20 End stopped a
@@ -594,49 +589,16 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
 /// kind `patch` naming nothing.
 #[tokio::test]
 async fn a_history_undo_kept_through_a_conflict_is_still_recorded_as_its_revert() {
-    use orws::state::history::{self, HistoryEntry, Kind};
-    use orws::tui::runtime::Runtime;
-    use orws::tui::test_host::TestHost;
-    use orws::tui::theme::Theme;
+    use crate::support::{client::client, tui_loop};
+    use orws::state::history::{self, Kind};
     use orws::workspace::PatchBody;
-    use std::time::Duration;
-    const WAIT: Duration = Duration::from_secs(10);
-    let server = orws::fake::start(orws::fake::FakeConfig::default())
-        .await
-        .unwrap();
-    let mut config = orws::api::ClientConfig::new(server.url(), orws::api::ApiKey::new("test-key"));
-    config.timeout = Duration::from_secs(5);
-    let client = orws::api::Client::new(config).unwrap();
+    use tui_loop::WAIT;
+    let server = tui_loop::fake().await;
+    let client = client(&server);
     let fields = |v: serde_json::Value| v.as_object().unwrap().clone();
-    let before = client.get(PRODUCTION).await.unwrap();
-    let patch = PatchBody::from_fields(fields(serde_json::json!({"description": "changed"})));
-    let after = client.patch(PRODUCTION, &patch).await.unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let e = HistoryEntry::new(
-        "2026-11-29T14:05:09Z".into(),
-        client.host(),
-        &patch,
-        &before,
-        &after,
-    );
-    history::append(state.path(), &e).unwrap();
-
-    let (mut host, ui) = TestHost::new(100, 30);
-    let (mut app, first) = App::new(client.host(), None);
-    let mut runtime = Runtime::new(client.clone()).with_state_dir(Some(state.path().to_path_buf()));
-    let task = tokio::spawn(async move {
-        runtime
-            .run(&mut host, &mut app, &Theme::new(false), first)
-            .await
-            .expect("loop runs");
-        app
-    });
-    ui.wait_for("production", WAIT).await;
-    ui.key(KeyCode::Char('H'));
-    ui.wait_for("\"changed\"", WAIT).await;
-    ui.key(KeyCode::Char('u'));
-    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
-        .await;
+    let (state, e) = tui_loop::a_change_in_history(&client, PRODUCTION).await;
+    let (ui, task) = Setup::new(client.clone(), None).state(state.path()).spawn();
+    tui_loop::undo_from_history(&ui).await;
     // Someone else changes it during the review.
     let theirs = PatchBody::from_fields(fields(serde_json::json!({"description": "theirs"})));
     client.patch(PRODUCTION, &theirs).await.unwrap();

@@ -550,14 +550,7 @@ fn e_on_the_key_id_list_reopens_the_editor_on_text_it_cannot_take() {
         .as_mut()
         .unwrap()
         .focus_field("io_logging_api_key_ids");
-    let opened = |fx: &[Effect]| {
-        fx.iter()
-            .find_map(|e| match e {
-                Effect::OpenEditor { text, file } => Some((text.clone(), file.clone())),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no editor: {fx:?}"))
-    };
+    let opened = crate::support::tui_app::opened_editor;
     let (text, file) = opened(&key(&mut app, KeyCode::Char('e')));
     assert_eq!(file, "io_logging_api_key_ids.json");
     assert!(text.trim_end().ends_with("null"), "{text}");
@@ -683,7 +676,7 @@ fn review_then_enter_submits_the_minimal_patch() {
     assert_eq!(base, &production());
     assert_eq!(patch.to_body_string(), r#"{"name":"Production 2"}"#);
     assert!(matches!(
-        orws::tui::screens::settings_write::flow(&app).map(|f| &f.phase),
+        orws::tui::app::settings_write::flow(&app).map(|f| &f.phase),
         Some(orws::tui::flow::Phase::Sending(s)) if !s.sending
     ));
     assert!(app.is_busy(), "the spinner runs");

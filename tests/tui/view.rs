@@ -236,11 +236,7 @@ fn catalog() -> Catalog {
 // ---- rendering --------------------------------------------------------------------------
 
 fn buffer(app: &App, (w, h): (u16, u16), color: bool) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(color)))
-        .unwrap();
-    terminal.backend().buffer().clone()
+    crate::support::tui_app::buffer(app, w, h, color)
 }
 
 fn screen(app: &App, size: (u16, u16)) -> String {
@@ -508,10 +504,45 @@ fn no_color_means_no_colour_anywhere() {
     assert!(buf.content().iter().any(|c| c.fg != Color::Reset));
 }
 
+/// A drawing depends on the app's state alone: the same state, built twice, draws the same
+/// cells (symbols and styles, with and without colour) at each size, on a fresh terminal and
+/// on one that showed every other screen before it, and again a moment later.
 #[test]
 fn drawing_is_deterministic() {
-    let app = result_app();
-    assert_eq!(screen(&app, (120, 40)), screen(&app, (120, 40)));
+    type Build = fn() -> App;
+    let screens: [(&str, Build); 9] = [
+        ("picker", picker_app),
+        ("form", || form_on(production())),
+        ("newer server form", || form_on(staging())),
+        ("invalid form", invalid_app),
+        ("edited form", edited_app),
+        ("review", review_app),
+        ("submitting", || submitting_app(true)),
+        ("result", result_app),
+        ("conflict", conflict_app),
+    ];
+    for color in [false, true] {
+        for size in [(60, 20), (80, 24), (120, 40)] {
+            let mut reused = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+            for (name, build) in screens {
+                let first = buffer(&build(), size, color);
+                std::thread::sleep(Duration::from_millis(2));
+                let again = buffer(&build(), size, color);
+                assert_eq!(
+                    first, again,
+                    "{name} at {size:?}, colour {color}: drawn twice"
+                );
+                reused
+                    .draw(|frame| view::draw(frame, &build(), &Theme::new(color)))
+                    .unwrap();
+                assert_eq!(
+                    reused.backend().buffer(),
+                    &first,
+                    "{name} at {size:?}, colour {color}: drawn after other screens"
+                );
+            }
+        }
+    }
 }
 
 /// The Conflict screen says exactly what m, t and Esc do, for each way it was found, and the

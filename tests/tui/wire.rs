@@ -6,12 +6,7 @@ use crate::support::common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Msg, Screen};
-use orws::tui::test_host::buffer_text;
-use orws::tui::theme::Theme;
-use orws::tui::view;
 use orws::workspace::Workspace;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::json;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -28,11 +23,7 @@ fn other() -> Workspace {
 }
 
 fn text_of(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|frame| view::draw(frame, app, &Theme::new(false)))
-        .unwrap();
-    buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, 80, 24)
 }
 
 /// Open production, Esc back to the picker, open staging: production's answer arriving late

@@ -5,20 +5,14 @@
 //! nothing in the other; a members add recorded who was added in one only).
 
 use crate::support::cli_bin;
+use crate::support::client::client;
 
 use cli_bin::{DEV_ID, STAGING_ID, STAGING_KEY, at, fake};
-use orws::api::{ApiKey, Client, ClientConfig};
+use orws::api::Client;
 use orws::fake::FakeServer;
 use orws::tui::screens::admin_write::{AdminRequest, AdminWrite, send_reviewed, write_record};
 use orws::tui::screens::{keys_tab, members_tab};
 use serde_json::{Map, Value, json};
-use std::time::Duration;
-
-fn client(server: &FakeServer) -> Client {
-    let mut config = ClientConfig::new(server.url(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
 
 /// What two entries of the same write must share (not its id, time or host).
 fn essence(mut entry: Value) -> Value {

@@ -4,25 +4,18 @@
 //! ours. Each test fails on the code before the one write (it asked only "is my write there?").
 
 use crate::support::cli_bin;
+use crate::support::client::client;
 use crate::support::hostile_http;
 
 use cli_bin::{PROD_ID, orws};
-use hostile_http::{Reply, Request, serve};
+use hostile_http::{Reply, Request, budget_reads, serve};
 use orws::admin::keys::KeyPatch;
-use orws::api::{ApiKey, Client, ClientConfig};
 use orws::tui::screens::admin_write::{AdminRequest, send, send_reviewed};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const DEV: &str = "b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d";
 const STAGING: &str = "8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b";
-
-fn client(url: &str) -> Client {
-    let mut config = ClientConfig::new(url.to_string(), ApiKey::new("k"));
-    config.timeout = Duration::from_secs(10);
-    Client::new(config).unwrap()
-}
 
 fn busy() -> Reply {
     Reply::json(
@@ -124,26 +117,17 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
     let puts = Arc::new(Mutex::new(0));
     let (m, p) = (monthly.clone(), puts.clone());
     let server = serve(move |req: &Request, _| {
-        let path = req.path.trim_start_matches("/api/v1");
         if req.method == "PUT" {
             *p.lock().unwrap() += 1;
             *m.lock().unwrap() = 450.0;
             return busy();
         }
-        if path.ends_with("/budgets") {
-            let limit = *m.lock().unwrap();
-            return Reply::json(
-                200,
-                &json!({"data": [budget("monthly", limit)], "include_byok_in_budgets": false}),
-            );
-        }
-        if path.starts_with("/workspaces/") {
-            return Reply::json(
-                200,
-                &json!({"data": {"id": PROD_ID, "name": "Production", "slug": "production"}}),
-            );
-        }
-        Reply::json(404, &json!({"error": {"code": 404, "message": "no route"}}))
+        let limit = *m.lock().unwrap();
+        budget_reads(
+            req,
+            json!({"data": [budget("monthly", limit)], "include_byok_in_budgets": false}),
+            json!({"id": PROD_ID, "name": "Production", "slug": "production"}),
+        )
     });
     let r = orws(&[
         "--base-url",

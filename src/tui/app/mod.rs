@@ -3,7 +3,10 @@
 
 mod drafts;
 mod overlays;
+pub mod questions;
+pub mod settings_write;
 mod submit;
+pub mod tabs;
 
 pub use submit::{PendingWrite, WriteState};
 
@@ -16,11 +19,9 @@ use crate::tui::flow::FlowKey;
 use crate::tui::input::{self, Action, Input, Scope, TextInput};
 use crate::tui::screens::form::{FormAction, FormState};
 use crate::tui::screens::picker::{PickerAction, PickerState};
-use crate::tui::screens::{conflict, loading, questions};
+use crate::tui::screens::{conflict, loading};
 use crate::tui::view::Drawn;
-use crate::workspace::{
-    Change, ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches,
-};
+use crate::workspace::{ConflictReport, PatchBody, Workspace, changes_between, echo_mismatches};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -103,177 +104,12 @@ pub enum Msg {
     Bulk(crate::tui::screens::bulk::BulkMsg),
 }
 
-/// What the app asks the runtime to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    LoadList,
-    /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
-    LoadCatalog,
-    LoadWorkspace(String),
-    /// Which of these workspaces have a draft waiting (answered with `Msg::DraftsWaiting`).
-    FindDrafts(Vec<String>),
-    /// Re-read the open workspace, keeping the edits (answered with `Msg::Refreshed`).
-    Refresh(String),
-    /// The safe write: GET the workspace, check for conflicts against `base`, then PATCH
-    /// `base`'s uuid (crate::submit::safe_patch).
-    Submit {
-        base: Workspace,
-        patch: PatchBody,
-    },
-    /// Abort the submit task; re-read the workspace when the PATCH may have landed.
-    CancelSubmit {
-        reread: Option<String>,
-    },
-    /// Re-read the workspace after `after` to tell whether a doubtful write landed
-    /// (answered with `Msg::Reread`).
-    Recheck {
-        id: String,
-        after: Duration,
-    },
-    /// Hand `text` to $VISUAL / $EDITOR in a file named `file`, for its content (`….json`).
-    OpenEditor {
-        text: String,
-        file: String,
-    },
-    /// Read the draft of this workspace (answered with `Msg::DraftLoaded`).
-    LoadDraft {
-        workspace_id: String,
-    },
-    /// Write the unsaved edits (the runtime stamps the time).
-    SaveDraft(Draft),
-    DeleteDraft {
-        workspace_id: String,
-    },
-    /// List a workspace's keys, all of them (answered with `Msg::KeysLoaded`).
-    LoadKeys(String),
-    /// Read what the Members tab shows (answered with `Msg::MembersLoaded`).
-    LoadMembers(String),
-    /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).
-    LoadDefault(String),
-    /// Send an admin write's requests in order, stopping at the first failure (answered with
-    /// `Msg::AdminSent`). `workspace`: the one open, where a key's write is read back from.
-    AdminSend {
-        requests: Vec<crate::tui::screens::admin_write::AdminRequest>,
-        workspace: Option<String>,
-        /// The key (hash) that must still be in this workspace, else nothing is sent.
-        key_in: Option<(String, String)>,
-        /// A workspace delete: the workspace as the Review saw it, which the delete settles
-        /// against (changed meanwhile: a conflict, never deleted unseen).
-        base: Option<Box<Workspace>>,
-    },
-    /// Stop waiting for the admin write in flight.
-    CancelAdmin,
-    /// Append an applied patch to the history (the runtime stamps the time).
-    RecordHistory {
-        patch: PatchBody,
-        before: Workspace,
-        after: Workspace,
-        /// The history entry this write undoes (an undo from the History screen, or `u`).
-        reverting: Option<crate::write::record::Reverting>,
-        /// The entry's id, given when the write landed (its `u` names it).
-        id: String,
-    },
-    /// Append a write other than a settings PATCH to the history (the runtime stamps the time
-    /// and the host).
-    RecordWrite(WriteRecord),
-    /// Read the current host's history (answered with `Msg::HistoryLoaded`).
-    LoadHistory,
-    Quit,
-    /// The Budgets tab's I/O (answered with `Msg::Budgets`).
-    Budgets {
-        workspace: String,
-        effect: crate::tui::screens::budgets::BudgetsEffect,
-    },
-    /// The Guardrail tab's I/O (answered with `Msg::Guardrail`).
-    Guardrail {
-        id: String,
-        effect: crate::tui::screens::guardrail::GuardrailEffect,
-    },
-    /// A bulk edit's batch and its history (answered with `Msg::Bulk`).
-    Bulk(crate::tui::screens::bulk::BulkEffect),
-}
-
 pub use crate::submit::SubmitOutcome;
 
-/// A history entry for a write of the workspace's other tabs, built by the one record of
-/// every kind ([`crate::write::record`]).
-pub use crate::write::record::Record as WriteRecord;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResultView {
-    pub outcome: SubmitOutcome,
-    pub changes: Vec<Change>,
-    /// Requested fields the server stored differently (the echo check).
-    pub echo_warnings: Vec<String>,
-    pub reverting: bool,
-    /// How many fields the PATCH carried; more than `outcome.patch` holds when it partly landed.
-    pub sent: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConflictView {
-    pub server: Workspace,
-    pub report: ConflictReport,
-    /// When the conflict was found: only after a submit does `m` lead back to a Review.
-    pub found: ConflictFound,
-}
-
-/// When a conflict was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConflictFound {
-    /// Checking before a PATCH: nothing was sent.
-    Submitting,
-    /// Restoring a draft: `m`/`t` only rebase the form and send nothing.
-    RestoringDraft,
-    /// Re-reading the workspace (`r`): `m`/`t` only rebase the form and send nothing.
-    Rereading,
-}
-
-#[derive(Debug)]
-pub enum Screen {
-    Picker,
-    /// Opening a workspace; `error` when that failed.
-    Loading {
-        target: String,
-        error: Option<String>,
-    },
-    Form,
-    /// The settings PATCH in the one write flow: its Review, Submitting, Conflict, Result.
-    Write(Box<crate::tui::screens::settings_write::SettingsFlow>),
-    /// Fields changed on the server and in the form, found restoring a draft or re-reading
-    /// (not a write: `m`/`t` only rebase the form). A submit's conflict is the flow's.
-    Conflict(ConflictView),
-    /// The history of applied changes, over the screen it was opened from.
-    History(Box<crate::tui::screens::history::HistoryView>),
-    /// A bulk edit of the marked workspaces (its phases live in `App::bulk`).
-    Bulk,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    Help,
-    /// Unsaved edits: `quit` = leaving orws, else going back to the picker.
-    ConfirmLeave {
-        quit: bool,
-    },
-    /// A draft of unsaved edits exists for this workspace: restore it?
-    RestoreDraft,
-    /// Put every field back to the server's value?
-    ConfirmResetAll,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warning,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub level: Level,
-    pub text: String,
-}
+pub use crate::tui::effect::{Effect, WriteRecord};
+pub use crate::tui::route::{
+    ConflictFound, ConflictView, Level, Overlay, ResultView, SPINNER, Screen, Status,
+};
 
 #[derive(Debug)]
 pub struct App {
@@ -356,9 +192,19 @@ fn esc_then_key(app: &App, key: &KeyEvent) -> Option<KeyEvent> {
         .then(|| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
 impl App {
+    /// What the screens' views read besides their own state.
+    pub fn ctx(&self) -> crate::tui::screens::Ctx<'_> {
+        crate::tui::screens::Ctx {
+            keys: &self.keys,
+            frame: self.frame,
+            elapsed: self.elapsed,
+            read_only: self.read_only.as_deref(),
+            drawn: &self.drawn,
+            catalog_error: self.catalog_error.as_deref(),
+        }
+    }
+
     /// The app and its first effects: the picker, or straight to one workspace.
     pub fn new(host: &str, workspace: Option<String>) -> (Self, Vec<Effect>) {
         let (screen, effect, has_picker) = match workspace {
@@ -424,7 +270,7 @@ impl App {
 
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
-        crate::tui::screens::settings_write::flow(self).is_some_and(|f| f.is_sending())
+        crate::tui::app::settings_write::flow(self).is_some_and(|f| f.is_sending())
             || crate::tui::screens::bulk::is_sending(self)
             || self.admin.as_ref().is_some_and(|w| w.is_sending())
             || matches!(self.screen, Screen::Loading { error: None, .. })
@@ -438,12 +284,12 @@ impl App {
 
     /// The phase of the settings write flow showing, if one is.
     pub fn settings_write(&self) -> Option<crate::tui::flow::Shown> {
-        crate::tui::screens::settings_write::flow(self).map(|f| f.shown())
+        crate::tui::app::settings_write::flow(self).map(|f| f.shown())
     }
 
     /// The settings write's Result showing, if it is.
     pub fn settings_result(&self) -> Option<&ResultView> {
-        match crate::tui::screens::settings_write::flow(self).map(|f| &f.phase) {
+        match crate::tui::app::settings_write::flow(self).map(|f| &f.phase) {
             Some(crate::tui::flow::Phase::Result(view)) => Some(view),
             _ => None,
         }
@@ -663,7 +509,7 @@ impl App {
                 vec![]
             }
             Msg::SubmitSending => {
-                if let Some(flow) = crate::tui::screens::settings_write::flow_mut(self)
+                if let Some(flow) = crate::tui::app::settings_write::flow_mut(self)
                     && let crate::tui::flow::Phase::Sending(s) = &mut flow.phase
                 {
                     s.sending = true;
@@ -776,7 +622,9 @@ impl App {
                 vec![]
             }
             Input::Text(TextInput::CreateEdit, key) => {
-                crate::tui::screens::create::edit_key(self, key);
+                if let Some(form) = &mut self.create {
+                    form.edit_key(key);
+                }
                 vec![]
             }
             Input::Text(TextInput::KeyMoveFilter, key) => {
@@ -806,7 +654,7 @@ impl App {
                 }
                 None => vec![],
             },
-            Input::Text(TextInput::TabEdit, key) => crate::tui::screens::tabs::text(self, key),
+            Input::Text(TextInput::TabEdit, key) => crate::tui::app::tabs::text(self, key),
             Input::Action(scope, action) => self.act(scope, action),
         }
     }
@@ -815,7 +663,7 @@ impl App {
     /// here alike wherever the scope has them; every other key goes to its scope's handler as
     /// that scope's own key enum.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        use crate::tui::screens::{bulk, create, delete, history, keys_tab, members_tab, tabs};
+        use crate::tui::screens::{bulk, delete, history, keys_tab, members_tab};
         match action {
             Action::Help => return self.show_help(),
             // Asks first when there are unsaved edits.
@@ -836,10 +684,29 @@ impl App {
                 let done = self.picker.act(k);
                 self.picker_did(done)
             }
-            ScopedKey::Create(k) => create::act(self, k),
+            ScopedKey::Create(k) => {
+                let Some(form) = &mut self.create else {
+                    return vec![];
+                };
+                match form.act(k) {
+                    Ok(Some(write)) => crate::tui::screens::admin_write::open(self, write),
+                    Ok(None) => {}
+                    Err(why) => self.error(why),
+                }
+                vec![]
+            }
             ScopedKey::Delete(k) => delete::act(self, k),
             ScopedKey::BulkForm(k) => bulk::form::act(self, k),
-            ScopedKey::Loading(k) => loading::act(self, k),
+            ScopedKey::Loading(k) => {
+                let Screen::Loading { target, error } = &self.screen else {
+                    return vec![];
+                };
+                match loading::act(target, error.as_deref(), k) {
+                    Some(loading::Asked::Open(target)) => self.open(target),
+                    Some(loading::Asked::Picker) => self.back_to_picker(),
+                    None => vec![],
+                }
+            }
             ScopedKey::Form(k) => {
                 self.status = None;
                 match &mut self.form {
@@ -871,7 +738,7 @@ impl App {
     /// picker, the settings PATCH, a bulk edit, the Budgets or Guardrail tab's own), else the
     /// Conflict of a draft or a re-read, which is no write.
     fn act_flow(&mut self, scope: Scope, key: FlowKey) -> Vec<Effect> {
-        use crate::tui::screens::{admin_write, bulk, settings_write, tabs};
+        use crate::tui::screens::{admin_write, bulk};
         if self.admin.is_some() {
             return admin_write::act(self, key);
         }
@@ -885,7 +752,29 @@ impl App {
             return tabs::act_flow(self, key);
         }
         match key {
-            FlowKey::Conflict(k) => conflict::act(self, k),
+            FlowKey::Conflict(k) => {
+                let Screen::Conflict(view) = &self.screen else {
+                    return vec![];
+                };
+                let resolved = conflict::act(view, k);
+                let Some(form) = &mut self.form else {
+                    return vec![];
+                };
+                // Found restoring a draft or re-reading: only the form is rebased, nothing sent.
+                if resolved.rebase {
+                    form.rebase(resolved.server);
+                    for name in &resolved.take {
+                        if let Some(f) = form.field_mut(name) {
+                            f.reset();
+                        }
+                    }
+                }
+                self.screen = Screen::Form;
+                if let Some(say) = resolved.say {
+                    self.info(say);
+                }
+                vec![]
+            }
             FlowKey::Review(_) | FlowKey::Submitting(_) | FlowKey::Result(_) => vec![],
         }
     }
@@ -899,7 +788,10 @@ impl App {
                 vec![Effect::LoadList]
             }
             PickerAction::EditMarked => crate::tui::screens::bulk::open(self),
-            PickerAction::Create => crate::tui::screens::create::open(self),
+            PickerAction::Create => {
+                self.create.get_or_insert_with(Default::default).show();
+                vec![]
+            }
             PickerAction::Delete(id) => {
                 self.delete_after_open = true;
                 self.open(id)

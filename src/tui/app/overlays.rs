@@ -1,5 +1,5 @@
 //! Restoring a draft's edits onto the form (the question that offers it is
-//! `screens::questions`).
+//! `app::questions`).
 
 use super::*;
 use crate::tui::screens::form::undo::UndoHistory;

@@ -37,7 +37,7 @@ impl App {
             self.error(format!("Cannot submit: fix {} first", invalid.join(", ")));
             return vec![];
         }
-        if !crate::tui::screens::settings_write::open_review(self, false) {
+        if !crate::tui::app::settings_write::open_review(self, false) {
             self.info("Nothing to save: no field differs from the server's value.");
         }
         vec![]
@@ -55,7 +55,7 @@ impl App {
             revert,
         } = plan;
         let reverting =
-            crate::tui::screens::settings_write::flow(self).and_then(|f| f.reverting.clone());
+            crate::tui::app::settings_write::flow(self).and_then(|f| f.reverting.clone());
         self.writes.pending = Some(PendingWrite {
             before: base.clone(),
             patch: patch.clone(),
@@ -87,7 +87,7 @@ impl App {
     /// The old message of a finished submit, as tests and benches still send it.
     pub(super) fn on_submitted(&mut self, result: Result<SubmitOutcome, ApiError>) -> Vec<Effect> {
         let Some(crate::tui::flow::Phase::Sending(s)) =
-            crate::tui::screens::settings_write::flow(self).map(|f| &f.phase)
+            crate::tui::app::settings_write::flow(self).map(|f| &f.phase)
         else {
             return vec![];
         };
@@ -114,7 +114,7 @@ impl App {
 
     /// How the safe write ended.
     pub(super) fn on_written(&mut self, outcome: WriteOutcome) -> Vec<Effect> {
-        let Some(revert) = crate::tui::screens::settings_write::flow(self)
+        let Some(revert) = crate::tui::app::settings_write::flow(self)
             .filter(|f| f.is_sending())
             .map(|f| f.plan.revert)
         else {
@@ -184,7 +184,7 @@ impl App {
             report,
             found: ConflictFound::Submitting,
         };
-        match crate::tui::screens::settings_write::flow_mut(self) {
+        match crate::tui::app::settings_write::flow_mut(self) {
             Some(flow) => {
                 flow.conflict(view);
             }
@@ -203,7 +203,7 @@ impl App {
         after_all: bool,
         reverting: Option<crate::write::record::Reverting>,
     ) -> Vec<Effect> {
-        let reverting = match crate::tui::screens::settings_write::flow(self) {
+        let reverting = match crate::tui::app::settings_write::flow(self) {
             Some(f) if f.is_sending() => f.reverting.clone(),
             // Found applied after the person stopped waiting: what the write said it undoes.
             _ => reverting,
@@ -270,7 +270,7 @@ impl App {
             reverting: revert,
             sent: n,
         };
-        match crate::tui::screens::settings_write::flow_mut(self).filter(|f| f.is_sending()) {
+        match crate::tui::app::settings_write::flow_mut(self).filter(|f| f.is_sending()) {
             Some(flow) => {
                 flow.finish(view);
                 flow.recorded = Some(recorded);
@@ -288,7 +288,7 @@ impl App {
     /// The Result counts what was sent, not only what landed (a partly applied PATCH).
     fn set_sent(&mut self, sent: usize) {
         if let Some(crate::tui::flow::Phase::Result(view)) =
-            crate::tui::screens::settings_write::flow_mut(self).map(|f| &mut f.phase)
+            crate::tui::app::settings_write::flow_mut(self).map(|f| &mut f.phase)
         {
             view.sent = sent;
         }
@@ -331,7 +331,7 @@ impl App {
     /// What the server holds after a cancelled or doubtful write.
     pub(super) fn on_reread(&mut self, result: Result<Workspace, ApiError>) -> Vec<Effect> {
         // A late check of an earlier write says nothing about the one now in flight.
-        if crate::tui::screens::settings_write::flow(self).is_some_and(|f| f.is_sending()) {
+        if crate::tui::app::settings_write::flow(self).is_some_and(|f| f.is_sending()) {
             return vec![];
         }
         let Some(mut pending) = self.writes.pending.take() else {
@@ -484,11 +484,11 @@ impl App {
                 f.set_value(value.clone());
             }
         }
-        let Some(plan) = crate::tui::screens::settings_write::plan(self, true) else {
+        let Some(plan) = crate::tui::app::settings_write::plan(self, true) else {
             self.info("Nothing to undo: the form already holds the values from before.");
             return vec![];
         };
-        if let Some(flow) = crate::tui::screens::settings_write::flow_mut(self) {
+        if let Some(flow) = crate::tui::app::settings_write::flow_mut(self) {
             flow.undo(plan);
         }
         self.review_message(

@@ -6,10 +6,12 @@ pub mod help;
 
 use crate::config::keys::QUIT_HINT;
 use crate::config::{Action, KeyBindings, KeySpec, Scope};
-use crate::tui::app::{App, Level, Overlay, Screen};
+use crate::tui::app::App;
+use crate::tui::app::questions;
 use crate::tui::input;
+use crate::tui::route::{Level, Overlay, Screen};
 use crate::tui::screens::form::{FormState, Mode};
-use crate::tui::screens::{conflict, loading, picker, questions};
+use crate::tui::screens::{conflict, loading, picker};
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, truncate, width, wrap_marked};
 use crate::workspace::FieldKind;
@@ -230,9 +232,9 @@ fn badge(app: &App) -> &'static str {
 /// The scope of the screen under any overlay or text input: whose keys help lists.
 pub fn screen_scope(app: &App) -> Scope {
     match &app.screen {
-        Screen::Picker => crate::tui::screens::tabs::picker_scope(app),
+        Screen::Picker => crate::tui::app::tabs::picker_scope(app),
         Screen::Loading { .. } => Scope::Loading,
-        Screen::Form => crate::tui::screens::tabs::scope(app).unwrap_or(app.tabs.current.scope()),
+        Screen::Form => crate::tui::app::tabs::scope(app).unwrap_or(app.tabs.current.scope()),
         Screen::Write(flow) => flow.scope(),
         Screen::Conflict(_) => Scope::Conflict,
         Screen::History(_) => Scope::History,
@@ -266,13 +268,13 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
     {
         return flow.hints();
     }
-    if let Some(flow) = crate::tui::screens::settings_write::flow(app)
-        .filter(|_| crate::tui::app::is_flow_scope(scope))
+    if let Some(flow) =
+        crate::tui::app::settings_write::flow(app).filter(|_| crate::tui::app::is_flow_scope(scope))
     {
         return flow.hints();
     }
-    if crate::tui::screens::tabs::owns(app, scope) {
-        return crate::tui::screens::tabs::hints(app, scope);
+    if crate::tui::app::tabs::owns(app, scope) {
+        return crate::tui::app::tabs::hints(app, scope);
     }
     match scope {
         Scope::Picker => {
@@ -284,7 +286,9 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::BulkForm => app.bulk.as_ref().map_or_else(Vec::new, |b| {
             crate::tui::screens::bulk::form::hints(&b.form)
         }),
-        Scope::Loading => loading::hints(app),
+        Scope::Loading => {
+            loading::hints(matches!(app.screen, Screen::Loading { error: Some(_), .. }))
+        }
         Scope::Form => {
             let mut h = app
                 .form
@@ -296,17 +300,17 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         }
         // The write flow's scopes are hinted by the flow showing (above).
         Scope::Review | Scope::Submitting | Scope::Result => vec![],
-        Scope::Conflict => conflict::hints(app),
+        Scope::Conflict => conflict::hints(),
         Scope::QuestionLeave => questions::leave_hints(app),
         Scope::QuestionDraft => questions::draft_hints(),
         Scope::QuestionResetAll => questions::reset_all_hints(),
         Scope::TooSmall => vec![QUIT_HINT],
-        Scope::Budgets | Scope::Guardrail => crate::tui::screens::tabs::hints(app, scope),
+        Scope::Budgets | Scope::Guardrail => crate::tui::app::tabs::hints(app, scope),
         Scope::Keys => crate::tui::screens::keys_tab::hints(app),
         Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
         Scope::Members => crate::tui::screens::members_tab::hints(app),
         Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
-        Scope::Create => crate::tui::screens::create::hints(app),
+        Scope::Create => crate::tui::screens::create::hints(),
         Scope::Delete => crate::tui::screens::delete::hints(app),
         Scope::History => crate::tui::screens::history::hints(app),
     }

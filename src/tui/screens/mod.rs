@@ -15,13 +15,35 @@ pub mod line_edit;
 pub mod loading;
 pub mod members_tab;
 pub mod picker;
-pub mod questions;
 pub mod result;
 pub mod review;
 pub mod settings_write;
 pub mod submitting;
 pub mod tab_write;
 pub mod tabs;
+
+/// What a screen's view reads besides its own state: the keys (for hints), the clock (the
+/// spinner), read-only, and where the frame records what it drew. Read-only: a view changes
+/// nothing but that record.
+pub struct Ctx<'a> {
+    pub keys: &'a crate::config::KeyBindings,
+    /// The spinner frame.
+    pub frame: usize,
+    /// Time since the current request began.
+    pub elapsed: std::time::Duration,
+    /// Where read-only came from, when the run is read-only.
+    pub read_only: Option<&'a str>,
+    pub drawn: &'a std::cell::RefCell<crate::tui::view::Drawn>,
+    /// Why the model catalog could not be loaded (the form says so where it would suggest).
+    pub catalog_error: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    /// The spinner's glyph now.
+    pub fn spinner(&self) -> &'static str {
+        crate::tui::route::SPINNER[self.frame % crate::tui::route::SPINNER.len()]
+    }
+}
 
 /// What every Review says under read-only, in place of "Enter sends" (product.md §15).
 pub fn read_only_note(from: &str) -> String {

@@ -2,12 +2,14 @@
 //! title bar, the screen, the status message and the key hints; each screen has its module.
 
 pub(crate) mod grid;
+mod questions;
+mod tabs;
 pub(crate) mod text;
 pub(crate) mod values;
 
 use super::app::{App, Screen};
 use super::chrome;
-use super::screens::{conflict, form, loading, picker, questions, result, review, submitting};
+use super::screens::{conflict, form, loading, picker, result, review, submitting};
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -52,20 +54,27 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let bar = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
     chrome::title(buf, title, app, theme);
+    let ctx = app.ctx();
     match (&app.screen, &app.form) {
         (Screen::Picker, _) => {
-            picker::view::draw(buf, body, app, theme);
+            picker::view::draw(buf, body, &ctx, &app.picker, theme);
             if let Some(c) = app.create.as_ref().filter(|c| c.open) {
                 super::screens::create::view::draw(buf, body, c, theme);
             }
             if let Some(write) = &app.admin {
-                super::screens::admin_write::view::draw(buf, body, app, write, theme);
+                super::screens::admin_write::view::draw(buf, body, &ctx, write, theme);
             }
         }
-        (Screen::Loading { target, error }, _) => {
-            loading::view::draw(buf, body, app, target, error.as_deref(), theme)
-        }
-        (Screen::Form, Some(form)) => super::screens::tabs::view::draw(buf, body, app, form, theme),
+        (Screen::Loading { target, error }, _) => loading::view::draw(
+            buf,
+            body,
+            &ctx,
+            app.has_picker,
+            target,
+            error.as_deref(),
+            theme,
+        ),
+        (Screen::Form, Some(form)) => tabs::draw(buf, body, app, form, theme),
         (Screen::Write(flow), Some(form)) => draw_settings_write(buf, body, app, form, flow, theme),
         (Screen::Bulk, _) => super::screens::bulk::draw(buf, body, app, theme),
         (Screen::Conflict(view), Some(form)) => conflict::view::draw(buf, body, form, view, theme),
@@ -79,7 +88,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     chrome::bar(buf, bar, app, theme);
     if let Some(o) = app.overlay {
         // The help box, or the question asked.
-        questions::view::draw(buf, area, app, o, theme);
+        questions::draw(buf, area, app, o, theme);
     }
 }
 
@@ -195,12 +204,12 @@ fn draw_settings_write(
         Phase::Review => review(buf),
         Phase::Sending(s) => {
             if flow.plan.revert {
-                form::view::draw(buf, body, app, form, theme);
+                form::view::draw(buf, body, &app.ctx(), form, theme);
             } else {
                 // The review under the popup, as it was scrolled.
                 review(buf);
             }
-            submitting::view::draw(buf, body, app, s.sending, flow.plan.revert, theme);
+            submitting::view::draw(buf, body, &app.ctx(), s.sending, flow.plan.revert, theme);
         }
         Phase::Result(view) => result::view::draw(buf, body, view, flow, theme),
         Phase::Conflict(view) => conflict::view::draw(buf, body, form, view, theme),

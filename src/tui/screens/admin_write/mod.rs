@@ -5,7 +5,8 @@
 
 pub mod view;
 
-use crate::tui::app::{App, Effect, WriteRecord};
+use crate::tui::app::App;
+use crate::tui::effect::{Effect, WriteRecord};
 use serde_json::Value;
 
 /// The requests of an admin write and the server's answers: the core's, under the names the
@@ -121,7 +122,7 @@ pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
     {
         app.admin = None;
         app.info("Reading the list again.");
-        return crate::tui::screens::tabs::reload(app);
+        return crate::tui::app::tabs::reload(app);
     }
     let from_history = flow.opened_from_history();
     match flow.act(key, app.read_only.as_deref()) {
@@ -159,7 +160,7 @@ pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
             app.admin = None;
             app.warn("Stopped waiting; the request may have landed: re-reading the list.");
             let mut effects = vec![Effect::CancelAdmin];
-            effects.extend(crate::tui::screens::tabs::reload(app));
+            effects.extend(crate::tui::app::tabs::reload(app));
             effects
         }
         Step::Closed(ended) => {

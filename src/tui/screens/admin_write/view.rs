@@ -1,8 +1,8 @@
 //! The admin write's Review, sending and result, drawn over the tab.
 
 use super::AdminFlow;
-use crate::tui::app::{App, SPINNER};
 use crate::tui::flow::Phase;
+use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, truncate};
 use crate::tui::view::{inside, panel};
@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Widget};
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, flow: &AdminFlow, theme: &Theme) {
     Clear.render(area, buf);
     let write = &flow.plan;
     let title = match flow.phase {
@@ -60,7 +60,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &T
     lines.push(Line::raw(""));
     let body_end = lines.len();
     match &flow.phase {
-        Phase::Review => match (&app.read_only, &write.blocked) {
+        Phase::Review => match (&ctx.read_only, &write.blocked) {
             (_, Some(why)) => {
                 for part in textwrap(&format!("✗ {why} Enter sends nothing; Esc goes back."), w) {
                     lines.push(Line::styled(part, theme.error));
@@ -91,8 +91,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &AdminFlow, theme: &T
         Phase::Sending(()) => lines.push(Line::styled(
             format!(
                 "{} Sending… {:.1} s · Esc stops waiting",
-                SPINNER[app.frame % SPINNER.len()],
-                app.elapsed.as_secs_f64()
+                ctx.spinner(),
+                ctx.elapsed.as_secs_f64()
             ),
             theme.label,
         )),

@@ -3,7 +3,8 @@
 
 use super::{BudgetsEffect, BudgetsMsg, BudgetsState};
 use crate::config::Action;
-use crate::tui::app::{App, Effect, WriteRecord};
+use crate::tui::app::App;
+use crate::tui::effect::{Effect, WriteRecord};
 use crate::tui::screens::tab_write::host::{Host, record as record_write};
 
 /// The first visit: a tab for the open workspace, loading.

@@ -4,7 +4,9 @@
 use super::{Bulk, Phase, Purpose, plan, review};
 use crate::config::keys::BulkFormKey;
 use crate::config::{Action, Scope};
-use crate::tui::app::{App, Effect, Overlay};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
+use crate::tui::route::Overlay;
 use crate::tui::screens::form::{self, FormAction, FormState};
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, put_cut, truncate};
@@ -135,5 +137,5 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, bulk: &Bulk, theme: &Theme)
         area.width,
         area.height.saturating_sub(2),
     );
-    form::view::draw(buf, rest, app, &bulk.form, theme);
+    form::view::draw(buf, rest, &app.ctx(), &bulk.form, theme);
 }

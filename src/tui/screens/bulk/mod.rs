@@ -15,7 +15,8 @@ pub use crate::batch;
 
 use crate::config::Scope;
 use crate::submit::WriteOutcome;
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::screens::form::FormState;
 use crate::workspace::{PatchBody, Workspace};
 
@@ -188,7 +189,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         bulk.form.set_catalog(catalog.clone());
     }
     app.bulk = Some(bulk);
-    app.screen = crate::tui::app::Screen::Bulk;
+    app.screen = crate::tui::route::Screen::Bulk;
     app.status = None;
     app.info("One form for every marked workspace; no draft is kept for a bulk edit.");
     vec![]
@@ -228,7 +229,7 @@ pub fn open_undo(app: &mut App, items: Vec<batch::Item>) -> Vec<Effect> {
     bulk.phase = Phase::Write(Box::new(flow));
     bulk.from_history = true;
     app.bulk = Some(bulk);
-    app.screen = crate::tui::app::Screen::Bulk;
+    app.screen = crate::tui::route::Screen::Bulk;
     app.status = None;
     effects.retain(|e| *e != Effect::LoadList);
     effects
@@ -247,7 +248,7 @@ pub fn scope(bulk: &Bulk) -> Option<Scope> {
 /// The bulk edit's write flow, when one shows.
 pub fn flow(app: &App) -> Option<&BulkFlow> {
     match (&app.screen, app.bulk.as_ref().map(|b| &b.phase)) {
-        (crate::tui::app::Screen::Bulk, Some(Phase::Write(flow))) => Some(flow),
+        (crate::tui::route::Screen::Bulk, Some(Phase::Write(flow))) => Some(flow),
         _ => None,
     }
 }
@@ -333,7 +334,7 @@ pub fn on_msg(app: &mut App, msg: BulkMsg) -> Vec<Effect> {
 /// line keeps how the batch ended.
 pub fn close(app: &mut App) -> Vec<Effect> {
     app.bulk = None;
-    app.screen = crate::tui::app::Screen::Picker;
+    app.screen = crate::tui::route::Screen::Picker;
     app.picker.loading = true;
     // The list is stale after a write.
     vec![Effect::LoadList]

@@ -5,7 +5,8 @@
 use super::batch::{Event, Item, Status};
 use super::{BulkEffect, Phase, Purpose};
 use crate::submit::Phase as WritePhase;
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::wrap_owned;
 use ratatui::buffer::Buffer;
@@ -156,7 +157,7 @@ pub fn draw(
     flow: &super::BulkFlow,
     theme: &Theme,
 ) {
-    let frame = crate::tui::app::SPINNER[app.frame % crate::tui::app::SPINNER.len()];
+    let frame = crate::tui::route::SPINNER[app.frame % crate::tui::route::SPINNER.len()];
     let width = area.width.saturating_sub(4) as usize;
     let lines = lines(p, width, frame, app.elapsed, theme);
     let title = match p.purpose {

@@ -4,7 +4,8 @@
 use super::batch::{self, Item, Status};
 use super::{Bulk, BulkEffect, Phase, Purpose, review};
 use crate::submit::WriteOutcome;
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::wrap_owned;
 use ratatui::buffer::Buffer;

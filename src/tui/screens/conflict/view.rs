@@ -1,7 +1,7 @@
 //! A conflict: fields changed both here and on the server. field | base | theirs | yours,
 //! what it means, and the other fields the server changed meanwhile.
 
-use crate::tui::app::{ConflictFound, ConflictView};
+use crate::tui::route::{ConflictFound, ConflictView};
 use crate::tui::screens::form::FormState;
 use crate::tui::theme::Theme;
 use crate::tui::view::grid::{self, Piece, Row};

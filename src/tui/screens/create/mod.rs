@@ -7,7 +7,6 @@ pub mod view;
 
 use crate::config::Action;
 use crate::config::keys::{CreateKey, HELP_HINT, QUIT_HINT};
-use crate::tui::app::{App, Effect};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Map, Value, json};
@@ -98,74 +97,70 @@ impl CreateForm {
     }
 }
 
-/// `n` in the picker: the form, as it was left.
-pub fn open(app: &mut App) -> Vec<Effect> {
-    let form = app.create.get_or_insert_with(CreateForm::default);
-    form.open = true;
-    form.editing = true;
-    vec![]
+impl CreateForm {
+    /// `n` in the picker: the form, as it was left.
+    pub fn show(&mut self) {
+        self.open = true;
+        self.editing = true;
+    }
+
+    /// A key of the form: the Review of the create when the name and slug are valid, else
+    /// why not (said as an error); Esc hides the form and keeps what was typed.
+    pub fn act(&mut self, key: CreateKey) -> Result<Option<AdminWrite>, String> {
+        match key {
+            CreateKey::Up => self.focus = 0,
+            CreateKey::Down => self.focus = 1,
+            CreateKey::Edit => self.editing = true,
+            CreateKey::Review if self.valid() => {
+                let mut write = AdminWrite::new(
+                    format!("Create workspace \"{}\" ({})", self.name, self.slug),
+                    vec![AdminRequest::CreateWorkspace { body: self.body() }],
+                );
+                write.no_undo = Some(
+                    "A created workspace is removed by deleting it (it holds no keys yet).".into(),
+                );
+                return Ok(Some(write));
+            }
+            CreateKey::Review => {
+                self.tried = true;
+                let why = self.error(0).or_else(|| self.error(1)).unwrap_or_default();
+                return Err(format!("Not yet: {why}."));
+            }
+            CreateKey::Back => self.open = false,
+        }
+        Ok(None)
+    }
+
+    /// Keys while a field is edited: text; Enter/Esc done, Tab the other field.
+    pub fn edit_key(&mut self, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter | KeyCode::Esc => self.editing = false,
+            KeyCode::Tab | KeyCode::BackTab => self.focus = 1 - self.focus,
+            KeyCode::Backspace => self.erase(),
+            KeyCode::Char('u') if ctrl => {
+                if self.focus == 0 {
+                    self.name.clear();
+                } else {
+                    self.slug.clear();
+                    self.slug_edited = true;
+                }
+            }
+            KeyCode::Char(c) if !ctrl => self.type_char(c),
+            _ => {}
+        }
+        self.follow();
+    }
 }
 
-pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+pub fn hints() -> Vec<(Action, &'static str)> {
     vec![
-        (Action::Edit, "edit"),
-        (Action::Review, "review"),
+        (CreateKey::Edit.into(), "edit"),
+        (CreateKey::Review.into(), "review"),
         HELP_HINT,
-        (Action::Up, "move"),
-        (Action::Down, "move"),
-        (Action::Back, "back (kept)"),
+        (CreateKey::Up.into(), "move"),
+        (CreateKey::Down.into(), "move"),
+        (CreateKey::Back.into(), "back (kept)"),
         QUIT_HINT,
     ]
-}
-
-pub fn act(app: &mut App, key: CreateKey) -> Vec<Effect> {
-    let Some(form) = &mut app.create else {
-        return vec![];
-    };
-    match key {
-        CreateKey::Up => form.focus = 0,
-        CreateKey::Down => form.focus = 1,
-        CreateKey::Edit => form.editing = true,
-        CreateKey::Review if form.valid() => {
-            let mut write = AdminWrite::new(
-                format!("Create workspace \"{}\" ({})", form.name, form.slug),
-                vec![AdminRequest::CreateWorkspace { body: form.body() }],
-            );
-            write.no_undo = Some(
-                "A created workspace is removed by deleting it (it holds no keys yet).".into(),
-            );
-            crate::tui::screens::admin_write::open(app, write);
-        }
-        CreateKey::Review => {
-            form.tried = true;
-            let why = form.error(0).or_else(|| form.error(1)).unwrap_or_default();
-            app.error(format!("Not yet: {why}."));
-        }
-        CreateKey::Back => form.open = false,
-    }
-    vec![]
-}
-
-/// Keys while a field is edited: text; Enter/Esc done, Tab the other field.
-pub fn edit_key(app: &mut App, key: KeyEvent) {
-    let Some(form) = &mut app.create else {
-        return;
-    };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Enter | KeyCode::Esc => form.editing = false,
-        KeyCode::Tab | KeyCode::BackTab => form.focus = 1 - form.focus,
-        KeyCode::Backspace => form.erase(),
-        KeyCode::Char('u') if ctrl => {
-            if form.focus == 0 {
-                form.name.clear();
-            } else {
-                form.slug.clear();
-                form.slug_edited = true;
-            }
-        }
-        KeyCode::Char(c) if !ctrl => form.type_char(c),
-        _ => {}
-    }
-    form.follow();
 }

@@ -9,7 +9,8 @@ pub mod view;
 use crate::admin::keys;
 use crate::config::Action;
 use crate::config::keys::{DeleteKey, HELP_HINT, QUIT_HINT};
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

@@ -1,7 +1,6 @@
 //! The guided delete over the workspace screen.
 
 use super::DeleteFlow;
-use crate::tui::app::App;
 use crate::tui::screens::admin_write::view::textwrap;
 use crate::tui::theme::Theme;
 use crate::tui::view::inside;
@@ -11,7 +10,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Widget};
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &DeleteFlow, theme: &Theme) {
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    flow: &DeleteFlow,
+    keys: &crate::tui::screens::keys_tab::KeysTab,
+    theme: &Theme,
+) {
     Clear.render(area, buf);
     crate::tui::view::panel(format!(" Delete {} ", flow.slug), theme).render(area, buf);
     let inner = inside(area);
@@ -21,7 +26,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &DeleteFlow, theme: &
         lines.push(Line::styled(l, theme.warning));
     }
     lines.push(Line::raw(""));
-    match &app.tabs.keys.keys {
+    match &keys.keys {
         None => lines.push(Line::styled("Reading its keys…", theme.dim)),
         Some(Err(e)) => lines.push(Line::styled(
             truncate(&format!("✗ Could not list its keys: {e}"), w).into_owned(),

@@ -1,7 +1,7 @@
 //! The detail panel of the focused field: what it is, its error or warning, whether it changed,
 //! its counter, what it means and its rule; the checklist of disabled_server_tools.
 
-use crate::tui::app::App;
+use crate::tui::screens::Ctx;
 use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
 use crate::tui::view::inset;
@@ -18,14 +18,14 @@ use ratatui::widgets::{Block, BorderType, Widget};
 const VALUE_LINES: usize = 4;
 
 /// Rows the panel's content needs at this inner width.
-pub fn height(app: &App, form: &FormState, theme: &Theme, width: u16, value_w: u16) -> u16 {
-    lines(app, form, theme, width, value_w).0.len() as u16
+pub fn height(ctx: &Ctx, form: &FormState, theme: &Theme, width: u16, value_w: u16) -> u16 {
+    lines(ctx, form, theme, width, value_w).0.len() as u16
 }
 
 pub fn draw(
     buf: &mut Buffer,
     area: Rect,
-    app: &App,
+    ctx: &Ctx,
     form: &FormState,
     theme: &Theme,
     value_w: u16,
@@ -42,7 +42,7 @@ pub fn draw(
         put(buf, inner, 0, &folded(form, theme, inner.width as usize));
         return;
     }
-    let (lines, cursor) = lines(app, form, theme, inner.width, value_w);
+    let (lines, cursor) = lines(ctx, form, theme, inner.width, value_w);
     // Keep the checklist's cursor in view.
     let skip = match cursor {
         Some(c) if c >= inner.height as usize => c + 1 - inner.height as usize,
@@ -87,7 +87,7 @@ fn folded(form: &FormState, theme: &Theme, w: usize) -> Line<'static> {
 
 /// The panel's lines, and the line of the checklist's cursor when the checklist is open.
 fn lines(
-    app: &App,
+    ctx: &Ctx,
     form: &FormState,
     theme: &Theme,
     width: u16,
@@ -178,7 +178,7 @@ fn lines(
     {
         out.extend(wrap_owned(&[(&text, theme.label)], w, VALUE_LINES));
     }
-    if let (FieldKind::Model { .. }, Some(e)) = (f.spec.kind, &app.catalog_error) {
+    if let (FieldKind::Model { .. }, Some(e)) = (f.spec.kind, &ctx.catalog_error) {
         out.extend(wrap_owned(&[(e, theme.dim)], w, 2));
     }
     (out, None)

@@ -2,7 +2,7 @@
 //! read-only fields below, and the detail panel of the focused field (right or below).
 
 use super::detail;
-use crate::tui::app::App;
+use crate::tui::screens::Ctx;
 use crate::tui::screens::form::field_state::FieldState;
 use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
@@ -31,7 +31,7 @@ enum Item<'a> {
     Fixed(&'a str, Shown<'a>),
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, form: &FormState, theme: &Theme) {
     let items = items(form);
     let wide = area.width >= WIDE;
     let list_w = if wide {
@@ -49,12 +49,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
         let panel = (area.width * 40 / 100).clamp(44, 60);
         let list = Rect::new(area.x, area.y, area.width - panel + 1, area.height);
         let detail = Rect::new(area.right() - panel, area.y, panel, area.height);
-        app.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
-        detail::draw(buf, detail, app, form, theme, list_value_width(list));
+        ctx.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
+        detail::draw(buf, detail, ctx, form, theme, list_value_width(list));
     } else {
         // The list and the panel share a border row; the panel keeps what the rows leave.
         let inner = area.width.saturating_sub(4);
-        let detail_lines = detail::height(app, form, theme, inner, list_value_width(area));
+        let detail_lines = detail::height(ctx, form, theme, inner, list_value_width(area));
         let room = area.height.saturating_sub(3);
         let editable: u16 = items
             .iter()
@@ -79,8 +79,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
             area.width,
             area.height - rows - 1,
         );
-        app.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
-        detail::draw(buf, detail, app, form, theme, list_value_width(list));
+        ctx.drawn.borrow_mut().field_rows = draw_list(buf, list, form, &items, &heights, theme);
+        detail::draw(buf, detail, ctx, form, theme, list_value_width(list));
     }
 }
 

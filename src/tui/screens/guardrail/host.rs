@@ -3,7 +3,8 @@
 
 use super::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
 use crate::config::Action;
-use crate::tui::app::{App, Effect, WriteRecord};
+use crate::tui::app::App;
+use crate::tui::effect::{Effect, WriteRecord};
 use crate::tui::screens::tab_write::host::{Host, record as record_write};
 use serde_json::Value;
 

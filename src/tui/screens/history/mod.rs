@@ -9,7 +9,9 @@ use crate::config::Action;
 use crate::config::keys::{HELP_HINT, HistoryKey, QUIT_HINT};
 use crate::revert::{MembersAction, PatchRevert, Revert, revert};
 use crate::state::history::HistoryEntry;
-use crate::tui::app::{App, Effect, Level, Screen};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
+use crate::tui::route::{Level, Screen};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, BTreeSet};
@@ -486,11 +488,11 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             app.form = Some(fresh);
             let effects = app.review();
             let reverting = app.take_reverting();
-            if let Some(flow) = crate::tui::screens::settings_write::flow_mut(app) {
+            if let Some(flow) = crate::tui::app::settings_write::flow_mut(app) {
                 flow.from_history = reverting.is_some();
                 flow.reverting = reverting;
             }
-            if crate::tui::screens::settings_write::flow(app).is_some() {
+            if crate::tui::app::settings_write::flow(app).is_some() {
                 if moved.is_empty() {
                     app.review_message(Level::Info, "Undo from the history: Enter sends the inverse patch after a conflict check; Esc goes to the form.");
                 } else {
@@ -548,7 +550,7 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             };
             // Kept until the tab has loaded (`tab_loaded`).
             app.after_open = Some(AfterOpen::Tab(t));
-            let effects = crate::tui::screens::tabs::go(app, tab).unwrap_or_default();
+            let effects = crate::tui::app::tabs::go(app, tab).unwrap_or_default();
             tab_loaded(app);
             effects
         }

@@ -6,7 +6,8 @@ pub mod view;
 use crate::admin::keys::{Key, KeyPatch};
 use crate::config::Action;
 use crate::config::keys::{HELP_HINT, KeyMoveKey, KeysKey, QUIT_HINT};
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::screens::admin_write::{AdminFlow, AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
 use crate::write::review::{self, Row};
@@ -337,7 +338,7 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
                 app.admin = Some(AdminFlow::review(delete_write(key)));
             }
         }
-        KeysKey::Reload => return crate::tui::screens::tabs::reload(app),
+        KeysKey::Reload => return crate::tui::app::tabs::reload(app),
         KeysKey::Back => return app.leave(false),
     }
     vec![]

@@ -1,25 +1,42 @@
 //! The Keys tab's table.
 
-use crate::tui::app::App;
+use super::KeysTab;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{filter_line, put, put_cut, truncate};
 use crate::tui::view::{in_view, inset, inside, panel};
+use crate::workspace::Workspace;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let tab = &app.tabs.keys;
+/// The keys, and over them the choice where the selected one moves: `destinations`, the
+/// workspaces it may move to (`picker_loading` while they are still coming).
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    tab: &KeysTab,
+    destinations: &[&Workspace],
+    picker_loading: bool,
+    theme: &Theme,
+) {
     table(buf, area, tab, theme);
     if let Some(at) = tab.moving {
-        choose(buf, area, app, at, theme);
+        choose(buf, area, tab, destinations, picker_loading, at, theme);
     }
 }
 
 /// Where the selected key moves: the other workspaces, and what stays behind (R5).
-fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
-    let Some(key) = app.tabs.keys.list().get(app.tabs.keys.selected) else {
+fn choose(
+    buf: &mut Buffer,
+    area: Rect,
+    tab: &KeysTab,
+    list: &[&Workspace],
+    picker_loading: bool,
+    at: usize,
+    theme: &Theme,
+) {
+    let Some(key) = tab.list().get(tab.selected) else {
         return;
     };
     let rect = inset(area, 2, 1);
@@ -37,7 +54,6 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         );
     }
     let mut top = note.len().min(3) as u16 + 1;
-    let tab = &app.tabs.keys;
     let filter = filter_line(
         tab.move_filtering,
         &tab.move_filter,
@@ -48,9 +64,8 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         put_cut(buf, inner, top - 1, &filter, w, theme.dim);
         top += 1;
     }
-    let list = super::destinations(app);
     if list.is_empty() {
-        let text = if app.picker.loading {
+        let text = if picker_loading {
             "Loading the workspaces…"
         } else if !tab.move_filter.is_empty() {
             "No workspace matches the filter."
@@ -61,7 +76,7 @@ fn choose(buf: &mut Buffer, area: Rect, app: &App, at: usize, theme: &Theme) {
         return;
     }
     let rows = inner.height.saturating_sub(top) as usize;
-    for (line, i, ws) in in_view(&list, at, rows) {
+    for (line, i, ws) in in_view(list, at, rows) {
         let mark = if i == at { "▶" } else { " " };
         let text = format!("{mark} {} ({})", ws.name(), ws.slug());
         let style = if i == at { theme.focus } else { theme.label };

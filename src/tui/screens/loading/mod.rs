@@ -4,31 +4,34 @@ pub mod view;
 
 use crate::config::Action;
 use crate::config::keys::{HELP_HINT, LoadingKey, QUIT_HINT};
-use crate::tui::app::{App, Effect, Screen};
+
+/// What the screen asks of the router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// Open this workspace (again).
+    Open(String),
+    /// The list of workspaces.
+    Picker,
+}
 
 /// The keys of the screen, most useful first: the hint bar and the help are built from these.
-pub fn hints(app: &App) -> Vec<(Action, &'static str)> {
+/// `failed`: opening failed (then `r` retries).
+pub fn hints(failed: bool) -> Vec<(Action, &'static str)> {
     let mut h = Vec::with_capacity(4);
-    if matches!(app.screen, Screen::Loading { error: Some(_), .. }) {
-        h.push((Action::Retry, "retry"));
+    if failed {
+        h.push((LoadingKey::Retry.into(), "retry"));
     }
-    h.push((Action::Back, "workspaces"));
+    h.push((LoadingKey::Back.into(), "workspaces"));
     h.push(HELP_HINT);
     h.push(QUIT_HINT);
     h
 }
 
-pub fn act(app: &mut App, key: LoadingKey) -> Vec<Effect> {
-    let Screen::Loading { target, error } = &app.screen else {
-        return vec![];
-    };
+/// A key while `target` opens, or after it failed with `error`.
+pub fn act(target: &str, error: Option<&str>, key: LoadingKey) -> Option<Asked> {
     match key {
-        LoadingKey::Retry if error.is_some() => {
-            let target = target.clone();
-            app.open(target)
-        }
-        LoadingKey::Retry => vec![],
+        LoadingKey::Retry => error.map(|_| Asked::Open(target.to_string())),
         // Never a dead end: a mistyped workspace on the command line leads to the list.
-        LoadingKey::Back => app.back_to_picker(),
+        LoadingKey::Back => Some(Asked::Picker),
     }
 }

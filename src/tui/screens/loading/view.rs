@@ -1,6 +1,6 @@
 //! Opening a workspace: a spinner and the time so far, or why it failed and what to do.
 
-use crate::tui::app::{App, SPINNER};
+use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, width, wrap_marked};
 use crate::tui::view::{centered, inside, padded, panel};
@@ -12,7 +12,8 @@ use ratatui::widgets::Widget;
 pub fn draw(
     buf: &mut Buffer,
     area: Rect,
-    app: &App,
+    ctx: &Ctx,
+    has_picker: bool,
     target: &str,
     error: Option<&str>,
     theme: &Theme,
@@ -20,8 +21,8 @@ pub fn draw(
     let Some(error) = error else {
         let text = format!(
             "{} Opening {target}… {:.1} s",
-            SPINNER[app.frame % SPINNER.len()],
-            app.elapsed.as_secs_f64()
+            ctx.spinner(),
+            ctx.elapsed.as_secs_f64()
         );
         let w = width(&text) as u16;
         let row = centered(area, w, 1);
@@ -33,7 +34,7 @@ pub fn draw(
     let title = format!("Could not open {target}");
     let lines = wrap_marked(("✗ ", theme.error), &[(error, theme.error)], text_w, 6);
     let mut keys = vec!["r retry"];
-    if app.has_picker {
+    if has_picker {
         keys.push("Esc back to the list");
     }
     keys.push("q quit");

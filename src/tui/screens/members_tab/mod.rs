@@ -10,7 +10,8 @@ use crate::admin::keys::Key;
 use crate::admin::members::{self, Member, MemberRow, OrgMember};
 use crate::config::Action;
 use crate::config::keys::{HELP_HINT, MemberAddKey, MembersKey, QUIT_HINT};
-use crate::tui::app::{App, Effect};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -251,7 +252,7 @@ pub fn act(app: &mut App, key: MembersKey) -> Vec<Effect> {
         MembersKey::Add if matches!(tab.data, Some(Ok(_))) => tab.adding = Some(AddPick::default()),
         MembersKey::Add => {}
         MembersKey::Remove => return remove(app),
-        MembersKey::Reload => return crate::tui::screens::tabs::reload(app),
+        MembersKey::Reload => return crate::tui::app::tabs::reload(app),
         MembersKey::Back => return app.leave(false),
     }
     vec![]

@@ -1,6 +1,6 @@
 //! The Members tab's table and the add list.
 
-use crate::tui::app::App;
+use super::MembersTab;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{filter_line, put, put_cut, truncate};
 use crate::tui::view::{in_view, inset, inside, panel};
@@ -9,8 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let tab = &app.tabs.members;
+pub fn draw(buf: &mut Buffer, area: Rect, tab: &MembersTab, theme: &Theme) {
     panel(" Members ", theme).render(area, buf);
     let inner = inside(area);
     let w = inner.width.saturating_sub(1) as usize;

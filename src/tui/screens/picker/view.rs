@@ -1,6 +1,7 @@
 //! The picker: every workspace (name, slug, last update), the `/` filter, the count.
 
-use crate::tui::app::{App, SPINNER};
+use super::PickerState;
+use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{pad, put, width, wrap_owned};
 use crate::tui::view::{in_view, inside, panel};
@@ -11,8 +12,7 @@ use ratatui::widgets::Widget;
 
 const UPDATED: usize = 16;
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let p = &app.picker;
+pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, p: &PickerState, theme: &Theme) {
     let matches = p.matches();
     let total = p.workspaces.len();
     let plural = if total == 1 { "" } else { "s" };
@@ -33,7 +33,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             count = format!(" {total} of {expected} ");
         }
         let so_far = if total == 0 { " " } else { count.as_str() };
-        count = format!(" {} loading…{so_far}", SPINNER[app.frame % SPINNER.len()]);
+        count = format!(" {} loading…{so_far}", ctx.spinner());
     }
     panel(" Workspaces ", theme)
         .title(Line::styled(count, theme.dim).right_aligned())
@@ -60,7 +60,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     }
     if total == 0 {
         let text = if p.loading {
-            format!("{} Loading workspaces…", SPINNER[app.frame % SPINNER.len()])
+            format!("{} Loading workspaces…", ctx.spinner())
         } else {
             "No workspaces. r reloads.".to_string()
         };

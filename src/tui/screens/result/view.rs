@@ -1,7 +1,7 @@
 //! The result: field | before | after for everything that changed on the server, each requested
 //! field marked applied or flagged; long text as a word diff readable without colour.
 
-use crate::tui::app::ResultView;
+use crate::tui::route::ResultView;
 use crate::tui::theme::Theme;
 use crate::tui::view::grid::{GAP, Piece, Row};
 use crate::tui::view::text::{one_line, put, width, wrap_owned};

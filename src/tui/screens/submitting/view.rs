@@ -1,6 +1,6 @@
 //! A submit in flight: a box over the review with a spinner, the step and the time so far.
 
-use crate::tui::app::{App, SPINNER};
+use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::put;
 use crate::tui::view::{centered, padded, popup};
@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, sending: bool, revert: bool, theme: &Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, sending: bool, revert: bool, theme: &Theme) {
     let step = if sending {
         "Sending PATCH…"
     } else {
@@ -18,7 +18,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, sending: bool, revert: bool
     let rect = centered(area, 40, 6);
     let inner = popup(buf, rect, title, theme);
     let inner = padded(inner, 2, 2);
-    let spinner = SPINNER[app.frame % SPINNER.len()];
+    let spinner = ctx.spinner();
     put(
         buf,
         inner,
@@ -27,7 +27,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, sending: bool, revert: bool
             Span::styled(spinner, theme.heading),
             Span::raw(" "),
             Span::styled(step, theme.label),
-            Span::styled(format!("  {:.1} s", app.elapsed.as_secs_f64()), theme.dim),
+            Span::styled(format!("  {:.1} s", ctx.elapsed.as_secs_f64()), theme.dim),
         ]),
     );
     put(

@@ -3,7 +3,8 @@
 
 use super::{Phase, Plan, WriteTab};
 use crate::config::Action;
-use crate::tui::app::{App, Effect, WriteRecord};
+use crate::tui::app::App;
+use crate::tui::effect::{Effect, WriteRecord};
 
 /// Where the app keeps a tab, and how its effects become the app's.
 pub struct Host<T: WriteTab> {

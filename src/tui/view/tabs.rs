@@ -1,8 +1,8 @@
 //! The tab strip above the workspace screen, and the tab under it.
 
-use super::Tab;
 use crate::tui::app::App;
 use crate::tui::screens::form::{self, FormState};
+use crate::tui::screens::tabs::Tab;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::put;
 use ratatui::buffer::Buffer;
@@ -16,7 +16,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
     strip(buf, Rect::new(area.x, area.y, area.width, 1), app, theme);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     match app.tabs.current {
-        Tab::Settings => form::view::draw(buf, body, app, form, theme),
+        Tab::Settings => form::view::draw(buf, body, &app.ctx(), form, theme),
         Tab::Budgets => {
             // Without an open workspace there is nothing to load: the body stays empty.
             if let Some(b) = &app.tabs.budgets {
@@ -24,8 +24,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
                 crate::tui::screens::budgets::view::draw(buf, body, b, read_only, theme);
             }
         }
-        Tab::Members => crate::tui::screens::members_tab::view::draw(buf, body, app, theme),
-        Tab::Keys => crate::tui::screens::keys_tab::view::draw(buf, body, app, theme),
+        Tab::Members => {
+            crate::tui::screens::members_tab::view::draw(buf, body, &app.tabs.members, theme)
+        }
+        Tab::Keys => {
+            let destinations = crate::tui::screens::keys_tab::destinations(app);
+            crate::tui::screens::keys_tab::view::draw(
+                buf,
+                body,
+                &app.tabs.keys,
+                &destinations,
+                app.picker.loading,
+                theme,
+            );
+        }
         Tab::Guardrail => {
             if let Some(g) = &app.tabs.guardrail {
                 let editor =
@@ -36,10 +48,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
         }
     }
     if let Some(flow) = &app.delete {
-        crate::tui::screens::delete::view::draw(buf, body, app, flow, theme);
+        crate::tui::screens::delete::view::draw(buf, body, flow, &app.tabs.keys, theme);
     }
     if let Some(write) = &app.admin {
-        crate::tui::screens::admin_write::view::draw(buf, body, app, write, theme);
+        crate::tui::screens::admin_write::view::draw(buf, body, &app.ctx(), write, theme);
     }
 }
 

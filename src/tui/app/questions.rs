@@ -1,12 +1,13 @@
-//! The questions over a screen: leaving with unsaved edits, restoring a draft, resetting every
-//! field. One vocabulary in every question: `d` is the one key that discards, `n`/`Esc` mean
-//! "not now" (nothing is lost), `y` is yes to what loses nothing.
-
-pub mod view;
+//! The questions over a screen — leaving with unsaved edits, restoring a draft, resetting every
+//! field — are the router's layers: they act on the whole app. One vocabulary in every
+//! question: `d` is the one key that discards, `n`/`Esc` mean "not now" (nothing is lost), `y`
+//! is yes to what loses nothing.
 
 use crate::config::keys::{DraftKey, LeaveKey, ResetAllKey};
 use crate::config::{Action, Scope};
-use crate::tui::app::{App, Effect, Overlay};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
+use crate::tui::route::Overlay;
 
 /// The keys of the question on leaving, most useful first: the hint bar and the help are
 /// built from these.

@@ -1,8 +1,9 @@
 //! Boxes over the screen: the key help, and the questions asked before anything is lost or sent.
 
 use crate::config::Action;
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::App;
 use crate::tui::chrome::{help, keys_of};
+use crate::tui::route::Overlay;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, wrap_owned};
 use crate::tui::view::{centered, padded, popup};
@@ -17,7 +18,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
         Overlay::ConfirmLeave { quit } => {
             let n = app.unsaved_on_leave(quit);
             let s = if n == 1 { "" } else { "s" };
-            let why = super::nothing_keeps(app, quit);
+            let why = crate::tui::app::questions::nothing_keeps(app, quit);
             let (title, keep, discard) = if quit {
                 ("Quit?", "quit and keep the draft", "discard and quit")
             } else {

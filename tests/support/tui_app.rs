@@ -1,0 +1,41 @@
+//! Driving the TUI's `App` without the loop: a key through `update`, a frame drawn to text.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use orws::tui::app::{App, Effect, Msg};
+use orws::tui::test_host::buffer_text;
+use orws::tui::theme::Theme;
+use orws::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+/// A key with no modifier through `update`; the effects it asked for.
+pub fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// One frame of `app` on a `w`×`h` terminal, cells with their styles.
+pub fn buffer(app: &App, w: u16, h: u16, color: bool) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|frame| view::draw(frame, app, &Theme::new(color)))
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// One frame of `app` on a `w`×`h` terminal, as text (no colour).
+pub fn draw(app: &App, w: u16, h: u16) -> String {
+    buffer_text(&buffer(app, w, h, false))
+}
+
+/// The editor the effects open: its text and file name; a panic naming the effects if none.
+#[track_caller]
+pub fn opened_editor(effects: &[Effect]) -> (String, String) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::OpenEditor { text, file } => Some((text.clone(), file.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no editor: {effects:?}"))
+}

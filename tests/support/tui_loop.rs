@@ -1,0 +1,122 @@
+//! The TUI's loop run in a task on a test terminal: the setup each loop test used to copy.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use orws::api::Client;
+use orws::fake::{FakeConfig, FakeServer};
+use orws::state::history::{self, HistoryEntry};
+use orws::tui::app::{App, Effect};
+use orws::tui::runtime::Runtime;
+use orws::tui::test_host::{TestDriver, TestHost};
+use orws::tui::theme::Theme;
+use orws::workspace::PatchBody;
+use tokio::task::JoinHandle;
+
+/// How long a test waits for the screen to show something.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// The fake on `config`, on a free loopback port.
+pub async fn fake_with(config: FakeConfig) -> FakeServer {
+    orws::fake::start(config).await.expect("fake server starts")
+}
+
+/// The fake with its default seed.
+pub async fn fake() -> FakeServer {
+    fake_with(FakeConfig::default()).await
+}
+
+/// A loop not started yet: the app and the runtime, to adjust before `spawn`.
+pub struct Setup {
+    host: TestHost,
+    ui: TestDriver,
+    pub app: App,
+    first: Vec<Effect>,
+    pub runtime: Runtime,
+}
+
+impl Setup {
+    /// On a 100×30 terminal, straight into `workspace` or on the picker.
+    pub fn new(client: Client, workspace: Option<&str>) -> Self {
+        Self::sized(client, workspace, 100, 30)
+    }
+
+    pub fn sized(client: Client, workspace: Option<&str>, width: u16, height: u16) -> Self {
+        let (host, ui) = TestHost::new(width, height);
+        let (app, first) = App::new(client.host(), workspace.map(str::to_string));
+        Self {
+            host,
+            ui,
+            app,
+            first,
+            runtime: Runtime::new(client),
+        }
+    }
+
+    /// Drafts and history under `dir`.
+    pub fn state(mut self, dir: &Path) -> Self {
+        self.runtime = self.runtime.with_state_dir(Some(dir.to_path_buf()));
+        self
+    }
+
+    /// The test terminal changed (an editor, a suspend hook).
+    pub fn host(mut self, change: impl FnOnce(TestHost) -> TestHost) -> Self {
+        self.host = change(self.host);
+        self
+    }
+
+    /// The loop in a task; the task gives the app back when the loop ends, and fails if the
+    /// loop returned an error.
+    pub fn spawn(self) -> (TestDriver, JoinHandle<App>) {
+        let Self {
+            mut host,
+            ui,
+            mut app,
+            first,
+            mut runtime,
+        } = self;
+        let task = tokio::spawn(async move {
+            runtime
+                .run(&mut host, &mut app, &Theme::new(false), first)
+                .await
+                .expect("loop runs");
+            app
+        });
+        (ui, task)
+    }
+}
+
+/// The loop on a 100×30 terminal, no state dir: `Setup::new(..).spawn()`.
+pub fn start(client: Client, workspace: Option<&str>) -> (TestDriver, JoinHandle<App>) {
+    Setup::new(client, workspace).spawn()
+}
+
+/// A change made earlier, for the History to undo: the fake's `id` holds the description
+/// "changed" (set through `client`), and a fresh state dir's history holds its entry.
+pub async fn a_change_in_history(client: &Client, id: &str) -> (tempfile::TempDir, HistoryEntry) {
+    let before = client.get(id).await.unwrap();
+    let fields = serde_json::json!({"description": "changed"});
+    let patch = PatchBody::from_fields(fields.as_object().unwrap().clone());
+    let after = client.patch(id, &patch).await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let entry = HistoryEntry::new(
+        "2026-11-29T14:05:09Z".into(),
+        client.host(),
+        &patch,
+        &before,
+        &after,
+    );
+    history::append(state.path(), &entry).unwrap();
+    (state, entry)
+}
+
+/// From the picker: H opens the History on that change, u opens the Review of its undo.
+pub async fn undo_from_history(ui: &TestDriver) {
+    ui.wait_for("production", WAIT).await;
+    ui.key(KeyCode::Char('H'));
+    ui.wait_for("\"changed\"", WAIT).await;
+    ui.key(KeyCode::Char('u'));
+    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
+        .await;
+}
