@@ -74,6 +74,15 @@ pub fn first_unsafe(s: &str) -> Option<String> {
     Some(format!("{what} ({})", escape(&c.to_string())))
 }
 
+/// Each item as text, joined with "; " (broken rules in one sentence).
+pub fn joined<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,15 +89,24 @@ fn read_answer(prompt: &str) -> Result<String, RunError> {
     Ok(line.trim().to_string())
 }
 
-/// A destructive write: `--yes`, else a y/N question on a terminal, else refused (exit 2).
-pub fn confirm(question: &str, yes: bool) -> Result<(), RunError> {
+/// Whether `what` must be confirmed on the terminal: not with `--yes`; without a terminal to
+/// ask on, refused (exit 2).
+fn must_ask(what: &str, yes: bool) -> Result<bool, RunError> {
     if yes {
-        return Ok(());
+        return Ok(false);
     }
     if !can_ask() {
         return Err(RunError::usage(format!(
-            "{question} needs confirmation and there is no terminal to ask on: pass --yes; nothing was sent"
+            "{what} needs confirmation and there is no terminal to ask on: pass --yes; nothing was sent"
         )));
+    }
+    Ok(true)
+}
+
+/// A destructive write: `--yes`, else a y/N question on a terminal, else refused (exit 2).
+pub fn confirm(question: &str, yes: bool) -> Result<(), RunError> {
+    if !must_ask(question, yes)? {
+        return Ok(());
     }
     match read_answer(&format!("{question} [y/N] "))?
         .to_ascii_lowercase()
@@ -110,13 +119,8 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), RunError> {
 
 /// A workspace delete: `--yes`, else the person types the slug on a terminal, else refused.
 pub fn confirm_slug(slug: &str, yes: bool) -> Result<(), RunError> {
-    if yes {
+    if !must_ask(&format!("deleting workspace '{slug}'"), yes)? {
         return Ok(());
-    }
-    if !can_ask() {
-        return Err(RunError::usage(format!(
-            "deleting workspace '{slug}' needs confirmation and there is no terminal to ask on: pass --yes; nothing was sent"
-        )));
     }
     let typed = read_answer(&format!("Type the slug '{}' to delete it: ", escape(slug)))?;
     if typed == slug {

@@ -10,6 +10,7 @@ use crate::api::ApiError;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::text::escape;
+use crate::text::joined;
 use crate::write::record::Record;
 use crate::write::request::Request;
 use crate::write::review::NULL;
@@ -124,16 +125,8 @@ pub async fn set(conn: &Connection, output: Output, p: SetPlan) -> Result<String
     if p.include_byok.is_some() {
         target.include_byok = p.include_byok;
     }
-    let requests = plan(&held, &target).map_err(|broken| {
-        RunError::usage(format!(
-            "{}; nothing was sent",
-            broken
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    })?;
+    let requests = plan(&held, &target)
+        .map_err(|broken| RunError::usage(format!("{}; nothing was sent", joined(&broken))))?;
     execute(conn, output, &id, held, target, requests, p.dry_run, false).await
 }
 
@@ -197,11 +190,7 @@ pub(super) async fn execute(
     let client = &conn.client;
     if requests.is_empty() {
         crate::say::say("nothing to change: the server already holds these budgets");
-        return Ok(if output == Output::Json {
-            "{}\n".into()
-        } else {
-            String::new()
-        });
+        return Ok(super::output::nothing(output));
     }
     let sent: Vec<Request> = requests.iter().map(|r| request(id, r)).collect();
     let shown: Vec<DryRequest> = sent.iter().map(DryRequest::from).collect();

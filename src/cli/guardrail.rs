@@ -9,6 +9,7 @@ use crate::admin::guardrail::{
 };
 use crate::connection::Connection;
 use crate::error::RunError;
+use crate::text::joined;
 use crate::workspace::Workspace;
 use crate::write::record::Record;
 use crate::write::request::{Answer, Request};
@@ -77,16 +78,7 @@ fn parse_value(field: &str, k: GuardrailKind, text: &str) -> Result<Value, RunEr
 
 /// The fields asked for, each checked against the guardrail's rules before any request.
 pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Value>, RunError> {
-    let mut out = Map::new();
-    let raw = sets
-        .iter()
-        .map(|s| (s, false))
-        .chain(set_json.iter().map(|s| (s, true)));
-    for (arg, is_json) in raw {
-        let flag = if is_json { "--set-json" } else { "--set" };
-        let (name, text) = arg
-            .split_once('=')
-            .ok_or_else(|| RunError::usage(format!("{flag} {arg}: expected FIELD=VALUE")))?;
+    super::patch::sets_map(sets, set_json, |flag, name, text, is_json| {
         let name = name.trim();
         let k = kind(name).ok_or_else(|| {
             let rule = if name == "name" {
@@ -106,18 +98,8 @@ pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Va
         if let Some(rule) = check_field(name, &value).first() {
             return Err(RunError::usage(rule.to_string()));
         }
-        if out.insert(name.to_string(), value).is_some() {
-            return Err(RunError::usage(format!(
-                "{name} is set more than once; set each field once"
-            )));
-        }
-    }
-    if out.is_empty() {
-        return Err(RunError::usage(
-            "nothing to set: give at least one --set FIELD=VALUE or --set-json FIELD=JSON",
-        ));
-    }
-    Ok(out)
+        Ok((name.to_string(), value))
+    })
 }
 
 pub async fn patch_cmd(
@@ -162,23 +144,11 @@ pub async fn patch_guardrail_of(
     for (k, v) in &sets {
         target.insert(k.clone(), v.clone());
     }
-    let body = patch(base.as_ref(), &target).map_err(|broken| {
-        RunError::usage(format!(
-            "{}; nothing was sent",
-            broken
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    })?;
+    let body = patch(base.as_ref(), &target)
+        .map_err(|broken| RunError::usage(format!("{}; nothing was sent", joined(&broken))))?;
     if body.is_empty() {
         crate::say::say("nothing to change: the guardrail already holds these values");
-        return Ok(if output == Output::Json {
-            "{}\n".into()
-        } else {
-            String::new()
-        });
+        return Ok(super::output::nothing(output));
     }
     if base.is_none() {
         crate::say::say(&format!(

@@ -109,6 +109,14 @@ fn deliver(w: &mut impl Write, out: &str) -> Result<(), std::io::Error> {
     }
 }
 
+/// The answer when nothing was sent: `{}` as JSON, nothing as a table.
+pub fn nothing(output: super::Output) -> String {
+    match output {
+        super::Output::Json => "{}\n".into(),
+        super::Output::Table => String::new(),
+    }
+}
+
 pub fn json_pretty(value: &Value) -> String {
     let s = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
     // serde_json leaves DEL, C1 and bidi controls raw.

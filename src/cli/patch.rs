@@ -3,6 +3,7 @@
 use super::Output;
 use super::args::PatchArgs;
 use super::output::{changes_table, json_pretty};
+use crate::api::ApiError;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::say::{say, warn};
@@ -11,12 +12,35 @@ use crate::submit::{
 };
 pub use crate::submit::{Expectation, broken_expectation};
 use crate::workspace::{
-    FIELDS, PatchBody, READ_ONLY, Workspace, check_value, display_value, field, parse_input,
+    ConflictReport, FIELDS, PatchBody, READ_ONLY, Workspace, check_value, display_value, field,
+    parse_input,
 };
 use serde_json::{Map, Value, json};
 
 /// The fields asked for on the command line, checked against the rules before any request.
 pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Value>, RunError> {
+    sets_map(sets, set_json, |flag, name, text, is_json| {
+        let spec = editable(name.trim())?;
+        let value = if is_json {
+            let v: Value = serde_json::from_str(text)
+                .map_err(|e| RunError::usage(format!("{flag} {name}: not valid JSON ({e})")))?;
+            check_value(spec, &v).map_err(RunError::usage)?;
+            v
+        } else {
+            parse_input(spec, text).map_err(RunError::usage)?
+        };
+        Ok((spec.name.to_string(), value))
+    })
+}
+
+/// The `--set FIELD=VALUE` and `--set-json FIELD=JSON` arguments as one map: `value` turns each
+/// (its flag, the field as typed, the text, whether it is JSON) into the field's name and its
+/// checked value. A field set twice, or nothing set, is refused.
+pub fn sets_map(
+    sets: &[String],
+    set_json: &[String],
+    mut value: impl FnMut(&str, &str, &str, bool) -> Result<(String, Value), RunError>,
+) -> Result<Map<String, Value>, RunError> {
     let mut out = Map::new();
     let raw = sets
         .iter()
@@ -27,21 +51,13 @@ pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Va
         let (name, text) = arg
             .split_once('=')
             .ok_or_else(|| RunError::usage(format!("{flag} {arg}: expected FIELD=VALUE")))?;
-        let spec = editable(name.trim())?;
-        let value = if is_json {
-            let v: Value = serde_json::from_str(text)
-                .map_err(|e| RunError::usage(format!("{flag} {name}: not valid JSON ({e})")))?;
-            check_value(spec, &v).map_err(RunError::usage)?;
-            v
-        } else {
-            parse_input(spec, text).map_err(RunError::usage)?
-        };
-        if out.insert(spec.name.to_string(), value).is_some() {
+        let (name, value) = value(flag, name, text, is_json)?;
+        if out.contains_key(&name) {
             return Err(RunError::usage(format!(
-                "{} is set more than once; set each field once",
-                spec.name
+                "{name} is set more than once; set each field once"
             )));
         }
+        out.insert(name, value);
     }
     if out.is_empty() {
         return Err(RunError::usage(
@@ -49,6 +65,67 @@ pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Va
         ));
     }
     Ok(out)
+}
+
+/// Warns of each field the server did not store as it was asked to.
+pub(super) fn warn_mismatches(outcome: &SubmitOutcome) {
+    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
+        warn(&format!(
+            "the server did not store what was asked: {warning}"
+        ));
+    }
+}
+
+/// Says each wait before a retry of the PATCH (the progress `patch` and `revert` show).
+pub(super) fn say_waiting(phase: Phase) {
+    if let Phase::Waiting(n) = phase {
+        say(&format!(
+            "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
+            n.reason,
+            n.wait.as_secs_f64(),
+            n.attempt,
+            n.max_attempts
+        ));
+    }
+}
+
+/// Each conflicting field as the server holds it now: `name is now "value"`.
+pub(super) fn now_on_server(server: &Workspace, report: &ConflictReport) -> Vec<String> {
+    report
+        .conflicts
+        .iter()
+        .map(|c| {
+            format!(
+                "{} is now \"{}\"",
+                c.field,
+                display_value(server.get(&c.field))
+            )
+        })
+        .collect()
+}
+
+/// A PATCH that landed in part: what did and did not (the history holds what landed).
+pub(super) fn partly_applied(error: ApiError, landed: &PatchBody, missing: &[String]) -> RunError {
+    let text = crate::submit::partly_applied_text(landed, missing);
+    RunError::api(format!(
+        "{error}; checked the server: {text}; the history holds what landed"
+    ))
+}
+
+/// A PATCH that did not land, and how that is known when the answer alone did not tell.
+pub(super) fn not_applied(error: ApiError, checked: Option<String>) -> RunError {
+    let e = RunError::from(error);
+    match checked {
+        Some(checked) => e.with_detail(checked),
+        None => e,
+    }
+}
+
+/// A PATCH that may have landed, where reading workspace `id` again could not tell.
+pub(super) fn in_doubt(error: ApiError, reread: &str, id: &str) -> RunError {
+    RunError::api(format!(
+        "{error}; reading the workspace to tell whether it was applied failed too ({reread}); check with `orws get {id}`"
+    ))
 }
 
 fn editable(name: &str) -> Result<&'static crate::workspace::FieldSpec, RunError> {
@@ -186,36 +263,15 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
         client,
         request,
         RetryPolicy::default(),
-        |phase| {
-            if let Phase::Waiting(n) = phase {
-                say(&format!(
-                    "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
-                    n.reason,
-                    n.wait.as_secs_f64(),
-                    n.attempt,
-                    n.max_attempts
-                ));
-            }
-        },
+        say_waiting,
     ))
     .await?;
     let applied = match outcome {
         WriteOutcome::Applied(applied) => applied,
         WriteOutcome::Conflict { server, report } => {
-            let fields: Vec<String> = report
-                .conflicts
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} is now \"{}\"",
-                        c.field,
-                        display_value(server.get(&c.field))
-                    )
-                })
-                .collect();
             return Err(RunError::conflict(format!(
                 "conflict: changed on the server while orws waited to retry: {}; nothing more was sent",
-                fields.join(", ")
+                now_on_server(&server, &report).join(", ")
             )));
         }
         WriteOutcome::Expectation { message, .. } => return Err(RunError::conflict(message)),
@@ -226,7 +282,7 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
             error,
         } => {
             // What landed goes to the history (so undo can revert it) and to stdout; exit 1.
-            let text = crate::submit::partly_applied_text(&applied.outcome.patch, &missing);
+            let failed = partly_applied(error, &applied.outcome.patch, &missing);
             let SubmitOutcome {
                 before,
                 after,
@@ -244,22 +300,11 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
                 Output::Table => changes_table(&before, &after, &patch),
             };
             super::print_now(&shown);
-            return Err(RunError::api(format!(
-                "{error}; checked the server: {text}; the history holds what landed"
-            )));
+            return Err(failed);
         }
-        WriteOutcome::NotApplied { error, checked, .. } => {
-            let e = RunError::from(error);
-            return Err(match checked {
-                Some(checked) => e.with_detail(checked),
-                None => e,
-            });
-        }
+        WriteOutcome::NotApplied { error, checked, .. } => return Err(not_applied(error, checked)),
         WriteOutcome::InDoubt { error, reread } => {
-            return Err(RunError::api(format!(
-                "{error}; reading the workspace to tell whether it was applied failed too ({reread}); check with `orws get {}`",
-                loaded.id()
-            )));
+            return Err(in_doubt(error, &reread, loaded.id()));
         }
     };
     let Applied {
@@ -274,11 +319,7 @@ pub async fn run(conn: &Connection, output: Output, plan: PatchPlan) -> Result<S
     for note in &notes {
         warn(note);
     }
-    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
-        warn(&format!(
-            "the server did not store what was asked: {warning}"
-        ));
-    }
+    warn_mismatches(&outcome);
     let SubmitOutcome {
         before,
         after,

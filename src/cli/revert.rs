@@ -3,18 +3,18 @@
 //! entry left is still there (else a conflict, exit 3, nothing overwritten), and records its own
 //! entry. `--dry-run` prints the requests as the other writes do and sends nothing but reads.
 
-use super::Output;
 use super::admin_io::{Request, confirm, dry_run, record};
-use super::output::{changes_table, json_pretty};
+use super::output::{changes_table, json_pretty, nothing};
+use super::{Output, patch};
 use crate::batch::Item;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::revert::{MembersAction, PatchRevert, Revert, budget_target, find, labels, revert};
-use crate::say::{say, warn};
+use crate::say::say;
 use crate::state::history::HistoryEntry;
-use crate::submit::{Applied, Phase, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest};
+use crate::submit::{Applied, RetryPolicy, SubmitOutcome, WriteOutcome, WriteRequest};
 use crate::text::escape;
-use crate::workspace::display_value;
+use crate::text::joined;
 use crate::write::review::{self, Row, value};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -316,11 +316,7 @@ impl Undo<'_> {
                 let requests = crate::admin::budgets::plan(&now, &target).map_err(|broken| {
                     RunError::conflict(format!(
                         "putting the budgets back would break the rules with what the server holds now: {}; nothing was sent",
-                        broken
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join("; ")
+                        joined(&broken)
                     ))
                 })?;
                 super::budgets::execute(
@@ -411,13 +407,6 @@ fn patch_request(id: &str, body: &crate::workspace::PatchBody) -> Result<Request
 }
 
 /// The output of a revert that sends nothing.
-fn nothing(output: Output) -> String {
-    match output {
-        Output::Json => "{}\n".into(),
-        Output::Table => String::new(),
-    }
-}
-
 fn changed_since(what: &[String]) -> RunError {
     RunError::conflict(format!(
         "conflict: changed on the server since this entry: {}; nothing was sent",
@@ -460,17 +449,12 @@ async fn patch(conn: &Connection, output: Output, p: &PatchRevert) -> Result<Str
         expects: &[],
         base_is_fresh: false,
     };
-    let write = crate::submit::safe_patch(&conn.client, request, RetryPolicy::default(), |phase| {
-        if let Phase::Waiting(n) = phase {
-            say(&format!(
-                "{}; checking the workspace again and retrying in {:.1} s (try {} of {})",
-                n.reason,
-                n.wait.as_secs_f64(),
-                n.attempt,
-                n.max_attempts
-            ));
-        }
-    });
+    let write = crate::submit::safe_patch(
+        &conn.client,
+        request,
+        RetryPolicy::default(),
+        patch::say_waiting,
+    );
     let outcome = super::interrupt::finish_write(write).await?;
     match outcome {
         WriteOutcome::Applied(applied) => {
@@ -485,18 +469,7 @@ async fn patch(conn: &Connection, output: Output, p: &PatchRevert) -> Result<Str
             Ok(applied_output(conn, output, outcome))
         }
         WriteOutcome::Conflict { server, report } => {
-            let fields: Vec<String> = report
-                .conflicts
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} is now \"{}\"",
-                        c.field,
-                        display_value(server.get(&c.field))
-                    )
-                })
-                .collect();
-            Err(changed_since(&fields))
+            Err(changed_since(&patch::now_on_server(&server, &report)))
         }
         WriteOutcome::Expectation { message, .. } => Err(RunError::conflict(message)),
         WriteOutcome::WrongTarget(w) => Err(RunError::api(w.to_string())),
@@ -505,48 +478,33 @@ async fn patch(conn: &Connection, output: Output, p: &PatchRevert) -> Result<Str
             missing,
             error,
         } => {
-            let text = crate::submit::partly_applied_text(&applied.outcome.patch, &missing);
+            let failed = patch::partly_applied(error, &applied.outcome.patch, &missing);
             let shown = applied_output(conn, output, applied.outcome);
             super::print_now(&shown);
-            Err(RunError::api(format!(
-                "{error}; checked the server: {text}; the history holds what landed"
-            )))
+            Err(failed)
         }
-        WriteOutcome::NotApplied { error, checked, .. } => {
-            let e = RunError::from(error);
-            Err(match checked {
-                Some(checked) => e.with_detail(checked),
-                None => e,
-            })
-        }
-        WriteOutcome::InDoubt { error, reread } => Err(RunError::api(format!(
-            "{error}; reading the workspace to tell whether it was applied failed too ({reread}); check with `orws get {}`",
-            p.id
-        ))),
+        WriteOutcome::NotApplied { error, checked, .. } => Err(patch::not_applied(error, checked)),
+        WriteOutcome::InDoubt { error, reread } => Err(patch::in_doubt(error, &reread, &p.id)),
     }
 }
 
 /// Records the applied revert and prints it as `orws patch` does.
 fn applied_output(conn: &Connection, output: Output, outcome: SubmitOutcome) -> String {
-    for warning in crate::workspace::echo_mismatches(&outcome.patch, &outcome.after) {
-        warn(&format!(
-            "the server did not store what was asked: {warning}"
-        ));
-    }
+    patch::warn_mismatches(&outcome);
     let SubmitOutcome {
         before,
         after,
         patch,
         ..
-    } = outcome;
+    } = &outcome;
     record(
         conn,
         &HistoryEntry::new(
             crate::state::now_rfc3339(),
             conn.client.host(),
-            &patch,
-            &before,
-            &after,
+            patch,
+            before,
+            after,
         ),
     );
     match output {
@@ -555,7 +513,7 @@ fn applied_output(conn: &Connection, output: Output, outcome: SubmitOutcome) -> 
             "before": before.to_json(),
             "after": after.to_json(),
         })),
-        Output::Table => changes_table(&before, &after, &patch),
+        Output::Table => changes_table(before, after, patch),
     }
 }
 

@@ -16,103 +16,140 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// Every verb of every screen: what a key press stands for where keys are commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
+/// The one table of actions: each with its doc, its name in `[keys]` (`Action::name`), its few
+/// words for help (`Action::description`) and its default keys (`Action::default_keys`).
+macro_rules! actions {
+    ($($(#[doc = $doc:literal])* $action:ident $name:literal $description:literal [$($key:literal),*];)*) => {
+        /// Every verb of every screen: what a key press stands for where keys are commands.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($(#[doc = $doc])* $action,)*
+        }
+
+        impl Action {
+            /// Every action, in the order help lists them.
+            pub const ALL: [Action; 49] = [$(Action::$action),*];
+
+            /// The name used in `config.toml`'s `[keys]` table.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$action => $name,)*
+                }
+            }
+
+            /// A few words for the help screen.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Action::$action => $description,)*
+                }
+            }
+
+            /// The keys bound to the action when the configuration says nothing about it.
+            pub fn default_keys(self) -> &'static [&'static str] {
+                match self {
+                    $(Action::$action => &[$($key),*],)*
+                }
+            }
+        }
+    };
+}
+
+// Each action: its name in `[keys]`, its words in help, its default keys.
+actions! {
     /// Focus the previous row.
-    Up,
+    Up "up" "previous row" ["up", "k", "backtab"];
     /// Focus the next row.
-    Down,
+    Down "down" "next row" ["down", "j", "tab"];
     /// The first row.
-    Top,
+    Top "top" "first row" ["home", "g"];
     /// The last row.
-    Bottom,
+    Bottom "bottom" "last row" ["end", "G"];
     /// A page up.
-    PageUp,
+    PageUp "page_up" "a page up" ["pageup"];
     /// A page down.
-    PageDown,
+    PageDown "page_down" "a page down" ["pagedown"];
     /// Start editing the focused field.
-    Edit,
+    Edit "edit" "edit the field" ["enter", "i"];
     /// Flip a boolean, or open the choices of a list field.
-    Toggle,
+    Toggle "toggle" "toggle / choose" ["space"];
     /// Cycle a choice backwards (a boolean flips).
-    CycleBack,
+    CycleBack "cycle_back" "previous choice" ["left", "h"];
     /// Cycle a choice forwards (a boolean flips).
-    CycleOn,
+    CycleOn "cycle_on" "next choice" ["right", "l"];
     /// Set the focused field to null (when it may be null).
-    Clear,
+    Clear "clear" "set to null" ["delete", "backspace"];
     /// Undo the last change to the form; on the Result screen, review the inverse patch.
-    Undo,
+    Undo "undo" "undo a change" ["u"];
     /// Redo what `Undo` undid.
-    Redo,
+    Redo "redo" "redo" ["ctrl-r"];
     /// Put the focused field back to the server's value.
-    Reset,
+    Reset "reset" "reset the field" ["x"];
     /// Put every field back to the server's value (asks first).
-    ResetAll,
+    ResetAll "reset_all" "reset all fields" ["X"];
     /// Edit the focused text field in $VISUAL / $EDITOR.
-    Editor,
+    Editor "editor" "edit in $EDITOR" ["e"];
     /// Review the change before sending it.
-    Review,
+    Review "review" "review and save" ["s", "ctrl-s"];
     /// Picker: open the selected workspace.
-    Open,
+    Open "open" "open the workspace" ["enter"];
     /// Picker: mark or unmark the highlighted workspace for a bulk edit.
-    Mark,
+    Mark "mark" "mark / unmark (bulk)" ["space"];
     /// Picker: one form for all the marked workspaces.
-    EditMarked,
+    EditMarked "edit_marked" "edit all marked" ["e"];
     /// Picker: type a filter.
-    Filter,
+    Filter "filter" "filter by name or slug" ["/"];
     /// Picker: load the list again.
-    Reload,
+    Reload "reload" "load again" ["r"];
     /// Opening a workspace failed: try again.
-    Retry,
+    Retry "retry" "try again" ["r"];
     /// Review: send the PATCH (the only key that writes).
-    Submit,
+    Submit "submit" "send the PATCH (no letter sends)" ["enter"];
     /// Submitting: stop waiting (re-reads when the PATCH may have landed).
-    Cancel,
+    Cancel "cancel" "cancel (re-reads if the PATCH may have landed)" ["esc"];
     /// Result: back to the form.
-    Done,
+    Done "done" "back to the form" ["enter"];
     /// Conflict: keep my values.
-    KeepMine,
+    KeepMine "keep_mine" "keep mine" ["m"];
     /// Conflict: take the server's values.
-    TakeTheirs,
+    TakeTheirs "take_theirs" "take theirs" ["t"];
     /// A question: yes (never destructive).
-    Yes,
+    Yes "yes" "yes" ["y"];
     /// Leaving with unsaved edits: keep the draft and leave.
-    KeepDraft,
+    KeepDraft "keep_draft" "keep the draft and leave" ["k"];
     /// A question: discard (the one destructive answer).
-    Discard,
+    Discard "discard" "discard" ["d"];
     /// A question: not now (stay, keep everything).
-    No,
+    No "no" "not now" ["n", "esc"];
     /// Show the keys.
-    Help,
+    Help "help" "help" ["?", "f1"];
     /// Quit orws (asks when there are unsaved edits).
-    Quit,
+    Quit "quit" "quit" ["q", "ctrl-c"];
     /// Back to the previous screen; never discards.
-    Back,
+    Back "back" "back" ["esc"];
     /// The workspace's tabs: jump to tab 1…5 (browse mode only, never while typing).
-    Tab1,
-    Tab2,
-    Tab3,
-    Tab4,
-    Tab5,
+    Tab1 "tab_1" "go to tab 1–5" ["1"];
+    Tab2 "tab_2" "go to tab 1–5" ["2"];
+    Tab3 "tab_3" "go to tab 1–5" ["3"];
+    Tab4 "tab_4" "go to tab 1–5" ["4"];
+    Tab5 "tab_5" "go to tab 1–5" ["5"];
     /// The next tab (wraps around).
-    NextTab,
+    NextTab "next_tab" "previous / next tab" ["]"];
     /// The previous tab (wraps around).
-    PrevTab,
+    PrevTab "previous_tab" "previous / next tab" ["["];
     /// Keys tab: disable the selected key, or enable it when disabled (through a Review).
-    Disable,
+    Disable "disable" "disable / enable" ["d"];
     /// Keys tab: move the selected key to another workspace (through a Review).
-    MoveKey,
+    MoveKey "move_key" "move elsewhere" ["m"];
     /// Delete the selected item (through a Review).
-    Remove,
+    Remove "remove" "delete (reviewed)" ["x", "delete"];
     /// Members tab: add organisation members (choose, then a Review).
-    Add,
+    Add "add" "add (reviewed)" ["a"];
     /// Picker: create a workspace.
-    Create,
+    Create "create" "new workspace" ["n"];
     /// Delete the workspace, guided (keys first, the slug typed).
-    DeleteWorkspace,
+    DeleteWorkspace "delete_workspace" "delete the workspace" ["D"];
     /// Open the history of applied changes (the picker and the workspace tabs).
-    History,
+    History "history" "history of applied changes" ["H"];
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -367,114 +404,6 @@ impl fmt::Display for Scope {
 }
 
 impl Action {
-    /// Every action, in the order help lists them.
-    pub const ALL: [Action; 49] = [
-        Action::Up,
-        Action::Down,
-        Action::Top,
-        Action::Bottom,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Edit,
-        Action::Toggle,
-        Action::CycleBack,
-        Action::CycleOn,
-        Action::Clear,
-        Action::Undo,
-        Action::Redo,
-        Action::Reset,
-        Action::ResetAll,
-        Action::Editor,
-        Action::Review,
-        Action::Open,
-        Action::Mark,
-        Action::EditMarked,
-        Action::Filter,
-        Action::Reload,
-        Action::Retry,
-        Action::Submit,
-        Action::Cancel,
-        Action::Done,
-        Action::KeepMine,
-        Action::TakeTheirs,
-        Action::Yes,
-        Action::KeepDraft,
-        Action::Discard,
-        Action::No,
-        Action::Help,
-        Action::Quit,
-        Action::Back,
-        Action::Tab1,
-        Action::Tab2,
-        Action::Tab3,
-        Action::Tab4,
-        Action::Tab5,
-        Action::NextTab,
-        Action::PrevTab,
-        Action::Disable,
-        Action::MoveKey,
-        Action::Remove,
-        Action::Add,
-        Action::Create,
-        Action::DeleteWorkspace,
-        Action::History,
-    ];
-
-    /// The name used in `config.toml`'s `[keys]` table.
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::Edit => "edit",
-            Action::Toggle => "toggle",
-            Action::CycleBack => "cycle_back",
-            Action::CycleOn => "cycle_on",
-            Action::Clear => "clear",
-            Action::Undo => "undo",
-            Action::Redo => "redo",
-            Action::Reset => "reset",
-            Action::ResetAll => "reset_all",
-            Action::Editor => "editor",
-            Action::Review => "review",
-            Action::Open => "open",
-            Action::Mark => "mark",
-            Action::EditMarked => "edit_marked",
-            Action::Filter => "filter",
-            Action::Reload => "reload",
-            Action::Retry => "retry",
-            Action::Submit => "submit",
-            Action::Cancel => "cancel",
-            Action::Done => "done",
-            Action::KeepMine => "keep_mine",
-            Action::TakeTheirs => "take_theirs",
-            Action::Yes => "yes",
-            Action::KeepDraft => "keep_draft",
-            Action::Discard => "discard",
-            Action::No => "no",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Back => "back",
-            Action::Tab1 => "tab_1",
-            Action::Tab2 => "tab_2",
-            Action::Tab3 => "tab_3",
-            Action::Tab4 => "tab_4",
-            Action::Tab5 => "tab_5",
-            Action::NextTab => "next_tab",
-            Action::PrevTab => "previous_tab",
-            Action::Disable => "disable",
-            Action::MoveKey => "move_key",
-            Action::Remove => "remove",
-            Action::Add => "add",
-            Action::Create => "create",
-            Action::DeleteWorkspace => "delete_workspace",
-            Action::History => "history",
-        }
-    }
-
     /// A key that steps or jumps between the workspace's tabs.
     pub fn is_tab_key(self) -> bool {
         TAB_KEYS.contains(&self)
@@ -482,116 +411,6 @@ impl Action {
 
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.name() == name)
-    }
-
-    /// A few words for the help screen.
-    pub fn description(self) -> &'static str {
-        match self {
-            Action::Up => "previous row",
-            Action::Down => "next row",
-            Action::Top => "first row",
-            Action::Bottom => "last row",
-            Action::PageUp => "a page up",
-            Action::PageDown => "a page down",
-            Action::Edit => "edit the field",
-            Action::Toggle => "toggle / choose",
-            Action::CycleBack => "previous choice",
-            Action::CycleOn => "next choice",
-            Action::Clear => "set to null",
-            Action::Undo => "undo a change",
-            Action::Redo => "redo",
-            Action::Reset => "reset the field",
-            Action::ResetAll => "reset all fields",
-            Action::Editor => "edit in $EDITOR",
-            Action::Review => "review and save",
-            Action::Open => "open the workspace",
-            Action::Mark => "mark / unmark (bulk)",
-            Action::EditMarked => "edit all marked",
-            Action::Filter => "filter by name or slug",
-            Action::Reload => "load again",
-            Action::Retry => "try again",
-            Action::Submit => "send the PATCH (no letter sends)",
-            Action::Cancel => "cancel (re-reads if the PATCH may have landed)",
-            Action::Done => "back to the form",
-            Action::KeepMine => "keep mine",
-            Action::TakeTheirs => "take theirs",
-            Action::Yes => "yes",
-            Action::KeepDraft => "keep the draft and leave",
-            Action::Discard => "discard",
-            Action::No => "not now",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Back => "back",
-            Action::Tab1 => "go to tab 1–5",
-            Action::Tab2 => "go to tab 1–5",
-            Action::Tab3 => "go to tab 1–5",
-            Action::Tab4 => "go to tab 1–5",
-            Action::Tab5 => "go to tab 1–5",
-            Action::NextTab => "previous / next tab",
-            Action::PrevTab => "previous / next tab",
-            Action::Disable => "disable / enable",
-            Action::MoveKey => "move elsewhere",
-            Action::Remove => "delete (reviewed)",
-            Action::Add => "add (reviewed)",
-            Action::Create => "new workspace",
-            Action::DeleteWorkspace => "delete the workspace",
-            Action::History => "history of applied changes",
-        }
-    }
-
-    /// The keys bound to the action when the configuration says nothing about it.
-    pub fn default_keys(self) -> &'static [&'static str] {
-        match self {
-            Action::Up => &["up", "k", "backtab"],
-            Action::Down => &["down", "j", "tab"],
-            Action::Top => &["home", "g"],
-            Action::Bottom => &["end", "G"],
-            Action::PageUp => &["pageup"],
-            Action::PageDown => &["pagedown"],
-            Action::Edit => &["enter", "i"],
-            Action::Toggle => &["space"],
-            Action::CycleBack => &["left", "h"],
-            Action::CycleOn => &["right", "l"],
-            Action::Clear => &["delete", "backspace"],
-            Action::Undo => &["u"],
-            Action::Redo => &["ctrl-r"],
-            Action::Reset => &["x"],
-            Action::ResetAll => &["X"],
-            Action::Editor => &["e"],
-            Action::Review => &["s", "ctrl-s"],
-            Action::Open => &["enter"],
-            Action::Mark => &["space"],
-            Action::EditMarked => &["e"],
-            Action::Filter => &["/"],
-            Action::Reload => &["r"],
-            Action::Retry => &["r"],
-            Action::Submit => &["enter"],
-            Action::Cancel => &["esc"],
-            Action::Done => &["enter"],
-            Action::KeepMine => &["m"],
-            Action::TakeTheirs => &["t"],
-            Action::Yes => &["y"],
-            Action::KeepDraft => &["k"],
-            Action::Discard => &["d"],
-            Action::No => &["n", "esc"],
-            Action::Help => &["?", "f1"],
-            Action::Quit => &["q", "ctrl-c"],
-            Action::Back => &["esc"],
-            Action::Tab1 => &["1"],
-            Action::Tab2 => &["2"],
-            Action::Tab3 => &["3"],
-            Action::Tab4 => &["4"],
-            Action::Tab5 => &["5"],
-            Action::NextTab => &["]"],
-            Action::PrevTab => &["["],
-            Action::Disable => &["d"],
-            Action::MoveKey => &["m"],
-            Action::Remove => &["x", "delete"],
-            Action::Add => &["a"],
-            Action::Create => &["n"],
-            Action::DeleteWorkspace => &["D"],
-            Action::History => &["H"],
-        }
     }
 }
 

@@ -5,7 +5,7 @@ use crate::config::Scope;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{pad, put, truncate, width};
-use crate::tui::view::{centered, popup};
+use crate::tui::view::{centered, padded, popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -194,12 +194,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let body_h = column_height(left).max(column_height(right)).min(room);
     let rect = centered(area, body_w + 4, body_h + 2);
     let inner = popup(buf, rect, "Keys", theme);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    let inner = padded(inner, 1, 1);
     let split = if right.is_empty() {
         inner.width
     } else {

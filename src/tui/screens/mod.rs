@@ -19,6 +19,7 @@ pub mod result;
 pub mod review;
 pub mod settings_write;
 pub mod submitting;
+pub mod tab_write;
 pub mod tabs;
 
 /// What a screen's view reads besides its own state: the keys (for hints), the clock (the

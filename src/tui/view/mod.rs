@@ -112,12 +112,39 @@ pub(crate) fn panel<'a>(
 
 /// The area inside a one-cell border.
 pub(crate) fn inside(area: Rect) -> Rect {
+    inset(area, 1, 1)
+}
+
+/// `area` with `dx` columns left out on either side and `dy` rows above and below.
+pub(crate) fn inset(area: Rect, dx: u16, dy: u16) -> Rect {
     Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
+        area.x + dx,
+        area.y + dy,
+        area.width.saturating_sub(2 * dx),
+        area.height.saturating_sub(2 * dy),
     )
+}
+
+/// `area` with `left` and `right` columns left out (a margin inside a box).
+pub(crate) fn padded(area: Rect, left: u16, right: u16) -> Rect {
+    Rect::new(
+        area.x + left,
+        area.y,
+        area.width.saturating_sub(left + right),
+        area.height,
+    )
+}
+
+/// The items of a list that fit in `rows` lines with the `selected` one in view, each with its
+/// line (0 for the first shown) and its index.
+pub(crate) fn in_view<T>(
+    items: &[T],
+    selected: usize,
+    rows: usize,
+) -> impl Iterator<Item = (u16, usize, &T)> {
+    let start = selected.saturating_sub(rows.saturating_sub(1));
+    let shown = items.iter().enumerate().skip(start).take(rows);
+    shown.map(move |(i, item)| ((i - start) as u16, i, item))
 }
 
 /// A `width`×`height` rectangle (at most `area`) in the middle of `area`.

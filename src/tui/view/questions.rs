@@ -6,7 +6,7 @@ use crate::tui::chrome::{help, keys_of};
 use crate::tui::route::Overlay;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, wrap_owned};
-use crate::tui::view::{centered, popup};
+use crate::tui::view::{centered, padded, popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -128,12 +128,7 @@ fn question(
     let h = lines.len() as u16 + answer_lines.iter().map(Vec::len).sum::<usize>() as u16 + 5;
     let rect = centered(area, box_w, h);
     let inner = popup(buf, rect, title, theme);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    let inner = padded(inner, 1, 1);
     for (i, line) in lines.iter().enumerate() {
         put(buf, inner, 1 + i as u16, line);
     }

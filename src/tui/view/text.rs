@@ -63,6 +63,28 @@ pub fn put(buf: &mut Buffer, area: Rect, dy: u16, line: &Line<'_>) {
     }
 }
 
+/// `text` cut to `max` columns, in `style`, on row `dy` of `area`.
+pub fn put_cut(buf: &mut Buffer, area: Rect, dy: u16, text: &str, max: usize, style: Style) {
+    put(
+        buf,
+        area,
+        dy,
+        &Line::styled(truncate(text, max).into_owned(), style),
+    );
+}
+
+/// A chooser's filter line: the filter being typed (with a cursor), `idle` when there is none,
+/// else the filter and `again` (how to change it).
+pub fn filter_line(typing: bool, filter: &str, idle: &str, again: &str) -> String {
+    if typing {
+        format!("Filter: {filter}▏")
+    } else if filter.is_empty() {
+        idle.to_string()
+    } else {
+        format!("Filter: {filter} ({again})")
+    }
+}
+
 /// Words of styled pieces wrapped to `width` cells, at most `max_lines` lines (the last one
 /// ending in `…` when text was left out). Words longer than a line are cut.
 pub fn wrap<'a>(pieces: &[(&'a str, Style)], width: usize, max_lines: usize) -> Vec<Line<'a>> {

@@ -12,26 +12,19 @@ use crate::admin::budgets::{
     self, BudgetRequest, BudgetRule, Budgets, Interval, Limits, parse_limit, usd,
 };
 use crate::api::{ApiError, WriteFailure};
-use crate::config::keys::{BudgetsKey, HELP_HINT, QUIT_HINT};
+use crate::config::keys::BudgetsKey;
 use crate::config::{Action, Scope};
 use crate::tui::screens::line_edit;
+use crate::tui::screens::tab_write::{self, EditLabels, WriteTab};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The rows: the four intervals, then the BYOK switch.
 pub const ROWS: usize = 5;
 const BYOK_ROW: usize = 4;
 
-/// Where the tab is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Phase {
-    Loading,
-    /// Reading failed; a 403 says budgets are an Enterprise-plan feature (R11).
-    LoadFailed(String),
-    Edit,
-    /// A write in the one write flow: the exact requests in the order they will be sent (only
-    /// Enter sends), their sending, a conflict, the result.
-    Write(Box<BudgetsFlow>),
-}
+/// Where the tab is: reading (a 403 says budgets are an Enterprise-plan feature, R11), the
+/// edit, or a write (the exact requests in the order they will be sent).
+pub type Phase = tab_write::Phase<Pending>;
 
 /// The Budgets tab's write in the one write flow.
 pub type BudgetsFlow = crate::tui::flow::Flow<Pending>;
@@ -200,12 +193,7 @@ impl BudgetsState {
 
     /// The scope whose keys act now; `None` while a limit is being typed (keys are text).
     pub fn scope(&self) -> Option<Scope> {
-        Some(match &self.phase {
-            Phase::Edit if self.editing => return None,
-            // Loading, the tab keys still work: its scope stays the tab's.
-            Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Budgets,
-            Phase::Write(flow) => flow.scope(),
-        })
+        self.phase.scope(Scope::Budgets, self.editing)
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -275,28 +263,19 @@ impl BudgetsState {
         }
     }
 
-    /// How many rows hold an unsaved edit (the leave question counts them).
     /// The write under review, if the tab shows one.
     pub fn reviewing(&self) -> Option<&Pending> {
-        match &self.phase {
-            Phase::Write(f) if f.phase == crate::tui::flow::Phase::Review => Some(&f.plan),
-            _ => None,
-        }
+        self.phase.reviewing()
     }
 
     /// How the last write ended, while its result shows.
     pub fn result(&self) -> Option<&Outcome> {
-        match &self.phase {
-            Phase::Write(f) => match &f.phase {
-                crate::tui::flow::Phase::Result(o) => Some(o),
-                _ => None,
-            },
-            _ => None,
-        }
+        self.phase.result()
     }
 
+    /// How many rows hold an unsaved edit (the leave question counts them).
     pub fn unsaved(&self) -> usize {
-        if matches!(self.phase, Phase::Loading | Phase::LoadFailed(_)) {
+        if self.phase.is_loading() {
             return 0;
         }
         (0..ROWS).filter(|r| self.modified(*r)).count()
@@ -312,10 +291,7 @@ impl BudgetsState {
                 } else {
                     self.show(b);
                 }
-                // A result stays until it is closed.
-                if !matches!(&self.phase, Phase::Write(f) if !f.is_sending()) {
-                    self.phase = Phase::Edit;
-                }
+                self.phase.loaded();
                 vec![]
             }
             BudgetsMsg::Loaded(Err(e)) => {
@@ -323,13 +299,11 @@ impl BudgetsState {
                 vec![]
             }
             BudgetsMsg::Conflict { now, changed } => {
-                if let Phase::Write(flow) = &mut self.phase {
-                    flow.conflict(Conflict { now, changed });
-                }
+                self.phase.conflict(Conflict { now, changed });
                 vec![]
             }
             BudgetsMsg::CheckFailed(e) => {
-                if matches!(&self.phase, Phase::Write(f) if f.is_sending()) {
+                if self.phase.is_sending() {
                     self.phase = Phase::Edit;
                     self.status = Some(format!("nothing was sent: {}", error_text(&e)));
                 }
@@ -422,27 +396,30 @@ impl BudgetsState {
     }
 
     fn undo(&mut self) {
-        if let Some(s) = self.undo.pop() {
-            let now = self.snapshot();
-            self.redo.push(now);
-            self.restore(s);
-            self.typing = false;
-            self.back = 0;
-        } else {
-            self.status = Some("nothing to undo".into());
-        }
+        self.travel(true);
     }
 
     fn redo(&mut self) {
-        if let Some(s) = self.redo.pop() {
-            let now = self.snapshot();
-            self.undo.push(now);
-            self.restore(s);
-            self.typing = false;
-            self.back = 0;
+        self.travel(false);
+    }
+
+    /// Back to before the last change (`undo`), or forward again to what it undid.
+    fn travel(&mut self, undo: bool) {
+        let now = self.snapshot();
+        let (from, to) = if undo {
+            (&mut self.undo, &mut self.redo)
         } else {
-            self.status = Some("nothing to redo".into());
-        }
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(s) = from.pop() else {
+            let what = if undo { "undo" } else { "redo" };
+            self.status = Some(format!("nothing to {what}"));
+            return;
+        };
+        to.push(now);
+        self.restore(s);
+        self.typing = false;
+        self.back = 0;
     }
 
     fn toggle_byok(&mut self) {
@@ -510,127 +487,12 @@ impl BudgetsState {
 
     /// The hints of the current phase: the actions it acts on with their labels.
     pub fn hints(&self) -> Vec<(Action, &'static str)> {
-        match &self.phase {
-            Phase::Loading => vec![(Action::Back, "back"), HELP_HINT, QUIT_HINT],
-            Phase::LoadFailed(_) => vec![
-                (Action::Reload, "try again"),
-                (Action::Back, "back"),
-                HELP_HINT,
-                QUIT_HINT,
-            ],
-            Phase::Edit => vec![
-                (Action::Edit, "edit"),
-                (Action::Toggle, "BYOK on/off"),
-                (Action::Review, "review"),
-                (Action::Clear, "no limit"),
-                (Action::Undo, "undo"),
-                (Action::Redo, "redo"),
-                (Action::Reset, "reset field"),
-                (Action::ResetAll, "reset all"),
-                (Action::Reload, "re-read"),
-                (Action::Up, "up"),
-                (Action::Down, "down"),
-                (Action::Top, "first"),
-                (Action::Bottom, "last"),
-                (Action::CycleBack, "BYOK on/off"),
-                (Action::CycleOn, "BYOK on/off"),
-                (Action::Back, "back"),
-                HELP_HINT,
-                QUIT_HINT,
-            ],
-            // Read-only is marked by the chrome, which drops Enter from a Review.
-            Phase::Write(flow) => flow.hints(),
-        }
+        tab_write::hints(self)
     }
 
     /// What an action does in the current phase; an action the phase does not list does nothing.
     pub fn act(&mut self, action: Action, read_only: Option<&str>) -> Vec<BudgetsEffect> {
-        if !self.hints().iter().any(|(a, _)| *a == action) {
-            return vec![];
-        }
-        self.status = None;
-        match self.phase.clone() {
-            Phase::Loading => vec![BudgetsEffect::Back],
-            Phase::LoadFailed(_) => match action {
-                Action::Reload => {
-                    self.phase = Phase::Loading;
-                    vec![BudgetsEffect::Load]
-                }
-                _ => vec![BudgetsEffect::Back],
-            },
-            Phase::Edit => match BudgetsKey::from_action(action) {
-                Some(key) => self.act_edit(key),
-                None => vec![],
-            },
-            Phase::Write(mut flow) => {
-                use crate::tui::flow::{Choice, FlowKey, Step};
-                let Some(key) = FlowKey::in_scope(flow.scope(), action) else {
-                    return vec![];
-                };
-                let step = flow.act(key, read_only);
-                self.phase = Phase::Write(flow);
-                match step {
-                    Step::Ignored | Step::Done | Step::Returned | Step::Retry(_) => vec![],
-                    Step::Send(p) => vec![BudgetsEffect::Send(p)],
-                    Step::Refused(why) => {
-                        self.status = Some(why);
-                        vec![]
-                    }
-                    Step::Left => {
-                        self.phase = Phase::Edit;
-                        vec![]
-                    }
-                    // How it ended stays said (a reflexive second Enter closes it at once).
-                    Step::Closed(o) => {
-                        self.status = Some(view::outcome_line(&o));
-                        self.phase = Phase::Edit;
-                        vec![]
-                    }
-                    Step::StopWaiting => {
-                        self.phase = Phase::Loading;
-                        self.status = Some("cancelled: re-reading what the server holds".into());
-                        vec![BudgetsEffect::Cancel, BudgetsEffect::Load]
-                    }
-                    Step::Undo(_) => {
-                        self.review_undo();
-                        vec![]
-                    }
-                    Step::Resolved(Conflict { now, .. }, choice) => {
-                        match choice {
-                            // Mine: the edit stays, now against what the server holds, and
-                            // its Review shows again (Enter there checks once more).
-                            Choice::KeepMine => {
-                                // An undo stays the undo it was (its history entry says so).
-                                let undoing = match &self.phase {
-                                    Phase::Write(f) => {
-                                        Some((f.plan.undo, f.reverting.clone(), f.from_history))
-                                    }
-                                    _ => None,
-                                };
-                                self.held = now;
-                                self.phase = Phase::Edit;
-                                self.review();
-                                if let (Phase::Write(f), Some((undo, reverting, from_history))) =
-                                    (&mut self.phase, undoing)
-                                {
-                                    f.plan.undo = undo;
-                                    f.reverting = reverting;
-                                    f.from_history = from_history;
-                                }
-                                return vec![];
-                            }
-                            Choice::TakeTheirs => {
-                                self.remember();
-                                self.show(now);
-                            }
-                            Choice::Back => {}
-                        }
-                        self.phase = Phase::Edit;
-                        vec![]
-                    }
-                }
-            }
-        }
+        tab_write::act(self, action, read_only)
     }
 
     fn act_edit(&mut self, key: BudgetsKey) -> Vec<BudgetsEffect> {
@@ -685,7 +547,6 @@ impl BudgetsState {
         vec![]
     }
 
-    /// One line per request, in the order they will be sent.
     /// What the write changes, interval by interval, in the one review language.
     pub fn review_rows(p: &Pending) -> Vec<crate::write::review::Row> {
         use crate::write::review::{NULL, Row};
@@ -722,6 +583,80 @@ impl BudgetsState {
             .enumerate()
             .map(|(n, r)| format!("{}. {}", n + 1, r.summary()))
             .collect()
+    }
+}
+
+impl WriteTab for BudgetsState {
+    type Plan = Pending;
+    type Effect = BudgetsEffect;
+
+    fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    fn phase_mut(&mut self) -> &mut Phase {
+        &mut self.phase
+    }
+
+    fn status_mut(&mut self) -> &mut Option<String> {
+        &mut self.status
+    }
+
+    fn edit_hints(&self) -> Vec<(Action, &'static str)> {
+        tab_write::edit_hints(EditLabels {
+            toggle: "BYOK on/off",
+            cycle: ("BYOK on/off", "BYOK on/off"),
+            clear: "no limit",
+            editor: None,
+        })
+    }
+
+    fn act_on_edit(&mut self, action: Action) -> Vec<BudgetsEffect> {
+        match BudgetsKey::from_action(action) {
+            Some(key) => self.act_edit(key),
+            None => vec![],
+        }
+    }
+
+    fn start_review(&mut self) {
+        self.review();
+    }
+
+    fn start_undo(&mut self) {
+        self.review_undo();
+    }
+
+    fn closed_line(outcome: &Outcome) -> String {
+        view::outcome_line(outcome)
+    }
+
+    fn rebase(&mut self, conflict: Conflict) {
+        self.held = conflict.now;
+    }
+
+    fn take_theirs(&mut self, conflict: Conflict) {
+        self.remember();
+        self.show(conflict.now);
+    }
+
+    fn undo_flag(plan: &mut Pending) -> &mut bool {
+        &mut plan.undo
+    }
+
+    fn load() -> BudgetsEffect {
+        BudgetsEffect::Load
+    }
+
+    fn back() -> BudgetsEffect {
+        BudgetsEffect::Back
+    }
+
+    fn send(plan: Pending) -> BudgetsEffect {
+        BudgetsEffect::Send(plan)
+    }
+
+    fn cancel() -> BudgetsEffect {
+        BudgetsEffect::Cancel
     }
 }
 

@@ -4,9 +4,10 @@
 use super::{BudgetsEffect, BudgetsMsg};
 use crate::admin::budgets;
 use crate::api::{ApiError, Client, WriteFailure};
+use crate::tui::screens::tab_write;
 use crate::write::RetryPolicy;
 use crate::write::request::Request;
-use crate::write::send::{Base, Changed, Plan, Why};
+use crate::write::send::{Base, Changed, Why};
 
 /// Performs `effect` (a write waits out a busy server as `policy` says) against the server; `None` for the effects the host handles itself.
 pub async fn run(
@@ -28,13 +29,8 @@ pub async fn run(
                 .collect();
             // The Review's base is read again first: another writer's change to a budget this
             // plan changes is a conflict, and nothing is sent.
-            let plan = Plan {
-                requests: &requests,
-                base: Some(Base::Budgets(&p.base)),
-                read_again: true,
-                ..Plan::default()
-            };
-            let sent = crate::write::send::send(client, &plan, policy, |_, _| {}).await;
+            let sent =
+                tab_write::runner::send(client, &requests, Base::Budgets(&p.base), policy).await;
             let f = match sent {
                 Ok(_) => {
                     return Some(BudgetsMsg::Sent {
@@ -71,12 +67,7 @@ pub async fn run(
                         "a budget changed on the server meanwhile; nothing more was sent".into(),
                     ))
                 }
-                Why::Refused(e)
-                | Why::NotApplied(e)
-                | Why::Partial(e)
-                | Why::InDoubt { error: e, .. } => failed(e),
-                Why::Stopped => failed(ApiError::Stopped),
-                why => failed(ApiError::Malformed(why.to_string())),
+                why => failed(tab_write::runner::error(why)),
             }
         }
         BudgetsEffect::Cancel | BudgetsEffect::Record(_) | BudgetsEffect::Back => None,

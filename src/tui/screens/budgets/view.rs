@@ -4,12 +4,11 @@
 use super::{BudgetsFlow, BudgetsState, Conflict, Outcome, Phase, ROWS, shown};
 use crate::admin::budgets::Interval;
 use crate::tui::flow::Phase as FlowPhase;
-use crate::tui::screens::line_edit;
+use crate::tui::screens::{line_edit, tab_write};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 /// `read_only`: where read-only came from, said on the Review in place of "Enter sends".
 pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Line<'static>> {
@@ -30,13 +29,8 @@ pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Li
             ));
             for row in 0..ROWS {
                 let focused = row == s.focus;
-                let mark = if s.modified(row) { "●" } else { " " };
-                // product.md §4: the focus is a mark too, never colour alone (as the Settings form).
-                let pointer = match (focused, s.editing) {
-                    (true, true) => "✎",
-                    (true, false) => "▶",
-                    _ => " ",
-                };
+                let (marks, style) =
+                    tab_write::row_marks(focused, s.editing, s.modified(row), theme);
                 let (label, value) = if row < 4 {
                     let i = Interval::ALL[row];
                     let text = &s.texts[row];
@@ -56,13 +50,8 @@ pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Li
                     };
                     ("include BYOK (all)".to_string(), v.to_string())
                 };
-                let style = match (focused, s.editing) {
-                    (true, true) => theme.editing,
-                    (true, false) => theme.focus,
-                    _ => theme.label,
-                };
                 out.push(Line::from(vec![
-                    Span::styled(format!("{pointer}{mark} {label:<19}"), style),
+                    Span::styled(format!("{marks} {label:<19}"), style),
                     Span::styled(value, style),
                 ]));
             }
@@ -154,24 +143,7 @@ pub fn draw(
     theme: &Theme,
 ) {
     let lines = lines(s, read_only, theme);
-    // A long review or result scrolls (the one write flow keeps the offset), bounded by the
-    // lines as they wrap at this width.
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let scroll = match &s.phase {
-        Phase::Write(flow) => flow.shown_scroll(
-            para.line_count(area.width.saturating_sub(2)),
-            area.height.saturating_sub(2),
-        ),
-        _ => 0,
-    };
-    para.scroll((scroll, 0))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(" 2 Budgets "),
-        )
-        .render(area, buf);
+    crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 2 Budgets ", theme);
 }
 
 /// The write's phase in the one write flow: its review, sending, conflict or result.
@@ -186,35 +158,15 @@ fn flow_lines(
     let p = &flow.plan;
     match &flow.phase {
         FlowPhase::Review => {
-            let what = if p.undo { "Undo: " } else { "" };
-            let sends = if read_only.is_some() {
-                "not sent"
-            } else {
-                "Enter sends"
-            };
-            out.push(Line::styled(
-                format!("{what}these changes ({sends}):"),
-                theme.heading,
-            ));
-            let rows = BudgetsState::review_rows(p);
-            for (i, row) in crate::write::review::table(&rows, 100)
-                .into_iter()
-                .enumerate()
-            {
-                out.push(Line::styled(
-                    row,
-                    if i == 0 { theme.dim } else { theme.label },
-                ));
-            }
-            out.push(Line::styled(
+            let mut wire = vec![Line::styled(
                 "as these requests, in this order:",
                 theme.heading,
-            ));
+            )];
             // The summary, then the exact request as it goes on the wire.
             for (l, r) in BudgetsState::review_lines(p).into_iter().zip(&p.requests) {
-                out.push(Line::styled(l, theme.heading));
+                wire.push(Line::styled(l, theme.heading));
                 let body = r.body().map(|b| format!("  {b}")).unwrap_or_default();
-                out.push(Line::styled(
+                wire.push(Line::styled(
                     format!(
                         "   {} /workspaces/{}/budgets/{}{body}",
                         r.method(),
@@ -224,12 +176,10 @@ fn flow_lines(
                     theme.json,
                 ));
             }
-            if let Some(from) = read_only {
-                out.push(Line::styled(
-                    crate::tui::screens::read_only_note(from),
-                    theme.warning,
-                ));
-            }
+            let rows = BudgetsState::review_rows(p);
+            out.extend(tab_write::review_lines(
+                p.undo, "", &rows, wire, read_only, theme,
+            ));
         }
         FlowPhase::Sending(()) => out.push(plain(format!(
             "Checking for conflicts, then sending {} request(s)…",

@@ -9,7 +9,7 @@ use crate::tui::effect::Effect;
 use crate::tui::route::Overlay;
 use crate::tui::screens::form::{self, FormAction, FormState};
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
+use crate::tui::view::text::{put, put_cut, truncate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -101,12 +101,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, bulk: &Bulk, theme: &Theme)
     let s = if n == 1 { "" } else { "s" };
     let head = format!("Bulk edit of {n} workspace{s}: {}", labels.join(", "));
     let w = area.width as usize;
-    put(
-        buf,
-        area,
-        0,
-        &Line::styled(truncate(&head, w).into_owned(), theme.heading),
-    );
+    put_cut(buf, area, 0, &head, w, theme.heading);
     let name_changed = bulk
         .form
         .fields

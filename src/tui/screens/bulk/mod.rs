@@ -350,16 +350,11 @@ pub(crate) fn draw_lines(
     flow: &BulkFlow,
     theme: &crate::tui::theme::Theme,
 ) {
-    use crate::tui::view::{inside, panel};
+    use crate::tui::view::{inside, padded, panel};
     use ratatui::widgets::Widget;
     let content = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let inner = inside(area);
-    let inner = ratatui::layout::Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    let inner = padded(inner, 1, 1);
     let scroll = flow.shown_scroll(lines.len(), inner.height);
     let mut block = panel(title, theme);
     if scroll > 0 {

@@ -7,7 +7,7 @@ use crate::tui::theme::Theme;
 use crate::tui::view::grid::{self, Piece, Row};
 use crate::tui::view::text::{one_line, put, width, wrap_marked};
 use crate::tui::view::values::{label, named, remote_change_lines};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::{inside, padded, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -18,12 +18,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &FormState, view: &ConflictView,
     let s = if n == 1 { "" } else { "s" };
     panel(format!(" Conflict · {n} field{s} "), theme).render(area, buf);
     let inner = inside(area);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    let inner = padded(inner, 1, 1);
     let w = inner.width as usize;
     let explain = explanation(form, view);
     let mut y = 0;

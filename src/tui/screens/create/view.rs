@@ -2,7 +2,7 @@
 
 use super::CreateForm;
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
+use crate::tui::view::text::{put, put_cut, truncate};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -32,12 +32,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &CreateForm, theme: &Theme) {
         } else {
             theme.label
         };
-        put(
-            buf,
-            inner,
-            (i * 2) as u16,
-            &Line::styled(truncate(&text, w).into_owned(), style),
-        );
+        put_cut(buf, inner, (i * 2) as u16, &text, w, style);
         let typed = if i == 0 { &form.name } else { &form.slug };
         let note = match form.error(i) {
             // Nothing typed yet is no mistake: said quietly until a Review is asked for.
@@ -57,10 +52,5 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &CreateForm, theme: &Theme) {
     } else {
         "Enter edit · s review (POST /workspaces) · Esc back, kept"
     };
-    put(
-        buf,
-        inner,
-        5,
-        &Line::styled(truncate(keys, w).into_owned(), theme.dim),
-    );
+    put_cut(buf, inner, 5, keys, w, theme.dim);
 }

@@ -4,6 +4,7 @@
 use crate::tui::screens::Ctx;
 use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
+use crate::tui::view::inset;
 use crate::tui::view::text::{one_line, put, truncate, width, wrap_marked, wrap_owned};
 use crate::tui::view::values;
 use crate::workspace::FieldKind;
@@ -36,12 +37,7 @@ pub fn draw(
         .merge_borders(MergeStrategy::Fuzzy)
         .title(Line::styled(format!(" {} ", f.spec.label), theme.heading))
         .render(area, buf);
-    let inner = Rect::new(
-        area.x + 2,
-        area.y + 1,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
+    let inner = inset(area, 2, 1);
     if inner.height == 1 && !matches!(form.mode, Mode::Checklist { .. }) {
         put(buf, inner, 0, &folded(form, theme, inner.width as usize));
         return;

@@ -6,6 +6,7 @@ use crate::tui::screens::Ctx;
 use crate::tui::screens::form::field_state::FieldState;
 use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::theme::Theme;
+use crate::tui::view::inside;
 use crate::tui::view::text::{one_line, pad, put, truncate, width};
 use crate::tui::view::values::{self, Shown};
 use crate::workspace::READ_ONLY;
@@ -147,12 +148,7 @@ fn draw_list(
     heights: &[u16],
     theme: &Theme,
 ) -> Vec<(Rect, usize)> {
-    let inner = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
-    );
+    let inner = inside(area);
     // A row taller than the list (a long description being edited) gets the whole list.
     let heights: Vec<u16> = heights
         .iter()
@@ -353,12 +349,7 @@ fn draw_suggestions(
         .merge_borders(MergeStrategy::Replace)
         .title(Line::styled(" suggestions ", theme.dim))
         .render(area, buf);
-    let body = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(2),
-    );
+    let body = inside(area);
     for (i, m) in list.iter().enumerate() {
         let chosen = form.suggestion == Some(i);
         let (mark, style) = if chosen {

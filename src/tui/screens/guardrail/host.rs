@@ -5,6 +5,7 @@ use super::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
 use crate::config::Action;
 use crate::tui::app::App;
 use crate::tui::effect::{Effect, WriteRecord};
+use crate::tui::screens::tab_write::host::{Host, record as record_write};
 use serde_json::Value;
 
 /// The first visit: the workspace's `default_guardrail_id`, loading.
@@ -32,33 +33,24 @@ pub fn enter(app: &mut App) -> Vec<Effect> {
     effects(app, fx)
 }
 
+/// Where the app keeps the tab.
+fn tab(app: &mut App) -> Option<&mut GuardrailState> {
+    app.tabs.guardrail.as_mut()
+}
+
+const HOST: Host<GuardrailState> = Host { tab, effects };
+
 pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
-    let read_only = app.read_only.clone();
-    let Some(s) = app.tabs.guardrail.as_mut() else {
-        return vec![];
-    };
-    let from_history = matches!(&s.phase, super::Phase::Write(f) if f.opened_from_history());
-    let fx = s.act(action, read_only.as_deref());
-    let left = from_history && matches!(s.phase, super::Phase::Edit);
-    let mut effects = effects(app, fx);
-    if left {
-        // Esc on an undo's Review from the History: back to the History.
-        effects.extend(crate::tui::app::history::open(app));
-    }
-    effects
+    HOST.act(app, action)
 }
 
 pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     let catalog = app.catalog.clone();
-    let fx = match app.tabs.guardrail.as_mut() {
-        Some(s) => {
-            // The catalog loads in the background: the tab takes it as it is at each keystroke.
-            s.catalog = catalog;
-            s.text(key)
-        }
-        None => return vec![],
-    };
-    effects(app, fx)
+    HOST.with(app, |s| {
+        // The catalog loads in the background: the tab takes it as it is at each keystroke.
+        s.catalog = catalog;
+        s.text(key)
+    })
 }
 
 /// Whether the editor's answer belongs to this tab (a content-filter list is out in it).
@@ -74,33 +66,15 @@ pub fn editor_closed(
     app: &mut App,
     result: Result<String, crate::tui::external_editor::EditorError>,
 ) -> Vec<Effect> {
-    let fx = match app.tabs.guardrail.as_mut() {
-        Some(s) => s.editor_closed(result),
-        None => return vec![],
-    };
-    effects(app, fx)
+    HOST.with(app, |s| s.editor_closed(result))
 }
 
 pub fn update(app: &mut App, msg: GuardrailMsg) -> Vec<Effect> {
-    let fx = match app.tabs.guardrail.as_mut() {
-        Some(s) => s.update(msg),
-        None => return vec![],
-    };
-    effects(app, fx)
+    HOST.with(app, |s| s.update(msg))
 }
 
 fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
-    let id = app
-        .tabs
-        .guardrail
-        .as_ref()
-        .map(|s| s.guardrail_id.clone())
-        .unwrap_or_default();
-    // An undo from the History screen is recorded as the revert of its entry.
-    let reverting = match app.tabs.guardrail.as_ref().map(|g| &g.phase) {
-        Some(super::Phase::Write(flow)) => flow.reverting.clone(),
-        _ => None,
-    };
+    let id = tab(app).map(|s| s.guardrail_id.clone()).unwrap_or_default();
     let mut out = Vec::new();
     for e in fx {
         match e {
@@ -113,21 +87,14 @@ fn effects(app: &mut App, fx: Vec<GuardrailEffect>) -> Vec<Effect> {
                     // Before and after of the fields the PATCH named, as the CLI records them.
                     // Recorded as the workspace's whose guardrail it was (another one's,
                     // when the answer says so: its undo then goes there).
-                    let mut record = WriteRecord::guardrail(
+                    let record = WriteRecord::guardrail(
                         o.elsewhere.as_deref().unwrap_or(&o.owner),
                         &id,
                         &o.patch,
                         o.before.as_ref(),
                         Some(after),
                     );
-                    record.reverting = reverting.clone();
-                    let recorded = record.stamp();
-                    if let Some(super::Phase::Write(flow)) =
-                        app.tabs.guardrail.as_mut().map(|s| &mut s.phase)
-                    {
-                        flow.recorded = Some(recorded);
-                    }
-                    out.push(Effect::RecordWrite(record));
+                    out.push(record_write(tab(app).map(|s| &mut s.phase), record));
                 }
             }
             e => out.push(Effect::Guardrail {

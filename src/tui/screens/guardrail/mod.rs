@@ -13,11 +13,12 @@ use crate::admin::guardrail::{
 };
 use crate::api::{ApiError, WriteFailure};
 use crate::catalog::{Catalog, suggest};
-use crate::config::keys::{GuardrailKey, HELP_HINT, QUIT_HINT};
+use crate::config::keys::GuardrailKey;
 use crate::config::{Action, Scope};
 use crate::tui::external_editor;
 use crate::tui::screens::budgets::error_text;
 use crate::tui::screens::line_edit;
+use crate::tui::screens::tab_write::{self, EditLabels, WriteTab};
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -25,15 +26,8 @@ use std::sync::Arc;
 /// How many catalog ids are suggested under a model list being typed.
 pub const SUGGESTIONS: usize = 6;
 
-/// Where the tab is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Phase {
-    Loading,
-    LoadFailed(String),
-    Edit,
-    /// A write in the one write flow (Review → Sending → Conflict → Result).
-    Write(Box<GuardrailFlow>),
-}
+/// Where the tab is: reading, the edit, or a write (Review → Sending → Conflict → Result).
+pub type Phase = tab_write::Phase<Pending>;
 
 /// The Guardrail tab's write in the one write flow.
 pub type GuardrailFlow = crate::tui::flow::Flow<Pending>;
@@ -246,12 +240,7 @@ impl GuardrailState {
     }
 
     pub fn scope(&self) -> Option<Scope> {
-        Some(match &self.phase {
-            Phase::Edit if self.editing => return None,
-            // Loading, the tab keys still work: its scope stays the tab's.
-            Phase::Loading | Phase::LoadFailed(_) | Phase::Edit => Scope::Guardrail,
-            Phase::Write(flow) => flow.scope(),
-        })
+        self.phase.scope(Scope::Guardrail, self.editing)
     }
 
     pub fn field(&self, row: usize) -> &'static str {
@@ -329,25 +318,16 @@ impl GuardrailState {
 
     /// The write under review, if the tab shows one.
     pub fn reviewing(&self) -> Option<&Pending> {
-        match &self.phase {
-            Phase::Write(f) if f.phase == crate::tui::flow::Phase::Review => Some(&f.plan),
-            _ => None,
-        }
+        self.phase.reviewing()
     }
 
     /// How the last write ended, while its result shows.
     pub fn result(&self) -> Option<&Outcome> {
-        match &self.phase {
-            Phase::Write(f) => match &f.phase {
-                crate::tui::flow::Phase::Result(o) => Some(o),
-                _ => None,
-            },
-            _ => None,
-        }
+        self.phase.result()
     }
 
     pub fn unsaved(&self) -> usize {
-        if matches!(self.phase, Phase::Loading | Phase::LoadFailed(_)) {
+        if self.phase.is_loading() {
             return 0;
         }
         (0..self.entries.len())
@@ -382,10 +362,7 @@ impl GuardrailState {
                 } else {
                     self.show(g);
                 }
-                // A result stays until it is closed.
-                if !matches!(&self.phase, Phase::Write(f) if !f.is_sending()) {
-                    self.phase = Phase::Edit;
-                }
+                self.phase.loaded();
                 vec![]
             }
             GuardrailMsg::Loaded(Err(e)) => {
@@ -393,13 +370,11 @@ impl GuardrailState {
                 vec![]
             }
             GuardrailMsg::Conflict { fields, now } => {
-                if let Phase::Write(flow) = &mut self.phase {
-                    flow.conflict(Conflict { fields, now });
-                }
+                self.phase.conflict(Conflict { fields, now });
                 vec![]
             }
             GuardrailMsg::CheckFailed(e) => {
-                if matches!(&self.phase, Phase::Write(f) if f.is_sending()) {
+                if self.phase.is_sending() {
                     self.phase = Phase::Edit;
                     self.status = Some(format!("nothing was sent: {}", error_text(&e)));
                 }
@@ -713,132 +688,14 @@ impl GuardrailState {
         }
     }
 
+    /// The hints of the current phase: the actions it acts on with their labels.
     pub fn hints(&self) -> Vec<(Action, &'static str)> {
-        match &self.phase {
-            Phase::Loading => vec![(Action::Back, "back"), HELP_HINT, QUIT_HINT],
-            Phase::LoadFailed(_) => vec![
-                (Action::Reload, "try again"),
-                (Action::Back, "back"),
-                HELP_HINT,
-                QUIT_HINT,
-            ],
-            Phase::Edit => vec![
-                (Action::Edit, "edit"),
-                (Action::Toggle, "cycle"),
-                (Action::Review, "review"),
-                (Action::Clear, "clear"),
-                (Action::Undo, "undo"),
-                (Action::Redo, "redo"),
-                (Action::Reset, "reset field"),
-                (Action::ResetAll, "reset all"),
-                (Action::Editor, "filters in $EDITOR"),
-                (Action::Reload, "re-read"),
-                (Action::Up, "up"),
-                (Action::Down, "down"),
-                (Action::Top, "first"),
-                (Action::Bottom, "last"),
-                (Action::CycleBack, "previous"),
-                (Action::CycleOn, "next"),
-                (Action::Back, "back"),
-                HELP_HINT,
-                QUIT_HINT,
-            ],
-            // Read-only is marked by the chrome, which drops Enter from a Review.
-            Phase::Write(flow) => flow.hints(),
-        }
+        tab_write::hints(self)
     }
 
+    /// What an action does in the current phase; an action the phase does not list does nothing.
     pub fn act(&mut self, action: Action, read_only: Option<&str>) -> Vec<GuardrailEffect> {
-        if !self.hints().iter().any(|(a, _)| *a == action) {
-            return vec![];
-        }
-        self.status = None;
-        match self.phase.clone() {
-            Phase::Loading => vec![GuardrailEffect::Back],
-            Phase::LoadFailed(_) => match action {
-                Action::Reload => {
-                    self.phase = Phase::Loading;
-                    vec![GuardrailEffect::Load]
-                }
-                _ => vec![GuardrailEffect::Back],
-            },
-            Phase::Edit => match GuardrailKey::from_action(action) {
-                Some(key) => self.act_edit(key),
-                None => vec![],
-            },
-            Phase::Write(mut flow) => {
-                use crate::tui::flow::{Choice, FlowKey, Step};
-                let Some(key) = FlowKey::in_scope(flow.scope(), action) else {
-                    return vec![];
-                };
-                let step = flow.act(key, read_only);
-                self.phase = Phase::Write(flow);
-                match step {
-                    Step::Ignored | Step::Done | Step::Returned | Step::Retry(_) => vec![],
-                    Step::Send(p) => vec![GuardrailEffect::Send(p)],
-                    Step::Refused(why) => {
-                        self.status = Some(why);
-                        vec![]
-                    }
-                    Step::Left => {
-                        self.phase = Phase::Edit;
-                        vec![]
-                    }
-                    // How it ended stays said (a reflexive second Enter closes it at once).
-                    Step::Closed(o) => {
-                        self.status = Some(match (&o.after, o.undo) {
-                            (Ok(_), false) => "Applied.".to_string(),
-                            (Ok(_), true) => "Undone.".to_string(),
-                            (Err(why), _) => format!("Not applied: {why}"),
-                        });
-                        self.phase = Phase::Edit;
-                        vec![]
-                    }
-                    Step::StopWaiting => {
-                        self.phase = Phase::Loading;
-                        self.status = Some("cancelled: re-reading what the server holds".into());
-                        vec![GuardrailEffect::Cancel, GuardrailEffect::Load]
-                    }
-                    Step::Undo(_) => {
-                        self.review_undo();
-                        vec![]
-                    }
-                    Step::Resolved(Conflict { now, .. }, choice) => {
-                        match choice {
-                            // Mine: the edit stays, now against what the server holds, and
-                            // its Review shows again (Enter there checks once more).
-                            Choice::KeepMine => {
-                                // An undo stays the undo it was (its history entry says so).
-                                let undoing = match &self.phase {
-                                    Phase::Write(f) => {
-                                        Some((f.plan.undo, f.reverting.clone(), f.from_history))
-                                    }
-                                    _ => None,
-                                };
-                                self.base = now;
-                                self.phase = Phase::Edit;
-                                self.review();
-                                if let (Phase::Write(f), Some((undo, reverting, from_history))) =
-                                    (&mut self.phase, undoing)
-                                {
-                                    f.plan.undo = undo;
-                                    f.reverting = reverting;
-                                    f.from_history = from_history;
-                                }
-                                return vec![];
-                            }
-                            Choice::TakeTheirs => {
-                                self.remember();
-                                self.show(now);
-                            }
-                            Choice::Back => {}
-                        }
-                        self.phase = Phase::Edit;
-                        vec![]
-                    }
-                }
-            }
-        }
+        tab_write::act(self, action, read_only)
     }
 
     fn act_edit(&mut self, key: GuardrailKey) -> Vec<GuardrailEffect> {
@@ -921,5 +778,83 @@ impl GuardrailState {
             GuardrailKey::Back => return vec![GuardrailEffect::Back],
         }
         vec![]
+    }
+}
+
+impl WriteTab for GuardrailState {
+    type Plan = Pending;
+    type Effect = GuardrailEffect;
+
+    fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    fn phase_mut(&mut self) -> &mut Phase {
+        &mut self.phase
+    }
+
+    fn status_mut(&mut self) -> &mut Option<String> {
+        &mut self.status
+    }
+
+    fn edit_hints(&self) -> Vec<(Action, &'static str)> {
+        tab_write::edit_hints(EditLabels {
+            toggle: "cycle",
+            cycle: ("previous", "next"),
+            clear: "clear",
+            editor: Some("filters in $EDITOR"),
+        })
+    }
+
+    fn act_on_edit(&mut self, action: Action) -> Vec<GuardrailEffect> {
+        match GuardrailKey::from_action(action) {
+            Some(key) => self.act_edit(key),
+            None => vec![],
+        }
+    }
+
+    fn start_review(&mut self) {
+        self.review();
+    }
+
+    fn start_undo(&mut self) {
+        self.review_undo();
+    }
+
+    fn closed_line(o: &Outcome) -> String {
+        match (&o.after, o.undo) {
+            (Ok(_), false) => "Applied.".to_string(),
+            (Ok(_), true) => "Undone.".to_string(),
+            (Err(why), _) => format!("Not applied: {why}"),
+        }
+    }
+
+    fn rebase(&mut self, conflict: Conflict) {
+        self.base = conflict.now;
+    }
+
+    fn take_theirs(&mut self, conflict: Conflict) {
+        self.remember();
+        self.show(conflict.now);
+    }
+
+    fn undo_flag(plan: &mut Pending) -> &mut bool {
+        &mut plan.undo
+    }
+
+    fn load() -> GuardrailEffect {
+        GuardrailEffect::Load
+    }
+
+    fn back() -> GuardrailEffect {
+        GuardrailEffect::Back
+    }
+
+    fn send(plan: Pending) -> GuardrailEffect {
+        GuardrailEffect::Send(plan)
+    }
+
+    fn cancel() -> GuardrailEffect {
+        GuardrailEffect::Cancel
     }
 }

@@ -5,9 +5,10 @@
 use super::{GuardrailEffect, GuardrailMsg};
 use crate::admin::guardrail;
 use crate::api::{ApiError, Client, WriteFailure};
+use crate::tui::screens::tab_write;
 use crate::write::RetryPolicy;
 use crate::write::request::{Answer, Request};
-use crate::write::send::{Base, Changed, Plan, Why};
+use crate::write::send::{Base, Changed, Why};
 
 /// Performs `effect` (a write waits out a busy server as `policy` says); `None` for the effects the host handles itself.
 pub async fn run(
@@ -27,13 +28,13 @@ pub async fn run(
             // The guardrail is read again first: it must still be `owner`'s default one (one
             // not configured yet: the workspace, read again, must still name it), and another
             // writer's change to a field this PATCH changes is a conflict, nothing sent.
-            let plan = Plan {
-                requests: &requests,
-                base: Some(Base::Guardrail(p.base.as_ref())),
-                read_again: true,
-                ..Plan::default()
-            };
-            let sent = crate::write::send::send(client, &plan, policy, |_, _| {}).await;
+            let sent = tab_write::runner::send(
+                client,
+                &requests,
+                Base::Guardrail(p.base.as_ref()),
+                policy,
+            )
+            .await;
             let f = match sent {
                 Ok(answers) => {
                     let g = answers.into_iter().find_map(|a| match a {
@@ -70,12 +71,7 @@ pub async fn run(
                     }
                     Err(_) => failed(error),
                 },
-                Why::Refused(e)
-                | Why::NotApplied(e)
-                | Why::Partial(e)
-                | Why::InDoubt { error: e, .. } => failed(e),
-                Why::Stopped => failed(ApiError::Stopped),
-                why => failed(ApiError::Malformed(why.to_string())),
+                why => failed(tab_write::runner::error(why)),
             }
         }
         GuardrailEffect::Cancel

@@ -4,13 +4,12 @@
 use super::{Conflict, Entry, GuardrailState, Phase};
 use crate::admin::guardrail::TriState;
 use crate::tui::flow::Phase as FlowPhase;
-use crate::tui::screens::line_edit;
+use crate::tui::screens::{line_edit, tab_write};
 use crate::tui::theme::Theme;
 use crate::write::review::{self, Row};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use serde_json::{Map, Value};
 
 fn entry_text(e: &Entry, editor_key: &str) -> String {
@@ -77,24 +76,14 @@ pub fn lines(
             let start = s.focus.saturating_sub(room - 1);
             for row in start..(start + room).min(s.entries.len()) {
                 let focused = row == s.focus;
-                let mark = if s.modified(row) { "●" } else { " " };
-                // product.md §4: the focus is a mark too, never colour alone (as the Settings form).
-                let pointer = match (focused, s.editing) {
-                    (true, true) => "✎",
-                    (true, false) => "▶",
-                    _ => " ",
-                };
-                let style = match (focused, s.editing) {
-                    (true, true) => theme.editing,
-                    (true, false) => theme.focus,
-                    _ => theme.label,
-                };
+                let (marks, style) =
+                    tab_write::row_marks(focused, s.editing, s.modified(row), theme);
                 let value = match &s.entries[row] {
                     Entry::Text(t) if focused && s.editing => line_edit::with_cursor(t, s.back),
                     e => entry_text(e, editor_key),
                 };
                 out.push(Line::from(vec![
-                    Span::styled(format!("{pointer}{mark} {:<30}", s.field(row)), style),
+                    Span::styled(format!("{marks} {:<30}", s.field(row)), style),
                     Span::styled(value, style),
                 ]));
                 if focused {
@@ -116,21 +105,11 @@ pub fn lines(
         Phase::Write(flow) => match &flow.phase {
             FlowPhase::Review => {
                 let p = &flow.plan;
-                let what = if p.undo { "Undo: " } else { "" };
                 let create = if p.base.is_none() {
                     " (the first write configures it)"
                 } else {
                     ""
                 };
-                let sends = if read_only.is_some() {
-                    "not sent"
-                } else {
-                    "Enter sends"
-                };
-                out.push(Line::styled(
-                    format!("{what}these changes{create} ({sends}):"),
-                    theme.heading,
-                ));
                 let rows: Vec<Row> = p
                     .patch
                     .iter()
@@ -143,23 +122,14 @@ pub fn lines(
                         )
                     })
                     .collect();
-                for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
-                    out.push(Line::styled(
-                        row,
-                        if i == 0 { theme.dim } else { theme.label },
-                    ));
-                }
-                out.push(Line::styled(
+                let mut wire = vec![Line::styled(
                     format!("as this request: PATCH /guardrails/{}", s.guardrail_id),
                     theme.heading,
+                )];
+                body_lines(&p.patch, theme, &mut wire);
+                out.extend(tab_write::review_lines(
+                    p.undo, create, &rows, wire, read_only, theme,
                 ));
-                body_lines(&p.patch, theme, &mut out);
-                if let Some(from) = read_only {
-                    out.push(Line::styled(
-                        crate::tui::screens::read_only_note(from),
-                        theme.warning,
-                    ));
-                }
             }
             FlowPhase::Sending(()) => out.push(Line::from(
                 "Checking for conflicts, then sending the PATCH…",
@@ -223,22 +193,5 @@ pub fn draw(
 ) {
     let rows = area.height.saturating_sub(2) as usize;
     let lines = lines(s, theme, rows, editor_key, read_only);
-    // A long review or result scrolls (the one write flow keeps the offset), bounded by the
-    // lines as they wrap at this width.
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let scroll = match &s.phase {
-        Phase::Write(flow) => flow.shown_scroll(
-            para.line_count(area.width.saturating_sub(2)),
-            area.height.saturating_sub(2),
-        ),
-        _ => 0,
-    };
-    para.scroll((scroll, 0))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(" 5 Guardrail "),
-        )
-        .render(area, buf);
+    crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 5 Guardrail ", theme);
 }

@@ -5,11 +5,10 @@ use super::HistoryView;
 use crate::revert::{kind_name, short_id, summary};
 use crate::state::history::{HistoryEntry, Kind};
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::text::{put_cut, truncate};
+use crate::tui::view::{in_view, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
 use ratatui::widgets::Widget;
 use serde_json::Value;
 
@@ -32,12 +31,7 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
     let inner = inside(area);
     let w = inner.width.saturating_sub(1) as usize;
     let say = |buf: &mut Buffer, text: &str, style| {
-        put(
-            buf,
-            inner,
-            0,
-            &Line::styled(truncate(text, w).into_owned(), style),
-        );
+        put_cut(buf, inner, 0, text, w, style);
     };
     match &view.entries {
         None => return say(buf, "Reading the history…", theme.dim),
@@ -63,15 +57,9 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
         "  {:<8} {:<16} {:<9} {:<18} {}",
         "ID", "Time", "Kind", "Workspace", "Change"
     );
-    put(
-        buf,
-        inner,
-        0,
-        &Line::styled(truncate(&header, w).into_owned(), theme.label),
-    );
+    put_cut(buf, inner, 0, &header, w, theme.label);
     let height = inner.height.saturating_sub(1) as usize;
-    let start = view.selected.saturating_sub(height.saturating_sub(1));
-    for (i, row) in rows.iter().enumerate().skip(start).take(height) {
+    for (line, i, row) in in_view(&rows, view.selected, height) {
         let Some(e) = view.list().get(row.entry) else {
             continue;
         };
@@ -110,12 +98,7 @@ fn list(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
         } else {
             theme.label
         };
-        put(
-            buf,
-            inner,
-            (i - start) as u16 + 1,
-            &Line::styled(truncate(&text, w).into_owned(), style),
-        );
+        put_cut(buf, inner, line + 1, &text, w, style);
     }
 }
 
@@ -134,12 +117,7 @@ fn detail(buf: &mut Buffer, area: Rect, view: &HistoryView, theme: &Theme) {
     let shown = part.unwrap_or(entry);
     let lines = diff_lines(shown, view);
     for (i, line) in lines.iter().take(inner.height as usize).enumerate() {
-        put(
-            buf,
-            inner,
-            i as u16,
-            &Line::styled(truncate(line, w).into_owned(), theme.label),
-        );
+        put_cut(buf, inner, i as u16, line, w, theme.label);
     }
 }
 

@@ -2,8 +2,8 @@
 
 use super::KeysTab;
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::text::{filter_line, put, put_cut, truncate};
+use crate::tui::view::{in_view, inset, inside, panel};
 use crate::workspace::Workspace;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -39,12 +39,7 @@ fn choose(
     let Some(key) = tab.list().get(tab.selected) else {
         return;
     };
-    let rect = Rect::new(
-        area.x + 2,
-        area.y + 1,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
+    let rect = inset(area, 2, 1);
     let title = format!("Move \"{}\" to", key.name);
     let inner = crate::tui::view::popup(buf, rect, &title, theme);
     let w = inner.width.saturating_sub(1) as usize;
@@ -59,20 +54,14 @@ fn choose(
         );
     }
     let mut top = note.len().min(3) as u16 + 1;
-    let filter = if tab.move_filtering {
-        format!("Filter: {}▏", tab.move_filter)
-    } else if tab.move_filter.is_empty() {
-        "/ filters by slug or name".to_string()
-    } else {
-        format!("Filter: {} (/ to change, Esc clears)", tab.move_filter)
-    };
+    let filter = filter_line(
+        tab.move_filtering,
+        &tab.move_filter,
+        "/ filters by slug or name",
+        "/ to change, Esc clears",
+    );
     if inner.height > top + 1 {
-        put(
-            buf,
-            inner,
-            top - 1,
-            &Line::styled(truncate(&filter, w).into_owned(), theme.dim),
-        );
+        put_cut(buf, inner, top - 1, &filter, w, theme.dim);
         top += 1;
     }
     if list.is_empty() {
@@ -87,17 +76,11 @@ fn choose(
         return;
     }
     let rows = inner.height.saturating_sub(top) as usize;
-    let start = at.saturating_sub(rows.saturating_sub(1));
-    for (i, ws) in list.iter().enumerate().skip(start).take(rows) {
+    for (line, i, ws) in in_view(list, at, rows) {
         let mark = if i == at { "▶" } else { " " };
         let text = format!("{mark} {} ({})", ws.name(), ws.slug());
         let style = if i == at { theme.focus } else { theme.label };
-        put(
-            buf,
-            inner,
-            (i - start) as u16 + top,
-            &Line::styled(truncate(&text, w).into_owned(), style),
-        );
+        put_cut(buf, inner, line + top, &text, w, style);
     }
 }
 
@@ -112,12 +95,7 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         }
         Some(Err(e)) => {
             let text = format!("✗ Could not list the keys: {e} (r to retry)");
-            put(
-                buf,
-                inner,
-                0,
-                &Line::styled(truncate(&text, w).into_owned(), theme.error),
-            );
+            put_cut(buf, inner, 0, &text, w, theme.error);
             return;
         }
         Some(Ok(keys)) if keys.is_empty() => {
@@ -137,15 +115,9 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         "  {:<nw$} {:<11} {:<8} {:>8} {:>8}",
         "Name", "Label", "State", "Usage", "Limit"
     );
-    put(
-        buf,
-        inner,
-        0,
-        &Line::styled(truncate(&header, w).into_owned(), theme.label),
-    );
+    put_cut(buf, inner, 0, &header, w, theme.label);
     let rows = inner.height.saturating_sub(1) as usize;
-    let start = tab.selected.saturating_sub(rows.saturating_sub(1));
-    for (i, key) in keys.iter().enumerate().skip(start).take(rows) {
+    for (line, i, key) in in_view(keys, tab.selected, rows) {
         let mark = if i == tab.selected { "▶" } else { " " };
         let limit = key
             .limit
@@ -165,11 +137,6 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         } else {
             theme.label
         };
-        put(
-            buf,
-            inner,
-            (i - start + 1) as u16,
-            &Line::styled(truncate(&text, w).into_owned(), style),
-        );
+        put_cut(buf, inner, line + 1, &text, w, style);
     }
 }

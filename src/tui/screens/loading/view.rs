@@ -3,7 +3,7 @@
 use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put, width, wrap_marked};
-use crate::tui::view::{centered, inside, panel};
+use crate::tui::view::{centered, inside, padded, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -43,12 +43,7 @@ pub fn draw(
     let rect = centered(area, box_w, h);
     panel(format!(" {title} "), theme).render(rect, buf);
     let inner = inside(rect);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    let inner = padded(inner, 1, 1);
     for (i, line) in lines.iter().enumerate() {
         put(buf, inner, 1 + i as u16, line);
     }

@@ -2,8 +2,8 @@
 
 use super::MembersTab;
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::text::{filter_line, put, put_cut, truncate};
+use crate::tui::view::{in_view, inset, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -25,12 +25,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &MembersTab, theme: &Theme) {
         }
         Some(Err(e)) => {
             let text = format!("✗ Could not list the members: {e} (r to retry)");
-            put(
-                buf,
-                inner,
-                0,
-                &Line::styled(truncate(&text, w).into_owned(), theme.error),
-            );
+            put_cut(buf, inner, 0, &text, w, theme.error);
             return;
         }
         Some(Ok(_)) if tab.rows.is_empty() => {
@@ -44,15 +39,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &MembersTab, theme: &Theme) {
         Some(Ok(_)) => {
             let nw = w.saturating_sub(4 + 8 + 2).clamp(10, 60) / 2;
             let header = format!("     {:<nw$} {:<nw$} {:<8}", "Name", "Email", "Role");
-            put(
-                buf,
-                inner,
-                0,
-                &Line::styled(truncate(&header, w).into_owned(), theme.label),
-            );
+            put_cut(buf, inner, 0, &header, w, theme.label);
             let rows = inner.height.saturating_sub(1) as usize;
-            let start = tab.selected.saturating_sub(rows.saturating_sub(1));
-            for (i, row) in tab.rows.iter().enumerate().skip(start).take(rows) {
+            for (line, i, row) in in_view(&tab.rows, tab.selected, rows) {
                 let cursor = if i == tab.selected { "▶" } else { " " };
                 let mark = if tab.marked.contains(&row.member.user_id) {
                     "[x]"
@@ -77,37 +66,21 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &MembersTab, theme: &Theme) {
                 } else {
                     theme.label
                 };
-                put(
-                    buf,
-                    inner,
-                    (i - start + 1) as u16,
-                    &Line::styled(truncate(&text, w).into_owned(), style),
-                );
+                put_cut(buf, inner, line + 1, &text, w, style);
             }
         }
     }
     if let Some(pick) = &tab.adding {
-        let rect = Rect::new(
-            area.x + 2,
-            area.y + 1,
-            area.width.saturating_sub(4),
-            area.height.saturating_sub(2),
-        );
+        let rect = inset(area, 2, 1);
         let inner = crate::tui::view::popup(buf, rect, "Add members", theme);
         let w = inner.width.saturating_sub(1) as usize;
-        let filter = if pick.filtering {
-            format!("Filter: {}▏", pick.filter)
-        } else if pick.filter.is_empty() {
-            "/ filters · Space marks · Enter or s reviews".to_string()
-        } else {
-            format!("Filter: {} (/ to change)", pick.filter)
-        };
-        put(
-            buf,
-            inner,
-            0,
-            &Line::styled(truncate(&filter, w).into_owned(), theme.dim),
+        let filter = filter_line(
+            pick.filtering,
+            &pick.filter,
+            "/ filters · Space marks · Enter or s reviews",
+            "/ to change",
         );
+        put_cut(buf, inner, 0, &filter, w, theme.dim);
         let list = tab.candidates();
         if list.is_empty() {
             put(
@@ -119,8 +92,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &MembersTab, theme: &Theme) {
             return;
         }
         let rows = inner.height.saturating_sub(2) as usize;
-        let start = pick.selected.saturating_sub(rows.saturating_sub(1));
-        for (i, o) in list.iter().enumerate().skip(start).take(rows) {
+        for (line, i, o) in in_view(&list, pick.selected, rows) {
             let cursor = if i == pick.selected { "▶" } else { " " };
             let mark = if pick.chosen.contains(&o.id) {
                 "[x]"
@@ -139,12 +111,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &MembersTab, theme: &Theme) {
             } else {
                 theme.label
             };
-            put(
-                buf,
-                inner,
-                (i - start + 2) as u16,
-                &Line::styled(truncate(&text, w).into_owned(), style),
-            );
+            put_cut(buf, inner, line + 2, &text, w, style);
         }
     }
 }

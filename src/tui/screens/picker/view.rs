@@ -4,7 +4,7 @@ use super::PickerState;
 use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{pad, put, width, wrap_owned};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::{in_view, inside, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -91,8 +91,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, p: &PickerState, theme: &Th
     );
     y += 1;
     let rows = inner.height.saturating_sub(y) as usize;
-    let first = p.selected.saturating_sub(rows.saturating_sub(1));
-    for (n, &i) in matches.iter().enumerate().skip(first).take(rows) {
+    for (_, n, &i) in in_view(&matches, p.selected, rows) {
         let ws = &p.workspaces[i];
         let here = n == p.selected;
         let row = Rect::new(inner.x, inner.y + y, inner.width, 1);

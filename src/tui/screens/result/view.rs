@@ -6,7 +6,7 @@ use crate::tui::theme::Theme;
 use crate::tui::view::grid::{GAP, Piece, Row};
 use crate::tui::view::text::{one_line, put, width, wrap_owned};
 use crate::tui::view::values::{is_long_text, label, named, remote_change_lines};
-use crate::tui::view::{inside, panel};
+use crate::tui::view::{inside, padded, panel};
 use crate::workspace::diff::DiffPart;
 use crate::workspace::{field, values_equal, word_diff};
 use ratatui::buffer::Buffer;
@@ -28,12 +28,7 @@ pub fn draw(
     panel(title, theme).render(area, buf);
     // No right margin: the marks column ends at the border, leaving the values more room.
     let inner = inside(area);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(1),
-        inner.height,
-    );
+    let inner = padded(inner, 1, 0);
     // Every field that changed, then requested fields the server left as they were.
     let mut rows: Vec<(&str, Option<&Value>, Option<&Value>)> = view
         .changes

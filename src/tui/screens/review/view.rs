@@ -5,7 +5,7 @@ use crate::tui::theme::Theme;
 use crate::tui::view::grid::{self, Row};
 use crate::tui::view::text::{put, width, wrap};
 use crate::tui::view::values::value;
-use crate::tui::view::{inside, panel};
+use crate::tui::view::{inside, padded, panel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -25,12 +25,7 @@ pub fn draw(
     let n = modified.len();
     let title = format!(" Review · {n} change{} ", if n == 1 { "" } else { "s" });
     let inner = inside(area);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    let inner = padded(inner, 1, 1);
 
     // The body pretty-printed, one field a line; a long value wraps, it is never cut.
     let body =

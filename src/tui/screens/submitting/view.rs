@@ -3,7 +3,7 @@
 use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::put;
-use crate::tui::view::{centered, popup};
+use crate::tui::view::{centered, padded, popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -17,12 +17,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, sending: bool, revert: bool
     let title = if revert { "Reverting" } else { "Submitting" };
     let rect = centered(area, 40, 6);
     let inner = popup(buf, rect, title, theme);
-    let inner = Rect::new(
-        inner.x + 2,
-        inner.y,
-        inner.width.saturating_sub(4),
-        inner.height,
-    );
+    let inner = padded(inner, 2, 2);
     let spinner = ctx.spinner();
     put(
         buf,
