@@ -351,7 +351,7 @@ impl Runtime {
             what.push("the tab's write in flight".to_string());
         }
         if self.bulk_task.as_ref().is_some_and(|t| !t.is_finished()) {
-            let sent = crate::tui::screens::bulk::in_flight(app);
+            let sent = crate::tui::app::bulk::in_flight(app);
             if !sent.is_empty() {
                 what.push(format!("the bulk edit's writes to {}", sent.join(", ")));
             }

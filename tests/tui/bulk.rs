@@ -643,7 +643,7 @@ fn the_wheel_scrolls_a_long_review_and_the_mark_key_can_be_rebound() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    let scroll = |app: &App| orws::tui::screens::bulk::flow(app).unwrap().scroll;
+    let scroll = |app: &App| orws::tui::app::bulk::flow(app).unwrap().scroll;
     app.update(wheel(crossterm::event::MouseEventKind::ScrollDown));
     assert_eq!(scroll(&app), 1);
     app.update(wheel(crossterm::event::MouseEventKind::ScrollUp));

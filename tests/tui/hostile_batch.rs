@@ -153,7 +153,7 @@ fn undoing_a_batch_already_undone_sends_nothing_to_those_that_hold_the_old_value
         undo_item("u-alpha", "alpha", "Same", "Alpha"),
         undo_item("u-beta", "beta", "Same", "Beta"),
     ];
-    orws::tui::screens::bulk::open_undo(&mut app, items.clone());
+    orws::tui::app::bulk::open_undo(&mut app, items.clone());
     let Some(review) = app.bulk.as_ref().unwrap().reviewing() else {
         panic!("a Review of the undo");
     };
@@ -167,7 +167,7 @@ fn undoing_a_batch_already_undone_sends_nothing_to_those_that_hold_the_old_value
         ws("u-alpha", "Alpha", "alpha"),
         ws("u-beta", "Beta", "beta"),
     ])));
-    let effects = orws::tui::screens::bulk::open_undo(&mut app, items);
+    let effects = orws::tui::app::bulk::open_undo(&mut app, items);
     assert!(app.bulk.is_none(), "no Review when nothing is to be sent");
     assert!(effects.is_empty(), "{effects:?}");
     let status = app.status.as_ref().expect("a message").text.clone();

@@ -277,7 +277,7 @@ fn undo(app: &mut App) -> Vec<Effect> {
                 return vec![];
             }
             app.reverting = Some(reverting.clone());
-            crate::tui::screens::bulk::open_undo(app, items)
+            crate::tui::app::bulk::open_undo(app, items)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The one state of the TUI, the messages that change it, and the effects it asks for.
 //! `update` decides; it never awaits, reads the clock, or touches the network or the disk.
 
+pub mod bulk;
 pub mod delete;
 mod drafts;
 pub mod history;
@@ -310,7 +311,7 @@ impl App {
     /// True while something animates (a request in flight): the runtime ticks only then.
     pub fn is_busy(&self) -> bool {
         crate::tui::app::settings_write::flow(self).is_some_and(|f| f.is_sending())
-            || crate::tui::screens::bulk::is_sending(self)
+            || crate::tui::app::bulk::is_sending(self)
             || self.admin.as_ref().is_some_and(|w| w.is_sending())
             || matches!(self.screen, Screen::Loading { error: None, .. })
             || self.picker.loading && matches!(self.screen, Screen::Picker)
@@ -538,7 +539,7 @@ impl App {
             }
             Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
             Msg::HistoryLoaded(result) => crate::tui::app::history::loaded(self, result),
-            Msg::Bulk(msg) => crate::tui::screens::bulk::on_msg(self, msg),
+            Msg::Bulk(msg) => crate::tui::app::bulk::on_msg(self, msg),
             Msg::DraftsWaiting(ids) => {
                 self.picker.drafts = ids.into_iter().collect();
                 vec![]
@@ -705,7 +706,7 @@ impl App {
     /// here alike wherever the scope has them; every other key goes to its scope's handler as
     /// that scope's own key enum.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        use crate::tui::screens::{bulk, keys_tab, members_tab};
+        use crate::tui::screens::{keys_tab, members_tab};
         match action {
             Action::Help => return self.show_help(),
             // Asks first when there are unsaved edits.
@@ -780,7 +781,7 @@ impl App {
     /// picker, the settings PATCH, a bulk edit, the Budgets or Guardrail tab's own), else the
     /// Conflict of a draft or a re-read, which is no write.
     fn act_flow(&mut self, scope: Scope, key: FlowKey) -> Vec<Effect> {
-        use crate::tui::screens::{admin_write, bulk};
+        use crate::tui::screens::admin_write;
         if self.admin.is_some() {
             return admin_write::act(self, key);
         }
@@ -829,7 +830,7 @@ impl App {
                 self.picker.loading = true;
                 vec![Effect::LoadList]
             }
-            PickerAction::EditMarked => crate::tui::screens::bulk::open(self),
+            PickerAction::EditMarked => crate::tui::app::bulk::open(self),
             PickerAction::Create => {
                 self.create.get_or_insert_with(Default::default).show();
                 vec![]

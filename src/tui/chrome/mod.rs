@@ -264,7 +264,7 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         return flow.hints();
     }
     if let Some(flow) =
-        crate::tui::screens::bulk::flow(app).filter(|_| crate::tui::app::is_flow_scope(scope))
+        crate::tui::app::bulk::flow(app).filter(|_| crate::tui::app::is_flow_scope(scope))
     {
         return flow.hints();
     }

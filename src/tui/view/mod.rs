@@ -76,7 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         ),
         (Screen::Form, Some(form)) => tabs::draw(buf, body, app, form, theme),
         (Screen::Write(flow), Some(form)) => draw_settings_write(buf, body, app, form, flow, theme),
-        (Screen::Bulk, _) => super::screens::bulk::draw(buf, body, app, theme),
+        (Screen::Bulk, _) => super::app::bulk::draw(buf, body, app, theme),
         (Screen::Conflict(view), Some(form)) => conflict::view::draw(buf, body, form, view, theme),
         (Screen::History(view), _) => {
             super::screens::history::view::draw(buf, body, view, theme);

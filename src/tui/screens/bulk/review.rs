@@ -4,12 +4,9 @@
 
 use super::Purpose;
 use super::batch::Item;
-use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::wrap_owned;
 use crate::tui::view::values::{label, value};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,19 +104,4 @@ fn capitalised(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
-}
-
-pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &super::BulkFlow, theme: &Theme) {
-    let review = &flow.plan;
-    let title = " Bulk review ";
-    let inner_w = area.width.saturating_sub(4) as usize;
-    let mut lines = lines(review, inner_w, theme);
-    // Read-only: said under the count, in sight whatever the scroll of a long batch.
-    if let Some(from) = &app.read_only {
-        let note = crate::tui::screens::read_only_note(from);
-        let at = 1.min(lines.len());
-        let note = wrap_owned(&[(note.as_str(), theme.warning)], inner_w, usize::MAX);
-        lines.splice(at..at, note);
-    }
-    super::draw_lines(buf, area, app, title, &lines, flow, theme);
 }
