@@ -1,14 +1,17 @@
 //! The one state of the TUI, the messages that change it, and the effects it asks for.
 //! `update` decides; it never awaits, reads the clock, or touches the network or the disk.
 
+pub mod budgets;
 pub mod bulk;
 pub mod delete;
 mod drafts;
+pub mod guardrail;
 pub mod history;
 mod overlays;
 pub mod questions;
 pub mod settings_write;
 mod submit;
+pub mod tab_write;
 pub mod tabs;
 
 pub use submit::{PendingWrite, WriteState};
@@ -496,12 +499,12 @@ impl App {
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
             Msg::Budgets(msg) => {
-                let effects = crate::tui::screens::budgets::host::update(self, msg);
+                let effects = crate::tui::app::budgets::update(self, msg);
                 crate::tui::app::history::tab_loaded(self);
                 effects
             }
             Msg::Guardrail(msg) => {
-                let effects = crate::tui::screens::guardrail::host::update(self, msg);
+                let effects = crate::tui::app::guardrail::update(self, msg);
                 crate::tui::app::history::tab_loaded(self);
                 effects
             }
@@ -604,8 +607,8 @@ impl App {
                 vec![]
             }
             Msg::EditorClosed(result) => {
-                if crate::tui::screens::guardrail::host::awaits_editor(self) {
-                    return crate::tui::screens::guardrail::host::editor_closed(self, result);
+                if crate::tui::app::guardrail::awaits_editor(self) {
+                    return crate::tui::app::guardrail::editor_closed(self, result);
                 }
                 match (result, &mut self.form) {
                     (Ok(text), Some(form)) => {

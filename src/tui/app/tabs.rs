@@ -61,8 +61,8 @@ pub fn owns(app: &App, scope: Scope) -> bool {
 /// A key typed into the tab showing.
 pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     match app.tabs.current {
-        Tab::Budgets => crate::tui::screens::budgets::host::text(app, key),
-        Tab::Guardrail => crate::tui::screens::guardrail::host::text(app, key),
+        Tab::Budgets => crate::tui::app::budgets::text(app, key),
+        Tab::Guardrail => crate::tui::app::guardrail::text(app, key),
         Tab::Settings | Tab::Members | Tab::Keys => vec![],
     }
 }
@@ -81,8 +81,8 @@ pub fn go(app: &mut App, action: Action) -> Option<Vec<Effect>> {
 /// The first visit of a tab: what it loads.
 fn enter(app: &mut App, tab: Tab) -> Vec<Effect> {
     match tab {
-        Tab::Budgets => crate::tui::screens::budgets::host::enter(app),
-        Tab::Guardrail => crate::tui::screens::guardrail::host::enter(app),
+        Tab::Budgets => crate::tui::app::budgets::enter(app),
+        Tab::Guardrail => crate::tui::app::guardrail::enter(app),
         Tab::Keys | Tab::Members => load(app, tab),
         Tab::Settings => vec![],
     }
@@ -154,8 +154,8 @@ pub fn act_flow(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
 
 fn act_owned(app: &mut App, action: Action) -> Vec<Effect> {
     match app.tabs.current {
-        Tab::Budgets => crate::tui::screens::budgets::host::act(app, action),
-        Tab::Guardrail => crate::tui::screens::guardrail::host::act(app, action),
+        Tab::Budgets => crate::tui::app::budgets::act(app, action),
+        Tab::Guardrail => crate::tui::app::guardrail::act(app, action),
         Tab::Settings | Tab::Members | Tab::Keys => vec![],
     }
 }

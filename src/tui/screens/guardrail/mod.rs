@@ -4,7 +4,6 @@
 //! A 404 on reading means "not configured yet: the account's policy applies" and the form starts
 //! empty (the first write creates it). Pure: its I/O is in `runner.rs`.
 
-pub mod host;
 pub mod runner;
 pub mod view;
 

@@ -3,7 +3,6 @@
 //! outside the edit, and what each step of the flow does to the tab, written once; each tab
 //! says what is its own through [`WriteTab`]. `host` is the part in the app.
 
-pub mod host;
 pub mod runner;
 
 use crate::config::keys::{HELP_HINT, QUIT_HINT};

@@ -1,11 +1,11 @@
 //! The Budgets tab in the workspace screen's tab frame: its keys, its messages and its effects
 //! as the app's.
 
-use super::{BudgetsEffect, BudgetsMsg, BudgetsState};
 use crate::config::Action;
 use crate::tui::app::App;
+use crate::tui::app::tab_write::{Host, record as record_write};
 use crate::tui::effect::{Effect, WriteRecord};
-use crate::tui::screens::tab_write::host::{Host, record as record_write};
+use crate::tui::screens::budgets::{BudgetsEffect, BudgetsMsg, BudgetsState};
 
 /// The first visit: a tab for the open workspace, loading.
 pub fn enter(app: &mut App) -> Vec<Effect> {

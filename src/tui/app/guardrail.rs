@@ -1,11 +1,11 @@
 //! The Guardrail tab in the workspace screen's tab frame: its keys, its messages and its effects
 //! as the app's.
 
-use super::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
 use crate::config::Action;
 use crate::tui::app::App;
+use crate::tui::app::tab_write::{Host, record as record_write};
 use crate::tui::effect::{Effect, WriteRecord};
-use crate::tui::screens::tab_write::host::{Host, record as record_write};
+use crate::tui::screens::guardrail::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
 use serde_json::Value;
 
 /// The first visit: the workspace's `default_guardrail_id`, loading.

@@ -1,10 +1,11 @@
 //! A write tab in the workspace screen's tab frame: what the Budgets and Guardrail hosts share
 //! in turning a tab's keys and effects into the app's.
 
-use super::{Phase, Plan, WriteTab};
 use crate::config::Action;
 use crate::tui::app::App;
 use crate::tui::effect::{Effect, WriteRecord};
+use crate::tui::flow::Plan;
+use crate::tui::screens::tab_write::{Phase, WriteTab};
 
 /// Where the app keeps a tab, and how its effects become the app's.
 pub struct Host<T: WriteTab> {
@@ -29,7 +30,7 @@ impl<T: WriteTab> Host<T> {
             return vec![];
         };
         let from_history = matches!(s.phase(), Phase::Write(f) if f.opened_from_history());
-        let fx = super::act(s, action, read_only.as_deref());
+        let fx = crate::tui::screens::tab_write::act(s, action, read_only.as_deref());
         let left = from_history && matches!(s.phase(), Phase::Edit);
         let mut effects = (self.effects)(app, fx);
         if left {
