@@ -71,7 +71,7 @@ fn review(app: &mut App) {
     }
     let reverting = flow.reverting.clone();
     clear_said(app);
-    crate::tui::screens::admin_write::open(app, write);
+    crate::tui::app::admin_write::open(app, write);
     if let Some(w) = &mut app.admin {
         // Only an undo from the History carries an entry here.
         w.from_history = reverting.is_some();

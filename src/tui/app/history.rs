@@ -359,7 +359,7 @@ pub fn after_open(app: &mut App, then: AfterOpen) -> Vec<Effect> {
             effects
         }
         AfterOpen::Admin(w) => {
-            crate::tui::screens::admin_write::open(app, *w);
+            crate::tui::app::admin_write::open(app, *w);
             let reverting = app.take_reverting();
             if let Some(flow) = &mut app.admin {
                 flow.from_history = reverting.is_some();

@@ -1,12 +1,15 @@
 //! The one state of the TUI, the messages that change it, and the effects it asks for.
 //! `update` decides; it never awaits, reads the clock, or touches the network or the disk.
 
+pub mod admin_write;
 pub mod budgets;
 pub mod bulk;
 pub mod delete;
 mod drafts;
 pub mod guardrail;
 pub mod history;
+pub mod keys_tab;
+pub mod members_tab;
 mod overlays;
 pub mod questions;
 pub mod settings_write;
@@ -540,7 +543,7 @@ impl App {
                 }
                 vec![]
             }
-            Msg::AdminSent(result) => crate::tui::screens::admin_write::sent(self, result),
+            Msg::AdminSent(result) => crate::tui::app::admin_write::sent(self, result),
             Msg::HistoryLoaded(result) => crate::tui::app::history::loaded(self, result),
             Msg::Bulk(msg) => crate::tui::app::bulk::on_msg(self, msg),
             Msg::DraftsWaiting(ids) => {
@@ -674,11 +677,11 @@ impl App {
                 vec![]
             }
             Input::Text(TextInput::KeyMoveFilter, key) => {
-                crate::tui::screens::keys_tab::filter_key(self, key);
+                crate::tui::app::keys_tab::filter_key(self, key);
                 vec![]
             }
             Input::Text(TextInput::MemberFilter, key) => {
-                crate::tui::screens::members_tab::filter_key(self, key);
+                crate::tui::app::members_tab::filter_key(self, key);
                 vec![]
             }
             Input::Text(TextInput::FormEdit, key) if matches!(self.screen, Screen::Bulk) => {
@@ -709,7 +712,6 @@ impl App {
     /// here alike wherever the scope has them; every other key goes to its scope's handler as
     /// that scope's own key enum.
     fn act(&mut self, scope: Scope, action: Action) -> Vec<Effect> {
-        use crate::tui::screens::{keys_tab, members_tab};
         match action {
             Action::Help => return self.show_help(),
             // Asks first when there are unsaved edits.
@@ -735,7 +737,7 @@ impl App {
                     return vec![];
                 };
                 match form.act(k) {
-                    Ok(Some(write)) => crate::tui::screens::admin_write::open(self, write),
+                    Ok(Some(write)) => crate::tui::app::admin_write::open(self, write),
                     Ok(None) => {}
                     Err(why) => self.error(why),
                 }
@@ -784,7 +786,6 @@ impl App {
     /// picker, the settings PATCH, a bulk edit, the Budgets or Guardrail tab's own), else the
     /// Conflict of a draft or a re-read, which is no write.
     fn act_flow(&mut self, scope: Scope, key: FlowKey) -> Vec<Effect> {
-        use crate::tui::screens::admin_write;
         if self.admin.is_some() {
             return admin_write::act(self, key);
         }

@@ -306,13 +306,13 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::QuestionResetAll => questions::reset_all_hints(),
         Scope::TooSmall => vec![QUIT_HINT],
         Scope::Budgets | Scope::Guardrail => crate::tui::app::tabs::hints(app, scope),
-        Scope::Keys => crate::tui::screens::keys_tab::hints(app),
+        Scope::Keys => crate::tui::screens::keys_tab::hints(),
         Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
-        Scope::Members => crate::tui::screens::members_tab::hints(app),
+        Scope::Members => crate::tui::screens::members_tab::hints(),
         Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
         Scope::Create => crate::tui::screens::create::hints(),
         Scope::Delete => crate::tui::app::delete::hints(app),
-        Scope::History => crate::tui::screens::history::hints(app),
+        Scope::History => crate::tui::screens::history::hints(),
     }
 }
 

@@ -28,7 +28,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
             crate::tui::screens::members_tab::view::draw(buf, body, &app.tabs.members, theme)
         }
         Tab::Keys => {
-            let destinations = crate::tui::screens::keys_tab::destinations(app);
+            let destinations = crate::tui::app::keys_tab::destinations(app);
             crate::tui::screens::keys_tab::view::draw(
                 buf,
                 body,

@@ -9,7 +9,6 @@ use crate::config::Action;
 use crate::config::keys::{HELP_HINT, QUIT_HINT};
 use crate::revert::PatchRevert;
 use crate::state::history::HistoryEntry;
-use crate::tui::app::App;
 use crate::tui::route::Screen;
 use crate::tui::screens::admin_write::AdminWrite;
 use std::collections::{BTreeMap, BTreeSet};
@@ -140,7 +139,7 @@ impl HistoryView {
     }
 }
 
-pub fn hints(_app: &App) -> Vec<(Action, &'static str)> {
+pub fn hints() -> Vec<(Action, &'static str)> {
     vec![
         (Action::Undo, "undo (reviewed)"),
         (Action::Filter, "filter"),

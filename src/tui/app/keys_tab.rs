@@ -1,0 +1,144 @@
+//! The router's side of screens::keys_tab: what needs the whole app (its keys, opening its Review,
+//! reading the tab again).
+use crate::config::keys::{KeyMoveKey, KeysKey};
+use crate::tui::app::App;
+use crate::tui::effect::Effect;
+use crate::tui::screens::admin_write::AdminFlow;
+use crate::tui::screens::keys_tab::*;
+
+/// The workspaces a key may move to: every listed one but the open one, that the filter
+/// shows (by slug or name, as the picker's filter matches, best first).
+pub fn destinations(app: &App) -> Vec<&crate::workspace::Workspace> {
+    let here = app.form.as_ref().map(|f| f.workspace.id());
+    let all = &app.picker.workspaces;
+    crate::tui::screens::picker::filter_indices(all, &app.tabs.keys.move_filter)
+        .into_iter()
+        .map(|i| &all[i])
+        .filter(|w| Some(w.id()) != here)
+        .collect()
+}
+
+/// The move target's filter takes keys as text: `Enter` picks the highlighted workspace,
+/// `Esc` clears the filter (the list stays open), `↑`/`↓` move.
+pub fn filter_key(app: &mut App, key: crossterm::event::KeyEvent) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let tab = &mut app.tabs.keys;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            tab.move_filtering = false;
+            tab.move_filter.clear();
+            tab.moving = Some(0);
+        }
+        KeyCode::Enter => {
+            tab.move_filtering = false;
+            act_move(app, KeyMoveKey::Open);
+        }
+        KeyCode::Up => {
+            act_move(app, KeyMoveKey::Up);
+        }
+        KeyCode::Down => {
+            act_move(app, KeyMoveKey::Down);
+        }
+        KeyCode::Backspace => {
+            tab.move_filter.pop();
+            tab.moving = Some(0);
+        }
+        KeyCode::Char('u') if ctrl => {
+            tab.move_filter.clear();
+            tab.moving = Some(0);
+        }
+        KeyCode::Char(c) if !ctrl => {
+            tab.move_filter.push(c);
+            tab.moving = Some(0);
+        }
+        _ => {}
+    }
+}
+
+/// Leaves the choice of a move target, its filter with it.
+fn stop_moving(app: &mut App) {
+    let tab = &mut app.tabs.keys;
+    tab.moving = None;
+    tab.move_filter.clear();
+    tab.move_filtering = false;
+}
+
+/// Choosing the destination: Enter opens the Review of the move; Esc leaves it untouched.
+pub fn act_move(app: &mut App, key: KeyMoveKey) -> Vec<Effect> {
+    let n = destinations(app).len();
+    let Some(at) = app.tabs.keys.moving else {
+        return vec![];
+    };
+    let to = match key {
+        KeyMoveKey::Up => at.saturating_sub(1),
+        KeyMoveKey::Down => (at + 1).min(n.saturating_sub(1)),
+        KeyMoveKey::Top => 0,
+        KeyMoveKey::Bottom => n.saturating_sub(1),
+        KeyMoveKey::Open => {
+            let tab = &app.tabs.keys;
+            let write = match (tab.list().get(tab.selected), destinations(app).get(at)) {
+                (Some(key), Some(ws)) => {
+                    Some(move_write(key, app.form.as_ref().map(|f| &f.workspace), ws))
+                }
+                _ => None,
+            };
+            if let Some(write) = write {
+                stop_moving(app);
+                crate::tui::app::admin_write::open(app, write);
+            }
+            return vec![];
+        }
+        KeyMoveKey::Filter => {
+            app.tabs.keys.move_filtering = true;
+            return vec![];
+        }
+        // Esc clears a filter first, then leaves the choice.
+        KeyMoveKey::Back if !app.tabs.keys.move_filter.is_empty() => {
+            app.tabs.keys.move_filter.clear();
+            app.tabs.keys.moving = Some(0);
+            return vec![];
+        }
+        KeyMoveKey::Back => {
+            stop_moving(app);
+            return vec![];
+        }
+    };
+    app.tabs.keys.moving = Some(to);
+    vec![]
+}
+
+pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
+    let tab = &mut app.tabs.keys;
+    let n = tab.list().len();
+    match key {
+        KeysKey::Up => tab.selected = tab.selected.saturating_sub(1),
+        KeysKey::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
+        KeysKey::Top => tab.selected = 0,
+        KeysKey::Bottom => tab.selected = n.saturating_sub(1),
+        KeysKey::Disable => {
+            if let Some(key) = tab.list().get(tab.selected) {
+                app.admin = Some(AdminFlow::review(disable_write(key)));
+            }
+        }
+        KeysKey::MoveKey if !tab.list().is_empty() => {
+            tab.moving = Some(0);
+            tab.move_filter.clear();
+            tab.move_filtering = false;
+            if app.picker.workspaces.is_empty() && !app.picker.loading {
+                // Opened straight into the workspace: the list to choose from comes now.
+                app.picker.loading = true;
+                return vec![Effect::LoadList];
+            }
+        }
+        KeysKey::MoveKey => {}
+        KeysKey::Remove => {
+            if let Some(key) = tab.list().get(tab.selected) {
+                app.admin = Some(AdminFlow::review(delete_write(key)));
+            }
+        }
+        KeysKey::Reload => return crate::tui::app::tabs::reload(app),
+        KeysKey::Back => return app.leave(false),
+    }
+    vec![]
+}
