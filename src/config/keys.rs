@@ -28,7 +28,7 @@ macro_rules! actions {
 
         impl Action {
             /// Every action, in the order help lists them.
-            pub const ALL: [Action; 49] = [$(Action::$action),*];
+            pub const ALL: [Action; [$(stringify!($action)),*].len()] = [$(Action::$action),*];
 
             /// The name used in `config.toml`'s `[keys]` table.
             pub fn name(self) -> &'static str {
@@ -68,6 +68,10 @@ actions! {
     PageUp "page_up" "a page up" ["pageup"];
     /// A page down.
     PageDown "page_down" "a page down" ["pagedown"];
+    /// Half a page up in a list.
+    HalfPageUp "half_page_up" "half a page up" ["ctrl-u"];
+    /// Half a page down in a list.
+    HalfPageDown "half_page_down" "half a page down" ["ctrl-d"];
     /// Start editing the focused field.
     Edit "edit" "edit the field" ["enter", "i"];
     /// Flip a boolean, or open the choices of a list field.
@@ -352,7 +356,7 @@ pub const QUIT_HINT: (Action, &str) = (Action::Quit, "quit");
 // key enum (`PickerKey`…) with every action but the router's (`ROUTER_ACTIONS`).
 // `e` in Guardrail: the content-filter lists as JSON in $VISUAL/$EDITOR.
 scope_keys! {
-    Picker => PickerKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, Mark, EditMarked, Filter, Reload, Create, DeleteWorkspace, History, Back, Undo, Help, Quit];
+    Picker => PickerKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, Mark, EditMarked, Filter, Reload, Create, DeleteWorkspace, History, Back, Undo, HalfPageDown, HalfPageUp, Help, Quit];
     BulkForm => BulkFormKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, Review, Help, Quit, Back];
     Loading => LoadingKey [Retry, Back, Help, Quit];
     Form => FormKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Editor, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, DeleteWorkspace, History];
@@ -366,13 +370,13 @@ scope_keys! {
     TooSmall => TooSmallKey [Quit];
     Budgets => BudgetsKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     Guardrail => GuardrailKey [Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
-    Keys => KeysKey [Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
-    KeyMove => KeyMoveKey [Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit];
-    Members => MembersKey [Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Keys => KeysKey [Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    KeyMove => KeyMoveKey [Open, Filter, Up, Down, Top, Bottom, Back, HalfPageDown, HalfPageUp, Help, Quit];
+    Members => MembersKey [Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     Create => CreateKey [Edit, Review, Up, Down, Help, Back, Quit];
     Delete => DeleteKey [Edit, Toggle, Help, Back, Quit];
-    MemberAdd => MemberAddKey [Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit];
-    History => HistoryKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo, Back, Help, Quit];
+    MemberAdd => MemberAddKey [Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, HalfPageDown, HalfPageUp, Help, Quit];
+    History => HistoryKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo, Back, HalfPageDown, HalfPageUp, Help, Quit];
 }
 
 impl fmt::Display for Scope {

@@ -7,6 +7,7 @@ use crate::state::history::HistoryEntry;
 use crate::tui::app::App;
 use crate::tui::effect::Effect;
 use crate::tui::route::{Level, Screen};
+use crate::tui::screens::HALF_PAGE;
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crate::tui::screens::history::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -65,6 +66,8 @@ pub fn act(app: &mut App, key: HistoryKey) -> Vec<Effect> {
         HistoryKey::Bottom => view.selected = last,
         HistoryKey::PageUp => view.selected = view.selected.saturating_sub(10),
         HistoryKey::PageDown => view.selected = (view.selected + 10).min(last),
+        HistoryKey::HalfPageUp => view.selected = view.selected.saturating_sub(HALF_PAGE),
+        HistoryKey::HalfPageDown => view.selected = (view.selected + HALF_PAGE).min(last),
         HistoryKey::Open => {
             if let Some(id) = view.selected_batch()
                 && !view.expanded.remove(&id)

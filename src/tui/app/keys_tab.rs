@@ -3,6 +3,7 @@
 use crate::config::keys::{KeyMoveKey, KeysKey};
 use crate::tui::app::App;
 use crate::tui::effect::Effect;
+use crate::tui::screens::HALF_PAGE;
 use crate::tui::screens::admin_write::AdminFlow;
 use crate::tui::screens::keys_tab::*;
 
@@ -75,6 +76,8 @@ pub fn act_move(app: &mut App, key: KeyMoveKey) -> Vec<Effect> {
         KeyMoveKey::Down => (at + 1).min(n.saturating_sub(1)),
         KeyMoveKey::Top => 0,
         KeyMoveKey::Bottom => n.saturating_sub(1),
+        KeyMoveKey::HalfPageUp => at.saturating_sub(HALF_PAGE),
+        KeyMoveKey::HalfPageDown => (at + HALF_PAGE).min(n.saturating_sub(1)),
         KeyMoveKey::Open => {
             let tab = &app.tabs.keys;
             let write = match (tab.list().get(tab.selected), destinations(app).get(at)) {
@@ -116,6 +119,10 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
         KeysKey::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
         KeysKey::Top => tab.selected = 0,
         KeysKey::Bottom => tab.selected = n.saturating_sub(1),
+        KeysKey::HalfPageUp => tab.selected = tab.selected.saturating_sub(HALF_PAGE),
+        KeysKey::HalfPageDown => {
+            tab.selected = (tab.selected + HALF_PAGE).min(n.saturating_sub(1));
+        }
         KeysKey::Disable => {
             if let Some(key) = tab.list().get(tab.selected) {
                 app.admin = Some(AdminFlow::review(disable_write(key)));

@@ -4,6 +4,7 @@ use crate::admin::members::{self};
 use crate::config::keys::{MemberAddKey, MembersKey};
 use crate::tui::app::App;
 use crate::tui::effect::Effect;
+use crate::tui::screens::HALF_PAGE;
 use crate::tui::screens::members_tab::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -19,6 +20,10 @@ pub fn act(app: &mut App, key: MembersKey) -> Vec<Effect> {
         MembersKey::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
         MembersKey::Top => tab.selected = 0,
         MembersKey::Bottom => tab.selected = n.saturating_sub(1),
+        MembersKey::HalfPageUp => tab.selected = tab.selected.saturating_sub(HALF_PAGE),
+        MembersKey::HalfPageDown => {
+            tab.selected = (tab.selected + HALF_PAGE).min(n.saturating_sub(1));
+        }
         MembersKey::Toggle => {
             if let Some(row) = tab.rows.get(tab.selected) {
                 let id = row.member.user_id.clone();
@@ -85,6 +90,10 @@ pub fn act_add(app: &mut App, key: MemberAddKey) -> Vec<Effect> {
         MemberAddKey::Down => pick.selected = (pick.selected + 1).min(n.saturating_sub(1)),
         MemberAddKey::Top => pick.selected = 0,
         MemberAddKey::Bottom => pick.selected = n.saturating_sub(1),
+        MemberAddKey::HalfPageUp => pick.selected = pick.selected.saturating_sub(HALF_PAGE),
+        MemberAddKey::HalfPageDown => {
+            pick.selected = (pick.selected + HALF_PAGE).min(n.saturating_sub(1));
+        }
         MemberAddKey::Toggle => {
             if let Some(id) = chosen_id
                 && !pick.chosen.remove(&id)

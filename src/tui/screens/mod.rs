@@ -45,6 +45,9 @@ impl Ctx<'_> {
     }
 }
 
+/// How far `Ctrl-D`/`Ctrl-U` move in a list: half of the page that PageDown/PageUp move.
+pub const HALF_PAGE: usize = 5;
+
 /// What every Review says under read-only, in place of "Enter sends" (product.md §15).
 pub fn read_only_note(from: &str) -> String {
     format!("Read-only ({from}): nothing can be sent from here, Enter does nothing. Esc goes back.")

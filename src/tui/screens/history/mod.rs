@@ -6,7 +6,7 @@
 pub mod view;
 
 use crate::config::Action;
-use crate::config::keys::{HELP_HINT, QUIT_HINT};
+use crate::config::keys::{HELP_HINT, HistoryKey, QUIT_HINT};
 use crate::revert::PatchRevert;
 use crate::state::history::HistoryEntry;
 use crate::tui::route::Screen;
@@ -155,5 +155,7 @@ pub fn hints() -> Vec<(Action, &'static str)> {
         (Action::PageDown, "page"),
         HELP_HINT,
         QUIT_HINT,
+        (HistoryKey::HalfPageDown.into(), "half page"),
+        (HistoryKey::HalfPageUp.into(), "half page"),
     ]
 }

@@ -5,7 +5,7 @@ pub mod view;
 
 use crate::admin::keys::{Key, KeyPatch};
 use crate::config::Action;
-use crate::config::keys::{HELP_HINT, QUIT_HINT};
+use crate::config::keys::{HELP_HINT, KeyMoveKey, KeysKey, QUIT_HINT};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
 use crate::write::review::{self, Row};
@@ -184,6 +184,8 @@ pub fn move_hints() -> Vec<(Action, &'static str)> {
         QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
+        (KeyMoveKey::HalfPageDown.into(), "half page"),
+        (KeyMoveKey::HalfPageUp.into(), "half page"),
     ]
 }
 
@@ -200,6 +202,8 @@ pub fn hints() -> Vec<(Action, &'static str)> {
         QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
+        (KeysKey::HalfPageDown.into(), "half page"),
+        (KeysKey::HalfPageUp.into(), "half page"),
     ];
     h.extend(crate::tui::screens::tabs::tab_hints());
     h

@@ -9,7 +9,7 @@ pub mod view;
 use crate::admin::keys::Key;
 use crate::admin::members::{self, Member, MemberRow, OrgMember};
 use crate::config::Action;
-use crate::config::keys::{HELP_HINT, QUIT_HINT};
+use crate::config::keys::{HELP_HINT, MemberAddKey, MembersKey, QUIT_HINT};
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
 use std::collections::BTreeSet;
@@ -205,6 +205,8 @@ pub fn hints() -> Vec<(Action, &'static str)> {
         QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
+        (MembersKey::HalfPageDown.into(), "half page"),
+        (MembersKey::HalfPageUp.into(), "half page"),
     ];
     h.extend(crate::tui::screens::tabs::tab_hints());
     h
@@ -223,6 +225,8 @@ pub fn add_hints() -> Vec<(Action, &'static str)> {
         QUIT_HINT,
         (Action::Top, "first"),
         (Action::Bottom, "last"),
+        (MemberAddKey::HalfPageDown.into(), "half page"),
+        (MemberAddKey::HalfPageUp.into(), "half page"),
     ]
 }
 

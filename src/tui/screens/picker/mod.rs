@@ -7,6 +7,7 @@ pub use search::{SearchIndex, filter_indices};
 
 use crate::config::keys::{HELP_HINT, PickerKey, QUIT_HINT};
 use crate::config::{Action, Scope};
+use crate::tui::screens::HALF_PAGE;
 use crate::workspace::Workspace;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -165,6 +166,8 @@ impl PickerState {
             PickerKey::Bottom => self.selected = usize::MAX,
             PickerKey::PageDown => self.step(10),
             PickerKey::PageUp => self.step(-10),
+            PickerKey::HalfPageDown => self.step(HALF_PAGE as isize),
+            PickerKey::HalfPageUp => self.step(-(HALF_PAGE as isize)),
             PickerKey::Filter => self.filtering = true,
             PickerKey::Open if self.marked_count() > 0 => return PickerAction::EditMarked,
             PickerKey::Open => return self.open(),
@@ -232,6 +235,8 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
         (Action::Bottom, "last"),
         (Action::PageDown, "page down"),
         (Action::PageUp, "page up"),
+        (PickerKey::HalfPageDown.into(), "half page"),
+        (PickerKey::HalfPageUp.into(), "half page"),
     ];
     if state.marked_count() > 0 {
         h[2] = (Action::Open, "edit marked");
@@ -253,4 +258,34 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
     }
     debug_assert!(h.iter().all(|(a, _)| Scope::Picker.actions().contains(a)));
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ctrl_d_and_ctrl_u_move_half_a_page_and_stop_at_the_ends() {
+        let mut p = PickerState::default();
+        let list = (0..12)
+            .map(|i| {
+                Workspace::from_json(
+                    json!({"id": format!("w{i}"), "name": "W", "slug": format!("w{i}")}),
+                )
+                .unwrap()
+            })
+            .collect();
+        p.set_workspaces(list);
+        p.act(PickerKey::HalfPageDown);
+        assert_eq!(p.selected, HALF_PAGE);
+        p.act(PickerKey::HalfPageDown);
+        p.act(PickerKey::HalfPageDown);
+        assert_eq!(p.selected, 11, "stops at the last row");
+        p.act(PickerKey::HalfPageUp);
+        assert_eq!(p.selected, 11 - HALF_PAGE);
+        p.act(PickerKey::HalfPageUp);
+        p.act(PickerKey::HalfPageUp);
+        assert_eq!(p.selected, 0, "stops at the first row");
+    }
 }
