@@ -100,6 +100,10 @@ actions! {
     Mark "mark" "mark / unmark (bulk)" ["space"];
     /// Picker: one form for all the marked workspaces.
     EditMarked "edit_marked" "edit all marked" ["e"];
+    /// Picker: mark every row from the last mark to the highlighted one.
+    MarkRange "mark_range" "mark the range from the last mark" ["ctrl-space"];
+    /// Picker: mark every row the filter shows.
+    MarkAll "mark_all" "mark every row shown" ["*"];
     /// Picker: type a filter.
     Filter "filter" "filter by name or slug" ["/"];
     /// Picker: load the list again.
@@ -356,7 +360,7 @@ pub const QUIT_HINT: (Action, &str) = (Action::Quit, "quit");
 // key enum (`PickerKey`…) with every action but the router's (`ROUTER_ACTIONS`).
 // `e` in Guardrail: the content-filter lists as JSON in $VISUAL/$EDITOR.
 scope_keys! {
-    Picker => PickerKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, Mark, EditMarked, Filter, Reload, Create, DeleteWorkspace, History, Back, Undo, HalfPageDown, HalfPageUp, Help, Quit];
+    Picker => PickerKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, Mark, MarkRange, MarkAll, EditMarked, Filter, Reload, Create, DeleteWorkspace, History, Back, Undo, HalfPageDown, HalfPageUp, Help, Quit];
     BulkForm => BulkFormKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, Review, Help, Quit, Back];
     Loading => LoadingKey [Retry, Back, Help, Quit];
     Form => FormKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Editor, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, DeleteWorkspace, History];

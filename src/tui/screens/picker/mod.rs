@@ -47,6 +47,8 @@ pub struct PickerState {
     pub marked: std::collections::BTreeSet<String>,
     /// The marks `Esc` last cleared, until `u` brings them back or a mark changes.
     pub cleared: Option<std::collections::BTreeSet<String>>,
+    /// The workspace Space last marked: where `Ctrl-Space`'s range starts.
+    pub last_mark: Option<String>,
     /// The workspace the cursor goes to once the list (re)loads: the one just left.
     pub select_after_load: Option<String>,
 }
@@ -124,12 +126,67 @@ impl PickerState {
         let Some(id) = self.selected_id() else {
             return;
         };
-        if !self.marked.remove(&id) {
-            self.marked.insert(id);
+        if self.marked.remove(&id) {
+            self.last_mark = None;
+        } else {
+            self.marked.insert(id.clone());
+            self.last_mark = Some(id);
         }
         // Marking anew: the cleared marks are no longer what `u` would bring back.
         self.cleared = None;
         self.step(1);
+    }
+
+    /// Ctrl-Space: marks every row from the last mark to the highlighted one (both included),
+    /// as the filter shows them; with no mark shown yet, the highlighted row alone.
+    fn mark_range(&mut self) -> PickerAction {
+        let shown = self.matches();
+        let from = self.last_mark.as_ref().and_then(|id| {
+            shown
+                .iter()
+                .position(|&i| self.workspaces[i].id() == id.as_str())
+        });
+        let Some(from) = from else {
+            self.toggle_mark();
+            return PickerAction::Notice(
+                "No earlier mark in sight: marked this one; Ctrl-Space on another marks the rows between."
+                    .into(),
+            );
+        };
+        let to = self.selected.min(shown.len().saturating_sub(1));
+        let (lo, hi) = (from.min(to), from.max(to));
+        let before = self.marked.len();
+        for &i in &shown[lo..=hi] {
+            self.marked.insert(self.workspaces[i].id().to_string());
+        }
+        self.cleared = None;
+        self.last_mark = shown.get(to).map(|&i| self.workspaces[i].id().to_string());
+        let n = self.marked.len() - before;
+        PickerAction::Notice(format!(
+            "Marked {n} more ({} rows from the last mark); {} marked.",
+            hi - lo + 1,
+            self.marked_count()
+        ))
+    }
+
+    /// `*`: marks every row the filter shows.
+    fn mark_all(&mut self) -> PickerAction {
+        let shown = self.matches();
+        let before = self.marked.len();
+        for &i in &shown {
+            self.marked.insert(self.workspaces[i].id().to_string());
+        }
+        self.cleared = None;
+        let n = self.marked.len() - before;
+        let whom = if self.filter.is_empty() {
+            "every workspace".to_string()
+        } else {
+            format!("every row the filter \"{}\" shows", self.filter)
+        };
+        PickerAction::Notice(format!(
+            "Marked {whom} ({n} more, {} in all); Esc clears the marks, u brings them back.",
+            self.marked_count()
+        ))
     }
 
     /// A key while the filter input is open: keys are text here, so letters never run a
@@ -172,6 +229,8 @@ impl PickerState {
             PickerKey::Open if self.marked_count() > 0 => return PickerAction::EditMarked,
             PickerKey::Open => return self.open(),
             PickerKey::Mark => self.toggle_mark(),
+            PickerKey::MarkRange => return self.mark_range(),
+            PickerKey::MarkAll => return self.mark_all(),
             PickerKey::EditMarked if self.marked_count() > 0 => return PickerAction::EditMarked,
             PickerKey::EditMarked => {
                 return PickerAction::Notice(
@@ -235,6 +294,8 @@ pub fn hints(state: &PickerState) -> Vec<(Action, &'static str)> {
         (Action::Bottom, "last"),
         (Action::PageDown, "page down"),
         (Action::PageUp, "page up"),
+        (PickerKey::MarkRange.into(), "mark a range"),
+        (PickerKey::MarkAll.into(), "mark all shown"),
         (PickerKey::HalfPageDown.into(), "half page"),
         (PickerKey::HalfPageUp.into(), "half page"),
     ];
@@ -265,18 +326,69 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[test]
-    fn ctrl_d_and_ctrl_u_move_half_a_page_and_stop_at_the_ends() {
+    fn twelve() -> PickerState {
         let mut p = PickerState::default();
         let list = (0..12)
             .map(|i| {
-                Workspace::from_json(
-                    json!({"id": format!("w{i}"), "name": "W", "slug": format!("w{i}")}),
-                )
-                .unwrap()
+                let slug = if i % 2 == 0 {
+                    format!("prod-{i}")
+                } else {
+                    format!("dev-{i}")
+                };
+                Workspace::from_json(json!({"id": format!("w{i}"), "name": "W", "slug": slug}))
+                    .unwrap()
             })
             .collect();
         p.set_workspaces(list);
+        p
+    }
+
+    fn marked(p: &PickerState) -> Vec<String> {
+        p.marked.iter().cloned().collect()
+    }
+
+    #[test]
+    fn ctrl_space_marks_the_range_from_the_last_mark_in_either_direction() {
+        let mut p = twelve();
+        p.selected = 2;
+        p.act(PickerKey::Mark);
+        p.selected = 5;
+        p.act(PickerKey::MarkRange);
+        assert_eq!(marked(&p), ["w2", "w3", "w4", "w5"]);
+        // From the range's end, back upwards.
+        p.selected = 0;
+        p.act(PickerKey::MarkRange);
+        assert_eq!(marked(&p), ["w0", "w1", "w2", "w3", "w4", "w5"]);
+        // Nothing marked yet in sight: it marks the one row and says how a range is made.
+        let mut q = twelve();
+        q.selected = 7;
+        assert!(
+            matches!(q.act(PickerKey::MarkRange), PickerAction::Notice(n) if n.contains("marked this one"))
+        );
+        assert_eq!(marked(&q), ["w7"]);
+    }
+
+    #[test]
+    fn star_marks_every_row_the_filter_shows_and_esc_then_u_bring_them_back() {
+        let mut p = twelve();
+        p.filter = "dev".into();
+        p.act(PickerKey::MarkAll);
+        assert_eq!(marked(&p).len(), 6, "only the dev- rows: {:?}", marked(&p));
+        assert!(
+            marked(&p)
+                .iter()
+                .all(|id| id[1..].parse::<u32>().unwrap() % 2 == 1)
+        );
+        p.filter.clear();
+        p.act(PickerKey::Back);
+        assert!(p.marked.is_empty());
+        p.act(PickerKey::Undo);
+        assert_eq!(marked(&p).len(), 6);
+    }
+
+    #[test]
+    fn ctrl_d_and_ctrl_u_move_half_a_page_and_stop_at_the_ends() {
+        let mut p = twelve();
         p.act(PickerKey::HalfPageDown);
         assert_eq!(p.selected, HALF_PAGE);
         p.act(PickerKey::HalfPageDown);
