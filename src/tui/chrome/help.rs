@@ -79,7 +79,7 @@ fn sections(app: &App) -> Vec<Section> {
                     ("Ctrl-W Ctrl-Y", "kill a word back / yank"),
                     ("Ctrl-A Ctrl-E", "start / end of line"),
                     ("Alt-B Alt-F", "a word left / right"),
-                    ("↓ ↑ Enter", "pick a model suggestion"),
+                    ("↓ ↑ ^N ^P Enter", "pick a model suggestion"),
                     ("F1", "help"),
                 ],
             ));
@@ -112,7 +112,10 @@ fn sections(app: &App) -> Vec<Section> {
             if scope == Scope::Guardrail {
                 all.push(fixed(
                     "Model lists",
-                    &[("↓ ↑ Enter", "pick a catalog suggestion for the word typed")],
+                    &[(
+                        "↓ ↑ ^N ^P Enter",
+                        "pick a catalog suggestion for the word typed",
+                    )],
                 ));
             }
         }

@@ -19,6 +19,7 @@ pub mod result;
 pub mod review;
 pub mod settings_write;
 pub mod submitting;
+pub mod suggest;
 pub mod tab_write;
 pub mod tabs;
 

@@ -450,26 +450,13 @@ impl GuardrailState {
             self.suggestion = None;
             return false;
         }
-        let last = ids.len() - 1;
-        let pick = match (key.code, self.suggestion) {
-            (KeyCode::Down, None) => {
-                self.suggestion = Some(0);
+        let pick = match crate::tui::screens::suggest::step(key, self.suggestion, ids.len()) {
+            Some(crate::tui::screens::suggest::Step::Highlight(at)) => {
+                self.suggestion = at;
                 return true;
             }
-            (KeyCode::Down, Some(i)) => {
-                self.suggestion = Some((i + 1).min(last));
-                return true;
-            }
-            (KeyCode::Up, Some(0)) => {
-                self.suggestion = None;
-                return true;
-            }
-            (KeyCode::Up, Some(i)) => {
-                self.suggestion = Some(i - 1);
-                return true;
-            }
-            (KeyCode::Enter, Some(i)) => ids[i.min(last)].clone(),
-            _ => return false,
+            Some(crate::tui::screens::suggest::Step::Take(i)) => ids[i].clone(),
+            None => return false,
         };
         self.suggestion = None;
         let r = self.focus;
