@@ -110,6 +110,73 @@ pub enum GuardrailRule {
     BadInterval(String),
     #[error("a reset interval needs a limit: set limit_usd or clear reset_interval")]
     IntervalWithoutLimit,
+    /// A content filter object not of the spec's shape (`ContentFilterEntry`,
+    /// `ContentFilterBuiltinEntryInput`).
+    #[error("{field}, filter {number}: {why}")]
+    BadFilter {
+        field: String,
+        /// From 1, as a person counts them.
+        number: usize,
+        why: String,
+    },
+}
+
+/// What a filter's `action` may be (`ContentFilterAction`, `ContentFilterBuiltinAction`).
+pub const FILTER_ACTIONS: &[&str] = &["redact", "block", "flag"];
+/// The builtin filters (`ContentFilterBuiltinSlug`).
+pub const BUILTIN_FILTERS: &[&str] = &[
+    "email",
+    "phone",
+    "ssn",
+    "credit-card",
+    "ip-address",
+    "person-name",
+    "address",
+    "regex-prompt-injection",
+];
+/// Which roles the prompt-injection builtin scans (`PromptInjectionScanScope`).
+pub const SCAN_SCOPES: &[&str] = &["user_only", "all_messages"];
+
+/// Why a content filter object is not of the spec's shape, if it is not: a custom filter
+/// needs a non-empty `pattern` and an `action`, its `label` at most 100 characters; a builtin
+/// needs a known `slug` and an `action`, and `scan_scope` only on the prompt-injection one.
+fn filter_shape(builtin: bool, filter: &Map<String, Value>) -> Option<String> {
+    let one_of = |key: &str, allowed: &[&str]| -> Option<String> {
+        match filter.get(key) {
+            None => Some(format!("\"{key}\" is required ({})", allowed.join(", "))),
+            Some(Value::String(s)) if allowed.contains(&s.as_str()) => None,
+            Some(other) => Some(format!(
+                "\"{key}\" must be one of {} (got {other})",
+                allowed.join(", ")
+            )),
+        }
+    };
+    if builtin {
+        one_of("slug", BUILTIN_FILTERS)
+            .or_else(|| one_of("action", FILTER_ACTIONS))
+            .or_else(|| match filter.get("scan_scope") {
+                None | Some(Value::Null) => None,
+                Some(_) if filter.get("slug") != Some(&Value::from("regex-prompt-injection")) => {
+                    Some("\"scan_scope\" applies only to regex-prompt-injection".into())
+                }
+                Some(_) => one_of("scan_scope", SCAN_SCOPES),
+            })
+    } else {
+        let pattern = match filter.get("pattern") {
+            Some(Value::String(p)) if !p.is_empty() => None,
+            Some(Value::String(_)) => Some("\"pattern\" must not be empty".to_string()),
+            Some(other) => Some(format!("\"pattern\" must be a regex string (got {other})")),
+            None => Some("\"pattern\" is required (a regex)".to_string()),
+        };
+        pattern
+            .or_else(|| one_of("action", FILTER_ACTIONS))
+            .or_else(|| match filter.get("label") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(l)) if l.chars().count() <= 100 => None,
+                Some(Value::String(_)) => Some("\"label\" is at most 100 characters".into()),
+                Some(other) => Some(format!("\"label\" must be a string or null (got {other})")),
+            })
+    }
 }
 
 /// The server's canonical form of a model id, for comparison only: trimmed, lower case.
@@ -155,9 +222,18 @@ pub fn check_field(field: &str, value: &Value) -> Vec<GuardrailRule> {
             let mut broken = Vec::new();
             let objects = field.starts_with("content_filter");
             let mut seen = Vec::new();
-            for item in items {
+            for (n, item) in items.iter().enumerate() {
                 match item {
-                    Value::Object(_) if objects => {}
+                    Value::Object(filter) if objects => {
+                        let builtin = field == "content_filter_builtins";
+                        if let Some(why) = filter_shape(builtin, filter) {
+                            broken.push(GuardrailRule::BadFilter {
+                                field: field.to_string(),
+                                number: n + 1,
+                                why,
+                            });
+                        }
+                    }
                     Value::String(s) if !objects && !s.trim().is_empty() => {
                         if field == "allowed_data_regions" && !DATA_REGIONS.contains(&s.as_str()) {
                             broken.push(GuardrailRule::UnknownRegion(s.clone()));
