@@ -3,8 +3,10 @@
 //! hostile answers for the delete and the key move.
 
 use crate::support::cli_bin;
+use crate::support::common::assert_has;
 use crate::support::hostile_http;
 use crate::support::pty_screen;
+use crate::support::sent::Sent;
 
 use cli_bin::*;
 
@@ -25,7 +27,7 @@ fn create_without_a_slug_is_refused_before_any_request() {
     let server = fake();
     let r = at(&server, &["create", "--set", "name=New"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("slug is required"), "{}", r.stderr);
+    assert_has(&r.stderr, "slug is required");
     assert!(server.requests().is_empty());
 }
 
@@ -37,7 +39,7 @@ fn create_with_a_slug_breaking_the_rules_names_the_field() {
         &["create", "--set", "name=New", "--set", "slug=Bad Slug"],
     );
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("slug"), "{}", r.stderr);
+    assert_has(&r.stderr, "slug");
     assert!(server.requests().is_empty());
 }
 
@@ -114,11 +116,8 @@ fn delete_with_keys_left_is_exit_3_naming_them() {
     let server = fake();
     let r = at(&server, &["delete", "staging", "--yes"]);
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(
-        r.stderr.contains(STAGING_KEY) && r.stderr.contains("orws keys move"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, STAGING_KEY);
+    assert_has(&r.stderr, "orws keys move");
     let listed = server.requests().into_iter().any(|q| {
         q.path.contains("/keys?")
             && q.path.contains("include_disabled=true")
@@ -133,7 +132,7 @@ fn delete_without_a_terminal_needs_yes() {
     let server = fake();
     let r = at(&server, &["delete", "dev"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert_has(&r.stderr, "--yes");
     assert!(writes(&server).is_empty());
 }
 
@@ -142,7 +141,7 @@ fn delete_sends_the_delete_and_records_it() {
     let server = fake();
     let r = at(&server, &["delete", "dev", "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("cannot be undone"), "{}", r.stderr);
+    assert_has(&r.stderr, "cannot be undone");
     let w = writes(&server);
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].method, "DELETE");
@@ -156,11 +155,8 @@ fn deleting_the_default_workspace_needs_confirm_default() {
     let server = fake();
     let r = at(&server, &["delete", "default", "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("--confirm-default") && r.stderr.contains("unscoped"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "--confirm-default");
+    assert_has(&r.stderr, "unscoped");
     assert!(writes(&server).is_empty());
 }
 
@@ -212,7 +208,7 @@ fn delete_answered_500_after_applying_is_reported_applied() {
     });
     let r = orws(&["--base-url", &server.url, "delete", "dev", "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    assert_has(&r.stderr, "shows it was applied");
     assert!(deleted.load(Ordering::SeqCst));
     assert_eq!(r.history()[0]["kind"], "delete");
 }
@@ -303,11 +299,9 @@ fn members_add_takes_an_email_and_refuses_an_unknown_one() {
         ],
     );
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr
-            .contains("no member of the organisation has the email nobody@example.com"),
-        "{}",
-        r.stderr
+    assert_has(
+        &r.stderr,
+        "no member of the organisation has the email nobody@example.com",
     );
     assert!(writes(&server).is_empty());
     let r = at(
@@ -347,11 +341,8 @@ fn members_remove_warns_of_keys_and_explains_the_refusal() {
     let user = "user_2dHFtVWx2n56w6HkM0000000001";
     let r = at(&server, &["members", "remove", "production", user, "--yes"]);
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(
-        r.stderr.contains("warning") && r.stderr.contains("active keys"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "warning");
+    assert_has(&r.stderr, "active keys");
 }
 
 #[test]
@@ -368,7 +359,7 @@ fn members_remove_of_a_scim_member_is_explained() {
         ],
     );
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(r.stderr.contains("identity provider"), "{}", r.stderr);
+    assert_has(&r.stderr, "identity provider");
 }
 
 #[test]
@@ -379,7 +370,7 @@ fn members_remove_from_the_default_workspace_is_refused_before_sending() {
         &["members", "remove", "default", "user_abc123", "--yes"],
     );
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(r.stderr.contains("default workspace"), "{}", r.stderr);
+    assert_has(&r.stderr, "default workspace");
     assert!(writes(&server).is_empty());
 }
 
@@ -432,11 +423,7 @@ fn keys_move_patches_the_workspace_and_says_what_stays() {
         &["keys", "move", STAGING_KEY, "--to", "dev", "--yes"],
     );
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stderr.contains("stay in the old workspace"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "stay in the old workspace");
     let w = writes(&server);
     assert_eq!(
         (w[0].method.as_str(), w[0].path.as_str()),
@@ -497,12 +484,9 @@ fn keys_disable_of_an_unknown_hash_is_one_request_among_many_workspaces() {
     let unknown = "0".repeat(64);
     let r = at(&server, &["keys", "disable", &unknown]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.contains("no API key with the hash") && r.stderr.contains(&unknown),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
+    assert_has(&r.stderr, "no API key with the hash");
+    assert_has(&r.stderr, &unknown);
+    assert_has(&r.stderr, "nothing was sent");
     assert_eq!(
         key_requests(&server),
         [format!("GET /api/v1/keys/{unknown}")]
@@ -635,7 +619,7 @@ fn keys_move_answered_500_after_applying_is_reported_applied() {
         "--yes",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    assert_has(&r.stderr, "shows it was applied");
     assert!(moved.load(Ordering::SeqCst));
     assert_eq!(r.history()[0]["kind"], "key");
 }
@@ -659,11 +643,8 @@ fn keys_move_answered_about_another_key_is_not_taken_for_applied() {
         "--yes",
     ]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.contains("other") && r.stderr.contains("not applied"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "other");
+    assert_has(&r.stderr, "not applied");
     assert!(r.history().is_empty());
 }
 
@@ -677,11 +658,8 @@ fn budgets_set_breaking_r8_against_the_server_names_both_limits() {
         &["budgets", "set", "production", "--weekly", "600"],
     );
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("monthly limit ($500)") && r.stderr.contains("weekly limit ($600)"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "monthly limit ($500)");
+    assert_has(&r.stderr, "weekly limit ($600)");
     assert!(writes(&server).is_empty());
 }
 
@@ -765,17 +743,8 @@ fn budgets_partial_failure_says_what_landed() {
         "600",
     ]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.contains("landed: PUT monthly $1000"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("not sent or not applied: PUT weekly $600"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "landed: PUT monthly $1000");
+    assert_has(&r.stderr, "not sent or not applied: PUT weekly $600");
     let h = r.history();
     assert_eq!(h.len(), 1);
     assert_eq!(h[0]["patch"]["requests"].as_array().unwrap().len(), 1);
@@ -787,7 +756,7 @@ fn budgets_delete_sends_one_delete() {
     // Destructive: without a terminal to ask on, it needs --yes (nothing sent).
     let r = at(&server, &["budgets", "delete", "production", "daily"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert_has(&r.stderr, "--yes");
     assert!(writes(&server).is_empty());
     let r = at(
         &server,
@@ -804,7 +773,7 @@ fn budgets_of_a_non_enterprise_workspace_say_the_403_plainly() {
     let server = fake();
     let r = at(&server, &["budgets", "get", "sandbox"]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.contains("Enterprise"), "{}", r.stderr);
+    assert_has(&r.stderr, "Enterprise");
 }
 
 // ---- guardrail ----
@@ -814,12 +783,7 @@ fn guardrail_get_of_an_unconfigured_one_says_so() {
     let server = fake();
     let r = at(&server, &["guardrail", "get", "staging"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout
-            .contains("not configured: the account's policy applies"),
-        "{}",
-        r.stdout
-    );
+    assert_has(&r.stdout, "not configured: the account's policy applies");
 }
 
 #[test]
@@ -906,7 +870,7 @@ fn read_only_refuses_every_write_and_patch() {
     ] {
         let r = at(&server, args);
         assert_eq!(r.code, 2, "{args:?}: {r:?}");
-        assert!(r.stderr.contains("--read-only"), "{}", r.stderr);
+        assert_has(&r.stderr, "--read-only");
     }
     assert!(writes(&server).is_empty());
 }
@@ -941,7 +905,7 @@ fn a_busy_delete_is_read_again_then_sent_again() {
     server.inject("DELETE", orws::fake::Fault::Status(503), 1);
     let r = at(&server, &["delete", "dev", "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("retrying"), "{}", r.stderr);
+    assert_has(&r.stderr, "retrying");
     let deletes = writes(&server)
         .iter()
         .filter(|q| q.method == "DELETE")
@@ -970,12 +934,8 @@ fn a_busy_key_move_that_landed_is_not_sent_again() {
         "--yes",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
-    let patches = server
-        .requests()
-        .iter()
-        .filter(|q| q.method == "PATCH")
-        .count();
+    assert_has(&r.stderr, "shows it was applied");
+    let patches = server.sent("PATCH");
     assert_eq!(patches, 1);
 }
 
@@ -991,14 +951,14 @@ fn delete_on_a_terminal_asks_for_the_slug() {
     pty.send("prod\r");
     let status = pty.wait_exit(DEADLINE);
     assert_eq!(status.exit_code(), 2);
-    assert!(pty.screen().contains("does not match"), "{}", pty.screen());
+    assert_has(&pty.screen(), "does not match");
 
     let mut pty = Pty::spawn(sb.command(&["--demo", "delete", "dev"]), 100, 30);
     pty.wait_for("Type the slug 'dev'", DEADLINE);
     pty.send("dev\r");
     let status = pty.wait_exit(DEADLINE);
     assert_eq!(status.exit_code(), 0, "{}", pty.screen());
-    assert!(pty.screen().contains("deleted dev"), "{}", pty.screen());
+    assert_has(&pty.screen(), "deleted dev");
 }
 
 /// On a terminal, `keys delete` asks y/N; anything but yes sends nothing.
@@ -1014,7 +974,7 @@ fn keys_delete_on_a_terminal_asks_yes_or_no() {
     pty.wait_for("[y/N]", DEADLINE);
     pty.send("\r");
     assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
-    assert!(pty.screen().contains("not confirmed"), "{}", pty.screen());
+    assert_has(&pty.screen(), "not confirmed");
 }
 
 // ---- more hostile answers ----
@@ -1049,7 +1009,7 @@ fn key_names_in_the_delete_refusal_are_escaped() {
         "{:?}",
         r.stderr
     );
-    assert!(r.stderr.contains("CI\\x1b[2J"), "{}", r.stderr);
+    assert_has(&r.stderr, "CI\\x1b[2J");
     assert!(server.requests().iter().all(|q| q.method == "GET"));
 }
 
@@ -1081,12 +1041,8 @@ fn create_answered_500_after_creating_is_reported_created() {
         "slug=new-one",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
-    let posts = server
-        .requests()
-        .iter()
-        .filter(|q| q.method == "POST")
-        .count();
+    assert_has(&r.stderr, "shows it was applied");
+    let posts = server.sent("POST");
     assert_eq!(posts, 1);
     assert_eq!(r.history()[0]["kind"], "create");
 }
@@ -1136,11 +1092,8 @@ fn a_delete_refused_as_the_default_workspace_is_explained() {
     });
     let r = orws(&["--base-url", &server.url, "delete", "dev", "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("--confirm-default") && r.stderr.contains("unscoped"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "--confirm-default");
+    assert_has(&r.stderr, "unscoped");
     let deletes: Vec<String> = server
         .requests()
         .iter()

@@ -3,6 +3,7 @@
 //! request (product.md sections 1 and 5).
 
 use crate::support::cli_bin::{self, Out as Run, orws_env as orws};
+use crate::support::common::assert_has;
 use crate::support::common::assert_terminal_safe;
 use crate::support::hostile_http;
 
@@ -65,12 +66,8 @@ fn list_and_get_tables_escape_server_text() {
         );
     }
     let run = against(&server.url, &["get", "production"]);
-    assert!(
-        run.stdout.contains("\\x9d8;;http://evil\\x9c"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("line 1⏎\\x1b[31mred"), "{}", run.stdout);
+    assert_has(&run.stdout, "\\x9d8;;http://evil\\x9c");
+    assert_has(&run.stdout, "line 1⏎\\x1b[31mred");
 }
 
 /// JSON stays the same data; serde_json's raw C1 and bidi characters are escaped too.
@@ -87,11 +84,7 @@ fn json_output_escapes_what_serde_leaves_raw() {
         let value: Value = serde_json::from_str(&run.stdout).expect("still JSON");
         let ws = if value.is_array() { &value[0] } else { &value };
         assert_eq!(ws, &evil_workspace());
-        assert!(
-            run.stdout.contains("\\u009b31m\\u202edorp"),
-            "{}",
-            run.stdout
-        );
+        assert_has(&run.stdout, "\\u009b31m\\u202edorp");
     }
 }
 
@@ -105,7 +98,7 @@ fn the_patch_table_escapes_server_text() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_terminal_safe(&run.stdout);
     assert_terminal_safe(&run.stderr);
-    assert!(run.stdout.contains("line 1⏎\\x1b[31mred"), "{}", run.stdout);
+    assert_has(&run.stdout, "line 1⏎\\x1b[31mred");
 }
 
 /// An error message with escape codes and the echoed Authorization header: one escaped line on
@@ -192,16 +185,8 @@ fn unknown_numbers_keep_their_exact_digits() {
         assert!(run.stdout.contains(digits), "{digits}: {}", run.stdout);
     }
     let run = against(&server.url, &["get", "production"]);
-    assert!(
-        run.stdout.contains("123456789012345678901234567890"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("0.10000000000000000001"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "123456789012345678901234567890");
+    assert_has(&run.stdout, "0.10000000000000000001");
 }
 
 // ---------------------------------------------------------------- refused before any request

@@ -3,6 +3,7 @@
 //! it broke.
 
 use crate::support::cli_bin;
+use crate::support::common::assert_has;
 
 use cli_bin::*;
 use orws::fake::FakeServer;
@@ -57,19 +58,11 @@ fn unreadable_history_lines_are_said() {
     .unwrap();
     let r = run_in(home.path(), &server, &["history"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("1 history line could not be read"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stdout.contains("e-good"), "{}", r.stdout);
+    assert_has(&r.stderr, "1 history line could not be read");
+    assert_has(&r.stdout, "e-good");
     std::fs::write(dir.join("history.jsonl"), format!("{good}\n{{\"cut\n[]\n")).unwrap();
     let r = run_in(home.path(), &server, &["history"]);
-    assert!(
-        r.stderr.contains("2 history lines could not be read"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "2 history lines could not be read");
 }
 
 /// A batch is written as it goes (product.md §15 "Batch history lines"): its line, then one
@@ -153,7 +146,7 @@ fn batch_parts_written_line_by_line_are_read_under_their_batch() {
     }
     let r = run_in(home.path(), &server, &["revert", "b-empty", "--yes"]);
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("nothing landed"), "{}", r.stderr);
+    assert_has(&r.stderr, "nothing landed");
 }
 
 /// Reverting the same entry twice: the second finds the server already holding the old values
@@ -186,7 +179,7 @@ fn reverting_an_entry_twice_sends_nothing_the_second_time() {
     for id in &ids {
         let r = run_in(h, &server, &["revert", id, "--yes"]);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+        assert_has(&r.stderr, "nothing to change");
     }
     assert_eq!(
         writes(&server).len(),

@@ -4,6 +4,7 @@
 //! server with no history entry and no word.
 
 use crate::support::cli_bin;
+use crate::support::sent::Sent;
 use orws::fake::{FakeConfig, FakeServer};
 use std::process::Child;
 use std::time::{Duration, Instant};
@@ -142,13 +143,7 @@ fn apply_all(server: &FakeServer, home: &std::path::Path, concurrency: usize) ->
 /// Waits until the fake has received `n` PATCHes.
 fn until_patches(server: &FakeServer, n: usize) {
     let start = Instant::now();
-    while server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count()
-        < n
-    {
+    while server.sent("PATCH") < n {
         assert!(
             start.elapsed() < DEADLINE,
             "fewer than {n} PATCHes reached the fake"

@@ -4,6 +4,7 @@
 //! The real binary against the in-process fake, one home per test.
 
 use crate::support::cli_bin;
+use crate::support::common::{assert_has, assert_lacks};
 
 use cli_bin::{DEV_ID, Out, PROD_ID, STAGING_ID, STAGING_KEY, fake, orws_at, writes};
 use orws::fake::FakeServer;
@@ -19,7 +20,7 @@ fn ok(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
 /// `orws history --output json`, newest first.
 fn history(home: &Path, server: &FakeServer) -> Vec<Value> {
     let r = ok(home, server, &["--output", "json", "history"]);
-    assert!(!r.stderr.contains("could not be read"), "{}", r.stderr);
+    assert_lacks(&r.stderr, "could not be read");
     serde_json::from_str::<Value>(&r.stdout)
         .unwrap()
         .as_array()
@@ -104,17 +105,8 @@ fn a_revert_that_deleted_cannot_be_undone_and_says_so() {
     let before = writes(&server).len();
     let r = orws_at(home.path(), &server.url(), &["revert", &undo, "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("this revert cannot be undone"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("orws create --set name=Brief --set slug=brief"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "this revert cannot be undone");
+    assert_has(&r.stderr, "orws create --set name=Brief --set slug=brief");
     assert_eq!(writes(&server).len(), before, "nothing was sent");
 }
 
@@ -146,14 +138,14 @@ fn undoing_a_revert_after_a_colleagues_change_is_a_conflict() {
     let before = writes(&server).len();
     let r = orws_at(home.path(), &server.url(), &["revert", &undo, "--yes"]);
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(r.stderr.contains("monthly changed"), "{}", r.stderr);
+    assert_has(&r.stderr, "monthly changed");
     assert_eq!(writes(&server).len(), before, "nothing was sent");
     let r = ok(
         home.path(),
         &server,
         &["--output", "json", "budgets", "get", "dev"],
     );
-    assert!(r.stdout.contains("450"), "{}", r.stdout);
+    assert_has(&r.stdout, "450");
 }
 
 /// Lines written by older versions (no id, no kind; `keys`; a one-line batch) still read, next

@@ -5,6 +5,7 @@
 //! `members remove` reading every key of the organisation first.
 
 use crate::support::cli_bin;
+use crate::support::common::assert_has;
 
 use cli_bin::*;
 use orws::fake::FakeServer;
@@ -103,8 +104,8 @@ fn a_batch_revert_naming_one_workspace_twice_is_refused() {
     write_history(h, &[batch_entry("e-twice", vec![one, two])]);
     let r = run_in(h, &server, &["revert", "e-twice", "--yes"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("appears twice"), "{}", r.stderr);
-    assert!(r.stderr.contains(PROD_ID), "{}", r.stderr);
+    assert_has(&r.stderr, "appears twice");
+    assert_has(&r.stderr, PROD_ID);
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
 }
 
@@ -164,21 +165,9 @@ fn revert_dry_run_prints_the_requests_and_sends_nothing() {
         "{}",
         r.stderr
     );
-    assert!(
-        r.stdout.contains(&format!("PATCH /workspaces/{PROD_ID}")),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("\"name\": \"Production\""),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stderr.contains("dry run: nothing was sent"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stdout, &format!("PATCH /workspaces/{PROD_ID}"));
+    assert_has(&r.stdout, "\"name\": \"Production\"");
+    assert_has(&r.stderr, "dry run: nothing was sent");
 
     let r = run_in(
         h,
@@ -287,8 +276,8 @@ fn a_write_whose_history_cannot_be_recorded_stands_and_exits_1() {
     std::fs::write(&file, entries.to_string()).unwrap();
     let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("stands"), "{}", r.stderr);
-    assert!(r.stdout.contains("applied"), "{}", r.stdout);
+    assert_has(&r.stderr, "stands");
+    assert_has(&r.stdout, "applied");
     assert_eq!(server.workspace(DEV_ID).unwrap()["name"], "Dev 2");
     let left: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
     assert!(
@@ -359,6 +348,6 @@ fn members_remove_reads_only_the_keys_it_needs() {
         &["members", "remove", "default", "user_abc123", "--yes"],
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("default workspace"), "{}", r.stderr);
+    assert_has(&r.stderr, "default workspace");
     assert_eq!(writes(&server).len(), 1);
 }

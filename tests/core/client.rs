@@ -1,6 +1,7 @@
 //! The client against the fake OpenRouter over real HTTP on loopback (port 0): every endpoint,
 //! the exact bytes sent, and every fault (product.md section 5, testing.md layer 4).
 
+use crate::support::common::assert_has;
 use crate::support::{self, client::Notices};
 use orws::api::{ApiError, ApiKey, Client, ClientConfig, RetryNotice};
 use orws::fake::{self, FakeConfig, FakeServer, Fault, RecordedRequest};
@@ -436,7 +437,7 @@ async fn rate_limit_is_retried_after_retry_after() {
     assert_eq!(n[0].max_attempts, 3);
     // The fake sends Retry-After: 1, which wins over the 10 ms backoff.
     assert_eq!(n[0].wait, Duration::from_secs(1));
-    assert!(n[0].reason.contains("429"), "{}", n[0].reason);
+    assert_has(&n[0].reason, "429");
     assert_eq!(requests_of(&server, "GET").len(), 2);
 }
 

@@ -3,6 +3,7 @@
 //! the client's request bodies against its request schemas.
 
 use crate::support;
+use crate::support::sent::Sent;
 use orws::admin::budgets::{self, Budgets, Interval, Limits};
 use orws::admin::guardrail;
 use orws::admin::keys::{KeyPatch, KeyQuery};
@@ -810,7 +811,7 @@ async fn faults_apply_to_admin_routes_and_writes_are_never_retried_blindly() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(s.requests().iter().filter(|r| r.method == "PUT").count(), 1);
+    assert_eq!(s.sent("PUT"), 1);
     assert_eq!(
         c.get_budgets(PRODUCTION)
             .await

@@ -39,3 +39,10 @@ pub fn opened_editor(effects: &[Effect]) -> (String, String) {
         })
         .unwrap_or_else(|| panic!("no editor: {effects:?}"))
 }
+
+/// Each character of `text` as a key through `update`.
+pub fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}

@@ -2,14 +2,11 @@
 
 use crate::support::common;
 use crate::support::tui_app::draw;
+use crate::support::tui_app::{key, typed};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
 use orws::tui::screens::tabs::Tab;
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
 
 fn form() -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
@@ -709,12 +706,6 @@ fn picker() -> App {
     let (mut app, _) = App::new("h", None);
     app.update(Msg::ListLoaded(Ok(vec![common::production()])));
     app
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 #[test]

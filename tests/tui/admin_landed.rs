@@ -5,6 +5,7 @@
 
 use crate::support::client::client;
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 
 use hostile_http::{Reply, Request, serve};
 use orws::admin::keys::KeyPatch;
@@ -63,11 +64,7 @@ async fn a_lost_answer_to_an_add_that_landed_is_called_applied() {
         matches!(&answers[..], [AdminAnswer::Note(n), AdminAnswer::MembersAdded(m)] if n.contains("landed") && m.0 == ["user_new"]),
         "{answers:?}"
     );
-    let posts = server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count();
+    let posts = server.sent("POST");
     assert_eq!(posts, 1, "never sent twice");
 }
 

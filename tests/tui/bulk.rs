@@ -2,6 +2,7 @@
 //! per-workspace patches and the Review (App::update, no terminal, no server), and snapshots
 //! of its screens.
 
+use crate::support::tui_app::{key, typed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::batch::{Event, Status};
@@ -41,16 +42,6 @@ fn list() -> Vec<Workspace> {
         ws("u-gamma", "Gamma", "gamma", "price", 1.0),
         ws("u-delta", "Delta", "delta", "latency", 0.25),
     ]
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 fn picker() -> App {

@@ -3,6 +3,7 @@
 //! the result, trying the failed one again and undoing what landed, and the one history entry.
 
 use crate::support::client::client;
+use crate::support::sent::Sent;
 use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
 use orws::api::Client;
@@ -133,11 +134,7 @@ async fn retrying_the_failed_sends_only_those() {
     ui.wait_for("1 applied · 0 conflicts · 1 failed", WAIT)
         .await;
     assert_eq!(sort_of(&server, "staging"), json!("throughput"));
-    let patches_before = server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count();
+    let patches_before = server.sent("PATCH");
     ui.key(KeyCode::Char('r'));
     ui.wait_for("Try again on 1 workspace", WAIT).await;
     ui.key(KeyCode::Enter);
@@ -145,11 +142,7 @@ async fn retrying_the_failed_sends_only_those() {
     ui.wait_for("1 applied · 0 conflicts · 0 failed", WAIT)
         .await;
     assert_eq!(sort_of(&server, "staging"), json!("price"));
-    let patches = server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count();
+    let patches = server.sent("PATCH");
     assert_eq!(patches - patches_before, 1, "only the failed one is sent");
     ui.key(KeyCode::Char('q'));
     task.await.unwrap();

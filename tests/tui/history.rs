@@ -6,10 +6,12 @@
 use crate::support::client::client;
 use crate::support::common;
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 use crate::support::tui_app::draw;
+use crate::support::tui_app::{key, typed};
 use crate::support::tui_loop::{Setup, a_change_in_history, undo_from_history};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::{ApiKey, Client, ClientConfig};
 use orws::state::history::{self, HistoryEntry, Kind};
 use orws::tui::app::{App, Effect, Msg, Screen};
@@ -93,16 +95,6 @@ fn ws(id: &str, slug: &str) -> Workspace {
     Workspace::from_json(json!({"id": id, "name": slug.to_uppercase(), "slug": slug})).unwrap()
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn text(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
 /// The picker with four workspaces, then `H` and the entries read.
 fn history_open() -> App {
     let (mut app, _) = App::new("h", None);
@@ -164,7 +156,7 @@ fn the_history_opens_from_a_tab_and_esc_goes_back_to_that_tab() {
 fn the_filter_keeps_entries_touching_a_matching_workspace() {
     let mut app = history_open();
     key(&mut app, KeyCode::Char('/'));
-    text(&mut app, "dev");
+    typed(&mut app, "dev");
     key(&mut app, KeyCode::Enter);
     // dev is u3: the batch with a part there, and the members add.
     assert_eq!(shown_ids(&app), ["bbbbbbbb-2", "cccccccc-3"]);
@@ -173,7 +165,7 @@ fn the_filter_keeps_entries_touching_a_matching_workspace() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(shown_ids(&app).len(), 4);
     key(&mut app, KeyCode::Char('/'));
-    text(&mut app, "550e8400");
+    typed(&mut app, "550e8400");
     key(&mut app, KeyCode::Enter);
     assert_eq!(shown_ids(&app), ["aaaaaaaa-1"]);
 }
@@ -351,7 +343,7 @@ fn snapshots_of_the_screen() {
     key(&mut app, KeyCode::Right);
     insta::assert_snapshot!("history_batch_expanded_80x24", draw(&app, 80, 24));
     key(&mut app, KeyCode::Char('/'));
-    text(&mut app, "zzz");
+    typed(&mut app, "zzz");
     insta::assert_snapshot!("history_filter_nothing_60x20", draw(&app, 60, 20));
 }
 
@@ -441,11 +433,7 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         panic!("{msg:?}");
     };
     assert_eq!(g["enforce_zdr"], true);
-    let patches = landed
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count();
+    let patches = landed.sent("PATCH");
     assert_eq!(patches, 1, "never sent twice");
 
     let lost = guardrail_server(false);
@@ -516,11 +504,7 @@ async fn a_budgets_write_whose_answer_was_lost_but_landed_counts_as_landed() {
         };
         assert_eq!(landed, want, "applies: {applies}");
         assert_eq!(failure.is_some(), !applies);
-        let puts = server
-            .requests()
-            .iter()
-            .filter(|r| r.method == "PUT")
-            .count();
+        let puts = server.sent("PUT");
         assert_eq!(puts, 1, "never sent twice");
     }
 }

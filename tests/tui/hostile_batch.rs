@@ -2,9 +2,10 @@
 //! test terminal: each test here failed on the code as first merged, and names the promise it
 //! broke.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::tui_app::{key, typed};
+use crossterm::event::KeyCode;
 use orws::submit::{Applied, WriteOutcome};
-use orws::tui::app::{App, Effect, Msg, Screen};
+use orws::tui::app::{App, Msg, Screen};
 use orws::tui::screens::bulk::{BulkMsg, Purpose};
 use orws::workspace::Workspace;
 use serde_json::json;
@@ -19,16 +20,6 @@ fn ws(id: &str, name: &str, slug: &str) -> Workspace {
         "updated_at": "2025-08-24T15:45:00Z"
     }))
     .unwrap()
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 fn screen(app: &App, (w, h): (u16, u16)) -> String {

@@ -2,6 +2,7 @@
 //! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
 
 use crate::support::cli_bin::{self, Run};
+use crate::support::common::assert_has;
 use crate::support::common::assert_terminal_safe;
 use crate::support::hostile_http;
 use crate::support::{self, tui_loop::Setup};
@@ -279,7 +280,7 @@ fn the_missing_fields_note_escapes_key_names() {
         Reply::json(200, &json!({ "data": ws }))
     });
     let run = against(&server.url, &["patch", "prod", "--set", "description=zz"]);
-    assert!(run.stderr.contains("lacked"), "{}", run.stderr);
+    assert_has(&run.stderr, "lacked");
     assert_terminal_safe(&run.stderr);
 }
 
@@ -434,11 +435,9 @@ fn a_partly_applied_write_is_not_called_not_applied() {
         "the server holds description=NEWD, yet: {}",
         run.stderr
     );
-    assert!(
-        run.stderr
-            .contains("partly applied: description landed, name did not"),
-        "{}",
-        run.stderr
+    assert_has(
+        &run.stderr,
+        "partly applied: description landed, name did not",
     );
     assert!(
         run.stdout.contains("NEWD"),
@@ -513,7 +512,7 @@ fn get_by_uuid_refuses_an_answer_about_another_id() {
         serve(|_: &Request, _| Reply::json(200, &json!({ "data": workspace(OTHER, UUID) })));
     let run = against(&server.url, &["get", UUID]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stderr.contains(OTHER), "{}", run.stderr);
+    assert_has(&run.stderr, OTHER);
     assert_eq!(run.stdout, "");
     // By slug, an answer with that slug is the one asked for.
     let server =

@@ -4,6 +4,7 @@
 
 use crate::support::cli_bin::{self, Run};
 use crate::support::client::client;
+use crate::support::common::assert_lacks;
 use crate::support::scripted;
 
 use orws::submit::{RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
@@ -295,7 +296,7 @@ fn cli_table_marks_fields_stored_differently_or_ignored() {
         ],
     );
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(!run.stdout.contains("✓ applied"), "{}", run.stdout);
+    assert_lacks(&run.stdout, "✓ applied");
     let name = run.stdout.lines().find(|l| l.starts_with("name")).unwrap();
     assert!(name.contains("stored differently"), "{}", run.stdout);
     let description = run
@@ -341,8 +342,8 @@ fn cli_a_patch_answer_missing_fields_is_reread_and_warned() {
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("lacked description"), "{run:?}");
-    assert!(!run.stdout.contains("changed remotely"), "{}", run.stdout);
-    assert!(!run.stdout.contains("description"), "{}", run.stdout);
+    assert_lacks(&run.stdout, "changed remotely");
+    assert_lacks(&run.stdout, "description");
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
 }
 

@@ -3,6 +3,7 @@
 //! drafts and history in a temp dir.
 
 use crate::support;
+use crate::support::sent::Sent;
 use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
 use orws::api::Client;
@@ -300,11 +301,7 @@ async fn busy_429_and_503_are_retried_to_success() {
         server.inject("PATCH", Fault::Status(status), 2);
         submit(&ui).await;
         ui.wait_for("✓ applied", WAIT).await;
-        let patches = server
-            .requests()
-            .iter()
-            .filter(|r| r.method == "PATCH")
-            .count();
+        let patches = server.sent("PATCH");
         assert_eq!(patches, 3, "two refusals, then success ({status})");
     }
 }

@@ -4,9 +4,10 @@
 
 use crate::support::common;
 use crate::support::scripted;
+use crate::support::tui_app::key;
 use crate::support::{client, tui_loop};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::ApiError;
 use orws::submit::{Applied, WriteOutcome};
 use orws::tui::app::{App, Effect, Level, Msg, Screen, SubmitOutcome};
@@ -18,10 +19,6 @@ use std::time::Duration;
 
 fn production() -> Workspace {
     common::production()
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 /// The form on production with the name edited to "Production 2", on the Review.

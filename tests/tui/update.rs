@@ -2,6 +2,8 @@
 //! conflict screens. No terminal, no server.
 
 use crate::support::common;
+use crate::support::common::assert_has;
+use crate::support::tui_app::{key, typed};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
@@ -18,21 +20,11 @@ fn production() -> Workspace {
     ws
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
 fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char(c),
         KeyModifiers::CONTROL,
     )))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 /// An app with the form open on production.
@@ -337,7 +329,7 @@ fn an_invalid_slug_is_flagged_at_once_and_kept() {
     assert!(matches!(app.screen, Screen::Form), "submit refused");
     let status = app.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
-    assert!(status.text.contains("slug"), "{}", status.text);
+    assert_has(&status.text, "slug");
 }
 
 #[test]
@@ -892,7 +884,7 @@ fn retry_notices_show_in_the_status_line() {
         reason: "server error 503: busy".into(),
     }));
     let s = app.status.clone().unwrap();
-    assert!(s.text.contains("try 2 of 3"), "{}", s.text);
+    assert_has(&s.text, "try 2 of 3");
 }
 
 fn catalog() -> orws::catalog::Catalog {

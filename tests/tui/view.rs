@@ -4,9 +4,10 @@
 //! every cell without a colour.
 
 use crate::support::common;
+use crate::support::tui_app::{key, typed};
 use common::production;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::{ApiError, ModelSummary};
 use orws::catalog::Catalog;
 use orws::tui::app::{App, Msg, Overlay, Screen, SubmitOutcome};
@@ -95,16 +96,6 @@ fn list() -> Vec<Workspace> {
 }
 
 // ---- driving the app --------------------------------------------------------------------
-
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
 
 fn picker_app() -> App {
     let (mut app, _) = App::new(HOST, None);

@@ -2,16 +2,13 @@
 //! wrong workspace, a failed list is an error state with `r`, not "No workspaces".
 
 use crate::support::common;
+use crate::support::tui_app::key;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Msg, Screen};
 use orws::workspace::Workspace;
 use serde_json::json;
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
 
 fn other() -> Workspace {
     Workspace::from_json(json!({

@@ -5,7 +5,9 @@
 
 use crate::support::cli_bin;
 use crate::support::client::client;
+use crate::support::common::assert_has;
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 
 use cli_bin::{PROD_ID, orws};
 use hostile_http::{Reply, Request, budget_reads, serve};
@@ -144,7 +146,7 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
         "says what the server holds: {}",
         r.stderr
     );
-    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_has(&r.stderr, "nothing more was sent");
     assert_eq!(
         *puts.lock().unwrap(),
         1,
@@ -251,8 +253,8 @@ fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwri
         "limit_usd=200",
     ]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
-    assert!(r.stderr.contains("limit_usd"), "{}", r.stderr);
-    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_has(&r.stderr, "limit_usd");
+    assert_has(&r.stderr, "nothing more was sent");
     assert_eq!(
         *patches.lock().unwrap(),
         1,
@@ -270,7 +272,7 @@ fn cli_a_workspace_a_colleague_changed_during_the_wait_is_not_deleted() {
     let (server, deletes) = renamed_during_the_wait();
     let r = orws(&["--base-url", &server.url, "delete", "sandbox", "--yes"]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
-    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_has(&r.stderr, "nothing more was sent");
     assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
     assert!(r.history().is_empty(), "{:?}", r.history());
 }
@@ -500,10 +502,6 @@ async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
     };
     assert_eq!(changed, [Some(Interval::Monthly)]);
     assert_eq!(now.limits.get(Interval::Monthly), Some(450.0));
-    let puts = server
-        .requests()
-        .iter()
-        .filter(|q| q.method == "PUT")
-        .count();
+    let puts = server.sent("PUT");
     assert_eq!(puts, 1);
 }
