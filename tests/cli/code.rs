@@ -599,11 +599,8 @@ fn apply_on_a_terminal_asks_yes_or_no() {
     };
     let mut pty = spawn();
     let screen = pty.wait_for("[y/N]", DEADLINE);
-    assert!(screen.contains("name   Staging  Staging 2"), "{screen}");
-    assert!(
-        screen.contains("apply to 1 workspace (1 field) [y/N]"),
-        "{screen}"
-    );
+    assert_has(&screen, "name   Staging  Staging 2");
+    assert_has(&screen, "apply to 1 workspace (1 field) [y/N]");
     pty.send("n\r");
     assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
     assert!(writes(&server).is_empty());

@@ -3,8 +3,7 @@
 //! request (product.md sections 1 and 5).
 
 use crate::support::cli_bin::{self, Out as Run, orws_env as orws};
-use crate::support::common::assert_has;
-use crate::support::common::assert_terminal_safe;
+use crate::support::common::{assert_has, assert_lacks, assert_terminal_safe};
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
@@ -196,16 +195,10 @@ fn untouched() -> hostile_http::Hostile {
     serve(|_: &Request, _| Reply::json(500, &json!({"error": {"message": "asked"}})))
 }
 
+/// A usage error (cli_bin's) that neither leaks the key nor writes a control character.
 #[track_caller]
-fn assert_usage(run: &Run, needles: &[&str]) {
-    assert_eq!(run.code, 2, "{run:?}");
-    assert_eq!(run.stdout, "", "{run:?}");
-    for needle in needles {
-        assert!(
-            run.stderr.contains(needle),
-            "stderr lacks {needle:?}: {run:?}"
-        );
-    }
+fn assert_safe_usage(run: &Run, needles: &[&str]) {
+    cli_bin::assert_usage(run, needles);
     assert!(!run.stderr.contains("SECRET"), "{run:?}");
     assert_terminal_safe(&run.stderr);
 }
@@ -215,9 +208,9 @@ fn dot_dot_and_other_non_names_are_refused_before_any_request() {
     let server = untouched();
     for name in ["..", ".", "", "a/b", "a?b", "a#b", "../keys"] {
         let run = against(&server.url, &["get", name]);
-        assert_usage(&run, &["cannot name a workspace"]);
+        assert_safe_usage(&run, &["cannot name a workspace"]);
         let run = against(&server.url, &["patch", name, "--set", "name=X"]);
-        assert_usage(&run, &["cannot name a workspace"]);
+        assert_safe_usage(&run, &["cannot name a workspace"]);
     }
     assert_eq!(server.count(), 0);
 }
@@ -230,13 +223,13 @@ fn a_malformed_key_in_the_environment_is_a_usage_error_naming_it() {
             &["--base-url", &server.url, "get", "production"],
             &[("OPENROUTER_API_KEY", key)],
         );
-        assert_usage(&run, &["OPENROUTER_API_KEY", "malformed"]);
+        assert_safe_usage(&run, &["OPENROUTER_API_KEY", "malformed"]);
     }
     let run = orws(
         &["--base-url", &server.url, "list"],
         &[("OPENROUTER_API_KEY", "   ")],
     );
-    assert_usage(&run, &["OPENROUTER_API_KEY", "only spaces"]);
+    assert_safe_usage(&run, &["OPENROUTER_API_KEY", "only spaces"]);
     assert_eq!(server.count(), 0);
 }
 
@@ -256,11 +249,9 @@ fn a_key_that_is_not_utf8_is_named_so() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("OPENROUTER_API_KEY") && stderr.contains("not valid UTF-8"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("no API key"), "{stderr}");
+    assert_has(&stderr, "OPENROUTER_API_KEY");
+    assert_has(&stderr, "not valid UTF-8");
+    assert_lacks(&stderr, "no API key");
     assert_eq!(server.count(), 0);
 }
 
@@ -290,7 +281,7 @@ fn a_malformed_key_file_is_a_usage_error_naming_it() {
             &["--base-url", &server.url, "--api-key-file", &path, "list"],
             &[],
         );
-        assert_usage(&run, &[&path, why]);
+        assert_safe_usage(&run, &[&path, why]);
     }
     // A key file with a trailing newline is fine (the server then answers 500 here).
     let path = dir.path().join("fine");
@@ -331,7 +322,7 @@ fn a_key_file_must_be_a_regular_file() {
             &["--base-url", &server.url, "--api-key-file", &path, "list"],
             &[],
         );
-        assert_usage(&run, &[&path, kind, "not a regular file"]);
+        assert_safe_usage(&run, &[&path, kind, "not a regular file"]);
     }
     assert_eq!(server.count(), 0);
 }
@@ -342,7 +333,7 @@ fn a_name_with_escape_codes_is_refused() {
     let server = untouched();
     let set = format!("name={EVIL}");
     let run = against(&server.url, &["patch", "production", "--set", &set]);
-    assert_usage(&run, &["name has an escape character (\\x1b)"]);
+    assert_safe_usage(&run, &["name has an escape character (\\x1b)"]);
     assert_eq!(server.count(), 0);
 }
 

@@ -2,8 +2,7 @@
 //! person: each test here failed on the code as first merged, and names the promise it broke.
 
 use crate::support::cli_bin;
-use crate::support::common::assert_has;
-use crate::support::common::assert_terminal_safe;
+use crate::support::common::{assert_has, assert_terminal_safe};
 
 use cli_bin::*;
 use serde_json::{Value, json};

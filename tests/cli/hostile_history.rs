@@ -215,7 +215,7 @@ fn could_not_open_names_the_workspace_with_its_controls_made_visible() {
         .unwrap();
     let buffer = terminal.backend().buffer();
     let text: String = buffer.content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("Could not open"), "{text}");
+    assert_has(&text, "Could not open");
     let bad: Vec<char> = text.chars().filter(|c| orws::text::is_unsafe(*c)).collect();
     assert!(bad.is_empty(), "raw {bad:?} on screen");
 }

@@ -230,22 +230,21 @@ fn history_and_revert_speak_the_review_language() {
     assert!(added.as_str().is_some_and(|p| p.contains('<')), "{added}");
 
     let listed = ok(home.path(), &server, &["history"]).stdout;
-    assert!(listed.contains("to Development (dev)"), "{listed}");
+    assert_has(&listed, "to Development (dev)");
     for uuid in [DEV_ID, STAGING_ID] {
         assert!(!listed.contains(uuid), "a bare uuid in:\n{listed}");
     }
-    assert!(!listed.contains("user_2dHFtVWx2n56w6HkM"), "{listed}");
+    assert_lacks(&listed, "user_2dHFtVWx2n56w6HkM");
 
     for id in [members, budgets, guardrail, disabled, moved] {
         let r = ok(home.path(), &server, &["revert", &id, "--yes"]);
         let said = format!("{}{}", r.stderr, r.stdout);
         assert!(!said.contains('{'), "a JSON body in:\n{said}");
         assert!(said.contains("FIELD"), "no review table in:\n{said}");
-        assert!(!said.contains("null"), "{said}");
-        assert!(
-            !said.contains("R1") && !said.contains("R2") && !said.contains("R5"),
-            "{said}"
-        );
+        assert_lacks(&said, "null");
+        assert_lacks(&said, "R1");
+        assert_lacks(&said, "R2");
+        assert_lacks(&said, "R5");
         let above: Vec<&str> = r.stderr.lines().filter(|l| l.contains("would")).collect();
         assert!(
             above
@@ -255,7 +254,7 @@ fn history_and_revert_speak_the_review_language() {
         );
     }
     let listed = ok(home.path(), &server, &["history"]).stdout;
-    assert!(listed.contains("revert of"), "{listed}");
+    assert_has(&listed, "revert of");
     for uuid in [DEV_ID, STAGING_ID] {
         assert!(!listed.contains(uuid), "a bare uuid in:\n{listed}");
     }
@@ -294,7 +293,7 @@ fn a_batch_revert_is_one_revert_entry_with_parts_and_can_be_undone() {
         "the revert's line, then its parts"
     );
     let listed = ok(home.path(), &server, &["history"]).stdout;
-    assert!(listed.contains("2 workspaces"), "{listed}");
+    assert_has(&listed, "2 workspaces");
     let undo = h[0]["id"].as_str().unwrap().to_string();
     ok(home.path(), &server, &["revert", &undo, "--yes"]);
     assert_eq!(description(home.path(), &server, "production"), "bulk");

@@ -1,7 +1,7 @@
 //! The client against the fake OpenRouter over real HTTP on loopback (port 0): every endpoint,
 //! the exact bytes sent, and every fault (product.md section 5, testing.md layer 4).
 
-use crate::support::common::assert_has;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::{self, client::Notices};
 use orws::api::{ApiError, ApiKey, Client, ClientConfig, RetryNotice};
 use orws::fake::{self, FakeConfig, FakeServer, Fault, RecordedRequest};
@@ -339,7 +339,7 @@ async fn taken_slug_is_a_bad_request_on_the_slug() {
     match &e {
         ApiError::BadRequest { message, field } => {
             assert_eq!(field.as_deref(), Some("slug"), "{message}");
-            assert!(message.contains("default"), "{message}");
+            assert_has(message, "default");
         }
         other => panic!("expected BadRequest, got {other:?}"),
     }
@@ -393,10 +393,8 @@ async fn wrong_key_is_unauthorized() {
     let e = client.get("production").await.unwrap_err();
     assert!(matches!(e, ApiError::Unauthorized { .. }), "{e:?}");
     let text = e.to_string();
-    assert!(
-        text.contains("OPENROUTER_API_KEY") && text.contains("management key"),
-        "{text}"
-    );
+    assert_has(&text, "OPENROUTER_API_KEY");
+    assert_has(&text, "management key");
     assert_secret_free(&e);
     assert!(seen(&notices).is_empty());
     assert_eq!(server.requests().len(), 1, "a 401 is not retried");
@@ -678,7 +676,7 @@ async fn the_key_is_sent_but_never_printed() {
         Some(&*format!("Bearer {KEY}"))
     );
     for text in [format!("{client:?}"), format!("{client:#?}")] {
-        assert!(!text.contains("SECRET"), "{text}");
+        assert_lacks(&text, "SECRET");
     }
     let key = ApiKey::new(KEY);
     assert!(!format!("{key:?} {key}").contains("SECRET"));

@@ -3,6 +3,7 @@
 //! keys, connections that drop (product.md section 5, "No answer is trusted blindly").
 
 use crate::support::client::Notices;
+use crate::support::common::assert_has;
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
@@ -83,7 +84,7 @@ async fn a_redirect_location_is_redacted_and_escaped() {
     let e = client.get("production").await.unwrap_err();
     let text = e.to_string();
     assert_secret_free(&text);
-    assert!(text.contains("<redacted>"), "{text}");
+    assert_has(&text, "<redacted>");
     assert!(
         text.contains("\\x9b2J") && !text.contains('\u{9b}'),
         "{text}"
@@ -264,10 +265,7 @@ async fn an_echoed_key_is_redacted_from_every_error() {
             let e = client.patch(ID, &patch()).await.unwrap_err();
             let shown = format!("{e} {e:?}");
             assert_secret_free(&shown);
-            assert!(
-                shown.contains("rejected Authorization: Bearer <redacted>"),
-                "{shown}"
-            );
+            assert_has(&shown, "rejected Authorization: Bearer <redacted>");
             for n in notices.lock().unwrap().iter() {
                 assert_secret_free(&n.reason);
             }

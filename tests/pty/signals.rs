@@ -3,6 +3,7 @@
 //! the terminal and exits 143. Before, the signal ended orws at once: the write landed on the
 //! server with no history entry (a bulk edit killed at 16/30 recorded nothing).
 
+use crate::support::common::assert_has;
 use crate::support::pty_screen;
 
 use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, bulk_sort_to_exacto, has_row, rfind, stty_flag};
@@ -144,6 +145,6 @@ fn sigquit_during_a_submit_quits_at_once_saying_it_may_still_land() {
     let raw = pty.raw();
     let back = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
     let said = String::from_utf8_lossy(&raw[back..]).into_owned();
-    assert!(said.contains("may still land"), "{said}");
+    assert_has(&said, "may still land");
     assert!(said.contains("production"), "names the workspace: {said}");
 }

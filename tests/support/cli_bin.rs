@@ -314,3 +314,16 @@ impl Drop for ServeFake {
         let _ = self.child.wait();
     }
 }
+
+/// A usage error: exit 2, nothing on stdout (it carries only results), each needle on stderr.
+#[track_caller]
+pub fn assert_usage(run: &Out, needles: &[&str]) {
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stdout, "", "stdout carries only results: {run:?}");
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "stderr lacks {needle:?}: {run:?}"
+        );
+    }
+}

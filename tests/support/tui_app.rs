@@ -1,7 +1,7 @@
 //! Driving the TUI's `App` without the loop: a key through `update`, a frame drawn to text.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orws::tui::app::{App, Effect, Msg};
+use orws::tui::app::{App, Effect, Msg, WriteRecord};
 use orws::tui::test_host::buffer_text;
 use orws::tui::theme::Theme;
 use orws::tui::view;
@@ -45,4 +45,16 @@ pub fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }
+}
+
+/// The history record the effects ask to write; a panic naming the effects if none.
+#[track_caller]
+pub fn recorded(effects: &[Effect]) -> &WriteRecord {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RecordWrite(r) => Some(r),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no history entry: {effects:?}"))
 }

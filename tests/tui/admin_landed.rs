@@ -4,6 +4,7 @@
 //! gave up on a 429 with "try again later".
 
 use crate::support::client::client;
+use crate::support::common::assert_has;
 use crate::support::hostile_http;
 use crate::support::sent::Sent;
 
@@ -74,7 +75,7 @@ async fn a_lost_answer_to_an_add_that_did_not_land_says_so() {
     let error = send(&client(&server.url), &add(), Some(WS), None)
         .await
         .unwrap_err();
-    assert!(error.contains("it was not applied"), "{error}");
+    assert_has(&error, "it was not applied");
 }
 
 #[tokio::test]
@@ -83,10 +84,8 @@ async fn when_the_re_read_fails_too_it_says_it_may_have_landed() {
     let error = send(&client(&server.url), &add(), Some(WS), None)
         .await
         .unwrap_err();
-    assert!(
-        error.contains("may have landed") && error.contains("r re-reads"),
-        "{error}"
-    );
+    assert_has(&error, "may have landed");
+    assert_has(&error, "r re-reads");
 }
 
 fn key(disabled: bool) -> Value {
@@ -190,6 +189,6 @@ async fn a_key_moved_meanwhile_is_not_patched() {
     let error = send(&client(&server.url), &back, Some(WS), Some(&elsewhere))
         .await
         .unwrap_err();
-    assert!(error.contains("no longer in workspace"), "{error}");
+    assert_has(&error, "no longer in workspace");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }

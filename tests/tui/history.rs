@@ -5,6 +5,7 @@
 
 use crate::support::client::client;
 use crate::support::common;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::hostile_http;
 use crate::support::sent::Sent;
 use crate::support::tui_app::draw;
@@ -135,7 +136,7 @@ fn h_opens_the_list_newest_first_and_esc_returns() {
         screen.contains("production"),
         "labels from the list:\n{screen}"
     );
-    assert!(screen.contains("2 workspaces"), "{screen}");
+    assert_has(&screen, "2 workspaces");
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Picker));
 }
@@ -192,7 +193,7 @@ fn a_batch_expands_and_collapses() {
         screen.contains("patch · staging"),
         "the part's diff:\n{screen}"
     );
-    assert!(screen.contains(r#"description: "x" → "y""#), "{screen}");
+    assert_has(&screen, r#"description: "x" → "y""#);
     key(&mut app, KeyCode::Left);
     assert_eq!(shown_ids(&app).len(), 4);
     key(&mut app, KeyCode::Right);
@@ -242,7 +243,7 @@ fn u_after_a_later_change_keeps_the_entrys_after_as_the_base() {
     now.set("description", json!("later"));
     app.update(app.loaded(Ok(now.clone())));
     let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("description (now \"later\")"), "{said}");
+    assert_has(&said, "description (now \"later\")");
     let effects = key(&mut app, KeyCode::Enter);
     let Some(Effect::Submit { base, .. }) = effects.first() else {
         panic!("{effects:?}");
@@ -295,11 +296,8 @@ fn u_on_a_delete_says_why_and_sends_nothing() {
     key(&mut app, KeyCode::Char('G'));
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("cannot be recreated with its id"), "{said}");
-    assert!(
-        said.contains("orws create --set name=Old --set slug=old"),
-        "{said}"
-    );
+    assert_has(&said, "cannot be recreated with its id");
+    assert_has(&said, "orws create --set name=Old --set slug=old");
 }
 
 /// `u` on a batch opens the bulk Review of its inverse (each part back to its `before`, on the
@@ -323,7 +321,7 @@ fn u_on_a_batch_opens_the_bulk_review_of_its_undo() {
         assert_eq!(item.base.get("description"), Some(&json!("y")));
     }
     let shown = draw(&app, 100, 30);
-    assert!(shown.contains("Undo on 2 workspaces"), "{shown}");
+    assert_has(&shown, "Undo on 2 workspaces");
     // Esc: nothing sent, back to the History it came from.
     let effects = key(&mut app, KeyCode::Esc);
     assert!(
@@ -384,7 +382,7 @@ fn u_when_the_server_already_holds_the_before_values_sends_nothing() {
     assert!(matches!(app.screen, Screen::Form), "{:?}", app.screen);
     assert!(app.form.as_ref().unwrap().patch().is_empty());
     let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("Nothing to undo"), "{said}");
+    assert_has(&said, "Nothing to undo");
 }
 
 // ---- audit: a Guardrail tab write whose answer was lost still gets its history entry ----------
@@ -615,8 +613,8 @@ fn a_batch_of_one_is_one_workspace() {
         vec![description("u2", "x", "y", "")],
     )])));
     let shown = draw(&app, 100, 30);
-    assert!(shown.contains("1 workspace "), "{shown}");
-    assert!(!shown.contains("1 workspaces"), "{shown}");
+    assert_has(&shown, "1 workspace ");
+    assert_lacks(&shown, "1 workspaces");
 }
 
 /// Unreadable history lines were skipped in silence on the History screen; now it says how
@@ -696,10 +694,10 @@ fn a_revert_is_listed_as_the_undo_of_its_entry() {
         moved, batch_undo, undo, original,
     ])));
     let shown = draw(&app, 140, 30);
-    assert!(shown.contains("moved key ci to dev"), "{shown}");
-    assert!(!shown.contains("to u3"), "{shown}");
-    assert!(shown.contains("revert of aaaaaaaa"), "{shown}");
-    assert!(shown.contains("2 workspaces"), "{shown}");
+    assert_has(&shown, "moved key ci to dev");
+    assert_lacks(&shown, "to u3");
+    assert_has(&shown, "revert of aaaaaaaa");
+    assert_has(&shown, "2 workspaces");
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -717,8 +715,8 @@ fn a_revert_is_listed_as_the_undo_of_its_entry() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Down);
     let shown = draw(&app, 140, 30);
-    assert!(shown.contains("revert of aaaaaaaa ·"), "{shown}");
-    assert!(shown.contains("description: \"new\" → \"old\""), "{shown}");
+    assert_has(&shown, "revert of aaaaaaaa ·");
+    assert_has(&shown, "description: \"new\" → \"old\"");
 }
 
 /// Esc on an undo's Review opened from the History goes back to the History, with nothing

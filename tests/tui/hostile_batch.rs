@@ -2,6 +2,7 @@
 //! test terminal: each test here failed on the code as first merged, and names the promise it
 //! broke.
 
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::tui_app::{key, typed};
 use crossterm::event::KeyCode;
 use orws::submit::{Applied, WriteOutcome};
@@ -75,7 +76,8 @@ fn the_undo_of_a_shared_name_does_not_warn_of_one_name_for_all() {
     };
     assert_eq!(review.purpose, Purpose::Undo);
     let text = screen(&app, (100, 30));
-    assert!(text.contains("Alpha") && text.contains("Beta"), "{text}");
+    assert_has(&text, "Alpha");
+    assert_has(&text, "Beta");
     assert!(!text.contains("same name"), "a false warning:\n{text}");
 }
 
@@ -111,8 +113,8 @@ fn leaving_a_bulk_edit_says_whole_that_no_draft_is_kept() {
             "cut at {size:?}:\n{text}"
         );
         // Nothing keeps the edits: `d` is the way out, and no "keep" answer is offered.
-        assert!(!text.contains("keep the draft"), "{text}");
-        assert!(text.contains("discard and"), "{text}");
+        assert_lacks(&text, "keep the draft");
+        assert_has(&text, "discard and");
         key(&mut app, KeyCode::Char('n'));
     }
 }
@@ -162,5 +164,5 @@ fn undoing_a_batch_already_undone_sends_nothing_to_those_that_hold_the_old_value
     assert!(app.bulk.is_none(), "no Review when nothing is to be sent");
     assert!(effects.is_empty(), "{effects:?}");
     let status = app.status.as_ref().expect("a message").text.clone();
-    assert!(status.contains("Nothing to undo"), "{status}");
+    assert_has(&status, "Nothing to undo");
 }

@@ -2,8 +2,7 @@
 //! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
 
 use crate::support::cli_bin::{self, Run};
-use crate::support::common::assert_has;
-use crate::support::common::assert_terminal_safe;
+use crate::support::common::{assert_has, assert_lacks, assert_terminal_safe};
 use crate::support::hostile_http;
 use crate::support::{self, tui_loop::Setup};
 
@@ -497,10 +496,8 @@ async fn the_demo_quit_question_promises_no_draft() {
     ui.wait_for("1 change", WAIT).await;
     ui.key(KeyCode::Char('q'));
     let screen = ui.wait_for("Quit?", WAIT).await;
-    assert!(
-        !screen.contains("keep the draft") && screen.contains("keeps no draft"),
-        "{screen}"
-    );
+    assert_lacks(&screen, "keep the draft");
+    assert_has(&screen, "keeps no draft");
 }
 
 /// Issue 9.1 for reads: `get UUID` answered with another workspace (whose slug is that uuid)

@@ -366,10 +366,7 @@ fn tui_the_tab_refuses_another_workspaces_guardrail_named_as_this_ones() {
     let Phase::LoadFailed(why) = phase else {
         panic!("{phase:?}");
     };
-    assert!(
-        why.contains(&format!("belongs to workspace {PROD_ID}")),
-        "{why}"
-    );
+    assert_has(why, &format!("belongs to workspace {PROD_ID}"));
     assert_eq!(toggle_and_send(&mut app, "enforce_zdr_openai"), None);
 }
 
@@ -421,21 +418,13 @@ async fn tui_a_write_to_a_swapped_unconfigured_guardrail_says_whose_it_wrote() {
         true,
         "the server did write dev's guardrail"
     );
-    let record = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::RecordWrite(r) => Some(r),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("recorded: {fx:?}"));
+    let record = crate::support::tui_app::recorded(&fx);
     assert_eq!(record.workspace_id, DEV_ID);
     assert_eq!(record.target.as_deref(), Some(G_DEV));
     let text = draw(&app);
-    assert!(
-        text.contains(&format!(
-            "wrote the default guardrail of workspace {DEV_ID}"
-        )),
-        "{text}"
+    assert_has(
+        &text,
+        &format!("wrote the default guardrail of workspace {DEV_ID}"),
     );
     key(&mut app, KeyCode::Char('u'));
     let g = app.tabs.guardrail.as_ref().unwrap();
@@ -621,7 +610,7 @@ async fn tui_a_create_that_is_not_ours_is_not_claimed() {
         let Err(why) = result else {
             panic!("claimed: {result:?}");
         };
-        assert!(why.contains("cannot tell that it created it"), "{why}");
+        assert_has(&why, "cannot tell that it created it");
         assert_eq!(sent(&server, "POST").len(), 1);
         assert!(exists(&world, PROD_ID));
     }
@@ -707,10 +696,7 @@ fn tui_undo_of_a_create_whose_workspace_was_recreated_deletes_nothing() {
         "no guided delete of another workspace"
     );
     let text = draw(&app);
-    assert!(
-        text.contains("Not the workspace this entry created"),
-        "{text}"
-    );
+    assert_has(&text, "Not the workspace this entry created");
 }
 
 /// A create entry without `created_at` (an older orws's): orws cannot tell its workspace from

@@ -4,6 +4,7 @@
 //! fake records no request other than GET.
 
 use crate::support;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
 use orws::api::Client;
@@ -85,7 +86,7 @@ async fn enter_is_refused(ui: &TestDriver, marker: &str) {
         "no Enter is offered on the Review: {}\n{review}",
         bar(&review)
     );
-    assert!(!review.contains("Enter sends"), "{review}");
+    assert_lacks(&review, "Enter sends");
     ui.key(KeyCode::Enter);
     let after = ui
         .wait_for("Nothing sent: --read-only refuses every write", WAIT)
@@ -339,7 +340,7 @@ async fn a_write_past_the_screens_is_refused_by_the_client() {
     let result = ui
         .wait_for("refuses every write; nothing was sent", WAIT)
         .await;
-    assert!(result.contains("PATCH /keys/"), "{result}");
+    assert_has(&result, "PATCH /keys/");
 
     assert_eq!(writes(&server), Vec::<String>::new());
     ui.key(KeyCode::Char('q'));

@@ -2,6 +2,7 @@
 //! names what went wrong.
 
 use crate::support::common;
+use crate::support::common::assert_has;
 use crate::support::tui_app::{key, typed};
 use crate::support::tui_loop::Setup;
 
@@ -52,11 +53,11 @@ fn a_long_budgets_review_scrolls_to_its_last_request_at_60x20() {
     }
     key(&mut app, KeyCode::Char('s'));
     let first = screen(&app, 60, 20);
-    assert!(first.contains("PUT daily $1"), "{first}");
+    assert_has(&first, "PUT daily $1");
     key(&mut app, KeyCode::End);
     let last = screen(&app, 60, 20);
-    assert!(last.contains("4. PUT lifetime $4"), "{last}");
-    assert!(last.contains("{\"limit_usd\":4.0}"), "{last}");
+    assert_has(&last, "4. PUT lifetime $4");
+    assert_has(&last, "{\"limit_usd\":4.0}");
 }
 
 /// Was: the Guardrail review, like the Budgets one, counted its lines before they wrapped, so
@@ -89,7 +90,7 @@ fn a_long_guardrail_review_scrolls_to_the_end_of_its_body_at_60x20() {
     }
     key(&mut app, KeyCode::Char('s'));
     let first = screen(&app, 60, 20);
-    assert!(first.contains("enforce_zdr_anthropic"), "{first}");
+    assert_has(&first, "enforce_zdr_anthropic");
     key(&mut app, KeyCode::End);
     let last = screen(&app, 60, 20);
     let body_end = last.lines().rev().nth(2).unwrap_or_default();
@@ -439,10 +440,8 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
     key(&mut app, KeyCode::Enter);
     assert!(app.admin.is_none());
     let said = status(&app);
-    assert!(
-        said.contains("Disable key \"Backend\"") && said.contains("applied"),
-        "{said}"
-    );
+    assert_has(&said, "Disable key \"Backend\"");
+    assert_has(&said, "applied");
 
     key(&mut app, KeyCode::Char('d'));
     key(&mut app, KeyCode::Enter);
@@ -451,7 +450,7 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
     ));
     key(&mut app, KeyCode::Esc);
     let said = status(&app);
-    assert!(said.contains("the server rejected the request"), "{said}");
+    assert_has(&said, "the server rejected the request");
 
     let mut app = opened();
     key(&mut app, KeyCode::Char('2'));
@@ -478,7 +477,7 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
         text.contains("daily              $11"),
         "back on the tab\n{text}"
     );
-    assert!(text.contains("Applied"), "{text}");
+    assert_has(&text, "Applied");
 
     use orws::config::Action;
     use orws::tui::screens::guardrail::{GuardrailMsg, GuardrailState};
@@ -499,7 +498,7 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
     g.act(Action::Done, None);
     assert_eq!(g.phase, orws::tui::screens::guardrail::Phase::Edit);
     let said = g.status.clone().unwrap_or_default();
-    assert!(said.contains("the server rejected the request"), "{said}");
+    assert_has(&said, "the server rejected the request");
 }
 
 /// Was: a Budgets or Guardrail Result where nothing landed offered "u undo".
@@ -564,7 +563,7 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
         remote_changes: vec![],
     })));
     let first = screen(&app, 60, 20);
-    assert!(first.contains("✓ applied"), "{first}");
+    assert_has(&first, "✓ applied");
     for code in [KeyCode::End, KeyCode::Down, KeyCode::PageDown] {
         key(&mut app, code);
         let text = screen(&app, 60, 20);

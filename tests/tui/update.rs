@@ -315,10 +315,8 @@ fn an_invalid_slug_is_flagged_at_once_and_kept() {
     typed(&mut app, "_");
     let form = app.form.as_ref().unwrap();
     let error = form.focused().error().expect("flagged on the keystroke");
-    assert!(
-        error.contains("slug") && error.contains("underscore"),
-        "{error}"
-    );
+    assert_has(&error, "slug");
+    assert_has(&error, "underscore");
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         current(&app, "slug"),
@@ -561,7 +559,7 @@ fn e_on_the_key_id_list_reopens_the_editor_on_text_it_cannot_take() {
     assert_eq!(current(&app, "io_logging_api_key_ids"), Some(Value::Null));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
     let status = app.status.clone().unwrap().text;
-    assert!(status.contains("old value"), "{status}");
+    assert_has(&status, "old value");
     // Fixed, the reason lines left in: taken.
     key(&mut app, KeyCode::Char('e'));
     let (again, _) = opened(&app.update(Msg::EditorClosed(Ok(bad.into()))));

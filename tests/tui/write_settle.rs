@@ -85,8 +85,8 @@ async fn a_key_a_colleague_moved_during_the_wait_is_not_moved_again() {
     let error = send(&client(&server.url), &moving, Some(PROD_ID), None)
         .await
         .unwrap_err();
-    assert!(error.contains("conflict"), "{error}");
-    assert!(error.contains("nothing more was sent"), "{error}");
+    assert_has(&error, "conflict");
+    assert_has(&error, "nothing more was sent");
     assert_eq!(
         writes(&log),
         1,
@@ -102,7 +102,7 @@ async fn a_key_delete_when_the_key_was_moved_away_is_a_conflict_not_deleted() {
     let error = send(&client(&server.url), &deleting, Some(PROD_ID), None)
         .await
         .unwrap_err();
-    assert!(error.contains("conflict"), "{error}");
+    assert_has(&error, "conflict");
     assert!(error.contains(DEV), "names where the key went: {error}");
     assert_eq!(writes(&log), 1, "{:?}", log.lock().unwrap());
 }
@@ -332,10 +332,8 @@ async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
     )
     .await
     .unwrap_err();
-    assert!(
-        error.contains("conflict") && error.contains("name"),
-        "{error}"
-    );
+    assert_has(&error, "conflict");
+    assert_has(&error, "name");
     assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
 }
 
