@@ -2,7 +2,7 @@
 //! each test names a defect found by attacking the commands, and fails on the code before its fix.
 
 use crate::support::cli_bin;
-use crate::support::common::{assert_has, assert_lacks};
+use crate::support::common::{assert_has, assert_has_for, assert_lacks, assert_lacks_for};
 use crate::support::hostile_http;
 use crate::support::sent::Sent;
 
@@ -396,8 +396,8 @@ fn the_key_echoed_in_a_refusal_is_not_printed() {
         let mut all = vec!["--base-url", server.url.as_str()];
         all.extend_from_slice(&args);
         let r = orws(&all);
-        assert!(!r.stderr.contains(&KEY[8..]), "{args:?}: {}", r.stderr);
-        assert!(!r.stdout.contains(&KEY[8..]), "{args:?}: {}", r.stdout);
+        assert_lacks_for(format_args!("{args:?}"), &r.stderr, &KEY[8..]);
+        assert_lacks_for(format_args!("{args:?}"), &r.stdout, &KEY[8..]);
     }
 }
 
@@ -493,7 +493,7 @@ fn read_only_refuses_and_dry_run_only_reads_every_write() {
         args.extend_from_slice(&c);
         let r = at(&server, &args);
         assert_eq!(r.code, 2, "{c:?}: {r:?}");
-        assert!(r.stderr.contains("read-only"), "{c:?}: {}", r.stderr);
+        assert_has_for(format_args!("{c:?}"), &r.stderr, "read-only");
         assert!(server.requests().is_empty(), "{c:?}");
         assert_eq!(r.stdout, "", "{c:?}");
         for output in ["table", "json"] {

@@ -3,7 +3,7 @@
 //! trips in every format; conflicts and failures injected between plan and apply.
 
 use crate::support::cli_bin;
-use crate::support::common::{assert_has, assert_lacks};
+use crate::support::common::{assert_has, assert_has_for, assert_lacks};
 use crate::support::pty_screen;
 
 use cli_bin::*;
@@ -106,11 +106,7 @@ fn every_format_round_trips_with_no_changes_and_clears_through_null() {
         let file = export_all(&server, d.path(), name);
         let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
         assert_eq!(r.code, 0, "{name}: {r:?}");
-        assert!(
-            r.stdout.contains("no changes: the 15 workspaces"),
-            "{name}: {}",
-            r.stdout
-        );
+        assert_has_for(name, &r.stdout, "no changes: the 15 workspaces");
         assert_has(&r.stdout, "; 0 on the server not managed");
     }
     // Clearing: null in YAML and JSON, `clear` in TOML.

@@ -3,7 +3,7 @@
 //! request (product.md sections 1 and 5).
 
 use crate::support::cli_bin::{self, Out as Run, orws_env as orws};
-use crate::support::common::{assert_has, assert_lacks, assert_terminal_safe};
+use crate::support::common::{assert_has, assert_has_for, assert_lacks, assert_terminal_safe};
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
@@ -58,11 +58,7 @@ fn list_and_get_tables_escape_server_text() {
         let run = against(&server.url, args);
         assert_eq!(run.code, 0, "{run:?}");
         assert_terminal_safe(&run.stdout);
-        assert!(
-            run.stdout.contains(EVIL_ESCAPED),
-            "{args:?}: {}",
-            run.stdout
-        );
+        assert_has_for(format_args!("{args:?}"), &run.stdout, EVIL_ESCAPED);
     }
     let run = against(&server.url, &["get", "production"]);
     assert_has(&run.stdout, "\\x9d8;;http://evil\\x9c");
@@ -181,7 +177,7 @@ fn unknown_numbers_keep_their_exact_digits() {
         "\"x_neg\": -9007199254740993",
         "\"io_logging_sampling_rate\": 1.0",
     ] {
-        assert!(run.stdout.contains(digits), "{digits}: {}", run.stdout);
+        assert_has_for(digits, &run.stdout, digits);
     }
     let run = against(&server.url, &["get", "production"]);
     assert_has(&run.stdout, "123456789012345678901234567890");

@@ -3,7 +3,7 @@
 //! it broke.
 
 use crate::support::cli_bin;
-use crate::support::common::assert_has;
+use crate::support::common::{assert_has, assert_has_for};
 
 use cli_bin::*;
 use orws::fake::FakeServer;
@@ -333,11 +333,7 @@ fn a_history_entry_naming_a_field_that_is_not_editable_is_never_sent() {
     for id in ["e-id", "e-odd", "e-batch"] {
         let r = run_in(home.path(), &server, &["revert", id, "--yes"]);
         assert_eq!(r.code, 2, "{id}: {}", r.stderr);
-        assert!(
-            r.stderr.contains("not an editable field"),
-            "{id}: {}",
-            r.stderr
-        );
+        assert_has_for(id, &r.stderr, "not an editable field");
         assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
     }
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));

@@ -5,7 +5,7 @@
 //! `members remove` reading every key of the organisation first.
 
 use crate::support::cli_bin;
-use crate::support::common::assert_has;
+use crate::support::common::{assert_has, assert_has_for};
 
 use cli_bin::*;
 use orws::fake::FakeServer;
@@ -68,12 +68,8 @@ fn a_revert_whose_values_break_a_field_rule_is_refused_before_any_request() {
             }
             let r = run_in(h, &server, &args);
             assert_eq!(r.code, 2, "{id}: {}", r.stderr);
-            assert!(
-                r.stderr.contains("slug has an uppercase letter"),
-                "{id}: {}",
-                r.stderr
-            );
-            assert!(r.stderr.contains("nothing was sent"), "{id}: {}", r.stderr);
+            assert_has_for(id, &r.stderr, "slug has an uppercase letter");
+            assert_has_for(id, &r.stderr, "nothing was sent");
         }
     }
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
@@ -247,9 +243,9 @@ fn a_write_whose_history_cannot_be_recorded_stands_and_exits_1() {
     ] {
         let r = run_in(h, &server, args);
         assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("symbolic link"), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("stands"), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("orws revert"), "{args:?}: {}", r.stderr);
+        assert_has_for(format_args!("{args:?}"), &r.stderr, "symbolic link");
+        assert_has_for(format_args!("{args:?}"), &r.stderr, "stands");
+        assert_has_for(format_args!("{args:?}"), &r.stderr, "orws revert");
         // The result is still printed: the write happened.
         assert!(!r.stdout.is_empty(), "{args:?}: {}", r.stderr);
     }

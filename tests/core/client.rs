@@ -2,9 +2,10 @@
 //! the exact bytes sent, and every fault (product.md section 5, testing.md layer 4).
 
 use crate::support::common::{assert_has, assert_lacks};
+use crate::support::sent::Sent;
 use crate::support::{self, client::Notices};
 use orws::api::{ApiError, ApiKey, Client, ClientConfig, RetryNotice};
-use orws::fake::{self, FakeConfig, FakeServer, Fault, RecordedRequest};
+use orws::fake::{self, FakeConfig, FakeServer, Fault};
 use orws::workspace::{PatchBody, Workspace};
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex};
@@ -47,14 +48,6 @@ fn assert_secret_free(e: &ApiError) {
             "the key leaks: {text}"
         );
     }
-}
-
-fn requests_of(server: &FakeServer, method: &str) -> Vec<RecordedRequest> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == method)
-        .collect()
 }
 
 fn query_param(path: &str, name: &str) -> Option<String> {
@@ -106,7 +99,8 @@ async fn list_seeded(n: usize) -> (Vec<Workspace>, Vec<(usize, usize)>) {
     .await;
     let (client, _) = client(&server);
     let all = client.list().await.expect("the list");
-    let pages = requests_of(&server, "GET")
+    let pages = server
+        .sent_with("GET")
         .iter()
         .map(|r| {
             assert!(
@@ -195,7 +189,8 @@ async fn get_by_slug_and_by_uuid() {
         server.workspace("production").unwrap(),
         "exactly what the server holds"
     );
-    let paths: Vec<String> = requests_of(&server, "GET")
+    let paths: Vec<String> = server
+        .sent_with("GET")
         .into_iter()
         .map(|r| r.path)
         .collect();
@@ -289,7 +284,7 @@ async fn patch_sends_exactly_the_body_to_the_uuid() {
     );
     let after = client.patch(before.id(), &patch).await.unwrap();
 
-    let patches = requests_of(&server, "PATCH");
+    let patches = server.sent_with("PATCH");
     assert_eq!(patches.len(), 1);
     assert_eq!(patches[0].path, format!("/api/v1/workspaces/{PROD_ID}"));
     assert_eq!(patches[0].body, r#"{"name":"Prod 2","description":null}"#);
@@ -379,7 +374,7 @@ async fn bad_request_without_a_field() {
     assert!(e.to_string().contains("rejected"), "{e}");
     assert_secret_free(&e);
     assert!(seen(&notices).is_empty());
-    assert_eq!(requests_of(&server, "PATCH").len(), 1);
+    assert_eq!(server.sent_with("PATCH").len(), 1);
 }
 
 #[tokio::test]
@@ -436,7 +431,7 @@ async fn rate_limit_is_retried_after_retry_after() {
     // The fake sends Retry-After: 1, which wins over the 10 ms backoff.
     assert_eq!(n[0].wait, Duration::from_secs(1));
     assert_has(&n[0].reason, "429");
-    assert_eq!(requests_of(&server, "GET").len(), 2);
+    assert_eq!(server.sent_with("GET").len(), 2);
 }
 
 #[tokio::test]
@@ -454,7 +449,7 @@ async fn unavailable_is_retried_and_the_patch_lands_once() {
         "{n:?}"
     );
     assert!(n.iter().all(|n| n.wait == Duration::from_secs(1)), "{n:?}");
-    let patches = requests_of(&server, "PATCH");
+    let patches = server.sent_with("PATCH");
     assert_eq!(patches.len(), 3);
     assert!(
         patches.iter().all(|r| r.body == r#"{"name":"After 503"}"#),
@@ -480,7 +475,7 @@ async fn persistent_unavailable_gives_up_busy_after_three_tries() {
     assert!(e.to_string().contains('3'), "{e}");
     assert_secret_free(&e);
     assert_eq!(seen(&notices).len(), 2);
-    assert_eq!(requests_of(&server, "GET").len(), 3, "at most 3 tries");
+    assert_eq!(server.sent_with("GET").len(), 3, "at most 3 tries");
 }
 
 #[tokio::test]

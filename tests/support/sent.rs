@@ -1,26 +1,46 @@
-//! What a server was sent, counted by method, for the fake and the hostile servers alike.
+//! What a server was sent, by method, for the fake and the hostile servers alike.
 
-use super::hostile_http::Hostile;
-use orws::fake::FakeServer;
+use super::hostile_http::{Hostile, Request};
+use orws::fake::{FakeServer, RecordedRequest};
 
 pub trait Sent {
-    /// The method of every request so far, in order.
-    fn methods(&self) -> Vec<String>;
+    type Request;
+
+    /// Every request so far, in order.
+    fn all(&self) -> Vec<Self::Request>;
+
+    fn method(request: &Self::Request) -> &str;
+
+    /// The requests with `method`, in order.
+    fn sent_with(&self, method: &str) -> Vec<Self::Request> {
+        self.all()
+            .into_iter()
+            .filter(|r| Self::method(r) == method)
+            .collect()
+    }
 
     /// How many requests with `method` the server got.
     fn sent(&self, method: &str) -> usize {
-        self.methods().iter().filter(|m| *m == method).count()
+        self.sent_with(method).len()
     }
 }
 
-impl Sent for FakeServer {
-    fn methods(&self) -> Vec<String> {
-        self.requests().into_iter().map(|r| r.method).collect()
-    }
+/// Both servers keep their requests the same way: a `method` field on each.
+macro_rules! sent_for {
+    ($server:ty, $request:ty) => {
+        impl Sent for $server {
+            type Request = $request;
+
+            fn all(&self) -> Vec<$request> {
+                self.requests()
+            }
+
+            fn method(request: &$request) -> &str {
+                &request.method
+            }
+        }
+    };
 }
 
-impl Sent for Hostile {
-    fn methods(&self) -> Vec<String> {
-        self.requests().into_iter().map(|r| r.method).collect()
-    }
-}
+sent_for!(FakeServer, RecordedRequest);
+sent_for!(Hostile, Request);

@@ -58,3 +58,16 @@ pub fn recorded(effects: &[Effect]) -> &WriteRecord {
         })
         .unwrap_or_else(|| panic!("no history entry: {effects:?}"))
 }
+
+pub fn keys_of(ws: &str) -> Vec<orws::admin::keys::Key> {
+    [("h1", "Backend", false), ("h2", "Old", true)]
+        .iter()
+        .map(|(h, name, disabled)| {
+            serde_json::from_value(serde_json::json!({
+                "hash": h, "name": name, "workspace_id": ws, "disabled": disabled,
+                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
+            }))
+            .unwrap()
+        })
+        .collect()
+}

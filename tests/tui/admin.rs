@@ -3,7 +3,7 @@
 use crate::support::common;
 use crate::support::common::{assert_has, assert_lacks};
 use crate::support::tui_app::draw;
-use crate::support::tui_app::{key, typed};
+use crate::support::tui_app::{key, keys_of, typed};
 
 use crossterm::event::KeyCode;
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
@@ -110,19 +110,6 @@ fn opening_another_workspace_starts_on_settings() {
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Picker));
     assert_eq!(app.tabs.current, Tab::Settings);
-}
-
-fn keys_of(ws: &str) -> Vec<orws::admin::keys::Key> {
-    [("h1", "Backend", false), ("h2", "Old", true)]
-        .iter()
-        .map(|(h, name, disabled)| {
-            serde_json::from_value(serde_json::json!({
-                "hash": h, "name": name, "workspace_id": ws, "disabled": disabled,
-                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
-            }))
-            .unwrap()
-        })
-        .collect()
 }
 
 fn keys_tab() -> App {

@@ -2,7 +2,9 @@
 //! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
 
 use crate::support::cli_bin::{self, Run};
-use crate::support::common::{assert_has, assert_lacks, assert_terminal_safe};
+use crate::support::common::{
+    assert_has, assert_has_for, assert_lacks, assert_lacks_for, assert_terminal_safe,
+};
 use crate::support::hostile_http;
 use crate::support::{self, tui_loop::Setup};
 
@@ -429,20 +431,16 @@ fn a_partly_applied_write_is_not_called_not_applied() {
         ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("was not applied"),
-        "the server holds description=NEWD, yet: {}",
-        run.stderr
+    assert_lacks_for(
+        "the server holds description=NEWD, yet",
+        &run.stderr,
+        "was not applied",
     );
     assert_has(
         &run.stderr,
         "partly applied: description landed, name did not",
     );
-    assert!(
-        run.stdout.contains("NEWD"),
-        "what landed is shown: {}",
-        run.stdout
-    );
+    assert_has_for("what landed is shown", &run.stdout, "NEWD");
 }
 
 /// Issue 10.6 "a config that binds one key to two actions of one screen is refused, naming

@@ -9,6 +9,7 @@ use crate::support::cli_bin;
 use crate::support::client::client;
 use crate::support::common::{assert_has, assert_lacks};
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 use crate::support::tui_app::key;
 
 use cli_bin::{DEV_ID, Out, PROD_ID, STAGING_ID, orws_at};
@@ -189,14 +190,6 @@ fn history(home: &Path) -> Vec<Value> {
         .collect()
 }
 
-fn sent(server: &Hostile, method: &str) -> Vec<Request> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == method)
-        .collect()
-}
-
 fn guardrail_of(world: &Arc<Mutex<World>>, id: &str) -> Option<Value> {
     let mut w = world.lock().unwrap();
     find(&mut w.guardrails, id).cloned()
@@ -224,7 +217,7 @@ fn cli_guardrail_patch_through_a_swapped_guardrail_id_writes_nothing() {
     assert_ne!(r.code, 0, "{r:?}");
     assert_has(&r.stderr, &format!("belongs to workspace {PROD_ID}"));
     assert_has(&r.stderr, "nothing was sent");
-    assert!(sent(&server, "PATCH").is_empty());
+    assert!(server.sent_with("PATCH").is_empty());
     assert_eq!(
         guardrail_of(&world, G_PROD).unwrap()["enforce_zdr_openai"],
         false
@@ -307,7 +300,7 @@ fn cli_an_unconfigured_guardrail_needs_the_same_id_on_both_reads() {
     );
     assert_eq!(r.code, 3, "{r:?}");
     assert_has(&r.stderr, "nothing was sent");
-    assert!(sent(&server, "PATCH").is_empty());
+    assert!(server.sent_with("PATCH").is_empty());
     assert!(guardrail_of(&world, G_DEV).is_none());
     assert!(guardrail_of(&world, G_STAGING).is_none());
 }
@@ -391,7 +384,7 @@ async fn tui_the_send_refuses_a_guardrail_that_names_another_workspace_now() {
         panic!("{msg:?}");
     };
     assert!(e.to_string().contains(PROD_ID), "{e}");
-    assert!(sent(&server, "PATCH").is_empty());
+    assert!(server.sent_with("PATCH").is_empty());
     assert_eq!(
         guardrail_of(&world, G_PROD).unwrap()["enforce_zdr_openai"],
         false
@@ -549,7 +542,7 @@ fn cli_a_create_answered_with_an_existing_workspace_is_not_claimed() {
     // Nothing to revert, so nothing of production's can be deleted through it.
     let r = run(home.path(), &server.url, &["revert", "HEAD", "--yes"]);
     assert_ne!(r.code, 0, "{r:?}");
-    assert!(sent(&server, "DELETE").is_empty());
+    assert!(server.sent_with("DELETE").is_empty());
     assert!(exists(&world, PROD_ID));
 }
 
@@ -563,7 +556,7 @@ fn cli_a_colleague_creating_the_slug_during_a_429_wait_is_not_claimed() {
     assert_eq!(r.code, 3, "{r:?}");
     assert_has(&r.stderr, "cannot tell that it created it");
     assert_lacks(&r.stderr, "Colleague Team\n");
-    assert_eq!(sent(&server, "POST").len(), 1, "nothing more is sent");
+    assert_eq!(server.sent_with("POST").len(), 1, "nothing more is sent");
     assert!(history(home.path()).is_empty(), "nothing recorded");
     assert!(exists(&world, COLLEAGUE_ID));
 }
@@ -581,7 +574,7 @@ fn cli_a_colleague_create_with_a_field_not_sent_is_not_claimed() {
     assert_has(&r.stderr, "cannot tell that it created it");
     assert_has(&r.stderr, "description");
     assert_lacks(&r.stderr, "created workspace");
-    assert_eq!(sent(&server, "POST").len(), 1, "nothing more is sent");
+    assert_eq!(server.sent_with("POST").len(), 1, "nothing more is sent");
     assert!(history(home.path()).is_empty(), "nothing recorded");
     assert!(exists(&world, COLLEAGUE_ID));
 }
@@ -611,7 +604,7 @@ async fn tui_a_create_that_is_not_ours_is_not_claimed() {
             panic!("claimed: {result:?}");
         };
         assert_has(&why, "cannot tell that it created it");
-        assert_eq!(sent(&server, "POST").len(), 1);
+        assert_eq!(server.sent_with("POST").len(), 1);
         assert!(exists(&world, PROD_ID));
     }
 }
@@ -649,7 +642,7 @@ fn cli_revert_of_a_create_whose_workspace_was_recreated_deletes_nothing() {
             assert_eq!(r.code, 3, "{r:?}");
             assert_has(&r.stderr, "not the one this entry created");
         }
-        assert!(sent(&server, "DELETE").is_empty(), "same id: {same_id}");
+        assert!(server.sent_with("DELETE").is_empty(), "same id: {same_id}");
         assert_eq!(world.lock().unwrap().workspaces.len(), 4);
     }
 }
@@ -713,7 +706,7 @@ fn an_entry_without_created_at_cannot_be_undone_and_says_so() {
     let r = run(home.path(), &server.url, &["revert", &id, "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert_has(&r.stderr, "recorded no created_at");
-    assert!(sent(&server, "DELETE").is_empty());
+    assert!(server.sent_with("DELETE").is_empty());
     assert!(exists(&world, NEW_ID));
     // The TUI history says the same and opens nothing.
     let entry: orws::state::history::HistoryEntry = serde_json::from_value(h[0].clone()).unwrap();

@@ -3,7 +3,7 @@
 
 use crate::support::common;
 use crate::support::common::assert_has;
-use crate::support::tui_app::{key, typed};
+use crate::support::tui_app::{key, keys_of, typed};
 use crate::support::tui_loop::Setup;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -102,19 +102,9 @@ fn keys_tab() -> App {
     app.update(app.loaded(Ok(common::production())));
     let id = common::production().id().to_string();
     key(&mut app, KeyCode::Char('4'));
-    let keys = [("h1", "Backend", false), ("h2", "Old", true)]
-        .iter()
-        .map(|(h, name, disabled)| {
-            serde_json::from_value(serde_json::json!({
-                "hash": h, "name": name, "workspace_id": id, "disabled": disabled,
-                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
-            }))
-            .unwrap()
-        })
-        .collect();
     app.update(Msg::KeysLoaded {
+        result: Ok(keys_of(&id)),
         workspace_id: id,
-        result: Ok(keys),
     });
     app
 }

@@ -5,7 +5,7 @@
 
 use crate::support::cli_bin;
 use crate::support::client::client;
-use crate::support::common::assert_has;
+use crate::support::common::{assert_has, assert_has_for};
 use crate::support::hostile_http;
 use crate::support::sent::Sent;
 
@@ -141,11 +141,7 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
         "400",
     ]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
-    assert!(
-        r.stderr.contains("$450"),
-        "says what the server holds: {}",
-        r.stderr
-    );
+    assert_has_for("says what the server holds", &r.stderr, "$450");
     assert_has(&r.stderr, "nothing more was sent");
     assert_eq!(
         *puts.lock().unwrap(),
