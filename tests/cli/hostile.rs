@@ -41,13 +41,7 @@ fn evil_server() -> hostile_http::Hostile {
         if req.path.contains("/workspaces?") {
             return Reply::json(200, &json!({"data": [evil_workspace()], "total_count": 1}));
         }
-        let mut ws = evil_workspace();
-        if let Ok(Value::Object(patch)) = serde_json::from_slice::<Value>(&req.body) {
-            for (k, v) in patch {
-                ws[k] = v;
-            }
-        }
-        Reply::json(200, &json!({ "data": ws }))
+        hostile_http::patched(evil_workspace(), req)
     })
 }
 
@@ -100,12 +94,8 @@ fn the_patch_table_escapes_server_text() {
 /// stderr, the key redacted.
 #[test]
 fn error_messages_are_escaped_and_the_key_redacted() {
-    let server = serve(|req: &Request, _| {
-        let auth = req.header("authorization").unwrap_or_default();
-        Reply::json(
-            400,
-            &json!({"error": {"message": format!("bad \x1b]0;pwned\x07 name; you sent {auth}")}}),
-        )
+    let server = hostile_http::echoing_auth(400, |auth| {
+        format!("bad \x1b]0;pwned\x07 name; you sent {auth}")
     });
     for args in [
         &["get", "production"][..],

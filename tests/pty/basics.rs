@@ -8,7 +8,9 @@
 use crate::support::common::{assert_has, assert_lacks};
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, contains, has_row, rfind, stty_flag};
+use pty_screen::{
+    FakeProcess, Pty, Sandbox, WAIT, assert_restored, contains, has_row, rfind, stty_flag,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -333,15 +335,7 @@ fn stop_signals_restore_the_terminal_and_keep_the_draft() {
             code,
             "SIG{signal}: exit 128 + the signal's number, so scripts can tell"
         );
-        let after = pty.stty();
-        assert!(
-            stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
-            "SIG{signal}: raw mode is off after exit:\n{after}"
-        );
-        let raw = pty.raw();
-        let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
-        let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
-        assert!(left > entered, "SIG{signal}: still on the alternate screen");
+        assert_restored(&pty, &format!("SIG{signal}"));
         let text = sb.draft_text(fake.host(), PROD);
         assert!(
             text.contains("Production signalled"),

@@ -6,7 +6,9 @@
 use crate::support::common::assert_has;
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, bulk_sort_to_exacto, has_row, rfind, stty_flag};
+use pty_screen::{
+    FakeProcess, Pty, Sandbox, WAIT, assert_restored, bulk_sort_to_exacto, has_row, rfind,
+};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -29,19 +31,6 @@ fn history_lines(sb: &Sandbox) -> Vec<Value> {
         .collect()
 }
 
-/// The terminal is cooked again and off the alternate screen.
-fn assert_restored(pty: &Pty) {
-    let after = pty.stty();
-    assert!(
-        stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
-        "raw mode is off after exit:\n{after}"
-    );
-    let raw = pty.raw();
-    let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
-    let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
-    assert!(left > entered, "still on the alternate screen");
-}
-
 #[test]
 fn sigterm_during_a_submit_lets_it_land_records_it_and_exits_143() {
     let sb = Sandbox::new();
@@ -62,7 +51,7 @@ fn sigterm_during_a_submit_lets_it_land_records_it_and_exits_143() {
     pty.signal("TERM");
     let status = pty.wait_exit(WAIT);
     assert_eq!(status.exit_code(), 143, "exit 128 + SIGTERM");
-    assert_restored(&pty);
+    assert_restored(&pty, "after exit");
     assert_eq!(
         server_workspace(&fake, PROD)["name"],
         "Production termed",
@@ -95,7 +84,7 @@ fn sigterm_during_a_bulk_run_records_what_landed_and_exits_143() {
     pty.signal("TERM");
     let status = pty.wait_exit(WAIT);
     assert_eq!(status.exit_code(), 143, "exit 128 + SIGTERM");
-    assert_restored(&pty);
+    assert_restored(&pty, "after exit");
     let landed: Vec<&str> = ["staging", "dev"]
         .into_iter()
         .filter(|ws| server_workspace(&fake, ws)["default_provider_sort"] == "exacto")
@@ -140,7 +129,7 @@ fn sigquit_during_a_submit_quits_at_once_saying_it_may_still_land() {
         "it waited for the answer"
     );
     assert_eq!(status.exit_code(), 131, "exit 128 + SIGQUIT");
-    assert_restored(&pty);
+    assert_restored(&pty, "after exit");
     // What was written once the terminal was given back.
     let raw = pty.raw();
     let back = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");

@@ -436,6 +436,14 @@ fn items(app: &App) -> Vec<orws::batch::Item> {
     }
 }
 
+/// The item's write met a colleague's change of the same field (the sort set to exacto).
+fn conflicted(item: &orws::batch::Item) -> WriteOutcome {
+    let mut server = item.base.clone();
+    server.set("default_provider_sort", json!("exacto"));
+    let report = orws::workspace::check_conflicts(&item.base, &server, &item.patch);
+    WriteOutcome::Conflict { server, report }
+}
+
 fn applied(item: &orws::batch::Item) -> WriteOutcome {
     let after = item.patch.apply_to(&item.base);
     WriteOutcome::Applied(Box::new(Applied {
@@ -503,12 +511,9 @@ fn progress_counts_done_and_says_slowed_down_and_stopping() {
 fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
     let mut app = progress();
     let items = items(&app);
-    let mut server = items[1].base.clone();
-    server.set("default_provider_sort", json!("exacto"));
-    let report = orws::workspace::check_conflicts(&items[1].base, &server, &items[1].patch);
     let outcomes = vec![
         Some(applied(&items[0])),
-        Some(WriteOutcome::Conflict { server, report }),
+        Some(conflicted(&items[1])),
         Some(WriteOutcome::NotApplied {
             error: ApiError::BadRequest {
                 message: "boom".into(),
@@ -577,12 +582,9 @@ fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
 fn with_only_applied_and_conflicts_there_is_nothing_to_try_again() {
     let mut app = progress();
     let items = items(&app);
-    let mut server = items[1].base.clone();
-    server.set("default_provider_sort", json!("exacto"));
-    let report = orws::workspace::check_conflicts(&items[1].base, &server, &items[1].patch);
     app.update(Msg::Bulk(BulkMsg::Finished(vec![
         Some(applied(&items[0])),
-        Some(WriteOutcome::Conflict { server, report }),
+        Some(conflicted(&items[1])),
         Some(applied(&items[2])),
     ])));
     key(&mut app, KeyCode::Char('r'));

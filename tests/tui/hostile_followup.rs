@@ -29,15 +29,7 @@ fn workspace(id: &str, slug: &str) -> Value {
 
 /// A server whose workspace carries `id`; a PATCH is applied (and answered), then forgotten.
 fn server_with_id(id: &'static str) -> hostile_http::Hostile {
-    serve(move |req: &Request, _| {
-        let mut ws = workspace(id, "prod");
-        if let Ok(Value::Object(patch)) = serde_json::from_slice::<Value>(&req.body) {
-            for (k, v) in patch {
-                ws[k] = v;
-            }
-        }
-        Reply::json(200, &json!({ "data": ws }))
-    })
+    serve(move |req: &Request, _| hostile_http::patched(workspace(id, "prod"), req))
 }
 
 /// Issue 9.1: every write goes to the workspace that was loaded. A server that answers the GET

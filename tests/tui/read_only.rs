@@ -5,7 +5,7 @@
 
 use crate::support;
 use crate::support::common::{assert_has, assert_lacks};
-use crate::support::tui_loop::{Setup, WAIT, fake};
+use crate::support::tui_loop::{Setup, WAIT, delete_development, fake};
 use crossterm::event::KeyCode;
 use orws::api::Client;
 use orws::fake::FakeServer;
@@ -237,13 +237,7 @@ async fn create_delete_bulk_and_history_undo_send_nothing() {
     ui.wait_for("WORKSPACES", WAIT).await;
 
     // Delete a workspace without keys (the guided delete).
-    ui.key(KeyCode::Char('/'));
-    ui.text("Development");
-    ui.key(KeyCode::Enter);
-    ui.key(KeyCode::Char('D'));
-    ui.wait_for("No API keys left in it", WAIT).await;
-    ui.text("dev");
-    ui.key(KeyCode::Enter);
+    delete_development(&ui).await;
     enter_is_refused(
         &ui,
         "DELETE /workspaces/b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d",
