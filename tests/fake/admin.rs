@@ -642,11 +642,7 @@ async fn budgets_rules_and_a_planned_change_r8_to_r13() {
     c.delete_budget("research", Interval::Weekly).await.unwrap();
     c.delete_budget(PRODUCTION, Interval::Daily).await.unwrap();
     assert_eq!(
-        c.get_budgets(PRODUCTION)
-            .await
-            .unwrap()
-            .limits
-            .get(Interval::Daily),
+        crate::support::client::limit_of(&c, PRODUCTION, Interval::Daily).await,
         None
     );
     assert!(c.get_budgets("research").await.unwrap().limits.is_empty());
@@ -813,11 +809,7 @@ async fn faults_apply_to_admin_routes_and_writes_are_never_retried_blindly() {
     }
     assert_eq!(s.sent("PUT"), 1);
     assert_eq!(
-        c.get_budgets(PRODUCTION)
-            .await
-            .unwrap()
-            .limits
-            .get(Interval::Lifetime),
+        crate::support::client::limit_of(&c, PRODUCTION, Interval::Lifetime).await,
         None
     );
     // A read is retried.

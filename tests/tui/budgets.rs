@@ -318,11 +318,7 @@ async fn the_fake_receives_exactly_the_planned_requests_in_order() {
         ]
     );
     assert_eq!(
-        c.get_budgets(PRODUCTION)
-            .await
-            .unwrap()
-            .limits
-            .get(Interval::Daily),
+        crate::support::client::limit_of(&c, PRODUCTION, Interval::Daily).await,
         Some(200.0)
     );
 }
