@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// orws against `server` with the state kept in `home` across runs (stdin not a terminal).
 fn run(home: &Path, server: &FakeServer, args: &[&str]) -> Run {
-    cli_bin::orws_at(home, &server.url(), args)
+    cli_bin::orws_at(home, server.url(), args)
 }
 
 fn history_json(home: &Path, server: &FakeServer, args: &[&str]) -> Vec<Value> {

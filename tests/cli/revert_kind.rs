@@ -6,10 +6,9 @@
 use crate::support::cli_bin;
 use crate::support::common::{assert_has, assert_lacks};
 
-use cli_bin::{DEV_ID, Out, PROD_ID, STAGING_ID, STAGING_KEY, fake, orws_at, writes};
+use cli_bin::{DEV_ID, Out, PROD_ID, STAGING_ID, STAGING_KEY, fake, ok_at, orws_at, writes};
 use orws::fake::FakeServer;
 use serde_json::Value;
-use std::path::Path;
 
 /// One home and the fake it writes to.
 struct World {
@@ -26,7 +25,7 @@ impl World {
     }
 
     fn run(&self, args: &[&str]) -> Out {
-        orws_at(self.home.path(), &self.server.url(), args)
+        orws_at(self.home.path(), self.server.url(), args)
     }
 
     /// `args` run, which must succeed.
@@ -80,12 +79,6 @@ impl World {
         let r = self.ok(&["--output", "json", "get", ws]);
         serde_json::from_str::<Value>(&r.stdout).unwrap()["description"].clone()
     }
-}
-
-fn ok_at(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
-    let r = orws_at(home, &server.url(), args);
-    assert_eq!(r.code, 0, "orws {args:?}: {r:?}");
-    r
 }
 
 /// Before: the undo was recorded as one more `patch`, naming nothing.
