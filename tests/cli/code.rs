@@ -154,12 +154,11 @@ fn every_format_round_trips_with_no_changes_and_clears_through_null() {
 fn a_field_left_out_is_not_managed_and_unmanaged_workspaces_are_counted() {
     let server = fake();
     let d = dir();
-    let file = d.path().join("one.yaml");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "one.yaml",
         format!("workspaces:\n  {PROD_ID}:\n    name: Prod\n"),
-    )
-    .unwrap();
+    );
     let r = at(&server, &["plan", path_str(&file)]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_has(&r.stdout, "name   Production  Prod\n");
@@ -517,14 +516,13 @@ fn a_file_breaking_a_rule_is_refused_with_file_line_and_field_before_any_request
 fn an_entry_for_a_workspace_not_on_the_server_is_refused() {
     let server = fake();
     let d = dir();
-    let file = d.path().join("ws.json");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "ws.json",
         format!(
             "{{\"workspaces\": {{\n  \"{PROD_ID}\": {{\"name\": \"P\"}},\n  \"00000000-0000-4000-8000-000000000000\": {{\"name\": \"New\"}}\n}}}}"
         ),
-    )
-    .unwrap();
+    );
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert_has(
@@ -548,8 +546,7 @@ fn export_needs_workspaces_or_all_and_resolves_slugs() {
     assert!(prod < staging, "sorted by uuid:\n{}", r.stdout);
     assert_eq!(r.stdout.matches("    slug: ").count(), 2, "{}", r.stdout);
     let d = dir();
-    let target = d.path().join("target");
-    std::fs::write(&target, "keep").unwrap();
+    let target = written(d.path(), "target", "keep");
     let link = d.path().join("link.toml");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let r = at(&server, &["export", "--all", "-o", path_str(&link)]);
@@ -562,12 +559,11 @@ fn server_text_in_a_plan_is_escaped() {
     let server = fake();
     assert!(server.set_field(PROD_ID, "name", json!("Evil\u{1b}]0;x\u{7}\u{1b}[2J")));
     let d = dir();
-    let file = d.path().join("ws.toml");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "ws.toml",
         format!("[workspaces.\"{PROD_ID}\"]\nname = \"Good\"\n"),
-    )
-    .unwrap();
+    );
     let r = at(&server, &["plan", path_str(&file)]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_has(&r.stdout, "Evil\\x1b]0;x\\x07\\x1b[2J");
@@ -644,8 +640,7 @@ fn a_json_plan_from_stdout_is_a_saved_plan_and_apply_reports_in_json() {
         json!([{"field": "name", "server": "Staging", "file": "Staging 2"}])
     );
     assert_eq!(staging["base"]["name"], "Staging");
-    let printed = d.path().join("printed.json");
-    std::fs::write(&printed, &r.stdout).unwrap();
+    let printed = written(d.path(), "printed.json", &r.stdout);
     let r = at(
         &server,
         &["--output", "json", "apply", path_str(&printed), "--yes"],

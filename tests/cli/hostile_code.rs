@@ -127,12 +127,11 @@ fn plan_out_onto_the_file_it_plans_is_refused_and_the_file_kept() {
 fn a_saved_plan_naming_a_workspace_twice_is_refused() {
     let server = fake();
     let d = tempfile::tempdir().unwrap();
-    let file = d.path().join("ws.toml");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "ws.toml",
         format!("[workspaces.\"{PROD_ID}\"]\nname = \"X1\"\n"),
-    )
-    .unwrap();
+    );
     let saved = d.path().join("ws.plan");
     let r = at(
         &server,
@@ -178,14 +177,13 @@ fn apply_with_stderr_closed_finishes_and_records_its_writes() {
     use std::time::{Duration, Instant};
     let server = fake();
     let home = tempfile::tempdir().unwrap();
-    let file = home.path().join("ws.toml");
-    std::fs::write(
-        &file,
+    let file = written(
+        home.path(),
+        "ws.toml",
         format!(
             "[workspaces.\"{PROD_ID}\"]\nname = \"P2\"\n[workspaces.\"{STAGING_ID}\"]\nname = \"S2\"\n"
         ),
-    )
-    .unwrap();
+    );
     let mut child = cli_bin::command_at(
         home.path(),
         &server.url(),

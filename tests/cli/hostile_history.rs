@@ -143,12 +143,11 @@ fn reverting_an_entry_twice_sends_nothing_the_second_time() {
     let (server, home) = fake_and_home();
     let h = home.path();
     ok_at(h, &server, &["patch", PROD_ID, "--set", "name=Prod 2"]);
-    let file = h.join("ws.toml");
-    std::fs::write(
-        &file,
+    let file = written(
+        h,
+        "ws.toml",
         format!("[workspaces.\"{STAGING_ID}\"]\nname = \"Stag 2\"\n"),
-    )
-    .unwrap();
+    );
     ok_at(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
     let ids = history_ids(h, &server);
     assert_eq!(ids.len(), 2);

@@ -31,23 +31,31 @@ fn history_lines(sb: &Sandbox) -> Vec<Value> {
         .collect()
 }
 
+/// The form on production against a fake answering after `latency_ms`: `suffix` added to
+/// the name, reviewed and sent; the PATCH is on its way.
+fn submitting(sb: &Sandbox, latency_ms: &str, suffix: &str) -> (FakeProcess, Pty) {
+    let fake = FakeProcess::start_with(sb, &["--latency-ms", latency_ms]);
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    let pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.enter();
+    pty.send(suffix);
+    let name = format!("Production{suffix}");
+    pty.wait_for(&name, WAIT);
+    pty.enter();
+    pty.send("s");
+    pty.wait_for(&format!(r#""name": "{name}""#), WAIT);
+    pty.enter();
+    pty.wait_for("Sending PATCH", WAIT);
+    (fake, pty)
+}
+
 #[test]
 fn sigterm_during_a_submit_lets_it_land_records_it_and_exits_143() {
     let sb = Sandbox::new();
-    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "1200"]);
-    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
-    cmd.env("OPENROUTER_API_KEY", "test");
-    let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.wait_for(FORM_LOADED, WAIT);
-    pty.enter();
-    pty.send(" termed");
-    pty.wait_for("Production termed", WAIT);
-    pty.enter();
-    pty.send("s");
-    pty.wait_for(r#""name": "Production termed""#, WAIT);
-    pty.enter();
     // The PATCH is on its way (its answer 1.2 s off).
-    pty.wait_for("Sending PATCH", WAIT);
+    let (fake, mut pty) = submitting(&sb, "1200", " termed");
     pty.signal("TERM");
     let status = pty.wait_exit(WAIT);
     assert_eq!(status.exit_code(), 143, "exit 128 + SIGTERM");
@@ -108,19 +116,7 @@ fn sigterm_during_a_bulk_run_records_what_landed_and_exits_143() {
 #[test]
 fn sigquit_during_a_submit_quits_at_once_saying_it_may_still_land() {
     let sb = Sandbox::new();
-    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "3000"]);
-    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
-    cmd.env("OPENROUTER_API_KEY", "test");
-    let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.wait_for(FORM_LOADED, WAIT);
-    pty.enter();
-    pty.send(" quit");
-    pty.wait_for("Production quit", WAIT);
-    pty.enter();
-    pty.send("s");
-    pty.wait_for(r#""name": "Production quit""#, WAIT);
-    pty.enter();
-    pty.wait_for("Sending PATCH", WAIT);
+    let (_fake, mut pty) = submitting(&sb, "3000", " quit");
     let start = std::time::Instant::now();
     pty.signal("QUIT");
     let status = pty.wait_exit(WAIT);

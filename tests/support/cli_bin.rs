@@ -340,3 +340,10 @@ pub fn ok_at(home: &Path, server: impl Address, args: &[&str]) -> Out {
     assert_eq!(r.code, 0, "orws {args:?}: {r:?}");
     r
 }
+
+/// `content` written to `dir/name`; the file's path.
+pub fn written(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> std::path::PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, content).unwrap();
+    file
+}
