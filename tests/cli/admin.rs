@@ -3,7 +3,7 @@
 //! hostile answers for the delete and the key move.
 
 use crate::support::cli_bin;
-use crate::support::common::assert_has;
+use crate::support::common::{assert_has, assert_has_for};
 use crate::support::hostile_http;
 use crate::support::pty_screen;
 use crate::support::sent::Sent;
@@ -20,28 +20,145 @@ fn body(r: &RecordedRequest) -> Value {
     serde_json::from_str(&r.body).unwrap()
 }
 
+// ---- refusals: nothing is written (or nothing sent at all) ----
+
+/// What a refused command may have sent.
+#[derive(Clone, Copy, Debug)]
+enum Allowed {
+    /// No request at all: refused before reading anything.
+    NoRequest,
+    /// Reads only: refused after looking, before writing.
+    NoWrite,
+}
+
+/// A refused command: its exit code, what stderr says, and what it sent.
+struct Refusal {
+    case: &'static str,
+    args: &'static [&'static str],
+    code: i32,
+    says: &'static [&'static str],
+    sent: Allowed,
+}
+
+const REFUSALS: &[Refusal] = &[
+    Refusal {
+        case: "create_without_a_slug_is_refused_before_any_request",
+        args: &["create", "--set", "name=New"],
+        code: 2,
+        says: &["slug is required"],
+        sent: Allowed::NoRequest,
+    },
+    Refusal {
+        case: "create_with_a_slug_breaking_the_rules_names_the_field",
+        args: &["create", "--set", "name=New", "--set", "slug=Bad Slug"],
+        code: 2,
+        says: &["slug"],
+        sent: Allowed::NoRequest,
+    },
+    Refusal {
+        case: "create_of_a_taken_slug_is_a_precondition",
+        args: &["create", "--set", "name=P", "--set", "slug=production"],
+        code: 3,
+        says: &[],
+        sent: Allowed::NoWrite,
+    },
+    Refusal {
+        case: "delete_without_a_terminal_needs_yes",
+        args: &["delete", "dev"],
+        code: 2,
+        says: &["--yes"],
+        sent: Allowed::NoWrite,
+    },
+    Refusal {
+        case: "deleting_the_default_workspace_needs_confirm_default",
+        args: &["delete", "default", "--yes"],
+        code: 2,
+        says: &["--confirm-default", "unscoped"],
+        sent: Allowed::NoWrite,
+    },
+    Refusal {
+        case: "members_remove_from_the_default_workspace_is_refused_before_sending",
+        args: &["members", "remove", "default", "user_abc123", "--yes"],
+        code: 3,
+        says: &["default workspace"],
+        sent: Allowed::NoWrite,
+    },
+    Refusal {
+        case: "members_remove_without_a_terminal_needs_yes",
+        args: &[
+            "members",
+            "remove",
+            "dev",
+            "user_2dHFtVWx2n56w6HkM0000000001",
+        ],
+        code: 2,
+        says: &[],
+        sent: Allowed::NoWrite,
+    },
+    Refusal {
+        case: "keys_move_without_a_terminal_needs_yes",
+        args: &["keys", "move", STAGING_KEY, "--to", "dev"],
+        code: 2,
+        says: &[],
+        sent: Allowed::NoWrite,
+    },
+    Refusal {
+        case: "budgets_set_breaking_r8_against_the_server_names_both_limits",
+        args: &["budgets", "set", "production", "--weekly", "600"],
+        code: 2,
+        says: &["monthly limit ($500)", "weekly limit ($600)"],
+        sent: Allowed::NoWrite,
+    },
+    Refusal {
+        case: "budgets_set_bad_number_is_refused_before_any_request",
+        args: &["budgets", "set", "production", "--daily", "0"],
+        code: 2,
+        says: &[],
+        sent: Allowed::NoRequest,
+    },
+    Refusal {
+        case: "guardrail_patch_of_the_name_is_refused",
+        args: &["guardrail", "patch", "staging", "--set", "name=x"],
+        code: 2,
+        says: &[],
+        sent: Allowed::NoRequest,
+    },
+    Refusal {
+        case: "budgets_delete_of_an_unknown_interval_is_usage",
+        args: &["budgets", "delete", "production", "hourly"],
+        code: 2,
+        says: &[],
+        sent: Allowed::NoRequest,
+    },
+];
+
+/// Each refusal exits with its code, says why, and sends nothing it should not (each case
+/// on a fresh fake; a failure names the case).
+#[test]
+fn refused_commands_say_why_and_write_nothing() {
+    for &Refusal {
+        case,
+        args,
+        code,
+        says,
+        sent,
+    } in REFUSALS
+    {
+        let server = fake();
+        let r = at(&server, args);
+        assert_eq!(r.code, code, "{case}: {r:?}");
+        for needle in says {
+            assert_has_for(case, &r.stderr, needle);
+        }
+        let (what, left) = match sent {
+            Allowed::NoRequest => ("request", server.requests()),
+            Allowed::NoWrite => ("write", writes(&server)),
+        };
+        assert!(left.is_empty(), "{case}: a {what} was sent: {left:?}");
+    }
+}
+
 // ---- create ----
-
-#[test]
-fn create_without_a_slug_is_refused_before_any_request() {
-    let server = fake();
-    let r = at(&server, &["create", "--set", "name=New"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert_has(&r.stderr, "slug is required");
-    assert!(server.requests().is_empty());
-}
-
-#[test]
-fn create_with_a_slug_breaking_the_rules_names_the_field() {
-    let server = fake();
-    let r = at(
-        &server,
-        &["create", "--set", "name=New", "--set", "slug=Bad Slug"],
-    );
-    assert_eq!(r.code, 2, "{r:?}");
-    assert_has(&r.stderr, "slug");
-    assert!(server.requests().is_empty());
-}
 
 #[test]
 fn create_posts_the_body_and_records_a_create() {
@@ -71,17 +188,6 @@ fn create_posts_the_body_and_records_a_create() {
     let h = r.history();
     assert_eq!(h[0]["kind"], "create");
     assert_eq!(h[0]["workspace_id"], out["id"]);
-}
-
-#[test]
-fn create_of_a_taken_slug_is_a_precondition() {
-    let server = fake();
-    let r = at(
-        &server,
-        &["create", "--set", "name=P", "--set", "slug=production"],
-    );
-    assert_eq!(r.code, 3, "{r:?}");
-    assert!(writes(&server).is_empty());
 }
 
 #[test]
@@ -128,15 +234,6 @@ fn delete_with_keys_left_is_exit_3_naming_them() {
 }
 
 #[test]
-fn delete_without_a_terminal_needs_yes() {
-    let server = fake();
-    let r = at(&server, &["delete", "dev"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert_has(&r.stderr, "--yes");
-    assert!(writes(&server).is_empty());
-}
-
-#[test]
 fn delete_sends_the_delete_and_records_it() {
     let server = fake();
     let r = at(&server, &["delete", "dev", "--yes"]);
@@ -148,16 +245,6 @@ fn delete_sends_the_delete_and_records_it() {
     assert_eq!(w[0].path, format!("/api/v1/workspaces/{DEV_ID}"));
     assert!(server.workspace(DEV_ID).is_none());
     assert_eq!(r.history()[0]["kind"], "delete");
-}
-
-#[test]
-fn deleting_the_default_workspace_needs_confirm_default() {
-    let server = fake();
-    let r = at(&server, &["delete", "default", "--yes"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert_has(&r.stderr, "--confirm-default");
-    assert_has(&r.stderr, "unscoped");
-    assert!(writes(&server).is_empty());
 }
 
 #[test]
@@ -363,34 +450,6 @@ fn members_remove_of_a_scim_member_is_explained() {
 }
 
 #[test]
-fn members_remove_from_the_default_workspace_is_refused_before_sending() {
-    let server = fake();
-    let r = at(
-        &server,
-        &["members", "remove", "default", "user_abc123", "--yes"],
-    );
-    assert_eq!(r.code, 3, "{r:?}");
-    assert_has(&r.stderr, "default workspace");
-    assert!(writes(&server).is_empty());
-}
-
-#[test]
-fn members_remove_without_a_terminal_needs_yes() {
-    let server = fake();
-    let r = at(
-        &server,
-        &[
-            "members",
-            "remove",
-            "dev",
-            "user_2dHFtVWx2n56w6HkM0000000001",
-        ],
-    );
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(writes(&server).is_empty());
-}
-
-#[test]
 fn members_remove_sends_the_user_ids() {
     let server = fake();
     let user = "user_2dHFtVWx2n56w6HkM0000000001";
@@ -436,14 +495,6 @@ fn keys_move_patches_the_workspace_and_says_what_stays() {
         (Some("key"), Some(STAGING_KEY))
     );
     assert_eq!(h[0]["before"]["workspace_id"], STAGING_ID);
-}
-
-#[test]
-fn keys_move_without_a_terminal_needs_yes() {
-    let server = fake();
-    let r = at(&server, &["keys", "move", STAGING_KEY, "--to", "dev"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(writes(&server).is_empty());
 }
 
 #[test]
@@ -651,27 +702,6 @@ fn keys_move_answered_about_another_key_is_not_taken_for_applied() {
 // ---- budgets ----
 
 #[test]
-fn budgets_set_breaking_r8_against_the_server_names_both_limits() {
-    let server = fake();
-    let r = at(
-        &server,
-        &["budgets", "set", "production", "--weekly", "600"],
-    );
-    assert_eq!(r.code, 2, "{r:?}");
-    assert_has(&r.stderr, "monthly limit ($500)");
-    assert_has(&r.stderr, "weekly limit ($600)");
-    assert!(writes(&server).is_empty());
-}
-
-#[test]
-fn budgets_set_bad_number_is_refused_before_any_request() {
-    let server = fake();
-    let r = at(&server, &["budgets", "set", "production", "--daily", "0"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(server.requests().is_empty());
-}
-
-#[test]
 fn budgets_set_sends_the_ordered_plan() {
     let server = fake();
     let r = at(
@@ -810,17 +840,6 @@ fn guardrail_patch_sends_the_minimal_patch() {
         json!({"allowed_models": ["openai/gpt-4o"], "enforce_zdr_openai": true})
     );
     assert_eq!(r.history()[0]["kind"], "guardrail");
-}
-
-#[test]
-fn guardrail_patch_of_the_name_is_refused() {
-    let server = fake();
-    let r = at(
-        &server,
-        &["guardrail", "patch", "staging", "--set", "name=x"],
-    );
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(server.requests().is_empty());
 }
 
 #[test]
@@ -1101,12 +1120,4 @@ fn a_delete_refused_as_the_default_workspace_is_explained() {
         .map(|q| q.path.clone())
         .collect();
     assert_eq!(deletes, [format!("/api/v1/workspaces/{DEV_ID}")]);
-}
-
-#[test]
-fn budgets_delete_of_an_unknown_interval_is_usage() {
-    let server = fake();
-    let r = at(&server, &["budgets", "delete", "production", "hourly"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(server.requests().is_empty());
 }
