@@ -2,7 +2,9 @@
 //! each test names a defect found by attacking the commands, and fails on the code before its fix.
 
 use crate::support::cli_bin;
+use crate::support::common::{assert_has, assert_has_for, assert_lacks, assert_lacks_for};
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 
 use cli_bin::*;
 
@@ -57,8 +59,8 @@ fn a_byok_only_put_answered_500_and_not_applied_is_not_called_applied() {
         "true",
     ]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.contains("it was not applied"), "{}", r.stderr);
-    assert!(!r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    assert_has(&r.stderr, "it was not applied");
+    assert_lacks(&r.stderr, "shows it was applied");
     assert_eq!(
         puts.load(Ordering::SeqCst),
         1,
@@ -78,7 +80,7 @@ fn a_dry_run_with_nothing_to_change_prints_no_json_as_a_table() {
     );
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.stdout, "", "{r:?}");
-    assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    assert_has(&r.stderr, "nothing to change");
     let r = at(
         &server,
         &[
@@ -189,13 +191,9 @@ fn members_remove_names_who_was_removed_not_the_servers_count() {
     ]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(*members.lock().unwrap(), ["user_grace"]);
-    assert!(
-        r.stdout.contains("removed Ada Lovelace <ada@example.com>"),
-        "{}",
-        r.stdout
-    );
+    assert_has(&r.stdout, "removed Ada Lovelace <ada@example.com>");
     assert!(!r.stdout.contains('3'), "{}", r.stdout);
-    assert!(!r.stdout.contains("Grace"), "{}", r.stdout);
+    assert_lacks(&r.stdout, "Grace");
     let h = r.history();
     assert_eq!(h[0]["after"]["removed"], json!(["user_ada"]), "{h:?}");
 }
@@ -373,13 +371,9 @@ fn a_429_storm_on_a_write_is_bounded_and_not_called_applied() {
     });
     let r = orws(&["--base-url", &server.url, "keys", "disable", "h1"]);
     assert_eq!(r.code, 1, "{r:?}");
-    let patches = server
-        .requests()
-        .iter()
-        .filter(|q| q.method == "PATCH")
-        .count();
+    let patches = server.sent("PATCH");
     assert_eq!(patches, 3, "{r:?}");
-    assert!(r.stderr.contains("not applied"), "{}", r.stderr);
+    assert_has(&r.stderr, "not applied");
     assert!(r.history().is_empty());
     assert_eq!(r.stdout, "");
 }
@@ -402,8 +396,8 @@ fn the_key_echoed_in_a_refusal_is_not_printed() {
         let mut all = vec!["--base-url", server.url.as_str()];
         all.extend_from_slice(&args);
         let r = orws(&all);
-        assert!(!r.stderr.contains(&KEY[8..]), "{args:?}: {}", r.stderr);
-        assert!(!r.stdout.contains(&KEY[8..]), "{args:?}: {}", r.stdout);
+        assert_lacks_for(format_args!("{args:?}"), &r.stderr, &KEY[8..]);
+        assert_lacks_for(format_args!("{args:?}"), &r.stdout, &KEY[8..]);
     }
 }
 
@@ -419,7 +413,7 @@ fn members_remove_of_a_non_member_sends_nothing() {
     let r = at(&server, &["members", "remove", "dev", "user_typo", "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
-    assert!(r.stderr.contains("not members of 'dev'"), "{}", r.stderr);
+    assert_has(&r.stderr, "not members of 'dev'");
     assert!(r.history().is_empty(), "{:?}", r.history());
     assert_eq!(r.stdout, "");
     let r = at(
@@ -446,7 +440,7 @@ fn members_add_of_a_member_sends_nothing() {
     let r = at(&server, &["members", "add", "dev", JANE]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
-    assert!(r.stderr.contains("already members"), "{}", r.stderr);
+    assert_has(&r.stderr, "already members");
     assert!(r.history().is_empty(), "{:?}", r.history());
 }
 
@@ -457,7 +451,7 @@ fn members_add_of_an_unknown_user_is_refused_before_sending() {
     let server = fake();
     let r = at(&server, &["members", "add", "dev", "user_nobody"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("user_nobody"), "{}", r.stderr);
+    assert_has(&r.stderr, "user_nobody");
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
 }
 
@@ -499,7 +493,7 @@ fn read_only_refuses_and_dry_run_only_reads_every_write() {
         args.extend_from_slice(&c);
         let r = at(&server, &args);
         assert_eq!(r.code, 2, "{c:?}: {r:?}");
-        assert!(r.stderr.contains("read-only"), "{c:?}: {}", r.stderr);
+        assert_has_for(format_args!("{c:?}"), &r.stderr, "read-only");
         assert!(server.requests().is_empty(), "{c:?}");
         assert_eq!(r.stdout, "", "{c:?}");
         for output in ["table", "json"] {
@@ -661,13 +655,9 @@ fn a_delete_answered_with_an_endless_body_after_applying_is_recorded_once() {
     });
     let r = orws(&["--base-url", &server.url, "keys", "delete", "h1", "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("shows it was applied"), "{}", r.stderr);
+    assert_has(&r.stderr, "shows it was applied");
     assert_eq!(r.history().len(), 1, "{:?}", r.history());
-    let deletes = server
-        .requests()
-        .iter()
-        .filter(|q| q.method == "DELETE")
-        .count();
+    let deletes = server.sent("DELETE");
     assert_eq!(deletes, 1);
 }
 
@@ -684,11 +674,7 @@ fn two_budgets_for_one_interval_are_refused() {
     });
     let r = orws(&["--base-url", &server.url, "budgets", "get", "production"]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.contains("two budgets for the monthly"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "two budgets for the monthly");
     assert_eq!(r.stdout, "");
     let r = orws(&[
         "--base-url",
@@ -719,12 +705,8 @@ fn confirm_default_on_another_workspace_does_not_call_it_the_default() {
         ],
     );
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        !r.stderr.contains("This is the default workspace"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("not needed"), "{}", r.stderr);
+    assert_lacks(&r.stderr, "This is the default workspace");
+    assert_has(&r.stderr, "not needed");
     // The default workspace itself is still told what its deletion disables.
     let r = at(
         &server,
@@ -849,7 +831,7 @@ fn more_users_than_one_request_takes_are_refused_before_any_request() {
         }
         let r = at(&server, &args);
         assert_eq!(r.code, 2, "{cmd}: {r:?}");
-        assert!(r.stderr.contains("at most 100"), "{}", r.stderr);
+        assert_has(&r.stderr, "at most 100");
     }
     assert!(server.requests().is_empty(), "{:?}", server.requests());
     let same = vec![JANE; 101];
@@ -884,7 +866,7 @@ fn budgets_delete_is_sent_when_the_server_holds_limits_out_of_order() {
         "--dry-run",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(!r.stderr.contains("NotDecreasing"), "{}", r.stderr);
+    assert_lacks(&r.stderr, "NotDecreasing");
     assert!(r.stdout.starts_with("DELETE "), "{r:?}");
     assert!(r.stdout.trim_end().ends_with("/budgets/monthly"), "{r:?}");
     assert!(server.requests().iter().all(|q| q.method == "GET"));

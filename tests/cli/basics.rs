@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use std::process::Command;
 
-use crate::support::cli_bin::{self, Out as Run, orws_env};
+use crate::support::cli_bin::{self, Out as Run, assert_usage, orws_env};
 
 const PROD_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 
@@ -67,18 +67,6 @@ fn changed_keys(before: &Value, after: &Value) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
-}
-
-#[track_caller]
-fn assert_usage_error(run: &Run, needles: &[&str]) {
-    assert_eq!(run.code, 2, "{run:?}");
-    assert_eq!(run.stdout, "", "stdout carries only results: {run:?}");
-    for needle in needles {
-        assert!(
-            run.stderr.contains(needle),
-            "stderr lacks {needle:?}: {run:?}"
-        );
-    }
 }
 
 // ---------------------------------------------------------------- --demo, no server needed
@@ -231,7 +219,7 @@ fn broken_rules_exit_2_naming_the_field() {
         let mut args = vec!["--demo", "patch", "production"];
         args.extend_from_slice(&sets);
         let run = orws(&args);
-        assert_usage_error(&run, needles);
+        assert_usage(&run, needles);
         assert_eq!(
             run.stderr.trim().lines().count(),
             1,
@@ -244,7 +232,7 @@ fn broken_rules_exit_2_naming_the_field() {
 fn rules_are_checked_before_looking_for_a_key() {
     // No key, no --demo: the bad value is what is reported, not the missing key.
     let run = orws(&["patch", "production", "--set", "slug=a_b"]);
-    assert_usage_error(&run, &["slug", "underscore"]);
+    assert_usage(&run, &["slug", "underscore"]);
     assert!(!run.stderr.contains("OPENROUTER_API_KEY"), "{run:?}");
 }
 
@@ -256,31 +244,31 @@ fn no_key_and_no_demo_says_how_to_set_one() {
         &["patch", "production", "--set", "name=X"][..],
     ] {
         let run = orws(args);
-        assert_usage_error(&run, &["OPENROUTER_API_KEY", "--demo"]);
+        assert_usage(&run, &["OPENROUTER_API_KEY", "--demo"]);
     }
     // An empty variable is no key either.
     let run = orws_env(&["list"], &[("OPENROUTER_API_KEY", "")]);
-    assert_usage_error(&run, &["OPENROUTER_API_KEY", "--demo"]);
+    assert_usage(&run, &["OPENROUTER_API_KEY", "--demo"]);
 }
 
 #[test]
 fn plain_http_to_a_remote_host_is_refused_before_any_request() {
     let key = [("OPENROUTER_API_KEY", "sk-or-v1-cli-test")];
     let run = orws_env(&["--base-url", "http://example.com/api/v1", "list"], &key);
-    assert_usage_error(&run, &["http://", "clear text"]);
+    assert_usage(&run, &["http://", "clear text"]);
     assert!(!run.stderr.contains("sk-or-v1-cli-test"), "{run:?}");
     // The same from the environment.
     let run = orws_env(
         &["get", "production"],
         &[key[0], ("OPENROUTER_BASE_URL", "http://example.com/api/v1")],
     );
-    assert_usage_error(&run, &["clear text"]);
+    assert_usage(&run, &["clear text"]);
 }
 
 #[test]
 fn a_missing_key_file_is_a_usage_error() {
     let run = orws(&["--api-key-file", "/nonexistent/orws-key", "list"]);
-    assert_usage_error(&run, &["/nonexistent/orws-key"]);
+    assert_usage(&run, &["/nonexistent/orws-key"]);
 }
 
 #[test]
@@ -304,18 +292,18 @@ fn version_and_help() {
 #[test]
 fn serve_fake_refuses_a_bad_fail_next() {
     let run = orws(&["serve-fake", "--fail-next", "bogus"]);
-    assert_usage_error(&run, &["fail-next", "bogus"]);
+    assert_usage(&run, &["fail-next", "bogus"]);
     let run = orws(&["serve-fake", "--fail-next", "PATCH:200"]);
-    assert_usage_error(&run, &["fail-next"]);
+    assert_usage(&run, &["fail-next"]);
     let run = orws(&["serve-fake", "--addr", "0.0.0.0:0"]);
-    assert_usage_error(&run, &["loopback"]);
+    assert_usage(&run, &["loopback"]);
     let run = orws(&["serve-fake", "--seed", "/nonexistent/seed.json"]);
-    assert_usage_error(&run, &["seed", "/nonexistent/seed.json"]);
+    assert_usage(&run, &["seed", "/nonexistent/seed.json"]);
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("seed.json");
     std::fs::write(&broken, "{not json").unwrap();
     let run = orws(&["serve-fake", "--seed", broken.to_str().unwrap()]);
-    assert_usage_error(&run, &["seed", "JSON"]);
+    assert_usage(&run, &["seed", "JSON"]);
 }
 
 // ---------------------------------------------------------------- against `orws serve-fake`
@@ -545,5 +533,5 @@ fn the_key_file_wins_over_the_environment() {
     // An empty key file is a usage error.
     std::fs::write(&key_file, "  \n").unwrap();
     let run = orws(&["--base-url", &fake.url, "--api-key-file", key_path, "list"]);
-    assert_usage_error(&run, &["empty"]);
+    assert_usage(&run, &["empty"]);
 }

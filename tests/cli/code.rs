@@ -3,6 +3,7 @@
 //! trips in every format; conflicts and failures injected between plan and apply.
 
 use crate::support::cli_bin;
+use crate::support::common::{assert_has, assert_has_for, assert_lacks};
 use crate::support::pty_screen;
 
 use cli_bin::*;
@@ -59,35 +60,22 @@ fn export_edit_plan_apply_then_plan_shows_no_changes() {
     edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
     let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
     assert_eq!(r.code, 4, "{r:?}");
-    assert!(
-        r.stdout.contains(&format!(
-            "staging ({STAGING_ID})\nFIELD  SERVER   FILE\nname   Staging  Staging 2\n"
-        )),
-        "{}",
-        r.stdout
+    assert_has(
+        &r.stdout,
+        &format!("staging ({STAGING_ID})\nFIELD  SERVER   FILE\nname   Staging  Staging 2\n"),
     );
-    assert!(
-        r.stdout.contains(
-            "14 workspaces unchanged (--show-unchanged lists them)\n1 workspace to change (1 field); "
-        ),
-        "{}",
-        r.stdout
+    assert_has(
+        &r.stdout,
+        "14 workspaces unchanged (--show-unchanged lists them)\n1 workspace to change (1 field); ",
     );
-    assert!(!r.stdout.contains("production"), "{}", r.stdout);
+    assert_lacks(&r.stdout, "production");
     assert!(writes(&server).is_empty(), "plan sends nothing");
 
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stderr.contains("apply to 1 workspace (1 field)"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stdout.contains("staging") && r.stdout.contains("applied"),
-        "{}",
-        r.stdout
-    );
+    assert_has(&r.stderr, "apply to 1 workspace (1 field)");
+    assert_has(&r.stdout, "staging");
+    assert_has(&r.stdout, "applied");
     assert_eq!(
         patches(&server),
         [(
@@ -103,10 +91,10 @@ fn export_edit_plan_apply_then_plan_shows_no_changes() {
 
     let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("no changes: the "), "{}", r.stdout);
+    assert_has(&r.stdout, "no changes: the ");
     let r = at(&server, &["apply", path_str(&file)]);
     assert_eq!(r.code, 0, "nothing to change needs no --yes: {r:?}");
-    assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    assert_has(&r.stderr, "nothing to change");
     assert_eq!(writes(&server).len(), 1);
 }
 
@@ -118,16 +106,8 @@ fn every_format_round_trips_with_no_changes_and_clears_through_null() {
         let file = export_all(&server, d.path(), name);
         let r = at(&server, &["plan", path_str(&file), "--detailed-exitcode"]);
         assert_eq!(r.code, 0, "{name}: {r:?}");
-        assert!(
-            r.stdout.contains("no changes: the 15 workspaces"),
-            "{name}: {}",
-            r.stdout
-        );
-        assert!(
-            r.stdout.contains("; 0 on the server not managed"),
-            "{}",
-            r.stdout
-        );
+        assert_has_for(name, &r.stdout, "no changes: the 15 workspaces");
+        assert_has(&r.stdout, "; 0 on the server not managed");
     }
     // Clearing: null in YAML and JSON, `clear` in TOML.
     let yaml = d.path().join("ws.yaml");
@@ -174,19 +154,14 @@ fn every_format_round_trips_with_no_changes_and_clears_through_null() {
 fn a_field_left_out_is_not_managed_and_unmanaged_workspaces_are_counted() {
     let server = fake();
     let d = dir();
-    let file = d.path().join("one.yaml");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "one.yaml",
         format!("workspaces:\n  {PROD_ID}:\n    name: Prod\n"),
-    )
-    .unwrap();
+    );
     let r = at(&server, &["plan", path_str(&file)]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("name   Production  Prod\n"),
-        "{}",
-        r.stdout
-    );
+    assert_has(&r.stdout, "name   Production  Prod\n");
     assert!(
         r.stdout.ends_with(
             "\n\n1 workspace to change (1 field); 14 on the server not managed by the file\n"
@@ -229,23 +204,17 @@ fn a_stale_saved_plan_is_refused_before_asking_and_nothing_is_sent() {
         }
         let r = at(&server, &args);
         assert_eq!(r.code, 3, "{r:?}");
-        assert!(
-            r.stderr.contains(&format!(
-                "staging ({STAGING_ID}): name is now Staging (theirs); the plan saw Staging"
-            )),
-            "{}",
-            r.stderr
+        assert_has(
+            &r.stderr,
+            &format!("staging ({STAGING_ID}): name is now Staging (theirs); the plan saw Staging"),
         );
-        assert!(r.stderr.contains("plan again"), "{}", r.stderr);
-        assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
+        assert_has(&r.stderr, "plan again");
+        assert_has(&r.stderr, "nothing was sent");
         // Neither the plan nor the question came first; production's description is not a
         // field the plan changes.
-        assert!(
-            !r.stderr.contains("apply to") && !r.stderr.contains("FIELD"),
-            "{}",
-            r.stderr
-        );
-        assert!(!r.stderr.contains("production"), "{}", r.stderr);
+        assert_lacks(&r.stderr, "apply to");
+        assert_lacks(&r.stderr, "FIELD");
+        assert_lacks(&r.stderr, "production");
         assert!(writes(&server).is_empty(), "nothing sent");
     }
     assert_eq!(name_of(&server, STAGING_ID), "Staging (theirs)");
@@ -327,8 +296,8 @@ fn plan_lists_the_changed_workspaces_by_slug_with_whole_values() {
     assert!(dev < staging, "by slug, not by uuid:\n{}", r.stdout);
     assert!(r.stdout.contains(long), "whole when piped:\n{}", r.stdout);
     assert!(!r.stdout.contains('…'), "{}", r.stdout);
-    assert!(!r.stdout.contains("production"), "{}", r.stdout);
-    assert!(!r.stdout.contains("no changes"), "{}", r.stdout);
+    assert_lacks(&r.stdout, "production");
+    assert_lacks(&r.stdout, "no changes");
     assert!(
         r.stdout.ends_with(
             "1 workspace unchanged (--show-unchanged lists them)\n\
@@ -340,12 +309,9 @@ fn plan_lists_the_changed_workspaces_by_slug_with_whole_values() {
 
     let r = at(&server, &["plan", path_str(&file), "--show-unchanged"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains(&format!(
-            "1 workspace unchanged:\n  production ({PROD_ID})\n"
-        )),
-        "{}",
-        r.stdout
+    assert_has(
+        &r.stdout,
+        &format!("1 workspace unchanged:\n  production ({PROD_ID})\n"),
     );
 
     let r = at(&server, &["--output", "json", "plan", path_str(&file)]);
@@ -404,18 +370,9 @@ fn a_failed_patch_is_reported_and_exits_1_while_the_others_land() {
     assert!(staging_line.contains("applied"), "{}", r.stdout);
     assert_eq!(name_of(&server, PROD_ID), "Production");
     assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
-    assert!(
-        r.stderr
-            .contains("1 applied, 0 stopped by a conflict, 1 failed"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "1 applied, 0 stopped by a conflict, 1 failed");
     // Without a terminal, plain progress lines.
-    assert!(
-        r.stderr.contains("orws: applying 2/2 · 1 failed"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "orws: applying 2/2 · 1 failed");
 }
 
 #[test]
@@ -439,12 +396,7 @@ fn a_plan_saved_for_another_host_is_refused() {
     std::fs::write(&plan, saved.to_string()).unwrap();
     let r = at(&server, &["apply", path_str(&plan), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr
-            .contains("made against https://openrouter.ai/api/v1"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "made against https://openrouter.ai/api/v1");
     assert!(writes(&server).is_empty());
 }
 
@@ -470,9 +422,9 @@ fn a_saved_plan_without_its_server_is_refused_even_on_its_host() {
     for server in [&second, &first] {
         let r = at(server, &["apply", path_str(&plan), "--yes"]);
         assert_eq!(r.code, 2, "{r:?}");
-        assert!(r.stderr.contains("`server`"), "{}", r.stderr);
-        assert!(r.stderr.contains("orws plan"), "{}", r.stderr);
-        assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
+        assert_has(&r.stderr, "`server`");
+        assert_has(&r.stderr, "orws plan");
+        assert_has(&r.stderr, "nothing was sent");
         assert!(writes(server).is_empty());
     }
 }
@@ -494,11 +446,7 @@ fn a_plan_saved_against_another_port_of_the_same_host_is_refused() {
     );
     let r = at(&second, &["apply", path_str(&plan), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("made against http://127.0.0.1:"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "made against http://127.0.0.1:");
     assert!(writes(&second).is_empty());
     // The server it was made against takes it.
     assert_eq!(at(&first, &["apply", path_str(&plan), "--yes"]).code, 0);
@@ -512,16 +460,14 @@ fn apply_without_a_terminal_needs_yes_and_read_only_refuses() {
     edit(&file, "name = \"Staging\"", "name = \"Staging 2\"");
     let r = at(&server, &["apply", path_str(&file)]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr
-            .contains("apply to 1 workspace (1 field) needs confirmation"),
-        "{}",
-        r.stderr
+    assert_has(
+        &r.stderr,
+        "apply to 1 workspace (1 field) needs confirmation",
     );
-    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert_has(&r.stderr, "--yes");
     let r = at(&server, &["--read-only", "apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("--read-only"), "{}", r.stderr);
+    assert_has(&r.stderr, "--read-only");
     assert!(writes(&server).is_empty());
     assert_eq!(name_of(&server, STAGING_ID), "Staging");
 }
@@ -543,23 +489,21 @@ fn a_file_breaking_a_rule_is_refused_with_file_line_and_field_before_any_request
         );
         assert_eq!(r.code, 2, "{r:?}");
         let shown = path_str(&file);
-        assert!(
-            r.stderr.contains(&format!(
+        assert_has(
+            &r.stderr,
+            &format!(
                 "{shown}:{}: workspace {STAGING_ID}: slug has an uppercase letter 'S'",
                 line_of("slug = \"Staging_1\"")
-            )),
-            "{}",
-            r.stderr
+            ),
         );
-        assert!(
-            r.stderr.contains(&format!(
+        assert_has(
+            &r.stderr,
+            &format!(
                 "{shown}:{}: workspace {PROD_ID}: unknown field 'nmae'",
                 line_of("nmae")
-            )),
-            "{}",
-            r.stderr
+            ),
         );
-        assert!(r.stderr.contains("2 problems in"), "{}", r.stderr);
+        assert_has(&r.stderr, "2 problems in");
     }
     assert_eq!(
         server.requests().len(),
@@ -572,21 +516,18 @@ fn a_file_breaking_a_rule_is_refused_with_file_line_and_field_before_any_request
 fn an_entry_for_a_workspace_not_on_the_server_is_refused() {
     let server = fake();
     let d = dir();
-    let file = d.path().join("ws.json");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "ws.json",
         format!(
             "{{\"workspaces\": {{\n  \"{PROD_ID}\": {{\"name\": \"P\"}},\n  \"00000000-0000-4000-8000-000000000000\": {{\"name\": \"New\"}}\n}}}}"
         ),
-    )
-    .unwrap();
+    );
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr
-            .contains(":3: workspace 00000000-0000-4000-8000-000000000000 is not on the server"),
-        "{}",
-        r.stderr
+    assert_has(
+        &r.stderr,
+        ":3: workspace 00000000-0000-4000-8000-000000000000 is not on the server",
     );
     assert!(writes(&server).is_empty());
 }
@@ -596,11 +537,8 @@ fn export_needs_workspaces_or_all_and_resolves_slugs() {
     let server = fake();
     let r = at(&server, &["export"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("--all") && r.stderr.contains("uuid or slug"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "--all");
+    assert_has(&r.stderr, "uuid or slug");
     let r = at(&server, &["export", "staging", PROD_ID, "--format", "yaml"]);
     assert_eq!(r.code, 0, "{r:?}");
     let prod = r.stdout.find(PROD_ID).unwrap();
@@ -608,8 +546,7 @@ fn export_needs_workspaces_or_all_and_resolves_slugs() {
     assert!(prod < staging, "sorted by uuid:\n{}", r.stdout);
     assert_eq!(r.stdout.matches("    slug: ").count(), 2, "{}", r.stdout);
     let d = dir();
-    let target = d.path().join("target");
-    std::fs::write(&target, "keep").unwrap();
+    let target = written(d.path(), "target", "keep");
     let link = d.path().join("link.toml");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let r = at(&server, &["export", "--all", "-o", path_str(&link)]);
@@ -622,19 +559,14 @@ fn server_text_in_a_plan_is_escaped() {
     let server = fake();
     assert!(server.set_field(PROD_ID, "name", json!("Evil\u{1b}]0;x\u{7}\u{1b}[2J")));
     let d = dir();
-    let file = d.path().join("ws.toml");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "ws.toml",
         format!("[workspaces.\"{PROD_ID}\"]\nname = \"Good\"\n"),
-    )
-    .unwrap();
+    );
     let r = at(&server, &["plan", path_str(&file)]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("Evil\\x1b]0;x\\x07\\x1b[2J"),
-        "{}",
-        r.stdout
-    );
+    assert_has(&r.stdout, "Evil\\x1b]0;x\\x07\\x1b[2J");
     assert!(!r.stdout.contains('\u{1b}') && !r.stderr.contains('\u{1b}'));
     let r = at(&server, &["apply", path_str(&file), "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
@@ -659,11 +591,8 @@ fn apply_on_a_terminal_asks_yes_or_no() {
     };
     let mut pty = spawn();
     let screen = pty.wait_for("[y/N]", DEADLINE);
-    assert!(screen.contains("name   Staging  Staging 2"), "{screen}");
-    assert!(
-        screen.contains("apply to 1 workspace (1 field) [y/N]"),
-        "{screen}"
-    );
+    assert_has(&screen, "name   Staging  Staging 2");
+    assert_has(&screen, "apply to 1 workspace (1 field) [y/N]");
     pty.send("n\r");
     assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 2);
     assert!(writes(&server).is_empty());
@@ -672,11 +601,7 @@ fn apply_on_a_terminal_asks_yes_or_no() {
     pty.wait_for("[y/N]", DEADLINE);
     pty.send("y\r");
     assert_eq!(pty.wait_exit(DEADLINE).exit_code(), 0, "{}", pty.screen());
-    assert!(
-        pty.screen().contains("orws: applying 1/1"),
-        "{}",
-        pty.screen()
-    );
+    assert_has(&pty.screen(), "orws: applying 1/1");
     assert_eq!(name_of(&server, STAGING_ID), "Staging 2");
 }
 
@@ -715,8 +640,7 @@ fn a_json_plan_from_stdout_is_a_saved_plan_and_apply_reports_in_json() {
         json!([{"field": "name", "server": "Staging", "file": "Staging 2"}])
     );
     assert_eq!(staging["base"]["name"], "Staging");
-    let printed = d.path().join("printed.json");
-    std::fs::write(&printed, &r.stdout).unwrap();
+    let printed = written(d.path(), "printed.json", &r.stdout);
     let r = at(
         &server,
         &["--output", "json", "apply", path_str(&printed), "--yes"],
@@ -736,7 +660,7 @@ fn a_json_plan_from_stdout_is_a_saved_plan_and_apply_reports_in_json() {
     );
     assert_eq!(r.code, 3, "{r:?}");
     assert_eq!(r.stdout, "", "no result: nothing was tried");
-    assert!(r.stderr.contains("plan again"), "{}", r.stderr);
+    assert_has(&r.stderr, "plan again");
     assert_eq!(name_of(&server, STAGING_ID), "Staging 3");
     assert_eq!(patches(&server).len(), 1);
 }

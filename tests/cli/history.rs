@@ -3,6 +3,7 @@
 //! writes (restored, refused on a later change, unknown ids, deletes, members).
 
 use crate::support::cli_bin;
+use crate::support::common::{assert_has, assert_lacks};
 
 use cli_bin::{DEV_ID, Out as Run, PROD_ID, fake, writes};
 use orws::fake::FakeServer;
@@ -11,7 +12,7 @@ use std::path::Path;
 
 /// orws against `server` with the state kept in `home` across runs (stdin not a terminal).
 fn run(home: &Path, server: &FakeServer, args: &[&str]) -> Run {
-    cli_bin::orws_at(home, &server.url(), args)
+    cli_bin::orws_at(home, server.url(), args)
 }
 
 fn history_json(home: &Path, server: &FakeServer, args: &[&str]) -> Vec<Value> {
@@ -147,11 +148,7 @@ fn revert_after_a_later_change_is_a_conflict_and_overwrites_nothing() {
     let before = writes(&server).len();
     let r = run(home.path(), &server, &["revert", &id, "--yes"]);
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(
-        r.stderr.contains("description is now \"later\""),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "description is now \"later\"");
     assert_eq!(writes(&server).len(), before, "nothing was sent");
     assert_eq!(
         get(home.path(), &server, "production")["description"],
@@ -165,11 +162,7 @@ fn revert_of_an_unknown_id_is_exit_2_saying_so() {
     patch(home.path(), &server, "production", "description=x");
     let r = run(home.path(), &server, &["revert", "no-such-id", "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("no history entry 'no-such-id'"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stderr, "no history entry 'no-such-id'");
 }
 
 #[test]
@@ -183,7 +176,7 @@ fn revert_without_a_terminal_needs_yes() {
     let before = writes(&server).len();
     let r = run(home.path(), &server, &["revert", &id]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert_has(&r.stderr, "--yes");
     assert_eq!(writes(&server).len(), before);
 }
 
@@ -213,16 +206,10 @@ fn revert_of_a_delete_is_refused_clearly() {
         &["revert", h[0]["id"].as_str().unwrap(), "--yes"],
     );
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("cannot be recreated with its id"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("orws create --set name='Gone soon' --set slug=gone-soon"),
-        "{}",
-        r.stderr
+    assert_has(&r.stderr, "cannot be recreated with its id");
+    assert_has(
+        &r.stderr,
+        "orws create --set name='Gone soon' --set slug=gone-soon",
     );
     assert_eq!(writes(&server).len(), before);
 }
@@ -281,7 +268,7 @@ fn revert_of_a_members_add_removes_them() {
         &server,
         &["--output", "json", "members", "list", "dev"],
     );
-    assert!(!r.stdout.contains(user), "{}", r.stdout);
+    assert_lacks(&r.stdout, user);
     let h = history_json(home.path(), &server, &[]);
     // Recorded as the undo of the add, with the requests sent, as the TUI records them.
     assert_eq!(h[0]["kind"].as_str(), Some("revert"));
@@ -326,11 +313,8 @@ fn history_shows_a_batch_as_n_workspaces_and_filters_by_its_parts() {
     let (server, home) = (fake(), tempfile::tempdir().unwrap());
     batch_of_two(home.path(), &server);
     let r = run(home.path(), &server, &["history"]);
-    assert!(
-        r.stdout.contains("batch") && r.stdout.contains("2 workspaces"),
-        "{}",
-        r.stdout
-    );
+    assert_has(&r.stdout, "batch");
+    assert_has(&r.stdout, "2 workspaces");
     assert_eq!(history_json(home.path(), &server, &[DEV_ID]).len(), 1);
 }
 

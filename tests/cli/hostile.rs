@@ -3,7 +3,7 @@
 //! request (product.md sections 1 and 5).
 
 use crate::support::cli_bin::{self, Out as Run, orws_env as orws};
-use crate::support::common::assert_terminal_safe;
+use crate::support::common::{assert_has, assert_has_for, assert_lacks, assert_terminal_safe};
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
@@ -41,13 +41,7 @@ fn evil_server() -> hostile_http::Hostile {
         if req.path.contains("/workspaces?") {
             return Reply::json(200, &json!({"data": [evil_workspace()], "total_count": 1}));
         }
-        let mut ws = evil_workspace();
-        if let Ok(Value::Object(patch)) = serde_json::from_slice::<Value>(&req.body) {
-            for (k, v) in patch {
-                ws[k] = v;
-            }
-        }
-        Reply::json(200, &json!({ "data": ws }))
+        hostile_http::patched(evil_workspace(), req)
     })
 }
 
@@ -58,19 +52,11 @@ fn list_and_get_tables_escape_server_text() {
         let run = against(&server.url, args);
         assert_eq!(run.code, 0, "{run:?}");
         assert_terminal_safe(&run.stdout);
-        assert!(
-            run.stdout.contains(EVIL_ESCAPED),
-            "{args:?}: {}",
-            run.stdout
-        );
+        assert_has_for(format_args!("{args:?}"), &run.stdout, EVIL_ESCAPED);
     }
     let run = against(&server.url, &["get", "production"]);
-    assert!(
-        run.stdout.contains("\\x9d8;;http://evil\\x9c"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("line 1⏎\\x1b[31mred"), "{}", run.stdout);
+    assert_has(&run.stdout, "\\x9d8;;http://evil\\x9c");
+    assert_has(&run.stdout, "line 1⏎\\x1b[31mred");
 }
 
 /// JSON stays the same data; serde_json's raw C1 and bidi characters are escaped too.
@@ -87,11 +73,7 @@ fn json_output_escapes_what_serde_leaves_raw() {
         let value: Value = serde_json::from_str(&run.stdout).expect("still JSON");
         let ws = if value.is_array() { &value[0] } else { &value };
         assert_eq!(ws, &evil_workspace());
-        assert!(
-            run.stdout.contains("\\u009b31m\\u202edorp"),
-            "{}",
-            run.stdout
-        );
+        assert_has(&run.stdout, "\\u009b31m\\u202edorp");
     }
 }
 
@@ -105,19 +87,15 @@ fn the_patch_table_escapes_server_text() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_terminal_safe(&run.stdout);
     assert_terminal_safe(&run.stderr);
-    assert!(run.stdout.contains("line 1⏎\\x1b[31mred"), "{}", run.stdout);
+    assert_has(&run.stdout, "line 1⏎\\x1b[31mred");
 }
 
 /// An error message with escape codes and the echoed Authorization header: one escaped line on
 /// stderr, the key redacted.
 #[test]
 fn error_messages_are_escaped_and_the_key_redacted() {
-    let server = serve(|req: &Request, _| {
-        let auth = req.header("authorization").unwrap_or_default();
-        Reply::json(
-            400,
-            &json!({"error": {"message": format!("bad \x1b]0;pwned\x07 name; you sent {auth}")}}),
-        )
+    let server = hostile_http::echoing_auth(400, |auth| {
+        format!("bad \x1b]0;pwned\x07 name; you sent {auth}")
     });
     for args in [
         &["get", "production"][..],
@@ -189,19 +167,11 @@ fn unknown_numbers_keep_their_exact_digits() {
         "\"x_neg\": -9007199254740993",
         "\"io_logging_sampling_rate\": 1.0",
     ] {
-        assert!(run.stdout.contains(digits), "{digits}: {}", run.stdout);
+        assert_has_for(digits, &run.stdout, digits);
     }
     let run = against(&server.url, &["get", "production"]);
-    assert!(
-        run.stdout.contains("123456789012345678901234567890"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("0.10000000000000000001"),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, "123456789012345678901234567890");
+    assert_has(&run.stdout, "0.10000000000000000001");
 }
 
 // ---------------------------------------------------------------- refused before any request
@@ -211,16 +181,10 @@ fn untouched() -> hostile_http::Hostile {
     serve(|_: &Request, _| Reply::json(500, &json!({"error": {"message": "asked"}})))
 }
 
+/// A usage error (cli_bin's) that neither leaks the key nor writes a control character.
 #[track_caller]
-fn assert_usage(run: &Run, needles: &[&str]) {
-    assert_eq!(run.code, 2, "{run:?}");
-    assert_eq!(run.stdout, "", "{run:?}");
-    for needle in needles {
-        assert!(
-            run.stderr.contains(needle),
-            "stderr lacks {needle:?}: {run:?}"
-        );
-    }
+fn assert_safe_usage(run: &Run, needles: &[&str]) {
+    cli_bin::assert_usage(run, needles);
     assert!(!run.stderr.contains("SECRET"), "{run:?}");
     assert_terminal_safe(&run.stderr);
 }
@@ -230,9 +194,9 @@ fn dot_dot_and_other_non_names_are_refused_before_any_request() {
     let server = untouched();
     for name in ["..", ".", "", "a/b", "a?b", "a#b", "../keys"] {
         let run = against(&server.url, &["get", name]);
-        assert_usage(&run, &["cannot name a workspace"]);
+        assert_safe_usage(&run, &["cannot name a workspace"]);
         let run = against(&server.url, &["patch", name, "--set", "name=X"]);
-        assert_usage(&run, &["cannot name a workspace"]);
+        assert_safe_usage(&run, &["cannot name a workspace"]);
     }
     assert_eq!(server.count(), 0);
 }
@@ -245,13 +209,13 @@ fn a_malformed_key_in_the_environment_is_a_usage_error_naming_it() {
             &["--base-url", &server.url, "get", "production"],
             &[("OPENROUTER_API_KEY", key)],
         );
-        assert_usage(&run, &["OPENROUTER_API_KEY", "malformed"]);
+        assert_safe_usage(&run, &["OPENROUTER_API_KEY", "malformed"]);
     }
     let run = orws(
         &["--base-url", &server.url, "list"],
         &[("OPENROUTER_API_KEY", "   ")],
     );
-    assert_usage(&run, &["OPENROUTER_API_KEY", "only spaces"]);
+    assert_safe_usage(&run, &["OPENROUTER_API_KEY", "only spaces"]);
     assert_eq!(server.count(), 0);
 }
 
@@ -271,11 +235,9 @@ fn a_key_that_is_not_utf8_is_named_so() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("OPENROUTER_API_KEY") && stderr.contains("not valid UTF-8"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("no API key"), "{stderr}");
+    assert_has(&stderr, "OPENROUTER_API_KEY");
+    assert_has(&stderr, "not valid UTF-8");
+    assert_lacks(&stderr, "no API key");
     assert_eq!(server.count(), 0);
 }
 
@@ -305,7 +267,7 @@ fn a_malformed_key_file_is_a_usage_error_naming_it() {
             &["--base-url", &server.url, "--api-key-file", &path, "list"],
             &[],
         );
-        assert_usage(&run, &[&path, why]);
+        assert_safe_usage(&run, &[&path, why]);
     }
     // A key file with a trailing newline is fine (the server then answers 500 here).
     let path = dir.path().join("fine");
@@ -346,7 +308,7 @@ fn a_key_file_must_be_a_regular_file() {
             &["--base-url", &server.url, "--api-key-file", &path, "list"],
             &[],
         );
-        assert_usage(&run, &[&path, kind, "not a regular file"]);
+        assert_safe_usage(&run, &[&path, kind, "not a regular file"]);
     }
     assert_eq!(server.count(), 0);
 }
@@ -357,7 +319,7 @@ fn a_name_with_escape_codes_is_refused() {
     let server = untouched();
     let set = format!("name={EVIL}");
     let run = against(&server.url, &["patch", "production", "--set", &set]);
-    assert_usage(&run, &["name has an escape character (\\x1b)"]);
+    assert_safe_usage(&run, &["name has an escape character (\\x1b)"]);
     assert_eq!(server.count(), 0);
 }
 

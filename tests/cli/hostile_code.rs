@@ -2,7 +2,7 @@
 //! person: each test here failed on the code as first merged, and names the promise it broke.
 
 use crate::support::cli_bin;
-use crate::support::common::assert_terminal_safe;
+use crate::support::common::{assert_has, assert_terminal_safe};
 
 use cli_bin::*;
 use serde_json::{Value, json};
@@ -67,7 +67,7 @@ fn a_pipe_larger_than_the_limit_is_refused() {
     };
     let r = orws(&["--demo", "plan", path_str(&fifo)]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("the limit is"), "{}", r.stderr);
+    assert_has(&r.stderr, "the limit is");
     writer.join().unwrap();
 }
 
@@ -117,7 +117,7 @@ fn plan_out_onto_the_file_it_plans_is_refused_and_the_file_kept() {
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
-    assert!(r.stderr.contains("--out"), "{}", r.stderr);
+    assert_has(&r.stderr, "--out");
 }
 
 /// A saved plan edited by hand to list one workspace twice would send two writes to it at
@@ -127,12 +127,11 @@ fn plan_out_onto_the_file_it_plans_is_refused_and_the_file_kept() {
 fn a_saved_plan_naming_a_workspace_twice_is_refused() {
     let server = fake();
     let d = tempfile::tempdir().unwrap();
-    let file = d.path().join("ws.toml");
-    std::fs::write(
-        &file,
+    let file = written(
+        d.path(),
+        "ws.toml",
         format!("[workspaces.\"{PROD_ID}\"]\nname = \"X1\"\n"),
-    )
-    .unwrap();
+    );
     let saved = d.path().join("ws.plan");
     let r = at(
         &server,
@@ -146,7 +145,7 @@ fn a_saved_plan_naming_a_workspace_twice_is_refused() {
     std::fs::write(&saved, plan.to_string()).unwrap();
     let r = at(&server, &["apply", path_str(&saved), "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("twice"), "{}", r.stderr);
+    assert_has(&r.stderr, "twice");
     assert!(writes(&server).is_empty(), "nothing may be sent");
 }
 
@@ -166,7 +165,7 @@ fn json_nested_too_deep_is_refused_not_a_crash() {
     std::fs::write(&file, text).unwrap();
     let r = orws(&["--demo", "plan", path_str(&file)]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("nested more than"), "{}", r.stderr);
+    assert_has(&r.stderr, "nested more than");
 }
 
 /// `orws apply FILE --yes 2>&1 | head`: once the reader is gone every message to stderr
@@ -178,14 +177,13 @@ fn apply_with_stderr_closed_finishes_and_records_its_writes() {
     use std::time::{Duration, Instant};
     let server = fake();
     let home = tempfile::tempdir().unwrap();
-    let file = home.path().join("ws.toml");
-    std::fs::write(
-        &file,
+    let file = written(
+        home.path(),
+        "ws.toml",
         format!(
             "[workspaces.\"{PROD_ID}\"]\nname = \"P2\"\n[workspaces.\"{STAGING_ID}\"]\nname = \"S2\"\n"
         ),
-    )
-    .unwrap();
+    );
     let mut child = cli_bin::command_at(
         home.path(),
         &server.url(),

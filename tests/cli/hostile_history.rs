@@ -3,27 +3,17 @@
 //! it broke.
 
 use crate::support::cli_bin;
+use crate::support::common::{assert_has, assert_has_for};
 
 use cli_bin::*;
-use orws::fake::FakeServer;
 use serde_json::{Value, json};
-use std::path::Path;
 
 /// Runs orws against `server` with `home` as its home (so runs share a history).
-fn run_in(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
-    orws_at(home, &server.url(), args)
-}
-
-fn history_ids(home: &Path, server: &FakeServer) -> Vec<String> {
-    cli_bin::history_ids(home, &server.url())
-}
-
 /// A line of bytes that are not UTF-8 (a disk error, a binary pasted in) is skipped like any
 /// other unreadable line: the rest of the history still lists.
 #[test]
 fn a_history_line_that_is_not_utf8_hides_only_itself() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let host = "127.0.0.1";
     let good = json!({"id": "e-good", "kind": "patch", "time": "2026-01-01T00:00:00Z",
         "host": host, "workspace_id": PROD_ID, "patch": {"name": "B"},
@@ -43,8 +33,7 @@ fn a_history_line_that_is_not_utf8_hides_only_itself() {
 /// complete. They are still skipped, and said on stderr.
 #[test]
 fn unreadable_history_lines_are_said() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let good = json!({"id": "e-good", "kind": "patch", "time": "2026-01-01T00:00:00Z",
         "host": "127.0.0.1", "workspace_id": PROD_ID, "patch": {"name": "B"},
         "before": {"name": "A"}, "after": {"name": "B"}});
@@ -55,21 +44,13 @@ fn unreadable_history_lines_are_said() {
         format!("{good}\nnot a history line\n\n"),
     )
     .unwrap();
-    let r = run_in(home.path(), &server, &["history"]);
+    let r = orws_at(home.path(), &server, &["history"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("1 history line could not be read"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stdout.contains("e-good"), "{}", r.stdout);
+    assert_has(&r.stderr, "1 history line could not be read");
+    assert_has(&r.stdout, "e-good");
     std::fs::write(dir.join("history.jsonl"), format!("{good}\n{{\"cut\n[]\n")).unwrap();
-    let r = run_in(home.path(), &server, &["history"]);
-    assert!(
-        r.stderr.contains("2 history lines could not be read"),
-        "{}",
-        r.stderr
-    );
+    let r = orws_at(home.path(), &server, &["history"]);
+    assert_has(&r.stderr, "2 history lines could not be read");
 }
 
 /// A batch is written as it goes (product.md §15 "Batch history lines"): its line, then one
@@ -78,8 +59,7 @@ fn unreadable_history_lines_are_said() {
 /// with `parts` is still read, and `--output json` prints each batch with its `parts`.
 #[test]
 fn batch_parts_written_line_by_line_are_read_under_their_batch() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let host = "127.0.0.1";
     let part = |id: &str, ws: &str, batch: Option<&str>| {
         let mut p = json!({"id": id, "kind": "patch", "time": "2026-01-01T00:00:01Z",
@@ -108,7 +88,7 @@ fn batch_parts_written_line_by_line_are_read_under_their_batch() {
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     std::fs::write(dir.join("history.jsonl"), text).unwrap();
 
-    let r = run_in(home.path(), &server, &["--output", "json", "history"]);
+    let r = orws_at(home.path(), &server, &["--output", "json", "history"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let list: Value = serde_json::from_str(&r.stdout).unwrap();
     let got: Vec<(&str, usize)> = list
@@ -125,7 +105,7 @@ fn batch_parts_written_line_by_line_are_read_under_their_batch() {
     assert_eq!(got, [("b-empty", 0), ("b-new", 2), ("b-old", 2)]);
     assert_eq!(list[1]["parts"][1]["workspace_id"], DEV_ID);
 
-    let r = run_in(home.path(), &server, &["history"]);
+    let r = orws_at(home.path(), &server, &["history"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let empty = r.stdout.lines().find(|l| l.starts_with("b-empty")).unwrap();
     assert!(empty.contains("nothing landed"), "{}", r.stdout);
@@ -133,7 +113,7 @@ fn batch_parts_written_line_by_line_are_read_under_their_batch() {
     assert!(new.contains("2 workspaces"), "{}", r.stdout);
 
     // The history of one workspace finds the batch through its part line.
-    let r = run_in(
+    let r = orws_at(
         home.path(),
         &server,
         &["--output", "json", "history", DEV_ID],
@@ -146,47 +126,41 @@ fn batch_parts_written_line_by_line_are_read_under_their_batch() {
     for id in [PROD_ID, DEV_ID] {
         assert!(server.set_field(id, "description", json!("new")));
     }
-    let r = run_in(home.path(), &server, &["revert", "b-new", "--yes"]);
+    let r = orws_at(home.path(), &server, &["revert", "b-new", "--yes"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for id in [PROD_ID, DEV_ID] {
         assert_eq!(server.workspace(id).unwrap()["description"], "old");
     }
-    let r = run_in(home.path(), &server, &["revert", "b-empty", "--yes"]);
+    let r = orws_at(home.path(), &server, &["revert", "b-empty", "--yes"]);
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("nothing landed"), "{}", r.stderr);
+    assert_has(&r.stderr, "nothing landed");
 }
 
 /// Reverting the same entry twice: the second finds the server already holding the old values
 /// and sends nothing (no PATCH, no second entry), for a single patch and for a batch.
 #[test]
 fn reverting_an_entry_twice_sends_nothing_the_second_time() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let h = home.path();
-    let r = run_in(h, &server, &["patch", PROD_ID, "--set", "name=Prod 2"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let file = h.join("ws.toml");
-    std::fs::write(
-        &file,
+    ok_at(h, &server, &["patch", PROD_ID, "--set", "name=Prod 2"]);
+    let file = written(
+        h,
+        "ws.toml",
         format!("[workspaces.\"{STAGING_ID}\"]\nname = \"Stag 2\"\n"),
-    )
-    .unwrap();
-    let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    );
+    ok_at(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
     let ids = history_ids(h, &server);
     assert_eq!(ids.len(), 2);
     for id in &ids {
-        let r = run_in(h, &server, &["revert", id, "--yes"]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        ok_at(h, &server, &["revert", id, "--yes"]);
     }
     assert_eq!(server.workspace(PROD_ID).unwrap()["name"], "Production");
     assert_eq!(server.workspace(STAGING_ID).unwrap()["name"], "Staging");
     let sent = writes(&server).len();
     assert_eq!(sent, 4, "two changes, two reverts");
     for id in &ids {
-        let r = run_in(h, &server, &["revert", id, "--yes"]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+        let r = ok_at(h, &server, &["revert", id, "--yes"]);
+        assert_has(&r.stderr, "nothing to change");
     }
     assert_eq!(
         writes(&server).len(),
@@ -222,7 +196,7 @@ fn could_not_open_names_the_workspace_with_its_controls_made_visible() {
         .unwrap();
     let buffer = terminal.backend().buffer();
     let text: String = buffer.content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("Could not open"), "{text}");
+    assert_has(&text, "Could not open");
     let bad: Vec<char> = text.chars().filter(|c| orws::text::is_unsafe(*c)).collect();
     assert!(bad.is_empty(), "raw {bad:?} on screen");
 }
@@ -251,8 +225,7 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
         .map(|id| format!("[workspaces.\"{id}\"]\nname = \"renamed\"\n"))
         .collect();
     std::fs::write(&file, text).unwrap();
-    let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    ok_at(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
     let batch = history_ids(h, &server).remove(0);
 
     let mut child = cli_bin::spawn_at(
@@ -300,7 +273,7 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
         "{undone} undone: the stop came too late"
     );
     assert_eq!(status.code(), Some(130), "stopped by Ctrl-C: {status:?}");
-    let r = run_in(h, &server, &["--output", "json", "history"]);
+    let r = orws_at(h, &server, &["--output", "json", "history"]);
     let list: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         list.as_array().unwrap().len(),
@@ -315,8 +288,7 @@ fn ctrl_c_during_a_batch_revert_records_what_landed() {
 /// (product.md §3: never `id`, only editable fields). Refused before any request.
 #[test]
 fn a_history_entry_naming_a_field_that_is_not_editable_is_never_sent() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let dir = home.path().join("state/orws");
     std::fs::create_dir_all(&dir).unwrap();
     let entry = |id: &str, field: &str| {
@@ -338,13 +310,9 @@ fn a_history_entry_naming_a_field_that_is_not_editable_is_never_sent() {
     )
     .unwrap();
     for id in ["e-id", "e-odd", "e-batch"] {
-        let r = run_in(home.path(), &server, &["revert", id, "--yes"]);
+        let r = orws_at(home.path(), &server, &["revert", id, "--yes"]);
         assert_eq!(r.code, 2, "{id}: {}", r.stderr);
-        assert!(
-            r.stderr.contains("not an editable field"),
-            "{id}: {}",
-            r.stderr
-        );
+        assert_has_for(id, &r.stderr, "not an editable field");
         assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
     }
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));

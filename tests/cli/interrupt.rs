@@ -4,6 +4,8 @@
 //! server with no history entry and no word.
 
 use crate::support::cli_bin;
+use crate::support::common::assert_has;
+use crate::support::sent::Sent;
 use orws::fake::{FakeConfig, FakeServer};
 use std::process::Child;
 use std::time::{Duration, Instant};
@@ -49,7 +51,7 @@ fn the_first_ctrl_c_finishes_the_patch_and_records_it() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Told and recorded, and still a signal's end (product.md §15 "Exit code 128+n").
     assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("finished first"), "{stderr}");
+    assert_has(&stderr, "finished first");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("interrupted"),
         "the result is printed"
@@ -142,13 +144,7 @@ fn apply_all(server: &FakeServer, home: &std::path::Path, concurrency: usize) ->
 /// Waits until the fake has received `n` PATCHes.
 fn until_patches(server: &FakeServer, n: usize) {
     let start = Instant::now();
-    while server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count()
-        < n
-    {
+    while server.sent("PATCH") < n {
         assert!(
             start.elapsed() < DEADLINE,
             "fewer than {n} PATCHes reached the fake"
@@ -233,7 +229,7 @@ fn stopped_mid_batch_records_each_landed_part(sig: i32) {
     );
     // The results on stdout name the ones never started.
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("not started"), "{stdout}");
+    assert_has(&stdout, "not started");
 }
 
 #[test]
@@ -302,7 +298,7 @@ fn sigquit_mid_apply_quits_at_once_naming_what_may_still_land() {
         "it waited for the answer: {stderr}"
     );
     assert_eq!(out.status.code(), Some(128 + libc::SIGQUIT), "{stderr}");
-    assert!(stderr.contains("may still land"), "{stderr}");
+    assert_has(&stderr, "may still land");
     let patched = server
         .requests()
         .into_iter()

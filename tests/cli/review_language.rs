@@ -3,6 +3,7 @@
 //! no limit as `∅` and the BYOK switch as on/off (it printed `-` and `false`).
 
 use crate::support::cli_bin;
+use crate::support::common::assert_has;
 
 use cli_bin::{fake, orws_at};
 use std::path::Path;
@@ -23,7 +24,7 @@ fn history_names_workspaces_and_keys_and_budgets_say_empty_set_for_none() {
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = run(home.path(), &url, &["history"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("Production (production)"), "{out}");
+    assert_has(&out, "Production (production)");
     assert!(out.contains("disabled key Batch jobs (sk-or-v1-"), "{out}");
     assert!(
         !out.contains(&BATCH_JOBS[..12]),

@@ -5,6 +5,7 @@
 //! `members remove` reading every key of the organisation first.
 
 use crate::support::cli_bin;
+use crate::support::common::{assert_has, assert_has_for};
 
 use cli_bin::*;
 use orws::fake::FakeServer;
@@ -12,8 +13,21 @@ use serde_json::{Value, json};
 use std::path::Path;
 
 /// Runs orws against `server` with `home` as its home (so runs share a history).
-fn run_in(home: &Path, server: &FakeServer, args: &[&str]) -> Out {
-    orws_at(home, &server.url(), args)
+/// `orws export ID --format json -o FILE`, which must succeed.
+fn export_json(home: &Path, server: &FakeServer, id: &str, file: &Path) {
+    let r = orws_at(
+        home,
+        server,
+        &[
+            "export",
+            id,
+            "--format",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "export {id}: {}", r.stderr);
 }
 
 fn write_history(home: &Path, lines: &[Value]) {
@@ -23,7 +37,16 @@ fn write_history(home: &Path, lines: &[Value]) {
     std::fs::write(dir.join("history.jsonl"), text).unwrap();
 }
 
-fn patch_entry(id: &str, workspace: &str, before: Value, after: Value) -> Value {
+/// A patch entry of one `field` from `before` to `after`.
+fn patch_entry(
+    id: &str,
+    workspace: &str,
+    field: &str,
+    before: impl Into<Value>,
+    after: impl Into<Value>,
+) -> Value {
+    let before = json!({ field: before.into() });
+    let after = json!({ field: after.into() });
     let patch = after.clone();
     json!({"id": id, "kind": "patch", "time": "2026-01-01T00:00:00Z", "host": "127.0.0.1",
         "workspace_id": workspace, "patch": patch, "before": before, "after": after})
@@ -34,30 +57,15 @@ fn batch_entry(id: &str, parts: Vec<Value>) -> Value {
         "workspace_id": "", "patch": {}, "before": {}, "after": {}, "parts": parts})
 }
 
-fn history_ids(home: &Path, server: &FakeServer) -> Vec<String> {
-    cli_bin::history_ids(home, &server.url())
-}
-
 /// A history line is a file a person (or anything else) may have edited: its `before` is what
 /// a revert sends, so it meets the same field rules as `patch` and `apply`. Before, a slug of
 /// "Bad_Slug" was sent as it stood (and a batch part's too).
 #[test]
 fn a_revert_whose_values_break_a_field_rule_is_refused_before_any_request() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let h = home.path();
-    let bad = patch_entry(
-        "e-bad",
-        PROD_ID,
-        json!({"slug": "Bad_Slug"}),
-        json!({"slug": "production"}),
-    );
-    let part = patch_entry(
-        "",
-        PROD_ID,
-        json!({"slug": "Bad_Slug"}),
-        json!({"slug": "production"}),
-    );
+    let bad = patch_entry("e-bad", PROD_ID, "slug", "Bad_Slug", "production");
+    let part = patch_entry("", PROD_ID, "slug", "Bad_Slug", "production");
     write_history(h, &[bad, batch_entry("e-batch", vec![part])]);
     for id in ["e-bad", "e-batch"] {
         for dry in [false, true] {
@@ -65,14 +73,10 @@ fn a_revert_whose_values_break_a_field_rule_is_refused_before_any_request() {
             if dry {
                 args.push("--dry-run");
             }
-            let r = run_in(h, &server, &args);
+            let r = orws_at(h, &server, &args);
             assert_eq!(r.code, 2, "{id}: {}", r.stderr);
-            assert!(
-                r.stderr.contains("slug has an uppercase letter"),
-                "{id}: {}",
-                r.stderr
-            );
-            assert!(r.stderr.contains("nothing was sent"), "{id}: {}", r.stderr);
+            assert_has_for(id, &r.stderr, "slug has an uppercase letter");
+            assert_has_for(id, &r.stderr, "nothing was sent");
         }
     }
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
@@ -85,26 +89,15 @@ fn a_revert_whose_values_break_a_field_rule_is_refused_before_any_request() {
 /// the uuid.
 #[test]
 fn a_batch_revert_naming_one_workspace_twice_is_refused() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let h = home.path();
-    let one = patch_entry(
-        "",
-        PROD_ID,
-        json!({"name": "Prod A"}),
-        json!({"name": "Production"}),
-    );
-    let two = patch_entry(
-        "",
-        &PROD_ID.to_uppercase(),
-        json!({"description": "B"}),
-        json!({"description": null}),
-    );
+    let one = patch_entry("", PROD_ID, "name", "Prod A", "Production");
+    let two = patch_entry("", &PROD_ID.to_uppercase(), "description", "B", Value::Null);
     write_history(h, &[batch_entry("e-twice", vec![one, two])]);
-    let r = run_in(h, &server, &["revert", "e-twice", "--yes"]);
+    let r = orws_at(h, &server, &["revert", "e-twice", "--yes"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("appears twice"), "{}", r.stderr);
-    assert!(r.stderr.contains(PROD_ID), "{}", r.stderr);
+    assert_has(&r.stderr, "appears twice");
+    assert_has(&r.stderr, PROD_ID);
     assert!(writes(&server).is_empty(), "{:?}", writes(&server));
 }
 
@@ -113,39 +106,23 @@ fn a_batch_revert_naming_one_workspace_twice_is_refused() {
 /// it needs no `--yes` and works under `--read-only`. Before, there was no such flag (exit 2).
 #[test]
 fn revert_dry_run_prints_the_requests_and_sends_nothing() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let h = home.path();
-    let r = run_in(h, &server, &["patch", PROD_ID, "--set", "name=Prod 2"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    ok_at(h, &server, &["patch", PROD_ID, "--set", "name=Prod 2"]);
     let dir = h.join("plan");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("ws.json");
-    let r = run_in(
-        h,
-        &server,
-        &[
-            "export",
-            STAGING_ID,
-            "--format",
-            "json",
-            "-o",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    export_json(h, &server, STAGING_ID, &file);
     let text = std::fs::read_to_string(&file)
         .unwrap()
         .replace("\"Staging\"", "\"Staging 2\"");
     std::fs::write(&file, text).unwrap();
-    let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    ok_at(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
     let ids = history_ids(h, &server);
     let (batch, patch) = (&ids[0], &ids[1]);
     let sent = writes(&server).len();
 
-    let r = run_in(h, &server, &["revert", patch, "--dry-run"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ok_at(h, &server, &["revert", patch, "--dry-run"]);
     // The one review language first (issue 18 item 9): FIELD | BEFORE | AFTER.
     let table: Vec<Vec<&str>> = r
         .stderr
@@ -164,23 +141,11 @@ fn revert_dry_run_prints_the_requests_and_sends_nothing() {
         "{}",
         r.stderr
     );
-    assert!(
-        r.stdout.contains(&format!("PATCH /workspaces/{PROD_ID}")),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("\"name\": \"Production\""),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stderr.contains("dry run: nothing was sent"),
-        "{}",
-        r.stderr
-    );
+    assert_has(&r.stdout, &format!("PATCH /workspaces/{PROD_ID}"));
+    assert_has(&r.stdout, "\"name\": \"Production\"");
+    assert_has(&r.stderr, "dry run: nothing was sent");
 
-    let r = run_in(
+    let r = orws_at(
         h,
         &server,
         &[
@@ -211,11 +176,10 @@ fn revert_dry_run_prints_the_requests_and_sends_nothing() {
 
     // An admin write's undo is printed by the command that sends it.
     let user = "user_2dHFtVWx2n56w6HkM0000000001";
-    let r = run_in(h, &server, &["members", "remove", "dev", user, "--yes"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    ok_at(h, &server, &["members", "remove", "dev", user, "--yes"]);
     let sent = writes(&server).len();
     let members = &history_ids(h, &server)[0];
-    let r = run_in(
+    let r = orws_at(
         h,
         &server,
         &["--output", "json", "revert", members, "--dry-run"],
@@ -237,8 +201,7 @@ fn revert_dry_run_prints_the_requests_and_sends_nothing() {
 #[cfg(unix)]
 #[test]
 fn a_write_whose_history_cannot_be_recorded_stands_and_exits_1() {
-    let server = fake();
-    let home = tempfile::tempdir().unwrap();
+    let (server, home) = fake_and_home();
     let h = home.path();
     let elsewhere = h.join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
@@ -256,11 +219,11 @@ fn a_write_whose_history_cannot_be_recorded_stands_and_exits_1() {
             "name=Staging 2",
         ],
     ] {
-        let r = run_in(h, &server, args);
+        let r = orws_at(h, &server, args);
         assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("symbolic link"), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("stands"), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("orws revert"), "{args:?}: {}", r.stderr);
+        assert_has_for(format_args!("{args:?}"), &r.stderr, "symbolic link");
+        assert_has_for(format_args!("{args:?}"), &r.stderr, "stands");
+        assert_has_for(format_args!("{args:?}"), &r.stderr, "orws revert");
         // The result is still printed: the write happened.
         assert!(!r.stdout.is_empty(), "{args:?}: {}", r.stderr);
     }
@@ -268,27 +231,15 @@ fn a_write_whose_history_cannot_be_recorded_stands_and_exits_1() {
     assert_eq!(server.workspace(STAGING_ID).unwrap()["name"], "Staging 2");
     // A batch (`apply`) too: its lines are written as it goes, and none could be.
     let file = h.join("ws.json");
-    let r = run_in(
-        h,
-        &server,
-        &[
-            "export",
-            DEV_ID,
-            "--format",
-            "json",
-            "-o",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    export_json(h, &server, DEV_ID, &file);
     let mut entries: Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     entries["workspaces"][DEV_ID]["name"] = json!("Dev 2");
     std::fs::write(&file, entries.to_string()).unwrap();
-    let r = run_in(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
+    let r = orws_at(h, &server, &["apply", file.to_str().unwrap(), "--yes"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("stands"), "{}", r.stderr);
-    assert!(r.stdout.contains("applied"), "{}", r.stdout);
+    assert_has(&r.stderr, "stands");
+    assert_has(&r.stdout, "applied");
     assert_eq!(server.workspace(DEV_ID).unwrap()["name"], "Dev 2");
     let left: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
     assert!(
@@ -359,6 +310,6 @@ fn members_remove_reads_only_the_keys_it_needs() {
         &["members", "remove", "default", "user_abc123", "--yes"],
     );
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("default workspace"), "{}", r.stderr);
+    assert_has(&r.stderr, "default workspace");
     assert_eq!(writes(&server).len(), 1);
 }

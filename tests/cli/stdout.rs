@@ -4,6 +4,7 @@
 //! fake, with a private home.
 
 use crate::support::cli_bin;
+use crate::support::common::assert_has;
 
 use cli_bin::*;
 use std::io::{BufRead, BufReader, Read};
@@ -120,10 +121,7 @@ fn a_plan_that_cannot_be_written_is_exit_1_not_4() {
         Stdio::from(full),
     );
     assert_eq!(code, 1, "{stderr}");
-    assert!(
-        stderr.contains("cannot write the result to stdout"),
-        "{stderr}"
-    );
+    assert_has(&stderr, "cannot write the result to stdout");
     // With a stdout that works, the same plan is exit 4.
     let (code, stderr) = run_with_stdout(
         &mut command(

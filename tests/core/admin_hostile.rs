@@ -2,6 +2,7 @@
 //! every answer that names what it is about is checked, and no list loops forever.
 
 use crate::support;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::hostile_http;
 
 use hostile_http::{Reply, Request, serve};
@@ -170,12 +171,10 @@ async fn a_list_that_makes_no_progress_is_named() {
     for (e, list) in [(keys, "keys"), (members, "members")] {
         assert!(matches!(e, ApiError::Paging(_)), "{e:?}");
         let shown = e.to_string();
-        assert!(
-            shown.contains(&format!(
-                "the list of the {list} of workspace '{WS}' makes no progress"
-            )),
-            "{shown}"
+        assert_has(
+            &shown,
+            &format!("the list of the {list} of workspace '{WS}' makes no progress"),
         );
-        assert!(!shown.contains("workspace list"), "{shown}");
+        assert_lacks(&shown, "workspace list");
     }
 }

@@ -22,6 +22,14 @@ fn patch(v: Value) -> PatchBody {
 }
 
 /// One item per fake workspace (the first `n`), setting `description` to `to`.
+/// A fresh fake, a client of it, and `n` of its workspaces each to get the description `to`.
+async fn started(n: usize, to: &str) -> (FakeServer, Client, Vec<Item>) {
+    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
+    let client = client(&fake);
+    let items = items(&fake, n, to);
+    (fake, client, items)
+}
+
 fn items(fake: &FakeServer, n: usize, to: &str) -> Vec<Item> {
     fake.workspaces()
         .into_iter()
@@ -39,7 +47,12 @@ fn items(fake: &FakeServer, n: usize, to: &str) -> Vec<Item> {
 }
 
 fn fast() -> Options {
-    let mut o = Options::new(3);
+    fast_with(3)
+}
+
+/// `concurrency` writes at once, a retry after 10 ms.
+fn fast_with(concurrency: usize) -> Options {
+    let mut o = Options::new(concurrency);
     o.policy.backoff = Duration::from_millis(10);
     o
 }
@@ -61,9 +74,7 @@ async fn run(
 
 #[tokio::test]
 async fn every_item_lands_and_history_and_undo_cover_exactly_them() {
-    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake);
-    let items = items(&fake, 5, "batched");
+    let (fake, client, items) = started(5, "batched").await;
     let (out, events) = run(&client, &items, fast()).await;
     assert_eq!(batch::counts(&out), [5, 0, 0, 0]);
     for item in &items {
@@ -102,9 +113,7 @@ async fn every_item_lands_and_history_and_undo_cover_exactly_them() {
 
 #[tokio::test]
 async fn a_conflict_stops_only_its_workspace_and_is_never_overwritten() {
-    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake);
-    let items = items(&fake, 4, "batched");
+    let (fake, client, items) = started(4, "batched").await;
     assert!(fake.set_field(&items[1].id, "description", json!("theirs")));
     let (out, _) = run(&client, &items, fast()).await;
     assert_eq!(batch::status(out[1].as_ref()), Status::Conflict);
@@ -126,13 +135,9 @@ async fn a_conflict_stops_only_its_workspace_and_is_never_overwritten() {
 
 #[tokio::test]
 async fn a_refused_write_fails_alone_and_is_offered_again() {
-    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake);
-    let items = items(&fake, 3, "batched");
+    let (fake, client, items) = started(3, "batched").await;
     fake.inject("PATCH", Fault::Status(400), 1);
-    let mut one = Options::new(1);
-    one.policy.backoff = Duration::from_millis(10);
-    let (out, _) = run(&client, &items, one).await;
+    let (out, _) = run(&client, &items, fast_with(1)).await;
     assert_eq!(batch::counts(&out), [2, 0, 1, 0]);
     let failed = batch::failed_items(&items, &out);
     assert_eq!(failed.len(), 1);
@@ -144,9 +149,7 @@ async fn a_refused_write_fails_alone_and_is_offered_again() {
 
 #[tokio::test]
 async fn a_429_slows_the_whole_batch_and_the_item_lands_on_its_next_try() {
-    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake);
-    let items = items(&fake, 4, "batched");
+    let (fake, client, items) = started(4, "batched").await;
     fake.inject("PATCH", Fault::Status(429), 1);
     let mut options = Options::new(4);
     options.policy.max_wait = Duration::from_millis(50);
@@ -162,9 +165,7 @@ async fn a_429_slows_the_whole_batch_and_the_item_lands_on_its_next_try() {
 
 #[tokio::test]
 async fn a_stop_leaves_the_rest_unstarted() {
-    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake);
-    let items = items(&fake, 4, "batched");
+    let (fake, client, items) = started(4, "batched").await;
     let (tx, _rx) = mpsc::unbounded_channel();
     let (stop_tx, stop) = watch::channel(true);
     let out = batch::run(&client, &items, Options::new(2), tx, stop).await;
@@ -233,9 +234,7 @@ async fn never_more_than_the_concurrency_in_flight() {
 #[tokio::test]
 async fn a_journal_appends_each_part_as_it_lands() {
     use orws::state::history;
-    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake);
-    let mut items = items(&fake, 6, "journalled");
+    let (fake, client, mut items) = started(6, "journalled").await;
     // The last one meets a change made since the plan: a conflict, nothing sent.
     fake.set_field(&items[5].id, "description", json!("theirs"));
     let state = tempfile::tempdir().unwrap();
@@ -299,9 +298,7 @@ async fn a_journal_appends_each_part_as_it_lands() {
 /// since the batch wrote it (before, nothing said so).
 #[tokio::test]
 async fn a_read_back_after_the_batch_names_what_another_writer_changed_since() {
-    let fake = orws::fake::start(FakeConfig::default()).await.unwrap();
-    let client = client(&fake);
-    let items = items(&fake, 3, "written by the batch");
+    let (fake, client, items) = started(3, "written by the batch").await;
     let (outcomes, _) = run(&client, &items, fast()).await;
     assert!(
         outcomes

@@ -1,9 +1,11 @@
 //! The client against the fake OpenRouter over real HTTP on loopback (port 0): every endpoint,
 //! the exact bytes sent, and every fault (product.md section 5, testing.md layer 4).
 
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::sent::Sent;
 use crate::support::{self, client::Notices};
 use orws::api::{ApiError, ApiKey, Client, ClientConfig, RetryNotice};
-use orws::fake::{self, FakeConfig, FakeServer, Fault, RecordedRequest};
+use orws::fake::{self, FakeConfig, FakeServer, Fault};
 use orws::workspace::{PatchBody, Workspace};
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex};
@@ -46,14 +48,6 @@ fn assert_secret_free(e: &ApiError) {
             "the key leaks: {text}"
         );
     }
-}
-
-fn requests_of(server: &FakeServer, method: &str) -> Vec<RecordedRequest> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == method)
-        .collect()
 }
 
 fn query_param(path: &str, name: &str) -> Option<String> {
@@ -105,7 +99,8 @@ async fn list_seeded(n: usize) -> (Vec<Workspace>, Vec<(usize, usize)>) {
     .await;
     let (client, _) = client(&server);
     let all = client.list().await.expect("the list");
-    let pages = requests_of(&server, "GET")
+    let pages = server
+        .sent_with("GET")
         .iter()
         .map(|r| {
             assert!(
@@ -194,7 +189,8 @@ async fn get_by_slug_and_by_uuid() {
         server.workspace("production").unwrap(),
         "exactly what the server holds"
     );
-    let paths: Vec<String> = requests_of(&server, "GET")
+    let paths: Vec<String> = server
+        .sent_with("GET")
         .into_iter()
         .map(|r| r.path)
         .collect();
@@ -288,7 +284,7 @@ async fn patch_sends_exactly_the_body_to_the_uuid() {
     );
     let after = client.patch(before.id(), &patch).await.unwrap();
 
-    let patches = requests_of(&server, "PATCH");
+    let patches = server.sent_with("PATCH");
     assert_eq!(patches.len(), 1);
     assert_eq!(patches[0].path, format!("/api/v1/workspaces/{PROD_ID}"));
     assert_eq!(patches[0].body, r#"{"name":"Prod 2","description":null}"#);
@@ -338,7 +334,7 @@ async fn taken_slug_is_a_bad_request_on_the_slug() {
     match &e {
         ApiError::BadRequest { message, field } => {
             assert_eq!(field.as_deref(), Some("slug"), "{message}");
-            assert!(message.contains("default"), "{message}");
+            assert_has(message, "default");
         }
         other => panic!("expected BadRequest, got {other:?}"),
     }
@@ -378,7 +374,7 @@ async fn bad_request_without_a_field() {
     assert!(e.to_string().contains("rejected"), "{e}");
     assert_secret_free(&e);
     assert!(seen(&notices).is_empty());
-    assert_eq!(requests_of(&server, "PATCH").len(), 1);
+    assert_eq!(server.sent_with("PATCH").len(), 1);
 }
 
 #[tokio::test]
@@ -392,10 +388,8 @@ async fn wrong_key_is_unauthorized() {
     let e = client.get("production").await.unwrap_err();
     assert!(matches!(e, ApiError::Unauthorized { .. }), "{e:?}");
     let text = e.to_string();
-    assert!(
-        text.contains("OPENROUTER_API_KEY") && text.contains("management key"),
-        "{text}"
-    );
+    assert_has(&text, "OPENROUTER_API_KEY");
+    assert_has(&text, "management key");
     assert_secret_free(&e);
     assert!(seen(&notices).is_empty());
     assert_eq!(server.requests().len(), 1, "a 401 is not retried");
@@ -436,8 +430,8 @@ async fn rate_limit_is_retried_after_retry_after() {
     assert_eq!(n[0].max_attempts, 3);
     // The fake sends Retry-After: 1, which wins over the 10 ms backoff.
     assert_eq!(n[0].wait, Duration::from_secs(1));
-    assert!(n[0].reason.contains("429"), "{}", n[0].reason);
-    assert_eq!(requests_of(&server, "GET").len(), 2);
+    assert_has(&n[0].reason, "429");
+    assert_eq!(server.sent_with("GET").len(), 2);
 }
 
 #[tokio::test]
@@ -455,7 +449,7 @@ async fn unavailable_is_retried_and_the_patch_lands_once() {
         "{n:?}"
     );
     assert!(n.iter().all(|n| n.wait == Duration::from_secs(1)), "{n:?}");
-    let patches = requests_of(&server, "PATCH");
+    let patches = server.sent_with("PATCH");
     assert_eq!(patches.len(), 3);
     assert!(
         patches.iter().all(|r| r.body == r#"{"name":"After 503"}"#),
@@ -481,7 +475,7 @@ async fn persistent_unavailable_gives_up_busy_after_three_tries() {
     assert!(e.to_string().contains('3'), "{e}");
     assert_secret_free(&e);
     assert_eq!(seen(&notices).len(), 2);
-    assert_eq!(requests_of(&server, "GET").len(), 3, "at most 3 tries");
+    assert_eq!(server.sent_with("GET").len(), 3, "at most 3 tries");
 }
 
 #[tokio::test]
@@ -677,7 +671,7 @@ async fn the_key_is_sent_but_never_printed() {
         Some(&*format!("Bearer {KEY}"))
     );
     for text in [format!("{client:?}"), format!("{client:#?}")] {
-        assert!(!text.contains("SECRET"), "{text}");
+        assert_lacks(&text, "SECRET");
     }
     let key = ApiKey::new(KEY);
     assert!(!format!("{key:?} {key}").contains("SECRET"));

@@ -2,6 +2,7 @@
 //! (product.md section 1, issue 5). Everything through `Settings::resolve` with a private
 //! XDG_CONFIG_HOME.
 
+use crate::support::common::{assert_has, assert_lacks};
 use clap::Parser;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::cli::{Cli, config_show};
@@ -226,8 +227,8 @@ fn the_key_flag_file_beats_the_environment_beats_the_config_key_file() {
     // The file is missing: no key, and the reason names the file and the config.
     assert!(s.key.is_none());
     let problem = s.key_error.expect("the missing key file is reported");
-    assert!(problem.contains("config/orws/key"), "{problem}");
-    assert!(problem.contains("config.toml"), "{problem}");
+    assert_has(&problem, "config/orws/key");
+    assert_has(&problem, "config.toml");
 
     home.write_config("");
     assert!(home.settings(&[], &[]).key.is_none());
@@ -240,7 +241,7 @@ fn config_show_never_prints_the_key_and_names_sources() {
     let secret = "sk-or-v1-do-not-print-me";
     let s = home.settings(&["--output", "json"], &[("OPENROUTER_API_KEY", secret)]);
     let out = config_show(&s);
-    assert!(!out.contains(secret), "{out}");
+    assert_lacks(&out, secret);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         json["settings"]["api_key"]["value"],
@@ -258,13 +259,10 @@ fn config_show_never_prints_the_key_and_names_sources() {
     std::fs::write(&key_file, secret).unwrap();
     let s = home.settings(&["--api-key-file", key_file.to_str().unwrap()], &[]);
     let out = config_show(&s);
-    assert!(!out.contains(secret), "{out}");
-    assert!(
-        out.contains(&format!("set (from file {})", key_file.display())),
-        "{out}"
-    );
+    assert_lacks(&out, secret);
+    assert_has(&out, &format!("set (from file {})", key_file.display()));
     let out = config_show(&home.settings(&[], &[]));
-    assert!(out.contains("not set"), "{out}");
+    assert_has(&out, "not set");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! keys, connections that drop (product.md section 5, "No answer is trusted blindly").
 
 use crate::support::client::Notices;
+use crate::support::common::{assert_has, assert_has_for};
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
@@ -19,6 +20,13 @@ fn client(url: &str) -> (Client, Notices) {
     config.timeout = Duration::from_secs(20);
     config.max_retry_wait = Duration::from_millis(50);
     crate::support::client::recording(config)
+}
+
+/// A server giving every request the same `reply`, and a client of it.
+fn answering(reply: fn() -> Reply) -> (hostile_http::Hostile, Client) {
+    let server = serve(move |_: &Request, _| reply());
+    let (client, _) = client(&server.url);
+    (server, client)
 }
 
 fn workspace(id: &str) -> Value {
@@ -83,7 +91,7 @@ async fn a_redirect_location_is_redacted_and_escaped() {
     let e = client.get("production").await.unwrap_err();
     let text = e.to_string();
     assert_secret_free(&text);
-    assert!(text.contains("<redacted>"), "{text}");
+    assert_has(&text, "<redacted>");
     assert!(
         text.contains("\\x9b2J") && !text.contains('\u{9b}'),
         "{text}"
@@ -94,9 +102,8 @@ async fn a_redirect_location_is_redacted_and_escaped() {
 
 #[tokio::test]
 async fn a_declared_huge_body_is_too_large() {
-    let server =
-        serve(|_: &Request, _| Reply::new(200, Body::Bytes(vec![b' '; MAX_BODY_BYTES + 1])));
-    let (client, _) = client(&server.url);
+    let (_server, client) =
+        answering(|| Reply::new(200, Body::Bytes(vec![b' '; MAX_BODY_BYTES + 1])));
     let e = client.get("production").await.unwrap_err();
     assert_eq!(e, ApiError::TooLarge { limit_mib: 4 });
     assert_eq!(
@@ -108,8 +115,7 @@ async fn a_declared_huge_body_is_too_large() {
 /// An endless chunked body stops at the cap, long before the timeout (20 s here).
 #[tokio::test]
 async fn an_endless_body_stops_at_the_cap() {
-    let server = serve(|_: &Request, _| Reply::new(200, Body::Endless));
-    let (client, _) = client(&server.url);
+    let (_server, client) = answering(|| Reply::new(200, Body::Endless));
     let e = client.get("production").await.unwrap_err();
     assert_eq!(e, ApiError::TooLarge { limit_mib: 4 });
     let e = client.patch(ID, &patch()).await.unwrap_err();
@@ -122,8 +128,7 @@ async fn an_endless_body_stops_at_the_cap() {
 
 #[tokio::test]
 async fn an_endless_body_without_a_length_stops_at_the_cap() {
-    let server = serve(|_: &Request, _| Reply::new(200, Body::EndlessUnframed));
-    let (client, _) = client(&server.url);
+    let (_server, client) = answering(|| Reply::new(200, Body::EndlessUnframed));
     let e = client.list().await.unwrap_err();
     assert_eq!(e, ApiError::TooLarge { limit_mib: 4 });
 }
@@ -154,42 +159,49 @@ fn page(ids: impl IntoIterator<Item = usize>, total: Option<u64>) -> Reply {
     Reply::json(200, &body)
 }
 
-/// A server that ignores the offset sends the first page again: stopped at the second page.
-#[tokio::test]
-async fn a_page_of_repeated_ids_stops_the_list() {
-    let server = serve(|_: &Request, _| page(0..100, Some(1_000)));
-    let (client, _) = client(&server.url);
-    let e = client.list().await.unwrap_err();
-    assert!(matches!(e, ApiError::Paging(_)), "{e:?}");
-    assert!(e.to_string().contains("already listed"), "{e}");
-    assert_eq!(server.count(), 2);
-}
+/// What a test server answers a request.
+type Respond = fn(&Request) -> Reply;
 
-/// `total_count` huge and empty pages: stopped at the first empty page.
+/// Lists that page badly stop with a paging error, after as many requests as it takes to see
+/// it: a server that ignores the offset sends the first page again (stopped at the second);
+/// `total_count` huge and empty pages (stopped at the first empty page); fresh ids forever
+/// (stopped by the page cap, not by memory or patience).
 #[tokio::test]
-async fn a_huge_total_with_empty_pages_stops_the_list() {
-    let server = serve(|req: &Request, _| match req.query_number("offset") {
-        Some(0) => page(0..100, Some(u64::MAX)),
-        _ => page(0..0, Some(u64::MAX)),
-    });
-    let (client, _) = client(&server.url);
-    let e = client.list().await.unwrap_err();
-    assert!(matches!(e, ApiError::Paging(_)), "{e:?}");
-    assert!(e.to_string().contains("sent no more after 100"), "{e}");
-    assert_eq!(server.count(), 2);
-}
-
-/// Fresh ids forever: stopped by the page cap, not by memory or patience.
-#[tokio::test]
-async fn a_list_that_never_ends_stops_at_the_page_cap() {
-    let server = serve(|req: &Request, _| {
-        let offset = req.query_number("offset").unwrap_or(0);
-        page(offset..offset + 100, None)
-    });
-    let (client, _) = client(&server.url);
-    let e = client.list().await.unwrap_err();
-    assert!(matches!(e, ApiError::Paging(_)), "{e:?}");
-    assert_eq!(server.count(), MAX_PAGES);
+async fn lists_that_page_badly_are_stopped() {
+    let cases: [(&str, Respond, &str, usize); 3] = [
+        (
+            "the first page again",
+            |_| page(0..100, Some(1_000)),
+            "already listed",
+            2,
+        ),
+        (
+            "a huge total with empty pages",
+            |req| match req.query_number("offset") {
+                Some(0) => page(0..100, Some(u64::MAX)),
+                _ => page(0..0, Some(u64::MAX)),
+            },
+            "sent no more after 100",
+            2,
+        ),
+        (
+            "fresh ids forever",
+            |req| {
+                let offset = req.query_number("offset").unwrap_or(0);
+                page(offset..offset + 100, None)
+            },
+            "",
+            MAX_PAGES,
+        ),
+    ];
+    for (case, respond, says, requests) in cases {
+        let server = serve(move |req: &Request, _| respond(req));
+        let (client, _) = client(&server.url);
+        let e = client.list().await.unwrap_err();
+        assert!(matches!(e, ApiError::Paging(_)), "{case}: {e:?}");
+        assert_has_for(case, &e.to_string(), says);
+        assert_eq!(server.count(), requests, "{case}: requests");
+    }
 }
 
 /// A workspace created while paging shifts the next page by one: the repeat is skipped and the
@@ -264,10 +276,7 @@ async fn an_echoed_key_is_redacted_from_every_error() {
             let e = client.patch(ID, &patch()).await.unwrap_err();
             let shown = format!("{e} {e:?}");
             assert_secret_free(&shown);
-            assert!(
-                shown.contains("rejected Authorization: Bearer <redacted>"),
-                "{shown}"
-            );
+            assert_has(&shown, "rejected Authorization: Bearer <redacted>");
             for n in notices.lock().unwrap().iter() {
                 assert_secret_free(&n.reason);
             }

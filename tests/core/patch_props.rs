@@ -207,6 +207,16 @@ fn equivalent(spec: &FieldSpec, value: Option<&Value>, seed: u64) -> Value {
     }
 }
 
+/// A base, the state some edits give (with or without a read-only field beside them), and
+/// the patch from the one to the other.
+fn edited_strategy() -> impl Strategy<Value = (Workspace, Map<String, Value>, PatchBody)> {
+    (base_strategy(), edits_strategy(), any::<bool>()).prop_map(|(base, edits, extra)| {
+        let current = current_from(&base, &edits, extra);
+        let patch = PatchBody::between(&base, &current);
+        (base, current, patch)
+    })
+}
+
 fn current_from(base: &Workspace, edits: &[Edit], extra_read_only: bool) -> Map<String, Value> {
     let mut current = Map::new();
     for (spec, edit) in FIELDS.iter().zip(edits) {
@@ -264,12 +274,8 @@ proptest! {
     /// everything else of the base is left alone.
     #[test]
     fn apply_gives_the_edited_state(
-        base in base_strategy(),
-        edits in edits_strategy(),
-        extra in any::<bool>(),
+        (base, current, patch) in edited_strategy(),
     ) {
-        let current = current_from(&base, &edits, extra);
-        let patch = PatchBody::between(&base, &current);
         let after = patch.apply_to(&base);
         for spec in &FIELDS {
             let expected = current.get(spec.name).or(base.get(spec.name));
@@ -291,12 +297,8 @@ proptest! {
     /// every field that differs, in form order.
     #[test]
     fn patch_holds_exactly_the_modified_fields(
-        base in base_strategy(),
-        edits in edits_strategy(),
-        extra in any::<bool>(),
+        (base, current, patch) in edited_strategy(),
     ) {
-        let current = current_from(&base, &edits, extra);
-        let patch = PatchBody::between(&base, &current);
         for (k, v) in patch.fields() {
             let spec = field(k);
             prop_assert!(spec.is_some(), "non-editable {} in the patch", k);

@@ -3,6 +3,7 @@
 //! the client's request bodies against its request schemas.
 
 use crate::support;
+use crate::support::sent::Sent;
 use orws::admin::budgets::{self, Budgets, Interval, Limits};
 use orws::admin::guardrail;
 use orws::admin::keys::{KeyPatch, KeyQuery};
@@ -641,11 +642,7 @@ async fn budgets_rules_and_a_planned_change_r8_to_r13() {
     c.delete_budget("research", Interval::Weekly).await.unwrap();
     c.delete_budget(PRODUCTION, Interval::Daily).await.unwrap();
     assert_eq!(
-        c.get_budgets(PRODUCTION)
-            .await
-            .unwrap()
-            .limits
-            .get(Interval::Daily),
+        crate::support::client::limit_of(&c, PRODUCTION, Interval::Daily).await,
         None
     );
     assert!(c.get_budgets("research").await.unwrap().limits.is_empty());
@@ -810,13 +807,9 @@ async fn faults_apply_to_admin_routes_and_writes_are_never_retried_blindly() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(s.requests().iter().filter(|r| r.method == "PUT").count(), 1);
+    assert_eq!(s.sent("PUT"), 1);
     assert_eq!(
-        c.get_budgets(PRODUCTION)
-            .await
-            .unwrap()
-            .limits
-            .get(Interval::Lifetime),
+        crate::support::client::limit_of(&c, PRODUCTION, Interval::Lifetime).await,
         None
     );
     // A read is retried.

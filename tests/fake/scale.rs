@@ -3,6 +3,7 @@
 
 use crate::support::cli_bin;
 use crate::support::client::client;
+use crate::support::common::assert_has;
 use orws::fake::generate::{DEMO_ENV, MAX_EXTRA_WORKSPACES, generated_id};
 use orws::fake::{self, FakeConfig, FakeServer};
 use orws::tui::screens::picker::filter_indices;
@@ -240,10 +241,8 @@ fn serve_fake_refuses_too_many_with_a_clear_message() {
     let (code, stdout, stderr) = run(&["serve-fake", "--extra-workspaces", "50001"], &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty());
-    assert!(
-        stderr.contains("--extra-workspaces") && stderr.contains("at most 50000"),
-        "{stderr}"
-    );
+    assert_has(&stderr, "--extra-workspaces");
+    assert_has(&stderr, "at most 50000");
 }
 
 #[test]
@@ -259,8 +258,6 @@ fn the_demo_takes_extra_workspaces_from_its_environment_variable() {
 
     let (code, _, stderr) = run(&["--demo", "list"], &[(DEMO_ENV, "many")]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains(DEMO_ENV) && stderr.contains("many"),
-        "{stderr}"
-    );
+    assert_has(&stderr, DEMO_ENV);
+    assert_has(&stderr, "many");
 }

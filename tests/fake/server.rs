@@ -31,6 +31,11 @@ struct Answer {
 }
 
 /// Sends a request with the test key; `body` goes out as raw bytes.
+/// `POST /workspaces` with `body`.
+async fn create(s: &FakeServer, body: &str) -> Answer {
+    call(s, Method::POST, "/workspaces", Some(body)).await
+}
+
 async fn call(s: &FakeServer, method: Method, path: &str, body: Option<&str>) -> Answer {
     call_as(s, method, path, body, Some(&format!("Bearer {KEY}"))).await
 }
@@ -461,11 +466,9 @@ async fn malformed_bodies_are_400_in_openrouters_shape() {
 async fn post_creates_a_complete_workspace() {
     let s = server().await;
     let total = get(&s, "/workspaces").await.json["total_count"].clone();
-    let a = call(
+    let a = create(
         &s,
-        Method::POST,
-        "/workspaces",
-        Some(r#"{"name":"Billing","slug":"billing","default_provider_sort":"latency"}"#),
+        r#"{"name":"Billing","slug":"billing","default_provider_sort":"latency"}"#,
     )
     .await;
     assert_eq!(a.status, 201, "{}", a.json);
@@ -488,13 +491,7 @@ async fn post_creates_a_complete_workspace() {
     assert_eq!(list.json["total_count"], json!(total.as_u64().unwrap() + 1));
     assert_eq!(slugs(&list.json).last().unwrap(), "billing");
 
-    let second = call(
-        &s,
-        Method::POST,
-        "/workspaces",
-        Some(r#"{"name":"B2","slug":"b2"}"#),
-    )
-    .await;
+    let second = create(&s, r#"{"name":"B2","slug":"b2"}"#).await;
     assert_ne!(second.json["data"]["id"], ws["id"]);
 
     for (body, msg) in [
@@ -632,13 +629,7 @@ async fn fail_next_answers_the_next_requests_of_that_method() {
     let ok = patch(&s, "production", json!({"name": "P"})).await;
     assert_eq!(ok.status, 200);
 
-    let a = call(
-        &s,
-        Method::POST,
-        "/workspaces",
-        Some(r#"{"name":"A","slug":"a"}"#),
-    )
-    .await;
+    let a = create(&s, r#"{"name":"A","slug":"a"}"#).await;
     error_message(&a, 500);
     assert_eq!(a.retry_after, None, "only 429 and 503 carry Retry-After");
     assert!(s.workspace("a").is_none());

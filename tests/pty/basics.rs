@@ -5,9 +5,12 @@
 //! Each test has its own PTY, temp HOME/XDG dirs and (where needed) its own `orws serve-fake`,
 //! so they run in parallel. Every wait polls the screen with a deadline.
 
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, contains, has_row, rfind, stty_flag};
+use pty_screen::{
+    FakeProcess, Pty, Sandbox, WAIT, assert_restored, contains, has_row, rfind, stty_flag,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -249,7 +252,7 @@ fn too_small_shows_a_notice_and_a_resize_brings_the_form() {
     let sb = Sandbox::new();
     let pty = Pty::spawn(sb.command(&["--demo", "production"]), 59, 19);
     let small = pty.wait_for_nocase("too small", WAIT);
-    assert!(!small.contains(FORM_LOADED), "{small}");
+    assert_lacks(&small, FORM_LOADED);
     pty.resize(100, 30);
     pty.wait_until("the form in place of the notice", WAIT, |s| {
         s.contains(FORM_LOADED) && !s.to_lowercase().contains("too small")
@@ -332,15 +335,7 @@ fn stop_signals_restore_the_terminal_and_keep_the_draft() {
             code,
             "SIG{signal}: exit 128 + the signal's number, so scripts can tell"
         );
-        let after = pty.stty();
-        assert!(
-            stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
-            "SIG{signal}: raw mode is off after exit:\n{after}"
-        );
-        let raw = pty.raw();
-        let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
-        let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
-        assert!(left > entered, "SIG{signal}: still on the alternate screen");
+        assert_restored(&pty, &format!("SIG{signal}"));
         let text = sb.draft_text(fake.host(), PROD);
         assert!(
             text.contains("Production signalled"),
@@ -437,9 +432,9 @@ fn the_editor_never_sees_the_key() {
         s.lines().any(|l| l.contains("edited") && l.contains('●'))
     });
     let env = std::fs::read_to_string(sb.path().join("report.env")).expect("the script ran");
-    assert!(env.contains("PATH="), "{env}");
-    assert!(!env.contains("OPENROUTER_API_KEY"), "{env}");
-    assert!(!env.contains("must-not-leak"), "{env}");
+    assert_has(&env, "PATH=");
+    assert_lacks(&env, "OPENROUTER_API_KEY");
+    assert_lacks(&env, "must-not-leak");
     let modes = std::fs::read_to_string(sb.path().join("report.modes")).unwrap();
     assert_eq!(modes.split_whitespace().collect::<Vec<_>>(), ["600", "700"]);
 }
@@ -468,10 +463,8 @@ fn help_shows_everywhere_and_a_failed_open_is_not_a_dead_end() {
     pty.send("\x1bOP");
     // The tab keys share two lines (`1 2 3 4 5`, `[ ]`): the form's help fits 24 rows.
     let help = pty.wait_for("any key closes", WAIT);
-    assert!(
-        help.contains("go to tab 1–5") && help.contains("delete the workspace"),
-        "{help}"
-    );
+    assert_has(&help, "go to tab 1–5");
+    assert_has(&help, "delete the workspace");
     pty.send("x");
     pty.wait_gone("any key closes", WAIT);
     append_to_name(&pty, " 2", "Production 2");
@@ -480,7 +473,8 @@ fn help_shows_everywhere_and_a_failed_open_is_not_a_dead_end() {
     pty.wait_for(r#""name": "Production 2""#, WAIT);
     pty.send("?");
     let help = pty.wait_for("any key closes", WAIT);
-    assert!(help.contains("Review") && help.contains("Enter"), "{help}");
+    assert_has(&help, "Review");
+    assert_has(&help, "Enter");
     pty.send("x");
     pty.wait_gone("any key closes", WAIT);
     pty.esc();

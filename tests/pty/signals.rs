@@ -3,9 +3,12 @@
 //! the terminal and exits 143. Before, the signal ended orws at once: the write landed on the
 //! server with no history entry (a bulk edit killed at 16/30 recorded nothing).
 
+use crate::support::common::assert_has;
 use crate::support::pty_screen;
 
-use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, bulk_sort_to_exacto, has_row, rfind, stty_flag};
+use pty_screen::{
+    FakeProcess, Pty, Sandbox, WAIT, assert_restored, bulk_sort_to_exacto, has_row, rfind,
+};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -28,40 +31,35 @@ fn history_lines(sb: &Sandbox) -> Vec<Value> {
         .collect()
 }
 
-/// The terminal is cooked again and off the alternate screen.
-fn assert_restored(pty: &Pty) {
-    let after = pty.stty();
-    assert!(
-        stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
-        "raw mode is off after exit:\n{after}"
-    );
-    let raw = pty.raw();
-    let entered = rfind(&raw, b"\x1b[?1049h").expect("the alternate screen was entered");
-    let left = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
-    assert!(left > entered, "still on the alternate screen");
+/// The form on production against a fake answering after `latency_ms`: `suffix` added to
+/// the name, reviewed and sent; the PATCH is on its way.
+fn submitting(sb: &Sandbox, latency_ms: &str, suffix: &str) -> (FakeProcess, Pty) {
+    let fake = FakeProcess::start_with(sb, &["--latency-ms", latency_ms]);
+    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
+    cmd.env("OPENROUTER_API_KEY", "test");
+    let pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    pty.enter();
+    pty.send(suffix);
+    let name = format!("Production{suffix}");
+    pty.wait_for(&name, WAIT);
+    pty.enter();
+    pty.send("s");
+    pty.wait_for(&format!(r#""name": "{name}""#), WAIT);
+    pty.enter();
+    pty.wait_for("Sending PATCH", WAIT);
+    (fake, pty)
 }
 
 #[test]
 fn sigterm_during_a_submit_lets_it_land_records_it_and_exits_143() {
     let sb = Sandbox::new();
-    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "1200"]);
-    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
-    cmd.env("OPENROUTER_API_KEY", "test");
-    let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.wait_for(FORM_LOADED, WAIT);
-    pty.enter();
-    pty.send(" termed");
-    pty.wait_for("Production termed", WAIT);
-    pty.enter();
-    pty.send("s");
-    pty.wait_for(r#""name": "Production termed""#, WAIT);
-    pty.enter();
     // The PATCH is on its way (its answer 1.2 s off).
-    pty.wait_for("Sending PATCH", WAIT);
+    let (fake, mut pty) = submitting(&sb, "1200", " termed");
     pty.signal("TERM");
     let status = pty.wait_exit(WAIT);
     assert_eq!(status.exit_code(), 143, "exit 128 + SIGTERM");
-    assert_restored(&pty);
+    assert_restored(&pty, "after exit");
     assert_eq!(
         server_workspace(&fake, PROD)["name"],
         "Production termed",
@@ -94,7 +92,7 @@ fn sigterm_during_a_bulk_run_records_what_landed_and_exits_143() {
     pty.signal("TERM");
     let status = pty.wait_exit(WAIT);
     assert_eq!(status.exit_code(), 143, "exit 128 + SIGTERM");
-    assert_restored(&pty);
+    assert_restored(&pty, "after exit");
     let landed: Vec<&str> = ["staging", "dev"]
         .into_iter()
         .filter(|ws| server_workspace(&fake, ws)["default_provider_sort"] == "exacto")
@@ -118,19 +116,7 @@ fn sigterm_during_a_bulk_run_records_what_landed_and_exits_143() {
 #[test]
 fn sigquit_during_a_submit_quits_at_once_saying_it_may_still_land() {
     let sb = Sandbox::new();
-    let fake = FakeProcess::start_with(&sb, &["--latency-ms", "3000"]);
-    let mut cmd = sb.command(&["--base-url", &fake.url, "production"]);
-    cmd.env("OPENROUTER_API_KEY", "test");
-    let mut pty = Pty::spawn(cmd, 100, 30);
-    pty.wait_for(FORM_LOADED, WAIT);
-    pty.enter();
-    pty.send(" quit");
-    pty.wait_for("Production quit", WAIT);
-    pty.enter();
-    pty.send("s");
-    pty.wait_for(r#""name": "Production quit""#, WAIT);
-    pty.enter();
-    pty.wait_for("Sending PATCH", WAIT);
+    let (_fake, mut pty) = submitting(&sb, "3000", " quit");
     let start = std::time::Instant::now();
     pty.signal("QUIT");
     let status = pty.wait_exit(WAIT);
@@ -139,11 +125,11 @@ fn sigquit_during_a_submit_quits_at_once_saying_it_may_still_land() {
         "it waited for the answer"
     );
     assert_eq!(status.exit_code(), 131, "exit 128 + SIGQUIT");
-    assert_restored(&pty);
+    assert_restored(&pty, "after exit");
     // What was written once the terminal was given back.
     let raw = pty.raw();
     let back = rfind(&raw, b"\x1b[?1049l").expect("the alternate screen was left");
     let said = String::from_utf8_lossy(&raw[back..]).into_owned();
-    assert!(said.contains("may still land"), "{said}");
+    assert_has(&said, "may still land");
     assert!(said.contains("production"), "names the workspace: {said}");
 }

@@ -2,6 +2,7 @@
 //! pseudo terminal. Each tab is reached with its number key, edited, reviewed (the exact
 //! request shown), sent with Enter, and what reached the server is read back from the fake.
 
+use crate::support::common::assert_has;
 use crate::support::pty_screen;
 
 use pty_screen::{FakeProcess, Pty, Sandbox, WAIT, has_row};
@@ -35,7 +36,7 @@ fn the_budgets_tab_reviews_the_exact_put_and_sends_it() {
     pty.enter();
     pty.send("s");
     let review = pty.wait_for(&format!("PUT /workspaces/{PROD}/budgets/weekly"), WAIT);
-    assert!(review.contains(r#"{"limit_usd":120"#), "{review}");
+    assert_has(&review, r#"{"limit_usd":120"#);
     let (_, before) = fake.request(Method::GET, &format!("/workspaces/{PROD}/budgets"), None);
     assert!(
         before.to_string().contains("150"),
@@ -77,10 +78,7 @@ fn the_guardrail_tab_reviews_the_exact_patch_and_sends_it() {
     });
     pty.send("s");
     let review = pty.wait_for("PATCH /guardrails/", WAIT);
-    assert!(
-        review.contains(r#""enforce_zdr_anthropic": false"#),
-        "{review}"
-    );
+    assert_has(&review, r#""enforce_zdr_anthropic": false"#);
     pty.enter();
     pty.wait_until("the result", WAIT, |s| s.to_lowercase().contains("applied"));
     let ws = fake

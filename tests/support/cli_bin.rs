@@ -174,9 +174,9 @@ pub fn finish(cmd: &mut Command, args: &[&str]) -> Out {
     }
 }
 
-/// The ids of the history of `home` for `url`'s host, newest first (`orws history`).
-pub fn history_ids(home: &std::path::Path, url: &str) -> Vec<String> {
-    let r = orws_at(home, url, &["--output", "json", "history"]);
+/// The ids of the history of `home` for `server`'s host, newest first (`orws history`).
+pub fn history_ids(home: &std::path::Path, server: impl Address) -> Vec<String> {
+    let r = orws_at(home, server, &["--output", "json", "history"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let list: Value = serde_json::from_str(&r.stdout).unwrap();
     list.as_array()
@@ -205,9 +205,9 @@ pub fn as_one_batch(home: &Path) -> String {
     batch.id
 }
 
-/// [`orws_in`] against `url`.
-pub fn orws_at(home: &Path, url: &str, args: &[&str]) -> Out {
-    finish(&mut command_at(home, url, args), args)
+/// [`orws_in`] against `server` (a fake, a hostile server or a URL).
+pub fn orws_at(home: &Path, server: impl Address, args: &[&str]) -> Out {
+    finish(&mut command_at(home, &server.address(), args), args)
 }
 
 /// The in-process fake on port 0, served by a runtime on its own thread.
@@ -313,4 +313,37 @@ impl Drop for ServeFake {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A usage error: exit 2, nothing on stdout (it carries only results), each needle on stderr.
+#[track_caller]
+pub fn assert_usage(run: &Out, needles: &[&str]) {
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.stdout, "", "stdout carries only results: {run:?}");
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "stderr lacks {needle:?}: {run:?}"
+        );
+    }
+}
+
+/// A fresh fake and a fresh home for runs against it.
+pub fn fake_and_home() -> (FakeServer, tempfile::TempDir) {
+    (fake(), tempfile::tempdir().unwrap())
+}
+
+/// [`orws_at`], which must succeed (exit 0).
+#[track_caller]
+pub fn ok_at(home: &Path, server: impl Address, args: &[&str]) -> Out {
+    let r = orws_at(home, server, args);
+    assert_eq!(r.code, 0, "orws {args:?}: {r:?}");
+    r
+}
+
+/// `content` written to `dir/name`; the file's path.
+pub fn written(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> std::path::PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, content).unwrap();
+    file
 }

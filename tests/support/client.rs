@@ -86,3 +86,12 @@ pub fn recording(config: ClientConfig) -> (Client, Notices) {
     }));
     (client, notices)
 }
+
+/// The budget limit `ws` has for `interval`, read through `c`.
+pub async fn limit_of(
+    c: &Client,
+    ws: &str,
+    interval: orws::admin::budgets::Interval,
+) -> Option<f64> {
+    c.get_budgets(ws).await.unwrap().limits.get(interval)
+}

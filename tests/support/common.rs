@@ -41,3 +41,36 @@ pub fn assert_terminal_safe(text: &str) {
         .collect();
     assert!(bad.is_empty(), "raw control characters {bad:?} in {text:?}");
 }
+
+/// `text` holds `needle`; a failure shows both.
+#[track_caller]
+pub fn assert_has(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} is missing from:\n{text}");
+}
+
+/// `text` does not hold `needle`; a failure shows both.
+#[track_caller]
+pub fn assert_lacks(text: &str, needle: &str) {
+    assert!(
+        !text.contains(needle),
+        "{needle:?} should not be in:\n{text}"
+    );
+}
+
+/// [`assert_has`] for one case of a table (or one step): a failure names it first.
+#[track_caller]
+pub fn assert_has_for(case: impl std::fmt::Display, text: &str, needle: &str) {
+    assert!(
+        text.contains(needle),
+        "{case}: {needle:?} is missing from:\n{text}"
+    );
+}
+
+/// [`assert_lacks`] for one case of a table (or one step): a failure names it first.
+#[track_caller]
+pub fn assert_lacks_for(case: impl std::fmt::Display, text: &str, needle: &str) {
+    assert!(
+        !text.contains(needle),
+        "{case}: {needle:?} should not be in:\n{text}"
+    );
+}

@@ -212,3 +212,25 @@ pub fn budget_reads(
         &serde_json::json!({"error": {"code": 404, "message": "no route"}}),
     )
 }
+
+/// `ws` with the request's JSON body (a PATCH) laid over it, answered as `{"data": ws}`.
+pub fn patched(mut ws: serde_json::Value, req: &Request) -> Reply {
+    if let Ok(serde_json::Value::Object(patch)) = serde_json::from_slice(&req.body) {
+        for (k, v) in patch {
+            ws[k] = v;
+        }
+    }
+    Reply::json(200, &serde_json::json!({ "data": ws }))
+}
+
+/// A server answering every request `status` with an error message made from the request's
+/// Authorization header (what a careless server echoes).
+pub fn echoing_auth(status: u16, message: fn(&str) -> String) -> Hostile {
+    serve(move |req: &Request, _| {
+        let auth = req.header("authorization").unwrap_or_default();
+        Reply::json(
+            status,
+            &serde_json::json!({"error": {"message": message(auth)}}),
+        )
+    })
+}

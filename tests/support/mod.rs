@@ -8,5 +8,6 @@ pub mod common;
 pub mod hostile_http;
 pub mod pty_screen;
 pub mod scripted;
+pub mod sent;
 pub mod tui_app;
 pub mod tui_loop;

@@ -538,3 +538,19 @@ impl Drop for FakeProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The terminal is cooked again and off the alternate screen; a failure names `case`.
+#[track_caller]
+pub fn assert_restored(pty: &Pty, case: &str) {
+    let after = pty.stty();
+    assert!(
+        stty_flag(&after, "icanon") && stty_flag(&after, "echo"),
+        "{case}: raw mode is off after exit:\n{after}"
+    );
+    let raw = pty.raw();
+    let entered = rfind(&raw, b"\x1b[?1049h")
+        .unwrap_or_else(|| panic!("{case}: the alternate screen was never entered"));
+    let left = rfind(&raw, b"\x1b[?1049l")
+        .unwrap_or_else(|| panic!("{case}: the alternate screen was never left"));
+    assert!(left > entered, "{case}: still on the alternate screen");
+}

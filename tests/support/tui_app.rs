@@ -1,7 +1,7 @@
 //! Driving the TUI's `App` without the loop: a key through `update`, a frame drawn to text.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use orws::tui::app::{App, Effect, Msg};
+use orws::tui::app::{App, Effect, Msg, WriteRecord};
 use orws::tui::test_host::buffer_text;
 use orws::tui::theme::Theme;
 use orws::tui::view;
@@ -38,4 +38,36 @@ pub fn opened_editor(effects: &[Effect]) -> (String, String) {
             _ => None,
         })
         .unwrap_or_else(|| panic!("no editor: {effects:?}"))
+}
+
+/// Each character of `text` as a key through `update`.
+pub fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// The history record the effects ask to write; a panic naming the effects if none.
+#[track_caller]
+pub fn recorded(effects: &[Effect]) -> &WriteRecord {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RecordWrite(r) => Some(r),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no history entry: {effects:?}"))
+}
+
+pub fn keys_of(ws: &str) -> Vec<orws::admin::keys::Key> {
+    [("h1", "Backend", false), ("h2", "Old", true)]
+        .iter()
+        .map(|(h, name, disabled)| {
+            serde_json::from_value(serde_json::json!({
+                "hash": h, "name": name, "workspace_id": ws, "disabled": disabled,
+                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
+            }))
+            .unwrap()
+        })
+        .collect()
 }

@@ -127,3 +127,15 @@ pub async fn undo_from_history(ui: &TestDriver) {
     ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
         .await;
 }
+
+/// From the picker: find Development, D, and type its slug to confirm the guided delete of a
+/// workspace without keys; the Review of the DELETE is next.
+pub async fn delete_development(ui: &TestDriver) {
+    ui.key(KeyCode::Char('/'));
+    ui.text("Development");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('D'));
+    ui.wait_for("No API keys left in it", WAIT).await;
+    ui.text("dev");
+    ui.key(KeyCode::Enter);
+}

@@ -1,18 +1,16 @@
 //! The workspace's tabs and admin screens, decided by `update` with plain values: no I/O.
 
 use crate::support::common;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::tui_app::draw;
+use crate::support::tui_app::{key, keys_of, typed};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Msg, Overlay, Screen};
 use orws::tui::screens::admin_write::{AdminFailure, AdminRequest};
 use orws::tui::screens::tabs::Tab;
 use orws::write::send::Why;
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
 
 fn form() -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
@@ -35,10 +33,7 @@ fn the_workspace_opens_on_settings_and_loads_nothing_else() {
     );
     let text = draw(&app, 80, 24);
     assert!(text.contains("[1 Settings] · 2 Budgets · 3 Members · 4 Keys · 5 Guardrail"));
-    assert!(
-        text.contains("Production (production) · 1 Settings"),
-        "{text}"
-    );
+    assert_has(&text, "Production (production) · 1 Settings");
 }
 
 #[test]
@@ -66,7 +61,7 @@ fn number_keys_jump_and_brackets_step_around() {
         text.contains("· 2 Budgets"),
         "the title shows the tab\n{text}"
     );
-    assert!(text.contains("Reading the budgets"), "{text}");
+    assert_has(&text, "Reading the budgets");
 }
 
 #[test]
@@ -92,7 +87,7 @@ fn leaving_from_another_tab_asks_about_the_settings_edits() {
     assert_eq!(key(&mut app, KeyCode::Esc), vec![]);
     assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: false }));
     let text = draw(&app, 80, 24);
-    assert!(text.contains("1 unsaved"), "{text}");
+    assert_has(&text, "1 unsaved");
     // Esc never discards: it answers "stay".
     key(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none() && matches!(app.screen, Screen::Form));
@@ -120,19 +115,6 @@ fn opening_another_workspace_starts_on_settings() {
     assert_eq!(app.tabs.current, Tab::Settings);
 }
 
-fn keys_of(ws: &str) -> Vec<orws::admin::keys::Key> {
-    [("h1", "Backend", false), ("h2", "Old", true)]
-        .iter()
-        .map(|(h, name, disabled)| {
-            serde_json::from_value(serde_json::json!({
-                "hash": h, "name": name, "workspace_id": ws, "disabled": disabled,
-                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
-            }))
-            .unwrap()
-        })
-        .collect()
-}
-
 fn keys_tab() -> App {
     let mut app = form();
     let id = common::production().id().to_string();
@@ -151,11 +133,10 @@ fn the_keys_tab_loads_on_its_first_visit_only() {
     assert_eq!(key(&mut app, KeyCode::Char('1')), vec![]);
     assert_eq!(key(&mut app, KeyCode::Char('4')), vec![], "loaded already");
     let text = draw(&app, 80, 24);
-    assert!(
-        text.contains("Backend") && text.contains("disabled"),
-        "{text}"
-    );
-    assert!(text.contains("$1.50") && text.contains("$10.00"), "{text}");
+    assert_has(&text, "Backend");
+    assert_has(&text, "disabled");
+    assert_has(&text, "$1.50");
+    assert_has(&text, "$10.00");
     // r reads it again.
     assert!(matches!(
         key(&mut app, KeyCode::Char('r')).as_slice(),
@@ -176,7 +157,7 @@ fn a_key_list_holding_another_workspaces_key_is_refused() {
     });
     assert!(app.tabs.keys.list().is_empty());
     let text = draw(&app, 80, 24);
-    assert!(text.contains("another workspace"), "{text}");
+    assert_has(&text, "another workspace");
     // Nothing to act on: d opens no review.
     key(&mut app, KeyCode::Char('d'));
     assert!(app.admin.is_none());
@@ -199,8 +180,8 @@ fn d_reviews_the_exact_patch_only_enter_sends_and_undo_reviews_the_inverse() {
     };
     assert_eq!(write.plan.requests, vec![disable.clone()]);
     let text = draw(&app, 80, 24);
-    assert!(text.contains("PATCH /keys/h1"), "{text}");
-    assert!(text.contains(r#""disabled": true"#), "{text}");
+    assert_has(&text, "PATCH /keys/h1");
+    assert_has(&text, r#""disabled": true"#);
     // No letter sends; Esc sends nothing and says so.
     for c in "dsyq".chars().filter(|c| *c != 'q') {
         assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
@@ -287,7 +268,7 @@ fn a_failed_write_says_why_and_offers_no_undo() {
         Why::NotApplied(error),
     ))));
     let text = draw(&app, 80, 24);
-    assert!(text.contains("✗ server error 500"), "{text}");
+    assert_has(&text, "✗ server error 500");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     // The result stays, saying why there is nothing to undo.
     assert!(matches!(
@@ -301,16 +282,12 @@ fn a_failed_write_says_why_and_offers_no_undo() {
 fn the_keys_tab_and_its_review_are_usable_at_60x20() {
     let mut app = keys_tab();
     let text = draw(&app, 60, 20);
-    assert!(
-        text.contains("Backend") && text.contains("? help"),
-        "{text}"
-    );
+    assert_has(&text, "Backend");
+    assert_has(&text, "? help");
     key(&mut app, KeyCode::Char('d'));
     let text = draw(&app, 60, 20);
-    assert!(
-        text.contains("PATCH /keys/h1") && text.contains("Enter sends"),
-        "{text}"
-    );
+    assert_has(&text, "PATCH /keys/h1");
+    assert_has(&text, "Enter sends");
 }
 
 fn workspace(id: &str, name: &str) -> orws::workspace::Workspace {
@@ -333,7 +310,7 @@ fn m_chooses_another_workspace_says_what_stays_and_reviews_the_move() {
         workspace("u-staging", "Staging"),
     ])));
     let text = draw(&app, 80, 24);
-    assert!(text.contains("Staging (staging)"), "{text}");
+    assert_has(&text, "Staging (staging)");
     assert!(!text.contains("Production (production)\n"), "not to itself");
     assert!(
         text.contains("presets"),
@@ -397,8 +374,8 @@ fn the_move_target_list_filters_with_slash_esc_clears_and_enter_picks() {
     assert_eq!(app.tabs.current, Tab::Keys, "letters are text here");
     assert!(app.tabs.keys.moving.is_some(), "q did not quit nor m leave");
     let text = draw(&app, 80, 24);
-    assert!(text.contains("Majorq (majorq)"), "{text}");
-    assert!(!text.contains("Team1 (team1)"), "{text}");
+    assert_has(&text, "Majorq (majorq)");
+    assert_lacks(&text, "Team1 (team1)");
     assert!(text.contains("mjq"), "the filter is shown\n{text}");
     // Esc clears the filter; the list is whole again and still open.
     key(&mut app, KeyCode::Esc);
@@ -433,8 +410,8 @@ fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
         vec![AdminRequest::DeleteKey { hash: "h2".into() }]
     );
     let text = draw(&app, 80, 24);
-    assert!(text.contains("DELETE /keys/h2"), "{text}");
-    assert!(text.contains("cannot be undone"), "{text}");
+    assert_has(&text, "DELETE /keys/h2");
+    assert_has(&text, "cannot be undone");
     key(&mut app, KeyCode::Enter);
     app.update(Msg::AdminSent(Ok(vec![AdminAnswer::KeyDeleted(
         "h2".into(),
@@ -442,8 +419,8 @@ fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
     assert_eq!(app.tabs.keys.list().len(), 1);
     // A delete offers no undo: no `u` in the hints, `u` does nothing, the result says why.
     let text = draw(&app, 80, 24);
-    assert!(!text.contains("u undo"), "{text}");
-    assert!(text.contains("cannot be brought back"), "{text}");
+    assert_lacks(&text, "u undo");
+    assert_has(&text, "cannot be brought back");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(matches!(
         app.admin.as_ref().unwrap().phase,
@@ -503,17 +480,16 @@ fn members_tab(default_id: Option<String>) -> App {
 fn the_members_tab_joins_names_and_emails() {
     let app = members_tab(None);
     let text = draw(&app, 80, 24);
-    assert!(
-        text.contains("Jane") && text.contains("jane@example.com"),
-        "{text}"
-    );
-    assert!(text.contains("member"), "{text}");
+    assert_has(&text, "Jane");
+    assert_has(&text, "jane@example.com");
+    assert_has(&text, "member");
     assert!(
         !text.contains("Mei"),
         "only the workspace's members\n{text}"
     );
     let text = draw(&app, 60, 20);
-    assert!(text.contains("Bob") && text.contains("? help"), "{text}");
+    assert_has(&text, "Bob");
+    assert_has(&text, "? help");
 }
 
 #[test]
@@ -522,7 +498,8 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
     let mut app = members_tab(None);
     key(&mut app, KeyCode::Char('a'));
     let text = draw(&app, 80, 24);
-    assert!(text.contains("Mei") && text.contains("Priya"), "{text}");
+    assert_has(&text, "Mei");
+    assert_has(&text, "Priya");
     // The filter takes text: m, a, x and s are letters there.
     key(&mut app, KeyCode::Char('/'));
     for c in "ma".chars() {
@@ -545,10 +522,8 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
         }]
     );
     let text = draw(&app, 80, 24);
-    assert!(
-        text.contains("/members/add") && text.contains(r#""u4""#),
-        "{text}"
-    );
+    assert_has(&text, "/members/add");
+    assert_has(&text, r#""u4""#);
     // Sent, the list is read again.
     key(&mut app, KeyCode::Enter);
     let effects = app.update(Msg::AdminSent(Ok(vec![
@@ -608,14 +583,13 @@ fn removing_a_member_with_keys_here_warns_of_r6_before_the_request() {
             && write.plan.notes[0].contains("Backend")
     );
     let text = draw(&app, 100, 30);
-    assert!(text.contains("will refuse"), "{text}");
+    assert_has(&text, "will refuse");
     // Issue 18 item 9: a destructive remove names the people, not only their ids.
-    assert!(text.contains("Jane <jane@example.com> · u1"), "{text}");
-    assert!(text.contains("Bob <bob@example.com> · u2"), "{text}");
-    assert!(
-        text.contains("FIELD") && text.contains("BEFORE") && text.contains("AFTER"),
-        "{text}"
-    );
+    assert_has(&text, "Jane <jane@example.com> · u1");
+    assert_has(&text, "Bob <bob@example.com> · u2");
+    assert_has(&text, "FIELD");
+    assert_has(&text, "BEFORE");
+    assert_has(&text, "AFTER");
     // The undo re-adds them, and says the role may not come back.
     assert!(write.plan.notes.iter().any(|n| n.contains("admin role")));
 }
@@ -643,11 +617,9 @@ fn a_refusal_orws_infers_keeps_enter_with_the_warning_and_a_certain_one_offers_n
     let write = app.admin.clone().unwrap();
     assert!(write.plan.blocked.is_none(), "inferred: Enter stays");
     let text = draw(&app, 100, 30);
-    assert!(
-        text.contains("expected to refuse") && text.contains("Enter sends it anyway"),
-        "{text}"
-    );
-    assert!(text.contains("Jane <jane@example.com>"), "{text}");
+    assert_has(&text, "expected to refuse");
+    assert_has(&text, "Enter sends it anyway");
+    assert_has(&text, "Jane <jane@example.com>");
     assert_eq!(rule_number(&text), None, "{text}");
     assert!(matches!(
         key(&mut app, KeyCode::Enter).as_slice(),
@@ -658,8 +630,8 @@ fn a_refusal_orws_infers_keeps_enter_with_the_warning_and_a_certain_one_offers_n
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('x'));
     let text = draw(&app, 100, 30);
-    assert!(!text.contains("refuse"), "{text}");
-    assert!(text.contains("Enter sends"), "{text}");
+    assert_lacks(&text, "refuse");
+    assert_has(&text, "Enter sends");
     // Certain: keys are still in the workspace to delete.
     let mut app = form();
     let id = common::production().id().to_string();
@@ -671,11 +643,8 @@ fn a_refusal_orws_infers_keeps_enter_with_the_warning_and_a_certain_one_offers_n
     typed(&mut app, "production");
     key(&mut app, KeyCode::Enter);
     let text = draw(&app, 100, 30);
-    assert!(
-        text.contains("a workspace with keys cannot be deleted")
-            && text.contains("Enter sends nothing"),
-        "{text}"
-    );
+    assert_has(&text, "a workspace with keys cannot be deleted");
+    assert_has(&text, "Enter sends nothing");
     assert!(
         !text.contains("Enter send "),
         "no send in the hints\n{text}"
@@ -690,10 +659,8 @@ fn the_default_workspace_refuses_removal_before_any_request() {
     assert_eq!(key(&mut app, KeyCode::Char('x')), vec![]);
     assert!(app.admin.is_none());
     let status = app.status.clone().unwrap().text;
-    assert!(
-        status.contains("default workspace") && status.contains("SCIM"),
-        "{status}"
-    );
+    assert_has(&status, "default workspace");
+    assert_has(&status, "SCIM");
 }
 
 #[test]
@@ -722,12 +689,6 @@ fn picker() -> App {
     let (mut app, _) = App::new("h", None);
     app.update(Msg::ListLoaded(Ok(vec![common::production()])));
     app
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 #[test]
@@ -765,10 +726,8 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
         vec![AdminRequest::CreateWorkspace { body: body.clone() }]
     );
     let text = draw(&app, 80, 24);
-    assert!(
-        text.contains("POST /workspaces") && text.contains(r#""slug": "my-team""#),
-        "{text}"
-    );
+    assert_has(&text, "POST /workspaces");
+    assert_has(&text, r#""slug": "my-team""#);
     assert_eq!(
         key(&mut app, KeyCode::Enter),
         vec![Effect::AdminSend {
@@ -800,8 +759,8 @@ fn a_create_without_a_name_is_not_reviewed_and_says_why() {
     key(&mut app, KeyCode::Char('n'));
     // Before anything is typed, an empty field is no error yet (issue 20 polish).
     let text = draw(&app, 60, 20);
-    assert!(!text.contains("✗"), "{text}");
-    assert!(text.contains("required"), "{text}");
+    assert_lacks(&text, "✗");
+    assert_has(&text, "required");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('s'));
     assert!(app.admin.is_none());
@@ -813,7 +772,7 @@ fn a_create_without_a_name_is_not_reviewed_and_says_why() {
             .contains("name is required")
     );
     let text = draw(&app, 60, 20);
-    assert!(text.contains("name is required"), "{text}");
+    assert_has(&text, "name is required");
 }
 
 #[test]
@@ -867,17 +826,15 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
         }]
     );
     let text = draw(&app, 100, 30);
-    assert!(
-        text.contains(&format!(
-            "DELETE /workspaces/{id}?confirm_default_workspace_deletion=true"
-        )),
-        "{text}"
+    assert_has(
+        &text,
+        &format!("DELETE /workspaces/{id}?confirm_default_workspace_deletion=true"),
     );
-    assert!(text.contains("cannot be undone"), "{text}");
+    assert_has(&text, "cannot be undone");
     // Keys are still in it: a refusal orws is certain of, so the Review offers no Enter
     // (product.md §15 "Known refusals"), and Enter sends nothing.
-    assert!(text.contains("Enter sends nothing"), "{text}");
-    assert!(!text.contains("Enter send "), "{text}");
+    assert_has(&text, "Enter sends nothing");
+    assert_lacks(&text, "Enter send ");
     assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
     assert!(app.status.as_ref().unwrap().text.contains("Nothing sent"));
     // Once they are gone (as if moved meanwhile and the review made again), it sends.
@@ -889,8 +846,8 @@ fn d_guides_the_delete_only_the_exact_slug_reviews_and_the_default_needs_its_own
     app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
     // No undo is offered for a delete, and `u` sends nothing nor reopens the delete.
     let text = draw(&app, 80, 24);
-    assert!(!text.contains("u undo"), "{text}");
-    assert!(text.contains("cannot be brought back"), "{text}");
+    assert_lacks(&text, "u undo");
+    assert_has(&text, "cannot be brought back");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert!(
         key(&mut app, KeyCode::Enter)
@@ -935,11 +892,11 @@ fn the_delete_says_type_the_slug_only_until_it_is_right_and_confirms_the_default
     assert!(!slug_warning(&app), "the slug is right now");
     let text = draw(&app, 100, 30);
     assert!(!text.contains("I understand"), "still typing\n{text}");
-    assert!(!text.contains("slug exactly"), "{text}");
+    assert_lacks(&text, "slug exactly");
     key(&mut app, KeyCode::Enter);
     assert!(app.admin.is_none(), "the default needs its own yes");
     let text = draw(&app, 100, 30);
-    assert!(text.contains("[ ] Space: I understand"), "{text}");
+    assert_has(&text, "[ ] Space: I understand");
     key(&mut app, KeyCode::Char(' '));
     assert!(draw(&app, 100, 30).contains("[x] Space: I understand"));
     key(&mut app, KeyCode::Enter);
@@ -948,12 +905,12 @@ fn the_delete_says_type_the_slug_only_until_it_is_right_and_confirms_the_default
         "Enter reviews once the slug and the yes are given"
     );
     let text = draw(&app, 100, 30);
-    assert!(!text.contains("slug exactly"), "{text}");
-    assert!(!text.contains("Space confirms"), "{text}");
+    assert_lacks(&text, "slug exactly");
+    assert_lacks(&text, "Space confirms");
     key(&mut app, KeyCode::Enter);
     app.update(Msg::AdminSent(Ok(vec![AdminAnswer::WorkspaceDeleted])));
     let text = draw(&app, 100, 30);
-    assert!(!text.contains("slug exactly"), "{text}");
+    assert_lacks(&text, "slug exactly");
 }
 
 /// Before the slug is right, `Space` off the input confirms nothing and the box is not shown.
@@ -972,7 +929,7 @@ fn space_confirms_the_default_delete_only_after_the_right_slug() {
     key(&mut app, KeyCode::Char(' '));
     assert!(!app.delete.as_ref().unwrap().confirm_default);
     let text = draw(&app, 100, 30);
-    assert!(!text.contains("I understand"), "{text}");
+    assert_lacks(&text, "I understand");
 }
 
 #[test]
@@ -996,7 +953,7 @@ fn a_refused_delete_is_explained_and_the_flow_stays() {
         Why::Refused(refusal),
     ))));
     let text = draw(&app, 100, 30);
-    assert!(text.contains("move each key"), "{text}");
+    assert_has(&text, "move each key");
     key(&mut app, KeyCode::Esc);
     assert!(app.delete.is_some() && matches!(app.screen, Screen::Form));
 }
@@ -1053,7 +1010,7 @@ fn the_guided_delete_says_so_in_the_bar_and_its_key_advice_is_read_whole_at_60x2
         result: Ok(keys_of(&id)),
     });
     let text = draw(&app, 60, 20);
-    assert!(text.contains("x deletes each"), "{text}");
+    assert_has(&text, "x deletes each");
     assert!(
         !text.contains("0 changes"),
         "the form's counts are not the delete's\n{text}"
@@ -1090,10 +1047,8 @@ fn quitting_with_a_half_typed_new_workspace_asks_first() {
             Some(Overlay::ConfirmLeave { quit: true })
         ));
         let shown = draw(&app, 80, 24);
-        assert!(
-            shown.contains("No draft is kept for a new") && !shown.contains("keep the draft"),
-            "{shown}"
-        );
+        assert_has(&shown, "No draft is kept for a new");
+        assert_lacks(&shown, "keep the draft");
         // `y` would lose the text: it does not quit.
         key(&mut app, KeyCode::Char('y'));
         assert!(!app.quit && app.overlay.is_some());

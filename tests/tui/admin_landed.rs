@@ -4,7 +4,9 @@
 //! gave up on a 429 with "try again later".
 
 use crate::support::client::client;
+use crate::support::common::assert_has;
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 
 use hostile_http::{Reply, Request, serve};
 use orws::admin::keys::KeyPatch;
@@ -63,11 +65,7 @@ async fn a_lost_answer_to_an_add_that_landed_is_called_applied() {
         matches!(&answers[..], [AdminAnswer::Note(n), AdminAnswer::MembersAdded(m)] if n.contains("landed") && m.0 == ["user_new"]),
         "{answers:?}"
     );
-    let posts = server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .count();
+    let posts = server.sent("POST");
     assert_eq!(posts, 1, "never sent twice");
 }
 
@@ -78,7 +76,7 @@ async fn a_lost_answer_to_an_add_that_did_not_land_says_so() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("it was not applied"), "{error}");
+    assert_has(&error, "it was not applied");
 }
 
 #[tokio::test]
@@ -88,10 +86,8 @@ async fn when_the_re_read_fails_too_it_says_it_may_have_landed() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(
-        error.contains("may have landed") && error.contains("r re-reads"),
-        "{error}"
-    );
+    assert_has(&error, "may have landed");
+    assert_has(&error, "r re-reads");
 }
 
 fn key(disabled: bool) -> Value {
@@ -196,6 +192,6 @@ async fn a_key_moved_meanwhile_is_not_patched() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("no longer in workspace"), "{error}");
+    assert_has(&error, "no longer in workspace");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }

@@ -2,7 +2,7 @@
 //! server as exactly the reviewed requests.
 
 use crate::support::client::client;
-use crate::support::tui_loop::{WAIT, fake, start};
+use crate::support::tui_loop::{WAIT, delete_development, fake, start};
 use crossterm::event::KeyCode;
 use orws::fake::FakeServer;
 
@@ -203,13 +203,7 @@ async fn deleting_a_keyless_workspace_sends_the_reviewed_delete_and_returns_to_t
     let server = fake().await;
     let (ui, task) = start(client(&server), None);
     ui.wait_for("Production", WAIT).await;
-    ui.key(KeyCode::Char('/'));
-    ui.text("Development");
-    ui.key(KeyCode::Enter);
-    ui.key(KeyCode::Char('D'));
-    ui.wait_for("No API keys left in it", WAIT).await;
-    ui.text("dev");
-    ui.key(KeyCode::Enter);
+    delete_development(&ui).await;
     ui.wait_for(
         "DELETE /workspaces/b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d",
         WAIT,

@@ -3,6 +3,7 @@
 //! loop against the fake checking the exact requests that reached it.
 
 use crate::support::client::client;
+use crate::support::common::assert_has;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::budgets::{BudgetRequest, Budgets, Interval, Limits};
 use orws::api::{ApiError, Client, WriteFailure};
@@ -142,7 +143,7 @@ fn a_partial_failure_shows_what_landed_and_undo_reverts_only_that() {
     assert_eq!(o.after.limits.get(Interval::Daily), Some(30.0));
     let (failed, why) = o.failure.clone().unwrap();
     assert_eq!(failed.summary(), "PUT daily $200");
-    assert!(why.contains("Budgets require an Enterprise plan"), "{why}");
+    assert_has(&why, "Budgets require an Enterprise plan");
     assert!(matches!(fx.as_slice(), [BudgetsEffect::Record(_)]));
     // Undo goes through a Review of only what landed.
     s.act(Action::Undo, None);
@@ -183,10 +184,7 @@ fn a_403_is_said_plainly_with_the_servers_message() {
     let Phase::LoadFailed(why) = &s.phase else {
         panic!("{:?}", s.phase)
     };
-    assert!(
-        why.contains("Workspace budgets require an Enterprise plan"),
-        "{why}"
-    );
+    assert_has(why, "Workspace budgets require an Enterprise plan");
     assert!(!why.contains("R11"), "no rule numbers on screen: {why}");
     // Without the word, orws says what R11 means.
     let (mut s, _) = BudgetsState::new("ws");
@@ -327,11 +325,7 @@ async fn the_fake_receives_exactly_the_planned_requests_in_order() {
         ]
     );
     assert_eq!(
-        c.get_budgets(PRODUCTION)
-            .await
-            .unwrap()
-            .limits
-            .get(Interval::Daily),
+        crate::support::client::limit_of(&c, PRODUCTION, Interval::Daily).await,
         Some(200.0)
     );
 }
@@ -340,10 +334,6 @@ async fn the_fake_receives_exactly_the_planned_requests_in_order() {
 #[test]
 fn the_tab_at_60x20_shows_the_limits_and_the_rule() {
     use orws::tui::app::{App, Msg};
-    use orws::tui::test_host::buffer_text;
-    use orws::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     let (mut app, _) = App::new("h", Some("production".into()));
     let ws = orws::workspace::Workspace::from_json(
         serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
@@ -361,11 +351,7 @@ fn the_tab_at_60x20_shows_the_limits_and_the_rule() {
     ] {
         press(&mut app, code);
     }
-    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
-    terminal
-        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
-        .unwrap();
-    insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
+    insta::assert_snapshot!(crate::support::tui_app::draw(&app, 60, 20));
 }
 
 /// An applied plan is kept in the history (kind `budgets`, the requests that landed, the limits
@@ -403,13 +389,7 @@ fn an_applied_plan_is_recorded_in_the_history() {
         landed: 1,
         failure: None,
     }));
-    let record = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::RecordWrite(r) => Some(r),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no history entry: {fx:?}"));
+    let record = crate::support::tui_app::recorded(&fx);
     assert_eq!(record.kind, Kind::Budgets);
     assert_eq!(record.workspace_id, PRODUCTION);
     assert_eq!(record.before["daily"], serde_json::json!(30.0));
@@ -429,10 +409,6 @@ fn an_applied_plan_is_recorded_in_the_history() {
 #[test]
 fn the_review_shows_the_exact_requests() {
     use orws::tui::app::{App, Msg};
-    use orws::tui::test_host::buffer_text;
-    use orws::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     let (mut app, _) = App::new("h", Some("production".into()));
     let ws = orws::workspace::Workspace::from_json(
         serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
@@ -454,28 +430,16 @@ fn the_review_shows_the_exact_requests() {
     ] {
         press(&mut app, code);
     }
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal
-        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
-        .unwrap();
-    let text = buffer_text(terminal.backend().buffer());
-    assert!(
-        text.contains(&format!(
-            "PUT /workspaces/{PRODUCTION}/budgets/weekly  {{\"limit_usd\":120"
-        )),
-        "{text}"
+    let text = crate::support::tui_app::draw(&app, 100, 30);
+    assert_has(
+        &text,
+        &format!("PUT /workspaces/{PRODUCTION}/budgets/weekly  {{\"limit_usd\":120"),
     );
 }
 
 /// Renders the app without colour at 100×30 (product.md §4: no state by colour alone).
 fn plain_screen(app: &orws::tui::app::App) -> Vec<String> {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal
-        .draw(|f| orws::tui::view::draw(f, app, &orws::tui::theme::Theme::new(false)))
-        .unwrap();
-    orws::tui::test_host::buffer_text(terminal.backend().buffer())
+    crate::support::tui_app::draw(app, 100, 30)
         .lines()
         .map(str::to_string)
         .collect()

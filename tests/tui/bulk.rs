@@ -2,6 +2,8 @@
 //! per-workspace patches and the Review (App::update, no terminal, no server), and snapshots
 //! of its screens.
 
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::tui_app::{key, typed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
 use orws::batch::{Event, Status};
@@ -41,16 +43,6 @@ fn list() -> Vec<Workspace> {
         ws("u-gamma", "Gamma", "gamma", "price", 1.0),
         ws("u-delta", "Delta", "delta", "latency", 0.25),
     ]
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 fn picker() -> App {
@@ -119,18 +111,16 @@ fn space_marks_by_uuid_and_filtering_keeps_the_marks() {
     assert_eq!(app.picker.marked_count(), 3);
     assert!(app.picker.marked.contains("u-delta"));
     let text = screen(&app, (80, 24));
-    assert!(text.contains("3 marked"), "{text}");
-    assert!(text.contains("✓ Delta"), "{text}");
+    assert_has(&text, "3 marked");
+    assert_has(&text, "✓ Delta");
     // Esc clears the filter first, then the marks.
     key(&mut app, KeyCode::Esc);
     assert!(app.picker.filter.is_empty());
     assert_eq!(app.picker.marked_count(), 3);
     let text = screen(&app, (80, 24));
-    assert!(
-        text.contains("✓ Alpha") && text.contains("✓ Beta"),
-        "{text}"
-    );
-    assert!(!text.contains("✓ Gamma"), "{text}");
+    assert_has(&text, "✓ Alpha");
+    assert_has(&text, "✓ Beta");
+    assert_lacks(&text, "✓ Gamma");
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.picker.marked_count(), 0);
     // Space on a marked row unmarks it.
@@ -171,13 +161,13 @@ fn the_bulk_form_has_no_slug_shows_shared_values_and_counts_different_ones() {
     assert_eq!(model.mixed, None);
     assert_eq!(model.current, Some(json!("openai/gpt-4o")));
     let text = screen(&app, (100, 30));
-    assert!(text.contains("3 values"), "{text}");
-    assert!(text.contains("2 values"), "{text}");
+    assert_has(&text, "3 values");
+    assert_has(&text, "2 values");
     assert!(
         text.contains("openai/gpt-4o"),
         "a shared value is shown:\n{text}"
     );
-    assert!(!text.contains("Slug"), "{text}");
+    assert_lacks(&text, "Slug");
     assert_eq!(app.unsaved(), 0, "nothing modified yet");
 }
 
@@ -225,12 +215,9 @@ fn one_minimal_patch_per_workspace_and_none_where_the_value_is_held() {
         "apply to 2 workspaces · 1 other already holds these values (nothing sent)"
     );
     let text = screen(&app, (100, 30));
-    assert!(text.contains("Apply to 2 workspaces"), "{text}");
-    assert!(text.contains("PATCH /workspaces/u-beta"), "{text}");
-    assert!(
-        text.contains(r#""default_provider_sort": "latency""#),
-        "{text}"
-    );
+    assert_has(&text, "Apply to 2 workspaces");
+    assert_has(&text, "PATCH /workspaces/u-beta");
+    assert_has(&text, r#""default_provider_sort": "latency""#);
     // Nothing is sent before Enter; Esc goes back to the form with the change kept.
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.bulk.as_ref().unwrap().phase, Phase::Form));
@@ -295,18 +282,12 @@ fn a_name_change_warns_that_all_get_the_same_name() {
     typed(&mut app, "Shared");
     key(&mut app, KeyCode::Enter);
     let warning = field(&app, "name").warning.clone().unwrap();
-    assert!(warning.contains("all 3 workspaces"), "{warning}");
+    assert_has(&warning, "all 3 workspaces");
     let text = screen(&app, (100, 30));
-    assert!(
-        text.contains("All 3 workspaces will get the same name"),
-        "{text}"
-    );
+    assert_has(&text, "All 3 workspaces will get the same name");
     key(&mut app, KeyCode::Char('s'));
     let text = screen(&app, (100, 30));
-    assert!(
-        text.contains("All 3 workspaces get the same name"),
-        "{text}"
-    );
+    assert_has(&text, "All 3 workspaces get the same name");
     assert_eq!(review(&app).items.len(), 3);
 }
 
@@ -353,7 +334,7 @@ fn quitting_says_no_draft_is_kept_and_keeps_the_edits_on_not_now() {
     );
     assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
     let text = screen(&app, (80, 24));
-    assert!(text.contains("No draft is kept for a bulk edit"), "{text}");
+    assert_has(&text, "No draft is kept for a bulk edit");
     key(&mut app, KeyCode::Char('n'));
     assert_eq!(app.overlay, None);
     assert_eq!(app.unsaved(), 1);
@@ -455,6 +436,14 @@ fn items(app: &App) -> Vec<orws::batch::Item> {
     }
 }
 
+/// The item's write met a colleague's change of the same field (the sort set to exacto).
+fn conflicted(item: &orws::batch::Item) -> WriteOutcome {
+    let mut server = item.base.clone();
+    server.set("default_provider_sort", json!("exacto"));
+    let report = orws::workspace::check_conflicts(&item.base, &server, &item.patch);
+    WriteOutcome::Conflict { server, report }
+}
+
 fn applied(item: &orws::batch::Item) -> WriteOutcome {
     let after = item.patch.apply_to(&item.base);
     WriteOutcome::Applied(Box::new(Applied {
@@ -506,16 +495,13 @@ fn progress_counts_done_and_says_slowed_down_and_stopping() {
         },
     );
     let text = screen(&app, (80, 24));
-    assert!(text.contains("1/3"), "{text}");
-    assert!(text.contains("slowed down"), "{text}");
-    assert!(
-        text.contains("1 applied · 0 conflicts · 0 failed"),
-        "{text}"
-    );
+    assert_has(&text, "1/3");
+    assert_has(&text, "slowed down");
+    assert_has(&text, "1 applied · 0 conflicts · 0 failed");
     insta::assert_snapshot!("bulk_progress_80x24", text);
     key(&mut app, KeyCode::Esc);
     let text = screen(&app, (80, 24));
-    assert!(text.contains("Stopping: 1 not started"), "{text}");
+    assert_has(&text, "Stopping: 1 not started");
     // A resize redraws; the screen stays.
     app.update(Msg::Resize);
     assert!(screen(&app, (60, 20)).contains("1/3"));
@@ -525,12 +511,9 @@ fn progress_counts_done_and_says_slowed_down_and_stopping() {
 fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
     let mut app = progress();
     let items = items(&app);
-    let mut server = items[1].base.clone();
-    server.set("default_provider_sort", json!("exacto"));
-    let report = orws::workspace::check_conflicts(&items[1].base, &server, &items[1].patch);
     let outcomes = vec![
         Some(applied(&items[0])),
-        Some(WriteOutcome::Conflict { server, report }),
+        Some(conflicted(&items[1])),
         Some(WriteOutcome::NotApplied {
             error: ApiError::BadRequest {
                 message: "boom".into(),
@@ -547,7 +530,7 @@ fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
     assert_eq!(recorded.len(), 3);
     assert_eq!(input::context(&app), Ok(Scope::Result));
     let text = screen(&app, (80, 24));
-    assert!(text.contains("1 applied · 1 conflict · 1 failed"), "{text}");
+    assert_has(&text, "1 applied · 1 conflict · 1 failed");
     insta::assert_snapshot!("bulk_result_80x24", text);
 
     // r: a Review of the failed one only.
@@ -583,9 +566,9 @@ fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
     let effects = app.update(Msg::Bulk(BulkMsg::Finished(vec![None, None, None])));
     assert_eq!(effects, vec![]);
     let text = screen(&app, (80, 24));
-    assert!(text.contains("3 not started"), "{text}");
+    assert_has(&text, "3 not started");
     // Nothing landed: no undo is offered, and `u` does nothing.
-    assert!(!text.contains("u undo"), "{text}");
+    assert_lacks(&text, "u undo");
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     assert_eq!(input::context(&app), Ok(Scope::Result));
     // r: the writes a stop (or anything) left unstarted can be started again.
@@ -599,18 +582,15 @@ fn nothing_landed_records_no_history_and_has_nothing_to_undo() {
 fn with_only_applied_and_conflicts_there_is_nothing_to_try_again() {
     let mut app = progress();
     let items = items(&app);
-    let mut server = items[1].base.clone();
-    server.set("default_provider_sort", json!("exacto"));
-    let report = orws::workspace::check_conflicts(&items[1].base, &server, &items[1].patch);
     app.update(Msg::Bulk(BulkMsg::Finished(vec![
         Some(applied(&items[0])),
-        Some(WriteOutcome::Conflict { server, report }),
+        Some(conflicted(&items[1])),
         Some(applied(&items[2])),
     ])));
     key(&mut app, KeyCode::Char('r'));
     assert_eq!(input::context(&app), Ok(Scope::Result));
     let status = app.status.as_ref().unwrap().text.clone();
-    assert!(status.contains("never tried again"), "{status}");
+    assert_has(&status, "never tried again");
 }
 
 #[test]
@@ -673,9 +653,9 @@ fn marks_cleared_by_esc_come_back_with_u() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.picker.marked_count(), 0);
     let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("u brings them back"), "{said}");
+    assert_has(&said, "u brings them back");
     let shown = screen(&app, (100, 30));
-    assert!(shown.contains("u bring back the marks"), "{shown}");
+    assert_has(&shown, "u bring back the marks");
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(app.picker.marked_count(), 3);
     // Cleared again, then a new mark: `u` has nothing to bring back.

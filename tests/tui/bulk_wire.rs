@@ -3,6 +3,8 @@
 //! the result, trying the failed one again and undoing what landed, and the one history entry.
 
 use crate::support::client::client;
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::sent::Sent;
 use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
 use orws::api::Client;
@@ -58,19 +60,19 @@ async fn a_bulk_edit_with_a_conflict_and_a_failure_then_retry_and_undo() {
         .await;
     ui.key(KeyCode::Char('s'));
     let review = ui.wait_for("Apply to 3 workspaces", WAIT).await;
-    assert!(review.contains("latency → price"), "{review}");
+    assert_has(&review, "latency → price");
 
     // Meanwhile dev changes on the server, and the next PATCH (staging's) fails.
     server.set_field("dev", "default_provider_sort", json!("exacto"));
     server.inject("PATCH", Fault::Status(500), 1);
     ui.key(KeyCode::Enter);
     let result = ui.wait_for("1 applied · 1 conflict · 1 failed", WAIT).await;
-    assert!(result.contains("✓ applied"), "{result}");
-    assert!(
-        result.contains("conflict: default_provider_sort changed on the server"),
-        "{result}"
+    assert_has(&result, "✓ applied");
+    assert_has(
+        &result,
+        "conflict: default_provider_sort changed on the server",
     );
-    assert!(result.contains("failed: "), "{result}");
+    assert_has(&result, "failed: ");
     assert_eq!(sort_of(&server, "sandbox"), json!("price"));
     assert_eq!(
         sort_of(&server, "dev"),
@@ -88,7 +90,7 @@ async fn a_bulk_edit_with_a_conflict_and_a_failure_then_retry_and_undo() {
     // r: a Review of the failed one only (never the conflict).
     ui.key(KeyCode::Char('r'));
     let retry = ui.wait_for("Try again on 1 workspace", WAIT).await;
-    assert!(retry.contains("staging"), "{retry}");
+    assert_has(&retry, "staging");
     assert!(!retry.contains("dev  ("), "{retry}");
     // Esc goes back to the result, nothing sent.
     ui.key(KeyCode::Esc);
@@ -97,9 +99,9 @@ async fn a_bulk_edit_with_a_conflict_and_a_failure_then_retry_and_undo() {
     // u: a Review undoing only what landed (sandbox back to null).
     ui.key(KeyCode::Char('u'));
     let undo = ui.wait_for("Undo on 1 workspace", WAIT).await;
-    assert!(undo.contains("sandbox"), "{undo}");
-    assert!(!undo.contains("staging"), "{undo}");
-    assert!(undo.contains("price → ∅"), "{undo}");
+    assert_has(&undo, "sandbox");
+    assert_lacks(&undo, "staging");
+    assert_has(&undo, "price → ∅");
     ui.key(KeyCode::Enter);
     ui.wait_for("Result of the undo", WAIT).await;
     ui.wait_for("1 applied · 0 conflicts · 0 failed", WAIT)
@@ -134,11 +136,7 @@ async fn retrying_the_failed_sends_only_those() {
     ui.wait_for("1 applied · 0 conflicts · 1 failed", WAIT)
         .await;
     assert_eq!(sort_of(&server, "staging"), json!("throughput"));
-    let patches_before = server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count();
+    let patches_before = server.sent("PATCH");
     ui.key(KeyCode::Char('r'));
     ui.wait_for("Try again on 1 workspace", WAIT).await;
     ui.key(KeyCode::Enter);
@@ -146,11 +144,7 @@ async fn retrying_the_failed_sends_only_those() {
     ui.wait_for("1 applied · 0 conflicts · 0 failed", WAIT)
         .await;
     assert_eq!(sort_of(&server, "staging"), json!("price"));
-    let patches = server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count();
+    let patches = server.sent("PATCH");
     assert_eq!(patches - patches_before, 1, "only the failed one is sent");
     ui.key(KeyCode::Char('q'));
     task.await.unwrap();
@@ -188,7 +182,7 @@ async fn a_429_slows_the_batch_and_esc_starts_no_new_write() {
     let result = ui
         .wait_for("1 applied · 0 conflicts · 0 failed · 2 not started", WAIT)
         .await;
-    assert!(result.contains("· not started  dev"), "{result}");
+    assert_has(&result, "· not started  dev");
     assert_eq!(sort_of(&server, "staging"), json!("price"));
     assert_eq!(sort_of(&server, "dev"), json!("latency"), "never started");
     ui.key(KeyCode::Char('q'));

@@ -2,6 +2,7 @@
 //! edit → review → submit → result, a conflict, cancelling, and errors that keep the edits.
 
 use crate::support::client::client;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::tui_loop::{WAIT, fake_with as fake, start};
 use crossterm::event::KeyCode;
 use orws::fake::{FakeConfig, Fault};
@@ -26,7 +27,7 @@ async fn edit_review_submit_result() {
 
     ui.key(KeyCode::Enter);
     let result = ui.wait_for("✓ applied", WAIT).await;
-    assert!(result.contains("Production 2"), "{result}");
+    assert_has(&result, "Production 2");
 
     let stored = server
         .workspace("550e8400-e29b-41d4-a716-446655440000")
@@ -82,10 +83,8 @@ async fn a_remote_change_to_the_edited_field_stops_at_the_conflict_screen() {
     ui.wait_for("Review ·", WAIT).await;
     ui.key(KeyCode::Enter);
     let screen = ui.wait_for("Conflict ·", WAIT).await;
-    assert!(
-        screen.contains("Production mine") && screen.contains("Theirs"),
-        "{screen}"
-    );
+    assert_has(&screen, "Production mine");
+    assert_has(&screen, "Theirs");
     assert!(
         server.requests().iter().all(|r| r.method != "PATCH"),
         "nothing is sent on a conflict"
@@ -195,7 +194,7 @@ async fn cancelling_a_slow_submit_keeps_the_screen_alive() {
     ui.wait_for("Esc", WAIT).await;
     ui.key(KeyCode::Esc);
     let screen = ui.wait_for("Cancelled", WAIT).await;
-    assert!(screen.contains("Production slow"), "{screen}");
+    assert_has(&screen, "Production slow");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }
 
@@ -227,5 +226,5 @@ async fn the_background_catalog_never_takes_over_the_status_line() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let screen = ui.wait_for("server error 500", WAIT).await;
-    assert!(!screen.contains("retrying"), "{screen}");
+    assert_lacks(&screen, "retrying");
 }

@@ -2,6 +2,7 @@
 //! cycling, the minimal PATCH body, conflict, result and undo; one loop against the fake checking
 //! the exact PATCH that reached it.
 
+use crate::support::common::assert_has;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::admin::guardrail::{GUARDRAIL_FIELDS, TriState};
 use orws::api::{ApiError, ApiKey, Client, ClientConfig};
@@ -272,10 +273,6 @@ async fn the_fake_receives_exactly_the_minimal_patch() {
 #[test]
 fn the_tab_at_60x20_not_configured_yet() {
     use orws::tui::app::{App, Msg};
-    use orws::tui::test_host::buffer_text;
-    use orws::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     let (mut app, _) = App::new("h", Some("production".into()));
     let ws = orws::workspace::Workspace::from_json(json!({
         "id": "550e8400-e29b-41d4-a716-446655440000",
@@ -294,11 +291,7 @@ fn the_tab_at_60x20_not_configured_yet() {
         KeyCode::Char(' '),
         KeyModifiers::NONE,
     )));
-    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
-    terminal
-        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
-        .unwrap();
-    insta::assert_snapshot!(buffer_text(terminal.backend().buffer()));
+    insta::assert_snapshot!(crate::support::tui_app::draw(&app, 60, 20));
 }
 
 /// An applied PATCH is kept in the history (kind `guardrail`, the guardrail as target, before
@@ -340,13 +333,7 @@ fn an_applied_patch_is_recorded_in_the_history() {
     let mut after = held();
     after.insert("limit_usd".into(), json!(9));
     let fx = app.update(Msg::Guardrail(GuardrailMsg::Sent(Ok(after))));
-    let record = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::RecordWrite(r) => Some(r),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no history entry: {fx:?}"));
+    let record = crate::support::tui_app::recorded(&fx);
     assert_eq!(record.kind, Kind::Guardrail);
     assert_eq!(record.target.as_deref(), Some(GUARDRAIL));
     assert_eq!(record.workspace_id, "550e8400-e29b-41d4-a716-446655440000");
@@ -358,9 +345,6 @@ fn an_applied_patch_is_recorded_in_the_history() {
 #[test]
 fn the_focused_field_is_marked_without_colour_and_keeps_its_modified_mark() {
     use orws::tui::app::{App, Msg};
-    use orws::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     let (mut app, _) = App::new("h", Some("production".into()));
     let ws = orws::workspace::Workspace::from_json(json!({
         "id": "550e8400-e29b-41d4-a716-446655440000",
@@ -377,13 +361,7 @@ fn the_focused_field_is_marked_without_colour_and_keeps_its_modified_mark() {
         press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Delete);
-    let screen = |app: &App| {
-        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-        terminal
-            .draw(|f| orws::tui::view::draw(f, app, &Theme::new(false)))
-            .unwrap();
-        orws::tui::test_host::buffer_text(terminal.backend().buffer())
-    };
+    let screen = |app: &App| crate::support::tui_app::draw(app, 100, 30);
     let line = |text: &str, field: &str| {
         text.lines()
             .find(|l| l.contains(field))
@@ -537,9 +515,6 @@ fn enter_with_nothing_highlighted_keeps_the_typed_text_even_if_unknown() {
 #[test]
 fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
     use orws::tui::app::{App, Msg};
-    use orws::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     let (mut app, _) = App::new("h", Some("production".into()));
     let ws = orws::workspace::Workspace::from_json(json!({
         "id": "550e8400-e29b-41d4-a716-446655440000",
@@ -561,11 +536,7 @@ fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::Down);
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal
-        .draw(|f| orws::tui::view::draw(f, &app, &Theme::new(false)))
-        .unwrap();
-    let shown = orws::tui::test_host::buffer_text(terminal.backend().buffer());
+    let shown = crate::support::tui_app::draw(&app, 100, 30);
     let lines: Vec<&str> = shown.lines().collect();
     let at = lines
         .iter()
@@ -713,7 +684,7 @@ fn bad_json_from_the_editor_reopens_it_on_the_same_text_with_the_reason_on_top()
     let (again, file) = opened(&fx);
     assert_eq!(file, "content_filters.json");
     assert!(again.starts_with("// "), "the reason on top: {again}");
-    assert!(again.contains("not JSON"), "{again}");
+    assert_has(&again, "not JSON");
     assert!(again.ends_with(bad), "the person's own text: {again}");
     let s = app.tabs.guardrail.as_ref().unwrap();
     assert_eq!(
@@ -727,10 +698,8 @@ fn bad_json_from_the_editor_reopens_it_on_the_same_text_with_the_reason_on_top()
     let s = app.tabs.guardrail.as_ref().unwrap();
     assert_eq!(s.entries[row("content_filters")], old);
     let status = s.status.clone().unwrap_or_default();
-    assert!(
-        status.contains("unchanged") && status.contains("old value"),
-        "{status}"
-    );
+    assert_has(&status, "unchanged");
+    assert_has(&status, "old value");
     // Again, then fixed with the reason lines left in: they come off before parsing.
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('e'),
@@ -773,20 +742,10 @@ fn e_on_another_row_opens_no_editor() {
 #[test]
 fn the_filter_rows_name_the_editor_key_as_bound() {
     use orws::config::Action;
-    use orws::tui::test_host::buffer_text;
-    use orws::tui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     let mut app = app_on(filters_held(), "content_filters");
-    let draw = |app: &orws::tui::app::App| {
-        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-        terminal
-            .draw(|f| orws::tui::view::draw(f, app, &Theme::new(false)))
-            .unwrap();
-        buffer_text(terminal.backend().buffer())
-    };
+    let draw = |app: &orws::tui::app::App| crate::support::tui_app::draw(app, 100, 30);
     assert!(draw(&app).contains("(e edits them as JSON)"));
     app.keys.set(Action::Editor, vec!["E".parse().unwrap()]);
     let shown = draw(&app);
-    assert!(shown.contains("(E edits them as JSON)"), "{shown}");
+    assert_has(&shown, "(E edits them as JSON)");
 }

@@ -5,11 +5,14 @@
 
 use crate::support::client::client;
 use crate::support::common;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 use crate::support::tui_app::draw;
+use crate::support::tui_app::{key, typed};
 use crate::support::tui_loop::{Setup, a_change_in_history, undo_from_history};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::{ApiKey, Client, ClientConfig};
 use orws::state::history::{self, HistoryEntry, Kind};
 use orws::tui::app::{App, Effect, Msg, Screen};
@@ -99,16 +102,6 @@ fn ws(id: &str, slug: &str) -> Workspace {
     Workspace::from_json(json!({"id": id, "name": slug.to_uppercase(), "slug": slug})).unwrap()
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn text(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
 /// The picker with four workspaces, then `H` and the entries read.
 fn history_open() -> App {
     let (mut app, _) = App::new("h", None);
@@ -149,7 +142,7 @@ fn h_opens_the_list_newest_first_and_esc_returns() {
         screen.contains("production"),
         "labels from the list:\n{screen}"
     );
-    assert!(screen.contains("2 workspaces"), "{screen}");
+    assert_has(&screen, "2 workspaces");
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Picker));
 }
@@ -170,7 +163,7 @@ fn the_history_opens_from_a_tab_and_esc_goes_back_to_that_tab() {
 fn the_filter_keeps_entries_touching_a_matching_workspace() {
     let mut app = history_open();
     key(&mut app, KeyCode::Char('/'));
-    text(&mut app, "dev");
+    typed(&mut app, "dev");
     key(&mut app, KeyCode::Enter);
     // dev is u3: the batch with a part there, and the members add.
     assert_eq!(shown_ids(&app), ["bbbbbbbb-2", "cccccccc-3"]);
@@ -179,7 +172,7 @@ fn the_filter_keeps_entries_touching_a_matching_workspace() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(shown_ids(&app).len(), 4);
     key(&mut app, KeyCode::Char('/'));
-    text(&mut app, "550e8400");
+    typed(&mut app, "550e8400");
     key(&mut app, KeyCode::Enter);
     assert_eq!(shown_ids(&app), ["aaaaaaaa-1"]);
 }
@@ -206,7 +199,7 @@ fn a_batch_expands_and_collapses() {
         screen.contains("patch · staging"),
         "the part's diff:\n{screen}"
     );
-    assert!(screen.contains(r#"description: "x" → "y""#), "{screen}");
+    assert_has(&screen, r#"description: "x" → "y""#);
     key(&mut app, KeyCode::Left);
     assert_eq!(shown_ids(&app).len(), 4);
     key(&mut app, KeyCode::Right);
@@ -256,7 +249,7 @@ fn u_after_a_later_change_keeps_the_entrys_after_as_the_base() {
     now.set("description", json!("later"));
     app.update(app.loaded(Ok(now.clone())));
     let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("description (now \"later\")"), "{said}");
+    assert_has(&said, "description (now \"later\")");
     let effects = key(&mut app, KeyCode::Enter);
     let Some(Effect::Submit { base, .. }) = effects.first() else {
         panic!("{effects:?}");
@@ -309,11 +302,8 @@ fn u_on_a_delete_says_why_and_sends_nothing() {
     key(&mut app, KeyCode::Char('G'));
     assert_eq!(key(&mut app, KeyCode::Char('u')), vec![]);
     let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("cannot be recreated with its id"), "{said}");
-    assert!(
-        said.contains("orws create --set name=Old --set slug=old"),
-        "{said}"
-    );
+    assert_has(&said, "cannot be recreated with its id");
+    assert_has(&said, "orws create --set name=Old --set slug=old");
 }
 
 /// `u` on a batch opens the bulk Review of its inverse (each part back to its `before`, on the
@@ -337,7 +327,7 @@ fn u_on_a_batch_opens_the_bulk_review_of_its_undo() {
         assert_eq!(item.base.get("description"), Some(&json!("y")));
     }
     let shown = draw(&app, 100, 30);
-    assert!(shown.contains("Undo on 2 workspaces"), "{shown}");
+    assert_has(&shown, "Undo on 2 workspaces");
     // Esc: nothing sent, back to the History it came from.
     let effects = key(&mut app, KeyCode::Esc);
     assert!(
@@ -357,7 +347,7 @@ fn snapshots_of_the_screen() {
     key(&mut app, KeyCode::Right);
     insta::assert_snapshot!("history_batch_expanded_80x24", draw(&app, 80, 24));
     key(&mut app, KeyCode::Char('/'));
-    text(&mut app, "zzz");
+    typed(&mut app, "zzz");
     insta::assert_snapshot!("history_filter_nothing_60x20", draw(&app, 60, 20));
 }
 
@@ -398,7 +388,7 @@ fn u_when_the_server_already_holds_the_before_values_sends_nothing() {
     assert!(matches!(app.screen, Screen::Form), "{:?}", app.screen);
     assert!(app.form.as_ref().unwrap().patch().is_empty());
     let said = app.status.as_ref().unwrap().text.clone();
-    assert!(said.contains("Nothing to undo"), "{said}");
+    assert_has(&said, "Nothing to undo");
 }
 
 // ---- audit: a Guardrail tab write whose answer was lost still gets its history entry ----------
@@ -447,11 +437,7 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         panic!("{msg:?}");
     };
     assert_eq!(g["enforce_zdr"], true);
-    let patches = landed
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PATCH")
-        .count();
+    let patches = landed.sent("PATCH");
     assert_eq!(patches, 1, "never sent twice");
 
     let lost = guardrail_server(false);
@@ -522,11 +508,7 @@ async fn a_budgets_write_whose_answer_was_lost_but_landed_counts_as_landed() {
         };
         assert_eq!(landed, want, "applies: {applies}");
         assert_eq!(failure.is_some(), !applies);
-        let puts = server
-            .requests()
-            .iter()
-            .filter(|r| r.method == "PUT")
-            .count();
+        let puts = server.sent("PUT");
         assert_eq!(puts, 1, "never sent twice");
     }
 }
@@ -637,8 +619,8 @@ fn a_batch_of_one_is_one_workspace() {
         vec![description("u2", "x", "y", "")],
     )])));
     let shown = draw(&app, 100, 30);
-    assert!(shown.contains("1 workspace "), "{shown}");
-    assert!(!shown.contains("1 workspaces"), "{shown}");
+    assert_has(&shown, "1 workspace ");
+    assert_lacks(&shown, "1 workspaces");
 }
 
 /// Unreadable history lines were skipped in silence on the History screen; now it says how
@@ -718,10 +700,10 @@ fn a_revert_is_listed_as_the_undo_of_its_entry() {
         moved, batch_undo, undo, original,
     ])));
     let shown = draw(&app, 140, 30);
-    assert!(shown.contains("moved key ci to dev"), "{shown}");
-    assert!(!shown.contains("to u3"), "{shown}");
-    assert!(shown.contains("revert of aaaaaaaa"), "{shown}");
-    assert!(shown.contains("2 workspaces"), "{shown}");
+    assert_has(&shown, "moved key ci to dev");
+    assert_lacks(&shown, "to u3");
+    assert_has(&shown, "revert of aaaaaaaa");
+    assert_has(&shown, "2 workspaces");
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -739,8 +721,8 @@ fn a_revert_is_listed_as_the_undo_of_its_entry() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Down);
     let shown = draw(&app, 140, 30);
-    assert!(shown.contains("revert of aaaaaaaa ·"), "{shown}");
-    assert!(shown.contains("description: \"new\" → \"old\""), "{shown}");
+    assert_has(&shown, "revert of aaaaaaaa ·");
+    assert_has(&shown, "description: \"new\" → \"old\"");
 }
 
 /// Esc on an undo's Review opened from the History goes back to the History, with nothing

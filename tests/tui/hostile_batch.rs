@@ -2,9 +2,11 @@
 //! test terminal: each test here failed on the code as first merged, and names the promise it
 //! broke.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::tui_app::{key, typed};
+use crossterm::event::KeyCode;
 use orws::submit::{Applied, WriteOutcome};
-use orws::tui::app::{App, Effect, Msg, Screen};
+use orws::tui::app::{App, Msg, Screen};
 use orws::tui::screens::bulk::{BulkMsg, Purpose};
 use orws::workspace::Workspace;
 use serde_json::json;
@@ -19,16 +21,6 @@ fn ws(id: &str, name: &str, slug: &str) -> Workspace {
         "updated_at": "2025-08-24T15:45:00Z"
     }))
     .unwrap()
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 fn screen(app: &App, (w, h): (u16, u16)) -> String {
@@ -49,18 +41,30 @@ fn applied(item: &orws::batch::Item) -> WriteOutcome {
     }))
 }
 
+/// The picker listing alpha (named "Alpha") and beta (named `beta_name`).
+fn listed(beta_name: &str) -> App {
+    let (mut app, _) = App::new("openrouter.ai", None);
+    app.update(Msg::ListLoaded(Ok(vec![
+        ws("u-alpha", "Alpha", "alpha"),
+        ws("u-beta", beta_name, "beta"),
+    ])));
+    app
+}
+
+/// Both workspaces marked and opened in the bulk form.
+fn bulk_of_both() -> App {
+    let mut app = listed("Beta");
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('e'));
+    app
+}
+
 /// Undoing a name given to two workspaces gives each its own name back: the Review of the
 /// undo must not warn that they all get the same name.
 #[test]
 fn the_undo_of_a_shared_name_does_not_warn_of_one_name_for_all() {
-    let (mut app, _) = App::new("openrouter.ai", None);
-    app.update(Msg::ListLoaded(Ok(vec![
-        ws("u-alpha", "Alpha", "alpha"),
-        ws("u-beta", "Beta", "beta"),
-    ])));
-    key(&mut app, KeyCode::Char(' '));
-    key(&mut app, KeyCode::Char(' '));
-    key(&mut app, KeyCode::Char('e'));
+    let mut app = bulk_of_both();
     assert!(matches!(app.screen, Screen::Bulk));
     app.bulk.as_mut().unwrap().form.focus_field("name");
     key(&mut app, KeyCode::Enter);
@@ -84,7 +88,8 @@ fn the_undo_of_a_shared_name_does_not_warn_of_one_name_for_all() {
     };
     assert_eq!(review.purpose, Purpose::Undo);
     let text = screen(&app, (100, 30));
-    assert!(text.contains("Alpha") && text.contains("Beta"), "{text}");
+    assert_has(&text, "Alpha");
+    assert_has(&text, "Beta");
     assert!(!text.contains("same name"), "a false warning:\n{text}");
 }
 
@@ -92,14 +97,7 @@ fn the_undo_of_a_shared_name_does_not_warn_of_one_name_for_all() {
 /// not cut at the question's edge, at the usual size and at the smallest.
 #[test]
 fn leaving_a_bulk_edit_says_whole_that_no_draft_is_kept() {
-    let (mut app, _) = App::new("openrouter.ai", None);
-    app.update(Msg::ListLoaded(Ok(vec![
-        ws("u-alpha", "Alpha", "alpha"),
-        ws("u-beta", "Beta", "beta"),
-    ])));
-    key(&mut app, KeyCode::Char(' '));
-    key(&mut app, KeyCode::Char(' '));
-    key(&mut app, KeyCode::Char('e'));
+    let mut app = bulk_of_both();
     app.bulk
         .as_mut()
         .unwrap()
@@ -120,8 +118,8 @@ fn leaving_a_bulk_edit_says_whole_that_no_draft_is_kept() {
             "cut at {size:?}:\n{text}"
         );
         // Nothing keeps the edits: `d` is the way out, and no "keep" answer is offered.
-        assert!(!text.contains("keep the draft"), "{text}");
-        assert!(text.contains("discard and"), "{text}");
+        assert_lacks(&text, "keep the draft");
+        assert_has(&text, "discard and");
         key(&mut app, KeyCode::Char('n'));
     }
 }
@@ -143,12 +141,8 @@ fn undo_item(id: &str, label: &str, after: &str, back: &str) -> orws::batch::Ite
 /// undo"); before, Enter sent a PATCH to each and recorded it as applied.
 #[test]
 fn undoing_a_batch_already_undone_sends_nothing_to_those_that_hold_the_old_values() {
-    let (mut app, _) = App::new("openrouter.ai", None);
     // The list as last read: alpha already back to "Alpha", beta still "Same".
-    app.update(Msg::ListLoaded(Ok(vec![
-        ws("u-alpha", "Alpha", "alpha"),
-        ws("u-beta", "Same", "beta"),
-    ])));
+    let mut app = listed("Same");
     let items = vec![
         undo_item("u-alpha", "alpha", "Same", "Alpha"),
         undo_item("u-beta", "beta", "Same", "Beta"),
@@ -162,14 +156,10 @@ fn undoing_a_batch_already_undone_sends_nothing_to_those_that_hold_the_old_value
     assert_eq!(review.unchanged, ["alpha"]);
 
     // Both already back: nothing to review, nothing to send.
-    let (mut app, _) = App::new("openrouter.ai", None);
-    app.update(Msg::ListLoaded(Ok(vec![
-        ws("u-alpha", "Alpha", "alpha"),
-        ws("u-beta", "Beta", "beta"),
-    ])));
+    let mut app = listed("Beta");
     let effects = orws::tui::app::bulk::open_undo(&mut app, items);
     assert!(app.bulk.is_none(), "no Review when nothing is to be sent");
     assert!(effects.is_empty(), "{effects:?}");
     let status = app.status.as_ref().expect("a message").text.clone();
-    assert!(status.contains("Nothing to undo"), "{status}");
+    assert_has(&status, "Nothing to undo");
 }

@@ -2,7 +2,9 @@
 //! marked `#[ignore = "defect: …"]` fail on today's code; each names the promise it breaks.
 
 use crate::support::cli_bin::{self, Run};
-use crate::support::common::assert_terminal_safe;
+use crate::support::common::{
+    assert_has, assert_has_for, assert_lacks, assert_lacks_for, assert_terminal_safe,
+};
 use crate::support::hostile_http;
 use crate::support::{self, tui_loop::Setup};
 
@@ -27,15 +29,7 @@ fn workspace(id: &str, slug: &str) -> Value {
 
 /// A server whose workspace carries `id`; a PATCH is applied (and answered), then forgotten.
 fn server_with_id(id: &'static str) -> hostile_http::Hostile {
-    serve(move |req: &Request, _| {
-        let mut ws = workspace(id, "prod");
-        if let Ok(Value::Object(patch)) = serde_json::from_slice::<Value>(&req.body) {
-            for (k, v) in patch {
-                ws[k] = v;
-            }
-        }
-        Reply::json(200, &json!({ "data": ws }))
-    })
+    serve(move |req: &Request, _| hostile_http::patched(workspace(id, "prod"), req))
 }
 
 /// Issue 9.1: every write goes to the workspace that was loaded. A server that answers the GET
@@ -279,7 +273,7 @@ fn the_missing_fields_note_escapes_key_names() {
         Reply::json(200, &json!({ "data": ws }))
     });
     let run = against(&server.url, &["patch", "prod", "--set", "description=zz"]);
-    assert!(run.stderr.contains("lacked"), "{}", run.stderr);
+    assert_has(&run.stderr, "lacked");
     assert_terminal_safe(&run.stderr);
 }
 
@@ -429,22 +423,16 @@ fn a_partly_applied_write_is_not_called_not_applied() {
         ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("was not applied"),
-        "the server holds description=NEWD, yet: {}",
-        run.stderr
+    assert_lacks_for(
+        "the server holds description=NEWD, yet",
+        &run.stderr,
+        "was not applied",
     );
-    assert!(
-        run.stderr
-            .contains("partly applied: description landed, name did not"),
-        "{}",
-        run.stderr
+    assert_has(
+        &run.stderr,
+        "partly applied: description landed, name did not",
     );
-    assert!(
-        run.stdout.contains("NEWD"),
-        "what landed is shown: {}",
-        run.stdout
-    );
+    assert_has_for("what landed is shown", &run.stdout, "NEWD");
 }
 
 /// Issue 10.6 "a config that binds one key to two actions of one screen is refused, naming
@@ -498,10 +486,8 @@ async fn the_demo_quit_question_promises_no_draft() {
     ui.wait_for("1 change", WAIT).await;
     ui.key(KeyCode::Char('q'));
     let screen = ui.wait_for("Quit?", WAIT).await;
-    assert!(
-        !screen.contains("keep the draft") && screen.contains("keeps no draft"),
-        "{screen}"
-    );
+    assert_lacks(&screen, "keep the draft");
+    assert_has(&screen, "keeps no draft");
 }
 
 /// Issue 9.1 for reads: `get UUID` answered with another workspace (whose slug is that uuid)
@@ -513,7 +499,7 @@ fn get_by_uuid_refuses_an_answer_about_another_id() {
         serve(|_: &Request, _| Reply::json(200, &json!({ "data": workspace(OTHER, UUID) })));
     let run = against(&server.url, &["get", UUID]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stderr.contains(OTHER), "{}", run.stderr);
+    assert_has(&run.stderr, OTHER);
     assert_eq!(run.stdout, "");
     // By slug, an answer with that slug is the one asked for.
     let server =

@@ -7,10 +7,13 @@
 
 use crate::support::cli_bin;
 use crate::support::client::client;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
+use crate::support::tui_app::key;
 
 use cli_bin::{DEV_ID, Out, PROD_ID, STAGING_ID, orws_at};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use hostile_http::{Hostile, Reply, Request, serve};
 use orws::tui::app::{App, Effect, Msg};
 use orws::tui::screens::guardrail::{GuardrailEffect, GuardrailMsg, Pending, Phase, runner};
@@ -187,14 +190,6 @@ fn history(home: &Path) -> Vec<Value> {
         .collect()
 }
 
-fn sent(server: &Hostile, method: &str) -> Vec<Request> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == method)
-        .collect()
-}
-
 fn guardrail_of(world: &Arc<Mutex<World>>, id: &str) -> Option<Value> {
     let mut w = world.lock().unwrap();
     find(&mut w.guardrails, id).cloned()
@@ -220,14 +215,9 @@ fn cli_guardrail_patch_through_a_swapped_guardrail_id_writes_nothing() {
         ],
     );
     assert_ne!(r.code, 0, "{r:?}");
-    assert!(
-        r.stderr
-            .contains(&format!("belongs to workspace {PROD_ID}")),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
-    assert!(sent(&server, "PATCH").is_empty());
+    assert_has(&r.stderr, &format!("belongs to workspace {PROD_ID}"));
+    assert_has(&r.stderr, "nothing was sent");
+    assert!(server.sent_with("PATCH").is_empty());
     assert_eq!(
         guardrail_of(&world, G_PROD).unwrap()["enforce_zdr_openai"],
         false
@@ -258,14 +248,11 @@ fn cli_guardrail_patch_of_a_swapped_unconfigured_guardrail_says_whose_it_wrote()
         ],
     );
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.contains(&format!(
-            "wrote the default guardrail of workspace {DEV_ID}"
-        )),
-        "{}",
-        r.stderr
+    assert_has(
+        &r.stderr,
+        &format!("wrote the default guardrail of workspace {DEV_ID}"),
     );
-    assert!(r.stderr.contains("orws revert"), "{}", r.stderr);
+    assert_has(&r.stderr, "orws revert");
     // The workspace was read again by uuid right before the PATCH.
     let paths: Vec<String> = server
         .requests()
@@ -312,17 +299,13 @@ fn cli_an_unconfigured_guardrail_needs_the_same_id_on_both_reads() {
         ],
     );
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(r.stderr.contains("nothing was sent"), "{}", r.stderr);
-    assert!(sent(&server, "PATCH").is_empty());
+    assert_has(&r.stderr, "nothing was sent");
+    assert!(server.sent_with("PATCH").is_empty());
     assert!(guardrail_of(&world, G_DEV).is_none());
     assert!(guardrail_of(&world, G_STAGING).is_none());
 }
 
 // ---- the Guardrail tab (5) ------------------------------------------------------------------
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
 
 fn draw(app: &App) -> String {
     crate::support::tui_app::draw(app, 220, 40)
@@ -376,10 +359,7 @@ fn tui_the_tab_refuses_another_workspaces_guardrail_named_as_this_ones() {
     let Phase::LoadFailed(why) = phase else {
         panic!("{phase:?}");
     };
-    assert!(
-        why.contains(&format!("belongs to workspace {PROD_ID}")),
-        "{why}"
-    );
+    assert_has(why, &format!("belongs to workspace {PROD_ID}"));
     assert_eq!(toggle_and_send(&mut app, "enforce_zdr_openai"), None);
 }
 
@@ -410,7 +390,7 @@ async fn tui_the_send_refuses_a_guardrail_that_names_another_workspace_now() {
         panic!("{msg:?}");
     };
     assert!(e.to_string().contains(PROD_ID), "{e}");
-    assert!(sent(&server, "PATCH").is_empty());
+    assert!(server.sent_with("PATCH").is_empty());
     assert_eq!(
         guardrail_of(&world, G_PROD).unwrap()["enforce_zdr_openai"],
         false
@@ -441,21 +421,13 @@ async fn tui_a_write_to_a_swapped_unconfigured_guardrail_says_whose_it_wrote() {
         true,
         "the server did write dev's guardrail"
     );
-    let record = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::RecordWrite(r) => Some(r),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("recorded: {fx:?}"));
+    let record = crate::support::tui_app::recorded(&fx);
     assert_eq!(record.workspace_id, DEV_ID);
     assert_eq!(record.target.as_deref(), Some(G_DEV));
     let text = draw(&app);
-    assert!(
-        text.contains(&format!(
-            "wrote the default guardrail of workspace {DEV_ID}"
-        )),
-        "{text}"
+    assert_has(
+        &text,
+        &format!("wrote the default guardrail of workspace {DEV_ID}"),
     );
     key(&mut app, KeyCode::Char('u'));
     let g = app.tabs.guardrail.as_ref().unwrap();
@@ -570,19 +542,17 @@ fn cli_a_create_answered_with_an_existing_workspace_is_not_claimed() {
     let home = tempfile::tempdir().unwrap();
     let r = run(home.path(), &server.url, CREATE);
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(
-        r.stderr
-            .contains("a workspace with this slug exists, but orws cannot tell that it created it"),
-        "{}",
-        r.stderr
+    assert_has(
+        &r.stderr,
+        "a workspace with this slug exists, but orws cannot tell that it created it",
     );
-    assert!(!r.stderr.contains("created workspace"), "{}", r.stderr);
+    assert_lacks(&r.stderr, "created workspace");
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(history(home.path()).is_empty(), "nothing recorded");
     // Nothing to revert, so nothing of production's can be deleted through it.
     let r = run(home.path(), &server.url, &["revert", "HEAD", "--yes"]);
     assert_ne!(r.code, 0, "{r:?}");
-    assert!(sent(&server, "DELETE").is_empty());
+    assert!(server.sent_with("DELETE").is_empty());
     assert!(exists(&world, PROD_ID));
 }
 
@@ -594,13 +564,9 @@ fn cli_a_colleague_creating_the_slug_during_a_429_wait_is_not_claimed() {
     let home = tempfile::tempdir().unwrap();
     let r = run(home.path(), &server.url, CREATE);
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(
-        r.stderr.contains("cannot tell that it created it"),
-        "{}",
-        r.stderr
-    );
-    assert!(!r.stderr.contains("Colleague Team\n"), "{}", r.stderr);
-    assert_eq!(sent(&server, "POST").len(), 1, "nothing more is sent");
+    assert_has(&r.stderr, "cannot tell that it created it");
+    assert_lacks(&r.stderr, "Colleague Team\n");
+    assert_eq!(server.sent_with("POST").len(), 1, "nothing more is sent");
     assert!(history(home.path()).is_empty(), "nothing recorded");
     assert!(exists(&world, COLLEAGUE_ID));
 }
@@ -615,13 +581,10 @@ fn cli_a_colleague_create_with_a_field_not_sent_is_not_claimed() {
     let home = tempfile::tempdir().unwrap();
     let r = run(home.path(), &server.url, CREATE);
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(
-        r.stderr.contains("cannot tell that it created it") && r.stderr.contains("description"),
-        "{}",
-        r.stderr
-    );
-    assert!(!r.stderr.contains("created workspace"), "{}", r.stderr);
-    assert_eq!(sent(&server, "POST").len(), 1, "nothing more is sent");
+    assert_has(&r.stderr, "cannot tell that it created it");
+    assert_has(&r.stderr, "description");
+    assert_lacks(&r.stderr, "created workspace");
+    assert_eq!(server.sent_with("POST").len(), 1, "nothing more is sent");
     assert!(history(home.path()).is_empty(), "nothing recorded");
     assert!(exists(&world, COLLEAGUE_ID));
 }
@@ -650,11 +613,8 @@ async fn tui_a_create_that_is_not_ours_is_not_claimed() {
         let Err(why) = result else {
             panic!("claimed: {result:?}");
         };
-        assert!(
-            why.to_string().contains("cannot tell that it created it"),
-            "{why}"
-        );
-        assert_eq!(sent(&server, "POST").len(), 1);
+        assert_has(&why.to_string(), "cannot tell that it created it");
+        assert_eq!(server.sent_with("POST").len(), 1);
         assert!(exists(&world, PROD_ID));
     }
 }
@@ -690,13 +650,9 @@ fn cli_revert_of_a_create_whose_workspace_was_recreated_deletes_nothing() {
         assert_ne!(r.code, 0, "{r:?}");
         if same_id {
             assert_eq!(r.code, 3, "{r:?}");
-            assert!(
-                r.stderr.contains("not the one this entry created"),
-                "{}",
-                r.stderr
-            );
+            assert_has(&r.stderr, "not the one this entry created");
         }
-        assert!(sent(&server, "DELETE").is_empty(), "same id: {same_id}");
+        assert!(server.sent_with("DELETE").is_empty(), "same id: {same_id}");
         assert_eq!(world.lock().unwrap().workspaces.len(), 4);
     }
 }
@@ -743,10 +699,7 @@ fn tui_undo_of_a_create_whose_workspace_was_recreated_deletes_nothing() {
         "no guided delete of another workspace"
     );
     let text = draw(&app);
-    assert!(
-        text.contains("Not the workspace this entry created"),
-        "{text}"
-    );
+    assert_has(&text, "Not the workspace this entry created");
 }
 
 /// A create entry without `created_at` (an older orws's): orws cannot tell its workspace from
@@ -762,8 +715,8 @@ fn an_entry_without_created_at_cannot_be_undone_and_says_so() {
     std::fs::write(&file, format!("{}\n", h[0])).unwrap();
     let r = run(home.path(), &server.url, &["revert", &id, "--yes"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("recorded no created_at"), "{}", r.stderr);
-    assert!(sent(&server, "DELETE").is_empty());
+    assert_has(&r.stderr, "recorded no created_at");
+    assert!(server.sent_with("DELETE").is_empty());
     assert!(exists(&world, NEW_ID));
     // The TUI history says the same and opens nothing.
     let entry: orws::state::history::HistoryEntry = serde_json::from_value(h[0].clone()).unwrap();

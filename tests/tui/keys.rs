@@ -4,6 +4,7 @@
 //! picker's filter takes text.
 
 use crate::support::common;
+use crate::support::common::assert_has;
 use crate::support::tui_app::draw;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -794,7 +795,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
         0
     );
     let top = draw(&app, 80, 24);
-    assert!(top.contains("more (j PgDn)"), "{top}");
+    assert_has(&top, "more (j PgDn)");
     key(&mut app, KeyCode::Char('G'));
     let (content, shown) = app.drawn.borrow().review;
     assert_eq!(
@@ -802,7 +803,7 @@ fn the_review_scrolls_so_every_change_can_be_read_at_80x24() {
         content - shown
     );
     let bottom = draw(&app, 80, 24);
-    assert!(bottom.contains("Only this is sent"), "{bottom}");
+    assert_has(&bottom, "Only this is sent");
     // No letter sends, scrolling or not; Enter does.
     for c in "jkgGsSyY".chars() {
         assert!(

@@ -4,7 +4,8 @@
 //! fake records no request other than GET.
 
 use crate::support;
-use crate::support::tui_loop::{Setup, WAIT, fake};
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::tui_loop::{Setup, WAIT, delete_development, fake};
 use crossterm::event::KeyCode;
 use orws::api::Client;
 use orws::fake::FakeServer;
@@ -85,7 +86,7 @@ async fn enter_is_refused(ui: &TestDriver, marker: &str) {
         "no Enter is offered on the Review: {}\n{review}",
         bar(&review)
     );
-    assert!(!review.contains("Enter sends"), "{review}");
+    assert_lacks(&review, "Enter sends");
     ui.key(KeyCode::Enter);
     let after = ui
         .wait_for("Nothing sent: --read-only refuses every write", WAIT)
@@ -236,13 +237,7 @@ async fn create_delete_bulk_and_history_undo_send_nothing() {
     ui.wait_for("WORKSPACES", WAIT).await;
 
     // Delete a workspace without keys (the guided delete).
-    ui.key(KeyCode::Char('/'));
-    ui.text("Development");
-    ui.key(KeyCode::Enter);
-    ui.key(KeyCode::Char('D'));
-    ui.wait_for("No API keys left in it", WAIT).await;
-    ui.text("dev");
-    ui.key(KeyCode::Enter);
+    delete_development(&ui).await;
     enter_is_refused(
         &ui,
         "DELETE /workspaces/b7d4c2e1-5a3f-4e8b-9c0d-2f1e3a4b5c6d",
@@ -339,7 +334,7 @@ async fn a_write_past_the_screens_is_refused_by_the_client() {
     let result = ui
         .wait_for("refuses every write; nothing was sent", WAIT)
         .await;
-    assert!(result.contains("PATCH /keys/"), "{result}");
+    assert_has(&result, "PATCH /keys/");
 
     assert_eq!(writes(&server), Vec::<String>::new());
     ui.key(KeyCode::Char('q'));

@@ -4,6 +4,7 @@
 
 use crate::support::cli_bin::{self, Run};
 use crate::support::client::client;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::scripted;
 
 use orws::submit::{RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
@@ -74,10 +75,8 @@ fn cli_a_patch_that_landed_but_was_answered_about_another_workspace_is_applied_a
         1,
         "what landed is recorded: {history}"
     );
-    assert!(
-        history.contains(ID) && history.contains("Mine"),
-        "{history}"
-    );
+    assert_has(&history, ID);
+    assert_has(&history, "Mine");
     assert_eq!(
         methods(&server),
         ["GET", "PATCH", "GET"],
@@ -222,7 +221,7 @@ fn cli_applied_then_500_says_applied_and_records_history() {
     assert!(run.stdout.contains("✓ applied"), "{run:?}");
     let history = run.history_text();
     assert_eq!(history.lines().count(), 1, "{run:?}");
-    assert!(history.contains("Mine"), "{history}");
+    assert_has(&history, "Mine");
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
 }
 
@@ -295,7 +294,7 @@ fn cli_table_marks_fields_stored_differently_or_ignored() {
         ],
     );
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(!run.stdout.contains("✓ applied"), "{}", run.stdout);
+    assert_lacks(&run.stdout, "✓ applied");
     let name = run.stdout.lines().find(|l| l.starts_with("name")).unwrap();
     assert!(name.contains("stored differently"), "{}", run.stdout);
     let description = run
@@ -341,8 +340,8 @@ fn cli_a_patch_answer_missing_fields_is_reread_and_warned() {
     let run = orws(&server, &["patch", ID, "--set", "name=Mine"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("lacked description"), "{run:?}");
-    assert!(!run.stdout.contains("changed remotely"), "{}", run.stdout);
-    assert!(!run.stdout.contains("description"), "{}", run.stdout);
+    assert_lacks(&run.stdout, "changed remotely");
+    assert_lacks(&run.stdout, "description");
     assert_eq!(methods(&server), ["GET", "PATCH", "GET"]);
 }
 
@@ -557,10 +556,8 @@ async fn tui_a_partly_applied_write_shows_what_landed_and_warns() {
     ui.wait_for("Review", WAIT).await;
     ui.key(KeyCode::Enter);
     let screen = ui.wait_for("partly applied", WAIT).await;
-    assert!(
-        screen.contains("name landed, slug did not") && screen.contains("✓ applied"),
-        "{screen}"
-    );
+    assert_has(&screen, "name landed, slug did not");
+    assert_has(&screen, "✓ applied");
     // Back in the form, the edit that did not land is still there to send.
     ui.key(KeyCode::Enter);
     ui.wait_for("1 change", WAIT).await;

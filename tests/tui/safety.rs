@@ -3,6 +3,8 @@
 //! drafts and history in a temp dir.
 
 use crate::support;
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::sent::Sent;
 use crate::support::tui_loop::{Setup, WAIT, fake};
 use crossterm::event::KeyCode;
 use orws::api::Client;
@@ -171,10 +173,8 @@ async fn a_restored_draft_whose_base_changed_on_the_server_goes_through_the_conf
     ui.wait_for("Restore", WAIT).await;
     ui.key(KeyCode::Char('y'));
     let screen = ui.wait_for("Conflict ·", WAIT).await;
-    assert!(
-        screen.contains("Mine") && screen.contains("Theirs"),
-        "{screen}"
-    );
+    assert_has(&screen, "Mine");
+    assert_has(&screen, "Theirs");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
 }
 
@@ -300,11 +300,7 @@ async fn busy_429_and_503_are_retried_to_success() {
         server.inject("PATCH", Fault::Status(status), 2);
         submit(&ui).await;
         ui.wait_for("✓ applied", WAIT).await;
-        let patches = server
-            .requests()
-            .iter()
-            .filter(|r| r.method == "PATCH")
-            .count();
+        let patches = server.sent("PATCH");
         assert_eq!(patches, 3, "two refusals, then success ({status})");
     }
 }
@@ -319,8 +315,8 @@ async fn a_refused_connection_is_one_line_and_keeps_the_edit() {
     submit(&ui).await;
     // Retries show as they happen; then the error, once, with the edit kept.
     let screen = ui.wait_for("try again", WAIT).await;
-    assert!(screen.contains("cannot reach"), "{screen}");
-    assert!(screen.contains("Production gone"), "{screen}");
+    assert_has(&screen, "cannot reach");
+    assert_has(&screen, "Production gone");
     ui.key(KeyCode::Char('q'));
     ui.key(KeyCode::Char('y'));
     let app = tokio::time::timeout(WAIT, task).await.unwrap().unwrap();
@@ -418,11 +414,9 @@ async fn a_draft_that_cannot_be_written_is_said_and_the_quit_question_says_so() 
     );
     ui.key(KeyCode::Char('q'));
     let question = ui.wait_for("Quit?", WAIT).await;
-    assert!(question.contains("lose"), "{question}");
-    assert!(
-        !question.contains("keep the draft") && !question.contains("keep draft"),
-        "{question}"
-    );
+    assert_has(&question, "lose");
+    assert_lacks(&question, "keep the draft");
+    assert_lacks(&question, "keep draft");
     // `y` would lose the edits: it does not quit; `d` does.
     ui.key(KeyCode::Char('y'));
     ui.wait_for("d discards the edits", WAIT).await;
@@ -452,7 +446,7 @@ async fn ctrl_z_flushes_the_draft_before_suspending() {
     ui.ctrl('z');
     wait_until("the suspend", || seen.lock().unwrap().is_some()).await;
     let on_disk = seen.lock().unwrap().clone().unwrap();
-    assert!(on_disk.contains("Production zz"), "{on_disk}");
+    assert_has(&on_disk, "Production zz");
     ui.wait_for("Production zz", WAIT).await;
 }
 
@@ -468,7 +462,7 @@ async fn the_picker_marks_a_workspace_with_a_waiting_draft() {
     ui.wait_for("Back to the list?", WAIT).await;
     ui.key(KeyCode::Char('y'));
     let screen = ui.wait_for("✎ Production", WAIT).await;
-    assert!(!screen.contains("✎ Staging"), "{screen}");
+    assert_lacks(&screen, "✎ Staging");
 }
 
 /// Back to the list keeping the draft, then the same workspace again: the draft is offered.

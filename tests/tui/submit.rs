@@ -3,10 +3,12 @@
 //! re-read tells), and the loop against hostile servers (identity, retries, may-have-landed).
 
 use crate::support::common;
+use crate::support::common::{assert_has, assert_lacks};
 use crate::support::scripted;
+use crate::support::tui_app::key;
 use crate::support::{client, tui_loop};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::ApiError;
 use orws::submit::{Applied, WriteOutcome};
 use orws::tui::app::{App, Effect, Level, Msg, Screen, SubmitOutcome};
@@ -18,10 +20,6 @@ use std::time::Duration;
 
 fn production() -> Workspace {
     common::production()
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 /// The form on production with the name edited to "Production 2", on the Review.
@@ -290,12 +288,9 @@ fn a_404_on_submit_names_the_deleted_workspace_and_keeps_the_draft() {
         server: None,
     }));
     let text = status(&app);
-    assert!(
-        text.contains("Workspace 'Production' was deleted"),
-        "{text}"
-    );
-    assert!(text.contains("kept in the draft"), "{text}");
-    assert!(!text.contains("try again"), "{text}");
+    assert_has(&text, "Workspace 'Production' was deleted");
+    assert_has(&text, "kept in the draft");
+    assert_lacks(&text, "try again");
     assert_eq!(app.status.clone().unwrap().level, Level::Error);
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 1);
 }
@@ -445,7 +440,7 @@ async fn loop_a_change_during_a_429_wait_shows_a_conflict() {
     let (ui, _task) = start(&server);
     edit_and_submit(&ui).await;
     let screen = ui.wait_for("Conflict ·", WAIT).await;
-    assert!(screen.contains("Theirs"), "{screen}");
+    assert_has(&screen, "Theirs");
     assert_eq!(server.count("PATCH"), 1);
     assert_eq!(server.workspace()["name"], "Theirs");
 }
@@ -462,7 +457,7 @@ async fn loop_applied_then_500_shows_the_result() {
     let (ui, _task) = start(&server);
     edit_and_submit(&ui).await;
     let screen = ui.wait_for("applied after all", WAIT).await;
-    assert!(screen.contains("✓ applied"), "{screen}");
+    assert_has(&screen, "✓ applied");
     assert_eq!(server.count("PATCH"), 1);
 }
 

@@ -2,6 +2,8 @@
 //! names what went wrong.
 
 use crate::support::common;
+use crate::support::common::assert_has;
+use crate::support::tui_app::{key, keys_of, typed};
 use crate::support::tui_loop::Setup;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -25,16 +27,6 @@ fn rejected() -> AdminFailure {
 
 const PRODUCTION: &str = "550e8400-e29b-41d4-a716-446655440000";
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 fn opened() -> App {
     let (mut app, _) = App::new("h", Some("production".into()));
     let ws = orws::workspace::Workspace::from_json(
@@ -55,7 +47,7 @@ fn screen(app: &App, w: u16, h: u16) -> String {
 #[test]
 fn a_long_budgets_review_scrolls_to_its_last_request_at_60x20() {
     let mut app = opened();
-    press(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('2'));
     app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(Budgets {
         limits: Limits::default()
             .with(Interval::Daily, Some(30.0))
@@ -64,22 +56,22 @@ fn a_long_budgets_review_scrolls_to_its_last_request_at_60x20() {
         include_byok: Some(false),
     }))));
     for v in ["1", "2", "3", "4"] {
-        press(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Enter);
         app.update(Msg::Key(KeyEvent::new(
             KeyCode::Char('u'),
             KeyModifiers::CONTROL,
         )));
         typed(&mut app, v);
-        press(&mut app, KeyCode::Enter);
-        press(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Down);
     }
-    press(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
     let first = screen(&app, 60, 20);
-    assert!(first.contains("PUT daily $1"), "{first}");
-    press(&mut app, KeyCode::End);
+    assert_has(&first, "PUT daily $1");
+    key(&mut app, KeyCode::End);
     let last = screen(&app, 60, 20);
-    assert!(last.contains("4. PUT lifetime $4"), "{last}");
-    assert!(last.contains("{\"limit_usd\":4.0}"), "{last}");
+    assert_has(&last, "4. PUT lifetime $4");
+    assert_has(&last, "{\"limit_usd\":4.0}");
 }
 
 /// Was: the Guardrail review, like the Budgets one, counted its lines before they wrapped, so
@@ -95,7 +87,7 @@ fn a_long_guardrail_review_scrolls_to_the_end_of_its_body_at_60x20() {
     }))
     .unwrap();
     app.update(app.loaded(Ok(ws)));
-    press(&mut app, KeyCode::Char('5'));
+    key(&mut app, KeyCode::Char('5'));
     let held = serde_json::json!({"id": guardrail, "workspace_id": PRODUCTION});
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(
         held.as_object().unwrap().clone(),
@@ -103,17 +95,17 @@ fn a_long_guardrail_review_scrolls_to_the_end_of_its_body_at_60x20() {
     // Every on/off/inherit field, from inherit to on.
     for (i, (field, _)) in orws::admin::guardrail::GUARDRAIL_FIELDS.iter().enumerate() {
         if field.starts_with("enforce_") || field.starts_with("allow_safety") {
-            press(&mut app, KeyCode::Home);
+            key(&mut app, KeyCode::Home);
             for _ in 0..i {
-                press(&mut app, KeyCode::Down);
+                key(&mut app, KeyCode::Down);
             }
-            press(&mut app, KeyCode::Char(' '));
+            key(&mut app, KeyCode::Char(' '));
         }
     }
-    press(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
     let first = screen(&app, 60, 20);
-    assert!(first.contains("enforce_zdr_anthropic"), "{first}");
-    press(&mut app, KeyCode::End);
+    assert_has(&first, "enforce_zdr_anthropic");
+    key(&mut app, KeyCode::End);
     let last = screen(&app, 60, 20);
     let body_end = last.lines().rev().nth(2).unwrap_or_default();
     assert!(body_end.starts_with("│}"), "{last}");
@@ -123,20 +115,10 @@ fn keys_tab() -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
     app.update(app.loaded(Ok(common::production())));
     let id = common::production().id().to_string();
-    press(&mut app, KeyCode::Char('4'));
-    let keys = [("h1", "Backend", false), ("h2", "Old", true)]
-        .iter()
-        .map(|(h, name, disabled)| {
-            serde_json::from_value(serde_json::json!({
-                "hash": h, "name": name, "workspace_id": id, "disabled": disabled,
-                "usage": 1.5, "limit": 10.0, "label": "sk-or-v1-abc",
-            }))
-            .unwrap()
-        })
-        .collect();
+    key(&mut app, KeyCode::Char('4'));
     app.update(Msg::KeysLoaded {
+        result: Ok(keys_of(&id)),
         workspace_id: id,
-        result: Ok(keys),
     });
     app
 }
@@ -155,18 +137,18 @@ fn answered(app: &App, disabled: bool) -> orws::tui::screens::admin_write::Admin
 fn the_undo_of_a_key_write_names_the_key_and_is_itself_undoable() {
     use orws::tui::flow::Phase;
     let mut app = keys_tab();
-    press(&mut app, KeyCode::Char('d'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
     let landed = answered(&app, true);
     app.update(Msg::AdminSent(Ok(vec![landed])));
-    press(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('u'));
     let text = screen(&app, 80, 24);
     assert!(
         text.lines()
             .any(|l| l.contains("Backend") && l.contains("disabled") && l.contains("enabled")),
         "the undo's Review shows the key before and after\n{text}"
     );
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let landed = answered(&app, false);
     let effects = app.update(Msg::AdminSent(Ok(vec![landed])));
     let [Effect::RecordWrite(record)] = effects.as_slice() else {
@@ -176,7 +158,7 @@ fn the_undo_of_a_key_write_names_the_key_and_is_itself_undoable() {
     assert_eq!(record.before["disabled"], true, "{record:?}");
     assert_eq!(record.after["disabled"], false, "{record:?}");
     // u on the undo's Result reviews the write again; it does not say it did not go through.
-    press(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('u'));
     let flow = app.admin.clone().unwrap();
     assert_eq!(flow.phase, Phase::Review, "{:?}", app.status);
     assert_eq!(
@@ -196,10 +178,10 @@ fn status(app: &App) -> String {
 fn settings_review() -> App {
     let (mut app, _) = App::new("openrouter.ai", Some("production".into()));
     app.update(app.loaded(Ok(common::production())));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     typed(&mut app, " 2");
-    press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.settings_write(), Some(orws::tui::flow::Shown::Review));
     app
 }
@@ -210,7 +192,7 @@ fn settings_review() -> App {
 fn back_from_the_undo_review_the_result_does_not_keep_the_reviews_line() {
     use orws::tui::flow::Shown;
     let mut app = settings_review();
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let mut fields = serde_json::Map::new();
     fields.insert("name".into(), serde_json::json!("Production 2"));
     let mut after = common::production();
@@ -223,10 +205,10 @@ fn back_from_the_undo_review_the_result_does_not_keep_the_reviews_line() {
             remote_changes: vec![],
         },
     )));
-    press(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('u'));
     assert_eq!(app.settings_write(), Some(Shown::Review));
     assert!(status(&app).contains("Enter sends"), "{}", status(&app));
-    press(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
     assert_eq!(app.settings_write(), Some(Shown::Result));
     assert!(!status(&app).contains("Enter sends"), "{}", status(&app));
 }
@@ -236,7 +218,7 @@ fn back_from_the_undo_review_the_result_does_not_keep_the_reviews_line() {
 #[test]
 fn leaving_a_keep_mine_review_says_nothing_was_sent() {
     let mut app = settings_review();
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let mut server = common::production();
     server.set("name", serde_json::json!("Theirs"));
     let patch = app.form.as_ref().unwrap().patch();
@@ -245,9 +227,9 @@ fn leaving_a_keep_mine_review_says_nothing_was_sent() {
         server,
         report,
     }));
-    press(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Char('m'));
     assert!(status(&app).contains("Enter sends"), "{}", status(&app));
-    press(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
     assert_eq!(app.settings_write(), None);
     assert!(!status(&app).contains("Enter sends"), "{}", status(&app));
 }
@@ -257,8 +239,8 @@ fn leaving_a_keep_mine_review_says_nothing_was_sent() {
 #[test]
 fn r_on_a_failed_key_write_re_reads_the_list_as_it_says() {
     let mut app = keys_tab();
-    press(&mut app, KeyCode::Char('d'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
     let gone = Why::KeyGone {
         hash: "h1".into(),
         at: Some("ws".into()),
@@ -267,7 +249,7 @@ fn r_on_a_failed_key_write_re_reads_the_list_as_it_says() {
         AdminRequest::DeleteKey { hash: "h1".into() },
         gone,
     ))));
-    let effects = press(&mut app, KeyCode::Char('r'));
+    let effects = key(&mut app, KeyCode::Char('r'));
     assert_eq!(
         effects,
         vec![Effect::LoadKeys(common::production().id().to_string())]
@@ -428,21 +410,21 @@ fn offers(flow: &orws::tui::screens::admin_write::AdminFlow, action: orws::confi
 fn an_admin_result_offers_undo_only_where_there_is_one() {
     use orws::config::Action;
     let mut app = keys_tab();
-    press(&mut app, KeyCode::Char('d'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
     let landed = answered(&app, true);
     app.update(Msg::AdminSent(Ok(vec![landed])));
     assert!(offers(app.admin.as_ref().unwrap(), Action::Undo));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
 
-    press(&mut app, KeyCode::Char('d'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
     app.update(Msg::AdminSent(Err(rejected())));
     assert!(!offers(app.admin.as_ref().unwrap(), Action::Undo));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
 
-    press(&mut app, KeyCode::Char('x'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Enter);
     app.update(Msg::AdminSent(Ok(vec![
         orws::tui::screens::admin_write::AdminAnswer::KeyDeleted("h1".into()),
     ])));
@@ -459,51 +441,49 @@ fn an_admin_result_offers_undo_only_where_there_is_one() {
 #[test]
 fn closing_a_result_leaves_its_outcome_on_the_status_line() {
     let mut app = keys_tab();
-    press(&mut app, KeyCode::Char('d'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
     let landed = answered(&app, true);
     app.update(Msg::AdminSent(Ok(vec![landed])));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     assert!(app.admin.is_none());
     let said = status(&app);
-    assert!(
-        said.contains("Disable key \"Backend\"") && said.contains("applied"),
-        "{said}"
-    );
+    assert_has(&said, "Disable key \"Backend\"");
+    assert_has(&said, "applied");
 
-    press(&mut app, KeyCode::Char('d'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Enter);
     app.update(Msg::AdminSent(Err(rejected())));
-    press(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
     let said = status(&app);
-    assert!(said.contains("the server rejected the request"), "{said}");
+    assert_has(&said, "the server rejected the request");
 
     let mut app = opened();
-    press(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('2'));
     app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(Budgets {
         limits: Limits::default().with(Interval::Daily, Some(30.0)),
         include_byok: Some(false),
     }))));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('u'),
         KeyModifiers::CONTROL,
     )));
     typed(&mut app, "11");
-    press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Char('s'));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
     app.update(Msg::Budgets(BudgetsMsg::Sent {
         landed: 1,
         failure: None,
     }));
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let text = screen(&app, 60, 20);
     assert!(
         text.contains("daily              $11"),
         "back on the tab\n{text}"
     );
-    assert!(text.contains("Applied"), "{text}");
+    assert_has(&text, "Applied");
 
     use orws::config::Action;
     use orws::tui::screens::guardrail::{GuardrailMsg, GuardrailState};
@@ -524,7 +504,7 @@ fn closing_a_result_leaves_its_outcome_on_the_status_line() {
     g.act(Action::Done, None);
     assert_eq!(g.phase, orws::tui::screens::guardrail::Phase::Edit);
     let said = g.status.clone().unwrap_or_default();
-    assert!(said.contains("the server rejected the request"), "{said}");
+    assert_has(&said, "the server rejected the request");
 }
 
 /// Was: a Budgets or Guardrail Result where nothing landed offered "u undo".
@@ -576,7 +556,7 @@ fn a_budgets_or_guardrail_result_where_nothing_landed_offers_no_undo() {
 #[test]
 fn a_settings_result_that_fits_does_not_scroll_away() {
     let mut app = settings_review();
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let mut fields = serde_json::Map::new();
     fields.insert("name".into(), serde_json::json!("Production 2"));
     let mut after = common::production();
@@ -591,9 +571,9 @@ fn a_settings_result_that_fits_does_not_scroll_away() {
         },
     )));
     let first = screen(&app, 60, 20);
-    assert!(first.contains("✓ applied"), "{first}");
+    assert_has(&first, "✓ applied");
     for code in [KeyCode::End, KeyCode::Down, KeyCode::PageDown] {
-        press(&mut app, code);
+        key(&mut app, code);
         let text = screen(&app, 60, 20);
         assert!(
             text.contains("✓ applied"),

@@ -2,6 +2,8 @@
 //! conflict screens. No terminal, no server.
 
 use crate::support::common;
+use crate::support::common::assert_has;
+use crate::support::tui_app::{key, typed};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orws::api::ApiError;
@@ -18,21 +20,11 @@ fn production() -> Workspace {
     ws
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
 fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char(c),
         KeyModifiers::CONTROL,
     )))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
 }
 
 /// An app with the form open on production.
@@ -323,10 +315,8 @@ fn an_invalid_slug_is_flagged_at_once_and_kept() {
     typed(&mut app, "_");
     let form = app.form.as_ref().unwrap();
     let error = form.focused().error().expect("flagged on the keystroke");
-    assert!(
-        error.contains("slug") && error.contains("underscore"),
-        "{error}"
-    );
+    assert_has(&error, "slug");
+    assert_has(&error, "underscore");
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         current(&app, "slug"),
@@ -337,7 +327,7 @@ fn an_invalid_slug_is_flagged_at_once_and_kept() {
     assert!(matches!(app.screen, Screen::Form), "submit refused");
     let status = app.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
-    assert!(status.text.contains("slug"), "{}", status.text);
+    assert_has(&status.text, "slug");
 }
 
 #[test]
@@ -571,7 +561,7 @@ fn e_on_the_key_id_list_reopens_the_editor_on_text_it_cannot_take() {
     assert_eq!(current(&app, "io_logging_api_key_ids"), Some(Value::Null));
     assert_eq!(app.form.as_ref().unwrap().modified_count(), 0);
     let status = app.status.clone().unwrap().text;
-    assert!(status.contains("old value"), "{status}");
+    assert_has(&status, "old value");
     // Fixed, the reason lines left in: taken.
     key(&mut app, KeyCode::Char('e'));
     let (again, _) = opened(&app.update(Msg::EditorClosed(Ok(bad.into()))));
@@ -907,7 +897,7 @@ fn retry_notices_show_in_the_status_line() {
         reason: "server error 503: busy".into(),
     }));
     let s = app.status.clone().unwrap();
-    assert!(s.text.contains("try 2 of 3"), "{}", s.text);
+    assert_has(&s.text, "try 2 of 3");
 }
 
 fn catalog() -> orws::catalog::Catalog {

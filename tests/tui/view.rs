@@ -4,9 +4,11 @@
 //! every cell without a colour.
 
 use crate::support::common;
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::tui_app::{key, typed};
 use common::production;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::{ApiError, ModelSummary};
 use orws::catalog::Catalog;
 use orws::tui::app::{App, Msg, Overlay, Screen, SubmitOutcome};
@@ -95,16 +97,6 @@ fn list() -> Vec<Workspace> {
 }
 
 // ---- driving the app --------------------------------------------------------------------
-
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
 
 fn picker_app() -> App {
     let (mut app, _) = App::new(HOST, None);
@@ -575,37 +567,28 @@ fn the_conflict_text_says_what_m_t_and_esc_do() {
             unreachable!()
         };
         let text = explanation(app.form.as_ref().unwrap(), v);
-        assert!(!text.contains("sends yours anyway"), "{text}");
+        assert_lacks(&text, "sends yours anyway");
         let shown = screen(&app, (120, 40)).replace(['│', '\n'], " ");
         let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(shown.contains("t takes theirs"), "{shown}");
+        assert_has(&shown, "t takes theirs");
         key(&mut app, KeyCode::Char('m'));
         match found {
             ConflictFound::Submitting => {
-                assert!(
-                    text.contains("m puts your values on top of theirs and shows the review again"),
-                    "{text}"
+                assert_has(
+                    &text,
+                    "m puts your values on top of theirs and shows the review again",
                 );
-                assert!(text.contains("Esc goes back to the form"), "{text}");
+                assert_has(&text, "Esc goes back to the form");
                 assert!(app.settings_write() == Some(orws::tui::flow::Shown::Review));
             }
             ConflictFound::RestoringDraft => {
-                assert!(
-                    text.contains("m or Esc keeps your draft's values"),
-                    "{text}"
-                );
-                assert!(text.contains("nothing is sent until you review"), "{text}");
+                assert_has(&text, "m or Esc keeps your draft's values");
+                assert_has(&text, "nothing is sent until you review");
                 assert!(matches!(app.screen, Screen::Form));
             }
             ConflictFound::Rereading => {
-                assert!(
-                    text.contains("m keeps your values on top of the server's"),
-                    "{text}"
-                );
-                assert!(
-                    text.contains("Esc goes back without taking the re-read in"),
-                    "{text}"
-                );
+                assert_has(&text, "m keeps your values on top of the server's");
+                assert_has(&text, "Esc goes back without taking the re-read in");
                 assert!(matches!(app.screen, Screen::Form));
             }
         }
@@ -639,10 +622,7 @@ fn a_partly_applied_result_counts_sent_and_landed() {
     }));
     assert!(app.settings_write() == Some(orws::tui::flow::Shown::Result));
     let shown = screen(&app, (120, 40));
-    assert!(
-        shown.contains("Partly applied · 2 fields sent · 1 landed"),
-        "{shown}"
-    );
+    assert_has(&shown, "Partly applied · 2 fields sent · 1 landed");
 }
 
 /// A null key-id list opens an empty editor that says what empty means (dimmed, not text):
@@ -662,8 +642,8 @@ fn a_null_field_opens_with_a_placeholder_that_keeps_it_null() {
     );
     key(&mut app, KeyCode::Enter);
     let shown = screen(&app, (120, 40));
-    assert!(shown.contains("all keys (null)"), "{shown}");
-    assert!(shown.contains("all keys (null); [] = no keys"), "{shown}");
+    assert_has(&shown, "all keys (null)");
+    assert_has(&shown, "all keys (null); [] = no keys");
     key(&mut app, KeyCode::Esc);
     let form = app.form.as_ref().unwrap();
     assert!(form.patch().is_empty(), "leaving it empty keeps null");
@@ -693,14 +673,14 @@ fn the_help_scrolls_at_60x20() {
     let mut app = form_on(production());
     key(&mut app, KeyCode::Char('?'));
     let first = screen(&app, (60, 20));
-    assert!(!first.contains("Tool checklist"), "{first}");
+    assert_lacks(&first, "Tool checklist");
     for _ in 0..8 {
         key(&mut app, KeyCode::PageDown);
     }
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.overlay, Some(Overlay::Help), "scroll keys keep it open");
     let last = screen(&app, (60, 20));
-    assert!(last.contains("Tool checklist"), "{last}");
+    assert_has(&last, "Tool checklist");
     // The border shows `n/max`: scrolled to the very end.
     let (at, max) = last
         .split(" · ")

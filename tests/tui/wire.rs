@@ -2,16 +2,14 @@
 //! wrong workspace, a failed list is an error state with `r`, not "No workspaces".
 
 use crate::support::common;
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::tui_app::key;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use orws::api::ApiError;
 use orws::tui::app::{App, Effect, Msg, Screen};
 use orws::workspace::Workspace;
 use serde_json::json;
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
 
 fn other() -> Workspace {
     Workspace::from_json(json!({
@@ -71,7 +69,7 @@ fn an_answer_with_another_workspace_is_said_not_spun_on() {
     let Screen::Loading { error: Some(e), .. } = &app.screen else {
         panic!("{:?}", app.screen)
     };
-    assert!(e.contains("another"), "{e}");
+    assert_has(e, "another");
     assert!(!app.is_busy());
 }
 
@@ -91,7 +89,7 @@ fn a_uuid_asked_for_is_never_matched_by_a_slug() {
     let Screen::Loading { error: Some(e), .. } = &app.screen else {
         panic!("{:?}", app.screen)
     };
-    assert!(e.contains("another"), "{e}");
+    assert_has(e, "another");
 }
 
 /// Opened by slug (any case) or by uuid, the answer is recognised as the one asked for.
@@ -114,10 +112,10 @@ fn a_failed_picker_load_is_an_error_state_with_retry() {
         Some("no answer within 3 s (raise it with --timeout)")
     );
     let shown = text_of(&app);
-    assert!(shown.contains("Could not load the workspaces"), "{shown}");
-    assert!(shown.contains("no answer within 3 s"), "{shown}");
-    assert!(shown.contains("r retries"), "{shown}");
-    assert!(!shown.contains("No workspaces"), "{shown}");
+    assert_has(&shown, "Could not load the workspaces");
+    assert_has(&shown, "no answer within 3 s");
+    assert_has(&shown, "r retries");
+    assert_lacks(&shown, "No workspaces");
 
     assert_eq!(key(&mut app, KeyCode::Char('r')), vec![Effect::LoadList]);
     assert!(text_of(&app).contains("Loading workspaces"));
@@ -138,6 +136,6 @@ fn a_picker_load_failing_midway_says_the_list_is_incomplete() {
         "an empty page".into(),
     ))));
     let shown = text_of(&app);
-    assert!(shown.contains("Staging"), "{shown}");
-    assert!(shown.contains("incomplete, r retries"), "{shown}");
+    assert_has(&shown, "Staging");
+    assert_has(&shown, "incomplete, r retries");
 }

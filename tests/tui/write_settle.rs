@@ -5,7 +5,9 @@
 
 use crate::support::cli_bin;
 use crate::support::client::client;
+use crate::support::common::{assert_has, assert_has_for};
 use crate::support::hostile_http;
+use crate::support::sent::Sent;
 
 use cli_bin::{PROD_ID, orws};
 use hostile_http::{Reply, Request, budget_reads, serve};
@@ -84,8 +86,8 @@ async fn a_key_a_colleague_moved_during_the_wait_is_not_moved_again() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("conflict"), "{error}");
-    assert!(error.contains("nothing more was sent"), "{error}");
+    assert_has(&error, "conflict");
+    assert_has(&error, "nothing more was sent");
     assert_eq!(
         writes(&log),
         1,
@@ -102,7 +104,7 @@ async fn a_key_delete_when_the_key_was_moved_away_is_a_conflict_not_deleted() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("conflict"), "{error}");
+    assert_has(&error, "conflict");
     assert!(error.contains(DEV), "names where the key went: {error}");
     assert_eq!(writes(&log), 1, "{:?}", log.lock().unwrap());
 }
@@ -141,12 +143,8 @@ fn cli_a_budget_a_colleague_set_during_the_wait_is_a_conflict_not_overwritten() 
         "400",
     ]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
-    assert!(
-        r.stderr.contains("$450"),
-        "says what the server holds: {}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_has_for("says what the server holds", &r.stderr, "$450");
+    assert_has(&r.stderr, "nothing more was sent");
     assert_eq!(
         *puts.lock().unwrap(),
         1,
@@ -253,8 +251,8 @@ fn cli_a_guardrail_a_colleague_changed_during_the_wait_is_a_conflict_not_overwri
         "limit_usd=200",
     ]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
-    assert!(r.stderr.contains("limit_usd"), "{}", r.stderr);
-    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_has(&r.stderr, "limit_usd");
+    assert_has(&r.stderr, "nothing more was sent");
     assert_eq!(
         *patches.lock().unwrap(),
         1,
@@ -272,7 +270,7 @@ fn cli_a_workspace_a_colleague_changed_during_the_wait_is_not_deleted() {
     let (server, deletes) = renamed_during_the_wait();
     let r = orws(&["--base-url", &server.url, "delete", "sandbox", "--yes"]);
     assert_eq!(r.code, 3, "a conflict: {r:?}");
-    assert!(r.stderr.contains("nothing more was sent"), "{}", r.stderr);
+    assert_has(&r.stderr, "nothing more was sent");
     assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
     assert!(r.history().is_empty(), "{:?}", r.history());
 }
@@ -334,10 +332,8 @@ async fn a_tui_delete_of_a_workspace_changed_during_the_wait_is_a_conflict() {
     .await
     .unwrap_err()
     .to_string();
-    assert!(
-        error.contains("conflict") && error.contains("name"),
-        "{error}"
-    );
+    assert_has(&error, "conflict");
+    assert_has(&error, "name");
     assert_eq!(*deletes.lock().unwrap(), 1, "never sent again");
 }
 
@@ -506,10 +502,6 @@ async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
     };
     assert_eq!(changed, [Some(Interval::Monthly)]);
     assert_eq!(now.limits.get(Interval::Monthly), Some(450.0));
-    let puts = server
-        .requests()
-        .iter()
-        .filter(|q| q.method == "PUT")
-        .count();
+    let puts = server.sent("PUT");
     assert_eq!(puts, 1);
 }
