@@ -71,21 +71,13 @@ async fn a_lost_answer_to_an_add_that_landed_is_called_applied() {
 
 #[tokio::test]
 async fn a_lost_answer_to_an_add_that_did_not_land_says_so() {
-    let server = members_server(false, false);
-    let error = send(&client(&server.url), &add(), Some(WS), None)
-        .await
-        .unwrap_err()
-        .to_string();
+    let error = add_refused(members_server(false, false)).await;
     assert_has(&error, "it was not applied");
 }
 
 #[tokio::test]
 async fn when_the_re_read_fails_too_it_says_it_may_have_landed() {
-    let server = members_server(true, true);
-    let error = send(&client(&server.url), &add(), Some(WS), None)
-        .await
-        .unwrap_err()
-        .to_string();
+    let error = add_refused(members_server(true, true)).await;
     assert_has(&error, "may have landed");
     assert_has(&error, "r re-reads");
 }
@@ -194,4 +186,12 @@ async fn a_key_moved_meanwhile_is_not_patched() {
         .to_string();
     assert_has(&error, "no longer in workspace");
     assert!(server.requests().iter().all(|r| r.method != "PATCH"));
+}
+
+/// Why the add to `server` did not go through, as the person reads it.
+async fn add_refused(server: hostile_http::Hostile) -> String {
+    send(&client(&server.url), &add(), Some(WS), None)
+        .await
+        .unwrap_err()
+        .to_string()
 }

@@ -6,6 +6,7 @@
 
 use crate::support::cli_bin;
 use crate::support::client::client;
+use orws::write::RetryPolicy;
 
 use cli_bin::{DEV_ID, STAGING_ID, STAGING_KEY, at, fake};
 use orws::api::Client;
@@ -192,22 +193,16 @@ async fn press(app: &mut App, c: &Client, keys: &[KeyCode]) -> Vec<Value> {
             let mut next = vec![];
             for e in fx {
                 let msg = match e {
-                    Effect::Budgets { workspace, effect } => budgets::runner::run(
-                        c,
-                        &workspace,
-                        effect,
-                        orws::write::RetryPolicy::without_waiting(),
-                    )
-                    .await
-                    .map(Msg::Budgets),
-                    Effect::Guardrail { id, effect } => guardrail::runner::run(
-                        c,
-                        &id,
-                        effect,
-                        orws::write::RetryPolicy::without_waiting(),
-                    )
-                    .await
-                    .map(Msg::Guardrail),
+                    Effect::Budgets { workspace, effect } => {
+                        budgets::runner::run(c, &workspace, effect, no_wait())
+                            .await
+                            .map(Msg::Budgets)
+                    }
+                    Effect::Guardrail { id, effect } => {
+                        guardrail::runner::run(c, &id, effect, no_wait())
+                            .await
+                            .map(Msg::Guardrail)
+                    }
                     Effect::RecordWrite(r) => {
                         recorded.push(essence(serde_json::to_value(r.entry(c.host())).unwrap()));
                         None
@@ -298,4 +293,9 @@ async fn a_guardrail_write_leaves_one_entry_from_either_front_end() {
         assert_eq!(cli["after"][field], json!(true), "{cli}");
         assert_eq!(cli["patch"], json!({ field: true }), "{cli}");
     }
+}
+
+/// The runners answer at once: no test waits a real `Retry-After`.
+fn no_wait() -> RetryPolicy {
+    RetryPolicy::without_waiting()
 }
