@@ -458,6 +458,36 @@ fn too_small() {
 }
 
 #[test]
+fn the_too_small_notice_wraps_and_offers_no_draft_where_none_would_be_kept() {
+    // Narrower than its sentence: wrapped, every word there (it was cut with "…").
+    let app = form_on(production());
+    let text = screen(&app, (30, 12));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("need at least 60×20, have 30×12"), "{text}");
+    assert!(
+        flat.contains("Enlarge the window to continue (q/Ctrl-C quits)."),
+        "{text}"
+    );
+    assert!(!text.contains('…'), "{text}");
+    // Quitting the demo with edits: no draft outlives it, so only discard and stay.
+    let mut app = edited_app();
+    app.demo = true;
+    key(&mut app, KeyCode::Char('q'));
+    let text = screen(&app, (59, 19));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Quit? d discard · n/Esc stay"), "{text}");
+    assert!(!flat.contains("keep draft"), "{text}");
+    // Outside the demo the draft is offered.
+    let mut app = edited_app();
+    key(&mut app, KeyCode::Char('q'));
+    let flat = screen(&app, (59, 19))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("Quit? k/y keep draft"), "{flat}");
+}
+
+#[test]
 fn styles_of_an_invalid_field() {
     let buf = buffer(&invalid_app(), (80, 24), true);
     insta::assert_snapshot!("form_invalid_styles_80x24", format!("{buf:?}"));

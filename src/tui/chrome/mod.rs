@@ -13,7 +13,7 @@ use crate::tui::route::{Level, Overlay, Screen};
 use crate::tui::screens::form::{FormState, Mode};
 use crate::tui::screens::{conflict, loading, picker};
 use crate::tui::theme::Theme;
-use crate::tui::view::text::{put, truncate, width, wrap_marked};
+use crate::tui::view::text::{put, width, wrap_marked};
 use crate::workspace::FieldKind;
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -592,27 +592,41 @@ pub fn too_small(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         area.width,
         area.height
     );
-    let shown = truncate(&text, area.width as usize);
-    let w = width(&shown) as u16;
-    let x = area.x + area.width.saturating_sub(w) / 2;
-    let y = area.y + area.height / 2;
-    buf.set_line(x, y, &Line::styled(shown, theme.warning), area.width);
-    if area.height > 2 {
-        let more = match app.overlay {
-            Some(Overlay::ConfirmLeave { .. }) => format!(
+    let more = match app.overlay {
+        // Where nothing would keep the edits (the demo, a bulk edit), no "keep" is offered.
+        Some(Overlay::ConfirmLeave { quit }) => match questions::nothing_keeps(app, quit) {
+            Some(_) => format!(
+                "Quit? {} discard · {} stay (no draft would keep the edits)",
+                keys_of(&app.keys, &[Action::Discard]),
+                keys_of(&app.keys, &[Action::No]),
+            ),
+            None => format!(
                 "Quit? {} keep draft · {} discard · {} stay",
                 keys_of(&app.keys, &[Action::KeepDraft, Action::Yes]),
                 keys_of(&app.keys, &[Action::Discard]),
                 keys_of(&app.keys, &[Action::No]),
             ),
-            _ => format!(
-                "Enlarge the window to continue ({} quits).",
-                keys_of(&app.keys, &[Action::Quit])
-            ),
-        };
-        let more = truncate(&more, area.width as usize);
-        let w = width(&more) as u16;
-        let x = area.x + area.width.saturating_sub(w) / 2;
-        buf.set_line(x, y + 1, &Line::styled(more, theme.dim), area.width);
+        },
+        _ => format!(
+            "Enlarge the window to continue ({} quits).",
+            keys_of(&app.keys, &[Action::Quit])
+        ),
+    };
+    // Wrapped, not cut: the notice is read in a terminal as narrow as it says.
+    let w = area.width as usize;
+    let mut lines = crate::tui::view::text::wrap_owned(&[(&text, theme.warning)], w, 3);
+    if area.height > 2 {
+        lines.extend(crate::tui::view::text::wrap_owned(
+            &[(&more, theme.dim)],
+            w,
+            3,
+        ));
+    }
+    let rows = (lines.len() as u16).min(area.height);
+    let top = area.y + area.height.saturating_sub(rows) / 2;
+    for (i, line) in lines.iter().take(usize::from(rows)).enumerate() {
+        let lw = line.width() as u16;
+        let x = area.x + area.width.saturating_sub(lw) / 2;
+        buf.set_line(x, top + i as u16, line, area.width);
     }
 }
