@@ -225,6 +225,28 @@ fn one_minimal_patch_per_workspace_and_none_where_the_value_is_held() {
 }
 
 #[test]
+fn the_result_accounts_for_the_workspaces_that_already_held_the_value() {
+    let mut app = bulk_form(&["alpha", "beta", "delta"]);
+    // Sort by latency everywhere: delta already does, so nothing goes to it.
+    focus_on(&mut app, "default_provider_sort");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('l'));
+    }
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(review(&app).unchanged, ["delta"]);
+    let items = review(&app).items.clone();
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::Bulk(BulkMsg::Finished(
+        items.iter().map(|i| Some(applied(i))).collect(),
+    )));
+    assert_eq!(input::context(&app), Ok(Scope::Result));
+    let text = screen(&app, (100, 30));
+    assert_has(&text, "2 applied · 0 conflicts · 0 failed · 1 already held");
+    assert_has(&text, "= unchanged    delta");
+    assert_has(&text, "already held these values: nothing sent");
+}
+
+#[test]
 fn a_value_every_workspace_holds_sends_nothing() {
     let mut app = bulk_form(&["alpha", "gamma"]);
     // The rate they share is 1: typed as 100% it is the same value.

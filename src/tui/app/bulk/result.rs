@@ -25,6 +25,7 @@ pub fn finished(app: &mut App, outcomes: Vec<Option<WriteOutcome>>) -> Vec<Effec
         items: p.items.clone(),
         outcomes,
         purpose: p.purpose,
+        unchanged: flow.plan.unchanged.clone(),
     };
     let record = result.outcomes.iter().any(|o| landed(o.as_ref())).then(|| {
         Effect::Bulk(BulkEffect::Record {

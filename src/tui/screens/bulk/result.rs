@@ -13,6 +13,8 @@ pub struct BulkResult {
     pub items: Vec<Item>,
     pub outcomes: Vec<Option<WriteOutcome>>,
     pub purpose: Purpose,
+    /// The marked workspaces that already held the values: nothing was sent to them.
+    pub unchanged: Vec<String>,
 }
 
 impl BulkResult {
@@ -36,6 +38,9 @@ impl BulkResult {
         let not_started = self.count(Status::NotStarted);
         if not_started > 0 {
             parts.push(format!("{not_started} not started"));
+        }
+        if !self.unchanged.is_empty() {
+            parts.push(format!("{} already held", self.unchanged.len()));
         }
         parts.join(" · ")
     }
@@ -84,6 +89,20 @@ pub fn lines(r: &BulkResult, width: usize, theme: &Theme) -> Vec<Line<'static>> 
             continue;
         }
         out.extend(super::indented(&reason, 4, width, theme.dim, 3));
+    }
+    // Every marked workspace is accounted for, those left alone too.
+    for label in &r.unchanged {
+        out.push(Line::from(vec![
+            Span::styled(format!("{:<15}", "= unchanged"), theme.dim),
+            Span::styled(label.clone(), theme.label),
+        ]));
+        out.extend(super::indented(
+            "already held these values: nothing sent",
+            4,
+            width,
+            theme.dim,
+            1,
+        ));
     }
     out
 }
