@@ -666,9 +666,7 @@ impl Runtime {
                     // The result first; the read-back follows it.
                     let _ = tx.send(Msg::Bulk(BulkMsg::Finished(outcomes.clone())));
                     let read = batch::read_back(&client, &items, &outcomes).await;
-                    let _ = tx.send(Msg::Bulk(BulkMsg::ReadBack(
-                        read.map_err(|e| e.to_string()),
-                    )));
+                    let _ = tx.send(Msg::Bulk(BulkMsg::ReadBack(read)));
                 }));
                 vec![]
             }

@@ -27,7 +27,7 @@ pub enum BulkMsg {
     Finished(Vec<Option<WriteOutcome>>),
     /// The read-back after the batch: workspaces another writer changed since (or why it
     /// could not be read).
-    ReadBack(Result<Vec<batch::Overwritten>, String>),
+    ReadBack(Result<Vec<batch::Overwritten>, crate::api::ApiError>),
 }
 
 /// What a bulk edit asks of the runtime.
