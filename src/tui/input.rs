@@ -38,6 +38,8 @@ pub enum TextInput {
     MemberFilter,
     /// The filter of the workspaces a key may move to.
     KeyMoveFilter,
+    /// A key's name typed to confirm its delete.
+    KeyDeleteName,
     /// A field of the new workspace form.
     CreateEdit,
     /// The slug typed to confirm a delete.
@@ -104,6 +106,14 @@ fn shown(app: &App) -> Result<Scope, TextInput> {
                     .is_some_and(|p| p.filtering) =>
         {
             return Err(TextInput::MemberFilter);
+        }
+        Screen::Form
+            if app.admin.is_none()
+                && app.delete.is_none()
+                && app.tabs.current == crate::tui::screens::tabs::Tab::Keys
+                && app.tabs.keys.deleting.is_some() =>
+        {
+            return Err(TextInput::KeyDeleteName);
         }
         Screen::Form
             if app.admin.is_none()

@@ -71,3 +71,20 @@ pub fn keys_of(ws: &str) -> Vec<orws::admin::keys::Key> {
         })
         .collect()
 }
+
+/// `x` on a key asks for its name before the delete's Review: type it, then Enter (the Review
+/// opens; Enter there sends).
+pub fn confirm_key_delete(app: &mut App) {
+    let name = app
+        .tabs
+        .keys
+        .deleting
+        .as_ref()
+        .expect("x asks for the key's name")
+        .name
+        .clone();
+    for c in name.chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Enter);
+}

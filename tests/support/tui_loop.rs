@@ -139,3 +139,16 @@ pub async fn delete_development(ui: &TestDriver) {
     ui.text("dev");
     ui.key(KeyCode::Enter);
 }
+
+/// In a running loop: `x` on a key asks for its name; read it off the question, type it and
+/// press Enter (the delete's Review opens).
+pub async fn confirm_key_delete(ui: &TestDriver) {
+    const TITLE: &str = "Delete key \"";
+    let screen = ui.wait_for(TITLE, WAIT).await;
+    let at = screen.find(TITLE).expect("the question's title") + TITLE.len();
+    let name: String = screen[at..].chars().take_while(|c| *c != '"').collect();
+    for c in name.chars() {
+        ui.key(KeyCode::Char(c));
+    }
+    ui.key(KeyCode::Enter);
+}

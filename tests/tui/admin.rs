@@ -399,11 +399,51 @@ fn the_move_target_list_filters_with_slash_esc_clears_and_enter_picks() {
 }
 
 #[test]
+fn a_key_is_deleted_only_after_its_name_is_typed_exactly() {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('x'));
+    let name = app.tabs.keys.deleting.as_ref().unwrap().name.clone();
+    assert_eq!(
+        orws::tui::input::context(&app),
+        Err(orws::tui::input::TextInput::KeyDeleteName)
+    );
+    assert_has(&draw(&app, 80, 24), &format!("Delete key \"{name}\""));
+    // Typed text stays text: a digit is not a tab key, `x` not another delete.
+    for c in "4x".chars() {
+        assert_eq!(key(&mut app, KeyCode::Char(c)), vec![]);
+    }
+    assert_eq!(app.tabs.current, Tab::Keys);
+    // Enter on anything but the name: no Review, nothing sent, the question stays.
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(app.admin.is_none());
+    assert_has(&app.status.as_ref().unwrap().text, "exactly");
+    // Esc: nothing deleted, back on the list.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.tabs.keys.deleting.is_none() && app.admin.is_none());
+    assert_eq!(
+        orws::tui::input::context(&app),
+        Ok(orws::config::Scope::Keys)
+    );
+    // The name, exactly: the delete's Review (where Enter alone sends).
+    key(&mut app, KeyCode::Char('x'));
+    for c in name.chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![], "nothing sent yet");
+    assert!(matches!(
+        app.admin.as_ref().unwrap().plan.requests.as_slice(),
+        [AdminRequest::DeleteKey { .. }]
+    ));
+}
+
+#[test]
 fn x_reviews_a_delete_that_says_it_cannot_be_undone() {
     use orws::tui::screens::admin_write::{AdminAnswer, AdminRequest};
     let mut app = keys_tab();
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Delete);
+    crate::support::tui_app::confirm_key_delete(&mut app);
     let write = app.admin.clone().unwrap();
     assert_eq!(
         write.plan.requests,

@@ -74,6 +74,7 @@ async fn deleting_a_key_sends_exactly_the_reviewed_delete() {
     ui.wait_for("Trial 2025", WAIT).await;
     ui.key(KeyCode::Char('G'));
     ui.key(KeyCode::Char('x'));
+    crate::support::tui_loop::confirm_key_delete(&ui).await;
     ui.wait_for("cannot be undone", WAIT).await;
     let before = server.requests().len();
     ui.key(KeyCode::Enter);

@@ -147,6 +147,7 @@ async fn every_tab_write_opens_its_review_and_sends_nothing() {
     ui.wait_for("KEYS", WAIT).await;
     ui.key(KeyCode::Char('G'));
     ui.key(KeyCode::Char('x'));
+    crate::support::tui_loop::confirm_key_delete(&ui).await;
     enter_is_refused(&ui, "cannot be undone").await;
     ui.key(KeyCode::Esc);
     ui.wait_for("KEYS", WAIT).await;

@@ -424,6 +424,7 @@ fn an_admin_result_offers_undo_only_where_there_is_one() {
     key(&mut app, KeyCode::Enter);
 
     key(&mut app, KeyCode::Char('x'));
+    crate::support::tui_app::confirm_key_delete(&mut app);
     key(&mut app, KeyCode::Enter);
     app.update(Msg::AdminSent(Ok(vec![
         orws::tui::screens::admin_write::AdminAnswer::KeyDeleted("h1".into()),

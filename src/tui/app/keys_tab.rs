@@ -139,13 +139,45 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
             }
         }
         KeysKey::MoveKey => {}
+        // The key's name first, typed exactly: a delete cannot be undone.
         KeysKey::Remove => {
             if let Some(key) = tab.list().get(tab.selected) {
-                app.admin = Some(AdminFlow::review(delete_write(key)));
+                tab.deleting = Some(DeleteAsk::new(key));
             }
         }
         KeysKey::Reload => return crate::tui::app::tabs::reload(app),
         KeysKey::Back => return app.leave(false),
     }
     vec![]
+}
+
+/// A key typed into the question before a key's delete: its name confirms it, and only then
+/// the Review of the delete opens (where Enter sends).
+pub fn delete_name_key(app: &mut App, key: crossterm::event::KeyEvent) {
+    let tab = &mut app.tabs.keys;
+    let Some(ask) = tab.deleting.as_mut() else {
+        return;
+    };
+    match ask.key(key) {
+        Asked::Typing => {}
+        Asked::Cancelled => {
+            tab.deleting = None;
+            app.info("Nothing deleted.");
+        }
+        Asked::NotTheName => {
+            let name = ask.name.clone();
+            app.warn(format!(
+                "Type the key's name exactly (\"{name}\") to delete it; Esc cancels."
+            ));
+        }
+        Asked::Confirmed => {
+            let hash = ask.hash.clone();
+            tab.deleting = None;
+            // The list may have been read again meanwhile: the key is found by its hash.
+            match tab.list().iter().find(|k| k.hash == hash) {
+                Some(key) => app.admin = Some(AdminFlow::review(delete_write(key))),
+                None => app.warn("That key is no longer in the list: nothing to delete."),
+            }
+        }
+    }
 }

@@ -676,6 +676,10 @@ impl App {
                 }
                 vec![]
             }
+            Input::Text(TextInput::KeyDeleteName, key) => {
+                crate::tui::app::keys_tab::delete_name_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::KeyMoveFilter, key) => {
                 crate::tui::app::keys_tab::filter_key(self, key);
                 vec![]

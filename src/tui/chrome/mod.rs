@@ -431,6 +431,11 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter", "apply"),
             hint("Esc", "clear"),
         ],
+        Err(input::TextInput::KeyDeleteName) => vec![
+            hint("type", "the key's name"),
+            hint("Enter", "review the delete"),
+            hint("Esc", "cancel"),
+        ],
         Err(input::TextInput::KeyMoveFilter) => vec![
             hint("type", "slug or name"),
             hint("↑↓", "move"),

@@ -21,6 +21,56 @@ pub struct KeysTab {
     /// The move target's filter (slug or name), and whether it is being typed.
     pub move_filter: String,
     pub move_filtering: bool,
+    /// Deleting a key: its name typed to confirm, as the workspace delete asks for the slug.
+    pub deleting: Option<DeleteAsk>,
+}
+
+/// The question before a key's delete Review: its name, typed exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteAsk {
+    pub hash: String,
+    pub name: String,
+    pub typed: String,
+}
+
+/// What a key typed into the question did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    Typing,
+    /// Esc: nothing is deleted.
+    Cancelled,
+    /// Enter with the name typed exactly: on to the Review.
+    Confirmed,
+    /// Enter with anything else: the question stays.
+    NotTheName,
+}
+
+impl DeleteAsk {
+    pub fn new(key: &Key) -> Self {
+        Self {
+            hash: key.hash.clone(),
+            name: key.name.clone(),
+            typed: String::new(),
+        }
+    }
+
+    /// A key typed while the question shows: text, `Ctrl-U` clears, `Enter` confirms.
+    pub fn key(&mut self, key: crossterm::event::KeyEvent) -> Asked {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return Asked::Cancelled,
+            KeyCode::Enter if self.typed == self.name => return Asked::Confirmed,
+            KeyCode::Enter => return Asked::NotTheName,
+            KeyCode::Backspace => {
+                self.typed.pop();
+            }
+            KeyCode::Char('u') if ctrl => self.typed.clear(),
+            KeyCode::Char(c) if !ctrl => self.typed.push(c),
+            _ => {}
+        }
+        Asked::Typing
+    }
 }
 
 impl TabState for KeysTab {}

@@ -24,6 +24,48 @@ pub fn draw(
     if let Some(at) = tab.moving {
         choose(buf, area, tab, destinations, picker_loading, at, theme);
     }
+    if let Some(ask) = &tab.deleting {
+        ask_delete(buf, area, ask, theme);
+    }
+}
+
+/// Before a key's delete: what it does, and its name typed to confirm.
+fn ask_delete(buf: &mut Buffer, area: Rect, ask: &super::DeleteAsk, theme: &Theme) {
+    let rect = Rect::new(
+        area.x + 2,
+        area.y + 1,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2).min(9),
+    );
+    let title = format!("Delete key \"{}\"", ask.name);
+    let inner = crate::tui::view::popup(buf, rect, &title, theme);
+    let w = inner.width.saturating_sub(1) as usize;
+    let mut lines: Vec<Line<'static>> = crate::tui::screens::admin_write::view::textwrap(
+        "Every request made with this key is refused from then on; a deleted key cannot be brought back.",
+        w,
+    )
+    .into_iter()
+    .map(|l| Line::styled(l, theme.warning))
+    .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        truncate(
+            "Type the key's name to go on (Enter: its Review; Esc: cancel):",
+            w,
+        )
+        .into_owned(),
+        theme.label,
+    ));
+    let typed = format!("> {}▏", ask.typed);
+    let style = if ask.typed == ask.name {
+        theme.label
+    } else {
+        theme.dim
+    };
+    lines.push(Line::styled(truncate(&typed, w).into_owned(), style));
+    for (i, line) in lines.iter().take(inner.height as usize).enumerate() {
+        put(buf, inner, i as u16, line);
+    }
 }
 
 /// Where the selected key moves: the other workspaces, and what stays behind (R5).
