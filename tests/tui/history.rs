@@ -380,6 +380,34 @@ async fn h_then_u_then_enter_reverts_through_the_review() {
     task.await.unwrap();
 }
 
+#[tokio::test]
+async fn an_undo_from_the_history_comes_back_to_the_tab_it_was_opened_from() {
+    let server = orws::fake::start(orws::fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let client = client(&server);
+    let (state, _) = a_change_in_history(&client, PROD).await;
+    let (ui, task) = Setup::new(client.clone(), Some("production"))
+        .state(state.path())
+        .spawn();
+    ui.wait_for("[1 Settings]", WAIT).await;
+    ui.key(KeyCode::Char('2'));
+    ui.wait_for("weekly", WAIT).await;
+    ui.key(KeyCode::Char('H'));
+    ui.wait_for("\"changed\"", WAIT).await;
+    ui.key(KeyCode::Char('u'));
+    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
+        .await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("applied", WAIT).await;
+    ui.key(KeyCode::Enter);
+    // The Budgets tab, as it was left (it was on Settings after the undo).
+    let screen = ui.wait_for("[2 Budgets]", WAIT).await;
+    assert_has(&screen, "weekly");
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+}
+
 #[test]
 fn u_when_the_server_already_holds_the_before_values_sends_nothing() {
     let mut app = history_open();

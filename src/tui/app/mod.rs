@@ -923,6 +923,12 @@ impl App {
         match result {
             Ok(ws) => {
                 let workspace_id = ws.id().to_string();
+                // Opened again (an undo from the History): back on the tab it was on.
+                let was_on = self
+                    .form
+                    .as_ref()
+                    .filter(|f| f.workspace.id() == workspace_id)
+                    .map(|_| self.tabs.current);
                 let mut form = FormState::new(ws);
                 if let Some(catalog) = &self.catalog {
                     form.set_catalog(catalog.clone());
@@ -934,6 +940,9 @@ impl App {
                 self.screen = Screen::Form;
                 self.status = None;
                 let mut effects = vec![Effect::LoadDraft { workspace_id }];
+                if let Some(tab) = was_on {
+                    effects.extend(tabs::show(self, tab));
+                }
                 if std::mem::take(&mut self.delete_after_open) {
                     effects.extend(crate::tui::app::delete::start(self));
                 }

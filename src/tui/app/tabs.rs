@@ -71,11 +71,16 @@ pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
 pub fn go(app: &mut App, action: Action) -> Option<Vec<Effect>> {
     let to = app.tabs.current.after(action)?;
     app.status = None;
+    Some(show(app, to))
+}
+
+/// Shows `to`, loading it on its first visit.
+pub fn show(app: &mut App, to: Tab) -> Vec<Effect> {
     app.tabs.current = to;
     if !app.tabs.visited.insert(to) {
-        return Some(vec![]);
+        return vec![];
     }
-    Some(enter(app, to))
+    enter(app, to)
 }
 
 /// The first visit of a tab: what it loads.
