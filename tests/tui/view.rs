@@ -458,6 +458,18 @@ fn too_small() {
 }
 
 #[test]
+fn a_popup_over_the_list_lets_none_of_it_show_beside_it() {
+    let mut app = picker_app();
+    key(&mut app, KeyCode::Char('n'));
+    let text = screen(&app, (100, 30));
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("▶ Name")).collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    // Border to border: the panel's, a blank, the popup's — on both sides, no list text.
+    assert!(rows[0].starts_with("│ │▶ Name"), "{}", rows[0]);
+    assert!(rows[0].trim_end().ends_with("│ │"), "{}", rows[0]);
+}
+
+#[test]
 fn the_too_small_notice_wraps_and_offers_no_draft_where_none_would_be_kept() {
     // Narrower than its sentence: wrapped, every word there (it was cut with "…").
     let app = form_on(production());

@@ -178,6 +178,27 @@ pub(crate) fn popup(
     inside(rect)
 }
 
+/// A popup over a list inside the panel `area`: the rows it spans are cleared from border to
+/// border first, so no cell of the list shows beside it.
+pub(crate) fn popup_over(
+    buf: &mut ratatui::buffer::Buffer,
+    area: Rect,
+    rect: Rect,
+    title: &str,
+    theme: &Theme,
+) -> Rect {
+    use ratatui::widgets::{Clear, Widget};
+    let band = Rect::new(
+        area.x + 1,
+        rect.y,
+        area.width.saturating_sub(2),
+        rect.height,
+    )
+    .intersection(area);
+    Clear.render(band, buf);
+    popup(buf, rect, title, theme)
+}
+
 /// The settings PATCH's phase in the one write flow.
 fn draw_settings_write(
     buf: &mut Buffer,

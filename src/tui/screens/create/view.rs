@@ -14,7 +14,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &CreateForm, theme: &Theme) {
         area.width.saturating_sub(4),
         area.height.saturating_sub(2).min(10),
     );
-    let inner = crate::tui::view::popup(buf, rect, "New workspace", theme);
+    let inner = crate::tui::view::popup_over(buf, area, rect, "New workspace", theme);
     let w = inner.width.saturating_sub(1) as usize;
     for (i, (label, value)) in [("Name", &form.name), ("Slug", &form.slug)]
         .into_iter()

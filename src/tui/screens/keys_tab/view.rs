@@ -38,7 +38,7 @@ fn ask_delete(buf: &mut Buffer, area: Rect, ask: &super::DeleteAsk, theme: &Them
         area.height.saturating_sub(2).min(9),
     );
     let title = format!("Delete key \"{}\"", ask.name);
-    let inner = crate::tui::view::popup(buf, rect, &title, theme);
+    let inner = crate::tui::view::popup_over(buf, area, rect, &title, theme);
     let w = inner.width.saturating_sub(1) as usize;
     let mut lines: Vec<Line<'static>> = crate::tui::screens::admin_write::view::textwrap(
         "Every request made with this key is refused from then on; a deleted key cannot be brought back.",
@@ -83,7 +83,7 @@ fn choose(
     };
     let rect = inset(area, 2, 1);
     let title = format!("Move \"{}\" to", key.name);
-    let inner = crate::tui::view::popup(buf, rect, &title, theme);
+    let inner = crate::tui::view::popup_over(buf, area, rect, &title, theme);
     let w = inner.width.saturating_sub(1) as usize;
     let note =
         crate::tui::screens::admin_write::view::textwrap(crate::admin::keys::MOVE_LEAVES_BEHIND, w);

@@ -72,7 +72,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &MembersTab, theme: &Theme) {
     }
     if let Some(pick) = &tab.adding {
         let rect = inset(area, 2, 1);
-        let inner = crate::tui::view::popup(buf, rect, "Add members", theme);
+        let inner = crate::tui::view::popup_over(buf, area, rect, "Add members", theme);
         let w = inner.width.saturating_sub(1) as usize;
         let filter = filter_line(
             pick.filtering,
