@@ -749,3 +749,29 @@ fn the_filter_rows_name_the_editor_key_as_bound() {
     let shown = draw(&app);
     assert_has(&shown, "(E edits them as JSON)");
 }
+
+#[test]
+fn a_long_list_wraps_under_its_value_never_under_the_names() {
+    let mut s = loaded(Some(held()));
+    let long = "openai/gpt-4o, anthropic/claude-3.5-sonnet, google/gemini-pro-1.5, meta-llama/llama-3.1-405b-instruct, mistralai/mistral-large";
+    type_into(&mut s, "allowed_models", long);
+    focus(&mut s, "ignored_models");
+    let theme = orws::tui::theme::Theme::new(false);
+    let lines = orws::tui::screens::guardrail::view::lines(&s, &theme, (98, 28), "e", None);
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let at = text
+        .iter()
+        .position(|l| l.contains("allowed_models"))
+        .unwrap();
+    let byte = text[at].find("openai/").unwrap();
+    let value_col = text[at][..byte].chars().count();
+    let next_col = text[at + 1].chars().take_while(|c| *c == ' ').count();
+    assert_eq!(
+        next_col, value_col,
+        "the second line of the value starts under it: {text:#?}"
+    );
+    assert!(
+        text[at + 2].contains("ignored_models"),
+        "two lines when not focused: {text:#?}"
+    );
+}

@@ -41,7 +41,7 @@ fn body_lines(patch: &Map<String, Value>, theme: &Theme, out: &mut Vec<Line<'sta
 pub fn lines(
     s: &GuardrailState,
     theme: &Theme,
-    rows: usize,
+    (width, rows): (usize, usize),
     editor_key: &str,
     read_only: Option<&str>,
 ) -> Vec<Line<'static>> {
@@ -82,10 +82,22 @@ pub fn lines(
                     Entry::Text(t) if focused && s.editing => line_edit::with_cursor(t, s.back),
                     e => entry_text(e, editor_key),
                 };
-                out.push(Line::from(vec![
-                    Span::styled(format!("{marks} {:<30}", s.field(row)), style),
-                    Span::styled(value, style),
-                ]));
+                // A long value wraps under itself, never under the marks and names.
+                let head = format!("{marks} {:<30}", s.field(row));
+                let indent = crate::tui::view::text::width(&head);
+                let value_w = width.saturating_sub(indent).max(10);
+                let max = if focused { 6 } else { 2 };
+                let parts = crate::tui::view::text::wrap_owned(&[(&value, style)], value_w, max);
+                for (i, part) in parts.into_iter().enumerate() {
+                    let lead = if i == 0 {
+                        head.clone()
+                    } else {
+                        " ".repeat(indent)
+                    };
+                    let mut spans = vec![Span::styled(lead, style)];
+                    spans.extend(part.spans);
+                    out.push(Line::from(spans));
+                }
                 if focused {
                     // The catalog's matches for the word being typed, under its field.
                     for (i, id) in suggestions.iter().enumerate() {
@@ -192,6 +204,7 @@ pub fn draw(
     read_only: Option<&str>,
 ) {
     let rows = area.height.saturating_sub(2) as usize;
-    let lines = lines(s, theme, rows, editor_key, read_only);
+    let width = area.width.saturating_sub(2) as usize;
+    let lines = lines(s, theme, (width, rows), editor_key, read_only);
     crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 5 Guardrail ", theme);
 }
