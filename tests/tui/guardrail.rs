@@ -775,3 +775,43 @@ fn a_long_list_wraps_under_its_value_never_under_the_names() {
         "two lines when not focused: {text:#?}"
     );
 }
+
+#[test]
+fn the_bar_counts_changes_says_edit_while_typing_and_names_the_suggestion_keys() {
+    use orws::tui::app::{App, Msg};
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code: KeyCode| {
+        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    };
+    press(&mut app, KeyCode::Char('5'));
+    app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
+    app.catalog = Some(catalog(IDS));
+    let bar = |app: &App| {
+        crate::support::tui_app::draw(app, 100, 30)
+            .lines()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        bar(&app).contains("GUARDRAIL  0 changes · 0 errors │"),
+        "{}",
+        bar(&app)
+    );
+    press(&mut app, KeyCode::Enter);
+    for c in ", gem".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let typing = bar(&app);
+    assert!(typing.contains("EDIT  1 change"), "{typing}");
+    assert!(typing.contains("↓↑ suggestion  Enter take it"), "{typing}");
+    assert!(!typing.contains("next field"), "{typing}");
+}

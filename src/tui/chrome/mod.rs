@@ -124,7 +124,20 @@ pub fn bar(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     if let (Screen::Form, Some(form), None, true) = (&app.screen, &app.form, app.overlay, settings)
     {
         // A narrow bar leaves out "0 errors" (nothing to see) so the keys keep their room.
-        counts(&mut spans, form, theme, area.width >= 80);
+        let errors = form.fields.iter().filter(|f| f.error().is_some()).count();
+        counts(
+            &mut spans,
+            form.modified_count(),
+            errors,
+            theme,
+            area.width >= 80,
+        );
+        spans.push(Span::styled(" │ ", theme.bar.patch(theme.dim)));
+    } else if let (Screen::Form, None, Some((changes, errors, _))) =
+        (&app.screen, app.overlay, tab_edit(app))
+    {
+        // The Budgets and Guardrail tabs count as the form does.
+        counts(&mut spans, changes, errors, theme, area.width >= 80);
         spans.push(Span::styled(" │ ", theme.bar.patch(theme.dim)));
     }
     let used: usize = spans.iter().map(Span::width).sum();
@@ -160,9 +173,37 @@ pub fn bar(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     put(buf, area, 0, &Line::from(spans));
 }
 
-fn counts(spans: &mut Vec<Span<'static>>, form: &FormState, theme: &Theme, roomy: bool) {
-    let changes = form.modified_count();
-    let errors = form.fields.iter().filter(|f| f.error().is_some()).count();
+/// The Budgets or Guardrail tab showing its fields (not a write's phase): its unsent changes,
+/// the rules they break, and whether a value is being typed.
+fn tab_edit(app: &App) -> Option<(usize, usize, bool)> {
+    use crate::tui::screens::tabs::Tab;
+    if app.admin.is_some() || app.delete.is_some() {
+        return None;
+    }
+    match app.tabs.current {
+        Tab::Budgets => app
+            .tabs
+            .budgets
+            .as_ref()
+            .filter(|b| matches!(b.phase, crate::tui::screens::budgets::Phase::Edit))
+            .map(|b| (b.unsaved(), b.rules().len(), b.editing)),
+        Tab::Guardrail => app
+            .tabs
+            .guardrail
+            .as_ref()
+            .filter(|g| matches!(g.phase, crate::tui::screens::guardrail::Phase::Edit))
+            .map(|g| (g.unsaved(), g.rules().len(), g.editing)),
+        Tab::Settings | Tab::Members | Tab::Keys => None,
+    }
+}
+
+fn counts(
+    spans: &mut Vec<Span<'static>>,
+    changes: usize,
+    errors: usize,
+    theme: &Theme,
+    roomy: bool,
+) {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let change_style = if changes > 0 {
         theme.bar.patch(theme.modified)
@@ -202,6 +243,8 @@ fn badge(app: &App) -> &'static str {
         (None, Screen::Loading { .. }) => "OPENING",
         (None, Screen::Form) if app.admin.is_some() => "ADMIN",
         (None, Screen::Form) if app.delete.is_some() => "DELETE",
+        // Typing a value on the Budgets or Guardrail tab: EDIT, as in the form.
+        (None, Screen::Form) if tab_edit(app).is_some_and(|(_, _, typing)| typing) => "EDIT",
         (None, Screen::Form) if app.tabs.current != crate::tui::screens::tabs::Tab::Settings => {
             app.tabs.current.badge()
         }
@@ -452,6 +495,23 @@ pub fn hints(app: &App) -> Vec<Hint> {
             .as_ref()
             .map_or_else(Vec::new, |b| edit_hints(&b.form)),
         Err(input::TextInput::FormEdit) => app.form.as_ref().map_or_else(Vec::new, edit_hints),
+        // While the catalog suggests, ↓↑ move its highlight and Enter takes it.
+        Err(input::TextInput::TabEdit)
+            if app.tabs.current == crate::tui::screens::tabs::Tab::Guardrail
+                && app
+                    .tabs
+                    .guardrail
+                    .as_ref()
+                    .is_some_and(|g| !g.suggestions().is_empty()) =>
+        {
+            vec![
+                hint("type", "a value"),
+                hint("↓↑", "suggestion"),
+                hint("Enter", "take it"),
+                hint("Esc", "done (keeps it)"),
+                hint("F1", "help"),
+            ]
+        }
         Err(input::TextInput::TabEdit) => vec![
             hint("type", "a value"),
             hint("↑↓", "next field"),
