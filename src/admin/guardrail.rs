@@ -42,6 +42,33 @@ pub const GUARDRAIL_FIELDS: &[(&str, GuardrailKind)] = &[
     ("content_filter_builtins", GuardrailKind::List),
 ];
 
+/// A field as a person reads it (the API's name is in the Review's request).
+pub fn label(field: &str) -> &str {
+    match field {
+        "allowed_models" => "Allowed models",
+        "ignored_models" => "Ignored models",
+        "allowed_providers" => "Allowed providers",
+        "ignored_providers" => "Ignored providers",
+        "allowed_data_regions" => "Allowed data regions",
+        "enforce_zdr_anthropic" => "Zero retention: Anthropic",
+        "enforce_zdr_google" => "Zero retention: Google",
+        "enforce_zdr_openai" => "Zero retention: OpenAI",
+        "enforce_zdr_xai" => "Zero retention: xAI",
+        "enforce_zdr_other" => "Zero retention: others",
+        "allow_safety_retention_google" => "Safety retention: Google",
+        "allow_safety_retention_other" => "Safety retention: others",
+        "enable_free_model_publication" => "Free models: publication",
+        "enable_free_model_training" => "Free models: training",
+        "enable_paid_model_training" => "Paid models: training",
+        "include_byok_in_budgets" => "BYOK counts in budgets",
+        "limit_usd" => "Limit (USD)",
+        "reset_interval" => "Limit resets",
+        "content_filters" => "Content filters",
+        "content_filter_builtins" => "Builtin content filters",
+        other => other,
+    }
+}
+
 pub const DATA_REGIONS: &[&str] = &["global", "europe", "us"];
 pub const RESET_INTERVALS: &[&str] = &["daily", "weekly", "monthly"];
 

@@ -69,12 +69,12 @@ fn the_guardrail_tab_reviews_the_exact_patch_and_sends_it() {
     let mut pty = against_fake(&sb, &fake);
     pty.send("5");
     pty.wait_until("the guardrail", WAIT, |s| {
-        has_row(s, &["enforce_zdr_anthropic", "on"])
+        has_row(s, &["Zero retention: Anthropic", "on"])
     });
-    // enforce_zdr_anthropic is the sixth row: on → off.
+    // Zero retention: Anthropic (enforce_zdr_anthropic) is the sixth row: on → off.
     pty.send("jjjjj ");
     pty.wait_until("the toggled value", WAIT, |s| {
-        has_row(s, &["enforce_zdr_anthropic", "off"])
+        has_row(s, &["Zero retention: Anthropic", "off"])
     });
     pty.send("s");
     let review = pty.wait_for("PATCH /guardrails/", WAIT);

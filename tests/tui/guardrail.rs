@@ -369,11 +369,11 @@ fn the_focused_field_is_marked_without_colour_and_keeps_its_modified_mark() {
             .to_string()
     };
     let shown = screen(&app);
-    assert!(line(&shown, "limit_usd").contains("▶●"), "{shown}");
-    assert!(!line(&shown, "allowed_models").contains('▶'), "{shown}");
+    assert!(line(&shown, "Limit (USD)").contains("▶●"), "{shown}");
+    assert!(!line(&shown, "Allowed models").contains('▶'), "{shown}");
     press(&mut app, KeyCode::Enter);
     let shown = screen(&app);
-    assert!(line(&shown, "limit_usd").contains("✎●"), "{shown}");
+    assert!(line(&shown, "Limit (USD)").contains("✎●"), "{shown}");
 }
 
 fn editing(field: &str) -> GuardrailState {
@@ -540,7 +540,7 @@ fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
     let lines: Vec<&str> = shown.lines().collect();
     let at = lines
         .iter()
-        .position(|l| l.contains("allowed_models"))
+        .position(|l| l.contains("Allowed models"))
         .unwrap_or_else(|| panic!("{shown}"));
     assert!(lines[at + 1].contains("▸ openai/gpt-4o "), "{shown}");
     assert!(lines[at + 2].contains("openai/gpt-4o-mini"), "{shown}");
@@ -761,7 +761,7 @@ fn a_long_list_wraps_under_its_value_never_under_the_names() {
     let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     let at = text
         .iter()
-        .position(|l| l.contains("allowed_models"))
+        .position(|l| l.contains("Allowed models"))
         .unwrap();
     let byte = text[at].find("openai/").unwrap();
     let value_col = text[at][..byte].chars().count();
@@ -771,7 +771,7 @@ fn a_long_list_wraps_under_its_value_never_under_the_names() {
         "the second line of the value starts under it: {text:#?}"
     );
     assert!(
-        text[at + 2].contains("ignored_models"),
+        text[at + 2].contains("Ignored models"),
         "two lines when not focused: {text:#?}"
     );
 }

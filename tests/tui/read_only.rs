@@ -182,7 +182,7 @@ async fn every_tab_write_opens_its_review_and_sends_nothing() {
 
     // Guardrail: one switch.
     ui.key(KeyCode::Char('5'));
-    ui.wait_for("enforce_zdr_google", WAIT).await;
+    ui.wait_for("Zero retention: Google", WAIT).await;
     for _ in 0..6 {
         ui.key(KeyCode::Char('j'));
     }
@@ -190,7 +190,7 @@ async fn every_tab_write_opens_its_review_and_sends_nothing() {
     ui.key(KeyCode::Char('s'));
     enter_is_refused(&ui, "PATCH /guardrails/").await;
     ui.key(KeyCode::Esc);
-    ui.wait_for("allowed_models", WAIT).await;
+    ui.wait_for("Allowed models", WAIT).await;
 
     assert_eq!(writes(&server), Vec::<String>::new());
     ui.key(KeyCode::Char('q'));

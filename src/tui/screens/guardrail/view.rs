@@ -83,7 +83,10 @@ pub fn lines(
                     e => entry_text(e, editor_key),
                 };
                 // A long value wraps under itself, never under the marks and names.
-                let head = format!("{marks} {:<30}", s.field(row));
+                let head = format!(
+                    "{marks} {:<30}",
+                    crate::admin::guardrail::label(s.field(row))
+                );
                 let indent = crate::tui::view::text::width(&head);
                 let value_w = width.saturating_sub(indent).max(10);
                 let max = if focused { 6 } else { 2 };
@@ -128,7 +131,7 @@ pub fn lines(
                     .map(|(f, after)| {
                         let before = p.base.as_ref().and_then(|b| b.get(f));
                         Row::new(
-                            f.as_str(),
+                            crate::admin::guardrail::label(f),
                             review::value(before),
                             review::value(Some(after)),
                         )
@@ -166,7 +169,11 @@ pub fn lines(
                         .keys()
                         .map(|f| {
                             let b = o.before.as_ref().and_then(|g| g.get(f));
-                            Row::new(f.as_str(), review::value(b), review::value(after.get(f)))
+                            Row::new(
+                                crate::admin::guardrail::label(f),
+                                review::value(b),
+                                review::value(after.get(f)),
+                            )
                         })
                         .collect();
                     for (i, row) in review::table(&rows, 100).into_iter().enumerate() {
