@@ -272,16 +272,8 @@ async fn the_fake_receives_exactly_the_minimal_patch() {
 /// The tab in the app at 60×20, not configured yet (R14).
 #[test]
 fn the_tab_at_60x20_not_configured_yet() {
-    use orws::tui::app::{App, Msg};
-    let (mut app, _) = App::new("h", Some("production".into()));
-    let ws = orws::workspace::Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production",
-        "slug": "production",
-        "default_guardrail_id": GUARDRAIL
-    }))
-    .unwrap();
-    app.update(app.loaded(Ok(ws)));
+    use orws::tui::app::Msg;
+    let mut app = production_app();
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('5'),
         KeyModifiers::NONE,
@@ -345,15 +337,7 @@ fn an_applied_patch_is_recorded_in_the_history() {
 #[test]
 fn the_focused_field_is_marked_without_colour_and_keeps_its_modified_mark() {
     use orws::tui::app::{App, Msg};
-    let (mut app, _) = App::new("h", Some("production".into()));
-    let ws = orws::workspace::Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production",
-        "slug": "production",
-        "default_guardrail_id": GUARDRAIL
-    }))
-    .unwrap();
-    app.update(app.loaded(Ok(ws)));
+    let mut app = production_app();
     let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     press(&mut app, KeyCode::Char('5'));
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
@@ -515,15 +499,7 @@ fn enter_with_nothing_highlighted_keeps_the_typed_text_even_if_unknown() {
 #[test]
 fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
     use orws::tui::app::{App, Msg};
-    let (mut app, _) = App::new("h", Some("production".into()));
-    let ws = orws::workspace::Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production",
-        "slug": "production",
-        "default_guardrail_id": GUARDRAIL
-    }))
-    .unwrap();
-    app.update(app.loaded(Ok(ws)));
+    let mut app = production_app();
     app.update(Msg::CatalogLoaded(Ok((*catalog(IDS)).clone())));
     let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     press(&mut app, KeyCode::Char('5'));
@@ -548,16 +524,8 @@ fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
 
 /// The App on the Guardrail tab, loaded with `g`, focus on `field`.
 fn app_on(g: Map<String, Value>, field: &str) -> orws::tui::app::App {
-    use orws::tui::app::{App, Msg};
-    let (mut app, _) = App::new("h", Some("production".into()));
-    let ws = orws::workspace::Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production",
-        "slug": "production",
-        "default_guardrail_id": GUARDRAIL
-    }))
-    .unwrap();
-    app.update(app.loaded(Ok(ws)));
+    use orws::tui::app::Msg;
+    let mut app = production_app();
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('5'),
         KeyModifiers::NONE,
@@ -779,15 +747,7 @@ fn a_long_list_wraps_under_its_value_never_under_the_names() {
 #[test]
 fn the_bar_counts_changes_says_edit_while_typing_and_names_the_suggestion_keys() {
     use orws::tui::app::{App, Msg};
-    let (mut app, _) = App::new("h", Some("production".into()));
-    let ws = orws::workspace::Workspace::from_json(json!({
-        "id": "550e8400-e29b-41d4-a716-446655440000",
-        "name": "Production",
-        "slug": "production",
-        "default_guardrail_id": GUARDRAIL
-    }))
-    .unwrap();
-    app.update(app.loaded(Ok(ws)));
+    let mut app = production_app();
     let press = |app: &mut App, code: KeyCode| {
         app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     };
@@ -814,4 +774,18 @@ fn the_bar_counts_changes_says_edit_while_typing_and_names_the_suggestion_keys()
     assert!(typing.contains("EDIT  1 change"), "{typing}");
     assert!(typing.contains("↓↑ suggestion  Enter take it"), "{typing}");
     assert!(!typing.contains("next field"), "{typing}");
+}
+
+/// The app on Production, whose default guardrail is `GUARDRAIL`, on its Settings tab.
+fn production_app() -> orws::tui::app::App {
+    let (mut app, _) = orws::tui::app::App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(json!({
+        "id": "550e8400-e29b-41d4-a716-446655440000",
+        "name": "Production",
+        "slug": "production",
+        "default_guardrail_id": GUARDRAIL
+    }))
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    app
 }

@@ -393,11 +393,7 @@ async fn an_undo_from_the_history_comes_back_to_the_tab_it_was_opened_from() {
     ui.wait_for("[1 Settings]", WAIT).await;
     ui.key(KeyCode::Char('2'));
     ui.wait_for("weekly", WAIT).await;
-    ui.key(KeyCode::Char('H'));
-    ui.wait_for("\"changed\"", WAIT).await;
-    ui.key(KeyCode::Char('u'));
-    ui.wait_for(r#""description": "Production environment workspace""#, WAIT)
-        .await;
+    undo_from_history(&ui).await;
     ui.key(KeyCode::Enter);
     ui.wait_for("applied", WAIT).await;
     ui.key(KeyCode::Enter);
