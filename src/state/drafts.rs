@@ -27,6 +27,51 @@ pub struct Draft {
     /// Text typed into a field that does not parse yet, kept as typed.
     #[serde(default)]
     pub unparsed: BTreeMap<String, String>,
+    /// The unsaved edits of the workspace's other tabs (`budgets`, `guardrail`, `members`),
+    /// kept with its settings edits so one question keeps or discards them all.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tabs: BTreeMap<String, TabDraft>,
+}
+
+/// One tab's unsaved edits: what the server held when they were made, and the edits.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TabDraft {
+    /// The tab's values as the server held them then (the conflict check's base on restore).
+    #[serde(default)]
+    pub base: Value,
+    /// Each edited field (the API's name) and its value as typed or chosen.
+    pub edits: Map<String, Value>,
+}
+
+/// The draft id of the new-workspace form (a workspace id is a uuid, never this).
+pub const NEW_WORKSPACE: &str = "new-workspace";
+
+/// The draft id of a bulk edit of these workspaces (uuids, any order): the same marked set
+/// finds the same draft.
+pub fn bulk_id<'a>(uuids: impl IntoIterator<Item = &'a str>) -> String {
+    let mut ids: Vec<&str> = uuids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // FNV-1a: stable across runs and builds, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in ids.join(",").bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("bulk-{}-{h:016x}", ids.len())
+}
+
+impl TabDraft {
+    /// How many edits: a list of chosen ids (members to add or remove) counts each one.
+    pub fn len(&self) -> usize {
+        self.edits
+            .values()
+            .map(|v| v.as_array().map_or(1, Vec::len))
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl Draft {
@@ -38,6 +83,20 @@ impl Draft {
                 .keys()
                 .filter(|k| !self.fields.contains_key(*k))
                 .count()
+            + self.tabs.values().map(TabDraft::len).sum::<usize>()
+    }
+
+    /// An empty draft of `workspace_id` on `host`, over `base`.
+    pub fn empty(host: &str, workspace_id: &str, base: Value) -> Self {
+        Draft {
+            host: host.to_string(),
+            workspace_id: workspace_id.to_string(),
+            saved_at: String::new(),
+            base,
+            fields: Map::new(),
+            unparsed: BTreeMap::new(),
+            tabs: BTreeMap::new(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -333,7 +392,28 @@ mod tests {
             base: json!({"id":"u-1","name":"A","slug":"a"}),
             fields: json!({"name":"B"}).as_object().unwrap().clone(),
             unparsed: BTreeMap::from([("io_logging_sampling_rate".into(), "0.5x".into())]),
+            tabs: BTreeMap::from([(
+                "members".into(),
+                TabDraft {
+                    base: Value::Null,
+                    edits: json!({"add": ["user_a", "user_b"]})
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                },
+            )]),
         }
+    }
+
+    #[test]
+    fn every_tab_edit_counts_and_bulk_ids_do_not_depend_on_order() {
+        // name, the unparsed rate, and two members to add.
+        assert_eq!(draft().len(), 4);
+        assert!(Draft::empty("h", "u", Value::Null).is_empty());
+        assert_eq!(bulk_id(["b", "a", "a"]), bulk_id(["a", "b"]));
+        assert_ne!(bulk_id(["a", "b"]), bulk_id(["a", "c"]));
+        // Pinned: a draft written by one build is found by the next.
+        assert_eq!(bulk_id(["a"]), "bulk-1-af63dc4c8601ec8c");
     }
 
     fn named(name: &str, at: &str) -> Draft {

@@ -24,6 +24,16 @@ pub enum DraftOp {
     Delete(String),
 }
 
+impl DraftOp {
+    /// The draft it changes.
+    pub fn id(&self) -> &str {
+        match self {
+            DraftOp::Save(d) => &d.workspace_id,
+            DraftOp::Delete(id) => id,
+        }
+    }
+}
+
 /// A change, and the left-over draft of a gone process it takes over (removed once the change
 /// is on disk: the edits restored from it now live in this process's own draft).
 #[derive(Debug)]
@@ -34,7 +44,7 @@ pub struct DraftWrite {
 
 enum Job {
     Write(DraftWrite),
-    /// Answered once every write before it is done, with the last write's result.
+    /// Answered once every write before it is done, with the first failure since the last flush.
     Flush(Sender<Result<(), String>>),
 }
 
@@ -71,7 +81,7 @@ impl DraftWriter {
         }
     }
 
-    /// Waits until every write sent so far is done; the last one's result.
+    /// Waits until every write sent so far is done; the first failure among them, if any.
     pub fn flush(&self) -> Result<(), String> {
         let (tx, rx) = channel();
         self.jobs
@@ -104,8 +114,12 @@ fn run(
     for job in jobs {
         match job {
             Job::Write(write) => {
-                last = perform(&store, &host, write);
-                let _ = results.send(Msg::DraftSaved(last.clone()));
+                let result = perform(&store, &host, write);
+                let _ = results.send(Msg::DraftSaved(result.clone()));
+                // Several drafts may be written before a flush: it reports the first failure.
+                if last.is_ok() {
+                    last = result;
+                }
             }
             Job::Flush(answer) => {
                 let last = std::mem::replace(&mut last, Ok(()));

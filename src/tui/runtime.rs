@@ -7,7 +7,7 @@ use super::theme::Theme;
 use super::view;
 use crate::api::Client;
 use crate::state::StateError;
-use crate::state::drafts::DraftStore;
+use crate::state::drafts::{Draft, DraftStore};
 use crate::state::history::{self, HistoryEntry};
 use crate::submit::{Phase, RetryPolicy, WriteOutcome, WriteRequest, safe_patch};
 use crate::tui::screens::bulk::{BulkEffect, BulkMsg, batch};
@@ -737,6 +737,15 @@ impl Runtime {
     /// Keeps the latest change; it is written [`DEBOUNCE`] after the first change not yet
     /// written (so a burst of keys is one write, and a crash loses at most that window).
     fn queue_draft(&mut self, op: DraftOp) {
+        // One pending change per draft: another draft's waiting change goes to the writer first.
+        let other = self
+            .drafts
+            .as_ref()
+            .and_then(|d| d.pending.as_ref())
+            .is_some_and(|p| p.op.id() != op.id());
+        if other {
+            self.send_draft();
+        }
         let Some(d) = &mut self.drafts else { return };
         let replaces = d
             .adopted
@@ -769,18 +778,18 @@ impl Runtime {
         }
     }
 
-    /// On the way out (quit, signal, end of input): the form's edits are written once more
+    /// On the way out (quit, signal, end of input): every draft's edits are written once more
     /// (so "quit and keep the draft" always leaves one), or this process's draft removed.
     fn finish(&mut self, app: &App) {
         if self.drafts.is_none() {
             return;
         }
         let mut edits = 0;
-        if let Some(form) = &app.form {
-            edits = form.modified_count();
-            self.queue_draft(match form.draft(&app.host) {
+        for (id, draft) in app.drafts_now() {
+            edits += draft.as_ref().map_or(0, Draft::len);
+            self.queue_draft(match draft {
                 Some(draft) => DraftOp::Save(Box::new(draft)),
-                None => DraftOp::Delete(form.workspace.id().to_string()),
+                None => DraftOp::Delete(id),
             });
         }
         if let Err(e) = self.flush_and_wait()

@@ -147,3 +147,118 @@ fn the_members_tab_lists_members_with_their_names() {
     pty.send("q");
     pty.wait_exit(WAIT);
 }
+
+/// Was: "k/y quit and keep the draft" kept only the Settings edits; the Budgets and Guardrail
+/// edits the question counted were dropped (issue 20 item 1). Now one draft keeps every tab's
+/// edits, and the next open restores each onto its tab.
+#[test]
+fn quitting_keeps_every_tabs_edits_and_the_next_open_restores_them() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let mut pty = against_fake(&sb, &fake);
+    // Settings: the name.
+    pty.enter();
+    pty.send("X");
+    pty.wait_for("ProductionX", WAIT);
+    pty.enter();
+    // Budgets: weekly 150 → 120.
+    pty.send("2");
+    pty.wait_until("the budgets", WAIT, |s| has_row(s, &["weekly", "$150"]));
+    pty.send("j");
+    pty.send("\x1b[3~");
+    pty.enter();
+    pty.send("120");
+    pty.wait_until("the typed limit", WAIT, |s| has_row(s, &["weekly", "120"]));
+    pty.enter();
+    // Guardrail: Zero retention: Anthropic on → off.
+    pty.send("5");
+    pty.wait_until("the guardrail", WAIT, |s| {
+        has_row(s, &["Zero retention: Anthropic", "on"])
+    });
+    pty.send("jjjjj ");
+    pty.wait_until("the toggled value", WAIT, |s| {
+        has_row(s, &["Zero retention: Anthropic", "off"])
+    });
+    pty.send("q");
+    let question = pty.wait_for("3 unsaved changes", WAIT);
+    assert_has(&question, "keep the draft");
+    pty.send("y");
+    assert!(pty.wait_exit(WAIT).success());
+    let draft = sb.draft_text(fake.host(), PROD);
+    for part in [
+        "ProductionX",
+        "\"weekly\": \"120\"",
+        "\"enforce_zdr_anthropic\": false",
+    ] {
+        assert!(draft.contains(part), "{part} is not in the draft: {draft}");
+    }
+
+    // The next open offers all three and puts each back on its tab.
+    let mut pty = against_fake(&sb, &fake);
+    let question = pty.wait_for("Restore the draft?", WAIT);
+    assert_has(&question, "3 unsaved edit");
+    assert_has(&question, "Budgets: weekly");
+    pty.send("y");
+    pty.wait_until("the restored name", WAIT, |s| {
+        has_row(s, &["Name", "ProductionX", "●"])
+    });
+    pty.send("2");
+    pty.wait_until("the restored limit", WAIT, |s| {
+        has_row(s, &["weekly", "120"])
+    });
+    pty.send("5");
+    pty.wait_until("the restored switch", WAIT, |s| {
+        has_row(s, &["Zero retention: Anthropic", "off"])
+    });
+    // Still three unsaved: the question counts them again.
+    pty.send("q");
+    pty.wait_for("3 unsaved changes", WAIT);
+    pty.send("d");
+    assert!(pty.wait_exit(WAIT).success());
+    assert_eq!(sb.draft_text(fake.host(), PROD), "", "d deletes the draft");
+}
+
+/// A new workspace's typing survives `kill -9`: `n` on the next run offers it back.
+#[test]
+fn a_new_workspaces_typing_survives_kill_9() {
+    let sb = Sandbox::new();
+    let fake = FakeProcess::start(&sb);
+    let picker = |sb: &Sandbox| {
+        let mut cmd = sb.command(&["--base-url", &fake.url]);
+        cmd.env("OPENROUTER_API_KEY", "test");
+        let pty = Pty::spawn(cmd, 100, 30);
+        pty.wait_for("production", WAIT);
+        pty
+    };
+    let mut pty = picker(&sb);
+    pty.send("n");
+    pty.send("Team Rocket");
+    pty.wait_for("team-rocket", WAIT);
+    let new = orws::state::drafts::NEW_WORKSPACE;
+    let deadline = std::time::Instant::now() + WAIT;
+    while !sb.draft_text(fake.host(), new).contains("Team Rocket") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no draft of the typing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    pty.kill9();
+
+    let mut pty = picker(&sb);
+    pty.send("n");
+    let question = pty.wait_for("Restore the draft?", WAIT);
+    assert_has(&question, "for a new");
+    pty.send("y");
+    pty.wait_until("the name and the slug that follows it", WAIT, |s| {
+        s.contains("Team Rocket") && s.contains("team-rocket")
+    });
+    // Out of typing first (an Esc glued to the next key reads as Alt).
+    pty.esc();
+    pty.wait_gone("type · Tab other field", WAIT);
+    pty.send("q");
+    pty.wait_for_nocase("unsaved", WAIT);
+    pty.send("d");
+    assert!(pty.wait_exit(WAIT).success());
+    assert_eq!(sb.draft_text(fake.host(), new), "");
+}

@@ -785,10 +785,15 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
         created,
     ))])));
     assert!(draw(&app, 80, 24).contains("created My Team qs! (my-team)"));
-    // It opens like any other workspace.
+    // It opens like any other workspace, and the typing's draft goes.
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![Effect::LoadWorkspace("new-id".into())]
+        vec![
+            Effect::LoadWorkspace("new-id".into()),
+            Effect::DeleteDraft {
+                workspace_id: orws::state::drafts::NEW_WORKSPACE.into()
+            }
+        ]
     );
     assert!(app.create.is_none());
 }
@@ -1066,8 +1071,9 @@ fn disable_hash(r: &orws::tui::screens::admin_write::AdminRequest) -> Option<&st
     }
 }
 
-/// Was: `q` with a half-typed new workspace quit at once and lost it. Now it asks: `Esc`/`n`
-/// stay with the text kept, `d` discards and quits.
+/// Was: `q` with a half-typed new workspace quit at once and lost it, then it asked and
+/// offered only discard. Now it asks and keeps it as a draft: `Esc`/`n` stay with the text
+/// kept, `y` keeps the draft and quits, `d` discards it and quits.
 #[test]
 fn quitting_with_a_half_typed_new_workspace_asks_first() {
     let mut app = picker();
@@ -1087,11 +1093,7 @@ fn quitting_with_a_half_typed_new_workspace_asks_first() {
             Some(Overlay::ConfirmLeave { quit: true })
         ));
         let shown = draw(&app, 80, 24);
-        assert_has(&shown, "No draft is kept for a new");
-        assert_lacks(&shown, "keep the draft");
-        // `y` would lose the text: it does not quit.
-        key(&mut app, KeyCode::Char('y'));
-        assert!(!app.quit && app.overlay.is_some());
+        assert_has(&shown, "quit and keep the draft");
         key(&mut app, stay);
         assert!(app.overlay.is_none() && !app.quit);
         assert_eq!(app.create.as_ref().unwrap().name, "My Te");
@@ -1103,8 +1105,17 @@ fn quitting_with_a_half_typed_new_workspace_asks_first() {
         app.overlay,
         Some(Overlay::ConfirmLeave { quit: true })
     ));
-    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![Effect::Quit]);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('d')),
+        vec![
+            Effect::Quit,
+            Effect::DeleteDraft {
+                workspace_id: orws::state::drafts::NEW_WORKSPACE.into()
+            }
+        ]
+    );
     assert!(app.quit);
+    assert!(app.drafts_now().is_empty(), "nothing left to keep");
 }
 
 #[test]
@@ -1113,4 +1124,40 @@ fn quitting_with_an_empty_create_form_does_not_ask() {
     key(&mut app, KeyCode::Char('n'));
     key(&mut app, KeyCode::Enter);
     assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+}
+
+/// The people chosen to add are a selection the quit question counts and the draft keeps; a
+/// restored draft puts them back once the Members tab has loaded (issue 20 item 1).
+#[test]
+fn a_member_selection_is_kept_in_the_draft_and_restored_when_the_tab_loads() {
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char('a'));
+    let effects = key(&mut app, KeyCode::Char(' '));
+    let [Effect::SaveDraft(draft)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let chosen = app.tabs.members.adding.as_ref().unwrap().chosen.clone();
+    assert_eq!(chosen.len(), 1);
+    assert_eq!(app.unsaved(), 1);
+    assert_eq!(
+        draft.tabs["members"].edits["add"],
+        serde_json::json!(chosen.iter().collect::<Vec<_>>())
+    );
+
+    let mut app = form();
+    app.update(Msg::DraftLoaded(Ok(Some(draft.clone()))));
+    assert_has(&draw(&app, 100, 30), "Members: 1 to add");
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.unsaved(), 1, "waiting for its tab, still counted");
+    let id = common::production().id().to_string();
+    key(&mut app, KeyCode::Char('3'));
+    app.update(Msg::MembersLoaded {
+        workspace_id: id,
+        result: Ok(members_data(None)),
+    });
+    assert_eq!(app.tabs.members.adding.as_ref().unwrap().chosen, chosen);
+    assert_has(
+        &app.status.clone().unwrap().text,
+        "Members: the draft's edits are back",
+    );
 }

@@ -571,3 +571,38 @@ fn the_review_shows_each_interval_before_and_after() {
         "{drawn:#?}"
     );
 }
+
+/// A draft typed over weekly $100, restored after a colleague set it to $150: the send reads
+/// again, sees weekly moved from the draft's base, and stops on the conflict; nothing is sent.
+#[tokio::test]
+async fn a_restored_draft_over_a_changed_limit_stops_on_the_conflict() {
+    let server = fake::start(FakeConfig::default()).await.unwrap();
+    let c = client(server.url());
+    let (mut s, fx) = BudgetsState::new(PRODUCTION);
+    drive(&mut s, &c, fx).await;
+    let draft = orws::state::drafts::TabDraft {
+        base: serde_json::json!({"daily": 30, "weekly": 100, "monthly": 500}),
+        edits: serde_json::json!({"weekly": "120"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    };
+    assert_eq!(s.restore_draft(&draft), ["weekly"]);
+    assert_eq!(s.texts[1], "120");
+    s.act(Action::Review, None);
+    let fx = s.act(Action::Submit, None);
+    drive(&mut s, &c, fx).await;
+    let Phase::Write(flow) = &s.phase else {
+        panic!("{:?}", s.phase)
+    };
+    let orws::tui::flow::Phase::Conflict(conflict) = &flow.phase else {
+        panic!("{flow:?}")
+    };
+    assert_eq!(conflict.changed, vec![Some(Interval::Weekly)]);
+    let now = c.get_budgets(PRODUCTION).await.unwrap();
+    assert_eq!(
+        now.limits.get(Interval::Weekly),
+        Some(150.0),
+        "nothing sent"
+    );
+}

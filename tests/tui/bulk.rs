@@ -66,7 +66,12 @@ fn mark(app: &mut App, slugs: &[&str]) {
 fn bulk_form(slugs: &[&str]) -> App {
     let mut app = picker();
     mark(&mut app, slugs);
-    assert_eq!(key(&mut app, KeyCode::Char('e')), vec![]);
+    let id = orws::state::drafts::bulk_id(app.picker.marked_workspaces().iter().map(|w| w.id()));
+    // A draft of this same bulk edit, if a gone session left one, is looked for.
+    assert_eq!(
+        key(&mut app, KeyCode::Char('e')),
+        vec![Effect::LoadDraft { workspace_id: id }]
+    );
     assert!(matches!(app.screen, Screen::Bulk));
     app
 }
@@ -144,7 +149,10 @@ fn without_marks_enter_opens_one_and_e_only_says_how() {
     assert!(app.status.as_ref().unwrap().text.contains("Space"));
     // With marks, Enter opens the bulk form too.
     mark(&mut app, &["beta", "gamma"]);
-    assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+    assert!(matches!(
+        key(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::LoadDraft { .. }]
+    ));
     assert!(matches!(app.screen, Screen::Bulk));
     assert_eq!(app.bulk.as_ref().unwrap().workspaces.len(), 2);
 }
@@ -342,36 +350,79 @@ fn undo_and_redo_work_as_in_the_form() {
     assert_eq!(field(&app, "default_provider_sort").shows_mixed(), Some(2));
 }
 
+/// Was: a bulk edit kept no draft, so `q` offered only discard (issue 20 item 1). Now its
+/// edits are a draft keyed by the marked workspaces: written as typed, kept by `y` on going
+/// back and on quitting, deleted by `d`.
 #[test]
-fn quitting_says_no_draft_is_kept_and_keeps_the_edits_on_not_now() {
+fn a_bulk_edit_is_kept_as_a_draft_of_its_marked_workspaces() {
     let mut app = bulk_form(&["alpha", "beta"]);
+    let id = app.bulk.as_ref().unwrap().draft_id();
     focus_on(&mut app, "is_observability_broadcast_enabled");
-    key(&mut app, KeyCode::Char(' '));
+    let effects = key(&mut app, KeyCode::Char(' '));
+    let [Effect::SaveDraft(draft)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(draft.workspace_id, id);
+    assert_eq!(draft.len(), 1);
     let effects = key(&mut app, KeyCode::Char('q'));
+    assert!(!effects.contains(&Effect::Quit), "{effects:?}");
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
+    let text = screen(&app, (80, 24));
+    assert_has(&text, "quit and keep the draft");
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!((app.overlay, app.unsaved()), (None, 1));
+    // Back to the list keeping the draft: nothing deletes it, the marks stay.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: false }));
+    let effects = key(&mut app, KeyCode::Char('y'));
+    assert!(matches!(app.screen, Screen::Picker));
     assert!(
         !effects
             .iter()
-            .any(|e| matches!(e, Effect::SaveDraft(_) | Effect::Quit)),
+            .any(|e| matches!(e, Effect::DeleteDraft { .. })),
         "{effects:?}"
     );
-    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: true }));
-    let text = screen(&app, (80, 24));
-    assert_has(&text, "No draft is kept for a bulk edit");
-    key(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.overlay, None);
-    assert_eq!(app.unsaved(), 1);
-    // Esc asks too; `y` would lose the edit (no draft keeps it), so it stays; `d` goes back
-    // to the list, the marks kept.
-    key(&mut app, KeyCode::Esc);
-    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: false }));
-    assert_eq!(key(&mut app, KeyCode::Char('y')), vec![]);
-    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave { quit: false }));
-    assert!(app.bulk.is_some());
-    let effects = key(&mut app, KeyCode::Char('d'));
-    assert!(matches!(app.screen, Screen::Picker));
-    assert!(app.bulk.is_none());
-    assert!(effects.contains(&Effect::LoadList));
     assert_eq!(app.picker.marked_count(), 2);
+    // The same marks open the same bulk edit and look for its draft; `d` deletes it.
+    assert_eq!(
+        key(&mut app, KeyCode::Char('e')),
+        vec![Effect::LoadDraft {
+            workspace_id: id.clone()
+        }]
+    );
+    focus_on(&mut app, "is_observability_broadcast_enabled");
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Esc);
+    let effects = key(&mut app, KeyCode::Char('d'));
+    assert!(effects.contains(&Effect::DeleteDraft { workspace_id: id }));
+    assert!(app.bulk.is_none());
+}
+
+/// A draft of this bulk edit left by a gone session is offered when the same workspaces are
+/// marked and edited, and restoring puts its values back on the bulk form.
+#[test]
+fn a_left_over_bulk_draft_is_offered_and_restored() {
+    let mut app = bulk_form(&["alpha", "beta"]);
+    focus_on(&mut app, "is_observability_broadcast_enabled");
+    let effects = key(&mut app, KeyCode::Char(' '));
+    let [Effect::SaveDraft(draft)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let mut fresh = bulk_form(&["beta", "alpha"]);
+    assert_eq!(fresh.bulk.as_ref().unwrap().draft_id(), draft.workspace_id);
+    fresh.update(Msg::DraftLoaded(Ok(Some(draft.clone()))));
+    assert_eq!(fresh.overlay, Some(Overlay::RestoreDraft));
+    let text = screen(&fresh, (100, 30));
+    assert_has(&text, "a bulk edit of these 2");
+    let effects = key(&mut fresh, KeyCode::Char('y'));
+    assert_eq!(fresh.unsaved(), 1);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::SaveDraft(_))),
+        "{effects:?}"
+    );
+    // Another set of marks is another bulk edit: its draft is not this one.
+    let other = bulk_form(&["alpha", "delta"]);
+    assert_ne!(other.bulk.as_ref().unwrap().draft_id(), draft.workspace_id);
 }
 
 #[test]
@@ -389,7 +440,12 @@ fn enter_on_the_review_starts_the_batch_and_no_letter_does() {
         assert!(effects.is_empty(), "{c} did {effects:?}");
     }
     let effects = key(&mut app, KeyCode::Enter);
-    let [Effect::Bulk(BulkEffect::Run(items, None))] = effects.as_slice() else {
+    // Sent, the edits are no longer a draft.
+    let [
+        Effect::Bulk(BulkEffect::Run(items, None)),
+        Effect::DeleteDraft { .. },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(items.len(), 2);

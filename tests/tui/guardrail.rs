@@ -677,7 +677,12 @@ fn bad_json_from_the_editor_reopens_it_on_the_same_text_with_the_reason_on_top()
     let (again, _) = opened(&fx);
     let fixed = format!("{}]\n", again.trim_end().trim_end_matches(','));
     let fx = app.update(Msg::EditorClosed(Ok(fixed)));
-    assert!(fx.is_empty(), "{fx:?}");
+    // The edit is kept in the draft, and nothing else happens.
+    assert!(
+        fx.iter()
+            .all(|e| matches!(e, orws::tui::app::Effect::SaveDraft(_))),
+        "{fx:?}"
+    );
     let s = app.tabs.guardrail.as_ref().unwrap();
     assert_eq!(
         s.entries[row("content_filters")],

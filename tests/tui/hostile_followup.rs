@@ -233,6 +233,7 @@ async fn discarding_the_offered_draft_leaves_no_other_dead_draft_behind() {
                 base: base.clone(),
                 fields,
                 unparsed: Default::default(),
+                tabs: Default::default(),
             })
             .unwrap();
     }
@@ -327,6 +328,7 @@ async fn undoing_a_restored_draft_leaves_no_phantom_change() {
                 base,
                 fields,
                 unparsed: Default::default(),
+                tabs: Default::default(),
             })
             .unwrap();
     }

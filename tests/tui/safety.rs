@@ -136,6 +136,7 @@ async fn n_discards_the_draft() {
                 .unwrap()
                 .clone(),
             unparsed: Default::default(),
+            tabs: Default::default(),
         },
     )
     .unwrap();
@@ -165,6 +166,7 @@ async fn a_restored_draft_whose_base_changed_on_the_server_goes_through_the_conf
                 .unwrap()
                 .clone(),
             unparsed: Default::default(),
+            tabs: Default::default(),
         },
     )
     .unwrap();

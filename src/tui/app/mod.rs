@@ -392,7 +392,7 @@ impl App {
 
     /// Handles one message; unsaved edits that changed are written out as a draft.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        let before = self.draft_key();
+        let before = self.draft_keys();
         let mut effects = self.handle(msg);
         if let Some(form) = &mut self.form {
             form.refresh_warnings();
@@ -402,26 +402,18 @@ impl App {
             bulk.form.refresh_warnings();
             bulk.form.settle();
         }
-        let after = self.draft_key();
-        if before != after
-            && let Some(form) = &self.form
-        {
-            effects.push(match form.draft(&self.host) {
-                Some(draft) => Effect::SaveDraft(draft),
-                None => Effect::DeleteDraft {
-                    workspace_id: form.workspace.id().to_string(),
-                },
-            });
+        // A restored draft's tab edits go back once their tab has loaded.
+        let restored = self.tabs.apply_pending();
+        if !restored.is_empty() {
+            self.info(format!("{}.", restored.join("; ")));
+        }
+        for e in self.draft_changes(&before) {
+            // A discard has said its deletes already.
+            if !effects.contains(&e) {
+                effects.push(e);
+            }
         }
         effects
-    }
-
-    /// What a draft would hold now, to tell when it must be rewritten.
-    fn draft_key(&self) -> Option<Draft> {
-        let mut draft = self.form.as_ref()?.draft(&self.host)?;
-        // The base does not tell edits apart; leave it out of the comparison.
-        draft.base = serde_json::Value::Null;
-        Some(draft)
     }
 
     fn handle(&mut self, msg: Msg) -> Vec<Effect> {
@@ -575,10 +567,11 @@ impl App {
                 vec![]
             }
             Msg::DraftLoaded(Ok(Some(draft))) if !draft.is_empty() => {
+                // Still open (the workspace, the bulk edit or the new workspace it is for).
                 let same = self
-                    .form
-                    .as_ref()
-                    .is_some_and(|f| f.workspace.id() == draft.workspace_id);
+                    .drafts_now()
+                    .iter()
+                    .any(|(id, _)| *id == draft.workspace_id);
                 if same && self.overlay.is_none() {
                     self.draft_offer = Some(draft);
                     self.overlay = Some(Overlay::RestoreDraft);
@@ -840,8 +833,15 @@ impl App {
             }
             PickerAction::EditMarked => crate::tui::app::bulk::open(self),
             PickerAction::Create => {
+                let first = self.create.is_none();
                 self.create.get_or_insert_with(Default::default).show();
-                vec![]
+                // A new workspace's typing left by a gone session is offered the first time.
+                match first {
+                    true => vec![Effect::LoadDraft {
+                        workspace_id: crate::state::drafts::NEW_WORKSPACE.into(),
+                    }],
+                    false => vec![],
+                }
             }
             PickerAction::Delete(id) => {
                 self.delete_after_open = true;

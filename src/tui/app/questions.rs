@@ -43,14 +43,8 @@ pub fn reset_all_hints() -> Vec<(Action, &'static str)> {
 /// Why no draft would keep the edits if the person left now (`quit`: leaving orws), if so:
 /// then `y`/`k` ("keep the draft") do not leave, as they would lose the edits; only `d` does.
 pub fn nothing_keeps(app: &App, quit: bool) -> Option<String> {
-    if app.bulk.as_ref().is_some_and(|b| b.unsaved() > 0) {
-        return Some("No draft is kept for a bulk edit.".into());
-    }
     if let Some(warning) = app.draft_loss_warning() {
         return Some(warning);
-    }
-    if quit && app.unsaved() == 0 {
-        return Some("No draft is kept for a new workspace's name and slug.".into());
     }
     if quit && app.demo {
         return Some("The demo keeps no draft once it quits.".into());
@@ -72,16 +66,29 @@ pub fn leave(app: &mut App, quit: bool, key: LeaveKey) -> Vec<Effect> {
         }
         LeaveKey::Discard => {
             app.overlay = None;
-            let id = app.form.as_ref().map(|f| f.workspace.id().to_string());
+            // What leaving takes away is discarded, drafts and all; going back to the picker
+            // keeps the new workspace's form (and its draft) as it keeps the form.
+            let gone: Vec<String> = app
+                .drafts_now()
+                .into_iter()
+                .map(|(id, _)| id)
+                .filter(|id| quit || id != crate::state::drafts::NEW_WORKSPACE)
+                .collect();
             if let Some(form) = &mut app.form {
                 form.reset_all();
             }
-            let mut effects = app.leave_now(quit);
-            // Quitting keeps the form, so `update` sees the edits go and deletes the
-            // draft; going back drops the form, so the draft is deleted here.
-            if !quit && let Some(workspace_id) = id {
-                effects.push(Effect::DeleteDraft { workspace_id });
+            app.tabs.discard();
+            if let Some(bulk) = &mut app.bulk {
+                bulk.form.reset_all();
             }
+            if quit {
+                app.create = None;
+            }
+            let mut effects = app.leave_now(quit);
+            effects.extend(
+                gone.into_iter()
+                    .map(|workspace_id| Effect::DeleteDraft { workspace_id }),
+            );
             effects
         }
         LeaveKey::No => {

@@ -45,17 +45,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
             question(buf, area, title, &[(&text, theme.label)], &answers, theme);
         }
         Overlay::RestoreDraft => {
-            let (n, when, fields) = match &app.draft_offer {
-                Some(d) => {
-                    let names: Vec<&str> = d
-                        .fields
-                        .keys()
-                        .chain(d.unparsed.keys())
-                        .map(|k| crate::tui::view::values::label(k))
-                        .collect();
-                    (d.len(), d.saved_at.as_str(), names.join(", "))
-                }
-                None => (0, "", String::new()),
+            let (n, when, fields, whose) = match &app.draft_offer {
+                Some(d) => (
+                    d.len(),
+                    d.saved_at.as_str(),
+                    draft_contents(d),
+                    draft_whose(app, d),
+                ),
+                None => (0, "", String::new(), String::new()),
             };
             let s = if n == 1 { "" } else { "s" };
             let when = if when.is_empty() {
@@ -65,9 +62,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 let at = crate::state::saved_ago(when, time::OffsetDateTime::now_utc());
                 format!(" from {at}")
             };
-            let text = format!(
-                "A draft of {n} unsaved edit{s}{when} exists for this workspace: {fields}."
-            );
+            let text =
+                format!("A draft of {n} unsaved edit{s}{when} exists for {whose}: {fields}.");
             question(
                 buf,
                 area,
@@ -105,6 +101,50 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 theme,
             );
         }
+    }
+}
+
+/// What a draft holds, by name: "name, slug; Budgets: daily; Members: 2 to add".
+fn draft_contents(d: &crate::state::drafts::Draft) -> String {
+    use crate::tui::screens::tabs::Tab;
+    let settings: Vec<&str> = d
+        .fields
+        .keys()
+        .chain(d.unparsed.keys().filter(|k| !d.fields.contains_key(*k)))
+        .map(|k| crate::tui::view::values::label(k))
+        .collect();
+    let mut parts = Vec::new();
+    if !settings.is_empty() {
+        parts.push(settings.join(", "));
+    }
+    for tab in Tab::ALL {
+        let Some(t) = d.tabs.get(tab.draft_key()) else {
+            continue;
+        };
+        let what: Vec<String> = t
+            .edits
+            .iter()
+            .map(|(k, v)| match (tab, v.as_array()) {
+                (Tab::Members, Some(ids)) => format!("{} to {k}", ids.len()),
+                (Tab::Guardrail, _) => crate::admin::guardrail::label(k).to_string(),
+                _ => k.clone(),
+            })
+            .collect();
+        parts.push(format!("{}: {}", tab.label(), what.join(", ")));
+    }
+    parts.join("; ")
+}
+
+/// What a draft is of: this workspace, the marked workspaces, a new workspace.
+fn draft_whose(app: &App, d: &crate::state::drafts::Draft) -> String {
+    if d.workspace_id == crate::state::drafts::NEW_WORKSPACE {
+        return "a new workspace".into();
+    }
+    match &app.bulk {
+        Some(b) if b.draft_id() == d.workspace_id => {
+            format!("a bulk edit of these {} workspaces", b.workspaces.len())
+        }
+        _ => "this workspace".into(),
     }
 }
 

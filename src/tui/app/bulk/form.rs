@@ -108,7 +108,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, bulk: &Bulk, theme: &Theme)
     } else {
         Line::styled(
             truncate(
-                "A field they differ in shows \"N values\" and is sent only once you set it. No draft is kept.",
+                "A field they differ in shows \"N values\" and is sent only once you set it; a draft keeps your edits.",
                 w,
             )
             .into_owned(),

@@ -19,11 +19,13 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     if let Some(catalog) = &app.catalog {
         bulk.form.set_catalog(catalog.clone());
     }
+    let workspace_id = bulk.draft_id();
     app.bulk = Some(bulk);
     app.screen = crate::tui::route::Screen::Bulk;
     app.status = None;
-    app.info("One form for every marked workspace; no draft is kept for a bulk edit.");
-    vec![]
+    app.info("One form for every marked workspace.");
+    // A draft of these same workspaces' bulk edit, left by a gone session, is offered.
+    vec![Effect::LoadDraft { workspace_id }]
 }
 
 /// `u` on a batch in the history: a Review undoing its landed parts (`items`, each with the

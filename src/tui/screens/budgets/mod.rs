@@ -4,6 +4,7 @@
 //! ([`crate::tui::flow`]: Review → Sending → Conflict → Result), and the hints the chrome
 //! builds the hint bar and help from. The I/O of its effects is in `runner.rs`.
 
+mod draft;
 pub mod runner;
 pub mod view;
 

@@ -134,6 +134,11 @@ impl Bulk {
         }
     }
 
+    /// The id its draft is kept under: the same marked workspaces find it again.
+    pub fn draft_id(&self) -> String {
+        crate::state::drafts::bulk_id(self.workspaces.iter().map(Workspace::id))
+    }
+
     /// The Review showing, if it is.
     pub fn reviewing(&self) -> Option<&review::BulkReview> {
         match &self.phase {
@@ -164,7 +169,7 @@ impl Bulk {
         }
     }
 
-    /// Edits in the form not sent yet: leaving loses them (a bulk edit keeps no draft).
+    /// Edits in the form not sent yet (kept as a draft under [`Bulk::draft_id`]).
     pub fn unsaved(&self) -> usize {
         match &self.phase {
             Phase::Form => self.form.modified_count(),

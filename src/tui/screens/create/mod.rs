@@ -61,6 +61,42 @@ impl CreateForm {
         usize::from(!self.name.is_empty()) + usize::from(self.slug_edited && !self.slug.is_empty())
     }
 
+    /// What was typed, as a draft (a slug that only follows the name is left out).
+    pub fn draft(&self, host: &str) -> Option<crate::state::drafts::Draft> {
+        use crate::state::drafts::{Draft, NEW_WORKSPACE};
+        if self.unsaved() == 0 {
+            return None;
+        }
+        let mut d = Draft::empty(host, NEW_WORKSPACE, Value::Null);
+        d.fields.insert("name".into(), json!(self.name));
+        if self.slug_edited {
+            d.fields.insert("slug".into(), json!(self.slug));
+        }
+        Some(d)
+    }
+
+    /// Puts a draft's name and slug back (the slug follows the name when the draft has none).
+    pub fn restore(&mut self, draft: &crate::state::drafts::Draft) {
+        let text = |k: &str| {
+            draft
+                .fields
+                .get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        self.name = text("name").unwrap_or_default();
+        match text("slug") {
+            Some(slug) => {
+                self.slug = slug;
+                self.slug_edited = true;
+            }
+            None => {
+                self.slug_edited = false;
+                self.follow();
+            }
+        }
+    }
+
     pub fn valid(&self) -> bool {
         self.error(0).is_none() && self.error(1).is_none()
     }

@@ -358,6 +358,7 @@ impl FormState {
                 .iter()
                 .filter_map(|f| Some((f.spec.name.to_string(), f.unparsed.as_ref()?.0.clone())))
                 .collect(),
+            tabs: Default::default(),
         })
     }
 

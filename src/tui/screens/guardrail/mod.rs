@@ -4,6 +4,7 @@
 //! A 404 on reading means "not configured yet: the account's policy applies" and the form starts
 //! empty (the first write creates it). Pure: its I/O is in `runner.rs`.
 
+mod draft;
 pub mod runner;
 pub mod view;
 

@@ -10,8 +10,10 @@ use crate::admin::keys::Key;
 use crate::admin::members::{self, Member, MemberRow, OrgMember};
 use crate::config::Action;
 use crate::config::keys::{HELP_HINT, MemberAddKey, MembersKey, QUIT_HINT};
+use crate::state::drafts::TabDraft;
 use crate::tui::screens::admin_write::{AdminRequest, AdminWrite};
 use crate::tui::screens::tabs::TabState;
+use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 /// What the first visit reads: the members, the organisation, the keys (R6) and which
@@ -45,7 +47,12 @@ pub struct MembersTab {
     pub adding: Option<AddPick>,
 }
 
-impl TabState for MembersTab {}
+impl TabState for MembersTab {
+    /// The people chosen to add or marked for removal: a selection is work too.
+    fn unsaved(&self) -> usize {
+        self.draft().map_or(0, |d| d.len())
+    }
+}
 
 impl MembersTab {
     pub fn loaded(&mut self, result: Result<MembersData, String>) {
@@ -56,6 +63,60 @@ impl MembersTab {
         self.data = Some(result);
         self.marked.clear();
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// The selection as a draft: the user ids chosen to add and marked for removal.
+    pub fn draft(&self) -> Option<TabDraft> {
+        let ids = |set: &BTreeSet<String>| Value::from(set.iter().cloned().collect::<Vec<_>>());
+        let mut edits = Map::new();
+        if !self.marked.is_empty() {
+            edits.insert("remove".into(), ids(&self.marked));
+        }
+        if let Some(pick) = self.adding.as_ref().filter(|p| !p.chosen.is_empty()) {
+            edits.insert("add".into(), ids(&pick.chosen));
+        }
+        (!edits.is_empty()).then_some(TabDraft {
+            base: Value::Null,
+            edits,
+        })
+    }
+
+    /// Marks again who a draft chose, among who can still be chosen: members to remove must
+    /// still be members, people to add must be in the organisation and not members yet (the
+    /// add list opens on them). How many of the draft's choices could not be kept.
+    pub fn restore_draft(&mut self, draft: &TabDraft) -> usize {
+        let ids = |key: &str| -> Vec<String> {
+            draft
+                .edits
+                .get(key)
+                .and_then(Value::as_array)
+                .map_or(vec![], |a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+        };
+        let (remove, add) = (ids("remove"), ids("add"));
+        let here: BTreeSet<String> = self.rows.iter().map(|r| r.member.user_id.clone()).collect();
+        let org: BTreeSet<String> = self.org().iter().map(|o| o.id.clone()).collect();
+        self.marked = remove
+            .iter()
+            .filter(|u| here.contains(*u))
+            .cloned()
+            .collect();
+        let chosen: BTreeSet<String> = add
+            .iter()
+            .filter(|u| org.contains(*u) && !here.contains(*u))
+            .cloned()
+            .collect();
+        let kept = self.marked.len() + chosen.len();
+        if !chosen.is_empty() {
+            self.adding = Some(AddPick {
+                chosen,
+                ..AddPick::default()
+            });
+        }
+        remove.len() + add.len() - kept
     }
 
     fn org(&self) -> &[OrgMember] {

@@ -7,7 +7,8 @@
 //! [`hints`], [`Tabs::unsaved`] and [`view::draw`] (the compiler lists them once the `Scope` exists).
 
 use crate::config::{Action, Scope};
-use std::collections::BTreeSet;
+use crate::state::drafts::TabDraft;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Tab {
@@ -70,6 +71,18 @@ impl Tab {
         })
     }
 
+    /// The name of this tab's part of a workspace's draft (Settings' edits are the draft's
+    /// own fields).
+    pub fn draft_key(self) -> &'static str {
+        match self {
+            Tab::Settings => "settings",
+            Tab::Budgets => "budgets",
+            Tab::Members => "members",
+            Tab::Keys => "keys",
+            Tab::Guardrail => "guardrail",
+        }
+    }
+
     /// Whose keys are commands on this tab (the Settings tab is the form).
     pub fn scope(self) -> Scope {
         match self {
@@ -99,15 +112,105 @@ pub struct Tabs {
     pub members: crate::tui::screens::members_tab::MembersTab,
     pub keys: crate::tui::screens::keys_tab::KeysTab,
     pub guardrail: Option<crate::tui::screens::guardrail::GuardrailState>,
+    /// A restored draft's edits of tabs not loaded yet, by [`Tab::draft_key`]: put back when
+    /// their tab has loaded ([`Tabs::apply_pending`]), kept in the draft until then.
+    pub pending: BTreeMap<String, TabDraft>,
 }
 
 impl Tabs {
     /// Unsaved edits on the tabs other than Settings (the form counts its own).
     pub fn unsaved(&self) -> usize {
-        self.budgets.as_ref().map_or(0, |b| b.unsaved())
-            + self.members.unsaved()
-            + self.keys.unsaved()
-            + self.guardrail.as_ref().map_or(0, |g| g.unsaved())
+        self.drafts().values().map(TabDraft::len).sum::<usize>() + self.keys.unsaved()
+    }
+
+    /// The tabs' unsaved edits, by tab: a loaded tab's own, else what a restored draft
+    /// holds for it.
+    pub fn drafts(&self) -> BTreeMap<String, TabDraft> {
+        let mut out = self.pending.clone();
+        let loaded = [
+            (
+                Tab::Budgets,
+                self.budgets
+                    .as_ref()
+                    .filter(|b| !b.phase.is_loading())
+                    .map(|b| b.draft()),
+            ),
+            (
+                Tab::Guardrail,
+                self.guardrail
+                    .as_ref()
+                    .filter(|g| !g.phase.is_loading())
+                    .map(|g| g.draft()),
+            ),
+            (
+                Tab::Members,
+                matches!(self.members.data, Some(Ok(_))).then(|| self.members.draft()),
+            ),
+        ];
+        for (tab, draft) in loaded {
+            match draft {
+                Some(Some(d)) => out.insert(tab.draft_key().to_string(), d),
+                Some(None) => out.remove(tab.draft_key()),
+                None => None,
+            };
+        }
+        out
+    }
+
+    /// Drops every tab's unsaved edits (leaving with "discard").
+    pub fn discard(&mut self) {
+        self.pending.clear();
+        if let Some(b) = &mut self.budgets {
+            b.discard();
+        }
+        if let Some(g) = &mut self.guardrail {
+            g.discard();
+        }
+        self.members.marked.clear();
+        self.members.adding = None;
+    }
+
+    /// Puts the pending edits of each tab that has loaded back into it: one line each for
+    /// the person (what was restored, and where the server changed meanwhile).
+    pub fn apply_pending(&mut self) -> Vec<String> {
+        let mut said = Vec::new();
+        let moved_line = |tab: Tab, moved: Vec<&str>| {
+            if moved.is_empty() {
+                format!("{}: the draft's edits are back", tab.label())
+            } else {
+                format!(
+                    "{}: the server changed {} since the draft — sending shows both values first",
+                    tab.label(),
+                    moved.join(", ")
+                )
+            }
+        };
+        if let Some(b) = self.budgets.as_mut().filter(|b| !b.phase.is_loading())
+            && let Some(d) = self.pending.remove(Tab::Budgets.draft_key())
+        {
+            said.push(moved_line(Tab::Budgets, b.restore_draft(&d)));
+        }
+        if let Some(g) = self.guardrail.as_mut().filter(|g| !g.phase.is_loading())
+            && let Some(d) = self.pending.remove(Tab::Guardrail.draft_key())
+        {
+            let moved = g.restore_draft(&d);
+            let moved = moved
+                .iter()
+                .map(|f| crate::admin::guardrail::label(f))
+                .collect();
+            said.push(moved_line(Tab::Guardrail, moved));
+        }
+        if matches!(self.members.data, Some(Ok(_)))
+            && let Some(d) = self.pending.remove(Tab::Members.draft_key())
+        {
+            said.push(match self.members.restore_draft(&d) {
+                0 => moved_line(Tab::Members, vec![]),
+                n => format!(
+                    "Members: the draft's choices are back, but for {n} no longer possible (already added or removed)"
+                ),
+            });
+        }
+        said
     }
 }
 
