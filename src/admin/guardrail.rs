@@ -69,6 +69,61 @@ pub fn label(field: &str) -> &str {
     }
 }
 
+/// What a field does, in the API docs' words (admin.yaml), for the tab's detail panel.
+pub fn help(field: &str) -> &'static str {
+    match field {
+        "allowed_models" => {
+            "Models requests may use (slug or canonical slug); empty allows every model. Comma or space separated."
+        }
+        "ignored_models" => {
+            "Models excluded from routing (slug or canonical slug). Comma or space separated."
+        }
+        "allowed_providers" => "Providers requests may be routed to; empty allows every provider.",
+        "ignored_providers" => "Providers excluded from routing.",
+        "allowed_data_regions" => {
+            "Data regions requests must arrive through: global (openrouter.ai), europe, us."
+        }
+        "enforce_zdr_anthropic"
+        | "enforce_zdr_google"
+        | "enforce_zdr_openai"
+        | "enforce_zdr_xai" => {
+            "Zero data retention for this provider's models: on, off, or inherit (the account's policy)."
+        }
+        "enforce_zdr_other" => {
+            "Zero data retention for models not from Anthropic, OpenAI, Google or xAI: on, off, or inherit."
+        }
+        "allow_safety_retention_google" => {
+            "Whether ZDR-only requests to google/* models may use endpoints that retain prompts for safety monitoring."
+        }
+        "allow_safety_retention_other" => {
+            "Whether ZDR-only requests to other models may use endpoints that retain prompts for safety monitoring."
+        }
+        "enable_free_model_publication" => {
+            "Whether free endpoints that publish prompts are allowed."
+        }
+        "enable_free_model_training" => {
+            "Whether free endpoints that train on request data are allowed."
+        }
+        "enable_paid_model_training" => {
+            "Whether paid endpoints that train on request data are allowed."
+        }
+        "include_byok_in_budgets" => {
+            "Whether spend on your own provider keys (BYOK) counts against the limit."
+        }
+        "limit_usd" => {
+            "The most the keys under this guardrail may spend, in US dollars (0 or more); empty for no limit."
+        }
+        "reset_interval" => "When the limit starts again: daily, weekly, monthly, or never (none).",
+        "content_filters" => {
+            "Custom regex filters (pattern and action: block, redact or flag), edited as JSON in $EDITOR."
+        }
+        "content_filter_builtins" => {
+            "Builtin filters (slug and action), edited as JSON in $EDITOR."
+        }
+        _ => "",
+    }
+}
+
 pub const DATA_REGIONS: &[&str] = &["global", "europe", "us"];
 pub const RESET_INTERVALS: &[&str] = &["daily", "weekly", "monthly"];
 

@@ -794,3 +794,26 @@ fn production_app() -> orws::tui::app::App {
     app.update(app.loaded(Ok(ws)));
     app
 }
+
+/// Item 9: the tab has the form's detail panel — the focused field's name and the API's, what
+/// it does, and the server's value once the edit differs from it.
+#[test]
+fn the_detail_panel_names_the_focused_field_and_the_servers_value_when_edited() {
+    let mut s = loaded(Some(held()));
+    let theme = orws::tui::theme::Theme::new(false);
+    let text = |s: &orws::tui::screens::guardrail::GuardrailState| {
+        orws::tui::screens::guardrail::view::lines(s, &theme, (98, 28), "e", None)
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    focus(&mut s, "limit_usd");
+    let shown = text(&s);
+    assert_has(&shown, "── Limit (USD) · limit_usd ");
+    assert_has(&shown, "in US dollars");
+    assert!(!shown.contains("On the server"), "{shown}");
+    type_into(&mut s, "limit_usd", "75");
+    let held_limit = held()["limit_usd"].to_string();
+    assert_has(&text(&s), &format!("On the server: {held_limit}"));
+}

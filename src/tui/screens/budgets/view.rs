@@ -142,8 +142,54 @@ pub fn draw(
     read_only: Option<&str>,
     theme: &Theme,
 ) {
-    let lines = lines(s, read_only, theme);
+    let mut lines = lines(s, read_only, theme);
+    if s.phase == Phase::Edit {
+        lines.extend(detail(s, area.width.saturating_sub(2) as usize, theme));
+    }
     crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 2 Budgets ", theme);
+}
+
+/// The focused row's detail panel: what the limit means, the server's value if edited.
+pub fn detail(s: &BudgetsState, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let (label, api, help) = match s.focus {
+        0 => (
+            "Daily limit",
+            "daily",
+            "The most this workspace may spend in a UTC day; it starts again at 00:00 UTC. Each limit must be above the narrower ones.",
+        ),
+        1 => (
+            "Weekly limit",
+            "weekly",
+            "The most this workspace may spend in a week; it must be above the daily limit.",
+        ),
+        2 => (
+            "Monthly limit",
+            "monthly",
+            "The most this workspace may spend in a month; it must be above the weekly and daily limits.",
+        ),
+        3 => (
+            "Lifetime limit",
+            "lifetime",
+            "The most this workspace may ever spend; it never starts again.",
+        ),
+        _ => (
+            "Include BYOK",
+            "include_byok_in_budgets",
+            "Whether spend on your own provider keys (BYOK) counts against every budget of this workspace.",
+        ),
+    };
+    let server = s.modified(s.focus).then(|| match s.focus {
+        4 => match s.held.include_byok {
+            Some(true) => "on".to_string(),
+            _ => "off".to_string(),
+        },
+        r => s
+            .held
+            .limits
+            .get(Interval::ALL[r])
+            .map_or_else(|| "none".to_string(), crate::admin::budgets::usd),
+    });
+    tab_write::detail_lines(label, api, help, server, width, theme)
 }
 
 /// The write's phase in the one write flow: its review, sending, conflict or result.

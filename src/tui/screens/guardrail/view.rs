@@ -65,10 +65,12 @@ pub fn lines(
                 ));
             }
             let suggestions = s.suggestions();
+            let detail = detail(s, theme, width, editor_key);
             let room = rows
                 .saturating_sub(
                     rules.len()
                         + suggestions.len()
+                        + detail.len()
                         + usize::from(s.status.is_some())
                         + usize::from(fresh),
                 )
@@ -116,6 +118,7 @@ pub fn lines(
             for r in rules {
                 out.push(Line::styled(format!("✗ {r}"), theme.error));
             }
+            out.extend(detail);
         }
         Phase::Write(flow) => match &flow.phase {
             FlowPhase::Review => {
@@ -200,6 +203,17 @@ pub fn lines(
         out.push(Line::styled(st.clone(), theme.warning));
     }
     out
+}
+
+/// The focused field's detail panel: its name, what it does, the server's value if edited.
+fn detail(s: &GuardrailState, theme: &Theme, width: usize, editor_key: &str) -> Vec<Line<'static>> {
+    use crate::admin::guardrail::{help, label};
+    let field = s.field(s.focus);
+    let server = s.modified(s.focus).then(|| {
+        let held = super::entries_of(s.base.as_ref());
+        entry_text(&held[s.focus], editor_key)
+    });
+    tab_write::detail_lines(label(field), field, help(field), server, width, theme)
 }
 
 pub fn draw(

@@ -296,6 +296,42 @@ pub fn row_marks(
     (format!("{pointer}{mark}"), style)
 }
 
+/// The detail panel under a tab's fields, as the Settings form has: the focused field's name
+/// (and the API's), what it does, and the server's value when the edit differs from it.
+pub fn detail_lines(
+    label: &str,
+    api: &str,
+    help: &str,
+    server: Option<String>,
+    width: usize,
+    theme: &crate::tui::theme::Theme,
+) -> Vec<ratatui::text::Line<'static>> {
+    use ratatui::text::Line;
+    let head = if label == api {
+        format!("── {label} ")
+    } else {
+        format!("── {label} · {api} ")
+    };
+    let fill = width.saturating_sub(crate::tui::view::text::width(&head));
+    let mut out = vec![Line::styled(
+        format!("{head}{}", "─".repeat(fill)),
+        theme.heading,
+    )];
+    out.extend(crate::tui::view::text::wrap_owned(
+        &[(help, theme.dim)],
+        width.max(10),
+        3,
+    ));
+    if let Some(v) = server {
+        out.extend(crate::tui::view::text::wrap_owned(
+            &[(&format!("On the server: {v}"), theme.label)],
+            width.max(10),
+            2,
+        ));
+    }
+    out
+}
+
 /// A write's Review as lines: the heading (an undo says so; `more` is what else it says), the
 /// table of what changes (`rows`), the exact requests as they go on the wire (`wire`), and under
 /// read-only the note that nothing is sent.
