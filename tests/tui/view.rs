@@ -735,3 +735,32 @@ fn the_help_scrolls_at_60x20() {
     key(&mut app, KeyCode::Char('x'));
     assert_eq!(app.overlay, None);
 }
+
+/// Was: at 60×20 the help's second column cut every description ("go to …"). Now a description
+/// wraps under itself (or under its key where the column is narrow): scrolled from top to
+/// bottom, no line of the help is cut, at 60×20 and 80×24.
+#[test]
+fn no_help_description_is_cut_at_small_sizes() {
+    for size in [(60, 20), (80, 24)] {
+        let mut app = form_on(production());
+        key(&mut app, KeyCode::Char('?'));
+        let mut seen = String::new();
+        for _ in 0..40 {
+            let text = screen(&app, size);
+            let body: Vec<&str> = text.lines().filter(|l| l.starts_with('│')).collect();
+            assert!(
+                body.iter().all(|l| !l.contains('…')),
+                "cut at {size:?}:\n{text}"
+            );
+            seen.push_str(&text);
+            key(&mut app, KeyCode::Char('j'));
+        }
+        for whole in [
+            "go to tab 1–5",
+            "history of applied",
+            "done, keeping the text",
+        ] {
+            assert_has(&seen, whole);
+        }
+    }
+}

@@ -189,35 +189,53 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let (lk, lw) = column_width(left);
     let (rk, rw) = column_width(right);
     let body_w = if right.is_empty() { lw } else { lw + 4 + rw };
+    // The box's inside once it fits the screen (2 for the border, 2 for the padding): a
+    // column narrower than its descriptions wraps them under themselves, never cuts them.
+    let inner_w = (body_w + 4).min(area.width).saturating_sub(4);
+    let split = if right.is_empty() {
+        inner_w
+    } else if lw + 2 + rw <= inner_w {
+        lw + 2
+    } else {
+        // Too narrow for both: the columns share the room by what they need, unless the
+        // left (the screen's own keys, never scrolled) would then outgrow the screen.
+        let share = (u32::from(inner_w) * u32::from(lw) / u32::from(lw + rw)) as u16;
+        let shared = share.max(lk + 14).min(lw + 2);
+        if column_lines(left, lk, shared, theme).len() as u16 <= room {
+            shared
+        } else {
+            (lw + 2).min(inner_w)
+        }
+    };
+    let right_w = inner_w.saturating_sub(split + 2);
+    let left_lines = column_lines(left, lk, split, theme);
+    let right_lines = column_lines(right, rk, right_w, theme);
     // A small terminal: the right column (the rest of the screen's keys first, then the text
     // keys) scrolls with `j k PgUp PgDn` when it is longer than the screen.
-    let max = column_height(right).saturating_sub(room);
+    let max = (right_lines.len() as u16).saturating_sub(room);
     app.drawn.borrow_mut().help_scroll_max = max;
     let skip = app.help_scroll.min(max);
-    let body_h = column_height(left).max(column_height(right)).min(room);
+    let body_h = (left_lines.len().max(right_lines.len()) as u16).min(room);
     let rect = centered(area, body_w + 4, body_h + 2);
     let inner = popup(buf, rect, "Keys", theme);
     let inner = padded(inner, 1, 1);
-    let split = if right.is_empty() {
-        inner.width
-    } else {
-        (lw + 2).min(inner.width)
-    };
-    draw_column(
-        buf,
-        Rect {
-            width: split,
-            ..inner
-        },
-        left,
-        lk,
-        0,
-        theme,
-    );
+    for (y, line) in left_lines.iter().enumerate() {
+        put(
+            buf,
+            Rect {
+                width: split,
+                ..inner
+            },
+            y as u16,
+            line,
+        );
+    }
     if !right.is_empty() {
         let x = inner.x + split + 2;
         let col = Rect::new(x, inner.y, inner.right().saturating_sub(x), inner.height);
-        draw_column(buf, col, right, rk, skip, theme);
+        for (y, line) in right_lines.iter().skip(skip as usize).enumerate() {
+            put(buf, col, y as u16, line);
+        }
     }
     // On the bottom border, where it takes no row from the keys.
     let foot = if max > 0 {
@@ -230,28 +248,39 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     put(buf, row, 0, &Line::styled(foot, theme.dim));
 }
 
-/// Draws the sections from their `skip`th line on.
-fn draw_column(
-    buf: &mut Buffer,
-    area: Rect,
-    sections: &[Section],
-    key_w: u16,
-    skip: u16,
-    theme: &Theme,
-) {
-    let mut lines: Vec<Line> = Vec::new();
-    for s in sections {
+/// A column's lines at `width`: each section's title, then its keys. A description wraps under
+/// itself; where too little room is left beside the keys, it goes on the lines under its key.
+fn column_lines(sections: &[Section], key_w: u16, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    const NARROWEST: usize = 14;
+    let (key_w, width) = (key_w as usize, width as usize);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for (i, s) in sections.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
         lines.push(Line::styled(s.title, theme.heading));
         for (k, what) in &s.entries {
-            let what_w = area.width.saturating_sub(key_w) as usize;
-            lines.push(Line::from(vec![
-                Span::styled(pad(k, key_w as usize), theme.key),
-                Span::styled(truncate(what, what_w), theme.label),
-            ]));
+            let beside = width.saturating_sub(key_w);
+            let (lead, what_w, under) = if beside >= NARROWEST || width <= key_w + 1 {
+                (key_w, beside.max(1), false)
+            } else {
+                (2, width.saturating_sub(2).max(1), true)
+            };
+            let parts = crate::tui::view::text::wrap_owned(&[(what, theme.label)], what_w, 8);
+            if under {
+                lines.push(Line::styled(truncate(k, width).into_owned(), theme.key));
+            }
+            for (j, part) in parts.into_iter().enumerate() {
+                let head = if j == 0 && !under {
+                    Span::styled(pad(k, key_w), theme.key)
+                } else {
+                    Span::raw(" ".repeat(lead))
+                };
+                let mut spans = vec![head];
+                spans.extend(part.spans);
+                lines.push(Line::from(spans));
+            }
         }
-        lines.push(Line::default());
     }
-    for (y, line) in lines.iter().skip(skip as usize).enumerate() {
-        put(buf, area, y as u16, line);
-    }
+    lines
 }
