@@ -74,14 +74,18 @@ pub fn draw(
         .zip(&marks)
         .map(|(&(name, before, after), &(mark, mark_style))| {
             if is_long_text(before) || is_long_text(after) {
-                let parts = diff_pieces(before, after, theme);
-                let pieces: Vec<Piece> = parts.iter().map(|(t, s)| (t.as_str(), *s)).collect();
-                let cells: [&[Piece]; 3] = [
+                // Side by side, each text in its own column: the removed words marked in
+                // BEFORE, the added ones in AFTER.
+                let (was, now) = diff_pieces(before, after, theme);
+                let was: Vec<Piece> = was.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+                let now: Vec<Piece> = now.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+                let cells: [&[Piece]; 4] = [
                     &[(label(name), theme.label)],
-                    &pieces,
+                    &was,
+                    &now,
                     &[(mark, mark_style)],
                 ];
-                Row::new(&widths, &cells, &[1, 2, 1], 8)
+                Row::new(&widths, &cells, &[], 8)
             } else {
                 let (b, a) = (named(name, before), named(name, after));
                 let (bt, at) = (one_line(&b.text), one_line(&a.text));
@@ -156,25 +160,25 @@ fn mark(
     }
 }
 
-/// A word diff: removed words `[-…-]` and crossed out, added words `{+…+}` and bold.
-fn diff_pieces(
-    before: Option<&Value>,
-    after: Option<&Value>,
-    theme: &Theme,
-) -> Vec<(String, Style)> {
+/// A word diff as the two columns show it: the before text with its removed words `[-…-]` and
+/// crossed out, the after text with its added words `{+…+}` and bold.
+type Pieces = Vec<(String, Style)>;
+
+fn diff_pieces(before: Option<&Value>, after: Option<&Value>, theme: &Theme) -> (Pieces, Pieces) {
     let text = |v: Option<&Value>| match v {
         Some(Value::String(s)) => s.clone(),
         other => named("", other).text.into_owned(),
     };
-    let mut out = Vec::new();
+    let (mut was, mut now) = (Vec::new(), Vec::new());
     for (part, s) in word_diff(&text(before), &text(after)) {
-        let (open, close, style) = match part {
+        let (open, close, style, out) = match part {
             DiffPart::Same => {
-                out.push((s, theme.label));
+                was.push((s.clone(), theme.label));
+                now.push((s, theme.label));
                 continue;
             }
-            DiffPart::Removed => ("[-", "-]", theme.removed),
-            DiffPart::Added => ("{+", "+}", theme.added),
+            DiffPart::Removed => ("[-", "-]", theme.removed, &mut was),
+            DiffPart::Added => ("{+", "+}", theme.added, &mut now),
         };
         // Spaces around the changed words stay outside the markers.
         let core = s.trim();
@@ -188,7 +192,7 @@ fn diff_pieces(
         out.push((format!("{open}{core}{close}"), style));
         out.push((s[end..].to_string(), theme.label));
     }
-    out
+    (was, now)
 }
 
 /// Remote changes taken in before the PATCH, and the server's echo warnings.
