@@ -43,6 +43,16 @@ pub struct TabDraft {
     pub edits: Map<String, Value>,
 }
 
+/// `into[key]` becomes `from[key]` (absent stays absent), where both are objects.
+fn take_base(into: &mut Value, from: &Value, key: &str) {
+    if let Value::Object(into) = into {
+        match from.get(key) {
+            Some(v) => into.insert(key.to_string(), v.clone()),
+            None => into.remove(key),
+        };
+    }
+}
+
 /// The draft id of the new-workspace form (a workspace id is a uuid, never this).
 pub const NEW_WORKSPACE: &str = "new-workspace";
 
@@ -84,6 +94,45 @@ impl Draft {
                 .filter(|k| !self.fields.contains_key(*k))
                 .count()
             + self.tabs.values().map(TabDraft::len).sum::<usize>()
+    }
+
+    /// This draft's edits with a `newer` one's over them: where both edit a field the newer
+    /// value wins; every other edit of either is kept, each with the base it was made on (so
+    /// a restore checks it against what its own session saw).
+    pub fn merge(self, newer: Draft) -> Draft {
+        let mut merged = newer;
+        let edits = |d: &Draft, k: &str| d.fields.contains_key(k) || d.unparsed.contains_key(k);
+        let older_keys: Vec<String> = self
+            .fields
+            .keys()
+            .chain(self.unparsed.keys())
+            .cloned()
+            .collect();
+        for k in older_keys {
+            if edits(&merged, &k) {
+                continue;
+            }
+            if let Some(v) = self.fields.get(&k) {
+                merged.fields.insert(k.clone(), v.clone());
+            }
+            if let Some(t) = self.unparsed.get(&k) {
+                merged.unparsed.insert(k.clone(), t.clone());
+            }
+            take_base(&mut merged.base, &self.base, &k);
+        }
+        for (tab, old) in self.tabs {
+            let into = merged.tabs.entry(tab).or_insert_with(|| TabDraft {
+                base: old.base.clone(),
+                edits: Map::new(),
+            });
+            for (k, v) in old.edits {
+                if !into.edits.contains_key(&k) {
+                    take_base(&mut into.base, &old.base, &k);
+                    into.edits.insert(k, v);
+                }
+            }
+        }
+        merged
     }
 
     /// An empty draft of `workspace_id` on `host`, over `base`.
@@ -162,8 +211,8 @@ fn owner_of(path: &Path) -> Option<&str> {
 pub struct Offer {
     pub draft: Draft,
     pub path: PathBuf,
-    /// Older drafts of this workspace whose writers are gone too: they go with the offered
-    /// one (restored or discarded), so stale edits never come back one at a time.
+    /// Older drafts of this workspace whose writers are gone too: their edits are merged into
+    /// the offered draft, and their files go with it (restored or discarded).
     pub older: Vec<PathBuf>,
 }
 
@@ -317,14 +366,22 @@ impl DraftStore {
                 Ok(draft) if draft.is_empty() => {
                     let _ = remove_file(&path);
                 }
+                // Every dead draft's edits are offered, merged: none is lost unseen.
                 Ok(draft) => match &mut found.offer {
                     Some(o) if draft.saved_at > o.draft.saved_at => {
                         let mut older = std::mem::take(&mut o.older);
                         older.push(std::mem::replace(&mut o.path, path));
-                        o.draft = draft;
+                        let was =
+                            std::mem::replace(&mut o.draft, Draft::empty("", "", Value::Null));
+                        o.draft = was.merge(draft);
                         o.older = older;
                     }
-                    Some(o) => o.older.push(path),
+                    Some(o) => {
+                        let newer =
+                            std::mem::replace(&mut o.draft, Draft::empty("", "", Value::Null));
+                        o.draft = draft.merge(newer);
+                        o.older.push(path);
+                    }
                     None => {
                         found.offer = Some(Offer {
                             draft,
@@ -502,6 +559,41 @@ mod tests {
         let me = DraftStore::open_as(dir.path(), "me").unwrap();
         let found = me.find("openrouter.ai", "u-1");
         assert_eq!(found.offer.unwrap().draft.fields["name"], json!("new"));
+    }
+
+    /// Two windows quit keeping their drafts, one with a name, one with a budget: the next
+    /// open is offered both edits, the newer value where they overlap, each on its own base.
+    #[test]
+    fn dead_drafts_are_offered_merged_none_lost_unseen() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = DraftStore::open_as(dir.path(), "a").unwrap();
+        let mut from_a = named("From A", "2026-11-29T10:00:00Z");
+        from_a.base = json!({"id": "u-1", "name": "A", "description": "old"});
+        from_a.fields.insert("description".into(), json!("from A"));
+        a.save(&from_a).unwrap();
+        let b = DraftStore::open_as(dir.path(), "b").unwrap();
+        let mut from_b = named("From B", "2026-11-29T11:00:00Z");
+        from_b.base = json!({"id": "u-1", "name": "A", "description": "changed"});
+        from_b.fields.remove("name");
+        from_b.tabs.insert(
+            "budgets".into(),
+            TabDraft {
+                base: json!({"weekly": 150}),
+                edits: json!({"weekly": "145"}).as_object().unwrap().clone(),
+            },
+        );
+        b.save(&from_b).unwrap();
+        drop((a, b));
+        let me = DraftStore::open_as(dir.path(), "me").unwrap();
+        let offer = me.find("openrouter.ai", "u-1").offer.unwrap();
+        let d = &offer.draft;
+        assert_eq!(d.fields["name"], json!("From A"), "only A edited the name");
+        assert_eq!(d.fields["description"], json!("from A"));
+        // Each edit keeps the base its session saw.
+        assert_eq!(d.base["description"], json!("old"));
+        assert_eq!(d.tabs["budgets"].edits["weekly"], json!("145"));
+        assert_eq!(d.saved_at, "2026-11-29T11:00:00Z");
+        assert_eq!(offer.older.len(), 1);
     }
 
     /// Taking the offered draft (restored, then our own written; or discarded) takes the

@@ -564,7 +564,8 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
     let text = draw(&app, 80, 24);
     assert_has(&text, "/members/add");
     assert_has(&text, r#""u4""#);
-    // Sent, the list is read again.
+    // Sent, the list is read again, and the choice (kept through the Review) is no longer
+    // unsaved: its draft goes.
     key(&mut app, KeyCode::Enter);
     let effects = app.update(Msg::AdminSent(Ok(vec![
         orws::tui::screens::admin_write::AdminAnswer::MembersAdded(orws::write::request::Members(
@@ -573,7 +574,7 @@ fn a_filters_the_organisation_space_marks_several_and_s_reviews_the_exact_post()
     ])));
     assert!(matches!(
         effects.as_slice(),
-        [Effect::RecordWrite(r), Effect::LoadMembers(_)]
+        [Effect::RecordWrite(r), Effect::LoadMembers(_), Effect::DeleteDraft { .. }]
             if r.kind == orws::state::history::Kind::Members
                 && r.patch["requests"][0]["path"].as_str().is_some_and(|p| p.ends_with("/members/add"))
     ));
@@ -781,19 +782,23 @@ fn n_creates_the_slug_follows_the_name_until_edited_and_s_reviews_the_exact_post
         serde_json::json!({"id": "new-id", "name": "My Team qs!", "slug": "my-team"}),
     )
     .unwrap();
-    app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Created(Box::new(
+    // Landed: the typing is no longer unsaved, and its draft goes at once (a kill on the
+    // result must not leave it to be offered, and sent, again).
+    let effects = app.update(Msg::AdminSent(Ok(vec![AdminAnswer::Created(Box::new(
         created,
     ))])));
+    assert!(
+        effects.contains(&Effect::DeleteDraft {
+            workspace_id: orws::state::drafts::NEW_WORKSPACE.into()
+        }),
+        "{effects:?}"
+    );
+    assert_eq!(app.unsaved_on_leave(true), 0);
     assert!(draw(&app, 80, 24).contains("created My Team qs! (my-team)"));
-    // It opens like any other workspace, and the typing's draft goes.
+    // It opens like any other workspace.
     assert_eq!(
         key(&mut app, KeyCode::Enter),
-        vec![
-            Effect::LoadWorkspace("new-id".into()),
-            Effect::DeleteDraft {
-                workspace_id: orws::state::drafts::NEW_WORKSPACE.into()
-            }
-        ]
+        vec![Effect::LoadWorkspace("new-id".into())]
     );
     assert!(app.create.is_none());
 }
@@ -1160,4 +1165,37 @@ fn a_member_selection_is_kept_in_the_draft_and_restored_when_the_tab_loads() {
         &app.status.clone().unwrap().text,
         "Members: the draft's edits are back",
     );
+}
+
+/// Was: `Esc` in the add list dropped the people marked, with no question (and their draft).
+/// Now they are kept: counted, in the draft, and `a` opens the list on them again; a Review
+/// left with Esc keeps them too.
+#[test]
+fn closing_the_add_list_keeps_who_was_chosen() {
+    let mut app = members_tab(None);
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char(' '));
+    let chosen = app.tabs.members.adding.as_ref().unwrap().chosen.clone();
+    assert_eq!(chosen.len(), 2);
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(app.tabs.members.adding.is_none());
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::DeleteDraft { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(app.unsaved(), 2);
+    assert_has(&app.status.clone().unwrap().text, "2 chosen to add, kept");
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.tabs.members.adding.as_ref().unwrap().chosen, chosen);
+    // Reviewed, then left: still chosen.
+    key(&mut app, KeyCode::Char('s'));
+    assert!(app.admin.is_some());
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.unsaved(), 2);
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.tabs.members.adding.as_ref().unwrap().chosen, chosen);
 }

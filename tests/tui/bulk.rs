@@ -440,12 +440,8 @@ fn enter_on_the_review_starts_the_batch_and_no_letter_does() {
         assert!(effects.is_empty(), "{c} did {effects:?}");
     }
     let effects = key(&mut app, KeyCode::Enter);
-    // Sent, the edits are no longer a draft.
-    let [
-        Effect::Bulk(BulkEffect::Run(items, None)),
-        Effect::DeleteDraft { .. },
-    ] = effects.as_slice()
-    else {
+    // The draft stays while the batch runs (a kill mid-batch keeps the edits).
+    let [Effect::Bulk(BulkEffect::Run(items, None))] = effects.as_slice() else {
         panic!("{effects:?}");
     };
     assert_eq!(items.len(), 2);
@@ -603,9 +599,16 @@ fn the_result_lists_each_workspace_and_retry_and_undo_pick_theirs() {
     ];
     let effects = app.update(Msg::Bulk(BulkMsg::Finished(outcomes)));
     let [Effect::Bulk(BulkEffect::Record { outcomes: recorded })] = effects.as_slice() else {
-        panic!("one history record: {effects:?}");
+        panic!("one history record, and the draft kept: {effects:?}");
     };
     assert_eq!(recorded.len(), 3);
+    // Not landed everywhere: the edits stay unsaved (the quit question asks) and drafted.
+    assert_eq!(
+        app.unsaved(),
+        app.bulk.as_ref().unwrap().form.modified_count()
+    );
+    assert!(app.unsaved() > 0);
+    assert!(app.drafts_now()[0].1.is_some());
     assert_eq!(input::context(&app), Ok(Scope::Result));
     let text = screen(&app, (80, 24));
     assert_has(&text, "1 applied · 1 conflict · 1 failed");

@@ -185,7 +185,10 @@ async fn a_429_slows_the_batch_and_esc_starts_no_new_write() {
     assert_has(&result, "· not started  dev");
     assert_eq!(sort_of(&server, "staging"), json!("price"));
     assert_eq!(sort_of(&server, "dev"), json!("latency"), "never started");
+    // Two workspaces never got the edit: quitting asks, and d lets it go.
     ui.key(KeyCode::Char('q'));
+    ui.wait_for("Quit?", WAIT).await;
+    ui.key(KeyCode::Char('d'));
     task.await.unwrap();
     server.shutdown();
 }

@@ -817,3 +817,29 @@ fn the_detail_panel_names_the_focused_field_and_the_servers_value_when_edited() 
     let held_limit = held()["limit_usd"].to_string();
     assert_has(&text(&s), &format!("On the server: {held_limit}"));
 }
+
+/// Was: the conflict named the fields only. Now each shows the value the edit was made on,
+/// the server's now, and what would have been sent, as the Budgets tab does.
+#[test]
+fn a_conflict_shows_the_three_values_of_each_field() {
+    let mut s = loaded(Some(held()));
+    type_into(&mut s, "limit_usd", "250");
+    review_patch(&mut s);
+    s.act(Action::Submit, None);
+    let mut now = held();
+    now.insert("limit_usd".into(), json!(300));
+    s.update(GuardrailMsg::Conflict {
+        fields: vec!["limit_usd".into()],
+        now: Some(now),
+    });
+    let theme = orws::tui::theme::Theme::new(false);
+    let text: String = orws::tui::screens::guardrail::view::lines(&s, &theme, (98, 28), "e", None)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let read = held()["limit_usd"].to_string();
+    assert_has(
+        &text,
+        &format!("Limit (USD): you read {read}, the server now holds 300; yours: 250"),
+    );
+}

@@ -151,12 +151,16 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
                     AdminAnswer::KeyDeleted(hash) => app.tabs.keys.remove(hash),
                     AdminAnswer::MembersAdded(n) => {
                         summary = format!("applied: {n} added");
+                        // Added: no longer a choice to keep.
+                        app.tabs.members.kept_choice.clear();
                         members_changed = true;
                     }
                     AdminAnswer::WorkspaceDeleted => summary = "deleted".to_string(),
                     AdminAnswer::Created(ws) => {
                         summary = format!("created {} ({})", ws.name(), ws.slug());
                         write.then_open = Some(ws.id().to_string());
+                        // Sent and landed: the typing is no longer unsaved, nor its draft.
+                        app.create = None;
                     }
                     AdminAnswer::MembersRemoved(n) => {
                         summary = format!("applied: {n} removed");

@@ -30,7 +30,7 @@ impl App {
         }
         if let Some(bulk) = self.bulk.as_ref().filter(|b| !b.from_history) {
             let id = bulk.draft_id();
-            let d = (bulk.unsaved() > 0)
+            let d = (bulk.draft_edits() > 0)
                 .then(|| bulk.form.draft(&self.host))
                 .flatten()
                 .map(|mut d| {

@@ -32,7 +32,13 @@ pub fn act(app: &mut App, key: MembersKey) -> Vec<Effect> {
                 }
             }
         }
-        MembersKey::Add if matches!(tab.data, Some(Ok(_))) => tab.adding = Some(AddPick::default()),
+        MembersKey::Add if matches!(tab.data, Some(Ok(_))) => {
+            // Opens on the people chosen before it was closed.
+            tab.adding = Some(AddPick {
+                chosen: std::mem::take(&mut tab.kept_choice),
+                ..AddPick::default()
+            })
+        }
         MembersKey::Add => {}
         MembersKey::Remove => return remove(app),
         MembersKey::Reload => return crate::tui::app::tabs::reload(app),
@@ -117,13 +123,26 @@ pub fn act_add(app: &mut App, key: MemberAddKey) -> Vec<Effect> {
                     ),
                     _ => (vec![], serde_json::Map::new()),
                 };
-                app.tabs.members.adding = None;
+                // Kept until the add lands: leaving the Review loses no one chosen.
+                if let Some(pick) = app.tabs.members.adding.take() {
+                    app.tabs.members.kept_choice = pick.chosen;
+                }
                 let mut write = add_write(&ws, users).with_rows(rows);
                 write.seen = seen;
                 crate::tui::app::admin_write::open(app, write);
             }
         }
-        MemberAddKey::Back => app.tabs.members.adding = None,
+        MemberAddKey::Back => {
+            // Closing the list never drops who was chosen: `a` brings them back.
+            let chosen = app.tabs.members.adding.take().map(|p| p.chosen);
+            if let Some(chosen) = chosen.filter(|c| !c.is_empty()) {
+                let n = chosen.len();
+                app.tabs.members.kept_choice = chosen;
+                app.info(format!(
+                    "{n} chosen to add, kept: a opens the list on them again."
+                ));
+            }
+        }
     }
     vec![]
 }

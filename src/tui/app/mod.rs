@@ -126,9 +126,9 @@ pub enum DraftNotice {
     /// Another running orws has unsaved edits on the workspace.
     #[error("Another orws has unsaved edits on this workspace; its draft is left alone.")]
     HeldElsewhere,
-    /// This many drafts of ended sessions were found; the newest is offered.
+    /// This many drafts of ended sessions were found; their edits are offered as one.
     #[error(
-        "{0} drafts of ended sessions were found on this workspace; the newest is offered, and restoring or discarding it removes all {0}."
+        "{0} drafts of ended sessions were found on this workspace: their edits are offered together (the newest where they overlap)."
     )]
     Older(usize),
 }

@@ -197,15 +197,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     } else if lw + 2 + rw <= inner_w {
         lw + 2
     } else {
-        // Too narrow for both: the columns share the room by what they need, unless the
-        // left (the screen's own keys, never scrolled) would then outgrow the screen.
-        let share = (u32::from(inner_w) * u32::from(lw) / u32::from(lw + rw)) as u16;
-        let shared = share.max(lk + 14).min(lw + 2);
-        if column_lines(left, lk, shared, theme).len() as u16 <= room {
-            shared
-        } else {
-            (lw + 2).min(inner_w)
-        }
+        // Too narrow for both: the split that makes the box shortest (the left, the screen's
+        // own keys, never scrolls, so it must fit; ties go to the left).
+        let widest = (lw + 2).min(inner_w);
+        let height = |split: u16| {
+            let l = column_lines(left, lk, split, theme).len() as u16;
+            let r = column_lines(right, rk, inner_w.saturating_sub(split + 2), theme).len() as u16;
+            (l <= room).then_some(l.max(r))
+        };
+        (lk.saturating_add(14).min(widest)..=widest)
+            .rev()
+            .filter_map(|split| Some((height(split)?, split)))
+            .min_by_key(|(h, _)| *h)
+            .map_or(widest, |(_, split)| split)
     };
     let right_w = inner_w.saturating_sub(split + 2);
     let left_lines = column_lines(left, lk, split, theme);

@@ -169,14 +169,28 @@ impl Bulk {
         }
     }
 
-    /// Edits in the form not sent yet (kept as a draft under [`Bulk::draft_id`]).
+    /// Edits in the form not sent yet, or sent and not landed everywhere (a conflict, a
+    /// failure, a batch stopped): the quit question counts them.
     pub fn unsaved(&self) -> usize {
+        use crate::tui::flow::Phase as Flow;
         match &self.phase {
             Phase::Form => self.form.modified_count(),
-            Phase::Write(f) if f.phase == crate::tui::flow::Phase::Review => {
-                self.form.modified_count()
-            }
-            Phase::Write(_) => 0,
+            Phase::Write(f) => match &f.phase {
+                Flow::Review => self.form.modified_count(),
+                Flow::Result(r) if r.statuses().iter().any(|s| *s != batch::Status::Applied) => {
+                    self.form.modified_count()
+                }
+                _ => 0,
+            },
+        }
+    }
+
+    /// The edits its draft keeps: the unsaved ones, and while the batch runs the ones sent
+    /// (a kill mid-batch keeps them; they go once every workspace has them).
+    pub fn draft_edits(&self) -> usize {
+        match &self.phase {
+            Phase::Write(f) if f.is_sending() => self.form.modified_count(),
+            _ => self.unsaved(),
         }
     }
 }

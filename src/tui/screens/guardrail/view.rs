@@ -190,12 +190,25 @@ pub fn lines(
                     out.push(Line::styled(format!("Not applied: {why}"), theme.error));
                 }
             },
-            FlowPhase::Conflict(Conflict { fields, .. }) => {
+            FlowPhase::Conflict(Conflict { fields, now }) => {
                 out.push(Line::styled(
                     "Conflict: someone else changed these fields. Nothing was sent.",
                     theme.error,
                 ));
-                out.push(Line::from(fields.join(", ")));
+                // Each field with the three values: what the edit was made on, what the
+                // server holds now, and what would have been sent.
+                let p = &flow.plan;
+                for f in fields {
+                    let read = p.base.as_ref().and_then(|b| b.get(f));
+                    let held = now.as_ref().and_then(|n| n.get(f));
+                    out.push(Line::from(format!(
+                        "{}: you read {}, the server now holds {}; yours: {}",
+                        crate::admin::guardrail::label(f),
+                        review::value(read),
+                        review::value(held),
+                        review::value(p.patch.get(f)),
+                    )));
+                }
             }
         },
     }

@@ -45,6 +45,9 @@ pub struct MembersTab {
     /// User ids marked for removal.
     pub marked: BTreeSet<String>,
     pub adding: Option<AddPick>,
+    /// People chosen to add when the list closed (`Esc`, or a Review left): `a` opens the
+    /// list on them again; they are a selection the draft keeps.
+    pub kept_choice: BTreeSet<String>,
 }
 
 impl TabState for MembersTab {
@@ -62,6 +65,13 @@ impl MembersTab {
         };
         self.data = Some(result);
         self.marked.clear();
+        // Who became a member meanwhile is no longer to add.
+        let here: BTreeSet<&str> = self
+            .rows
+            .iter()
+            .map(|r| r.member.user_id.as_str())
+            .collect();
+        self.kept_choice.retain(|u| !here.contains(u.as_str()));
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
@@ -72,8 +82,12 @@ impl MembersTab {
         if !self.marked.is_empty() {
             edits.insert("remove".into(), ids(&self.marked));
         }
-        if let Some(pick) = self.adding.as_ref().filter(|p| !p.chosen.is_empty()) {
-            edits.insert("add".into(), ids(&pick.chosen));
+        let chosen = self
+            .adding
+            .as_ref()
+            .map_or(&self.kept_choice, |p| &p.chosen);
+        if !chosen.is_empty() {
+            edits.insert("add".into(), ids(chosen));
         }
         (!edits.is_empty()).then_some(TabDraft {
             base: Value::Null,
@@ -111,6 +125,7 @@ impl MembersTab {
             .collect();
         let kept = self.marked.len() + chosen.len();
         if !chosen.is_empty() {
+            self.kept_choice.clear();
             self.adding = Some(AddPick {
                 chosen,
                 ..AddPick::default()

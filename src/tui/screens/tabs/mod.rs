@@ -168,6 +168,7 @@ impl Tabs {
         }
         self.members.marked.clear();
         self.members.adding = None;
+        self.members.kept_choice.clear();
     }
 
     /// Puts the pending edits of each tab that has loaded back into it: one line each for
