@@ -398,4 +398,9 @@ pub struct ServeFakeArgs {
     /// The Retry-After, in seconds, of every 429 and 503 the fake answers (0 allowed).
     #[arg(long, value_name = "SECS", default_value_t = 1)]
     pub retry_after: u64,
+
+    /// The fake's now at start (RFC 3339; else ORWS_NOW, else the real clock): seed times are
+    /// offsets from it. For tests and captures only.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
 }
