@@ -1,8 +1,8 @@
 //! `POST /keys` and the fake's clock: the secret answered once and never again, the rules of a
 //! new key (R28), seed times as offsets from the fake's now, every hygiene label in the seed.
 
-use super::admin::{assert_answer, client, raw, server};
-use orws::admin::key_labels::{self, ALL, Label};
+use super::admin::{assert_answer, assert_requests_valid, client, raw, server};
+use orws::admin::key_labels::{self, ALL, KeyCreate, KeyEdit, Label};
 use orws::admin::keys::{Key, KeyQuery};
 use orws::fake::{self, FakeConfig};
 use reqwest::Method;
@@ -158,4 +158,39 @@ async fn seed_times_are_offsets_from_the_fakes_now_and_every_label_appears() {
         .unwrap();
     let date = resp.headers()["date"].to_str().unwrap().to_string();
     assert!(date.contains("2031"), "{date}");
+}
+
+#[tokio::test]
+async fn the_clients_create_and_edit_are_valid_requests_and_read_valid_answers() {
+    let s = server().await;
+    let c = client(&s);
+    let body = KeyCreate {
+        name: "valid".into(),
+        workspace_id: PRODUCTION.into(),
+        limit: Some(5.0),
+        limit_reset: Some("daily".into()),
+        include_byok_in_limit: Some(true),
+        expires_at: Some("2099-01-01T00:00:00Z".into()),
+    };
+    let (key, secret) = c.create_key(&body).await.unwrap();
+    assert!(is_secret_shaped(secret.expose()));
+    assert!(!format!("{secret:?}").contains(secret.expose()));
+    assert_eq!(
+        key_labels::created_mismatch(&body, &key, OffsetDateTime::now_utc()),
+        None
+    );
+    assert_eq!(assert_requests_valid(&s, "POST", "/keys", "/keys"), 1);
+    let edit = KeyEdit {
+        name: Some("renamed".into()),
+        limit: Some(None),
+        limit_reset: Some(None),
+        include_byok_in_limit: Some(false),
+    };
+    let edited = c.edit_key(&key.hash, &edit).await.unwrap();
+    assert_eq!(edited.name, "renamed");
+    assert_eq!(edited.limit, None);
+    assert_eq!(
+        assert_requests_valid(&s, "PATCH", "/keys/", "/keys/{hash}"),
+        1
+    );
 }
