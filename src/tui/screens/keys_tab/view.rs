@@ -151,11 +151,27 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         }
         Some(Ok(keys)) => keys,
     };
+    // The hygiene labels, as `orws keys audit` gives them (disabled is the state column's),
+    // last: cut first where the width leaves no room.
+    let now = time::OffsetDateTime::now_utc();
+    let hygiene = |key: &crate::admin::keys::Key| -> String {
+        crate::admin::key_labels::labels(key, now)
+            .into_iter()
+            .filter(|l| *l != crate::admin::key_labels::Label::Disabled)
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lw = keys
+        .iter()
+        .map(|k| hygiene(k).chars().count())
+        .max()
+        .unwrap_or(0);
     // The name takes what the other columns leave.
-    let nw = w.saturating_sub(41).clamp(16, 40);
+    let nw = w.saturating_sub(41 + 2 + lw).clamp(16, 40);
     let header = format!(
-        "  {:<nw$} {:<11} {:<8} {:>8} {:>8}",
-        "Name", "Label", "State", "Usage", "Limit"
+        "  {:<nw$} {:<11} {:<8} {:>8} {:>8}  {}",
+        "Name", "Label", "State", "Usage", "Limit", "Hygiene"
     );
     put_cut(buf, inner, 0, &header, w, theme.label);
     let rows = inner.height.saturating_sub(1) as usize;
@@ -165,12 +181,13 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
             .limit
             .map_or_else(|| "none".to_string(), |l| format!("${l:.2}"));
         let text = format!(
-            "{mark} {:<nw$} {:<11} {:<8} {:>8} {:>8}",
+            "{mark} {:<nw$} {:<11} {:<8} {:>8} {:>8}  {}",
             truncate(&key.name, nw),
             truncate(&key.label, 11),
             if key.disabled { "disabled" } else { "enabled" },
             format!("${:.2}", key.usage),
-            limit
+            limit,
+            hygiene(key)
         );
         let style = if i == tab.selected {
             theme.focus
