@@ -413,11 +413,53 @@ fn a_create_answer_about_another_workspace_is_not_claimed_and_its_secret_not_sho
 
 #[test]
 fn a_lost_create_answer_is_settled_by_a_reread_and_names_the_key_whose_secret_is_lost() {
-    let server = create_server(|_| {
-        Reply::json(
-            502,
-            &json!({"error": {"code": 502, "message": "bad gateway"}}),
-        )
+    let lost: [fn(&Value) -> Reply; 2] = [
+        |_| {
+            Reply::json(
+                502,
+                &json!({"error": {"code": 502, "message": "bad gateway"}}),
+            )
+        },
+        // Busy, yet it landed: the re-read finds the key, so the create is not sent again.
+        |_| {
+            Reply::json(503, &json!({"error": {"code": 503, "message": "busy"}}))
+                .header("Retry-After", "0")
+        },
+    ];
+    for answer in lost {
+        let server = create_server(answer);
+        let r = orws(&[
+            "--base-url",
+            &server.url,
+            "keys",
+            "create",
+            "production",
+            "--name",
+            "x",
+        ]);
+        assert_eq!(r.code, 1, "{r:?}");
+        let hash = "a".repeat(64);
+        assert_has(&r.stderr, &hash);
+        assert_has(&r.stderr, "secret");
+        assert_eq!(r.stdout, "");
+        let posts = server
+            .requests()
+            .iter()
+            .filter(|q| q.method == "POST")
+            .count();
+        assert_eq!(posts, 1, "sent once: the re-read found it");
+        let history = r.history();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0]["target"], json!(hash));
+    }
+}
+
+#[test]
+fn a_create_answer_about_another_key_is_not_claimed() {
+    let server = create_server(|key| {
+        let mut other = key.clone();
+        other["name"] = json!("someone else's");
+        Reply::json(201, &json!({"data": other, "key": HOSTILE_SECRET}))
     });
     let r = orws(&[
         "--base-url",
@@ -428,23 +470,10 @@ fn a_lost_create_answer_is_settled_by_a_reread_and_names_the_key_whose_secret_is
         "--name",
         "x",
     ]);
-    assert_eq!(r.code, 1, "{r:?}");
-    let hash = "a".repeat(64);
-    assert_has(&r.stderr, &hash);
-    assert_has(&r.stderr, "secret");
-    assert_eq!(r.stdout, "");
-    // Sent once: the re-read found it.
-    assert_eq!(
-        server
-            .requests()
-            .iter()
-            .filter(|q| q.method == "POST")
-            .count(),
-        1
-    );
-    let history = r.history();
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0]["target"], json!(hash));
+    assert_eq!(r.code, 3, "{r:?}");
+    assert_has(&r.stderr, "someone else");
+    assert!(!r.stdout.contains(HOSTILE_SECRET) && !r.stderr.contains(HOSTILE_SECRET));
+    assert!(r.history().is_empty());
 }
 
 #[test]
