@@ -506,3 +506,55 @@ fn a_busy_create_is_sent_again_only_when_the_reread_finds_no_key() {
         .collect();
     assert_eq!(made.len(), 1);
 }
+
+/// `serve-fake --now` (and `ORWS_NOW`) fixes the fake's now: the seed's key times are offsets
+/// from it, so the audit's dates and labels are the same whatever the day.
+#[test]
+fn serve_fake_now_fixes_the_seed_times() {
+    let home = tempfile::tempdir().unwrap();
+    let bad = orws_in(home.path(), &["serve-fake", "--now", "tomorrow"]);
+    assert_usage(&bad, &["--now"]);
+    let mut by_flag = bare(
+        home.path(),
+        &["serve-fake", "--now", "2031-03-04T05:06:07Z"],
+    );
+    by_flag.env_remove("ORWS_NOW");
+    let mut by_env = bare(home.path(), &["serve-fake"]);
+    by_env.env("ORWS_NOW", "2031-03-04T05:06:07Z");
+    for cmd in [by_flag, by_env] {
+        let fake = ServeFake::start(cmd);
+        let r = orws_in(
+            home.path(),
+            &[
+                "--base-url",
+                &fake.url,
+                "--output",
+                "json",
+                "keys",
+                "audit",
+                "production",
+            ],
+        );
+        assert_eq!(r.code, 0, "{r:?}");
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        let backend = v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == "Production backend")
+            .unwrap();
+        assert_eq!(backend["last_used_at"], "2031-03-04T04:06:07Z");
+        assert_eq!(backend["labels"], json!(["no expiry"]));
+        // Labels are judged on the server's clock (its Date), not this machine's.
+        let batch = v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == "Batch jobs")
+            .unwrap();
+        assert_eq!(
+            batch["labels"],
+            json!(["no limit", "no expiry", "idle 30d"])
+        );
+    }
+}
