@@ -2,8 +2,8 @@
 //! at 80 columns the limit still shows and the labels are what is cut.
 
 use crate::support::common;
-use crate::support::common::assert_has;
-use crate::support::tui_app::{draw, key};
+use crate::support::common::{assert_has, assert_lacks};
+use crate::support::tui_app::{draw, key, typed};
 
 use crossterm::event::KeyCode;
 use orws::tui::app::{App, Msg};
@@ -33,4 +33,25 @@ fn the_keys_tab_shows_each_keys_hygiene_labels() {
     assert_has(&text, "high limit, expired, never used");
     let narrow = draw(&app, 80, 24);
     assert_has(&narrow, "$5000.00");
+
+    // `/` filters by a hygiene label too; Enter keeps the filter, Esc clears it.
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "expired");
+    let text = draw(&app, 120, 24);
+    assert_has(&text, "Filter: expired");
+    assert_has(&text, "Big spender");
+    assert_lacks(&text, "Wide open");
+    key(&mut app, KeyCode::Enter);
+    // `d` acts on the key shown, not on the first of the whole list.
+    key(&mut app, KeyCode::Char('d'));
+    let review = draw(&app, 120, 24);
+    assert_has(&review, "Big spender");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "nothing like this");
+    assert_has(&draw(&app, 120, 24), "No key matches the filter");
+    key(&mut app, KeyCode::Esc);
+    let text = draw(&app, 120, 24);
+    assert_has(&text, "Wide open");
+    assert_has(&text, "Big spender");
 }

@@ -78,7 +78,7 @@ fn choose(
     at: usize,
     theme: &Theme,
 ) {
-    let Some(key) = tab.list().get(tab.selected) else {
+    let Some(key) = tab.selected_key() else {
         return;
     };
     let rect = inset(area, 2, 1);
@@ -149,8 +149,21 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
             );
             return;
         }
-        Some(Ok(keys)) => keys,
+        Some(Ok(_)) => tab.shown(),
     };
+    // A filter, once typed, says so above the table (and the table starts below it).
+    let top: u16 = if tab.filtering || !tab.filter.is_empty() {
+        let line = filter_line(tab.filtering, &tab.filter, "", "/ to change, Esc clears");
+        put_cut(buf, inner, 0, &line, w, theme.dim);
+        1
+    } else {
+        0
+    };
+    if keys.is_empty() {
+        let text = "No key matches the filter (name, label, hash or hygiene label).";
+        put_cut(buf, inner, top, text, w, theme.dim);
+        return;
+    }
     // The hygiene labels, as `orws keys audit` gives them (disabled is the state column's),
     // last: cut first where the width leaves no room.
     let now = time::OffsetDateTime::now_utc();
@@ -173,9 +186,9 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         "  {:<nw$} {:<11} {:<8} {:>8} {:>8}  {}",
         "Name", "Label", "State", "Usage", "Limit", "Hygiene"
     );
-    put_cut(buf, inner, 0, &header, w, theme.label);
-    let rows = inner.height.saturating_sub(1) as usize;
-    for (line, i, key) in in_view(keys, tab.selected, rows) {
+    put_cut(buf, inner, top, &header, w, theme.label);
+    let rows = inner.height.saturating_sub(1 + top) as usize;
+    for (line, i, key) in in_view(&keys, tab.selected, rows) {
         let mark = if i == tab.selected { "▶" } else { " " };
         let limit = key
             .limit
@@ -196,6 +209,6 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         } else {
             theme.label
         };
-        put_cut(buf, inner, line + 1, &text, w, style);
+        put_cut(buf, inner, line + 1 + top, &text, w, style);
     }
 }
