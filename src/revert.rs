@@ -779,11 +779,24 @@ pub fn summary(entry: &HistoryEntry, names: &dyn Names) -> String {
                     (None, None) => "keys".to_string(),
                 }
             }
-            Ok(Revert::KeyEdit { hash, .. }) => format!(
-                "edited key {}: {}",
-                text(&entry.before, "key_name").unwrap_or_else(|| shorten(&hash, 12)),
-                fields(entry)
-            ),
+            Ok(Revert::KeyEdit { hash, patch, .. }) => {
+                let changed: Vec<String> = patch
+                    .to_map()
+                    .keys()
+                    .map(|k| {
+                        format!(
+                            "{k}: {} → {}",
+                            show(entry.before.get(k)),
+                            show(entry.after.get(k))
+                        )
+                    })
+                    .collect();
+                format!(
+                    "edited key {}: {}",
+                    text(&entry.before, "key_name").unwrap_or_else(|| shorten(&hash, 12)),
+                    changed.join(", ")
+                )
+            }
             Ok(Revert::DeleteCreatedKey { name, hash, .. }) => {
                 format!("created key {name} ({})", shorten(&hash, 12))
             }

@@ -250,6 +250,11 @@ fn an_edit_sends_only_what_changes_and_is_undone_by_an_edit_back() {
     );
     let key = &server.keys(Some("staging"))[0];
     assert_eq!(key["limit"], json!(75.0));
+    let listed = orws_at(home, &server, &["history"]);
+    assert_has(
+        &listed.stdout,
+        "edited key Staging CI: limit: 50.0 → 75.0, limit_reset: \"weekly\" → ∅",
+    );
     let ids = history_ids(home, &server);
     let r = orws_at(home, &server, &["revert", &ids[0], "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
