@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(orws::cli::args::audit_csv(std::env::args_os()));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A signal's end is told by the code alone (130 for SIGINT …), as a shell's is.

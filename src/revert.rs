@@ -7,6 +7,7 @@
 //! requests). Both are read here.
 
 use crate::admin::budgets::{Budgets, Interval};
+use crate::admin::key_labels::KeyEdit;
 use crate::admin::keys::KeyPatch;
 use crate::state::history::{HistoryEntry, Kind};
 use crate::workspace::{FIELDS, PatchBody, Workspace};
@@ -69,6 +70,22 @@ pub enum Revert {
         hash: String,
         expect: KeyPatch,
         patch: KeyPatch,
+    },
+    /// A key's edited fields (name, limit, reset, BYOK switch) back to `patch`, provided they
+    /// still hold `expect` (what the entry left).
+    KeyEdit {
+        workspace_id: String,
+        hash: String,
+        expect: KeyEdit,
+        patch: KeyEdit,
+    },
+    /// A created key is undone by deleting it: destructive, confirmed like any delete, and only
+    /// while the key with `hash` still has the recorded `created_at`.
+    DeleteCreatedKey {
+        workspace_id: String,
+        hash: String,
+        name: String,
+        created_at: String,
     },
     /// The budgets back: each interval (and the BYOK switch) the entry changed goes back to its
     /// `before`, provided it still holds its `after`; see [`budget_target`].
@@ -405,6 +422,19 @@ fn members_revert(entry: &HistoryEntry) -> Result<Revert, String> {
 
 fn key_revert(entry: &HistoryEntry) -> Result<Revert, String> {
     let hash = entry.target.clone().ok_or("it does not say which key")?;
+    let method = first_request(entry)
+        .and_then(|r| r.get("method").and_then(Value::as_str).map(str::to_string));
+    if method.as_deref() == Some("POST") {
+        let created_at = text(&entry.after, "created_at")
+            .filter(|t| !t.is_empty())
+            .ok_or("it created the key but recorded no created_at, so orws cannot tell it from another; delete it yourself after checking")?;
+        return Ok(Revert::DeleteCreatedKey {
+            workspace_id: entry.workspace_id.clone(),
+            hash,
+            name: text(&entry.after, "key_name").unwrap_or_default(),
+            created_at,
+        });
+    }
     let sent = match first_request(entry) {
         Some(r) => r
             .get("body")
@@ -452,7 +482,23 @@ fn key_revert(entry: &HistoryEntry) -> Result<Revert, String> {
             },
         });
     }
-    Err("it is neither a move nor a disable/enable".into())
+    if let Some(sent) = KeyEdit::from_map(&sent).filter(|e| !e.is_empty()) {
+        let pick = |m: &Map<String, Value>| -> Map<String, Value> {
+            sent.to_map()
+                .keys()
+                .map(|k| (k.clone(), m.get(k).cloned().unwrap_or(Value::Null)))
+                .collect()
+        };
+        let expect = KeyEdit::from_map(&pick(&entry.after)).ok_or("its after is not a key's")?;
+        let patch = KeyEdit::from_map(&pick(&entry.before)).ok_or("its before is not a key's")?;
+        return Ok(Revert::KeyEdit {
+            workspace_id: entry.workspace_id.clone(),
+            hash,
+            expect,
+            patch,
+        });
+    }
+    Err("it is neither a move, a disable/enable, an edit nor a create".into())
 }
 
 /// Budgets as the history keeps them (`Budgets::to_history`); `None` when none is there.
@@ -732,6 +778,27 @@ pub fn summary(entry: &HistoryEntry, names: &dyn Names) -> String {
                     }
                     (None, None) => "keys".to_string(),
                 }
+            }
+            Ok(Revert::KeyEdit { hash, patch, .. }) => {
+                let changed: Vec<String> = patch
+                    .to_map()
+                    .keys()
+                    .map(|k| {
+                        format!(
+                            "{k}: {} → {}",
+                            show(entry.before.get(k)),
+                            show(entry.after.get(k))
+                        )
+                    })
+                    .collect();
+                format!(
+                    "edited key {}: {}",
+                    text(&entry.before, "key_name").unwrap_or_else(|| shorten(&hash, 12)),
+                    changed.join(", ")
+                )
+            }
+            Ok(Revert::DeleteCreatedKey { name, hash, .. }) => {
+                format!("created key {name} ({})", shorten(&hash, 12))
             }
             _ => "keys".to_string(),
         },

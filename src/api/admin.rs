@@ -9,6 +9,7 @@ use super::client::{
 };
 use super::error::ApiError;
 use crate::admin::budgets::{BudgetRequest, Budgets, Interval};
+use crate::admin::key_labels::{KeyCreate, KeyEdit, Secret};
 use crate::admin::keys::{Key, KeyPatch, KeyQuery};
 use crate::admin::members::{Member, OrgMember};
 use crate::workspace::Workspace;
@@ -396,6 +397,51 @@ impl Client {
             return Err(failed(malformed(format!(
                 "{what}: still {}",
                 if key.disabled { "disabled" } else { "enabled" }
+            ))));
+        }
+        Ok(key)
+    }
+
+    /// `POST /keys`: a new key and its secret, which only this answer holds. The secret is
+    /// taken out of the answer before anything else reads it and is never part of an error
+    /// (an answer without one says so without showing what it holds instead).
+    pub async fn create_key(&self, body: &KeyCreate) -> Result<(Key, Secret), WriteFailure> {
+        let what = "the new API key";
+        let sent = serde_json::to_value(body).map_err(|e| failed(malformed(e.to_string())))?;
+        let mut answer = self
+            .write_once(Method::POST, "/keys", Some(sent), what)
+            .await?;
+        let secret = answer.get_mut("key").map(Value::take);
+        let key: Key = parse(data(answer, what).map_err(failed)?, what).map_err(failed)?;
+        match secret {
+            Some(Value::String(s)) if !s.trim().is_empty() && !s.contains(['\n', '\r']) => {
+                Ok((key, Secret::new(s)))
+            }
+            _ => Err(failed(malformed(format!(
+                "{what} ({}): the answer holds no usable secret",
+                key.hash
+            )))),
+        }
+    }
+
+    /// `PATCH /keys/{hash}` of a key's name, limit, limit reset or BYOK switch. The answer
+    /// must be that key.
+    pub async fn edit_key(&self, hash: &str, edit: &KeyEdit) -> Result<Key, WriteFailure> {
+        let path = format!("/keys/{}", segment("an API key", hash).map_err(failed)?);
+        let what = format!("API key '{hash}'");
+        let answer = self
+            .write_once(
+                Method::PATCH,
+                &path,
+                Some(Value::Object(edit.to_map())),
+                &what,
+            )
+            .await?;
+        let key: Key = parse(data(answer, &what).map_err(failed)?, &what).map_err(failed)?;
+        if key.hash != hash {
+            return Err(failed(malformed(format!(
+                "{what}: the answer is about key '{}'",
+                key.hash
             ))));
         }
         Ok(key)

@@ -262,6 +262,89 @@ pub enum KeysCommand {
         #[command(flatten)]
         write: WriteFlags,
     },
+    /// Create a key; its secret goes to exactly one place: --secret-file, --secret-cmd, else
+    /// stdout alone on one line.
+    Create(KeysCreateArgs),
+    /// One key by its hash, with its labels (no idle label: this read has no last use).
+    Get { hash: String },
+    /// Edit a key's name, limit, limit reset or BYOK switch (an expiry is set only at creation).
+    Edit {
+        hash: String,
+        /// name=…, limit=USD|null, limit_reset=daily|weekly|monthly|null,
+        /// include_byok_in_limit=true|false
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Every key with its hygiene labels, and a count per label (`--output json`, or csv).
+    Audit {
+        /// uuid or slug; without it, every workspace
+        #[arg(conflicts_with = "all")]
+        workspace: Option<String>,
+        /// Every workspace (the default).
+        #[arg(long)]
+        all: bool,
+        /// CSV (what `--output csv` means here).
+        #[arg(long, hide = true)]
+        csv: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct KeysCreateArgs {
+    /// uuid or slug
+    pub workspace: String,
+    #[arg(long)]
+    pub name: String,
+    /// USD, above zero
+    #[arg(long, value_name = "USD")]
+    pub limit: Option<String>,
+    #[arg(long, value_name = "daily|weekly|monthly")]
+    pub limit_reset: Option<String>,
+    /// RFC 3339, or Nd / Nw from now (an expiry can only be set now)
+    #[arg(long, value_name = "TIME|Nd|Nw")]
+    pub expires: Option<String>,
+    #[arg(long)]
+    pub include_byok_in_limit: bool,
+    /// Write the secret to this new file (0600; never over a file or through a link).
+    #[arg(long, value_name = "PATH", conflicts_with = "secret_cmd")]
+    pub secret_file: Option<std::path::PathBuf>,
+    /// Give the secret on this command's stdin (`sh -c`, without OPENROUTER_* variables).
+    #[arg(long, value_name = "CMD")]
+    pub secret_cmd: Option<String>,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+/// `keys audit --output csv`: the global `--output` knows table and json, so `csv` there is
+/// read as `keys audit`'s own `--csv`.
+pub fn audit_csv(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
+    let audit = words.windows(2).any(|w| w[0] == "keys" && w[1] == "audit");
+    if !audit {
+        return args;
+    }
+    let mut out = Vec::with_capacity(args.len());
+    let mut i = 0;
+    while i < args.len() {
+        match words[i] {
+            "--output" if words.get(i + 1) == Some(&"csv") => {
+                out.push("--csv".into());
+                i += 2;
+            }
+            "--output=csv" => {
+                out.push("--csv".into());
+                i += 1;
+            }
+            _ => {
+                out.push(args[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Subcommand)]
@@ -398,4 +481,9 @@ pub struct ServeFakeArgs {
     /// The Retry-After, in seconds, of every 429 and 503 the fake answers (0 allowed).
     #[arg(long, value_name = "SECS", default_value_t = 1)]
     pub retry_after: u64,
+
+    /// The fake's now at start (RFC 3339; else ORWS_NOW, else the real clock): seed times are
+    /// offsets from it. For tests and captures only.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
 }

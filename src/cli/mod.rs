@@ -15,12 +15,14 @@ mod history;
 pub(crate) mod identity;
 mod interrupt;
 mod keys;
+mod keys_create;
 mod list;
 mod members;
 pub mod output;
 mod patch;
 mod plan;
 mod revert;
+mod secret;
 mod serve_fake;
 
 pub use args::{
@@ -206,6 +208,39 @@ async fn run_command(
                     writable(&settings, "keys delete", write.dry_run)?;
                     let conn = connected(&settings).await?;
                     keys::delete(&conn, out, &hash, confirm.yes, write.dry_run).await
+                }
+                KeysCommand::Create(a) => {
+                    let args = keys_create::CreateArgs {
+                        workspace: a.workspace,
+                        name: a.name,
+                        limit: a.limit,
+                        limit_reset: a.limit_reset,
+                        expires: a.expires,
+                        include_byok_in_limit: a.include_byok_in_limit,
+                        destination: secret::Destination::new(a.secret_file, a.secret_cmd),
+                    };
+                    // Exit 2 before any request (or connection) when the input is wrong.
+                    keys_create::precheck(&args, out)?;
+                    writable(&settings, "keys create", a.write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    keys_create::create(&conn, out, &args, a.write.dry_run).await
+                }
+                KeysCommand::Get { hash } => {
+                    keys_create::get(&connected(&settings).await?, out, &hash).await
+                }
+                KeysCommand::Edit { hash, set, write } => {
+                    writable(&settings, "keys edit", write.dry_run)?;
+                    let conn = connected(&settings).await?;
+                    keys_create::edit(&conn, out, &hash, &set, write.dry_run).await
+                }
+                KeysCommand::Audit { workspace, csv, .. } => {
+                    let format = match (csv, out) {
+                        (true, _) => keys_create::AuditFormat::Csv,
+                        (false, Output::Json) => keys_create::AuditFormat::Json,
+                        (false, Output::Table) => keys_create::AuditFormat::Table,
+                    };
+                    let conn = connected(&settings).await?;
+                    keys_create::audit(&conn, format, workspace.as_deref()).await
                 }
             }
         }

@@ -266,6 +266,57 @@ impl Undo<'_> {
                     (None, None) => Err(RunError::usage("the entry changes nothing of the key")),
                 }
             }
+            Revert::KeyEdit {
+                hash,
+                expect,
+                patch,
+                ..
+            } => {
+                let (key, _) = super::keys::locate(conn, &hash).await?;
+                let (want, back) = (expect.to_map(), patch.to_map());
+                let held = crate::admin::key_labels::held(&key, &want);
+                let mut rows = Vec::new();
+                let mut moved = Vec::new();
+                for (f, v) in &back {
+                    let now = held.get(f).cloned().unwrap_or(Value::Null);
+                    let same = crate::admin::key_labels::same;
+                    if !same(&now, &want[f]) && !same(&now, v) {
+                        moved.push(format!("key '{}' now holds {f} = {now}", key.name));
+                    }
+                    rows.push(Row::new(f, value(Some(&now)), value(Some(v))));
+                }
+                if !moved.is_empty() {
+                    return Err(changed_since(&moved));
+                }
+                say(&format!(
+                    "would edit key {} · {hash} back, if it still holds its values after the entry:",
+                    escape(&key.name)
+                ));
+                show(rows);
+                ask(what, yes, dry)?;
+                super::keys_create::edit_to(conn, output, &hash, &patch, dry).await
+            }
+            Revert::DeleteCreatedKey {
+                hash,
+                name,
+                created_at,
+                ..
+            } => {
+                let (key, _) = super::keys::locate(conn, &hash).await?;
+                let made = key.extra.get("created_at").and_then(Value::as_str);
+                if made != Some(created_at.as_str()) {
+                    return Err(changed_since(&[format!(
+                        "key {hash} was created at {}, not {created_at} as this entry recorded",
+                        made.unwrap_or("an unknown time")
+                    )]));
+                }
+                say(&format!(
+                    "undoing the create deletes key {} · {hash}, created at {}:",
+                    escape(&name),
+                    escape(&created_at)
+                ));
+                super::keys::delete(conn, output, &hash, yes, dry).await
+            }
             Revert::Budgets {
                 workspace_id,
                 expect,

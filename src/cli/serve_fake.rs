@@ -23,7 +23,14 @@ pub async fn run(args: ServeFakeArgs) -> Result<(), RunError> {
     }
     let extra_workspaces = crate::fake::generate::check_count(args.extra_workspaces)
         .map_err(|e| RunError::usage(format!("--extra-workspaces: {e}")))?;
+    let now = match &args.now {
+        Some(text) => {
+            Some(crate::fake::parse_now(text).map_err(|e| RunError::usage(format!("--now: {e}")))?)
+        }
+        None => None,
+    };
     let config = FakeConfig {
+        now,
         addr: args.addr,
         seed: args.seed,
         latency: Duration::from_millis(args.latency_ms),

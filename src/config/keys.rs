@@ -374,7 +374,7 @@ scope_keys! {
     TooSmall => TooSmallKey [Quit];
     Budgets => BudgetsKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     Guardrail => GuardrailKey [Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
-    Keys => KeysKey [Disable, MoveKey, Remove, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Keys => KeysKey [Disable, MoveKey, Remove, Filter, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     KeyMove => KeyMoveKey [Open, Filter, Up, Down, Top, Bottom, Back, HalfPageDown, HalfPageUp, Help, Quit];
     Members => MembersKey [Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     Create => CreateKey [Edit, Review, Up, Down, Help, Back, Quit];

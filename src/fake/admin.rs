@@ -35,7 +35,13 @@ pub struct AdminState {
 
 impl AdminState {
     /// The embedded admin seed, keeping only what belongs to `workspace_ids`.
-    pub fn load(workspace_ids: &[&str], default_slug_id: Option<&str>) -> Result<Self, String> {
+    /// The seed's times are offsets from `now` (`"now-45d"`, `"now+3d"`, `"now-2h"`); an
+    /// RFC 3339 time stays as it is (product.md §15 "Time in the fake").
+    pub fn load(
+        workspace_ids: &[&str],
+        default_slug_id: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Self, String> {
         let seed: Value = serde_json::from_str(SEED).map_err(|e| e.to_string())?;
         let list = |k: &str| -> Vec<Value> {
             seed.get(k)
@@ -83,8 +89,8 @@ impl AdminState {
             keys: list("keys")
                 .into_iter()
                 .filter(known)
-                .map(complete_key)
-                .collect(),
+                .map(|k| seed_times(k, now).map(complete_key))
+                .collect::<Result<_, _>>()?,
             budgets,
             budgets_forbidden: strings("budgets_forbidden"),
             guardrails: list("guardrails").into_iter().filter(known).collect(),
@@ -102,6 +108,62 @@ fn budget(ws: &str, i: Interval, limit: Value, stamp: &str) -> Value {
         "created_at": stamp,
         "updated_at": stamp,
     })
+}
+
+/// RFC 3339 with seconds, in UTC, as the API writes its times.
+pub(super) fn rfc3339(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+/// `now-45d`, `now+3d`, `now-2h`, `now-30m`, `now` read on `now`; `None` for anything else.
+fn relative_time(text: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    let rest = text.strip_prefix("now")?;
+    if rest.is_empty() {
+        return Some(now);
+    }
+    let (sign, rest) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let unit = rest.chars().last()?;
+    let n: i64 = rest[..rest.len() - 1].parse().ok()?;
+    let d = match unit {
+        'd' => time::Duration::days(n),
+        'h' => time::Duration::hours(n),
+        'm' => time::Duration::minutes(n),
+        _ => return None,
+    };
+    Some(now + d * sign)
+}
+
+/// A seed key with its times (`created_at`, `updated_at`, `expires_at`, `last_used_at`)
+/// read as offsets from `now`.
+fn seed_times(mut key: Value, now: OffsetDateTime) -> Result<Value, String> {
+    if let Value::Object(map) = &mut key {
+        for field in ["created_at", "updated_at", "expires_at", "last_used_at"] {
+            if let Some(Value::String(text)) = map.get(field)
+                && text.starts_with("now")
+            {
+                let t = relative_time(text, now)
+                    .ok_or_else(|| format!("key {field} '{text}' is not a time"))?;
+                map.insert(field.into(), json!(rfc3339(t)));
+            }
+        }
+    }
+    Ok(key)
+}
+
+/// `sk-or-v1-` and 64 hex digits, as OpenRouter's keys are shaped.
+fn new_secret() -> String {
+    format!(
+        "sk-or-v1-{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 /// Every field the spec requires of a key, with neutral values where the seed is silent.
@@ -145,10 +207,10 @@ fn str_field<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str)
 }
 
-fn is_expired(key: &Value) -> bool {
+fn is_expired(key: &Value, now: OffsetDateTime) -> bool {
     str_field(key, "expires_at")
         .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
-        .is_some_and(|t| t <= OffsetDateTime::now_utc())
+        .is_some_and(|t| t <= now)
 }
 
 fn page(items: Vec<Value>, offset: usize, limit: usize) -> (Vec<Value>, usize) {
@@ -357,13 +419,14 @@ impl Store {
             Some(w) => self.workspace_uuid(w)?,
             None => self.default_workspace()?,
         };
+        let now = self.now();
         let keys: Vec<Value> = self
             .admin
             .keys
             .iter()
             .filter(|k| str_field(k, "workspace_id") == Some(ws.as_str()))
             .filter(|k| filter.include_disabled || k.get("disabled") != Some(&Value::Bool(true)))
-            .filter(|k| filter.include_expired || !is_expired(k))
+            .filter(|k| filter.include_expired || !is_expired(k, now))
             .cloned()
             .collect();
         Ok(page(keys, filter.offset, KEYS_PAGE).0)
@@ -386,6 +449,89 @@ impl Store {
             map.remove("external_user");
         }
         Ok(key)
+    }
+
+    /// POST /keys: a new key in `workspace_id` (the default workspace without one), and its
+    /// secret, answered this once and never again (R28: `expires_at` only here, in UTC, with
+    /// seconds, in the future).
+    pub fn create_key(&mut self, body: &Value) -> Result<(Value, String), ApiError> {
+        let fields = body
+            .as_object()
+            .ok_or_else(|| ApiError::bad_request("The body must be a JSON object"))?;
+        let mut key = Map::new();
+        let mut workspace = None;
+        for (k, v) in fields {
+            let ok = match k.as_str() {
+                "name" => v.as_str().is_some_and(|s| !s.trim().is_empty()),
+                "include_byok_in_limit" => v.is_boolean(),
+                "limit" => v.is_null() || v.as_f64().is_some_and(|f| f >= 0.0),
+                "limit_reset" => {
+                    v.is_null() || matches!(v.as_str(), Some("daily" | "weekly" | "monthly"))
+                }
+                "creator_user_id" => v.is_null() || v.as_str().is_some_and(|s| !s.is_empty()),
+                "expires_at" => match v {
+                    Value::Null => true,
+                    Value::String(t) => {
+                        let at = OffsetDateTime::parse(t, &Rfc3339)
+                            .ok()
+                            .filter(|_| t.ends_with('Z') || t.ends_with("+00:00"));
+                        match at {
+                            Some(at) if at > self.now() => true,
+                            Some(_) => {
+                                return Err(ApiError::bad_request(
+                                    "expires_at must be in the future",
+                                ));
+                            }
+                            None => false,
+                        }
+                    }
+                    _ => false,
+                },
+                "workspace_id" => {
+                    let w = v
+                        .as_str()
+                        .ok_or_else(|| ApiError::bad_request("workspace_id must be a string"))?;
+                    workspace = Some(self.workspace_uuid(w)?);
+                    continue;
+                }
+                _ => return Err(ApiError::bad_request(format!("Unknown field '{k}'"))),
+            };
+            if !ok {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid value for '{k}': {v}"
+                )));
+            }
+            key.insert(k.clone(), v.clone());
+        }
+        if !key.contains_key("name") {
+            return Err(ApiError::bad_request("name is required"));
+        }
+        let workspace = match workspace {
+            Some(w) => w,
+            None => self.default_workspace()?,
+        };
+        let secret = new_secret();
+        let hash = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let label = format!("{}...{}", &secret[..12], &secret[secret.len() - 3..]);
+        let stamp = self.stamp();
+        key.insert("hash".into(), json!(hash));
+        key.insert("label".into(), json!(label));
+        key.insert("workspace_id".into(), json!(workspace));
+        key.insert("created_at".into(), json!(stamp));
+        key.entry("creator_user_id")
+            .or_insert(json!(super::store::CURRENT_USER));
+        let key = complete_key(Value::Object(key));
+        self.admin.keys.push(key.clone());
+        let mut answer = key;
+        if let Value::Object(map) = &mut answer {
+            map.remove("last_used_at");
+            map.remove("external_user");
+        }
+        Ok((answer, secret))
     }
 
     /// PATCH /keys/{hash}: `workspace_id` moves it (R5), `disabled` and the rest as the spec says.

@@ -31,7 +31,7 @@ pub fn router() -> Router<Arc<Shared>> {
             &format!("{BASE}/organization/members"),
             get(organization_members),
         )
-        .route(&format!("{BASE}/keys"), get(list_keys))
+        .route(&format!("{BASE}/keys"), get(list_keys).post(create_key))
         .route(
             &format!("{BASE}/keys/{{hash}}"),
             get(get_key).patch(patch_key).delete(delete_key),
@@ -117,6 +117,19 @@ async fn list_keys(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Answe
     lock(&s.store)
         .list_keys(&filter)
         .map(|keys| data(Value::Array(keys)))
+}
+
+/// `POST /keys`: 201 with the key and its secret (`key`), the one answer that holds it.
+async fn create_key(
+    State(s): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<(axum::http::StatusCode, axum::Json<Value>), ApiError> {
+    let body = parse_body(&body)?;
+    let (key, secret) = lock(&s.store).create_key(&body)?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        axum::Json(json!({"data": key, "key": secret})),
+    ))
 }
 
 async fn get_key(State(s): State<Arc<Shared>>, Path(hash): Path<String>) -> Answer {

@@ -42,6 +42,24 @@ pub struct FakeConfig {
     /// The `Retry-After` every 429 and 503 carries (`--retry-after`, whole seconds; 0 allowed,
     /// so a test of what happens during a wait never sleeps).
     pub retry_after: Duration,
+    /// The fake's now at start (`--now`; else `ORWS_NOW`; else the real clock): seed times
+    /// are offsets from it and its clock runs on from there (product.md §15). For tests and
+    /// captures only.
+    pub now: Option<time::OffsetDateTime>,
+}
+
+/// `ORWS_NOW` (RFC 3339), the fake's now when no `--now` is given; for tests and captures.
+pub fn now_from_env() -> Result<Option<time::OffsetDateTime>, String> {
+    match std::env::var("ORWS_NOW") {
+        Ok(text) if !text.trim().is_empty() => parse_now(text.trim()).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// An RFC 3339 time for `--now` / `ORWS_NOW`.
+pub fn parse_now(text: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("'{text}' is not an RFC 3339 time ({e})"))
 }
 
 impl Default for FakeConfig {
@@ -54,6 +72,7 @@ impl Default for FakeConfig {
             fail_next: Vec::new(),
             extra_workspaces: 0,
             retry_after: Duration::from_secs(1),
+            now: None,
         }
     }
 }
@@ -69,6 +88,7 @@ impl std::fmt::Debug for FakeConfig {
             .field("fail_next", &self.fail_next)
             .field("extra_workspaces", &self.extra_workspaces)
             .field("retry_after", &self.retry_after)
+            .field("now", &self.now)
             .finish()
     }
 }
@@ -127,7 +147,13 @@ pub async fn serve_forever(config: FakeConfig, on_ready: impl FnOnce(&str)) -> s
 }
 
 async fn bind(config: FakeConfig) -> std::io::Result<(TcpListener, Arc<Shared>)> {
-    let store = Store::load(config.seed.as_deref(), config.extra_workspaces)?;
+    let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    let now = match config.now {
+        Some(now) => Some(now),
+        None => now_from_env().map_err(|e| invalid(format!("ORWS_NOW: {e}")))?,
+    };
+    let clock = now.map(store::Clock::starting_at).unwrap_or_default();
+    let store = Store::load_at(config.seed.as_deref(), config.extra_workspaces, clock)?;
     let listener = TcpListener::bind(config.addr).await?;
     let shared = Arc::new(Shared {
         store: Mutex::new(store),

@@ -91,6 +91,12 @@ pub fn error_response(status: u16, message: impl Into<String>) -> Response {
 
 async fn front_door(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let mut response = answer(&shared, req, next).await;
+    // The fake's clock in `Date` (hyper adds the real one only where none is set), so a
+    // client's clock correction agrees with the times the fake writes.
+    let now = lock(&shared.store).now();
+    if let Ok(v) = HeaderValue::from_str(&http_date(now)) {
+        response.headers_mut().insert(header::DATE, v);
+    }
     if response.headers().contains_key(header::RETRY_AFTER) {
         let secs = shared.retry_after.as_secs().to_string();
         if let Ok(v) = HeaderValue::from_str(&secs) {
@@ -98,6 +104,15 @@ async fn front_door(State(shared): State<Arc<Shared>>, req: Request, next: Next)
         }
     }
     response
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate).
+fn http_date(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(format).unwrap_or_default()
 }
 
 async fn answer(shared: &Arc<Shared>, req: Request, next: Next) -> Response {

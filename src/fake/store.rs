@@ -13,7 +13,7 @@ const SEED: &str = include_str!("../../assets/workspaces.json");
 const MODELS: &str = include_str!("../../assets/models.json");
 
 /// Who the fake's API key belongs to; the creator of every workspace made through the API.
-const CURRENT_USER: &str = "user_abc123";
+pub(super) const CURRENT_USER: &str = "user_abc123";
 
 /// An answer the API gives instead of data: the HTTP status and a message for the person.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,12 +45,39 @@ pub struct Store {
     models: Vec<Value>,
     pub(super) admin: AdminState,
     last_stamp: Option<OffsetDateTime>,
+    clock: Clock,
+}
+
+/// The fake's *now* (product.md §15 "Time in the fake"): the real clock, or one moved to a
+/// fixed instant at start (`serve-fake --now`, `ORWS_NOW`) that runs on from there.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    offset: time::Duration,
+}
+
+impl Clock {
+    /// A clock that reads `at` now and runs on from there.
+    pub fn starting_at(at: OffsetDateTime) -> Self {
+        Self {
+            offset: at - OffsetDateTime::now_utc(),
+        }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + self.offset
+    }
 }
 
 impl Store {
     /// The embedded seed, or the workspaces in `seed` when given, then `extra` generated ones
     /// (see `generate`), and the embedded catalog.
+    #[cfg(test)]
     pub fn load(seed: Option<&Path>, extra: usize) -> std::io::Result<Self> {
+        Self::load_at(seed, extra, Clock::default())
+    }
+
+    /// As [`Store::load`], with the seed's times (offsets from now) read on `clock`.
+    pub fn load_at(seed: Option<&Path>, extra: usize, clock: Clock) -> std::io::Result<Self> {
         let invalid = |msg: String| std::io::Error::new(std::io::ErrorKind::InvalidData, msg);
         let mut workspaces = match seed {
             None => parse_seed(SEED).map_err(|e| invalid(format!("embedded seed: {e}")))?,
@@ -72,7 +99,7 @@ impl Store {
                 .iter()
                 .find(|w| w.slug() == "default")
                 .map(Workspace::id);
-            AdminState::load(&ids, default_slug)
+            AdminState::load(&ids, default_slug, clock.now())
                 .map_err(|e| invalid(format!("embedded admin seed: {e}")))?
         };
         if extra > 0 {
@@ -94,6 +121,7 @@ impl Store {
             models,
             admin,
             last_stamp: None,
+            clock,
         })
     }
 
@@ -270,7 +298,7 @@ impl Store {
     /// A fresh RFC 3339 UTC timestamp, always later than the last one issued, so two quick
     /// writes never share an `updated_at`.
     pub(super) fn stamp(&mut self) -> String {
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         let mut now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
         if let Some(last) = self.last_stamp
             && now <= last
@@ -283,6 +311,11 @@ impl Store {
         );
         now.format(format)
             .unwrap_or_else(|_| now.unix_timestamp().to_string())
+    }
+
+    /// The fake's now.
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
     }
 
     pub(super) fn new_id(&mut self) -> String {

@@ -38,6 +38,8 @@ pub enum TextInput {
     MemberFilter,
     /// The filter of the workspaces a key may move to.
     KeyMoveFilter,
+    /// The Keys tab's filter (name, label, hash or hygiene label).
+    KeysFilter,
     /// A key's name typed to confirm its delete.
     KeyDeleteName,
     /// A field of the new workspace form.
@@ -123,6 +125,15 @@ fn shown(app: &App) -> Result<Scope, TextInput> {
                 && app.tabs.keys.move_filtering =>
         {
             return Err(TextInput::KeyMoveFilter);
+        }
+        Screen::Form
+            if app.admin.is_none()
+                && app.delete.is_none()
+                && app.tabs.current == crate::tui::screens::tabs::Tab::Keys
+                && app.tabs.keys.moving.is_none()
+                && app.tabs.keys.filtering =>
+        {
+            return Err(TextInput::KeysFilter);
         }
         Screen::Form => crate::tui::app::tabs::scope(app).ok_or(TextInput::TabEdit)?,
         Screen::Write(flow) => flow.scope(),

@@ -51,6 +51,35 @@ pub fn settle_patch(base: &KeyState, patch: &KeyPatch, now: Option<&KeyState>) -
     Settled::from_holds(holds, || changed_text(base, now))
 }
 
+/// A key edit (name, limit, reset, BYOK switch), settled on the fields it sends, each equal as
+/// a value.
+pub fn settle_edit(
+    base: &Key,
+    edit: &crate::admin::key_labels::KeyEdit,
+    now: Option<&Key>,
+) -> Settled<String> {
+    use crate::admin::key_labels::{held, same};
+    let Some(now) = now else {
+        return Settled::Conflict("the key no longer exists (deleted meanwhile)".into());
+    };
+    let sent = edit.to_map();
+    let (was, is) = (held(base, &sent), held(now, &sent));
+    let parts: Vec<(&serde_json::Value, &serde_json::Value, &serde_json::Value)> =
+        sent.iter().map(|(f, v)| (&was[f], v, &is[f])).collect();
+    let holds = Holds::of(parts, same);
+    Settled::from_holds(holds, || {
+        let fields: Vec<String> = sent
+            .keys()
+            .filter(|f| !same(&is[*f], &sent[*f]) && !same(&is[*f], &was[*f]))
+            .cloned()
+            .collect();
+        format!(
+            "someone else changed the key's {} meanwhile",
+            fields.join(", ")
+        )
+    })
+}
+
 /// A DELETE of a key.
 pub fn settle_delete(base: &KeyState, now: Option<&KeyState>) -> Settled<String> {
     match now {

@@ -170,9 +170,21 @@ impl Record {
                 .collect();
             (!named.is_empty()).then_some(Value::Object(named))
         };
+        let mut target = first.target();
         for a in answers {
             match a {
-                Answer::Key(key) => after = key_seen(key),
+                Answer::Key(key) => {
+                    after = key_seen(key);
+                    if let Request::EditKey { edit, .. } = first {
+                        after.extend(crate::admin::key_labels::held(key, &edit.to_map()));
+                    }
+                }
+                // Never the secret: the key as created, and its hash as the target.
+                Answer::KeyCreated { key, .. } => {
+                    after = key_seen(key);
+                    after.extend(key_created_seen(key));
+                    target = Some(key.hash.clone());
+                }
                 Answer::Created(ws) => {
                     workspace_id = ws.id().to_string();
                     after = ws.fields().clone();
@@ -197,7 +209,7 @@ impl Record {
         Some(Self::requests(
             first.kind(),
             &workspace_id,
-            first.target(),
+            target,
             requests.iter().map(Request::to_history).collect(),
             before,
             after,
@@ -236,6 +248,23 @@ pub fn key_seen(key: &Key) -> Map<String, Value> {
         "key_name": key.name, "key_label": key.label,
     });
     v.as_object().cloned().unwrap_or_default()
+}
+
+/// What a created key's entry keeps besides [`key_seen`]: its `hash` and `created_at` (what
+/// its undo, a delete, checks), and the fields a create sends.
+pub fn key_created_seen(key: &Key) -> Map<String, Value> {
+    let whole = serde_json::to_value(key).unwrap_or(Value::Null);
+    [
+        "hash",
+        "created_at",
+        "limit",
+        "limit_reset",
+        "include_byok_in_limit",
+        "expires_at",
+    ]
+    .into_iter()
+    .map(|f| (f.to_string(), whole.get(f).cloned().unwrap_or(Value::Null)))
+    .collect()
 }
 
 /// What a members write's history entry keeps of the people it names (those the organisation

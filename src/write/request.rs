@@ -5,6 +5,7 @@
 //! what landed into the history entry.
 
 use crate::admin::budgets::BudgetRequest;
+use crate::admin::key_labels::{KeyCreate, KeyEdit, Secret};
 use crate::admin::keys::{Key, KeyPatch};
 use crate::api::encode_segment as seg;
 use crate::state::history::Kind;
@@ -18,6 +19,10 @@ pub enum Request {
     PatchKey { hash: String, patch: KeyPatch },
     /// `DELETE /keys/{hash}`.
     DeleteKey { hash: String },
+    /// `POST /keys`: a new key in `body.workspace_id`.
+    CreateKey { body: KeyCreate },
+    /// `PATCH /keys/{hash}` of its name, limit, limit reset or BYOK switch.
+    EditKey { hash: String, edit: KeyEdit },
     /// `DELETE /workspaces/{id}`, with the confirmation the default workspace needs.
     DeleteWorkspace { id: String, confirm_default: bool },
     /// `POST /workspaces` (name, slug and any other field given).
@@ -50,7 +55,10 @@ pub enum Request {
 impl Request {
     pub fn method(&self) -> &'static str {
         match self {
-            Request::PatchKey { .. } | Request::Guardrail { .. } => "PATCH",
+            Request::PatchKey { .. } | Request::Guardrail { .. } | Request::EditKey { .. } => {
+                "PATCH"
+            }
+            Request::CreateKey { .. } => "POST",
             Request::Budget { request, .. } => request.method(),
             Request::DeleteKey { .. } | Request::DeleteWorkspace { .. } => "DELETE",
             Request::AddMembers { .. }
@@ -62,9 +70,12 @@ impl Request {
     /// The path as sent, each id percent-encoded as the client encodes it.
     pub fn path(&self) -> String {
         match self {
-            Request::PatchKey { hash, .. } | Request::DeleteKey { hash } => {
+            Request::PatchKey { hash, .. }
+            | Request::DeleteKey { hash }
+            | Request::EditKey { hash, .. } => {
                 format!("/keys/{}", seg(hash))
             }
+            Request::CreateKey { .. } => "/keys".to_string(),
             Request::CreateWorkspace { .. } => "/workspaces".to_string(),
             Request::DeleteWorkspace {
                 id,
@@ -98,7 +109,9 @@ impl Request {
     /// The history's kind of this write (a key deleted is a delete, with the key as target).
     pub fn kind(&self) -> Kind {
         match self {
-            Request::PatchKey { .. } => Kind::Keys,
+            Request::PatchKey { .. } | Request::CreateKey { .. } | Request::EditKey { .. } => {
+                Kind::Keys
+            }
             Request::DeleteKey { .. } | Request::DeleteWorkspace { .. } => Kind::Delete,
             Request::CreateWorkspace { .. } => Kind::Create,
             Request::AddMembers { .. } | Request::RemoveMembers { .. } => Kind::Members,
@@ -110,9 +123,12 @@ impl Request {
     /// What the write is about besides the workspace: the key's hash, the guardrail's id.
     pub fn target(&self) -> Option<String> {
         match self {
-            Request::PatchKey { hash, .. } | Request::DeleteKey { hash } => Some(hash.clone()),
+            Request::PatchKey { hash, .. }
+            | Request::DeleteKey { hash }
+            | Request::EditKey { hash, .. } => Some(hash.clone()),
             Request::Guardrail { guardrail_id, .. } => Some(guardrail_id.clone()),
             Request::DeleteWorkspace { .. }
+            | Request::CreateKey { .. }
             | Request::CreateWorkspace { .. }
             | Request::AddMembers { .. }
             | Request::RemoveMembers { .. }
@@ -123,6 +139,8 @@ impl Request {
     pub fn body(&self) -> Option<Value> {
         match self {
             Request::PatchKey { patch, .. } => serde_json::to_value(patch).ok(),
+            Request::CreateKey { body } => serde_json::to_value(body).ok(),
+            Request::EditKey { edit, .. } => Some(Value::Object(edit.to_map())),
             Request::DeleteKey { .. } | Request::DeleteWorkspace { .. } => None,
             Request::CreateWorkspace { body } => Some(Value::Object(body.clone())),
             Request::AddMembers { user_ids, .. } | Request::RemoveMembers { user_ids, .. } => {
@@ -156,6 +174,12 @@ pub enum Answer {
     Key(Box<Key>),
     /// The key with this hash is gone.
     KeyDeleted(String),
+    /// A key created, with its secret when the answer reached orws (`None`: the answer was
+    /// lost and a re-read found the key: its secret is lost with it).
+    KeyCreated {
+        key: Box<Key>,
+        secret: Option<Secret>,
+    },
     /// The users added: those the server's answer lists (someone already a member is not
     /// repeated), or every user sent when a re-read settled it.
     MembersAdded(Members),

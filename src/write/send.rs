@@ -277,6 +277,8 @@ pub async fn send(
 struct Before<'a> {
     /// A key write's: the key as it is now, where the Review saw it.
     key: Option<KeyState>,
+    /// A key edit's: the key as read right before it.
+    key_read: Option<crate::admin::keys::Key>,
     /// A workspace delete's: the workspace as the Review saw it.
     workspace: Option<&'a Workspace>,
     /// A budgets plan's: what the server holds before the next request.
@@ -296,11 +298,16 @@ async fn precheck<'a>(client: &Client, plan: &Plan<'a>) -> Result<Before<'a>, Wh
         ..Before::default()
     };
     match plan.requests.first() {
-        Some(Request::PatchKey { hash, .. } | Request::DeleteKey { hash }) => {
+        Some(
+            Request::PatchKey { hash, .. }
+            | Request::DeleteKey { hash }
+            | Request::EditKey { hash, .. },
+        ) => {
             let key = key_now(client, hash).await.map_err(Why::Unread)?;
             match key {
                 Some(k) if plan.key_at.is_none_or(|at| k.workspace_id == at) => {
                     before.key = Some(KeyState::from(&k));
+                    before.key_read = Some(k);
                 }
                 _ => {
                     return Err(Why::KeyGone {
@@ -423,6 +430,25 @@ async fn settle_one(
             let now = key_now(client, hash).await.map_err(|e| e.to_string())?;
             let now = now.as_ref().map(KeyState::from);
             Ok((settle_delete(base, now.as_ref()), None))
+        }
+        Request::EditKey { hash, edit } => {
+            let base = before.key_read.as_ref().ok_or_else(no_base)?;
+            let now = key_now(client, hash).await.map_err(|e| e.to_string())?;
+            let settled = super::key::settle_edit(base, edit, now.as_ref());
+            let seen = now.filter(|_| settled == Settled::Applied);
+            Ok((settled, seen.map(|k| Seen::Key(Box::new(k)))))
+        }
+        Request::CreateKey { body } => {
+            let keys = client
+                .list_keys(&crate::admin::keys::KeyQuery::all_in(&body.workspace_id))
+                .await
+                .map_err(|e| e.to_string())?;
+            let at = client.server_time(started);
+            match crate::admin::key_labels::find_created(body, &keys, at) {
+                Ok(None) => Ok((Settled::NotApplied, None)),
+                Ok(Some(k)) => Ok((Settled::Applied, Some(Seen::Key(Box::new(k.clone()))))),
+                Err(why) => Ok((Settled::Conflict(why), None)),
+            }
         }
         Request::DeleteWorkspace { id, .. } => match client.get(id).await {
             // Still as reviewed → not applied; changed meanwhile → a conflict (never deleted
@@ -566,6 +592,34 @@ async fn send_one(
                 .await
                 .map_done(|()| vec![Answer::KeyDeleted(hash.clone())])
         }
+        Request::EditKey { hash, edit } => {
+            super::run(|| client.edit_key(hash, edit), recheck, policy, step)
+                .await
+                .map_done(|k| vec![Answer::Key(Box::new(k))])
+        }
+        Request::CreateKey { body } => {
+            let end = super::run(|| client.create_key(body), recheck, policy, step).await;
+            // An answer about a key this create did not make is claimed by no one (its
+            // secret is dropped unseen).
+            if let End::Done((key, _)) = &end
+                && let Some(why) = crate::admin::key_labels::created_mismatch(
+                    body,
+                    key,
+                    client.server_time(started),
+                )
+            {
+                return Err(Why::NotOurs(format!(
+                    "the server answered with key {} which this create cannot tell is its own: {why}; nothing was recorded",
+                    key.hash
+                )));
+            }
+            end.map_done(|(key, secret)| {
+                vec![Answer::KeyCreated {
+                    key: Box::new(key),
+                    secret: Some(secret),
+                }]
+            })
+        }
         Request::DeleteWorkspace {
             id,
             confirm_default,
@@ -660,6 +714,11 @@ async fn send_one(
         End::AfterAll => {
             let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
             let answer = match (r, seen) {
+                // Found by a re-read: the key exists, its secret was in the lost answer.
+                (Request::CreateKey { .. }, Some(Seen::Key(k))) => Answer::KeyCreated {
+                    key: k,
+                    secret: None,
+                },
                 (_, Some(Seen::Key(k))) => Answer::Key(k),
                 (_, Some(Seen::Workspace(ws))) => Answer::Created(ws),
                 (

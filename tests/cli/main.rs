@@ -13,6 +13,7 @@ mod hostile;
 mod hostile_code;
 mod hostile_history;
 mod interrupt;
+mod keys_create;
 mod read_only;
 mod revert_kind;
 mod review_language;

@@ -77,19 +77,24 @@ fn assert_valid_at(pointer: &str, instance: &Value) {
 
 /// The fake's answer is valid per the spec's schema for that operation and status.
 #[track_caller]
-fn assert_answer(method: &str, spec_path: &str, status: u16, body: &Value) {
+pub(crate) fn assert_answer(method: &str, spec_path: &str, status: u16, body: &Value) {
     assert_valid_at(&response_pointer(method, spec_path, status), body);
 }
 
-async fn server() -> FakeServer {
+pub(crate) async fn server() -> FakeServer {
     fake::start(FakeConfig::default()).await.unwrap()
 }
 
-fn client(s: &FakeServer) -> Client {
+pub(crate) fn client(s: &FakeServer) -> Client {
     support::client::built(support::client::keyed(s, KEY))
 }
 
-async fn raw(s: &FakeServer, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+pub(crate) async fn raw(
+    s: &FakeServer,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let mut req = http
         .request(method, format!("{}{path}", s.url()))
@@ -104,7 +109,12 @@ async fn raw(s: &FakeServer, method: Method, path: &str, body: Option<Value>) ->
 
 /// Every body the client sent with `method` to a path starting with `prefix`, validated against
 /// the request schema of `spec_path`.
-fn assert_requests_valid(s: &FakeServer, method: &str, prefix: &str, spec_path: &str) -> usize {
+pub(crate) fn assert_requests_valid(
+    s: &FakeServer,
+    method: &str,
+    prefix: &str,
+    spec_path: &str,
+) -> usize {
     let sent: Vec<_> = s
         .requests()
         .into_iter()

@@ -17,6 +17,7 @@ mod hostile_batch;
 mod hostile_followup;
 mod hostile_identity;
 mod keys;
+mod keys_labels;
 mod picker_filter;
 mod read_only;
 mod safe_write;

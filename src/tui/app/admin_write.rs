@@ -147,7 +147,9 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
             let mut notes: Vec<String> = Vec::new();
             for a in &answers {
                 match a {
-                    AdminAnswer::Key(key) => app.tabs.keys.replace(key, here.as_deref()),
+                    AdminAnswer::Key(key) | AdminAnswer::KeyCreated { key, .. } => {
+                        app.tabs.keys.replace(key, here.as_deref())
+                    }
                     AdminAnswer::KeyDeleted(hash) => app.tabs.keys.remove(hash),
                     AdminAnswer::MembersAdded(n) => {
                         summary = format!("applied: {n} added");

@@ -229,6 +229,31 @@ fn undo(app: &mut App) -> Vec<Effect> {
             ));
             open_for(app, workspace_id, Some(AfterOpen::Admin(Box::new(w))))
         }
+        Revert::KeyEdit {
+            workspace_id,
+            hash,
+            expect,
+            patch,
+        } => {
+            let edit = |edit| AdminRequest::EditKey {
+                hash: hash.clone(),
+                edit,
+            };
+            let mut w = AdminWrite::new(format!("Undo: edit key {hash} back"), vec![edit(patch)])
+                .with_key_in(&hash, &workspace_id);
+            w.undo = Some(("Redo the change".into(), vec![edit(expect)]));
+            open_for(app, workspace_id, Some(AfterOpen::Admin(Box::new(w))))
+        }
+        Revert::DeleteCreatedKey {
+            workspace_id, hash, ..
+        } => {
+            let w = AdminWrite::new(
+                format!("Undo: delete key {hash}, created by this entry"),
+                vec![AdminRequest::DeleteKey { hash: hash.clone() }],
+            )
+            .with_key_in(&hash, &workspace_id);
+            open_for(app, workspace_id, Some(AfterOpen::Admin(Box::new(w))))
+        }
         Revert::DeleteCreated {
             workspace_id,
             slug,

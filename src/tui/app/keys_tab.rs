@@ -57,6 +57,35 @@ pub fn filter_key(app: &mut App, key: crossterm::event::KeyEvent) {
     }
 }
 
+/// The list's filter takes keys as text: `Enter` keeps it, `Esc` clears it, `↑`/`↓` move.
+pub fn list_filter_key(app: &mut App, key: crossterm::event::KeyEvent) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let tab = &mut app.tabs.keys;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            tab.filtering = false;
+            tab.filter.clear();
+        }
+        KeyCode::Enter => tab.filtering = false,
+        KeyCode::Up => {
+            act(app, KeysKey::Up);
+            return;
+        }
+        KeyCode::Down => {
+            act(app, KeysKey::Down);
+            return;
+        }
+        KeyCode::Backspace => {
+            tab.filter.pop();
+        }
+        KeyCode::Char('u') if ctrl => tab.filter.clear(),
+        KeyCode::Char(c) if !ctrl => tab.filter.push(c),
+        _ => return,
+    }
+    tab.selected = 0;
+}
+
 /// Leaves the choice of a move target, its filter with it.
 fn stop_moving(app: &mut App) {
     let tab = &mut app.tabs.keys;
@@ -80,7 +109,7 @@ pub fn act_move(app: &mut App, key: KeyMoveKey) -> Vec<Effect> {
         KeyMoveKey::HalfPageDown => (at + HALF_PAGE).min(n.saturating_sub(1)),
         KeyMoveKey::Open => {
             let tab = &app.tabs.keys;
-            let write = match (tab.list().get(tab.selected), destinations(app).get(at)) {
+            let write = match (tab.selected_key(), destinations(app).get(at)) {
                 (Some(key), Some(ws)) => {
                     Some(move_write(key, app.form.as_ref().map(|f| &f.workspace), ws))
                 }
@@ -113,7 +142,7 @@ pub fn act_move(app: &mut App, key: KeyMoveKey) -> Vec<Effect> {
 
 pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
     let tab = &mut app.tabs.keys;
-    let n = tab.list().len();
+    let n = tab.shown().len();
     match key {
         KeysKey::Up => tab.selected = tab.selected.saturating_sub(1),
         KeysKey::Down => tab.selected = (tab.selected + 1).min(n.saturating_sub(1)),
@@ -123,12 +152,13 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
         KeysKey::HalfPageDown => {
             tab.selected = (tab.selected + HALF_PAGE).min(n.saturating_sub(1));
         }
+        KeysKey::Filter => tab.filtering = true,
         KeysKey::Disable => {
-            if let Some(key) = tab.list().get(tab.selected) {
+            if let Some(key) = tab.selected_key() {
                 app.admin = Some(AdminFlow::review(disable_write(key)));
             }
         }
-        KeysKey::MoveKey if !tab.list().is_empty() => {
+        KeysKey::MoveKey if tab.selected_key().is_some() => {
             tab.moving = Some(0);
             tab.move_filter.clear();
             tab.move_filtering = false;
@@ -141,11 +171,16 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
         KeysKey::MoveKey => {}
         // The key's name first, typed exactly: a delete cannot be undone.
         KeysKey::Remove => {
-            if let Some(key) = tab.list().get(tab.selected) {
+            if let Some(key) = tab.selected_key() {
                 tab.deleting = Some(DeleteAsk::new(key));
             }
         }
         KeysKey::Reload => return crate::tui::app::tabs::reload(app),
+        // Esc clears a filter first, then leaves.
+        KeysKey::Back if !tab.filter.is_empty() => {
+            tab.filter.clear();
+            tab.selected = 0;
+        }
         KeysKey::Back => return app.leave(false),
     }
     vec![]

@@ -677,6 +677,10 @@ impl App {
                 crate::tui::app::keys_tab::filter_key(self, key);
                 vec![]
             }
+            Input::Text(TextInput::KeysFilter, key) => {
+                crate::tui::app::keys_tab::list_filter_key(self, key);
+                vec![]
+            }
             Input::Text(TextInput::MemberFilter, key) => {
                 crate::tui::app::members_tab::filter_key(self, key);
                 vec![]

@@ -485,6 +485,12 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("Enter", "choose"),
             hint("Esc", "clear"),
         ],
+        Err(input::TextInput::KeysFilter) => vec![
+            hint("type", "name, label or hygiene label"),
+            hint("↑↓", "move"),
+            hint("Enter", "apply"),
+            hint("Esc", "clear"),
+        ],
         Err(input::TextInput::MemberFilter) => vec![
             hint("type", "to filter"),
             hint("Enter", "apply"),

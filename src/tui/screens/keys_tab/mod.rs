@@ -23,6 +23,9 @@ pub struct KeysTab {
     pub move_filtering: bool,
     /// Deleting a key: its name typed to confirm, as the workspace delete asks for the slug.
     pub deleting: Option<DeleteAsk>,
+    /// The list's filter (name, label, hash or a hygiene label), and whether it is being typed.
+    pub filter: String,
+    pub filtering: bool,
 }
 
 /// The question before a key's delete Review: its name, typed exactly.
@@ -81,6 +84,33 @@ impl KeysTab {
             Some(Ok(keys)) => keys,
             _ => &[],
         }
+    }
+
+    /// The keys the filter shows (all without one): those whose name, label or hash holds it,
+    /// or one of whose hygiene labels does (`idle`, `no limit`, …), case aside. `selected`
+    /// indexes these.
+    pub fn shown(&self) -> Vec<&Key> {
+        let needle = self.filter.trim().to_lowercase();
+        if needle.is_empty() {
+            return self.list().iter().collect();
+        }
+        let now = time::OffsetDateTime::now_utc();
+        self.list()
+            .iter()
+            .filter(|k| {
+                [&k.name, &k.label, &k.hash]
+                    .iter()
+                    .any(|t| t.to_lowercase().contains(&needle))
+                    || crate::admin::key_labels::labels(k, now)
+                        .iter()
+                        .any(|l| l.as_str().contains(&needle))
+            })
+            .collect()
+    }
+
+    /// The selected key among those shown.
+    pub fn selected_key(&self) -> Option<&Key> {
+        self.shown().get(self.selected).copied()
     }
 
     /// The keys as listed, or why not; an answer naming another workspace is refused.
@@ -244,6 +274,7 @@ pub fn hints() -> Vec<(Action, &'static str)> {
         (Action::Disable, "disable/enable"),
         (Action::MoveKey, "move"),
         (Action::Remove, "delete"),
+        (Action::Filter, "filter (name or label)"),
         HELP_HINT,
         (Action::Up, "move"),
         (Action::Down, "move"),

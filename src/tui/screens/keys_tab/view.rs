@@ -78,7 +78,7 @@ fn choose(
     at: usize,
     theme: &Theme,
 ) {
-    let Some(key) = tab.list().get(tab.selected) else {
+    let Some(key) = tab.selected_key() else {
         return;
     };
     let rect = inset(area, 2, 1);
@@ -149,28 +149,58 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
             );
             return;
         }
-        Some(Ok(keys)) => keys,
+        Some(Ok(_)) => tab.shown(),
     };
+    // A filter, once typed, says so above the table (and the table starts below it).
+    let top: u16 = if tab.filtering || !tab.filter.is_empty() {
+        let line = filter_line(tab.filtering, &tab.filter, "", "/ to change, Esc clears");
+        put_cut(buf, inner, 0, &line, w, theme.dim);
+        1
+    } else {
+        0
+    };
+    if keys.is_empty() {
+        let text = "No key matches the filter (name, label, hash or hygiene label).";
+        put_cut(buf, inner, top, text, w, theme.dim);
+        return;
+    }
+    // The hygiene labels, as `orws keys audit` gives them (disabled is the state column's),
+    // last: cut first where the width leaves no room.
+    let now = time::OffsetDateTime::now_utc();
+    let hygiene = |key: &crate::admin::keys::Key| -> String {
+        crate::admin::key_labels::labels(key, now)
+            .into_iter()
+            .filter(|l| *l != crate::admin::key_labels::Label::Disabled)
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lw = keys
+        .iter()
+        .map(|k| hygiene(k).chars().count())
+        .max()
+        .unwrap_or(0);
     // The name takes what the other columns leave.
-    let nw = w.saturating_sub(41).clamp(16, 40);
+    let nw = w.saturating_sub(41 + 2 + lw).clamp(16, 40);
     let header = format!(
-        "  {:<nw$} {:<11} {:<8} {:>8} {:>8}",
-        "Name", "Label", "State", "Usage", "Limit"
+        "  {:<nw$} {:<11} {:<8} {:>8} {:>8}  {}",
+        "Name", "Label", "State", "Usage", "Limit", "Hygiene"
     );
-    put_cut(buf, inner, 0, &header, w, theme.label);
-    let rows = inner.height.saturating_sub(1) as usize;
-    for (line, i, key) in in_view(keys, tab.selected, rows) {
+    put_cut(buf, inner, top, &header, w, theme.label);
+    let rows = inner.height.saturating_sub(1 + top) as usize;
+    for (line, i, key) in in_view(&keys, tab.selected, rows) {
         let mark = if i == tab.selected { "▶" } else { " " };
         let limit = key
             .limit
             .map_or_else(|| "none".to_string(), |l| format!("${l:.2}"));
         let text = format!(
-            "{mark} {:<nw$} {:<11} {:<8} {:>8} {:>8}",
+            "{mark} {:<nw$} {:<11} {:<8} {:>8} {:>8}  {}",
             truncate(&key.name, nw),
             truncate(&key.label, 11),
             if key.disabled { "disabled" } else { "enabled" },
             format!("${:.2}", key.usage),
-            limit
+            limit,
+            hygiene(key)
         );
         let style = if i == tab.selected {
             theme.focus
@@ -179,6 +209,6 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         } else {
             theme.label
         };
-        put_cut(buf, inner, line + 1, &text, w, style);
+        put_cut(buf, inner, line + 1 + top, &text, w, style);
     }
 }

@@ -1,0 +1,136 @@
+//! Where a new key's secret goes, exactly one place (product.md §12, §15): a 0600 file that did
+//! not exist (never over a file, never through a link), a command's stdin (`sh -c`, without
+//! `OPENROUTER_*` in its environment), or stdout alone on one line. Checked before the key is
+//! made; the secret itself is never in an error line.
+
+use crate::admin::key_labels::Secret;
+use crate::error::RunError;
+use crate::text::escape;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The one place the secret goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    File(PathBuf),
+    Command(String),
+    Stdout,
+}
+
+impl Destination {
+    pub fn new(file: Option<PathBuf>, command: Option<String>) -> Self {
+        match (file, command) {
+            (Some(f), _) => Destination::File(f),
+            (None, Some(c)) => Destination::Command(c),
+            (None, None) => Destination::Stdout,
+        }
+    }
+
+    /// Where it went, for a line on the terminal.
+    pub fn describe(&self) -> String {
+        match self {
+            Destination::File(p) => format!("the file {}", escape(&p.display().to_string())),
+            Destination::Command(c) => format!("the command '{}'", escape(c)),
+            Destination::Stdout => "stdout".into(),
+        }
+    }
+
+    /// Before any request: a file must not exist (nor be a link, even a dangling one) and its
+    /// folder must; a command must not be empty. Exit 2 otherwise.
+    pub fn check(&self) -> Result<(), RunError> {
+        match self {
+            Destination::File(path) => {
+                let shown = escape(&path.display().to_string()).into_owned();
+                if std::fs::symlink_metadata(path).is_ok() {
+                    return Err(RunError::usage(format!(
+                        "--secret-file {shown}: it exists (orws never writes a secret over a file or through a link); nothing was sent"
+                    )));
+                }
+                let parent = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                if !parent.is_dir() {
+                    return Err(RunError::usage(format!(
+                        "--secret-file {shown}: its folder does not exist; nothing was sent"
+                    )));
+                }
+                Ok(())
+            }
+            Destination::Command(c) if c.trim().is_empty() => Err(RunError::usage(
+                "--secret-cmd: the command is empty; nothing was sent",
+            )),
+            Destination::Command(_) | Destination::Stdout => Ok(()),
+        }
+    }
+
+    /// Sends the secret there. `Ok(Some(text))`: what stdout prints (the secret alone on one
+    /// line); `Err`: why it did not get there (never the secret).
+    pub fn deliver(&self, secret: &Secret) -> Result<Option<String>, String> {
+        match self {
+            Destination::File(path) => write_file(path, secret).map(|()| None),
+            Destination::Command(c) => run_command(c, secret).map(|()| None),
+            Destination::Stdout => Ok(Some(format!("{}\n", secret.expose()))),
+        }
+    }
+}
+
+fn write_file(path: &std::path::Path, secret: &Secret) -> Result<(), String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = escape(&path.display().to_string()).into_owned();
+    // O_EXCL with O_CREAT: never an existing file, and never through a link (even one made
+    // since the check).
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| format!("cannot create {shown}: {e}"))?;
+    f.write_all(secret.expose().as_bytes())
+        .and_then(|()| f.write_all(b"\n"))
+        .and_then(|()| f.sync_all())
+        .map_err(|e| format!("cannot write {shown}: {e}"))
+}
+
+/// `sh -c CMD` with the secret on its stdin; its stdout goes to orws's stderr (stdout is for
+/// orws's result), its stderr is inherited; its environment lacks `OPENROUTER_*`.
+fn run_command(cmd: &str, secret: &Secret) -> Result<(), String> {
+    use std::os::fd::AsFd;
+    use std::process::{Command, Stdio};
+    let shown = escape(cmd).into_owned();
+    let out = std::io::stderr()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::null());
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::piped())
+        .stdout(out)
+        .stderr(Stdio::inherit());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("OPENROUTER_") {
+            command.env_remove(&name);
+        }
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot run the command '{shown}': {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that does not read its stdin gets EPIPE here; its exit status decides.
+        let _ = stdin
+            .write_all(secret.expose().as_bytes())
+            .and_then(|()| stdin.write_all(b"\n"));
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("the command '{shown}' could not be waited for: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the command '{shown}' failed ({status})"))
+    }
+}
