@@ -8,6 +8,7 @@ mod admin;
 mod admin_routes;
 mod faults;
 pub mod generate;
+mod guardrails;
 mod routes;
 mod store;
 
@@ -194,6 +195,11 @@ impl FakeServer {
     /// Changes a stored guardrail's field behind the client's back, unchecked.
     pub fn set_guardrail_field(&self, id: &str, field: &str, value: Value) -> bool {
         lock(&self.shared.store).set_guardrail_field_unchecked(id, field, value)
+    }
+
+    /// Assigns a key to a guardrail behind the client's back (a colleague's), unchecked.
+    pub fn assign_key(&self, guardrail_id: &str, hash: &str) {
+        lock(&self.shared.store).assign_key_unchecked(guardrail_id, hash);
     }
 
     /// Every request received so far, in order.

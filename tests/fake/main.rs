@@ -4,6 +4,7 @@
 mod support;
 
 mod admin;
+mod guardrails;
 mod scale;
 mod server;
 mod spec;
