@@ -158,6 +158,11 @@ pub fn revert(
         Kind::Patch => patch_revert(entry, labels)
             .map(Revert::Patch)
             .map_err(|w| bad(&w)),
+        // Named guardrails' creates, deletes and assignments: their undo is not built yet.
+        Kind::Guardrail if entry.patch.contains_key("requests") => Err(bad(
+            "orws cannot undo a named guardrail's create or delete yet",
+        )),
+        Kind::Assignment => Err(bad("orws cannot undo an assignment yet")),
         Kind::Guardrail => {
             let guardrail_id = entry
                 .target
@@ -529,7 +534,12 @@ pub fn labels(entries: &[HistoryEntry]) -> HashMap<String, String> {
         match e.shape() {
             Kind::Batch => e.parts.iter().for_each(&mut learn),
             // A guardrail's or a key's fields are not the workspace's.
-            Kind::Guardrail | Kind::Keys | Kind::Members | Kind::Budgets | Kind::Revert => {}
+            Kind::Guardrail
+            | Kind::Assignment
+            | Kind::Keys
+            | Kind::Members
+            | Kind::Budgets
+            | Kind::Revert => {}
             Kind::Patch | Kind::Create | Kind::Delete => learn(e),
         }
     }
@@ -670,6 +680,8 @@ pub fn summary(entry: &HistoryEntry, names: &dyn Names) -> String {
             // `what` is escaped already.
             return format!("revert of {}: {what}", crate::text::escape(of));
         }
+        Kind::Guardrail if entry.patch.contains_key("requests") => requests_line(entry),
+        Kind::Assignment => requests_line(entry),
         Kind::Patch | Kind::Guardrail => fields(entry),
         Kind::Create => format!(
             "created '{}'",
@@ -798,6 +810,25 @@ pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
 }
 
+/// A named guardrail's create, delete or assignment: its requests as sent.
+fn requests_line(entry: &HistoryEntry) -> String {
+    let requests = entry.patch.get("requests").and_then(Value::as_array);
+    requests
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let s = |k: &str| {
+                r.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            format!("{} {}", s("method"), s("path"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The kind as the history file spells it.
 pub fn kind_name(k: Kind) -> &'static str {
     match k {
@@ -808,6 +839,7 @@ pub fn kind_name(k: Kind) -> &'static str {
         Kind::Keys => "key",
         Kind::Budgets => "budgets",
         Kind::Guardrail => "guardrail",
+        Kind::Assignment => "assignment",
         Kind::Batch => "batch",
         Kind::Revert => "revert",
     }

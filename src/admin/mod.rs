@@ -20,6 +20,7 @@
 
 pub mod budgets;
 pub mod guardrail;
+pub mod guardrails;
 pub mod keys;
 pub mod members;
 pub mod workspaces;

@@ -11,6 +11,7 @@ mod delete;
 mod export;
 mod get;
 mod guardrail;
+mod guardrails;
 mod history;
 pub(crate) mod identity;
 mod interrupt;
@@ -25,7 +26,7 @@ mod serve_fake;
 
 pub use args::{
     ApplyArgs, BudgetsCommand, Cli, Command, ConfigCommand, ExportArgs, GuardrailCommand,
-    KeysCommand, MembersCommand, PlanArgs,
+    GuardrailsCommand, KeysCommand, MembersCommand, PlanArgs,
 };
 
 use crate::api::RetryHook;
@@ -288,6 +289,57 @@ async fn run_command(
                     guardrail::patch_cmd(&conn, out, &workspace, sets, write.dry_run).await
                 }
             }
+        }
+        Command::Guardrails(cmd) => guardrails_cmd(resolve()?, cmd).await,
+    }
+}
+
+async fn guardrails_cmd(settings: Settings, cmd: GuardrailsCommand) -> Result<String, RunError> {
+    use GuardrailsCommand as G;
+    let out = settings.output;
+    let write = |name: &str| writable(&settings, &format!("guardrails {name}"), false);
+    match cmd {
+        G::List { workspace } => {
+            guardrails::list(&connected(&settings).await?, out, workspace.as_deref()).await
+        }
+        G::Get { id } => guardrails::get(&connected(&settings).await?, out, &id).await,
+        G::Create {
+            workspace,
+            set,
+            set_json,
+        } => {
+            let body = guardrails::parse_sets(&set, &set_json)?;
+            write("create")?;
+            guardrails::create(&connected(&settings).await?, out, &workspace, body).await
+        }
+        G::Patch { id, set, set_json } => {
+            let sets = guardrails::parse_sets(&set, &set_json)?;
+            write("patch")?;
+            guardrails::patch(&connected(&settings).await?, out, &id, sets).await
+        }
+        G::Delete { id, confirm } => {
+            write("delete")?;
+            guardrails::delete(&connected(&settings).await?, &id, confirm.yes).await
+        }
+        G::Assign {
+            id,
+            keys,
+            members,
+            confirm,
+        } => {
+            write("assign")?;
+            let conn = connected(&settings).await?;
+            guardrails::assign(&conn, &id, keys, members, true, confirm.yes).await
+        }
+        G::Unassign {
+            id,
+            keys,
+            members,
+            confirm,
+        } => {
+            write("unassign")?;
+            let conn = connected(&settings).await?;
+            guardrails::assign(&conn, &id, keys, members, false, confirm.yes).await
         }
     }
 }

@@ -8,6 +8,7 @@ mod admin_hostile;
 mod basics;
 mod code;
 mod conventions;
+mod guardrails;
 mod history;
 mod hostile;
 mod hostile_code;
