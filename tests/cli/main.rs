@@ -9,6 +9,7 @@ mod basics;
 mod code;
 mod conventions;
 mod guardrails;
+mod guardrails_hostile;
 mod history;
 mod hostile;
 mod hostile_code;
