@@ -147,18 +147,6 @@ pub fn created_mismatch(
             guardrail::workspace_of(g).unwrap_or("(none)")
         ));
     }
-    for (k, v) in sent.iter().filter(|(k, _)| *k != "workspace_id") {
-        let same = match guardrail::kind(k) {
-            Some(_) => guardrail::normalized(k, g.get(k)) == guardrail::normalized(k, Some(v)),
-            None => g.get(k).unwrap_or(&Value::Null) == v,
-        };
-        if !same {
-            return Some(format!(
-                "it holds {k} = {}, not {v} as sent",
-                g.get(k).unwrap_or(&Value::Null)
-            ));
-        }
-    }
     let created = g.get("created_at").and_then(Value::as_str);
     match created.map(|t| OffsetDateTime::parse(t, &Rfc3339)) {
         None => Some("it has no created_at".into()),
@@ -170,8 +158,27 @@ pub fn created_mismatch(
             "it was created at {}, before this request started",
             created.unwrap_or_default()
         )),
-        Some(Ok(_)) => None,
+        Some(Ok(_)) => fields_differ(sent, g),
     }
+}
+
+/// The first field `g` holds otherwise than `sent` (numbers as numbers, the guardrail fields
+/// with their own normalisation).
+fn fields_differ(sent: &Map<String, Value>, g: &Map<String, Value>) -> Option<String> {
+    for (k, v) in sent.iter().filter(|(k, _)| *k != "workspace_id") {
+        let held = g.get(k).unwrap_or(&Value::Null);
+        let same = match (held.as_f64(), v.as_f64()) {
+            (Some(a), Some(b)) => a == b,
+            _ if guardrail::kind(k).is_some() => {
+                guardrail::normalized(k, Some(held)) == guardrail::normalized(k, Some(v))
+            }
+            _ => held == v,
+        };
+        if !same {
+            return Some(format!("it holds {k} = {held}, not {v} as sent"));
+        }
+    }
+    None
 }
 
 /// The re-read of a create: among `listed` (the target workspace's guardrails), those with the
