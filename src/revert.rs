@@ -43,6 +43,34 @@ impl MembersAction {
     }
 }
 
+/// The undo of a named guardrail's write or of an assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NamedUndo {
+    /// A PATCH back: `patch` the fields' values before, `expect` those the entry left (each
+    /// must still hold, else a conflict).
+    Patch {
+        workspace_id: String,
+        guardrail_id: String,
+        expect: Map<String, Value>,
+        patch: Map<String, Value>,
+    },
+    /// A created guardrail deleted (asks), while it is still the one created at `created_at`.
+    DeleteCreated {
+        workspace_id: String,
+        guardrail_id: String,
+        name: String,
+        created_at: String,
+    },
+    /// The opposite assignment: `adding` is what the undo does.
+    Assign {
+        workspace_id: String,
+        guardrail_id: String,
+        members: bool,
+        adding: bool,
+        ids: Vec<String>,
+    },
+}
+
 /// The writes that undo one entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Revert {
@@ -56,6 +84,8 @@ pub enum Revert {
         expect: Map<String, Value>,
         patch: Map<String, Value>,
     },
+    /// A named guardrail's write undone (product.md §12): see [`NamedUndo`].
+    Named(NamedUndo),
     /// The inverse members request (an add is undone by removing the same users).
     Members {
         workspace_id: String,
@@ -158,11 +188,13 @@ pub fn revert(
         Kind::Patch => patch_revert(entry, labels)
             .map(Revert::Patch)
             .map_err(|w| bad(&w)),
-        // Named guardrails' creates, deletes and assignments: their undo is not built yet.
-        Kind::Guardrail if entry.patch.contains_key("requests") => Err(bad(
-            "orws cannot undo a named guardrail's create or delete yet",
-        )),
-        Kind::Assignment => Err(bad("orws cannot undo an assignment yet")),
+        // A named guardrail's writes keep their requests: undone by what the request was.
+        Kind::Guardrail if entry.patch.contains_key("requests") => {
+            named_revert(entry).map(Revert::Named).map_err(|w| bad(&w))
+        }
+        Kind::Assignment => assignment_revert(entry)
+            .map(Revert::Named)
+            .map_err(|w| bad(&w)),
         Kind::Guardrail => {
             let guardrail_id = entry
                 .target
@@ -350,6 +382,82 @@ fn first_request(entry: &HistoryEntry) -> Option<&Map<String, Value>> {
         .as_array()?
         .first()?
         .as_object()
+}
+
+/// A named guardrail's create (deleted, asking), PATCH (patched back) or delete (lost).
+fn named_revert(entry: &HistoryEntry) -> Result<NamedUndo, String> {
+    let r = first_request(entry).ok_or("it holds no request")?;
+    let method = r.get("method").and_then(Value::as_str).unwrap_or_default();
+    let workspace_id = entry.workspace_id.clone();
+    match method {
+        "POST" => {
+            let id =
+                text(&entry.after, "id").ok_or("it does not say which guardrail it created")?;
+            let created_at = text(&entry.after, "created_at")
+                .filter(|t| !t.is_empty())
+                .ok_or("it recorded no created_at: orws cannot tell that guardrail from another")?;
+            Ok(NamedUndo::DeleteCreated {
+                workspace_id,
+                guardrail_id: id,
+                name: text(&entry.after, "name").unwrap_or_default(),
+                created_at,
+            })
+        }
+        "PATCH" => {
+            let guardrail_id = entry
+                .target
+                .clone()
+                .ok_or("it does not say which guardrail")?;
+            let body = r
+                .get("body")
+                .and_then(Value::as_object)
+                .ok_or("it names no field")?;
+            let pick = |m: &Map<String, Value>| -> Map<String, Value> {
+                body.keys()
+                    .map(|k| (k.clone(), m.get(k).cloned().unwrap_or(Value::Null)))
+                    .collect()
+            };
+            Ok(NamedUndo::Patch {
+                workspace_id,
+                guardrail_id,
+                expect: pick(&entry.after),
+                patch: pick(&entry.before),
+            })
+        }
+        _ => Err("it deleted a guardrail, and a deleted guardrail cannot be brought back".into()),
+    }
+}
+
+/// An assignment undone by the opposite one, for whom it settled.
+fn assignment_revert(entry: &HistoryEntry) -> Result<NamedUndo, String> {
+    let r = first_request(entry).ok_or("it holds no request")?;
+    let path = r.get("path").and_then(Value::as_str).unwrap_or_default();
+    let guardrail_id = entry
+        .target
+        .clone()
+        .ok_or("it does not say which guardrail")?;
+    let removing = path.ends_with("/remove");
+    let members = path.trim_end_matches("/remove").ends_with("/members");
+    let field = if members {
+        "member_user_ids"
+    } else {
+        "key_hashes"
+    };
+    let settled = if removing { "unassigned" } else { "assigned" };
+    let mut ids = strings(entry.after.get(settled));
+    if ids.is_empty() {
+        ids = strings(r.get("body").and_then(|b| b.get(field)));
+    }
+    if ids.is_empty() {
+        return Err("it names no key or member".into());
+    }
+    Ok(NamedUndo::Assign {
+        workspace_id: entry.workspace_id.clone(),
+        guardrail_id,
+        members,
+        adding: removing,
+        ids,
+    })
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

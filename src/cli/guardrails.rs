@@ -288,13 +288,20 @@ pub async fn patch(
         &format!("orws guardrails get {id}"),
     )
     .await?;
-    let after = found(&answers);
-    let entry = Record::guardrail(
+    let after = found(&answers).unwrap_or_default();
+    // Kept with its request (so its undo is a named guardrail's PATCH back, not the default's).
+    let pick = |g: &Guardrail| -> Guardrail {
+        body.keys()
+            .map(|k| (k.clone(), g.get(k).cloned().unwrap_or(Value::Null)))
+            .collect()
+    };
+    let entry = Record::requests(
+        crate::state::history::Kind::Guardrail,
         ws.as_deref().unwrap_or_default(),
-        id,
-        &body,
-        Some(&base),
-        after.as_ref(),
+        Some(id.to_string()),
+        requests.iter().map(Request::to_history).collect(),
+        pick(&base),
+        pick(&after),
     )
     .entry(conn.client.host());
     let (before, after) = (entry.before.clone(), entry.after.clone());

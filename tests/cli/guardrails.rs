@@ -175,3 +175,95 @@ fn server_guardrail_named(server: &fake::FakeServer, name: &str) -> String {
         .map(|g| g["id"].as_str().unwrap().to_string())
         .unwrap()
 }
+
+/// A private home against one fake, so history and revert see the writes.
+struct World {
+    server: fake::FakeServer,
+    home: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> Self {
+        World {
+            server: fake(),
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn ok(&self, args: &[&str]) -> Out {
+        ok_at(self.home.path(), &self.server, args)
+    }
+
+    fn newest(&self) -> serde_json::Value {
+        let r = self.ok(&["--output", "json", "history"]);
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()[0].clone()
+    }
+
+    fn undo_newest(&self) -> serde_json::Value {
+        let id = self.newest()["id"].as_str().unwrap().to_string();
+        self.ok(&["revert", &id, "--yes"]);
+        let undo = self.newest();
+        assert_eq!(undo["kind"], "revert", "{undo}");
+        assert_eq!(undo["of"], id.as_str(), "{undo}");
+        undo
+    }
+
+    fn guardrail(&self, id: &str) -> serde_json::Value {
+        let r = self.ok(&["--output", "json", "guardrails", "get", id]);
+        serde_json::from_str(&r.stdout).unwrap()
+    }
+}
+
+#[test]
+fn a_patch_is_undone_by_a_patch_back_a_create_by_a_delete_an_assignment_by_the_opposite() {
+    let w = World::new();
+    w.ok(&[
+        "guardrails",
+        "patch",
+        BATCH_GUARDRAIL,
+        "--set",
+        "name=Renamed",
+        "--set",
+        "limit_usd=70",
+        "--set",
+        "reset_interval=daily",
+    ]);
+    assert_eq!(w.guardrail(BATCH_GUARDRAIL)["guardrail"]["name"], "Renamed");
+    let undo = w.undo_newest();
+    assert_eq!(undo["reverts"], "guardrail");
+    let back = w.guardrail(BATCH_GUARDRAIL);
+    assert_eq!(back["guardrail"]["name"], "Batch budget", "{back}");
+    assert_eq!(back["guardrail"]["limit_usd"], 50, "{back}");
+
+    w.ok(&[
+        "guardrails",
+        "create",
+        "--workspace",
+        "production",
+        "--set",
+        "name=Temporary",
+    ]);
+    let created = w.newest()["after"]["id"].as_str().unwrap().to_string();
+    w.undo_newest();
+    let r = at(&w.server, &["guardrails", "get", &created]);
+    assert_ne!(r.code, 0, "deleted by the undo: {r:?}");
+
+    w.ok(&["guardrails", "assign", BATCH_GUARDRAIL, "--key", OLD_KEY]);
+    assert_eq!(
+        w.guardrail(BATCH_GUARDRAIL)["keys"],
+        serde_json::json!([BATCH_KEY, OLD_KEY])
+    );
+    let undo = w.undo_newest();
+    assert_eq!(undo["reverts"], "assignment");
+    assert_eq!(
+        w.guardrail(BATCH_GUARDRAIL)["keys"],
+        serde_json::json!([BATCH_KEY])
+    );
+
+    // A delete cannot be undone.
+    w.ok(&["guardrails", "delete", BATCH_GUARDRAIL, "--yes"]);
+    let id = w.newest()["id"].as_str().unwrap().to_string();
+    let r = orws_at(w.home.path(), w.server.url(), &["revert", &id, "--yes"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("cannot be brought back"), "{}", r.stderr);
+}
