@@ -155,14 +155,20 @@ pub async fn list(
     Ok(match output {
         Output::Json => json_pretty(&Value::Array(
             rows.iter()
-                .map(|(id, name, k, m, note)| json!({"id": id, "name": name, "keys": k, "members": m, "note": note}))
+                .map(|(id, name, k, m, note)| {
+                    // Counts as numbers; the default covers every key and member (null).
+                    let n = |c: &String| c.parse::<u64>().map_or(Value::Null, |n| json!(n));
+                    json!({"id": id, "name": name, "keys": n(k), "members": n(m), "note": note})
+                })
                 .collect(),
         )),
         Output::Table => table(
             &["ID", "NAME", "KEYS", "MEMBERS", "NOTE"],
             &rows
                 .into_iter()
-                .map(|(id, name, k, m, note)| vec![id, crate::text::escape(&name).to_string(), k, m, note])
+                .map(|(id, name, k, m, note)| {
+                    vec![id, crate::text::escape(&name).to_string(), k, m, note]
+                })
                 .collect::<Vec<_>>(),
         ),
     })

@@ -85,7 +85,7 @@ pub(crate) async fn server() -> FakeServer {
     fake::start(FakeConfig::default()).await.unwrap()
 }
 
-fn client(s: &FakeServer) -> Client {
+pub(crate) fn client(s: &FakeServer) -> Client {
     support::client::built(support::client::keyed(s, KEY))
 }
 
@@ -109,7 +109,12 @@ pub(crate) async fn raw(
 
 /// Every body the client sent with `method` to a path starting with `prefix`, validated against
 /// the request schema of `spec_path`.
-fn assert_requests_valid(s: &FakeServer, method: &str, prefix: &str, spec_path: &str) -> usize {
+pub(crate) fn assert_requests_valid(
+    s: &FakeServer,
+    method: &str,
+    prefix: &str,
+    spec_path: &str,
+) -> usize {
     let sent: Vec<_> = s
         .requests()
         .into_iter()

@@ -1,7 +1,9 @@
 //! Named guardrails and their assignments in the fake (R15–R17, R22, R23), every answer and
 //! request body validated against admin.json.
 
-use super::admin::{assert_answer, assert_valid_at, raw, request_pointer, server};
+use super::admin::{
+    assert_answer, assert_requests_valid, assert_valid_at, client, raw, request_pointer, server,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -217,4 +219,71 @@ async fn a_key_holds_one_guardrail_of_its_own_workspace_r22_r23() {
     )
     .await;
     assert_eq!(status, 404, "not configured yet");
+}
+
+#[tokio::test]
+async fn the_clients_requests_are_valid_per_the_spec() {
+    let s = server().await;
+    let c = client(&s);
+    let mut body = serde_json::Map::new();
+    body.insert("name".into(), json!("From the client"));
+    body.insert("workspace_id".into(), json!(PRODUCTION));
+    body.insert("limit_usd".into(), json!(10));
+    body.insert("reset_interval".into(), json!("monthly"));
+    let g = c.create_guardrail(&body).await.unwrap();
+    let id = g["id"].as_str().unwrap().to_string();
+    let mut patch = serde_json::Map::new();
+    patch.insert("name".into(), json!("Renamed"));
+    c.patch_guardrail(&id, &patch).await.unwrap();
+    let keys = vec![OLD_KEY.to_string()];
+    let members = vec![JANE.to_string()];
+    assert_eq!(c.assign(&id, false, true, &keys).await.unwrap(), 1);
+    assert_eq!(c.assign(&id, true, true, &members).await.unwrap(), 1);
+    assert_eq!(c.guardrail_assignments(&id, false).await.unwrap(), keys);
+    assert_eq!(c.guardrail_assignments(&id, true).await.unwrap(), members);
+    assert!(
+        c.all_assignments(false)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.holder == OLD_KEY && a.guardrail_id == id)
+    );
+    assert_eq!(c.assign(&id, false, false, &keys).await.unwrap(), 1);
+    assert_eq!(c.assign(&id, true, false, &members).await.unwrap(), 1);
+    let listed = c.list_guardrails(PRODUCTION).await.unwrap();
+    assert!(listed.iter().any(|g| g["id"] == json!(id)));
+    c.delete_guardrail(&id).await.unwrap();
+
+    let creates: Vec<_> = s
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == "/api/v1/guardrails")
+        .collect();
+    assert_eq!(creates.len(), 1);
+    let body: Value = serde_json::from_str(&creates[0].body).unwrap();
+    assert_valid_at(&request_pointer("post", "/guardrails"), &body);
+    assert_eq!(
+        assert_requests_valid(&s, "PATCH", "/guardrails/", "/guardrails/{id}"),
+        1
+    );
+    for (path, spec) in [
+        ("/keys", "/guardrails/{id}/assignments/keys"),
+        ("/keys/remove", "/guardrails/{id}/assignments/keys/remove"),
+        ("/members", "/guardrails/{id}/assignments/members"),
+        (
+            "/members/remove",
+            "/guardrails/{id}/assignments/members/remove",
+        ),
+    ] {
+        let sent: Vec<_> = s
+            .requests()
+            .into_iter()
+            .filter(|r| {
+                r.method == "POST" && r.path == format!("/api/v1/guardrails/{id}/assignments{path}")
+            })
+            .collect();
+        assert_eq!(sent.len(), 1, "{path}");
+        let body: Value = serde_json::from_str(&sent[0].body).unwrap();
+        assert_valid_at(&request_pointer("post", spec), &body);
+    }
 }
