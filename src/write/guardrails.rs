@@ -91,15 +91,34 @@ where
     match r {
         Request::CreateGuardrail { workspace, body } => {
             let end = super::run(|| client.create_guardrail(body), recheck, policy, step).await;
-            if let End::Done(g) = &end
-                && let Some(why) =
-                    guardrails::created_mismatch(body, g, workspace, client.server_time(started))
-            {
-                return Err(Why::NotOurs(format!(
-                    "the answer is a guardrail orws cannot tell it created ({why}); nothing was recorded"
-                )));
+            let since = client.server_time(started);
+            let End::Done(g) = end else {
+                return Ok(end.map_done(|g| vec![Answer::NamedGuardrail(Box::new(g))]));
+            };
+            let Some(why) = guardrails::created_mismatch(body, &g, workspace, since) else {
+                return Ok(End::Done(vec![Answer::NamedGuardrail(Box::new(g))]));
+            };
+            // An answer about a guardrail this create did not make is not believed: the
+            // workspace's guardrails are read again for the one it made.
+            let listed = client
+                .list_guardrails(workspace)
+                .await
+                .map_err(|e| Why::InDoubt {
+                    error: ApiError::Malformed(why.clone()),
+                    reread: e.to_string(),
+                })?;
+            match guardrails::find_created(body, &listed, workspace, since) {
+                Found::Ours(ours) => Ok(End::Done(vec![
+                    Answer::Note(format!(
+                        "the answer was about another guardrail ({why}): not believed; reading the workspace's guardrails again shows the one created"
+                    )),
+                    Answer::NamedGuardrail(ours),
+                ])),
+                Found::None => Err(Why::NotOurs(format!(
+                    "the answer is a guardrail orws did not create ({why}), and reading the workspace's guardrails again shows none created; nothing was recorded"
+                ))),
+                Found::CannotTell(line) => Err(Why::NotOurs(line)),
             }
-            Ok(end.map_done(|g| vec![Answer::NamedGuardrail(Box::new(g))]))
         }
         Request::PatchNamedGuardrail {
             guardrail_id,

@@ -205,3 +205,64 @@ fn a_colleagues_change_during_a_429_wait_is_a_conflict_not_overwritten() {
     );
     assert!(r.history().is_empty());
 }
+
+#[test]
+fn a_create_answered_with_another_workspaces_guardrail_is_settled_by_reading_the_list() {
+    let server = fake();
+    let base = server.url();
+    let proxy = serve(move |req, _| {
+        let reply = forward(&base, req, None);
+        if req.method == "POST" {
+            let mut answer = reply_json(&reply);
+            answer["data"]["workspace_id"] = json!(STAGING);
+            answer["data"]["id"] = json!(CI_GUARDRAIL);
+            return Reply::json(201, &answer);
+        }
+        reply
+    });
+    let r = at(
+        &proxy,
+        &[
+            "guardrails",
+            "create",
+            "--workspace",
+            "production",
+            "--set",
+            "name=Mine",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("not believed"), "{}", r.stderr);
+    let after = &r.history()[0]["after"];
+    assert_eq!(after["workspace_id"], PRODUCTION, "{after}");
+    assert_ne!(after["id"], CI_GUARDRAIL);
+}
+
+#[test]
+fn a_lost_create_answer_with_two_candidates_cannot_be_told_and_records_nothing() {
+    let server = fake();
+    let base = server.url();
+    let proxy = serve(move |req, _| {
+        if req.method == "POST" {
+            // A colleague creates the same guardrail at the same moment; our answer is lost.
+            forward(&base, req, None);
+            forward(&base, req, None);
+            return Reply::json(500, &json!({"error": {"code": 500, "message": "lost"}}));
+        }
+        forward(&base, req, None)
+    });
+    let r = at(
+        &proxy,
+        &[
+            "guardrails",
+            "create",
+            "--workspace",
+            "production",
+            "--set",
+            "name=Twin",
+        ],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("cannot tell"), "{}", r.stderr);
+    assert!(r.history().is_empty());
+}
