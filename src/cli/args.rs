@@ -355,6 +355,8 @@ pub enum GuardrailsCommand {
         /// FIELD=JSON, an exact JSON value.
         #[arg(long = "set-json", value_name = "FIELD=JSON")]
         set_json: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
     },
     /// Change fields of a named guardrail (name and description too); only what differs is sent.
     Patch {
@@ -363,12 +365,16 @@ pub enum GuardrailsCommand {
         set: Vec<String>,
         #[arg(long = "set-json", value_name = "FIELD=JSON")]
         set_json: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
     },
     /// Delete a named guardrail (destructive: asks on a terminal, else needs --yes).
     Delete {
         id: String,
         #[command(flatten)]
         confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
     },
     /// Assign keys and members (a key holding another guardrail has it replaced: asks).
     Assign {
@@ -379,6 +385,8 @@ pub enum GuardrailsCommand {
         members: Vec<String>,
         #[command(flatten)]
         confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
     },
     /// Unassign keys and members (destructive: asks on a terminal, else needs --yes).
     Unassign {
@@ -389,6 +397,8 @@ pub enum GuardrailsCommand {
         members: Vec<String>,
         #[command(flatten)]
         confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
     },
 }
 

@@ -3,7 +3,7 @@
 //! (`write::send`, settled per §15) and recorded in history (`guardrail`, `assignment`).
 
 use super::Output;
-use super::admin_io::{confirm, record, send, workspace};
+use super::admin_io::{Request as DryRequest, confirm, dry_run, record, send, workspace};
 use super::output::{cell, json_pretty, table};
 use crate::admin::guardrail::{GUARDRAIL_FIELDS, default_name, kind, workspace_of};
 use crate::admin::guardrails::{self, ENFORCES_NOTHING};
@@ -215,6 +215,7 @@ pub async fn create(
     output: Output,
     asked: &str,
     mut body: Guardrail,
+    dry: bool,
 ) -> Result<String, RunError> {
     let broken = guardrails::check_create(&body);
     if !broken.is_empty() {
@@ -229,6 +230,9 @@ pub async fn create(
         workspace: ws.id().to_string(),
         body,
     }];
+    if dry {
+        return Ok(dry_run(output, &shown(&requests)));
+    }
     let answers = send(
         &conn.client,
         &plan(&requests),
@@ -270,6 +274,7 @@ pub async fn patch(
     output: Output,
     id: &str,
     sets: Guardrail,
+    dry: bool,
 ) -> Result<String, RunError> {
     let base = named(conn, id, "patched here").await?;
     let mut target = base.clone();
@@ -287,6 +292,9 @@ pub async fn patch(
         base: base.clone(),
         patch: body.clone(),
     }];
+    if dry {
+        return Ok(dry_run(output, &shown(&requests)));
+    }
     let answers = send(
         &conn.client,
         &plan(&requests),
@@ -325,10 +333,24 @@ pub async fn patch(
 }
 
 /// `orws guardrails delete ID` (destructive: asks, or `--yes`).
-pub async fn delete(conn: &Connection, id: &str, yes: bool) -> Result<String, RunError> {
+pub async fn delete(
+    conn: &Connection,
+    output: Output,
+    id: &str,
+    yes: bool,
+    dry: bool,
+) -> Result<String, RunError> {
     let g = named(conn, id, "deleted").await?;
     let keys = conn.client.guardrail_assignments(id, false).await?;
     let members = conn.client.guardrail_assignments(id, true).await?;
+    let ws = workspace_of(&g).map(str::to_string);
+    let requests = [Request::DeleteGuardrail {
+        guardrail_id: id.to_string(),
+        workspace: ws.clone(),
+    }];
+    if dry {
+        return Ok(dry_run(output, &shown(&requests)));
+    }
     confirm(
         &format!(
             "delete guardrail '{}' (assigned to {} keys and {} members; a delete cannot be undone)?",
@@ -338,11 +360,6 @@ pub async fn delete(conn: &Connection, id: &str, yes: bool) -> Result<String, Ru
         ),
         yes,
     )?;
-    let ws = workspace_of(&g).map(str::to_string);
-    let requests = [Request::DeleteGuardrail {
-        guardrail_id: id.to_string(),
-        workspace: ws.clone(),
-    }];
     let answers = send(
         &conn.client,
         &plan(&requests),
@@ -353,7 +370,21 @@ pub async fn delete(conn: &Connection, id: &str, yes: bool) -> Result<String, Ru
     if let Some(entry) = Record::sent(ws.as_deref().unwrap_or_default(), &requests, &g, &answers) {
         record(conn, &entry.entry(conn.client.host()));
     }
-    Ok(format!("deleted guardrail {id}\n"))
+    Ok(match output {
+        Output::Json => json_pretty(&json!({"deleted": id})),
+        Output::Table => format!("deleted guardrail {id}\n"),
+    })
+}
+
+/// The keys (by hash) and members (by user id) an assignment names.
+pub struct Who {
+    pub keys: Vec<String>,
+    pub members: Vec<String>,
+}
+
+/// The requests as a dry run shows them.
+fn shown(requests: &[Request]) -> Vec<DryRequest> {
+    requests.iter().map(DryRequest::from).collect()
 }
 
 /// `orws guardrails assign|unassign ID --key … --member …`: R22 checked first (a workspace
@@ -361,12 +392,14 @@ pub async fn delete(conn: &Connection, id: &str, yes: bool) -> Result<String, Ru
 /// destructive.
 pub async fn assign(
     conn: &Connection,
+    output: Output,
     id: &str,
-    keys: Vec<String>,
-    members: Vec<String>,
+    who: Who,
     adding: bool,
     yes: bool,
+    dry: bool,
 ) -> Result<String, RunError> {
+    let Who { keys, members } = who;
     if keys.is_empty() && members.is_empty() {
         return Err(RunError::usage(
             "name at least one --key HASH or --member USER",
@@ -429,8 +462,24 @@ pub async fn assign(
             .collect()
     };
     let (k, m) = (todo(&key_plan), todo(&member_plan));
-    if k.is_empty() && m.is_empty() {
-        return Ok("nothing to change\n".to_string());
+    let mut requests = Vec::new();
+    for (members, ids) in [(false, k), (true, m)] {
+        if !ids.is_empty() {
+            requests.push(Request::Assign {
+                guardrail_id: id.to_string(),
+                workspace: owner.clone(),
+                members,
+                adding,
+                ids,
+            });
+        }
+    }
+    if requests.is_empty() {
+        crate::say::say("nothing to change: every one named already holds it as asked");
+        return Ok(super::output::nothing(output));
+    }
+    if dry {
+        return Ok(dry_run(output, &shown(&requests)));
     }
     if guardrails::destructive(adding, &key_plan) || guardrails::destructive(adding, &member_plan) {
         let what = if adding {
@@ -446,18 +495,6 @@ pub async fn assign(
             yes,
         )?;
     }
-    let mut requests = Vec::new();
-    for (members, ids) in [(false, k), (true, m)] {
-        if !ids.is_empty() {
-            requests.push(Request::Assign {
-                guardrail_id: id.to_string(),
-                workspace: owner.clone(),
-                members,
-                adding,
-                ids,
-            });
-        }
-    }
     let answers = send(
         client,
         &plan(&requests),
@@ -465,15 +502,42 @@ pub async fn assign(
         &format!("orws guardrails get {id}"),
     )
     .await?;
+    // One entry per request (keys, members), each with its own settled answer.
     for r in &requests {
+        let Request::Assign { members, .. } = r else {
+            continue;
+        };
+        let mine: Vec<Answer> = answers
+            .iter()
+            .filter(|a| matches!(a, Answer::Assigned { members: m, .. } if m == members))
+            .cloned()
+            .collect();
         if let Some(entry) = Record::sent(
             owner.as_deref().unwrap_or_default(),
             std::slice::from_ref(r),
             &Map::new(),
-            &answers,
+            &mine,
         ) {
             record(conn, &entry.entry(client.host()));
         }
     }
-    Ok(format!("{}\n", lines.join("\n")))
+    let ids = |plan: &[guardrails::Change]| -> Vec<String> { todo(plan) };
+    Ok(match output {
+        Output::Json => json_pretty(&json!({
+            "guardrail": id,
+            "action": if adding { "assign" } else { "unassign" },
+            "keys": ids(&key_plan),
+            "members": ids(&member_plan),
+        })),
+        Output::Table => format!(
+            "{} guardrail {id}: {} key(s), {} member(s)\n",
+            if adding {
+                "assigned to"
+            } else {
+                "unassigned from"
+            },
+            ids(&key_plan).len(),
+            ids(&member_plan).len()
+        ),
+    })
 }

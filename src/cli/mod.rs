@@ -297,7 +297,7 @@ async fn run_command(
 async fn guardrails_cmd(settings: Settings, cmd: GuardrailsCommand) -> Result<String, RunError> {
     use GuardrailsCommand as G;
     let out = settings.output;
-    let write = |name: &str| writable(&settings, &format!("guardrails {name}"), false);
+    let write = |name: &str, dry: bool| writable(&settings, &format!("guardrails {name}"), dry);
     match cmd {
         G::List { workspace } => {
             guardrails::list(&connected(&settings).await?, out, workspace.as_deref()).await
@@ -307,39 +307,56 @@ async fn guardrails_cmd(settings: Settings, cmd: GuardrailsCommand) -> Result<St
             workspace,
             set,
             set_json,
+            write: w,
         } => {
             let body = guardrails::parse_sets(&set, &set_json)?;
-            write("create")?;
-            guardrails::create(&connected(&settings).await?, out, &workspace, body).await
+            write("create", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            guardrails::create(&conn, out, &workspace, body, w.dry_run).await
         }
-        G::Patch { id, set, set_json } => {
+        G::Patch {
+            id,
+            set,
+            set_json,
+            write: w,
+        } => {
             let sets = guardrails::parse_sets(&set, &set_json)?;
-            write("patch")?;
-            guardrails::patch(&connected(&settings).await?, out, &id, sets).await
+            write("patch", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            guardrails::patch(&conn, out, &id, sets, w.dry_run).await
         }
-        G::Delete { id, confirm } => {
-            write("delete")?;
-            guardrails::delete(&connected(&settings).await?, &id, confirm.yes).await
+        G::Delete {
+            id,
+            confirm,
+            write: w,
+        } => {
+            write("delete", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            guardrails::delete(&conn, out, &id, confirm.yes, w.dry_run).await
         }
         G::Assign {
             id,
             keys,
             members,
             confirm,
+            write: w,
         } => {
-            write("assign")?;
+            write("assign", w.dry_run)?;
             let conn = connected(&settings).await?;
-            guardrails::assign(&conn, &id, keys, members, true, confirm.yes).await
+            let who = guardrails::Who { keys, members };
+            guardrails::assign(&conn, out, &id, who, true, confirm.yes, w.dry_run).await
         }
         G::Unassign {
             id,
             keys,
             members,
             confirm,
+            write: w,
         } => {
-            write("unassign")?;
+            write("unassign", w.dry_run)?;
             let conn = connected(&settings).await?;
-            guardrails::assign(&conn, &id, keys, members, false, confirm.yes).await
+            let who = guardrails::Who { keys, members };
+            guardrails::assign(&conn, out, &id, who, false, confirm.yes, w.dry_run).await
         }
     }
 }

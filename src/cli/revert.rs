@@ -465,7 +465,7 @@ async fn named(
                     )],
                 ));
             }
-            super::guardrails::patch(conn, output, &guardrail_id, patch).await
+            super::guardrails::patch(conn, output, &guardrail_id, patch, false).await
         }
         NamedUndo::DeleteCreated {
             guardrail_id,
@@ -497,7 +497,7 @@ async fn named(
                     )],
                 ));
             }
-            super::guardrails::delete(conn, &guardrail_id, yes).await
+            super::guardrails::delete(conn, output, &guardrail_id, yes, false).await
         }
         NamedUndo::Assign {
             guardrail_id,
@@ -506,16 +506,13 @@ async fn named(
             ids,
             ..
         } => {
-            let (keys, people) = if members {
+            let (keys, members) = if members {
                 (vec![], ids)
             } else {
                 (ids, vec![])
             };
-            if dry {
-                ask(what, yes, dry)?;
-                return Ok(nothing(output));
-            }
-            super::guardrails::assign(conn, &guardrail_id, keys, people, adding, yes).await
+            let who = super::guardrails::Who { keys, members };
+            super::guardrails::assign(conn, output, &guardrail_id, who, adding, yes, dry).await
         }
     }
 }
