@@ -1,6 +1,6 @@
 //! The embedded OpenRouter: a real HTTP server on loopback serving the workspace endpoints, the
 //! admin endpoints (members, organisation members, keys, budgets, guardrails, with the prose
-//! rules R1–R21 of tests/fixtures/admin-rules.md) and the model catalog, for `orws --demo`,
+//! rules R1–R23 of tests/fixtures/admin-rules.md) and the model catalog, for `orws --demo`,
 //! `orws serve-fake` and the tests. It validates writes with the same rules as the client, and
 //! can be told to fail in the ways servers do.
 

@@ -123,10 +123,11 @@ where
         Request::PatchNamedGuardrail {
             guardrail_id,
             workspace,
-            ..
+            base,
+            patch,
         } => {
             let end = super::run(
-                || client.patch_guardrail(guardrail_id, patch_of(r)),
+                || client.patch_guardrail(guardrail_id, patch),
                 recheck,
                 policy,
                 step,
@@ -148,12 +149,14 @@ where
                     reread: e.to_string(),
                 })?;
             match guardrails::not_the_one(&again, guardrail_id, workspace.as_deref()) {
-                None if settle_patch(r, &again) => Ok(End::Done(vec![
-                    Answer::Note(format!(
-                        "{why}: not believed; reading the guardrail again shows the change"
-                    )),
-                    Answer::NamedGuardrail(Box::new(again)),
-                ])),
+                None if guardrails::settle(base, patch, Some(&again)) == Settled::Applied => {
+                    Ok(End::Done(vec![
+                        Answer::Note(format!(
+                            "{why}: not believed; reading the guardrail again shows the change"
+                        )),
+                        Answer::NamedGuardrail(Box::new(again)),
+                    ]))
+                }
                 None => Err(Why::NotApplied(ApiError::Malformed(format!(
                     "{why}; reading the guardrail again shows the change is not there"
                 )))),
@@ -214,22 +217,5 @@ where
         _ => Err(Why::Refused(ApiError::Malformed(
             "not a named guardrail's write".into(),
         ))),
-    }
-}
-
-fn patch_of(r: &Request) -> &Map<String, Value> {
-    match r {
-        Request::PatchNamedGuardrail { patch, .. } => patch,
-        _ => unreachable!("only a named guardrail's PATCH"),
-    }
-}
-
-/// Whether `now` holds every field the PATCH `r` sent.
-fn settle_patch(r: &Request, now: &Map<String, Value>) -> bool {
-    match r {
-        Request::PatchNamedGuardrail { base, patch, .. } => {
-            guardrails::settle(base, patch, Some(now)) == Settled::Applied
-        }
-        _ => false,
     }
 }
