@@ -44,6 +44,34 @@ impl MembersAction {
     }
 }
 
+/// The undo of a named guardrail's write or of an assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NamedUndo {
+    /// A PATCH back: `patch` the fields' values before, `expect` those the entry left (each
+    /// must still hold, else a conflict).
+    Patch {
+        workspace_id: String,
+        guardrail_id: String,
+        expect: Map<String, Value>,
+        patch: Map<String, Value>,
+    },
+    /// A created guardrail deleted (asks), while it is still the one created at `created_at`.
+    DeleteCreated {
+        workspace_id: String,
+        guardrail_id: String,
+        name: String,
+        created_at: String,
+    },
+    /// The opposite assignment: `adding` is what the undo does.
+    Assign {
+        workspace_id: String,
+        guardrail_id: String,
+        members: bool,
+        adding: bool,
+        ids: Vec<String>,
+    },
+}
+
 /// The writes that undo one entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Revert {
@@ -57,6 +85,8 @@ pub enum Revert {
         expect: Map<String, Value>,
         patch: Map<String, Value>,
     },
+    /// A named guardrail's write undone (product.md §12): see [`NamedUndo`].
+    Named(NamedUndo),
     /// The inverse members request (an add is undone by removing the same users).
     Members {
         workspace_id: String,
@@ -174,6 +204,13 @@ pub fn revert(
         Kind::Revert => revert(&entry.as_written(), labels),
         Kind::Patch => patch_revert(entry, labels)
             .map(Revert::Patch)
+            .map_err(|w| bad(&w)),
+        // A named guardrail's writes keep their requests: undone by what the request was.
+        Kind::Guardrail if entry.patch.contains_key("requests") => {
+            named_revert(entry).map(Revert::Named).map_err(|w| bad(&w))
+        }
+        Kind::Assignment => assignment_revert(entry)
+            .map(Revert::Named)
             .map_err(|w| bad(&w)),
         Kind::Guardrail => {
             let guardrail_id = entry
@@ -362,6 +399,82 @@ fn first_request(entry: &HistoryEntry) -> Option<&Map<String, Value>> {
         .as_array()?
         .first()?
         .as_object()
+}
+
+/// A named guardrail's create (deleted, asking), PATCH (patched back) or delete (lost).
+fn named_revert(entry: &HistoryEntry) -> Result<NamedUndo, String> {
+    let r = first_request(entry).ok_or("it holds no request")?;
+    let method = r.get("method").and_then(Value::as_str).unwrap_or_default();
+    let workspace_id = entry.workspace_id.clone();
+    match method {
+        "POST" => {
+            let id =
+                text(&entry.after, "id").ok_or("it does not say which guardrail it created")?;
+            let created_at = text(&entry.after, "created_at")
+                .filter(|t| !t.is_empty())
+                .ok_or("it recorded no created_at: orws cannot tell that guardrail from another")?;
+            Ok(NamedUndo::DeleteCreated {
+                workspace_id,
+                guardrail_id: id,
+                name: text(&entry.after, "name").unwrap_or_default(),
+                created_at,
+            })
+        }
+        "PATCH" => {
+            let guardrail_id = entry
+                .target
+                .clone()
+                .ok_or("it does not say which guardrail")?;
+            let body = r
+                .get("body")
+                .and_then(Value::as_object)
+                .ok_or("it names no field")?;
+            let pick = |m: &Map<String, Value>| -> Map<String, Value> {
+                body.keys()
+                    .map(|k| (k.clone(), m.get(k).cloned().unwrap_or(Value::Null)))
+                    .collect()
+            };
+            Ok(NamedUndo::Patch {
+                workspace_id,
+                guardrail_id,
+                expect: pick(&entry.after),
+                patch: pick(&entry.before),
+            })
+        }
+        _ => Err("it deleted a guardrail, and a deleted guardrail cannot be brought back".into()),
+    }
+}
+
+/// An assignment undone by the opposite one, for whom it settled.
+fn assignment_revert(entry: &HistoryEntry) -> Result<NamedUndo, String> {
+    let r = first_request(entry).ok_or("it holds no request")?;
+    let path = r.get("path").and_then(Value::as_str).unwrap_or_default();
+    let guardrail_id = entry
+        .target
+        .clone()
+        .ok_or("it does not say which guardrail")?;
+    let removing = path.ends_with("/remove");
+    let members = path.trim_end_matches("/remove").ends_with("/members");
+    let field = if members {
+        "member_user_ids"
+    } else {
+        "key_hashes"
+    };
+    let settled = if removing { "unassigned" } else { "assigned" };
+    let mut ids = strings(entry.after.get(settled));
+    if ids.is_empty() {
+        ids = strings(r.get("body").and_then(|b| b.get(field)));
+    }
+    if ids.is_empty() {
+        return Err("it names no key or member".into());
+    }
+    Ok(NamedUndo::Assign {
+        workspace_id: entry.workspace_id.clone(),
+        guardrail_id,
+        members,
+        adding: removing,
+        ids,
+    })
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -575,7 +688,12 @@ pub fn labels(entries: &[HistoryEntry]) -> HashMap<String, String> {
         match e.shape() {
             Kind::Batch => e.parts.iter().for_each(&mut learn),
             // A guardrail's or a key's fields are not the workspace's.
-            Kind::Guardrail | Kind::Keys | Kind::Members | Kind::Budgets | Kind::Revert => {}
+            Kind::Guardrail
+            | Kind::Assignment
+            | Kind::Keys
+            | Kind::Members
+            | Kind::Budgets
+            | Kind::Revert => {}
             Kind::Patch | Kind::Create | Kind::Delete => learn(e),
         }
     }
@@ -716,6 +834,8 @@ pub fn summary(entry: &HistoryEntry, names: &dyn Names) -> String {
             // `what` is escaped already.
             return format!("revert of {}: {what}", crate::text::escape(of));
         }
+        Kind::Guardrail if entry.patch.contains_key("requests") => requests_line(entry),
+        Kind::Assignment => requests_line(entry),
         Kind::Patch | Kind::Guardrail => fields(entry),
         Kind::Create => format!(
             "created '{}'",
@@ -865,6 +985,25 @@ pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
 }
 
+/// A named guardrail's create, delete or assignment: its requests as sent.
+fn requests_line(entry: &HistoryEntry) -> String {
+    let requests = entry.patch.get("requests").and_then(Value::as_array);
+    requests
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let s = |k: &str| {
+                r.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            format!("{} {}", s("method"), s("path"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The kind as the history file spells it.
 pub fn kind_name(k: Kind) -> &'static str {
     match k {
@@ -875,6 +1014,7 @@ pub fn kind_name(k: Kind) -> &'static str {
         Kind::Keys => "key",
         Kind::Budgets => "budgets",
         Kind::Guardrail => "guardrail",
+        Kind::Assignment => "assignment",
         Kind::Batch => "batch",
         Kind::Revert => "revert",
     }

@@ -267,7 +267,7 @@ pub fn canonical_model(id: &str) -> String {
 }
 
 /// A value as compared: absent, null and an empty list are one; model ids in canonical form.
-fn normalized(field: &str, v: Option<&Value>) -> Value {
+pub(crate) fn normalized(field: &str, v: Option<&Value>) -> Value {
     match v {
         None | Some(Value::Null) => Value::Null,
         Some(Value::Array(items)) if items.is_empty() => Value::Null,

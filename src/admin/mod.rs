@@ -20,6 +20,7 @@
 
 pub mod budgets;
 pub mod guardrail;
+pub mod guardrails;
 pub mod key_labels;
 pub mod keys;
 pub mod members;

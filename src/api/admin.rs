@@ -45,12 +45,12 @@ pub struct BudgetAnswer {
     pub include_byok: Option<bool>,
 }
 
-fn malformed(what: impl Into<String>) -> ApiError {
+pub(super) fn malformed(what: impl Into<String>) -> ApiError {
     ApiError::Malformed(what.into())
 }
 
 /// A path segment naming a key or a guardrail, refused before any request when it cannot be one.
-fn segment(kind: &str, s: &str) -> Result<String, ApiError> {
+pub(super) fn segment(kind: &str, s: &str) -> Result<String, ApiError> {
     if s.is_empty()
         || s.chars().all(|c| c == '.')
         || s.chars().any(|c| c.is_control() || c.is_whitespace())
@@ -81,13 +81,13 @@ fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|e| malformed(format!("{what}: {e}")))
 }
 
-fn data(mut body: Value, what: &str) -> Result<Value, ApiError> {
+pub(super) fn data(mut body: Value, what: &str) -> Result<Value, ApiError> {
     body.get_mut("data")
         .map(Value::take)
         .ok_or_else(|| malformed(format!("{what} has no `data`")))
 }
 
-fn deleted(body: &Value, what: &str) -> Result<(), ApiError> {
+pub(super) fn deleted(body: &Value, what: &str) -> Result<(), ApiError> {
     match body.get("deleted") {
         Some(Value::Bool(true)) => Ok(()),
         _ => Err(malformed(format!(
@@ -96,13 +96,13 @@ fn deleted(body: &Value, what: &str) -> Result<(), ApiError> {
     }
 }
 
-fn failed(e: ApiError) -> WriteFailure {
+pub(super) fn failed(e: ApiError) -> WriteFailure {
     WriteFailure::Failed(e)
 }
 
 impl Client {
     /// One write, one try (see [`Client::patch_once`]).
-    async fn write_once(
+    pub(super) async fn write_once(
         &self,
         method: Method,
         path: &str,
@@ -123,7 +123,12 @@ impl Client {
     }
 
     /// Every item of an offset/limit list with `total_count`, deduplicated by `key`.
-    async fn all_pages(&self, base: &str, what: &str, key: &str) -> Result<Vec<Value>, ApiError> {
+    pub(super) async fn all_pages(
+        &self,
+        base: &str,
+        what: &str,
+        key: &str,
+    ) -> Result<Vec<Value>, ApiError> {
         let mut all: Vec<Value> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let sep = if base.contains('?') { '&' } else { '?' };
@@ -630,7 +635,11 @@ impl Client {
     }
 }
 
-fn guardrail_answer(body: Value, id: &str, what: &str) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn guardrail_answer(
+    body: Value,
+    id: &str,
+    what: &str,
+) -> Result<Map<String, Value>, ApiError> {
     match data(body, what)? {
         Value::Object(g) => {
             let got = g.get("id").and_then(Value::as_str).unwrap_or_default();

@@ -4,6 +4,7 @@
 mod admin;
 mod client;
 mod error;
+mod guardrails;
 mod key;
 
 pub use admin::{AddedMembers, BudgetAnswer, BudgetPlanFailure};
@@ -12,4 +13,5 @@ pub use client::{
     RetryNotice, WriteFailure, check_workspace_name, encode as encode_segment,
 };
 pub use error::ApiError;
+pub use guardrails::Assignment;
 pub use key::{ApiKey, check_base_url};

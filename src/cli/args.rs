@@ -99,6 +99,9 @@ pub enum Command {
     /// A workspace's default guardrail: get, patch.
     #[command(subcommand)]
     Guardrail(GuardrailCommand),
+    /// Named guardrails and their key and member assignments.
+    #[command(subcommand)]
+    Guardrails(GuardrailsCommand),
     /// Write workspaces' editable fields as a file (TOML, YAML or JSON), to keep in git.
     Export(ExportArgs),
     /// Compare a file with the server: per workspace, the minimal change (nothing is sent).
@@ -409,6 +412,74 @@ pub enum GuardrailCommand {
         /// FIELD=JSON, an exact JSON value.
         #[arg(long = "set-json", value_name = "FIELD=JSON")]
         set_json: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuardrailsCommand {
+    /// The workspace's guardrails: the default first, then the others with their assignment
+    /// counts (without WS, the default workspace's, with the account-wide ones).
+    List {
+        /// uuid or slug
+        workspace: Option<String>,
+    },
+    /// One guardrail's fields and the keys and members assigned to it.
+    Get { id: String },
+    /// Create a named guardrail (it enforces nothing until assigned).
+    Create {
+        /// uuid or slug
+        #[arg(long)]
+        workspace: String,
+        /// FIELD=VALUE (name is required; limit_usd with reset_interval).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// FIELD=JSON, an exact JSON value.
+        #[arg(long = "set-json", value_name = "FIELD=JSON")]
+        set_json: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Change fields of a named guardrail (name and description too); only what differs is sent.
+    Patch {
+        id: String,
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        #[arg(long = "set-json", value_name = "FIELD=JSON")]
+        set_json: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Delete a named guardrail (destructive: asks on a terminal, else needs --yes).
+    Delete {
+        id: String,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Assign keys and members (a key holding another guardrail has it replaced: asks).
+    Assign {
+        id: String,
+        #[arg(long = "key", value_name = "HASH")]
+        keys: Vec<String>,
+        #[arg(long = "member", value_name = "USER")]
+        members: Vec<String>,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Unassign keys and members (destructive: asks on a terminal, else needs --yes).
+    Unassign {
+        id: String,
+        #[arg(long = "key", value_name = "HASH")]
+        keys: Vec<String>,
+        #[arg(long = "member", value_name = "USER")]
+        members: Vec<String>,
+        #[command(flatten)]
+        confirm: ConfirmFlags,
         #[command(flatten)]
         write: WriteFlags,
     },

@@ -53,7 +53,7 @@ pub async fn get(conn: &Connection, output: Output, asked: &str) -> Result<Strin
 }
 
 /// One value typed on the command line, by the field's kind.
-fn parse_value(field: &str, k: GuardrailKind, text: &str) -> Result<Value, RunError> {
+pub(super) fn parse_value(field: &str, k: GuardrailKind, text: &str) -> Result<Value, RunError> {
     let t = text.trim();
     let bad = |what: &str| RunError::usage(format!("--set {field}: {what} (got '{text}')"));
     Ok(match k {

@@ -11,6 +11,7 @@ mod delete;
 mod export;
 mod get;
 mod guardrail;
+mod guardrails;
 mod history;
 pub(crate) mod identity;
 mod interrupt;
@@ -27,7 +28,7 @@ mod serve_fake;
 
 pub use args::{
     ApplyArgs, BudgetsCommand, Cli, Command, ConfigCommand, ExportArgs, GuardrailCommand,
-    KeysCommand, MembersCommand, PlanArgs,
+    GuardrailsCommand, KeysCommand, MembersCommand, PlanArgs,
 };
 
 use crate::api::RetryHook;
@@ -323,6 +324,74 @@ async fn run_command(
                     guardrail::patch_cmd(&conn, out, &workspace, sets, write.dry_run).await
                 }
             }
+        }
+        Command::Guardrails(cmd) => guardrails_cmd(resolve()?, cmd).await,
+    }
+}
+
+async fn guardrails_cmd(settings: Settings, cmd: GuardrailsCommand) -> Result<String, RunError> {
+    use GuardrailsCommand as G;
+    let out = settings.output;
+    let write = |name: &str, dry: bool| writable(&settings, &format!("guardrails {name}"), dry);
+    match cmd {
+        G::List { workspace } => {
+            guardrails::list(&connected(&settings).await?, out, workspace.as_deref()).await
+        }
+        G::Get { id } => guardrails::get(&connected(&settings).await?, out, &id).await,
+        G::Create {
+            workspace,
+            set,
+            set_json,
+            write: w,
+        } => {
+            let body = guardrails::parse_sets(&set, &set_json)?;
+            write("create", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            guardrails::create(&conn, out, &workspace, body, w.dry_run).await
+        }
+        G::Patch {
+            id,
+            set,
+            set_json,
+            write: w,
+        } => {
+            let sets = guardrails::parse_sets(&set, &set_json)?;
+            write("patch", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            guardrails::patch(&conn, out, &id, sets, w.dry_run).await
+        }
+        G::Delete {
+            id,
+            confirm,
+            write: w,
+        } => {
+            write("delete", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            guardrails::delete(&conn, out, &id, confirm.yes, w.dry_run).await
+        }
+        G::Assign {
+            id,
+            keys,
+            members,
+            confirm,
+            write: w,
+        } => {
+            write("assign", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            let who = guardrails::Who { keys, members };
+            guardrails::assign(&conn, out, &id, who, true, confirm.yes, w.dry_run).await
+        }
+        G::Unassign {
+            id,
+            keys,
+            members,
+            confirm,
+            write: w,
+        } => {
+            write("unassign", w.dry_run)?;
+            let conn = connected(&settings).await?;
+            let who = guardrails::Who { keys, members };
+            guardrails::assign(&conn, out, &id, who, false, confirm.yes, w.dry_run).await
         }
     }
 }

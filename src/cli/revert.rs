@@ -407,6 +407,7 @@ impl Undo<'_> {
                 };
                 super::delete::run(conn, output, plan).await
             }
+            Revert::Named(undo) => named(conn, output, what, undo, yes, dry).await,
             Revert::Batch(items) => {
                 batch(conn, output, what, items, yes, dry, self.concurrency).await
             }
@@ -458,6 +459,115 @@ fn patch_request(id: &str, body: &crate::workspace::PatchBody) -> Result<Request
 }
 
 /// The output of a revert that sends nothing.
+/// A named guardrail's write undone through `orws guardrails`' own commands, once what the
+/// entry left is checked to hold still (else a conflict, nothing sent).
+async fn named(
+    conn: &Connection,
+    output: Output,
+    what: &str,
+    undo: crate::revert::NamedUndo,
+    yes: bool,
+    dry: bool,
+) -> Result<String, RunError> {
+    use crate::revert::NamedUndo;
+    let g = |id: String| async move { conn.client.get_named_guardrail(&id).await };
+    match undo {
+        NamedUndo::Patch {
+            guardrail_id,
+            expect,
+            patch,
+            ..
+        } => {
+            say(&format!(
+                "would patch guardrail {guardrail_id} back, if each field still holds its value after the entry:"
+            ));
+            show(
+                patch
+                    .iter()
+                    .map(|(k, v)| Row::new(k.as_str(), value(expect.get(k)), value(Some(v))))
+                    .collect(),
+            );
+            ask(what, yes, dry)?;
+            let now = g(guardrail_id.clone()).await?;
+            let moved: Vec<String> = expect
+                .iter()
+                .filter(|(k, v)| {
+                    let held = now.get(*k).unwrap_or(&Value::Null);
+                    match (held.as_f64(), v.as_f64()) {
+                        (Some(a), Some(b)) => a != b,
+                        _ => held != *v,
+                    }
+                })
+                .map(|(k, _)| format!("{k} is now {}", value(now.get(k))))
+                .collect();
+            if !moved.is_empty() {
+                return Err(changed_since(&moved));
+            }
+            if dry {
+                return Ok(super::admin_io::dry_run(
+                    output,
+                    &[super::admin_io::Request::from(
+                        &crate::write::request::Request::PatchNamedGuardrail {
+                            guardrail_id,
+                            workspace: None,
+                            base: now,
+                            patch,
+                        },
+                    )],
+                ));
+            }
+            super::guardrails::patch(conn, output, &guardrail_id, patch, false).await
+        }
+        NamedUndo::DeleteCreated {
+            guardrail_id,
+            name,
+            created_at,
+            ..
+        } => {
+            say(&format!(
+                "undoing the create deletes guardrail '{}' ({guardrail_id}), if it is still the one created at {}:",
+                escape(&name),
+                escape(&created_at)
+            ));
+            let now = g(guardrail_id.clone()).await?;
+            let held = now
+                .get("created_at")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if held != created_at {
+                return Err(changed_since(&[format!("created_at is now {held}")]));
+            }
+            if dry {
+                return Ok(super::admin_io::dry_run(
+                    output,
+                    &[super::admin_io::Request::from(
+                        &crate::write::request::Request::DeleteGuardrail {
+                            guardrail_id,
+                            workspace: None,
+                        },
+                    )],
+                ));
+            }
+            super::guardrails::delete(conn, output, &guardrail_id, yes, false).await
+        }
+        NamedUndo::Assign {
+            guardrail_id,
+            members,
+            adding,
+            ids,
+            ..
+        } => {
+            let (keys, members) = if members {
+                (vec![], ids)
+            } else {
+                (ids, vec![])
+            };
+            let who = super::guardrails::Who { keys, members };
+            super::guardrails::assign(conn, output, &guardrail_id, who, adding, yes, dry).await
+        }
+    }
+}
+
 fn changed_since(what: &[String]) -> RunError {
     RunError::conflict(format!(
         "conflict: changed on the server since this entry: {}; nothing was sent",

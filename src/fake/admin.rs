@@ -21,16 +21,18 @@ pub const KEYS_PAGE: usize = 5;
 pub struct AdminState {
     /// The uuid of the default workspace (R21), when there is one.
     default_workspace: Option<String>,
-    org: Vec<Value>,
+    pub(super) org: Vec<Value>,
     /// Users managed by SCIM (no field in the API says so; R7).
     scim: Vec<String>,
     members: Vec<Value>,
-    keys: Vec<Value>,
+    pub(super) keys: Vec<Value>,
     /// Per workspace uuid: the budgets by interval.
     budgets: BTreeMap<String, BTreeMap<Interval, Value>>,
     /// Workspaces whose plan has no budgets (R11: 403).
     budgets_forbidden: Vec<String>,
-    guardrails: Vec<Value>,
+    pub(super) guardrails: Vec<Value>,
+    /// Named guardrails' key and member assignments (`super::guardrails`).
+    pub(super) assignments: super::guardrails::Assignments,
 }
 
 impl AdminState {
@@ -81,7 +83,7 @@ impl AdminState {
             .filter(|d| workspace_ids.contains(d))
             .or(default_slug_id)
             .map(str::to_string);
-        Ok(Self {
+        let mut state = Self {
             default_workspace,
             org: list("organization_members"),
             scim: strings("scim_managed"),
@@ -94,7 +96,10 @@ impl AdminState {
             budgets,
             budgets_forbidden: strings("budgets_forbidden"),
             guardrails: list("guardrails").into_iter().filter(known).collect(),
-        })
+            assignments: Default::default(),
+        };
+        super::guardrails::seed(&mut state, workspace_ids)?;
+        Ok(state)
     }
 }
 
@@ -233,7 +238,7 @@ impl Store {
             .ok_or_else(|| ApiError::new(404, format!("Workspace '{key}' not found")))
     }
 
-    fn default_workspace(&self) -> Result<String, ApiError> {
+    pub(super) fn default_workspace(&self) -> Result<String, ApiError> {
         self.admin.default_workspace.clone().ok_or_else(|| {
             // R19: with the default workspace gone, calls without workspace_id are refused.
             ApiError::bad_request("There is no default workspace; pass workspace_id")
@@ -265,6 +270,7 @@ impl Store {
         a.budgets.remove(&id);
         a.guardrails
             .retain(|g| str_field(g, "workspace_id") != Some(id.as_str()));
+        a.assignments.keep_held(&a.guardrails);
         a.members
             .retain(|m| str_field(m, "workspace_id") != Some(id.as_str()));
         if is_default {
@@ -577,6 +583,7 @@ impl Store {
     pub fn delete_key(&mut self, hash: &str) -> Result<(), ApiError> {
         let i = self.key_index(hash)?;
         self.admin.keys.remove(i);
+        self.forget_key_assignment(hash);
         Ok(())
     }
 
@@ -713,7 +720,11 @@ impl Store {
             .admin
             .guardrails
             .iter()
-            .filter(|g| str_field(g, "workspace_id") == Some(ws.as_str()))
+            .filter(|g| match str_field(g, "workspace_id") {
+                Some(w) => w == ws,
+                // Account-wide (legacy) guardrails are listed with the default workspace.
+                None => self.admin.default_workspace.as_deref() == Some(ws.as_str()),
+            })
             .cloned()
             .collect();
         Ok(page(items, offset, limit))
@@ -745,7 +756,15 @@ impl Store {
             (None, Some(ws)) => (None, guardrail::default_name(ws)),
             (None, None) => return Err(ApiError::new(404, format!("Guardrail '{id}' not found"))),
         };
+        // R15: only a default guardrail's name is fixed; a named one's can change.
+        let named = !self.is_default_guardrail(id);
         for (k, v) in fields {
+            if k == "name" && named {
+                if v.as_str().is_none_or(|n| n.trim().is_empty()) {
+                    return Err(ApiError::bad_request("name must be a non-empty string"));
+                }
+                continue;
+            }
             if k == "name" {
                 if v.as_str() != Some(name.as_str()) {
                     return Err(ApiError::bad_request(
@@ -788,7 +807,7 @@ impl Store {
         };
         if let Value::Object(map) = g {
             for (k, v) in fields {
-                if k != "name" {
+                if k != "name" || named {
                     map.insert(k.clone(), v.clone());
                 }
             }

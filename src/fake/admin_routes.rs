@@ -44,11 +44,17 @@ pub fn router() -> Router<Arc<Shared>> {
             &format!("{BASE}/workspaces/{{id}}/budgets/{{interval}}"),
             get(get_budget).put(put_budget).delete(delete_budget),
         )
-        .route(&format!("{BASE}/guardrails"), get(list_guardrails))
+        .route(
+            &format!("{BASE}/guardrails"),
+            get(list_guardrails).post(super::guardrails::create),
+        )
         .route(
             &format!("{BASE}/guardrails/{{id}}"),
-            get(get_guardrail).patch(patch_guardrail),
+            get(get_guardrail)
+                .patch(patch_guardrail)
+                .delete(super::guardrails::delete),
         )
+        .merge(super::guardrails::router())
 }
 
 fn deleted() -> axum::Json<Value> {

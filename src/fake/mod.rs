@@ -1,6 +1,6 @@
 //! The embedded OpenRouter: a real HTTP server on loopback serving the workspace endpoints, the
 //! admin endpoints (members, organisation members, keys, budgets, guardrails, with the prose
-//! rules R1–R21 of tests/fixtures/admin-rules.md) and the model catalog, for `orws --demo`,
+//! rules R1–R23 of tests/fixtures/admin-rules.md) and the model catalog, for `orws --demo`,
 //! `orws serve-fake` and the tests. It validates writes with the same rules as the client, and
 //! can be told to fail in the ways servers do.
 
@@ -8,6 +8,7 @@ mod admin;
 mod admin_routes;
 mod faults;
 pub mod generate;
+mod guardrails;
 mod routes;
 mod store;
 
@@ -220,6 +221,11 @@ impl FakeServer {
     /// Changes a stored guardrail's field behind the client's back, unchecked.
     pub fn set_guardrail_field(&self, id: &str, field: &str, value: Value) -> bool {
         lock(&self.shared.store).set_guardrail_field_unchecked(id, field, value)
+    }
+
+    /// Assigns a key to a guardrail behind the client's back (a colleague's), unchecked.
+    pub fn assign_key(&self, guardrail_id: &str, hash: &str) {
+        lock(&self.shared.store).assign_key_unchecked(guardrail_id, hash);
     }
 
     /// Every request received so far, in order.

@@ -25,8 +25,12 @@ pub enum Kind {
     Keys,
     /// Budget requests in order (`patch.requests`; `before`/`after` the limits).
     Budgets,
-    /// The default guardrail (`target` is its id; `before`/`after` the patched fields).
+    /// A guardrail, default or named (`target` is its id): a PATCH (`before`/`after` the
+    /// patched fields), or a named one's create or delete (`patch.requests`).
     Guardrail,
+    /// Keys or members assigned to or unassigned from a named guardrail (`target` its id;
+    /// `patch.requests` the request).
+    Assignment,
     /// Several workspaces' settings patched as one change (bulk edit, `apply`, the revert of
     /// a batch): `workspace_id` is empty. Written as a line of its own when the batch starts,
     /// then one line per part as it lands (its own kind, `batch` naming this entry's id);

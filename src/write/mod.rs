@@ -9,6 +9,7 @@ pub mod stop;
 pub use retry::{End, RetryPolicy, Sleep, Step, no_sleep, real_sleep, run};
 pub use settle::{Holds, Settled};
 pub mod budgets;
+mod guardrails;
 pub mod key;
 pub mod members;
 pub mod record;

@@ -199,7 +199,13 @@ impl Record {
                 }
                 // Their entries keep the state before and after: [`Record::budgets`],
                 // [`Record::guardrail`].
+                Answer::NamedGuardrail(g) => after = (**g).clone(),
+                Answer::Assigned { adding, ids, .. } => {
+                    let what = if *adding { "assigned" } else { "unassigned" };
+                    after.insert(what.into(), serde_json::json!(ids));
+                }
                 Answer::KeyDeleted(_)
+                | Answer::GuardrailDeleted(_)
                 | Answer::WorkspaceDeleted
                 | Answer::Note(_)
                 | Answer::Budget(_)

@@ -50,15 +50,45 @@ pub enum Request {
         guardrail_id: String,
         patch: Map<String, Value>,
     },
+    /// `POST /guardrails`: a named guardrail in `workspace` (its uuid, also in the body).
+    CreateGuardrail {
+        workspace: String,
+        body: Map<String, Value>,
+    },
+    /// `PATCH /guardrails/{id}` of a named guardrail: `workspace` the one it belongs to
+    /// (`None`: account-wide), `base` what it held when the patch was made.
+    PatchNamedGuardrail {
+        guardrail_id: String,
+        workspace: Option<String>,
+        base: Map<String, Value>,
+        patch: Map<String, Value>,
+    },
+    /// `DELETE /guardrails/{id}`.
+    DeleteGuardrail {
+        guardrail_id: String,
+        workspace: Option<String>,
+    },
+    /// `POST /guardrails/{id}/assignments/{keys|members}[/remove]`.
+    Assign {
+        guardrail_id: String,
+        workspace: Option<String>,
+        members: bool,
+        adding: bool,
+        ids: Vec<String>,
+    },
 }
 
 impl Request {
     pub fn method(&self) -> &'static str {
         match self {
-            Request::PatchKey { .. } | Request::Guardrail { .. } | Request::EditKey { .. } => {
-                "PATCH"
-            }
-            Request::CreateKey { .. } => "POST",
+            Request::PatchKey { .. }
+            | Request::Guardrail { .. }
+            | Request::EditKey { .. }
+            | Request::PatchNamedGuardrail { .. } => "PATCH",
+            Request::DeleteGuardrail { .. } => "DELETE",
+            Request::CreateKey { .. }
+            | Request::CreateGuardrail { .. }
+            | Request::Assign { .. } => "POST",
             Request::Budget { request, .. } => request.method(),
             Request::DeleteKey { .. } | Request::DeleteWorkspace { .. } => "DELETE",
             Request::AddMembers { .. }
@@ -100,9 +130,23 @@ impl Request {
                     request.interval()
                 )
             }
-            Request::Guardrail { guardrail_id, .. } => {
+            Request::Guardrail { guardrail_id, .. }
+            | Request::PatchNamedGuardrail { guardrail_id, .. }
+            | Request::DeleteGuardrail { guardrail_id, .. } => {
                 format!("/guardrails/{}", seg(guardrail_id))
             }
+            Request::CreateGuardrail { .. } => "/guardrails".to_string(),
+            Request::Assign {
+                guardrail_id,
+                members,
+                adding,
+                ..
+            } => format!(
+                "/guardrails/{}/assignments/{}{}",
+                seg(guardrail_id),
+                if *members { "members" } else { "keys" },
+                if *adding { "" } else { "/remove" }
+            ),
         }
     }
 
@@ -116,7 +160,11 @@ impl Request {
             Request::CreateWorkspace { .. } => Kind::Create,
             Request::AddMembers { .. } | Request::RemoveMembers { .. } => Kind::Members,
             Request::Budget { .. } => Kind::Budgets,
-            Request::Guardrail { .. } => Kind::Guardrail,
+            Request::Guardrail { .. }
+            | Request::CreateGuardrail { .. }
+            | Request::PatchNamedGuardrail { .. }
+            | Request::DeleteGuardrail { .. } => Kind::Guardrail,
+            Request::Assign { .. } => Kind::Assignment,
         }
     }
 
@@ -126,9 +174,13 @@ impl Request {
             Request::PatchKey { hash, .. }
             | Request::DeleteKey { hash }
             | Request::EditKey { hash, .. } => Some(hash.clone()),
-            Request::Guardrail { guardrail_id, .. } => Some(guardrail_id.clone()),
+            Request::Guardrail { guardrail_id, .. }
+            | Request::PatchNamedGuardrail { guardrail_id, .. }
+            | Request::DeleteGuardrail { guardrail_id, .. }
+            | Request::Assign { guardrail_id, .. } => Some(guardrail_id.clone()),
             Request::DeleteWorkspace { .. }
             | Request::CreateKey { .. }
+            | Request::CreateGuardrail { .. }
             | Request::CreateWorkspace { .. }
             | Request::AddMembers { .. }
             | Request::RemoveMembers { .. }
@@ -147,7 +199,19 @@ impl Request {
                 Some(serde_json::json!({ "user_ids": user_ids }))
             }
             Request::Budget { request, .. } => request.body(),
-            Request::Guardrail { patch, .. } => Some(Value::Object(patch.clone())),
+            Request::Guardrail { patch, .. } | Request::PatchNamedGuardrail { patch, .. } => {
+                Some(Value::Object(patch.clone()))
+            }
+            Request::CreateGuardrail { body, .. } => Some(Value::Object(body.clone())),
+            Request::DeleteGuardrail { .. } => None,
+            Request::Assign { members, ids, .. } => {
+                let field = if *members {
+                    "member_user_ids"
+                } else {
+                    "key_hashes"
+                };
+                Some(serde_json::json!({ field: ids }))
+            }
         }
     }
 
@@ -198,6 +262,16 @@ pub enum Answer {
     Guardrail {
         guardrail: Box<Map<String, Value>>,
         elsewhere: Option<String>,
+    },
+    /// A named guardrail as created or patched (the answer, or the re-read that settled it).
+    NamedGuardrail(Box<Map<String, Value>>),
+    /// The guardrail with this id is gone.
+    GuardrailDeleted(String),
+    /// The keys or members assigned (or unassigned), as the guardrail's list read again shows.
+    Assigned {
+        members: bool,
+        adding: bool,
+        ids: Vec<String>,
     },
     /// Something to tell with the result (a lost answer settled by reading again).
     Note(String),

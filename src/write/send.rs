@@ -400,7 +400,7 @@ async fn default_guardrail_of(
 }
 
 /// What lands on the server: read back to settle a write whose answer was lost.
-enum Seen {
+pub(super) enum Seen {
     Key(Box<crate::admin::keys::Key>),
     Workspace(Box<Workspace>),
     Guardrail(Option<Map<String, Value>>),
@@ -527,6 +527,13 @@ async fn settle_one(
             let settled = guardrail::settle(base.as_ref(), patch, now.as_ref());
             let seen = (settled == Settled::Applied).then_some(Seen::Guardrail(now));
             Ok((settled, seen))
+        }
+        Request::CreateGuardrail { .. }
+        | Request::PatchNamedGuardrail { .. }
+        | Request::DeleteGuardrail { .. }
+        | Request::Assign { .. } => {
+            let (settled, g) = super::guardrails::settle(client, r, started).await?;
+            Ok((settled, g.map(|g| Seen::Guardrail(Some(g)))))
         }
     }
 }
@@ -687,6 +694,12 @@ async fn send_one(
         )
         .await
         .map_done(|()| vec![Answer::Budget(request.clone())]),
+        Request::CreateGuardrail { .. }
+        | Request::PatchNamedGuardrail { .. }
+        | Request::DeleteGuardrail { .. }
+        | Request::Assign { .. } => {
+            super::guardrails::send(client, r, policy, started, recheck, step).await?
+        }
         Request::Guardrail {
             workspace,
             guardrail_id,
@@ -741,6 +754,28 @@ async fn send_one(
                     };
                     guardrail_written(client, workspace, guardrail_id, g).await
                 }
+                (Request::CreateGuardrail { .. } | Request::PatchNamedGuardrail { .. }, seen) => {
+                    match seen {
+                        Some(Seen::Guardrail(Some(g))) => Answer::NamedGuardrail(Box::new(g)),
+                        _ => Answer::Note("the guardrail could not be read back".into()),
+                    }
+                }
+                (Request::DeleteGuardrail { guardrail_id, .. }, _) => {
+                    Answer::GuardrailDeleted(guardrail_id.clone())
+                }
+                (
+                    Request::Assign {
+                        members,
+                        adding,
+                        ids,
+                        ..
+                    },
+                    _,
+                ) => Answer::Assigned {
+                    members: *members,
+                    adding: *adding,
+                    ids: ids.clone(),
+                },
                 (Request::Budget { request, .. }, _) => Answer::Budget(request.clone()),
                 (Request::DeleteKey { hash }, _) => Answer::KeyDeleted(hash.clone()),
                 (Request::AddMembers { user_ids, .. }, _) => {

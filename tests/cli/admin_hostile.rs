@@ -480,6 +480,42 @@ fn write_commands() -> Vec<Vec<&'static str>> {
             "--set",
             "enforce_zdr_openai=false",
         ],
+        vec![
+            "guardrails",
+            "create",
+            "--workspace",
+            "production",
+            "--set",
+            "name=New",
+        ],
+        vec![
+            "guardrails",
+            "patch",
+            "8c2f5d3b-4e6a-4b7c-8d9e-1f2a3b4c5d6e",
+            "--set",
+            "name=Renamed",
+        ],
+        vec![
+            "guardrails",
+            "assign",
+            "7b1e4c2a-3d5f-4a6b-9c8d-0e1f2a3b4c5d",
+            "--key",
+            "6e5ad04c0f3dea0f64c407238a9938a12eac8df4a6e3e8cba908f842d430c899",
+        ],
+        vec![
+            "guardrails",
+            "unassign",
+            "8c2f5d3b-4e6a-4b7c-8d9e-1f2a3b4c5d6e",
+            "--key",
+            "421ac279e9a67e5930197d3ce8538c393e7c6a5aa0e3fe5103afc0341ec7c68b",
+            "--yes",
+        ],
+        vec![
+            "guardrails",
+            "delete",
+            "8c2f5d3b-4e6a-4b7c-8d9e-1f2a3b4c5d6e",
+            "--yes",
+        ],
     ]
 }
 

@@ -8,6 +8,8 @@ mod admin_hostile;
 mod basics;
 mod code;
 mod conventions;
+mod guardrails;
+mod guardrails_hostile;
 mod history;
 mod hostile;
 mod hostile_code;

@@ -10,6 +10,7 @@ mod catalog;
 mod client;
 mod code_plan_props;
 mod config;
+mod guardrails;
 mod hostile_wire;
 mod patch_props;
 mod rules;

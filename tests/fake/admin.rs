@@ -56,7 +56,7 @@ fn response_pointer(method: &str, path: &str, status: u16) -> String {
     )
 }
 
-fn request_pointer(method: &str, path: &str) -> String {
+pub(crate) fn request_pointer(method: &str, path: &str) -> String {
     format!(
         "/paths/{}/{method}/requestBody/content/application~1json/schema",
         escape(path)
@@ -64,7 +64,7 @@ fn request_pointer(method: &str, path: &str) -> String {
 }
 
 #[track_caller]
-fn assert_valid_at(pointer: &str, instance: &Value) {
+pub(crate) fn assert_valid_at(pointer: &str, instance: &Value) {
     let errors: Vec<String> = validator(pointer)
         .iter_errors(instance)
         .map(|e| format!("{e} at {}", e.instance_path()))
@@ -792,7 +792,9 @@ async fn guardrail_is_404_until_first_written_and_patched_per_r15() {
     // R21: GET /guardrails without workspace_id lists the default workspace's.
     let (_, list) = raw(&s, Method::GET, "/guardrails", None).await;
     assert_answer("get", "/guardrails", 200, &list);
-    assert_eq!(list["total_count"], json!(0));
+    // Only the account-wide seed guardrail: the default workspace's default is not configured.
+    assert_eq!(list["total_count"], json!(1));
+    assert_eq!(list["data"][0]["workspace_id"], Value::Null);
     let (_, list) = raw(
         &s,
         Method::GET,

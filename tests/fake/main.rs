@@ -4,6 +4,7 @@
 mod support;
 
 mod admin;
+mod guardrails;
 mod keys_create;
 mod scale;
 mod server;

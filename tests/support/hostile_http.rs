@@ -234,3 +234,75 @@ pub fn echoing_auth(status: u16, message: fn(&str) -> String) -> Hostile {
         )
     })
 }
+
+/// Forwards `req` as it came to the server at `base` (`http://host:port/api/v1`, e.g. the
+/// fake's) and returns its answer: a hostile proxy's honest half. `body` replaces the request's
+/// body when given (a proxy that tampers with what is sent).
+pub fn forward(base: &str, req: &Request, body: Option<&[u8]>) -> Reply {
+    let host = base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let body = body.unwrap_or(&req.body);
+    let mut stream = TcpStream::connect(&host).unwrap();
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n",
+        req.method, req.path
+    );
+    for (k, v) in &req.headers {
+        let k_low = k.to_ascii_lowercase();
+        if !matches!(k_low.as_str(), "host" | "connection" | "content-length") {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    let code: u16 = status.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let mut reply = Reply::new(code, Body::Bytes(vec![]));
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            let (k, v) = (k.trim(), v.trim());
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.parse::<usize>().ok();
+            } else if matches!(
+                k.to_ascii_lowercase().as_str(),
+                "content-type" | "retry-after" | "date"
+            ) {
+                reply = reply.header(k, v);
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    match length {
+        Some(n) => {
+            bytes.resize(n, 0);
+            reader.read_exact(&mut bytes).unwrap();
+        }
+        None => {
+            reader.read_to_end(&mut bytes).unwrap();
+        }
+    }
+    reply.body = Body::Bytes(bytes);
+    reply
+}
+
+/// The JSON of a reply's body (a forwarded answer), to tamper with.
+pub fn reply_json(reply: &Reply) -> serde_json::Value {
+    match &reply.body {
+        Body::Bytes(b) => serde_json::from_slice(b).unwrap_or(serde_json::Value::Null),
+        _ => serde_json::Value::Null,
+    }
+}

@@ -170,7 +170,11 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
                     }
                     AdminAnswer::Note(note) => notes.push(note.clone()),
                     // Budgets and the guardrail are written from their own tabs.
-                    AdminAnswer::Budget(_) | AdminAnswer::Guardrail { .. } => {}
+                    AdminAnswer::Budget(_)
+                    | AdminAnswer::Guardrail { .. }
+                    | AdminAnswer::NamedGuardrail(_)
+                    | AdminAnswer::GuardrailDeleted(_)
+                    | AdminAnswer::Assigned { .. } => {}
                 }
             }
             for note in notes {

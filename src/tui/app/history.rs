@@ -297,6 +297,14 @@ fn undo(app: &mut App) -> Vec<Effect> {
                 byok_changed,
             })),
         ),
+        // The Guardrails tab is the lead's; until it takes these, the CLI undoes them.
+        Revert::Named(_) => {
+            app.warn(format!(
+                "Undo this named guardrail's write from the CLI: orws revert {}",
+                crate::revert::short_id(&target.id)
+            ));
+            vec![]
+        }
         Revert::Batch(items) => {
             if busy > 0 {
                 app.warn(format!(

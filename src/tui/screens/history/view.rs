@@ -144,6 +144,7 @@ fn diff_lines(e: &HistoryEntry, view: &HistoryView) -> Vec<String> {
     // A revert shows the write it made.
     let e = &*e.as_written();
     match e.kind {
+        Kind::Assignment => {}
         Kind::Patch | Kind::Guardrail => out.extend(e.patch.keys().map(|k| {
             format!(
                 "  {k}: {} → {}",
