@@ -247,8 +247,10 @@ fn a_new_workspaces_typing_survives_kill_9() {
 
     let mut pty = picker(&sb);
     pty.send("n");
-    let question = pty.wait_for("Restore the draft?", WAIT);
-    assert_has(&question, "for a new");
+    // "… for a new workspace: Name." (where it wraps moves with the draft's age).
+    pty.wait_until("the question for the new workspace", WAIT, |s| {
+        s.contains("Restore the draft?") && s.contains("workspace: Name.")
+    });
     pty.send("y");
     pty.wait_until("the name and the slug that follows it", WAIT, |s| {
         s.contains("Team Rocket") && s.contains("team-rocket")
