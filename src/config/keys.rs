@@ -158,6 +158,10 @@ actions! {
     DeleteWorkspace "delete_workspace" "delete the workspace" ["D"];
     /// Open the history of applied changes (the picker and the workspace tabs).
     History "history" "history of applied changes" ["H"];
+    /// Guardrails tab: create a named guardrail (through a Review).
+    NewGuardrail "new_guardrail" "new guardrail (reviewed)" ["n"];
+    /// Guardrails tab: delete the selected named guardrail (its name typed, then a Review).
+    DeleteGuardrail "delete_guardrail" "delete the guardrail (reviewed)" ["D"];
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -198,6 +202,10 @@ pub enum Scope {
     Delete,
     /// The history of applied changes.
     History,
+    /// The Guardrails tab's list.
+    Guardrails,
+    /// A new named guardrail's fields.
+    GuardrailNew,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -212,7 +220,7 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 21] = [
+    pub const ALL: [Scope; 23] = [
         Scope::Picker,
         Scope::BulkForm,
         Scope::Loading,
@@ -234,6 +242,8 @@ impl Scope {
         Scope::Create,
         Scope::Delete,
         Scope::History,
+        Scope::Guardrails,
+        Scope::GuardrailNew,
     ];
 
     /// A heading for help.
@@ -258,6 +268,8 @@ impl Scope {
             Scope::Create => "New workspace",
             Scope::Delete => "Delete the workspace",
             Scope::History => "History",
+            Scope::Guardrails => "Guardrails",
+            Scope::GuardrailNew => "New guardrail",
         }
     }
 }
@@ -381,6 +393,8 @@ scope_keys! {
     Delete => DeleteKey [Edit, Toggle, Help, Back, Quit];
     MemberAdd => MemberAddKey [Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, HalfPageDown, HalfPageUp, Help, Quit];
     History => HistoryKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo, Back, HalfPageDown, HalfPageUp, Help, Quit];
+    Guardrails => GuardrailsKey [Open, NewGuardrail, DeleteGuardrail, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    GuardrailNew => GuardrailNewKey [Edit, Toggle, CycleBack, CycleOn, Review, Up, Down, Help, Back, Quit];
 }
 
 impl fmt::Display for Scope {
@@ -407,6 +421,8 @@ impl fmt::Display for Scope {
             Scope::Create => "the new workspace form",
             Scope::Delete => "the guided delete",
             Scope::History => "the history",
+            Scope::Guardrails => "the Guardrails tab",
+            Scope::GuardrailNew => "the new guardrail form",
         })
     }
 }

@@ -94,6 +94,16 @@ pub enum Effect {
         id: String,
         effect: crate::tui::screens::guardrail::GuardrailEffect,
     },
+    /// A named guardrail's form's I/O (answered with `Msg::NamedGuardrail`); `owner` the
+    /// workspace it belongs to (`None`: account-wide).
+    NamedGuardrail {
+        id: String,
+        owner: Option<String>,
+        effect: crate::tui::screens::guardrail::GuardrailEffect,
+    },
+    /// Read the Guardrails tab's list and every assignment (answered with
+    /// `Msg::GuardrailsLoaded`).
+    LoadGuardrails(String),
     /// A bulk edit's batch and its history (answered with `Msg::Bulk`).
     Bulk(crate::tui::screens::bulk::BulkEffect),
 }

@@ -611,6 +611,35 @@ impl Runtime {
                     }
                 }
                 Effect::Bulk(effect) => queue.extend(self.bulk(effect)),
+                Effect::LoadGuardrails(id) => {
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let result = crate::tui::screens::guardrails::load(&client, &id).await;
+                        let _ = tx.send(Msg::GuardrailsLoaded {
+                            workspace_id: id,
+                            result,
+                        });
+                    });
+                }
+                Effect::NamedGuardrail { id, owner, effect } => {
+                    use crate::tui::screens::guardrail::{GuardrailEffect, runner};
+                    let cancel = effect == GuardrailEffect::Cancel;
+                    if cancel && let Some(task) = self.tab_write.take() {
+                        task.abort();
+                    }
+                    let (client, tx) = (self.client.clone(), self.tx.clone());
+                    let send = matches!(effect, GuardrailEffect::Send(_));
+                    let policy = self.retry;
+                    let task = tokio::spawn(async move {
+                        let msg = runner::run_named(&client, &id, owner, effect, policy).await;
+                        if let Some(msg) = msg {
+                            let _ = tx.send(Msg::NamedGuardrail { id, msg });
+                        }
+                    });
+                    if send {
+                        self.tab_write = Some(task);
+                    }
+                }
                 Effect::Guardrail { id, effect } => {
                     use crate::tui::screens::guardrail::{GuardrailEffect, runner};
                     let cancel = effect == GuardrailEffect::Cancel;

@@ -278,6 +278,7 @@ fn the_tab_at_60x20_not_configured_yet() {
         KeyCode::Char('5'),
         KeyModifiers::NONE,
     )));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(None))));
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char(' '),
@@ -303,6 +304,7 @@ fn an_applied_patch_is_recorded_in_the_history() {
     app.update(app.loaded(Ok(ws)));
     let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Enter);
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
     press(&mut app, KeyCode::Char('g'));
     for _ in 0..row("limit_usd") {
@@ -340,6 +342,7 @@ fn the_focused_field_is_marked_without_colour_and_keeps_its_modified_mark() {
     let mut app = production_app();
     let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Enter);
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
     for _ in 0..row("limit_usd") {
         press(&mut app, KeyCode::Down);
@@ -503,6 +506,7 @@ fn the_suggestions_are_drawn_under_the_model_list_being_typed() {
     app.update(Msg::CatalogLoaded(Ok((*catalog(IDS)).clone())));
     let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Enter);
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
     for _ in 0..row("allowed_models") {
         press(&mut app, KeyCode::Down);
@@ -530,6 +534,7 @@ fn app_on(g: Map<String, Value>, field: &str) -> orws::tui::app::App {
         KeyCode::Char('5'),
         KeyModifiers::NONE,
     )));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(g)))));
     for _ in 0..row(field) {
         app.update(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
@@ -757,6 +762,7 @@ fn the_bar_counts_changes_says_edit_while_typing_and_names_the_suggestion_keys()
         app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     };
     press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Enter);
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(held())))));
     app.catalog = Some(catalog(IDS));
     let bar = |app: &App| {

@@ -449,6 +449,7 @@ async fn a_guardrail_write_whose_answer_was_lost_but_landed_is_applied_and_recor
         patch: m(json!({"enforce_zdr": true})),
         undo: false,
         owner: PROD.into(),
+        named: false,
     };
     let landed = guardrail_server(true);
     let c = {

@@ -349,6 +349,7 @@ fn toggle_and_send(app: &mut App, field: &str) -> Option<(String, GuardrailEffec
 fn tui_the_tab_refuses_another_workspaces_guardrail_named_as_this_ones() {
     let mut app = staging_app(G_PROD);
     let (id, load) = guardrail_effect(key(&mut app, KeyCode::Char('5'))).expect("the tab loads");
+    let _ = key(&mut app, KeyCode::Enter);
     assert_eq!((id.as_str(), load), (G_PROD, GuardrailEffect::Load));
     let prod = json!({"id": G_PROD, "name": "Workspace Production Default",
         "workspace_id": PROD_ID, "enforce_zdr_openai": false});
@@ -378,6 +379,7 @@ async fn tui_the_send_refuses_a_guardrail_that_names_another_workspace_now() {
             .clone(),
         undo: false,
         owner: STAGING_ID.into(),
+        named: false,
     };
     let msg = runner::run(
         &client(&server.url),
@@ -406,6 +408,7 @@ async fn tui_a_write_to_a_swapped_unconfigured_guardrail_says_whose_it_wrote() {
     let c = client(&server.url);
     let mut app = staging_app(G_DEV);
     let (id, load) = guardrail_effect(key(&mut app, KeyCode::Char('5'))).unwrap();
+    let _ = key(&mut app, KeyCode::Enter);
     let msg = runner::run(&c, &id, load, orws::write::RetryPolicy::without_waiting())
         .await
         .unwrap();

@@ -227,7 +227,59 @@ fn guardrail_top() -> App {
     let mut app = form();
     key(&mut app, KeyCode::Char('5'));
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(None))));
+    // The tab opens on its list; Enter opens the default guardrail's form.
+    assert_eq!(input::context(&app), Ok(Scope::Guardrails));
+    key(&mut app, KeyCode::Enter);
     assert_eq!(input::context(&app), Ok(Scope::Guardrail));
+    app
+}
+
+/// The Guardrails tab's list, read: the default and two named ones.
+fn guardrails_list() -> App {
+    use orws::tui::screens::guardrails::ListData;
+    let mut app = form();
+    key(&mut app, KeyCode::Char('5'));
+    let id = app.form.as_ref().unwrap().workspace.id().to_string();
+    let g = |id: &str, name: &str, ws: &str| {
+        serde_json::json!({"id": id, "name": name, "workspace_id": ws})
+            .as_object()
+            .unwrap()
+            .clone()
+    };
+    let default = app.tabs.guardrails.default_id.clone();
+    app.update(Msg::GuardrailsLoaded {
+        workspace_id: id.clone(),
+        result: Ok(ListData {
+            guardrails: vec![
+                g(&default, "Default", &id),
+                g("g1", "EU only", &id),
+                g("g2", "CI", &id),
+            ],
+            keys: vec![],
+            members: vec![],
+        }),
+    });
+    assert_eq!(input::context(&app), Ok(Scope::Guardrails));
+    // A status showing, as the tab keys clear it.
+    app.tabs.guardrails.status = Some("read".into());
+    app
+}
+
+/// The new guardrail form, not typing.
+fn guardrail_new() -> App {
+    let mut app = guardrails_list();
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(input::context(&app), Ok(Scope::GuardrailNew));
+    app
+}
+
+/// The new guardrail form on its reset interval.
+fn guardrail_new_reset() -> App {
+    let mut app = guardrail_new();
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down);
+    }
     app
 }
 
@@ -550,6 +602,8 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::Create => vec![create_name, create_slug],
         Scope::Delete => vec![delete_flow, delete_default],
         Scope::History => vec![history, history_expanded],
+        Scope::Guardrails => vec![guardrails_list],
+        Scope::GuardrailNew => vec![guardrail_new, guardrail_new_reset],
     }
 }
 

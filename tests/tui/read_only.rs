@@ -182,6 +182,7 @@ async fn every_tab_write_opens_its_review_and_sends_nothing() {
 
     // Guardrail: one switch.
     ui.key(KeyCode::Char('5'));
+    ui.key(KeyCode::Enter);
     ui.wait_for("Zero retention: Google", WAIT).await;
     for _ in 0..6 {
         ui.key(KeyCode::Char('j'));

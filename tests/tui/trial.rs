@@ -88,6 +88,7 @@ fn a_long_guardrail_review_scrolls_to_the_end_of_its_body_at_60x20() {
     .unwrap();
     app.update(app.loaded(Ok(ws)));
     key(&mut app, KeyCode::Char('5'));
+    key(&mut app, KeyCode::Enter);
     let held = serde_json::json!({"id": guardrail, "workspace_id": PRODUCTION});
     app.update(Msg::Guardrail(GuardrailMsg::Loaded(Ok(Some(
         held.as_object().unwrap().clone(),

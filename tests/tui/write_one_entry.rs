@@ -281,7 +281,7 @@ async fn a_guardrail_write_leaves_one_entry_from_either_front_end() {
         let cli = cli_entry(&["guardrail", "patch", slug, "--set", &set]);
         let server = fake();
         let (mut app, c) = app_on(&server, id).await;
-        press(&mut app, &c, &[KeyCode::Char('5')]).await;
+        press(&mut app, &c, &[KeyCode::Char('5'), KeyCode::Enter]).await;
         let mut keys = vec![KeyCode::Char('g')];
         keys.extend(std::iter::repeat_n(KeyCode::Down, row(field)));
         keys.extend([KeyCode::Char(' '), KeyCode::Char('s'), KeyCode::Enter]);

@@ -443,6 +443,7 @@ async fn the_tabs_show_a_colleagues_change_during_the_wait_as_a_conflict() {
             .clone(),
         undo: false,
         owner: PROD_ID.into(),
+        named: false,
     };
     let msg = guardrail::runner::run(
         &client(&server.url),

@@ -144,6 +144,7 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
             let here = app.form.as_ref().map(|f| f.workspace.id().to_string());
             let mut summary = "applied".to_string();
             let mut members_changed = false;
+            let mut guardrails_changed = false;
             let mut notes: Vec<String> = Vec::new();
             for a in &answers {
                 match a {
@@ -169,12 +170,25 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
                         members_changed = true;
                     }
                     AdminAnswer::Note(note) => notes.push(note.clone()),
-                    // Budgets and the guardrail are written from their own tabs.
-                    AdminAnswer::Budget(_)
-                    | AdminAnswer::Guardrail { .. }
-                    | AdminAnswer::NamedGuardrail(_)
-                    | AdminAnswer::GuardrailDeleted(_)
-                    | AdminAnswer::Assigned { .. } => {}
+                    AdminAnswer::NamedGuardrail(g) => {
+                        let name = g.get("name").and_then(serde_json::Value::as_str);
+                        summary = format!(
+                            "created \"{}\"; {}",
+                            crate::text::escape(name.unwrap_or_default()),
+                            crate::tui::screens::guardrails::ENFORCES_NOTHING
+                        );
+                        // Sent and landed: the form is no longer unsaved.
+                        app.tabs.guardrails.create = None;
+                        guardrails_changed = true;
+                    }
+                    AdminAnswer::GuardrailDeleted(id) => {
+                        summary = "deleted".to_string();
+                        app.tabs.guardrails.named.remove(id);
+                        guardrails_changed = true;
+                    }
+                    AdminAnswer::Assigned { .. } => guardrails_changed = true,
+                    // Budgets and the default guardrail are written from their own tabs.
+                    AdminAnswer::Budget(_) | AdminAnswer::Guardrail { .. } => {}
                 }
             }
             for note in notes {
@@ -202,6 +216,9 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
             }
             flow.finish(Ok(summary));
             flow.recorded = recorded;
+            if guardrails_changed {
+                effects.extend(crate::tui::app::guardrail::load_list(app));
+            }
             if members_changed && let Some(id) = here {
                 // The list as the server holds it now (who was added, with which role).
                 app.tabs.members.data = None;

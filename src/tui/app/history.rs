@@ -485,8 +485,12 @@ pub fn tab_loaded(app: &mut App) {
                                     patch: p,
                                     undo: true,
                                     owner: g.workspace_id.clone(),
+                                    named: false,
                                 }),
                             ));
+                            // The undo's Review is the default guardrail's form's.
+                            app.tabs.guardrails.showing =
+                                crate::tui::screens::guardrails::Showing::Default;
                             if let guardrail::Phase::Write(f) = &mut g.phase {
                                 f.from_history = reverting.is_some();
                                 f.reverting = reverting;

@@ -89,6 +89,16 @@ pub enum Msg {
     Budgets(crate::tui::screens::budgets::BudgetsMsg),
     /// The Guardrail tab's answer.
     Guardrail(crate::tui::screens::guardrail::GuardrailMsg),
+    /// A named guardrail's form's answer, by guardrail id.
+    NamedGuardrail {
+        id: String,
+        msg: crate::tui::screens::guardrail::GuardrailMsg,
+    },
+    /// The Guardrails tab's list and counts.
+    GuardrailsLoaded {
+        workspace_id: String,
+        result: Result<crate::tui::screens::guardrails::ListData, crate::api::ApiError>,
+    },
     /// The keys of a workspace (all pages, disabled and expired ones too).
     KeysLoaded {
         workspace_id: String,
@@ -503,6 +513,21 @@ impl App {
                 crate::tui::app::history::tab_loaded(self);
                 effects
             }
+            Msg::NamedGuardrail { id, msg } => {
+                crate::tui::app::guardrail::update_named(self, &id, msg)
+            }
+            Msg::GuardrailsLoaded {
+                workspace_id,
+                result,
+            } => {
+                // A late answer for a workspace no longer open is dropped.
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    self.tabs
+                        .guardrails
+                        .loaded(result.map_err(|e| e.to_string()));
+                }
+                vec![]
+            }
             Msg::KeysLoaded {
                 workspace_id,
                 result,
@@ -776,6 +801,8 @@ impl App {
             ScopedKey::TooSmall(k) => match k {},
             ScopedKey::Budgets(_) | ScopedKey::Guardrail(_) => tabs::act(self, scope, action),
             ScopedKey::Keys(k) => keys_tab::act(self, k),
+            ScopedKey::Guardrails(k) => guardrail::act_list(self, k),
+            ScopedKey::GuardrailNew(k) => guardrail::act_new(self, k),
             ScopedKey::KeyMove(k) => keys_tab::act_move(self, k),
             ScopedKey::Members(k) => members_tab::act(self, k),
             ScopedKey::MemberAdd(k) => members_tab::act_add(self, k),

@@ -19,10 +19,7 @@ pub fn scope(app: &App) -> Option<Scope> {
                 Some(b) => return b.scope(),
                 None => Scope::Budgets,
             },
-            Tab::Guardrail => match &app.tabs.guardrail {
-                Some(g) => return g.scope(),
-                None => Scope::Guardrail,
-            },
+            Tab::Guardrail => return crate::tui::app::guardrail::scope(app),
             Tab::Keys if app.tabs.keys.moving.is_some() => Scope::KeyMove,
             Tab::Members if app.tabs.members.adding.is_some() => Scope::MemberAdd,
             tab => tab.scope(),
@@ -46,7 +43,7 @@ pub fn owns(app: &App, scope: Scope) -> bool {
     use crate::tui::route::Screen;
     let own = match app.tabs.current {
         Tab::Budgets => app.tabs.budgets.is_some(),
-        Tab::Guardrail => app.tabs.guardrail.is_some(),
+        Tab::Guardrail => crate::tui::app::guardrail::showing_form(app),
         Tab::Settings | Tab::Members | Tab::Keys => false,
     };
     own && app.admin.is_none()
@@ -113,7 +110,8 @@ fn load(app: &mut App, tab: Tab) -> Vec<Effect> {
             app.tabs.members.data = None;
             vec![Effect::LoadMembers(id)]
         }
-        Tab::Settings | Tab::Budgets | Tab::Guardrail => vec![],
+        Tab::Guardrail => crate::tui::app::guardrail::load_list(app),
+        Tab::Settings | Tab::Budgets => vec![],
     }
 }
 
@@ -123,6 +121,9 @@ pub fn switch(app: &mut App, action: Action) -> Vec<Effect> {
     if app.tabs.current.after(action) == Some(app.tabs.current) {
         let status = match app.tabs.current {
             Tab::Budgets => app.tabs.budgets.as_mut().map(|b| &mut b.status),
+            Tab::Guardrail if !crate::tui::app::guardrail::showing_form(app) => {
+                Some(&mut app.tabs.guardrails.status)
+            }
             Tab::Guardrail => app.tabs.guardrail.as_mut().map(|g| &mut g.status),
             Tab::Settings | Tab::Members | Tab::Keys => None,
         };

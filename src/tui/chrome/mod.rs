@@ -356,6 +356,8 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::Create => crate::tui::screens::create::hints(),
         Scope::Delete => crate::tui::app::delete::hints(app),
         Scope::History => crate::tui::screens::history::hints(),
+        Scope::Guardrails => crate::tui::screens::guardrails::GuardrailsTab::hints(),
+        Scope::GuardrailNew => crate::tui::screens::guardrails::NewGuardrail::hints(),
     }
 }
 

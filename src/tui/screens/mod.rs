@@ -9,6 +9,7 @@ pub mod create;
 pub mod delete;
 pub mod form;
 pub mod guardrail;
+pub mod guardrails;
 pub mod history;
 pub mod keys_tab;
 pub mod line_edit;

@@ -39,7 +39,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
             );
         }
         Tab::Guardrail => {
-            if let Some(g) = &app.tabs.guardrail {
+            use crate::tui::screens::guardrails::Showing;
+            let t = &app.tabs.guardrails;
+            let form = match &t.showing {
+                _ if t.create.is_some() || t.deleting.is_some() => None,
+                Showing::List => None,
+                Showing::Default => app.tabs.guardrail.as_ref(),
+                Showing::Named(id) => t.named.get(id),
+            };
+            if form.is_none() {
+                crate::tui::screens::guardrails::view::draw(buf, body, t, theme);
+            }
+            if let Some(g) = form {
                 let editor =
                     crate::tui::chrome::first_key(&app.keys, crate::config::Action::Editor);
                 let read_only = app.read_only.as_deref();

@@ -1,8 +1,8 @@
 //! The tab's unsaved edits as a draft, and back (product.md §4, drafts): each edited field by
 //! its API name, lists and limits as typed; the base is the guardrail as the server held it.
 
-use super::{Entry, GuardrailState, entries_of};
-use crate::admin::guardrail::{GUARDRAIL_FIELDS, TriState};
+use super::{Entry, GuardrailState};
+use crate::admin::guardrail::TriState;
 use crate::state::drafts::TabDraft;
 use serde_json::{Map, Value};
 
@@ -54,7 +54,7 @@ impl GuardrailState {
     /// Every field back to what the server holds (leaving with "discard").
     pub fn discard(&mut self) {
         if !self.phase.is_loading() {
-            self.entries = entries_of(self.base.as_ref());
+            self.entries = self.entries_for(self.base.as_ref());
         }
     }
 
@@ -62,15 +62,12 @@ impl GuardrailState {
     /// changed a field the draft edits, that field's base stays the draft's, so sending stops
     /// on the conflict and shows both values: the fields so found.
     pub fn restore_draft(&mut self, draft: &TabDraft) -> Vec<&'static str> {
-        let shapes = entries_of(None);
+        let shapes = self.entries_for(None);
         let then = draft.base.as_object();
         let mut moved = Vec::new();
-        for (row, (field, _)) in GUARDRAIL_FIELDS.iter().enumerate() {
-            let Some(entry) = draft
-                .edits
-                .get(*field)
-                .and_then(|v| decode(&shapes[row], v))
-            else {
+        for (row, shape) in shapes.iter().enumerate() {
+            let field = &self.field(row);
+            let Some(entry) = draft.edits.get(*field).and_then(|v| decode(shape, v)) else {
                 continue;
             };
             self.entries[row] = entry;
@@ -93,6 +90,7 @@ impl GuardrailState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::admin::guardrail::GUARDRAIL_FIELDS;
     use crate::tui::screens::guardrail::GuardrailMsg;
     use serde_json::json;
 

@@ -11,6 +11,7 @@ pub mod view;
 use crate::admin::guardrail::{
     self, GUARDRAIL_FIELDS, GuardrailKind, RESET_INTERVALS, TriState, canonical_model,
 };
+use crate::admin::guardrails::{self, TEXT_FIELDS};
 use crate::api::{ApiError, WriteFailure};
 use crate::catalog::{Catalog, suggest};
 use crate::config::keys::GuardrailKey;
@@ -70,8 +71,12 @@ pub struct Pending {
     pub patch: Map<String, Value>,
     pub undo: bool,
     /// The workspace (uuid) whose default guardrail this must be: the open one, or for the
-    /// undo of a write that landed on another workspace's guardrail, that one.
+    /// undo of a write that landed on another workspace's guardrail, that one. For a named
+    /// guardrail, the workspace it belongs to (empty: account-wide).
     pub owner: String,
+    /// A named guardrail's PATCH (name and description editable; its identity checked by
+    /// the core's named-guardrail send), not the default's.
+    pub named: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,9 +137,13 @@ pub enum Entry {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GuardrailState {
-    /// The open workspace (uuid): the guardrail must be its default one.
+    /// The open workspace (uuid): the guardrail must be its default one. For a named
+    /// guardrail, the workspace it belongs to (empty: account-wide).
     pub workspace_id: String,
     pub guardrail_id: String,
+    /// A named guardrail (its name and description are the first two rows), not the
+    /// workspace's default one (R15 fixes the default's name).
+    pub named: bool,
     pub phase: Phase,
     /// The guardrail as the server holds it; `None` when not configured yet (R14).
     pub base: Option<Map<String, Value>>,
@@ -221,6 +230,7 @@ impl GuardrailState {
         let s = GuardrailState {
             workspace_id: workspace_id.into(),
             guardrail_id: guardrail_id.into(),
+            named: false,
             phase: Phase::Loading,
             base: None,
             entries: entries_of(None),
@@ -239,12 +249,50 @@ impl GuardrailState {
         (s, vec![GuardrailEffect::Load])
     }
 
+    /// A form for the named guardrail `guardrail_id` of workspace `owner` (empty:
+    /// account-wide), loading: every field editable, name and description included.
+    pub fn named(
+        owner: impl Into<String>,
+        guardrail_id: impl Into<String>,
+    ) -> (Self, Vec<GuardrailEffect>) {
+        let (mut s, fx) = Self::new(owner, guardrail_id);
+        s.named = true;
+        s.entries = s.entries_for(None);
+        (s, fx)
+    }
+
+    /// How many rows come before the guardrail fields (name and description of a named one).
+    fn lead(&self) -> usize {
+        if self.named { TEXT_FIELDS.len() } else { 0 }
+    }
+
+    /// The entries of every row from a guardrail: [`entries_of`], after the name and
+    /// description of a named one.
+    pub fn entries_for(&self, g: Option<&Map<String, Value>>) -> Vec<Entry> {
+        let mut out: Vec<Entry> = if self.named {
+            TEXT_FIELDS
+                .iter()
+                .map(|f| {
+                    let v = g.and_then(|g| g.get(*f)).and_then(Value::as_str);
+                    Entry::Text(v.unwrap_or_default().to_string())
+                })
+                .collect()
+        } else {
+            vec![]
+        };
+        out.extend(entries_of(g));
+        out
+    }
+
     pub fn scope(&self) -> Option<Scope> {
         self.phase.scope(Scope::Guardrail, self.editing)
     }
 
     pub fn field(&self, row: usize) -> &'static str {
-        GUARDRAIL_FIELDS[row].0
+        match row.checked_sub(self.lead()) {
+            Some(r) => GUARDRAIL_FIELDS[r].0,
+            None => TEXT_FIELDS[row],
+        }
     }
 
     /// The edit as a guardrail object (the base with the edited fields), or why a limit is not
@@ -252,7 +300,20 @@ impl GuardrailState {
     pub fn target(&self) -> Result<Map<String, Value>, String> {
         let mut t = self.base.clone().unwrap_or_default();
         for (row, e) in self.entries.iter().enumerate() {
-            let (f, kind) = GUARDRAIL_FIELDS[row];
+            let Some(at) = row.checked_sub(self.lead()) else {
+                // A named guardrail's name (trimmed) and description (empty: none).
+                let text = match e {
+                    Entry::Text(t) => t.trim(),
+                    _ => "",
+                };
+                let v = match (TEXT_FIELDS[row], text) {
+                    ("description", "") => Value::Null,
+                    (_, t) => Value::String(t.to_string()),
+                };
+                t.insert(TEXT_FIELDS[row].to_string(), v);
+                continue;
+            };
+            let (f, kind) = GUARDRAIL_FIELDS[at];
             let v = match (e, kind) {
                 (Entry::Text(s), GuardrailKind::Limit) => {
                     let s = s.trim().trim_start_matches('$').trim();
@@ -294,6 +355,9 @@ impl GuardrailState {
     /// The minimal PATCH (R15), or every broken rule as lines.
     pub fn patch(&self) -> Result<Map<String, Value>, Vec<String>> {
         let target = self.target().map_err(|e| vec![e])?;
+        if self.named {
+            return guardrails::patch(&self.base.clone().unwrap_or_default(), &target);
+        }
         guardrail::patch(self.base.as_ref(), &target)
             .map_err(|b| b.iter().map(ToString::to_string).collect())
     }
@@ -304,7 +368,7 @@ impl GuardrailState {
     }
 
     pub fn modified(&self, row: usize) -> bool {
-        let base = entries_of(self.base.as_ref());
+        let base = self.entries_for(self.base.as_ref());
         match (&base[row], &self.entries[row]) {
             (Entry::Text(a), Entry::Text(b)) if self.field(row).ends_with("_models") => {
                 parse_list(&canonical_model(a)) != parse_list(&canonical_model(b))
@@ -341,15 +405,13 @@ impl GuardrailState {
     }
 
     fn show(&mut self, g: Option<Map<String, Value>>) {
-        self.entries = entries_of(g.as_ref());
+        self.entries = self.entries_for(g.as_ref());
         self.base = g;
     }
 
     pub fn update(&mut self, msg: GuardrailMsg) -> Vec<GuardrailEffect> {
         match msg {
-            GuardrailMsg::Loaded(Ok(Some(g)))
-                if let Some(why) = guardrail::not_the_default_of(&g, &self.workspace_id) =>
-            {
+            GuardrailMsg::Loaded(Ok(Some(g))) if let Some(why) = self.not_this_one(&g) => {
                 // Another workspace's guardrail is neither shown nor edited as this one's.
                 self.base = None;
                 self.phase = Phase::LoadFailed(format!("{why}; nothing is shown or sent"));
@@ -387,7 +449,8 @@ impl GuardrailState {
                 };
                 let after = result.map_err(|f| crate::tui::screens::budgets::failure_text(&f));
                 let elsewhere = match after.as_ref().map(|g| guardrail::written(g, &p.owner)) {
-                    Ok(guardrail::Written::Other(owner)) => Some(owner),
+                    // A named guardrail's answer was checked by the core's send.
+                    Ok(guardrail::Written::Other(owner)) if !p.named => Some(owner),
                     _ => None,
                 };
                 let outcome = Outcome {
@@ -415,6 +478,16 @@ impl GuardrailState {
                 fx
             }
         }
+    }
+
+    /// Why a guardrail read is not the one this form edits: another workspace's default
+    /// one, or for a named one another id or workspace. `None` when it is.
+    fn not_this_one(&self, g: &Map<String, Value>) -> Option<String> {
+        if !self.named {
+            return guardrail::not_the_default_of(g, &self.workspace_id);
+        }
+        let owner = Some(self.workspace_id.as_str()).filter(|w| !w.is_empty());
+        guardrails::not_the_one(g, &self.guardrail_id, owner)
     }
 
     /// The entry being typed in a model list: the text after the last comma or space.
@@ -634,6 +707,7 @@ impl GuardrailState {
                     patch,
                     undo: false,
                     owner: self.workspace_id.clone(),
+                    named: self.named,
                 })));
             }
             Err(rules) => self.status = Some(format!("fix first: {}", rules[0])),
@@ -655,7 +729,13 @@ impl GuardrailState {
         for f in last.patch.keys() {
             t.insert(f.clone(), target.get(f).cloned().unwrap_or(Value::Null));
         }
-        match guardrail::patch(Some(&after), &t) {
+        let back = if self.named {
+            guardrails::patch(&after, &t)
+        } else {
+            guardrail::patch(Some(&after), &t)
+                .map_err(|b| b.iter().map(ToString::to_string).collect())
+        };
+        match back {
             Ok(patch) if !patch.is_empty() => {
                 // The guardrail written, wherever it was: its undo goes to the same one.
                 let owner = last.elsewhere.clone().unwrap_or(last.owner.clone());
@@ -664,6 +744,7 @@ impl GuardrailState {
                     patch,
                     undo: true,
                     owner,
+                    named: self.named,
                 };
                 match &mut self.phase {
                     Phase::Write(flow) => flow.undo(undo),
@@ -732,11 +813,11 @@ impl GuardrailState {
             },
             GuardrailKey::Reset => {
                 self.remember();
-                self.entries[r] = entries_of(self.base.as_ref())[r].clone();
+                self.entries[r] = self.entries_for(self.base.as_ref())[r].clone();
             }
             GuardrailKey::ResetAll => {
                 self.remember();
-                self.entries = entries_of(self.base.as_ref());
+                self.entries = self.entries_for(self.base.as_ref());
             }
             GuardrailKey::Review => self.review(),
             GuardrailKey::Editor => match &self.entries[r] {

@@ -80,3 +80,66 @@ pub async fn run(
         | GuardrailEffect::OpenEditor { .. } => None,
     }
 }
+
+/// [`run`] for a named guardrail of workspace `owner` (`None`: account-wide): read with its
+/// id (a 404 is an error, never "not configured"), its PATCH through the core's one send as
+/// `orws guardrails patch` sends it (its answer must be this guardrail of this workspace).
+pub async fn run_named(
+    client: &Client,
+    id: &str,
+    owner: Option<String>,
+    effect: GuardrailEffect,
+    policy: RetryPolicy,
+) -> Option<GuardrailMsg> {
+    match effect {
+        GuardrailEffect::Load => Some(GuardrailMsg::Loaded(
+            client.get_named_guardrail(id).await.map(Some),
+        )),
+        GuardrailEffect::Send(p) => {
+            let base = p.base.clone().unwrap_or_default();
+            // Another writer's change to a field this PATCH changes: a conflict, nothing sent.
+            match client.get_named_guardrail(id).await {
+                Ok(now) => {
+                    let fields =
+                        crate::admin::guardrail::conflicts(Some(&base), Some(&now), &p.patch);
+                    if !fields.is_empty() {
+                        return Some(GuardrailMsg::Conflict {
+                            fields,
+                            now: Some(now),
+                        });
+                    }
+                }
+                Err(e) => return Some(GuardrailMsg::CheckFailed(e)),
+            }
+            let requests = [Request::PatchNamedGuardrail {
+                guardrail_id: id.to_string(),
+                workspace: owner,
+                base,
+                patch: p.patch.clone(),
+            }];
+            let plan = crate::write::send::Plan {
+                requests: &requests,
+                ..Default::default()
+            };
+            match crate::write::send::send(client, &plan, policy, |_, _| {}).await {
+                Ok(answers) => {
+                    let g = answers.into_iter().find_map(|a| match a {
+                        Answer::NamedGuardrail(g) => Some(*g),
+                        _ => None,
+                    });
+                    Some(GuardrailMsg::Sent(Ok(g.unwrap_or_default())))
+                }
+                Err(f) => match f.why {
+                    Why::Unread(e) => Some(GuardrailMsg::CheckFailed(e)),
+                    why => Some(GuardrailMsg::Sent(Err(WriteFailure::Failed(
+                        tab_write::runner::error(why),
+                    )))),
+                },
+            }
+        }
+        GuardrailEffect::Cancel
+        | GuardrailEffect::Record(_)
+        | GuardrailEffect::Back
+        | GuardrailEffect::OpenEditor { .. } => None,
+    }
+}

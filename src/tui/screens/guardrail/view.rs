@@ -87,7 +87,7 @@ pub fn lines(
                 // A long value wraps under itself, never under the marks and names.
                 let head = format!(
                     "{marks} {:<30}",
-                    crate::admin::guardrail::label(s.field(row))
+                    crate::admin::guardrails::label(s.field(row))
                 );
                 let indent = crate::tui::view::text::width(&head);
                 let value_w = width.saturating_sub(indent).max(10);
@@ -134,7 +134,7 @@ pub fn lines(
                     .map(|(f, after)| {
                         let before = p.base.as_ref().and_then(|b| b.get(f));
                         Row::new(
-                            crate::admin::guardrail::label(f),
+                            crate::admin::guardrails::label(f),
                             review::value(before),
                             review::value(Some(after)),
                         )
@@ -173,7 +173,7 @@ pub fn lines(
                         .map(|f| {
                             let b = o.before.as_ref().and_then(|g| g.get(f));
                             Row::new(
-                                crate::admin::guardrail::label(f),
+                                crate::admin::guardrails::label(f),
                                 review::value(b),
                                 review::value(after.get(f)),
                             )
@@ -203,7 +203,7 @@ pub fn lines(
                     let held = now.as_ref().and_then(|n| n.get(f));
                     out.push(Line::from(format!(
                         "{}: you read {}, the server now holds {}; yours: {}",
-                        crate::admin::guardrail::label(f),
+                        crate::admin::guardrails::label(f),
                         review::value(read),
                         review::value(held),
                         review::value(p.patch.get(f)),
@@ -220,10 +220,11 @@ pub fn lines(
 
 /// The focused field's detail panel: its name, what it does, the server's value if edited.
 fn detail(s: &GuardrailState, theme: &Theme, width: usize, editor_key: &str) -> Vec<Line<'static>> {
-    use crate::admin::guardrail::{help, label};
+    use crate::admin::guardrail::help;
+    use crate::admin::guardrails::label;
     let field = s.field(s.focus);
     let server = s.modified(s.focus).then(|| {
-        let held = super::entries_of(s.base.as_ref());
+        let held = s.entries_for(s.base.as_ref());
         entry_text(&held[s.focus], editor_key)
     });
     tab_write::detail_lines(label(field), field, help(field), server, width, theme)
@@ -240,5 +241,10 @@ pub fn draw(
     let rows = area.height.saturating_sub(2) as usize;
     let width = area.width.saturating_sub(2) as usize;
     let lines = lines(s, theme, (width, rows), editor_key, read_only);
-    crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 5 Guardrail ", theme);
+    let title = if s.named {
+        " 5 Guardrail · named "
+    } else {
+        " 5 Guardrail "
+    };
+    crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, title, theme);
 }

@@ -112,6 +112,8 @@ pub struct Tabs {
     pub members: crate::tui::screens::members_tab::MembersTab,
     pub keys: crate::tui::screens::keys_tab::KeysTab,
     pub guardrail: Option<crate::tui::screens::guardrail::GuardrailState>,
+    /// Tab 5's list, its named guardrails' forms, create and delete.
+    pub guardrails: crate::tui::screens::guardrails::GuardrailsTab,
     /// A restored draft's edits of tabs not loaded yet, by [`Tab::draft_key`]: put back when
     /// their tab has loaded ([`Tabs::apply_pending`]), kept in the draft until then.
     pub pending: BTreeMap<String, TabDraft>,
@@ -154,6 +156,15 @@ impl Tabs {
                 None => None,
             };
         }
+        // A named guardrail's edits, keyed by its id.
+        for (id, g) in &self.guardrails.named {
+            let key = named_draft_key(id);
+            match (g.phase.is_loading(), g.draft()) {
+                (true, _) => None,
+                (false, Some(d)) => out.insert(key, d),
+                (false, None) => out.remove(&key),
+            };
+        }
         out
     }
 
@@ -166,6 +177,10 @@ impl Tabs {
         if let Some(g) = &mut self.guardrail {
             g.discard();
         }
+        for g in self.guardrails.named.values_mut() {
+            g.discard();
+        }
+        self.guardrails.create = None;
         self.members.marked.clear();
         self.members.adding = None;
         self.members.kept_choice.clear();
@@ -201,6 +216,19 @@ impl Tabs {
                 .collect();
             said.push(moved_line(Tab::Guardrail, moved));
         }
+        for (id, g) in &mut self.guardrails.named {
+            if let (false, Some(d)) = (
+                g.phase.is_loading(),
+                self.pending.remove(&named_draft_key(id)),
+            ) {
+                let moved = g.restore_draft(&d);
+                let moved: Vec<&str> = moved
+                    .iter()
+                    .map(|f| crate::admin::guardrails::label(f))
+                    .collect();
+                said.push(moved_line(Tab::Guardrail, moved));
+            }
+        }
         if matches!(self.members.data, Some(Ok(_)))
             && let Some(d) = self.pending.remove(Tab::Members.draft_key())
         {
@@ -213,6 +241,12 @@ impl Tabs {
         }
         said
     }
+}
+
+/// The part of a workspace's draft that holds a named guardrail's edits (product.md §15:
+/// drafts keyed by guardrail id).
+pub fn named_draft_key(id: &str) -> String {
+    format!("guardrail:{id}")
 }
 
 /// The tab keys with their labels, for hints and help (every tab lists them).
