@@ -12,6 +12,7 @@ mod bulk_wire;
 mod draft_burst;
 mod event_loop;
 mod guardrail;
+mod guardrails_tab;
 mod history;
 mod hostile_batch;
 mod hostile_followup;

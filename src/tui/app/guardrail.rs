@@ -65,6 +65,17 @@ pub fn scope(app: &App) -> Option<Scope> {
     }
 }
 
+/// The form showing, if one does.
+pub fn showing(app: &App) -> Option<&GuardrailState> {
+    if !showing_form(app) {
+        return None;
+    }
+    match &app.tabs.guardrails.showing {
+        Showing::Named(id) => app.tabs.guardrails.named.get(id),
+        _ => app.tabs.guardrail.as_ref(),
+    }
+}
+
 /// Whether a form shows (it answers its own write's phases).
 pub fn showing_form(app: &App) -> bool {
     let t = &app.tabs.guardrails;

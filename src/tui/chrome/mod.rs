@@ -187,10 +187,7 @@ fn tab_edit(app: &App) -> Option<(usize, usize, bool)> {
             .as_ref()
             .filter(|b| matches!(b.phase, crate::tui::screens::budgets::Phase::Edit))
             .map(|b| (b.unsaved(), b.rules().len(), b.editing)),
-        Tab::Guardrail => app
-            .tabs
-            .guardrail
-            .as_ref()
+        Tab::Guardrail => crate::tui::app::guardrail::showing(app)
             .filter(|g| matches!(g.phase, crate::tui::screens::guardrail::Phase::Edit))
             .map(|g| (g.unsaved(), g.rules().len(), g.editing)),
         Tab::Settings | Tab::Members | Tab::Keys => None,
@@ -506,10 +503,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
         // While the catalog suggests, ↓↑ move its highlight and Enter takes it.
         Err(input::TextInput::TabEdit)
             if app.tabs.current == crate::tui::screens::tabs::Tab::Guardrail
-                && app
-                    .tabs
-                    .guardrail
-                    .as_ref()
+                && crate::tui::app::guardrail::showing(app)
                     .is_some_and(|g| !g.suggestions().is_empty()) =>
         {
             vec![

@@ -108,9 +108,7 @@ impl GuardrailsTab {
         let row = |id: &str, g: Option<&Map<String, Value>>| GuardrailRow {
             id: id.to_string(),
             name: g
-                .map_or("default guardrail (not configured yet)", |g| {
-                    text(g, "name")
-                })
+                .map_or("Default guardrail", |g| text(g, "name"))
                 .to_string(),
             default: id == self.default_id,
             account_wide: g.is_some_and(|g| workspace_of(g).is_none()),
@@ -193,11 +191,15 @@ impl NewGuardrail {
         }
         let limit = self.limit.trim().trim_start_matches('$').trim();
         if !limit.is_empty() {
-            match limit
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-            {
+            // Whole dollars as written (25, not 25.0).
+            let number = match limit.parse::<u64>() {
+                Ok(n) => Some(serde_json::Number::from(n)),
+                Err(_) => limit
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64),
+            };
+            match number {
                 Some(n) => body.insert("limit_usd".into(), Value::Number(n)),
                 None => {
                     return Err(vec![format!(

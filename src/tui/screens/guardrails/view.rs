@@ -49,12 +49,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &GuardrailsTab, theme: &Theme) {
     let room = (inner.height as usize).saturating_sub(1 + footer.len());
     for (line, i, row) in in_view(&rows, tab.selected, room) {
         let cursor = if i == tab.selected { "▶" } else { " " };
+        // The kind first, so a narrow terminal cuts the name, never the kind.
         let kind = match (row.default, row.account_wide) {
-            (true, _) => " (default)",
-            (_, true) => " (account-wide)",
+            (true, _) => "(default) ",
+            (_, true) => "(account-wide) ",
             _ => "",
         };
-        let name = format!("{}{kind}", row.name);
+        let name = format!("{kind}{}", row.name);
         let text = format!(
             "{cursor} {:<nw$} {:>7} {:>9}",
             truncate(&name, nw),
