@@ -162,6 +162,8 @@ actions! {
     NewGuardrail "new_guardrail" "new guardrail (reviewed)" ["n"];
     /// Guardrails tab: delete the selected named guardrail (its name typed, then a Review).
     DeleteGuardrail "delete_guardrail" "delete the guardrail (reviewed)" ["D"];
+    /// Guardrails tab: the keys and members the selected guardrail is assigned to.
+    Assignments "assignments" "its keys and members" ["a"];
 }
 
 /// Where keys are commands: each screen, and each question over a screen.
@@ -206,6 +208,10 @@ pub enum Scope {
     Guardrails,
     /// A new named guardrail's fields.
     GuardrailNew,
+    /// A named guardrail's keys and members.
+    GuardrailAssign,
+    /// Choosing keys and members to assign a guardrail to.
+    GuardrailAssignAdd,
 }
 
 /// The keys every workspace tab has: the tab keys, then leaving and help.
@@ -220,7 +226,7 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 23] = [
+    pub const ALL: [Scope; 25] = [
         Scope::Picker,
         Scope::BulkForm,
         Scope::Loading,
@@ -244,6 +250,8 @@ impl Scope {
         Scope::History,
         Scope::Guardrails,
         Scope::GuardrailNew,
+        Scope::GuardrailAssign,
+        Scope::GuardrailAssignAdd,
     ];
 
     /// A heading for help.
@@ -270,6 +278,8 @@ impl Scope {
             Scope::History => "History",
             Scope::Guardrails => "Guardrails",
             Scope::GuardrailNew => "New guardrail",
+            Scope::GuardrailAssign => "Assignments",
+            Scope::GuardrailAssignAdd => "Assign",
         }
     }
 }
@@ -393,8 +403,10 @@ scope_keys! {
     Delete => DeleteKey [Edit, Toggle, Help, Back, Quit];
     MemberAdd => MemberAddKey [Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, HalfPageDown, HalfPageUp, Help, Quit];
     History => HistoryKey [Up, Down, Top, Bottom, PageUp, PageDown, Open, CycleOn, CycleBack, Filter, Undo, Back, HalfPageDown, HalfPageUp, Help, Quit];
-    Guardrails => GuardrailsKey [Open, NewGuardrail, DeleteGuardrail, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Guardrails => GuardrailsKey [Open, NewGuardrail, DeleteGuardrail, Assignments, Up, Down, Top, Bottom, Reload, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     GuardrailNew => GuardrailNewKey [Edit, Toggle, CycleBack, CycleOn, Review, Up, Down, Help, Back, Quit];
+    GuardrailAssign => GuardrailAssignKey [Add, Remove, Up, Down, Top, Bottom, Help, Back, Quit];
+    GuardrailAssignAdd => GuardrailAssignAddKey [Toggle, Review, Open, Filter, Up, Down, Top, Bottom, Back, Help, Quit];
 }
 
 impl fmt::Display for Scope {
@@ -423,6 +435,8 @@ impl fmt::Display for Scope {
             Scope::History => "the history",
             Scope::Guardrails => "the Guardrails tab",
             Scope::GuardrailNew => "the new guardrail form",
+            Scope::GuardrailAssign => "a guardrail's assignments",
+            Scope::GuardrailAssignAdd => "the choice of keys and members to assign",
         })
     }
 }

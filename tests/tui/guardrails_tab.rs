@@ -235,3 +235,76 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `a` on a named guardrail: its keys and members; `x` removes one through a destructive
+/// Review; `a` adds from the filterable choice, where a key holding another guardrail says
+/// "replaces <name>", and so does its Review.
+#[tokio::test]
+async fn assignments_are_removed_and_added_through_reviews_that_say_what_they_replace() {
+    const EU_KEY: &str = "5e7c2b7eeb49ee2d64d51b8d7ce84190d7f10f757c8b0dce49109484a1cc78cc";
+    const BATCH_KEY: &str = "421ac279e9a67e5930197d3ce8538c393e7c6a5aa0e3fe5103afc0341ec7c68b";
+    let server = fake().await;
+    let client = support::client::built(support::client::config(&server));
+    let check = support::client::built(support::client::config(&server));
+    let keys = check
+        .list_keys(&orws::admin::keys::KeyQuery::all_in(PROD))
+        .await
+        .unwrap();
+    let name = |h: &str| keys.iter().find(|k| k.hash == h).unwrap().name.clone();
+    let (ui, task) = Setup::new(client, Some(PROD)).spawn();
+    ui.wait_for("Settings", WAIT).await;
+    ui.key(KeyCode::Char('5'));
+    ui.wait_for("Batch budget", WAIT).await;
+    ui.key(KeyCode::Char('a'));
+    ui.wait_for("nothing to assign", WAIT).await;
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Char('a'));
+    let screen = ui.wait_for(&format!("key {}", name(EU_KEY)), WAIT).await;
+    assert!(screen.contains("Assigned to \"EU data only\""), "{screen}");
+
+    // Remove the key: destructive, through a Review of the exact request.
+    ui.key(KeyCode::Char('x'));
+    let review = ui
+        .wait_for(
+            &format!("POST /guardrails/{EU}/assignments/keys/remove"),
+            WAIT,
+        )
+        .await;
+    assert!(review.contains("Destructive"), "{review}");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("applied", WAIT).await;
+    ui.key(KeyCode::Enter);
+    assert_eq!(
+        check.guardrail_assignments(EU, false).await.unwrap(),
+        Vec::<String>::new()
+    );
+
+    // Add the key holding Batch budget: it says what it replaces, and so does the Review.
+    ui.wait_for("Assigned to", WAIT).await;
+    ui.key(KeyCode::Char('a'));
+    ui.wait_for("marked · / filters", WAIT).await;
+    ui.key(KeyCode::Char('/'));
+    typed(&ui, &name(BATCH_KEY));
+    ui.wait_for(&format!("/{}▏", name(BATCH_KEY)), WAIT).await;
+    ui.key(KeyCode::Enter);
+    let choice = ui.wait_for("Space mark", WAIT).await;
+    insta::assert_snapshot!("assign_choice_100x30", choice);
+    ui.key(KeyCode::Char(' '));
+    ui.key(KeyCode::Char('s'));
+    let review = ui
+        .wait_for(&format!("POST /guardrails/{EU}/assignments/keys"), WAIT)
+        .await;
+    assert!(review.contains("replaces Batch budget"), "{review}");
+    assert!(review.contains(BATCH_KEY), "{review}");
+    ui.key(KeyCode::Enter);
+    let done = ui.wait_for("╭ Result", WAIT).await;
+    assert!(done.contains("applied"), "{done}");
+    assert_eq!(
+        check.guardrail_assignments(EU, false).await.unwrap(),
+        vec![BATCH_KEY.to_string()]
+    );
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Esc);
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+}

@@ -247,6 +247,10 @@ fn guardrails_list() -> App {
             .clone()
     };
     let default = app.tabs.guardrails.default_id.clone();
+    let held = |holder: &str, g: &str| orws::api::Assignment {
+        holder: holder.into(),
+        guardrail_id: g.into(),
+    };
     app.update(Msg::GuardrailsLoaded {
         workspace_id: id.clone(),
         result: Ok(ListData {
@@ -255,13 +259,60 @@ fn guardrails_list() -> App {
                 g("g1", "EU only", &id),
                 g("g2", "CI", &id),
             ],
-            keys: vec![],
-            members: vec![],
+            keys: vec![held("h1", "g1"), held("h2", "g2")],
+            members: vec![held("u1", "g1")],
+            ws_keys: ["h1", "h2"]
+                .map(|h| {
+                    serde_json::from_value(serde_json::json!({
+                        "hash": h, "name": format!("key {h}"), "workspace_id": id
+                    }))
+                    .unwrap()
+                })
+                .to_vec(),
+            org: ["u1", "u2"]
+                .map(|u| {
+                    serde_json::from_value(serde_json::json!({
+                        "id": u, "email": format!("{u}@example.com"), "role": "org:member"
+                    }))
+                    .unwrap()
+                })
+                .to_vec(),
         }),
     });
     assert_eq!(input::context(&app), Ok(Scope::Guardrails));
     // A status showing, as the tab keys clear it.
     app.tabs.guardrails.status = Some("read".into());
+    app
+}
+
+/// A named guardrail's assignments (a key and a member), on the first.
+fn guardrail_assign() -> App {
+    let mut app = guardrails_list();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(input::context(&app), Ok(Scope::GuardrailAssign));
+    app
+}
+
+/// The same, on the last.
+fn guardrail_assign_bottom() -> App {
+    let mut app = guardrail_assign();
+    key(&mut app, KeyCode::End);
+    app
+}
+
+/// Choosing what to assign (a key that replaces CI, a member), on the first.
+fn guardrail_assign_add() -> App {
+    let mut app = guardrail_assign();
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(input::context(&app), Ok(Scope::GuardrailAssignAdd));
+    app
+}
+
+/// The same, on the last.
+fn guardrail_assign_add_bottom() -> App {
+    let mut app = guardrail_assign_add();
+    key(&mut app, KeyCode::End);
     app
 }
 
@@ -604,6 +655,8 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::History => vec![history, history_expanded],
         Scope::Guardrails => vec![guardrails_list],
         Scope::GuardrailNew => vec![guardrail_new, guardrail_new_reset],
+        Scope::GuardrailAssign => vec![guardrail_assign, guardrail_assign_bottom],
+        Scope::GuardrailAssignAdd => vec![guardrail_assign_add, guardrail_assign_add_bottom],
     }
 }
 

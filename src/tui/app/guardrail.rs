@@ -4,11 +4,14 @@
 
 use crate::config::Action;
 use crate::config::Scope;
-use crate::config::keys::{GuardrailNewKey, GuardrailsKey};
+use crate::config::keys::{
+    GuardrailAssignAddKey, GuardrailAssignKey, GuardrailNewKey, GuardrailsKey,
+};
 use crate::tui::app::App;
 use crate::tui::app::tab_write::{Host, record as record_write};
 use crate::tui::effect::{Effect, WriteRecord};
 use crate::tui::screens::guardrail::{GuardrailEffect, GuardrailMsg, GuardrailState, Phase};
+use crate::tui::screens::guardrails::assign::{Assign, Pick};
 use crate::tui::screens::guardrails::{self, DeleteAsk, NewGuardrail, Showing};
 use serde_json::Value;
 
@@ -52,6 +55,13 @@ pub fn scope(app: &App) -> Option<Scope> {
     if t.deleting.is_some() {
         return None;
     }
+    if let Some(a) = &t.assigning {
+        return match &a.adding {
+            Some(p) if p.filtering => None,
+            Some(_) => Some(Scope::GuardrailAssignAdd),
+            None => Some(Scope::GuardrailAssign),
+        };
+    }
     match &t.showing {
         Showing::List => Some(Scope::Guardrails),
         Showing::Default => match &app.tabs.guardrail {
@@ -79,7 +89,7 @@ pub fn showing(app: &App) -> Option<&GuardrailState> {
 /// Whether a form shows (it answers its own write's phases).
 pub fn showing_form(app: &App) -> bool {
     let t = &app.tabs.guardrails;
-    if t.create.is_some() || t.deleting.is_some() {
+    if t.create.is_some() || t.deleting.is_some() || t.assigning.is_some() {
         return false;
     }
     match &t.showing {
@@ -112,6 +122,27 @@ pub fn act_list(app: &mut App, key: GuardrailsKey) -> Vec<Effect> {
                 });
             }
         }
+        GuardrailsKey::Assignments => match rows.get(t.selected) {
+            Some(r) if r.default => {
+                t.status = Some(
+                    "the default guardrail covers every key and member of the workspace: there is nothing to assign"
+                        .into(),
+                );
+            }
+            Some(r) if t.read().is_some() => {
+                let owner = t
+                    .guardrail(&r.id)
+                    .and_then(crate::admin::guardrail::workspace_of)
+                    .map(str::to_string);
+                t.assigning = Some(Assign {
+                    row: r.clone(),
+                    owner,
+                    selected: 0,
+                    adding: None,
+                });
+            }
+            _ => {}
+        },
         GuardrailsKey::DeleteGuardrail => match rows.get(t.selected) {
             Some(r) if r.default => {
                 t.status = Some(
@@ -155,6 +186,113 @@ pub fn act_list(app: &mut App, key: GuardrailsKey) -> Vec<Effect> {
     vec![]
 }
 
+/// The assignments' keys: `a` opens the choice, `x` reviews removing the selected one.
+pub fn act_assign(app: &mut App, key: GuardrailAssignKey) -> Vec<Effect> {
+    let t = &mut app.tabs.guardrails;
+    let (Some(a), Some(data)) = (
+        t.assigning.as_mut(),
+        t.data.as_ref().and_then(|d| d.as_ref().ok()),
+    ) else {
+        return vec![];
+    };
+    let held = a.held(data);
+    let n = held.len();
+    match key {
+        GuardrailAssignKey::Up => a.selected = a.selected.saturating_sub(1),
+        GuardrailAssignKey::Down => a.selected = (a.selected + 1).min(n.saturating_sub(1)),
+        GuardrailAssignKey::Top => a.selected = 0,
+        GuardrailAssignKey::Bottom => a.selected = n.saturating_sub(1),
+        GuardrailAssignKey::Add => a.adding = Some(Pick::default()),
+        GuardrailAssignKey::Remove => {
+            if let Some(h) = held.get(a.selected) {
+                let write = a.remove_write(h);
+                crate::tui::app::admin_write::open(app, write);
+            }
+        }
+        GuardrailAssignKey::Back => t.assigning = None,
+    }
+    vec![]
+}
+
+/// The choice of keys and members to assign: `Space` marks, `/` filters, Enter or `s`
+/// reviews the marked ones (else the highlighted one).
+pub fn act_assign_add(app: &mut App, key: GuardrailAssignAddKey) -> Vec<Effect> {
+    let t = &mut app.tabs.guardrails;
+    let (Some(a), Some(data)) = (
+        t.assigning.as_mut(),
+        t.data.as_ref().and_then(|d| d.as_ref().ok()),
+    ) else {
+        return vec![];
+    };
+    let list = a.candidates(data);
+    let Some(pick) = a.adding.as_mut() else {
+        return vec![];
+    };
+    let n = list.len();
+    let here = list.get(pick.selected).cloned();
+    match key {
+        GuardrailAssignAddKey::Up => pick.selected = pick.selected.saturating_sub(1),
+        GuardrailAssignAddKey::Down => pick.selected = (pick.selected + 1).min(n.saturating_sub(1)),
+        GuardrailAssignAddKey::Top => pick.selected = 0,
+        GuardrailAssignAddKey::Bottom => pick.selected = n.saturating_sub(1),
+        GuardrailAssignAddKey::Filter => pick.filtering = true,
+        GuardrailAssignAddKey::Toggle => {
+            if let Some(h) = here {
+                let k = (h.member, h.id);
+                if !pick.chosen.remove(&k) {
+                    pick.chosen.insert(k);
+                }
+            }
+        }
+        GuardrailAssignAddKey::Review | GuardrailAssignAddKey::Open => {
+            let marked = pick.chosen.clone();
+            // Every marked one, whether the filter shows it or not.
+            let all = {
+                let mut unfiltered = a.clone();
+                if let Some(p) = unfiltered.adding.as_mut() {
+                    p.filter.clear();
+                }
+                unfiltered.candidates(data)
+            };
+            let chosen: Vec<_> = if marked.is_empty() {
+                here.into_iter().collect()
+            } else {
+                all.into_iter()
+                    .filter(|h| marked.contains(&(h.member, h.id.clone())))
+                    .collect()
+            };
+            if !chosen.is_empty() {
+                let write = a.add_write(data, &chosen);
+                crate::tui::app::admin_write::open(app, write);
+            }
+        }
+        GuardrailAssignAddKey::Back => a.adding = None,
+    }
+    vec![]
+}
+
+/// The choice's filter takes keys as text; Enter applies it, Esc clears it.
+fn assign_filter_key(pick: &mut Pick, key: crossterm::event::KeyEvent) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            pick.filtering = false;
+            pick.filter.clear();
+        }
+        KeyCode::Enter => pick.filtering = false,
+        KeyCode::Backspace => {
+            pick.filter.pop();
+        }
+        KeyCode::Char('u') if ctrl => pick.filter.clear(),
+        KeyCode::Char(c) if !ctrl => {
+            pick.filter.push(c);
+            pick.selected = 0;
+        }
+        _ => {}
+    }
+}
+
 /// The create form's keys: `s` opens the Review of the exact POST; Esc closes it (what was
 /// typed is kept until the tab is left).
 pub fn act_new(app: &mut App, key: GuardrailNewKey) -> Vec<Effect> {
@@ -178,6 +316,17 @@ pub fn text(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     use crossterm::event::KeyCode;
     if let Some(c) = app.tabs.guardrails.create.as_mut() {
         c.text(key);
+        return vec![];
+    }
+    if let Some(pick) = app
+        .tabs
+        .guardrails
+        .assigning
+        .as_mut()
+        .and_then(|a| a.adding.as_mut())
+        .filter(|p| p.filtering)
+    {
+        assign_filter_key(pick, key);
         return vec![];
     }
     if let Some(d) = app.tabs.guardrails.deleting.as_mut() {

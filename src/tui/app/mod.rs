@@ -803,6 +803,8 @@ impl App {
             ScopedKey::Keys(k) => keys_tab::act(self, k),
             ScopedKey::Guardrails(k) => guardrail::act_list(self, k),
             ScopedKey::GuardrailNew(k) => guardrail::act_new(self, k),
+            ScopedKey::GuardrailAssign(k) => guardrail::act_assign(self, k),
+            ScopedKey::GuardrailAssignAdd(k) => guardrail::act_assign_add(self, k),
             ScopedKey::KeyMove(k) => keys_tab::act_move(self, k),
             ScopedKey::Members(k) => members_tab::act(self, k),
             ScopedKey::MemberAdd(k) => members_tab::act_add(self, k),

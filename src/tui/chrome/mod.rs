@@ -355,6 +355,8 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::History => crate::tui::screens::history::hints(),
         Scope::Guardrails => crate::tui::screens::guardrails::GuardrailsTab::hints(),
         Scope::GuardrailNew => crate::tui::screens::guardrails::NewGuardrail::hints(),
+        Scope::GuardrailAssign => crate::tui::screens::guardrails::assign::Assign::hints(),
+        Scope::GuardrailAssignAdd => crate::tui::screens::guardrails::assign::Assign::add_hints(),
     }
 }
 

@@ -42,7 +42,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
             use crate::tui::screens::guardrails::Showing;
             let t = &app.tabs.guardrails;
             let form = match &t.showing {
-                _ if t.create.is_some() || t.deleting.is_some() => None,
+                _ if t.create.is_some() || t.deleting.is_some() || t.assigning.is_some() => None,
                 Showing::List => None,
                 Showing::Default => app.tabs.guardrail.as_ref(),
                 Showing::Named(id) => t.named.get(id),

@@ -5,6 +5,7 @@
 //! description), `n` creates one, `D` deletes a named one once its name is typed; both through
 //! the admin write's Review. Pure: the host is `app::guardrail`, the reads `load`.
 
+pub mod assign;
 pub mod view;
 
 use crate::admin::guardrail::{RESET_INTERVALS, workspace_of};
@@ -27,6 +28,9 @@ pub struct ListData {
     pub guardrails: Vec<Map<String, Value>>,
     pub keys: Vec<Assignment>,
     pub members: Vec<Assignment>,
+    /// This workspace's keys and the organisation's members (names, and what `a` offers).
+    pub ws_keys: Vec<crate::admin::keys::Key>,
+    pub org: Vec<crate::admin::members::OrgMember>,
 }
 
 /// One row of the list.
@@ -88,6 +92,8 @@ pub struct GuardrailsTab {
     pub named: BTreeMap<String, GuardrailState>,
     pub create: Option<NewGuardrail>,
     pub deleting: Option<DeleteAsk>,
+    /// A named guardrail's assignments, over the list.
+    pub assigning: Option<assign::Assign>,
     pub status: Option<String>,
 }
 
@@ -132,6 +138,14 @@ impl GuardrailsTab {
         out
     }
 
+    /// What was read, once read.
+    pub fn read(&self) -> Option<&ListData> {
+        match &self.data {
+            Some(Ok(d)) => Some(d),
+            _ => None,
+        }
+    }
+
     /// The guardrail of a row, as read.
     pub fn guardrail(&self, id: &str) -> Option<&Map<String, Value>> {
         match &self.data {
@@ -150,6 +164,7 @@ impl GuardrailsTab {
             (Action::Open, "open"),
             (Action::NewGuardrail, "new"),
             (Action::DeleteGuardrail, "delete"),
+            (Action::Assignments, "assignments"),
             HELP_HINT,
             (Action::Up, "move"),
             (Action::Down, "move"),
@@ -387,5 +402,9 @@ pub async fn load(
         guardrails: client.list_guardrails(workspace).await?,
         keys: client.all_assignments(false).await?,
         members: client.all_assignments(true).await?,
+        ws_keys: client
+            .list_keys(&crate::admin::keys::KeyQuery::all_in(workspace))
+            .await?,
+        org: client.organization_members().await?,
     })
 }

@@ -1,5 +1,6 @@
 //! The Guardrails tab's list, the create form and the typed-name delete.
 
+use super::assign::Assign;
 use super::{GuardrailsTab, NEW_FIELDS, NewGuardrail};
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{put_cut, truncate};
@@ -14,6 +15,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &GuardrailsTab, theme: &Theme) {
     let w = inner.width.saturating_sub(1) as usize;
     if let Some(new) = &tab.create {
         return draw_new(buf, inner, new, w, theme);
+    }
+    if let (Some(a), Some(data)) = (&tab.assigning, tab.read()) {
+        return draw_assign(buf, inner, a, data, w, theme);
     }
     match &tab.data {
         None => {
@@ -80,6 +84,72 @@ pub fn draw(buf: &mut Buffer, area: Rect, tab: &GuardrailsTab, theme: &Theme) {
     for (i, (text, style)) in footer.iter().enumerate() {
         let y = inner.height as usize - footer.len() + i;
         put_cut(buf, inner, y as u16, text, w, *style);
+    }
+}
+
+fn draw_assign(
+    buf: &mut Buffer,
+    inner: Rect,
+    a: &Assign,
+    data: &super::ListData,
+    w: usize,
+    theme: &Theme,
+) {
+    let room = (inner.height as usize).saturating_sub(3);
+    let Some(pick) = &a.adding else {
+        let title = format!("Assigned to \"{}\"", a.row.name);
+        put_cut(buf, inner, 0, &title, w, theme.heading);
+        let held = a.held(data);
+        if held.is_empty() {
+            let text = "No keys or members: it enforces nothing until assigned (a adds).";
+            put_cut(buf, inner, 2, text, w, theme.dim);
+        }
+        for (line, i, h) in in_view(&held, a.selected, room) {
+            let cursor = if i == a.selected { "▶" } else { " " };
+            let style = if i == a.selected {
+                theme.focus
+            } else {
+                theme.label
+            };
+            put_cut(
+                buf,
+                inner,
+                line + 2,
+                &format!("{cursor} {}", h.label),
+                w,
+                style,
+            );
+        }
+        return;
+    };
+    let title = format!("Assign \"{}\" to…", a.row.name);
+    put_cut(buf, inner, 0, &title, w, theme.heading);
+    let filter = if pick.filtering || !pick.filter.is_empty() {
+        format!("/{}{}", pick.filter, if pick.filtering { "▏" } else { "" })
+    } else {
+        format!("{} marked · / filters", pick.chosen.len())
+    };
+    put_cut(buf, inner, 1, &filter, w, theme.dim);
+    let list = a.candidates(data);
+    for (line, i, h) in in_view(&list, pick.selected, room) {
+        let cursor = if i == pick.selected { "▶" } else { " " };
+        let mark = if pick.chosen.contains(&(h.member, h.id.clone())) {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let note = h
+            .replaces
+            .as_ref()
+            .map(|n| format!("  replaces {n}"))
+            .unwrap_or_default();
+        let style = if i == pick.selected {
+            theme.focus
+        } else {
+            theme.label
+        };
+        let text = format!("{cursor}{mark} {}{note}", h.label);
+        put_cut(buf, inner, line + 2, &text, w, style);
     }
 }
 
