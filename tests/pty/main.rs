@@ -5,5 +5,6 @@ mod support;
 
 mod basics;
 mod bulk;
+mod guardrails;
 mod signals;
 mod tabs;

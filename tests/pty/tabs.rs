@@ -68,6 +68,8 @@ fn the_guardrail_tab_reviews_the_exact_patch_and_sends_it() {
     let fake = FakeProcess::start(&sb);
     let mut pty = against_fake(&sb, &fake);
     pty.send("5");
+    // The Guardrails list first; Enter opens the default guardrail.
+    pty.enter();
     pty.wait_until("the guardrail", WAIT, |s| {
         has_row(s, &["Zero retention: Anthropic", "on"])
     });
@@ -172,6 +174,8 @@ fn quitting_keeps_every_tabs_edits_and_the_next_open_restores_them() {
     pty.enter();
     // Guardrail: Zero retention: Anthropic on → off.
     pty.send("5");
+    // The Guardrails list first; Enter opens the default guardrail.
+    pty.enter();
     pty.wait_until("the guardrail", WAIT, |s| {
         has_row(s, &["Zero retention: Anthropic", "on"])
     });
@@ -207,6 +211,8 @@ fn quitting_keeps_every_tabs_edits_and_the_next_open_restores_them() {
         has_row(s, &["weekly", "120"])
     });
     pty.send("5");
+    // The Guardrails list first; Enter opens the default guardrail.
+    pty.enter();
     pty.wait_until("the restored switch", WAIT, |s| {
         has_row(s, &["Zero retention: Anthropic", "off"])
     });
