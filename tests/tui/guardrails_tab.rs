@@ -308,3 +308,49 @@ async fn assignments_are_removed_and_added_through_reviews_that_say_what_they_re
     ui.key(KeyCode::Char('q'));
     task.await.unwrap();
 }
+
+/// A named guardrail's draft, kept under its id, is offered on the next open and comes back
+/// when that guardrail's form is opened again.
+#[tokio::test]
+async fn a_named_guardrails_draft_comes_back_in_its_form() {
+    let server = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        let client = support::client::built(support::client::config(&server));
+        Setup::new(client, Some(PROD)).state(dir.path()).spawn()
+    };
+    let (ui, task) = start();
+    ui.wait_for("Settings", WAIT).await;
+    ui.key(KeyCode::Char('5'));
+    ui.wait_for("Batch budget", WAIT).await;
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Description", WAIT).await;
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Enter);
+    typed(&ui, "EU only, drafted");
+    ui.key(KeyCode::Enter);
+    ui.key(KeyCode::Char('q'));
+    ui.wait_for("1 unsaved change", WAIT).await;
+    ui.key(KeyCode::Char('k'));
+    task.await.unwrap();
+
+    let (ui, task) = start();
+    let question = ui.wait_for("Restore the draft?", WAIT).await;
+    assert!(
+        question.contains("Guardrail \"EU data only\": Description"),
+        "{question}"
+    );
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("Settings", WAIT).await;
+    ui.key(KeyCode::Char('5'));
+    ui.wait_for("Batch budget", WAIT).await;
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Enter);
+    ui.wait_for("EU only, drafted", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    ui.wait_for("1 unsaved change", WAIT).await;
+    ui.key(KeyCode::Char('d'));
+    task.await.unwrap();
+    assert_eq!(writes(&server), Vec::<String>::new());
+}

@@ -132,6 +132,21 @@ fn draft_contents(d: &crate::state::drafts::Draft) -> String {
             .collect();
         parts.push(format!("{}: {}", tab.label(), what.join(", ")));
     }
+    // A named guardrail's edits, under its id.
+    for (key, t) in &d.tabs {
+        let Some(id) = key.strip_prefix("guardrail:") else {
+            continue;
+        };
+        let what: Vec<&str> = t
+            .edits
+            .keys()
+            .map(|k| crate::admin::guardrails::label(k))
+            .collect();
+        // By its name as the draft's base holds it, else its id.
+        let name = t.base.get("name").and_then(serde_json::Value::as_str);
+        let whose = name.map_or_else(|| id.to_string(), |n| format!("\"{n}\""));
+        parts.push(format!("Guardrail {whose}: {}", what.join(", ")));
+    }
     parts.join("; ")
 }
 

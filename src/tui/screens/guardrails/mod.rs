@@ -408,3 +408,66 @@ pub async fn load(
         org: client.organization_members().await?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn new(name: &str, limit: &str, reset: Option<&str>) -> NewGuardrail {
+        NewGuardrail {
+            name: name.into(),
+            limit: limit.into(),
+            reset: reset.map(str::to_string),
+            ..NewGuardrail::default()
+        }
+    }
+
+    #[test]
+    fn a_create_needs_a_name_and_a_limit_with_its_reset_and_says_no_rule_number() {
+        let broken = new("", "", None).body("ws").unwrap_err();
+        assert_eq!(broken, ["name is required"]);
+        let broken = new("Night", "25", None).body("ws").unwrap_err();
+        assert_eq!(broken.len(), 1);
+        assert!(broken[0].contains("together"), "{broken:?}");
+        assert!(!broken[0].contains("(R"), "{broken:?}");
+        let body = new(" Night ", "$25", Some("daily")).body("ws").unwrap();
+        assert_eq!(
+            Value::Object(body),
+            json!({"name": "Night", "limit_usd": 25, "reset_interval": "daily", "workspace_id": "ws"})
+        );
+        let broken = new("Night", "lots", Some("daily")).body("ws").unwrap_err();
+        assert!(broken[0].contains("lots"), "{broken:?}");
+    }
+
+    #[test]
+    fn the_default_comes_first_and_the_counts_are_per_guardrail() {
+        let g = |id: &str, ws: Option<&str>| {
+            json!({"id": id, "name": id, "workspace_id": ws})
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        let a = |holder: &str, g: &str| Assignment {
+            holder: holder.into(),
+            guardrail_id: g.into(),
+        };
+        let mut tab = GuardrailsTab {
+            default_id: "d".into(),
+            ..GuardrailsTab::default()
+        };
+        tab.loaded(Ok(ListData {
+            guardrails: vec![g("n1", Some("ws")), g("d", Some("ws")), g("acct", None)],
+            keys: vec![a("k1", "n1"), a("k2", "n1"), a("k3", "x")],
+            members: vec![a("u1", "acct")],
+            ..ListData::default()
+        }));
+        let rows = tab.rows();
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["d", "n1", "acct"]);
+        assert!(rows[0].default && !rows[0].account_wide);
+        assert_eq!((rows[1].keys, rows[1].members), (2, 0));
+        assert!(rows[2].account_wide);
+        assert_eq!((rows[2].keys, rows[2].members), (0, 1));
+    }
+}

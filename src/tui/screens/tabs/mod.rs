@@ -217,10 +217,11 @@ impl Tabs {
             said.push(moved_line(Tab::Guardrail, moved));
         }
         for (id, g) in &mut self.guardrails.named {
-            if let (false, Some(d)) = (
-                g.phase.is_loading(),
-                self.pending.remove(&named_draft_key(id)),
-            ) {
+            // Kept in the draft until that guardrail's form has read the server.
+            if g.phase.is_loading() {
+                continue;
+            }
+            if let Some(d) = self.pending.remove(&named_draft_key(id)) {
                 let moved = g.restore_draft(&d);
                 let moved: Vec<&str> = moved
                     .iter()
