@@ -516,6 +516,26 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 hint("F1", "help"),
             ]
         }
+        Err(input::TextInput::TabEdit)
+            if app.tabs.current == crate::tui::screens::tabs::Tab::Guardrail
+                && app.tabs.guardrails.deleting.is_some() =>
+        {
+            vec![
+                hint("type", "the guardrail's name"),
+                hint("Enter", "review the delete"),
+                hint("Esc", "cancel"),
+            ]
+        }
+        Err(input::TextInput::TabEdit)
+            if app.tabs.current == crate::tui::screens::tabs::Tab::Guardrail
+                && app.tabs.guardrails.assigning.is_some() =>
+        {
+            vec![
+                hint("type", "to filter"),
+                hint("Enter", "apply"),
+                hint("Esc", "clear"),
+            ]
+        }
         Err(input::TextInput::TabEdit) => vec![
             hint("type", "a value"),
             hint("↑↓", "next field"),
