@@ -354,3 +354,66 @@ async fn a_named_guardrails_draft_comes_back_in_its_form() {
     task.await.unwrap();
     assert_eq!(writes(&server), Vec::<String>::new());
 }
+
+/// A named guardrail's PATCH: another writer's change to a field it changes stops it on the
+/// Conflict screen with nothing sent; once sent, `u` on its result reviews the PATCH back, and
+/// the history keeps both as a named guardrail's writes.
+#[tokio::test]
+async fn a_named_patch_stops_on_a_conflict_and_its_undo_patches_it_back() {
+    let server = fake().await;
+    let client = support::client::built(support::client::config(&server));
+    let check = support::client::built(support::client::config(&server));
+    let dir = tempfile::tempdir().unwrap();
+    let (ui, task) = Setup::new(client, Some(PROD)).state(dir.path()).spawn();
+    ui.wait_for("Settings", WAIT).await;
+    ui.key(KeyCode::Char('5'));
+    ui.wait_for("Batch budget", WAIT).await;
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Description", WAIT).await;
+    ui.key(KeyCode::Enter);
+    typed(&ui, " (mine)");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("EU data only (mine)", WAIT).await;
+    // Someone else renames it meanwhile.
+    let mut theirs = serde_json::Map::new();
+    theirs.insert("name".into(), Value::from("EU (theirs)"));
+    check.patch_guardrail(EU, &theirs).await.unwrap();
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for(&format!("PATCH /guardrails/{EU}"), WAIT).await;
+    ui.key(KeyCode::Enter);
+    let conflict = ui.wait_for("Conflict", WAIT).await;
+    assert!(conflict.contains("EU (theirs)"), "{conflict}");
+    assert_eq!(
+        writes(&server).len(),
+        1,
+        "only theirs: {:?}",
+        writes(&server)
+    );
+    // Keep mine: reviewed again on what the server holds now, then sent.
+    ui.key(KeyCode::Char('m'));
+    let again = ui.wait_for("these changes (Enter sends)", WAIT).await;
+    assert!(again.contains("EU (theirs)"), "{again}");
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for(&format!("PATCH /guardrails/{EU}"), WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Applied.", WAIT).await;
+    let g = check.get_named_guardrail(EU).await.unwrap();
+    assert_eq!(g["name"], "EU data only (mine)");
+    ui.key(KeyCode::Char('u'));
+    ui.wait_for("undo", WAIT).await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Undone.", WAIT).await;
+    let g = check.get_named_guardrail(EU).await.unwrap();
+    assert_eq!(g["name"], "EU (theirs)");
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+    let history = orws::state::history::read_all(dir.path()).unwrap();
+    let named: Vec<_> = history
+        .entries
+        .iter()
+        .filter(|e| e.target.as_deref() == Some(EU))
+        .collect();
+    assert_eq!(named.len(), 2, "{:?}", history.entries);
+    assert_eq!(named[0].kind, orws::state::history::Kind::Guardrail);
+}
