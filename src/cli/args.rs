@@ -280,6 +280,9 @@ pub enum KeysCommand {
         #[command(flatten)]
         write: WriteFlags,
     },
+    /// What applies to a key: its guardrails and why, the allowlists intersected, ZDR, every
+    /// budget layer in enforcement order (computed by orws, R22–R24).
+    Policy { hash: String },
     /// Every key with its hygiene labels, and a count per label (`--output json`, or csv).
     Audit {
         /// uuid or slug; without it, every workspace

@@ -15,6 +15,7 @@ mod guardrails;
 mod history;
 pub(crate) mod identity;
 mod interrupt;
+mod key_policy;
 mod keys;
 mod keys_create;
 mod list;
@@ -233,6 +234,9 @@ async fn run_command(
                     writable(&settings, "keys edit", write.dry_run)?;
                     let conn = connected(&settings).await?;
                     keys_create::edit(&conn, out, &hash, &set, write.dry_run).await
+                }
+                KeysCommand::Policy { hash } => {
+                    key_policy::show(&connected(&settings).await?, out, &hash).await
                 }
                 KeysCommand::Audit { workspace, csv, .. } => {
                     let format = match (csv, out) {

@@ -15,6 +15,7 @@ mod hostile;
 mod hostile_code;
 mod hostile_history;
 mod interrupt;
+mod key_policy;
 mod keys_create;
 mod read_only;
 mod revert_kind;
