@@ -25,4 +25,5 @@ pub mod key_labels;
 pub mod keys;
 pub mod members;
 pub mod policy;
+pub mod spend;
 pub mod workspaces;

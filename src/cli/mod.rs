@@ -26,6 +26,7 @@ mod plan;
 mod revert;
 mod secret;
 mod serve_fake;
+pub mod spend;
 
 pub use args::{
     ApplyArgs, BudgetsCommand, Cli, Command, ConfigCommand, ExportArgs, GuardrailCommand,
@@ -248,6 +249,22 @@ async fn run_command(
                     keys_create::audit(&conn, format, workspace.as_deref()).await
                 }
             }
+        }
+        Command::Spend {
+            workspace,
+            days,
+            by,
+            csv,
+            ..
+        } => {
+            let settings = resolve()?;
+            let format = match (csv, settings.output) {
+                (true, _) => spend::Format::Csv,
+                (false, Output::Json) => spend::Format::Json,
+                (false, Output::Table) => spend::Format::Table,
+            };
+            let conn = connected(&settings).await?;
+            spend::spend(&conn, format, workspace.as_deref(), days, by).await
         }
         Command::Budgets(cmd) => {
             let settings = resolve()?;

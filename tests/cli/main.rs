@@ -21,4 +21,5 @@ mod read_only;
 mod revert_kind;
 mod review_language;
 mod small_defects;
+mod spend;
 mod stdout;
