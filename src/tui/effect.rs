@@ -14,6 +14,9 @@ pub enum Effect {
     LoadList,
     /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
     LoadCatalog,
+    /// Read the spend of every workspace (`/activity`) and the credits, in the background,
+    /// once the list has drawn (answered with `Msg::SpendLoaded`).
+    LoadSpend,
     LoadWorkspace(String),
     /// Which of these workspaces have a draft waiting (answered with `Msg::DraftsWaiting`).
     FindDrafts(Vec<String>),

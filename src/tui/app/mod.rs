@@ -81,6 +81,8 @@ pub enum Msg {
     DraftSaved(Result<(), crate::state::StateError>),
     /// The model catalog, fetched (or read from the cache) in the background.
     CatalogLoaded(Result<Catalog, ApiError>),
+    /// Every workspace's spend of the last 30 days and the credits left, or why not.
+    SpendLoaded(Result<crate::tui::screens::picker::Spend, String>),
     /// The listed workspaces that have a draft waiting.
     DraftsWaiting(Vec<String>),
     /// `r` on the form: the workspace as the server holds it now.
@@ -188,6 +190,7 @@ pub struct App {
     /// A revert under review, and a write whose landing is in doubt.
     pub writes: submit::WriteState,
     catalog_requested: bool,
+    spend_requested: bool,
     /// How far the help is scrolled (a small terminal; `j k PgUp PgDn`).
     pub help_scroll: u16,
     /// The open workspace's tabs (Settings is the form).
@@ -288,6 +291,7 @@ impl App {
             keys: KeyBindings::default(),
             writes: submit::WriteState::default(),
             catalog_requested: false,
+            spend_requested: false,
             help_scroll: 0,
             tabs: Default::default(),
             admin: None,
@@ -489,7 +493,15 @@ impl App {
                     }
                 }
                 effects.extend(self.catalog_once());
+                // The spend column follows the list; the first frame never waits for it.
+                if !std::mem::replace(&mut self.spend_requested, true) {
+                    effects.push(Effect::LoadSpend);
+                }
                 effects
+            }
+            Msg::SpendLoaded(spend) => {
+                self.picker.spend = Some(spend);
+                vec![]
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
