@@ -509,8 +509,14 @@ impl Runtime {
                         let query = crate::admin::keys::KeyQuery::all_in(&id);
                         let result = client.list_keys(&query).await;
                         let _ = tx.send(Msg::KeysLoaded {
-                            workspace_id: id,
+                            workspace_id: id.clone(),
                             result,
+                        });
+                        let context =
+                            crate::tui::screens::keys_tab::load_context(&client, &id).await;
+                        let _ = tx.send(Msg::KeysContext {
+                            workspace_id: id,
+                            context,
                         });
                     });
                 }

@@ -94,6 +94,11 @@ pub enum Msg {
         workspace_id: String,
         result: Result<Vec<crate::admin::keys::Key>, ApiError>,
     },
+    /// What the Keys tab reads beside the keys: the server's now, each key's guardrail.
+    KeysContext {
+        workspace_id: String,
+        context: crate::tui::screens::keys_tab::KeysContext,
+    },
     /// What the Members tab shows (members, organisation, keys, the default workspace).
     MembersLoaded {
         workspace_id: String,
@@ -511,6 +516,15 @@ impl App {
                 if self.form_id().as_deref() == Some(workspace_id.as_str()) {
                     let result = result.map_err(|e| e.to_string());
                     self.tabs.keys.loaded(&workspace_id, result);
+                }
+                vec![]
+            }
+            Msg::KeysContext {
+                workspace_id,
+                context,
+            } => {
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    self.tabs.keys.context = Some(context);
                 }
                 vec![]
             }
