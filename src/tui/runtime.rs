@@ -520,6 +520,14 @@ impl Runtime {
                         });
                     });
                 }
+                Effect::WriteSecret { path, secret } => {
+                    let at = std::path::Path::new(&path);
+                    let result = crate::state::secret_file::check_new(at)
+                        .map_err(|why| format!("{}: {why}", crate::text::escape(&path)))
+                        .and_then(|()| crate::state::secret_file::write_new(at, &secret))
+                        .map(|()| path);
+                    queue.extend(app.update(Msg::SecretWritten(result)));
+                }
                 Effect::LoadMembers(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {

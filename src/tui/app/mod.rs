@@ -99,6 +99,8 @@ pub enum Msg {
         workspace_id: String,
         context: crate::tui::screens::keys_tab::KeysContext,
     },
+    /// A new key's secret written to the file named in its dialog, or why not.
+    SecretWritten(Result<String, String>),
     /// What the Members tab shows (members, organisation, keys, the default workspace).
     MembersLoaded {
         workspace_id: String,
@@ -519,6 +521,12 @@ impl App {
                 }
                 vec![]
             }
+            Msg::SecretWritten(result) => {
+                if let Some(d) = &mut self.tabs.keys.secret {
+                    d.wrote(result);
+                }
+                vec![]
+            }
             Msg::KeysContext {
                 workspace_id,
                 context,
@@ -687,6 +695,13 @@ impl App {
                 crate::tui::app::keys_tab::delete_name_key(self, key);
                 vec![]
             }
+            Input::Text(TextInput::KeyFormEdit, key) => {
+                if let Some(form) = &mut self.tabs.keys.form {
+                    form.edit_key(key);
+                }
+                vec![]
+            }
+            Input::Text(TextInput::KeySecret, key) => crate::tui::app::keys_tab::secret_key(self, key),
             Input::Text(TextInput::KeyMoveFilter, key) => {
                 crate::tui::app::keys_tab::filter_key(self, key);
                 vec![]
@@ -791,6 +806,7 @@ impl App {
             ScopedKey::Budgets(_) | ScopedKey::Guardrail(_) => tabs::act(self, scope, action),
             ScopedKey::Keys(k) => keys_tab::act(self, k),
             ScopedKey::KeyMove(k) => keys_tab::act_move(self, k),
+            ScopedKey::KeyForm(k) => keys_tab::act_form(self, k),
             ScopedKey::Members(k) => members_tab::act(self, k),
             ScopedKey::MemberAdd(k) => members_tab::act_add(self, k),
             ScopedKey::History(k) => history::act(self, k),

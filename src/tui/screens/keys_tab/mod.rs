@@ -29,6 +29,10 @@ pub struct KeysTab {
     /// What the tab knows beside the keys, read once per visit: the server's now and each
     /// key's assigned guardrail.
     pub context: Option<KeysContext>,
+    /// A key's form (`n` a new key, `e` the selected one), kept while hidden.
+    pub form: Option<crate::tui::screens::key_form::KeyForm>,
+    /// A created key's secret, shown until the person says it is stored.
+    pub secret: Option<crate::tui::screens::key_secret::SecretDialog>,
 }
 
 /// Read with the keys on each visit: the server's clock (the labels and dates are judged at
@@ -126,7 +130,12 @@ impl DeleteAsk {
     }
 }
 
-impl TabState for KeysTab {}
+impl TabState for KeysTab {
+    /// A key's form typed and not sent, and a secret not yet stored (quitting loses it).
+    fn unsaved(&self) -> usize {
+        self.form.as_ref().map_or(0, |f| f.unsaved()) + usize::from(self.secret.is_some())
+    }
+}
 
 impl KeysTab {
     pub fn list(&self) -> &[Key] {
@@ -331,6 +340,8 @@ pub fn hints() -> Vec<(Action, &'static str)> {
         (Action::Disable, "disable/enable"),
         (Action::MoveKey, "move"),
         (Action::Remove, "delete"),
+        (Action::NewKey, "new key"),
+        (Action::EditKey, "edit"),
         (Action::Filter, "filter (name or label)"),
         HELP_HINT,
         (Action::Up, "move"),

@@ -29,6 +29,12 @@ pub fn draw(
     if let Some(ask) = &tab.deleting {
         ask_delete(buf, area, ask, theme);
     }
+    if let Some(form) = tab.form.as_ref().filter(|f| f.open) {
+        crate::tui::screens::key_form::view::draw(buf, area, form, tab.now(), theme);
+    }
+    if let Some(dialog) = &tab.secret {
+        crate::tui::screens::key_secret::view::draw(buf, area, dialog, theme);
+    }
 }
 
 /// Before a key's delete: what it does, and its name typed to confirm.
