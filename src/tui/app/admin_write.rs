@@ -164,7 +164,13 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
                         app.tabs.keys.replace(key, here.as_deref());
                         // An edit landed: its form is sent, and its draft goes.
                         let id = format!("key-{}", key.hash);
-                        if app.tabs.keys.form.as_ref().is_some_and(|f| f.draft_id() == id) {
+                        if app
+                            .tabs
+                            .keys
+                            .form
+                            .as_ref()
+                            .is_some_and(|f| f.draft_id() == id)
+                        {
                             app.tabs.keys.form = None;
                             sent_drafts.push(id);
                         }

@@ -1,12 +1,12 @@
 //! The router's side of screens::keys_tab: what needs the whole app (its keys, opening its Review,
 //! reading the tab again).
 use crate::config::keys::{KeyFormKey, KeyMoveKey, KeysKey};
-use crate::tui::screens::key_form::KeyForm;
-use crate::tui::screens::key_secret::{Asked as SecretAsked, SecretDialog};
 use crate::tui::app::App;
 use crate::tui::effect::Effect;
 use crate::tui::screens::HALF_PAGE;
 use crate::tui::screens::admin_write::AdminFlow;
+use crate::tui::screens::key_form::KeyForm;
+use crate::tui::screens::key_secret::{Asked as SecretAsked, SecretDialog};
 use crate::tui::screens::keys_tab::*;
 
 /// The workspaces a key may move to: every listed one but the open one, that the filter
@@ -235,7 +235,11 @@ fn open_form(app: &mut App, key: Option<crate::admin::keys::Key>) -> Vec<Effect>
         None => KeyForm::create(&ws),
     };
     let tab = &mut app.tabs.keys;
-    match tab.form.as_mut().filter(|f| f.draft_id() == fresh.draft_id()) {
+    match tab
+        .form
+        .as_mut()
+        .filter(|f| f.draft_id() == fresh.draft_id())
+    {
         Some(form) => {
             form.open = true;
             vec![]
@@ -273,7 +277,9 @@ pub fn secret_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect>
         SecretAsked::Close => {
             let name = dialog.name.clone();
             app.tabs.keys.secret = None;
-            app.info(format!("Key \"{name}\" created; its secret is no longer shown."));
+            app.info(format!(
+                "Key \"{name}\" created; its secret is no longer shown."
+            ));
             vec![]
         }
         SecretAsked::Quit => app.leave(true),

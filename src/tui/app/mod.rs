@@ -701,7 +701,9 @@ impl App {
                 }
                 vec![]
             }
-            Input::Text(TextInput::KeySecret, key) => crate::tui::app::keys_tab::secret_key(self, key),
+            Input::Text(TextInput::KeySecret, key) => {
+                crate::tui::app::keys_tab::secret_key(self, key)
+            }
             Input::Text(TextInput::KeyMoveFilter, key) => {
                 crate::tui::app::keys_tab::filter_key(self, key);
                 vec![]

@@ -226,8 +226,10 @@ impl KeyForm {
         let mut d = crate::state::drafts::Draft::empty(host, &self.draft_id(), base);
         d.fields.insert("name".into(), json!(self.name));
         d.fields.insert("limit".into(), json!(self.limit));
-        d.fields.insert("limit_reset".into(), json!(RESETS[self.reset]));
-        d.fields.insert("include_byok_in_limit".into(), json!(self.byok));
+        d.fields
+            .insert("limit_reset".into(), json!(RESETS[self.reset]));
+        d.fields
+            .insert("include_byok_in_limit".into(), json!(self.byok));
         if self.is_create() {
             d.fields.insert("expires".into(), json!(self.expires));
         }
@@ -276,7 +278,11 @@ impl KeyForm {
     }
 
     /// A key of the form: the Review when it is valid, else why not; Esc hides it (kept).
-    pub fn act(&mut self, key: KeyFormKey, now: OffsetDateTime) -> Result<Option<AdminWrite>, String> {
+    pub fn act(
+        &mut self,
+        key: KeyFormKey,
+        now: OffsetDateTime,
+    ) -> Result<Option<AdminWrite>, String> {
         let n = self.fields().len();
         match key {
             KeyFormKey::Up => self.focus = self.focus.saturating_sub(1),
@@ -346,7 +352,11 @@ pub fn create_write(body: &KeyCreate) -> AdminWrite {
     .with_rows(vec![
         Row::new("name", review::NULL, &body.name),
         Row::new("limit", review::NULL, money_or_none(body.limit)),
-        Row::new("limit reset", review::NULL, or_null(body.limit_reset.clone())),
+        Row::new(
+            "limit reset",
+            review::NULL,
+            or_null(body.limit_reset.clone()),
+        ),
         Row::new(
             "include BYOK in limit",
             review::NULL,
@@ -374,7 +384,9 @@ pub fn edit_write(key: &Key, edit: KeyEdit) -> AdminWrite {
     let shown = |v: &Value| match v {
         Value::Null => review::NULL.to_string(),
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.as_f64().map_or(n.to_string(), |f| format!("${}", money(f))),
+        Value::Number(n) => n
+            .as_f64()
+            .map_or(n.to_string(), |f| format!("${}", money(f))),
         v => v.to_string(),
     };
     let (after, before) = (edit.to_map(), back.to_map());
@@ -386,9 +398,12 @@ pub fn edit_write(key: &Key, edit: KeyEdit) -> AdminWrite {
         hash: key.hash.clone(),
         edit,
     };
-    let mut write = AdminWrite::new(format!("Edit key \"{}\"", key.name), vec![request(edit)])
-        .with_rows(rows);
-    write.undo = Some((format!("Undo the edit of key \"{}\"", key.name), vec![request(back)]));
+    let mut write =
+        AdminWrite::new(format!("Edit key \"{}\"", key.name), vec![request(edit)]).with_rows(rows);
+    write.undo = Some((
+        format!("Undo the edit of key \"{}\"", key.name),
+        vec![request(back)],
+    ));
     write.seen = crate::write::record::key_seen(key);
     write.with_key_in(&key.hash, &key.workspace_id)
 }

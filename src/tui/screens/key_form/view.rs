@@ -37,9 +37,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, form: &KeyForm, now: OffsetDateTime, t
             Field::Limit => form.limit.clone(),
             Field::Reset => format!("‹ {} ›", RESETS[form.reset]),
             Field::Byok => if form.byok { "[x] yes" } else { "[ ] no" }.into(),
-            Field::Expires if form.expires.is_empty() && !(here && form.editing) => {
-                "never".into()
-            }
+            Field::Expires if form.expires.is_empty() && !(here && form.editing) => "never".into(),
             Field::Expires => form.expires.clone(),
         };
         let label = crate::tui::view::text::truncate(field.label(), lw).into_owned();

@@ -37,12 +37,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, d: &SecretDialog, theme: &Theme) {
             theme.label,
         ));
     } else if let Some(path) = &d.written {
-        lines.push(Line::styled(format!("✓ Written to {path} (0600)"), theme.label));
+        lines.push(Line::styled(
+            format!("✓ Written to {path} (0600)"),
+            theme.label,
+        ));
     } else if d.writing {
         lines.push(Line::styled("Writing…", theme.dim));
     }
     let tick = if d.stored { "[x]" } else { "[ ]" };
-    lines.push(Line::styled(format!("{tick} I have stored it"), theme.label));
+    lines.push(Line::styled(
+        format!("{tick} I have stored it"),
+        theme.label,
+    ));
     if let Some(note) = &d.note {
         lines.extend(wrap(note).into_iter().map(|l| Line::styled(l, theme.error)));
     }
@@ -53,9 +59,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, d: &SecretDialog, theme: &Theme) {
     } else {
         "Space I have stored it · Enter close · w write to a file · Esc/q ask"
     };
-    lines.extend(wrap(keys).into_iter().map(|l| {
-        Line::styled(l, if d.asking { theme.warning } else { theme.dim })
-    }));
+    lines.extend(
+        wrap(keys)
+            .into_iter()
+            .map(|l| Line::styled(l, if d.asking { theme.warning } else { theme.dim })),
+    );
     for (i, line) in lines.iter().take(inner.height as usize).enumerate() {
         put(buf, inner, i as u16, line);
     }
