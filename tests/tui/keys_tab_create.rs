@@ -327,6 +327,10 @@ fn e_edits_the_selected_key_through_a_review_and_its_result_undoes_it() {
     );
     // Nothing changed but the name: only the name is sent.
     key(&mut app, KeyCode::Char('s'));
+    // Esc on the Review: the form again, as it was left.
+    key(&mut app, KeyCode::Esc);
+    assert_has(&draw(&app, 100, 30), "Edit key \"Backend\"");
+    key(&mut app, KeyCode::Char('s'));
     let review = draw(&app, 100, 30);
     assert_has(&review, "Backend v2");
     let effects = key(&mut app, KeyCode::Enter);

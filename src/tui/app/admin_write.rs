@@ -51,7 +51,17 @@ pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
             }]
         }
         Step::Left => {
-            app.admin = None;
+            let write = app.admin.take().map(|f| f.plan);
+            // A key's form that asked for this Review shows again, as it was left.
+            if let (
+                Some(form),
+                Some(AdminRequest::CreateKey { .. } | AdminRequest::EditKey { .. }),
+            ) = (
+                &mut app.tabs.keys.form,
+                write.as_ref().and_then(|w| w.requests.first()),
+            ) {
+                form.open = true;
+            }
             if from_history {
                 return crate::tui::app::history::open(app);
             }

@@ -259,7 +259,11 @@ pub fn act_form(app: &mut App, key: KeyFormKey) -> Vec<Effect> {
         return vec![];
     };
     match form.act(key, now) {
-        Ok(Some(write)) => crate::tui::app::admin_write::open(app, write),
+        // The Review shows instead of the form; Esc there brings the form back.
+        Ok(Some(write)) => {
+            form.open = false;
+            crate::tui::app::admin_write::open(app, write);
+        }
         Ok(None) => {}
         Err(why) => app.error(why),
     }
