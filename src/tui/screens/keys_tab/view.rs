@@ -311,11 +311,12 @@ fn expires_in(key: &Key, now: OffsetDateTime) -> String {
     }
 }
 
-/// When the key was last used, from `now`: `never`, `today`, `45d ago`, `—` when the read
-/// does not say.
+/// When the key was last used, from `now`: `never`, `today`, `45d ago`; `unknown` for a key
+/// used before the API recorded it; `—` when the read does not say.
 fn used_ago(key: &Key, now: OffsetDateTime) -> String {
     match key.extra.get("last_used_at") {
         None => "—".into(),
+        Some(serde_json::Value::Null) if key.usage > 0.0 => "unknown".into(),
         Some(serde_json::Value::Null) => "never".into(),
         Some(v) => match time_of(v.as_str()) {
             None => "?".into(),
@@ -331,6 +332,7 @@ fn detail_line(key: &Key, guardrail: &str, labels: &str) -> String {
     let expires = key.expires_at.as_deref().map_or("never".to_string(), day);
     let used = match key.extra.get("last_used_at") {
         None => "—".to_string(),
+        Some(serde_json::Value::Null) if key.usage > 0.0 => "unknown".to_string(),
         Some(v) => v.as_str().map_or("never".to_string(), day),
     };
     let mut parts = vec![key.name.clone()];
