@@ -71,6 +71,16 @@ fn the_keys_tab_shows_guardrail_usage_expiry_last_use_and_labels() {
 }
 
 #[test]
+fn slash_filters_by_the_effective_guardrail_too() {
+    let mut app = tab();
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "eu only");
+    let text = draw(&app, 100, 30);
+    assert_has(&text, "Backend");
+    assert_lacks(&text, "Spare");
+}
+
+#[test]
 fn an_unread_assignment_list_says_so_and_the_labels_wait_for_no_one() {
     let mut app = tab();
     let id = common::production().id().to_string();

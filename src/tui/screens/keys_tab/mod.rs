@@ -145,7 +145,8 @@ impl KeysTab {
         }
     }
 
-    /// The keys the filter shows (all without one): those whose name, label or hash holds it,
+    /// The keys the filter shows (all without one): those whose name, label, hash or effective
+    /// guardrail holds it,
     /// or one of whose hygiene labels does (`idle`, `no limit`, …), case aside. `selected`
     /// indexes these.
     pub fn shown(&self) -> Vec<&Key> {
@@ -157,7 +158,8 @@ impl KeysTab {
         self.list()
             .iter()
             .filter(|k| {
-                [&k.name, &k.label, &k.hash]
+                let guardrail = effective_guardrail(self.context.as_ref(), &k.hash);
+                [&k.name, &k.label, &k.hash, &guardrail]
                     .iter()
                     .any(|t| t.to_lowercase().contains(&needle))
                     || crate::admin::key_labels::labels(k, now)

@@ -168,7 +168,7 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         0
     };
     if keys.is_empty() {
-        let text = "No key matches the filter (name, label, hash or hygiene label).";
+        let text = "No key matches the filter (name, label, hash, guardrail or hygiene label).";
         put_cut(buf, inner, top, text, w, theme.dim);
         return;
     }
