@@ -54,6 +54,11 @@ pub enum Effect {
     },
     /// List a workspace's keys, all of them (answered with `Msg::KeysLoaded`).
     LoadKeys(String),
+    /// Write a new key's secret to a new 0600 file (answered with `Msg::SecretWritten`).
+    WriteSecret {
+        path: String,
+        secret: crate::admin::key_labels::Secret,
+    },
     /// Read what the Members tab shows (answered with `Msg::MembersLoaded`).
     LoadMembers(String),
     /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).

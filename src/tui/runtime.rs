@@ -539,10 +539,24 @@ impl Runtime {
                         let query = crate::admin::keys::KeyQuery::all_in(&id);
                         let result = client.list_keys(&query).await;
                         let _ = tx.send(Msg::KeysLoaded {
-                            workspace_id: id,
+                            workspace_id: id.clone(),
                             result,
                         });
+                        let context =
+                            crate::tui::screens::keys_tab::load_context(&client, &id).await;
+                        let _ = tx.send(Msg::KeysContext {
+                            workspace_id: id,
+                            context,
+                        });
                     });
+                }
+                Effect::WriteSecret { path, secret } => {
+                    let at = std::path::Path::new(&path);
+                    let result = crate::state::secret_file::check_new(at)
+                        .map_err(|why| format!("{}: {why}", crate::text::escape(&path)))
+                        .and_then(|()| crate::state::secret_file::write_new(at, &secret))
+                        .map(|()| path);
+                    queue.extend(app.update(Msg::SecretWritten(result)));
                 }
                 Effect::LoadMembers(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());

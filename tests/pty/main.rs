@@ -5,5 +5,6 @@ mod support;
 
 mod basics;
 mod bulk;
+mod keys;
 mod signals;
 mod tabs;

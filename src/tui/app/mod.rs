@@ -96,6 +96,13 @@ pub enum Msg {
         workspace_id: String,
         result: Result<Vec<crate::admin::keys::Key>, ApiError>,
     },
+    /// What the Keys tab reads beside the keys: the server's now, each key's guardrail.
+    KeysContext {
+        workspace_id: String,
+        context: crate::tui::screens::keys_tab::KeysContext,
+    },
+    /// A new key's secret written to the file named in its dialog, or why not.
+    SecretWritten(Result<String, String>),
     /// What the Members tab shows (members, organisation, keys, the default workspace).
     MembersLoaded {
         workspace_id: String,
@@ -526,6 +533,21 @@ impl App {
                 }
                 vec![]
             }
+            Msg::SecretWritten(result) => {
+                if let Some(d) = &mut self.tabs.keys.secret {
+                    d.wrote(result);
+                }
+                vec![]
+            }
+            Msg::KeysContext {
+                workspace_id,
+                context,
+            } => {
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    self.tabs.keys.context = Some(context);
+                }
+                vec![]
+            }
             Msg::MembersLoaded {
                 workspace_id,
                 result,
@@ -685,6 +707,15 @@ impl App {
                 crate::tui::app::keys_tab::delete_name_key(self, key);
                 vec![]
             }
+            Input::Text(TextInput::KeyFormEdit, key) => {
+                if let Some(form) = &mut self.tabs.keys.form {
+                    form.edit_key(key);
+                }
+                vec![]
+            }
+            Input::Text(TextInput::KeySecret, key) => {
+                crate::tui::app::keys_tab::secret_key(self, key)
+            }
             Input::Text(TextInput::KeyMoveFilter, key) => {
                 crate::tui::app::keys_tab::filter_key(self, key);
                 vec![]
@@ -789,6 +820,7 @@ impl App {
             ScopedKey::Budgets(_) | ScopedKey::Guardrail(_) => tabs::act(self, scope, action),
             ScopedKey::Keys(k) => keys_tab::act(self, k),
             ScopedKey::KeyMove(k) => keys_tab::act_move(self, k),
+            ScopedKey::KeyForm(k) => keys_tab::act_form(self, k),
             ScopedKey::Members(k) => members_tab::act(self, k),
             ScopedKey::MemberAdd(k) => members_tab::act_add(self, k),
             ScopedKey::History(k) => history::act(self, k),
