@@ -24,4 +24,6 @@ pub mod guardrails;
 pub mod key_labels;
 pub mod keys;
 pub mod members;
+pub mod policy;
+pub mod spend;
 pub mod workspaces;

@@ -40,6 +40,18 @@ pub struct ClientConfig {
 
 /// The largest answer read; more is "answer too large" (a workspace is a few hundred bytes).
 pub const MAX_BODY_BYTES: usize = 4 << 20;
+
+/// `/activity` alone may answer more (30 days × every workspace × model; product.md §15).
+pub const ACTIVITY_MAX_BODY_BYTES: usize = 64 << 20;
+
+/// The most a body of `path` may hold.
+fn body_cap(path: &str) -> usize {
+    if path.starts_with("/activity") {
+        ACTIVITY_MAX_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
 /// The most list pages read (100 workspaces each): past that, the list is not ending.
 pub const MAX_PAGES: usize = 1000;
 /// The most the whole workspace list may weigh, all pages together (each is capped at
@@ -382,10 +394,11 @@ impl Client {
                 location: location.map_or_else(|| "(none)".into(), |l| self.server_text(&l)),
             }));
         }
-        let bytes = read_capped(response).await.map_err(|e| {
+        let cap = body_cap(path);
+        let bytes = read_capped(response, cap).await.map_err(|e| {
             Attempt::Fail(match e {
                 BodyError::TooLarge => ApiError::TooLarge {
-                    limit_mib: (MAX_BODY_BYTES >> 20) as u64,
+                    limit_mib: (cap >> 20) as u64,
                 },
                 BodyError::Http(e) if e.is_timeout() => self.timeout_error(),
                 BodyError::Http(_) => ApiError::Malformed("the answer was cut short".into()),
@@ -474,17 +487,14 @@ enum BodyError {
     Http(reqwest::Error),
 }
 
-/// The body, chunk by chunk, stopping as soon as it passes [`MAX_BODY_BYTES`].
-async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
+/// The body, chunk by chunk, stopping as soon as it passes `cap` bytes.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, BodyError> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
         return Err(BodyError::TooLarge);
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
+        if body.len() + chunk.len() > cap {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);

@@ -6,6 +6,8 @@ mod client;
 mod error;
 mod guardrails;
 mod key;
+mod spend;
+pub use spend::{ActivityQuery, Credits};
 
 pub use admin::{AddedMembers, BudgetAnswer, BudgetPlanFailure};
 pub use client::{

@@ -96,6 +96,24 @@ pub enum Command {
     /// A workspace's budgets: get, set, delete.
     #[command(subcommand)]
     Budgets(BudgetsCommand),
+    /// What was spent in the last completed UTC days (from /activity), and the credits left.
+    Spend {
+        /// uuid or slug; without it, every workspace
+        #[arg(conflicts_with = "all")]
+        workspace: Option<String>,
+        /// Every workspace (the default).
+        #[arg(long)]
+        all: bool,
+        /// How many completed UTC days, 1–30.
+        #[arg(long, default_value_t = 30)]
+        days: u8,
+        /// Sum by day, by model, or by key (one request per key).
+        #[arg(long, value_enum, default_value = "day")]
+        by: crate::cli::spend::By,
+        /// CSV (what `--output csv` means here).
+        #[arg(long, hide = true)]
+        csv: bool,
+    },
     /// A workspace's default guardrail: get, patch.
     #[command(subcommand)]
     Guardrail(GuardrailCommand),
@@ -280,6 +298,9 @@ pub enum KeysCommand {
         #[command(flatten)]
         write: WriteFlags,
     },
+    /// What applies to a key: its guardrails and why, the allowlists intersected, ZDR, every
+    /// budget layer in enforcement order (computed by orws, R22–R24).
+    Policy { hash: String },
     /// Every key with its hygiene labels, and a count per label (`--output json`, or csv).
     Audit {
         /// uuid or slug; without it, every workspace
@@ -325,7 +346,9 @@ pub struct KeysCreateArgs {
 pub fn audit_csv(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
     let words: Vec<&str> = args.iter().map(|a| a.to_str().unwrap_or("")).collect();
-    let audit = words.windows(2).any(|w| w[0] == "keys" && w[1] == "audit");
+    // `spend` too: the subcommands whose answer is a table a spreadsheet takes.
+    let audit = words.windows(2).any(|w| w[0] == "keys" && w[1] == "audit")
+        || words.iter().skip(1).any(|w| *w == "spend");
     if !audit {
         return args;
     }

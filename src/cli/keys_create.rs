@@ -3,7 +3,7 @@
 
 use super::Output;
 use super::admin_io::{Request as DryRequest, dry_run, record, send, workspace};
-use super::output::{json_pretty, table};
+use super::output::{csv_cell, json_pretty, table};
 use super::secret::Destination;
 use crate::admin::key_labels::{self, ALL, KeyCreate, KeyEdit, Label};
 use crate::admin::keys::{Key, KeyQuery};
@@ -451,20 +451,4 @@ pub async fn audit(
 fn count_line(counts: &BTreeMap<Label, usize>) -> String {
     let parts: Vec<String> = counts.iter().map(|(l, n)| format!("{l}: {n}")).collect();
     format!("keys per label: {}", parts.join(", "))
-}
-
-/// A CSV cell: quoted when it holds a comma, a quote or a line break; a leading `=`, `+`,
-/// `-` or `@` is prefixed with `'` so a spreadsheet does not run it.
-fn csv_cell(c: &str) -> String {
-    let c = crate::text::escape(c).into_owned();
-    let c = if c.starts_with(['=', '+', '-', '@']) {
-        format!("'{c}")
-    } else {
-        c
-    };
-    if c.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", c.replace('"', "\"\""))
-    } else {
-        c
-    }
 }

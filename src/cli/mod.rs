@@ -15,6 +15,7 @@ mod guardrails;
 mod history;
 pub(crate) mod identity;
 mod interrupt;
+mod key_policy;
 mod keys;
 mod keys_create;
 mod list;
@@ -25,6 +26,7 @@ mod plan;
 mod revert;
 mod secret;
 mod serve_fake;
+pub mod spend;
 
 pub use args::{
     ApplyArgs, BudgetsCommand, Cli, Command, ConfigCommand, ExportArgs, GuardrailCommand,
@@ -234,6 +236,9 @@ async fn run_command(
                     let conn = connected(&settings).await?;
                     keys_create::edit(&conn, out, &hash, &set, write.dry_run).await
                 }
+                KeysCommand::Policy { hash } => {
+                    key_policy::show(&connected(&settings).await?, out, &hash).await
+                }
                 KeysCommand::Audit { workspace, csv, .. } => {
                     let format = match (csv, out) {
                         (true, _) => keys_create::AuditFormat::Csv,
@@ -244,6 +249,22 @@ async fn run_command(
                     keys_create::audit(&conn, format, workspace.as_deref()).await
                 }
             }
+        }
+        Command::Spend {
+            workspace,
+            days,
+            by,
+            csv,
+            ..
+        } => {
+            let settings = resolve()?;
+            let format = match (csv, settings.output) {
+                (true, _) => spend::Format::Csv,
+                (false, Output::Json) => spend::Format::Json,
+                (false, Output::Table) => spend::Format::Table,
+            };
+            let conn = connected(&settings).await?;
+            spend::spend(&conn, format, workspace.as_deref(), days, by).await
         }
         Command::Budgets(cmd) => {
             let settings = resolve()?;

@@ -199,6 +199,22 @@ pub fn changes_table(before: &Workspace, after: &Workspace, patch: &PatchBody) -
     table(&["FIELD", "BEFORE", "AFTER", ""], &rows)
 }
 
+/// A CSV cell: quoted when it holds a comma, a quote or a line break; a leading `=`, `+`,
+/// `-` or `@` is prefixed with `'` so a spreadsheet does not run it.
+pub fn csv_cell(c: &str) -> String {
+    let c = crate::text::escape(c).into_owned();
+    let c = if c.starts_with(['=', '+', '-', '@']) {
+        format!("'{c}")
+    } else {
+        c
+    };
+    if c.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", c.replace('"', "\"\""))
+    } else {
+        c
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,24 +39,12 @@ impl Destination {
     /// folder must; a command must not be empty. Exit 2 otherwise.
     pub fn check(&self) -> Result<(), RunError> {
         match self {
-            Destination::File(path) => {
-                let shown = escape(&path.display().to_string()).into_owned();
-                if std::fs::symlink_metadata(path).is_ok() {
-                    return Err(RunError::usage(format!(
-                        "--secret-file {shown}: it exists (orws never writes a secret over a file or through a link); nothing was sent"
-                    )));
-                }
-                let parent = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                if !parent.is_dir() {
-                    return Err(RunError::usage(format!(
-                        "--secret-file {shown}: its folder does not exist; nothing was sent"
-                    )));
-                }
-                Ok(())
-            }
+            Destination::File(path) => crate::state::secret_file::check_new(path).map_err(|why| {
+                RunError::usage(format!(
+                    "--secret-file {}: {why}; nothing was sent",
+                    escape(&path.display().to_string())
+                ))
+            }),
             Destination::Command(c) if c.trim().is_empty() => Err(RunError::usage(
                 "--secret-cmd: the command is empty; nothing was sent",
             )),
@@ -76,21 +64,7 @@ impl Destination {
 }
 
 fn write_file(path: &std::path::Path, secret: &Secret) -> Result<(), String> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let shown = escape(&path.display().to_string()).into_owned();
-    // O_EXCL with O_CREAT: never an existing file, and never through a link (even one made
-    // since the check).
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| format!("cannot create {shown}: {e}"))?;
-    f.write_all(secret.expose().as_bytes())
-        .and_then(|()| f.write_all(b"\n"))
-        .and_then(|()| f.sync_all())
-        .map_err(|e| format!("cannot write {shown}: {e}"))
+    crate::state::secret_file::write_new(path, secret)
 }
 
 /// `sh -c CMD` with the secret on its stdin; its stdout goes to orws's stderr (stdout is for

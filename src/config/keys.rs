@@ -148,6 +148,10 @@ actions! {
     Disable "disable" "disable / enable" ["d"];
     /// Keys tab: move the selected key to another workspace (through a Review).
     MoveKey "move_key" "move elsewhere" ["m"];
+    /// Keys tab: a new key (a form, a Review, then its secret shown once).
+    NewKey "new_key" "new key (reviewed)" ["n"];
+    /// Keys tab: edit the selected key's name, limit, reset and BYOK switch (reviewed).
+    EditKey "edit_key" "edit the key (reviewed)" ["e"];
     /// Delete the selected item (through a Review).
     Remove "remove" "delete (reviewed)" ["x", "delete"];
     /// Members tab: add organisation members (choose, then a Review).
@@ -194,6 +198,8 @@ pub enum Scope {
     Keys,
     /// Choosing the workspace a key moves to.
     KeyMove,
+    /// A key's form: a new key, or the selected one's name, limit, reset and BYOK switch.
+    KeyForm,
     /// The Members tab.
     Members,
     /// Choosing organisation members to add.
@@ -226,7 +232,7 @@ pub const TAB_KEYS: &[Action] = &[
 ];
 
 impl Scope {
-    pub const ALL: [Scope; 25] = [
+    pub const ALL: [Scope; 26] = [
         Scope::Picker,
         Scope::BulkForm,
         Scope::Loading,
@@ -243,6 +249,7 @@ impl Scope {
         Scope::Guardrail,
         Scope::Keys,
         Scope::KeyMove,
+        Scope::KeyForm,
         Scope::Members,
         Scope::MemberAdd,
         Scope::Create,
@@ -271,6 +278,7 @@ impl Scope {
             Scope::Guardrail => "Guardrail",
             Scope::Keys => "Keys",
             Scope::KeyMove => "Move a key",
+            Scope::KeyForm => "A key's form",
             Scope::Members => "Members",
             Scope::MemberAdd => "Add members",
             Scope::Create => "New workspace",
@@ -396,7 +404,8 @@ scope_keys! {
     TooSmall => TooSmallKey [Quit];
     Budgets => BudgetsKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     Guardrail => GuardrailKey [Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
-    Keys => KeysKey [Disable, MoveKey, Remove, Filter, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Keys => KeysKey [NewKey, EditKey, Disable, MoveKey, Remove, Filter, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    KeyForm => KeyFormKey [Edit, Toggle, CycleOn, CycleBack, Review, Up, Down, Help, Back, Quit];
     KeyMove => KeyMoveKey [Open, Filter, Up, Down, Top, Bottom, Back, HalfPageDown, HalfPageUp, Help, Quit];
     Members => MembersKey [Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     Create => CreateKey [Edit, Review, Up, Down, Help, Back, Quit];
@@ -428,6 +437,7 @@ impl fmt::Display for Scope {
             Scope::Guardrail => "the Guardrail tab",
             Scope::Keys => "the Keys tab",
             Scope::KeyMove => "the choice where a key moves",
+            Scope::KeyForm => "the key's form",
             Scope::Members => "the Members tab",
             Scope::MemberAdd => "the choice of members to add",
             Scope::Create => "the new workspace form",

@@ -55,6 +55,7 @@ pub fn router() -> Router<Arc<Shared>> {
                 .delete(super::guardrails::delete),
         )
         .merge(super::guardrails::router())
+        .merge(super::activity::router())
 }
 
 fn deleted() -> axum::Json<Value> {

@@ -4,6 +4,7 @@
 //! `orws serve-fake` and the tests. It validates writes with the same rules as the client, and
 //! can be told to fail in the ways servers do.
 
+mod activity;
 mod admin;
 mod admin_routes;
 mod faults;

@@ -34,7 +34,7 @@ impl ApiError {
         Self::new(400, message)
     }
 
-    fn not_found(key: &str) -> Self {
+    pub(super) fn not_found(key: &str) -> Self {
         Self::new(404, format!("Workspace '{key}' not found"))
     }
 }

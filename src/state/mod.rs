@@ -3,6 +3,7 @@
 
 pub mod drafts;
 pub mod history;
+pub mod secret_file;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

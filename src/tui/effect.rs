@@ -14,6 +14,9 @@ pub enum Effect {
     LoadList,
     /// Fetch the model catalog in the background (answered with `Msg::CatalogLoaded`).
     LoadCatalog,
+    /// Read the spend of every workspace (`/activity`) and the credits, in the background,
+    /// once the list has drawn (answered with `Msg::SpendLoaded`).
+    LoadSpend,
     LoadWorkspace(String),
     /// Which of these workspaces have a draft waiting (answered with `Msg::DraftsWaiting`).
     FindDrafts(Vec<String>),
@@ -51,6 +54,11 @@ pub enum Effect {
     },
     /// List a workspace's keys, all of them (answered with `Msg::KeysLoaded`).
     LoadKeys(String),
+    /// Write a new key's secret to a new 0600 file (answered with `Msg::SecretWritten`).
+    WriteSecret {
+        path: String,
+        secret: crate::admin::key_labels::Secret,
+    },
     /// Read what the Members tab shows (answered with `Msg::MembersLoaded`).
     LoadMembers(String),
     /// Which workspace is the default one (answered with `Msg::DefaultLoaded`).

@@ -48,6 +48,10 @@ pub enum TextInput {
     DeleteSlug,
     /// The history's workspace filter.
     HistoryFilter,
+    /// A field of a key's form (Keys tab).
+    KeyFormEdit,
+    /// A created key's secret dialog: its own keys (tick, close, write to a file, ask).
+    KeySecret,
 }
 
 /// The scope whose keys are commands now, or the text input that takes keys as text.
@@ -92,6 +96,20 @@ fn shown(app: &App) -> Result<Scope, TextInput> {
         Screen::Loading { .. } => Scope::Loading,
         Screen::Form if app.form.as_ref().is_some_and(|f| f.is_editing()) => {
             return Err(TextInput::FormEdit);
+        }
+        // A new key's secret is over everything on the tab until it is stored.
+        Screen::Form if app.tabs.keys.secret.is_some() => return Err(TextInput::KeySecret),
+        Screen::Form
+            if app.admin.is_none()
+                && app.tabs.current == crate::tui::screens::tabs::Tab::Keys
+                && app
+                    .tabs
+                    .keys
+                    .form
+                    .as_ref()
+                    .is_some_and(|f| f.open && f.editing) =>
+        {
+            return Err(TextInput::KeyFormEdit);
         }
         Screen::Form if app.admin.is_none() && app.delete.as_ref().is_some_and(|d| d.typing) => {
             return Err(TextInput::DeleteSlug);

@@ -402,6 +402,36 @@ impl Runtime {
                         let _ = tx.send(Msg::CatalogLoaded(catalog));
                     });
                 }
+                Effect::LoadSpend => {
+                    let (client, tx) = (self.background.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let q = crate::api::ActivityQuery::default();
+                        let spend = client.activity(&q).await.map(|rows| {
+                            let today = client.server_time(time::OffsetDateTime::now_utc()).date();
+                            let mut by: std::collections::BTreeMap<String, Vec<_>> =
+                                Default::default();
+                            for r in rows {
+                                by.entry(r.workspace_id.clone()).or_default().push(r);
+                            }
+                            let daily = by
+                                .into_iter()
+                                .map(|(id, rows)| (id, crate::admin::spend::daily(&rows, today)))
+                                .collect();
+                            crate::tui::screens::picker::Spend {
+                                daily,
+                                credits_left: None,
+                            }
+                        });
+                        let spend = match spend {
+                            Ok(mut s) => {
+                                s.credits_left = client.credits().await.ok().map(|c| c.left());
+                                Ok(s)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        };
+                        let _ = tx.send(Msg::SpendLoaded(spend));
+                    });
+                }
                 Effect::LoadWorkspace(target) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
@@ -509,10 +539,24 @@ impl Runtime {
                         let query = crate::admin::keys::KeyQuery::all_in(&id);
                         let result = client.list_keys(&query).await;
                         let _ = tx.send(Msg::KeysLoaded {
-                            workspace_id: id,
+                            workspace_id: id.clone(),
                             result,
                         });
+                        let context =
+                            crate::tui::screens::keys_tab::load_context(&client, &id).await;
+                        let _ = tx.send(Msg::KeysContext {
+                            workspace_id: id,
+                            context,
+                        });
                     });
+                }
+                Effect::WriteSecret { path, secret } => {
+                    let at = std::path::Path::new(&path);
+                    let result = crate::state::secret_file::check_new(at)
+                        .map_err(|why| format!("{}: {why}", crate::text::escape(&path)))
+                        .and_then(|()| crate::state::secret_file::write_new(at, &secret))
+                        .map(|()| path);
+                    queue.extend(app.update(Msg::SecretWritten(result)));
                 }
                 Effect::LoadMembers(id) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());

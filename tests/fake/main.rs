@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activity;
 mod admin;
 mod guardrails;
 mod keys_create;

@@ -6,5 +6,6 @@ mod support;
 mod basics;
 mod bulk;
 mod guardrails;
+mod keys;
 mod signals;
 mod tabs;

@@ -606,3 +606,63 @@ async fn a_restored_draft_over_a_changed_limit_stops_on_the_conflict() {
         "nothing sent"
     );
 }
+
+/// Issue 23 item 2: each limit beside what was spent in its window's completed days and the
+/// forecast at reset, a gauge with its percentage written; the detail panel says it in words.
+/// Wednesday 2026-12-09: the week began Monday the 7th (two completed days).
+#[test]
+fn the_tab_shows_spend_and_forecast_against_each_limit() {
+    use orws::admin::spend::{ActivityRow, parse_date};
+    use orws::tui::app::{App, Msg};
+    use orws::tui::screens::budgets::SpendRead;
+    let (mut app, _) = App::new("h", Some("production".into()));
+    let ws = orws::workspace::Workspace::from_json(
+        serde_json::json!({"id": PRODUCTION, "name": "Production", "slug": "production"}),
+    )
+    .unwrap();
+    app.update(app.loaded(Ok(ws)));
+    let press = |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    press(&mut app, KeyCode::Char('2'));
+    let effects = app.update(Msg::Budgets(BudgetsMsg::Loaded(Ok(held()))));
+    // The limits first; the spend is asked for once they are there.
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            orws::tui::app::Effect::Budgets {
+                effect: BudgetsEffect::LoadSpend,
+                ..
+            }
+        )),
+        "{effects:?}"
+    );
+    let row = |date: &str, usd: f64| ActivityRow {
+        date: parse_date(date).unwrap(),
+        workspace_id: PRODUCTION.into(),
+        model: "openai/gpt-4o".into(),
+        usage: usd,
+        byok_usage_inference: 0.0,
+    };
+    let rows = vec![
+        row("2026-12-01", 40.0),
+        row("2026-12-07", 10.0),
+        row("2026-12-08", 20.0),
+    ];
+    app.update(Msg::Budgets(BudgetsMsg::Spend(Ok(SpendRead {
+        rows,
+        today: parse_date("2026-12-09").unwrap(),
+    }))));
+    press(&mut app, KeyCode::Down);
+    let text = crate::support::tui_app::draw(&app, 100, 30);
+    // Weekly: $30 in two days, $15 a day for five more days (today included): $105 at reset;
+    // $30 is 20% of $150.
+    assert_has(&text, "$30.00 → $105.00  ▕██░░░░░░▏ 20%");
+    // Monthly: $70 in eight days → $70 + 8.75 × 23 = $271.25 of $500.
+    assert_has(&text, "$70.00 → $271.25");
+    assert_has(&text, "today not reported");
+    assert_has(&text, "in 2 completed day(s)");
+    insta::assert_snapshot!("budgets_spend_100x30", text);
+    insta::assert_snapshot!(
+        "budgets_spend_60x20",
+        crate::support::tui_app::draw(&app, 60, 20)
+    );
+}

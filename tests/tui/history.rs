@@ -814,3 +814,44 @@ fn an_undo_found_applied_after_esc_is_still_recorded_as_its_revert() {
         .expect("recorded");
     assert_eq!(reverting.map(|r| r.of), Some("aaaaaaaa-1".to_string()));
 }
+
+/// A named guardrail's assignment is undone from the History as an admin write's Review of the
+/// opposite assignment (was: "undo it from the CLI"); its own undo assigns again.
+#[test]
+fn u_on_an_assignment_opens_the_review_of_the_opposite_assignment() {
+    let key_hash = "5e7c2b7eeb49ee2d64d51b8d7ce84190d7f10f757c8b0dce49109484a1cc78cc";
+    let mut e = entry(
+        Kind::Assignment,
+        PROD,
+        json!({"requests": [{
+            "method": "POST",
+            "path": "/guardrails/g-eu/assignments/keys",
+            "body": {"key_hashes": [key_hash]}
+        }]}),
+        json!({}),
+        json!({"assigned": [key_hash]}),
+        "eeeeeeee-7",
+    );
+    e.target = Some("g-eu".into());
+    let app = with_entry(e);
+    let write = app.admin.as_ref().expect("an admin review");
+    assert_eq!(
+        write.plan.requests,
+        vec![AdminRequest::Assign {
+            guardrail_id: "g-eu".into(),
+            workspace: Some(PROD.into()),
+            members: false,
+            adding: false,
+            ids: vec![key_hash.into()],
+        }]
+    );
+    let (_, redo) = write.plan.undo.clone().expect("its own undo");
+    assert!(matches!(
+        &redo[..],
+        [AdminRequest::Assign { adding: true, .. }]
+    ));
+    assert_has(
+        &crate::support::tui_app::draw(&app, 100, 30),
+        "/guardrails/g-eu/assignments/keys/remove",
+    );
+}

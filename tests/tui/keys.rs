@@ -380,6 +380,26 @@ fn keys_tab_with_status() -> App {
     app
 }
 
+/// A new key's form, its name typed (valid), not typing.
+fn key_form_name() -> App {
+    let mut app = keys_tab();
+    key(&mut app, KeyCode::Char('n'));
+    for c in "ci".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Esc);
+    app.status = None;
+    app
+}
+
+/// The same form on its limit reset, a choice.
+fn key_form_reset() -> App {
+    let mut app = key_form_name();
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    app
+}
+
 /// Choosing where a key moves, the middle of three workspaces selected.
 fn key_move() -> App {
     let mut app = keys_tab();
@@ -648,6 +668,7 @@ fn states(scope: Scope) -> Vec<fn() -> App> {
         Scope::Guardrail => vec![guardrail_top, guardrail_bottom],
         Scope::Keys => vec![keys_tab, keys_tab_with_status],
         Scope::KeyMove => vec![key_move],
+        Scope::KeyForm => vec![key_form_name, key_form_reset],
         Scope::Members => vec![members_tab, members_tab_with_status],
         Scope::MemberAdd => vec![member_add],
         Scope::Create => vec![create_name, create_slug],

@@ -1,5 +1,5 @@
 //! The Keys tab shows each key's hygiene labels (product.md §12), as `orws keys audit` does;
-//! at 80 columns the limit still shows and the labels are what is cut.
+//! at 80 columns the table has name, state and labels, and the selected key is whole below.
 
 use crate::support::common;
 use crate::support::common::{assert_has, assert_lacks};
@@ -28,11 +28,12 @@ fn the_keys_tab_shows_each_keys_hygiene_labels() {
         result: Ok(keys),
     });
     let text = draw(&app, 120, 24);
-    assert_has(&text, "Hygiene");
+    assert_has(&text, "Labels");
     assert_has(&text, "no limit, no expiry, idle 90d");
     assert_has(&text, "high limit, expired, never used");
     let narrow = draw(&app, 80, 24);
-    assert_has(&narrow, "$5000.00");
+    // At 80 columns: name, state and labels; the selected key in full below.
+    assert_has(&narrow, "usage $3.00 / none");
 
     // `/` filters by a hygiene label too; Enter keeps the filter, Esc clears it.
     key(&mut app, KeyCode::Char('/'));

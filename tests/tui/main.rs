@@ -19,6 +19,7 @@ mod hostile_followup;
 mod hostile_identity;
 mod keys;
 mod keys_labels;
+mod keys_tab_create;
 mod picker_filter;
 mod read_only;
 mod safe_write;

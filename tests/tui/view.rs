@@ -764,3 +764,44 @@ fn no_help_description_is_cut_at_small_sizes() {
         }
     }
 }
+
+/// Issue 23 item 3: the picker's `30d` column — one `/activity` read asked once the list is
+/// there (the first frame never waits), then a sparkline and the total per workspace where the
+/// width allows, the credits left in the title; a failed read says so and shows no column.
+#[test]
+fn the_picker_shows_thirty_days_of_spend_once_read() {
+    use orws::tui::app::Effect;
+    use orws::tui::screens::picker::Spend;
+    let (mut app, _) = App::new(HOST, None);
+    let effects = app.update(Msg::ListLoaded(Ok(list())));
+    assert!(effects.contains(&Effect::LoadSpend), "{effects:?}");
+    let before = screen(&app, (120, 30));
+    assert_lacks(&before, "30D");
+    // Asked once: a reload does not ask again.
+    let again = app.update(Msg::ListLoaded(Ok(list())));
+    assert!(!again.contains(&Effect::LoadSpend));
+    let mut days = vec![0.0; 30];
+    days[28] = 4.0;
+    days[29] = 8.0;
+    let spend = Spend {
+        daily: [(production().id().to_string(), days)]
+            .into_iter()
+            .collect(),
+        credits_left: Some(1234.5),
+    };
+    app.update(Msg::SpendLoaded(Ok(spend)));
+    let wide = screen(&app, (120, 30));
+    assert_has(&wide, "30D (UTC days)");
+    assert_has(&wide, "credits left $1234.50");
+    let prod = wide.lines().find(|l| l.contains("production")).unwrap();
+    assert!(prod.contains("█") && prod.contains("$12.00"), "{prod}");
+    let idle = wide.lines().find(|l| l.contains("staging")).unwrap();
+    assert!(
+        idle.trim_end_matches('│').trim_end().ends_with('—'),
+        "{idle}"
+    );
+    // Too narrow for the column: the list as before.
+    assert_lacks(&screen(&app, (80, 24)), "30D");
+    app.update(Msg::SpendLoaded(Err("403: no".into())));
+    assert_has(&screen(&app, (120, 30)), "30d spend unknown");
+}

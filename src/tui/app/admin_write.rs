@@ -51,7 +51,17 @@ pub fn act(app: &mut App, key: crate::tui::flow::FlowKey) -> Vec<Effect> {
             }]
         }
         Step::Left => {
-            app.admin = None;
+            let write = app.admin.take().map(|f| f.plan);
+            // A key's form that asked for this Review shows again, as it was left.
+            if let (
+                Some(form),
+                Some(AdminRequest::CreateKey { .. } | AdminRequest::EditKey { .. }),
+            ) = (
+                &mut app.tabs.keys.form,
+                write.as_ref().and_then(|w| w.requests.first()),
+            ) {
+                form.open = true;
+            }
             if from_history {
                 return crate::tui::app::history::open(app);
             }
@@ -146,10 +156,35 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
             let mut members_changed = false;
             let mut guardrails_changed = false;
             let mut notes: Vec<String> = Vec::new();
+            let mut created = None;
+            // The drafts of the key forms this write sent, which go with them.
+            let mut sent_drafts: Vec<String> = Vec::new();
             for a in &answers {
                 match a {
-                    AdminAnswer::Key(key) | AdminAnswer::KeyCreated { key, .. } => {
-                        app.tabs.keys.replace(key, here.as_deref())
+                    AdminAnswer::KeyCreated { key, secret } => {
+                        app.tabs.keys.replace(key, here.as_deref());
+                        if secret.is_none() {
+                            summary = "created; its secret was lost with the answer".into();
+                        }
+                        created = Some((key.clone(), secret.clone()));
+                        if let Some(form) = &app.tabs.keys.form {
+                            sent_drafts.push(form.draft_id());
+                        }
+                    }
+                    AdminAnswer::Key(key) => {
+                        app.tabs.keys.replace(key, here.as_deref());
+                        // An edit landed: its form is sent, and its draft goes.
+                        let id = format!("key-{}", key.hash);
+                        if app
+                            .tabs
+                            .keys
+                            .form
+                            .as_ref()
+                            .is_some_and(|f| f.draft_id() == id)
+                        {
+                            app.tabs.keys.form = None;
+                            sent_drafts.push(id);
+                        }
                     }
                     AdminAnswer::KeyDeleted(hash) => app.tabs.keys.remove(hash),
                     AdminAnswer::MembersAdded(n) => {
@@ -195,7 +230,10 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
                 summary.push_str(&format!(" ({note})"));
             }
             let workspace_id = write.then_open.clone().or_else(|| here.clone());
-            let mut effects = Vec::with_capacity(2);
+            let mut effects: Vec<Effect> = sent_drafts
+                .into_iter()
+                .map(|workspace_id| Effect::DeleteDraft { workspace_id })
+                .collect();
             if let Some(workspace_id) = workspace_id {
                 // A deleted workspace keeps what it was; a created one what it became.
                 let before = match write.requests.first() {
@@ -216,6 +254,9 @@ pub fn sent(app: &mut App, result: Result<Vec<AdminAnswer>, AdminFailure>) -> Ve
             }
             flow.finish(Ok(summary));
             flow.recorded = recorded;
+            if let Some((key, secret)) = created {
+                crate::tui::app::keys_tab::created(app, &key, secret);
+            }
             if guardrails_changed {
                 effects.extend(crate::tui::app::guardrail::load_list(app));
             }

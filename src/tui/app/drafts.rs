@@ -42,6 +42,10 @@ impl App {
         if let Some(create) = &self.create {
             out.push((NEW_WORKSPACE.to_string(), create.draft(&self.host)));
         }
+        // A key's form (`new-key-<workspace>`, `key-<hash>`): never a secret, it has none.
+        if let Some(form) = &self.tabs.keys.form {
+            out.push((form.draft_id(), form.draft(&self.host)));
+        }
         out
     }
 

@@ -297,13 +297,10 @@ fn undo(app: &mut App) -> Vec<Effect> {
                 byok_changed,
             })),
         ),
-        // The Guardrails tab is the lead's; until it takes these, the CLI undoes them.
-        Revert::Named(_) => {
-            app.warn(format!(
-                "Undo this named guardrail's write from the CLI: orws revert {}",
-                crate::revert::short_id(&target.id)
-            ));
-            vec![]
+        // A named guardrail's write: its undo is an admin write's Review, as a key's is.
+        Revert::Named(named) => {
+            let (workspace_id, w) = named_undo(named);
+            open_for(app, workspace_id, Some(AfterOpen::Admin(Box::new(w))))
         }
         Revert::Batch(items) => {
             if busy > 0 {
@@ -565,4 +562,72 @@ pub fn tab_loaded(app: &mut App) {
     }
     app.after_open = None;
     app.reverting = None;
+}
+
+/// The Review of a named guardrail's undo: a PATCH back (each field must still hold what the
+/// entry left), the opposite assignment, or the delete of a guardrail the entry created.
+fn named_undo(named: crate::revert::NamedUndo) -> (String, AdminWrite) {
+    use crate::revert::NamedUndo;
+    match named {
+        NamedUndo::Patch {
+            workspace_id,
+            guardrail_id,
+            expect,
+            patch,
+        } => {
+            let request = |base: &serde_json::Map<String, serde_json::Value>, patch| {
+                AdminRequest::PatchNamedGuardrail {
+                    guardrail_id: guardrail_id.clone(),
+                    workspace: Some(workspace_id.clone()),
+                    base: base.clone(),
+                    patch,
+                }
+            };
+            let mut w = AdminWrite::new(
+                format!("Undo: guardrail {guardrail_id} back"),
+                vec![request(&expect, patch.clone())],
+            );
+            w.undo = Some(("Redo the change".into(), vec![request(&patch, expect)]));
+            (workspace_id, w)
+        }
+        NamedUndo::Assign {
+            workspace_id,
+            guardrail_id,
+            members,
+            adding,
+            ids,
+        } => {
+            let assign = |adding| AdminRequest::Assign {
+                guardrail_id: guardrail_id.clone(),
+                workspace: Some(workspace_id.clone()),
+                members,
+                adding,
+                ids: ids.clone(),
+            };
+            let (who, n) = (if members { "member" } else { "key" }, ids.len());
+            let what = match adding {
+                true => format!("Undo: assign guardrail {guardrail_id} to {n} {who}(s) again"),
+                false => format!("Undo: unassign guardrail {guardrail_id} from {n} {who}(s)"),
+            };
+            let mut w = AdminWrite::new(what, vec![assign(adding)]);
+            w.undo = Some(("Redo the change".into(), vec![assign(!adding)]));
+            (workspace_id, w)
+        }
+        NamedUndo::DeleteCreated {
+            workspace_id,
+            guardrail_id,
+            name,
+            ..
+        } => {
+            let mut w = AdminWrite::new(
+                format!("Undo: delete guardrail \"{name}\", created by this entry"),
+                vec![AdminRequest::DeleteGuardrail {
+                    guardrail_id,
+                    workspace: Some(workspace_id.clone()),
+                }],
+            );
+            w.no_undo = Some("A deleted guardrail cannot be brought back.".into());
+            (workspace_id, w)
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! The router's side of screens::keys_tab: what needs the whole app (its keys, opening its Review,
 //! reading the tab again).
-use crate::config::keys::{KeyMoveKey, KeysKey};
+use crate::config::keys::{KeyFormKey, KeyMoveKey, KeysKey};
 use crate::tui::app::App;
 use crate::tui::effect::Effect;
 use crate::tui::screens::HALF_PAGE;
 use crate::tui::screens::admin_write::AdminFlow;
+use crate::tui::screens::key_form::KeyForm;
+use crate::tui::screens::key_secret::{Asked as SecretAsked, SecretDialog};
 use crate::tui::screens::keys_tab::*;
 
 /// The workspaces a key may move to: every listed one but the open one, that the filter
@@ -175,6 +177,11 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
                 tab.deleting = Some(DeleteAsk::new(key));
             }
         }
+        KeysKey::NewKey => return open_form(app, None),
+        KeysKey::EditKey => match tab.selected_key().cloned() {
+            Some(key) => return open_form(app, Some(key)),
+            None => app.warn("No key selected to edit."),
+        },
         KeysKey::Reload => return crate::tui::app::tabs::reload(app),
         // Esc clears a filter first, then leaves.
         KeysKey::Back if !tab.filter.is_empty() => {
@@ -213,6 +220,105 @@ pub fn delete_name_key(app: &mut App, key: crossterm::event::KeyEvent) {
                 Some(key) => app.admin = Some(AdminFlow::review(delete_write(key))),
                 None => app.warn("That key is no longer in the list: nothing to delete."),
             }
+        }
+    }
+}
+
+/// `n` (a new key) or `e` (the selected one): the form as it was left when it is the same
+/// one, else a fresh one; the first time, a draft left by a gone session is asked for.
+fn open_form(app: &mut App, key: Option<crate::admin::keys::Key>) -> Vec<Effect> {
+    let Some(ws) = app.form.as_ref().map(|f| f.workspace.id().to_string()) else {
+        return vec![];
+    };
+    let fresh = match &key {
+        Some(k) => KeyForm::edit(k),
+        None => KeyForm::create(&ws),
+    };
+    let tab = &mut app.tabs.keys;
+    match tab
+        .form
+        .as_mut()
+        .filter(|f| f.draft_id() == fresh.draft_id())
+    {
+        Some(form) => {
+            form.open = true;
+            vec![]
+        }
+        None => {
+            let id = fresh.draft_id();
+            tab.form = Some(fresh);
+            vec![Effect::LoadDraft { workspace_id: id }]
+        }
+    }
+}
+
+/// A key of the form: its Review (over the form, which stays until the write lands).
+pub fn act_form(app: &mut App, key: KeyFormKey) -> Vec<Effect> {
+    let now = app.tabs.keys.now();
+    let Some(form) = app.tabs.keys.form.as_mut() else {
+        return vec![];
+    };
+    match form.act(key, now) {
+        // The Review shows instead of the form; Esc there brings the form back.
+        Ok(Some(write)) => {
+            form.open = false;
+            crate::tui::app::admin_write::open(app, write);
+        }
+        Ok(None) => {}
+        Err(why) => app.error(why),
+    }
+    vec![]
+}
+
+/// A key typed in the secret's dialog.
+pub fn secret_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let Some(dialog) = app.tabs.keys.secret.as_mut() else {
+        return vec![];
+    };
+    match dialog.key(key) {
+        SecretAsked::Nothing => vec![],
+        SecretAsked::Write(path, secret) => vec![Effect::WriteSecret { path, secret }],
+        SecretAsked::Close => {
+            let name = dialog.name.clone();
+            app.tabs.keys.secret = None;
+            app.info(format!(
+                "Key \"{name}\" created; its secret is no longer shown."
+            ));
+            vec![]
+        }
+        SecretAsked::Quit => app.leave(true),
+    }
+}
+
+/// A create's answer, once recorded: the secret's dialog in place of the Result; or, when the
+/// answer was lost and a re-read found the key, the secret is lost with it: said, and its
+/// delete offered through a Review (Esc keeps the key).
+pub fn created(
+    app: &mut App,
+    key: &crate::admin::keys::Key,
+    secret: Option<crate::admin::key_labels::Secret>,
+) {
+    app.tabs.keys.form = None;
+    match secret {
+        Some(secret) => {
+            app.admin = None;
+            app.info(format!("Key \"{}\" created.", key.name));
+            app.tabs.keys.secret = Some(SecretDialog::new(&key.name, &key.hash, secret));
+        }
+        None => {
+            let mut write = delete_write(key);
+            write.notes.insert(
+                0,
+                format!(
+                    "Key \"{}\" ({}) was created, but the answer carrying its secret was lost: the secret cannot be shown again. Delete the key (Enter), or Esc to keep it.",
+                    key.name, key.hash
+                ),
+            );
+            app.admin = Some(AdminFlow::review(write));
+            app.warn(format!(
+                "Key \"{}\" was created but its secret was lost with the answer.",
+                key.name
+            ));
         }
     }
 }

@@ -81,6 +81,8 @@ pub enum Msg {
     DraftSaved(Result<(), crate::state::StateError>),
     /// The model catalog, fetched (or read from the cache) in the background.
     CatalogLoaded(Result<Catalog, ApiError>),
+    /// Every workspace's spend of the last 30 days and the credits left, or why not.
+    SpendLoaded(Result<crate::tui::screens::picker::Spend, String>),
     /// The listed workspaces that have a draft waiting.
     DraftsWaiting(Vec<String>),
     /// `r` on the form: the workspace as the server holds it now.
@@ -104,6 +106,13 @@ pub enum Msg {
         workspace_id: String,
         result: Result<Vec<crate::admin::keys::Key>, ApiError>,
     },
+    /// What the Keys tab reads beside the keys: the server's now, each key's guardrail.
+    KeysContext {
+        workspace_id: String,
+        context: crate::tui::screens::keys_tab::KeysContext,
+    },
+    /// A new key's secret written to the file named in its dialog, or why not.
+    SecretWritten(Result<String, String>),
     /// What the Members tab shows (members, organisation, keys, the default workspace).
     MembersLoaded {
         workspace_id: String,
@@ -198,6 +207,7 @@ pub struct App {
     /// A revert under review, and a write whose landing is in doubt.
     pub writes: submit::WriteState,
     catalog_requested: bool,
+    spend_requested: bool,
     /// How far the help is scrolled (a small terminal; `j k PgUp PgDn`).
     pub help_scroll: u16,
     /// The open workspace's tabs (Settings is the form).
@@ -298,6 +308,7 @@ impl App {
             keys: KeyBindings::default(),
             writes: submit::WriteState::default(),
             catalog_requested: false,
+            spend_requested: false,
             help_scroll: 0,
             tabs: Default::default(),
             admin: None,
@@ -499,7 +510,15 @@ impl App {
                     }
                 }
                 effects.extend(self.catalog_once());
+                // The spend column follows the list; the first frame never waits for it.
+                if !std::mem::replace(&mut self.spend_requested, true) {
+                    effects.push(Effect::LoadSpend);
+                }
                 effects
+            }
+            Msg::SpendLoaded(spend) => {
+                self.picker.spend = Some(spend);
+                vec![]
             }
             Msg::WorkspaceLoaded { target, result } => self.on_workspace_loaded(target, result),
             Msg::Refreshed(result) => self.on_refreshed(result),
@@ -536,6 +555,21 @@ impl App {
                 if self.form_id().as_deref() == Some(workspace_id.as_str()) {
                     let result = result.map_err(|e| e.to_string());
                     self.tabs.keys.loaded(&workspace_id, result);
+                }
+                vec![]
+            }
+            Msg::SecretWritten(result) => {
+                if let Some(d) = &mut self.tabs.keys.secret {
+                    d.wrote(result);
+                }
+                vec![]
+            }
+            Msg::KeysContext {
+                workspace_id,
+                context,
+            } => {
+                if self.form_id().as_deref() == Some(workspace_id.as_str()) {
+                    self.tabs.keys.context = Some(context);
                 }
                 vec![]
             }
@@ -698,6 +732,15 @@ impl App {
                 crate::tui::app::keys_tab::delete_name_key(self, key);
                 vec![]
             }
+            Input::Text(TextInput::KeyFormEdit, key) => {
+                if let Some(form) = &mut self.tabs.keys.form {
+                    form.edit_key(key);
+                }
+                vec![]
+            }
+            Input::Text(TextInput::KeySecret, key) => {
+                crate::tui::app::keys_tab::secret_key(self, key)
+            }
             Input::Text(TextInput::KeyMoveFilter, key) => {
                 crate::tui::app::keys_tab::filter_key(self, key);
                 vec![]
@@ -806,6 +849,7 @@ impl App {
             ScopedKey::GuardrailAssign(k) => guardrail::act_assign(self, k),
             ScopedKey::GuardrailAssignAdd(k) => guardrail::act_assign_add(self, k),
             ScopedKey::KeyMove(k) => keys_tab::act_move(self, k),
+            ScopedKey::KeyForm(k) => keys_tab::act_form(self, k),
             ScopedKey::Members(k) => members_tab::act(self, k),
             ScopedKey::MemberAdd(k) => members_tab::act_add(self, k),
             ScopedKey::History(k) => history::act(self, k),

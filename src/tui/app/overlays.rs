@@ -22,6 +22,17 @@ impl App {
             }
             return;
         }
+        if let Some(form) = self
+            .tabs
+            .keys
+            .form
+            .as_mut()
+            .filter(|f| f.draft_id() == draft.workspace_id)
+        {
+            form.restore(&draft);
+            self.info(format!("Restored the key's form{when}."));
+            return;
+        }
         if let Some(bulk) = self
             .bulk
             .as_mut()

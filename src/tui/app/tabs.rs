@@ -21,6 +21,7 @@ pub fn scope(app: &App) -> Option<Scope> {
             },
             Tab::Guardrail => return crate::tui::app::guardrail::scope(app),
             Tab::Keys if app.tabs.keys.moving.is_some() => Scope::KeyMove,
+            Tab::Keys if app.tabs.keys.form.as_ref().is_some_and(|f| f.open) => Scope::KeyForm,
             Tab::Members if app.tabs.members.adding.is_some() => Scope::MemberAdd,
             tab => tab.scope(),
         },

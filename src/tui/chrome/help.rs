@@ -175,11 +175,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     // small terminal) the lines flow from the left column into the right, so every key shows.
     let room = area.height.saturating_sub(2);
     let one = column_height(&all) + 2 <= room;
-    let (left, right): (Vec<Section>, Vec<Section>) = if one || all.len() < 2 {
+    // One section too tall for the screen flows into the right column too.
+    let (left, right): (Vec<Section>, Vec<Section>) = if one {
         (all, Vec::new())
     } else {
-        let (l, r) = all.split_at(1);
-        if column_height(l).max(column_height(r)) <= room {
+        let (l, r) = all.split_at(1.min(all.len()));
+        if !r.is_empty() && column_height(l).max(column_height(r)) <= room {
             (l.to_vec(), r.to_vec())
         } else {
             flow(all, room)

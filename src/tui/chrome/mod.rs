@@ -348,6 +348,12 @@ fn screen_hints(app: &App, scope: Scope) -> Vec<(Action, &'static str)> {
         Scope::Budgets | Scope::Guardrail => crate::tui::app::tabs::hints(app, scope),
         Scope::Keys => crate::tui::screens::keys_tab::hints(),
         Scope::KeyMove => crate::tui::screens::keys_tab::move_hints(),
+        Scope::KeyForm => app
+            .tabs
+            .keys
+            .form
+            .as_ref()
+            .map_or_else(Vec::new, crate::tui::screens::key_form::hints),
         Scope::Members => crate::tui::screens::members_tab::hints(),
         Scope::MemberAdd => crate::tui::screens::members_tab::add_hints(),
         Scope::Create => crate::tui::screens::create::hints(),
@@ -370,6 +376,8 @@ pub fn leads_to_write(scope: Scope, action: Action) -> bool {
         | Action::EditMarked
         | Action::Disable
         | Action::MoveKey
+        | Action::NewKey
+        | Action::EditKey
         | Action::Remove
         | Action::Add => true,
         // Elsewhere `u` undoes an edit in a form, and `r` reads again.
@@ -479,6 +487,17 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hint("type", "the key's name"),
             hint("Enter", "review the delete"),
             hint("Esc", "cancel"),
+        ],
+        Err(input::TextInput::KeyFormEdit) => vec![
+            hint("type", "the value"),
+            hint("Tab/↓", "next field"),
+            hint("Enter/Esc", "done"),
+        ],
+        Err(input::TextInput::KeySecret) => vec![
+            hint("Space", "I have stored it"),
+            hint("Enter", "close"),
+            hint("w", "write to a file"),
+            hint("Esc/q", "ask"),
         ],
         Err(input::TextInput::KeyMoveFilter) => vec![
             hint("type", "slug or name"),

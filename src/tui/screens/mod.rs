@@ -11,6 +11,8 @@ pub mod form;
 pub mod guardrail;
 pub mod guardrails;
 pub mod history;
+pub mod key_form;
+pub mod key_secret;
 pub mod keys_tab;
 pub mod line_edit;
 pub mod loading;

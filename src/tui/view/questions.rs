@@ -29,6 +29,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, overlay: Overlay, theme: &T
                 )
             };
             let mut text = format!("You have {n} unsaved change{s}.");
+            if app.tabs.keys.secret.is_some() {
+                text = format!(
+                    "{text} A new key's secret is showing and not marked stored: it is never shown again."
+                );
+            }
             if let Some(why) = &why {
                 text = format!("{text} {why}");
             }

@@ -96,6 +96,16 @@ pub enum BudgetsEffect {
     Record(Outcome),
     /// Leave the tab (back to the previous screen); never discards.
     Back,
+    /// Read the workspace's spend of the last 30 completed days (`/activity`), once the
+    /// limits are on screen (answered with `BudgetsMsg::Spend`).
+    LoadSpend,
+}
+
+/// The workspace's spend as read: its `/activity` rows and the server's today (UTC).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendRead {
+    pub rows: Vec<crate::admin::spend::ActivityRow>,
+    pub today: time::Date,
 }
 
 /// What the host reports back.
@@ -113,6 +123,8 @@ pub enum BudgetsMsg {
     },
     /// The conflict check's GET failed: nothing was sent.
     CheckFailed(ApiError),
+    /// The spend, or why it could not be read (the limits work without it).
+    Spend(Result<SpendRead, String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +154,9 @@ pub struct BudgetsState {
     back: usize,
     /// The last write, for `u` on its Result.
     last: Option<Outcome>,
+    /// The spend against each limit; `None` until read (asked once, after the limits).
+    pub spend: Option<Result<SpendRead, String>>,
+    spend_asked: bool,
 }
 
 /// A limit as the form shows it: "500" (no "$": the column says USD).
@@ -187,6 +202,8 @@ impl BudgetsState {
             typing: false,
             back: 0,
             last: None,
+            spend: None,
+            spend_asked: false,
         };
         (state, vec![BudgetsEffect::Load])
     }
@@ -292,6 +309,14 @@ impl BudgetsState {
                     self.show(b);
                 }
                 self.phase.loaded();
+                // The limits are drawn first; the spend against them follows.
+                match std::mem::replace(&mut self.spend_asked, true) {
+                    false => vec![BudgetsEffect::LoadSpend],
+                    true => vec![],
+                }
+            }
+            BudgetsMsg::Spend(spend) => {
+                self.spend = Some(spend);
                 vec![]
             }
             BudgetsMsg::Loaded(Err(e)) => {

@@ -70,6 +70,17 @@ pub async fn run(
                 why => failed(tab_write::runner::error(why)),
             }
         }
+        BudgetsEffect::LoadSpend => {
+            let q = crate::api::ActivityQuery {
+                workspace_id: Some(workspace.to_string()),
+                api_key_hash: None,
+            };
+            let read = client.activity(&q).await.map(|rows| super::SpendRead {
+                rows,
+                today: client.server_time(time::OffsetDateTime::now_utc()).date(),
+            });
+            Some(BudgetsMsg::Spend(read.map_err(|e| e.to_string())))
+        }
         BudgetsEffect::Cancel | BudgetsEffect::Record(_) | BudgetsEffect::Back => None,
     }
 }

@@ -12,6 +12,16 @@ use ratatui::text::{Line, Span};
 
 /// `read_only`: where read-only came from, said on the Review in place of "Enter sends".
 pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Line<'static>> {
+    lines_at(s, read_only, theme, 100)
+}
+
+/// [`lines`] for a panel `width` columns wide (narrow: the gauges drop their bars).
+pub fn lines_at(
+    s: &BudgetsState,
+    read_only: Option<&str>,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     let plain = |t: String| Line::from(t);
     match &s.phase {
@@ -50,10 +60,21 @@ pub fn lines(s: &BudgetsState, read_only: Option<&str>, theme: &Theme) -> Vec<Li
                     };
                     ("include BYOK (all)".to_string(), v.to_string())
                 };
-                out.push(Line::from(vec![
+                let mut spans = vec![
                     Span::styled(format!("{marks} {label:<19}"), style),
-                    Span::styled(value, style),
-                ]));
+                    Span::styled(format!("{value:<10}"), style),
+                ];
+                if row < 4 && !(focused && s.editing) {
+                    spans.push(Span::styled(spend_cell(s, row, width < 80), theme.dim));
+                }
+                out.push(Line::from(spans));
+            }
+            match &s.spend {
+                Some(Err(why)) => {
+                    out.push(Line::styled(format!("Spend unknown: {why}"), theme.warning))
+                }
+                None => out.push(Line::styled("Reading the spend…", theme.dim)),
+                Some(Ok(_)) => {}
             }
             for rule in s.rules() {
                 out.push(Line::styled(format!("✗ {rule}"), theme.error));
@@ -142,11 +163,83 @@ pub fn draw(
     read_only: Option<&str>,
     theme: &Theme,
 ) {
-    let mut lines = lines(s, read_only, theme);
+    let mut lines = lines_at(s, read_only, theme, area.width.saturating_sub(2) as usize);
     if s.phase == Phase::Edit {
         lines.extend(detail(s, area.width.saturating_sub(2) as usize, theme));
     }
     crate::tui::screens::tab_write::draw(buf, area, lines, &s.phase, " 2 Budgets ", theme);
+}
+
+/// The spend of an interval on its row: spent so far → at reset, and the gauge against the
+/// limit (its percentage written); the detail panel says it in words.
+fn spend_cell(s: &BudgetsState, row: usize, narrow: bool) -> String {
+    use crate::admin::spend::{gauge, spent};
+    let Some(Ok(read)) = &s.spend else {
+        return String::new();
+    };
+    let i = Interval::ALL[row];
+    let byok = s.held.include_byok == Some(true);
+    let sp = spent(&read.rows, i, read.today, byok);
+    let usd = |v: f64| format!("${v:.2}");
+    let mut cell = match (i, sp.forecast) {
+        (Interval::Daily, _) => "today not reported".to_string(),
+        (Interval::Lifetime, _) => format!("30d {}", usd(sp.usd)),
+        (_, Some(f)) => format!("{} → {}", usd(sp.usd), usd(f)),
+        (_, None) => format!("{} → —", usd(sp.usd)),
+    };
+    if let (Some(limit), false) = (s.held.limits.get(i), i == Interval::Daily) {
+        // What is used of the limit; the forecast past it is said in words, never by colour.
+        cell.push_str("  ");
+        if narrow {
+            cell.push_str(&format!("{:.0}%", sp.usd / limit * 100.0));
+        } else {
+            cell.push_str(&gauge(sp.usd, limit, 8));
+        }
+        if sp.forecast.is_some_and(|f| f > limit) {
+            cell.push_str(" ! over at reset");
+        }
+    }
+    cell
+}
+
+/// The spend of the focused interval in words, for the detail panel.
+fn spend_words(s: &BudgetsState) -> Option<String> {
+    use crate::admin::spend::spent;
+    let Some(Ok(read)) = &s.spend else {
+        return None;
+    };
+    let i = *Interval::ALL.get(s.focus)?;
+    let byok = s.held.include_byok == Some(true);
+    let sp = spent(&read.rows, i, read.today, byok);
+    let with = if byok { ", BYOK included" } else { "" };
+    Some(match (i, sp.forecast) {
+        (Interval::Daily, _) => {
+            format!("Spent today: not reported by /activity until the day is over (UTC){with}.")
+        }
+        (Interval::Lifetime, _) => format!(
+            "Spent in the last 30 days: ${:.2}{with}; older spend is unknown.",
+            sp.usd
+        ),
+        (_, Some(f)) => format!(
+            "Spent this {}: ${:.2} in {} completed day(s){with}; at this rate ${f:.2} at reset ({} day(s) left, today included).",
+            if i == Interval::Weekly {
+                "week (from Monday, UTC)"
+            } else {
+                "month (UTC)"
+            },
+            sp.usd,
+            sp.completed_days,
+            sp.days_left
+        ),
+        (_, None) => format!(
+            "Spent this {}: nothing complete yet (the first day is today), so no forecast.",
+            if i == Interval::Weekly {
+                "week"
+            } else {
+                "month"
+            }
+        ),
+    })
 }
 
 /// The focused row's detail panel: what the limit means, the server's value if edited.
@@ -189,7 +282,15 @@ pub fn detail(s: &BudgetsState, width: usize, theme: &Theme) -> Vec<Line<'static
             .get(Interval::ALL[r])
             .map_or_else(|| "none".to_string(), crate::admin::budgets::usd),
     });
-    tab_write::detail_lines(label, api, help, server, width, theme)
+    let mut lines = tab_write::detail_lines(label, api, help, server, width, theme);
+    if let Some(words) = spend_words(s) {
+        lines.extend(crate::tui::view::text::wrap_owned(
+            &[(&words, theme.label)],
+            width.max(10),
+            3,
+        ));
+    }
+    lines
 }
 
 /// The write's phase in the one write flow: its review, sending, conflict or result.

@@ -62,7 +62,23 @@ impl GuardrailState {
     /// changed a field the draft edits, that field's base stays the draft's, so sending stops
     /// on the conflict and shows both values: the fields so found.
     pub fn restore_draft(&mut self, draft: &TabDraft) -> Vec<&'static str> {
+        self.restore_draft_saying(draft).0
+    }
+
+    /// As [`GuardrailState::restore_draft`], and the draft's edits that could not be put back
+    /// (a field the tab does not have, a value of the wrong shape): named, never dropped unsaid.
+    pub fn restore_draft_saying(&mut self, draft: &TabDraft) -> (Vec<&'static str>, Vec<String>) {
         let shapes = self.entries_for(None);
+        let left_out: Vec<String> = draft
+            .edits
+            .iter()
+            .filter(|(k, v)| {
+                (0..shapes.len())
+                    .position(|row| self.field(row) == k.as_str())
+                    .is_none_or(|row| decode(&shapes[row], v).is_none())
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
         let then = draft.base.as_object();
         let mut moved = Vec::new();
         for (row, shape) in shapes.iter().enumerate() {
@@ -83,7 +99,7 @@ impl GuardrailState {
                 }
             }
         }
-        moved
+        (moved, left_out)
     }
 }
 
@@ -129,8 +145,11 @@ mod tests {
         s.entries[row("limit_usd")] = Entry::Text("7".into());
         let mut d = s.draft().unwrap();
         d.edits.insert("allowed_models".into(), json!(true));
+        d.edits.insert("nonsense_field".into(), json!("x"));
         let mut again = loaded(json!({"id": "g", "workspace_id": "ws", "limit_usd": 6}));
-        assert_eq!(again.restore_draft(&d), ["limit_usd"]);
+        let (moved, left_out) = again.restore_draft_saying(&d);
+        assert_eq!(moved, ["limit_usd"]);
+        assert_eq!(left_out, ["allowed_models", "nonsense_field"]);
         assert_eq!(again.base.as_ref().unwrap()["limit_usd"], json!(5));
         assert_eq!(
             again.entries[row("allowed_models")],

@@ -26,6 +26,60 @@ pub struct KeysTab {
     /// The list's filter (name, label, hash or a hygiene label), and whether it is being typed.
     pub filter: String,
     pub filtering: bool,
+    /// What the tab knows beside the keys, read once per visit: the server's now and each
+    /// key's assigned guardrail.
+    pub context: Option<KeysContext>,
+    /// A key's form (`n` a new key, `e` the selected one), kept while hidden.
+    pub form: Option<crate::tui::screens::key_form::KeyForm>,
+    /// A created key's secret, shown until the person says it is stored.
+    pub secret: Option<crate::tui::screens::key_secret::SecretDialog>,
+}
+
+/// Read with the keys on each visit: the server's clock (the labels and dates are judged at
+/// it) and the guardrail assigned to each key, by name (`GET /guardrails/assignments/keys`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeysContext {
+    pub now: time::OffsetDateTime,
+    /// Key hash → the name of its assigned guardrail; why not, when it could not be read.
+    pub assigned: Result<std::collections::BTreeMap<String, String>, String>,
+}
+
+/// The runtime's part: every key assignment of the organisation (all pages) and the
+/// workspace's guardrails for their names, then the server's now (the `Date` of those answers).
+pub async fn load_context(client: &crate::api::Client, workspace: &str) -> KeysContext {
+    let assigned = async {
+        let all = client.all_assignments(false).await?;
+        let guardrails = client.list_guardrails(workspace).await?;
+        let name = |id: &str| {
+            guardrails
+                .iter()
+                .find(|g| g.get("id").and_then(serde_json::Value::as_str) == Some(id))
+                .and_then(|g| g.get("name").and_then(serde_json::Value::as_str))
+                .unwrap_or(id)
+                .to_string()
+        };
+        Ok::<_, crate::api::ApiError>(
+            all.iter()
+                .map(|a| (a.holder.clone(), name(&a.guardrail_id)))
+                .collect(),
+        )
+    }
+    .await
+    .map_err(|e| e.to_string());
+    KeysContext {
+        now: client.server_time(time::OffsetDateTime::now_utc()),
+        assigned,
+    }
+}
+
+/// A key's effective guardrail (R23): its assigned one by name, else the workspace's default;
+/// `…` until read, `?` when it could not be.
+pub fn effective_guardrail(context: Option<&KeysContext>, hash: &str) -> String {
+    match context.map(|c| &c.assigned) {
+        None => "…".into(),
+        Some(Err(_)) => "?".into(),
+        Some(Ok(m)) => m.get(hash).cloned().unwrap_or_else(|| "default".into()),
+    }
 }
 
 /// The question before a key's delete Review: its name, typed exactly.
@@ -76,7 +130,12 @@ impl DeleteAsk {
     }
 }
 
-impl TabState for KeysTab {}
+impl TabState for KeysTab {
+    /// A key's form typed and not sent, and a secret not yet stored (quitting loses it).
+    fn unsaved(&self) -> usize {
+        self.form.as_ref().map_or(0, |f| f.unsaved()) + usize::from(self.secret.is_some())
+    }
+}
 
 impl KeysTab {
     pub fn list(&self) -> &[Key] {
@@ -86,7 +145,8 @@ impl KeysTab {
         }
     }
 
-    /// The keys the filter shows (all without one): those whose name, label or hash holds it,
+    /// The keys the filter shows (all without one): those whose name, label, hash or effective
+    /// guardrail holds it,
     /// or one of whose hygiene labels does (`idle`, `no limit`, …), case aside. `selected`
     /// indexes these.
     pub fn shown(&self) -> Vec<&Key> {
@@ -94,11 +154,12 @@ impl KeysTab {
         if needle.is_empty() {
             return self.list().iter().collect();
         }
-        let now = time::OffsetDateTime::now_utc();
+        let now = self.now();
         self.list()
             .iter()
             .filter(|k| {
-                [&k.name, &k.label, &k.hash]
+                let guardrail = effective_guardrail(self.context.as_ref(), &k.hash);
+                [&k.name, &k.label, &k.hash, &guardrail]
                     .iter()
                     .any(|t| t.to_lowercase().contains(&needle))
                     || crate::admin::key_labels::labels(k, now)
@@ -106,6 +167,13 @@ impl KeysTab {
                         .any(|l| l.as_str().contains(&needle))
             })
             .collect()
+    }
+
+    /// The time labels and dates are judged at: the server's, else this machine's.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.context
+            .as_ref()
+            .map_or_else(time::OffsetDateTime::now_utc, |c| c.now)
     }
 
     /// The selected key among those shown.
@@ -274,6 +342,8 @@ pub fn hints() -> Vec<(Action, &'static str)> {
         (Action::Disable, "disable/enable"),
         (Action::MoveKey, "move"),
         (Action::Remove, "delete"),
+        (Action::NewKey, "new key"),
+        (Action::EditKey, "edit"),
         (Action::Filter, "filter (name or label)"),
         HELP_HINT,
         (Action::Up, "move"),

@@ -1,6 +1,7 @@
 //! The Keys tab's table.
 
 use super::KeysTab;
+use crate::admin::keys::Key;
 use crate::tui::theme::Theme;
 use crate::tui::view::text::{filter_line, put, put_cut, truncate};
 use crate::tui::view::{in_view, inset, inside, panel};
@@ -9,6 +10,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
+use time::OffsetDateTime;
 
 /// The keys, and over them the choice where the selected one moves: `destinations`, the
 /// workspaces it may move to (`picker_loading` while they are still coming).
@@ -26,6 +28,12 @@ pub fn draw(
     }
     if let Some(ask) = &tab.deleting {
         ask_delete(buf, area, ask, theme);
+    }
+    if let Some(form) = tab.form.as_ref().filter(|f| f.open) {
+        crate::tui::screens::key_form::view::draw(buf, area, form, tab.now(), theme);
+    }
+    if let Some(dialog) = &tab.secret {
+        crate::tui::screens::key_secret::view::draw(buf, area, dialog, theme);
     }
 }
 
@@ -160,48 +168,72 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         0
     };
     if keys.is_empty() {
-        let text = "No key matches the filter (name, label, hash or hygiene label).";
+        let text = "No key matches the filter (name, label, hash, guardrail or hygiene label).";
         put_cut(buf, inner, top, text, w, theme.dim);
         return;
     }
-    // The hygiene labels, as `orws keys audit` gives them (disabled is the state column's),
-    // last: cut first where the width leaves no room.
-    let now = time::OffsetDateTime::now_utc();
-    let hygiene = |key: &crate::admin::keys::Key| -> String {
-        crate::admin::key_labels::labels(key, now)
-            .into_iter()
-            .filter(|l| *l != crate::admin::key_labels::Label::Disabled)
-            .map(|l| l.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+    // The hygiene labels, as `orws keys audit` gives them, last: cut first where the width
+    // leaves no room (the detail line below has them whole).
+    let now = tab.now();
+    // At 60 columns: name, state and labels; the rest is in the detail line.
+    let narrow = w < 80;
+    // The key's label (a prefix of its secret) only where there is room for the labels too.
+    let with_label = w >= 110;
+    let label_column = |text: &str| {
+        if with_label {
+            format!("{:<10} ", truncate(text, 10))
+        } else {
+            String::new()
+        }
     };
-    let lw = keys
-        .iter()
-        .map(|k| hygiene(k).chars().count())
-        .max()
-        .unwrap_or(0);
-    // The name takes what the other columns leave.
-    let nw = w.saturating_sub(41 + 2 + lw).clamp(16, 40);
-    let header = format!(
-        "  {:<nw$} {:<11} {:<8} {:>8} {:>8}  {}",
-        "Name", "Label", "State", "Usage", "Limit", "Hygiene"
-    );
-    put_cut(buf, inner, top, &header, w, theme.label);
+    // Disabled is a label where there is no state column.
+    let hygiene = |key: &Key| -> String { hygiene(key, now, narrow) };
+    let guardrail = |key: &Key| super::effective_guardrail(tab.context.as_ref(), &key.hash);
+    // Below the table, the selected key in full (its rows shrink by two).
+    let detail_lines: usize = if narrow { 3 } else { 2 };
     let rows = inner.height.saturating_sub(1 + top) as usize;
+    let detail = rows > detail_lines + 1;
+    let rows = if detail { rows - detail_lines } else { rows };
+    let header = if narrow {
+        let nw = w.saturating_sub(2 + 1 + 8 + 2 + 24).clamp(10, 30);
+        format!("  {:<nw$} {:<8}  {}", "Name", "State", "Labels")
+    } else {
+        let nw = name_width(w, &keys, &hygiene);
+        format!(
+            "  {:<nw$} {}{:<12} {:>17} {:<8} {:<8}  {}",
+            "Name",
+            label_column("Label"),
+            "Guardrail",
+            "Usage / limit",
+            "Expires",
+            "Used",
+            "Labels"
+        )
+    };
+    put_cut(buf, inner, top, &header, w, theme.label);
     for (line, i, key) in in_view(&keys, tab.selected, rows) {
         let mark = if i == tab.selected { "▶" } else { " " };
-        let limit = key
-            .limit
-            .map_or_else(|| "none".to_string(), |l| format!("${l:.2}"));
-        let text = format!(
-            "{mark} {:<nw$} {:<11} {:<8} {:>8} {:>8}  {}",
-            truncate(&key.name, nw),
-            truncate(&key.label, 11),
-            if key.disabled { "disabled" } else { "enabled" },
-            format!("${:.2}", key.usage),
-            limit,
-            hygiene(key)
-        );
+        let text = if narrow {
+            let nw = w.saturating_sub(2 + 1 + 8 + 2 + 24).clamp(10, 30);
+            format!(
+                "{mark} {:<nw$} {:<8}  {}",
+                truncate(&key.name, nw),
+                state(key),
+                hygiene(key)
+            )
+        } else {
+            let nw = name_width(w, &keys, &hygiene);
+            format!(
+                "{mark} {:<nw$} {}{:<12} {:>17} {:<8} {:<8}  {}",
+                truncate(&key.name, nw),
+                label_column(&key.label),
+                truncate(&guardrail(key), 12),
+                usage_limit(key),
+                expires_in(key, now),
+                used_ago(key, now),
+                hygiene(key)
+            )
+        };
         let style = if i == tab.selected {
             theme.focus
         } else if key.disabled {
@@ -211,4 +243,108 @@ fn table(buf: &mut Buffer, area: Rect, tab: &super::KeysTab, theme: &Theme) {
         };
         put_cut(buf, inner, line + 1 + top, &text, w, style);
     }
+    if let (true, Some(key)) = (detail, tab.selected_key()) {
+        let text = detail_line(key, &guardrail(key), &hygiene(key));
+        let at = inner.height.saturating_sub(detail_lines as u16);
+        let lines = crate::tui::screens::admin_write::view::textwrap(&text, w);
+        for (n, l) in lines.iter().take(detail_lines).enumerate() {
+            put_cut(buf, inner, at + n as u16, l, w, theme.dim);
+        }
+    }
+}
+
+/// The name takes what the other columns leave (the labels' widest wants room too).
+fn name_width(w: usize, keys: &[&Key], hygiene: &dyn Fn(&Key) -> String) -> usize {
+    let lw = keys
+        .iter()
+        .map(|k| hygiene(k).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    let label = if w >= 110 { 11 } else { 0 };
+    w.saturating_sub(53 + label + 2 + lw).clamp(16, 40)
+}
+
+fn state(key: &Key) -> &'static str {
+    if key.disabled { "disabled" } else { "enabled" }
+}
+
+/// The hygiene labels at `now`, disabled first (left out when `stated` apart).
+pub fn hygiene(key: &Key, now: OffsetDateTime, stated: bool) -> String {
+    use crate::admin::key_labels::Label;
+    let mut labels = crate::admin::key_labels::labels(key, now);
+    labels.sort_by_key(|l| *l != Label::Disabled);
+    labels
+        .into_iter()
+        .filter(|l| !stated || *l != Label::Disabled)
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn usage_limit(key: &Key) -> String {
+    let limit = key
+        .limit
+        .map_or_else(|| "none".to_string(), |l| format!("${l:.2}"));
+    format!("${:.2} / {limit}", key.usage)
+}
+
+fn time_of(text: Option<&str>) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text?, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// Whole days from `a` to `b`, rounded down.
+fn days(a: OffsetDateTime, b: OffsetDateTime) -> i64 {
+    (b - a).whole_days()
+}
+
+/// When the key expires, from `now`: `never`, `expired`, `in 12d`, `today`.
+fn expires_in(key: &Key, now: OffsetDateTime) -> String {
+    match key.expires_at.as_deref() {
+        None => "never".into(),
+        Some(t) => match time_of(Some(t)) {
+            None => "?".into(),
+            Some(at) if at <= now => "expired".into(),
+            Some(at) if days(now, at) == 0 => "today".into(),
+            Some(at) => format!("in {}d", days(now, at)),
+        },
+    }
+}
+
+/// When the key was last used, from `now`: `never`, `today`, `45d ago`; `unknown` for a key
+/// used before the API recorded it; `—` when the read does not say.
+fn used_ago(key: &Key, now: OffsetDateTime) -> String {
+    match key.extra.get("last_used_at") {
+        None => "—".into(),
+        Some(serde_json::Value::Null) if key.usage > 0.0 => "unknown".into(),
+        Some(serde_json::Value::Null) => "never".into(),
+        Some(v) => match time_of(v.as_str()) {
+            None => "?".into(),
+            Some(at) if days(at, now) <= 0 => "today".into(),
+            Some(at) => format!("{}d ago", days(at, now)),
+        },
+    }
+}
+
+/// The selected key in full: what the columns cut or leave out.
+fn detail_line(key: &Key, guardrail: &str, labels: &str) -> String {
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    let expires = key.expires_at.as_deref().map_or("never".to_string(), day);
+    let used = match key.extra.get("last_used_at") {
+        None => "—".to_string(),
+        Some(serde_json::Value::Null) if key.usage > 0.0 => "unknown".to_string(),
+        Some(v) => v.as_str().map_or("never".to_string(), day),
+    };
+    let mut parts = vec![key.name.clone()];
+    if !key.label.is_empty() {
+        parts.push(key.label.clone());
+    }
+    parts.push(format!("guardrail {guardrail}"));
+    parts.push(format!("usage {}", usage_limit(key)));
+    parts.push(format!("expires {expires}"));
+    parts.push(format!("last used {used}"));
+    if !labels.is_empty() {
+        parts.push(labels.to_string());
+    }
+    parts.join(" · ")
 }

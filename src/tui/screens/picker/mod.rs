@@ -51,6 +51,16 @@ pub struct PickerState {
     pub last_mark: Option<String>,
     /// The workspace the cursor goes to once the list (re)loads: the one just left.
     pub select_after_load: Option<String>,
+    /// The `30d` column: each workspace's spend per day, or why it is not known.
+    pub spend: Option<Result<Spend, String>>,
+}
+
+/// What the picker shows of spend: per workspace uuid the last 30 completed days' totals
+/// (oldest first), and the account's credits left.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spend {
+    pub daily: std::collections::BTreeMap<String, Vec<f64>>,
+    pub credits_left: Option<f64>,
 }
 
 impl PickerState {

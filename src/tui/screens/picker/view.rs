@@ -35,6 +35,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, p: &PickerState, theme: &Th
         let so_far = if total == 0 { " " } else { count.as_str() };
         count = format!(" {} loading…{so_far}", ctx.spinner());
     }
+    match &p.spend {
+        Some(Ok(s)) => {
+            if let Some(left) = s.credits_left {
+                count = format!("{count}· credits left ${left:.2} ");
+            }
+        }
+        Some(Err(_)) => count = format!("{count}· 30d spend unknown "),
+        None => {}
+    }
     panel(" Workspaces ", theme)
         .title(Line::styled(count, theme.dim).right_aligned())
         .render(area, buf);
@@ -77,7 +86,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, p: &PickerState, theme: &Th
         put(buf, inner, y, &Line::styled(text, theme.dim));
         return;
     }
-    let avail = (inner.width as usize).saturating_sub(2 + UPDATED + 4);
+    // The `30d` column: a sparkline and the total, where the width allows and once read.
+    let spend = match &p.spend {
+        Some(Ok(s)) if inner.width >= 90 => Some(s),
+        _ => None,
+    };
+    let spend_w = if spend.is_some() { SPEND + 2 } else { 0 };
+    let avail = (inner.width as usize).saturating_sub(2 + UPDATED + 4 + spend_w);
     let name_w = avail * 55 / 100;
     let slug_w = avail - name_w;
     put(
@@ -85,7 +100,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, p: &PickerState, theme: &Th
         inner,
         y,
         &Line::styled(
-            format!("  {:<name_w$}  {:<slug_w$}  {}", "NAME", "SLUG", "UPDATED"),
+            format!(
+                "  {:<name_w$}  {:<slug_w$}  {:<UPDATED$}{}",
+                "NAME",
+                "SLUG",
+                "UPDATED",
+                if spend.is_some() {
+                    "  30D (UTC days)"
+                } else {
+                    ""
+                }
+            ),
             theme.heading,
         ),
     );
@@ -109,9 +134,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, p: &PickerState, theme: &Th
             pad(&format!("{mark}{}", ws.name()), name_w)
         };
         let slug = pad(ws.slug(), slug_w);
+        let spent = spend.map(|s| {
+            let days = s.daily.get(ws.id()).map_or(&[][..], Vec::as_slice);
+            format!("  {}", spend_cell(days))
+        });
+        let updated = match &spent {
+            Some(_) => pad(&updated, UPDATED),
+            None => updated,
+        };
+        let spent = spent.unwrap_or_default();
         let line = if here {
             buf.set_style(row, theme.selected);
-            Line::from(format!("▶ {name}  {slug}  {updated}"))
+            Line::from(format!("▶ {name}  {slug}  {updated}{spent}"))
         } else {
             Line::from(vec![
                 Span::raw("  "),
@@ -120,11 +154,28 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, p: &PickerState, theme: &Th
                 Span::styled(slug, theme.dim),
                 Span::raw("  "),
                 Span::styled(updated, theme.dim),
+                Span::styled(spent, theme.label),
             ])
         };
         put(buf, row, 0, &line);
         y += 1;
     }
+}
+
+/// The `30d` cell's width: 15 bars (two days each) and the total.
+const SPEND: usize = 26;
+
+/// A workspace's 30 days as 15 bars (two days each, oldest first) and the total spent.
+fn spend_cell(days: &[f64]) -> String {
+    let pairs: Vec<f64> = days.chunks(2).map(|c| c.iter().sum()).collect();
+    let total: f64 = days.iter().sum();
+    let line = crate::admin::spend::sparkline(&pairs);
+    let total = if total > 0.0 {
+        format!("${total:.2}")
+    } else {
+        "—".into()
+    };
+    format!("{line:<15} {total:>10}")
 }
 
 /// A failed load: what went wrong, centred, and how to try again.

@@ -209,12 +209,18 @@ impl Tabs {
         if let Some(g) = self.guardrail.as_mut().filter(|g| !g.phase.is_loading())
             && let Some(d) = self.pending.remove(Tab::Guardrail.draft_key())
         {
-            let moved = g.restore_draft(&d);
+            let (moved, left_out) = g.restore_draft_saying(&d);
             let moved = moved
                 .iter()
                 .map(|f| crate::admin::guardrail::label(f))
                 .collect();
             said.push(moved_line(Tab::Guardrail, moved));
+            if !left_out.is_empty() {
+                said.push(format!(
+                    "the draft's {} could not be put back (not a field of this form, or not a value it takes)",
+                    left_out.join(", ")
+                ));
+            }
         }
         for (id, g) in &mut self.guardrails.named {
             // Kept in the draft until that guardrail's form has read the server.
@@ -222,12 +228,18 @@ impl Tabs {
                 continue;
             }
             if let Some(d) = self.pending.remove(&named_draft_key(id)) {
-                let moved = g.restore_draft(&d);
+                let (moved, left_out) = g.restore_draft_saying(&d);
                 let moved: Vec<&str> = moved
                     .iter()
                     .map(|f| crate::admin::guardrails::label(f))
                     .collect();
                 said.push(moved_line(Tab::Guardrail, moved));
+                if !left_out.is_empty() {
+                    said.push(format!(
+                        "the draft's {} could not be put back (not a field of this form, or not a value it takes)",
+                        left_out.join(", ")
+                    ));
+                }
             }
         }
         if matches!(self.members.data, Some(Ok(_)))
