@@ -6,6 +6,7 @@ mod client;
 mod error;
 mod guardrails;
 mod key;
+mod policy;
 mod spend;
 pub use spend::{ActivityQuery, Credits};
 

@@ -3,51 +3,17 @@
 
 use super::Output;
 use super::output::{json_pretty, table};
-use crate::admin::policy::{self, Inputs, Policy, allow_text};
+use crate::admin::policy::{Policy, allow_text};
 use crate::connection::Connection;
 use crate::error::RunError;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The line every answer starts with: this is orws's computation, not the API's.
 pub const COMPUTED: &str = "computed by orws from the guardrails, their assignments and the budgets (R22–R24); the API gives a key's effective policy only to the key itself";
 
 pub async fn show(conn: &Connection, output: Output, hash: &str) -> Result<String, RunError> {
-    let client = &conn.client;
     let (key, ws) = super::keys::locate(conn, hash).await?;
-    // The default guardrail, when the workspace names one and it is configured (R14).
-    let default = match ws.get("default_guardrail_id").and_then(Value::as_str) {
-        Some(id) if !id.is_empty() => client.get_guardrail(id).await?,
-        _ => None,
-    };
-    let guardrail_of =
-        async |holder: &str, members: bool| -> Result<Option<Map<String, Value>>, RunError> {
-            let all = client.all_assignments(members).await?;
-            match all.into_iter().find(|a| a.holder == holder) {
-                Some(a) => Ok(Some(client.get_named_guardrail(&a.guardrail_id).await?)),
-                None => Ok(None),
-            }
-        };
-    let assigned = guardrail_of(&key.hash, false).await?;
-    // The creator's guardrail counts only while the creator is a member of the workspace.
-    let creator = match &key.creator_user_id {
-        Some(user) => {
-            let members = client.list_members(ws.id()).await?;
-            if members.iter().any(|m| &m.user_id == user) {
-                guardrail_of(user, true).await?
-            } else {
-                None
-            }
-        }
-        None => None,
-    };
-    let budgets = client.get_budgets(ws.id()).await.map_err(|e| e.to_string());
-    let p = policy::effective(&Inputs {
-        key: &key,
-        default: default.as_ref(),
-        assigned: assigned.as_ref(),
-        creator: creator.as_ref(),
-        budgets: budgets.as_ref().map_err(Clone::clone),
-    });
+    let p = conn.client.key_policy(&key, &ws).await?;
     Ok(match output {
         Output::Json => {
             let mut v = serde_json::to_value(&p).unwrap_or(Value::Null);

@@ -152,6 +152,7 @@ actions! {
     NewKey "new_key" "new key (reviewed)" ["n"];
     /// Keys tab: edit the selected key's name, limit, reset and BYOK switch (reviewed).
     EditKey "edit_key" "edit the key (reviewed)" ["e"];
+    KeyPolicy "key_policy" "effective policy (computed)" ["p"];
     /// Delete the selected item (through a Review).
     Remove "remove" "delete (reviewed)" ["x", "delete"];
     /// Members tab: add organisation members (choose, then a Review).
@@ -404,7 +405,7 @@ scope_keys! {
     TooSmall => TooSmallKey [Quit];
     Budgets => BudgetsKey [Up, Down, Top, Bottom, Edit, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     Guardrail => GuardrailKey [Up, Down, Top, Bottom, Edit, Editor, Toggle, CycleBack, CycleOn, Clear, Undo, Redo, Reset, ResetAll, Review, Reload, Help, Quit, Back, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
-    Keys => KeysKey [NewKey, EditKey, Disable, MoveKey, Remove, Filter, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
+    Keys => KeysKey [NewKey, EditKey, KeyPolicy, Disable, MoveKey, Remove, Filter, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];
     KeyForm => KeyFormKey [Edit, Toggle, CycleOn, CycleBack, Review, Up, Down, Help, Back, Quit];
     KeyMove => KeyMoveKey [Open, Filter, Up, Down, Top, Bottom, Back, HalfPageDown, HalfPageUp, Help, Quit];
     Members => MembersKey [Add, Remove, Toggle, Up, Down, Top, Bottom, Reload, HalfPageDown, HalfPageUp, Help, Back, Quit, Tab1, Tab2, Tab3, Tab4, Tab5, NextTab, PrevTab, History];

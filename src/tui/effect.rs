@@ -17,6 +17,12 @@ pub enum Effect {
     /// Read the spend of every workspace (`/activity`) and the credits, in the background,
     /// once the list has drawn (answered with `Msg::SpendLoaded`).
     LoadSpend,
+    /// Compute a key's effective policy from what the API gives (answered with
+    /// `Msg::KeyPolicy`).
+    LoadKeyPolicy {
+        key: Box<crate::admin::keys::Key>,
+        workspace: Box<crate::workspace::Workspace>,
+    },
     LoadWorkspace(String),
     /// Which of these workspaces have a draft waiting (answered with `Msg::DraftsWaiting`).
     FindDrafts(Vec<String>),

@@ -432,6 +432,17 @@ impl Runtime {
                         let _ = tx.send(Msg::SpendLoaded(spend));
                     });
                 }
+                Effect::LoadKeyPolicy { key, workspace } => {
+                    let (client, tx) = (self.background.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let result = client
+                            .key_policy(&key, &workspace)
+                            .await
+                            .map_err(|e| e.to_string());
+                        let hash = key.hash.clone();
+                        let _ = tx.send(Msg::KeyPolicy { hash, result });
+                    });
+                }
                 Effect::LoadWorkspace(target) => {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {

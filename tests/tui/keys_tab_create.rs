@@ -392,3 +392,62 @@ fn a_key_forms_draft_is_put_back_when_offered() {
     assert_has(&text, "nightly");
     assert_has(&text, "‹ weekly ›");
 }
+
+/// `p`: the selected key's effective policy over the tab, computed by orws and said so; an
+/// answer for another key is not shown; any key of the tab closes it.
+#[test]
+fn p_shows_the_keys_effective_policy_computed_and_any_key_closes_it() {
+    use orws::admin::policy::{Applied, Layer, Policy, Why};
+    let mut app = tab();
+    let effects = key(&mut app, KeyCode::Char('p'));
+    let [Effect::LoadKeyPolicy { key: k, workspace }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!((k.hash.as_str(), workspace.slug()), ("h1", "production"));
+    assert_has(&draw(&app, 100, 30), "Reading the guardrails");
+    let policy = Policy {
+        key_hash: "h1".into(),
+        key_name: "Backend".into(),
+        computed: true,
+        guardrails: vec![Applied {
+            id: "g-eu".into(),
+            name: "EU only".into(),
+            why: Why::AssignedToKey,
+        }],
+        allowed_models: None,
+        ignored_models: Default::default(),
+        allowed_providers: None,
+        ignored_providers: Default::default(),
+        allowed_data_regions: Some(["europe".to_string()].into()),
+        zdr: Default::default(),
+        switches: Default::default(),
+        budget_layers: vec![Layer {
+            what: "the key's own limit".into(),
+            limit_usd: 50.0,
+            reset: None,
+        }],
+        unknown: vec![],
+    };
+    // A late answer about another key changes nothing.
+    app.update(Msg::KeyPolicy {
+        hash: "h2".into(),
+        result: Ok(policy.clone()),
+    });
+    assert_has(&draw(&app, 100, 30), "Reading the guardrails");
+    app.update(Msg::KeyPolicy {
+        hash: "h1".into(),
+        result: Ok(policy),
+    });
+    let text = draw(&app, 100, 30);
+    assert_has(&text, "Effective policy of \"Backend\" (computed)");
+    assert_has(&text, "Computed by orws from R22–R24");
+    assert_has(&text, "Guardrail EU only: assigned to the key");
+    assert_has(&text, "Data regions: europe");
+    assert_has(&text, "1. the key's own limit — $50 (never resets)");
+    assert_has(&draw(&app, 60, 20), "(computed)");
+    // Any key closes it, and does nothing else.
+    assert_eq!(key(&mut app, KeyCode::Char('x')), vec![]);
+    assert!(app.tabs.keys.policy.is_none());
+    assert!(app.tabs.keys.deleting.is_none());
+    assert_lacks(&draw(&app, 100, 30), "(computed)");
+}

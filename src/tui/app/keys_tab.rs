@@ -143,6 +143,10 @@ pub fn act_move(app: &mut App, key: KeyMoveKey) -> Vec<Effect> {
 }
 
 pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
+    // The policy over the tab: any key of the tab closes it (and does nothing else).
+    if app.tabs.keys.policy.take().is_some() {
+        return vec![];
+    }
     let tab = &mut app.tabs.keys;
     let n = tab.shown().len();
     match key {
@@ -181,6 +185,20 @@ pub fn act(app: &mut App, key: KeysKey) -> Vec<Effect> {
         KeysKey::EditKey => match tab.selected_key().cloned() {
             Some(key) => return open_form(app, Some(key)),
             None => app.warn("No key selected to edit."),
+        },
+        KeysKey::KeyPolicy => match (tab.selected_key().cloned(), &app.form) {
+            (Some(key), Some(form)) => {
+                tab.policy = Some(crate::tui::screens::keys_tab::PolicyView {
+                    hash: key.hash.clone(),
+                    name: key.name.clone(),
+                    policy: None,
+                });
+                return vec![Effect::LoadKeyPolicy {
+                    key: Box::new(key),
+                    workspace: Box::new(form.workspace.clone()),
+                }];
+            }
+            _ => app.warn("No key selected."),
         },
         KeysKey::Reload => return crate::tui::app::tabs::reload(app),
         // Esc clears a filter first, then leaves.

@@ -83,6 +83,11 @@ pub enum Msg {
     CatalogLoaded(Result<Catalog, ApiError>),
     /// Every workspace's spend of the last 30 days and the credits left, or why not.
     SpendLoaded(Result<crate::tui::screens::picker::Spend, String>),
+    /// A key's effective policy, computed, or why it could not be.
+    KeyPolicy {
+        hash: String,
+        result: Result<crate::admin::policy::Policy, String>,
+    },
     /// The listed workspaces that have a draft waiting.
     DraftsWaiting(Vec<String>),
     /// `r` on the form: the workspace as the server holds it now.
@@ -515,6 +520,13 @@ impl App {
                     effects.push(Effect::LoadSpend);
                 }
                 effects
+            }
+            Msg::KeyPolicy { hash, result } => {
+                // Shown only while it is still asked for this key.
+                if let Some(view) = self.tabs.keys.policy.as_mut().filter(|v| v.hash == hash) {
+                    view.policy = Some(result);
+                }
+                vec![]
             }
             Msg::SpendLoaded(spend) => {
                 self.picker.spend = Some(spend);

@@ -33,6 +33,17 @@ pub struct KeysTab {
     pub form: Option<crate::tui::screens::key_form::KeyForm>,
     /// A created key's secret, shown until the person says it is stored.
     pub secret: Option<crate::tui::screens::key_secret::SecretDialog>,
+    /// `p`: the selected key's effective policy (its name, and the policy once read); any
+    /// key of the tab closes it.
+    pub policy: Option<PolicyView>,
+}
+
+/// The effective policy shown over the tab: whose, and what was read (`None`: reading).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyView {
+    pub hash: String,
+    pub name: String,
+    pub policy: Option<Result<crate::admin::policy::Policy, String>>,
 }
 
 /// Read with the keys on each visit: the server's clock (the labels and dates are judged at
@@ -344,6 +355,7 @@ pub fn hints() -> Vec<(Action, &'static str)> {
         (Action::Remove, "delete"),
         (Action::NewKey, "new key"),
         (Action::EditKey, "edit"),
+        (Action::KeyPolicy, "policy"),
         (Action::Filter, "filter (name or label)"),
         HELP_HINT,
         (Action::Up, "move"),

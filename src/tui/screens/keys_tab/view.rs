@@ -35,6 +35,9 @@ pub fn draw(
     if let Some(dialog) = &tab.secret {
         crate::tui::screens::key_secret::view::draw(buf, area, dialog, theme);
     }
+    if let Some(view) = &tab.policy {
+        policy(buf, area, view, theme);
+    }
 }
 
 /// Before a key's delete: what it does, and its name typed to confirm.
@@ -347,4 +350,90 @@ fn detail_line(key: &Key, guardrail: &str, labels: &str) -> String {
         parts.push(labels.to_string());
     }
     parts.join(" · ")
+}
+
+/// `p`: the selected key's effective policy over the tab, labelled as computed by orws.
+fn policy(buf: &mut Buffer, area: Rect, view: &super::PolicyView, theme: &Theme) {
+    use crate::admin::policy::allow_text;
+    let rect = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    let title = format!("Effective policy of \"{}\" (computed)", view.name);
+    let inner = crate::tui::view::popup_over(buf, area, rect, &title, theme);
+    let w = inner.width.saturating_sub(1) as usize;
+    let mut text: Vec<(String, ratatui::style::Style)> = Vec::new();
+    match &view.policy {
+        None => text.push((
+            "Reading the guardrails, assignments and budgets…".into(),
+            theme.dim,
+        )),
+        Some(Err(why)) => text.push((format!("Cannot compute it: {why}"), theme.error)),
+        Some(Ok(p)) => {
+            text.push((
+                "Computed by orws from R22–R24: the API gives a key's policy only to the key itself.".into(),
+                theme.dim,
+            ));
+            if p.guardrails.is_empty() {
+                text.push((
+                    "No guardrail applies: the account's policy.".into(),
+                    theme.label,
+                ));
+            }
+            for g in &p.guardrails {
+                let name = if g.name.is_empty() { &g.id } else { &g.name };
+                text.push((format!("Guardrail {name}: {}", g.why.text()), theme.label));
+            }
+            let set = |s: &std::collections::BTreeSet<String>| match s.is_empty() {
+                true => "none".to_string(),
+                false => s.iter().cloned().collect::<Vec<_>>().join(", "),
+            };
+            for (what, v) in [
+                ("Allowed models", allow_text(&p.allowed_models)),
+                ("Ignored models", set(&p.ignored_models)),
+                ("Allowed providers", allow_text(&p.allowed_providers)),
+                ("Ignored providers", set(&p.ignored_providers)),
+                ("Data regions", allow_text(&p.allowed_data_regions)),
+            ] {
+                text.push((format!("{what}: {v}"), theme.label));
+            }
+            for (field, on) in p.zdr.iter().chain(&p.switches) {
+                let v = if *on { "on" } else { "off" };
+                text.push((
+                    format!("{}: {v}", crate::admin::guardrail::label(field)),
+                    theme.label,
+                ));
+            }
+            text.push((
+                "Budget layers, in the order they are checked (R24):".into(),
+                theme.heading,
+            ));
+            if p.budget_layers.is_empty() {
+                text.push(("  none".into(), theme.dim));
+            }
+            for (i, l) in p.budget_layers.iter().enumerate() {
+                let reset = l.reset.as_deref().unwrap_or("never resets");
+                text.push((
+                    format!("  {}. {} — ${} ({reset})", i + 1, l.what, l.limit_usd),
+                    theme.label,
+                ));
+            }
+            for u in &p.unknown {
+                text.push((format!("Not read, so not shown: {u}."), theme.warning));
+            }
+        }
+    }
+    text.push(("Any key closes this.".into(), theme.dim));
+    let mut y = 0;
+    for (t, style) in text {
+        for line in crate::tui::screens::admin_write::view::textwrap(&t, w) {
+            if y >= inner.height {
+                return;
+            }
+            put(buf, inner, y, &Line::styled(line, style));
+            y += 1;
+        }
+    }
 }
