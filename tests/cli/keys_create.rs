@@ -563,3 +563,72 @@ fn serve_fake_now_fixes_the_seed_times() {
         );
     }
 }
+
+// ---- hostile answers to an edit ----
+
+/// A proxy in front of the fake that lets every PATCH land and then answers it as `answer`.
+fn edit_proxy(
+    server: &orws::fake::FakeServer,
+    answer: fn(Reply) -> Reply,
+) -> crate::support::hostile_http::Hostile {
+    let base = server.url();
+    serve(move |req: &Request, _| {
+        let reply = crate::support::hostile_http::forward(&base, req, None);
+        if req.method == "PATCH" {
+            return answer(reply);
+        }
+        reply
+    })
+}
+
+/// An edit that landed but whose answer was lost is settled by reading the key again: applied,
+/// recorded once, never sent twice.
+#[test]
+fn a_lost_edit_answer_is_settled_by_a_reread() {
+    let server = fake();
+    let proxy = edit_proxy(&server, |_| {
+        Reply::json(502, &json!({"error": {"code": 502, "message": "lost"}}))
+    });
+    let r = at(
+        &proxy,
+        &["keys", "edit", STAGING_KEY, "--set", "name=Renamed"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.history()[0]["kind"], "key", "{:?}", r.history());
+    let patches = proxy
+        .requests()
+        .iter()
+        .filter(|q| q.method == "PATCH")
+        .count();
+    assert_eq!(patches, 1, "sent once");
+}
+
+/// An edit answered with another key is not believed: the key is read again, and what it
+/// holds decides (here the edit landed, so it is applied; the other key is never claimed).
+#[test]
+fn an_edit_answered_with_another_key_is_settled_by_reading_ours() {
+    let server = fake();
+    let proxy = edit_proxy(&server, |reply| {
+        let mut v: Value = match &reply.body {
+            crate::support::hostile_http::Body::Bytes(b) => serde_json::from_slice(b).unwrap(),
+            _ => return reply,
+        };
+        v["data"]["hash"] = json!("f".repeat(64));
+        v["data"]["name"] = json!("Someone else's");
+        Reply::json(200, &v)
+    });
+    let r = at(
+        &proxy,
+        &["keys", "edit", STAGING_KEY, "--set", "name=Renamed"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_has(&r.stderr, "the answer is about key 'ffff");
+    assert_has(&r.stderr, "reading again");
+    assert_has(&r.stdout, "→ \"Renamed\"");
+    assert!(!r.stdout.contains("Someone else's"), "{}", r.stdout);
+    let entry = r.history()[0].to_string();
+    assert!(
+        entry.contains("Renamed") && !entry.contains("Someone else's"),
+        "{entry}"
+    );
+}
