@@ -68,10 +68,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, form: &FormState, theme: &T
 
 /// `1 Settings · 2 Budgets · …`, the current one marked.
 fn strip(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    // Where ` · ` between the tabs does not fit (60 columns), a bare `·` keeps them whole.
+    let names: usize = Tab::ALL
+        .iter()
+        .map(|t| crate::tui::view::text::width(t.label()) + 2)
+        .sum();
+    let wide = 1 + names + 2 + 3 * (Tab::ALL.len() - 1) <= area.width as usize;
+    let sep = if wide { " · " } else { "·" };
     let mut spans = vec![Span::raw(" ")];
     for (i, tab) in Tab::ALL.into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" · ", theme.dim));
+            spans.push(Span::styled(sep, theme.dim));
         }
         let text = format!("{} {}", tab.number(), tab.label());
         if tab == app.tabs.current {

@@ -40,7 +40,7 @@ impl Tab {
             Tab::Budgets => "Budgets",
             Tab::Members => "Members",
             Tab::Keys => "Keys",
-            Tab::Guardrail => "Guardrail",
+            Tab::Guardrail => "Guardrails",
         }
     }
 
