@@ -3,7 +3,7 @@
 //! settled by a re-read, a colleague's change during a 429 wait.
 
 use crate::support::cli_bin::*;
-use crate::support::hostile_http::{Reply, Request, forward, reply_json, serve};
+use crate::support::hostile_http::{Reply, Request, forward, reply_json, serve, tamper};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,15 +31,10 @@ fn busy() -> Reply {
 #[test]
 fn a_patch_answered_with_another_workspaces_guardrail_is_not_believed() {
     let server = fake();
-    let base = server.url();
-    let proxy = serve(move |req, _| {
-        let reply = forward(&base, req, None);
-        if req.method == "PATCH" {
-            let mut answer = reply_json(&reply);
-            answer["data"]["workspace_id"] = json!(STAGING);
-            return Reply::json(200, &answer);
-        }
-        reply
+    let proxy = tamper(server.url(), "PATCH", move |reply| {
+        let mut answer = reply_json(&reply);
+        answer["data"]["workspace_id"] = json!(STAGING);
+        Reply::json(200, &answer)
     });
     let r = at(
         &proxy,
@@ -65,14 +60,9 @@ fn a_patch_answered_with_another_workspaces_guardrail_is_not_believed() {
 #[test]
 fn a_patch_answered_with_another_guardrail_is_settled_by_reading_ours() {
     let server = fake();
-    let base = server.url();
     let other = forward_get(&server.url(), CI_GUARDRAIL);
-    let proxy = serve(move |req, _| {
-        let reply = forward(&base, req, None);
-        if req.method == "PATCH" {
-            return Reply::json(200, &json!({"data": other}));
-        }
-        reply
+    let proxy = tamper(server.url(), "PATCH", move |_| {
+        Reply::json(200, &json!({"data": other}))
     });
     let r = at(
         &proxy,
@@ -135,14 +125,9 @@ fn an_assignment_that_landed_on_another_key_is_a_conflict_not_a_success() {
 #[test]
 fn a_lost_answer_is_settled_by_a_re_read() {
     let server = fake();
-    let base = server.url();
-    let proxy = serve(move |req, _| {
-        let reply = forward(&base, req, None);
-        if req.method == "POST" {
-            // Applied, but the answer is lost.
-            return Reply::json(500, &json!({"error": {"code": 500, "message": "lost"}}));
-        }
-        reply
+    let proxy = tamper(server.url(), "POST", move |_| {
+        // Applied, but the answer is lost.
+        Reply::json(500, &json!({"error": {"code": 500, "message": "lost"}}))
     });
     let r = at(
         &proxy,
@@ -209,16 +194,11 @@ fn a_colleagues_change_during_a_429_wait_is_a_conflict_not_overwritten() {
 #[test]
 fn a_create_answered_with_another_workspaces_guardrail_is_settled_by_reading_the_list() {
     let server = fake();
-    let base = server.url();
-    let proxy = serve(move |req, _| {
-        let reply = forward(&base, req, None);
-        if req.method == "POST" {
-            let mut answer = reply_json(&reply);
-            answer["data"]["workspace_id"] = json!(STAGING);
-            answer["data"]["id"] = json!(CI_GUARDRAIL);
-            return Reply::json(201, &answer);
-        }
-        reply
+    let proxy = tamper(server.url(), "POST", move |reply| {
+        let mut answer = reply_json(&reply);
+        answer["data"]["workspace_id"] = json!(STAGING);
+        answer["data"]["id"] = json!(CI_GUARDRAIL);
+        Reply::json(201, &answer)
     });
     let r = at(
         &proxy,

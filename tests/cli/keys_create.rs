@@ -5,7 +5,7 @@
 
 use crate::support::cli_bin::*;
 use crate::support::common::assert_has;
-use crate::support::hostile_http::{Reply, Request, serve};
+use crate::support::hostile_http::{Reply, Request, serve, tamper};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -566,27 +566,12 @@ fn serve_fake_now_fixes_the_seed_times() {
 
 // ---- hostile answers to an edit ----
 
-/// A proxy in front of the fake that lets every PATCH land and then answers it as `answer`.
-fn edit_proxy(
-    server: &orws::fake::FakeServer,
-    answer: fn(Reply) -> Reply,
-) -> crate::support::hostile_http::Hostile {
-    let base = server.url();
-    serve(move |req: &Request, _| {
-        let reply = crate::support::hostile_http::forward(&base, req, None);
-        if req.method == "PATCH" {
-            return answer(reply);
-        }
-        reply
-    })
-}
-
 /// An edit that landed but whose answer was lost is settled by reading the key again: applied,
 /// recorded once, never sent twice.
 #[test]
 fn a_lost_edit_answer_is_settled_by_a_reread() {
     let server = fake();
-    let proxy = edit_proxy(&server, |_| {
+    let proxy = tamper(server.url(), "PATCH", |_| {
         Reply::json(502, &json!({"error": {"code": 502, "message": "lost"}}))
     });
     let r = at(
@@ -608,11 +593,8 @@ fn a_lost_edit_answer_is_settled_by_a_reread() {
 #[test]
 fn an_edit_answered_with_another_key_is_settled_by_reading_ours() {
     let server = fake();
-    let proxy = edit_proxy(&server, |reply| {
-        let mut v: Value = match &reply.body {
-            crate::support::hostile_http::Body::Bytes(b) => serde_json::from_slice(b).unwrap(),
-            _ => return reply,
-        };
+    let proxy = tamper(server.url(), "PATCH", |reply| {
+        let mut v = crate::support::hostile_http::reply_json(&reply);
         v["data"]["hash"] = json!("f".repeat(64));
         v["data"]["name"] = json!("Someone else's");
         Reply::json(200, &v)

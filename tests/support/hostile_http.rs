@@ -235,6 +235,23 @@ pub fn echoing_auth(status: u16, message: fn(&str) -> String) -> Hostile {
     })
 }
 
+/// A proxy in front of the server at `base` that forwards every request, and hands the answer
+/// to each `method` request (it landed) to `answer`: what comes back is up to the test.
+pub fn tamper(
+    base: String,
+    method: &'static str,
+    answer: impl Fn(Reply) -> Reply + Send + Sync + 'static,
+) -> Hostile {
+    serve(move |req, _| {
+        let reply = forward(&base, req, None);
+        if req.method == method {
+            answer(reply)
+        } else {
+            reply
+        }
+    })
+}
+
 /// Forwards `req` as it came to the server at `base` (`http://host:port/api/v1`, e.g. the
 /// fake's) and returns its answer: a hostile proxy's honest half. `body` replaces the request's
 /// body when given (a proxy that tampers with what is sent).
