@@ -53,7 +53,11 @@ pub async fn connect(
         if let Some(problem) = &settings.key_error {
             return Err(RunError::usage(problem.clone()));
         }
-        let key = settings.key.clone().ok_or_else(|| {
+        let from_cmd = match (&settings.key_cmd, &settings.profile) {
+            (Some(cmd), Some(p)) => Some(crate::settings::profile::run_key_command(cmd, &p.name)?),
+            _ => None,
+        };
+        let key = from_cmd.or_else(|| settings.key.clone()).ok_or_else(|| {
             RunError::usage(
                 "no API key: set OPENROUTER_API_KEY to a management key, or pass --api-key-file PATH \
                  (or try orws --demo, which needs no key)",
@@ -65,6 +69,7 @@ pub async fn connect(
     config.timeout = settings.timeout;
     // The hard guarantee: whatever a front end does, nothing but a GET leaves.
     config.read_only = settings.read_only_from();
+    config.state_key = settings.profile.as_ref().map(|p| p.state_key());
     let mut client = Client::new(config)?;
     if let Some(hook) = on_retry {
         client = client.with_retry_hook(hook);

@@ -19,6 +19,7 @@ pub mod fake;
 pub mod revert;
 pub mod say;
 pub mod settings;
+pub mod shell;
 pub mod state;
 pub mod submit;
 pub mod text;

@@ -36,6 +36,9 @@ pub struct ClientConfig {
     /// config file): every request other than GET is refused before it leaves the process
     /// ([`ApiError::ReadOnly`]). The one gate both front ends rely on.
     pub read_only: Option<String>,
+    /// What drafts and history are kept under instead of the host: a profile's
+    /// (`profile:NAME`), so two profiles on one server never mix.
+    pub state_key: Option<String>,
 }
 
 /// The largest answer read; more is "answer too large" (a workspace is a few hundred bytes).
@@ -68,6 +71,7 @@ impl ClientConfig {
             initial_backoff: Duration::from_millis(500),
             max_retry_wait: Duration::from_secs(30),
             read_only: None,
+            state_key: None,
         }
     }
 }
@@ -157,9 +161,15 @@ impl Client {
         &self.base
     }
 
-    /// The host of the base URL (drafts and history are kept per host).
+    /// The host of the base URL.
     pub fn host(&self) -> &str {
         &self.host
+    }
+
+    /// What drafts and history are kept under: the profile's name when a profile is in use,
+    /// else the host of the base URL.
+    pub fn state_key(&self) -> &str {
+        self.config.state_key.as_deref().unwrap_or(&self.host)
     }
 
     /// Where read-only came from, when this client refuses every request other than GET.

@@ -87,7 +87,7 @@ pub async fn load_or_fetch_with_origin(
     cache_dir: Option<&Path>,
     now: SystemTime,
 ) -> Result<(Catalog, Origin), ApiError> {
-    let path = cache_dir.map(|dir| cache::path(dir, client.host()));
+    let path = cache_dir.map(|dir| cache::path(dir, client.state_key()));
     // A cache of another server on the same host (another port, another path) is not used.
     let cached = path
         .as_deref()

@@ -231,7 +231,7 @@ pub(super) async fn run_batch(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut progress = Progress::new(items.len(), std::io::stderr().is_terminal());
     let options = Options::new(concurrency)
-        .recorded(conn.state_dir.clone(), conn.client.host())
+        .recorded(conn.state_dir.clone(), conn.client.state_key())
         .reverting(super::admin_io::reverting_now());
     // The handlers are in place before the first write is sent.
     let mut stops = super::interrupt::Stops::new();

@@ -131,6 +131,9 @@ pub enum Command {
     /// The configuration file: where it is, and the settings in effect.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The config file's profiles (server, where the key comes from, production), and which
+    /// one is in use. Never shows a key.
+    Profiles,
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to complete for

@@ -220,7 +220,7 @@ pub(super) async fn execute(
         let after = done.iter().fold(held, |s, r| r.apply(&s));
         record(
             conn,
-            &Record::budgets(id, done, &held, &after).entry(client.host()),
+            &Record::budgets(id, done, &held, &after).entry(client.state_key()),
         );
     }
     if let Some(e) = error {

@@ -69,7 +69,7 @@ pub async fn run(
         ));
     };
     if let Some(r) = Record::sent(ws.id(), &requests, &Map::new(), &answers) {
-        record(conn, &r.entry(client.host()));
+        record(conn, &r.entry(client.state_key()));
     }
     crate::say::say(&format!(
         "created workspace {} ({})",

@@ -110,7 +110,7 @@ pub async fn run(conn: &Connection, output: Output, plan: DeletePlan) -> Result<
     };
     let answers = send(client, &write, explain, &format!("orws get {id}")).await?;
     if let Some(r) = Record::sent(&id, &requests, ws.fields(), &answers) {
-        record(conn, &r.entry(client.host()));
+        record(conn, &r.entry(client.state_key()));
     }
     crate::say::say(&format!(
         "deleted workspace {} ({id}); this cannot be undone",

@@ -194,7 +194,7 @@ pub async fn patch_guardrail_of(
         base.as_ref(),
         after.as_ref(),
     )
-    .entry(client.host());
+    .entry(client.state_key());
     let (before, after) = (entry.before.clone(), entry.after.clone());
     record(conn, &entry);
     if let Some(owner) = owner {

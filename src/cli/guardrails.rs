@@ -241,7 +241,7 @@ pub async fn create(
     )
     .await?;
     if let Some(entry) = Record::sent(ws.id(), &requests, &Map::new(), &answers) {
-        record(conn, &entry.entry(conn.client.host()));
+        record(conn, &entry.entry(conn.client.state_key()));
     }
     crate::say::say(ENFORCES_NOTHING);
     let g = found(&answers).unwrap_or_default();
@@ -317,7 +317,7 @@ pub async fn patch(
         pick(&base),
         pick(&after),
     )
-    .entry(conn.client.host());
+    .entry(conn.client.state_key());
     let (before, after) = (entry.before.clone(), entry.after.clone());
     record(conn, &entry);
     Ok(match output {
@@ -368,7 +368,7 @@ pub async fn delete(
     )
     .await?;
     if let Some(entry) = Record::sent(ws.as_deref().unwrap_or_default(), &requests, &g, &answers) {
-        record(conn, &entry.entry(conn.client.host()));
+        record(conn, &entry.entry(conn.client.state_key()));
     }
     Ok(match output {
         Output::Json => json_pretty(&json!({"deleted": id})),
@@ -518,7 +518,7 @@ pub async fn assign(
             &Map::new(),
             &mine,
         ) {
-            record(conn, &entry.entry(client.host()));
+            record(conn, &entry.entry(client.state_key()));
         }
     }
     let ids = |plan: &[guardrails::Change]| -> Vec<String> { todo(plan) };

@@ -25,6 +25,10 @@ pub struct Source {
 
 /// The host entries are written under for these settings (the base URL's host).
 pub fn host_of(settings: &Settings) -> Result<String, RunError> {
+    // A profile's history is its own, even beside another profile on the same server.
+    if let Some(profile) = &settings.profile {
+        return Ok(profile.state_key());
+    }
     let url = url::Url::parse(&settings.base_url)
         .map_err(|e| RunError::usage(format!("the base URL is not a URL: {e}")))?;
     Ok(url.host_str().unwrap_or_default().to_string())
@@ -107,7 +111,7 @@ pub fn render(entries: &[HistoryEntry], names: &Known, output: Output) -> String
         }
         Output::Table => {
             if entries.is_empty() {
-                crate::say::say("no history for this host yet");
+                crate::say::say("no history for this host (or profile) yet");
                 return String::new();
             }
             let rows: Vec<Vec<String>> = entries
@@ -140,7 +144,7 @@ pub async fn run(settings: &Settings, workspace: Option<String>) -> Result<Strin
         let conn = super::connected(settings).await?;
         let source = Source {
             dir: conn.state_dir.clone(),
-            host: conn.client.host().to_string(),
+            host: conn.client.state_key().to_string(),
         };
         (source, Some(conn))
     } else {

@@ -74,7 +74,7 @@ async fn write_key(
     };
     let answers = send(&conn.client, &plan, RunError::from, how).await?;
     if let Some(r) = Record::sent(&key.workspace_id, &requests, &key_seen(key), &answers) {
-        record(conn, &r.entry(conn.client.host()));
+        record(conn, &r.entry(conn.client.state_key()));
     }
     Ok(answers)
 }

@@ -100,7 +100,7 @@ pub async fn create(
     let how = format!("orws keys audit {}", ws.id());
     let answers = send(&conn.client, &plan, RunError::from, &how).await?;
     if let Some(r) = Record::sent(ws.id(), &requests, &Map::new(), &answers) {
-        record(conn, &r.entry(conn.client.host()));
+        record(conn, &r.entry(conn.client.state_key()));
     }
     let Some((key, secret)) = answers.into_iter().find_map(|a| match a {
         Answer::KeyCreated { key, secret } => Some((key, secret)),
@@ -176,7 +176,7 @@ async fn lost_destination(
     match deleted {
         Ok(answers) => {
             if let Some(r) = Record::sent(ws.id(), &requests, &key_seen(key), &answers) {
-                record(conn, &r.entry(conn.client.host()));
+                record(conn, &r.entry(conn.client.state_key()));
             }
             Err(RunError::api(format!(
                 "the secret of the new key could not go where asked ({why}) and there is no terminal to show it on: key {} was deleted again",
@@ -305,7 +305,7 @@ pub async fn edit_to(
     let mut seen = key_seen(&key);
     seen.extend(key_labels::held(&key, &edit.to_map()));
     if let Some(r) = Record::sent(&key.workspace_id, &requests, &seen, &answers) {
-        record(conn, &r.entry(conn.client.host()));
+        record(conn, &r.entry(conn.client.state_key()));
     }
     let after = answers.iter().find_map(|a| match a {
         Answer::Key(k) => Some(k.clone()),

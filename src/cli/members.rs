@@ -196,7 +196,7 @@ async fn write_members(
     let how = format!("orws members list {id}");
     let answers = send(&conn.client, &plan, refused, &how).await?;
     if let Some(r) = Record::sent(id, &requests, &seen, &answers) {
-        record(conn, &r.entry(conn.client.host()));
+        record(conn, &r.entry(conn.client.state_key()));
     }
     Ok(answers
         .into_iter()

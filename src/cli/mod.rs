@@ -23,6 +23,7 @@ mod members;
 pub mod output;
 mod patch;
 mod plan;
+mod profiles;
 mod revert;
 mod secret;
 mod serve_fake;
@@ -92,6 +93,7 @@ async fn run_command(
             config_path_output(paths::config_file(&env), flags.output.unwrap_or_default())
         }
         Command::Config(ConfigCommand::Show) => Ok(config_show(&resolve()?)),
+        Command::Profiles => profiles::run(flags, &env),
         Command::ServeFake(args) => serve_fake::run(args).await.map(|()| String::new()),
         Command::List => {
             let settings = resolve()?;
@@ -468,6 +470,7 @@ pub fn config_show(settings: &Settings) -> String {
             Source::Flag(flag) => Some(flag.to_string()),
             Source::Env(var) => Some(var.to_string()),
             Source::File => file.clone(),
+            Source::Profile => settings.profile.as_ref().map(|p| p.name.clone()),
             Source::Default => None,
         }
     };

@@ -185,7 +185,7 @@ fn record_history(conn: &Connection, patch: &PatchBody, before: &Workspace, afte
     };
     let entry = crate::state::history::HistoryEntry::new(
         crate::state::now_rfc3339(),
-        conn.client.host(),
+        conn.client.state_key(),
         patch,
         before,
         after,

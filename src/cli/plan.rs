@@ -318,7 +318,12 @@ pub async fn run(
     (name, entries): (String, Vec<FileEntry>),
 ) -> Result<String, RunError> {
     let plan = plan_file(conn, &name, &entries).await?;
-    let json = saved::to_json(&plan, conn.client.host(), conn.client.base_url(), &name);
+    let json = saved::to_json(
+        &plan,
+        conn.client.state_key(),
+        conn.client.base_url(),
+        &name,
+    );
     if let Some(out) = &args.out {
         super::export::write_private(out, &json_pretty(&json))?;
         say(&format!(

@@ -29,7 +29,7 @@ pub async fn run(
 ) -> Result<String, RunError> {
     let source = super::history::Source {
         dir: conn.state_dir.clone(),
-        host: conn.client.host().to_string(),
+        host: conn.client.state_key().to_string(),
     };
     let all = super::history::entries(&source)?;
     let entry = find(&all, asked).map_err(|e| RunError::usage(e.to_string()))?;
@@ -662,7 +662,7 @@ fn applied_output(conn: &Connection, output: Output, outcome: SubmitOutcome) -> 
         conn,
         &HistoryEntry::new(
             crate::state::now_rfc3339(),
-            conn.client.host(),
+            conn.client.state_key(),
             patch,
             before,
             after,

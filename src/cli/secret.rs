@@ -71,25 +71,18 @@ fn write_file(path: &std::path::Path, secret: &Secret) -> Result<(), String> {
 /// orws's result), its stderr is inherited; its environment lacks `OPENROUTER_*`.
 fn run_command(cmd: &str, secret: &Secret) -> Result<(), String> {
     use std::os::fd::AsFd;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let shown = escape(cmd).into_owned();
     let out = std::io::stderr()
         .as_fd()
         .try_clone_to_owned()
         .map(Stdio::from)
         .unwrap_or_else(|_| Stdio::null());
-    let mut command = Command::new("sh");
+    let mut command = crate::shell::command(cmd);
     command
-        .arg("-c")
-        .arg(cmd)
         .stdin(Stdio::piped())
         .stdout(out)
         .stderr(Stdio::inherit());
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("OPENROUTER_") {
-            command.env_remove(&name);
-        }
-    }
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot run the command '{shown}': {e}"))?;

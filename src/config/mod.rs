@@ -12,17 +12,26 @@
 //! timeout = 30                          # seconds
 //! concurrency = 4                       # writes at once in a bulk edit or `apply`
 //!
+//! default_profile = "staging"           # see [`profiles`]
+//!
 //! [keys]                                # an action's keys replace its defaults
 //! review = ["s", "ctrl-s"]
 //! quit = ["q"]
+//!
+//! [profiles.production]                 # one server and key per organisation
+//! api_key_cmd = "pass show openrouter/production"
+//! production = true
+//! color = "red"
 //! ```
 //!
 //! Flags and environment variables win over the file; see [`crate::settings::Settings`]. This
 //! module knows only the file: no front end, no environment.
 
 pub mod keys;
+pub mod profiles;
 
 pub use keys::{Action, KeyBindings, KeyConflict, KeyParseError, KeySpec, Scope, ScopedKey};
+pub use profiles::{Profile, ProfileColor, ProfileKey};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -101,6 +110,10 @@ pub struct ConfigFile {
     pub keys: BTreeMap<Action, Vec<KeySpec>>,
     /// Defaults with the file's `[keys]` applied.
     pub bindings: KeyBindings,
+    /// `[profiles.NAME]`, by name.
+    pub profiles: BTreeMap<String, Profile>,
+    /// The profile used when neither `--profile` nor `ORWS_PROFILE` names one (it exists).
+    pub default_profile: Option<String>,
 }
 
 /// A configuration file that could not be read or understood.
@@ -126,6 +139,8 @@ struct RawConfig {
     timeout: Option<Spanned<toml::Value>>,
     concurrency: Option<Spanned<toml::Value>>,
     keys: Option<KeyTable>,
+    default_profile: Option<Spanned<String>>,
+    profiles: Option<BTreeMap<Spanned<String>, profiles::RawProfile>>,
 }
 
 /// `[keys]`: action → list of key strings, each with its place in the file.
@@ -248,6 +263,29 @@ impl ConfigFile {
             return Err(error(span, format!("[keys]: {taken}")));
         }
 
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut profiles = BTreeMap::new();
+        for (name, raw) in raw.profiles.unwrap_or_default() {
+            let profile = raw
+                .check(&name, |p| expand_path(p, dir, home))
+                .map_err(|(span, message)| error(span, message))?;
+            profiles.insert(profile.name.clone(), profile);
+        }
+        let default_profile = match raw.default_profile {
+            None => None,
+            Some(name) if profiles.contains_key(name.get_ref()) => Some(name.into_inner()),
+            Some(name) => {
+                return Err(error(
+                    Some(name.span()),
+                    format!(
+                        "default_profile: no [profiles.{}] in this file{}",
+                        crate::text::escape(name.get_ref()),
+                        profiles::known(profiles.keys())
+                    ),
+                ));
+            }
+        };
+
         Ok(Self {
             base_url: base_url.map(Spanned::into_inner),
             api_key_file,
@@ -260,6 +298,8 @@ impl ConfigFile {
             concurrency,
             keys: keys.into_iter().map(|(a, (_, specs))| (a, specs)).collect(),
             bindings,
+            profiles,
+            default_profile,
         })
     }
 }
@@ -338,6 +378,26 @@ mod tests {
     }
 
     #[test]
+    fn profiles_parse_with_their_key_source_and_default() {
+        let c = parse(
+            "default_profile = \"prod\"\n[profiles.prod]\napi_key_cmd = \" pass show or \"\n\
+             production = true\ncolor = \"red\"\n[profiles.dev]\nbase_url = \"http://127.0.0.1:8080/api/v1\"\n\
+             api_key_file = \"~/dev.key\"\n[profiles.bare]\n",
+        )
+        .unwrap();
+        assert_eq!(c.default_profile.as_deref(), Some("prod"));
+        let prod = &c.profiles["prod"];
+        assert_eq!(prod.key, ProfileKey::Command("pass show or".into()));
+        assert!(prod.production);
+        assert_eq!(prod.color, Some(ProfileColor::Red));
+        assert_eq!(prod.base_url, None);
+        let dev = &c.profiles["dev"];
+        assert_eq!(dev.key, ProfileKey::File(PathBuf::from("/h/dev.key")));
+        assert!(!dev.production);
+        assert_eq!(c.profiles["bare"].key, ProfileKey::None);
+    }
+
+    #[test]
     fn errors_name_the_line() {
         for (text, line, needle) in [
             ("mouse = true\ncolour = 1\n", 2, "colour"),
@@ -350,6 +410,26 @@ mod tests {
             ("[keys]\nsave = [\"s\"]\n", 2, "unknown action `save`"),
             ("[keys]\nquit = [\"q\", \"ctrl-\"]\n", 2, "\"ctrl-\""),
             ("[keys]\n\nquit = [\"j\"]\n", 3, "both"),
+            ("[profiles.p]\ncolour = \"red\"\n", 2, "colour"),
+            ("[profiles.p]\ncolor = \"purple\"\n", 2, "not a colour"),
+            (
+                "[profiles.p]\nbase_url = \"http://example.com\"\n",
+                2,
+                "base_url",
+            ),
+            (
+                "[profiles.p]\napi_key_file = \"k\"\napi_key_cmd = \"pass x\"\n",
+                3,
+                "keep one",
+            ),
+            ("[profiles.p]\napi_key_cmd = \" \"\n", 2, "is empty"),
+            ("[profiles.\"a b\"]\n", 1, "not one word"),
+            (
+                "default_profile = \"q\"\n[profiles.p]\n",
+                1,
+                "the profiles are p",
+            ),
+            ("default_profile = \"q\"\n", 1, "no profile"),
         ] {
             let e = parse(text).unwrap_err();
             assert_eq!(e.line, Some(line), "{text:?}: {e}");

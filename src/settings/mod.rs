@@ -3,14 +3,16 @@
 //! the TUI both start from a [`Settings`].
 
 pub mod paths;
+pub mod profile;
 mod source;
 
 pub use crate::config::{Output, ThemeName};
 pub use paths::Paths;
+pub use profile::ProfileInUse;
 pub use source::{Source, Sources};
 
 use crate::api::ApiKey;
-use crate::config::{Action, ConfigFile, KeyBindings};
+use crate::config::{Action, ConfigFile, KeyBindings, ProfileKey};
 use crate::error::RunError;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,15 @@ pub struct Flags {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Use the config's [profiles.NAME]: its server and key [env: ORWS_PROFILE] [config:
+    /// default_profile]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Allow writes under a production profile (which is otherwise read-only).
+    #[arg(long, global = true)]
+    pub write: bool,
+
     /// Writes in flight at once in a bulk edit or `apply` [config: concurrency] [default: 4]
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=crate::config::MAX_CONCURRENCY as u64))]
     pub concurrency: Option<u64>,
@@ -93,6 +104,13 @@ pub struct Settings {
     /// Whether that file exists and was read.
     pub config_loaded: bool,
     pub sources: Sources,
+    /// The profile in use, if any: its server and key replace every other source.
+    pub profile: Option<ProfileInUse>,
+    /// The profile's `api_key_cmd`, run by [`crate::connection::connect`] when a key is needed
+    /// (never for `--demo`, `config show` or `profiles`).
+    pub key_cmd: Option<String>,
+    /// `--write`: a production profile's read-only is lifted.
+    pub write: bool,
 }
 
 impl Default for Settings {
@@ -115,6 +133,9 @@ impl Default for Settings {
             paths: Paths::default(),
             config_loaded: false,
             sources: Sources::default(),
+            profile: None,
+            key_cmd: None,
+            write: false,
         }
     }
 }
@@ -157,6 +178,13 @@ impl Settings {
         Some(match self.sources.read_only {
             Source::Flag(flag) => flag.to_string(),
             Source::Env(var) => format!("{var}=true"),
+            Source::Profile => match &self.profile {
+                Some(p) => format!(
+                    "the production profile {} (run with --write to write)",
+                    p.name
+                ),
+                None => "a production profile".to_string(),
+            },
             Source::File | Source::Default => match &self.paths.config_file {
                 Some(path) => format!("read_only = true in the config file {}", path.display()),
                 None => "read_only = true in the config file".to_string(),
@@ -178,16 +206,46 @@ impl Settings {
         let config_loaded = file.is_some();
         let file = file.unwrap_or_default();
         let mut sources = Sources::default();
+        let chosen = pick([
+            (flags.profile.clone(), Source::Flag("--profile")),
+            (var("ORWS_PROFILE"), Source::Env("ORWS_PROFILE")),
+            (file.default_profile.clone(), Source::File),
+        ]);
+        let profile = match chosen {
+            None => None,
+            Some((name, from)) => Some(select_profile(&file, &paths, flags, &name, from)?),
+        };
+        if flags.write && (flags.read_only || file.read_only == Some(true)) {
+            let from = if flags.read_only {
+                "--read-only".to_string()
+            } else {
+                "read_only = true in the config file".to_string()
+            };
+            return Err(RunError::usage(format!(
+                "--write lifts only a production profile's read-only; {from} refuses every write, so the two cannot go together"
+            )));
+        }
 
-        let (base_url, source) = pick([
-            (flags.base_url.clone(), Source::Flag("--base-url")),
+        let from_profile = profile.as_ref().map(|(p, _)| {
             (
-                var("OPENROUTER_BASE_URL"),
-                Source::Env("OPENROUTER_BASE_URL"),
-            ),
-            (file.base_url.clone(), Source::File),
-        ])
-        .unwrap_or_else(|| (DEFAULT_BASE_URL.to_string(), Source::Default));
+                p.base_url
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
+                Source::Profile,
+            )
+        });
+        let (base_url, source) = from_profile
+            .or_else(|| {
+                pick([
+                    (flags.base_url.clone(), Source::Flag("--base-url")),
+                    (
+                        var("OPENROUTER_BASE_URL"),
+                        Source::Env("OPENROUTER_BASE_URL"),
+                    ),
+                    (file.base_url.clone(), Source::File),
+                ])
+            })
+            .unwrap_or_else(|| (DEFAULT_BASE_URL.to_string(), Source::Default));
         sources.base_url = source;
 
         let env_key = var("OPENROUTER_API_KEY").map(|text| {
@@ -200,20 +258,43 @@ impl Settings {
                 "the key in OPENROUTER_API_KEY",
             )
         });
-        let (key, api_key_file, key_error) = match (&flags.api_key_file, env_key) {
-            (Some(path), _) => {
+        let mut key_cmd = None;
+        let (key, api_key_file, key_error) = match (&profile, &flags.api_key_file, env_key) {
+            (Some((p, in_use)), _, _) => {
+                sources.api_key = Source::Profile;
+                let shown = in_use.described();
+                match &p.key {
+                    ProfileKey::File(path) => {
+                        let (key, error) = read_key_file(path);
+                        let error = error.map(|e| format!("{e} (api_key_file of {shown})"));
+                        (key, Some(path.clone()), error)
+                    }
+                    ProfileKey::Command(cmd) => {
+                        key_cmd = Some(cmd.clone());
+                        (None, None, None)
+                    }
+                    ProfileKey::None => (
+                        None,
+                        None,
+                        Some(format!(
+                            "{shown} names no key: give it api_key_file or api_key_cmd"
+                        )),
+                    ),
+                }
+            }
+            (None, Some(path), _) => {
                 sources.api_key = Source::Flag("--api-key-file");
                 let (key, error) = read_key_file(path);
                 (key, Some(path.clone()), error)
             }
-            (None, Some(key)) => {
+            (None, None, Some(key)) => {
                 sources.api_key = Source::Env("OPENROUTER_API_KEY");
                 match key {
                     Ok(key) => (Some(key), None, None),
                     Err(problem) => (None, None, Some(problem)),
                 }
             }
-            (None, None) => match &file.api_key_file {
+            (None, None, None) => match &file.api_key_file {
                 Some(path) => {
                     sources.api_key = Source::File;
                     let (key, error) = read_key_file(path);
@@ -261,8 +342,14 @@ impl Settings {
         .unwrap_or((false, Source::Default));
         sources.mouse = source;
 
+        let production = profile.as_ref().is_some_and(|(p, _)| p.production);
         let (read_only, source) = pick([
             (flags.read_only.then_some(true), Source::Flag("--read-only")),
+            (file.read_only.filter(|on| *on), Source::File),
+            (
+                (production && !flags.write).then_some(true),
+                Source::Profile,
+            ),
             (file.read_only, Source::File),
         ])
         .unwrap_or((false, Source::Default));
@@ -312,6 +399,9 @@ impl Settings {
             paths,
             config_loaded,
             sources,
+            profile: profile.map(|(_, in_use)| in_use),
+            key_cmd,
+            write: flags.write,
         })
     }
 
@@ -332,9 +422,17 @@ impl Settings {
             _ if self.demo => "not needed (--demo)".to_string(),
             (_, Some(e)) => format!("unusable: {e}"),
             (Some(_), None) => format!("set ({key_where})"),
+            (None, None) if self.key_cmd.is_some() => {
+                "from api_key_cmd (run when a key is needed)".to_string()
+            }
             (None, None) => "not set".to_string(),
         };
+        let profile = match &self.profile {
+            Some(p) => (Value::from(p.name.clone()), p.from),
+            None => (Value::Null, Source::Default),
+        };
         let mut rows = vec![
+            ("profile".to_string(), profile.0, profile.1),
             (
                 "base_url".to_string(),
                 Value::from(self.base_url.clone()),
@@ -413,6 +511,51 @@ impl Settings {
         }
         rows
     }
+}
+
+/// The profile `name` (chosen by `from`) of the config file, or why it cannot be used: no such
+/// profile, or a flag that names a server or key beside it.
+fn select_profile(
+    file: &ConfigFile,
+    paths: &Paths,
+    flags: &Flags,
+    name: &str,
+    from: Source,
+) -> Result<(crate::config::Profile, ProfileInUse), RunError> {
+    let Some(profile) = file.profiles.get(name) else {
+        let from = match from {
+            Source::Flag(f) => f.to_string(),
+            Source::Env(v) => v.to_string(),
+            _ => "default_profile".to_string(),
+        };
+        let file_name = paths.config_file.as_ref().map_or_else(
+            || "the config file".to_string(),
+            |p| p.display().to_string(),
+        );
+        return Err(RunError::usage(format!(
+            "no profile {} (from {from}) in {file_name}{}",
+            crate::text::escape(name),
+            crate::config::profiles::known(file.profiles.keys())
+        )));
+    };
+    let in_use = ProfileInUse {
+        name: profile.name.clone(),
+        production: profile.production,
+        color: profile.color,
+        from,
+    };
+    for (given, flag) in [
+        (flags.base_url.is_some(), "--base-url"),
+        (flags.api_key_file.is_some(), "--api-key-file"),
+    ] {
+        if given {
+            return Err(RunError::usage(format!(
+                "{flag} cannot be used with {}: a profile names its own server and key; drop one of the two",
+                in_use.described()
+            )));
+        }
+    }
+    Ok((profile.clone(), in_use))
 }
 
 /// The first value that is there, with its source.

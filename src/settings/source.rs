@@ -12,6 +12,8 @@ pub enum Source {
     Env(&'static str),
     /// The configuration file ([`super::Paths::config_file`]).
     File,
+    /// The profile in use ([`super::Settings::profile`]): its server, key or `production`.
+    Profile,
     Default,
 }
 
@@ -22,6 +24,7 @@ impl Source {
             Source::Flag(_) => "flag",
             Source::Env(_) => "env",
             Source::File => "file",
+            Source::Profile => "profile",
             Source::Default => "default",
         }
     }

@@ -49,6 +49,9 @@ pub async fn run(
         .with_cache_dir(conn.cache_dir.clone())
         .with_concurrency(settings.concurrency);
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
+    app.state_key = conn.client.state_key().to_string();
+    app.profile = settings.profile.clone();
+    app.write = settings.write && settings.profile.as_ref().is_some_and(|p| p.production);
     app.mouse = settings.mouse;
     app.demo = settings.demo;
     app.keys = settings.keys.clone();

@@ -171,7 +171,7 @@ impl Runtime {
         };
         let writer = DraftWriter::start(
             store.clone(),
-            self.client.host().to_string(),
+            self.client.state_key().to_string(),
             self.tx.clone(),
         );
         self.drafts = Some(Drafts {
@@ -483,7 +483,7 @@ impl Runtime {
                             store: Ok(store), ..
                         }) => ids
                             .into_iter()
-                            .filter(|id| store.waiting(self.client.host(), id))
+                            .filter(|id| store.waiting(self.client.state_key(), id))
                             .collect(),
                         _ => vec![],
                     };
@@ -528,7 +528,7 @@ impl Runtime {
                     if let Some(dir) = &self.state_dir {
                         let entry = HistoryEntry::new(
                             crate::state::now_rfc3339(),
-                            self.client.host(),
+                            self.client.state_key(),
                             &patch,
                             &before,
                             &after,
@@ -581,7 +581,7 @@ impl Runtime {
                 }
                 Effect::RecordWrite(r) => {
                     if let Some(dir) = &self.state_dir {
-                        let entry = r.entry(self.client.host());
+                        let entry = r.entry(self.client.state_key());
                         if let Err(e) = history::append(dir, &entry) {
                             let trouble = StateTrouble::DoneUnrecorded(e);
                             queue.extend(app.update(Msg::StateError(trouble)));
@@ -591,7 +591,7 @@ impl Runtime {
                 Effect::LoadHistory => {
                     // Small and local: read at once, like a draft.
                     let result = match &self.state_dir {
-                        Some(dir) => history::read_all_for_host(dir, self.client.host())
+                        Some(dir) => history::read_all_for_host(dir, self.client.state_key())
                             .map_err(|e| StateError::HistoryUnreadable(Arc::new(e))),
                         None => Err(StateError::NoHistoryDir),
                     };
@@ -730,7 +730,7 @@ impl Runtime {
                 // Each write is in the history as soon as it lands (a kill loses at most
                 // those in flight).
                 let mut options = batch::Options::new(self.concurrency)
-                    .recorded(self.state_dir.clone(), self.client.host())
+                    .recorded(self.state_dir.clone(), self.client.state_key())
                     .reverting(reverting);
                 options.policy = self.retry;
                 self.bulk_task = Some(tokio::spawn(async move {
@@ -779,7 +779,7 @@ impl Runtime {
         else {
             return vec![];
         };
-        let found = store.find(self.client.host(), workspace_id);
+        let found = store.find(self.client.state_key(), workspace_id);
         let mut effects = vec![];
         for line in found.moved_aside {
             effects.extend(app.update(Msg::DraftLoaded(Err(DraftNotice::MovedAside(line)))));

@@ -17,6 +17,7 @@ mod hostile_history;
 mod interrupt;
 mod key_policy;
 mod keys_create;
+mod profiles;
 mod read_only;
 mod revert_kind;
 mod review_language;

@@ -805,3 +805,72 @@ fn the_picker_shows_thirty_days_of_spend_once_read() {
     app.update(Msg::SpendLoaded(Err("403: no".into())));
     assert_has(&screen(&app, (120, 30)), "30d spend unknown");
 }
+
+/// A profile (product.md §14): the title names it in its colour at all times, with
+/// `READ-ONLY` under a production profile or `WRITE` once `--write` lifted it; at 60 columns
+/// the workspace's name gives way, never they.
+#[test]
+fn the_title_names_the_profile_in_its_colour_beside_read_only_or_write() {
+    use orws::config::ProfileColor;
+    use orws::settings::{ProfileInUse, Source};
+    let profiled = |read_only: bool| {
+        let mut app = form_on(production());
+        app.profile = Some(ProfileInUse {
+            name: "acme-prod".into(),
+            production: true,
+            color: Some(ProfileColor::Red),
+            from: Source::Flag("--profile"),
+        });
+        if read_only {
+            app.read_only = Some("the production profile acme-prod".into());
+        } else {
+            app.write = true;
+        }
+        app
+    };
+    let read_only = profiled(true);
+    for size in [(100, 30), (60, 20)] {
+        insta::assert_snapshot!(
+            format!("title_production_profile_{}x{}", size.0, size.1),
+            screen(&read_only, size)
+        );
+    }
+    let write = profiled(false);
+    for (size, cut) in [((100, 30), false), ((60, 20), true)] {
+        let text = screen(&write, size);
+        let title = text.lines().next().unwrap();
+        assert!(title.starts_with(" orws  acme-prod  · WRITE · "), "{title}");
+        assert_eq!(title.contains("(production)"), !cut, "{size:?}: {title}");
+    }
+    // The name is drawn on the profile's colour; without colours it is still set apart (bold).
+    let buf = buffer(&read_only, (100, 30), true);
+    let at = |x: u16| buf.cell((x, 0)).unwrap().clone();
+    assert_eq!(at(7).symbol(), "a");
+    assert_eq!(at(7).bg, Color::Red);
+    let plain = buffer(&read_only, (100, 30), false);
+    assert!(
+        plain
+            .cell((7, 0))
+            .unwrap()
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD)
+    );
+}
+
+/// Drafts are kept under the profile, not the host: two profiles on one server never offer
+/// each other's edits (product.md §15).
+#[test]
+fn a_profiles_drafts_are_kept_under_its_name() {
+    let mut app = edited_app();
+    app.state_key = "profile:acme-prod".into();
+    let drafts = app.drafts_now();
+    let (_, draft) = &drafts[0];
+    let draft = draft.as_ref().expect("the edits are drafted");
+    assert_eq!(draft.host, "profile:acme-prod");
+    let dir = tempfile::tempdir().unwrap();
+    orws::state::drafts::save(dir.path(), draft).unwrap();
+    assert!(
+        dir.path().join("drafts/profile_acme-prod").is_dir(),
+        "kept in the profile's own folder"
+    );
+}

@@ -23,15 +23,15 @@ impl App {
         if let Some(form) = &self.form {
             let id = form.workspace.id().to_string();
             let mut d = form
-                .draft(&self.host)
-                .unwrap_or_else(|| Draft::empty(&self.host, &id, form.workspace.to_json()));
+                .draft(&self.state_key)
+                .unwrap_or_else(|| Draft::empty(&self.state_key, &id, form.workspace.to_json()));
             d.tabs = self.tabs.drafts();
             out.push((id, (!d.is_empty()).then_some(d)));
         }
         if let Some(bulk) = self.bulk.as_ref().filter(|b| !b.from_history) {
             let id = bulk.draft_id();
             let d = (bulk.draft_edits() > 0)
-                .then(|| bulk.form.draft(&self.host))
+                .then(|| bulk.form.draft(&self.state_key))
                 .flatten()
                 .map(|mut d| {
                     d.workspace_id = id.clone();
@@ -40,11 +40,11 @@ impl App {
             out.push((id, d));
         }
         if let Some(create) = &self.create {
-            out.push((NEW_WORKSPACE.to_string(), create.draft(&self.host)));
+            out.push((NEW_WORKSPACE.to_string(), create.draft(&self.state_key)));
         }
         // A key's form (`new-key-<workspace>`, `key-<hash>`): never a secret, it has none.
         if let Some(form) = &self.tabs.keys.form {
-            out.push((form.draft_id(), form.draft(&self.host)));
+            out.push((form.draft_id(), form.draft(&self.state_key)));
         }
         out
     }

@@ -193,6 +193,12 @@ pub struct App {
     pub frame: usize,
     /// Where the form's workspace lives, shown in the title.
     pub host: String,
+    /// What drafts are kept under: the host, or the profile's `profile:NAME`.
+    pub state_key: String,
+    /// The profile in use: the title names it, in its colour, at all times.
+    pub profile: Option<crate::settings::ProfileInUse>,
+    /// `--write` lifted a production profile's read-only: the title says `WRITE`.
+    pub write: bool,
     /// Whether there is a picker to go back to.
     pub has_picker: bool,
     pub mouse: bool,
@@ -302,6 +308,9 @@ impl App {
             elapsed: Duration::ZERO,
             frame: 0,
             host: host.to_string(),
+            state_key: host.to_string(),
+            profile: None,
+            write: false,
             has_picker,
             mouse: false,
             demo: false,

@@ -29,14 +29,31 @@ fn hint(key: &'static str, what: &'static str) -> Hint {
     Hint(Cow::Borrowed(key), Cow::Borrowed(what))
 }
 
-/// `orws · host · Workspace (slug)`; `orws · READ-ONLY · host · …` under read-only (first, so
-/// a narrow terminal cuts the workspace name, never it).
+/// `orws · host · Workspace (slug)`; `orws · PROFILE · READ-ONLY · host · …` with a profile
+/// and under read-only (`WRITE` when `--write` lifted a production profile's read-only): first,
+/// so a narrow terminal cuts the workspace name, never them.
 pub fn title(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     buf.set_style(area, theme.title);
     let mut spans = vec![Span::styled(" orws", theme.title_accent)];
+    if let Some(profile) = &app.profile {
+        spans.push(Span::styled(" ", theme.title));
+        spans.push(Span::styled(
+            format!(" {} ", profile.name),
+            profile_style(profile.color, theme),
+        ));
+    }
     if app.read_only.is_some() {
         spans.push(Span::styled(" · ", theme.title));
         spans.push(Span::styled("READ-ONLY", theme.title.patch(theme.warning)));
+    } else if app.write {
+        spans.push(Span::styled(" · ", theme.title));
+        spans.push(Span::styled(
+            "WRITE",
+            theme
+                .title
+                .patch(theme.error)
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        ));
     }
     spans.push(Span::styled(" · ", theme.title));
     spans.push(Span::styled(app.host.as_str(), theme.title));
@@ -63,6 +80,41 @@ pub fn title(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled("✗ draft not saved", theme.error));
     }
     put(buf, area, 0, &Line::from(spans));
+}
+
+/// A profile's name as a badge in its colour (bold and not reversed when there are no
+/// colours, so it stands out of the reversed bar all the same).
+fn profile_style(color: Option<crate::config::ProfileColor>, theme: &Theme) -> Style {
+    use crate::config::ProfileColor as P;
+    use ratatui::style::{Color, Modifier};
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let Some(color) = color.filter(|_| theme.color) else {
+        return if theme.color {
+            theme.title_accent.add_modifier(Modifier::REVERSED)
+        } else {
+            bold
+        };
+    };
+    let (bg, dark_text) = match color {
+        P::Red => (Color::Red, false),
+        P::Green => (Color::Green, true),
+        P::Yellow => (Color::Yellow, true),
+        P::Blue => (Color::Blue, false),
+        P::Magenta => (Color::Magenta, false),
+        P::Cyan => (Color::Cyan, true),
+        P::White => (Color::White, true),
+        P::Gray => (Color::Gray, true),
+        // Perceived brightness decides the text's colour, so any colour stays readable.
+        P::Rgb(r, g, b) => (
+            Color::Rgb(r, g, b),
+            299 * r as u32 + 587 * g as u32 + 114 * b as u32 > 128_000,
+        ),
+    };
+    bold.bg(bg).fg(if dark_text {
+        Color::Black
+    } else {
+        Color::White
+    })
 }
 
 /// Rows the status message takes at this width (0 without one).
