@@ -24,6 +24,36 @@ pub struct Key {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Key {
+    /// A usage window `GET /keys` gives (`usage_daily`, `usage_weekly`, `usage_monthly`), in
+    /// USD; `None` when the server did not send it.
+    pub fn usage_in(&self, window: UsageWindow) -> Option<f64> {
+        self.extra
+            .get(window.field())
+            .and_then(serde_json::Value::as_f64)
+    }
+}
+
+/// The usage windows of a key, UTC (the day, the week from Monday, the month).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageWindow {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl UsageWindow {
+    pub const ALL: [UsageWindow; 3] = [Self::Daily, Self::Weekly, Self::Monthly];
+
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Daily => "usage_daily",
+            Self::Weekly => "usage_weekly",
+            Self::Monthly => "usage_monthly",
+        }
+    }
+}
+
 /// `PATCH /keys/{hash}`: what orws changes on a key. `None` fields are not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct KeyPatch {

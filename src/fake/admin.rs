@@ -176,6 +176,8 @@ fn complete_key(mut key: Value) -> Value {
     if let Value::Object(map) = &mut key {
         let usage = map.get("usage").cloned().unwrap_or(json!(0));
         let limit = map.get("limit").cloned().unwrap_or(Value::Null);
+        // The windows are shares of the lifetime usage: deterministic, and each within the next.
+        let share = |f: f64| json!((usage.as_f64().unwrap_or(0.0) * f * 100.0).round() / 100.0);
         let remaining = match (limit.as_f64(), usage.as_f64()) {
             (Some(l), Some(u)) => json!((l - u).max(0.0)),
             _ => Value::Null,
@@ -188,9 +190,9 @@ fn complete_key(mut key: Value) -> Value {
             ("limit_reset", Value::Null),
             ("include_byok_in_limit", json!(false)),
             ("usage", usage.clone()),
-            ("usage_daily", json!(0)),
-            ("usage_weekly", json!(0)),
-            ("usage_monthly", usage),
+            ("usage_daily", share(0.04)),
+            ("usage_weekly", share(0.21)),
+            ("usage_monthly", share(0.68)),
             ("byok_usage", json!(0)),
             ("byok_usage_daily", json!(0)),
             ("byok_usage_weekly", json!(0)),

@@ -647,9 +647,28 @@ fn the_tab_shows_spend_and_forecast_against_each_limit() {
         row("2026-12-07", 10.0),
         row("2026-12-08", 20.0),
     ];
+    // Per key, the windows GET /keys gives: the month's biggest spenders first, six keys of
+    // which five are listed, a name that would move the cursor escaped.
+    let key = |name: &str, month: f64, limit: serde_json::Value| {
+        serde_json::from_value::<orws::admin::keys::Key>(serde_json::json!({
+            "hash": format!("h-{name}"), "name": name, "workspace_id": PRODUCTION,
+            "usage": month * 3.0, "limit": limit, "limit_reset": "monthly",
+            "usage_daily": month / 20.0, "usage_weekly": month / 4.0, "usage_monthly": month,
+        }))
+        .unwrap()
+    };
+    let keys = vec![
+        key("small", 1.0, serde_json::Value::Null),
+        key("Production API", 31.0, serde_json::json!(50)),
+        key("ci\u{1b}[2Jbot", 12.5, serde_json::Value::Null),
+        key("a", 0.5, serde_json::Value::Null),
+        key("b", 0.25, serde_json::Value::Null),
+        key("c", 0.0, serde_json::Value::Null),
+    ];
     app.update(Msg::Budgets(BudgetsMsg::Spend(Ok(SpendRead {
         rows,
         today: parse_date("2026-12-09").unwrap(),
+        keys: Ok(keys),
     }))));
     press(&mut app, KeyCode::Down);
     let text = crate::support::tui_app::draw(&app, 100, 30);
@@ -660,6 +679,15 @@ fn the_tab_shows_spend_and_forecast_against_each_limit() {
     assert_has(&text, "$70.00 → $271.25");
     assert_has(&text, "today not reported");
     assert_has(&text, "in 2 completed day(s)");
+    assert_has(
+        &text,
+        "  Production API             $1.55     $7.75    $31.00   limit $50.00 monthly",
+    );
+    assert_has(&text, "ci\\x1b[2Jbot");
+    assert_has(&text, "… 1 more on the Keys tab (4)");
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap();
+    assert!(at("Production API") < at("ci\\x1b") && at("ci\\x1b") < at("  small"));
     insta::assert_snapshot!("budgets_spend_100x30", text);
     insta::assert_snapshot!(
         "budgets_spend_60x20",

@@ -101,11 +101,13 @@ pub enum BudgetsEffect {
     LoadSpend,
 }
 
-/// The workspace's spend as read: its `/activity` rows and the server's today (UTC).
+/// The workspace's spend as read: its `/activity` rows and the server's today (UTC), and its
+/// keys' own usage windows as `GET /keys` gives them (or why they could not be read).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpendRead {
     pub rows: Vec<crate::admin::spend::ActivityRow>,
     pub today: time::Date,
+    pub keys: Result<Vec<crate::admin::keys::Key>, String>,
 }
 
 /// What the host reports back.

@@ -75,9 +75,12 @@ pub async fn run(
                 workspace_id: Some(workspace.to_string()),
                 api_key_hash: None,
             };
-            let read = client.activity(&q).await.map(|rows| super::SpendRead {
+            let keys = crate::admin::keys::KeyQuery::all_in(workspace);
+            let (activity, keys) = tokio::join!(client.activity(&q), client.list_keys(&keys));
+            let read = activity.map(|rows| super::SpendRead {
                 rows,
                 today: client.server_time(time::OffsetDateTime::now_utc()).date(),
+                keys: keys.map_err(|e| e.to_string()),
             });
             Some(BudgetsMsg::Spend(read.map_err(|e| e.to_string())))
         }

@@ -8,6 +8,7 @@ use crate::tui::screens::{line_edit, tab_write};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 /// `read_only`: where read-only came from, said on the Review in place of "Enter sends".
@@ -74,7 +75,7 @@ pub fn lines_at(
                     out.push(Line::styled(format!("Spend unknown: {why}"), theme.warning))
                 }
                 None => out.push(Line::styled("Reading the spend…", theme.dim)),
-                Some(Ok(_)) => {}
+                Some(Ok(read)) => key_usage(read, width, theme, &mut out),
             }
             for rule in s.rules() {
                 out.push(Line::styled(format!("✗ {rule}"), theme.error));
@@ -200,6 +201,75 @@ fn spend_cell(s: &BudgetsState, row: usize, narrow: bool) -> String {
         }
     }
     cell
+}
+
+/// The most keys listed under the limits (on a narrow terminal fewer, so the focused limit's
+/// detail stays in sight); the Keys tab (4) lists every one.
+const KEYS_SHOWN: usize = 5;
+const KEYS_SHOWN_NARROW: usize = 2;
+
+/// Each key's own usage windows as `GET /keys` gives them (UTC day, week from Monday, month),
+/// the biggest spenders of the month first; narrow: one compact line per key.
+fn key_usage(read: &super::SpendRead, width: usize, theme: &Theme, out: &mut Vec<Line<'static>>) {
+    use crate::admin::keys::UsageWindow;
+    let keys = match &read.keys {
+        Err(why) => {
+            out.push(Line::styled(
+                format!("Keys' usage unknown: {why}"),
+                theme.warning,
+            ));
+            return;
+        }
+        Ok(keys) if keys.is_empty() => return,
+        Ok(keys) => keys,
+    };
+    let usd = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("${v:.2}"));
+    let month = |k: &crate::admin::keys::Key| k.usage_in(UsageWindow::Monthly).unwrap_or(0.0);
+    let mut sorted: Vec<&crate::admin::keys::Key> = keys.iter().collect();
+    sorted.sort_by(|a, b| month(b).total_cmp(&month(a)).then(a.name.cmp(&b.name)));
+    out.push(Line::default());
+    out.push(Line::styled(
+        "Keys: usage today · this week · this month (UTC)",
+        theme.heading,
+    ));
+    let name_width = if width < 80 { 14 } else { 22 };
+    let shown = if width < 80 {
+        KEYS_SHOWN_NARROW
+    } else {
+        KEYS_SHOWN
+    };
+    for key in sorted.iter().take(shown) {
+        let name = crate::text::escape(&key.name).into_owned();
+        let name = crate::tui::view::text::truncate(&name, name_width);
+        let [d, w, m] = UsageWindow::ALL.map(|win| usd(key.usage_in(win)));
+        let mut cells = if width < 80 {
+            format!("  {name:<name_width$} {d} · {w} · {m}")
+        } else {
+            format!("  {name:<name_width$} {d:>9} {w:>9} {m:>9}")
+        };
+        if width >= 80
+            && let Some(limit) = key.limit
+        {
+            let reset = key
+                .extra
+                .get("limit_reset")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("lifetime");
+            cells.push_str(&format!("   limit ${limit:.2} {reset}"));
+        }
+        let style = if key.disabled {
+            theme.dim
+        } else {
+            Style::default()
+        };
+        out.push(Line::styled(cells, style));
+    }
+    if sorted.len() > shown {
+        out.push(Line::styled(
+            format!("  … {} more on the Keys tab (4)", sorted.len() - shown),
+            theme.dim,
+        ));
+    }
 }
 
 /// The spend of the focused interval in words, for the detail panel.
