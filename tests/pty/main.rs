@@ -7,5 +7,6 @@ mod basics;
 mod bulk;
 mod guardrails;
 mod keys;
+mod profiles;
 mod signals;
 mod tabs;
