@@ -48,6 +48,7 @@ pub async fn connect(
         let server = crate::fake::start(config)
             .await
             .map_err(|e| RunError::api(format!("cannot start the demo server: {e}")))?;
+        crate::startup::mark("demo_fake");
         (server.url(), ApiKey::new("orws-demo"), Some(server))
     } else {
         if let Some(problem) = &settings.key_error {
@@ -71,6 +72,7 @@ pub async fn connect(
     config.read_only = settings.read_only_from();
     config.state_key = settings.profile.as_ref().map(|p| p.state_key());
     let mut client = Client::new(config)?;
+    crate::startup::mark("client");
     if let Some(hook) = on_retry {
         client = client.with_retry_hook(hook);
     }

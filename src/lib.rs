@@ -20,6 +20,7 @@ pub mod revert;
 pub mod say;
 pub mod settings;
 pub mod shell;
+pub mod startup;
 pub mod state;
 pub mod submit;
 pub mod text;

@@ -10,7 +10,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    orws::startup::begin();
     let cli = Cli::parse_from(orws::cli::args::audit_csv(std::env::args_os()));
+    orws::startup::mark("args");
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A signal's end is told by the code alone (130 for SIGINT …), as a shell's is.
@@ -39,6 +41,7 @@ fn run(cli: Cli) -> Result<(), RunError> {
         .enable_all()
         .build()
         .map_err(|e| RunError::api(format!("cannot start the async runtime: {e}")))?;
+    orws::startup::mark("runtime");
     match cli.command {
         Some(command) => {
             let out = runtime.block_on(orws::cli::run(command, &cli.global, env))?;
@@ -52,9 +55,11 @@ fn run(cli: Cli) -> Result<(), RunError> {
                 std::io::stdout().is_terminal(),
             )?;
             let settings = Settings::resolve(&cli.global, env)?;
+            orws::startup::mark("settings");
             runtime.block_on(async {
                 // Connect first: a missing key or a bad URL is reported before the screen changes.
                 let conn = orws::connection::connect(&settings, None).await?;
+                orws::startup::mark("connect");
                 orws::tui::run(settings, conn, cli.workspace).await
             })
         }

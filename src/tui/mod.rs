@@ -61,6 +61,7 @@ pub async fn run(
     let mut host =
         terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
             .map_err(|e| RunError::Terminal(format!("cannot use the terminal: {e}")))?;
+    crate::startup::mark("terminal");
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
     let signal = host.stopped_by();
     drop(host);

@@ -203,13 +203,16 @@ impl Runtime {
                 return Ok(());
             }
             // Skip the frame when more messages or keys are already queued: they change it again.
-            if self.rx.is_empty()
-                && !host.input_pending().await
-                && let Err(e) = draw(host, app, theme)
-            {
-                // A terminal gone (EIO on a hung-up pty) still leaves the draft on disk.
-                self.finish(app);
-                return Err(e);
+            if self.rx.is_empty() && !host.input_pending().await {
+                if let Err(e) = draw(host, app, theme) {
+                    // A terminal gone (EIO on a hung-up pty) still leaves the draft on disk.
+                    self.finish(app);
+                    return Err(e);
+                }
+                crate::startup::mark("first_frame");
+                if matches!(app.screen, crate::tui::route::Screen::Form) {
+                    crate::startup::first_form_drawn();
+                }
             }
             let busy = app.is_busy();
             if busy && busy_since.is_none() {
@@ -447,6 +450,7 @@ impl Runtime {
                     let (client, tx) = (self.client.clone(), self.tx.clone());
                     tokio::spawn(async move {
                         let result = client.get(&target).await;
+                        crate::startup::mark("get");
                         let _ = tx.send(Msg::WorkspaceLoaded { target, result });
                     });
                 }
