@@ -104,7 +104,10 @@ pub async fn connect(
 /// runs; the ones left by demos killed earlier are removed first.
 fn demo_dir() -> Result<DemoDir, RunError> {
     let tmp = std::env::temp_dir();
-    remove_stale_demo_dirs(&tmp);
+    // Off the first frame's path: scanning the temp dir can take a while, and it races with
+    // nothing (a demo dir without its lock file is never removed, and ours is locked first).
+    let scan = tmp.clone();
+    std::thread::spawn(move || remove_stale_demo_dirs(&scan));
     let dir = tempfile::Builder::new()
         .prefix(DEMO_PREFIX)
         .tempdir_in(&tmp)
