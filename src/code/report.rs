@@ -71,6 +71,15 @@ fn field_json(f: &FieldDrift) -> Value {
     out
 }
 
+/// [`xml_escape`] for an attribute value: tab, newline and carriage return as character
+/// references too (a parser would turn them into spaces).
+pub fn xml_attr(s: &str) -> String {
+    xml_escape(s)
+        .replace('\t', "&#9;")
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+}
+
 /// Text fit for XML 1.0 content and attribute values: the five special characters as
 /// entities; tab, newline and carriage return kept; any other control character (XML cannot
 /// hold C0 ones) and the bidi controls made visible as the terminal's escape does (`\x1b`).
@@ -123,7 +132,7 @@ fn field_lines(r: &Resource) -> Vec<String> {
 }
 
 /// The JUnit report: one `<testcase>` per resource, named `KIND LABEL (ID)`; a drifted one has
-/// a `<failure>` whose message names the fields and whose text has each field's values.
+/// a `<failure>` whose message (and text, a line per field) names each field and its values.
 pub fn junit(drift: &Drift) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let (tests, failures) = (drift.resources.len(), drift.drifted_count());
@@ -134,24 +143,24 @@ pub fn junit(drift: &Drift) -> String {
         "  <testsuite name=\"orws drift\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
     ));
     for r in &drift.resources {
-        let name = xml_escape(&format!("{} ({})", r.label, r.id));
-        let class = xml_escape(r.kind.as_str());
+        let name = xml_attr(&format!("{} ({})", r.label, r.id));
+        let class = xml_attr(r.kind.as_str());
         if !r.drifted() {
             out.push_str(&format!(
                 "    <testcase classname=\"{class}\" name=\"{name}\"/>\n"
             ));
             continue;
         }
+        let lines = field_lines(r);
         let message = if r.absent {
-            "absent on the server".to_string()
+            format!("absent on the server: {}", lines.join("; "))
         } else {
-            let names: Vec<&str> = r.fields.iter().map(|f| f.field.as_str()).collect();
-            format!("drifted: {}", names.join(", "))
+            format!("drifted: {}", lines.join("; "))
         };
         out.push_str(&format!(
             "    <testcase classname=\"{class}\" name=\"{name}\">\n      <failure message=\"{}\" type=\"drift\">{}</failure>\n    </testcase>\n",
-            xml_escape(&message),
-            xml_escape(&field_lines(r).join("\n")),
+            xml_attr(&message),
+            xml_escape(&lines.join("\n")),
         ));
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
@@ -308,10 +317,16 @@ mod tests {
         assert_eq!(x.matches("</failure>").count(), 2, "{x}");
         assert!(x.contains("tests=\"3\" failures=\"2\""), "{x}");
         assert!(x.contains("name=\"dev (b)\"/>"), "{x}");
-        assert!(x.contains("message=\"drifted: description\""), "{x}");
-        assert!(x.contains("message=\"absent on the server\""), "{x}");
+        assert!(x.contains("message=\"drifted: description: file new | one&#10;line2 &lt;/failure&gt;, server null"), "{x}");
+        assert!(
+            x.contains("message=\"absent on the server: name: file G, server absent\""),
+            "{x}"
+        );
         assert!(x.contains("name: file G, server absent"), "{x}");
-        assert!(x.contains("prod|&lt;b&gt;&amp;&quot;x&apos;"), "{x}");
+        assert!(
+            x.contains("prod|&lt;b&gt;&amp;&quot;x&apos;&#10;[l]"),
+            "{x}"
+        );
         assert!(x.contains("\\x1b[2J"), "{x}");
         assert!(!x.contains('\u{1b}'));
         assert!(x.contains("line2 &lt;/failure&gt;"), "{x}");

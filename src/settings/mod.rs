@@ -81,6 +81,8 @@ pub struct Settings {
     pub mouse: bool,
     /// Every write is refused (exit 2).
     pub read_only: bool,
+    /// The config file's `policy` (`--policy` wins, in the commands that take it).
+    pub policy: Option<PathBuf>,
     /// The editor command from `VISUAL`, `EDITOR` or the config file; `None` means
     /// [`DEFAULT_EDITOR`] (see [`Settings::editor_command`]).
     pub editor: Option<String>,
@@ -109,6 +111,7 @@ impl Default for Settings {
             output: Output::Table,
             mouse: false,
             read_only: false,
+            policy: None,
             editor: None,
             theme: ThemeName::Dark,
             keys: KeyBindings::default(),
@@ -306,6 +309,7 @@ impl Settings {
             output,
             mouse,
             read_only,
+            policy: file.policy.clone(),
             editor,
             theme,
             keys: file.bindings,

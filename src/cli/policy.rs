@@ -1,0 +1,205 @@
+//! `--policy FILE` (or config `policy`) and `--policy-input PATH` on `plan`, `apply` and
+//! `drift` (product.md §13): the file is read and checked before any request (a bad one is
+//! exit 2 with its line); after the plan, what the rules need beyond it is read from the
+//! server, the pure engine (`code::policy`) judges the planned end state and the change, a
+//! warn is said on stderr, and a deny is exit 5 before any write.
+
+use super::args::PolicyFlags;
+use crate::admin::keys::KeyQuery;
+use crate::code::Plan;
+use crate::code::policy::{self, GuardrailState, KeyState, Needs, Observed, Policy, Violation};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::say::say;
+use crate::settings::Settings;
+use crate::text::escape;
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// Larger policy files are refused (a policy is a few dozen rules).
+const MAX_POLICY_BYTES: u64 = 1024 * 1024;
+
+/// What a command was asked to judge and write.
+#[derive(Debug, Clone, Default)]
+pub struct Judge {
+    pub policy: Option<Policy>,
+    pub input_path: Option<PathBuf>,
+}
+
+impl Judge {
+    fn wanted(&self) -> bool {
+        self.policy.is_some() || self.input_path.is_some()
+    }
+}
+
+/// Reads `--policy` (else the config's `policy`); an unreadable file or a bad rule is exit 2
+/// naming the file and line. Before any request.
+pub fn load(flags: &PolicyFlags, settings: &Settings) -> Result<Judge, RunError> {
+    let path = flags.policy.clone().or_else(|| settings.policy.clone());
+    let policy = match path {
+        None => None,
+        Some(path) => {
+            let name = escape(&path.display().to_string()).into_owned();
+            let size = std::fs::metadata(&path)
+                .map_err(|e| RunError::usage(format!("cannot read the policy {name}: {e}")))?
+                .len();
+            if size > MAX_POLICY_BYTES {
+                return Err(RunError::usage(format!(
+                    "the policy {name} is {size} bytes; the limit is {MAX_POLICY_BYTES}"
+                )));
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| RunError::usage(format!("cannot read the policy {name}: {e}")))?;
+            let policy = policy::parse(&text).map_err(|e| {
+                RunError::usage(match e.line {
+                    Some(l) => format!("{name}:{l}: {}; nothing was sent", e.message),
+                    None => format!("{name}: {}; nothing was sent", e.message),
+                })
+            })?;
+            Some(policy)
+        }
+    };
+    Ok(Judge {
+        policy,
+        input_path: flags.policy_input.clone(),
+    })
+}
+
+/// Judges `plan` (every workspace it manages when `all`, else those it changes): reads what
+/// the rules need, writes the policy input when asked, says each broken rule on stderr.
+/// Returns the violations; [`verdict`] turns a deny into exit 5.
+pub async fn judge(
+    conn: &Connection,
+    judge: &Judge,
+    plan: &Plan,
+    command: &str,
+    all: bool,
+) -> Result<Vec<Violation>, RunError> {
+    if !judge.wanted() {
+        return Ok(Vec::new());
+    }
+    // The input written for OPA carries everything; the built-in rules read only what they need.
+    let needs = match (&judge.input_path, &judge.policy) {
+        (Some(_), _) => Needs::ALL,
+        (None, Some(p)) => p.needs(),
+        (None, None) => Needs::default(),
+    };
+    let observed = observe(conn, plan, all, needs).await?;
+    let input = policy::input(plan, command, all, &observed);
+    if let Some(path) = &judge.input_path {
+        let text = super::output::json_pretty(
+            &serde_json::to_value(&input).expect("the policy input is JSON"),
+        );
+        super::export::write_private(path, &text)?;
+        say(&format!(
+            "wrote the policy input to {}",
+            escape(&path.display().to_string())
+        ));
+    }
+    let Some(policy) = &judge.policy else {
+        return Ok(Vec::new());
+    };
+    let violations = policy::evaluate(policy, &input);
+    for v in &violations {
+        say(&format!("policy {}", escape(&v.to_string())));
+    }
+    Ok(violations)
+}
+
+/// Exit 5 when any violation is a deny (each was said by [`judge`]).
+pub fn verdict(violations: &[Violation]) -> Result<(), RunError> {
+    let denies = violations
+        .iter()
+        .filter(|v| v.level == policy::Level::Deny)
+        .count();
+    if denies == 0 {
+        return Ok(());
+    }
+    Err(RunError::Policy(format!(
+        "the policy denies the change ({denies} rule{} broken); nothing was written",
+        if denies == 1 { "" } else { "s" }
+    )))
+}
+
+/// Reads, for each workspace judged, what `needs` asks: keys, budgets, the default and named
+/// guardrails, members. One workspace after another.
+async fn observe(
+    conn: &Connection,
+    plan: &Plan,
+    all: bool,
+    needs: Needs,
+) -> Result<Observed, RunError> {
+    let mut seen = Observed::default();
+    if !needs.any() {
+        return Ok(seen);
+    }
+    let client = &conn.client;
+    for w in plan
+        .workspaces
+        .iter()
+        .filter(|w| all || !w.changes.is_empty())
+    {
+        let id = w.id.as_str();
+        if needs.keys {
+            for k in client.list_keys(&KeyQuery::all_in(id)).await? {
+                seen.keys.push(KeyState {
+                    limit_reset: k
+                        .extra
+                        .get("limit_reset")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    hash: k.hash,
+                    workspace_id: k.workspace_id,
+                    name: k.name,
+                    limit: k.limit,
+                    expires_at: k.expires_at,
+                    disabled: k.disabled,
+                });
+            }
+        }
+        if needs.budgets {
+            let b = client.get_budgets(id).await?;
+            seen.budgets.insert(id.to_string(), b.limits.to_map());
+        }
+        if needs.members {
+            let m = client.list_members(id).await?;
+            seen.members
+                .insert(id.to_string(), m.into_iter().map(|m| m.user_id).collect());
+        }
+        if needs.guardrails {
+            let default = w
+                .base
+                .get("default_guardrail_id")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            let fields = match &default {
+                Some(g) => client
+                    .get_guardrail(g)
+                    .await?
+                    .map_or(Value::Null, Value::Object),
+                None => Value::Null,
+            };
+            seen.guardrail.insert(id.to_string(), fields);
+            for g in client.list_guardrails(id).await? {
+                let gid = g
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                if Some(&gid) == default.as_ref() || seen.guardrails.iter().any(|s| s.id == gid) {
+                    continue;
+                }
+                seen.guardrails.push(GuardrailState {
+                    workspace_id: g
+                        .get("workspace_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    id: gid,
+                    fields: g,
+                });
+            }
+        }
+    }
+    Ok(seen)
+}
