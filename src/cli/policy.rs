@@ -121,6 +121,17 @@ pub fn verdict(violations: &[Violation]) -> Result<(), RunError> {
     )))
 }
 
+/// A read the server refuses for this account or workspace (budgets are an Enterprise-plan
+/// feature; members of the default workspace) is left out of the input ("not read"), which
+/// a rule that needs it reports; any other failure ends the run.
+fn readable<T>(r: Result<T, crate::api::ApiError>) -> Result<Option<T>, RunError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(crate::api::ApiError::Forbidden { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Reads, for each workspace judged, what `needs` asks: keys, budgets, the default and named
 /// guardrails, members. One workspace after another.
 async fn observe(
@@ -157,12 +168,14 @@ async fn observe(
                 });
             }
         }
-        if needs.budgets {
-            let b = client.get_budgets(id).await?;
+        if needs.budgets
+            && let Some(b) = readable(client.get_budgets(id).await)?
+        {
             seen.budgets.insert(id.to_string(), b.limits.to_map());
         }
-        if needs.members {
-            let m = client.list_members(id).await?;
+        if needs.members
+            && let Some(m) = readable(client.list_members(id).await)?
+        {
             seen.members
                 .insert(id.to_string(), m.into_iter().map(|m| m.user_id).collect());
         }

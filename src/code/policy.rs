@@ -582,7 +582,7 @@ pub fn evaluate(policy: &Policy, input: &Input) -> Vec<Violation> {
             Check::RequireBudgets(intervals) => {
                 for w in input.workspaces.iter().filter(|w| in_scope(Some(&w.id))) {
                     let Some(budgets) = &w.budgets else {
-                        say(ws_subject(w), "its budgets were not read".into());
+                        say(ws_subject(w), "its budgets could not be read".into());
                         continue;
                     };
                     let missing: Vec<&str> = intervals
