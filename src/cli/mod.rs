@@ -87,6 +87,13 @@ async fn run_command(
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String, RunError> {
     let resolve = || Settings::resolve(flags, &env);
+    // `changes.forbid` of the config's policy, at the one entry of every CLI write. A config
+    // that cannot be read is said by the command itself, in its own order.
+    if policy::write_of(&command).is_some()
+        && let Ok(settings) = resolve()
+    {
+        policy::forbid(&command, &settings).await?;
+    }
     match command {
         Command::Completions { shell } => Ok(completions(shell)),
         Command::Man => man_page(),

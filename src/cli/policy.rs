@@ -216,3 +216,215 @@ async fn observe(
     }
     Ok(seen)
 }
+
+/// What a CLI write acts on, for a rule's `workspaces` glob.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A workspace by uuid or slug.
+    Workspace(String),
+    /// A workspace about to be created, by the slug it will have.
+    NewSlug(String),
+    Key(String),
+    /// A named guardrail by id.
+    Guardrail(String),
+}
+
+/// The write kind (one of `code::policy::WRITE_KINDS`) and target of a CLI write command;
+/// `None` for a read, a dry run (it writes nothing), `apply` (judged on its plan) and
+/// `revert` (its kind is the history entry's).
+pub fn write_of(command: &super::Command) -> Option<(&'static str, Target)> {
+    use super::args::{GuardrailCommand as G, GuardrailsCommand as Gs};
+    use super::{BudgetsCommand as B, Command as C, KeysCommand as K, MembersCommand as M};
+    let ws = |w: &String| Target::Workspace(w.clone());
+    let (kind, target, dry) = match command {
+        C::Patch(a) => ("workspaces.patch", ws(&a.workspace), a.dry_run),
+        C::Create(a) => {
+            let slug = a
+                .set
+                .iter()
+                .filter_map(|s| s.strip_prefix("slug="))
+                .chain(a.set_json.iter().filter_map(|s| s.strip_prefix("slug=")))
+                .map(|s| s.trim_matches('"').to_string())
+                .next_back()
+                .unwrap_or_default();
+            ("create", Target::NewSlug(slug), a.write.dry_run)
+        }
+        C::Delete(a) => ("delete", ws(&a.workspace), a.write.dry_run),
+        C::Members(M::Add {
+            workspace, write, ..
+        }) => ("members.add", ws(workspace), write.dry_run),
+        C::Members(M::Remove {
+            workspace, write, ..
+        }) => ("members.remove", ws(workspace), write.dry_run),
+        C::Keys(K::Move { hash, write, .. }) => {
+            ("keys.move", Target::Key(hash.clone()), write.dry_run)
+        }
+        C::Keys(K::Disable { hash, write }) => {
+            ("keys.disable", Target::Key(hash.clone()), write.dry_run)
+        }
+        C::Keys(K::Enable { hash, write }) => {
+            ("keys.enable", Target::Key(hash.clone()), write.dry_run)
+        }
+        C::Keys(K::Delete { hash, write, .. }) => {
+            ("keys.delete", Target::Key(hash.clone()), write.dry_run)
+        }
+        C::Keys(K::Edit { hash, write, .. }) => {
+            ("keys.edit", Target::Key(hash.clone()), write.dry_run)
+        }
+        C::Keys(K::Create(a)) => ("keys.create", ws(&a.workspace), a.write.dry_run),
+        C::Budgets(B::Set(a)) => ("budgets.set", ws(&a.workspace), a.write.dry_run),
+        C::Budgets(B::Delete {
+            workspace, write, ..
+        }) => ("budgets.delete", ws(workspace), write.dry_run),
+        C::Guardrail(G::Patch {
+            workspace, write, ..
+        }) => ("guardrail.patch", ws(workspace), write.dry_run),
+        C::Guardrails(Gs::Create {
+            workspace, write, ..
+        }) => ("guardrails.create", ws(workspace), write.dry_run),
+        C::Guardrails(Gs::Patch { id, write, .. }) => (
+            "guardrails.patch",
+            Target::Guardrail(id.clone()),
+            write.dry_run,
+        ),
+        C::Guardrails(Gs::Delete { id, write, .. }) => (
+            "guardrails.delete",
+            Target::Guardrail(id.clone()),
+            write.dry_run,
+        ),
+        C::Guardrails(Gs::Assign { id, write, .. }) => (
+            "guardrails.assign",
+            Target::Guardrail(id.clone()),
+            write.dry_run,
+        ),
+        C::Guardrails(Gs::Unassign { id, write, .. }) => (
+            "guardrails.unassign",
+            Target::Guardrail(id.clone()),
+            write.dry_run,
+        ),
+        _ => return None,
+    };
+    (!dry).then_some((kind, target))
+}
+
+/// `changes.forbid` at the CLI's one write entry (product.md §15 "Policy"): the config's
+/// policy judged on the one change a write command makes, before anything is written (exit
+/// 5 for a deny, a warn said). A rule with a `workspaces` glob needs the target's slug: read
+/// from the server (a key's or a guardrail's workspace) only then.
+pub async fn forbid(command: &super::Command, settings: &Settings) -> Result<(), RunError> {
+    let Some((kind, target)) = write_of(command) else {
+        return Ok(());
+    };
+    // Under read-only the write is refused anyway, naming why.
+    if settings.read_only {
+        return Ok(());
+    }
+    let Judge {
+        policy: Some(policy),
+        ..
+    } = load(&PolicyFlags::default(), settings)?
+    else {
+        return Ok(());
+    };
+    let rules: Vec<policy::Rule> = policy
+        .rules
+        .into_iter()
+        .filter(
+            |r| matches!(&r.check, policy::Check::ChangesForbid(k) if k.iter().any(|k| k == kind)),
+        )
+        .collect();
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let (id, workspace) = if rules.iter().any(|r| r.workspaces.is_some()) {
+        let conn = super::connected(settings).await?;
+        resolve(&conn, &target).await?
+    } else {
+        (target_id(&target), None)
+    };
+    let input = policy::Input {
+        schema: policy::INPUT_SCHEMA.into(),
+        command: kind.into(),
+        workspaces: workspace
+            .iter()
+            .map(|(wid, slug)| policy::WorkspaceState {
+                id: wid.clone(),
+                slug: slug.clone(),
+                server_slug: None,
+                fields: serde_json::Map::new(),
+                budgets: None,
+                members: None,
+                guardrail: None,
+            })
+            .collect(),
+        keys: Vec::new(),
+        guardrails: Vec::new(),
+        changes: vec![policy::Change {
+            kind: kind.into(),
+            resource: match target {
+                Target::Key(_) => "key",
+                Target::Guardrail(_) => "named_guardrail",
+                Target::Workspace(_) | Target::NewSlug(_) => "workspace",
+            }
+            .into(),
+            id,
+            // A target of unknown workspace (account-wide) is judged by every rule.
+            workspace_id: workspace.map(|(wid, _)| wid),
+            field: None,
+            from: None,
+            to: None,
+        }],
+    };
+    let violations = policy::evaluate(&Policy { rules }, &input);
+    for v in &violations {
+        say(&format!("policy {}", escape(&v.to_string())));
+    }
+    verdict(&violations)
+}
+
+fn target_id(target: &Target) -> String {
+    match target {
+        Target::Workspace(s) | Target::NewSlug(s) | Target::Key(s) | Target::Guardrail(s) => {
+            s.clone()
+        }
+    }
+}
+
+/// The target's id, and its workspace's (uuid, slug) when it has one.
+async fn resolve(
+    conn: &Connection,
+    target: &Target,
+) -> Result<(String, Option<(String, String)>), RunError> {
+    let client = &conn.client;
+    let workspace = |id: String| async move {
+        let w = client.get(&id).await?;
+        Ok::<_, RunError>(Some((w.id().to_string(), w.slug().to_string())))
+    };
+    Ok(match target {
+        Target::Workspace(w) => {
+            let found = workspace(w.clone()).await?;
+            let id = found.as_ref().map_or(w.clone(), |(id, _)| id.clone());
+            (id, found)
+        }
+        // Not on the server yet: the slug it will have is its scope.
+        Target::NewSlug(slug) => (slug.clone(), Some((slug.clone(), slug.clone()))),
+        Target::Key(hash) => {
+            let key = client
+                .get_key(hash)
+                .await?
+                .ok_or_else(|| RunError::usage(format!("no key {}", escape(hash))))?;
+            (hash.clone(), workspace(key.workspace_id).await?)
+        }
+        Target::Guardrail(id) => {
+            let g = client.get_named_guardrail(id).await?;
+            let ws = g
+                .get("workspace_id")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            match ws {
+                Some(w) => (id.clone(), workspace(w).await?),
+                None => (id.clone(), None),
+            }
+        }
+    })
+}

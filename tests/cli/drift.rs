@@ -353,3 +353,50 @@ fn the_policy_input_validates_against_its_schema() {
         .collect();
     assert_eq!(kinds, orws::code::policy::WRITE_KINDS);
 }
+
+/// `changes.forbid` reaches the CLI's own writes: checked once at their entry, before any
+/// write (exit 5), scoped by the target's slug (a key's: its workspace's).
+#[test]
+fn changes_forbid_stops_cli_writes_before_any_write() {
+    let server = fake();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/orws");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "policy = \"rules.toml\"\n").unwrap();
+    std::fs::write(
+        config.join("rules.toml"),
+        "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"keys.disable\", \"workspaces.patch\"]\nworkspaces = \"stag*\"\n\n\
+         [[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"budgets.delete\"]\nlevel = \"warn\"\n",
+    )
+    .unwrap();
+    let r = orws_at(home.path(), &server, &["keys", "disable", STAGING_KEY]);
+    assert_eq!(r.code, 5, "{r:?}");
+    assert_has(
+        &r.stderr,
+        &format!(
+            "policy deny: changes.forbid (rule at line 1): workspace staging ({STAGING_ID}): keys.disable is forbidden"
+        ),
+    );
+    let r = orws_at(
+        home.path(),
+        &server,
+        &["patch", STAGING_ID, "--set", "name=X"],
+    );
+    assert_eq!(r.code, 5, "{r:?}");
+    assert!(writes(&server).is_empty(), "nothing written");
+    // A dry run writes nothing, so it may look.
+    let r = orws_at(
+        home.path(),
+        &server,
+        &["patch", "staging", "--set", "name=X", "--dry-run"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    // Out of the rule's scope: the write goes on.
+    let r = orws_at(
+        home.path(),
+        &server,
+        &["patch", "production", "--set", "name=P"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(writes(&server).len(), 1);
+}
