@@ -567,7 +567,8 @@ pub enum ReportFormat {
 pub struct DriftArgs {
     /// The file (.toml, .yaml/.yml or .json) to compare with the server.
     pub file: PathBuf,
-    /// A report instead of the table: json (schema orws.drift/v1), junit or markdown.
+    /// A report instead of the table: json (schema orws.drift/v1; also `--output json`),
+    /// junit or markdown.
     #[arg(long, value_enum)]
     pub report: Option<ReportFormat>,
     /// Write the report (or the table) to PATH instead of stdout.

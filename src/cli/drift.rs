@@ -16,6 +16,7 @@ use crate::text::escape;
 
 pub async fn run(
     conn: &Connection,
+    output: super::Output,
     args: DriftArgs,
     (_name, entries): (String, Vec<FileEntry>),
     policy: Judge,
@@ -30,7 +31,12 @@ pub async fn run(
     let drift = drift::from_plan(&plan, &absent);
     let violations = judge(conn, &policy, &plan, "drift", true).await?;
 
-    let text = match args.report {
+    // `--output json` without `--report` is the JSON report.
+    let report = match (args.report, output) {
+        (None, super::Output::Json) => Some(ReportFormat::Json),
+        (r, _) => r,
+    };
+    let text = match report {
         None => human(&drift),
         Some(ReportFormat::Json) => json_pretty(&report::json(&drift)),
         Some(ReportFormat::Junit) => report::junit(&drift),

@@ -353,7 +353,7 @@ async fn run_command(
             settings.read_only = true;
             settings.sources.read_only = Source::Flag("orws drift (it only reads)");
             let conn = connected(&settings).await?;
-            drift::run(&conn, args, file, judge).await
+            drift::run(&conn, settings.output, args, file, judge).await
         }
         Command::Guardrail(cmd) => {
             let settings = resolve()?;

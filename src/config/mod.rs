@@ -344,6 +344,15 @@ mod tests {
             parse("api_key_file = \"key\"").unwrap().api_key_file,
             Some(PathBuf::from("/c/orws/key"))
         );
+        // The policy file, like the key file, is relative to the config file.
+        assert_eq!(
+            parse("policy = \"rules.toml\"").unwrap().policy,
+            Some(PathBuf::from("/c/orws/rules.toml"))
+        );
+        assert_eq!(
+            parse("policy = \"~/p.toml\"").unwrap().policy,
+            Some(PathBuf::from("/h/p.toml"))
+        );
         assert_eq!(parse("").unwrap(), ConfigFile::default());
     }
 

@@ -386,6 +386,17 @@ impl Settings {
                 self.sources.read_only,
             ),
             (
+                "policy".to_string(),
+                self.policy
+                    .as_ref()
+                    .map_or(Value::Null, |p| Value::from(p.display().to_string())),
+                if self.policy.is_some() {
+                    Source::File
+                } else {
+                    Source::Default
+                },
+            ),
+            (
                 "editor".to_string(),
                 Value::from(self.editor_command()),
                 self.sources.editor,

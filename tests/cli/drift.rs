@@ -400,3 +400,60 @@ fn changes_forbid_stops_cli_writes_before_any_write() {
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(writes(&server).len(), 1);
 }
+
+/// A name the server holds is anyone's: the table, the JUnit and the markdown report each
+/// escape it their way, and `--output json` is the JSON report.
+#[test]
+fn a_hostile_server_value_cannot_break_any_report() {
+    let server = fake();
+    let d = tempfile::tempdir().unwrap();
+    let file = export_all(&server, d.path(), "ws.toml");
+    let evil = "E\u{1b}[2J|</failure>]]><x/>\n[go](http://e) @all \u{202e}";
+    assert!(server.set_field(STAGING_ID, "name", Value::from(evil)));
+
+    let r = at(&server, &["drift", p(&file)]);
+    assert_eq!(r.code, 4, "{r:?}");
+    crate::support::common::assert_terminal_safe(&r.stdout);
+    crate::support::common::assert_terminal_safe(&r.stderr);
+    assert_has(&r.stdout, "E\\x1b[2J|</failure>");
+
+    let r = at(&server, &["drift", p(&file), "--report", "junit"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
+    assert_eq!(r.stdout.matches("</failure>").count(), 1, "{}", r.stdout);
+    assert_lacks(&r.stdout, "<x/>");
+    assert_has(
+        &r.stdout,
+        "server E\\x1b[2J|&lt;/failure&gt;]]&gt;&lt;x/&gt;",
+    );
+
+    let r = at(&server, &["drift", p(&file), "--report", "markdown"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    let rows: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(rows.len(), 3, "one line per row: {}", r.stdout);
+    assert_eq!(
+        rows[2].replace("\\|", "").matches('|').count(),
+        6,
+        "{}",
+        rows[2]
+    );
+    assert_has(rows[2], "\\[go\\]\\(http\\:\\/\\/e\\) \\@all");
+    assert_lacks(&r.stdout, "<x/>");
+    assert!(!r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{202e}'));
+
+    let r = at(&server, &["--output", "json", "drift", p(&file)]);
+    assert_eq!(r.code, 4, "{r:?}");
+    let json: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_valid("drift-report.v1.json", &json);
+    let drifted: Vec<&Value> = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "drifted")
+        .collect();
+    assert_eq!(drifted[0]["label"], "staging");
+    assert_eq!(
+        drifted[0]["fields"][0]["server"], evil,
+        "JSON carries the value exactly"
+    );
+}
