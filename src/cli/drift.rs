@@ -45,12 +45,8 @@ pub async fn run(
     say(&summary(&drift));
     let text = match &args.out {
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| {
-                RunError::State(format!(
-                    "cannot write {}: {e}",
-                    escape(&path.display().to_string())
-                ))
-            })?;
+            // Like an export: a new file renamed into place, never through a symlink.
+            super::export::write_private(path, &text)?;
             String::new()
         }
         None => text,
