@@ -1,5 +1,6 @@
 //! What ends a run, and the exit code each kind means (product.md §1): 0 ok, 1 API, network,
-//! server, terminal or local-file failure, 2 bad usage or a bad value, 3 a conflict.
+//! server, terminal or local-file failure, 2 bad usage or a bad value, 3 a conflict, 4 changes
+//! or drift present, 5 a policy denies the change.
 
 use crate::api::ApiError;
 use crate::config::ConfigError;
@@ -32,6 +33,10 @@ pub enum RunError {
     /// `plan --detailed-exitcode` found changes (exit 4); the plan is already printed.
     #[error("changes present")]
     ChangesPresent,
+    /// A policy denies the change (exit 5): each rule it breaks is already said; nothing was
+    /// written.
+    #[error("{}", escape(.0))]
+    Policy(String),
     /// The TUI was stopped by this signal (after restoring the terminal): exit 128 + n.
     #[error("stopped by signal {0}")]
     Signalled(i32),
@@ -42,6 +47,7 @@ impl RunError {
     pub const USAGE: i32 = 2;
     pub const CONFLICT: i32 = 3;
     pub const CHANGES: i32 = 4;
+    pub const POLICY: i32 = 5;
 
     /// The process exit code.
     pub fn exit_code(&self) -> i32 {
@@ -50,6 +56,7 @@ impl RunError {
             RunError::Api(_) | RunError::Terminal(_) | RunError::State(_) => Self::API,
             RunError::Conflict(_) => Self::CONFLICT,
             RunError::ChangesPresent => Self::CHANGES,
+            RunError::Policy(_) => Self::POLICY,
             RunError::Signalled(n) => 128 + n,
         }
     }
@@ -77,6 +84,7 @@ impl RunError {
             RunError::Terminal(m) => RunError::Terminal(add(m)),
             RunError::State(m) => RunError::State(add(m)),
             RunError::ChangesPresent => RunError::ChangesPresent,
+            RunError::Policy(m) => RunError::Policy(add(m)),
             RunError::Signalled(n) => RunError::Signalled(n),
         }
     }

@@ -21,6 +21,7 @@ pub async fn run(
     concurrency: usize,
     source: Source,
     yes: bool,
+    policy: super::policy::Judge,
 ) -> Result<String, RunError> {
     let client = &conn.client;
     let plan = match source {
@@ -76,6 +77,8 @@ pub async fn run(
         ..Shape::default()
     };
     let _ = write!(std::io::stderr(), "{}", plan_table(&plan, shape));
+    // A deny stops the apply before it asks or writes anything (exit 5).
+    super::policy::verdict(&super::policy::judge(conn, &policy, &plan, "apply", false).await?)?;
     let fields: usize = items.iter().map(|i| i.patch.len()).sum();
     let question = format!(
         "apply to {} workspace{} ({fields} field{})",

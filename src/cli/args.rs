@@ -126,6 +126,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Apply a file or a saved plan: shows the plan, asks, writes with bounded concurrency.
     Apply(ApplyArgs),
+    /// Compare a file with the server, reading only: exit 0 no drift, 4 drift (5 a policy deny).
+    Drift(DriftArgs),
     /// Run the fake OpenRouter on loopback; prints its base URL first.
     ServeFake(ServeFakeArgs),
     /// The configuration file: where it is, and the settings in effect.
@@ -539,6 +541,44 @@ pub struct PlanArgs {
     /// List the workspaces without changes too (else they are one count).
     #[arg(long)]
     pub show_unchanged: bool,
+    #[command(flatten)]
+    pub policy: PolicyFlags,
+}
+
+/// `--policy` and `--policy-input`, on `plan`, `apply` and `drift`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct PolicyFlags {
+    /// Judge the change by the rules in FILE (TOML `[[rule]]` tables) [config: policy]; a
+    /// deny is exit 5, before any write.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Write the policy input (planned state and changes, JSON, schema
+    /// orws.policy-input/v1) to PATH, for OPA or conftest.
+    #[arg(long, value_name = "PATH")]
+    pub policy_input: Option<PathBuf>,
+}
+
+/// The formats of `orws drift --report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Junit,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The file (.toml, .yaml/.yml or .json) to compare with the server.
+    pub file: PathBuf,
+    /// A report instead of the table: json (schema orws.drift/v1; also `--output json`),
+    /// junit or markdown.
+    #[arg(long, value_enum)]
+    pub report: Option<ReportFormat>,
+    /// Write the report (or the table) to PATH instead of stdout.
+    #[arg(short = 'o', long = "out", value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyFlags,
 }
 
 #[derive(Debug, Args)]
@@ -547,6 +587,8 @@ pub struct ApplyArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub confirm: ConfirmFlags,
+    #[command(flatten)]
+    pub policy: PolicyFlags,
 }
 
 #[derive(Debug, Args)]

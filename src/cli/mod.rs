@@ -8,6 +8,7 @@ pub mod args;
 mod budgets;
 mod create;
 mod delete;
+mod drift;
 mod export;
 mod get;
 mod guardrail;
@@ -23,6 +24,7 @@ mod members;
 pub mod output;
 mod patch;
 mod plan;
+mod policy;
 mod profiles;
 mod revert;
 mod secret;
@@ -30,8 +32,8 @@ mod serve_fake;
 pub mod spend;
 
 pub use args::{
-    ApplyArgs, BudgetsCommand, Cli, Command, ConfigCommand, ExportArgs, GuardrailCommand,
-    GuardrailsCommand, KeysCommand, MembersCommand, PlanArgs,
+    ApplyArgs, BudgetsCommand, Cli, Command, ConfigCommand, DriftArgs, ExportArgs,
+    GuardrailCommand, GuardrailsCommand, KeysCommand, MembersCommand, PlanArgs, PolicyFlags,
 };
 
 use crate::api::RetryHook;
@@ -86,6 +88,13 @@ async fn run_command(
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String, RunError> {
     let resolve = || Settings::resolve(flags, &env);
+    // `changes.forbid` of the config's policy, at the one entry of every CLI write. A config
+    // that cannot be read is said by the command itself, in its own order.
+    if policy::write_of(&command).is_some()
+        && let Ok(settings) = resolve()
+    {
+        policy::forbid(&command, &settings).await?;
+    }
     match command {
         Command::Completions { shell } => Ok(completions(shell)),
         Command::Man => man_page(),
@@ -311,12 +320,14 @@ async fn run_command(
             // The file is read and checked before anything is asked of the server.
             let file = plan::load_file(&args)?;
             let settings = resolve()?;
+            let judge = policy::load(&args.policy, &settings)?;
             let conn = connected(&settings).await?;
-            plan::run(&conn, settings.output, args, file).await
+            plan::run(&conn, settings.output, args, file, judge).await
         }
         Command::Apply(args) => {
             let source = plan::load(&args.file, true)?;
             let settings = resolve()?;
+            let judge = policy::load(&args.policy, &settings)?;
             writable(&settings, "apply", false)?;
             let conn = connected(&settings).await?;
             apply::run(
@@ -325,8 +336,26 @@ async fn run_command(
                 settings.concurrency,
                 source,
                 args.confirm.yes,
+                judge,
             )
             .await
+        }
+        Command::Drift(args) => {
+            let file = match plan::load(&args.file, false)? {
+                plan::Source::File { name, entries } => (name, entries),
+                plan::Source::Saved(_) => {
+                    return Err(RunError::usage(
+                        "drift reads a file of workspaces, not a saved plan",
+                    ));
+                }
+            };
+            let mut settings = resolve()?;
+            let judge = policy::load(&args.policy, &settings)?;
+            // Drift only reads: the connection itself refuses anything but GET.
+            settings.read_only = true;
+            settings.sources.read_only = Source::Flag("orws drift (it only reads)");
+            let conn = connected(&settings).await?;
+            drift::run(&conn, settings.output, args, file, judge).await
         }
         Command::Guardrail(cmd) => {
             let settings = resolve()?;

@@ -316,6 +316,7 @@ pub async fn run(
     output: Output,
     args: PlanArgs,
     (name, entries): (String, Vec<FileEntry>),
+    policy: super::policy::Judge,
 ) -> Result<String, RunError> {
     let plan = plan_file(conn, &name, &entries).await?;
     let json = saved::to_json(
@@ -343,6 +344,12 @@ pub async fn run(
             },
         ),
     };
+    // A deny is exit 5, before 4 for changes.
+    let violations = super::policy::judge(conn, &policy, &plan, "plan", false).await?;
+    if let Err(denied) = super::policy::verdict(&violations) {
+        super::print_now(&text);
+        return Err(denied);
+    }
     if args.detailed_exitcode && plan.changed_count() > 0 {
         super::print_now(&text);
         return Err(RunError::ChangesPresent);

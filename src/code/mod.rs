@@ -2,8 +2,11 @@
 //! JSON file; `plan` compares a file with the server; `apply` sends the plan. Nothing here
 //! talks to a server or a terminal: the CLI does (src/cli/export.rs, plan.rs, apply.rs).
 
+pub mod drift;
 pub mod file;
 pub mod plan;
+pub mod policy;
+pub mod report;
 pub mod saved;
 pub mod tree;
 pub mod write;

@@ -11,6 +11,7 @@
 //! theme = "dark"                        # "light", or "none" for no colours
 //! timeout = 30                          # seconds
 //! concurrency = 4                       # writes at once in a bulk edit or `apply`
+//! policy = "policy.toml"                # rules for plan, apply and drift (like --policy)
 //!
 //! default_profile = "staging"           # see [`profiles`]
 //!
@@ -106,6 +107,9 @@ pub struct ConfigFile {
     pub timeout: Option<u64>,
     /// Writes in flight at once in a batch (bulk edit, `apply`), 1 to 64.
     pub concurrency: Option<usize>,
+    /// The policy file for `plan`, `apply` and `drift` (`--policy`); like `api_key_file`,
+    /// `~/` expanded and relative to the config file's directory.
+    pub policy: Option<PathBuf>,
     /// The actions the file binds; the others keep their defaults.
     pub keys: BTreeMap<Action, Vec<KeySpec>>,
     /// Defaults with the file's `[keys]` applied.
@@ -138,6 +142,7 @@ struct RawConfig {
     theme: Option<ThemeName>,
     timeout: Option<Spanned<toml::Value>>,
     concurrency: Option<Spanned<toml::Value>>,
+    policy: Option<Spanned<String>>,
     keys: Option<KeyTable>,
     default_profile: Option<Spanned<String>>,
     profiles: Option<BTreeMap<Spanned<String>, profiles::RawProfile>>,
@@ -192,6 +197,10 @@ impl ConfigFile {
                 .map_err(|e| error(Some(url.span()), format!("base_url: {e}")))?;
         }
         let api_key_file = non_empty(raw.api_key_file, "api_key_file")?.map(|p| {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            expand_path(p.get_ref(), dir, home)
+        });
+        let policy = non_empty(raw.policy, "policy")?.map(|p| {
             let dir = path.parent().unwrap_or(Path::new("."));
             expand_path(p.get_ref(), dir, home)
         });
@@ -296,6 +305,7 @@ impl ConfigFile {
             theme: raw.theme,
             timeout,
             concurrency,
+            policy,
             keys: keys.into_iter().map(|(a, (_, specs))| (a, specs)).collect(),
             bindings,
             profiles,
@@ -373,6 +383,15 @@ mod tests {
         assert_eq!(
             parse("api_key_file = \"key\"").unwrap().api_key_file,
             Some(PathBuf::from("/c/orws/key"))
+        );
+        // The policy file, like the key file, is relative to the config file.
+        assert_eq!(
+            parse("policy = \"rules.toml\"").unwrap().policy,
+            Some(PathBuf::from("/c/orws/rules.toml"))
+        );
+        assert_eq!(
+            parse("policy = \"~/p.toml\"").unwrap().policy,
+            Some(PathBuf::from("/h/p.toml"))
         );
         assert_eq!(parse("").unwrap(), ConfigFile::default());
     }

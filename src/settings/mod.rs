@@ -92,6 +92,8 @@ pub struct Settings {
     pub mouse: bool,
     /// Every write is refused (exit 2).
     pub read_only: bool,
+    /// The config file's `policy` (`--policy` wins, in the commands that take it).
+    pub policy: Option<PathBuf>,
     /// The editor command from `VISUAL`, `EDITOR` or the config file; `None` means
     /// [`DEFAULT_EDITOR`] (see [`Settings::editor_command`]).
     pub editor: Option<String>,
@@ -127,6 +129,7 @@ impl Default for Settings {
             output: Output::Table,
             mouse: false,
             read_only: false,
+            policy: None,
             editor: None,
             theme: ThemeName::Dark,
             keys: KeyBindings::default(),
@@ -393,6 +396,7 @@ impl Settings {
             output,
             mouse,
             read_only,
+            policy: file.policy.clone(),
             editor,
             theme,
             keys: file.bindings,
@@ -478,6 +482,17 @@ impl Settings {
                 "read_only".to_string(),
                 Value::from(self.read_only),
                 self.sources.read_only,
+            ),
+            (
+                "policy".to_string(),
+                self.policy
+                    .as_ref()
+                    .map_or(Value::Null, |p| Value::from(p.display().to_string())),
+                if self.policy.is_some() {
+                    Source::File
+                } else {
+                    Source::Default
+                },
             ),
             (
                 "editor".to_string(),

@@ -8,6 +8,7 @@ mod admin_hostile;
 mod basics;
 mod code;
 mod conventions;
+mod drift;
 mod guardrails;
 mod guardrails_hostile;
 mod history;

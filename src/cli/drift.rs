@@ -1,0 +1,116 @@
+//! `orws drift FILE [--report json|junit|markdown] [-o PATH] [--policy FILE]` (product.md
+//! §13): compares a file with the server through a read-only connection (the client refuses
+//! any write). Exit 0 no drift, 4 drift, 5 a policy deny (before 4), 1 an error, 2 a bad
+//! file. An entry whose workspace is gone from the server is drift (`absent`), not a bad file.
+
+use super::args::{DriftArgs, ReportFormat};
+use super::output::{json_pretty, table};
+use super::policy::{Judge, judge, verdict};
+use crate::code::drift::{self, Drift};
+use crate::code::report;
+use crate::code::{FileEntry, plan};
+use crate::connection::Connection;
+use crate::error::RunError;
+use crate::say::say;
+use crate::text::escape;
+
+pub async fn run(
+    conn: &Connection,
+    output: super::Output,
+    args: DriftArgs,
+    (_name, entries): (String, Vec<FileEntry>),
+    policy: Judge,
+) -> Result<String, RunError> {
+    let server = conn.client.list().await?;
+    let (present, absent): (Vec<&FileEntry>, Vec<&FileEntry>) = entries
+        .iter()
+        .partition(|e| server.iter().any(|w| w.id().eq_ignore_ascii_case(&e.id)));
+    let present: Vec<FileEntry> = present.into_iter().cloned().collect();
+    let plan = plan(&present, &server)
+        .map_err(|_| RunError::api("the server's list changed while it was read; try again"))?;
+    let drift = drift::from_plan(&plan, &absent);
+    let violations = judge(conn, &policy, &plan, "drift", true).await?;
+
+    // `--output json` without `--report` is the JSON report.
+    let report = match (args.report, output) {
+        (None, super::Output::Json) => Some(ReportFormat::Json),
+        (r, _) => r,
+    };
+    let text = match report {
+        None => human(&drift),
+        Some(ReportFormat::Json) => json_pretty(&report::json(&drift)),
+        Some(ReportFormat::Junit) => report::junit(&drift),
+        Some(ReportFormat::Markdown) => report::markdown(&drift),
+    };
+    say(&summary(&drift));
+    let text = match &args.out {
+        Some(path) => {
+            // Like an export: a new file renamed into place, never through a symlink.
+            super::export::write_private(path, &text)?;
+            String::new()
+        }
+        None => text,
+    };
+    let denied = verdict(&violations);
+    if denied.is_err() || !drift.is_clean() {
+        super::print_now(&text);
+        denied?;
+        return Err(RunError::ChangesPresent);
+    }
+    Ok(text)
+}
+
+/// The line on stderr: how many of the resources drifted.
+fn summary(drift: &Drift) -> String {
+    let n = drift.resources.len();
+    let things = if n == 1 { "resource" } else { "resources" };
+    match drift.drifted_count() {
+        0 => format!("no drift: the server holds what the file says ({n} {things})"),
+        d => format!("drift: {d} of {n} {things} differ from the file"),
+    }
+}
+
+/// The table for people, like `plan`'s: per drifted resource `FIELD | SERVER | FILE |
+/// UPDATED`, then the count of those in sync. Every cell escaped for a terminal.
+pub fn human(drift: &Drift) -> String {
+    let mut out = String::new();
+    for r in drift.drifted() {
+        out.push_str(&format!(
+            "{} {} ({}){}\n",
+            r.kind.as_str(),
+            escape(&r.label),
+            escape(&r.id),
+            if r.absent {
+                match r.line {
+                    Some(l) => format!(": absent on the server (the file's line {l})"),
+                    None => ": absent on the server".to_string(),
+                }
+            } else {
+                String::new()
+            }
+        ));
+        let rows: Vec<Vec<String>> = r
+            .fields
+            .iter()
+            .map(|f| {
+                vec![
+                    escape(&f.field).into_owned(),
+                    escape(&report::server_text(&f.server)).into_owned(),
+                    escape(&report::value_text(&f.file)).into_owned(),
+                    escape(f.updated_at.as_deref().unwrap_or("")).into_owned(),
+                ]
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.push_str(&table(&["FIELD", "SERVER", "FILE", "UPDATED"], &rows));
+        }
+        out.push('\n');
+    }
+    let in_sync = drift.resources.len() - drift.drifted_count();
+    out.push_str(&format!(
+        "{} drifted, {in_sync} in sync; {} on the server not managed by the file\n",
+        drift.drifted_count(),
+        drift.unmanaged
+    ));
+    out
+}

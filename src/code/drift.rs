@@ -1,0 +1,257 @@
+//! Drift (product.md §13): what the server holds that the file does not say. A pure model built
+//! from a [`Plan`] (the fields that differ after the API's normalisation) and the entries that
+//! name something no longer on the server. The reports (src/code/report.rs) and `orws drift`
+//! (src/cli/drift.rs) read only this.
+//!
+//! One function builds it, [`from_plan`]: a resource kind the file learns (budgets, members,
+//! the default guardrail, named guardrails, keys) is one more loop there, pushing
+//! [`Resource`]s of its [`ResourceKind`].
+
+use super::file::FileEntry;
+use super::plan::Plan;
+use serde_json::Value;
+
+/// What a drifted resource is. The names are the JSON report's `kind` (schema
+/// `schemas/drift-report.v1.json`); new kinds are added, never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ResourceKind {
+    Workspace,
+    Budgets,
+    Members,
+    /// A workspace's default guardrail.
+    Guardrail,
+    /// A named guardrail (`guardrails.<id>`).
+    NamedGuardrail,
+    Key,
+}
+
+impl ResourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Workspace => "workspace",
+            ResourceKind::Budgets => "budgets",
+            ResourceKind::Members => "members",
+            ResourceKind::Guardrail => "guardrail",
+            ResourceKind::NamedGuardrail => "named_guardrail",
+            ResourceKind::Key => "key",
+        }
+    }
+}
+
+/// What the server holds for a field the file manages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServerValue {
+    Value(Value),
+    /// The server's answer did not carry the field.
+    Missing,
+    /// The resource itself is gone from the server (deleted since the file was written).
+    Absent,
+}
+
+impl ServerValue {
+    pub fn from_option(v: Option<&Value>) -> Self {
+        v.map_or(ServerValue::Missing, |v| ServerValue::Value(v.clone()))
+    }
+
+    /// The JSON report's `server_state`.
+    pub fn state(&self) -> &'static str {
+        match self {
+            ServerValue::Value(_) => "value",
+            ServerValue::Missing => "missing",
+            ServerValue::Absent => "absent",
+        }
+    }
+}
+
+/// One field whose server value is not the file's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDrift {
+    pub field: String,
+    /// The file's value (`null` clears).
+    pub file: Value,
+    pub server: ServerValue,
+    /// When the server last changed this field, where the API says (else the resource's).
+    pub updated_at: Option<String>,
+    /// Who made an assignment, where the API says (guardrail assignments).
+    pub assigned_by: Option<String>,
+}
+
+/// One resource the file manages, drifted or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub kind: ResourceKind,
+    /// The uuid, hash or guardrail id.
+    pub id: String,
+    /// What a person knows it by (a slug, a name), unescaped: each report escapes it.
+    pub label: String,
+    /// The workspace it belongs to, when it belongs to one.
+    pub workspace_id: Option<String>,
+    /// The file's line naming it, when known.
+    pub line: Option<usize>,
+    /// Deleted on the server: every field the file names is drift with [`ServerValue::Absent`].
+    pub absent: bool,
+    /// The resource's `updated_at` as the server gave it.
+    pub updated_at: Option<String>,
+    /// Empty when the server holds what the file says.
+    pub fields: Vec<FieldDrift>,
+}
+
+impl Resource {
+    pub fn drifted(&self) -> bool {
+        self.absent || !self.fields.is_empty()
+    }
+
+    /// `in_sync`, `drifted` or `absent`: the JSON report's `status`.
+    pub fn status(&self) -> &'static str {
+        match (self.absent, self.fields.is_empty()) {
+            (true, _) => "absent",
+            (false, true) => "in_sync",
+            (false, false) => "drifted",
+        }
+    }
+}
+
+/// Every resource the file manages, in the plan's order (workspaces by slug), then the absent
+/// ones in the file's order; and how many workspaces on the server the file leaves alone.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Drift {
+    pub resources: Vec<Resource>,
+    pub unmanaged: usize,
+}
+
+impl Drift {
+    pub fn drifted(&self) -> impl Iterator<Item = &Resource> {
+        self.resources.iter().filter(|r| r.drifted())
+    }
+
+    pub fn drifted_count(&self) -> usize {
+        self.drifted().count()
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.drifted_count() == 0
+    }
+}
+
+/// The drift of a plan: each change is a field that moved on the server (or that the file
+/// changed since); `absent` are the file's entries whose workspace is gone.
+///
+/// The one place resources are made: the lead adds the other kinds of a [`Plan`] here.
+pub fn from_plan(plan: &Plan, absent: &[&FileEntry]) -> Drift {
+    let mut resources = Vec::new();
+    for w in &plan.workspaces {
+        let updated_at = w.base.updated_at().map(str::to_string);
+        resources.push(Resource {
+            kind: ResourceKind::Workspace,
+            id: w.id.clone(),
+            label: w.base.label().to_string(),
+            workspace_id: Some(w.id.clone()),
+            line: None,
+            absent: false,
+            updated_at: updated_at.clone(),
+            fields: w
+                .changes
+                .iter()
+                .map(|c| FieldDrift {
+                    field: c.field.clone(),
+                    file: c.file.clone(),
+                    server: ServerValue::from_option(c.server.as_ref()),
+                    // A workspace has one `updated_at`: the last change of any of its fields.
+                    updated_at: updated_at.clone(),
+                    assigned_by: None,
+                })
+                .collect(),
+        });
+        // Extension point: budgets, members, the default guardrail of `w` (ResourceKind::
+        // Budgets, Members, Guardrail) once the plan carries them.
+    }
+    // Extension point: named guardrails and keys (ResourceKind::NamedGuardrail, Key).
+    for entry in absent {
+        resources.push(Resource {
+            kind: ResourceKind::Workspace,
+            id: entry.id.clone(),
+            label: entry
+                .fields
+                .get("slug")
+                .and_then(Value::as_str)
+                .unwrap_or(&entry.id)
+                .to_string(),
+            workspace_id: Some(entry.id.clone()),
+            line: Some(entry.line),
+            absent: true,
+            updated_at: None,
+            fields: entry
+                .fields
+                .iter()
+                .map(|(field, file)| FieldDrift {
+                    field: field.clone(),
+                    file: file.clone(),
+                    server: ServerValue::Absent,
+                    updated_at: None,
+                    assigned_by: None,
+                })
+                .collect(),
+        });
+    }
+    Drift {
+        resources,
+        unmanaged: plan.unmanaged,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::plan;
+    use crate::workspace::Workspace;
+    use serde_json::{Map, json};
+
+    fn ws(id: &str, slug: &str) -> Workspace {
+        Workspace::from_json(
+            json!({"id": id, "name": "N", "slug": slug, "description": "d", "updated_at": "t1"}),
+        )
+        .unwrap()
+    }
+
+    fn entry(id: &str, fields: Value) -> FileEntry {
+        FileEntry {
+            id: id.into(),
+            line: 7,
+            fields: fields.as_object().cloned().unwrap_or_else(Map::new),
+        }
+    }
+
+    #[test]
+    fn a_changed_field_is_drift_with_both_values_and_the_time() {
+        let server = [ws("a", "prod"), ws("b", "dev")];
+        let entries = [
+            entry("a", json!({"description": "file"})),
+            entry("b", json!({"name": "N"})),
+        ];
+        let p = plan::plan(&entries, &server).unwrap();
+        let d = from_plan(&p, &[]);
+        assert_eq!(d.resources.len(), 2);
+        assert_eq!(d.drifted_count(), 1);
+        let r = d.drifted().next().unwrap();
+        assert_eq!((r.label.as_str(), r.status()), ("prod", "drifted"));
+        assert_eq!(r.fields[0].file, json!("file"));
+        assert_eq!(r.fields[0].server, ServerValue::Value(json!("d")));
+        assert_eq!(r.fields[0].updated_at.as_deref(), Some("t1"));
+        assert_eq!(d.resources[0].status(), "in_sync");
+    }
+
+    #[test]
+    fn an_entry_deleted_on_the_server_is_absent_drift() {
+        let p = plan::plan(&[], &[ws("a", "prod")]).unwrap();
+        let gone = entry("z", json!({"slug": "old", "name": "X"}));
+        let d = from_plan(&p, &[&gone]);
+        assert!(!d.is_clean());
+        let r = &d.resources[0];
+        assert_eq!(
+            (r.status(), r.label.as_str(), r.line),
+            ("absent", "old", Some(7))
+        );
+        assert!(r.fields.iter().all(|f| f.server == ServerValue::Absent));
+        assert_eq!(d.unmanaged, 1);
+    }
+}
