@@ -16,8 +16,6 @@ use crate::text::escape;
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// Larger policy files are refused (a policy is a few dozen rules).
-const MAX_POLICY_BYTES: u64 = 1024 * 1024;
 
 /// What a command was asked to judge and write.
 #[derive(Debug, Clone, Default)]
@@ -38,26 +36,10 @@ pub fn load(flags: &PolicyFlags, settings: &Settings) -> Result<Judge, RunError>
     let path = flags.policy.clone().or_else(|| settings.policy.clone());
     let policy = match path {
         None => None,
-        Some(path) => {
-            let name = escape(&path.display().to_string()).into_owned();
-            let size = std::fs::metadata(&path)
-                .map_err(|e| RunError::usage(format!("cannot read the policy {name}: {e}")))?
-                .len();
-            if size > MAX_POLICY_BYTES {
-                return Err(RunError::usage(format!(
-                    "the policy {name} is {size} bytes; the limit is {MAX_POLICY_BYTES}"
-                )));
-            }
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| RunError::usage(format!("cannot read the policy {name}: {e}")))?;
-            let policy = policy::parse(&text).map_err(|e| {
-                RunError::usage(match e.line {
-                    Some(l) => format!("{name}:{l}: {}; nothing was sent", e.message),
-                    None => format!("{name}: {}; nothing was sent", e.message),
-                })
-            })?;
-            Some(policy)
-        }
+        Some(path) => Some(
+            policy::read_file(&path)
+                .map_err(|e| RunError::usage(format!("{e}; nothing was sent")))?,
+        ),
     };
     Ok(Judge {
         policy,
@@ -342,40 +324,18 @@ pub async fn forbid(command: &super::Command, settings: &Settings) -> Result<(),
     } else {
         (target_id(&target), None)
     };
-    let input = policy::Input {
-        schema: policy::INPUT_SCHEMA.into(),
-        command: kind.into(),
-        workspaces: workspace
-            .iter()
-            .map(|(wid, slug)| policy::WorkspaceState {
-                id: wid.clone(),
-                slug: slug.clone(),
-                server_slug: None,
-                fields: serde_json::Map::new(),
-                budgets: None,
-                members: None,
-                guardrail: None,
-            })
-            .collect(),
-        keys: Vec::new(),
-        guardrails: Vec::new(),
-        changes: vec![policy::Change {
-            kind: kind.into(),
-            resource: match target {
-                Target::Key(_) => "key",
-                Target::Guardrail(_) => "named_guardrail",
-                Target::Workspace(_) | Target::NewSlug(_) => "workspace",
-            }
-            .into(),
-            id,
-            // A target of unknown workspace (account-wide) is judged by every rule.
-            workspace_id: workspace.map(|(wid, _)| wid),
-            field: None,
-            from: None,
-            to: None,
-        }],
+    let write = policy::Write {
+        kind,
+        resource: match target {
+            Target::Key(_) => "key",
+            Target::Guardrail(_) => "named_guardrail",
+            Target::Workspace(_) | Target::NewSlug(_) => "workspace",
+        },
+        id,
+        // A target of unknown workspace (account-wide) is judged by every rule.
+        workspace,
     };
-    let violations = policy::evaluate(&Policy { rules }, &input);
+    let violations = policy::judge_writes(&Policy { rules }, &[write]);
     for v in &violations {
         say(&format!("policy {}", escape(&v.to_string())));
     }

@@ -683,6 +683,90 @@ pub fn evaluate(policy: &Policy, input: &Input) -> Vec<Violation> {
     out
 }
 
+/// The most a policy file may hold.
+const MAX_POLICY_BYTES: u64 = 1024 * 1024;
+
+/// Reads and parses the policy file at `path` (`--policy`, or the config's `policy`); why
+/// not, naming the file and the line, safe to print.
+pub fn read_file(path: &std::path::Path) -> Result<Policy, String> {
+    let name = crate::text::escape(&path.display().to_string()).into_owned();
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read the policy {name}: {e}"))?
+        .len();
+    if size > MAX_POLICY_BYTES {
+        return Err(format!(
+            "the policy {name} is {size} bytes; the limit is {MAX_POLICY_BYTES}"
+        ));
+    }
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the policy {name}: {e}"))?;
+    parse(&text).map_err(|e| match e.line {
+        Some(l) => format!("{name}:{l}: {}", e.message),
+        None => format!("{name}: {}", e.message),
+    })
+}
+
+/// One write a front end is about to make (a CLI write command, a TUI Review), judged alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Write {
+    /// One of [`WRITE_KINDS`].
+    pub kind: &'static str,
+    /// `workspace`, `key`, `members`, `budgets`, `guardrail`, `named_guardrail`.
+    pub resource: &'static str,
+    pub id: String,
+    /// The workspace it belongs to, (uuid, slug); `None`: account-wide or not known, judged
+    /// by every rule whatever its `workspaces` glob.
+    pub workspace: Option<(String, String)>,
+}
+
+/// The `changes.forbid` rules `writes` break: a single write has no planned end state, so
+/// the rules on end states are for `plan`, `apply` and `drift`.
+pub fn judge_writes(policy: &Policy, writes: &[Write]) -> Vec<Violation> {
+    let rules: Vec<Rule> = policy
+        .rules
+        .iter()
+        .filter(|r| matches!(&r.check, Check::ChangesForbid(k) if writes.iter().any(|w| k.iter().any(|k| k == w.kind))))
+        .cloned()
+        .collect();
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let mut workspaces: Vec<WorkspaceState> = Vec::new();
+    for (id, slug) in writes.iter().filter_map(|w| w.workspace.as_ref()) {
+        if !workspaces.iter().any(|w| &w.id == id) {
+            workspaces.push(WorkspaceState {
+                id: id.clone(),
+                slug: slug.clone(),
+                server_slug: None,
+                fields: Map::new(),
+                budgets: None,
+                members: None,
+                guardrail: None,
+            });
+        }
+    }
+    let input = Input {
+        schema: INPUT_SCHEMA.into(),
+        command: writes.first().map_or("", |w| w.kind).into(),
+        workspaces,
+        keys: Vec::new(),
+        guardrails: Vec::new(),
+        changes: writes
+            .iter()
+            .map(|w| Change {
+                kind: w.kind.into(),
+                resource: w.resource.into(),
+                id: w.id.clone(),
+                workspace_id: w.workspace.as_ref().map(|(id, _)| id.clone()),
+                field: None,
+                from: None,
+                to: None,
+            })
+            .collect(),
+    };
+    evaluate(&Policy { rules }, &input)
+}
+
 /// Whether any violation is a deny.
 pub fn denies(violations: &[Violation]) -> bool {
     violations.iter().any(|v| v.level == Level::Deny)

@@ -27,6 +27,10 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
         None
     }
 
+    /// The writes it makes, as a policy's `changes.forbid` judges them: (kind, resource, id,
+    /// the workspace's uuid when the plan knows it). Every kind says, so none escapes a rule.
+    fn writes(&self) -> Vec<PlannedWrite>;
+
     /// Whether the Result offers `u` (what landed can be undone; a delete cannot).
     fn undoable(&self, _outcome: &Self::Outcome) -> bool {
         true
@@ -42,6 +46,69 @@ pub trait Plan: Clone + PartialEq + std::fmt::Debug {
     fn label(_phase: Shown, _action: Action) -> Option<&'static str> {
         None
     }
+}
+
+/// One write of a plan, for a policy: its kind (of `code::policy::WRITE_KINDS`), resource,
+/// id, and workspace (uuid and, when the plan knows it, slug).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedWrite {
+    pub kind: &'static str,
+    pub resource: &'static str,
+    pub id: String,
+    pub workspace: Option<String>,
+    pub slug: Option<String>,
+    /// It belongs to the open workspace when it names none (a key, a budget, the default
+    /// guardrail); an account-wide guardrail does not.
+    pub in_open: bool,
+}
+
+impl PlannedWrite {
+    /// The write one core request makes.
+    pub fn of(request: &crate::write::request::Request) -> Self {
+        use crate::write::request::Request;
+        let (kind, resource, id, workspace) = request.policy_write();
+        let (workspace, slug, in_open) = match request {
+            // A new workspace is judged by the slug it will have.
+            Request::CreateWorkspace { .. } => (Some(String::new()), Some(id.clone()), false),
+            Request::PatchNamedGuardrail { .. }
+            | Request::DeleteGuardrail { .. }
+            | Request::Assign { .. } => (workspace, None, false),
+            _ => (workspace, None, true),
+        };
+        Self {
+            kind,
+            resource,
+            id,
+            workspace,
+            slug,
+            in_open,
+        }
+    }
+
+    /// A write of the open workspace (or `workspace`, when given).
+    pub fn in_workspace(
+        kind: &'static str,
+        resource: &'static str,
+        id: impl Into<String>,
+        workspace: Option<String>,
+    ) -> Self {
+        Self {
+            kind,
+            resource,
+            id: id.into(),
+            workspace,
+            slug: None,
+            in_open: true,
+        }
+    }
+}
+
+/// What the configured policy says of a Review's writes: each broken rule as a line, and
+/// whether one denies (then Enter sends nothing, as under read-only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyVerdict {
+    pub lines: Vec<String>,
+    pub denied: bool,
 }
 
 /// Where a write is.
@@ -120,6 +187,8 @@ pub struct Flow<P: Plan> {
     pub recorded: Option<crate::write::record::Reverting>,
     /// Opened from the History screen (an undo of its entry): Esc on its Review goes back there.
     pub from_history: bool,
+    /// The policy's rules this Review's writes break ([`Flow::judge`]).
+    pub policy: PolicyVerdict,
 }
 
 impl<P: Plan> Flow<P> {
@@ -134,7 +203,46 @@ impl<P: Plan> Flow<P> {
             reverting: None,
             recorded: None,
             from_history: false,
+            policy: PolicyVerdict::default(),
         }
+    }
+
+    /// Judges the Review's writes by `policy` (`open`: the open workspace's uuid and slug, for
+    /// the writes that belong to it); other phases keep what was judged.
+    pub fn judge(&mut self, policy: &crate::code::policy::Policy, open: Option<(&str, &str)>) {
+        use crate::code::policy::{Level, Write, judge_writes};
+        if self.phase != Phase::Review {
+            return;
+        }
+        let writes: Vec<Write> = self
+            .plan
+            .writes()
+            .into_iter()
+            .map(|w| {
+                // A key's request names no workspace: in the TUI it is the open one's.
+                let uuid = w
+                    .workspace
+                    .or_else(|| open.filter(|_| w.in_open).map(|(id, _)| id.to_string()));
+                let slug = w.slug.or_else(|| match (&uuid, open) {
+                    (Some(u), Some((id, slug))) if u.eq_ignore_ascii_case(id) => {
+                        Some(slug.to_string())
+                    }
+                    _ => None,
+                });
+                Write {
+                    kind: w.kind,
+                    resource: w.resource,
+                    id: w.id,
+                    // A write of a workspace whose slug is unknown is judged by every rule.
+                    workspace: uuid.zip(slug),
+                }
+            })
+            .collect();
+        let violations = judge_writes(policy, &writes);
+        self.policy = PolicyVerdict {
+            denied: violations.iter().any(|v| v.level == Level::Deny),
+            lines: violations.iter().map(|v| v.to_string()).collect(),
+        };
     }
 
     /// The Result of `plan` without its Review (a write that was found to have landed after
@@ -226,7 +334,7 @@ impl<P: Plan> Flow<P> {
         let mut h = Vec::with_capacity(8);
         match &self.phase {
             Phase::Review => {
-                if self.plan.blocked().is_none() {
+                if self.plan.blocked().is_none() && !self.policy.denied {
                     h.push(label(Action::Submit, "send"));
                 }
                 h.push(label(Action::Back, "back, nothing sent"));
@@ -285,6 +393,12 @@ impl<P: Plan> Flow<P> {
                         }
                         if let Some(why) = self.plan.blocked() {
                             return Step::Refused(format!("Nothing sent: {why}"));
+                        }
+                        if self.policy.denied {
+                            return Step::Refused(
+                                "Nothing sent: the policy denies this write (the rule is on the Review)."
+                                    .to_string(),
+                            );
                         }
                         // The review stays in sight as it scrolled while it is sent.
                         self.phase = Phase::Sending(self.plan.progress());
@@ -433,12 +547,50 @@ mod tests {
         type Outcome = u8;
         type Progress = ();
         fn progress(&self) {}
+        fn writes(&self) -> Vec<PlannedWrite> {
+            vec![PlannedWrite::in_workspace("keys.delete", "key", "k", None)]
+        }
+
         fn blocked(&self) -> Option<String> {
             self.blocked.then(|| "keys remain".to_string())
         }
         fn retries() -> bool {
             true
         }
+    }
+
+    #[test]
+    fn a_policy_deny_offers_no_enter_and_a_warn_is_said_but_sends() {
+        use crate::code::policy::parse;
+        let deny = parse(
+            "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"keys.delete\"]\nworkspaces = \"prod*\"\n",
+        )
+        .unwrap();
+        let mut f = Flow::review(P { blocked: false });
+        // Another workspace: the glob leaves it alone.
+        f.judge(&deny, Some(("u-1", "staging")));
+        assert_eq!(f.policy, PolicyVerdict::default());
+        f.judge(&deny, Some(("u-2", "production")));
+        assert!(f.policy.denied, "{:?}", f.policy);
+        assert!(f.policy.lines[0].contains("keys.delete is forbidden"));
+        assert!(!f.hints().iter().any(|(a, _)| *a == Action::Submit));
+        assert!(matches!(
+            press(&mut f, Action::Submit, None),
+            Step::Refused(why) if why.contains("policy denies")
+        ));
+        assert_eq!(f.phase, Phase::Review, "nothing sent");
+
+        let warn = parse(
+            "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"keys.delete\"]\nlevel = \"warn\"\n",
+        )
+        .unwrap();
+        let mut f = Flow::review(P { blocked: false });
+        f.judge(&warn, Some(("u-2", "production")));
+        assert!(!f.policy.denied && f.policy.lines.len() == 1);
+        assert_eq!(
+            press(&mut f, Action::Submit, None),
+            Step::Send(P { blocked: false })
+        );
     }
 
     #[test]

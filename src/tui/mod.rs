@@ -51,6 +51,11 @@ pub async fn run(
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.state_key = conn.client.state_key().to_string();
     app.profile = settings.profile.clone();
+    // A bad policy is said before the screen changes, as the CLI says it.
+    if let Some(path) = &settings.policy {
+        let policy = crate::code::policy::read_file(path).map_err(RunError::usage)?;
+        app.policy = Some(std::sync::Arc::new(policy));
+    }
     app.write = settings.write && settings.profile.as_ref().is_some_and(|p| p.production);
     app.mouse = settings.mouse;
     app.demo = settings.demo;

@@ -79,6 +79,106 @@ pub enum Request {
 }
 
 impl Request {
+    /// What a policy calls this write (one of [`crate::code::policy::WRITE_KINDS`]), the
+    /// resource it acts on (kind and id), and the workspace (uuid) it belongs to when the
+    /// request names one.
+    pub fn policy_write(&self) -> (&'static str, &'static str, String, Option<String>) {
+        let ws = |w: &String| Some(w.clone());
+        match self {
+            Request::PatchKey { hash, patch } => {
+                let kind = match (&patch.workspace_id, patch.disabled) {
+                    (Some(_), _) => "keys.move",
+                    (None, Some(true)) => "keys.disable",
+                    (None, Some(false)) => "keys.enable",
+                    (None, None) => "keys.edit",
+                };
+                (kind, "key", hash.clone(), None)
+            }
+            Request::DeleteKey { hash } => ("keys.delete", "key", hash.clone(), None),
+            Request::CreateKey { body } => (
+                "keys.create",
+                "key",
+                body.name.clone(),
+                Some(body.workspace_id.clone()),
+            ),
+            Request::EditKey { hash, .. } => ("keys.edit", "key", hash.clone(), None),
+            Request::DeleteWorkspace { id, .. } => ("delete", "workspace", id.clone(), ws(id)),
+            Request::CreateWorkspace { body } => {
+                let slug = body.get("slug").and_then(Value::as_str).unwrap_or("");
+                ("create", "workspace", slug.to_string(), None)
+            }
+            Request::AddMembers { workspace, .. } => {
+                ("members.add", "members", workspace.clone(), ws(workspace))
+            }
+            Request::RemoveMembers { workspace, .. } => (
+                "members.remove",
+                "members",
+                workspace.clone(),
+                ws(workspace),
+            ),
+            Request::Budget { workspace, request } => {
+                let kind = match request.method() {
+                    "DELETE" => "budgets.delete",
+                    _ => "budgets.set",
+                };
+                (kind, "budgets", workspace.clone(), ws(workspace))
+            }
+            Request::Guardrail {
+                workspace,
+                guardrail_id,
+                ..
+            } => (
+                "guardrail.patch",
+                "guardrail",
+                guardrail_id.clone(),
+                ws(workspace),
+            ),
+            Request::CreateGuardrail { workspace, body } => {
+                let name = body.get("name").and_then(Value::as_str).unwrap_or("");
+                (
+                    "guardrails.create",
+                    "named_guardrail",
+                    name.to_string(),
+                    ws(workspace),
+                )
+            }
+            Request::PatchNamedGuardrail {
+                guardrail_id,
+                workspace,
+                ..
+            } => (
+                "guardrails.patch",
+                "named_guardrail",
+                guardrail_id.clone(),
+                workspace.clone(),
+            ),
+            Request::DeleteGuardrail {
+                guardrail_id,
+                workspace,
+            } => (
+                "guardrails.delete",
+                "named_guardrail",
+                guardrail_id.clone(),
+                workspace.clone(),
+            ),
+            Request::Assign {
+                guardrail_id,
+                workspace,
+                adding,
+                ..
+            } => (
+                if *adding {
+                    "guardrails.assign"
+                } else {
+                    "guardrails.unassign"
+                },
+                "named_guardrail",
+                guardrail_id.clone(),
+                workspace.clone(),
+            ),
+        }
+    }
+
     pub fn method(&self) -> &'static str {
         match self {
             Request::PatchKey { .. }

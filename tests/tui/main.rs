@@ -21,6 +21,7 @@ mod keys;
 mod keys_labels;
 mod keys_tab_create;
 mod picker_filter;
+mod policy;
 mod read_only;
 mod safe_write;
 mod safety;

@@ -244,6 +244,9 @@ pub struct App {
     /// file): the title says `READ-ONLY`, the keys that lead to a write's Review are marked,
     /// and no Review sends. The client refuses every write on its own as well.
     pub read_only: Option<String>,
+    /// The config's policy: every Review shows the rules its writes break, and a deny offers
+    /// no Enter (product.md §13, §15).
+    pub policy: Option<std::sync::Arc<crate::code::policy::Policy>>,
 }
 
 /// The scopes of the one write flow's phases (Review, Sending, Conflict, Result).
@@ -309,6 +312,7 @@ impl App {
             frame: 0,
             host: host.to_string(),
             state_key: host.to_string(),
+            policy: None,
             profile: None,
             write: false,
             has_picker,
@@ -437,6 +441,7 @@ impl App {
             bulk.form.refresh_warnings();
             bulk.form.settle();
         }
+        self.judge_reviews();
         // A restored draft's tab edits go back once their tab has loaded.
         let restored = self.tabs.apply_pending();
         if !restored.is_empty() {
@@ -449,6 +454,42 @@ impl App {
             }
         }
         effects
+    }
+
+    /// Judges every write's Review by the policy, wherever it shows: the settings write, an
+    /// admin write, the bulk edit, the Budgets and Guardrail tabs and a named guardrail's form.
+    fn judge_reviews(&mut self) {
+        let Some(policy) = self.policy.clone() else {
+            return;
+        };
+        let open = self
+            .form
+            .as_ref()
+            .map(|f| (f.workspace.id().to_string(), f.workspace.slug().to_string()));
+        let open = open.as_ref().map(|(id, slug)| (id.as_str(), slug.as_str()));
+        use crate::tui::screens::tab_write::Phase as TabPhase;
+        if let Screen::Write(flow) = &mut self.screen {
+            flow.judge(&policy, open);
+        }
+        if let Some(flow) = &mut self.admin {
+            flow.judge(&policy, open);
+        }
+        if let Some(bulk) = &mut self.bulk
+            && let crate::tui::screens::bulk::Phase::Write(flow) = &mut bulk.phase
+        {
+            flow.judge(&policy, open);
+        }
+        if let Some(b) = &mut self.tabs.budgets
+            && let TabPhase::Write(flow) = &mut b.phase
+        {
+            flow.judge(&policy, open);
+        }
+        let named = self.tabs.guardrails.named.values_mut();
+        for g in self.tabs.guardrail.iter_mut().chain(named) {
+            if let TabPhase::Write(flow) = &mut g.phase {
+                flow.judge(&policy, open);
+            }
+        }
     }
 
     fn handle(&mut self, msg: Msg) -> Vec<Effect> {

@@ -53,6 +53,31 @@ impl Ctx<'_> {
 pub const HALF_PAGE: usize = 5;
 
 /// What every Review says under read-only, in place of "Enter sends" (product.md §15).
+/// The rules a Review's writes break, one line each, a deny marked `✗` and a warn `!` (never
+/// by colour alone); names from the server escaped.
+pub fn policy_notes(
+    verdict: &crate::tui::flow::PolicyVerdict,
+    theme: &crate::tui::theme::Theme,
+) -> Vec<(String, ratatui::style::Style)> {
+    verdict
+        .lines
+        .iter()
+        .map(|l| {
+            let l = crate::text::escape(l);
+            match l.strip_prefix("deny: ") {
+                Some(rest) => (
+                    format!("✗ Policy denies, Enter sends nothing: {rest}"),
+                    theme.error,
+                ),
+                None => (
+                    format!("! Policy warns: {}", l.trim_start_matches("warn: ")),
+                    theme.warning,
+                ),
+            }
+        })
+        .collect()
+}
+
 pub fn read_only_note(from: &str) -> String {
     format!("Read-only ({from}): nothing can be sent from here, Enter does nothing. Esc goes back.")
 }

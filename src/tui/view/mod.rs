@@ -216,6 +216,7 @@ fn draw_settings_write(
             form,
             flow.scroll,
             app.read_only.as_deref(),
+            &flow.policy,
             theme,
         );
         flow.shown_scroll(usize::from(drawn.0), drawn.1);

@@ -18,5 +18,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, flow: &super::BulkFlow, the
         let note = wrap_owned(&[(note.as_str(), theme.warning)], inner_w, usize::MAX);
         lines.splice(at..at, note);
     }
+    let notes = crate::tui::screens::policy_notes(&flow.policy, theme);
+    for (i, (note, style)) in notes.iter().enumerate() {
+        let at = (1 + i).min(lines.len());
+        lines.splice(
+            at..at,
+            wrap_owned(&[(note.as_str(), *style)], inner_w, usize::MAX),
+        );
+    }
     super::draw_lines(buf, area, app, title, &lines, flow, theme);
 }

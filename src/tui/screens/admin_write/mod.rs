@@ -29,6 +29,13 @@ impl crate::tui::flow::Plan for AdminWrite {
         self.blocked.clone()
     }
 
+    fn writes(&self) -> Vec<crate::tui::flow::PlannedWrite> {
+        self.requests
+            .iter()
+            .map(crate::tui::flow::PlannedWrite::of)
+            .collect()
+    }
+
     /// A write the API cannot take back (a delete, a create: its reason shows on the Result)
     /// or one that failed offers no `u`.
     fn undoable(&self, ended: &Ended) -> bool {

@@ -58,6 +58,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, flow: &AdminFlow, theme: &T
         }
     }
     lines.push(Line::raw(""));
+    if flow.phase == Phase::Review {
+        for (note, style) in crate::tui::screens::policy_notes(&flow.policy, theme) {
+            for part in textwrap(&note, w) {
+                lines.push(Line::styled(part, style));
+            }
+        }
+    }
     let body_end = lines.len();
     match &flow.phase {
         Phase::Review => match (&ctx.read_only, &write.blocked) {

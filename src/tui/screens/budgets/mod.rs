@@ -43,6 +43,19 @@ impl crate::tui::flow::Plan for Pending {
 
     fn progress(&self) {}
 
+    fn writes(&self) -> Vec<crate::tui::flow::PlannedWrite> {
+        self.requests
+            .iter()
+            .map(|r| {
+                let kind = match r.method() {
+                    "DELETE" => "budgets.delete",
+                    _ => "budgets.set",
+                };
+                crate::tui::flow::PlannedWrite::in_workspace(kind, "budgets", "", None)
+            })
+            .collect()
+    }
+
     /// Only what landed is undone.
     fn undoable(&self, outcome: &Outcome) -> bool {
         !outcome.landed.is_empty()

@@ -395,7 +395,13 @@ fn flow_lines(
             }
             let rows = BudgetsState::review_rows(p);
             out.extend(tab_write::review_lines(
-                p.undo, "", &rows, wire, read_only, theme,
+                p.undo,
+                "",
+                &rows,
+                wire,
+                read_only,
+                &flow.policy,
+                theme,
             ));
         }
         FlowPhase::Sending(()) => out.push(plain(format!(

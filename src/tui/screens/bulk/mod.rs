@@ -89,6 +89,27 @@ impl crate::tui::flow::Plan for review::BulkReview {
         true
     }
 
+    fn writes(&self) -> Vec<crate::tui::flow::PlannedWrite> {
+        self.items
+            .iter()
+            .map(|i| {
+                let slug = match i.base.slug() {
+                    "" => i.label.clone(),
+                    s => s.to_string(),
+                };
+                crate::tui::flow::PlannedWrite {
+                    slug: Some(slug),
+                    ..crate::tui::flow::PlannedWrite::in_workspace(
+                        "workspaces.patch",
+                        "workspace",
+                        i.id.clone(),
+                        Some(i.id.clone()),
+                    )
+                }
+            })
+            .collect()
+    }
+
     /// Only what landed is undone.
     fn undoable(&self, outcome: &result::BulkResult) -> bool {
         outcome.outcomes.iter().any(|o| result::landed(o.as_ref()))

@@ -47,6 +47,26 @@ impl crate::tui::flow::Plan for Pending {
 
     fn progress(&self) {}
 
+    fn writes(&self) -> Vec<crate::tui::flow::PlannedWrite> {
+        use crate::tui::flow::PlannedWrite;
+        let id = self
+            .base
+            .as_ref()
+            .and_then(|b| b.get("id"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let owner = (!self.owner.is_empty()).then(|| self.owner.clone());
+        vec![match self.named {
+            // An account-wide guardrail (no owner) is judged by every rule.
+            true => PlannedWrite {
+                in_open: false,
+                ..PlannedWrite::in_workspace("guardrails.patch", "named_guardrail", id, owner)
+            },
+            false => PlannedWrite::in_workspace("guardrail.patch", "guardrail", id, owner),
+        }]
+    }
+
     /// A PATCH that was not applied has nothing to undo.
     fn undoable(&self, outcome: &Outcome) -> bool {
         outcome.after.is_ok()

@@ -146,7 +146,13 @@ pub fn lines(
                 )];
                 body_lines(&p.patch, theme, &mut wire);
                 out.extend(tab_write::review_lines(
-                    p.undo, create, &rows, wire, read_only, theme,
+                    p.undo,
+                    create,
+                    &rows,
+                    wire,
+                    read_only,
+                    &flow.policy,
+                    theme,
                 ));
             }
             FlowPhase::Sending(()) => out.push(Line::from(

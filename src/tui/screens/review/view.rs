@@ -19,6 +19,7 @@ pub fn draw(
     form: &FormState,
     scroll: u16,
     read_only: Option<&str>,
+    policy: &crate::tui::flow::PolicyVerdict,
     theme: &Theme,
 ) -> (u16, u16) {
     let modified: Vec<_> = form.fields.iter().filter(|f| f.is_modified()).collect();
@@ -40,9 +41,12 @@ pub fn draw(
                 .map(|w| format!("! {}: {w}", f.spec.label))
         })
         .collect();
+    let notes = crate::tui::screens::policy_notes(policy, theme);
     let warning_lines: Vec<Line> = warnings
         .iter()
-        .flat_map(|w| wrap(&[(w, theme.warning)], inner.width as usize, usize::MAX))
+        .map(|w| (w, theme.warning))
+        .chain(notes.iter().map(|(n, s)| (n, *s)))
+        .flat_map(|(w, style)| wrap(&[(w, style)], inner.width as usize, usize::MAX))
         .collect();
 
     let label_w = modified

@@ -33,6 +33,19 @@ impl Plan for SettingsPlan {
         Sending::default()
     }
 
+    fn writes(&self) -> Vec<crate::tui::flow::PlannedWrite> {
+        let id = self.base.id().to_string();
+        vec![crate::tui::flow::PlannedWrite {
+            slug: Some(self.base.slug().to_string()),
+            ..crate::tui::flow::PlannedWrite::in_workspace(
+                "workspaces.patch",
+                "workspace",
+                id.clone(),
+                Some(id),
+            )
+        }]
+    }
+
     fn label(shown: Shown, action: Action) -> Option<&'static str> {
         Some(match (shown, action) {
             (Shown::Review, Action::Submit) => "submit",

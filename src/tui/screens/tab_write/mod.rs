@@ -341,6 +341,7 @@ pub fn review_lines(
     rows: &[crate::write::review::Row],
     wire: Vec<ratatui::text::Line<'static>>,
     read_only: Option<&str>,
+    policy: &crate::tui::flow::PolicyVerdict,
     theme: &crate::tui::theme::Theme,
 ) -> Vec<ratatui::text::Line<'static>> {
     use ratatui::text::Line;
@@ -369,6 +370,9 @@ pub fn review_lines(
             crate::tui::screens::read_only_note(from),
             theme.warning,
         ));
+    }
+    for (note, style) in crate::tui::screens::policy_notes(policy, theme) {
+        out.push(Line::styled(note, style));
     }
     out
 }
