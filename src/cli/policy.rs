@@ -16,7 +16,6 @@ use crate::text::escape;
 use serde_json::Value;
 use std::path::PathBuf;
 
-
 /// What a command was asked to judge and write.
 #[derive(Debug, Clone, Default)]
 pub struct Judge {
