@@ -38,7 +38,7 @@ pub async fn run(
             refuse_if_moved(conn, &saved).await?;
             saved.plan
         }
-        Source::File { name, entries } => plan_file(conn, &name, &entries).await?,
+        Source::File { name, doc } => plan_file(conn, &name, &doc).await?,
     };
     let items: Vec<Item> = plan
         .changed()
@@ -49,7 +49,7 @@ pub async fn run(
             patch: w.patch(),
         })
         .collect();
-    if items.is_empty() {
+    if items.is_empty() && plan.org.is_empty() {
         say(&format!(
             "nothing to change: {}",
             count_line(&plan).trim_start_matches("no changes: ")
@@ -77,20 +77,60 @@ pub async fn run(
     };
     let _ = write!(std::io::stderr(), "{}", plan_table(&plan, shape));
     let fields: usize = items.iter().map(|i| i.patch.len()).sum();
-    let question = format!(
-        "apply to {} workspace{} ({fields} field{})",
-        items.len(),
-        if items.len() == 1 { "" } else { "s" },
-        if fields == 1 { "" } else { "s" },
-    );
+    let mut asked = Vec::new();
+    if !items.is_empty() {
+        asked.push(format!(
+            "{} workspace{} ({fields} field{})",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" },
+            if fields == 1 { "" } else { "s" },
+        ));
+    }
+    let (resources, org_fields) = super::org::org_counts(&plan.org);
+    if resources > 0 {
+        asked.push(format!(
+            "{resources} resource{} of budgets, members, guardrails or keys ({org_fields} field{})",
+            if resources == 1 { "" } else { "s" },
+            if org_fields == 1 { "" } else { "s" },
+        ));
+    }
+    let question = format!("apply to {}", asked.join(" and "));
+    for w in super::org::warnings(&plan.org) {
+        crate::say::warn(&w);
+    }
     if yes {
         // The count is shown even when not asked.
         say(&question);
     }
     confirm(&question, yes)?;
     // Each write is in the history as it lands.
-    let outcomes = run_batch(conn, &items, concurrency).await?;
+    let outcomes = if items.is_empty() {
+        Vec::new()
+    } else {
+        run_batch(conn, &items, concurrency).await?
+    };
     let [applied, conflicts, failed, not_started] = batch::counts(&outcomes);
+    // The rest of the organisation, once every workspace landed: each through its own write.
+    let mut done = Vec::new();
+    let org_error = if resources > 0
+        && failed + conflicts + not_started == 0
+        && super::interrupt::stopped_by().is_none()
+    {
+        super::org::apply(conn, &plan.org, &mut done).await.err()
+    } else {
+        None
+    };
+    let org_rows: Vec<Vec<String>> = done
+        .iter()
+        .map(|d| {
+            vec![
+                format!("{} ({})", d.label, d.kind.as_str()),
+                d.id.clone(),
+                d.status.to_string(),
+                String::new(),
+            ]
+        })
+        .collect();
     let out = match output {
         Output::Json => json_pretty(&json!({
             "results": items.iter().zip(&outcomes).map(|(item, o)| json!({
@@ -103,6 +143,12 @@ pub async fn run(
             "conflicts": conflicts,
             "failed": failed,
             "not_started": not_started,
+            "resources": done.iter().map(|d| json!({
+                "kind": d.kind.as_str(),
+                "id": d.id,
+                "label": d.label,
+                "status": d.status,
+            })).collect::<Vec<_>>(),
         })),
         Output::Table => {
             let rows: Vec<Vec<String>> = items
@@ -116,22 +162,40 @@ pub async fn run(
                         detail(batch::status(o.as_ref()), &batch::reason(o.as_ref())),
                     ]
                 })
+                .chain(org_rows)
                 .collect();
             table(&["WORKSPACE", "ID", "RESULT", "DETAIL"], &rows)
         }
     };
-    let summary = format!(
-        "{applied} applied, {conflicts} stopped by a conflict, {failed} failed{}",
-        if not_started > 0 {
-            format!(", {not_started} not started")
-        } else {
-            String::new()
-        }
-    );
+    let summary = if items.is_empty() {
+        format!(
+            "{} of {resources} budgets, members, guardrails or keys applied",
+            done.len()
+        )
+    } else {
+        format!(
+            "{applied} applied, {conflicts} stopped by a conflict, {failed} failed{}",
+            if not_started > 0 {
+                format!(", {not_started} not started")
+            } else {
+                String::new()
+            }
+        )
+    };
     let stopped = super::interrupt::stopped_by();
+    if let Some(e) = org_error {
+        super::print_now(&out);
+        return Err(e.with_detail(format!(
+            "{} of {resources} budgets, members, guardrails or keys landed before it (in the history); nothing more was sent",
+            done.len()
+        )));
+    }
     if failed + conflicts + not_started == 0 && stopped.is_none() {
         say(&summary);
         return Ok(out);
+    }
+    if resources > 0 {
+        say("budgets, members, guardrails and keys were not started: a workspace did not land");
     }
     super::print_now(&out);
     if let Some(n) = stopped {

@@ -20,6 +20,7 @@ mod keys;
 mod keys_create;
 mod list;
 mod members;
+pub(crate) mod org;
 pub mod output;
 mod patch;
 mod plan;

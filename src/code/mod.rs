@@ -3,6 +3,9 @@
 //! talks to a server or a terminal: the CLI does (src/cli/export.rs, plan.rs, apply.rs).
 
 pub mod file;
+pub mod normal;
+pub mod org;
+pub mod org_plan;
 pub mod plan;
 pub mod saved;
 pub mod tree;

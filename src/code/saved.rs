@@ -185,6 +185,7 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         plan: Plan {
             workspaces,
             unmanaged,
+            org: Default::default(),
         },
     })
 }
@@ -208,6 +209,7 @@ mod tests {
                 .as_object()
                 .unwrap()
                 .clone(),
+            ..FileEntry::default()
         }];
         let p = plan(&entries, &server).unwrap();
         let text = to_json(&p, "example.org", "https://example.org/api/v1", "ws.toml").to_string();
