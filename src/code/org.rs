@@ -495,3 +495,146 @@ pub(super) fn keys_once(entries: &[GuardrailEntry], problems: &mut Vec<Problem>)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::code::file::{Document, Format, read_document};
+    use serde_json::json;
+
+    const A: &str = "550e8400-e29b-41d4-a716-446655440000";
+
+    fn doc(text: &str, format: Format) -> Document {
+        read_document("f", text, format).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn errors(text: &str, format: Format) -> String {
+        read_document("org.file", text, format)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn every_part_reads_in_toml() {
+        let text = format!(
+            "[workspaces.\"{A}\"]\nname = \"P\"\nmembers = [\"u1\", \"u2\"]\n\n\
+             [workspaces.\"{A}\".budgets]\nmonthly = 500\nclear = [\"daily\"]\n\n\
+             [workspaces.\"{A}\".guardrail]\nallowed_models = [\"a/b\"]\nclear = [\"limit_usd\"]\n\n\
+             [guardrails.g1]\nname = \"G\"\nkeys = [\"k1\"]\nmembers = []\n\n\
+             [keys.k1]\nname = \"K\"\nlimit = 5\nclear = [\"limit_reset\"]\n"
+        );
+        let d = doc(&text, Format::Toml);
+        let w = &d.workspaces[0];
+        assert_eq!(w.fields.get("name"), Some(&json!("P")));
+        assert_eq!(w.members.as_ref().unwrap().ids, ["u1", "u2"]);
+        let b = w.budgets.as_ref().unwrap();
+        assert_eq!(
+            serde_json::Value::Object(b.values.clone()),
+            json!({"daily": null, "monthly": 500})
+        );
+        assert_eq!(b.line, 5);
+        let g = w.guardrail.as_ref().unwrap();
+        assert_eq!(g.values.get("limit_usd"), Some(&json!(null)));
+        assert_eq!(d.guardrails[0].id, "g1");
+        assert_eq!(d.guardrails[0].keys.as_ref().unwrap().ids, ["k1"]);
+        assert!(d.guardrails[0].members.as_ref().unwrap().ids.is_empty());
+        assert_eq!(d.keys[0].hash, "k1");
+        assert_eq!(d.keys[0].line, 18);
+        assert_eq!(
+            d.keys[0].fields.values.get("limit_reset"),
+            Some(&json!(null))
+        );
+    }
+
+    #[test]
+    fn yaml_and_json_clear_with_null() {
+        let yaml = format!(
+            "workspaces:\n  {A}:\n    budgets:\n      weekly: null\n    guardrail:\n      allowed_models: null\nkeys:\n  k1:\n    limit: null\n"
+        );
+        let d = doc(&yaml, Format::Yaml);
+        let b = d.workspaces[0].budgets.as_ref().unwrap();
+        assert_eq!(b.values.get("weekly"), Some(&json!(null)));
+        assert_eq!(d.keys[0].fields.values.get("limit"), Some(&json!(null)));
+        let json_text = format!(
+            "{{\"workspaces\": {{\"{A}\": {{\"members\": []}}}}, \"guardrails\": {{\"g\": {{\"description\": null, \"_read_only\": {{}}}}}}}}"
+        );
+        let d = doc(&json_text, Format::Json);
+        assert!(d.workspaces[0].members.as_ref().unwrap().ids.is_empty());
+        assert_eq!(
+            d.guardrails[0].fields.values.get("description"),
+            Some(&json!(null))
+        );
+    }
+
+    #[test]
+    fn broken_values_name_their_lines() {
+        let text = format!(
+            "[workspaces.\"{A}\"]\nmembers = [\"u1\", 3]\n\n\
+             [workspaces.\"{A}\".budgets]\nmonthly = -5\ninclude_byok_in_budgets = true\nhourly = 1\n\n\
+             [workspaces.\"{A}\".guardrail]\nname = \"x\"\nallowed_data_regions = [\"mars\"]\n\n\
+             [keys.k1]\nname = \"\"\nsecret = \"sk\"\nlimit_reset = \"yearly\"\nclear = [\"name\"]\n"
+        );
+        let e = errors(&text, Format::Toml);
+        for (line, needle) in [
+            (2, "members must list user ids; found a number"),
+            (
+                5,
+                "budgets.monthly: must be a number of US dollars greater than 0",
+            ),
+            (
+                6,
+                "budgets.include_byok_in_budgets is not managed by the file",
+            ),
+            (7, "unknown field 'budgets.hourly'"),
+            (10, "guardrail.name is fixed"),
+            (11, "guardrail.allowed_data_regions"),
+            (14, "key k1: name: must be a non-empty text"),
+            (15, "key k1: secret is a secret"),
+            (16, "limit_reset: must be daily, weekly, monthly or null"),
+            (
+                17,
+                "name: must be a non-empty text, so it cannot be in `clear`",
+            ),
+        ] {
+            assert!(
+                e.lines()
+                    .any(|l| l.starts_with(&format!("org.file:{line}: ")) && l.contains(needle)),
+                "line {line}: {needle}\n{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn budgets_in_the_file_keep_r8() {
+        let text = format!("[workspaces.\"{A}\".budgets]\ndaily = 100\nmonthly = 50\n");
+        let e = errors(&text, Format::Toml);
+        assert!(
+            e.contains("org.file:1: ")
+                && e.contains("monthly limit ($50) must be greater than the daily limit ($100)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_key_in_two_assignment_sets_names_both_lines() {
+        let text = "[guardrails.g1]\nkeys = [\"k1\"]\n\n[guardrails.g2]\nkeys = [\n  \"k2\",\n  \"k1\",\n]\n";
+        let e = errors(text, Format::Toml);
+        assert_eq!(
+            e,
+            "org.file:7: guardrail g2: key k1 is also assigned to guardrail g1 (line 2); a key holds one guardrail"
+        );
+        // Members may hold several guardrails.
+        let ok = "[guardrails.g1]\nmembers = [\"u\"]\n[guardrails.g2]\nmembers = [\"u\"]\n";
+        assert_eq!(doc(ok, Format::Toml).guardrails.len(), 2);
+    }
+
+    #[test]
+    fn unknown_top_level_keys_list_the_known_ones() {
+        let e = errors("[other]\n", Format::Toml);
+        assert!(e.contains("`workspaces`, `guardrails` and `keys`"), "{e}");
+        let e = errors("keys = 3\n", Format::Toml);
+        assert!(
+            e.contains("`keys` must be a table keyed by key hash"),
+            "{e}"
+        );
+    }
+}

@@ -378,7 +378,13 @@ fn entry_plan(
                         }
                     }
                 }
-                match budgets::plan(base, &target) {
+                // Nothing to change: no request, whatever rules the server's own limits break.
+                let planned = if target == *base {
+                    Ok(Vec::new())
+                } else {
+                    budgets::plan(base, &target)
+                };
+                match planned {
                     Ok(requests) => out.budgets.push(BudgetsPlan {
                         workspace: id.clone(),
                         label: label.clone(),
@@ -429,7 +435,13 @@ fn entry_plan(
                 let target = target_of(base.as_ref(), file, |f, v, b| {
                     normal::guardrail(f, Some(v)) == normal::guardrail(f, b)
                 });
-                match guardrail::patch(base.as_ref(), &target) {
+                let unchanged = base.as_ref().map_or(target.is_empty(), |b| *b == target);
+                let planned = if unchanged {
+                    Ok(Map::new())
+                } else {
+                    guardrail::patch(base.as_ref(), &target)
+                };
+                match planned {
                     Ok(patch) => out.guardrails.push(GuardrailPlan {
                         workspace: id.clone(),
                         label: label.clone(),
@@ -508,7 +520,12 @@ pub fn plan(
         let target = target_of(Some(base), &g.fields, |f, v, b| {
             normal::named_guardrail(f, Some(v)) == normal::named_guardrail(f, b)
         });
-        let patch = match crate::admin::guardrails::patch(base, &target) {
+        let planned = if *base == target {
+            Ok(Map::new())
+        } else {
+            crate::admin::guardrails::patch(base, &target)
+        };
+        let patch = match planned {
             Ok(p) => p,
             Err(rules) => {
                 refused.push(refuse(
@@ -542,4 +559,188 @@ pub fn plan(
     out.members.sort_by(|a, b| a.label.cmp(&b.label));
     out.guardrails.sort_by(|a, b| a.label.cmp(&b.label));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::file::{Format, read_document};
+    use crate::workspace::Workspace;
+
+    const A: &str = "550e8400-e29b-41d4-a716-446655440000";
+    const B: &str = "8a6e0f0e-2b1d-4f3c-9a57-1c2d3e4f5a6b";
+
+    fn workspaces() -> Vec<Workspace> {
+        [(A, "prod"), (B, "dflt")]
+            .iter()
+            .map(|(id, slug)| {
+                Workspace::from_json(json!({"id": id, "name": "N", "slug": slug})).unwrap()
+            })
+            .collect()
+    }
+
+    fn key(hash: &str, limit: Option<f64>) -> Key {
+        serde_json::from_value(json!({
+            "hash": hash, "name": "K", "workspace_id": A, "limit": limit,
+            "limit_reset": "monthly"
+        }))
+        .unwrap()
+    }
+
+    fn server() -> Server {
+        let mut s = Server {
+            default_workspace: Some(B.into()),
+            ..Server::default()
+        };
+        s.budgets.insert(
+            A.into(),
+            Budgets {
+                limits: budgets::Limits::default()
+                    .with(Interval::Daily, Some(30.0))
+                    .with(Interval::Monthly, Some(500.0)),
+                include_byok: Some(false),
+            },
+        );
+        s.members.insert(A.into(), vec!["u2".into(), "u1".into()]);
+        let g: Map<String, Value> = serde_json::from_value(json!({
+            "id": "dg", "workspace_id": A, "allowed_models": ["openai/gpt-4o", "a/b"],
+            "limit_usd": 5, "reset_interval": "daily", "allowed_providers": null
+        }))
+        .unwrap();
+        s.guardrails.insert(A.into(), ("dg".into(), Some(g)));
+        s.keys.insert("k1".into(), key("k1", Some(10.0)));
+        let named: Map<String, Value> =
+            serde_json::from_value(json!({"id": "g1", "name": "G", "workspace_id": A})).unwrap();
+        s.named.insert("g1".into(), named);
+        s.key_assignments.insert("g1".into(), vec!["k1".into()]);
+        s
+    }
+
+    fn plan_of(text: &str) -> Result<OrgPlan, Vec<Refusal>> {
+        let doc = read_document("f", text, Format::Toml).unwrap_or_else(|e| panic!("{e}"));
+        plan(&doc, &workspaces(), &server())
+    }
+
+    #[test]
+    fn the_server_s_own_values_written_otherwise_plan_nothing() {
+        let p = plan_of(&format!(
+            "[workspaces.\"{A}\"]\nmembers = [\"u2\", \"u1\"]\n\
+             [workspaces.\"{A}\".budgets]\nmonthly = 500.0\ndaily = 30\nclear = [\"weekly\"]\n\
+             [workspaces.\"{A}\".guardrail]\nallowed_models = [\"A/B\", \"openai/gpt-4o\"]\nlimit_usd = 5.0\nclear = [\"allowed_providers\", \"ignored_models\"]\n\
+             [keys.k1]\nlimit = 10\ninclude_byok_in_limit = false\ndisabled = false\n\
+             [guardrails.g1]\nname = \"G\"\nkeys = [\"k1\"]\nclear = [\"description\"]\n"
+        ))
+        .unwrap();
+        assert!(p.is_empty(), "{:#?}", p.resources());
+        assert_eq!(p.resources().len(), 5);
+    }
+
+    #[test]
+    fn budgets_are_planned_as_their_r8_safe_requests() {
+        let p = plan_of(&format!(
+            "[workspaces.\"{A}\".budgets]\nweekly = 600\nmonthly = 1000\nclear = [\"daily\"]\n"
+        ))
+        .unwrap();
+        let b = &p.budgets[0];
+        let said: Vec<String> = b.requests.iter().map(BudgetRequest::summary).collect();
+        assert_eq!(
+            said,
+            ["DELETE daily", "PUT monthly $1000", "PUT weekly $600"]
+        );
+        assert!(budgets::order_is_safe(&b.base, &b.requests));
+        let fields: Vec<String> = b.changes().into_iter().map(|c| c.field).collect();
+        assert_eq!(fields, ["daily", "weekly", "monthly"]);
+    }
+
+    #[test]
+    fn members_are_adds_and_removes_and_empty_removes_all() {
+        let p = plan_of(&format!(
+            "[workspaces.\"{A}\"]\nmembers = [\"u1\", \"u3\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(p.members[0].set.add, ["u3"]);
+        assert_eq!(p.members[0].set.remove, ["u2"]);
+        assert!(!p.members[0].set.removes_all());
+        let p = plan_of(&format!("[workspaces.\"{A}\"]\nmembers = []\n")).unwrap();
+        assert!(p.members[0].set.removes_all());
+        let r = &p.resources()[0];
+        assert_eq!(r.kind, ResourceKind::Members);
+        assert_eq!(r.changes[0].server, Some(json!(["u1", "u2"])));
+        assert_eq!(r.changes[0].file, json!([]));
+    }
+
+    #[test]
+    fn members_of_the_default_workspace_and_missing_resources_are_refused_with_lines() {
+        let refused = plan_of(&format!(
+            "[workspaces.\"{B}\"]\nmembers = []\n\n[keys.nope]\nname = \"x\"\n\n[guardrails.gone]\nname = \"y\"\n"
+        ))
+        .unwrap_err();
+        let lines: Vec<(usize, &str)> = refused
+            .iter()
+            .map(|r| (r.line, r.message.as_str()))
+            .collect();
+        assert_eq!(lines[0].0, 2);
+        assert!(lines[0].1.contains("is the default workspace"), "{lines:?}");
+        assert_eq!(lines[1].0, 4);
+        assert!(lines[1].1.contains("key nope does not exist"), "{lines:?}");
+        assert_eq!(lines[2].0, 7);
+        assert!(
+            lines[2].1.contains("guardrail gone does not exist"),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn guardrails_patch_only_what_differs_and_an_unconfigured_one_is_configured() {
+        let p = plan_of(&format!(
+            "[workspaces.\"{A}\".guardrail]\nallowed_models = [\"a/b\"]\nlimit_usd = 7\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            Value::Object(p.guardrails[0].patch.clone()),
+            json!({"allowed_models": ["a/b"], "limit_usd": 7, "reset_interval": "daily"})
+        );
+        assert!(!p.guardrails[0].configures());
+        let mut s = server();
+        s.guardrails.insert(A.into(), ("dg".into(), None));
+        let doc = read_document(
+            "f",
+            &format!("[workspaces.\"{A}\".guardrail]\nallowed_data_regions = [\"europe\"]\n"),
+            Format::Toml,
+        )
+        .unwrap();
+        let p = plan(&doc, &workspaces(), &s).unwrap();
+        assert!(p.guardrails[0].configures());
+    }
+
+    #[test]
+    fn keys_and_named_guardrails_list_their_field_changes() {
+        let p = plan_of(
+            "[keys.k1]\nname = \"K2\"\nlimit = 20\ndisabled = true\n\n[guardrails.g1]\ndescription = \"d\"\nkeys = []\nmembers = [\"u9\"]\n",
+        )
+        .unwrap();
+        let k = &p.keys[0];
+        assert_eq!(k.edit.name.as_deref(), Some("K2"));
+        assert_eq!(k.edit.limit, Some(Some(20.0)));
+        assert_eq!(k.disabled, Some(true));
+        let n = &p.named[0];
+        assert_eq!(n.keys.as_ref().unwrap().remove, ["k1"]);
+        assert_eq!(n.members.as_ref().unwrap().add, ["u9"]);
+        let fields: Vec<(ResourceKind, String)> = p
+            .resources()
+            .into_iter()
+            .flat_map(|r| r.changes.into_iter().map(move |c| (r.kind, c.field)))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (ResourceKind::Key, "name".to_string()),
+                (ResourceKind::Key, "limit".to_string()),
+                (ResourceKind::Key, "disabled".to_string()),
+                (ResourceKind::NamedGuardrail, "description".to_string()),
+                (ResourceKind::NamedGuardrail, "keys".to_string()),
+                (ResourceKind::NamedGuardrail, "members".to_string()),
+            ]
+        );
+    }
 }
