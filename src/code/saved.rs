@@ -77,7 +77,29 @@ pub fn to_json(plan: &Plan, host: &str, server: &str, file: &str) -> Value {
         "changed": plan.changed_count(),
         "unmanaged": plan.unmanaged,
         "workspaces": workspaces,
+        "resources": resources(plan),
     })
+}
+
+/// Every resource the plan manages beyond the workspace fields, with its changes (what
+/// `plan --output json` shows; a saved plan does not carry them yet).
+fn resources(plan: &Plan) -> Vec<Value> {
+    plan.org
+        .resources()
+        .iter()
+        .map(|r| {
+            json!({
+                "kind": r.kind.as_str(),
+                "id": r.id,
+                "label": r.label,
+                "changes": r.changes.iter().map(|c| json!({
+                    "field": c.field,
+                    "server": c.server,
+                    "file": c.file,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 /// Reads a saved plan, checking each value against its field's rule again (a saved plan is a
@@ -109,6 +131,23 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         Some(_) => return Err(shape("`server` must be text")),
     };
     let file = text_of("file")?;
+    // Changes to budgets, members, guardrails or keys are shown but not carried: a plan
+    // holding any would apply only part of what it says.
+    let org_changes = root
+        .get("resources")
+        .and_then(Value::as_array)
+        .is_some_and(|rs| {
+            rs.iter().any(|r| {
+                r.get("changes")
+                    .and_then(Value::as_array)
+                    .is_some_and(|c| !c.is_empty())
+            })
+        });
+    if org_changes {
+        return Err(shape(
+            "it changes budgets, members, guardrails or keys, which a saved plan cannot carry yet; apply the file itself",
+        ));
+    }
     let unmanaged = root
         .get("unmanaged")
         .and_then(Value::as_u64)

@@ -7,6 +7,7 @@ mod admin;
 mod admin_hostile;
 mod basics;
 mod code;
+mod code_org;
 mod conventions;
 mod guardrails;
 mod guardrails_hostile;
