@@ -302,17 +302,9 @@ pub(super) fn budgets(
         }
         false
     };
-    let read = fields(node, line, at, &known, &check, &mut special, problems)?;
-    // R8 on what the file sets: the limits it names must decrease as the scope narrows.
-    let mut limits = crate::admin::budgets::Limits::default();
-    for i in Interval::ALL {
-        limits.set(i, read.values.get(i.as_str()).and_then(Value::as_f64));
-    }
-    if let Some(rule) = crate::admin::budgets::check(&limits).first() {
-        problems.push(at.problem(line, format!("budgets: {rule}")));
-        return None;
-    }
-    Some(read)
+    // R8 is judged at plan time, on the limits the file leaves to the server too (and only
+    // when something changes: a server already holding limits out of order plans nothing).
+    fields(node, line, at, &known, &check, &mut special, problems)
 }
 
 /// The default guardrail's table: its editable fields (the name is fixed).
@@ -601,17 +593,6 @@ mod tests {
                 "line {line}: {needle}\n{e}"
             );
         }
-    }
-
-    #[test]
-    fn budgets_in_the_file_keep_r8() {
-        let text = format!("[workspaces.\"{A}\".budgets]\ndaily = 100\nmonthly = 50\n");
-        let e = errors(&text, Format::Toml);
-        assert!(
-            e.contains("org.file:1: ")
-                && e.contains("monthly limit ($50) must be greater than the daily limit ($100)"),
-            "{e}"
-        );
     }
 
     #[test]

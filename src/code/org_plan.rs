@@ -653,6 +653,18 @@ mod tests {
     }
 
     #[test]
+    fn a_budgets_target_breaking_r8_with_the_server_s_limits_is_refused_with_its_line() {
+        let refused = plan_of(&format!("[workspaces.\"{A}\".budgets]\nweekly = 20\n")).unwrap_err();
+        assert_eq!(refused[0].line, 1);
+        assert!(
+            refused[0]
+                .message
+                .contains("the weekly limit ($20) must be greater than the daily limit ($30)"),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
     fn members_are_adds_and_removes_and_empty_removes_all() {
         let p = plan_of(&format!(
             "[workspaces.\"{A}\"]\nmembers = [\"u1\", \"u3\"]\n"

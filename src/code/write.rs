@@ -113,6 +113,8 @@ impl Ctx<'_> {
                         };
                         (f.to_string(), v)
                     })
+                    // A value breaking its rule (written elsewhere) is left out: not managed.
+                    .filter(|(f, v)| crate::code::org::check_key_field(f, v).is_ok())
                     .collect();
                 let ro: Table = vec![
                     ("workspace_id".into(), Value::String(k.workspace_id.clone())),
@@ -151,8 +153,12 @@ fn guardrail_table(g: &Map<String, Value>, first: &[&str]) -> Table {
             } else {
                 crate::admin::guardrails::check_field(f, &v).is_empty()
             };
-            // A name cannot be cleared: a named guardrail without one is left out.
-            (keeps && !(f == "name" && v.is_null())).then(|| (f.to_string(), v))
+            // A name cannot be cleared: a named guardrail without one is left out; nor can a
+            // reset be without a limit (the server holding one so is left alone).
+            let unpaired = f == "reset_interval"
+                && !v.is_null()
+                && g.get("limit_usd").is_none_or(Value::is_null);
+            (keeps && !unpaired && !(f == "name" && v.is_null())).then(|| (f.to_string(), v))
         })
         .collect()
 }

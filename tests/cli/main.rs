@@ -8,6 +8,7 @@ mod admin_hostile;
 mod basics;
 mod code;
 mod code_org;
+mod code_org_props;
 mod conventions;
 mod guardrails;
 mod guardrails_hostile;
