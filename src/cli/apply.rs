@@ -232,11 +232,19 @@ fn detail(status: Status, reason: &str) -> String {
 /// stale and nothing is asked or sent (exit 3). Each moved field is named on stderr.
 async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), RunError> {
     let changed: Vec<_> = saved.plan.changed().collect();
-    if changed.is_empty() {
+    let org_moved = super::org::moved(conn, &saved.plan.org).await?;
+    for line in &org_moved {
+        say(line);
+    }
+    if changed.is_empty() && org_moved.is_empty() {
         return Ok(());
     }
-    let now = conn.client.list().await?;
-    let mut moved = 0;
+    let now = if changed.is_empty() {
+        Vec::new()
+    } else {
+        conn.client.list().await?
+    };
+    let mut moved = org_moved.len();
     let mut workspaces = 0;
     for w in changed {
         let Some(server) = now.iter().find(|s| s.id().eq_ignore_ascii_case(&w.id)) else {
@@ -265,6 +273,12 @@ async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), Run
     }
     if moved == 0 {
         return Ok(());
+    }
+    if workspaces == 0 {
+        return Err(RunError::conflict(format!(
+            "the server changed since the plan was made ({moved} of its budgets, guardrails or keys): plan again with `orws plan {}`; nothing was sent",
+            escape(&saved.file),
+        )));
     }
     Err(RunError::conflict(format!(
         "the server changed since the plan was made ({} in {}): plan again with `orws plan {}`; nothing was sent",

@@ -393,6 +393,66 @@ fn key_moved(k: &org_plan::KeyPlan, now: Option<&crate::admin::keys::Key>) -> Op
     })
 }
 
+/// What moved on the server since `org` was planned (a saved plan): each resource whose
+/// fields it changes hold, now, another writer's value; one line each. Members settle as sets
+/// and are not compared.
+pub async fn moved(conn: &Connection, org: &OrgPlan) -> Result<Vec<String>, RunError> {
+    let client = &conn.client;
+    let mut out = Vec::new();
+    for b in org.budgets.iter().filter(|b| !b.requests.is_empty()) {
+        let now = client.get_budgets(&b.workspace).await?;
+        let changed = crate::admin::budgets::conflicts(&b.base, &now, &b.target);
+        if !changed.is_empty() {
+            out.push(format!(
+                "{} ({}): budgets changed since the plan ({})",
+                b.label,
+                escape(&b.workspace),
+                changed
+                    .iter()
+                    .map(|i| i.map_or("the BYOK switch".to_string(), |i| i.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    for g in org.guardrails.iter().filter(|g| !g.patch.is_empty()) {
+        let now = client.get_guardrail(&g.guardrail_id).await?;
+        let changed = crate::admin::guardrail::conflicts(g.base.as_ref(), now.as_ref(), &g.patch);
+        if !changed.is_empty() {
+            out.push(format!(
+                "{} ({}): the default guardrail's {} changed since the plan",
+                g.label,
+                escape(&g.workspace),
+                changed.join(", ")
+            ));
+        }
+    }
+    for k in org.keys.iter().filter(|k| !k.changes().is_empty()) {
+        let now = client.get_key(&k.hash).await?;
+        out.extend(key_moved(k, now.as_ref()));
+    }
+    for n in org.named.iter().filter(|n| !n.patch.is_empty()) {
+        let now = match client.get_named_guardrail(&n.id).await {
+            Ok(g) => g,
+            Err(e) if is_not_found(&e) => {
+                out.push(format!("guardrail {} no longer exists", escape(&n.id)));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let changed = crate::admin::guardrail::conflicts(Some(&n.base), Some(&now), &n.patch);
+        if !changed.is_empty() {
+            out.push(format!(
+                "guardrail {} ({}): its {} changed since the plan",
+                n.label,
+                escape(&n.id),
+                changed.join(", ")
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// Applies `org` in order — budgets, members and default guardrails per workspace, keys,
 /// named guardrails' fields, then every unassignment before any assignment (a key moving
 /// between two guardrails is let go first) — each through its command's write: the one send

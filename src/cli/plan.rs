@@ -353,11 +353,6 @@ pub async fn run(
     let plan = plan_file(conn, &name, &doc).await?;
     let json = saved::to_json(&plan, conn.client.host(), conn.client.base_url(), &name);
     if let Some(out) = &args.out {
-        if !plan.org.is_empty() {
-            return Err(RunError::usage(format!(
-                "--out: a saved plan cannot carry changes to budgets, members, guardrails or keys yet; apply the file itself with `orws apply {name}`; nothing was saved"
-            )));
-        }
         super::export::write_private(out, &json_pretty(&json))?;
         say(&format!(
             "saved the plan to {}; `orws apply {}` applies it",

@@ -8,6 +8,7 @@ pub mod org;
 pub mod org_plan;
 pub mod plan;
 pub mod saved;
+pub mod saved_org;
 pub mod tree;
 pub mod write;
 

@@ -78,11 +78,12 @@ pub fn to_json(plan: &Plan, host: &str, server: &str, file: &str) -> Value {
         "unmanaged": plan.unmanaged,
         "workspaces": workspaces,
         "resources": resources(plan),
+        super::saved_org::ORG_KEY: super::saved_org::to_json(&plan.org),
     })
 }
 
 /// Every resource the plan manages beyond the workspace fields, with its changes (what
-/// `plan --output json` shows; a saved plan does not carry them yet).
+/// `plan --output json` shows for people and reports; `org` carries them for `apply`).
 fn resources(plan: &Plan) -> Vec<Value> {
     plan.org
         .resources()
@@ -131,23 +132,6 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         Some(_) => return Err(shape("`server` must be text")),
     };
     let file = text_of("file")?;
-    // Changes to budgets, members, guardrails or keys are shown but not carried: a plan
-    // holding any would apply only part of what it says.
-    let org_changes = root
-        .get("resources")
-        .and_then(Value::as_array)
-        .is_some_and(|rs| {
-            rs.iter().any(|r| {
-                r.get("changes")
-                    .and_then(Value::as_array)
-                    .is_some_and(|c| !c.is_empty())
-            })
-        });
-    if org_changes {
-        return Err(shape(
-            "it changes budgets, members, guardrails or keys, which a saved plan cannot carry yet; apply the file itself",
-        ));
-    }
     let unmanaged = root
         .get("unmanaged")
         .and_then(Value::as_u64)
@@ -215,6 +199,8 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
             base,
         });
     }
+    let org = super::saved_org::from_json(root.get(super::saved_org::ORG_KEY))
+        .map_err(SavedPlanError::Shape)?;
     // A plan saved by an older orws is in uuid order.
     super::plan::sort(&mut workspaces);
     Ok(SavedPlan {
@@ -224,7 +210,7 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         plan: Plan {
             workspaces,
             unmanaged,
-            org: Default::default(),
+            org,
         },
     })
 }

@@ -3,6 +3,7 @@
 
 use crate::support::cli_bin::*;
 use crate::support::common::{assert_has, assert_lacks};
+use orws::admin::budgets::Interval;
 use orws::fake::FakeServer;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -357,45 +358,59 @@ fn a_key_in_two_assignment_sets_is_refused_naming_both_lines() {
 }
 
 #[test]
-fn a_saved_plan_refuses_what_it_cannot_carry() {
+fn a_saved_plan_carries_them_and_refuses_when_one_moved() {
     let (server, home) = fake_and_home();
     let d = tempfile::tempdir().unwrap();
     let file = written(
         d.path(),
         "b.toml",
-        format!("[workspaces.\"{STAGING_ID}\".budgets]\nlifetime = 3000\n"),
+        format!(
+            "[workspaces.\"{STAGING_ID}\".budgets]\nlifetime = 3000\n\n[workspaces.\"{DEV_ID}\"]\nmembers = []\n\n[keys.\"{NOTEBOOK_KEY}\"]\nlimit = 7\n"
+        ),
     );
     let out = d.path().join("plan.json");
-    let r = orws_at(
+    ok_at(
         home.path(),
         &server,
         &["plan", path_str(&file), "--out", path_str(&out)],
     );
-    assert_eq!(r.code, 2, "{r:?}");
-    assert_has(&r.stderr, "a saved plan cannot carry changes to budgets");
-    assert!(!out.exists());
-}
-
-#[test]
-fn a_plan_printed_as_json_with_such_changes_is_not_applied_in_part() {
-    let (server, home) = fake_and_home();
-    let d = tempfile::tempdir().unwrap();
-    let file = written(
+    // Moved since: refused before anything is asked or sent (exit 3).
+    server.set_budget(STAGING_ID, Interval::Lifetime, Some(2500.0));
+    let r = orws_at(home.path(), &server, &["apply", path_str(&out), "--yes"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert_has(&r.stderr, "budgets changed since the plan (lifetime)");
+    assert!(writes(&server).is_empty());
+    // As planned: applied, every part.
+    server.set_budget(STAGING_ID, Interval::Lifetime, Some(1000.0));
+    let r = orws_at(home.path(), &server, &["apply", path_str(&out), "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_has(
+        &r.stderr,
+        "3 of 3 budgets, members, guardrails or keys applied",
+    );
+    let r = orws_at(
+        home.path(),
+        &server,
+        &["plan", path_str(&file), "--detailed-exitcode"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    // What `plan --output json` prints is the same plan: it carries them too.
+    let edited = written(
         d.path(),
-        "b.toml",
-        format!("[workspaces.\"{STAGING_ID}\".budgets]\nlifetime = 3000\n"),
+        "c.toml",
+        format!("[keys.\"{NOTEBOOK_KEY}\"]\nlimit = 9\n"),
     );
     let r = ok_at(
         home.path(),
         &server,
-        &["--output", "json", "plan", path_str(&file)],
+        &["--output", "json", "plan", path_str(&edited)],
     );
-    let saved = written(d.path(), "plan.json", r.stdout);
-    let r = orws_at(home.path(), &server, &["apply", path_str(&saved), "--yes"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert_has(
-        &r.stderr,
-        "which a saved plan cannot carry yet; apply the file itself",
-    );
-    assert!(writes(&server).is_empty());
+    let saved = written(d.path(), "printed.json", r.stdout);
+    ok_at(home.path(), &server, &["apply", path_str(&saved), "--yes"]);
+    let key = server
+        .keys(None)
+        .into_iter()
+        .find(|k| k["hash"] == NOTEBOOK_KEY)
+        .unwrap();
+    assert_eq!(key["limit"], 9.0);
 }
