@@ -266,32 +266,20 @@ pub fn canonical_model(id: &str) -> String {
     id.trim().to_ascii_lowercase()
 }
 
-/// A value as the API treats it, for comparison only: absent, null and an empty list are one;
-/// model ids in canonical form; a list of names (models, providers, regions) is a set (order
-/// and repeats do not count; content filters keep their order); a number is its value (`5`
-/// and `5.0` are one).
-pub fn normalized(field: &str, v: Option<&Value>) -> Value {
+/// A value as compared: absent, null and an empty list are one; model ids in canonical form.
+pub(crate) fn normalized(field: &str, v: Option<&Value>) -> Value {
     match v {
         None | Some(Value::Null) => Value::Null,
         Some(Value::Array(items)) if items.is_empty() => Value::Null,
-        Some(Value::Array(items)) if !field.starts_with("content_filter") => {
-            let mut names: Vec<Value> = items
+        Some(Value::Array(items)) if field.ends_with("_models") => Value::Array(
+            items
                 .iter()
                 .map(|i| match i {
-                    Value::String(s) if field.ends_with("_models") => {
-                        Value::String(canonical_model(s))
-                    }
+                    Value::String(s) => Value::String(canonical_model(s)),
                     other => other.clone(),
                 })
-                .collect();
-            names.sort_by_key(|v| v.to_string());
-            names.dedup();
-            Value::Array(names)
-        }
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .and_then(serde_json::Number::from_f64)
-            .map_or_else(|| Value::Number(n.clone()), Value::Number),
+                .collect(),
+        ),
         Some(other) => other.clone(),
     }
 }

@@ -6,11 +6,31 @@
 
 use serde_json::Value;
 
-/// A default or named guardrail's field (the guardrail's own normalisation,
-/// `admin::guardrail::normalized`); a named guardrail's description: absent, null and empty
-/// text are one.
+/// A default or named guardrail's field: absent, null and an empty list are one; model ids in
+/// canonical form (`admin::guardrail::canonical_model`); a list of names (models, providers,
+/// regions) is a set — order and repeats do not count (content filters keep their order); a
+/// number is its value (`5` and `5.0` are one).
 pub fn guardrail(field: &str, v: Option<&Value>) -> Value {
-    crate::admin::guardrail::normalized(field, v)
+    match v {
+        None | Some(Value::Null) => Value::Null,
+        Some(Value::Array(items)) if items.is_empty() => Value::Null,
+        Some(Value::Array(items)) if !field.starts_with("content_filter") => {
+            let mut names: Vec<Value> = items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) if field.ends_with("_models") => {
+                        Value::String(crate::admin::guardrail::canonical_model(s))
+                    }
+                    other => other.clone(),
+                })
+                .collect();
+            names.sort_by_key(|v| v.to_string());
+            names.dedup();
+            Value::Array(names)
+        }
+        Some(Value::Number(n)) => number(n),
+        Some(other) => other.clone(),
+    }
 }
 
 /// A named guardrail's field: [`guardrail`], with its name and description.
