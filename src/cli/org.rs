@@ -214,10 +214,11 @@ pub async fn read_for_export(
     Ok(server)
 }
 
-/// A value as a plan cell: a budget in dollars, else as the workspace fields are shown.
+/// A value as a plan cell: a budget or a key's limit in dollars, else as the workspace
+/// fields are shown.
 fn cell(kind: ResourceKind, field: &str, v: Option<&Value>) -> String {
-    match (kind, v.and_then(Value::as_f64)) {
-        (ResourceKind::Budgets, Some(l)) => usd(l),
+    match (kind, field, v.and_then(Value::as_f64)) {
+        (ResourceKind::Budgets, _, Some(l)) | (ResourceKind::Key, "limit", Some(l)) => usd(l),
         _ => field_cell(field, v, usize::MAX),
     }
 }

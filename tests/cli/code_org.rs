@@ -384,6 +384,7 @@ fn a_saved_plan_carries_them_and_refuses_when_one_moved() {
     server.set_budget(STAGING_ID, Interval::Lifetime, Some(1000.0));
     let r = orws_at(home.path(), &server, &["apply", path_str(&out), "--yes"]);
     assert_eq!(r.code, 0, "{r:?}");
+    assert_has(&r.stderr, "limit  ∅       $7\n");
     assert_has(
         &r.stderr,
         "3 of 3 budgets, members, guardrails or keys applied",
