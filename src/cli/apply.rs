@@ -39,7 +39,7 @@ pub async fn run(
             refuse_if_moved(conn, &saved).await?;
             saved.plan
         }
-        Source::File { name, entries } => plan_file(conn, &name, &entries).await?,
+        Source::File { name, doc } => plan_file(conn, &name, &doc).await?,
     };
     let items: Vec<Item> = plan
         .changed()
@@ -50,7 +50,7 @@ pub async fn run(
             patch: w.patch(),
         })
         .collect();
-    if items.is_empty() {
+    if items.is_empty() && plan.org.is_empty() {
         say(&format!(
             "nothing to change: {}",
             count_line(&plan).trim_start_matches("no changes: ")
@@ -80,20 +80,60 @@ pub async fn run(
     // A deny stops the apply before it asks or writes anything (exit 5).
     super::policy::verdict(&super::policy::judge(conn, &policy, &plan, "apply", false).await?)?;
     let fields: usize = items.iter().map(|i| i.patch.len()).sum();
-    let question = format!(
-        "apply to {} workspace{} ({fields} field{})",
-        items.len(),
-        if items.len() == 1 { "" } else { "s" },
-        if fields == 1 { "" } else { "s" },
-    );
+    let mut asked = Vec::new();
+    if !items.is_empty() {
+        asked.push(format!(
+            "{} workspace{} ({fields} field{})",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" },
+            if fields == 1 { "" } else { "s" },
+        ));
+    }
+    let (resources, org_fields) = super::org::org_counts(&plan.org);
+    if resources > 0 {
+        asked.push(format!(
+            "{resources} resource{} of budgets, members, guardrails or keys ({org_fields} field{})",
+            if resources == 1 { "" } else { "s" },
+            if org_fields == 1 { "" } else { "s" },
+        ));
+    }
+    let question = format!("apply to {}", asked.join(" and "));
+    for w in super::org::warnings(&plan.org) {
+        crate::say::warn(&w);
+    }
     if yes {
         // The count is shown even when not asked.
         say(&question);
     }
     confirm(&question, yes)?;
     // Each write is in the history as it lands.
-    let outcomes = run_batch(conn, &items, concurrency).await?;
+    let outcomes = if items.is_empty() {
+        Vec::new()
+    } else {
+        run_batch(conn, &items, concurrency).await?
+    };
     let [applied, conflicts, failed, not_started] = batch::counts(&outcomes);
+    // The rest of the organisation, once every workspace landed: each through its own write.
+    let mut done = Vec::new();
+    let org_error = if resources > 0
+        && failed + conflicts + not_started == 0
+        && super::interrupt::stopped_by().is_none()
+    {
+        super::org::apply(conn, &plan.org, &mut done).await.err()
+    } else {
+        None
+    };
+    let org_rows: Vec<Vec<String>> = done
+        .iter()
+        .map(|d| {
+            vec![
+                format!("{} ({})", d.label, d.kind.as_str()),
+                d.id.clone(),
+                d.status.to_string(),
+                String::new(),
+            ]
+        })
+        .collect();
     let out = match output {
         Output::Json => json_pretty(&json!({
             "results": items.iter().zip(&outcomes).map(|(item, o)| json!({
@@ -106,6 +146,12 @@ pub async fn run(
             "conflicts": conflicts,
             "failed": failed,
             "not_started": not_started,
+            "resources": done.iter().map(|d| json!({
+                "kind": d.kind.as_str(),
+                "id": d.id,
+                "label": d.label,
+                "status": d.status,
+            })).collect::<Vec<_>>(),
         })),
         Output::Table => {
             let rows: Vec<Vec<String>> = items
@@ -119,22 +165,40 @@ pub async fn run(
                         detail(batch::status(o.as_ref()), &batch::reason(o.as_ref())),
                     ]
                 })
+                .chain(org_rows)
                 .collect();
             table(&["WORKSPACE", "ID", "RESULT", "DETAIL"], &rows)
         }
     };
-    let summary = format!(
-        "{applied} applied, {conflicts} stopped by a conflict, {failed} failed{}",
-        if not_started > 0 {
-            format!(", {not_started} not started")
-        } else {
-            String::new()
-        }
-    );
+    let summary = if items.is_empty() {
+        format!(
+            "{} of {resources} budgets, members, guardrails or keys applied",
+            done.len()
+        )
+    } else {
+        format!(
+            "{applied} applied, {conflicts} stopped by a conflict, {failed} failed{}",
+            if not_started > 0 {
+                format!(", {not_started} not started")
+            } else {
+                String::new()
+            }
+        )
+    };
     let stopped = super::interrupt::stopped_by();
+    if let Some(e) = org_error {
+        super::print_now(&out);
+        return Err(e.with_detail(format!(
+            "{} of {resources} budgets, members, guardrails or keys landed before it (in the history); nothing more was sent",
+            done.len()
+        )));
+    }
     if failed + conflicts + not_started == 0 && stopped.is_none() {
         say(&summary);
         return Ok(out);
+    }
+    if resources > 0 {
+        say("budgets, members, guardrails and keys were not started: a workspace did not land");
     }
     super::print_now(&out);
     if let Some(n) = stopped {
@@ -171,11 +235,19 @@ fn detail(status: Status, reason: &str) -> String {
 /// stale and nothing is asked or sent (exit 3). Each moved field is named on stderr.
 async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), RunError> {
     let changed: Vec<_> = saved.plan.changed().collect();
-    if changed.is_empty() {
+    let org_moved = super::org::moved(conn, &saved.plan.org).await?;
+    for line in &org_moved {
+        say(line);
+    }
+    if changed.is_empty() && org_moved.is_empty() {
         return Ok(());
     }
-    let now = conn.client.list().await?;
-    let mut moved = 0;
+    let now = if changed.is_empty() {
+        Vec::new()
+    } else {
+        conn.client.list().await?
+    };
+    let mut moved = org_moved.len();
     let mut workspaces = 0;
     for w in changed {
         let Some(server) = now.iter().find(|s| s.id().eq_ignore_ascii_case(&w.id)) else {
@@ -204,6 +276,12 @@ async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), Run
     }
     if moved == 0 {
         return Ok(());
+    }
+    if workspaces == 0 {
+        return Err(RunError::conflict(format!(
+            "the server changed since the plan was made ({moved} of its budgets, guardrails or keys): plan again with `orws plan {}`; nothing was sent",
+            escape(&saved.file),
+        )));
     }
     Err(RunError::conflict(format!(
         "the server changed since the plan was made ({} in {}): plan again with `orws plan {}`; nothing was sent",

@@ -526,6 +526,9 @@ pub struct ExportArgs {
     /// Write to FILE (created 0600, replaced whole) instead of stdout.
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Export only these parts [default: all of them].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "PART,…")]
+    pub only: Vec<super::org::Part>,
 }
 
 #[derive(Debug, Args)]

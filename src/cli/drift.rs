@@ -6,7 +6,8 @@
 use super::args::{DriftArgs, ReportFormat};
 use super::output::{json_pretty, table};
 use super::policy::{Judge, judge, verdict};
-use crate::code::drift::{self, Drift};
+use crate::code::drift::{self, AbsentEntry, Drift};
+use crate::code::file::Document;
 use crate::code::report;
 use crate::code::{FileEntry, plan};
 use crate::connection::Connection;
@@ -18,17 +19,62 @@ pub async fn run(
     conn: &Connection,
     output: super::Output,
     args: DriftArgs,
-    (_name, entries): (String, Vec<FileEntry>),
+    (name, mut doc): (String, Document),
     policy: Judge,
 ) -> Result<String, RunError> {
     let server = conn.client.list().await?;
-    let (present, absent): (Vec<&FileEntry>, Vec<&FileEntry>) = entries
-        .iter()
-        .partition(|e| server.iter().any(|w| w.id().eq_ignore_ascii_case(&e.id)));
-    let present: Vec<FileEntry> = present.into_iter().cloned().collect();
-    let plan = plan(&present, &server)
+    // What the file names that the server no longer has is drift, not a bad file: a
+    // workspace, key or named guardrail deleted since the file was written.
+    let on_server = |e: &FileEntry| server.iter().any(|w| w.id().eq_ignore_ascii_case(&e.id));
+    let (present, absent): (Vec<FileEntry>, Vec<FileEntry>) =
+        doc.workspaces.drain(..).partition(|e| on_server(e));
+    doc.workspaces = present;
+    let held = super::org::read_for_plan(conn, &doc, &server).await?;
+    let mut absent_org = Vec::new();
+    doc.keys.retain(|k| {
+        let here = held.keys.contains_key(&k.hash);
+        if !here {
+            absent_org.push(AbsentEntry {
+                kind: drift::ResourceKind::Key,
+                id: k.hash.clone(),
+                line: k.line,
+                fields: k.fields.values.clone(),
+            });
+        }
+        here
+    });
+    doc.guardrails.retain(|g| {
+        let here = held.named.contains_key(&g.id);
+        if !here {
+            let mut fields = g.fields.values.clone();
+            for (set, name) in [(&g.keys, "keys"), (&g.members, "members")] {
+                if let Some(set) = set {
+                    fields.insert(name.into(), serde_json::json!(set.ids));
+                }
+            }
+            absent_org.push(AbsentEntry {
+                kind: drift::ResourceKind::NamedGuardrail,
+                id: g.id.clone(),
+                line: g.line,
+                fields,
+            });
+        }
+        here
+    });
+    let mut plan = plan(&doc.workspaces, &server)
         .map_err(|_| RunError::api("the server's list changed while it was read; try again"))?;
-    let drift = drift::from_plan(&plan, &absent);
+    plan.org = crate::code::org_plan::plan(&doc, &server, &held).map_err(|refused| {
+        for r in &refused {
+            say(&format!("{name}:{}: {}", r.line, escape(&r.message)));
+        }
+        RunError::usage(format!(
+            "{} entr{} of {name} cannot be compared with the server",
+            refused.len(),
+            if refused.len() == 1 { "y" } else { "ies" }
+        ))
+    })?;
+    let absent: Vec<&FileEntry> = absent.iter().collect();
+    let drift = drift::from_plan(&plan, &absent, &absent_org);
     let violations = judge(conn, &policy, &plan, "drift", true).await?;
 
     // `--output json` without `--report` is the JSON report.

@@ -1,8 +1,9 @@
 //! `orws export [WS…|--all] [--format toml|yaml|json] [-o FILE]`
 
 use super::args::ExportArgs;
+use super::org::{ALL_PARTS, Part};
 use crate::code::Format;
-use crate::code::write::export;
+use crate::code::write::export_org;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::text::escape;
@@ -43,7 +44,18 @@ pub async fn run(conn: &Connection, args: ExportArgs) -> Result<String, RunError
         }
         out
     };
-    let text = export(format_of(&args), &workspaces);
+    let parts: &[Part] = if args.only.is_empty() {
+        &ALL_PARTS
+    } else {
+        &args.only
+    };
+    let org = super::org::read_for_export(conn, &workspaces, parts).await?;
+    let text = export_org(
+        format_of(&args),
+        &workspaces,
+        parts.contains(&Part::Workspaces),
+        &org,
+    );
     let n = workspaces
         .iter()
         .map(Workspace::id)

@@ -102,6 +102,68 @@ pub fn parse_sets(sets: &[String], set_json: &[String]) -> Result<Map<String, Va
     })
 }
 
+/// Sends the PATCH `body` of the default guardrail `id` of workspace `ws` through the core's
+/// one send and records it: the guardrail must be the workspace's default one (one not
+/// configured yet: the workspace, read again by uuid, must name it still), settled three ways
+/// against `base`, and an answer naming another workspace read again by its id. `read_again`:
+/// `base` was read earlier (a plan), so the guardrail is read again first and another writer's
+/// change to what the body changes is a conflict, nothing sent. The fields the body changes,
+/// before and after.
+pub(super) async fn send_patch(
+    conn: &Connection,
+    ws: &str,
+    id: &str,
+    base: Option<&Map<String, Value>>,
+    body: &Map<String, Value>,
+    read_again: bool,
+) -> Result<(Map<String, Value>, Map<String, Value>), RunError> {
+    let client = &conn.client;
+    let requests = [Request::Guardrail {
+        workspace: ws.to_string(),
+        guardrail_id: id.to_string(),
+        patch: body.clone(),
+    }];
+    let plan = Plan {
+        requests: &requests,
+        base: Some(Base::Guardrail(base)),
+        read_again,
+        ..Plan::default()
+    };
+    let how = format!("orws guardrail get {ws}");
+    let answers = send(client, &plan, RunError::from, &how).await?;
+    // A PATCH that landed is answered with the guardrail as it made it (and whose it is).
+    let (after, owner) = answers
+        .into_iter()
+        .find_map(|a| match a {
+            Answer::Guardrail {
+                guardrail,
+                elsewhere,
+            } => Some((Some(*guardrail), elsewhere)),
+            _ => None,
+        })
+        .unwrap_or_default();
+    // Whose guardrail was written: another workspace's is recorded as theirs (so its undo goes
+    // there) and said, with its undo.
+    let entry = Record::guardrail(
+        owner.as_deref().unwrap_or(ws),
+        id,
+        body,
+        base,
+        after.as_ref(),
+    )
+    .entry(client.state_key());
+    let (before, after) = (entry.before.clone(), entry.after.clone());
+    record(conn, &entry);
+    if let Some(owner) = owner {
+        let short = super::history::short_id(&entry.id);
+        return Err(RunError::api(format!(
+            "{}; recorded as history entry {short}: undo it with `orws revert {short}`",
+            wrote_other_text(&owner, ws)
+        )));
+    }
+    Ok((before, after))
+}
+
 pub async fn patch_cmd(
     conn: &Connection,
     output: Output,
@@ -164,46 +226,7 @@ pub async fn patch_guardrail_of(
         let shown: Vec<DryRequest> = requests.iter().map(DryRequest::from).collect();
         return Ok(dry_run(output, &shown));
     }
-    // Through the core's one send: the guardrail must be the workspace's default one (one not
-    // configured yet: the workspace, read again by uuid, must name it still), settled three
-    // ways against `base`, and an answer naming another workspace read again by its id.
-    let plan = Plan {
-        requests: &requests,
-        base: Some(Base::Guardrail(base.as_ref())),
-        ..Plan::default()
-    };
-    let how = format!("orws guardrail get {}", ws.id());
-    let answers = send(client, &plan, RunError::from, &how).await?;
-    // A PATCH that landed is answered with the guardrail as it made it (and whose it is).
-    let (after, owner) = answers
-        .into_iter()
-        .find_map(|a| match a {
-            Answer::Guardrail {
-                guardrail,
-                elsewhere,
-            } => Some((Some(*guardrail), elsewhere)),
-            _ => None,
-        })
-        .unwrap_or_default();
-    // Whose guardrail was written: another workspace's is recorded as theirs (so its undo goes
-    // there) and said, with its undo.
-    let entry = Record::guardrail(
-        owner.as_deref().unwrap_or(ws.id()),
-        &id,
-        &body,
-        base.as_ref(),
-        after.as_ref(),
-    )
-    .entry(client.state_key());
-    let (before, after) = (entry.before.clone(), entry.after.clone());
-    record(conn, &entry);
-    if let Some(owner) = owner {
-        let short = super::history::short_id(&entry.id);
-        return Err(RunError::api(format!(
-            "{}; recorded as history entry {short}: undo it with `orws revert {short}`",
-            wrote_other_text(&owner, ws.id())
-        )));
-    }
+    let (before, after) = send_patch(conn, ws.id(), &id, base.as_ref(), &body, false).await?;
     Ok(match output {
         Output::Json => json_pretty(&json!({"patch": body, "before": before, "after": after})),
         Output::Table => table(

@@ -22,7 +22,7 @@ fn text<'a>(g: &'a Guardrail, k: &str) -> &'a str {
 }
 
 /// Whether `g` is its workspace's default guardrail (its platform-assigned name, R15).
-fn is_default(g: &Guardrail) -> bool {
+pub(super) fn is_default(g: &Guardrail) -> bool {
     workspace_of(g).is_some_and(|w| text(g, "name") == default_name(w))
 }
 

@@ -181,7 +181,7 @@ fn within_limit(users: &[String]) -> Result<(), RunError> {
 /// A members write's plan (one request), sent and recorded: the one send and the one history
 /// entry of both front ends (`seen`: who the people named are, [`people_seen`]). Who it added
 /// or removed, as settled.
-async fn write_members(
+pub(super) async fn write_members(
     conn: &Connection,
     request: Request,
     refused: impl FnOnce(crate::api::ApiError) -> RunError,

@@ -21,6 +21,7 @@ mod keys;
 mod keys_create;
 mod list;
 mod members;
+pub(crate) mod org;
 pub mod output;
 mod patch;
 mod plan;
@@ -342,7 +343,7 @@ async fn run_command(
         }
         Command::Drift(args) => {
             let file = match plan::load(&args.file, false)? {
-                plan::Source::File { name, entries } => (name, entries),
+                plan::Source::File { name, doc } => (name, doc),
                 plan::Source::Saved(_) => {
                     return Err(RunError::usage(
                         "drift reads a file of workspaces, not a saved plan",

@@ -4,9 +4,9 @@
 use super::Output;
 use super::args::PlanArgs;
 use super::output::{field_cell, json_pretty, table};
-use crate::code::file::{FileErrors, read};
+use crate::code::file::{Document, FileErrors, read_document};
 use crate::code::saved::{self, SavedPlan, is_saved_plan};
-use crate::code::{FileEntry, Format, Plan};
+use crate::code::{Format, Plan};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::say::say;
@@ -20,10 +20,7 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What a path held: a file of workspaces, or a plan saved earlier.
 pub enum Source {
-    File {
-        name: String,
-        entries: Vec<FileEntry>,
-    },
+    File { name: String, doc: Document },
     Saved(SavedPlan),
 }
 
@@ -73,8 +70,8 @@ pub fn load(path: &Path, allow_saved: bool) -> Result<Source, RunError> {
             "cannot tell the format of {name}: name it .toml, .yaml, .yml or .json"
         ))
     })?;
-    let entries = read(&name, text, format).map_err(|e| refuse(&e))?;
-    Ok(Source::File { name, entries })
+    let doc = read_document(&name, text, format).map_err(|e| refuse(&e))?;
+    Ok(Source::File { name, doc })
 }
 
 fn refuse(errors: &FileErrors) -> RunError {
@@ -89,15 +86,34 @@ fn refuse(errors: &FileErrors) -> RunError {
     ))
 }
 
-/// The plan of a file against the server as it is now. An entry for a workspace the server
-/// does not have is refused (a file never creates one), naming its line.
-pub async fn plan_file(
-    conn: &Connection,
-    name: &str,
-    entries: &[FileEntry],
-) -> Result<Plan, RunError> {
+/// The plan of a file against the server as it is now. An entry for a workspace, key or
+/// guardrail the server does not have is refused (a file never creates one), naming its line.
+pub async fn plan_file(conn: &Connection, name: &str, doc: &Document) -> Result<Plan, RunError> {
     let server = conn.client.list().await?;
-    crate::code::plan(entries, &server).map_err(|missing| {
+    let mut plan = workspace_plan(name, &doc.workspaces, &server)?;
+    let org = super::org::read_for_plan(conn, doc, &server).await?;
+    plan.org = crate::code::org_plan::plan(doc, &server, &org).map_err(|refused| {
+        for r in &refused {
+            say(&format!("{name}:{}: {}", r.line, escape(&r.message)));
+        }
+        RunError::usage(format!(
+            "{} in {name}; nothing was sent",
+            plural(
+                refused.len(),
+                "entry cannot be planned",
+                "entries cannot be planned"
+            )
+        ))
+    })?;
+    Ok(plan)
+}
+
+fn workspace_plan(
+    name: &str,
+    entries: &[crate::code::FileEntry],
+    server: &[crate::workspace::Workspace],
+) -> Result<Plan, RunError> {
+    crate::code::plan(entries, server).map_err(|missing| {
         for entry in &missing {
             say(&format!(
                 "{name}:{}: workspace {} is not on the server (a file never creates a workspace)",
@@ -120,7 +136,23 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// file" (the unchanged ones have their own line, [`plan_table`]).
 pub fn count_line(plan: &Plan) -> String {
     let changed = plan.changed_count();
-    let mut line = if changed == 0 {
+    let (resources, fields) = super::org::org_counts(&plan.org);
+    let mut line = if resources > 0 {
+        let mut parts = Vec::new();
+        if changed > 0 {
+            parts.push(format!(
+                "{} to change ({})",
+                plural(changed, "workspace", "workspaces"),
+                plural(plan.field_count(), "field", "fields"),
+            ));
+        }
+        parts.push(format!(
+            "{} of budgets, members, guardrails or keys to change ({})",
+            plural(resources, "resource", "resources"),
+            plural(fields, "field", "fields"),
+        ));
+        parts.join("; ")
+    } else if changed == 0 {
         let n = plan.workspaces.len();
         format!(
             "no changes: the {} the file manages already {} its values",
@@ -188,6 +220,7 @@ pub fn plan_table(plan: &Plan, shape: Shape) -> String {
         // One blank line after each table.
         out.push('\n');
     }
+    out.push_str(&super::org::org_table(&plan.org));
     let unchanged: Vec<_> = plan
         .workspaces
         .iter()
@@ -296,7 +329,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// The file, read and checked before connecting (nothing is asked of the server first).
-pub fn load_file(args: &PlanArgs) -> Result<(String, Vec<FileEntry>), RunError> {
+pub fn load_file(args: &PlanArgs) -> Result<(String, Document), RunError> {
     if let Some(out) = &args.out
         && same_file(out, &args.file)
     {
@@ -306,7 +339,7 @@ pub fn load_file(args: &PlanArgs) -> Result<(String, Vec<FileEntry>), RunError> 
         )));
     }
     match load(&args.file, false)? {
-        Source::File { name, entries } => Ok((name, entries)),
+        Source::File { name, doc } => Ok((name, doc)),
         Source::Saved(_) => Err(RunError::usage("a saved plan cannot be planned again")),
     }
 }
@@ -315,10 +348,10 @@ pub async fn run(
     conn: &Connection,
     output: Output,
     args: PlanArgs,
-    (name, entries): (String, Vec<FileEntry>),
+    (name, doc): (String, Document),
     policy: super::policy::Judge,
 ) -> Result<String, RunError> {
-    let plan = plan_file(conn, &name, &entries).await?;
+    let plan = plan_file(conn, &name, &doc).await?;
     let json = saved::to_json(
         &plan,
         conn.client.state_key(),
@@ -350,7 +383,7 @@ pub async fn run(
         super::print_now(&text);
         return Err(denied);
     }
-    if args.detailed_exitcode && plan.changed_count() > 0 {
+    if args.detailed_exitcode && plan.has_changes() {
         super::print_now(&text);
         return Err(RunError::ChangesPresent);
     }
@@ -393,6 +426,7 @@ mod tests {
                 ws("c", "stag", vec![change("name", json!("S"), json!("T"))]),
             ],
             unmanaged: 2,
+            ..Plan::default()
         }
     }
 
@@ -439,6 +473,7 @@ mod tests {
                 vec![change("description", json!("short"), json!(long))],
             )],
             unmanaged: 0,
+            ..Plan::default()
         };
         let piped = plan_table(&plan, Shape::default());
         assert!(
@@ -481,6 +516,7 @@ mod tests {
         let one = Plan {
             workspaces: vec![ws("a", "prod", vec![])],
             unmanaged: 0,
+            ..Plan::default()
         };
         assert!(
             count_line(&one)
@@ -489,6 +525,7 @@ mod tests {
         let two = Plan {
             workspaces: vec![ws("a", "prod", vec![]), ws("b", "dev", vec![])],
             unmanaged: 0,
+            ..Plan::default()
         };
         assert!(count_line(&two).contains("2 workspaces the file manages already hold its"));
     }

@@ -129,7 +129,7 @@ async fn observe(
     for w in plan
         .workspaces
         .iter()
-        .filter(|w| all || !w.changes.is_empty())
+        .filter(|w| all || policy::touches(plan, &w.id))
     {
         let id = w.id.as_str();
         if needs.keys {

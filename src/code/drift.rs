@@ -133,11 +133,105 @@ impl Drift {
     }
 }
 
+/// A key or named guardrail entry of the file whose resource is gone from the server: drift
+/// (every field it names is [`ServerValue::Absent`]), not a bad file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AbsentEntry {
+    pub kind: ResourceKind,
+    pub id: String,
+    pub line: usize,
+    pub fields: serde_json::Map<String, Value>,
+}
+
+/// The budgets, members, default guardrails, keys and named guardrails the plan manages, as
+/// drift: each change a field that differs, labelled by what the server calls it (raw: each
+/// report escapes), `updated_at` where the server gave one.
+fn org_resources(plan: &Plan) -> Vec<Resource> {
+    use crate::code::org_plan::ResourceKind as Org;
+    let ws_label = |id: &str| {
+        plan.workspaces
+            .iter()
+            .find(|w| w.id == id)
+            .map_or_else(|| id.to_string(), |w| w.base.label().to_string())
+    };
+    let text = |m: &serde_json::Map<String, Value>, f: &str| {
+        m.get(f).and_then(Value::as_str).map(str::to_string)
+    };
+    let org = &plan.org;
+    org.resources()
+        .into_iter()
+        .map(|r| {
+            let (kind, label, workspace_id, updated_at) = match r.kind {
+                Org::Budgets | Org::Members | Org::Workspace => {
+                    let kind = match r.kind {
+                        Org::Budgets => ResourceKind::Budgets,
+                        Org::Members => ResourceKind::Members,
+                        _ => ResourceKind::Workspace,
+                    };
+                    (kind, ws_label(&r.id), Some(r.id.clone()), None)
+                }
+                Org::Guardrail => {
+                    let g = org.guardrails.iter().find(|g| g.workspace == r.id);
+                    let at = g
+                        .and_then(|g| g.base.as_ref())
+                        .and_then(|b| text(b, "updated_at"));
+                    (
+                        ResourceKind::Guardrail,
+                        ws_label(&r.id),
+                        Some(r.id.clone()),
+                        at,
+                    )
+                }
+                Org::Key => {
+                    let k = org.keys.iter().find(|k| k.hash == r.id);
+                    let name = k.and_then(|k| text(&k.base, "name"));
+                    (
+                        ResourceKind::Key,
+                        name.unwrap_or_else(|| r.id.clone()),
+                        k.map(|k| k.workspace.clone()),
+                        None,
+                    )
+                }
+                Org::NamedGuardrail => {
+                    let n = org.named.iter().find(|n| n.id == r.id);
+                    (
+                        ResourceKind::NamedGuardrail,
+                        n.and_then(|n| text(&n.base, "name"))
+                            .unwrap_or_else(|| r.id.clone()),
+                        n.and_then(|n| n.workspace.clone()),
+                        n.and_then(|n| text(&n.base, "updated_at")),
+                    )
+                }
+            };
+            Resource {
+                kind,
+                id: r.id.clone(),
+                label,
+                workspace_id,
+                line: None,
+                absent: false,
+                updated_at: updated_at.clone(),
+                fields: r
+                    .changes
+                    .into_iter()
+                    .map(|c| FieldDrift {
+                        field: c.field,
+                        file: c.file,
+                        server: ServerValue::from_option(c.server.as_ref()),
+                        updated_at: updated_at.clone(),
+                        assigned_by: None,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// The drift of a plan: each change is a field that moved on the server (or that the file
 /// changed since); `absent` are the file's entries whose workspace is gone.
 ///
 /// The one place resources are made: the lead adds the other kinds of a [`Plan`] here.
-pub fn from_plan(plan: &Plan, absent: &[&FileEntry]) -> Drift {
+pub fn from_plan(plan: &Plan, absent: &[&FileEntry], absent_org: &[AbsentEntry]) -> Drift {
     let mut resources = Vec::new();
     for w in &plan.workspaces {
         let updated_at = w.base.updated_at().map(str::to_string);
@@ -162,10 +256,30 @@ pub fn from_plan(plan: &Plan, absent: &[&FileEntry]) -> Drift {
                 })
                 .collect(),
         });
-        // Extension point: budgets, members, the default guardrail of `w` (ResourceKind::
-        // Budgets, Members, Guardrail) once the plan carries them.
     }
-    // Extension point: named guardrails and keys (ResourceKind::NamedGuardrail, Key).
+    resources.extend(org_resources(plan));
+    for entry in absent_org {
+        resources.push(Resource {
+            kind: entry.kind,
+            id: entry.id.clone(),
+            label: entry.id.clone(),
+            workspace_id: None,
+            line: Some(entry.line),
+            absent: true,
+            updated_at: None,
+            fields: entry
+                .fields
+                .iter()
+                .map(|(field, file)| FieldDrift {
+                    field: field.clone(),
+                    file: file.clone(),
+                    server: ServerValue::Absent,
+                    updated_at: None,
+                    assigned_by: None,
+                })
+                .collect(),
+        });
+    }
     for entry in absent {
         resources.push(Resource {
             kind: ResourceKind::Workspace,
@@ -218,6 +332,7 @@ mod tests {
             id: id.into(),
             line: 7,
             fields: fields.as_object().cloned().unwrap_or_else(Map::new),
+            ..FileEntry::default()
         }
     }
 
@@ -229,7 +344,7 @@ mod tests {
             entry("b", json!({"name": "N"})),
         ];
         let p = plan::plan(&entries, &server).unwrap();
-        let d = from_plan(&p, &[]);
+        let d = from_plan(&p, &[], &[]);
         assert_eq!(d.resources.len(), 2);
         assert_eq!(d.drifted_count(), 1);
         let r = d.drifted().next().unwrap();
@@ -244,7 +359,7 @@ mod tests {
     fn an_entry_deleted_on_the_server_is_absent_drift() {
         let p = plan::plan(&[], &[ws("a", "prod")]).unwrap();
         let gone = entry("z", json!({"slug": "old", "name": "X"}));
-        let d = from_plan(&p, &[&gone]);
+        let d = from_plan(&p, &[&gone], &[]);
         assert!(!d.is_clean());
         let r = &d.resources[0];
         assert_eq!(

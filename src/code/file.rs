@@ -3,6 +3,10 @@
 //! YAML) or a name in `clear = [...]` (any format; TOML has no null) clears it. Every value is
 //! checked by the form's own rules before anything is sent; each problem names its line.
 
+use super::org::{
+    self, BUDGETS_KEY, Fields, GUARDRAIL_KEY, GUARDRAILS_KEY, GuardrailEntry, IdSet, KEYS_KEY,
+    KeyEntry, MEMBERS_KEY,
+};
 use super::tree::{Key, Kind, Node, SyntaxError, parse_json, parse_toml, parse_yaml};
 use crate::workspace::identity::is_uuid;
 use crate::workspace::{FIELDS, FieldSpec, READ_ONLY, field};
@@ -64,7 +68,7 @@ impl Format {
 }
 
 /// One workspace's managed fields: a value sets, `null` clears.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileEntry {
     /// The uuid, lowercase.
     pub id: String,
@@ -72,6 +76,20 @@ pub struct FileEntry {
     pub line: usize,
     /// Only editable fields, each checked against its rule.
     pub fields: Map<String, Value>,
+    /// `budgets`: interval → USD, `null` removes (absent: not managed).
+    pub budgets: Option<Fields>,
+    /// `members`: the set of user ids (absent: not managed; empty: no member).
+    pub members: Option<IdSet>,
+    /// `guardrail`: the default guardrail's fields.
+    pub guardrail: Option<Fields>,
+}
+
+/// A whole file: the workspace entries and the top-level named guardrails and keys.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Document {
+    pub workspaces: Vec<FileEntry>,
+    pub guardrails: Vec<GuardrailEntry>,
+    pub keys: Vec<KeyEntry>,
 }
 
 /// One thing wrong in a file.
@@ -80,6 +98,8 @@ pub struct Problem {
     pub line: usize,
     /// The entry it is in, when it is in one.
     pub workspace: Option<String>,
+    /// What else it is in (`guardrail ID`, `key HASH`), when not a workspace.
+    pub within: Option<String>,
     /// One sentence; it starts with the field's name when it is about a field.
     pub message: String,
 }
@@ -101,6 +121,8 @@ impl fmt::Display for FileErrors {
             write!(f, "{}:{}: ", self.file, p.line)?;
             if let Some(ws) = &p.workspace {
                 write!(f, "workspace {ws}: ")?;
+            } else if let Some(what) = &p.within {
+                write!(f, "{what}: ")?;
             }
             write!(f, "{}", p.message)?;
         }
@@ -108,8 +130,13 @@ impl fmt::Display for FileErrors {
     }
 }
 
-/// Reads a file's entries; `file` names it in messages.
+/// Reads a file's workspace entries; `file` names it in messages.
 pub fn read(file: &str, text: &str, format: Format) -> Result<Vec<FileEntry>, FileErrors> {
+    read_document(file, text, format).map(|d| d.workspaces)
+}
+
+/// Reads a whole file; `file` names it in messages.
+pub fn read_document(file: &str, text: &str, format: Format) -> Result<Document, FileErrors> {
     let fail = |problems: Vec<Problem>| FileErrors {
         file: file.to_string(),
         problems,
@@ -118,13 +145,14 @@ pub fn read(file: &str, text: &str, format: Format) -> Result<Vec<FileEntry>, Fi
         fail(vec![Problem {
             line: e.line,
             workspace: None,
+            within: None,
             message: format!("not valid {}: {}", format.label(), e.message),
         }])
     })?;
     let mut problems = Vec::new();
-    let entries = entries(&root, &mut problems);
+    let doc = entries(&root, &mut problems);
     if problems.is_empty() {
-        Ok(entries)
+        Ok(doc)
     } else {
         Err(fail(problems))
     }
@@ -134,15 +162,20 @@ fn problem(line: usize, workspace: Option<&str>, message: impl Into<String>) -> 
     Problem {
         line,
         workspace: workspace.map(str::to_string),
+        within: None,
         message: message.into(),
     }
 }
 
-fn entries(root: &Node, problems: &mut Vec<Problem>) -> Vec<FileEntry> {
+/// The top-level keys a file may hold.
+const TOP_KEYS: [&str; 3] = [WORKSPACES_KEY, GUARDRAILS_KEY, KEYS_KEY];
+
+fn entries(root: &Node, problems: &mut Vec<Problem>) -> Document {
+    let mut doc = Document::default();
     let top = match &root.kind {
         Kind::Map(top) => top,
         // An empty YAML document manages nothing.
-        Kind::Null => return Vec::new(),
+        Kind::Null => return doc,
         _ => {
             problems.push(problem(
                 root.line,
@@ -152,29 +185,30 @@ fn entries(root: &Node, problems: &mut Vec<Problem>) -> Vec<FileEntry> {
                     root.type_name()
                 ),
             ));
-            return Vec::new();
+            return doc;
         }
     };
     let mut out = Vec::new();
-    let mut seen_top = false;
+    let mut seen_top: Vec<&str> = Vec::new();
     for (key, node) in top {
-        if key.name != WORKSPACES_KEY {
+        let Some(&name) = TOP_KEYS.iter().find(|k| **k == key.name) else {
             problems.push(problem(
                 key.line,
                 None,
                 format!(
-                    "unknown top-level key '{}'; the file holds only `{WORKSPACES_KEY}`",
+                    "unknown top-level key '{}'; the file holds only `{WORKSPACES_KEY}`, `{GUARDRAILS_KEY}` and `{KEYS_KEY}`",
                     key.name
                 ),
             ));
             continue;
+        };
+        if seen_top.contains(&name) {
+            problems.push(problem(key.line, None, format!("`{name}` appears twice")));
+            continue;
         }
-        if std::mem::replace(&mut seen_top, true) {
-            problems.push(problem(
-                key.line,
-                None,
-                format!("`{WORKSPACES_KEY}` appears twice"),
-            ));
+        seen_top.push(name);
+        if name != WORKSPACES_KEY {
+            top_level(name, node, &mut doc, problems);
             continue;
         }
         let items = match &node.kind {
@@ -215,16 +249,65 @@ fn entries(root: &Node, problems: &mut Vec<Problem>) -> Vec<FileEntry> {
                 continue;
             }
             first_line.insert(id.clone(), key.line);
-            if let Some(fields) = entry_fields(&id, node, problems) {
-                out.push(FileEntry {
-                    id,
-                    line: key.line,
-                    fields,
-                });
+            if let Some(entry) = entry_fields(&id, key.line, node, problems) {
+                out.push(entry);
             }
         }
     }
-    out
+    org::keys_once(&doc.guardrails, problems);
+    doc.workspaces = out;
+    doc
+}
+
+/// `guardrails` or `keys`: a table keyed by guardrail id or key hash.
+fn top_level(name: &str, node: &Node, doc: &mut Document, problems: &mut Vec<Problem>) {
+    let items = match &node.kind {
+        Kind::Map(items) => items,
+        Kind::Null => return,
+        _ => {
+            let by = if name == KEYS_KEY {
+                "key hash"
+            } else {
+                "guardrail id"
+            };
+            problems.push(problem(
+                node.line,
+                None,
+                format!(
+                    "`{name}` must be a table keyed by {by}; found {}",
+                    node.type_name()
+                ),
+            ));
+            return;
+        }
+    };
+    let mut first_line: HashMap<&str, usize> = HashMap::new();
+    for (key, node) in items {
+        let what = if name == KEYS_KEY { "key" } else { "guardrail" };
+        if key.name.trim().is_empty() || key.name.contains('/') {
+            problems.push(problem(
+                key.line,
+                None,
+                format!("'{}' is not a {what} id", key.name),
+            ));
+            continue;
+        }
+        if let Some(first) = first_line.get(key.name.as_str()) {
+            problems.push(problem(
+                key.line,
+                None,
+                format!("{what} {} appears twice (first on line {first})", key.name),
+            ));
+            continue;
+        }
+        first_line.insert(&key.name, key.line);
+        if name == KEYS_KEY {
+            doc.keys.extend(org::key(key, node, problems));
+        } else {
+            doc.guardrails
+                .extend(org::named_guardrail(key, node, problems));
+        }
+    }
 }
 
 /// The editable field of that name, or the problem with the name.
@@ -244,7 +327,12 @@ fn editable(name: &str) -> Result<&'static FieldSpec, String> {
     ))
 }
 
-fn entry_fields(id: &str, node: &Node, problems: &mut Vec<Problem>) -> Option<Map<String, Value>> {
+fn entry_fields(
+    id: &str,
+    line: usize,
+    node: &Node,
+    problems: &mut Vec<Problem>,
+) -> Option<FileEntry> {
     let Kind::Map(items) = &node.kind else {
         problems.push(problem(
             node.line,
@@ -257,6 +345,11 @@ fn entry_fields(id: &str, node: &Node, problems: &mut Vec<Problem>) -> Option<Ma
         return None;
     };
     let before = problems.len();
+    let mut entry = FileEntry {
+        id: id.to_string(),
+        line,
+        ..FileEntry::default()
+    };
     let mut fields = Map::new();
     let mut lines: HashMap<&str, usize> = HashMap::new();
     let mut clear: Vec<(&'static FieldSpec, usize)> = Vec::new();
@@ -265,6 +358,38 @@ fn entry_fields(id: &str, node: &Node, problems: &mut Vec<Problem>) -> Option<Ma
     for (Key { name, line }, value) in items {
         let line = *line;
         if name == READ_ONLY_KEY || name == NOT_MANAGED_KEY {
+            continue;
+        }
+        if [BUDGETS_KEY, MEMBERS_KEY, GUARDRAIL_KEY].contains(&name.as_str()) {
+            let at = org::At {
+                workspace: Some(id),
+                within: None,
+                prefix: if name == BUDGETS_KEY {
+                    "budgets."
+                } else {
+                    "guardrail."
+                },
+            };
+            let mut sub = Vec::new();
+            let twice = match name.as_str() {
+                BUDGETS_KEY => entry.budgets.is_some(),
+                MEMBERS_KEY => entry.members.is_some(),
+                _ => entry.guardrail.is_some(),
+            };
+            if twice {
+                bad(line, format!("{name} appears twice"));
+                continue;
+            }
+            match name.as_str() {
+                BUDGETS_KEY => entry.budgets = org::budgets(value, line, &at, &mut sub),
+                MEMBERS_KEY => {
+                    entry.members = org::id_set(value, line, &at, MEMBERS_KEY, "user id", &mut sub)
+                }
+                _ => entry.guardrail = org::default_guardrail(value, line, &at, &mut sub),
+            }
+            for p in sub {
+                bad(p.line, p.message);
+            }
             continue;
         }
         if name == CLEAR_KEY {
@@ -345,11 +470,11 @@ fn entry_fields(id: &str, node: &Node, problems: &mut Vec<Problem>) -> Option<Ma
         }
     }
     // Form order, so a plan lists fields as the form does.
-    let ordered = FIELDS
+    entry.fields = FIELDS
         .iter()
         .filter_map(|s| fields.get(s.name).map(|v| (s.name.to_string(), v.clone())))
         .collect();
-    (problems.len() == before).then_some(ordered)
+    (problems.len() == before).then_some(entry)
 }
 
 #[cfg(test)]

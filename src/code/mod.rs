@@ -4,10 +4,14 @@
 
 pub mod drift;
 pub mod file;
+pub mod normal;
+pub mod org;
+pub mod org_plan;
 pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod saved;
+pub mod saved_org;
 pub mod tree;
 pub mod write;
 

@@ -2,6 +2,7 @@
 //! the file's. A pure function of the file's entries and the server's workspaces.
 
 use super::file::FileEntry;
+pub use super::org_plan::{OrgPlan, Resource, ResourceKind};
 use crate::workspace::{PatchBody, Workspace};
 use serde_json::Value;
 
@@ -40,14 +41,53 @@ impl WorkspacePlan {
     }
 }
 
-/// Every workspace the file manages (by uuid), and how many on the server it leaves alone.
-#[derive(Debug, Clone, PartialEq)]
+/// Every workspace the file manages (by uuid), and how many on the server it leaves alone;
+/// and the budgets, members, guardrails and keys it manages (`org`).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
     pub workspaces: Vec<WorkspacePlan>,
     pub unmanaged: usize,
+    pub org: OrgPlan,
 }
 
 impl Plan {
+    /// Every managed resource with its field-level changes (empty: unchanged): the
+    /// workspaces' fields first, then budgets, members, default guardrails, keys and named
+    /// guardrails, each change as (field, server value, file value). The one generic walk of
+    /// a plan, for reports and policies.
+    pub fn resources(&self) -> Vec<Resource> {
+        let mut out: Vec<Resource> = self
+            .workspaces
+            .iter()
+            .map(|w| Resource {
+                kind: ResourceKind::Workspace,
+                id: w.id.clone(),
+                label: w.label.clone(),
+                changes: w.changes.clone(),
+            })
+            .collect();
+        out.extend(self.org.resources());
+        out
+    }
+
+    /// Every field-level change: (kind, id, label, change).
+    pub fn field_changes(&self) -> Vec<(ResourceKind, String, String, FieldChange)> {
+        self.resources()
+            .into_iter()
+            .flat_map(|r| {
+                let (kind, id, label) = (r.kind, r.id, r.label);
+                r.changes
+                    .into_iter()
+                    .map(move |c| (kind, id.clone(), label.clone(), c))
+            })
+            .collect()
+    }
+
+    /// Whether anything at all would change.
+    pub fn has_changes(&self) -> bool {
+        self.changed_count() > 0 || !self.org.is_empty()
+    }
+
     /// The workspaces with at least one change.
     pub fn changed(&self) -> impl Iterator<Item = &WorkspacePlan> {
         self.workspaces.iter().filter(|w| !w.changes.is_empty())
@@ -120,6 +160,7 @@ pub fn plan<'a>(
     Ok(Plan {
         workspaces,
         unmanaged: server.len().saturating_sub(managed),
+        org: OrgPlan::default(),
     })
 }
 
@@ -141,6 +182,7 @@ mod tests {
             id: id.into(),
             line: 1,
             fields: fields.as_object().cloned().unwrap_or_else(Map::new),
+            ..FileEntry::default()
         }
     }
 

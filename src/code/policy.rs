@@ -374,14 +374,36 @@ pub struct Observed {
     pub keys: Vec<KeyState>,
 }
 
+/// Whether `plan` changes workspace `id`: its fields, budgets, members or default guardrail,
+/// or a key or named guardrail of it.
+pub fn touches(plan: &Plan, id: &str) -> bool {
+    let org = &plan.org;
+    plan.workspaces
+        .iter()
+        .any(|w| w.id == id && !w.changes.is_empty())
+        || org
+            .resources()
+            .iter()
+            .any(|r| r.id == id && !r.changes.is_empty())
+        || org
+            .keys
+            .iter()
+            .any(|k| k.workspace == id && !k.changes().is_empty())
+        || org
+            .named
+            .iter()
+            .any(|n| n.workspace.as_deref() == Some(id) && !n.changes().is_empty())
+}
+
 /// The policy input of `plan`: the workspaces it touches (`all`: every one the file manages,
 /// for `drift`), each in its planned end state, with what `observed` holds for them, and the
 /// changes.
 pub fn input(plan: &Plan, command: &str, all: bool, observed: &Observed) -> Input {
     let mut workspaces = Vec::new();
     let mut changes = Vec::new();
+    let org = &plan.org;
     for w in &plan.workspaces {
-        if !all && w.changes.is_empty() {
+        if !all && !touches(plan, &w.id) {
             continue;
         }
         let mut fields = w.base.fields().clone();
@@ -403,35 +425,45 @@ pub fn input(plan: &Plan, command: &str, all: bool, observed: &Observed) -> Inpu
             .unwrap_or(w.base.slug())
             .to_string();
         let server_slug = (slug != w.base.slug()).then(|| w.base.slug().to_string());
-        // Extension point: the plan's budgets, members and default guardrail changes go over
-        // the observed ones here (and push their changes: budgets.set, members.remove, …).
+        // The plan's budgets, members and default guardrail go over what was observed.
+        let mut budgets = observed.budgets.get(&w.id).cloned();
+        let mut members = observed.members.get(&w.id).cloned();
+        let mut guardrail = observed.guardrail.get(&w.id).cloned();
+        org_workspace_changes(
+            org,
+            &w.id,
+            &mut budgets,
+            &mut members,
+            &mut guardrail,
+            &mut changes,
+        );
         workspaces.push(WorkspaceState {
             id: w.id.clone(),
             slug,
             server_slug,
             fields,
-            budgets: observed.budgets.get(&w.id).cloned(),
-            members: observed.members.get(&w.id).cloned(),
-            guardrail: observed.guardrail.get(&w.id).cloned(),
+            budgets,
+            members,
+            guardrail,
         });
     }
     let inside = |ws: &Option<String>| {
         ws.as_ref()
             .is_none_or(|id| workspaces.iter().any(|w| &w.id == id))
     };
-    // Extension point: named guardrails' and keys' planned changes go over these.
-    let guardrails = observed
+    let mut guardrails: Vec<GuardrailState> = observed
         .guardrails
         .iter()
         .filter(|g| inside(&g.workspace_id))
         .cloned()
         .collect();
-    let keys = observed
+    let mut keys: Vec<KeyState> = observed
         .keys
         .iter()
         .filter(|k| workspaces.iter().any(|w| w.id == k.workspace_id))
         .cloned()
         .collect();
+    org_key_and_guardrail_changes(org, &mut keys, &mut guardrails, &mut changes);
     Input {
         schema: INPUT_SCHEMA.into(),
         command: command.into(),
@@ -439,6 +471,212 @@ pub fn input(plan: &Plan, command: &str, all: bool, observed: &Observed) -> Inpu
         keys,
         guardrails,
         changes,
+    }
+}
+
+fn change(
+    kind: &str,
+    resource: &str,
+    id: &str,
+    workspace: Option<&str>,
+    field: Option<&str>,
+    from: Option<Value>,
+    to: Option<Value>,
+) -> Change {
+    Change {
+        kind: kind.into(),
+        resource: resource.into(),
+        id: id.into(),
+        workspace_id: workspace.map(str::to_string),
+        field: field.map(str::to_string),
+        from,
+        to,
+    }
+}
+
+/// A workspace's planned budgets, members and default guardrail over what was observed, and
+/// their changes (`budgets.set`/`budgets.delete` per interval, `members.add`/`members.remove`
+/// per user, `guardrail.patch` per field).
+fn org_workspace_changes(
+    org: &crate::code::org_plan::OrgPlan,
+    id: &str,
+    budgets: &mut Option<Map<String, Value>>,
+    members: &mut Option<Vec<String>>,
+    guardrail: &mut Option<Value>,
+    changes: &mut Vec<Change>,
+) {
+    if let Some(b) = org.budgets.iter().find(|b| b.workspace == id) {
+        *budgets = Some(b.target.limits.to_map());
+        for c in b.changes() {
+            let kind = if c.file.is_null() {
+                "budgets.delete"
+            } else {
+                "budgets.set"
+            };
+            changes.push(change(
+                kind,
+                "budgets",
+                id,
+                Some(id),
+                Some(&c.field),
+                c.server,
+                Some(c.file),
+            ));
+        }
+    }
+    if let Some(m) = org.members.iter().find(|m| m.workspace == id) {
+        *members = Some(m.set.target());
+        for u in &m.set.add {
+            changes.push(change(
+                "members.add",
+                "members",
+                id,
+                Some(id),
+                None,
+                None,
+                Some(Value::from(u.clone())),
+            ));
+        }
+        for u in &m.set.remove {
+            changes.push(change(
+                "members.remove",
+                "members",
+                id,
+                Some(id),
+                None,
+                Some(Value::from(u.clone())),
+                None,
+            ));
+        }
+    }
+    if let Some(g) = org.guardrails.iter().find(|g| g.workspace == id) {
+        let mut fields = g.base.clone().unwrap_or_default();
+        for c in g.changes() {
+            fields.insert(c.field.clone(), c.file.clone());
+            changes.push(change(
+                "guardrail.patch",
+                "guardrail",
+                &g.guardrail_id,
+                Some(id),
+                Some(&c.field),
+                c.server,
+                Some(c.file),
+            ));
+        }
+        if !g.patch.is_empty() {
+            *guardrail = Some(Value::Object(fields));
+        }
+    }
+}
+
+/// The planned keys and named guardrails over what was observed (a changed one not observed
+/// is added: the rules judge the resources a change touches), and their changes.
+fn org_key_and_guardrail_changes(
+    org: &crate::code::org_plan::OrgPlan,
+    keys: &mut Vec<KeyState>,
+    guardrails: &mut Vec<GuardrailState>,
+    changes: &mut Vec<Change>,
+) {
+    for k in &org.keys {
+        let cs = k.changes();
+        if cs.is_empty() {
+            continue;
+        }
+        let text = |f: &str| k.base.get(f).and_then(Value::as_str).map(str::to_string);
+        let at = match keys.iter().position(|s| s.hash == k.hash) {
+            Some(i) => i,
+            None => {
+                keys.push(KeyState {
+                    hash: k.hash.clone(),
+                    workspace_id: k.workspace.clone(),
+                    name: text("name").unwrap_or_default(),
+                    limit: k.base.get("limit").and_then(Value::as_f64),
+                    limit_reset: text("limit_reset"),
+                    expires_at: text("expires_at"),
+                    disabled: k
+                        .base
+                        .get("disabled")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
+                });
+                keys.len() - 1
+            }
+        };
+        let state = &mut keys[at];
+        for c in cs {
+            let kind = match (c.field.as_str(), c.file.as_bool()) {
+                ("disabled", Some(true)) => "keys.disable",
+                ("disabled", _) => "keys.enable",
+                _ => "keys.edit",
+            };
+            match c.field.as_str() {
+                "name" => state.name = c.file.as_str().unwrap_or_default().to_string(),
+                "limit" => state.limit = c.file.as_f64(),
+                "limit_reset" => state.limit_reset = c.file.as_str().map(str::to_string),
+                "disabled" => state.disabled = c.file.as_bool().unwrap_or(false),
+                _ => {}
+            }
+            changes.push(change(
+                kind,
+                "key",
+                &k.hash,
+                Some(&k.workspace),
+                Some(&c.field),
+                c.server,
+                Some(c.file),
+            ));
+        }
+    }
+    for n in &org.named {
+        if n.changes().is_empty() {
+            continue;
+        }
+        let mut fields = n.base.clone();
+        for (f, v) in &n.patch {
+            fields.insert(f.clone(), v.clone());
+            changes.push(change(
+                "guardrails.patch",
+                "named_guardrail",
+                &n.id,
+                n.workspace.as_deref(),
+                Some(f),
+                n.base.get(f).cloned(),
+                Some(v.clone()),
+            ));
+        }
+        for (set, what) in [(&n.keys, "keys"), (&n.members, "members")] {
+            let Some(set) = set else { continue };
+            for id in &set.add {
+                changes.push(change(
+                    "guardrails.assign",
+                    "named_guardrail",
+                    &n.id,
+                    n.workspace.as_deref(),
+                    Some(what),
+                    None,
+                    Some(Value::from(id.clone())),
+                ));
+            }
+            for id in &set.remove {
+                changes.push(change(
+                    "guardrails.unassign",
+                    "named_guardrail",
+                    &n.id,
+                    n.workspace.as_deref(),
+                    Some(what),
+                    Some(Value::from(id.clone())),
+                    None,
+                ));
+            }
+        }
+        match guardrails.iter_mut().find(|g| g.id == n.id) {
+            Some(g) => g.fields = fields,
+            None => guardrails.push(GuardrailState {
+                id: n.id.clone(),
+                workspace_id: n.workspace.clone(),
+                fields,
+            }),
+        }
     }
 }
 
@@ -950,11 +1188,13 @@ mod tests {
                 id: "a".into(),
                 line: 1,
                 fields: json!({"slug": "renamed"}).as_object().cloned().unwrap(),
+                ..FileEntry::default()
             },
             FileEntry {
                 id: "b".into(),
                 line: 2,
                 fields: json!({"name": "B"}).as_object().cloned().unwrap(),
+                ..FileEntry::default()
             },
         ];
         let p = plan::plan(&entries, &server).unwrap();

@@ -77,7 +77,30 @@ pub fn to_json(plan: &Plan, host: &str, server: &str, file: &str) -> Value {
         "changed": plan.changed_count(),
         "unmanaged": plan.unmanaged,
         "workspaces": workspaces,
+        "resources": resources(plan),
+        super::saved_org::ORG_KEY: super::saved_org::to_json(&plan.org),
     })
+}
+
+/// Every resource the plan manages beyond the workspace fields, with its changes (what
+/// `plan --output json` shows for people and reports; `org` carries them for `apply`).
+fn resources(plan: &Plan) -> Vec<Value> {
+    plan.org
+        .resources()
+        .iter()
+        .map(|r| {
+            json!({
+                "kind": r.kind.as_str(),
+                "id": r.id,
+                "label": r.label,
+                "changes": r.changes.iter().map(|c| json!({
+                    "field": c.field,
+                    "server": c.server,
+                    "file": c.file,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 /// Reads a saved plan, checking each value against its field's rule again (a saved plan is a
@@ -176,6 +199,8 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
             base,
         });
     }
+    let org = super::saved_org::from_json(root.get(super::saved_org::ORG_KEY))
+        .map_err(SavedPlanError::Shape)?;
     // A plan saved by an older orws is in uuid order.
     super::plan::sort(&mut workspaces);
     Ok(SavedPlan {
@@ -185,6 +210,7 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         plan: Plan {
             workspaces,
             unmanaged,
+            org,
         },
     })
 }
@@ -208,6 +234,7 @@ mod tests {
                 .as_object()
                 .unwrap()
                 .clone(),
+            ..FileEntry::default()
         }];
         let p = plan(&entries, &server).unwrap();
         let text = to_json(&p, "example.org", "https://example.org/api/v1", "ws.toml").to_string();

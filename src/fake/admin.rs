@@ -855,6 +855,47 @@ impl Store {
         true
     }
 
+    /// Sets one field of a key with no rule checked; false if there is no such key.
+    pub fn set_key_field_unchecked(&mut self, hash: &str, field: &str, value: Value) -> bool {
+        match self
+            .admin
+            .keys
+            .iter_mut()
+            .find(|k| str_field(k, "hash") == Some(hash))
+        {
+            Some(Value::Object(k)) => {
+                k.insert(field.to_string(), value);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Makes `users` the members of a workspace with no rule checked; false if there is no
+    /// such workspace.
+    pub fn set_members_unchecked(&mut self, workspace: &str, users: &[&str]) -> bool {
+        let Ok(id) = self.workspace_uuid(workspace) else {
+            return false;
+        };
+        let stamp = self.stamp();
+        self.admin
+            .members
+            .retain(|m| str_field(m, "workspace_id") != Some(id.as_str()));
+        let mut once: Vec<&str> = users.to_vec();
+        once.sort_unstable();
+        once.dedup();
+        for u in once {
+            self.admin.members.push(json!({
+                "id": crate::fake::store::derived_id(&format!("{id}/{u}")),
+                "workspace_id": id,
+                "user_id": u,
+                "role": "member",
+                "created_at": stamp,
+            }));
+        }
+        true
+    }
+
     /// Sets one field of a stored guardrail with no rule checked; false if it is not stored.
     pub fn set_guardrail_field_unchecked(&mut self, id: &str, field: &str, value: Value) -> bool {
         let stamp = self.stamp();

@@ -224,6 +224,16 @@ impl FakeServer {
         lock(&self.shared.store).set_guardrail_field_unchecked(id, field, value)
     }
 
+    /// Changes a key's field behind the client's back, unchecked.
+    pub fn set_key_field(&self, hash: &str, field: &str, value: Value) -> bool {
+        lock(&self.shared.store).set_key_field_unchecked(hash, field, value)
+    }
+
+    /// Makes `users` a workspace's members behind the client's back, unchecked.
+    pub fn set_members(&self, workspace: &str, users: &[&str]) -> bool {
+        lock(&self.shared.store).set_members_unchecked(workspace, users)
+    }
+
     /// Assigns a key to a guardrail behind the client's back (a colleague's), unchecked.
     pub fn assign_key(&self, guardrail_id: &str, hash: &str) {
         lock(&self.shared.store).assign_key_unchecked(guardrail_id, hash);

@@ -53,8 +53,28 @@ fn drift_is_0_after_export_and_4_after_a_patch_and_never_writes() {
         let file = export_all(&server, d.path(), name);
         let r = at(&server, &["drift", p(&file)]);
         assert_eq!(r.code, 0, "{name}: {r:?}");
-        assert_has(&r.stdout, "0 drifted, 15 in sync");
+        // The whole organisation: 15 workspaces and their budgets, members, default
+        // guardrails, the keys and the named guardrails, every one in sync.
+        assert_has(&r.stdout, "0 drifted, 44 in sync");
         assert_has(&r.stderr, "no drift");
+        let json = at(&server, &["drift", p(&file), "--report", "json"]);
+        let report: Value = serde_json::from_str(&json.stdout).unwrap();
+        let kinds: std::collections::BTreeSet<&str> = report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["kind"].as_str())
+            .collect();
+        for kind in [
+            "workspace",
+            "budgets",
+            "members",
+            "guardrail",
+            "key",
+            "named_guardrail",
+        ] {
+            assert!(kinds.contains(kind), "{name}: no {kind} in {kinds:?}");
+        }
     }
     rename_staging(&server);
     let before = writes(&server).len();
@@ -65,8 +85,8 @@ fn drift_is_0_after_export_and_4_after_a_patch_and_never_writes() {
         &format!("workspace staging ({STAGING_ID})\nFIELD  SERVER  FILE     UPDATED"),
     );
     assert_has(&r.stdout, "name   Moved   Staging  ");
-    assert_has(&r.stdout, "1 drifted, 14 in sync");
-    assert_has(&r.stderr, "drift: 1 of 15 resources differ from the file");
+    assert_has(&r.stdout, "1 drifted, 43 in sync");
+    assert_has(&r.stderr, "drift: 1 of 44 resources differ from the file");
     assert_lacks(&r.stderr, "error");
     assert_eq!(writes(&server).len(), before, "drift sends nothing");
     assert_eq!(r.history_text(), "");
@@ -113,7 +133,7 @@ fn each_report_parses_back_and_o_writes_the_file() {
     assert_eq!(r.stdout, "", "-o holds the report");
     let xml = std::fs::read_to_string(&out).unwrap();
     assert!(xml.starts_with("<?xml"), "{xml}");
-    assert_eq!(xml.matches("<testcase ").count(), 15, "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 44, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
     assert_has(
         &xml,
@@ -456,4 +476,52 @@ fn a_hostile_server_value_cannot_break_any_report() {
         drifted[0]["fields"][0]["server"], evil,
         "JSON carries the value exactly"
     );
+}
+
+/// Drift beyond the workspace fields: a key renamed, a budget changed and a named guardrail
+/// deleted since the export — each named in the report with both values (the deleted one
+/// `absent`, not a bad file), and nothing written.
+#[test]
+fn a_key_a_budget_and_a_deleted_guardrail_are_drift() {
+    let server = fake();
+    let d = tempfile::tempdir().unwrap();
+    let file = export_all(&server, d.path(), "org.toml");
+    let key = "c16d64f85bccaef4add76fb399f54c51819f5131a1c7320dad4d15a200a24d2d";
+    let guardrail = "8c2f5d3b-4e6a-4b7c-8d9e-1f2a3b4c5d6e";
+    for args in [
+        &["keys", "edit", key, "--set", "name=Renamed"][..],
+        &["budgets", "set", "production", "--monthly", "900"],
+        &["guardrails", "delete", guardrail, "--yes"],
+    ] {
+        let r = at(&server, args);
+        assert_eq!(r.code, 0, "{args:?}: {r:?}");
+    }
+    let before = writes(&server).len();
+    let r = at(&server, &["drift", p(&file), "--report", "json"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert_eq!(writes(&server).len(), before, "drift writes nothing");
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let drifted: Vec<&Value> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] != "in_sync")
+        .collect();
+    let find = |kind: &str| {
+        drifted
+            .iter()
+            .find(|r| r["kind"] == kind)
+            .unwrap_or_else(|| panic!("no drifted {kind} in {drifted:?}"))
+    };
+    let k = find("key");
+    assert_eq!(k["id"], key);
+    assert_eq!(k["fields"][0]["field"], "name");
+    assert_eq!(k["fields"][0]["server"], "Renamed");
+    let b = find("budgets");
+    assert_eq!(b["fields"][0]["field"], "monthly");
+    assert_eq!(b["fields"][0]["server"], 900.0);
+    let g = find("named_guardrail");
+    assert_eq!(g["status"], "absent");
+    assert_eq!(g["id"], guardrail);
+    assert_eq!(drifted.len(), 3, "{drifted:?}");
 }

@@ -7,6 +7,8 @@ mod admin;
 mod admin_hostile;
 mod basics;
 mod code;
+mod code_org;
+mod code_org_props;
 mod conventions;
 mod drift;
 mod guardrails;

@@ -106,6 +106,7 @@ fn file_entry(id: &str, values: &[Option<Value>]) -> FileEntry {
             .zip(values)
             .filter_map(|(s, v)| v.clone().map(|v| (s.name.to_string(), v)))
             .collect(),
+        ..FileEntry::default()
     }
 }
 
