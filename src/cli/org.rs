@@ -81,6 +81,34 @@ async fn default_guardrail(
     Ok(Some((gid, g)))
 }
 
+/// Reads in flight at once when a file names many workspaces (each read one GET or a few).
+const READS_IN_FLIGHT: usize = 8;
+/// Past this many workspaces, progress is said on stderr as the reads go.
+const PROGRESS_FROM: usize = 200;
+
+/// Runs `read` for every item, [`READS_IN_FLIGHT`] at once, and says how far it is on stderr
+/// when there are many; the first error stops it (nothing is written by a read).
+async fn bounded<I, T, F, Fut>(items: Vec<I>, read: F) -> Result<Vec<T>, RunError>
+where
+    F: Fn(I) -> Fut,
+    Fut: std::future::Future<Output = Result<T, RunError>>,
+{
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
+    let total = items.len();
+    let step = (total / 10).max(PROGRESS_FROM);
+    let mut done = 0usize;
+    let mut out = Vec::with_capacity(total);
+    let mut reads = stream::iter(items.into_iter().map(read)).buffer_unordered(READS_IN_FLIGHT);
+    while let Some(t) = reads.try_next().await? {
+        out.push(t);
+        done += 1;
+        if total >= PROGRESS_FROM && (done.is_multiple_of(step) || done == total) {
+            crate::say::say(&format!("read {done} of {total} workspaces"));
+        }
+    }
+    Ok(out)
+}
+
 /// What the server holds of what `doc` manages (only that is read). A named guardrail or key
 /// the server does not have is left out (the plan refuses its entry, naming its line).
 pub async fn read_for_plan(
@@ -93,26 +121,46 @@ pub async fn read_for_plan(
     if doc.workspaces.iter().any(|e| e.members.is_some()) {
         server.default_workspace = client.default_workspace_id().await?;
     }
-    for entry in &doc.workspaces {
-        let Some(ws) = workspaces
-            .iter()
-            .find(|w| w.id().eq_ignore_ascii_case(&entry.id))
-        else {
-            continue;
-        };
-        let id = ws.id().to_string();
-        if entry.budgets.is_some()
-            && let Some(b) = budgets(conn, &id).await?
-        {
+    let by_id: std::collections::HashMap<String, &Workspace> = workspaces
+        .iter()
+        .map(|w| (w.id().to_ascii_lowercase(), w))
+        .collect();
+    let default = server.default_workspace.clone();
+    let reads: Vec<(&crate::code::FileEntry, &Workspace)> = doc
+        .workspaces
+        .iter()
+        .filter_map(|e| Some((e, *by_id.get(&e.id.to_ascii_lowercase())?)))
+        .filter(|(e, _)| e.budgets.is_some() || e.members.is_some() || e.guardrail.is_some())
+        .collect();
+    let read = bounded(reads, |(entry, ws)| {
+        let default = default.clone();
+        async move {
+            let id = ws.id().to_string();
+            let b = match entry.budgets.is_some() {
+                true => budgets(conn, &id).await?,
+                false => None,
+            };
+            let m = match entry.members.is_some() && default.as_deref() != Some(id.as_str()) {
+                true => Some(members(conn, &id).await?),
+                false => None,
+            };
+            let g = match entry.guardrail.is_some() {
+                true => default_guardrail(conn, ws).await?,
+                false => None,
+            };
+            Ok((id, b, m, g))
+        }
+    })
+    .await?;
+    for (id, b, m, g) in read {
+        if let Some(b) = b {
             server.budgets.insert(id.clone(), b);
         }
-        if entry.members.is_some() && server.default_workspace.as_deref() != Some(id.as_str()) {
-            server.members.insert(id.clone(), members(conn, &id).await?);
+        if let Some(m) = m {
+            server.members.insert(id.clone(), m);
         }
-        if entry.guardrail.is_some()
-            && let Some(g) = default_guardrail(conn, ws).await?
-        {
-            server.guardrails.insert(id.clone(), g);
+        if let Some(g) = g {
+            server.guardrails.insert(id, g);
         }
     }
     for k in &doc.keys {
@@ -146,6 +194,16 @@ pub async fn read_for_plan(
     Ok(server)
 }
 
+/// What one workspace's export read found.
+#[derive(Default)]
+struct ExportRead {
+    budgets: Option<crate::admin::budgets::Budgets>,
+    members: Option<Vec<String>>,
+    guardrail: Option<(String, Option<Map<String, Value>>)>,
+    named: Vec<(String, Map<String, Value>)>,
+    keys: Vec<crate::admin::keys::Key>,
+}
+
 /// What `export` writes of `workspaces` besides their fields, by `parts`.
 pub async fn read_for_export(
     conn: &Connection,
@@ -158,42 +216,62 @@ pub async fn read_for_export(
     if has(Part::Members) {
         server.default_workspace = client.default_workspace_id().await?;
     }
-    for ws in workspaces {
-        let id = ws.id().to_string();
-        if has(Part::Budgets)
-            && let Some(b) = budgets(conn, &id).await?
-        {
+    let default = server.default_workspace.clone();
+    let wanted = [Part::Budgets, Part::Members, Part::Guardrails, Part::Keys];
+    let items: Vec<&Workspace> = match wanted.iter().any(|p| has(*p)) {
+        true => workspaces.iter().collect(),
+        false => Vec::new(),
+    };
+    let read = bounded(items, |ws| {
+        let default = default.clone();
+        async move {
+            let id = ws.id().to_string();
+            let mut one = ExportRead::default();
+            if has(Part::Budgets) {
+                one.budgets = budgets(conn, &id).await?;
+            }
+            // Never for the default workspace: every member of the organisation is in it (R7).
+            if has(Part::Members) && default.as_deref() != Some(id.as_str()) {
+                one.members = Some(members(conn, &id).await?);
+            }
+            if has(Part::Guardrails) {
+                one.guardrail = default_guardrail(conn, ws).await?;
+                for g in client.list_guardrails(&id).await? {
+                    let gid = g.get("id").and_then(Value::as_str).unwrap_or_default();
+                    if gid.is_empty() || super::guardrails::is_default(&g) {
+                        continue;
+                    }
+                    // Account-wide ones are listed with the default workspace only; a
+                    // guardrail naming another workspace is that one's.
+                    match crate::admin::guardrail::workspace_of(&g) {
+                        Some(w) if !w.eq_ignore_ascii_case(&id) => continue,
+                        _ => {}
+                    }
+                    one.named.push((gid.to_string(), g));
+                }
+            }
+            if has(Part::Keys) {
+                one.keys = client
+                    .list_keys(&crate::admin::keys::KeyQuery::all_in(&id))
+                    .await?;
+            }
+            Ok((id, one))
+        }
+    })
+    .await?;
+    for (id, one) in read {
+        if let Some(b) = one.budgets {
             server.budgets.insert(id.clone(), b);
         }
-        // Never for the default workspace: every member of the organisation is in it (R7).
-        if has(Part::Members) && server.default_workspace.as_deref() != Some(id.as_str()) {
-            server.members.insert(id.clone(), members(conn, &id).await?);
+        if let Some(m) = one.members {
+            server.members.insert(id.clone(), m);
         }
-        if has(Part::Guardrails) {
-            if let Some(g) = default_guardrail(conn, ws).await? {
-                server.guardrails.insert(id.clone(), g);
-            }
-            for g in client.list_guardrails(&id).await? {
-                let gid = g.get("id").and_then(Value::as_str).unwrap_or_default();
-                if gid.is_empty() || super::guardrails::is_default(&g) {
-                    continue;
-                }
-                // Account-wide ones are listed with the default workspace only; a guardrail
-                // naming another workspace is that one's.
-                match crate::admin::guardrail::workspace_of(&g) {
-                    Some(w) if !w.eq_ignore_ascii_case(&id) => continue,
-                    _ => {}
-                }
-                server.named.insert(gid.to_string(), g);
-            }
+        if let Some(g) = one.guardrail {
+            server.guardrails.insert(id.clone(), g);
         }
-        if has(Part::Keys) {
-            for k in client
-                .list_keys(&crate::admin::keys::KeyQuery::all_in(&id))
-                .await?
-            {
-                server.keys.insert(k.hash.clone(), k);
-            }
+        server.named.extend(one.named);
+        for k in one.keys {
+            server.keys.insert(k.hash.clone(), k);
         }
     }
     if has(Part::Guardrails) && !server.named.is_empty() {
