@@ -103,6 +103,61 @@ impl AdminState {
     }
 }
 
+impl AdminState {
+    /// A generated workspace's budgets and members (`--extra-workspaces`), deterministic from
+    /// its uuid: about half have a monthly limit (some a weekly one too), each has one or two
+    /// members from the organisation, so a run at scale reads what an organisation holds.
+    pub fn add_generated(&mut self, id: &str) {
+        let h = id
+            .bytes()
+            .fold(0u64, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b)));
+        if h % 2 == 0 {
+            let mut held = BTreeMap::new();
+            let monthly = 100 + (h % 9) * 50;
+            held.insert(
+                Interval::Monthly,
+                budget(
+                    id,
+                    Interval::Monthly,
+                    json!(monthly),
+                    "2025-09-01T00:00:00Z",
+                ),
+            );
+            if h % 3 == 0 {
+                held.insert(
+                    Interval::Weekly,
+                    budget(
+                        id,
+                        Interval::Weekly,
+                        json!(monthly / 4),
+                        "2025-09-01T00:00:00Z",
+                    ),
+                );
+            }
+            self.budgets.insert(id.to_string(), held);
+        }
+        let users: Vec<String> = self
+            .org
+            .iter()
+            .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        if users.is_empty() {
+            return;
+        }
+        let n = 1 + (h % 2) as usize;
+        for k in 0..n.min(users.len()) {
+            let user = &users[(h as usize + k) % users.len()];
+            self.members.push(json!({
+                "id": crate::fake::store::derived_id(&format!("{id}/{user}")),
+                "workspace_id": id,
+                "user_id": user,
+                "role": "member",
+                "created_at": "2025-09-01T09:00:00Z",
+            }));
+        }
+    }
+}
+
 /// A WorkspaceBudget object.
 fn budget(ws: &str, i: Interval, limit: Value, stamp: &str) -> Value {
     json!({

@@ -102,6 +102,7 @@ impl Store {
             AdminState::load(&ids, default_slug, clock.now())
                 .map_err(|e| invalid(format!("embedded admin seed: {e}")))?
         };
+        let mut admin = admin;
         if extra > 0 {
             super::generate::check_count(extra).map_err(|e| invalid(e.to_string()))?;
             let ids: HashSet<String> = workspaces.iter().map(|w| w.id().to_string()).collect();
@@ -113,6 +114,7 @@ impl Store {
                         ws.slug()
                     )));
                 }
+                admin.add_generated(ws.id());
                 workspaces.push(ws);
             }
         }

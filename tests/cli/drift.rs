@@ -525,3 +525,40 @@ fn a_key_a_budget_and_a_deleted_guardrail_are_drift() {
     assert_eq!(g["id"], guardrail);
     assert_eq!(drifted.len(), 3, "{drifted:?}");
 }
+
+/// At scale (issue 22 item 5): 315 workspaces with their budgets and members (the generated
+/// ones have some), read 8 at a time with progress on stderr; export then drift finds nothing.
+#[test]
+fn many_workspaces_with_budgets_and_members_drift_nothing_after_export_with_progress() {
+    let server = fake_with(orws::fake::FakeConfig {
+        extra_workspaces: 300,
+        ..orws::fake::FakeConfig::default()
+    });
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("org.toml");
+    let r = at(
+        &server,
+        &[
+            "export",
+            "--all",
+            "--only",
+            "workspaces,budgets,members",
+            "-o",
+            p(&file),
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_has(&r.stderr, "read 315 of 315 workspaces");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.matches(".budgets]").count() > 100, "budgets exported");
+    assert!(
+        text.matches("members = [").count() > 250,
+        "members exported"
+    );
+    let r = at(&server, &["drift", p(&file)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_has(&r.stderr, "no drift");
+    // Every workspace but the default one, whose members are never managed (and it has no
+    // budgets): its entry names nothing more to read.
+    assert_has(&r.stderr, "read 314 of 314 workspaces");
+}
