@@ -1,7 +1,7 @@
 //! Never a perpetual diff (product.md §13, issue 22 item 2): for any state of the in-process
 //! fake — budgets (R8 kept or not), members, guardrail fields written in any order, case or
-//! form the API treats alike, key fields, assignments — `export` then `plan` finds nothing, in
-//! TOML, YAML and JSON. 32 cases by default; `PROPTEST_CASES` raises it.
+//! form the API treats alike, key fields, assignments — `export` then `plan` (and `drift`)
+//! finds nothing, in TOML, YAML and JSON. 32 cases by default; `PROPTEST_CASES` raises it.
 
 use crate::support::cli_bin::*;
 use orws::admin::budgets::Interval;
@@ -141,7 +141,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
-    fn export_then_plan_finds_nothing_in_every_format(
+    fn export_then_plan_and_drift_find_nothing_in_every_format(
         changes in prop::collection::vec(change(), 0..10)
     ) {
         let (server, home) = fake_and_home();
@@ -163,6 +163,9 @@ proptest! {
                 r,
                 std::fs::read_to_string(&path).unwrap()
             );
+            // And what CI runs: drift finds nothing either (exit 0, not 4).
+            let r = orws_at(home.path(), &server, &["drift", p]);
+            prop_assert_eq!(r.code, 0, "drift of {}: {:?}", name, r);
         }
         prop_assert!(writes(&server).is_empty());
     }
