@@ -9,10 +9,13 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 /// One assignment: the key's hash (or the member's user id) and the guardrail it holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Assignment {
     pub holder: String,
     pub guardrail_id: String,
+    /// Who made it and when, as the server says (drift names them).
+    pub assigned_by: Option<String>,
+    pub created_at: Option<String>,
 }
 
 fn objects(items: Vec<Value>, what: &str) -> Result<Vec<Map<String, Value>>, ApiError> {
@@ -35,6 +38,8 @@ fn assignments(items: Vec<Value>, members: bool, what: &str) -> Result<Vec<Assig
                 (Some(holder), Some(guardrail_id)) => Ok(Assignment {
                     holder,
                     guardrail_id,
+                    assigned_by: s("assigned_by"),
+                    created_at: s("created_at"),
                 }),
                 _ => Err(malformed(format!(
                     "{what}: an assignment without {by} or guardrail_id"
@@ -86,6 +91,16 @@ impl Client {
         id: &str,
         members: bool,
     ) -> Result<Vec<String>, ApiError> {
+        let all = self.guardrail_assignment_list(id, members).await?;
+        Ok(all.into_iter().map(|a| a.holder).collect())
+    }
+
+    /// [`Client::guardrail_assignments`] with who made each and when.
+    pub async fn guardrail_assignment_list(
+        &self,
+        id: &str,
+        members: bool,
+    ) -> Result<Vec<Assignment>, ApiError> {
         let path = format!(
             "/guardrails/{}/assignments/{}",
             segment("a guardrail", id)?,
@@ -100,7 +115,7 @@ impl Client {
                 other.guardrail_id
             )));
         }
-        Ok(all.into_iter().map(|a| a.holder).collect())
+        Ok(all)
     }
 
     /// `POST /guardrails` with a CreateGuardrailRequest body.

@@ -181,13 +181,26 @@ pub async fn read_for_plan(
                 crate::admin::guardrail::workspace_of(&found).unwrap_or_default()
             )));
         }
-        if g.keys.is_some() {
-            let held = client.guardrail_assignments(&g.id, false).await?;
-            server.key_assignments.insert(g.id.clone(), held);
-        }
-        if g.members.is_some() {
-            let held = client.guardrail_assignments(&g.id, true).await?;
-            server.member_assignments.insert(g.id.clone(), held);
+        for (wanted, members) in [(g.keys.is_some(), false), (g.members.is_some(), true)] {
+            if !wanted {
+                continue;
+            }
+            let list = client.guardrail_assignment_list(&g.id, members).await?;
+            let who = server.assigned.entry(g.id.clone()).or_default();
+            for a in &list {
+                who.insert(
+                    a.holder.clone(),
+                    org_plan::Assigned {
+                        by: a.assigned_by.clone(),
+                        at: a.created_at.clone(),
+                    },
+                );
+            }
+            let held = list.into_iter().map(|a| a.holder).collect();
+            match members {
+                true => server.member_assignments.insert(g.id.clone(), held),
+                false => server.key_assignments.insert(g.id.clone(), held),
+            };
         }
         server.named.insert(g.id.clone(), found);
     }

@@ -203,6 +203,10 @@ fn org_resources(plan: &Plan) -> Vec<Resource> {
                     )
                 }
             };
+            let named = org
+                .named
+                .iter()
+                .find(|n| n.id == r.id && kind == ResourceKind::NamedGuardrail);
             Resource {
                 kind,
                 id: r.id.clone(),
@@ -214,17 +218,58 @@ fn org_resources(plan: &Plan) -> Vec<Resource> {
                 fields: r
                     .changes
                     .into_iter()
-                    .map(|c| FieldDrift {
-                        field: c.field,
-                        file: c.file,
-                        server: ServerValue::from_option(c.server.as_ref()),
-                        updated_at: updated_at.clone(),
-                        assigned_by: None,
+                    .map(|c| {
+                        // An assignment set: who assigned what the server holds beyond the
+                        // file, and when the latest of those was made.
+                        let (by, at) = match (named, c.field.as_str()) {
+                            (Some(n), "keys" | "members") => assigners(n, &c.field),
+                            _ => (None, None),
+                        };
+                        FieldDrift {
+                            field: c.field,
+                            file: c.file,
+                            server: ServerValue::from_option(c.server.as_ref()),
+                            updated_at: at.or_else(|| updated_at.clone()),
+                            assigned_by: by,
+                        }
                     })
                     .collect(),
             }
         })
         .collect()
+}
+
+/// Who assigned the holders a named guardrail's set holds beyond the file (`a, b`), and the
+/// latest time one of them was assigned.
+fn assigners(
+    n: &crate::code::org_plan::NamedPlan,
+    field: &str,
+) -> (Option<String>, Option<String>) {
+    let set = match field {
+        "keys" => n.keys.as_ref(),
+        _ => n.members.as_ref(),
+    };
+    let Some(set) = set else {
+        return (None, None);
+    };
+    let mut by: Vec<&str> = Vec::new();
+    let mut at: Option<&str> = None;
+    for holder in &set.remove {
+        if let Some(a) = n.assigned.get(holder) {
+            if let Some(b) = a.by.as_deref()
+                && !by.contains(&b)
+            {
+                by.push(b);
+            }
+            if let Some(t) = a.at.as_deref() {
+                at = Some(at.map_or(t, |s| s.max(t)));
+            }
+        }
+    }
+    (
+        (!by.is_empty()).then(|| by.join(", ")),
+        at.map(str::to_string),
+    )
 }
 
 /// The drift of a plan: each change is a field that moved on the server (or that the file

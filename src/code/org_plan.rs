@@ -56,6 +56,13 @@ pub struct Resource {
     pub changes: Vec<FieldChange>,
 }
 
+/// Who made an assignment and when (`assigned_by`, `created_at`), as the server said.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assigned {
+    pub by: Option<String>,
+    pub at: Option<String>,
+}
+
 /// What the server holds of what a file manages, as read for a plan or an export. Only what
 /// was read is here: a workspace missing from `budgets` had its budgets not read.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -73,6 +80,9 @@ pub struct Server {
     /// Per named guardrail id, the keys (hashes) and members (user ids) assigned, when read.
     pub key_assignments: BTreeMap<String, Vec<String>>,
     pub member_assignments: BTreeMap<String, Vec<String>>,
+    /// Per named guardrail id, per holder (key hash or user id): who assigned it and when,
+    /// where the server said.
+    pub assigned: BTreeMap<String, BTreeMap<String, Assigned>>,
     pub keys: BTreeMap<String, Key>,
 }
 
@@ -184,6 +194,8 @@ pub struct NamedPlan {
     pub patch: Map<String, Value>,
     pub keys: Option<SetPlan>,
     pub members: Option<SetPlan>,
+    /// Who assigned the keys and members it holds now, where the server said.
+    pub assigned: BTreeMap<String, Assigned>,
 }
 
 /// A key: the edit of its name, limit, reset and BYOK switch, and its disabled flag.
@@ -549,6 +561,7 @@ pub fn plan(
             patch,
             keys: sets(&g.keys, &server.key_assignments),
             members: sets(&g.members, &server.member_assignments),
+            assigned: server.assigned.get(&g.id).cloned().unwrap_or_default(),
         });
     }
     if !refused.is_empty() {

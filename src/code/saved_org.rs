@@ -209,6 +209,8 @@ pub fn from_json(root: Option<&Value>) -> Result<OrgPlan, Fail> {
             patch,
             keys: set("keys")?,
             members: set("members")?,
+            // Who assigned what is for drift's report, not kept in a saved plan.
+            assigned: Default::default(),
         });
     }
     Ok(out)

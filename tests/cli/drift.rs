@@ -562,3 +562,38 @@ fn many_workspaces_with_budgets_and_members_drift_nothing_after_export_with_prog
     // budgets): its entry names nothing more to read.
     assert_has(&r.stderr, "read 314 of 314 workspaces");
 }
+
+/// A key assigned to a named guardrail behind the file's back: the drifted `keys` set names
+/// who assigned it and when (`assigned_by`, from the assignment list).
+#[test]
+fn an_assignment_made_elsewhere_is_drift_naming_who_made_it() {
+    let server = fake();
+    let d = tempfile::tempdir().unwrap();
+    let file = export_all(&server, d.path(), "org.json");
+    let guardrail = "8c2f5d3b-4e6a-4b7c-8d9e-1f2a3b4c5d6e";
+    let old_key = "6e5ad04c0f3dea0f64c407238a9938a12eac8df4a6e3e8cba908f842d430c899";
+    let r = at(
+        &server,
+        &["guardrails", "assign", guardrail, "--key", old_key, "--yes"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = at(&server, &["drift", p(&file), "--report", "json"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let g = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "named_guardrail" && r["id"] == guardrail)
+        .expect("the guardrail is in the report");
+    assert_eq!(g["status"], "drifted", "{g}");
+    let keys = g["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "keys")
+        .expect("its keys drifted");
+    assert_eq!(keys["assigned_by"], "user_abc123", "{keys}");
+    assert!(keys["updated_at"].is_string(), "{keys}");
+    assert!(keys["server"].to_string().contains(old_key), "{keys}");
+}

@@ -250,6 +250,7 @@ fn guardrails_list() -> App {
     let held = |holder: &str, g: &str| orws::api::Assignment {
         holder: holder.into(),
         guardrail_id: g.into(),
+        ..Default::default()
     };
     app.update(Msg::GuardrailsLoaded {
         workspace_id: id.clone(),

@@ -451,6 +451,7 @@ mod tests {
         let a = |holder: &str, g: &str| Assignment {
             holder: holder.into(),
             guardrail_id: g.into(),
+            ..Default::default()
         };
         let mut tab = GuardrailsTab {
             default_id: "d".into(),
