@@ -142,6 +142,138 @@ pub enum Revert {
     Batch(Vec<crate::batch::Item>),
 }
 
+/// One write an undo makes, for a policy's `changes.forbid`: its kind, resource, id, and the
+/// workspace (uuid, and slug when the undo knows it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoWrite {
+    pub kind: &'static str,
+    pub resource: &'static str,
+    pub id: String,
+    pub workspace: String,
+    pub slug: Option<String>,
+}
+
+impl Revert {
+    /// The writes this undo makes, by kind (`code::policy::WRITE_KINDS`).
+    pub fn writes(&self) -> Vec<UndoWrite> {
+        let w = |kind, resource, id: &str, ws: &str| UndoWrite {
+            kind,
+            resource,
+            id: id.to_string(),
+            workspace: ws.to_string(),
+            slug: None,
+        };
+        match self {
+            Revert::Patch(p) => vec![w("workspaces.patch", "workspace", &p.id, &p.id)],
+            Revert::Guardrail {
+                workspace_id,
+                guardrail_id,
+                ..
+            } => vec![w(
+                "guardrail.patch",
+                "guardrail",
+                guardrail_id,
+                workspace_id,
+            )],
+            Revert::Named(NamedUndo::Patch {
+                workspace_id,
+                guardrail_id,
+                ..
+            }) => vec![w(
+                "guardrails.patch",
+                "named_guardrail",
+                guardrail_id,
+                workspace_id,
+            )],
+            Revert::Named(NamedUndo::DeleteCreated {
+                workspace_id,
+                guardrail_id,
+                ..
+            }) => vec![w(
+                "guardrails.delete",
+                "named_guardrail",
+                guardrail_id,
+                workspace_id,
+            )],
+            Revert::Named(NamedUndo::Assign {
+                workspace_id,
+                guardrail_id,
+                adding,
+                ..
+            }) => {
+                let kind = if *adding {
+                    "guardrails.assign"
+                } else {
+                    "guardrails.unassign"
+                };
+                vec![w(kind, "named_guardrail", guardrail_id, workspace_id)]
+            }
+            Revert::Members {
+                workspace_id,
+                action,
+                ..
+            } => {
+                let kind = match action {
+                    MembersAction::Add => "members.add",
+                    MembersAction::Remove => "members.remove",
+                };
+                vec![w(kind, "members", workspace_id, workspace_id)]
+            }
+            Revert::Key {
+                workspace_id,
+                hash,
+                patch,
+                ..
+            } => {
+                let kind = match (&patch.workspace_id, patch.disabled) {
+                    (Some(_), _) => "keys.move",
+                    (None, Some(true)) => "keys.disable",
+                    (None, Some(false)) => "keys.enable",
+                    (None, None) => "keys.edit",
+                };
+                vec![w(kind, "key", hash, workspace_id)]
+            }
+            Revert::KeyEdit {
+                workspace_id, hash, ..
+            } => vec![w("keys.edit", "key", hash, workspace_id)],
+            Revert::DeleteCreatedKey {
+                workspace_id, hash, ..
+            } => vec![w("keys.delete", "key", hash, workspace_id)],
+            Revert::Budgets {
+                workspace_id,
+                restore,
+                changed,
+                ..
+            } => {
+                let mut out: Vec<UndoWrite> = changed
+                    .iter()
+                    .map(|i| match restore.limits.get(*i) {
+                        Some(_) => w("budgets.set", "budgets", workspace_id, workspace_id),
+                        None => w("budgets.delete", "budgets", workspace_id, workspace_id),
+                    })
+                    .collect();
+                if out.is_empty() {
+                    out.push(w("budgets.set", "budgets", workspace_id, workspace_id));
+                }
+                out
+            }
+            Revert::DeleteCreated {
+                workspace_id, slug, ..
+            } => vec![UndoWrite {
+                slug: Some(slug.clone()),
+                ..w("delete", "workspace", workspace_id, workspace_id)
+            }],
+            Revert::Batch(items) => items
+                .iter()
+                .map(|i| UndoWrite {
+                    slug: Some(i.base.slug().to_string()).filter(|s| !s.is_empty()),
+                    ..w("workspaces.patch", "workspace", &i.id, &i.id)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Why an entry cannot be undone, one line for the person.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NotRevertable {
@@ -1448,5 +1580,41 @@ mod tests {
         let s = summary(&e, &HashMap::<String, String>::new());
         assert!(s.starts_with("name: \"A\" → \"B"), "{s}");
         assert!(!s.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn an_undo_is_judged_by_the_kind_of_what_it_writes() {
+        let kinds = |r: Revert| r.writes().iter().map(|w| w.kind).collect::<Vec<_>>();
+        let members = |action| Revert::Members {
+            workspace_id: "w".into(),
+            action,
+            user_ids: vec!["u".into()],
+        };
+        assert_eq!(kinds(members(MembersAction::Remove)), ["members.remove"]);
+        assert_eq!(kinds(members(MembersAction::Add)), ["members.add"]);
+        let key = |patch: KeyPatch| Revert::Key {
+            workspace_id: "w".into(),
+            hash: "h".into(),
+            expect: KeyPatch::default(),
+            patch,
+        };
+        let enable = KeyPatch {
+            disabled: Some(false),
+            ..KeyPatch::default()
+        };
+        assert_eq!(kinds(key(enable)), ["keys.enable"]);
+        let back = KeyPatch {
+            workspace_id: Some("w0".into()),
+            ..KeyPatch::default()
+        };
+        assert_eq!(kinds(key(back)), ["keys.move"]);
+        let created = Revert::DeleteCreated {
+            workspace_id: "w".into(),
+            slug: "prod".into(),
+            name: "P".into(),
+            created_at: "t".into(),
+        };
+        let w = created.writes();
+        assert_eq!((w[0].kind, w[0].slug.as_deref()), ("delete", Some("prod")));
     }
 }

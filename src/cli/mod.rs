@@ -127,6 +127,8 @@ async fn run_command(
         Command::Revert { id, confirm, write } => {
             let settings = resolve()?;
             writable(&settings, "revert", write.dry_run)?;
+            // The config's policy judges the undo's writes by their own kinds (before any).
+            let judge = policy::load(&args::PolicyFlags::default(), &settings)?;
             let conn = connected(&settings).await?;
             revert::run(
                 &conn,
@@ -135,6 +137,7 @@ async fn run_command(
                 confirm.yes,
                 write.dry_run,
                 settings.concurrency,
+                judge.policy.as_ref(),
             )
             .await
         }

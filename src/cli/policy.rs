@@ -341,6 +341,51 @@ pub async fn forbid(command: &super::Command, settings: &Settings) -> Result<(),
     verdict(&violations)
 }
 
+/// Judges an undo's writes (`orws revert`) by `policy`'s `changes.forbid`: each workspace's
+/// slug read when the undo does not know it; a deny is exit 5 before any write.
+pub async fn judge_undo(
+    conn: &Connection,
+    policy: &Policy,
+    writes: Vec<crate::revert::UndoWrite>,
+) -> Result<(), RunError> {
+    let forbids = |r: &policy::Rule| {
+        matches!(&r.check, policy::Check::ChangesForbid(k)
+            if writes.iter().any(|w| k.iter().any(|k| k == w.kind)))
+    };
+    if !policy.rules.iter().any(forbids) {
+        return Ok(());
+    }
+    let mut slugs: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut judged = Vec::with_capacity(writes.len());
+    for w in writes {
+        let slug = match w.slug {
+            Some(s) => Some(s),
+            None => match slugs.get(&w.workspace) {
+                Some(s) => Some(s.clone()),
+                // Gone or unreadable: judged by every rule, whatever its glob.
+                None => match conn.client.get(&w.workspace).await {
+                    Ok(ws) => {
+                        slugs.insert(w.workspace.clone(), ws.slug().to_string());
+                        Some(ws.slug().to_string())
+                    }
+                    Err(_) => None,
+                },
+            },
+        };
+        judged.push(policy::Write {
+            kind: w.kind,
+            resource: w.resource,
+            id: w.id,
+            workspace: slug.map(|s| (w.workspace, s)),
+        });
+    }
+    let violations = policy::judge_writes(policy, &judged);
+    for v in &violations {
+        say(&format!("policy {}", escape(&v.to_string())));
+    }
+    verdict(&violations)
+}
+
 fn target_id(target: &Target) -> String {
     match target {
         Target::Workspace(s) | Target::NewSlug(s) | Target::Key(s) | Target::Guardrail(s) => {

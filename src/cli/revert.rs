@@ -26,6 +26,7 @@ pub async fn run(
     yes: bool,
     dry: bool,
     concurrency: usize,
+    policy: Option<&crate::code::policy::Policy>,
 ) -> Result<String, RunError> {
     let source = super::history::Source {
         dir: conn.state_dir.clone(),
@@ -35,6 +36,10 @@ pub async fn run(
     let entry = find(&all, asked).map_err(|e| RunError::usage(e.to_string()))?;
     let labels = labels(&all);
     let reverse = undo_of(entry, &labels)?;
+    // A dry run writes nothing and is not judged (as the other write commands).
+    if let (Some(policy), false) = (policy, dry) {
+        super::policy::judge_undo(conn, policy, reverse.writes()).await?;
+    }
     let what = format!(
         "{} entry {} ({})",
         super::history::kind_name(entry.kind),

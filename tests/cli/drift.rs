@@ -597,3 +597,42 @@ fn an_assignment_made_elsewhere_is_drift_naming_who_made_it() {
     assert!(keys["updated_at"].is_string(), "{keys}");
     assert!(keys["server"].to_string().contains(old_key), "{keys}");
 }
+
+/// `orws revert` is a write too: its undo's writes are judged by their own kinds (an undo of a
+/// members add is a `members.remove`) before any write; a dry run is not judged.
+#[test]
+fn changes_forbid_stops_a_revert_by_the_kind_of_its_undo() {
+    let server = fake();
+    let home = tempfile::tempdir().unwrap();
+    let r = orws_at(
+        home.path(),
+        &server,
+        &["patch", "staging", "--set", "name=Moved"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let config = home.path().join("config/orws");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "policy = \"rules.toml\"\n").unwrap();
+    std::fs::write(
+        config.join("rules.toml"),
+        "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"workspaces.patch\"]\nworkspaces = \"stag*\"\n",
+    )
+    .unwrap();
+    let id = history_ids(home.path(), &server)[0].clone();
+    let before = writes(&server).len();
+    let r = orws_at(home.path(), &server, &["revert", &id, "--yes"]);
+    assert_eq!(r.code, 5, "{r:?}");
+    assert_has(&r.stderr, "workspaces.patch is forbidden");
+    assert_eq!(writes(&server).len(), before, "nothing written");
+    let r = orws_at(home.path(), &server, &["revert", &id, "--dry-run"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // A rule for other workspaces leaves it alone.
+    std::fs::write(
+        config.join("rules.toml"),
+        "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"workspaces.patch\"]\nworkspaces = \"prod*\"\n",
+    )
+    .unwrap();
+    let r = orws_at(home.path(), &server, &["revert", &id, "--yes"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(writes(&server).len(), before + 1);
+}
