@@ -78,6 +78,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, ctx: &Ctx, flow: &AdminFlow, theme: &T
                     lines.push(Line::styled(part, theme.warning));
                 }
             }
+            // The policy's line above says why; Enter sends nothing.
+            (None, None) if flow.policy.denied => {
+                lines.push(Line::styled("Esc back (nothing sent)", theme.dim))
+            }
             (None, None) => match &write.refusal_expected {
                 Some(why) => {
                     let text = format!("! The server is expected to refuse this: {why}");

@@ -78,6 +78,11 @@ pub fn draw(
     let table_h: u16 = rows.iter().map(|r| r.height).sum();
     let (note, style) = match read_only {
         Some(from) => (crate::tui::screens::read_only_note(from), theme.warning),
+        None if policy.denied => (
+            "Nothing can be sent while the policy denies it; Esc goes back with nothing lost."
+                .to_string(),
+            theme.dim,
+        ),
         None => (
             "Only this is sent. Enter sends it; Esc goes back with nothing lost.".to_string(),
             theme.dim,

@@ -346,7 +346,7 @@ pub fn review_lines(
 ) -> Vec<ratatui::text::Line<'static>> {
     use ratatui::text::Line;
     let what = if undo { "Undo: " } else { "" };
-    let sends = if read_only.is_some() {
+    let sends = if read_only.is_some() || policy.denied {
         "not sent"
     } else {
         "Enter sends"
