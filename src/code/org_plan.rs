@@ -176,6 +176,14 @@ pub struct GuardrailPlan {
     pub patch: Map<String, Value>,
 }
 
+/// A limit as a person wrote it: whole dollars without a `.0` (`500`, not `500.0`).
+fn usd_value(limit: Option<f64>) -> Value {
+    match limit {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => json!(x as i64),
+        other => json!(other),
+    }
+}
+
 impl GuardrailPlan {
     /// Writing it configures it (it was not configured yet).
     pub fn configures(&self) -> bool {
@@ -242,8 +250,8 @@ impl BudgetsPlan {
             .filter(|i| self.base.limits.get(**i) != self.target.limits.get(**i))
             .map(|i| FieldChange {
                 field: i.as_str().to_string(),
-                server: Some(json!(self.base.limits.get(*i))),
-                file: json!(self.target.limits.get(*i)),
+                server: Some(usd_value(self.base.limits.get(*i))),
+                file: usd_value(self.target.limits.get(*i)),
             })
             .collect()
     }
