@@ -3,40 +3,16 @@
 //! name something no longer on the server. The reports (src/code/report.rs) and `orws drift`
 //! (src/cli/drift.rs) read only this.
 //!
-//! One function builds it, [`from_plan`]: a resource kind the file learns (budgets, members,
-//! the default guardrail, named guardrails, keys) is one more loop there, pushing
-//! [`Resource`]s of its [`ResourceKind`].
+//! One function builds it, [`from_plan`]: the workspaces' fields, then every other resource the
+//! plan manages (budgets, members, default and named guardrails, keys), then what is gone.
 
 use super::file::FileEntry;
 use super::plan::Plan;
 use serde_json::Value;
 
-/// What a drifted resource is. The names are the JSON report's `kind` (schema
-/// `schemas/drift-report.v1.json`); new kinds are added, never renamed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ResourceKind {
-    Workspace,
-    Budgets,
-    Members,
-    /// A workspace's default guardrail.
-    Guardrail,
-    /// A named guardrail (`guardrails.<id>`).
-    NamedGuardrail,
-    Key,
-}
-
-impl ResourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::Workspace => "workspace",
-            ResourceKind::Budgets => "budgets",
-            ResourceKind::Members => "members",
-            ResourceKind::Guardrail => "guardrail",
-            ResourceKind::NamedGuardrail => "named_guardrail",
-            ResourceKind::Key => "key",
-        }
-    }
-}
+/// What a drifted resource is: the plan's kinds, whose names are the JSON report's `kind`
+/// (schema `schemas/drift-report.v1.json`); new kinds are added, never renamed.
+pub use super::org_plan::ResourceKind;
 
 /// What the server holds for a field the file manages.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,12 +139,7 @@ fn org_resources(plan: &Plan) -> Vec<Resource> {
         .map(|r| {
             let (kind, label, workspace_id, updated_at) = match r.kind {
                 Org::Budgets | Org::Members | Org::Workspace => {
-                    let kind = match r.kind {
-                        Org::Budgets => ResourceKind::Budgets,
-                        Org::Members => ResourceKind::Members,
-                        _ => ResourceKind::Workspace,
-                    };
-                    (kind, ws_label(&r.id), Some(r.id.clone()), None)
+                    (r.kind, ws_label(&r.id), Some(r.id.clone()), None)
                 }
                 Org::Guardrail => {
                     let g = org.guardrails.iter().find(|g| g.workspace == r.id);

@@ -22,6 +22,16 @@ fn export_all(server: &FakeServer, dir: &Path, name: &str) -> PathBuf {
     path
 }
 
+/// A config file in `home` naming `rules.toml` beside it as its policy, holding `rules`;
+/// the config directory, to write the rules again.
+fn config_policy(home: &Path, rules: &str) -> PathBuf {
+    let config = home.join("config/orws");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "policy = \"rules.toml\"\n").unwrap();
+    std::fs::write(config.join("rules.toml"), rules).unwrap();
+    config
+}
+
 fn schema(name: &str) -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("schemas")
@@ -292,14 +302,10 @@ fn a_deny_stops_apply_before_any_write_and_a_warn_is_said() {
 fn the_config_policy_is_read_relative_to_the_config_file() {
     let server = fake();
     let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config/orws");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "policy = \"rules.toml\"\n").unwrap();
-    std::fs::write(
-        config.join("rules.toml"),
+    config_policy(
+        home.path(),
         "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"workspaces.patch\"]\n",
-    )
-    .unwrap();
+    );
     let file = export_all(&server, home.path(), "ws.toml");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(
@@ -380,15 +386,11 @@ fn the_policy_input_validates_against_its_schema() {
 fn changes_forbid_stops_cli_writes_before_any_write() {
     let server = fake();
     let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config/orws");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "policy = \"rules.toml\"\n").unwrap();
-    std::fs::write(
-        config.join("rules.toml"),
+    config_policy(
+        home.path(),
         "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"keys.disable\", \"workspaces.patch\"]\nworkspaces = \"stag*\"\n\n\
          [[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"budgets.delete\"]\nlevel = \"warn\"\n",
-    )
-    .unwrap();
+    );
     let r = orws_at(home.path(), &server, &["keys", "disable", STAGING_KEY]);
     assert_eq!(r.code, 5, "{r:?}");
     assert_has(
@@ -610,14 +612,10 @@ fn changes_forbid_stops_a_revert_by_the_kind_of_its_undo() {
         &["patch", "staging", "--set", "name=Moved"],
     );
     assert_eq!(r.code, 0, "{r:?}");
-    let config = home.path().join("config/orws");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "policy = \"rules.toml\"\n").unwrap();
-    std::fs::write(
-        config.join("rules.toml"),
+    let config = config_policy(
+        home.path(),
         "[[rule]]\ncheck = \"changes.forbid\"\nvalue = [\"workspaces.patch\"]\nworkspaces = \"stag*\"\n",
-    )
-    .unwrap();
+    );
     let id = history_ids(home.path(), &server)[0].clone();
     let before = writes(&server).len();
     let r = orws_at(home.path(), &server, &["revert", &id, "--yes"]);
