@@ -564,8 +564,12 @@ fn select_profile(
         (flags.api_key_file.is_some(), "--api-key-file"),
     ] {
         if given {
+            let way_out = match from {
+                Source::File => "add a [profiles.NAME] for that server, or remove default_profile",
+                _ => "drop one of the two",
+            };
             return Err(RunError::usage(format!(
-                "{flag} cannot be used with {}: a profile names its own server and key; drop one of the two",
+                "{flag} cannot be used with {}: a profile names its own server and key; {way_out}",
                 in_use.described()
             )));
         }
