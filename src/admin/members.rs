@@ -63,8 +63,9 @@ pub fn join(members: Vec<Member>, org: &[OrgMember]) -> Vec<MemberRow> {
         .collect()
 }
 
-/// R6: the active (not disabled) keys each of `user_ids` created in this workspace; a user
-/// with any cannot be removed. Only users with keys are returned, in the order given.
+/// R6: the keys each of `user_ids` created in this workspace; a user with any cannot be
+/// removed. A disabled or expired key counts as active (product.md §15: nothing says the
+/// server treats it otherwise). Only users with keys are returned, in the order given.
 pub fn keys_blocking_removal<'a>(
     user_ids: &[String],
     workspace_keys: &'a [Key],
@@ -74,7 +75,7 @@ pub fn keys_blocking_removal<'a>(
         .filter_map(|u| {
             let keys: Vec<&Key> = workspace_keys
                 .iter()
-                .filter(|k| !k.disabled && k.creator_user_id.as_deref() == Some(u.as_str()))
+                .filter(|k| k.creator_user_id.as_deref() == Some(u.as_str()))
                 .collect();
             (!keys.is_empty()).then(|| (u.clone(), keys))
         })

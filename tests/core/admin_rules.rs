@@ -317,7 +317,7 @@ fn key(hash: &str, ws: &str, creator: Option<&str>, disabled: bool) -> Key {
 }
 
 #[test]
-fn r6_only_active_keys_a_member_created_block_removal() {
+fn r6_the_keys_a_member_created_block_removal_disabled_ones_too() {
     let ks = [
         key("a", "w", Some("u1"), false),
         key("b", "w", Some("u1"), true),
@@ -326,11 +326,12 @@ fn r6_only_active_keys_a_member_created_block_removal() {
     ];
     let users = ["u1".to_string(), "u2".to_string(), "u3".to_string()];
     let blocked = members::keys_blocking_removal(&users, &ks);
-    assert_eq!(blocked.len(), 1);
-    assert_eq!(
-        (blocked[0].0.as_str(), blocked[0].1[0].hash.as_str()),
-        ("u1", "a")
-    );
+    let shown: Vec<(&str, Vec<&str>)> = blocked
+        .iter()
+        .map(|(u, keys)| (u.as_str(), keys.iter().map(|k| k.hash.as_str()).collect()))
+        .collect();
+    // A disabled key counts as active (product.md §15); a key with no creator blocks nobody.
+    assert_eq!(shown, vec![("u1", vec!["a", "b"]), ("u2", vec!["c"])]);
 }
 
 #[test]
