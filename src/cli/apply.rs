@@ -247,10 +247,14 @@ async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), Run
     } else {
         conn.client.list().await?
     };
+    let now: std::collections::HashMap<String, &crate::workspace::Workspace> = now
+        .iter()
+        .map(|s| (s.id().to_ascii_lowercase(), s))
+        .collect();
     let mut moved = org_moved.len();
     let mut workspaces = 0;
     for w in changed {
-        let Some(server) = now.iter().find(|s| s.id().eq_ignore_ascii_case(&w.id)) else {
+        let Some(&server) = now.get(&w.id.to_ascii_lowercase()) else {
             say(&format!(
                 "{} ({}): no longer on the server",
                 w.label,

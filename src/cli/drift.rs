@@ -25,7 +25,9 @@ pub async fn run(
     let server = conn.client.list().await?;
     // What the file names that the server no longer has is drift, not a bad file: a
     // workspace, key or named guardrail deleted since the file was written.
-    let on_server = |e: &FileEntry| server.iter().any(|w| w.id().eq_ignore_ascii_case(&e.id));
+    let ids: std::collections::HashSet<String> =
+        server.iter().map(|w| w.id().to_ascii_lowercase()).collect();
+    let on_server = |e: &FileEntry| ids.contains(&e.id.to_ascii_lowercase());
     let (present, absent): (Vec<FileEntry>, Vec<FileEntry>) =
         doc.workspaces.drain(..).partition(|e| on_server(e));
     doc.workspaces = present;

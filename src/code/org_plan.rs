@@ -487,12 +487,13 @@ pub fn plan(
 ) -> Result<OrgPlan, Vec<Refusal>> {
     let mut out = OrgPlan::default();
     let mut refused = Vec::new();
+    let by_id: std::collections::HashMap<String, &crate::workspace::Workspace> = workspaces
+        .iter()
+        .map(|w| (w.id().to_ascii_lowercase(), w))
+        .collect();
     for entry in &doc.workspaces {
         // A workspace not on the server is refused by the workspace plan.
-        if let Some(ws) = workspaces
-            .iter()
-            .find(|w| w.id().eq_ignore_ascii_case(&entry.id))
-        {
+        if let Some(ws) = by_id.get(&entry.id.to_ascii_lowercase()).copied() {
             entry_plan(entry, ws, server, &mut out, &mut refused);
         }
     }

@@ -141,6 +141,7 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         .and_then(Value::as_array)
         .ok_or_else(|| shape("`workspaces` must be a list"))?;
     let mut workspaces = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for item in items {
         let base = item
             .get("base")
@@ -153,10 +154,7 @@ pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
             return Err(shape("a workspace's `id` and its base's differ"));
         }
         // Two writes to one workspace at once would each pass its check before the other lands.
-        if workspaces
-            .iter()
-            .any(|w: &WorkspacePlan| w.id.eq_ignore_ascii_case(id))
-        {
+        if !seen.insert(id.to_ascii_lowercase()) {
             return Err(SavedPlanError::Shape(format!(
                 "workspace {} appears twice",
                 crate::text::escape(id)
