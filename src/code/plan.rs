@@ -25,7 +25,8 @@ pub struct WorkspacePlan {
     /// Empty when the workspace already holds what the file says.
     pub changes: Vec<FieldChange>,
     /// The server's workspace as planned on: right before the PATCH, each changed field must
-    /// still hold its value here.
+    /// still hold its value here. Only `id`, `name`, `slug`, `updated_at` and the changed
+    /// fields are kept.
     pub base: Workspace,
 }
 
@@ -136,7 +137,7 @@ pub fn plan<'a>(
             continue;
         };
         let patch = PatchBody::between(ws, &entry.fields);
-        let changes = patch
+        let changes: Vec<FieldChange> = patch
             .fields()
             .iter()
             .map(|(field, file)| FieldChange {
@@ -145,11 +146,14 @@ pub fn plan<'a>(
                 file: file.clone(),
             })
             .collect();
+        // The base keeps what a conflict check and a report read (as a saved plan does), not
+        // the whole workspace: the server's list is not held twice.
+        let base = ws.trimmed(changes.iter().map(|c| c.field.as_str()));
         workspaces.push(WorkspacePlan {
             id: ws.id().to_string(),
             label: label(ws),
             changes,
-            base: ws.clone(),
+            base,
         });
     }
     if !missing.is_empty() {

@@ -74,6 +74,23 @@ impl Workspace {
         self.fields.insert(key.to_string(), value);
     }
 
+    /// A copy holding only `id`, `name`, `slug`, `updated_at` and the fields named in `keep`
+    /// (those the server sent), in the server's order: what a plan needs of the state it was
+    /// made on, without a second copy of every workspace.
+    pub fn trimmed<'a>(&self, keep: impl IntoIterator<Item = &'a str>) -> Self {
+        let keep: Vec<&str> = keep.into_iter().collect();
+        let fields = self
+            .fields
+            .iter()
+            .filter(|(k, _)| {
+                ["id", "name", "slug", "updated_at"].contains(&k.as_str())
+                    || keep.contains(&k.as_str())
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Self { fields }
+    }
+
     pub fn fields(&self) -> &Map<String, Value> {
         &self.fields
     }
