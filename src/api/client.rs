@@ -55,6 +55,9 @@ fn body_cap(path: &str) -> usize {
         MAX_BODY_BYTES
     }
 }
+/// The most workspaces orws reads (product's documented limit): a list with more is refused,
+/// saying so, before it holds more than that many.
+pub const MAX_WORKSPACES: usize = 50_000;
 /// The most list pages read (100 workspaces each): past that, the list is not ending.
 pub const MAX_PAGES: usize = 1000;
 /// The most the whole workspace list may weigh, all pages together (each is capped at
@@ -222,6 +225,12 @@ impl Client {
                 if ids.insert(ws.id().to_string()) {
                     fresh.push(ws);
                 }
+            }
+            if listed + fresh.len() > MAX_WORKSPACES {
+                return Err(ApiError::Paging(format!(
+                    "{LIST} holds more than {MAX_WORKSPACES} workspaces, the most orws reads \
+                     (an organisation of more is not supported)"
+                )));
             }
             listed += fresh.len();
             on_page(fresh, total);

@@ -12,8 +12,8 @@ pub use spend::{ActivityQuery, Credits};
 
 pub use admin::{AddedMembers, BudgetAnswer, BudgetPlanFailure};
 pub use client::{
-    Client, ClientConfig, MAX_BODY_BYTES, MAX_LIST_BYTES, MAX_PAGES, ModelSummary, RetryHook,
-    RetryNotice, WriteFailure, check_workspace_name, encode as encode_segment,
+    Client, ClientConfig, MAX_BODY_BYTES, MAX_LIST_BYTES, MAX_PAGES, MAX_WORKSPACES, ModelSummary,
+    RetryHook, RetryNotice, WriteFailure, check_workspace_name, encode as encode_segment,
 };
 pub use error::ApiError;
 pub use guardrails::Assignment;

@@ -8,8 +8,9 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-/// The most a fake will generate. The client lists at most 1,000 pages of 100 workspaces
-/// (`api::client::MAX_PAGES`) and 64 MiB; 50,000 stays well inside both, with the seed.
+/// The most a fake will generate. The client reads at most 50,000 workspaces
+/// (`api::client::MAX_WORKSPACES`): 50,000 and the seed are one organisation too many for it,
+/// on purpose (49,985 and the seed's 15 make the largest it reads).
 pub const MAX_EXTRA_WORKSPACES: usize = 50_000;
 
 /// The environment variable that gives `orws --demo` generated workspaces too.

@@ -7,7 +7,7 @@ use crate::support::common::{assert_has, assert_has_for};
 use crate::support::hostile_http;
 
 use hostile_http::{Body, Reply, Request, serve};
-use orws::api::{ApiError, ApiKey, Client, ClientConfig, MAX_BODY_BYTES, MAX_PAGES};
+use orws::api::{ApiError, ApiKey, Client, ClientConfig, MAX_BODY_BYTES, MAX_WORKSPACES};
 use orws::workspace::PatchBody;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -165,7 +165,7 @@ type Respond = fn(&Request) -> Reply;
 /// Lists that page badly stop with a paging error, after as many requests as it takes to see
 /// it: a server that ignores the offset sends the first page again (stopped at the second);
 /// `total_count` huge and empty pages (stopped at the first empty page); fresh ids forever
-/// (stopped by the page cap, not by memory or patience).
+/// (stopped past 50,000 workspaces, the most orws reads, not by memory or patience).
 #[tokio::test]
 async fn lists_that_page_badly_are_stopped() {
     let cases: [(&str, Respond, &str, usize); 3] = [
@@ -190,8 +190,8 @@ async fn lists_that_page_badly_are_stopped() {
                 let offset = req.query_number("offset").unwrap_or(0);
                 page(offset..offset + 100, None)
             },
-            "",
-            MAX_PAGES,
+            "more than 50000 workspaces, the most orws reads",
+            MAX_WORKSPACES / 100 + 1,
         ),
     ];
     for (case, respond, says, requests) in cases {
