@@ -57,7 +57,10 @@ pub struct Cli {
     pub workspace: Option<String>,
 }
 
+// defer: a subcommand's arguments are built only when it is the one run (or help asks),
+// not on every start; the TUI's `orws [WORKSPACE]` builds none of them.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// List every workspace (all pages).
     List,

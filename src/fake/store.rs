@@ -42,7 +42,9 @@ impl ApiError {
 #[derive(Debug)]
 pub struct Store {
     pub(super) workspaces: Vec<Workspace>,
-    models: Vec<Value>,
+    /// The embedded catalog, parsed when first asked for: not on the way to the demo's
+    /// first form (58 KB of JSON; the TUI asks for it only once the form is up).
+    models: std::sync::OnceLock<Vec<Value>>,
     pub(super) admin: AdminState,
     last_stamp: Option<OffsetDateTime>,
     clock: Clock,
@@ -68,6 +70,11 @@ impl Clock {
     }
 }
 
+/// The embedded catalog, parsed on first use (a test checks that it parses).
+fn catalog(models: &std::sync::OnceLock<Vec<Value>>) -> &[Value] {
+    models.get_or_init(|| serde_json::from_str(MODELS).unwrap_or_default())
+}
+
 impl Store {
     /// The embedded seed, or the workspaces in `seed` when given, then `extra` generated ones
     /// (see `generate`), and the embedded catalog.
@@ -88,10 +95,7 @@ impl Store {
                 parse_seed(&text).map_err(|e| invalid(format!("seed {}: {e}", path.display())))?
             }
         };
-        let models = match serde_json::from_str(MODELS) {
-            Ok(Value::Array(models)) => models,
-            _ => return Err(invalid("embedded model catalog is not a JSON array".into())),
-        };
+        let models = std::sync::OnceLock::new();
         // Before the generated ones join: the admin seed names only seed workspaces.
         let admin = {
             let ids: Vec<&str> = workspaces.iter().map(Workspace::id).collect();
@@ -107,7 +111,7 @@ impl Store {
             super::generate::check_count(extra).map_err(|e| invalid(e.to_string()))?;
             let ids: HashSet<String> = workspaces.iter().map(|w| w.id().to_string()).collect();
             let slugs: HashSet<String> = workspaces.iter().map(|w| w.slug().to_string()).collect();
-            for ws in super::generate::workspaces(extra, &models) {
+            for ws in super::generate::workspaces(extra, catalog(&models)) {
                 if ids.contains(ws.id()) || slugs.contains(ws.slug()) {
                     return Err(invalid(format!(
                         "generated workspace '{}' repeats the id or slug of one in the seed",
@@ -249,7 +253,7 @@ impl Store {
             .filter(|s| !s.is_empty())
             .collect();
         let all = wanted.iter().any(|w| w == "all");
-        self.models
+        catalog(&self.models)
             .iter()
             .filter(|m| {
                 all || m["architecture"]["output_modalities"]

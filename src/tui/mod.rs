@@ -44,18 +44,25 @@ pub async fn run(
     conn: Connection,
     workspace: Option<String>,
 ) -> Result<(), RunError> {
-    let mut runtime = runtime::Runtime::new(conn.client.clone())
+    // A bad policy is said before the screen changes, as the CLI says it.
+    let policy = match &settings.policy {
+        Some(path) => Some(crate::code::policy::read_file(path).map_err(RunError::usage)?),
+        None => None,
+    };
+    // The terminal is taken over on a thread of its own while this one gets the drafts ready
+    // and sends the first read: the form is often ready to draw as soon as the terminal is.
+    let host =
+        terminal::CrosstermHost::start(settings.mouse, settings.editor_command().to_string());
+    let (mut app, first) = app::App::new(conn.client.host(), workspace);
+    let mut runtime = runtime::Runtime::new(conn.client.clone());
+    let first = runtime.start_loads(first);
+    let mut runtime = runtime
         .with_state_dir(conn.state_dir.clone())
         .with_cache_dir(conn.cache_dir.clone())
         .with_concurrency(settings.concurrency);
-    let (mut app, first) = app::App::new(conn.client.host(), workspace);
     app.state_key = conn.client.state_key().to_string();
     app.profile = settings.profile.clone();
-    // A bad policy is said before the screen changes, as the CLI says it.
-    if let Some(path) = &settings.policy {
-        let policy = crate::code::policy::read_file(path).map_err(RunError::usage)?;
-        app.policy = Some(std::sync::Arc::new(policy));
-    }
+    app.policy = policy.map(std::sync::Arc::new);
     app.write = settings.write && settings.profile.as_ref().is_some_and(|p| p.production);
     app.mouse = settings.mouse;
     app.demo = settings.demo;
@@ -63,9 +70,9 @@ pub async fn run(
     // The screens say read-only exactly when the client refuses writes (it does so anyway).
     app.read_only = conn.client.read_only().map(str::to_string);
     let theme = theme::Theme::from_setting(settings.theme);
-    let mut host =
-        terminal::CrosstermHost::new(settings.mouse, settings.editor_command().to_string())
-            .map_err(|e| RunError::Terminal(format!("cannot use the terminal: {e}")))?;
+    let mut host = host
+        .await
+        .map_err(|e| RunError::Terminal(format!("cannot use the terminal: {e}")))?;
     crate::startup::mark("terminal");
     let result = runtime.run(&mut host, &mut app, &theme, first).await;
     let signal = host.stopped_by();

@@ -379,21 +379,46 @@ impl Runtime {
         self.lost.clone()
     }
 
+    /// Starts the first reads (the list, or the workspace asked for) at once, before there is
+    /// a terminal to draw on; returns the effects left for [`Runtime::run`].
+    pub fn start_loads(&mut self, first: Vec<Effect>) -> Vec<Effect> {
+        first.into_iter().filter(|e| !self.load(e)).collect()
+    }
+
+    /// Spawns the read `effect` asks for, if it is the list or a workspace; whether it was.
+    fn load(&self, effect: &Effect) -> bool {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        match effect {
+            Effect::LoadList => {
+                tokio::spawn(async move {
+                    // Pages move to the app as they come: one copy of the list, not two.
+                    let result = client
+                        .list_pages(|page, total| {
+                            let _ = tx.send(Msg::ListPage { page, total });
+                        })
+                        .await;
+                    let _ = tx.send(Msg::ListEnded(result.map(|_| ())));
+                });
+            }
+            Effect::LoadWorkspace(target) => {
+                let target = target.clone();
+                tokio::spawn(async move {
+                    let result = client.get(&target).await;
+                    crate::startup::mark("get");
+                    let _ = tx.send(Msg::WorkspaceLoaded { target, result });
+                });
+            }
+            _ => return false,
+        }
+        true
+    }
+
     fn run_effects<H: Host>(&mut self, host: &mut H, app: &mut App, effects: Vec<Effect>) {
         let mut queue = std::collections::VecDeque::from(effects);
         while let Some(effect) = queue.pop_front() {
             match effect {
-                Effect::LoadList => {
-                    let (client, tx) = (self.client.clone(), self.tx.clone());
-                    tokio::spawn(async move {
-                        // Pages move to the app as they come: one copy of the list, not two.
-                        let result = client
-                            .list_pages(|page, total| {
-                                let _ = tx.send(Msg::ListPage { page, total });
-                            })
-                            .await;
-                        let _ = tx.send(Msg::ListEnded(result.map(|_| ())));
-                    });
+                Effect::LoadList | Effect::LoadWorkspace(_) => {
+                    self.load(&effect);
                 }
                 Effect::LoadCatalog => {
                     let (client, tx) = (self.background.clone(), self.tx.clone());
@@ -444,14 +469,6 @@ impl Runtime {
                             .map_err(|e| e.to_string());
                         let hash = key.hash.clone();
                         let _ = tx.send(Msg::KeyPolicy { hash, result });
-                    });
-                }
-                Effect::LoadWorkspace(target) => {
-                    let (client, tx) = (self.client.clone(), self.tx.clone());
-                    tokio::spawn(async move {
-                        let result = client.get(&target).await;
-                        crate::startup::mark("get");
-                        let _ = tx.send(Msg::WorkspaceLoaded { target, result });
                     });
                 }
                 Effect::Submit { base, patch } => {

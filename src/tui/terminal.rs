@@ -59,6 +59,15 @@ fn install_panic_hook() {
     }));
 }
 
+/// Raw mode, the alternate screen and the event reader: everything of the host that needs no
+/// tokio runtime. Restores the terminal when a step fails.
+fn take(mouse: bool) -> io::Result<(Terminal<CrosstermBackend<Stdout>>, EventStream)> {
+    install_panic_hook();
+    enter(mouse).inspect_err(|_| restore())?;
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())?;
+    Ok((terminal, EventStream::new()))
+}
+
 pub struct CrosstermHost {
     terminal: Terminal<CrosstermBackend<Stdout>>,
     events: Option<EventStream>,
@@ -75,19 +84,49 @@ pub struct CrosstermHost {
 impl CrosstermHost {
     /// Takes over the terminal; it is given back when the host is dropped.
     pub fn new(mouse: bool, editor: String) -> io::Result<Self> {
-        install_panic_hook();
-        enter(mouse).inspect_err(|_| restore())?;
-        let terminal =
-            Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())?;
-        Ok(Self {
+        let (terminal, events) = take(mouse)?;
+        Ok(Self::with(terminal, events, mouse, editor))
+    }
+
+    /// As [`CrosstermHost::new`], with the terminal taken over on a thread of its own (raw mode,
+    /// the alternate screen, the event reader and its thread: ~0.6 ms), so the first request
+    /// runs meanwhile. Must be awaited inside the tokio runtime (for the signal handlers).
+    /// The thread starts at the call, not when the future is first polled.
+    pub fn start(mouse: bool, editor: String) -> impl Future<Output = io::Result<Self>> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("orws-terminal".into())
+            .spawn(move || {
+                let taken = take(mouse);
+                // Nobody waits any more (the run ended first): give the terminal back.
+                if let Err(Ok(_)) = tx.send(taken) {
+                    restore();
+                }
+            });
+        async move {
+            spawned?;
+            let (terminal, events) = rx
+                .await
+                .map_err(|_| io::Error::other("the terminal's setup ended without an answer"))??;
+            Ok(Self::with(terminal, events, mouse, editor))
+        }
+    }
+
+    fn with(
+        terminal: Terminal<CrosstermBackend<Stdout>>,
+        events: EventStream,
+        mouse: bool,
+        editor: String,
+    ) -> Self {
+        Self {
             terminal,
-            events: Some(EventStream::new()),
+            events: Some(events),
             ahead: None,
             mouse,
             signals: Signals::new(),
             editor,
             stopped_by: None,
-        })
+        }
     }
 
     /// The signal that ended the loop (SIGTERM, SIGHUP, SIGINT, SIGQUIT), if one did.
