@@ -243,6 +243,37 @@ fn assigners(
     )
 }
 
+/// A resource the file names that is gone from the server: every field it names is drift
+/// with [`ServerValue::Absent`].
+fn gone(
+    kind: ResourceKind,
+    id: &str,
+    label: String,
+    workspace_id: Option<String>,
+    line: usize,
+    fields: &serde_json::Map<String, Value>,
+) -> Resource {
+    Resource {
+        kind,
+        id: id.to_string(),
+        label,
+        workspace_id,
+        line: Some(line),
+        absent: true,
+        updated_at: None,
+        fields: fields
+            .iter()
+            .map(|(field, file)| FieldDrift {
+                field: field.clone(),
+                file: file.clone(),
+                server: ServerValue::Absent,
+                updated_at: None,
+                assigned_by: None,
+            })
+            .collect(),
+    }
+}
+
 /// The drift of a plan: each change is a field that moved on the server (or that the file
 /// changed since); `absent` are the file's entries whose workspace is gone.
 ///
@@ -275,53 +306,25 @@ pub fn from_plan(plan: &Plan, absent: &[&FileEntry], absent_org: &[AbsentEntry])
     }
     resources.extend(org_resources(plan));
     for entry in absent_org {
-        resources.push(Resource {
-            kind: entry.kind,
-            id: entry.id.clone(),
-            label: entry.id.clone(),
-            workspace_id: None,
-            line: Some(entry.line),
-            absent: true,
-            updated_at: None,
-            fields: entry
-                .fields
-                .iter()
-                .map(|(field, file)| FieldDrift {
-                    field: field.clone(),
-                    file: file.clone(),
-                    server: ServerValue::Absent,
-                    updated_at: None,
-                    assigned_by: None,
-                })
-                .collect(),
-        });
+        resources.push(gone(
+            entry.kind,
+            &entry.id,
+            entry.id.clone(),
+            None,
+            entry.line,
+            &entry.fields,
+        ));
     }
     for entry in absent {
-        resources.push(Resource {
-            kind: ResourceKind::Workspace,
-            id: entry.id.clone(),
-            label: entry
-                .fields
-                .get("slug")
-                .and_then(Value::as_str)
-                .unwrap_or(&entry.id)
-                .to_string(),
-            workspace_id: Some(entry.id.clone()),
-            line: Some(entry.line),
-            absent: true,
-            updated_at: None,
-            fields: entry
-                .fields
-                .iter()
-                .map(|(field, file)| FieldDrift {
-                    field: field.clone(),
-                    file: file.clone(),
-                    server: ServerValue::Absent,
-                    updated_at: None,
-                    assigned_by: None,
-                })
-                .collect(),
-        });
+        let label = entry.fields.get("slug").and_then(Value::as_str);
+        resources.push(gone(
+            ResourceKind::Workspace,
+            &entry.id,
+            label.unwrap_or(&entry.id).to_string(),
+            Some(entry.id.clone()),
+            entry.line,
+            &entry.fields,
+        ));
     }
     Drift {
         resources,
