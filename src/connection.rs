@@ -137,14 +137,18 @@ pub fn remove_stale_demo_dirs(tmp: &Path) -> usize {
     };
     let mut removed = 0;
     for entry in entries.filter_map(Result::ok) {
+        // The name first: a temp dir holds hundreds of entries, and only ours are stat'ed.
         let named = entry
             .file_name()
             .to_str()
             .is_some_and(|n| n.starts_with(DEMO_PREFIX));
+        if !named {
+            continue;
+        }
         let path = entry.path();
         // symlink_metadata: a symlink named like a demo dir is never followed.
         let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && owned_by_us(&m));
-        if !named || !ours {
+        if !ours {
             continue;
         }
         let Ok(lock) = std::fs::File::open(path.join(DEMO_LOCK)) else {

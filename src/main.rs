@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     orws::startup::begin();
-    let cli = Cli::parse_from(orws::cli::args::audit_csv(std::env::args_os()));
+    let cli = Cli::parse_args(orws::cli::args::audit_csv(std::env::args_os()));
     orws::startup::mark("args");
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

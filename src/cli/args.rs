@@ -57,6 +57,44 @@ pub struct Cli {
     pub workspace: Option<String>,
 }
 
+/// `orws [FLAGS] [WORKSPACE]`, the TUI's command line, without the subcommands: clap clones
+/// every global flag into each of them before parsing, which was most of a start's heap
+/// (about 250 KB) and a third of a millisecond.
+#[derive(Debug, Parser)]
+#[command(name = "orws")]
+struct TuiCli {
+    #[command(flatten)]
+    global: Flags,
+    workspace: Option<String>,
+}
+
+impl Cli {
+    /// Parses the command line as [`Cli::parse_from`] does (exiting on an error or a help
+    /// request), taking the short way when no word of it can be a subcommand.
+    pub fn parse_args(args: Vec<std::ffi::OsString>) -> Self {
+        Self::parse_tui(&args).unwrap_or_else(|| Self::parse_from(args))
+    }
+
+    /// The TUI's line, when nothing in it names a subcommand (or `help`, or ends the flags)
+    /// and it parses; anything else (an error, `--help`, `--version`) is left to the whole
+    /// command, whose message names everything.
+    fn parse_tui(args: &[std::ffi::OsString]) -> Option<Self> {
+        let plain = args.iter().skip(1).all(|a| {
+            a.to_str()
+                .is_some_and(|w| !Command::has_subcommand(w) && w != "help" && w != "--")
+        });
+        if !plain {
+            return None;
+        }
+        let tui = TuiCli::try_parse_from(args).ok()?;
+        Some(Self {
+            global: tui.global,
+            command: None,
+            workspace: tui.workspace,
+        })
+    }
+}
+
 // defer: a subcommand's arguments are built only when it is the one run (or help asks),
 // not on every start; the TUI's `orws [WORKSPACE]` builds none of them.
 #[derive(Debug, Subcommand)]
@@ -631,4 +669,71 @@ pub struct ServeFakeArgs {
     /// offsets from it. For tests and captures only.
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(argv: &[&str]) -> (Option<String>, String) {
+        let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+        let fast = Cli::parse_tui(&args).map(|c| format!("{c:?}"));
+        let full = match Cli::try_parse_from(&args) {
+            Ok(c) => format!("{c:?}"),
+            Err(e) => format!("error: {:?}", e.kind()),
+        };
+        (fast, full)
+    }
+
+    #[test]
+    fn the_short_way_parses_as_the_whole_command_does() {
+        for argv in [
+            &["orws"][..],
+            &["orws", "--demo"],
+            &["orws", "--demo", "production"],
+            &["orws", "production", "--read-only", "--mouse"],
+            &["orws", "--profile=list", "prod"],
+            &[
+                "orws",
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--timeout",
+                "5",
+                "x",
+            ],
+            &[
+                "orws",
+                "--concurrency",
+                "8",
+                "--output",
+                "json",
+                "--no-color",
+                "--write",
+            ],
+        ] {
+            let (fast, full) = both(argv);
+            assert_eq!(fast.as_ref(), Some(&full), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn a_subcommand_help_or_an_error_goes_the_whole_way() {
+        for argv in [
+            &["orws", "list"][..],
+            &["orws", "help"],
+            &["orws", "--help"],
+            &["orws", "-h"],
+            &["orws", "--version"],
+            &["orws", "-V"],
+            &["orws", "--demo", "serve-fake"],
+            &["orws", "--profile", "list"],
+            &["orws", "--concurrency", "0"],
+            &["orws", "--nope"],
+            &["orws", "a", "b"],
+            &["orws", "--", "list"],
+        ] {
+            let (fast, _) = both(argv);
+            assert_eq!(fast, None, "{argv:?}");
+        }
+    }
 }

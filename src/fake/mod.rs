@@ -156,6 +156,7 @@ async fn bind(config: FakeConfig) -> std::io::Result<(TcpListener, Arc<Shared>)>
     };
     let clock = now.map(store::Clock::starting_at).unwrap_or_default();
     let store = Store::load_at(config.seed.as_deref(), config.extra_workspaces, clock)?;
+    crate::startup::mark("fake_store");
     let listener = TcpListener::bind(config.addr).await?;
     let shared = Arc::new(Shared {
         store: Mutex::new(store),

@@ -60,6 +60,7 @@ pub async fn run(
         .with_state_dir(conn.state_dir.clone())
         .with_cache_dir(conn.cache_dir.clone())
         .with_concurrency(settings.concurrency);
+    crate::startup::mark("drafts");
     app.state_key = conn.client.state_key().to_string();
     app.profile = settings.profile.clone();
     app.policy = policy.map(std::sync::Arc::new);
