@@ -1,7 +1,6 @@
 //! parse → settings → connection → CLI or TUI; a [`RunError`] becomes its exit code. The work
 //! happens in the library.
 
-use clap::Parser;
 use orws::cli::Cli;
 use orws::cli::output::stdout_failed;
 use orws::error::RunError;
