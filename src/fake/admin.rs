@@ -323,7 +323,7 @@ impl Store {
                 "Deleting the default workspace requires confirm_default_workspace_deletion=true; it permanently disables the account's unscoped inference API keys",
             ));
         }
-        let a = &mut self.admin;
+        let a: &mut AdminState = &mut self.admin;
         a.budgets.remove(&id);
         a.guardrails
             .retain(|g| str_field(g, "workspace_id") != Some(id.as_str()));

@@ -6,6 +6,7 @@ use crate::workspace::{READ_ONLY, Workspace, check_value, field};
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::LazyLock;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -39,13 +40,16 @@ impl ApiError {
     }
 }
 
+/// The admin state (keys, members, budgets, guardrails), built when first used.
+type LazyAdmin = LazyLock<AdminState, Box<dyn FnOnce() -> AdminState + Send>>;
+
 #[derive(Debug)]
 pub struct Store {
     pub(super) workspaces: Vec<Workspace>,
     /// The embedded catalog, parsed when first asked for: not on the way to the demo's
     /// first form (58 KB of JSON; the TUI asks for it only once the form is up).
     models: std::sync::OnceLock<Vec<Value>>,
-    pub(super) admin: AdminState,
+    pub(super) admin: LazyAdmin,
     last_stamp: Option<OffsetDateTime>,
     clock: Clock,
 }
@@ -96,17 +100,14 @@ impl Store {
             }
         };
         let models = std::sync::OnceLock::new();
-        // Before the generated ones join: the admin seed names only seed workspaces.
-        let admin = {
-            let ids: Vec<&str> = workspaces.iter().map(Workspace::id).collect();
-            let default_slug = workspaces
-                .iter()
-                .find(|w| w.slug() == "default")
-                .map(Workspace::id);
-            AdminState::load(&ids, default_slug, clock.now())
-                .map_err(|e| invalid(format!("embedded admin seed: {e}")))?
-        };
-        let mut admin = admin;
+        // Taken before the generated ones join: the admin seed names only seed workspaces.
+        let seed_ids: Vec<String> = workspaces.iter().map(|w| w.id().to_string()).collect();
+        let default_id = workspaces
+            .iter()
+            .find(|w| w.slug() == "default")
+            .map(|w| w.id().to_string());
+        let now = clock.now();
+        let mut generated = Vec::new();
         if extra > 0 {
             super::generate::check_count(extra).map_err(|e| invalid(e.to_string()))?;
             let ids: HashSet<String> = workspaces.iter().map(|w| w.id().to_string()).collect();
@@ -118,10 +119,21 @@ impl Store {
                         ws.slug()
                     )));
                 }
-                admin.add_generated(ws.id());
+                generated.push(ws.id().to_string());
                 workspaces.push(ws);
             }
         }
+        // Loaded on the first admin request, as of `now`: not on the way to the demo's first
+        // form. The seed is compiled in (a failure is a bug, which the fake's tests find).
+        let admin: LazyAdmin = LazyLock::new(Box::new(move || {
+            let ids: Vec<&str> = seed_ids.iter().map(String::as_str).collect();
+            let mut admin = AdminState::load(&ids, default_id.as_deref(), now)
+                .unwrap_or_else(|e| panic!("the embedded admin seed: {e}"));
+            for id in &generated {
+                admin.add_generated(id);
+            }
+            admin
+        }));
         Ok(Self {
             workspaces,
             models,

@@ -5,8 +5,8 @@ use super::app::Msg;
 use crate::state::StateError;
 use crate::state::drafts::{Draft, DraftStore};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -48,46 +48,78 @@ enum Job {
     Flush(Sender<Result<(), String>>),
 }
 
-/// The sending side; dropping it finishes the writes sent and ends the thread.
+/// The sending side; dropping it finishes the writes sent and ends the thread. The thread
+/// starts with the first write (not on the way to the first form: most sessions that only
+/// look never write a draft).
 pub struct DraftWriter {
-    jobs: Option<Sender<Job>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    start: Mutex<Option<Start>>,
+    started: OnceLock<Started>,
+}
+
+type Start = (
+    Result<Arc<DraftStore>, StateError>,
+    String,
+    UnboundedSender<Msg>,
+);
+
+struct Started {
+    jobs: Mutex<Option<Sender<Job>>>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl DraftWriter {
-    /// Starts the writer for `store` (or for the reason there is none: each write then fails
-    /// with it, so the person hears at once that the edits are not kept). Each write's result
+    /// The writer for `store` (or for the reason there is none: each write then fails with
+    /// it, so the person hears at once that the edits are not kept). Each write's result
     /// comes back to the app as `Msg::DraftSaved`.
     pub fn start(
         store: Result<Arc<DraftStore>, StateError>,
         host: String,
         results: UnboundedSender<Msg>,
     ) -> Self {
-        let (jobs, rx) = channel();
-        // Without a thread every job is dropped, and a flush says so.
-        let thread = std::thread::Builder::new()
-            .name("orws-drafts".into())
-            .spawn(move || run(rx, store, host, results))
-            .ok();
         Self {
-            jobs: Some(jobs),
-            thread,
+            start: Mutex::new(Some((store, host, results))),
+            started: OnceLock::new(),
         }
     }
 
+    fn started(&self) -> &Started {
+        self.started.get_or_init(|| {
+            let (jobs, rx) = channel();
+            let start = self.start.lock().unwrap_or_else(|e| e.into_inner()).take();
+            // Without a thread every job is dropped, and a flush says so.
+            let thread = start.and_then(|(store, host, results)| {
+                std::thread::Builder::new()
+                    .name("orws-drafts".into())
+                    .spawn(move || run(rx, store, host, results))
+                    .ok()
+            });
+            Started {
+                jobs: Mutex::new(thread.as_ref().map(|_| jobs)),
+                thread: Mutex::new(thread),
+            }
+        })
+    }
+
+    fn send(&self, job: Job) -> bool {
+        let started = self.started();
+        let jobs = started.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        jobs.as_ref().is_some_and(|jobs| jobs.send(job).is_ok())
+    }
+
     pub fn write(&self, write: DraftWrite) {
-        if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(Job::Write(write));
-        }
+        self.send(Job::Write(write));
     }
 
     /// Waits until every write sent so far is done; the first failure among them, if any.
     pub fn flush(&self) -> Result<(), String> {
+        if self.started.get().is_none() {
+            // Nothing was ever sent, so nothing waits (and no thread starts to say so).
+            return Ok(());
+        }
         let (tx, rx) = channel();
-        self.jobs
-            .as_ref()
-            .and_then(|jobs| jobs.send(Job::Flush(tx)).ok())
-            .ok_or_else(|| "the draft writer has stopped".to_string())?;
+        if !self.send(Job::Flush(tx)) {
+            return Err("the draft writer has stopped".to_string());
+        }
         rx.recv_timeout(FLUSH_WAIT)
             .map_err(|_| "the disk did not answer in time".to_string())?
     }
@@ -97,8 +129,20 @@ impl Drop for DraftWriter {
     fn drop(&mut self) {
         // The store's lock goes with the thread: once this returns, another orws sees this
         // one gone and may offer its draft.
-        self.jobs = None;
-        if let Some(thread) = self.thread.take() {
+        let Some(started) = self.started.get_mut() else {
+            return;
+        };
+        started
+            .jobs
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(thread) = started
+            .thread
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
             let _ = thread.join();
         }
     }
