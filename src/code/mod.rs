@@ -12,6 +12,7 @@ pub mod policy;
 pub mod report;
 pub mod saved;
 pub mod saved_org;
+pub mod toml_split;
 pub mod tree;
 pub mod write;
 

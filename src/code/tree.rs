@@ -98,35 +98,129 @@ impl Lines {
 
 // ---- TOML ----
 
-/// A TOML document; spans from toml's own parser give the lines.
+/// A TOML document; spans from toml's own parser give the lines. A document that can be cut
+/// at its table headers ([`super::toml_split`]) is read one table at a time, so toml's tokens
+/// for the whole text are never held at once; any problem reads it whole, for toml's message.
 pub fn parse_toml(text: &str) -> Result<Node, SyntaxError> {
-    use toml::de::DeTable;
     let lines = Lines::new(text);
-    let table = DeTable::parse(text).map_err(|e| SyntaxError {
+    if let Some(node) = super::toml_split::chunks(text).and_then(|c| toml_chunks(&lines, text, &c))
+    {
+        return Ok(node);
+    }
+    parse_toml_whole(&lines, text)
+}
+
+/// The document read in one piece by toml.
+fn parse_toml_whole(lines: &Lines, text: &str) -> Result<Node, SyntaxError> {
+    let table = toml::de::DeTable::parse(text).map_err(|e| SyntaxError {
         line: e.span().map_or(1, |s| lines.at(s.start)),
         message: e.message().trim().to_string(),
     })?;
-    let line = lines.at(table.span().start);
-    Ok(toml_table(&lines, table.get_ref(), line))
+    let at = Base { lines, offset: 0 };
+    let line = at.line(table.span().start);
+    Ok(toml_table(at, table.get_ref(), line))
 }
 
-fn toml_table(lines: &Lines, table: &toml::de::DeTable<'_>, line: usize) -> Node {
+/// The lines of a whole text and where the part being read starts in it.
+#[derive(Clone, Copy)]
+struct Base<'a> {
+    lines: &'a Lines,
+    offset: usize,
+}
+
+impl Base<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.lines.at(self.offset + offset)
+    }
+}
+
+/// The document read chunk by chunk and put together; `None` on anything the whole document
+/// might read otherwise (the caller reads it whole then, so toml says what is wrong).
+///
+/// Each header's table goes where its path says. A step of the path may pass through a table
+/// an earlier header made (its own, or one it made implicitly), never through one written
+/// as a value in a table's body; the last step must be new. Then every table is defined once,
+/// as toml requires, and the tree is the one reading it whole gives.
+fn toml_chunks(lines: &Lines, text: &str, chunks: &[super::toml_split::Chunk]) -> Option<Node> {
+    use std::collections::HashMap;
+    // Each table a header made, by path: its place in its parent's entries, and whether a
+    // header named it (else a deeper header made it on the way; nothing else is in it).
+    let mut made: HashMap<&[String], (usize, bool)> = HashMap::new();
+    let mut root: Vec<(Key, Node)> = Vec::new();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let end = chunks.get(i + 1).map_or(text.len(), |c| c.start);
+        let table = toml::de::DeTable::parse(&text[chunk.start..end]).ok()?;
+        let at = Base {
+            lines,
+            offset: chunk.start,
+        };
+        let Kind::Map(mut top) = toml_table(at, table.get_ref(), 1).kind else {
+            return None;
+        };
+        if chunk.path.is_empty() {
+            root = top;
+            continue;
+        }
+        let mut into = &mut root;
+        // Whether `into` holds what a header's body wrote (to look for the new key in).
+        let mut written = true;
+        for (depth, name) in chunk.path.iter().enumerate() {
+            if top.len() != 1 || top[0].0.name != *name {
+                return None;
+            }
+            let (key, node) = top.pop()?;
+            let path = &chunk.path[..=depth];
+            let last = depth + 1 == chunk.path.len();
+            let index = match made.get(path) {
+                Some(_) if last => return None,
+                Some(&(index, named)) => {
+                    written = named;
+                    index
+                }
+                None => {
+                    if written && into.iter().any(|(k, _)| k.name == *name) {
+                        return None;
+                    }
+                    made.insert(path, (into.len(), last));
+                    if last {
+                        into.push((key, node));
+                        break;
+                    }
+                    into.push((key, Node::new(node.line, Kind::Map(Vec::new()))));
+                    written = false;
+                    into.len() - 1
+                }
+            };
+            let Kind::Map(inner) = node.kind else {
+                return None;
+            };
+            top = inner;
+            let Kind::Map(next) = &mut into.get_mut(index)?.1.kind else {
+                return None;
+            };
+            into = next;
+        }
+    }
+    Some(Node::new(1, Kind::Map(root)))
+}
+
+fn toml_table(at: Base, table: &toml::de::DeTable<'_>, line: usize) -> Node {
     let mut entries: Vec<(Key, Node)> = table
         .iter()
         .map(|(k, v)| {
-            let key_line = lines.at(k.span().start);
+            let key_line = at.line(k.span().start);
             let key = Key {
                 name: k.get_ref().to_string(),
                 line: key_line,
             };
-            (key, toml_value(lines, v.get_ref(), key_line))
+            (key, toml_value(at, v.get_ref(), key_line))
         })
         .collect();
     entries.sort_by_key(|(k, _)| k.line);
     Node::new(line, Kind::Map(entries))
 }
 
-fn toml_value(lines: &Lines, value: &toml::de::DeValue<'_>, line: usize) -> Node {
+fn toml_value(at: Base, value: &toml::de::DeValue<'_>, line: usize) -> Node {
     use toml::de::DeValue;
     let kind = match value {
         DeValue::String(s) => Kind::String(s.to_string()),
@@ -143,10 +237,10 @@ fn toml_value(lines: &Lines, value: &toml::de::DeValue<'_>, line: usize) -> Node
         DeValue::Array(items) => Kind::List(
             items
                 .iter()
-                .map(|v| toml_value(lines, v.get_ref(), lines.at(v.span().start)))
+                .map(|v| toml_value(at, v.get_ref(), at.line(v.span().start)))
                 .collect(),
         ),
-        DeValue::Table(t) => return toml_table(lines, t, line),
+        DeValue::Table(t) => return toml_table(at, t, line),
     };
     Node::new(line, kind)
 }
@@ -561,5 +655,41 @@ mod tests {
         );
         let e = parse_toml("a = 1\na = 2\n").unwrap_err();
         assert_eq!(e.line, 2, "{e:?}");
+    }
+
+    /// Read table by table or whole, a document is the same tree, and what the cut cannot take
+    /// is read whole (so toml's own message names what is wrong).
+    #[test]
+    fn toml_read_in_chunks_is_the_whole_document() {
+        let whole = |text: &str| parse_toml_whole(&Lines::new(text), text);
+        let chunked = |text: &str| {
+            let chunks = super::super::toml_split::chunks(text)?;
+            toml_chunks(&Lines::new(text), text, &chunks)
+        };
+        let cut = [
+            "# head\n\n[workspaces.\"u1\"]\nname = \"A\"\nrate = 0.5\n\n[workspaces.\"u2\"]\nclear = [\"x\"]\n",
+            "[workspaces.u1]\nname = 'a'\n[workspaces.u1.budgets]\nmonthly = 1\n[workspaces.u1.guardrail]\nx.y = 2\n[guardrails.\"g\"]\nn = 1\n[workspaces.u2]\nname = \"b\"\n",
+            "[a.b.c]\nx = 1\n[a.b.d]\ny = [\n  [1, 2],\n  {z = 3},\n]\n[a.e]\ns = \"\"\"\n[x]\n\"\"\"\n",
+            "top = 1\n[a]\nx = 1\n[a.b]\n",
+            "\r\n[a]\r\nx = 1\r\n[b]  # c\r\ny = 2\r\n",
+        ];
+        for text in cut {
+            let got = chunked(text).unwrap_or_else(|| panic!("not cut: {text:?}"));
+            assert_eq!(Ok(got), whole(text), "{text:?}");
+        }
+        let not_cut = [
+            "[a]\nx = 1\n[a]\ny = 2\n",    // a table twice
+            "[a.b]\nx = 1\n[a]\ny = 2\n",  // a table after one inside it
+            "[a]\nb = {x = 1}\n[a.b.c]\n", // a header inside an inline table
+            "[a]\nb.x = 1\n[a.b]\n",       // ... or a dotted key's
+            "[a]\nb = 1\n[a.b]\n",         // ... or a value
+            "a.b = 1\n[a.c]\n",            // before the first header
+            "[a]\nx = \n[b]\n",            // a syntax error
+            "[a]\nx = 1\nx = 2\n[b]\n",    // a duplicate key
+        ];
+        for text in not_cut {
+            assert_eq!(chunked(text), None, "{text:?}");
+            assert_eq!(parse_toml(text), whole(text), "{text:?}");
+        }
     }
 }

@@ -95,6 +95,21 @@ impl Workspace {
         &self.fields
     }
 
+    /// The workspace as compact JSON text, every field in its order and every number with
+    /// its digits: what [`Workspace::from_json_text`] reads back into the same workspace.
+    pub fn to_json_text(&self) -> Box<str> {
+        // A map of JSON values always serialises.
+        serde_json::to_string(&self.fields)
+            .unwrap_or_default()
+            .into_boxed_str()
+    }
+
+    /// Reads back what [`Workspace::to_json_text`] wrote.
+    pub fn from_json_text(text: &str) -> Result<Self, String> {
+        let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        Self::from_json(value).map_err(|e| e.to_string())
+    }
+
     pub fn to_json(&self) -> Value {
         Value::Object(self.fields.clone())
     }
@@ -124,6 +139,31 @@ mod tests {
         assert_eq!(
             ws.to_json().to_string(),
             r#"{"id":"u","name":"N","slug":"n","zeta":1,"alpha":{"x":[1]}}"#
+        );
+    }
+
+    /// The text form keeps every field in order, unknown ones too, and numbers digit for digit.
+    #[test]
+    fn json_text_round_trips_exactly() {
+        let text = r#"{"id":"u","zeta":1.10,"name":"N","big":123456789012345678901234567890,"slug":"n","alpha":{"x":[1e400,-0.0,"\u00e9"]},"nothing":null}"#;
+        let ws = Workspace::from_json(serde_json::from_str(text).unwrap()).unwrap();
+        let packed = ws.to_json_text();
+        let back = Workspace::from_json_text(&packed).unwrap();
+        assert_eq!(back, ws);
+        assert_eq!(back.to_json_text(), packed);
+        let keys: Vec<_> = back.fields().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["id", "zeta", "name", "big", "slug", "alpha", "nothing"]
+        );
+        assert_eq!(back.get("zeta").unwrap().to_string(), "1.10");
+        assert_eq!(
+            back.get("big").unwrap().to_string(),
+            "123456789012345678901234567890"
+        );
+        assert_eq!(
+            Workspace::from_json_text("[1]").unwrap_err(),
+            "a workspace must be a JSON object"
         );
     }
 
