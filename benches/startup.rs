@@ -11,7 +11,6 @@
 
 mod support;
 
-use clap::Parser;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use orws::api::{ApiKey, Client, ClientConfig};
 use orws::cli::Cli;
