@@ -60,6 +60,9 @@ pub trait Host {
 /// The spinner's frame interval while a request is in flight.
 const FRAME: Duration = Duration::from_millis(80);
 
+/// How long the first frame waits for the first read before it is drawn as "loading".
+const FIRST_READ_GRACE: Duration = Duration::from_millis(50);
+
 pub struct Runtime {
     client: Client,
     /// The same connection without the retry hook: the background catalog fetch retries
@@ -92,6 +95,10 @@ pub struct Runtime {
     /// How every write waits out a busy server (429/503): the real wait by default, none in
     /// tests ([`Runtime::with_retry`]).
     retry: RetryPolicy,
+    /// The first read (the list or the workspace) was started before the loop.
+    first_read: bool,
+    /// How long the first frame waits for it ([`FIRST_READ_GRACE`]).
+    first_read_grace: Duration,
 }
 
 /// The draft side of the runtime: the store, its writer thread, and what waits to be written.
@@ -136,7 +143,16 @@ impl Runtime {
             cache_dir: None,
             lost: None,
             retry: RetryPolicy::default(),
+            first_read: false,
+            first_read_grace: FIRST_READ_GRACE,
         }
+    }
+
+    /// The first frame waits up to `grace` for the first read (tests: a long one, so what
+    /// is drawn first does not depend on the machine's speed).
+    pub fn with_first_read_grace(mut self, grace: Duration) -> Self {
+        self.first_read_grace = grace;
+        self
     }
 
     /// Writes wait out a busy server as `policy` says (tests: [`RetryPolicy::without_waiting`]).
@@ -197,13 +213,18 @@ impl Runtime {
         self.run_effects(host, app, first);
         let mut busy_since: Option<Instant> = None;
         let mut ticker = tokio::time::interval(FRAME);
+        // The first read is usually back within a millisecond or two of the terminal: the
+        // form is then the first frame, not a "loading" one drawn just before it. A slower
+        // server gets the loading frame after FIRST_READ_GRACE.
+        let mut first_read = std::mem::take(&mut self.first_read)
+            .then(|| tokio::time::Instant::now() + self.first_read_grace);
         loop {
             if app.quit {
                 self.finish(app);
                 return Ok(());
             }
             // Skip the frame when more messages or keys are already queued: they change it again.
-            if self.rx.is_empty() && !host.input_pending().await {
+            if first_read.is_none() && self.rx.is_empty() && !host.input_pending().await {
                 if let Err(e) = draw(host, app, theme) {
                     // A terminal gone (EIO on a hung-up pty) still leaves the draft on disk.
                     self.finish(app);
@@ -262,7 +283,12 @@ impl Runtime {
                     self.send_draft();
                     continue;
                 }
+                () = sleep_until_due(first_read), if first_read.is_some() => {
+                    first_read = None;
+                    continue;
+                }
             };
+            first_read = None;
             let screen = std::mem::discriminant(&app.screen);
             let asked = app.overlay == Some(Overlay::RestoreDraft);
             let effects = app.update(msg);
@@ -382,7 +408,10 @@ impl Runtime {
     /// Starts the first reads (the list, or the workspace asked for) at once, before there is
     /// a terminal to draw on; returns the effects left for [`Runtime::run`].
     pub fn start_loads(&mut self, first: Vec<Effect>) -> Vec<Effect> {
-        first.into_iter().filter(|e| !self.load(e)).collect()
+        let asked = first.len();
+        let left: Vec<Effect> = first.into_iter().filter(|e| !self.load(e)).collect();
+        self.first_read = left.len() < asked;
+        left
     }
 
     /// Spawns the read `effect` asks for, if it is the list or a workspace; whether it was.

@@ -7,6 +7,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -23,6 +24,8 @@ pub struct TestHost {
     suspend: SuspendFn,
     /// A frame may have been drawn since the screen was last published.
     drawn: bool,
+    /// Frames drawn so far.
+    draws: Arc<AtomicUsize>,
 }
 
 /// The test's side: send keys, read the screen.
@@ -30,12 +33,14 @@ pub struct TestHost {
 pub struct TestDriver {
     events: UnboundedSender<Event>,
     screen: Arc<Mutex<String>>,
+    draws: Arc<AtomicUsize>,
 }
 
 impl TestHost {
     pub fn new(width: u16, height: u16) -> (Self, TestDriver) {
         let (tx, rx) = unbounded_channel();
         let screen = Arc::new(Mutex::new(String::new()));
+        let draws = Arc::new(AtomicUsize::new(0));
         let host = Self {
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {}),
             events: rx,
@@ -43,8 +48,14 @@ impl TestHost {
             editor: Box::new(|_, _| Err(EditorError::NoneInTests)),
             suspend: Box::new(|| {}),
             drawn: true,
+            draws: draws.clone(),
         };
-        (host, TestDriver { events: tx, screen })
+        let driver = TestDriver {
+            events: tx,
+            screen,
+            draws,
+        };
+        (host, driver)
     }
 
     /// Replaces $EDITOR with a function of the text and the file's name.
@@ -94,6 +105,8 @@ impl Host for TestHost {
     type B = TestBackend;
 
     fn terminal(&mut self) -> &mut Terminal<TestBackend> {
+        // The loop asks for the terminal only to draw a frame.
+        self.draws.fetch_add(1, Ordering::Relaxed);
         self.drawn = true;
         &mut self.terminal
     }
@@ -144,6 +157,11 @@ impl TestDriver {
 
     pub fn paste(&self, text: &str) {
         self.send(Event::Paste(text.to_string()));
+    }
+
+    /// How many frames the loop has drawn.
+    pub fn draws(&self) -> usize {
+        self.draws.load(Ordering::Relaxed)
     }
 
     pub fn screen(&self) -> String {

@@ -61,6 +61,15 @@ impl Setup {
         self
     }
 
+    /// The first read starts before the loop, as `orws` starts it (while the terminal is
+    /// taken over), and the first frame waits up to `grace` for it.
+    pub fn first_read_early(mut self, grace: Duration) -> Self {
+        let first = std::mem::take(&mut self.first);
+        self.first = self.runtime.start_loads(first);
+        self.runtime = self.runtime.with_first_read_grace(grace);
+        self
+    }
+
     /// Drafts and history under `dir`.
     pub fn state(mut self, dir: &Path) -> Self {
         self.runtime = self.runtime.with_state_dir(Some(dir.to_path_buf()));

@@ -228,3 +228,37 @@ async fn the_background_catalog_never_takes_over_the_status_line() {
     let screen = ui.wait_for("server error 500", WAIT).await;
     assert_lacks(&screen, "retrying");
 }
+
+/// `orws production` starts the read before the loop: when it is back in time, the form is
+/// the first frame drawn (no "Opening …" frame drawn just before it).
+#[tokio::test]
+async fn the_form_is_the_first_frame_when_the_first_read_is_quick() {
+    let server = fake(FakeConfig::default()).await;
+    let (ui, task) = crate::support::tui_loop::Setup::new(client(&server), Some("production"))
+        .first_read_early(Duration::from_secs(30))
+        .spawn();
+    ui.wait_for("Production environment workspace", WAIT).await;
+    assert_eq!(ui.draws(), 1, "one frame, the form:\n{}", ui.screen());
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+}
+
+/// A slow server still gets the "Opening …" frame soon, not after its answer.
+#[tokio::test]
+async fn a_slow_first_read_still_shows_that_it_is_opening() {
+    let server = fake(FakeConfig {
+        latency: Duration::from_millis(1500),
+        ..FakeConfig::default()
+    })
+    .await;
+    let (ui, task) = crate::support::tui_loop::Setup::new(client(&server), Some("production"))
+        .first_read_early(Duration::from_millis(50))
+        .spawn();
+    let opening = ui
+        .wait_for("Opening production", Duration::from_millis(1200))
+        .await;
+    assert_lacks(&opening, "Production environment workspace");
+    ui.wait_for("Production environment workspace", WAIT).await;
+    ui.key(KeyCode::Char('q'));
+    task.await.unwrap();
+}
