@@ -53,13 +53,15 @@ fn run(cli: Cli) -> Result<(), RunError> {
                 std::io::stdin().is_terminal(),
                 std::io::stdout().is_terminal(),
             )?;
+            // The terminal's buffers and event reader are made meanwhile, on a thread.
+            let terminal = orws::tui::terminal::prepare();
             let settings = Settings::resolve(&cli.global, env)?;
             orws::startup::mark("settings");
             runtime.block_on(async {
                 // Connect first: a missing key or a bad URL is reported before the screen changes.
                 let conn = orws::connection::connect(&settings, None).await?;
                 orws::startup::mark("connect");
-                orws::tui::run(settings, conn, cli.workspace).await
+                orws::tui::run(settings, conn, cli.workspace, terminal).await
             })
         }
     }

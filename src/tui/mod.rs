@@ -43,16 +43,20 @@ pub async fn run(
     settings: Settings,
     conn: Connection,
     workspace: Option<String>,
+    terminal: terminal::Prepared,
 ) -> Result<(), RunError> {
     // A bad policy is said before the screen changes, as the CLI says it.
     let policy = match &settings.policy {
         Some(path) => Some(crate::code::policy::read_file(path).map_err(RunError::usage)?),
         None => None,
     };
-    // The terminal is taken over on a thread of its own while this one gets the drafts ready
-    // and sends the first read: the form is often ready to draw as soon as the terminal is.
-    let host =
-        terminal::CrosstermHost::start(settings.mouse, settings.editor_command().to_string());
+    // The terminal is taken over once its parts are made (on a thread since `main` began)
+    // and the drafts are ready; the first read runs meanwhile.
+    let host = terminal::CrosstermHost::start(
+        terminal,
+        settings.mouse,
+        settings.editor_command().to_string(),
+    );
     let (mut app, first) = app::App::new(conn.client.host(), workspace);
     let mut runtime = runtime::Runtime::new(conn.client.clone());
     let first = runtime.start_loads(first);

@@ -59,13 +59,37 @@ fn install_panic_hook() {
     }));
 }
 
-/// Raw mode, the alternate screen and the event reader: everything of the host that needs no
-/// tokio runtime. Restores the terminal when a step fails.
-fn take(mouse: bool) -> io::Result<(Terminal<CrosstermBackend<Stdout>>, EventStream)> {
-    install_panic_hook();
-    enter(mouse).inspect_err(|_| restore())?;
-    let terminal = Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())?;
+/// The host's parts that change nothing on the terminal: the two frame buffers (half a
+/// megabyte at 120×40) and crossterm's event reader with its thread. Nothing is read from
+/// the terminal until the loop asks.
+fn parts() -> io::Result<(Terminal<CrosstermBackend<Stdout>>, EventStream)> {
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((terminal, EventStream::new()))
+}
+
+/// The panic hook, raw mode and the alternate screen; the terminal restored if a step fails.
+fn enter_for_good(mouse: bool) -> io::Result<()> {
+    install_panic_hook();
+    enter(mouse).inspect_err(|_| restore())
+}
+
+/// [`parts`], being made on a thread of its own since [`prepare`] was called.
+pub struct Prepared(
+    tokio::sync::oneshot::Receiver<io::Result<(Terminal<CrosstermBackend<Stdout>>, EventStream)>>,
+);
+
+/// Starts making the host's parts on a thread, from the start of `orws [WORKSPACE]`, while
+/// the settings are read and the connection set up: the terminal itself is not touched (a
+/// key command may still prompt on it) until [`CrosstermHost::start`].
+pub fn prepare() -> Prepared {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    // Without the thread, the receiver says so (its sender is gone).
+    let _ = std::thread::Builder::new()
+        .name("orws-terminal".into())
+        .spawn(move || {
+            let _ = tx.send(parts());
+        });
+    Prepared(rx)
 }
 
 pub struct CrosstermHost {
@@ -82,34 +106,16 @@ pub struct CrosstermHost {
 }
 
 impl CrosstermHost {
-    /// Takes over the terminal; it is given back when the host is dropped.
-    pub fn new(mouse: bool, editor: String) -> io::Result<Self> {
-        let (terminal, events) = take(mouse)?;
+    /// Takes the terminal over (raw mode, the alternate screen) once the parts [`prepare`]
+    /// makes are ready; it is given back when the host is dropped. Must be awaited inside the tokio
+    /// runtime (for the signal handlers).
+    pub async fn start(prepared: Prepared, mouse: bool, editor: String) -> io::Result<Self> {
+        let (terminal, events) = prepared
+            .0
+            .await
+            .map_err(|_| io::Error::other("the terminal's setup ended without an answer"))??;
+        enter_for_good(mouse)?;
         Ok(Self::with(terminal, events, mouse, editor))
-    }
-
-    /// As [`CrosstermHost::new`], with the terminal taken over on a thread of its own (raw mode,
-    /// the alternate screen, the event reader and its thread: ~0.6 ms), so the first request
-    /// runs meanwhile. Must be awaited inside the tokio runtime (for the signal handlers).
-    /// The thread starts at the call, not when the future is first polled.
-    pub fn start(mouse: bool, editor: String) -> impl Future<Output = io::Result<Self>> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let spawned = std::thread::Builder::new()
-            .name("orws-terminal".into())
-            .spawn(move || {
-                let taken = take(mouse);
-                // Nobody waits any more (the run ended first): give the terminal back.
-                if let Err(Ok(_)) = tx.send(taken) {
-                    restore();
-                }
-            });
-        async move {
-            spawned?;
-            let (terminal, events) = rx
-                .await
-                .map_err(|_| io::Error::other("the terminal's setup ended without an answer"))??;
-            Ok(Self::with(terminal, events, mouse, editor))
-        }
     }
 
     fn with(
