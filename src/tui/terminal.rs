@@ -87,7 +87,9 @@ pub fn prepare() -> Prepared {
     let _ = std::thread::Builder::new()
         .name("orws-terminal".into())
         .spawn(move || {
-            let _ = tx.send(parts());
+            let parts = parts();
+            crate::startup::mark("terminal_parts");
+            let _ = tx.send(parts);
         });
     Prepared(rx)
 }
@@ -115,6 +117,7 @@ impl CrosstermHost {
             .await
             .map_err(|_| io::Error::other("the terminal's setup ended without an answer"))??;
         enter_for_good(mouse)?;
+        crate::startup::mark("terminal_entered");
         Ok(Self::with(terminal, events, mouse, editor))
     }
 
