@@ -28,6 +28,16 @@ struct DemoDir {
     _lock: std::fs::File,
 }
 
+impl Drop for DemoDir {
+    /// On the way out, not on the way to the first form: the demo dirs of demos killed
+    /// earlier go too (ours stays locked until its fields drop, after this).
+    fn drop(&mut self) {
+        if let Some(tmp) = self.dir.path().parent() {
+            remove_stale_demo_dirs(tmp);
+        }
+    }
+}
+
 /// The prefix of the demo's temporary directories, and the lock file that marks one as orws's.
 const DEMO_PREFIX: &str = "orws-demo-";
 const DEMO_LOCK: &str = ".orws-demo.lock";
@@ -101,13 +111,9 @@ pub async fn connect(
 }
 
 /// A private temporary directory for the demo's state, locked for as long as this process
-/// runs; the ones left by demos killed earlier are removed first.
+/// runs; the ones left by demos killed earlier are removed when it ends.
 fn demo_dir() -> Result<DemoDir, RunError> {
     let tmp = std::env::temp_dir();
-    // Off the first frame's path: scanning the temp dir can take a while, and it races with
-    // nothing (a demo dir without its lock file is never removed, and ours is locked first).
-    let scan = tmp.clone();
-    std::thread::spawn(move || remove_stale_demo_dirs(&scan));
     let dir = tempfile::Builder::new()
         .prefix(DEMO_PREFIX)
         .tempdir_in(&tmp)

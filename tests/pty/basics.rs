@@ -154,6 +154,38 @@ fn the_demo_keeps_nothing_in_the_real_state() {
     );
 }
 
+/// A demo killed earlier left its temp dir behind: the next demo removes it when it quits
+/// (not on its way to the first form), and leaves what is not a dead demo's alone.
+#[test]
+fn a_demo_removes_the_dirs_of_killed_demos_when_it_quits() {
+    let sb = Sandbox::new();
+    let tmp = sb.path().join("tmp");
+    let dead = tmp.join("orws-demo-killed");
+    let other = tmp.join("orws-demo-not-ours");
+    std::fs::create_dir_all(&dead).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    // A lock file nobody holds: its demo is gone. The other has no lock file.
+    std::fs::write(dead.join(".orws-demo.lock"), "").unwrap();
+    let mut cmd = sb.command(&["--demo", "production"]);
+    cmd.env("TMPDIR", &tmp);
+    let mut pty = Pty::spawn(cmd, 100, 30);
+    pty.wait_for(FORM_LOADED, WAIT);
+    assert!(dead.exists(), "removed on the way to the first form");
+    pty.send("q");
+    assert!(pty.wait_exit(WAIT).success());
+    assert!(!dead.exists(), "the killed demo's dir is still there");
+    assert!(other.exists(), "a dir without orws's lock file was removed");
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        [std::ffi::OsString::from("orws-demo-not-ours")],
+        "its own dir went too"
+    );
+}
+
 #[test]
 fn a_conflict_stops_the_submit_and_shows_the_remote_value() {
     let sb = Sandbox::new();
