@@ -92,8 +92,9 @@ pub async fn connect(
         None
     };
     let (state_dir, cache_dir) = match &demo_dir {
+        // The state in the demo dir itself: a directory less to make on the way to the form.
         Some(d) => (
-            Some(d.dir.path().join("state")),
+            Some(d.dir.path().to_path_buf()),
             Some(d.dir.path().join("cache")),
         ),
         None => (

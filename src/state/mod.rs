@@ -56,11 +56,16 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
             .mode(0o700)
             .create(dir)?;
         // A directory that is a symlink is not ours to chmod (or to write into).
-        if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        let meta = std::fs::symlink_metadata(dir)?;
+        if meta.file_type().is_symlink() {
             return Err(std::io::Error::other(format!(
                 "{} is a symbolic link; orws does not follow it",
                 dir.display()
             )));
+        }
+        // Already 0700 (as made just now, or on an earlier run): no chmod to wait for.
+        if meta.permissions().mode() & 0o7777 == 0o700 {
+            return Ok(());
         }
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
     }
@@ -197,6 +202,24 @@ mod tests {
     fn mode(path: &Path) -> u32 {
         use std::os::unix::fs::PermissionsExt;
         std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// A directory left 0755 by something else is tightened; one already 0700 is left as is.
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_made_earlier_is_made_private_again() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("orws");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        private_dir(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o700);
+        // And one already private stays so.
+        private_dir(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o700);
     }
 
     /// Whatever the umask, files are 0600 and directories 0700 (they were 0644 in 0755).
