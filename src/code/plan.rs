@@ -142,7 +142,7 @@ pub fn plan_compact<'a>(
             continue;
         };
         let ws = &ws;
-        let patch = PatchBody::between(ws, &entry.fields);
+        let patch = PatchBody::between(ws, &entry.fields.map());
         let changes: Vec<FieldChange> = patch
             .fields()
             .iter()
@@ -191,7 +191,7 @@ mod tests {
         FileEntry {
             id: id.into(),
             line: 1,
-            fields: fields.as_object().cloned().unwrap_or_else(Map::new),
+            fields: fields.as_object().cloned().unwrap_or_else(Map::new).into(),
             ..FileEntry::default()
         }
     }

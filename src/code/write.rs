@@ -544,7 +544,7 @@ mod tests {
                 let expected: Map<String, Value> = editable(ws)
                     .map(|(k, v)| (k.to_string(), v.clone()))
                     .collect();
-                assert_eq!(entry.fields, expected, "{format:?}\n{text}");
+                assert_eq!(entry.fields.map(), expected, "{format:?}\n{text}");
             }
             assert!(
                 !text.contains('\u{1b}') && !text.contains('\u{202e}'),
@@ -599,7 +599,7 @@ mod tests {
             let entries =
                 read("x", &text, format).unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
             assert_eq!(
-                Value::Object(entries[0].fields.clone()),
+                Value::Object(entries[0].fields.map()),
                 json!({"slug": "production"}),
                 "{format:?}\n{text}"
             );
