@@ -3,7 +3,7 @@
 
 use super::error::field_named_in;
 use super::{ApiError, ApiKey, check_base_url};
-use crate::workspace::{PatchBody, Workspace};
+use crate::workspace::{CompactList, PatchBody, Workspace};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::sync::Arc;
@@ -194,6 +194,15 @@ impl Client {
             .into_iter()
             .map(|text| Workspace::from_json_text(&text).map_err(ApiError::Malformed))
             .collect()
+    }
+
+    /// Every workspace, held compactly ([`CompactList`]: each as its JSON text, made into a
+    /// [`Workspace`] where it is read): what the file commands compare and write.
+    pub async fn list_compact(&self) -> Result<CompactList, ApiError> {
+        let mut list = CompactList::new();
+        self.list_pages(|page, _| page.iter().for_each(|ws| list.push(ws)))
+            .await?;
+        Ok(list)
     }
 
     /// Every workspace, handed to `on_page` page by page as it arrives (each workspace once),

@@ -243,18 +243,14 @@ async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), Run
         return Ok(());
     }
     let now = if changed.is_empty() {
-        Vec::new()
+        crate::workspace::CompactList::new()
     } else {
-        conn.client.list().await?
+        conn.client.list_compact().await?
     };
-    let now: std::collections::HashMap<String, &crate::workspace::Workspace> = now
-        .iter()
-        .map(|s| (s.id().to_ascii_lowercase(), s))
-        .collect();
     let mut moved = org_moved.len();
     let mut workspaces = 0;
     for w in changed {
-        let Some(&server) = now.get(&w.id.to_ascii_lowercase()) else {
+        let Some(server) = now.get(&w.id) else {
             say(&format!(
                 "{} ({}): no longer on the server",
                 w.label,
@@ -264,7 +260,7 @@ async fn refuse_if_moved(conn: &Connection, saved: &SavedPlan) -> Result<(), Run
             workspaces += 1;
             continue;
         };
-        let report = crate::workspace::check_conflicts(&w.base, server, &w.patch());
+        let report = crate::workspace::check_conflicts(&w.base, &server, &w.patch());
         for c in &report.conflicts {
             say(&format!(
                 "{} ({}): {} is now {}; the plan saw {}",

@@ -6,10 +6,10 @@
 use super::args::{DriftArgs, ReportFormat};
 use super::output::{json_pretty, table};
 use super::policy::{Judge, judge, verdict};
+use crate::code::FileEntry;
 use crate::code::drift::{self, AbsentEntry, Drift};
 use crate::code::file::Document;
 use crate::code::report;
-use crate::code::{FileEntry, plan};
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::say::say;
@@ -22,12 +22,10 @@ pub async fn run(
     (name, mut doc): (String, Document),
     policy: Judge,
 ) -> Result<String, RunError> {
-    let server = conn.client.list().await?;
+    let server = conn.client.list_compact().await?;
     // What the file names that the server no longer has is drift, not a bad file: a
     // workspace, key or named guardrail deleted since the file was written.
-    let ids: std::collections::HashSet<String> =
-        server.iter().map(|w| w.id().to_ascii_lowercase()).collect();
-    let on_server = |e: &FileEntry| ids.contains(&e.id.to_ascii_lowercase());
+    let on_server = |e: &FileEntry| server.contains(&e.id);
     let (present, absent): (Vec<FileEntry>, Vec<FileEntry>) =
         doc.workspaces.drain(..).partition(|e| on_server(e));
     doc.workspaces = present;
@@ -63,9 +61,9 @@ pub async fn run(
         }
         here
     });
-    let mut plan = plan(&doc.workspaces, &server)
+    let mut plan = crate::code::plan::plan_compact(&doc.workspaces, &server)
         .map_err(|_| RunError::api("the server's list changed while it was read; try again"))?;
-    plan.org = crate::code::org_plan::plan(&doc, &server, &held).map_err(|refused| {
+    plan.org = crate::code::org_plan::plan_compact(&doc, &server, &held).map_err(|refused| {
         for r in &refused {
             say(&format!("{name}:{}: {}", r.line, escape(&r.message)));
         }

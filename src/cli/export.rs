@@ -7,7 +7,6 @@ use crate::code::write::export_org;
 use crate::connection::Connection;
 use crate::error::RunError;
 use crate::text::escape;
-use crate::workspace::Workspace;
 use std::io::Write;
 use std::path::Path;
 
@@ -33,14 +32,14 @@ pub fn check(args: &ExportArgs) -> Result<(), RunError> {
 
 pub async fn run(conn: &Connection, args: ExportArgs) -> Result<String, RunError> {
     let client = &conn.client;
-    let workspaces: Vec<Workspace> = if args.all {
-        client.list().await?
+    let workspaces = if args.all {
+        client.list_compact().await?
     } else {
-        let mut out = Vec::new();
+        let mut out = crate::workspace::CompactList::new();
         for asked in &args.workspaces {
             let ws = client.get(asked).await?;
             super::identity::check_answer(asked, &ws)?;
-            out.push(ws);
+            out.push(&ws);
         }
         out
     };
@@ -56,11 +55,7 @@ pub async fn run(conn: &Connection, args: ExportArgs) -> Result<String, RunError
         parts.contains(&Part::Workspaces),
         &org,
     );
-    let n = workspaces
-        .iter()
-        .map(Workspace::id)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+    let n = workspaces.by_id_sorted().len();
     match &args.out {
         None => Ok(text),
         Some(path) => {

@@ -114,23 +114,20 @@ where
 pub async fn read_for_plan(
     conn: &Connection,
     doc: &Document,
-    workspaces: &[Workspace],
+    workspaces: &crate::workspace::CompactList,
 ) -> Result<Server, RunError> {
     let client = &conn.client;
     let mut server = Server::default();
     if doc.workspaces.iter().any(|e| e.members.is_some()) {
         server.default_workspace = client.default_workspace_id().await?;
     }
-    let by_id: std::collections::HashMap<String, &Workspace> = workspaces
-        .iter()
-        .map(|w| (w.id().to_ascii_lowercase(), w))
-        .collect();
     let default = server.default_workspace.clone();
-    let reads: Vec<(&crate::code::FileEntry, &Workspace)> = doc
+    // Each workspace is made from its text only for an entry that reads something.
+    let reads: Vec<(&crate::code::FileEntry, Workspace)> = doc
         .workspaces
         .iter()
-        .filter_map(|e| Some((e, *by_id.get(&e.id.to_ascii_lowercase())?)))
-        .filter(|(e, _)| e.budgets.is_some() || e.members.is_some() || e.guardrail.is_some())
+        .filter(|e| e.budgets.is_some() || e.members.is_some() || e.guardrail.is_some())
+        .filter_map(|e| Some((e, workspaces.get(&e.id)?)))
         .collect();
     let read = bounded(reads, |(entry, ws)| {
         let default = default.clone();
@@ -145,7 +142,7 @@ pub async fn read_for_plan(
                 false => None,
             };
             let g = match entry.guardrail.is_some() {
-                true => default_guardrail(conn, ws).await?,
+                true => default_guardrail(conn, &ws).await?,
                 false => None,
             };
             Ok((id, b, m, g))
@@ -220,7 +217,7 @@ struct ExportRead {
 /// What `export` writes of `workspaces` besides their fields, by `parts`.
 pub async fn read_for_export(
     conn: &Connection,
-    workspaces: &[Workspace],
+    workspaces: &crate::workspace::CompactList,
     parts: &[Part],
 ) -> Result<Server, RunError> {
     let client = &conn.client;
@@ -231,13 +228,14 @@ pub async fn read_for_export(
     }
     let default = server.default_workspace.clone();
     let wanted = [Part::Budgets, Part::Members, Part::Guardrails, Part::Keys];
-    let items: Vec<&Workspace> = match wanted.iter().any(|p| has(*p)) {
-        true => workspaces.iter().collect(),
+    let items: Vec<usize> = match wanted.iter().any(|p| has(*p)) {
+        true => (0..workspaces.len()).collect(),
         false => Vec::new(),
     };
-    let read = bounded(items, |ws| {
+    let read = bounded(items, |i| {
         let default = default.clone();
         async move {
+            let ws = &workspaces.at(i);
             let id = ws.id().to_string();
             let mut one = ExportRead::default();
             if has(Part::Budgets) {

@@ -89,10 +89,10 @@ fn refuse(errors: &FileErrors) -> RunError {
 /// The plan of a file against the server as it is now. An entry for a workspace, key or
 /// guardrail the server does not have is refused (a file never creates one), naming its line.
 pub async fn plan_file(conn: &Connection, name: &str, doc: &Document) -> Result<Plan, RunError> {
-    let server = conn.client.list().await?;
+    let server = conn.client.list_compact().await?;
     let mut plan = workspace_plan(name, &doc.workspaces, &server)?;
     let org = super::org::read_for_plan(conn, doc, &server).await?;
-    plan.org = crate::code::org_plan::plan(doc, &server, &org).map_err(|refused| {
+    plan.org = crate::code::org_plan::plan_compact(doc, &server, &org).map_err(|refused| {
         for r in &refused {
             say(&format!("{name}:{}: {}", r.line, escape(&r.message)));
         }
@@ -111,9 +111,9 @@ pub async fn plan_file(conn: &Connection, name: &str, doc: &Document) -> Result<
 fn workspace_plan(
     name: &str,
     entries: &[crate::code::FileEntry],
-    server: &[crate::workspace::Workspace],
+    server: &crate::workspace::CompactList,
 ) -> Result<Plan, RunError> {
-    crate::code::plan(entries, server).map_err(|missing| {
+    crate::code::plan::plan_compact(entries, server).map_err(|missing| {
         for entry in &missing {
             say(&format!(
                 "{name}:{}: workspace {} is not on the server (a file never creates a workspace)",
@@ -352,14 +352,18 @@ pub async fn run(
     policy: super::policy::Judge,
 ) -> Result<String, RunError> {
     let plan = plan_file(conn, &name, &doc).await?;
-    let json = saved::to_json(
-        &plan,
-        conn.client.state_key(),
-        conn.client.base_url(),
-        &name,
-    );
+    // The file's entries are not needed past the plan (at 50,000 workspaces, ~70 MB).
+    drop(doc);
+    let json = || {
+        saved::to_json(
+            &plan,
+            conn.client.state_key(),
+            conn.client.base_url(),
+            &name,
+        )
+    };
     if let Some(out) = &args.out {
-        super::export::write_private(out, &json_pretty(&json))?;
+        super::export::write_private(out, &json_pretty(&json()))?;
         say(&format!(
             "saved the plan to {}; `orws apply {}` applies it",
             shown(out),
@@ -367,7 +371,7 @@ pub async fn run(
         ));
     }
     let text = match output {
-        Output::Json => json_pretty(&json),
+        Output::Json => json_pretty(&json()),
         Output::Table => plan_table(
             &plan,
             Shape {

@@ -316,14 +316,15 @@ pub fn from_plan(plan: &Plan, absent: &[&FileEntry], absent_org: &[AbsentEntry])
         ));
     }
     for entry in absent {
-        let label = entry.fields.get("slug").and_then(Value::as_str);
+        let fields = entry.fields.map();
+        let label = fields.get("slug").and_then(Value::as_str);
         resources.push(gone(
             ResourceKind::Workspace,
             &entry.id,
             label.unwrap_or(&entry.id).to_string(),
             Some(entry.id.clone()),
             entry.line,
-            &entry.fields,
+            &fields,
         ));
     }
     Drift {
@@ -350,7 +351,7 @@ mod tests {
         FileEntry {
             id: id.into(),
             line: 7,
-            fields: fields.as_object().cloned().unwrap_or_else(Map::new),
+            fields: fields.as_object().cloned().unwrap_or_else(Map::new).into(),
             ..FileEntry::default()
         }
     }

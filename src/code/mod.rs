@@ -16,6 +16,6 @@ pub mod toml_split;
 pub mod tree;
 pub mod write;
 
-pub use file::{FileEntry, FileErrors, Format};
+pub use file::{EntryFields, FileEntry, FileErrors, Format};
 pub use plan::{FieldChange, Plan, WorkspacePlan, plan};
 pub use saved::SavedPlan;

@@ -516,7 +516,7 @@ mod tests {
         );
         let d = doc(&text, Format::Toml);
         let w = &d.workspaces[0];
-        assert_eq!(w.fields.get("name"), Some(&json!("P")));
+        assert_eq!(w.fields.get("name"), Some(json!("P")));
         assert_eq!(w.members.as_ref().unwrap().ids, ["u1", "u2"]);
         let b = w.budgets.as_ref().unwrap();
         assert_eq!(

@@ -485,16 +485,25 @@ pub fn plan(
     workspaces: &[crate::workspace::Workspace],
     server: &Server,
 ) -> Result<OrgPlan, Vec<Refusal>> {
+    plan_compact(doc, &workspaces.iter().collect(), server)
+}
+
+/// [`plan`] against the server's list held compactly: a workspace is made from its text only
+/// for an entry that manages its budgets, members or default guardrail.
+pub fn plan_compact(
+    doc: &Document,
+    workspaces: &crate::workspace::CompactList,
+    server: &Server,
+) -> Result<OrgPlan, Vec<Refusal>> {
     let mut out = OrgPlan::default();
     let mut refused = Vec::new();
-    let by_id: std::collections::HashMap<String, &crate::workspace::Workspace> = workspaces
-        .iter()
-        .map(|w| (w.id().to_ascii_lowercase(), w))
-        .collect();
     for entry in &doc.workspaces {
+        if entry.budgets.is_none() && entry.members.is_none() && entry.guardrail.is_none() {
+            continue;
+        }
         // A workspace not on the server is refused by the workspace plan.
-        if let Some(ws) = by_id.get(&entry.id.to_ascii_lowercase()).copied() {
-            entry_plan(entry, ws, server, &mut out, &mut refused);
+        if let Some(ws) = workspaces.get(&entry.id) {
+            entry_plan(entry, &ws, server, &mut out, &mut refused);
         }
     }
     for k in &doc.keys {

@@ -3,7 +3,7 @@
 
 use super::file::FileEntry;
 pub use super::org_plan::{OrgPlan, Resource, ResourceKind};
-use crate::workspace::{PatchBody, Workspace};
+use crate::workspace::{CompactList, PatchBody, Workspace};
 use serde_json::Value;
 
 /// One field that would change.
@@ -125,18 +125,24 @@ pub fn plan<'a>(
     entries: &'a [FileEntry],
     server: &[Workspace],
 ) -> Result<Plan, Vec<&'a FileEntry>> {
-    let by_id: std::collections::HashMap<String, &Workspace> = server
-        .iter()
-        .map(|w| (w.id().to_ascii_lowercase(), w))
-        .collect();
+    plan_compact(entries, &server.iter().collect())
+}
+
+/// [`plan`] against the server's list held compactly: each workspace is made from its text
+/// only while its entry is compared.
+pub fn plan_compact<'a>(
+    entries: &'a [FileEntry],
+    server: &CompactList,
+) -> Result<Plan, Vec<&'a FileEntry>> {
     let mut missing = Vec::new();
     let mut workspaces = Vec::new();
     for entry in entries {
-        let Some(&ws) = by_id.get(&entry.id.to_ascii_lowercase()) else {
+        let Some(ws) = server.get(&entry.id) else {
             missing.push(entry);
             continue;
         };
-        let patch = PatchBody::between(ws, &entry.fields);
+        let ws = &ws;
+        let patch = PatchBody::between(ws, &entry.fields.map());
         let changes: Vec<FieldChange> = patch
             .fields()
             .iter()
@@ -185,7 +191,7 @@ mod tests {
         FileEntry {
             id: id.into(),
             line: 1,
-            fields: fields.as_object().cloned().unwrap_or_else(Map::new),
+            fields: fields.as_object().cloned().unwrap_or_else(Map::new).into(),
             ..FileEntry::default()
         }
     }

@@ -1187,13 +1187,17 @@ mod tests {
             FileEntry {
                 id: "a".into(),
                 line: 1,
-                fields: json!({"slug": "renamed"}).as_object().cloned().unwrap(),
+                fields: json!({"slug": "renamed"})
+                    .as_object()
+                    .cloned()
+                    .unwrap()
+                    .into(),
                 ..FileEntry::default()
             },
             FileEntry {
                 id: "b".into(),
                 line: 2,
-                fields: json!({"name": "B"}).as_object().cloned().unwrap(),
+                fields: json!({"name": "B"}).as_object().cloned().unwrap().into(),
                 ..FileEntry::default()
             },
         ];

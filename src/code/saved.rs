@@ -231,7 +231,8 @@ mod tests {
             fields: json!({"description": "new", "name": "M", "disabled_server_tools": ["x"]})
                 .as_object()
                 .unwrap()
-                .clone(),
+                .clone()
+                .into(),
             ..FileEntry::default()
         }];
         let p = plan(&entries, &server).unwrap();

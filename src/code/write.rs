@@ -7,7 +7,7 @@ use super::file::{CLEAR_KEY, Format, NOT_MANAGED_KEY, READ_ONLY_KEY, WORKSPACES_
 use super::org::{BUDGETS_KEY, GUARDRAIL_KEY, GUARDRAILS_KEY, KEY_FIELDS, KEYS_KEY, MEMBERS_KEY};
 use super::org_plan::Server;
 use crate::text::{escape, escape_json};
-use crate::workspace::{FIELDS, READ_ONLY, Workspace};
+use crate::workspace::{CompactList, FIELDS, READ_ONLY, Workspace};
 use serde_json::{Map, Value};
 
 const HEADER: &str = "orws export: one entry per workspace, keyed by its uuid. A field left out is not\n\
@@ -17,23 +17,51 @@ managed; a value sets it; `clear = [...]` sets fields to null. Read-only fields 
 
 /// The file for `workspaces` in `format`.
 pub fn export(format: Format, workspaces: &[Workspace]) -> String {
-    export_org(format, workspaces, true, &Server::default())
+    export_org(
+        format,
+        &workspaces.iter().collect(),
+        true,
+        &Server::default(),
+    )
 }
 
 /// The file for `workspaces` (their twelve fields when `fields`) and what `org` holds of
 /// them: budgets, members, default guardrails, named guardrails with their assignment sets,
-/// and keys (only what was read is written).
-pub fn export_org(format: Format, workspaces: &[Workspace], fields: bool, org: &Server) -> String {
-    let mut sorted: Vec<&Workspace> = workspaces.iter().collect();
-    sorted.sort_by(|a, b| a.id().cmp(b.id()));
-    sorted.dedup_by(|a, b| a.id() == b.id());
+/// and keys (only what was read is written). Each workspace is made from its text as its
+/// entry is written.
+pub fn export_org(format: Format, workspaces: &CompactList, fields: bool, org: &Server) -> String {
+    let mut sorted = workspaces.by_id_sorted();
     let ctx = Ctx { fields, org };
     // Without the fields, a workspace with nothing else read has no entry.
-    sorted.retain(|w| fields || !ctx.subtables(w.id()).is_empty() || ctx.members(w.id()).is_some());
+    sorted.retain(|&i| {
+        let id = workspaces.id_at(i);
+        fields || !ctx.subtables(id).is_empty() || ctx.members(id).is_some()
+    });
+    let sorted = Sorted {
+        list: workspaces,
+        order: &sorted,
+    };
     match format {
-        Format::Toml => toml(&sorted, &ctx),
-        Format::Yaml => yaml(&sorted, &ctx),
-        Format::Json => json(&sorted, &ctx),
+        Format::Toml => toml(sorted, &ctx),
+        Format::Yaml => yaml(sorted, &ctx),
+        Format::Json => json(sorted, &ctx),
+    }
+}
+
+/// The workspaces an export writes, in its order, each made as it is reached.
+#[derive(Clone, Copy)]
+struct Sorted<'a> {
+    list: &'a CompactList,
+    order: &'a [usize],
+}
+
+impl Sorted<'_> {
+    fn is_empty(self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn iter(self) -> impl Iterator<Item = Workspace> {
+        self.order.iter().map(move |&i| self.list.at(i))
     }
 }
 
@@ -214,9 +242,10 @@ fn comment(text: &str) -> String {
     text.lines().map(|l| format!("# {l}\n")).collect()
 }
 
-fn toml(workspaces: &[&Workspace], ctx: &Ctx<'_>) -> String {
+fn toml(workspaces: Sorted<'_>, ctx: &Ctx<'_>) -> String {
     let mut out = comment(TOML_HEADER);
-    for ws in workspaces {
+    for ws in workspaces.iter() {
+        let ws = &ws;
         let head = format!(
             "{WORKSPACES_KEY}.{}",
             compact(&Value::String(ws.id().into()))
@@ -329,7 +358,7 @@ fn toml_value(value: &Value) -> Option<String> {
     })
 }
 
-fn yaml(workspaces: &[&Workspace], ctx: &Ctx<'_>) -> String {
+fn yaml(workspaces: Sorted<'_>, ctx: &Ctx<'_>) -> String {
     let mut out = comment(HEADER);
     let named = ctx.named();
     let keys = ctx.keys();
@@ -340,7 +369,8 @@ fn yaml(workspaces: &[&Workspace], ctx: &Ctx<'_>) -> String {
     } else {
         out.push_str(&format!("{WORKSPACES_KEY}:\n"));
     }
-    for ws in workspaces {
+    for ws in workspaces.iter() {
+        let ws = &ws;
         out.push_str(&format!("  {}:\n", compact(&Value::String(ws.id().into()))));
         let mut any = false;
         if ctx.fields {
@@ -406,10 +436,11 @@ fn yaml_table(out: &mut String, indent: &str, name: &str, table: &Table) {
     }
 }
 
-fn json(workspaces: &[&Workspace], ctx: &Ctx<'_>) -> String {
+fn json(workspaces: Sorted<'_>, ctx: &Ctx<'_>) -> String {
     let mut entries = Map::new();
     let object = |t: Table| Value::Object(t.into_iter().collect());
-    for ws in workspaces {
+    for ws in workspaces.iter() {
+        let ws = &ws;
         let mut entry = Map::new();
         if let Some(m) = ctx.members(ws.id()) {
             entry.insert(MEMBERS_KEY.into(), serde_json::json!(m));
@@ -513,7 +544,7 @@ mod tests {
                 let expected: Map<String, Value> = editable(ws)
                     .map(|(k, v)| (k.to_string(), v.clone()))
                     .collect();
-                assert_eq!(entry.fields, expected, "{format:?}\n{text}");
+                assert_eq!(entry.fields.map(), expected, "{format:?}\n{text}");
             }
             assert!(
                 !text.contains('\u{1b}') && !text.contains('\u{202e}'),
@@ -568,7 +599,7 @@ mod tests {
             let entries =
                 read("x", &text, format).unwrap_or_else(|e| panic!("{format:?}: {e}\n{text}"));
             assert_eq!(
-                Value::Object(entries[0].fields.clone()),
+                Value::Object(entries[0].fields.map()),
                 json!({"slug": "production"}),
                 "{format:?}\n{text}"
             );

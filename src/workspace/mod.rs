@@ -1,6 +1,7 @@
 //! The domain: workspaces, the field table, the rules, the minimal patch and before/after diffs.
 //! Nothing here knows about terminals, HTTP or files.
 
+pub mod compact;
 pub mod conflict;
 pub mod diff;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod rule;
 pub mod show;
 pub mod validate;
 
+pub use compact::CompactList;
 pub use conflict::{ConflictReport, ConflictRow, check_conflicts};
 pub use diff::{Change, changes_between, word_diff};
 pub use error::{RuleError, SlugFault};

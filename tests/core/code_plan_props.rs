@@ -167,7 +167,7 @@ proptest! {
             let planned = p.workspaces.iter().find(|w| w.id == entry.id).unwrap();
             for spec in &FIELDS {
                 let change = planned.changes.iter().find(|c| c.field == spec.name);
-                match entry.fields.get(spec.name) {
+                match entry.fields.get(spec.name).as_ref() {
                     // Not managed: never planned.
                     None => prop_assert!(change.is_none(), "{} planned but absent", spec.name),
                     Some(want) => {
