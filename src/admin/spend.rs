@@ -159,6 +159,20 @@ pub fn daily(rows: &[ActivityRow], today: Date) -> Vec<f64> {
         .collect()
 }
 
+/// [`daily`] of each workspace the rows name.
+pub fn daily_by_workspace(
+    rows: Vec<ActivityRow>,
+    today: Date,
+) -> std::collections::BTreeMap<String, Vec<f64>> {
+    let mut by: std::collections::BTreeMap<String, Vec<ActivityRow>> = Default::default();
+    for r in rows {
+        by.entry(r.workspace_id.clone()).or_default().push(r);
+    }
+    by.into_iter()
+        .map(|(id, rows)| (id, daily(&rows, today)))
+        .collect()
+}
+
 /// A sparkline of the values, one block per value, scaled to the largest.
 pub fn sparkline(values: &[f64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

@@ -442,10 +442,9 @@ impl Client {
             })
         })?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|_| {
+            return parse_json(bytes).await.map_err(|len| {
                 Attempt::Fail(ApiError::Malformed(format!(
-                    "{status} with a body that is not JSON ({} bytes)",
-                    bytes.len()
+                    "{status} with a body that is not JSON ({len} bytes)"
                 )))
             });
         }
@@ -516,6 +515,22 @@ impl Client {
             Attempt::Fail(ApiError::ConnectionLostOnRead { host, cause })
         }
     }
+}
+
+/// The largest body parsed on the caller's thread. A larger one is parsed on a blocking
+/// thread: the TUI runs on one thread, and a 6 MB `/activity` takes it ~100 ms, during which
+/// no key, resize or frame is answered.
+const PARSE_INLINE_MAX: usize = 256 << 10;
+
+/// The body as JSON, or its length when it is not JSON.
+async fn parse_json(bytes: Vec<u8>) -> Result<Value, usize> {
+    let len = bytes.len();
+    if len <= PARSE_INLINE_MAX {
+        return serde_json::from_slice(&bytes).map_err(|_| len);
+    }
+    tokio::task::spawn_blocking(move || serde_json::from_slice(&bytes).map_err(|_| len))
+        .await
+        .unwrap_or(Err(len))
 }
 
 /// Why a body could not be read whole.
@@ -728,6 +743,22 @@ mod tests {
         );
         assert_eq!(retry_after("soon", now), None);
         assert_eq!(retry_after("-5", SystemTime::now()), None);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_body_parsed_on_a_blocking_thread_reads_as_one_parsed_in_place() {
+        let big: Vec<u8> = serde_json::to_vec(&serde_json::json!({
+            "data": vec!["x".repeat(100); PARSE_INLINE_MAX / 100]
+        }))
+        .unwrap();
+        assert!(big.len() > PARSE_INLINE_MAX);
+        let v = parse_json(big.clone()).await.unwrap();
+        assert_eq!(v, serde_json::from_slice::<Value>(&big).unwrap());
+        let mut cut = big;
+        cut.truncate(PARSE_INLINE_MAX + 10);
+        assert_eq!(parse_json(cut).await, Err(PARSE_INLINE_MAX + 10));
+        assert_eq!(parse_json(b"{".to_vec()).await, Err(1));
+        assert_eq!(parse_json(b"[1]".to_vec()).await, Ok(serde_json::json!([1])));
     }
 
     #[test]

@@ -29,6 +29,28 @@ impl Credits {
     }
 }
 
+const ACTIVITY: &str = "the activity of the last 30 days";
+
+/// The rows of an `/activity` answer; a row for another workspace than `asked` is refused.
+fn activity_rows(body: &Value, asked: Option<&str>) -> Result<Vec<ActivityRow>, ApiError> {
+    let Some(Value::Array(items)) = body.get("data") else {
+        return Err(malformed(format!("{ACTIVITY} has no `data` array")));
+    };
+    let rows = items
+        .iter()
+        .map(|item| ActivityRow::from_json(item).map_err(|e| malformed(format!("{ACTIVITY}: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(w) = asked
+        && let Some(other) = rows.iter().find(|r| r.workspace_id != w)
+    {
+        return Err(malformed(format!(
+            "{ACTIVITY} of workspace '{w}' holds a row of workspace '{}'",
+            other.workspace_id
+        )));
+    }
+    Ok(rows)
+}
+
 impl Client {
     /// `GET /activity?group_by=workspace[&workspace_id=][&api_key_hash=]`: every row names its
     /// workspace; a row for another workspace than the one asked is refused.
@@ -40,24 +62,12 @@ impl Client {
         if let Some(k) = &q.api_key_hash {
             path.push_str(&format!("&api_key_hash={}", segment("a key", k)?));
         }
-        let what = "the activity of the last 30 days";
-        let body = self.send(Method::GET, &path, None, what).await?;
-        let Some(Value::Array(items)) = body.get("data") else {
-            return Err(malformed(format!("{what} has no `data` array")));
-        };
-        let rows = items
-            .iter()
-            .map(|item| ActivityRow::from_json(item).map_err(|e| malformed(format!("{what}: {e}"))))
-            .collect::<Result<Vec<_>, _>>()?;
-        if let Some(w) = &q.workspace_id
-            && let Some(other) = rows.iter().find(|r| &r.workspace_id != w)
-        {
-            return Err(malformed(format!(
-                "{what} of workspace '{w}' holds a row of workspace '{}'",
-                other.workspace_id
-            )));
-        }
-        Ok(rows)
+        let body = self.send(Method::GET, &path, None, ACTIVITY).await?;
+        let asked = q.workspace_id.clone();
+        // Tens of thousands of rows: read (and the tree dropped) off the caller's thread.
+        tokio::task::spawn_blocking(move || activity_rows(&body, asked.as_deref()))
+            .await
+            .unwrap_or_else(|_| Err(malformed(format!("{ACTIVITY}: reading it failed"))))
     }
 
     /// `GET /credits`.

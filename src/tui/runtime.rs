@@ -463,22 +463,27 @@ impl Runtime {
                     let (client, tx) = (self.background.clone(), self.tx.clone());
                     tokio::spawn(async move {
                         let q = crate::api::ActivityQuery::default();
-                        let spend = client.activity(&q).await.map(|rows| {
-                            let today = client.server_time(time::OffsetDateTime::now_utc()).date();
-                            let mut by: std::collections::BTreeMap<String, Vec<_>> =
-                                Default::default();
-                            for r in rows {
-                                by.entry(r.workspace_id.clone()).or_default().push(r);
+                        let spend = match client.activity(&q).await {
+                            // Off this thread, as the rows were read: keys wait for it otherwise.
+                            Ok(rows) => {
+                                // The server's today, by the clock of the answer just read.
+                                let today =
+                                    client.server_time(time::OffsetDateTime::now_utc()).date();
+                                tokio::task::spawn_blocking(move || {
+                                    crate::tui::screens::picker::Spend {
+                                        daily: crate::admin::spend::daily_by_workspace(rows, today),
+                                        credits_left: None,
+                                    }
+                                })
+                                .await
+                                .map_err(|_| {
+                                    crate::api::ApiError::Malformed(
+                                        "the spend could not be added up".into(),
+                                    )
+                                })
                             }
-                            let daily = by
-                                .into_iter()
-                                .map(|(id, rows)| (id, crate::admin::spend::daily(&rows, today)))
-                                .collect();
-                            crate::tui::screens::picker::Spend {
-                                daily,
-                                credits_left: None,
-                            }
-                        });
+                            Err(e) => Err(e),
+                        };
                         let spend = match spend {
                             Ok(mut s) => {
                                 s.credits_left = client.credits().await.ok().map(|c| c.left());
