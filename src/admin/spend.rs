@@ -4,7 +4,6 @@
 
 use crate::admin::budgets::Interval;
 use serde::Serialize;
-use serde_json::Value;
 use time::{Date, Duration, Month};
 
 /// One `/activity` row, as spend needs it.
@@ -19,26 +18,6 @@ pub struct ActivityRow {
 }
 
 impl ActivityRow {
-    pub fn from_json(v: &Value) -> Result<Self, String> {
-        let s = |f: &str| {
-            v.get(f)
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("a row without `{f}`"))
-        };
-        let n = |f: &str| {
-            v.get(f)
-                .and_then(Value::as_f64)
-                .ok_or_else(|| format!("a row without a number `{f}`"))
-        };
-        Ok(ActivityRow {
-            date: parse_date(s("date")?)?,
-            workspace_id: s("workspace_id")?.to_string(),
-            model: s("model")?.to_string(),
-            usage: n("usage")?,
-            byok_usage_inference: n("byok_usage_inference").unwrap_or(0.0),
-        })
-    }
-
     /// What the row counts against a budget: with BYOK counted when the workspace says so (R10).
     pub fn counted(&self, include_byok: bool) -> f64 {
         self.usage

@@ -332,11 +332,24 @@ impl Client {
         body: Option<String>,
         what: &str,
     ) -> Result<Value, ApiError> {
+        let (status, bytes) = self.send_raw(method, path, body, what).await?;
+        parse_json(bytes).await.map_err(|len| not_json(status, len))
+    }
+
+    /// [`Client::send`] without the parse: the success's status and body, for a caller that
+    /// reads the body into its own types (no JSON tree of a large answer).
+    pub(super) async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        what: &str,
+    ) -> Result<(StatusCode, Vec<u8>), ApiError> {
         let max = self.config.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             match self
-                .try_once(method.clone(), path, body.clone(), what)
+                .try_once_raw(method.clone(), path, body.clone(), what)
                 .await
             {
                 Ok(v) => return Ok(v),
@@ -381,6 +394,20 @@ impl Client {
         body: Option<String>,
         what: &str,
     ) -> Result<Value, Attempt> {
+        let (status, bytes) = self.try_once_raw(method, path, body, what).await?;
+        parse_json(bytes)
+            .await
+            .map_err(|len| Attempt::Fail(not_json(status, len)))
+    }
+
+    /// One request: the success's status and body, or why it failed and whether to try again.
+    async fn try_once_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        what: &str,
+    ) -> Result<(StatusCode, Vec<u8>), Attempt> {
         let write = method != Method::GET;
         // Read-only: nothing but a GET leaves the process, whichever front end or write asked.
         if write && let Some(from) = &self.config.read_only {
@@ -442,11 +469,7 @@ impl Client {
             })
         })?;
         if status.is_success() {
-            return parse_json(bytes).await.map_err(|len| {
-                Attempt::Fail(ApiError::Malformed(format!(
-                    "{status} with a body that is not JSON ({len} bytes)"
-                )))
-            });
+            return Ok((status, bytes));
         }
         let message = self.server_text(&error_message(&bytes, status));
         let error = match status {
@@ -521,6 +544,13 @@ impl Client {
 /// thread: the TUI runs on one thread, and a 6 MB `/activity` takes it ~100 ms, during which
 /// no key, resize or frame is answered.
 const PARSE_INLINE_MAX: usize = 256 << 10;
+
+/// A success whose body is not JSON (`len` bytes).
+pub(super) fn not_json(status: StatusCode, len: usize) -> ApiError {
+    ApiError::Malformed(format!(
+        "{status} with a body that is not JSON ({len} bytes)"
+    ))
+}
 
 /// The body as JSON, or its length when it is not JSON.
 async fn parse_json(bytes: Vec<u8>) -> Result<Value, usize> {
@@ -758,7 +788,10 @@ mod tests {
         cut.truncate(PARSE_INLINE_MAX + 10);
         assert_eq!(parse_json(cut).await, Err(PARSE_INLINE_MAX + 10));
         assert_eq!(parse_json(b"{".to_vec()).await, Err(1));
-        assert_eq!(parse_json(b"[1]".to_vec()).await, Ok(serde_json::json!([1])));
+        assert_eq!(
+            parse_json(b"[1]".to_vec()).await,
+            Ok(serde_json::json!([1]))
+        );
     }
 
     #[test]
