@@ -42,6 +42,18 @@ fn cli() -> Cli {
     Cli::parse_args(orws::cli::args::audit_csv(ARGS.map(Into::into)))
 }
 
+/// `make` timed alone, `iters` times; what it made is handed to `done` off the clock.
+fn time_each<T>(iters: u64, mut make: impl FnMut() -> T, mut done: impl FnMut(T)) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let t = Instant::now();
+        let made = make();
+        total += t.elapsed();
+        done(made);
+    }
+    total
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     // As `main` builds it.
     tokio::runtime::Builder::new_current_thread()
@@ -120,16 +132,14 @@ fn phases(c: &mut Criterion) {
     let rt = runtime();
     group.bench_function("demo_fake", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let t = Instant::now();
-                let server = rt
-                    .block_on(orws::fake::start(FakeConfig::default()))
-                    .expect("fake");
-                total += t.elapsed();
-                server.shutdown();
-            }
-            total
+            time_each(
+                iters,
+                || {
+                    rt.block_on(orws::fake::start(FakeConfig::default()))
+                        .expect("fake")
+                },
+                |server| server.shutdown(),
+            )
         })
     });
 
@@ -144,16 +154,14 @@ fn phases(c: &mut Criterion) {
     assert!(demo.demo, "the settings are --demo's");
     group.bench_function("connect_demo", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let t = Instant::now();
-                let conn = rt
-                    .block_on(orws::connection::connect(&demo, None))
-                    .expect("connect");
-                total += t.elapsed();
-                drop(conn);
-            }
-            total
+            time_each(
+                iters,
+                || {
+                    rt.block_on(orws::connection::connect(&demo, None))
+                        .expect("connect")
+                },
+                drop,
+            )
         })
     });
 
@@ -197,28 +205,27 @@ fn phases(c: &mut Criterion) {
     // in the app; here they are in a row, and there is no terminal to set up).
     group.bench_function("all_in_process", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let t = Instant::now();
-                let cli = cli();
-                let rt = runtime();
-                let settings =
-                    Settings::resolve(&cli.global, env_in(bare.path())).expect("settings");
-                let theme = Theme::from_setting(settings.theme);
-                let (conn, terminal) = rt.block_on(async {
-                    let conn = orws::connection::connect(&settings, None)
-                        .await
-                        .expect("connect");
-                    let w = conn.client.get(TARGET).await.expect("GET");
-                    let app = form(w);
-                    (conn, first_frame(&app, &theme))
-                });
-                total += t.elapsed();
-                black_box(terminal);
-                drop(conn);
-                drop(rt);
-            }
-            total
+            time_each(
+                iters,
+                || {
+                    let cli = cli();
+                    let rt = runtime();
+                    let settings =
+                        Settings::resolve(&cli.global, env_in(bare.path())).expect("settings");
+                    let theme = Theme::from_setting(settings.theme);
+                    let (conn, terminal) = rt.block_on(async {
+                        let conn = orws::connection::connect(&settings, None)
+                            .await
+                            .expect("connect");
+                        let w = conn.client.get(TARGET).await.expect("GET");
+                        let app = form(w);
+                        (conn, first_frame(&app, &theme))
+                    });
+                    // Dropped in this order, off the clock: the frame, the connection, the runtime.
+                    (black_box(terminal), conn, rt)
+                },
+                drop,
+            )
         })
     });
     group.finish();

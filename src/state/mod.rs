@@ -214,12 +214,10 @@ mod tests {
         std::fs::create_dir(&dir).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o7777;
-        assert_eq!(mode, 0o700);
+        assert_eq!(mode(&dir), 0o700);
         // And one already private stays so.
         private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o7777;
-        assert_eq!(mode, 0o700);
+        assert_eq!(mode(&dir), 0o700);
     }
 
     /// Whatever the umask, files are 0600 and directories 0700 (they were 0644 in 0755).

@@ -177,11 +177,7 @@ async fn a_400_naming_a_field_lands_on_that_field() {
 
 #[tokio::test]
 async fn cancelling_a_slow_submit_keeps_the_screen_alive() {
-    let server = fake(FakeConfig {
-        latency: Duration::from_millis(300),
-        ..FakeConfig::default()
-    })
-    .await;
+    let server = slow_fake(300).await;
     let (ui, _task) = start(client(&server), Some("production"));
     ui.wait_for("Production environment workspace", WAIT).await;
     ui.key(KeyCode::Enter);
@@ -246,11 +242,7 @@ async fn the_form_is_the_first_frame_when_the_first_read_is_quick() {
 /// A slow server still gets the "Opening …" frame soon, not after its answer.
 #[tokio::test]
 async fn a_slow_first_read_still_shows_that_it_is_opening() {
-    let server = fake(FakeConfig {
-        latency: Duration::from_millis(1500),
-        ..FakeConfig::default()
-    })
-    .await;
+    let server = slow_fake(1500).await;
     let (ui, task) = crate::support::tui_loop::Setup::new(client(&server), Some("production"))
         .first_read_early(Duration::from_millis(50))
         .spawn();
@@ -261,4 +253,13 @@ async fn a_slow_first_read_still_shows_that_it_is_opening() {
     ui.wait_for("Production environment workspace", WAIT).await;
     ui.key(KeyCode::Char('q'));
     task.await.unwrap();
+}
+
+/// A fake that answers every request after `ms` milliseconds.
+async fn slow_fake(ms: u64) -> orws::fake::FakeServer {
+    fake(FakeConfig {
+        latency: Duration::from_millis(ms),
+        ..FakeConfig::default()
+    })
+    .await
 }
